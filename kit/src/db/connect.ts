@@ -1,0 +1,31 @@
+import type { BaseEnv } from '../env';
+import { DWH_DATABASE, ensureDatabase, OLTP_DATABASE, startEmbeddedServer, withDatabase, type PgServer } from './server';
+
+export interface Databases {
+  oltpUrl: string;
+  dwhUrl: string;
+  server: PgServer | undefined;
+  /** Stops the embedded server if this process started it. */
+  close(): Promise<void>;
+}
+
+/**
+ * Where the OLTP and the warehouse are: DATABASE_URL / DWH_DATABASE_URL when set; otherwise both on
+ * the embedded PostgreSQL under .data/ (started here, or reused if another process runs it).
+ * The warehouse defaults to a sibling database of the OLTP on the same server.
+ */
+export async function connectDatabases(
+  env: Pick<BaseEnv, 'DATABASE_URL' | 'DWH_DATABASE_URL' | 'EMBEDDED_PG_PORT'>,
+  opts: { log?: (line: string) => void } = {},
+): Promise<Databases> {
+  if (env.DATABASE_URL) {
+    const oltpUrl = env.DATABASE_URL;
+    const dwhUrl = env.DWH_DATABASE_URL ?? withDatabase(oltpUrl, DWH_DATABASE);
+    return { oltpUrl, dwhUrl, server: undefined, close: async () => undefined };
+  }
+  const server = await startEmbeddedServer({ port: env.EMBEDDED_PG_PORT, log: opts.log });
+  await ensureDatabase(server.adminUrl, OLTP_DATABASE);
+  const dwhUrl = env.DWH_DATABASE_URL ?? withDatabase(server.adminUrl, DWH_DATABASE);
+  if (!env.DWH_DATABASE_URL) await ensureDatabase(server.adminUrl, DWH_DATABASE);
+  return { oltpUrl: withDatabase(server.adminUrl, OLTP_DATABASE), dwhUrl, server, close: () => server.stop() };
+}

@@ -1,0 +1,5 @@
+export * from './server';
+export * from './pool';
+export * from './migrate';
+export * from './connect';
+export * as platform from './schema';

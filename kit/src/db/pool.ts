@@ -1,0 +1,31 @@
+import pg from 'pg';
+
+// numeric stays a string (exact money); bigint (int8) counts become numbers; dates stay strings.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+
+export interface PoolOptions {
+  max?: number;
+  /** ms; 5 s for the API, longer for batch work. */
+  statementTimeout?: number;
+  applicationName?: string;
+}
+
+/** A pg pool with the timeouts RELIABILITY.md pins, and an error handler so idle errors never crash. */
+export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.max ?? 10,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30000,
+    statement_timeout: opts.statementTimeout ?? 5000,
+    lock_timeout: 2000,
+    idle_in_transaction_session_timeout: 30000,
+    application_name: opts.applicationName ?? 'erp',
+  });
+  pool.on('error', (err) => {
+    // An idle client lost its connection (e.g. a database restart): the pool replaces it.
+    process.emitWarning(`PostgreSQL idle client error: ${err.message}`);
+  });
+  return pool;
+}

@@ -1,0 +1,54 @@
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { migrateOltp } from '../db/migrate';
+import { quoteIdent, startEmbeddedServer, withDatabase, type PgServer } from '../db/server';
+
+/**
+ * Jest global setup: a PostgreSQL server (DATABASE_URL's, as in CI, or a throw-away embedded one),
+ * and a template database migrated once per run. Each test file clones the template
+ * (`testDatabase()`), so runs and files never collide.
+ */
+let server: PgServer | undefined;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+export default async function globalSetup(): Promise<void> {
+  const started = Date.now();
+  let adminUrl: string;
+  if (process.env.DATABASE_URL) {
+    adminUrl = withDatabase(process.env.DATABASE_URL, 'postgres');
+  } else {
+    const port = await freePort();
+    server = await startEmbeddedServer({
+      dir: path.join(os.tmpdir(), `erp-test-pg-${process.pid}`),
+      port,
+      persistent: false,
+    });
+    adminUrl = server.adminUrl;
+    (globalThis as Record<string, unknown>).__ERP_TEST_SERVER__ = server;
+  }
+  const runId = `erp_test_${Date.now().toString(36)}_${process.pid}`;
+  const template = `${runId}_tpl`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${quoteIdent(template)}`);
+  await admin.end();
+  await migrateOltp(withDatabase(adminUrl, template));
+  process.env.ERP_TEST_ADMIN_URL = adminUrl;
+  process.env.ERP_TEST_RUN_ID = runId;
+  process.env.ERP_TEST_TEMPLATE = template;
+  process.stderr.write(
+    `\ntest databases: ${server ? 'embedded PostgreSQL (throw-away)' : 'DATABASE_URL server'}, run ${runId}, ready in ${Date.now() - started} ms\n`,
+  );
+}

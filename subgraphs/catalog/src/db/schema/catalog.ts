@@ -1,0 +1,52 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, numeric, pgSchema, text, timestamp, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { PRODUCT_STATUSES } from './constants';
+
+export const catalogSchema = pgSchema('catalog');
+export const productStatus = catalogSchema.enum('product_status', PRODUCT_STATUSES);
+
+const timestamps = {
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+};
+
+/** Category tree: a category with no parent is a root. */
+export const categories = catalogSchema.table(
+  'categories',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    code: text('code').notNull().unique(),
+    name: text('name').notNull(),
+    parentId: integer('parent_id').references((): AnyPgColumn => categories.id),
+    ...timestamps,
+  },
+  (t) => [
+    check('categories_code_not_blank', sql`btrim(${t.code}) <> ''`),
+    check('categories_not_own_parent', sql`${t.parentId} IS NULL OR ${t.parentId} <> ${t.id}`),
+    index('categories_parent_idx').on(t.parentId),
+  ],
+);
+
+/** A sellable item. `unit_cost` is unknown (null) for data sets that do not give it. */
+export const products = catalogSchema.table(
+  'products',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    sku: text('sku').notNull().unique(),
+    name: text('name').notNull(),
+    categoryId: integer('category_id')
+      .notNull()
+      .references(() => categories.id),
+    listPrice: numeric('list_price', { precision: 12, scale: 2 }).notNull(),
+    unitCost: numeric('unit_cost', { precision: 12, scale: 2 }),
+    status: productStatus('status').notNull().default('ACTIVE'),
+    ...timestamps,
+  },
+  (t) => [
+    check('products_sku_not_blank', sql`btrim(${t.sku}) <> ''`),
+    check('products_list_price_non_negative', sql`${t.listPrice} >= 0`),
+    check('products_unit_cost_non_negative', sql`${t.unitCost} IS NULL OR ${t.unitCost} >= 0`),
+    index('products_category_idx').on(t.categoryId),
+    index('products_updated_idx').on(t.updatedAt, t.id),
+  ],
+);

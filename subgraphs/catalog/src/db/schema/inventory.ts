@@ -1,0 +1,90 @@
+import { sql } from 'drizzle-orm';
+import { bigint, check, index, integer, pgSchema, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { products } from './catalog';
+import { STOCK_MOVEMENT_KINDS } from './constants';
+
+/** Inventory belongs to the catalog domain (the catalog subgraph owns it). */
+export const inventorySchema = pgSchema('inventory');
+export const stockMovementKind = inventorySchema.enum('stock_movement_kind', STOCK_MOVEMENT_KINDS);
+
+const timestamps = {
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+};
+
+export const warehouses = inventorySchema.table(
+  'warehouses',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    code: text('code').notNull().unique(),
+    name: text('name').notNull(),
+    city: text('city').notNull(),
+    countryCode: text('country_code').notNull(),
+    ...timestamps,
+  },
+  (t) => [check('warehouses_code_not_blank', sql`btrim(${t.code}) <> ''`)],
+);
+
+/**
+ * Stock of one product in one warehouse. `on_hand` is maintained only by the movement ledger
+ * (a trigger adds each movement; a direct change of on_hand is refused), so SUM(ledger) = on_hand.
+ * `reserved` is what confirmed orders hold and cannot exceed what is on hand.
+ */
+export const stockLevels = inventorySchema.table(
+  'stock_levels',
+  {
+    productId: integer('product_id')
+      .notNull()
+      .references(() => products.id),
+    warehouseId: integer('warehouse_id')
+      .notNull()
+      .references(() => warehouses.id),
+    onHand: integer('on_hand').notNull().default(0),
+    reserved: integer('reserved').notNull().default(0),
+    reorderPoint: integer('reorder_point').notNull().default(0),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.productId, t.warehouseId] }),
+    check('stock_levels_on_hand_non_negative', sql`${t.onHand} >= 0`),
+    check('stock_levels_reserved_within_on_hand', sql`${t.reserved} >= 0 AND ${t.reserved} <= ${t.onHand}`),
+    check('stock_levels_reorder_point_non_negative', sql`${t.reorderPoint} >= 0`),
+    index('stock_levels_warehouse_idx').on(t.warehouseId),
+    index('stock_levels_updated_idx').on(t.updatedAt),
+  ],
+);
+
+/** Append-only ledger: one row per movement, signed quantity (receipts > 0, shipments < 0). */
+export const stockMovements = inventorySchema.table(
+  'stock_movements',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    productId: integer('product_id')
+      .notNull()
+      .references(() => products.id),
+    warehouseId: integer('warehouse_id')
+      .notNull()
+      .references(() => warehouses.id),
+    kind: stockMovementKind('kind').notNull(),
+    quantity: integer('quantity').notNull(),
+    /** Business document behind the movement: an order number, a receipt number, a count sheet. */
+    reference: text('reference'),
+    /** Natural key for imports and idempotent writers; unique when present. */
+    externalKey: text('external_key').unique(),
+    note: text('note'),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
+    ...timestamps,
+  },
+  (t) => [
+    check('stock_movements_quantity_not_zero', sql`${t.quantity} <> 0`),
+    check(
+      'stock_movements_sign_matches_kind',
+      sql`(${t.kind} IN ('OPENING','RECEIPT','TRANSFER_IN') AND ${t.quantity} > 0)
+        OR (${t.kind} IN ('SHIPMENT','TRANSFER_OUT') AND ${t.quantity} < 0)
+        OR ${t.kind} = 'ADJUSTMENT'`,
+    ),
+    index('stock_movements_stock_idx').on(t.productId, t.warehouseId),
+    index('stock_movements_occurred_idx').on(t.occurredAt),
+    index('stock_movements_updated_idx').on(t.updatedAt, t.id),
+  ],
+);

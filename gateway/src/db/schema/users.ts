@@ -1,9 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { check, integer, pgSchema, text, timestamp } from 'drizzle-orm/pg-core';
+import { check, index, integer, pgSchema, text, timestamp } from 'drizzle-orm/pg-core';
 
-/** Roles, from the widest to the narrowest; the role × operation matrix lives in kit/src/auth/roles.ts. */
-export const ROLES = ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'PURCHASING', 'ANALYST'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES } from '../../../../kit/src/auth/roles';
 
 export const authSchema = pgSchema('auth');
 export const userRole = authSchema.enum('user_role', ROLES);
@@ -31,4 +29,21 @@ export const users = authSchema.table(
     check('users_email_format', sql`${t.email} ~ '^[^@\\s]+@[^@\\s]+$'`),
     check('users_password_hash_argon2id', sql`${t.passwordHash} IS NULL OR ${t.passwordHash} LIKE '$argon2id$%'`),
   ],
+);
+
+/** Refresh tokens: only a SHA-256 of the token is stored; rotated on each use, revoked on logout. */
+export const refreshTokens = authSchema.table(
+  'refresh_tokens',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull().unique(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('refresh_tokens_user_idx').on(t.userId)],
 );

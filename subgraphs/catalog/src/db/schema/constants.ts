@@ -8,3 +8,6 @@ export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
  */
 export const STOCK_MOVEMENT_KINDS = ['OPENING', 'RECEIPT', 'SHIPMENT', 'ADJUSTMENT', 'TRANSFER_IN', 'TRANSFER_OUT'] as const;
 export type StockMovementKind = (typeof STOCK_MOVEMENT_KINDS)[number];
+
+export const RESERVATION_STATUSES = ['ACTIVE', 'SHIPPED', 'RELEASED'] as const;
+export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];

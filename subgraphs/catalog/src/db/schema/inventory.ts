@@ -1,11 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, pgSchema, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, pgSchema, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
 import { products } from './catalog';
-import { STOCK_MOVEMENT_KINDS } from './constants';
+import { RESERVATION_STATUSES, STOCK_MOVEMENT_KINDS } from './constants';
 
 /** Inventory belongs to the catalog domain (the catalog subgraph owns it). */
 export const inventorySchema = pgSchema('inventory');
 export const stockMovementKind = inventorySchema.enum('stock_movement_kind', STOCK_MOVEMENT_KINDS);
+export const reservationStatus = inventorySchema.enum('reservation_status', RESERVATION_STATUSES);
 
 const timestamps = {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -86,5 +87,32 @@ export const stockMovements = inventorySchema.table(
     index('stock_movements_stock_idx').on(t.productId, t.warehouseId),
     index('stock_movements_occurred_idx').on(t.occurredAt),
     index('stock_movements_updated_idx').on(t.updatedAt, t.id),
+  ],
+);
+
+/**
+ * Stock held for a business document (a confirmed order), one row per (reference, product,
+ * warehouse). The ACTIVE rows of a (product, warehouse) add up to its `stock_levels.reserved`.
+ * Shipping turns them into SHIPMENT movements; cancelling releases them.
+ */
+export const stockReservations = inventorySchema.table(
+  'stock_reservations',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    reference: text('reference').notNull(),
+    productId: integer('product_id')
+      .notNull()
+      .references(() => products.id),
+    warehouseId: integer('warehouse_id')
+      .notNull()
+      .references(() => warehouses.id),
+    quantity: integer('quantity').notNull(),
+    status: reservationStatus('status').notNull().default('ACTIVE'),
+    ...timestamps,
+  },
+  (t) => [
+    unique('stock_reservations_reference_stock_key').on(t.reference, t.productId, t.warehouseId),
+    check('stock_reservations_quantity_positive', sql`${t.quantity} > 0`),
+    index('stock_reservations_stock_idx').on(t.productId, t.warehouseId),
   ],
 );

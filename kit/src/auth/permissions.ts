@@ -1,0 +1,75 @@
+import type { Role } from './roles';
+
+/**
+ * THE role × operation matrix: every root field of the API (Query and Mutation of every subgraph)
+ * and the roles allowed to call it. Deny by default: a field missing here is refused to everyone,
+ * and a test fails when a schema field has no entry. Row-level rules (a SALES user sees only the
+ * customers and orders assigned to them; ANALYST never sees contact data) are applied by the
+ * services on top of this.
+ */
+const ALL: readonly Role[] = ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'PURCHASING', 'ANALYST'];
+const ADMIN_MANAGER: readonly Role[] = ['ADMIN', 'MANAGER'];
+
+export const PERMISSIONS: Record<string, readonly Role[]> = {
+  // gateway (auth)
+  'Query.me': ALL,
+  'Query.users': ['ADMIN'],
+  'Query.auditLog': ['ADMIN'],
+  'Mutation.createUser': ['ADMIN'],
+  'Mutation.updateUser': ['ADMIN'],
+
+  // catalog: categories, products, warehouses, stock
+  'Query.categories': ALL,
+  'Query.category': ALL,
+  'Query.products': ALL,
+  'Query.product': ALL,
+  'Query.warehouses': ALL,
+  'Query.warehouse': ALL,
+  'Query.stockLevels': ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'PURCHASING', 'ANALYST'],
+  'Query.stockMovements': ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING', 'ANALYST'],
+  'Mutation.createCategory': ADMIN_MANAGER,
+  'Mutation.updateCategory': ADMIN_MANAGER,
+  'Mutation.createProduct': ['ADMIN', 'MANAGER', 'PURCHASING'],
+  'Mutation.updateProduct': ['ADMIN', 'MANAGER', 'PURCHASING'],
+  'Mutation.createWarehouse': ADMIN_MANAGER,
+  'Mutation.updateWarehouse': ADMIN_MANAGER,
+  'Mutation.setReorderPoint': ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING'],
+  'Mutation.recordReceipt': ['ADMIN', 'MANAGER', 'WAREHOUSE'],
+  'Mutation.recordAdjustment': ['ADMIN', 'MANAGER', 'WAREHOUSE'],
+  'Mutation.transferStock': ['ADMIN', 'MANAGER', 'WAREHOUSE'],
+  'Mutation.reserveStock': ['ADMIN', 'MANAGER', 'SALES'],
+  'Mutation.releaseStock': ['ADMIN', 'MANAGER', 'SALES'],
+  'Mutation.shipStock': ['ADMIN', 'MANAGER', 'WAREHOUSE'],
+
+  // customers
+  'Query.customers': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
+  'Query.customer': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
+  'Query.countries': ALL,
+  'Mutation.createCustomer': ['ADMIN', 'MANAGER', 'SALES'],
+  'Mutation.updateCustomer': ['ADMIN', 'MANAGER', 'SALES'],
+  'Mutation.addCustomerContact': ['ADMIN', 'MANAGER', 'SALES'],
+  'Mutation.assignCustomerSegments': ['ADMIN', 'MANAGER', 'ANALYST'],
+
+  // suppliers
+  'Query.suppliers': ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING', 'ANALYST'],
+  'Query.supplier': ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING', 'ANALYST'],
+  'Mutation.createSupplier': ['ADMIN', 'MANAGER', 'PURCHASING'],
+  'Mutation.updateSupplier': ['ADMIN', 'MANAGER', 'PURCHASING'],
+  'Mutation.addSupplierContact': ['ADMIN', 'MANAGER', 'PURCHASING'],
+  'Mutation.upsertProductSupply': ['ADMIN', 'MANAGER', 'PURCHASING'],
+  'Mutation.recordSupplierEvaluation': ['ADMIN', 'MANAGER', 'PURCHASING'],
+
+  // sales
+  'Query.orders': ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'ANALYST'],
+  'Query.order': ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'ANALYST'],
+  'Mutation.createOrder': ['ADMIN', 'MANAGER', 'SALES'],
+  'Mutation.updateOrder': ['ADMIN', 'MANAGER', 'SALES'],
+  'Mutation.confirmOrder': ['ADMIN', 'MANAGER', 'SALES'],
+  'Mutation.shipOrder': ['ADMIN', 'MANAGER', 'WAREHOUSE'],
+  'Mutation.deliverOrder': ['ADMIN', 'MANAGER', 'WAREHOUSE'],
+  'Mutation.cancelOrder': ['ADMIN', 'MANAGER', 'SALES'],
+};
+
+export function allowedRoles(typeName: string, fieldName: string): readonly Role[] | undefined {
+  return PERMISSIONS[`${typeName}.${fieldName}`];
+}

@@ -78,3 +78,21 @@ export function formatValue(value: unknown): string {
   const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
+
+/** Not enough available stock (on hand − reserved) for a product in a warehouse. */
+export class InsufficientStockError extends AppError {
+  constructor(details: { productId: number; sku?: string; warehouseId: number; requested: number; available: number }) {
+    super(
+      'INSUFFICIENT_STOCK',
+      `Insufficient stock for product ${details.sku ?? details.productId} in warehouse ${details.warehouseId}: ${details.requested} requested, ${details.available} available`,
+      details,
+    );
+  }
+}
+
+/** A workflow step that the current state does not allow (e.g. shipping a DRAFT order). */
+export class InvalidTransitionError extends AppError {
+  constructor(entity: string, from: string, to: string) {
+    super('INVALID_TRANSITION', `${entity} cannot go from ${from} to ${to}`, { from, to });
+  }
+}

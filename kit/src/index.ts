@@ -5,3 +5,6 @@ export * from './cli';
 export * from './progress';
 export * from './logger';
 export * from './db';
+export * from './auth/roles';
+export * from './auth/identity';
+export * from './auth/permissions';

@@ -3,3 +3,4 @@ export * from './pool';
 export * from './migrate';
 export * from './connect';
 export * as platform from './schema';
+export * from './tx';

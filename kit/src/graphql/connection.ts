@@ -1,0 +1,40 @@
+import { ValidationError } from '../errors';
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** Page size from `first`: at most 100, clamped by the server. */
+export function pageSize(first: number | null | undefined): number {
+  if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 0) throw new ValidationError('first', first, 'must be a whole number ≥ 0');
+  return Math.min(first, MAX_PAGE_SIZE);
+}
+
+/** Opaque cursor of a row in a sorted list: the sort key values and the id (ties broken by id). */
+export function encodeCursor(values: readonly unknown[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | null | undefined, arity: number): unknown[] | null {
+  if (!cursor) return null;
+  try {
+    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(values) && values.length === arity) return values;
+  } catch {
+    /* reported below */
+  }
+  throw new ValidationError('after', cursor, 'is not a cursor from this list');
+}
+
+export interface Connection<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  totalCount?: number;
+}
+
+/** Builds a connection from `limit + 1` fetched rows. */
+export function toConnection<T>(rows: T[], limit: number, cursorOf: (row: T) => unknown[]): Connection<T> {
+  const page = rows.slice(0, limit);
+  const edges = page.map((node) => ({ cursor: encodeCursor(cursorOf(node)), node }));
+  return { edges, pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null } };
+}

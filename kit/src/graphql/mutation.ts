@@ -1,0 +1,63 @@
+import { withTransaction, type Tx } from '../db/tx';
+import { ValidationError } from '../errors';
+import { recordAudit, type AuditEntry } from './audit';
+import { idempotent } from './idempotency';
+import type { BaseContext } from './subgraph';
+
+export interface MutationSpec {
+  /** The GraphQL mutation name, e.g. `confirmOrder`. */
+  name: string;
+  idempotencyKey?: string | null;
+  /** What identifies "the same request" for the idempotency key. */
+  payload: unknown;
+}
+
+export type Audit = (entry: Omit<AuditEntry, 'operation'>) => Promise<void>;
+
+/**
+ * Every mutation runs through here: one transaction (retried on serialization failures), the
+ * idempotency key claimed in it, and audit rows written in it, so a rollback leaves no trace.
+ * The result must be plain JSON (it is stored for retries).
+ */
+export function mutate<T>(ctx: BaseContext, spec: MutationSpec, run: (tx: Tx, audit: Audit) => Promise<T>): Promise<T> {
+  if (spec.idempotencyKey !== undefined && spec.idempotencyKey !== null) {
+    if (spec.idempotencyKey.length < 8 || spec.idempotencyKey.length > 200) {
+      throw new ValidationError('idempotencyKey', spec.idempotencyKey, 'must be 8 to 200 characters');
+    }
+  }
+  return withTransaction(ctx.pool, (tx) =>
+    idempotent(tx, `${spec.name}:${ctx.identity.userId ?? 'service'}`, spec.idempotencyKey, spec.payload, () =>
+      run(tx, (entry) => recordAudit(tx, ctx.identity, { operation: spec.name, ...entry })),
+    ),
+  );
+}
+
+/** Parses a GraphQL ID into a database id, naming the argument when it is wrong. */
+export function parseId(field: string, value: unknown): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n <= 0 || n > 2_147_483_647) throw new ValidationError(field, value, 'is not a valid id');
+  return n;
+}
+
+export function optionalId(field: string, value: unknown): number | null {
+  return value === null || value === undefined ? null : parseId(field, value);
+}
+
+/** Trims a required text field and refuses it empty or too long. */
+export function requiredText(field: string, value: unknown, max = 200): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new ValidationError(field, value, 'is required');
+  if (value.trim().length > max) throw new ValidationError(field, value, `must be at most ${max} characters`);
+  return value.trim();
+}
+
+export function positiveInt(field: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) throw new ValidationError(field, value, 'must be a whole number > 0');
+  return value;
+}
+
+export function nonNegativeDecimal(field: string, value: unknown): string {
+  if (typeof value !== 'string' || !/^\d+(\.\d+)?$/.test(value) || Number(value) > 1e10) {
+    throw new ValidationError(field, value, 'must be a decimal number ≥ 0');
+  }
+  return value;
+}

@@ -1,0 +1,161 @@
+import type http from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { GraphQLError, isObjectType, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { allow, rule, shield } from 'graphql-shield';
+import type { IRules as _IRules } from 'graphql-shield';
+
+type IRule = ReturnType<typeof rule> extends (...a: never[]) => infer R ? R | typeof allow : never;
+import type pg from 'pg';
+import { IDENTITY_HEADER, verifyIdentity, type Identity } from '../auth/identity';
+import { allowedRoles } from '../auth/permissions';
+import { AppError } from '../errors';
+import type { Logger } from '../logger';
+import { appErrorToGraphQL, maskError } from './errors';
+import { createHttpHandler, listen, type Listening } from './http';
+
+/** What every resolver of every subgraph gets. Domains extend it with their loaders. */
+export interface BaseContext {
+  identity: Identity;
+  pool: pg.Pool;
+  log: Logger;
+}
+
+export const isAuthenticated = rule({ cache: 'contextual' })((_p, _a, ctx: BaseContext) => Boolean(ctx.identity));
+
+/** A rule allowing the given roles; the SERVICE principal (the gateway itself) passes too. */
+const roleRules = new Map<string, ReturnType<ReturnType<typeof rule>>>();
+export function hasRole(roles: readonly string[]) {
+  // One rule object per role set: shield refuses two rules under one name.
+  const name = `role:${[...roles].sort().join(',')}`;
+  let r = roleRules.get(name);
+  if (!r) {
+    r = rule(name, { cache: 'contextual' })(
+      (_p, _a, ctx: BaseContext) => ctx.identity?.role === 'SERVICE' || roles.includes(ctx.identity?.role),
+    );
+    roleRules.set(name, r);
+  }
+  return r;
+}
+
+export interface SubgraphOptions<C extends BaseContext> {
+  name: string;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<C>;
+  /** Field rules beyond the role matrix, e.g. `{ Customer: { email: canSeeContactData } }`. */
+  fieldRules?: Record<string, Record<string, IRule>>;
+  pool: pg.Pool;
+  log: Logger;
+  /** Shared secret the gateway signs identities with. */
+  identitySecret: string;
+  production: boolean;
+  /** Builds the per-request context (loaders…) from the base one. */
+  context: (base: BaseContext) => C;
+}
+
+/**
+ * The shield rule tree, generated from the schema and the role matrix: every root field gets its
+ * matrix entry (absent = deny, by `fallbackRule`), federation's `_service`/`_entities` are open to
+ * authenticated callers (entity types keep their own field rules), other types need an identity.
+ */
+export function buildRuleTree(schema: GraphQLSchema, fieldRules: Record<string, Record<string, IRule>> = {}) {
+  const tree: Record<string, Record<string, IRule>> = {};
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    const fields: Record<string, IRule> = {};
+    if (type.name === 'Query' || type.name === 'Mutation') {
+      for (const field of Object.keys(type.getFields())) {
+        if (field === '_service' || field === '_entities') fields[field] = isAuthenticated;
+        else {
+          const roles = allowedRoles(type.name, field);
+          if (roles) fields[field] = hasRole(roles);
+        }
+      }
+    } else {
+      fields['*'] = type.name === '_Service' ? allow : isAuthenticated;
+    }
+    tree[type.name] = { ...fields, ...(fieldRules[type.name] ?? {}) };
+  }
+  return tree;
+}
+
+export function buildSchema<C extends BaseContext>(opts: Pick<SubgraphOptions<C>, 'typeDefs' | 'resolvers' | 'fieldRules' | 'log'>) {
+  const schema = buildSubgraphSchema([{ typeDefs: opts.typeDefs, resolvers: opts.resolvers as GraphQLResolverMap<unknown> }]);
+  const permissions = shield(buildRuleTree(schema, opts.fieldRules) as unknown as _IRules, {
+    fallbackRule: rule('deny-by-default', { cache: 'no_cache' })(() => false),
+    allowExternalErrors: false,
+    // Denials become FORBIDDEN; our typed errors keep their code; anything else is logged whole
+    // here and masked (RELIABILITY SEC-06).
+    fallbackError: (thrown: unknown, _parent: unknown, _args: unknown, rawCtx: unknown, info: { parentType: { name: string }; fieldName: string }) => {
+      const ctx = rawCtx as BaseContext | undefined;
+      if (thrown instanceof AppError) return appErrorToGraphQL(thrown);
+      if (thrown instanceof GraphQLError) return thrown;
+      if (thrown) {
+        (ctx?.log ?? opts.log).error({ err: thrown, field: `${info.parentType.name}.${info.fieldName}`, requestId: ctx?.identity?.requestId }, 'resolver error');
+        return new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      }
+      return new GraphQLError(`Not allowed: ${info.parentType.name}.${info.fieldName}`, { extensions: { code: 'FORBIDDEN' } });
+    },
+  });
+  return applyMiddleware(schema, permissions);
+}
+
+export interface Subgraph<C extends BaseContext> {
+  name: string;
+  schema: GraphQLSchema;
+  server: ApolloServer<C>;
+  handler: http.RequestListener;
+  /** Context for an already verified identity (in-process calls and tests). */
+  contextFor(identity: Identity): C;
+  listen(port: number, host?: string): Promise<Listening>;
+  stop(): Promise<void>;
+}
+
+/** Builds a domain subgraph: federation schema + shield + masked errors + identity check. */
+export async function createSubgraph<C extends BaseContext>(opts: SubgraphOptions<C>): Promise<Subgraph<C>> {
+  const schema = buildSchema(opts);
+  const server = new ApolloServer<C>({
+    schema,
+    introspection: !opts.production,
+    csrfPrevention: true,
+    hideSchemaDetailsFromClientErrors: opts.production,
+    formatError: maskError(opts.log),
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+  });
+  await server.start();
+  const contextFor = (identity: Identity) => opts.context({ identity, pool: opts.pool, log: opts.log });
+  const handler = createHttpHandler<C>({
+    server,
+    // A request without the gateway's signed identity is refused before anything runs.
+    context: async (req) => {
+      const header = req.headers[IDENTITY_HEADER];
+      try {
+        return contextFor(await verifyIdentity(opts.identitySecret, Array.isArray(header) ? header[0] : header));
+      } catch (err) {
+        throw new GraphQLError((err as Error).message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+      }
+    },
+    health: async () => ({ service: opts.name }),
+    ready: async () => {
+      try {
+        await opts.pool.query('SELECT 1');
+        return { ready: true, service: opts.name };
+      } catch {
+        return { ready: false, service: opts.name, database: 'unreachable' };
+      }
+    },
+  });
+  return {
+    name: opts.name,
+    schema,
+    server,
+    handler,
+    contextFor,
+    listen: (port, host) => listen(handler, port, `${opts.name} subgraph`, host),
+    stop: () => server.stop(),
+  };
+}

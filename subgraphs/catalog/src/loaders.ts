@@ -1,0 +1,46 @@
+import DataLoader from 'dataloader';
+import type pg from 'pg';
+import {
+  CATEGORY_COLUMNS,
+  PRODUCT_COLUMNS,
+  STOCK_COLUMNS,
+  WAREHOUSE_COLUMNS,
+  type CategoryRow,
+  type ProductRow,
+  type StockLevelRow,
+  type WarehouseRow,
+} from './rows';
+
+/** One query per hop and per request, whatever the number of parents (no N+1). */
+function byId<T extends { id: number }>(pool: pg.Pool, sql: string) {
+  return new DataLoader<number, T | null>(async (ids) => {
+    const { rows } = await pool.query<T>(sql, [ids]);
+    const map = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => map.get(id) ?? null);
+  });
+}
+
+export function createLoaders(pool: pg.Pool) {
+  return {
+    category: byId<CategoryRow>(pool, `SELECT ${CATEGORY_COLUMNS} FROM catalog.categories WHERE id = ANY($1)`),
+    product: byId<ProductRow>(pool, `SELECT ${PRODUCT_COLUMNS} FROM catalog.products WHERE id = ANY($1)`),
+    warehouse: byId<WarehouseRow>(pool, `SELECT ${WAREHOUSE_COLUMNS} FROM inventory.warehouses WHERE id = ANY($1)`),
+    childrenOf: new DataLoader<number, CategoryRow[]>(async (ids) => {
+      const { rows } = await pool.query<CategoryRow>(
+        `SELECT ${CATEGORY_COLUMNS} FROM catalog.categories WHERE parent_id = ANY($1) ORDER BY name`,
+        [ids],
+      );
+      return ids.map((id) => rows.filter((r) => r.parentId === id));
+    }),
+    stockOfProduct: new DataLoader<number, StockLevelRow[]>(async (ids) => {
+      const { rows } = await pool.query<StockLevelRow>(
+        `SELECT ${STOCK_COLUMNS} FROM inventory.stock_levels WHERE product_id = ANY($1) ORDER BY warehouse_id`,
+        [ids],
+      );
+      const groups = new Map<number, StockLevelRow[]>();
+      for (const r of rows) groups.set(r.productId, [...(groups.get(r.productId) ?? []), r]);
+      return ids.map((id) => groups.get(id) ?? []);
+    }),
+  };
+}
+export type Loaders = ReturnType<typeof createLoaders>;

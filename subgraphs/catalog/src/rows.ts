@@ -1,0 +1,57 @@
+/** Database rows as the GraphQL layer sees them (camelCase, ids as numbers, money as strings). */
+export interface CategoryRow {
+  id: number;
+  code: string;
+  name: string;
+  parentId: number | null;
+}
+export interface ProductRow {
+  id: number;
+  sku: string;
+  name: string;
+  categoryId: number;
+  listPrice: string;
+  unitCost: string | null;
+  status: string;
+  createdAt: string;
+  updatedAt: string;
+}
+export interface WarehouseRow {
+  id: number;
+  code: string;
+  name: string;
+  city: string;
+  countryCode: string;
+}
+export interface StockLevelRow {
+  productId: number;
+  warehouseId: number;
+  onHand: number;
+  reserved: number;
+  reorderPoint: number;
+  updatedAt: string;
+}
+export interface StockMovementRow {
+  id: number;
+  productId: number;
+  warehouseId: number;
+  kind: string;
+  quantity: number;
+  reference: string | null;
+  note: string | null;
+  occurredAt: string;
+}
+export interface ReservationRow {
+  reference: string;
+  productId: number;
+  warehouseId: number;
+  quantity: number;
+  status: string;
+}
+
+export const CATEGORY_COLUMNS = `id, code, name, parent_id AS "parentId"`;
+export const PRODUCT_COLUMNS = `id, sku, name, category_id AS "categoryId", list_price AS "listPrice", unit_cost AS "unitCost", status, created_at AS "createdAt", updated_at AS "updatedAt"`;
+export const WAREHOUSE_COLUMNS = `id, code, name, city, country_code AS "countryCode"`;
+export const STOCK_COLUMNS = `product_id AS "productId", warehouse_id AS "warehouseId", on_hand AS "onHand", reserved, reorder_point AS "reorderPoint", updated_at AS "updatedAt"`;
+export const MOVEMENT_COLUMNS = `id, product_id AS "productId", warehouse_id AS "warehouseId", kind, quantity, reference, note, occurred_at AS "occurredAt"`;
+export const RESERVATION_COLUMNS = `reference, product_id AS "productId", warehouse_id AS "warehouseId", quantity, status`;

@@ -1,0 +1,51 @@
+import { ConflictError, NotFoundError, ValidationError } from '@erp/kit';
+import { mutate, requiredText, type MutationSpec } from '@erp/kit/graphql';
+import type { CatalogContext } from '../context';
+import { WAREHOUSE_COLUMNS, type WarehouseRow } from '../rows';
+
+function countryCode(field: string, value: unknown): string {
+  if (typeof value !== 'string' || !/^[A-Z]{2}$/.test(value)) throw new ValidationError(field, value, 'must be an ISO 3166-1 alpha-2 code such as "FR"');
+  return value;
+}
+
+export async function listWarehouses(ctx: CatalogContext): Promise<WarehouseRow[]> {
+  return (await ctx.pool.query<WarehouseRow>(`SELECT ${WAREHOUSE_COLUMNS} FROM inventory.warehouses ORDER BY code`)).rows;
+}
+
+export function createWarehouse(ctx: CatalogContext, input: Record<string, unknown>, spec: Omit<MutationSpec, 'name' | 'payload'>) {
+  const w = {
+    code: requiredText('input.code', input.code, 40),
+    name: requiredText('input.name', input.name),
+    city: requiredText('input.city', input.city),
+    countryCode: countryCode('input.countryCode', input.countryCode),
+  };
+  return mutate(ctx, { ...spec, name: 'createWarehouse', payload: w }, async (tx, audit) => {
+    const { rows } = await tx.query<WarehouseRow>(
+      `INSERT INTO inventory.warehouses (code, name, city, country_code) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (code) DO NOTHING RETURNING ${WAREHOUSE_COLUMNS}`,
+      [w.code, w.name, w.city, w.countryCode],
+    );
+    if (!rows[0]) throw new ConflictError(`Warehouse code "${w.code}" already exists`, { field: 'input.code' });
+    await audit({ entity: 'Warehouse', entityId: rows[0].id, before: null, after: rows[0] });
+    return rows[0];
+  });
+}
+
+export function updateWarehouse(ctx: CatalogContext, id: number, input: Record<string, unknown>, spec: Omit<MutationSpec, 'name' | 'payload'>) {
+  const patch = {
+    name: input.name == null ? null : requiredText('input.name', input.name),
+    city: input.city == null ? null : requiredText('input.city', input.city),
+    countryCode: input.countryCode == null ? null : countryCode('input.countryCode', input.countryCode),
+  };
+  return mutate(ctx, { ...spec, name: 'updateWarehouse', payload: { id, ...patch } }, async (tx, audit) => {
+    const before = (await tx.query<WarehouseRow>(`SELECT ${WAREHOUSE_COLUMNS} FROM inventory.warehouses WHERE id = $1 FOR UPDATE`, [id])).rows[0];
+    if (!before) throw new NotFoundError('Warehouse', id);
+    const { rows } = await tx.query<WarehouseRow>(
+      `UPDATE inventory.warehouses SET name = coalesce($2, name), city = coalesce($3, city), country_code = coalesce($4, country_code)
+       WHERE id = $1 RETURNING ${WAREHOUSE_COLUMNS}`,
+      [id, patch.name, patch.city, patch.countryCode],
+    );
+    await audit({ entity: 'Warehouse', entityId: id, before, after: rows[0] });
+    return rows[0]!;
+  });
+}

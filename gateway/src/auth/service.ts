@@ -1,0 +1,183 @@
+import { AppError, ConflictError, NotFoundError, ROLES, UnauthenticatedError, ValidationError, type Logger, type Role } from '@erp/kit';
+import { decodeCursor, mutate, pageSize, parseId, requiredText, toConnection, type BaseContext } from '@erp/kit/graphql';
+import type { GatewayEnv } from '../env';
+import { hashPassword, needsRehash, validatePassword, verifyPassword } from './passwords';
+import { AddressLimiter, lockSeconds } from './throttle';
+import { hashRefreshToken, issueAccessToken, newRefreshToken } from './tokens';
+
+export interface UserRow {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  lastLoginAt: string | null;
+  createdAt: string;
+}
+const USER_COLUMNS = `id, email, name, role, last_login_at AS "lastLoginAt", created_at AS "createdAt"`;
+
+export interface AuthContext extends Omit<BaseContext, 'identity'> {
+  identity: BaseContext['identity'] | null;
+  clientAddress: string;
+  auth: AuthService;
+}
+
+const INVALID_LOGIN = 'Invalid e-mail or password';
+
+/** Login, token refresh and user administration; the gateway's own domain. */
+export class AuthService {
+  private readonly addresses = new AddressLimiter();
+  constructor(
+    private readonly env: Pick<GatewayEnv, 'JWT_SECRET' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_DAYS'>,
+    private readonly log: Logger,
+  ) {}
+
+  private async issue(ctx: AuthContext, user: UserRow) {
+    const access = await issueAccessToken(this.env.JWT_SECRET, user, this.env.ACCESS_TOKEN_TTL_SECONDS);
+    const refresh = newRefreshToken();
+    await ctx.pool.query(
+      `INSERT INTO auth.refresh_tokens (user_id, token_hash, expires_at) VALUES ($1, $2, now() + make_interval(days => $3))`,
+      [user.id, hashRefreshToken(refresh), this.env.REFRESH_TOKEN_TTL_DAYS],
+    );
+    return { accessToken: access.token, refreshToken: refresh, expiresAt: access.expiresAt, user };
+  }
+
+  async login(ctx: AuthContext, emailRaw: string, password: string) {
+    if (!this.addresses.allow(ctx.clientAddress)) {
+      throw new AppError('RATE_LIMITED', 'Too many login attempts from this address; wait a minute');
+    }
+    const email = String(emailRaw).trim().toLowerCase();
+    const { rows } = await ctx.pool.query<UserRow & { passwordHash: string | null; failedLogins: number; lockedUntil: Date | null }>(
+      `SELECT ${USER_COLUMNS}, password_hash AS "passwordHash", failed_logins AS "failedLogins", locked_until AS "lockedUntil"
+       FROM auth.users WHERE email = $1`,
+      [email],
+    );
+    const user = rows[0];
+    if (user?.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
+      // Same answer as a wrong password would give, after the same work, so a lock tells nothing more.
+      await verifyPassword(null, password);
+      throw new AppError('RATE_LIMITED', 'Too many failed attempts for this account; try again later');
+    }
+    const ok = await verifyPassword(user?.passwordHash ?? null, password);
+    if (!user || !ok) {
+      if (user) {
+        await ctx.pool.query(
+          `UPDATE auth.users SET failed_logins = failed_logins + 1,
+             locked_until = CASE WHEN $2::int > 0 THEN now() + make_interval(secs => $2::int) ELSE locked_until END
+           WHERE id = $1`,
+          [user.id, lockSeconds(user.failedLogins + 1)],
+        );
+      }
+      this.log.warn({ requestId: ctx.identity?.requestId, address: ctx.clientAddress }, 'failed login');
+      throw new UnauthenticatedError(INVALID_LOGIN);
+    }
+    const rehash = needsRehash(user.passwordHash!) ? await hashPassword(password) : null;
+    await ctx.pool.query(
+      `UPDATE auth.users SET failed_logins = 0, locked_until = NULL, last_login_at = now(),
+         password_hash = coalesce($2, password_hash) WHERE id = $1`,
+      [user.id, rehash],
+    );
+    const { passwordHash: _h, failedLogins: _f, lockedUntil: _l, ...publicUser } = user;
+    return this.issue(ctx, publicUser);
+  }
+
+  async refresh(ctx: AuthContext, token: string) {
+    const { rows } = await ctx.pool.query<UserRow>(
+      `UPDATE auth.refresh_tokens t SET revoked_at = now() FROM auth.users u
+       WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now() AND u.id = t.user_id
+       RETURNING u.id, u.email, u.name, u.role, u.last_login_at AS "lastLoginAt", u.created_at AS "createdAt"`,
+      [hashRefreshToken(String(token))],
+    );
+    if (!rows[0]) throw new UnauthenticatedError('Invalid or expired refresh token');
+    return this.issue(ctx, rows[0]);
+  }
+
+  async logout(ctx: AuthContext, token: string) {
+    const r = await ctx.pool.query(`UPDATE auth.refresh_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL`, [
+      hashRefreshToken(String(token)),
+    ]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async me(ctx: AuthContext) {
+    if (!ctx.identity?.userId) throw new UnauthenticatedError();
+    const { rows } = await ctx.pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM auth.users WHERE id = $1`, [ctx.identity.userId]);
+    if (!rows[0]) throw new UnauthenticatedError();
+    return rows[0];
+  }
+
+  async users(ctx: AuthContext) {
+    return (await ctx.pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM auth.users ORDER BY email`)).rows;
+  }
+
+  async userById(ctx: Pick<AuthContext, 'pool'>, id: number) {
+    return (await ctx.pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM auth.users WHERE id = $1`, [id])).rows[0] ?? null;
+  }
+
+  async createUser(ctx: AuthContext, input: Record<string, unknown>, idempotencyKey?: string | null) {
+    const email = requiredText('input.email', input.email).toLowerCase();
+    if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw new ValidationError('input.email', input.email, 'is not an e-mail address');
+    const name = requiredText('input.name', input.name);
+    const role = input.role as Role;
+    if (!ROLES.includes(role)) throw new ValidationError('input.role', input.role, 'unknown role');
+    const password = String(input.password ?? '');
+    const problem = validatePassword(password);
+    if (problem) throw new ValidationError('input.password', '(hidden)', problem);
+    const passwordHash = await hashPassword(password);
+    return mutate(ctx as BaseContext, { name: 'createUser', idempotencyKey, payload: { email, name, role } }, async (tx, audit) => {
+      const { rows } = await tx.query<UserRow>(
+        `INSERT INTO auth.users (email, name, role, password_hash) VALUES ($1, $2, $3, $4) ON CONFLICT (email) DO NOTHING RETURNING ${USER_COLUMNS}`,
+        [email, name, role, passwordHash],
+      );
+      if (!rows[0]) throw new ConflictError(`A user with e-mail ${email} already exists`, { field: 'input.email' });
+      await audit({ entity: 'User', entityId: rows[0].id, before: null, after: rows[0] });
+      return rows[0];
+    });
+  }
+
+  async updateUser(ctx: AuthContext, idRaw: unknown, input: Record<string, unknown>, idempotencyKey?: string | null) {
+    const id = parseId('id', idRaw);
+    const name = input.name == null ? null : requiredText('input.name', input.name);
+    const role = input.role == null ? null : (input.role as Role);
+    if (role && !ROLES.includes(role)) throw new ValidationError('input.role', input.role, 'unknown role');
+    let passwordHash: string | null = null;
+    if (input.password != null) {
+      const problem = validatePassword(String(input.password));
+      if (problem) throw new ValidationError('input.password', '(hidden)', problem);
+      passwordHash = await hashPassword(String(input.password));
+    }
+    return mutate(ctx as BaseContext, { name: 'updateUser', idempotencyKey, payload: { id, name, role, password: passwordHash !== null } }, async (tx, audit) => {
+      const before = (await tx.query<UserRow>(`SELECT ${USER_COLUMNS} FROM auth.users WHERE id = $1 FOR UPDATE`, [id])).rows[0];
+      if (!before) throw new NotFoundError('User', id);
+      const { rows } = await tx.query<UserRow>(
+        `UPDATE auth.users SET name = coalesce($2, name), role = coalesce($3::auth.user_role, role), password_hash = coalesce($4, password_hash),
+           failed_logins = CASE WHEN $4::text IS NULL THEN failed_logins ELSE 0 END, locked_until = CASE WHEN $4::text IS NULL THEN locked_until ELSE NULL END
+         WHERE id = $1 RETURNING ${USER_COLUMNS}`,
+        [id, name, role, passwordHash],
+      );
+      await audit({ entity: 'User', entityId: id, before, after: rows[0] });
+      return rows[0]!;
+    });
+  }
+
+  async auditLog(ctx: AuthContext, args: { first?: number | null; after?: string | null; filter?: Record<string, unknown> | null }) {
+    const limit = pageSize(args.first);
+    const params: unknown[] = [];
+    const where: string[] = [];
+    const f = args.filter ?? {};
+    if (f.userId) where.push(`user_id = $${params.push(parseId('filter.userId', f.userId))}`);
+    if (typeof f.operation === 'string') where.push(`operation = $${params.push(f.operation)}`);
+    if (typeof f.entity === 'string') where.push(`entity = $${params.push(f.entity)}`);
+    if (typeof f.entityId === 'string') where.push(`entity_id = $${params.push(f.entityId)}`);
+    if (f.from) where.push(`at >= $${params.push(f.from)}`);
+    if (f.to) where.push(`at < $${params.push(f.to)}`);
+    const cursor = decodeCursor(args.after, 1);
+    if (cursor) where.push(`id < $${params.push(cursor[0])}`);
+    const { rows } = await ctx.pool.query(
+      `SELECT id, at, user_id AS "userId", user_role AS "userRole", operation, entity, entity_id AS "entityId",
+              before::text AS before, after::text AS after, request_id AS "requestId"
+       FROM platform.audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.push(limit + 1)}`,
+      params,
+    );
+    return toConnection(rows as { id: number }[], limit, (r) => [r.id]);
+  }
+}

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Logger } from '@erp/kit';
+import { buildSchema, parseId, scalarResolvers } from '@erp/kit/graphql';
+import { parse } from 'graphql';
+import { allow } from 'graphql-shield';
+import type { AuthContext } from './service';
+
+export const authTypeDefs = parse(readFileSync(path.join(__dirname, '..', '..', 'schema.graphql'), 'utf8'));
+
+type Args = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const resolvers = {
+  DateTime: scalarResolvers.DateTime,
+  Query: {
+    me: (_: unknown, _a: Args, ctx: AuthContext) => ctx.auth.me(ctx),
+    users: (_: unknown, _a: Args, ctx: AuthContext) => ctx.auth.users(ctx),
+    auditLog: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.auditLog(ctx, a),
+  },
+  Mutation: {
+    login: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.login(ctx, a.email, a.password),
+    refreshToken: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.refresh(ctx, a.refreshToken),
+    logout: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.logout(ctx, a.refreshToken),
+    createUser: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.createUser(ctx, a.input, a.idempotencyKey),
+    updateUser: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.updateUser(ctx, a.id, a.input, a.idempotencyKey),
+  },
+  User: {
+    __resolveReference: (ref: { id: string }, ctx: AuthContext) => ctx.auth.userById(ctx, parseId('id', ref.id)),
+  },
+};
+
+/**
+ * The gateway's own subgraph (served in-process): login and tokens are open to anonymous callers,
+ * everything else follows the role matrix.
+ */
+export function buildAuthSchema(log: Logger) {
+  return buildSchema({
+    typeDefs: authTypeDefs,
+    resolvers: resolvers as never,
+    log,
+    fieldRules: {
+      Mutation: { login: allow, refreshToken: allow, logout: allow },
+      AuthPayload: { '*': allow },
+      User: { '*': allow },
+    },
+  });
+}

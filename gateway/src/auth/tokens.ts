@@ -1,0 +1,51 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { jwtVerify, SignJWT } from 'jose';
+import { ROLES, UnauthenticatedError, type Identity, type Role } from '@erp/kit';
+
+export const ACCESS_ISSUER = 'erp-gateway';
+export const ACCESS_AUDIENCE = 'erp-api';
+const ALG = 'HS256';
+
+export interface AccessToken {
+  token: string;
+  expiresAt: Date;
+}
+
+/** A short-lived access token for a user (HS256, iss/aud/exp set; TTL ≤ 15 min). */
+export async function issueAccessToken(secret: string, user: { id: number; email: string; role: Role }, ttlSeconds: number): Promise<AccessToken> {
+  const now = Math.floor(Date.now() / 1000);
+  const token = await new SignJWT({ email: user.email, role: user.role })
+    .setProtectedHeader({ alg: ALG, typ: 'JWT' })
+    .setSubject(String(user.id))
+    .setIssuer(ACCESS_ISSUER)
+    .setAudience(ACCESS_AUDIENCE)
+    .setIssuedAt(now)
+    .setExpirationTime(now + ttlSeconds)
+    .setJti(randomUUID())
+    .sign(new TextEncoder().encode(secret));
+  return { token, expiresAt: new Date((now + ttlSeconds) * 1000) };
+}
+
+/**
+ * Verifies a Bearer token: only HS256 (so `alg: none` and key-confusion tokens fail), exact issuer
+ * and audience, `exp` required, 60 s of clock skew at most. Any failure is UNAUTHENTICATED.
+ */
+export async function verifyAccessToken(secret: string, token: string, requestId: string): Promise<Identity> {
+  try {
+    const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
+      algorithms: [ALG],
+      issuer: ACCESS_ISSUER,
+      audience: ACCESS_AUDIENCE,
+      requiredClaims: ['exp', 'iat', 'sub'],
+      clockTolerance: 60,
+    });
+    const role = payload.role as Role;
+    if (!ROLES.includes(role) || !/^\d+$/.test(payload.sub ?? '')) throw new Error('bad claims');
+    return { userId: Number(payload.sub), email: String(payload.email ?? ''), role, requestId };
+  } catch {
+    throw new UnauthenticatedError('Invalid or expired access token');
+  }
+}
+
+export const newRefreshToken = () => randomBytes(32).toString('base64url');
+export const hashRefreshToken = (token: string) => createHash('sha256').update(token).digest('hex');

@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { composeServices } from '@apollo/composition';
+import { repoRoot } from '@erp/kit';
+import { parse } from 'graphql';
+
+/** The subgraphs of the supergraph: the gateway's own `auth` and the domain subgraphs. */
+export const SUBGRAPHS = ['auth', 'catalog', 'customers', 'suppliers', 'sales'] as const;
+export type SubgraphName = (typeof SUBGRAPHS)[number];
+
+export const supergraphPath = () => path.join(repoRoot(), 'gateway', 'supergraph.graphql');
+
+export function sdlPath(name: SubgraphName): string {
+  return name === 'auth' ? path.join(repoRoot(), 'gateway', 'schema.graphql') : path.join(repoRoot(), 'subgraphs', name, 'schema.graphql');
+}
+
+/** Composes the supergraph from the subgraphs' SDL files; throws with every composition error. */
+export function composeSupergraph(names: readonly SubgraphName[] = SUBGRAPHS): string {
+  const result = composeServices(
+    names.map((name) => ({ name, url: `http://${name}.internal/graphql`, typeDefs: parse(readFileSync(sdlPath(name), 'utf8')) })),
+  );
+  if (result.errors?.length) {
+    throw new Error(`Supergraph composition failed:\n${result.errors.map((e) => `  - ${e.message}`).join('\n')}`);
+  }
+  return result.supergraphSdl!;
+}

@@ -1,0 +1,28 @@
+import { baseEnvShape, parseEnv, port } from '@erp/kit';
+import { z } from 'zod';
+
+const secret = (name: string) =>
+  z.string({ error: `${name} is required (a random string of at least 32 characters)` }).min(32, 'must be at least 32 characters');
+const optionalText = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().optional());
+
+export const gatewayEnv = z.object({
+  ...baseEnvShape,
+  GATEWAY_PORT: port(4000),
+  CONSOLE_PORT: port(3030),
+  CATALOG_PORT: port(4101),
+  CUSTOMERS_PORT: port(4102),
+  SUPPLIERS_PORT: port(4103),
+  SALES_PORT: port(4104),
+  /** Signs the access tokens given to users (HS256). */
+  JWT_SECRET: secret('JWT_SECRET'),
+  /** Signs the identity the gateway passes to the subgraphs (HS256). */
+  SUBGRAPH_SECRET: secret('SUBGRAPH_SECRET'),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(900).default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  ADMIN_EMAIL: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.email().optional()),
+  ADMIN_PASSWORD: optionalText.refine((v) => v === undefined || v.length >= 12, 'must be at least 12 characters'),
+  /** `http`: subgraphs on their own ports, called over HTTP; `local`: in this process (faster on one machine). */
+  SUBGRAPH_TRANSPORT: z.enum(['http', 'local']).default('http'),
+});
+export type GatewayEnv = z.infer<typeof gatewayEnv>;
+export const loadEnv = () => parseEnv(gatewayEnv);

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type http from 'node:http';
+import { ApolloGateway, LocalGraphQLDataSource, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { IDENTITY_HEADER, signIdentity, type Identity, type Logger } from '@erp/kit';
+import { createHttpHandler, listen, maskError, type BaseContext, type Route } from '@erp/kit/graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type pg from 'pg';
+import { AuthService, type AuthContext } from './auth/service';
+import { buildAuthSchema } from './auth/subgraph';
+import { verifyAccessToken } from './auth/tokens';
+import { supergraphPath, type SubgraphName } from './compose';
+import type { GatewayEnv } from './env';
+
+/** Limits, with the numbers RELIABILITY.md pins; depth measured against the console's deepest operation. */
+export const LIMITS = { maxDepth: 10, maxAliases: 15, maxCost: 5000, maxTokens: 1000, maxDirectives: 50 } as const;
+const SUBGRAPH_TIMEOUT_MS = 5000;
+
+export type GatewayContext = AuthContext;
+
+export interface LocalSubgraph {
+  schema: GraphQLSchema;
+  contextFor(identity: Identity): BaseContext;
+}
+
+export interface GatewayOptions {
+  env: Pick<GatewayEnv, 'JWT_SECRET' | 'SUBGRAPH_SECRET' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_DAYS' | 'NODE_ENV'>;
+  pool: pg.Pool;
+  log: Logger;
+  /** URL of each domain subgraph (HTTP transport), or the subgraph itself (in-process transport). */
+  subgraphs: Record<Exclude<SubgraphName, 'auth'>, string | LocalSubgraph>;
+  routes?: Route[];
+  ready?: () => Promise<{ ready: boolean; [k: string]: unknown }>;
+}
+
+/** Passes the verified identity to a subgraph, signed for it, with a timeout. */
+class IdentityDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    url: string,
+    private readonly secret: string,
+  ) {
+    super({
+      url,
+      fetcher: (input, init) => fetch(input as string, { ...(init as RequestInit), signal: AbortSignal.timeout(SUBGRAPH_TIMEOUT_MS) }) as never,
+    });
+  }
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    const identity = (context as Partial<GatewayContext>)?.identity;
+    if (identity) request.http?.headers.set(IDENTITY_HEADER, await signIdentity(this.secret, identity));
+  }
+}
+
+/** Runs a subgraph in this process with the context it would build for the verified identity. */
+class InProcessDataSource extends LocalGraphQLDataSource<GatewayContext> {
+  constructor(private readonly subgraph: LocalSubgraph) {
+    super(subgraph.schema);
+  }
+  override process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    const identity = (options.context as Partial<GatewayContext>)?.identity;
+    if (!identity) {
+      return Promise.resolve({ errors: [{ message: 'Authentication required', extensions: { code: 'UNAUTHENTICATED' } }] });
+    }
+    return super.process({ ...options, context: this.subgraph.contextFor(identity) as never });
+  }
+}
+
+export async function createGateway(opts: GatewayOptions) {
+  const production = opts.env.NODE_ENV === 'production';
+  const auth = new AuthService(opts.env, opts.log);
+  const authSchema = buildAuthSchema(opts.log);
+  const gateway = new ApolloGateway({
+    supergraphSdl: readFileSync(supergraphPath(), 'utf8'),
+    buildService: ({ name, url }) => {
+      if (name === 'auth') return new LocalGraphQLDataSource(authSchema);
+      const target = opts.subgraphs[name as keyof GatewayOptions['subgraphs']];
+      if (!target) throw new Error(`No address for subgraph ${name}`);
+      return typeof target === 'string' ? new IdentityDataSource(target, opts.env.SUBGRAPH_SECRET) : new InProcessDataSource(target);
+    },
+    logger: { debug: () => undefined, info: () => undefined, warn: (m) => opts.log.warn(String(m)), error: (m) => opts.log.error(String(m)) },
+  });
+  const armor = new ApolloArmor({
+    maxDepth: { n: LIMITS.maxDepth },
+    maxAliases: { n: LIMITS.maxAliases },
+    costLimit: { maxCost: LIMITS.maxCost },
+    maxTokens: { n: LIMITS.maxTokens },
+    maxDirectives: { n: LIMITS.maxDirectives },
+    blockFieldSuggestion: { enabled: true },
+  }).protect();
+  const server = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: !production,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    hideSchemaDetailsFromClientErrors: true,
+    includeStacktraceInErrorResponses: false,
+    validationRules: armor.validationRules,
+    formatError: maskError(opts.log),
+    plugins: [...armor.plugins, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+  });
+  await server.start();
+
+  const context = async (req: http.IncomingMessage): Promise<GatewayContext> => {
+    const requestId = (typeof req.headers['x-request-id'] === 'string' && /^[\w-]{8,64}$/.test(req.headers['x-request-id'])
+      ? req.headers['x-request-id']
+      : randomUUID());
+    const header = req.headers.authorization;
+    let identity: Identity | null = null;
+    if (header) {
+      const m = /^Bearer ([\w.-]+)$/.exec(header);
+      try {
+        if (!m) throw new Error('malformed');
+        identity = await verifyAccessToken(opts.env.JWT_SECRET, m[1]!, requestId);
+      } catch {
+        throw new GraphQLError('Invalid or expired access token', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+      }
+    }
+    return { identity, pool: opts.pool, log: opts.log, clientAddress: req.socket.remoteAddress ?? 'unknown', auth } as GatewayContext;
+  };
+
+  const handler = createHttpHandler<GatewayContext>({
+    server,
+    context,
+    routes: opts.routes,
+    health: async () => ({ service: 'gateway' }),
+    ready: opts.ready,
+  });
+  return {
+    server,
+    handler,
+    listen: (port: number, host?: string) => listen(handler, port, 'gateway (GATEWAY_PORT)', host),
+    stop: () => server.stop(),
+  };
+}
+export type Gateway = Awaited<ReturnType<typeof createGateway>>;

@@ -1,0 +1,104 @@
+import { createPool, type Logger } from '@erp/kit';
+import type { Listening } from '@erp/kit/graphql';
+import { createCatalogSubgraph } from '../../subgraphs/catalog/src/server';
+import { createCustomersSubgraph } from '../../subgraphs/customers/src/server';
+import { httpInventory } from '../../subgraphs/sales/src/inventory';
+import { createSalesSubgraph } from '../../subgraphs/sales/src/server';
+import { createSuppliersSubgraph } from '../../subgraphs/suppliers/src/server';
+import type { GatewayEnv } from './env';
+import { createGateway, type Gateway } from './gateway';
+
+export interface SystemOptions {
+  oltpUrl: string;
+  env: Pick<
+    GatewayEnv,
+    'JWT_SECRET' | 'SUBGRAPH_SECRET' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_DAYS' | 'NODE_ENV' | 'GATEWAY_PORT' | 'CATALOG_PORT' | 'CUSTOMERS_PORT' | 'SUPPLIERS_PORT' | 'SALES_PORT'
+  >;
+  log: Logger;
+  /** Port 0 everywhere picks free ports (tests). */
+  ephemeralPorts?: boolean;
+  host?: string;
+}
+
+export interface RunningSystem {
+  gatewayUrl: string;
+  subgraphUrls: Record<'catalog' | 'customers' | 'suppliers' | 'sales', string>;
+  gateway: Gateway;
+  /** Stops one subgraph's HTTP listener (resilience tests) and starts it again. */
+  stopSubgraph(name: 'catalog' | 'customers' | 'suppliers' | 'sales'): Promise<void>;
+  restartSubgraph(name: 'catalog' | 'customers' | 'suppliers' | 'sales'): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the four domain subgraphs (each on its own port, HTTP) and the gateway in front of them,
+ * in dependency order: a subgraph answers before the gateway starts routing to it.
+ */
+export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
+  const production = opts.env.NODE_ENV === 'production';
+  const pool = createPool(opts.oltpUrl, { max: 20, applicationName: 'erp-api' });
+  const secret = opts.env.SUBGRAPH_SECRET;
+  const base = { pool, identitySecret: secret, production };
+  const port = (p: number) => (opts.ephemeralPorts ? 0 : p);
+  const host = opts.host ?? '127.0.0.1';
+
+  const catalog = await createCatalogSubgraph({ ...base, log: opts.log.child({ service: 'catalog' }) });
+  const listeners: Record<string, Listening> = {};
+  const ports: Record<string, number> = {};
+  listeners.catalog = await catalog.listen(port(opts.env.CATALOG_PORT), host);
+  ports.catalog = listeners.catalog.port;
+  const customers = await createCustomersSubgraph({ ...base, log: opts.log.child({ service: 'customers' }) });
+  const suppliers = await createSuppliersSubgraph({ ...base, log: opts.log.child({ service: 'suppliers' }) });
+  const sales = await createSalesSubgraph({
+    ...base,
+    log: opts.log.child({ service: 'sales' }),
+    inventory: httpInventory(`${listeners.catalog.url}/graphql`, secret),
+  });
+  const subgraphs = { catalog, customers, suppliers, sales } as const;
+  for (const [name, sg] of Object.entries({ customers, suppliers, sales })) {
+    const envPort = opts.env[`${name.toUpperCase()}_PORT` as 'SALES_PORT'];
+    listeners[name] = await sg.listen(port(envPort), host);
+    ports[name] = listeners[name].port;
+  }
+  const subgraphUrls = {
+    catalog: `${listeners.catalog.url}/graphql`,
+    customers: `${listeners.customers!.url}/graphql`,
+    suppliers: `${listeners.suppliers!.url}/graphql`,
+    sales: `${listeners.sales!.url}/graphql`,
+  };
+  const gateway = await createGateway({
+    env: opts.env,
+    pool,
+    log: opts.log.child({ service: 'gateway' }),
+    subgraphs: subgraphUrls,
+    ready: async () => {
+      const checks: Record<string, string> = {};
+      for (const [name, url] of Object.entries(subgraphUrls)) {
+        checks[name] = await fetch(url.replace(/\/graphql$/, '/readyz'), { signal: AbortSignal.timeout(2000) })
+          .then((r) => (r.ok ? 'ready' : `status ${r.status}`))
+          .catch(() => 'unreachable');
+      }
+      checks.database = await pool.query('SELECT 1').then(() => 'ready', () => 'unreachable');
+      return { ready: Object.values(checks).every((v) => v === 'ready'), ...checks };
+    },
+  });
+  const gatewayListening = await gateway.listen(port(opts.env.GATEWAY_PORT), host);
+  return {
+    gatewayUrl: `${gatewayListening.url}/graphql`,
+    subgraphUrls,
+    gateway,
+    async stopSubgraph(name) {
+      await listeners[name]!.close();
+    },
+    async restartSubgraph(name) {
+      listeners[name] = await subgraphs[name].listen(ports[name]!, host);
+    },
+    async close() {
+      await gatewayListening.close();
+      await gateway.stop();
+      for (const l of Object.values(listeners)) await l.close().catch(() => undefined);
+      for (const sg of Object.values(subgraphs)) await sg.stop();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export { generate, DEFAULTS, type GenerateOptions, type GenerateSummary, type FileSummary } from './generate';
+export { Rng, Sampler } from './rng';

@@ -1,0 +1,99 @@
+import { PERMISSIONS, ROLES } from '@erp/kit';
+import {
+  buildClientSchema,
+  getIntrospectionQuery,
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLSchema,
+} from 'graphql';
+import { startTestSystem, type TestSystem } from './test-system';
+
+/**
+ * The role matrix, exhaustively: every root field of the public API × every role, through the
+ * gateway. A role the matrix allows never gets FORBIDDEN on the root field; any other role always
+ * does. Fields are generated from the schema, so a new field joins the test automatically, and a
+ * field without a matrix entry fails it (deny by default must be a decision, not an accident).
+ */
+let t: TestSystem;
+let schema: GraphQLSchema;
+const PUBLIC = new Set(['Mutation.login', 'Mutation.refreshToken', 'Mutation.logout']);
+
+beforeAll(async () => {
+  t = await startTestSystem();
+  const r = await t.gql(getIntrospectionQuery(), {}, await t.login('ADMIN'));
+  schema = buildClientSchema(r.body.data);
+}, 60_000);
+afterAll(() => t.close());
+
+function sample(type: GraphQLInputType): string {
+  if (isNonNullType(type)) return sample(type.ofType);
+  if (isListType(type)) return `[${sample(type.ofType)}]`;
+  if (isEnumType(type)) return type.getValues()[0]!.name;
+  if (isInputObjectType(type)) {
+    const fields = Object.values(type.getFields()).filter((f) => isNonNullType(f.type) && f.defaultValue === undefined);
+    return `{${fields.map((f) => `${f.name}: ${sample(f.type)}`).join(', ')}}`;
+  }
+  if (isScalarType(type)) {
+    switch (type.name) {
+      case 'Int':
+        return '1';
+      case 'Float':
+        return '1.5';
+      case 'Boolean':
+        return 'false';
+      case 'ID':
+        return '"1"';
+      case 'DateTime':
+        return '"2025-01-01T00:00:00Z"';
+      case 'Decimal':
+        return '"1.00"';
+      default:
+        return '"rbac-probe"';
+    }
+  }
+  return 'null';
+}
+
+function operation(kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>): string {
+  const args = field.args.filter((a) => isNonNullType(a.type)).map((a) => `${a.name}: ${sample(a.type)}`);
+  const selection = isObjectType(getNamedType(field.type)) || !isScalarType(getNamedType(field.type)) && !isEnumType(getNamedType(field.type)) ? ' { __typename }' : '';
+  return `${kind} { ${field.name}${args.length ? `(${args.join(', ')})` : ''}${selection} }`;
+}
+
+function rootFields(): [string, 'query' | 'mutation', GraphQLField<unknown, unknown>][] {
+  const out: [string, 'query' | 'mutation', GraphQLField<unknown, unknown>][] = [];
+  for (const [kind, type] of [['query', schema.getQueryType()], ['mutation', schema.getMutationType()]] as const) {
+    for (const f of Object.values(type?.getFields() ?? {})) out.push([`${kind === 'query' ? 'Query' : 'Mutation'}.${f.name}`, kind, f]);
+  }
+  return out;
+}
+
+test('every root field of the API has an entry in the role matrix (or is explicitly public)', () => {
+  const missing = rootFields().map(([key]) => key).filter((k) => !PERMISSIONS[k] && !PUBLIC.has(k));
+  expect(missing).toEqual([]);
+});
+
+test('every role × every root field is allowed or FORBIDDEN exactly as the matrix says', async () => {
+  const mismatches: string[] = [];
+  let checked = 0;
+  for (const role of ROLES) {
+    const token = await t.login(role);
+    for (const [key, kind, field] of rootFields()) {
+      if (PUBLIC.has(key)) continue;
+      const r = await t.gql(operation(kind, field), {}, token);
+      const forbidden = (r.body.errors ?? []).some((e: { extensions?: { code?: string }; path?: string[] }) => e.extensions?.code === 'FORBIDDEN' && e.path?.length === 1);
+      const allowed = PERMISSIONS[key]!.includes(role);
+      checked++;
+      if (allowed === forbidden) mismatches.push(`${role} ${key}: expected ${allowed ? 'allowed' : 'FORBIDDEN'}, got ${JSON.stringify(r.body.errors ?? 'data')}`);
+    }
+  }
+  expect(mismatches).toEqual([]);
+  expect(checked).toBeGreaterThan(200);
+}, 120_000);

@@ -1,0 +1,54 @@
+import type { Identity } from '@erp/kit';
+import DataLoader from 'dataloader';
+import type pg from 'pg';
+import { HISTORY_COLUMNS, LINE_SELECT, ORDER_COLUMNS, type OrderLineRow, type OrderRow, type StatusChangeRow } from './rows';
+import { customerOrderPages, type CustomerOrdersKey, type OrderPage } from './services/orders';
+
+function groupBy<T>(rows: T[], key: (r: T) => number): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const g = groups.get(k);
+    if (g) g.push(r);
+    else groups.set(k, [r]);
+  }
+  return groups;
+}
+
+/** One query per hop and per request, whatever the number of parents (no N+1). */
+export function createLoaders(pool: pg.Pool, identity: Identity) {
+  return {
+    /** Orders by id, unfiltered: callers apply the row-level rule (services/orders.ts canSee). */
+    order: new DataLoader<number, OrderRow | null>(async (ids) => {
+      const { rows } = await pool.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM sales.orders o WHERE o.id = ANY($1)`, [ids]);
+      const map = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => map.get(id) ?? null);
+    }),
+    linesOf: new DataLoader<number, OrderLineRow[]>(async (ids) => {
+      const { rows } = await pool.query<OrderLineRow>(`${LINE_SELECT} WHERE l.order_id = ANY($1) ORDER BY l.order_id, l.line_no`, [ids]);
+      const groups = groupBy(rows, (r) => r.orderId);
+      return ids.map((id) => groups.get(id) ?? []);
+    }),
+    historyOf: new DataLoader<number, StatusChangeRow[]>(async (ids) => {
+      const { rows } = await pool.query<StatusChangeRow>(
+        `SELECT ${HISTORY_COLUMNS} FROM sales.order_status_history WHERE order_id = ANY($1) ORDER BY order_id, changed_at, id`,
+        [ids],
+      );
+      const groups = groupBy(rows, (r) => r.orderId);
+      return ids.map((id) => groups.get(id) ?? []);
+    }),
+    /** Customer.orders of many customers: one query per distinct set of arguments. */
+    customerOrders: new DataLoader<CustomerOrdersKey, OrderPage, string>((keys) => customerOrderPages(pool, identity, keys), {
+      cacheKeyFn: (k) => JSON.stringify([k.customerId, k.args.first, k.args.after, k.args.filter, k.args.orderBy]),
+    }),
+  };
+}
+export type Loaders = ReturnType<typeof createLoaders>;
+
+/** Forgets what a mutation changed, so later fields of the same request read fresh rows. */
+export function forgetOrder(loaders: Loaders, id: number): void {
+  loaders.order.clear(id);
+  loaders.linesOf.clear(id);
+  loaders.historyOf.clear(id);
+  loaders.customerOrders.clearAll();
+}

@@ -1,0 +1,61 @@
+/** Database rows as the GraphQL layer sees them (camelCase, ids as numbers, money as strings). */
+export interface OrderRow {
+  id: number;
+  number: string;
+  kind: string;
+  status: string;
+  customerId: number;
+  salesRepId: number | null;
+  warehouseId: number;
+  currency: string;
+  orderedAt: string;
+  confirmedAt: string | null;
+  shippedAt: string | null;
+  deliveredAt: string | null;
+  cancelledAt: string | null;
+  notes: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+export interface OrderLineRow {
+  id: number;
+  orderId: number;
+  lineNo: number;
+  productId: number;
+  quantity: number;
+  unitPrice: string;
+  discount: string;
+  taxRate: string;
+  /** round(quantity × unit_price × (1 − discount), 2), computed by PostgreSQL in numeric. */
+  netAmount: string;
+  /** round(netAmount × tax_rate, 2). */
+  taxAmount: string;
+  grossAmount: string;
+}
+export interface StatusChangeRow {
+  orderId: number;
+  fromStatus: string | null;
+  toStatus: string;
+  changedBy: number | null;
+  changedAt: string;
+  note: string | null;
+}
+
+/** The order columns, qualified by a table alias. */
+export const orderColumns = (a: string) =>
+  `${a}.id, ${a}.number, ${a}.kind, ${a}.status, ${a}.customer_id AS "customerId", ${a}.sales_rep_id AS "salesRepId",
+   ${a}.warehouse_id AS "warehouseId", ${a}.currency, ${a}.ordered_at AS "orderedAt", ${a}.confirmed_at AS "confirmedAt",
+   ${a}.shipped_at AS "shippedAt", ${a}.delivered_at AS "deliveredAt", ${a}.cancelled_at AS "cancelledAt", ${a}.notes,
+   ${a}.created_at AS "createdAt", ${a}.updated_at AS "updatedAt"`;
+export const ORDER_COLUMNS = orderColumns('o');
+
+/** Lines with their amounts, computed exactly in numeric and rounded to the cent line by line. */
+export const LINE_SELECT = `SELECT l.id, l.order_id AS "orderId", l.line_no AS "lineNo", l.product_id AS "productId", l.quantity,
+    l.unit_price AS "unitPrice", l.discount, l.tax_rate AS "taxRate",
+    n.net AS "netAmount", t.tax AS "taxAmount", n.net + t.tax AS "grossAmount"
+  FROM sales.order_lines l
+  CROSS JOIN LATERAL (SELECT round(l.quantity * l.unit_price * (1 - l.discount), 2) AS net) n
+  CROSS JOIN LATERAL (SELECT round(n.net * l.tax_rate, 2) AS tax) t`;
+
+export const HISTORY_COLUMNS = `order_id AS "orderId", from_status AS "fromStatus", to_status AS "toStatus", changed_by AS "changedBy",
+  changed_at AS "changedAt", note`;

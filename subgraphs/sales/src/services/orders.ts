@@ -1,0 +1,375 @@
+import { allowedRoles, ConflictError, ForbiddenError, NotFoundError, ValidationError, type Identity } from '@erp/kit';
+import type { Tx } from '@erp/kit/db/tx';
+import {
+  decodeCursor,
+  mutate,
+  optionalId,
+  pageSize,
+  parseId,
+  positiveInt,
+  toConnection,
+  type Connection,
+  type MutationSpec,
+} from '@erp/kit/graphql';
+import type pg from 'pg';
+import type { SalesContext } from '../context';
+import { ORDER_STATUSES } from '../db/schema/constants';
+import { forgetOrder } from '../loaders';
+import { LINE_SELECT, ORDER_COLUMNS, type OrderLineRow, type OrderRow } from '../rows';
+
+export type Spec = Omit<MutationSpec, 'name' | 'payload'>;
+
+// ---------------------------------------------------------------------------------------------
+// Row-level rules: a SALES user sees and acts on the orders whose sales rep they are; the other
+// roles allowed to read orders (matrix) see them all; anyone else (reaching an order through
+// `_entities`) sees none.
+
+function mayReadOrders(identity: Identity): boolean {
+  return identity.role === 'SERVICE' || (allowedRoles('Query', 'order') ?? []).includes(identity.role);
+}
+
+export function canSee(identity: Identity, row: Pick<OrderRow, 'salesRepId'>): boolean {
+  if (!mayReadOrders(identity)) return false;
+  return identity.role !== 'SALES' || (identity.userId !== null && row.salesRepId === identity.userId);
+}
+
+/** The row-level condition on `o`, as SQL with bound parameters (null: no restriction). */
+function rowLevelSql(identity: Identity, params: unknown[]): string | null {
+  if (!mayReadOrders(identity)) return 'FALSE';
+  if (identity.role !== 'SALES') return null;
+  if (identity.userId === null) return 'FALSE';
+  return `o.sales_rep_id = $${params.push(identity.userId)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lists
+
+const SORT_COLUMNS = { ORDERED_AT: 'ordered_at', NUMBER: 'number', UPDATED_AT: 'updated_at' } as const;
+type SortField = keyof typeof SORT_COLUMNS;
+
+export interface OrderFilterArgs {
+  status?: string | null;
+  customerId?: string | null;
+  salesRepId?: string | null;
+  warehouseId?: string | null;
+  from?: Date | string | null;
+  to?: Date | string | null;
+  search?: string | null;
+}
+export interface OrderListArgs {
+  first?: number | null;
+  after?: string | null;
+  filter?: OrderFilterArgs | null;
+  orderBy?: { field: SortField; direction?: 'ASC' | 'DESC' | null } | null;
+}
+export type OrderPage = Connection<OrderRow> & { totalCount: number };
+export interface CustomerOrdersKey {
+  customerId: number;
+  args: OrderListArgs;
+}
+
+function sortOf(orderBy: OrderListArgs['orderBy']) {
+  const field: SortField = orderBy?.field ?? 'ORDERED_AT';
+  const column = SORT_COLUMNS[field];
+  if (!column) throw new ValidationError('orderBy.field', field, 'unknown sort field');
+  const desc = (orderBy?.direction ?? 'DESC') === 'DESC';
+  return { column, desc, dir: desc ? 'DESC' : 'ASC', cmp: desc ? '<' : '>' };
+}
+
+/** The WHERE conditions of a filter on `o`, the row-level rule included. Values are bound parameters. */
+function filterSql(identity: Identity, f: OrderFilterArgs, params: unknown[]): string[] {
+  const where: string[] = [];
+  const rowLevel = rowLevelSql(identity, params);
+  if (rowLevel) where.push(rowLevel);
+  if (f.status != null) {
+    if (!(ORDER_STATUSES as readonly string[]).includes(f.status)) throw new ValidationError('filter.status', f.status, 'unknown status');
+    where.push(`o.status = $${params.push(f.status)}`);
+  }
+  if (f.customerId != null) where.push(`o.customer_id = $${params.push(parseId('filter.customerId', f.customerId))}`);
+  if (f.salesRepId != null) where.push(`o.sales_rep_id = $${params.push(parseId('filter.salesRepId', f.salesRepId))}`);
+  if (f.warehouseId != null) where.push(`o.warehouse_id = $${params.push(parseId('filter.warehouseId', f.warehouseId))}`);
+  if (f.from != null) where.push(`o.ordered_at >= $${params.push(f.from)}`);
+  if (f.to != null) where.push(`o.ordered_at < $${params.push(f.to)}`);
+  if (f.search != null && f.search.trim() !== '') {
+    if (f.search.length > 100) throw new ValidationError('filter.search', f.search, 'must be at most 100 characters');
+    where.push(`o.number ILIKE $${params.push(`%${f.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
+  }
+  return where;
+}
+
+const whereClause = (where: string[]) => (where.length ? `WHERE ${where.join(' AND ')}` : '');
+
+/** A page of orders (index-friendly: keyset on the sort key and id) and the count of all that match. */
+export async function listOrders(ctx: SalesContext, args: OrderListArgs): Promise<OrderPage> {
+  const limit = pageSize(args.first);
+  const { column, dir, cmp } = sortOf(args.orderBy);
+  const params: unknown[] = [];
+  const where = filterSql(ctx.identity, args.filter ?? {}, params);
+  const countSql = `SELECT count(*)::int AS n FROM sales.orders o ${whereClause(where)}`;
+  const countParams = [...params];
+  const cursor = decodeCursor(args.after, 2);
+  if (cursor) where.push(`(o.${column}, o.id) ${cmp} ($${params.push(cursor[0])}, $${params.push(cursor[1])})`);
+  const pageSql = `SELECT ${ORDER_COLUMNS}, o.${column}::text AS "sortKey" FROM sales.orders o ${whereClause(where)}
+    ORDER BY o.${column} ${dir}, o.id ${dir} LIMIT $${params.push(limit + 1)}`;
+  const [page, count] = await Promise.all([
+    ctx.pool.query<OrderRow & { sortKey: string }>(pageSql, params),
+    ctx.pool.query<{ n: number }>(countSql, countParams),
+  ]);
+  for (const row of page.rows) ctx.loaders.order.prime(row.id, row);
+  return { ...toConnection(page.rows, limit, (r) => [r.sortKey, r.id]), totalCount: count.rows[0]!.n };
+}
+
+/**
+ * Customer.orders for many customers at once (DataLoader batch): per distinct set of arguments,
+ * one windowed query for the pages and one grouped query for the counts.
+ */
+export async function customerOrderPages(pool: pg.Pool, identity: Identity, keys: readonly CustomerOrdersKey[]): Promise<(OrderPage | Error)[]> {
+  const results: (OrderPage | Error)[] = new Array(keys.length);
+  const groups = new Map<string, { args: OrderListArgs; at: number[] }>();
+  keys.forEach((k, i) => {
+    const sig = JSON.stringify([k.args.first, k.args.after, k.args.filter, k.args.orderBy]);
+    const g = groups.get(sig) ?? { args: k.args, at: [] };
+    g.at.push(i);
+    groups.set(sig, g);
+  });
+  await Promise.all(
+    [...groups.values()].map(async ({ args, at }) => {
+      try {
+        const limit = pageSize(args.first);
+        const { column, dir, cmp } = sortOf(args.orderBy);
+        const customerIds = [...new Set(at.map((i) => keys[i]!.customerId))];
+        const params: unknown[] = [];
+        const where = filterSql(identity, { ...(args.filter ?? {}), customerId: null }, params);
+        where.push(`o.customer_id = ANY($${params.push(customerIds)})`);
+        const countParams = [...params];
+        const countSql = `SELECT o.customer_id AS "customerId", count(*)::int AS n FROM sales.orders o ${whereClause(where)} GROUP BY o.customer_id`;
+        const cursor = decodeCursor(args.after, 2);
+        const cursorSql = cursor ? `WHERE (t.sort_value, t.id) ${cmp} ($${params.push(cursor[0])}, $${params.push(cursor[1])})` : '';
+        const pageSql = `SELECT * FROM (
+            SELECT t.*, row_number() OVER (PARTITION BY t."customerId" ORDER BY t.sort_value ${dir}, t.id ${dir}) AS rn
+            FROM (SELECT ${ORDER_COLUMNS}, o.${column} AS sort_value, o.${column}::text AS "sortKey" FROM sales.orders o ${whereClause(where)}) t
+            ${cursorSql}
+          ) u WHERE u.rn <= $${params.push(limit + 1)} ORDER BY u."customerId", u.rn`;
+        const [page, count] = await Promise.all([
+          pool.query<OrderRow & { sortKey: string; sort_value?: unknown; rn?: unknown }>(pageSql, params),
+          pool.query<{ customerId: number; n: number }>(countSql, countParams),
+        ]);
+        const counts = new Map(count.rows.map((r) => [r.customerId, r.n]));
+        const rows = new Map<number, OrderRow[]>();
+        for (const { sort_value: _v, rn: _rn, ...row } of page.rows) rows.set(row.customerId, [...(rows.get(row.customerId) ?? []), row]);
+        for (const i of at) {
+          const id = keys[i]!.customerId;
+          const mine = (rows.get(id) ?? []) as (OrderRow & { sortKey: string })[];
+          results[i] = { ...toConnection(mine, limit, (r) => [r.sortKey, r.id]), totalCount: counts.get(id) ?? 0 };
+        }
+      } catch (err) {
+        for (const i of at) results[i] = err as Error;
+      }
+    }),
+  );
+  return results;
+}
+
+/** An order by id or number; NOT_FOUND when it does not exist or is not the caller's to see. */
+export async function getOrder(ctx: SalesContext, args: { id?: unknown; number?: unknown }): Promise<OrderRow> {
+  let row: OrderRow | null = null;
+  if (args.id != null) row = await ctx.loaders.order.load(parseId('id', args.id));
+  else if (typeof args.number === 'string' && args.number.trim() !== '') {
+    const { rows } = await ctx.pool.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM sales.orders o WHERE o.number = $1`, [args.number.trim()]);
+    row = rows[0] ?? null;
+    if (row) ctx.loaders.order.prime(row.id, row);
+  } else throw new ValidationError('id', args.id ?? null, 'give an id or a number');
+  if (!row || !canSee(ctx.identity, row)) throw new NotFoundError('Order', args.id ?? args.number);
+  return row;
+}
+
+/** An order for `_entities`: null when absent or not visible to the caller. */
+export async function orderReference(ctx: SalesContext, id: unknown): Promise<OrderRow | null> {
+  const row = await ctx.loaders.order.load(parseId('id', id));
+  return row && canSee(ctx.identity, row) ? row : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Amounts: exact, with integer cents (the line amounts come rounded to the cent from SQL).
+
+export function toCents(value: string): bigint {
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(value.trim());
+  if (!m) throw new Error(`not a decimal: ${value}`);
+  const frac = (m[3] ?? '').padEnd(2, '0');
+  if (/[^0]/.test(frac.slice(2))) throw new Error(`more than 2 decimals: ${value}`);
+  const cents = BigInt(m[2]!) * 100n + BigInt(frac.slice(0, 2));
+  return m[1] ? -cents : cents;
+}
+
+export function fromCents(cents: bigint): string {
+  const neg = cents < 0n;
+  const abs = neg ? -cents : cents;
+  return `${neg ? '-' : ''}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
+}
+
+export function totalsOf(lines: OrderLineRow[]) {
+  let net = 0n;
+  let tax = 0n;
+  for (const l of lines) {
+    net += toCents(String(l.netAmount));
+    tax += toCents(String(l.taxAmount));
+  }
+  return { netAmount: fromCents(net), taxAmount: fromCents(tax), grossAmount: fromCents(net + tax) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writes
+
+interface LineInput {
+  productId: number;
+  quantity: number;
+  unitPrice: string;
+  discount: string;
+  taxRate: string;
+}
+
+function price(field: string, value: unknown): string {
+  if (typeof value !== 'string' || !/^\d{1,10}(\.\d{1,2})?$/.test(value.trim())) {
+    throw new ValidationError(field, value, 'must be a decimal number ≥ 0 with at most 2 decimals');
+  }
+  return value.trim();
+}
+
+function fraction(field: string, value: unknown): string {
+  if (value === null || value === undefined) return '0';
+  if (typeof value !== 'string' || !/^(0(\.\d{1,4})?|1(\.0{1,4})?)$/.test(value.trim())) {
+    throw new ValidationError(field, value, 'must be a fraction between 0 and 1 with at most 4 decimals (0.2 = 20 %)');
+  }
+  return value.trim();
+}
+
+function parseLines(raw: unknown, field = 'input.lines'): LineInput[] {
+  if (!Array.isArray(raw) || raw.length === 0) throw new ValidationError(field, raw, 'needs at least one line');
+  if (raw.length > 500) throw new ValidationError(field, raw.length, 'at most 500 lines');
+  return raw.map((l: Record<string, unknown>, i) => ({
+    productId: parseId(`${field}[${i}].productId`, l.productId),
+    quantity: positiveInt(`${field}[${i}].quantity`, l.quantity),
+    unitPrice: price(`${field}[${i}].unitPrice`, l.unitPrice),
+    discount: fraction(`${field}[${i}].discount`, l.discount),
+    taxRate: fraction(`${field}[${i}].taxRate`, l.taxRate),
+  }));
+}
+
+function optionalText(field: string, value: unknown, max: number): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'string') throw new ValidationError(field, value, 'must be text');
+  if (value.length > max) throw new ValidationError(field, value, `must be at most ${max} characters`);
+  return value.trim() === '' ? null : value;
+}
+
+async function insertLines(tx: Tx, orderId: number, lines: LineInput[]): Promise<void> {
+  await tx.query(
+    `INSERT INTO sales.order_lines (order_id, line_no, product_id, quantity, unit_price, discount, tax_rate)
+     SELECT $1, l.ord::int, l.product_id, l.quantity, l.unit_price, l.discount, l.tax_rate
+     FROM unnest($2::int[], $3::int[], $4::numeric[], $5::numeric[], $6::numeric[]) WITH ORDINALITY
+       AS l(product_id, quantity, unit_price, discount, tax_rate, ord)`,
+    [orderId, lines.map((l) => l.productId), lines.map((l) => l.quantity), lines.map((l) => l.unitPrice), lines.map((l) => l.discount), lines.map((l) => l.taxRate)],
+  );
+}
+
+export async function linesIn(tx: Tx, orderId: number): Promise<OrderLineRow[]> {
+  return (await tx.query<OrderLineRow>(`${LINE_SELECT} WHERE l.order_id = $1 ORDER BY l.line_no`, [orderId])).rows;
+}
+
+export async function recordHistory(tx: Tx, identity: Identity, orderId: number, from: string | null, to: string, note: string | null) {
+  await tx.query(`INSERT INTO sales.order_status_history (order_id, from_status, to_status, changed_by, note) VALUES ($1, $2, $3, $4, $5)`, [
+    orderId,
+    from,
+    to,
+    identity.userId,
+    note,
+  ]);
+}
+
+/** Locks an order for a change; NOT_FOUND when absent or not the caller's (same answer: no leak). */
+export async function lockOrder(tx: Tx, identity: Identity, id: number): Promise<OrderRow> {
+  const row = (await tx.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM sales.orders o WHERE o.id = $1 FOR UPDATE`, [id])).rows[0];
+  if (!row || !canSee(identity, row)) throw new NotFoundError('Order', id);
+  return row;
+}
+
+/** Who the new order belongs to: a SALES user's own orders; ADMIN and MANAGER may assign anyone. */
+function salesRepFor(identity: Identity, raw: unknown): number | null {
+  const asked = optionalId('input.salesRepId', raw);
+  if (identity.role === 'SALES') {
+    if (asked !== null && asked !== identity.userId) throw new ForbiddenError('A SALES user creates orders for themselves only (input.salesRepId)');
+    return identity.userId;
+  }
+  return asked;
+}
+
+export async function createOrder(ctx: SalesContext, input: Record<string, unknown>, spec: Spec): Promise<OrderRow> {
+  const o = {
+    customerId: parseId('input.customerId', input.customerId),
+    warehouseId: parseId('input.warehouseId', input.warehouseId),
+    lines: parseLines(input.lines),
+    notes: optionalText('input.notes', input.notes, 2000),
+    number: input.number == null ? null : orderNumber(input.number),
+    currency: input.currency == null ? 'EUR' : currency(input.currency),
+    salesRepId: salesRepFor(ctx.identity, input.salesRepId),
+  };
+  const row = await mutate(ctx, { ...spec, name: 'createOrder', payload: o }, async (tx, audit) => {
+    // The generated number takes the order's own id: unique without a lock, SO-<year>-<id>.
+    const { rows } = await tx.query<OrderRow>(
+      `WITH n AS (SELECT nextval(pg_get_serial_sequence('sales.orders', 'id'))::int AS id)
+       INSERT INTO sales.orders AS o (id, number, customer_id, sales_rep_id, warehouse_id, currency, notes)
+       SELECT n.id, coalesce($1, format('SO-%s-%s', to_char(now() AT TIME ZONE 'UTC', 'YYYY'), lpad(n.id::text, 6, '0'))), $2, $3, $4, $5, $6 FROM n
+       ON CONFLICT (number) DO NOTHING RETURNING ${ORDER_COLUMNS}`,
+      [o.number, o.customerId, o.salesRepId, o.warehouseId, o.currency, o.notes],
+    );
+    const order = rows[0];
+    if (!order) throw new ConflictError(`Order number "${o.number}" already exists`, { field: 'input.number' });
+    await insertLines(tx, order.id, o.lines);
+    await recordHistory(tx, ctx.identity, order.id, null, 'DRAFT', null);
+    await audit({ entity: 'Order', entityId: order.id, before: null, after: { ...order, lines: await linesIn(tx, order.id) } });
+    return order;
+  });
+  forgetOrder(ctx.loaders, row.id);
+  return row;
+}
+
+function orderNumber(value: unknown): string {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._\/-]{0,39}$/.test(value.trim())) {
+    throw new ValidationError('input.number', value, 'must be 1 to 40 letters, digits, ".", "_", "/" or "-"');
+  }
+  return value.trim();
+}
+
+function currency(value: unknown): string {
+  if (typeof value !== 'string' || !/^[A-Z]{3}$/.test(value)) throw new ValidationError('input.currency', value, 'must be an ISO 4217 code such as "EUR"');
+  return value;
+}
+
+/** Changes a DRAFT order: lines replaced as a whole, notes, warehouse. */
+export async function updateOrder(ctx: SalesContext, id: number, input: Record<string, unknown>, spec: Spec): Promise<OrderRow> {
+  const patch = {
+    lines: input.lines == null ? null : parseLines(input.lines),
+    notes: input.notes === undefined ? undefined : optionalText('input.notes', input.notes, 2000),
+    warehouseId: optionalId('input.warehouseId', input.warehouseId),
+  };
+  const row = await mutate(ctx, { ...spec, name: 'updateOrder', payload: { id, ...patch } }, async (tx, audit) => {
+    const before = await lockOrder(tx, ctx.identity, id);
+    if (before.status !== 'DRAFT') {
+      throw new ConflictError(`Order ${before.number} is ${before.status}: only a DRAFT order can be changed`, { field: 'id' });
+    }
+    const linesBefore = await linesIn(tx, id);
+    const { rows } = await tx.query<OrderRow>(
+      `UPDATE sales.orders o SET notes = CASE WHEN $2 THEN $3 ELSE notes END, warehouse_id = coalesce($4, warehouse_id)
+       WHERE id = $1 RETURNING ${ORDER_COLUMNS}`,
+      [id, patch.notes !== undefined, patch.notes ?? null, patch.warehouseId],
+    );
+    if (patch.lines) {
+      await tx.query('DELETE FROM sales.order_lines WHERE order_id = $1', [id]);
+      await insertLines(tx, id, patch.lines);
+    }
+    await audit({ entity: 'Order', entityId: id, before: { ...before, lines: linesBefore }, after: { ...rows[0], lines: await linesIn(tx, id) } });
+    return rows[0]!;
+  });
+  forgetOrder(ctx.loaders, id);
+  return row;
+}

@@ -1,0 +1,84 @@
+/** Shared set-up of the sales tests: a fresh database, the catalog subgraph in-process as the stock. */
+import type { BaseContext, Subgraph } from '@erp/kit/graphql';
+import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
+import { dataOf, execute, identity, quietLogger } from '@erp/kit/test/graphql';
+import { createCatalogSubgraph } from '../../../catalog/src/server';
+import { localInventory, type Inventory } from '../inventory';
+import { createSalesSubgraph } from '../server';
+
+export const SECRET = 'x'.repeat(32);
+export const manager = identity('MANAGER', 1);
+
+export interface World {
+  db: TestDatabase;
+  catalog: Subgraph<BaseContext>;
+  sales: Subgraph<BaseContext>;
+  warehouseId: string;
+  stop(): Promise<void>;
+}
+
+export async function world(wrap: (inv: Inventory) => Inventory = (i) => i): Promise<World> {
+  const db = await testDatabase();
+  const log = quietLogger();
+  const catalog = (await createCatalogSubgraph({ pool: db.pool, log, identitySecret: SECRET, production: false })) as unknown as Subgraph<BaseContext>;
+  const sales = (await createSalesSubgraph({
+    pool: db.pool,
+    log,
+    identitySecret: SECRET,
+    production: false,
+    inventory: wrap(localInventory(catalog)),
+  })) as unknown as Subgraph<BaseContext>;
+  dataOf(await execute(catalog, manager, `mutation { createCategory(input: {code: "TOOLS", name: "Tools"}) { id } }`));
+  const w = dataOf(await execute(catalog, manager, `mutation { createWarehouse(input: {code: "LYS", name: "Lyon", city: "Lyon", countryCode: "FR"}) { id } }`));
+  return {
+    db,
+    catalog,
+    sales,
+    warehouseId: w.createWarehouse.id,
+    async stop() {
+      await sales.stop();
+      await catalog.stop();
+      await db.drop();
+    },
+  };
+}
+
+/** A catalog product with `onHand` units received in the world's warehouse. */
+export async function product(w: World, sku: string, onHand: number): Promise<string> {
+  const p = dataOf(await execute(w.catalog, manager, `mutation($sku: String!) { createProduct(input: {sku: $sku, name: $sku, categoryId: "1", listPrice: "10"}) { id } }`, { sku }));
+  const id = p.createProduct.id as string;
+  if (onHand > 0) {
+    dataOf(
+      await execute(w.catalog, manager, `mutation($w: ID!, $p: ID!, $q: Int!, $r: String!) { recordReceipt(input: {warehouseId: $w, reference: $r, lines: [{productId: $p, quantity: $q}]}) { id } }`, {
+        w: w.warehouseId,
+        p: id,
+        q: onHand,
+        r: `PO-${sku}`,
+      }),
+    );
+  }
+  return id;
+}
+
+/** on_hand, reserved, the ledger sum and the active reservations of a product in the warehouse. */
+export async function stockOf(w: World, productId: string) {
+  const { rows } = await w.db.pool.query(
+    `SELECT s.on_hand, s.reserved,
+       (SELECT coalesce(sum(quantity), 0)::int FROM inventory.stock_movements m WHERE m.product_id = s.product_id AND m.warehouse_id = s.warehouse_id) AS ledger,
+       (SELECT coalesce(sum(quantity), 0)::int FROM inventory.stock_reservations r
+         WHERE r.product_id = s.product_id AND r.warehouse_id = s.warehouse_id AND r.status = 'ACTIVE') AS active
+     FROM inventory.stock_levels s WHERE product_id = $1 AND warehouse_id = $2`,
+    [productId, w.warehouseId],
+  );
+  return rows[0] ?? { on_hand: 0, reserved: 0, ledger: 0, active: 0 };
+}
+
+export const ORDER_FIELDS = `id number status salesRepId customer { id } warehouse { id }
+  lines { lineNo product { id } quantity unitPrice discount taxRate netAmount taxAmount grossAmount }
+  totals { netAmount taxAmount grossAmount } statusHistory { fromStatus toStatus changedBy note }`;
+
+export const CREATE = `mutation($input: CreateOrderInput!, $k: String) { createOrder(input: $input, idempotencyKey: $k) { ${ORDER_FIELDS} } }`;
+
+export function lines(...l: [productId: string, quantity: number, unitPrice?: string][]) {
+  return l.map(([productId, quantity, unitPrice]) => ({ productId, quantity, unitPrice: unitPrice ?? '10.00' }));
+}

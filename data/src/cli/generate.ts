@@ -3,7 +3,8 @@ import { parseCli, repoRoot, runCli } from '@erp/kit';
 import { DEFAULTS, generate } from '../generate';
 
 const spec = {
-  usage: 'npm run data:generate -- [--scale N] [--seed S] [--out DIR] [--start YYYY-MM-DD] [--months M] [--gzip true|false]',
+  usage:
+    'npm run data:generate -- [--scale N] [--seed S] [--out DIR] [--start YYYY-MM-DD] [--months M] [--gzip true|false]',
   description:
     'Writes the seeded, deterministic data set of a stock-and-distribution company in the native CSV\n' +
     'format (data/FORMAT.md): users, catalog, warehouses, customers, suppliers, stock ledger, orders.\n' +
@@ -43,15 +44,21 @@ runCli(async () => {
   const seed = Number(args.seed);
   if (!Number.isInteger(seed)) fail(`--seed: expected an integer, got "${args.seed}"`);
   const months = Number(args.months);
-  if (!Number.isInteger(months) || months < 3) fail(`--months: expected a whole number ≥ 3, got "${args.months}"`);
+  if (!Number.isInteger(months) || months < 3)
+    fail(`--months: expected a whole number ≥ 3, got "${args.months}"`);
   if (!/^(true|false)$/.test(args.gzip)) fail(`--gzip: expected true or false, got "${args.gzip}"`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(args.start)) fail(`--start: expected YYYY-MM-DD, got "${args.start}"`);
   const out = path.isAbsolute(args.out) ? args.out : path.join(repoRoot(), args.out);
   const started = Date.now();
   const s = await generate({ scale, seed, out, start: args.start, months, gzip: args.gzip === 'true' });
   const secs = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`Data set (scale ${scale}, seed ${seed}, ${s.range.from} → ${s.range.to}) written to ${out} in ${secs}s`);
-  for (const f of s.files) console.log(`  ${f.file.padEnd(30)} ${String(f.rows).padStart(10)} rows ${String(f.bytes).padStart(12)} bytes`);
+  console.log(
+    `Data set (scale ${scale}, seed ${seed}, ${s.range.from} → ${s.range.to}) written to ${out} in ${secs}s`,
+  );
+  for (const f of s.files)
+    console.log(
+      `  ${f.file.padEnd(30)} ${String(f.rows).padStart(10)} rows ${String(f.bytes).padStart(12)} bytes`,
+    );
   console.log(`  ${'total'.padEnd(30)} ${''.padStart(15)} ${String(s.totalBytes).padStart(12)} bytes`);
   console.log(`  expedited receipts: ${s.expeditedReceipts}`);
 });

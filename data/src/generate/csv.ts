@@ -60,7 +60,7 @@ export class CsvFile {
   private flush(): void {
     const chunk = this.buf;
     this.buf = '';
-    if (!this.head.write(chunk) && !this.pending) 
+    if (!this.head.write(chunk) && !this.pending)
       this.pending = once(this.head as NodeJS.EventEmitter, 'drain').then(() => {
         this.pending = undefined;
       });

@@ -62,7 +62,14 @@ const HOUR = 3_600_000;
 const MIN = 60_000;
 
 type Segment = 'CONSUMER' | 'SMALL_BUSINESS' | 'CORPORATE' | 'WHOLESALE';
-const SEGMENTS: { seg: Segment; share: number; freq: number; lines: number; qty: number; disc: [number, number] }[] = [
+const SEGMENTS: {
+  seg: Segment;
+  share: number;
+  freq: number;
+  lines: number;
+  qty: number;
+  disc: [number, number];
+}[] = [
   { seg: 'CONSUMER', share: 0.33, freq: 0.35, lines: 2, qty: 1.5, disc: [0, 0.01] },
   { seg: 'SMALL_BUSINESS', share: 0.52, freq: 1, lines: 3.5, qty: 3, disc: [0, 0.04] },
   { seg: 'CORPORATE', share: 0.12, freq: 2.5, lines: 5, qty: 5, disc: [0.03, 0.08] },
@@ -188,7 +195,12 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
       const last = rng.pick(LAST_NAMES);
       if (!usedNames.has(first + ' ' + last)) {
         usedNames.add(first + ' ' + last);
-        return { first, last, name: `${first} ${last}`, local: `${slug(first)}.${slug(last)}`.replace(/-/g, '') };
+        return {
+          first,
+          last,
+          name: `${first} ${last}`,
+          local: `${slug(first)}.${slug(last)}`.replace(/-/g, ''),
+        };
       }
     }
   };
@@ -228,9 +240,20 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
     supNames.add(name);
     const code = `SUP-${String(i + 1).padStart(3, '0')}`;
     const domain = `${slug(name)}.example`;
-    const phoneCc = COUNTRIES.find((c) => c.code === ctry.code)?.phone ?? rngS.pick(['+48', '+420', '+90', '+86']);
-    const phoneFor = (cc: string) => `${cc} ${rngS.int(100, 999)} ${rngS.int(100, 999)} ${rngS.int(100, 999)}`;
-    const phone = ctry.code === 'PL' ? phoneFor('+48') : ctry.code === 'CZ' ? phoneFor('+420') : ctry.code === 'TR' ? phoneFor('+90') : ctry.code === 'CN' ? phoneFor('+86') : phoneFor(phoneCc);
+    const phoneCc =
+      COUNTRIES.find((c) => c.code === ctry.code)?.phone ?? rngS.pick(['+48', '+420', '+90', '+86']);
+    const phoneFor = (cc: string) =>
+      `${cc} ${rngS.int(100, 999)} ${rngS.int(100, 999)} ${rngS.int(100, 999)}`;
+    const phone =
+      ctry.code === 'PL'
+        ? phoneFor('+48')
+        : ctry.code === 'CZ'
+          ? phoneFor('+420')
+          : ctry.code === 'TR'
+            ? phoneFor('+90')
+            : ctry.code === 'CN'
+              ? phoneFor('+86')
+              : phoneFor(phoneCc);
     supF.add([code, name, `orders@${domain}`, phone, rngS.pick(ctry.city), ctry.code, 'ACTIVE']);
     const nContacts = rngS.int(1, 2);
     const seen = new Set<string>();
@@ -238,7 +261,13 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
       const p = person(rngS);
       if (seen.has(p.local)) continue;
       seen.add(p.local);
-      supContactF.add([code, `${p.local}@${domain}`, p.name, phoneFor(phone.split(' ')[0]!), rngS.pick(SUPPLIER_JOB_TITLES)]);
+      supContactF.add([
+        code,
+        `${p.local}@${domain}`,
+        p.name,
+        phoneFor(phone.split(' ')[0]!),
+        rngS.pick(SUPPLIER_JOB_TITLES),
+      ]);
     }
     const isDecaying = decaying.has(i);
     suppliers.push({
@@ -269,11 +298,25 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
   const rngP = Rng.derive(seed, 'products');
   const nProducts = Math.max(40, Math.round(500 * Math.sqrt(scale)));
   const totalLeafW = leaves.reduce((a, l) => a + Math.sqrt(l.leaf.weight), 0);
-  const perLeaf = leaves.map((l) => Math.max(1, Math.floor((nProducts * Math.sqrt(l.leaf.weight)) / totalLeafW)));
-  for (let i = 0, left = nProducts - perLeaf.reduce((a, b) => a + b, 0); left > 0; i = (i + 1) % leaves.length, left--) perLeaf[i]!++;
+  const perLeaf = leaves.map((l) =>
+    Math.max(1, Math.floor((nProducts * Math.sqrt(l.leaf.weight)) / totalLeafW)),
+  );
+  for (
+    let i = 0, left = nProducts - perLeaf.reduce((a, b) => a + b, 0);
+    left > 0;
+    i = (i + 1) % leaves.length, left--
+  )
+    perLeaf[i]!++;
   const products: Product[] = [];
   const prodF = open('products', ['sku', 'name', 'category_code', 'list_price', 'unit_cost', 'status']);
-  const supplyF = open('product_supplies', ['supplier_code', 'sku', 'lead_time_days', 'unit_cost', 'min_order_quantity', 'is_preferred']);
+  const supplyF = open('product_supplies', [
+    'supplier_code',
+    'sku',
+    'lead_time_days',
+    'unit_cost',
+    'min_order_quantity',
+    'is_preferred',
+  ]);
   const prodNames = new Set<string>();
   for (let l = 0; l < leaves.length; l++) {
     const { leaf, root } = leaves[l]!;
@@ -292,11 +335,19 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
       if (prodNames.has(name)) name = `${name} (${sku})`;
       prodNames.add(name);
       const raw = Math.max(0.5, rngP.lognormal(leaf.price, leaf.spread));
-      const list = raw >= 10 ? Math.floor(raw) + rngP.pick([0.49, 0.9, 0.95, 0.99]) : Math.round(raw * 100) / 100;
+      const list =
+        raw >= 10 ? Math.floor(raw) + rngP.pick([0.49, 0.9, 0.95, 0.99]) : Math.round(raw * 100) / 100;
       const cost = Math.round(list * rngP.float(0.55, 0.78) * 100) / 100;
       const discontinued = rngP.chance(0.04);
       const dm = discontinued ? rngP.int(6, Math.max(6, months - 3)) : Infinity;
-      prodF.add([sku, name, leaf.code, list.toFixed(2), cost.toFixed(2), discontinued ? 'DISCONTINUED' : 'ACTIVE']);
+      prodF.add([
+        sku,
+        name,
+        leaf.code,
+        list.toFixed(2),
+        cost.toFixed(2),
+        discontinued ? 'DISCONTINUED' : 'ACTIVE',
+      ]);
       const nSup = Math.min(supplierIdx.length, rngP.int(1, 3));
       const chosen = rngP.shuffle([...supplierIdx]).slice(0, nSup);
       const moqChoices = list < 5 ? [12, 24, 50, 100] : list < 30 ? [1, 6, 10, 12, 24] : [1, 1, 2, 5];
@@ -313,7 +364,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
         root,
         list,
         cost,
-        weight: (leaf.weight / Math.pow(ranks[k]!, 0.9)) / h,
+        weight: leaf.weight / Math.pow(ranks[k]!, 0.9) / h,
         discontinuedMonth: dm,
         qtyFactor: Math.min(3, Math.max(0.08, Math.sqrt(15 / list))),
         supplies,
@@ -331,8 +382,28 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
   const rngC = Rng.derive(seed, 'customers');
   const nCustomers = Math.max(20, Math.round(2000 * scale));
   const customers: Customer[] = [];
-  const custF = open('customers', ['code', 'name', 'email', 'phone', 'segment', 'status', 'country_code', 'country_name', 'region', 'city', 'sales_rep_email', 'is_guest']);
-  const contactF = open('customer_contacts', ['customer_code', 'email', 'name', 'phone', 'job_title', 'is_primary']);
+  const custF = open('customers', [
+    'code',
+    'name',
+    'email',
+    'phone',
+    'segment',
+    'status',
+    'country_code',
+    'country_name',
+    'region',
+    'city',
+    'sales_rep_email',
+    'is_guest',
+  ]);
+  const contactF = open('customer_contacts', [
+    'customer_code',
+    'email',
+    'name',
+    'phone',
+    'job_title',
+    'is_primary',
+  ]);
   const rootWeights = CATEGORY_TREE.map((r) => r.children.reduce((a, c) => a + c.weight, 0));
   for (let i = 0; i < nCustomers; i++) {
     const segIdx = rngC.weighted(SEGMENTS.map((s) => s.share));
@@ -341,7 +412,8 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
     const region = rngC.pick(country.regions);
     const city = rngC.pick(region.cities);
     const code = `C${String(i + 1).padStart(6, '0')}`;
-    const phone = () => `${country.phone} ${rngC.int(1, 9)}${rngC.int(10, 99)} ${rngC.int(100, 999)} ${rngC.int(100, 999)}`;
+    const phone = () =>
+      `${country.phone} ${rngC.int(1, 9)}${rngC.int(10, 99)} ${rngC.int(100, 999)} ${rngC.int(100, 999)}`;
     let name: string;
     let email: string | null;
     let domain: string;
@@ -382,7 +454,20 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
       startMonth,
       endMonth,
     });
-    custF.add([code, name, email, phone(), seg.seg, inactive ? 'INACTIVE' : 'ACTIVE', country.code, country.name, region.name, city, rep, false]);
+    custF.add([
+      code,
+      name,
+      email,
+      phone(),
+      seg.seg,
+      inactive ? 'INACTIVE' : 'ACTIVE',
+      country.code,
+      country.name,
+      region.name,
+      city,
+      rep,
+      false,
+    ]);
     if (seg.seg !== 'CONSUMER') {
       const n = rngC.int(1, 3);
       const seen = new Set<string>();
@@ -405,8 +490,14 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
     const t = t0 + d * DAY;
     const date = new Date(t);
     const md = `${date.getUTCMonth() + 1}-${date.getUTCDate()}`;
-    const holiday = md === '12-25' || md === '1-1' || md === '5-1' ? 0.05 : md === '12-24' || md === '12-31' ? 0.4 : 1;
-    dayW.push(MONTH_SEASONALITY[date.getUTCMonth()]! * WEEKDAY_WEIGHT[date.getUTCDay()]! * Math.pow(1.2, d / 365) * holiday);
+    const holiday =
+      md === '12-25' || md === '1-1' || md === '5-1' ? 0.05 : md === '12-24' || md === '12-31' ? 0.4 : 1;
+    dayW.push(
+      MONTH_SEASONALITY[date.getUTCMonth()]! *
+        WEEKDAY_WEIGHT[date.getUTCDay()]! *
+        Math.pow(1.2, d / 365) *
+        holiday,
+    );
   }
   const sumW = dayW.reduce((a, b) => a + b, 0);
   const dayCount: number[] = [];
@@ -436,7 +527,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
   const burstStart = rngA.int(Math.floor(totalOrders * 0.5), Math.floor(totalOrders * 0.7));
   for (let k = 0; k < burstSize; k++) anomalyAt.set(burstStart + k, 'ORDER_BURST');
   for (const [kind, n] of plan) {
-    for (let k = 0; k < n; ) {
+    for (let k = 0; k < n;) {
       const slot = rngA.int(lo, hi);
       if (anomalyAt.has(slot) || anomalyAt.has(slot - 1) || anomalyAt.has(slot + 1)) continue;
       anomalyAt.set(slot, kind);
@@ -447,7 +538,10 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
     const burstMonth = monthOf(t0 + ((end - t0) * burstStart) / totalOrders);
     const cands = customers
       .map((c, i) => ({ c, i }))
-      .filter(({ c }) => c.seg === 1 && c.startMonth === 0 && c.endMonth === Infinity && c.freq < 1.5 && burstMonth >= 0);
+      .filter(
+        ({ c }) =>
+          c.seg === 1 && c.startMonth === 0 && c.endMonth === Infinity && c.freq < 1.5 && burstMonth >= 0,
+      );
     return cands.length ? rngA.pick(cands).i : 0;
   })();
   const anomalies: string[] = [];
@@ -480,15 +574,49 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
     const pw = products.reduce((a, p) => a + p.weight, 0);
     for (let p = 0; p < products.length; p++) {
       for (let w = 0; w < nWh; w++) {
-        rate[p * nWh + w] = ((linesPerDay * products[p]!.weight) / pw) * (whShare[w]! / fw) * qtyPerLine * products[p]!.qtyFactor;
+        rate[p * nWh + w] =
+          ((linesPerDay * products[p]!.weight) / pw) *
+          (whShare[w]! / fw) *
+          qtyPerLine *
+          products[p]!.qtyFactor;
       }
     }
   }
   for (let i = 0; i < nPairs; i++) if (rngA.chance(0.06)) starveFrom[i] = end - rngA.float(30, 55) * DAY;
 
-  const moveF = open('stock_movements', ['external_key', 'sku', 'warehouse_code', 'kind', 'quantity', 'reference', 'occurred_at', 'note']);
-  const ordersF = open('orders', ['number', 'kind', 'status', 'customer_code', 'sales_rep_email', 'warehouse_code', 'currency', 'ordered_at', 'confirmed_at', 'shipped_at', 'delivered_at', 'cancelled_at']);
-  const linesF = open('order_lines', ['order_number', 'line_no', 'sku', 'quantity', 'unit_price', 'discount', 'tax_rate']);
+  const moveF = open('stock_movements', [
+    'external_key',
+    'sku',
+    'warehouse_code',
+    'kind',
+    'quantity',
+    'reference',
+    'occurred_at',
+    'note',
+  ]);
+  const ordersF = open('orders', [
+    'number',
+    'kind',
+    'status',
+    'customer_code',
+    'sales_rep_email',
+    'warehouse_code',
+    'currency',
+    'ordered_at',
+    'confirmed_at',
+    'shipped_at',
+    'delivered_at',
+    'cancelled_at',
+  ]);
+  const linesF = open('order_lines', [
+    'order_number',
+    'line_no',
+    'sku',
+    'quantity',
+    'unit_price',
+    'discount',
+    'tax_rate',
+  ]);
 
   const openingAt = iso(t0);
   for (let p = 0; p < products.length; p++) {
@@ -496,7 +624,16 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
       const i = p * nWh + w;
       const q = Math.ceil(rate[i]! * rngO.float(35, 60)) + rngO.int(2, 10);
       free[i] = q;
-      moveF.add([`OPEN-${products[p]!.sku}-${WAREHOUSES[w]!.code}`, products[p]!.sku, WAREHOUSES[w]!.code, 'OPENING', q, 'OPENING', openingAt, 'opening balance']);
+      moveF.add([
+        `OPEN-${products[p]!.sku}-${WAREHOUSES[w]!.code}`,
+        products[p]!.sku,
+        WAREHOUSES[w]!.code,
+        'OPENING',
+        q,
+        'OPENING',
+        openingAt,
+        'opening balance',
+      ]);
     }
   }
 
@@ -537,7 +674,16 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
       at = bizTime(onTime ? due - rngO.int(0, 1) * DAY : due + rngO.int(1, s.maxLate) * DAY, rngO);
       if (at <= t) at = t + HOUR;
     }
-    const line = row([`RCPT-${po}`, prod.sku, wh.code, 'RECEIPT', qty, po, iso(at), expeditedNow ? `expedited from ${s.code}` : `from ${s.code}`]);
+    const line = row([
+      `RCPT-${po}`,
+      prod.sku,
+      wh.code,
+      'RECEIPT',
+      qty,
+      po,
+      iso(at),
+      expeditedNow ? `expedited from ${s.code}` : `from ${s.code}`,
+    ]);
     if (expeditedNow) {
       expedited++;
       free[pair]! += qty;
@@ -547,7 +693,8 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
       pushEv({ t: at, line, pair, free: qty, onOrder: qty, supplier: sup.supplier, onTime });
     }
   };
-  const pickSupply = (prod: Product) => (prod.supplies.length > 1 && rngO.chance(0.15) ? rngO.int(1, prod.supplies.length - 1) : 0);
+  const pickSupply = (prod: Product) =>
+    prod.supplies.length > 1 && rngO.chance(0.15) ? rngO.int(1, prod.supplies.length - 1) : 0;
   const roundUp = (q: number, moq: number) => Math.max(moq, Math.ceil(q / moq) * moq);
 
   /** Takes `qty` of a pair at time t (shipment or reservation), replenishing as needed. */
@@ -556,7 +703,13 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
     lineAvg[pair] = lineAvg[pair]! * 0.9 + qty * 0.1;
     if (free[pair]! < qty) {
       const si = pickSupply(prod);
-      receipt(pair, t, roundUp(qty - free[pair]! + rate[pair]! * 14 + lineAvg[pair]!, prod.supplies[si]!.moq), si, true);
+      receipt(
+        pair,
+        t,
+        roundUp(qty - free[pair]! + rate[pair]! * 14 + lineAvg[pair]!, prod.supplies[si]!.moq),
+        si,
+        true,
+      );
     }
     free[pair]! -= qty;
     dayDemand[pair]! += qty;
@@ -564,7 +717,13 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
       const si = pickSupply(prod);
       const lead = prod.supplies[si]!.lead;
       if (free[pair]! + onOrder[pair]! <= rate[pair]! * (lead + 12) + 3 * lineAvg[pair]! + 2) {
-        receipt(pair, t, roundUp(Math.max(rate[pair]! * rngO.float(25, 40), 3 * lineAvg[pair]!), prod.supplies[si]!.moq), si, false);
+        receipt(
+          pair,
+          t,
+          roundUp(Math.max(rate[pair]! * rngO.float(25, 40), 3 * lineAvg[pair]!), prod.supplies[si]!.moq),
+          si,
+          false,
+        );
       }
     }
   };
@@ -586,24 +745,63 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
 
   const timeline = (t: number, canCancel: boolean) => {
     const r = rngO.next();
-    const confirm = r < 0.07 ? rngO.int(2 * 24 * 60, 9 * 24 * 60) : r < 0.2 ? rngO.int(8 * 60, 48 * 60) : rngO.int(10, 6 * 60);
+    const confirm =
+      r < 0.07
+        ? rngO.int(2 * 24 * 60, 9 * 24 * 60)
+        : r < 0.2
+          ? rngO.int(8 * 60, 48 * 60)
+          : rngO.int(10, 6 * 60);
     const confirmedAt = t + confirm * MIN;
     if (canCancel && rngO.chance(0.03)) {
       const wasConfirmed = rngO.chance(0.5);
-      const cancelledAt = wasConfirmed ? confirmedAt + rngO.int(2 * 60, 72 * 60) * MIN : t + rngO.int(60, Math.max(61, confirm - 1)) * MIN;
-      if (cancelledAt < end) return { status: 'CANCELLED', confirmedAt: wasConfirmed ? confirmedAt : null, cancelledAt, shippedAt: null, deliveredAt: null };
-      return { status: wasConfirmed && confirmedAt < end ? 'CONFIRMED' : 'DRAFT', confirmedAt: wasConfirmed && confirmedAt < end ? confirmedAt : null, cancelledAt: null, shippedAt: null, deliveredAt: null };
+      const cancelledAt = wasConfirmed
+        ? confirmedAt + rngO.int(2 * 60, 72 * 60) * MIN
+        : t + rngO.int(60, Math.max(61, confirm - 1)) * MIN;
+      if (cancelledAt < end)
+        return {
+          status: 'CANCELLED',
+          confirmedAt: wasConfirmed ? confirmedAt : null,
+          cancelledAt,
+          shippedAt: null,
+          deliveredAt: null,
+        };
+      return {
+        status: wasConfirmed && confirmedAt < end ? 'CONFIRMED' : 'DRAFT',
+        confirmedAt: wasConfirmed && confirmedAt < end ? confirmedAt : null,
+        cancelledAt: null,
+        shippedAt: null,
+        deliveredAt: null,
+      };
     }
-    const shippedAt = confirmedAt + (rngO.chance(0.2) ? rngO.int(3 * 24 * 60, 9 * 24 * 60) : rngO.int(12 * 60, 60 * 60)) * MIN;
+    const shippedAt =
+      confirmedAt +
+      (rngO.chance(0.2) ? rngO.int(3 * 24 * 60, 9 * 24 * 60) : rngO.int(12 * 60, 60 * 60)) * MIN;
     const deliveredAt = shippedAt + rngO.int(18 * 60, 4 * 24 * 60) * MIN;
-    if (deliveredAt < end) return { status: 'DELIVERED', confirmedAt, shippedAt, deliveredAt, cancelledAt: null };
-    if (shippedAt < end) return { status: 'SHIPPED', confirmedAt, shippedAt, deliveredAt: null, cancelledAt: null };
-    if (confirmedAt < end) return { status: 'CONFIRMED', confirmedAt, shippedAt: null, deliveredAt: null, cancelledAt: null };
+    if (deliveredAt < end)
+      return { status: 'DELIVERED', confirmedAt, shippedAt, deliveredAt, cancelledAt: null };
+    if (shippedAt < end)
+      return { status: 'SHIPPED', confirmedAt, shippedAt, deliveredAt: null, cancelledAt: null };
+    if (confirmedAt < end)
+      return { status: 'CONFIRMED', confirmedAt, shippedAt: null, deliveredAt: null, cancelledAt: null };
     return { status: 'DRAFT', confirmedAt: null, shippedAt: null, deliveredAt: null, cancelledAt: null };
   };
-  const writeOrder = (number: string, kind: string, tl: ReturnType<typeof timeline>, c: Customer, wh: number, t: number) =>
+  const writeOrder = (
+    number: string,
+    kind: string,
+    tl: ReturnType<typeof timeline>,
+    c: Customer,
+    wh: number,
+    t: number,
+  ) =>
     ordersF.add([
-      number, kind, tl.status, c.code, c.rep, WAREHOUSES[wh]!.code, 'EUR', iso(t),
+      number,
+      kind,
+      tl.status,
+      c.code,
+      c.rep,
+      WAREHOUSES[wh]!.code,
+      'EUR',
+      iso(t),
       tl.confirmedAt === null ? null : iso(tl.confirmedAt),
       tl.shippedAt === null ? null : iso(tl.shippedAt),
       tl.deliveredAt === null ? null : iso(tl.deliveredAt),
@@ -621,10 +819,13 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
       const shippedAt = confirmedAt + rngO.int(24 * 60, 4 * 24 * 60) * MIN;
       const deliveredAt = shippedAt + rngO.int(24 * 60, 4 * 24 * 60) * MIN;
       const tl =
-        deliveredAt < end ? { status: 'DELIVERED', confirmedAt, shippedAt, deliveredAt, cancelledAt: null }
-        : shippedAt < end ? { status: 'SHIPPED', confirmedAt, shippedAt, deliveredAt: null, cancelledAt: null }
-        : confirmedAt < end ? { status: 'CONFIRMED', confirmedAt, shippedAt: null, deliveredAt: null, cancelledAt: null }
-        : { status: 'DRAFT', confirmedAt: null, shippedAt: null, deliveredAt: null, cancelledAt: null };
+        deliveredAt < end
+          ? { status: 'DELIVERED', confirmedAt, shippedAt, deliveredAt, cancelledAt: null }
+          : shippedAt < end
+            ? { status: 'SHIPPED', confirmedAt, shippedAt, deliveredAt: null, cancelledAt: null }
+            : confirmedAt < end
+              ? { status: 'CONFIRMED', confirmedAt, shippedAt: null, deliveredAt: null, cancelledAt: null }
+              : { status: 'DRAFT', confirmedAt: null, shippedAt: null, deliveredAt: null, cancelledAt: null };
       writeOrder(number, 'RETURN', tl, c, o.wh, t);
       const n = Math.min(o.lines.length, rngO.chance(0.75) ? 1 : 2);
       const picked = rngO.shuffle([...o.lines]).slice(0, n);
@@ -640,7 +841,16 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
             onOrder: 0,
             supplier: -1,
             onTime: true,
-            line: row([`RET-${number}-${k + 1}`, products[l.prod]!.sku, WAREHOUSES[o.wh]!.code, 'RECEIPT', qty, number, iso(deliveredAt), `returned goods of ${o.number} line ${l.lineNo}`]),
+            line: row([
+              `RET-${number}-${k + 1}`,
+              products[l.prod]!.sku,
+              WAREHOUSES[o.wh]!.code,
+              'RECEIPT',
+              qty,
+              number,
+              iso(deliveredAt),
+              `returned goods of ${o.number} line ${l.lineNo}`,
+            ]),
           });
         }
       });
@@ -652,7 +862,8 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
   const makeSale = (t: number, anomaly: AnomalyKind | undefined) => {
     let ci = anomaly === 'ORDER_BURST' ? burstCustomer : custSampler!.draw(rngO);
     if (anomaly === 'ABSURD_AMOUNT') {
-      for (let k = 0; k < 200 && (customers[ci]!.seg !== 1 || customers[ci]!.freq > 3); k++) ci = custSampler!.draw(rngO);
+      for (let k = 0; k < 200 && (customers[ci]!.seg !== 1 || customers[ci]!.freq > 3); k++)
+        ci = custSampler!.draw(rngO);
     }
     const c = customers[ci]!;
     const seg = SEGMENTS[c.seg]!;
@@ -674,7 +885,8 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
       let p = -1;
       for (let tries = 0; tries < 30; tries++) {
         const rs = rootSamplers[c.focusRoot]!;
-        const cand = rngO.chance(c.focus) && rs.s.total > 0 ? rs.idx[rs.s.draw(rngO)]! : prodSampler!.draw(rngO);
+        const cand =
+          rngO.chance(c.focus) && rs.s.total > 0 ? rs.idx[rs.s.draw(rngO)]! : prodSampler!.draw(rngO);
         if (chosen.has(cand)) continue;
         const pair = cand * nWh + wh;
         if (usesStock && t >= starveFrom[pair]! && free[pair]! < 1) continue;
@@ -690,14 +902,25 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
       if (anomaly === 'ABSURD_AMOUNT') qty = Math.max(qty, Math.ceil(2000 / prod.list));
       if (usesStock && t >= starveFrom[pair]!) qty = Math.min(qty, Math.floor(free[pair]!));
       let price = prod.list * yearF;
-      let disc = rngO.chance(seg.seg === 'CONSUMER' ? 0.8 : 0.25) ? 0 : Math.min(0.15, Math.max(0, c.disc + rngO.float(-0.02, 0.03)));
+      let disc = rngO.chance(seg.seg === 'CONSUMER' ? 0.8 : 0.25)
+        ? 0
+        : Math.min(0.15, Math.max(0, c.disc + rngO.float(-0.02, 0.03)));
       disc = Math.round(disc * 200) / 200;
       const lineNo = lines.length + 1;
       if (anomaly === 'EXTREME_DISCOUNT') disc = Math.round(rngO.float(0.45, 0.7) * 100) / 100;
       if (anomaly === 'PRICE_OFF_LIST' && lineNo === priceLine) {
         const mult = rngO.chance(0.67) ? rngO.float(8, 12) : rngO.float(0.05, 0.1);
         price = prod.list * mult;
-        anomalies.push(row([null, anomaly, number, c.code, prod.sku, `line ${lineNo}: unit price ${money(price)} vs list price ${prod.list.toFixed(2)} (×${mult.toFixed(2)})`]));
+        anomalies.push(
+          row([
+            null,
+            anomaly,
+            number,
+            c.code,
+            prod.sku,
+            `line ${lineNo}: unit price ${money(price)} vs list price ${prod.list.toFixed(2)} (×${mult.toFixed(2)})`,
+          ]),
+        );
       }
       const priceS = money(price);
       const discS = frac(disc);
@@ -714,14 +937,49 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
             onOrder: 0,
             supplier: -1,
             onTime: true,
-            line: row([`SHIP-${number}-${lineNo}`, prod.sku, WAREHOUSES[wh]!.code, 'SHIPMENT', -qty, number, iso(tl.shippedAt!), null]),
+            line: row([
+              `SHIP-${number}-${lineNo}`,
+              prod.sku,
+              WAREHOUSES[wh]!.code,
+              'SHIPMENT',
+              -qty,
+              number,
+              iso(tl.shippedAt!),
+              null,
+            ]),
           });
       }
     }
-    if (anomaly === 'ABSURD_AMOUNT') anomalies.push(row([null, anomaly, number, c.code, null, `${lines.length} lines with quantities ×${factor} the customer's usual basket (at least 2,000 EUR a line; a ${seg.seg} account)`]));
-    if (anomaly === 'MANY_LINES') anomalies.push(row([null, anomaly, number, c.code, null, `${lines.length} lines (usual orders have 1–25)`]));
-    if (anomaly === 'EXTREME_DISCOUNT') anomalies.push(row([null, anomaly, number, c.code, null, `every line discounted 45–70 % (usual 0–15 %)`]));
-    if (anomaly === 'ORDER_BURST') anomalies.push(row([null, anomaly, number, c.code, null, `one of ${burstSize} orders in a row from a small account that usually orders about once a month`]));
+    if (anomaly === 'ABSURD_AMOUNT')
+      anomalies.push(
+        row([
+          null,
+          anomaly,
+          number,
+          c.code,
+          null,
+          `${lines.length} lines with quantities ×${factor} the customer's usual basket (at least 2,000 EUR a line; a ${seg.seg} account)`,
+        ]),
+      );
+    if (anomaly === 'MANY_LINES')
+      anomalies.push(
+        row([null, anomaly, number, c.code, null, `${lines.length} lines (usual orders have 1–25)`]),
+      );
+    if (anomaly === 'EXTREME_DISCOUNT')
+      anomalies.push(
+        row([null, anomaly, number, c.code, null, `every line discounted 45–70 % (usual 0–15 %)`]),
+      );
+    if (anomaly === 'ORDER_BURST')
+      anomalies.push(
+        row([
+          null,
+          anomaly,
+          number,
+          c.code,
+          null,
+          `one of ${burstSize} orders in a row from a small account that usually orders about once a month`,
+        ]),
+      );
     if (tl.status === 'DELIVERED' && !anomaly && lines.length) {
       const entry: Delivered = { number, customer: ci, wh, deliveredAt: tl.deliveredAt!, lines, used: false };
       if (ring.length < ringSize) ring.push(entry);
@@ -763,14 +1021,32 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
   const rngZ = Rng.derive(seed, 'counts');
   const zeroTarget = Math.max(3, Math.round(6 * Math.sqrt(scale)));
   const candidates: number[] = [];
-  for (let i = 0; i < nPairs; i++) if (starveFrom[i]! < end && reserved[i] === 0 && free[i]! > 0 && onOrder[i] === 0) candidates.push(i);
+  for (let i = 0; i < nPairs; i++)
+    if (starveFrom[i]! < end && reserved[i] === 0 && free[i]! > 0 && onOrder[i] === 0) candidates.push(i);
   rngZ.shuffle(candidates);
   for (const pair of candidates.slice(0, zeroTarget)) {
     const q = free[pair]!;
     const at = end - MIN;
     const sku = products[Math.floor(pair / nWh)]!.sku;
     const wh = WAREHOUSES[pair % nWh]!.code;
-    pushEv({ t: at, pair, free: -q, onOrder: 0, supplier: -1, onTime: true, line: row([`ADJ-${sku}-${wh}-${isoDate(at)}`, sku, wh, 'ADJUSTMENT', -q, `COUNT-${isoDate(at)}`, iso(at), 'stock count: damaged goods written off']) });
+    pushEv({
+      t: at,
+      pair,
+      free: -q,
+      onOrder: 0,
+      supplier: -1,
+      onTime: true,
+      line: row([
+        `ADJ-${sku}-${wh}-${isoDate(at)}`,
+        sku,
+        wh,
+        'ADJUSTMENT',
+        -q,
+        `COUNT-${isoDate(at)}`,
+        iso(at),
+        'stock count: damaged goods written off',
+      ]),
+    });
   }
   flushUntil(end - 1);
   bar?.stop(`${slot} orders (${saleSeq} sales, ${returnSeq} returns)`);
@@ -780,11 +1056,22 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
   for (let p = 0; p < products.length; p++) {
     const prod = products[p]!;
     for (let w = 0; w < nWh; w++) {
-      const rop = monthOf(end - DAY) >= prod.discontinuedMonth ? 0 : Math.round(rate[p * nWh + w]! * (prod.supplies[0]!.lead + 10));
+      const rop =
+        monthOf(end - DAY) >= prod.discontinuedMonth
+          ? 0
+          : Math.round(rate[p * nWh + w]! * (prod.supplies[0]!.lead + 10));
       levelF.add([prod.sku, WAREHOUSES[w]!.code, rop]);
     }
   }
-  const evalF = open('supplier_evaluations', ['supplier_code', 'period_start', 'deliveries', 'on_time_deliveries', 'quality_score', 'price_score', 'comment']);
+  const evalF = open('supplier_evaluations', [
+    'supplier_code',
+    'period_start',
+    'deliveries',
+    'on_time_deliveries',
+    'quality_score',
+    'price_score',
+    'comment',
+  ]);
   const rngE = Rng.derive(seed, 'evaluations');
   for (let s = 0; s < nSuppliers; s++) {
     const sup = suppliers[s]!;
@@ -798,14 +1085,33 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
       if (dl === 0) notes.push('no deliveries this period');
       else if (ot / dl < 0.7) notes.push('late deliveries above tolerance');
       if (q < 70) notes.push('quality complaints (damaged or non-conforming goods)');
-      evalF.add([sup.code, isoDate(monthStart(m)), dl, ot, q.toFixed(2), pr.toFixed(2), notes.length ? notes.join('; ') : null]);
+      evalF.add([
+        sup.code,
+        isoDate(monthStart(m)),
+        dl,
+        ot,
+        q.toFixed(2),
+        pr.toFixed(2),
+        notes.length ? notes.join('; ') : null,
+      ]);
     }
   }
-  const anomF = open('planted_anomalies', ['id', 'kind', 'order_number', 'customer_code', 'sku', 'description']);
+  const anomF = open('planted_anomalies', [
+    'id',
+    'kind',
+    'order_number',
+    'customer_code',
+    'sku',
+    'description',
+  ]);
   anomalies.forEach((line, i) => anomF.line(`A${String(i + 1).padStart(3, '0')}` + line));
 
   for (const f of files) await f.close();
-  const summary: FileSummary[] = files.map((f) => ({ file: path.basename(f.path), rows: f.rows, bytes: statSync(f.path).size }));
+  const summary: FileSummary[] = files.map((f) => ({
+    file: path.basename(f.path),
+    rows: f.rows,
+    bytes: statSync(f.path).size,
+  }));
   return {
     files: summary,
     totalBytes: summary.reduce((a, f) => a + f.bytes, 0),

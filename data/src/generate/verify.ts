@@ -46,14 +46,16 @@ export function verifyDataset(dir: string): VerifyResult {
   const users = readTable(dir, 'users');
   const userEmails = unique(users, (r) => r.email!, 'users');
   for (const u of users) {
-    if (u.email !== u.email!.toLowerCase() || !/^[^@\s]+@[^@\s]+$/.test(u.email!)) err(`users: bad email ${u.email}`);
+    if (u.email !== u.email!.toLowerCase() || !/^[^@\s]+@[^@\s]+$/.test(u.email!))
+      err(`users: bad email ${u.email}`);
     if (!ROLES.has(u.role!)) err(`users: bad role ${u.role}`);
   }
 
   const categories = readTable(dir, 'categories');
   const catCodes = new Set<string>();
   for (const c of categories) {
-    if (c.parent_code && !catCodes.has(c.parent_code)) err(`categories: parent ${c.parent_code} of ${c.code} not listed before`);
+    if (c.parent_code && !catCodes.has(c.parent_code))
+      err(`categories: parent ${c.parent_code} of ${c.code} not listed before`);
     if (catCodes.has(c.code!)) err(`categories: duplicate ${c.code}`);
     catCodes.add(c.code!);
   }
@@ -73,48 +75,61 @@ export function verifyDataset(dir: string): VerifyResult {
 
   const customers = readTable(dir, 'customers');
   const custCodes = unique(customers, (r) => r.code!, 'customers');
-  unique(customers.filter((c) => c.email), (r) => r.email!.toLowerCase(), 'customers.email');
+  unique(
+    customers.filter((c) => c.email),
+    (r) => r.email!.toLowerCase(),
+    'customers.email',
+  );
   const segmentOf = new Map<string, string>();
   for (const c of customers) {
     if (!SEGMENTS.has(c.segment!)) err(`customers: bad segment ${c.code}`);
     if (c.status !== 'ACTIVE' && c.status !== 'INACTIVE') err(`customers: bad status ${c.code}`);
     if (c.email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(c.email)) err(`customers: bad email ${c.email}`);
-    if (c.sales_rep_email && !userEmails.has(c.sales_rep_email)) err(`customers: unknown rep ${c.sales_rep_email}`);
+    if (c.sales_rep_email && !userEmails.has(c.sales_rep_email))
+      err(`customers: unknown rep ${c.sales_rep_email}`);
     if (!c.country_code || !c.region || !c.city) err(`customers: missing geography ${c.code}`);
     if (c.is_guest !== 'true' && c.is_guest !== 'false') err(`customers: bad is_guest ${c.code}`);
     segmentOf.set(c.code!, c.segment!);
   }
   const contacts = readTable(dir, 'customer_contacts');
   unique(contacts, (r) => `${r.customer_code}|${r.email}`, 'customer_contacts');
-  for (const c of contacts) if (!custCodes.has(c.customer_code!)) err(`customer_contacts: unknown customer ${c.customer_code}`);
+  for (const c of contacts)
+    if (!custCodes.has(c.customer_code!)) err(`customer_contacts: unknown customer ${c.customer_code}`);
 
   const suppliers = readTable(dir, 'suppliers');
   const supCodes = unique(suppliers, (r) => r.code!, 'suppliers');
   const supContacts = readTable(dir, 'supplier_contacts');
   unique(supContacts, (r) => `${r.supplier_code}|${r.email}`, 'supplier_contacts');
-  for (const c of supContacts) if (!supCodes.has(c.supplier_code!)) err(`supplier_contacts: unknown supplier ${c.supplier_code}`);
+  for (const c of supContacts)
+    if (!supCodes.has(c.supplier_code!)) err(`supplier_contacts: unknown supplier ${c.supplier_code}`);
   const supplies = readTable(dir, 'product_supplies');
   unique(supplies, (r) => `${r.supplier_code}|${r.sku}`, 'product_supplies');
   for (const s of supplies) {
-    if (!supCodes.has(s.supplier_code!) || !skus.has(s.sku!)) err(`product_supplies: bad reference ${s.supplier_code}/${s.sku}`);
-    if (!(Number(s.lead_time_days) > 0) || !(Number(s.min_order_quantity) > 0) || !(Number(s.unit_cost) >= 0)) err(`product_supplies: bad values ${s.supplier_code}/${s.sku}`);
+    if (!supCodes.has(s.supplier_code!) || !skus.has(s.sku!))
+      err(`product_supplies: bad reference ${s.supplier_code}/${s.sku}`);
+    if (!(Number(s.lead_time_days) > 0) || !(Number(s.min_order_quantity) > 0) || !(Number(s.unit_cost) >= 0))
+      err(`product_supplies: bad values ${s.supplier_code}/${s.sku}`);
   }
   const evals = readTable(dir, 'supplier_evaluations');
   unique(evals, (r) => `${r.supplier_code}|${r.period_start}`, 'supplier_evaluations');
   for (const e of evals) {
     if (!supCodes.has(e.supplier_code!)) err(`supplier_evaluations: unknown supplier ${e.supplier_code}`);
-    if (!/^\d{4}-\d{2}-01$/.test(e.period_start!)) err(`supplier_evaluations: period not a month start ${e.period_start}`);
+    if (!/^\d{4}-\d{2}-01$/.test(e.period_start!))
+      err(`supplier_evaluations: period not a month start ${e.period_start}`);
     const d = Number(e.deliveries);
     const o = Number(e.on_time_deliveries);
-    if (!(d >= 0 && o >= 0 && o <= d)) err(`supplier_evaluations: bad deliveries ${e.supplier_code} ${e.period_start}`);
-    for (const s of [Number(e.quality_score), Number(e.price_score)]) if (!(s >= 0 && s <= 100)) err(`supplier_evaluations: bad score ${e.supplier_code}`);
+    if (!(d >= 0 && o >= 0 && o <= d))
+      err(`supplier_evaluations: bad deliveries ${e.supplier_code} ${e.period_start}`);
+    for (const s of [Number(e.quality_score), Number(e.price_score)])
+      if (!(s >= 0 && s <= 100)) err(`supplier_evaluations: bad score ${e.supplier_code}`);
   }
 
   const levels = readTable(dir, 'stock_levels');
   unique(levels, (r) => `${r.sku}|${r.warehouse_code}`, 'stock_levels');
   const reorderPoint = new Map<string, number>();
   for (const l of levels) {
-    if (!skus.has(l.sku!) || !whCodes.has(l.warehouse_code!)) err(`stock_levels: bad reference ${l.sku}/${l.warehouse_code}`);
+    if (!skus.has(l.sku!) || !whCodes.has(l.warehouse_code!))
+      err(`stock_levels: bad reference ${l.sku}/${l.warehouse_code}`);
     if (!(Number(l.reorder_point) >= 0)) err(`stock_levels: bad reorder point ${l.sku}`);
     reorderPoint.set(`${l.sku}|${l.warehouse_code}`, Number(l.reorder_point));
   }
@@ -129,10 +144,15 @@ export function verifyDataset(dir: string): VerifyResult {
   let negatives = 0;
   for (const m of moves) {
     const q = Number(m.quantity);
-    if (!skus.has(m.sku!) || !whCodes.has(m.warehouse_code!)) err(`stock_movements: bad reference ${m.external_key}`);
+    if (!skus.has(m.sku!) || !whCodes.has(m.warehouse_code!))
+      err(`stock_movements: bad reference ${m.external_key}`);
     if (!KINDS.has(m.kind!)) err(`stock_movements: bad kind ${m.external_key}`);
     if (!Number.isInteger(q) || q === 0) err(`stock_movements: bad quantity ${m.external_key}`);
-    if ((['OPENING', 'RECEIPT', 'TRANSFER_IN'].includes(m.kind!) && q <= 0) || (['SHIPMENT', 'TRANSFER_OUT'].includes(m.kind!) && q >= 0)) err(`stock_movements: sign does not match kind ${m.external_key}`);
+    if (
+      (['OPENING', 'RECEIPT', 'TRANSFER_IN'].includes(m.kind!) && q <= 0) ||
+      (['SHIPMENT', 'TRANSFER_OUT'].includes(m.kind!) && q >= 0)
+    )
+      err(`stock_movements: sign does not match kind ${m.external_key}`);
     if (!ISO.test(m.occurred_at!)) err(`stock_movements: bad time ${m.external_key}`);
     if (m.occurred_at! < lastAt) err(`stock_movements: not in time order at ${m.external_key}`);
     lastAt = m.occurred_at!;
@@ -158,7 +178,8 @@ export function verifyDataset(dir: string): VerifyResult {
     if (o.kind !== 'SALE' && o.kind !== 'RETURN') err(`orders: bad kind ${o.number}`);
     if (!STATUSES.has(o.status!)) err(`orders: bad status ${o.number}`);
     if (!custCodes.has(o.customer_code!)) err(`orders: unknown customer ${o.customer_code}`);
-    if (o.sales_rep_email && !userEmails.has(o.sales_rep_email)) err(`orders: unknown rep ${o.sales_rep_email}`);
+    if (o.sales_rep_email && !userEmails.has(o.sales_rep_email))
+      err(`orders: unknown rep ${o.sales_rep_email}`);
     if (!whCodes.has(o.warehouse_code!)) err(`orders: unknown warehouse ${o.warehouse_code}`);
     if (!/^[A-Z]{3}$/.test(o.currency!)) err(`orders: bad currency ${o.number}`);
     const s = o.status!;
@@ -174,10 +195,15 @@ export function verifyDataset(dir: string): VerifyResult {
       if (f !== 'confirmed_at' && !required && has(f)) err(`orders: ${o.number} ${s} with ${f}`);
     }
     if (s === 'DRAFT' && has('confirmed_at')) err(`orders: ${o.number} DRAFT with confirmed_at`);
-    const seq = ['ordered_at', 'confirmed_at', 'shipped_at', 'delivered_at'].map((f) => o[f]).filter((v) => v);
-    for (let i = 1; i < seq.length; i++) if (seq[i]! < seq[i - 1]!) err(`orders: ${o.number} timestamps out of order`);
-    if (has('cancelled_at') && o.cancelled_at! < o.ordered_at!) err(`orders: ${o.number} cancelled before ordered`);
-    for (const f of ['ordered_at', 'confirmed_at', 'shipped_at', 'delivered_at', 'cancelled_at']) if (has(f) && !ISO.test(o[f]!)) err(`orders: bad ${f} ${o.number}`);
+    const seq = ['ordered_at', 'confirmed_at', 'shipped_at', 'delivered_at']
+      .map((f) => o[f])
+      .filter((v) => v);
+    for (let i = 1; i < seq.length; i++)
+      if (seq[i]! < seq[i - 1]!) err(`orders: ${o.number} timestamps out of order`);
+    if (has('cancelled_at') && o.cancelled_at! < o.ordered_at!)
+      err(`orders: ${o.number} cancelled before ordered`);
+    for (const f of ['ordered_at', 'confirmed_at', 'shipped_at', 'delivered_at', 'cancelled_at'])
+      if (has(f) && !ISO.test(o[f]!)) err(`orders: bad ${f} ${o.number}`);
     if (o.ordered_at! < lastOrderAt) err(`orders: not in time order at ${o.number}`);
     lastOrderAt = o.ordered_at!;
     const key = `${o.kind}:${s}`;
@@ -205,7 +231,8 @@ export function verifyDataset(dir: string): VerifyResult {
     if (!Number.isInteger(q) || q <= 0) err(`order_lines: bad quantity ${l.order_number}/${l.line_no}`);
     if (!(Number(l.line_no) > 0)) err(`order_lines: bad line_no ${l.order_number}`);
     if (!(price >= 0)) err(`order_lines: bad price ${l.order_number}/${l.line_no}`);
-    if (!(disc >= 0 && disc <= 1) || !(tax >= 0 && tax <= 1)) err(`order_lines: bad discount/tax ${l.order_number}/${l.line_no}`);
+    if (!(disc >= 0 && disc <= 1) || !(tax >= 0 && tax <= 1))
+      err(`order_lines: bad discount/tax ${l.order_number}/${l.line_no}`);
     const lp = listPrice.get(l.sku!) ?? 0;
     if (lp > 0 && (price > lp * 3 || price < lp * 0.3)) offList++;
     if (o.kind === 'SALE') {
@@ -217,17 +244,29 @@ export function verifyDataset(dir: string): VerifyResult {
       shipmentsExpected++;
       const m = byKey.get(`SHIP-${o.number}-${l.line_no}`);
       if (!m) err(`ledger: no SHIPMENT for ${o.number} line ${l.line_no}`);
-      else if (m.kind !== 'SHIPMENT' || Number(m.quantity) !== -q || m.sku !== l.sku || m.warehouse_code !== o.warehouse_code || m.reference !== o.number) err(`ledger: SHIPMENT of ${o.number} line ${l.line_no} does not match the line`);
+      else if (
+        m.kind !== 'SHIPMENT' ||
+        Number(m.quantity) !== -q ||
+        m.sku !== l.sku ||
+        m.warehouse_code !== o.warehouse_code ||
+        m.reference !== o.number
+      )
+        err(`ledger: SHIPMENT of ${o.number} line ${l.line_no} does not match the line`);
       else if (m.occurred_at !== o.shipped_at) err(`ledger: SHIPMENT of ${o.number} not at shipped_at`);
-    } else if (byKey.has(`SHIP-${o.number}-${l.line_no}`)) err(`ledger: SHIPMENT for ${o.number} (${o.kind} ${o.status})`);
+    } else if (byKey.has(`SHIP-${o.number}-${l.line_no}`))
+      err(`ledger: SHIPMENT for ${o.number} (${o.kind} ${o.status})`);
     if (o.kind === 'SALE' && o.status === 'CONFIRMED') reserved.set(pair, (reserved.get(pair) ?? 0) + q);
     if (o.kind === 'RETURN' && o.status === 'DELIVERED') {
       const m = byKey.get(`RET-${o.number}-${l.line_no}`);
-      if (!m || m.kind !== 'RECEIPT' || Number(m.quantity) !== q || m.sku !== l.sku) err(`ledger: no matching RECEIPT for return ${o.number} line ${l.line_no}`);
+      if (!m || m.kind !== 'RECEIPT' || Number(m.quantity) !== q || m.sku !== l.sku)
+        err(`ledger: no matching RECEIPT for return ${o.number} line ${l.line_no}`);
     }
   }
-  if ((kindCount.SHIPMENT ?? 0) !== shipmentsExpected) err(`ledger: ${kindCount.SHIPMENT} SHIPMENT movements for ${shipmentsExpected} shipped lines`);
-  for (const [pair, r] of reserved) if (r > (balance.get(pair) ?? 0)) err(`ledger: reserved ${r} > on hand ${balance.get(pair) ?? 0} for ${pair}`);
+  if ((kindCount.SHIPMENT ?? 0) !== shipmentsExpected)
+    err(`ledger: ${kindCount.SHIPMENT} SHIPMENT movements for ${shipmentsExpected} shipped lines`);
+  for (const [pair, r] of reserved)
+    if (r > (balance.get(pair) ?? 0))
+      err(`ledger: reserved ${r} > on hand ${balance.get(pair) ?? 0} for ${pair}`);
 
   const anomalies = readTable(dir, 'planted_anomalies');
   for (const a of anomalies) {
@@ -251,7 +290,8 @@ export function verifyDataset(dir: string): VerifyResult {
     ordersByMonth[m] = (ordersByMonth[m] ?? 0) + 1;
   }
   const custRev = [...revenueByCustomer.values()].sort((a, b) => b - a);
-  const share = (frac: number) => custRev.slice(0, Math.max(1, Math.round(customers.length * frac))).reduce((a, b) => a + b, 0) / revenue;
+  const share = (frac: number) =>
+    custRev.slice(0, Math.max(1, Math.round(customers.length * frac))).reduce((a, b) => a + b, 0) / revenue;
   const amounts = [...amount.values()].sort((a, b) => b - a);
   const p99 = amounts[Math.floor(amounts.length * 0.01)] ?? 0;
   let low = 0;
@@ -277,7 +317,9 @@ export function verifyDataset(dir: string): VerifyResult {
       negatives,
       linesPerOrder: lines.length / orders.length,
       revenue: Math.round(revenue),
-      revenueBySegment: Object.fromEntries(Object.entries(revenueBySegment).map(([k, v]) => [k, Math.round((v / revenue) * 1000) / 10])),
+      revenueBySegment: Object.fromEntries(
+        Object.entries(revenueBySegment).map(([k, v]) => [k, Math.round((v / revenue) * 1000) / 10]),
+      ),
       top1pctCustomerShare: share(0.01),
       top10pctCustomerShare: share(0.1),
       customersWithOrders: revenueByCustomer.size,

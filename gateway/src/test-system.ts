@@ -12,7 +12,7 @@ export interface TestSystem {
   system: RunningSystem;
   /** Users by role (ids), all with PASSWORD. */
   users: Record<Role, { id: number; email: string }>;
-  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string, headers?: Record<string, string>): Promise<{ status: number; body: { data?: T; errors?: any[] } }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string, headers?: Record<string, string>): Promise<{ status: number; body: { data?: T; errors: any[] } }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   login(role: Role): Promise<string>;
   close(): Promise<void>;
 }

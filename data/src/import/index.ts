@@ -114,6 +114,7 @@ export async function importDirectory(opts: ImportOptions): Promise<ImportSummar
     // every problem; only a file that could not be read at all stops the mapping's transform.
     if (mapping.transform && !stagingBroken) {
       step = 'mapping transform';
+      log('transform');
       await mapping.transform({
         client,
         fact: (name, count) => (summary.facts[name] = count),
@@ -123,6 +124,7 @@ export async function importDirectory(opts: ImportOptions): Promise<ImportSummar
     }
     {
       step = 'checks';
+      log('checks');
       for (const e of ENTITIES) await client.query(`ANALYZE stg_${e.entity}`);
       await checkStaged(client, onIssue, !!mapping.strictConsistency);
     }
@@ -143,6 +145,7 @@ export async function importDirectory(opts: ImportOptions): Promise<ImportSummar
         onIssue(dbIssue(err, step));
       }
     }
+    log('written');
     if (problems() > 0 || opts.dryRun) {
       await client.query('ROLLBACK');
       summary.status = problems() > 0 ? 'failed' : 'dry-run';

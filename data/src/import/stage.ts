@@ -57,9 +57,10 @@ export async function stageFile(
     bar?.update(bytes);
   });
   let header: string[] | undefined;
-  let sourceIndex: (number | undefined)[] = [];
   const needed = source.columns.filter((c) => !c.value).map((c) => c.from ?? c.name);
 
+  // COPY text is pushed in batches of rows: one stream chunk per row costs more than the row.
+  let batch: string[] = [];
   const toCopy = new Transform({
     writableObjectMode: true,
     readableObjectMode: false,
@@ -70,10 +71,8 @@ export async function stageFile(
         const missing = needed.filter((n) => !header!.includes(n));
         for (const m of missing)
           onIssue({ file: fileName, line: 1, column: m, value: null, reason: 'column missing from the header' });
-        sourceIndex = header.map((_h, i) => i);
         return done();
       }
-      void sourceIndex;
       result.lines++;
       const line = info.lines;
       const row: Record<string, string> = {};
@@ -110,7 +109,16 @@ export async function stageFile(
           out += '\t\\N';
         } else out += `\t${copyText(cell.value)}`;
       }
-      done(null, `${out}\n`);
+      batch.push(out);
+      if (batch.length >= 2000) {
+        const chunk = `${batch.join('\n')}\n`;
+        batch = [];
+        return done(null, chunk);
+      }
+      done();
+    },
+    flush(done) {
+      done(null, batch.length ? `${batch.join('\n')}\n` : undefined);
     },
   });
 

@@ -27,6 +27,8 @@ export interface Inventory {
   release(identity: Identity, reference: string): Promise<void>;
   /** Turns the active reservations of the reference into SHIPMENT movements. */
   ship(identity: Identity, reference: string): Promise<void>;
+  /** The catalog list prices of products; a product the catalog does not know is absent from the map. */
+  listPrices(identity: Identity, productIds: number[]): Promise<Map<number, string>>;
 }
 
 interface GraphQLErrorLike {
@@ -43,6 +45,7 @@ type Run = (identity: Identity, query: string, variables: Record<string, unknown
 const RESERVE = `mutation SalesReserve($input: ReserveStockInput!) { reserveStock(input: $input) { reference } }`;
 const RELEASE = `mutation SalesRelease($reference: String!) { releaseStock(reference: $reference) { reference } }`;
 const SHIP = `mutation SalesShip($reference: String!) { shipStock(reference: $reference) { id } }`;
+const PRICES = `query SalesPrices($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id listPrice } } }`;
 
 /** A catalog GraphQL error back as the typed error it was thrown as over there. */
 export function toTypedError(e: GraphQLErrorLike): Error {
@@ -76,14 +79,21 @@ function client(run: Run): Inventory {
     const res = await run(identity, query, variables);
     const first = res.errors?.[0];
     if (first) throw toTypedError(first);
+    return res.data as Record<string, unknown> | undefined;
   };
   return {
-    reserve: (identity, reference, warehouseId, lines) =>
-      call(identity, RESERVE, {
+    reserve: async (identity, reference, warehouseId, lines) =>
+      void await call(identity, RESERVE, {
         input: { reference, warehouseId: String(warehouseId), lines: lines.map((l) => ({ productId: String(l.productId), quantity: l.quantity })) },
       }),
-    release: (identity, reference) => call(identity, RELEASE, { reference }),
-    ship: (identity, reference) => call(identity, SHIP, { reference }),
+    release: async (identity, reference) => void (await call(identity, RELEASE, { reference })),
+    ship: async (identity, reference) => void (await call(identity, SHIP, { reference })),
+    listPrices: async (identity, productIds) => {
+      const ids = [...new Set(productIds)];
+      const data = await call(identity, PRICES, { r: ids.map((id) => ({ __typename: 'Product', id: String(id) })) });
+      const found = (data?._entities ?? []) as ({ id: string; listPrice: string } | null)[];
+      return new Map(found.filter((p): p is { id: string; listPrice: string } => p !== null).map((p) => [Number(p.id), String(p.listPrice)]));
+    },
   };
 }
 

@@ -22,6 +22,7 @@ const noStock: Inventory = {
   },
   release: async () => undefined,
   ship: async () => undefined,
+  listPrices: async () => new Map(),
 };
 
 beforeAll(async () => {

@@ -223,7 +223,8 @@ export function totalsOf(lines: OrderLineRow[]) {
 interface LineInput {
   productId: number;
   quantity: number;
-  unitPrice: string;
+  /** null: the catalog's list price, looked up when the order is written. */
+  unitPrice: string | null;
   discount: string;
   taxRate: string;
 }
@@ -249,7 +250,7 @@ function parseLines(raw: unknown, field = 'input.lines'): LineInput[] {
   return raw.map((l: Record<string, unknown>, i) => ({
     productId: parseId(`${field}[${i}].productId`, l.productId),
     quantity: positiveInt(`${field}[${i}].quantity`, l.quantity),
-    unitPrice: price(`${field}[${i}].unitPrice`, l.unitPrice),
+    unitPrice: l.unitPrice == null ? null : price(`${field}[${i}].unitPrice`, l.unitPrice),
     discount: fraction(`${field}[${i}].discount`, l.discount),
     taxRate: fraction(`${field}[${i}].taxRate`, l.taxRate),
   }));
@@ -262,7 +263,19 @@ function optionalText(field: string, value: unknown, max: number): string | null
   return value.trim() === '' ? null : value;
 }
 
-async function insertLines(tx: Tx, orderId: number, lines: LineInput[]): Promise<void> {
+/** Fills the missing unit prices with the catalog's list prices (one call for all the lines). */
+async function priced(ctx: SalesContext, lines: LineInput[], field: string): Promise<(LineInput & { unitPrice: string })[]> {
+  const missing = lines.filter((l) => l.unitPrice === null).map((l) => l.productId);
+  const prices = missing.length ? await ctx.inventory.listPrices(ctx.identity, missing) : new Map<number, string>();
+  return lines.map((l, i) => {
+    if (l.unitPrice !== null) return l as LineInput & { unitPrice: string };
+    const listPrice = prices.get(l.productId);
+    if (listPrice === undefined) throw new ValidationError(`${field}[${i}].productId`, String(l.productId), 'no such product in the catalog');
+    return { ...l, unitPrice: listPrice };
+  });
+}
+
+async function insertLines(tx: Tx, orderId: number, lines: (LineInput & { unitPrice: string })[]): Promise<void> {
   await tx.query(
     `INSERT INTO sales.order_lines (order_id, line_no, product_id, quantity, unit_price, discount, tax_rate)
      SELECT $1, l.ord::int, l.product_id, l.quantity, l.unit_price, l.discount, l.tax_rate
@@ -314,6 +327,7 @@ export async function createOrder(ctx: SalesContext, input: Record<string, unkno
     salesRepId: salesRepFor(ctx.identity, input.salesRepId),
   };
   const row = await mutate(ctx, { ...spec, name: 'createOrder', payload: o }, async (tx, audit) => {
+    const lines = await priced(ctx, o.lines, 'input.lines');
     // The generated number takes the order's own id: unique without a lock, SO-<year>-<id>.
     const { rows } = await tx.query<OrderRow>(
       `WITH n AS (SELECT nextval(pg_get_serial_sequence('sales.orders', 'id'))::int AS id)
@@ -324,7 +338,7 @@ export async function createOrder(ctx: SalesContext, input: Record<string, unkno
     );
     const order = rows[0];
     if (!order) throw new ConflictError(`Order number "${o.number}" already exists`, { field: 'input.number' });
-    await insertLines(tx, order.id, o.lines);
+    await insertLines(tx, order.id, lines);
     await recordHistory(tx, ctx.identity, order.id, null, 'DRAFT', null);
     await audit({ entity: 'Order', entityId: order.id, before: null, after: { ...order, lines: await linesIn(tx, order.id) } });
     return order;
@@ -365,7 +379,7 @@ export async function updateOrder(ctx: SalesContext, id: number, input: Record<s
     );
     if (patch.lines) {
       await tx.query('DELETE FROM sales.order_lines WHERE order_id = $1', [id]);
-      await insertLines(tx, id, patch.lines);
+      await insertLines(tx, id, await priced(ctx, patch.lines, 'input.lines'));
     }
     await audit({ entity: 'Order', entityId: id, before: { ...before, lines: linesBefore }, after: { ...rows[0], lines: await linesIn(tx, id) } });
     return rows[0]!;

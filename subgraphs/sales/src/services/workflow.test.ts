@@ -227,6 +227,17 @@ test('updateOrder replaces the lines of a DRAFT order only', async () => {
   expect(late.errors?.[0]?.extensions?.code).toBe('CONFLICT');
 });
 
+test('a line without a unit price takes the catalog list price; an unknown product is refused by field', async () => {
+  const p = await product(w, 'LIST', 0);
+  const order = dataOf(
+    await execute(w.sales, manager, CREATE, { input: { customerId: '100', warehouseId: w.warehouseId, lines: [{ productId: p, quantity: 2 }, { productId: p, quantity: 1, unitPrice: '7.5' }] } }),
+  ).createOrder;
+  expect(order.lines.map((l: { unitPrice: string }) => Number(l.unitPrice))).toEqual([10, 7.5]);
+  expect(order.totals.netAmount).toBe('27.50');
+  const unknown = await execute(w.sales, manager, CREATE, { input: { customerId: '100', warehouseId: w.warehouseId, lines: [{ productId: p, quantity: 1, unitPrice: '1' }, { productId: '99999', quantity: 1 }] } });
+  expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.lines[1].productId' });
+});
+
 test('order numbers: generated when absent, unique when given', async () => {
   const p = await product(w, 'NUM', 0);
   const input = { customerId: '100', warehouseId: w.warehouseId, lines: lines([p, 1]), number: 'WEB-0001' };

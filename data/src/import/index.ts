@@ -68,6 +68,9 @@ export async function importDirectory(opts: ImportOptions): Promise<ImportSummar
   const problems = () => summary.issues.length + summary.moreIssues;
 
   const client = await pool.connect();
+  // A lost connection (server stopped mid-import) rejects the pending query; never crash on the event.
+  const onClientError = (err: Error) => log(`connection error: ${err.message}`);
+  client.on('error', onClientError);
   let step = 'staging';
   let stagingBroken = false;
   try {
@@ -160,6 +163,7 @@ export async function importDirectory(opts: ImportOptions): Promise<ImportSummar
     onIssue(dbIssue(err, step));
     summary.status = 'failed';
   } finally {
+    client.off('error', onClientError);
     client.release();
   }
   summary.durationMs = Date.now() - started;

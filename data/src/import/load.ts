@@ -407,6 +407,16 @@ async function writeReserved(client: Q, onIssue: (i: ImportIssue) => void): Prom
             RETURNING 1)
      SELECT (SELECT count(*) FROM w)::int AS read, (SELECT count(*) FROM u)::int AS updated`,
   );
+  // The catalog ships and releases stock by reservation (reference = order number): give every
+  // CONFIRMED SALE order its ACTIVE reservation rows, so the API can ship or cancel imported orders.
+  await client.query(
+    `INSERT INTO inventory.stock_reservations AS t (reference, product_id, warehouse_id, quantity, status)
+     SELECT o.number, l.product_id, o.warehouse_id, sum(l.quantity)::int, 'ACTIVE'
+       FROM sales.order_lines l JOIN sales.orders o ON o.id = l.order_id
+      WHERE o.status = 'CONFIRMED' AND o.kind = 'SALE' GROUP BY 1, 2, 3
+     ON CONFLICT (reference, product_id, warehouse_id) DO UPDATE SET quantity = EXCLUDED.quantity, status = 'ACTIVE'
+      WHERE t.quantity IS DISTINCT FROM EXCLUDED.quantity OR t.status IS DISTINCT FROM 'ACTIVE'`,
+  );
   const r = rows[0]!;
   return { read: r.read, inserted: 0, updated: r.updated, unchanged: r.read - r.updated };
 }

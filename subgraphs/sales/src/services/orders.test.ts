@@ -9,7 +9,7 @@ import { createSalesSubgraph } from '../server';
 let db: TestDatabase;
 let sales: Subgraph<BaseContext>;
 let counter: ReturnType<typeof countStatements>;
-/** How many counts one pool.query makes: kit's countStatements sees it twice (Pool.query, then the client's query it delegates to). */
+/** How many counts one pool.query makes (1: countStatements counts at the client); measured, not assumed. */
 let perQuery = 1;
 const statements = () => counter.count / perQuery;
 const manager = identity('MANAGER', 1);

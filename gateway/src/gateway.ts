@@ -41,10 +41,21 @@ class IdentityDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     url: string,
     private readonly secret: string,
+    serviceName: string,
   ) {
     super({
       url,
-      fetcher: (input, init) => fetch(input as string, { ...(init as RequestInit), signal: AbortSignal.timeout(SUBGRAPH_TIMEOUT_MS) }) as never,
+      // A subgraph that is down or slow becomes a clean DOWNSTREAM_SERVICE_ERROR naming it (no
+      // address, no stack), and the rest of the query still answers.
+      fetcher: (async (input: string, init: RequestInit) => {
+        try {
+          return await fetch(input, { ...init, signal: AbortSignal.timeout(SUBGRAPH_TIMEOUT_MS) });
+        } catch {
+          throw new GraphQLError(`The ${serviceName} service is unavailable`, {
+            extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName },
+          });
+        }
+      }) as never,
     });
   }
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
@@ -77,7 +88,7 @@ export async function createGateway(opts: GatewayOptions) {
       if (name === 'auth') return new LocalGraphQLDataSource(authSchema);
       const target = opts.subgraphs[name as keyof GatewayOptions['subgraphs']];
       if (!target) throw new Error(`No address for subgraph ${name}`);
-      return typeof target === 'string' ? new IdentityDataSource(target, opts.env.SUBGRAPH_SECRET) : new InProcessDataSource(target);
+      return typeof target === 'string' ? new IdentityDataSource(target, opts.env.SUBGRAPH_SECRET, name) : new InProcessDataSource(target);
     },
     logger: { debug: () => undefined, info: () => undefined, warn: (m) => opts.log.warn(String(m)), error: (m) => opts.log.error(String(m)) },
   });

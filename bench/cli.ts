@@ -1,0 +1,17 @@
+// npm run bench -- NAME: runs one benchmark of bench/ (each prints its figures with data size and machine).
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+const BENCHES: Record<string, string> = {
+  import: 'the full Online Retail import next to a plain COPY, with peak memory',
+  api: 'federated order query through the gateway vs the sales subgraph alone; confirmations/s and oversell',
+};
+const name = process.argv[2];
+if (!name || name === '--help' || !BENCHES[name]) {
+  console.log(`Usage: npm run bench -- NAME [options]\n\nBenchmarks (figures in bench/README.md):\n${Object.entries(BENCHES)
+    .map(([k, v]) => `  ${k.padEnd(8)} ${v}`)
+    .join('\n')}`);
+  process.exit(name && name !== '--help' ? 2 : 0);
+}
+const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, `${name}.ts`), ...process.argv.slice(3)], { stdio: 'inherit' });
+process.exit(r.status ?? 1);

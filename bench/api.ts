@@ -63,9 +63,10 @@ async function main() {
     void identity;
     const direct = await load(sys.subgraphUrls.sales, JSON.stringify({ query: SALES_ONLY_QUERY }), { [IDENTITY_HEADER]: identity2 });
 
-    // Confirmations: one product with 200 available units in one warehouse, 400 one-unit DRAFT orders, 50 at a time.
+    // Confirmations: the stock level closest to 100 free units, free + 100 one-unit DRAFT orders, 50 clients at a time.
     const { rows: [target] } = await pool.query(
-      `SELECT product_id, warehouse_id, on_hand - reserved AS free FROM inventory.stock_levels ORDER BY on_hand - reserved DESC LIMIT 1`,
+      `SELECT product_id, warehouse_id, on_hand - reserved AS free FROM inventory.stock_levels
+        WHERE on_hand - reserved > 0 ORDER BY abs(on_hand - reserved - 100), product_id LIMIT 1`,
     );
     const gql = (query: string, variables: object) =>
       fetch(sys.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) }).then(
@@ -73,7 +74,7 @@ async function main() {
       );
     const customer = (await pool.query(`SELECT id FROM customers.customers LIMIT 1`)).rows[0].id;
     const ids: string[] = [];
-    for (let i = 0; i < target.free + 200; i++) {
+    for (let i = 0; i < target.free + 100; i++) {
       const r = await gql(`mutation($c: ID!, $w: ID!, $p: ID!) { createOrder(input: {customerId: $c, warehouseId: $w, lines: [{productId: $p, quantity: 1, unitPrice: "1.00"}]}) { id } }`, {
         c: String(customer),
         w: String(target.warehouse_id),

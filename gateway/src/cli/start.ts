@@ -83,4 +83,6 @@ runCli(async () => {
     console.error(err);
     await shutdown(1);
   }
+  // Serve until Ctrl+C / SIGTERM: shutdown() stops everything and exits.
+  await new Promise<never>(() => undefined);
 });

@@ -84,7 +84,7 @@ export async function createGateway(opts: GatewayOptions) {
   const authSchema = buildAuthSchema(opts.log);
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(supergraphPath(), 'utf8'),
-    buildService: ({ name, url }) => {
+    buildService: ({ name }) => {
       if (name === 'auth') return new LocalGraphQLDataSource(authSchema);
       const target = opts.subgraphs[name as keyof GatewayOptions['subgraphs']];
       if (!target) throw new Error(`No address for subgraph ${name}`);

@@ -38,3 +38,24 @@ export function toConnection<T>(rows: T[], limit: number, cursorOf: (row: T) => 
   const edges = page.map((node) => ({ cursor: encodeCursor(cursorOf(node)), node }));
   return { edges, pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null } };
 }
+
+/** An ILIKE pattern matching `search` anywhere, with LIKE's wildcards in it taken literally. */
+export function likePattern(search: string): string {
+  return `%${search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * A list's sort: the whitelisted column for `orderBy.field` (an unknown field is a validation error)
+ * and the direction. Only these column names ever enter the SQL; values are bound parameters.
+ */
+export function sortOrder<F extends string>(
+  orderBy: { field?: F | null; direction?: 'ASC' | 'DESC' | null } | null | undefined,
+  columns: Record<F, string>,
+  fallback: { field: F; direction: 'ASC' | 'DESC' },
+) {
+  const field = orderBy?.field ?? fallback.field;
+  const column = columns[field];
+  if (!column) throw new ValidationError('orderBy.field', field, 'unknown sort field');
+  const desc = (orderBy?.direction ?? fallback.direction) === 'DESC';
+  return { field, column, desc, dir: desc ? 'DESC' : 'ASC', cmp: desc ? '<' : '>' } as const;
+}

@@ -1,12 +1,14 @@
 import { ConflictError, NotFoundError, ValidationError } from '@erp/kit';
 import {
   decodeCursor,
+  likePattern,
   mutate,
   nonNegativeDecimal,
   optionalId,
   pageSize,
   parseId,
   requiredText,
+  sortOrder,
   toConnection,
   type MutationSpec,
 } from '@erp/kit/graphql';
@@ -15,7 +17,6 @@ import { PRODUCT_COLUMNS, type ProductRow } from '../rows';
 import { PRODUCT_STATUSES } from '../db/schema/constants';
 
 const SORT_COLUMNS = { NAME: 'name', SKU: 'sku', LIST_PRICE: 'list_price', UPDATED_AT: 'updated_at' } as const;
-const SORT_KEYS = { NAME: 'name', SKU: 'sku', LIST_PRICE: 'listPrice', UPDATED_AT: 'updatedAt' } as const;
 type SortField = keyof typeof SORT_COLUMNS;
 
 export interface ProductListArgs {
@@ -28,15 +29,12 @@ export interface ProductListArgs {
 /** A page of products. Every value is a bound parameter; only whitelisted column names enter the SQL. */
 export async function listProducts(ctx: CatalogContext, args: ProductListArgs) {
   const limit = pageSize(args.first);
-  const field: SortField = args.orderBy?.field ?? 'NAME';
-  const column = SORT_COLUMNS[field];
-  if (!column) throw new ValidationError('orderBy.field', field, 'unknown sort field');
-  const desc = args.orderBy?.direction === 'DESC';
+  const { column, dir, cmp } = sortOrder(args.orderBy, SORT_COLUMNS, { field: 'NAME', direction: 'ASC' });
   const where: string[] = [];
   const params: unknown[] = [];
   const f = args.filter ?? {};
   if (f.search) {
-    params.push(`%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    params.push(likePattern(f.search));
     where.push(`(p.name ILIKE $${params.length} OR p.sku ILIKE $${params.length})`);
   }
   if (f.categoryId) {
@@ -57,21 +55,28 @@ export async function listProducts(ctx: CatalogContext, args: ProductListArgs) {
   const countParams = [...params];
   const cursor = decodeCursor(args.after, 2);
   if (cursor) {
+    if (typeof cursor[0] !== 'string' || !Number.isSafeInteger(cursor[1])) throw new ValidationError('after', args.after, 'is not a cursor from this list');
     params.push(cursor[0], cursor[1]);
-    const cmp = desc ? '<' : '>';
     where.push(`(p.${column}, p.id) ${cmp} ($${params.length - 1}, $${params.length})`);
   }
   params.push(limit + 1);
-  const dir = desc ? 'DESC' : 'ASC';
-  const pageSql = `SELECT ${PRODUCT_COLUMNS.replace(/(^|, )(\w+)/g, '$1p.$2')} FROM catalog.products p
+  // The cursor keeps the sort value as PostgreSQL prints it: timestamps keep their microseconds.
+  const pageSql = `SELECT ${PRODUCT_COLUMNS.replace(/(^|, )(\w+)/g, '$1p.$2')}, p.${column}::text AS "sortKey" FROM catalog.products p
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY p.${column} ${dir}, p.id ${dir} LIMIT $${params.length}`;
   const [page, count] = await Promise.all([
-    ctx.pool.query<ProductRow>(pageSql, params),
+    ctx.pool.query<ProductRow & { sortKey: string }>(pageSql, params),
     ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM catalog.products p ${filterSql}`, countParams),
   ]);
-  for (const row of page.rows) ctx.loaders.product.prime(row.id, row);
-  const key = SORT_KEYS[field];
-  return { ...toConnection(page.rows, limit, (r) => [r[key], r.id]), totalCount: count.rows[0]!.n };
+  const rows = page.rows.map(({ sortKey, ...row }) => {
+    ctx.loaders.product.prime(row.id, row);
+    return { row, sortKey };
+  });
+  const connection = toConnection(rows, limit, (r) => [r.sortKey, r.row.id]);
+  return {
+    edges: connection.edges.map((e) => ({ cursor: e.cursor, node: e.node.row })),
+    pageInfo: connection.pageInfo,
+    totalCount: count.rows[0]!.n,
+  };
 }
 
 function status(field: string, value: unknown): string {

@@ -1,5 +1,14 @@
 import { CONTACT_DATA_ROLES, ConflictError, ForbiddenError, NotFoundError, ValidationError, type Role, type Tx } from '@erp/kit';
-import { decodeCursor, mutate, pageSize, parseId, requiredText, toConnection, type MutationSpec } from '@erp/kit/graphql';
+import {
+  decodeCursor,
+  likePattern,
+  mutate,
+  type MutationSpec,
+  pageSize,
+  parseId,
+  requiredText,
+  toConnection,
+} from '@erp/kit/graphql';
 import type { CustomersContext } from '../context';
 import { CONTACT_COLUMNS, CUSTOMER_COLUMNS, qualified, type ContactRow, type CustomerRow } from '../rows';
 import { resolveCity } from './geography';
@@ -51,7 +60,7 @@ export async function listCustomers(ctx: CustomersContext, args: CustomerListArg
   const f = args.filter ?? {};
   if (ctx.salesRepScope !== null) where.push(`c.sales_rep_id = $${params.push(ctx.salesRepScope)}`);
   if (f.search != null && f.search.trim() !== '') {
-    const n = params.push(`%${f.search.trim().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+    const n = params.push(likePattern(f.search));
     // Roles that may not see contact data may not probe it through the search either.
     where.push(seesContactData(ctx) ? `(c.name ILIKE $${n} OR c.code ILIKE $${n} OR c.email ILIKE $${n})` : `(c.name ILIKE $${n} OR c.code ILIKE $${n})`);
   }

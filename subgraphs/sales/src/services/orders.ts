@@ -1,15 +1,17 @@
 import { allowedRoles, ConflictError, ForbiddenError, NotFoundError, ValidationError, type Identity } from '@erp/kit';
 import type { Tx } from '@erp/kit/db/tx';
 import {
+  type Connection,
   decodeCursor,
+  likePattern,
   mutate,
+  type MutationSpec,
   optionalId,
   pageSize,
   parseId,
   positiveInt,
+  sortOrder,
   toConnection,
-  type Connection,
-  type MutationSpec,
 } from '@erp/kit/graphql';
 import type pg from 'pg';
 import type { SalesContext } from '../context';
@@ -68,13 +70,7 @@ export interface CustomerOrdersKey {
   args: OrderListArgs;
 }
 
-function sortOf(orderBy: OrderListArgs['orderBy']) {
-  const field: SortField = orderBy?.field ?? 'ORDERED_AT';
-  const column = SORT_COLUMNS[field];
-  if (!column) throw new ValidationError('orderBy.field', field, 'unknown sort field');
-  const desc = (orderBy?.direction ?? 'DESC') === 'DESC';
-  return { column, desc, dir: desc ? 'DESC' : 'ASC', cmp: desc ? '<' : '>' };
-}
+const sortOf = (orderBy: OrderListArgs['orderBy']) => sortOrder(orderBy, SORT_COLUMNS, { field: 'ORDERED_AT', direction: 'DESC' });
 
 /** The WHERE conditions of a filter on `o`, the row-level rule included. Values are bound parameters. */
 function filterSql(identity: Identity, f: OrderFilterArgs, params: unknown[]): string[] {
@@ -92,7 +88,7 @@ function filterSql(identity: Identity, f: OrderFilterArgs, params: unknown[]): s
   if (f.to != null) where.push(`o.ordered_at < $${params.push(f.to)}`);
   if (f.search != null && f.search.trim() !== '') {
     if (f.search.length > 100) throw new ValidationError('filter.search', f.search, 'must be at most 100 characters');
-    where.push(`o.number ILIKE $${params.push(`%${f.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
+    where.push(`o.number ILIKE $${params.push(likePattern(f.search))}`);
   }
   return where;
 }
@@ -348,7 +344,7 @@ export async function createOrder(ctx: SalesContext, input: Record<string, unkno
 }
 
 function orderNumber(value: unknown): string {
-  if (typeof value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._\/-]{0,39}$/.test(value.trim())) {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$/.test(value.trim())) {
     throw new ValidationError('input.number', value, 'must be 1 to 40 letters, digits, ".", "_", "/" or "-"');
   }
   return value.trim();

@@ -1,5 +1,15 @@
 import { ConflictError, NotFoundError, ValidationError } from '@erp/kit';
-import { decodeCursor, mutate, pageSize, parseId, requiredText, toConnection, type MutationSpec } from '@erp/kit/graphql';
+import {
+  decodeCursor,
+  likePattern,
+  mutate,
+  type MutationSpec,
+  pageSize,
+  parseId,
+  requiredText,
+  sortOrder,
+  toConnection,
+} from '@erp/kit/graphql';
 import type { SuppliersContext } from '../context';
 import { SUPPLIER_STATUSES } from '../db/schema/constants';
 import { CONTACT_COLUMNS, SUPPLIER_COLUMNS, type ContactRow, type SupplierRow } from '../rows';
@@ -54,15 +64,12 @@ function isCodeConflict(err: unknown): boolean {
 /** A page of suppliers. Every value is a bound parameter; only whitelisted column names enter the SQL. */
 export async function listSuppliers(ctx: SuppliersContext, args: SupplierListArgs) {
   const limit = pageSize(args.first);
-  const field: SortField = args.orderBy?.field ?? 'NAME';
-  const column = SORT_COLUMNS[field];
-  if (!column) throw new ValidationError('orderBy.field', field, 'unknown sort field');
-  const desc = args.orderBy?.direction === 'DESC';
+  const { column, dir, cmp } = sortOrder(args.orderBy, SORT_COLUMNS, { field: 'NAME', direction: 'ASC' });
   const where: string[] = [];
   const params: unknown[] = [];
   const f = args.filter ?? {};
   if (f.search) {
-    params.push(`%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    params.push(likePattern(f.search));
     const n = params.length;
     where.push(`(s.name ILIKE $${n} OR s.code ILIKE $${n} OR s.email ILIKE $${n})`);
   }
@@ -81,10 +88,9 @@ export async function listSuppliers(ctx: SuppliersContext, args: SupplierListArg
   if (cursor) {
     if (typeof cursor[0] !== 'string' || !Number.isSafeInteger(cursor[1])) throw new ValidationError('after', args.after, 'is not a cursor from this list');
     params.push(cursor[0], cursor[1]);
-    where.push(`(s.${column}, s.id) ${desc ? '<' : '>'} ($${params.length - 1}, $${params.length})`);
+    where.push(`(s.${column}, s.id) ${cmp} ($${params.length - 1}, $${params.length})`);
   }
   params.push(limit + 1);
-  const dir = desc ? 'DESC' : 'ASC';
   const pageSql = `SELECT ${SUPPLIER_COLUMNS.replace(/(^|, )(\w+)/g, '$1s.$2')}, s.${column}::text AS "sortKey" FROM suppliers.suppliers s
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.${column} ${dir}, s.id ${dir} LIMIT $${params.length}`;
   const [page, count] = await Promise.all([

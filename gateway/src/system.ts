@@ -36,21 +36,31 @@ export interface RunningSystem {
  */
 export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   const production = opts.env.NODE_ENV === 'production';
-  const pool = createPool(opts.oltpUrl, { max: 20, applicationName: 'erp-api' });
+  // One pool per service, as if each ran in its own process: a sales request that holds a sales
+  // connection while it calls the catalog must never wait for a connection it is itself holding.
+  const pools = {
+    gateway: createPool(opts.oltpUrl, { max: 8, applicationName: 'erp-gateway' }),
+    catalog: createPool(opts.oltpUrl, { max: 15, applicationName: 'erp-catalog' }),
+    customers: createPool(opts.oltpUrl, { max: 8, applicationName: 'erp-customers' }),
+    suppliers: createPool(opts.oltpUrl, { max: 8, applicationName: 'erp-suppliers' }),
+    sales: createPool(opts.oltpUrl, { max: 15, applicationName: 'erp-sales' }),
+  };
+  const pool = pools.gateway;
   const secret = opts.env.SUBGRAPH_SECRET;
-  const base = { pool, identitySecret: secret, production };
+  const base = { identitySecret: secret, production };
   const port = (p: number) => (opts.ephemeralPorts ? 0 : p);
   const host = opts.host ?? '127.0.0.1';
 
-  const catalog = await createCatalogSubgraph({ ...base, log: opts.log.child({ service: 'catalog' }) });
+  const catalog = await createCatalogSubgraph({ ...base, pool: pools.catalog, log: opts.log.child({ service: 'catalog' }) });
   const listeners: Record<string, Listening> = {};
   const ports: Record<string, number> = {};
   listeners.catalog = await catalog.listen(port(opts.env.CATALOG_PORT), host);
   ports.catalog = listeners.catalog.port;
-  const customers = await createCustomersSubgraph({ ...base, log: opts.log.child({ service: 'customers' }) });
-  const suppliers = await createSuppliersSubgraph({ ...base, log: opts.log.child({ service: 'suppliers' }) });
+  const customers = await createCustomersSubgraph({ ...base, pool: pools.customers, log: opts.log.child({ service: 'customers' }) });
+  const suppliers = await createSuppliersSubgraph({ ...base, pool: pools.suppliers, log: opts.log.child({ service: 'suppliers' }) });
   const sales = await createSalesSubgraph({
     ...base,
+    pool: pools.sales,
     log: opts.log.child({ service: 'sales' }),
     inventory: httpInventory(`${listeners.catalog.url}/graphql`, secret),
   });
@@ -98,7 +108,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       await gateway.stop();
       for (const l of Object.values(listeners)) await l.close().catch(() => undefined);
       for (const sg of Object.values(subgraphs)) await sg.stop();
-      await pool.end();
+      for (const p of Object.values(pools)) await p.end();
     },
   };
 }

@@ -12,6 +12,7 @@ module.exports = {
     '^@erp/kit$': '<rootDir>/kit/src/index.ts',
     '^@erp/kit/(.*)$': '<rootDir>/kit/src/$1',
     '^@erp/data$': '<rootDir>/data/src/index.ts',
+    '^@erp/sdk$': '<rootDir>/sdk/src/index.ts',
     '^@erp/data/(.*)$': '<rootDir>/data/src/$1',
   },
   globalSetup: '<rootDir>/kit/src/test/global-setup.ts',

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { composeSupergraph, supergraphPath } from './compose';
+import { apiSchemaPath, compose, supergraphPath } from './compose';
 
 // A composition error, or a schema change not recomposed into gateway/supergraph.graphql, fails CI.
-test('the checked-in supergraph equals the composition of the subgraphs\' schemas', () => {
-  const composed = composeSupergraph();
-  expect(readFileSync(supergraphPath(), 'utf8')).toBe(composed);
+test('the checked-in supergraph and API schema equal the composition of the subgraphs\' schemas', () => {
+  const { supergraphSdl, apiSchemaSdl } = compose();
+  expect(readFileSync(supergraphPath(), 'utf8')).toBe(supergraphSdl);
+  expect(readFileSync(apiSchemaPath(), 'utf8')).toBe(apiSchemaSdl);
 });

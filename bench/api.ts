@@ -43,25 +43,29 @@ async function main() {
     await importDirectory({ pool, dir: path.join(repoRoot(), 'data', 'native'), mapping: 'native', dryRun: false, quiet: true });
     await pool.query(`INSERT INTO auth.users (email, name, role, password_hash) VALUES ('bench@x.example', 'Bench', 'ADMIN', $1)`, [await hashPassword('bench password 123')]);
     const silent = (await import('pino')).default({ level: 'silent' });
-    const sys = await startSystem({
-      oltpUrl: url,
-      env: { ...SECRETS, ACCESS_TOKEN_TTL_SECONDS: 900, REFRESH_TOKEN_TTL_DAYS: 1, NODE_ENV: 'production', GATEWAY_PORT: 0, CATALOG_PORT: 0, CUSTOMERS_PORT: 0, SUPPLIERS_PORT: 0, SALES_PORT: 0 },
-      log: silent,
-      ephemeralPorts: true,
-    });
-    const login = await fetch(sys.gatewayUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: `mutation { login(email: "bench@x.example", password: "bench password 123") { accessToken user { id } } }` }),
-    }).then((r) => r.json() as Promise<{ data: { login: { accessToken: string; user: { id: string } } } }>);
-    const token = login.data.login.accessToken;
-    const identity = await signIdentity(SECRETS.SUBGRAPH_SECRET, { userId: Number(login.data.login.user.id), email: 'bench@x.example', role: 'ADMIN', requestId: 'bench' });
+    const env = { ...SECRETS, ACCESS_TOKEN_TTL_SECONDS: 900, REFRESH_TOKEN_TTL_DAYS: 1, NODE_ENV: 'production' as const, GATEWAY_PORT: 0, CATALOG_PORT: 0, CUSTOMERS_PORT: 0, SUPPLIERS_PORT: 0, SALES_PORT: 0 };
+    const loginTo = async (gatewayUrl: string) =>
+      (
+        await fetch(gatewayUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: `mutation { login(email: "bench@x.example", password: "bench password 123") { accessToken user { id } } }` }),
+        }).then((r) => r.json() as Promise<{ data: { login: { accessToken: string; user: { id: string } } } }>)
+      ).data.login;
 
+    // Reads, in-process transport first (then that system is stopped), then HTTP transport.
+    const local = await startSystem({ oltpUrl: url, env, log: silent, ephemeralPorts: true, transport: 'local' });
+    const localLogin = await loginTo(local.gatewayUrl);
+    const gatewayLocal = await load(local.gatewayUrl, JSON.stringify({ query: ORDERS_QUERY }), { authorization: `Bearer ${localLogin.accessToken}` });
+    await local.close();
+
+    const sys = await startSystem({ oltpUrl: url, env, log: silent, ephemeralPorts: true, transport: 'http' });
+    const login = await loginTo(sys.gatewayUrl);
+    const token = login.accessToken;
     const gateway = await load(sys.gatewayUrl, JSON.stringify({ query: ORDERS_QUERY }), { authorization: `Bearer ${token}` });
-    // The identity token lives 60 s: re-sign for the direct run.
-    const identity2 = await signIdentity(SECRETS.SUBGRAPH_SECRET, { userId: Number(login.data.login.user.id), email: 'bench@x.example', role: 'ADMIN', requestId: 'bench' });
-    void identity;
-    const direct = await load(sys.subgraphUrls.sales, JSON.stringify({ query: SALES_ONLY_QUERY }), { [IDENTITY_HEADER]: identity2 });
+    // The identity token lives 60 s: signed just before the direct run.
+    const identity = await signIdentity(SECRETS.SUBGRAPH_SECRET, { userId: Number(login.user.id), email: 'bench@x.example', role: 'ADMIN', requestId: 'bench' });
+    const direct = await load(sys.subgraphUrls.sales, JSON.stringify({ query: SALES_ONLY_QUERY }), { [IDENTITY_HEADER]: identity });
 
     // Confirmations: the stock level closest to 100 free units, free + 100 one-unit DRAFT orders, 50 clients at a time.
     const { rows: [target] } = await pool.query(
@@ -104,10 +108,11 @@ async function main() {
 
     console.log(`\nbench/api — ${os.cpus().length} cores, node ${process.version}, ${seconds} s per run, 10 connections, data/native (40,000 orders)`);
     console.table({
-      'gateway: 20 orders + customer, lines, products, stock': gateway,
+      'gateway, subgraphs over HTTP: 20 orders + customer, lines, products, stock': gateway,
+      'gateway, subgraphs in-process: the same query': gatewayLocal,
       'sales subgraph alone: same orders, references as ids': direct,
     });
-    console.log(`gateway / subgraph throughput ratio: ${(gateway.rps / direct.rps).toFixed(2)}`);
+    console.log(`throughput ratios: gateway(HTTP) / sales subgraph ${(gateway.rps / direct.rps).toFixed(2)}, gateway(in-process) / gateway(HTTP) ${(gatewayLocal.rps / gateway.rps).toFixed(2)}`);
     console.log(
       `confirmations: ${ids.length} orders, 50 concurrent clients, ${target.free} units free → ${confirmed} confirmed, ${refused} INSUFFICIENT_STOCK, ${other} other errors, ${(ids.length / secs).toFixed(0)} confirmations/s, oversell ${oversell}`,
     );

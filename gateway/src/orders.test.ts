@@ -6,52 +6,82 @@ import { startTestSystem, type TestSystem } from './test-system';
  * it calls the catalog, and all subgraphs shared one pool, so concurrent confirmations failed with
  * pool timeouts. Each service now has its own pool.
  */
-let t: TestSystem;
-let ids: { product: string; warehouse: string; customer: string };
+describe.each(['http', 'local'] as const)('subgraphs reached over %s', (transport) => {
+  let t: TestSystem;
+  let ids: { product: string; warehouse: string; customer: string };
 
-beforeAll(async () => {
-  t = await startTestSystem();
-  const { rows } = await t.db.pool.query(`
+  beforeAll(async () => {
+    t = await startTestSystem({ transport });
+    const { rows } = await t.db.pool.query(`
     WITH c AS (INSERT INTO catalog.categories (code, name) VALUES ('PENS', 'Pens') RETURNING id),
          p AS (INSERT INTO catalog.products (sku, name, category_id, list_price) SELECT 'PEN-1', 'Blue pen', id, 1.20 FROM c RETURNING id),
          w AS (INSERT INTO inventory.warehouses (code, name, city, country_code) VALUES ('LYS', 'Lyon', 'Lyon', 'FR') RETURNING id)
     SELECT p.id AS product, w.id AS warehouse FROM p, w`);
-  await t.db.pool.query(`
+    await t.db.pool.query(`
     INSERT INTO customers.countries (code, name) VALUES ('FR', 'France');
     INSERT INTO customers.regions (country_code, name) VALUES ('FR', 'Rhône');
     INSERT INTO customers.cities (region_id, name) SELECT id, 'Lyon' FROM customers.regions;
     INSERT INTO customers.customers (code, name, email, city_id) SELECT 'ACME', 'Acme', 'buyer@acme.test', id FROM customers.cities;`);
-  const customer = (await t.db.pool.query(`SELECT id FROM customers.customers`)).rows[0].id;
-  ids = { product: String(rows[0].product), warehouse: String(rows[0].warehouse), customer: String(customer) };
-}, 60_000);
-afterAll(() => t.close());
+    const customer = (await t.db.pool.query(`SELECT id FROM customers.customers`)).rows[0].id;
+    ids = {
+      product: String(rows[0].product),
+      warehouse: String(rows[0].warehouse),
+      customer: String(customer),
+    };
+  }, 60_000);
+  afterAll(() => t.close());
 
-const CREATE = `mutation($c: ID!, $w: ID!, $p: ID!) { createOrder(input: {customerId: $c, warehouseId: $w, lines: [{productId: $p, quantity: 1}]}) { id } }`;
+  const CREATE = `mutation($c: ID!, $w: ID!, $p: ID!) { createOrder(input: {customerId: $c, warehouseId: $w, lines: [{productId: $p, quantity: 1}]}) { id } }`;
 
-test('an order reads across subgraphs: customer (customers), lines and product stock (catalog)', async () => {
-  const token = await t.login('MANAGER');
-  await t.db.pool.query(`INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity) VALUES ($1, $2, 'OPENING', 3)`, [ids.product, ids.warehouse]);
-  const created = await t.gql(CREATE, { c: ids.customer, w: ids.warehouse, p: ids.product }, token);
-  const r = await t.gql(`query($id: ID!) { order(id: $id) { status customer { name } lines { quantity unitPrice product { sku totalOnHand } } totals { grossAmount } } }`, { id: created.body.data.createOrder.id }, token);
-  expect(r.body.errors).toBeUndefined();
-  expect(r.body.data.order).toEqual({
-    status: 'DRAFT',
-    customer: { name: 'Acme' },
-    lines: [{ quantity: 1, unitPrice: '1.20', product: { sku: 'PEN-1', totalOnHand: 3 } }],
-    totals: { grossAmount: '1.20' },
+  test('an order reads across subgraphs: customer (customers), lines and product stock (catalog)', async () => {
+    const token = await t.login('MANAGER');
+    await t.db.pool.query(
+      `INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity) VALUES ($1, $2, 'OPENING', 3)`,
+      [ids.product, ids.warehouse],
+    );
+    const created = await t.gql(CREATE, { c: ids.customer, w: ids.warehouse, p: ids.product }, token);
+    const r = await t.gql(
+      `query($id: ID!) { order(id: $id) { status customer { name } lines { quantity unitPrice product { sku totalOnHand } } totals { grossAmount } } }`,
+      { id: created.body.data.createOrder.id },
+      token,
+    );
+    expect(r.body.errors).toBeUndefined();
+    expect(r.body.data.order).toEqual({
+      status: 'DRAFT',
+      customer: { name: 'Acme' },
+      lines: [{ quantity: 1, unitPrice: '1.20', product: { sku: 'PEN-1', totalOnHand: 3 } }],
+      totals: { grossAmount: '1.20' },
+    });
+    await t.db.pool.query(
+      `INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity) VALUES ($1, $2, 'ADJUSTMENT', -3)`,
+      [ids.product, ids.warehouse],
+    );
   });
-  await t.db.pool.query(`INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity) VALUES ($1, $2, 'ADJUSTMENT', -3)`, [ids.product, ids.warehouse]);
-});
 
-test('50 users confirming at once through the gateway for 10 units: exactly 10 confirmed, 40 INSUFFICIENT_STOCK, nothing else', async () => {
-  const token = await t.login('MANAGER');
-  await t.db.pool.query(`INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity) VALUES ($1, $2, 'RECEIPT', 10)`, [ids.product, ids.warehouse]);
-  const orders: string[] = [];
-  for (let i = 0; i < 50; i++) orders.push((await t.gql(CREATE, { c: ids.customer, w: ids.warehouse, p: ids.product }, token)).body.data.createOrder.id);
-  const results = await Promise.all(orders.map((id) => t.gql(`mutation($id: ID!) { confirmOrder(id: $id) { status } }`, { id }, token)));
-  const codes = results.map((r) => (r.body.errors ? r.body.errors[0].extensions.code : r.body.data.confirmOrder.status));
-  const tally = codes.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c]: (acc[c] ?? 0) + 1 }), {});
-  expect(tally).toEqual({ CONFIRMED: 10, INSUFFICIENT_STOCK: 40 });
-  const { rows } = await t.db.pool.query(`SELECT on_hand, reserved FROM inventory.stock_levels WHERE product_id = $1 AND warehouse_id = $2`, [ids.product, ids.warehouse]);
-  expect(rows[0]).toEqual({ on_hand: 10, reserved: 10 });
-}, 60_000);
+  test('50 users confirming at once through the gateway for 10 units: exactly 10 confirmed, 40 INSUFFICIENT_STOCK, nothing else', async () => {
+    const token = await t.login('MANAGER');
+    await t.db.pool.query(
+      `INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity) VALUES ($1, $2, 'RECEIPT', 10)`,
+      [ids.product, ids.warehouse],
+    );
+    const orders: string[] = [];
+    for (let i = 0; i < 50; i++)
+      orders.push(
+        (await t.gql(CREATE, { c: ids.customer, w: ids.warehouse, p: ids.product }, token)).body.data
+          .createOrder.id,
+      );
+    const results = await Promise.all(
+      orders.map((id) => t.gql(`mutation($id: ID!) { confirmOrder(id: $id) { status } }`, { id }, token)),
+    );
+    const codes = results.map((r) =>
+      r.body.errors ? r.body.errors[0].extensions.code : r.body.data.confirmOrder.status,
+    );
+    const tally = codes.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c]: (acc[c] ?? 0) + 1 }), {});
+    expect(tally).toEqual({ CONFIRMED: 10, INSUFFICIENT_STOCK: 40 });
+    const { rows } = await t.db.pool.query(
+      `SELECT on_hand, reserved FROM inventory.stock_levels WHERE product_id = $1 AND warehouse_id = $2`,
+      [ids.product, ids.warehouse],
+    );
+    expect(rows[0]).toEqual({ on_hand: 10, reserved: 10 });
+  }, 60_000);
+});

@@ -17,6 +17,11 @@ export interface SystemOptions {
   log: Logger;
   /** Port 0 everywhere picks free ports (tests). */
   ephemeralPorts?: boolean;
+  /**
+   * How the gateway reaches the subgraphs: `http` (each on its port, as when they run as separate
+   * processes) or `local` (in this process, no HTTP hop: the single-machine install). Default http.
+   */
+  transport?: 'http' | 'local';
   host?: string;
 }
 
@@ -80,7 +85,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     env: opts.env,
     pool,
     log: opts.log.child({ service: 'gateway' }),
-    subgraphs: subgraphUrls,
+    subgraphs: opts.transport === 'local' ? subgraphs : subgraphUrls,
     ready: async () => {
       const checks: Record<string, string> = {};
       for (const [name, url] of Object.entries(subgraphUrls)) {

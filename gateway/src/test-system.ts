@@ -18,7 +18,7 @@ export interface TestSystem {
 }
 
 /** The whole API (four subgraphs + gateway over HTTP, ephemeral ports) on a fresh database, with one user per role. */
-export async function startTestSystem(opts: { production?: boolean } = {}): Promise<TestSystem> {
+export async function startTestSystem(opts: { production?: boolean; transport?: 'http' | 'local' } = {}): Promise<TestSystem> {
   const db = await testDatabase();
   const hash = await hashPassword(PASSWORD);
   const users = {} as TestSystem['users'];
@@ -42,6 +42,7 @@ export async function startTestSystem(opts: { production?: boolean } = {}): Prom
     },
     log: quietLogger(),
     ephemeralPorts: true,
+    transport: opts.transport,
   });
   const gql: TestSystem['gql'] = async (query, variables = {}, token, headers = {}) => {
     const res = await fetch(system.gatewayUrl, {

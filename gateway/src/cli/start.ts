@@ -74,7 +74,7 @@ runCli(async () => {
     const admin = await bootstrapAdmin(pool, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, allowGenerated: !env.DATABASE_URL });
     if (admin?.generatedPassword) say(`first admin created: ${admin.email} / ${admin.generatedPassword}  (shown once; set ADMIN_EMAIL/ADMIN_PASSWORD to choose)`);
     else if (admin) say(`first admin created: ${admin.email}`);
-    const system = await startSystem({ oltpUrl: dbs.oltpUrl, env, log });
+    const system = await startSystem({ oltpUrl: dbs.oltpUrl, env, log, transport: env.SUBGRAPH_TRANSPORT });
     stops.push(() => system.close());
     say(`gateway   ${system.gatewayUrl}  (GraphQL; GET /healthz, /readyz)`);
     for (const [name, url] of Object.entries(system.subgraphUrls)) say(`${name.padEnd(9)} ${url}  (reachable by the gateway only)`);

@@ -7,7 +7,7 @@ import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginInlineTraceDis
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { IDENTITY_HEADER, signIdentity, type Identity, type Logger } from '@erp/kit';
 import { createHttpHandler, listen, maskError, type BaseContext, type Route } from '@erp/kit/graphql';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type pg from 'pg';
 import { AuthService, type AuthContext } from './auth/service';
 import { buildAuthSchema } from './auth/subgraph';
@@ -20,6 +20,16 @@ export const LIMITS = { maxDepth: 10, maxAliases: 15, maxCost: 5000, maxTokens: 
 const SUBGRAPH_TIMEOUT_MS = 5000;
 
 export type GatewayContext = AuthContext;
+
+/** Credential fields may not be aliased: one login attempt per operation, no batching by aliases. */
+const CREDENTIAL_FIELDS = new Set(['login', 'refreshToken', 'logout']);
+export const noAliasedCredentials: ValidationRule = (context) => ({
+  Field(node) {
+    if (node.alias && CREDENTIAL_FIELDS.has(node.name.value)) {
+      context.reportError(new GraphQLError(`${node.name.value} cannot be aliased`, { nodes: [node] }));
+    }
+  },
+});
 
 export interface LocalSubgraph {
   schema: GraphQLSchema;
@@ -96,7 +106,9 @@ export async function createGateway(opts: GatewayOptions) {
     maxDepth: { n: LIMITS.maxDepth },
     maxAliases: { n: LIMITS.maxAliases },
     costLimit: { maxCost: LIMITS.maxCost },
-    maxTokens: { n: LIMITS.maxTokens },
+    // Tokens are limited by graphql-js's own parser (parseOptions below): armor's token plugin throws
+    // from a hook and turns the refusal into a 500.
+    maxTokens: { enabled: false },
     maxDirectives: { n: LIMITS.maxDirectives },
     blockFieldSuggestion: { enabled: true },
   }).protect();
@@ -105,9 +117,10 @@ export async function createGateway(opts: GatewayOptions) {
     introspection: !production,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: LIMITS.maxTokens },
     hideSchemaDetailsFromClientErrors: true,
     includeStacktraceInErrorResponses: false,
-    validationRules: armor.validationRules,
+    validationRules: [...armor.validationRules, noAliasedCredentials],
     formatError: maskError(opts.log),
     plugins: [...armor.plugins, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
   });

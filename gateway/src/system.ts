@@ -7,6 +7,7 @@ import { createSalesSubgraph } from '../../subgraphs/sales/src/server';
 import { createSuppliersSubgraph } from '../../subgraphs/suppliers/src/server';
 import type { GatewayEnv } from './env';
 import { createGateway, type Gateway } from './gateway';
+import { playgroundRoute } from './playground';
 
 export interface SystemOptions {
   oltpUrl: string;
@@ -85,6 +86,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     env: opts.env,
     pool,
     log: opts.log.child({ service: 'gateway' }),
+    routes: production ? [] : [playgroundRoute],
     subgraphs: opts.transport === 'local' ? subgraphs : subgraphUrls,
     ready: async () => {
       const checks: Record<string, string> = {};

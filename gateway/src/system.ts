@@ -82,19 +82,27 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     suppliers: `${listeners.suppliers!.url}/graphql`,
     sales: `${listeners.sales!.url}/graphql`,
   };
+  // Each subgraph's own readiness (its database included), in parallel, 2 s at most.
+  const subgraphStatus = async (): Promise<Record<string, string>> =>
+    Object.fromEntries(
+      await Promise.all(
+        Object.entries(subgraphUrls).map(async ([name, url]) => [
+          name,
+          await fetch(url.replace(/\/graphql$/, '/readyz'), { signal: AbortSignal.timeout(2000) })
+            .then((r) => (r.ok ? 'ready' : `status ${r.status}`))
+            .catch(() => 'unreachable'),
+        ]),
+      ),
+    );
   const gateway = await createGateway({
     env: opts.env,
     pool,
     log: opts.log.child({ service: 'gateway' }),
     routes: production ? [] : [playgroundRoute],
     subgraphs: opts.transport === 'local' ? subgraphs : subgraphUrls,
+    health: async () => ({ subgraphs: await subgraphStatus() }),
     ready: async () => {
-      const checks: Record<string, string> = {};
-      for (const [name, url] of Object.entries(subgraphUrls)) {
-        checks[name] = await fetch(url.replace(/\/graphql$/, '/readyz'), { signal: AbortSignal.timeout(2000) })
-          .then((r) => (r.ok ? 'ready' : `status ${r.status}`))
-          .catch(() => 'unreachable');
-      }
+      const checks: Record<string, string> = { ...(await subgraphStatus()) };
       checks.database = await pool.query('SELECT 1').then(() => 'ready', () => 'unreachable');
       return { ready: Object.values(checks).every((v) => v === 'ready'), ...checks };
     },

@@ -24,7 +24,8 @@ createRoot(document.getElementById('graphiql')!).render(
   <GraphiQL
     fetcher={fetcher}
     defaultEditorToolsVisibility="headers"
-    defaultHeaders={JSON.stringify({ Authorization: 'Bearer <paste the accessToken from login>' }, null, 2)}
+    // No placeholder header: a malformed token would make the schema load fail with 401.
+    defaultHeaders=""
     defaultTabs={[
       { query: `${intro}\n${examples.find((e) => e.name === 'auth')?.query ?? ''}`, variables: '{ "email": "admin@erp.local", "password": "" }' },
       ...examples.filter((e) => e.name !== 'auth').map((e) => ({ query: e.query })),

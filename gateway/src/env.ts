@@ -21,6 +21,9 @@ export const gatewayEnv = z.object({
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
   ADMIN_EMAIL: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.email().optional()),
   ADMIN_PASSWORD: optionalText.refine((v) => v === undefined || v.length >= 12, 'must be at least 12 characters'),
+  /** The ETL's read-only service account (ANALYST); npm start creates it. */
+  ETL_EMAIL: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.email().default('etl@erp.local')),
+  ETL_PASSWORD: optionalText.refine((v) => v === undefined || v.length >= 12, 'must be at least 12 characters'),
   /** `http`: subgraphs on their own ports, called over HTTP; `local`: in this process (faster on one machine). */
   SUBGRAPH_TRANSPORT: z.enum(['http', 'local']).default('http'),
 });

@@ -25,3 +25,18 @@ export async function bootstrapAdmin(
   );
   return { email, generatedPassword: generated };
 }
+
+/**
+ * The ETL's read-only service account (role ANALYST: reads everything but customer contact data,
+ * writes nothing). Created, or its password reset to ETL_PASSWORD, on start; idempotent.
+ */
+export async function ensureServiceAccount(pool: pg.Pool, email: string, password: string): Promise<void> {
+  const { rows } = await pool.query<{ password_hash: string | null; role: string }>(`SELECT password_hash, role FROM auth.users WHERE email = $1`, [email.toLowerCase()]);
+  const { verifyPassword } = await import('./passwords');
+  if (rows[0] && rows[0].role === 'ANALYST' && (await verifyPassword(rows[0].password_hash, password))) return;
+  await pool.query(
+    `INSERT INTO auth.users (email, name, role, password_hash) VALUES ($1, 'ETL service account', 'ANALYST', $2)
+     ON CONFLICT (email) DO UPDATE SET role = 'ANALYST', password_hash = EXCLUDED.password_hash, failed_logins = 0, locked_until = NULL`,
+    [email.toLowerCase(), await hashPassword(password)],
+  );
+}

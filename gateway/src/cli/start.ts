@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { connectDatabases, createLogger, createPool, migrateOltp, parseCli, rawEnv, repoRoot, runCli } from '@erp/kit';
-import { bootstrapAdmin } from '../auth/bootstrap';
+import { bootstrapAdmin, ensureServiceAccount } from '../auth/bootstrap';
 import { loadEnv } from '../env';
 import { startSystem } from '../system';
 
@@ -11,7 +11,8 @@ const spec = {
   description: [
     'Brings the whole system up: the OLTP database (DATABASE_URL, or an embedded PostgreSQL under .data/),',
     'its migrations, the first-run import of data/native when the OLTP is empty, the first admin, the',
-    'four domain subgraphs and the gateway (GATEWAY_PORT). Ctrl+C stops everything cleanly.',
+    'ETL service account (ETL_EMAIL/ETL_PASSWORD), the four domain subgraphs and the gateway (GATEWAY_PORT).',
+    'Ctrl+C stops everything cleanly.',
   ].join('\n'),
   options: { 'no-import': { type: 'boolean' as const } },
   help: { 'no-import': 'do not import data/native into an empty OLTP' },
@@ -25,7 +26,7 @@ const spec = {
 function ensureDevSecrets(): void {
   const env = rawEnv();
   if (env.NODE_ENV === 'production') return;
-  const missing = ['JWT_SECRET', 'SUBGRAPH_SECRET'].filter((k) => !env[k]);
+  const missing = ['JWT_SECRET', 'SUBGRAPH_SECRET', 'ETL_PASSWORD'].filter((k) => !env[k]);
   if (!missing.length) return;
   const file = path.join(repoRoot(), '.env');
   const lines = missing.map((k) => `${k}=${randomBytes(32).toString('base64url')}`);
@@ -74,6 +75,7 @@ runCli(async () => {
     const admin = await bootstrapAdmin(pool, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, allowGenerated: !env.DATABASE_URL });
     if (admin?.generatedPassword) say(`first admin created: ${admin.email} / ${admin.generatedPassword}  (shown once; set ADMIN_EMAIL/ADMIN_PASSWORD to choose)`);
     else if (admin) say(`first admin created: ${admin.email}`);
+    if (env.ETL_PASSWORD) await ensureServiceAccount(pool, env.ETL_EMAIL, env.ETL_PASSWORD);
     const system = await startSystem({ oltpUrl: dbs.oltpUrl, env, log, transport: env.SUBGRAPH_TRANSPORT });
     stops.push(() => system.close());
     say(`gateway   ${system.gatewayUrl}  (GraphQL; GET /healthz, /readyz)`);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { repoRoot } from '@erp/kit';
-import { createClient, OrdersDocument, ProductsDocument } from '@erp/sdk';
+import { createClient, MeDocument, OrdersDocument, ProductsDocument } from '@erp/sdk';
 import { importDirectory } from '../../data/src/import';
 import { startTestSystem, type TestSystem } from './test-system';
 
@@ -45,4 +45,28 @@ test('product stock across warehouses equals the ledger sums', async () => {
       FROM catalog.products p ORDER BY p.sku`);
   const fromApi = products.edges.map(({ node }) => ({ sku: node.sku, on_hand: node.totalOnHand, available: node.totalAvailable })).sort((a, b) => a.sku.localeCompare(b.sku));
   expect(fromApi).toEqual(rows);
+});
+
+test('a page of 100 orders with customer, lines, products and stock runs a bounded number of SQL statements', async () => {
+  const { countStatements } = await import('@erp/kit');
+  const counters = Object.values(t.system.pools).map((p) => countStatements(p));
+  const total = () => counters.reduce((n, c) => n + c.count, 0);
+  // 100 more orders of 3 lines each, so the page is full.
+  await t.db.pool.query(`
+    INSERT INTO sales.orders (number, customer_id, warehouse_id, status)
+      SELECT 'BULK-' || i, (SELECT min(id) FROM customers.customers), (SELECT min(id) FROM inventory.warehouses), 'DRAFT' FROM generate_series(1, 100) i;
+    INSERT INTO sales.order_lines (order_id, line_no, product_id, quantity, unit_price)
+      SELECT o.id, n, (SELECT min(id) FROM catalog.products) + n - 1, n, 9.99 FROM sales.orders o, generate_series(1, 3) n WHERE o.number LIKE 'BULK-%'`);
+  const api = createClient({ url: t.system.gatewayUrl, token: await t.login('ANALYST') });
+  const run = async (first: number) => {
+    await api.request(MeDocument); // warm: the token's first use
+    counters.forEach((c) => c.reset());
+    const { orders } = await api.request(OrdersDocument, { first });
+    expect(orders.edges).toHaveLength(first);
+    return total();
+  };
+  const small = await run(5);
+  const large = await run(100);
+  expect(large).toBe(small); // independent of the page size: no N+1 anywhere in the plan
+  expect(large).toBeLessThanOrEqual(12);
 });

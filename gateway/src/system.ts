@@ -30,6 +30,8 @@ export interface RunningSystem {
   gatewayUrl: string;
   subgraphUrls: Record<'catalog' | 'customers' | 'suppliers' | 'sales', string>;
   gateway: Gateway;
+  /** Each service's connection pool (tests count statements on them). */
+  pools: Record<'gateway' | 'catalog' | 'customers' | 'suppliers' | 'sales', import('pg').Pool>;
   /** Stops one subgraph's HTTP listener (resilience tests) and starts it again. */
   stopSubgraph(name: 'catalog' | 'customers' | 'suppliers' | 'sales'): Promise<void>;
   restartSubgraph(name: 'catalog' | 'customers' | 'suppliers' | 'sales'): Promise<void>;
@@ -112,6 +114,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     gatewayUrl: `${gatewayListening.url}/graphql`,
     subgraphUrls,
     gateway,
+    pools,
     async stopSubgraph(name) {
       await listeners[name]!.close();
     },

@@ -1,0 +1,1 @@
+export { migrateDwh, migrationFiles, MIGRATIONS_DIR, type MigrationResult } from './migrate';

@@ -27,6 +27,7 @@ export const PERMISSIONS: Record<string, readonly Role[]> = {
   'Query.warehouse': ALL,
   'Query.stockLevels': ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'PURCHASING', 'ANALYST'],
   'Query.stockMovements': ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING', 'ANALYST'],
+  'Query.stockTotals': ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING', 'ANALYST'],
   'Mutation.createCategory': ADMIN_MANAGER,
   'Mutation.updateCategory': ADMIN_MANAGER,
   'Mutation.createProduct': ['ADMIN', 'MANAGER', 'PURCHASING'],
@@ -62,6 +63,8 @@ export const PERMISSIONS: Record<string, readonly Role[]> = {
   // sales
   'Query.orders': ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'ANALYST'],
   'Query.order': ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'ANALYST'],
+  // every order: only the roles that see all orders (not SALES, whose rows are their own)
+  'Query.salesTotals': ['ADMIN', 'MANAGER', 'ANALYST'],
   'Mutation.createOrder': ['ADMIN', 'MANAGER', 'SALES'],
   'Mutation.updateOrder': ['ADMIN', 'MANAGER', 'SALES'],
   'Mutation.confirmOrder': ['ADMIN', 'MANAGER', 'SALES'],

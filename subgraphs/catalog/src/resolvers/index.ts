@@ -34,6 +34,7 @@ export const resolvers = {
     warehouse: (_: unknown, a: Args, ctx: Ctx) => ctx.loaders.warehouse.load(parseId('id', a.id)),
     stockLevels: (_: unknown, a: Args, ctx: Ctx) => stock.listStockLevels(ctx, a),
     stockMovements: (_: unknown, a: Args, ctx: Ctx) => stock.listStockMovements(ctx, a),
+    stockTotals: (_: unknown, _a: Args, ctx: Ctx) => warehouses.stockTotals(ctx),
   },
   Mutation: {
     createCategory: (_: unknown, a: Args, ctx: Ctx) => categories.createCategory(ctx, a.input, a),

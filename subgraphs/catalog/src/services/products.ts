@@ -22,7 +22,13 @@ type SortField = keyof typeof SORT_COLUMNS;
 export interface ProductListArgs {
   first?: number | null;
   after?: string | null;
-  filter?: { search?: string | null; categoryId?: string | null; status?: string | null; warehouseId?: string | null } | null;
+  filter?: {
+    search?: string | null;
+    categoryId?: string | null;
+    status?: string | null;
+    warehouseId?: string | null;
+    updatedFrom?: Date | string | null;
+  } | null;
   orderBy?: { field: SortField; direction?: 'ASC' | 'DESC' | null } | null;
 }
 
@@ -50,6 +56,10 @@ export async function listProducts(ctx: CatalogContext, args: ProductListArgs) {
   if (f.warehouseId) {
     params.push(parseId('filter.warehouseId', f.warehouseId));
     where.push(`EXISTS (SELECT 1 FROM inventory.stock_levels s WHERE s.product_id = p.id AND s.warehouse_id = $${params.length})`);
+  }
+  if (f.updatedFrom != null) {
+    params.push(f.updatedFrom);
+    where.push(`p.updated_at >= $${params.length}`);
   }
   const filterSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const countParams = [...params];

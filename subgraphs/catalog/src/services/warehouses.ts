@@ -12,6 +12,26 @@ export async function listWarehouses(ctx: CatalogContext): Promise<WarehouseRow[
   return (await ctx.pool.query<WarehouseRow>(`SELECT ${WAREHOUSE_COLUMNS} FROM inventory.warehouses ORDER BY code`)).rows;
 }
 
+export interface WarehouseStockTotalRow {
+  warehouse: WarehouseRow;
+  onHand: number;
+  reserved: number;
+}
+
+/** On hand and reserved summed per warehouse (every warehouse, 0 when it holds nothing), by code; one query. */
+export async function stockTotals(ctx: CatalogContext): Promise<WarehouseStockTotalRow[]> {
+  const { rows } = await ctx.pool.query<WarehouseRow & { onHand: string | number; reserved: string | number }>(
+    `SELECT ${WAREHOUSE_COLUMNS.replace(/(^|, )(\w+)/g, '$1w.$2')},
+       coalesce(sum(s.on_hand), 0)::bigint AS "onHand", coalesce(sum(s.reserved), 0)::bigint AS reserved
+     FROM inventory.warehouses w LEFT JOIN inventory.stock_levels s ON s.warehouse_id = w.id
+     GROUP BY w.id ORDER BY w.code`,
+  );
+  return rows.map(({ onHand, reserved, ...warehouse }) => {
+    ctx.loaders.warehouse.prime(warehouse.id, warehouse);
+    return { warehouse, onHand: Number(onHand), reserved: Number(reserved) };
+  });
+}
+
 export function createWarehouse(ctx: CatalogContext, input: Record<string, unknown>, spec: Omit<MutationSpec, 'name' | 'payload'>) {
   const w = {
     code: requiredText('input.code', input.code, 40),

@@ -36,6 +36,7 @@ export interface CustomerListArgs {
     regionId?: string | null;
     cityId?: string | null;
     salesRepId?: string | null;
+    updatedFrom?: Date | string | null;
   } | null;
   orderBy?: { field: SortField; direction?: 'ASC' | 'DESC' | null } | null;
 }
@@ -75,6 +76,7 @@ export async function listCustomers(ctx: CustomersContext, args: CustomerListArg
   }
   if (f.cityId != null) where.push(`c.city_id = $${params.push(parseId('filter.cityId', f.cityId))}`);
   if (f.salesRepId != null) where.push(`c.sales_rep_id = $${params.push(parseId('filter.salesRepId', f.salesRepId))}`);
+  if (f.updatedFrom != null) where.push(`c.updated_at >= $${params.push(f.updatedFrom)}`);
   const filterSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const countParams = [...params];
   const cursor = decodeCursor(args.after, 2);

@@ -13,6 +13,7 @@ export const resolvers = {
   Query: {
     orders: (_: unknown, a: Args, ctx: Ctx) => orders.listOrders(ctx, a),
     order: (_: unknown, a: Args, ctx: Ctx) => orders.getOrder(ctx, a),
+    salesTotals: (_: unknown, _a: Args, ctx: Ctx) => orders.salesTotals(ctx),
   },
   Mutation: {
     createOrder: (_: unknown, a: Args, ctx: Ctx) => orders.createOrder(ctx, a.input, a),

@@ -57,6 +57,7 @@ export interface OrderFilterArgs {
   from?: Date | string | null;
   to?: Date | string | null;
   search?: string | null;
+  updatedFrom?: Date | string | null;
 }
 export interface OrderListArgs {
   first?: number | null;
@@ -86,11 +87,20 @@ function filterSql(identity: Identity, f: OrderFilterArgs, params: unknown[]): s
   if (f.warehouseId != null) where.push(`o.warehouse_id = $${params.push(parseId('filter.warehouseId', f.warehouseId))}`);
   if (f.from != null) where.push(`o.ordered_at >= $${params.push(f.from)}`);
   if (f.to != null) where.push(`o.ordered_at < $${params.push(f.to)}`);
+  if (f.updatedFrom != null) where.push(`o.updated_at >= $${params.push(f.updatedFrom)}`);
   if (f.search != null && f.search.trim() !== '') {
     if (f.search.length > 100) throw new ValidationError('filter.search', f.search, 'must be at most 100 characters');
     where.push(`o.number ILIKE $${params.push(likePattern(f.search))}`);
   }
   return where;
+}
+
+/** A cursor of an order list: the sort value as PostgreSQL printed it (text) and the id. */
+function orderCursor(after: string | null | undefined): [string, number] | null {
+  const cursor = decodeCursor(after, 2);
+  if (!cursor) return null;
+  if (typeof cursor[0] !== 'string' || !Number.isSafeInteger(cursor[1])) throw new ValidationError('after', after, 'is not a cursor from this list');
+  return [cursor[0], cursor[1] as number];
 }
 
 const whereClause = (where: string[]) => (where.length ? `WHERE ${where.join(' AND ')}` : '');
@@ -103,7 +113,7 @@ export async function listOrders(ctx: SalesContext, args: OrderListArgs): Promis
   const where = filterSql(ctx.identity, args.filter ?? {}, params);
   const countSql = `SELECT count(*)::int AS n FROM sales.orders o ${whereClause(where)}`;
   const countParams = [...params];
-  const cursor = decodeCursor(args.after, 2);
+  const cursor = orderCursor(args.after);
   if (cursor) where.push(`(o.${column}, o.id) ${cmp} ($${params.push(cursor[0])}, $${params.push(cursor[1])})`);
   const pageSql = `SELECT ${ORDER_COLUMNS}, o.${column}::text AS "sortKey" FROM sales.orders o ${whereClause(where)}
     ORDER BY o.${column} ${dir}, o.id ${dir} LIMIT $${params.push(limit + 1)}`;
@@ -139,7 +149,7 @@ export async function customerOrderPages(pool: pg.Pool, identity: Identity, keys
         where.push(`o.customer_id = ANY($${params.push(customerIds)})`);
         const countParams = [...params];
         const countSql = `SELECT o.customer_id AS "customerId", count(*)::int AS n FROM sales.orders o ${whereClause(where)} GROUP BY o.customer_id`;
-        const cursor = decodeCursor(args.after, 2);
+        const cursor = orderCursor(args.after);
         const cursorSql = cursor ? `WHERE (t.sort_value, t.id) ${cmp} ($${params.push(cursor[0])}, $${params.push(cursor[1])})` : '';
         const pageSql = `SELECT * FROM (
             SELECT t.*, row_number() OVER (PARTITION BY t."customerId" ORDER BY t.sort_value ${dir}, t.id ${dir}) AS rn
@@ -183,6 +193,47 @@ export async function getOrder(ctx: SalesContext, args: { id?: unknown; number?:
 export async function orderReference(ctx: SalesContext, id: unknown): Promise<OrderRow | null> {
   const row = await ctx.loaders.order.load(parseId('id', id));
   return row && canSee(ctx.identity, row) ? row : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Source totals (reconciliation of the warehouse)
+
+export interface SalesTotals {
+  orders: number;
+  lines: number;
+  units: number;
+  netRevenue: string;
+  byStatus: { status: string; orders: number; netRevenue: string }[];
+}
+
+/**
+ * Totals over every order, in one query, exact: PostgreSQL numeric, each line's net amount rounded
+ * to the cent as OrderLine.netAmount (LINE_SELECT), RETURN orders' units and amounts negative.
+ * Only for roles that see every order (the matrix lets no one else call it; checked again here).
+ */
+export async function salesTotals(ctx: SalesContext): Promise<SalesTotals> {
+  if (rowLevelSql(ctx.identity, []) !== null) throw new ForbiddenError('salesTotals covers every order: only roles that see all orders may call it');
+  const { rows } = await ctx.pool.query<{ status: string | null; orders: number; lines: number; units: number; netRevenue: string }>(
+    `WITH per_order AS (
+       SELECT o.status, CASE WHEN o.kind = 'RETURN' THEN -1 ELSE 1 END AS sign,
+              count(l.id) AS lines, coalesce(sum(l.quantity), 0) AS units,
+              coalesce(sum(round(l.quantity * l.unit_price * (1 - l.discount), 2)), 0) AS net
+       FROM sales.orders o LEFT JOIN sales.order_lines l ON l.order_id = o.id
+       GROUP BY o.id)
+     SELECT s.status::text AS status, count(p.sign)::bigint AS orders, coalesce(sum(p.lines), 0)::bigint AS lines,
+            coalesce(sum(p.sign * p.units), 0)::bigint AS units, round(coalesce(sum(p.sign * p.net), 0), 2)::text AS "netRevenue"
+     FROM unnest(enum_range(NULL::sales.order_status)) AS s(status) LEFT JOIN per_order p ON p.status = s.status
+     GROUP BY GROUPING SETS ((s.status), ())
+     ORDER BY grouping(s.status), s.status`,
+  );
+  const all = rows.find((r) => r.status === null)!;
+  return {
+    orders: all.orders,
+    lines: all.lines,
+    units: all.units,
+    netRevenue: all.netRevenue,
+    byStatus: rows.filter((r) => r.status !== null).map((r) => ({ status: r.status!, orders: r.orders, netRevenue: r.netRevenue })),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ type SortField = keyof typeof SORT_COLUMNS;
 export interface SupplierListArgs {
   first?: number | null;
   after?: string | null;
-  filter?: { search?: string | null; status?: string | null; countryCode?: string | null } | null;
+  filter?: { search?: string | null; status?: string | null; countryCode?: string | null; updatedFrom?: Date | string | null } | null;
   orderBy?: { field: SortField; direction?: 'ASC' | 'DESC' | null } | null;
 }
 
@@ -80,6 +80,10 @@ export async function listSuppliers(ctx: SuppliersContext, args: SupplierListArg
   if (f.countryCode) {
     params.push(countryCode('filter.countryCode', f.countryCode));
     where.push(`s.country_code = $${params.length}`);
+  }
+  if (f.updatedFrom != null) {
+    params.push(f.updatedFrom);
+    where.push(`s.updated_at >= $${params.length}`);
   }
   const filterSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const countParams = [...params];

@@ -1,0 +1,104 @@
+import type { BaseContext, Subgraph } from '@erp/kit/graphql';
+import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
+import { dataOf, execute, identity, quietLogger } from '@erp/kit/test/graphql';
+import { createCatalogSubgraph } from '../server';
+
+/** What the warehouse ETL needs of the catalog: incremental product extraction and stock totals. */
+let db: TestDatabase;
+let catalog: Subgraph<BaseContext>;
+const analyst = identity('ANALYST', 7);
+const manager = identity('MANAGER', 1);
+const T0 = '2025-03-01 10:00:00.123456+00';
+
+beforeAll(async () => {
+  db = await testDatabase();
+  catalog = (await createCatalogSubgraph({ pool: db.pool, log: quietLogger(), identitySecret: 'x'.repeat(32), production: false })) as never;
+  // 250 products sharing one updated_at (microseconds), then 5 changed later.
+  await db.pool.query(`
+    INSERT INTO catalog.categories (code, name) VALUES ('ROOT', 'Root');
+    INSERT INTO catalog.products (sku, name, category_id, list_price, updated_at)
+      SELECT 'TIE-' || lpad(i::text, 3, '0'), 'Tie ' || i, (SELECT id FROM catalog.categories), 1, timestamptz '${T0}' FROM generate_series(1, 250) i;
+    INSERT INTO catalog.products (sku, name, category_id, list_price, updated_at)
+      SELECT 'NEW-' || i, 'New ' || i, (SELECT id FROM catalog.categories), 1, timestamptz '2025-03-02 08:00:00.000250+00' + i * interval '1 microsecond'
+      FROM generate_series(1, 5) i;`);
+});
+afterAll(async () => {
+  await catalog.stop();
+  await db.drop();
+});
+
+const PAGE = `query($first: Int!, $after: String, $updatedFrom: DateTime, $dir: SortDirection) {
+  products(first: $first, after: $after, filter: {updatedFrom: $updatedFrom}, orderBy: {field: UPDATED_AT, direction: $dir}) {
+    totalCount pageInfo { hasNextPage endCursor } edges { node { sku updatedAt } } } }`;
+
+async function extract(updatedFrom: string | null, dir: 'ASC' | 'DESC' = 'ASC') {
+  const skus: string[] = [];
+  const pages: number[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const d: { products: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: { sku: string } }[] } } = dataOf(
+      await execute(catalog, analyst, PAGE, { first: 100, after, updatedFrom, dir }),
+    );
+    skus.push(...d.products.edges.map((e) => e.node.sku));
+    pages.push(d.products.edges.length);
+    if (!d.products.pageInfo.hasNextPage || pages.length > 10) return { skus, pages, totalCount: d.products.totalCount };
+    after = d.products.pageInfo.endCursor;
+  }
+}
+
+test.each(['ASC', 'DESC'] as const)('250 products with one updated_at, 100 a page (%s): each exactly once, ties by id', async (dir) => {
+  const { skus, pages, totalCount } = await extract(null, dir);
+  expect(totalCount).toBe(255);
+  expect(pages).toEqual([100, 100, 55]);
+  expect(new Set(skus).size).toBe(255);
+  const ties = skus.filter((s) => s.startsWith('TIE-'));
+  const byId = Array.from({ length: 250 }, (_, i) => `TIE-${String(i + 1).padStart(3, '0')}`);
+  expect(ties).toEqual(dir === 'ASC' ? byId : byId.reverse());
+});
+
+test('updatedFrom keeps only the rows changed at or after it (inclusive, to the millisecond given)', async () => {
+  const newer = await extract('2025-03-02T08:00:00.000Z');
+  expect(newer.skus).toEqual(['NEW-1', 'NEW-2', 'NEW-3', 'NEW-4', 'NEW-5']);
+  expect(newer.totalCount).toBe(5);
+  // A watermark taken from updatedAt (milliseconds, truncated) still includes the row it came from.
+  const all = await extract('2025-03-01T10:00:00.123Z');
+  expect(all.totalCount).toBe(255);
+  expect((await extract('2025-03-01T10:00:00.124Z')).totalCount).toBe(5);
+  expect((await extract('2030-01-01T00:00:00Z')).skus).toEqual([]);
+});
+
+test('stockTotals sums stock levels per warehouse, every warehouse listed', async () => {
+  const wh = async (code: string) =>
+    dataOf(await execute(catalog, manager, `mutation($c: String!) { createWarehouse(input: {code: $c, name: $c, city: "X", countryCode: "FR"}) { id } }`, { c: code }))
+      .createWarehouse.id as string;
+  const [a, b] = [await wh('WH-A'), await wh('WH-B')];
+  await wh('WH-EMPTY');
+  const ids = (await db.pool.query<{ id: number }>(`SELECT id FROM catalog.products ORDER BY id LIMIT 3`)).rows.map((r) => String(r.id));
+  const receive = (w: string, lines: [string, number][], ref: string) =>
+    execute(catalog, manager, `mutation($i: RecordReceiptInput!) { recordReceipt(input: $i) { id } }`, {
+      i: { warehouseId: w, reference: ref, lines: lines.map(([productId, quantity]) => ({ productId, quantity })) },
+    }).then(dataOf);
+  await receive(a, [[ids[0]!, 10], [ids[1]!, 7]], 'PO-1');
+  await receive(b, [[ids[1]!, 4], [ids[2]!, 30]], 'PO-2');
+  dataOf(await execute(catalog, manager, `mutation($w: ID!, $p: ID!) { reserveStock(input: {reference: "SO-1", warehouseId: $w, lines: [{productId: $p, quantity: 3}]}) { quantity } }`, { w: a, p: ids[0] }));
+  dataOf(await execute(catalog, manager, `mutation($w: ID!, $p: ID!) { recordAdjustment(input: {warehouseId: $w, productId: $p, quantity: -5, reason: "damaged"}) { id } }`, { w: b, p: ids[2] }));
+
+  const d = dataOf(await execute(catalog, analyst, `{ stockTotals { warehouse { id code } onHand reserved } }`));
+  expect(d.stockTotals).toEqual([
+    { warehouse: { id: a, code: 'WH-A' }, onHand: 17, reserved: 3 },
+    { warehouse: { id: b, code: 'WH-B' }, onHand: 29, reserved: 0 },
+    { warehouse: { id: expect.any(String), code: 'WH-EMPTY' }, onHand: 0, reserved: 0 },
+  ]);
+  // The same as an independent computation (the ledger is the source of on_hand).
+  const { rows } = await db.pool.query(
+    `SELECT w.code, (SELECT coalesce(sum(quantity), 0)::int FROM inventory.stock_movements m WHERE m.warehouse_id = w.id) AS "onHand",
+            (SELECT coalesce(sum(quantity), 0)::int FROM inventory.stock_reservations r WHERE r.warehouse_id = w.id AND r.status = 'ACTIVE') AS reserved
+     FROM inventory.warehouses w ORDER BY w.code`,
+  );
+  expect(d.stockTotals.map((t: { warehouse: { code: string }; onHand: number; reserved: number }) => ({ code: t.warehouse.code, onHand: t.onHand, reserved: t.reserved }))).toEqual(rows);
+});
+
+test('stockTotals is refused to SALES (matrix)', async () => {
+  const r = await execute(catalog, identity('SALES', 9), `{ stockTotals { onHand } }`);
+  expect(r.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+});

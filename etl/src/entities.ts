@@ -1,0 +1,578 @@
+import type { Tx } from '@erp/kit';
+import {
+  EtlCustomersDocument,
+  EtlOrdersDocument,
+  EtlProductsDocument,
+  EtlStockLevelsDocument,
+  EtlSuppliersDocument,
+  EtlWarehousesDocument,
+  type EtlCustomersQuery,
+  type EtlOrdersQuery,
+  type EtlProductsQuery,
+  type EtlStockLevelsQuery,
+  type EtlSuppliersQuery,
+  type EtlWarehousesQuery,
+} from '@erp/sdk';
+import type { EtlApi } from './api';
+import { applyScd2, checksum, emptyCounts, ensureDates, inferMembers, stage, type PageCounts, type StagedRow } from './load';
+
+export const ENTITY_NAMES = ['warehouses', 'products', 'customers', 'suppliers', 'orders', 'stock'] as const;
+export type EntityName = (typeof ENTITY_NAMES)[number];
+
+export interface Page<N> {
+  nodes: N[];
+  endCursor: string | null;
+  hasNextPage: boolean;
+}
+
+export interface LoadContext {
+  runId: number;
+  /** The run's snapshot date (YYYY-MM-DD, UTC) for the inventory snapshot. */
+  snapshotDate: string;
+}
+
+export interface EntitySpec<N> {
+  name: EntityName;
+  /** Incremental by an updatedAt watermark (otherwise the whole list is read every run). */
+  watermark: boolean;
+  fetch(api: EtlApi, first: number, after: string | null, updatedFrom: string | null): Promise<Page<N>>;
+  /** Position of a row in the extraction order (updatedAt, id), for the watermark. */
+  position?(node: N): { updatedAt: string; id: string };
+  load(tx: Tx, nodes: N[], ctx: LoadContext): Promise<PageCounts>;
+}
+
+const int = (v: string | number | null | undefined) => (v == null ? null : Number(v));
+const utcDate = (iso: string) => new Date(iso).toISOString().slice(0, 10);
+const keyOf = (...k: (string | number)[]) => k.join(',');
+
+function classify(counts: PageCounts, staged: { inserted: Set<string>; updated: Set<string>; unchanged: number }) {
+  counts.inserted += staged.inserted.size;
+  counts.updated += staged.updated.size;
+  counts.unchanged += staged.unchanged;
+  counts.written += staged.inserted.size + staged.updated.size;
+  return (k: string) => staged.inserted.has(k) || staged.updated.has(k);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+type WarehouseNode = EtlWarehousesQuery['warehouses'][number];
+const warehouses: EntitySpec<WarehouseNode> = {
+  name: 'warehouses',
+  watermark: false,
+  async fetch(api) {
+    const r = await api.query(EtlWarehousesDocument, {}, 'warehouses');
+    return { nodes: r.warehouses, endCursor: null, hasNextPage: false };
+  },
+  async load(tx, nodes, ctx) {
+    const counts = emptyCounts();
+    const rows: StagedRow[] = nodes.map((w) => ({ key: [Number(w.id)], payload: w, checksum: checksum([w.code, w.name, w.city, w.countryCode]), updatedAt: null }));
+    const changed = classify(counts, await stage(tx, 'warehouses', ['warehouse_id'], rows, ctx.runId));
+    const todo = nodes.filter((w) => changed(keyOf(w.id)));
+    if (todo.length) {
+      const r = await tx.query(
+        `INSERT INTO dw.dim_warehouse (warehouse_id, code, name, city, country_code, is_inferred)
+         SELECT id, code, name, city, country_code, false FROM jsonb_to_recordset($1::jsonb) AS s(id integer, code text, name text, city text, country_code text)
+         ON CONFLICT (warehouse_id) DO UPDATE SET code = excluded.code, name = excluded.name, city = excluded.city, country_code = excluded.country_code, is_inferred = false
+         WHERE (dim_warehouse.code, dim_warehouse.name, dim_warehouse.city, dim_warehouse.country_code, dim_warehouse.is_inferred)
+           IS DISTINCT FROM (excluded.code, excluded.name, excluded.city, excluded.country_code, false)`,
+        [JSON.stringify(todo.map((w) => ({ id: Number(w.id), code: w.code, name: w.name, city: w.city, country_code: w.countryCode })))],
+      );
+      counts.written += r.rowCount ?? 0;
+    }
+    return counts;
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+
+type ProductNode = EtlProductsQuery['products']['edges'][number]['node'];
+const products: EntitySpec<ProductNode> = {
+  name: 'products',
+  watermark: true,
+  async fetch(api, first, after, updatedFrom) {
+    const r = await api.query(EtlProductsDocument, { first, after, updatedFrom }, 'products');
+    return { nodes: r.products.edges.map((e) => e.node), ...r.products.pageInfo };
+  },
+  position: (n) => ({ updatedAt: n.updatedAt, id: n.id }),
+  async load(tx, nodes, ctx) {
+    const counts = emptyCounts();
+    const rows: StagedRow[] = nodes.map((p) => ({
+      key: [Number(p.id)],
+      payload: p,
+      checksum: checksum([p.sku, p.name, p.status, p.listPrice, p.unitCost, p.category.id, p.category.code, p.category.name, p.category.parent?.id ?? null, p.category.parent?.code ?? null, p.category.parent?.name ?? null]),
+      updatedAt: p.updatedAt,
+    }));
+    const changed = classify(counts, await stage(tx, 'products', ['product_id'], rows, ctx.runId));
+    const todo = nodes.filter((p) => changed(keyOf(p.id)));
+    if (!todo.length) return counts;
+
+    // dim_category: the categories of the changed products and their parents (type 1)
+    const cats = new Map<number, Record<string, unknown>>();
+    for (const p of todo) {
+      const c = p.category;
+      const parent = c.parent;
+      if (parent && !cats.has(Number(parent.id)))
+        cats.set(Number(parent.id), { category_id: Number(parent.id), code: parent.code, name: parent.name, parent_known: false });
+      cats.set(Number(c.id), {
+        category_id: Number(c.id),
+        code: c.code,
+        name: c.name,
+        parent_known: true,
+        parent_category_id: int(parent?.id),
+        parent_code: parent?.code ?? null,
+        parent_name: parent?.name ?? null,
+      });
+    }
+    const all = [...cats.values()];
+    // parents seen only as a parent: code and name; categories seen with their parent: everything
+    const parents = await tx.query(
+      `INSERT INTO dw.dim_category AS d (category_id, code, name, root_code, root_name, level)
+       SELECT category_id, code, name, code, name, 1 FROM jsonb_to_recordset($1::jsonb) AS s(category_id integer, code text, name text)
+       ON CONFLICT (category_id) DO UPDATE SET code = excluded.code, name = excluded.name,
+         root_code = CASE WHEN d.parent_category_id IS NULL THEN excluded.code ELSE d.root_code END,
+         root_name = CASE WHEN d.parent_category_id IS NULL THEN excluded.name ELSE d.root_name END
+       WHERE (d.code, d.name) IS DISTINCT FROM (excluded.code, excluded.name)`,
+      [JSON.stringify(all.filter((c) => !c.parent_known))],
+    );
+    counts.written += parents.rowCount ?? 0;
+    const cat = await tx.query(
+      `INSERT INTO dw.dim_category AS d (category_id, code, name, parent_category_id, parent_code, parent_name, root_code, root_name, level)
+       SELECT category_id, code, name, parent_category_id, parent_code, parent_name, coalesce(parent_code, code), coalesce(parent_name, name),
+              CASE WHEN parent_category_id IS NULL THEN 1 ELSE 2 END
+       FROM jsonb_to_recordset($1::jsonb) AS s(category_id integer, code text, name text, parent_category_id integer, parent_code text, parent_name text)
+       ON CONFLICT (category_id) DO UPDATE SET code = excluded.code, name = excluded.name, parent_category_id = excluded.parent_category_id,
+         parent_code = excluded.parent_code, parent_name = excluded.parent_name, root_code = excluded.root_code, root_name = excluded.root_name, level = excluded.level
+       WHERE (d.code, d.name, d.parent_category_id, d.parent_code, d.parent_name)
+         IS DISTINCT FROM (excluded.code, excluded.name, excluded.parent_category_id, excluded.parent_code, excluded.parent_name)`,
+      [JSON.stringify(all.filter((c) => c.parent_known))],
+    );
+    counts.written += cat.rowCount ?? 0;
+    const keys = await tx.query<{ category_id: number; category_key: number }>('SELECT category_id, category_key FROM dw.dim_category WHERE category_id = ANY($1::int[])', [
+      [...new Set(todo.map((p) => Number(p.category.id)))],
+    ]);
+    const catKey = new Map(keys.rows.map((r) => [r.category_id, r.category_key]));
+
+    const scd = await applyScd2(
+      tx,
+      {
+        table: 'dim_product',
+        keyCol: 'product_key',
+        idCol: 'product_id',
+        types: {
+          list_price: 'numeric',
+          unit_cost: 'numeric',
+          category_id: 'integer',
+          status: 'text',
+          sku: 'text',
+          name: 'text',
+          category_key: 'integer',
+          category_code: 'text',
+          category_name: 'text',
+          parent_category_name: 'text',
+        },
+        type2: ['list_price', 'unit_cost', 'category_id', 'status'],
+        type1: ['sku', 'name', 'category_key', 'category_code', 'category_name', 'parent_category_name'],
+      },
+      todo.map((p) => ({
+        product_id: Number(p.id),
+        list_price: p.listPrice,
+        unit_cost: p.unitCost,
+        category_id: Number(p.category.id),
+        status: p.status,
+        sku: p.sku,
+        name: p.name,
+        category_key: catKey.get(Number(p.category.id)) ?? null,
+        category_code: p.category.code,
+        category_name: p.category.name,
+        parent_category_name: p.category.parent?.name ?? null,
+        changed_at: p.updatedAt,
+      })),
+    );
+    counts.written += scd.written;
+    // Facts dated in a new version's validity now point at it (its cost); facts on a filled inferred member get its cost.
+    if (scd.newVersionKeys.length) {
+      const r = await tx.query(
+        `UPDATE dw.fact_sales f SET product_key = n.product_key, unit_cost = n.unit_cost,
+           cost_amount = round(f.quantity * n.unit_cost, 2), margin_amount = f.net_amount - round(f.quantity * n.unit_cost, 2)
+         FROM dw.dim_product o, dw.dim_product n
+         WHERE f.product_key = o.product_key AND o.product_id = n.product_id AND n.product_key = ANY($1::int[])
+           AND f.ordered_at >= n.valid_from AND f.ordered_at < n.valid_to AND f.product_key <> n.product_key`,
+        [scd.newVersionKeys],
+      );
+      counts.written += r.rowCount ?? 0;
+    }
+    if (scd.filledKeys.length) {
+      const r = await tx.query(
+        `UPDATE dw.fact_sales f SET unit_cost = p.unit_cost, cost_amount = round(f.quantity * p.unit_cost, 2),
+           margin_amount = f.net_amount - round(f.quantity * p.unit_cost, 2)
+         FROM dw.dim_product p WHERE f.product_key = p.product_key AND p.product_key = ANY($1::int[]) AND f.unit_cost IS DISTINCT FROM p.unit_cost`,
+        [scd.filledKeys],
+      );
+      counts.written += r.rowCount ?? 0;
+    }
+    return counts;
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+
+type CustomerNode = EtlCustomersQuery['customers']['edges'][number]['node'];
+const customers: EntitySpec<CustomerNode> = {
+  name: 'customers',
+  watermark: true,
+  async fetch(api, first, after, updatedFrom) {
+    const r = await api.query(EtlCustomersDocument, { first, after, updatedFrom }, 'customers');
+    return { nodes: r.customers.edges.map((e) => e.node), ...r.customers.pageInfo };
+  },
+  position: (n) => ({ updatedAt: n.updatedAt, id: n.id }),
+  async load(tx, nodes, ctx) {
+    const counts = emptyCounts();
+    const rows: StagedRow[] = nodes.map((c) => {
+      const city = c.geography.city;
+      return {
+        key: [Number(c.id)],
+        payload: c,
+        checksum: checksum([c.code, c.name, c.segment, c.status, c.isGuest, c.analyticSegment, c.salesRepId, city.id, city.name, city.region.id, city.region.name, city.region.country.code, city.region.country.name]),
+        updatedAt: c.updatedAt,
+      };
+    });
+    const changed = classify(counts, await stage(tx, 'customers', ['customer_id'], rows, ctx.runId));
+    const todo = nodes.filter((c) => changed(keyOf(c.id)));
+    if (!todo.length) return counts;
+
+    const cities = new Map(
+      todo.map((c) => {
+        const city = c.geography.city;
+        return [
+          Number(city.id),
+          { city_id: Number(city.id), city: city.name, region_id: Number(city.region.id), region: city.region.name, country_code: city.region.country.code, country_name: city.region.country.name },
+        ];
+      }),
+    );
+    const geo = await tx.query(
+      `INSERT INTO dw.dim_geography AS d (city_id, city, region_id, region, country_code, country_name)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(city_id integer, city text, region_id integer, region text, country_code text, country_name text)
+       ON CONFLICT (city_id) DO UPDATE SET city = excluded.city, region_id = excluded.region_id, region = excluded.region,
+         country_code = excluded.country_code, country_name = excluded.country_name
+       WHERE (d.city, d.region_id, d.region, d.country_code, d.country_name)
+         IS DISTINCT FROM (excluded.city, excluded.region_id, excluded.region, excluded.country_code, excluded.country_name)`,
+      [JSON.stringify([...cities.values()])],
+    );
+    counts.written += geo.rowCount ?? 0;
+    const keys = await tx.query<{ city_id: number; geography_key: number }>('SELECT city_id, geography_key FROM dw.dim_geography WHERE city_id = ANY($1::int[])', [[...cities.keys()]]);
+    const geoKey = new Map(keys.rows.map((r) => [r.city_id, r.geography_key]));
+
+    const scd = await applyScd2(
+      tx,
+      {
+        table: 'dim_customer',
+        keyCol: 'customer_key',
+        idCol: 'customer_id',
+        types: { segment: 'text', status: 'text', city_id: 'integer', analytic_segment: 'text', geography_key: 'integer', code: 'text', name: 'text', is_guest: 'boolean', sales_rep_id: 'integer' },
+        type2: ['segment', 'status', 'city_id', 'analytic_segment', 'geography_key'],
+        type1: ['code', 'name', 'is_guest', 'sales_rep_id'],
+      },
+      todo.map((c) => ({
+        customer_id: Number(c.id),
+        segment: c.segment,
+        status: c.status,
+        city_id: Number(c.geography.city.id),
+        analytic_segment: c.analyticSegment,
+        geography_key: geoKey.get(Number(c.geography.city.id)) ?? -1,
+        code: c.code,
+        name: c.name,
+        is_guest: c.isGuest,
+        sales_rep_id: int(c.salesRepId),
+        changed_at: c.updatedAt,
+      })),
+    );
+    counts.written += scd.written;
+    if (scd.newVersionKeys.length) {
+      const r = await tx.query(
+        `UPDATE dw.fact_sales f SET customer_key = n.customer_key, geography_key = n.geography_key
+         FROM dw.dim_customer o, dw.dim_customer n
+         WHERE f.customer_key = o.customer_key AND o.customer_id = n.customer_id AND n.customer_key = ANY($1::int[])
+           AND f.ordered_at >= n.valid_from AND f.ordered_at < n.valid_to AND f.customer_key <> n.customer_key`,
+        [scd.newVersionKeys],
+      );
+      counts.written += r.rowCount ?? 0;
+    }
+    if (scd.filledKeys.length) {
+      const r = await tx.query(
+        `UPDATE dw.fact_sales f SET geography_key = c.geography_key FROM dw.dim_customer c
+         WHERE f.customer_key = c.customer_key AND c.customer_key = ANY($1::int[]) AND f.geography_key <> c.geography_key`,
+        [scd.filledKeys],
+      );
+      counts.written += r.rowCount ?? 0;
+    }
+    return counts;
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+
+type SupplierNode = EtlSuppliersQuery['suppliers']['edges'][number]['node'];
+const suppliers: EntitySpec<SupplierNode> = {
+  name: 'suppliers',
+  watermark: true,
+  async fetch(api, first, after, updatedFrom) {
+    const r = await api.query(EtlSuppliersDocument, { first, after, updatedFrom }, 'suppliers');
+    return { nodes: r.suppliers.edges.map((e) => e.node), ...r.suppliers.pageInfo };
+  },
+  position: (n) => ({ updatedAt: n.updatedAt, id: n.id }),
+  async load(tx, nodes, ctx) {
+    const counts = emptyCounts();
+    const norm = (s: SupplierNode) => ({
+      supplies: [...s.supplies].sort((a, b) => Number(a.product.id) - Number(b.product.id)).map((x) => [x.product.id, x.leadTimeDays, x.unitCost, x.minOrderQuantity, x.isPreferred]),
+      evaluations: [...s.evaluations].sort((a, b) => a.periodStart.localeCompare(b.periodStart)).map((e) => [e.periodStart, e.deliveries, e.onTimeDeliveries, e.qualityScore, e.priceScore]),
+    });
+    const rows: StagedRow[] = nodes.map((s) => {
+      const n = norm(s);
+      return { key: [Number(s.id)], payload: s, checksum: checksum([s.code, s.name, s.city, s.countryCode, s.status, n.supplies, n.evaluations]), updatedAt: s.updatedAt };
+    });
+    const changed = classify(counts, await stage(tx, 'suppliers', ['supplier_id'], rows, ctx.runId));
+    const todo = nodes.filter((s) => changed(keyOf(s.id)));
+    if (!todo.length) return counts;
+
+    const dim = await tx.query(
+      `INSERT INTO dw.dim_supplier AS d (supplier_id, code, name, city, country_code, status, products_supplied, preferred_products, avg_lead_time_days, is_inferred)
+       SELECT supplier_id, code, name, city, country_code, status, products_supplied, preferred_products, avg_lead_time_days, false
+       FROM jsonb_to_recordset($1::jsonb) AS s(supplier_id integer, code text, name text, city text, country_code text, status text,
+            products_supplied integer, preferred_products integer, avg_lead_time_days numeric)
+       ON CONFLICT (supplier_id) DO UPDATE SET code = excluded.code, name = excluded.name, city = excluded.city, country_code = excluded.country_code,
+         status = excluded.status, products_supplied = excluded.products_supplied, preferred_products = excluded.preferred_products,
+         avg_lead_time_days = excluded.avg_lead_time_days, is_inferred = false
+       WHERE (d.code, d.name, d.city, d.country_code, d.status, d.products_supplied, d.preferred_products, d.avg_lead_time_days, d.is_inferred)
+         IS DISTINCT FROM (excluded.code, excluded.name, excluded.city, excluded.country_code, excluded.status, excluded.products_supplied,
+                           excluded.preferred_products, excluded.avg_lead_time_days, false)`,
+      [
+        JSON.stringify(
+          todo.map((s) => ({
+            supplier_id: Number(s.id),
+            code: s.code,
+            name: s.name,
+            city: s.city,
+            country_code: s.countryCode,
+            status: s.status,
+            products_supplied: s.supplies.length,
+            preferred_products: s.supplies.filter((x) => x.isPreferred).length,
+            avg_lead_time_days: s.supplies.length ? (s.supplies.reduce((a, x) => a + x.leadTimeDays, 0) / s.supplies.length).toFixed(2) : null,
+          })),
+        ),
+      ],
+    );
+    counts.written += dim.rowCount ?? 0;
+
+    const evals = todo.flatMap((s) =>
+      s.evaluations.map((e) => ({
+        supplier_id: Number(s.id),
+        period_start: e.periodStart,
+        deliveries: e.deliveries,
+        on_time_deliveries: e.onTimeDeliveries,
+        quality_score: e.qualityScore,
+        price_score: e.priceScore,
+      })),
+    );
+    counts.written += await ensureDates(
+      tx,
+      evals.map((e) => e.period_start),
+    );
+    const fact = await tx.query(
+      `INSERT INTO dw.fact_supplier_evaluation AS f (supplier_id, period_start, supplier_key, month_date_key, deliveries, on_time_deliveries,
+         late_deliveries, on_time_rate, quality_score, price_score, run_id)
+       SELECT s.supplier_id, s.period_start, d.supplier_key, to_char(s.period_start, 'YYYYMMDD')::int, s.deliveries, s.on_time_deliveries,
+              s.deliveries - s.on_time_deliveries, CASE WHEN s.deliveries > 0 THEN round(100.0 * s.on_time_deliveries / s.deliveries, 2) END,
+              s.quality_score, s.price_score, $2
+       FROM jsonb_to_recordset($1::jsonb) AS s(supplier_id integer, period_start date, deliveries integer, on_time_deliveries integer,
+            quality_score numeric, price_score numeric)
+       JOIN dw.dim_supplier d ON d.supplier_id = s.supplier_id
+       ON CONFLICT (supplier_id, period_start) DO UPDATE SET supplier_key = excluded.supplier_key, deliveries = excluded.deliveries,
+         on_time_deliveries = excluded.on_time_deliveries, late_deliveries = excluded.late_deliveries, on_time_rate = excluded.on_time_rate,
+         quality_score = excluded.quality_score, price_score = excluded.price_score, run_id = excluded.run_id
+       WHERE (f.supplier_key, f.deliveries, f.on_time_deliveries, f.quality_score, f.price_score)
+         IS DISTINCT FROM (excluded.supplier_key, excluded.deliveries, excluded.on_time_deliveries, excluded.quality_score, excluded.price_score)`,
+      [JSON.stringify(evals), ctx.runId],
+    );
+    counts.written += fact.rowCount ?? 0;
+    const gone = await tx.query(
+      `DELETE FROM dw.fact_supplier_evaluation f WHERE f.supplier_id = ANY($1::int[])
+         AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS s(supplier_id integer, period_start date)
+                         WHERE s.supplier_id = f.supplier_id AND s.period_start = f.period_start)`,
+      [todo.map((s) => Number(s.id)), JSON.stringify(evals)],
+    );
+    counts.deleted += gone.rowCount ?? 0;
+    counts.written += gone.rowCount ?? 0;
+    return counts;
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+
+type OrderNode = EtlOrdersQuery['orders']['edges'][number]['node'];
+const orders: EntitySpec<OrderNode> = {
+  name: 'orders',
+  watermark: true,
+  async fetch(api, first, after, updatedFrom) {
+    const r = await api.query(EtlOrdersDocument, { first, after, updatedFrom }, 'orders');
+    return { nodes: r.orders.edges.map((e) => e.node), ...r.orders.pageInfo };
+  },
+  position: (n) => ({ updatedAt: n.updatedAt, id: n.id }),
+  async load(tx, nodes, ctx) {
+    const counts = emptyCounts();
+    const rows: StagedRow[] = nodes.map((o) => ({
+      key: [Number(o.id)],
+      payload: o,
+      checksum: checksum([
+        o.number,
+        o.kind,
+        o.status,
+        o.currency,
+        o.salesRepId,
+        o.orderedAt,
+        o.confirmedAt,
+        o.shippedAt,
+        o.deliveredAt,
+        o.cancelledAt,
+        o.customer.id,
+        o.warehouse.id,
+        [...o.lines].sort((a, b) => a.lineNo - b.lineNo).map((l) => [l.lineNo, l.product.id, l.quantity, l.unitPrice, l.discount, l.taxRate, l.netAmount, l.taxAmount, l.grossAmount]),
+      ]),
+      updatedAt: o.updatedAt,
+    }));
+    const changed = classify(counts, await stage(tx, 'orders', ['order_id'], rows, ctx.runId));
+    const todo = nodes.filter((o) => changed(keyOf(o.id)));
+    if (!todo.length) return counts;
+
+    counts.written += await ensureDates(
+      tx,
+      todo.map((o) => utcDate(o.orderedAt)),
+    );
+    counts.written += await inferMembers(tx, {
+      products: todo.flatMap((o) => o.lines.map((l) => Number(l.product.id))),
+      customers: todo.map((o) => Number(o.customer.id)),
+      warehouses: todo.map((o) => Number(o.warehouse.id)),
+    });
+    const lines = todo.flatMap((o) =>
+      o.lines.map((l) => ({
+        order_id: Number(o.id),
+        line_no: l.lineNo,
+        order_number: o.number,
+        kind: o.kind,
+        status: o.status,
+        currency: o.currency,
+        sales_rep_id: int(o.salesRepId),
+        ordered_at: o.orderedAt,
+        customer_id: Number(o.customer.id),
+        warehouse_id: Number(o.warehouse.id),
+        product_id: Number(l.product.id),
+        quantity: l.quantity,
+        unit_price: l.unitPrice,
+        discount: l.discount,
+        tax_rate: l.taxRate,
+        net_amount: l.netAmount,
+        tax_amount: l.taxAmount,
+        gross_amount: l.grossAmount,
+      })),
+    );
+    const cols = `order_number, order_date_key, product_key, customer_key, geography_key, warehouse_key, status_key, kind_key, sales_rep_id, currency,
+      ordered_at, quantity, unit_price, discount, tax_rate, net_amount, tax_amount, gross_amount, unit_cost, cost_amount, margin_amount`;
+    const up = await tx.query<{ inserted: boolean }>(
+      `WITH l AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(order_id integer, line_no integer, order_number text, kind text, status text,
+                    currency text, sales_rep_id integer, ordered_at timestamptz, customer_id integer, warehouse_id integer, product_id integer,
+                    quantity integer, unit_price numeric, discount numeric, tax_rate numeric, net_amount numeric, tax_amount numeric, gross_amount numeric))
+       INSERT INTO dw.fact_sales AS f (order_id, line_no, ${cols}, run_id)
+       SELECT l.order_id, l.line_no, l.order_number, to_char((l.ordered_at AT TIME ZONE 'UTC')::date, 'YYYYMMDD')::int,
+              p.product_key, c.customer_key, c.geography_key, w.warehouse_key, s.status_key, k.kind_key, l.sales_rep_id, l.currency,
+              l.ordered_at, k.sign * l.quantity, l.unit_price, l.discount, l.tax_rate,
+              k.sign * l.net_amount, k.sign * l.tax_amount, k.sign * l.gross_amount,
+              p.unit_cost, round(k.sign * l.quantity * p.unit_cost, 2), k.sign * l.net_amount - round(k.sign * l.quantity * p.unit_cost, 2), $2
+       FROM l
+       JOIN dw.dim_order_kind k ON k.kind = l.kind
+       JOIN dw.dim_order_status s ON s.status = l.status
+       JOIN dw.dim_product p ON p.product_id = l.product_id AND l.ordered_at >= p.valid_from AND l.ordered_at < p.valid_to
+       JOIN dw.dim_customer c ON c.customer_id = l.customer_id AND l.ordered_at >= c.valid_from AND l.ordered_at < c.valid_to
+       JOIN dw.dim_warehouse w ON w.warehouse_id = l.warehouse_id
+       ON CONFLICT (order_id, line_no) DO UPDATE SET ${cols
+         .split(',')
+         .map((c) => c.trim())
+         .map((c) => `${c} = excluded.${c}`)
+         .join(', ')}, run_id = excluded.run_id
+       WHERE (${cols}) IS DISTINCT FROM (${cols
+         .split(',')
+         .map((c) => `excluded.${c.trim()}`)
+         .join(', ')})
+       RETURNING (xmax = 0) AS inserted`,
+      [JSON.stringify(lines), ctx.runId],
+    );
+    counts.written += up.rowCount ?? 0;
+    // Lines no longer on a re-extracted order (deleted lines) leave the fact.
+    const gone = await tx.query(
+      `DELETE FROM dw.fact_sales f WHERE f.order_id = ANY($1::int[])
+         AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS s(order_id integer, line_no integer) WHERE s.order_id = f.order_id AND s.line_no = f.line_no)`,
+      [todo.map((o) => Number(o.id)), JSON.stringify(lines.map((l) => ({ order_id: l.order_id, line_no: l.line_no })))],
+    );
+    counts.deleted += gone.rowCount ?? 0;
+    counts.written += gone.rowCount ?? 0;
+    const loaded = up.rowCount ?? 0;
+    const expected = lines.length;
+    if (loaded > expected) throw new Error(`fact_sales: ${loaded} rows written for ${expected} lines`);
+    return counts;
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+
+type StockNode = EtlStockLevelsQuery['stockLevels']['edges'][number]['node'];
+const stock: EntitySpec<StockNode> = {
+  name: 'stock',
+  watermark: false,
+  async fetch(api, first, after) {
+    const r = await api.query(EtlStockLevelsDocument, { first, after }, 'stock levels');
+    return { nodes: r.stockLevels.edges.map((e) => e.node), ...r.stockLevels.pageInfo };
+  },
+  async load(tx, nodes, ctx) {
+    const counts = emptyCounts();
+    const rows: StagedRow[] = nodes.map((s) => ({
+      key: [Number(s.product.id), Number(s.warehouse.id)],
+      payload: s,
+      checksum: checksum([s.onHand, s.reserved, s.reorderPoint]),
+      updatedAt: s.updatedAt,
+    }));
+    classify(counts, await stage(tx, 'stock_levels', ['product_id', 'warehouse_id'], rows, ctx.runId));
+    counts.written += await ensureDates(tx, [ctx.snapshotDate]);
+    counts.written += await inferMembers(tx, { products: nodes.map((s) => Number(s.product.id)), warehouses: nodes.map((s) => Number(s.warehouse.id)) });
+    // The snapshot of the run's date: every stock row, upserted (a rerun the same day changes nothing).
+    const r = await tx.query(
+      `INSERT INTO dw.fact_inventory_snapshot AS f (snapshot_date_key, product_id, warehouse_id, product_key, warehouse_key, on_hand, reserved,
+         available, reorder_point, is_low, unit_cost, stock_value, run_id)
+       SELECT to_char($2::date, 'YYYYMMDD')::int, s.product_id, s.warehouse_id, p.product_key, w.warehouse_key, s.on_hand, s.reserved,
+              s.on_hand - s.reserved, s.reorder_point, s.on_hand - s.reserved <= s.reorder_point, p.unit_cost, round(s.on_hand * p.unit_cost, 2), $3
+       FROM jsonb_to_recordset($1::jsonb) AS s(product_id integer, warehouse_id integer, on_hand integer, reserved integer, reorder_point integer)
+       JOIN dw.dim_product p ON p.product_id = s.product_id AND p.is_current
+       JOIN dw.dim_warehouse w ON w.warehouse_id = s.warehouse_id
+       ON CONFLICT (snapshot_date_key, product_id, warehouse_id) DO UPDATE SET product_key = excluded.product_key, warehouse_key = excluded.warehouse_key,
+         on_hand = excluded.on_hand, reserved = excluded.reserved, available = excluded.available, reorder_point = excluded.reorder_point,
+         is_low = excluded.is_low, unit_cost = excluded.unit_cost, stock_value = excluded.stock_value, run_id = excluded.run_id
+       WHERE (f.product_key, f.warehouse_key, f.on_hand, f.reserved, f.reorder_point, f.unit_cost)
+         IS DISTINCT FROM (excluded.product_key, excluded.warehouse_key, excluded.on_hand, excluded.reserved, excluded.reorder_point, excluded.unit_cost)`,
+      [
+        JSON.stringify(
+          nodes.map((s) => ({ product_id: Number(s.product.id), warehouse_id: Number(s.warehouse.id), on_hand: s.onHand, reserved: s.reserved, reorder_point: s.reorderPoint })),
+        ),
+        ctx.snapshotDate,
+        ctx.runId,
+      ],
+    );
+    counts.written += r.rowCount ?? 0;
+    return counts;
+  },
+};
+
+export const ENTITIES: Record<EntityName, EntitySpec<never>> = {
+  warehouses,
+  products,
+  customers,
+  suppliers,
+  orders,
+  stock,
+} as unknown as Record<EntityName, EntitySpec<never>>;

@@ -1,0 +1,353 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type pg from 'pg';
+import { repoRoot } from '@erp/kit';
+import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
+import { generate } from '@erp/data/generate';
+import { importDirectory } from '@erp/data';
+import { hashPassword } from '../../gateway/src/auth/passwords';
+import { PASSWORD, startTestSystem, type TestSystem } from '../../gateway/src/test-system';
+import { runEtl, type RunEtlOptions } from './run';
+
+jest.setTimeout(240_000);
+
+const ETL_EMAIL = 'etl@test.example';
+let sys: TestSystem;
+let dwh: TestDatabase;
+let dir: string;
+let manager: string;
+const timings: Record<string, number> = {};
+
+const etl = (db: TestDatabase, o: Partial<RunEtlOptions> = {}) =>
+  runEtl({ gatewayUrl: sys.system.gatewayUrl, credentials: { email: ETL_EMAIL, password: PASSWORD }, dwhUrl: db.url, ...o });
+
+async function one<T = Record<string, unknown>>(pool: pg.Pool, sql: string, params: unknown[] = []): Promise<T> {
+  return (await pool.query(sql, params)).rows[0] as T;
+}
+
+beforeAll(async () => {
+  sys = await startTestSystem();
+  dir = mkdtempSync(path.join(tmpdir(), 'etl-data-'));
+  await generate({ scale: 0.02, seed: 7, out: dir, start: '2025-01-01', months: 12, gzip: true, quiet: true });
+  const summary = await importDirectory({ pool: sys.db.pool, dir, quiet: true });
+  if (summary.status !== 'succeeded') throw new Error(`import failed: ${JSON.stringify(summary.issues.slice(0, 5))}`);
+  await sys.db.pool.query(`INSERT INTO auth.users (email, name, role, password_hash) VALUES ($1, 'ETL', 'ANALYST', $2)`, [ETL_EMAIL, await hashPassword(PASSWORD)]);
+  dwh = await testDatabase({ migrated: false });
+  manager = await sys.login('MANAGER');
+});
+
+afterAll(async () => {
+  await dwh?.drop();
+  await sys?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  process.stderr.write(`\nETL timings: ${JSON.stringify(timings)}\n`);
+});
+
+test('a full load equals the OLTP: revenue by month × category, units by product, stock per warehouse; reconciled', async () => {
+  const t0 = Date.now();
+  const r = await etl(dwh);
+  timings.fullLoadSeconds = (Date.now() - t0) / 1000;
+  expect(r.message).toMatch(/SUCCEEDED/);
+  expect(r.status).toBe('SUCCEEDED');
+  expect(r.mode).toBe('full');
+  expect(r.reconciliation?.ok).toBe(true);
+  expect(r.reconciliation!.checks.length).toBeGreaterThan(10);
+  const oltpOrders = await one<{ n: number; lines: number }>(sys.db.pool, 'SELECT count(*)::int AS n, (SELECT count(*)::int FROM sales.order_lines) AS lines FROM sales.orders');
+  expect(r.entities.find((e) => e.entity === 'orders')).toMatchObject({ extracted: oltpOrders.n, inserted: oltpOrders.n, status: 'SUCCEEDED' });
+  timings.orders = oltpOrders.n;
+  timings.lines = oltpOrders.lines;
+  timings.rowsWritten = r.rowsWritten;
+
+  const revenue = `SELECT ym, cat, sum(net)::text AS net FROM (%s) x GROUP BY ym, cat HAVING sum(net) <> 0 ORDER BY ym, cat`;
+  const oltp = await sys.db.pool.query(
+    revenue.replace(
+      '%s',
+      `SELECT to_char(o.ordered_at AT TIME ZONE 'UTC', 'YYYY-MM') AS ym, c.code AS cat,
+              CASE o.kind WHEN 'RETURN' THEN -1 ELSE 1 END * round(l.quantity * l.unit_price * (1 - l.discount), 2) AS net
+       FROM sales.orders o JOIN sales.order_lines l ON l.order_id = o.id JOIN catalog.products p ON p.id = l.product_id
+       JOIN catalog.categories c ON c.id = p.category_id WHERE o.status <> 'CANCELLED'`,
+    ),
+  );
+  const dw = await dwh.pool.query(
+    revenue.replace(
+      '%s',
+      `SELECT d.year_month AS ym, p.category_code AS cat, f.net_amount AS net
+       FROM dw.fact_sales f JOIN dw.dim_date d ON d.date_key = f.order_date_key JOIN dw.dim_product p ON p.product_key = f.product_key
+       JOIN dw.dim_order_status s ON s.status_key = f.status_key WHERE NOT s.is_cancelled`,
+    ),
+  );
+  expect(dw.rows.length).toBeGreaterThan(12);
+  expect(dw.rows).toEqual(oltp.rows);
+
+  const units = `SELECT sku, sum(q)::int AS units FROM (%s) x GROUP BY sku ORDER BY sku`;
+  const oltpUnits = await sys.db.pool.query(
+    units.replace(
+      '%s',
+      `SELECT p.sku, CASE o.kind WHEN 'RETURN' THEN -1 ELSE 1 END * l.quantity AS q FROM sales.orders o
+       JOIN sales.order_lines l ON l.order_id = o.id JOIN catalog.products p ON p.id = l.product_id`,
+    ),
+  );
+  const dwUnits = await dwh.pool.query(units.replace('%s', `SELECT p.sku, f.quantity AS q FROM dw.fact_sales f JOIN dw.dim_product p ON p.product_key = f.product_key`));
+  expect(dwUnits.rows).toEqual(oltpUnits.rows);
+
+  const stock = `SELECT code, sum(on_hand)::int AS on_hand, sum(reserved)::int AS reserved FROM (%s) x GROUP BY code ORDER BY code`;
+  const oltpStock = await sys.db.pool.query(
+    stock.replace('%s', `SELECT w.code, s.on_hand, s.reserved FROM inventory.stock_levels s JOIN inventory.warehouses w ON w.id = s.warehouse_id`),
+  );
+  const dwStock = await dwh.pool.query(
+    stock.replace('%s', `SELECT w.code, f.on_hand, f.reserved FROM dw.fact_inventory_snapshot f JOIN dw.dim_warehouse w ON w.warehouse_key = f.warehouse_key`),
+  );
+  expect(dwStock.rows).toEqual(oltpStock.rows);
+
+  // the run ledger
+  const run = await one(dwh.pool, 'SELECT status, mode, reconciliation IS NOT NULL AS rec, finished_at IS NOT NULL AS done FROM meta.etl_runs WHERE run_id = $1', [r.runId]);
+  expect(run).toEqual({ status: 'SUCCEEDED', mode: 'full', rec: true, done: true });
+  const wm = await dwh.pool.query('SELECT entity FROM meta.watermarks ORDER BY entity');
+  expect(wm.rows.map((x) => x.entity)).toEqual(['customers', 'orders', 'products', 'suppliers']);
+  const inferred = await one<{ n: number }>(dwh.pool, 'SELECT (SELECT count(*) FROM dw.dim_product WHERE is_inferred) + (SELECT count(*) FROM dw.dim_customer WHERE is_inferred) AS n');
+  expect(Number(inferred.n)).toBe(0);
+});
+
+test('a rerun with no OLTP change writes 0 rows and says so (rows re-read in the lookback are skipped by checksum)', async () => {
+  const r = await etl(dwh);
+  expect(r.status).toBe('SUCCEEDED');
+  expect(r.mode).toBe('incremental');
+  expect(r.rowsWritten).toBe(0);
+  expect(r.message).toMatch(/no change in the source, 0 rows written/);
+  const orders = r.entities.find((e) => e.entity === 'orders')!;
+  expect(orders.extracted).toBeGreaterThan(0); // the lookback re-read them
+  expect(orders.unchanged).toBe(orders.extracted);
+  expect(r.summary).toMatch(/entity\s+status\s+pages\s+extracted\s+inserted\s+updated\s+unchanged/);
+});
+
+test('many rows sharing one updated_at across page boundaries: none is missed', async () => {
+  // One transaction: 250 orders get the same updated_at (now()); pages of 7 cut through them.
+  const ids = (await sys.db.pool.query('SELECT id FROM sales.orders ORDER BY id LIMIT 250')).rows.map((r) => r.id);
+  await sys.db.pool.query(`UPDATE sales.orders SET currency = 'USD' WHERE id = ANY($1)`, [ids]);
+  const shared = await one<{ n: number }>(sys.db.pool, 'SELECT count(DISTINCT updated_at)::int AS n FROM sales.orders WHERE id = ANY($1)', [ids]);
+  expect(shared.n).toBe(1);
+  const r = await etl(dwh, { pageSize: 7, entities: ['orders'] });
+  expect(r.status).toBe('SUCCEEDED');
+  const orders = r.entities[0]!;
+  expect(orders.updated).toBe(250);
+  expect(orders.pages).toBeGreaterThan(250 / 7);
+  const usd = await one<{ n: number }>(dwh.pool, `SELECT count(DISTINCT order_id)::int AS n FROM dw.fact_sales WHERE currency = 'USD'`);
+  const withLines = await one<{ n: number }>(sys.db.pool, 'SELECT count(DISTINCT order_id)::int AS n FROM sales.order_lines WHERE order_id = ANY($1)', [ids]);
+  expect(usd.n).toBe(withLines.n);
+});
+
+test('a price change through the API opens a new product version; the old one is closed', async () => {
+  const p = await one<{ id: number; list_price: string }>(sys.db.pool, `SELECT id, list_price FROM catalog.products WHERE status = 'ACTIVE' ORDER BY id LIMIT 1`);
+  const newPrice = (Number(p.list_price) + 1.5).toFixed(2);
+  const u = await sys.gql(`mutation($id: ID!, $p: Decimal!) { updateProduct(id: $id, input: { listPrice: $p }) { id listPrice } }`, { id: String(p.id), p: newPrice }, manager);
+  expect(u.body.errors ?? []).toEqual([]);
+  const r = await etl(dwh);
+  expect(r.status).toBe('SUCCEEDED');
+  expect(r.entities.find((e) => e.entity === 'products')).toMatchObject({ updated: 1, inserted: 0 });
+  const versions = await dwh.pool.query(
+    `SELECT version, list_price::text, is_current, valid_from, valid_to FROM dw.dim_product WHERE product_id = $1 ORDER BY version`,
+    [p.id],
+  );
+  expect(versions.rows).toHaveLength(2);
+  expect(versions.rows[0]).toMatchObject({ version: 1, list_price: p.list_price, is_current: false });
+  expect(versions.rows[1]).toMatchObject({ version: 2, list_price: newPrice, is_current: true });
+  expect(versions.rows[0].valid_to).toEqual(versions.rows[1].valid_from);
+  // a third run: nothing more
+  expect((await etl(dwh)).rowsWritten).toBe(0);
+});
+
+let newOrderId: string;
+test('a new order adds exactly its lines; cancelling it is reflected', async () => {
+  const before = await one<{ n: number }>(dwh.pool, 'SELECT count(*)::int AS n FROM dw.fact_sales');
+  const c = await one<{ id: number }>(sys.db.pool, `SELECT id FROM customers.customers WHERE status = 'ACTIVE' AND NOT is_guest ORDER BY id LIMIT 1`);
+  const s = await sys.db.pool.query(`SELECT product_id, warehouse_id FROM inventory.stock_levels WHERE on_hand - reserved >= 2 ORDER BY warehouse_id, product_id LIMIT 3`);
+  const wh = s.rows[0].warehouse_id;
+  const lines = s.rows.filter((x) => x.warehouse_id === wh).map((x) => ({ productId: String(x.product_id), quantity: 2, discount: '0.1', taxRate: '0.2' }));
+  const created = await sys.gql(
+    `mutation($in: CreateOrderInput!) { createOrder(input: $in) { id lines { lineNo } } }`,
+    { in: { customerId: String(c.id), warehouseId: String(wh), lines } },
+    manager,
+  );
+  expect(created.body.errors ?? []).toEqual([]);
+  newOrderId = created.body.data.createOrder.id;
+  const confirmed = await sys.gql(`mutation($id: ID!) { confirmOrder(id: $id) { status } }`, { id: newOrderId }, manager);
+  expect(confirmed.body.errors ?? []).toEqual([]);
+
+  const r = await etl(dwh);
+  expect(r.status).toBe('SUCCEEDED');
+  expect(r.entities.find((e) => e.entity === 'orders')).toMatchObject({ inserted: 1, updated: 0 });
+  const after = await one<{ n: number }>(dwh.pool, 'SELECT count(*)::int AS n FROM dw.fact_sales');
+  expect(after.n - before.n).toBe(lines.length);
+  const f = await dwh.pool.query(
+    `SELECT s.status, f.quantity, f.net_amount::text, f.unit_cost IS NOT NULL AS costed FROM dw.fact_sales f JOIN dw.dim_order_status s USING (status_key) WHERE order_id = $1 ORDER BY line_no`,
+    [newOrderId],
+  );
+  expect(f.rows.map((x) => x.status)).toEqual(lines.map(() => 'CONFIRMED'));
+  expect(f.rows.every((x) => x.quantity === 2 && x.costed)).toBe(true);
+
+  const cancelled = await sys.gql(`mutation($id: ID!) { cancelOrder(id: $id, reason: "customer changed their mind") { status } }`, { id: newOrderId }, manager);
+  expect(cancelled.body.errors ?? []).toEqual([]);
+  const r2 = await etl(dwh);
+  expect(r2.status).toBe('SUCCEEDED');
+  expect(r2.entities.find((e) => e.entity === 'orders')).toMatchObject({ inserted: 0, updated: 1 });
+  const st = await dwh.pool.query(`SELECT DISTINCT s.status FROM dw.fact_sales f JOIN dw.dim_order_status s USING (status_key) WHERE order_id = $1`, [newOrderId]);
+  expect(st.rows).toEqual([{ status: 'CANCELLED' }]);
+  // the stock reserved by the confirmation was released: the snapshot follows (same day, replaced)
+  expect(r2.reconciliation?.ok).toBe(true);
+});
+
+test('a late-arriving product becomes an inferred member, filled when the product arrives', async () => {
+  const d = await testDatabase({ migrated: false });
+  try {
+    // orders first: every product is unknown to dim_product yet
+    const r = await etl(d, { entities: ['warehouses', 'customers', 'orders'] });
+    expect(r.status).toBe('SUCCEEDED');
+    const inferred = await one<{ n: number }>(d.pool, 'SELECT count(*)::int AS n FROM dw.dim_product WHERE is_inferred');
+    expect(inferred.n).toBeGreaterThan(0);
+    expect(await one(d.pool, 'SELECT count(*)::int AS n FROM dw.fact_sales WHERE unit_cost IS NOT NULL')).toEqual({ n: 0 });
+    const r2 = await etl(d);
+    expect(r2.status).toBe('SUCCEEDED');
+    expect(await one(d.pool, 'SELECT count(*)::int AS n FROM dw.dim_product WHERE is_inferred')).toEqual({ n: 0 });
+    expect(await one(d.pool, 'SELECT count(*)::int AS n FROM dw.dim_product GROUP BY product_id ORDER BY 1 DESC LIMIT 1')).toEqual({ n: 1 });
+    const costed = await one<{ missing: number }>(
+      d.pool,
+      `SELECT count(*)::int AS missing FROM dw.fact_sales f JOIN dw.dim_product p USING (product_key) WHERE p.unit_cost IS NOT NULL AND f.unit_cost IS NULL`,
+    );
+    expect(costed.missing).toBe(0);
+  } finally {
+    await d.drop();
+  }
+});
+
+/** Every dimension, fact and staging row set, surrogate keys replaced by natural keys, run ids left out. */
+async function warehouseRows(pool: pg.Pool): Promise<Record<string, string[]>> {
+  const q: Record<string, string> = {
+    dim_date: 'SELECT d.* FROM dw.dim_date d',
+    dim_category: 'SELECT category_id, code, name, parent_category_id, parent_code, parent_name, root_code, root_name, level FROM dw.dim_category',
+    dim_geography: 'SELECT city_id, city, region_id, region, country_code, country_name FROM dw.dim_geography',
+    dim_product: `SELECT product_id, version, sku, name, category_id, category_code, category_name, parent_category_name, list_price, unit_cost, status,
+                    valid_from, valid_to, is_current, is_inferred, scd_checksum FROM dw.dim_product`,
+    dim_customer: `SELECT c.customer_id, version, code, name, segment, status, is_guest, analytic_segment, sales_rep_id, g.city_id AS geo, c.city_id,
+                     valid_from, valid_to, is_current, is_inferred, scd_checksum FROM dw.dim_customer c JOIN dw.dim_geography g USING (geography_key)`,
+    dim_supplier: 'SELECT supplier_id, code, name, city, country_code, status, products_supplied, preferred_products, avg_lead_time_days, is_inferred FROM dw.dim_supplier',
+    dim_warehouse: 'SELECT warehouse_id, code, name, city, country_code, is_inferred FROM dw.dim_warehouse',
+    dim_order_status: 'SELECT * FROM dw.dim_order_status',
+    dim_order_kind: 'SELECT * FROM dw.dim_order_kind',
+    fact_sales: `SELECT f.order_id, f.line_no, f.order_number, f.order_date_key, p.product_id, p.version AS pv, c.customer_id, c.version AS cv, g.city_id,
+                   w.warehouse_id, f.status_key, f.kind_key, f.sales_rep_id, f.currency, f.ordered_at, f.quantity, f.unit_price, f.discount, f.tax_rate,
+                   f.net_amount, f.tax_amount, f.gross_amount, f.unit_cost, f.cost_amount, f.margin_amount
+                 FROM dw.fact_sales f JOIN dw.dim_product p USING (product_key) JOIN dw.dim_customer c USING (customer_key)
+                 JOIN dw.dim_geography g ON g.geography_key = f.geography_key JOIN dw.dim_warehouse w ON w.warehouse_key = f.warehouse_key`,
+    fact_inventory_snapshot: `SELECT f.snapshot_date_key, f.product_id, f.warehouse_id, p.version, w.code, f.on_hand, f.reserved, f.available, f.reorder_point,
+                                f.is_low, f.unit_cost, f.stock_value FROM dw.fact_inventory_snapshot f JOIN dw.dim_product p USING (product_key)
+                              JOIN dw.dim_warehouse w ON w.warehouse_key = f.warehouse_key`,
+    fact_supplier_evaluation: `SELECT f.supplier_id, f.period_start, s.code, f.month_date_key, f.deliveries, f.on_time_deliveries, f.late_deliveries, f.on_time_rate,
+                                 f.quality_score, f.price_score FROM dw.fact_supplier_evaluation f JOIN dw.dim_supplier s USING (supplier_key)`,
+    staging_orders: 'SELECT order_id, checksum, source_updated_at FROM staging.orders',
+    staging_products: 'SELECT product_id, checksum FROM staging.products',
+    staging_customers: 'SELECT customer_id, checksum FROM staging.customers',
+    staging_suppliers: 'SELECT supplier_id, checksum FROM staging.suppliers',
+    staging_stock: 'SELECT product_id, warehouse_id, checksum FROM staging.stock_levels',
+  };
+  const out: Record<string, string[]> = {};
+  for (const [name, sql] of Object.entries(q)) out[name] = (await pool.query(sql)).rows.map((r) => JSON.stringify(r)).sort();
+  return out;
+}
+
+test('kill -9 during a load, then a rerun: the warehouse equals a clean full load (no duplicates, no gaps)', async () => {
+  const killed = await testDatabase({ migrated: false });
+  const clean = await testDatabase({ migrated: false });
+  try {
+    const child = spawn(path.join(repoRoot(), 'node_modules/.bin/tsx'), ['etl/src/cli.ts'], {
+      cwd: repoRoot(),
+      env: {
+        ...process.env,
+        GATEWAY_URL: sys.system.gatewayUrl,
+        ETL_EMAIL,
+        ETL_PASSWORD: PASSWORD,
+        DWH_DATABASE_URL: killed.url,
+        ETL_PAGE_SIZE: '10',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (b) => (output += b));
+    child.stderr.on('data', (b) => (output += b));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // wait for the third committed page of orders, then kill -9
+    const deadline = Date.now() + 90_000;
+    let pages = 0;
+    while (Date.now() < deadline) {
+      const cp = await killed.pool
+        .query(`SELECT page_no FROM meta.checkpoints WHERE entity = 'orders'`)
+        .then((r) => r.rows[0]?.page_no ?? 0)
+        .catch(() => 0);
+      if (cp >= 3) {
+        pages = cp;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(pages).toBeGreaterThanOrEqual(3);
+    child.kill('SIGKILL');
+    await exited;
+    const state = await one(killed.pool, 'SELECT status FROM meta.etl_runs ORDER BY run_id DESC LIMIT 1');
+    expect({ state, output: state.status === 'RUNNING' ? '' : output }).toEqual({ state: { status: 'RUNNING' }, output: '' });
+    const partial = await one<{ n: number }>(killed.pool, 'SELECT count(*)::int AS n FROM staging.orders');
+    const total = await one<{ n: number }>(sys.db.pool, 'SELECT count(*)::int AS n FROM sales.orders');
+    expect(partial.n).toBeGreaterThanOrEqual(30);
+    expect(partial.n).toBeLessThan(total.n);
+
+    const resumed = await etl(killed, { pageSize: 10 });
+    expect(resumed.message).toMatch(/SUCCEEDED/);
+    const interrupted = await one(killed.pool, 'SELECT status, error FROM meta.etl_runs WHERE run_id < $1 ORDER BY run_id DESC LIMIT 1', [resumed.runId]);
+    expect(interrupted).toMatchObject({ status: 'FAILED', error: expect.stringMatching(/interrupted/) });
+
+    const full = await etl(clean);
+    expect(full.status).toBe('SUCCEEDED');
+    const [a, b] = await Promise.all([warehouseRows(killed.pool), warehouseRows(clean.pool)]);
+    for (const t of Object.keys(a)) expect({ t, rows: a[t] }).toEqual({ t, rows: b[t] });
+    expect(a.fact_sales!.length).toBeGreaterThan(1000);
+  } finally {
+    await killed.drop();
+    await clean.drop();
+  }
+});
+
+test('a tampered fact row fails the reconciliation: status FAILED, the measure and both values named', async () => {
+  const row = await one<{ k: number; net: string }>(dwh.pool, 'SELECT sales_line_key AS k, net_amount::text AS net FROM dw.fact_sales ORDER BY sales_line_key LIMIT 1');
+  await dwh.pool.query('UPDATE dw.fact_sales SET net_amount = net_amount + 10 WHERE sales_line_key = $1', [row.k]);
+  try {
+    const r = await etl(dwh);
+    expect(r.status).toBe('FAILED');
+    expect(r.exitCode).toBe(1);
+    expect(r.message).toMatch(/Reconciliation failed: net revenue: source -?[\d.]+, warehouse -?[\d.]+/);
+    const run = await one<{ status: string; rec: { ok: boolean; mismatches: string[] } }>(dwh.pool, 'SELECT status, reconciliation AS rec FROM meta.etl_runs WHERE run_id = $1', [r.runId]);
+    expect(run.status).toBe('FAILED');
+    expect(run.rec.ok).toBe(false);
+    expect(run.rec.mismatches.some((m) => m.startsWith('net revenue'))).toBe(true);
+  } finally {
+    await dwh.pool.query('UPDATE dw.fact_sales SET net_amount = $2 WHERE sales_line_key = $1', [row.k, row.net]);
+  }
+  expect((await etl(dwh)).status).toBe('SUCCEEDED');
+});
+
+test('degraded mode: with the suppliers subgraph down, suppliers fail with a clear message, the rest completes, the run is PARTIAL', async () => {
+  await sys.system.stopSubgraph('suppliers');
+  try {
+    const r = await etl(dwh);
+    expect(r.status).toBe('PARTIAL');
+    expect(r.exitCode).not.toBe(0);
+    const sup = r.entities.find((e) => e.entity === 'suppliers')!;
+    expect(sup.status).toBe('FAILED');
+    expect(sup.error).toMatch(/suppliers: .*(unavailable|cannot be reached)/);
+    expect(r.entities.filter((e) => e.entity !== 'suppliers').every((e) => e.status === 'SUCCEEDED')).toBe(true);
+    expect(r.reconciliation?.ok).toBe(true);
+    const run = await one(dwh.pool, `SELECT status FROM meta.etl_runs WHERE run_id = $1`, [r.runId]);
+    expect(run).toEqual({ status: 'PARTIAL' });
+  } finally {
+    await sys.system.restartSubgraph('suppliers');
+  }
+});

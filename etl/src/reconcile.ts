@@ -1,0 +1,91 @@
+import type pg from 'pg';
+import { EtlSourceTotalsDocument } from '@erp/sdk';
+import type { EtlApi } from './api';
+
+export interface Check {
+  measure: string;
+  source: string;
+  warehouse: string;
+  ok: boolean;
+}
+export interface Reconciliation {
+  ok: boolean;
+  checks: Check[];
+  /** Measures not checked, and why (an entity failed or was not part of the run). */
+  skipped: string[];
+  mismatches: string[];
+}
+
+/** Exact comparison of two decimals given as strings (or integers). */
+function sameNumber(a: string | number, b: string | number): boolean {
+  const norm = (v: string | number) => {
+    const s = String(v).trim();
+    const neg = s.startsWith('-');
+    const [i = '0', f = ''] = s.replace(/^[-+]/, '').split('.');
+    const int = i.replace(/^0+(?=\d)/, '');
+    const frac = f.replace(/0+$/, '');
+    const body = frac ? `${int}.${frac}` : int;
+    return body === '0' ? '0' : (neg ? '-' : '') + body;
+  };
+  return norm(a) === norm(b);
+}
+
+/**
+ * Source totals (EtlSourceTotals: computed by the owning subgraphs in SQL) against the same totals
+ * computed in the warehouse: orders, lines, units, net revenue overall and per status (sales), and
+ * stock on hand / reserved per warehouse (the run's inventory snapshot).
+ */
+export async function reconcile(api: EtlApi, dwh: pg.Pool, opts: { sales: boolean; stock: boolean; snapshotDate: string; skippedWhy: string[] }): Promise<Reconciliation> {
+  const checks: Check[] = [];
+  const skipped = [...opts.skippedWhy];
+  const add = (measure: string, source: string | number, warehouse: string | number) =>
+    checks.push({ measure, source: String(source), warehouse: String(warehouse), ok: sameNumber(source, warehouse) });
+  if (!opts.sales && !opts.stock) return { ok: true, checks, skipped, mismatches: [] };
+
+  const r = await api.execute(EtlSourceTotalsDocument, {});
+  if (opts.sales) {
+    const s = r.data?.salesTotals;
+    if (!s) skipped.push(`sales totals unavailable from the API (${r.errors.map((e) => e.message).join('; ') || 'no data'})`);
+    else {
+      const { rows } = await dwh.query<{ orders: number; lines: number; units: string; net: string }>(
+        `SELECT (SELECT count(*) FROM staging.orders)::int AS orders, count(*)::int AS lines,
+                coalesce(sum(quantity), 0)::text AS units, coalesce(sum(net_amount), 0)::text AS net FROM dw.fact_sales`,
+      );
+      const w = rows[0]!;
+      add('orders', s.orders, w.orders);
+      add('order lines', s.lines, w.lines);
+      add('units', s.units, w.units);
+      add('net revenue', s.netRevenue, w.net);
+      const per = await dwh.query<{ status: string; orders: number; net: string }>(
+        `SELECT st.status, (SELECT count(*) FROM staging.orders o WHERE o.payload->>'status' = st.status)::int AS orders,
+                coalesce((SELECT sum(f.net_amount) FROM dw.fact_sales f WHERE f.status_key = st.status_key), 0)::text AS net
+         FROM dw.dim_order_status st`,
+      );
+      const byStatus = new Map(per.rows.map((x) => [x.status, x]));
+      for (const b of s.byStatus) {
+        const x = byStatus.get(b.status);
+        add(`orders ${b.status}`, b.orders, x?.orders ?? 0);
+        add(`net revenue ${b.status}`, b.netRevenue, x?.net ?? '0');
+      }
+    }
+  }
+  if (opts.stock) {
+    const t = r.data?.stockTotals;
+    if (!t) skipped.push(`stock totals unavailable from the API (${r.errors.map((e) => e.message).join('; ') || 'no data'})`);
+    else {
+      const { rows } = await dwh.query<{ warehouse_id: number; on_hand: string; reserved: string }>(
+        `SELECT warehouse_id, sum(on_hand)::text AS on_hand, sum(reserved)::text AS reserved FROM dw.fact_inventory_snapshot
+         WHERE snapshot_date_key = to_char($1::date, 'YYYYMMDD')::int GROUP BY warehouse_id`,
+        [opts.snapshotDate],
+      );
+      const byWh = new Map(rows.map((x) => [x.warehouse_id, x]));
+      for (const w of t) {
+        const x = byWh.get(Number(w.warehouse.id));
+        add(`stock on hand ${w.warehouse.code}`, w.onHand, x?.on_hand ?? 0);
+        add(`stock reserved ${w.warehouse.code}`, w.reserved, x?.reserved ?? 0);
+      }
+    }
+  }
+  const mismatches = checks.filter((c) => !c.ok).map((c) => `${c.measure}: source ${c.source}, warehouse ${c.warehouse}`);
+  return { ok: mismatches.length === 0, checks, skipped, mismatches };
+}

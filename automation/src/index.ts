@@ -1,1 +1,4 @@
-export {};
+export * from './pipeline';
+export * from './schedule';
+export * from './scheduler';
+export * from './worker';

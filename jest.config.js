@@ -14,6 +14,7 @@ module.exports = {
     '^@erp/data$': '<rootDir>/data/src/index.ts',
     '^@erp/sdk$': '<rootDir>/sdk/src/index.ts',
     '^@erp/mining$': '<rootDir>/mining/src/index.ts',
+    '^@erp/ai$': '<rootDir>/ai/src/index.ts',
     '^@erp/automation$': '<rootDir>/automation/src/index.ts',
     '^@erp/etl$': '<rootDir>/etl/src/index.ts',
     '^@erp/dwh-schema$': '<rootDir>/dwh-schema/src/index.ts',

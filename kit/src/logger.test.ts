@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createLogger, RotatingFile } from './logger';
+import { createLogger, formatLine, RotatingFile } from './logger';
 
 test('log files rotate at the size limit and only 5 are kept', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'erp-logs-'));
@@ -33,4 +33,9 @@ test('the logger writes JSON lines with the service name to its file', async () 
   await new Promise((r) => setTimeout(r, 20));
   const entry = JSON.parse(readFileSync(path.join(dir, 'catalog.log'), 'utf8').trim());
   expect(entry).toMatchObject({ service: 'catalog', requestId: 'r-1', orders: 3, msg: 'hello', level: 30 });
+});
+
+test('the terminal format is one readable line with the service, the level when not info, and the fields', () => {
+  const line = formatLine(JSON.stringify({ level: 40, time: '2026-11-25T20:01:02.345Z', service: 'gateway', msg: 'slow subgraph', serviceName: 'sales', ms: 812 }));
+  expect(line).toBe('20:01:02 gateway    WARN slow subgraph  serviceName=sales ms=812\n');
 });

@@ -52,8 +52,30 @@ export class RotatingFile {
   }
 }
 
+const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const OMIT = new Set(['level', 'time', 'service', 'msg', 'pid', 'hostname', 'name']);
+
+/** One readable line per entry for a terminal: `12:00:01 gateway  WARN message key=value`. */
+export function formatLine(json: string): string {
+  let e: Record<string, unknown>;
+  try {
+    e = JSON.parse(json);
+  } catch {
+    return json;
+  }
+  const time = typeof e.time === 'string' ? e.time.slice(11, 19) : '';
+  const level = LEVELS[e.level as number] ?? String(e.level);
+  const extras = Object.entries(e)
+    .filter(([k]) => !OMIT.has(k))
+    .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(' ');
+  return `${time} ${String(e.service ?? '').padEnd(10)} ${level === 'info' ? '' : `${level} `}${String(e.msg ?? '')}${extras ? `  ${extras}` : ''}\n`;
+}
+
 export interface LoggerOptions {
   level?: string;
+  /** stdout in readable lines instead of JSON (files stay JSON). */
+  pretty?: boolean;
   /** Folder of the rotating log files (LOG_DIR); none: stdout only. */
   dir?: string;
   /** Also to stdout (default true). */
@@ -67,7 +89,9 @@ export interface LoggerOptions {
 export function createLogger(name: string, levelOrOptions: string | LoggerOptions = 'info') {
   const opts: LoggerOptions = typeof levelOrOptions === 'string' ? { level: levelOrOptions } : levelOrOptions;
   const streams: pino.StreamEntry[] = [];
-  if (opts.stdout !== false) streams.push({ stream: process.stdout });
+  if (opts.stdout !== false) {
+    streams.push({ stream: opts.pretty ? { write: (line: string) => process.stdout.write(formatLine(line)) } : process.stdout });
+  }
   if (opts.dir) streams.push({ stream: new RotatingFile(path.join(opts.dir, `${name}.log`)) });
   return pino(
     { name, level: opts.level ?? 'info', base: { service: name }, timestamp: pino.stdTimeFunctions.isoTime },

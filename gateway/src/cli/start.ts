@@ -43,7 +43,7 @@ runCli(async () => {
   const started = Date.now();
   ensureDevSecrets();
   const env = loadEnv();
-  const log = createLogger('erp', { level: env.LOG_LEVEL, dir: path.resolve(repoRoot(), env.LOG_DIR) });
+  const log = createLogger('erp', { level: env.LOG_LEVEL, dir: path.resolve(repoRoot(), env.LOG_DIR), pretty: true });
   const say = (m: string) => console.log(`[start] ${m}`);
 
   say(env.DATABASE_URL ? 'using DATABASE_URL' : 'starting the embedded PostgreSQL (.data/pg)');

@@ -171,7 +171,8 @@ const products: EntitySpec<ProductNode> = {
           parent_category_name: 'text',
         },
         type2: ['list_price', 'unit_cost', 'category_id', 'status'],
-        type1: ['sku', 'name', 'category_key', 'category_code', 'category_name', 'parent_category_name'],
+        type1: ['sku', 'name'],
+        carried: ['category_key', 'category_code', 'category_name', 'parent_category_name'],
       },
       todo.map((p) => ({
         product_id: Number(p.id),
@@ -269,8 +270,9 @@ const customers: EntitySpec<CustomerNode> = {
         keyCol: 'customer_key',
         idCol: 'customer_id',
         types: { segment: 'text', status: 'text', city_id: 'integer', analytic_segment: 'text', geography_key: 'integer', code: 'text', name: 'text', is_guest: 'boolean', sales_rep_id: 'integer' },
-        type2: ['segment', 'status', 'city_id', 'analytic_segment', 'geography_key'],
+        type2: ['segment', 'status', 'city_id', 'analytic_segment'],
         type1: ['code', 'name', 'is_guest', 'sales_rep_id'],
+        carried: ['geography_key'],
       },
       todo.map((c) => ({
         customer_id: Number(c.id),
@@ -497,7 +499,10 @@ const orders: EntitySpec<OrderNode> = {
          .map((c) => c.trim())
          .map((c) => `${c} = excluded.${c}`)
          .join(', ')}, run_id = excluded.run_id
-       WHERE (${cols}) IS DISTINCT FROM (${cols
+       WHERE (${cols
+         .split(',')
+         .map((c) => `f.${c.trim()}`)
+         .join(', ')}) IS DISTINCT FROM (${cols
          .split(',')
          .map((c) => `excluded.${c.trim()}`)
          .join(', ')})

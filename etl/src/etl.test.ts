@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { repoRoot } from '@erp/kit';
 import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
 import { generate } from '@erp/data/generate';
-import { importDirectory } from '@erp/data';
+import { importDirectory } from '@erp/data/import';
 import { hashPassword } from '../../gateway/src/auth/passwords';
 import { PASSWORD, startTestSystem, type TestSystem } from '../../gateway/src/test-system';
 import { runEtl, type RunEtlOptions } from './run';
@@ -32,7 +32,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'etl-data-'));
   await generate({ scale: 0.02, seed: 7, out: dir, start: '2025-01-01', months: 12, gzip: true, quiet: true });
   const summary = await importDirectory({ pool: sys.db.pool, dir, quiet: true });
-  if (summary.status !== 'succeeded') throw new Error(`import failed: ${JSON.stringify(summary.issues.slice(0, 5))}`);
+  if (summary.status !== 'committed') throw new Error(`import failed: ${JSON.stringify(summary.issues.slice(0, 5))}`);
   await sys.db.pool.query(`INSERT INTO auth.users (email, name, role, password_hash) VALUES ($1, 'ETL', 'ANALYST', $2)`, [ETL_EMAIL, await hashPassword(PASSWORD)]);
   dwh = await testDatabase({ migrated: false });
   manager = await sys.login('MANAGER');
@@ -271,15 +271,22 @@ test('kill -9 during a load, then a rerun: the warehouse equals a clean full loa
         ETL_PAGE_SIZE: '10',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group: tsx runs node as a child, kill -9 both
     });
     let output = '';
     child.stdout.on('data', (b) => (output += b));
     child.stderr.on('data', (b) => (output += b));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let done = false;
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => {
+        done = true;
+        resolve(code);
+      }),
+    );
     // wait for the third committed page of orders, then kill -9
     const deadline = Date.now() + 90_000;
     let pages = 0;
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && !done) {
       const cp = await killed.pool
         .query(`SELECT page_no FROM meta.checkpoints WHERE entity = 'orders'`)
         .then((r) => r.rows[0]?.page_no ?? 0)
@@ -290,8 +297,9 @@ test('kill -9 during a load, then a rerun: the warehouse equals a clean full loa
       }
       await new Promise((r) => setTimeout(r, 20));
     }
+    expect({ pages, output: pages >= 3 ? '' : output }).toEqual({ pages: expect.any(Number), output: '' });
     expect(pages).toBeGreaterThanOrEqual(3);
-    child.kill('SIGKILL');
+    process.kill(-child.pid!, 'SIGKILL');
     await exited;
     const state = await one(killed.pool, 'SELECT status FROM meta.etl_runs ORDER BY run_id DESC LIMIT 1');
     expect({ state, output: state.status === 'RUNNING' ? '' : output }).toEqual({ state: { status: 'RUNNING' }, output: '' });

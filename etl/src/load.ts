@@ -107,6 +107,8 @@ interface Scd2Spec {
   type2: string[];
   /** Overwritten in every version. */
   type1: string[];
+  /** Stored per version, not compared (derived from a type-2 attribute, e.g. a surrogate key); refreshed on the current version. */
+  carried?: string[];
 }
 
 /**
@@ -118,7 +120,8 @@ interface Scd2Spec {
 export async function applyScd2(tx: Tx, spec: Scd2Spec, rows: Record<string, unknown>[]) {
   if (!rows.length) return { written: 0, newVersionKeys: [] as number[], filledKeys: [] as number[] };
   const { table, keyCol, idCol } = spec;
-  const attrs = [...spec.type2, ...spec.type1];
+  const carried = spec.carried ?? [];
+  const attrs = [...spec.type2, ...spec.type1, ...carried];
   const withSum = rows.map((r) => ({ ...r, scd_checksum: checksum(spec.type2.map((c) => r[c] ?? null)) }));
   const src = `src AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(${idCol} integer, ${attrs.map((c) => `${c} ${spec.types[c]}`).join(', ')}, scd_checksum text, changed_at timestamptz))`;
   const json = JSON.stringify(withSum);
@@ -149,6 +152,14 @@ export async function applyScd2(tx: Tx, spec: Scd2Spec, rows: Record<string, unk
       tx,
       `WITH ${src} UPDATE dw.${table} d SET ${spec.type1.map((c) => `${c} = src.${c}`).join(', ')}
        FROM src WHERE d.${idCol} = src.${idCol} AND (${spec.type1.map((c) => `d.${c}`).join(', ')}) IS DISTINCT FROM (${spec.type1.map((c) => `src.${c}`).join(', ')})`,
+      [json],
+    );
+  }
+  if (carried.length) {
+    type1 += await count(
+      tx,
+      `WITH ${src} UPDATE dw.${table} d SET ${carried.map((c) => `${c} = src.${c}`).join(', ')}
+       FROM src WHERE d.${idCol} = src.${idCol} AND d.is_current AND (${carried.map((c) => `d.${c}`).join(', ')}) IS DISTINCT FROM (${carried.map((c) => `src.${c}`).join(', ')})`,
       [json],
     );
   }

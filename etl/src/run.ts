@@ -28,6 +28,8 @@ export interface RunEtlOptions {
   pageSize?: number;
   /** Extraction restarts this long before the watermark (default 10 minutes). */
   lookbackMinutes?: number;
+  /** How long to wait for another run's lock before giving up (default 15 s). */
+  lockWaitMs?: number;
   /** The inventory snapshot's date (default: today, UTC). */
   snapshotDate?: string;
 }
@@ -84,8 +86,14 @@ export async function runEtl(opts: RunEtlOptions): Promise<RunResult> {
   const pool = createPool(opts.dwhUrl, { max: 3, statementTimeout: 300_000, applicationName: 'erp-etl' });
   const lock = await pool.connect();
   try {
-    const got = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [RUN_LOCK]);
-    if (!got.rows[0]!.ok) throw new ConflictError('Another ETL run is in progress on this warehouse');
+    // A run killed a moment ago may still hold the lock until PostgreSQL notices its connection is gone.
+    const lockDeadline = Date.now() + (opts.lockWaitMs ?? 15_000);
+    for (;;) {
+      const got = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [RUN_LOCK]);
+      if (got.rows[0]!.ok) break;
+      if (Date.now() > lockDeadline) throw new ConflictError('Another ETL run is in progress on this warehouse');
+      await new Promise((r) => setTimeout(r, 250));
+    }
     try {
       return await runLocked();
     } finally {

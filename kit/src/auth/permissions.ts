@@ -71,6 +71,13 @@ export const PERMISSIONS: Record<string, readonly Role[]> = {
   'Mutation.shipOrder': ['ADMIN', 'MANAGER', 'WAREHOUSE'],
   'Mutation.deliverOrder': ['ADMIN', 'MANAGER', 'WAREHOUSE'],
   'Mutation.cancelOrder': ['ADMIN', 'MANAGER', 'SALES'],
+
+  // analytics (the warehouse): SALES answers are cut to their customers' rows (in the SQL generator);
+  // ANALYST never gets the customer level (personal data); supplier measures are not for SALES.
+  'Query.semanticModel': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
+  'Query.olap': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
+  'Query.drillDown': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
+  'Query.dashboard': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
 };
 
 export function allowedRoles(typeName: string, fieldName: string): readonly Role[] | undefined {

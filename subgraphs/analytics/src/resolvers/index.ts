@@ -1,0 +1,22 @@
+import { scalarResolvers } from '@erp/kit/graphql';
+import type { AnalyticsContext } from '../context';
+import { describeModel } from '../semantic/model';
+import { dashboard } from '../services/dashboards';
+import { drillDown, olap } from '../services/olap';
+import type { Viewer } from '../services/plan';
+
+type Args = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Ctx = AnalyticsContext;
+
+const viewer = (ctx: Ctx): Viewer => ({ role: ctx.identity.role, userId: ctx.identity.userId });
+
+/** Thin resolvers: the services validate against the semantic model and the viewer's rights. */
+export const resolvers = {
+  ...scalarResolvers,
+  Query: {
+    semanticModel: () => describeModel(),
+    olap: (_: unknown, a: Args, ctx: Ctx) => olap(ctx.pool, a.query, viewer(ctx)),
+    drillDown: (_: unknown, a: Args, ctx: Ctx) => drillDown(ctx.pool, a as never, viewer(ctx)),
+    dashboard: (_: unknown, a: Args, ctx: Ctx) => dashboard(ctx.pool, a.kind, a.period, viewer(ctx)),
+  },
+};

@@ -1,0 +1,518 @@
+import type { Role } from '@erp/kit';
+
+/**
+ * THE semantic model of the warehouse, in one place: facts, measures (formula, unit, format,
+ * additivity) and dimensions with their hierarchies of levels. The SQL generator takes every
+ * identifier and expression from here and nothing from the caller: user values only ever travel as
+ * bound parameters.
+ *
+ * Table aliases used by the expressions: f = dw.fact_sales, i = dw.fact_inventory_snapshot,
+ * e = dw.fact_supplier_evaluation, d = dw.dim_date, p = dw.dim_product, cat = dw.dim_category,
+ * c = dw.dim_customer, g = dw.dim_geography, w = dw.dim_warehouse, s = dw.dim_order_status,
+ * k = dw.dim_order_kind, sup = dw.dim_supplier, r = the rollup table (analytics.sales_month).
+ *
+ * Personal data: the warehouse holds no e-mail, phone or contact of anyone. The only level that
+ * names a person or a company is `geography.customer` (customer code and name): it is `personal`,
+ * refused to ANALYST (FORBIDDEN); SALES may use it (their own customers only, by row-level
+ * security); ADMIN and MANAGER may.
+ */
+
+export type FactName = 'sales' | 'inventory' | 'supplier';
+
+export interface FactDef {
+  name: FactName;
+  title: string;
+  table: string;
+  grain: string;
+  /** FROM clause with every dimension this fact joins (inner joins on its foreign keys). */
+  from: string;
+  /** The calendar date of a fact row (d.full_date), for the time range. */
+  dateColumn: string;
+}
+
+export const FACTS: Record<FactName, FactDef> = {
+  sales: {
+    name: 'sales',
+    title: 'Sales',
+    table: 'dw.fact_sales',
+    grain: 'one order line; amounts and quantities signed by order kind (RETURN negative)',
+    from: `dw.fact_sales f
+      JOIN dw.dim_date d ON d.date_key = f.order_date_key
+      JOIN dw.dim_product p ON p.product_key = f.product_key
+      LEFT JOIN dw.dim_category cat ON cat.category_key = p.category_key
+      JOIN dw.dim_customer c ON c.customer_key = f.customer_key
+      JOIN dw.dim_geography g ON g.geography_key = f.geography_key
+      JOIN dw.dim_warehouse w ON w.warehouse_key = f.warehouse_key
+      JOIN dw.dim_order_status s ON s.status_key = f.status_key
+      JOIN dw.dim_order_kind k ON k.kind_key = f.kind_key`,
+    dateColumn: 'd.full_date',
+  },
+  inventory: {
+    name: 'inventory',
+    title: 'Inventory snapshots',
+    table: 'dw.fact_inventory_snapshot',
+    grain: 'product × warehouse × snapshot date; semi-additive: read at the last snapshot of each period',
+    from: `dw.fact_inventory_snapshot i
+      JOIN dw.dim_date d ON d.date_key = i.snapshot_date_key
+      JOIN dw.dim_product p ON p.product_key = i.product_key
+      LEFT JOIN dw.dim_category cat ON cat.category_key = p.category_key
+      JOIN dw.dim_warehouse w ON w.warehouse_key = i.warehouse_key`,
+    dateColumn: 'd.full_date',
+  },
+  supplier: {
+    name: 'supplier',
+    title: 'Supplier evaluations',
+    table: 'dw.fact_supplier_evaluation',
+    grain: 'supplier × month (dated on the first day of the month)',
+    from: `dw.fact_supplier_evaluation e
+      JOIN dw.dim_date d ON d.date_key = e.month_date_key
+      JOIN dw.dim_supplier sup ON sup.supplier_key = e.supplier_key`,
+    dateColumn: 'd.full_date',
+  },
+};
+
+/** An aggregate a measure is computed from; `rollup` is the same aggregate over the rollup table. */
+export interface ComponentDef {
+  fact: FactName;
+  sql: string;
+  rollup?: string;
+}
+
+export const COMPONENTS: Record<string, ComponentDef> = {
+  net: { fact: 'sales', sql: 'SUM(f.net_amount)', rollup: 'SUM(r.net_amount)' },
+  margin: { fact: 'sales', sql: 'SUM(f.net_amount - f.cost_amount)', rollup: 'SUM(r.margin_amount)' },
+  costed_net: { fact: 'sales', sql: 'SUM(CASE WHEN f.cost_amount IS NOT NULL THEN f.net_amount END)', rollup: 'SUM(r.costed_net_amount)' },
+  units: { fact: 'sales', sql: 'SUM(f.quantity)', rollup: 'SUM(r.units)' },
+  orders: { fact: 'sales', sql: 'COUNT(DISTINCT f.order_id)' },
+  customers: { fact: 'sales', sql: 'COUNT(DISTINCT c.customer_id)' },
+  on_hand: { fact: 'inventory', sql: 'SUM(i.on_hand)' },
+  available: { fact: 'inventory', sql: 'SUM(i.available)' },
+  reorder_point: { fact: 'inventory', sql: 'SUM(i.reorder_point)' },
+  stock_value: { fact: 'inventory', sql: 'SUM(i.stock_value)' },
+  /** Units sold in the 90 days up to the snapshot: computed by a side query (see sql.ts). */
+  sold90: { fact: 'inventory', sql: 'sold90' },
+  deliveries: { fact: 'supplier', sql: 'SUM(e.deliveries)' },
+  on_time: { fact: 'supplier', sql: 'SUM(e.on_time_deliveries)' },
+  late: { fact: 'supplier', sql: 'SUM(e.late_deliveries)' },
+};
+
+export type Additivity = 'ADDITIVE' | 'SEMI_ADDITIVE' | 'NON_ADDITIVE';
+
+export interface MeasureDef {
+  name: string;
+  title: string;
+  description: string;
+  fact: FactName;
+  /** The formula, for people. */
+  formula: string;
+  unit: string;
+  /** Display format (ICU-like pattern). */
+  format: string;
+  additivity: Additivity;
+  /** Aggregates used; `final` combines them ({name} = the component's value). */
+  components: string[];
+  final: string;
+  /** Roles allowed (default: every role that may call the analytics API). */
+  roles?: readonly Role[];
+  /** A measure whose value needs one reference date: it cannot be grouped by a date level. */
+  noDateGrouping?: boolean;
+}
+
+const NOT_SALES: readonly Role[] = ['ADMIN', 'MANAGER', 'ANALYST'];
+
+export const MEASURES: MeasureDef[] = [
+  {
+    name: 'revenue',
+    title: 'Revenue (net)',
+    description: 'Net sales after discount, before tax; returns subtract.',
+    fact: 'sales',
+    formula: 'SUM(fact_sales.net_amount)',
+    unit: 'EUR',
+    format: '#,##0.00',
+    additivity: 'ADDITIVE',
+    components: ['net'],
+    final: '{net}',
+  },
+  {
+    name: 'grossMargin',
+    title: 'Gross margin',
+    description: 'Net amount minus cost, over the lines whose cost is known (lines without a cost are left out; null when no line has one).',
+    fact: 'sales',
+    formula: 'SUM(net_amount - cost_amount) over lines with cost_amount IS NOT NULL',
+    unit: 'EUR',
+    format: '#,##0.00',
+    additivity: 'ADDITIVE',
+    components: ['margin'],
+    final: '{margin}',
+  },
+  {
+    name: 'marginPct',
+    title: 'Margin %',
+    description: 'Gross margin over the net amount of the same lines (those with a known cost); null when none.',
+    fact: 'sales',
+    formula: '100 × SUM(net_amount - cost_amount) / SUM(net_amount) over lines with cost_amount IS NOT NULL',
+    unit: '%',
+    format: '0.00',
+    additivity: 'NON_ADDITIVE',
+    components: ['margin', 'costed_net'],
+    final: 'round(100 * {margin} / NULLIF({costed_net}, 0), 2)',
+  },
+  {
+    name: 'units',
+    title: 'Units',
+    description: 'Quantities sold; returned units subtract.',
+    fact: 'sales',
+    formula: 'SUM(fact_sales.quantity)',
+    unit: 'units',
+    format: '#,##0',
+    additivity: 'ADDITIVE',
+    components: ['units'],
+    final: '{units}',
+  },
+  {
+    name: 'orders',
+    title: 'Orders',
+    description: 'Distinct orders (sales and returns) with at least one line in the selection.',
+    fact: 'sales',
+    formula: 'COUNT(DISTINCT fact_sales.order_id)',
+    unit: 'orders',
+    format: '#,##0',
+    additivity: 'NON_ADDITIVE',
+    components: ['orders'],
+    final: '{orders}',
+  },
+  {
+    name: 'averageBasket',
+    title: 'Average basket',
+    description: 'Revenue per distinct order.',
+    fact: 'sales',
+    formula: 'SUM(net_amount) / COUNT(DISTINCT order_id)',
+    unit: 'EUR',
+    format: '#,##0.00',
+    additivity: 'NON_ADDITIVE',
+    components: ['net', 'orders'],
+    final: 'round({net} / NULLIF({orders}, 0), 2)',
+  },
+  {
+    name: 'customers',
+    title: 'Distinct customers',
+    description: 'Distinct customers (by business id, whatever their SCD2 version) with a line in the selection.',
+    fact: 'sales',
+    formula: 'COUNT(DISTINCT dim_customer.customer_id)',
+    unit: 'customers',
+    format: '#,##0',
+    additivity: 'NON_ADDITIVE',
+    components: ['customers'],
+    final: '{customers}',
+  },
+  {
+    name: 'stockOnHand',
+    title: 'Stock on hand',
+    description: 'Units on hand at the last snapshot of the period (of each date member when grouped by date).',
+    fact: 'inventory',
+    formula: 'SUM(on_hand) at the last snapshot date',
+    unit: 'units',
+    format: '#,##0',
+    additivity: 'SEMI_ADDITIVE',
+    components: ['on_hand'],
+    final: '{on_hand}',
+  },
+  {
+    name: 'stockAvailable',
+    title: 'Stock available',
+    description: 'On hand minus reserved, at the last snapshot of the period.',
+    fact: 'inventory',
+    formula: 'SUM(available) at the last snapshot date',
+    unit: 'units',
+    format: '#,##0',
+    additivity: 'SEMI_ADDITIVE',
+    components: ['available'],
+    final: '{available}',
+  },
+  {
+    name: 'reorderPoint',
+    title: 'Reorder point',
+    description: 'Sum of the reorder points, at the last snapshot of the period.',
+    fact: 'inventory',
+    formula: 'SUM(reorder_point) at the last snapshot date',
+    unit: 'units',
+    format: '#,##0',
+    additivity: 'SEMI_ADDITIVE',
+    components: ['reorder_point'],
+    final: '{reorder_point}',
+  },
+  {
+    name: 'stockValue',
+    title: 'Stock value',
+    description: 'On hand valued at unit cost, at the last snapshot of the period (unknown costs count nothing).',
+    fact: 'inventory',
+    formula: 'SUM(stock_value) at the last snapshot date',
+    unit: 'EUR',
+    format: '#,##0.00',
+    additivity: 'SEMI_ADDITIVE',
+    components: ['stock_value'],
+    final: '{stock_value}',
+  },
+  {
+    name: 'daysOfCover',
+    title: 'Days of cover',
+    description:
+      'Stock on hand at the last snapshot over the average daily units sold (orders neither DRAFT nor CANCELLED, returns subtracting) in the 90 days up to that snapshot, for the same product/category/warehouse members; null when nothing was sold. Not groupable by date.',
+    fact: 'inventory',
+    formula: 'SUM(on_hand) / (SUM(fact_sales.quantity over (snapshot - 90 days, snapshot]) / 90)',
+    unit: 'days',
+    format: '0.0',
+    additivity: 'NON_ADDITIVE',
+    components: ['on_hand', 'sold90'],
+    final: 'round({on_hand} / NULLIF({sold90} / 90.0, 0), 1)',
+    noDateGrouping: true,
+  },
+  {
+    name: 'supplierDeliveries',
+    title: 'Supplier deliveries',
+    description: 'Deliveries evaluated.',
+    fact: 'supplier',
+    formula: 'SUM(deliveries)',
+    unit: 'deliveries',
+    format: '#,##0',
+    additivity: 'ADDITIVE',
+    components: ['deliveries'],
+    final: '{deliveries}',
+    roles: NOT_SALES,
+  },
+  {
+    name: 'supplierOnTimeDeliveries',
+    title: 'On-time deliveries',
+    description: 'Deliveries on time.',
+    fact: 'supplier',
+    formula: 'SUM(on_time_deliveries)',
+    unit: 'deliveries',
+    format: '#,##0',
+    additivity: 'ADDITIVE',
+    components: ['on_time'],
+    final: '{on_time}',
+    roles: NOT_SALES,
+  },
+  {
+    name: 'supplierOnTimeRate',
+    title: 'Supplier on-time rate',
+    description: 'On-time deliveries over deliveries, in percent (a ratio of sums, never an average of monthly rates).',
+    fact: 'supplier',
+    formula: '100 × SUM(on_time_deliveries) / SUM(deliveries)',
+    unit: '%',
+    format: '0.00',
+    additivity: 'NON_ADDITIVE',
+    components: ['on_time', 'deliveries'],
+    final: 'round(100.0 * {on_time} / NULLIF({deliveries}, 0), 2)',
+    roles: NOT_SALES,
+  },
+];
+
+export interface LevelDef {
+  /** Full name: `dimension.level`. */
+  name: string;
+  dimension: string;
+  level: string;
+  title: string;
+  /** Member key and label (SQL over the aliases above). */
+  key: string;
+  label: string;
+  facts: FactName[];
+  /** Names or identifies a person or a company: refused to ANALYST. */
+  personal?: boolean;
+  /** The same member over the rollup table, when the rollup has it. */
+  rollup?: { key: string; label: string };
+  /** Where members are looked up (validation): FROM clause using the same aliases. */
+  membersFrom?: string;
+  /** Fixed members (degenerate dimensions). */
+  fixedMembers?: string[];
+  /** The shape of a member, checked before any query (date levels). */
+  pattern?: RegExp;
+  /** A date level: the granularity it stands for. */
+  granularity?: Granularity;
+  parent?: string;
+  child?: string;
+}
+
+export type Granularity = 'YEAR' | 'QUARTER' | 'MONTH' | 'DAY';
+
+export interface DimensionDef {
+  name: string;
+  title: string;
+  description: string;
+  levels: Omit<LevelDef, 'name' | 'dimension' | 'parent' | 'child'>[];
+}
+
+const ALL_FACTS: FactName[] = ['sales', 'inventory', 'supplier'];
+const PRODUCT_FROM = 'dw.dim_product p LEFT JOIN dw.dim_category cat ON cat.category_key = p.category_key';
+
+export const DIMENSIONS: DimensionDef[] = [
+  {
+    name: 'date',
+    title: 'Date',
+    description: 'Calendar (UTC days): year → quarter → month → day. Members: 2024, 2024-Q1, 2024-02, 2024-02-29.',
+    levels: [
+      { level: 'year', title: 'Year', key: 'd.year::text', label: 'd.year::text', facts: ALL_FACTS, rollup: { key: 'r.year::text', label: 'r.year::text' }, membersFrom: 'dw.dim_date d', pattern: /^\d{4}$/, granularity: 'YEAR' },
+      {
+        level: 'quarter',
+        title: 'Quarter',
+        key: `d.year || '-Q' || d.quarter`,
+        label: `d.year || '-Q' || d.quarter`,
+        facts: ALL_FACTS,
+        rollup: { key: `r.year || '-Q' || r.quarter`, label: `r.year || '-Q' || r.quarter` },
+        membersFrom: 'dw.dim_date d',
+        pattern: /^\d{4}-Q[1-4]$/,
+        granularity: 'QUARTER',
+      },
+      { level: 'month', title: 'Month', key: 'd.year_month', label: 'd.year_month', facts: ALL_FACTS, rollup: { key: 'r.year_month', label: 'r.year_month' }, membersFrom: 'dw.dim_date d', pattern: /^\d{4}-\d{2}$/, granularity: 'MONTH' },
+      { level: 'day', title: 'Day', key: `to_char(d.full_date, 'YYYY-MM-DD')`, label: `to_char(d.full_date, 'YYYY-MM-DD')`, facts: ALL_FACTS, membersFrom: 'dw.dim_date d', pattern: /^\d{4}-\d{2}-\d{2}$/, granularity: 'DAY' },
+    ],
+  },
+  {
+    name: 'product',
+    title: 'Product',
+    description: 'Root category → category → product (SKU). Members are codes; labels are names.',
+    levels: [
+      { level: 'root', title: 'Root category', key: `COALESCE(cat.root_code, '(none)')`, label: `COALESCE(cat.root_name, 'No category')`, facts: ['sales', 'inventory'], rollup: { key: 'r.root_code', label: 'r.root_name' }, membersFrom: 'dw.dim_category cat' },
+      { level: 'category', title: 'Category', key: `COALESCE(cat.code, '(none)')`, label: `COALESCE(cat.name, 'No category')`, facts: ['sales', 'inventory'], rollup: { key: 'r.category_code', label: 'r.category_name' }, membersFrom: 'dw.dim_category cat' },
+      { level: 'product', title: 'Product', key: 'p.sku', label: 'p.name', facts: ['sales', 'inventory'], membersFrom: PRODUCT_FROM },
+    ],
+  },
+  {
+    name: 'geography',
+    title: 'Customer geography',
+    description: 'Country (ISO code) → region → city → customer (code), where the customer was at the time of the order.',
+    levels: [
+      { level: 'country', title: 'Country', key: 'g.country_code', label: 'g.country_name', facts: ['sales'], rollup: { key: 'r.country_code', label: 'r.country_name' }, membersFrom: 'dw.dim_geography g' },
+      { level: 'region', title: 'Region', key: 'g.region', label: 'g.region', facts: ['sales'], membersFrom: 'dw.dim_geography g' },
+      { level: 'city', title: 'City', key: 'g.city', label: 'g.city', facts: ['sales'], membersFrom: 'dw.dim_geography g' },
+      { level: 'customer', title: 'Customer', key: 'c.code', label: 'c.name', facts: ['sales'], personal: true, membersFrom: 'dw.dim_customer c' },
+    ],
+  },
+  {
+    name: 'segment',
+    title: 'Customer segment',
+    description: 'The customer segment (SCD2: the segment at the time of the order).',
+    levels: [{ level: 'segment', title: 'Segment', key: 'c.segment', label: 'c.segment', facts: ['sales'], rollup: { key: 'r.segment', label: 'r.segment' }, membersFrom: 'dw.dim_customer c' }],
+  },
+  {
+    name: 'supplier',
+    title: 'Supplier',
+    description: 'Suppliers by code.',
+    levels: [{ level: 'supplier', title: 'Supplier', key: 'sup.code', label: 'sup.name', facts: ['supplier'], membersFrom: 'dw.dim_supplier sup' }],
+  },
+  {
+    name: 'warehouse',
+    title: 'Warehouse',
+    description: 'Warehouses by code (the shipping warehouse of a sale, the holding warehouse of stock).',
+    levels: [{ level: 'warehouse', title: 'Warehouse', key: 'w.code', label: 'w.name', facts: ['sales', 'inventory'], membersFrom: 'dw.dim_warehouse w' }],
+  },
+  {
+    name: 'orderStatus',
+    title: 'Order status',
+    description: 'DRAFT, CONFIRMED, SHIPPED, DELIVERED, CANCELLED (the current status of the order).',
+    levels: [{ level: 'status', title: 'Status', key: 's.status', label: 's.status', facts: ['sales'], rollup: { key: 'r.status', label: 'r.status' }, membersFrom: 'dw.dim_order_status s' }],
+  },
+  {
+    name: 'orderKind',
+    title: 'Order kind',
+    description: 'SALE or RETURN (credit note, signed negative).',
+    levels: [{ level: 'kind', title: 'Kind', key: 'k.kind', label: 'k.kind', facts: ['sales'], rollup: { key: 'r.kind', label: 'r.kind' }, membersFrom: 'dw.dim_order_kind k' }],
+  },
+  {
+    name: 'stockStatus',
+    title: 'Stock status',
+    description: 'Of a stock line at a snapshot: OUT (nothing on hand), LOW (at or under its reorder point), OK.',
+    levels: [
+      {
+        level: 'state',
+        title: 'Stock state',
+        key: `CASE WHEN i.on_hand = 0 THEN 'OUT' WHEN i.is_low THEN 'LOW' ELSE 'OK' END`,
+        label: `CASE WHEN i.on_hand = 0 THEN 'OUT' WHEN i.is_low THEN 'LOW' ELSE 'OK' END`,
+        facts: ['inventory'],
+        fixedMembers: ['OUT', 'LOW', 'OK'],
+      },
+    ],
+  },
+];
+
+/** Every level by full name, with its parent and child in the hierarchy. */
+export const LEVELS: Map<string, LevelDef> = new Map(
+  DIMENSIONS.flatMap((dim) =>
+    dim.levels.map((l, i): [string, LevelDef] => {
+      const name = `${dim.name}.${l.level}`;
+      return [
+        name,
+        {
+          ...l,
+          name,
+          dimension: dim.name,
+          parent: i > 0 ? `${dim.name}.${dim.levels[i - 1]!.level}` : undefined,
+          child: i < dim.levels.length - 1 ? `${dim.name}.${dim.levels[i + 1]!.level}` : undefined,
+        },
+      ];
+    }),
+  ),
+);
+
+export const MEASURE_BY_NAME: Map<string, MeasureDef> = new Map(MEASURES.map((m) => [m.name, m]));
+
+/** The rollup tables: which levels and measures each can answer (sales, month grain). */
+export interface RollupDef {
+  name: string;
+  table: string;
+  fact: FactName;
+  levels: string[];
+  description: string;
+}
+
+export const ROLLUPS: RollupDef[] = [
+  {
+    name: 'sales_month',
+    table: 'analytics.sales_month',
+    fact: 'sales',
+    levels: [...LEVELS.values()].filter((l) => l.rollup).map((l) => l.name),
+    description: 'Sales by month × category (with root) × country × segment × status × kind: net, margin, costed net, units. Answers queries on whole months without row-level security.',
+  },
+];
+
+/** A measure can come from a rollup when every component it needs has a rollup expression. */
+export const rollupable = (m: MeasureDef) => m.components.every((c) => COMPONENTS[c]!.rollup);
+
+/** Levels that resolve to a granularity (the time dimension). */
+export const GRANULARITY_LEVEL: Record<Granularity, string> = { YEAR: 'date.year', QUARTER: 'date.quarter', MONTH: 'date.month', DAY: 'date.day' };
+
+/** The semantic model as the `semanticModel` query serves it. */
+export function describeModel() {
+  return {
+    facts: Object.values(FACTS).map((f) => ({ name: f.name, title: f.title, table: f.table, grain: f.grain })),
+    measures: MEASURES.map((m) => ({
+      name: m.name,
+      title: m.title,
+      description: m.description,
+      fact: m.fact,
+      formula: m.formula,
+      unit: m.unit,
+      format: m.format,
+      additivity: m.additivity,
+      rollupable: rollupable(m),
+      roles: m.roles ?? ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
+    })),
+    dimensions: DIMENSIONS.map((d) => ({
+      name: d.name,
+      title: d.title,
+      description: d.description,
+      levels: [...LEVELS.values()]
+        .filter((l) => l.dimension === d.name)
+        .map((l) => ({ name: l.name, title: l.title, facts: l.facts, personal: Boolean(l.personal), parent: l.parent ?? null, child: l.child ?? null })),
+    })),
+    rollups: ROLLUPS.map((r) => ({
+      name: r.name,
+      table: r.table,
+      fact: r.fact,
+      levels: r.levels,
+      measures: MEASURES.filter((m) => m.fact === r.fact && rollupable(m)).map((m) => m.name),
+      description: r.description,
+    })),
+  };
+}

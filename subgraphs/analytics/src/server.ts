@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Logger } from '@erp/kit';
+import { createSubgraph } from '@erp/kit/graphql';
+import { parse } from 'graphql';
+import type pg from 'pg';
+import { buildContext, type AnalyticsContext } from './context';
+import { ensureAnalyticsSchema } from './db/ensure';
+import { resolvers } from './resolvers';
+
+export const typeDefs = parse(readFileSync(path.join(__dirname, '..', 'schema.graphql'), 'utf8'));
+
+/**
+ * Builds the analytics subgraph on the warehouse's pool (tests and the all-in-one start import
+ * this). Creates its own objects in the warehouse (schema `analytics`: rollups) when missing.
+ */
+export async function createAnalyticsSubgraph(opts: { pool: pg.Pool; log: Logger; identitySecret: string; production: boolean }) {
+  await ensureAnalyticsSchema(opts.pool);
+  return createSubgraph<AnalyticsContext>({ name: 'analytics', typeDefs, resolvers: resolvers as never, context: buildContext, ...opts });
+}
+
+/** For the ETL: recompute the rollups of the periods a run touched (`refreshRollups(dwhPool, { fromDate, toDate } | 'all')`). */
+export { refreshRollups, rollupIsFresh, type RefreshResult } from './services/rollups';
+export { ensureAnalyticsSchema } from './db/ensure';

@@ -1,0 +1,203 @@
+import { ValidationError } from '@erp/kit';
+import type pg from 'pg';
+import { percentChange, subtract } from '../semantic/decimal';
+import { LEVELS, ROLLUPS, rollupable } from '../semantic/model';
+import { isMonthAligned, shiftMember, type CompareMode, type DateRange } from '../semantic/periods';
+import { checkMembers, planQuery, type FilterInput, type OlapInput, type Plan, type Viewer } from './plan';
+import { rollupIsFresh } from './rollups';
+import { buildQuery } from './sql';
+
+export interface Member {
+  level: string;
+  key: string | null;
+  label: string | null;
+}
+export interface Value {
+  measure: string;
+  value: string | null;
+  compared: string | null;
+  delta: string | null;
+  deltaPct: string | null;
+}
+export interface Row {
+  members: Member[];
+  values: Value[];
+}
+export interface Freshness {
+  runId: string | null;
+  finishedAt: Date | null;
+  status: string | null;
+  reconciled: boolean | null;
+}
+export interface Pivot {
+  rowLevels: string[];
+  columnLevels: string[];
+  rowHeaders: Member[][];
+  columnHeaders: Member[][];
+  cells: { row: number; column: number; values: Value[] }[];
+}
+export interface OlapAnswer {
+  measures: string[];
+  dimensions: string[];
+  rows: Row[];
+  totals: Value[];
+  period: DateRange | null;
+  compare: CompareMode | null;
+  comparePeriod: DateRange | null;
+  pivot: Pivot | null;
+  source: 'ROLLUP' | 'FACT';
+  rollup: string | null;
+  freshness: Freshness;
+  truncated: boolean;
+}
+
+/** The last successful ETL run: when the warehouse was last loaded, and whether it reconciled. */
+export async function freshness(pool: pg.Pool): Promise<Freshness> {
+  const { rows } = await pool.query<{ run_id: string; finished_at: Date | null; status: string; reconciled: boolean | null }>(
+    `SELECT run_id::text, finished_at, status,
+            CASE WHEN jsonb_typeof(reconciliation -> 'ok') = 'boolean' THEN (reconciliation ->> 'ok')::boolean END AS reconciled
+       FROM meta.etl_runs WHERE status = 'SUCCEEDED'
+      ORDER BY finished_at DESC NULLS LAST, run_id DESC LIMIT 1`,
+  );
+  const r = rows[0];
+  return r ? { runId: r.run_id, finishedAt: r.finished_at, status: r.status, reconciled: r.reconciled } : { runId: null, finishedAt: null, status: null, reconciled: null };
+}
+
+/** Why the rollup cannot answer (null: it can). */
+function rollupRefusal(plan: Plan): string | null {
+  const rollup = ROLLUPS[0]!;
+  if (plan.fact !== rollup.fact) return `the rollup holds ${rollup.fact} only`;
+  if (plan.salesRepId.restricted) return 'row-level security (SALES) reads the facts';
+  const m = plan.measures.find((x) => !rollupable(x));
+  if (m) return `${m.name} is not additive over the rollup`;
+  const l = [...plan.levels, ...plan.filters.map((x) => x.level)].find((x) => !rollup.levels.includes(x.name));
+  if (l) return `${l.name} is not in the rollup`;
+  for (const w of [plan.range, plan.comparison?.compared]) if (w && !isMonthAligned(w)) return `${w.from}..${w.to} is not made of whole months`;
+  return null;
+}
+
+async function chooseSource(pool: pg.Pool, plan: Plan, prefix: string): Promise<'FACT' | 'ROLLUP'> {
+  if (plan.source === 'FACT') return 'FACT';
+  let refusal = rollupRefusal(plan);
+  if (!refusal && !(await rollupIsFresh(pool).catch(() => false))) refusal = 'the rollup is not built or older than the last ETL run';
+  if (refusal && plan.source === 'ROLLUP') throw new ValidationError(prefix ? `${prefix}.source` : 'source', 'ROLLUP', `the rollup cannot answer: ${refusal}`);
+  return refusal ? 'FACT' : 'ROLLUP';
+}
+
+type DbRow = Record<string, string | null>;
+
+async function run(pool: pg.Pool, plan: Plan, window: DateRange | null, source: 'FACT' | 'ROLLUP', grouped: boolean, shaped: boolean): Promise<DbRow[]> {
+  const q = buildQuery(plan, { window, source, grouped, shaped });
+  return (await pool.query<DbRow>(q.text, q.values)).rows;
+}
+
+const values = (plan: Plan, row: DbRow | undefined, compared?: DbRow | null): Value[] =>
+  plan.measures.map((m, i) => {
+    const value = row?.[`m${i}`] ?? null;
+    const c = compared === undefined ? null : (compared?.[`m${i}`] ?? null);
+    return { measure: m.name, value, compared: c, delta: subtract(value, c), deltaPct: percentChange(value, c) };
+  });
+
+const rowKey = (keys: (string | null)[]) => JSON.stringify(keys);
+
+/** Runs an OLAP query: validation, source choice, the main rows, totals and compared values. */
+export async function olap(pool: pg.Pool, input: OlapInput, viewer: Viewer, prefix = 'query'): Promise<OlapAnswer> {
+  const plan = await planQuery(pool, input, viewer, prefix);
+  return execute(pool, plan, prefix);
+}
+
+async function execute(pool: pg.Pool, plan: Plan, prefix: string): Promise<OlapAnswer> {
+  const source = await chooseSource(pool, plan, prefix);
+  const window = plan.range;
+  const cmp = plan.comparison;
+  const [main, total, cmpRows, cmpTotal, fresh] = await Promise.all([
+    run(pool, plan, window, source, true, true),
+    run(pool, plan, window, source, false, false),
+    cmp && plan.levels.length ? run(pool, plan, cmp.compared, source, true, false) : Promise.resolve(null),
+    cmp ? run(pool, plan, cmp.compared, source, false, false) : Promise.resolve(null),
+    freshness(pool),
+  ]);
+  const truncated = main.length > plan.limit;
+  const kept = main.slice(0, plan.limit);
+  const timeIndex = plan.timeLevel ? plan.levels.indexOf(plan.timeLevel) : -1;
+  const comparedByKey = new Map((cmpRows ?? []).map((r) => [rowKey(plan.levels.map((_l, i) => r[`k${i}`] ?? null)), r]));
+  const rows: Row[] = kept.map((r) => {
+    const keys = plan.levels.map((_l, i) => r[`k${i}`] ?? null);
+    let compared: DbRow | null | undefined;
+    if (cmp) {
+      const shifted = keys.map((k, i) => (i === timeIndex && k !== null ? shiftMember(plan.timeLevel!.granularity!, k, cmp.shift) : k));
+      compared = comparedByKey.get(rowKey(shifted)) ?? null;
+    }
+    return { members: plan.levels.map((l, i) => ({ level: l.name, key: keys[i] ?? null, label: r[`l${i}`] ?? null })), values: values(plan, r, compared) };
+  });
+  const totals = values(plan, total[0], cmp ? (cmpTotal?.[0] ?? null) : undefined);
+  return {
+    measures: plan.measures.map((m) => m.name),
+    dimensions: plan.levels.map((l) => l.name),
+    rows,
+    totals,
+    period: window,
+    compare: plan.compare,
+    comparePeriod: cmp?.compared ?? null,
+    pivot: plan.pivot ? pivot(plan, rows) : null,
+    source,
+    rollup: source === 'ROLLUP' ? ROLLUPS[0]!.name : null,
+    freshness: fresh,
+    truncated,
+  };
+}
+
+/** Rows as a cross table: distinct row headers × column headers, sparse cells. */
+function pivot(plan: Plan, rows: Row[]): Pivot {
+  const p = plan.pivot!;
+  const headerIndex = (levels: number[]) => {
+    const headers: Member[][] = [];
+    const index = new Map<string, number>();
+    const of = (r: Row) => {
+      const members = levels.map((i) => r.members[i]!);
+      const key = rowKey(members.map((m) => m.key));
+      let at = index.get(key);
+      if (at === undefined) {
+        at = headers.length;
+        headers.push(members);
+        index.set(key, at);
+      }
+      return at;
+    };
+    return { headers, of };
+  };
+  const rh = headerIndex(p.rows);
+  const ch = headerIndex(p.columns);
+  const cells = rows.map((r) => ({ row: rh.of(r), column: ch.of(r), values: r.values }));
+  return { rowLevels: p.rows.map((i) => plan.levels[i]!.name), columnLevels: p.columns.map((i) => plan.levels[i]!.name), rowHeaders: rh.headers, columnHeaders: ch.headers, cells };
+}
+
+export interface DrillInput {
+  level: string;
+  member: string;
+  measures: string[];
+  time?: OlapInput['time'];
+  filters?: FilterInput[] | null;
+  limit?: number | null;
+}
+
+/** The members of the next level under `member` of `level`, with the measures asked. */
+export async function drillDown(pool: pg.Pool, input: DrillInput, viewer: Viewer): Promise<OlapAnswer> {
+  const l = typeof input.level === 'string' ? LEVELS.get(input.level) : undefined;
+  if (!l) throw new ValidationError('level', input.level, `unknown level; known: ${[...LEVELS.keys()].join(', ')}`);
+  if (!l.child) throw new ValidationError('level', input.level, 'is the finest level of its hierarchy: nothing to drill into');
+  const filters = [...(input.filters ?? [])];
+  // The plan checks the level (fact, personal data) and the member's shape; the member must exist.
+  const plan = await planQuery(
+    pool,
+    { measures: input.measures, dimensions: [l.child], filters: [...filters, { level: l.name, members: [input.member] }], time: input.time, limit: input.limit },
+    viewer,
+    '',
+  ).catch((err: unknown) => {
+    if (err instanceof ValidationError && err.field.startsWith(`filters[${filters.length}]`)) throw new ValidationError('member', input.member, err.reason);
+    if (err instanceof ValidationError && err.field === 'dimensions[0]') throw new ValidationError('level', input.level, err.reason);
+    throw err;
+  });
+  await checkMembers(pool, 'member', l, [input.member]);
+  return execute(pool, plan, '');
+}

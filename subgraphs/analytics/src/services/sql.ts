@@ -1,0 +1,146 @@
+import { COMPONENTS, FACTS, type LevelDef, type MeasureDef } from '../semantic/model';
+import type { DateRange } from '../semantic/periods';
+import type { Plan } from './plan';
+
+/**
+ * The SQL generator. Every identifier and expression comes from the semantic model; every value the
+ * caller gave (members, ranges, dates, thresholds, limits, the SALES user's id) is a bound parameter
+ * ($n), never text in the statement.
+ */
+export class Params {
+  readonly values: unknown[] = [];
+  add(v: unknown): string {
+    this.values.push(v);
+    return `$${this.values.length}`;
+  }
+}
+
+export interface BuiltQuery {
+  text: string;
+  values: unknown[];
+}
+
+export interface BuildOptions {
+  window: DateRange | null;
+  source: 'FACT' | 'ROLLUP';
+  /** Group by the plan's levels (false: one row, the totals). */
+  grouped: boolean;
+  /** Apply HAVING, ORDER and LIMIT (the main rows); compared values and totals take everything. */
+  shaped: boolean;
+}
+
+const compName = (c: string) => `c_${c}`;
+
+function finalExpr(m: MeasureDef): string {
+  return m.final.replace(/\{(\w+)\}/g, (_all, c: string) => (c === 'sold90' ? 'sold.units' : `b.${compName(c)}`));
+}
+
+/** The SALES row-level predicate: only the fact rows of customers currently assigned to the user. */
+function salesRowLevel(plan: Plan, params: Params): string | null {
+  if (!plan.salesRepId.restricted) return null;
+  if (plan.salesRepId.id === null) return 'false';
+  return `c.customer_id IN (SELECT cur.customer_id FROM dw.dim_customer cur WHERE cur.is_current AND cur.sales_rep_id = ${params.add(plan.salesRepId.id)}::int)`;
+}
+
+function levelKey(l: LevelDef, source: 'FACT' | 'ROLLUP'): string {
+  return source === 'ROLLUP' ? l.rollup!.key : l.key;
+}
+function levelLabel(l: LevelDef, source: 'FACT' | 'ROLLUP'): string {
+  return source === 'ROLLUP' ? l.rollup!.label : l.label;
+}
+
+function filterConditions(plan: Plan, params: Params, source: 'FACT' | 'ROLLUP', keep: (l: LevelDef) => boolean): string[] {
+  const out: string[] = [];
+  for (const f of plan.filters) {
+    if (!keep(f.level)) continue;
+    const key = `(${levelKey(f.level, source)})`;
+    if (f.members) out.push(`${key} = ANY(${params.add(f.members)}::text[])`);
+    if (f.from !== undefined) out.push(`${key} >= ${params.add(f.from)}::text`);
+    if (f.to !== undefined) out.push(`${key} <= ${params.add(f.to)}::text`);
+  }
+  return out;
+}
+
+function windowCondition(column: string, window: DateRange | null, params: Params): string[] {
+  return window ? [`${column} BETWEEN ${params.add(window.from)}::date AND ${params.add(window.to)}::date`] : [];
+}
+
+const where = (conds: string[]) => (conds.length ? `WHERE ${conds.join('\n  AND ')}` : '');
+
+/** The last snapshot of the window (of each date member of the grouping, when grouped by date). */
+function lastSnapshots(plan: Plan, params: Params, window: DateRange | null, keys: LevelDef[]): string {
+  const dateKeys = keys.filter((l) => l.dimension === 'date');
+  const conds = [...windowCondition('d.full_date', window, params), ...filterConditions(plan, params, 'FACT', (l) => l.dimension === 'date')];
+  return `SELECT max(x.snapshot_date_key) FROM dw.fact_inventory_snapshot x JOIN dw.dim_date d ON d.date_key = x.snapshot_date_key
+    ${where(conds)}${dateKeys.length ? `\n    GROUP BY ${dateKeys.map((l) => l.key).join(', ')}` : ''}`;
+}
+
+export function buildQuery(plan: Plan, opts: BuildOptions): BuiltQuery {
+  const params = new Params();
+  const { source } = opts;
+  const keys = opts.grouped ? plan.levels : [];
+  const components = [...new Set(plan.measures.flatMap((m) => m.components))].filter((c) => c !== 'sold90');
+  const needsSold = plan.measures.some((m) => m.components.includes('sold90'));
+  const fact = FACTS[plan.fact];
+
+  const select = [
+    ...keys.flatMap((l, i) => [`${levelKey(l, source)} AS k${i}`, `${levelLabel(l, source)} AS l${i}`]),
+    ...components.map((c) => `${source === 'ROLLUP' ? COMPONENTS[c]!.rollup! : COMPONENTS[c]!.sql} AS ${compName(c)}`),
+  ];
+  const conds: string[] = [];
+  let from: string;
+  if (source === 'ROLLUP') {
+    from = 'analytics.sales_month r';
+    conds.push(...windowCondition('r.month_start', opts.window, params));
+    conds.push(...filterConditions(plan, params, 'ROLLUP', () => true));
+  } else {
+    from = fact.from;
+    if (plan.fact === 'inventory') {
+      conds.push(`i.snapshot_date_key IN (${lastSnapshots(plan, params, opts.window, keys)})`);
+      conds.push(...filterConditions(plan, params, 'FACT', (l) => l.dimension !== 'date'));
+    } else {
+      conds.push(...windowCondition(fact.dateColumn, opts.window, params));
+      conds.push(...filterConditions(plan, params, 'FACT', () => true));
+    }
+    if (plan.fact === 'sales') {
+      const rls = salesRowLevel(plan, params);
+      if (rls) conds.push(rls);
+    }
+  }
+  const groupBy = keys.length ? `GROUP BY ${keys.flatMap((_l, i) => [`k${i}`, `l${i}`]).join(', ')}` : '';
+  const ctes = [`base AS (\n  SELECT ${select.join(',\n    ')}\n  FROM ${from}\n  ${where(conds)}\n  ${groupBy}\n)`];
+
+  let join = '';
+  if (needsSold) {
+    // Units sold (neither DRAFT nor CANCELLED) in the 90 days up to the last snapshot of the window,
+    // for the same product/warehouse members, under the same filters and row-level security.
+    const soldConds = [
+      `d.full_date > (SELECT rd.full_date - 90 FROM dw.dim_date rd WHERE rd.date_key = (${lastSnapshots(plan, params, opts.window, [])}))`,
+      `d.full_date <= (SELECT rd.full_date FROM dw.dim_date rd WHERE rd.date_key = (${lastSnapshots(plan, params, opts.window, [])}))`,
+      `s.status NOT IN ('DRAFT', 'CANCELLED')`,
+      ...filterConditions(plan, params, 'FACT', (l) => l.dimension !== 'date' && l.facts.includes('sales')),
+    ];
+    const rls = salesRowLevel(plan, params);
+    if (rls) soldConds.push(rls);
+    ctes.push(
+      `sold AS (\n  SELECT ${[...keys.map((l, i) => `${l.key} AS k${i}`), 'SUM(f.quantity) AS units'].join(', ')}\n  FROM ${FACTS.sales.from}\n  ${where(soldConds)}\n  ${keys.length ? `GROUP BY ${keys.map((_l, i) => `k${i}`).join(', ')}` : ''}\n)`,
+    );
+    join = `LEFT JOIN sold ON ${keys.length ? keys.map((_l, i) => `sold.k${i} IS NOT DISTINCT FROM b.k${i}`).join(' AND ') : 'true'}`;
+  }
+
+  const inner = [...keys.flatMap((_l, i) => [`b.k${i}`, `b.l${i}`]), ...plan.measures.map((m, i) => `(${finalExpr(m)}) AS m${i}`)];
+  const outer = [...keys.flatMap((_l, i) => [`q.k${i}`, `q.l${i}`]), ...plan.measures.map((_m, i) => `q.m${i}::text AS m${i}`)];
+  let tail = '';
+  if (opts.shaped) {
+    const having = plan.having.map((h) => `q.m${h.index} ${h.op} ${params.add(h.value)}::numeric`);
+    const order = [
+      ...plan.order.map((o) => `q.${o.column} ${o.direction} NULLS LAST`),
+      ...keys.map((_l, i) => `q.k${i} ASC`),
+    ];
+    tail = `${where(having)}\n${order.length ? `ORDER BY ${order.join(', ')}` : ''}\nLIMIT ${params.add(plan.limit + 1)}::int`;
+  } else if (opts.grouped) {
+    tail = `LIMIT ${params.add(100_000)}::int`;
+  }
+  const text = `WITH ${ctes.join(',\n')}\nSELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM base b ${join}) q\n${tail}`;
+  return { text, values: params.values };
+}

@@ -1,0 +1,256 @@
+import { createPool, withTransaction } from '@erp/kit';
+import type pg from 'pg';
+import { orderFeatures, type FeatureVector } from './anomaly/features';
+import { explain, featureStats, isolationForestScores } from './anomaly/iforest';
+import { clusterCustomers, type ClusteringResult } from './cluster/kmeans';
+import { computeEda, writeEda } from './eda/eda';
+import { computeRfm, defaultReferenceDate, type RfmRow } from './rfm/compute';
+import { ensureMiningSchema } from './schema';
+import { lastOrderDate, loadOrderRecords, loadRfmOrders, sourceState } from './source';
+import { GraphqlSegmentWriter, writeSegments, type Credentials, type SegmentWriter } from './writeback';
+
+export interface RunMiningOptions {
+  dwhUrl: string;
+  /** Gateway GraphQL URL for the write-back (with `credentials`), unless `writer` is given. */
+  gatewayUrl?: string;
+  credentials?: Credentials;
+  /** A custom segment writer (tests); takes precedence over gatewayUrl. */
+  writer?: SegmentWriter;
+  /** YYYY-MM-DD; default: the day after the last order in the facts. */
+  referenceDate?: string;
+  seed?: number;
+  kMin?: number;
+  kMax?: number;
+  /** Recompute even when the warehouse has not changed since the last successful run. */
+  force?: boolean;
+  /** Write the RFM segments back to the ERP (default true; needs a writer or gatewayUrl + credentials). */
+  writeback?: boolean;
+  trees?: number;
+  /** Isolation Forest subsample per tree (default 16,384, see mining/README.md). */
+  sampleSize?: number;
+  /** Called at the start and end of every stage. */
+  onStage?: (stage: string, event: 'start' | 'end', detail?: string) => void;
+}
+
+export interface MiningResult {
+  runId: number;
+  status: 'SUCCEEDED' | 'SKIPPED' | 'FAILED';
+  reason?: string;
+  referenceDate?: string;
+  timings: Record<string, number>;
+  summary?: MiningSummary;
+}
+
+export interface MiningSummary {
+  customers: number;
+  orders: number;
+  segments: Record<string, number>;
+  k: number;
+  silhouette: number;
+  clusters: { cluster: number; name: string; size: number; revenueShare: number }[];
+  topAnomalies: { rank: number; orderNumber: string; score: number; explanation: string }[];
+  writeback: { batches: number; updated: number } | null;
+}
+
+const LOCK = 7_402_406_1;
+
+/** Parameters that change results: a run with other values is never skipped. */
+function parameterKey(p: Record<string, unknown>) {
+  const { writeback: _w, force: _f, ...rest } = p;
+  return JSON.stringify(rest, Object.keys(rest).sort());
+}
+
+/**
+ * One mining run on the warehouse at `dwhUrl`: RFM → K-Means → Isolation Forest → EDA, stored in the
+ * `mining` schema under a new mining.runs row, then the RFM segments written back to the ERP.
+ * Skipped (and recorded as SKIPPED with the reason) when the latest successful ETL run and the
+ * checksum of dw.fact_sales are those of the last successful run with the same parameters.
+ */
+export async function runMining(opts: RunMiningOptions): Promise<MiningResult> {
+  const pool = createPool(opts.dwhUrl, { max: 3, statementTimeout: 30 * 60_000, applicationName: 'erp-mining' });
+  const lockClient = await pool.connect();
+  try {
+    await ensureMiningSchema(pool);
+    await lockClient.query('SELECT pg_advisory_lock($1)', [LOCK]); // one mining run at a time per warehouse
+    return await run(pool, opts);
+  } finally {
+    await lockClient.query('SELECT pg_advisory_unlock($1)', [LOCK]).catch(() => undefined);
+    lockClient.release();
+    await pool.end();
+  }
+}
+
+async function run(pool: pg.Pool, opts: RunMiningOptions): Promise<MiningResult> {
+  const seed = opts.seed ?? 42;
+  const writeback = opts.writeback ?? true;
+  const parameters = {
+    referenceDate: opts.referenceDate ?? null,
+    seed,
+    kMin: opts.kMin ?? 2,
+    kMax: opts.kMax ?? 8,
+    trees: opts.trees ?? 100,
+    sampleSize: opts.sampleSize ?? 16_384,
+    writeback,
+    force: opts.force ?? false,
+  };
+  if (opts.referenceDate && !/^\d{4}-\d{2}-\d{2}$/.test(opts.referenceDate)) throw new Error(`referenceDate: expected YYYY-MM-DD, got ${opts.referenceDate}`);
+  const timings: Record<string, number> = {};
+  const stage = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
+    opts.onStage?.(name, 'start');
+    const t0 = performance.now();
+    const r = await fn();
+    timings[name] = Math.round(performance.now() - t0) / 1000;
+    opts.onStage?.(name, 'end', `${timings[name]}s`);
+    return r;
+  };
+
+  const state = await stage('check', () => sourceState(pool));
+  const insertRun = async (status: string, reason: string | null) =>
+    (
+      await pool.query(
+        `INSERT INTO mining.runs (status, reason, parameters, source_etl_run_id, source_etl_finished_at, source_checksum, finished_at)
+         VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $1 = 'RUNNING' THEN NULL ELSE clock_timestamp() END) RETURNING run_id`,
+        [status, reason, JSON.stringify(parameters), state.etlRunId, state.etlFinishedAt, state.checksum],
+      )
+    ).rows[0].run_id as number;
+
+  if (!opts.force) {
+    let reason: string | undefined;
+    if (state.lines === 0) reason = 'dw.fact_sales is empty: nothing to mine';
+    else {
+      const { rows } = await pool.query(
+        `SELECT run_id, parameters, source_etl_run_id, source_checksum FROM mining.runs WHERE status = 'SUCCEEDED' ORDER BY run_id DESC LIMIT 1`,
+      );
+      const last = rows[0];
+      if (last && last.source_checksum === state.checksum && (last.source_etl_run_id ?? null) === state.etlRunId && parameterKey(last.parameters) === parameterKey(parameters))
+        reason = `warehouse unchanged since mining run ${last.run_id} (ETL run ${state.etlRunId ?? 'none'}, fact checksum ${state.checksum}, same parameters); --force recomputes`;
+    }
+    if (reason) {
+      const runId = await insertRun('SKIPPED', reason);
+      await pool.query(`UPDATE mining.runs SET timings = $2 WHERE run_id = $1`, [runId, JSON.stringify(timings)]);
+      return { runId, status: 'SKIPPED', reason, timings };
+    }
+  }
+
+  const runId = await insertRun('RUNNING', opts.force ? 'forced' : null);
+  try {
+    const last = await lastOrderDate(pool);
+    if (!last) throw new Error('dw.fact_sales is empty: nothing to mine');
+    const referenceDate = opts.referenceDate ?? defaultReferenceDate(last);
+    await pool.query(`UPDATE mining.runs SET reference_date = $2 WHERE run_id = $1`, [runId, referenceDate]);
+
+    const [rfmOrders, orders] = await stage('load', () => Promise.all([loadRfmOrders(pool), loadOrderRecords(pool)]));
+    const rfm = await stage('rfm', () => computeRfm(rfmOrders, referenceDate));
+    const clustering = await stage('kmeans', () =>
+      clusterCustomers(rfm, { kMin: parameters.kMin, kMax: parameters.kMax, seed }),
+    );
+    const anomalies = await stage('anomalies', () => {
+      const features = orderFeatures(orders);
+      const scores = isolationForestScores(features, { seed, trees: parameters.trees, sampleSize: parameters.sampleSize });
+      return { features, scores };
+    });
+    const eda = await stage('eda', () => computeEda(pool, orders, rfm));
+
+    const topN = Math.max(50, Math.ceil(orders.length * 0.01));
+    const ranked = [...anomalies.scores.keys()].sort((a, b) => anomalies.scores[b]! - anomalies.scores[a]! || orders[a]!.orderId - orders[b]!.orderId).slice(0, topN);
+    const stats = featureStats(anomalies.features);
+    const top = ranked.map((i, r) => {
+      const reasons = explain(anomalies.features[i]!, stats);
+      return {
+        rank: r + 1,
+        order: orders[i]!,
+        score: anomalies.scores[i]!,
+        features: anomalies.features[i]!,
+        reasons,
+        explanation: reasons.map((e) => `${e.feature} = ${e.value.toFixed(3)} (z ${e.z >= 0 ? '+' : ''}${e.z.toFixed(1)})`).join('; '),
+      };
+    });
+
+    await stage('store', () =>
+      withTransaction(pool, async (tx) => {
+        await storeRfm(tx, runId, rfm, clustering);
+        for (const p of clustering.curve)
+          await tx.query(`INSERT INTO mining.kmeans_silhouette VALUES ($1,$2,$3,$4,$5,$6)`, [runId, p.k, p.silhouette, p.inertia, p.iterations, p.k === clustering.k]);
+        for (const c of clustering.profiles)
+          await tx.query(`INSERT INTO mining.clusters VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`, [
+            runId, c.cluster, c.name, c.size, c.revenueShare, c.centroid.recencyDays, c.centroid.frequency, c.centroid.monetary,
+            c.means.recencyDays, c.means.frequency, c.means.monetary, c.z[0], c.z[1], c.z[2],
+          ]);
+        await tx.query(
+          `INSERT INTO mining.rfm_segments
+           SELECT run_id, segment, count(*), sum(monetary), avg(recency_days), avg(frequency) FROM mining.rfm WHERE run_id = $1 GROUP BY run_id, segment`,
+          [runId],
+        );
+        await tx.query(
+          `INSERT INTO mining.anomalies SELECT $1, x.* FROM jsonb_to_recordset($2::jsonb)
+             AS x(rank int, order_id int, order_number text, customer_id int, score float8, features jsonb, reasons jsonb, explanation text)`,
+          [runId, JSON.stringify(top.map((t) => ({ rank: t.rank, order_id: t.order.orderId, order_number: t.order.orderNumber, customer_id: t.order.customerId, score: t.score, features: t.features, reasons: t.reasons, explanation: t.explanation })))],
+        );
+        await writeEda(tx, runId, eda);
+      }),
+    );
+
+    let wb: MiningSummary['writeback'] = null;
+    if (writeback) {
+      const writer = opts.writer ?? (opts.gatewayUrl && opts.credentials ? new GraphqlSegmentWriter(opts.gatewayUrl, opts.credentials) : undefined);
+      if (!writer) throw new Error('write-back requested but no gateway URL and credentials (or writer) were given; use --no-writeback');
+      wb = await stage('writeback', () => writeSegments(writer, rfm.map((r) => ({ customerId: r.customerId, segment: r.segment })), runId));
+    }
+
+    const segments: Record<string, number> = {};
+    for (const r of rfm) segments[r.segment] = (segments[r.segment] ?? 0) + 1;
+    const summary: MiningSummary = {
+      customers: rfm.length,
+      orders: orders.length,
+      segments,
+      k: clustering.k,
+      silhouette: clustering.curve.find((p) => p.k === clustering.k)!.silhouette,
+      clusters: clustering.profiles.map((c) => ({ cluster: c.cluster, name: c.name, size: c.size, revenueShare: c.revenueShare })),
+      topAnomalies: top.slice(0, 10).map((t) => ({ rank: t.rank, orderNumber: t.order.orderNumber, score: t.score, explanation: t.explanation })),
+      writeback: wb,
+    };
+    await pool.query(`UPDATE mining.runs SET status = 'SUCCEEDED', finished_at = clock_timestamp(), timings = $2, summary = $3 WHERE run_id = $1`, [
+      runId,
+      JSON.stringify(timings),
+      JSON.stringify(summary),
+    ]);
+    return { runId, status: 'SUCCEEDED', referenceDate, timings, summary };
+  } catch (err) {
+    await pool
+      .query(`UPDATE mining.runs SET status = 'FAILED', finished_at = clock_timestamp(), timings = $2, error = $3 WHERE run_id = $1`, [
+        runId,
+        JSON.stringify(timings),
+        (err as Error).message,
+      ])
+      .catch(() => undefined);
+    throw err;
+  }
+}
+
+async function storeRfm(tx: pg.PoolClient, runId: number, rfm: readonly RfmRow[], c: ClusteringResult) {
+  const names = c.profiles.map((p) => p.name);
+  for (let i = 0; i < rfm.length; i += 10_000) {
+    const chunk = rfm.slice(i, i + 10_000);
+    const col = <T>(f: (r: RfmRow, j: number) => T) => chunk.map((r, j) => f(r, i + j));
+    await tx.query(
+      `INSERT INTO mining.rfm SELECT $1, * FROM unnest($2::int[], $3::date[], $4::int[], $5::int[], $6::numeric[], $7::int[], $8::int[], $9::int[], $10::text[], $11::text[], $12::int[], $13::text[])`,
+      [
+        runId,
+        col((r) => r.customerId),
+        col((r) => r.lastPurchase),
+        col((r) => r.recencyDays),
+        col((r) => r.frequency),
+        col((r) => r.monetary.toFixed(2)),
+        col((r) => r.rScore),
+        col((r) => r.fScore),
+        col((r) => r.mScore),
+        col((r) => r.cell),
+        col((r) => r.segment),
+        col((_, j) => c.assignment[j]!),
+        col((_, j) => names[c.assignment[j]!]!),
+      ],
+    );
+  }
+}
+
+export type { FeatureVector };

@@ -1,0 +1,49 @@
+import type { Role as SdkRole } from '@erp/sdk';
+
+export type Role = SdkRole;
+export const ROLES: readonly Role[] = ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'PURCHASING', 'ANALYST'];
+
+/** The console's pages and who may open them: the API's role matrix (kit/src/auth/permissions.ts) read per page. */
+export type PageName = 'dashboards' | 'orders' | 'customers' | 'products' | 'suppliers' | 'explorer' | 'pipeline' | 'mining' | 'ai';
+
+const ALL = ROLES;
+export const PAGE_ROLES: Record<PageName, readonly Role[]> = {
+  dashboards: ALL,
+  // Query.orders
+  orders: ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'ANALYST'],
+  // Query.customers
+  customers: ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
+  // Query.products
+  products: ALL,
+  // Query.suppliers
+  suppliers: ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING', 'ANALYST'],
+  // analytics (#5–#7): the warehouse is read by the roles that see every order
+  explorer: ['ADMIN', 'MANAGER', 'ANALYST'],
+  pipeline: ['ADMIN', 'MANAGER'],
+  mining: ['ADMIN', 'MANAGER', 'ANALYST'],
+  ai: ['ADMIN', 'MANAGER', 'ANALYST'],
+};
+
+export const PAGE_ORDER: readonly PageName[] = ['dashboards', 'orders', 'customers', 'products', 'suppliers', 'explorer', 'pipeline', 'mining', 'ai'];
+
+export function canOpen(role: Role | undefined, page: PageName): boolean {
+  return !!role && PAGE_ROLES[page].includes(role);
+}
+
+export function pagesFor(role: Role | undefined): PageName[] {
+  return PAGE_ORDER.filter((p) => canOpen(role, p));
+}
+
+/** Order workflow actions: Mutation.confirmOrder/shipOrder/deliverOrder/cancelOrder roles × the statuses they start from. */
+export type OrderAction = 'confirm' | 'ship' | 'deliver' | 'cancel';
+const ACTIONS: Record<OrderAction, { roles: readonly Role[]; from: readonly string[] }> = {
+  confirm: { roles: ['ADMIN', 'MANAGER', 'SALES'], from: ['DRAFT'] },
+  ship: { roles: ['ADMIN', 'MANAGER', 'WAREHOUSE'], from: ['CONFIRMED'] },
+  deliver: { roles: ['ADMIN', 'MANAGER', 'WAREHOUSE'], from: ['SHIPPED'] },
+  cancel: { roles: ['ADMIN', 'MANAGER', 'SALES'], from: ['DRAFT', 'CONFIRMED'] },
+};
+
+export function orderActions(role: Role | undefined, status: string): OrderAction[] {
+  if (!role) return [];
+  return (Object.keys(ACTIONS) as OrderAction[]).filter((a) => ACTIONS[a].roles.includes(role) && ACTIONS[a].from.includes(status));
+}

@@ -1,0 +1,170 @@
+/**
+ * The OLAP explorer's query, independent of the page: what is asked (measures by dimensions, with
+ * filters and a time granularity), how it is shown (table or chart, pivoted or not) and the drill
+ * path. It round-trips through the URL's query string so a view can be shared.
+ */
+export const GRANULARITIES = ['DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR'] as const;
+export type Granularity = (typeof GRANULARITIES)[number];
+
+export interface ExplorerFilter {
+  dimension: string;
+  values: string[];
+}
+
+export interface DrillStep {
+  dimension: string;
+  member: string;
+}
+
+export interface ExplorerQuery {
+  measures: string[];
+  dimensions: string[];
+  filters: ExplorerFilter[];
+  granularity: Granularity;
+  view: 'table' | 'chart';
+  pivot: boolean;
+  drill: DrillStep[];
+}
+
+export function emptyQuery(): ExplorerQuery {
+  return { measures: [], dimensions: [], filters: [], granularity: 'MONTH', view: 'table', pivot: false, drill: [] };
+}
+
+const list = (v: string | null | undefined) => (v ? v.split(',').map(decodeURIComponent).filter(Boolean) : []);
+const joinList = (xs: string[]) => xs.map(encodeURIComponent).join(',');
+
+/** The query as URL search parameters (only what differs from the empty query). */
+export function toSearchParams(q: ExplorerQuery): URLSearchParams {
+  const p = new URLSearchParams();
+  if (q.measures.length) p.set('m', joinList(q.measures));
+  if (q.dimensions.length) p.set('d', joinList(q.dimensions));
+  for (const f of q.filters) p.append('f', `${encodeURIComponent(f.dimension)}:${joinList(f.values)}`);
+  if (q.granularity !== 'MONTH') p.set('g', q.granularity);
+  if (q.view !== 'table') p.set('v', q.view);
+  if (q.pivot) p.set('p', '1');
+  for (const s of q.drill) p.append('dr', `${encodeURIComponent(s.dimension)}:${encodeURIComponent(s.member)}`);
+  return p;
+}
+
+/** Back from the URL: anything unknown or malformed falls back to the default. */
+export function fromSearchParams(input: URLSearchParams | string | Record<string, string | string[] | null | undefined>): ExplorerQuery {
+  let p: URLSearchParams;
+  if (input instanceof URLSearchParams) p = input;
+  else if (typeof input === 'string') p = new URLSearchParams(input);
+  else {
+    p = new URLSearchParams();
+    for (const [k, v] of Object.entries(input)) for (const x of Array.isArray(v) ? v : v == null ? [] : [v]) if (x != null) p.append(k, x);
+  }
+  const q = emptyQuery();
+  q.measures = list(p.get('m'));
+  q.dimensions = list(p.get('d'));
+  q.filters = p
+    .getAll('f')
+    .map((s) => {
+      const i = s.indexOf(':');
+      return i > 0 ? { dimension: decodeURIComponent(s.slice(0, i)), values: list(s.slice(i + 1)) } : null;
+    })
+    .filter((f): f is ExplorerFilter => !!f && f.values.length > 0);
+  const g = p.get('g');
+  if (g && (GRANULARITIES as readonly string[]).includes(g)) q.granularity = g as Granularity;
+  q.view = p.get('v') === 'chart' ? 'chart' : 'table';
+  q.pivot = p.get('p') === '1';
+  q.drill = p
+    .getAll('dr')
+    .map((s) => {
+      const i = s.indexOf(':');
+      return i > 0 ? { dimension: decodeURIComponent(s.slice(0, i)), member: decodeURIComponent(s.slice(i + 1)) } : null;
+    })
+    .filter((s): s is DrillStep => !!s);
+  return q;
+}
+
+/** Plain object form for vue-router's `query`. */
+export function toRouteQuery(q: ExplorerQuery): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of toSearchParams(q)) {
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}
+
+export type QueryProblem = 'needMeasure';
+
+export function validate(q: ExplorerQuery): QueryProblem[] {
+  return q.measures.length ? [] : ['needMeasure'];
+}
+
+/**
+ * Drill down on a member (a clicked bar or row): filter on it and replace its dimension with the
+ * next level of its hierarchy (or keep it when it has none: the filter alone narrows the view).
+ */
+export function drillDown(q: ExplorerQuery, dimension: string, member: string, nextLevel: string | null | undefined): ExplorerQuery {
+  const filters = q.filters.filter((f) => f.dimension !== dimension);
+  filters.push({ dimension, values: [member] });
+  const dimensions = nextLevel ? q.dimensions.map((d) => (d === dimension ? nextLevel : d)) : [...q.dimensions];
+  return { ...q, filters, dimensions: [...new Set(dimensions)], drill: [...q.drill, { dimension, member }] };
+}
+
+/** One step back up: the last drill's filter goes and its dimension comes back. */
+export function drillUp(q: ExplorerQuery, nextLevel: string | null | undefined): ExplorerQuery {
+  const last = q.drill[q.drill.length - 1];
+  if (!last) return q;
+  const filters = q.filters.filter((f) => f.dimension !== last.dimension);
+  const dimensions = nextLevel ? q.dimensions.map((d) => (d === nextLevel ? last.dimension : d)) : [...q.dimensions];
+  return { ...q, filters, dimensions, drill: q.drill.slice(0, -1) };
+}
+
+export function toggle<T>(xs: T[], x: T): T[] {
+  return xs.includes(x) ? xs.filter((y) => y !== x) : [...xs, x];
+}
+
+/** A result set as the explorer shows it: columns (dimensions then measures) and rows of cells. */
+export interface ResultColumn {
+  key: string;
+  label: string;
+  kind: 'dimension' | 'measure';
+}
+export type Cell = string | number | null;
+export interface ResultSet {
+  columns: ResultColumn[];
+  rows: Record<string, Cell>[];
+}
+
+export interface Pivoted {
+  rowKeys: string[];
+  colKeys: string[];
+  /** cells[rowKey][colKey] */
+  cells: Record<string, Record<string, Cell>>;
+}
+
+/** Pivot: the first dimension down, the second across, one measure in the cells (summed on repeats). */
+export function pivot(r: ResultSet, rowDim: string, colDim: string, measure: string): Pivoted {
+  const rowKeys: string[] = [];
+  const colKeys: string[] = [];
+  const cells: Record<string, Record<string, Cell>> = {};
+  for (const row of r.rows) {
+    const rk = String(row[rowDim] ?? '');
+    const ck = String(row[colDim] ?? '');
+    if (!cells[rk]) {
+      cells[rk] = {};
+      rowKeys.push(rk);
+    }
+    if (!colKeys.includes(ck)) colKeys.push(ck);
+    const v = row[measure] ?? null;
+    const prev = cells[rk]![ck];
+    cells[rk]![ck] = typeof prev === 'number' && typeof v === 'number' ? prev + v : (v ?? prev ?? null);
+  }
+  return { rowKeys, colKeys, cells };
+}
+
+/** A pivot as a flat result set (for the table and the CSV export). */
+export function pivotToResult(pv: Pivoted, rowLabel: string): ResultSet {
+  const columns: ResultColumn[] = [{ key: '__row', label: rowLabel, kind: 'dimension' }, ...pv.colKeys.map((c) => ({ key: `c:${c}`, label: c, kind: 'measure' as const }))];
+  const rows = pv.rowKeys.map((rk) => {
+    const row: Record<string, Cell> = { __row: rk };
+    for (const c of pv.colKeys) row[`c:${c}`] = pv.cells[rk]?.[c] ?? null;
+    return row;
+  });
+  return { columns, rows };
+}

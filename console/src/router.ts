@@ -1,0 +1,42 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { canOpen, pagesFor, type PageName } from '@/auth/roles';
+import type { Session } from '@/auth/session';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    page?: PageName;
+    public?: boolean;
+  }
+}
+
+const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: () => import('@/pages/LoginPage.vue'), meta: { public: true } },
+  { path: '/', name: 'home', component: () => import('@/pages/NotFoundPage.vue') },
+  { path: '/dashboards', name: 'dashboards', component: () => import('@/pages/DashboardsPage.vue'), meta: { page: 'dashboards' } },
+  { path: '/orders', name: 'orders', component: () => import('@/pages/OrdersPage.vue'), meta: { page: 'orders' } },
+  { path: '/orders/:id', name: 'order', component: () => import('@/pages/OrderDetailPage.vue'), meta: { page: 'orders' }, props: true },
+  { path: '/customers', name: 'customers', component: () => import('@/pages/CustomersPage.vue'), meta: { page: 'customers' } },
+  { path: '/products', name: 'products', component: () => import('@/pages/ProductsPage.vue'), meta: { page: 'products' } },
+  { path: '/suppliers', name: 'suppliers', component: () => import('@/pages/SuppliersPage.vue'), meta: { page: 'suppliers' } },
+  { path: '/explorer', name: 'explorer', component: () => import('@/pages/ExplorerPage.vue'), meta: { page: 'explorer' } },
+  { path: '/pipeline', name: 'pipeline', component: () => import('@/pages/PipelinePage.vue'), meta: { page: 'pipeline' } },
+  { path: '/mining', name: 'mining', component: () => import('@/pages/MiningPage.vue'), meta: { page: 'mining' } },
+  { path: '/ai', name: 'ai', component: () => import('@/pages/AiPage.vue'), meta: { page: 'ai' } },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/pages/NotFoundPage.vue'), meta: { public: true } },
+];
+
+/** Signed-out users go to /login (and come back after); a page the role may not use sends to its first page. */
+export function makeRouter(session: Session) {
+  const router = createRouter({ history: createWebHistory(), routes });
+  router.beforeEach((to) => {
+    const role = session.state.user?.role;
+    if (to.meta.public) {
+      if (to.name === 'login' && role) return { path: `/${pagesFor(role)[0] ?? 'products'}` };
+      return true;
+    }
+    if (!role) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} };
+    if (to.name === 'home' || (to.meta.page && !canOpen(role, to.meta.page))) return { path: `/${pagesFor(role)[0] ?? 'products'}` };
+    return true;
+  });
+  return router;
+}

@@ -11,6 +11,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { createPool, IDENTITY_HEADER, quoteIdent, repoRoot, signIdentity, startEmbeddedServer, withDatabase } from '@erp/kit';
 import { migrateOltp } from '@erp/kit/db/migrate';
+import { migrateDwh } from '@erp/dwh-schema';
 import { importDirectory } from '../data/src/import';
 import { hashPassword } from '../gateway/src/auth/passwords';
 import { startSystem } from '../gateway/src/system';
@@ -36,14 +37,17 @@ async function main() {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${quoteIdent(name)}`);
+  await admin.query(`CREATE DATABASE ${quoteIdent(`${name}_dwh`)}`);
   const url = withDatabase(adminUrl, name);
+  const dwhUrl = withDatabase(adminUrl, `${name}_dwh`);
   try {
     await migrateOltp(url);
+    await migrateDwh(dwhUrl);
     const pool = createPool(url, { statementTimeout: 600_000 });
     await importDirectory({ pool, dir: path.join(repoRoot(), 'data', 'native'), mapping: 'native', dryRun: false, quiet: true });
     await pool.query(`INSERT INTO auth.users (email, name, role, password_hash) VALUES ('bench@x.example', 'Bench', 'ADMIN', $1)`, [await hashPassword('bench password 123')]);
     const silent = (await import('pino')).default({ level: 'silent' });
-    const env = { ...SECRETS, ACCESS_TOKEN_TTL_SECONDS: 900, REFRESH_TOKEN_TTL_DAYS: 1, NODE_ENV: 'production' as const, GATEWAY_PORT: 0, CATALOG_PORT: 0, CUSTOMERS_PORT: 0, SUPPLIERS_PORT: 0, SALES_PORT: 0 };
+    const env = { ...SECRETS, ACCESS_TOKEN_TTL_SECONDS: 900, REFRESH_TOKEN_TTL_DAYS: 1, NODE_ENV: 'production' as const, GATEWAY_PORT: 0, CATALOG_PORT: 0, CUSTOMERS_PORT: 0, SUPPLIERS_PORT: 0, SALES_PORT: 0, ANALYTICS_PORT: 0 };
     const loginTo = async (gatewayUrl: string) =>
       (
         await fetch(gatewayUrl, {
@@ -54,12 +58,12 @@ async function main() {
       ).data.login;
 
     // Reads, in-process transport first (then that system is stopped), then HTTP transport.
-    const local = await startSystem({ oltpUrl: url, env, log: silent, ephemeralPorts: true, transport: 'local' });
+    const local = await startSystem({ oltpUrl: url, dwhUrl, env, log: silent, ephemeralPorts: true, transport: 'local' });
     const localLogin = await loginTo(local.gatewayUrl);
     const gatewayLocal = await load(local.gatewayUrl, JSON.stringify({ query: ORDERS_QUERY }), { authorization: `Bearer ${localLogin.accessToken}` });
     await local.close();
 
-    const sys = await startSystem({ oltpUrl: url, env, log: silent, ephemeralPorts: true, transport: 'http' });
+    const sys = await startSystem({ oltpUrl: url, dwhUrl, env, log: silent, ephemeralPorts: true, transport: 'http' });
     const login = await loginTo(sys.gatewayUrl);
     const token = login.accessToken;
     const gateway = await load(sys.gatewayUrl, JSON.stringify({ query: ORDERS_QUERY }), { authorization: `Bearer ${token}` });
@@ -120,6 +124,7 @@ async function main() {
     await pool.end();
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(`${name}_dwh`)} WITH (FORCE)`);
     await admin.end();
     await server?.stop();
   }

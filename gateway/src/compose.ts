@@ -5,7 +5,7 @@ import { repoRoot } from '@erp/kit';
 import { parse, printSchema } from 'graphql';
 
 /** The subgraphs of the supergraph: the gateway's own `auth` and the domain subgraphs. */
-export const SUBGRAPHS = ['auth', 'catalog', 'customers', 'suppliers', 'sales'] as const;
+export const SUBGRAPHS = ['auth', 'catalog', 'customers', 'suppliers', 'sales', 'analytics'] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
 
 export const supergraphPath = () => path.join(repoRoot(), 'gateway', 'supergraph.graphql');

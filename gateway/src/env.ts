@@ -13,6 +13,7 @@ export const gatewayEnv = z.object({
   CUSTOMERS_PORT: port(4102),
   SUPPLIERS_PORT: port(4103),
   SALES_PORT: port(4104),
+  ANALYTICS_PORT: port(4105),
   /** Signs the access tokens given to users (HS256). */
   JWT_SECRET: secret('JWT_SECRET'),
   /** Signs the identity the gateway passes to the subgraphs (HS256). */

@@ -16,12 +16,14 @@ import {
   ProductsDocument,
   RecordReceiptDocument,
   RefreshTokenDocument,
+  RevenueByMonthAndCategoryDocument,
   ShipOrderDocument,
   SupplierScorecardsDocument,
   WarehousesDocument,
 } from '@erp/sdk';
 import { parse } from 'graphql';
 import { importDirectory } from '../../data/src/import';
+import { fillStar } from '../../subgraphs/analytics/src/test/star';
 import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
 
 /**
@@ -34,6 +36,7 @@ const ran = new Set<string>();
 beforeAll(async () => {
   t = await startTestSystem();
   await importDirectory({ pool: t.db.pool, dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'), mapping: 'native', quiet: true });
+  await fillStar(t.dwh); // a small hand-made star in the warehouse the analytics example reads
 }, 60_000);
 afterAll(() => t.close());
 
@@ -87,6 +90,12 @@ test('every example runs without errors and returns what it says', async () => {
   const another = await sdk.request(CreateOrderDocument, { input: { customerId: customer.id, warehouseId: lyon.id, lines: [{ productId: hammer.id, quantity: 1, unitPrice: '12.00' }] } });
   expect((await sdk.request(CancelOrderDocument, { id: another.createOrder.id, reason: 'customer changed their mind' })).cancelOrder.status).toBe('CANCELLED');
   ran.add('CancelOrder');
+
+  const analytics = await sdk.request(RevenueByMonthAndCategoryDocument);
+  ran.add('RevenueByMonthAndCategory');
+  expect(analytics.olap.rows.length).toBeGreaterThan(0);
+  expect(analytics.olap.rows[0]!.members.map((m) => m.level)).toEqual(['date.month', 'product.category']);
+  expect(analytics.olap.freshness.reconciled).toBe(true);
 });
 
 test('no example is left untested', () => {

@@ -1,5 +1,6 @@
 import { createPool, type Logger } from '@erp/kit';
 import type { Listening } from '@erp/kit/graphql';
+import { createAnalyticsSubgraph } from '../../subgraphs/analytics/src/server';
 import { createCatalogSubgraph } from '../../subgraphs/catalog/src/server';
 import { createCustomersSubgraph } from '../../subgraphs/customers/src/server';
 import { httpInventory } from '../../subgraphs/sales/src/inventory';
@@ -11,9 +12,11 @@ import { playgroundRoute } from './playground';
 
 export interface SystemOptions {
   oltpUrl: string;
+  /** The warehouse (migrated by migrateDwh): the analytics subgraph reads it, and nothing else does. */
+  dwhUrl: string;
   env: Pick<
     GatewayEnv,
-    'JWT_SECRET' | 'SUBGRAPH_SECRET' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_DAYS' | 'NODE_ENV' | 'GATEWAY_PORT' | 'CATALOG_PORT' | 'CUSTOMERS_PORT' | 'SUPPLIERS_PORT' | 'SALES_PORT'
+    'JWT_SECRET' | 'SUBGRAPH_SECRET' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_DAYS' | 'NODE_ENV' | 'GATEWAY_PORT' | 'CATALOG_PORT' | 'CUSTOMERS_PORT' | 'SUPPLIERS_PORT' | 'SALES_PORT' | 'ANALYTICS_PORT'
   >;
   log: Logger;
   /** Port 0 everywhere picks free ports (tests). */
@@ -26,20 +29,22 @@ export interface SystemOptions {
   host?: string;
 }
 
+export type DomainSubgraph = 'catalog' | 'customers' | 'suppliers' | 'sales' | 'analytics';
+
 export interface RunningSystem {
   gatewayUrl: string;
-  subgraphUrls: Record<'catalog' | 'customers' | 'suppliers' | 'sales', string>;
+  subgraphUrls: Record<DomainSubgraph, string>;
   gateway: Gateway;
   /** Each service's connection pool (tests count statements on them). */
-  pools: Record<'gateway' | 'catalog' | 'customers' | 'suppliers' | 'sales', import('pg').Pool>;
+  pools: Record<'gateway' | DomainSubgraph, import('pg').Pool>;
   /** Stops one subgraph's HTTP listener (resilience tests) and starts it again. */
-  stopSubgraph(name: 'catalog' | 'customers' | 'suppliers' | 'sales'): Promise<void>;
-  restartSubgraph(name: 'catalog' | 'customers' | 'suppliers' | 'sales'): Promise<void>;
+  stopSubgraph(name: DomainSubgraph): Promise<void>;
+  restartSubgraph(name: DomainSubgraph): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
- * Starts the four domain subgraphs (each on its own port, HTTP) and the gateway in front of them,
+ * Starts the domain subgraphs (each on its own port, HTTP; analytics on the warehouse) and the gateway in front of them,
  * in dependency order: a subgraph answers before the gateway starts routing to it.
  */
 export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
@@ -52,6 +57,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     customers: createPool(opts.oltpUrl, { max: 8, applicationName: 'erp-customers' }),
     suppliers: createPool(opts.oltpUrl, { max: 8, applicationName: 'erp-suppliers' }),
     sales: createPool(opts.oltpUrl, { max: 15, applicationName: 'erp-sales' }),
+    analytics: createPool(opts.dwhUrl, { max: 10, applicationName: 'erp-analytics' }),
   };
   const pool = pools.gateway;
   const secret = opts.env.SUBGRAPH_SECRET;
@@ -72,8 +78,9 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     log: opts.log.child({ service: 'sales' }),
     inventory: httpInventory(`${listeners.catalog.url}/graphql`, secret),
   });
-  const subgraphs = { catalog, customers, suppliers, sales } as const;
-  for (const [name, sg] of Object.entries({ customers, suppliers, sales })) {
+  const analytics = await createAnalyticsSubgraph({ ...base, pool: pools.analytics, log: opts.log.child({ service: 'analytics' }) });
+  const subgraphs = { catalog, customers, suppliers, sales, analytics } as const;
+  for (const [name, sg] of Object.entries({ customers, suppliers, sales, analytics })) {
     const envPort = opts.env[`${name.toUpperCase()}_PORT` as 'SALES_PORT'];
     listeners[name] = await sg.listen(port(envPort), host);
     ports[name] = listeners[name].port;
@@ -83,6 +90,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     customers: `${listeners.customers!.url}/graphql`,
     suppliers: `${listeners.suppliers!.url}/graphql`,
     sales: `${listeners.sales!.url}/graphql`,
+    analytics: `${listeners.analytics!.url}/graphql`,
   };
   // Each subgraph's own readiness (its database included), in parallel, 2 s at most.
   const subgraphStatus = async (): Promise<Record<string, string>> =>

@@ -1,3 +1,4 @@
+import { migrateDwh } from '@erp/dwh-schema';
 import { ROLES, type Role } from '@erp/kit';
 import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
 import { quietLogger } from '@erp/kit/test/graphql';
@@ -9,6 +10,8 @@ export const PASSWORD = 'correct horse battery staple';
 
 export interface TestSystem {
   db: TestDatabase;
+  /** The (empty, migrated) warehouse the analytics subgraph reads. */
+  dwh: TestDatabase;
   system: RunningSystem;
   /** Users by role (ids), all with PASSWORD. */
   users: Record<Role, { id: number; email: string }>;
@@ -17,9 +20,11 @@ export interface TestSystem {
   close(): Promise<void>;
 }
 
-/** The whole API (four subgraphs + gateway over HTTP, ephemeral ports) on a fresh database, with one user per role. */
+/** The whole API (five subgraphs + gateway over HTTP, ephemeral ports) on a fresh database, with one user per role. */
 export async function startTestSystem(opts: { production?: boolean; transport?: 'http' | 'local' } = {}): Promise<TestSystem> {
   const db = await testDatabase();
+  const dwh = await testDatabase({ migrated: false });
+  await migrateDwh(dwh.url);
   const hash = await hashPassword(PASSWORD);
   const users = {} as TestSystem['users'];
   for (const role of ROLES) {
@@ -29,6 +34,7 @@ export async function startTestSystem(opts: { production?: boolean; transport?: 
   }
   const system = await startSystem({
     oltpUrl: db.url,
+    dwhUrl: dwh.url,
     env: {
       ...TEST_SECRETS,
       ACCESS_TOKEN_TTL_SECONDS: 900,
@@ -39,6 +45,7 @@ export async function startTestSystem(opts: { production?: boolean; transport?: 
       CUSTOMERS_PORT: 0,
       SUPPLIERS_PORT: 0,
       SALES_PORT: 0,
+      ANALYTICS_PORT: 0,
     },
     log: quietLogger(),
     ephemeralPorts: true,
@@ -55,6 +62,7 @@ export async function startTestSystem(opts: { production?: boolean; transport?: 
   const tokens = new Map<Role, string>();
   return {
     db,
+    dwh,
     system,
     users,
     gql,
@@ -69,6 +77,7 @@ export async function startTestSystem(opts: { production?: boolean; transport?: 
     async close() {
       await system.close();
       await db.drop();
+      await dwh.drop();
     },
   };
 }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { connectDatabases, createLogger, createPool, migrateOltp, parseCli, rawEnv, repoRoot, runCli } from '@erp/kit';
+import { connectDatabases, createLogger, createPool, databaseName, ensureDatabase, migrateOltp, parseCli, rawEnv, repoRoot, runCli } from '@erp/kit';
+import { migrateDwh } from '@erp/dwh-schema';
 import { bootstrapAdmin, ensureServiceAccount } from '../auth/bootstrap';
 import { loadEnv } from '../env';
 import { startSystem } from '../system';
@@ -11,7 +12,7 @@ const spec = {
   description: [
     'Brings the whole system up: the OLTP database (DATABASE_URL, or an embedded PostgreSQL under .data/),',
     'its migrations, the first-run import of data/native when the OLTP is empty, the first admin, the',
-    'ETL service account (ETL_EMAIL/ETL_PASSWORD), the four domain subgraphs and the gateway (GATEWAY_PORT).',
+    'ETL service account (ETL_EMAIL/ETL_PASSWORD), the domain subgraphs (analytics on the warehouse, migrated too) and the gateway (GATEWAY_PORT).',
     'Ctrl+C stops everything cleanly.',
   ].join('\n'),
   options: { 'no-import': { type: 'boolean' as const } },
@@ -64,6 +65,12 @@ runCli(async () => {
   try {
     await migrateOltp(dbs.oltpUrl);
     say('OLTP schema up to date');
+    if (env.DATABASE_URL && !env.DWH_DATABASE_URL) {
+      // The default warehouse is a sibling database on the OLTP's server: create it when we may.
+      await ensureDatabase(dbs.oltpUrl, databaseName(dbs.dwhUrl)).catch((err: Error) => say(`could not create the warehouse database: ${err.message}`));
+    }
+    await migrateDwh(dbs.dwhUrl);
+    say('warehouse schema up to date');
     const pool = createPool(dbs.oltpUrl, { statementTimeout: 600_000, applicationName: 'erp-start' });
     stops.push(() => pool.end());
     const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM catalog.products');
@@ -76,7 +83,7 @@ runCli(async () => {
     if (admin?.generatedPassword) say(`first admin created: ${admin.email} / ${admin.generatedPassword}  (shown once; set ADMIN_EMAIL/ADMIN_PASSWORD to choose)`);
     else if (admin) say(`first admin created: ${admin.email}`);
     if (env.ETL_PASSWORD) await ensureServiceAccount(pool, env.ETL_EMAIL, env.ETL_PASSWORD);
-    const system = await startSystem({ oltpUrl: dbs.oltpUrl, env, log, transport: env.SUBGRAPH_TRANSPORT });
+    const system = await startSystem({ oltpUrl: dbs.oltpUrl, dwhUrl: dbs.dwhUrl, env, log, transport: env.SUBGRAPH_TRANSPORT });
     stops.push(() => system.close());
     say(`gateway   ${system.gatewayUrl}  (GraphQL; GET /healthz, /readyz)`);
     for (const [name, url] of Object.entries(system.subgraphUrls)) say(`${name.padEnd(9)} ${url}  (reachable by the gateway only)`);

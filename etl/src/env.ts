@@ -8,7 +8,7 @@ export const etlEnvSchema = z.object({
   ...baseEnvShape,
   GATEWAY_URL: z.preprocess(blank, z.string().url().default('http://127.0.0.1:4000/graphql')),
   /** The read-only ANALYST account the ETL logs in with. */
-  ETL_EMAIL: z.preprocess(blank, z.string().email()),
+  ETL_EMAIL: z.preprocess(blank, z.string().email().default('etl@erp.local')),
   ETL_PASSWORD: z.preprocess(blank, z.string().min(1)),
   /** Rows per API page (the gateway allows 100 at most). */
   ETL_PAGE_SIZE: z.preprocess(blank, z.coerce.number().int().min(1).max(100).default(100)),

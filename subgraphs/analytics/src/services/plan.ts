@@ -56,6 +56,7 @@ const ANALYTICS_ROLES = new Set(['ADMIN', 'MANAGER', 'SALES', 'ANALYST', 'SERVIC
 
 function text(field: string, v: unknown): string {
   if (typeof v !== 'string' || v.length === 0 || v.length > MAX_TEXT) throw new ValidationError(field, v, `must be a non-empty string of at most ${MAX_TEXT} characters`);
+  if (v.includes('\u0000')) throw new ValidationError(field, v, 'must not contain a NUL character');
   return v;
 }
 

@@ -316,7 +316,9 @@ const customers: EntitySpec<CustomerNode> = {
 type SupplierNode = EtlSuppliersQuery['suppliers']['edges'][number]['node'];
 const suppliers: EntitySpec<SupplierNode> = {
   name: 'suppliers',
-  watermark: true,
+  // Read whole every run: a new evaluation or supply does not touch the supplier's updatedAt, so a
+  // watermark would miss it. The list is small and unchanged rows are skipped by checksum.
+  watermark: false,
   async fetch(api, first, after, updatedFrom) {
     const r = await api.query(EtlSuppliersDocument, { first, after, updatedFrom }, 'suppliers');
     return { nodes: r.suppliers.edges.map((e) => e.node), ...r.suppliers.pageInfo };

@@ -158,6 +158,22 @@ test('a price change through the API opens a new product version; the old one is
   expect((await etl(dwh)).rowsWritten).toBe(0);
 });
 
+// Bug: an evaluation recorded for a supplier does not change the supplier's updatedAt, so the
+// watermark skipped it. Suppliers are now read whole every run (and skipped by checksum).
+test('a new supplier evaluation reaches the warehouse on the next incremental run', async () => {
+  const s = await one<{ id: number }>(sys.db.pool, `SELECT id FROM suppliers.suppliers ORDER BY id LIMIT 1`);
+  const before = await one<{ n: number }>(dwh.pool, `SELECT count(*)::int AS n FROM dw.fact_supplier_evaluation WHERE supplier_id = $1`, [s.id]);
+  const r1 = await sys.gql(
+    `mutation($s: ID!) { recordSupplierEvaluation(input: { supplierId: $s, periodStart: "2020-01-01", deliveries: 10, onTimeDeliveries: 7, qualityScore: 80, priceScore: 70 }) { periodStart } }`,
+    { s: String(s.id) },
+    manager,
+  );
+  expect(r1.body.errors ?? []).toEqual([]);
+  expect((await etl(dwh)).status).toBe('SUCCEEDED');
+  const after = await one<{ n: number }>(dwh.pool, `SELECT count(*)::int AS n FROM dw.fact_supplier_evaluation WHERE supplier_id = $1`, [s.id]);
+  expect(after.n).toBe(before.n + 1);
+});
+
 let newOrderId: string;
 test('a new order adds exactly its lines; cancelling it is reflected', async () => {
   const before = await one<{ n: number }>(dwh.pool, 'SELECT count(*)::int AS n FROM dw.fact_sales');

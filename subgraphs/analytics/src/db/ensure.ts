@@ -3,7 +3,7 @@ import path from 'node:path';
 import type pg from 'pg';
 
 export const ANALYTICS_SQL = path.join(__dirname, '..', '..', 'sql', 'analytics.sql');
-const LOCK_KEY = 7_402_405;
+const LOCK_KEY = 7_405_101; // distinct from the ETL run lock (7_402_405) and the migrator (7_402_404)
 
 /** Creates the analytics schema objects in the warehouse if missing (idempotent, one caller at a time). */
 export async function ensureAnalyticsSchema(pool: pg.Pool): Promise<void> {

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { ensureAnalyticsSchema } from '../db/ensure';
 import { addDays, addMonths, parseIsoDate } from '../semantic/periods';
 
-const LOCK_KEY = 7_402_406;
+const LOCK_KEY = 7_405_102;
 
 export interface RefreshResult {
   rollup: string;

@@ -1,0 +1,249 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { repoRoot } from '@erp/kit';
+import { importDirectory } from '../../data/src/import';
+import { ensureConsoleBuilt, startConsoleServer, type RunningConsoleServer } from './console-server';
+import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
+
+/**
+ * The web console (console/, issue #8) end to end: the production build served by
+ * startConsoleServer against a real gateway (fixture data), driven in Debian's Chromium by
+ * playwright-core as users of different roles. Screenshots of every page: test-artifacts/console/.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = path.join(repoRoot(), 'test-artifacts', 'console');
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let t: TestSystem;
+let server: RunningConsoleServer;
+let browser: Browser;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  t = await startTestSystem();
+  await importDirectory({ pool: t.db.pool, dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'), mapping: 'native', quiet: true });
+  const { distDir } = await ensureConsoleBuilt();
+  server = await startConsoleServer({ port: 0, distDir, gatewayUrl: t.system.gatewayUrl });
+  // playwright-core gives the browser a fresh temporary profile (--user-data-dir) and removes it after
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  mkdirSync(SHOTS, { recursive: true });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await t?.close();
+});
+
+async function newPage(viewport = { width: 1366, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
+  problems.length = 0;
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()} (${m.location().url})`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  return { context, page };
+}
+
+/** Waits until nothing is loading (the StateView marks itself aria-busy while its query runs). */
+async function settled(page: Page) {
+  await page.locator('main h1').first().waitFor();
+  await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
+}
+
+/** Opens a page from the navigation and waits until it has loaded. */
+async function open(page: Page, name: string) {
+  const link = page.getByTestId(`nav-${name}`);
+  const title = (await link.textContent())!.trim();
+  await link.click();
+  await page.waitForURL((u) => u.pathname === `/${name}`);
+  await page.locator('main h1', { hasText: title }).waitFor();
+  await settled(page);
+}
+
+/** The order's status badge shows this (after the refetch that follows an action). */
+async function orderStatus(page: Page, text: string) {
+  await page.locator('[data-testid="order-status"]', { hasText: text }).waitFor({ timeout: 10_000 });
+}
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function login(page: Page, email: string) {
+  await page.goto(server.url);
+  await page.getByTestId('email').fill(email);
+  await page.getByTestId('password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('who').waitFor();
+  await settled(page);
+}
+
+const navPages = (page: Page) => page.locator('nav a[data-testid^="nav-"]').evaluateAll((as) => as.map((a) => a.getAttribute('data-testid')!.slice(4)));
+
+test('an administrator signs in, opens every page in both languages, works an order through its workflow, and signs out', async () => {
+  const { context, page } = await newPage();
+  await page.goto(server.url);
+  await page.getByTestId('login-submit').waitFor();
+  expect(new URL(page.url()).pathname).toBe('/login');
+  await shot(page, 'login');
+
+  // a wrong password is told, not only logged
+  await page.getByTestId('email').fill(t.users.ADMIN.email);
+  await page.getByTestId('password').fill('wrong password');
+  await page.getByTestId('login-submit').click();
+  await expect(page.getByTestId('login-error').textContent()).resolves.toMatch(/UNAUTHENTICATED|signed in/);
+  // the gateway answers a failed login with HTTP 401, which Chromium reports on its console: expected here only
+  expect(problems.splice(0)).toEqual([expect.stringMatching(/status of 401.*\/graphql/)]);
+
+  await login(page, t.users.ADMIN.email);
+  const pages = await navPages(page);
+  expect(pages).toEqual(['dashboards', 'orders', 'customers', 'products', 'suppliers', 'explorer', 'pipeline', 'mining', 'ai']);
+
+  for (const lang of ['en', 'fr'] as const) {
+    if (lang === 'fr') {
+      await page.getByTestId('language').selectOption('fr');
+      await expect(page.getByTestId('nav-orders').textContent()).resolves.toBe('Commandes');
+    }
+    for (const p of pages) {
+      await open(page, p);
+      await shot(page, `${p}-${lang}`);
+    }
+  }
+
+  // the language is kept for this user, and a reload keeps the session (refresh token in sessionStorage)
+  await page.reload();
+  await settled(page);
+  await expect(page.getByTestId('nav-orders').textContent()).resolves.toBe('Commandes');
+  // only the refresh token is stored (sessionStorage); the access token stays in memory
+  const stored = await page.evaluate(() => ({ session: Object.keys(sessionStorage).filter((k) => k.startsWith('erp.')), local: JSON.stringify({ ...localStorage }) }));
+  expect(stored.session).toEqual(['erp.console.refreshToken']);
+  expect(stored.local).not.toMatch(/ey[A-Za-z0-9_-]{10,}\./);
+  await page.getByTestId('language').selectOption('en');
+
+  // orders: filters and the products' data
+  await open(page, 'orders');
+  await expect(page.locator('[data-testid="orders-table"] tbody tr').count()).resolves.toBe(5);
+  await page.getByTestId('filter-status').selectOption('CONFIRMED');
+  await page.getByTestId('filter-apply').click();
+  await page.waitForURL(/status=CONFIRMED/);
+  await settled(page);
+  await expect(page.locator('[data-testid="orders-table"] tbody tr').count()).resolves.toBe(1);
+  await page.getByTestId('filter-status').selectOption('');
+  await page.getByTestId('filter-search').fill('SO-0003');
+  await page.getByTestId('filter-from').fill('2025-01-16');
+  await page.getByTestId('filter-to').fill('2025-01-16');
+  await page.getByTestId('filter-apply').click();
+  await page.waitForURL(/search=SO-0003/);
+  await settled(page);
+  await expect(page.locator('[data-testid="orders-table"] tbody tr').count()).resolves.toBe(1);
+
+  // SO-0003 (DRAFT): confirm (stock reserved, or INSUFFICIENT_STOCK naming the product), then cancel with a reason
+  await page.getByRole('link', { name: /SO-0003/ }).click();
+  await settled(page);
+  await page.getByTestId('action-confirm').click();
+  await page.locator('[data-testid="action-done"], [data-testid="action-error"]').first().waitFor();
+  if (await page.getByTestId('action-error').count()) await expect(page.getByTestId('action-error').textContent()).resolves.toMatch(/PT-001.*INSUFFICIENT_STOCK/);
+  else await orderStatus(page, 'Confirmed');
+  await shot(page, 'order-detail-en');
+  await page.getByTestId('action-cancel').click();
+  await page.getByTestId('cancel-submit').click();
+  await expect(page.getByRole('alert').first().textContent()).resolves.toContain('Give a reason');
+  await page.getByTestId('cancel-reason').fill('Customer changed their mind');
+  await page.getByTestId('cancel-submit').click();
+  await page.getByTestId('action-done').waitFor();
+  await orderStatus(page, 'Cancelled');
+  await expect(page.locator('.history').textContent()).resolves.toContain('Customer changed their mind');
+
+  // SO-0002 (CONFIRMED): ship, then deliver
+  await open(page, 'orders');
+  await page.getByRole('link', { name: /SO-0002/ }).click();
+  await settled(page);
+  await page.getByTestId('action-ship').click();
+  await page.getByTestId('action-deliver').waitFor();
+  await orderStatus(page, 'Shipped');
+  await page.getByTestId('action-deliver').click();
+  await page.getByTestId('action-done').waitFor();
+  await orderStatus(page, 'Delivered');
+  await expect(page.getByTestId('action-confirm').count()).resolves.toBe(0);
+
+  // products: stock per warehouse with low stock highlighted; suppliers: scorecard with its trend chart
+  await open(page, 'products');
+  await expect(page.locator('[data-testid="products-table"] tbody tr').count()).resolves.toBeGreaterThan(0);
+  await open(page, 'suppliers');
+  await page.getByTestId('scorecard').waitFor();
+  await page.locator('[data-testid="scorecard"] .apexcharts-canvas').waitFor();
+
+  // customers: the administrator sees the contact data
+  await open(page, 'customers');
+  await expect(page.locator('[data-testid="customer-email"]').allTextContents()).resolves.toContain('contact@atelier-dupont.example');
+  await expect(page.getByTestId('hidden').count()).resolves.toBe(0);
+
+  // tablet width: the navigation moves on top, the tables stay usable
+  await page.setViewportSize({ width: 820, height: 1180 });
+  await open(page, 'orders');
+  await shot(page, 'orders-tablet-en');
+  await page.setViewportSize({ width: 1366, height: 900 });
+
+  await page.getByTestId('logout').click();
+  await page.getByTestId('login-submit').waitFor();
+  await expect(page.evaluate(() => sessionStorage.getItem('erp.console.refreshToken'))).resolves.toBeNull();
+  await page.goto(`${server.url}customers`);
+  await page.getByTestId('login-submit').waitFor();
+  await context.close();
+  expect(problems).toEqual([]);
+}, 180_000);
+
+test('an analyst sees no customer e-mail or phone (a "hidden" marker instead) and only the pages of the role', async () => {
+  const { context, page } = await newPage();
+  await login(page, t.users.ANALYST.email);
+  const pages = await navPages(page);
+  expect(pages).not.toContain('pipeline');
+  expect(pages).toContain('customers');
+  await open(page, 'customers');
+  const rows = await page.locator('[data-testid="customers-table"] tbody tr').count();
+  expect(rows).toBeGreaterThan(0);
+  const emails = await page.locator('[data-testid="customer-email"]').allTextContents();
+  expect(emails.join(' ')).not.toContain('@');
+  await expect(page.locator('[data-testid="customer-email"] [data-testid="hidden"]').count()).resolves.toBe(rows);
+  await shot(page, 'customers-analyst-en');
+  // no workflow button for a read-only role
+  await open(page, 'orders');
+  await page.getByRole('link', { name: /SO-0001/ }).click();
+  await settled(page);
+  await expect(page.locator('[data-testid^="action-"]').count()).resolves.toBe(0);
+  // a page the role may not use sends to its first page
+  await page.goto(`${server.url}pipeline`);
+  await settled(page);
+  expect(new URL(page.url()).pathname).toBe('/dashboards');
+  await context.close();
+  expect(problems).toEqual([]);
+}, 120_000);
+
+test('a warehouse user gets only stock, orders and suppliers, and the console server refuses what it should', async () => {
+  const { context, page } = await newPage();
+  await login(page, t.users.WAREHOUSE.email);
+  expect(await navPages(page)).toEqual(['dashboards', 'orders', 'products', 'suppliers']);
+  await context.close();
+
+  const base = server.url.replace(/\/$/, '');
+  const index = await fetch(`${base}/orders/123`);
+  expect(index.status).toBe(200);
+  expect(index.headers.get('content-type')).toContain('text/html');
+  expect(index.headers.get('cache-control')).toBe('no-cache');
+  const html = await index.text();
+  const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+  const js = await fetch(`${base}${asset}`);
+  expect(js.headers.get('content-type')).toContain('text/javascript');
+  expect(js.headers.get('cache-control')).toContain('immutable');
+  expect((await fetch(`${base}/assets/missing-abcdefgh.js`)).status).toBe(404);
+  expect((await fetch(`${base}/..%2f..%2fpackage.json`)).status).toBe(404);
+  expect((await fetch(`${base}/graphql`)).status).toBe(405);
+  const big = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ me { id } }`, pad: 'x'.repeat(2 * 1024 * 1024) }) });
+  expect(big.status).toBe(413);
+  const me = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await t.login('WAREHOUSE')}` }, body: JSON.stringify({ query: '{ me { role } }' }) });
+  expect(await me.json()).toEqual({ data: { me: { role: 'WAREHOUSE' } } });
+  expect(problems).toEqual([]);
+}, 60_000);

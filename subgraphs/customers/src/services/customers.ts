@@ -281,8 +281,10 @@ export const MAX_SEGMENT_ASSIGNMENTS = 10_000;
 
 /**
  * Writes analytic segments back (the mining run): analytic_segment and analytic_segment_at = now()
- * for every listed customer, in one transaction with one audit row. Unknown ids are skipped; the
- * result is the number of customers updated. A customer listed twice gets its last entry.
+ * for every listed customer whose segment changed, in one transaction with one audit row. Unknown
+ * ids and unchanged segments are skipped (so a mining run that finds the same segments changes
+ * nothing, and the next ETL has nothing to reload); the result is the number of customers updated.
+ * A customer listed twice gets its last entry.
  */
 export function assignCustomerSegments(ctx: CustomersContext, assignments: unknown, spec: Spec) {
   if (!Array.isArray(assignments)) throw new ValidationError('assignments', assignments, 'must be a list');
@@ -302,7 +304,8 @@ export function assignCustomerSegments(ctx: CustomersContext, assignments: unkno
     await tx.query(`SELECT 1 FROM customers.customers WHERE id = ANY($1) ORDER BY id FOR UPDATE`, [ids]);
     const { rowCount } = await tx.query(
       `UPDATE customers.customers c SET analytic_segment = a.segment, analytic_segment_at = now()
-       FROM unnest($1::int[], $2::text[]) AS a(id, segment) WHERE c.id = a.id`,
+       FROM unnest($1::int[], $2::text[]) AS a(id, segment)
+       WHERE c.id = a.id AND c.analytic_segment IS DISTINCT FROM a.segment`,
       [ids, segments],
     );
     const updated = rowCount ?? 0;

@@ -235,6 +235,17 @@ describe('assignCustomerSegments', () => {
     expect(other.errors?.[0]?.extensions?.code).toBe('IDEMPOTENCY_MISMATCH');
   });
 
+  // Bug: every mining run rewrote every segment (and updated_at) even when none changed, so the next
+  // ETL reloaded every customer and the daily pipeline never found "no change".
+  test('segments that did not change are not rewritten: 0 updated, updated_at kept', async () => {
+    const a = [{ customerId: '5', segment: 'Hibernating' }];
+    expect(dataOf(await execute(customers, analyst, ASSIGN, { a })).assignCustomerSegments).toBe(1);
+    const before = (await db.pool.query(`SELECT updated_at, analytic_segment_at FROM customers.customers WHERE id = 5`)).rows[0];
+    await new Promise((r) => setTimeout(r, 20));
+    expect(dataOf(await execute(customers, analyst, ASSIGN, { a })).assignCustomerSegments).toBe(0);
+    expect((await db.pool.query(`SELECT updated_at, analytic_segment_at FROM customers.customers WHERE id = 5`)).rows[0]).toEqual(before);
+  });
+
   test('more than 10,000 assignments or a bad entry are refused naming the field', async () => {
     const many = Array.from({ length: 10_001 }, (_, i) => ({ customerId: String(i + 1), segment: 'X' }));
     const res = await execute(customers, manager, ASSIGN, { a: many });

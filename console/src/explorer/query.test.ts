@@ -9,6 +9,8 @@ const q: ExplorerQuery = {
     { dimension: 'product.name', values: ['Vis, 4 mm', 'a:b', 'Crème brûlée & co'] },
   ],
   granularity: 'QUARTER',
+  from: '2025-01-01',
+  to: '2025-12-31',
   view: 'chart',
   pivot: true,
   drill: [{ dimension: 'date.year', member: '2025' }],
@@ -29,7 +31,7 @@ describe('explorer query', () => {
   });
 
   test('anything malformed in a shared link falls back to the defaults', () => {
-    const r = fromSearchParams('g=HOURLY&v=pie&p=yes&f=nocolon&f=dim:&dr=broken&m=,,revenue');
+    const r = fromSearchParams('g=HOURLY&from=yesterday&v=pie&p=yes&f=nocolon&f=dim:&dr=broken&m=,,revenue');
     expect(r).toEqual({ ...emptyQuery(), measures: ['revenue'] });
   });
 

@@ -3,7 +3,7 @@
  * filters and a time granularity), how it is shown (table or chart, pivoted or not) and the drill
  * path. It round-trips through the URL's query string so a view can be shared.
  */
-export const GRANULARITIES = ['DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR'] as const;
+export const GRANULARITIES = ['DAY', 'MONTH', 'QUARTER', 'YEAR'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];
 
 export interface ExplorerFilter {
@@ -21,13 +21,16 @@ export interface ExplorerQuery {
   dimensions: string[];
   filters: ExplorerFilter[];
   granularity: Granularity;
+  /** Time range, inclusive days YYYY-MM-DD ('' = none). */
+  from: string;
+  to: string;
   view: 'table' | 'chart';
   pivot: boolean;
   drill: DrillStep[];
 }
 
 export function emptyQuery(): ExplorerQuery {
-  return { measures: [], dimensions: [], filters: [], granularity: 'MONTH', view: 'table', pivot: false, drill: [] };
+  return { measures: [], dimensions: [], filters: [], granularity: 'MONTH', from: '', to: '', view: 'table', pivot: false, drill: [] };
 }
 
 const list = (v: string | null | undefined) => (v ? v.split(',').map(decodeURIComponent).filter(Boolean) : []);
@@ -40,6 +43,8 @@ export function toSearchParams(q: ExplorerQuery): URLSearchParams {
   if (q.dimensions.length) p.set('d', joinList(q.dimensions));
   for (const f of q.filters) p.append('f', `${encodeURIComponent(f.dimension)}:${joinList(f.values)}`);
   if (q.granularity !== 'MONTH') p.set('g', q.granularity);
+  if (q.from) p.set('from', q.from);
+  if (q.to) p.set('to', q.to);
   if (q.view !== 'table') p.set('v', q.view);
   if (q.pivot) p.set('p', '1');
   for (const s of q.drill) p.append('dr', `${encodeURIComponent(s.dimension)}:${encodeURIComponent(s.member)}`);
@@ -67,6 +72,9 @@ export function fromSearchParams(input: URLSearchParams | string | Record<string
     .filter((f): f is ExplorerFilter => !!f && f.values.length > 0);
   const g = p.get('g');
   if (g && (GRANULARITIES as readonly string[]).includes(g)) q.granularity = g as Granularity;
+  const day = (v: string | null) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : '');
+  q.from = day(p.get('from'));
+  q.to = day(p.get('to'));
   q.view = p.get('v') === 'chart' ? 'chart' : 'table';
   q.pivot = p.get('p') === '1';
   q.drill = p

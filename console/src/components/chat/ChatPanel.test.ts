@@ -12,7 +12,7 @@ describe('ChatPanel', () => {
   });
 
   test('Enter sends the question with the history; the answer is shown in a live log', async () => {
-    const ask = vi.fn(async (q: string) => `answer to ${q}`);
+    const ask = vi.fn(async (q: string, _history: unknown[]) => `answer to ${q}`);
     const w = mount(ChatPanel, { props: { ask }, global: { plugins: plugins() } });
     const input = w.get('[data-testid="chat-input"]');
     await input.setValue('  revenue in 2025?  ');

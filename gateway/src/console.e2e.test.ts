@@ -15,6 +15,13 @@ const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.join(repoRoot(), 'test-artifacts', 'console');
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+/** The browser's globals used inside page.evaluate callbacks (this file compiles without the DOM lib). */
+interface Win {
+  document: { querySelector(selector: string): unknown };
+  sessionStorage: { getItem(key: string): string | null } & Record<string, string>;
+  localStorage: Record<string, string>;
+}
+
 let t: TestSystem;
 let server: RunningConsoleServer;
 let browser: Browser;
@@ -50,7 +57,7 @@ async function newPage(viewport = { width: 1366, height: 900 }): Promise<{ conte
 /** Waits until nothing is loading (the StateView marks itself aria-busy while its query runs). */
 async function settled(page: Page) {
   await page.locator('main h1').first().waitFor();
-  await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
+  await page.waitForFunction(() => !(globalThis as unknown as Win).document.querySelector('[aria-busy="true"]'));
 }
 
 /** Opens a page from the navigation and waits until it has loaded. */
@@ -118,7 +125,10 @@ test('an administrator signs in, opens every page in both languages, works an or
   await settled(page);
   await expect(page.getByTestId('nav-orders').textContent()).resolves.toBe('Commandes');
   // only the refresh token is stored (sessionStorage); the access token stays in memory
-  const stored = await page.evaluate(() => ({ session: Object.keys(sessionStorage).filter((k) => k.startsWith('erp.')), local: JSON.stringify({ ...localStorage }) }));
+  const stored = await page.evaluate(() => {
+    const w = globalThis as unknown as Win;
+    return { session: Object.keys(w.sessionStorage).filter((k) => k.startsWith('erp.')), local: JSON.stringify({ ...w.localStorage }) };
+  });
   expect(stored.session).toEqual(['erp.console.refreshToken']);
   expect(stored.local).not.toMatch(/ey[A-Za-z0-9_-]{10,}\./);
   await page.getByTestId('language').selectOption('en');
@@ -189,7 +199,7 @@ test('an administrator signs in, opens every page in both languages, works an or
 
   await page.getByTestId('logout').click();
   await page.getByTestId('login-submit').waitFor();
-  await expect(page.evaluate(() => sessionStorage.getItem('erp.console.refreshToken'))).resolves.toBeNull();
+  await expect(page.evaluate(() => (globalThis as unknown as Win).sessionStorage.getItem('erp.console.refreshToken'))).resolves.toBeNull();
   await page.goto(`${server.url}customers`);
   await page.getByTestId('login-submit').waitFor();
   await context.close();

@@ -79,6 +79,7 @@ describe('runMining on the generated data set', () => {
   it('skips when the warehouse has not changed, records why, and recomputes after a change or with force', async () => {
     // Same warehouse, same parameters (write-back on or off does not change results) → skipped.
     const skipped = await runMining({ dwhUrl: db.url, writeback: false, seed: 42 });
+    const cheap = { dwhUrl: db.url, writeback: false, seed: 43, kMax: 3, trees: 10, sampleSize: 1024 };
     expect(skipped.status).toBe('SKIPPED');
     expect(skipped.reason).toMatch(/unchanged since mining run/);
     const row = (await db.pool.query(`SELECT status, reason, finished_at FROM mining.runs WHERE run_id = $1`, [skipped.runId])).rows[0];
@@ -86,13 +87,13 @@ describe('runMining on the generated data set', () => {
     expect(row.finished_at).not.toBeNull();
     expect((await db.pool.query(`SELECT count(*)::int AS n FROM mining.rfm WHERE run_id = $1`, [skipped.runId])).rows[0].n).toBe(0);
     // Another seed is another computation.
-    expect((await runMining({ dwhUrl: db.url, writeback: false, seed: 43, kMax: 3 })).status).toBe('SUCCEEDED');
-    expect((await runMining({ dwhUrl: db.url, writeback: false, seed: 43, kMax: 3 })).status).toBe('SKIPPED');
+    expect((await runMining(cheap)).status).toBe('SUCCEEDED');
+    expect((await runMining(cheap)).status).toBe('SKIPPED');
     // A change in the facts or a new ETL run → recomputed.
     await db.pool.query(`UPDATE dw.fact_sales SET quantity = quantity + 1 WHERE sales_line_key = (SELECT min(sales_line_key) FROM dw.fact_sales)`);
-    expect((await runMining({ dwhUrl: db.url, writeback: false, seed: 43, kMax: 3 })).status).toBe('SUCCEEDED');
+    expect((await runMining(cheap)).status).toBe('SUCCEEDED');
     await db.pool.query(`INSERT INTO meta.etl_runs (status, mode, entities, snapshot_date, finished_at) VALUES ('SUCCEEDED', 'full', '{orders}', '2026-11-01', now())`);
-    expect((await runMining({ dwhUrl: db.url, writeback: false, seed: 43, kMax: 3 })).status).toBe('SUCCEEDED');
-    expect((await runMining({ dwhUrl: db.url, writeback: false, seed: 43, kMax: 3, force: true })).status).toBe('SUCCEEDED');
+    expect((await runMining(cheap)).status).toBe('SUCCEEDED');
+    expect((await runMining({ ...cheap, force: true })).status).toBe('SUCCEEDED');
   }, 300_000);
 });

@@ -1,0 +1,124 @@
+/**
+ * Mining benchmark: RFM + K-Means at 100k customers and Isolation Forest at 1M orders (synthetic,
+ * seeded feature arrays), next to an SQL-only RFM over the same 100k customers' orders in a
+ * throw-away database (DATABASE_URL's server, or the embedded PostgreSQL under .data/). Each part
+ * runs in its own child process, so its peak memory (max RSS) is its own.
+ *   npx tsx bench/mining.ts [--customers 100000] [--orders 1000000]
+ */
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import { baseEnv, connectDatabases, parseEnv, quoteIdent, withDatabase } from '@erp/kit';
+import pg from 'pg';
+import { clusterCustomers, computeRfm, FEATURES, isolationForestScores, mulberry32, type FeatureVector, type RfmOrder } from '@erp/mining';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const CUSTOMERS = arg('customers', 100_000);
+const ORDERS = arg('orders', 1_000_000);
+const REF = '2026-11-01';
+
+/** ~5 orders per customer (geometric), 1 % returns, 3 % cancelled, over two years; seeded. */
+function syntheticOrders(customers: number): RfmOrder[] {
+  const rand = mulberry32(2026);
+  const out: RfmOrder[] = [];
+  let id = 0;
+  for (let c = 1; c <= customers; c++) {
+    const n = 1 + Math.floor(-Math.log(1 - rand()) * 4);
+    const scale = Math.exp(rand() * 4);
+    for (let k = 0; k < n; k++) {
+      const day = Math.floor(rand() * 790);
+      const date = new Date(Date.UTC(2024, 8, 1) + day * 86_400_000).toISOString().slice(0, 10);
+      const ret = rand() < 0.01;
+      out.push({ customerId: c, orderId: ++id, kind: ret ? 'RETURN' : 'SALE', cancelled: rand() < 0.03, isGuest: false, orderDate: date, netCents: (ret ? -1 : 1) * Math.round(scale * (1000 + rand() * 20_000)) });
+    }
+  }
+  return out;
+}
+
+function syntheticFeatures(n: number): FeatureVector[] {
+  const rand = mulberry32(7);
+  return Array.from({ length: n }, () => Object.fromEntries(FEATURES.map((f) => [f, -Math.log(1 - rand())])) as FeatureVector);
+}
+
+const timed = async <T>(fn: () => Promise<T> | T): Promise<[T, number]> => {
+  const t0 = performance.now();
+  const r = await fn();
+  return [r, (performance.now() - t0) / 1000];
+};
+
+async function part(name: string): Promise<Record<string, unknown>> {
+  if (name === 'rfm-kmeans') {
+    const orders = syntheticOrders(CUSTOMERS);
+    const [rfm, rfmS] = await timed(() => computeRfm(orders, REF));
+    const [km, kmS] = await timed(() => clusterCustomers(rfm, { seed: 42 }));
+    return { orders: orders.length, customers: rfm.length, rfmSeconds: rfmS, kmeansSeconds: kmS, k: km.k };
+  }
+  if (name === 'iforest') {
+    const pts = syntheticFeatures(ORDERS);
+    const [, s] = await timed(() => isolationForestScores(pts, { seed: 42 }));
+    return { orders: pts.length, seconds: s };
+  }
+  // sql-rfm: the same orders in a throw-away database, RFM (values and quintile scores) in one query.
+  const dbs = await connectDatabases(parseEnv(baseEnv));
+  const name_ = `bench_mining_${process.pid}`;
+  const admin = new pg.Client({ connectionString: dbs.oltpUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${quoteIdent(name_)}`);
+  const db = new pg.Client({ connectionString: withDatabase(dbs.oltpUrl, name_) });
+  await db.connect();
+  try {
+    await db.query(`CREATE UNLOGGED TABLE o (customer_id int, order_id int, kind text, cancelled boolean, order_date date, net numeric(14,2))`);
+    const orders = syntheticOrders(CUSTOMERS);
+    const [, loadS] = await timed(async () => {
+      for (let i = 0; i < orders.length; i += 100_000) {
+        const c = orders.slice(i, i + 100_000);
+        await db.query(`INSERT INTO o SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::bool[], $5::date[], $6::numeric[])`, [
+          c.map((x) => x.customerId), c.map((x) => x.orderId), c.map((x) => x.kind), c.map((x) => x.cancelled), c.map((x) => x.orderDate), c.map((x) => (x.netCents / 100).toFixed(2)),
+        ]);
+      }
+      await db.query('ANALYZE o');
+    });
+    const [r, s] = await timed(() =>
+      db.query(`WITH c AS (
+          SELECT customer_id, DATE '${REF}' - max(order_date) FILTER (WHERE kind = 'SALE') AS recency,
+                 count(DISTINCT order_id) FILTER (WHERE kind = 'SALE') AS frequency, sum(net) AS monetary
+          FROM o WHERE NOT cancelled AND order_date < DATE '${REF}' GROUP BY customer_id HAVING bool_or(kind = 'SALE')),
+        n AS (SELECT count(*) AS n FROM c)
+        SELECT count(*) AS customers, sum(r + f + m) AS checksum FROM (
+          SELECT 1 + floor(5.0 * (rank() OVER (ORDER BY recency DESC) - 1) / n) AS r,
+                 1 + floor(5.0 * (rank() OVER (ORDER BY frequency) - 1) / n) AS f,
+                 1 + floor(5.0 * (rank() OVER (ORDER BY monetary) - 1) / n) AS m FROM c, n) x`),
+    );
+    return { orders: orders.length, customers: Number(r.rows[0].customers), loadSeconds: loadS, seconds: s };
+  } finally {
+    await db.end();
+    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name_)} WITH (FORCE)`);
+    await admin.end();
+    await dbs.close();
+  }
+}
+
+async function main() {
+  const child = process.argv.indexOf('--part');
+  if (child > 0) {
+    const r = await part(process.argv[child + 1]!);
+    process.stdout.write(JSON.stringify({ ...r, maxRssMb: Math.round((process.resourceUsage().maxRSS * 1024) / 2 ** 20) }) + '\n');
+    return;
+  }
+  console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model}), ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, node ${process.version}`);
+  for (const p of ['rfm-kmeans', 'sql-rfm', 'iforest']) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--part', p, '--customers', String(CUSTOMERS), '--orders', String(ORDERS)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (r.status !== 0) throw new Error(`${p} failed: ${r.stderr}`);
+    console.log(p, r.stdout.trim().split('\n').pop());
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

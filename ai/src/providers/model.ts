@@ -155,7 +155,9 @@ export class ResilientModel implements LanguageModel {
 export function toProviderError(provider: ProviderName, err: unknown): ProviderError {
   if (err instanceof ProviderError) return err;
   const e = err as { status?: unknown; status_code?: unknown; message?: string; name?: string; cause?: unknown };
-  const status = typeof e?.status === 'number' ? e.status : typeof e?.status_code === 'number' ? e.status_code : undefined;
+  // Gemini's SDK may throw a plain Error whose message is the JSON error body ({"error":{"code":429,…}}).
+  const fromMessage = /"code":\s*(\d{3})\b/.exec(e?.message ?? '')?.[1];
+  const status = typeof e?.status === 'number' ? e.status : typeof e?.status_code === 'number' ? e.status_code : fromMessage ? Number(fromMessage) : undefined;
   if (status !== undefined) {
     if (status >= 300 && status < 400) return new ProviderError(provider, 'REDIRECT', `redirect refused (HTTP ${status})`, status);
     return new ProviderError(provider, 'HTTP', `HTTP ${status}`, status);
@@ -164,11 +166,10 @@ export function toProviderError(provider: ProviderName, err: unknown): ProviderE
   return new ProviderError(provider, 'NETWORK', e?.message ?? String(err));
 }
 
-/** fetch that never follows a redirect (a 3xx comes back as is, and the adapter refuses it). */
+/** fetch that never follows a redirect. */
 export function noRedirectFetch(signal: AbortSignal): typeof fetch {
   return async (input, init) => {
-    const res = await fetch(input, { ...init, redirect: 'manual', signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
-    if (res.status >= 300 && res.status < 400) throw Object.assign(new Error(`redirect refused (HTTP ${res.status})`), { status: res.status });
-    return res;
+    // A 3xx is handed back as it is: each SDK then fails on a non-2xx status, which maps to REDIRECT.
+    return fetch(input, { ...init, redirect: 'manual', signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
   };
 }

@@ -1,0 +1,214 @@
+import { ask } from './ask';
+import { aiEnvSchema, PROVIDERS, type ProviderName } from './env';
+import { computeInsights } from './insights';
+import { SqlOlapRunner } from './olap';
+import { chooseProvider, createModel } from './providers/adapters';
+import { RateLimiter } from './providers/model';
+import { recommend } from './recommend';
+import { narrate } from './report';
+import { writeStory } from './story';
+import { envFor, startFakeLlm, type FakeLlm } from './test/fake-llm';
+import { buildStar, CUSTOMERS, type Star } from './test/star';
+
+const TODAY = '2026-10-23';
+const TOP_CUSTOMERS = {
+  measures: ['revenue'],
+  dimensions: ['geography.customer'],
+  filters: [{ level: 'orderStatus.status', members: ['CONFIRMED', 'SHIPPED', 'DELIVERED'] }],
+  range: { from: '2026-10-01', to: '2026-10-31' },
+  order: { by: 'revenue', direction: 'DESC' },
+  limit: 5,
+};
+// The fake model writes its answer from the tool result it was sent: the first customer and revenue.
+const groundedAnswer = (body: string) => {
+  const m = /\\"key\\":\\"(C\d+)\\",\\"label\\":\\"C\d+\\"}},\\"values\\":{\\"revenue\\":([\d.]+)/.exec(body) ?? /"key":"(C\d+)".*?"revenue":([\d.]+)/.exec(body);
+  return m ? `${m[1]} leads with ${Number(m[2]).toLocaleString('en-GB')} EUR in October 2026.` : 'no data';
+};
+
+describe.each(PROVIDERS)('provider %s against its fake server', (provider: ProviderName) => {
+  let star: Star;
+  let fake: FakeLlm;
+  let runner: SqlOlapRunner;
+  const model = (extra: Record<string, string> = {}, limiter = new RateLimiter(100, 100)) =>
+    createModel(aiEnvSchema.parse(envFor(provider, fake.url, extra)), { limiter, backoffMs: 10 })!;
+  const rowCount = async () => Number((await star.pool.query('SELECT count(*) AS n FROM dw.fact_sales')).rows[0].n);
+
+  beforeAll(async () => {
+    star = await buildStar();
+    runner = new SqlOlapRunner(star.pool);
+  });
+  afterAll(() => star.drop());
+  beforeEach(async () => {
+    fake = await startFakeLlm();
+  });
+  afterEach(() => fake.close());
+
+  it('answers through tool calling, with customers pseudonymised in every request and re-identified in the answer', async () => {
+    fake.script = [{ kind: 'reply', toolArgs: () => TOP_CUSTOMERS, text: groundedAnswer }];
+    const a = await ask('top 5 customers in October 2026', 'en', { runner, model: model(), today: TODAY, pool: star.pool });
+    expect(a.fallbackReason).toBeUndefined();
+    expect(a.source).toBe(provider);
+    expect(a.answer).toMatch(/^Dupont Quincaillerie SARL \(CUST-001\) leads with [\d,.]+ EUR/);
+    expect(a.queries[0]).toMatchObject({ dimensions: ['geography.customer'], limit: 5 });
+    expect(a.chart?.type).toBe('bar');
+    expect(fake.requests.length).toBe(2);
+    for (const r of fake.requests) for (const c of CUSTOMERS) {
+      expect(r.body).not.toContain(c.name);
+      expect(r.body).not.toContain(c.code);
+    }
+    expect(fake.requests[1]!.body).toContain('C1');
+  });
+
+  it('falls back when the model writes a number that is not in the tool results', async () => {
+    fake.script = [{ kind: 'reply', toolArgs: () => TOP_CUSTOMERS, text: () => 'C1 leads with 987,654.32 EUR.' }];
+    const a = await ask('top 5 customers in October 2026', 'en', { runner, model: model(), today: TODAY });
+    expect(a.source).toBe('fallback');
+    expect(a.fallbackReason).toContain('UNGROUNDED');
+    expect(a.answer).toContain('Dupont Quincaillerie SARL (CUST-001)'); // the deterministic answer, from the parser
+  });
+
+  it('times out and falls back quickly', async () => {
+    fake.script = [{ kind: 'hang' }];
+    const t0 = Date.now();
+    const a = await ask('top 5 customers in October 2026', 'en', { runner, model: model({ AI_TIMEOUT_MS: '300' }), today: TODAY });
+    expect(a.source).toBe('fallback');
+    expect(a.fallbackReason).toBe('TIMEOUT');
+    expect(a.understood).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(1500);
+  });
+
+  it('retries a 5xx and a 429 with backoff, then succeeds', async () => {
+    fake.script = [{ kind: 'status', status: 503 }, { kind: 'status', status: 429 }, { kind: 'reply', toolArgs: () => TOP_CUSTOMERS, text: groundedAnswer }];
+    const a = await ask('top 5 customers in October 2026', 'en', { runner, model: model({ AI_MAX_RETRIES: '2' }), today: TODAY });
+    expect(a.source).toBe(provider);
+    expect(fake.requests.length).toBe(4);
+  });
+
+  it('does not follow redirects, and does not retry a 400', async () => {
+    fake.script = [{ kind: 'redirect' }];
+    const a = await ask('revenue by country in 2026', 'en', { runner, model: model({ AI_MAX_RETRIES: '2' }), today: TODAY });
+    expect(a).toMatchObject({ source: 'fallback', fallbackReason: 'REDIRECT' });
+    expect(fake.requests.map((r) => r.path)).not.toContain('/elsewhere');
+    expect(fake.requests.length).toBe(1);
+    fake.script = [{ kind: 'status', status: 400 }];
+    fake.requests.length = 0;
+    const b = await ask('revenue by country in 2026', 'en', { runner, model: model({ AI_MAX_RETRIES: '2' }), today: TODAY });
+    expect(b.source).toBe('fallback');
+    expect(fake.requests.length).toBe(1);
+  });
+
+  it('falls back on a reply that does not have the provider shape', async () => {
+    fake.script = [{ kind: 'garbage' }];
+    const a = await ask('revenue by country in 2026', 'en', { runner, model: model(), today: TODAY });
+    expect(a.source).toBe('fallback');
+    expect(a.fallbackReason).toBeTruthy();
+    expect(a.understood).toBe(true);
+  });
+
+  it('never executes SQL or a mutation from model output: only whitelisted query specs run', async () => {
+    const before = await rowCount();
+    fake.script = [{ kind: 'reply', toolArgs: () => ({ measures: ['revenue; DROP TABLE dw.fact_sales'], dimensions: [] }), text: () => 'done' }];
+    const a = await ask('revenue in 2026', 'en', { runner, model: model(), today: TODAY });
+    expect(a.source).toBe('fallback');
+    expect(a.fallbackReason).toBe('VALIDATION');
+    fake.script = [{ kind: 'reply', toolName: 'sql', toolArgs: () => ({ query: 'DELETE FROM dw.fact_sales' }), text: () => 'done' }];
+    const b = await ask('revenue in 2026', 'en', { runner, model: model(), today: TODAY });
+    expect(b.fallbackReason).toBe('INVALID_TOOL_CALL');
+    fake.script = [{ kind: 'reply', toolArgs: () => ({ ...TOP_CUSTOMERS, filters: [{ level: 'geography.customer', members: ["x') OR 1=1; DELETE FROM dw.fact_sales; --"] }] }), text: () => 'No customer.' }];
+    const c = await ask('revenue in 2026', 'en', { runner, model: model(), today: TODAY });
+    expect(c.source).toBe(provider); // a member value is only ever a bound parameter: it matches nothing
+    expect(c.results[0]!.rows).toEqual([]);
+    expect(await rowCount()).toBe(before);
+  });
+
+  it('trips RATE_LIMITED (per provider, then global) and falls back', async () => {
+    fake.script = [{ kind: 'reply', text: () => 'Revenue is in the table.' }];
+    const limiter = new RateLimiter(2, 100);
+    const m = model({}, limiter);
+    await m.generate('one');
+    await m.generate('two');
+    await expect(m.generate('three')).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    const a = await ask('revenue in 2026', 'en', { runner, model: m, today: TODAY });
+    expect(a).toMatchObject({ source: 'fallback', fallbackReason: 'RATE_LIMITED', understood: true });
+    const global = new RateLimiter(100, 1);
+    const g = model({}, global);
+    await g.generate('one');
+    await expect(g.generate('two')).rejects.toMatchObject({ code: 'RATE_LIMITED', details: { scope: 'global' } });
+  });
+
+  it('rephrases a story when grounded (customers pseudonymised), keeps the deterministic one otherwise', async () => {
+    const insights = await computeInsights(star.pool, { period: '2026-10' });
+    const recs = recommend(insights);
+    const story = writeStory(insights, recs, { audience: 'tactical', language: 'fr' });
+    fake.script = [{ kind: 'reply', text: extractReport }];
+    const ok = await narrate(story, insights, recs, model());
+    expect(ok.fallbackReason).toBeUndefined();
+    expect(ok.source).toBe(provider);
+    expect(ok.text).toContain('Dupont Quincaillerie SARL');
+    for (const c of CUSTOMERS) expect(fake.requests[0]!.body).not.toContain(c.name);
+    fake.script = [{ kind: 'reply', text: () => 'Le chiffre d’affaires a bondi de 37,5 % grâce à C1.' }];
+    const bad = await narrate(story, insights, recs, model());
+    expect(bad.source).toBe('fallback');
+    expect(bad.fallbackReason).toContain('UNGROUNDED');
+    expect(bad.text).toBe(story.text);
+  });
+});
+
+/** The report part of the prompt, as the fake model "rephrases" it (verbatim). */
+function extractReport(body: string): string {
+  const s = JSON.stringify(JSON.parse(body));
+  const m = /Report:\\n([\s\S]*?)(?<!\\)"/.exec(s);
+  return m ? (JSON.parse(`"${m[1]}"`) as string) : '';
+}
+
+describe('provider choice and the no-key engine', () => {
+  it('AI_PROVIDER=auto picks the first configured; none and nothing configured → no model', () => {
+    expect(chooseProvider(aiEnvSchema.parse({ AI_PROVIDER: 'auto', OPENAI_API_KEY: 'k', OLLAMA_URL: 'http://127.0.0.1:1' }))).toBe('openai');
+    expect(chooseProvider(aiEnvSchema.parse({ AI_PROVIDER: 'auto', OLLAMA_URL: 'http://127.0.0.1:1', ANTHROPIC_API_KEY: 'k' }))).toBe('anthropic');
+    expect(chooseProvider(aiEnvSchema.parse({ AI_PROVIDER: 'auto', GEMINI_API_KEY: 'k', OPENAI_API_KEY: 'k' }))).toBe('gemini');
+    expect(chooseProvider(aiEnvSchema.parse({ AI_PROVIDER: 'none', GEMINI_API_KEY: 'k' }))).toBeNull();
+    expect(chooseProvider(aiEnvSchema.parse({}))).toBeNull();
+    expect(createModel(aiEnvSchema.parse({ AI_PROVIDER: 'openai' }))).toBeNull(); // named but without a key
+  });
+
+  let star: Star;
+  beforeAll(async () => {
+    star = await buildStar();
+  });
+  afterAll(() => star.drop());
+
+  it('answers without a key, labelled fallback, p95 under 200 ms', async () => {
+    const runner = new SqlOlapRunner(star.pool);
+    const times: number[] = [];
+    const questions = ['top 5 customers last quarter', "chiffre d'affaires par catégorie en 2026", 'marge par mois', 'quels produits vont être en rupture ?', 'revenue by country this year vs last year'];
+    for (let i = 0; i < 40; i++) {
+      const t0 = performance.now();
+      const a = await ask(questions[i % questions.length]!, undefined, { runner, today: TODAY });
+      times.push(performance.now() - t0);
+      expect(a).toMatchObject({ source: 'fallback', fallbackReason: 'NO_PROVIDER', understood: true });
+    }
+    times.sort((a, b) => a - b);
+    expect(times[Math.ceil(times.length * 0.95) - 1]).toBeLessThan(200);
+  });
+
+  it('answers with the numbers, the query and a chart; refuses nonsense with examples', async () => {
+    const runner = new SqlOlapRunner(star.pool);
+    const a = await ask('revenue by country this year vs last year', 'en', { runner, today: TODAY });
+    expect(a.queries[0]).toMatchObject({ compare: 'YEAR_AGO', dimensions: ['geography.country'] });
+    expect(a.chart).toMatchObject({ type: 'bar', categories: ['France', 'Germany'] });
+    expect(a.chart!.series.length).toBe(2);
+    const fr = a.results[0]!.rows.find((r) => r.members['geography.country']!.key === 'FR')!;
+    const { rows } = await star.pool.query(
+      `SELECT SUM(net_amount) AS r FROM dw.fact_sales f JOIN dw.dim_order_status s USING (status_key) WHERE geography_key = 1 AND s.status NOT IN ('DRAFT','CANCELLED') AND order_date_key BETWEEN 20260101 AND 20261231`,
+    );
+    expect(fr.values.revenue).toBeCloseTo(Number(rows[0].r), 2);
+    expect(a.answer).toContain(new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2 }).format(fr.values.revenue!));
+    const s = await ask('quels produits vont être en rupture ?', undefined, { runner, today: TODAY });
+    expect(s.language).toBe('fr');
+    expect(s.results[0]!.rows[0]!.members['product.product']!.key).toBe('SKU-A');
+    const n = await ask('quel temps fait-il à Paris ?', undefined, { runner, today: TODAY });
+    expect(n.understood).toBe(false);
+    expect(n.answer).toMatch(/Je n'ai pas compris/);
+    expect(n.suggestions!.length).toBeGreaterThan(2);
+  });
+});

@@ -20,5 +20,5 @@ export async function createAnalyticsSubgraph(opts: { pool: pg.Pool; log: Logger
 }
 
 /** For the ETL: recompute the rollups of the periods a run touched (`refreshRollups(dwhPool, { fromDate, toDate } | 'all')`). */
-export { refreshRollups, rollupIsFresh, type RefreshResult } from './services/rollups';
+export { markRollupsCurrent, refreshRollups, rollupIsFresh, type RefreshResult } from './services/rollups';
 export { ensureAnalyticsSchema } from './db/ensure';

@@ -84,3 +84,14 @@ export async function rollupIsFresh(pool: pg.Pool): Promise<boolean> {
   );
   return rows[0]!.fresh;
 }
+
+/**
+ * After an ETL run that changed no fact and no dimension the rollups read: the rollups are still
+ * exact, so they are marked as covering that run without being recomputed.
+ */
+export async function markRollupsCurrent(pool: pg.Pool): Promise<void> {
+  await ensureAnalyticsSchema(pool);
+  await pool.query(
+    `UPDATE analytics.rollup_state SET covered_run_id = (SELECT max(run_id) FROM meta.etl_runs) WHERE name = 'sales_month'`,
+  );
+}

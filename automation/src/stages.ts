@@ -1,0 +1,94 @@
+import pg from 'pg';
+import type { Logger } from '@erp/kit';
+import { createClient, CustomersDocument, EtlSourceTotalsDocument, OrdersDocument, ProductsDocument } from '@erp/sdk';
+import type { Stage } from './pipeline';
+
+export interface StageContext {
+  gatewayUrl: string;
+  /** The read-only service account the ETL (and the mining write-back) log in with. */
+  credentials: { email: string; password: string };
+  dwhUrl: string;
+  log: Logger;
+}
+
+async function login(ctx: StageContext): Promise<string> {
+  const res = await fetch(ctx.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      query: 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }',
+      variables: { e: ctx.credentials.email, p: ctx.credentials.password },
+    }),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const body = (await res.json()) as { data?: { login: { accessToken: string } }; errors?: { message: string }[] };
+  if (!body.data) throw new Error(`login of ${ctx.credentials.email} failed: ${body.errors?.[0]?.message ?? res.status}`);
+  return body.data.login.accessToken;
+}
+
+async function dwhValue<T>(url: string, sql: string): Promise<T | null> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const exists = await client.query(`SELECT to_regclass('meta.etl_runs') IS NOT NULL AS ok`);
+    if (!exists.rows[0].ok) return null;
+    return ((await client.query(sql)).rows[0] ?? null) as T | null;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The pipeline's stages: ETL → mining (→ reporting when the AI module exposes it). Each says what
+ * its input is, so a day without change skips it with that reason.
+ */
+export function defaultStages(ctx: StageContext): Stage[] {
+  return [
+    {
+      name: 'etl',
+      // The source as the API shows it (last changes, totals) and the day: the inventory snapshot is
+      // daily, so the ETL runs at least once a day even when nothing else changed.
+      async fingerprint() {
+        const api = createClient({ url: ctx.gatewayUrl, token: await login(ctx) });
+        const [orders, products, customers, totals] = await Promise.all([
+          api.request(OrdersDocument, { first: 1, orderBy: { field: 'UPDATED_AT', direction: 'DESC' } }),
+          api.request(ProductsDocument, { first: 1, orderBy: { field: 'UPDATED_AT', direction: 'DESC' } }),
+          api.request(CustomersDocument, { first: 1, orderBy: { field: 'UPDATED_AT', direction: 'DESC' } }),
+          api.request(EtlSourceTotalsDocument),
+        ]);
+        return JSON.stringify({
+          day: new Date().toISOString().slice(0, 10),
+          orders: orders.orders.edges[0]?.node.updatedAt ?? null,
+          products: products.products.edges[0]?.node.updatedAt ?? null,
+          customers: customers.customers.edges[0]?.node.updatedAt ?? null,
+          totals,
+        });
+      },
+      async run() {
+        const { runEtl } = await import('@erp/etl');
+        const r = await runEtl({ gatewayUrl: ctx.gatewayUrl, credentials: ctx.credentials, dwhUrl: ctx.dwhUrl, log: (l) => ctx.log.info(l) });
+        if (r.status === 'FAILED') throw new Error(`ETL run ${r.runId} failed: ${r.message}`);
+        if (r.status === 'PARTIAL') throw new Error(`ETL run ${r.runId} was partial: ${r.message}`);
+        return { runId: r.runId, status: r.status, rowsWritten: r.rowsWritten };
+      },
+    },
+    {
+      name: 'mining',
+      dependsOn: ['etl'],
+      // The warehouse changed when an ETL run wrote rows.
+      async fingerprint() {
+        const row = await dwhValue<{ run_id: number | null }>(
+          ctx.dwhUrl,
+          `SELECT max(run_id) AS run_id FROM meta.etl_runs WHERE status IN ('SUCCEEDED', 'PARTIAL') AND rows_written > 0`,
+        );
+        return `etl-run:${row?.run_id ?? 'none'}`;
+      },
+      async run() {
+        const { runMining } = await import('@erp/mining');
+        const r = await runMining({ dwhUrl: ctx.dwhUrl, gatewayUrl: ctx.gatewayUrl, credentials: ctx.credentials });
+        if (r.status === 'FAILED') throw new Error(`mining run ${r.runId} failed: ${r.reason ?? ''}`);
+        return { runId: r.runId, status: r.status, reason: r.reason };
+      },
+    },
+  ];
+}

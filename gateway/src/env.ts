@@ -25,6 +25,9 @@ export const gatewayEnv = z.object({
   /** The ETL's read-only service account (ANALYST); npm start creates it. */
   ETL_EMAIL: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.email().default('etl@erp.local')),
   ETL_PASSWORD: optionalText.refine((v) => v === undefined || v.length >= 12, 'must be at least 12 characters'),
+  /** The daily pipeline's schedule (cron, 5 fields) and its time zone. */
+  AUTOMATION_CRON: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().default('0 2 * * *')),
+  TZ: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().default('UTC')),
   /** `http`: subgraphs on their own ports, called over HTTP; `local`: in this process (faster on one machine). */
   SUBGRAPH_TRANSPORT: z.enum(['http', 'local']).default('http'),
 });

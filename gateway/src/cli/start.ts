@@ -5,6 +5,8 @@ import { connectDatabases, createLogger, createPool, databaseName, ensureDatabas
 import { migrateDwh } from '@erp/dwh-schema';
 import { bootstrapAdmin, ensureServiceAccount } from '../auth/bootstrap';
 import { loadEnv } from '../env';
+import { runPipeline, defaultStages, nextTick, startAutomation } from '../../../automation/src';
+import { ensureConsoleBuilt, startConsoleServer } from '../console-server';
 import { startSystem } from '../system';
 
 const spec = {
@@ -12,11 +14,20 @@ const spec = {
   description: [
     'Brings the whole system up: the OLTP database (DATABASE_URL, or an embedded PostgreSQL under .data/),',
     'its migrations, the first-run import of data/native when the OLTP is empty, the first admin, the',
-    'ETL service account (ETL_EMAIL/ETL_PASSWORD), the domain subgraphs (analytics on the warehouse, migrated too) and the gateway (GATEWAY_PORT).',
-    'Ctrl+C stops everything cleanly.',
+    'ETL service account (ETL_EMAIL/ETL_PASSWORD), the domain subgraphs (analytics on the warehouse, migrated',
+    'too), the gateway (GATEWAY_PORT), a first pipeline run when the warehouse is empty (ETL, mining), the',
+    'console (CONSOLE_PORT) and the daily pipeline scheduler (AUTOMATION_CRON, TZ). Ctrl+C stops everything.',
   ].join('\n'),
-  options: { 'no-import': { type: 'boolean' as const } },
-  help: { 'no-import': 'do not import data/native into an empty OLTP' },
+  options: {
+    'no-import': { type: 'boolean' as const },
+    'no-pipeline': { type: 'boolean' as const },
+    'no-schedule': { type: 'boolean' as const },
+  },
+  help: {
+    'no-import': 'do not import data/native into an empty OLTP',
+    'no-pipeline': 'do not run the first pipeline into an empty warehouse',
+    'no-schedule': 'do not run the daily pipeline scheduler in this process',
+  },
 };
 
 /**
@@ -87,7 +98,50 @@ runCli(async () => {
     stops.push(() => system.close());
     say(`gateway   ${system.gatewayUrl}  (GraphQL; GET /healthz, /readyz)`);
     for (const [name, url] of Object.entries(system.subgraphUrls)) say(`${name.padEnd(9)} ${url}  (reachable by the gateway only)`);
-    say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s — log in with mutation { login(email, password) { accessToken } }`);
+
+    // The console: built when its sources are newer than its build, then served with /graphql proxied.
+    const consoleBuild = ensureConsoleBuilt({ log: (l) => say(`console build: ${l}`) });
+
+    // The first pipeline run (ETL → mining) when the warehouse is empty, so the console has data.
+    const stageContext = {
+      gatewayUrl: system.gatewayUrl,
+      credentials: { email: env.ETL_EMAIL, password: env.ETL_PASSWORD! },
+      dwhUrl: dbs.dwhUrl,
+      log: log.child({ service: 'pipeline' }),
+    };
+    const dwh = createPool(dbs.dwhUrl, { max: 2, applicationName: 'erp-start' });
+    const loaded = (await dwh.query<{ n: number }>(`SELECT count(*)::int AS n FROM meta.etl_runs WHERE status IN ('SUCCEEDED', 'PARTIAL')`)).rows[0]!.n;
+    await dwh.end();
+    if (!loaded && !args['no-pipeline']) {
+      say('empty warehouse: first pipeline run (ETL through the API, then mining) — a minute or two');
+      const result = await runPipeline({
+        pool,
+        stages: defaultStages(stageContext),
+        trigger: 'start',
+        log: stageContext.log,
+        onStage: (name, phase, detail) => say(`pipeline ${name}: ${phase === 'start' ? 'running…' : phase}${detail ? ` (${detail})` : ''}`),
+      });
+      say(`first pipeline run: ${result.status}`);
+    }
+
+    const { distDir } = await consoleBuild;
+    const consoleServer = await startConsoleServer({ port: env.CONSOLE_PORT, distDir, gatewayUrl: system.gatewayUrl });
+    stops.push(() => consoleServer.close());
+    say(`console   ${consoleServer.url}  (French and English)`);
+
+    if (!args['no-schedule']) {
+      const automation = await startAutomation({
+        pool,
+        connectionString: dbs.oltpUrl,
+        stages: () => defaultStages(stageContext),
+        cron: env.AUTOMATION_CRON,
+        tz: env.TZ,
+        log: log.child({ service: 'automation' }),
+      });
+      stops.push(() => automation.stop());
+      say(`scheduler daily pipeline at ${env.AUTOMATION_CRON} (${env.TZ}); next ${nextTick(env.AUTOMATION_CRON, env.TZ, new Date()).toISOString()}`);
+    }
+    say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s — open ${consoleServer.url} and log in`);
   } catch (err) {
     console.error(err);
     await shutdown(1);

@@ -13,6 +13,8 @@ import {
   MeDocument,
   OrderDocument,
   OrdersDocument,
+  PipelineRunsDocument,
+  RunPipelineDocument,
   ProductsDocument,
   RecordReceiptDocument,
   RefreshTokenDocument,
@@ -90,6 +92,12 @@ test('every example runs without errors and returns what it says', async () => {
   const another = await sdk.request(CreateOrderDocument, { input: { customerId: customer.id, warehouseId: lyon.id, lines: [{ productId: hammer.id, quantity: 1, unitPrice: '12.00' }] } });
   expect((await sdk.request(CancelOrderDocument, { id: another.createOrder.id, reason: 'customer changed their mind' })).cancelOrder.status).toBe('CANCELLED');
   ran.add('CancelOrder');
+  // No pipeline worker runs with the test gateway: the request says so instead of pretending.
+  const requested = await sdk.request(RunPipelineDocument, {});
+  ran.add('RunPipeline');
+  expect(requested.runPipeline).toMatchObject({ queued: false, jobId: null });
+  expect((await sdk.request(PipelineRunsDocument, {})).pipelineRuns).toEqual([]);
+  ran.add('PipelineRuns');
 
   const analytics = await sdk.request(RevenueByMonthAndCategoryDocument);
   ran.add('RevenueByMonthAndCategory');

@@ -9,7 +9,7 @@ import { IDENTITY_HEADER, signIdentity, type Identity, type Logger } from '@erp/
 import { createHttpHandler, listen, maskError, type BaseContext, type Route } from '@erp/kit/graphql';
 import { GraphQLError, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type pg from 'pg';
-import { AuthService, type AuthContext } from './auth/service';
+import { AuthService, type AuthContext, type PipelineTrigger } from './auth/service';
 import { buildAuthSchema } from './auth/subgraph';
 import { verifyAccessToken } from './auth/tokens';
 import { supergraphPath, type SubgraphName } from './compose';
@@ -46,6 +46,8 @@ export interface GatewayOptions {
   ready?: () => Promise<{ ready: boolean; [k: string]: unknown }>;
   /** Extra facts for /healthz (which answers 200 while the gateway itself is alive). */
   health?: () => Promise<Record<string, unknown>>;
+  /** Lets runPipeline queue a run (set by npm start once its pipeline worker runs). */
+  pipeline?: PipelineTrigger;
 }
 
 /** Passes the verified identity to a subgraph, signed for it, with a timeout. */
@@ -143,7 +145,7 @@ export async function createGateway(opts: GatewayOptions) {
         throw new GraphQLError('Invalid or expired access token', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       }
     }
-    return { identity, pool: opts.pool, log: opts.log, clientAddress: req.socket.remoteAddress ?? 'unknown', auth } as GatewayContext;
+    return { identity, pool: opts.pool, log: opts.log, clientAddress: req.socket.remoteAddress ?? 'unknown', auth, pipeline: opts.pipeline } as GatewayContext;
   };
 
   const handler = createHttpHandler<GatewayContext>({

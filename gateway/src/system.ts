@@ -26,6 +26,8 @@ export interface SystemOptions {
    * processes) or `local` (in this process, no HTTP hop: the single-machine install). Default http.
    */
   transport?: 'http' | 'local';
+  /** Lets the runPipeline mutation queue a run (npm start sets it once its worker runs). */
+  pipeline?: import('./auth/service').PipelineTrigger;
   host?: string;
 }
 
@@ -109,6 +111,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     pool,
     log: opts.log.child({ service: 'gateway' }),
     routes: production ? [] : [playgroundRoute],
+    pipeline: opts.pipeline,
     subgraphs: opts.transport === 'local' ? subgraphs : subgraphUrls,
     health: async () => ({ subgraphs: await subgraphStatus() }),
     ready: async () => {

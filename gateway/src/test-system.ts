@@ -21,7 +21,9 @@ export interface TestSystem {
 }
 
 /** The whole API (five subgraphs + gateway over HTTP, ephemeral ports) on a fresh database, with one user per role. */
-export async function startTestSystem(opts: { production?: boolean; transport?: 'http' | 'local' } = {}): Promise<TestSystem> {
+export async function startTestSystem(
+  opts: { production?: boolean; transport?: 'http' | 'local'; pipeline?: import('./auth/service').PipelineTrigger } = {},
+): Promise<TestSystem> {
   const db = await testDatabase();
   const dwh = await testDatabase({ migrated: false });
   await migrateDwh(dwh.url);
@@ -50,6 +52,7 @@ export async function startTestSystem(opts: { production?: boolean; transport?: 
     log: quietLogger(),
     ephemeralPorts: true,
     transport: opts.transport,
+    pipeline: opts.pipeline,
   });
   const gql: TestSystem['gql'] = async (query, variables = {}, token, headers = {}) => {
     const res = await fetch(system.gatewayUrl, {

@@ -15,10 +15,16 @@ export interface UserRow {
 }
 const USER_COLUMNS = `id, email, name, role, last_login_at AS "lastLoginAt", created_at AS "createdAt"`;
 
+/** Queues a pipeline run (the scheduler's pg-boss queue); absent when no worker runs in this process. */
+export interface PipelineTrigger {
+  enqueue(requestedBy: string): Promise<string | null>;
+}
+
 export interface AuthContext extends Omit<BaseContext, 'identity'> {
   identity: BaseContext['identity'] | null;
   clientAddress: string;
   auth: AuthService;
+  pipeline?: PipelineTrigger;
 }
 
 const INVALID_LOGIN = 'Invalid e-mail or password';
@@ -180,4 +186,35 @@ export class AuthService {
     );
     return toConnection(rows as { id: number }[], limit, (r) => [r.id]);
   }
+}
+
+export interface PipelineRunRow {
+  id: number;
+  trigger: string;
+  status: string;
+  startedAt: string;
+  finishedAt: string | null;
+  error: string | null;
+  stages: unknown[];
+}
+
+/** The pipeline ledger (automation schema) and the trigger: the platform's own operations. */
+export async function pipelineRuns(ctx: AuthContext, first: number | null | undefined): Promise<PipelineRunRow[]> {
+  const limit = Math.min(Math.max(first ?? 20, 1), 100);
+  const { rows } = await ctx.pool.query<PipelineRunRow>(
+    `SELECT id, trigger, status, started_at AS "startedAt", finished_at AS "finishedAt", error, stages
+       FROM automation.pipeline_runs ORDER BY id DESC LIMIT $1`,
+    [limit],
+  );
+  return rows;
+}
+
+export async function requestPipelineRun(ctx: AuthContext, idempotencyKey?: string | null) {
+  const trigger = ctx.pipeline;
+  if (!trigger) return { queued: false, jobId: null, message: 'No pipeline worker runs with this gateway (npm start --no-schedule): run `npm run pipeline`.' };
+  return mutate(ctx as BaseContext, { name: 'runPipeline', idempotencyKey, payload: {} }, async (_tx, audit) => {
+    const jobId = await trigger.enqueue(ctx.identity?.email ?? 'unknown');
+    await audit({ entity: 'PipelineRun', entityId: jobId, before: null, after: { jobId, requestedBy: ctx.identity?.email } });
+    return { queued: jobId !== null, jobId, message: jobId ? 'Pipeline run queued.' : 'A pipeline run is already queued.' };
+  });
 }

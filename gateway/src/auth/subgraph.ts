@@ -4,7 +4,7 @@ import type { Logger } from '@erp/kit';
 import { buildSchema, parseId, scalarResolvers } from '@erp/kit/graphql';
 import { parse } from 'graphql';
 import { allow } from 'graphql-shield';
-import type { AuthContext } from './service';
+import { pipelineRuns, requestPipelineRun, type AuthContext } from './service';
 
 export const authTypeDefs = parse(readFileSync(path.join(__dirname, '..', '..', 'schema.graphql'), 'utf8'));
 
@@ -16,6 +16,7 @@ const resolvers = {
     me: (_: unknown, _a: Args, ctx: AuthContext) => ctx.auth.me(ctx),
     users: (_: unknown, _a: Args, ctx: AuthContext) => ctx.auth.users(ctx),
     auditLog: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.auditLog(ctx, a),
+    pipelineRuns: (_: unknown, a: Args, ctx: AuthContext) => pipelineRuns(ctx, a.first),
   },
   Mutation: {
     login: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.login(ctx, a.email, a.password),
@@ -23,6 +24,7 @@ const resolvers = {
     logout: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.logout(ctx, a.refreshToken),
     createUser: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.createUser(ctx, a.input, a.idempotencyKey),
     updateUser: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.updateUser(ctx, a.id, a.input, a.idempotencyKey),
+    runPipeline: (_: unknown, a: Args, ctx: AuthContext) => requestPipelineRun(ctx, a.idempotencyKey),
   },
   User: {
     __resolveReference: (ref: { id: string }, ctx: AuthContext) => ctx.auth.userById(ctx, parseId('id', ref.id)),

@@ -94,7 +94,9 @@ runCli(async () => {
     if (admin?.generatedPassword) say(`first admin created: ${admin.email} / ${admin.generatedPassword}  (shown once; set ADMIN_EMAIL/ADMIN_PASSWORD to choose)`);
     else if (admin) say(`first admin created: ${admin.email}`);
     if (env.ETL_PASSWORD) await ensureServiceAccount(pool, env.ETL_EMAIL, env.ETL_PASSWORD);
-    const system = await startSystem({ oltpUrl: dbs.oltpUrl, dwhUrl: dbs.dwhUrl, env, log, transport: env.SUBGRAPH_TRANSPORT });
+    // runPipeline (console, API) queues a job for the worker started below; until then it says so.
+    const pipelineTrigger = { enqueue: async (_by: string): Promise<string | null> => Promise.reject(new Error('the pipeline worker is not running yet')) };
+    const system = await startSystem({ oltpUrl: dbs.oltpUrl, dwhUrl: dbs.dwhUrl, env, log, transport: env.SUBGRAPH_TRANSPORT, pipeline: args['no-schedule'] ? undefined : pipelineTrigger });
     stops.push(() => system.close());
     say(`gateway   ${system.gatewayUrl}  (GraphQL; GET /healthz, /readyz)`);
     for (const [name, url] of Object.entries(system.subgraphUrls)) say(`${name.padEnd(9)} ${url}  (reachable by the gateway only)`);
@@ -139,6 +141,7 @@ runCli(async () => {
         log: log.child({ service: 'automation' }),
       });
       stops.push(() => automation.stop());
+      pipelineTrigger.enqueue = (by) => automation.boss.send('pipeline', { trigger: 'manual', requestedBy: by });
       say(`scheduler daily pipeline at ${env.AUTOMATION_CRON} (${env.TZ}); next ${nextTick(env.AUTOMATION_CRON, env.TZ, new Date()).toISOString()}`);
     }
     say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s — open ${consoleServer.url} and log in`);

@@ -17,6 +17,8 @@ export const PERMISSIONS: Record<string, readonly Role[]> = {
   'Query.auditLog': ['ADMIN'],
   'Mutation.createUser': ['ADMIN'],
   'Mutation.updateUser': ['ADMIN'],
+  'Query.pipelineRuns': ['ADMIN', 'MANAGER', 'ANALYST'],
+  'Mutation.runPipeline': ['ADMIN', 'MANAGER'],
 
   // catalog: categories, products, warehouses, stock
   'Query.categories': ALL,

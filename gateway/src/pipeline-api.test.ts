@@ -1,0 +1,34 @@
+import { createClient, PipelineRunsDocument, RunPipelineDocument } from '@erp/sdk';
+import { startTestSystem, type TestSystem } from './test-system';
+
+/** The pipeline through the API: MANAGER queues a run (audited), ANALYST follows runs but cannot start one. */
+let t: TestSystem;
+const queued: string[] = [];
+beforeAll(async () => {
+  t = await startTestSystem({ pipeline: { enqueue: async (by) => (queued.push(by), `job-${queued.length}`) } });
+  await t.db.pool.query(
+    `INSERT INTO automation.pipeline_runs (trigger, status, finished_at, stages) VALUES ('schedule', 'DEGRADED', now(), $1)`,
+    [JSON.stringify([{ name: 'etl', status: 'FAILED', error: 'gateway unreachable', attempts: 3 }, { name: 'mining', status: 'SKIPPED', reason: 'its input stage etl failed', attempts: 0 }])],
+  );
+}, 60_000);
+afterAll(() => t.close());
+
+test('a MANAGER queues a run; the request is audited', async () => {
+  const api = createClient({ url: t.system.gatewayUrl, token: await t.login('MANAGER') });
+  const r = await api.request(RunPipelineDocument, { idempotencyKey: 'pipeline-now-0001' });
+  expect(r.runPipeline).toEqual({ queued: true, jobId: 'job-1', message: 'Pipeline run queued.' });
+  expect(queued).toEqual([t.users.MANAGER.email]);
+  const again = await api.request(RunPipelineDocument, { idempotencyKey: 'pipeline-now-0001' });
+  expect(again.runPipeline.jobId).toBe('job-1'); // a retry queues nothing more
+  expect(queued).toHaveLength(1);
+  const audit = await t.db.pool.query(`SELECT entity, entity_id FROM platform.audit_log WHERE operation = 'runPipeline'`);
+  expect(audit.rows).toEqual([{ entity: 'PipelineRun', entity_id: 'job-1' }]);
+});
+
+test('an ANALYST sees the runs and their stages but cannot start one', async () => {
+  const api = createClient({ url: t.system.gatewayUrl, token: await t.login('ANALYST') });
+  const { pipelineRuns } = await api.request(PipelineRunsDocument, {});
+  expect(pipelineRuns[0]).toMatchObject({ status: 'DEGRADED', stages: [{ name: 'etl', status: 'FAILED', error: 'gateway unreachable' }, { name: 'mining', status: 'SKIPPED' }] });
+  const denied = await api.execute(RunPipelineDocument, {});
+  expect(denied.errors[0]?.extensions?.code).toBe('FORBIDDEN');
+});

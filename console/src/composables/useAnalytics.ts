@@ -1,7 +1,9 @@
 import { computed, ref, type Ref } from 'vue';
-import { DashboardDocument, RunOlapDocument, SemanticModelDocument, type DashboardKind, type OlapGranularity, type RunOlapQuery } from '@erp/sdk';
+import { RunOlapDocument, SemanticModelDocument, type OlapGranularity, type OlapQuery, type RunOlapQuery } from '@erp/sdk';
 import type { ExplorerQuery, ResultSet } from '@/explorer/query';
 import type { ModelItem } from '@/components/explorer/QueryBuilder.vue';
+import { useI18n } from 'vue-i18n';
+import { formatMeasure, type FormatOptions, type MeasureFormat } from '@/analytics/format';
 import { useApiQuery } from './useApi';
 
 /** The analytics API (issue #5): semantic model, OLAP queries and dashboards on the warehouse. */
@@ -12,21 +14,63 @@ export interface SemanticModel {
   dimensions: ModelItem[];
   /** The next level of a level's hierarchy (drill down), or null at the bottom. */
   next: Record<string, string | null>;
+  /** Unit and display format of each measure. */
+  formats: Record<string, MeasureFormat>;
+  /** The roles that may read each measure. */
+  roles: Record<string, readonly string[]>;
+  /** The API's (English) titles, the fallback when the console has no translation. */
+  titles: Record<string, string>;
 }
 
 export function useSemanticModel() {
   const q = useApiQuery(SemanticModelDocument, () => ({}));
+  const { t, te } = useI18n();
   const data = computed<SemanticModel | null>(() => {
     const m = q.data.value?.semanticModel;
     if (!m) return null;
-    const levels = m.dimensions.flatMap((d) => d.levels.map((l) => ({ key: l.name, label: `${d.title} › ${l.title}`, child: l.child })));
+    const titles: Record<string, string> = Object.fromEntries([...m.measures.map((x) => [x.name, x.title]), ...m.dimensions.flatMap((d) => d.levels.map((l) => [l.name, l.title]))]);
+    // labels in the UI language, keyed by the model's ids (never the raw id)
+    const tr = (key: string, fallback: string) => (te(key) ? t(key) : fallback);
+    const levels = m.dimensions.flatMap((d) => d.levels.map((l) => ({ key: l.name, label: `${tr(`model.dimensions.${d.name}`, d.title)} › ${tr(`model.levels.${l.name}`, l.title)}`, child: l.child })));
     return {
-      measures: m.measures.map((x) => ({ key: x.name, label: x.title })),
+      measures: m.measures.map((x) => ({ key: x.name, label: tr(`model.measures.${x.name}`, x.title) })),
       dimensions: levels.map(({ key, label }) => ({ key, label })),
       next: Object.fromEntries(levels.map((l) => [l.key, l.child])),
+      formats: Object.fromEntries(m.measures.map((x) => [x.name, { unit: x.unit, format: x.format }])),
+      roles: Object.fromEntries(m.measures.map((x) => [x.name, x.roles])),
+      titles,
     };
   });
   return { data, state: q.state, error: q.error, available: ANALYTICS_AVAILABLE, refetch: q.refetch };
+}
+
+/** Short labels of measures and levels in the UI language ("Category", not "Product › Category", never `product.category`). */
+export function useLabels(model: Ref<SemanticModel | null>) {
+  const { t, te, locale } = useI18n();
+  const measure = (id: string) => (te(`model.measures.${id}`) ? t(`model.measures.${id}`) : (model.value?.titles[id] ?? humanize(id)));
+  const level = (id: string) => (te(`model.levels.${id}`) ? t(`model.levels.${id}`) : (model.value?.titles[id] ?? humanize(id)));
+  const label = (id: string) => (te(`model.measures.${id}`) || model.value?.formats[id] ? measure(id) : level(id));
+  const format = (id: string): MeasureFormat | undefined => model.value?.formats[id] ?? FALLBACK_FORMATS[id];
+  const fmt = (id: string, v: string | number | null | undefined, o?: FormatOptions) => formatMeasure(v, format(id), locale.value, o);
+  return { measure, level, label, format, fmt, locale };
+}
+export type Labels = ReturnType<typeof useLabels>;
+
+/** Before the model arrives (or when it cannot be read): the units of the measures the dashboards use. */
+const FALLBACK_FORMATS: Record<string, MeasureFormat> = {
+  revenue: { unit: 'EUR', format: '#,##0.00' },
+  grossMargin: { unit: 'EUR', format: '#,##0.00' },
+  averageBasket: { unit: 'EUR', format: '#,##0.00' },
+  stockValue: { unit: 'EUR', format: '#,##0.00' },
+  marginPct: { unit: '%', format: '0.00' },
+  supplierOnTimeRate: { unit: '%', format: '0.00' },
+};
+
+/** Last resort for an id the console does not know: `product.subCategory` → "Sub category". */
+function humanize(id: string): string {
+  const last = id.split('.').pop() ?? id;
+  const words = last.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 type OlapAnswer = RunOlapQuery['olap'];
@@ -73,12 +117,7 @@ export function useOlap(query: Ref<ExplorerQuery>, titles: Ref<Record<string, st
   return { data, state: q.state, error: q.error, answer: q.data, run };
 }
 
-export type DashboardLevel = 'strategic' | 'tactical' | 'operational';
-
-/** A dashboard over a period (default: the last 12 months). */
-export function useDashboard(level: Ref<DashboardLevel>, period: Ref<{ from: string; to: string }>) {
-  const q = useApiQuery(DashboardDocument, () => ({ kind: level.value.toUpperCase() as DashboardKind, period: period.value }));
-  const tiles = computed(() => (q.data.value?.dashboard.tiles ?? []).map((t) => ({ id: t.id, title: t.title, kind: t.kind, result: toResultSet(t.result) })));
-  return { data: q.data, tiles, state: q.state, error: q.error, refetch: q.refetch, available: ANALYTICS_AVAILABLE };
+/** One dashboard tile: its own OLAP query, so each tile shows its own progress, answer or error. */
+export function useTileQuery(query: Ref<OlapQuery | null>) {
+  return useApiQuery(RunOlapDocument, () => (query.value ? { query: query.value } : null));
 }
-

@@ -1,27 +1,17 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { repoRoot } from '@erp/kit';
 import { importDirectory } from '../../data/src/import';
 import { ensureConsoleBuilt, startConsoleServer, type RunningConsoleServer } from './console-server';
-import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
+import { launchBrowser, newPage as openPage, open, settled, shot, login as signIn, type Win } from './console-e2e';
+import { startTestSystem, type TestSystem } from './test-system';
 
 /**
  * The web console (console/, issue #8) end to end: the production build served by
  * startConsoleServer against a real gateway (fixture data), driven in Debian's Chromium by
  * playwright-core as users of different roles. Screenshots of every page: test-artifacts/console/.
+ * The dashboards and the explorer on warehouse data (after an ETL run): console-analytics.e2e.test.ts.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = path.join(repoRoot(), 'test-artifacts', 'console');
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-/** The browser's globals used inside page.evaluate callbacks (this file compiles without the DOM lib). */
-interface Win {
-  document: { querySelector(selector: string): unknown };
-  sessionStorage: { getItem(key: string): string | null } & Record<string, string>;
-  localStorage: Record<string, string>;
-}
-
 let t: TestSystem;
 let server: RunningConsoleServer;
 let browser: Browser;
@@ -32,9 +22,7 @@ beforeAll(async () => {
   await importDirectory({ pool: t.db.pool, dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'), mapping: 'native', quiet: true });
   const { distDir } = await ensureConsoleBuilt();
   server = await startConsoleServer({ port: 0, distDir, gatewayUrl: t.system.gatewayUrl });
-  // playwright-core gives the browser a fresh temporary profile (--user-data-dir) and removes it after
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
-  mkdirSync(SHOTS, { recursive: true });
+  browser = await launchBrowser();
 }, 240_000);
 
 afterAll(async () => {
@@ -43,50 +31,14 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function newPage(viewport = { width: 1366, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
-  problems.length = 0;
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()} (${m.location().url})`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  return { context, page };
-}
-
-/** Waits until nothing is loading (the StateView marks itself aria-busy while its query runs). */
-async function settled(page: Page) {
-  await page.locator('main h1').first().waitFor();
-  await page.waitForFunction(() => !(globalThis as unknown as Win).document.querySelector('[aria-busy="true"]'));
-}
-
-/** Opens a page from the navigation and waits until it has loaded. */
-async function open(page: Page, name: string) {
-  const link = page.getByTestId(`nav-${name}`);
-  const title = (await link.textContent())!.trim();
-  await link.click();
-  await page.waitForURL((u) => u.pathname === `/${name}`);
-  await page.locator('main h1', { hasText: title }).waitFor();
-  await settled(page);
-}
+const newPage = (viewport?: { width: number; height: number }) => openPage(browser, problems, viewport);
 
 /** The order's status badge shows this (after the refetch that follows an action). */
 async function orderStatus(page: Page, text: string) {
   await page.locator('[data-testid="order-status"]', { hasText: text }).waitFor({ timeout: 10_000 });
 }
 
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function login(page: Page, email: string) {
-  await page.goto(server.url);
-  await page.getByTestId('email').fill(email);
-  await page.getByTestId('password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('who').waitFor();
-  await settled(page);
-}
+const login = (page: Page, email: string) => signIn(page, server.url, email);
 
 const navPages = (page: Page) => page.locator('nav a[data-testid^="nav-"]').evaluateAll((as) => as.map((a) => a.getAttribute('data-testid')!.slice(4)));
 

@@ -69,7 +69,8 @@ export function relativeTime(iso: string | null | undefined, locale: string, now
   const s = Math.round((t - now) / 1000);
   const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: locale.startsWith('fr') ? 'short' : 'long' });
   const a = Math.abs(s);
-  if (a < 45) return rtf.format(0, 'second');
+  // under a minute reads "1 minute ago" (never "now": a load is always in the past)
+  if (a < 90) return rtf.format(s > 0 ? 1 : -1, 'minute');
   if (a < 45 * 60) return rtf.format(Math.round(s / 60), 'minute');
   if (a < 22 * 3600) return rtf.format(Math.round(s / 3600), 'hour');
   if (a < 26 * 86400) return rtf.format(Math.round(s / 86400), 'day');

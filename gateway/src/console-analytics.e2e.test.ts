@@ -1,0 +1,187 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { repoRoot } from '@erp/kit';
+import { importDirectory } from '../../data/src/import';
+import { runEtl } from '../../etl/src/run';
+import { refreshRollups } from '../../subgraphs/analytics/src/server';
+import { hashPassword } from './auth/passwords';
+import { ensureConsoleBuilt, startConsoleServer, type RunningConsoleServer } from './console-server';
+import { launchBrowser, login, newPage, open, settled, shot } from './console-e2e';
+import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
+
+/**
+ * The console's dashboards and OLAP explorer on real warehouse data: the fixture set imported into
+ * the OLTP, loaded by the ETL (runEtl, as an ANALYST service account) into the test warehouse; then,
+ * in Chromium, a KPI equals SQL on the OLTP, the explorer drills down twice (a bar, then a row) and
+ * exports its CSV with the labels as headers, French formatting, no console error; screenshots of
+ * every view at laptop and tablet widths in test-artifacts/console/.
+ */
+let t: TestSystem;
+let server: RunningConsoleServer;
+let browser: Browser;
+let period: { from: string; to: string };
+const problems: string[] = [];
+const ETL_EMAIL = 'etl-console@erp.test';
+const LAPTOP = { width: 1400, height: 900 };
+const TABLET = { width: 820, height: 1180 };
+
+const OLTP_LINES = `FROM sales.orders o JOIN sales.order_lines l ON l.order_id = o.id JOIN catalog.products p ON p.id = l.product_id`;
+const NET = `CASE o.kind WHEN 'RETURN' THEN -1 ELSE 1 END * round(l.quantity * l.unit_price * (1 - l.discount), 2)`;
+const IN_PERIOD = `(o.ordered_at AT TIME ZONE 'UTC')::date BETWEEN $1 AND $2`;
+const oltp = async (sql: string, params: unknown[] = []) => (await t.db.pool.query({ text: sql, values: params, rowMode: 'array' })).rows as string[][];
+/** Intl output uses (narrow) no-break spaces: compare with plain ones. */
+const spaces = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ').trim();
+const eur = (locale: string, v: string) => spaces(new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR', minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Number(v)));
+
+beforeAll(async () => {
+  t = await startTestSystem();
+  await importDirectory({ pool: t.db.pool, dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'), mapping: 'native', quiet: true });
+  // the ETL's service account (ANALYST, read-only), as `npm start` creates it
+  await t.db.pool.query(`INSERT INTO auth.users (email, name, role, password_hash) VALUES ($1, 'ETL', 'ANALYST', $2)`, [ETL_EMAIL, await hashPassword(PASSWORD)]);
+  const run = await runEtl({ gatewayUrl: t.system.gatewayUrl, credentials: { email: ETL_EMAIL, password: PASSWORD }, dwhUrl: t.dwh.url });
+  if (run.status !== 'SUCCEEDED') throw new Error(`ETL: ${run.message}`);
+  await refreshRollups(t.dwh.pool, 'all');
+  const { rows } = await t.db.pool.query(
+    `SELECT to_char(date_trunc('month', min(ordered_at AT TIME ZONE 'UTC')), 'YYYY-MM-DD') AS "from",
+            to_char(date_trunc('month', max(ordered_at AT TIME ZONE 'UTC')) + interval '1 month - 1 day', 'YYYY-MM-DD') AS "to" FROM sales.orders`,
+  );
+  period = rows[0];
+  const { distDir } = await ensureConsoleBuilt();
+  server = await startConsoleServer({ port: 0, distDir, gatewayUrl: t.system.gatewayUrl });
+  browser = await launchBrowser();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await t?.close();
+});
+
+const kpi = (page: Page, tile: string, measure: string) => page.locator(`[data-tile="${tile}"] [data-measure="${measure}"] [data-testid="kpi-value"]`);
+
+/** Every tile answered: no skeleton, no error, and each shows the load it reflects. */
+async function tilesAnswered(page: Page) {
+  await settled(page, 60_000);
+  const tiles = await page.getByTestId('tile').count();
+  expect(tiles).toBeGreaterThan(0);
+  await expect(page.getByTestId('tile-error').allTextContents()).resolves.toEqual([]);
+  await expect(page.getByTestId('freshness').count()).resolves.toBe(tiles);
+}
+
+test('the strategic dashboard over the fixture period: KPI equal to SQL on the OLTP, charts, freshness, both languages and widths', async () => {
+  const { context, page } = await newPage(browser, problems, LAPTOP);
+  await login(page, server.url, t.users.ADMIN.email);
+  await open(page, 'dashboards');
+  await page.getByTestId('dash-from').fill(period.from);
+  await page.getByTestId('dash-to').fill(period.to);
+  await page.waitForURL((u) => u.searchParams.get('from') === period.from && u.searchParams.get('to') === period.to);
+  await tilesAnswered(page);
+
+  const booked = `o.status IN ('CONFIRMED', 'SHIPPED', 'DELIVERED') AND ${IN_PERIOD}`;
+  const [[revenue]] = (await oltp(`SELECT SUM(${NET})::text ${OLTP_LINES} WHERE ${booked}`, [period.from, period.to])) as [[string]];
+  expect(Number(revenue)).toBeGreaterThan(0);
+  expect(spaces(await kpi(page, 'revenue', 'revenue').textContent())).toBe(eur('en', revenue));
+  // no year-ago data in the fixture: the comparison says so, no arrow
+  await expect(page.locator('[data-tile="revenue"] .kpi-compared').textContent()).resolves.toMatch(/a year ago: —/);
+  // the freshness badge: the ETL run just now, reconciled
+  expect(spaces(await page.locator('[data-tile="revenue"] [data-testid="freshness"]').textContent())).toMatch(/Data loaded \d+ minutes? ago · reconciled/);
+  // charts where people look rather than read, titles and legends in words (no ids)
+  await page.locator('[data-tile="growth"] .apexcharts-canvas').waitFor();
+  await page.locator('[data-tile="topCategories"] .apexcharts-bar-area').first().waitFor();
+  await page.locator('[data-tile="segmentMix"] .apexcharts-pie').waitFor();
+  const text = await page.locator('main').innerText();
+  expect(text).toContain('Top 5 categories by revenue');
+  expect(text).not.toMatch(/product\.category|grossMargin|geography\.country/);
+  await shot(page, 'dashboard-strategic-en');
+
+  for (const level of ['tactical', 'operational'] as const) {
+    await page.getByTestId(`tab-${level}`).click();
+    await page.waitForURL((u) => u.searchParams.get('level') === level);
+    await tilesAnswered(page);
+    await shot(page, `dashboard-${level}-en`);
+  }
+  // the operational alerts: tables with badges (the fixture has low stock lines or says there are none)
+  expect(await page.locator('[data-tile="lowStock"] [data-testid="alert-table"], [data-tile="lowStock"] [data-testid="all-clear"]').count()).toBe(1);
+
+  // French: numbers, relative time and titles in French
+  await page.getByTestId('language').selectOption('fr');
+  await page.getByTestId('tab-strategic').click();
+  await tilesAnswered(page);
+  const fr = spaces(await kpi(page, 'revenue', 'revenue').textContent());
+  expect(fr).toBe(eur('fr', revenue));
+  expect(fr).toMatch(/^-?\d{1,3}( \d{3})*,\d{2} €$/);
+  expect(spaces(await page.locator('[data-tile="revenue"] [data-testid="freshness"]').textContent())).toMatch(/Données chargées il y a \d+ min · rapprochées/);
+  expect(await page.locator('main').innerText()).toContain('Top 5 des catégories par chiffre d’affaires');
+  await shot(page, 'dashboard-strategic-fr');
+  for (const level of ['tactical', 'operational'] as const) {
+    await page.getByTestId(`tab-${level}`).click();
+    await tilesAnswered(page);
+    await shot(page, `dashboard-${level}-fr`);
+  }
+
+  // tablet width, both languages
+  await page.setViewportSize(TABLET);
+  for (const lang of ['fr', 'en'] as const) {
+    await page.getByTestId('language').selectOption(lang);
+    for (const level of ['strategic', 'tactical', 'operational'] as const) {
+      await page.getByTestId(`tab-${level}`).click();
+      await tilesAnswered(page);
+      await shot(page, `dashboard-${level}-${lang}-tablet`);
+    }
+  }
+  await context.close();
+  expect(problems).toEqual([]);
+}, 180_000);
+
+test('the explorer: labels, a chart beside the table, two drill-downs (a bar, then a row), CSV with the labels, French formatting', async () => {
+  const { context, page } = await newPage(browser, problems, LAPTOP);
+  await login(page, server.url, t.users.ANALYST.email);
+  await open(page, 'explorer');
+  await page.getByTestId('measure-revenue').check();
+  await page.getByTestId('dimension-product.root').check();
+  // no time range: bars by family (a time range adds the month, and a line along it)
+  await page.getByTestId('run').click();
+  await page.getByTestId('result-table').waitFor();
+  await settled(page);
+  const headers = () => page.locator('[data-testid="result-table"] thead th').allTextContents();
+  await expect(headers()).resolves.toEqual(['Product family', 'Revenue (net)']);
+  await page.locator('[data-testid="result-chart"] .apexcharts-bar-area').first().waitFor();
+  await shot(page, 'explorer-en');
+
+  // 1. a click on the bar of the family drills into its categories
+  await page.locator('[data-testid="result-chart"] .apexcharts-bar-area').first().click();
+  await page.waitForURL((u) => u.searchParams.getAll('dr').length === 1);
+  await settled(page);
+  await expect(headers()).resolves.toEqual(['Category', 'Revenue (net)']);
+  // 2. a click on a row drills into the products of that category
+  await page.locator('[data-testid="result-row"]', { hasText: 'Power tools' }).click();
+  await page.waitForURL((u) => u.searchParams.getAll('dr').length === 2);
+  await settled(page);
+  await expect(headers()).resolves.toEqual(['Product', 'Revenue (net)']);
+  await expect(page.getByTestId('drill-step').allTextContents()).resolves.toEqual(['Product family = Tools › ', 'Category = Power tools › ']);
+  const products = await oltp(
+    `SELECT p.name, SUM(${NET})::text ${OLTP_LINES} JOIN catalog.categories c ON c.id = p.category_id WHERE c.code = 'POWER-TOOLS' GROUP BY 1 ORDER BY 1`,
+  );
+  expect(products.length).toBeGreaterThan(0);
+  await expect(page.getByTestId('result-row').count()).resolves.toBe(products.length);
+  await shot(page, 'explorer-drilled-en');
+
+  // CSV: the labels as headers, the numbers as numbers
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+  const csv = (await readFile((await download.path())!, 'utf8')).replace(/^\uFEFF/, '');
+  const lines = csv.split('\r\n');
+  expect(lines[0]).toBe('Product,Revenue (net)');
+  expect(lines.slice(1, 1 + products.length).sort()).toEqual(products.map(([name, value]) => `${/[",;]/.test(name!) ? `"${name}"` : name},${Number(value)}`).sort());
+
+  // French: labels and money in French
+  await page.getByTestId('language').selectOption('fr');
+  await expect(headers()).resolves.toEqual(['Produit', 'Chiffre d’affaires (HT)']);
+  const cells = (await page.locator('[data-testid="result-row"] td.num').allTextContents()).map(spaces);
+  expect(cells.sort()).toEqual(products.map(([, v]) => eur('fr', v!)).sort());
+  await shot(page, 'explorer-drilled-fr');
+  await page.setViewportSize(TABLET);
+  await shot(page, 'explorer-drilled-fr-tablet');
+  await context.close();
+  expect(problems).toEqual([]);
+}, 120_000);

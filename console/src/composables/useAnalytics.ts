@@ -3,7 +3,7 @@ import { RunOlapDocument, SemanticModelDocument, type OlapGranularity, type Olap
 import type { ExplorerQuery, ResultSet } from '@/explorer/query';
 import type { ModelItem } from '@/components/explorer/QueryBuilder.vue';
 import { useI18n } from 'vue-i18n';
-import { formatMeasure, type FormatOptions, type MeasureFormat } from '@/analytics/format';
+import { formatMeasure, formatMember, type FormatOptions, type MeasureFormat } from '@/analytics/format';
 import { useApiQuery } from './useApi';
 
 /** The analytics API (issue #5): semantic model, OLAP queries and dashboards on the warehouse. */
@@ -52,7 +52,14 @@ export function useLabels(model: Ref<SemanticModel | null>) {
   const label = (id: string) => (te(`model.measures.${id}`) || model.value?.formats[id] ? measure(id) : level(id));
   const format = (id: string): MeasureFormat | undefined => model.value?.formats[id] ?? FALLBACK_FORMATS[id];
   const fmt = (id: string, v: string | number | null | undefined, o?: FormatOptions) => formatMeasure(v, format(id), locale.value, o);
-  return { measure, level, label, format, fmt, locale };
+  /** A member's name: translated when it is a code (segments, statuses), else the API's label. */
+  const memberName = (lvl: string, key: string | null | undefined, lbl: string | null | undefined) => {
+    const k = `model.members.${lvl}.${key ?? ''}`;
+    return key && /^[A-Z_]+$/.test(key) && te(k) ? t(k) : (lbl ?? key ?? '—');
+  };
+  /** The same for display: months and days in words too ("mars 2025"). */
+  const member = (lvl: string, key: string | null | undefined, lbl: string | null | undefined) => formatMember(lvl, key, memberName(lvl, key, lbl), locale.value);
+  return { measure, level, label, format, fmt, memberName, member, locale };
 }
 export type Labels = ReturnType<typeof useLabels>;
 
@@ -76,13 +83,13 @@ function humanize(id: string): string {
 type OlapAnswer = RunOlapQuery['olap'];
 
 /** An OLAP answer as the explorer's result set: one column per level (label, key kept for drilling), one per measure. */
-export function toResultSet(a: OlapAnswer, titles: Record<string, string> = {}): ResultSet {
+export function toResultSet(a: OlapAnswer, titles: Record<string, string> = {}, memberName?: (level: string, key: string | null | undefined, label: string | null | undefined) => string): ResultSet {
   const levels = [...new Set(a.rows.flatMap((r) => r.members.map((m) => m.level)))];
   const columns = [...levels.map((l) => ({ key: l, label: titles[l] ?? l, kind: 'dimension' as const })), ...a.measures.map((m) => ({ key: m, label: titles[m] ?? m, kind: 'measure' as const }))];
   const rows = a.rows.map((r) => {
     const row: Record<string, string | number | null> = {};
     for (const m of r.members) {
-      row[m.level] = m.label ?? m.key;
+      row[m.level] = memberName ? memberName(m.level, m.key, m.label) : (m.label ?? m.key);
       row[`${m.level}#key`] = m.key;
     }
     for (const v of r.values) row[v.measure] = v.value === null ? null : Number(v.value);
@@ -104,10 +111,10 @@ export function olapVariables(q: ExplorerQuery) {
 }
 
 /** Runs the explorer's query when asked (not on every change of the builder). */
-export function useOlap(query: Ref<ExplorerQuery>, titles: Ref<Record<string, string>>) {
+export function useOlap(query: Ref<ExplorerQuery>, titles: Ref<Record<string, string>>, memberName?: Parameters<typeof toResultSet>[2]) {
   const asked = ref<ReturnType<typeof olapVariables> | null>(null);
   const q = useApiQuery(RunOlapDocument, () => asked.value);
-  const data = computed(() => (q.data.value ? toResultSet(q.data.value.olap, titles.value) : null));
+  const data = computed(() => (q.data.value ? toResultSet(q.data.value.olap, titles.value, memberName) : null));
   async function run() {
     const vars = olapVariables(query.value);
     if (!vars.query.measures.length) return;

@@ -25,7 +25,7 @@ export default {
     thisPeriod: 'This period', yearAgo: 'A year ago', threshold: 'Threshold {value}', others: 'Others', noData: 'No data for this period.', allClear: 'Nothing to report.',
     freshness: 'Data loaded {when}', freshnessTitle: 'Last warehouse load: {at}', reconciled: 'reconciled', notReconciled: 'not reconciled', neverLoaded: 'Warehouse never loaded',
     badge: { LOW: 'Low', OUT: 'Out of stock', LATE: 'Late' }, share: 'Share', total: 'Total', chartOf: 'Chart: {title}', tableOf: 'Data of {title}', showData: 'Show the data',
-    truncated: 'Only the first rows are shown.',
+    topOf: 'The {n} biggest are shown.', truncated: 'Only the first rows are shown.',
   },
   /** The semantic model's measures, dimensions and levels, keyed by their ids (the API's titles are in English only). */
   model: {
@@ -45,6 +45,13 @@ export default {
       orderStatus: { status: 'Status' },
       orderKind: { kind: 'Kind' },
       stockStatus: { state: 'Stock state' },
+    },
+    /** Members whose labels are codes (segments, statuses, stock states, order kinds). */
+    members: {
+      segment: { segment: { WHOLESALE: 'Wholesale', CORPORATE: 'Corporate', SMALL_BUSINESS: 'Small business', CONSUMER: 'Consumer', RETAIL: 'Retail' } },
+      orderStatus: { status: { DRAFT: 'Draft', CONFIRMED: 'Confirmed', SHIPPED: 'Shipped', DELIVERED: 'Delivered', CANCELLED: 'Cancelled' } },
+      orderKind: { kind: { SALE: 'Sale', RETURN: 'Return' } },
+      stockStatus: { state: { OUT: 'Out of stock', LOW: 'Low', OK: 'OK' } },
     },
   },
   /** Dashboard tiles by id (the API's titles are in English only). */
@@ -87,6 +94,7 @@ export default {
     RATE_LIMITED: 'Too many attempts: wait a moment and try again.',
     GRAPHQL_VALIDATION_FAILED: 'The server does not understand this request (version mismatch?).',
     INTERNAL_SERVER_ERROR: 'The server failed: try again later.',
+    DOWNSTREAM_SERVICE_ERROR: 'A service behind the gateway failed or took too long: try again.',
     NETWORK: 'The server cannot be reached.',
     UNKNOWN: 'Something went wrong.',
     code: 'code {code}',

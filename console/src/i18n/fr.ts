@@ -27,7 +27,7 @@ const fr: typeof en = {
     thisPeriod: 'Cette période', yearAgo: 'Il y a un an', threshold: 'Seuil {value}', others: 'Autres', noData: 'Aucune donnée sur cette période.', allClear: 'Rien à signaler.',
     freshness: 'Données chargées {when}', freshnessTitle: 'Dernier chargement de l’entrepôt : {at}', reconciled: 'rapprochées', notReconciled: 'non rapprochées', neverLoaded: 'Entrepôt jamais chargé',
     badge: { LOW: 'Bas', OUT: 'Rupture', LATE: 'En retard' }, share: 'Part', total: 'Total', chartOf: 'Graphique : {title}', tableOf: 'Données de {title}', showData: 'Voir les données',
-    truncated: 'Seules les premières lignes sont affichées.',
+    topOf: 'Les {n} plus importants sont affichés.', truncated: 'Seules les premières lignes sont affichées.',
   },
   model: {
     measures: {
@@ -46,6 +46,12 @@ const fr: typeof en = {
       orderStatus: { status: 'Statut' },
       orderKind: { kind: 'Type' },
       stockStatus: { state: 'État du stock' },
+    },
+    members: {
+      segment: { segment: { WHOLESALE: 'Grossistes', CORPORATE: 'Grands comptes', SMALL_BUSINESS: 'Petites entreprises', CONSUMER: 'Particuliers', RETAIL: 'Détaillants' } },
+      orderStatus: { status: { DRAFT: 'Brouillon', CONFIRMED: 'Confirmée', SHIPPED: 'Expédiée', DELIVERED: 'Livrée', CANCELLED: 'Annulée' } },
+      orderKind: { kind: { SALE: 'Vente', RETURN: 'Retour' } },
+      stockStatus: { state: { OUT: 'Rupture', LOW: 'Bas', OK: 'OK' } },
     },
   },
   tiles: {
@@ -87,6 +93,7 @@ const fr: typeof en = {
     RATE_LIMITED: 'Trop de tentatives : patientez un peu puis réessayez.',
     GRAPHQL_VALIDATION_FAILED: 'Le serveur ne comprend pas cette requête (versions différentes ?).',
     INTERNAL_SERVER_ERROR: 'Le serveur a échoué : réessayez plus tard.',
+    DOWNSTREAM_SERVICE_ERROR: 'Un service derrière la passerelle a échoué ou a trop tardé : réessayez.',
     NETWORK: 'Le serveur est injoignable.',
     UNKNOWN: 'Une erreur est survenue.',
     code: 'code {code}',

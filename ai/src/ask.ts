@@ -75,9 +75,9 @@ export function describeResult(r: OlapResult, lang: Language): string {
       .join(', ');
     return `- ${label(r, row)}${lang === 'fr' ? ' : ' : ': '}${vals}`;
   });
-  const total = q.measures.some((m) => MEASURES[m]!.unit !== '%' && m !== 'daysOfCover' && m !== 'averageBasket')
-    ? [`${lang === 'fr' ? 'Total' : 'Total'}${lang === 'fr' ? ' : ' : ': '}${q.measures.map((m) => fmt(m, r.totals[m] ?? null)).join(', ')}`]
-    : [];
+  // Totals only for additive measures (a total of rates, cover or distinct counts would mislead).
+  const additive = q.measures.filter((m) => ['revenue', 'grossMargin', 'units', 'stockOnHand', 'stockAvailable', 'stockValue', 'supplierDeliveries'].includes(m));
+  const total = additive.length ? [`Total${lang === 'fr' ? ' : ' : ': '}${additive.map((m) => `${fmt(m, r.totals[m] ?? null)}`).join(', ')}`] : [];
   return [header, ...lines, ...total].join('\n');
 }
 

@@ -49,5 +49,8 @@ export function rangeLabel(range: { from: string; to: string }, lang: Language):
   const tm = range.to.slice(0, 7);
   if (range.from.endsWith('-01-01') && range.to.endsWith('-12-31') && fm.slice(0, 4) === tm.slice(0, 4)) return fm.slice(0, 4);
   if (fm === tm && range.from.endsWith('-01')) return periodLabel(fm, lang);
+  const q = /-(01|04|07|10)-01$/.exec(range.from);
+  if (q && fm.slice(0, 4) === tm.slice(0, 4) && Number(tm.slice(5)) === Number(q[1]) + 2 && range.to.endsWith(String(new Date(Date.UTC(Number(tm.slice(0, 4)), Number(tm.slice(5)), 0)).getUTCDate())))
+    return periodLabel(`${fm.slice(0, 4)}-Q${(Number(q[1]) + 2) / 3}`, lang);
   return lang === 'fr' ? `du ${range.from} au ${range.to}` : `${range.from} to ${range.to}`;
 }

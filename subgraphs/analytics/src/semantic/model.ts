@@ -36,15 +36,17 @@ export const FACTS: Record<FactName, FactDef> = {
     title: 'Sales',
     table: 'dw.fact_sales',
     grain: 'one order line; amounts and quantities signed by order kind (RETURN negative)',
+    // LEFT JOINs on the dimensions' primary keys: every fact key is NOT NULL with a foreign key, so
+    // they match exactly like inner joins, and PostgreSQL drops the joins a query does not use.
     from: `dw.fact_sales f
-      JOIN dw.dim_date d ON d.date_key = f.order_date_key
-      JOIN dw.dim_product p ON p.product_key = f.product_key
+      LEFT JOIN dw.dim_date d ON d.date_key = f.order_date_key
+      LEFT JOIN dw.dim_product p ON p.product_key = f.product_key
       LEFT JOIN dw.dim_category cat ON cat.category_key = p.category_key
-      JOIN dw.dim_customer c ON c.customer_key = f.customer_key
-      JOIN dw.dim_geography g ON g.geography_key = f.geography_key
-      JOIN dw.dim_warehouse w ON w.warehouse_key = f.warehouse_key
-      JOIN dw.dim_order_status s ON s.status_key = f.status_key
-      JOIN dw.dim_order_kind k ON k.kind_key = f.kind_key`,
+      LEFT JOIN dw.dim_customer c ON c.customer_key = f.customer_key
+      LEFT JOIN dw.dim_geography g ON g.geography_key = f.geography_key
+      LEFT JOIN dw.dim_warehouse w ON w.warehouse_key = f.warehouse_key
+      LEFT JOIN dw.dim_order_status s ON s.status_key = f.status_key
+      LEFT JOIN dw.dim_order_kind k ON k.kind_key = f.kind_key`,
     dateColumn: 'd.full_date',
   },
   inventory: {
@@ -53,10 +55,10 @@ export const FACTS: Record<FactName, FactDef> = {
     table: 'dw.fact_inventory_snapshot',
     grain: 'product × warehouse × snapshot date; semi-additive: read at the last snapshot of each period',
     from: `dw.fact_inventory_snapshot i
-      JOIN dw.dim_date d ON d.date_key = i.snapshot_date_key
-      JOIN dw.dim_product p ON p.product_key = i.product_key
+      LEFT JOIN dw.dim_date d ON d.date_key = i.snapshot_date_key
+      LEFT JOIN dw.dim_product p ON p.product_key = i.product_key
       LEFT JOIN dw.dim_category cat ON cat.category_key = p.category_key
-      JOIN dw.dim_warehouse w ON w.warehouse_key = i.warehouse_key`,
+      LEFT JOIN dw.dim_warehouse w ON w.warehouse_key = i.warehouse_key`,
     dateColumn: 'd.full_date',
   },
   supplier: {
@@ -65,8 +67,8 @@ export const FACTS: Record<FactName, FactDef> = {
     table: 'dw.fact_supplier_evaluation',
     grain: 'supplier × month (dated on the first day of the month)',
     from: `dw.fact_supplier_evaluation e
-      JOIN dw.dim_date d ON d.date_key = e.month_date_key
-      JOIN dw.dim_supplier sup ON sup.supplier_key = e.supplier_key`,
+      LEFT JOIN dw.dim_date d ON d.date_key = e.month_date_key
+      LEFT JOIN dw.dim_supplier sup ON sup.supplier_key = e.supplier_key`,
     dateColumn: 'd.full_date',
   },
 };

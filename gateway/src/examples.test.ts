@@ -19,6 +19,7 @@ import {
   RecordReceiptDocument,
   RefreshTokenDocument,
   RevenueByMonthAndCategoryDocument,
+  AskRevenueByCategoryDocument,
   ShipOrderDocument,
   SupplierScorecardsDocument,
   WarehousesDocument,
@@ -104,6 +105,12 @@ test('every example runs without errors and returns what it says', async () => {
   expect(analytics.olap.rows.length).toBeGreaterThan(0);
   expect(analytics.olap.rows[0]!.members.map((m) => m.level)).toEqual(['date.month', 'product.category']);
   expect(analytics.olap.freshness.reconciled).toBe(true);
+
+  const asked = await sdk.request(AskRevenueByCategoryDocument);
+  ran.add('AskRevenueByCategory');
+  expect(asked.ask.understood).toBe(true);
+  expect(JSON.parse(asked.ask.query!)).toMatchObject({ measures: ['revenue'], dimensions: ['product.category'] });
+  expect(JSON.parse(asked.ask.rows).length).toBeGreaterThan(0);
 });
 
 test('no example is left untested', () => {

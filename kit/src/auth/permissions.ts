@@ -80,6 +80,12 @@ export const PERMISSIONS: Record<string, readonly Role[]> = {
   'Query.olap': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
   'Query.drillDown': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
   'Query.dashboard': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
+  'Query.miningSummary': ['ADMIN', 'MANAGER', 'ANALYST'],
+  // SALES: row-level filter on dim_customer.sales_rep_id in the analytics AI service.
+  'Query.insights': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
+  'Query.recommendations': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
+  'Query.story': ['ADMIN', 'MANAGER', 'ANALYST'],
+  'Query.ask': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
 };
 
 export function allowedRoles(typeName: string, fieldName: string): readonly Role[] | undefined {

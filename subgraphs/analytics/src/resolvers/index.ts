@@ -1,7 +1,9 @@
 import { scalarResolvers } from '@erp/kit/graphql';
 import type { AnalyticsContext } from '../context';
 import { describeModel } from '../semantic/model';
+import { ask, insights, recommendations, story } from '../services/ai';
 import { dashboard } from '../services/dashboards';
+import { miningSummary } from '../services/mining';
 import { drillDown, olap } from '../services/olap';
 import type { Viewer } from '../services/plan';
 
@@ -18,5 +20,10 @@ export const resolvers = {
     olap: (_: unknown, a: Args, ctx: Ctx) => olap(ctx.pool, a.query, viewer(ctx)),
     drillDown: (_: unknown, a: Args, ctx: Ctx) => drillDown(ctx.pool, a as never, viewer(ctx)),
     dashboard: (_: unknown, a: Args, ctx: Ctx) => dashboard(ctx.pool, a.kind, a.period, viewer(ctx)),
+    miningSummary: (_: unknown, a: Args, ctx: Ctx) => miningSummary(ctx.pool, viewer(ctx), { anomalies: a.anomalies ?? undefined }),
+    insights: (_: unknown, a: Args, ctx: Ctx) => insights(ctx.pool, viewer(ctx), a),
+    recommendations: (_: unknown, a: Args, ctx: Ctx) => recommendations(ctx.pool, viewer(ctx), a),
+    story: (_: unknown, a: Args, ctx: Ctx) => story(ctx.pool, viewer(ctx), a as never),
+    ask: (_: unknown, a: Args, ctx: Ctx) => ask(ctx.pool, viewer(ctx), a as never),
   },
 };

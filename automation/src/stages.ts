@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Logger } from '@erp/kit';
+import { rawEnv, type Logger } from '@erp/kit';
 import { createClient, CustomersDocument, EtlSourceTotalsDocument, OrdersDocument, ProductsDocument } from '@erp/sdk';
 import type { Stage } from './pipeline';
 
@@ -39,8 +39,8 @@ async function dwhValue<T>(url: string, sql: string): Promise<T | null> {
 }
 
 /**
- * The pipeline's stages: ETL → mining (→ reporting when the AI module exposes it). Each says what
- * its input is, so a day without change skips it with that reason.
+ * The pipeline's stages: ETL → mining → reporting. Each says what its input is, so a day without
+ * change skips it with that reason.
  */
 export function defaultStages(ctx: StageContext): Stage[] {
   return [
@@ -90,5 +90,52 @@ export function defaultStages(ctx: StageContext): Stage[] {
         return { runId: r.runId, status: r.status, reason: r.reason };
       },
     },
+    {
+      name: 'reporting',
+      dependsOn: ['mining'],
+      // New reports when either the warehouse (ETL run) or the mining results changed.
+      async fingerprint() {
+        const etl = await dwhValue<{ run_id: number | null }>(ctx.dwhUrl, `SELECT max(run_id) AS run_id FROM meta.etl_runs WHERE status = 'SUCCEEDED'`);
+        const mining = await dwhValue<{ run_id: number | null }>(
+          ctx.dwhUrl,
+          `SELECT CASE WHEN to_regclass('mining.runs') IS NULL THEN NULL ELSE (SELECT max(run_id) FROM mining.runs WHERE status = 'SUCCEEDED') END AS run_id`,
+        );
+        return `mining-run:${mining?.run_id ?? 'none'}|etl-run:${etl?.run_id ?? 'none'}`;
+      },
+      // The last full month of the warehouse: every audience, in French and in English, stored in ai.reports
+      // like `npm run report`; the no-key engine unless AI_PROVIDER names a provider.
+      async run() {
+        const { aiEnv, buildReport, createModel, saveReport } = await import('@erp/ai');
+        const pool = new pg.Pool({ connectionString: ctx.dwhUrl, max: 2 });
+        try {
+          const period = await lastFullMonth(pool);
+          if (!period) return { skipped: 'no sales in the warehouse' };
+          const provider = rawEnv().AI_PROVIDER;
+          const model = provider && provider !== 'none' ? createModel(aiEnv()) : null;
+          const reports: { audience: string; language: string; reportId: number; source: string }[] = [];
+          for (const audience of ['executive', 'tactical', 'operational'] as const)
+            for (const language of ['fr', 'en'] as const) {
+              const r = await buildReport(pool, { period, audience, language, model });
+              reports.push({ audience, language, reportId: await saveReport(pool, r), source: r.source });
+            }
+          ctx.log.info(`reporting: ${reports.length} reports for ${period}`);
+          return { period, reports };
+        } finally {
+          await pool.end();
+        }
+      },
+    },
   ];
+}
+
+/** The latest month whose last day the warehouse's sales reach (the month before the latest sale otherwise). */
+export async function lastFullMonth(pool: pg.Pool): Promise<string | null> {
+  const { rows } = await pool.query(`SELECT max(d.full_date)::text AS last FROM dw.fact_sales f JOIN dw.dim_date d ON d.date_key = f.order_date_key`);
+  const last = rows[0]?.last as string | null;
+  if (!last) return null;
+  const [y, m, d] = last.split('-').map(Number) as [number, number, number];
+  const monthEnd = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  if (d === monthEnd) return last.slice(0, 7);
+  const prev = new Date(Date.UTC(y, m - 2, 1));
+  return `${prev.getUTCFullYear()}-${String(prev.getUTCMonth() + 1).padStart(2, '0')}`;
 }

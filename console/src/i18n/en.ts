@@ -78,9 +78,9 @@ export default {
     chartHint: 'click a bar or a row to drill down', drill: 'Drill down into {member}', drillUp: 'Back up', needMeasure: 'Choose at least one measure.', addFilter: 'Add filter', removeFilter: 'Remove filter on {dim}', filterValues: 'Values (comma-separated)', path: 'Drill path', results: 'Results', rows: '{count} rows',
     g: { DAY: 'Day', WEEK: 'Week', MONTH: 'Month', QUARTER: 'Quarter', YEAR: 'Year' },
   },
-  pipeline: { runs: 'Runs', status: 'Status' },
-  mining: { models: 'Models' },
-  ai: { report: 'Report', chat: 'Ask the data' },
+  pipeline: { runs: 'Runs', status: 'Status', run: 'Run the pipeline', live: 'A run is in progress (refreshed every 2 s)…', none: 'No run yet.', trigger: 'Trigger', started: 'Started', duration: 'Duration', stages: 'Stages' },
+  mining: { models: 'Models', none: 'No mining run yet.', run: 'Run {id}, reference date {date}, from ETL run {etl}', segments: 'RFM segments', segment: 'Segment', customers: 'Customers', revenue: 'Revenue', share: 'Revenue share', clusters: 'Clusters (recency vs monetary, bubble = customers)', recency: 'Recency (days)', monetary: 'Monetary', silhouette: 'Silhouette', anomalies: 'Unusual orders', score: 'score' },
+  ai: { report: 'Report', chat: 'Ask the data', insights: 'Insights', recommendations: 'Recommendations', story: 'Story', loading: 'Loading…', vs: 'vs', impact: 'Impact', seeQuery: 'See the query', open: 'Open', audience: 'Audience', language: 'Language', source: 'Source: {source}', tryThese: 'Try one of these questions:', audiences: { EXECUTIVE: 'Executive', TACTICAL: 'Tactical', OPERATIONAL: 'Operational' }, actions: { REORDER: 'Reorder', CALL_CUSTOMER: 'Call customer', REVIEW_ORDER: 'Review order', RENEGOTIATE_SUPPLIER: 'Renegotiate supplier', DIVERSIFY_CUSTOMERS: 'Diversify customers' } },
   chat: { title: 'Chat', placeholder: 'Ask a question about the data…', send: 'Send', you: 'You', assistant: 'Assistant', thinking: 'Thinking…', unavailable: 'The assistant is not available on this server yet.', log: 'Conversation', clear: 'Clear' },
   errors: {
     UNAUTHENTICATED: 'You are not signed in, or your session has ended.',

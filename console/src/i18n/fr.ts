@@ -77,9 +77,9 @@ const fr: typeof en = {
     chartHint: 'cliquez sur une barre ou une ligne pour descendre d’un niveau', drill: 'Descendre dans {member}', drillUp: 'Remonter', needMeasure: 'Choisissez au moins une mesure.', addFilter: 'Ajouter un filtre', removeFilter: 'Retirer le filtre sur {dim}', filterValues: 'Valeurs (séparées par des virgules)', path: 'Chemin de forage', results: 'Résultats', rows: '{count} lignes',
     g: { DAY: 'Jour', WEEK: 'Semaine', MONTH: 'Mois', QUARTER: 'Trimestre', YEAR: 'Année' },
   },
-  pipeline: { runs: 'Exécutions', status: 'Statut' },
-  mining: { models: 'Modèles' },
-  ai: { report: 'Rapport', chat: 'Interroger les données' },
+  pipeline: { runs: 'Exécutions', status: 'Statut', run: 'Lancer le pipeline', live: 'Une exécution est en cours (actualisée toutes les 2 s)…', none: 'Aucune exécution.', trigger: 'Déclencheur', started: 'Début', duration: 'Durée', stages: 'Étapes' },
+  mining: { models: 'Modèles', none: 'Aucune analyse de data mining pour l’instant.', run: 'Analyse {id}, date de référence {date}, chargement ETL {etl}', segments: 'Segments RFM', segment: 'Segment', customers: 'Clients', revenue: 'Chiffre d’affaires', share: 'Part du CA', clusters: 'Clusters (récence vs montant, bulle = clients)', recency: 'Récence (jours)', monetary: 'Montant', silhouette: 'Silhouette', anomalies: 'Commandes inhabituelles', score: 'score' },
+  ai: { report: 'Rapport', chat: 'Interroger les données', insights: 'Faits marquants', recommendations: 'Recommandations', story: 'Rapport rédigé', loading: 'Chargement…', vs: 'contre', impact: 'Impact', seeQuery: 'Voir la requête', open: 'Ouvrir', audience: 'Public', language: 'Langue', source: 'Source : {source}', tryThese: 'Essayez une de ces questions :', audiences: { EXECUTIVE: 'Direction', TACTICAL: 'Tactique', OPERATIONAL: 'Opérationnel' }, actions: { REORDER: 'Réapprovisionner', CALL_CUSTOMER: 'Appeler le client', REVIEW_ORDER: 'Vérifier la commande', RENEGOTIATE_SUPPLIER: 'Renégocier', DIVERSIFY_CUSTOMERS: 'Diversifier' } },
   chat: { title: 'Discussion', placeholder: 'Posez une question sur les données…', send: 'Envoyer', you: 'Vous', assistant: 'Assistant', thinking: 'Réflexion…', unavailable: 'L’assistant n’est pas encore disponible sur ce serveur.', log: 'Conversation', clear: 'Effacer' },
   errors: {
     UNAUTHENTICATED: 'Vous n’êtes pas connecté, ou votre session est terminée.',

@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { createPoller, isActive, POLL_MS } from './usePipeline';
+
+afterEach(() => vi.useRealTimers());
+
+describe('pipeline polling', () => {
+  test('a run is active while it or a stage is RUNNING', () => {
+    expect(isActive([{ status: 'SUCCEEDED', stages: [{ status: 'SUCCEEDED' }] }])).toBe(false);
+    expect(isActive([{ status: 'RUNNING', stages: [] }])).toBe(true);
+    expect(isActive([{ status: 'FAILED', stages: [{ status: 'RUNNING' }] }])).toBe(true);
+  });
+
+  test('polls every 2 s while a run is RUNNING, then stops', async () => {
+    vi.useFakeTimers();
+    let status = 'RUNNING';
+    const refetch = vi.fn(async () => {
+      if (refetch.mock.calls.length >= 3) status = 'SUCCEEDED';
+    });
+    const p = createPoller(refetch, () => status === 'RUNNING');
+    p.schedule();
+    expect(POLL_MS).toBe(2000);
+    await vi.advanceTimersByTimeAsync(1999);
+    expect(refetch).toHaveBeenCalledTimes(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(refetch).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(refetch).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(refetch).toHaveBeenCalledTimes(3); // now SUCCEEDED
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(refetch).toHaveBeenCalledTimes(3);
+    expect(p.polling()).toBe(false);
+  });
+
+  test('stop cancels the next poll', async () => {
+    vi.useFakeTimers();
+    const refetch = vi.fn(async () => undefined);
+    const p = createPoller(refetch, () => true);
+    p.schedule();
+    p.stop();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(refetch).not.toHaveBeenCalled();
+  });
+});

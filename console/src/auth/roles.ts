@@ -19,8 +19,9 @@ export const PAGE_ROLES: Record<PageName, readonly Role[]> = {
   suppliers: ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING', 'ANALYST'],
   // Query.semanticModel, olap, drillDown
   explorer: ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
-  // pipeline, mining and AI pages: their APIs have no root field yet; the roles that run or read them
-  pipeline: ['ADMIN', 'MANAGER'],
+  // Query.pipelineRuns (ANALYST reads the runs; only ADMIN and MANAGER see the run button: runPipeline)
+  pipeline: ['ADMIN', 'MANAGER', 'ANALYST'],
+  // Query.miningSummary; Query.insights/recommendations/story/ask
   mining: ['ADMIN', 'MANAGER', 'ANALYST'],
   ai: ['ADMIN', 'MANAGER', 'ANALYST'],
 };

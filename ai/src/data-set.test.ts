@@ -126,6 +126,14 @@ describe('the insight engine and the no-key chat on data/native', () => {
     expect(rfm.comparison).toBeGreaterThan(0);
   });
 
+  // Bug: a period running past the data (2026 as a whole) reported the empty months after the last
+  // sale as trend breaks with revenue 0.
+  it('months after the last sale are not trend breaks', async () => {
+    const ins = await computeInsights(db.pool, { period: '2026' });
+    const breaks = ins.facts.filter((f) => f.kind === 'trend-break').map((f) => f.id);
+    expect(breaks.filter((id) => id >= 'trend-break:2026-11')).toEqual([]);
+  });
+
   it('on 2026-10 (the last month): revenue, margin, concentration, stock-out risks at the final count, RFM movements, SUP-011 or SUP-025', async () => {
     const ins = await computeInsights(db.pool, { period: '2026-10' });
     const kinds = kindsOf(ins.facts);

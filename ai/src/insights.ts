@@ -229,13 +229,17 @@ GROUP BY 1 ORDER BY 1`,
     values: [BOOKED_STATUSES, from, p.range.to],
   };
   const rows = await ctx.q(sql);
-  const first = (await ctx.q({ text: `SELECT min(d.year_month) AS m FROM dw.fact_sales f JOIN dw.dim_date d ON d.date_key = f.order_date_key`, values: [] }))[0]?.m as string | null;
+  const bounds = (await ctx.q({ text: `SELECT min(d.year_month) AS m, max(d.year_month) AS last FROM dw.fact_sales f JOIN dw.dim_date d ON d.date_key = f.order_date_key`, values: [] }))[0];
+  const first = (bounds?.m ?? null) as string | null;
+  // Months after the last sale have no data yet: an empty month there is not a break.
+  const last = (bounds?.last ?? null) as string | null;
   const byMonth = new Map(rows.map((r) => [String(r.month), cents(r.revenue) / 100]));
   const months = monthsOf({ from, to: p.range.to });
   const facts: Fact[] = [];
   for (let i = 6; i < months.length; i++) {
     const trailing = months.slice(i - 6, i);
     if (!first || trailing[0]! < first) continue; // not 6 months of history yet
+    if (last && months[i]! > last) continue;
     const ys = trailing.map((m) => byMonth.get(m) ?? 0);
     const { predicted, sigma } = trendForecast(ys);
     const actual = byMonth.get(months[i]!) ?? 0;

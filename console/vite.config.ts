@@ -23,5 +23,7 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['src/**/*.test.ts'],
+    // processed by vitest, so a test may replace ApexCharts under the real vue3-apexcharts (ResultChart.test.ts)
+    server: { deps: { inline: ['vue3-apexcharts'] } },
   },
 });

@@ -21,10 +21,26 @@ export const PAGE_ROLES: Record<PageName, readonly Role[]> = {
   explorer: ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
   // Query.pipelineRuns (ANALYST reads the runs; only ADMIN and MANAGER see the run button: runPipeline)
   pipeline: ['ADMIN', 'MANAGER', 'ANALYST'],
-  // Query.miningSummary; Query.insights/recommendations/story/ask
+  // Query.miningSummary
   mining: ['ADMIN', 'MANAGER', 'ANALYST'],
-  ai: ['ADMIN', 'MANAGER', 'ANALYST'],
+  // any of Query.insights/recommendations/story/ask (the page shows the sections of AI_SECTION_ROLES)
+  ai: ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
 };
+
+/** The AI page's sections and who may see each: the roles of the query behind it (no section that would only answer FORBIDDEN). */
+export type AiSection = 'insights' | 'recommendations' | 'story' | 'ask';
+export const AI_SECTION_ROLES: Record<AiSection, readonly Role[]> = {
+  // Query.insights, Query.recommendations, Query.ask: SALES too (cut to the rows of their customers by the API)
+  insights: ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
+  recommendations: ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
+  // Query.story: not SALES
+  story: ['ADMIN', 'MANAGER', 'ANALYST'],
+  ask: ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
+};
+
+export function canSee(role: Role | undefined, section: AiSection): boolean {
+  return !!role && AI_SECTION_ROLES[section].includes(role);
+}
 
 export const PAGE_ORDER: readonly PageName[] = ['dashboards', 'orders', 'customers', 'products', 'suppliers', 'explorer', 'pipeline', 'mining', 'ai'];
 

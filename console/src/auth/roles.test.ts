@@ -1,0 +1,47 @@
+import { describe, expect, test } from 'vitest';
+import { PERMISSIONS } from '../../../kit/src/auth/permissions';
+import { AI_SECTION_ROLES, PAGE_ROLES, ROLES, canOpen, canSee, pagesFor, type AiSection, type PageName } from './roles';
+
+/** The root fields each page (or AI section) calls: its roles must be the API's, from the one matrix. */
+const PAGE_FIELDS: Record<PageName, string[]> = {
+  dashboards: ['Query.dashboard'],
+  orders: ['Query.orders'],
+  customers: ['Query.customers'],
+  products: ['Query.products'],
+  suppliers: ['Query.suppliers'],
+  explorer: ['Query.semanticModel', 'Query.olap', 'Query.drillDown'],
+  pipeline: ['Query.pipelineRuns'],
+  mining: ['Query.miningSummary'],
+  ai: ['Query.insights', 'Query.recommendations', 'Query.story', 'Query.ask'],
+};
+const SECTION_FIELDS: Record<AiSection, string> = { insights: 'Query.insights', recommendations: 'Query.recommendations', story: 'Query.story', ask: 'Query.ask' };
+const sorted = (roles: Iterable<string>) => [...new Set(roles)].sort();
+const allowed = (field: string) => {
+  const roles = PERMISSIONS[field];
+  if (!roles) throw new Error(`${field} is not in kit/src/auth/permissions.ts`);
+  return roles;
+};
+
+describe('console roles follow the API role matrix (kit/src/auth/permissions.ts)', () => {
+  test.each(Object.keys(PAGE_FIELDS) as PageName[])('page %s: the roles that may call any of its queries', (page) => {
+    expect(sorted(PAGE_ROLES[page])).toEqual(sorted(PAGE_FIELDS[page].flatMap(allowed)));
+  });
+
+  test.each(Object.keys(SECTION_FIELDS) as AiSection[])('AI section %s: the roles of its query', (section) => {
+    expect(sorted(AI_SECTION_ROLES[section])).toEqual(sorted(allowed(SECTION_FIELDS[section])));
+  });
+
+  test('SALES opens the AI page and sees insights, recommendations and the chat, not the story (Query.story refuses SALES)', () => {
+    expect(canOpen('SALES', 'ai')).toBe(true);
+    expect(pagesFor('SALES')).toEqual(['dashboards', 'orders', 'customers', 'products', 'explorer', 'ai']);
+    expect((['insights', 'recommendations', 'story', 'ask'] as const).filter((s) => canSee('SALES', s))).toEqual(['insights', 'recommendations', 'ask']);
+    expect(canSee('ANALYST', 'story')).toBe(true);
+  });
+
+  test('a role without an AI query does not get the page, and nobody signed out sees anything', () => {
+    for (const role of ROLES) expect([role, canOpen(role, 'ai')]).toEqual([role, (['insights', 'recommendations', 'story', 'ask'] as const).some((s) => canSee(role, s))]);
+    expect(canOpen('WAREHOUSE', 'ai')).toBe(false);
+    expect(canSee(undefined, 'ask')).toBe(false);
+    expect(pagesFor(undefined)).toEqual([]);
+  });
+});

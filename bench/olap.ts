@@ -3,7 +3,7 @@
  * the rollup, next to the same question as a raw GROUP BY on the OLTP tables; first on data/native
  * (imported, loaded into a warehouse by the ETL through the API), then with dw.fact_sales grown
  * synthetically by SQL to N lines (rollups refreshed, timed), in the same run.
- * Run: npx tsx bench/olap.ts [--lines 10000000] [--runs 30] [--fact-runs 5]. Uses throw-away databases
+ * Run: npx tsx bench/olap.ts [--lines 10000000] [--runs 30] [--fact-runs 5] [--keep (with DATABASE_URL)]. Uses throw-away databases
  * on DATABASE_URL's server or on a throw-away embedded PostgreSQL.
  */
 import os from 'node:os';
@@ -29,6 +29,8 @@ const LINES = arg('lines', 10_000_000);
 const RUNS = arg('runs', 30);
 /** Runs of the fact-source queries at scale (seconds each at 10M lines). */
 const FACT_RUNS = arg('fact-runs', 5);
+/** Keep the two databases at the end (their URLs are printed), to study the queries by hand. */
+const KEEP = process.argv.includes('--keep');
 const SECRETS = { JWT_SECRET: 'b'.repeat(40), SUBGRAPH_SECRET: 'c'.repeat(40) };
 const KINDS: DashboardKind[] = ['STRATEGIC', 'TACTICAL', 'OPERATIONAL'];
 const PASSWORD = 'bench password 123';
@@ -266,8 +268,12 @@ async function main() {
     const worst = Math.max(...rollupP95);
     console.log(`goal p95 ≤ 50 ms with rollups at ${after.lines} lines: worst ROLLUP tile p95 ${worst} ms → ${worst <= 50 ? 'met' : 'NOT met'} for the ${rollupP95.length} tiles the rollup answers`);
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
-    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(`${name}_dwh`)} WITH (FORCE)`);
+    if (KEEP && !server) {
+      console.log(`kept: ${url} and ${dwhUrl}`);
+    } else {
+      await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+      await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(`${name}_dwh`)} WITH (FORCE)`);
+    }
     await admin.end();
     await server?.stop();
   }

@@ -9,7 +9,8 @@ import type { Role } from '@erp/kit';
  * Table aliases used by the expressions: f = dw.fact_sales, i = dw.fact_inventory_snapshot,
  * e = dw.fact_supplier_evaluation, d = dw.dim_date, p = dw.dim_product, cat = dw.dim_category,
  * c = dw.dim_customer, g = dw.dim_geography, w = dw.dim_warehouse, s = dw.dim_order_status,
- * k = dw.dim_order_kind, sup = dw.dim_supplier, r = the rollup table (analytics.sales_month).
+ * k = dw.dim_order_kind, sup = dw.dim_supplier, r = a rollup table (ROLLUPS below: every rollup names
+ * the same member in the same column, so one expression serves them all).
  *
  * Personal data: the warehouse holds no e-mail, phone or contact of anyone. The only level that
  * names a person or a company is `geography.customer` (customer code and name): it is `personal`,
@@ -85,8 +86,10 @@ export const COMPONENTS: Record<string, ComponentDef> = {
   margin: { fact: 'sales', sql: 'SUM(f.net_amount - f.cost_amount)', rollup: 'SUM(r.margin_amount)' },
   costed_net: { fact: 'sales', sql: 'SUM(CASE WHEN f.cost_amount IS NOT NULL THEN f.net_amount END)', rollup: 'SUM(r.costed_net_amount)' },
   units: { fact: 'sales', sql: 'SUM(f.quantity)', rollup: 'SUM(r.units)' },
-  orders: { fact: 'sales', sql: 'COUNT(DISTINCT f.order_id)' },
-  customers: { fact: 'sales', sql: 'COUNT(DISTINCT c.customer_id)' },
+  // Distinct counts: additive only over a rollup whose rows never split an order (orders) or that
+  // keeps the customer (customers); ROLLUPS says which rollup holds which component.
+  orders: { fact: 'sales', sql: 'COUNT(DISTINCT f.order_id)', rollup: 'COALESCE(SUM(r.orders), 0)' },
+  customers: { fact: 'sales', sql: 'COUNT(DISTINCT c.customer_id)', rollup: 'COUNT(DISTINCT r.customer_id)' },
   on_hand: { fact: 'inventory', sql: 'SUM(i.on_hand)' },
   available: { fact: 'inventory', sql: 'SUM(i.available)' },
   reorder_point: { fact: 'inventory', sql: 'SUM(i.reorder_point)' },
@@ -377,7 +380,7 @@ export const DIMENSIONS: DimensionDef[] = [
     levels: [
       { level: 'root', title: 'Root category', key: `COALESCE(cat.root_code, '(none)')`, label: `COALESCE(cat.root_name, 'No category')`, facts: ['sales', 'inventory'], rollup: { key: 'r.root_code', label: 'r.root_name' }, membersFrom: 'dw.dim_category cat' },
       { level: 'category', title: 'Category', key: `COALESCE(cat.code, '(none)')`, label: `COALESCE(cat.name, 'No category')`, facts: ['sales', 'inventory'], rollup: { key: 'r.category_code', label: 'r.category_name' }, membersFrom: 'dw.dim_category cat' },
-      { level: 'product', title: 'Product', key: 'p.sku', label: 'p.name', facts: ['sales', 'inventory'], membersFrom: PRODUCT_FROM },
+      { level: 'product', title: 'Product', key: 'p.sku', label: 'p.name', facts: ['sales', 'inventory'], rollup: { key: 'r.sku', label: 'r.product_name' }, membersFrom: PRODUCT_FROM },
     ],
   },
   {
@@ -386,9 +389,18 @@ export const DIMENSIONS: DimensionDef[] = [
     description: 'Country (ISO code) → region → city → customer (code), where the customer was at the time of the order.',
     levels: [
       { level: 'country', title: 'Country', key: 'g.country_code', label: 'g.country_name', facts: ['sales'], rollup: { key: 'r.country_code', label: 'r.country_name' }, membersFrom: 'dw.dim_geography g' },
-      { level: 'region', title: 'Region', key: 'g.region', label: 'g.region', facts: ['sales'], membersFrom: 'dw.dim_geography g' },
-      { level: 'city', title: 'City', key: 'g.city', label: 'g.city', facts: ['sales'], membersFrom: 'dw.dim_geography g' },
-      { level: 'customer', title: 'Customer', key: 'c.code', label: 'c.name', facts: ['sales'], personal: true, membersFrom: 'dw.dim_customer c' },
+      { level: 'region', title: 'Region', key: 'g.region', label: 'g.region', facts: ['sales'], rollup: { key: 'r.region', label: 'r.region' }, membersFrom: 'dw.dim_geography g' },
+      { level: 'city', title: 'City', key: 'g.city', label: 'g.city', facts: ['sales'], rollup: { key: 'r.city', label: 'r.city' }, membersFrom: 'dw.dim_geography g' },
+      {
+        level: 'customer',
+        title: 'Customer',
+        key: 'c.code',
+        label: 'c.name',
+        facts: ['sales'],
+        personal: true,
+        rollup: { key: 'r.customer_code', label: 'r.customer_name' },
+        membersFrom: 'dw.dim_customer c',
+      },
     ],
   },
   {
@@ -459,27 +471,68 @@ export const LEVELS: Map<string, LevelDef> = new Map(
 
 export const MEASURE_BY_NAME: Map<string, MeasureDef> = new Map(MEASURES.map((m) => [m.name, m]));
 
-/** The rollup tables: which levels and measures each can answer (sales, month grain). */
+/**
+ * The rollup tables (pre-aggregations at month grain, refreshed by the ETL for the months it changed:
+ * src/services/rollups.ts). Each says which levels it can group and filter by and which components it
+ * holds; a query goes to the smallest fresh rollup that has all it needs, to the facts otherwise.
+ */
 export interface RollupDef {
   name: string;
   table: string;
   fact: FactName;
   levels: string[];
+  components: string[];
+  /** Keeps the customer: the SALES row-level filter can be applied to it (r.customer_id). */
+  customerGrain: boolean;
   description: string;
 }
 
+const DATE_LEVELS = ['date.year', 'date.quarter', 'date.month'];
+const AMOUNTS = ['net', 'margin', 'costed_net', 'units'];
+
 export const ROLLUPS: RollupDef[] = [
+  {
+    name: 'sales_order_month',
+    table: 'analytics.sales_order_month',
+    fact: 'sales',
+    levels: [...DATE_LEVELS, 'geography.country', 'geography.region', 'geography.city', 'segment.segment', 'orderStatus.status', 'orderKind.kind'],
+    components: [...AMOUNTS, 'orders'],
+    customerGrain: false,
+    description:
+      'Sales by month × country/region/city × segment × status × kind: amounts, units and orders. No product level, so no row splits an order: the order count adds up (an order has one date, customer, place, status and kind).',
+  },
   {
     name: 'sales_month',
     table: 'analytics.sales_month',
     fact: 'sales',
-    levels: [...LEVELS.values()].filter((l) => l.rollup).map((l) => l.name),
-    description: 'Sales by month × category (with root) × country × segment × status × kind: net, margin, costed net, units. Answers queries on whole months without row-level security.',
+    levels: [...DATE_LEVELS, 'product.root', 'product.category', 'geography.country', 'segment.segment', 'orderStatus.status', 'orderKind.kind'],
+    components: AMOUNTS,
+    customerGrain: false,
+    description: 'Sales by month × category (with root) × country × segment × status × kind: net, margin, costed net, units.',
+  },
+  {
+    name: 'sales_product_month',
+    table: 'analytics.sales_product_month',
+    fact: 'sales',
+    levels: [...DATE_LEVELS, 'product.root', 'product.category', 'product.product', 'orderStatus.status', 'orderKind.kind'],
+    components: AMOUNTS,
+    customerGrain: false,
+    description: 'Sales by month × product (with its category and root) × status × kind: net, margin, costed net, units.',
+  },
+  {
+    name: 'sales_customer_month',
+    table: 'analytics.sales_customer_month',
+    fact: 'sales',
+    levels: [...DATE_LEVELS, 'geography.country', 'geography.region', 'geography.city', 'geography.customer', 'segment.segment', 'orderStatus.status', 'orderKind.kind'],
+    components: [...AMOUNTS, 'orders', 'customers'],
+    customerGrain: true,
+    description:
+      'Sales by month × customer (with its place and segment at the time of the order) × status × kind: amounts, units, orders; distinct customers are counted over its rows. Serves SALES users (row-level security on the customer).',
   },
 ];
 
-/** A measure can come from a rollup when every component it needs has a rollup expression. */
-export const rollupable = (m: MeasureDef) => m.components.every((c) => COMPONENTS[c]!.rollup);
+/** A measure can come from a rollup when one rollup holds every component it needs. */
+export const rollupable = (m: MeasureDef) => ROLLUPS.some((r) => r.fact === m.fact && m.components.every((c) => r.components.includes(c)));
 
 /** Levels that resolve to a granularity (the time dimension). */
 export const GRANULARITY_LEVEL: Record<Granularity, string> = { YEAR: 'date.year', QUARTER: 'date.quarter', MONTH: 'date.month', DAY: 'date.day' };
@@ -513,7 +566,7 @@ export function describeModel() {
       table: r.table,
       fact: r.fact,
       levels: r.levels,
-      measures: MEASURES.filter((m) => m.fact === r.fact && rollupable(m)).map((m) => m.name),
+      measures: MEASURES.filter((m) => m.fact === r.fact && m.components.every((c) => r.components.includes(c))).map((m) => m.name),
       description: r.description,
     })),
   };

@@ -67,6 +67,10 @@ test('strategic: revenue, margin, growth year on year, top categories and countr
   expect(rowsOf(t.segmentMix!)).toEqual(
     await sql(`SELECT c.segment, SUM(f.net_amount)::text, COUNT(DISTINCT f.order_id)::text ${SALES} WHERE ${BOOKED} AND ${IN_P} GROUP BY 1 ORDER BY SUM(f.net_amount) DESC, 1`),
   );
+  // every strategic tile is answered by a rollup (the smallest that can: it depends on the data), and
+  // the figures above are the facts'
+  expect(Object.values(t).map((x) => x.result.source)).toEqual(Array(6).fill('ROLLUP'));
+  expect([t.topCountries!.result.rollup, t.segmentMix!.result.rollup]).toEqual(['sales_customer_month', expect.stringMatching(/^sales_(order|customer)_month$/)]);
 });
 
 test('tactical: month × category and region, best and worst products, supplier performance', async () => {
@@ -82,6 +86,13 @@ test('tactical: month × category and region, best and worst products, supplier 
     sql(`SELECT p.sku, SUM(f.net_amount)::text, SUM(f.quantity)::text, SUM(f.net_amount - f.cost_amount)::text ${SALES} WHERE ${BOOKED} AND ${IN_P} GROUP BY 1 ORDER BY SUM(f.net_amount) ${dir}, 1 LIMIT 10`);
   expect(rowsOf(t.bestProducts!)).toEqual(await products('DESC'));
   expect(rowsOf(t.worstProducts!)).toEqual(await products('ASC'));
+  expect(Object.values(t).map((x) => `${x.id}:${x.result.source}`)).toEqual([
+    'monthByCategory:ROLLUP',
+    'monthByRegion:ROLLUP',
+    'bestProducts:ROLLUP',
+    'worstProducts:ROLLUP',
+    'supplierPerformance:FACT',
+  ]);
   expect(rowsOf(t.supplierPerformance!)).toEqual(
     await sql(`SELECT s.code, round(100.0 * SUM(e.on_time_deliveries) / SUM(e.deliveries), 2)::text, SUM(e.deliveries)::text
                  FROM dw.fact_supplier_evaluation e JOIN dw.dim_supplier s ON s.supplier_key = e.supplier_key
@@ -94,6 +105,7 @@ test('operational: last day orders, pending shipments, low stock and stock-outs,
   expect(totalsOf(t.lastDayOrders!)).toEqual(
     (await sql(`SELECT COUNT(DISTINCT f.order_id)::text, SUM(f.net_amount)::text, SUM(f.quantity)::text ${SALES} WHERE s.status <> 'CANCELLED' AND d.full_date = '2025-03-31'`))[0],
   );
+  expect(t.pendingShipments!.result.source).toBe('ROLLUP');
   expect(totalsOf(t.pendingShipments!)).toEqual(
     (await sql(`SELECT COUNT(DISTINCT f.order_id)::text, SUM(f.quantity)::text, SUM(f.net_amount)::text ${SALES} WHERE s.status = 'CONFIRMED' AND k.kind = 'SALE'`))[0],
   );
@@ -120,7 +132,8 @@ test('a SALES user\'s dashboard covers their customers only, without supplier ti
   const t = await dashboard('STRATEGIC', identity('SALES', REP_A));
   const mine = `c.customer_id IN (SELECT customer_id FROM dw.dim_customer WHERE is_current AND sales_rep_id = ${REP_A})`;
   expect(totalsOf(t.revenue!)).toEqual((await sql(`SELECT SUM(f.net_amount)::text ${SALES} WHERE ${BOOKED} AND ${IN_P} AND ${mine}`))[0]);
-  expect(t.revenue!.result.source).toBe('FACT');
+  // the customer rollup keeps the customer, so the same row-level filter applies to it
+  expect([t.revenue!.result.source, t.revenue!.result.rollup]).toEqual(['ROLLUP', 'sales_customer_month']);
   expect(rowsOf(t.topCountries!).map((r) => r[0])).toEqual(['FR']);
   const tactical = await dashboard('TACTICAL', identity('SALES', REP_A));
   expect(Object.keys(tactical)).not.toContain('supplierPerformance');

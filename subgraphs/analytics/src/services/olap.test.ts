@@ -1,6 +1,7 @@
 import { identity } from '@erp/kit/test/graphql';
 import { byKey, client, DRILL } from '../test/helpers';
 import { createStar, REP_A, REP_B, type Star } from '../test/star';
+import { ROLLUPS } from '../semantic/model';
 import { refreshRollups } from './rollups';
 
 /** OLAP on a hand-made star: every figure against an independent SQL computation on the facts. */
@@ -193,30 +194,53 @@ test('inventory: on hand at the last snapshot, stock value, days of cover agains
   expect(byKey(a)).toEqual(Object.fromEntries(expected.map((e) => [e.sku, [e.oh, e.sv, e.cover]])));
 });
 
-test('rollup: chosen automatically for whole months on its levels, and its answer equals the facts', async () => {
-  await refreshRollups(star.db.pool, 'all');
-  const q = {
-    measures: ['revenue', 'grossMargin', 'marginPct', 'units'],
-    dimensions: ['product.category', 'geography.country', 'segment.segment', 'orderStatus.status', 'orderKind.kind'],
-    time: { from: '2023-01-01', to: '2025-03-31', granularity: 'MONTH' },
-    compare: 'YEAR_AGO',
-  };
-  const rolled = await api.olap(admin, q);
-  const fact = await api.olap(admin, { ...q, source: 'FACT' });
-  expect(rolled.source).toBe('ROLLUP');
-  expect(rolled.rollup).toBe('sales_month');
-  expect(fact.source).toBe('FACT');
-  expect(rolled.rows.length).toBeGreaterThan(20);
-  expect(rolled.rows).toEqual(fact.rows);
-  expect(rolled.totals).toEqual(fact.totals);
+test('rollups: each is chosen automatically for whole months on its levels, and its answer equals the facts', async () => {
+  const r = await refreshRollups(star.db.pool, 'all');
+  expect(r.rollups.map((x) => x.name).sort()).toEqual(ROLLUPS.map((x) => x.name).sort());
+  const time = { from: '2023-01-01', to: '2025-03-31', granularity: 'MONTH' };
+  const cases: { rollup: string; viewer: typeof admin; q: Record<string, unknown> }[] = [
+    { rollup: 'sales_month', viewer: admin, q: { measures: ['revenue', 'grossMargin', 'marginPct', 'units'], dimensions: ['product.category', 'geography.country', 'segment.segment', 'orderStatus.status', 'orderKind.kind'], time, compare: 'YEAR_AGO' } },
+    { rollup: 'sales_product_month', viewer: admin, q: { measures: ['revenue', 'grossMargin', 'marginPct', 'units'], dimensions: ['product.root', 'product.product', 'orderStatus.status', 'orderKind.kind'], time, compare: 'YEAR_AGO' } },
+    { rollup: 'sales_order_month', viewer: admin, q: { measures: ['revenue', 'units', 'orders', 'averageBasket'], dimensions: ['geography.region', 'geography.city', 'segment.segment', 'orderStatus.status', 'orderKind.kind'], time, compare: 'YEAR_AGO' } },
+    { rollup: 'sales_customer_month', viewer: admin, q: { measures: ['revenue', 'grossMargin', 'marginPct', 'units', 'orders', 'averageBasket', 'customers'], dimensions: ['geography.country', 'geography.customer', 'segment.segment', 'orderStatus.status', 'orderKind.kind'], time, compare: 'YEAR_AGO' } },
+    // distinct customers over a year: counted once however many months they bought in
+    { rollup: 'sales_customer_month', viewer: admin, q: { measures: ['revenue', 'customers', 'orders'], dimensions: ['geography.country'], time: { from: '2024-01-01', to: '2025-03-31', granularity: 'YEAR' }, compare: 'PREVIOUS_PERIOD' } },
+    { rollup: 'sales_customer_month', viewer: analyst, q: { measures: ['customers'], dimensions: ['geography.city'], time: { from: '2024-01-01', to: '2025-03-31' } } },
+    // a SALES user: the customer rollup applies the same row-level filter as the facts
+    { rollup: 'sales_customer_month', viewer: salesA, q: { measures: ['revenue', 'orders', 'customers'], dimensions: ['geography.customer'], time, compare: 'YEAR_AGO' } },
+    { rollup: 'sales_customer_month', viewer: identity('SALES', REP_B), q: { measures: ['revenue', 'units'], dimensions: ['geography.country'] } },
+  ];
+  for (const c of cases) {
+    const rolled = await api.olap(c.viewer, c.q);
+    const fact = await api.olap(c.viewer, { ...c.q, source: 'FACT' });
+    expect([rolled.source, rolled.rollup]).toEqual(['ROLLUP', c.rollup]);
+    expect(fact.source).toBe('FACT');
+    expect(rolled.rows.length).toBeGreaterThan(0);
+    expect(rolled.rows).toEqual(fact.rows);
+    expect(rolled.totals).toEqual(fact.totals);
+  }
   const byQuarter = { measures: ['revenue', 'marginPct'], dimensions: ['product.root'], time: { from: '2024-01-01', to: '2025-03-31', granularity: 'QUARTER' }, filters: [{ level: 'geography.country', members: ['FR'] }] };
   const [rq, fq] = [await api.olap(admin, byQuarter), await api.olap(admin, { ...byQuarter, source: 'FACT' })];
   expect([rq.source, rq.rows, rq.totals]).toEqual(['ROLLUP', fq.rows, fq.totals]);
-  // not whole months, a level or a measure it lacks, or a SALES user: the facts answer
+  // not whole months, a level no rollup has, or a distinct count below the grain that keeps it: the facts answer
+  const q = cases[0]!.q;
   expect((await api.olap(admin, { ...q, time: { from: '2025-01-01', to: '2025-03-15' }, compare: null })).source).toBe('FACT');
-  expect((await api.olap(admin, { measures: ['orders'], time: { from: '2025-01-01', to: '2025-03-31' } })).source).toBe('FACT');
-  expect((await api.olap(admin, { measures: ['revenue'], dimensions: ['product.product'] })).source).toBe('FACT');
-  expect((await api.olap(salesA, { measures: ['revenue'], dimensions: ['geography.country'] })).source).toBe('FACT');
+  expect((await api.olap(admin, { measures: ['revenue'], dimensions: ['warehouse.warehouse'] })).source).toBe('FACT');
+  expect((await api.olap(admin, { measures: ['orders'], dimensions: ['product.category'] })).source).toBe('FACT');
+  expect((await api.olap(admin, { measures: ['customers'], dimensions: ['product.product'] })).source).toBe('FACT');
+  expect((await api.olap(salesA, { measures: ['revenue'], dimensions: ['product.category'] })).source).toBe('FACT');
+  const forced = await api.olapError(admin, { measures: ['orders'], dimensions: ['product.category'], source: 'ROLLUP' });
+  expect(forced?.extensions?.code).toBe('BAD_USER_INPUT');
+  expect(forced?.message).toMatch(/sales_month: orders cannot be computed from it/);
+});
+
+test('rollups: the smallest that can answer is chosen (orders by country: the order rollup, not the customer rollup)', async () => {
+  await refreshRollups(star.db.pool, 'all');
+  const sizes = Object.fromEntries((await sql(`SELECT name, total_rows::text AS n FROM analytics.rollup_state`)).map((x) => [x.name, Number(x.n)]));
+  expect(sizes.sales_order_month).toBeLessThanOrEqual(sizes.sales_customer_month!);
+  expect((await api.olap(admin, { measures: ['orders'], dimensions: ['geography.country'] })).rollup).toBe('sales_order_month');
+  expect((await api.olap(admin, { measures: ['customers'], dimensions: ['geography.country'] })).rollup).toBe('sales_customer_month');
+  expect((await api.olap(admin, { measures: ['revenue'], dimensions: ['product.category'] })).rollup).toBe(sizes.sales_month! <= sizes.sales_product_month! ? 'sales_month' : 'sales_product_month');
 });
 
 test('rollup: a newer ETL run makes it stale (facts answer) until the periods it touched are refreshed', async () => {
@@ -262,8 +286,10 @@ describe('row-level security', () => {
     expect(drill.data!.drillDown.rows).toEqual([]);
     const all = await api.olap(identity('SALES', REP_B), { measures: ['revenue'] });
     expect(all.totals[0]!.value).toBe((await sql(`SELECT SUM(f.net_amount)::text AS v ${FROM} WHERE ${repCustomers(REP_B)}`))[0]!.v);
-    const nobody = await api.olap(identity('SALES', 999), { measures: ['revenue', 'orders'] });
-    expect(nobody.totals.map((t) => t.value)).toEqual([null, '0']);
+    for (const source of ['FACT', 'AUTO']) {
+      const nobody = await api.olap(identity('SALES', 999), { measures: ['revenue', 'orders'], source });
+      expect(nobody.totals.map((t) => t.value)).toEqual([null, '0']);
+    }
   });
 
   test('supplier measures are refused to SALES', async () => {

@@ -1,10 +1,10 @@
 import { ValidationError } from '@erp/kit';
 import type pg from 'pg';
 import { percentChange, subtract } from '../semantic/decimal';
-import { LEVELS, ROLLUPS, rollupable } from '../semantic/model';
+import { LEVELS, ROLLUPS, type RollupDef } from '../semantic/model';
 import { isMonthAligned, shiftMember, type CompareMode, type DateRange } from '../semantic/periods';
 import { checkMembers, planQuery, type FilterInput, type OlapInput, type Plan, type Viewer } from './plan';
-import { rollupIsFresh } from './rollups';
+import { rollupStates } from './rollups';
 import { buildQuery } from './sql';
 
 export interface Member {
@@ -63,31 +63,41 @@ export async function freshness(pool: pg.Pool): Promise<Freshness> {
   return r ? { runId: r.run_id, finishedAt: r.finished_at, status: r.status, reconciled: r.reconciled } : { runId: null, finishedAt: null, status: null, reconciled: null };
 }
 
-/** Why the rollup cannot answer (null: it can). */
-function rollupRefusal(plan: Plan): string | null {
-  const rollup = ROLLUPS[0]!;
-  if (plan.fact !== rollup.fact) return `the rollup holds ${rollup.fact} only`;
-  if (plan.salesRepId.restricted) return 'row-level security (SALES) reads the facts';
-  const m = plan.measures.find((x) => !rollupable(x));
-  if (m) return `${m.name} is not additive over the rollup`;
+/** Why this rollup cannot answer the plan (null: it can). */
+function rollupRefusal(plan: Plan, rollup: RollupDef): string | null {
+  if (plan.fact !== rollup.fact) return `it holds ${rollup.fact} only`;
+  if (plan.salesRepId.restricted && !rollup.customerGrain) return 'row-level security (SALES) needs the customer, which it does not keep';
+  const m = plan.measures.find((x) => !x.components.every((c) => rollup.components.includes(c)));
+  if (m) return `${m.name} cannot be computed from it`;
   const l = [...plan.levels, ...plan.filters.map((x) => x.level)].find((x) => !rollup.levels.includes(x.name));
-  if (l) return `${l.name} is not in the rollup`;
+  if (l) return `${l.name} is not in it`;
   for (const w of [plan.range, plan.comparison?.compared]) if (w && !isMonthAligned(w)) return `${w.from}..${w.to} is not made of whole months`;
   return null;
 }
 
-async function chooseSource(pool: pg.Pool, plan: Plan, prefix: string): Promise<'FACT' | 'ROLLUP'> {
+/** The smallest fresh rollup that can answer, or the facts (a forced ROLLUP that none can answer is an error naming why). */
+async function chooseSource(pool: pg.Pool, plan: Plan, prefix: string): Promise<RollupDef | 'FACT'> {
   if (plan.source === 'FACT') return 'FACT';
-  let refusal = rollupRefusal(plan);
-  if (!refusal && !(await rollupIsFresh(pool).catch(() => false))) refusal = 'the rollup is not built or older than the last ETL run';
-  if (refusal && plan.source === 'ROLLUP') throw new ValidationError(prefix ? `${prefix}.source` : 'source', 'ROLLUP', `the rollup cannot answer: ${refusal}`);
-  return refusal ? 'FACT' : 'ROLLUP';
+  const refusals = ROLLUPS.map((r) => ({ rollup: r, why: rollupRefusal(plan, r) }));
+  const able = refusals.filter((x) => !x.why).map((x) => x.rollup);
+  let refusal: string | null = null;
+  let chosen: RollupDef | null = null;
+  if (!able.length) {
+    refusal = refusals.map((x) => `${x.rollup.name}: ${x.why}`).join('; ');
+  } else {
+    const states = await rollupStates(pool).catch(() => new Map<string, { fresh: boolean; rows: number }>());
+    const fresh = able.filter((r) => states.get(r.name)?.fresh);
+    chosen = fresh.sort((a, b) => states.get(a.name)!.rows - states.get(b.name)!.rows || ROLLUPS.indexOf(a) - ROLLUPS.indexOf(b))[0] ?? null;
+    if (!chosen) refusal = `${able.map((r) => r.name).join(', ')} could answer but ${able.length > 1 ? 'are' : 'is'} not built or older than the last ETL run`;
+  }
+  if (!chosen && plan.source === 'ROLLUP') throw new ValidationError(prefix ? `${prefix}.source` : 'source', 'ROLLUP', `no rollup can answer: ${refusal}`);
+  return chosen ?? 'FACT';
 }
 
 type DbRow = Record<string, string | null>;
 
-async function run(pool: pg.Pool, plan: Plan, window: DateRange | null, source: 'FACT' | 'ROLLUP', grouped: boolean, shaped: boolean): Promise<DbRow[]> {
-  const q = buildQuery(plan, { window, source, grouped, shaped });
+async function run(pool: pg.Pool, plan: Plan, window: DateRange | null, source: RollupDef | 'FACT', grouped: boolean, shaped: boolean): Promise<DbRow[]> {
+  const q = buildQuery(plan, source === 'FACT' ? { window, source, grouped, shaped } : { window, source: 'ROLLUP', rollup: source, grouped, shaped });
   return (await pool.query<DbRow>(q.text, q.values)).rows;
 }
 
@@ -140,8 +150,8 @@ async function execute(pool: pg.Pool, plan: Plan, prefix: string): Promise<OlapA
     compare: plan.compare,
     comparePeriod: cmp?.compared ?? null,
     pivot: plan.pivot ? pivot(plan, rows) : null,
-    source,
-    rollup: source === 'ROLLUP' ? ROLLUPS[0]!.name : null,
+    source: source === 'FACT' ? 'FACT' : 'ROLLUP',
+    rollup: source === 'FACT' ? null : source.name,
     freshness: fresh,
     truncated,
   };

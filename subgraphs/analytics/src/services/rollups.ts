@@ -1,72 +1,117 @@
 import { ValidationError } from '@erp/kit';
 import type pg from 'pg';
 import { ensureAnalyticsSchema } from '../db/ensure';
+import { ROLLUPS } from '../semantic/model';
 import { addDays, addMonths, parseIsoDate } from '../semantic/periods';
 
 const LOCK_KEY = 7_405_102;
 
 export interface RefreshResult {
-  rollup: string;
   /** The months recomputed (first day of the first, last day of the last), or null for 'all'. */
   from: string | null;
   to: string | null;
+  /** Rows written, all rollups together. */
   rowsWritten: number;
+  rollups: { name: string; rowsWritten: number }[];
+}
+
+// The facts of the months recomputed ($1..$2; both null: all), joined to the dimensions a rollup groups by.
+const facts = (...joins: string[]) => `
+      FROM dw.fact_sales f
+      JOIN dw.dim_date d ON d.date_key = f.order_date_key
+      ${joins.join('\n      ')}
+     WHERE ($1::date IS NULL OR d.full_date BETWEEN $1::date AND $2::date)`;
+const PRODUCT = 'JOIN dw.dim_product p ON p.product_key = f.product_key LEFT JOIN dw.dim_category cat ON cat.category_key = p.category_key';
+const CUSTOMER = 'JOIN dw.dim_customer c ON c.customer_key = f.customer_key';
+const GEOGRAPHY = 'JOIN dw.dim_geography g ON g.geography_key = f.geography_key';
+const STATUS_KIND = 'JOIN dw.dim_order_status s ON s.status_key = f.status_key JOIN dw.dim_order_kind k ON k.kind_key = f.kind_key';
+const MONTH = `date_trunc('month', d.full_date)::date, d.year, d.quarter, d.year_month`;
+const AMOUNTS = `SUM(f.net_amount), SUM(f.net_amount - f.cost_amount), SUM(CASE WHEN f.cost_amount IS NOT NULL THEN f.net_amount END), SUM(f.quantity)`;
+
+/**
+ * How each rollup of the model (ROLLUPS) is computed for the months [$1, $2], in this order (a rollup
+ * may be computed from one before it). Keys and labels are the expressions of the semantic model's
+ * levels (COALESCE on categories), so a rollup's answer equals the facts'.
+ */
+const REFRESH: Record<string, string> = {
+  sales_month: `
+    INSERT INTO analytics.sales_month
+    SELECT ${MONTH},
+           COALESCE(cat.root_code, '(none)'), COALESCE(cat.root_name, 'No category'),
+           COALESCE(cat.code, '(none)'), COALESCE(cat.name, 'No category'),
+           g.country_code, g.country_name, c.segment, s.status, k.kind, ${AMOUNTS}, COUNT(*)
+    ${facts(PRODUCT, CUSTOMER, GEOGRAPHY, STATUS_KIND)}
+     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13`,
+  sales_product_month: `
+    INSERT INTO analytics.sales_product_month
+    SELECT ${MONTH},
+           COALESCE(cat.root_code, '(none)'), COALESCE(cat.root_name, 'No category'),
+           COALESCE(cat.code, '(none)'), COALESCE(cat.name, 'No category'),
+           p.sku, p.name, s.status, k.kind, ${AMOUNTS}, COUNT(*)
+    ${facts(PRODUCT, STATUS_KIND)}
+     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12`,
+  sales_customer_month: `
+    INSERT INTO analytics.sales_customer_month
+    SELECT ${MONTH}, c.customer_id, c.code, c.name, g.country_code, g.country_name, g.region, g.city,
+           c.segment, s.status, k.kind, ${AMOUNTS}, COUNT(DISTINCT f.order_id), COUNT(*)
+    ${facts(CUSTOMER, GEOGRAPHY, STATUS_KIND)}
+     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14`,
+  // From the customer rollup just computed: an order is in one of its rows, so orders add up.
+  sales_order_month: `
+    INSERT INTO analytics.sales_order_month
+    SELECT month_start, year, quarter, year_month, country_code, country_name, region, city, segment, status, kind,
+           SUM(net_amount), SUM(margin_amount), SUM(costed_net_amount), SUM(units), SUM(orders), SUM(lines)
+      FROM analytics.sales_customer_month
+     WHERE ($1::date IS NULL OR month_start BETWEEN $1::date AND $2::date)
+     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`,
+};
+const REFRESH_ORDER = ['sales_month', 'sales_product_month', 'sales_customer_month', 'sales_order_month'];
+if (REFRESH_ORDER.length !== ROLLUPS.length || ROLLUPS.some((r) => !REFRESH[r.name] || !REFRESH_ORDER.includes(r.name))) {
+  throw new Error('rollups.ts: every rollup of the model needs its refresh statement');
 }
 
 /**
- * Recomputes the sales rollup for the months touched by [fromDate, toDate] (whole months around
- * them), or entirely with 'all'; in one transaction, so readers see either the old or the new months.
- * The ETL calls it with the periods its run touched. A rollup never fully built is built entirely.
+ * Recomputes every rollup for the months touched by [fromDate, toDate] (whole months around them),
+ * or entirely with 'all'; in one transaction, so readers see either the old or the new months. The
+ * ETL calls it with the periods its run touched. When one rollup was never built, all are built.
  */
 export async function refreshRollups(pool: pg.Pool, period: { fromDate: string; toDate: string } | 'all'): Promise<RefreshResult> {
   await ensureAnalyticsSchema(pool);
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await client.query(`SET LOCAL statement_timeout = '10min'`);
+    await client.query(`SET LOCAL statement_timeout = '30min'`);
     await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
-    const state = await client.query(`SELECT 1 FROM analytics.rollup_state WHERE name = 'sales_month'`);
+    const built = await client.query(`SELECT name FROM analytics.rollup_state WHERE name = ANY($1::text[])`, [REFRESH_ORDER]);
     let from: string | null = null;
     let to: string | null = null;
-    if (period !== 'all' && state.rowCount) {
+    if (period !== 'all' && built.rowCount === REFRESH_ORDER.length) {
       const a = parseIsoDate('fromDate', period.fromDate);
       const b = parseIsoDate('toDate', period.toDate);
       if (a > b) throw new ValidationError('toDate', b, 'is before fromDate');
       from = `${a.slice(0, 7)}-01`;
       to = addDays(addMonths(`${b.slice(0, 7)}-01`, 1), -1);
-      await client.query('DELETE FROM analytics.sales_month WHERE month_start BETWEEN $1::date AND $2::date', [from, to]);
+      for (const name of REFRESH_ORDER) await client.query(`DELETE FROM analytics.${name} WHERE month_start BETWEEN $1::date AND $2::date`, [from, to]);
     } else {
-      await client.query('TRUNCATE analytics.sales_month');
+      await client.query(`TRUNCATE ${REFRESH_ORDER.map((n) => `analytics.${n}`).join(', ')}`);
     }
-    const ins = await client.query(
-      `INSERT INTO analytics.sales_month
-       SELECT date_trunc('month', d.full_date)::date, d.year, d.quarter, d.year_month,
-              COALESCE(cat.root_code, '(none)'), COALESCE(cat.root_name, 'No category'),
-              COALESCE(cat.code, '(none)'), COALESCE(cat.name, 'No category'),
-              g.country_code, g.country_name, c.segment, s.status, k.kind,
-              SUM(f.net_amount), SUM(f.net_amount - f.cost_amount),
-              SUM(CASE WHEN f.cost_amount IS NOT NULL THEN f.net_amount END), SUM(f.quantity), COUNT(*)
-         FROM dw.fact_sales f
-         JOIN dw.dim_date d ON d.date_key = f.order_date_key
-         JOIN dw.dim_product p ON p.product_key = f.product_key
-         LEFT JOIN dw.dim_category cat ON cat.category_key = p.category_key
-         JOIN dw.dim_customer c ON c.customer_key = f.customer_key
-         JOIN dw.dim_geography g ON g.geography_key = f.geography_key
-         JOIN dw.dim_order_status s ON s.status_key = f.status_key
-         JOIN dw.dim_order_kind k ON k.kind_key = f.kind_key
-        WHERE ($1::date IS NULL OR d.full_date BETWEEN $1::date AND $2::date)
-        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13`,
-      [from, to],
-    );
-    await client.query(
-      `INSERT INTO analytics.rollup_state (name, refreshed_at, covered_run_id, last_from, last_to, rows_written)
-       VALUES ('sales_month', clock_timestamp(), (SELECT max(run_id) FROM meta.etl_runs), $1, $2, $3)
-       ON CONFLICT (name) DO UPDATE SET refreshed_at = EXCLUDED.refreshed_at, covered_run_id = EXCLUDED.covered_run_id,
-         last_from = EXCLUDED.last_from, last_to = EXCLUDED.last_to, rows_written = EXCLUDED.rows_written`,
-      [from, to, ins.rowCount ?? 0],
-    );
+    const rollups: RefreshResult['rollups'] = [];
+    for (const name of REFRESH_ORDER) {
+      const ins = await client.query(REFRESH[name]!, [from, to]);
+      const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM analytics.${name}`);
+      await client.query(
+        `INSERT INTO analytics.rollup_state (name, refreshed_at, covered_run_id, last_from, last_to, rows_written, total_rows)
+         VALUES ($1, clock_timestamp(), (SELECT max(run_id) FROM meta.etl_runs), $2, $3, $4, $5)
+         ON CONFLICT (name) DO UPDATE SET refreshed_at = EXCLUDED.refreshed_at, covered_run_id = EXCLUDED.covered_run_id,
+           last_from = EXCLUDED.last_from, last_to = EXCLUDED.last_to, rows_written = EXCLUDED.rows_written, total_rows = EXCLUDED.total_rows`,
+        [name, from, to, ins.rowCount ?? 0, rows[0]!.n],
+      );
+      rollups.push({ name, rowsWritten: ins.rowCount ?? 0 });
+    }
     await client.query('COMMIT');
-    return { rollup: 'sales_month', from, to, rowsWritten: ins.rowCount ?? 0 };
+    // Fresh statistics for the planner on the tables just rewritten (outside the transaction).
+    await pool.query(`ANALYZE ${REFRESH_ORDER.map((n) => `analytics.${n}`).join(', ')}`);
+    return { from, to, rowsWritten: rollups.reduce((s, r) => s + r.rowsWritten, 0), rollups };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
@@ -75,14 +120,27 @@ export async function refreshRollups(pool: pg.Pool, period: { fromDate: string; 
   }
 }
 
-/** Whether the sales rollup is built and covers the last ETL run (else queries read the facts). */
-export async function rollupIsFresh(pool: pg.Pool): Promise<boolean> {
-  const { rows } = await pool.query<{ fresh: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM analytics.rollup_state st
-                     WHERE st.name = 'sales_month'
-                       AND COALESCE(st.covered_run_id, 0) >= COALESCE((SELECT max(run_id) FROM meta.etl_runs), 0)) AS fresh`,
+export interface RollupState {
+  name: string;
+  /** Built and covering the last ETL run (else queries read the facts). */
+  fresh: boolean;
+  /** Its size, to choose the smallest rollup that can answer. */
+  rows: number;
+}
+
+/** The state of every rollup that was ever built. */
+export async function rollupStates(pool: pg.Pool): Promise<Map<string, RollupState>> {
+  const { rows } = await pool.query<{ name: string; fresh: boolean; rows: number }>(
+    `SELECT st.name, COALESCE(st.covered_run_id, 0) >= COALESCE((SELECT max(run_id) FROM meta.etl_runs), 0) AS fresh, st.total_rows AS rows
+       FROM analytics.rollup_state st`,
   );
-  return rows[0]!.fresh;
+  return new Map(rows.map((r) => [r.name, r]));
+}
+
+/** Whether every rollup is built and covers the last ETL run. */
+export async function rollupIsFresh(pool: pg.Pool): Promise<boolean> {
+  const states = await rollupStates(pool);
+  return ROLLUPS.every((r) => states.get(r.name)?.fresh === true);
 }
 
 /**
@@ -91,7 +149,5 @@ export async function rollupIsFresh(pool: pg.Pool): Promise<boolean> {
  */
 export async function markRollupsCurrent(pool: pg.Pool): Promise<void> {
   await ensureAnalyticsSchema(pool);
-  await pool.query(
-    `UPDATE analytics.rollup_state SET covered_run_id = (SELECT max(run_id) FROM meta.etl_runs) WHERE name = 'sales_month'`,
-  );
+  await pool.query(`UPDATE analytics.rollup_state SET covered_run_id = (SELECT max(run_id) FROM meta.etl_runs) WHERE name = ANY($1::text[])`, [REFRESH_ORDER]);
 }

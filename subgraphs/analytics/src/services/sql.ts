@@ -1,4 +1,4 @@
-import { COMPONENTS, FACTS, type LevelDef, type MeasureDef } from '../semantic/model';
+import { COMPONENTS, FACTS, type LevelDef, type MeasureDef, type RollupDef } from '../semantic/model';
 import type { DateRange } from '../semantic/periods';
 import type { Plan } from './plan';
 
@@ -23,6 +23,8 @@ export interface BuiltQuery {
 export interface BuildOptions {
   window: DateRange | null;
   source: 'FACT' | 'ROLLUP';
+  /** The rollup table read when source is ROLLUP. */
+  rollup?: RollupDef | null;
   /** Group by the plan's levels (false: one row, the totals). */
   grouped: boolean;
   /** Apply HAVING, ORDER and LIMIT (the main rows); compared values and totals take everything. */
@@ -35,11 +37,11 @@ function finalExpr(m: MeasureDef): string {
   return m.final.replace(/\{(\w+)\}/g, (_all, c: string) => (c === 'sold90' ? 'sold.units' : `b.${compName(c)}`));
 }
 
-/** The SALES row-level predicate: only the fact rows of customers currently assigned to the user. */
-function salesRowLevel(plan: Plan, params: Params): string | null {
+/** The SALES row-level predicate: only the rows of customers currently assigned to the user. */
+function salesRowLevel(plan: Plan, params: Params, customerId = 'c.customer_id'): string | null {
   if (!plan.salesRepId.restricted) return null;
   if (plan.salesRepId.id === null) return 'false';
-  return `c.customer_id IN (SELECT cur.customer_id FROM dw.dim_customer cur WHERE cur.is_current AND cur.sales_rep_id = ${params.add(plan.salesRepId.id)}::int)`;
+  return `${customerId} IN (SELECT cur.customer_id FROM dw.dim_customer cur WHERE cur.is_current AND cur.sales_rep_id = ${params.add(plan.salesRepId.id)}::int)`;
 }
 
 function levelKey(l: LevelDef, source: 'FACT' | 'ROLLUP'): string {
@@ -90,9 +92,15 @@ export function buildQuery(plan: Plan, opts: BuildOptions): BuiltQuery {
   const conds: string[] = [];
   let from: string;
   if (source === 'ROLLUP') {
-    from = 'analytics.sales_month r';
+    const rollup = opts.rollup;
+    if (!rollup) throw new Error('buildQuery: source ROLLUP without a rollup');
+    from = `${rollup.table} r`;
     conds.push(...windowCondition('r.month_start', opts.window, params));
     conds.push(...filterConditions(plan, params, 'ROLLUP', () => true));
+    if (plan.salesRepId.restricted) {
+      if (!rollup.customerGrain) throw new Error(`buildQuery: ${rollup.name} cannot apply the SALES row-level filter`);
+      conds.push(salesRowLevel(plan, params, 'r.customer_id')!);
+    }
   } else {
     from = fact.from;
     if (plan.fact === 'inventory') {

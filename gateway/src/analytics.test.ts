@@ -37,16 +37,29 @@ afterAll(() => t.close());
 const sdk = async (role: 'ADMIN' | 'SALES' | 'ANALYST') => createClient({ url: t.system.gatewayUrl, token: await t.login(role) });
 const oltp = async (sql: string, params: unknown[] = []) => (await t.db.pool.query({ text: sql, values: params, rowMode: 'array' })).rows;
 
-test('after an ETL run, the strategic dashboard equals SQL on the OLTP', async () => {
+test('after an ETL run, the strategic dashboard equals SQL on the OLTP, every tile from a rollup', async () => {
   const { dashboard } = await (await sdk('ADMIN')).request(DashboardDocument, { kind: 'STRATEGIC', period });
   expect(dashboard.freshness.reconciled).toBe(true);
-  const tile = (id: string) => dashboard.tiles.find((x) => x.id === id)!;
+  expect(dashboard.tiles.map((x) => [x.id, x.error, x.result?.source])).toEqual(dashboard.tiles.map((x) => [x.id, null, 'ROLLUP']));
+  const tile = (id: string) => {
+    const x = dashboard.tiles.find((y) => y.id === id)!;
+    return { ...x, result: x.result! };
+  };
   const booked = `o.status IN ('CONFIRMED', 'SHIPPED', 'DELIVERED') AND (o.ordered_at AT TIME ZONE 'UTC')::date BETWEEN $1 AND $2`;
   const [[revenue]] = (await oltp(`SELECT SUM(${NET})::text ${OLTP_LINES} WHERE ${booked}`, [period.from, period.to])) as [string[]];
   expect(revenue).not.toBeNull();
   expect(tile('revenue').result.totals[0]!.value).toBe(revenue);
   const categories = await oltp(`SELECT c.code, SUM(${NET})::text ${OLTP_LINES} WHERE ${booked} GROUP BY 1 ORDER BY SUM(${NET}) DESC, 1 LIMIT 5`, [period.from, period.to]);
   expect(tile('topCategories').result.rows.map((r) => [r.members[0]!.key, r.values[0]!.value])).toEqual(categories);
+  // distinct customers by country and orders by segment (distinct counts, from the customer and order rollups)
+  const place = `LEFT JOIN customers.cities ci ON ci.id = cu.city_id LEFT JOIN customers.regions rg ON rg.id = ci.region_id`;
+  const countries = await oltp(
+    `SELECT COALESCE(rg.country_code, '??'), SUM(${NET})::text, COUNT(DISTINCT cu.id)::text ${OLTP_LINES} ${place} WHERE ${booked} GROUP BY 1 ORDER BY SUM(${NET}) DESC, 1 LIMIT 5`,
+    [period.from, period.to],
+  );
+  expect(tile('topCountries').result.rows.map((r) => [r.members[0]!.key, ...r.values.map((v) => v.value)])).toEqual(countries);
+  const segments = await oltp(`SELECT cu.segment::text, SUM(${NET})::text, COUNT(DISTINCT o.id)::text ${OLTP_LINES} WHERE ${booked} GROUP BY 1 ORDER BY SUM(${NET}) DESC, 1`, [period.from, period.to]);
+  expect(tile('segmentMix').result.rows.map((r) => [r.members[0]!.key, ...r.values.map((v) => v.value)])).toEqual(segments);
 });
 
 test('OLAP by month equals the OLTP, from the rollup; drill-down from a country to its regions', async () => {

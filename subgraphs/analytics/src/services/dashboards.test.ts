@@ -1,6 +1,8 @@
 import { identity } from '@erp/kit/test/graphql';
 import { DASHBOARD, type Answer, client } from '../test/helpers';
 import { createStar, REP_A, type Star } from '../test/star';
+import { createPool } from '@erp/kit';
+import { dashboard as dashboardOf } from './dashboards';
 import { refreshRollups } from './rollups';
 
 /** Every tile of every dashboard equals an independent SQL computation on the hand-made star. */
@@ -20,6 +22,7 @@ interface Tile {
   kind: string;
   query: string;
   result: Answer;
+  error: { code: string; message: string } | null;
 }
 async function dashboard(kind: string, who = identity('ADMIN', 1)): Promise<Record<string, Tile>> {
   const r = await api.run<{ dashboard: { tiles: Tile[] } }>(who, DASHBOARD, { kind, period: PERIOD });
@@ -137,4 +140,36 @@ test('a SALES user\'s dashboard covers their customers only, without supplier ti
   expect(rowsOf(t.topCountries!).map((r) => r[0])).toEqual(['FR']);
   const tactical = await dashboard('TACTICAL', identity('SALES', REP_A));
   expect(Object.keys(tactical)).not.toContain('supplierPerformance');
+});
+
+test('a tile that fails comes back with its error, and the other tiles are answered', async () => {
+  // the supplier facts are locked by another transaction: the supplier tile runs past the statement timeout
+  const locker = await star.db.pool.connect();
+  const pool = createPool(star.db.url, { statementTimeout: 1000 });
+  try {
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE dw.fact_supplier_evaluation IN ACCESS EXCLUSIVE MODE');
+    const d = await dashboardOf(pool, 'TACTICAL', PERIOD, { role: 'ADMIN', userId: 1 });
+    const byId = Object.fromEntries(d.tiles.map((x) => [x.id, x]));
+    expect(byId.supplierPerformance!.result).toBeNull();
+    expect(byId.supplierPerformance!.error).toEqual({ code: 'TIMEOUT', message: expect.stringMatching(/statement timeout/) });
+    for (const id of ['monthByCategory', 'monthByRegion', 'bestProducts', 'worstProducts']) {
+      expect([id, byId[id]!.error, byId[id]!.result!.rows.length > 0]).toEqual([id, null, true]);
+    }
+  } finally {
+    await locker.query('ROLLBACK');
+    locker.release();
+    await pool.end();
+  }
+  // through the API, an unexpected failure is INTERNAL, with no SQL or stack in the message
+  await star.db.pool.query('ALTER TABLE dw.fact_supplier_evaluation RENAME TO fact_supplier_evaluation_away');
+  try {
+    const t = await dashboard('TACTICAL');
+    expect(t.supplierPerformance!.result).toBeNull();
+    expect(t.supplierPerformance!.error).toEqual({ code: 'INTERNAL', message: 'This tile could not be computed (logged on the server).' });
+    expect(t.bestProducts!.error).toBeNull();
+    expect(rowsOf(t.bestProducts!).length).toBeGreaterThan(0);
+  } finally {
+    await star.db.pool.query('ALTER TABLE dw.fact_supplier_evaluation_away RENAME TO fact_supplier_evaluation');
+  }
 });

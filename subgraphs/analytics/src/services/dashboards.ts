@@ -1,4 +1,4 @@
-import { ValidationError } from '@erp/kit';
+import { AppError, ValidationError, type Logger } from '@erp/kit';
 import type pg from 'pg';
 import { MEASURE_BY_NAME } from '../semantic/model';
 import { addDays, addMonths, parseIsoDate, type DateRange } from '../semantic/periods';
@@ -72,15 +72,31 @@ export function tiles(kind: DashboardKind, period: DateRange): TileDef[] {
   }
 }
 
+/** Why a tile has no result: TIMEOUT (the query ran past the statement timeout) or the typed error's code; INTERNAL otherwise. */
+export interface TileError {
+  code: string;
+  message: string;
+}
+
 export interface Dashboard {
   kind: DashboardKind;
   period: DateRange;
   freshness: Freshness;
-  tiles: { id: string; title: string; kind: TileKind; query: string; result: OlapAnswer }[];
+  tiles: { id: string; title: string; kind: TileKind; query: string; result: OlapAnswer | null; error: TileError | null }[];
 }
 
-/** A dashboard for the viewer: the tiles their role may see (SALES: no supplier tiles), each answered. */
-export async function dashboard(pool: pg.Pool, kind: DashboardKind, period: { from: string; to: string }, viewer: Viewer): Promise<Dashboard> {
+function tileError(err: unknown): TileError {
+  if (err instanceof AppError) return { code: err.code, message: err.message };
+  if ((err as { code?: string })?.code === '57014') return { code: 'TIMEOUT', message: 'The query took longer than the analytics statement timeout; narrow the period or wait for the rollups to be refreshed.' };
+  return { code: 'INTERNAL', message: 'This tile could not be computed (logged on the server).' };
+}
+
+/**
+ * A dashboard for the viewer: the tiles their role may see (SALES: no supplier tiles), each answered.
+ * A tile that fails does not take the others down: it comes back with `error` instead of `result`
+ * (and is logged), so a slow or broken query costs one tile, not the page.
+ */
+export async function dashboard(pool: pg.Pool, kind: DashboardKind, period: { from: string; to: string }, viewer: Viewer, log?: Logger): Promise<Dashboard> {
   if (!['STRATEGIC', 'TACTICAL', 'OPERATIONAL'].includes(kind)) throw new ValidationError('kind', kind, 'must be STRATEGIC, TACTICAL or OPERATIONAL');
   const from = parseIsoDate('period.from', period?.from);
   const to = parseIsoDate('period.to', period?.to);
@@ -91,11 +107,17 @@ export async function dashboard(pool: pg.Pool, kind: DashboardKind, period: { fr
       return !roles || viewer.role === 'SERVICE' || roles.includes(viewer.role as never);
     }),
   );
-  const results = await Promise.all(visible.map((t) => olap(pool, t.query, viewer, `tiles.${t.id}`)));
+  const results = await Promise.allSettled(visible.map((t) => olap(pool, t.query, viewer, `tiles.${t.id}`)));
   return {
     kind,
     period: { from, to },
     freshness: await freshness(pool),
-    tiles: visible.map((t, i) => ({ id: t.id, title: t.title, kind: t.kind, query: JSON.stringify(t.query), result: results[i]! })),
+    tiles: visible.map((t, i) => {
+      const r = results[i]!;
+      if (r.status === 'fulfilled') return { id: t.id, title: t.title, kind: t.kind, query: JSON.stringify(t.query), result: r.value, error: null };
+      const error = tileError(r.reason);
+      log?.[error.code === 'INTERNAL' ? 'error' : 'warn']({ err: r.reason, dashboard: kind, tile: t.id }, `dashboard tile ${kind}.${t.id} failed: ${error.code}`);
+      return { id: t.id, title: t.title, kind: t.kind, query: JSON.stringify(t.query), result: null, error };
+    }),
   };
 }

@@ -14,7 +14,7 @@ export const OLAP = `query($q: OlapQuery!) { olap(query: $q) { ...A } } ${ANSWER
 export const DRILL = `query($level: String!, $member: String!, $measures: [String!]!, $time: OlapTimeInput, $filters: [OlapFilter!], $limit: Int) {
   drillDown(level: $level, member: $member, measures: $measures, time: $time, filters: $filters, limit: $limit) { ...A } } ${ANSWER}`;
 export const DASHBOARD = `query($kind: DashboardKind!, $period: OlapPeriod!) { dashboard(kind: $kind, period: $period) {
-  kind period { from to } freshness { runId reconciled } tiles { id title kind query result { ...A } } } } ${ANSWER}`;
+  kind period { from to } freshness { runId reconciled } tiles { id title kind query result { ...A } error { code message } } } } ${ANSWER}`;
 
 export interface Value {
   measure: string;

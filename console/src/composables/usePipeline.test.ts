@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { createPoller, isActive, POLL_MS } from './usePipeline';
+import { createPoller, isActive, newestRunId, POLL_MS } from './usePipeline';
 
 afterEach(() => vi.useRealTimers());
 
@@ -8,6 +8,11 @@ describe('pipeline polling', () => {
     expect(isActive([{ status: 'SUCCEEDED', stages: [{ status: 'SUCCEEDED' }] }])).toBe(false);
     expect(isActive([{ status: 'RUNNING', stages: [] }])).toBe(true);
     expect(isActive([{ status: 'FAILED', stages: [{ status: 'RUNNING' }] }])).toBe(true);
+  });
+
+  test('the newest run id is what a requested run must exceed (ids come as strings)', () => {
+    expect(newestRunId([])).toBe(0);
+    expect(newestRunId([{ id: '9' }, { id: '12' }, { id: '10' }])).toBe(12);
   });
 
   test('polls every 2 s while a run is RUNNING, then stops', async () => {

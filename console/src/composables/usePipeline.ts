@@ -3,10 +3,17 @@ import { PipelineRunsDocument, RunPipelineDocument } from '@erp/sdk';
 import { idempotencyKey, useApiMutation, useApiQuery } from './useApi';
 
 export const POLL_MS = 2000;
+/** How long the page keeps polling for the run it asked for to appear (the worker takes the job within seconds). */
+export const AWAIT_RUN_MS = 60_000;
 
 /** True while any run (or one of its stages) is RUNNING or QUEUED: the page polls then. */
 export function isActive(runs: readonly { status: string; stages?: readonly { status: string }[] }[]): boolean {
   return runs.some((r) => r.status === 'RUNNING' || r.status === 'QUEUED' || (r.stages ?? []).some((s) => s.status === 'RUNNING'));
+}
+
+/** The highest run id in the list (0 when there is none): a requested run shows up above it. */
+export function newestRunId(runs: readonly { id: string | number }[]): number {
+  return runs.reduce((max, r) => Math.max(max, Number(r.id) || 0), 0);
 }
 
 /**
@@ -33,8 +40,17 @@ export function createPoller(refetch: () => Promise<void>, active: () => boolean
 export function usePipeline() {
   const q = useApiQuery(PipelineRunsDocument, () => ({ first: 20 }));
   const runs = computed(() => q.data.value?.pipelineRuns ?? []);
-  const active = computed(() => isActive(runs.value));
-  const poller = createPoller(q.refetch, () => active.value);
+  // After a request, the queued job becomes a run only when the worker takes it: poll until a run newer
+  // than those known shows up (or AWAIT_RUN_MS passes), not only while a run is RUNNING.
+  const awaited = ref<{ above: number; until: number } | null>(null);
+  const stopAwait = watch(runs, (rs) => {
+    if (awaited.value && newestRunId(rs) > awaited.value.above) awaited.value = null;
+  });
+  const active = computed(() => isActive(runs.value) || awaited.value !== null);
+  const poller = createPoller(q.refetch, () => {
+    if (awaited.value && Date.now() > awaited.value.until) awaited.value = null;
+    return active.value;
+  });
   const stopWatch = watch(active, (a) => (a ? poller.schedule() : poller.stop()), { immediate: true });
   const run = useApiMutation(RunPipelineDocument);
   const message = ref<string | null>(null);
@@ -42,6 +58,7 @@ export function usePipeline() {
     const r = await run.execute({ idempotencyKey: idempotencyKey() });
     if (r) {
       message.value = r.runPipeline.message ?? null;
+      if (r.runPipeline.queued) awaited.value = { above: newestRunId(runs.value), until: Date.now() + AWAIT_RUN_MS };
       await q.refetch();
       poller.schedule();
     }
@@ -49,6 +66,7 @@ export function usePipeline() {
   if (getCurrentScope())
     onScopeDispose(() => {
       stopWatch();
+      stopAwait();
       poller.stop();
     });
   return { ...q, runs, active, request, runState: run.state, runError: run.error, message };

@@ -1,7 +1,7 @@
 export default {
   app: { title: 'Distribution ERP', skip: 'Skip to content', nav: 'Main navigation', language: 'Language', logout: 'Sign out', signedInAs: 'Signed in as {name} ({role})', menu: 'Menu' },
   roles: { ADMIN: 'Administrator', MANAGER: 'Manager', SALES: 'Sales', WAREHOUSE: 'Warehouse', PURCHASING: 'Purchasing', ANALYST: 'Analyst' },
-  pages: { dashboards: 'Dashboards', orders: 'Orders', customers: 'Customers', products: 'Products', suppliers: 'Suppliers', explorer: 'OLAP explorer', pipeline: 'Pipeline', mining: 'Data mining', ai: 'AI reports', order: 'Order {number}', notFound: 'Page not found', forbidden: 'Not available for your role' },
+  pages: { dashboards: 'Dashboards', orders: 'Orders', customers: 'Customers', products: 'Products', suppliers: 'Suppliers', explorer: 'OLAP explorer', pipeline: 'Pipeline', mining: 'Data mining', ai: 'AI reports', order: 'Order {number}', product: 'Product {sku}', customer: 'Customer {code}', supplier: 'Supplier {code}', notFound: 'Page not found', forbidden: 'Not available for your role' },
   login: { title: 'Sign in', email: 'E-mail', password: 'Password', submit: 'Sign in', busy: 'Signing in…', restoring: 'Restoring your session…', expired: 'Your session has ended: please sign in again.' },
   state: { loading: 'Loading…', empty: 'Nothing to show.', retry: 'Retry', hidden: 'hidden', hiddenTitle: 'Hidden: your role may not see contact data' },
   common: { search: 'Search', status: 'Status', all: 'All', from: 'From', to: 'To', apply: 'Apply', reset: 'Reset', next: 'Next page', previous: 'Previous page', first: 'First page', total: '{count} in all', page: 'Page {n}', close: 'Close', cancel: 'Cancel', back: 'Back', yes: 'Yes', no: 'No', none: '—' },
@@ -14,9 +14,10 @@ export default {
     done: { confirm: 'Order confirmed: stock reserved.', ship: 'Order shipped.', deliver: 'Order delivered.', cancel: 'Order cancelled.' },
     noActions: 'No action available for your role in this status.',
   },
-  customers: { code: 'Code', name: 'Name', email: 'E-mail', phone: 'Phone', segment: 'Segment', analyticSegment: 'Analytic segment', country: 'Country', city: 'City', table: 'Customers', searchHint: 'Name, code or e-mail' },
-  products: { sku: 'SKU', name: 'Name', category: 'Category', listPrice: 'List price', onHand: 'On hand', available: 'Available', stock: 'Stock per warehouse', low: 'Low stock', reorderPoint: 'reorder point {n}', table: 'Products', searchHint: 'Name or SKU', lowLegend: 'Highlighted: available at or below the reorder point' },
-  suppliers: { code: 'Code', name: 'Name', country: 'Country', onTime: 'On-time rate', quality: 'Quality', price: 'Price', overall: 'Overall', direction: 'Direction', trend: 'On-time trend (12 months)', table: 'Suppliers', scorecard: 'Scorecard of {name}', select: 'Show the scorecard of {name}', IMPROVING: 'Improving', STABLE: 'Stable', DETERIORATING: 'Deteriorating' },
+  details: { notFound: 'Nothing found for {code} (or not for your role).', ordersOf: 'Orders of {name}', latestOrders: 'The latest {shown} of {count} orders.' },
+  customers: { open: 'Open customer {name}', code: 'Code', name: 'Name', email: 'E-mail', phone: 'Phone', segment: 'Segment', analyticSegment: 'Analytic segment', country: 'Country', city: 'City', table: 'Customers', searchHint: 'Name, code or e-mail' },
+  products: { sku: 'SKU', name: 'Name', category: 'Category', listPrice: 'List price', onHand: 'On hand', available: 'Available', stock: 'Stock per warehouse', low: 'Low stock', reorderPoint: 'reorder point {n}', table: 'Products', searchHint: 'Name or SKU', lowLegend: 'Highlighted: available at or below the reorder point', unitCost: 'Unit cost', reserved: 'Reserved', reorderAt: 'Reorder point', open: 'Open product {sku}' },
+  suppliers: { code: 'Code', name: 'Name', country: 'Country', onTime: 'On-time rate', quality: 'Quality', price: 'Price', overall: 'Overall', direction: 'Direction', trend: 'On-time trend (12 months)', table: 'Suppliers', scorecard: 'Scorecard of {name}', select: 'Show the scorecard of {name}', open: 'Open supplier {name}', IMPROVING: 'Improving', STABLE: 'Stable', DETERIORATING: 'Deteriorating' },
   pending: { title: 'Not available yet', body: 'This page reads the analytics API ({api}), which this server does not offer yet. It fills in as soon as it does.' },
   dashboards: {
     strategic: 'Strategic', tactical: 'Tactical', operational: 'Operational', level: 'Dashboard level', period: 'Period', tiles: 'Tiles',

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
-import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 
 /**
@@ -240,21 +242,49 @@ export interface EnsureConsoleBuiltOptions {
 export async function ensureConsoleBuilt(opts: EnsureConsoleBuiltOptions = {}): Promise<{ built: boolean; distDir: string }> {
   const dir = path.resolve(opts.consoleDir ?? CONSOLE_DIR);
   const distDir = path.join(dir, 'dist');
-  const builtAt = newestMtime(path.join(distDir, 'index.html'));
-  const sourcesAt = Math.max(
-    ...[path.join(dir, 'src'), path.join(dir, 'index.html'), path.join(dir, 'vite.config.ts'), path.join(dir, 'package.json'), path.join(dir, '..', 'sdk', 'src')].map(newestMtime),
-  );
-  if (!opts.force && builtAt > 0 && builtAt >= sourcesAt) return { built: false, distDir };
-  opts.log?.(`building the console (${builtAt ? 'sources changed' : 'no build yet'})…`);
-  const bin = findViteBin(dir);
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'build', '--logLevel', 'warn'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`console build failed (exit ${code}):\n${output.slice(-4000)}`))));
-  });
-  opts.log?.(`console built in ${path.relative(process.cwd(), distDir) || distDir}`);
-  return { built: true, distDir };
+  const fresh = () => {
+    const builtAt = newestMtime(path.join(distDir, 'index.html'));
+    const sourcesAt = Math.max(
+      ...[path.join(dir, 'src'), path.join(dir, 'index.html'), path.join(dir, 'vite.config.ts'), path.join(dir, 'package.json'), path.join(dir, '..', 'sdk', 'src')].map(newestMtime),
+    );
+    return { builtAt, ok: builtAt > 0 && builtAt >= sourcesAt };
+  };
+  if (!opts.force && fresh().ok) return { built: false, distDir };
+  // One build at a time across processes (two test files, or a test and `npm start`): a second
+  // `vite build` would empty dist/ under a console server already serving it. The one that waited
+  // finds the build fresh and does not build again.
+  const release = await buildLock(dir);
+  try {
+    const { builtAt, ok } = fresh();
+    if (!opts.force && ok) return { built: false, distDir };
+    opts.log?.(`building the console (${builtAt ? 'sources changed' : 'no build yet'})…`);
+    const bin = findViteBin(dir);
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, [bin, 'build', '--logLevel', 'warn'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`console build failed (exit ${code}):\n${output.slice(-4000)}`))));
+    });
+    opts.log?.(`console built in ${path.relative(process.cwd(), distDir) || distDir}`);
+    return { built: true, distDir };
+  } finally {
+    release();
+  }
+}
+
+/** A lock directory per console workspace (mkdir is atomic); one left by a killed build is taken over after 10 minutes. */
+export async function buildLock(dir: string, staleMs = 10 * 60_000): Promise<() => void> {
+  const lock = path.join(os.tmpdir(), `erp-console-build-${createHash('sha256').update(dir).digest('hex').slice(0, 16)}.lock`);
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      return () => rmSync(lock, { recursive: true, force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (Date.now() - newestMtime(lock) > staleMs) rmSync(lock, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 500));
+    }
+  }
 }

@@ -2,12 +2,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { repoRoot } from '@erp/kit';
+import { quietLogger } from '@erp/kit/test/graphql';
+import { defaultStages, PIPELINE_QUEUE, startAutomation } from '../../automation/src';
 import { importDirectory } from '../../data/src/import';
 import { runEtl } from '../../etl/src/run';
 import { refreshRollups } from '../../subgraphs/analytics/src/server';
 import { hashPassword } from './auth/passwords';
 import { ensureConsoleBuilt, startConsoleServer, type RunningConsoleServer } from './console-server';
-import { launchBrowser, login, newPage, open, settled, shot } from './console-e2e';
+import { launchBrowser, login, newPage, open, settled, shot, type Win } from './console-e2e';
 import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
 
 /**
@@ -15,9 +17,12 @@ import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
  * the OLTP, loaded by the ETL (runEtl, as an ANALYST service account) into the test warehouse; then,
  * in Chromium, a KPI equals SQL on the OLTP, the explorer drills down twice (a bar, then a row) and
  * exports its CSV with the labels as headers, French formatting, no console error; screenshots of
- * every view at laptop and tablet widths in test-artifacts/console/.
+ * every view at laptop and tablet widths in test-artifacts/console/. Then the pipeline is run from
+ * the console and followed to its end (the pg-boss worker of `npm start`, wired the same way), and
+ * the AI page's chat answers a question on the warehouse and refuses a write.
  */
 let t: TestSystem;
+let automation: Awaited<ReturnType<typeof startAutomation>> | undefined;
 let server: RunningConsoleServer;
 let browser: Browser;
 let period: { from: string; to: string };
@@ -35,7 +40,9 @@ const spaces = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ').t
 const eur = (locale: string, v: string) => spaces(new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR', minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Number(v)));
 
 beforeAll(async () => {
-  t = await startTestSystem();
+  // runPipeline queues a job for the worker started below (as gateway/src/cli/start.ts wires it)
+  const pipeline = { enqueue: (_by: string): Promise<string | null> => Promise.reject(new Error('the pipeline worker is not running yet')) };
+  t = await startTestSystem({ pipeline });
   await importDirectory({ pool: t.db.pool, dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'), mapping: 'native', quiet: true });
   // the ETL's service account (ANALYST, read-only), as `npm start` creates it
   await t.db.pool.query(`INSERT INTO auth.users (email, name, role, password_hash) VALUES ($1, 'ETL', 'ANALYST', $2)`, [ETL_EMAIL, await hashPassword(PASSWORD)]);
@@ -47,12 +54,19 @@ beforeAll(async () => {
             to_char(date_trunc('month', max(ordered_at AT TIME ZONE 'UTC')) + interval '1 month - 1 day', 'YYYY-MM-DD') AS "to" FROM sales.orders`,
   );
   period = rows[0];
+  // the worker of `npm start`: the real stages (ETL → mining → reporting) as the ETL's account; a
+  // yearly cron so that no scheduled run comes between (the first start only records a baseline)
+  const stageContext = { gatewayUrl: t.system.gatewayUrl, credentials: { email: ETL_EMAIL, password: PASSWORD }, dwhUrl: t.dwh.url, log: quietLogger() };
+  automation = await startAutomation({ pool: t.db.pool, connectionString: t.db.url, stages: () => defaultStages(stageContext), cron: '0 2 1 1 *', tz: 'Europe/Paris', log: quietLogger() });
+  const boss = automation.boss;
+  pipeline.enqueue = (by) => boss.send(PIPELINE_QUEUE, { trigger: 'manual', requestedBy: by });
   const { distDir } = await ensureConsoleBuilt();
   server = await startConsoleServer({ port: 0, distDir, gatewayUrl: t.system.gatewayUrl });
   browser = await launchBrowser();
 }, 240_000);
 
 afterAll(async () => {
+  await automation?.stop();
   await browser?.close();
   await server?.close();
   await t?.close();
@@ -182,6 +196,95 @@ test('the explorer: labels, a chart beside the table, two drill-downs (a bar, th
   await shot(page, 'explorer-drilled-fr');
   await page.setViewportSize(TABLET);
   await shot(page, 'explorer-drilled-fr-tablet');
+  await context.close();
+  expect(problems).toEqual([]);
+}, 120_000);
+
+test('an administrator runs the pipeline from the console and watches it finish: the new run, its stages, in the history', async () => {
+  const { context, page } = await newPage(browser, problems, LAPTOP);
+  await login(page, server.url, t.users.ADMIN.email);
+  await open(page, 'pipeline');
+  const before = await page.getByTestId('pipeline-run').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-run'))));
+  await page.getByTestId('run-pipeline').click();
+  await expect(page.getByTestId('pipeline-message').textContent()).resolves.toBe('Pipeline run queued.');
+  // the page polls while the run is awaited and while it runs; wait on what the user sees, not on a clock
+  const newest = page.getByTestId('pipeline-run').first();
+  await page.waitForFunction(
+    (known) => {
+      const row = (globalThis as unknown as Win).document.querySelector('[data-testid="pipeline-run"]') as unknown as { getAttribute(n: string): string | null } | null;
+      return !!row && !known.includes(Number(row.getAttribute('data-run')));
+    },
+    before,
+    { timeout: 60_000, polling: 500 },
+  );
+  await expect(newest.getByTestId('run-trigger').textContent()).resolves.toBe('manual');
+  // finished: neither RUNNING nor QUEUED any more (2 cores in CI: ETL, mining and reporting take their time)
+  await newest.getByTestId('run-status').filter({ hasText: /^(SUCCEEDED|DEGRADED|FAILED)$/ }).waitFor({ timeout: 150_000 });
+  await page.getByTestId('pipeline-live').waitFor({ state: 'detached' });
+  const status = await newest.getByTestId('run-status').textContent();
+  const stages = await newest.getByTestId('run-stage').evaluateAll((items) =>
+    items.map((i) => ({ name: i.querySelector('[data-testid="stage-name"]')?.textContent, status: i.querySelector('[data-testid="stage-status"]')?.textContent, text: i.textContent })),
+  );
+  // ETL → mining → reporting, each done, with its duration
+  expect({ status, stages }).toEqual({
+    status: 'SUCCEEDED',
+    stages: ['etl', 'mining', 'reporting'].map((name) => ({ name, status: 'SUCCEEDED', text: expect.stringMatching(/\d+ s/) })),
+  });
+  // the page's run is the ledger's
+  const { rows } = await t.db.pool.query(`SELECT id, trigger, status FROM automation.pipeline_runs ORDER BY id DESC LIMIT 1`);
+  expect(rows[0]).toEqual({ id: Number(await newest.getAttribute('data-run')), trigger: 'manual', status: 'SUCCEEDED' });
+  await expect(page.getByTestId('run-pipeline').isEnabled()).resolves.toBe(true);
+  await shot(page, 'pipeline-run-finished-en');
+  await context.close();
+  expect(problems).toEqual([]);
+}, 240_000);
+
+test('the chat answers a question on the warehouse with its query and a chart (asked with the keyboard), and refuses a write plainly; a recommendation opens its record', async () => {
+  const { context, page } = await newPage(browser, problems, LAPTOP);
+  await login(page, server.url, t.users.ANALYST.email);
+  await open(page, 'ai');
+  const input = page.getByTestId('ask-input');
+  await input.fill('revenue by category in 2025');
+  await input.press('Enter');
+  await page.getByTestId('ask-answer').waitFor({ timeout: 60_000 });
+  await expect(page.getByTestId('ask-question').textContent()).resolves.toContain('revenue by category in 2025');
+  const answer = await page.getByTestId('ask-answer').innerText();
+  // the categories with booked sales in 2025, by name, as the warehouse has them
+  const categories = await oltp(
+    `SELECT DISTINCT c.name ${OLTP_LINES} JOIN catalog.categories c ON c.id = p.category_id WHERE o.status IN ('CONFIRMED', 'SHIPPED', 'DELIVERED') AND o.ordered_at >= '2025-01-01' AND o.ordered_at < '2026-01-01'`,
+  );
+  expect(categories.length).toBeGreaterThan(0);
+  for (const [name] of categories) expect(answer).toContain(name);
+  await page.locator('[data-testid="ask-query"] summary').click();
+  const query = JSON.parse(await page.locator('[data-testid="ask-query"] pre').innerText());
+  expect(query).toMatchObject({ measures: ['revenue'], dimensions: ['product.category'] });
+  await page.locator('[data-testid="ask-chart"] .apexcharts-bar-area').first().waitFor();
+  await expect(page.getByTestId('ask-error').count()).resolves.toBe(0);
+  await shot(page, 'ai-chat-answer-en');
+
+  // a write request: the refusal, in words, with example questions (no error)
+  await input.fill('delete all orders');
+  await input.press('Enter');
+  await page.getByTestId('ask-question').filter({ hasText: 'delete all orders' }).waitFor();
+  await expect(page.getByTestId('ask-answer').innerText()).resolves.toContain('I only read figures: I do not change any data.');
+  await expect(page.getByTestId('ask-suggestions').locator('li').count()).resolves.toBeGreaterThan(2);
+  await expect(page.getByTestId('ask-error').count()).resolves.toBe(0);
+  await expect(page.getByTestId('ask-chart').count()).resolves.toBe(0);
+  await shot(page, 'ai-chat-refusal-en');
+
+  // a recommendation opens the detail page of its record (here the top customer: no e-mail for an analyst)
+  const recommendation = page.getByTestId('recommendation-link').first();
+  const href = (await recommendation.getAttribute('href'))!;
+  expect(href).toMatch(/^\/customers\/[^/?]+$/);
+  const code = decodeURIComponent(href.split('/')[2]!);
+  const [[name]] = (await oltp(`SELECT name FROM customers.customers WHERE code = $1`, [code])) as [[string]];
+  await recommendation.click();
+  await page.waitForURL((u) => u.pathname === href);
+  await settled(page);
+  await expect(page.locator('main h1').textContent()).resolves.toContain(name);
+  await page.getByTestId('customer-orders').waitFor();
+  await expect(page.locator('[data-testid="customer-email"] [data-testid="hidden"]').count()).resolves.toBe(1);
+  await shot(page, 'ai-recommendation-customer-analyst-en');
   await context.close();
   expect(problems).toEqual([]);
 }, 120_000);

@@ -212,3 +212,77 @@ test('a warehouse user gets only stock, orders and suppliers, and the console se
   expect(await me.json()).toEqual({ data: { me: { role: 'WAREHOUSE' } } });
   expect(problems).toEqual([]);
 }, 60_000);
+
+test('detail pages opened from the lists with the keyboard: a product and its stock per warehouse, a customer and their orders, a supplier and its scorecard; an analyst sees no e-mail there', async () => {
+  const { context, page } = await newPage();
+  await login(page, t.users.ADMIN.email);
+  /** Focus a link and follow it with Enter, as a keyboard user does. */
+  const follow = async (link: ReturnType<Page['locator']>, path: string) => {
+    await link.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.pathname === path);
+    await settled(page);
+  };
+
+  // product: stock per warehouse, the lines at or below the reorder point marked (Lyon's raised above its stock, through the API)
+  const { rows: ids } = await t.db.pool.query(
+    `SELECT p.id AS "productId", w.id AS "warehouseId" FROM catalog.products p, inventory.warehouses w WHERE p.sku = 'PT-001' AND w.code = 'WH-LYON'`,
+  );
+  const raised = await t.gql(`mutation($p: ID!, $w: ID!) { setReorderPoint(productId: $p, warehouseId: $w, reorderPoint: 500) { isLow } }`, { p: String(ids[0].productId), w: String(ids[0].warehouseId) }, await t.login('ADMIN'));
+  expect(raised.body).toEqual({ data: { setReorderPoint: { isLow: true } } });
+  await open(page, 'products');
+  await follow(page.getByRole('link', { name: 'Open product PT-001' }), '/products/PT-001');
+  await expect(page.locator('main h1').textContent()).resolves.toBe('Product PT-001 — Cordless drill');
+  const { rows: stock } = await t.db.pool.query<{ code: string; low: boolean }>(
+    `SELECT w.code, (s.on_hand - s.reserved) <= s.reorder_point AS low FROM inventory.stock_levels s JOIN catalog.products p ON p.id = s.product_id JOIN inventory.warehouses w ON w.id = s.warehouse_id WHERE p.sku = 'PT-001' ORDER BY w.code`,
+  );
+  expect(stock).toEqual([{ code: 'WH-LILLE', low: false }, { code: 'WH-LYON', low: true }]);
+  const shown = await page.getByTestId('stock-row').evaluateAll((rows) => rows.map((r) => ({ code: r.querySelector('th')!.textContent!.trim(), low: r.getAttribute('data-low') === 'true' })));
+  expect(shown).toEqual(stock);
+  await expect(page.locator('[data-testid="stock-row"][data-low="true"] .low-tag').allTextContents()).resolves.toEqual(['Low stock']);
+  await shot(page, 'product-detail-en');
+
+  // customer: contact data and their orders, each order a link to it
+  await open(page, 'customers');
+  await follow(page.getByRole('link', { name: 'Open customer Atelier Dupont' }), '/customers/C0001');
+  await expect(page.getByTestId('customer-email').textContent()).resolves.toContain('contact@atelier-dupont.example');
+  const { rows: orders } = await t.db.pool.query<{ number: string }>(`SELECT o.number FROM sales.orders o JOIN customers.customers c ON c.id = o.customer_id WHERE c.code = 'C0001' ORDER BY o.number`);
+  expect(orders.length).toBeGreaterThan(0);
+  const numbers = await page.locator('[data-testid="customer-orders"] tbody tr td:first-child').allTextContents();
+  expect(numbers.map((n) => n.trim()).sort()).toEqual(orders.map((o) => o.number));
+  await shot(page, 'customer-detail-en');
+  await page.getByRole('link', { name: `Open order ${orders[0]!.number}` }).click();
+  await page.locator('main h1', { hasText: orders[0]!.number }).waitFor();
+  await settled(page);
+  // the order links back to its customer and its products
+  await follow(page.getByRole('link', { name: 'Atelier Dupont' }), '/customers/C0001');
+
+  // supplier: the scorecard and its trend chart
+  await page.getByTestId('language').selectOption('fr');
+  await open(page, 'suppliers');
+  await follow(page.getByRole('link', { name: 'Ouvrir le fournisseur Bohr GmbH' }), '/suppliers/S002');
+  await expect(page.locator('main h1').textContent()).resolves.toContain('Bohr GmbH');
+  await page.locator('[data-testid="scorecard"] .apexcharts-canvas').waitFor();
+  await expect(page.getByTestId('supplier-facts').innerText()).resolves.toContain('DE');
+  await shot(page, 'supplier-detail-fr');
+  // an unknown code says so in words
+  await page.goto(`${server.url}suppliers/NOPE`);
+  await settled(page);
+  await expect(page.locator('main h1').textContent()).resolves.toBe('Rien trouvé pour NOPE (ou pas pour votre rôle).');
+  await page.getByTestId('language').selectOption('en');
+  await context.close();
+  expect(problems).toEqual([]);
+
+  // the analyst: the same customer page, contact data hidden
+  const analyst = await newPage();
+  await login(analyst.page, t.users.ANALYST.email);
+  await analyst.page.goto(`${server.url}customers/C0001`);
+  await settled(analyst.page);
+  await analyst.page.getByTestId('customer-orders').waitFor();
+  await expect(analyst.page.getByTestId('customer-email').innerText()).resolves.not.toContain('@');
+  await expect(analyst.page.locator('[data-testid="customer-email"] [data-testid="hidden"]').count()).resolves.toBe(1);
+  await expect(analyst.page.locator('main').innerText()).resolves.not.toContain('atelier-dupont.example');
+  await shot(analyst.page, 'customer-detail-analyst-en');
+  await analyst.context.close();
+  expect(problems).toEqual([]);
+}, 120_000);

@@ -49,6 +49,28 @@ describe('AskChat', () => {
     expect(ask).toHaveBeenLastCalledWith('marge par mois', 'FR');
   });
 
+  // Bug: while a second question was answered, the first answer (and its chart) stood beside it. Cause: the reply was kept until the next one came.
+  test('a second question does not show the first answer while it is being answered', async () => {
+    let answerSecond: (r: AskReply) => void = () => undefined;
+    const first: AskReply = { understood: true, answer: 'Revenue 2025: €1,000.00', query: '{}', chart: null, suggestions: [], source: 'fallback' };
+    const ask = vi.fn().mockResolvedValueOnce(first).mockReturnValueOnce(new Promise<AskReply>((r) => (answerSecond = r)));
+    const w = mount(AskChat, { props: { ask }, global: { plugins: plugins('en'), stubs } });
+    const input = w.get('[data-testid="ask-input"]');
+    await input.setValue('revenue by category in 2025');
+    await input.trigger('keydown', { key: 'Enter' });
+    await flushPromises();
+    expect(w.get('[data-testid="ask-answer"]').text()).toBe('Revenue 2025: €1,000.00');
+    await input.setValue('delete all orders');
+    await input.trigger('keydown', { key: 'Enter' });
+    await flushPromises();
+    expect(w.find('[data-testid="ask-answer"]').exists()).toBe(false);
+    expect(w.get('[role="status"]').text()).toBe('Thinking…');
+    answerSecond({ understood: false, answer: 'I only read figures: I do not change any data.', query: null, chart: null, suggestions: ['margin by month'], source: 'fallback' });
+    await flushPromises();
+    expect(w.get('[data-testid="ask-question"]').text()).toContain('delete all orders');
+    expect(w.get('[data-testid="ask-answer"]').text()).toBe('I only read figures: I do not change any data.');
+  });
+
   test('an error is shown to the user', async () => {
     const ask = vi.fn(async () => {
       throw new Error('boom');

@@ -206,7 +206,7 @@ test('an administrator runs the pipeline from the console and watches it finish:
   await open(page, 'pipeline');
   const before = await page.getByTestId('pipeline-run').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-run'))));
   await page.getByTestId('run-pipeline').click();
-  await expect(page.getByTestId('pipeline-message').textContent()).resolves.toBe('Pipeline run queued.');
+  await expect(page.getByTestId('pipeline-message').textContent()).resolves.toBe('Run queued: the worker starts it in a few seconds.');
   // the page polls while the run is awaited and while it runs; wait on what the user sees, not on a clock
   const newest = page.getByTestId('pipeline-run').first();
   await page.waitForFunction(
@@ -217,24 +217,33 @@ test('an administrator runs the pipeline from the console and watches it finish:
     before,
     { timeout: 60_000, polling: 500 },
   );
-  await expect(newest.getByTestId('run-trigger').textContent()).resolves.toBe('manual');
-  // finished: neither RUNNING nor QUEUED any more (2 cores in CI: ETL, mining and reporting take their time)
-  await newest.getByTestId('run-status').filter({ hasText: /^(SUCCEEDED|DEGRADED|FAILED)$/ }).waitFor({ timeout: 150_000 });
+  await expect(newest.getByTestId('run-trigger').textContent()).resolves.toBe('Manual');
+  // finished: neither running nor queued any more (2 cores in CI: ETL, mining and reporting take their time)
+  await newest.locator('[data-testid="run-status"]:is([data-status="SUCCEEDED"], [data-status="DEGRADED"], [data-status="FAILED"])').waitFor({ timeout: 150_000 });
   await page.getByTestId('pipeline-live').waitFor({ state: 'detached' });
-  const status = await newest.getByTestId('run-status').textContent();
-  const stages = await newest.getByTestId('run-stage').evaluateAll((items) =>
-    items.map((i) => ({ name: i.querySelector('[data-testid="stage-name"]')?.textContent, status: i.querySelector('[data-testid="stage-status"]')?.textContent, text: i.textContent })),
-  );
-  // ETL → mining → reporting, each done, with its duration
-  expect({ status, stages }).toEqual({
-    status: 'SUCCEEDED',
-    stages: ['etl', 'mining', 'reporting'].map((name) => ({ name, status: 'SUCCEEDED', text: expect.stringMatching(/\d+ s/) })),
+  const run = async () => ({
+    status: await newest.getByTestId('run-status').textContent(),
+    stages: await newest.getByTestId('run-stage').evaluateAll((items) =>
+      items.map((i) => ({ name: i.querySelector('[data-testid="stage-name"]')?.textContent, status: i.querySelector('[data-testid="stage-status"]')?.textContent, text: i.textContent })),
+    ),
+  });
+  // ETL → mining → reporting, each done, with its duration, in words
+  expect(await run()).toEqual({
+    status: 'Succeeded',
+    stages: ['ETL', 'Mining', 'Reporting'].map((name) => ({ name, status: 'Succeeded', text: expect.stringMatching(/\d+ s/) })),
   });
   // the page's run is the ledger's
   const { rows } = await t.db.pool.query(`SELECT id, trigger, status FROM automation.pipeline_runs ORDER BY id DESC LIMIT 1`);
   expect(rows[0]).toEqual({ id: Number(await newest.getAttribute('data-run')), trigger: 'manual', status: 'SUCCEEDED' });
   await expect(page.getByTestId('run-pipeline').isEnabled()).resolves.toBe(true);
   await shot(page, 'pipeline-run-finished-en');
+  await page.getByTestId('language').selectOption('fr');
+  expect(await run()).toEqual({
+    status: 'Réussie',
+    stages: ['ETL', 'Fouille', 'Rapports'].map((name) => ({ name, status: 'Réussie', text: expect.stringMatching(/\d+ s/) })),
+  });
+  await shot(page, 'pipeline-run-finished-fr');
+  await page.getByTestId('language').selectOption('en');
   await context.close();
   expect(problems).toEqual([]);
 }, 240_000);
@@ -265,8 +274,8 @@ test('the chat answers a question on the warehouse with its query and a chart (a
   // a write request: the refusal, in words, with example questions (no error)
   await input.fill('delete all orders');
   await input.press('Enter');
-  await page.getByTestId('ask-question').filter({ hasText: 'delete all orders' }).waitFor();
-  await expect(page.getByTestId('ask-answer').innerText()).resolves.toContain('I only read figures: I do not change any data.');
+  await page.getByTestId('ask-answer').filter({ hasText: 'I only read figures: I do not change any data.' }).waitFor({ timeout: 60_000 });
+  await expect(page.getByTestId('ask-question').textContent()).resolves.toContain('delete all orders');
   await expect(page.getByTestId('ask-suggestions').locator('li').count()).resolves.toBeGreaterThan(2);
   await expect(page.getByTestId('ask-error').count()).resolves.toBe(0);
   await expect(page.getByTestId('ask-chart').count()).resolves.toBe(0);

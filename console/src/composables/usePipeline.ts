@@ -54,10 +54,13 @@ export function usePipeline() {
   const stopWatch = watch(active, (a) => (a ? poller.schedule() : poller.stop()), { immediate: true });
   const run = useApiMutation(RunPipelineDocument);
   const message = ref<string | null>(null);
+  /** Whether the last request queued a run (the page says so in the user's language; otherwise the API's message). */
+  const queued = ref<boolean | null>(null);
   async function request() {
     const r = await run.execute({ idempotencyKey: idempotencyKey() });
     if (r) {
       message.value = r.runPipeline.message ?? null;
+      queued.value = r.runPipeline.queued;
       if (r.runPipeline.queued) awaited.value = { above: newestRunId(runs.value), until: Date.now() + AWAIT_RUN_MS };
       await q.refetch();
       poller.schedule();
@@ -69,5 +72,5 @@ export function usePipeline() {
       stopAwait();
       poller.stop();
     });
-  return { ...q, runs, active, request, runState: run.state, runError: run.error, message };
+  return { ...q, runs, active, request, runState: run.state, runError: run.error, message, queued };
 }

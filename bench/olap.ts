@@ -36,7 +36,8 @@ const KINDS: DashboardKind[] = ['STRATEGIC', 'TACTICAL', 'OPERATIONAL'];
 const PASSWORD = 'bench password 123';
 
 const OLAP_QUERY = `query($q: OlapQuery!) { olap(query: $q) { source rollup truncated totals { measure value } rows { values { value } } } }`;
-const DASHBOARD_QUERY = `query($k: DashboardKind!, $p: OlapPeriod!) { dashboard(kind: $k, period: $p) { kind tiles { id result { source totals { value } } } } }`;
+const DASHBOARD_QUERY = `query($k: DashboardKind!, $p: OlapPeriod!) { dashboard(kind: $k, period: $p) { kind tiles { id error { code } result { source rollup totals { value } } } } }`;
+const ROLLUP_TABLES = ['sales_order_month', 'sales_month', 'sales_product_month', 'sales_customer_month'];
 
 interface Stat {
   runs: number;
@@ -128,7 +129,7 @@ async function main() {
     const counts = async () => {
       const { rows: [c] } = await dwh.query(
         `SELECT (SELECT count(*) FROM dw.fact_sales)::int AS lines, (SELECT count(DISTINCT order_id) FROM dw.fact_sales)::int AS orders,
-                (SELECT count(*) FROM analytics.sales_month)::int AS rollup_rows, pg_size_pretty(pg_total_relation_size('dw.fact_sales')) AS size`,
+                (${ROLLUP_TABLES.map((t) => `(SELECT count(*) FROM analytics.${t})`).join(' + ')})::int AS rollup_rows, pg_size_pretty(pg_total_relation_size('dw.fact_sales')) AS size`,
       );
       return c as { lines: number; orders: number; rollup_rows: number; size: string };
     };
@@ -141,19 +142,21 @@ async function main() {
       for (const k of KINDS) {
         out[`dashboard ${k}`] = await measure(runs, async () => {
           const d = await gql(DASHBOARD_QUERY, { k, p: period });
-          return (d.dashboard.tiles as { result: { source: string } }[]).map((t) => t.result.source[0]).join('');
+          // R: from a rollup, F: from the facts, E: the tile failed (its error code follows)
+          return (d.dashboard.tiles as { error: { code: string } | null; result: { source: string } | null }[]).map((t) => (t.result ? t.result.source[0] : `E(${t.error!.code})`)).join('');
         });
         log(`dashboard ${k}: ${JSON.stringify(out[`dashboard ${k}`])}`);
       }
       return out;
     };
+    type TileStats = { FACT: Stat; ROLLUP: Stat; AUTO: Stat };
     const tileQueries = async (factRuns: number, rollupRuns: number) => {
-      const out: Record<string, { FACT: Stat; ROLLUP: Stat }> = {};
+      const out: Record<string, TileStats> = {};
       for (const k of KINDS) {
         for (const t of tiles(k, period)) {
-          const once = (source: 'FACT' | 'ROLLUP') => async () => {
+          const once = (source: 'FACT' | 'ROLLUP' | 'AUTO') => async () => {
             const d = await gql(OLAP_QUERY, { q: { ...t.query, source } });
-            return `${d.olap.rows.length} rows`;
+            return `${d.olap.rows.length} rows, ${d.olap.rollup ?? 'facts'}`;
           };
           let fact = await measure(factRuns, once('FACT'));
           if (!fact.runs) {
@@ -163,8 +166,10 @@ async function main() {
             fact = { ...direct, note: `gateway: ${fact.note}; direct olap() call` };
           }
           const rollup = await measure(rollupRuns, once('ROLLUP'));
-          out[`${k.slice(0, 4)} ${t.id}`] = { FACT: fact, ROLLUP: rollup };
-          log(`${k} ${t.id}: FACT ${fact.p50}/${fact.p95} ms, ROLLUP ${rollup.runs ? `${rollup.p50}/${rollup.p95} ms` : rollup.note}`);
+          // AUTO: what the dashboard does (the smallest fresh rollup that can answer, else the facts)
+          const auto = await measure(rollupRuns, once('AUTO'));
+          out[`${k.slice(0, 4)} ${t.id}`] = { FACT: fact, ROLLUP: rollup, AUTO: auto };
+          log(`${k} ${t.id}: FACT ${fact.p50}/${fact.p95} ms, ROLLUP ${rollup.runs ? `${rollup.p50}/${rollup.p95} ms (${rollup.note})` : rollup.note}, AUTO ${auto.p50}/${auto.p95} ms (${auto.note})`);
         }
       }
       return out;
@@ -255,18 +260,22 @@ async function main() {
     );
     console.log(`period: ${period.from}..${period.to} (last 12 full months); OLTP ${oltpCounts.orders} orders / ${oltpCounts.lines} lines`);
     console.log(`(1) data/native: ETL ${etlSeconds.toFixed(1)} s (${run.rowsWritten} rows written), ${before.lines} fact lines (${before.orders} orders, ${before.size}), refreshRollups('all') ${refresh0.toFixed(2)} s → ${r0.rowsWritten} rollup rows; ${RUNS} runs each`);
-    const row = (s: Stat) => (s.runs ? `${s.p50} / ${s.p95}${s.note.includes('direct') ? ' (direct olap())' : ''}` : `— (${s.note})`);
+    const row = (s: Stat) => (s.runs ? `${s.p50} / ${s.p95}${s.note.includes('direct') ? ' (direct olap())' : ''}` : `— (${s.note.slice(0, 60)})`);
+    const tileTable = (x: Record<string, TileStats>) =>
+      Object.fromEntries(Object.entries(x).map(([k, v]) => [k, { 'FACT p50 / p95 ms': row(v.FACT), 'ROLLUP p50 / p95 ms': row(v.ROLLUP), 'AUTO p50 / p95 ms': row(v.AUTO), 'AUTO source': v.AUTO.note.replace(/^\d+ rows, /, '') }]));
     console.table(Object.fromEntries(Object.entries(dash1).map(([k, v]) => [k, { 'p50 / p95 ms': row(v), 'tile sources': v.note }])));
-    console.table(Object.fromEntries(Object.entries(tiles1).map(([k, v]) => [k, { 'FACT p50 / p95 ms': row(v.FACT), 'ROLLUP p50 / p95 ms': row(v.ROLLUP) }])));
+    console.table(tileTable(tiles1));
     console.log(`raw GROUP BY on the OLTP (month × category, booked, pg direct): p50 ${oltp.p50} ms, p95 ${oltp.p95} ms (${oltp.note})`);
     console.log(
       `(2) grown: ${after.lines} fact lines (${after.orders} orders, ${after.size}; ${grow.copies} copies in ${grow.seconds.toFixed(0)} s, VACUUM ANALYZE ${grow.analyze.toFixed(0)} s, date keys outside dim_date: ${grow.orphans}), refreshRollups('all') ${grow.refresh.toFixed(1)} s → ${r1.rowsWritten} rollup rows; FACT ${FACT_RUNS} runs, ROLLUP ${RUNS} runs`,
     );
-    console.table(Object.fromEntries(Object.entries(tiles2).map(([k, v]) => [k, { 'FACT p50 / p95 ms': row(v.FACT), 'ROLLUP p50 / p95 ms': row(v.ROLLUP) }])));
+    console.table(tileTable(tiles2));
     console.table(Object.fromEntries(Object.entries(dash2).map(([k, v]) => [k, { 'p50 / p95 ms': row(v), 'tile sources': v.note }])));
-    const rollupP95 = Object.values(tiles2).flatMap((v) => (v.ROLLUP.runs ? [v.ROLLUP.p95] : []));
-    const worst = Math.max(...rollupP95);
-    console.log(`goal p95 ≤ 50 ms with rollups at ${after.lines} lines: worst ROLLUP tile p95 ${worst} ms → ${worst <= 50 ? 'met' : 'NOT met'} for the ${rollupP95.length} tiles the rollup answers`);
+    const auto = Object.entries(tiles2).map(([k, v]) => ({ k, p95: v.AUTO.runs ? v.AUTO.p95 : Infinity }));
+    const worst = auto.reduce((a, b) => (b.p95 > a.p95 ? b : a));
+    console.log(
+      `goal p95 ≤ 50 ms with rollups at ${after.lines} lines: every dashboard tile query as the dashboard runs it (AUTO), worst p95 ${worst.p95} ms (${worst.k}) → ${worst.p95 <= 50 ? 'met' : 'NOT met'} for ${auto.filter((x) => x.p95 <= 50).length} of ${auto.length} tiles`,
+    );
   } finally {
     if (KEEP && !server) {
       console.log(`kept: ${url} and ${dwhUrl}`);

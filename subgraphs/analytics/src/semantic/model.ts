@@ -27,8 +27,11 @@ export interface FactDef {
   grain: string;
   /** FROM clause with every dimension this fact joins (inner joins on its foreign keys). */
   from: string;
-  /** The calendar date of a fact row (d.full_date), for the time range. */
-  dateColumn: string;
+  /**
+   * The fact's own date key (YYYYMMDD, as dw.ensure_dates builds dim_date): time ranges filter on it,
+   * so the planner uses the fact's date index and its statistics instead of guessing through the join.
+   */
+  dateKey: string;
 }
 
 export const FACTS: Record<FactName, FactDef> = {
@@ -48,7 +51,7 @@ export const FACTS: Record<FactName, FactDef> = {
       LEFT JOIN dw.dim_warehouse w ON w.warehouse_key = f.warehouse_key
       LEFT JOIN dw.dim_order_status s ON s.status_key = f.status_key
       LEFT JOIN dw.dim_order_kind k ON k.kind_key = f.kind_key`,
-    dateColumn: 'd.full_date',
+    dateKey: 'f.order_date_key',
   },
   inventory: {
     name: 'inventory',
@@ -60,7 +63,7 @@ export const FACTS: Record<FactName, FactDef> = {
       LEFT JOIN dw.dim_product p ON p.product_key = i.product_key
       LEFT JOIN dw.dim_category cat ON cat.category_key = p.category_key
       LEFT JOIN dw.dim_warehouse w ON w.warehouse_key = i.warehouse_key`,
-    dateColumn: 'd.full_date',
+    dateKey: 'i.snapshot_date_key',
   },
   supplier: {
     name: 'supplier',
@@ -70,7 +73,7 @@ export const FACTS: Record<FactName, FactDef> = {
     from: `dw.fact_supplier_evaluation e
       LEFT JOIN dw.dim_date d ON d.date_key = e.month_date_key
       LEFT JOIN dw.dim_supplier sup ON sup.supplier_key = e.supplier_key`,
-    dateColumn: 'd.full_date',
+    dateKey: 'e.month_date_key',
   },
 };
 

@@ -81,6 +81,8 @@ export async function refreshRollups(pool: pg.Pool, period: { fromDate: string; 
   try {
     await client.query('BEGIN');
     await client.query(`SET LOCAL statement_timeout = '30min'`);
+    // The GROUP BYs over the facts sort or hash millions of rows: in memory rather than spilled to disk.
+    await client.query(`SET LOCAL work_mem = '256MB'`);
     await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
     const built = await client.query(`SELECT name FROM analytics.rollup_state WHERE name = ANY($1::text[])`, [REFRESH_ORDER]);
     let from: string | null = null;

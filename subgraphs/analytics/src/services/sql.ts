@@ -67,6 +67,12 @@ function windowCondition(column: string, window: DateRange | null, params: Param
   return window ? [`${column} BETWEEN ${params.add(window.from)}::date AND ${params.add(window.to)}::date`] : [];
 }
 
+/** The same window on a YYYYMMDD date key column. */
+const dateKey = (isoDate: string) => Number(isoDate.replaceAll('-', ''));
+function windowKeyCondition(column: string, window: DateRange | null, params: Params): string[] {
+  return window ? [`${column} BETWEEN ${params.add(dateKey(window.from))}::int AND ${params.add(dateKey(window.to))}::int`] : [];
+}
+
 const where = (conds: string[]) => (conds.length ? `WHERE ${conds.join('\n  AND ')}` : '');
 
 /** The last snapshot of the window (of each date member of the grouping, when grouped by date). */
@@ -107,7 +113,7 @@ export function buildQuery(plan: Plan, opts: BuildOptions): BuiltQuery {
       conds.push(`i.snapshot_date_key IN (${lastSnapshots(plan, params, opts.window, keys)})`);
       conds.push(...filterConditions(plan, params, 'FACT', (l) => l.dimension !== 'date'));
     } else {
-      conds.push(...windowCondition(fact.dateColumn, opts.window, params));
+      conds.push(...windowKeyCondition(fact.dateKey, opts.window, params));
       conds.push(...filterConditions(plan, params, 'FACT', () => true));
     }
     if (plan.fact === 'sales') {

@@ -365,7 +365,8 @@ test('the analytics rollups follow every run: fresh and equal to the facts, mont
   // month by month, every rollup's sums (and orders where it keeps them) equal the facts'
   const facts = `SELECT date_trunc('month', d.full_date)::date AS m, sum(f.net_amount) AS net, sum(f.quantity) AS units, count(DISTINCT f.order_id) AS orders
                    FROM dw.fact_sales f JOIN dw.dim_date d ON d.date_key = f.order_date_key GROUP BY 1`;
-  for (const [table, orders] of [['sales_month', 'NULL::bigint'], ['sales_product_month', 'NULL::bigint'], ['sales_customer_month', 'sum(orders)'], ['sales_order_month', 'sum(orders)']]) {
+  for (const [table, orders] of [['sales_month', 'NULL::bigint'], ['sales_product_month', 'NULL::bigint'], ['sales_customer_month', 'sum(orders)'], ['sales_order_month', 'sum(orders)'],
+                                ['sales_region_month', 'sum(orders)'], ['sales_segment_month', 'sum(orders)'], ['sales_category_month', 'NULL::bigint']]) {
     const diff = await dwh.pool.query(`
       WITH f AS (${facts}),
            r AS (SELECT month_start AS m, sum(net_amount) AS net, sum(units) AS units, ${orders} AS orders FROM analytics.${table} GROUP BY 1)

@@ -96,6 +96,63 @@ CREATE TABLE IF NOT EXISTS analytics.sales_order_month (
 );
 CREATE INDEX IF NOT EXISTS sales_order_month_month ON analytics.sales_order_month (month_start);
 
+-- Coarser rollups, computed from the ones above (fewer rows: the smallest that can answer is read).
+CREATE TABLE IF NOT EXISTS analytics.sales_region_month (
+  month_start        date NOT NULL,
+  year               smallint NOT NULL,
+  quarter            smallint NOT NULL,
+  year_month         text NOT NULL,
+  country_code       text NOT NULL,
+  country_name       text NOT NULL,
+  region             text NOT NULL,
+  segment            text NOT NULL,
+  status             text NOT NULL,
+  kind               text NOT NULL,
+  net_amount         numeric(16, 2) NOT NULL,
+  margin_amount      numeric(16, 2),
+  costed_net_amount  numeric(16, 2),
+  units              bigint NOT NULL,
+  orders             bigint NOT NULL,
+  lines              bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sales_region_month_month ON analytics.sales_region_month (month_start);
+
+CREATE TABLE IF NOT EXISTS analytics.sales_segment_month (
+  month_start        date NOT NULL,
+  year               smallint NOT NULL,
+  quarter            smallint NOT NULL,
+  year_month         text NOT NULL,
+  segment            text NOT NULL,
+  status             text NOT NULL,
+  kind               text NOT NULL,
+  net_amount         numeric(16, 2) NOT NULL,
+  margin_amount      numeric(16, 2),
+  costed_net_amount  numeric(16, 2),
+  units              bigint NOT NULL,
+  orders             bigint NOT NULL,
+  lines              bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sales_segment_month_month ON analytics.sales_segment_month (month_start);
+
+CREATE TABLE IF NOT EXISTS analytics.sales_category_month (
+  month_start        date NOT NULL,
+  year               smallint NOT NULL,
+  quarter            smallint NOT NULL,
+  year_month         text NOT NULL,
+  root_code          text NOT NULL,
+  root_name          text NOT NULL,
+  category_code      text NOT NULL,
+  category_name      text NOT NULL,
+  status             text NOT NULL,
+  kind               text NOT NULL,
+  net_amount         numeric(16, 2) NOT NULL,
+  margin_amount      numeric(16, 2),
+  costed_net_amount  numeric(16, 2),
+  units              bigint NOT NULL,
+  lines              bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sales_category_month_month ON analytics.sales_category_month (month_start);
+
 -- One row per rollup: what it covers. `covered_run_id` is the last meta.etl_runs run when it was
 -- refreshed: a later run (still running, or that did not refresh it) makes the rollup stale, and
 -- queries go to the facts until it is refreshed.

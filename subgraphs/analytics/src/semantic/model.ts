@@ -495,6 +495,33 @@ const AMOUNTS = ['net', 'margin', 'costed_net', 'units'];
 
 export const ROLLUPS: RollupDef[] = [
   {
+    name: 'sales_segment_month',
+    table: 'analytics.sales_segment_month',
+    fact: 'sales',
+    levels: [...DATE_LEVELS, 'segment.segment', 'orderStatus.status', 'orderKind.kind'],
+    components: [...AMOUNTS, 'orders'],
+    customerGrain: false,
+    description: 'Sales by month × segment × status × kind: amounts, units and orders (a few rows a month: totals, trends, segment mix).',
+  },
+  {
+    name: 'sales_category_month',
+    table: 'analytics.sales_category_month',
+    fact: 'sales',
+    levels: [...DATE_LEVELS, 'product.root', 'product.category', 'orderStatus.status', 'orderKind.kind'],
+    components: AMOUNTS,
+    customerGrain: false,
+    description: 'Sales by month × category (with root) × status × kind: net, margin, costed net, units.',
+  },
+  {
+    name: 'sales_region_month',
+    table: 'analytics.sales_region_month',
+    fact: 'sales',
+    levels: [...DATE_LEVELS, 'geography.country', 'geography.region', 'segment.segment', 'orderStatus.status', 'orderKind.kind'],
+    components: [...AMOUNTS, 'orders'],
+    customerGrain: false,
+    description: 'Sales by month × country/region × segment × status × kind: amounts, units and orders.',
+  },
+  {
     name: 'sales_order_month',
     table: 'analytics.sales_order_month',
     fact: 'sales',

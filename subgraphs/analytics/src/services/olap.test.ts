@@ -202,6 +202,10 @@ test('rollups: each is chosen automatically for whole months on its levels, and 
     { rollup: 'sales_month', viewer: admin, q: { measures: ['revenue', 'grossMargin', 'marginPct', 'units'], dimensions: ['product.category', 'geography.country', 'segment.segment', 'orderStatus.status', 'orderKind.kind'], time, compare: 'YEAR_AGO' } },
     { rollup: 'sales_product_month', viewer: admin, q: { measures: ['revenue', 'grossMargin', 'marginPct', 'units'], dimensions: ['product.root', 'product.product', 'orderStatus.status', 'orderKind.kind'], time, compare: 'YEAR_AGO' } },
     { rollup: 'sales_order_month', viewer: admin, q: { measures: ['revenue', 'units', 'orders', 'averageBasket'], dimensions: ['geography.region', 'geography.city', 'segment.segment', 'orderStatus.status', 'orderKind.kind'], time, compare: 'YEAR_AGO' } },
+    { rollup: 'sales_region_month', viewer: admin, q: { measures: ['revenue', 'grossMargin', 'marginPct', 'orders'], dimensions: ['geography.country', 'geography.region', 'segment.segment', 'orderStatus.status', 'orderKind.kind'], time, compare: 'YEAR_AGO' } },
+    { rollup: 'sales_segment_month', viewer: admin, q: { measures: ['revenue', 'grossMargin', 'marginPct', 'units', 'orders', 'averageBasket'], dimensions: ['segment.segment', 'orderStatus.status', 'orderKind.kind'], time, compare: 'YEAR_AGO' } },
+    { rollup: 'sales_segment_month', viewer: admin, q: { measures: ['revenue', 'orders'], time: { from: '2024-01-01', to: '2025-03-31', granularity: 'QUARTER' }, compare: 'PREVIOUS_PERIOD' } },
+    { rollup: 'sales_category_month', viewer: admin, q: { measures: ['revenue', 'grossMargin', 'marginPct', 'units'], dimensions: ['product.root', 'product.category', 'orderStatus.status', 'orderKind.kind'], time, compare: 'YEAR_AGO' } },
     { rollup: 'sales_customer_month', viewer: admin, q: { measures: ['revenue', 'grossMargin', 'marginPct', 'units', 'orders', 'averageBasket', 'customers'], dimensions: ['geography.country', 'geography.customer', 'segment.segment', 'orderStatus.status', 'orderKind.kind'], time, compare: 'YEAR_AGO' } },
     // distinct customers over a year: counted once however many months they bought in
     { rollup: 'sales_customer_month', viewer: admin, q: { measures: ['revenue', 'customers', 'orders'], dimensions: ['geography.country'], time: { from: '2024-01-01', to: '2025-03-31', granularity: 'YEAR' }, compare: 'PREVIOUS_PERIOD' } },
@@ -234,13 +238,18 @@ test('rollups: each is chosen automatically for whole months on its levels, and 
   expect(forced?.message).toMatch(/sales_month: orders cannot be computed from it/);
 });
 
-test('rollups: the smallest that can answer is chosen (orders by country: the order rollup, not the customer rollup)', async () => {
+test('rollups: the smallest that can answer is chosen (orders by country: a place rollup, not the customer rollup)', async () => {
   await refreshRollups(star.db.pool, 'all');
   const sizes = Object.fromEntries((await sql(`SELECT name, total_rows::text AS n FROM analytics.rollup_state`)).map((x) => [x.name, Number(x.n)]));
+  expect(sizes.sales_region_month).toBeLessThanOrEqual(sizes.sales_order_month!);
   expect(sizes.sales_order_month).toBeLessThanOrEqual(sizes.sales_customer_month!);
-  expect((await api.olap(admin, { measures: ['orders'], dimensions: ['geography.country'] })).rollup).toBe('sales_order_month');
+  expect(sizes.sales_segment_month).toBeLessThanOrEqual(sizes.sales_region_month!);
+  expect((await api.olap(admin, { measures: ['orders'], dimensions: ['geography.country'] })).rollup).toBe('sales_region_month');
+  expect((await api.olap(admin, { measures: ['orders'], dimensions: ['geography.city'] })).rollup).toBe('sales_order_month');
+  expect((await api.olap(admin, { measures: ['orders', 'revenue'] })).rollup).toBe('sales_segment_month');
   expect((await api.olap(admin, { measures: ['customers'], dimensions: ['geography.country'] })).rollup).toBe('sales_customer_month');
-  expect((await api.olap(admin, { measures: ['revenue'], dimensions: ['product.category'] })).rollup).toBe(sizes.sales_month! <= sizes.sales_product_month! ? 'sales_month' : 'sales_product_month');
+  expect(sizes.sales_category_month).toBeLessThanOrEqual(sizes.sales_product_month!);
+  expect((await api.olap(admin, { measures: ['revenue'], dimensions: ['product.category'] })).rollup).toBe('sales_category_month');
 });
 
 test('rollup: a newer ETL run makes it stale (facts answer) until the periods it touched are refreshed', async () => {
@@ -287,8 +296,8 @@ describe('row-level security', () => {
     const all = await api.olap(identity('SALES', REP_B), { measures: ['revenue'] });
     expect(all.totals[0]!.value).toBe((await sql(`SELECT SUM(f.net_amount)::text AS v ${FROM} WHERE ${repCustomers(REP_B)}`))[0]!.v);
     for (const source of ['FACT', 'AUTO']) {
-      const nobody = await api.olap(identity('SALES', 999), { measures: ['revenue', 'orders'], source });
-      expect(nobody.totals.map((t) => t.value)).toEqual([null, '0']);
+      const nobody = await api.olap(identity('SALES', 999), { measures: ['revenue', 'orders', 'customers'], source });
+      expect(nobody.totals.map((t) => t.value)).toEqual([null, '0', '0']);
     }
   });
 

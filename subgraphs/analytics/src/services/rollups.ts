@@ -64,8 +64,29 @@ const REFRESH: Record<string, string> = {
       FROM analytics.sales_customer_month
      WHERE ($1::date IS NULL OR month_start BETWEEN $1::date AND $2::date)
      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`,
+  sales_region_month: `
+    INSERT INTO analytics.sales_region_month
+    SELECT month_start, year, quarter, year_month, country_code, country_name, region, segment, status, kind,
+           SUM(net_amount), SUM(margin_amount), SUM(costed_net_amount), SUM(units), SUM(orders), SUM(lines)
+      FROM analytics.sales_order_month
+     WHERE ($1::date IS NULL OR month_start BETWEEN $1::date AND $2::date)
+     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`,
+  sales_segment_month: `
+    INSERT INTO analytics.sales_segment_month
+    SELECT month_start, year, quarter, year_month, segment, status, kind,
+           SUM(net_amount), SUM(margin_amount), SUM(costed_net_amount), SUM(units), SUM(orders), SUM(lines)
+      FROM analytics.sales_region_month
+     WHERE ($1::date IS NULL OR month_start BETWEEN $1::date AND $2::date)
+     GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+  sales_category_month: `
+    INSERT INTO analytics.sales_category_month
+    SELECT month_start, year, quarter, year_month, root_code, root_name, category_code, category_name, status, kind,
+           SUM(net_amount), SUM(margin_amount), SUM(costed_net_amount), SUM(units), SUM(lines)
+      FROM analytics.sales_product_month
+     WHERE ($1::date IS NULL OR month_start BETWEEN $1::date AND $2::date)
+     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`,
 };
-const REFRESH_ORDER = ['sales_month', 'sales_product_month', 'sales_customer_month', 'sales_order_month'];
+const REFRESH_ORDER = ['sales_month', 'sales_product_month', 'sales_customer_month', 'sales_order_month', 'sales_region_month', 'sales_segment_month', 'sales_category_month'];
 if (REFRESH_ORDER.length !== ROLLUPS.length || ROLLUPS.some((r) => !REFRESH[r.name] || !REFRESH_ORDER.includes(r.name))) {
   throw new Error('rollups.ts: every rollup of the model needs its refresh statement');
 }

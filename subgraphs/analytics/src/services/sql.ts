@@ -122,7 +122,28 @@ export function buildQuery(plan: Plan, opts: BuildOptions): BuiltQuery {
     }
   }
   const groupBy = keys.length ? `GROUP BY ${keys.flatMap((_l, i) => [`k${i}`, `l${i}`]).join(', ')}` : '';
-  const ctes = [`base AS (\n  SELECT ${select.join(',\n    ')}\n  FROM ${from}\n  ${where(conds)}\n  ${groupBy}\n)`];
+  let ctes: string[];
+  if (source === 'ROLLUP' && components.includes('customers')) {
+    // Distinct customers over a customer rollup, in two steps that hash rather than sort: one row per
+    // (members, customer) with the other components' sums, then customers = how many such rows.
+    const others = components.filter((c) => c !== 'customers');
+    const perCustomer = [
+      ...keys.flatMap((l, i) => [`${levelKey(l, source)} AS k${i}`, `${levelLabel(l, source)} AS l${i}`]),
+      'r.customer_id AS customer_id',
+      ...others.map((c) => `${COMPONENTS[c]!.rollup!} AS ${compName(c)}`),
+    ];
+    const regroup = [
+      ...keys.flatMap((_l, i) => [`x.k${i}`, `x.l${i}`]),
+      ...components.map((c) => `${c === 'customers' ? 'COUNT(*)' : c === 'orders' ? `COALESCE(SUM(x.${compName(c)}), 0)` : `SUM(x.${compName(c)})`} AS ${compName(c)}`),
+    ];
+    const perCustomerGroup = `GROUP BY ${[...keys.flatMap((_l, i) => [`k${i}`, `l${i}`]), 'r.customer_id'].join(', ')}`;
+    ctes = [
+      `per_customer AS (\n  SELECT ${perCustomer.join(',\n    ')}\n  FROM ${from}\n  ${where(conds)}\n  ${perCustomerGroup}\n)`,
+      `base AS (\n  SELECT ${regroup.join(', ')}\n  FROM per_customer x\n  ${keys.length ? `GROUP BY ${keys.flatMap((_l, i) => [`x.k${i}`, `x.l${i}`]).join(', ')}` : ''}\n)`,
+    ];
+  } else {
+    ctes = [`base AS (\n  SELECT ${select.join(',\n    ')}\n  FROM ${from}\n  ${where(conds)}\n  ${groupBy}\n)`];
+  }
 
   let join = '';
   if (needsSold) {

@@ -2,7 +2,7 @@ import { AppError, ValidationError, type Logger } from '@erp/kit';
 import type pg from 'pg';
 import { MEASURE_BY_NAME } from '../semantic/model';
 import { addDays, addMonths, parseIsoDate, type DateRange } from '../semantic/periods';
-import { freshness, olap, type Freshness, type OlapAnswer } from './olap';
+import { olap, readAnswerState, type Freshness, type OlapAnswer } from './olap';
 import type { OlapInput, Viewer } from './plan';
 
 /**
@@ -107,11 +107,12 @@ export async function dashboard(pool: pg.Pool, kind: DashboardKind, period: { fr
       return !roles || viewer.role === 'SERVICE' || roles.includes(viewer.role as never);
     }),
   );
-  const results = await Promise.allSettled(visible.map((t) => olap(pool, t.query, viewer, `tiles.${t.id}`)));
+  const state = readAnswerState(pool); // one read of the rollups' state and the freshness for all tiles
+  const results = await Promise.allSettled(visible.map((t) => olap(pool, t.query, viewer, `tiles.${t.id}`, state)));
   return {
     kind,
     period: { from, to },
-    freshness: await freshness(pool),
+    freshness: await state.freshness,
     tiles: visible.map((t, i) => {
       const r = results[i]!;
       if (r.status === 'fulfilled') return { id: t.id, title: t.title, kind: t.kind, query: JSON.stringify(t.query), result: r.value, error: null };

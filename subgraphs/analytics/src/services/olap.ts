@@ -75,8 +75,22 @@ function rollupRefusal(plan: Plan, rollup: RollupDef): string | null {
   return null;
 }
 
+/**
+ * What every answer needs besides its own rows — the rollups' state and the warehouse's freshness —
+ * read as soon as a request arrives, while it is being validated, and shared by a dashboard's tiles.
+ */
+export interface AnswerState {
+  rollups: Promise<Map<string, { fresh: boolean; rows: number }>>;
+  freshness: Promise<Freshness>;
+}
+export function readAnswerState(pool: pg.Pool): AnswerState {
+  const state = { rollups: rollupStates(pool).catch(() => new Map<string, { fresh: boolean; rows: number }>()), freshness: freshness(pool) };
+  state.freshness.catch(() => undefined); // awaited with the answer; a request refused first must not leave it unhandled
+  return state;
+}
+
 /** The smallest fresh rollup that can answer, or the facts (a forced ROLLUP that none can answer is an error naming why). */
-async function chooseSource(pool: pg.Pool, plan: Plan, prefix: string): Promise<RollupDef | 'FACT'> {
+async function chooseSource(plan: Plan, prefix: string, state: AnswerState): Promise<RollupDef | 'FACT'> {
   if (plan.source === 'FACT') return 'FACT';
   const refusals = ROLLUPS.map((r) => ({ rollup: r, why: rollupRefusal(plan, r) }));
   const able = refusals.filter((x) => !x.why).map((x) => x.rollup);
@@ -85,7 +99,7 @@ async function chooseSource(pool: pg.Pool, plan: Plan, prefix: string): Promise<
   if (!able.length) {
     refusal = refusals.map((x) => `${x.rollup.name}: ${x.why}`).join('; ');
   } else {
-    const states = await rollupStates(pool).catch(() => new Map<string, { fresh: boolean; rows: number }>());
+    const states = await state.rollups;
     const fresh = able.filter((r) => states.get(r.name)?.fresh);
     chosen = fresh.sort((a, b) => states.get(a.name)!.rows - states.get(b.name)!.rows || ROLLUPS.indexOf(a) - ROLLUPS.indexOf(b))[0] ?? null;
     if (!chosen) refusal = `${able.map((r) => r.name).join(', ')} could answer but ${able.length > 1 ? 'are' : 'is'} not built or older than the last ETL run`;
@@ -111,13 +125,13 @@ const values = (plan: Plan, row: DbRow | undefined, compared?: DbRow | null): Va
 const rowKey = (keys: (string | null)[]) => JSON.stringify(keys);
 
 /** Runs an OLAP query: validation, source choice, the main rows, totals and compared values. */
-export async function olap(pool: pg.Pool, input: OlapInput, viewer: Viewer, prefix = 'query'): Promise<OlapAnswer> {
+export async function olap(pool: pg.Pool, input: OlapInput, viewer: Viewer, prefix = 'query', state: AnswerState = readAnswerState(pool)): Promise<OlapAnswer> {
   const plan = await planQuery(pool, input, viewer, prefix);
-  return execute(pool, plan, prefix);
+  return execute(pool, plan, prefix, state);
 }
 
-async function execute(pool: pg.Pool, plan: Plan, prefix: string): Promise<OlapAnswer> {
-  const source = await chooseSource(pool, plan, prefix);
+async function execute(pool: pg.Pool, plan: Plan, prefix: string, state: AnswerState): Promise<OlapAnswer> {
+  const source = await chooseSource(plan, prefix, state);
   const window = plan.range;
   const cmp = plan.comparison;
   const [main, total, cmpRows, cmpTotal, fresh] = await Promise.all([
@@ -125,7 +139,7 @@ async function execute(pool: pg.Pool, plan: Plan, prefix: string): Promise<OlapA
     run(pool, plan, window, source, false, false),
     cmp && plan.levels.length ? run(pool, plan, cmp.compared, source, true, false) : Promise.resolve(null),
     cmp ? run(pool, plan, cmp.compared, source, false, false) : Promise.resolve(null),
-    freshness(pool),
+    state.freshness,
   ]);
   const truncated = main.length > plan.limit;
   const kept = main.slice(0, plan.limit);
@@ -193,6 +207,7 @@ export interface DrillInput {
 
 /** The members of the next level under `member` of `level`, with the measures asked. */
 export async function drillDown(pool: pg.Pool, input: DrillInput, viewer: Viewer): Promise<OlapAnswer> {
+  const state = readAnswerState(pool);
   const l = typeof input.level === 'string' ? LEVELS.get(input.level) : undefined;
   if (!l) throw new ValidationError('level', input.level, `unknown level; known: ${[...LEVELS.keys()].join(', ')}`);
   if (!l.child) throw new ValidationError('level', input.level, 'is the finest level of its hierarchy: nothing to drill into');
@@ -209,5 +224,5 @@ export async function drillDown(pool: pg.Pool, input: DrillInput, viewer: Viewer
     throw err;
   });
   await checkMembers(pool, 'member', l, [input.member]);
-  return execute(pool, plan, '');
+  return execute(pool, plan, '', state);
 }

@@ -69,7 +69,13 @@ export function defaultStages(ctx: StageContext): Stage[] {
         const r = await runEtl({ gatewayUrl: ctx.gatewayUrl, credentials: ctx.credentials, dwhUrl: ctx.dwhUrl, log: (l) => ctx.log.info(l) });
         if (r.status === 'FAILED') throw new Error(`ETL run ${r.runId} failed: ${r.message}`);
         if (r.status === 'PARTIAL') throw new Error(`ETL run ${r.runId} was partial: ${r.message}`);
-        return { runId: r.runId, status: r.status, rowsWritten: r.rowsWritten };
+        return {
+          runId: r.runId,
+          status: r.status,
+          rowsWritten: r.rowsWritten,
+          reconciled: r.reconciliation ? r.reconciliation.ok : null,
+          summary: `ETL run ${r.runId} ${r.status}: ${r.rowsWritten.toLocaleString('en')} rows written${r.reconciliation ? (r.reconciliation.ok ? ', reconciled' : ', NOT reconciled') : ''}`,
+        };
       },
     },
     {
@@ -87,7 +93,7 @@ export function defaultStages(ctx: StageContext): Stage[] {
         const { runMining } = await import('@erp/mining');
         const r = await runMining({ dwhUrl: ctx.dwhUrl, gatewayUrl: ctx.gatewayUrl, credentials: ctx.credentials });
         if (r.status === 'FAILED') throw new Error(`mining run ${r.runId} failed: ${r.reason ?? ''}`);
-        return { runId: r.runId, status: r.status, reason: r.reason };
+        return { runId: r.runId, status: r.status, reason: r.reason, summary: `mining run ${r.runId} ${r.status}${r.reason ? `: ${r.reason}` : ''}` };
       },
     },
     {
@@ -109,7 +115,7 @@ export function defaultStages(ctx: StageContext): Stage[] {
         const pool = new pg.Pool({ connectionString: ctx.dwhUrl, max: 2 });
         try {
           const period = await lastFullMonth(pool);
-          if (!period) return { skipped: 'no sales in the warehouse' };
+          if (!period) return { skipped: 'no sales in the warehouse', summary: 'no report: no sales in the warehouse' };
           const provider = rawEnv().AI_PROVIDER;
           const model = provider && provider !== 'none' ? createModel(aiEnv()) : null;
           const reports: { audience: string; language: string; reportId: number; source: string }[] = [];
@@ -119,7 +125,7 @@ export function defaultStages(ctx: StageContext): Stage[] {
               reports.push({ audience, language, reportId: await saveReport(pool, r), source: r.source });
             }
           ctx.log.info(`reporting: ${reports.length} reports for ${period}`);
-          return { period, reports };
+          return { period, reports, summary: `${reports.length} reports for ${period}` };
         } finally {
           await pool.end();
         }

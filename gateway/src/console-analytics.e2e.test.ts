@@ -232,6 +232,13 @@ test('an administrator runs the pipeline from the console and watches it finish:
     status: 'Succeeded',
     stages: ['ETL', 'Mining', 'Reporting'].map((name) => ({ name, status: 'Succeeded', text: expect.stringMatching(/\d+ s/) })),
   });
+  // the ETL stage shows the rows its run wrote and that it reconciled, as the warehouse's run ledger says
+  const { rows: [etlRun] } = await t.dwh.pool.query(`SELECT rows_written, (reconciliation->>'ok')::boolean AS ok FROM meta.etl_runs ORDER BY run_id DESC LIMIT 1`);
+  expect(etlRun.ok).toBe(true);
+  const etlStage = newest.getByTestId('run-stage').first();
+  await expect(etlStage.getByTestId('stage-rows').getAttribute('data-rows')).resolves.toBe(String(etlRun.rows_written));
+  await expect(etlStage.getByTestId('stage-rows').textContent()).resolves.toBe(` — ${Number(etlRun.rows_written).toLocaleString('en')} rows written`);
+  await expect(etlStage.getByTestId('stage-reconciled').textContent()).resolves.toMatch(/^\s*Reconciled with the source\s*$/);
   // the page's run is the ledger's
   const { rows } = await t.db.pool.query(`SELECT id, trigger, status FROM automation.pipeline_runs ORDER BY id DESC LIMIT 1`);
   expect(rows[0]).toEqual({ id: Number(await newest.getAttribute('data-run')), trigger: 'manual', status: 'SUCCEEDED' });

@@ -7,8 +7,11 @@ const queued: string[] = [];
 beforeAll(async () => {
   t = await startTestSystem({ pipeline: { enqueue: async (by) => (queued.push(by), `job-${queued.length}`) } });
   await t.db.pool.query(
-    `INSERT INTO automation.pipeline_runs (trigger, status, finished_at, stages) VALUES ('schedule', 'DEGRADED', now(), $1)`,
-    [JSON.stringify([{ name: 'etl', status: 'FAILED', error: 'gateway unreachable', attempts: 3 }, { name: 'mining', status: 'SKIPPED', reason: 'its input stage etl failed', attempts: 0 }])],
+    `INSERT INTO automation.pipeline_runs (trigger, status, finished_at, stages) VALUES ('schedule', 'SUCCEEDED', now() - interval '1 day', $1), ('schedule', 'DEGRADED', now(), $2)`,
+    [
+      JSON.stringify([{ name: 'etl', status: 'SUCCEEDED', attempts: 1, result: { runId: 7, status: 'SUCCEEDED', rowsWritten: 5281, reconciled: true, summary: 'ETL run 7 SUCCEEDED: 5,281 rows written, reconciled' } }]),
+      JSON.stringify([{ name: 'etl', status: 'FAILED', error: 'gateway unreachable', attempts: 3 }, { name: 'mining', status: 'SKIPPED', reason: 'its input stage etl failed', attempts: 0 }]),
+    ],
   );
 }, 60_000);
 afterAll(() => t.close());
@@ -28,7 +31,9 @@ test('a MANAGER queues a run; the request is audited', async () => {
 test('an ANALYST sees the runs and their stages but cannot start one', async () => {
   const api = createClient({ url: t.system.gatewayUrl, token: await t.login('ANALYST') });
   const { pipelineRuns } = await api.request(PipelineRunsDocument, {});
-  expect(pipelineRuns[0]).toMatchObject({ status: 'DEGRADED', stages: [{ name: 'etl', status: 'FAILED', error: 'gateway unreachable' }, { name: 'mining', status: 'SKIPPED' }] });
+  expect(pipelineRuns[0]).toMatchObject({ status: 'DEGRADED', stages: [{ name: 'etl', status: 'FAILED', error: 'gateway unreachable', rowsWritten: null, reconciled: null }, { name: 'mining', status: 'SKIPPED' }] });
+  // what a stage produced: rows written, reconciliation, a one-line summary
+  expect(pipelineRuns[1]!.stages[0]).toMatchObject({ name: 'etl', rowsWritten: 5281, reconciled: true, summary: 'ETL run 7 SUCCEEDED: 5,281 rows written, reconciled' });
   const denied = await api.execute(RunPipelineDocument, {});
   expect(denied.errors[0]?.extensions?.code).toBe('FORBIDDEN');
 });

@@ -78,7 +78,7 @@ const fr: typeof en = {
     chartHint: 'cliquez sur une barre ou une ligne pour descendre d’un niveau', drill: 'Descendre dans {member}', drillUp: 'Remonter', needMeasure: 'Choisissez au moins une mesure.', addFilter: 'Ajouter un filtre', removeFilter: 'Retirer le filtre sur {dim}', filterValues: 'Valeurs (séparées par des virgules)', path: 'Chemin de forage', results: 'Résultats', rows: '{count} lignes',
     g: { DAY: 'Jour', WEEK: 'Semaine', MONTH: 'Mois', QUARTER: 'Trimestre', YEAR: 'Année' },
   },
-  pipeline: { runs: 'Exécutions', status: 'Statut', run: 'Lancer le pipeline', live: 'Une exécution est en cours (actualisée toutes les 2 s)…', none: 'Aucune exécution.', trigger: 'Déclencheur', started: 'Début', duration: 'Durée', stages: 'Étapes', queued: 'Exécution demandée : le traitement la démarre dans quelques secondes.',
+  pipeline: { rows: '{n} lignes écrites', reconciled: 'Rapproché de la source', notReconciled: 'NON rapproché de la source', runs: 'Exécutions', status: 'Statut', run: 'Lancer le pipeline', live: 'Une exécution est en cours (actualisée toutes les 2 s)…', none: 'Aucune exécution.', trigger: 'Déclencheur', started: 'Début', duration: 'Durée', stages: 'Étapes', queued: 'Exécution demandée : le traitement la démarre dans quelques secondes.',
     statuses: { QUEUED: 'En attente', RUNNING: 'En cours', SUCCEEDED: 'Réussie', DEGRADED: 'Dégradée', FAILED: 'Échouée', SKIPPED: 'Sautée' },
     triggers: { manual: 'Manuel', schedule: 'Planifié', 'catch-up': 'Rattrapage', start: 'Démarrage' },
     stageNames: { etl: 'ETL', mining: 'Fouille', reporting: 'Rapports' } },

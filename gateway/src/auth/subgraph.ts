@@ -9,6 +9,7 @@ import { pipelineRuns, requestPipelineRun, type AuthContext } from './service';
 export const authTypeDefs = parse(readFileSync(path.join(__dirname, '..', '..', 'schema.graphql'), 'utf8'));
 
 type Args = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type StageRow = { result?: { rowsWritten?: unknown; reconciled?: unknown; summary?: unknown } };
 
 const resolvers = {
   DateTime: scalarResolvers.DateTime,
@@ -25,6 +26,12 @@ const resolvers = {
     createUser: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.createUser(ctx, a.input, a.idempotencyKey),
     updateUser: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.updateUser(ctx, a.id, a.input, a.idempotencyKey),
     runPipeline: (_: unknown, a: Args, ctx: AuthContext) => requestPipelineRun(ctx, a.idempotencyKey),
+  },
+  // A stage as the pipeline ledger stores it (automation.pipeline_runs.stages): what it produced is in `result`.
+  PipelineStage: {
+    rowsWritten: (s: StageRow) => (typeof s.result?.rowsWritten === 'number' ? s.result.rowsWritten : null),
+    reconciled: (s: StageRow) => (typeof s.result?.reconciled === 'boolean' ? s.result.reconciled : null),
+    summary: (s: StageRow) => (typeof s.result?.summary === 'string' ? s.result.summary : null),
   },
   User: {
     __resolveReference: (ref: { id: string }, ctx: AuthContext) => ctx.auth.userById(ctx, parseId('id', ref.id)),

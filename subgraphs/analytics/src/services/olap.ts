@@ -96,7 +96,9 @@ async function chooseSource(plan: Plan, prefix: string, state: AnswerState): Pro
   const able = refusals.filter((x) => !x.why).map((x) => x.rollup);
   let refusal: string | null = null;
   let chosen: RollupDef | null = null;
-  if (!able.length) {
+  if (!ROLLUPS.some((r) => r.fact === plan.fact)) {
+    refusal = `the rollups hold ${[...new Set(ROLLUPS.map((r) => r.fact))].join(', ')} only`;
+  } else if (!able.length) {
     refusal = refusals.map((x) => `${x.rollup.name}: ${x.why}`).join('; ');
   } else {
     const states = await state.rollups;

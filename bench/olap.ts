@@ -274,7 +274,7 @@ async function main() {
     const auto = Object.entries(tiles2).map(([k, v]) => ({ k, p95: v.AUTO.runs ? v.AUTO.p95 : Infinity }));
     const worst = auto.reduce((a, b) => (b.p95 > a.p95 ? b : a));
     console.log(
-      `goal p95 ≤ 50 ms with rollups at ${after.lines} lines: every dashboard tile query as the dashboard runs it (AUTO), worst p95 ${worst.p95} ms (${worst.k}) → ${worst.p95 <= 50 ? 'met' : 'NOT met'} for ${auto.filter((x) => x.p95 <= 50).length} of ${auto.length} tiles`,
+      `goal p95 ≤ 50 ms with rollups at ${after.lines} lines, every dashboard tile query as the dashboard runs it (AUTO): met by ${auto.filter((x) => x.p95 <= 50).length} of ${auto.length} tiles (p50 ≤ 50 ms: ${Object.values(tiles2).filter((v) => v.AUTO.runs && v.AUTO.p50 <= 50).length}); worst p95 ${worst.p95} ms (${worst.k})`,
     );
   } finally {
     if (KEEP && !server) {

@@ -95,7 +95,7 @@ describe('the insight engine and the no-key chat on data/native', () => {
     // Two mining runs (RFM movements need two): as of 2026-08-01, then as of the data set's end.
     await runMining({ dwhUrl: db.url, writeback: false, seed: 42, referenceDate: '2026-08-01' });
     await runMining({ dwhUrl: db.url, writeback: false, seed: 42 });
-  }, 240_000);
+  }, 900_000);
   afterAll(() => db?.drop());
 
 

@@ -23,7 +23,7 @@ describe('runMining on the generated data set', () => {
   beforeAll(async () => {
     db = await testWarehouse();
     await loadNativeSet(db.pool, NATIVE);
-  }, 180_000);
+  }, 600_000);
   afterAll(() => db?.drop());
 
   it('stores RFM, clusters, silhouette curve, anomalies and EDA under the run id, and writes segments back', async () => {
@@ -74,7 +74,7 @@ describe('runMining on the generated data set', () => {
     expect((await q(`SELECT count(*)::int AS n FROM mining.eda_correlations WHERE run_id = $1`))[0].n).toBe(6);
     const dup = await q(`SELECT value FROM mining.eda_quality WHERE run_id = $1 AND check_kind = 'duplicates' AND column_name = 'order_id,line_no'`);
     expect(Number(dup[0].value)).toBe(0);
-  }, 180_000);
+  }, 600_000);
 
   it('skips when the warehouse has not changed, records why, and recomputes after a change or with force', async () => {
     // Same warehouse, same parameters (write-back on or off does not change results) → skipped.
@@ -95,5 +95,5 @@ describe('runMining on the generated data set', () => {
     await db.pool.query(`INSERT INTO meta.etl_runs (status, mode, entities, snapshot_date, finished_at) VALUES ('SUCCEEDED', 'full', '{orders}', '2026-11-01', now())`);
     expect((await runMining(cheap)).status).toBe('SUCCEEDED');
     expect((await runMining({ ...cheap, force: true })).status).toBe('SUCCEEDED');
-  }, 300_000);
+  }, 600_000);
 });

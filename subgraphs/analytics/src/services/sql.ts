@@ -91,10 +91,9 @@ export function buildQuery(plan: Plan, opts: BuildOptions): BuiltQuery {
   const needsSold = plan.measures.some((m) => m.components.includes('sold90'));
   const fact = FACTS[plan.fact];
 
-  const select = [
-    ...keys.flatMap((l, i) => [`${levelKey(l, source)} AS k${i}`, `${levelLabel(l, source)} AS l${i}`]),
-    ...components.map((c) => `${source === 'ROLLUP' ? COMPONENTS[c]!.rollup! : COMPONENTS[c]!.sql} AS ${compName(c)}`),
-  ];
+  const memberColumns = keys.flatMap((l, i) => [`${levelKey(l, source)} AS k${i}`, `${levelLabel(l, source)} AS l${i}`]);
+  const memberNames = keys.flatMap((_l, i) => [`k${i}`, `l${i}`]);
+  const aggregate = (c: string) => `${source === 'ROLLUP' ? COMPONENTS[c]!.rollup! : COMPONENTS[c]!.sql} AS ${compName(c)}`;
   const conds: string[] = [];
   let from: string;
   if (source === 'ROLLUP') {
@@ -121,28 +120,23 @@ export function buildQuery(plan: Plan, opts: BuildOptions): BuiltQuery {
       if (rls) conds.push(rls);
     }
   }
-  const groupBy = keys.length ? `GROUP BY ${keys.flatMap((_l, i) => [`k${i}`, `l${i}`]).join(', ')}` : '';
+  const groupBy = keys.length ? `GROUP BY ${memberNames.join(', ')}` : '';
   let ctes: string[];
   if (source === 'ROLLUP' && components.includes('customers')) {
     // Distinct customers over a customer rollup, in two steps that hash rather than sort: one row per
     // (members, customer) with the other components' sums, then customers = how many such rows.
     const others = components.filter((c) => c !== 'customers');
-    const perCustomer = [
-      ...keys.flatMap((l, i) => [`${levelKey(l, source)} AS k${i}`, `${levelLabel(l, source)} AS l${i}`]),
-      'r.customer_id AS customer_id',
-      ...others.map((c) => `${COMPONENTS[c]!.rollup!} AS ${compName(c)}`),
-    ];
+    const perCustomer = [...memberColumns, 'r.customer_id AS customer_id', ...others.map(aggregate)];
     const regroup = [
-      ...keys.flatMap((_l, i) => [`x.k${i}`, `x.l${i}`]),
-      ...components.map((c) => `${c === 'customers' ? 'COUNT(*)' : c === 'orders' ? `COALESCE(SUM(x.${compName(c)}), 0)` : `SUM(x.${compName(c)})`} AS ${compName(c)}`),
+      ...memberNames,
+      ...components.map((c) => `${c === 'customers' ? 'COUNT(*)' : c === 'orders' ? `COALESCE(SUM(${compName(c)}), 0)` : `SUM(${compName(c)})`} AS ${compName(c)}`),
     ];
-    const perCustomerGroup = `GROUP BY ${[...keys.flatMap((_l, i) => [`k${i}`, `l${i}`]), 'r.customer_id'].join(', ')}`;
     ctes = [
-      `per_customer AS (\n  SELECT ${perCustomer.join(',\n    ')}\n  FROM ${from}\n  ${where(conds)}\n  ${perCustomerGroup}\n)`,
-      `base AS (\n  SELECT ${regroup.join(', ')}\n  FROM per_customer x\n  ${keys.length ? `GROUP BY ${keys.flatMap((_l, i) => [`x.k${i}`, `x.l${i}`]).join(', ')}` : ''}\n)`,
+      `per_customer AS (\n  SELECT ${perCustomer.join(',\n    ')}\n  FROM ${from}\n  ${where(conds)}\n  GROUP BY ${[...memberNames, 'r.customer_id'].join(', ')}\n)`,
+      `base AS (\n  SELECT ${regroup.join(', ')}\n  FROM per_customer\n  ${groupBy}\n)`,
     ];
   } else {
-    ctes = [`base AS (\n  SELECT ${select.join(',\n    ')}\n  FROM ${from}\n  ${where(conds)}\n  ${groupBy}\n)`];
+    ctes = [`base AS (\n  SELECT ${[...memberColumns, ...components.map(aggregate)].join(',\n    ')}\n  FROM ${from}\n  ${where(conds)}\n  ${groupBy}\n)`];
   }
 
   let join = '';

@@ -238,6 +238,41 @@ test('rollups: each is chosen automatically for whole months on its levels, and 
   expect(forced?.message).toMatch(/sales_month: orders cannot be computed from it/);
 });
 
+test('one statement per window: its rows (ordered, limited) and its totals over every row, from the facts and from a rollup', async () => {
+  await refreshRollups(star.db.pool, 'all');
+  const q = { measures: ['revenue', 'customers', 'orders'], dimensions: ['geography.country'], time: { from: '2024-01-01', to: '2025-03-31' }, order: [{ by: 'revenue', direction: 'DESC' }], limit: 1, compare: 'YEAR_AGO' };
+  const totalsSql = async (from: string, to: string) =>
+    Object.values(
+      (await sql(`SELECT SUM(f.net_amount)::text AS r, COUNT(DISTINCT c.customer_id)::text AS c, COUNT(DISTINCT f.order_id)::text AS o ${FROM} WHERE d.full_date BETWEEN $1 AND $2`, [from, to]))[0]!,
+    );
+  const [now, yearAgo] = [await totalsSql('2024-01-01', '2025-03-31'), await totalsSql('2023-01-01', '2024-03-31')];
+  const countries = Number((await sql(`SELECT COUNT(DISTINCT g.country_code)::text AS n ${FROM} WHERE d.full_date BETWEEN '2024-01-01' AND '2025-03-31'`))[0]!.n);
+  expect(countries).toBeGreaterThan(1);
+  const statements: string[] = [];
+  const original = star.db.pool.query;
+  star.db.pool.query = ((text: string, values?: unknown[]) => {
+    statements.push(text);
+    return (original as (t: string, v?: unknown[]) => unknown).call(star.db.pool, text, values);
+  }) as unknown as typeof star.db.pool.query;
+  try {
+    for (const source of ['FACT', 'AUTO']) {
+      statements.length = 0;
+      const a = await api.olap(admin, { ...q, source });
+      expect(a.source).toBe(source === 'FACT' ? 'FACT' : 'ROLLUP');
+      // the window and the compared window: one statement each, rows and totals together
+      expect(statements.filter((t) => /FROM (dw\.fact_sales|analytics\.sales_)/.test(t))).toHaveLength(2);
+      expect([a.rows.length, a.truncated]).toEqual([1, true]);
+      expect(a.totals.map((v) => v.value)).toEqual(now);
+      expect(a.totals.map((v) => v.compared)).toEqual(yearAgo);
+      // nothing in the window: no rows, and totals of nothing (0 customers, 0 orders)
+      const empty = await api.olap(admin, { ...q, time: { from: '2031-01-01', to: '2031-03-31' }, source });
+      expect([empty.rows, empty.totals.map((v) => v.value)]).toEqual([[], [null, '0', '0']]);
+    }
+  } finally {
+    star.db.pool.query = original;
+  }
+});
+
 test('rollups: the smallest that can answer is chosen (orders by country: a place rollup, not the customer rollup)', async () => {
   await refreshRollups(star.db.pool, 'all');
   const sizes = Object.fromEntries((await sql(`SELECT name, total_rows::text AS n FROM analytics.rollup_state`)).map((x) => [x.name, Number(x.n)]));

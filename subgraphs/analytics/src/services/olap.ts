@@ -5,7 +5,7 @@ import { LEVELS, ROLLUPS, type RollupDef } from '../semantic/model';
 import { isMonthAligned, shiftMember, type CompareMode, type DateRange } from '../semantic/periods';
 import { checkMembers, planQuery, type FilterInput, type OlapInput, type Plan, type Viewer } from './plan';
 import { rollupStates } from './rollups';
-import { buildQuery } from './sql';
+import { buildQuery, canShareTotals } from './sql';
 
 export interface Member {
   level: string;
@@ -112,9 +112,20 @@ async function chooseSource(plan: Plan, prefix: string, state: AnswerState): Pro
 
 type DbRow = Record<string, string | null>;
 
-async function run(pool: pg.Pool, plan: Plan, window: DateRange | null, source: RollupDef | 'FACT', grouped: boolean, shaped: boolean): Promise<DbRow[]> {
-  const q = buildQuery(plan, source === 'FACT' ? { window, source, grouped, shaped } : { window, source: 'ROLLUP', rollup: source, grouped, shaped });
+async function run(pool: pg.Pool, plan: Plan, window: DateRange | null, source: RollupDef | 'FACT', grouped: boolean, shaped: boolean, totals = false): Promise<DbRow[]> {
+  const opts = { window, grouped, shaped, totals };
+  const q = buildQuery(plan, source === 'FACT' ? { ...opts, source } : { ...opts, source: 'ROLLUP', rollup: source });
   return (await pool.query<DbRow>(q.text, q.values)).rows;
+}
+
+/** A window's rows and its totals' row: one statement (one scan) where they can share it, else two at once. */
+async function rowsAndTotals(pool: pg.Pool, plan: Plan, window: DateRange | null, source: RollupDef | 'FACT', shaped: boolean): Promise<{ rows: DbRow[]; total: DbRow | undefined }> {
+  if (canShareTotals(plan)) {
+    const all = await run(pool, plan, window, source, true, shaped, true);
+    return { rows: all.filter((r) => r.part === 'R'), total: all.find((r) => r.part === 'T') };
+  }
+  const [rows, total] = await Promise.all([run(pool, plan, window, source, true, shaped), run(pool, plan, window, source, false, false)]);
+  return { rows, total: total[0] };
 }
 
 const values = (plan: Plan, row: DbRow | undefined, compared?: DbRow | null): Value[] =>
@@ -136,13 +147,12 @@ async function execute(pool: pg.Pool, plan: Plan, prefix: string, state: AnswerS
   const source = await chooseSource(plan, prefix, state);
   const window = plan.range;
   const cmp = plan.comparison;
-  const [main, total, cmpRows, cmpTotal, fresh] = await Promise.all([
-    run(pool, plan, window, source, true, true),
-    run(pool, plan, window, source, false, false),
-    cmp && plan.levels.length ? run(pool, plan, cmp.compared, source, true, false) : Promise.resolve(null),
-    cmp ? run(pool, plan, cmp.compared, source, false, false) : Promise.resolve(null),
+  const [{ rows: main, total }, compared, fresh] = await Promise.all([
+    rowsAndTotals(pool, plan, window, source, true),
+    cmp ? rowsAndTotals(pool, plan, cmp.compared, source, false) : Promise.resolve(null),
     state.freshness,
   ]);
+  const cmpRows = compared?.rows;
   const truncated = main.length > plan.limit;
   const kept = main.slice(0, plan.limit);
   const timeIndex = plan.timeLevel ? plan.levels.indexOf(plan.timeLevel) : -1;
@@ -156,7 +166,7 @@ async function execute(pool: pg.Pool, plan: Plan, prefix: string, state: AnswerS
     }
     return { members: plan.levels.map((l, i) => ({ level: l.name, key: keys[i] ?? null, label: r[`l${i}`] ?? null })), values: values(plan, r, compared) };
   });
-  const totals = values(plan, total[0], cmp ? (cmpTotal?.[0] ?? null) : undefined);
+  const totals = values(plan, total, cmp ? (compared?.total ?? null) : undefined);
   return {
     measures: plan.measures.map((m) => m.name),
     dimensions: plan.levels.map((l) => l.name),

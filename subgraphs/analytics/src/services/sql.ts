@@ -29,7 +29,16 @@ export interface BuildOptions {
   grouped: boolean;
   /** Apply HAVING, ORDER and LIMIT (the main rows); compared values and totals take everything. */
   shaped: boolean;
+  /**
+   * With `grouped`: the totals too, in the same statement and scan (GROUPING SETS), as a first row
+   * whose `part` is 'T' (the rows' part is 'R'). Not for inventory, whose latest snapshot depends on
+   * the grouping (see canShareTotals).
+   */
+  totals?: boolean;
 }
+
+/** Whether the rows and the totals can come from one grouping (see BuildOptions.totals). */
+export const canShareTotals = (plan: Plan) => plan.fact !== 'inventory';
 
 const compName = (c: string) => `c_${c}`;
 
@@ -120,23 +129,33 @@ export function buildQuery(plan: Plan, opts: BuildOptions): BuiltQuery {
       if (rls) conds.push(rls);
     }
   }
-  const groupBy = keys.length ? `GROUP BY ${memberNames.join(', ')}` : '';
+  // With the totals: the members' grouping and the empty one (t = 1 marks the totals' row).
+  const totals = Boolean(opts.totals && opts.grouped);
+  if (totals && !canShareTotals(plan)) throw new Error(`buildQuery: ${plan.fact} rows cannot share their totals' statement`);
+  const grouping = (extra: string[]) => {
+    if (!totals) return keys.length || extra.length ? `GROUP BY ${[...memberNames, ...extra].join(', ')}` : '';
+    return keys.length ? `GROUP BY GROUPING SETS ((${[...memberNames, ...extra].join(', ')}), (${extra.join(', ')}))` : extra.length ? `GROUP BY ${extra.join(', ')}` : '';
+  };
+  const totalFlag = totals && keys.length ? [`GROUPING(${levelKey(keys[0]!, source)}) AS t`] : [];
   let ctes: string[];
   if (source === 'ROLLUP' && components.includes('customers')) {
     // Distinct customers over a customer rollup, in two steps that hash rather than sort: one row per
     // (members, customer) with the other components' sums, then customers = how many such rows.
     const others = components.filter((c) => c !== 'customers');
-    const perCustomer = [...memberColumns, 'r.customer_id AS customer_id', ...others.map(aggregate)];
-    const regroup = [
-      ...memberNames,
-      ...components.map((c) => `${c === 'customers' ? 'COUNT(*)' : c === 'orders' ? `COALESCE(SUM(${compName(c)}), 0)` : `SUM(${compName(c)})`} AS ${compName(c)}`),
-    ];
-    ctes = [
-      `per_customer AS (\n  SELECT ${perCustomer.join(',\n    ')}\n  FROM ${from}\n  ${where(conds)}\n  GROUP BY ${[...memberNames, 'r.customer_id'].join(', ')}\n)`,
-      `base AS (\n  SELECT ${regroup.join(', ')}\n  FROM per_customer\n  ${groupBy}\n)`,
-    ];
+    const perCustomer = [...memberColumns, 'r.customer_id AS customer_id', ...others.map(aggregate), ...totalFlag];
+    const regrouped = components.map((c) => `${c === 'customers' ? 'COUNT(*)' : c === 'orders' ? `COALESCE(SUM(${compName(c)}), 0)` : `SUM(${compName(c)})`} AS ${compName(c)}`);
+    const perCustomerCte = `per_customer AS (\n  SELECT ${perCustomer.join(',\n    ')}\n  FROM ${from}\n  ${where(conds)}\n  ${grouping(['r.customer_id'])}\n)`;
+    const regroup = (cols: string[], cond: string, groupBy: string[]) =>
+      `SELECT ${[...cols, ...regrouped].join(', ')}\n  FROM per_customer${cond ? ` WHERE ${cond}` : ''}\n  ${groupBy.length ? `GROUP BY ${groupBy.join(', ')}` : ''}`;
+    // The totals' row is an aggregate without grouping, so it exists (0 customers) when no row matched.
+    const body = !totals
+      ? regroup(memberNames, '', memberNames)
+      : keys.length
+        ? `${regroup([...memberNames, '0 AS t'], 't = 0', memberNames)}\n  UNION ALL\n  ${regroup([...memberNames.map((n) => `NULL AS ${n}`), '1 AS t'], 't = 1', [])}`
+        : regroup(['1 AS t'], '', []);
+    ctes = [perCustomerCte, `base AS (\n  ${body}\n)`];
   } else {
-    ctes = [`base AS (\n  SELECT ${[...memberColumns, ...components.map(aggregate)].join(',\n    ')}\n  FROM ${from}\n  ${where(conds)}\n  ${groupBy}\n)`];
+    ctes = [`base AS (\n  SELECT ${[...memberColumns, ...components.map(aggregate), ...totalFlag, ...(totals && !keys.length ? ['1 AS t'] : [])].join(',\n    ')}\n  FROM ${from}\n  ${where(conds)}\n  ${grouping([])}\n)`];
   }
 
   let join = '';
@@ -170,6 +189,12 @@ export function buildQuery(plan: Plan, opts: BuildOptions): BuiltQuery {
   } else if (opts.grouped) {
     tail = `LIMIT ${params.add(100_000)}::int`;
   }
-  const text = `WITH ${ctes.join(',\n')}\nSELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM base b ${join}) q\n${tail}`;
+  if (!totals) {
+    const text = `WITH ${ctes.join(',\n')}\nSELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM base b ${join}) q\n${tail}`;
+    return { text, values: params.values };
+  }
+  // The totals' row, then the rows (shaped); without members the one row is both.
+  const part = (which: 'T' | 'R', cond: string) => `SELECT ${[...outer, `'${which}' AS part`].join(', ')} FROM (SELECT ${inner.join(', ')} FROM base b ${join} WHERE ${cond}) q`;
+  const text = `WITH ${ctes.join(',\n')}\n${part('T', 'b.t = 1')}\nUNION ALL\n(${part('R', keys.length ? 'b.t = 0' : 'true')}\n${tail})`;
   return { text, values: params.values };
 }

@@ -129,33 +129,33 @@ export function buildQuery(plan: Plan, opts: BuildOptions): BuiltQuery {
       if (rls) conds.push(rls);
     }
   }
-  // With the totals: the members' grouping and the empty one (t = 1 marks the totals' row).
+  // With the totals, t = 1 marks the totals' row (of the empty grouping set), t = 0 the members' rows.
   const totals = Boolean(opts.totals && opts.grouped);
   if (totals && !canShareTotals(plan)) throw new Error(`buildQuery: ${plan.fact} rows cannot share their totals' statement`);
-  const grouping = (extra: string[]) => {
-    if (!totals) return keys.length || extra.length ? `GROUP BY ${[...memberNames, ...extra].join(', ')}` : '';
-    return keys.length ? `GROUP BY GROUPING SETS ((${[...memberNames, ...extra].join(', ')}), (${extra.join(', ')}))` : extra.length ? `GROUP BY ${extra.join(', ')}` : '';
-  };
-  const totalFlag = totals && keys.length ? [`GROUPING(${levelKey(keys[0]!, source)}) AS t`] : [];
   let ctes: string[];
   if (source === 'ROLLUP' && components.includes('customers')) {
     // Distinct customers over a customer rollup, in two steps that hash rather than sort: one row per
     // (members, customer) with the other components' sums, then customers = how many such rows.
     const others = components.filter((c) => c !== 'customers');
-    const perCustomer = [...memberColumns, 'r.customer_id AS customer_id', ...others.map(aggregate), ...totalFlag];
-    const regrouped = components.map((c) => `${c === 'customers' ? 'COUNT(*)' : c === 'orders' ? `COALESCE(SUM(${compName(c)}), 0)` : `SUM(${compName(c)})`} AS ${compName(c)}`);
-    const perCustomerCte = `per_customer AS (\n  SELECT ${perCustomer.join(',\n    ')}\n  FROM ${from}\n  ${where(conds)}\n  ${grouping(['r.customer_id'])}\n)`;
-    const regroup = (cols: string[], cond: string, groupBy: string[]) =>
-      `SELECT ${[...cols, ...regrouped].join(', ')}\n  FROM per_customer${cond ? ` WHERE ${cond}` : ''}\n  ${groupBy.length ? `GROUP BY ${groupBy.join(', ')}` : ''}`;
-    // The totals' row is an aggregate without grouping, so it exists (0 customers) when no row matched.
-    const body = !totals
-      ? regroup(memberNames, '', memberNames)
-      : keys.length
-        ? `${regroup([...memberNames, '0 AS t'], 't = 0', memberNames)}\n  UNION ALL\n  ${regroup([...memberNames.map((n) => `NULL AS ${n}`), '1 AS t'], 't = 1', [])}`
-        : regroup(['1 AS t'], '', []);
-    ctes = [perCustomerCte, `base AS (\n  ${body}\n)`];
+    const perCustomer = [...memberColumns, 'r.customer_id AS customer_id', ...others.map(aggregate)];
+    const sums = (customers: string) =>
+      components.map((c) => `${c === 'customers' ? customers : c === 'orders' ? `COALESCE(SUM(${compName(c)}), 0)` : `SUM(${compName(c)})`} AS ${compName(c)}`);
+    const groupBy = keys.length ? `\n  GROUP BY ${memberNames.join(', ')}` : '';
+    let body = `SELECT ${[...memberNames, ...(totals ? [keys.length ? '0 AS t' : '1 AS t'] : []), ...sums('COUNT(*)')].join(', ')}\n  FROM per_customer${groupBy}`;
+    if (totals && keys.length) {
+      // The totals from the same per-customer rows (a partition of the rows read): the sums add up,
+      // the customers are the distinct ones among them; no grouping, so the row exists when none matched.
+      body += `\n  UNION ALL\n  SELECT ${[...memberNames.map((n) => `NULL AS ${n}`), '1 AS t', ...sums('COUNT(DISTINCT customer_id)')].join(', ')}\n  FROM per_customer`;
+    }
+    ctes = [
+      `per_customer AS (\n  SELECT ${perCustomer.join(',\n    ')}\n  FROM ${from}\n  ${where(conds)}\n  GROUP BY ${[...memberNames, 'r.customer_id'].join(', ')}\n)`,
+      `base AS (\n  ${body}\n)`,
+    ];
   } else {
-    ctes = [`base AS (\n  SELECT ${[...memberColumns, ...components.map(aggregate), ...totalFlag, ...(totals && !keys.length ? ['1 AS t'] : [])].join(',\n    ')}\n  FROM ${from}\n  ${where(conds)}\n  ${grouping([])}\n)`];
+    // The totals as the empty grouping set of the same scan.
+    const groupBy = !keys.length ? '' : totals ? `GROUP BY GROUPING SETS ((${memberNames.join(', ')}), ())` : `GROUP BY ${memberNames.join(', ')}`;
+    const flag = !totals ? [] : keys.length ? [`GROUPING(${levelKey(keys[0]!, source)}) AS t`] : ['1 AS t'];
+    ctes = [`base AS (\n  SELECT ${[...memberColumns, ...components.map(aggregate), ...flag].join(',\n    ')}\n  FROM ${from}\n  ${where(conds)}\n  ${groupBy}\n)`];
   }
 
   let join = '';

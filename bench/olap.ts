@@ -247,7 +247,8 @@ async function main() {
     const after = await counts();
     log(`grown to ${after.lines} lines (${after.size}) in ${grow.seconds.toFixed(0)} s; refreshRollups('all') ${grow.refresh.toFixed(1)} s, ${r1.rowsWritten} rollup rows`);
     const tiles2 = await tileQueries(FACT_RUNS, RUNS);
-    const dash2 = await dashboards(FACT_RUNS);
+    // every tile is a rollup or a small fact query now: the dashboards get as many runs as the tiles
+    const dash2 = await dashboards(RUNS);
 
     await sys.close();
     await pool.end();
@@ -274,7 +275,7 @@ async function main() {
     const auto = Object.entries(tiles2).map(([k, v]) => ({ k, p95: v.AUTO.runs ? v.AUTO.p95 : Infinity }));
     const worst = auto.reduce((a, b) => (b.p95 > a.p95 ? b : a));
     console.log(
-      `goal p95 ≤ 50 ms with rollups at ${after.lines} lines, every dashboard tile query as the dashboard runs it (AUTO): met by ${auto.filter((x) => x.p95 <= 50).length} of ${auto.length} tiles (p50 ≤ 50 ms: ${Object.values(tiles2).filter((v) => v.AUTO.runs && v.AUTO.p50 <= 50).length}); worst p95 ${worst.p95} ms (${worst.k})`,
+      `goal p95 ≤ 50 ms with rollups at ${after.lines} lines, every dashboard tile query as the dashboard runs it (AUTO): met by ${auto.filter((x) => x.p95 <= 50).length} of ${auto.length} tiles (p50 ≤ 50 ms: ${Object.values(tiles2).filter((v) => v.AUTO.runs && v.AUTO.p50 <= 50).length}); worst p95 ${worst.p95} ms (${worst.k}); whole dashboards (all tiles at once): ${Object.entries(dash2).map(([k, v]) => `${k.replace('dashboard ', '')} p95 ${v.p95} ms`).join(', ')}`,
     );
   } finally {
     if (KEEP && !server) {

@@ -1,6 +1,6 @@
 import { createPool, type Logger } from '@erp/kit';
 import type { Listening } from '@erp/kit/graphql';
-import { createAnalyticsSubgraph } from '../../subgraphs/analytics/src/server';
+import { ANALYTICS_POOL_IDLE_MS, createAnalyticsSubgraph } from '../../subgraphs/analytics/src/server';
 import { createCatalogSubgraph } from '../../subgraphs/catalog/src/server';
 import { createCustomersSubgraph } from '../../subgraphs/customers/src/server';
 import { httpInventory } from '../../subgraphs/sales/src/inventory';
@@ -59,7 +59,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     customers: createPool(opts.oltpUrl, { max: 8, applicationName: 'erp-customers' }),
     suppliers: createPool(opts.oltpUrl, { max: 8, applicationName: 'erp-suppliers' }),
     sales: createPool(opts.oltpUrl, { max: 15, applicationName: 'erp-sales' }),
-    analytics: createPool(opts.dwhUrl, { max: 10, applicationName: 'erp-analytics' }),
+    analytics: createPool(opts.dwhUrl, { max: 10, applicationName: 'erp-analytics', idleTimeout: ANALYTICS_POOL_IDLE_MS }),
   };
   const pool = pools.gateway;
   const secret = opts.env.SUBGRAPH_SECRET;

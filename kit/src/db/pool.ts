@@ -9,6 +9,8 @@ export interface PoolOptions {
   /** ms; 5 s for the API, longer for batch work. */
   statementTimeout?: number;
   applicationName?: string;
+  /** ms an unused connection stays open (default 30 s). */
+  idleTimeout?: number;
 }
 
 /** A pg pool with the timeouts RELIABILITY.md pins, and an error handler so idle errors never crash. */
@@ -17,7 +19,7 @@ export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
     connectionString: url,
     max: opts.max ?? 10,
     connectionTimeoutMillis: 5000,
-    idleTimeoutMillis: 30000,
+    idleTimeoutMillis: opts.idleTimeout ?? 30000,
     statement_timeout: opts.statementTimeout ?? 5000,
     lock_timeout: 2000,
     idle_in_transaction_session_timeout: 30000,

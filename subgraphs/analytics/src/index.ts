@@ -1,13 +1,13 @@
 import { createLogger, createPool, runCli } from '@erp/kit';
 import { loadEnv } from './env';
-import { createAnalyticsSubgraph } from './server';
+import { ANALYTICS_POOL_IDLE_MS, createAnalyticsSubgraph } from './server';
 
 /** Starts the analytics subgraph alone (npm start runs all services together). */
 runCli(async () => {
   const env = loadEnv();
   if (!env.DWH_DATABASE_URL) throw new Error('DWH_DATABASE_URL is required to start the analytics subgraph on its own');
   const log = createLogger('analytics', env.LOG_LEVEL);
-  const pool = createPool(env.DWH_DATABASE_URL, { applicationName: 'analytics' });
+  const pool = createPool(env.DWH_DATABASE_URL, { applicationName: 'analytics', idleTimeout: ANALYTICS_POOL_IDLE_MS });
   const subgraph = await createAnalyticsSubgraph({ pool, log, identitySecret: env.SUBGRAPH_SECRET, production: env.NODE_ENV === 'production' });
   const http = await subgraph.listen(env.ANALYTICS_PORT);
   log.info(`analytics subgraph ready at ${http.url}/graphql`);

@@ -114,17 +114,6 @@ runCli(async () => {
     const dwh = createPool(dbs.dwhUrl, { max: 2, applicationName: 'erp-start' });
     const loaded = (await dwh.query<{ n: number }>(`SELECT count(*)::int AS n FROM meta.etl_runs WHERE status IN ('SUCCEEDED', 'PARTIAL')`)).rows[0]!.n;
     await dwh.end();
-    if (!loaded && !args['no-pipeline']) {
-      say('empty warehouse: first pipeline run (ETL through the API, then mining) — a minute or two');
-      const result = await runPipeline({
-        pool,
-        stages: defaultStages(stageContext),
-        trigger: 'start',
-        log: stageContext.log,
-        onStage: (name, phase, detail) => say(`pipeline ${name}: ${phase === 'start' ? 'running…' : phase}${detail ? ` (${detail})` : ''}`),
-      });
-      say(`first pipeline run: ${result.status}`);
-    }
 
     const { distDir } = await consoleBuild;
     const consoleServer = await startConsoleServer({ port: env.CONSOLE_PORT, distDir, gatewayUrl: system.gatewayUrl });
@@ -144,7 +133,29 @@ runCli(async () => {
       pipelineTrigger.enqueue = (by) => automation.boss.send('pipeline', { trigger: 'manual', requestedBy: by });
       say(`scheduler daily pipeline at ${env.AUTOMATION_CRON} (${env.TZ}); next ${nextTick(env.AUTOMATION_CRON, env.TZ, new Date()).toISOString()}`);
     }
-    say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s — open ${consoleServer.url} and log in`);
+    const firstRun = !loaded && !args['no-pipeline'];
+    say(
+      `ready in ${((Date.now() - started) / 1000).toFixed(1)} s — open ${consoleServer.url} and log in` +
+        (firstRun ? '; the ERP works now, the dashboards fill when the first pipeline run below ends' : ''),
+    );
+    if (firstRun) {
+      // In the background: the ERP (orders, catalog…) is usable meanwhile; the console's pipeline page
+      // shows the run, and the advisory lock keeps a scheduled or manual run from overlapping it.
+      say('empty warehouse: first pipeline run (ETL through the API, then mining) — a few minutes');
+      runPipeline({
+        pool,
+        stages: defaultStages(stageContext),
+        trigger: 'start',
+        log: stageContext.log,
+        onStage: (name, phase, detail) => say(`pipeline ${name}: ${phase === 'start' ? 'running…' : phase}${detail ? ` (${detail})` : ''}`),
+      }).then(
+        (result) => say(`first pipeline run: ${result.status}${result.status === 'SUCCEEDED' ? ' — the dashboards have data' : ' (see the console\'s pipeline page and the log)'}`),
+        (err: unknown) => {
+          if (!stopping) log.error({ err }, 'first pipeline run failed');
+          if (!stopping) say(`first pipeline run failed: ${(err as Error).message}`);
+        },
+      );
+    }
   } catch (err) {
     console.error(err);
     await shutdown(1);

@@ -236,9 +236,15 @@ inv AS (
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-/** The direct runner: the whitelisted SQL on the dw schema, read-only. */
+/**
+ * The direct runner: the whitelisted SQL on the dw schema, read-only. `restrict` may rewrite each
+ * statement before it runs (the analytics subgraph adds a SALES user's row-level condition there).
+ */
 export class SqlOlapRunner implements OlapRunner {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly restrict: (s: SqlText) => SqlText = (s) => s,
+  ) {}
 
   async run(input: OlapQuery): Promise<OlapResult> {
     const q = validateOlapQuery(input);
@@ -246,7 +252,7 @@ export class SqlOlapRunner implements OlapRunner {
     const main = buildOlapSql(q, q.range, true);
     const total = buildOlapSql({ ...q, dimensions: [] }, q.range, false);
     const cmp = compared ? buildOlapSql(q, compared, false) : undefined;
-    const statements = [main, total, ...(cmp ? [cmp] : [])];
+    const statements = [main, total, ...(cmp ? [cmp] : [])].map(this.restrict);
     const client = await this.pool.connect();
     let results: pg.QueryResult[];
     try {

@@ -6,7 +6,6 @@ import {
   describeAction,
   narrate,
   recommend,
-  MEASURES,
   SqlOlapRunner,
   validateOlapQuery,
   writeStory,
@@ -17,13 +16,11 @@ import {
   type LanguageModel,
   type OlapQuery,
   type OlapResult,
-  type OlapRow,
   type OlapRunner,
   type Recommendation,
   type RecordRef,
 } from '@erp/ai';
-import { buildOlapSql, type SqlText, type ValidOlapQuery } from '@erp/ai/src/olap';
-import { comparedRange } from '@erp/ai/src/periods';
+import type { SqlText } from '@erp/ai/src/olap';
 import { ForbiddenError, ValidationError } from '@erp/kit';
 import type pg from 'pg';
 import { ownCustomerIds } from './mining';
@@ -232,7 +229,7 @@ export class ViewerOlapRunner implements OlapRunner {
     if (this.viewer.role !== 'SALES') return this.inner.run(query);
     if (q.fact === 'supplier') throw new ForbiddenError('supplier measures are not available to SALES');
     if (q.fact === 'inventory') return this.inner.run(query);
-    return runForRep(this.pool, q, this.viewer.userId!);
+    return runForRep(this.pool, query, this.viewer.userId!);
   }
 }
 
@@ -241,9 +238,8 @@ const CUSTOMER_JOIN = 'JOIN dw.dim_customer c ON c.customer_key = f.customer_key
 /**
  * SALES: the whitelisted statements of @erp/ai's SqlOlapRunner, with one more condition on the
  * customer join: the fact rows of the customers currently assigned to the rep (a bound parameter).
- * Same read-only transaction as the SqlOlapRunner.
  */
-async function runForRep(pool: pg.Pool, q: ValidOlapQuery & { fact: 'sales' | 'inventory' | 'supplier' }, repId: number): Promise<OlapResult> {
+function runForRep(pool: pg.Pool, query: OlapQuery, repId: number): Promise<OlapResult> {
   const restrict = (s: SqlText): SqlText => {
     if (!s.text.includes(CUSTOMER_JOIN)) throw new ForbiddenError('this question cannot be limited to your customers');
     const n = s.values.length + 1;
@@ -252,41 +248,7 @@ async function runForRep(pool: pg.Pool, q: ValidOlapQuery & { fact: 'sales' | 'i
       values: [...s.values, repId],
     };
   };
-  const compared = q.compare && q.range ? comparedRange(q.range, q.compare) : undefined;
-  const statements = [buildOlapSql(q, q.range, true), buildOlapSql({ ...q, dimensions: [] }, q.range, false), ...(compared ? [buildOlapSql(q, compared, false)] : [])].map(restrict);
-  const client = await pool.connect();
-  const results: pg.QueryResult[] = [];
-  try {
-    await client.query('BEGIN READ ONLY');
-    for (const s of statements) results.push(await client.query(s.text, s.values));
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
-  const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-  const keyOf = (r: Record<string, unknown>) => q.dimensions.map((_d, i) => String(r[`k${i}`])).join('\u0000');
-  const cmpByKey = new Map((results[2]?.rows ?? []).map((r) => [keyOf(r), r]));
-  const rows: OlapRow[] = results[0]!.rows.map((r) => {
-    const c = cmpByKey.get(keyOf(r));
-    return {
-      members: Object.fromEntries(q.dimensions.map((d, i) => [d, { key: String(r[`k${i}`]), label: String(r[`l${i}`]) }])),
-      values: Object.fromEntries(q.measures.map((m, i) => [m, num(r[`m${i}`])])),
-      ...(compared ? { compared: Object.fromEntries(q.measures.map((m, i) => [m, c ? num(c[`m${i}`]) : null])) } : {}),
-    };
-  });
-  const t = results[1]!.rows[0] ?? {};
-  const { fact: _fact, ...query } = q;
-  return {
-    query,
-    ...(compared ? { comparedRange: compared } : {}),
-    units: Object.fromEntries(q.measures.map((m) => [m, MEASURES[m]!.unit])),
-    rows,
-    totals: Object.fromEntries(q.measures.map((m, i) => [m, num(t[`m${i}`])])),
-    sql: statements,
-  };
+  return new SqlOlapRunner(pool, restrict).run(query);
 }
 
 export async function ask(pool: pg.Pool, viewer: Viewer, args: { question: string; language?: string | null }) {

@@ -296,16 +296,17 @@ async function main() {
         ...Object.entries(dash2).map(([k, v]) => [k, { 'HTTP AUTO p50 / p95 ms': row(v), 'one process AUTO p50 / p95 ms': row(dashLocal[k]!) }]),
       ]),
     );
-    const goal = (stats: [string, Stat][]) => {
-      const worst = stats.reduce((a, b) => ((b[1].runs ? b[1].p95 : Infinity) > (a[1].runs ? a[1].p95 : Infinity) ? b : a));
-      return `met by ${stats.filter(([, v]) => v.runs && v.p95 <= 50).length} of ${stats.length} tiles (p50 ≤ 50 ms: ${stats.filter(([, v]) => v.runs && v.p50 <= 50).length}), worst p95 ${worst[1].p95} ms (${worst[0]})`;
+    // The goal, per transport: every dashboard tile query as the dashboard runs it (AUTO), and the whole dashboards.
+    const goal = (label: string, stats: [string, Stat][], dashboardStats: Record<string, Stat>) => {
+      const p95 = (v: Stat) => (v.runs ? v.p95 : Infinity);
+      const worst = stats.reduce((a, b) => (p95(b[1]) > p95(a[1]) ? b : a));
+      const dashboards = Object.entries(dashboardStats).map(([k, v]) => `${k.replace('dashboard ', '')} p95 ${v.p95} ms`).join(', ');
+      console.log(
+        `goal p95 ≤ 50 ms with rollups at ${after.lines} lines, AUTO tile queries, ${label}: met by ${stats.filter(([, v]) => p95(v) <= 50).length} of ${stats.length} tiles (p50 ≤ 50 ms: ${stats.filter(([, v]) => v.runs && v.p50 <= 50).length}); worst p95 ${worst[1].p95} ms (${worst[0]}); whole dashboards (all tiles at once): ${dashboards}`,
+      );
     };
-    console.log(`goal p95 ≤ 50 ms at ${after.lines} lines, one process: ${goal(Object.entries(tilesLocal))}; dashboards ${Object.entries(dashLocal).map(([k, v]) => `${k.replace('dashboard ', '')} p95 ${v.p95} ms`).join(', ')}`);
-    const auto = Object.entries(tiles2).map(([k, v]) => ({ k, p95: v.AUTO.runs ? v.AUTO.p95 : Infinity }));
-    const worst = auto.reduce((a, b) => (b.p95 > a.p95 ? b : a));
-    console.log(
-      `goal p95 ≤ 50 ms with rollups at ${after.lines} lines, every dashboard tile query as the dashboard runs it (AUTO), subgraphs over HTTP: met by ${auto.filter((x) => x.p95 <= 50).length} of ${auto.length} tiles (p50 ≤ 50 ms: ${Object.values(tiles2).filter((v) => v.AUTO.runs && v.AUTO.p50 <= 50).length}); worst p95 ${worst.p95} ms (${worst.k}); whole dashboards (all tiles at once): ${Object.entries(dash2).map(([k, v]) => `${k.replace('dashboard ', '')} p95 ${v.p95} ms`).join(', ')}`,
-    );
+    goal('one process', Object.entries(tilesLocal), dashLocal);
+    goal('subgraphs over HTTP', Object.entries(tiles2).map(([k, v]) => [k, v.AUTO]), dash2);
   } finally {
     if (KEEP && !server) {
       console.log(`kept: ${url} and ${dwhUrl}`);

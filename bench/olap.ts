@@ -16,9 +16,8 @@ import { importDirectory } from '../data/src/import';
 import { runEtl } from '../etl/src/run';
 import { hashPassword } from '../gateway/src/auth/passwords';
 import { startSystem } from '../gateway/src/system';
-import { refreshRollups } from '../subgraphs/analytics/src/server';
+import { olap, refreshRollups } from '@erp/semantic';
 import { tiles, type DashboardKind } from '../subgraphs/analytics/src/services/dashboards';
-import { olap } from '../subgraphs/analytics/src/services/olap';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -5,7 +5,7 @@ import { comparedRange, type DateRange } from './periods';
 
 /**
  * OLAP-style queries, in the shape of the analytics subgraph's `olap(query)`: measure and level
- * names of its semantic model (subgraphs/analytics/src/semantic/model.ts), a date range, member
+ * names of its semantic model (@erp/semantic), a date range, member
  * filters, an optional comparison, an order and a limit. This module holds the whitelist the AI
  * features may use (a subset of that model) and a direct SQL runner on the dw schema; the analytics
  * olap service can replace the runner later through the `OlapRunner` interface.

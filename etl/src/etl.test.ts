@@ -359,7 +359,7 @@ test('a tampered fact row fails the reconciliation: status FAILED, the measure a
 });
 
 test('the analytics rollups follow every run: fresh and equal to the facts, month by month', async () => {
-  const { rollupIsFresh } = await import('../../subgraphs/analytics/src/server');
+  const { rollupIsFresh } = await import('@erp/semantic');
   await etl(dwh); // whatever earlier tests changed
   expect(await rollupIsFresh(dwh.pool)).toBe(true);
   // month by month, every rollup's sums (and orders where it keeps them) equal the facts'

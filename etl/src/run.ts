@@ -292,7 +292,7 @@ export function formatSummary(results: EntityResult[], seconds: number): string 
  * A failure here does not fail the run: queries then read the facts, which stay exact.
  */
 async function refreshAnalyticsRollups(pool: pg.Pool, runId: number, results: EntityResult[], log: (line: string) => void): Promise<void> {
-  const { markRollupsCurrent, refreshRollups } = await import('../../subgraphs/analytics/src/server');
+  const { markRollupsCurrent, refreshRollups } = await import('@erp/semantic');
   const written = (name: string) => results.find((r) => r.entity === name)?.written ?? 0;
   try {
     if (written('products') || written('customers') || written('warehouses')) {

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { freshness, type Freshness } from './services/olap';
+import { freshness, type Freshness } from '@erp/semantic';
 
 export interface Loaders {
   /** The last successful ETL run, read once per request. */

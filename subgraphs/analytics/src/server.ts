@@ -5,7 +5,7 @@ import { createSubgraph } from '@erp/kit/graphql';
 import { parse } from 'graphql';
 import type pg from 'pg';
 import { buildContext, type AnalyticsContext } from './context';
-import { ensureAnalyticsSchema } from './db/ensure';
+import { ensureAnalyticsSchema } from '@erp/semantic';
 import { resolvers } from './resolvers';
 
 /**
@@ -27,5 +27,5 @@ export async function createAnalyticsSubgraph(opts: { pool: pg.Pool; log: Logger
 }
 
 /** For the ETL: recompute the rollups of the periods a run touched (`refreshRollups(dwhPool, { fromDate, toDate } | 'all')`). */
-export { markRollupsCurrent, refreshRollups, rollupIsFresh, type RefreshResult } from './services/rollups';
-export { ensureAnalyticsSchema } from './db/ensure';
+export { markRollupsCurrent, refreshRollups, rollupIsFresh, type RefreshResult } from '@erp/semantic';
+export { ensureAnalyticsSchema } from '@erp/semantic';

@@ -1,11 +1,9 @@
 import { scalarResolvers } from '@erp/kit/graphql';
 import type { AnalyticsContext } from '../context';
-import { describeModel } from '../semantic/model';
+import { describeModel, drillDown, olap, type Viewer } from '@erp/semantic';
 import { ask, insights, recommendations, story } from '../services/ai';
 import { dashboard } from '../services/dashboards';
 import { miningSummary } from '../services/mining';
-import { drillDown, olap } from '../services/olap';
-import type { Viewer } from '../services/plan';
 
 type Args = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Ctx = AnalyticsContext;

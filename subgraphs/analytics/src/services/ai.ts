@@ -24,7 +24,7 @@ import type { SqlText } from '@erp/ai/src/olap';
 import { ForbiddenError, ValidationError } from '@erp/kit';
 import type pg from 'pg';
 import { ownCustomerIds } from './mining';
-import type { Viewer } from './plan';
+import type { Viewer } from '@erp/semantic';
 
 /**
  * The AI features of the analytics subgraph: thin wrappers over @erp/ai (insights, recommendations,

@@ -3,7 +3,7 @@ import { DASHBOARD, type Answer, client } from '../test/helpers';
 import { createStar, REP_A, type Star } from '../test/star';
 import { createPool } from '@erp/kit';
 import { dashboard as dashboardOf } from './dashboards';
-import { refreshRollups } from './rollups';
+import { refreshRollups } from '@erp/semantic';
 
 /** Every tile of every dashboard equals an independent SQL computation on the hand-made star. */
 let star: Star;

@@ -1,9 +1,6 @@
 import { AppError, ValidationError, type Logger } from '@erp/kit';
 import type pg from 'pg';
-import { MEASURE_BY_NAME } from '../semantic/model';
-import { addDays, addMonths, parseIsoDate, type DateRange } from '../semantic/periods';
-import { olap, readAnswerState, type Freshness, type OlapAnswer } from './olap';
-import type { OlapInput, Viewer } from './plan';
+import { addDays, addMonths, MEASURE_BY_NAME, olap, parseIsoDate, readAnswerState, type DateRange, type Freshness, type OlapAnswer, type OlapInput, type Viewer } from '@erp/semantic';
 
 /**
  * Dashboards as data: each tile is an OLAP query (served with the tile, so a client can re-run or

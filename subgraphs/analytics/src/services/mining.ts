@@ -1,6 +1,6 @@
 import { ForbiddenError } from '@erp/kit';
 import type pg from 'pg';
-import type { Viewer } from './plan';
+import type { Viewer } from '@erp/semantic';
 
 /**
  * The latest successful mining run, read from the warehouse's `mining` schema (written by

@@ -1,8 +1,8 @@
 import { identity } from '@erp/kit/test/graphql';
 import { byKey, client, DRILL } from '../test/helpers';
 import { createStar, REP_A, REP_B, type Star } from '../test/star';
-import { ROLLUPS } from '../semantic/model';
-import { refreshRollups } from './rollups';
+import { ROLLUPS } from '@erp/semantic';
+import { refreshRollups } from '@erp/semantic';
 
 /** OLAP on a hand-made star: every figure against an independent SQL computation on the facts. */
 let star: Star;

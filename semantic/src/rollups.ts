@@ -1,8 +1,8 @@
 import { ValidationError } from '@erp/kit';
 import type pg from 'pg';
-import { ensureAnalyticsSchema } from '../db/ensure';
-import { ROLLUPS } from '../semantic/model';
-import { addDays, addMonths, parseIsoDate } from '../semantic/periods';
+import { ensureAnalyticsSchema } from './ensure';
+import { ROLLUPS } from './model';
+import { addDays, addMonths, parseIsoDate } from './periods';
 
 const LOCK_KEY = 7_405_102;
 

@@ -1,8 +1,8 @@
 import { ValidationError } from '@erp/kit';
 import type pg from 'pg';
-import { percentChange, subtract } from '../semantic/decimal';
-import { LEVELS, ROLLUPS, type RollupDef } from '../semantic/model';
-import { isMonthAligned, shiftMember, type CompareMode, type DateRange } from '../semantic/periods';
+import { percentChange, subtract } from './decimal';
+import { LEVELS, ROLLUPS, type RollupDef } from './model';
+import { isMonthAligned, shiftMember, type CompareMode, type DateRange } from './periods';
 import { checkMembers, planQuery, type FilterInput, type OlapInput, type Plan, type Viewer } from './plan';
 import { rollupStates } from './rollups';
 import { buildQuery, canShareTotals } from './sql';

@@ -1,5 +1,5 @@
-import { COMPONENTS, FACTS, type LevelDef, type MeasureDef, type RollupDef } from '../semantic/model';
-import type { DateRange } from '../semantic/periods';
+import { COMPONENTS, FACTS, type LevelDef, type MeasureDef, type RollupDef } from './model';
+import type { DateRange } from './periods';
 import type { Plan } from './plan';
 
 /**

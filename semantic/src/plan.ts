@@ -1,7 +1,7 @@
 import { ForbiddenError, ValidationError, type Principal } from '@erp/kit';
 import type pg from 'pg';
-import { GRANULARITY_LEVEL, LEVELS, MEASURE_BY_NAME, type FactName, type Granularity, type LevelDef, type MeasureDef } from '../semantic/model';
-import { comparison, parseIsoDate, type CompareMode, type Comparison, type DateRange } from '../semantic/periods';
+import { GRANULARITY_LEVEL, LEVELS, MEASURE_BY_NAME, type FactName, type Granularity, type LevelDef, type MeasureDef } from './model';
+import { comparison, parseIsoDate, type CompareMode, type Comparison, type DateRange } from './periods';
 
 /** What a caller asks (the GraphQL `OlapQuery` input, or a dashboard tile's query). */
 export interface OlapInput {

@@ -1,0 +1,13 @@
+/**
+ * @erp/semantic — the one place a business figure is defined and computed. Dashboards, the explorer
+ * (`olap`), the chat (`ask`), insights, recommendations, stories and mining summaries all go through
+ * `olap()` with measures and levels of MODEL; none writes its own SQL for a business figure.
+ */
+export * from './model';
+export * from './periods';
+export * from './decimal';
+export { planQuery, checkMembers, MAX_LIMIT, DEFAULT_LIMIT, type OlapInput, type FilterInput, type HavingOp, type Viewer, type Plan } from './plan';
+export { buildQuery, canShareTotals, type BuiltQuery, type BuildOptions } from './sql';
+export { olap, drillDown, freshness, readAnswerState, type OlapAnswer, type Row, type Member, type Value, type Freshness, type Pivot, type AnswerState, type DrillInput } from './olap';
+export { refreshRollups, markRollupsCurrent, rollupIsFresh, rollupStates, type RefreshResult, type RollupState } from './rollups';
+export { ensureAnalyticsSchema } from './ensure';

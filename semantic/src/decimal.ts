@@ -38,3 +38,11 @@ export function percentChange(a: string | null, b: string | null): string | null
   const absBase = base < 0n ? -base : base;
   return fromBig((diff * 100n * FACTOR) / absBase, 2);
 }
+
+/** 100 × a / b, 2 decimals: a member's share of the total; null when either is null or b is zero. */
+export function sharePct(a: string | null, b: string | null): string | null {
+  if (a === null || b === null) return null;
+  const base = toBig(b);
+  if (base === 0n) return null;
+  return fromBig((toBig(a) * 100n * FACTOR) / base, 2);
+}

@@ -11,3 +11,6 @@ export { buildQuery, canShareTotals, type BuiltQuery, type BuildOptions } from '
 export { olap, drillDown, freshness, readAnswerState, type OlapAnswer, type Row, type Member, type Value, type Freshness, type Pivot, type AnswerState, type DrillInput } from './olap';
 export { refreshRollups, markRollupsCurrent, rollupIsFresh, rollupStates, type RefreshResult, type RollupState } from './rollups';
 export { ensureAnalyticsSchema } from './ensure';
+export { readCalendar, referenceDay, coverage, lastCompletePeriods, type DataCalendar, type Coverage } from './calendar';
+export { defineAnswer, definitionText, measureDefinition, unitOf, coverageWords, levelTitle, scopeWords, type AnswerDefinition, type MeasureDefinition } from './definition';
+export { tiles, DASHBOARD_KINDS, LATE_SUPPLIER_THRESHOLD, type DashboardKind, type TileDef, type TileKind, type TileView, type TileQuery } from './tiles';

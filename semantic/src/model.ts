@@ -18,7 +18,7 @@ import type { Role } from '@erp/kit';
  * security); ADMIN and MANAGER may.
  */
 
-export type FactName = 'sales' | 'inventory' | 'supplier';
+export type FactName = 'sales' | 'inventory' | 'supplier' | 'catalog' | 'customerBase';
 
 export interface FactDef {
   name: FactName;
@@ -31,7 +31,9 @@ export interface FactDef {
    * The fact's own date key (YYYYMMDD, as dw.ensure_dates builds dim_date): time ranges filter on it,
    * so the planner uses the fact's date index and its statistics instead of guessing through the join.
    */
-  dateKey: string;
+  dateKey: string | null;
+  /** Rows every query of this fact keeps (the current version of a dimension read as a fact). */
+  baseCondition?: string;
 }
 
 export const FACTS: Record<FactName, FactDef> = {
@@ -75,33 +77,96 @@ export const FACTS: Record<FactName, FactDef> = {
       LEFT JOIN dw.dim_supplier sup ON sup.supplier_key = e.supplier_key`,
     dateKey: 'e.month_date_key',
   },
+  catalog: {
+    name: 'catalog',
+    title: 'Product catalog',
+    table: 'dw.dim_product',
+    grain: 'one product (its current version); no date: the catalog as the last ETL run saw it',
+    from: `dw.dim_product p
+      LEFT JOIN dw.dim_category cat ON cat.category_key = p.category_key`,
+    dateKey: null,
+    baseCondition: 'p.is_current AND NOT p.is_inferred',
+  },
+  customerBase: {
+    name: 'customerBase',
+    title: 'Customer base',
+    table: 'dw.dim_customer',
+    grain: 'one customer (its current version); no date: the customer records as the last ETL run saw them',
+    from: `dw.dim_customer c
+      LEFT JOIN dw.dim_geography g ON g.geography_key = c.geography_key`,
+    dateKey: null,
+    baseCondition: 'c.is_current AND NOT c.is_inferred',
+  },
 };
 
-/** An aggregate a measure is computed from; `rollup` is the same aggregate over the rollup table. */
+/**
+ * Which orders a business figure counts. Booked sales are what the company has sold: orders
+ * CONFIRMED, SHIPPED or DELIVERED, returns (credit notes, signed negative) subtracting; a DRAFT is not
+ * an order yet and a CANCELLED order was not sold. Every sales measure names its scope, so no door
+ * (dashboard, explorer, chat, insight) ever adds or forgets a status filter of its own.
+ */
+export type ScopeName = 'BOOKED' | 'BOOKED_SALES' | 'PLACED' | 'CANCELLED' | 'DRAFT';
+export interface ScopeDef {
+  statuses: readonly string[];
+  /** Only these order kinds (default: SALE and RETURN, returns subtracting). */
+  kinds?: readonly string[];
+  /** In words, for the definition every answer carries. */
+  title: string;
+  titleFr: string;
+}
+export const BOOKED_STATUSES = ['CONFIRMED', 'SHIPPED', 'DELIVERED'] as const;
+export const SCOPES: Record<ScopeName, ScopeDef> = {
+  BOOKED: { statuses: BOOKED_STATUSES, title: 'booked orders (confirmed, shipped or delivered), returns subtracted', titleFr: 'commandes enregistrées (confirmées, expédiées ou livrées), retours déduits' },
+  BOOKED_SALES: { statuses: BOOKED_STATUSES, kinds: ['SALE'], title: 'booked sales orders (confirmed, shipped or delivered; returns not counted)', titleFr: 'commandes de vente enregistrées (confirmées, expédiées ou livrées ; hors retours)' },
+  PLACED: { statuses: ['CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED'], title: 'every order placed (drafts excluded, cancelled included), returns subtracted', titleFr: 'toutes les commandes passées (hors brouillons, annulées comprises), retours déduits' },
+  CANCELLED: { statuses: ['CANCELLED'], title: 'cancelled orders', titleFr: 'commandes annulées' },
+  DRAFT: { statuses: ['DRAFT'], title: 'open drafts (orders not yet confirmed)', titleFr: 'brouillons en cours (commandes non confirmées)' },
+};
+
+const quoted = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
+/** The scope as a condition on the facts (s = dim_order_status, k = dim_order_kind) or on a rollup (r). */
+export function scopeCondition(scope: ScopeName, source: 'FACT' | 'ROLLUP'): string {
+  const def = SCOPES[scope];
+  const [status, kind] = source === 'FACT' ? ['s.status', 'k.kind'] : ['r.status', 'r.kind'];
+  return [`${status} IN (${quoted(def.statuses)})`, ...(def.kinds ? [`${kind} IN (${quoted(def.kinds)})`] : [])].join(' AND ');
+}
+
+/**
+ * An aggregate a measure is computed from; `rollup` is the same aggregate over the rollup table.
+ * `{filter}` marks where the scope's FILTER clause goes when the query cannot apply it to every row.
+ */
 export interface ComponentDef {
   fact: FactName;
   sql: string;
   rollup?: string;
+  scope?: ScopeName;
 }
 
 export const COMPONENTS: Record<string, ComponentDef> = {
-  net: { fact: 'sales', sql: 'SUM(f.net_amount)', rollup: 'SUM(r.net_amount)' },
-  margin: { fact: 'sales', sql: 'SUM(f.net_amount - f.cost_amount)', rollup: 'SUM(r.margin_amount)' },
-  costed_net: { fact: 'sales', sql: 'SUM(CASE WHEN f.cost_amount IS NOT NULL THEN f.net_amount END)', rollup: 'SUM(r.costed_net_amount)' },
-  units: { fact: 'sales', sql: 'SUM(f.quantity)', rollup: 'SUM(r.units)' },
+  net: { fact: 'sales', sql: 'SUM(f.net_amount){filter}', rollup: 'SUM(r.net_amount){filter}', scope: 'BOOKED' },
+  margin: { fact: 'sales', sql: 'SUM(f.net_amount - f.cost_amount){filter}', rollup: 'SUM(r.margin_amount){filter}', scope: 'BOOKED' },
+  costed_net: { fact: 'sales', sql: 'SUM(CASE WHEN f.cost_amount IS NOT NULL THEN f.net_amount END){filter}', rollup: 'SUM(r.costed_net_amount){filter}', scope: 'BOOKED' },
+  units: { fact: 'sales', sql: 'SUM(f.quantity){filter}', rollup: 'SUM(r.units){filter}', scope: 'BOOKED' },
   // Distinct counts: additive only over a rollup whose rows never split an order (orders) or that
   // keeps the customer (customers); ROLLUPS says which rollup holds which component.
-  orders: { fact: 'sales', sql: 'COUNT(DISTINCT f.order_id)', rollup: 'COALESCE(SUM(r.orders), 0)' },
-  customers: { fact: 'sales', sql: 'COUNT(DISTINCT c.customer_id)', rollup: 'COUNT(DISTINCT r.customer_id)' },
+  orders: { fact: 'sales', sql: 'COUNT(DISTINCT f.order_id){filter}', rollup: 'COALESCE(SUM(r.orders){filter}, 0)', scope: 'BOOKED_SALES' },
+  customers: { fact: 'sales', sql: 'COUNT(DISTINCT c.customer_id){filter}', rollup: 'COUNT(DISTINCT r.customer_id){filter}', scope: 'BOOKED_SALES' },
+  placed_net: { fact: 'sales', sql: 'SUM(f.net_amount){filter}', rollup: 'SUM(r.net_amount){filter}', scope: 'PLACED' },
+  cancelled_net: { fact: 'sales', sql: 'SUM(f.net_amount){filter}', rollup: 'SUM(r.net_amount){filter}', scope: 'CANCELLED' },
+  draft_net: { fact: 'sales', sql: 'SUM(f.net_amount){filter}', rollup: 'SUM(r.net_amount){filter}', scope: 'DRAFT' },
+  cancelled_orders: { fact: 'sales', sql: 'COUNT(DISTINCT f.order_id){filter}', rollup: 'COALESCE(SUM(r.orders){filter}, 0)', scope: 'CANCELLED' },
   on_hand: { fact: 'inventory', sql: 'SUM(i.on_hand)' },
   available: { fact: 'inventory', sql: 'SUM(i.available)' },
+  reserved: { fact: 'inventory', sql: 'SUM(i.reserved)' },
   reorder_point: { fact: 'inventory', sql: 'SUM(i.reorder_point)' },
   stock_value: { fact: 'inventory', sql: 'SUM(i.stock_value)' },
-  /** Units sold in the 90 days up to the snapshot: computed by a side query (see sql.ts). */
+  /** Booked units sold in the 90 days up to the as-of date: computed by a side query (see sql.ts). */
   sold90: { fact: 'inventory', sql: 'sold90' },
   deliveries: { fact: 'supplier', sql: 'SUM(e.deliveries)' },
   on_time: { fact: 'supplier', sql: 'SUM(e.on_time_deliveries)' },
   late: { fact: 'supplier', sql: 'SUM(e.late_deliveries)' },
+  products: { fact: 'catalog', sql: 'COUNT(DISTINCT p.product_id)' },
+  customer_records: { fact: 'customerBase', sql: 'COUNT(DISTINCT c.customer_id)' },
 };
 
 export type Additivity = 'ADDITIVE' | 'SEMI_ADDITIVE' | 'NON_ADDITIVE';
@@ -109,6 +174,7 @@ export type Additivity = 'ADDITIVE' | 'SEMI_ADDITIVE' | 'NON_ADDITIVE';
 export interface MeasureDef {
   name: string;
   title: string;
+  titleFr: string;
   description: string;
   fact: FactName;
   /** The formula, for people. */
@@ -124,18 +190,24 @@ export interface MeasureDef {
   roles?: readonly Role[];
   /** A measure whose value needs one reference date: it cannot be grouped by a date level. */
   noDateGrouping?: boolean;
+  /** Asked without a period, it covers this many months ending with the as-of month (one default period on every screen). */
+  defaultPeriodMonths?: number;
 }
 
 const NOT_SALES: readonly Role[] = ['ADMIN', 'MANAGER', 'ANALYST'];
+
+/** The unit of money amounts: the installation's reporting currency (see currency.ts), set per answer. */
+export const MONEY = 'CURRENCY';
 
 export const MEASURES: MeasureDef[] = [
   {
     name: 'revenue',
     title: 'Revenue (net)',
-    description: 'Net sales after discount, before tax; returns subtract.',
+    titleFr: "Chiffre d'affaires (net)",
+    description: 'Net sales of booked orders (confirmed, shipped or delivered): after discounts, before tax; returns subtract; drafts and cancelled orders never count.',
     fact: 'sales',
-    formula: 'SUM(fact_sales.net_amount)',
-    unit: 'EUR',
+    formula: 'SUM(fact_sales.net_amount) over booked orders (CONFIRMED, SHIPPED, DELIVERED), RETURN lines negative',
+    unit: MONEY,
     format: '#,##0.00',
     additivity: 'ADDITIVE',
     components: ['net'],
@@ -144,10 +216,11 @@ export const MEASURES: MeasureDef[] = [
   {
     name: 'grossMargin',
     title: 'Gross margin',
-    description: 'Net amount minus cost, over the lines whose cost is known (lines without a cost are left out; null when no line has one).',
+    titleFr: 'Marge brute',
+    description: 'Net amount minus cost, over the booked lines whose cost is known (lines without a cost are left out; null when no line has one).',
     fact: 'sales',
-    formula: 'SUM(net_amount - cost_amount) over lines with cost_amount IS NOT NULL',
-    unit: 'EUR',
+    formula: 'SUM(net_amount - cost_amount) over booked lines with cost_amount IS NOT NULL',
+    unit: MONEY,
     format: '#,##0.00',
     additivity: 'ADDITIVE',
     components: ['margin'],
@@ -156,9 +229,10 @@ export const MEASURES: MeasureDef[] = [
   {
     name: 'marginPct',
     title: 'Margin %',
-    description: 'Gross margin over the net amount of the same lines (those with a known cost); null when none.',
+    titleFr: 'Taux de marge',
+    description: 'Gross margin over the net amount of the same booked lines (those with a known cost); null when none.',
     fact: 'sales',
-    formula: '100 × SUM(net_amount - cost_amount) / SUM(net_amount) over lines with cost_amount IS NOT NULL',
+    formula: '100 × SUM(net_amount - cost_amount) / SUM(net_amount) over booked lines with cost_amount IS NOT NULL',
     unit: '%',
     format: '0.00',
     additivity: 'NON_ADDITIVE',
@@ -167,10 +241,11 @@ export const MEASURES: MeasureDef[] = [
   },
   {
     name: 'units',
-    title: 'Units',
-    description: 'Quantities sold; returned units subtract.',
+    title: 'Units sold',
+    titleFr: 'Unités vendues',
+    description: 'Quantities of booked orders; returned units subtract.',
     fact: 'sales',
-    formula: 'SUM(fact_sales.quantity)',
+    formula: 'SUM(fact_sales.quantity) over booked orders',
     unit: 'units',
     format: '#,##0',
     additivity: 'ADDITIVE',
@@ -180,9 +255,10 @@ export const MEASURES: MeasureDef[] = [
   {
     name: 'orders',
     title: 'Orders',
-    description: 'Distinct orders (sales and returns) with at least one line in the selection.',
+    titleFr: 'Commandes',
+    description: 'Distinct booked sales orders (returns are not orders) with at least one line in the selection.',
     fact: 'sales',
-    formula: 'COUNT(DISTINCT fact_sales.order_id)',
+    formula: 'COUNT(DISTINCT fact_sales.order_id) over booked SALE orders',
     unit: 'orders',
     format: '#,##0',
     additivity: 'NON_ADDITIVE',
@@ -191,11 +267,12 @@ export const MEASURES: MeasureDef[] = [
   },
   {
     name: 'averageBasket',
-    title: 'Average basket',
-    description: 'Revenue per distinct order.',
+    title: 'Average order value',
+    titleFr: 'Panier moyen',
+    description: 'Revenue per booked sales order.',
     fact: 'sales',
-    formula: 'SUM(net_amount) / COUNT(DISTINCT order_id)',
-    unit: 'EUR',
+    formula: 'revenue / orders',
+    unit: MONEY,
     format: '#,##0.00',
     additivity: 'NON_ADDITIVE',
     components: ['net', 'orders'],
@@ -203,10 +280,11 @@ export const MEASURES: MeasureDef[] = [
   },
   {
     name: 'customers',
-    title: 'Distinct customers',
-    description: 'Distinct customers (by business id, whatever their SCD2 version) with a line in the selection.',
+    title: 'Buying customers',
+    titleFr: 'Clients acheteurs',
+    description: 'Distinct customers (by business id, whatever their SCD2 version) with a booked sales order in the selection.',
     fact: 'sales',
-    formula: 'COUNT(DISTINCT dim_customer.customer_id)',
+    formula: 'COUNT(DISTINCT dim_customer.customer_id) over booked SALE orders',
     unit: 'customers',
     format: '#,##0',
     additivity: 'NON_ADDITIVE',
@@ -214,8 +292,61 @@ export const MEASURES: MeasureDef[] = [
     final: '{customers}',
   },
   {
+    name: 'placedValue',
+    title: 'Orders placed (value)',
+    titleFr: 'Commandes passées (valeur)',
+    description: 'Net value of every order placed, cancelled ones included (drafts excluded); returns subtract. Not revenue: use it to see demand before cancellations.',
+    fact: 'sales',
+    formula: 'SUM(fact_sales.net_amount) over orders CONFIRMED, SHIPPED, DELIVERED or CANCELLED',
+    unit: MONEY,
+    format: '#,##0.00',
+    additivity: 'ADDITIVE',
+    components: ['placed_net'],
+    final: '{placed_net}',
+  },
+  {
+    name: 'cancelledValue',
+    title: 'Cancelled orders (value)',
+    titleFr: 'Commandes annulées (valeur)',
+    description: 'Net value of cancelled orders.',
+    fact: 'sales',
+    formula: 'SUM(fact_sales.net_amount) over CANCELLED orders',
+    unit: MONEY,
+    format: '#,##0.00',
+    additivity: 'ADDITIVE',
+    components: ['cancelled_net'],
+    final: '{cancelled_net}',
+  },
+  {
+    name: 'cancelledOrders',
+    title: 'Cancelled orders',
+    titleFr: 'Commandes annulées',
+    description: 'Distinct cancelled orders.',
+    fact: 'sales',
+    formula: 'COUNT(DISTINCT fact_sales.order_id) over CANCELLED orders',
+    unit: 'orders',
+    format: '#,##0',
+    additivity: 'NON_ADDITIVE',
+    components: ['cancelled_orders'],
+    final: '{cancelled_orders}',
+  },
+  {
+    name: 'draftValue',
+    title: 'Open drafts (value)',
+    titleFr: 'Brouillons en cours (valeur)',
+    description: 'Net value of orders still in draft (not yet confirmed).',
+    fact: 'sales',
+    formula: 'SUM(fact_sales.net_amount) over DRAFT orders',
+    unit: MONEY,
+    format: '#,##0.00',
+    additivity: 'ADDITIVE',
+    components: ['draft_net'],
+    final: '{draft_net}',
+  },
+  {
     name: 'stockOnHand',
     title: 'Stock on hand',
+    titleFr: 'Stock physique',
     description: 'Units on hand at the last snapshot of the period (of each date member when grouped by date).',
     fact: 'inventory',
     formula: 'SUM(on_hand) at the last snapshot date',
@@ -228,6 +359,7 @@ export const MEASURES: MeasureDef[] = [
   {
     name: 'stockAvailable',
     title: 'Stock available',
+    titleFr: 'Stock disponible',
     description: 'On hand minus reserved, at the last snapshot of the period.',
     fact: 'inventory',
     formula: 'SUM(available) at the last snapshot date',
@@ -238,8 +370,22 @@ export const MEASURES: MeasureDef[] = [
     final: '{available}',
   },
   {
+    name: 'stockReserved',
+    title: 'Stock reserved',
+    titleFr: 'Stock réservé',
+    description: 'Units reserved for confirmed orders not yet shipped, at the last snapshot of the period.',
+    fact: 'inventory',
+    formula: 'SUM(reserved) at the last snapshot date',
+    unit: 'units',
+    format: '#,##0',
+    additivity: 'SEMI_ADDITIVE',
+    components: ['reserved'],
+    final: '{reserved}',
+  },
+  {
     name: 'reorderPoint',
     title: 'Reorder point',
+    titleFr: 'Point de commande',
     description: 'Sum of the reorder points, at the last snapshot of the period.',
     fact: 'inventory',
     formula: 'SUM(reorder_point) at the last snapshot date',
@@ -252,10 +398,11 @@ export const MEASURES: MeasureDef[] = [
   {
     name: 'stockValue',
     title: 'Stock value',
+    titleFr: 'Valeur du stock',
     description: 'On hand valued at unit cost, at the last snapshot of the period (unknown costs count nothing).',
     fact: 'inventory',
     formula: 'SUM(stock_value) at the last snapshot date',
-    unit: 'EUR',
+    unit: MONEY,
     format: '#,##0.00',
     additivity: 'SEMI_ADDITIVE',
     components: ['stock_value'],
@@ -264,10 +411,11 @@ export const MEASURES: MeasureDef[] = [
   {
     name: 'daysOfCover',
     title: 'Days of cover',
+    titleFr: 'Jours de couverture',
     description:
-      'Stock on hand at the last snapshot over the average daily units sold (orders neither DRAFT nor CANCELLED, returns subtracting) in the 90 days up to that snapshot, for the same product/category/warehouse members; null when nothing was sold. Not groupable by date.',
+      'Stock on hand at the last snapshot over the average daily units sold (booked orders, returns subtracting) in the 90 days up to the data\'s as-of date (or the snapshot, if earlier), for the same product/category/warehouse members; null when nothing was sold. Not groupable by date.',
     fact: 'inventory',
-    formula: 'SUM(on_hand) / (SUM(fact_sales.quantity over (snapshot - 90 days, snapshot]) / 90)',
+    formula: 'SUM(on_hand) / (booked units sold over (as-of - 90 days, as-of] / 90)',
     unit: 'days',
     format: '0.0',
     additivity: 'NON_ADDITIVE',
@@ -278,7 +426,8 @@ export const MEASURES: MeasureDef[] = [
   {
     name: 'supplierDeliveries',
     title: 'Supplier deliveries',
-    description: 'Deliveries evaluated.',
+    titleFr: 'Livraisons fournisseurs',
+    description: 'Deliveries received from suppliers.',
     fact: 'supplier',
     formula: 'SUM(deliveries)',
     unit: 'deliveries',
@@ -291,7 +440,8 @@ export const MEASURES: MeasureDef[] = [
   {
     name: 'supplierOnTimeDeliveries',
     title: 'On-time deliveries',
-    description: 'Deliveries on time.',
+    titleFr: "Livraisons à l'heure",
+    description: 'Deliveries received on or before their expected date.',
     fact: 'supplier',
     formula: 'SUM(on_time_deliveries)',
     unit: 'deliveries',
@@ -302,9 +452,24 @@ export const MEASURES: MeasureDef[] = [
     roles: NOT_SALES,
   },
   {
+    name: 'supplierLateDeliveries',
+    title: 'Late deliveries',
+    titleFr: 'Livraisons en retard',
+    description: 'Deliveries received after their expected date.',
+    fact: 'supplier',
+    formula: 'SUM(late_deliveries)',
+    unit: 'deliveries',
+    format: '#,##0',
+    additivity: 'ADDITIVE',
+    components: ['late'],
+    final: '{late}',
+    roles: NOT_SALES,
+  },
+  {
     name: 'supplierOnTimeRate',
     title: 'Supplier on-time rate',
-    description: 'On-time deliveries over deliveries, in percent (a ratio of sums, never an average of monthly rates).',
+    titleFr: 'Taux de ponctualité fournisseur',
+    description: 'On-time deliveries over deliveries, in percent (a ratio of sums, never an average of monthly rates). Without a period: the 12 months ending with the as-of month.',
     fact: 'supplier',
     formula: '100 × SUM(on_time_deliveries) / SUM(deliveries)',
     unit: '%',
@@ -313,6 +478,33 @@ export const MEASURES: MeasureDef[] = [
     components: ['on_time', 'deliveries'],
     final: 'round(100.0 * {on_time} / NULLIF({deliveries}, 0), 2)',
     roles: NOT_SALES,
+    defaultPeriodMonths: 12,
+  },
+  {
+    name: 'productCount',
+    title: 'Products',
+    titleFr: 'Produits',
+    description: 'Products in the catalog (every status), as of the last ETL run.',
+    fact: 'catalog',
+    formula: 'COUNT(DISTINCT dim_product.product_id) over current versions',
+    unit: 'products',
+    format: '#,##0',
+    additivity: 'NON_ADDITIVE',
+    components: ['products'],
+    final: '{products}',
+  },
+  {
+    name: 'customerCount',
+    title: 'Customer records',
+    titleFr: 'Fiches clients',
+    description: 'Customers in the ERP (every status), as of the last ETL run; not the customers who bought (see buying customers).',
+    fact: 'customerBase',
+    formula: 'COUNT(DISTINCT dim_customer.customer_id) over current versions',
+    unit: 'customers',
+    format: '#,##0',
+    additivity: 'NON_ADDITIVE',
+    components: ['customer_records'],
+    final: '{customer_records}',
   },
 ];
 
@@ -351,7 +543,7 @@ export interface DimensionDef {
   levels: Omit<LevelDef, 'name' | 'dimension' | 'parent' | 'child'>[];
 }
 
-const ALL_FACTS: FactName[] = ['sales', 'inventory', 'supplier'];
+const DATED_FACTS: FactName[] = ['sales', 'inventory', 'supplier'];
 const PRODUCT_FROM = 'dw.dim_product p LEFT JOIN dw.dim_category cat ON cat.category_key = p.category_key';
 
 export const DIMENSIONS: DimensionDef[] = [
@@ -360,20 +552,20 @@ export const DIMENSIONS: DimensionDef[] = [
     title: 'Date',
     description: 'Calendar (UTC days): year → quarter → month → day. Members: 2024, 2024-Q1, 2024-02, 2024-02-29.',
     levels: [
-      { level: 'year', title: 'Year', key: 'd.year::text', label: 'd.year::text', facts: ALL_FACTS, rollup: { key: 'r.year::text', label: 'r.year::text' }, membersFrom: 'dw.dim_date d', pattern: /^\d{4}$/, granularity: 'YEAR' },
+      { level: 'year', title: 'Year', key: 'd.year::text', label: 'd.year::text', facts: DATED_FACTS, rollup: { key: 'r.year::text', label: 'r.year::text' }, membersFrom: 'dw.dim_date d', pattern: /^\d{4}$/, granularity: 'YEAR' },
       {
         level: 'quarter',
         title: 'Quarter',
         key: `d.year || '-Q' || d.quarter`,
         label: `d.year || '-Q' || d.quarter`,
-        facts: ALL_FACTS,
+        facts: DATED_FACTS,
         rollup: { key: `r.year || '-Q' || r.quarter`, label: `r.year || '-Q' || r.quarter` },
         membersFrom: 'dw.dim_date d',
         pattern: /^\d{4}-Q[1-4]$/,
         granularity: 'QUARTER',
       },
-      { level: 'month', title: 'Month', key: 'd.year_month', label: 'd.year_month', facts: ALL_FACTS, rollup: { key: 'r.year_month', label: 'r.year_month' }, membersFrom: 'dw.dim_date d', pattern: /^\d{4}-\d{2}$/, granularity: 'MONTH' },
-      { level: 'day', title: 'Day', key: `to_char(d.full_date, 'YYYY-MM-DD')`, label: `to_char(d.full_date, 'YYYY-MM-DD')`, facts: ALL_FACTS, membersFrom: 'dw.dim_date d', pattern: /^\d{4}-\d{2}-\d{2}$/, granularity: 'DAY' },
+      { level: 'month', title: 'Month', key: 'd.year_month', label: 'd.year_month', facts: DATED_FACTS, rollup: { key: 'r.year_month', label: 'r.year_month' }, membersFrom: 'dw.dim_date d', pattern: /^\d{4}-\d{2}$/, granularity: 'MONTH' },
+      { level: 'day', title: 'Day', key: `to_char(d.full_date, 'YYYY-MM-DD')`, label: `to_char(d.full_date, 'YYYY-MM-DD')`, facts: DATED_FACTS, membersFrom: 'dw.dim_date d', pattern: /^\d{4}-\d{2}-\d{2}$/, granularity: 'DAY' },
     ],
   },
   {
@@ -381,9 +573,9 @@ export const DIMENSIONS: DimensionDef[] = [
     title: 'Product',
     description: 'Root category → category → product (SKU). Members are codes; labels are names.',
     levels: [
-      { level: 'root', title: 'Root category', key: `COALESCE(cat.root_code, '(none)')`, label: `COALESCE(cat.root_name, 'No category')`, facts: ['sales', 'inventory'], rollup: { key: 'r.root_code', label: 'r.root_name' }, membersFrom: 'dw.dim_category cat' },
-      { level: 'category', title: 'Category', key: `COALESCE(cat.code, '(none)')`, label: `COALESCE(cat.name, 'No category')`, facts: ['sales', 'inventory'], rollup: { key: 'r.category_code', label: 'r.category_name' }, membersFrom: 'dw.dim_category cat' },
-      { level: 'product', title: 'Product', key: 'p.sku', label: 'p.name', facts: ['sales', 'inventory'], rollup: { key: 'r.sku', label: 'r.product_name' }, membersFrom: PRODUCT_FROM },
+      { level: 'root', title: 'Root category', key: `COALESCE(cat.root_code, '(none)')`, label: `COALESCE(cat.root_name, 'No category')`, facts: ['sales', 'inventory', 'catalog'], rollup: { key: 'r.root_code', label: 'r.root_name' }, membersFrom: 'dw.dim_category cat' },
+      { level: 'category', title: 'Category', key: `COALESCE(cat.code, '(none)')`, label: `COALESCE(cat.name, 'No category')`, facts: ['sales', 'inventory', 'catalog'], rollup: { key: 'r.category_code', label: 'r.category_name' }, membersFrom: 'dw.dim_category cat' },
+      { level: 'product', title: 'Product', key: 'p.sku', label: 'p.name', facts: ['sales', 'inventory', 'catalog'], rollup: { key: 'r.sku', label: 'r.product_name' }, membersFrom: PRODUCT_FROM },
     ],
   },
   {
@@ -391,9 +583,9 @@ export const DIMENSIONS: DimensionDef[] = [
     title: 'Customer geography',
     description: 'Country (ISO code) → region → city → customer (code), where the customer was at the time of the order.',
     levels: [
-      { level: 'country', title: 'Country', key: 'g.country_code', label: 'g.country_name', facts: ['sales'], rollup: { key: 'r.country_code', label: 'r.country_name' }, membersFrom: 'dw.dim_geography g' },
-      { level: 'region', title: 'Region', key: 'g.region', label: 'g.region', facts: ['sales'], rollup: { key: 'r.region', label: 'r.region' }, membersFrom: 'dw.dim_geography g' },
-      { level: 'city', title: 'City', key: 'g.city', label: 'g.city', facts: ['sales'], rollup: { key: 'r.city', label: 'r.city' }, membersFrom: 'dw.dim_geography g' },
+      { level: 'country', title: 'Country', key: 'g.country_code', label: 'g.country_name', facts: ['sales', 'customerBase'], rollup: { key: 'r.country_code', label: 'r.country_name' }, membersFrom: 'dw.dim_geography g' },
+      { level: 'region', title: 'Region', key: 'g.region', label: 'g.region', facts: ['sales', 'customerBase'], rollup: { key: 'r.region', label: 'r.region' }, membersFrom: 'dw.dim_geography g' },
+      { level: 'city', title: 'City', key: 'g.city', label: 'g.city', facts: ['sales', 'customerBase'], rollup: { key: 'r.city', label: 'r.city' }, membersFrom: 'dw.dim_geography g' },
       {
         level: 'customer',
         title: 'Customer',
@@ -410,13 +602,19 @@ export const DIMENSIONS: DimensionDef[] = [
     name: 'segment',
     title: 'Customer segment',
     description: 'The customer segment (SCD2: the segment at the time of the order).',
-    levels: [{ level: 'segment', title: 'Segment', key: 'c.segment', label: 'c.segment', facts: ['sales'], rollup: { key: 'r.segment', label: 'r.segment' }, membersFrom: 'dw.dim_customer c' }],
+    levels: [{ level: 'segment', title: 'Segment', key: 'c.segment', label: 'c.segment', facts: ['sales', 'customerBase'], rollup: { key: 'r.segment', label: 'r.segment' }, membersFrom: 'dw.dim_customer c' }],
   },
   {
     name: 'supplier',
     title: 'Supplier',
     description: 'Suppliers by code.',
     levels: [{ level: 'supplier', title: 'Supplier', key: 'sup.code', label: 'sup.name', facts: ['supplier'], membersFrom: 'dw.dim_supplier sup' }],
+  },
+  {
+    name: 'productStatus',
+    title: 'Product status',
+    description: 'ACTIVE or DISCONTINUED (of the product version: current in the catalog, at the order date in sales).',
+    levels: [{ level: 'status', title: 'Product status', key: 'p.status', label: 'p.status', facts: ['catalog', 'sales', 'inventory'], membersFrom: 'dw.dim_product p' }],
   },
   {
     name: 'warehouse',
@@ -491,7 +689,8 @@ export interface RollupDef {
 }
 
 const DATE_LEVELS = ['date.year', 'date.quarter', 'date.month'];
-const AMOUNTS = ['net', 'margin', 'costed_net', 'units'];
+// Every rollup keeps status and kind, so the scoped variants of an amount come from the same column.
+const AMOUNTS = ['net', 'margin', 'costed_net', 'units', 'placed_net', 'cancelled_net', 'draft_net'];
 
 export const ROLLUPS: RollupDef[] = [
   {
@@ -499,7 +698,7 @@ export const ROLLUPS: RollupDef[] = [
     table: 'analytics.sales_segment_month',
     fact: 'sales',
     levels: [...DATE_LEVELS, 'segment.segment', 'orderStatus.status', 'orderKind.kind'],
-    components: [...AMOUNTS, 'orders'],
+    components: [...AMOUNTS, 'orders', 'cancelled_orders'],
     customerGrain: false,
     description: 'Sales by month × segment × status × kind: amounts, units and orders (a few rows a month: totals, trends, segment mix).',
   },
@@ -517,7 +716,7 @@ export const ROLLUPS: RollupDef[] = [
     table: 'analytics.sales_region_month',
     fact: 'sales',
     levels: [...DATE_LEVELS, 'geography.country', 'geography.region', 'segment.segment', 'orderStatus.status', 'orderKind.kind'],
-    components: [...AMOUNTS, 'orders'],
+    components: [...AMOUNTS, 'orders', 'cancelled_orders'],
     customerGrain: false,
     description: 'Sales by month × country/region × segment × status × kind: amounts, units and orders.',
   },
@@ -526,7 +725,7 @@ export const ROLLUPS: RollupDef[] = [
     table: 'analytics.sales_order_month',
     fact: 'sales',
     levels: [...DATE_LEVELS, 'geography.country', 'geography.region', 'geography.city', 'segment.segment', 'orderStatus.status', 'orderKind.kind'],
-    components: [...AMOUNTS, 'orders'],
+    components: [...AMOUNTS, 'orders', 'cancelled_orders'],
     customerGrain: false,
     description:
       'Sales by month × country/region/city × segment × status × kind: amounts, units and orders. No product level, so no row splits an order: the order count adds up (an order has one date, customer, place, status and kind).',
@@ -554,7 +753,7 @@ export const ROLLUPS: RollupDef[] = [
     table: 'analytics.sales_customer_month',
     fact: 'sales',
     levels: [...DATE_LEVELS, 'geography.country', 'geography.region', 'geography.city', 'geography.customer', 'segment.segment', 'orderStatus.status', 'orderKind.kind'],
-    components: [...AMOUNTS, 'orders', 'customers'],
+    components: [...AMOUNTS, 'orders', 'cancelled_orders', 'customers'],
     customerGrain: true,
     description:
       'Sales by month × customer (with its place and segment at the time of the order) × status × kind: amounts, units, orders; distinct customers are counted over its rows. Serves SALES users (row-level security on the customer).',
@@ -568,16 +767,17 @@ export const rollupable = (m: MeasureDef) => ROLLUPS.some((r) => r.fact === m.fa
 export const GRANULARITY_LEVEL: Record<Granularity, string> = { YEAR: 'date.year', QUARTER: 'date.quarter', MONTH: 'date.month', DAY: 'date.day' };
 
 /** The semantic model as the `semanticModel` query serves it. */
-export function describeModel() {
+export function describeModel(currency = 'EUR') {
   return {
     facts: Object.values(FACTS).map((f) => ({ name: f.name, title: f.title, table: f.table, grain: f.grain })),
     measures: MEASURES.map((m) => ({
       name: m.name,
       title: m.title,
+      titleFr: m.titleFr,
       description: m.description,
       fact: m.fact,
       formula: m.formula,
-      unit: m.unit,
+      unit: m.unit === MONEY ? currency : m.unit,
       format: m.format,
       additivity: m.additivity,
       rollupable: rollupable(m),

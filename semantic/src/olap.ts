@@ -1,6 +1,8 @@
 import { ValidationError } from '@erp/kit';
 import type pg from 'pg';
-import { percentChange, subtract } from './decimal';
+import { percentChange, sharePct, subtract } from './decimal';
+import { readCalendar, type DataCalendar } from './calendar';
+import { defineAnswer, type AnswerDefinition } from './definition';
 import { LEVELS, ROLLUPS, type RollupDef } from './model';
 import { isMonthAligned, shiftMember, type CompareMode, type DateRange } from './periods';
 import { checkMembers, planQuery, type FilterInput, type OlapInput, type Plan, type Viewer } from './plan';
@@ -18,6 +20,8 @@ export interface Value {
   compared: string | null;
   delta: string | null;
   deltaPct: string | null;
+  /** 100 × value / the total of every member (rows only; null on totals). */
+  share: string | null;
 }
 export interface Row {
   members: Member[];
@@ -49,6 +53,10 @@ export interface OlapAnswer {
   rollup: string | null;
   freshness: Freshness;
   truncated: boolean;
+  /** How many rows matched in all (the population behind "and N more"), when more than the limit. */
+  rowCount: number;
+  /** What the figures mean: measures in words, filters, period and its coverage, currency, as-of date. */
+  definition: AnswerDefinition;
 }
 
 /** The last successful ETL run: when the warehouse was last loaded, and whether it reconciled. */
@@ -82,10 +90,14 @@ function rollupRefusal(plan: Plan, rollup: RollupDef): string | null {
 export interface AnswerState {
   rollups: Promise<Map<string, { fresh: boolean; rows: number }>>;
   freshness: Promise<Freshness>;
+  /** The data's as-of date, first date and currency. */
+  calendar: Promise<DataCalendar>;
 }
 export function readAnswerState(pool: pg.Pool): AnswerState {
-  const state = { rollups: rollupStates(pool).catch(() => new Map<string, { fresh: boolean; rows: number }>()), freshness: freshness(pool) };
-  state.freshness.catch(() => undefined); // awaited with the answer; a request refused first must not leave it unhandled
+  const state = { rollups: rollupStates(pool).catch(() => new Map<string, { fresh: boolean; rows: number }>()), freshness: freshness(pool), calendar: readCalendar(pool) };
+  // awaited with the answer; a request refused first must not leave them unhandled
+  state.freshness.catch(() => undefined);
+  state.calendar.catch(() => undefined);
   return state;
 }
 
@@ -128,18 +140,19 @@ async function rowsAndTotals(pool: pg.Pool, plan: Plan, window: DateRange | null
   return { rows, total: total[0] };
 }
 
-const values = (plan: Plan, row: DbRow | undefined, compared?: DbRow | null): Value[] =>
+const values = (plan: Plan, row: DbRow | undefined, compared?: DbRow | null, total?: DbRow): Value[] =>
   plan.measures.map((m, i) => {
     const value = row?.[`m${i}`] ?? null;
     const c = compared === undefined ? null : (compared?.[`m${i}`] ?? null);
-    return { measure: m.name, value, compared: c, delta: subtract(value, c), deltaPct: percentChange(value, c) };
+    const share = total ? sharePct(value, total[`m${i}`] ?? null) : null;
+    return { measure: m.name, value, compared: c, delta: subtract(value, c), deltaPct: percentChange(value, c), share };
   });
 
 const rowKey = (keys: (string | null)[]) => JSON.stringify(keys);
 
 /** Runs an OLAP query: validation, source choice, the main rows, totals and compared values. */
 export async function olap(pool: pg.Pool, input: OlapInput, viewer: Viewer, prefix = 'query', state: AnswerState = readAnswerState(pool)): Promise<OlapAnswer> {
-  const plan = await planQuery(pool, input, viewer, prefix);
+  const plan = await planQuery(pool, input, viewer, prefix, await state.calendar);
   return execute(pool, plan, prefix, state);
 }
 
@@ -147,10 +160,11 @@ async function execute(pool: pg.Pool, plan: Plan, prefix: string, state: AnswerS
   const source = await chooseSource(plan, prefix, state);
   const window = plan.range;
   const cmp = plan.comparison;
-  const [{ rows: main, total }, compared, fresh] = await Promise.all([
+  const [{ rows: main, total }, compared, fresh, calendar] = await Promise.all([
     rowsAndTotals(pool, plan, window, source, true),
     cmp ? rowsAndTotals(pool, plan, cmp.compared, source, false) : Promise.resolve(null),
     state.freshness,
+    state.calendar,
   ]);
   const truncated = main.length > plan.limit;
   const kept = main.slice(0, plan.limit);
@@ -163,7 +177,7 @@ async function execute(pool: pg.Pool, plan: Plan, prefix: string, state: AnswerS
       const shifted = keys.map((k, i) => (i === timeIndex && k !== null ? shiftMember(plan.timeLevel!.granularity!, k, cmp.shift) : k));
       compared = comparedByKey.get(rowKey(shifted)) ?? null;
     }
-    return { members: plan.levels.map((l, i) => ({ level: l.name, key: keys[i] ?? null, label: r[`l${i}`] ?? null })), values: values(plan, r, compared) };
+    return { members: plan.levels.map((l, i) => ({ level: l.name, key: keys[i] ?? null, label: r[`l${i}`] ?? null })), values: values(plan, r, compared, total) };
   });
   const totals = values(plan, total, cmp ? (compared?.total ?? null) : undefined);
   return {
@@ -179,6 +193,8 @@ async function execute(pool: pg.Pool, plan: Plan, prefix: string, state: AnswerS
     rollup: source === 'FACT' ? null : source.name,
     freshness: fresh,
     truncated,
+    rowCount: main[0]?.n != null ? Number(main[0].n) : main.length,
+    definition: defineAnswer(plan, calendar),
   };
 }
 

@@ -1,7 +1,8 @@
 import { ForbiddenError, ValidationError, type Principal } from '@erp/kit';
 import type pg from 'pg';
-import { GRANULARITY_LEVEL, LEVELS, MEASURE_BY_NAME, type FactName, type Granularity, type LevelDef, type MeasureDef } from './model';
-import { comparison, parseIsoDate, type CompareMode, type Comparison, type DateRange } from './periods';
+import { FACTS, GRANULARITY_LEVEL, LEVELS, MEASURE_BY_NAME, type FactName, type Granularity, type LevelDef, type MeasureDef } from './model';
+import { comparison, parseIsoDate, addMonths, type CompareMode, type Comparison, type DateRange } from './periods';
+import type { DataCalendar } from './calendar';
 
 /** What a caller asks (the GraphQL `OlapQuery` input, or a dashboard tile's query). */
 export interface OlapInput {
@@ -45,6 +46,10 @@ export interface Plan {
   pivot: { rows: number[]; columns: number[] } | null;
   source: 'AUTO' | 'FACT' | 'ROLLUP';
   salesRepId: { restricted: boolean; id: number | null };
+  /** The data's as-of date (relative windows such as the 90 days behind days of cover end there). */
+  asOf: string | null;
+  /** The period was not asked: it is the measure's default (e.g. the supplier on-time rate's 12 months). */
+  defaultPeriod: boolean;
 }
 
 export const MAX_LIMIT = 10_000;
@@ -88,7 +93,7 @@ export async function checkMembers(pool: pg.Pool, field: string, l: LevelDef, me
 const f = (prefix: string, name: string) => (prefix ? `${prefix}.${name}` : name);
 
 /** Validates a query against the semantic model and the viewer's rights, into a plan. */
-export async function planQuery(pool: pg.Pool, input: OlapInput, viewer: Viewer, prefix = 'query'): Promise<Plan> {
+export async function planQuery(pool: pg.Pool, input: OlapInput, viewer: Viewer, prefix = 'query', calendar: DataCalendar | null = null): Promise<Plan> {
   if (!ANALYTICS_ROLES.has(viewer.role)) throw new ForbiddenError('Analytics are not available to your role');
   if (!Array.isArray(input.measures) || input.measures.length === 0 || input.measures.length > 20) {
     throw new ValidationError(f(prefix, 'measures'), input.measures, 'must list 1 to 20 measures');
@@ -108,6 +113,9 @@ export async function planQuery(pool: pg.Pool, input: OlapInput, viewer: Viewer,
 
   let range: DateRange | null = null;
   let timeLevel: LevelDef | null = null;
+  if (input.time && !FACTS[fact].dateKey) {
+    throw new ValidationError(f(prefix, 'time'), input.time, `${FACTS[fact].title} has no date (it is read as the last ETL run saw it): ask it without a period`);
+  }
   if (input.time) {
     const from = parseIsoDate(f(prefix, 'time.from'), input.time.from);
     const to = parseIsoDate(f(prefix, 'time.to'), input.time.to);
@@ -157,6 +165,14 @@ export async function planQuery(pool: pg.Pool, input: OlapInput, viewer: Viewer,
   // Unknown members are errors (in the dimension, not in what the viewer may see: row-level security
   // is applied on the facts, so naming someone else's customer just selects nothing).
   await Promise.all(filters.map((fl, i) => (fl.members ? checkMembers(pool, f(prefix, `filters[${i}].members`), fl.level, fl.members) : undefined)));
+
+  // A measure with a default period (one definition on every screen) gets it when none is asked.
+  let defaultPeriod = false;
+  const months = Math.max(0, ...measures.map((m) => m.defaultPeriodMonths ?? 0));
+  if (!range && months && calendar?.asOf) {
+    range = { from: addMonths(`${calendar.asOf.slice(0, 7)}-01`, -(months - 1)), to: calendar.asOf };
+    defaultPeriod = true;
+  }
 
   const compare = input.compare ?? null;
   if (compare && !['PREVIOUS_PERIOD', 'YEAR_AGO', 'YEAR_TO_DATE'].includes(compare)) throw new ValidationError(f(prefix, 'compare'), compare, 'must be PREVIOUS_PERIOD, YEAR_AGO or YEAR_TO_DATE');
@@ -218,5 +234,7 @@ export async function planQuery(pool: pg.Pool, input: OlapInput, viewer: Viewer,
     pivot,
     source,
     salesRepId: { restricted: viewer.role === 'SALES', id: viewer.role === 'SALES' ? viewer.userId : null },
+    asOf: calendar?.asOf ?? null,
+    defaultPeriod,
   };
 }

@@ -1,4 +1,4 @@
-import { COMPONENTS, FACTS, type LevelDef, type MeasureDef, type RollupDef } from './model';
+import { COMPONENTS, FACTS, SCOPES, scopeCondition, type LevelDef, type MeasureDef, type RollupDef, type ScopeName } from './model';
 import type { DateRange } from './periods';
 import type { Plan } from './plan';
 
@@ -41,6 +41,28 @@ export interface BuildOptions {
 export const canShareTotals = (plan: Plan) => plan.fact !== 'inventory';
 
 const compName = (c: string) => `c_${c}`;
+
+/**
+ * The scopes of the components a query computes. Every row read must be in the union of their
+ * statuses (a condition on every row: the indexes and statistics help, and a member with no row in
+ * scope does not appear); when the components' scopes differ, each also filters its own aggregate
+ * (FILTER (WHERE …)), e.g. revenue (booked, returns subtracting) beside orders (booked sales only).
+ */
+function scopePlan(components: string[]): { shared: string | null; perComponent: boolean } {
+  const scopes = components.map((c) => COMPONENTS[c]!.scope ?? null);
+  if (!scopes.length || scopes.some((x) => x === null)) return { shared: null, perComponent: scopes.some((x) => x !== null) };
+  const named = scopes as ScopeName[];
+  if (new Set(named).size === 1) return { shared: scopeCondition(named[0]!, 'FACT'), perComponent: false };
+  const statuses = [...new Set(named.flatMap((x) => SCOPES[x].statuses))];
+  return { shared: `s.status IN (${statuses.map((x) => `'${x}'`).join(', ')})`, perComponent: true };
+}
+
+function componentSql(c: string, source: 'FACT' | 'ROLLUP', perComponent: boolean): string {
+  const def = COMPONENTS[c]!;
+  const expr = source === 'ROLLUP' ? def.rollup! : def.sql;
+  const filter = perComponent && def.scope ? ` FILTER (WHERE ${scopeCondition(def.scope, source)})` : '';
+  return expr.replace('{filter}', filter);
+}
 
 function finalExpr(m: MeasureDef): string {
   return m.final.replace(/\{(\w+)\}/g, (_all, c: string) => (c === 'sold90' ? 'sold.units' : `b.${compName(c)}`));
@@ -92,6 +114,12 @@ function lastSnapshots(plan: Plan, params: Params, window: DateRange | null, key
     ${where(conds)}${dateKeys.length ? `\n    GROUP BY ${dateKeys.map((l) => l.key).join(', ')}` : ''}`;
 }
 
+/** The last day of the 90 days of sales behind days of cover: the snapshot's day, or the as-of date when earlier. */
+function soldEnd(plan: Plan, params: Params, window: DateRange | null): string {
+  const snapshot = `(SELECT rd.full_date FROM dw.dim_date rd WHERE rd.date_key = (${lastSnapshots(plan, params, window, [])}))`;
+  return plan.asOf ? `LEAST(${snapshot}, ${params.add(plan.asOf)}::date)` : snapshot;
+}
+
 export function buildQuery(plan: Plan, opts: BuildOptions): BuiltQuery {
   const params = new Params();
   const { source } = opts;
@@ -102,8 +130,10 @@ export function buildQuery(plan: Plan, opts: BuildOptions): BuiltQuery {
 
   const memberColumns = keys.flatMap((l, i) => [`${levelKey(l, source)} AS k${i}`, `${levelLabel(l, source)} AS l${i}`]);
   const memberNames = keys.flatMap((_l, i) => [`k${i}`, `l${i}`]);
-  const aggregate = (c: string) => `${source === 'ROLLUP' ? COMPONENTS[c]!.rollup! : COMPONENTS[c]!.sql} AS ${compName(c)}`;
+  const scopes = scopePlan(components);
+  const aggregate = (c: string) => `${componentSql(c, source, scopes.perComponent)} AS ${compName(c)}`;
   const conds: string[] = [];
+  if (scopes.shared) conds.push(source === 'ROLLUP' ? scopes.shared.replace('s.status', 'r.status').replace('k.kind', 'r.kind') : scopes.shared);
   let from: string;
   if (source === 'ROLLUP') {
     const rollup = opts.rollup;
@@ -121,9 +151,10 @@ export function buildQuery(plan: Plan, opts: BuildOptions): BuiltQuery {
       conds.push(`i.snapshot_date_key IN (${lastSnapshots(plan, params, opts.window, keys)})`);
       conds.push(...filterConditions(plan, params, 'FACT', (l) => l.dimension !== 'date'));
     } else {
-      conds.push(...windowKeyCondition(fact.dateKey, opts.window, params));
+      if (fact.dateKey) conds.push(...windowKeyCondition(fact.dateKey, opts.window, params));
       conds.push(...filterConditions(plan, params, 'FACT', () => true));
     }
+    if (fact.baseCondition) conds.push(fact.baseCondition);
     if (plan.fact === 'sales') {
       const rls = salesRowLevel(plan, params);
       if (rls) conds.push(rls);
@@ -137,9 +168,12 @@ export function buildQuery(plan: Plan, opts: BuildOptions): BuiltQuery {
     // Distinct customers over a customer rollup, in two steps that hash rather than sort: one row per
     // (members, customer) with the other components' sums, then customers = how many such rows.
     const others = components.filter((c) => c !== 'customers');
-    const perCustomer = [...memberColumns, 'r.customer_id AS customer_id', ...others.map(aggregate)];
+    // Without a shared scope, a customer counts when one of their rows is in the customers' scope.
+    const flag = scopes.perComponent ? `bool_or(${scopeCondition(COMPONENTS.customers!.scope!, 'ROLLUP')})` : null;
+    const perCustomer = [...memberColumns, 'r.customer_id AS customer_id', ...(flag ? [`${flag} AS in_scope`] : []), ...others.map(aggregate)];
+    const counted = (count: string) => (flag ? `${count} FILTER (WHERE in_scope)` : count);
     const sums = (customers: string) =>
-      components.map((c) => `${c === 'customers' ? customers : c === 'orders' ? `COALESCE(SUM(${compName(c)}), 0)` : `SUM(${compName(c)})`} AS ${compName(c)}`);
+      components.map((c) => `${c === 'customers' ? counted(customers) : ['orders', 'cancelled_orders'].includes(c) ? `COALESCE(SUM(${compName(c)}), 0)` : `SUM(${compName(c)})`} AS ${compName(c)}`);
     const groupBy = keys.length ? `\n  GROUP BY ${memberNames.join(', ')}` : '';
     let body = `SELECT ${[...memberNames, ...(totals ? [keys.length ? '0 AS t' : '1 AS t'] : []), ...sums('COUNT(*)')].join(', ')}\n  FROM per_customer${groupBy}`;
     if (totals && keys.length) {
@@ -163,13 +197,14 @@ export function buildQuery(plan: Plan, opts: BuildOptions): BuiltQuery {
     // Units sold (neither DRAFT nor CANCELLED) in the 90 days up to the last snapshot of the window,
     // for the same product/warehouse members, under the same filters and row-level security.
     const soldConds = [
-      `d.full_date > (SELECT rd.full_date - 90 FROM dw.dim_date rd WHERE rd.date_key = (${lastSnapshots(plan, params, opts.window, [])}))`,
+      `d.full_date > (SELECT ${soldEnd(plan, params, opts.window)} - 90)`,
       `d.full_date <= (SELECT rd.full_date FROM dw.dim_date rd WHERE rd.date_key = (${lastSnapshots(plan, params, opts.window, [])}))`,
-      `s.status NOT IN ('DRAFT', 'CANCELLED')`,
+      scopeCondition('BOOKED', 'FACT'),
       ...filterConditions(plan, params, 'FACT', (l) => l.dimension !== 'date' && l.facts.includes('sales')),
     ];
     const rls = salesRowLevel(plan, params);
     if (rls) soldConds.push(rls);
+    if (plan.asOf) soldConds.push(`d.full_date <= ${params.add(plan.asOf)}::date`);
     ctes.push(
       `sold AS (\n  SELECT ${[...keys.map((l, i) => `${l.key} AS k${i}`), 'SUM(f.quantity) AS units'].join(', ')}\n  FROM ${FACTS.sales.from}\n  ${where(soldConds)}\n  ${keys.length ? `GROUP BY ${keys.map((_l, i) => `k${i}`).join(', ')}` : ''}\n)`,
     );
@@ -189,12 +224,15 @@ export function buildQuery(plan: Plan, opts: BuildOptions): BuiltQuery {
   } else if (opts.grouped) {
     tail = `LIMIT ${params.add(100_000)}::int`;
   }
+  // The shaped rows count every row that passed HAVING (before LIMIT): the population behind "and N more".
+  const counted = opts.shaped ? ['count(*) OVER () AS n'] : [];
   if (!totals) {
-    const text = `WITH ${ctes.join(',\n')}\nSELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM base b ${join}) q\n${tail}`;
+    const text = `WITH ${ctes.join(',\n')}\nSELECT ${[...outer, ...counted].join(', ')} FROM (SELECT ${inner.join(', ')} FROM base b ${join}) q\n${tail}`;
     return { text, values: params.values };
   }
   // The totals' row, then the rows (shaped); without members the one row is both.
-  const part = (which: 'T' | 'R', cond: string) => `SELECT ${[...outer, `'${which}' AS part`].join(', ')} FROM (SELECT ${inner.join(', ')} FROM base b ${join} WHERE ${cond}) q`;
+  const part = (which: 'T' | 'R', cond: string) =>
+    `SELECT ${[...outer, `'${which}' AS part`, ...(opts.shaped ? [which === 'T' ? 'NULL::bigint AS n' : 'count(*) OVER () AS n'] : [])].join(', ')} FROM (SELECT ${inner.join(', ')} FROM base b ${join} WHERE ${cond}) q`;
   const text = `WITH ${ctes.join(',\n')}\n${part('T', 'b.t = 1')}\nUNION ALL\n(${part('R', keys.length ? 'b.t = 0' : 'true')}\n${tail})`;
   return { text, values: params.values };
 }

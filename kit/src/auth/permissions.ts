@@ -77,6 +77,7 @@ export const PERMISSIONS: Record<string, readonly Role[]> = {
   // analytics (the warehouse): SALES answers are cut to their customers' rows (in the SQL generator);
   // ANALYST never gets the customer level (personal data); supplier measures are not for SALES.
   'Query.semanticModel': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
+  'Query.dataCalendar': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
   'Query.olap': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
   'Query.drillDown': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
   'Query.dashboard': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],

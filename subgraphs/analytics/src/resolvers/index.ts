@@ -1,6 +1,6 @@
 import { scalarResolvers } from '@erp/kit/graphql';
 import type { AnalyticsContext } from '../context';
-import { describeModel, drillDown, olap, type Viewer } from '@erp/semantic';
+import { definitionText, describeModel, drillDown, lastCompletePeriods, olap, readCalendar, type AnswerDefinition, type Viewer } from '@erp/semantic';
 import { ask, insights, recommendations, story } from '../services/ai';
 import { dashboard } from '../services/dashboards';
 import { miningSummary } from '../services/mining';
@@ -14,7 +14,12 @@ const viewer = (ctx: Ctx): Viewer => ({ role: ctx.identity.role, userId: ctx.ide
 export const resolvers = {
   ...scalarResolvers,
   Query: {
-    semanticModel: () => describeModel(),
+    semanticModel: async (_: unknown, _a: Args, ctx: Ctx) => describeModel((await readCalendar(ctx.pool)).currency),
+    dataCalendar: async (_: unknown, _a: Args, ctx: Ctx) => {
+      const c = await readCalendar(ctx.pool);
+      const p = lastCompletePeriods(c);
+      return { ...c, lastCompleteMonth: p.month, lastCompleteQuarter: p.quarter, lastCompleteYear: p.year };
+    },
     olap: (_: unknown, a: Args, ctx: Ctx) => olap(ctx.pool, a.query, viewer(ctx)),
     drillDown: (_: unknown, a: Args, ctx: Ctx) => drillDown(ctx.pool, a as never, viewer(ctx)),
     dashboard: (_: unknown, a: Args, ctx: Ctx) => dashboard(ctx.pool, a.kind, a.period, viewer(ctx), ctx.log),
@@ -23,5 +28,8 @@ export const resolvers = {
     recommendations: (_: unknown, a: Args, ctx: Ctx) => recommendations(ctx.pool, viewer(ctx), a),
     story: (_: unknown, a: Args, ctx: Ctx) => story(ctx.pool, viewer(ctx), a as never),
     ask: (_: unknown, a: Args, ctx: Ctx) => ask(ctx.pool, viewer(ctx), a as never),
+  },
+  OlapDefinition: {
+    text: (d: AnswerDefinition, a: Args) => definitionText(d, a.language === 'FR' ? 'fr' : 'en'),
   },
 };

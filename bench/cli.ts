@@ -6,6 +6,7 @@ const BENCHES: Record<string, string> = {
   import: 'the full Online Retail import next to a plain COPY, with peak memory',
   api: 'federated order query through the gateway vs the sales subgraph alone; confirmations/s and oversell',
   mining: 'RFM + K-Means at 100k customers, Isolation Forest at 1M orders, next to an SQL-only RFM; with peak memory',
+  ask: 'the chat (no-key engine) per question on data/native and at 10M fact lines, next to the olap query each answer ran; concurrent questions from one user',
   olap: 'dashboards and tile queries (facts vs rollup) through the gateway on data/native and at 10M fact lines, next to a raw OLTP GROUP BY',
 };
 const name = process.argv[2];

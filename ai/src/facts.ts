@@ -1,5 +1,11 @@
-import type { OlapQuery, SqlText } from './olap';
-import type { DateRange } from './periods';
+import type { OlapInput } from '@erp/semantic';
+
+/** A statement with its bound parameters (what a fact was computed with). */
+export interface SqlText {
+  text: string;
+  values: unknown[];
+}
+import type { DateRange } from '@erp/semantic';
 
 export type FactKind =
   | 'revenue-change'
@@ -49,7 +55,7 @@ export interface Fact {
   comparisonPeriod?: DateRange;
   details: Record<string, unknown>;
   /** The query behind the fact: the OLAP-style query when it can be expressed, and the SQL run. */
-  query: { olap?: OlapQuery; sql: SqlText };
+  query: { olap?: OlapInput; sql?: SqlText };
   /** Euros at stake (see impactScore). */
   atStakeEur: number;
   /** 0–100, see impactScore. */

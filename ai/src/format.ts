@@ -3,17 +3,20 @@ export type Language = 'fr' | 'en';
 const LOCALE: Record<Language, string> = { fr: 'fr-FR', en: 'en-GB' };
 
 /** A number as a person reads it, in the language, with its unit (EUR, %, days, units…). */
-export function formatValue(value: number | null | undefined, unit: string, lang: Language, opts: { signed?: boolean } = {}): string {
+/** A currency unit: the reporting currency's ISO code (EUR, USD, GBP…). */
+export const isCurrency = (unit: string) => /^[A-Z]{3}$/.test(unit);
+
+export function formatValue(value: number | null | undefined, unit: string, lang: Language, opts: { signed?: boolean; decimals?: number } = {}): string {
   if (value === null || value === undefined || Number.isNaN(value)) return lang === 'fr' ? 'n.d.' : 'n/a';
-  const decimals = unit === 'EUR' ? 2 : unit === '%' || unit === 'days' || unit === 'points' ? 1 : Number.isInteger(value) ? 0 : 2;
+  if (isCurrency(unit))
+    return new Intl.NumberFormat(LOCALE[lang], { style: 'currency', currency: unit, minimumFractionDigits: 2, maximumFractionDigits: 2, signDisplay: opts.signed ? 'exceptZero' : 'auto' }).format(value);
+  const decimals = opts.decimals ?? (unit === '%' || unit === 'days' || unit === 'points' ? 1 : Number.isInteger(value) ? 0 : 2);
   const s = new Intl.NumberFormat(LOCALE[lang], {
-    minimumFractionDigits: unit === 'EUR' ? 2 : 0,
+    minimumFractionDigits: 0,
     maximumFractionDigits: decimals,
     signDisplay: opts.signed ? 'exceptZero' : 'auto',
   }).format(value);
   switch (unit) {
-    case 'EUR':
-      return lang === 'fr' ? `${s} €` : `€${s}`.replace('€-', '-€').replace('€+', '+€');
     case '%':
       return lang === 'fr' ? `${s} %` : `${s}%`;
     case 'points':
@@ -26,8 +29,8 @@ export function formatValue(value: number | null | undefined, unit: string, lang
 }
 
 function unitLabel(unit: string, lang: Language): string {
-  const fr: Record<string, string> = { units: 'unités', orders: 'commandes', customers: 'clients', deliveries: 'livraisons' };
-  return lang === 'fr' ? (fr[unit] ?? '') : ['units', 'orders', 'customers', 'deliveries'].includes(unit) ? unit : '';
+  const fr: Record<string, string> = { units: 'unités', orders: 'commandes', customers: 'clients', deliveries: 'livraisons', products: 'produits' };
+  return lang === 'fr' ? (fr[unit] ?? '') : ['units', 'orders', 'customers', 'deliveries', 'products'].includes(unit) ? unit : '';
 }
 
 const MONTHS: Record<Language, string[]> = {
@@ -52,5 +55,7 @@ export function rangeLabel(range: { from: string; to: string }, lang: Language):
   const q = /-(01|04|07|10)-01$/.exec(range.from);
   if (q && fm.slice(0, 4) === tm.slice(0, 4) && Number(tm.slice(5)) === Number(q[1]) + 2 && range.to.endsWith(String(new Date(Date.UTC(Number(tm.slice(0, 4)), Number(tm.slice(5)), 0)).getUTCDate())))
     return periodLabel(`${fm.slice(0, 4)}-Q${(Number(q[1]) + 2) / 3}`, lang);
-  return lang === 'fr' ? `du ${range.from} au ${range.to}` : `${range.from} to ${range.to}`;
+  const day = (iso: string) => new Intl.DateTimeFormat(LOCALE[lang], { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
+  if (range.from === range.to) return day(range.from);
+  return lang === 'fr' ? `du ${day(range.from)} au ${day(range.to)}` : `${day(range.from)} to ${day(range.to)}`;
 }

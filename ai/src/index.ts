@@ -7,9 +7,10 @@ export { computeInsights, latestPeriod, type Insights, type InsightOptions } fro
 export type { Fact, FactKind, Driver, RecordRef } from './facts';
 export { recommend, type Recommendation, type ActionKind } from './recommend';
 export { writeStory, describeFact, describeAction, type Story, type Audience } from './story';
-export { ask, describeResult, chartOf, OLAP_TOOL, type AskAnswer, type AskOptions, type ChartSpec } from './ask';
-export { parseQuestion, detectLanguage, EXAMPLES, type ParseResult } from './parser';
-export { SqlOlapRunner, validateOlapQuery, MEASURES, LEVELS, type OlapQuery, type OlapResult, type OlapRunner, type OlapRow } from './olap';
+export { ask, OLAP_TOOL, EXAMPLES, type AskAnswer, type AskOptions, type ChartSpec } from './ask';
+export { answerQuestion, type EngineAnswer, type EngineOptions } from './chat/engine';
+export { understand, detectLanguage, isRefusal, type Intent, type Reading } from './chat/understand';
+export { chartOf } from './chat/answer';
 export { createModel, chooseProvider } from './providers/adapters';
 export { RateLimiter, ResilientModel, TokenBucket, ProviderError, RateLimitedError, type LanguageModel, type ModelReply, type ToolSpec } from './providers/model';
 export { checkGrounding, collectNumbers, readNumbers, Pseudonymizer } from './grounding';

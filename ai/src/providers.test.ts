@@ -1,7 +1,6 @@
 import { ask } from './ask';
 import { aiEnvSchema, PROVIDERS, type ProviderName } from './env';
 import { computeInsights } from './insights';
-import { SqlOlapRunner } from './olap';
 import { chooseProvider, createModel } from './providers/adapters';
 import { RateLimiter } from './providers/model';
 import { recommend } from './recommend';
@@ -10,32 +9,30 @@ import { writeStory } from './story';
 import { envFor, startFakeLlm, type FakeLlm } from './test/fake-llm';
 import { buildStar, CUSTOMERS, type Star } from './test/star';
 
-const TODAY = '2026-10-23';
+const ADMIN = { role: 'ADMIN' as const, userId: 1 };
+// An olap query as a model would call the tool (revenue is booked revenue by definition: no status filter).
 const TOP_CUSTOMERS = {
   measures: ['revenue'],
   dimensions: ['geography.customer'],
-  filters: [{ level: 'orderStatus.status', members: ['CONFIRMED', 'SHIPPED', 'DELIVERED'] }],
-  range: { from: '2026-10-01', to: '2026-10-31' },
-  order: { by: 'revenue', direction: 'DESC' },
+  time: { from: '2026-10-01', to: '2026-10-31' },
+  order: [{ by: 'revenue', direction: 'DESC' }],
   limit: 5,
 };
 // The fake model writes its answer from the tool result it was sent: the first customer and revenue.
 const groundedAnswer = (body: string) => {
-  const m = /\\"key\\":\\"(C\d+)\\",\\"label\\":\\"C\d+\\"}},\\"values\\":{\\"revenue\\":([\d.]+)/.exec(body) ?? /"key":"(C\d+)".*?"revenue":([\d.]+)/.exec(body);
+  const m = /\\?"key\\?":\\?"(C\d+)\\?",\\?"label\\?":\\?"C\d+\\?"}\],\\?"values\\?":\[{\\?"measure\\?":\\?"revenue\\?",\\?"value\\?":\\?"([\d.]+)/.exec(body);
   return m ? `${m[1]} leads with ${Number(m[2]).toLocaleString('en-GB')} EUR in October 2026.` : 'no data';
 };
 
 describe.each(PROVIDERS)('provider %s against its fake server', (provider: ProviderName) => {
   let star: Star;
   let fake: FakeLlm;
-  let runner: SqlOlapRunner;
   const model = (extra: Record<string, string> = {}, limiter = new RateLimiter(100, 100)) =>
     createModel(aiEnvSchema.parse(envFor(provider, fake.url, extra)), { limiter, backoffMs: 10 })!;
   const rowCount = async () => Number((await star.pool.query('SELECT count(*) AS n FROM dw.fact_sales')).rows[0].n);
 
   beforeAll(async () => {
     star = await buildStar();
-    runner = new SqlOlapRunner(star.pool);
   });
   afterAll(() => star.drop());
   beforeEach(async () => {
@@ -45,10 +42,10 @@ describe.each(PROVIDERS)('provider %s against its fake server', (provider: Provi
 
   it('answers through tool calling, with customers pseudonymised in every request and re-identified in the answer', async () => {
     fake.script = [{ kind: 'reply', toolArgs: () => TOP_CUSTOMERS, text: groundedAnswer }];
-    const a = await ask('top 5 customers in October 2026', 'en', { runner, model: model(), today: TODAY, pool: star.pool });
+    const a = await ask('top 5 customers in October 2026', { pool: star.pool, viewer: ADMIN, language: 'en', model: model() });
     expect(a.fallbackReason).toBeUndefined();
     expect(a.source).toBe(provider);
-    expect(a.answer).toMatch(/^Dupont Quincaillerie SARL \(CUST-001\) leads with [\d,.]+ EUR/);
+    expect(a.text).toMatch(/^Dupont Quincaillerie SARL \(CUST-001\) leads with [\d,.]+ EUR/);
     expect(a.queries[0]).toMatchObject({ dimensions: ['geography.customer'], limit: 5 });
     expect(a.chart?.type).toBe('bar');
     expect(fake.requests.length).toBe(2);
@@ -61,16 +58,16 @@ describe.each(PROVIDERS)('provider %s against its fake server', (provider: Provi
 
   it('falls back when the model writes a number that is not in the tool results', async () => {
     fake.script = [{ kind: 'reply', toolArgs: () => TOP_CUSTOMERS, text: () => 'C1 leads with 987,654.32 EUR.' }];
-    const a = await ask('top 5 customers in October 2026', 'en', { runner, model: model(), today: TODAY });
+    const a = await ask('top 5 customers in October 2026', { pool: star.pool, viewer: ADMIN, language: 'en', model: model() });
     expect(a.source).toBe('fallback');
     expect(a.fallbackReason).toContain('UNGROUNDED');
-    expect(a.answer).toContain('Dupont Quincaillerie SARL (CUST-001)'); // the deterministic answer, from the parser
+    expect(a.text).toContain('Dupont Quincaillerie SARL (CUST-001)'); // the deterministic answer, from the parser
   });
 
   it('times out and falls back quickly', async () => {
     fake.script = [{ kind: 'hang' }];
     const t0 = Date.now();
-    const a = await ask('top 5 customers in October 2026', 'en', { runner, model: model({ AI_TIMEOUT_MS: '300' }), today: TODAY });
+    const a = await ask('top 5 customers in October 2026', { pool: star.pool, viewer: ADMIN, language: 'en', model: model({ AI_TIMEOUT_MS: '300' }) });
     expect(a.source).toBe('fallback');
     expect(a.fallbackReason).toBe('TIMEOUT');
     expect(a.understood).toBe(true);
@@ -79,27 +76,27 @@ describe.each(PROVIDERS)('provider %s against its fake server', (provider: Provi
 
   it('retries a 5xx and a 429 with backoff, then succeeds', async () => {
     fake.script = [{ kind: 'status', status: 503 }, { kind: 'status', status: 429 }, { kind: 'reply', toolArgs: () => TOP_CUSTOMERS, text: groundedAnswer }];
-    const a = await ask('top 5 customers in October 2026', 'en', { runner, model: model({ AI_MAX_RETRIES: '2' }), today: TODAY });
+    const a = await ask('top 5 customers in October 2026', { pool: star.pool, viewer: ADMIN, language: 'en', model: model({ AI_MAX_RETRIES: '2' }) });
     expect(a.source).toBe(provider);
     expect(fake.requests.length).toBe(4);
   });
 
   it('does not follow redirects, and does not retry a 400', async () => {
     fake.script = [{ kind: 'redirect' }];
-    const a = await ask('revenue by country in 2026', 'en', { runner, model: model({ AI_MAX_RETRIES: '2' }), today: TODAY });
+    const a = await ask('revenue by country in 2026', { pool: star.pool, viewer: ADMIN, language: 'en', model: model({ AI_MAX_RETRIES: '2' }) });
     expect(a).toMatchObject({ source: 'fallback', fallbackReason: 'REDIRECT' });
     expect(fake.requests.map((r) => r.path)).not.toContain('/elsewhere');
     expect(fake.requests.length).toBe(1);
     fake.script = [{ kind: 'status', status: 400 }];
     fake.requests.length = 0;
-    const b = await ask('revenue by country in 2026', 'en', { runner, model: model({ AI_MAX_RETRIES: '2' }), today: TODAY });
+    const b = await ask('revenue by country in 2026', { pool: star.pool, viewer: ADMIN, language: 'en', model: model({ AI_MAX_RETRIES: '2' }) });
     expect(b.source).toBe('fallback');
     expect(fake.requests.length).toBe(1);
   });
 
   it('falls back on a reply that does not have the provider shape', async () => {
     fake.script = [{ kind: 'garbage' }];
-    const a = await ask('revenue by country in 2026', 'en', { runner, model: model(), today: TODAY });
+    const a = await ask('revenue by country in 2026', { pool: star.pool, viewer: ADMIN, language: 'en', model: model() });
     expect(a.source).toBe('fallback');
     expect(a.fallbackReason).toBeTruthy();
     expect(a.understood).toBe(true);
@@ -108,16 +105,16 @@ describe.each(PROVIDERS)('provider %s against its fake server', (provider: Provi
   it('never executes SQL or a mutation from model output: only whitelisted query specs run', async () => {
     const before = await rowCount();
     fake.script = [{ kind: 'reply', toolArgs: () => ({ measures: ['revenue; DROP TABLE dw.fact_sales'], dimensions: [] }), text: () => 'done' }];
-    const a = await ask('revenue in 2026', 'en', { runner, model: model(), today: TODAY });
+    const a = await ask('revenue in 2026', { pool: star.pool, viewer: ADMIN, language: 'en', model: model() });
     expect(a.source).toBe('fallback');
     expect(a.fallbackReason).toBe('VALIDATION');
     fake.script = [{ kind: 'reply', toolName: 'sql', toolArgs: () => ({ query: 'DELETE FROM dw.fact_sales' }), text: () => 'done' }];
-    const b = await ask('revenue in 2026', 'en', { runner, model: model(), today: TODAY });
+    const b = await ask('revenue in 2026', { pool: star.pool, viewer: ADMIN, language: 'en', model: model() });
     expect(b.fallbackReason).toBe('INVALID_TOOL_CALL');
     fake.script = [{ kind: 'reply', toolArgs: () => ({ ...TOP_CUSTOMERS, filters: [{ level: 'geography.customer', members: ["x') OR 1=1; DELETE FROM dw.fact_sales; --"] }] }), text: () => 'No customer.' }];
-    const c = await ask('revenue in 2026', 'en', { runner, model: model(), today: TODAY });
-    expect(c.source).toBe(provider); // a member value is only ever a bound parameter: it matches nothing
-    expect(c.results[0]!.rows).toEqual([]);
+    const c = await ask('revenue in 2026', { pool: star.pool, viewer: ADMIN, language: 'en', model: model() });
+    // a member value is only ever a bound parameter: the planner finds no such customer and refuses the query
+    expect(c).toMatchObject({ source: 'fallback', fallbackReason: 'VALIDATION' });
     expect(await rowCount()).toBe(before);
   });
 
@@ -128,7 +125,7 @@ describe.each(PROVIDERS)('provider %s against its fake server', (provider: Provi
     await m.generate('one');
     await m.generate('two');
     await expect(m.generate('three')).rejects.toMatchObject({ code: 'RATE_LIMITED' });
-    const a = await ask('revenue in 2026', 'en', { runner, model: m, today: TODAY });
+    const a = await ask('revenue in 2026', { pool: star.pool, viewer: ADMIN, language: 'en', model: m });
     expect(a).toMatchObject({ source: 'fallback', fallbackReason: 'RATE_LIMITED', understood: true });
     const global = new RateLimiter(100, 1);
     const g = model({}, global);
@@ -177,38 +174,32 @@ describe('provider choice and the no-key engine', () => {
   });
   afterAll(() => star.drop());
 
-  it('answers without a key, labelled fallback, p95 under 200 ms', async () => {
-    const runner = new SqlOlapRunner(star.pool);
-    const times: number[] = [];
+  // Its speed is measured in bench/ask (p50/p95 on data/native and at 10M fact lines), not here.
+  it('answers every question without a key, labelled fallback', async () => {
     const questions = ['top 5 customers last quarter', "chiffre d'affaires par catégorie en 2026", 'marge par mois', 'quels produits vont être en rupture ?', 'revenue by country this year vs last year'];
     for (let i = 0; i < 40; i++) {
-      const t0 = performance.now();
-      const a = await ask(questions[i % questions.length]!, undefined, { runner, today: TODAY });
-      times.push(performance.now() - t0);
+      const a = await ask(questions[i % questions.length]!, { pool: star.pool, viewer: ADMIN });
       expect(a).toMatchObject({ source: 'fallback', fallbackReason: 'NO_PROVIDER', understood: true });
     }
-    times.sort((a, b) => a - b);
-    expect(times[Math.ceil(times.length * 0.95) - 1]).toBeLessThan(200);
   });
 
   it('answers with the numbers, the query and a chart; refuses nonsense with examples', async () => {
-    const runner = new SqlOlapRunner(star.pool);
-    const a = await ask('revenue by country this year vs last year', 'en', { runner, today: TODAY });
+    const a = await ask('revenue by country this year vs last year', { pool: star.pool, viewer: ADMIN, language: 'en' });
     expect(a.queries[0]).toMatchObject({ compare: 'YEAR_AGO', dimensions: ['geography.country'] });
     expect(a.chart).toMatchObject({ type: 'bar', categories: ['France', 'Germany'] });
     expect(a.chart!.series.length).toBe(2);
-    const fr = a.results[0]!.rows.find((r) => r.members['geography.country']!.key === 'FR')!;
+    const fr = a.results[0]!.rows.find((r) => r.members[0]!.key === 'FR')!;
     const { rows } = await star.pool.query(
       `SELECT SUM(net_amount) AS r FROM dw.fact_sales f JOIN dw.dim_order_status s USING (status_key) WHERE geography_key = 1 AND s.status NOT IN ('DRAFT','CANCELLED') AND order_date_key BETWEEN 20260101 AND 20261231`,
     );
-    expect(fr.values.revenue).toBeCloseTo(Number(rows[0].r), 2);
-    expect(a.answer).toContain(new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2 }).format(fr.values.revenue!));
-    const s = await ask('quels produits vont être en rupture ?', undefined, { runner, today: TODAY });
+    expect(Number(fr.values[0]!.value)).toBeCloseTo(Number(rows[0].r), 2);
+    expect(a.text).toContain(new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2 }).format(Number(fr.values[0]!.value)));
+    const s = await ask('quels produits vont être en rupture ?', { pool: star.pool, viewer: ADMIN });
     expect(s.language).toBe('fr');
-    expect(s.results[0]!.rows[0]!.members['product.product']!.key).toBe('SKU-A');
-    const n = await ask('quel temps fait-il à Paris ?', undefined, { runner, today: TODAY });
+    expect(s.results[0]!.rows[0]!.members[0]!.key).toBe('SKU-A');
+    const n = await ask('quel temps fait-il à Paris ?', { pool: star.pool, viewer: ADMIN });
     expect(n.understood).toBe(false);
-    expect(n.answer).toMatch(/Je n'ai pas compris/);
+    expect(n.text).toMatch(/pas dans le modèle de données \(la météo\)/);
     expect(n.suggestions!.length).toBeGreaterThan(2);
   });
 });

@@ -49,24 +49,24 @@ export function describeFact(f: Fact, lang: Language): string {
   switch (f.kind) {
     case 'revenue-change':
       return fr
-        ? `Le chiffre d'affaires atteint ${v(f.value, 'EUR', lang)}, contre ${v(f.comparison, 'EUR', lang)} sur la période précédente (${v(f.delta, 'EUR', lang, true)}, ${v(f.deltaPct, '%', lang, true)}).`
-        : `Revenue reached ${v(f.value, 'EUR', lang)}, against ${v(f.comparison, 'EUR', lang)} the period before (${v(f.delta, 'EUR', lang, true)}, ${v(f.deltaPct, '%', lang, true)}).`;
+        ? `Le chiffre d'affaires atteint ${v(f.value, f.unit, lang)}, contre ${v(f.comparison, f.unit, lang)} sur la période précédente (${v(f.delta, f.unit, lang, true)}, ${v(f.deltaPct, '%', lang, true)}).`
+        : `Revenue reached ${v(f.value, f.unit, lang)}, against ${v(f.comparison, f.unit, lang)} the period before (${v(f.delta, f.unit, lang, true)}, ${v(f.deltaPct, '%', lang, true)}).`;
     case 'margin-change':
       return fr
-        ? `La marge brute est de ${v(f.value, 'EUR', lang)} (${v(f.details.marginPct as number, '%', lang)} du chiffre d'affaires), contre ${v(f.comparison, 'EUR', lang)} (${v(f.details.previousMarginPct as number, '%', lang)}).`
-        : `Gross margin is ${v(f.value, 'EUR', lang)} (${v(f.details.marginPct as number, '%', lang)} of revenue), against ${v(f.comparison, 'EUR', lang)} (${v(f.details.previousMarginPct as number, '%', lang)}).`;
+        ? `La marge brute est de ${v(f.value, f.unit, lang)} (${v(f.details.marginPct as number, '%', lang)} du chiffre d'affaires), contre ${v(f.comparison, f.unit, lang)} (${v(f.details.previousMarginPct as number, '%', lang)}).`
+        : `Gross margin is ${v(f.value, f.unit, lang)} (${v(f.details.marginPct as number, '%', lang)} of revenue), against ${v(f.comparison, f.unit, lang)} (${v(f.details.previousMarginPct as number, '%', lang)}).`;
     case 'trend-break':
       return fr
-        ? `${capital(periodLabel(f.details.month as string, lang))} s'écarte de la tendance des 6 mois précédents : ${v(f.value, 'EUR', lang)} pour ${v(f.comparison, 'EUR', lang)} attendus (écart de ${v(Math.abs(f.details.z as number), '', lang)} écarts-types).`
-        : `${periodLabel(f.details.month as string, lang)} breaks from the trend of the 6 months before: ${v(f.value, 'EUR', lang)} against ${v(f.comparison, 'EUR', lang)} expected (${v(Math.abs(f.details.z as number), '', lang)} standard deviations).`;
+        ? `${capital(periodLabel(f.details.month as string, lang))} s'écarte de la tendance des 6 mois précédents : ${v(f.value, f.unit, lang)} pour ${v(f.comparison, f.unit, lang)} attendus (écart de ${v(Math.abs(f.details.z as number), '', lang)} écarts-types).`
+        : `${periodLabel(f.details.month as string, lang)} breaks from the trend of the 6 months before: ${v(f.value, f.unit, lang)} against ${v(f.comparison, f.unit, lang)} expected (${v(Math.abs(f.details.z as number), '', lang)} standard deviations).`;
     case 'concentration':
       return fr
         ? `Les ${f.details.topN} premiers clients font ${v(f.value, '%', lang)} du chiffre d'affaires (${v(f.comparison, '%', lang)} avant) ; indice HHI ${v(f.details.hhi as number, '', lang)}.`
         : `The top ${f.details.topN} customers make ${v(f.value, '%', lang)} of revenue (${v(f.comparison, '%', lang)} before); HHI ${v(f.details.hhi as number, '', lang)}.`;
     case 'unusual-order':
       return fr
-        ? `La commande ${f.subject.code} de ${ref(f.details.customer as RecordRef)} est inhabituelle : ${v(f.value, 'EUR', lang)} pour une moyenne de ${v(f.comparison, 'EUR', lang)}.`
-        : `Order ${f.subject.code} from ${ref(f.details.customer as RecordRef)} is unusual: ${v(f.value, 'EUR', lang)} against an average of ${v(f.comparison, 'EUR', lang)}.`;
+        ? `La commande ${f.subject.code} de ${ref(f.details.customer as RecordRef)} est inhabituelle : ${v(f.value, f.unit, lang)} pour une moyenne de ${v(f.comparison, f.unit, lang)}.`
+        : `Order ${f.subject.code} from ${ref(f.details.customer as RecordRef)} is unusual: ${v(f.value, f.unit, lang)} against an average of ${v(f.comparison, f.unit, lang)}.`;
     case 'stockout-risk': {
       const w = f.details.warehouse as RecordRef;
       return fr
@@ -95,16 +95,16 @@ function explain(f: Fact, lang: Language, k: number): string[] {
     .filter((dim) => drivers[dim]?.length)
     .map((dim) => {
       const list = drivers[dim]!.slice(0, k)
-        .map((d) => `${d.label}${dim === 'customer' ? ` (${d.key})` : ''} ${v(d.contribution, 'EUR', lang, true)}${d.sharePct !== null ? ` (${v(d.sharePct, '%', lang)})` : ''}`)
+        .map((d) => `${d.label}${dim === 'customer' ? ` (${d.key})` : ''} ${v(d.contribution, f.unit, lang, true)}${d.sharePct !== null ? ` (${v(d.sharePct, '%', lang)})` : ''}`)
         .join(', ');
       return lang === 'fr' ? `Par ${names[dim]} : ${list}.` : `By ${names[dim]}: ${list}.`;
     });
 }
 
 /** One sentence per action. */
-export function describeAction(r: Recommendation, lang: Language): string {
+export function describeAction(r: Recommendation, lang: Language, currency = 'EUR'): string {
   const fr = lang === 'fr';
-  const gain = v(r.expectedImpactEur, 'EUR', lang);
+  const gain = v(r.expectedImpactEur, currency, lang);
   switch (r.kind) {
     case 'reorder':
       return r.supplier
@@ -123,7 +123,7 @@ export function describeAction(r: Recommendation, lang: Language): string {
           ? `Appeler ${ref(r.record)}, dont le chiffre d'affaires a baissé de ${gain}.`
           : `Call ${ref(r.record)}, whose revenue fell by ${gain}.`;
     case 'review-order':
-      return fr ? `Vérifier la commande ${r.record.code} (${v(r.figures.amount as number, 'EUR', lang)}).` : `Review order ${r.record.code} (${v(r.figures.amount as number, 'EUR', lang)}).`;
+      return fr ? `Vérifier la commande ${r.record.code} (${v(r.figures.amount as number, currency, lang)}).` : `Review order ${r.record.code} (${v(r.figures.amount as number, currency, lang)}).`;
     case 'renegotiate-supplier':
       return fr
         ? `Renégocier avec ${ref(r.record)} : ponctualité tombée à ${v(r.figures.onTimeRate as number, '%', lang)} (${v(r.figures.previousOnTimeRate as number, '%', lang)} avant).`
@@ -149,13 +149,13 @@ export function writeStory(insights: Insights, recommendations: Recommendation[]
   const summary = [
     head ? describeFact(head, lang) : T.nothing[lang],
     top ? `${lang === 'fr' ? 'Point principal' : 'Main point'}${sep}${describeFact(top, lang)}` : '',
-    actions[0] ? `${lang === 'fr' ? 'Première action' : 'First action'}${sep}${describeAction(actions[0], lang)}` : '',
+    actions[0] ? `${lang === 'fr' ? 'Première action' : 'First action'}${sep}${describeAction(actions[0], lang, insights.currency)}` : '',
   ]
     .filter(Boolean)
     .join(' ');
   const changes = facts.map((f) => describeFact(f, lang));
   const why = facts.flatMap((f) => explain(f, lang, spec.drivers));
-  const todo = actions.map((r, i) => `${i + 1}. ${describeAction(r, lang)}`);
+  const todo = actions.map((r, i) => `${i + 1}. ${describeAction(r, lang, insights.currency)}`);
   const [s1, s2, s3, s4] = T.sections[lang];
   const text = [
     `# ${title}`,

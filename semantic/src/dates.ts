@@ -39,3 +39,20 @@ export function addDays(iso: string, n: number): string {
 
 export const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+/** The last day of the month of a date. */
+export const monthEnd = (iso: string) => {
+  const [y, m] = parts(iso);
+  return `${y}-${pad2(m)}-${pad2(daysInMonth(y, m))}`;
+};
+export const yearRange = (y: number): DateRange => ({ from: `${y}-01-01`, to: `${y}-12-31` });
+export const monthRange = (y: number, m: number): DateRange => ({ from: `${y}-${pad2(m)}-01`, to: `${y}-${pad2(m)}-${pad2(daysInMonth(y, m))}` });
+export const quarterRange = (y: number, q: number): DateRange => ({ from: monthRange(y, q * 3 - 2).from, to: monthRange(y, q * 3).to });
+
+/** Months (YYYY-MM) of a range, in order. */
+export function monthsOf(range: DateRange): string[] {
+  const out: string[] = [];
+  for (let d = `${range.from.slice(0, 7)}-01`; d <= range.to; d = addMonths(d, 1)) out.push(d.slice(0, 7));
+  return out;
+}

@@ -611,6 +611,12 @@ export const DIMENSIONS: DimensionDef[] = [
     levels: [{ level: 'supplier', title: 'Supplier', key: 'sup.code', label: 'sup.name', facts: ['supplier'], membersFrom: 'dw.dim_supplier sup' }],
   },
   {
+    name: 'order',
+    title: 'Order',
+    description: 'The order (its number): the grain of order amounts (unusual orders, order values).',
+    levels: [{ level: 'number', title: 'Order', key: 'f.order_number', label: 'f.order_number', facts: ['sales'], membersFrom: 'dw.fact_sales f' }],
+  },
+  {
     name: 'productStatus',
     title: 'Product status',
     description: 'ACTIVE or DISCONTINUED (of the product version: current in the catalog, at the order date in sales).',

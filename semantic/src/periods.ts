@@ -2,7 +2,7 @@ import { ValidationError } from '@erp/kit';
 import type { Granularity } from './model';
 
 /** Calendar arithmetic on ISO dates (YYYY-MM-DD, UTC), and the comparison windows. */
-export { daysInMonth, isFirstOfMonth, isLastOfMonth, isMonthAligned, addMonths, addDays, daysBetween, type DateRange } from './dates';
+export { daysInMonth, isFirstOfMonth, isLastOfMonth, isMonthAligned, addMonths, addDays, daysBetween, monthEnd, monthRange, quarterRange, yearRange, monthsOf, type DateRange } from './dates';
 import { addDays, addMonths, daysBetween, daysInMonth, isMonthAligned, parts, type DateRange } from './dates';
 export type CompareMode = 'PREVIOUS_PERIOD' | 'YEAR_AGO' | 'YEAR_TO_DATE';
 
@@ -50,6 +50,16 @@ export function comparison(range: DateRange, mode: CompareMode): Comparison {
   return { current, compared: { from: addMonths(current.from, -12), to: addMonths(current.to, -12, true) }, shift: { months: -12 } };
 }
 
+/** Against an explicit window: members move by whole months when both windows are whole months, else by days. */
+export function comparisonWith(range: DateRange, compared: DateRange): Comparison {
+  if (isMonthAligned(range) && isMonthAligned(compared)) {
+    const [fy, fm] = parts(range.from);
+    const [cy, cm] = parts(compared.from);
+    return { current: range, compared, shift: { months: cy * 12 + cm - (fy * 12 + fm) } };
+  }
+  return { current: range, compared, shift: { days: daysBetween(range.from, compared.from) } };
+}
+
 /** The start date of a date member (2024 → 2024-01-01, 2024-Q2 → 2024-04-01, 2024-02 → 2024-02-01). */
 export function memberStart(granularity: Granularity, member: string): string {
   switch (granularity) {
@@ -83,4 +93,32 @@ export function shiftMember(granularity: Granularity, member: string, shift: Shi
   const start = memberStart(granularity, member);
   const moved = 'months' in shift ? addMonths(start, shift.months) : addDays(start, shift.days);
   return memberOf(granularity, moved);
+}
+
+/** A whole month, quarter or year: the period of insights and stories. */
+export interface Period {
+  /** 2026-10, 2026-Q3 or 2026 */
+  id: string;
+  kind: 'month' | 'quarter' | 'year';
+  range: DateRange;
+  /** The same number of whole months just before. */
+  previous: DateRange;
+  months: number;
+}
+
+export function parsePeriod(id: string): Period {
+  const build = (pid: string, kind: Period['kind'], from: string, months: number): Period => ({
+    id: pid,
+    kind,
+    range: { from, to: addDays(addMonths(from, months), -1) },
+    previous: { from: addMonths(from, -months), to: addDays(from, -1) },
+    months,
+  });
+  let m = /^(\d{4})-(\d{2})$/.exec(id);
+  if (m && Number(m[2]) >= 1 && Number(m[2]) <= 12) return build(id, 'month', `${m[1]}-${m[2]}-01`, 1);
+  m = /^(\d{4})-Q([1-4])$/i.exec(id);
+  if (m) return build(id.toUpperCase(), 'quarter', `${m[1]}-${String((Number(m[2]) - 1) * 3 + 1).padStart(2, '0')}-01`, 3);
+  m = /^(\d{4})$/.exec(id);
+  if (m) return build(id, 'year', `${m[1]}-01-01`, 12);
+  throw new ValidationError('period', id, 'expected YYYY-MM, YYYY-Qn or YYYY');
 }

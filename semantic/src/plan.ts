@@ -1,7 +1,7 @@
 import { ForbiddenError, ValidationError, type Principal } from '@erp/kit';
 import type pg from 'pg';
 import { FACTS, GRANULARITY_LEVEL, LEVELS, MEASURE_BY_NAME, type FactName, type Granularity, type LevelDef, type MeasureDef } from './model';
-import { comparison, parseIsoDate, addMonths, type CompareMode, type Comparison, type DateRange } from './periods';
+import { comparison, comparisonWith, parseIsoDate, addMonths, type CompareMode, type Comparison, type DateRange } from './periods';
 import type { DataCalendar } from './calendar';
 
 /** What a caller asks (the GraphQL `OlapQuery` input, or a dashboard tile's query). */
@@ -11,6 +11,8 @@ export interface OlapInput {
   filters?: FilterInput[] | null;
   time?: { from: string; to: string; granularity?: Granularity | null } | null;
   compare?: CompareMode | null;
+  /** Compare with this window instead (two periods named: "2025 vs 2023"); needs `time`. */
+  compareTo?: { from: string; to: string } | null;
   having?: { measure: string; op: HavingOp; value: string }[] | null;
   order?: { by: string; direction?: 'ASC' | 'DESC' | null }[] | null;
   limit?: number | null;
@@ -177,7 +179,14 @@ export async function planQuery(pool: pg.Pool, input: OlapInput, viewer: Viewer,
   const compare = input.compare ?? null;
   if (compare && !['PREVIOUS_PERIOD', 'YEAR_AGO', 'YEAR_TO_DATE'].includes(compare)) throw new ValidationError(f(prefix, 'compare'), compare, 'must be PREVIOUS_PERIOD, YEAR_AGO or YEAR_TO_DATE');
   if (compare && !range) throw new ValidationError(f(prefix, 'compare'), compare, 'needs a time range (time.from, time.to)');
-  const cmp = compare && range ? comparison(range, compare) : null;
+  let cmp = compare && range ? comparison(range, compare) : null;
+  if (input.compareTo) {
+    if (!range) throw new ValidationError(f(prefix, 'compareTo'), input.compareTo, 'needs a time range (time.from, time.to)');
+    const from = parseIsoDate(f(prefix, 'compareTo.from'), input.compareTo.from);
+    const to = parseIsoDate(f(prefix, 'compareTo.to'), input.compareTo.to);
+    if (from > to) throw new ValidationError(f(prefix, 'compareTo.to'), to, 'is before compareTo.from');
+    cmp = comparisonWith(range, { from, to });
+  }
 
   const having = (input.having ?? []).map((h, i) => {
     const index = measures.findIndex((m) => m.name === h.measure);

@@ -557,7 +557,7 @@ export type InsightsQueryVariables = Exact<{
 }>;
 
 
-export type InsightsQuery = { insights: { revenue: number, notes: Array<string>, source: string, fallbackReason: string | null, period: { id: string, from: string, to: string }, facts: Array<{ id: string, kind: string, value: number, comparison: number | null, delta: number | null, deltaPct: number | null, unit: string, impact: number, atStakeEur: number, details: string, query: string | null, sql: string, subject: { type: string, id: string | null, code: string | null, label: string | null }, period: { from: string, to: string }, comparisonPeriod: { from: string, to: string } | null }> } };
+export type InsightsQuery = { insights: { revenue: number, notes: Array<string>, source: string, fallbackReason: string | null, period: { id: string, from: string, to: string }, facts: Array<{ id: string, kind: string, value: number, comparison: number | null, delta: number | null, deltaPct: number | null, unit: string, impact: number, atStakeEur: number, details: string, query: string | null, sql: string | null, subject: { type: string, id: string | null, code: string | null, label: string | null }, period: { from: string, to: string }, comparisonPeriod: { from: string, to: string } | null }> } };
 
 export type RecommendationsQueryVariables = Exact<{
   period?: OlapPeriod | null | undefined;

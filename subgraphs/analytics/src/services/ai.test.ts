@@ -50,7 +50,8 @@ const INSIGHTS = `query($p: OlapPeriod) { insights(period: $p, limit: 50) { peri
   facts { id kind subject { type id code label } value comparison delta deltaPct unit impact details query sql } } }`;
 const RECS = `query($p: OlapPeriod) { recommendations(period: $p, limit: 50) { source recommendations { id action record { type id code label } productId customerId orderId supplierId quantity evidence expectedImpactEur text } } }`;
 const STORY = `query($p: OlapPeriod, $a: StoryAudience!, $l: AiLanguage!) { story(period: $p, audience: $a, language: $l) { title audience language sections { title items } text source fallbackReason } }`;
-const ASK = `query($q: String!, $l: AiLanguage) { ask(question: $q, language: $l) { understood answer query rows chart suggestions source fallbackReason } }`;
+const ASK = `query($q: String!, $l: AiLanguage) { ask(question: $q, language: $l) { understood answer query rows chart suggestions source fallbackReason moreRows
+  result { dimensions rows { members { level key label } values { measure value } } totals { measure value } } definition { currency period { from to } measures { name unit } } } }`;
 
 async function ok<T>(who: ReturnType<typeof identity>, q: string, v: Record<string, unknown> = {}): Promise<T> {
   const r = await api.run<T>(who, q, v);
@@ -125,8 +126,11 @@ test('SALES: no other rep\'s customer in insights, recommendations or ask; ANALY
   ]);
   for (const n of NAMES) expect(seen).not.toContain(n);
   expect(seen).toContain('CUST-');
-  const refused = await api.run(analyst, ASK, { q: 'top 10 customers in 2025' });
-  expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  // the planner refuses the customer level to ANALYST: the chat says so, with no figure and no name
+  const refused = await ok<{ ask: { understood: boolean; answer: string; rows: string } }>(analyst, ASK, { q: 'top 10 customers in 2025' });
+  expect(refused.ask).toMatchObject({ understood: false, rows: '[]' });
+  expect(refused.ask.answer).toMatch(/not available to your role/);
+  for (const n of NAMES) expect(refused.ask.answer).not.toContain(n);
 });
 
 test('story per audience and language; ask: the query, rows, chart, and suggestions when not understood', async () => {
@@ -137,6 +141,11 @@ test('story per audience and language; ask: the query, rows, chart, and suggesti
 
   const { ask } = await ok<{ ask: any }>(identity('ADMIN', 1), ASK, { q: 'revenue by category in 2025', l: 'EN' }); // eslint-disable-line @typescript-eslint/no-explicit-any
   expect(ask.understood).toBe(true);
+  // typed: the olap result shape, with its definition
+  expect(ask.result.dimensions).toEqual(['product.category']);
+  expect(ask.result.rows.length).toBe(JSON.parse(ask.rows).length);
+  expect(ask.definition).toMatchObject({ currency: 'EUR', period: { from: '2025-01-01', to: '2025-12-31' } });
+  expect(ask.definition.measures[0]).toMatchObject({ name: 'revenue', unit: 'EUR' });
   expect(JSON.parse(ask.query)).toMatchObject({ measures: ['revenue'], dimensions: ['product.category'] });
   expect(JSON.parse(ask.rows).length).toBeGreaterThan(0);
   expect(JSON.parse(ask.chart).series[0].name).toBeTruthy();

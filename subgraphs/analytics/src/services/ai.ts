@@ -6,22 +6,17 @@ import {
   describeAction,
   narrate,
   recommend,
-  SqlOlapRunner,
-  validateOlapQuery,
   writeStory,
   type Audience,
   type Fact,
   type Insights,
   type Language,
   type LanguageModel,
-  type OlapQuery,
-  type OlapResult,
-  type OlapRunner,
   type Recommendation,
   type RecordRef,
 } from '@erp/ai';
-import type { SqlText } from '@erp/ai/src/olap';
-import { ForbiddenError, ValidationError } from '@erp/kit';
+import { AppError, ValidationError } from '@erp/kit';
+import type { OlapAnswer } from '@erp/semantic';
 import type pg from 'pg';
 import { ownCustomerIds } from './mining';
 import type { Viewer } from '@erp/semantic';
@@ -35,10 +30,10 @@ import type { Viewer } from '@erp/semantic';
  *   the rep (`dim_customer.is_current AND sales_rep_id = userId`): customer drivers of revenue and
  *   margin changes, slipped RFM customers and unusual orders are filtered to them; the concentration
  *   fact (it names the top customers of the company) and supplier facts are refused (dropped), like
- *   supplier measures in olap. Company totals (revenue, trend) stay. `ask` runs its query on the
- *   rep's customers only (the same filter in the SQL) and refuses supplier measures.
+ *   supplier measures in olap. Company totals (revenue, trend) stay. `ask` goes through the semantic
+ *   layer's planner, which applies the same row-level security as every olap query.
  * - ANALYST: customers are shown by code only: every customer label/name becomes its code; `ask`
- *   refuses the customer level (FORBIDDEN), as olap does.
+ *   gets the customer level refused (FORBIDDEN) by the planner, as olap does.
  */
 
 let model: LanguageModel | null | undefined;
@@ -137,7 +132,7 @@ function factOut(f: Fact) {
     period: f.period,
     details: JSON.stringify(f.details),
     query: JSON.stringify(f.query.olap ?? null),
-    sql: JSON.stringify(f.query.sql),
+    sql: f.query.sql ? JSON.stringify(f.query.sql) : null,
   };
 }
 
@@ -145,7 +140,7 @@ function refOut(r: RecordRef | null | undefined) {
   return r ? { type: r.type.toUpperCase(), id: r.id === undefined ? null : String(r.id), code: r.code ?? null, label: r.label ?? null } : null;
 }
 
-function recOut(r: Recommendation, lang: Language) {
+function recOut(r: Recommendation, lang: Language, currency: string) {
   const id = (type: RecordRef['type']) => {
     const ref = [r.record, r.supplier, r.warehouse].find((x) => x && x.type === type);
     return ref?.id === undefined ? null : String(ref.id);
@@ -166,7 +161,7 @@ function recOut(r: Recommendation, lang: Language) {
     expectedImpactEur: r.expectedImpactEur,
     impact: r.impact,
     figures: JSON.stringify(r.figures),
-    text: describeAction(r, lang),
+    text: describeAction(r, lang, currency),
   };
 }
 
@@ -175,7 +170,7 @@ const periodOut = (i: Insights) => ({ id: i.period.id, from: i.period.range.from
 
 export async function insights(pool: pg.Pool, viewer: Viewer, args: { period?: PeriodInput | null; limit?: number | null }) {
   const i = await viewerInsights(pool, viewer, args.period);
-  return { period: periodOut(i), revenue: i.revenue, notes: i.notes, facts: i.facts.slice(0, clampLimit(args.limit, 20)).map(factOut), ...DETERMINISTIC };
+  return { period: periodOut(i), revenue: i.revenue, currency: i.currency, asOf: i.asOf, notes: i.notes, facts: i.facts.slice(0, clampLimit(args.limit, 20)).map(factOut), ...DETERMINISTIC };
 }
 
 export async function recommendations(pool: pg.Pool, viewer: Viewer, args: { period?: PeriodInput | null; limit?: number | null; language?: string | null }) {
@@ -183,7 +178,7 @@ export async function recommendations(pool: pg.Pool, viewer: Viewer, args: { per
   const own = await ownCustomerIds(pool, viewer);
   const lang = (args.language ?? 'EN').toLowerCase() as Language;
   const recs = viewerRecommendations(i, own).slice(0, clampLimit(args.limit, 20));
-  return { period: periodOut(i), recommendations: recs.map((r) => recOut(r, lang)), ...DETERMINISTIC };
+  return { period: periodOut(i), recommendations: recs.map((r) => recOut(r, lang, i.currency)), ...DETERMINISTIC };
 }
 
 export async function story(pool: pg.Pool, viewer: Viewer, args: { period?: PeriodInput | null; audience: string; language: string }) {
@@ -215,71 +210,66 @@ export async function story(pool: pg.Pool, viewer: Viewer, args: { period?: Peri
   };
 }
 
-/** The SQL runner of @erp/ai with the viewer's row-level rules. */
-export class ViewerOlapRunner implements OlapRunner {
-  private readonly inner: SqlOlapRunner;
-  constructor(private readonly pool: pg.Pool, private readonly viewer: Viewer) {
-    this.inner = new SqlOlapRunner(pool);
-  }
-
-  async run(query: OlapQuery): Promise<OlapResult> {
-    const q = validateOlapQuery(query);
-    if (this.viewer.role === 'ANALYST' && [...q.dimensions, ...q.filters.map((f) => f.level)].includes('geography.customer'))
-      throw new ForbiddenError('the level geography.customer identifies customers (personal data) and is not available to ANALYST');
-    if (this.viewer.role !== 'SALES') return this.inner.run(query);
-    if (q.fact === 'supplier') throw new ForbiddenError('supplier measures are not available to SALES');
-    if (q.fact === 'inventory') return this.inner.run(query);
-    return runForRep(this.pool, query, this.viewer.userId!);
-  }
-}
-
-const CUSTOMER_JOIN = 'JOIN dw.dim_customer c ON c.customer_key = f.customer_key';
-
 /**
- * SALES: the whitelisted statements of @erp/ai's SqlOlapRunner, with one more condition on the
- * customer join: the fact rows of the customers currently assigned to the rep (a bound parameter).
+ * Questions per user at once: past the limit, RATE_LIMITED at once (a queue would only turn into
+ * timeouts at the gateway). Each answer takes tens of milliseconds, so the limit is felt only by a
+ * client firing many questions together.
  */
-function runForRep(pool: pg.Pool, query: OlapQuery, repId: number): Promise<OlapResult> {
-  const restrict = (s: SqlText): SqlText => {
-    if (!s.text.includes(CUSTOMER_JOIN)) throw new ForbiddenError('this question cannot be limited to your customers');
-    const n = s.values.length + 1;
-    return {
-      text: s.text.replace(CUSTOMER_JOIN, `${CUSTOMER_JOIN} AND c.customer_id IN (SELECT r.customer_id FROM dw.dim_customer r WHERE r.is_current AND r.sales_rep_id = $${n}::int)`),
-      values: [...s.values, repId],
-    };
-  };
-  return new SqlOlapRunner(pool, restrict).run(query);
+export const ASK_CONCURRENCY_PER_USER = 2;
+const asking = new Map<string, number>();
+
+async function oneAtATime<T>(viewer: Viewer, work: () => Promise<T>): Promise<T> {
+  const key = `${viewer.role}:${viewer.userId ?? 'service'}`;
+  const n = asking.get(key) ?? 0;
+  if (n >= ASK_CONCURRENCY_PER_USER) throw new AppError('RATE_LIMITED', `at most ${ASK_CONCURRENCY_PER_USER} questions at once: wait for an answer before asking the next one`);
+  asking.set(key, n + 1);
+  try {
+    return await work();
+  } finally {
+    const left = (asking.get(key) ?? 1) - 1;
+    if (left > 0) asking.set(key, left);
+    else asking.delete(key);
+  }
 }
 
-export async function ask(pool: pg.Pool, viewer: Viewer, args: { question: string; language?: string | null }) {
-  const language = args.language ? (args.language.toLowerCase() as Language) : undefined;
-  const a = await askEngine(args.question, language, {
-    runner: new ViewerOlapRunner(pool, viewer),
-    model: languageModel(),
-    // ANALYST: customer names typed in a question are not looked up.
-    pool: viewer.role === 'ANALYST' ? undefined : pool,
+/** The legacy JSON shape of rows ({ members: { level: { key, label } }, values: { measure: number } }), kept for older clients. */
+function legacyRows(r: OlapAnswer | null) {
+  return (r?.rows ?? []).map((row) => ({
+    members: Object.fromEntries(row.members.map((m) => [m.level, { key: m.key, label: m.label }])),
+    values: Object.fromEntries(row.values.map((v) => [v.measure, v.value === null ? null : Number(v.value)])),
+    ...(r?.comparePeriod ? { compared: Object.fromEntries(row.values.map((v) => [v.measure, v.compared === null ? null : Number(v.compared)])) } : {}),
+  }));
+}
+
+export async function ask(pool: pg.Pool, viewer: Viewer, args: { question: string; language?: string | null; previous?: string[] | null }) {
+  if (typeof args.question !== 'string' || !args.question.trim() || args.question.length > 500) throw new ValidationError('question', args.question, 'must be a question of 1 to 500 characters');
+  if (args.question.includes('\u0000')) throw new ValidationError('question', args.question, 'must not contain a NUL character');
+  const previous = (args.previous ?? []).slice(-5);
+  previous.forEach((p, i) => {
+    if (typeof p !== 'string' || p.length > 500 || p.includes('\u0000')) throw new ValidationError(`previous[${i}]`, p, 'must be a question of at most 500 characters');
   });
-  const result = a.results[0];
-  const rows = result
-    ? result.rows.map((r) => ({
-        members: Object.fromEntries(Object.entries(r.members).map(([k, m]) => [k, viewer.role === 'ANALYST' && k === 'geography.customer' ? { key: m.key, label: m.key } : m])),
-        values: r.values,
-        ...(r.compared ? { compared: r.compared } : {}),
-      }))
-    : [];
-  return {
-    question: a.question,
-    language: a.language.toUpperCase(),
-    understood: a.understood,
-    answer: a.answer,
-    query: a.queries[0] ? JSON.stringify(a.queries[0]) : null,
-    queries: JSON.stringify(a.queries),
-    rows: JSON.stringify(rows),
-    totals: result ? JSON.stringify(result.totals) : null,
-    units: result ? JSON.stringify(result.units) : null,
-    chart: a.chart ? JSON.stringify(a.chart) : null,
-    suggestions: a.suggestions ?? [],
-    source: a.source,
-    fallbackReason: a.fallbackReason ?? null,
-  };
+  return oneAtATime(viewer, async () => {
+    const language = args.language ? (args.language.toLowerCase() as Language) : undefined;
+    const a = await askEngine(args.question, { pool, viewer, model: languageModel(), previous, language });
+    const result = a.result;
+    return {
+      question: a.question,
+      language: a.language.toUpperCase(),
+      understood: a.understood,
+      answer: a.text,
+      result,
+      results: a.results,
+      moreRows: a.moreRows,
+      definition: result?.definition ?? null,
+      query: a.queries[0] ? JSON.stringify(a.queries[0]) : null,
+      queries: JSON.stringify(a.queries),
+      rows: JSON.stringify(legacyRows(result)),
+      totals: result ? JSON.stringify(Object.fromEntries(result.totals.map((v) => [v.measure, v.value === null ? null : Number(v.value)]))) : null,
+      units: result ? JSON.stringify(Object.fromEntries(result.definition.measures.map((m) => [m.name, m.unit]))) : null,
+      chart: a.chart ? JSON.stringify(a.chart) : null,
+      suggestions: a.suggestions ?? [],
+      source: a.source,
+      fallbackReason: a.fallbackReason ?? null,
+    };
+  });
 }

@@ -1,0 +1,138 @@
+import type pg from 'pg';
+import { fold, STOPWORDS } from './text';
+import { PhraseIndex, type Phrase } from './sentence';
+import { COUNTRY_ALIASES, LEVEL_PHRASES, MEASURE_PHRASES } from './vocabulary';
+
+/**
+ * The members a question may name (a customer, a product, a category, a country, a city…), read
+ * from the warehouse's dimensions once per ETL run and matched as whole words. Names are folded
+ * like questions; a name of one word is only taken when it is not a word of the vocabulary or a
+ * stop word (a customer called "Sales" does not turn every "sales" into a filter).
+ */
+export interface MemberRef {
+  level: string;
+  key: string;
+  label: string;
+}
+
+export interface MemberIndex {
+  phrases: PhraseIndex<MemberRef[]>;
+  /** Members of a level by key (labels for answers). */
+  byLevel: Map<string, Map<string, string>>;
+  runId: string | null;
+}
+
+const norm = (s: string) =>
+  fold(s)
+    .replace(/['’`´]/g, ' ')
+    .replace(/&/g, ' and ')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+
+const VOCABULARY = new Set([...MEASURE_PHRASES, ...LEVEL_PHRASES].filter((p) => p.words.length === 1).map((p) => p.words[0]!));
+
+/** Display names of a country in French and English (Intl), besides the warehouse's own name. */
+function countryNames(code: string): string[] {
+  const out: string[] = [];
+  for (const lang of ['en', 'fr']) {
+    try {
+      const n = new Intl.DisplayNames([lang], { type: 'region' }).of(code);
+      if (n && n !== code) out.push(n);
+    } catch {
+      /* not a region code */
+    }
+  }
+  return [...out, ...(COUNTRY_ALIASES[code] ?? [])];
+}
+
+interface DimRow {
+  level: string;
+  key: string;
+  label: string;
+}
+
+/** The members of every level a question may filter on (current versions of the dimensions). */
+async function readMembers(pool: pg.Pool, withCustomers: boolean): Promise<DimRow[]> {
+  const { rows } = await pool.query<DimRow>(
+    `SELECT 'geography.country' AS level, country_code AS key, max(country_name) AS label FROM dw.dim_geography WHERE geography_key > 0 GROUP BY country_code
+     UNION ALL SELECT DISTINCT 'geography.region', region, region FROM dw.dim_geography WHERE geography_key > 0 AND region NOT IN ('', 'Unknown')
+     UNION ALL SELECT DISTINCT 'geography.city', city, city FROM dw.dim_geography WHERE geography_key > 0 AND city NOT IN ('', 'Unknown')
+     UNION ALL SELECT DISTINCT 'product.category', code, name FROM dw.dim_category
+     UNION ALL SELECT DISTINCT 'product.root', root_code, root_name FROM dw.dim_category
+     UNION ALL SELECT DISTINCT 'product.product', sku, name FROM dw.dim_product WHERE is_current AND NOT is_inferred
+     UNION ALL SELECT DISTINCT 'segment.segment', segment, segment FROM dw.dim_customer WHERE is_current
+     UNION ALL SELECT DISTINCT 'supplier.supplier', code, name FROM dw.dim_supplier WHERE NOT is_inferred
+     UNION ALL SELECT DISTINCT 'warehouse.warehouse', code, name FROM dw.dim_warehouse WHERE NOT is_inferred
+     ${withCustomers ? `UNION ALL SELECT DISTINCT 'geography.customer', code, name FROM dw.dim_customer WHERE is_current AND NOT is_inferred` : ''}`,
+  );
+  return rows;
+}
+
+/** Words people use for fixed members (statuses, kinds, segments written as codes). */
+const FIXED: DimRow[] = [
+  ...[
+    ['CONFIRMED', ['confirmed', 'confirmee', 'confirmees', 'confirme', 'confirmes']],
+    ['SHIPPED', ['shipped', 'expediee', 'expediees', 'expedie', 'expedies']],
+    ['DELIVERED', ['delivered', 'livree', 'livrees', 'livre', 'livres']],
+  ].flatMap(([key, names]) => (names as string[]).map((n) => ({ level: 'orderStatus.status', key: key as string, label: n }))),
+  ...['returns', 'returned', 'return', 'retours', 'retour', 'retournes', 'avoirs', 'credit notes'].map((n) => ({ level: 'orderKind.kind', key: 'RETURN', label: n })),
+  ...['discontinued', 'discontinues', 'arretes', 'abandonnes', 'retired'].map((n) => ({ level: 'productStatus.status', key: 'DISCONTINUED', label: n })),
+  ...['active products', 'produits actifs'].map((n) => ({ level: 'productStatus.status', key: 'ACTIVE', label: n })),
+];
+
+const SEGMENT_WORDS: Record<string, string[]> = {
+  CONSUMER: ['consumer', 'consumers', 'consommateurs', 'particuliers', 'particulier', 'b2c'],
+  SMALL_BUSINESS: ['small business', 'small businesses', 'smb', 'pme', 'petites entreprises', 'petite entreprise'],
+  CORPORATE: ['corporate', 'corporates', 'grands comptes', 'grandes entreprises', 'entreprises'],
+  WHOLESALE: ['wholesale', 'wholesalers', 'grossistes', 'grossiste', 'vente en gros'],
+  'HOME OFFICE': ['home office', 'home offices'],
+};
+
+export function buildMemberIndex(rows: DimRow[], runId: string | null): MemberIndex {
+  const phrases: Phrase<MemberRef[]>[] = [];
+  const byText = new Map<string, MemberRef[]>();
+  const byLevel = new Map<string, Map<string, string>>();
+  const add = (text: string, ref: MemberRef) => {
+    const t = norm(text);
+    if (!t) return;
+    const ws = t.split(' ');
+    // A one-word name that is also a word of questions ("sales", "de") is not a member name.
+    if (ws.length === 1 && (STOPWORDS.has(t) || VOCABULARY.has(t) || t.length < 3)) return;
+    const list = byText.get(t);
+    if (list) {
+      if (!list.some((r) => r.level === ref.level && r.key === ref.key)) list.push(ref);
+    } else byText.set(t, [ref]);
+  };
+  for (const r of [...rows, ...FIXED]) {
+    const ref = { level: r.level, key: r.key, label: r.label };
+    if (!byLevel.has(r.level)) byLevel.set(r.level, new Map());
+    if (!FIXED.includes(r)) byLevel.get(r.level)!.set(r.key, r.label);
+    add(r.label, FIXED.includes(r) ? { ...ref, label: r.key } : ref);
+    if (r.level === 'geography.country') for (const n of countryNames(r.key)) add(n, ref);
+    if (r.level === 'product.product' || r.level === 'geography.customer' || r.level === 'supplier.supplier' || r.level === 'warehouse.warehouse') add(r.key, ref);
+    if (r.level === 'segment.segment') {
+      add(r.key.replace(/_/g, ' '), ref);
+      for (const w of SEGMENT_WORDS[r.key.toUpperCase()] ?? []) add(w, ref);
+    }
+  }
+  for (const [text, refs] of byText) phrases.push({ words: text.split(' '), value: refs });
+  return { phrases: new PhraseIndex(phrases), byLevel, runId };
+}
+
+const caches = new WeakMap<pg.Pool, Map<string, Promise<MemberIndex>>>();
+
+/** The member index of the warehouse's current load (rebuilt after each ETL run). */
+export async function memberIndex(pool: pg.Pool, runId: string | null, withCustomers: boolean): Promise<MemberIndex> {
+  const key = `${runId ?? 'none'}:${withCustomers}`;
+  let cache = caches.get(pool);
+  if (!cache) caches.set(pool, (cache = new Map()));
+  let p = cache.get(key);
+  if (!p) {
+    p = readMembers(pool, withCustomers).then((rows) => buildMemberIndex(rows, runId));
+    const c = cache;
+    p.catch(() => c.delete(key));
+    for (const k of cache.keys()) if (!k.startsWith(`${runId ?? 'none'}:`)) cache.delete(k);
+    cache.set(key, p);
+  }
+  return p;
+}

@@ -1,0 +1,146 @@
+import { buildMemberIndex } from './members';
+import { isRefusal, understand, type Intent, type Language } from './understand';
+
+/**
+ * The question reader alone (no database): periods against the data's as-of date, levels by phrase,
+ * rankings, shares, "why", follow-ups and refusals. The figures themselves are checked against SQL in
+ * the question bank (ai/question-bank) and the data-set tests.
+ */
+const members = buildMemberIndex(
+  [
+    { level: 'geography.country', key: 'DE', label: 'Germany' },
+    { level: 'geography.country', key: 'FR', label: 'France' },
+    { level: 'geography.city', key: 'Paris', label: 'Paris' },
+    { level: 'geography.customer', key: 'ERNSH', label: 'Ernst Handel' },
+    { level: 'geography.customer', key: 'SAVEA', label: 'Save-a-lot Markets' },
+    { level: 'product.category', key: 'BEV', label: 'Beverages' },
+    { level: 'product.product', key: 'P1', label: 'Chai' },
+    { level: 'segment.segment', key: 'CONSUMER', label: 'CONSUMER' },
+  ],
+  '1',
+);
+const clock = { today: '1998-05-06', first: '1996-07-04' };
+const read = (q: string, language: Language = 'en', previous: string[] = []) => understand(q, { members, language, clock: { ...clock, language } }, previous);
+const intent = (q: string, language: Language = 'en', previous: string[] = []): Intent => {
+  const r = read(q, language, previous);
+  if (isRefusal(r)) throw new Error(`refused: ${q} (${JSON.stringify(r)})`);
+  return r;
+};
+
+describe('periods are read against the as-of date (6 May 1998), never the wall clock', () => {
+  it.each([
+    ['revenue in 1997', { from: '1997-01-01', to: '1997-12-31' }],
+    ['revenue between 1 January and 31 December 1997', { from: '1997-01-01', to: '1997-12-31' }],
+    ['revenue from March to May 1997', { from: '1997-03-01', to: '1997-05-31' }],
+    ['sales this year', { from: '1998-01-01', to: '1998-05-06' }],
+    ['sales last year', { from: '1997-01-01', to: '1997-12-31' }],
+    ['sales last month', { from: '1998-04-01', to: '1998-04-30' }],
+    ['sales last quarter', { from: '1998-01-01', to: '1998-03-31' }],
+    ['revenue in the last 3 months', { from: '1998-03-01', to: '1998-05-06' }],
+    ['revenue year to date', { from: '1998-01-01', to: '1998-05-06' }],
+    ['revenue in Q1 1997', { from: '1997-01-01', to: '1997-03-31' }],
+    ['revenue in the first quarter of 1997', { from: '1997-01-01', to: '1997-03-31' }],
+    ['revenue in the last quarter of 1997', { from: '1997-10-01', to: '1997-12-31' }],
+    ['revenue in March', { from: '1998-03-01', to: '1998-03-31' }],
+    ['revenue in December', { from: '1997-12-01', to: '1997-12-31' }],
+  ])('%s', (q, range) => expect(intent(q).time.range).toEqual(range));
+
+  it.each([
+    ["chiffre d'affaires du premier trimestre 1997", { from: '1997-01-01', to: '1997-03-31' }],
+    ["chiffre d'affaires entre le 1er janvier et le 31 mars 1997", { from: '1997-01-01', to: '1997-03-31' }],
+    ["CA de l'année dernière", { from: '1997-01-01', to: '1997-12-31' }],
+    ['ventes du mois dernier', { from: '1998-04-01', to: '1998-04-30' }],
+    ['ventes des 12 derniers mois', { from: '1997-06-01', to: '1998-05-06' }],
+    ['ventes en mars', { from: '1998-03-01', to: '1998-03-31' }],
+    ['ventes depuis le début de l’année', { from: '1998-01-01', to: '1998-05-06' }],
+  ])('%s', (q, range) => expect(intent(q, 'fr').time.range).toEqual(range));
+
+  it('"Q1 to Q4 1997" is the year by quarter', () => {
+    const i = intent('revenue Q1 to Q4 1997');
+    expect([i.time.range, i.granularity]).toEqual([{ from: '1997-01-01', to: '1997-12-31' }, 'QUARTER']);
+  });
+  it('"each year" and "par an" group by year', () => {
+    expect(intent('revenue each year').granularity).toBe('YEAR');
+    expect(intent("chiffre d'affaires par an", 'fr').granularity).toBe('YEAR');
+  });
+  it('comparisons: same quarter last year, previous month, two named years', () => {
+    const q = intent('compare revenue this quarter with the same quarter last year');
+    expect([q.time.range, q.time.compare]).toEqual([{ from: '1998-04-01', to: '1998-05-06' }, 'YEAR_AGO']);
+    expect(intent('revenue in March 1998 vs the previous month').time.compare).toBe('PREVIOUS_PERIOD');
+    const two = intent('revenue 1997 vs 1996');
+    expect([two.time.range, two.time.compareRange]).toEqual([{ from: '1997-01-01', to: '1997-12-31' }, { from: '1996-01-01', to: '1996-12-31' }]);
+  });
+  it('future periods are refused', () => {
+    expect(read('revenue next month')).toMatchObject({ refused: 'future' });
+    expect(read('prévision du chiffre d’affaires l’année prochaine', 'fr')).toMatchObject({ refused: 'future' });
+  });
+});
+
+describe('measures, levels and members by phrase', () => {
+  it('"product category" is one level, "customer country" another', () => {
+    expect(intent('revenue by product category').levels).toEqual(['product.category']);
+    expect(intent('revenue by customer country').levels).toEqual(['geography.country']);
+  });
+  it('named members filter the answer', () => {
+    expect(intent('revenue of Ernst Handel in 1997').filters).toEqual([{ level: 'geography.customer', members: [{ level: 'geography.customer', key: 'ERNSH', label: 'Ernst Handel' }] }]);
+    expect(intent('sales in Germany by city').filters[0]!.members[0]!.key).toBe('DE');
+    expect(intent('ventes en Allemagne', 'fr').filters[0]!.members[0]!.key).toBe('DE');
+    expect(intent('units of Chai').filters[0]!.members[0]!.key).toBe('P1');
+  });
+  it('an unknown name is not widened to the company total', () => {
+    expect(read('revenue of Blue Widgets Corp in 1997')).toMatchObject({ refused: 'not-understood' });
+  });
+  it('typos in measures are tolerated', () => {
+    expect(intent('revnue by categroy').measures).toEqual(['revenue']);
+  });
+  it('how many customers: the base, or the buyers of a period', () => {
+    expect(intent('how many customers do we have?').measures).toEqual(['customerCount']);
+    expect(intent('how many customers bought in 1997?').measures).toEqual(['customers']);
+    expect(intent('combien de clients en 1997 ?', 'fr').measures).toEqual(['customers']);
+  });
+});
+
+describe('rankings, shares, why', () => {
+  it('top N, bottom N and the singular', () => {
+    expect(intent('top 5 customers in 1997').ranking).toMatchObject({ direction: 'DESC', top: 5 });
+    expect(intent('the 3 worst products last year').ranking).toMatchObject({ direction: 'ASC', top: 3 });
+    expect(intent('which customer bought the most in 1997?').ranking).toMatchObject({ direction: 'DESC', top: 1 });
+    expect(intent('le meilleur client en 1997', 'fr').ranking).toMatchObject({ direction: 'DESC', top: 1 });
+    expect(intent('quels sont les clients les plus importants ?', 'fr').ranking).toMatchObject({ direction: 'DESC', top: undefined });
+  });
+  it('"which suppliers deliver late most often" ranks the worst on-time rate first', () => {
+    const i = intent('which suppliers deliver late most often?');
+    expect([i.measures[0], i.levels, i.ranking?.direction]).toEqual(['supplierOnTimeRate', ['supplier.supplier'], 'ASC']);
+  });
+  it('shares and why', () => {
+    expect(intent('what share of revenue comes from Germany?').share).toBe(true);
+    const why = intent('pourquoi le CA a baissé en mars 1998 ?', 'fr');
+    expect([why.kind, why.time.range]).toEqual(['why', { from: '1998-03-01', to: '1998-03-31' }]);
+  });
+});
+
+describe('a conversation', () => {
+  it('"and in 1996?" keeps the question and changes the period', () => {
+    const i = intent('and in 1996?', 'en', ['revenue by category in 1997']);
+    expect([i.measures, i.levels, i.time.range]).toEqual([['revenue'], ['product.category'], { from: '1996-01-01', to: '1996-12-31' }]);
+  });
+  it('"by country" refines the previous question', () => {
+    const i = intent('by country', 'en', ['revenue in 1997']);
+    expect([i.measures, i.levels, i.time.range]).toEqual([['revenue'], ['geography.country'], { from: '1997-01-01', to: '1997-12-31' }]);
+  });
+  it('"cette année-là" is the year of the previous question', () => {
+    const i = intent('et la marge cette année-là ?', 'fr', ["chiffre d'affaires en mars 1997"]);
+    expect([i.measures, i.time.range]).toEqual([['grossMargin'], { from: '1997-01-01', to: '1997-12-31' }]);
+  });
+});
+
+describe('refusals', () => {
+  it.each([
+    ['what is the weather in Paris?', 'not-in-model'],
+    ['average salary of employees', 'not-in-model'],
+    ['revenue per employee', 'not-in-model'],
+    ['delete all cancelled orders', 'write'],
+    ['supprime les commandes annulées', 'write'],
+    ['what is the meaning of life', 'not-understood'],
+  ])('%s', (q, refused) => expect(read(q)).toMatchObject({ refused }));
+});

@@ -1,0 +1,356 @@
+import type { DateRange } from '@erp/semantic/dates';
+import type { MemberIndex, MemberRef } from './members';
+import { phrase, Sentence, type Phrase } from './sentence';
+import { fold, numberOf, STOPWORDS, words } from './text';
+import { LEVEL_PHRASES, MEASURE_PHRASES } from './vocabulary';
+import { readTime, type Clock, type CompareMode, type Granularity, type TimeReading } from './when';
+
+/**
+ * A question read into what it asks, before any query: measures, the levels it breaks them down
+ * by, the members it names, the period (and a comparison), a ranking, a share, or "why". Nothing
+ * here reads the database but the member index; the planner turns an Intent into semantic-layer
+ * queries.
+ */
+export type Language = 'en' | 'fr';
+
+export interface Intent {
+  language: Language;
+  kind: 'figures' | 'why' | 'stockout';
+  measures: string[];
+  /** A measure was named (not assumed). */
+  measureNamed: boolean;
+  levels: string[];
+  granularity?: Granularity;
+  filters: { level: string; members: MemberRef[] }[];
+  time: TimeReading;
+  ranking?: { direction: 'DESC' | 'ASC'; top?: number; singular?: boolean };
+  share: boolean;
+  /** "How many customers do we have": the customer base, not the buyers of a period. */
+  notes: string[];
+}
+
+export type Refusal =
+  | { refused: 'write'; language: Language }
+  | { refused: 'future'; language: Language }
+  | { refused: 'not-understood'; language: Language; unknown?: string[] }
+  | { refused: 'not-in-model'; language: Language; what: string };
+
+export type Reading = Intent | Refusal;
+export const isRefusal = (r: Reading): r is Refusal => 'refused' in r;
+
+const list = (texts: string[]): Phrase<true>[] => texts.map((t) => phrase(t, true as const));
+
+const WRITE = /^(?:please |pls |stp |svp )?(?:can you |could you |peux tu |pouvez vous |veuillez )?(delete|drop|update|insert|truncate|alter|grant|remove|cancel|create|add|change|modify|set|write|rename|reset|supprim\w*|effac\w*|modifi\w*|cree[rz]?|creer|ajout\w*|annul(?:e|er|ez)|change[rz]?|mets|mettre|ecri[st]\w*|renomm\w*)\b|\b(drop table|delete from|insert into|update \w+ set|truncate|alter table|mets a jour|mettre a jour)\b/;
+
+/** Subjects the model does not hold: answered "not in the model", never with a broader figure. */
+const OUT_OF_MODEL: [string[], string, string][] = [
+  [['weather', 'meteo', 'temperature', 'rain', 'pluie', 'quel temps fait il', 'quel temps fera t il', 'fait il beau', 'sunny', 'ensoleille'], 'the weather', 'la météo'],
+  [['salary', 'salaries', 'salaire', 'salaires', 'payroll', 'wage', 'wages', 'paie', 'remuneration', 'bonus', 'bonuses', 'primes'], 'salaries', 'les salaires'],
+  [['headcount', 'effectif', 'effectifs', 'staff', 'personnel', 'hiring', 'embauches'], 'staff', 'les effectifs'],
+  [['website', 'site web', 'web traffic', 'traffic', 'trafic', 'visits', 'visites', 'visitors', 'visiteurs', 'clicks', 'clics', 'pageviews', 'sessions', 'bounce'], 'web traffic', 'le trafic web'],
+  [['marketing', 'campaign', 'campaigns', 'campagne', 'campagnes', 'advertising', 'ads', 'publicite', 'seo', 'newsletter'], 'marketing', 'le marketing'],
+  [['share price', 'stock price', 'cours de bourse', 'action', 'bitcoin', 'dividend', 'dividends', 'dividende', 'dividendes'], 'the share price', 'le cours de bourse'],
+  [['ebitda', 'ebit', 'net profit', 'net income', 'resultat net', 'benefice net', 'profit after tax', 'operating profit', 'resultat d exploitation', 'cash', 'cashflow', 'cash flow', 'tresorerie', 'debt', 'dette', 'dettes', 'loan', 'interest', 'interets', 'rent', 'loyer', 'loyers', 'budget', 'budgets', 'expenses', 'charges', 'overheads', 'frais generaux', 'taxes paid', 'vat', 'tva', 'impots', 'taxes'], 'accounting figures beyond sales', 'la comptabilité au-delà des ventes'],
+  [['energy', 'electricity', 'electricite', 'energie', 'emissions', 'co2', 'carbon', 'carbone'], 'energy and emissions', 'l’énergie et les émissions'],
+  [['inflation', 'exchange rate', 'taux de change', 'gdp', 'pib', 'unemployment', 'chomage'], 'economic indicators', 'les indicateurs économiques'],
+  [['satisfaction', 'nps', 'reviews', 'avis clients', 'complaints', 'reclamations', 'rating', 'ratings', 'note'], 'customer satisfaction', 'la satisfaction client'],
+  [['ceo', 'pdg', 'director', 'directeur', 'manager name', 'founder', 'fondateur'], 'people and organisation', 'l’organisation et les personnes'],
+  [['trucks', 'camions', 'vehicles', 'vehicules', 'fleet', 'flotte', 'machines', 'equipment owned'], 'assets', 'les actifs'],
+  [['competitor', 'competitors', 'concurrent', 'concurrents', 'market share', 'part de marche'], 'competitors and the market', 'la concurrence et le marché'],
+];
+/** Levels users ask for that the model does not have yet: refused by name rather than answered as a total. */
+const NOT_YET: [string[], string, string][] = [
+  [['employee', 'employees', 'sales rep', 'sales reps', 'salesperson', 'salespeople', 'salesman', 'salesmen', 'sales representative', 'sales representatives', 'rep', 'reps', 'representative', 'representatives', 'account manager', 'account managers', 'commercial', 'commerciaux', 'commerciale', 'vendeur', 'vendeurs', 'vendeuse', 'employe', 'employes', 'collaborateur', 'collaborateurs', 'representant', 'representants'], 'sales representatives', 'les commerciaux'],
+  [['shipper', 'shippers', 'carrier', 'carriers', 'transporteur', 'transporteurs', 'freight company', 'courier', 'couriers', 'logistics provider', 'expediteur', 'expediteurs', 'ship via'], 'carriers', 'les transporteurs'],
+  [['week', 'weeks', 'weekly', 'semaine', 'semaines', 'hebdomadaire', 'weekday', 'weekdays', 'jour de la semaine'], 'weeks as a breakdown', 'le découpage par semaine'],
+  [['hour', 'hours', 'hourly', 'heure', 'heures'], 'hours of the day', 'les heures de la journée'],
+  [['discount', 'discounts', 'remise', 'remises', 'rabais'], 'discounts', 'les remises'],
+  [['freight', 'shipping cost', 'shipping costs', 'frais de port', 'fret'], 'freight costs', 'les frais de port'],
+];
+
+const WHY = list(['why', 'how come', 'what explains', 'what explained', 'what drove', 'what drives', 'what caused', 'what s behind', 'what is behind', 'reason', 'reasons', 'driver', 'drivers', 'cause', 'causes', 'pourquoi', 'qu est ce qui explique', 'qu est ce qui a', 'comment expliquer', 'comment s explique', 'explique', 'expliquer', 'explication', 'raison', 'raisons', 'moteur', 'moteurs', 'facteurs']);
+const SHARE = list(['share', 'shares', 'part', 'parts', 'percentage', 'percentages', 'proportion', 'contribution', 'contributions', 'weight', 'pct of', 'pct du', 'pct des', 'what pct', 'quel pct', 'poids', 'represent', 'represents', 'represente', 'representent', 'mix', 'repartition', 'split', 'breakdown in pct', 'quote part', 'quote part']);
+const TREND = list(['trend', 'trends', 'evolution', 'evolve', 'evolved', 'evolving', 'over time', 'history', 'historique', 'tendance', 'tendances', 'evolue', 'evolution mensuelle', 'progression', 'curve', 'courbe']);
+const DESC_WORDS = list([
+  'most', 'highest', 'biggest', 'largest', 'best', 'top', 'greatest', 'leading', 'maximum', 'max', 'more', 'strongest', 'main', 'major', 'key', 'highest selling', 'best selling', 'best sellers', 'bestsellers', 'best performing',
+  'le plus', 'la plus', 'les plus', 'le plus de', 'plus', 'meilleur', 'meilleure', 'meilleurs', 'meilleures', 'premier', 'premiers', 'premiere', 'premieres', 'principal', 'principaux', 'principales', 'plus gros', 'plus grosse', 'plus grands', 'plus grandes', 'plus important', 'plus importants', 'plus importantes', 'gros', 'grands', 'top',
+]);
+const ASC_WORDS = list([
+  'least', 'lowest', 'smallest', 'worst', 'fewest', 'bottom', 'weakest', 'minimum', 'min', 'less', 'slowest', 'poorest', 'worst performing', 'least selling', 'slow moving', 'slow movers',
+  'le moins', 'la moins', 'les moins', 'moins', 'pire', 'pires', 'plus faible', 'plus faibles', 'plus petit', 'plus petits', 'plus petites', 'plus bas', 'plus basse', 'derniers', 'dernier', 'flop', 'moins bons', 'moins bonnes',
+]);
+const FREQUENT = list(['most often', 'most frequently', 'the most', 'le plus souvent', 'le plus', 'most']);
+const LATE_RANK = list(['least reliable', 'least punctual', 'worst', 'moins fiables', 'moins fiable', 'moins ponctuels', 'pires']);
+const RELIABLE_RANK = list(['most reliable', 'most punctual', 'best', 'plus fiables', 'plus fiable', 'plus ponctuels', 'meilleurs']);
+const STOCKOUT = list(['run out', 'running out', 'runs out', 'will run out', 'stock out', 'stockout', 'stock outs', 'stockouts', 'rupture', 'ruptures', 'rupture de stock', 'ruptures de stock', 'en rupture', 'shortage', 'shortages', 'penurie', 'manquer', 'vont manquer', 'out of stock', 'reorder', 'reapprovisionner', 'reassort', 'restock', 'replenish']);
+const LOW_STOCK = list(['low stock', 'low on stock', 'below reorder point', 'under the reorder point', 'stock bas', 'stock faible', 'stocks bas', 'sous le point de commande', 'en dessous du point de commande', 'below their reorder point']);
+const HOW_MANY_CUSTOMERS = list(['how many customers', 'number of customers', 'customer count', 'count of customers', 'nombre de clients', 'combien de clients', 'how many clients', 'number of clients', 'nb de clients', 'nombre total de clients']);
+const BUY_VERBS = list(['bought', 'buy', 'ordered', 'order', 'purchased', 'purchase', 'placed', 'active', 'acheteurs', 'achete', 'acheter', 'commande', 'commandes', 'ont achete', 'ont commande', 'actifs', 'actif']);
+const SELL_VERBS = ['sold', 'sell', 'vendu', 'vendus', 'vendues', 'vendre', 'vend'];
+
+/** Words of questions that ask nothing by themselves (leftovers that must not refuse a question). */
+const HARMLESS = new Set(
+  (
+    'breakdown split detail details detailed compare comparison compared comparaison comparer versus vs much many did make made generate generated achieve achieved value values amount amounts figure figures number numbers data ' +
+    'performance perform performed doing look looks like worth got obtain realise realised realized current currently latest recent period periods results result company business firm total overall ' +
+    'global globale globalement bilan situation niveau point resultat resultats entreprise euros euro dollars dollar pounds pound eur usd gbp money argent recap summary sum overview ' +
+    'evolution change changed changes changing vary varied dropped drop drops fall fell fallen decline declined decrease decreased increase increased rise rose risen grow grew grown growth went go goes ' +
+    'baisse baisser baisse chute chuter recul reculer diminue diminuer diminution augmente augmenter augmentation hausse progresse progresser croissance varie variation ' +
+    'bring brought brings generate earn earned gagne rapporte rapporter come comes came coming from source sources each every per chaque various different ' +
+    'amount montant montants valeur valeurs chiffre chiffres nombre combien quantite total totale totaux ensemble cumul cumule cumulee sont ete etait fait realise realisee genere generee ' +
+    'happened happen happens passe passee est il elle we they our nos notre leurs leur ranking rank ranked classement classe classer trie tries sorted sort order ordered list liste listing ' +
+    'all everything tout tous toutes whole entire entier entiere compared how what which who where when quand ou comment quels quelle quelles quel qui ' +
+    'record records high low hit reach reached atteint atteindre best worst top average avg moyenne moyen mean median typical typique typically ' +
+    'overall grand currently now maintenant actuellement actuel actuelle today still encore just only seulement uniquement juste also aussi again encore'
+  ).split(/\s+/),
+);
+
+/** A level word written in the singular ("which customer", "le meilleur client"): the answer is one member. */
+const SINGULAR = new Set([
+  'customer', 'client', 'product', 'produit', 'item', 'article', 'country', 'category', 'categorie', 'city', 'ville', 'region', 'segment', 'supplier', 'fournisseur', 'warehouse', 'entrepot', 'depot',
+  'month', 'year', 'annee', 'quarter', 'trimestre', 'day', 'jour', 'sku', 'reference', 'account', 'compte', 'buyer', 'acheteur', 'market', 'marche', 'state', 'family', 'famille', 'vendor', 'store', 'site', 'date', 'company', 'societe',
+]);
+const INVARIANT = new Set(['pays', 'mois']);
+const SINGULAR_DETERMINERS = new Set(['le', 'la', 'l', 'quel', 'quelle', 'which', 'what', 'the', 'our', 'notre', 'un', 'une', 'a', 'ce', 'cette']);
+
+export interface Understanding {
+  members: MemberIndex | null;
+  clock: Clock;
+  /** Detected or asked. */
+  language: Language;
+}
+
+const phrasesOf = (ps: Phrase<string>[]) => ps;
+
+export function detectLanguage(question: string): Language {
+  const w = words(question).map((x) => x.text);
+  const fr = w.filter((x) => /^(le|la|les|des|du|quel|quelle|quels|quelles|combien|chiffre|ventes|mois|annee|trimestre|dernier|derniere|cette|ce|en|clients|produits|marge|par|pour|sur|est|sont|qui|pourquoi|nos|notre|avons|depuis|entre|au|aux|une|un|et|de|d|l|ca)$/.test(x)).length;
+  const en = w.filter((x) => /^(the|by|which|what|how|many|much|revenue|sales|month|year|quarter|last|this|in|customers|products|margin|stock|suppliers|country|top|of|our|we|did|is|are|was|were|for|per|each|who|why|and|from|to|between)$/.test(x)).length;
+  return fr > en ? 'fr' : 'en';
+}
+
+function refuseIfOutOfModel(s: Sentence, language: Language): Refusal | null {
+  for (const [texts, en, fr] of [...OUT_OF_MODEL, ...NOT_YET]) if (s.take(list(texts), { keep: true }).length) return { refused: 'not-in-model', language, what: language === 'fr' ? fr : en };
+  return null;
+}
+
+/** Reads a question (with the earlier questions of the conversation, oldest first). */
+export function understand(question: string, u: Understanding, previous: string[] = []): Reading {
+  let context: Intent | null = null;
+  for (const p of previous.slice(-5)) {
+    const r = readOne(p, u, context);
+    if (!isRefusal(r)) context = r;
+  }
+  return readOne(question, u, context);
+}
+
+function readOne(question: string, u: Understanding, context: Intent | null): Reading {
+  const language = u.language;
+  const folded = ` ${fold(question).replace(/['’`´]/g, ' ').replace(/[^\p{L}\p{N}/\- ]+/gu, ' ').replace(/\s+/g, ' ').trim()} `;
+  if (WRITE.test(folded.trim())) return { refused: 'write', language };
+  const s = new Sentence(words(question));
+  const outOfModel = refuseIfOutOfModel(s, language);
+  if (outOfModel) return outOfModel;
+
+  const time = readTime(s, u.clock);
+  if (time.future) return { refused: 'future', language };
+
+  const why = s.take(WHY).length > 0;
+  const stockout = s.take(STOCKOUT).length > 0;
+  const lowStock = s.take(LOW_STOCK).length > 0;
+  const share = s.take(SHARE).length > 0;
+  const trend = s.take(TREND).length > 0;
+
+  // Top N / N best / les N premiers (before numbers are read as anything else).
+  let top: number | undefined;
+  let direction: 'DESC' | 'ASC' | undefined;
+  for (let i = 0; i < s.words.length; i++) {
+    if (!s.free(i)) continue;
+    const w = s.words[i]!.text;
+    const next = s.text(i + 1);
+    const prev = s.text(i - 1);
+    const n = numberOf(w);
+    if (/^(top|best|first|premiers?|premieres?|meilleurs?|meilleures?|biggest|largest|leading|principaux)$/.test(w) && numberOf(next) && s.free(i + 1)) {
+      top = numberOf(next);
+      direction = 'DESC';
+      s.mark(i, i + 2);
+    } else if (/^(bottom|worst|flop|pires|derniers|lowest|smallest|least)$/.test(w) && numberOf(next) && s.free(i + 1)) {
+      top = numberOf(next);
+      direction = 'ASC';
+      s.mark(i, i + 2);
+    } else if (/^top(\d{1,3})$/.test(w)) {
+      top = Number(w.slice(3));
+      direction = 'DESC';
+      s.mark(i, i + 1);
+    } else if (n !== undefined && n >= 1 && n <= 100 && next && /^(best|top|biggest|largest|most|meilleurs?|meilleures?|premiers?|premieres?|plus|principaux|highest|leading|main|major)$/.test(next) && s.free(i + 1) && !/^(19|20)\d\d$/.test(w)) {
+      top = n;
+      direction = 'DESC';
+      s.mark(i, i + 2);
+    } else if (n !== undefined && n >= 1 && n <= 100 && next && /^(worst|lowest|least|smallest|bottom|pires|derniers|moins|weakest)$/.test(next) && s.free(i + 1)) {
+      top = n;
+      direction = 'ASC';
+      s.mark(i, i + 2);
+    } else if (n !== undefined && n >= 2 && n <= 100 && prev && /^(les|the|our|nos|mes)$/.test(prev) && !/^(19|20)\d\d$/.test(w) && next && !/^(months?|days?|weeks?|years?|quarters?|mois|jours?|semaines?|annees?|ans|trimestres?)$/.test(next)) {
+      top = n;
+      s.mark(i, i + 1);
+    }
+  }
+
+  // How many customers: buyers of a period, or the customer base.
+  let countCustomers: 'customers' | 'customerCount' | undefined;
+  if (s.take(HOW_MANY_CUSTOMERS).length) {
+    const buying = s.take(BUY_VERBS, { keep: true }).length > 0 || s.has('bought') || s.has('achete');
+    countCustomers = time.range || buying || time.anaphora ? 'customers' : 'customerCount';
+  }
+
+  // Member names of several words first (a product or customer name may hold ordinary words).
+  const memberMatches = u.members ? s.take(u.members.phrases, { accept: (m) => m.end - m.start >= 2 }) : [];
+  const sold = SELL_VERBS.some((v) => s.has(v));
+  let measures = s.take(phrasesOf(MEASURE_PHRASES), { fuzzy: true }).map((m) => m.value);
+  const explicitCount = measures.includes('productCount');
+  if (explicitCount && sold) measures = measures.map((m) => (m === 'productCount' ? 'units' : m));
+  // "customers who bought / ordered": the verbs qualify the customers, they do not ask for revenue or orders.
+  if (countCustomers) measures = [countCustomers, ...measures.filter((m) => m !== 'revenue' && m !== 'orders')];
+  const levelMatches = s.take(phrasesOf(LEVEL_PHRASES), { fuzzy: true });
+  memberMatches.push(...(u.members ? s.take(u.members.phrases) : []));
+  const desc = s.take(DESC_WORDS, { keep: true });
+  const asc = s.take(ASC_WORDS, { keep: true });
+  const frequent = s.take(FREQUENT, { keep: true }).length > 0;
+  const lateRank = s.take(LATE_RANK, { keep: true }).length > 0;
+  const reliableRank = s.take(RELIABLE_RANK, { keep: true }).length > 0;
+  s.take(DESC_WORDS);
+  s.take(ASC_WORDS);
+
+  // Members by level; a level word next to its own member names the member's kind ("the Beverages category").
+  const filters = new Map<string, MemberRef[]>();
+  for (const m of memberMatches) {
+    // a name shared by several levels (a city and a region): the one the question names, else the first
+    const named = m.value.find((r) => levelMatches.some((l) => l.value === r.level)) ?? m.value[0]!;
+    const same = m.value.filter((r) => r.level === named.level);
+    const list = filters.get(named.level) ?? [];
+    for (const r of same) if (!list.some((x) => x.key === r.key)) list.push(r);
+    filters.set(named.level, list);
+  }
+  let levels = levelMatches.map((l) => l.value).filter((l, i, a) => a.indexOf(l) === i);
+  levels = levels.filter((l) => !filters.has(l) || share);
+  // "the supplier" beside a supplier name, "customer Ernst Handel": the kind of the member, not a breakdown.
+  const dateLevels = levels.filter((l) => l.startsWith('date.'));
+  levels = levels.filter((l) => !l.startsWith('date.'));
+  let granularity: Granularity | undefined = time.granularity;
+  const G: Record<string, Granularity> = { 'date.year': 'YEAR', 'date.quarter': 'QUARTER', 'date.month': 'MONTH', 'date.day': 'DAY' };
+  if (dateLevels.length) granularity = G[dateLevels[dateLevels.length - 1]!];
+  if (trend && !granularity) granularity = 'MONTH';
+
+  // Singular: "which customer", "le meilleur client", "our biggest customer".
+  let singular = false;
+  for (const l of levelMatches) {
+    const word = s.words[l.end - 1]!.text;
+    const det = s.words[l.start - 1]?.text;
+    const det2 = s.words[l.start - 2]?.text;
+    if (SINGULAR.has(word) && !['les', 'des', 'quels', 'quelles', 'nos', 'mes', 'ces'].includes(det ?? '') && !top) singular = true;
+    if (INVARIANT.has(word) && (SINGULAR_DETERMINERS.has(det ?? '') || SINGULAR_DETERMINERS.has(det2 ?? '')) && !['les', 'des', 'quels', 'quelles'].includes(det ?? '')) singular = true;
+  }
+  if (s.has('who') || s.has('qui')) singular = singular || levels.length === 0;
+  if (s.has('who') && !levels.length && !filters.size) levels.push('geography.customer');
+
+  if (desc.length || asc.length || top) {
+    // the side named first wins when both appear ("the most ... the least" is rare)
+    direction ??= asc.length && (!desc.length || asc[0]!.start < desc[0]!.start) ? 'ASC' : 'DESC';
+  }
+  let measureNamed = measures.length > 0;
+
+  // Stock questions.
+  let kind: Intent['kind'] = why ? 'why' : 'figures';
+  if (stockout && !measures.some((m) => m.startsWith('supplier'))) {
+    kind = 'stockout';
+    measures = ['daysOfCover', 'stockAvailable'];
+    measureNamed = true;
+    if (!levels.includes('product.product')) levels.unshift('product.product');
+    direction = 'ASC';
+  }
+  if (lowStock) {
+    measures = ['stockOnHand', 'reorderPoint'];
+    measureNamed = true;
+    filters.set('stockStatus.state', [{ level: 'stockStatus.state', key: 'LOW', label: 'LOW' }]);
+    if (!levels.length) levels.push('product.product');
+    direction ??= 'ASC';
+  }
+
+  // Suppliers: "late most often" is the lowest on-time rate first.
+  if (measures.includes('supplierLateDeliveries') && (frequent || direction || levels.includes('supplier.supplier') || !levels.length)) {
+    measures = ['supplierOnTimeRate', 'supplierLateDeliveries', ...measures.filter((m) => !['supplierOnTimeRate', 'supplierLateDeliveries'].includes(m))];
+    direction = 'ASC';
+  } else if (measures[0] === 'supplierOnTimeRate' && lateRank) direction = 'ASC';
+  else if (measures[0] === 'supplierOnTimeRate' && reliableRank) direction = 'DESC';
+  if (!measures.length && levels.includes('supplier.supplier')) {
+    measures = ['supplierOnTimeRate', 'supplierDeliveries'];
+    if (lateRank) direction = 'ASC';
+  }
+  if (measures.some((m) => m.startsWith('supplier')) && !levels.length && (direction || s.has('suppliers') || s.has('fournisseurs') || s.has('supplier') || s.has('fournisseur')) && !filters.has('supplier.supplier')) levels.push('supplier.supplier');
+
+  // What is left unread: names we do not know must not widen the answer.
+  const unknown = s
+    .rest()
+    .filter((w) => !STOPWORDS.has(w.text) && !HARMLESS.has(w.text) && !/^\d/.test(w.text) && w.text.length >= 3 && !['pct', '€', '$', '£'].includes(w.text))
+    .map((w) => w.raw);
+
+  // A follow-up takes what it does not say from the question before it.
+  const followUp = context !== null && (!measureNamed || /^ ?(and|et|what about|how about|same|idem|pareil|now|maintenant|also|aussi|only|seulement|just|then|puis|ok|what if)\b/.test(folded.trim()) || Boolean(time.anaphora));
+  if (context && followUp) {
+    if (!measures.length) {
+      measures = context.measures;
+      measureNamed = context.measureNamed;
+    }
+    if (!time.range && !time.anaphora) {
+      time.range = context.time.range;
+      time.compare ??= context.time.compare;
+      time.compareRange ??= context.time.compareRange;
+      time.relative = context.time.relative;
+    }
+    if (!levels.length && !granularity && levelMatches.length === 0) {
+      levels = context.levels.filter((l) => !filters.has(l));
+      granularity = context.granularity;
+    }
+    for (const f of context.filters) if (!filters.has(f.level) && !levels.includes(f.level)) filters.set(f.level, f.members);
+    if (!direction && context.ranking && !levelMatches.length) {
+      direction = context.ranking.direction;
+      top ??= context.ranking.top;
+      singular = singular || Boolean(context.ranking.singular);
+    }
+    if (kind === 'figures' && context.kind !== 'figures' && !levelMatches.length && !measureNamed) kind = context.kind;
+  }
+  if (time.anaphora && context?.time.range) {
+    const r = context.time.range;
+    time.range =
+      time.anaphora === 'year'
+        ? { from: `${r.from.slice(0, 4)}-01-01`, to: `${r.from.slice(0, 4)}-12-31` }
+        : r;
+  }
+
+  const understoodSomething = measures.length > 0 || levels.length > 0 || filters.size > 0 || Boolean(direction) || Boolean(granularity) || kind !== 'figures';
+  if (!understoodSomething) return { refused: 'not-understood', language, unknown };
+  // Unknown names beside an assumed measure: refuse rather than answer the company total.
+  const named = unknown.filter((w, i) => /^\p{Lu}/u.test(w) && (i > 0 || s.words[0]?.raw !== w));
+  if (named.length && !filters.size) return { refused: 'not-understood', language, unknown: named };
+  if (!measures.length) {
+    if (unknown.length >= 2 && !levels.length && !filters.size) return { refused: 'not-understood', language, unknown };
+    measures = ['revenue'];
+  }
+
+  const ranking = direction ? { direction, top: top ?? (singular ? 1 : undefined), singular } : top ? { direction: 'DESC' as const, top, singular } : undefined;
+  return {
+    language,
+    kind,
+    measures: [...new Set(measures)],
+    measureNamed,
+    levels,
+    granularity,
+    filters: [...filters.entries()].map(([level, members]) => ({ level, members })),
+    time,
+    ranking,
+    share,
+    notes: [],
+  };
+}
+
+export type { DateRange, CompareMode };

@@ -1,0 +1,90 @@
+import { fold } from './text';
+import { phrase, type Phrase } from './sentence';
+
+/**
+ * How people name the semantic model's measures and levels, in English and French. The model
+ * defines what a figure is; this is only the words for it (a test checks every measure and level of
+ * the model has some). Phrases are normalised (no accents, lower case); longer phrases win.
+ */
+const list = (names: Record<string, string[]>): Phrase<string>[] =>
+  Object.entries(names).flatMap(([name, texts]) => texts.map((t) => phrase(fold(t).replace(/['’-]/g, ' ').replace(/\s+/g, ' ').trim(), name)));
+
+export const MEASURE_PHRASES = list({
+  revenue: [
+    'revenue', 'revenues', 'sales', 'sale', 'turnover', 'net sales', 'sales revenue', 'sales amount', 'income', 'takings', 'sold', 'sell', 'sells', 'selling', 'bookings',
+    'net revenue', 'revenus', 'ca', 'c a', 'chiffre d affaires', 'chiffres d affaires', 'chiffre d affaire', 'ventes', 'vente', 'vendu', 'vendus', 'vendue', 'vendues', 'vend', 'vendons', 'vendre',
+    'spent', 'spend', 'bought', 'buy', 'purchased', 'achete', 'achetes', 'acheter', 'depense', 'depenses', 'facture', 'facturation', 'how much',
+  ],
+  grossMargin: ['margin', 'margins', 'gross margin', 'gross profit', 'profit', 'profits', 'marge', 'marges', 'marge brute', 'benefice', 'benefices', 'benefice brut', 'earned', 'gagne'],
+  marginPct: [
+    'margin rate', 'margin pct', 'margin percent', 'margin percentage', 'pct margin', 'margin ratio', 'profitability', 'profit margin', 'gross margin pct', 'gross margin rate',
+    'taux de marge', 'marge en pct', 'pct de marge', 'marge pct', 'rentabilite', 'taux de marge brute', 'pourcentage de marge',
+  ],
+  units: [
+    'units', 'unit', 'units sold', 'quantity', 'quantities', 'quantity sold', 'volume', 'volumes', 'pieces', 'items sold', 'how many units', 'how many items',
+    'unites', 'unites vendues', 'quantite', 'quantites', 'quantites vendues', 'quantite vendue', 'pieces vendues', 'nombre d unites', 'nombre d articles vendus', 'combien d unites', 'combien d articles',
+  ],
+  orders: ['orders', 'order', 'order count', 'number of orders', 'how many orders', 'commandes', 'commande', 'nombre de commandes', 'combien de commandes', 'orders placed count'],
+  averageBasket: [
+    'average order value', 'average order', 'aov', 'average basket', 'basket size', 'average ticket', 'average sale', 'average order size', 'mean order value', 'average basket value',
+    'panier moyen', 'valeur moyenne des commandes', 'valeur moyenne d une commande', 'commande moyenne', 'ticket moyen', 'montant moyen des commandes', 'montant moyen par commande', 'valeur moyenne par commande',
+  ],
+  customers: [
+    'buying customers', 'active customers', 'customers who bought', 'customers who ordered', 'customers who purchased', 'number of buying customers', 'distinct customers', 'unique customers',
+    'clients actifs', 'clients acheteurs', 'clients qui ont achete', 'clients qui ont commande', 'clients distincts', 'nombre de clients actifs',
+  ],
+  customerCount: ['customer records', 'customer base', 'customer file', 'customers in the database', 'fichier clients', 'base clients', 'fiches clients', 'portefeuille clients'],
+  productCount: [
+    'number of products', 'how many products', 'product count', 'products in the catalog', 'products in the catalogue', 'catalog size', 'how many skus', 'number of skus', 'how many items do we',
+    'nombre de produits', 'combien de produits', 'nombre de references', 'combien de references', 'taille du catalogue', 'produits au catalogue', 'produits du catalogue',
+  ],
+  placedValue: ['orders placed', 'value of orders placed', 'order intake', 'gross bookings', 'commandes passees', 'prises de commandes', 'prise de commandes', 'valeur des commandes passees', 'carnet de commandes'],
+  cancelledValue: ['cancelled value', 'value of cancelled orders', 'cancelled orders value', 'cancellations value', 'lost to cancellations', 'valeur des commandes annulees', 'montant des annulations', 'montant annule', 'valeur annulee'],
+  cancelledOrders: ['cancelled orders', 'canceled orders', 'cancellations', 'orders cancelled', 'orders were cancelled', 'orders canceled', 'commandes annulees', 'annulations', 'nombre d annulations'],
+  draftValue: ['draft orders', 'drafts', 'open drafts', 'draft value', 'unconfirmed orders', 'brouillons', 'commandes en brouillon', 'commandes non confirmees', 'brouillons en cours'],
+  stockOnHand: [
+    'stock on hand', 'on hand', 'in stock', 'stock', 'stocks', 'inventory', 'inventory level', 'stock level', 'stock levels', 'units in stock', 'physical stock', 'how much stock',
+    'stock physique', 'en stock', 'niveau de stock', 'niveaux de stock', 'quantite en stock', 'inventaire', 'stock actuel',
+  ],
+  stockAvailable: ['available stock', 'stock available', 'available', 'available to sell', 'free stock', 'stock disponible', 'disponible', 'disponibles', 'stock libre'],
+  stockReserved: ['reserved stock', 'stock reserved', 'reserved', 'allocated stock', 'stock reserve', 'reserve', 'reserves', 'stock alloue'],
+  reorderPoint: ['reorder point', 'reorder points', 'reorder level', 'reorder threshold', 'point de commande', 'seuil de reapprovisionnement', 'seuil de commande', 'points de commande'],
+  stockValue: ['stock value', 'inventory value', 'value of stock', 'value of the stock', 'value of inventory', 'stock valuation', 'inventory valuation', 'valeur du stock', 'valeur de stock', 'valorisation du stock', 'valeur des stocks', 'valeur de l inventaire'],
+  daysOfCover: ['days of cover', 'days of stock', 'stock cover', 'cover', 'coverage', 'days of inventory', 'days of supply', 'jours de couverture', 'couverture', 'couverture de stock', 'jours de stock'],
+  supplierDeliveries: ['deliveries', 'delivery', 'number of deliveries', 'supplier deliveries', 'livraisons', 'livraison', 'nombre de livraisons', 'livraisons fournisseurs'],
+  supplierOnTimeDeliveries: ['on time deliveries', 'deliveries on time', 'livraisons a l heure', 'livraisons dans les delais'],
+  supplierLateDeliveries: ['late deliveries', 'deliveries late', 'delivered late', 'deliver late', 'late', 'delays', 'late delivery', 'livraisons en retard', 'retards', 'retard', 'en retard', 'livre en retard', 'livrent en retard'],
+  supplierOnTimeRate: [
+    'on time rate', 'on time delivery rate', 'on time delivery', 'on time', 'punctuality', 'reliability', 'otd', 'otif', 'delivery performance', 'service level',
+    'taux de ponctualite', 'ponctualite', 'taux de service', 'respect des delais', 'fiabilite', 'taux de livraison a l heure', 'a l heure', 'performance de livraison',
+  ],
+});
+
+export const LEVEL_PHRASES = list({
+  'date.year': ['year', 'years', 'yearly', 'annual', 'annually', 'annee', 'annees', 'an', 'ans', 'annuel', 'annuelle', 'annuels', 'annuelles', 'exercice'],
+  'date.quarter': ['quarter', 'quarters', 'quarterly', 'trimestre', 'trimestres', 'trimestriel', 'trimestrielle', 'trimestriels', 'qtr'],
+  'date.month': ['month', 'months', 'monthly', 'mois', 'mensuel', 'mensuelle', 'mensuels', 'mensuelles', 'month by month', 'mois par mois'],
+  'date.day': ['day', 'days', 'daily', 'jour', 'jours', 'quotidien', 'quotidienne', 'journalier', 'date'],
+  'product.root': ['product family', 'product families', 'family', 'families', 'root category', 'root categories', 'main category', 'main categories', 'top level category', 'department', 'departments', 'product line', 'product lines', 'univers', 'famille', 'familles', 'famille de produits', 'familles de produits', 'categorie principale', 'categories principales', 'rayon', 'rayons', 'gamme', 'gammes'],
+  'product.category': ['category', 'categories', 'product category', 'product categories', 'sub category', 'sub categories', 'subcategory', 'subcategories', 'categorie', 'categories de produits', 'categorie de produits', 'categorie produit', 'categories produits', 'sous categorie', 'sous categories'],
+  'product.product': ['product', 'products', 'item', 'items', 'article', 'articles', 'sku', 'skus', 'reference', 'references', 'produit', 'produits', 'ref', 'refs'],
+  'geography.country': ['country', 'countries', 'customer country', 'country of the customer', 'customer countries', 'market', 'markets', 'ship country', 'destination country', 'pays', 'pays des clients', 'pays du client', 'pays de livraison', 'marche', 'marches', 'nation', 'nations'],
+  'geography.region': ['region', 'regions', 'state', 'states', 'province', 'provinces', 'area', 'areas', 'territory', 'territories', 'region', 'regions du client', 'etat', 'etats', 'departement', 'zone', 'zones'],
+  'geography.city': ['city', 'cities', 'town', 'towns', 'customer city', 'ville', 'villes', 'ville du client', 'villes des clients', 'commune'],
+  'geography.customer': ['customer', 'customers', 'client', 'clients', 'account', 'accounts', 'buyer', 'buyers', 'acheteur', 'acheteurs', 'compte', 'comptes', 'company', 'companies', 'societe', 'societes'],
+  'segment.segment': ['segment', 'segments', 'customer segment', 'customer segments', 'customer type', 'customer types', 'type of customer', 'segment client', 'segments clients', 'segment de clientele', 'segments de clientele', 'type de client', 'types de clients', 'clientele'],
+  'supplier.supplier': ['supplier', 'suppliers', 'vendor', 'vendors', 'fournisseur', 'fournisseurs', 'provider', 'providers'],
+  'warehouse.warehouse': ['warehouse', 'warehouses', 'depot', 'depots', 'site', 'sites', 'distribution center', 'entrepot', 'entrepots', 'plateforme', 'plateformes'],
+  'orderStatus.status': ['status', 'statuses', 'order status', 'order statuses', 'statut', 'statuts', 'etat de commande', 'statut de commande', 'statut des commandes'],
+  'orderKind.kind': ['order kind', 'order type', 'order types', 'kind of order', 'sales and returns', 'type de commande', 'types de commande'],
+  'stockStatus.state': ['stock state', 'stock status', 'etat du stock', 'etat de stock'],
+  'productStatus.status': ['product status', 'product statuses', 'statut produit', 'statut des produits'],
+});
+
+/** English (and some French) country names the ISO codes do not give: the warehouse has its own names too. */
+export const COUNTRY_ALIASES: Record<string, string[]> = {
+  US: ['usa', 'us', 'united states', 'america', 'etats unis', 'amerique'],
+  GB: ['uk', 'united kingdom', 'britain', 'great britain', 'england', 'royaume uni', 'angleterre', 'grande bretagne'],
+  NL: ['holland', 'the netherlands', 'hollande'],
+  DE: ['deutschland'],
+};

@@ -1,0 +1,139 @@
+import type pg from 'pg';
+import { olap, readAnswerState, type AnswerState, type DataCalendar, type OlapAnswer, type OlapInput, type Viewer } from '@erp/semantic';
+import type { Period } from '@erp/semantic';
+
+/**
+ * What every insight detector gets: the period, the options, and `olap` — the semantic layer, the
+ * only place a business figure is computed (a detector never writes its own SQL for revenue,
+ * margin, stock or on-time rate). Detectors run as the analytics service; the viewer's row-level
+ * rules are applied to their facts afterwards (subgraphs/analytics services/ai.ts).
+ */
+export interface InsightOptions {
+  /** YYYY-MM, YYYY-Qn or YYYY; default: the last complete month of the data. */
+  period?: string;
+  /** Top-N customers for the concentration fact (default 5). */
+  topN?: number;
+  /** Safety stock in days of demand, for the stock-out risk (default 7). */
+  safetyDays?: number;
+  /** Lead time when neither the supply nor the supplier has one (default 14 days). */
+  defaultLeadTimeDays?: number;
+  /** |z| over which an order is unusual (default 3). */
+  zThreshold?: number;
+  /** A drop of at least this many points of on-time rate is a deterioration (default 5). */
+  supplierDropPoints?: number;
+}
+
+export const DEFAULT_LEAD_TIME_DAYS = 14;
+export const DEFAULT_SAFETY_DAYS = 7;
+export const SERVICE: Viewer = { role: 'SERVICE', userId: null };
+
+export interface Ctx {
+  pool: pg.Pool;
+  period: Period;
+  opts: InsightOptions;
+  notes: string[];
+  /** The period's revenue (set by the revenue detector, read by the impact scores). */
+  revenue: number;
+  calendar: DataCalendar;
+  currency: string;
+  olap(input: OlapInput): Promise<OlapAnswer>;
+  /** Reference data (mining results, supplier supplies): never a business figure. */
+  q(text: string, values?: unknown[]): Promise<Record<string, unknown>[]>;
+}
+
+export function makeContext(pool: pg.Pool, period: Period, opts: InsightOptions, state: AnswerState = readAnswerState(pool), calendar: DataCalendar): Ctx {
+  return {
+    pool,
+    period,
+    opts,
+    notes: [],
+    revenue: 0,
+    calendar,
+    currency: calendar.currency,
+    olap: (input) => olap(pool, input, SERVICE, 'insight', state),
+    q: async (text, values = []) => (await pool.query(text, values)).rows,
+  };
+}
+
+export const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+export const cents = (v: unknown) => Math.round(n(v) * 100);
+export const num = (v: string | null | undefined) => (v === null || v === undefined ? null : Number(v));
+
+/** Current customers' ids by code (the ERP record an action links to). */
+export async function customerIds(ctx: Ctx, codes: string[]): Promise<Map<string, number>> {
+  if (!codes.length) return new Map();
+  const rows = await ctx.q(`SELECT code, customer_id FROM dw.dim_customer WHERE is_current AND code = ANY($1::text[])`, [codes]);
+  return new Map(rows.map((r) => [String(r.code), Number(r.customer_id)]));
+}
+
+/** A table of the mining schema having all these columns (found through the catalog, never from input). */
+export async function miningTable(ctx: Ctx, columns: string[]): Promise<{ name: string; columns: Set<string> } | null> {
+  const present = (await ctx.q(`SELECT to_regnamespace('mining') IS NOT NULL AS ok`))[0]?.ok;
+  if (!present) return null;
+  const rows = await ctx.q(
+    `SELECT table_name AS t, array_agg(column_name::text) AS cols FROM information_schema.columns
+      WHERE table_schema = 'mining' GROUP BY table_name HAVING array_agg(column_name::text) @> $1::text[] ORDER BY table_name`,
+    [columns],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  const name = `mining."${String(r.t).replace(/"/g, '""')}"`;
+  const ok = (await ctx.q('SELECT to_regclass($1) IS NOT NULL AS ok', [name]))[0]?.ok;
+  return ok ? { name, columns: new Set(r.cols as string[]) } : null;
+}
+
+export interface Supply {
+  supplierId?: number;
+  supplierCode?: string;
+  supplierName?: string;
+  leadTimeDays?: number | null;
+  supplierAvgLeadTime?: number | null;
+  minOrderQuantity?: number;
+  productIds?: number[];
+}
+
+/**
+ * Which supplier supplies each product, with its lead time: the staged supplier records (their
+ * `supplies`), preferred supplier first then the shortest lead time. Reference data, not a figure.
+ */
+export async function supplyByProduct(ctx: Ctx): Promise<Map<number, Supply>> {
+  const ok = (await ctx.q(`SELECT to_regclass('staging.suppliers') IS NOT NULL AS ok`))[0]?.ok;
+  const out = new Map<number, Supply>();
+  if (!ok) return out;
+  const rows = await ctx.q(
+    `SELECT DISTINCT ON (x.product_id) x.product_id, s.supplier_id, ds.code, ds.name, x.lead, ds.avg_lead_time_days, x.moq
+       FROM staging.suppliers s
+       CROSS JOIN LATERAL (
+         SELECT (e->'product'->>'id')::int AS product_id, (e->>'leadTimeDays')::numeric AS lead,
+                (e->>'minOrderQuantity')::int AS moq, COALESCE((e->>'isPreferred')::boolean, false) AS preferred
+           FROM jsonb_array_elements(COALESCE(s.payload->'supplies', '[]'::jsonb)) e) x
+       JOIN dw.dim_supplier ds ON ds.supplier_id = s.supplier_id
+      WHERE ds.status <> 'INACTIVE'
+      ORDER BY x.product_id, x.preferred DESC, COALESCE(x.lead, ds.avg_lead_time_days) NULLS LAST, s.supplier_id`,
+  );
+  for (const r of rows)
+    out.set(Number(r.product_id), {
+      supplierId: Number(r.supplier_id),
+      supplierCode: String(r.code),
+      supplierName: String(r.name),
+      leadTimeDays: r.lead === null ? null : n(r.lead),
+      supplierAvgLeadTime: r.avg_lead_time_days === null ? null : n(r.avg_lead_time_days),
+      minOrderQuantity: r.moq ? Number(r.moq) : 1,
+    });
+  return out;
+}
+
+/** The products each supplier supplies (SKUs), from the staged supplier records. */
+export async function productsBySupplier(ctx: Ctx, supplierIds: number[]): Promise<Map<number, string[]>> {
+  const ok = (await ctx.q(`SELECT to_regclass('staging.suppliers') IS NOT NULL AS ok`))[0]?.ok;
+  if (!ok || !supplierIds.length) return new Map();
+  const rows = await ctx.q(
+    `SELECT s.supplier_id, array_agg(DISTINCT p.sku) AS skus
+       FROM staging.suppliers s
+       CROSS JOIN LATERAL (SELECT DISTINCT (e->'product'->>'id')::int AS product_id FROM jsonb_array_elements(COALESCE(s.payload->'supplies', '[]'::jsonb)) e) x
+       JOIN dw.dim_product p ON p.product_id = x.product_id AND p.is_current
+      WHERE s.supplier_id = ANY($1::int[]) GROUP BY s.supplier_id`,
+    [supplierIds],
+  );
+  return new Map(rows.map((r) => [Number(r.supplier_id), r.skus as string[]]));
+}

@@ -1,0 +1,49 @@
+import type { Fact } from '../facts';
+import { round2 } from '../facts';
+import { addMonths, monthEnd } from '@erp/semantic';
+import { cents, n, num, productsBySupplier, type Ctx } from './context';
+
+/**
+ * Supplier deterioration: the semantic model's on-time rate over the last 3 months of the period
+ * against the 3 months before (the same measure and definition as every screen).
+ */
+export async function supplierDeterioration(ctx: Ctx): Promise<Fact[]> {
+  const endMonth = `${ctx.period.range.to.slice(0, 7)}-01`;
+  const recent = { from: addMonths(endMonth, -2), to: monthEnd(endMonth) };
+  const before = { from: addMonths(endMonth, -5), to: monthEnd(addMonths(endMonth, -3)) };
+  const query = { measures: ['supplierOnTimeRate', 'supplierDeliveries', 'supplierLateDeliveries'], dimensions: ['supplier.supplier'], time: recent, compare: 'PREVIOUS_PERIOD' as const, limit: 10_000 };
+  const r = await ctx.olap(query);
+  const drop = ctx.opts.supplierDropPoints ?? 5;
+  const bad = r.rows
+    .map((row) => ({ row, now: num(row.values[0]!.value), was: num(row.values[0]!.compared) }))
+    .filter((x) => x.now !== null && x.was !== null && x.was - x.now >= drop);
+  if (!bad.length) return [];
+  const ids = await ctx.q(`SELECT code, supplier_id FROM dw.dim_supplier WHERE code = ANY($1::text[])`, [bad.map((b) => b.row.members[0]!.key)]);
+  const idOf = new Map(ids.map((x) => [String(x.code), Number(x.supplier_id)]));
+  const skus = await productsBySupplier(ctx, [...idOf.values()]);
+  const facts: Fact[] = [];
+  for (const { row, now, was } of bad) {
+    const code = row.members[0]!.key!;
+    const id = idOf.get(code);
+    const supplied = id !== undefined && skus.get(id)?.length
+      ? cents((await ctx.olap({ measures: ['revenue'], filters: [{ level: 'product.product', members: skus.get(id)! }], time: ctx.period.range })).totals[0]!.value) / 100
+      : null;
+    facts.push({
+      id: `supplier-deterioration:${code}`,
+      kind: 'supplier-deterioration',
+      subject: { type: 'supplier', id, code, label: row.members[0]!.label ?? code },
+      value: now!,
+      comparison: was!,
+      delta: round2(now! - was!),
+      deltaPct: null,
+      unit: '%',
+      period: recent,
+      comparisonPeriod: before,
+      details: { deliveries: n(row.values[1]!.value), previousDeliveries: n(row.values[1]!.compared), lateDeliveries: n(row.values[2]!.value), suppliedRevenue: supplied },
+      query: { olap: { ...query, filters: [{ level: 'supplier.supplier', members: [code] }] } },
+      atStakeEur: ((was! - now!) / 100) * (supplied ?? ctx.revenue * 0.1),
+      impact: 0,
+    });
+  }
+  return facts;
+}

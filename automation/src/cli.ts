@@ -35,7 +35,13 @@ runCli(async () => {
   try {
     await migrateOltp(dbs.oltpUrl);
     const pool = createPool(dbs.oltpUrl, { max: 5, statementTimeout: 600_000, applicationName: `erp-${mode}` });
-    const ctx = { gatewayUrl: env.GATEWAY_URL, credentials: { email: env.ETL_EMAIL, password: env.ETL_PASSWORD }, dwhUrl: dbs.dwhUrl, log };
+    const ctx = {
+      gatewayUrl: env.GATEWAY_URL,
+      credentials: { email: env.ETL_EMAIL, password: env.ETL_PASSWORD },
+      miningCredentials: { email: env.MINING_EMAIL, password: env.MINING_PASSWORD },
+      dwhUrl: dbs.dwhUrl,
+      log,
+    };
     if (args.schedule) {
       const automation = await startAutomation({ pool, connectionString: dbs.oltpUrl, stages: () => defaultStages(ctx), cron: env.AUTOMATION_CRON, tz: env.TZ, log });
       log.info(`scheduler up: next run ${nextTick(env.AUTOMATION_CRON, env.TZ, new Date()).toISOString()} (${env.AUTOMATION_CRON}, ${env.TZ})`);

@@ -5,8 +5,10 @@ import type { Stage } from './pipeline';
 
 export interface StageContext {
   gatewayUrl: string;
-  /** The read-only service account the ETL (and the mining write-back) log in with. */
+  /** The ETL's read-only service account (ETL_SERVICE). */
   credentials: { email: string; password: string };
+  /** The mining write-back's service account (MINING_SERVICE: customer segments only). */
+  miningCredentials: { email: string; password: string };
   dwhUrl: string;
   log: Logger;
 }
@@ -91,7 +93,7 @@ export function defaultStages(ctx: StageContext): Stage[] {
       },
       async run() {
         const { runMining } = await import('@erp/mining');
-        const r = await runMining({ dwhUrl: ctx.dwhUrl, gatewayUrl: ctx.gatewayUrl, credentials: ctx.credentials });
+        const r = await runMining({ dwhUrl: ctx.dwhUrl, gatewayUrl: ctx.gatewayUrl, credentials: ctx.miningCredentials });
         if (r.status === 'FAILED') throw new Error(`mining run ${r.runId} failed: ${r.reason ?? ''}`);
         return { runId: r.runId, status: r.status, reason: r.reason, summary: `mining run ${r.runId} ${r.status}${r.reason ? `: ${r.reason}` : ''}` };
       },

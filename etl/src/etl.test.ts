@@ -33,7 +33,7 @@ beforeAll(async () => {
   await generate({ scale: 0.02, seed: 7, out: dir, start: '2025-01-01', months: 12, gzip: true, quiet: true });
   const summary = await importDirectory({ pool: sys.db.pool, dir, quiet: true });
   if (summary.status !== 'committed') throw new Error(`import failed: ${JSON.stringify(summary.issues.slice(0, 5))}`);
-  await sys.db.pool.query(`INSERT INTO auth.users (email, name, role, password_hash) VALUES ($1, 'ETL', 'ANALYST', $2)`, [ETL_EMAIL, await hashPassword(PASSWORD)]);
+  await sys.db.pool.query(`INSERT INTO auth.users (email, name, role, password_hash) VALUES ($1, 'ETL', 'ETL_SERVICE', $2)`, [ETL_EMAIL, await hashPassword(PASSWORD)]);
   dwh = await testDatabase({ migrated: false });
   manager = await sys.login('MANAGER');
 });

@@ -23,7 +23,7 @@ beforeAll(async () => {
   await importDirectory({ pool: t.db.pool, dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'), mapping: 'native', quiet: true });
   // the SALES test user gets one customer
   await t.db.pool.query(`UPDATE customers.customers SET sales_rep_id = $1 WHERE code = 'C0001'`, [t.users.SALES.id]);
-  const run = await runEtl({ gatewayUrl: t.system.gatewayUrl, credentials: { email: t.users.ANALYST.email, password: PASSWORD }, dwhUrl: t.dwh.url });
+  const run = await runEtl({ gatewayUrl: t.system.gatewayUrl, credentials: { email: t.services.ETL_SERVICE.email, password: PASSWORD }, dwhUrl: t.dwh.url });
   if (run.status !== 'SUCCEEDED') throw new Error(`ETL: ${run.message}`);
   await refreshRollups(t.dwh.pool, 'all');
   const { rows } = await t.db.pool.query(

@@ -7,14 +7,13 @@ import { defaultStages, PIPELINE_QUEUE, startAutomation } from '../../automation
 import { importDirectory } from '../../data/src/import';
 import { runEtl } from '../../etl/src/run';
 import { refreshRollups } from '../../subgraphs/analytics/src/server';
-import { hashPassword } from './auth/passwords';
 import { ensureConsoleBuilt, startConsoleServer, type RunningConsoleServer } from './console-server';
 import { launchBrowser, login, newPage, open, settled, shot, type Win } from './console-e2e';
 import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
 
 /**
  * The console's dashboards and OLAP explorer on real warehouse data: the fixture set imported into
- * the OLTP, loaded by the ETL (runEtl, as an ANALYST service account) into the test warehouse; then,
+ * the OLTP, loaded by the ETL (runEtl, as the ETL_SERVICE account) into the test warehouse; then,
  * in Chromium, a KPI equals SQL on the OLTP, the explorer drills down twice (a bar, then a row) and
  * exports its CSV with the labels as headers, French formatting, no console error; screenshots of
  * every view at laptop and tablet widths in test-artifacts/console/. Then the pipeline is run from
@@ -27,7 +26,6 @@ let server: RunningConsoleServer;
 let browser: Browser;
 let period: { from: string; to: string };
 const problems: string[] = [];
-const ETL_EMAIL = 'etl-console@erp.test';
 const LAPTOP = { width: 1400, height: 900 };
 const TABLET = { width: 820, height: 1180 };
 
@@ -44,9 +42,9 @@ beforeAll(async () => {
   const pipeline = { enqueue: (_by: string): Promise<string | null> => Promise.reject(new Error('the pipeline worker is not running yet')) };
   t = await startTestSystem({ pipeline });
   await importDirectory({ pool: t.db.pool, dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'), mapping: 'native', quiet: true });
-  // the ETL's service account (ANALYST, read-only), as `npm start` creates it
-  await t.db.pool.query(`INSERT INTO auth.users (email, name, role, password_hash) VALUES ($1, 'ETL', 'ANALYST', $2)`, [ETL_EMAIL, await hashPassword(PASSWORD)]);
-  const run = await runEtl({ gatewayUrl: t.system.gatewayUrl, credentials: { email: ETL_EMAIL, password: PASSWORD }, dwhUrl: t.dwh.url });
+  // the ETL's service account (ETL_SERVICE, read-only), as `npm start` creates it
+  const etl = { email: t.services.ETL_SERVICE.email, password: PASSWORD };
+  const run = await runEtl({ gatewayUrl: t.system.gatewayUrl, credentials: etl, dwhUrl: t.dwh.url });
   if (run.status !== 'SUCCEEDED') throw new Error(`ETL: ${run.message}`);
   await refreshRollups(t.dwh.pool, 'all');
   const { rows } = await t.db.pool.query(
@@ -54,9 +52,15 @@ beforeAll(async () => {
             to_char(date_trunc('month', max(ordered_at AT TIME ZONE 'UTC')) + interval '1 month - 1 day', 'YYYY-MM-DD') AS "to" FROM sales.orders`,
   );
   period = rows[0];
-  // the worker of `npm start`: the real stages (ETL → mining → reporting) as the ETL's account; a
+  // the worker of `npm start`: the real stages (ETL → mining → reporting) as the service accounts; a
   // yearly cron so that no scheduled run comes between (the first start only records a baseline)
-  const stageContext = { gatewayUrl: t.system.gatewayUrl, credentials: { email: ETL_EMAIL, password: PASSWORD }, dwhUrl: t.dwh.url, log: quietLogger() };
+  const stageContext = {
+    gatewayUrl: t.system.gatewayUrl,
+    credentials: etl,
+    miningCredentials: { email: t.services.MINING_SERVICE.email, password: PASSWORD },
+    dwhUrl: t.dwh.url,
+    log: quietLogger(),
+  };
   automation = await startAutomation({ pool: t.db.pool, connectionString: t.db.url, stages: () => defaultStages(stageContext), cron: '0 2 1 1 *', tz: 'Europe/Paris', log: quietLogger() });
   const boss = automation.boss;
   pipeline.enqueue = (by) => boss.send(PIPELINE_QUEUE, { trigger: 'manual', requestedBy: by });

@@ -22,9 +22,12 @@ export const gatewayEnv = z.object({
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
   ADMIN_EMAIL: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.email().optional()),
   ADMIN_PASSWORD: optionalText.refine((v) => v === undefined || v.length >= 12, 'must be at least 12 characters'),
-  /** The ETL's read-only service account (ANALYST); npm start creates it. */
+  /** The ETL's read-only service account (ETL_SERVICE); npm start creates it. */
   ETL_EMAIL: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.email().default('etl@erp.local')),
   ETL_PASSWORD: optionalText.refine((v) => v === undefined || v.length >= 12, 'must be at least 12 characters'),
+  /** The mining write-back's service account (MINING_SERVICE: writes customer segments only); npm start creates it. */
+  MINING_EMAIL: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.email().default('mining@erp.local')),
+  MINING_PASSWORD: optionalText.refine((v) => v === undefined || v.length >= 12, 'must be at least 12 characters'),
   /** The daily pipeline's schedule (cron, 5 fields) and its time zone. */
   AUTOMATION_CRON: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().default('0 2 * * *')),
   TZ: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().default('UTC')),

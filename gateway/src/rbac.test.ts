@@ -1,4 +1,4 @@
-import { PERMISSIONS, ROLES } from '@erp/kit';
+import { ACCOUNT_ROLES, PERMISSIONS } from '@erp/kit';
 import {
   buildClientSchema,
   getIntrospectionQuery,
@@ -83,7 +83,8 @@ test('every root field of the API has an entry in the role matrix (or is explici
 test('every role × every root field is allowed or FORBIDDEN exactly as the matrix says', async () => {
   const mismatches: string[] = [];
   let checked = 0;
-  for (const role of ROLES) {
+  // people's roles and the service accounts that log in (ETL_SERVICE, MINING_SERVICE)
+  for (const role of ACCOUNT_ROLES) {
     const token = await t.login(role);
     for (const [key, kind, field] of rootFields()) {
       if (PUBLIC.has(key)) continue;
@@ -96,4 +97,11 @@ test('every role × every root field is allowed or FORBIDDEN exactly as the matr
   }
   expect(mismatches).toEqual([]);
   expect(checked).toBeGreaterThan(200);
-}, 120_000);
+}, 180_000);
+
+test('ANALYST and the ETL identity are read-only; the mining identity writes customer segments and nothing else', () => {
+  const mutations = Object.entries(PERMISSIONS).filter(([key]) => key.startsWith('Mutation.'));
+  expect(mutations.filter(([, roles]) => roles.includes('ANALYST') || roles.includes('ETL_SERVICE')).map(([k]) => k)).toEqual([]);
+  expect(mutations.filter(([, roles]) => roles.includes('MINING_SERVICE')).map(([k]) => k)).toEqual(['Mutation.assignCustomerSegments']);
+  expect(PERMISSIONS['Mutation.assignCustomerSegments']).toEqual(['MINING_SERVICE']);
+});

@@ -1,5 +1,5 @@
 import { migrateDwh } from '@erp/dwh-schema';
-import { ROLES, type Role } from '@erp/kit';
+import { ACCOUNT_SERVICE_ROLES, ROLES, type AccountRole, type AccountServiceRole, type Role } from '@erp/kit';
 import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
 import { quietLogger } from '@erp/kit/test/graphql';
 import { hashPassword } from './auth/passwords';
@@ -15,8 +15,10 @@ export interface TestSystem {
   system: RunningSystem;
   /** Users by role (ids), all with PASSWORD. */
   users: Record<Role, { id: number; email: string }>;
+  /** The service accounts (ETL_SERVICE, MINING_SERVICE), with PASSWORD, as npm start creates them. */
+  services: Record<AccountServiceRole, { id: number; email: string }>;
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string, headers?: Record<string, string>): Promise<{ status: number; body: { data?: T; errors: any[] } }>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  login(role: Role): Promise<string>;
+  login(role: AccountRole): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -33,6 +35,12 @@ export async function startTestSystem(
     const email = `${role.toLowerCase()}@test.example`;
     const { rows } = await db.pool.query(`INSERT INTO auth.users (email, name, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING id`, [email, role, role, hash]);
     users[role] = { id: rows[0].id, email };
+  }
+  const services = {} as TestSystem['services'];
+  for (const role of ACCOUNT_SERVICE_ROLES) {
+    const email = `${role.toLowerCase().replace('_service', '')}@service.test.example`;
+    const { rows } = await db.pool.query(`INSERT INTO auth.users (email, name, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING id`, [email, role, role, hash]);
+    services[role] = { id: rows[0].id, email };
   }
   const system = await startSystem({
     oltpUrl: db.url,
@@ -62,16 +70,18 @@ export async function startTestSystem(
     });
     return { status: res.status, body: (await res.json()) as never };
   };
-  const tokens = new Map<Role, string>();
+  const tokens = new Map<AccountRole, string>();
   return {
     db,
     dwh,
     system,
     users,
+    services,
     gql,
     async login(role) {
       if (!tokens.has(role)) {
-        const r = await gql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`, { e: users[role].email, p: PASSWORD });
+        const email = role in services ? services[role as AccountServiceRole].email : users[role as Role].email;
+        const r = await gql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`, { e: email, p: PASSWORD });
         if (!r.body.data) throw new Error(`login ${role} failed: ${JSON.stringify(r.body)}`);
         tokens.set(role, r.body.data.login.accessToken);
       }

@@ -6,10 +6,9 @@ import { runMining } from './run';
 const env = z.object({
   ...baseEnvShape,
   GATEWAY_URL: z.string().url().default('http://localhost:4000/graphql'),
-  MINING_EMAIL: z.string().optional(),
+  /** The MINING_SERVICE account (the only identity allowed to write customer segments). */
+  MINING_EMAIL: z.string().default('mining@erp.local'),
   MINING_PASSWORD: z.string().optional(),
-  ETL_EMAIL: z.string().optional(),
-  ETL_PASSWORD: z.string().optional(),
   MINING_SEED: z.coerce.number().int().optional(),
 });
 
@@ -17,7 +16,7 @@ runCli(async () => {
   const args = parseCli({
     usage: 'npm run mine [-- --reference-date YYYY-MM-DD] [--k-min 2 --k-max 8] [--seed N] [--force] [--no-writeback]',
     description:
-      'Mines the warehouse: exploratory analysis, RFM per customer, K-Means on log-RFM (k by silhouette), Isolation Forest on orders;\nresults in the mining schema of the warehouse, RFM segments written back through the gateway (GATEWAY_URL, MINING_EMAIL/MINING_PASSWORD or ETL_EMAIL/ETL_PASSWORD).',
+      'Mines the warehouse: exploratory analysis, RFM per customer, K-Means on log-RFM (k by silhouette), Isolation Forest on orders;\nresults in the mining schema of the warehouse, RFM segments written back through the gateway (GATEWAY_URL, as the MINING_EMAIL/MINING_PASSWORD service account).',
     options: {
       'reference-date': { type: 'string' },
       'k-min': { type: 'string', default: '2' },
@@ -38,8 +37,8 @@ runCli(async () => {
   });
   const e = parseEnv(env);
   const dbs = e.DWH_DATABASE_URL ? undefined : await connectDatabases(e);
-  const email = e.MINING_EMAIL ?? e.ETL_EMAIL;
-  const password = e.MINING_PASSWORD ?? e.ETL_PASSWORD;
+  const email = e.MINING_EMAIL;
+  const password = e.MINING_PASSWORD;
   const bars = new Map<string, Progress>();
   try {
     const r = await runMining({

@@ -10,7 +10,7 @@ describe('segment write-back', () => {
     expect(calls).toEqual([[10_000, 'mining-run-17-batch-1'], [10_000, 'mining-run-17-batch-2'], [5_001, 'mining-run-17-batch-3']]);
   });
 
-  describe('through the gateway (ANALYST service account)', () => {
+  describe('through the gateway (MINING_SERVICE account)', () => {
     let sys: TestSystem;
     beforeAll(async () => {
       sys = await startTestSystem();
@@ -29,14 +29,14 @@ describe('segment write-back', () => {
         expect(r.body.errors).toBeUndefined();
         ids.push(r.body.data.createCustomer.id);
       }
-      const writer = new GraphqlSegmentWriter(sys.system.gatewayUrl, { email: sys.users.ANALYST.email, password: PASSWORD });
+      const writer = new GraphqlSegmentWriter(sys.system.gatewayUrl, { email: sys.services.MINING_SERVICE.email, password: PASSWORD });
       const a = [{ customerId: Number(ids[0]), segment: 'Champions' }, { customerId: Number(ids[1]), segment: 'Lost' }];
       expect(await writeSegments(writer, a, 1)).toEqual({ batches: 1, updated: 2 });
       expect(await writer.write(a, 'mining-run-1-batch-1')).toBe(2); // replay of the same key
       const r = await sys.gql(`{ customers(first: 10) { edges { node { code analyticSegment } } } }`, {}, admin);
       const seg = Object.fromEntries(r.body.data.customers.edges.map((e: { node: { code: string; analyticSegment: string } }) => [e.node.code, e.node.analyticSegment]));
       expect(seg).toMatchObject({ M1: 'Champions', M2: 'Lost' });
-      const bad = new GraphqlSegmentWriter(sys.system.gatewayUrl, { email: sys.users.ANALYST.email, password: 'wrong password!' });
+      const bad = new GraphqlSegmentWriter(sys.system.gatewayUrl, { email: sys.services.MINING_SERVICE.email, password: 'wrong password!' });
       await expect(bad.write(a, 'k')).rejects.toThrow(/GraphQL/);
     }, 60_000);
   });

@@ -38,7 +38,7 @@ export interface Credentials {
 }
 
 /**
- * The production writer: logs in with the `login` mutation (an ANALYST service account), then calls
+ * The production writer: logs in with the `login` mutation (the MINING_SERVICE account), then calls
  * `assignCustomerSegments` with a Bearer token; a GraphQL error becomes an exception naming its code.
  */
 export class GraphqlSegmentWriter implements SegmentWriter {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { AccountServiceRole } from '@erp/kit';
 import type pg from 'pg';
 import { hashPassword } from './passwords';
 
@@ -27,16 +28,18 @@ export async function bootstrapAdmin(
 }
 
 /**
- * The ETL's read-only service account (role ANALYST: reads everything but customer contact data,
- * writes nothing). Created, or its password reset to ETL_PASSWORD, on start; idempotent.
+ * A service account (ETL_SERVICE: the ETL's reads; MINING_SERVICE: the segment write-back), created,
+ * or its role and password reset from the environment, on start; idempotent. Its password is a
+ * generated secret (npm start writes one into .env in development).
  */
-export async function ensureServiceAccount(pool: pg.Pool, email: string, password: string): Promise<void> {
+export async function ensureServiceAccount(pool: pg.Pool, role: AccountServiceRole, email: string, password: string): Promise<void> {
   const { rows } = await pool.query<{ password_hash: string | null; role: string }>(`SELECT password_hash, role FROM auth.users WHERE email = $1`, [email.toLowerCase()]);
   const { verifyPassword } = await import('./passwords');
-  if (rows[0] && rows[0].role === 'ANALYST' && (await verifyPassword(rows[0].password_hash, password))) return;
+  if (rows[0] && rows[0].role === role && (await verifyPassword(rows[0].password_hash, password))) return;
+  const name = role === 'ETL_SERVICE' ? 'ETL service account' : 'Mining service account';
   await pool.query(
-    `INSERT INTO auth.users (email, name, role, password_hash) VALUES ($1, 'ETL service account', 'ANALYST', $2)
-     ON CONFLICT (email) DO UPDATE SET role = 'ANALYST', password_hash = EXCLUDED.password_hash, failed_logins = 0, locked_until = NULL`,
-    [email.toLowerCase(), await hashPassword(password)],
+    `INSERT INTO auth.users (email, name, role, password_hash) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (email) DO UPDATE SET role = EXCLUDED.role, name = EXCLUDED.name, password_hash = EXCLUDED.password_hash, failed_logins = 0, locked_until = NULL`,
+    [email.toLowerCase(), name, role, await hashPassword(password)],
   );
 }

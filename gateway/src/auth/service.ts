@@ -1,4 +1,4 @@
-import { AppError, ConflictError, NotFoundError, ROLES, UnauthenticatedError, ValidationError, type Logger, type Role } from '@erp/kit';
+import { AppError, ConflictError, ForbiddenError, isHumanRole, isServiceRole, NotFoundError, UnauthenticatedError, ValidationError, type AccountRole, type Logger, type Role } from '@erp/kit';
 import { decodeCursor, mutate, pageSize, parseId, requiredText, toConnection, type BaseContext } from '@erp/kit/graphql';
 import type { GatewayEnv } from '../env';
 import { hashPassword, needsRehash, validatePassword, verifyPassword } from './passwords';
@@ -9,7 +9,7 @@ export interface UserRow {
   id: number;
   email: string;
   name: string;
-  role: Role;
+  role: AccountRole;
   lastLoginAt: string | null;
   createdAt: string;
 }
@@ -124,7 +124,7 @@ export class AuthService {
     if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw new ValidationError('input.email', input.email, 'is not an e-mail address');
     const name = requiredText('input.name', input.name);
     const role = input.role as Role;
-    if (!ROLES.includes(role)) throw new ValidationError('input.role', input.role, 'unknown role');
+    if (!isHumanRole(role)) throw new ValidationError('input.role', input.role, 'is not a role of a person (service accounts come from the environment)');
     const password = String(input.password ?? '');
     const problem = validatePassword(password);
     if (problem) throw new ValidationError('input.password', '(hidden)', problem);
@@ -144,7 +144,7 @@ export class AuthService {
     const id = parseId('id', idRaw);
     const name = input.name == null ? null : requiredText('input.name', input.name);
     const role = input.role == null ? null : (input.role as Role);
-    if (role && !ROLES.includes(role)) throw new ValidationError('input.role', input.role, 'unknown role');
+    if (role && !isHumanRole(role)) throw new ValidationError('input.role', input.role, 'is not a role of a person (service accounts come from the environment)');
     let passwordHash: string | null = null;
     if (input.password != null) {
       const problem = validatePassword(String(input.password));
@@ -154,6 +154,7 @@ export class AuthService {
     return mutate(ctx as BaseContext, { name: 'updateUser', idempotencyKey, payload: { id, name, role, password: passwordHash !== null } }, async (tx, audit) => {
       const before = (await tx.query<UserRow>(`SELECT ${USER_COLUMNS} FROM auth.users WHERE id = $1 FOR UPDATE`, [id])).rows[0];
       if (!before) throw new NotFoundError('User', id);
+      if (isServiceRole(before.role)) throw new ForbiddenError('A service account is managed from the environment by npm start, not here (id)');
       const { rows } = await tx.query<UserRow>(
         `UPDATE auth.users SET name = coalesce($2, name), role = coalesce($3::auth.user_role, role), password_hash = coalesce($4, password_hash),
            failed_logins = CASE WHEN $4::text IS NULL THEN failed_logins ELSE 0 END, locked_until = CASE WHEN $4::text IS NULL THEN locked_until ELSE NULL END

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
-import { ROLES, UnauthenticatedError, type Identity, type Role } from '@erp/kit';
+import { isAccountRole, UnauthenticatedError, type AccountRole, type Identity } from '@erp/kit';
 
 export const ACCESS_ISSUER = 'erp-gateway';
 export const ACCESS_AUDIENCE = 'erp-api';
@@ -12,7 +12,7 @@ export interface AccessToken {
 }
 
 /** A short-lived access token for a user (HS256, iss/aud/exp set; TTL ≤ 15 min). */
-export async function issueAccessToken(secret: string, user: { id: number; email: string; role: Role }, ttlSeconds: number): Promise<AccessToken> {
+export async function issueAccessToken(secret: string, user: { id: number; email: string; role: AccountRole }, ttlSeconds: number): Promise<AccessToken> {
   const now = Math.floor(Date.now() / 1000);
   const token = await new SignJWT({ email: user.email, role: user.role })
     .setProtectedHeader({ alg: ALG, typ: 'JWT' })
@@ -39,8 +39,9 @@ export async function verifyAccessToken(secret: string, token: string, requestId
       requiredClaims: ['exp', 'iat', 'sub'],
       clockTolerance: 60,
     });
-    const role = payload.role as Role;
-    if (!ROLES.includes(role) || !/^\d+$/.test(payload.sub ?? '')) throw new Error('bad claims');
+    // An account's role only: a machine identity that is not an account (SALES_SERVICE) never gets here.
+    const role = payload.role;
+    if (!isAccountRole(role) || !/^\d+$/.test(payload.sub ?? '')) throw new Error('bad claims');
     return { userId: Number(payload.sub), email: String(payload.email ?? ''), role, requestId };
   } catch {
     throw new UnauthenticatedError('Invalid or expired access token');

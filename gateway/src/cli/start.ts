@@ -14,7 +14,7 @@ const spec = {
   description: [
     'Brings the whole system up: the OLTP database (DATABASE_URL, or an embedded PostgreSQL under .data/),',
     'its migrations, the first-run import of data/native when the OLTP is empty, the first admin, the',
-    'ETL service account (ETL_EMAIL/ETL_PASSWORD), the domain subgraphs (analytics on the warehouse, migrated',
+    'ETL and mining service accounts (ETL_EMAIL/ETL_PASSWORD, MINING_EMAIL/MINING_PASSWORD), the domain subgraphs (analytics on the warehouse, migrated',
     'too), the gateway (GATEWAY_PORT), a first pipeline run when the warehouse is empty (ETL, mining), the',
     'console (CONSOLE_PORT) and the daily pipeline scheduler (AUTOMATION_CRON, TZ). Ctrl+C stops everything.',
   ].join('\n'),
@@ -38,7 +38,7 @@ const spec = {
 function ensureDevSecrets(): void {
   const env = rawEnv();
   if (env.NODE_ENV === 'production') return;
-  const missing = ['JWT_SECRET', 'SUBGRAPH_SECRET', 'ETL_PASSWORD'].filter((k) => !env[k]);
+  const missing = ['JWT_SECRET', 'SUBGRAPH_SECRET', 'ETL_PASSWORD', 'MINING_PASSWORD'].filter((k) => !env[k]);
   if (!missing.length) return;
   const file = path.join(repoRoot(), '.env');
   const lines = missing.map((k) => `${k}=${randomBytes(32).toString('base64url')}`);
@@ -93,7 +93,8 @@ runCli(async () => {
     const admin = await bootstrapAdmin(pool, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, allowGenerated: !env.DATABASE_URL });
     if (admin?.generatedPassword) say(`first admin created: ${admin.email} / ${admin.generatedPassword}  (shown once; set ADMIN_EMAIL/ADMIN_PASSWORD to choose)`);
     else if (admin) say(`first admin created: ${admin.email}`);
-    if (env.ETL_PASSWORD) await ensureServiceAccount(pool, env.ETL_EMAIL, env.ETL_PASSWORD);
+    if (env.ETL_PASSWORD) await ensureServiceAccount(pool, 'ETL_SERVICE', env.ETL_EMAIL, env.ETL_PASSWORD);
+    if (env.MINING_PASSWORD) await ensureServiceAccount(pool, 'MINING_SERVICE', env.MINING_EMAIL, env.MINING_PASSWORD);
     // runPipeline (console, API) queues a job for the worker started below; until then it says so.
     const pipelineTrigger = { enqueue: async (_by: string): Promise<string | null> => Promise.reject(new Error('the pipeline worker is not running yet')) };
     const system = await startSystem({ oltpUrl: dbs.oltpUrl, dwhUrl: dbs.dwhUrl, env, log, transport: env.SUBGRAPH_TRANSPORT, pipeline: args['no-schedule'] ? undefined : pipelineTrigger });
@@ -108,6 +109,7 @@ runCli(async () => {
     const stageContext = {
       gatewayUrl: system.gatewayUrl,
       credentials: { email: env.ETL_EMAIL, password: env.ETL_PASSWORD! },
+      miningCredentials: { email: env.MINING_EMAIL, password: env.MINING_PASSWORD! },
       dwhUrl: dbs.dwhUrl,
       log: log.child({ service: 'pipeline' }),
     };

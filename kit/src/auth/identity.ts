@@ -1,6 +1,6 @@
 import { jwtVerify, SignJWT } from 'jose';
 import { UnauthenticatedError } from '../errors';
-import { ROLES, SERVICE_ROLE, type Principal } from './roles';
+import { isHumanRole, isServiceRole, SERVICE_ROLE, type Principal } from './roles';
 
 /** Who is calling, as the gateway verified it and passes it on to the subgraphs. */
 export interface Identity {
@@ -42,7 +42,7 @@ export async function verifyIdentity(secret: string, token: string | undefined):
       clockTolerance: 5,
     });
     const role = payload.role as Principal;
-    if (role !== SERVICE_ROLE && !(ROLES as readonly string[]).includes(role)) throw new Error('unknown role');
+    if (role !== SERVICE_ROLE && !isHumanRole(role) && !isServiceRole(role)) throw new Error('unknown role');
     return {
       userId: payload.sub === 'service' ? null : Number(payload.sub),
       email: typeof payload.email === 'string' ? payload.email : null,

@@ -1,18 +1,24 @@
-import type { Role } from './roles';
+import type { Principal, Role, ServiceRole } from './roles';
+
+/** Who a matrix entry can grant: a person's role or a machine identity. */
+export type Grantee = Role | ServiceRole;
 
 /**
  * THE role × operation matrix: every root field of the API (Query and Mutation of every subgraph)
- * and the roles allowed to call it. Deny by default: a field missing here is refused to everyone,
- * and a test fails when a schema field has no entry. Row-level rules (a SALES user sees only the
- * customers and orders assigned to them; ANALYST never sees contact data) are applied by the
- * services on top of this.
+ * and the roles and machine identities allowed to call it. Deny by default: a field missing here is
+ * refused to everyone, and a test fails when a schema field has no entry. Row-level rules (a SALES
+ * user sees only the customers and orders assigned to them; ANALYST never sees contact data) are
+ * applied by the services on top of this.
  */
-const ALL: readonly Role[] = ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'PURCHASING', 'ANALYST'];
+const PEOPLE: readonly Role[] = ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'PURCHASING', 'ANALYST'];
+/** The ETL reads what the warehouse is loaded from, as ANALYST sees it (no contact data), and writes nothing. */
+const ETL: readonly Grantee[] = ['ETL_SERVICE'];
+const ALL: readonly Grantee[] = [...PEOPLE, ...ETL];
 const ADMIN_MANAGER: readonly Role[] = ['ADMIN', 'MANAGER'];
 
-export const PERMISSIONS: Record<string, readonly Role[]> = {
-  // gateway (auth)
-  'Query.me': ALL,
+export const PERMISSIONS: Record<string, readonly Grantee[]> = {
+  // gateway (auth): every logged-in account reads its own user
+  'Query.me': [...PEOPLE, 'ETL_SERVICE', 'MINING_SERVICE'],
   'Query.users': ['ADMIN'],
   'Query.auditLog': ['ADMIN'],
   'Mutation.createUser': ['ADMIN'],
@@ -27,9 +33,9 @@ export const PERMISSIONS: Record<string, readonly Role[]> = {
   'Query.product': ALL,
   'Query.warehouses': ALL,
   'Query.warehouse': ALL,
-  'Query.stockLevels': ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'PURCHASING', 'ANALYST'],
-  'Query.stockMovements': ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING', 'ANALYST'],
-  'Query.stockTotals': ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING', 'ANALYST'],
+  'Query.stockLevels': ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'PURCHASING', 'ANALYST', ...ETL],
+  'Query.stockMovements': ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING', 'ANALYST', ...ETL],
+  'Query.stockTotals': ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING', 'ANALYST', ...ETL],
   'Mutation.createCategory': ADMIN_MANAGER,
   'Mutation.updateCategory': ADMIN_MANAGER,
   'Mutation.createProduct': ['ADMIN', 'MANAGER', 'PURCHASING'],
@@ -45,17 +51,18 @@ export const PERMISSIONS: Record<string, readonly Role[]> = {
   'Mutation.shipStock': ['ADMIN', 'MANAGER', 'WAREHOUSE'],
 
   // customers
-  'Query.customers': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
-  'Query.customer': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
+  'Query.customers': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST', ...ETL],
+  'Query.customer': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST', ...ETL],
   'Query.countries': ALL,
   'Mutation.createCustomer': ['ADMIN', 'MANAGER', 'SALES'],
   'Mutation.updateCustomer': ['ADMIN', 'MANAGER', 'SALES'],
   'Mutation.addCustomerContact': ['ADMIN', 'MANAGER', 'SALES'],
-  'Mutation.assignCustomerSegments': ['ADMIN', 'MANAGER', 'ANALYST'],
+  // analytic segments are the mining run's output: its identity alone writes them
+  'Mutation.assignCustomerSegments': ['MINING_SERVICE'],
 
   // suppliers
-  'Query.suppliers': ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING', 'ANALYST'],
-  'Query.supplier': ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING', 'ANALYST'],
+  'Query.suppliers': ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING', 'ANALYST', ...ETL],
+  'Query.supplier': ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING', 'ANALYST', ...ETL],
   'Mutation.createSupplier': ['ADMIN', 'MANAGER', 'PURCHASING'],
   'Mutation.updateSupplier': ['ADMIN', 'MANAGER', 'PURCHASING'],
   'Mutation.addSupplierContact': ['ADMIN', 'MANAGER', 'PURCHASING'],
@@ -63,10 +70,10 @@ export const PERMISSIONS: Record<string, readonly Role[]> = {
   'Mutation.recordSupplierEvaluation': ['ADMIN', 'MANAGER', 'PURCHASING'],
 
   // sales
-  'Query.orders': ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'ANALYST'],
-  'Query.order': ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'ANALYST'],
+  'Query.orders': ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'ANALYST', ...ETL],
+  'Query.order': ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'ANALYST', ...ETL],
   // every order: only the roles that see all orders (not SALES, whose rows are their own)
-  'Query.salesTotals': ['ADMIN', 'MANAGER', 'ANALYST'],
+  'Query.salesTotals': ['ADMIN', 'MANAGER', 'ANALYST', ...ETL],
   'Mutation.createOrder': ['ADMIN', 'MANAGER', 'SALES'],
   'Mutation.updateOrder': ['ADMIN', 'MANAGER', 'SALES'],
   'Mutation.confirmOrder': ['ADMIN', 'MANAGER', 'SALES'],
@@ -89,6 +96,6 @@ export const PERMISSIONS: Record<string, readonly Role[]> = {
   'Query.ask': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
 };
 
-export function allowedRoles(typeName: string, fieldName: string): readonly Role[] | undefined {
+export function allowedRoles(typeName: string, fieldName: string): readonly Principal[] | undefined {
   return PERMISSIONS[`${typeName}.${fieldName}`];
 }

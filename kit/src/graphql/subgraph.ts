@@ -26,7 +26,7 @@ export interface BaseContext {
 
 export const isAuthenticated = rule({ cache: 'contextual' })((_p, _a, ctx: BaseContext) => Boolean(ctx.identity));
 
-/** A rule allowing the given roles; the SERVICE principal (the gateway itself) passes too. */
+/** A rule allowing the given roles and machine identities, and no one else (the matrix is the whole truth). */
 const roleRules = new Map<string, ReturnType<ReturnType<typeof rule>>>();
 export function hasRole(roles: readonly string[]) {
   // One rule object per role set: shield refuses two rules under one name.
@@ -34,7 +34,7 @@ export function hasRole(roles: readonly string[]) {
   let r = roleRules.get(name);
   if (!r) {
     r = rule(name, { cache: 'contextual' })(
-      (_p, _a, ctx: BaseContext) => ctx.identity?.role === 'SERVICE' || roles.includes(ctx.identity?.role),
+      (_p, _a, ctx: BaseContext) => roles.includes(ctx.identity?.role),
     );
     roleRules.set(name, r);
   }

@@ -315,7 +315,11 @@ export type RecordReceiptInput = {
 export type Role =
   | 'ADMIN'
   | 'ANALYST'
+  /** The ETL's service account: reads what the warehouse is loaded from, writes nothing (not assignable to a person). */
+  | 'ETL_SERVICE'
   | 'MANAGER'
+  /** The mining run's service account: writes customer segments only (not assignable to a person). */
+  | 'MINING_SERVICE'
   | 'PURCHASING'
   | 'SALES'
   | 'WAREHOUSE';

@@ -1,13 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, pgSchema, text, timestamp } from 'drizzle-orm/pg-core';
 
-import { ROLES } from '../../../../kit/src/auth/roles';
+import { ACCOUNT_ROLES } from '../../../../kit/src/auth/roles';
 
 export const authSchema = pgSchema('auth');
-export const userRole = authSchema.enum('user_role', ROLES);
+export const userRole = authSchema.enum('user_role', ACCOUNT_ROLES);
 
 /**
- * People who log in. `password_hash` is an argon2id PHC string; null means the account cannot log
+ * People and service accounts (ETL, mining) who log in. `password_hash` is an argon2id PHC string; null means the account cannot log
  * in yet (e.g. sales reps imported from a data set).
  */
 export const users = authSchema.table(

@@ -191,4 +191,18 @@ describe('role matrix', () => {
     const seg = await execute(customers, rep7, `mutation { assignCustomerSegments(assignments: []) }`);
     expect(seg.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
+
+  // Defect: ANALYST, documented read-only, could write assignCustomerSegments (10,000 customers a call);
+  // the matrix now grants the segment write-back to the mining service identity alone.
+  test('ANALYST, documented read-only, cannot write assignCustomerSegments; only MINING_SERVICE can', async () => {
+    const a = [{ customerId: acme.id, segment: 'Champions' }];
+    const ASSIGN = `mutation($a: [CustomerSegmentAssignment!]!) { assignCustomerSegments(assignments: $a) }`;
+    for (const who of [analyst, identity('ADMIN', 1), identity('MANAGER', 2), identity('ETL_SERVICE', 11), identity('SALES_SERVICE', null)]) {
+      const res = await execute(customers, who, ASSIGN, { a });
+      expect([who.role, res.errors?.[0]?.extensions?.code]).toEqual([who.role, 'FORBIDDEN']);
+    }
+    const before = (await db.pool.query(`SELECT analytic_segment FROM customers.customers WHERE id = $1`, [acme.id])).rows[0].analytic_segment;
+    expect(before).not.toBe('Champions');
+    expect(dataOf(await execute(customers, identity('MINING_SERVICE', 12), ASSIGN, { a })).assignCustomerSegments).toBe(1);
+  });
 });

@@ -6,7 +6,8 @@ import { createCustomersSubgraph } from '../server';
 let db: TestDatabase;
 let customers: Subgraph<BaseContext>;
 const manager = identity('MANAGER', 1);
-const analyst = identity('ANALYST', 3);
+const mining = identity('MINING_SERVICE', 3);
+const analyst = identity('ANALYST', 4);
 let lyonId: number;
 let bordeauxId: number;
 let aquitaineId: number;
@@ -209,7 +210,7 @@ describe('assignCustomerSegments', () => {
       { customerId: '2', segment: 'At Risk' },
       { customerId: '999999', segment: 'Ghost' },
     ];
-    expect(dataOf(await execute(customers, analyst, ASSIGN, { a })).assignCustomerSegments).toBe(2);
+    expect(dataOf(await execute(customers, mining, ASSIGN, { a })).assignCustomerSegments).toBe(2);
     const rows = (await db.pool.query(`SELECT id, analytic_segment, analytic_segment_at FROM customers.customers WHERE id IN (1, 2, 3) ORDER BY id`)).rows;
     expect(rows.map((r) => r.analytic_segment)).toEqual(['Champions', 'At Risk', null]);
     expect(rows[0].analytic_segment_at).toBeInstanceOf(Date);
@@ -221,17 +222,17 @@ describe('assignCustomerSegments', () => {
 
   test('is idempotent with a key: a retry changes nothing and returns the first count', async () => {
     const a = Array.from({ length: 20 }, (_, i) => ({ customerId: String(i + 1), segment: i % 2 ? 'Loyal' : 'New' }));
-    const first = dataOf(await execute(customers, analyst, ASSIGN, { a, k: 'mining-run-0001' })).assignCustomerSegments;
+    const first = dataOf(await execute(customers, mining, ASSIGN, { a, k: 'mining-run-0001' })).assignCustomerSegments;
     expect(first).toBe(20);
     const stamp = async () => (await db.pool.query(`SELECT max(analytic_segment_at) AS t, count(*) FILTER (WHERE analytic_segment = 'Loyal')::int AS loyal FROM customers.customers`)).rows[0];
     const after1 = await stamp();
     const audits = async () => (await db.pool.query(`SELECT count(*)::int AS n FROM platform.audit_log WHERE operation = 'assignCustomerSegments'`)).rows[0].n;
     const auditsAfter1 = await audits();
     await new Promise((r) => setTimeout(r, 20));
-    expect(dataOf(await execute(customers, analyst, ASSIGN, { a, k: 'mining-run-0001' })).assignCustomerSegments).toBe(20);
+    expect(dataOf(await execute(customers, mining, ASSIGN, { a, k: 'mining-run-0001' })).assignCustomerSegments).toBe(20);
     expect(await stamp()).toEqual(after1);
     expect(await audits()).toBe(auditsAfter1);
-    const other = await execute(customers, analyst, ASSIGN, { a: a.slice(1), k: 'mining-run-0001' });
+    const other = await execute(customers, mining, ASSIGN, { a: a.slice(1), k: 'mining-run-0001' });
     expect(other.errors?.[0]?.extensions?.code).toBe('IDEMPOTENCY_MISMATCH');
   });
 
@@ -239,20 +240,20 @@ describe('assignCustomerSegments', () => {
   // ETL reloaded every customer and the daily pipeline never found "no change".
   test('segments that did not change are not rewritten: 0 updated, updated_at kept', async () => {
     const a = [{ customerId: '5', segment: 'Hibernating' }];
-    expect(dataOf(await execute(customers, analyst, ASSIGN, { a })).assignCustomerSegments).toBe(1);
+    expect(dataOf(await execute(customers, mining, ASSIGN, { a })).assignCustomerSegments).toBe(1);
     const before = (await db.pool.query(`SELECT updated_at, analytic_segment_at FROM customers.customers WHERE id = 5`)).rows[0];
     await new Promise((r) => setTimeout(r, 20));
-    expect(dataOf(await execute(customers, analyst, ASSIGN, { a })).assignCustomerSegments).toBe(0);
+    expect(dataOf(await execute(customers, mining, ASSIGN, { a })).assignCustomerSegments).toBe(0);
     expect((await db.pool.query(`SELECT updated_at, analytic_segment_at FROM customers.customers WHERE id = 5`)).rows[0]).toEqual(before);
   });
 
   test('more than 10,000 assignments or a bad entry are refused naming the field', async () => {
     const many = Array.from({ length: 10_001 }, (_, i) => ({ customerId: String(i + 1), segment: 'X' }));
-    const res = await execute(customers, manager, ASSIGN, { a: many });
+    const res = await execute(customers, mining, ASSIGN, { a: many });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'assignments' });
-    const bad = await execute(customers, manager, ASSIGN, { a: [{ customerId: '1', segment: 'ok' }, { customerId: 'x', segment: 'ok' }] });
+    const bad = await execute(customers, mining, ASSIGN, { a: [{ customerId: '1', segment: 'ok' }, { customerId: 'x', segment: 'ok' }] });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'assignments[1].customerId' });
-    const blank = await execute(customers, manager, ASSIGN, { a: [{ customerId: '1', segment: '  ' }] });
+    const blank = await execute(customers, mining, ASSIGN, { a: [{ customerId: '1', segment: '  ' }] });
     expect(blank.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'assignments[0].segment' });
   });
 });

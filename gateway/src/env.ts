@@ -33,6 +33,10 @@ export const gatewayEnv = z.object({
   TZ: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().default('UTC')),
   /** `http`: subgraphs on their own ports, called over HTTP; `local`: in this process (faster on one machine). */
   SUBGRAPH_TRANSPORT: z.enum(['http', 'local']).default('http'),
-});
+  /** How long the gateway waits for a subgraph (ms): above the AI provider's timeout, so a slow model falls back instead of timing out. */
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(15_000),
+  /** The AI provider's timeout (read here only to check SUBGRAPH_TIMEOUT_MS against it). */
+  AI_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
+}).refine((e) => e.SUBGRAPH_TIMEOUT_MS > e.AI_TIMEOUT_MS, { path: ['SUBGRAPH_TIMEOUT_MS'], message: 'must be above AI_TIMEOUT_MS, so a slow AI provider falls back before the gateway gives up' });
 export type GatewayEnv = z.infer<typeof gatewayEnv>;
 export const loadEnv = () => parseEnv(gatewayEnv);

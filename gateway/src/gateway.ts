@@ -17,7 +17,8 @@ import type { GatewayEnv } from './env';
 
 /** Limits, with the numbers RELIABILITY.md pins; depth measured against the console's deepest operation. */
 export const LIMITS = { maxDepth: 10, maxAliases: 15, maxCost: 5000, maxTokens: 1000, maxDirectives: 50 } as const;
-const SUBGRAPH_TIMEOUT_MS = 5000;
+/** The default wait for a subgraph (SUBGRAPH_TIMEOUT_MS), above the AI provider's default timeout (10 s). */
+export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 15_000;
 
 export type GatewayContext = AuthContext;
 
@@ -37,7 +38,7 @@ export interface LocalSubgraph {
 }
 
 export interface GatewayOptions {
-  env: Pick<GatewayEnv, 'JWT_SECRET' | 'SUBGRAPH_SECRET' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_DAYS' | 'NODE_ENV'>;
+  env: Pick<GatewayEnv, 'JWT_SECRET' | 'SUBGRAPH_SECRET' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_DAYS' | 'NODE_ENV'> & Partial<Pick<GatewayEnv, 'SUBGRAPH_TIMEOUT_MS'>>;
   pool: pg.Pool;
   log: Logger;
   /** URL of each domain subgraph (HTTP transport), or the subgraph itself (in-process transport). */
@@ -56,6 +57,7 @@ class IdentityDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     url: string,
     private readonly secret: string,
     serviceName: string,
+    timeoutMs: number,
   ) {
     super({
       url,
@@ -63,7 +65,7 @@ class IdentityDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       // address, no stack), and the rest of the query still answers.
       fetcher: (async (input: string, init: RequestInit) => {
         try {
-          return await fetch(input, { ...init, signal: AbortSignal.timeout(SUBGRAPH_TIMEOUT_MS) });
+          return await fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
         } catch {
           throw new GraphQLError(`The ${serviceName} service is unavailable`, {
             extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName },
@@ -102,7 +104,7 @@ export async function createGateway(opts: GatewayOptions) {
       if (name === 'auth') return new LocalGraphQLDataSource(authSchema);
       const target = opts.subgraphs[name as keyof GatewayOptions['subgraphs']];
       if (!target) throw new Error(`No address for subgraph ${name}`);
-      return typeof target === 'string' ? new IdentityDataSource(target, opts.env.SUBGRAPH_SECRET, name) : new InProcessDataSource(target);
+      return typeof target === 'string' ? new IdentityDataSource(target, opts.env.SUBGRAPH_SECRET, name, opts.env.SUBGRAPH_TIMEOUT_MS ?? DEFAULT_SUBGRAPH_TIMEOUT_MS) : new InProcessDataSource(target);
     },
     logger: { debug: () => undefined, info: () => undefined, warn: (m) => opts.log.warn(String(m)), error: (m) => opts.log.error(String(m)) },
   });

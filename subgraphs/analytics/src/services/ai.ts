@@ -16,7 +16,7 @@ import {
   type RecordRef,
 } from '@erp/ai';
 import { AppError, ValidationError } from '@erp/kit';
-import type { OlapAnswer } from '@erp/semantic';
+import { freshness, type OlapAnswer } from '@erp/semantic';
 import type pg from 'pg';
 import { ownCustomerIds } from './mining';
 import type { Viewer } from '@erp/semantic';
@@ -110,8 +110,29 @@ function scrubFact(f: Fact, viewer: Viewer, own: Set<number> | null): Fact | nul
 }
 
 /** The viewer's insights: the engine's facts with the row-level rules above applied. */
+/**
+ * The company's insights of a period, computed once per warehouse load: the AI page asks for
+ * insights, recommendations and a story of the same period at once, and every viewer's view is cut
+ * from the same facts. A new ETL run (another run id) computes them anew.
+ */
+const computed = new WeakMap<pg.Pool, Map<string, Promise<Insights>>>();
+async function companyInsights(pool: pg.Pool, period: string | undefined): Promise<Insights> {
+  const run = (await freshness(pool)).runId ?? 'none';
+  let byKey = computed.get(pool);
+  if (!byKey) computed.set(pool, (byKey = new Map()));
+  const key = `${run}:${period ?? 'default'}`;
+  let p = byKey.get(key);
+  if (!p) {
+    for (const k of byKey.keys()) if (!k.startsWith(`${run}:`)) byKey.delete(k);
+    p = computeInsights(pool, { period });
+    byKey.set(key, p);
+    p.catch(() => byKey!.delete(key));
+  }
+  return p;
+}
+
 export async function viewerInsights(pool: pg.Pool, viewer: Viewer, period: PeriodInput | null | undefined): Promise<Insights> {
-  const insights = await computeInsights(pool, { period: periodId(period) });
+  const insights = await companyInsights(pool, periodId(period));
   const own = await ownCustomerIds(pool, viewer);
   if (!own && viewer.role !== 'ANALYST') return insights;
   const facts = insights.facts.map((f) => scrubFact(f, viewer, own)).filter((f): f is Fact => f !== null);

@@ -133,6 +133,20 @@ export function queriesOf(intent: Intent, calendar: DataCalendar): { main: OlapI
 
 const lastCompleteMonth = (c: DataCalendar): DateRange => lastCompletePeriods(c).month;
 
+/**
+ * "How many orders did they place?" after "which customer bought the most?": the member the previous
+ * answer named (its first row, asked again) becomes this question's filter.
+ */
+export async function resolvePointer(intent: Intent, ctx: RunContext): Promise<void> {
+  const prev = intent.pointsTo!;
+  const { main } = queriesOf(prev, ctx.calendar);
+  const r = await olap(ctx.pool, { ...main, limit: 1 }, ctx.viewer, 'query', ctx.state);
+  const level = prev.levels[0]!;
+  const at = r.dimensions.indexOf(level);
+  const m = r.rows[0]?.members[at];
+  if (m?.key) intent.filters.push({ level, members: [{ level, key: m.key, label: m.label ?? m.key }] });
+}
+
 /** Figures: one query, its answer in words. */
 export async function answerFigures(intent: Intent, ctx: RunContext): Promise<ChatResult> {
   const { main, shareMembers } = queriesOf(intent, ctx.calendar);

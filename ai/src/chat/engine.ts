@@ -2,7 +2,7 @@ import { AppError, ForbiddenError } from '@erp/kit';
 import type pg from 'pg';
 import { readAnswerState, referenceDay, type AnswerState, type Viewer } from '@erp/semantic';
 import type { Language } from '../format';
-import { answerFigures, answerWhy, NotInModel, type ChatResult } from './answer';
+import { answerFigures, answerWhy, NotInModel, resolvePointer, type ChatResult } from './answer';
 import { memberIndex } from './members';
 import { detectLanguage, isRefusal, understand, type Intent, type Refusal } from './understand';
 
@@ -94,6 +94,7 @@ export async function answerQuestion(question: string, opts: EngineOptions): Pro
   if (isRefusal(reading)) return refused(question, language, refusalText(reading));
   try {
     const ctx = { pool: opts.pool, viewer: opts.viewer, state, calendar };
+    if (reading.pointsTo) await resolvePointer(reading, ctx);
     const r: ChatResult = reading.kind === 'why' ? await answerWhy(reading, ctx) : await answerFigures(reading, ctx);
     return { question, language, understood: true, text: r.text, result: r.result, results: r.results, queries: r.queries, moreRows: r.moreRows, chart: r.chart, suggestions: [], intent: reading };
   } catch (err) {

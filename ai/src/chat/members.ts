@@ -13,6 +13,8 @@ export interface MemberRef {
   level: string;
   key: string;
   label: string;
+  /** Matched by one distinctive word of a longer name ("Lyon" for "Lyon distribution centre"): weaker than a whole name. */
+  partial?: boolean;
 }
 
 export interface MemberIndex {
@@ -25,9 +27,15 @@ export interface MemberIndex {
 const norm = (s: string) =>
   fold(s)
     .replace(/['’`´]/g, ' ')
-    .replace(/&/g, ' and ')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .replace(/[^\p{L}\p{N}&]+/gu, ' ')
+    .replace(/\s+/g, ' ')
     .trim();
+/** "Coffee & tea" is typed "coffee & tea", "coffee and tea", "coffee et tea" or "coffee tea". */
+const spellings = (t: string): string[] =>
+  t.includes('&') ? [...new Set(['and', 'et', ''].map((w) => t.replace(/\s*&\s*/g, w ? ` ${w} ` : ' ').replace(/\s+/g, ' ').trim()))] : [t];
+
+/** Levels whose members are often named by one word of their name (a warehouse by its city, a supplier by its first word). */
+const PARTIAL_LEVELS = new Set(['warehouse.warehouse', 'supplier.supplier', 'product.category', 'product.root']);
 
 const VOCABULARY = new Set([...MEASURE_PHRASES, ...LEVEL_PHRASES].filter((p) => p.words.length === 1).map((p) => p.words[0]!));
 
@@ -92,23 +100,29 @@ export function buildMemberIndex(rows: DimRow[], runId: string | null): MemberIn
   const phrases: Phrase<MemberRef[]>[] = [];
   const byText = new Map<string, MemberRef[]>();
   const byLevel = new Map<string, Map<string, string>>();
-  const add = (text: string, ref: MemberRef) => {
-    const t = norm(text);
-    if (!t) return;
+  const put = (t: string, ref: MemberRef, short = false) => {
     const ws = t.split(' ');
     // A one-word name that is also a word of questions ("sales", "de") is not a member name.
-    if (ws.length === 1 && (STOPWORDS.has(t) || VOCABULARY.has(t) || t.length < 3)) return;
+    if (ws.length === 1 && (STOPWORDS.has(t) || VOCABULARY.has(t) || (t.length < 3 && !short))) return;
     const list = byText.get(t);
     if (list) {
       if (!list.some((r) => r.level === ref.level && r.key === ref.key)) list.push(ref);
     } else byText.set(t, [ref]);
+  };
+  const add = (text: string, ref: MemberRef, short = false) => {
+    const t = norm(text);
+    if (!t) return;
+    for (const v of spellings(t)) put(v, ref, short);
+    // One distinctive word of a longer name, as a weaker match ("l'entrepôt de Lyon", "Hardware family").
+    if (PARTIAL_LEVELS.has(ref.level) && !ref.partial)
+      for (const w of t.split(' ')) if (w.length >= 4 && w !== t && !STOPWORDS.has(w) && !VOCABULARY.has(w) && w !== '&') put(w, { ...ref, partial: true });
   };
   for (const r of [...rows, ...FIXED]) {
     const ref = { level: r.level, key: r.key, label: r.label };
     if (!byLevel.has(r.level)) byLevel.set(r.level, new Map());
     if (!FIXED.includes(r)) byLevel.get(r.level)!.set(r.key, r.label);
     add(r.label, FIXED.includes(r) ? { ...ref, label: r.key } : ref);
-    if (r.level === 'geography.country') for (const n of countryNames(r.key)) add(n, ref);
+    if (r.level === 'geography.country') for (const n of countryNames(r.key)) add(n, ref, true);
     if (r.level === 'product.product' || r.level === 'geography.customer' || r.level === 'supplier.supplier' || r.level === 'warehouse.warehouse') add(r.key, ref);
     if (r.level === 'segment.segment') {
       add(r.key.replace(/_/g, ' '), ref);

@@ -16,6 +16,11 @@ const members = buildMemberIndex(
     { level: 'product.category', key: 'BEV', label: 'Beverages' },
     { level: 'product.product', key: 'P1', label: 'Chai' },
     { level: 'segment.segment', key: 'CONSUMER', label: 'CONSUMER' },
+    { level: 'segment.segment', key: 'WHOLESALE', label: 'WHOLESALE' },
+    { level: 'product.category', key: 'FOD-COF', label: 'Coffee & tea' },
+    { level: 'geography.city', key: 'Lyon', label: 'Lyon' },
+    { level: 'geography.country', key: 'MX', label: 'Mexico' },
+    { level: 'warehouse.warehouse', key: 'WH-LYS', label: 'Lyon distribution centre' },
   ],
   '1',
 );
@@ -97,6 +102,42 @@ describe('measures, levels and members by phrase', () => {
     expect(intent('how many customers do we have?').measures).toEqual(['customerCount']);
     expect(intent('how many customers bought in 1997?').measures).toEqual(['customers']);
     expect(intent('combien de clients en 1997 ?', 'fr').measures).toEqual(['customers']);
+  });
+});
+
+describe('what users type (found by the question bank)', () => {
+  it('"by order kind" is a level, not orders', () => expect([intent('revenue by order kind in 1997').measures, intent('revenue by order kind in 1997').levels]).toEqual([['revenue'], ['orderKind.kind']]));
+  it('a sales verb beside a named measure qualifies it', () => expect(intent('the 5 products sold the most in units in 1997').measures).toEqual(['units']));
+  it('abbreviations: cdes, nb', () => expect(intent('combien de cdes en 1997 ?', 'fr').measures).toEqual(['orders']));
+  it('"Coffee & tea" typed with or without the ampersand', () => {
+    expect(intent('CA de la catégorie Coffee & tea en 1997', 'fr').filters[0]!.members[0]!.key).toBe('FOD-COF');
+    expect(intent('sales of coffee and tea in 1997').filters[0]!.members[0]!.key).toBe('FOD-COF');
+  });
+  it('"l\'entrepôt de Lyon" is the warehouse, not the city', () => expect(intent("CA de l'entrepôt de Lyon en 1997", 'fr').filters).toEqual([{ level: 'warehouse.warehouse', members: [{ level: 'warehouse.warehouse', key: 'WH-LYS', label: 'Lyon distribution centre' }] }]));
+  it('units in stock are stock', () => expect(intent('How many units do we have in stock?').measures).toEqual(['stockOnHand']));
+  it('the amount of cancelled orders is their value', () => expect(intent('montant des commandes annulées en 1997', 'fr').measures).toEqual(['cancelledValue']));
+  it('products in the catalog, active ones, and products sold', () => {
+    expect(intent('how many products do we sell?').measures).toEqual(['productCount']);
+    const active = intent('combien de produits actifs au catalogue ?', 'fr');
+    expect([active.measures, active.filters[0]?.members[0]?.key]).toEqual([['productCount'], 'ACTIVE']);
+    expect(intent('how many products did we sell in 1997?').measures).toEqual(['units']);
+  });
+  it('"customers in Mexico", "clients grossistes": customers qualified, not a breakdown', () => {
+    const mx = intent('how much have we sold to customers in Mexico?');
+    expect([mx.levels, mx.filters[0]!.members[0]!.key]).toEqual([[], 'MX']);
+    const w = intent("quelle part du CA font les clients grossistes l'an dernier ?", 'fr');
+    expect([w.levels, w.share, w.filters[0]!.members[0]!.key]).toEqual([[], true, 'WHOLESALE']);
+  });
+  it('"depuis janvier 1997" starts in January 1997; "du même trimestre de l\'an dernier" compares', () => {
+    expect(intent('CA par trimestre depuis janvier 1997', 'fr').time.range).toEqual({ from: '1997-01-01', to: '1998-05-06' });
+    expect(intent("CA de ce trimestre par rapport au même trimestre de l'an dernier", 'fr').time.compare).toBe('YEAR_AGO');
+  });
+  it('an on-time rate "à l\'heure" is not an hour of the day', () => expect(intent("taux de livraison à l'heure en 1997", 'fr').measures).toEqual(['supplierOnTimeRate']));
+  it('"they" points at the member the previous answer named', () => expect(intent('how many orders did they place that year?', 'en', ['Which customer bought the most in 1997?']).pointsTo?.levels).toEqual(['geography.customer']));
+  it('imperatives that change data and years after the data are refused', () => {
+    expect(read('Passe la commande SO-0039605 en confirmée', 'fr')).toMatchObject({ refused: 'write' });
+    expect(read('Augmente le prix du Chai de 10 %', 'fr')).toMatchObject({ refused: 'write' });
+    expect(read('What will sales be in 1999?')).toMatchObject({ refused: 'future' });
   });
 });
 

@@ -2,7 +2,7 @@ import type { DateRange } from '@erp/semantic/dates';
 import type { MemberIndex, MemberRef } from './members';
 import { phrase, Sentence, type Phrase } from './sentence';
 import { fold, numberOf, STOPWORDS, words } from './text';
-import { LEVEL_PHRASES, MEASURE_PHRASES } from './vocabulary';
+import { LEVEL_PHRASES, MEASURE_PHRASES, REVENUE_VERBS } from './vocabulary';
 import { readTime, type Clock, type CompareMode, type Granularity, type TimeReading } from './when';
 
 /**
@@ -25,7 +25,8 @@ export interface Intent {
   time: TimeReading;
   ranking?: { direction: 'DESC' | 'ASC'; top?: number; singular?: boolean };
   share: boolean;
-  /** "How many customers do we have": the customer base, not the buyers of a period. */
+  /** "they", "ce client": the member the previous (singular) answer named; the engine looks it up. */
+  pointsTo?: Intent;
   notes: string[];
 }
 
@@ -40,7 +41,7 @@ export const isRefusal = (r: Reading): r is Refusal => 'refused' in r;
 
 const list = (texts: string[]): Phrase<true>[] => texts.map((t) => phrase(t, true as const));
 
-const WRITE = /^(?:please |pls |stp |svp )?(?:can you |could you |peux tu |pouvez vous |veuillez )?(delete|drop|update|insert|truncate|alter|grant|remove|cancel|create|add|change|modify|set|write|rename|reset|supprim\w*|effac\w*|modifi\w*|cree[rz]?|creer|ajout\w*|annul(?:e|er|ez)|change[rz]?|mets|mettre|ecri[st]\w*|renomm\w*)\b|\b(drop table|delete from|insert into|update \w+ set|truncate|alter table|mets a jour|mettre a jour)\b/;
+const WRITE = /^(?:please |pls |stp |svp )?(?:can you |could you |peux tu |pouvez vous |veuillez |merci de )?(delete|drop|update|insert|truncate|alter|grant|remove|cancel|create|add|change|modify|set|write|rename|reset|mark|approve|confirm|ship|deliver|raise|increase|decrease|lower|assign|move|transfer|apply|record|book|place|supprim\w*|effac\w*|modifi\w*|cree[rz]?|creer|ajout\w*|annul(?:e|er|ez)|change[rz]?|mets|mettre|ecri[st]\w*|renomm\w*|passe[rz]?|valide[rz]?|confirme[rz]?|expedie[rz]?|livre[rz]|augmente[rz]?|diminue[rz]?|baisse[rz]|affecte[rz]?|transfere[rz]?|enregistre[rz]?|applique[rz]?)\b|\b(drop table|delete from|insert into|update \w+ set|truncate|alter table|mets a jour|mettre a jour)\b/;
 
 /** Subjects the model does not hold: answered "not in the model", never with a broader figure. */
 const OUT_OF_MODEL: [string[], string, string][] = [
@@ -84,9 +85,19 @@ const LATE_RANK = list(['least reliable', 'least punctual', 'worst', 'moins fiab
 const RELIABLE_RANK = list(['most reliable', 'most punctual', 'best', 'plus fiables', 'plus fiable', 'plus ponctuels', 'meilleurs']);
 const STOCKOUT = list(['run out', 'running out', 'runs out', 'will run out', 'stock out', 'stockout', 'stock outs', 'stockouts', 'rupture', 'ruptures', 'rupture de stock', 'ruptures de stock', 'en rupture', 'shortage', 'shortages', 'penurie', 'manquer', 'vont manquer', 'out of stock', 'reorder', 'reapprovisionner', 'reassort', 'restock', 'replenish']);
 const LOW_STOCK = list(['low stock', 'low on stock', 'below reorder point', 'under the reorder point', 'stock bas', 'stock faible', 'stocks bas', 'sous le point de commande', 'en dessous du point de commande', 'below their reorder point']);
-const HOW_MANY_CUSTOMERS = list(['how many customers', 'number of customers', 'customer count', 'count of customers', 'nombre de clients', 'combien de clients', 'how many clients', 'number of clients', 'nb de clients', 'nombre total de clients']);
+const HOW_MANY_CUSTOMERS = list([
+  'how many customers', 'number of customers', 'customer count', 'count of customers', 'nombre de clients', 'combien de clients', 'how many clients', 'number of clients', 'nb de clients', 'nombre total de clients',
+  'how many buying customers', 'number of buying customers', 'how many active customers', 'number of active customers', 'nombre de clients acheteurs', 'nombre de clients actifs', 'combien de clients acheteurs', 'combien de clients actifs', 'nb de clients acheteurs', 'nb clients',
+]);
+const PRODUCT_COUNT = list([
+  'how many products', 'number of products', 'product count', 'how many skus', 'number of skus', 'how many items', 'how many references', 'how many active products', 'number of active products', 'how many discontinued products',
+  'combien de produits', 'nombre de produits', 'nombre de references', 'combien de references', 'nb de produits', 'nb produits', 'combien de skus', 'combien de produits actifs', 'nombre de produits actifs', 'combien de produits arretes',
+]);
+const AMOUNT_WORDS = ['amount', 'value', 'montant', 'valeur', 'how much', 'combien d argent', 'total value', 'revenue', 'ca'];
+/** Pronouns that point at the member the previous answer named ("how many orders did they place?"). */
+const POINTERS = list(['they', 'them', 'their', 'he', 'she', 'him', 'her', 'it', 'this customer', 'that customer', 'this product', 'that product', 'ce client', 'ce produit', 'cet article', 'ils', 'elles', 'il', 'elle', 'lui', 'leur', 'leurs']);
 const BUY_VERBS = list(['bought', 'buy', 'ordered', 'order', 'purchased', 'purchase', 'placed', 'active', 'acheteurs', 'achete', 'acheter', 'commande', 'commandes', 'ont achete', 'ont commande', 'actifs', 'actif']);
-const SELL_VERBS = ['sold', 'sell', 'vendu', 'vendus', 'vendues', 'vendre', 'vend'];
+const SELL_VERBS = ['sold', 'vendu', 'vendus', 'vendues', 'vendue'];
 
 /** Words of questions that ask nothing by themselves (leftovers that must not refuse a question). */
 const HARMLESS = new Set(
@@ -120,7 +131,6 @@ export interface Understanding {
   language: Language;
 }
 
-const phrasesOf = (ps: Phrase<string>[]) => ps;
 
 export function detectLanguage(question: string): Language {
   const w = words(question).map((x) => x.text);
@@ -129,8 +139,9 @@ export function detectLanguage(question: string): Language {
   return fr > en ? 'fr' : 'en';
 }
 
-function refuseIfOutOfModel(s: Sentence, language: Language): Refusal | null {
-  for (const [texts, en, fr] of [...OUT_OF_MODEL, ...NOT_YET]) if (s.take(list(texts), { keep: true }).length) return { refused: 'not-in-model', language, what: language === 'fr' ? fr : en };
+/** Subjects out of the model among the words not read yet (a measure's words, e.g. "à l'heure", are read first). */
+function refuseIfOutOfModel(s: Sentence, language: Language, table: [string[], string, string][]): Refusal | null {
+  for (const [texts, en, fr] of table) if (s.take(list(texts), { keep: true }).length) return { refused: 'not-in-model', language, what: language === 'fr' ? fr : en };
   return null;
 }
 
@@ -149,11 +160,12 @@ function readOne(question: string, u: Understanding, context: Intent | null): Re
   const folded = ` ${fold(question).replace(/['’`´]/g, ' ').replace(/[^\p{L}\p{N}/\- ]+/gu, ' ').replace(/\s+/g, ' ').trim()} `;
   if (WRITE.test(folded.trim())) return { refused: 'write', language };
   const s = new Sentence(words(question));
-  const outOfModel = refuseIfOutOfModel(s, language);
+  const outOfModel = refuseIfOutOfModel(s, language, OUT_OF_MODEL);
   if (outOfModel) return outOfModel;
 
   const time = readTime(s, u.clock);
-  if (time.future) return { refused: 'future', language };
+  // A period after the data's as-of date (next year, 1999 on a 1998 warehouse) has no figures yet.
+  if (time.future || (time.range && time.range.from > u.clock.today)) return { refused: 'future', language };
 
   const why = s.take(WHY).length > 0;
   const stockout = s.take(STOCKOUT).length > 0;
@@ -202,17 +214,32 @@ function readOne(question: string, u: Understanding, context: Intent | null): Re
     const buying = s.take(BUY_VERBS, { keep: true }).length > 0 || s.has('bought') || s.has('achete');
     countCustomers = time.range || buying || time.anaphora ? 'customers' : 'customerCount';
   }
+  // How many products: the catalog ("do we have / sell"), or units when they were sold ("did we sell").
+  const productCount = s.take(PRODUCT_COUNT);
+  // "did we sell in 1997" or "sold": units; "do we sell" alone: the catalog.
+  const pastSales = SELL_VERBS.some((v) => s.has(v)) || (Boolean(time.range) && (s.has('sell') || s.has('vendre') || s.has('vend')));
 
   // Member names of several words first (a product or customer name may hold ordinary words).
-  const memberMatches = u.members ? s.take(u.members.phrases, { accept: (m) => m.end - m.start >= 2 }) : [];
-  const sold = SELL_VERBS.some((v) => s.has(v));
-  let measures = s.take(phrasesOf(MEASURE_PHRASES), { fuzzy: true }).map((m) => m.value);
-  const explicitCount = measures.includes('productCount');
-  if (explicitCount && sold) measures = measures.map((m) => (m === 'productCount' ? 'units' : m));
+  const memberMatches = u.members ? s.take(u.members.phrases, { accept: (m) => m.end - m.start >= 2 && m.value.some((r) => !r.partial) }) : [];
+  // Measures and levels together, the longest phrase first ("order kind" is a level, not orders).
+  const vocab = s.take([...MEASURE_PHRASES.map((p) => ({ ...p, value: `m:${p.value}` })), ...LEVEL_PHRASES.map((p) => ({ ...p, value: `l:${p.value}` }))], { fuzzy: true });
+  let measures = vocab.filter((m) => m.value.startsWith('m:')).map((m) => m.value.slice(2));
+  const levelMatches = vocab.filter((m) => m.value.startsWith('l:')).map((m) => ({ ...m, value: m.value.slice(2) }));
+  // Sales verbs ask for revenue only when no measure is named ("the products sold the most in units").
+  const verbs = s.take(REVENUE_VERBS);
+  if (!measures.length && verbs.length && !countCustomers && !productCount.length) measures.push('revenue');
+  if (productCount.length) measures.unshift(pastSales && !s.has('catalog') && !s.has('catalogue') ? 'units' : 'productCount');
   // "customers who bought / ordered": the verbs qualify the customers, they do not ask for revenue or orders.
   if (countCustomers) measures = [countCustomers, ...measures.filter((m) => m !== 'revenue' && m !== 'orders')];
-  const levelMatches = s.take(phrasesOf(LEVEL_PHRASES), { fuzzy: true });
-  memberMatches.push(...(u.members ? s.take(u.members.phrases) : []));
+  // "how many units do we have in stock": units is the stock's unit, not units sold.
+  if (measures.some((m) => m.startsWith('stock')) && measures.includes('units')) measures = measures.filter((m) => m !== 'units');
+  // "amount / value of cancelled orders, of drafts": their value, not their count.
+  if (AMOUNT_WORDS.some((w) => s.has(w))) measures = measures.map((m) => (m === 'cancelledOrders' ? 'cancelledValue' : m));
+  const notYet = refuseIfOutOfModel(s, language, NOT_YET);
+  if (notYet) return notYet;
+  const single = u.members ? s.take(u.members.phrases) : [];
+  memberMatches.push(...single);
+  const pointer = s.take(POINTERS, { keep: true }).length > 0;
   const desc = s.take(DESC_WORDS, { keep: true });
   const asc = s.take(ASC_WORDS, { keep: true });
   const frequent = s.take(FREQUENT, { keep: true }).length > 0;
@@ -220,18 +247,25 @@ function readOne(question: string, u: Understanding, context: Intent | null): Re
   const reliableRank = s.take(RELIABLE_RANK, { keep: true }).length > 0;
   s.take(DESC_WORDS);
   s.take(ASC_WORDS);
+  if (s.has('actifs') || s.has('active') || s.has('actif')) if (productCount.length) memberMatches.push({ value: [{ level: 'productStatus.status', key: 'ACTIVE', label: 'ACTIVE' }], start: 0, end: 0 });
 
-  // Members by level; a level word next to its own member names the member's kind ("the Beverages category").
+  // Members by level. A name several levels share (a city and a warehouse): the level the question
+  // names, else a whole name before one word of a name, else the first.
   const filters = new Map<string, MemberRef[]>();
   for (const m of memberMatches) {
-    // a name shared by several levels (a city and a region): the one the question names, else the first
-    const named = m.value.find((r) => levelMatches.some((l) => l.value === r.level)) ?? m.value[0]!;
+    const named = m.value.find((r) => levelMatches.some((l) => l.value === r.level)) ?? m.value.find((r) => !r.partial) ?? m.value[0]!;
     const same = m.value.filter((r) => r.level === named.level);
     const list = filters.get(named.level) ?? [];
-    for (const r of same) if (!list.some((x) => x.key === r.key)) list.push(r);
+    for (const r of same) if (!list.some((x) => x.key === r.key)) list.push({ level: r.level, key: r.key, label: r.label });
     filters.set(named.level, list);
   }
-  let levels = levelMatches.map((l) => l.value).filter((l, i, a) => a.indexOf(l) === i);
+  // "customers in Mexico", "les clients grossistes": customers qualified by one of their attributes, not a breakdown by customer.
+  const CUSTOMER_ATTRIBUTES = ['geography.country', 'geography.region', 'geography.city', 'segment.segment'];
+  for (const l of levelMatches) {
+    if (l.value !== 'geography.customer') continue;
+    if (memberMatches.some((m) => m.value.some((r) => CUSTOMER_ATTRIBUTES.includes(r.level)) && (Math.abs(m.start - l.end) <= 2 || Math.abs(l.start - m.end) <= 2))) l.value = '';
+  }
+  let levels = levelMatches.map((l) => l.value).filter((l, i, a) => l && a.indexOf(l) === i);
   levels = levels.filter((l) => !filters.has(l) || share);
   // "the supplier" beside a supplier name, "customer Ernst Handel": the kind of the member, not a breakdown.
   const dateLevels = levels.filter((l) => l.startsWith('date.'));
@@ -286,7 +320,7 @@ function readOne(question: string, u: Understanding, context: Intent | null): Re
     measures = ['supplierOnTimeRate', 'supplierDeliveries'];
     if (lateRank) direction = 'ASC';
   }
-  if (measures.some((m) => m.startsWith('supplier')) && !levels.length && (direction || s.has('suppliers') || s.has('fournisseurs') || s.has('supplier') || s.has('fournisseur')) && !filters.has('supplier.supplier')) levels.push('supplier.supplier');
+  if (measures.some((m) => m.startsWith('supplier')) && !levels.length && !granularity && (direction || s.has('suppliers') || s.has('fournisseurs')) && !filters.has('supplier.supplier')) levels.push('supplier.supplier');
 
   // What is left unread: names we do not know must not widen the answer.
   const unknown = s
@@ -327,6 +361,9 @@ function readOne(question: string, u: Understanding, context: Intent | null): Re
         : r;
   }
 
+  const pointsTo = pointer && context?.ranking?.singular && context.levels.length && !filters.has(context.levels[0]!) ? context : undefined;
+  if (pointsTo) levels = levels.filter((l) => l !== pointsTo.levels[0]);
+
   const understoodSomething = measures.length > 0 || levels.length > 0 || filters.size > 0 || Boolean(direction) || Boolean(granularity) || kind !== 'figures';
   if (!understoodSomething) return { refused: 'not-understood', language, unknown };
   // Unknown names beside an assumed measure: refuse rather than answer the company total.
@@ -349,6 +386,7 @@ function readOne(question: string, u: Understanding, context: Intent | null): Re
     time,
     ranking,
     share,
+    ...(pointsTo ? { pointsTo } : {}),
     notes: [],
   };
 }

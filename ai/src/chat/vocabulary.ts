@@ -11,11 +11,10 @@ const list = (names: Record<string, string[]>): Phrase<string>[] =>
 
 export const MEASURE_PHRASES = list({
   revenue: [
-    'revenue', 'revenues', 'sales', 'sale', 'turnover', 'net sales', 'sales revenue', 'sales amount', 'income', 'takings', 'sold', 'sell', 'sells', 'selling', 'bookings',
-    'net revenue', 'revenus', 'ca', 'c a', 'chiffre d affaires', 'chiffres d affaires', 'chiffre d affaire', 'ventes', 'vente', 'vendu', 'vendus', 'vendue', 'vendues', 'vend', 'vendons', 'vendre',
-    'spent', 'spend', 'bought', 'buy', 'purchased', 'achete', 'achetes', 'acheter', 'depense', 'depenses', 'facture', 'facturation', 'how much',
+    'revenue', 'revenues', 'sales', 'sale', 'turnover', 'net sales', 'sales revenue', 'sales amount', 'income', 'takings', 'bookings',
+    'net revenue', 'revenus', 'revenu', 'ca', 'c a', 'chiffre d affaires', 'chiffres d affaires', 'chiffre d affaire', 'ventes', 'vente', 'facturation', 'facture', 'montant des ventes',
   ],
-  grossMargin: ['margin', 'margins', 'gross margin', 'gross profit', 'profit', 'profits', 'marge', 'marges', 'marge brute', 'benefice', 'benefices', 'benefice brut', 'earned', 'gagne'],
+  grossMargin: ['margin', 'margins', 'gross margin', 'gross profit', 'profit', 'profits', 'marge', 'marges', 'marge brute', 'benefice', 'benefices', 'benefice brut', 'gagne'],
   marginPct: [
     'margin rate', 'margin pct', 'margin percent', 'margin percentage', 'pct margin', 'margin ratio', 'profitability', 'profit margin', 'gross margin pct', 'gross margin rate',
     'taux de marge', 'marge en pct', 'pct de marge', 'marge pct', 'rentabilite', 'taux de marge brute', 'pourcentage de marge',
@@ -24,7 +23,7 @@ export const MEASURE_PHRASES = list({
     'units', 'unit', 'units sold', 'quantity', 'quantities', 'quantity sold', 'volume', 'volumes', 'pieces', 'items sold', 'how many units', 'how many items',
     'unites', 'unites vendues', 'quantite', 'quantites', 'quantites vendues', 'quantite vendue', 'pieces vendues', 'nombre d unites', 'nombre d articles vendus', 'combien d unites', 'combien d articles',
   ],
-  orders: ['orders', 'order', 'order count', 'number of orders', 'how many orders', 'commandes', 'commande', 'nombre de commandes', 'combien de commandes', 'orders placed count'],
+  orders: ['orders', 'order', 'order count', 'number of orders', 'how many orders', 'commandes', 'commande', 'nombre de commandes', 'combien de commandes', 'orders placed count', 'cdes', 'cde', 'cmd', 'cmds', 'cmdes', 'nb de commandes', 'nb commandes', 'nb de cdes', 'nb cdes', 'nbre de commandes'],
   averageBasket: [
     'average order value', 'average order', 'aov', 'average basket', 'basket size', 'average ticket', 'average sale', 'average order size', 'mean order value', 'average basket value',
     'panier moyen', 'valeur moyenne des commandes', 'valeur moyenne d une commande', 'commande moyenne', 'ticket moyen', 'montant moyen des commandes', 'montant moyen par commande', 'valeur moyenne par commande',
@@ -55,8 +54,19 @@ export const MEASURE_PHRASES = list({
   supplierOnTimeDeliveries: ['on time deliveries', 'deliveries on time', 'livraisons a l heure', 'livraisons dans les delais'],
   supplierLateDeliveries: ['late deliveries', 'deliveries late', 'delivered late', 'deliver late', 'late', 'delays', 'late delivery', 'livraisons en retard', 'retards', 'retard', 'en retard', 'livre en retard', 'livrent en retard'],
   supplierOnTimeRate: [
-    'on time rate', 'on time delivery rate', 'on time delivery', 'on time', 'punctuality', 'reliability', 'otd', 'otif', 'delivery performance', 'service level',
+    'on time rate', 'on time delivery rate', 'taux de livraison a l heure', 'taux de livraisons a l heure', 'taux de livraison dans les delais', 'taux de respect des delais', 'on time delivery', 'on time', 'punctuality', 'reliability', 'otd', 'otif', 'delivery performance', 'service level',
     'taux de ponctualite', 'ponctualite', 'taux de service', 'respect des delais', 'fiabilite', 'taux de livraison a l heure', 'a l heure', 'performance de livraison',
+  ],
+});
+
+/**
+ * Verbs that ask for revenue only when no measure is named ("how much did we sell", "what did
+ * Ernst Handel buy"); beside a named measure ("the products sold the most in units") they qualify it.
+ */
+export const REVENUE_VERBS = list({
+  revenue: [
+    'sold', 'sell', 'sells', 'selling', 'spent', 'spend', 'bought', 'buy', 'buys', 'purchased', 'how much', 'earned', 'made', 'generated',
+    'vendu', 'vendus', 'vendue', 'vendues', 'vend', 'vendons', 'vendre', 'achete', 'achetes', 'acheter', 'depense', 'depenses', 'rapporte', 'genere', 'realise',
   ],
 });
 

@@ -1,3 +1,4 @@
+import { LEVELS, MEASURE_BY_NAME } from '@erp/semantic';
 import type { DateRange } from '@erp/semantic/dates';
 import type { MemberIndex, MemberRef } from './members';
 import { phrase, Sentence, type Phrase } from './sentence';
@@ -70,7 +71,7 @@ const NOT_YET: [string[], string, string][] = [
 ];
 
 const WHY = list(['why', 'how come', 'what explains', 'what explained', 'what drove', 'what drives', 'what caused', 'what s behind', 'what is behind', 'reason', 'reasons', 'driver', 'drivers', 'cause', 'causes', 'pourquoi', 'qu est ce qui explique', 'qu est ce qui a', 'comment expliquer', 'comment s explique', 'explique', 'expliquer', 'explication', 'raison', 'raisons', 'moteur', 'moteurs', 'facteurs']);
-const SHARE = list(['share', 'shares', 'part', 'parts', 'percentage', 'percentages', 'proportion', 'contribution', 'contributions', 'weight', 'pct of', 'pct du', 'pct des', 'what pct', 'quel pct', 'poids', 'represent', 'represents', 'represente', 'representent', 'mix', 'repartition', 'split', 'breakdown in pct', 'quote part', 'quote part']);
+const SHARE = list(['share', 'shares', 'part', 'parts', 'percentage', 'percentages', 'proportion', 'contribution', 'contributions', 'weight', 'what pct', 'quel pct', 'pct of total', 'pct du total', 'pct of the total', 'poids', 'represent', 'represents', 'represente', 'representent', 'mix', 'repartition', 'split', 'breakdown in pct', 'quote part', 'quote part']);
 const TREND = list(['trend', 'trends', 'evolution', 'evolve', 'evolved', 'evolving', 'over time', 'history', 'historique', 'tendance', 'tendances', 'evolue', 'evolution mensuelle', 'progression', 'curve', 'courbe']);
 const DESC_WORDS = list([
   'most', 'highest', 'biggest', 'largest', 'best', 'top', 'greatest', 'leading', 'maximum', 'max', 'more', 'strongest', 'main', 'major', 'key', 'highest selling', 'best selling', 'best sellers', 'bestsellers', 'best performing',
@@ -252,8 +253,12 @@ function readOne(question: string, u: Understanding, context: Intent | null): Re
   // Members by level. A name several levels share (a city and a warehouse): the level the question
   // names, else a whole name before one word of a name, else the first.
   const filters = new Map<string, MemberRef[]>();
+  // Levels the measure's fact has: a name that is a warehouse and a city, asked with stock, is the warehouse.
+  const fact = MEASURE_BY_NAME.get(measures[0] ?? 'revenue')?.fact ?? 'sales';
+  const valid = (r: MemberRef) => LEVELS.get(r.level)?.facts.includes(fact) ?? true;
   for (const m of memberMatches) {
-    const named = m.value.find((r) => levelMatches.some((l) => l.value === r.level)) ?? m.value.find((r) => !r.partial) ?? m.value[0]!;
+    const named =
+      m.value.find((r) => levelMatches.some((l) => l.value === r.level)) ?? m.value.find((r) => !r.partial && valid(r)) ?? m.value.find((r) => valid(r)) ?? m.value.find((r) => !r.partial) ?? m.value[0]!;
     const same = m.value.filter((r) => r.level === named.level);
     const list = filters.get(named.level) ?? [];
     for (const r of same) if (!list.some((x) => x.key === r.key)) list.push({ level: r.level, key: r.key, label: r.label });

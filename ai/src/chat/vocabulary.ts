@@ -54,7 +54,7 @@ export const MEASURE_PHRASES = list({
   supplierOnTimeDeliveries: ['on time deliveries', 'deliveries on time', 'livraisons a l heure', 'livraisons dans les delais'],
   supplierLateDeliveries: ['late deliveries', 'deliveries late', 'delivered late', 'deliver late', 'late', 'delays', 'late delivery', 'livraisons en retard', 'retards', 'retard', 'en retard', 'livre en retard', 'livrent en retard'],
   supplierOnTimeRate: [
-    'on time rate', 'on time delivery rate', 'taux de livraison a l heure', 'taux de livraisons a l heure', 'taux de livraison dans les delais', 'taux de respect des delais', 'on time delivery', 'on time', 'punctuality', 'reliability', 'otd', 'otif', 'delivery performance', 'service level',
+    'on time rate', 'on time delivery rate', 'supplier on time rate', 'supplier on time delivery rate', 'supplier punctuality', 'supplier reliability', 'taux de ponctualite fournisseur', 'taux de ponctualite des fournisseurs', 'ponctualite des fournisseurs', 'taux de livraison a l heure', 'taux de livraisons a l heure', 'taux de livraison dans les delais', 'taux de respect des delais', 'on time delivery', 'on time', 'punctuality', 'reliability', 'otd', 'otif', 'delivery performance', 'service level',
     'taux de ponctualite', 'ponctualite', 'taux de service', 'respect des delais', 'fiabilite', 'taux de livraison a l heure', 'a l heure', 'performance de livraison',
   ],
 });

@@ -177,7 +177,7 @@ export function readTime(sentence: Sentence, clock: Clock): TimeReading {
     const m1 = month(r[1])!;
     const m2 = month(r[3])!;
     const y1 = r[2] ? Number(r[2]) : m1 <= m2 ? y2 : y2 - 1;
-    take(span(monthRange(y1, m1), monthRange(y2, m2)), 'MONTH');
+    take(span(monthRange(y1, m1), monthRange(y2, m2)));
   }
   // Year ranges: "from 2023 to 2025", "between 1996 and 1998", "de 2024 a 2025", "2023-2025".
   const yRange = new RegExp(` (?:from |between |de |entre |du )?${YEAR} (?:to|and|through|thru|until|till|au|a|et|-) ${YEAR} `);
@@ -188,7 +188,7 @@ export function readTime(sentence: Sentence, clock: Clock): TimeReading {
     if (sentence.has('compare') || sentence.has('comparer') || sentence.has('vs')) {
       take(yearRange(a));
       take(yearRange(b));
-    } else take(span(yearRange(Math.min(a, b)), yearRange(Math.max(a, b))), 'YEAR');
+    } else take(span(yearRange(Math.min(a, b)), yearRange(Math.max(a, b))));
   }
 
   // Relative periods.

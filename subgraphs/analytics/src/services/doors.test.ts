@@ -1,0 +1,88 @@
+import { identity } from '@erp/kit/test/graphql';
+import { refreshRollups } from '@erp/semantic';
+import { setLanguageModel } from './ai';
+import { client, type Answer } from '../test/helpers';
+import { createStar, type Star } from '../test/star';
+
+/**
+ * One truth: the same business question asked through every door — the chat (`ask`), the explorer
+ * (`olap`) and, where one exists, a dashboard tile — gets the same figures. 20 questions over the
+ * hand-made star (its data run to 30 March 2025, the day before its ETL run).
+ */
+let star: Star;
+let api: ReturnType<typeof client>;
+const admin = identity('ADMIN', 1);
+
+beforeAll(async () => {
+  star = await createStar();
+  api = client(star.subgraph);
+  await refreshRollups(star.db.pool, 'all');
+  setLanguageModel(null); // the no-key engine
+});
+afterAll(async () => {
+  setLanguageModel(undefined);
+  await star.close();
+});
+
+const Y2024 = { from: '2024-01-01', to: '2024-12-31' };
+const Q1 = { from: '2025-01-01', to: '2025-03-30' };
+type Kind = 'STRATEGIC' | 'TACTICAL' | 'OPERATIONAL';
+interface Door {
+  question: string;
+  language: 'EN' | 'FR';
+  olap: Record<string, unknown>;
+  tile?: { kind: Kind; period: { from: string; to: string }; id: string };
+}
+const DOORS: Door[] = [
+  { question: 'What was the revenue in 2024?', language: 'EN', olap: { measures: ['revenue'], time: Y2024 }, tile: { kind: 'STRATEGIC', period: Y2024, id: 'revenue' } },
+  { question: "chiffre d'affaires 2024 par rapport à l'année précédente", language: 'FR', olap: { measures: ['revenue'], time: Y2024, compare: 'YEAR_AGO' }, tile: { kind: 'STRATEGIC', period: Y2024, id: 'revenue' } },
+  { question: 'gross margin and margin % in 2024 vs last year', language: 'EN', olap: { measures: ['grossMargin', 'marginPct'], time: Y2024, compare: 'YEAR_AGO' }, tile: { kind: 'STRATEGIC', period: Y2024, id: 'margin' } },
+  { question: 'top 5 categories by revenue in 2024', language: 'EN', olap: { measures: ['revenue'], dimensions: ['product.category'], time: Y2024, order: [{ by: 'revenue', direction: 'DESC' }], limit: 5 }, tile: { kind: 'STRATEGIC', period: Y2024, id: 'topCategories' } },
+  { question: 'top 5 pays par CA en 2024', language: 'FR', olap: { measures: ['revenue'], dimensions: ['geography.country'], time: Y2024, order: [{ by: 'revenue', direction: 'DESC' }], limit: 5 }, tile: { kind: 'STRATEGIC', period: Y2024, id: 'topCountries' } },
+  { question: 'revenue by customer segment in 2024', language: 'EN', olap: { measures: ['revenue'], dimensions: ['segment.segment'], time: Y2024, order: [{ by: 'revenue', direction: 'DESC' }], limit: 10 }, tile: { kind: 'STRATEGIC', period: Y2024, id: 'segmentMix' } },
+  { question: 'revenue by month in 2024', language: 'EN', olap: { measures: ['revenue'], time: { ...Y2024, granularity: 'MONTH' } } },
+  { question: 'the 10 best products by revenue in 2024', language: 'EN', olap: { measures: ['revenue'], dimensions: ['product.product'], time: Y2024, order: [{ by: 'revenue', direction: 'DESC' }], limit: 10 }, tile: { kind: 'TACTICAL', period: Y2024, id: 'bestProducts' } },
+  { question: 'les 10 pires produits en 2024', language: 'FR', olap: { measures: ['revenue'], dimensions: ['product.product'], time: Y2024, order: [{ by: 'revenue', direction: 'ASC' }], limit: 10 }, tile: { kind: 'TACTICAL', period: Y2024, id: 'worstProducts' } },
+  { question: 'on-time rate by supplier from January to March 2025', language: 'EN', olap: { measures: ['supplierOnTimeRate'], dimensions: ['supplier.supplier'], time: { from: '2025-01-01', to: '2025-03-31' }, order: [{ by: 'supplierOnTimeRate', direction: 'DESC' }], limit: 10 } },
+  { question: 'units sold by category in 2024', language: 'EN', olap: { measures: ['units'], dimensions: ['product.category'], time: Y2024, order: [{ by: 'units', direction: 'DESC' }], limit: 10 } },
+  { question: 'nombre de commandes en 2024', language: 'FR', olap: { measures: ['orders'], time: Y2024 } },
+  { question: 'average order value in 2024', language: 'EN', olap: { measures: ['averageBasket'], time: Y2024 } },
+  { question: 'how many customers bought in 2024?', language: 'EN', olap: { measures: ['customers'], time: Y2024 } },
+  { question: 'revenue in France in 2024', language: 'EN', olap: { measures: ['revenue'], filters: [{ level: 'geography.country', members: ['FR'] }], time: Y2024 } },
+  { question: "CA d'Atelier Dupont en 2024", language: 'FR', olap: { measures: ['revenue'], filters: [{ level: 'geography.customer', members: ['CUST-1'] }], time: Y2024 } },
+  { question: 'revenue this quarter', language: 'EN', olap: { measures: ['revenue'], time: Q1 } },
+  { question: 'revenue by quarter in 2024', language: 'EN', olap: { measures: ['revenue'], time: { ...Y2024, granularity: 'QUARTER' } } },
+  { question: 'value of cancelled orders in 2024', language: 'EN', olap: { measures: ['cancelledValue'], time: Y2024 } },
+  { question: 'stock value by warehouse', language: 'EN', olap: { measures: ['stockValue'], dimensions: ['warehouse.warehouse'], order: [{ by: 'stockValue', direction: 'DESC' }], limit: 10 } },
+];
+
+const ASK = `query($q: String!, $l: AiLanguage) { ask(question: $q, language: $l) { understood answer result { dimensions rows { members { key } values { measure value compared } } totals { measure value compared } } } }`;
+const TILES = `query($k: DashboardKind!, $p: OlapPeriod) { dashboard(kind: $k, period: $p) { tiles { id result { dimensions rows { members { key } values { measure value compared } } totals { measure value compared } } } } }`;
+type Shape = Pick<Answer, 'dimensions' | 'rows' | 'totals'>;
+/** The figures of an answer: its rows' members and values (and compared values), or its totals when it has no rows. */
+const figures = (a: Shape, measures: string[], compared: boolean) => {
+  const pick = (vs: Shape['totals']) => measures.flatMap((m) => vs.filter((v) => v.measure === m).map((v) => (compared ? [v.value, v.compared] : [v.value])));
+  return a.dimensions.length ? a.rows.map((r) => [r.members.map((m) => m.key).join('/'), ...pick(r.values)]) : [pick(a.totals)];
+};
+
+test(`${DOORS.length} questions: the chat, the explorer and the dashboard tile give the same figures`, async () => {
+  expect(DOORS.length).toBeGreaterThanOrEqual(20);
+  let tiles = 0;
+  for (const d of DOORS) {
+    const asked = await api.run<{ ask: { understood: boolean; answer: string; result: Shape | null } }>(admin, ASK, { q: d.question, l: d.language });
+    expect({ question: d.question, errors: asked.errors, understood: asked.data?.ask.understood }).toEqual({ question: d.question, errors: undefined, understood: true });
+    const explored = await api.olap(admin, d.olap);
+    const measures = d.olap.measures as string[];
+    const compared = Boolean(d.olap.compare);
+    const expected = figures(explored, measures, compared);
+    expect(expected.flat(2).some((v) => v !== null)).toBe(true); // the question has figures: the test can fail
+    expect({ question: d.question, figures: figures(asked.data!.ask.result!, measures, compared) }).toEqual({ question: d.question, figures: expected });
+    if (d.tile) {
+      tiles++;
+      const r = await api.run<{ dashboard: { tiles: { id: string; result: Shape }[] } }>(admin, TILES, { k: d.tile.kind, p: d.tile.period });
+      const tile = r.data!.dashboard.tiles.find((t) => t.id === d.tile!.id)!;
+      expect({ question: d.question, tile: tile.id, figures: figures(tile.result, measures, compared) }).toEqual({ question: d.question, tile: d.tile.id, figures: expected });
+    }
+  }
+  expect(tiles).toBeGreaterThanOrEqual(8);
+});

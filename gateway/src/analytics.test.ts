@@ -95,3 +95,17 @@ test('SALES: only their customers\' rows, even naming others; ANALYST: no custom
   const cities = await analyst.request(RunOlapDocument, { query: { measures: ['revenue'], dimensions: ['geography.city'] } });
   expect(cities.olap.rows.length).toBeGreaterThan(0);
 });
+
+// Bug: past the per-user limit a question came back as INTERNAL_SERVER_ERROR (the subgraph's HTTP 429
+// read by the gateway as a failed call), never RATE_LIMITED.
+test('concurrent questions from one user past the limit get RATE_LIMITED, never an internal error or a timeout', async () => {
+  const token = await t.login('MANAGER');
+  const ask = () =>
+    t.gql<{ ask: { understood: boolean } }>(`query { ask(question: "revenue by category and by month in 2024") { understood } }`, {}, token).then((r) => r.body.errors?.[0]?.extensions?.code ?? 'answered');
+  const codes = await Promise.all(Array.from({ length: 10 }, ask));
+  const counts = codes.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c]: (acc[c] ?? 0) + 1 }), {});
+  expect(Object.keys(counts).sort()).toEqual(['RATE_LIMITED', 'answered']);
+  expect(counts.answered).toBeGreaterThanOrEqual(2);
+  // once the answers are in, the next question is answered
+  expect(await ask()).toBe('answered');
+});

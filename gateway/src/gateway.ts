@@ -65,7 +65,10 @@ class IdentityDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       // address, no stack), and the rest of the query still answers.
       fetcher: (async (input: string, init: RequestInit) => {
         try {
-          return await fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+          const res = await fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+          // A subgraph's refusal with a GraphQL body (429 RATE_LIMITED) is an answer, not an outage:
+          // read as 200 so its typed errors reach the client instead of a DOWNSTREAM/INTERNAL error.
+          return res.status === 429 ? new Response(res.body, { status: 200, headers: res.headers }) : res;
         } catch {
           throw new GraphQLError(`The ${serviceName} service is unavailable`, {
             extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName },

@@ -50,9 +50,9 @@ export async function narrate(story: Story, insights: Insights, recommendations:
 
 export async function buildReport(
   pool: pg.Pool,
-  opts: InsightOptions & { audience?: Audience; language?: Language; model?: LanguageModel | null },
+  opts: InsightOptions & { audience?: Audience; language?: Language; model?: LanguageModel | null; insights?: Insights },
 ): Promise<Report> {
-  const insights = await computeInsights(pool, opts);
+  const insights = opts.insights ?? (await computeInsights(pool, opts));
   const recommendations = recommend(insights);
   const story = writeStory(insights, recommendations, { audience: opts.audience, language: opts.language });
   const told = await narrate(story, insights, recommendations, opts.model);
@@ -75,7 +75,35 @@ export async function ensureAiSchema(pool: pg.Pool): Promise<void> {
       deterministic_text text NOT NULL,
       facts            jsonb NOT NULL,
       recommendations  jsonb NOT NULL
+    );
+    -- The company's insights of a period, computed by the pipeline's reporting stage for the ETL run
+    -- they read: the AI page reads them instead of computing them on its first load.
+    CREATE TABLE IF NOT EXISTS ai.insights (
+      etl_run_id   bigint NOT NULL,
+      period       text NOT NULL,
+      computed_at  timestamptz NOT NULL DEFAULT now(),
+      insights     jsonb NOT NULL,
+      PRIMARY KEY (etl_run_id, period)
     )`);
+}
+
+/** Stores the insights computed for a period from the warehouse of an ETL run. */
+export async function saveInsights(pool: pg.Pool, etlRunId: string | number, insights: Insights): Promise<void> {
+  await ensureAiSchema(pool);
+  await pool.query(
+    `INSERT INTO ai.insights (etl_run_id, period, insights) VALUES ($1, $2, $3)
+     ON CONFLICT (etl_run_id, period) DO UPDATE SET insights = EXCLUDED.insights, computed_at = now()`,
+    [etlRunId, insights.period.id, JSON.stringify(insights)],
+  );
+}
+
+/** The insights stored for this period and ETL run, if the pipeline computed them. */
+export async function storedInsights(pool: pg.Pool, etlRunId: string | number, period: string): Promise<Insights | null> {
+  const { rows } = await pool.query<{ insights: Insights }>(
+    `SELECT insights FROM ai.insights WHERE to_regclass('ai.insights') IS NOT NULL AND etl_run_id = $1 AND period = $2`,
+    [etlRunId, period],
+  ).catch(() => ({ rows: [] as { insights: Insights }[] }));
+  return rows[0]?.insights ?? null;
 }
 
 /** Stores a report with the facts it used; returns its id. */

@@ -113,17 +113,24 @@ export function defaultStages(ctx: StageContext): Stage[] {
       // The last full month of the warehouse: every audience, in French and in English, stored in ai.reports
       // like `npm run report`; the no-key engine unless AI_PROVIDER names a provider.
       async run() {
-        const { aiEnv, buildReport, createModel, saveReport } = await import('@erp/ai');
+        const { aiEnv, buildReport, computeInsights, createModel, latestPeriod, saveInsights, saveReport } = await import('@erp/ai');
         const pool = new pg.Pool({ connectionString: ctx.dwhUrl, max: 2 });
         try {
-          const period = await lastFullMonth(pool);
-          if (!period) return { skipped: 'no sales in the warehouse', summary: 'no report: no sales in the warehouse' };
+          const { rows: [etl] } = await pool.query<{ run_id: string | null; sales: boolean }>(
+            `SELECT (SELECT max(run_id)::text FROM meta.etl_runs WHERE status = 'SUCCEEDED') AS run_id, EXISTS (SELECT 1 FROM dw.fact_sales) AS sales`,
+          );
+          if (!etl?.sales) return { skipped: 'no sales in the warehouse', summary: 'no report: no sales in the warehouse' };
+          // The last complete month of the data (the semantic layer's calendar), its insights computed once
+          // and stored for the AI page, then every audience in French and in English.
+          const period = await latestPeriod(pool);
+          const insights = await computeInsights(pool, { period });
+          if (etl.run_id) await saveInsights(pool, etl.run_id, insights);
           const provider = rawEnv().AI_PROVIDER;
           const model = provider && provider !== 'none' ? createModel(aiEnv()) : null;
           const reports: { audience: string; language: string; reportId: number; source: string }[] = [];
           for (const audience of ['executive', 'tactical', 'operational'] as const)
             for (const language of ['fr', 'en'] as const) {
-              const r = await buildReport(pool, { period, audience, language, model });
+              const r = await buildReport(pool, { period, audience, language, model, insights });
               reports.push({ audience, language, reportId: await saveReport(pool, r), source: r.source });
             }
           ctx.log.info(`reporting: ${reports.length} reports for ${period}`);
@@ -136,14 +143,3 @@ export function defaultStages(ctx: StageContext): Stage[] {
   ];
 }
 
-/** The latest month whose last day the warehouse's sales reach (the month before the latest sale otherwise). */
-export async function lastFullMonth(pool: pg.Pool): Promise<string | null> {
-  const { rows } = await pool.query(`SELECT max(d.full_date)::text AS last FROM dw.fact_sales f JOIN dw.dim_date d ON d.date_key = f.order_date_key`);
-  const last = rows[0]?.last as string | null;
-  if (!last) return null;
-  const [y, m, d] = last.split('-').map(Number) as [number, number, number];
-  const monthEnd = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  if (d === monthEnd) return last.slice(0, 7);
-  const prev = new Date(Date.UTC(y, m - 2, 1));
-  return `${prev.getUTCFullYear()}-${String(prev.getUTCMonth() + 1).padStart(2, '0')}`;
-}

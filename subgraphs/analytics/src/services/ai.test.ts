@@ -1,3 +1,4 @@
+import { computeInsights, saveInsights } from '@erp/ai';
 import { ensureMiningSchema } from '@erp/mining/src/schema';
 import { identity } from '@erp/kit/test/graphql';
 import { client } from '../test/helpers';
@@ -152,4 +153,14 @@ test('story per audience and language; ask: the query, rows, chart, and suggesti
   const no = await ok<{ ask: { understood: boolean; suggestions: string[]; query: string | null } }>(identity('ADMIN', 1), ASK, { q: 'what is the meaning of life', l: 'EN' });
   expect(no.ask).toMatchObject({ understood: false, query: null });
   expect(no.ask.suggestions.length).toBeGreaterThan(0);
+});
+
+test('the AI page reads the insights the pipeline stored for the current ETL run instead of computing them', async () => {
+  const FEB = { from: '2025-02-01', to: '2025-02-28' };
+  const computed = await computeInsights(star.db.pool, { period: '2025-02' });
+  // a stored copy marked so the test can tell it from a computation
+  await saveInsights(star.db.pool, '1', { ...computed, notes: ['stored by the reporting stage'] });
+  const { insights } = await ok<{ insights: { notes: string[]; revenue: number } }>(identity('ADMIN', 1), INSIGHTS, { p: FEB });
+  expect(insights.notes).toEqual(['stored by the reporting stage']);
+  expect(insights.revenue).toBe(computed.revenue);
 });

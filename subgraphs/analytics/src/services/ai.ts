@@ -3,6 +3,8 @@ import {
   ask as askEngine,
   computeInsights,
   createModel,
+  latestPeriod,
+  storedInsights,
   describeAction,
   narrate,
   recommend,
@@ -124,7 +126,9 @@ async function companyInsights(pool: pg.Pool, period: string | undefined): Promi
   let p = byKey.get(key);
   if (!p) {
     for (const k of byKey.keys()) if (!k.startsWith(`${run}:`)) byKey.delete(k);
-    p = computeInsights(pool, { period });
+    // The pipeline's reporting stage stores the default period's insights for each ETL run.
+    const id = period ?? (await latestPeriod(pool));
+    p = (run === 'none' ? Promise.resolve(null) : storedInsights(pool, run, id)).then((stored) => stored ?? computeInsights(pool, { period: id }));
     byKey.set(key, p);
     p.catch(() => byKey!.delete(key));
   }

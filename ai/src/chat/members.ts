@@ -65,7 +65,8 @@ async function readMembers(pool: pg.Pool, withCustomers: boolean): Promise<DimRo
     `SELECT 'geography.country' AS level, country_code AS key, max(country_name) AS label FROM dw.dim_geography WHERE geography_key > 0 GROUP BY country_code
      UNION ALL SELECT DISTINCT 'geography.region', region, region FROM dw.dim_geography WHERE geography_key > 0 AND region NOT IN ('', 'Unknown')
      UNION ALL SELECT DISTINCT 'geography.city', city, city FROM dw.dim_geography WHERE geography_key > 0 AND city NOT IN ('', 'Unknown')
-     UNION ALL SELECT DISTINCT 'product.category', code, name FROM dw.dim_category
+     UNION ALL SELECT DISTINCT 'product.category', code, name FROM dw.dim_category c
+                WHERE NOT EXISTS (SELECT 1 FROM dw.dim_category x WHERE x.parent_category_id = c.category_id) -- a family is a root, not a category
      UNION ALL SELECT DISTINCT 'product.root', root_code, root_name FROM dw.dim_category
      UNION ALL SELECT DISTINCT 'product.product', sku, name FROM dw.dim_product WHERE is_current AND NOT is_inferred
      UNION ALL SELECT DISTINCT 'segment.segment', segment, segment FROM dw.dim_customer WHERE is_current

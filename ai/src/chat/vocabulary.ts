@@ -12,7 +12,7 @@ const list = (names: Record<string, string[]>): Phrase<string>[] =>
 export const MEASURE_PHRASES = list({
   revenue: [
     'revenue', 'revenues', 'sales', 'sale', 'turnover', 'net sales', 'sales revenue', 'sales amount', 'income', 'takings', 'bookings',
-    'net revenue', 'revenus', 'revenu', 'ca', 'c a', 'chiffre d affaires', 'chiffres d affaires', 'chiffre d affaire', 'ventes', 'vente', 'facturation', 'facture', 'montant des ventes',
+    'net revenue', 'revenus', 'revenu', 'ca', 'c a', 'chiffre d affaires', 'chiffres d affaires', 'chiffre d affaire', 'ventes', 'vente', 'facturation', 'facture', 'montant des ventes', 'chiffre', 'fait combien',
   ],
   grossMargin: ['margin', 'margins', 'gross margin', 'gross profit', 'profit', 'profits', 'marge', 'marges', 'marge brute', 'benefice', 'benefices', 'benefice brut', 'gagne'],
   marginPct: [
@@ -30,6 +30,7 @@ export const MEASURE_PHRASES = list({
   ],
   customers: [
     'buying customers', 'active customers', 'customers who bought', 'customers who ordered', 'customers who purchased', 'number of buying customers', 'distinct customers', 'unique customers',
+    'distinct buyers', 'unique buyers', 'number of distinct buyers', 'number of buyers', 'how many buyers', 'acheteurs distincts', 'nombre d acheteurs', 'combien d acheteurs',
     'clients actifs', 'clients acheteurs', 'clients qui ont achete', 'clients qui ont commande', 'clients distincts', 'nombre de clients actifs',
   ],
   customerCount: ['customer records', 'customer base', 'customer file', 'customers in the database', 'fichier clients', 'base clients', 'fiches clients', 'portefeuille clients'],

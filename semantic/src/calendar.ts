@@ -71,17 +71,22 @@ export function coverage(range: DateRange, c: DataCalendar): Coverage {
   return { from: range.from, to: range.to, days, coveredDays, months, coveredMonths, complete: coveredDays === days };
 }
 
-/** The last complete month, quarter and year of the data (the default periods of dashboards and stories). */
+/**
+ * The last complete month, quarter and year of the data (the default periods of dashboards and
+ * stories). When the data does not reach back to a complete one (a few days of sales), the period
+ * the data is in, partial: its coverage says so.
+ */
 export function lastCompletePeriods(c: DataCalendar, today?: string): { month: DateRange; quarter: DateRange; year: DateRange } {
   const ref = referenceDay(c, today);
   const nextDay = addDays(ref, 1);
-  // A period is complete when the as-of date is its last day; otherwise the one before.
-  const monthStart = nextDay.slice(8) === '01' ? `${ref.slice(0, 7)}-01` : addMonths(`${ref.slice(0, 7)}-01`, -1);
-  const month = { from: monthStart, to: addDays(addMonths(monthStart, 1), -1) };
   const q = (iso: string) => `${iso.slice(0, 4)}-${String(Math.floor((Number(iso.slice(5, 7)) - 1) / 3) * 3 + 1).padStart(2, '0')}-01`;
-  const quarterStart = nextDay.slice(5) === '01-01' || ['04-01', '07-01', '10-01'].includes(nextDay.slice(5)) ? q(ref) : addMonths(q(ref), -3);
-  const quarter = { from: quarterStart, to: addDays(addMonths(quarterStart, 3), -1) };
-  const yearStart = nextDay.slice(5) === '01-01' ? `${ref.slice(0, 4)}-01-01` : `${Number(ref.slice(0, 4)) - 1}-01-01`;
-  const year = { from: yearStart, to: `${yearStart.slice(0, 4)}-12-31` };
+  const pick = (complete: string, current: string, months: number): DateRange => {
+    const start = c.firstDate && addDays(addMonths(complete, months), -1) < c.firstDate ? current : complete;
+    return { from: start, to: addDays(addMonths(start, months), -1) };
+  };
+  // A period is complete when the as-of date is its last day; otherwise the one before.
+  const month = pick(nextDay.slice(8) === '01' ? `${ref.slice(0, 7)}-01` : addMonths(`${ref.slice(0, 7)}-01`, -1), `${ref.slice(0, 7)}-01`, 1);
+  const quarter = pick(['01-01', '04-01', '07-01', '10-01'].includes(nextDay.slice(5)) ? q(ref) : addMonths(q(ref), -3), q(ref), 3);
+  const year = pick(nextDay.slice(5) === '01-01' ? `${ref.slice(0, 4)}-01-01` : `${Number(ref.slice(0, 4)) - 1}-01-01`, `${ref.slice(0, 4)}-01-01`, 12);
   return { month, quarter, year };
 }

@@ -155,3 +155,13 @@ test('the catalog and the customer base are counted without a date; a period on 
   const err = await api.olapError(admin, { measures: ['productCount'], time: { from: '2024-01-01', to: '2024-12-31' } });
   expect(err?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'query.time' });
 });
+
+test('a warehouse with a few days of sales defaults to the period they are in (partial), not an empty complete one', async () => {
+  const { lastCompletePeriods } = await import('@erp/semantic');
+  const c = { asOf: '2025-01-19', firstDate: '2025-01-08', currency: 'EUR', mixedCurrencies: false };
+  expect(lastCompletePeriods(c)).toEqual({
+    month: { from: '2025-01-01', to: '2025-01-31' },
+    quarter: { from: '2025-01-01', to: '2025-03-31' },
+    year: { from: '2025-01-01', to: '2025-12-31' },
+  });
+});

@@ -15,20 +15,39 @@ export interface StockLine {
   quantity: number;
 }
 
+/** The order a stock operation is for. */
+export interface OrderRef {
+  id: number;
+  number: string;
+  warehouseId: number;
+}
+
+/** An order the catalog says holds active reservations. */
+export interface StockHold {
+  orderId: number;
+  reference: string;
+}
+
 /**
  * The stock as the sales domain uses it. The stock belongs to the catalog domain: sales never
- * touches the inventory tables, it asks the catalog subgraph. `reference` is the order number.
- * Failures come back as our typed errors (InsufficientStockError naming the product, …).
+ * touches the inventory tables, it asks the catalog subgraph, through internal operations that
+ * only the sales service's identity may call, always for one order (its id, number and lines).
+ * `actor` is the person the order workflow acts for (kept in the catalog's audit trail); the call
+ * itself carries the SALES_SERVICE role. Failures come back as our typed errors.
  */
 export interface Inventory {
-  /** Reserves every line in the warehouse, all or nothing. */
-  reserve(identity: Identity, reference: string, warehouseId: number, lines: StockLine[]): Promise<void>;
-  /** Releases the active reservations of the reference. */
-  release(identity: Identity, reference: string): Promise<void>;
-  /** Turns the active reservations of the reference into SHIPMENT movements. */
-  ship(identity: Identity, reference: string): Promise<void>;
-  /** The catalog list prices of products; a product the catalog does not know is absent from the map. */
-  listPrices(identity: Identity, productIds: number[]): Promise<Map<number, string>>;
+  /** Reserves every line of the order in its warehouse, all or nothing. */
+  reserve(actor: Identity, order: OrderRef, lines: StockLine[]): Promise<void>;
+  /** Releases what the order holds (nothing held is fine). */
+  release(actor: Identity, orderId: number): Promise<void>;
+  /** Turns the order's active reservation into SHIPMENT movements. */
+  ship(actor: Identity, orderId: number): Promise<void>;
+  /** Compensation of `ship`: the units come back and are reserved again. */
+  undoShipment(actor: Identity, orderId: number): Promise<void>;
+  /** Orders holding active reservations, by order id, `first` at a time after `afterOrderId`. */
+  holds(actor: Identity, afterOrderId: number, first: number): Promise<StockHold[]>;
+  /** The catalog products of the ids (list price, status); a product the catalog does not know is absent. */
+  products(actor: Identity, productIds: number[]): Promise<Map<number, { listPrice: string; status: string }>>;
 }
 
 interface GraphQLErrorLike {
@@ -42,10 +61,15 @@ interface ResultLike {
 /** Runs one catalog operation as `identity`. */
 type Run = (identity: Identity, query: string, variables: Record<string, unknown>) => Promise<ResultLike>;
 
-const RESERVE = `mutation SalesReserve($input: ReserveStockInput!) { reserveStock(input: $input) { reference } }`;
-const RELEASE = `mutation SalesRelease($reference: String!) { releaseStock(reference: $reference) { reference } }`;
-const SHIP = `mutation SalesShip($reference: String!) { shipStock(reference: $reference) { id } }`;
-const PRICES = `query SalesPrices($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id listPrice } } }`;
+const RESERVE = `mutation SalesReserve($input: OrderStockInput!) { reserveOrderStock(input: $input) { reference } }`;
+const RELEASE = `mutation SalesRelease($orderId: ID!) { releaseOrderStock(orderId: $orderId) { reference } }`;
+const SHIP = `mutation SalesShip($orderId: ID!) { shipOrderStock(orderId: $orderId) { id } }`;
+const UNSHIP = `mutation SalesUndoShipment($orderId: ID!) { undoOrderShipment(orderId: $orderId) { id } }`;
+const HOLDS = `query SalesStockHolds($after: ID, $first: Int) { orderStockHolds(afterOrderId: $after, first: $first) { orderId reference } }`;
+const PRODUCTS = `query SalesProducts($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id listPrice status } } }`;
+
+/** The identity of the sales service acting for `actor` (whose user id the catalog's audit keeps). */
+export const serviceIdentity = (actor: Identity): Identity => ({ ...actor, role: 'SALES_SERVICE' });
 
 /** A catalog GraphQL error back as the typed error it was thrown as over there. */
 export function toTypedError(e: GraphQLErrorLike): Error {
@@ -75,29 +99,42 @@ export function toTypedError(e: GraphQLErrorLike): Error {
 }
 
 function client(run: Run): Inventory {
-  const call = async (identity: Identity, query: string, variables: Record<string, unknown>) => {
-    const res = await run(identity, query, variables);
+  const call = async (actor: Identity, query: string, variables: Record<string, unknown>) => {
+    const res = await run(serviceIdentity(actor), query, variables);
     const first = res.errors?.[0];
     if (first) throw toTypedError(first);
     return res.data as Record<string, unknown> | undefined;
   };
   return {
-    reserve: async (identity, reference, warehouseId, lines) =>
-      void await call(identity, RESERVE, {
-        input: { reference, warehouseId: String(warehouseId), lines: lines.map((l) => ({ productId: String(l.productId), quantity: l.quantity })) },
-      }),
-    release: async (identity, reference) => void (await call(identity, RELEASE, { reference })),
-    ship: async (identity, reference) => void (await call(identity, SHIP, { reference })),
-    listPrices: async (identity, productIds) => {
+    reserve: async (actor, order, lines) =>
+      void (await call(actor, RESERVE, {
+        input: {
+          orderId: String(order.id),
+          orderNumber: order.number,
+          warehouseId: String(order.warehouseId),
+          lines: lines.map((l) => ({ productId: String(l.productId), quantity: l.quantity })),
+        },
+      })),
+    release: async (actor, orderId) => void (await call(actor, RELEASE, { orderId: String(orderId) })),
+    ship: async (actor, orderId) => void (await call(actor, SHIP, { orderId: String(orderId) })),
+    undoShipment: async (actor, orderId) => void (await call(actor, UNSHIP, { orderId: String(orderId) })),
+    holds: async (actor, afterOrderId, first) => {
+      const data = await call(actor, HOLDS, { after: afterOrderId > 0 ? String(afterOrderId) : null, first });
+      return ((data?.orderStockHolds ?? []) as { orderId: string; reference: string }[]).map((h) => ({ orderId: Number(h.orderId), reference: h.reference }));
+    },
+    products: async (actor, productIds) => {
       const ids = [...new Set(productIds)];
-      const data = await call(identity, PRICES, { r: ids.map((id) => ({ __typename: 'Product', id: String(id) })) });
-      const found = (data?._entities ?? []) as ({ id: string; listPrice: string } | null)[];
-      return new Map(found.filter((p): p is { id: string; listPrice: string } => p !== null).map((p) => [Number(p.id), String(p.listPrice)]));
+      if (!ids.length) return new Map();
+      const data = await call(actor, PRODUCTS, { r: ids.map((id) => ({ __typename: 'Product', id: String(id) })) });
+      const found = (data?._entities ?? []) as ({ id: string; listPrice: string; status: string } | null)[];
+      return new Map(
+        found.filter((p): p is { id: string; listPrice: string; status: string } => p !== null).map((p) => [Number(p.id), { listPrice: String(p.listPrice), status: p.status }]),
+      );
     },
   };
 }
 
-/** The catalog subgraph over HTTP, called with the user's identity signed as the gateway does. */
+/** The catalog subgraph over HTTP, called with the sales service's identity, signed with SUBGRAPH_SECRET. */
 export function httpInventory(catalogUrl: string, identitySecret: string, timeoutMs = 15_000): Inventory {
   return client(async (identity, query, variables) => {
     const res = await fetch(catalogUrl, {
@@ -118,7 +155,7 @@ export function httpInventory(catalogUrl: string, identitySecret: string, timeou
   });
 }
 
-/** The catalog subgraph in the same process (tests, the all-in-one start): same rules, no HTTP. */
+/** The catalog subgraph in the same process (SUBGRAPH_TRANSPORT=local, tests): same rules, no HTTP. */
 export function localInventory<C extends BaseContext>(catalog: Subgraph<C>): Inventory {
   return client(async (identity, query, variables) => {
     const res = await catalog.server.executeOperation({ query, variables }, { contextValue: catalog.contextFor(identity) });

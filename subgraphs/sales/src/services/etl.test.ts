@@ -14,7 +14,9 @@ const noStock: Inventory = {
   },
   release: async () => undefined,
   ship: async () => undefined,
-  listPrices: async () => new Map(),
+  undoShipment: async () => undefined,
+  holds: async () => [],
+  products: async () => new Map(),
 };
 
 async function start() {

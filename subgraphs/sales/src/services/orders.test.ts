@@ -22,7 +22,9 @@ const noStock: Inventory = {
   },
   release: async () => undefined,
   ship: async () => undefined,
-  listPrices: async () => new Map(),
+  undoShipment: async () => undefined,
+  holds: async () => [],
+  products: async (_who, ids) => new Map(ids.map((id) => [id, { listPrice: '1.00', status: 'ACTIVE' }])),
 };
 
 beforeAll(async () => {

@@ -57,10 +57,14 @@ async function assertProducts(tx: Tx, ids: number[]): Promise<Map<number, string
  * Locks the stock levels of the lines in product-id order (so two reservations never deadlock)
  * and checks that each has enough available stock; throws before anything is written.
  */
-async function lockAvailable(tx: Tx, warehouseId: number, lines: Line[], skus: Map<number, string>): Promise<void> {
+function lockAvailable(tx: Tx, warehouseId: number, lines: Line[], skus: Map<number, string>): Promise<void> {
+  return checkAvailable(tx, warehouseId, lines, skus, true);
+}
+
+async function checkAvailable(tx: Tx, warehouseId: number, lines: Line[], skus: Map<number, string>, lock: boolean): Promise<void> {
   const { rows } = await tx.query<{ productId: number; onHand: number; reserved: number }>(
     `SELECT product_id AS "productId", on_hand AS "onHand", reserved FROM inventory.stock_levels
-     WHERE warehouse_id = $1 AND product_id = ANY($2) ORDER BY product_id FOR UPDATE`,
+     WHERE warehouse_id = $1 AND product_id = ANY($2) ORDER BY product_id ${lock ? 'FOR UPDATE' : ''}`,
     [warehouseId, lines.map((l) => l.productId)],
   );
   const levels = new Map(rows.map((r) => [r.productId, r]));
@@ -182,6 +186,9 @@ export function reserveOrderStock(ctx: CatalogContext, input: Record<string, unk
     const skus = await assertProducts(tx, lines.map((l) => l.productId));
     const existing = await tx.query(`SELECT 1 FROM inventory.stock_reservations WHERE order_id = $1 AND status = 'ACTIVE' LIMIT 1`, [orderId]);
     if (existing.rowCount) throw new ConflictError(`Stock is already reserved for order ${reference}`, { field: 'input.orderId' });
+    // Without a lock first: when the stock is already short, refuse at once instead of queueing
+    // behind every other confirmation for the row lock just to be told the same.
+    await checkAvailable(tx, warehouseId, lines, skus, false);
     await lockAvailable(tx, warehouseId, lines, skus);
     await tx.query(
       `UPDATE inventory.stock_levels s SET reserved = s.reserved + l.quantity

@@ -1,4 +1,5 @@
 /** Shared set-up of the sales tests: a fresh database, the catalog subgraph in-process as the stock. */
+import { createPool } from '@erp/kit';
 import type { BaseContext, Subgraph } from '@erp/kit/graphql';
 import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
 import { dataOf, execute, identity, quietLogger } from '@erp/kit/test/graphql';
@@ -17,12 +18,19 @@ export interface World {
   stop(): Promise<void>;
 }
 
-export async function world(wrap: (inv: Inventory) => Inventory = (i) => i): Promise<World> {
+/**
+ * `separatePools`: the catalog and sales each get their own pool of 15, as in the running system
+ * (a sales step holding its connection while it calls the catalog must not wait for its own pool).
+ */
+export async function world(wrap: (inv: Inventory) => Inventory = (i) => i, opts: { separatePools?: boolean } = {}): Promise<World> {
   const db = await testDatabase();
   const log = quietLogger();
-  const catalog = (await createCatalogSubgraph({ pool: db.pool, log, identitySecret: SECRET, production: false })) as unknown as Subgraph<BaseContext>;
+  const own = opts.separatePools ? [createPool(db.url, { max: 15, applicationName: 'erp-catalog' }), createPool(db.url, { max: 15, applicationName: 'erp-sales' })] : [];
+  const catalogPool = own[0] ?? db.pool;
+  const salesPool = own[1] ?? db.pool;
+  const catalog = (await createCatalogSubgraph({ pool: catalogPool, log, identitySecret: SECRET, production: false })) as unknown as Subgraph<BaseContext>;
   const sales = (await createSalesSubgraph({
-    pool: db.pool,
+    pool: salesPool,
     log,
     identitySecret: SECRET,
     production: false,
@@ -38,6 +46,7 @@ export async function world(wrap: (inv: Inventory) => Inventory = (i) => i): Pro
     async stop() {
       await sales.stop();
       await catalog.stop();
+      for (const p of own) await p.end();
       await db.drop();
     },
   };

@@ -5,7 +5,7 @@ let w: World;
 const warehouseUser = identity('WAREHOUSE', 7);
 
 beforeAll(async () => {
-  w = await world();
+  w = await world(undefined, { separatePools: true });
 });
 afterAll(async () => {
   await w.stop();

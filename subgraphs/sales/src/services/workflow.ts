@@ -74,6 +74,7 @@ function replay(ctx: SalesContext, client: Tx, name: string, id: number, spec: S
  * key, a retry of a finished request gets its first result and reserves nothing.
  */
 export async function confirmOrder(ctx: SalesContext, id: number, spec: Spec): Promise<OrderRow> {
+  if (!spec.idempotencyKey) assertTransition(await readOrder(ctx.pool, ctx.identity, id), 'CONFIRMED'); // hopeless calls hold no connection
   const row = await withOrderLock(ctx.pool, id, async (client) => {
     const done = await replay(ctx, client, 'confirmOrder', id, spec);
     if (done) return done.response;
@@ -133,6 +134,7 @@ async function reserve(ctx: SalesContext, order: OrderRow, lines: StockLine[]): 
  * is undone (the units come back, reserved again).
  */
 export async function shipOrder(ctx: SalesContext, id: number, spec: Spec): Promise<OrderRow> {
+  if (!spec.idempotencyKey) assertTransition(await readOrder(ctx.pool, ctx.identity, id), 'SHIPPED');
   const row = await withOrderLock(ctx.pool, id, async (client) => {
     const done = await replay(ctx, client, 'shipOrder', id, spec);
     if (done) return done.response;
@@ -178,6 +180,7 @@ export async function deliverOrder(ctx: SalesContext, id: number, spec: Spec): P
  */
 export async function cancelOrder(ctx: SalesContext, id: number, reasonRaw: unknown, spec: Spec): Promise<OrderRow> {
   const reason = requiredText('reason', reasonRaw, 500);
+  if (!spec.idempotencyKey) assertTransition(await readOrder(ctx.pool, ctx.identity, id), 'CANCELLED');
   const row = await withOrderLock(ctx.pool, id, async (client) => {
     const done = await storedResponse<OrderRow>(client, idempotencyScope(ctx, 'cancelOrder'), spec.idempotencyKey, { id, reason });
     if (done) return done.response;

@@ -3,7 +3,7 @@ import type { Listening } from '@erp/kit/graphql';
 import { dataOf, execute, identity, quietLogger } from '@erp/kit/test/graphql';
 import { httpInventory } from './inventory';
 import { createSalesSubgraph } from './server';
-import { CREATE, lines, manager, product, SECRET, stockOf, world, type World } from './services/test-helpers';
+import { anyCustomer, CREATE, lines, manager, product, SECRET, stockOf, world, type World } from './services/test-helpers';
 
 /** The HTTP client of the catalog's stock, against the catalog subgraph listening on a real port. */
 let w: World;
@@ -64,7 +64,7 @@ test('a person\'s signed identity cannot reach the order stock operations over H
 
 test('the sales subgraph confirms and ships through the HTTP client', async () => {
   const p = await product(w, 'HTTP-B', 4);
-  const sales = await createSalesSubgraph({ pool: w.db.pool, log: quietLogger(), identitySecret: SECRET, production: false, inventory: httpInventory(url, SECRET) });
+  const sales = await createSalesSubgraph({ pool: w.db.pool, log: quietLogger(), identitySecret: SECRET, production: false, inventory: httpInventory(url, SECRET), customers: anyCustomer });
   try {
     const order = dataOf(await execute(sales as never, manager, CREATE, { input: { customerId: '1', warehouseId: w.warehouseId, lines: lines([p, 4]) } })).createOrder;
     dataOf(await execute(sales as never, manager, `mutation($id: ID!) { confirmOrder(id: $id) { status } }`, { id: order.id }));

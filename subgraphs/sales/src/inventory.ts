@@ -48,6 +48,17 @@ export interface Inventory {
   holds(actor: Identity, afterOrderId: number, first: number): Promise<StockHold[]>;
   /** The catalog products of the ids (list price, status); a product the catalog does not know is absent. */
   products(actor: Identity, productIds: number[]): Promise<Map<number, { listPrice: string; status: string }>>;
+  /** Whether the catalog knows the warehouse. */
+  warehouseExists(actor: Identity, warehouseId: number): Promise<boolean>;
+}
+
+/** The customers as the sales domain checks them (the customers subgraph owns them). */
+export interface CustomerDirectory {
+  /**
+   * The customer as `actor` may see it, or null when it does not exist or is not the actor's to
+   * see (a SALES user sees only the customers assigned to them).
+   */
+  customer(actor: Identity, customerId: number): Promise<{ status: string; salesRepId: number | null } | null>;
 }
 
 interface GraphQLErrorLike {
@@ -66,6 +77,8 @@ const RELEASE = `mutation SalesRelease($orderId: ID!) { releaseOrderStock(orderI
 const SHIP = `mutation SalesShip($orderId: ID!) { shipOrderStock(orderId: $orderId) { id } }`;
 const UNSHIP = `mutation SalesUndoShipment($orderId: ID!) { undoOrderShipment(orderId: $orderId) { id } }`;
 const HOLDS = `query SalesStockHolds($after: ID, $first: Int) { orderStockHolds(afterOrderId: $after, first: $first) { orderId reference } }`;
+const WAREHOUSE = `query SalesWarehouse($r: [_Any!]!) { _entities(representations: $r) { ... on Warehouse { id } } }`;
+const CUSTOMER = `query SalesCustomer($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id status salesRepId } } }`;
 const PRODUCTS = `query SalesProducts($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id listPrice status } } }`;
 
 /** The identity of the sales service acting for `actor` (whose user id the catalog's audit keeps). */
@@ -98,14 +111,20 @@ export function toTypedError(e: GraphQLErrorLike): Error {
   }
 }
 
+async function ask(run: Run, identity: Identity, query: string, variables: Record<string, unknown>) {
+  const res = await run(identity, query, variables);
+  const first = res.errors?.[0];
+  if (first) throw toTypedError(first);
+  return res.data as Record<string, unknown> | undefined;
+}
+
 function client(run: Run): Inventory {
-  const call = async (actor: Identity, query: string, variables: Record<string, unknown>) => {
-    const res = await run(serviceIdentity(actor), query, variables);
-    const first = res.errors?.[0];
-    if (first) throw toTypedError(first);
-    return res.data as Record<string, unknown> | undefined;
-  };
+  const call = (actor: Identity, query: string, variables: Record<string, unknown>) => ask(run, serviceIdentity(actor), query, variables);
   return {
+    warehouseExists: async (actor, warehouseId) => {
+      const data = await call(actor, WAREHOUSE, { r: [{ __typename: 'Warehouse', id: String(warehouseId) }] });
+      return ((data?._entities ?? []) as unknown[]).some((e) => e !== null);
+    },
     reserve: async (actor, order, lines) =>
       void (await call(actor, RESERVE, {
         input: {
@@ -134,9 +153,35 @@ function client(run: Run): Inventory {
   };
 }
 
+/** The customers subgraph, asked with the person's own identity (its row-level rules apply). */
+function customerClient(run: Run): CustomerDirectory {
+  return {
+    customer: async (actor, customerId) => {
+      const data = await ask(run, actor, CUSTOMER, { r: [{ __typename: 'Customer', id: String(customerId) }] });
+      const found = ((data?._entities ?? []) as ({ status: string; salesRepId: string | null } | null)[])[0];
+      return found ? { status: found.status, salesRepId: found.salesRepId === null ? null : Number(found.salesRepId) } : null;
+    },
+  };
+}
+
+export const httpCustomers = (url: string | (() => string), identitySecret: string, timeoutMs = 15_000): CustomerDirectory =>
+  customerClient(httpRun(url, identitySecret, timeoutMs));
+export const localCustomers = <C extends BaseContext>(customers: Subgraph<C>): CustomerDirectory => customerClient(localRun(customers));
+
 /** The catalog subgraph over HTTP, called with the sales service's identity, signed with SUBGRAPH_SECRET. */
 export function httpInventory(catalogUrl: string, identitySecret: string, timeoutMs = 15_000): Inventory {
-  return client(async (identity, query, variables) => {
+  return client(httpRun(catalogUrl, identitySecret, timeoutMs));
+}
+
+/** The catalog subgraph in the same process (SUBGRAPH_TRANSPORT=local, tests): same rules, no HTTP. */
+export function localInventory<C extends BaseContext>(catalog: Subgraph<C>): Inventory {
+  return client(localRun(catalog));
+}
+
+/** Runs operations on a subgraph over HTTP with a signed identity (`url` may be known only once it listens). */
+function httpRun(url: string | (() => string), identitySecret: string, timeoutMs: number): Run {
+  return async (identity, query, variables) => {
+    const catalogUrl = typeof url === 'function' ? url() : url;
     const res = await fetch(catalogUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await signIdentity(identitySecret, identity) },
@@ -150,16 +195,16 @@ export function httpInventory(catalogUrl: string, identitySecret: string, timeou
       body = undefined;
     }
     if (body?.errors?.length) return body;
-    if (!res.ok || !body) throw new Error(`catalog subgraph at ${catalogUrl} answered HTTP ${res.status}`);
+    if (!res.ok || !body) throw new Error(`subgraph at ${catalogUrl} answered HTTP ${res.status}`);
     return body;
-  });
+  };
 }
 
-/** The catalog subgraph in the same process (SUBGRAPH_TRANSPORT=local, tests): same rules, no HTTP. */
-export function localInventory<C extends BaseContext>(catalog: Subgraph<C>): Inventory {
-  return client(async (identity, query, variables) => {
-    const res = await catalog.server.executeOperation({ query, variables }, { contextValue: catalog.contextFor(identity) });
+/** Runs operations on a subgraph in this process: same rules (shield, row-level), no HTTP. */
+function localRun<C extends BaseContext>(subgraph: Subgraph<C>): Run {
+  return async (identity, query, variables) => {
+    const res = await subgraph.server.executeOperation({ query, variables }, { contextValue: subgraph.contextFor(identity) });
     if (res.body.kind !== 'single') throw new Error('incremental delivery not expected');
     return res.body.singleResult as ResultLike;
-  });
+  };
 }

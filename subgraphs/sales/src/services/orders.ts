@@ -384,8 +384,9 @@ export async function createOrder(ctx: SalesContext, input: Record<string, unkno
     currency: input.currency == null ? 'EUR' : currency(input.currency),
     salesRepId: salesRepFor(ctx.identity, input.salesRepId),
   };
+  // The references are checked before anything is written (the other domains are asked once, outside the transaction).
+  const [lines] = await Promise.all([priced(ctx, o.lines, 'input.lines'), checkReferences(ctx, o)]);
   const row = await mutate(ctx, { ...spec, name: 'createOrder', payload: o }, async (tx, audit) => {
-    const lines = await priced(ctx, o.lines, 'input.lines');
     // The generated number takes the order's own id: unique without a lock, SO-<year>-<id>.
     const { rows } = await tx.query<OrderRow>(
       `WITH n AS (SELECT nextval(pg_get_serial_sequence('sales.orders', 'id'))::int AS id)
@@ -417,6 +418,23 @@ function currency(value: unknown): string {
   return value;
 }
 
+/**
+ * No order without real references: the customer exists, is ACTIVE and (for a SALES user) is one
+ * of theirs; the warehouse exists. Another rep's customer gets the same answer as a missing one.
+ */
+async function checkReferences(ctx: SalesContext, o: { customerId?: number | null; warehouseId?: number | null }): Promise<void> {
+  const [customer, warehouse] = await Promise.all([
+    o.customerId == null ? null : ctx.customers.customer(ctx.identity, o.customerId),
+    o.warehouseId == null ? true : ctx.inventory.warehouseExists(ctx.identity, o.warehouseId),
+  ]);
+  if (o.customerId != null) {
+    const theirs = ctx.identity.role !== 'SALES' || (customer !== null && customer.salesRepId === ctx.identity.userId);
+    if (!customer || !theirs) throw new ValidationError('input.customerId', String(o.customerId), 'no such customer');
+    if (customer.status !== 'ACTIVE') throw new ValidationError('input.customerId', String(o.customerId), `the customer is ${customer.status.toLowerCase()}: orders may not be taken`);
+  }
+  if (!warehouse) throw new ValidationError('input.warehouseId', String(o.warehouseId), 'no such warehouse');
+}
+
 /** Changes a DRAFT order: lines replaced as a whole, notes, warehouse. */
 export async function updateOrder(ctx: SalesContext, id: number, input: Record<string, unknown>, spec: Spec): Promise<OrderRow> {
   const patch = {
@@ -424,6 +442,7 @@ export async function updateOrder(ctx: SalesContext, id: number, input: Record<s
     notes: input.notes === undefined ? undefined : optionalText('input.notes', input.notes, 2000),
     warehouseId: optionalId('input.warehouseId', input.warehouseId),
   };
+  const [newLines] = await Promise.all([patch.lines ? priced(ctx, patch.lines, 'input.lines') : null, checkReferences(ctx, { warehouseId: patch.warehouseId })]);
   // Under the order's workflow lock: a confirmation reserving the lines it read is never overtaken by a change of them.
   const row = await withOrderLock(ctx.pool, id, (client) => mutate(ctx, { ...spec, name: 'updateOrder', payload: { id, ...patch } }, async (tx, audit) => {
     const before = await lockOrder(tx, ctx.identity, id);
@@ -436,9 +455,9 @@ export async function updateOrder(ctx: SalesContext, id: number, input: Record<s
        WHERE id = $1 RETURNING ${ORDER_COLUMNS}`,
       [id, patch.notes !== undefined, patch.notes ?? null, patch.warehouseId],
     );
-    if (patch.lines) {
+    if (newLines) {
       await tx.query('DELETE FROM sales.order_lines WHERE order_id = $1', [id]);
-      await insertLines(tx, id, await priced(ctx, patch.lines, 'input.lines'));
+      await insertLines(tx, id, newLines);
     }
     await audit({ entity: 'Order', entityId: id, before: { ...before, lines: linesBefore }, after: { ...rows[0], lines: await linesIn(tx, id) } });
     return rows[0]!;

@@ -3,7 +3,7 @@ import type { Listening } from '@erp/kit/graphql';
 import { ANALYTICS_POOL_IDLE_MS, createAnalyticsSubgraph } from '../../subgraphs/analytics/src/server';
 import { createCatalogSubgraph } from '../../subgraphs/catalog/src/server';
 import { createCustomersSubgraph } from '../../subgraphs/customers/src/server';
-import { httpInventory } from '../../subgraphs/sales/src/inventory';
+import { httpCustomers, httpInventory, localCustomers, localInventory } from '../../subgraphs/sales/src/inventory';
 import { createSalesSubgraph } from '../../subgraphs/sales/src/server';
 import { createSuppliersSubgraph } from '../../subgraphs/suppliers/src/server';
 import type { GatewayEnv } from './env';
@@ -78,7 +78,10 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     ...base,
     pool: pools.sales,
     log: opts.log.child({ service: 'sales' }),
-    inventory: httpInventory(`${listeners.catalog.url}/graphql`, secret),
+    // the stock's internal operations in this process when the subgraphs are (local transport), else over HTTP
+    inventory: opts.transport === 'local' ? localInventory(catalog) : httpInventory(`${listeners.catalog.url}/graphql`, secret),
+    // order references are checked against the customers subgraph (listening once the loop below has run)
+    customers: opts.transport === 'local' ? localCustomers(customers) : httpCustomers(() => `${listeners.customers!.url}/graphql`, secret),
   });
   const analytics = await createAnalyticsSubgraph({ ...base, pool: pools.analytics, log: opts.log.child({ service: 'analytics' }) });
   const subgraphs = { catalog, customers, suppliers, sales, analytics } as const;

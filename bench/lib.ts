@@ -113,9 +113,9 @@ export interface NativeSystem {
   start(transport: 'http' | 'local'): Promise<RunningSystem>;
 }
 
-/** data/native imported, a bench ADMIN and the ETL's account, the system started, the warehouse loaded by the ETL through the API. */
-export async function loadNative(db: BenchDatabases): Promise<NativeSystem> {
-  let t0 = Date.now();
+/** data/native imported and a bench ADMIN (and the ETL's account); `start` starts the system on it. */
+export async function importNative(db: BenchDatabases): Promise<Pick<NativeSystem, 'env' | 'start'>> {
+  const t0 = Date.now();
   await importDirectory({ pool: db.pool, dir: path.join(repoRoot(), 'data', 'native'), mapping: 'native', dryRun: false, quiet: true });
   log(`import data/native: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const hash = await hashPassword(PASSWORD);
@@ -123,8 +123,14 @@ export async function loadNative(db: BenchDatabases): Promise<NativeSystem> {
   const silent = (await import('pino')).default({ level: 'silent' });
   const env = { ...SECRETS, ACCESS_TOKEN_TTL_SECONDS: 86_400, REFRESH_TOKEN_TTL_DAYS: 1, NODE_ENV: 'production' as const, GATEWAY_PORT: 0, CATALOG_PORT: 0, CUSTOMERS_PORT: 0, SUPPLIERS_PORT: 0, SALES_PORT: 0, ANALYTICS_PORT: 0 };
   const start = (transport: 'http' | 'local') => startSystem({ oltpUrl: db.url, dwhUrl: db.dwhUrl, env, log: silent, ephemeralPorts: true, transport });
+  return { env, start };
+}
+
+/** data/native imported, a bench ADMIN and the ETL's account, the system started, the warehouse loaded by the ETL through the API. */
+export async function loadNative(db: BenchDatabases): Promise<NativeSystem> {
+  const { env, start } = await importNative(db);
   const sys = await start('http');
-  t0 = Date.now();
+  const t0 = Date.now();
   const run = await runEtl({ gatewayUrl: sys.gatewayUrl, credentials: { email: 'etl@x.example', password: PASSWORD }, dwhUrl: db.dwhUrl });
   if (run.status !== 'SUCCEEDED') throw new Error(`ETL: ${run.message}`);
   const etlSeconds = (Date.now() - t0) / 1000;

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type http from 'node:http';
-import { ApolloGateway, LocalGraphQLDataSource, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { IDENTITY_HEADER, signIdentity, type Identity, type Logger } from '@erp/kit';
 import { createHttpHandler, listen, maskError, type BaseContext, type Route } from '@erp/kit/graphql';
-import { GraphQLError, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type pg from 'pg';
 import { AuthService, type AuthContext, type PipelineTrigger } from './auth/service';
 import { buildAuthSchema } from './auth/subgraph';
@@ -83,8 +83,50 @@ class IdentityDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 }
 
+type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
+
+/**
+ * Runs a schema in this process. Unlike Apollo's LocalGraphQLDataSource (which parses and validates
+ * the operation on every call), the gateway's few distinct subgraph operations are parsed and
+ * validated once and kept (bounded: the least recently used goes first).
+ */
+class CachedLocalDataSource<C extends object> implements GraphQLDataSource<C> {
+  private readonly documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
+  constructor(
+    protected readonly schema: GraphQLSchema,
+    private readonly maxDocuments = 500,
+  ) {}
+  private document(query: string): DocumentNode | readonly GraphQLError[] {
+    let doc = this.documents.get(query);
+    if (doc) {
+      this.documents.delete(query);
+    } else {
+      try {
+        const parsed = parse(query);
+        const errors = validate(this.schema, parsed);
+        doc = errors.length ? errors : parsed;
+      } catch (err) {
+        doc = [err instanceof GraphQLError ? err : new GraphQLError(String((err as Error).message))];
+      }
+      if (this.documents.size >= this.maxDocuments) this.documents.delete(this.documents.keys().next().value!);
+    }
+    this.documents.set(query, doc);
+    return doc;
+  }
+  protected run(request: GraphQLDataSourceProcessOptions<C>['request'], contextValue: unknown): Promise<SubgraphResponse> {
+    const document = this.document(request.query ?? '');
+    if (!('kind' in document)) return Promise.resolve({ errors: document.map((e) => e.toJSON()) });
+    return Promise.resolve(
+      execute({ schema: this.schema, document, variableValues: request.variables, operationName: request.operationName, contextValue }),
+    ) as Promise<SubgraphResponse>;
+  }
+  process(options: GraphQLDataSourceProcessOptions<C>): Promise<SubgraphResponse> {
+    return this.run(options.request, options.context);
+  }
+}
+
 /** Runs a subgraph in this process with the context it would build for the verified identity. */
-class InProcessDataSource extends LocalGraphQLDataSource<GatewayContext> {
+class InProcessDataSource extends CachedLocalDataSource<GatewayContext> {
   constructor(private readonly subgraph: LocalSubgraph) {
     super(subgraph.schema);
   }
@@ -93,7 +135,7 @@ class InProcessDataSource extends LocalGraphQLDataSource<GatewayContext> {
     if (!identity) {
       return Promise.resolve({ errors: [{ message: 'Authentication required', extensions: { code: 'UNAUTHENTICATED' } }] });
     }
-    return super.process({ ...options, context: this.subgraph.contextFor(identity) as never });
+    return this.run(options.request, this.subgraph.contextFor(identity));
   }
 }
 
@@ -104,7 +146,7 @@ export async function createGateway(opts: GatewayOptions) {
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(supergraphPath(), 'utf8'),
     buildService: ({ name }) => {
-      if (name === 'auth') return new LocalGraphQLDataSource(authSchema);
+      if (name === 'auth') return new CachedLocalDataSource<GatewayContext>(authSchema);
       const target = opts.subgraphs[name as keyof GatewayOptions['subgraphs']];
       if (!target) throw new Error(`No address for subgraph ${name}`);
       return typeof target === 'string' ? new IdentityDataSource(target, opts.env.SUBGRAPH_SECRET, name, opts.env.SUBGRAPH_TIMEOUT_MS ?? DEFAULT_SUBGRAPH_TIMEOUT_MS) : new InProcessDataSource(target);

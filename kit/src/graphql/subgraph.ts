@@ -140,6 +140,8 @@ export interface Subgraph<C extends BaseContext> {
   handler: http.RequestListener;
   /** Context for an already verified identity (in-process calls and tests). */
   contextFor(identity: Identity): C;
+  /** Readiness (its database answers), as GET /readyz reports it. */
+  ready(): Promise<{ ready: boolean; [k: string]: unknown }>;
   listen(port: number, host?: string): Promise<Listening>;
   stop(): Promise<void>;
 }
@@ -158,6 +160,14 @@ export async function createSubgraph<C extends BaseContext>(opts: SubgraphOption
   });
   await server.start();
   const contextFor = (identity: Identity) => opts.context({ identity, pool: opts.pool, log: opts.log });
+  const ready = async () => {
+    try {
+      await opts.pool.query('SELECT 1');
+      return { ready: true, service: opts.name };
+    } catch {
+      return { ready: false, service: opts.name, database: 'unreachable' };
+    }
+  };
   const handler = createHttpHandler<C>({
     server,
     // A request without the gateway's signed identity is refused before anything runs.
@@ -170,14 +180,7 @@ export async function createSubgraph<C extends BaseContext>(opts: SubgraphOption
       }
     },
     health: async () => ({ service: opts.name }),
-    ready: async () => {
-      try {
-        await opts.pool.query('SELECT 1');
-        return { ready: true, service: opts.name };
-      } catch {
-        return { ready: false, service: opts.name, database: 'unreachable' };
-      }
-    },
+    ready,
   });
   return {
     name: opts.name,
@@ -185,6 +188,7 @@ export async function createSubgraph<C extends BaseContext>(opts: SubgraphOption
     server,
     handler,
     contextFor,
+    ready,
     listen: (port, host) => listen(handler, port, `${opts.name} subgraph`, host),
     stop: () => server.stop(),
   };

@@ -13,7 +13,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import autocannon from 'autocannon';
 import { IDENTITY_HEADER, signIdentity } from '@erp/kit';
 import type { RunningSystem } from '../gateway/src/system';
 import { adminClient, arg, benchDatabases, importNative, log, machine, type ApiClient, type BenchDatabases } from './lib';
@@ -40,19 +40,18 @@ interface Load {
   errors: number;
 }
 
-/** autocannon in a worker thread: its CPU is not the servers' event loop. */
-function load(url: string, query: string, headers: Record<string, string>): Promise<Load> {
-  const code = `
-    const { parentPort, workerData } = require('node:worker_threads');
-    const autocannon = require(workerData.autocannon);
-    autocannon(workerData.opts, (err, r) => parentPort.postMessage(err ? { error: String(err) }
-      : { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts }));`;
-  const opts = { url, method: 'POST', body: JSON.stringify({ query }), headers: { 'content-type': 'application/json', ...headers }, connections, duration: seconds };
-  return new Promise((resolve, reject) => {
-    const w = new Worker(code, { eval: true, workerData: { autocannon: require.resolve('autocannon'), opts } });
-    w.once('message', (m: Load & { error?: string }) => (m.error ? reject(new Error(m.error)) : resolve(m)));
-    w.once('error', reject);
+/** autocannon with its requests sent from a worker thread (`workers: 1`): its CPU is not the servers' event loop. */
+async function load(url: string, query: string, headers: Record<string, string>): Promise<Load> {
+  const r = await autocannon({
+    url,
+    method: 'POST',
+    body: JSON.stringify({ query }),
+    headers: { 'content-type': 'application/json', ...headers },
+    connections,
+    duration: seconds,
+    workers: 1,
   });
+  return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts };
 }
 
 /** One call first: the answer must be data without errors (a failing query would measure error paths). */

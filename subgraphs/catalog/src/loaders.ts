@@ -1,3 +1,4 @@
+import { prepared } from '@erp/kit';
 import DataLoader from 'dataloader';
 import type pg from 'pg';
 import {
@@ -14,7 +15,7 @@ import {
 /** One query per hop and per request, whatever the number of parents (no N+1). */
 function byId<T extends { id: number }>(pool: pg.Pool, sql: string) {
   return new DataLoader<number, T | null>(async (ids) => {
-    const { rows } = await pool.query<T>(sql, [ids]);
+    const { rows } = await pool.query<T>(prepared(sql, [ids]));
     const map = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => map.get(id) ?? null);
   });
@@ -26,19 +27,19 @@ export function createLoaders(pool: pg.Pool) {
     product: byId<ProductRow>(pool, `SELECT ${PRODUCT_COLUMNS} FROM catalog.products WHERE id = ANY($1)`),
     warehouse: byId<WarehouseRow>(pool, `SELECT ${WAREHOUSE_COLUMNS} FROM inventory.warehouses WHERE id = ANY($1)`),
     childrenOf: new DataLoader<number, CategoryRow[]>(async (ids) => {
-      const { rows } = await pool.query<CategoryRow>(
-        `SELECT ${CATEGORY_COLUMNS} FROM catalog.categories WHERE parent_id = ANY($1) ORDER BY name`,
-        [ids],
-      );
+      const { rows } = await pool.query<CategoryRow>(prepared(`SELECT ${CATEGORY_COLUMNS} FROM catalog.categories WHERE parent_id = ANY($1) ORDER BY name`, [ids]));
       return ids.map((id) => rows.filter((r) => r.parentId === id));
     }),
     stockOfProduct: new DataLoader<number, StockLevelRow[]>(async (ids) => {
       const { rows } = await pool.query<StockLevelRow>(
-        `SELECT ${STOCK_COLUMNS} FROM inventory.stock_levels WHERE product_id = ANY($1) ORDER BY warehouse_id`,
-        [ids],
+        prepared(`SELECT ${STOCK_COLUMNS} FROM inventory.stock_levels WHERE product_id = ANY($1) ORDER BY warehouse_id`, [ids]),
       );
       const groups = new Map<number, StockLevelRow[]>();
-      for (const r of rows) groups.set(r.productId, [...(groups.get(r.productId) ?? []), r]);
+      for (const r of rows) {
+        const g = groups.get(r.productId);
+        if (g) g.push(r);
+        else groups.set(r.productId, [r]);
+      }
       return ids.map((id) => groups.get(id) ?? []);
     }),
   };

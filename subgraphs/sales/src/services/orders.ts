@@ -1,4 +1,4 @@
-import { allowedRoles, ConflictError, ForbiddenError, NotFoundError, ValidationError, type Identity } from '@erp/kit';
+import { allowedRoles, prepared, ConflictError, ForbiddenError, NotFoundError, ValidationError, type Identity } from '@erp/kit';
 import type { Tx } from '@erp/kit/db/tx';
 import {
   type Connection,
@@ -123,7 +123,7 @@ export async function listOrders(ctx: SalesContext, args: OrderListArgs): Promis
   if (cursor) where.push(keysetSql(`o.${column}`, 'o.id', cmp, `$${params.push(cursor[0])}`, `$${params.push(cursor[1])}`));
   const pageSql = `SELECT ${ORDER_COLUMNS}, o.${column}::text AS "sortKey" FROM sales.orders o ${whereClause(where)}
     ORDER BY o.${column} ${dir}, o.id ${dir} LIMIT $${params.push(limit + 1)}`;
-  const page = await ctx.pool.query<OrderRow & { sortKey: string }>(pageSql, params);
+  const page = await ctx.pool.query<OrderRow & { sortKey: string }>(prepared(pageSql, params));
   for (const row of page.rows) ctx.loaders.order.prime(row.id, row);
   return {
     ...toConnection(page.rows, limit, (r) => [r.sortKey, r.id]),

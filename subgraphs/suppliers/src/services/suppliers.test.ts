@@ -328,9 +328,9 @@ describe('listing', () => {
     // Reads go through pool.query (no transaction): log them.
     const statements: string[] = [];
     const original = db.pool.query;
-    db.pool.query = ((text: string, values?: unknown[]) => {
-      statements.push(text);
-      return (original as (t: string, v?: unknown[]) => unknown).call(db.pool, text, values);
+    db.pool.query = ((text: string | { text: string }, values?: unknown[]) => {
+      statements.push(typeof text === 'string' ? text : text.text); // a loader's prepared statement comes as a config
+      return (original as (t: unknown, v?: unknown[]) => unknown).call(db.pool, text, values);
     }) as unknown as typeof db.pool.query;
     dataOf(
       await execute(

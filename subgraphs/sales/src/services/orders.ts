@@ -107,7 +107,7 @@ const whereClause = (where: string[]) => (where.length ? `WHERE ${where.join(' A
 
 /** A page of orders (index-friendly: keyset on the sort key and id) and the count of all that match. */
 export async function listOrders(ctx: SalesContext, args: OrderListArgs): Promise<OrderPage> {
-  const limit = pageSize(args.first);
+  const limit = pageSize(args.first, ctx.identity);
   const { column, dir, cmp } = sortOf(args.orderBy);
   const params: unknown[] = [];
   const where = filterSql(ctx.identity, args.filter ?? {}, params);

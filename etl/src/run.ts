@@ -24,7 +24,7 @@ export interface RunEtlOptions {
   log?: (line: string) => void;
   /** Progress bars/lines per entity on stderr (the CLI turns them on). */
   progress?: boolean;
-  /** Rows per API page (default 5,000; the API serves the ETL's service identity up to 10,000). */
+  /** Rows per API page (default 1,000; the API serves the ETL's service identity up to 10,000). */
   pageSize?: number;
   /** Extraction restarts this long before the watermark (default 10 minutes). */
   lookbackMinutes?: number;
@@ -64,7 +64,7 @@ export interface RunResult {
 }
 
 const RUN_LOCK = 7_402_405; // one ETL run at a time per warehouse
-const DEFAULT_PAGE_SIZE = 5_000;
+const DEFAULT_PAGE_SIZE = 1_000;
 /** Extraction phases: entities of a phase run in parallel. */
 const PHASES: readonly EntityName[][] = [
   ['warehouses', 'products', 'customers', 'suppliers'],

@@ -1,5 +1,5 @@
-import { kmeans } from 'ml-kmeans';
 import { mulberry32, sampleIndices } from '../prng';
+import { lloydKMeans, type Points } from './lloyd';
 import { mean, sqDist, std } from '../stats';
 
 export interface RfmPoint {
@@ -109,7 +109,8 @@ export function clusterName(z: readonly number[]): string {
 }
 
 /**
- * K-Means (ml-kmeans, kmeans++ seeded) on z-scores of log1p(R, F, M); k is the one with the best
+ * K-Means (./lloyd.ts: Lloyd on typed arrays, k-means++ seeded; ml-kmeans is the reference it is
+ * checked against in kmeans.test.ts) on z-scores of log1p(R, F, M); k is the one with the best
  * silhouette over kMin..kMax (ties → the smaller k). Clusters are renumbered by decreasing centroid
  * monetary, so numbers are stable for a seed. Same input and seed → identical assignment.
  */
@@ -125,13 +126,14 @@ export function clusterCustomers(points: readonly RfmPoint[], opts: ClusteringOp
   const sample = sampleIndices(points.length, maxSample, mulberry32(seed)).sort((a, b) => a - b);
   const curve: SilhouettePoint[] = [];
   let best: { k: number; clusters: number[]; centroids: number[][]; s: number } | undefined;
+  const flat: Points = { values: Float64Array.from(z.flat()), n: z.length, d: 3 };
   for (let k = kMin; k <= kHigh; k++) {
-    const r = kmeans(z, k, { seed, initialization: 'kmeans++', maxIterations: opts.maxIterations ?? 300 });
-    const s = silhouette(z, r.clusters, sample);
-    let inertia = 0;
-    z.forEach((p, i) => (inertia += sqDist(p, r.centroids[r.clusters[i]!]!)));
-    curve.push({ k, silhouette: s, inertia, iterations: r.iterations });
-    if (!best || s > best.s + 1e-12) best = { k, clusters: r.clusters, centroids: r.centroids, s };
+    const r = lloydKMeans(flat, k, { seed, maxIterations: opts.maxIterations ?? 300 });
+    const clusters = Array.from(r.clusters);
+    const s = silhouette(z, clusters, sample);
+    curve.push({ k, silhouette: s, inertia: r.inertia, iterations: r.iterations });
+    if (!best || s > best.s + 1e-12)
+      best = { k, clusters, centroids: Array.from({ length: k }, (_, j) => Array.from(r.centroids.subarray(j * 3, j * 3 + 3))), s };
   }
   const chosen = best!;
   // Renumber: by decreasing monetary centroid, then recency ascending (stable for a given result).

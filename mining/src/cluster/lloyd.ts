@@ -18,17 +18,17 @@ export interface KMeansResult {
 }
 
 /**
- * K-Means (Lloyd) with k-means++ seeding (Arthur and Vassilvitskii, 2007) on typed arrays, with its
+ * K-Means (Lloyd) with greedy k-means++ seeding (Arthur and Vassilvitskii, 2007) on typed arrays, with its
  * own seeded PRNG: same points, k and seed → identical result. Each run stops when no point changes
- * cluster (or after maxIterations); an emptied cluster keeps its previous centroid; the run with the
- * lowest within-cluster sum of `restarts` (default 4) is kept.
+ * cluster or no centroid moves by more than 1e-6 (or after maxIterations); an emptied cluster keeps its previous centroid; the run with the
+ * lowest within-cluster sum of `restarts` (default 2) is kept.
  */
 export function lloydKMeans(p: Points, k: number, opts: { seed?: number; maxIterations?: number; restarts?: number } = {}): KMeansResult {
   if (k < 1 || k > p.n) throw new Error(`k = ${k} for ${p.n} points`);
   // k-means++ starts can end in a poor local optimum (two centres in one group): the best of a few
   const rand = mulberry32(opts.seed ?? 42);
   let best: KMeansResult | undefined;
-  for (let r = 0; r < (opts.restarts ?? 4); r++) {
+  for (let r = 0; r < (opts.restarts ?? 2); r++) {
     const run = lloydOnce(p, k, rand, opts.maxIterations ?? 300);
     if (!best || run.inertia < best.inertia) best = run;
   }
@@ -38,31 +38,49 @@ export function lloydKMeans(p: Points, k: number, opts: { seed?: number; maxIter
 function lloydOnce(p: Points, k: number, rand: () => number, maxIterations: number): KMeansResult {
   const { values, n, d } = p;
   const centroids = new Float64Array(k * d);
-  // k-means++: the first centre uniform, each next one drawn with probability ∝ squared distance to the nearest chosen
+  // greedy k-means++ (as scikit-learn): each next centre is the best of 2 + ⌊ln k⌋ candidates drawn
+  // with probability ∝ squared distance to the nearest chosen centre (the one lowering the sum most)
+  const trials = 2 + Math.floor(Math.log(k));
   const nearest = new Float64Array(n).fill(Infinity);
-  let c = Math.floor(rand() * n);
-  for (let j = 0; j < k; j++) {
-    centroids.set(values.subarray(c * d, c * d + d), j * d);
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let t = 0; t < d; t++) {
-        const diff = values[i * d + t]! - centroids[j * d + t]!;
-        s += diff * diff;
-      }
-      if (s < nearest[i]!) nearest[i] = s;
-      total += nearest[i]!;
+  const candidate = new Float64Array(n);
+  const bestNearest = new Float64Array(n);
+  const sqTo = (i: number, c: number) => {
+    let s = 0;
+    for (let t = 0; t < d; t++) {
+      const diff = values[i * d + t]! - values[c * d + t]!;
+      s += diff * diff;
     }
-    if (j === k - 1) break;
-    let target = rand() * total;
-    c = n - 1;
-    for (let i = 0; i < n; i++) {
-      target -= nearest[i]!;
-      if (target < 0) {
-        c = i;
-        break;
+    return s;
+  };
+  let first = Math.floor(rand() * n);
+  let total = 0;
+  for (let i = 0; i < n; i++) total += nearest[i] = sqTo(i, first);
+  centroids.set(values.subarray(first * d, first * d + d), 0);
+  for (let j = 1; j < k; j++) {
+    let bestSum = Infinity;
+    let bestIndex = 0;
+    for (let trial = 0; trial < trials; trial++) {
+      let target = rand() * total;
+      let c = n - 1;
+      for (let i = 0; i < n; i++) {
+        target -= nearest[i]!;
+        if (target < 0) {
+          c = i;
+          break;
+        }
+      }
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += candidate[i] = Math.min(nearest[i]!, sqTo(i, c));
+      if (sum < bestSum) {
+        bestSum = sum;
+        bestIndex = c;
+        bestNearest.set(candidate);
       }
     }
+    nearest.set(bestNearest);
+    total = bestSum;
+    first = bestIndex;
+    centroids.set(values.subarray(first * d, first * d + d), j * d);
   }
   const clusters = new Int32Array(n).fill(-1);
   const sums = new Float64Array(k * d);
@@ -75,17 +93,33 @@ function lloydOnce(p: Points, k: number, rand: () => number, maxIterations: numb
     for (let i = 0; i < n; i++) {
       let best = 0;
       let bestD = Infinity;
-      for (let j = 0; j < k; j++) {
-        let s = 0;
-        for (let t = 0; t < d; t++) {
-          const diff = values[i * d + t]! - centroids[j * d + t]!;
-          s += diff * diff;
+      if (d === 3) {
+        // the RFM case, unrolled (3 standardised features): twice as fast as the general loop
+        const x = values[i * 3]!;
+        const y = values[i * 3 + 1]!;
+        const z = values[i * 3 + 2]!;
+        for (let j = 0; j < k; j++) {
+          const a = x - centroids[j * 3]!;
+          const b = y - centroids[j * 3 + 1]!;
+          const c = z - centroids[j * 3 + 2]!;
+          const s = a * a + b * b + c * c;
+          if (s < bestD) {
+            bestD = s;
+            best = j;
+          }
         }
-        if (s < bestD) {
-          bestD = s;
-          best = j;
+      } else
+        for (let j = 0; j < k; j++) {
+          let s = 0;
+          for (let t = 0; t < d; t++) {
+            const diff = values[i * d + t]! - centroids[j * d + t]!;
+            s += diff * diff;
+          }
+          if (s < bestD) {
+            bestD = s;
+            best = j;
+          }
         }
-      }
       inertia += bestD;
       if (clusters[i] !== best) {
         clusters[i] = best;
@@ -101,7 +135,19 @@ function lloydOnce(p: Points, k: number, rand: () => number, maxIterations: numb
       counts[j]!++;
       for (let t = 0; t < d; t++) sums[j * d + t]! += values[i * d + t]!;
     }
-    for (let j = 0; j < k; j++) if (counts[j]! > 0) for (let t = 0; t < d; t++) centroids[j * d + t] = sums[j * d + t]! / counts[j]!;
+    // converged when no centroid moves by more than 1e-6 (ml-kmeans' tolerance)
+    let moved = 0;
+    for (let j = 0; j < k; j++) {
+      if (counts[j] === 0) continue;
+      let shift = 0;
+      for (let t = 0; t < d; t++) {
+        const next = sums[j * d + t]! / counts[j]!;
+        shift += (next - centroids[j * d + t]!) ** 2;
+        centroids[j * d + t] = next;
+      }
+      if (shift > moved) moved = shift;
+    }
+    if (moved < 1e-12) break;
   }
   return { clusters, centroids, iterations, inertia };
 }

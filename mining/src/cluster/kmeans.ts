@@ -1,6 +1,6 @@
 import { mulberry32, sampleIndices } from '../prng';
 import { lloydKMeans, type Points } from './lloyd';
-import { mean, sqDist, std } from '../stats';
+import { mean, std } from '../stats';
 
 export interface RfmPoint {
   customerId: number;
@@ -69,27 +69,44 @@ export function standardise(rows: number[][]): { z: number[][]; mean: number[]; 
   return { z: rows.map((r) => r.map((v, j) => (v - m[j]!) / s[j]!)), mean: m, sd: s };
 }
 
-/** Mean silhouette of the points `idx` (Euclidean distances to all other points of `idx`). */
+/** Mean silhouette of the points `idx` (Euclidean distances to all other points of `idx`), on typed arrays. */
 export function silhouette(points: number[][], labels: number[], idx: number[]): number {
-  const k = Math.max(...idx.map((i) => labels[i]!)) + 1;
+  const m = idx.length;
+  if (!m) return 0;
+  const d = points[idx[0]!]!.length;
+  const xs = new Float64Array(m * d);
+  const ls = new Int32Array(m);
+  let k = 0;
+  idx.forEach((i, a) => {
+    for (let t = 0; t < d; t++) xs[a * d + t] = points[i]![t]!;
+    ls[a] = labels[i]!;
+    k = Math.max(k, labels[i]! + 1);
+  });
+  const sum = new Float64Array(k);
+  const cnt = new Float64Array(k);
   let total = 0;
-  for (const i of idx) {
-    const sum = new Float64Array(k);
-    const cnt = new Float64Array(k);
-    for (const j of idx) {
-      if (i === j) continue;
-      sum[labels[j]!]! += Math.sqrt(sqDist(points[i]!, points[j]!));
-      cnt[labels[j]!]!++;
+  for (let a = 0; a < m; a++) {
+    sum.fill(0);
+    cnt.fill(0);
+    for (let b = 0; b < m; b++) {
+      if (a === b) continue;
+      let s = 0;
+      for (let t = 0; t < d; t++) {
+        const diff = xs[a * d + t]! - xs[b * d + t]!;
+        s += diff * diff;
+      }
+      sum[ls[b]!]! += Math.sqrt(s);
+      cnt[ls[b]!]!++;
     }
-    const own = labels[i]!;
+    const own = ls[a]!;
     if (cnt[own] === 0) continue; // singleton: s = 0
-    const a = sum[own]! / cnt[own]!;
+    const inner = sum[own]! / cnt[own]!;
     let b = Infinity;
     for (let c = 0; c < k; c++) if (c !== own && cnt[c]! > 0) b = Math.min(b, sum[c]! / cnt[c]!);
     if (b === Infinity) continue;
-    total += (b - a) / Math.max(a, b);
+    total += (b - inner) / Math.max(inner, b);
   }
-  return idx.length ? total / idx.length : 0;
+  return total / m;
 }
 
 /**

@@ -3,11 +3,17 @@ import { ValidationError } from '../errors';
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
-/** Page size from `first`: at most 100, clamped by the server. */
-export function pageSize(first: number | null | undefined): number {
+/** The ETL's service identity reads lists whole, in pages of up to this many rows. */
+export const MAX_BULK_PAGE_SIZE = 10_000;
+
+/**
+ * Page size from `first`: at most 100, clamped by the server; at most 10,000 for the ETL's service
+ * identity (machine extraction: thousands of rows per request instead of a request per 100).
+ */
+export function pageSize(first: number | null | undefined, reader?: { role: string }): number {
   if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 0) throw new ValidationError('first', first, 'must be a whole number ≥ 0');
-  return Math.min(first, MAX_PAGE_SIZE);
+  return Math.min(first, reader?.role === 'ETL_SERVICE' ? MAX_BULK_PAGE_SIZE : MAX_PAGE_SIZE);
 }
 
 /** Opaque cursor of a row in a sorted list: the sort key values and the id (ties broken by id). */

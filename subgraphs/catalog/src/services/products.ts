@@ -36,7 +36,7 @@ export interface ProductListArgs {
 
 /** A page of products. Every value is a bound parameter; only whitelisted column names enter the SQL. */
 export async function listProducts(ctx: CatalogContext, args: ProductListArgs) {
-  const limit = pageSize(args.first);
+  const limit = pageSize(args.first, ctx.identity);
   const { column, dir, cmp } = sortOrder(args.orderBy, SORT_COLUMNS, { field: 'NAME', direction: 'ASC' });
   const where: string[] = [];
   const params: unknown[] = [];

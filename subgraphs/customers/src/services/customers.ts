@@ -53,7 +53,7 @@ export const seesContactData = (ctx: CustomersContext) =>
  * neither repeat nor skip rows, ties included.
  */
 export async function listCustomers(ctx: CustomersContext, args: CustomerListArgs) {
-  const limit = pageSize(args.first);
+  const limit = pageSize(args.first, ctx.identity);
   const field: SortField = args.orderBy?.field ?? 'NAME';
   const sort = SORTS[field];
   if (!sort) throw new ValidationError('orderBy.field', field, 'unknown sort field');

@@ -114,7 +114,7 @@ const whereClause = (where: string[]) => (where.length ? `WHERE ${where.join(' A
  * only when the client selects totalCount, the count of all that match.
  */
 export async function listOrders(ctx: SalesContext, args: OrderListArgs): Promise<OrderPage> {
-  const limit = pageSize(args.first);
+  const limit = pageSize(args.first, ctx.identity);
   const { column, dir, cmp } = sortOf(args.orderBy);
   const params: unknown[] = [];
   const where = filterSql(ctx.identity, args.filter ?? {}, params);

@@ -65,7 +65,7 @@ function isCodeConflict(err: unknown): boolean {
 
 /** A page of suppliers. Every value is a bound parameter; only whitelisted column names enter the SQL. */
 export async function listSuppliers(ctx: SuppliersContext, args: SupplierListArgs) {
-  const limit = pageSize(args.first);
+  const limit = pageSize(args.first, ctx.identity);
   const { column, dir, cmp } = sortOrder(args.orderBy, SORT_COLUMNS, { field: 'NAME', direction: 'ASC' });
   const where: string[] = [];
   const params: unknown[] = [];

@@ -73,7 +73,7 @@ const LINE = `round(d.unit_price::numeric * d.quantity * (1 - d.discount::numeri
     );
     expect(want).toHaveLength(3);
     expect(got.rows.map((r) => [r.members[0]!.key, r.values[0]!.value])).toEqual(want);
-    const [[total]] = await sql(`SELECT sum(${LINE})::text FROM order_details d`);
+    const total = (await sql(`SELECT sum(${LINE})::text FROM order_details d`))[0]![0];
     expect(got.totals[0]!.value).toBe(total);
     expect(got.definition.currency).toBe('USD');
     expect(got.definition.measures).toEqual([{ name: 'revenue', unit: 'USD' }]);
@@ -81,7 +81,7 @@ const LINE = `round(d.unit_price::numeric * d.quantity * (1 - d.discount::numeri
     const drafts = await olap({ measures: ['draftValue'], time: { from: '1996-01-01', to: '1998-12-31' } });
     expect(drafts.totals[0]!.value ?? '0').toMatch(/^0(\.00)?$/);
     const status = await olap({ measures: ['revenue'], dimensions: ['orderStatus.status'], time: { from: '1996-01-01', to: '1998-12-31' } });
-    const [[unshipped]] = await sql(`SELECT sum(${LINE})::text FROM orders o JOIN order_details d ON d.order_id = o.order_id WHERE o.shipped_date IS NULL`);
+    const unshipped = (await sql(`SELECT sum(${LINE})::text FROM orders o JOIN order_details d ON d.order_id = o.order_id WHERE o.shipped_date IS NULL`))[0]![0];
     expect(status.rows.map((r) => [r.members[0]!.key, r.values[0]!.value])).toContainEqual(['CONFIRMED', unshipped]);
   });
 

@@ -6,6 +6,7 @@ import { repoRoot } from '@erp/kit';
 import { sharedDatasetsOrSkip, testDatabase, type TestDatabase } from '@erp/kit/test/db';
 import { defaultStages, runPipeline } from '../../automation/src';
 import { importDirectory, formatSummary } from '../../data/src/import';
+import { country } from '../../data/src/import/mappings/countries';
 import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
 
 /**
@@ -101,5 +102,46 @@ const LINE = `round(d.unit_price::numeric * d.quantity * (1 - d.discount::numeri
     );
     const key = (r: string[]) => r.join('|');
     expect(byYear.rows.map((r) => key([r.members[0]!.key, r.members[1]!.label, r.values[0]!.value!])).sort()).toEqual(wantByYear.map(key).sort());
+  });
+
+  const byLabel = (a: Olap) => a.rows.map((r) => [r.members[0]!.label, r.values[0]!.value]).sort((x, y) => String(x[0]).localeCompare(String(y[0])));
+  const sorted = (rows: string[][]) => [...rows].sort((x, y) => x[0]!.localeCompare(y[0]!));
+  const ALL = { from: '1996-01-01', to: '1998-12-31' };
+
+  test('revenue per sales rep (the employee of the order), per carrier (ShipVia) and per main supplier equals the source', async () => {
+    const reps = await olap({ measures: ['revenue'], dimensions: ['salesRep.salesRep'], time: ALL });
+    const wantReps = await sql(
+      `SELECT e.first_name || ' ' || e.last_name, sum(${LINE})::text FROM orders o JOIN order_details d ON d.order_id = o.order_id
+         JOIN employees e ON e.employee_id = o.employee_id GROUP BY 1`,
+    );
+    expect(wantReps).toHaveLength(9);
+    expect(byLabel(reps)).toEqual(sorted(wantReps));
+    const carriers = await olap({ measures: ['revenue', 'orders'], dimensions: ['carrier.carrier'], time: ALL });
+    const wantCarriers = await sql(
+      `SELECT s.company_name, sum(${LINE})::text, count(DISTINCT o.order_id)::text FROM orders o JOIN order_details d ON d.order_id = o.order_id
+         JOIN shippers s ON s.shipper_id = o.ship_via GROUP BY 1`,
+    );
+    expect(wantCarriers).toHaveLength(3);
+    expect(carriers.rows.map((r) => [r.members[0]!.label, ...r.values.map((v) => v.value)]).sort()).toEqual(wantCarriers.sort());
+    const suppliers = await olap({ measures: ['revenue'], dimensions: ['supplier.supplier'], time: ALL });
+    const wantSuppliers = await sql(
+      `SELECT s.company_name, sum(${LINE})::text FROM order_details d JOIN products p ON p.product_id = d.product_id
+         JOIN suppliers s ON s.supplier_id = p.supplier_id GROUP BY 1`,
+    );
+    expect(byLabel(suppliers)).toEqual(sorted(wantSuppliers));
+  });
+
+  test("the geography of a sale is where it ships: revenue per country equals the source's ShipCountry", async () => {
+    const got = await olap({ measures: ['revenue'], dimensions: ['geography.country'], time: ALL });
+    const rows = await sql(`SELECT o.ship_country, sum(${LINE})::text FROM orders o JOIN order_details d ON d.order_id = o.order_id GROUP BY 1`);
+    const want = rows.map(([c, v]) => [country(c!)![0], v]).sort();
+    expect(got.rows.map((r) => [r.members[0]!.key, r.values[0]!.value]).sort()).toEqual(want);
+    // 13 orders ship to another city than their customer's (e.g. to Colchester for a London customer):
+    // per city, they count where they went
+    const moved = await sql(`SELECT count(*)::text FROM orders o JOIN customers c ON c.customer_id = o.customer_id WHERE o.ship_city <> c.city`);
+    expect(moved).toEqual([['13']]);
+    const cities = await olap({ measures: ['revenue'], dimensions: ['geography.city'], time: ALL });
+    const wantCities = await sql(`SELECT o.ship_city, sum(${LINE})::text FROM orders o JOIN order_details d ON d.order_id = o.order_id GROUP BY 1`);
+    expect(byLabel(cities)).toEqual(sorted(wantCities));
   });
 });

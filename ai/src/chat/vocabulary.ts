@@ -89,7 +89,16 @@ export const LEVEL_PHRASES = list({
   'orderStatus.status': ['status', 'statuses', 'order status', 'order statuses', 'statut', 'statuts', 'etat de commande', 'statut de commande', 'statut des commandes'],
   'orderKind.kind': ['order kind', 'order type', 'order types', 'kind of order', 'sales and returns', 'type de commande', 'types de commande'],
   'stockStatus.state': ['stock state', 'stock status', 'etat du stock', 'etat de stock'],
-  'productStatus.status': ['product status', 'product statuses', 'statut produit', 'statut des produits'],
+  'productStatus.status': ['product status', 'product statuses', 'statut produit', 'statut des produits', 'statut du produit', 'discontinued or not', 'actif ou arrete'],
+  'salesRep.salesRep': [
+    'sales rep', 'sales reps', 'sales representative', 'sales representatives', 'salesperson', 'salespeople', 'salesman', 'salesmen', 'saleswoman', 'account manager', 'account managers',
+    'employee', 'employees', 'seller', 'sellers', 'representative', 'representatives', 'order owner',
+    'commercial', 'commerciaux', 'commerciale', 'commerciales', 'vendeur', 'vendeurs', 'vendeuse', 'vendeuses', 'representant', 'representants', 'employe', 'employes', 'collaborateur', 'collaborateurs', 'charge de clientele', 'charges de clientele',
+  ],
+  'carrier.carrier': [
+    'carrier', 'carriers', 'shipper', 'shippers', 'shipping company', 'shipping companies', 'freight company', 'freight companies', 'courier', 'couriers', 'logistics provider', 'logistics providers', 'ship via', 'shipping method', 'delivery company',
+    'transporteur', 'transporteurs', 'expediteur', 'expediteurs', 'messagerie', 'messageries', 'societe de transport', 'prestataire de transport', 'mode d expedition',
+  ],
 });
 
 /** English (and some French) country names the ISO codes do not give: the warehouse has its own names too. */

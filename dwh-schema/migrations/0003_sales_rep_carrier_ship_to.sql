@@ -27,6 +27,9 @@ CREATE TABLE dw.product_main_supplier (
   supplier_id  integer NOT NULL
 );
 
+-- Units ordered from suppliers and not received yet, per stock line at the snapshot.
+ALTER TABLE dw.fact_inventory_snapshot ADD COLUMN on_order integer NOT NULL DEFAULT 0;
+
 CREATE TABLE staging.sales_reps (
   sales_rep_id      integer PRIMARY KEY,
   payload           jsonb NOT NULL,

@@ -144,4 +144,19 @@ const LINE = `round(d.unit_price::numeric * d.quantity * (1 - d.discount::numeri
     const wantCities = await sql(`SELECT o.ship_city, sum(${LINE})::text FROM orders o JOIN order_details d ON d.order_id = o.order_id GROUP BY 1`);
     expect(byLabel(cities)).toEqual(sorted(wantCities));
   });
+
+  test('product attributes: units on order, reorder point and stock on hand per supplier; products by status', async () => {
+    const stock = await olap({ measures: ['unitsOnOrder', 'reorderPoint', 'stockOnHand'], dimensions: ['supplier.supplier'] });
+    const want = await sql(
+      `SELECT s.company_name, sum(p.units_on_order)::text, sum(p.reorder_level)::text, sum(p.units_in_stock)::text
+         FROM products p JOIN suppliers s ON s.supplier_id = p.supplier_id GROUP BY 1`,
+    );
+    expect(want).toHaveLength(29);
+    expect(stock.rows.map((r) => [r.members[0]!.label, ...r.values.map((v) => v.value)]).sort()).toEqual(want.sort());
+    const [[onOrder]] = (await sql(`SELECT sum(units_on_order)::text FROM products`)) as [[string]];
+    expect(stock.totals.find((t) => t.measure === 'unitsOnOrder')!.value).toBe(onOrder);
+    const products = await olap({ measures: ['productCount'], dimensions: ['productStatus.status'] });
+    const wantStatus = await sql(`SELECT CASE WHEN discontinued = 1 THEN 'DISCONTINUED' ELSE 'ACTIVE' END, count(*)::text FROM products GROUP BY 1`);
+    expect(products.rows.map((r) => [r.members[0]!.key, r.values[0]!.value]).sort()).toEqual(wantStatus.sort());
+  });
 });

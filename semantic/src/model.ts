@@ -169,6 +169,7 @@ export const COMPONENTS: Record<string, ComponentDef> = {
   available: { fact: 'inventory', sql: 'SUM(i.available)' },
   reserved: { fact: 'inventory', sql: 'SUM(i.reserved)' },
   reorder_point: { fact: 'inventory', sql: 'SUM(i.reorder_point)' },
+  on_order: { fact: 'inventory', sql: 'SUM(i.on_order)' },
   stock_value: { fact: 'inventory', sql: 'SUM(i.stock_value)' },
   /** Booked units sold in the 90 days up to the as-of date: computed by a side query (see sql.ts). */
   sold90: { fact: 'inventory', sql: 'sold90' },
@@ -365,6 +366,19 @@ export const MEASURES: MeasureDef[] = [
     additivity: 'SEMI_ADDITIVE',
     components: ['on_hand'],
     final: '{on_hand}',
+  },
+  {
+    name: 'unitsOnOrder',
+    title: 'Units on order',
+    titleFr: 'Quantités en commande',
+    description: 'Units ordered from suppliers and not received yet, at the last snapshot of the period (of each date member when grouped by date).',
+    fact: 'inventory',
+    formula: 'SUM(on_order) at the last snapshot date',
+    unit: 'units',
+    format: '#,##0',
+    additivity: 'SEMI_ADDITIVE',
+    components: ['on_order'],
+    final: '{on_order}',
   },
   {
     name: 'stockAvailable',

@@ -236,6 +236,8 @@ describe('sales reps, carriers, suppliers and product attributes', () => {
     expect(intent('sales of discontinued products in 1997').filters[0]!.members[0]!.key).toBe('DISCONTINUED');
     expect(intent('reorder point by product').measures).toEqual(['reorderPoint']);
     expect(intent('stock on hand by supplier').levels).toEqual(['supplier.supplier']);
+    expect(intent('units on order by supplier').measures).toEqual(['unitsOnOrder']);
+    expect(intent('quantités en commande par fournisseur', 'fr').measures).toEqual(['unitsOnOrder']);
   });
   it('share of total, average order value, product and customer counts by rep or carrier', () => {
     expect(intent('share of revenue by sales rep in 1997').share).toBe(true);

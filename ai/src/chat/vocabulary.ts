@@ -48,6 +48,10 @@ export const MEASURE_PHRASES = list({
   ],
   stockAvailable: ['available stock', 'stock available', 'available', 'available to sell', 'free stock', 'stock disponible', 'disponible', 'disponibles', 'stock libre'],
   stockReserved: ['reserved stock', 'stock reserved', 'reserved', 'allocated stock', 'stock reserve', 'reserve', 'reserves', 'stock alloue'],
+  unitsOnOrder: [
+    'units on order', 'on order', 'quantity on order', 'quantities on order', 'open purchase orders', 'open purchases', 'incoming stock', 'incoming units', 'ordered from suppliers', 'units ordered from suppliers',
+    'quantites en commande', 'quantite en commande', 'en commande', 'en cours de commande', 'commandes fournisseurs en cours', 'commande fournisseur en cours', 'a recevoir', 'quantites a recevoir', 'stock en commande',
+  ],
   reorderPoint: ['reorder point', 'reorder points', 'reorder level', 'reorder threshold', 'point de commande', 'seuil de reapprovisionnement', 'seuil de commande', 'points de commande'],
   stockValue: ['stock value', 'inventory value', 'value of stock', 'value of the stock', 'value of inventory', 'stock valuation', 'inventory valuation', 'valeur du stock', 'valeur de stock', 'valorisation du stock', 'valeur des stocks', 'valeur de l inventaire'],
   daysOfCover: ['days of cover', 'days of stock', 'stock cover', 'cover', 'coverage', 'days of inventory', 'days of supply', 'jours de couverture', 'couverture', 'couverture de stock', 'jours de stock'],

@@ -163,7 +163,7 @@ export const ENTITIES: EntityDef[] = [
   {
     entity: 'stock_levels',
     key: ['sku', 'warehouse_code'],
-    columns: [req('sku'), req('warehouse_code'), int('reorder_point', { min: 0, default: '0' })],
+    columns: [req('sku'), req('warehouse_code'), int('reorder_point', { min: 0, default: '0' }), int('on_order', { min: 0, default: '0', optionalInHeader: true })],
     references: [productRef, warehouseRef],
   },
   {

@@ -304,8 +304,8 @@ export async function writeStaged({ client, counts, onIssue, step }: WriteContex
       client,
       'inventory.stock_levels',
       ['product_id', 'warehouse_id'],
-      ['reorder_point'],
-      `SELECT p.id AS product_id, w.id AS warehouse_id, s.reorder_point::int AS reorder_point
+      ['reorder_point', 'on_order'],
+      `SELECT p.id AS product_id, w.id AS warehouse_id, s.reorder_point::int AS reorder_point, coalesce(s.on_order, 0)::int AS on_order
          FROM stg_stock_levels s JOIN catalog.products p ON p.sku = s.sku
          JOIN inventory.warehouses w ON w.code = s.warehouse_code`,
     ),

@@ -76,6 +76,7 @@ export const northwindMapping: Mapping = {
         id('category_id'),
         { name: 'unit_price', kind: 'decimal', required: true, min: 0 },
         { name: 'units_in_stock', kind: 'int', min: 0, default: '0' },
+        { name: 'units_on_order', kind: 'int', min: 0, default: '0' },
         { name: 'reorder_level', kind: 'int', min: 0, default: '0' },
         { name: 'discontinued', kind: 'bool', default: 'false' },
       ],
@@ -162,8 +163,8 @@ async function northwindTransform({ client, fact, note }: MappingContext): Promi
   await q(`INSERT INTO stg_product_supplies (_file, _line, supplier_code, sku, lead_time_days, unit_cost, min_order_quantity, is_preferred)
     SELECT _file, _line, 'NW-S' || supplier_id, 'NW-P' || product_id, ${LEAD_TIME_DAYS}, round(unit_price, 2), 1, true
       FROM src_nw_products WHERE supplier_id IS NOT NULL`);
-  await q(`INSERT INTO stg_stock_levels (_file, _line, sku, warehouse_code, reorder_point)
-    SELECT _file, _line, 'NW-P' || product_id, '${WAREHOUSE}', reorder_level FROM src_nw_products`);
+  await q(`INSERT INTO stg_stock_levels (_file, _line, sku, warehouse_code, reorder_point, on_order)
+    SELECT _file, _line, 'NW-P' || product_id, '${WAREHOUSE}', reorder_level, units_on_order FROM src_nw_products`);
   await q(`INSERT INTO stg_stock_movements (_file, _line, external_key, sku, warehouse_code, kind, quantity, reference, occurred_at, note)
     SELECT _file, _line, 'NW-OPENING-' || product_id, 'NW-P' || product_id, '${WAREHOUSE}', 'OPENING', units_in_stock,
            'northwind', coalesce((SELECT max(order_date) FROM src_nw_orders), '1998-05-06')::timestamp AT TIME ZONE 'UTC',

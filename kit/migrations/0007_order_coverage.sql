@@ -9,6 +9,7 @@ CREATE TABLE "sales"."carriers" (
 	CONSTRAINT "carriers_code_not_blank" CHECK (btrim("sales"."carriers"."code") <> '')
 );
 --> statement-breakpoint
+ALTER TABLE "inventory"."stock_levels" ADD COLUMN "on_order" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "sales"."order_lines" ADD COLUMN "backordered_quantity" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "sales"."orders" ADD COLUMN "carrier_id" integer;--> statement-breakpoint
 ALTER TABLE "sales"."orders" ADD COLUMN "ship_to_name" text;--> statement-breakpoint
@@ -17,5 +18,6 @@ ALTER TABLE "sales"."orders" ADD COLUMN "ship_to_postal_code" text;--> statement
 ALTER TABLE "sales"."orders" ADD COLUMN "ship_to_city_id" integer;--> statement-breakpoint
 ALTER TABLE "sales"."orders" ADD CONSTRAINT "orders_carrier_id_carriers_id_fk" FOREIGN KEY ("carrier_id") REFERENCES "sales"."carriers"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "orders_carrier_idx" ON "sales"."orders" USING btree ("carrier_id");--> statement-breakpoint
+ALTER TABLE "inventory"."stock_levels" ADD CONSTRAINT "stock_levels_on_order_non_negative" CHECK ("inventory"."stock_levels"."on_order" >= 0);--> statement-breakpoint
 ALTER TABLE "sales"."order_lines" ADD CONSTRAINT "order_lines_backorder_range" CHECK ("sales"."order_lines"."backordered_quantity" >= 0 AND "sales"."order_lines"."backordered_quantity" <= "sales"."order_lines"."quantity");--> statement-breakpoint
 CREATE TRIGGER touch_updated_at BEFORE UPDATE ON sales.carriers FOR EACH ROW EXECUTE FUNCTION platform.touch_updated_at();

@@ -6,7 +6,7 @@ import { parse } from 'graphql';
 import { rule } from 'graphql-shield';
 import type pg from 'pg';
 import { contextBuilder, type SalesContext } from './context';
-import type { Inventory } from './inventory';
+import type { CustomerDirectory, Inventory } from './inventory';
 import { resolvers } from './resolvers';
 
 export const typeDefs = parse(readFileSync(path.join(__dirname, '..', 'schema.graphql'), 'utf8'));
@@ -19,16 +19,24 @@ export const fieldRules = { ShipTo: { name: canSeeContactData, address: canSeeCo
 
 /**
  * Builds the sales subgraph (tests and the all-in-one start import this). `inventory` reaches the
- * stock of the catalog domain: `httpInventory(CATALOG_URL, secret)` or `localInventory(catalog)`.
+ * stock of the catalog domain: `httpInventory(CATALOG_URL, secret)` or `localInventory(catalog)`;
+ * `customers` the customers domain, which order references are checked against.
  */
-export function createSalesSubgraph(opts: { pool: pg.Pool; log: Logger; identitySecret: string; production: boolean; inventory: Inventory }) {
-  const { inventory, ...rest } = opts;
+export function createSalesSubgraph(opts: {
+  pool: pg.Pool;
+  log: Logger;
+  identitySecret: string;
+  production: boolean;
+  inventory: Inventory;
+  customers: CustomerDirectory;
+}) {
+  const { inventory, customers, ...rest } = opts;
   return createSubgraph<SalesContext>({
     name: 'sales',
     typeDefs,
     resolvers: resolvers as never,
     fieldRules: fieldRules as never,
-    context: contextBuilder(inventory),
+    context: contextBuilder(inventory, customers),
     ...rest,
   });
 }

@@ -271,15 +271,7 @@ const customers: EntitySpec<CustomerNode> = {
     const todo = nodes.filter((c) => changed(keyOf(c.id)));
     if (!todo.length) return counts;
 
-    const cities = new Map(
-      todo.map((c) => {
-        const city = c.geography.city;
-        return [
-          Number(city.id),
-          { city_id: Number(city.id), city: city.name, region_id: Number(city.region.id), region: city.region.name, country_code: city.region.country.code, country_name: city.region.country.name },
-        ];
-      }),
-    );
+    const cities = new Map(todo.map((c) => [Number(c.geography.city.id), placeOf(c.geography.city)]));
     counts.written += await upsertGeography(tx, [...cities.values()]);
     const keys = await tx.query<{ city_id: number; geography_key: number }>('SELECT city_id, geography_key FROM dw.dim_geography WHERE city_id = ANY($1::int[])', [[...cities.keys()]]);
     const geoKey = new Map(keys.rows.map((r) => [r.city_id, r.geography_key]));
@@ -490,7 +482,7 @@ const orders: EntitySpec<OrderNode> = {
         o.customer.id,
         o.warehouse.id,
         o.carrier ? [o.carrier.id, o.carrier.code, o.carrier.name] : null,
-        o.shipTo?.place ? Object.values(o.shipTo.place) : null,
+        o.shipTo?.city ? [o.shipTo.city.id, o.shipTo.city.name, o.shipTo.city.region.id, o.shipTo.city.region.name, o.shipTo.city.region.country.code, o.shipTo.city.region.country.name] : null,
         [...o.lines].sort((a, b) => a.lineNo - b.lineNo).map((l) => [l.lineNo, l.product.id, l.quantity, l.unitPrice, l.discount, l.taxRate, l.netAmount, l.taxAmount, l.grossAmount]),
       ]),
       updatedAt: o.updatedAt,
@@ -522,7 +514,7 @@ const orders: EntitySpec<OrderNode> = {
         customer_id: Number(o.customer.id),
         warehouse_id: Number(o.warehouse.id),
         carrier_id: int(o.carrier?.id),
-        ship_to_city_id: int(o.shipTo?.place?.cityId),
+        ship_to_city_id: int(o.shipTo?.city?.id),
         product_id: Number(l.product.id),
         quantity: l.quantity,
         unit_price: l.unitPrice,
@@ -594,10 +586,8 @@ async function orderDimensions(tx: Tx, todo: OrderNode[]): Promise<number> {
   const carriers = new Map(todo.flatMap((o) => (o.carrier ? [[Number(o.carrier.id), { carrier_id: Number(o.carrier.id), code: o.carrier.code, name: o.carrier.name }] as const] : [])));
   const places = new Map(
     todo.flatMap((o) => {
-      const p = o.shipTo?.place;
-      return p
-        ? [[Number(p.cityId), { city_id: Number(p.cityId), city: p.city, region_id: Number(p.regionId), region: p.region, country_code: p.countryCode, country_name: p.countryName }] as const]
-        : [];
+      const c = o.shipTo?.city;
+      return c ? [[Number(c.id), placeOf(c)] as const] : [];
     }),
   );
   let written = 0;
@@ -611,6 +601,11 @@ async function orderDimensions(tx: Tx, todo: OrderNode[]): Promise<number> {
   }
   if (places.size) written += await upsertGeography(tx, [...places.values()]);
   return written;
+}
+
+/** A city of the API (customers' geography or an order's ship-to) as a dim_geography row. */
+function placeOf(city: { id: string; name: string; region: { id: string; name: string; country: { code: string; name: string } } }): Place {
+  return { city_id: Number(city.id), city: city.name, region_id: Number(city.region.id), region: city.region.name, country_code: city.region.country.code, country_name: city.region.country.name };
 }
 
 interface Place {

@@ -1,7 +1,7 @@
 import { prepared, type Identity } from '@erp/kit';
 import DataLoader from 'dataloader';
 import type pg from 'pg';
-import { HISTORY_COLUMNS, LINE_SELECT, ORDER_COLUMNS, type CarrierRow, type OrderLineRow, type OrderRow, type PlaceRow, type StatusChangeRow } from './rows';
+import { HISTORY_COLUMNS, LINE_SELECT, ORDER_COLUMNS, type CarrierRow, type OrderLineRow, type OrderRow, type StatusChangeRow } from './rows';
 import { customerOrderPages, type CustomerOrdersKey, type OrderPage } from './services/orders';
 
 function groupBy<T>(rows: T[], key: (r: T) => number): Map<number, T[]> {
@@ -40,17 +40,6 @@ export function createLoaders(pool: pg.Pool, identity: Identity) {
     carrier: new DataLoader<number, CarrierRow | null>(async (ids) => {
       const { rows } = await pool.query<CarrierRow>(`SELECT id, code, name, phone FROM sales.carriers WHERE id = ANY($1)`, [ids]);
       const map = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => map.get(id) ?? null);
-    }),
-    /** Ship-to places: the city, region and country of the customers domain's geography (read only). */
-    place: new DataLoader<number, PlaceRow | null>(async (ids) => {
-      const { rows } = await pool.query<PlaceRow>(
-        `SELECT ci.id AS "cityId", ci.name AS city, r.id AS "regionId", r.name AS region, co.code AS "countryCode", co.name AS "countryName"
-           FROM customers.cities ci JOIN customers.regions r ON r.id = ci.region_id JOIN customers.countries co ON co.code = r.country_code
-          WHERE ci.id = ANY($1)`,
-        [ids],
-      );
-      const map = new Map(rows.map((r) => [r.cityId, r]));
       return ids.map((id) => map.get(id) ?? null);
     }),
     /** Customer.orders of many customers: one query per distinct set of arguments. */

@@ -28,15 +28,6 @@ export interface CarrierRow {
   name: string;
   phone: string | null;
 }
-/** A ship-to city with its region and country (read from the customers domain's geography). */
-export interface PlaceRow {
-  cityId: number;
-  city: string;
-  regionId: number;
-  region: string;
-  countryCode: string;
-  countryName: string;
-}
 export interface OrderLineRow {
   id: number;
   orderId: number;

@@ -3,12 +3,14 @@ import {
   EtlCustomersDocument,
   EtlOrdersDocument,
   EtlProductsDocument,
+  EtlSalesRepsDocument,
   EtlStockLevelsDocument,
   EtlSuppliersDocument,
   EtlWarehousesDocument,
   type EtlCustomersQuery,
   type EtlOrdersQuery,
   type EtlProductsQuery,
+  type EtlSalesRepsQuery,
   type EtlStockLevelsQuery,
   type EtlSuppliersQuery,
   type EtlWarehousesQuery,
@@ -16,7 +18,7 @@ import {
 import type { EtlApi } from './api';
 import { applyScd2, checksum, emptyCounts, ensureDates, inferMembers, stage, type PageCounts, type StagedRow } from './load';
 
-export const ENTITY_NAMES = ['warehouses', 'products', 'customers', 'suppliers', 'orders', 'stock'] as const;
+export const ENTITY_NAMES = ['warehouses', 'products', 'customers', 'suppliers', 'salesReps', 'orders', 'stock'] as const;
 export type EntityName = (typeof ENTITY_NAMES)[number];
 
 export interface Page<N> {
@@ -79,6 +81,35 @@ const warehouses: EntitySpec<WarehouseNode> = {
          WHERE (dim_warehouse.code, dim_warehouse.name, dim_warehouse.city, dim_warehouse.country_code, dim_warehouse.is_inferred)
            IS DISTINCT FROM (excluded.code, excluded.name, excluded.city, excluded.country_code, false)`,
         [JSON.stringify(todo.map((w) => ({ id: Number(w.id), code: w.code, name: w.name, city: w.city, country_code: w.countryCode })))],
+      );
+      counts.written += r.rowCount ?? 0;
+    }
+    return counts;
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+
+type SalesRepNode = EtlSalesRepsQuery['salesReps'][number];
+/** The people sales are attributed to (names only): dim_sales_rep, type 1. */
+const salesReps: EntitySpec<SalesRepNode> = {
+  name: 'salesReps',
+  watermark: false,
+  tables: ['staging.sales_reps', 'dw.dim_sales_rep'],
+  async fetch(api) {
+    const r = await api.query(EtlSalesRepsDocument, {}, 'sales reps');
+    return { nodes: r.salesReps, endCursor: null, hasNextPage: false };
+  },
+  async load(tx, nodes, ctx) {
+    const counts = emptyCounts();
+    const rows: StagedRow[] = nodes.map((u) => ({ key: [Number(u.id)], payload: u, checksum: checksum([u.name]), updatedAt: null }));
+    const changed = classify(counts, await stage(tx, 'sales_reps', ['sales_rep_id'], rows, ctx.runId));
+    const todo = nodes.filter((u) => changed(keyOf(u.id)));
+    if (todo.length) {
+      const r = await tx.query(
+        `INSERT INTO dw.dim_sales_rep AS d (sales_rep_id, name) SELECT id, name FROM jsonb_to_recordset($1::jsonb) AS s(id integer, name text)
+         ON CONFLICT (sales_rep_id) DO UPDATE SET name = excluded.name WHERE d.name IS DISTINCT FROM excluded.name`,
+        [JSON.stringify(todo.map((u) => ({ id: Number(u.id), name: u.name })))],
       );
       counts.written += r.rowCount ?? 0;
     }
@@ -246,25 +277,8 @@ const customers: EntitySpec<CustomerNode> = {
     const todo = nodes.filter((c) => changed(keyOf(c.id)));
     if (!todo.length) return counts;
 
-    const cities = new Map(
-      todo.map((c) => {
-        const city = c.geography.city;
-        return [
-          Number(city.id),
-          { city_id: Number(city.id), city: city.name, region_id: Number(city.region.id), region: city.region.name, country_code: city.region.country.code, country_name: city.region.country.name },
-        ];
-      }),
-    );
-    const geo = await tx.query(
-      `INSERT INTO dw.dim_geography AS d (city_id, city, region_id, region, country_code, country_name)
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(city_id integer, city text, region_id integer, region text, country_code text, country_name text)
-       ON CONFLICT (city_id) DO UPDATE SET city = excluded.city, region_id = excluded.region_id, region = excluded.region,
-         country_code = excluded.country_code, country_name = excluded.country_name
-       WHERE (d.city, d.region_id, d.region, d.country_code, d.country_name)
-         IS DISTINCT FROM (excluded.city, excluded.region_id, excluded.region, excluded.country_code, excluded.country_name)`,
-      [JSON.stringify([...cities.values()])],
-    );
-    counts.written += geo.rowCount ?? 0;
+    const cities = new Map(todo.map((c) => [Number(c.geography.city.id), placeOf(c.geography.city)]));
+    counts.written += await upsertGeography(tx, [...cities.values()]);
     const keys = await tx.query<{ city_id: number; geography_key: number }>('SELECT city_id, geography_key FROM dw.dim_geography WHERE city_id = ANY($1::int[])', [[...cities.keys()]]);
     const geoKey = new Map(keys.rows.map((r) => [r.city_id, r.geography_key]));
 
@@ -298,7 +312,8 @@ const customers: EntitySpec<CustomerNode> = {
     counts.written += scd.written;
     if (scd.newVersionKeys.length) {
       const r = await tx.query(
-        `UPDATE dw.fact_sales f SET customer_key = n.customer_key, geography_key = n.geography_key
+        `UPDATE dw.fact_sales f SET customer_key = n.customer_key,
+           geography_key = CASE WHEN f.ship_to_city_id IS NULL THEN n.geography_key ELSE f.geography_key END
          FROM dw.dim_customer o, dw.dim_customer n
          WHERE f.customer_key = o.customer_key AND o.customer_id = n.customer_id AND n.customer_key = ANY($1::int[])
            AND f.ordered_at >= n.valid_from AND f.ordered_at < n.valid_to AND f.customer_key <> n.customer_key`,
@@ -309,7 +324,8 @@ const customers: EntitySpec<CustomerNode> = {
     if (scd.filledKeys.length) {
       const r = await tx.query(
         `UPDATE dw.fact_sales f SET geography_key = c.geography_key FROM dw.dim_customer c
-         WHERE f.customer_key = c.customer_key AND c.customer_key = ANY($1::int[]) AND f.geography_key <> c.geography_key`,
+         WHERE f.customer_key = c.customer_key AND c.customer_key = ANY($1::int[]) AND f.geography_key <> c.geography_key
+           AND f.ship_to_city_id IS NULL`,
         [scd.filledKeys],
       );
       counts.written += r.rowCount ?? 0;
@@ -414,9 +430,36 @@ const suppliers: EntitySpec<SupplierNode> = {
     );
     counts.deleted += gone.rowCount ?? 0;
     counts.written += gone.rowCount ?? 0;
+    counts.written += await mainSuppliers(tx, todo);
     return counts;
   },
 };
+
+/**
+ * A product's main supplier: its preferred supply, else the shortest lead time, else the lowest
+ * supplier id, over the supplies of every supplier loaded (staging holds the others' last version).
+ */
+async function mainSuppliers(tx: Tx, todo: SupplierNode[]): Promise<number> {
+  const products = [...new Set(todo.flatMap((s) => s.supplies.map((x) => Number(x.product.id))))];
+  const r = await tx.query(
+    `WITH s AS (SELECT st.supplier_id, (x->'product'->>'id')::int AS product_id, (x->>'isPreferred')::boolean AS preferred,
+                       (x->>'leadTimeDays')::int AS lead
+                  FROM staging.suppliers st, jsonb_array_elements(st.payload->'supplies') x),
+          best AS (SELECT DISTINCT ON (product_id) product_id, supplier_id FROM s
+                    WHERE product_id = ANY($1::int[]) OR supplier_id = ANY($2::int[])
+                    ORDER BY product_id, preferred DESC, lead, supplier_id)
+     INSERT INTO dw.product_main_supplier AS m (product_id, supplier_id) SELECT product_id, supplier_id FROM best
+     ON CONFLICT (product_id) DO UPDATE SET supplier_id = excluded.supplier_id WHERE m.supplier_id <> excluded.supplier_id`,
+    [products, todo.map((s) => Number(s.id))],
+  );
+  const gone = await tx.query(
+    `DELETE FROM dw.product_main_supplier m WHERE m.supplier_id = ANY($1::int[])
+       AND NOT EXISTS (SELECT 1 FROM staging.suppliers st, jsonb_array_elements(st.payload->'supplies') x
+                        WHERE (x->'product'->>'id')::int = m.product_id)`,
+    [todo.map((s) => Number(s.id))],
+  );
+  return (r.rowCount ?? 0) + (gone.rowCount ?? 0);
+}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -448,6 +491,8 @@ const orders: EntitySpec<OrderNode> = {
         o.cancelledAt,
         o.customer.id,
         o.warehouse.id,
+        o.carrier ? [o.carrier.id, o.carrier.code, o.carrier.name] : null,
+        o.shipTo?.city ? [o.shipTo.city.id, o.shipTo.city.name, o.shipTo.city.region.id, o.shipTo.city.region.name, o.shipTo.city.region.country.code, o.shipTo.city.region.country.name] : null,
         [...o.lines].sort((a, b) => a.lineNo - b.lineNo).map((l) => [l.lineNo, l.product.id, l.quantity, l.unitPrice, l.discount, l.taxRate, l.netAmount, l.taxAmount, l.grossAmount]),
       ]),
       updatedAt: o.updatedAt,
@@ -465,6 +510,7 @@ const orders: EntitySpec<OrderNode> = {
       customers: todo.map((o) => Number(o.customer.id)),
       warehouses: todo.map((o) => Number(o.warehouse.id)),
     });
+    counts.written += await orderDimensions(tx, todo);
     const lines = todo.flatMap((o) =>
       o.lines.map((l) => ({
         order_id: Number(o.id),
@@ -477,6 +523,8 @@ const orders: EntitySpec<OrderNode> = {
         ordered_at: o.orderedAt,
         customer_id: Number(o.customer.id),
         warehouse_id: Number(o.warehouse.id),
+        carrier_id: int(o.carrier?.id),
+        ship_to_city_id: int(o.shipTo?.city?.id),
         product_id: Number(l.product.id),
         quantity: l.quantity,
         unit_price: l.unitPrice,
@@ -488,18 +536,22 @@ const orders: EntitySpec<OrderNode> = {
       })),
     );
     const cols = `order_number, order_date_key, product_key, customer_key, geography_key, warehouse_key, status_key, kind_key, sales_rep_id, currency,
-      ordered_at, quantity, unit_price, discount, tax_rate, net_amount, tax_amount, gross_amount, unit_cost, cost_amount, margin_amount`;
+      ordered_at, quantity, unit_price, discount, tax_rate, net_amount, tax_amount, gross_amount, unit_cost, cost_amount, margin_amount,
+      carrier_id, ship_to_city_id`;
     const up = await tx.query<{ inserted: boolean }>(
       `WITH l AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(order_id integer, line_no integer, order_number text, kind text, status text,
-                    currency text, sales_rep_id integer, ordered_at timestamptz, customer_id integer, warehouse_id integer, product_id integer,
+                    currency text, sales_rep_id integer, ordered_at timestamptz, customer_id integer, warehouse_id integer,
+                    carrier_id integer, ship_to_city_id integer, product_id integer,
                     quantity integer, unit_price numeric, discount numeric, tax_rate numeric, net_amount numeric, tax_amount numeric, gross_amount numeric))
        INSERT INTO dw.fact_sales AS f (order_id, line_no, ${cols}, run_id)
        SELECT l.order_id, l.line_no, l.order_number, to_char((l.ordered_at AT TIME ZONE 'UTC')::date, 'YYYYMMDD')::int,
-              p.product_key, c.customer_key, c.geography_key, w.warehouse_key, s.status_key, k.kind_key, l.sales_rep_id, l.currency,
+              p.product_key, c.customer_key, coalesce(sg.geography_key, c.geography_key), w.warehouse_key, s.status_key, k.kind_key, l.sales_rep_id, l.currency,
               l.ordered_at, k.sign * l.quantity, l.unit_price, l.discount, l.tax_rate,
               k.sign * l.net_amount, k.sign * l.tax_amount, k.sign * l.gross_amount,
-              p.unit_cost, round(k.sign * l.quantity * p.unit_cost, 2), k.sign * l.net_amount - round(k.sign * l.quantity * p.unit_cost, 2), $2
+              p.unit_cost, round(k.sign * l.quantity * p.unit_cost, 2), k.sign * l.net_amount - round(k.sign * l.quantity * p.unit_cost, 2),
+              l.carrier_id, sg.city_id, $2
        FROM l
+       LEFT JOIN dw.dim_geography sg ON sg.city_id = l.ship_to_city_id
        JOIN dw.dim_order_kind k ON k.kind = l.kind
        JOIN dw.dim_order_status s ON s.status = l.status
        JOIN dw.dim_product p ON p.product_id = l.product_id AND l.ordered_at >= p.valid_from AND l.ordered_at < p.valid_to
@@ -536,6 +588,58 @@ const orders: EntitySpec<OrderNode> = {
   },
 };
 
+/**
+ * The dimensions an order brings itself: its carrier (dim_carrier) and its ship-to place
+ * (dim_geography, the same rows as the customers' places: one city, one member).
+ */
+async function orderDimensions(tx: Tx, todo: OrderNode[]): Promise<number> {
+  const carriers = new Map(todo.flatMap((o) => (o.carrier ? [[Number(o.carrier.id), { carrier_id: Number(o.carrier.id), code: o.carrier.code, name: o.carrier.name }] as const] : [])));
+  const places = new Map(
+    todo.flatMap((o) => {
+      const c = o.shipTo?.city;
+      return c ? [[Number(c.id), placeOf(c)] as const] : [];
+    }),
+  );
+  let written = 0;
+  if (carriers.size) {
+    const r = await tx.query(
+      `INSERT INTO dw.dim_carrier AS d (carrier_id, code, name) SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(carrier_id integer, code text, name text)
+       ON CONFLICT (carrier_id) DO UPDATE SET code = excluded.code, name = excluded.name WHERE (d.code, d.name) IS DISTINCT FROM (excluded.code, excluded.name)`,
+      [JSON.stringify([...carriers.values()])],
+    );
+    written += r.rowCount ?? 0;
+  }
+  if (places.size) written += await upsertGeography(tx, [...places.values()]);
+  return written;
+}
+
+/** A city of the API (customers' geography or an order's ship-to) as a dim_geography row. */
+function placeOf(city: { id: string; name: string; region: { id: string; name: string; country: { code: string; name: string } } }): Place {
+  return { city_id: Number(city.id), city: city.name, region_id: Number(city.region.id), region: city.region.name, country_code: city.region.country.code, country_name: city.region.country.name };
+}
+
+interface Place {
+  city_id: number;
+  city: string;
+  region_id: number;
+  region: string;
+  country_code: string;
+  country_name: string;
+}
+/** dim_geography (type 1, one row per OLTP city): the places of customers and of ship-to addresses. */
+async function upsertGeography(tx: Tx, places: Place[]): Promise<number> {
+  const r = await tx.query(
+    `INSERT INTO dw.dim_geography AS d (city_id, city, region_id, region, country_code, country_name)
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(city_id integer, city text, region_id integer, region text, country_code text, country_name text)
+     ON CONFLICT (city_id) DO UPDATE SET city = excluded.city, region_id = excluded.region_id, region = excluded.region,
+       country_code = excluded.country_code, country_name = excluded.country_name
+     WHERE (d.city, d.region_id, d.region, d.country_code, d.country_name)
+       IS DISTINCT FROM (excluded.city, excluded.region_id, excluded.region, excluded.country_code, excluded.country_name)`,
+    [JSON.stringify(places)],
+  );
+  return r.rowCount ?? 0;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 type StockNode = EtlStockLevelsQuery['stockLevels']['edges'][number]['node'];
@@ -552,7 +656,7 @@ const stock: EntitySpec<StockNode> = {
     const rows: StagedRow[] = nodes.map((s) => ({
       key: [Number(s.product.id), Number(s.warehouse.id)],
       payload: s,
-      checksum: checksum([s.onHand, s.reserved, s.reorderPoint]),
+      checksum: checksum([s.onHand, s.reserved, s.reorderPoint, s.onOrder]),
       updatedAt: s.updatedAt,
     }));
     classify(counts, await stage(tx, 'stock_levels', ['product_id', 'warehouse_id'], rows, ctx.runId));
@@ -561,20 +665,27 @@ const stock: EntitySpec<StockNode> = {
     // The snapshot of the run's date: every stock row, upserted (a rerun the same day changes nothing).
     const r = await tx.query(
       `INSERT INTO dw.fact_inventory_snapshot AS f (snapshot_date_key, product_id, warehouse_id, product_key, warehouse_key, on_hand, reserved,
-         available, reorder_point, is_low, unit_cost, stock_value, run_id)
+         available, reorder_point, is_low, unit_cost, stock_value, run_id, on_order)
        SELECT to_char($2::date, 'YYYYMMDD')::int, s.product_id, s.warehouse_id, p.product_key, w.warehouse_key, s.on_hand, s.reserved,
-              s.on_hand - s.reserved, s.reorder_point, s.on_hand - s.reserved <= s.reorder_point, p.unit_cost, round(s.on_hand * p.unit_cost, 2), $3
-       FROM jsonb_to_recordset($1::jsonb) AS s(product_id integer, warehouse_id integer, on_hand integer, reserved integer, reorder_point integer)
+              s.on_hand - s.reserved, s.reorder_point, s.on_hand - s.reserved <= s.reorder_point, p.unit_cost, round(s.on_hand * p.unit_cost, 2), $3, s.on_order
+       FROM jsonb_to_recordset($1::jsonb) AS s(product_id integer, warehouse_id integer, on_hand integer, reserved integer, reorder_point integer, on_order integer)
        JOIN dw.dim_product p ON p.product_id = s.product_id AND p.is_current
        JOIN dw.dim_warehouse w ON w.warehouse_id = s.warehouse_id
        ON CONFLICT (snapshot_date_key, product_id, warehouse_id) DO UPDATE SET product_key = excluded.product_key, warehouse_key = excluded.warehouse_key,
          on_hand = excluded.on_hand, reserved = excluded.reserved, available = excluded.available, reorder_point = excluded.reorder_point,
-         is_low = excluded.is_low, unit_cost = excluded.unit_cost, stock_value = excluded.stock_value, run_id = excluded.run_id
-       WHERE (f.product_key, f.warehouse_key, f.on_hand, f.reserved, f.reorder_point, f.unit_cost)
-         IS DISTINCT FROM (excluded.product_key, excluded.warehouse_key, excluded.on_hand, excluded.reserved, excluded.reorder_point, excluded.unit_cost)`,
+         is_low = excluded.is_low, unit_cost = excluded.unit_cost, stock_value = excluded.stock_value, run_id = excluded.run_id, on_order = excluded.on_order
+       WHERE (f.product_key, f.warehouse_key, f.on_hand, f.reserved, f.reorder_point, f.unit_cost, f.on_order)
+         IS DISTINCT FROM (excluded.product_key, excluded.warehouse_key, excluded.on_hand, excluded.reserved, excluded.reorder_point, excluded.unit_cost, excluded.on_order)`,
       [
         JSON.stringify(
-          nodes.map((s) => ({ product_id: Number(s.product.id), warehouse_id: Number(s.warehouse.id), on_hand: s.onHand, reserved: s.reserved, reorder_point: s.reorderPoint })),
+          nodes.map((s) => ({
+            product_id: Number(s.product.id),
+            warehouse_id: Number(s.warehouse.id),
+            on_hand: s.onHand,
+            reserved: s.reserved,
+            reorder_point: s.reorderPoint,
+            on_order: s.onOrder,
+          })),
         ),
         ctx.snapshotDate,
         ctx.runId,
@@ -587,6 +698,7 @@ const stock: EntitySpec<StockNode> = {
 
 export const ENTITIES: Record<EntityName, EntitySpec<never>> = {
   warehouses,
+  salesReps,
   products,
   customers,
   suppliers,

@@ -9,13 +9,15 @@ import type { Role } from '@erp/kit';
  * Table aliases used by the expressions: f = dw.fact_sales, i = dw.fact_inventory_snapshot,
  * e = dw.fact_supplier_evaluation, d = dw.dim_date, p = dw.dim_product, cat = dw.dim_category,
  * c = dw.dim_customer, g = dw.dim_geography, w = dw.dim_warehouse, s = dw.dim_order_status,
- * k = dw.dim_order_kind, sup = dw.dim_supplier, r = a rollup table (ROLLUPS below: every rollup names
- * the same member in the same column, so one expression serves them all).
+ * k = dw.dim_order_kind, sup = dw.dim_supplier (on sales and stock: the product's main supplier,
+ * pms = dw.product_main_supplier), rep = dw.dim_sales_rep, car = dw.dim_carrier, r = a rollup table
+ * (ROLLUPS below: every rollup names the same member in the same column, so one expression serves
+ * them all).
  *
- * Personal data: the warehouse holds no e-mail, phone or contact of anyone. The only level that
- * names a person or a company is `geography.customer` (customer code and name): it is `personal`,
- * refused to ANALYST (FORBIDDEN); SALES may use it (their own customers only, by row-level
- * security); ADMIN and MANAGER may.
+ * Personal data: the warehouse holds no e-mail, phone or contact of anyone. The levels that name a
+ * person or a company are `geography.customer` (customer code and name) and `salesRep.salesRep`
+ * (an employee's name): they are `personal`, refused to ANALYST (FORBIDDEN); SALES may use them
+ * (their own customers only, by row-level security); ADMIN and MANAGER may.
  */
 
 export type FactName = 'sales' | 'inventory' | 'supplier' | 'catalog' | 'customerBase';
@@ -52,7 +54,11 @@ export const FACTS: Record<FactName, FactDef> = {
       LEFT JOIN dw.dim_geography g ON g.geography_key = f.geography_key
       LEFT JOIN dw.dim_warehouse w ON w.warehouse_key = f.warehouse_key
       LEFT JOIN dw.dim_order_status s ON s.status_key = f.status_key
-      LEFT JOIN dw.dim_order_kind k ON k.kind_key = f.kind_key`,
+      LEFT JOIN dw.dim_order_kind k ON k.kind_key = f.kind_key
+      LEFT JOIN dw.dim_sales_rep rep ON rep.sales_rep_id = f.sales_rep_id
+      LEFT JOIN dw.dim_carrier car ON car.carrier_id = f.carrier_id
+      LEFT JOIN dw.product_main_supplier pms ON pms.product_id = p.product_id
+      LEFT JOIN dw.dim_supplier sup ON sup.supplier_id = pms.supplier_id`,
     dateKey: 'f.order_date_key',
   },
   inventory: {
@@ -64,7 +70,9 @@ export const FACTS: Record<FactName, FactDef> = {
       LEFT JOIN dw.dim_date d ON d.date_key = i.snapshot_date_key
       LEFT JOIN dw.dim_product p ON p.product_key = i.product_key
       LEFT JOIN dw.dim_category cat ON cat.category_key = p.category_key
-      LEFT JOIN dw.dim_warehouse w ON w.warehouse_key = i.warehouse_key`,
+      LEFT JOIN dw.dim_warehouse w ON w.warehouse_key = i.warehouse_key
+      LEFT JOIN dw.product_main_supplier pms ON pms.product_id = p.product_id
+      LEFT JOIN dw.dim_supplier sup ON sup.supplier_id = pms.supplier_id`,
     dateKey: 'i.snapshot_date_key',
   },
   supplier: {
@@ -83,7 +91,9 @@ export const FACTS: Record<FactName, FactDef> = {
     table: 'dw.dim_product',
     grain: 'one product (its current version); no date: the catalog as the last ETL run saw it',
     from: `dw.dim_product p
-      LEFT JOIN dw.dim_category cat ON cat.category_key = p.category_key`,
+      LEFT JOIN dw.dim_category cat ON cat.category_key = p.category_key
+      LEFT JOIN dw.product_main_supplier pms ON pms.product_id = p.product_id
+      LEFT JOIN dw.dim_supplier sup ON sup.supplier_id = pms.supplier_id`,
     dateKey: null,
     baseCondition: 'p.is_current AND NOT p.is_inferred',
   },
@@ -159,6 +169,7 @@ export const COMPONENTS: Record<string, ComponentDef> = {
   available: { fact: 'inventory', sql: 'SUM(i.available)' },
   reserved: { fact: 'inventory', sql: 'SUM(i.reserved)' },
   reorder_point: { fact: 'inventory', sql: 'SUM(i.reorder_point)' },
+  on_order: { fact: 'inventory', sql: 'SUM(i.on_order)' },
   stock_value: { fact: 'inventory', sql: 'SUM(i.stock_value)' },
   /** Booked units sold in the 90 days up to the as-of date: computed by a side query (see sql.ts). */
   sold90: { fact: 'inventory', sql: 'sold90' },
@@ -355,6 +366,19 @@ export const MEASURES: MeasureDef[] = [
     additivity: 'SEMI_ADDITIVE',
     components: ['on_hand'],
     final: '{on_hand}',
+  },
+  {
+    name: 'unitsOnOrder',
+    title: 'Units on order',
+    titleFr: 'Quantités en commande',
+    description: 'Units ordered from suppliers and not received yet, at the last snapshot of the period (of each date member when grouped by date).',
+    fact: 'inventory',
+    formula: 'SUM(on_order) at the last snapshot date',
+    unit: 'units',
+    format: '#,##0',
+    additivity: 'SEMI_ADDITIVE',
+    components: ['on_order'],
+    final: '{on_order}',
   },
   {
     name: 'stockAvailable',
@@ -580,8 +604,9 @@ export const DIMENSIONS: DimensionDef[] = [
   },
   {
     name: 'geography',
-    title: 'Customer geography',
-    description: 'Country (ISO code) → region → city → customer (code), where the customer was at the time of the order.',
+    title: 'Geography',
+    description:
+      "Country (ISO code) → region → city → customer (code). On sales: where the order ships (its ship-to address; the customer's address at the time of the order when it has none); on the customer base: the customer's address.",
     levels: [
       { level: 'country', title: 'Country', key: 'g.country_code', label: 'g.country_name', facts: ['sales', 'customerBase'], rollup: { key: 'r.country_code', label: 'r.country_name' }, membersFrom: 'dw.dim_geography g' },
       { level: 'region', title: 'Region', key: 'g.region', label: 'g.region', facts: ['sales', 'customerBase'], rollup: { key: 'r.region', label: 'r.region' }, membersFrom: 'dw.dim_geography g' },
@@ -607,8 +632,40 @@ export const DIMENSIONS: DimensionDef[] = [
   {
     name: 'supplier',
     title: 'Supplier',
-    description: 'Suppliers by code.',
-    levels: [{ level: 'supplier', title: 'Supplier', key: 'sup.code', label: 'sup.name', facts: ['supplier'], membersFrom: 'dw.dim_supplier sup' }],
+    description:
+      "Suppliers by code. On sales, stock and the catalog: the product's main supplier (its preferred supply, else the shortest lead time), as of the last ETL run.",
+    levels: [
+      {
+        level: 'supplier',
+        title: 'Supplier',
+        key: `COALESCE(sup.code, '(none)')`,
+        label: `COALESCE(sup.name, 'No supplier')`,
+        facts: ['supplier', 'sales', 'inventory', 'catalog'],
+        membersFrom: 'dw.dim_supplier sup',
+      },
+    ],
+  },
+  {
+    name: 'salesRep',
+    title: 'Sales representative',
+    description: 'The employee owning the order (its sales rep), by user id; names the person.',
+    levels: [
+      {
+        level: 'salesRep',
+        title: 'Sales rep',
+        key: `COALESCE(rep.sales_rep_id::text, '(none)')`,
+        label: `COALESCE(rep.name, 'No sales rep')`,
+        facts: ['sales'],
+        personal: true,
+        membersFrom: 'dw.dim_sales_rep rep',
+      },
+    ],
+  },
+  {
+    name: 'carrier',
+    title: 'Carrier',
+    description: 'The carrier (shipper) taking the order, by code.',
+    levels: [{ level: 'carrier', title: 'Carrier', key: `COALESCE(car.code, '(none)')`, label: `COALESCE(car.name, 'No carrier')`, facts: ['sales'], membersFrom: 'dw.dim_carrier car' }],
   },
   {
     name: 'order',

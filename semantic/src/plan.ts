@@ -72,7 +72,7 @@ function level(field: string, name: unknown, fact: FactName | null, viewer: View
   const l = LEVELS.get(text(field, name));
   if (!l) throw new ValidationError(field, name, `unknown level; known: ${[...LEVELS.keys()].join(', ')}`);
   if (fact && !l.facts.includes(fact)) throw new ValidationError(field, name, `is not a level of the ${fact} fact (it has: ${[...LEVELS.values()].filter((x) => x.facts.includes(fact)).map((x) => x.name).join(', ')})`);
-  if (l.personal && viewer.role === 'ANALYST') throw new ForbiddenError(`${field}: the level ${l.name} identifies customers (personal data) and is not available to ANALYST`);
+  if (l.personal && viewer.role === 'ANALYST') throw new ForbiddenError(`${field}: the level ${l.name} names a person or a company (personal data) and is not available to ANALYST`);
   return l;
 }
 

@@ -100,7 +100,7 @@ export async function answerQuestion(question: string, opts: EngineOptions): Pro
 async function answerIn(question: string, language: Language, opts: EngineOptions): Promise<EngineAnswer> {
   const state = opts.state ?? readAnswerState(opts.pool);
   const [calendar, freshness] = await Promise.all([state.calendar, state.freshness]);
-  // ANALYST never names customers (personal data): their names are not even looked up.
+  // ANALYST never names customers or sales reps (personal data): their names are not even looked up.
   const members = await memberIndex(opts.pool, freshness.runId, opts.viewer.role !== 'ANALYST');
   const today = referenceDay(calendar);
   const reading = understand(question, { members, language, clock: { today, first: calendar.firstDate ?? today, language } }, opts.previous ?? []);

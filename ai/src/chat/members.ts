@@ -35,7 +35,7 @@ const spellings = (t: string): string[] =>
   t.includes('&') ? [...new Set(['and', 'et', ''].map((w) => t.replace(/\s*&\s*/g, w ? ` ${w} ` : ' ').replace(/\s+/g, ' ').trim()))] : [t];
 
 /** Levels whose members are often named by one word of their name (a warehouse by its city, a supplier by its first word). */
-const PARTIAL_LEVELS = new Set(['warehouse.warehouse', 'supplier.supplier', 'product.category', 'product.root']);
+const PARTIAL_LEVELS = new Set(['warehouse.warehouse', 'supplier.supplier', 'product.category', 'product.root', 'carrier.carrier', 'salesRep.salesRep']);
 
 const VOCABULARY = new Set([...MEASURE_PHRASES, ...LEVEL_PHRASES].filter((p) => p.words.length === 1).map((p) => p.words[0]!));
 
@@ -72,7 +72,9 @@ async function readMembers(pool: pg.Pool, withCustomers: boolean): Promise<DimRo
      UNION ALL SELECT DISTINCT 'segment.segment', segment, segment FROM dw.dim_customer WHERE is_current
      UNION ALL SELECT DISTINCT 'supplier.supplier', code, name FROM dw.dim_supplier WHERE NOT is_inferred
      UNION ALL SELECT DISTINCT 'warehouse.warehouse', code, name FROM dw.dim_warehouse WHERE NOT is_inferred
-     ${withCustomers ? `UNION ALL SELECT DISTINCT 'geography.customer', code, name FROM dw.dim_customer WHERE is_current AND NOT is_inferred` : ''}`,
+     UNION ALL SELECT DISTINCT 'carrier.carrier', code, name FROM dw.dim_carrier
+     ${withCustomers ? `UNION ALL SELECT DISTINCT 'geography.customer', code, name FROM dw.dim_customer WHERE is_current AND NOT is_inferred` : ''}
+     ${withCustomers ? `UNION ALL SELECT 'salesRep.salesRep', sales_rep_id::text, name FROM dw.dim_sales_rep` : ''}`,
   );
   return rows;
 }

@@ -21,6 +21,11 @@ const members = buildMemberIndex(
     { level: 'geography.city', key: 'Lyon', label: 'Lyon' },
     { level: 'geography.country', key: 'MX', label: 'Mexico' },
     { level: 'warehouse.warehouse', key: 'WH-LYS', label: 'Lyon distribution centre' },
+    { level: 'salesRep.salesRep', key: '4', label: 'Margaret Peacock' },
+    { level: 'salesRep.salesRep', key: '1', label: 'Nancy Davolio' },
+    { level: 'carrier.carrier', key: 'NW-SHIP1', label: 'Speedy Express' },
+    { level: 'carrier.carrier', key: 'NW-SHIP3', label: 'Federal Shipping' },
+    { level: 'supplier.supplier', key: 'NW-S7', label: 'Pavlova, Ltd.' },
   ],
   '1',
 );
@@ -179,9 +184,65 @@ describe('refusals', () => {
   it.each([
     ['what is the weather in Paris?', 'not-in-model'],
     ['average salary of employees', 'not-in-model'],
-    ['revenue per employee', 'not-in-model'],
+    ['salaire moyen des commerciaux', 'not-in-model'],
+    ['revenue per hour of the day', 'not-in-model'],
+    ['freight costs by carrier', 'not-in-model'],
+    ['headcount by sales rep', 'not-in-model'],
     ['delete all cancelled orders', 'write'],
     ['supprime les commandes annulées', 'write'],
     ['what is the meaning of life', 'not-understood'],
   ])('%s', (q, refused) => expect(read(q)).toMatchObject({ refused }));
+});
+
+describe('sales reps, carriers, suppliers and product attributes', () => {
+  it.each([
+    ['revenue per sales rep in 1997', 'en'],
+    ['sales by employee in 1997', 'en'],
+    ['revenue by salesperson last year', 'en'],
+    ['which employee sold the most in 1997?', 'en'],
+    ["chiffre d'affaires par commercial en 1997", 'fr'],
+    ['CA par vendeur en 1997', 'fr'],
+    ['ventes par employé en 1997', 'fr'],
+    ['quel commercial a le plus vendu en 1997 ?', 'fr'],
+  ] as [string, Language][])('%s: by sales rep', (q, l) => expect(intent(q, l).levels).toEqual(['salesRep.salesRep']));
+  it.each([
+    ['revenue by shipper in 1997', 'en'],
+    ['number of orders per carrier in 1997', 'en'],
+    ['sales by shipping company', 'en'],
+    ["chiffre d'affaires par transporteur en 1997", 'fr'],
+    ['nombre de commandes par transporteur', 'fr'],
+  ] as [string, Language][])('%s: by carrier', (q, l) => expect(intent(q, l).levels).toEqual(['carrier.carrier']));
+  it('the singular asks for one rep, one carrier', () => {
+    expect(intent('which employee sold the most in 1997?').ranking).toMatchObject({ direction: 'DESC', top: 1 });
+    expect(intent('quel transporteur a livré le plus de commandes en 1997 ?', 'fr').ranking).toMatchObject({ direction: 'DESC', top: 1 });
+  });
+  it('a named rep or carrier filters', () => {
+    expect(intent('revenue of Margaret Peacock in 1997').filters).toEqual([{ level: 'salesRep.salesRep', members: [{ level: 'salesRep.salesRep', key: '4', label: 'Margaret Peacock' }] }]);
+    expect(intent('orders shipped with Speedy Express in 1997').filters[0]!.members[0]!.key).toBe('NW-SHIP1');
+    expect(intent('CA de Federal Shipping par catégorie', 'fr').filters[0]!.members[0]!.key).toBe('NW-SHIP3');
+  });
+  it('a sales rep per carrier, a carrier per country: two levels', () => {
+    expect(intent('revenue by sales rep and carrier in 1997').levels).toEqual(['salesRep.salesRep', 'carrier.carrier']);
+    expect(intent('CA par transporteur et par pays en 1997', 'fr').levels).toEqual(['carrier.carrier', 'geography.country']);
+  });
+  it('suppliers on sales: revenue and units per supplier, per supplier and category', () => {
+    const i = intent('revenue by supplier in 1997');
+    expect([i.measures, i.levels]).toEqual([['revenue'], ['supplier.supplier']]);
+    expect(intent('unités vendues par fournisseur et par catégorie en 1997', 'fr').levels).toEqual(['supplier.supplier', 'product.category']);
+    expect(intent('sales of Pavlova in 1997').filters[0]!.members[0]!.key).toBe('NW-S7');
+  });
+  it('product attributes: status, reorder point, stock on hand', () => {
+    expect(intent('revenue by product status in 1997').levels).toEqual(['productStatus.status']);
+    expect(intent('sales of discontinued products in 1997').filters[0]!.members[0]!.key).toBe('DISCONTINUED');
+    expect(intent('reorder point by product').measures).toEqual(['reorderPoint']);
+    expect(intent('stock on hand by supplier').levels).toEqual(['supplier.supplier']);
+    expect(intent('units on order by supplier').measures).toEqual(['unitsOnOrder']);
+    expect(intent('quantités en commande par fournisseur', 'fr').measures).toEqual(['unitsOnOrder']);
+  });
+  it('share of total, average order value, product and customer counts by rep or carrier', () => {
+    expect(intent('share of revenue by sales rep in 1997').share).toBe(true);
+    expect(intent('average order value per carrier in 1997').measures).toEqual(['averageBasket']);
+    expect(intent('how many customers bought per sales rep in 1997?').measures).toEqual(['customers']);
+    expect(intent('panier moyen par commercial en 1997', 'fr').levels).toEqual(['salesRep.salesRep']);
+  });
 });

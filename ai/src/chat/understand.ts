@@ -62,8 +62,6 @@ const OUT_OF_MODEL: [string[], string, string][] = [
 ];
 /** Levels users ask for that the model does not have yet: refused by name rather than answered as a total. */
 const NOT_YET: [string[], string, string][] = [
-  [['employee', 'employees', 'sales rep', 'sales reps', 'salesperson', 'salespeople', 'salesman', 'salesmen', 'sales representative', 'sales representatives', 'rep', 'reps', 'representative', 'representatives', 'account manager', 'account managers', 'commercial', 'commerciaux', 'commerciale', 'vendeur', 'vendeurs', 'vendeuse', 'employe', 'employes', 'collaborateur', 'collaborateurs', 'representant', 'representants'], 'sales representatives', 'les commerciaux'],
-  [['shipper', 'shippers', 'carrier', 'carriers', 'transporteur', 'transporteurs', 'freight company', 'courier', 'couriers', 'logistics provider', 'expediteur', 'expediteurs', 'ship via'], 'carriers', 'les transporteurs'],
   [['week', 'weeks', 'weekly', 'semaine', 'semaines', 'hebdomadaire', 'weekday', 'weekdays', 'jour de la semaine'], 'weeks as a breakdown', 'le découpage par semaine'],
   [['hour', 'hours', 'hourly', 'heure', 'heures'], 'hours of the day', 'les heures de la journée'],
   [['discount', 'discounts', 'remise', 'remises', 'rabais'], 'discounts', 'les remises'],
@@ -85,6 +83,8 @@ const FREQUENT = list(['most often', 'most frequently', 'the most', 'le plus sou
 const LATE_RANK = list(['least reliable', 'least punctual', 'worst', 'moins fiables', 'moins fiable', 'moins ponctuels', 'pires']);
 const RELIABLE_RANK = list(['most reliable', 'most punctual', 'best', 'plus fiables', 'plus fiable', 'plus ponctuels', 'meilleurs']);
 const STOCKOUT = list(['run out', 'running out', 'runs out', 'will run out', 'stock out', 'stockout', 'stock outs', 'stockouts', 'rupture', 'ruptures', 'rupture de stock', 'ruptures de stock', 'en rupture', 'shortage', 'shortages', 'penurie', 'manquer', 'vont manquer', 'out of stock', 'reorder', 'reapprovisionner', 'reassort', 'restock', 'replenish']);
+/** The reorder point measure's own words (the vocabulary's), so they are not read as a stock-out question. */
+const REORDER_POINT: Phrase<true>[] = MEASURE_PHRASES.filter((p) => p.value === 'reorderPoint').map((p) => ({ ...p, value: true as const }));
 const LOW_STOCK = list(['low stock', 'low on stock', 'below reorder point', 'under the reorder point', 'stock bas', 'stock faible', 'stocks bas', 'sous le point de commande', 'en dessous du point de commande', 'below their reorder point']);
 const HOW_MANY_CUSTOMERS = list([
   'how many customers', 'number of customers', 'customer count', 'count of customers', 'nombre de clients', 'combien de clients', 'how many clients', 'number of clients', 'nb de clients', 'nombre total de clients',
@@ -121,6 +121,7 @@ const HARMLESS = new Set(
 const SINGULAR = new Set([
   'customer', 'client', 'product', 'produit', 'item', 'article', 'country', 'category', 'categorie', 'city', 'ville', 'region', 'segment', 'supplier', 'fournisseur', 'warehouse', 'entrepot', 'depot',
   'month', 'year', 'annee', 'quarter', 'trimestre', 'day', 'jour', 'sku', 'reference', 'account', 'compte', 'buyer', 'acheteur', 'market', 'marche', 'state', 'family', 'famille', 'vendor', 'store', 'site', 'date', 'company', 'societe',
+  'employee', 'employe', 'rep', 'salesperson', 'representative', 'seller', 'commercial', 'commerciale', 'vendeur', 'vendeuse', 'representant', 'carrier', 'shipper', 'transporteur', 'expediteur', 'courier',
 ]);
 const INVARIANT = new Set(['pays', 'mois']);
 const SINGULAR_DETERMINERS = new Set(['le', 'la', 'l', 'quel', 'quelle', 'which', 'what', 'the', 'our', 'notre', 'un', 'une', 'a', 'ce', 'cette']);
@@ -169,7 +170,9 @@ function readOne(question: string, u: Understanding, context: Intent | null): Re
   if (time.future || (time.range && time.range.from > u.clock.today)) return { refused: 'future', language };
 
   const why = s.take(WHY).length > 0;
-  const stockout = s.take(STOCKOUT).length > 0;
+  // "reorder point" names a measure, not a question about stock-outs ("reorder").
+  const reorderPointNamed = s.take(REORDER_POINT, { keep: true }).length > 0 && !s.take(LOW_STOCK, { keep: true }).length;
+  const stockout = !reorderPointNamed && s.take(STOCKOUT).length > 0;
   const lowStock = s.take(LOW_STOCK).length > 0;
   const share = s.take(SHARE).length > 0;
   const trend = s.take(TREND).length > 0;

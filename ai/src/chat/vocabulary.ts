@@ -48,6 +48,10 @@ export const MEASURE_PHRASES = list({
   ],
   stockAvailable: ['available stock', 'stock available', 'available', 'available to sell', 'free stock', 'stock disponible', 'disponible', 'disponibles', 'stock libre'],
   stockReserved: ['reserved stock', 'stock reserved', 'reserved', 'allocated stock', 'stock reserve', 'reserve', 'reserves', 'stock alloue'],
+  unitsOnOrder: [
+    'units on order', 'on order', 'quantity on order', 'quantities on order', 'open purchase orders', 'open purchases', 'incoming stock', 'incoming units', 'ordered from suppliers', 'units ordered from suppliers',
+    'quantites en commande', 'quantite en commande', 'en commande', 'en cours de commande', 'commandes fournisseurs en cours', 'commande fournisseur en cours', 'a recevoir', 'quantites a recevoir', 'stock en commande',
+  ],
   reorderPoint: ['reorder point', 'reorder points', 'reorder level', 'reorder threshold', 'point de commande', 'seuil de reapprovisionnement', 'seuil de commande', 'points de commande'],
   stockValue: ['stock value', 'inventory value', 'value of stock', 'value of the stock', 'value of inventory', 'stock valuation', 'inventory valuation', 'valeur du stock', 'valeur de stock', 'valorisation du stock', 'valeur des stocks', 'valeur de l inventaire'],
   daysOfCover: ['days of cover', 'days of stock', 'stock cover', 'cover', 'coverage', 'days of inventory', 'days of supply', 'jours de couverture', 'couverture', 'couverture de stock', 'jours de stock'],
@@ -89,7 +93,16 @@ export const LEVEL_PHRASES = list({
   'orderStatus.status': ['status', 'statuses', 'order status', 'order statuses', 'statut', 'statuts', 'etat de commande', 'statut de commande', 'statut des commandes'],
   'orderKind.kind': ['order kind', 'order type', 'order types', 'kind of order', 'sales and returns', 'type de commande', 'types de commande'],
   'stockStatus.state': ['stock state', 'stock status', 'etat du stock', 'etat de stock'],
-  'productStatus.status': ['product status', 'product statuses', 'statut produit', 'statut des produits'],
+  'productStatus.status': ['product status', 'product statuses', 'statut produit', 'statut des produits', 'statut du produit', 'discontinued or not', 'actif ou arrete'],
+  'salesRep.salesRep': [
+    'sales rep', 'sales reps', 'sales representative', 'sales representatives', 'salesperson', 'salespeople', 'salesman', 'salesmen', 'saleswoman', 'account manager', 'account managers',
+    'employee', 'employees', 'seller', 'sellers', 'representative', 'representatives', 'order owner',
+    'commercial', 'commerciaux', 'commerciale', 'commerciales', 'vendeur', 'vendeurs', 'vendeuse', 'vendeuses', 'representant', 'representants', 'employe', 'employes', 'collaborateur', 'collaborateurs', 'charge de clientele', 'charges de clientele',
+  ],
+  'carrier.carrier': [
+    'carrier', 'carriers', 'shipper', 'shippers', 'shipping company', 'shipping companies', 'freight company', 'freight companies', 'courier', 'couriers', 'logistics provider', 'logistics providers', 'ship via', 'shipping method', 'delivery company',
+    'transporteur', 'transporteurs', 'expediteur', 'expediteurs', 'messagerie', 'messageries', 'societe de transport', 'prestataire de transport', 'mode d expedition',
+  ],
 });
 
 /** English (and some French) country names the ISO codes do not give: the warehouse has its own names too. */

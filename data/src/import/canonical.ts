@@ -163,7 +163,7 @@ export const ENTITIES: EntityDef[] = [
   {
     entity: 'stock_levels',
     key: ['sku', 'warehouse_code'],
-    columns: [req('sku'), req('warehouse_code'), int('reorder_point', { min: 0, default: '0' })],
+    columns: [req('sku'), req('warehouse_code'), int('reorder_point', { min: 0, default: '0' }), int('on_order', { min: 0, default: '0', optionalInHeader: true })],
     references: [productRef, warehouseRef],
   },
   {
@@ -182,6 +182,12 @@ export const ENTITIES: EntityDef[] = [
     references: [productRef, warehouseRef],
   },
   {
+    entity: 'carriers',
+    key: ['code'],
+    columns: [req('code'), req('name'), text('phone')],
+    references: [],
+  },
+  {
     entity: 'orders',
     key: ['number'],
     columns: [
@@ -197,8 +203,16 @@ export const ENTITIES: EntityDef[] = [
       ts('shipped_at'),
       ts('delivered_at'),
       ts('cancelled_at'),
+      text('carrier_code', { optionalInHeader: true }),
+      text('ship_to_name', { optionalInHeader: true }),
+      text('ship_to_address', { optionalInHeader: true }),
+      text('ship_to_postal_code', { optionalInHeader: true }),
+      text('ship_to_city', { optionalInHeader: true }),
+      text('ship_to_region', { optionalInHeader: true }),
+      text('ship_to_country_code', { optionalInHeader: true }),
+      text('ship_to_country_name', { optionalInHeader: true }),
     ],
-    references: [customerRef, userRef('sales_rep_email'), warehouseRef],
+    references: [customerRef, userRef('sales_rep_email'), warehouseRef, { column: 'carrier_code', entity: 'carriers', db: 'sales.carriers', dbKey: 'code' }],
   },
   {
     entity: 'order_lines',
@@ -211,6 +225,7 @@ export const ENTITIES: EntityDef[] = [
       money('unit_price'),
       fraction('discount'),
       fraction('tax_rate'),
+      int('backordered_quantity', { min: 0, default: '0', optionalInHeader: true }),
     ],
     references: [{ column: 'order_number', entity: 'orders', db: 'sales.orders', dbKey: 'number' }, productRef],
   },

@@ -26,19 +26,37 @@ const count = async (db: TestDatabase, sql: string) => (await db.pool.query(sql)
     expect(await count(db, `SELECT count(*)::int n FROM auth.users WHERE role = 'SALES'`)).toBe(9);
     expect(await count(db, `SELECT count(*)::int n FROM suppliers.product_supplies`)).toBe(77);
     expect(await count(db, `SELECT count(*)::int n FROM sales.orders WHERE status = 'DELIVERED'`)).toBe(809);
-    expect(await count(db, `SELECT count(*)::int n FROM sales.orders WHERE status IN ('CONFIRMED', 'DRAFT')`)).toBe(21);
+    // every order was placed: the 21 unshipped ones are booked (CONFIRMED), none a DRAFT
+    expect(await count(db, `SELECT count(*)::int n FROM sales.orders WHERE status = 'CONFIRMED'`)).toBe(21);
+    expect(await count(db, `SELECT count(*)::int n FROM sales.orders WHERE status NOT IN ('CONFIRMED', 'DELIVERED')`)).toBe(0);
+    // carriers from Shippers, each order's ShipVia; ship-to places from ShipCity/ShipRegion/ShipCountry
+    expect(await count(db, `SELECT count(*)::int n FROM sales.carriers`)).toBe(6);
+    expect(await count(db, `SELECT count(*)::int n FROM sales.orders WHERE carrier_id IS NULL`)).toBe(0);
+    expect(await count(db, `SELECT count(*)::int n FROM sales.orders o JOIN sales.carriers k ON k.id = o.carrier_id WHERE k.code = 'NW-SHIP1'`)).toBe(249);
+    expect(await count(db, `SELECT count(*)::int n FROM sales.orders WHERE ship_to_city_id IS NULL`)).toBe(0);
+    expect(
+      await count(
+        db,
+        `SELECT count(*)::int n FROM sales.orders o JOIN customers.cities ci ON ci.id = o.ship_to_city_id
+           JOIN customers.regions r ON r.id = ci.region_id WHERE r.country_code = 'DE'`,
+      ),
+    ).toBe(122);
     expect(await count(db, `SELECT count(*)::int n FROM catalog.products WHERE status = 'DISCONTINUED'`)).toBe(10);
-    // reserved = CONFIRMED SALE lines, on_hand = units_in_stock (opening movements)
+    // reserved = CONFIRMED SALE lines less their backorders, on_hand = units_in_stock (opening movements)
     expect(
       await count(
         db,
         `SELECT count(*)::int n FROM inventory.stock_levels l WHERE l.reserved IS DISTINCT FROM (
-           SELECT coalesce(sum(ol.quantity), 0) FROM sales.order_lines ol JOIN sales.orders o ON o.id = ol.order_id
+           SELECT coalesce(sum(ol.quantity - ol.backordered_quantity), 0) FROM sales.order_lines ol JOIN sales.orders o ON o.id = ol.order_id
             WHERE o.status = 'CONFIRMED' AND o.kind = 'SALE' AND ol.product_id = l.product_id AND o.warehouse_id = l.warehouse_id)`,
       ),
     ).toBe(0);
     expect(await count(db, `SELECT sum(on_hand)::int n FROM inventory.stock_levels`)).toBe(3119);
-    expect(s.facts['unshipped orders reserved (CONFIRMED)']! + s.facts['unshipped orders not reservable (DRAFT)']!).toBe(21);
+    expect(s.facts['unshipped orders booked (CONFIRMED)']).toBe(21);
+    expect(s.facts['of which with a backorder']).toBe(
+      await count(db, `SELECT count(DISTINCT order_id)::int n FROM sales.order_lines WHERE backordered_quantity > 0`),
+    );
+    expect(s.facts['of which with a backorder']).toBeGreaterThan(0);
     // Revenue check against the published figure (sum of unit_price × quantity × (1 − discount)).
     const revenue = await count(
       db,

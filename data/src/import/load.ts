@@ -3,6 +3,9 @@ import { ENTITIES, entity } from './canonical';
 import type { EntityCounts, ImportIssue } from './types';
 
 type Q = pg.PoolClient;
+/** The places of the orders' ship-to addresses (country, region and the given columns), for the geography tables. */
+const SHIP_TO_PLACES = (cols: string) =>
+  `SELECT ship_to_country_code, ${cols} FROM stg_orders WHERE ship_to_country_code IS NOT NULL AND ship_to_region IS NOT NULL AND ship_to_city IS NOT NULL`;
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 interface IssueRow {
@@ -84,6 +87,11 @@ export async function checkStaged(client: Q, onIssue: (i: ImportIssue) => void, 
         `SELECT _file file, _line line, '${col}' col, NULL val, 'required for an order with status ' || status reason
            FROM stg_orders WHERE status IN ${statuses} AND ${col} IS NULL`,
     ),
+    `SELECT l._file file, l._line line, 'backordered_quantity' col, l.backordered_quantity::text val,
+            CASE WHEN l.backordered_quantity > l.quantity THEN 'more units backordered than ordered (' || l.quantity || ')'
+                 ELSE 'only a CONFIRMED SALE order has a backorder (this one is ' || o.kind || ' ' || o.status || ')' END reason
+       FROM stg_order_lines l JOIN stg_orders o ON o.number = l.order_number
+      WHERE l.backordered_quantity > 0 AND (l.backordered_quantity > l.quantity OR o.status <> 'CONFIRMED' OR o.kind <> 'SALE')`,
     `SELECT _file file, _line line, 'on_time_deliveries' col, on_time_deliveries::text val,
             'more on-time deliveries than deliveries (' || deliveries || ')' reason
        FROM stg_supplier_evaluations WHERE on_time_deliveries > deliveries`,
@@ -185,11 +193,16 @@ export async function writeStaged({ client, counts, onIssue, step }: WriteContex
       'customers.countries',
       ['code'],
       ['name'],
-      `SELECT DISTINCT ON (country_code) country_code AS code, country_name AS name FROM stg_customers ORDER BY country_code, _line`,
+      `SELECT DISTINCT ON (code) code, name FROM (
+         SELECT country_code AS code, country_name AS name, 0 AS src, _line FROM stg_customers
+         UNION ALL
+         SELECT ship_to_country_code, ship_to_country_name, 1, _line FROM stg_orders
+          WHERE ship_to_country_code IS NOT NULL AND ship_to_country_name IS NOT NULL) x
+       ORDER BY code, src, _line`,
     ),
   );
   await run('regions', () =>
-    upsert(client, 'customers.regions', ['country_code', 'name'], [], `SELECT DISTINCT country_code, region AS name FROM stg_customers`),
+    upsert(client, 'customers.regions', ['country_code', 'name'], [], `SELECT country_code, region AS name FROM stg_customers UNION ${SHIP_TO_PLACES('ship_to_region AS name')}`),
   );
   await run('cities', () =>
     upsert(
@@ -197,7 +210,8 @@ export async function writeStaged({ client, counts, onIssue, step }: WriteContex
       'customers.cities',
       ['region_id', 'name'],
       [],
-      `SELECT DISTINCT r.id AS region_id, s.city AS name FROM stg_customers s
+      `SELECT DISTINCT r.id AS region_id, s.city AS name
+         FROM (SELECT country_code, region, city FROM stg_customers UNION ${SHIP_TO_PLACES('ship_to_region, ship_to_city')}) s
          JOIN customers.regions r ON r.country_code = s.country_code AND r.name = s.region`,
     ),
   );
@@ -290,8 +304,8 @@ export async function writeStaged({ client, counts, onIssue, step }: WriteContex
       client,
       'inventory.stock_levels',
       ['product_id', 'warehouse_id'],
-      ['reorder_point'],
-      `SELECT p.id AS product_id, w.id AS warehouse_id, s.reorder_point::int AS reorder_point
+      ['reorder_point', 'on_order'],
+      `SELECT p.id AS product_id, w.id AS warehouse_id, s.reorder_point::int AS reorder_point, coalesce(s.on_order, 0)::int AS on_order
          FROM stg_stock_levels s JOIN catalog.products p ON p.sku = s.sku
          JOIN inventory.warehouses w ON w.code = s.warehouse_code`,
     ),
@@ -313,6 +327,7 @@ export async function writeStaged({ client, counts, onIssue, step }: WriteContex
     const r = rows[0]!;
     return { read: r.read, inserted: r.inserted, updated: 0, unchanged: r.read - r.inserted };
   });
+  await run('carriers', () => upsert(client, 'sales.carriers', ['code'], ['name', 'phone'], `SELECT code, name, phone FROM stg_carriers`));
   await run('orders', () =>
     upsert(
       client,
@@ -330,13 +345,22 @@ export async function writeStaged({ client, counts, onIssue, step }: WriteContex
         'shipped_at',
         'delivered_at',
         'cancelled_at',
+        'carrier_id',
+        'ship_to_name',
+        'ship_to_address',
+        'ship_to_postal_code',
+        'ship_to_city_id',
       ],
       `SELECT s.number, s.kind::sales.order_kind AS kind, s.status::sales.order_status AS status, c.id AS customer_id,
               u.id AS sales_rep_id, w.id AS warehouse_id, s.currency, s.ordered_at, s.confirmed_at, s.shipped_at,
-              s.delivered_at, s.cancelled_at
+              s.delivered_at, s.cancelled_at, k.id AS carrier_id, s.ship_to_name, s.ship_to_address, s.ship_to_postal_code,
+              ci.id AS ship_to_city_id
          FROM stg_orders s JOIN customers.customers c ON c.code = s.customer_code
          JOIN inventory.warehouses w ON w.code = s.warehouse_code
-         LEFT JOIN auth.users u ON u.email = s.sales_rep_email`,
+         LEFT JOIN auth.users u ON u.email = s.sales_rep_email
+         LEFT JOIN sales.carriers k ON k.code = s.carrier_code
+         LEFT JOIN customers.regions r ON r.country_code = s.ship_to_country_code AND r.name = s.ship_to_region
+         LEFT JOIN customers.cities ci ON ci.region_id = r.id AND ci.name = s.ship_to_city`,
     ),
   );
   await run('order_lines', () =>
@@ -344,10 +368,10 @@ export async function writeStaged({ client, counts, onIssue, step }: WriteContex
       client,
       'sales.order_lines',
       ['order_id', 'line_no'],
-      ['product_id', 'quantity', 'unit_price', 'discount', 'tax_rate'],
+      ['product_id', 'quantity', 'unit_price', 'discount', 'tax_rate', 'backordered_quantity'],
       `SELECT o.id AS order_id, s.line_no::int AS line_no, p.id AS product_id, s.quantity::int AS quantity,
               s.unit_price::numeric(12,2) AS unit_price, s.discount::numeric(5,4) AS discount,
-              s.tax_rate::numeric(5,4) AS tax_rate
+              s.tax_rate::numeric(5,4) AS tax_rate, coalesce(s.backordered_quantity, 0)::int AS backordered_quantity
          FROM stg_order_lines s JOIN sales.orders o ON o.number = s.order_number
          JOIN catalog.products p ON p.sku = s.sku`,
     ),
@@ -378,9 +402,9 @@ async function writeCategories(client: Q): Promise<EntityCounts> {
   return { read: r.read, inserted: inserted.size, updated: updated.size, unchanged: r.read - inserted.size - updated.size };
 }
 
-/** reserved = the quantities of CONFIRMED SALE orders' lines, per (product, warehouse). */
+/** reserved = the quantities of CONFIRMED SALE orders' lines less their backorders, per (product, warehouse). */
 async function writeReserved(client: Q, onIssue: (i: ImportIssue) => void): Promise<EntityCounts> {
-  const want = `WITH r AS (SELECT l.product_id, o.warehouse_id, sum(l.quantity)::int AS q
+  const want = `WITH r AS (SELECT l.product_id, o.warehouse_id, sum(l.quantity - l.backordered_quantity)::int AS q
                              FROM sales.order_lines l JOIN sales.orders o ON o.id = l.order_id
                             WHERE o.status = 'CONFIRMED' AND o.kind = 'SALE' GROUP BY 1, 2)`;
   const bad = await client.query<{ sku: string; warehouse: string; q: number; on_hand: number | null }>(
@@ -411,9 +435,9 @@ async function writeReserved(client: Q, onIssue: (i: ImportIssue) => void): Prom
   // CONFIRMED SALE order its ACTIVE reservation rows, so the API can ship or cancel imported orders.
   await client.query(
     `INSERT INTO inventory.stock_reservations AS t (reference, product_id, warehouse_id, quantity, status)
-     SELECT o.number, l.product_id, o.warehouse_id, sum(l.quantity)::int, 'ACTIVE'
+     SELECT o.number, l.product_id, o.warehouse_id, sum(l.quantity - l.backordered_quantity)::int, 'ACTIVE'
        FROM sales.order_lines l JOIN sales.orders o ON o.id = l.order_id
-      WHERE o.status = 'CONFIRMED' AND o.kind = 'SALE' GROUP BY 1, 2, 3
+      WHERE o.status = 'CONFIRMED' AND o.kind = 'SALE' GROUP BY 1, 2, 3 HAVING sum(l.quantity - l.backordered_quantity) > 0
      ON CONFLICT (reference, product_id, warehouse_id) DO UPDATE SET quantity = EXCLUDED.quantity, status = 'ACTIVE'
       WHERE t.quantity IS DISTINCT FROM EXCLUDED.quantity OR t.status IS DISTINCT FROM 'ACTIVE'`,
   );

@@ -57,7 +57,7 @@ export async function stageFile(
     bar?.update(bytes);
   });
   let header: string[] | undefined;
-  const needed = source.columns.filter((c) => !c.value).map((c) => c.from ?? c.name);
+  const needed = source.columns.filter((c) => !c.value && !c.optionalInHeader).map((c) => c.from ?? c.name);
 
   // COPY text is pushed in batches of rows: one stream chunk per row costs more than the row.
   let batch: string[] = [];

@@ -27,6 +27,8 @@ export interface ColumnSpec {
   scale?: number;
   lowercase?: boolean;
   email?: boolean;
+  /** A later addition to the format: a file without this column reads it as empty (its default). */
+  optionalInHeader?: boolean;
   /** Source header name when it differs from `name`. */
   from?: string;
   /** Value computed from the whole (raw, trimmed) source row instead of one source column. */

@@ -115,6 +115,17 @@ export class AuthService {
     return (await ctx.pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM auth.users ORDER BY email`)).rows;
   }
 
+  /** The people sales are attributed to: their id and name only. */
+  async salesReps(ctx: AuthContext) {
+    const { rows } = await ctx.pool.query<{ id: number; name: string }>(
+      `SELECT u.id, u.name FROM auth.users u
+        WHERE u.role = 'SALES' OR EXISTS (SELECT 1 FROM sales.orders o WHERE o.sales_rep_id = u.id)
+           OR EXISTS (SELECT 1 FROM customers.customers c WHERE c.sales_rep_id = u.id)
+        ORDER BY u.id`,
+    );
+    return rows;
+  }
+
   async userById(ctx: Pick<AuthContext, 'pool'>, id: number) {
     return (await ctx.pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM auth.users WHERE id = $1`, [id])).rows[0] ?? null;
   }

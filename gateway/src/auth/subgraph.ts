@@ -16,6 +16,7 @@ const resolvers = {
   Query: {
     me: (_: unknown, _a: Args, ctx: AuthContext) => ctx.auth.me(ctx),
     users: (_: unknown, _a: Args, ctx: AuthContext) => ctx.auth.users(ctx),
+    salesReps: (_: unknown, _a: Args, ctx: AuthContext) => ctx.auth.salesReps(ctx),
     auditLog: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.auditLog(ctx, a),
     pipelineRuns: (_: unknown, a: Args, ctx: AuthContext) => pipelineRuns(ctx, a.first),
   },

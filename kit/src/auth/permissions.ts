@@ -20,6 +20,8 @@ export const PERMISSIONS: Record<string, readonly Grantee[]> = {
   // gateway (auth): every logged-in account reads its own user
   'Query.me': [...PEOPLE, 'ETL_SERVICE', 'MINING_SERVICE'],
   'Query.users': ['ADMIN'],
+  // names of the people sales are attributed to (no contact data): reports per sales rep
+  'Query.salesReps': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST', ...ETL],
   'Query.auditLog': ['ADMIN'],
   'Mutation.createUser': ['ADMIN'],
   'Mutation.updateUser': ['ADMIN'],

@@ -1,7 +1,7 @@
 import { prepared, type Identity } from '@erp/kit';
 import DataLoader from 'dataloader';
 import type pg from 'pg';
-import { HISTORY_COLUMNS, LINE_SELECT, ORDER_COLUMNS, type OrderLineRow, type OrderRow, type StatusChangeRow } from './rows';
+import { HISTORY_COLUMNS, LINE_SELECT, ORDER_COLUMNS, type CarrierRow, type OrderLineRow, type OrderRow, type StatusChangeRow } from './rows';
 import { customerOrderPages, type CustomerOrdersKey, type OrderPage } from './services/orders';
 
 function groupBy<T>(rows: T[], key: (r: T) => number): Map<number, T[]> {
@@ -36,6 +36,11 @@ export function createLoaders(pool: pg.Pool, identity: Identity) {
       );
       const groups = groupBy(rows, (r) => r.orderId);
       return ids.map((id) => groups.get(id) ?? []);
+    }),
+    carrier: new DataLoader<number, CarrierRow | null>(async (ids) => {
+      const { rows } = await pool.query<CarrierRow>(`SELECT id, code, name, phone FROM sales.carriers WHERE id = ANY($1)`, [ids]);
+      const map = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => map.get(id) ?? null);
     }),
     /** Customer.orders of many customers: one query per distinct set of arguments. */
     customerOrders: new DataLoader<CustomerOrdersKey, OrderPage, string>((keys) => customerOrderPages(pool, identity, keys), {

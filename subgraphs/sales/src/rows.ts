@@ -14,8 +14,19 @@ export interface OrderRow {
   deliveredAt: string | null;
   cancelledAt: string | null;
   notes: string | null;
+  carrierId: number | null;
+  shipToName: string | null;
+  shipToAddress: string | null;
+  shipToPostalCode: string | null;
+  shipToCityId: number | null;
   createdAt: string;
   updatedAt: string;
+}
+export interface CarrierRow {
+  id: number;
+  code: string;
+  name: string;
+  phone: string | null;
 }
 export interface OrderLineRow {
   id: number;
@@ -46,6 +57,8 @@ export const orderColumns = (a: string) =>
   `${a}.id, ${a}.number, ${a}.kind, ${a}.status, ${a}.customer_id AS "customerId", ${a}.sales_rep_id AS "salesRepId",
    ${a}.warehouse_id AS "warehouseId", ${a}.currency, ${a}.ordered_at AS "orderedAt", ${a}.confirmed_at AS "confirmedAt",
    ${a}.shipped_at AS "shippedAt", ${a}.delivered_at AS "deliveredAt", ${a}.cancelled_at AS "cancelledAt", ${a}.notes,
+   ${a}.carrier_id AS "carrierId", ${a}.ship_to_name AS "shipToName", ${a}.ship_to_address AS "shipToAddress",
+   ${a}.ship_to_postal_code AS "shipToPostalCode", ${a}.ship_to_city_id AS "shipToCityId",
    ${a}.created_at AS "createdAt", ${a}.updated_at AS "updatedAt"`;
 export const ORDER_COLUMNS = orderColumns('o');
 

@@ -1,14 +1,21 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Logger } from '@erp/kit';
-import { createSubgraph } from '@erp/kit/graphql';
+import { CONTACT_DATA_ROLES, type Logger, type Role } from '@erp/kit';
+import { createSubgraph, type BaseContext } from '@erp/kit/graphql';
 import { parse } from 'graphql';
+import { rule } from 'graphql-shield';
 import type pg from 'pg';
 import { contextBuilder, type SalesContext } from './context';
 import type { CustomerDirectory, Inventory } from './inventory';
 import { resolvers } from './resolvers';
 
 export const typeDefs = parse(readFileSync(path.join(__dirname, '..', 'schema.graphql'), 'utf8'));
+
+/** A ship-to's addressee and street are contact data: ADMIN, MANAGER, SALES and the gateway itself; never ANALYST. */
+const canSeeContactData = rule('sales:contact-data', { cache: 'contextual' })(
+  (_p, _a, ctx: BaseContext) => ctx.identity?.role === 'SERVICE' || CONTACT_DATA_ROLES.includes(ctx.identity?.role as Role),
+);
+export const fieldRules = { ShipTo: { name: canSeeContactData, address: canSeeContactData, postalCode: canSeeContactData } };
 
 /**
  * Builds the sales subgraph (tests and the all-in-one start import this). `inventory` reaches the
@@ -24,5 +31,12 @@ export function createSalesSubgraph(opts: {
   customers: CustomerDirectory;
 }) {
   const { inventory, customers, ...rest } = opts;
-  return createSubgraph<SalesContext>({ name: 'sales', typeDefs, resolvers: resolvers as never, context: contextBuilder(inventory, customers), ...rest });
+  return createSubgraph<SalesContext>({
+    name: 'sales',
+    typeDefs,
+    resolvers: resolvers as never,
+    fieldRules: fieldRules as never,
+    context: contextBuilder(inventory, customers),
+    ...rest,
+  });
 }

@@ -11,6 +11,13 @@ const countryCode: ColumnSpec = {
   check: (v) => (v.startsWith('?') ? `country ${JSON.stringify(v.slice(1))} is not in the mapping's country table` : null),
 };
 const countryName: ColumnSpec = { name: 'country_name', kind: 'text', value: (row) => country(row.country ?? '')?.[1] ?? null };
+const shipCountryCode: ColumnSpec = {
+  name: 'ship_country_code',
+  kind: 'text',
+  value: (row) => (row.ship_country?.trim() ? (country(row.ship_country)?.[0] ?? `?${row.ship_country.trim()}`) : null),
+  check: (v) => (v.startsWith('?') ? `ship country ${JSON.stringify(v.slice(1))} is not in the mapping's country table` : null),
+};
+const shipCountryName: ColumnSpec = { name: 'ship_country_name', kind: 'text', value: (row) => country(row.ship_country ?? '')?.[1] ?? null };
 
 export const WAREHOUSE = 'NW-MAIN';
 const LEAD_TIME_DAYS = 7;
@@ -18,8 +25,10 @@ const LEAD_TIME_DAYS = 7;
 /**
  * Northwind (PostgreSQL form, /work/shared/datasets/northwind/csv; PROVENANCE.md there).
  * Employees become SALES users and the sales reps of their orders (and of the customers they sold
- * most to); units_in_stock becomes OPENING movements in one warehouse; shipped orders are DELIVERED,
- * the others CONFIRMED when the stock allows reserving them, else DRAFT (reported).
+ * most to); shippers become carriers (ShipVia); each order keeps its ship-to address; units_in_stock
+ * becomes OPENING movements in one warehouse. Every order was placed, so every order is booked:
+ * shipped orders are DELIVERED, the others CONFIRMED, reserving what the stock allows and
+ * backordering the rest (reported).
  */
 export const northwindMapping: Mapping = {
   name: 'northwind',
@@ -67,9 +76,15 @@ export const northwindMapping: Mapping = {
         id('category_id'),
         { name: 'unit_price', kind: 'decimal', required: true, min: 0 },
         { name: 'units_in_stock', kind: 'int', min: 0, default: '0' },
+        { name: 'units_on_order', kind: 'int', min: 0, default: '0' },
         { name: 'reorder_level', kind: 'int', min: 0, default: '0' },
         { name: 'discontinued', kind: 'bool', default: 'false' },
       ],
+    },
+    {
+      file: 'shippers',
+      table: 'src_nw_shippers',
+      columns: [id('shipper_id'), text('company_name', true), text('phone')],
     },
     {
       file: 'orders',
@@ -80,6 +95,15 @@ export const northwindMapping: Mapping = {
         id('employee_id', false),
         { name: 'order_date', kind: 'date', required: true },
         { name: 'shipped_date', kind: 'date' },
+        id('ship_via', false),
+        text('ship_name'),
+        text('ship_address'),
+        text('ship_city'),
+        text('ship_region'),
+        text('ship_postal_code'),
+        text('ship_country'),
+        shipCountryCode,
+        shipCountryName,
       ],
     },
     {
@@ -101,6 +125,9 @@ export const northwindMapping: Mapping = {
     `product_supplies: the source has no supplier cost or lead time; assumed unit_cost = list price and lead_time_days = ${LEAD_TIME_DAYS}`,
     'customer contact names are not imported (contacts are keyed by e-mail and Northwind has none)',
     'currency USD; delivered_at = shipped_date (no delivery date in the source)',
+    'shippers become carriers NW-SHIP<id>; an order\'s carrier is its ShipVia',
+    'ship-to address: ShipName, ShipAddress, ShipPostalCode, ShipCity, ShipRegion (Unknown when empty), ShipCountry',
+    'unshipped orders are CONFIRMED (booked): in order date order each line reserves what is left on hand, the rest is backordered',
   ],
   transform: northwindTransform,
 };
@@ -136,56 +163,71 @@ async function northwindTransform({ client, fact, note }: MappingContext): Promi
   await q(`INSERT INTO stg_product_supplies (_file, _line, supplier_code, sku, lead_time_days, unit_cost, min_order_quantity, is_preferred)
     SELECT _file, _line, 'NW-S' || supplier_id, 'NW-P' || product_id, ${LEAD_TIME_DAYS}, round(unit_price, 2), 1, true
       FROM src_nw_products WHERE supplier_id IS NOT NULL`);
-  await q(`INSERT INTO stg_stock_levels (_file, _line, sku, warehouse_code, reorder_point)
-    SELECT _file, _line, 'NW-P' || product_id, '${WAREHOUSE}', reorder_level FROM src_nw_products`);
+  await q(`INSERT INTO stg_stock_levels (_file, _line, sku, warehouse_code, reorder_point, on_order)
+    SELECT _file, _line, 'NW-P' || product_id, '${WAREHOUSE}', reorder_level, units_on_order FROM src_nw_products`);
   await q(`INSERT INTO stg_stock_movements (_file, _line, external_key, sku, warehouse_code, kind, quantity, reference, occurred_at, note)
     SELECT _file, _line, 'NW-OPENING-' || product_id, 'NW-P' || product_id, '${WAREHOUSE}', 'OPENING', units_in_stock,
            'northwind', coalesce((SELECT max(order_date) FROM src_nw_orders), '1998-05-06')::timestamp AT TIME ZONE 'UTC',
            'units_in_stock of the Northwind data set'
       FROM src_nw_products WHERE units_in_stock > 0`);
   const at = (col: string) => `(${col}::timestamp AT TIME ZONE 'UTC')`;
+  await q(`INSERT INTO stg_carriers (_file, _line, code, name, phone) SELECT _file, _line, 'NW-SHIP' || shipper_id, company_name, phone FROM src_nw_shippers`);
   await q(`INSERT INTO stg_orders (_file, _line, number, kind, status, customer_code, sales_rep_email, warehouse_code, currency,
-                                   ordered_at, confirmed_at, shipped_at, delivered_at)
+                                   ordered_at, confirmed_at, shipped_at, delivered_at, carrier_code,
+                                   ship_to_name, ship_to_address, ship_to_postal_code, ship_to_city, ship_to_region, ship_to_country_code, ship_to_country_name)
     SELECT _file, _line, order_id::text, 'SALE', CASE WHEN shipped_date IS NULL THEN 'CONFIRMED' ELSE 'DELIVERED' END,
            customer_id, ${emailOf('o.employee_id')}, '${WAREHOUSE}', 'USD',
-           ${at('order_date')}, ${at('order_date')}, ${at('shipped_date')}, ${at('shipped_date')}
+           ${at('order_date')}, ${at('order_date')}, ${at('shipped_date')}, ${at('shipped_date')},
+           CASE WHEN ship_via IS NULL THEN NULL ELSE 'NW-SHIP' || ship_via END,
+           ship_name, ship_address, ship_postal_code,
+           CASE WHEN ship_country_code IS NULL THEN NULL ELSE coalesce(ship_city, 'Unknown') END,
+           CASE WHEN ship_country_code IS NULL THEN NULL ELSE coalesce(ship_region, 'Unknown') END,
+           ship_country_code, ship_country_name
       FROM src_nw_orders o`);
   await q(`INSERT INTO stg_order_lines (_file, _line, order_number, line_no, sku, quantity, unit_price, discount, tax_rate)
     SELECT _file, _line, order_id::text, row_number() OVER (PARTITION BY order_id ORDER BY _line), 'NW-P' || product_id,
            quantity, round(unit_price, 2), round(discount, 4), 0
       FROM src_nw_order_details`);
 
-  // Unshipped orders reserve stock: in order date order, an order stays CONFIRMED when all its
-  // lines fit in what is left on hand; otherwise it becomes DRAFT (nothing reserved) and is reported.
+  // Every Northwind order was placed, so it is booked whatever today's stock: in order date order,
+  // each line of an unshipped order reserves what is left on hand and backorders the rest.
   const stock = await client.query<{ sku: string; qty: number }>(`
     SELECT sku, sum(qty)::int AS qty FROM (
-      SELECT p.sku, l.on_hand AS qty FROM inventory.stock_levels l
+      SELECT p.sku, l.on_hand - l.reserved AS qty FROM inventory.stock_levels l
         JOIN catalog.products p ON p.id = l.product_id JOIN inventory.warehouses w ON w.id = l.warehouse_id
        WHERE w.code = '${WAREHOUSE}'
       UNION ALL
       SELECT s.sku, s.quantity FROM stg_stock_movements s
-       WHERE NOT EXISTS (SELECT 1 FROM inventory.stock_movements m WHERE m.external_key = s.external_key)) x
+       WHERE NOT EXISTS (SELECT 1 FROM inventory.stock_movements m WHERE m.external_key = s.external_key)
+      UNION ALL -- what this file's orders already reserve in the database is theirs again
+      SELECT p.sku, ol.quantity - ol.backordered_quantity FROM sales.order_lines ol
+        JOIN sales.orders o ON o.id = ol.order_id JOIN catalog.products p ON p.id = ol.product_id
+        JOIN stg_orders s ON s.number = o.number
+       WHERE o.status = 'CONFIRMED' AND o.kind = 'SALE') x
     GROUP BY sku`);
   const left = new Map(stock.rows.map((r) => [r.sku, r.qty]));
-  const lines = await client.query<{ number: string; sku: string; quantity: number }>(`
-    SELECT o.number, l.sku, l.quantity::int AS quantity FROM stg_orders o JOIN stg_order_lines l ON l.order_number = o.number
+  const lines = await client.query<{ number: string; line_no: number; sku: string; quantity: number }>(`
+    SELECT o.number, l.line_no::int AS line_no, l.sku, l.quantity::int AS quantity FROM stg_orders o JOIN stg_order_lines l ON l.order_number = o.number
      WHERE o.status = 'CONFIRMED' ORDER BY o.ordered_at, o.number, l.line_no`);
-  const byOrder = new Map<string, { sku: string; quantity: number }[]>();
-  for (const r of lines.rows) byOrder.set(r.number, [...(byOrder.get(r.number) ?? []), r]);
-  const drafts: string[] = [];
-  for (const [number, ls] of byOrder) {
-    const need = new Map<string, number>();
-    for (const l of ls) need.set(l.sku, (need.get(l.sku) ?? 0) + l.quantity);
-    if ([...need].every(([sku, qty]) => (left.get(sku) ?? 0) >= qty)) {
-      for (const [sku, qty] of need) left.set(sku, (left.get(sku) ?? 0) - qty);
-    } else drafts.push(number);
+  const backorders: { number: string; line_no: number; qty: number }[] = [];
+  for (const l of lines.rows) {
+    const reserved = Math.max(0, Math.min(l.quantity, left.get(l.sku) ?? 0));
+    left.set(l.sku, (left.get(l.sku) ?? 0) - reserved);
+    if (reserved < l.quantity) backorders.push({ number: l.number, line_no: l.line_no, qty: l.quantity - reserved });
   }
-  if (drafts.length) {
-    await client.query(`UPDATE stg_orders SET status = 'DRAFT', confirmed_at = NULL WHERE number = ANY($1)`, [drafts]);
-    note(`unshipped orders without enough stock to reserve, imported as DRAFT: ${drafts.join(', ')}`);
+  if (backorders.length) {
+    await client.query(
+      `UPDATE stg_order_lines s SET backordered_quantity = b.qty FROM jsonb_to_recordset($1::jsonb) AS b(number text, line_no int, qty int)
+        WHERE s.order_number = b.number AND s.line_no = b.line_no`,
+      [JSON.stringify(backorders)],
+    );
+    const orders = [...new Set(backorders.map((b) => b.number))];
+    note(`unshipped orders booked with a backorder (stock short when imported): ${orders.join(', ')}`);
   }
-  fact('unshipped orders reserved (CONFIRMED)', byOrder.size - drafts.length);
-  fact('unshipped orders not reservable (DRAFT)', drafts.length);
+  const unshipped = new Set(lines.rows.map((l) => l.number));
+  fact('unshipped orders booked (CONFIRMED)', unshipped.size);
+  fact('of which with a backorder', new Set(backorders.map((b) => b.number)).size);
+  fact('units backordered', backorders.reduce((a, b) => a + b.qty, 0));
   const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM src_nw_customers c
      WHERE NOT EXISTS (SELECT 1 FROM src_nw_orders o WHERE o.customer_id = c.customer_id)`);
   fact('customers without orders (no sales rep)', rows[0]!.n);

@@ -53,6 +53,11 @@ const DOORS: Door[] = [
   { question: 'revenue this quarter', language: 'EN', olap: { measures: ['revenue'], time: Q1 } },
   { question: 'revenue by quarter in 2024', language: 'EN', olap: { measures: ['revenue'], time: { ...Y2024, granularity: 'QUARTER' } } },
   { question: 'value of cancelled orders in 2024', language: 'EN', olap: { measures: ['cancelledValue'], time: Y2024 } },
+  { question: 'revenue by sales rep in 2024', language: 'EN', olap: { measures: ['revenue'], dimensions: ['salesRep.salesRep'], time: Y2024, order: [{ by: 'revenue', direction: 'DESC' }], limit: 10 } },
+  { question: "chiffre d'affaires par transporteur en 2024", language: 'FR', olap: { measures: ['revenue'], dimensions: ['carrier.carrier'], time: Y2024, order: [{ by: 'revenue', direction: 'DESC' }], limit: 10 } },
+  { question: 'nombre de commandes par commercial en 2024', language: 'FR', olap: { measures: ['orders'], dimensions: ['salesRep.salesRep'], time: Y2024, order: [{ by: 'orders', direction: 'DESC' }], limit: 10 } },
+  { question: 'revenue by supplier in 2024', language: 'EN', olap: { measures: ['revenue'], dimensions: ['supplier.supplier'], time: Y2024, order: [{ by: 'revenue', direction: 'DESC' }], limit: 10 } },
+  { question: 'average order value per shipper in 2024', language: 'EN', olap: { measures: ['averageBasket'], dimensions: ['carrier.carrier'], time: Y2024, order: [{ by: 'averageBasket', direction: 'DESC' }], limit: 10 } },
   { question: 'stock value by warehouse', language: 'EN', olap: { measures: ['stockValue'], dimensions: ['warehouse.warehouse'], order: [{ by: 'stockValue', direction: 'DESC' }], limit: 10 } },
 ];
 
@@ -85,4 +90,32 @@ test(`${DOORS.length} questions: the chat, the explorer and the dashboard tile g
     }
   }
   expect(tiles).toBeGreaterThanOrEqual(8);
+});
+
+test('sales reps and carriers: per-member figures equal the facts; a rep is personal data, refused to ANALYST through every door', async () => {
+  const reps = await api.olap(admin, { measures: ['revenue'], dimensions: ['salesRep.salesRep'], time: Y2024 });
+  const booked = `s.status IN ('CONFIRMED', 'SHIPPED', 'DELIVERED') AND f.order_date_key BETWEEN 20240101 AND 20241231`;
+  const want = await star.db.pool.query({
+    text: `SELECT r.name, sum(f.net_amount)::text FROM dw.fact_sales f JOIN dw.dim_order_status s ON s.status_key = f.status_key
+             JOIN dw.dim_sales_rep r ON r.sales_rep_id = f.sales_rep_id WHERE ${booked} GROUP BY 1 ORDER BY 1`,
+    rowMode: 'array',
+  });
+  expect(want.rows).toHaveLength(2);
+  expect(reps.rows.map((r) => [r.members[0]!.label, r.values[0]!.value]).sort()).toEqual(want.rows);
+  const carriers = await api.olap(admin, { measures: ['orders'], dimensions: ['carrier.carrier'], time: Y2024 });
+  const wantCarriers = await star.db.pool.query({
+    text: `SELECT c.code, count(DISTINCT f.order_id)::text FROM dw.fact_sales f JOIN dw.dim_order_status s ON s.status_key = f.status_key
+             JOIN dw.dim_order_kind k ON k.kind_key = f.kind_key JOIN dw.dim_carrier c ON c.carrier_id = f.carrier_id
+            WHERE ${booked} AND k.kind = 'SALE' GROUP BY 1 ORDER BY 1`,
+    rowMode: 'array',
+  });
+  expect(carriers.rows.map((r) => [r.members[0]!.key, r.values[0]!.value]).sort()).toEqual(wantCarriers.rows);
+
+  const analyst = identity('ANALYST', 9);
+  expect((await api.olapError(analyst, { measures: ['revenue'], dimensions: ['salesRep.salesRep'], time: Y2024 }))?.extensions?.code).toBe('FORBIDDEN');
+  const asked = await api.run<{ ask: { understood: boolean; answer: string; result: unknown } }>(analyst, ASK, { q: 'revenue by sales rep in 2024', l: 'EN' });
+  expect([asked.data?.ask.understood, asked.data?.ask.result]).toEqual([false, null]);
+  // ANALYST may still read carriers (not personal)
+  const byCarrier = await api.run<{ ask: { understood: boolean } }>(analyst, ASK, { q: 'revenue by carrier in 2024', l: 'EN' });
+  expect(byCarrier.data?.ask.understood).toBe(true);
 });

@@ -73,6 +73,9 @@ export async function fillStar(db: TestDatabase): Promise<void> {
 
     INSERT INTO dw.dim_warehouse (warehouse_id, code, name, city, country_code) VALUES (1, 'WH-LYON', 'Lyon', 'Lyon', 'FR'), (2, 'WH-MUC', 'Munich', 'Munich', 'DE');
     INSERT INTO dw.dim_supplier (supplier_id, code, name, country_code, status) VALUES (1, 'SUP-1', 'Acme', 'FR', 'ACTIVE'), (2, 'SUP-2', 'Slowco', 'DE', 'ACTIVE');
+    INSERT INTO dw.product_main_supplier (product_id, supplier_id) VALUES (1, 1), (2, 1), (3, 2), (4, 2);
+    INSERT INTO dw.dim_sales_rep (sales_rep_id, name) VALUES (${REP_A}, 'Alice Martin'), (${REP_B}, 'Bernd Weber');
+    INSERT INTO dw.dim_carrier (carrier_id, code, name) VALUES (1, 'CAR-FAST', 'Speedy Express'), (2, 'CAR-POST', 'United Package');
   `);
 
   // Sales lines: deterministic, every day × a few customers/products; statuses and kinds vary.
@@ -98,13 +101,14 @@ export async function fillStar(db: TestDatabase): Promise<void> {
   await db.pool.query(`
     INSERT INTO dw.fact_sales (order_id, line_no, order_number, order_date_key, product_key, customer_key, geography_key, warehouse_key,
       status_key, kind_key, sales_rep_id, currency, ordered_at, quantity, unit_price, discount, tax_rate, net_amount, tax_amount, gross_amount,
-      unit_cost, cost_amount, margin_amount, run_id)
+      unit_cost, cost_amount, margin_amount, run_id, carrier_id)
     SELECT v.order_id, v.line_no, 'SO-' || v.order_id, to_char(v.day::date, 'YYYYMMDD')::int, p.product_key, c.customer_key, c.geography_key,
            CASE WHEN c.geography_key = 3 THEN 2 ELSE 1 END, v.status, v.kind, c.sales_rep_id, 'EUR', v.day::timestamptz + interval '10 hours',
            k.sign * v.qty, v.price, v.discount, 0.2,
            k.sign * round(v.qty * v.price * (1 - v.discount), 2), k.sign * round(v.qty * v.price * (1 - v.discount) * 0.2, 2),
            k.sign * round(v.qty * v.price * (1 - v.discount) * 1.2, 2),
-           p.unit_cost, round(k.sign * v.qty * p.unit_cost, 2), k.sign * round(v.qty * v.price * (1 - v.discount), 2) - round(k.sign * v.qty * p.unit_cost, 2), 1
+           p.unit_cost, round(k.sign * v.qty * p.unit_cost, 2), k.sign * round(v.qty * v.price * (1 - v.discount), 2) - round(k.sign * v.qty * p.unit_cost, 2), 1,
+           1 + v.order_id % 2
       FROM (VALUES ${lines.join(',\n')}) AS v(order_id, line_no, day, product_id, customer_id, status, kind, qty, price, discount)
       JOIN dw.dim_product p ON p.product_id = v.product_id AND v.day::timestamptz >= p.valid_from AND v.day::timestamptz < p.valid_to
       JOIN dw.dim_customer c ON c.customer_id = v.customer_id AND v.day::timestamptz >= c.valid_from AND v.day::timestamptz < c.valid_to

@@ -37,6 +37,8 @@ export const resolvers = {
     city: (g: { cityId: number }, _a: Args, ctx: Ctx) => ctx.loaders.city.load(g.cityId).then(must('City', g.cityId)),
   },
   City: {
+    // A place other domains point at (an order's ship-to city).
+    __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.city.load(parseId('id', ref.id)),
     region: (c: CityRow, _a: Args, ctx: Ctx) => ctx.loaders.region.load(c.regionId).then(must('Region', c.regionId)),
   },
   Region: {

@@ -30,6 +30,11 @@ export const resolvers = {
     lines: (o: OrderRow, _a: Args, ctx: Ctx) => ctx.loaders.linesOf.load(o.id),
     totals: async (o: OrderRow, _a: Args, ctx: Ctx) => orders.totalsOf(await ctx.loaders.linesOf.load(o.id)),
     statusHistory: (o: OrderRow, _a: Args, ctx: Ctx) => ctx.loaders.historyOf.load(o.id),
+    carrier: (o: OrderRow, _a: Args, ctx: Ctx) => (o.carrierId === null ? null : ctx.loaders.carrier.load(o.carrierId)),
+    shipTo: (o: OrderRow) =>
+      o.shipToCityId === null && o.shipToName === null && o.shipToAddress === null
+        ? null
+        : { name: o.shipToName, address: o.shipToAddress, postalCode: o.shipToPostalCode, city: o.shipToCityId === null ? null : { id: o.shipToCityId } },
   },
   OrderLine: {
     product: (l: OrderLineRow) => ({ id: l.productId }),

@@ -43,6 +43,8 @@ export const stockLevels = inventorySchema.table(
     onHand: integer('on_hand').notNull().default(0),
     reserved: integer('reserved').notNull().default(0),
     reorderPoint: integer('reorder_point').notNull().default(0),
+    /** Units ordered from suppliers and not received yet (open purchase quantities). */
+    onOrder: integer('on_order').notNull().default(0),
     ...timestamps,
   },
   (t) => [
@@ -50,6 +52,7 @@ export const stockLevels = inventorySchema.table(
     check('stock_levels_on_hand_non_negative', sql`${t.onHand} >= 0`),
     check('stock_levels_reserved_within_on_hand', sql`${t.reserved} >= 0 AND ${t.reserved} <= ${t.onHand}`),
     check('stock_levels_reorder_point_non_negative', sql`${t.reorderPoint} >= 0`),
+    check('stock_levels_on_order_non_negative', sql`${t.onOrder} >= 0`),
     index('stock_levels_warehouse_idx').on(t.warehouseId),
     index('stock_levels_updated_idx').on(t.updatedAt),
   ],

@@ -11,9 +11,23 @@ const timestamps = {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 };
 
+/** A carrier (shipper) that takes orders to customers. */
+export const carriers = salesSchema.table(
+  'carriers',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    code: text('code').notNull().unique(),
+    name: text('name').notNull(),
+    phone: text('phone'),
+    ...timestamps,
+  },
+  (t) => [check('carriers_code_not_blank', sql`btrim(${t.code}) <> ''`)],
+);
+
 /**
- * A customer order. `customer_id`, `sales_rep_id` and `warehouse_id` point into other domains
- * (customers, auth, inventory): no foreign keys across domains, the API resolves them.
+ * A customer order. `customer_id`, `sales_rep_id`, `warehouse_id` and `ship_to_city_id` point into
+ * other domains (customers, auth, inventory): no foreign keys across domains, the API resolves them.
+ * The ship-to address is where this order goes (a customer may have several); null = the customer's.
  */
 export const orders = salesSchema.table(
   'orders',
@@ -32,6 +46,11 @@ export const orders = salesSchema.table(
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
     notes: text('notes'),
+    carrierId: integer('carrier_id').references(() => carriers.id),
+    shipToName: text('ship_to_name'),
+    shipToAddress: text('ship_to_address'),
+    shipToPostalCode: text('ship_to_postal_code'),
+    shipToCityId: integer('ship_to_city_id'),
     ...timestamps,
   },
   (t) => [
@@ -50,6 +69,7 @@ export const orders = salesSchema.table(
     index('orders_status_idx').on(t.status),
     index('orders_ordered_at_idx').on(t.orderedAt, t.id),
     index('orders_sales_rep_idx').on(t.salesRepId),
+    index('orders_carrier_idx').on(t.carrierId),
     index('orders_updated_idx').on(t.updatedAt, t.id),
   ],
 );
@@ -68,6 +88,8 @@ export const orderLines = salesSchema.table(
     unitPrice: numeric('unit_price', { precision: 12, scale: 2 }).notNull(),
     discount: numeric('discount', { precision: 5, scale: 4 }).notNull().default('0'),
     taxRate: numeric('tax_rate', { precision: 5, scale: 4 }).notNull().default('0'),
+    /** Units of a CONFIRMED order not reserved because the stock was short when it was booked (a backorder). */
+    backorderedQuantity: integer('backordered_quantity').notNull().default(0),
     ...timestamps,
   },
   (t) => [
@@ -77,6 +99,7 @@ export const orderLines = salesSchema.table(
     check('order_lines_unit_price_non_negative', sql`${t.unitPrice} >= 0`),
     check('order_lines_discount_range', sql`${t.discount} >= 0 AND ${t.discount} <= 1`),
     check('order_lines_tax_rate_range', sql`${t.taxRate} >= 0 AND ${t.taxRate} <= 1`),
+    check('order_lines_backorder_range', sql`${t.backorderedQuantity} >= 0 AND ${t.backorderedQuantity} <= ${t.quantity}`),
     index('order_lines_product_idx').on(t.productId),
     index('order_lines_updated_idx').on(t.updatedAt, t.id),
   ],

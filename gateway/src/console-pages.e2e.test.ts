@@ -184,11 +184,11 @@ test('a tile opens the explorer with its query; columns sort; a pivot has totals
   const tileLabels = await tile.locator('figcaption li').allTextContents();
   expect(tileLabels.length).toBeGreaterThan(0);
   await tile.getByTestId('tile-explore').click();
-  await page.waitForURL((u) => u.pathname === '/explorer' && u.searchParams.get('m') === 'revenue' && u.searchParams.get('d') === 'product.category');
+  await page.waitForURL((u) => u.pathname === '/explorer' && u.searchParams.get('m') === 'revenue,grossMargin' && u.searchParams.get('d') === 'product.category');
   await page.getByTestId('result-table').waitFor();
   await settled(page);
   const headers = () => page.locator('[data-testid="result-table"] thead th').allTextContents();
-  await expect(headers()).resolves.toEqual(['Category', 'Revenue (net)']);
+  await expect(headers()).resolves.toEqual(['Category', 'Revenue (net)', 'Gross margin']);
   // the tile's period and order came along: the biggest category first, as on the tile
   const url = new URL(page.url());
   expect([url.searchParams.get('from'), url.searchParams.get('to')]).toEqual([period.from, period.to]);
@@ -198,7 +198,7 @@ test('a tile opens the explorer with its query; columns sort; a pivot has totals
   await shot(page, 'explorer-from-tile-en');
 
   // a header click sorts: revenue ascending, then the category A to Z
-  const values = async () => (await page.locator('[data-testid="result-row"] td.num').allTextContents()).map(money);
+  const values = async () => (await page.locator('[data-testid="result-row"] td:nth-child(2)').allTextContents()).map(money);
   const desc = await values();
   expect(desc).toEqual([...desc].sort((a, b) => b - a));
   await page.getByTestId('sort-revenue').click();
@@ -231,5 +231,55 @@ test('a tile opens the explorer with its query; columns sort; a pivot has totals
   await page.getByTestId('no-totals').waitFor();
   await expect(page.getByTestId('total-row').count()).resolves.toBe(0);
   await context.close();
+  expect(problems).toEqual([]);
+}, 120_000);
+
+test('a saved view: an analyst saves the explorer query under a name, shared; a manager opens it from its link', async () => {
+  const { context, page } = await newPage(browser, problems, LAPTOP);
+  await login(page, server.url, t.users.ANALYST.email);
+  await page.goto(`${server.url}explorer?m=revenue&d=product.root`);
+  await page.getByTestId('result-table').waitFor();
+  await settled(page);
+  await page.locator('[data-testid="saved-views"] summary').click();
+  await page.getByTestId('view-name').fill('Revenue by family');
+  await page.getByTestId('view-shared').check();
+  await page.getByTestId('view-save').click();
+  await expect(page.getByTestId('view-saved').textContent()).resolves.toBe('View “Revenue by family” saved.');
+  const item = page.getByTestId('saved-view').filter({ hasText: 'Revenue by family' });
+  const id = (await item.getAttribute('data-view'))!;
+  expect(id).toMatch(/^\d+$/);
+  // saving the same name again does not make a second view
+  await page.getByTestId('view-name').fill('revenue by family');
+  await page.getByTestId('view-save').click();
+  await page.getByTestId('view-saved').waitFor();
+  await expect(page.getByTestId('saved-view').count()).resolves.toBe(1);
+  await shot(page, 'explorer-view-saved-en');
+  // elsewhere, then back through the list
+  await page.goto(`${server.url}explorer?m=units&d=orderKind.kind`);
+  await page.getByTestId('result-table').waitFor();
+  await page.locator('[data-testid="saved-views"] summary').click();
+  await page.getByTestId('view-open').first().click();
+  await page.waitForURL((u) => u.searchParams.get('m') === 'revenue' && u.searchParams.get('d') === 'product.root');
+  await settled(page);
+  await expect(page.locator('[data-testid="result-table"] thead th').allTextContents()).resolves.toEqual(['Product family', 'Revenue (net)']);
+  await context.close();
+
+  // the manager opens the shared link, in French
+  const other = await newPage(browser, problems, LAPTOP);
+  await login(other.page, server.url, t.users.MANAGER.email);
+  await other.page.getByTestId('language').selectOption('fr');
+  await other.page.goto(`${server.url}explorer?view=${id}`);
+  await other.page.getByTestId('view-title').waitFor();
+  await expect(other.page.getByTestId('view-title').textContent()).resolves.toBe('Vue « revenue by family »');
+  await other.page.waitForURL((u) => u.searchParams.get('m') === 'revenue' && u.searchParams.get('d') === 'product.root');
+  await other.page.getByTestId('result-table').waitFor();
+  await settled(other.page);
+  await expect(other.page.locator('[data-testid="result-table"] thead th').allTextContents()).resolves.toEqual(['Famille de produits', 'Chiffre d’affaires (HT)']);
+  await shot(other.page, 'explorer-view-opened-fr');
+  // not theirs: no delete button
+  await other.page.locator('[data-testid="saved-views"] summary').click();
+  await expect(other.page.getByTestId('view-delete').count()).resolves.toBe(0);
+  await other.page.getByTestId('language').selectOption('en');
+  await other.context.close();
   expect(problems).toEqual([]);
 }, 120_000);

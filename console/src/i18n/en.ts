@@ -82,6 +82,7 @@ export default {
     chartHint: 'click a bar or a row to drill down', drill: 'Drill down into {member}', drillUp: 'Back up', needMeasure: 'Choose at least one measure.', addFilter: 'Add filter', removeFilter: 'Remove filter on {dim}', filterValues: 'Values (comma-separated)', path: 'Drill path', results: 'Results', rows: '{count} rows',
     g: { NONE: 'Whole period', DAY: 'Day', WEEK: 'Week', MONTH: 'Month', QUARTER: 'Quarter', YEAR: 'Year' },
   },
+  views: { title: 'Saved views ({count})', name: 'Name of the view', shared: 'Shared with the other users', save: 'Save the view', saved: 'View “{name}” saved.', none: 'No saved view yet.', sharedByMe: 'shared', sharedBy: 'shared by {owner}', delete: 'Delete', opened: 'View “{name}”', notFound: 'This view does not exist or is not shared with you.' },
   pipeline: { rows: '{n} rows written', reconciled: 'Reconciled with the source', notReconciled: 'NOT reconciled with the source', runs: 'Runs', status: 'Status', run: 'Run the pipeline', live: 'A run is in progress (refreshed every 2 s)…', none: 'No run yet.', trigger: 'Trigger', started: 'Started', duration: 'Duration', stages: 'Stages', queued: 'Run queued: the worker starts it in a few seconds.',
     statuses: { QUEUED: 'Queued', RUNNING: 'Running', SUCCEEDED: 'Succeeded', DEGRADED: 'Degraded', FAILED: 'Failed', SKIPPED: 'Skipped' },
     triggers: { manual: 'Manual', schedule: 'Scheduled', 'catch-up': 'Catch-up', start: 'Start-up' },

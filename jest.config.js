@@ -19,7 +19,7 @@ module.exports = {
     '^@erp/etl$': '<rootDir>/etl/src/index.ts',
     '^@erp/dwh-schema$': '<rootDir>/dwh-schema/src/index.ts',
     '^@erp/semantic$': '<rootDir>/semantic/src/index.ts',
-    '^@erp/semantic/(tiles|dates)$': '<rootDir>/semantic/src/$1.ts',
+    '^@erp/semantic/(tiles|dates|model)$': '<rootDir>/semantic/src/$1.ts',
     '^@erp/data/(.*)$': '<rootDir>/data/src/$1',
   },
   globalSetup: '<rootDir>/kit/src/test/global-setup.ts',

@@ -147,6 +147,13 @@ test('every page, in English and in French, reads without raw codes, float noise
         await shot(page, `read-${name}-detail-${lang}`);
       }
     }
+    // the forms
+    for (const form of ['orders/new', 'customers/new', 'products/new']) {
+      await page.goto(`${server.url}${form}`);
+      const found = readingProblems(await visibleText(page), lang);
+      if (found.length) report[`${lang} ${form}`] = found;
+      await shot(page, `read-${form.replace('/', '-')}-${lang}`);
+    }
   }
   expect(report).toEqual({});
   await page.getByTestId('language').selectOption('en');

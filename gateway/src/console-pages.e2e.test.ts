@@ -137,7 +137,7 @@ test('every page, in English and in French, reads without raw codes, float noise
       if (found.length) report[`${lang} ${name}`] = found;
       await shot(page, `read-${name}-${lang}`);
       // one record of each list
-      const detail = { orders: 'orders/', customers: 'customers/', products: 'products/', suppliers: 'suppliers/' }[name];
+      const detail = ({ orders: 'orders/', customers: 'customers/', products: 'products/', suppliers: 'suppliers/' } as Record<string, string>)[String(name)];
       if (detail) {
         await page.locator(`main a[href^="/${detail}"]`).first().click();
         await page.waitForURL((u) => u.pathname.startsWith(`/${detail}`));
@@ -232,7 +232,7 @@ test('a tile opens the explorer with its query; columns sort; a pivot has totals
   await page.goto(`${server.url}explorer?m=revenue&d=product.root,orderKind.kind&p=1`);
   await page.getByTestId('total-row').waitFor();
   const totalRow = (await page.getByTestId('total-row').locator('td.num').allTextContents()).map(money);
-  const cells = await page.getByTestId('result-row').evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('td.num')).map((c) => c.textContent ?? '')));
+  const cells = await page.getByTestId('result-row').evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('td.num')).map((c) => (c as { textContent: string | null }).textContent ?? '')));
   const sums = totalRow.map((_, i) => cells.reduce((a, r) => a + money(r[i] || '0'), 0));
   totalRow.forEach((v, i) => expect(v).toBeCloseTo(sums[i]!, 1));
   await expect(page.getByTestId('no-totals').count()).resolves.toBe(0);

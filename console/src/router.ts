@@ -1,10 +1,12 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
-import { canOpen, pagesFor, type PageName } from '@/auth/roles';
+import { canOpen, canUse, pagesFor, type FormName, type PageName } from '@/auth/roles';
 import type { Session } from '@/auth/session';
 
 declare module 'vue-router' {
   interface RouteMeta {
     page?: PageName;
+    /** A form: only the roles of its mutation open it. */
+    form?: FormName;
     public?: boolean;
   }
 }
@@ -14,16 +16,20 @@ const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: () => import('@/pages/NotFoundPage.vue') },
   { path: '/dashboards', name: 'dashboards', component: () => import('@/pages/DashboardsPage.vue'), meta: { page: 'dashboards' } },
   { path: '/orders', name: 'orders', component: () => import('@/pages/OrdersPage.vue'), meta: { page: 'orders' } },
+  { path: '/orders/new', name: 'new-order', component: () => import('@/pages/forms/NewOrderPage.vue'), meta: { page: 'orders', form: 'newOrder' } },
   { path: '/orders/:id', name: 'order', component: () => import('@/pages/OrderDetailPage.vue'), meta: { page: 'orders' }, props: true },
   { path: '/customers', name: 'customers', component: () => import('@/pages/CustomersPage.vue'), meta: { page: 'customers' } },
+  { path: '/customers/new', name: 'new-customer', component: () => import('@/pages/forms/NewCustomerPage.vue'), meta: { page: 'customers', form: 'newCustomer' } },
   { path: '/customers/:code', name: 'customer', component: () => import('@/pages/CustomerDetailPage.vue'), meta: { page: 'customers' }, props: true },
   { path: '/products', name: 'products', component: () => import('@/pages/ProductsPage.vue'), meta: { page: 'products' } },
+  { path: '/products/new', name: 'new-product', component: () => import('@/pages/forms/NewProductPage.vue'), meta: { page: 'products', form: 'newProduct' } },
   { path: '/products/:sku', name: 'product', component: () => import('@/pages/ProductDetailPage.vue'), meta: { page: 'products' }, props: true },
   { path: '/suppliers', name: 'suppliers', component: () => import('@/pages/SuppliersPage.vue'), meta: { page: 'suppliers' } },
   { path: '/suppliers/:code', name: 'supplier', component: () => import('@/pages/SupplierDetailPage.vue'), meta: { page: 'suppliers' }, props: true },
   { path: '/explorer', name: 'explorer', component: () => import('@/pages/ExplorerPage.vue'), meta: { page: 'explorer' } },
   { path: '/pipeline', name: 'pipeline', component: () => import('@/pages/PipelinePage.vue'), meta: { page: 'pipeline' } },
   { path: '/mining', name: 'mining', component: () => import('@/pages/MiningPage.vue'), meta: { page: 'mining' } },
+  { path: '/users', name: 'users', component: () => import('@/pages/UsersPage.vue'), meta: { page: 'users' } },
   { path: '/ai', name: 'ai', component: () => import('@/pages/AiPage.vue'), meta: { page: 'ai' } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/pages/NotFoundPage.vue'), meta: { public: true } },
 ];
@@ -38,7 +44,7 @@ export function makeRouter(session: Session) {
       return true;
     }
     if (!role) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} };
-    if (to.name === 'home' || (to.meta.page && !canOpen(role, to.meta.page))) return { path: `/${pagesFor(role)[0] ?? 'products'}` };
+    if (to.name === 'home' || (to.meta.page && !canOpen(role, to.meta.page)) || (to.meta.form && !canUse(role, to.meta.form))) return { path: `/${pagesFor(role)[0] ?? 'products'}` };
     return true;
   });
   return router;

@@ -264,32 +264,51 @@ test('the chat answers a question on the warehouse with its query and a chart (a
   await login(page, server.url, t.users.ANALYST.email);
   await open(page, 'ai');
   const input = page.getByTestId('ask-input');
+  const turn = () => page.getByTestId('ask-turn').last();
   await input.fill('revenue by category in 2025');
   await input.press('Enter');
-  await page.getByTestId('ask-answer').waitFor({ timeout: 60_000 });
-  await expect(page.getByTestId('ask-question').textContent()).resolves.toContain('revenue by category in 2025');
-  const answer = await page.getByTestId('ask-answer').innerText();
+  await turn().getByTestId('ask-answer').waitFor({ timeout: 60_000 });
+  await expect(turn().getByTestId('ask-question').textContent()).resolves.toContain('revenue by category in 2025');
+  const answer = await turn().getByTestId('ask-answer').innerText();
   // the categories with booked sales in 2025, by name, as the warehouse has them
   const categories = await oltp(
     `SELECT DISTINCT c.name ${OLTP_LINES} JOIN catalog.categories c ON c.id = p.category_id WHERE o.status IN ('CONFIRMED', 'SHIPPED', 'DELIVERED') AND o.ordered_at >= '2025-01-01' AND o.ordered_at < '2026-01-01'`,
   );
   expect(categories.length).toBeGreaterThan(0);
   for (const [name] of categories) expect(answer).toContain(name);
-  await page.locator('[data-testid="ask-query"] summary').click();
-  const query = JSON.parse(await page.locator('[data-testid="ask-query"] pre').innerText());
-  expect(query).toMatchObject({ measures: ['revenue'], dimensions: ['product.category'] });
-  await page.locator('[data-testid="ask-chart"] .apexcharts-bar-area').first().waitFor();
+  const queryOf = async () => {
+    await turn().locator('[data-testid="ask-query"] summary').click();
+    return JSON.parse(await turn().locator('[data-testid="ask-query"] pre').innerText());
+  };
+  expect(await queryOf()).toMatchObject({ measures: ['revenue'], dimensions: ['product.category'] });
+  await turn().locator('[data-testid="ask-chart"] .apexcharts-bar-area').first().waitFor();
   await expect(page.getByTestId('ask-error').count()).resolves.toBe(0);
   await shot(page, 'ai-chat-answer-en');
+
+  // a follow-up refines the previous question: the same measure and year, by country; the first exchange stays above it
+  await input.fill('by country');
+  await input.press('Enter');
+  await expect(page.getByTestId('ask-turn').count()).resolves.toBe(2);
+  await turn().getByTestId('ask-answer').waitFor({ timeout: 60_000 });
+  const refined = await queryOf();
+  expect(refined).toMatchObject({ measures: ['revenue'], dimensions: ['geography.country'] });
+  expect(JSON.stringify(refined.time ?? refined)).toContain('2025');
+  // the warehouse's countries of customers: the refined answer names some of them
+  const { rows: countries } = await t.dwh.pool.query<{ country_name: string }>(`SELECT DISTINCT country_name FROM dw.dim_geography WHERE geography_key <> -1`);
+  const refinedAnswer = await turn().getByTestId('ask-answer').innerText();
+  expect(refinedAnswer).not.toBe(answer);
+  expect(countries.some((c) => refinedAnswer.includes(c.country_name))).toBe(true);
+  await expect(page.getByTestId('ask-answer').first().innerText()).resolves.toBe(answer);
+  await shot(page, 'ai-chat-follow-up-en');
 
   // a write request: the refusal, in words, with example questions (no error)
   await input.fill('delete all orders');
   await input.press('Enter');
-  await page.getByTestId('ask-answer').filter({ hasText: 'I only read figures: I do not change any data.' }).waitFor({ timeout: 60_000 });
-  await expect(page.getByTestId('ask-question').textContent()).resolves.toContain('delete all orders');
-  await expect(page.getByTestId('ask-suggestions').locator('li').count()).resolves.toBeGreaterThan(2);
+  await turn().getByTestId('ask-answer').filter({ hasText: 'I only read figures: I do not change any data.' }).waitFor({ timeout: 60_000 });
+  await expect(turn().getByTestId('ask-question').textContent()).resolves.toContain('delete all orders');
+  await expect(turn().getByTestId('ask-suggestions').locator('li').count()).resolves.toBeGreaterThan(2);
   await expect(page.getByTestId('ask-error').count()).resolves.toBe(0);
-  await expect(page.getByTestId('ask-chart').count()).resolves.toBe(0);
+  await expect(turn().getByTestId('ask-chart').count()).resolves.toBe(0);
   await shot(page, 'ai-chat-refusal-en');
 
   // a recommendation opens the detail page of its record (here the top customer: no e-mail for an analyst)

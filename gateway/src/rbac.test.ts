@@ -1,4 +1,4 @@
-import { ACCOUNT_ROLES, IDENTITY_HEADER, INTERNAL_OPERATIONS, PERMISSIONS, signIdentity } from '@erp/kit';
+import { ACCOUNT_ROLES, IDENTITY_HEADER, INTERNAL_OPERATIONS, PERMISSIONS, signIdentity, WORKSPACE_MUTATIONS } from '@erp/kit';
 import { buildSchema as buildSubgraphSchema } from '@erp/kit/graphql';
 import { quietLogger } from '@erp/kit/test/graphql';
 import {
@@ -102,8 +102,9 @@ test('every role × every root field is allowed or FORBIDDEN exactly as the matr
   expect(checked).toBeGreaterThan(200);
 }, 180_000);
 
-test('ANALYST and the ETL identity are read-only; the mining identity writes customer segments and nothing else', () => {
-  const mutations = Object.entries(PERMISSIONS).filter(([key]) => key.startsWith('Mutation.'));
+test('ANALYST and the ETL identity are read-only (but for their own saved views); the mining identity writes customer segments and nothing else', () => {
+  const mutations = Object.entries(PERMISSIONS).filter(([key]) => key.startsWith('Mutation.') && !WORKSPACE_MUTATIONS.includes(key));
+  expect(WORKSPACE_MUTATIONS.every((k) => !PERMISSIONS[k]!.includes('ETL_SERVICE') && !PERMISSIONS[k]!.includes('MINING_SERVICE'))).toBe(true);
   expect(mutations.filter(([, roles]) => roles.includes('ANALYST') || roles.includes('ETL_SERVICE')).map(([k]) => k)).toEqual([]);
   expect(mutations.filter(([, roles]) => roles.includes('MINING_SERVICE')).map(([k]) => k)).toEqual(['Mutation.assignCustomerSegments']);
   expect(PERMISSIONS['Mutation.assignCustomerSegments']).toEqual(['MINING_SERVICE']);

@@ -91,7 +91,7 @@ describe('tiles', () => {
 });
 
 describe('KPI cards', () => {
-  const model = ref<SemanticModel | null>({ measures: [], dimensions: [], next: {}, roles: {}, titles: {}, formats: { revenue: EUR, marginPct: PCT } });
+  const model = ref<SemanticModel | null>({ measures: [], dimensions: [], next: {}, roles: {}, titles: {}, additive: {}, formats: { revenue: EUR, marginPct: PCT } });
   const Host = defineComponent({
     props: { values: { type: Array, required: true } },
     setup(p) {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { PERMISSIONS } from '../../../kit/src/auth/permissions';
-import { AI_SECTION_ROLES, PAGE_ROLES, ROLES, canOpen, canSee, pagesFor, type AiSection, type PageName } from './roles';
+import { AI_SECTION_ROLES, FORM_ROLES, PAGE_ROLES, ROLES, canOpen, canSee, pagesFor, type AiSection, type FormName, type PageName } from './roles';
 
 /** The root fields each page (or AI section) calls: its roles must be the API's, from the one matrix. */
 const PAGE_FIELDS: Record<PageName, string[]> = {
@@ -13,6 +13,15 @@ const PAGE_FIELDS: Record<PageName, string[]> = {
   pipeline: ['Query.pipelineRuns'],
   mining: ['Query.miningSummary'],
   ai: ['Query.insights', 'Query.recommendations', 'Query.story', 'Query.ask'],
+  users: ['Query.users'],
+};
+/** The mutation (or query) behind each form: the form is offered to exactly its roles. */
+const FORM_FIELDS: Record<FormName, string> = {
+  newOrder: 'Mutation.createOrder',
+  newCustomer: 'Mutation.createCustomer',
+  newProduct: 'Mutation.createProduct',
+  receiveStock: 'Mutation.recordReceipt',
+  history: 'Query.auditLog',
 };
 const SECTION_FIELDS: Record<AiSection, string> = { insights: 'Query.insights', recommendations: 'Query.recommendations', story: 'Query.story', ask: 'Query.ask' };
 const sorted = (roles: Iterable<string>) => [...new Set(roles)].sort();
@@ -26,6 +35,10 @@ const allowed = (field: string) => {
 describe('console roles follow the API role matrix (kit/src/auth/permissions.ts)', () => {
   test.each(Object.keys(PAGE_FIELDS) as PageName[])('page %s: the roles that may call any of its queries', (page) => {
     expect(sorted(PAGE_ROLES[page])).toEqual(sorted(PAGE_FIELDS[page].flatMap(allowed)));
+  });
+
+  test.each(Object.keys(FORM_FIELDS) as FormName[])('form %s: the roles of its mutation', (form) => {
+    expect(sorted(FORM_ROLES[form])).toEqual(sorted(allowed(FORM_FIELDS[form])));
   });
 
   test.each(Object.keys(SECTION_FIELDS) as AiSection[])('AI section %s: the roles of its query', (section) => {

@@ -4,7 +4,7 @@ export type Role = SdkRole;
 export const ROLES: readonly Role[] = ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'PURCHASING', 'ANALYST'];
 
 /** The console's pages and who may open them: the API's role matrix (kit/src/auth/permissions.ts) read per page. */
-export type PageName = 'dashboards' | 'orders' | 'customers' | 'products' | 'suppliers' | 'explorer' | 'pipeline' | 'mining' | 'ai';
+export type PageName = 'dashboards' | 'orders' | 'customers' | 'products' | 'suppliers' | 'explorer' | 'pipeline' | 'mining' | 'ai' | 'users';
 
 export const PAGE_ROLES: Record<PageName, readonly Role[]> = {
   // Query.dashboard
@@ -25,7 +25,25 @@ export const PAGE_ROLES: Record<PageName, readonly Role[]> = {
   mining: ['ADMIN', 'MANAGER', 'ANALYST'],
   // any of Query.insights/recommendations/story/ask (the page shows the sections of AI_SECTION_ROLES)
   ai: ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
+  // Query.users, createUser, updateUser, auditLog
+  users: ['ADMIN'],
 };
+
+/** The console's forms and who may use them: the roles of the mutation behind each (kit/src/auth/permissions.ts). */
+export type FormName = 'newOrder' | 'newCustomer' | 'newProduct' | 'receiveStock' | 'history';
+export const FORM_ROLES: Record<FormName, readonly Role[]> = {
+  // Mutation.createOrder (and confirmOrder)
+  newOrder: ['ADMIN', 'MANAGER', 'SALES'],
+  // Mutation.createCustomer
+  newCustomer: ['ADMIN', 'MANAGER', 'SALES'],
+  // Mutation.createProduct
+  newProduct: ['ADMIN', 'MANAGER', 'PURCHASING'],
+  // Mutation.recordReceipt
+  receiveStock: ['ADMIN', 'MANAGER', 'WAREHOUSE'],
+  // Query.auditLog
+  history: ['ADMIN'],
+};
+export const canUse = (role: Role | null | undefined, form: FormName) => !!role && FORM_ROLES[form].includes(role);
 
 /** The AI page's sections and who may see each: the roles of the query behind it (no section that would only answer FORBIDDEN). */
 export type AiSection = 'insights' | 'recommendations' | 'story' | 'ask';
@@ -42,7 +60,7 @@ export function canSee(role: Role | undefined, section: AiSection): boolean {
   return !!role && AI_SECTION_ROLES[section].includes(role);
 }
 
-export const PAGE_ORDER: readonly PageName[] = ['dashboards', 'orders', 'customers', 'products', 'suppliers', 'explorer', 'pipeline', 'mining', 'ai'];
+export const PAGE_ORDER: readonly PageName[] = ['dashboards', 'orders', 'customers', 'products', 'suppliers', 'explorer', 'pipeline', 'mining', 'ai', 'users'];
 
 export function canOpen(role: Role | undefined, page: PageName): boolean {
   return !!role && PAGE_ROLES[page].includes(role);

@@ -17,6 +17,8 @@ export interface SemanticModel {
   next: Record<string, string | null>;
   /** Unit and display format of each measure. */
   formats: Record<string, MeasureFormat>;
+  /** Whether a measure sums over every dimension (a pivot's totals are sums only then). */
+  additive: Record<string, boolean>;
   /** The roles that may read each measure. */
   roles: Record<string, readonly string[]>;
   /** The API's (English) titles, the fallback when the console has no translation. */
@@ -38,6 +40,7 @@ export function useSemanticModel() {
       dimensions: levels.map(({ key, label }) => ({ key, label })),
       next: Object.fromEntries(levels.map((l) => [l.key, l.child])),
       formats: Object.fromEntries(m.measures.map((x) => [x.name, { unit: x.unit, format: x.format }])),
+      additive: Object.fromEntries(m.measures.map((x) => [x.name, x.additivity === 'ADDITIVE'])),
       roles: Object.fromEntries(m.measures.map((x) => [x.name, x.roles])),
       titles,
     };
@@ -103,7 +106,7 @@ export function olapVariables(q: ExplorerQuery) {
       measures: q.measures,
       dimensions: q.dimensions,
       filters: q.filters.map((f) => ({ level: f.dimension, members: f.values })),
-      ...(q.from && q.to ? { time: { from: q.from, to: q.to, granularity: q.granularity as OlapGranularity } } : {}),
+      ...(q.from && q.to ? { time: { from: q.from, to: q.to, ...(q.granularity === 'NONE' ? {} : { granularity: q.granularity as OlapGranularity }) } } : {}),
       limit: 1000,
     },
   };

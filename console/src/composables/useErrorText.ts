@@ -13,6 +13,6 @@ export function useErrorText() {
       available: x.available ?? '?',
       field: x.field ? ` (${String(x.field)})` : '',
     };
-    return `${t(errorKey(f.code), params)} (${t('errors.code', { code: f.code })})`;
+    return t(errorKey(f.code), params);
   };
 }

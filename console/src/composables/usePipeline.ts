@@ -51,11 +51,23 @@ export function usePipeline() {
     if (awaited.value && Date.now() > awaited.value.until) awaited.value = null;
     return active.value;
   });
-  const stopWatch = watch(active, (a) => (a ? poller.schedule() : poller.stop()), { immediate: true });
   const run = useApiMutation(RunPipelineDocument);
   const message = ref<string | null>(null);
   /** Whether the last request queued a run (the page says so in the user's language; otherwise the API's message). */
   const queued = ref<boolean | null>(null);
+  const stopWatch = watch(
+    active,
+    (a) => {
+      if (a) return poller.schedule();
+      poller.stop();
+      // the queued run has come and gone: "queued" is no longer true
+      if (queued.value) {
+        message.value = null;
+        queued.value = null;
+      }
+    },
+    { immediate: true },
+  );
   async function request() {
     const r = await run.execute({ idempotencyKey: idempotencyKey() });
     if (r) {

@@ -23,7 +23,30 @@ export function toCsv(r: ResultSet): string {
 
 /** Offers the CSV as a download (UTF-8 with a BOM so spreadsheets read accents right). */
 export function downloadCsv(r: ResultSet, filename: string) {
-  const blob = new Blob(['\uFEFF', toCsv(r)], { type: 'text/csv;charset=utf-8' });
+  download(new Blob(['\uFEFF', toCsv(r)], { type: 'text/csv;charset=utf-8' }), filename);
+}
+
+/** The rows of an XLSX sheet: a bold header of labels, then numbers as numbers and text as text (never a formula). */
+export function xlsxRows(r: ResultSet) {
+  const header = r.columns.map((c) => ({ value: c.label, fontWeight: 'bold' as const }));
+  const rows = r.rows.map((row) =>
+    r.columns.map((c) => {
+      const v = row[c.key];
+      if (typeof v === 'number') return Number.isFinite(v) ? { value: v, type: Number } : null;
+      return v === null || v === undefined ? null : { value: String(v), type: String };
+    }),
+  );
+  return [header, ...rows];
+}
+
+/** Offers the result as an Excel workbook (the writer is loaded on the first export only). */
+export async function downloadXlsx(r: ResultSet, filename: string) {
+  const { default: writeExcelFile } = await import('write-excel-file/browser');
+  const blob = await writeExcelFile(xlsxRows(r)).toBlob();
+  download(blob, filename);
+}
+
+function download(blob: Blob, filename: string) {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;

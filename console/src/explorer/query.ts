@@ -3,13 +3,24 @@
  * filters and a time granularity), how it is shown (table or chart, pivoted or not) and the drill
  * path. It round-trips through the URL's query string so a view can be shared.
  */
-export const GRANULARITIES = ['DAY', 'MONTH', 'QUARTER', 'YEAR'] as const;
+/** NONE: the time range only filters (no row per period). */
+export const GRANULARITIES = ['NONE', 'DAY', 'MONTH', 'QUARTER', 'YEAR'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];
 
 export interface ExplorerFilter {
   dimension: string;
   values: string[];
 }
+
+export interface SortBy {
+  /** A column's key (a measure or a level). */
+  key: string;
+  dir: 'asc' | 'desc';
+}
+
+/** How charts draw a result: chosen by the user, or `auto` (a line along time, bars otherwise). */
+export const CHART_TYPES = ['auto', 'bar', 'stacked', 'line', 'area', 'pie'] as const;
+export type ChartType = (typeof CHART_TYPES)[number];
 
 export interface DrillStep {
   dimension: string;
@@ -27,10 +38,13 @@ export interface ExplorerQuery {
   view: 'table' | 'chart';
   pivot: boolean;
   drill: DrillStep[];
+  /** Row order of the table (null: as the API answers). */
+  sort: SortBy | null;
+  chart: ChartType;
 }
 
 export function emptyQuery(): ExplorerQuery {
-  return { measures: [], dimensions: [], filters: [], granularity: 'MONTH', from: '', to: '', view: 'table', pivot: false, drill: [] };
+  return { measures: [], dimensions: [], filters: [], granularity: 'MONTH', from: '', to: '', view: 'table', pivot: false, drill: [], sort: null, chart: 'auto' };
 }
 
 const list = (v: string | null | undefined) => (v ? v.split(',').map(decodeURIComponent).filter(Boolean) : []);
@@ -48,6 +62,8 @@ export function toSearchParams(q: ExplorerQuery): URLSearchParams {
   if (q.view !== 'table') p.set('v', q.view);
   if (q.pivot) p.set('p', '1');
   for (const s of q.drill) p.append('dr', `${encodeURIComponent(s.dimension)}:${encodeURIComponent(s.member)}`);
+  if (q.sort) p.set('s', `${encodeURIComponent(q.sort.key)}:${q.sort.dir}`);
+  if (q.chart !== 'auto') p.set('c', q.chart);
   return p;
 }
 
@@ -84,7 +100,56 @@ export function fromSearchParams(input: URLSearchParams | string | Record<string
       return i > 0 ? { dimension: decodeURIComponent(s.slice(0, i)), member: decodeURIComponent(s.slice(i + 1)) } : null;
     })
     .filter((s): s is DrillStep => !!s);
+  const sort = /^(.+):(asc|desc)$/.exec(p.get('s') ?? '');
+  q.sort = sort ? { key: decodeURIComponent(sort[1]!), dir: sort[2] as SortBy['dir'] } : null;
+  const c = p.get('c');
+  if (c && (CHART_TYPES as readonly string[]).includes(c)) q.chart = c as ChartType;
   return q;
+}
+
+/** The shape of an API OLAP query the explorer can open (a dashboard tile's). */
+export interface OlapQueryLike {
+  measures: readonly string[];
+  dimensions?: readonly string[] | null;
+  filters?: readonly { level: string; members?: readonly string[] | null }[] | null;
+  time?: { from: string; to: string; granularity?: string | null } | null;
+  order?: readonly { by: string; direction?: string | null }[] | null;
+}
+
+/**
+ * A tile's query in the explorer: the same measures, levels, filters and time range; its first
+ * order becomes the table's sort. A time level the tile groups by is the explorer's granularity.
+ */
+export function fromOlapQuery(o: OlapQueryLike): ExplorerQuery {
+  const q = emptyQuery();
+  q.measures = [...o.measures];
+  q.dimensions = [...(o.dimensions ?? [])];
+  q.filters = (o.filters ?? []).filter((f) => f.members?.length).map((f) => ({ dimension: f.level, values: [...f.members!] }));
+  if (o.time) {
+    q.from = o.time.from;
+    q.to = o.time.to;
+    q.granularity = o.time.granularity && (GRANULARITIES as readonly string[]).includes(o.time.granularity) ? (o.time.granularity as Granularity) : 'NONE';
+  }
+  const first = o.order?.[0];
+  if (first) q.sort = { key: first.by, dir: first.direction === 'DESC' ? 'desc' : 'asc' };
+  if (q.granularity !== 'NONE' && q.from) q.chart = 'line';
+  return q;
+}
+
+/** Rows in a column's order: numbers by value, text in the UI language's order; blanks last. */
+export function sortRows<T extends Record<string, Cell>>(rows: readonly T[], sort: SortBy | null, locale = 'en'): T[] {
+  if (!sort) return [...rows];
+  const sign = sort.dir === 'asc' ? 1 : -1;
+  const collator = new Intl.Collator(locale, { numeric: true, sensitivity: 'base' });
+  const keyed = (r: T) => r[`${sort.key}#key`] ?? r[sort.key] ?? null;
+  return [...rows].sort((a, b) => {
+    const x = keyed(a);
+    const y = keyed(b);
+    if (x === null || x === '') return y === null || y === '' ? 0 : 1;
+    if (y === null || y === '') return -1;
+    if (typeof x === 'number' && typeof y === 'number') return sign * (x - y);
+    return sign * collator.compare(String(x), String(y));
+  });
 }
 
 /** Plain object form for vue-router's `query`. */
@@ -166,13 +231,24 @@ export function pivot(r: ResultSet, rowDim: string, colDim: string, measure: str
   return { rowKeys, colKeys, cells };
 }
 
-/** A pivot as a flat result set (for the table and the CSV export). */
-export function pivotToResult(pv: Pivoted, rowLabel: string): ResultSet {
+/**
+ * A pivot as a flat result set (for the table and the CSV export). With `total` (a label), a total
+ * column and a total row: sums, which only hold for an additive measure (the caller decides).
+ */
+export function pivotToResult(pv: Pivoted, rowLabel: string, total?: string): ResultSet {
   const columns: ResultColumn[] = [{ key: '__row', label: rowLabel, kind: 'dimension' }, ...pv.colKeys.map((c) => ({ key: `c:${c}`, label: c, kind: 'measure' as const }))];
+  if (total) columns.push({ key: '__total', label: total, kind: 'measure' });
+  const sum = (xs: Cell[]) => (xs.some((x) => typeof x === 'number') ? xs.reduce<number>((a, x) => a + (typeof x === 'number' ? x : 0), 0) : null);
   const rows = pv.rowKeys.map((rk) => {
     const row: Record<string, Cell> = { __row: rk };
     for (const c of pv.colKeys) row[`c:${c}`] = pv.cells[rk]?.[c] ?? null;
+    if (total) row.__total = sum(pv.colKeys.map((c) => row[`c:${c}`] ?? null));
     return row;
   });
+  if (total && rows.length) {
+    const last: Record<string, Cell> = { __row: total, __totalRow: 1 };
+    for (const c of [...pv.colKeys.map((k) => `c:${k}`), '__total']) last[c] = sum(rows.map((r) => r[c] ?? null));
+    rows.push(last);
+  }
   return { columns, rows };
 }

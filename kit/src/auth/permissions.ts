@@ -100,7 +100,18 @@ export const PERMISSIONS: Record<string, readonly Grantee[]> = {
   'Query.recommendations': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
   'Query.story': ['ADMIN', 'MANAGER', 'ANALYST'],
   'Query.ask': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
+  // saved explorer views: the explorer's users; each sees their own and the shared ones (in the service)
+  'Query.savedViews': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
+  'Query.savedView': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
+  'Mutation.saveView': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
+  'Mutation.deleteView': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
 };
+
+/**
+ * Mutations on the user's own workspace (saved explorer views), not on business data: a read-only
+ * role (ANALYST) may still keep its own views.
+ */
+export const WORKSPACE_MUTATIONS: readonly string[] = ['Mutation.saveView', 'Mutation.deleteView'];
 
 /** Root fields that are not part of the public API (@inaccessible): service-to-service operations. */
 export const INTERNAL_OPERATIONS = [

@@ -7,6 +7,7 @@ import type pg from 'pg';
 import { buildContext, type AnalyticsContext } from './context';
 import { ensureAnalyticsSchema } from '@erp/semantic';
 import { resolvers } from './resolvers';
+import { ensureSavedViews } from './services/views';
 
 /**
  * How long the warehouse's connections stay open unused (createPool's idleTimeout): 10 minutes, so
@@ -23,6 +24,7 @@ export const typeDefs = parse(readFileSync(path.join(__dirname, '..', 'schema.gr
  */
 export async function createAnalyticsSubgraph(opts: { pool: pg.Pool; log: Logger; identitySecret: string; production: boolean }) {
   await ensureAnalyticsSchema(opts.pool);
+  await ensureSavedViews(opts.pool);
   return createSubgraph<AnalyticsContext>({ name: 'analytics', typeDefs, resolvers: resolvers as never, context: buildContext, ...opts });
 }
 

@@ -23,7 +23,7 @@ describe('AskChat', () => {
     await input.setValue(' revenue by category in 2025 ');
     await input.trigger('keydown', { key: 'Enter' });
     await flushPromises();
-    expect(ask).toHaveBeenCalledWith('revenue by category in 2025', 'EN');
+    expect(ask).toHaveBeenCalledWith('revenue by category in 2025', 'EN', []);
     expect(w.get('[data-testid="ask-answer"]').text()).toBe('Revenue 2025: €1,000.00');
     expect(w.get('[data-testid="ask-query"]').text()).toContain('"product.category"');
     expect(w.find('[data-testid="ask-chart"]').exists()).toBe(true);
@@ -40,35 +40,38 @@ describe('AskChat', () => {
     await w.get('[data-testid="ask-input"]').setValue('bonjour');
     await w.get('[data-testid="ask-input"]').trigger('keydown', { key: 'Enter' });
     await flushPromises();
-    expect(ask).toHaveBeenCalledWith('bonjour', 'FR');
+    expect(ask).toHaveBeenCalledWith('bonjour', 'FR', []);
     expect(w.find('[data-testid="ask-query"]').exists()).toBe(false);
     const s = w.get('[data-testid="ask-suggestions"]');
     expect(s.findAll('li').map((l) => l.text())).toEqual(['marge par mois', 'top 5 clients le trimestre dernier']);
     await s.get('button').trigger('click');
     await flushPromises();
-    expect(ask).toHaveBeenLastCalledWith('marge par mois', 'FR');
+    // a question not understood is no context for the next one
+    expect(ask).toHaveBeenLastCalledWith('marge par mois', 'FR', []);
   });
 
-  // Bug: while a second question was answered, the first answer (and its chart) stood beside it. Cause: the reply was kept until the next one came.
-  test('a second question does not show the first answer while it is being answered', async () => {
+  test('the conversation is kept: each question with its answer, in order; a follow-up goes with the earlier understood questions', async () => {
     let answerSecond: (r: AskReply) => void = () => undefined;
-    const first: AskReply = { understood: true, answer: 'Revenue 2025: €1,000.00', query: '{}', chart: null, suggestions: [], source: 'fallback' };
+    const first: AskReply = { understood: true, answer: 'Revenue 1997: €1,000.00', query: '{}', chart: null, suggestions: [], source: 'fallback' };
     const ask = vi.fn().mockResolvedValueOnce(first).mockReturnValueOnce(new Promise<AskReply>((r) => (answerSecond = r)));
     const w = mount(AskChat, { props: { ask }, global: { plugins: plugins('en'), stubs } });
     const input = w.get('[data-testid="ask-input"]');
-    await input.setValue('revenue by category in 2025');
+    await input.setValue('revenue in 1997');
     await input.trigger('keydown', { key: 'Enter' });
     await flushPromises();
-    expect(w.get('[data-testid="ask-answer"]').text()).toBe('Revenue 2025: €1,000.00');
-    await input.setValue('delete all orders');
+    await input.setValue('and in 1998?');
     await input.trigger('keydown', { key: 'Enter' });
     await flushPromises();
-    expect(w.find('[data-testid="ask-answer"]').exists()).toBe(false);
+    expect(ask).toHaveBeenLastCalledWith('and in 1998?', 'EN', ['revenue in 1997']);
+    // while the follow-up is answered, the first exchange stays and the new question shows, without an answer yet
+    expect(w.findAll('[data-testid="ask-question"]').map((q) => q.text())).toEqual(['You: revenue in 1997', 'You: and in 1998?']);
+    expect(w.findAll('[data-testid="ask-answer"]').map((a) => a.text())).toEqual(['Revenue 1997: €1,000.00']);
     expect(w.get('[role="status"]').text()).toBe('Thinking…');
-    answerSecond({ understood: false, answer: 'I only read figures: I do not change any data.', query: null, chart: null, suggestions: ['margin by month'], source: 'fallback' });
+    answerSecond({ understood: true, answer: 'Revenue 1998: €2,000.00', query: '{}', chart: null, suggestions: [], source: 'fallback' });
     await flushPromises();
-    expect(w.get('[data-testid="ask-question"]').text()).toContain('delete all orders');
-    expect(w.get('[data-testid="ask-answer"]').text()).toBe('I only read figures: I do not change any data.');
+    expect(w.findAll('[data-testid="ask-answer"]').map((a) => a.text())).toEqual(['Revenue 1997: €1,000.00', 'Revenue 1998: €2,000.00']);
+    await w.get('[data-testid="ask-clear"]').trigger('click');
+    expect(w.findAll('[data-testid="ask-turn"]')).toHaveLength(0);
   });
 
   test('an error is shown to the user', async () => {

@@ -4,6 +4,7 @@ import { definitionText, describeModel, drillDown, lastCompletePeriods, olap, re
 import { ask, insights, recommendations, story } from '../services/ai';
 import { dashboard } from '../services/dashboards';
 import { miningSummary } from '../services/mining';
+import { deleteView, savedView, savedViews, saveView } from '../services/views';
 
 type Args = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Ctx = AnalyticsContext;
@@ -28,6 +29,12 @@ export const resolvers = {
     recommendations: (_: unknown, a: Args, ctx: Ctx) => recommendations(ctx.pool, viewer(ctx), a),
     story: (_: unknown, a: Args, ctx: Ctx) => story(ctx.pool, viewer(ctx), a as never),
     ask: (_: unknown, a: Args, ctx: Ctx) => ask(ctx.pool, viewer(ctx), a as never),
+    savedViews: (_: unknown, _a: Args, ctx: Ctx) => savedViews(ctx.pool, ctx.identity),
+    savedView: (_: unknown, a: Args, ctx: Ctx) => savedView(ctx.pool, ctx.identity, a.id),
+  },
+  Mutation: {
+    saveView: (_: unknown, a: Args, ctx: Ctx) => saveView(ctx.pool, ctx.identity, a.input ?? {}),
+    deleteView: (_: unknown, a: Args, ctx: Ctx) => deleteView(ctx.pool, ctx.identity, a.id),
   },
   OlapDefinition: {
     text: (d: AnswerDefinition, a: Args) => definitionText(d, a.language === 'FR' ? 'fr' : 'en'),

@@ -13,6 +13,17 @@ export interface PoolOptions {
   idleTimeout?: number;
 }
 
+let stopping = false;
+
+/**
+ * Called when the process shuts down: the database may be stopping at the same moment (a service
+ * manager signals the whole process group, the embedded PostgreSQL included), so a connection it
+ * closes is expected then, not worth a warning.
+ */
+export function expectDisconnects(): void {
+  stopping = true;
+}
+
 /** A pg pool with the timeouts RELIABILITY.md pins, and an error handler so idle errors never crash. */
 export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({
@@ -27,7 +38,7 @@ export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
   });
   pool.on('error', (err) => {
     // An idle client lost its connection (e.g. a database restart): the pool replaces it.
-    process.emitWarning(`PostgreSQL idle client error: ${err.message}`);
+    if (!stopping) process.emitWarning(`PostgreSQL idle client error: ${err.message}`);
   });
   return pool;
 }

@@ -55,7 +55,10 @@ runCli(async () => {
   const started = Date.now();
   ensureDevSecrets();
   const env = loadEnv();
-  const log = createLogger('erp', { level: env.LOG_LEVEL, dir: path.resolve(repoRoot(), env.LOG_DIR), pretty: true });
+  let stopping = false;
+  // Once stopping, what the parts still in flight log (requests cut short, an interrupted pipeline run)
+  // goes to the log file only: the terminal says what the shutdown does.
+  const log = createLogger('erp', { level: env.LOG_LEVEL, dir: path.resolve(repoRoot(), env.LOG_DIR), pretty: true, quietStdout: () => stopping });
   const say = (m: string) => console.log(`[start] ${m}`);
   /** A step that may take a while: says when it starts, that it still runs every 15 s, and how long it took. */
   const step = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
@@ -71,9 +74,9 @@ runCli(async () => {
     }
   };
 
-  const dbs = await step(env.DATABASE_URL ? 'connecting to DATABASE_URL' : 'starting the embedded PostgreSQL (.data/pg)', () => connectDatabases(env));
-  let stopping = false;
+  const dbs = await step(env.DATABASE_URL ? 'connecting to DATABASE_URL' : 'starting the embedded PostgreSQL (.data/pg)', () => connectDatabases(env, { ownSignals: true }));
   const stops: { name: string; stop: () => Promise<void> }[] = [];
+  let pipelineRunning = false;
   /**
    * Stops in the reverse order of starting (scheduler, console, gateway and subgraphs, pools, then the
    * embedded PostgreSQL) and exits 0; a part that does not stop cleanly is logged and makes the exit 1.
@@ -82,9 +85,20 @@ runCli(async () => {
     if (stopping) return;
     stopping = true;
     expectDisconnects();
-    say(`${reason}: stopping…`);
+    // What is cut short from here on (a connection the database closes, a request in flight) is expected.
+    process.on('uncaughtException', (err) => log.warn({ err }, 'error while stopping'));
+    process.on('unhandledRejection', (err) => log.warn({ err }, 'error while stopping'));
+    say(`${reason}: stopping…${pipelineRunning ? ' (the first pipeline run in progress is interrupted: it runs again at the next start)' : ''}`);
+    // A part that hangs must not keep a service manager waiting forever.
+    setTimeout(() => {
+      say('still stopping after 90 s: exiting anyway');
+      process.exit(1);
+    }, 90_000).unref();
     for (const { name, stop } of stops.reverse()) {
-      await stop().catch((err: unknown) => {
+      const t0 = Date.now();
+      // The interrupted pipeline run holds a connection until its stages give up: the database's stop ends it.
+      if (name === 'the OLTP pool' && pipelineRunning) continue;
+      await stop().then(() => log.info({ ms: Date.now() - t0 }, `stopped ${name}`)).catch((err: unknown) => {
         log.warn({ err }, `${name} did not stop cleanly`);
         say(`${name} did not stop cleanly: ${(err as Error).message}`);
         code = code || 1;
@@ -97,8 +111,10 @@ runCli(async () => {
     say('stopped');
     process.exit(code);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // `on`, not `once`: a signal sent to the whole process group also arrives forwarded by npm, and a
+  // second one must not kill the process half-way through its shutdown.
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
   try {
     await step('OLTP schema migrations', () => migrateOltp(dbs.oltpUrl));
     if (env.DATABASE_URL && !env.DWH_DATABASE_URL) {
@@ -171,6 +187,7 @@ runCli(async () => {
       // shows the run, and the advisory lock keeps a scheduled or manual run from overlapping it.
       say('empty warehouse: first pipeline run (ETL through the API, then mining) — a few minutes');
       let stageBeat: NodeJS.Timeout | undefined;
+      pipelineRunning = true;
       runPipeline({
         pool,
         stages: defaultStages(stageContext),
@@ -178,15 +195,19 @@ runCli(async () => {
         log: stageContext.log,
         onStage: (name, phase, detail) => {
           clearInterval(stageBeat);
+          if (stopping) return;
           say(`pipeline ${name}: ${phase === 'start' ? 'running…' : phase}${detail ? ` (${detail})` : ''}`);
           if (phase !== 'start') return;
           const t0 = Date.now();
           stageBeat = setInterval(() => !stopping && say(`pipeline ${name}: still running (${Math.round((Date.now() - t0) / 1000)} s)`), 15_000);
         },
       })
-        .finally(() => clearInterval(stageBeat))
+        .finally(() => {
+          clearInterval(stageBeat);
+          pipelineRunning = false;
+        })
         .then(
-        (result) => say(`first pipeline run: ${result.status}${result.status === 'SUCCEEDED' ? ' — the dashboards have data' : ' (see the console\'s pipeline page and the log)'}`),
+        (result) => !stopping && say(`first pipeline run: ${result.status}${result.status === 'SUCCEEDED' ? ' — the dashboards have data' : ' (see the console\'s pipeline page and the log)'}`),
         (err: unknown) => {
           if (!stopping) log.error({ err }, 'first pipeline run failed');
           if (!stopping) say(`first pipeline run failed: ${(err as Error).message}`);

@@ -36,9 +36,15 @@ export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
     idle_in_transaction_session_timeout: 30000,
     application_name: opts.applicationName ?? 'erp',
   });
+  // A client held outside a query (an advisory-lock holder between statements) whose connection the
+  // server closes would otherwise throw an unhandled 'error' event and crash the process; its holder
+  // learns of it from its next query.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   pool.on('error', (err) => {
     // An idle client lost its connection (e.g. a database restart): the pool replaces it.
-    if (!stopping) process.emitWarning(`PostgreSQL idle client error: ${err.message}`);
+    // 57P01: the server is shutting down (with Ctrl+C the embedded one gets the signal before we do):
+    // the next query says so if it stays down.
+    if (!stopping && (err as { code?: string }).code !== '57P01') process.emitWarning(`PostgreSQL idle client error: ${err.message}`);
   });
   return pool;
 }

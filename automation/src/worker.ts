@@ -25,7 +25,11 @@ export interface AutomationOptions {
  */
 export async function startAutomation(opts: AutomationOptions): Promise<{ stop(): Promise<void>; scheduler: Scheduler; boss: PgBoss }> {
   const boss = new PgBoss({ connectionString: opts.connectionString, schema: 'pgboss', max: 3 });
-  boss.on('error', (err) => opts.log.error({ err }, 'pg-boss error'));
+  let stopping = false;
+  // While stopping, the database may be going away too (a signal to the whole process group): a lost
+  // connection then is expected, recorded at debug level only.
+  // 57P01: the database itself is shutting down (Ctrl+C reaches the embedded PostgreSQL too).
+  boss.on('error', (err) => (stopping || (err as { code?: string }).code === '57P01' ? opts.log.debug({ err }, 'pg-boss error while stopping') : opts.log.error({ err }, 'pg-boss error')));
   await boss.start();
   await boss.createQueue(PIPELINE_QUEUE, { name: PIPELINE_QUEUE, retryLimit: 2, retryDelay: 60, retryBackoff: true, expireInSeconds: 4 * 3600 });
   if (opts.work !== false) {
@@ -51,6 +55,7 @@ export async function startAutomation(opts: AutomationOptions): Promise<{ stop()
     boss,
     async stop() {
       clearInterval(timer);
+      stopping = true;
       await boss.stop({ graceful: true, timeout: 30_000 });
     },
   };

@@ -182,6 +182,9 @@ export async function createGateway(opts: GatewayOptions) {
   }).protect();
   const server = new ApolloServer<GatewayContext>({
     gateway,
+    // The process that runs the servers stops them in order on SIGINT/SIGTERM (npm start); Apollo's
+    // own signal handler would stop each one at once, under requests still in flight.
+    stopOnTerminationSignals: false,
     introspection: !production,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,

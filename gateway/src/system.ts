@@ -145,11 +145,18 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       if (!local) listeners[name] = await subgraphs[name].listen(ports[name]!, host);
     },
     async close() {
+      const t0 = Date.now();
+      const step = (what: string) => opts.log.debug({ ms: Date.now() - t0 }, `system close: ${what}`);
       await gatewayListening.close();
+      step('gateway listener closed');
       await gateway.stop();
+      step('gateway stopped');
       for (const l of Object.values(listeners)) await l.close().catch(() => undefined);
+      step('subgraph listeners closed');
       for (const sg of Object.values(subgraphs)) await sg.stop();
+      step('subgraphs stopped');
       for (const p of Object.values(pools)) await p.end();
+      step('pools ended');
     },
   };
 }

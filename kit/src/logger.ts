@@ -80,6 +80,8 @@ export interface LoggerOptions {
   dir?: string;
   /** Also to stdout (default true). */
   stdout?: boolean;
+  /** While it returns true, stdout shows fatal lines only (the files keep everything): e.g. during a shutdown. */
+  quietStdout?: () => boolean;
 }
 
 /**
@@ -90,7 +92,9 @@ export function createLogger(name: string, levelOrOptions: string | LoggerOption
   const opts: LoggerOptions = typeof levelOrOptions === 'string' ? { level: levelOrOptions } : levelOrOptions;
   const streams: pino.StreamEntry[] = [];
   if (opts.stdout !== false) {
-    streams.push({ stream: opts.pretty ? { write: (line: string) => process.stdout.write(formatLine(line)) } : process.stdout });
+    const quiet = opts.quietStdout ?? (() => false);
+    const out = (line: string) => (quiet() && !line.includes('"level":60') ? true : process.stdout.write(opts.pretty ? formatLine(line) : line));
+    streams.push({ stream: { write: out } });
   }
   if (opts.dir) streams.push({ stream: new RotatingFile(path.join(opts.dir, `${name}.log`)) });
   return pino(

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { connectDatabases, createLogger, createPool, databaseName, ensureDatabase, migrateOltp, parseCli, rawEnv, repoRoot, runCli } from '@erp/kit';
+import { connectDatabases, createLogger, expectDisconnects, createPool, databaseName, ensureDatabase, migrateOltp, parseCli, rawEnv, repoRoot, runCli } from '@erp/kit';
 import { migrateDwh } from '@erp/dwh-schema';
 import { bootstrapAdmin, ensureServiceAccount } from '../auth/bootstrap';
 import { loadEnv } from '../env';
@@ -55,40 +55,82 @@ runCli(async () => {
   const started = Date.now();
   ensureDevSecrets();
   const env = loadEnv();
-  const log = createLogger('erp', { level: env.LOG_LEVEL, dir: path.resolve(repoRoot(), env.LOG_DIR), pretty: true });
-  const say = (m: string) => console.log(`[start] ${m}`);
-
-  say(env.DATABASE_URL ? 'using DATABASE_URL' : 'starting the embedded PostgreSQL (.data/pg)');
-  const dbs = await connectDatabases(env);
   let stopping = false;
-  const stops: (() => Promise<void>)[] = [];
-  const shutdown = async (code = 0) => {
+  // Once stopping, what the parts still in flight log (requests cut short, an interrupted pipeline run)
+  // goes to the log file only: the terminal says what the shutdown does.
+  const log = createLogger('erp', { level: env.LOG_LEVEL, dir: path.resolve(repoRoot(), env.LOG_DIR), pretty: true, quietStdout: () => stopping });
+  const say = (m: string) => console.log(`[start] ${m}`);
+  /** A step that may take a while: says when it starts, that it still runs every 15 s, and how long it took. */
+  const step = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
+    const t0 = Date.now();
+    say(`${label}…`);
+    const beat = setInterval(() => say(`${label}: still running (${Math.round((Date.now() - t0) / 1000)} s)`), 15_000);
+    try {
+      const result = await work();
+      say(`${label}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      return result;
+    } finally {
+      clearInterval(beat);
+    }
+  };
+
+  const dbs = await step(env.DATABASE_URL ? 'connecting to DATABASE_URL' : 'starting the embedded PostgreSQL (.data/pg)', () => connectDatabases(env, { ownSignals: true }));
+  const stops: { name: string; stop: () => Promise<void> }[] = [];
+  let pipelineRunning = false;
+  /**
+   * Stops in the reverse order of starting (scheduler, console, gateway and subgraphs, pools, then the
+   * embedded PostgreSQL) and exits 0; a part that does not stop cleanly is logged and makes the exit 1.
+   */
+  const shutdown = async (reason: string, code = 0) => {
     if (stopping) return;
     stopping = true;
-    say('stopping…');
-    for (const stop of stops.reverse()) await stop().catch((e) => console.error(e));
-    await dbs.close();
+    expectDisconnects();
+    // What is cut short from here on (a connection the database closes, a request in flight) is expected.
+    process.on('uncaughtException', (err) => log.warn({ err }, 'error while stopping'));
+    process.on('unhandledRejection', (err) => log.warn({ err }, 'error while stopping'));
+    say(`${reason}: stopping…${pipelineRunning ? ' (the first pipeline run in progress is interrupted: it runs again at the next start)' : ''}`);
+    // A part that hangs must not keep a service manager waiting forever.
+    setTimeout(() => {
+      say('still stopping after 90 s: exiting anyway');
+      process.exit(1);
+    }, 90_000).unref();
+    for (const { name, stop } of stops.reverse()) {
+      const t0 = Date.now();
+      // The interrupted pipeline run holds a connection until its stages give up: the database's stop ends it.
+      if (name === 'the OLTP pool' && pipelineRunning) continue;
+      await stop().then(() => log.info({ ms: Date.now() - t0 }, `stopped ${name}`)).catch((err: unknown) => {
+        log.warn({ err }, `${name} did not stop cleanly`);
+        say(`${name} did not stop cleanly: ${(err as Error).message}`);
+        code = code || 1;
+      });
+    }
+    await dbs.close().catch((err: unknown) => {
+      log.warn({ err }, 'the embedded PostgreSQL did not stop cleanly');
+      code = code || 1;
+    });
     say('stopped');
     process.exit(code);
   };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
+  // `on`, not `once`: a signal sent to the whole process group also arrives forwarded by npm, and a
+  // second one must not kill the process half-way through its shutdown.
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
   try {
-    await migrateOltp(dbs.oltpUrl);
-    say('OLTP schema up to date');
+    await step('OLTP schema migrations', () => migrateOltp(dbs.oltpUrl));
     if (env.DATABASE_URL && !env.DWH_DATABASE_URL) {
       // The default warehouse is a sibling database on the OLTP's server: create it when we may.
       await ensureDatabase(dbs.oltpUrl, databaseName(dbs.dwhUrl)).catch((err: Error) => say(`could not create the warehouse database: ${err.message}`));
     }
-    await migrateDwh(dbs.dwhUrl);
-    say('warehouse schema up to date');
+    await step('warehouse schema migrations', () => migrateDwh(dbs.dwhUrl));
     const pool = createPool(dbs.oltpUrl, { statementTimeout: 600_000, applicationName: 'erp-start' });
-    stops.push(() => pool.end());
+    stops.push({ name: 'the OLTP pool', stop: () => pool.end() });
     const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM catalog.products');
     if (rows[0]!.n === 0 && !args['no-import']) {
-      say('empty OLTP: importing data/native (first run)');
       const { importDirectory } = await import('../../../data/src/import');
-      await importDirectory({ pool, dir: path.join(repoRoot(), 'data', 'native'), mapping: 'native', dryRun: false });
+      const summary = await step('empty OLTP: importing data/native (first run, about a minute)', () =>
+        importDirectory({ pool, dir: path.join(repoRoot(), 'data', 'native'), mapping: 'native', dryRun: false, log: (l) => say(`import: ${l}`) }),
+      );
+      if (summary.status !== 'committed') say(`import ${summary.status}: ${summary.issues.length + summary.moreIssues} issue(s); see \`npm run import -- --help\``);
     }
     const admin = await bootstrapAdmin(pool, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, allowGenerated: !env.DATABASE_URL });
     if (admin?.generatedPassword) say(`first admin created: ${admin.email} / ${admin.generatedPassword}  (shown once; set ADMIN_EMAIL/ADMIN_PASSWORD to choose)`);
@@ -98,13 +140,13 @@ runCli(async () => {
     // runPipeline (console, API) queues a job for the worker started below; until then it says so.
     const pipelineTrigger = { enqueue: async (_by: string): Promise<string | null> => Promise.reject(new Error('the pipeline worker is not running yet')) };
     const system = await startSystem({ oltpUrl: dbs.oltpUrl, dwhUrl: dbs.dwhUrl, env, log, transport: env.SUBGRAPH_TRANSPORT, pipeline: args['no-schedule'] ? undefined : pipelineTrigger });
-    stops.push(() => system.close());
+    stops.push({ name: 'the gateway and subgraphs', stop: () => system.close() });
     say(`gateway   ${system.gatewayUrl}  (GraphQL; GET /healthz, /readyz)`);
     for (const [name, url] of Object.entries(system.subgraphUrls)) say(`${name.padEnd(9)} ${url}  (reachable by the gateway only)`);
     if (system.transport === 'local') say('subgraphs in this process (SUBGRAPH_TRANSPORT=local; http puts each on its own port)');
 
     // The console: built when its sources are newer than its build, then served with /graphql proxied.
-    const consoleBuild = ensureConsoleBuilt({ log: (l) => say(`console build: ${l}`) });
+    const consoleBuild = step('console build (when its sources changed)', () => ensureConsoleBuilt({ log: (l) => say(`console build: ${l}`) }));
 
     // The first pipeline run (ETL → mining) when the warehouse is empty, so the console has data.
     const stageContext = {
@@ -120,7 +162,7 @@ runCli(async () => {
 
     const { distDir } = await consoleBuild;
     const consoleServer = await startConsoleServer({ port: env.CONSOLE_PORT, distDir, gatewayUrl: system.gatewayUrl });
-    stops.push(() => consoleServer.close());
+    stops.push({ name: 'the console server', stop: () => consoleServer.close() });
     say(`console   ${consoleServer.url}  (French and English)`);
 
     if (!args['no-schedule']) {
@@ -132,7 +174,7 @@ runCli(async () => {
         tz: env.TZ,
         log: log.child({ service: 'automation' }),
       });
-      stops.push(() => automation.stop());
+      stops.push({ name: 'the scheduler', stop: () => automation.stop() });
       pipelineTrigger.enqueue = (by) => automation.boss.send('pipeline', { trigger: 'manual', requestedBy: by });
       say(`scheduler daily pipeline at ${env.AUTOMATION_CRON} (${env.TZ}); next ${nextTick(env.AUTOMATION_CRON, env.TZ, new Date()).toISOString()}`);
     }
@@ -145,14 +187,28 @@ runCli(async () => {
       // In the background: the ERP (orders, catalog…) is usable meanwhile; the console's pipeline page
       // shows the run, and the advisory lock keeps a scheduled or manual run from overlapping it.
       say('empty warehouse: first pipeline run (ETL through the API, then mining) — a few minutes');
+      let stageBeat: NodeJS.Timeout | undefined;
+      pipelineRunning = true;
       runPipeline({
         pool,
         stages: defaultStages(stageContext),
         trigger: 'start',
         log: stageContext.log,
-        onStage: (name, phase, detail) => say(`pipeline ${name}: ${phase === 'start' ? 'running…' : phase}${detail ? ` (${detail})` : ''}`),
-      }).then(
-        (result) => say(`first pipeline run: ${result.status}${result.status === 'SUCCEEDED' ? ' — the dashboards have data' : ' (see the console\'s pipeline page and the log)'}`),
+        onStage: (name, phase, detail) => {
+          clearInterval(stageBeat);
+          if (stopping) return;
+          say(`pipeline ${name}: ${phase === 'start' ? 'running…' : phase}${detail ? ` (${detail})` : ''}`);
+          if (phase !== 'start') return;
+          const t0 = Date.now();
+          stageBeat = setInterval(() => !stopping && say(`pipeline ${name}: still running (${Math.round((Date.now() - t0) / 1000)} s)`), 15_000);
+        },
+      })
+        .finally(() => {
+          clearInterval(stageBeat);
+          pipelineRunning = false;
+        })
+        .then(
+        (result) => !stopping && say(`first pipeline run: ${result.status}${result.status === 'SUCCEEDED' ? ' — the dashboards have data' : ' (see the console\'s pipeline page and the log)'}`),
         (err: unknown) => {
           if (!stopping) log.error({ err }, 'first pipeline run failed');
           if (!stopping) say(`first pipeline run failed: ${(err as Error).message}`);
@@ -160,8 +216,9 @@ runCli(async () => {
       );
     }
   } catch (err) {
+    if (stopping) return; // a step cut short by the shutdown under way
     console.error(err);
-    await shutdown(1);
+    await shutdown('start-up failed', 1);
   }
   // Serve until Ctrl+C / SIGTERM: shutdown() stops everything and exits.
   await new Promise<never>(() => undefined);

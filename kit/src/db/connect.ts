@@ -16,14 +16,14 @@ export interface Databases {
  */
 export async function connectDatabases(
   env: Pick<BaseEnv, 'DATABASE_URL' | 'DWH_DATABASE_URL' | 'EMBEDDED_PG_PORT'>,
-  opts: { log?: (line: string) => void } = {},
+  opts: { log?: (line: string) => void; ownSignals?: boolean } = {},
 ): Promise<Databases> {
   if (env.DATABASE_URL) {
     const oltpUrl = env.DATABASE_URL;
     const dwhUrl = env.DWH_DATABASE_URL ?? withDatabase(oltpUrl, DWH_DATABASE);
     return { oltpUrl, dwhUrl, server: undefined, close: async () => undefined };
   }
-  const server = await startEmbeddedServer({ port: env.EMBEDDED_PG_PORT, log: opts.log });
+  const server = await startEmbeddedServer({ port: env.EMBEDDED_PG_PORT, log: opts.log, ownSignals: opts.ownSignals });
   await ensureDatabase(server.adminUrl, OLTP_DATABASE);
   const dwhUrl = env.DWH_DATABASE_URL ?? withDatabase(server.adminUrl, DWH_DATABASE);
   if (!env.DWH_DATABASE_URL) await ensureDatabase(server.adminUrl, DWH_DATABASE);

@@ -14,6 +14,17 @@ export interface PoolOptions {
   idleTimeout?: number;
 }
 
+let stopping = false;
+
+/**
+ * Called when the process shuts down: the database may be stopping at the same moment (a service
+ * manager signals the whole process group, the embedded PostgreSQL included), so a connection it
+ * closes is expected then, not worth a warning.
+ */
+export function expectDisconnects(): void {
+  stopping = true;
+}
+
 /** A pg pool with the timeouts RELIABILITY.md pins, and an error handler so idle errors never crash. */
 export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({
@@ -26,9 +37,15 @@ export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
     idle_in_transaction_session_timeout: 30000,
     application_name: opts.applicationName ?? 'erp',
   });
+  // A client held outside a query (an advisory-lock holder between statements) whose connection the
+  // server closes would otherwise throw an unhandled 'error' event and crash the process; its holder
+  // learns of it from its next query.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   pool.on('error', (err) => {
     // An idle client lost its connection (e.g. a database restart): the pool replaces it.
-    process.emitWarning(`PostgreSQL idle client error: ${err.message}`);
+    // 57P01: the server is shutting down (with Ctrl+C the embedded one gets the signal before we do):
+    // the next query says so if it stays down.
+    if (!stopping && (err as { code?: string }).code !== '57P01') process.emitWarning(`PostgreSQL idle client error: ${err.message}`);
   });
   return pool;
 }

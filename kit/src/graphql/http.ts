@@ -110,8 +110,14 @@ export function listen(handler: http.RequestListener, port: number, name: string
         port: p,
         close: () =>
           new Promise((r) => {
-            srv.closeAllConnections?.();
-            srv.close(() => r());
+            // Stop accepting, then cut every connection, including keep-alive ones a client opens
+            // meanwhile (an ETL still paging through the API), until the server has closed.
+            const cut = setInterval(() => srv.closeAllConnections(), 100);
+            srv.close(() => {
+              clearInterval(cut);
+              r();
+            });
+            srv.closeAllConnections();
           }),
       });
     });

@@ -151,6 +151,9 @@ export async function createSubgraph<C extends BaseContext>(opts: SubgraphOption
   const schema = buildSchema(opts);
   const server = new ApolloServer<C>({
     schema,
+    // The process that runs the servers stops them in order on SIGINT/SIGTERM (npm start); Apollo's
+    // own signal handler would stop each one at once, under requests still in flight.
+    stopOnTerminationSignals: false,
     introspection: !opts.production,
     csrfPrevention: true,
     hideSchemaDetailsFromClientErrors: opts.production,

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 const BENCHES: Record<string, string> = {
+  etl: 'full load of the order lines through the API (data/native and a generated 1M-line set) next to a direct SQL copy; incremental with 1 % changed; peak RSS',
   import: 'the full Online Retail import next to a plain COPY, with peak memory',
   api: 'federated order query through the gateway vs the sales subgraph alone; confirmations/s and oversell',
   mining: 'RFM + K-Means at 100k customers, Isolation Forest at 1M orders, next to an SQL-only RFM; with peak memory',

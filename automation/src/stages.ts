@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { rawEnv, type Logger } from '@erp/kit';
+import { analyzeStale, rawEnv, type Logger } from '@erp/kit';
 import { createClient, CustomersDocument, EtlSourceTotalsDocument, OrdersDocument, ProductsDocument } from '@erp/sdk';
 import type { Stage } from './pipeline';
 
@@ -103,7 +103,8 @@ export function defaultStages(ctx: StageContext): Stage[] {
       dependsOn: ['mining'],
       // New reports when either the warehouse (ETL run) or the mining results changed.
       async fingerprint() {
-        const etl = await dwhValue<{ run_id: number | null }>(ctx.dwhUrl, `SELECT max(run_id) AS run_id FROM meta.etl_runs WHERE status = 'SUCCEEDED'`);
+        // an ETL run that wrote nothing changes no figure: it does not call for new reports
+        const etl = await dwhValue<{ run_id: number | null }>(ctx.dwhUrl, `SELECT max(run_id) AS run_id FROM meta.etl_runs WHERE status = 'SUCCEEDED' AND rows_written > 0`);
         const mining = await dwhValue<{ run_id: number | null }>(
           ctx.dwhUrl,
           `SELECT CASE WHEN to_regclass('mining.runs') IS NULL THEN NULL ELSE (SELECT max(run_id) FROM mining.runs WHERE status = 'SUCCEEDED') END AS run_id`,
@@ -133,6 +134,7 @@ export function defaultStages(ctx: StageContext): Stage[] {
               const r = await buildReport(pool, { period, audience, language, model, insights });
               reports.push({ audience, language, reportId: await saveReport(pool, r), source: r.source });
             }
+          await analyzeStale(pool, ['ai']);
           ctx.log.info(`reporting: ${reports.length} reports for ${period}`);
           return { period, reports, summary: `${reports.length} reports for ${period}` };
         } finally {

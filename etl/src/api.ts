@@ -7,7 +7,8 @@ export class SourceUnavailableError extends Error {
 }
 
 const UNAVAILABLE_CODES = new Set(['DOWNSTREAM_SERVICE_ERROR', 'SERVICE_UNAVAILABLE']);
-const RETRYABLE_CODES = new Set(['RATE_LIMITED', 'DOWNSTREAM_SERVICE_ERROR', 'SERVICE_UNAVAILABLE']);
+// The ETL only reads: a masked internal error (a subgraph's statement timeout on a loaded server) is retried too.
+const RETRYABLE_CODES = new Set(['RATE_LIMITED', 'DOWNSTREAM_SERVICE_ERROR', 'SERVICE_UNAVAILABLE', 'INTERNAL_SERVER_ERROR']);
 
 export interface EtlApi {
   client: Client;

@@ -35,6 +35,8 @@ export interface EntitySpec<N> {
   name: EntityName;
   /** Incremental by an updatedAt watermark (otherwise the whole list is read every run). */
   watermark: boolean;
+  /** The warehouse tables its load writes (statistics are refreshed on them when they changed). */
+  tables: string[];
   fetch(api: EtlApi, first: number, after: string | null, updatedFrom: string | null): Promise<Page<N>>;
   /** Position of a row in the extraction order (updatedAt, id), for the watermark. */
   position?(node: N): { updatedAt: string; id: string };
@@ -58,6 +60,7 @@ function classify(counts: PageCounts, staged: { inserted: Set<string>; updated: 
 type WarehouseNode = EtlWarehousesQuery['warehouses'][number];
 const warehouses: EntitySpec<WarehouseNode> = {
   name: 'warehouses',
+  tables: ['staging.warehouses', 'dw.dim_warehouse'],
   watermark: false,
   async fetch(api) {
     const r = await api.query(EtlWarehousesDocument, {}, 'warehouses');
@@ -88,6 +91,7 @@ const warehouses: EntitySpec<WarehouseNode> = {
 type ProductNode = EtlProductsQuery['products']['edges'][number]['node'];
 const products: EntitySpec<ProductNode> = {
   name: 'products',
+  tables: ['staging.products', 'dw.dim_category', 'dw.dim_product', 'dw.fact_sales'],
   watermark: true,
   async fetch(api, first, after, updatedFrom) {
     const r = await api.query(EtlProductsDocument, { first, after, updatedFrom }, 'products');
@@ -220,6 +224,7 @@ const products: EntitySpec<ProductNode> = {
 type CustomerNode = EtlCustomersQuery['customers']['edges'][number]['node'];
 const customers: EntitySpec<CustomerNode> = {
   name: 'customers',
+  tables: ['staging.customers', 'dw.dim_geography', 'dw.dim_customer', 'dw.fact_sales'],
   watermark: true,
   async fetch(api, first, after, updatedFrom) {
     const r = await api.query(EtlCustomersDocument, { first, after, updatedFrom }, 'customers');
@@ -233,7 +238,7 @@ const customers: EntitySpec<CustomerNode> = {
       return {
         key: [Number(c.id)],
         payload: c,
-        checksum: checksum([c.code, c.name, c.segment, c.status, c.isGuest, c.analyticSegment, c.salesRepId, city.id, city.name, city.region.id, city.region.name, city.region.country.code, city.region.country.name]),
+        checksum: checksum([c.code, c.name, c.segment, c.status, c.isGuest, c.salesRepId, city.id, city.name, city.region.id, city.region.name, city.region.country.code, city.region.country.name]),
         updatedAt: c.updatedAt,
       };
     });
@@ -270,9 +275,11 @@ const customers: EntitySpec<CustomerNode> = {
         keyCol: 'customer_key',
         idCol: 'customer_id',
         types: { segment: 'text', status: 'text', city_id: 'integer', analytic_segment: 'text', geography_key: 'integer', code: 'text', name: 'text', is_guest: 'boolean', sales_rep_id: 'integer' },
-        type2: ['segment', 'status', 'city_id', 'analytic_segment'],
+        type2: ['segment', 'status', 'city_id'],
         type1: ['code', 'name', 'is_guest', 'sales_rep_id'],
-        carried: ['geography_key'],
+        // The analytic segment is mining's (kept per run in the mining schema): the ERP's copy is
+        // carried as of the customer's last business change and never opens a version by itself.
+        carried: ['geography_key', 'analytic_segment'],
       },
       todo.map((c) => ({
         customer_id: Number(c.id),
@@ -316,6 +323,7 @@ const customers: EntitySpec<CustomerNode> = {
 type SupplierNode = EtlSuppliersQuery['suppliers']['edges'][number]['node'];
 const suppliers: EntitySpec<SupplierNode> = {
   name: 'suppliers',
+  tables: ['staging.suppliers', 'dw.dim_supplier', 'dw.dim_date', 'dw.fact_supplier_evaluation'],
   // Read whole every run: a new evaluation or supply does not touch the supplier's updatedAt, so a
   // watermark would miss it. The list is small and unchanged rows are skipped by checksum.
   watermark: false,
@@ -415,6 +423,7 @@ const suppliers: EntitySpec<SupplierNode> = {
 type OrderNode = EtlOrdersQuery['orders']['edges'][number]['node'];
 const orders: EntitySpec<OrderNode> = {
   name: 'orders',
+  tables: ['staging.orders', 'dw.dim_date', 'dw.dim_product', 'dw.dim_customer', 'dw.dim_warehouse', 'dw.fact_sales'],
   watermark: true,
   async fetch(api, first, after, updatedFrom) {
     const r = await api.query(EtlOrdersDocument, { first, after, updatedFrom }, 'orders');
@@ -532,6 +541,7 @@ const orders: EntitySpec<OrderNode> = {
 type StockNode = EtlStockLevelsQuery['stockLevels']['edges'][number]['node'];
 const stock: EntitySpec<StockNode> = {
   name: 'stock',
+  tables: ['staging.stock_levels', 'dw.dim_date', 'dw.dim_product', 'dw.dim_warehouse', 'dw.fact_inventory_snapshot'],
   watermark: false,
   async fetch(api, first, after) {
     const r = await api.query(EtlStockLevelsDocument, { first, after }, 'stock levels');

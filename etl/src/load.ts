@@ -71,7 +71,8 @@ export async function inferMembers(tx: Tx, ids: { products?: number[]; customers
       tx,
       `INSERT INTO dw.dim_product (product_id, version, sku, name, status, valid_from, is_inferred)
        SELECT DISTINCT id, 1, 'UNKNOWN-' || id, 'Unknown product ' || id, 'UNKNOWN', '-infinity'::timestamptz, true
-       FROM unnest($1::int[]) AS id WHERE NOT EXISTS (SELECT 1 FROM dw.dim_product d WHERE d.product_id = id)`,
+       FROM unnest($1::int[]) AS id WHERE NOT EXISTS (SELECT 1 FROM dw.dim_product d WHERE d.product_id = id)
+       ON CONFLICT DO NOTHING`,
       [ids.products],
     );
   if (ids.customers?.length)
@@ -79,7 +80,8 @@ export async function inferMembers(tx: Tx, ids: { products?: number[]; customers
       tx,
       `INSERT INTO dw.dim_customer (customer_id, version, code, name, segment, status, valid_from, is_inferred)
        SELECT DISTINCT id, 1, 'UNKNOWN-' || id, 'Unknown customer ' || id, 'UNKNOWN', 'UNKNOWN', '-infinity'::timestamptz, true
-       FROM unnest($1::int[]) AS id WHERE NOT EXISTS (SELECT 1 FROM dw.dim_customer d WHERE d.customer_id = id)`,
+       FROM unnest($1::int[]) AS id WHERE NOT EXISTS (SELECT 1 FROM dw.dim_customer d WHERE d.customer_id = id)
+       ON CONFLICT DO NOTHING`,
       [ids.customers],
     );
   if (ids.warehouses?.length)

@@ -133,7 +133,7 @@ test('the internal stock operations: every role × operation is refused, through
         if (viaGateway.body.errors?.[0]?.extensions?.code !== 'GRAPHQL_VALIDATION_FAILED') refused.push(`${role} ${key} via gateway: ${JSON.stringify(viaGateway.body)}`);
       }
       // straight at the catalog with a validly signed identity of that role: FORBIDDEN
-      const direct = (await (await fetch(t.system.subgraphUrls.catalog, {
+      const direct = (await (await fetch(t.system.subgraphUrls.catalog!, {
         method: 'POST',
         headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await signIdentity(TEST_SECRETS.SUBGRAPH_SECRET, { userId: 7, email: null, role, requestId: 'rbac' }) },
         body: JSON.stringify({ query: op }),

@@ -42,7 +42,9 @@ export function progress(label: string, total = 0, unit = 'rows'): Progress {
       if (t !== undefined) tot = t;
       if (Date.now() - last > 5000) {
         last = Date.now();
-        process.stderr.write(`${label}: ${done}${tot ? `/${tot}` : ''} ${unit}\n`);
+        const rate = done / Math.max((Date.now() - started) / 1000, 0.001);
+        const eta = tot && rate > 0 && done < tot ? `, eta ${Math.ceil((tot - done) / rate)} s` : '';
+        process.stderr.write(`${label}: ${done}${tot ? `/${tot}` : ''} ${unit}, ${Math.round(rate)} ${unit}/s${eta}\n`);
       }
     },
     stop(summary) {

@@ -4,8 +4,9 @@ export { computeRfm, quintileScores, defaultReferenceDate, type RfmOrder, type R
 export { SEGMENT_RULES, SEGMENT_NAMES, segmentOf, type SegmentName } from './rfm/segments';
 export { clusterCustomers, clusterName, type ClusteringResult, type ClusterProfile } from './cluster/kmeans';
 export { orderFeatures, FEATURES, FEATURE_DOC, type OrderRecord, type FeatureVector } from './anomaly/features';
-export { isolationForestScores, explain, featureStats } from './anomaly/iforest';
+export { isolationForestScores, explain, featureStats, toFeatureMatrix } from './anomaly/iforest';
+export { fitIsolationForest, scoreIsolationForest, averagePathLength, type FeatureMatrix, type IsolationForestModel } from './anomaly/forest';
 export { GraphqlSegmentWriter, writeSegments, MAX_ASSIGNMENTS_PER_CALL, type SegmentWriter, type SegmentAssignment, type Credentials } from './writeback';
 export { ensureMiningSchema, MINING_DDL } from './schema';
 export { sourceState, loadRfmOrders, loadOrderRecords } from './source';
-export { withSeededRandom, mulberry32 } from './prng';
+export { withSeededRandom, mulberry32, sampleIndices } from './prng';

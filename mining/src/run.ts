@@ -1,4 +1,4 @@
-import { createPool, withTransaction } from '@erp/kit';
+import { analyzeStale, createPool, withTransaction } from '@erp/kit';
 import type pg from 'pg';
 import { orderFeatures, type FeatureVector } from './anomaly/features';
 import { explain, featureStats, isolationForestScores } from './anomaly/iforest';
@@ -214,6 +214,8 @@ async function run(pool: pg.Pool, opts: RunMiningOptions): Promise<MiningResult>
       JSON.stringify(timings),
       JSON.stringify(summary),
     ]);
+    // Statistics on the results just stored: plans must not wait for autovacuum (servers may run without it).
+    await analyzeStale(pool, ['mining']);
     return { runId, status: 'SUCCEEDED', referenceDate, timings, summary };
   } catch (err) {
     await pool

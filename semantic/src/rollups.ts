@@ -1,4 +1,4 @@
-import { ValidationError } from '@erp/kit';
+import { analyzeStale, ValidationError } from '@erp/kit';
 import type pg from 'pg';
 import { ensureAnalyticsSchema } from './ensure';
 import { ROLLUPS } from './model';
@@ -62,7 +62,7 @@ export async function refreshRollups(pool: pg.Pool, period: { fromDate: string; 
     }
     await client.query('COMMIT');
     // Fresh statistics for the planner on the tables just rewritten (outside the transaction).
-    await pool.query(`ANALYZE ${REFRESH_ORDER.map((n) => `analytics.${n}`).join(', ')}`);
+    await analyzeStale(pool, ['analytics'], { written: Object.fromEntries(rollups.map((r) => [`analytics.${r.name}`, r.rowsWritten])) });
     return { from, to, rowsWritten: rollups.reduce((s, r) => s + r.rowsWritten, 0), rollups };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -80,10 +80,18 @@ export interface RollupState {
   rows: number;
 }
 
+/**
+ * The last ETL run that may have changed the warehouse: one still running, or one that committed a
+ * row (its per-entity counters are committed with each page, so an interrupted run counts too). A
+ * finished run that wrote nothing leaves the rollups as exact as they were.
+ */
+const LAST_CHANGING_RUN = `(SELECT max(r.run_id) FROM meta.etl_runs r WHERE r.status = 'RUNNING' OR r.rows_written > 0
+    OR EXISTS (SELECT 1 FROM meta.etl_run_entities e WHERE e.run_id = r.run_id AND e.rows_written > 0))`;
+
 /** The state of every rollup that was ever built. */
 export async function rollupStates(pool: pg.Pool): Promise<Map<string, RollupState>> {
   const { rows } = await pool.query<{ name: string; fresh: boolean; rows: number }>(
-    `SELECT st.name, COALESCE(st.covered_run_id, 0) >= COALESCE((SELECT max(run_id) FROM meta.etl_runs), 0) AS fresh, st.total_rows AS rows
+    `SELECT st.name, COALESCE(st.covered_run_id, 0) >= COALESCE(${LAST_CHANGING_RUN}, 0) AS fresh, st.total_rows AS rows
        FROM analytics.rollup_state st`,
   );
   return new Map(rows.map((r) => [r.name, r]));
@@ -97,7 +105,8 @@ export async function rollupIsFresh(pool: pg.Pool): Promise<boolean> {
 
 /**
  * After an ETL run that changed no fact and no dimension the rollups read: the rollups are still
- * exact, so they are marked as covering that run without being recomputed.
+ * exact, so they are marked as covering that run without being recomputed. (A run that wrote no
+ * row at all needs no call: it does not make the rollups stale.)
  */
 export async function markRollupsCurrent(pool: pg.Pool): Promise<void> {
   await ensureAnalyticsSchema(pool);

@@ -1,22 +1,23 @@
-import { baseEnv, type CliSpec, connectDatabases, migrateOltp, parseCli, parseEnv, runCli } from '@erp/kit';
-import { formatSummary, importDirectory, MAPPINGS } from '../import';
+import path from 'node:path';
+import { baseEnv, type CliSpec, connectDatabases, migrateOltp, parseCli, parseEnv, repoRoot, runCli, ValidationError } from '@erp/kit';
+import { checkReadableDirectory, formatSummary, importDirectory, isNativeDirectory, MAPPINGS, resolveMapping } from '../import';
 
 const spec: CliSpec<{
   dir: { type: 'string' };
-  mapping: { type: 'string'; default: string };
+  mapping: { type: 'string' };
   'dry-run': { type: 'boolean'; default: boolean };
 }> = {
-  usage: 'npm run import -- --dir DIR [--mapping NAME|FILE] [--dry-run]',
+  usage: 'npm run import -- --dir DIR --mapping NAME|FILE [--dry-run]',
   description:
     'Imports CSV / .csv.gz files into the OLTP through a column mapping, all or nothing (one transaction); re-importing the same files changes nothing.',
   options: {
     dir: { type: 'string' },
-    mapping: { type: 'string', default: 'native' },
+    mapping: { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
   },
   help: {
     dir: "folder of the source files (default: the mapping's own folder)",
-    mapping: `${Object.keys(MAPPINGS).join(', ')}, or a module exporting a mapping`,
+    mapping: `${Object.keys(MAPPINGS).join(', ')}, or a mapping file (data/MAPPINGS.md); may be left out for a folder in the native format`,
     'dry-run': 'validate and report what would change, write nothing',
   },
   examples: [
@@ -28,16 +29,38 @@ const spec: CliSpec<{
 
 runCli(async () => {
   const args = parseCli(spec);
+  // Decided before any database work: a wrong folder or mapping is a one-line error.
+  const dir = args.dir ?? (args.mapping ? undefined : 'data/native');
+  if (dir) checkReadableDirectory(path.resolve(repoRoot(), dir));
+  const mappingName = args.mapping ?? (dir && isNativeDirectory(path.resolve(repoRoot(), dir)) ? 'native' : undefined);
+  if (!mappingName) throw new ValidationError('mapping', undefined, `required: ${dir} is not in the native format; use --mapping ${Object.keys(MAPPINGS).join('|')} or a mapping file`);
+  const mapping = resolveMapping(mappingName);
   const env = parseEnv(baseEnv);
   const dbs = await connectDatabases(env, { log: () => undefined });
   try {
     await migrateOltp(dbs.oltpUrl);
-    const summary = await importDirectory({
-      url: dbs.oltpUrl,
-      dir: args.dir,
-      mapping: args.mapping,
-      dryRun: args['dry-run'],
-    });
+    // Every step says when it starts, and a long one says every 5 s that it is still running.
+    const started = Date.now();
+    let step = 'starting';
+    let stepAt = Date.now();
+    const secs = (from: number) => `${((Date.now() - from) / 1000).toFixed(0)} s`;
+    const ticker = setInterval(() => process.stderr.write(`  … ${step} (${secs(stepAt)}, ${secs(started)} in all)\n`), 5000);
+    let summary;
+    try {
+      summary = await importDirectory({
+        url: dbs.oltpUrl,
+        dir,
+        mapping,
+        dryRun: args['dry-run'],
+        log: (line) => {
+          step = line;
+          stepAt = Date.now();
+          process.stderr.write(`[${secs(started)}] ${line}\n`);
+        },
+      });
+    } finally {
+      clearInterval(ticker);
+    }
     console.log(formatSummary(summary));
     return summary.status === 'failed' ? 1 : 0;
   } finally {

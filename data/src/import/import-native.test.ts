@@ -1,10 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { repoRoot } from '@erp/kit';
 import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
-import { formatSummary, importDirectory } from './index';
+import { formatSummary, importDirectory, isNativeDirectory } from './index';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const TABLES = [
@@ -117,11 +119,35 @@ describe('native mapping', () => {
     expect(await stamp()).toBe(stampBefore);
   });
 
-  test('dry run reports and writes nothing', async () => {
+  test('dry run reports and writes nothing, not even a run', async () => {
     const before = await counts(db);
+    const runs = async () => (await db.pool.query(`SELECT count(*)::int AS n, max(id) AS last FROM platform.import_runs`)).rows[0];
+    const runsBefore = await runs();
     const s = await importDirectory({ pool: db.pool, dir, dryRun: true, quiet: true });
     expect(s.status).toBe('dry-run');
+    expect(s.runId).toBeNull();
     expect(await counts(db)).toEqual(before);
+    expect(await runs()).toEqual(runsBefore);
+  });
+
+  test('a folder holding none of the mapping\'s files fails, naming the folder; a missing folder or an unknown mapping is a one-line error', async () => {
+    const foreign = mkdtempSync(path.join(tmpdir(), 'import-foreign-'));
+    try {
+      writeFileSync(path.join(foreign, 'Sample - Superstore.csv'), 'Row ID,Order ID\n1,CA-1\n');
+      expect(isNativeDirectory(foreign)).toBe(false);
+      expect(isNativeDirectory(dir)).toBe(true);
+      const s = await importDirectory({ pool: db.pool, dir: foreign, mapping: 'native', quiet: true });
+      expect(s.status).toBe('failed');
+      expect(s.issues).toEqual([expect.objectContaining({ value: foreign, reason: 'none of the files of mapping "native" is in this folder' })]);
+      await expect(importDirectory({ pool: db.pool, dir: path.join(foreign, 'nope'), quiet: true })).rejects.toThrow(/^dir: no such folder/);
+      await expect(importDirectory({ pool: db.pool, dir, mapping: 'superstore-typo', quiet: true })).rejects.toThrow(/^mapping: unknown mapping: use one of native, /);
+      // the command: no --mapping on a foreign folder is one line on stderr and exit code 1, before any database work
+      const cli = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot(), 'data', 'src', 'cli', 'import.ts'), '--dir', foreign], { encoding: 'utf8', cwd: repoRoot() });
+      expect(cli.status).toBe(1);
+      expect(cli.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Error \(VALIDATION\): mapping: required: .* is not in the native format; use --mapping native\|/)]);
+    } finally {
+      rmSync(foreign, { recursive: true, force: true });
+    }
   });
 });
 

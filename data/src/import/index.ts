@@ -1,6 +1,7 @@
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
-import { createPool, repoRoot } from '@erp/kit';
+import { createPool, repoRoot, ValidationError } from '@erp/kit';
 import { ENTITIES } from './canonical';
 import { checkStaged, writeStaged } from './load';
 import { resolveMapping } from './mappings';
@@ -40,6 +41,7 @@ export async function importDirectory(opts: ImportOptions): Promise<ImportSummar
   const started = Date.now();
   const mapping = resolveMapping(opts.mapping ?? 'native');
   const dir = path.resolve(repoRoot(), opts.dir ?? mapping.defaultDir ?? '.');
+  checkReadableDirectory(dir);
   const log = opts.log ?? (() => undefined);
   const ownPool = !opts.pool;
   if (!opts.pool && !opts.url) throw new Error('importDirectory needs a pool or a url');
@@ -111,6 +113,9 @@ export async function importDirectory(opts: ImportOptions): Promise<ImportSummar
       }
       await client.query(`ANALYZE ${source.table}`);
     }
+    // A folder holding none of the mapping's files is a wrong folder or mapping, not an empty import.
+    if (!summary.files.length && !problems())
+      onIssue({ file: '(folder)', line: null, column: null, value: dir, reason: `none of the files of mapping "${mapping.name}" is in this folder` });
     log(`staged ${summary.files.length} file(s) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     // Checks run even when some cells were refused (those are null in staging), so one run lists
@@ -167,11 +172,29 @@ export async function importDirectory(opts: ImportOptions): Promise<ImportSummar
     client.release();
   }
   summary.durationMs = Date.now() - started;
-  if (summary.status !== 'committed') {
+  // A failed import is recorded (what went wrong stays visible); a dry run is not a run and is not.
+  if (summary.status === 'failed') {
     summary.runId = await recordRun(pool, mapping.name, dir, summary).catch(() => null);
   }
   if (ownPool) await pool.end();
   return summary;
+}
+
+/** The folder exists and can be listed, or a one-line error naming it. */
+export function checkReadableDirectory(dir: string): void {
+  try {
+    if (!statSync(dir).isDirectory()) throw new ValidationError('dir', dir, 'is not a folder');
+    readdirSync(dir);
+  } catch (err) {
+    if (err instanceof ValidationError) throw err;
+    const code = (err as { code?: string }).code;
+    throw new ValidationError('dir', dir, code === 'ENOENT' ? 'no such folder' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? (err as Error).message})`);
+  }
+}
+
+/** A folder in the native format: it holds at least one file named after a native entity (orders.csv, customers.csv.gz…). */
+export function isNativeDirectory(dir: string): boolean {
+  return ENTITIES.some((e) => resolveSourceFile(dir, e.entity) !== undefined);
 }
 
 function dbIssue(err: unknown, step: string): ImportIssue {

@@ -4,3 +4,4 @@ export * from './migrate';
 export * from './connect';
 export * as platform from './schema';
 export * from './tx';
+export * from './analyze';

@@ -3,11 +3,17 @@ import { ValidationError } from '../errors';
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
-/** Page size from `first`: at most 100, clamped by the server. */
-export function pageSize(first: number | null | undefined): number {
+/** The ETL's service identity reads lists whole, in pages of up to this many rows. */
+export const MAX_BULK_PAGE_SIZE = 10_000;
+
+/**
+ * Page size from `first`: at most 100, clamped by the server; at most 10,000 for the ETL's service
+ * identity (machine extraction: thousands of rows per request instead of a request per 100).
+ */
+export function pageSize(first: number | null | undefined, reader?: { role: string }): number {
   if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 0) throw new ValidationError('first', first, 'must be a whole number ≥ 0');
-  return Math.min(first, MAX_PAGE_SIZE);
+  return Math.min(first, reader?.role === 'ETL_SERVICE' ? MAX_BULK_PAGE_SIZE : MAX_PAGE_SIZE);
 }
 
 /** Opaque cursor of a row in a sorted list: the sort key values and the id (ties broken by id). */
@@ -26,10 +32,33 @@ export function decodeCursor(cursor: string | null | undefined, arity: number): 
   throw new ValidationError('after', cursor, 'is not a cursor from this list');
 }
 
+/**
+ * How many rows match a list's filter, all pages together. A function: graphql-js's default
+ * resolver calls a function-valued field, so the count runs only when a client selects
+ * `totalCount` (a page that does not ask for it costs its rows, not the table).
+ */
+export type LazyCount = () => Promise<number>;
+
+/** A value computed at most once, and only when first asked for (a count, a batch of counts). */
+export function lazyOnce<T>(compute: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => (pending ??= compute());
+}
+export const lazyCount: (count: () => Promise<number>) => LazyCount = lazyOnce;
+
 export interface Connection<T> {
   edges: { cursor: string; node: T }[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  totalCount?: number;
+  totalCount?: LazyCount;
+}
+
+/**
+ * The keyset condition "after this cursor" on `column` (ties broken by `id`) for bound parameters
+ * `$a` (sort value) and `$b` (id). The plain bound on the column alone lets PostgreSQL start an
+ * index scan on the column's own index at the cursor; the row comparison keeps ties exact.
+ */
+export function keysetSql(column: string, id: string, cmp: '<' | '>', a: string, b: string): string {
+  return `${column} ${cmp}= ${a} AND (${column}, ${id}) ${cmp} (${a}, ${b})`;
 }
 
 /** Builds a connection from `limit + 1` fetched rows. */

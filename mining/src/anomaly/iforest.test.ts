@@ -1,31 +1,92 @@
-import { mulberry32, withSeededRandom } from '../prng';
+import { IsolationForest } from 'isolation-forest';
+import { mulberry32, sampleIndices, withSeededRandom } from '../prng';
 import { FEATURES, type FeatureVector } from './features';
-import { isolationForestScores } from './iforest';
+import { averagePathLength } from './forest';
+import { isolationForestScores, toFeatureMatrix } from './iforest';
 
-function points(n: number): FeatureVector[] {
-  const rand = mulberry32(11);
+function points(n: number, seed = 11): FeatureVector[] {
+  const rand = mulberry32(seed);
   return Array.from({ length: n }, () => Object.fromEntries(FEATURES.map((f) => [f, rand()])) as FeatureVector);
 }
 
+/**
+ * The reference: the isolation-forest package (0.0.9), one one-tree forest per seeded subsample (the
+ * package fits each tree on all it is given), Math.random seeded for the fit; scores combined as
+ * 2^(mean log2 s_t) = 2^(−E[h]/c(ψ)). This is how mining computed scores before its own forest.
+ */
+function referenceScores(data: FeatureVector[], trees: number, psi: number, seed: number): Float64Array {
+  const pick = mulberry32(seed ^ 0x5bd1e995);
+  const forests = withSeededRandom(seed, () =>
+    Array.from({ length: trees }, () => {
+      const f = new IsolationForest(1, psi);
+      f.fit(sampleIndices(data.length, psi, pick).map((i) => data[i]! as unknown as Record<string, number>));
+      return f;
+    }),
+  );
+  const sums = new Float64Array(data.length);
+  for (const f of forests) f.predict(data as unknown as Record<string, number>[]).forEach((s, i) => (sums[i]! += Math.log2(s)));
+  return sums.map((v) => 2 ** (v / trees));
+}
+
+function ranks(xs: Float64Array): Float64Array {
+  const order = [...xs.keys()].sort((a, b) => xs[a]! - xs[b]!);
+  const r = new Float64Array(xs.length);
+  order.forEach((i, rank) => (r[i] = rank));
+  return r;
+}
+
+function spearman(a: Float64Array, b: Float64Array): number {
+  const ra = ranks(a);
+  const rb = ranks(b);
+  const n = a.length;
+  let d2 = 0;
+  for (let i = 0; i < n; i++) d2 += (ra[i]! - rb[i]!) ** 2;
+  return 1 - (6 * d2) / (n * (n * n - 1));
+}
+
 describe('Isolation Forest', () => {
-  it('restores Math.random after a seeded section, even when it throws', () => {
+  it('restores Math.random after a seeded section, even when it throws (the reference relies on it)', () => {
     const original = Math.random;
     expect(withSeededRandom(1, () => [Math.random(), Math.random()])).toEqual(withSeededRandom(1, () => [Math.random(), Math.random()]));
     expect(() => withSeededRandom(1, () => { throw new Error('boom'); })).toThrow('boom');
     expect(Math.random).toBe(original);
   });
 
-  it('same data and seed → identical scores; another seed → other scores; an outlier ranks first', () => {
+  it('c(n), the average path length: c(1) = 0, c(2) = 1, c(256) ≈ 10.24', () => {
+    expect(averagePathLength(1)).toBe(0);
+    expect(averagePathLength(2)).toBe(1);
+    expect(averagePathLength(256)).toBeCloseTo(10.2448, 3);
+  });
+
+  it('same data and seed → identical scores, Math.random untouched; another seed → other scores; objects or a matrix, same scores', () => {
     const data = points(2000);
     data.push({ ...data[0]!, lines: 25 });
+    const random = Math.random;
     const a = isolationForestScores(data, { seed: 5, trees: 50, sampleSize: 256 });
-    const b = isolationForestScores(data, { seed: 5, trees: 50, sampleSize: 256 });
+    expect(Math.random).toBe(random);
+    const b = isolationForestScores(toFeatureMatrix(data), { seed: 5, trees: 50, sampleSize: 256 });
     const c = isolationForestScores(data, { seed: 6, trees: 50, sampleSize: 256 });
     expect(Array.from(b)).toEqual(Array.from(a));
     expect(Array.from(c)).not.toEqual(Array.from(a));
-    // An outlier beyond the range of a tree's subsample is only isolated by trees that drew it (see
-    // mining/README.md): with the whole set as the subsample it is isolated by every tree.
     const all = isolationForestScores(data, { seed: 5, trees: 50, sampleSize: data.length });
     expect(all.indexOf(Math.max(...all))).toBe(data.length - 1);
+  });
+
+  it('agrees with the isolation-forest package: rank correlation ≥ 0.9 and the same scale at ψ 256; the same planted outliers on top when every tree sees them', () => {
+    const data = points(3000, 3);
+    // 10 planted outliers: beyond the range of every normal point in two features at once
+    for (let k = 0; k < 10; k++) data.push({ ...data[k * 7]!, [FEATURES[k % FEATURES.length]!]: 3 + k / 10, [FEATURES[(k + 3) % FEATURES.length]!]: 2.5 } as FeatureVector);
+    const planted = Array.from({ length: 10 }, (_, k) => 3000 + k);
+    const mean = (s: Float64Array, idx?: number[]) => (idx ?? [...s.keys()]).reduce((x, i) => x + s[i]!, 0) / (idx ?? s).length;
+    const ours = isolationForestScores(data, { seed: 9, trees: 200, sampleSize: 256 });
+    const ref = referenceScores(data, 200, 256, 9);
+    expect(spearman(ours, ref)).toBeGreaterThanOrEqual(0.9);
+    expect(Math.abs(mean(ours) - mean(ref))).toBeLessThan(0.02);
+    expect(Math.abs(mean(ours, planted) - mean(ref, planted))).toBeLessThan(0.03);
+    // a point beyond the range of a tree's subsample follows the path of its most extreme point (both
+    // implementations, mining/README.md): with the whole set as every tree's subsample, both find all 10
+    const top = (s: Float64Array) => new Set([...s.keys()].sort((x, y) => s[y]! - s[x]!).slice(0, 10));
+    expect(top(isolationForestScores(data, { seed: 9, trees: 100, sampleSize: data.length }))).toEqual(new Set(planted));
+    expect(top(referenceScores(data, 100, data.length, 9))).toEqual(new Set(planted));
   });
 });

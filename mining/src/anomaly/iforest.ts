@@ -1,7 +1,6 @@
-import { IsolationForest } from 'isolation-forest';
-import { mulberry32, sampleIndices, withSeededRandom } from '../prng';
 import { mean, std } from '../stats';
 import { FEATURES, type Feature, type FeatureVector } from './features';
+import { fitIsolationForest, scoreIsolationForest, type FeatureMatrix } from './forest';
 
 export interface ForestOptions {
   trees?: number;
@@ -10,37 +9,26 @@ export interface ForestOptions {
   seed?: number;
 }
 
+/** The feature vectors as one row-major Float64Array (FEATURES order). */
+export function toFeatureMatrix(points: readonly FeatureVector[]): FeatureMatrix {
+  const cols = FEATURES.length;
+  const values = new Float64Array(points.length * cols);
+  points.forEach((p, i) => FEATURES.forEach((f, j) => (values[i * cols + j] = p[f])));
+  return { values, rows: points.length, cols };
+}
+
+const isMatrix = (p: readonly FeatureVector[] | FeatureMatrix): p is FeatureMatrix => !Array.isArray(p);
+
 /**
- * Isolation Forest scores (0..1, higher = more anomalous) with the isolation-forest package's trees.
- *
- * The package (0.0.9) builds every tree on the whole data set it is given, not on a subsample, so
- * each tree here is a one-tree forest fitted on its own seeded subsample of ψ points; a point's score
- * is 2^(−E[h]/c(ψ)) with E[h] the mean over the trees of its path length, recovered from each
- * one-tree score s_t = 2^(−h_t/c(ψ)) as mean(log2 s_t). The package draws its split attributes and
- * values from Math.random: the fit runs with Math.random replaced by a seeded PRNG (restored after,
- * even on error), so the same data and seed give identical scores.
+ * Isolation Forest scores (0..1, higher = more anomalous): our typed-array forest (./forest.ts),
+ * seeded by its own PRNG. The isolation-forest package stays the reference its scores are checked
+ * against (iforest.test.ts); mining/README.md says why it no longer computes them.
  */
-export function isolationForestScores(points: readonly FeatureVector[], opts: ForestOptions = {}): Float64Array {
-  const trees = opts.trees ?? 100;
-  const psi = Math.min(opts.sampleSize ?? 256, points.length);
-  const seed = opts.seed ?? 42;
-  const sums = new Float64Array(points.length);
-  if (!points.length) return sums;
-  const pick = mulberry32(seed ^ 0x5bd1e995);
-  const forests = withSeededRandom(seed, () =>
-    Array.from({ length: trees }, () => {
-      const sample = sampleIndices(points.length, psi, pick).map((i) => points[i]! as unknown as Record<string, number>);
-      const f = new IsolationForest(1, psi);
-      f.fit(sample);
-      return f;
-    }),
-  );
-  const data = points as unknown as Record<string, number>[];
-  for (const f of forests) {
-    const s = f.predict(data);
-    for (let i = 0; i < s.length; i++) sums[i]! += Math.log2(s[i]!);
-  }
-  return sums.map((v) => 2 ** (v / trees));
+export function isolationForestScores(points: readonly FeatureVector[] | FeatureMatrix, opts: ForestOptions = {}): Float64Array {
+  const m = isMatrix(points) ? points : toFeatureMatrix(points);
+  if (!m.rows) return new Float64Array(0);
+  const model = fitIsolationForest(m, { trees: opts.trees ?? 100, sampleSize: opts.sampleSize ?? 256, seed: opts.seed ?? 42 });
+  return scoreIsolationForest(model, m);
 }
 
 export interface Explanation {

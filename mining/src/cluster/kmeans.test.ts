@@ -1,5 +1,7 @@
+import { kmeans } from 'ml-kmeans';
 import { mulberry32 } from '../prng';
-import { clusterCustomers, clusterName, type RfmPoint } from './kmeans';
+import { clusterCustomers, clusterName, logFeatures, standardise, type RfmPoint } from './kmeans';
+import { lloydKMeans } from './lloyd';
 
 function customers(n: number, seed: number): RfmPoint[] {
   const rand = mulberry32(seed);
@@ -40,3 +42,26 @@ describe('K-Means on log-RFM', () => {
     expect(clusterName([1, -1, -1])).toBe('Lapsed');
   });
 });
+
+describe('our K-Means against ml-kmeans (the reference)', () => {
+  it('on the same standardised log-RFM points and k: the same partition for separated groups, and a within-cluster sum as low for every k', () => {
+    const rows = customers(3000, 5);
+    const { z } = standardise(rows.map(logFeatures));
+    const flat = { values: Float64Array.from(z.flat()), n: z.length, d: 3 };
+    const sse = (labels: ArrayLike<number>, centroids: number[][]) => z.reduce((s, p, i) => s + p.reduce((a, v, t) => a + (v - centroids[labels[i]!]![t]!) ** 2, 0), 0);
+    for (let k = 2; k <= 8; k++) {
+      const ours = lloydKMeans(flat, k, { seed: 7 });
+      const ref = kmeans(z, k, { seed: 7, initialization: 'kmeans++', maxIterations: 300 });
+      const oursCentroids = Array.from({ length: k }, (_, j) => Array.from(ours.centroids.subarray(j * 3, j * 3 + 3)));
+      expect(ours.inertia).toBeCloseTo(sse(ours.clusters, oursCentroids), 6);
+      // local optima of the same objective: ours within 2 % of the reference's (or better)
+      expect(ours.inertia).toBeLessThanOrEqual(sse(ref.clusters, ref.centroids) * 1.02);
+      if (k === 3) {
+        // three planted groups: the same partition, up to the numbering of the clusters
+        const pairs = new Set(ref.clusters.map((c, i) => `${c}:${ours.clusters[i]}`));
+        expect(pairs.size).toBe(3);
+      }
+    }
+  });
+});
+

@@ -1,6 +1,6 @@
-import { kmeans } from 'ml-kmeans';
 import { mulberry32, sampleIndices } from '../prng';
-import { mean, sqDist, std } from '../stats';
+import { lloydKMeans, type Points } from './lloyd';
+import { mean, std } from '../stats';
 
 export interface RfmPoint {
   customerId: number;
@@ -69,27 +69,44 @@ export function standardise(rows: number[][]): { z: number[][]; mean: number[]; 
   return { z: rows.map((r) => r.map((v, j) => (v - m[j]!) / s[j]!)), mean: m, sd: s };
 }
 
-/** Mean silhouette of the points `idx` (Euclidean distances to all other points of `idx`). */
+/** Mean silhouette of the points `idx` (Euclidean distances to all other points of `idx`), on typed arrays. */
 export function silhouette(points: number[][], labels: number[], idx: number[]): number {
-  const k = Math.max(...idx.map((i) => labels[i]!)) + 1;
+  const m = idx.length;
+  if (!m) return 0;
+  const d = points[idx[0]!]!.length;
+  const xs = new Float64Array(m * d);
+  const ls = new Int32Array(m);
+  let k = 0;
+  idx.forEach((i, a) => {
+    for (let t = 0; t < d; t++) xs[a * d + t] = points[i]![t]!;
+    ls[a] = labels[i]!;
+    k = Math.max(k, labels[i]! + 1);
+  });
+  const sum = new Float64Array(k);
+  const cnt = new Float64Array(k);
   let total = 0;
-  for (const i of idx) {
-    const sum = new Float64Array(k);
-    const cnt = new Float64Array(k);
-    for (const j of idx) {
-      if (i === j) continue;
-      sum[labels[j]!]! += Math.sqrt(sqDist(points[i]!, points[j]!));
-      cnt[labels[j]!]!++;
+  for (let a = 0; a < m; a++) {
+    sum.fill(0);
+    cnt.fill(0);
+    for (let b = 0; b < m; b++) {
+      if (a === b) continue;
+      let s = 0;
+      for (let t = 0; t < d; t++) {
+        const diff = xs[a * d + t]! - xs[b * d + t]!;
+        s += diff * diff;
+      }
+      sum[ls[b]!]! += Math.sqrt(s);
+      cnt[ls[b]!]!++;
     }
-    const own = labels[i]!;
+    const own = ls[a]!;
     if (cnt[own] === 0) continue; // singleton: s = 0
-    const a = sum[own]! / cnt[own]!;
+    const inner = sum[own]! / cnt[own]!;
     let b = Infinity;
     for (let c = 0; c < k; c++) if (c !== own && cnt[c]! > 0) b = Math.min(b, sum[c]! / cnt[c]!);
     if (b === Infinity) continue;
-    total += (b - a) / Math.max(a, b);
+    total += (b - inner) / Math.max(inner, b);
   }
-  return idx.length ? total / idx.length : 0;
+  return total / m;
 }
 
 /**
@@ -109,7 +126,8 @@ export function clusterName(z: readonly number[]): string {
 }
 
 /**
- * K-Means (ml-kmeans, kmeans++ seeded) on z-scores of log1p(R, F, M); k is the one with the best
+ * K-Means (./lloyd.ts: Lloyd on typed arrays, k-means++ seeded; ml-kmeans is the reference it is
+ * checked against in kmeans.test.ts) on z-scores of log1p(R, F, M); k is the one with the best
  * silhouette over kMin..kMax (ties → the smaller k). Clusters are renumbered by decreasing centroid
  * monetary, so numbers are stable for a seed. Same input and seed → identical assignment.
  */
@@ -125,13 +143,14 @@ export function clusterCustomers(points: readonly RfmPoint[], opts: ClusteringOp
   const sample = sampleIndices(points.length, maxSample, mulberry32(seed)).sort((a, b) => a - b);
   const curve: SilhouettePoint[] = [];
   let best: { k: number; clusters: number[]; centroids: number[][]; s: number } | undefined;
+  const flat: Points = { values: Float64Array.from(z.flat()), n: z.length, d: 3 };
   for (let k = kMin; k <= kHigh; k++) {
-    const r = kmeans(z, k, { seed, initialization: 'kmeans++', maxIterations: opts.maxIterations ?? 300 });
-    const s = silhouette(z, r.clusters, sample);
-    let inertia = 0;
-    z.forEach((p, i) => (inertia += sqDist(p, r.centroids[r.clusters[i]!]!)));
-    curve.push({ k, silhouette: s, inertia, iterations: r.iterations });
-    if (!best || s > best.s + 1e-12) best = { k, clusters: r.clusters, centroids: r.centroids, s };
+    const r = lloydKMeans(flat, k, { seed, maxIterations: opts.maxIterations ?? 300 });
+    const clusters = Array.from(r.clusters);
+    const s = silhouette(z, clusters, sample);
+    curve.push({ k, silhouette: s, inertia: r.inertia, iterations: r.iterations });
+    if (!best || s > best.s + 1e-12)
+      best = { k, clusters, centroids: Array.from({ length: k }, (_, j) => Array.from(r.centroids.subarray(j * 3, j * 3 + 3))), s };
   }
   const chosen = best!;
   // Renumber: by decreasing monetary centroid, then recency ascending (stable for a given result).

@@ -15,6 +15,9 @@ export interface ProductRow {
   status: string;
   createdAt: string;
   updatedAt: string;
+  /** Units on hand and available (on hand − reserved) over every warehouse, when loaded with the product. */
+  totalOnHand?: number;
+  totalAvailable?: number;
 }
 export interface WarehouseRow {
   id: number;

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { ValidationError } from '@erp/kit';
 import type { Mapping } from '../types';
 import { nativeMapping } from './native';
 import { northwindMapping } from './northwind';
@@ -18,11 +19,11 @@ export function resolveMapping(nameOrFile: string | Mapping = 'native'): Mapping
   if (builtIn) return builtIn;
   const file = path.resolve(nameOrFile);
   if (!existsSync(file)) {
-    throw new Error(`unknown mapping "${nameOrFile}": not one of ${Object.keys(MAPPINGS).join(', ')} nor a file`);
+    throw new ValidationError('mapping', nameOrFile, `unknown mapping: use one of ${Object.keys(MAPPINGS).join(', ')}, or the path of a mapping file`);
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(file) as { default?: Mapping; mapping?: Mapping };
   const m = mod.mapping ?? mod.default;
-  if (!m || !Array.isArray(m.sources)) throw new Error(`${file} exports no mapping (export \`mapping\` or a default)`);
+  if (!m || !Array.isArray(m.sources)) throw new ValidationError('mapping', nameOrFile, 'this file exports no mapping (export `mapping` or a default)');
   return m;
 }

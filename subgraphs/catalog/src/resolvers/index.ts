@@ -63,9 +63,11 @@ export const resolvers = {
     __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.product.load(parseId('id', ref.id)),
     category: (p: ProductRow, _a: Args, ctx: Ctx) => ctx.loaders.category.load(p.categoryId).then(must('Category', p.categoryId)),
     stock: (p: ProductRow, _a: Args, ctx: Ctx) => ctx.loaders.stockOfProduct.load(p.id),
-    totalOnHand: async (p: ProductRow, _a: Args, ctx: Ctx) => (await ctx.loaders.stockOfProduct.load(p.id)).reduce((s, l) => s + l.onHand, 0),
-    totalAvailable: async (p: ProductRow, _a: Args, ctx: Ctx) =>
-      (await ctx.loaders.stockOfProduct.load(p.id)).reduce((s, l) => s + l.onHand - l.reserved, 0),
+    // Loaded with the product (one statement for a whole batch); a row from elsewhere (a list page) sums its stock levels.
+    totalOnHand: (p: ProductRow, _a: Args, ctx: Ctx) =>
+      p.totalOnHand ?? ctx.loaders.stockOfProduct.load(p.id).then((levels) => levels.reduce((s, l) => s + l.onHand, 0)),
+    totalAvailable: (p: ProductRow, _a: Args, ctx: Ctx) =>
+      p.totalAvailable ?? ctx.loaders.stockOfProduct.load(p.id).then((levels) => levels.reduce((s, l) => s + l.onHand - l.reserved, 0)),
   },
   Warehouse: {
     __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.warehouse.load(parseId('id', ref.id)),

@@ -311,7 +311,7 @@ export async function listStockLevels(
   ctx: CatalogContext,
   args: { first?: number | null; after?: string | null; filter?: { warehouseId?: string | null; productId?: string | null; lowOnly?: boolean | null } | null },
 ) {
-  const limit = pageSize(args.first);
+  const limit = pageSize(args.first, ctx.identity);
   const params: unknown[] = [];
   const where: string[] = [];
   const f = args.filter ?? {};
@@ -332,7 +332,7 @@ export async function listStockMovements(
   ctx: CatalogContext,
   args: { first?: number | null; after?: string | null; filter?: Record<string, unknown> | null },
 ) {
-  const limit = pageSize(args.first);
+  const limit = pageSize(args.first, ctx.identity);
   const params: unknown[] = [];
   const where: string[] = [];
   const f = args.filter ?? {};

@@ -1,8 +1,11 @@
-import { allowedRoles, ConflictError, ForbiddenError, NotFoundError, ValidationError, type Identity } from '@erp/kit';
+import { allowedRoles, prepared, ConflictError, ForbiddenError, NotFoundError, ValidationError, type Identity } from '@erp/kit';
 import type { Tx } from '@erp/kit/db/tx';
 import {
   type Connection,
   decodeCursor,
+  keysetSql,
+  lazyCount,
+  lazyOnce,
   likePattern,
   mutate,
   type MutationSpec,
@@ -66,7 +69,7 @@ export interface OrderListArgs {
   filter?: OrderFilterArgs | null;
   orderBy?: { field: SortField; direction?: 'ASC' | 'DESC' | null } | null;
 }
-export type OrderPage = Connection<OrderRow> & { totalCount: number };
+export type OrderPage = Connection<OrderRow> & Required<Pick<Connection<OrderRow>, 'totalCount'>>;
 export interface CustomerOrdersKey {
   customerId: number;
   args: OrderListArgs;
@@ -106,29 +109,32 @@ function orderCursor(after: string | null | undefined): [string, number] | null 
 
 const whereClause = (where: string[]) => (where.length ? `WHERE ${where.join(' AND ')}` : '');
 
-/** A page of orders (index-friendly: keyset on the sort key and id) and the count of all that match. */
+/**
+ * A page of orders (keyset on the sort key and id: an index scan that stops after the page) and,
+ * only when the client selects totalCount, the count of all that match.
+ */
 export async function listOrders(ctx: SalesContext, args: OrderListArgs): Promise<OrderPage> {
-  const limit = pageSize(args.first);
+  const limit = pageSize(args.first, ctx.identity);
   const { column, dir, cmp } = sortOf(args.orderBy);
   const params: unknown[] = [];
   const where = filterSql(ctx.identity, args.filter ?? {}, params);
   const countSql = `SELECT count(*)::int AS n FROM sales.orders o ${whereClause(where)}`;
   const countParams = [...params];
   const cursor = orderCursor(args.after);
-  if (cursor) where.push(`(o.${column}, o.id) ${cmp} ($${params.push(cursor[0])}, $${params.push(cursor[1])})`);
+  if (cursor) where.push(keysetSql(`o.${column}`, 'o.id', cmp, `$${params.push(cursor[0])}`, `$${params.push(cursor[1])}`));
   const pageSql = `SELECT ${ORDER_COLUMNS}, o.${column}::text AS "sortKey" FROM sales.orders o ${whereClause(where)}
     ORDER BY o.${column} ${dir}, o.id ${dir} LIMIT $${params.push(limit + 1)}`;
-  const [page, count] = await Promise.all([
-    ctx.pool.query<OrderRow & { sortKey: string }>(pageSql, params),
-    ctx.pool.query<{ n: number }>(countSql, countParams),
-  ]);
+  const page = await ctx.pool.query<OrderRow & { sortKey: string }>(prepared(pageSql, params));
   for (const row of page.rows) ctx.loaders.order.prime(row.id, row);
-  return { ...toConnection(page.rows, limit, (r) => [r.sortKey, r.id]), totalCount: count.rows[0]!.n };
+  return {
+    ...toConnection(page.rows, limit, (r) => [r.sortKey, r.id]),
+    totalCount: lazyCount(async () => (await ctx.pool.query<{ n: number }>(countSql, countParams)).rows[0]!.n),
+  };
 }
 
 /**
  * Customer.orders for many customers at once (DataLoader batch): per distinct set of arguments,
- * one windowed query for the pages and one grouped query for the counts.
+ * one windowed query for the pages and, when totalCount is selected, one grouped query for the counts.
  */
 export async function customerOrderPages(pool: pg.Pool, identity: Identity, keys: readonly CustomerOrdersKey[]): Promise<(OrderPage | Error)[]> {
   const results: (OrderPage | Error)[] = new Array(keys.length);
@@ -147,27 +153,29 @@ export async function customerOrderPages(pool: pg.Pool, identity: Identity, keys
         const customerIds = [...new Set(at.map((i) => keys[i]!.customerId))];
         const params: unknown[] = [];
         const where = filterSql(identity, { ...(args.filter ?? {}), customerId: null }, params);
-        where.push(`o.customer_id = ANY($${params.push(customerIds)})`);
         const countParams = [...params];
-        const countSql = `SELECT o.customer_id AS "customerId", count(*)::int AS n FROM sales.orders o ${whereClause(where)} GROUP BY o.customer_id`;
+        const countWhere = [...where, `o.customer_id = ANY($${countParams.push(customerIds)})`];
+        const countSql = `SELECT o.customer_id AS "customerId", count(*)::int AS n FROM sales.orders o ${whereClause(countWhere)} GROUP BY o.customer_id`;
+        // Each customer's page on its own (LATERAL … LIMIT): an index scan per customer that stops
+        // after the page, whatever the number of orders the customer has.
+        where.push('o.customer_id = c.id');
         const cursor = orderCursor(args.after);
-        const cursorSql = cursor ? `WHERE (t.sort_value, t.id) ${cmp} ($${params.push(cursor[0])}, $${params.push(cursor[1])})` : '';
-        const pageSql = `SELECT * FROM (
-            SELECT t.*, row_number() OVER (PARTITION BY t."customerId" ORDER BY t.sort_value ${dir}, t.id ${dir}) AS rn
-            FROM (SELECT ${ORDER_COLUMNS}, o.${column} AS sort_value, o.${column}::text AS "sortKey" FROM sales.orders o ${whereClause(where)}) t
-            ${cursorSql}
-          ) u WHERE u.rn <= $${params.push(limit + 1)} ORDER BY u."customerId", u.rn`;
-        const [page, count] = await Promise.all([
-          pool.query<OrderRow & { sortKey: string; sort_value?: unknown; rn?: unknown }>(pageSql, params),
-          pool.query<{ customerId: number; n: number }>(countSql, countParams),
-        ]);
-        const counts = new Map(count.rows.map((r) => [r.customerId, r.n]));
+        if (cursor) where.push(keysetSql(`o.${column}`, 'o.id', cmp, `$${params.push(cursor[0])}`, `$${params.push(cursor[1])}`));
+        const pageSql = `SELECT p.* FROM unnest($${params.push(customerIds)}::int[]) AS c(id) CROSS JOIN LATERAL (
+            SELECT ${ORDER_COLUMNS}, o.${column}::text AS "sortKey" FROM sales.orders o ${whereClause(where)}
+            ORDER BY o.${column} ${dir}, o.id ${dir} LIMIT $${params.push(limit + 1)}) p`;
+        const page = await pool.query<OrderRow & { sortKey: string }>(pageSql, params);
+        // One grouped count for all the customers of the group, run when a first totalCount is asked.
+        const counts = lazyOnce(async () => {
+          const { rows } = await pool.query<{ customerId: number; n: number }>(countSql, countParams);
+          return new Map(rows.map((r) => [r.customerId, r.n]));
+        });
         const rows = new Map<number, OrderRow[]>();
-        for (const { sort_value: _v, rn: _rn, ...row } of page.rows) rows.set(row.customerId, [...(rows.get(row.customerId) ?? []), row]);
+        for (const row of page.rows) rows.set(row.customerId, [...(rows.get(row.customerId) ?? []), row]);
         for (const i of at) {
           const id = keys[i]!.customerId;
           const mine = (rows.get(id) ?? []) as (OrderRow & { sortKey: string })[];
-          results[i] = { ...toConnection(mine, limit, (r) => [r.sortKey, r.id]), totalCount: counts.get(id) ?? 0 };
+          results[i] = { ...toConnection(mine, limit, (r) => [r.sortKey, r.id]), totalCount: () => counts().then((n) => n.get(id) ?? 0) };
         }
       } catch (err) {
         for (const i of at) results[i] = err as Error;

@@ -93,7 +93,16 @@ export class AuthService {
        RETURNING u.id, u.email, u.name, u.role, u.last_login_at AS "lastLoginAt", u.created_at AS "createdAt"`,
       [hashRefreshToken(String(token))],
     );
-    if (!rows[0]) throw new UnauthenticatedError('Invalid or expired refresh token');
+    if (!rows[0]) {
+      // A refresh token used twice was stolen (or leaked): every session of its user ends, the
+      // thief's and the owner's, who logs in again.
+      await ctx.pool.query(
+        `UPDATE auth.refresh_tokens SET revoked_at = now() WHERE revoked_at IS NULL
+           AND user_id = (SELECT user_id FROM auth.refresh_tokens WHERE token_hash = $1 AND revoked_at IS NOT NULL)`,
+        [hashRefreshToken(String(token))],
+      );
+      throw new UnauthenticatedError('Invalid or expired refresh token');
+    }
     return this.issue(ctx, rows[0]);
   }
 
@@ -172,6 +181,10 @@ export class AuthService {
          WHERE id = $1 RETURNING ${USER_COLUMNS}`,
         [id, name, role, passwordHash],
       );
+      // A new password or another role ends every session: the old refresh tokens issue nothing more.
+      if (passwordHash !== null || (role !== null && role !== before.role)) {
+        await tx.query(`UPDATE auth.refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [id]);
+      }
       await audit({ entity: 'User', entityId: id, before, after: rows[0] });
       return rows[0]!;
     });

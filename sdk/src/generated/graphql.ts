@@ -527,14 +527,14 @@ export type OrdersQueryVariables = Exact<{
 }>;
 
 
-export type OrdersQuery = { orders: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, number: string, kind: OrderKind, status: OrderStatus, currency: string, orderedAt: string, confirmedAt: string | null, shippedAt: string | null, deliveredAt: string | null, cancelledAt: string | null, updatedAt: string, customer: { id: string, code: string, name: string, segment: CustomerSegment }, warehouse: { id: string, code: string }, lines: Array<{ lineNo: number, quantity: number, unitPrice: string, discount: string, taxRate: string, netAmount: string, product: { id: string, sku: string, name: string, totalAvailable: number } }>, totals: { netAmount: string, taxAmount: string, grossAmount: string } } }> } };
+export type OrdersQuery = { orders: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, number: string, kind: OrderKind, status: OrderStatus, currency: string, orderedAt: string, confirmedAt: string | null, shippedAt: string | null, deliveredAt: string | null, cancelledAt: string | null, updatedAt: string, customer: { id: string, code: string, name: string, segment: CustomerSegment } | null, warehouse: { id: string, code: string }, lines: Array<{ lineNo: number, quantity: number, unitPrice: string, discount: string, taxRate: string, netAmount: string, product: { id: string, sku: string, name: string, totalAvailable: number } }>, totals: { netAmount: string, taxAmount: string, grossAmount: string } } }> } };
 
 export type OrderQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type OrderQuery = { order: { id: string, number: string, status: OrderStatus, customer: { name: string }, lines: Array<{ lineNo: number, quantity: number, unitPrice: string, product: { sku: string } }>, totals: { grossAmount: string }, statusHistory: Array<{ fromStatus: OrderStatus | null, toStatus: OrderStatus, changedAt: string }> } | null };
+export type OrderQuery = { order: { id: string, number: string, status: OrderStatus, customer: { name: string } | null, lines: Array<{ lineNo: number, quantity: number, unitPrice: string, product: { sku: string } }>, totals: { grossAmount: string }, statusHistory: Array<{ fromStatus: OrderStatus | null, toStatus: OrderStatus, changedAt: string }> } | null };
 
 export type CreateOrderMutationVariables = Exact<{
   input: CreateOrderInput;
@@ -700,14 +700,14 @@ export type ConsoleOrdersQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleOrdersQuery = { orders: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, number: string, kind: OrderKind, status: OrderStatus, currency: string, orderedAt: string, customer: { id: string, code: string, name: string }, warehouse: { id: string, code: string }, totals: { grossAmount: string } } }> } };
+export type ConsoleOrdersQuery = { orders: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, number: string, kind: OrderKind, status: OrderStatus, currency: string, orderedAt: string, customer: { id: string, code: string, name: string } | null, warehouse: { id: string, code: string }, totals: { grossAmount: string } } }> } };
 
 export type ConsoleOrderQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ConsoleOrderQuery = { order: { id: string, number: string, kind: OrderKind, status: OrderStatus, currency: string, orderedAt: string, confirmedAt: string | null, shippedAt: string | null, deliveredAt: string | null, cancelledAt: string | null, notes: string | null, salesRepId: string | null, customer: { id: string, code: string, name: string }, warehouse: { id: string, code: string, name: string }, lines: Array<{ lineNo: number, quantity: number, unitPrice: string, discount: string, netAmount: string, grossAmount: string, product: { id: string, sku: string, name: string, totalAvailable: number } }>, totals: { netAmount: string, taxAmount: string, grossAmount: string }, statusHistory: Array<{ fromStatus: OrderStatus | null, toStatus: OrderStatus, changedAt: string, note: string | null }> } | null };
+export type ConsoleOrderQuery = { order: { id: string, number: string, kind: OrderKind, status: OrderStatus, currency: string, orderedAt: string, confirmedAt: string | null, shippedAt: string | null, deliveredAt: string | null, cancelledAt: string | null, notes: string | null, salesRepId: string | null, customer: { id: string, code: string, name: string } | null, warehouse: { id: string, code: string, name: string }, lines: Array<{ lineNo: number, quantity: number, unitPrice: string, discount: string, netAmount: string, grossAmount: string, product: { id: string, sku: string, name: string, totalAvailable: number } }>, totals: { netAmount: string, taxAmount: string, grossAmount: string }, statusHistory: Array<{ fromStatus: OrderStatus | null, toStatus: OrderStatus, changedAt: string, note: string | null }> } | null };
 
 export type DeliverOrderMutationVariables = Exact<{
   id: string | number;
@@ -847,7 +847,7 @@ export type EtlOrdersQueryVariables = Exact<{
 }>;
 
 
-export type EtlOrdersQuery = { orders: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, number: string, kind: OrderKind, status: OrderStatus, currency: string, salesRepId: string | null, orderedAt: string, confirmedAt: string | null, shippedAt: string | null, deliveredAt: string | null, cancelledAt: string | null, updatedAt: string, carrier: { id: string, code: string, name: string } | null, shipTo: { city: { id: string, name: string, region: { id: string, name: string, country: { code: string, name: string } } } | null } | null, customer: { id: string }, warehouse: { id: string }, lines: Array<{ lineNo: number, quantity: number, unitPrice: string, discount: string, taxRate: string, netAmount: string, taxAmount: string, grossAmount: string, product: { id: string } }> } }> } };
+export type EtlOrdersQuery = { orders: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, number: string, kind: OrderKind, status: OrderStatus, currency: string, salesRepId: string | null, orderedAt: string, confirmedAt: string | null, shippedAt: string | null, deliveredAt: string | null, cancelledAt: string | null, updatedAt: string, carrier: { id: string, code: string, name: string } | null, shipTo: { city: { id: string, name: string, region: { id: string, name: string, country: { code: string, name: string } } } | null } | null, customer: { id: string } | null, warehouse: { id: string }, lines: Array<{ lineNo: number, quantity: number, unitPrice: string, discount: string, taxRate: string, netAmount: string, taxAmount: string, grossAmount: string, product: { id: string } }> } }> } };
 
 export type EtlSalesRepsQueryVariables = Exact<{ [key: string]: never; }>;
 

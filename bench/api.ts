@@ -16,7 +16,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { IDENTITY_HEADER, signIdentity } from '@erp/kit';
 import type { RunningSystem } from '../gateway/src/system';
-import { adminClient, arg, benchDatabases, importNative, log, machine, type ApiClient, type BenchDatabases } from './lib';
+import { adminClient, arg, benchDatabases, growOrders, importNative, log, machine, type ApiClient, type BenchDatabases } from './lib';
 
 const seconds = arg('seconds', 10);
 const connections = arg('connections', 10);
@@ -121,52 +121,6 @@ function summarise(p: CpuProfile): string {
 }
 
 /**
- * Grows sales.orders to `target` orders by SQL: copies of the loaded orders (and their lines) with
- * new ids and numbers, their dates moved back by whole years so each copy keeps the loaded calendar
- * shape, every reference unchanged (so every customer and product stays as imported).
- */
-async function growOrders(db: BenchDatabases, target: number) {
-  const t0 = Date.now();
-  const { rows: [b] } = await db.pool.query(`SELECT count(*)::int AS n, max(id)::int AS max_id FROM sales.orders`);
-  const copies = Math.ceil((target - b.n) / b.n);
-  const client = await db.pool.connect();
-  try {
-    // The copies' references are the originals' (valid): foreign-key triggers are skipped while loading.
-    await client.query(`SET session_replication_role = replica`);
-    let left = target - b.n;
-    for (let g = 1; g <= copies && left > 0; g++) {
-      const n = Math.min(left, b.n);
-      await client.query(
-        `INSERT INTO sales.orders (id, number, kind, status, customer_id, sales_rep_id, warehouse_id, currency, ordered_at, confirmed_at, shipped_at,
-                                   delivered_at, cancelled_at, notes, created_at, updated_at)
-         SELECT o.id + $1::int * $2::int, o.number || '-G' || $1::int, o.kind, o.status, o.customer_id, o.sales_rep_id, o.warehouse_id, o.currency,
-                o.ordered_at - make_interval(years => $1::int), o.confirmed_at - make_interval(years => $1::int), o.shipped_at - make_interval(years => $1::int),
-                o.delivered_at - make_interval(years => $1::int), o.cancelled_at - make_interval(years => $1::int), o.notes, o.created_at, o.updated_at
-           FROM sales.orders o WHERE o.id <= $2 ORDER BY o.id LIMIT $3`,
-        [g, b.max_id, n],
-      );
-      await client.query(
-        `INSERT INTO sales.order_lines (order_id, line_no, product_id, quantity, unit_price, discount, tax_rate, created_at, updated_at)
-         SELECT l.order_id + $1::int * $2::int, l.line_no, l.product_id, l.quantity, l.unit_price, l.discount, l.tax_rate, l.created_at, l.updated_at
-           FROM sales.order_lines l WHERE l.order_id + $1::int * $2::int IN (SELECT id FROM sales.orders WHERE id > $1::int * $2::int AND id <= ($1::int + 1) * $2::int)`,
-        [g, b.max_id],
-      );
-      left -= n;
-      if (g % 5 === 0 || left <= 0) log(`grow: copy ${g}/${copies}, ${target - Math.max(0, left)} orders, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-    }
-    await client.query(`RESET session_replication_role`);
-    await client.query(`SELECT setval(pg_get_serial_sequence('sales.orders', 'id'), (SELECT max(id) FROM sales.orders))`);
-    await client.query(`SELECT setval(pg_get_serial_sequence('sales.order_lines', 'id'), (SELECT max(id) FROM sales.order_lines))`);
-  } finally {
-    client.release();
-  }
-  await db.pool.query(`VACUUM ANALYZE sales.orders`);
-  await db.pool.query(`VACUUM ANALYZE sales.order_lines`);
-  const { rows: [a] } = await db.pool.query(`SELECT (SELECT count(*) FROM sales.orders)::int AS orders, (SELECT count(*) FROM sales.order_lines)::int AS lines`);
-  return { orders: a.orders as number, lines: a.lines as number, seconds: (Date.now() - t0) / 1000 };
-}
-
-/**
  * Confirmations: the stock level closest to `free` free units, free + 100 one-unit DRAFT orders on it,
  * then 50 clients confirming them as fast as they can. Exactly `free` must be confirmed.
  */
@@ -265,7 +219,7 @@ async function main() {
     log(`reads at ${base.orders} orders`);
     await reads('40k');
     log(`growing to ${targetOrders} orders`);
-    size = await growOrders(db, targetOrders);
+    size = await growOrders(db.pool, targetOrders);
     log(`grown: ${size.orders} orders, ${size.lines} lines in ${size.seconds.toFixed(0)} s`);
     await reads('1M');
 

@@ -3,7 +3,7 @@ import type { Listening } from '@erp/kit/graphql';
 import { ANALYTICS_POOL_IDLE_MS, createAnalyticsSubgraph } from '../../subgraphs/analytics/src/server';
 import { createCatalogSubgraph } from '../../subgraphs/catalog/src/server';
 import { createCustomersSubgraph } from '../../subgraphs/customers/src/server';
-import { httpInventory, localInventory } from '../../subgraphs/sales/src/inventory';
+import { httpCustomers, httpInventory, localCustomers, localInventory } from '../../subgraphs/sales/src/inventory';
 import { createSalesSubgraph } from '../../subgraphs/sales/src/server';
 import { createSuppliersSubgraph } from '../../subgraphs/suppliers/src/server';
 import type { GatewayEnv } from './env';
@@ -86,6 +86,8 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     log: opts.log.child({ service: 'sales' }),
     // The stock belongs to the catalog: reached in this process, or over HTTP as a separate service.
     inventory: local ? localInventory(catalog) : httpInventory(`${listeners.catalog!.url}/graphql`, secret),
+    // Order references are checked against the customers subgraph (listening once the loop below has run).
+    customers: local ? localCustomers(customers) : httpCustomers(() => `${listeners.customers!.url}/graphql`, secret),
   });
   const analytics = await createAnalyticsSubgraph({ ...base, pool: pools.analytics, log: opts.log.child({ service: 'analytics' }) });
   const subgraphs = { catalog, customers, suppliers, sales, analytics } as const;

@@ -4,6 +4,7 @@ import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
 import { dataOf, execute, identity, quietLogger } from '@erp/kit/test/graphql';
 import type { Inventory } from '../inventory';
 import { createSalesSubgraph } from '../server';
+import { anyCustomer } from './test-helpers';
 
 /** Reads, row-level rules and federation entities; the stock is not involved (no order is confirmed). */
 let db: TestDatabase;
@@ -22,7 +23,10 @@ const noStock: Inventory = {
   },
   release: async () => undefined,
   ship: async () => undefined,
-  listPrices: async () => new Map(),
+  undoShipment: async () => undefined,
+  holds: async () => [],
+  warehouseExists: async () => true,
+  products: async (_who, ids) => new Map(ids.map((id) => [id, { listPrice: '1.00', status: 'ACTIVE' }])),
 };
 
 beforeAll(async () => {
@@ -31,7 +35,7 @@ beforeAll(async () => {
   counter.reset();
   await db.pool.query('SELECT 1');
   perQuery = counter.count;
-  sales = (await createSalesSubgraph({ pool: db.pool, log: quietLogger(), identitySecret: 'x'.repeat(32), production: false, inventory: noStock })) as never;
+  sales = (await createSalesSubgraph({ pool: db.pool, log: quietLogger(), identitySecret: 'x'.repeat(32), production: false, inventory: noStock, customers: anyCustomer })) as never;
   // 120 orders: customers 1..12, reps alice (even) / bob (odd), 3 lines each, a DRAFT history row each.
   await db.pool.query(`
     INSERT INTO sales.orders (id, number, customer_id, sales_rep_id, warehouse_id, ordered_at)

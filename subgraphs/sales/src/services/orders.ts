@@ -21,6 +21,7 @@ import type { SalesContext } from '../context';
 import { ORDER_STATUSES } from '../db/schema/constants';
 import { forgetOrder } from '../loaders';
 import { LINE_SELECT, ORDER_COLUMNS, type OrderLineRow, type OrderRow } from '../rows';
+import { withOrderLock } from './order-lock';
 
 export type Spec = Omit<MutationSpec, 'name' | 'payload'>;
 
@@ -318,15 +319,18 @@ function optionalText(field: string, value: unknown, max: number): string | null
   return value.trim() === '' ? null : value;
 }
 
-/** Fills the missing unit prices with the catalog's list prices (one call for all the lines). */
+/**
+ * Checks every line's product against the catalog (it must exist and be ACTIVE: a DISCONTINUED
+ * product is not sold any more) and fills the missing unit prices with its list price; one call
+ * for all the lines.
+ */
 async function priced(ctx: SalesContext, lines: LineInput[], field: string): Promise<(LineInput & { unitPrice: string })[]> {
-  const missing = lines.filter((l) => l.unitPrice === null).map((l) => l.productId);
-  const prices = missing.length ? await ctx.inventory.listPrices(ctx.identity, missing) : new Map<number, string>();
+  const products = await ctx.inventory.products(ctx.identity, lines.map((l) => l.productId));
   return lines.map((l, i) => {
-    if (l.unitPrice !== null) return l as LineInput & { unitPrice: string };
-    const listPrice = prices.get(l.productId);
-    if (listPrice === undefined) throw new ValidationError(`${field}[${i}].productId`, String(l.productId), 'no such product in the catalog');
-    return { ...l, unitPrice: listPrice };
+    const product = products.get(l.productId);
+    if (!product) throw new ValidationError(`${field}[${i}].productId`, String(l.productId), 'no such product in the catalog');
+    if (product.status !== 'ACTIVE') throw new ValidationError(`${field}[${i}].productId`, String(l.productId), `the product is ${product.status.toLowerCase()}: it cannot be ordered`);
+    return { ...l, unitPrice: l.unitPrice ?? product.listPrice };
   });
 }
 
@@ -352,6 +356,13 @@ export async function recordHistory(tx: Tx, identity: Identity, orderId: number,
     identity.userId,
     note,
   ]);
+}
+
+/** An order as its workflow reads it (under the order's workflow lock); NOT_FOUND when absent or not the caller's. */
+export async function readOrder(db: Pick<Tx, 'query'>, identity: Identity, id: number): Promise<OrderRow> {
+  const row = (await db.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM sales.orders o WHERE o.id = $1`, [id])).rows[0];
+  if (!row || !canSee(identity, row)) throw new NotFoundError('Order', id);
+  return row;
 }
 
 /** Locks an order for a change; NOT_FOUND when absent or not the caller's (same answer: no leak). */
@@ -381,8 +392,9 @@ export async function createOrder(ctx: SalesContext, input: Record<string, unkno
     currency: input.currency == null ? 'EUR' : currency(input.currency),
     salesRepId: salesRepFor(ctx.identity, input.salesRepId),
   };
+  // The references are checked before anything is written (the other domains are asked once, outside the transaction).
+  const [lines] = await Promise.all([priced(ctx, o.lines, 'input.lines'), checkReferences(ctx, o)]);
   const row = await mutate(ctx, { ...spec, name: 'createOrder', payload: o }, async (tx, audit) => {
-    const lines = await priced(ctx, o.lines, 'input.lines');
     // The generated number takes the order's own id: unique without a lock, SO-<year>-<id>.
     const { rows } = await tx.query<OrderRow>(
       `WITH n AS (SELECT nextval(pg_get_serial_sequence('sales.orders', 'id'))::int AS id)
@@ -414,6 +426,23 @@ function currency(value: unknown): string {
   return value;
 }
 
+/**
+ * No order without real references: the customer exists, is ACTIVE and (for a SALES user) is one
+ * of theirs; the warehouse exists. Another rep's customer gets the same answer as a missing one.
+ */
+async function checkReferences(ctx: SalesContext, o: { customerId?: number | null; warehouseId?: number | null }): Promise<void> {
+  const [customer, warehouse] = await Promise.all([
+    o.customerId == null ? null : ctx.customers.customer(ctx.identity, o.customerId),
+    o.warehouseId == null ? true : ctx.inventory.warehouseExists(ctx.identity, o.warehouseId),
+  ]);
+  if (o.customerId != null) {
+    const theirs = ctx.identity.role !== 'SALES' || (customer !== null && customer.salesRepId === ctx.identity.userId);
+    if (!customer || !theirs) throw new ValidationError('input.customerId', String(o.customerId), 'no such customer');
+    if (customer.status !== 'ACTIVE') throw new ValidationError('input.customerId', String(o.customerId), `the customer is ${customer.status.toLowerCase()}: orders may not be taken`);
+  }
+  if (!warehouse) throw new ValidationError('input.warehouseId', String(o.warehouseId), 'no such warehouse');
+}
+
 /** Changes a DRAFT order: lines replaced as a whole, notes, warehouse. */
 export async function updateOrder(ctx: SalesContext, id: number, input: Record<string, unknown>, spec: Spec): Promise<OrderRow> {
   const patch = {
@@ -421,7 +450,9 @@ export async function updateOrder(ctx: SalesContext, id: number, input: Record<s
     notes: input.notes === undefined ? undefined : optionalText('input.notes', input.notes, 2000),
     warehouseId: optionalId('input.warehouseId', input.warehouseId),
   };
-  const row = await mutate(ctx, { ...spec, name: 'updateOrder', payload: { id, ...patch } }, async (tx, audit) => {
+  const [newLines] = await Promise.all([patch.lines ? priced(ctx, patch.lines, 'input.lines') : null, checkReferences(ctx, { warehouseId: patch.warehouseId })]);
+  // Under the order's workflow lock: a confirmation reserving the lines it read is never overtaken by a change of them.
+  const row = await withOrderLock(ctx.pool, id, (client) => mutate(ctx, { ...spec, name: 'updateOrder', payload: { id, ...patch } }, async (tx, audit) => {
     const before = await lockOrder(tx, ctx.identity, id);
     if (before.status !== 'DRAFT') {
       throw new ConflictError(`Order ${before.number} is ${before.status}: only a DRAFT order can be changed`, { field: 'id' });
@@ -432,13 +463,13 @@ export async function updateOrder(ctx: SalesContext, id: number, input: Record<s
        WHERE id = $1 RETURNING ${ORDER_COLUMNS}`,
       [id, patch.notes !== undefined, patch.notes ?? null, patch.warehouseId],
     );
-    if (patch.lines) {
+    if (newLines) {
       await tx.query('DELETE FROM sales.order_lines WHERE order_id = $1', [id]);
-      await insertLines(tx, id, await priced(ctx, patch.lines, 'input.lines'));
+      await insertLines(tx, id, newLines);
     }
     await audit({ entity: 'Order', entityId: id, before: { ...before, lines: linesBefore }, after: { ...rows[0], lines: await linesIn(tx, id) } });
     return rows[0]!;
-  });
+  }, client));
   forgetOrder(ctx.loaders, id);
   return row;
 }

@@ -14,13 +14,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { IDENTITY_HEADER, signIdentity } from '@erp/kit';
-import type { RunningSystem } from '../gateway/src/system';
+import { createPool, IDENTITY_HEADER, quoteIdent, signIdentity, withDatabase } from '@erp/kit';
+import pg from 'pg';
+import { startSystem } from '../gateway/src/system';
 import { adminClient, arg, benchDatabases, growOrders, importNative, log, machine, type ApiClient, type BenchDatabases } from './lib';
 
-const seconds = arg('seconds', 10);
+const seconds = arg('seconds', 5);
 const connections = arg('connections', 10);
 const targetOrders = arg('orders', 1_000_000);
+const roundCount = arg('rounds', 3);
 const profileAt = process.argv.indexOf('--profile');
 const profileDir = profileAt >= 0 ? path.resolve(process.argv[profileAt + 1] ?? 'bench-profiles') : null;
 const SUBGRAPH_SECRET = 'c'.repeat(40);
@@ -170,76 +172,136 @@ async function confirmations(db: BenchDatabases, api: ApiClient, free: number, e
   return { orders: ids.length, free: target.free as number, productId: target.product_id as number, ...tally, perSecond: Math.round(ids.length / secs), oversell };
 }
 
+interface Target {
+  name: string;
+  url: () => string;
+  query: string;
+  headers: () => Promise<Record<string, string>>;
+  /** `{ __typename }` of the same door, for the ratio. */
+  baseline?: string;
+}
+
+/**
+ * Each target once per round, rounds one after the other, and the median of the rounds: the pairs
+ * compared (a page and its door's `{ __typename }`, 40k and 1M orders) are measured minutes apart at
+ * most, under the same background load.
+ */
+async function rounds(targets: Target[], count: number, results: Record<string, Load[]>, answers: Record<string, string>) {
+  for (const t of targets) answers[t.name] = await check(t.url(), t.query, await t.headers());
+  for (let r = 1; r <= count; r++) {
+    for (const t of targets) {
+      const h = await t.headers();
+      const res = await (r === 1 && profileDir ? profiled(t.name.replace(/\W+/g, '-'), () => load(t.url(), t.query, h)) : load(t.url(), t.query, h));
+      (results[t.name] ??= []).push(res);
+    }
+    log(`round ${r}/${count}: ${targets.map((t) => `${t.name} ${results[t.name]!.at(-1)!.rps}`).join(', ')}`);
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
 async function main() {
+  if (process.env.NODE_ENV !== 'production') log('NODE_ENV is not production: graphql-js runs its development checks (npm run bench -- api sets it)');
   const db = await benchDatabases('api', 54399);
-  const rows: Record<string, Load & { answer: string; ofTypename?: string }> = {};
+  const bigName = `${new URL(db.url).pathname.slice(1)}_1m`;
+  const bigUrl = withDatabase(db.adminUrl, bigName);
+  const admin = new pg.Client({ connectionString: db.adminUrl });
+  await admin.connect();
+  const results: Record<string, Load[]> = {};
+  const answers: Record<string, string> = {};
   const confirms: string[] = [];
-  let size = { orders: 0, lines: 0, seconds: 0 };
   try {
     const native = await importNative(db);
-    const base = (await db.pool.query(`SELECT (SELECT count(*) FROM sales.orders)::int AS orders, (SELECT count(*) FROM sales.order_lines)::int AS lines`)).rows[0];
     await db.pool.query('VACUUM ANALYZE');
-
-    const identityHeaders = async () => ({ [IDENTITY_HEADER]: await signIdentity(SUBGRAPH_SECRET, { userId: 1, email: 'bench@x.example', role: 'ADMIN', requestId: 'bench' }) });
-    /** The reads of one data size: gateway (local), gateway (HTTP), sales subgraph alone; { __typename } and the page each. */
-    const reads = async (label: string) => {
-      for (const transport of ['local', 'http'] as const) {
-        const sys: RunningSystem = await native.start(transport);
-        try {
-          const api = await adminClient(sys.gatewayUrl);
-          const auth = { authorization: `Bearer ${api.token}` };
-          const name = `gateway, ${transport === 'local' ? 'in-process (local)' : 'subgraphs over HTTP'}`;
-          if (label === '40k') rows[`${name}: { __typename }`] = { ...(await load(sys.gatewayUrl, TYPENAME, auth)), answer: await check(sys.gatewayUrl, TYPENAME, auth) };
-          const answer = await check(sys.gatewayUrl, PAGE_QUERY, auth);
-          rows[`${name}: page, ${label} orders`] = { ...(await profiled(`gateway-${transport}-${label}`, () => load(sys.gatewayUrl, PAGE_QUERY, auth))), answer };
-          if (transport === 'http') {
-            // The identity token lives 60 s: signed just before each direct run.
-            if (label === '40k') {
-              const h = await identityHeaders();
-              rows[`sales subgraph alone: { __typename }`] = { ...(await load(sys.subgraphUrls.sales!, TYPENAME, h)), answer: await check(sys.subgraphUrls.sales!, TYPENAME, h) };
-            }
-            const h = await identityHeaders();
-            const a = await check(sys.subgraphUrls.sales!, SALES_QUERY, h);
-            rows[`sales subgraph alone: its share of the page, ${label} orders`] = { ...(await profiled(`sales-${label}`, () => load(sys.subgraphUrls.sales!, SALES_QUERY, h))), answer: a };
-          }
-          if (label === '40k') {
-            // Confirmations on the data as imported, a different product per transport.
-            const c = await confirmations(db, api, 400, confirms.length ? [Number(confirms[0]!.split(' ')[0])] : []);
-            confirms.push(
-              `${c.productId} ${transport}: ${c.orders} orders, 50 concurrent clients, ${c.free} units free → ${c.confirmed} confirmed, ${c.refused} INSUFFICIENT_STOCK, ${c.other} other errors${c.firstOther ? ` (${c.firstOther})` : ''}; ${c.perSecond} confirmations/s; oversell ${c.oversell}`,
-            );
-            log(`confirmations (${transport}): ${c.perSecond}/s, oversell ${c.oversell}`);
-          }
-        } finally {
-          await sys.close();
-        }
-      }
-    };
-
-    log(`reads at ${base.orders} orders`);
-    await reads('40k');
-    log(`growing to ${targetOrders} orders`);
-    size = await growOrders(db.pool, targetOrders);
+    const base = (await db.pool.query(`SELECT (SELECT count(*) FROM sales.orders)::int AS orders, (SELECT count(*) FROM sales.order_lines)::int AS lines`)).rows[0];
+    // The same data, grown to 1M orders in a copy: both sizes served side by side, measured in turns.
+    await db.pool.end();
+    await admin.query(`CREATE DATABASE ${quoteIdent(bigName)} TEMPLATE ${quoteIdent(new URL(db.url).pathname.slice(1))}`);
+    db.pool = createPool(db.url, { statementTimeout: 600_000 });
+    const bigPool = createPool(bigUrl, { statementTimeout: 3_600_000 });
+    log(`growing a copy to ${targetOrders} orders`);
+    const size = await growOrders(bigPool, targetOrders);
+    await bigPool.end();
     log(`grown: ${size.orders} orders, ${size.lines} lines in ${size.seconds.toFixed(0)} s`);
-    await reads('1M');
 
-    console.log(`\nbench/api — ${machine(db)}; autocannon ${connections} connections, ${seconds} s per run, in a worker thread of the same process`);
-    console.log(`data: data/native (${base.orders} orders, ${base.lines} lines), then grown to ${size.orders} orders, ${size.lines} lines\n`);
-    const typename = (k: string) => rows[Object.keys(rows).find((r) => r.startsWith(k) && r.endsWith('{ __typename }'))!]?.rps ?? NaN;
-    for (const [k, r] of Object.entries(rows)) {
-      const t = typename(k.split(':')[0]!);
-      if (!k.endsWith('{ __typename }')) r.ofTypename = `${((100 * r.rps) / t).toFixed(1)} %`;
+    const silent = (await import('pino')).default({ level: 'silent' });
+    const startOn = (oltpUrl: string, transport: 'local' | 'http') =>
+      startSystem({ oltpUrl, dwhUrl: db.dwhUrl, env: native.env, log: silent, ephemeralPorts: true, transport });
+    const identity = async () => ({ [IDENTITY_HEADER]: await signIdentity(SUBGRAPH_SECRET, { userId: 1, email: 'bench@x.example', role: 'ADMIN', requestId: 'bench' }) });
+    for (const transport of ['local', 'http'] as const) {
+      const door = `gateway, ${transport === 'local' ? 'in-process (local)' : 'subgraphs over HTTP'}`;
+      const small = await startOn(db.url, transport);
+      const big = await startOn(bigUrl, transport);
+      try {
+        const [a, b] = [await adminClient(small.gatewayUrl), await adminClient(big.gatewayUrl)];
+        const bearer = (c: ApiClient) => async () => ({ authorization: `Bearer ${c.token}` });
+        const targets: Target[] = [
+          { name: `${door}: { __typename }`, url: () => small.gatewayUrl, query: TYPENAME, headers: bearer(a) },
+          { name: `${door}: page, 40k orders`, url: () => small.gatewayUrl, query: PAGE_QUERY, headers: bearer(a), baseline: `${door}: { __typename }` },
+          { name: `${door}: page, 1M orders`, url: () => big.gatewayUrl, query: PAGE_QUERY, headers: bearer(b), baseline: `${door}: { __typename }` },
+        ];
+        if (transport === 'http') {
+          // The sales subgraph alone, called as the gateway calls it (identity signed just before each run: it lives 60 s).
+          const sales = 'sales subgraph alone';
+          targets.push(
+            { name: `${sales}: { __typename }`, url: () => small.subgraphUrls.sales!, query: TYPENAME, headers: identity },
+            { name: `${sales}: its share of the page, 40k orders`, url: () => small.subgraphUrls.sales!, query: SALES_QUERY, headers: identity, baseline: `${sales}: { __typename }` },
+            { name: `${sales}: its share of the page, 1M orders`, url: () => big.subgraphUrls.sales!, query: SALES_QUERY, headers: identity, baseline: `${sales}: { __typename }` },
+          );
+        }
+        await rounds(targets, roundCount, results, answers);
+      } finally {
+        await big.close();
+        await small.close();
+      }
     }
-    console.table(rows);
-    const rate = (k: string) => rows[k]?.rps ?? NaN;
-    for (const t of ['gateway, in-process (local)', 'gateway, subgraphs over HTTP', 'sales subgraph alone']) {
-      const page = t.startsWith('sales') ? `${t}: its share of the page` : `${t}: page`;
-      const small = rate(`${page}, 40k orders`);
-      const big = rate(`${page}, 1M orders`);
-      console.log(`${t}: page ${(100 * small / typename(t)).toFixed(1)} % of { __typename } (goal ≥ 10 %); 1M / 40k orders ${(big / small).toFixed(2)} (goal ≥ 0.90)`);
+    // Confirmations last (their orders become the newest, i.e. the page's), on the imported data,
+    // a different product per transport.
+    const used: number[] = [];
+    for (const transport of ['local', 'http'] as const) {
+      const sys = await startOn(db.url, transport);
+      try {
+        const c = await confirmations(db, await adminClient(sys.gatewayUrl), 400, used);
+        used.push(c.productId);
+        confirms.push(
+          `${transport}: ${c.orders} orders on product ${c.productId}, 50 concurrent clients, ${c.free} units free → ${c.confirmed} confirmed, ${c.refused} INSUFFICIENT_STOCK, ${c.other} other errors${c.firstOther ? ` (${c.firstOther})` : ''}; ${c.perSecond} confirmations/s; oversell ${c.oversell}`,
+        );
+        log(`confirmations (${transport}): ${c.perSecond}/s, oversell ${c.oversell}`);
+      } finally {
+        await sys.close();
+      }
     }
-    for (const c of confirms) console.log(`confirmations, product ${c}`);
+
+    console.log(`\nbench/api — ${machine(db)}; NODE_ENV=${process.env.NODE_ENV ?? ''}; autocannon ${connections} connections from a worker thread, ${seconds} s per run, median of ${roundCount} rounds`);
+    console.log(`data: data/native (${base.orders} orders, ${base.lines} lines) and a copy grown to ${size.orders} orders, ${size.lines} lines\n`);
+    const table: Record<string, { rps: number; p50: number; p99: number; errors: number; rounds: string; ofTypename: string; answer: string }> = {};
+    const rps = (name: string) => median(results[name]!.map((r) => r.rps));
+    for (const [name, runs] of Object.entries(results)) {
+      const baseline = Object.values(results).length && name.includes(': page') ? name.replace(/: page.*/, ': { __typename }') : name.includes('share of the page') ? name.replace(/: its share.*/, ': { __typename }') : '';
+      table[name] = {
+        rps: rps(name),
+        p50: median(runs.map((r) => r.p50)),
+        p99: median(runs.map((r) => r.p99)),
+        errors: runs.reduce((n, r) => n + r.errors, 0),
+        rounds: runs.map((r) => r.rps).join(' / '),
+        ofTypename: baseline ? `${((100 * rps(name)) / rps(baseline)).toFixed(1)} %` : '',
+        answer: answers[name] ?? '',
+      };
+    }
+    console.table(table);
+    for (const door of ['gateway, in-process (local)', 'gateway, subgraphs over HTTP', 'sales subgraph alone']) {
+      const page = door.startsWith('sales') ? `${door}: its share of the page` : `${door}: page`;
+      const [t, small, big] = [rps(`${door}: { __typename }`), rps(`${page}, 40k orders`), rps(`${page}, 1M orders`)];
+      console.log(`${door}: page ${((100 * small) / t).toFixed(1)} % of { __typename } (goal ≥ 10 %); 1M / 40k orders ${(big / small).toFixed(2)} (goal ≥ 0.90)`);
+    }
+    for (const c of confirms) console.log(`confirmations, ${c}`);
   } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(bigName)} WITH (FORCE)`).catch(() => undefined);
+    await admin.end();
+    await db.pool.end().catch(() => undefined);
     await db.close();
   }
 }

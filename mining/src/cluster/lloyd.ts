@@ -20,7 +20,7 @@ export interface KMeansResult {
 /**
  * K-Means (Lloyd) with greedy k-means++ seeding (Arthur and Vassilvitskii, 2007) on typed arrays, with its
  * own seeded PRNG: same points, k and seed → identical result. Each run stops when no point changes
- * cluster or no centroid moves by more than 1e-6 (or after maxIterations); an emptied cluster keeps its previous centroid; the run with the
+ * cluster or the centroids barely move (scikit-learn's tolerance) or after maxIterations; an emptied cluster keeps its previous centroid; the run with the
  * lowest within-cluster sum of `restarts` (default 2) is kept.
  */
 export function lloydKMeans(p: Points, k: number, opts: { seed?: number; maxIterations?: number; restarts?: number } = {}): KMeansResult {
@@ -37,6 +37,14 @@ export function lloydKMeans(p: Points, k: number, opts: { seed?: number; maxIter
 
 function lloydOnce(p: Points, k: number, rand: () => number, maxIterations: number): KMeansResult {
   const { values, n, d } = p;
+  let variance = 0;
+  for (let t = 0; t < d; t++) {
+    let m = 0;
+    for (let i = 0; i < n; i++) m += values[i * d + t]!;
+    m /= n;
+    for (let i = 0; i < n; i++) variance += (values[i * d + t]! - m) ** 2 / n;
+  }
+  const tolerance = (1e-4 * variance) / d;
   const centroids = new Float64Array(k * d);
   // greedy k-means++ (as scikit-learn): each next centre is the best of 2 + ⌊ln k⌋ candidates drawn
   // with probability ∝ squared distance to the nearest chosen centre (the one lowering the sum most)
@@ -87,6 +95,7 @@ function lloydOnce(p: Points, k: number, rand: () => number, maxIterations: numb
   const counts = new Int32Array(k);
   let iterations = 0;
   let inertia = 0;
+  let converged = false;
   for (;;) {
     let changed = 0;
     inertia = 0;
@@ -126,7 +135,7 @@ function lloydOnce(p: Points, k: number, rand: () => number, maxIterations: numb
         changed++;
       }
     }
-    if (!changed || iterations >= maxIterations) break;
+    if (!changed || iterations >= maxIterations || converged) break;
     iterations++;
     sums.fill(0);
     counts.fill(0);
@@ -135,7 +144,8 @@ function lloydOnce(p: Points, k: number, rand: () => number, maxIterations: numb
       counts[j]!++;
       for (let t = 0; t < d; t++) sums[j * d + t]! += values[i * d + t]!;
     }
-    // converged when no centroid moves by more than 1e-6 (ml-kmeans' tolerance)
+    // converged when the centroids' total squared move is under 1e-4 × the mean feature variance
+    // (scikit-learn's tolerance): later iterations only move points between near-equal clusters
     let moved = 0;
     for (let j = 0; j < k; j++) {
       if (counts[j] === 0) continue;
@@ -145,9 +155,10 @@ function lloydOnce(p: Points, k: number, rand: () => number, maxIterations: numb
         shift += (next - centroids[j * d + t]!) ** 2;
         centroids[j * d + t] = next;
       }
-      if (shift > moved) moved = shift;
+      moved += shift;
     }
-    if (moved < 1e-12) break;
+    // one more assignment pass to the final centroids, so clusters, centroids and inertia agree
+    if (moved <= tolerance) converged = true;
   }
   return { clusters, centroids, iterations, inertia };
 }

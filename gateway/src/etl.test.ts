@@ -6,6 +6,7 @@ import {
   EtlCustomersDocument,
   EtlOrdersDocument,
   EtlProductsDocument,
+  EtlSalesRepsDocument,
   EtlSourceTotalsDocument,
   EtlStockLevelsDocument,
   EtlSuppliersDocument,
@@ -73,6 +74,15 @@ test('an ANALYST runs every ETL operation without errors; the extraction adds up
   ran.add('EtlStockLevels');
   const totals = await etl.request(EtlSourceTotalsDocument);
   ran.add('EtlSourceTotals');
+  // the sales reps: every user owning an order or a customer, names only
+  const { salesReps } = await etl.request(EtlSalesRepsDocument);
+  ran.add('EtlSalesReps');
+  const owners = await t.db.pool.query<{ id: string }>(
+    `SELECT id::text FROM auth.users u WHERE EXISTS (SELECT 1 FROM sales.orders o WHERE o.sales_rep_id = u.id) OR EXISTS (SELECT 1 FROM customers.customers c WHERE c.sales_rep_id = u.id)`,
+  );
+  expect(owners.rows.length).toBeGreaterThan(0);
+  expect(salesReps.map((r) => r.id)).toEqual(expect.arrayContaining(owners.rows.map((r) => r.id)));
+  expect(Object.keys(salesReps[0]!).sort()).toEqual(['id', 'name']);
 
   const count = async (table: string) => (await t.db.pool.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n as number;
   for (const [nodes, table] of [

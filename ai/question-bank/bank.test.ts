@@ -54,7 +54,8 @@ test('the chat answers the question bank with the oracles\' figures', async () =
     build[dataset] = `${((Date.now() - t0) / 1000).toFixed(1)} s (import ${fx.seconds.import.toFixed(1)} s, ETL ${fx.seconds.etl.toFixed(1)} s, as of ${fx.asOf})`;
     for (const q of questions.filter((x) => x.dataset === dataset)) {
       let oracle: OracleRow[] = [];
-      if (q.sql) oracle = (await fx.oracle.query(oracleSql(q, fx.asOf))).rows as OracleRow[];
+      let oracleError: string | undefined;
+      if (q.sql) oracle = await fx.oracle.query(oracleSql(q, fx.asOf)).then((r) => r.rows as OracleRow[], (err: Error) => ((oracleError = err.message), []));
       let answer: AskAnswer | null = null;
       let error: string | undefined;
       const t1 = Date.now();
@@ -64,7 +65,13 @@ test('the chat answers the question bank with the oracles\' figures', async () =
         error = (err as Error).message;
       }
       const ms = Date.now() - t1;
-      const verdict: Verdict = answer ? judge(q, answer, oracle) : { ok: false, reason: `ask threw: ${error}` };
+      const verdict: Verdict = oracleError
+        ? { ok: false, reason: `the oracle failed: ${oracleError}` }
+        : q.sql && !oracle.length
+          ? { ok: false, reason: 'the oracle returned no row' }
+          : answer
+            ? judge(q, answer, oracle)
+            : { ok: false, reason: `ask threw: ${error}` };
       outcomes.push({ q, verdict, expected: describeExpected(q, oracle), got: describeAnswer(answer, error), ms });
     }
   }

@@ -167,7 +167,8 @@ function topMatch(q: Question, r: NonNullable<AskAnswer['result']>, oracle: Orac
   if (r.rows.length > Math.max(q.n ?? 10, 10)) return { ok: false, reason: `${r.rows.length} rows for a top ${q.n}` };
   for (let i = 0; i < n; i++) {
     const row = r.rows[i]!;
-    const v = num(pick(row.values, q.measure)?.value);
+    const picked = pick(row.values, q.measure);
+    const v = num(q.figure === 'delta' ? picked?.delta : picked?.value);
     const e = num(oracle[i]!.value);
     if (!close(q.unit, v, e)) return { ok: false, reason: `rank ${i + 1}: ${row.members.map((m) => m.label ?? m.key).join(' × ')}=${fmt(v)}, expected ${fmt(oracle[i]!.label)}=${fmt(e)}` };
     // Ties: any member with the same figure may stand at this rank.

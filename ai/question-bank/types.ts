@@ -54,6 +54,8 @@ export interface Question {
   sql?: string;
   /** For `top`: how many rows the question asks for (the oracle returns the whole ranking, for ties). */
   n?: number;
+  /** For `top`: rank by the answer's change against the compared period (delta) instead of its value. */
+  figure?: 'value' | 'delta';
   /** Measure the figure is read from, when the answer may carry several (default: the first). */
   measure?: string;
   /** Kind of figure, for the tolerance: money (cent rounding per line), count (exact), pct (±0.01 points). */

@@ -5,6 +5,7 @@ import { repoRoot } from '@erp/kit';
 import { importDirectory, formatSummary } from '@erp/data/import';
 import { runEtl } from '@erp/etl';
 import { PASSWORD, startTestSystem, type TestSystem } from '../../gateway/src/test-system';
+import { NATIVE_LINES_TABLE } from './sql';
 import type { Dataset } from './types';
 
 /**
@@ -44,6 +45,12 @@ export async function loadNorthwindSource(pool: pg.Pool): Promise<void> {
   }
 }
 
+/** What the oracles read besides the source tables: the native order lines joined once (sql.ts). */
+async function prepareOracles(dataset: Dataset, pool: pg.Pool): Promise<void> {
+  if (dataset === 'northwind') return loadNorthwindSource(pool);
+  await pool.query(`DROP SCHEMA IF EXISTS bank_oracle CASCADE; CREATE SCHEMA bank_oracle; ${NATIVE_LINES_TABLE}; ANALYZE bank_oracle.native_lines`);
+}
+
 const AS_OF_SQL: Record<Dataset, string> = {
   native: `SELECT to_char(max(ordered_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS d FROM sales.orders`,
   northwind: `SELECT to_char(max(order_date), 'YYYY-MM-DD') AS d FROM northwind_src.orders`,
@@ -55,7 +62,8 @@ export async function sourceOnly(dataset: Dataset, pool: pg.Pool): Promise<strin
     const s = await importDirectory({ pool, dir: NATIVE_DIR, mapping: 'native', quiet: true });
     if (s.status !== 'committed') throw new Error(`import of data/native failed:\n${formatSummary(s).slice(0, 4000)}`);
     await pool.query('ANALYZE');
-  } else await loadNorthwindSource(pool);
+  }
+  await prepareOracles(dataset, pool);
   const { rows } = await pool.query<{ d: string }>(AS_OF_SQL[dataset]);
   return rows[0]!.d;
 }
@@ -71,8 +79,8 @@ export async function buildFixture(dataset: Dataset): Promise<Fixture> {
         ? await importDirectory({ pool: sys.db.pool, dir: NATIVE_DIR, mapping: 'native', quiet: true })
         : await importDirectory({ pool: sys.db.pool, dir: path.join(NORTHWIND_DIR, 'csv'), mapping: 'northwind', quiet: true });
     if (s.status !== 'committed') throw new Error(`import of ${dataset} failed:\n${formatSummary(s).slice(0, 4000)}`);
-    if (dataset === 'northwind') await loadNorthwindSource(sys.db.pool);
     await sys.db.pool.query('ANALYZE');
+    await prepareOracles(dataset, sys.db.pool);
     const importSeconds = (Date.now() - t0) / 1000;
     t0 = Date.now();
     const run = await runEtl({ gatewayUrl: sys.system.gatewayUrl, credentials: { email: sys.services.ETL_SERVICE.email, password: PASSWORD }, dwhUrl: sys.dwh.url });

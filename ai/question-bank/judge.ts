@@ -90,17 +90,15 @@ export function describeExpected(q: Question, rows: OracleRow[]): string {
   return `${q.expect}: ${shown.join('; ')}${rows.length > shown.length ? `; … (${rows.length} rows)` : ''}`;
 }
 
-/** The one figure of an answer: its total, else its only row. */
+/**
+ * The figures an answer gives for a one-figure question: its totals, else its only row — of the
+ * question's measure when it names one, else of any measure the answer shows.
+ */
 function figures(a: AskAnswer, measure?: string): { value: number | null; compared: number | null; delta: number | null }[] {
   const r = a.result!;
-  const out = [];
-  const t = pick(r.totals, measure);
-  if (t) out.push({ value: num(t.value), compared: num(t.compared), delta: num(t.delta) });
-  if (r.rows.length === 1) {
-    const v = pick(r.rows[0]!.values, measure);
-    if (v) out.push({ value: num(v.value), compared: num(v.compared), delta: num(v.delta) });
-  }
-  return out;
+  const of = (values: Value[]) => (measure ? values.filter((v) => v.measure === measure) : values);
+  const all = [...of(r.totals), ...(r.rows.length === 1 ? of(r.rows[0]!.values) : [])];
+  return all.map((v) => ({ value: num(v.value), compared: num(v.compared), delta: num(v.delta) }));
 }
 
 const UP = /\b(rose|risen|increased?|grew|grown|up|higher|gain(ed)?|augment\w*|hausse|progress\w*|cro[iî]t\w*|mont[ée]\w*)\b/i;

@@ -235,7 +235,7 @@ export const NATIVE: Question[] = [
   q(171, 'fr', 'nombre de produits par famille', 'rows', 'count', ['catalog', 'level'],
     `SELECT coalesce(par.name, c.name) AS label, count(*) AS value FROM catalog.products p JOIN catalog.categories c ON c.id = p.category_id LEFT JOIN catalog.categories par ON par.id = c.parent_id GROUP BY 1 ORDER BY 2 DESC`),
   q(172, 'en', 'top 5 suppliers by late deliveries in 2026', 'top', 'count', ['supplier', 'ranking'],
-    `${NATIVE_EVAL}SELECT supplier AS label, sum(late) AS value FROM e WHERE month BETWEEN DATE '2026-01-01' AND DATE '2026-12-31' GROUP BY 1 ORDER BY 2 DESC`, { n: 5 }),
+    `${NATIVE_EVAL}SELECT supplier AS label, sum(late) AS value FROM e WHERE month BETWEEN DATE '2026-01-01' AND DATE '2026-12-31' GROUP BY 1 ORDER BY 2 DESC`, { n: 5, measure: 'supplierLateDeliveries' }),
   q(173, 'fr', 'livraisons fournisseurs par mois en 2026', 'rows', 'count', ['supplier', 'level'],
     `${NATIVE_EVAL}SELECT to_char(month, 'YYYY-MM') AS label, sum(deliveries) AS value FROM e WHERE month BETWEEN DATE '2026-01-01' AND DATE '2026-12-31' GROUP BY 1 ORDER BY 1`),
   q(174, 'en', 'units sold per year', 'rows', 'count', ['level', 'period'], by(YEAR, UNITS, 'true', 'label')),

@@ -15,6 +15,9 @@ export interface ProductRow {
   status: string;
   createdAt: string;
   updatedAt: string;
+  /** Units on hand and available (on hand − reserved) over every warehouse, when loaded with the product. */
+  totalOnHand?: number;
+  totalAvailable?: number;
 }
 export interface WarehouseRow {
   id: number;
@@ -42,6 +45,7 @@ export interface StockMovementRow {
   occurredAt: string;
 }
 export interface ReservationRow {
+  orderId: number | null;
   reference: string;
   productId: number;
   warehouseId: number;
@@ -54,4 +58,4 @@ export const PRODUCT_COLUMNS = `id, sku, name, category_id AS "categoryId", list
 export const WAREHOUSE_COLUMNS = `id, code, name, city, country_code AS "countryCode"`;
 export const STOCK_COLUMNS = `product_id AS "productId", warehouse_id AS "warehouseId", on_hand AS "onHand", reserved, reorder_point AS "reorderPoint", updated_at AS "updatedAt"`;
 export const MOVEMENT_COLUMNS = `id, product_id AS "productId", warehouse_id AS "warehouseId", kind, quantity, reference, note, occurred_at AS "occurredAt"`;
-export const RESERVATION_COLUMNS = `reference, product_id AS "productId", warehouse_id AS "warehouseId", quantity, status`;
+export const RESERVATION_COLUMNS = `order_id AS "orderId", reference, product_id AS "productId", warehouse_id AS "warehouseId", quantity, status`;

@@ -35,6 +35,7 @@ export const resolvers = {
     stockLevels: (_: unknown, a: Args, ctx: Ctx) => stock.listStockLevels(ctx, a),
     stockMovements: (_: unknown, a: Args, ctx: Ctx) => stock.listStockMovements(ctx, a),
     stockTotals: (_: unknown, _a: Args, ctx: Ctx) => warehouses.stockTotals(ctx),
+    orderStockHolds: (_: unknown, a: Args, ctx: Ctx) => stock.orderStockHolds(ctx, a),
   },
   Mutation: {
     createCategory: (_: unknown, a: Args, ctx: Ctx) => categories.createCategory(ctx, a.input, a),
@@ -47,9 +48,11 @@ export const resolvers = {
     recordReceipt: (_: unknown, a: Args, ctx: Ctx) => stock.recordReceipt(ctx, a.input, a),
     recordAdjustment: (_: unknown, a: Args, ctx: Ctx) => stock.recordAdjustment(ctx, a.input, a),
     transferStock: (_: unknown, a: Args, ctx: Ctx) => stock.transferStock(ctx, a.input, a),
-    reserveStock: (_: unknown, a: Args, ctx: Ctx) => stock.reserveStock(ctx, a.input, a),
-    releaseStock: (_: unknown, a: Args, ctx: Ctx) => stock.releaseStock(ctx, a.reference, a),
-    shipStock: (_: unknown, a: Args, ctx: Ctx) => stock.shipStock(ctx, a.reference, a),
+    // internal: the sales service's identity only (matrix), one order at a time
+    reserveOrderStock: (_: unknown, a: Args, ctx: Ctx) => stock.reserveOrderStock(ctx, a.input),
+    releaseOrderStock: (_: unknown, a: Args, ctx: Ctx) => stock.releaseOrderStock(ctx, a.orderId),
+    shipOrderStock: (_: unknown, a: Args, ctx: Ctx) => stock.shipOrderStock(ctx, a.orderId),
+    undoOrderShipment: (_: unknown, a: Args, ctx: Ctx) => stock.undoOrderShipment(ctx, a.orderId),
   },
   Category: {
     __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.category.load(parseId('id', ref.id)),
@@ -60,9 +63,11 @@ export const resolvers = {
     __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.product.load(parseId('id', ref.id)),
     category: (p: ProductRow, _a: Args, ctx: Ctx) => ctx.loaders.category.load(p.categoryId).then(must('Category', p.categoryId)),
     stock: (p: ProductRow, _a: Args, ctx: Ctx) => ctx.loaders.stockOfProduct.load(p.id),
-    totalOnHand: async (p: ProductRow, _a: Args, ctx: Ctx) => (await ctx.loaders.stockOfProduct.load(p.id)).reduce((s, l) => s + l.onHand, 0),
-    totalAvailable: async (p: ProductRow, _a: Args, ctx: Ctx) =>
-      (await ctx.loaders.stockOfProduct.load(p.id)).reduce((s, l) => s + l.onHand - l.reserved, 0),
+    // Loaded with the product (one statement for a whole batch); a row from elsewhere (a list page) sums its stock levels.
+    totalOnHand: (p: ProductRow, _a: Args, ctx: Ctx) =>
+      p.totalOnHand ?? ctx.loaders.stockOfProduct.load(p.id).then((levels) => levels.reduce((s, l) => s + l.onHand, 0)),
+    totalAvailable: (p: ProductRow, _a: Args, ctx: Ctx) =>
+      p.totalAvailable ?? ctx.loaders.stockOfProduct.load(p.id).then((levels) => levels.reduce((s, l) => s + l.onHand - l.reserved, 0)),
   },
   Warehouse: {
     __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.warehouse.load(parseId('id', ref.id)),

@@ -12,9 +12,8 @@ import pg from 'pg';
 import { createPool, IDENTITY_HEADER, quoteIdent, repoRoot, signIdentity, startEmbeddedServer, withDatabase } from '@erp/kit';
 import { migrateOltp } from '@erp/kit/db/migrate';
 import { migrateDwh } from '@erp/dwh-schema';
-import { importDirectory } from '../data/src/import';
-import { hashPassword } from '../gateway/src/auth/passwords';
-import { startSystem } from '../gateway/src/system';
+import { importDirectory } from '@erp/data';
+import { hashPassword, startSystem } from '@erp/gateway';
 
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 10;
 const SECRETS = { JWT_SECRET: 'b'.repeat(40), SUBGRAPH_SECRET: 'c'.repeat(40) };

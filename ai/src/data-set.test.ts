@@ -2,7 +2,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { runMining } from '@erp/mining';
 import type { TestDatabase } from '@erp/kit/test/db';
-import { csvRows, loadNativeSet, testWarehouse } from '../../mining/src/test/fixtures';
+import { csvRows, loadNativeSet, testWarehouse } from '@erp/mining/test/fixtures';
 import http from 'node:http';
 import https from 'node:https';
 import { ask } from './ask';

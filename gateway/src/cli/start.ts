@@ -5,7 +5,7 @@ import { connectDatabases, createLogger, createPool, databaseName, ensureDatabas
 import { migrateDwh } from '@erp/dwh-schema';
 import { bootstrapAdmin, ensureServiceAccount } from '../auth/bootstrap';
 import { loadEnv } from '../env';
-import { runPipeline, defaultStages, nextTick, startAutomation } from '../../../automation/src';
+import { runPipeline, defaultStages, nextTick, startAutomation } from '@erp/automation';
 import { ensureConsoleBuilt, startConsoleServer } from '../console-server';
 import { startSystem } from '../system';
 
@@ -87,7 +87,7 @@ runCli(async () => {
     const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM catalog.products');
     if (rows[0]!.n === 0 && !args['no-import']) {
       say('empty OLTP: importing data/native (first run)');
-      const { importDirectory } = await import('../../../data/src/import');
+      const { importDirectory } = await import('@erp/data');
       await importDirectory({ pool, dir: path.join(repoRoot(), 'data', 'native'), mapping: 'native', dryRun: false });
     }
     const admin = await bootstrapAdmin(pool, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, allowGenerated: !env.DATABASE_URL });

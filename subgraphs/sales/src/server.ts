@@ -8,6 +8,8 @@ import { contextBuilder, type SalesContext } from './context';
 import type { Inventory } from './inventory';
 import { resolvers } from './resolvers';
 
+export { httpInventory, localInventory, type Inventory } from './inventory';
+
 export const typeDefs = parse(readFileSync(path.join(__dirname, '..', 'schema.graphql'), 'utf8'));
 
 /**

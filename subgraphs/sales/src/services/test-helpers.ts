@@ -2,7 +2,7 @@
 import type { BaseContext, Subgraph } from '@erp/kit/graphql';
 import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
 import { dataOf, execute, identity, quietLogger } from '@erp/kit/test/graphql';
-import { createCatalogSubgraph } from '../../../catalog/src/server';
+import { createCatalogSubgraph } from '@erp/subgraph-catalog';
 import { localInventory, type Inventory } from '../inventory';
 import { createSalesSubgraph } from '../server';
 

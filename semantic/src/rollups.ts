@@ -2,6 +2,7 @@ import { ValidationError } from '@erp/kit';
 import type pg from 'pg';
 import { ensureAnalyticsSchema } from './ensure';
 import { ROLLUPS } from './model';
+import { refreshPlan, refreshStatement } from './rollup-tables';
 import { addDays, addMonths, parseIsoDate } from './periods';
 
 const LOCK_KEY = 7_405_102;
@@ -15,81 +16,9 @@ export interface RefreshResult {
   rollups: { name: string; rowsWritten: number }[];
 }
 
-// The facts of the months recomputed ($1..$2; both null: all), joined to the dimensions a rollup groups by.
-const facts = (...joins: string[]) => `
-      FROM dw.fact_sales f
-      JOIN dw.dim_date d ON d.date_key = f.order_date_key
-      ${joins.join('\n      ')}
-     WHERE ($1::date IS NULL OR d.full_date BETWEEN $1::date AND $2::date)`;
-const PRODUCT = 'JOIN dw.dim_product p ON p.product_key = f.product_key LEFT JOIN dw.dim_category cat ON cat.category_key = p.category_key';
-const CUSTOMER = 'JOIN dw.dim_customer c ON c.customer_key = f.customer_key';
-const GEOGRAPHY = 'JOIN dw.dim_geography g ON g.geography_key = f.geography_key';
-const STATUS_KIND = 'JOIN dw.dim_order_status s ON s.status_key = f.status_key JOIN dw.dim_order_kind k ON k.kind_key = f.kind_key';
-const MONTH = `date_trunc('month', d.full_date)::date, d.year, d.quarter, d.year_month`;
-const AMOUNTS = `SUM(f.net_amount), SUM(f.net_amount - f.cost_amount), SUM(CASE WHEN f.cost_amount IS NOT NULL THEN f.net_amount END), SUM(f.quantity)`;
-
-/**
- * How each rollup of the model (ROLLUPS) is computed for the months [$1, $2], in this order (a rollup
- * may be computed from one before it). Keys and labels are the expressions of the semantic model's
- * levels (COALESCE on categories), so a rollup's answer equals the facts'.
- */
-const REFRESH: Record<string, string> = {
-  sales_month: `
-    INSERT INTO analytics.sales_month
-    SELECT ${MONTH},
-           COALESCE(cat.root_code, '(none)'), COALESCE(cat.root_name, 'No category'),
-           COALESCE(cat.code, '(none)'), COALESCE(cat.name, 'No category'),
-           g.country_code, g.country_name, c.segment, s.status, k.kind, ${AMOUNTS}, COUNT(*)
-    ${facts(PRODUCT, CUSTOMER, GEOGRAPHY, STATUS_KIND)}
-     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13`,
-  sales_product_month: `
-    INSERT INTO analytics.sales_product_month
-    SELECT ${MONTH},
-           COALESCE(cat.root_code, '(none)'), COALESCE(cat.root_name, 'No category'),
-           COALESCE(cat.code, '(none)'), COALESCE(cat.name, 'No category'),
-           p.sku, p.name, s.status, k.kind, ${AMOUNTS}, COUNT(*)
-    ${facts(PRODUCT, STATUS_KIND)}
-     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12`,
-  sales_customer_month: `
-    INSERT INTO analytics.sales_customer_month
-    SELECT ${MONTH}, c.customer_id, c.code, c.name, g.country_code, g.country_name, g.region, g.city,
-           c.segment, s.status, k.kind, ${AMOUNTS}, COUNT(DISTINCT f.order_id), COUNT(*)
-    ${facts(CUSTOMER, GEOGRAPHY, STATUS_KIND)}
-     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14`,
-  // From the customer rollup just computed: an order is in one of its rows, so orders add up.
-  sales_order_month: `
-    INSERT INTO analytics.sales_order_month
-    SELECT month_start, year, quarter, year_month, country_code, country_name, region, city, segment, status, kind,
-           SUM(net_amount), SUM(margin_amount), SUM(costed_net_amount), SUM(units), SUM(orders), SUM(lines)
-      FROM analytics.sales_customer_month
-     WHERE ($1::date IS NULL OR month_start BETWEEN $1::date AND $2::date)
-     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`,
-  sales_region_month: `
-    INSERT INTO analytics.sales_region_month
-    SELECT month_start, year, quarter, year_month, country_code, country_name, region, segment, status, kind,
-           SUM(net_amount), SUM(margin_amount), SUM(costed_net_amount), SUM(units), SUM(orders), SUM(lines)
-      FROM analytics.sales_order_month
-     WHERE ($1::date IS NULL OR month_start BETWEEN $1::date AND $2::date)
-     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`,
-  sales_segment_month: `
-    INSERT INTO analytics.sales_segment_month
-    SELECT month_start, year, quarter, year_month, segment, status, kind,
-           SUM(net_amount), SUM(margin_amount), SUM(costed_net_amount), SUM(units), SUM(orders), SUM(lines)
-      FROM analytics.sales_region_month
-     WHERE ($1::date IS NULL OR month_start BETWEEN $1::date AND $2::date)
-     GROUP BY 1, 2, 3, 4, 5, 6, 7`,
-  sales_category_month: `
-    INSERT INTO analytics.sales_category_month
-    SELECT month_start, year, quarter, year_month, root_code, root_name, category_code, category_name, status, kind,
-           SUM(net_amount), SUM(margin_amount), SUM(costed_net_amount), SUM(units), SUM(lines)
-      FROM analytics.sales_product_month
-     WHERE ($1::date IS NULL OR month_start BETWEEN $1::date AND $2::date)
-     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`,
-};
-const REFRESH_ORDER = ['sales_month', 'sales_product_month', 'sales_customer_month', 'sales_order_month', 'sales_region_month', 'sales_segment_month', 'sales_category_month'];
-if (REFRESH_ORDER.length !== ROLLUPS.length || ROLLUPS.some((r) => !REFRESH[r.name] || !REFRESH_ORDER.includes(r.name))) {
-  throw new Error('rollups.ts: every rollup of the model needs its refresh statement');
-}
+const PLAN = refreshPlan();
+const REFRESH_ORDER = PLAN.map((p) => p.rollup.name);
+const REFRESH = new Map(PLAN.map((p) => [p.rollup.name, refreshStatement(p.rollup, p.from)]));
 
 /**
  * Recomputes every rollup for the months touched by [fromDate, toDate] (whole months around them),
@@ -120,7 +49,7 @@ export async function refreshRollups(pool: pg.Pool, period: { fromDate: string; 
     }
     const rollups: RefreshResult['rollups'] = [];
     for (const name of REFRESH_ORDER) {
-      const ins = await client.query(REFRESH[name]!, [from, to]);
+      const ins = await client.query(REFRESH.get(name)!, [from, to]);
       const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM analytics.${name}`);
       await client.query(
         `INSERT INTO analytics.rollup_state (name, refreshed_at, covered_run_id, last_from, last_to, rows_written, total_rows)

@@ -3,6 +3,7 @@ import { RunOlapDocument, SemanticModelDocument, type OlapGranularity, type Olap
 import type { ExplorerQuery, ResultSet } from '@/explorer/query';
 import type { ModelItem } from '@/components/explorer/QueryBuilder.vue';
 import { useI18n } from 'vue-i18n';
+import { MEASURES, MONEY } from '@erp/semantic/model';
 import { formatMeasure, formatMember, type FormatOptions, type MeasureFormat } from '@/analytics/format';
 import { useApiQuery } from './useApi';
 
@@ -63,15 +64,13 @@ export function useLabels(model: Ref<SemanticModel | null>) {
 }
 export type Labels = ReturnType<typeof useLabels>;
 
-/** Before the model arrives (or when it cannot be read): the units of the measures the dashboards use. */
-const FALLBACK_FORMATS: Record<string, MeasureFormat> = {
-  revenue: { unit: 'EUR', format: '#,##0.00' },
-  grossMargin: { unit: 'EUR', format: '#,##0.00' },
-  averageBasket: { unit: 'EUR', format: '#,##0.00' },
-  stockValue: { unit: 'EUR', format: '#,##0.00' },
-  marginPct: { unit: '%', format: '0.00' },
-  supplierOnTimeRate: { unit: '%', format: '0.00' },
-};
+/**
+ * Before the API's model arrives (or when it cannot be read): units and formats from the one semantic
+ * model; money has no unit until the API says the installation's currency (never a guessed one).
+ */
+const FALLBACK_FORMATS: Record<string, MeasureFormat> = Object.fromEntries(
+  MEASURES.map((m) => [m.name, { unit: m.unit === MONEY ? '' : m.unit, format: m.format }]),
+);
 
 /** Last resort for an id the console does not know: `product.subCategory` → "Sub category". */
 function humanize(id: string): string {

@@ -17,12 +17,16 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const read = (f) => JSON.parse(fs.readFileSync(path.join(root, f), 'utf8'));
 const SKIP = new Set(['node_modules', '.git', '.data', 'dist', '.turbo', 'generated', 'fixtures', 'native']);
 const SOURCE = /\.(ts|tsx|mts|mjs|js|vue)$/;
-const IMPORT = /(?:^\s*(?:import|export)\b[^;'"]*?\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"]([@.\w][\w@./:-]*)['"]/gm;
+const IMPORT =
+  /(?:^\s*(?:import|export)\b[^;'"]*?\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"]([@.\w][\w@./:-]*)['"]/gm;
 
 const dirs = read('package.json').workspaces.flatMap((w) =>
   w.endsWith('/*')
-    ? fs.readdirSync(path.join(root, w.slice(0, -2)), { withFileTypes: true })
-        .filter((d) => d.isDirectory() && fs.existsSync(path.join(root, w.slice(0, -1), d.name, 'package.json')))
+    ? fs
+        .readdirSync(path.join(root, w.slice(0, -2)), { withFileTypes: true })
+        .filter(
+          (d) => d.isDirectory() && fs.existsSync(path.join(root, w.slice(0, -1), d.name, 'package.json')),
+        )
         .map((d) => w.slice(0, -1) + d.name)
     : [w],
 );
@@ -52,11 +56,20 @@ for (const file of files(root)) {
     if (spec.startsWith('.')) {
       const target = path.relative(root, path.resolve(path.dirname(path.join(root, file)), spec));
       const other = ownerOf(target);
-      if (other !== owner) problems.push(`${file}: '${spec}' reaches into ${other.manifest.name} by path; import '${other.manifest.name}' instead`);
+      if (other !== owner)
+        problems.push(
+          `${file}: '${spec}' reaches into ${other.manifest.name} by path; import '${other.manifest.name}' instead`,
+        );
       continue;
     }
     const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
-    if (spec.startsWith('node:') || builtinModules.includes(name) || spec.startsWith('@/') || spec.startsWith('virtual:')) continue;
+    if (
+      spec.startsWith('node:') ||
+      builtinModules.includes(name) ||
+      spec.startsWith('@/') ||
+      spec.startsWith('virtual:')
+    )
+      continue;
     if (!names.has(name)) {
       const { dependencies = {}, devDependencies = {}, peerDependencies = {} } = owner.manifest;
       if (!(name in dependencies || name in devDependencies || name in peerDependencies))
@@ -64,15 +77,24 @@ for (const file of files(root)) {
       continue;
     }
     const rest = spec.slice(name.length);
-    if (/^\/src(\/|$)/.test(rest)) problems.push(`${file}: '${spec}' reaches into ${name}'s src/; use an entry point of its package.json "exports"`);
+    if (/^\/src(\/|$)/.test(rest))
+      problems.push(
+        `${file}: '${spec}' reaches into ${name}'s src/; use an entry point of its package.json "exports"`,
+      );
     if (name !== owner.manifest.name) used.get(owner).add(name);
   }
 }
 for (const p of packages) {
   const { dependencies = {}, devDependencies = {}, name } = p.manifest;
-  const declared = new Set([...Object.keys(dependencies), ...Object.keys(devDependencies)].filter((d) => names.has(d)));
-  for (const d of used.get(p)) if (!declared.has(d)) problems.push(`${p.dir || '.'}/package.json: ${name} imports ${d} but does not declare it`);
-  for (const d of declared) if (!used.get(p).has(d)) problems.push(`${p.dir || '.'}/package.json: ${name} declares ${d} but does not import it`);
+  const declared = new Set(
+    [...Object.keys(dependencies), ...Object.keys(devDependencies)].filter((d) => names.has(d)),
+  );
+  for (const d of used.get(p))
+    if (!declared.has(d))
+      problems.push(`${p.dir || '.'}/package.json: ${name} imports ${d} but does not declare it`);
+  for (const d of declared)
+    if (!used.get(p).has(d))
+      problems.push(`${p.dir || '.'}/package.json: ${name} declares ${d} but does not import it`);
 }
 
 if (problems.length) {
@@ -80,4 +102,6 @@ if (problems.length) {
   console.error(`\n${problems.length} package boundary problem(s).`);
   process.exit(1);
 }
-console.log(`Package boundaries: ${packages.length} packages, every workspace import declared and through an entry point.`);
+console.log(
+  `Package boundaries: ${packages.length} packages, every workspace import declared and through an entry point.`,
+);

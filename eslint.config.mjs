@@ -11,7 +11,7 @@ export default tseslint.config(
       '.data/**',
       '.turbo/**',
       'kit/migrations/**',
-      'sdk/src/generated/**',
+      '**/src/generated/**',
     ],
   },
   js.configs.recommended,

@@ -29,6 +29,10 @@ export interface CustomerRow {
   createdAt: string | Date;
   updatedAt: string | Date;
 }
+/** A customer's place, as the Customer.geography field hands it to CustomerGeography. */
+export interface GeographyRef {
+  cityId: number;
+}
 export interface ContactRow {
   id: number;
   customerId: number;

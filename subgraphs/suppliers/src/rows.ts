@@ -19,6 +19,10 @@ export interface ContactRow {
   phone: string | null;
   jobTitle: string | null;
 }
+/** A product as this subgraph knows it: the catalog owns it, this subgraph adds who supplies it. */
+export interface ProductRef {
+  id: string;
+}
 export interface SupplyRow {
   id: number;
   supplierId: number;

@@ -1,4 +1,8 @@
 /** Database rows as the GraphQL layer sees them (camelCase, ids as numbers, money as strings). */
+/** Another domain's entity as an order knows it: its id only (customer, warehouse, product). */
+export interface EntityRef {
+  id: string | number;
+}
 export interface OrderRow {
   id: number;
   number: string;

@@ -18,5 +18,5 @@ export const typeDefs = parse(readFileSync(path.join(__dirname, '..', 'schema.gr
  */
 export function createSalesSubgraph(opts: { pool: pg.Pool; log: Logger; identitySecret: string; production: boolean; inventory: Inventory }) {
   const { inventory, ...rest } = opts;
-  return createSubgraph<SalesContext>({ name: 'sales', typeDefs, resolvers: resolvers as never, context: contextBuilder(inventory), ...rest });
+  return createSubgraph<SalesContext>({ name: 'sales', typeDefs, resolvers, context: contextBuilder(inventory), ...rest });
 }

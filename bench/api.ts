@@ -1,131 +1,246 @@
 /**
- * bench/api: the federated order query through the gateway next to the same orders asked of the
- * sales subgraph directly, in the same run; then order confirmations per second with 50 concurrent
- * clients competing for stock, and the oversell count (must be 0).
- * Run: npx tsx bench/api.ts [--seconds 10]. Uses a throw-away database on DATABASE_URL's server or
- * on a throw-away embedded PostgreSQL, loaded with data/native.
+ * bench/api: in one run, on data/native (40,000 orders) and then on the same data grown to 1M orders,
+ * - `{ __typename }` (the fixed cost of a request) and the 20-order page (customer, lines, products
+ *   with their availability) through the gateway, subgraphs in its process (SUBGRAPH_TRANSPORT=local,
+ *   the default of npm start) and over HTTP, and the sales subgraph alone (its share of the page);
+ * - order confirmations per second, 50 concurrent clients competing for the same stock, and the
+ *   oversell count (must be 0), through the gateway in each transport.
+ * The load generator (autocannon) runs in a worker thread, off the servers' event loop.
+ * Run: npm run bench -- api [--seconds 10] [--connections 10] [--orders 1000000] [--profile DIR]
+ * (--profile: CPU profiles of the process serving the page over HTTP and of the sales subgraph alone,
+ * written to DIR with a summary by package).
  */
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
-import { createPool, IDENTITY_HEADER, quoteIdent, repoRoot, signIdentity, startEmbeddedServer, withDatabase } from '@erp/kit';
-import { migrateOltp } from '@erp/kit/db/migrate';
-import { migrateDwh } from '@erp/dwh-schema';
-import { importDirectory } from '@erp/data';
-import { hashPassword, startSystem } from '@erp/gateway';
+import { IDENTITY_HEADER, signIdentity } from '@erp/kit';
+import type { RunningSystem } from '@erp/gateway';
+import { adminClient, arg, benchDatabases, growOrders, importNative, log, machine, type ApiClient, type BenchDatabases } from './lib';
 
-const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 10;
-const SECRETS = { JWT_SECRET: 'b'.repeat(40), SUBGRAPH_SECRET: 'c'.repeat(40) };
+const seconds = arg('seconds', 10);
+const connections = arg('connections', 10);
+const targetOrders = arg('orders', 1_000_000);
+const profileAt = process.argv.indexOf('--profile');
+const profileDir = profileAt >= 0 ? path.resolve(process.argv[profileAt + 1] ?? 'bench-profiles') : null;
+const SUBGRAPH_SECRET = 'c'.repeat(40);
 
-const ORDERS_QUERY = `{ orders(first: 20) { edges { node { number status orderedAt customer { name segment }
-  lines { quantity unitPrice product { sku name totalOnHand } } } } } }`;
-const SALES_ONLY_QUERY = `{ orders(first: 20) { edges { node { number status orderedAt customer { id }
-  lines { quantity unitPrice product { id } } } } } }`;
+const TYPENAME = `{ __typename }`;
+/** The page a sales screen opens: 20 orders, their customer, lines, and each line's product with its availability. */
+export const PAGE_QUERY = `{ orders(first: 20) { edges { node { number status orderedAt customer { name segment }
+  lines { quantity unitPrice product { sku name totalOnHand totalAvailable } } } } pageInfo { hasNextPage endCursor } } }`;
+/** The sales subgraph's share of the page: the same orders and lines, references as ids. */
+const SALES_QUERY = `{ orders(first: 20) { edges { node { number status orderedAt customer { id }
+  lines { quantity unitPrice product { id } } } } pageInfo { hasNextPage endCursor } } }`;
 
-async function load(url: string, body: string, headers: Record<string, string>, connections = 10) {
-  const r = await autocannon({ url, method: 'POST', body, headers: { 'content-type': 'application/json', ...headers }, connections, duration: seconds });
-  return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+/** autocannon with its requests sent from a worker thread (`workers: 1`): its CPU is not the servers' event loop. */
+async function load(url: string, query: string, headers: Record<string, string>): Promise<Load> {
+  const r = await autocannon({
+    url,
+    method: 'POST',
+    body: JSON.stringify({ query }),
+    headers: { 'content-type': 'application/json', ...headers },
+    connections,
+    duration: seconds,
+    workers: 1,
+  });
+  return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts };
+}
+
+/** One call first: the answer must be data without errors (a failing query would measure error paths). */
+async function check(url: string, query: string, headers: Record<string, string>): Promise<string> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
+  const body = (await res.json()) as { data?: { orders?: { edges: { node: { lines: unknown[] } }[] } }; errors?: { message: string }[] };
+  if (!res.ok || body.errors?.length) throw new Error(`${url}: HTTP ${res.status} ${JSON.stringify(body.errors ?? body).slice(0, 300)}`);
+  const edges = body.data?.orders?.edges;
+  return edges ? `${edges.length} orders, ${edges.reduce((n, e) => n + e.node.lines.length, 0)} lines` : '';
+}
+
+let session: Session | undefined;
+async function profiled<T>(name: string, run: () => Promise<T>): Promise<T> {
+  if (!profileDir) return run();
+  session ??= new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  try {
+    return await run();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    mkdirSync(profileDir, { recursive: true });
+    writeFileSync(path.join(profileDir, `${name}.cpuprofile`), JSON.stringify(profile));
+    writeFileSync(path.join(profileDir, `${name}.txt`), summarise(profile as unknown as CpuProfile));
+    session.disconnect();
+    log(`profile: ${path.join(profileDir, `${name}.txt`)}`);
+  }
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+/** Self time by package (node_modules/NAME, a folder of the repo, node itself) and the top functions. */
+function summarise(p: CpuProfile): string {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const self = new Map<number, number>();
+  p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)));
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  const area = (url: string) => {
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+    if (m) return m[1]!;
+    if (!url) return '(native: gc, idle, program)';
+    if (url.startsWith('node:')) return url;
+    const rel = url.replace(/^file:\/\//, '').replace(/^.*?\/(kit|gateway|subgraphs\/\w+|bench)\//, '$1/');
+    return rel.split('/').slice(0, rel.startsWith('subgraphs') ? 2 : 1).join('/');
+  };
+  const byArea = new Map<string, number>();
+  const byFn = new Map<string, number>();
+  for (const [id, t] of self) {
+    const n = byId.get(id)!;
+    const a = area(n.callFrame.url);
+    byArea.set(a, (byArea.get(a) ?? 0) + t);
+    const fn = `${n.callFrame.functionName || '(anonymous)'} ${a}:${n.callFrame.lineNumber + 1}`;
+    byFn.set(fn, (byFn.get(fn) ?? 0) + t);
+  }
+  const top = (m: Map<string, number>, k: number) =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, k)
+      .map(([name, t]) => `${((100 * t) / total).toFixed(1).padStart(5)} %  ${name}`)
+      .join('\n');
+  return `self time ${(total / 1e6).toFixed(1)} s\n\nby package\n${top(byArea, 25)}\n\ntop functions\n${top(byFn, 40)}\n`;
+}
+
+/**
+ * Confirmations: the stock level closest to `free` free units, free + 100 one-unit DRAFT orders on it,
+ * then 50 clients confirming them as fast as they can. Exactly `free` must be confirmed.
+ */
+async function confirmations(db: BenchDatabases, api: ApiClient, free: number, exclude: number[]) {
+  const { rows: [target] } = await db.pool.query(
+    `SELECT product_id, warehouse_id, on_hand - reserved AS free FROM inventory.stock_levels
+      WHERE on_hand - reserved > 0 AND NOT product_id = ANY($2) ORDER BY abs(on_hand - reserved - $1), product_id LIMIT 1`,
+    [free, exclude],
+  );
+  const customer = (await db.pool.query(`SELECT id FROM customers.customers WHERE status = 'ACTIVE' ORDER BY id LIMIT 1`)).rows[0].id;
+  const count = target.free + 100;
+  const ids: string[] = [];
+  let made = 0;
+  await Promise.all(
+    Array.from({ length: 20 }, async () => {
+      while (made < count) {
+        made++;
+        const r = await api.gql(
+          `mutation($c: ID!, $w: ID!, $p: ID!) { createOrder(input: {customerId: $c, warehouseId: $w, lines: [{productId: $p, quantity: 1, unitPrice: "1.00"}]}) { id } }`,
+          { c: String(customer), w: String(target.warehouse_id), p: String(target.product_id) },
+        );
+        ids.push(r.createOrder.id);
+      }
+    }),
+  );
+  let next = 0;
+  const tally = { confirmed: 0, refused: 0, other: 0, firstOther: '' };
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: 50 }, async () => {
+      while (next < ids.length) {
+        const id = ids[next++];
+        const r = await api.raw(`mutation($id: ID!) { confirmOrder(id: $id) { status } }`, { id });
+        if ((r.data as { confirmOrder?: { status: string } } | undefined)?.confirmOrder?.status === 'CONFIRMED') tally.confirmed++;
+        else if (r.errors?.[0]?.extensions?.code === 'INSUFFICIENT_STOCK') tally.refused++;
+        else {
+          tally.other++;
+          tally.firstOther ||= JSON.stringify(r.errors?.[0] ?? r).slice(0, 200);
+        }
+      }
+    }),
+  );
+  const secs = (performance.now() - started) / 1000;
+  const after = (await db.pool.query(`SELECT on_hand, reserved FROM inventory.stock_levels WHERE product_id = $1 AND warehouse_id = $2`, [target.product_id, target.warehouse_id]))
+    .rows[0];
+  const oversell = Math.max(0, tally.confirmed - target.free) + (after.reserved > after.on_hand ? 1 : 0);
+  return { orders: ids.length, free: target.free as number, productId: target.product_id as number, ...tally, perSecond: Math.round(ids.length / secs), oversell };
 }
 
 async function main() {
-  let adminUrl = process.env.DATABASE_URL ? withDatabase(process.env.DATABASE_URL, 'postgres') : '';
-  const server = adminUrl ? undefined : await startEmbeddedServer({ dir: path.join(os.tmpdir(), `erp-bench-${process.pid}`), port: 54399, persistent: false });
-  adminUrl ||= server!.adminUrl;
-  const name = `erp_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${quoteIdent(name)}`);
-  await admin.query(`CREATE DATABASE ${quoteIdent(`${name}_dwh`)}`);
-  const url = withDatabase(adminUrl, name);
-  const dwhUrl = withDatabase(adminUrl, `${name}_dwh`);
+  const db = await benchDatabases('api', 54399);
+  const rows: Record<string, Load & { answer: string; ofTypename?: string }> = {};
+  const confirms: string[] = [];
+  let size = { orders: 0, lines: 0, seconds: 0 };
   try {
-    await migrateOltp(url);
-    await migrateDwh(dwhUrl);
-    const pool = createPool(url, { statementTimeout: 600_000 });
-    await importDirectory({ pool, dir: path.join(repoRoot(), 'data', 'native'), mapping: 'native', dryRun: false, quiet: true });
-    await pool.query(`INSERT INTO auth.users (email, name, role, password_hash) VALUES ('bench@x.example', 'Bench', 'ADMIN', $1)`, [await hashPassword('bench password 123')]);
-    const silent = (await import('pino')).default({ level: 'silent' });
-    const env = { ...SECRETS, ACCESS_TOKEN_TTL_SECONDS: 900, REFRESH_TOKEN_TTL_DAYS: 1, NODE_ENV: 'production' as const, GATEWAY_PORT: 0, CATALOG_PORT: 0, CUSTOMERS_PORT: 0, SUPPLIERS_PORT: 0, SALES_PORT: 0, ANALYTICS_PORT: 0 };
-    const loginTo = async (gatewayUrl: string) =>
-      (
-        await fetch(gatewayUrl, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ query: `mutation { login(email: "bench@x.example", password: "bench password 123") { accessToken user { id } } }` }),
-        }).then((r) => r.json() as Promise<{ data: { login: { accessToken: string; user: { id: string } } } }>)
-      ).data.login;
+    const native = await importNative(db);
+    const base = (await db.pool.query(`SELECT (SELECT count(*) FROM sales.orders)::int AS orders, (SELECT count(*) FROM sales.order_lines)::int AS lines`)).rows[0];
+    await db.pool.query('VACUUM ANALYZE');
 
-    // Reads, in-process transport first (then that system is stopped), then HTTP transport.
-    const local = await startSystem({ oltpUrl: url, dwhUrl, env, log: silent, ephemeralPorts: true, transport: 'local' });
-    const localLogin = await loginTo(local.gatewayUrl);
-    const gatewayLocal = await load(local.gatewayUrl, JSON.stringify({ query: ORDERS_QUERY }), { authorization: `Bearer ${localLogin.accessToken}` });
-    await local.close();
-
-    const sys = await startSystem({ oltpUrl: url, dwhUrl, env, log: silent, ephemeralPorts: true, transport: 'http' });
-    const login = await loginTo(sys.gatewayUrl);
-    const token = login.accessToken;
-    const gateway = await load(sys.gatewayUrl, JSON.stringify({ query: ORDERS_QUERY }), { authorization: `Bearer ${token}` });
-    // The identity token lives 60 s: signed just before the direct run.
-    const identity = await signIdentity(SECRETS.SUBGRAPH_SECRET, { userId: Number(login.user.id), email: 'bench@x.example', role: 'ADMIN', requestId: 'bench' });
-    const direct = await load(sys.subgraphUrls.sales, JSON.stringify({ query: SALES_ONLY_QUERY }), { [IDENTITY_HEADER]: identity });
-
-    // Confirmations: the stock level closest to 100 free units, free + 100 one-unit DRAFT orders, 50 clients at a time.
-    const { rows: [target] } = await pool.query(
-      `SELECT product_id, warehouse_id, on_hand - reserved AS free FROM inventory.stock_levels
-        WHERE on_hand - reserved > 0 ORDER BY abs(on_hand - reserved - 100), product_id LIMIT 1`,
-    );
-    const gql = (query: string, variables: object) =>
-      fetch(sys.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) }).then(
-        (r) => r.json() as Promise<{ data?: any; errors?: any[] }>, // eslint-disable-line @typescript-eslint/no-explicit-any
-      );
-    const customer = (await pool.query(`SELECT id FROM customers.customers LIMIT 1`)).rows[0].id;
-    const ids: string[] = [];
-    for (let i = 0; i < target.free + 100; i++) {
-      const r = await gql(`mutation($c: ID!, $w: ID!, $p: ID!) { createOrder(input: {customerId: $c, warehouseId: $w, lines: [{productId: $p, quantity: 1, unitPrice: "1.00"}]}) { id } }`, {
-        c: String(customer),
-        w: String(target.warehouse_id),
-        p: String(target.product_id),
-      });
-      ids.push(r.data.createOrder.id);
-    }
-    let next = 0;
-    let confirmed = 0;
-    let refused = 0;
-    let other = 0;
-    const started = Date.now();
-    await Promise.all(
-      Array.from({ length: 50 }, async () => {
-        while (next < ids.length) {
-          const id = ids[next++];
-          const r = await gql(`mutation($id: ID!) { confirmOrder(id: $id) { status } }`, { id });
-          if (r.data?.confirmOrder?.status === 'CONFIRMED') confirmed++;
-          else if (r.errors?.[0]?.extensions?.code === 'INSUFFICIENT_STOCK') refused++;
-          else other++;
+    const identityHeaders = async () => ({ [IDENTITY_HEADER]: await signIdentity(SUBGRAPH_SECRET, { userId: 1, email: 'bench@x.example', role: 'ADMIN', requestId: 'bench' }) });
+    /** The reads of one data size: gateway (local), gateway (HTTP), sales subgraph alone; { __typename } and the page each. */
+    const reads = async (label: string) => {
+      for (const transport of ['local', 'http'] as const) {
+        const sys: RunningSystem = await native.start(transport);
+        try {
+          const api = await adminClient(sys.gatewayUrl);
+          const auth = { authorization: `Bearer ${api.token}` };
+          const name = `gateway, ${transport === 'local' ? 'in-process (local)' : 'subgraphs over HTTP'}`;
+          if (label === '40k') rows[`${name}: { __typename }`] = { ...(await load(sys.gatewayUrl, TYPENAME, auth)), answer: await check(sys.gatewayUrl, TYPENAME, auth) };
+          const answer = await check(sys.gatewayUrl, PAGE_QUERY, auth);
+          rows[`${name}: page, ${label} orders`] = { ...(await profiled(`gateway-${transport}-${label}`, () => load(sys.gatewayUrl, PAGE_QUERY, auth))), answer };
+          if (transport === 'http') {
+            // The identity token lives 60 s: signed just before each direct run.
+            if (label === '40k') {
+              const h = await identityHeaders();
+              rows[`sales subgraph alone: { __typename }`] = { ...(await load(sys.subgraphUrls.sales!, TYPENAME, h)), answer: await check(sys.subgraphUrls.sales!, TYPENAME, h) };
+            }
+            const h = await identityHeaders();
+            const a = await check(sys.subgraphUrls.sales!, SALES_QUERY, h);
+            rows[`sales subgraph alone: its share of the page, ${label} orders`] = { ...(await profiled(`sales-${label}`, () => load(sys.subgraphUrls.sales!, SALES_QUERY, h))), answer: a };
+          }
+          if (label === '40k') {
+            // Confirmations on the data as imported, a different product per transport.
+            const c = await confirmations(db, api, 400, confirms.length ? [Number(confirms[0]!.split(' ')[0])] : []);
+            confirms.push(
+              `${c.productId} ${transport}: ${c.orders} orders, 50 concurrent clients, ${c.free} units free → ${c.confirmed} confirmed, ${c.refused} INSUFFICIENT_STOCK, ${c.other} other errors${c.firstOther ? ` (${c.firstOther})` : ''}; ${c.perSecond} confirmations/s; oversell ${c.oversell}`,
+            );
+            log(`confirmations (${transport}): ${c.perSecond}/s, oversell ${c.oversell}`);
+          }
+        } finally {
+          await sys.close();
         }
-      }),
-    );
-    const secs = (Date.now() - started) / 1000;
-    const after = (await pool.query(`SELECT on_hand, reserved FROM inventory.stock_levels WHERE product_id = $1 AND warehouse_id = $2`, [target.product_id, target.warehouse_id])).rows[0];
-    const oversell = Math.max(0, confirmed - target.free) + (after.reserved > after.on_hand ? 1 : 0);
+      }
+    };
 
-    console.log(`\nbench/api — ${os.cpus().length} cores, node ${process.version}, ${seconds} s per run, 10 connections, data/native (40,000 orders)`);
-    console.table({
-      'gateway, subgraphs over HTTP: 20 orders + customer, lines, products, stock': gateway,
-      'gateway, subgraphs in-process: the same query': gatewayLocal,
-      'sales subgraph alone: same orders, references as ids': direct,
-    });
-    console.log(`throughput ratios: gateway(HTTP) / sales subgraph ${(gateway.rps / direct.rps).toFixed(2)}, gateway(in-process) / gateway(HTTP) ${(gatewayLocal.rps / gateway.rps).toFixed(2)}`);
-    console.log(
-      `confirmations: ${ids.length} orders, 50 concurrent clients, ${target.free} units free → ${confirmed} confirmed, ${refused} INSUFFICIENT_STOCK, ${other} other errors, ${(ids.length / secs).toFixed(0)} confirmations/s, oversell ${oversell}`,
-    );
-    await sys.close();
-    await pool.end();
+    log(`reads at ${base.orders} orders`);
+    await reads('40k');
+    log(`growing to ${targetOrders} orders`);
+    size = await growOrders(db.pool, targetOrders);
+    log(`grown: ${size.orders} orders, ${size.lines} lines in ${size.seconds.toFixed(0)} s`);
+    await reads('1M');
+
+    console.log(`\nbench/api — ${machine(db)}; autocannon ${connections} connections, ${seconds} s per run, in a worker thread of the same process`);
+    console.log(`data: data/native (${base.orders} orders, ${base.lines} lines), then grown to ${size.orders} orders, ${size.lines} lines\n`);
+    const typename = (k: string) => rows[Object.keys(rows).find((r) => r.startsWith(k) && r.endsWith('{ __typename }'))!]?.rps ?? NaN;
+    for (const [k, r] of Object.entries(rows)) {
+      const t = typename(k.split(':')[0]!);
+      if (!k.endsWith('{ __typename }')) r.ofTypename = `${((100 * r.rps) / t).toFixed(1)} %`;
+    }
+    console.table(rows);
+    const rate = (k: string) => rows[k]?.rps ?? NaN;
+    for (const t of ['gateway, in-process (local)', 'gateway, subgraphs over HTTP', 'sales subgraph alone']) {
+      const page = t.startsWith('sales') ? `${t}: its share of the page` : `${t}: page`;
+      const small = rate(`${page}, 40k orders`);
+      const big = rate(`${page}, 1M orders`);
+      console.log(`${t}: page ${(100 * small / typename(t)).toFixed(1)} % of { __typename } (goal ≥ 10 %); 1M / 40k orders ${(big / small).toFixed(2)} (goal ≥ 0.90)`);
+    }
+    for (const c of confirms) console.log(`confirmations, product ${c}`);
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
-    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(`${name}_dwh`)} WITH (FORCE)`);
-    await admin.end();
-    await server?.stop();
+    await db.close();
   }
 }
 

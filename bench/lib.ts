@@ -112,9 +112,9 @@ export interface NativeSystem {
   start(transport: 'http' | 'local'): Promise<RunningSystem>;
 }
 
-/** data/native imported, a bench ADMIN and the ETL's account, the system started, the warehouse loaded by the ETL through the API. */
-export async function loadNative(db: BenchDatabases): Promise<NativeSystem> {
-  let t0 = Date.now();
+/** data/native imported and a bench ADMIN (and the ETL's account); `start` starts the system on it. */
+export async function importNative(db: BenchDatabases): Promise<Pick<NativeSystem, 'env' | 'start'>> {
+  const t0 = Date.now();
   await importDirectory({ pool: db.pool, dir: path.join(repoRoot(), 'data', 'native'), mapping: 'native', dryRun: false, quiet: true });
   log(`import data/native: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const hash = await hashPassword(PASSWORD);
@@ -122,8 +122,14 @@ export async function loadNative(db: BenchDatabases): Promise<NativeSystem> {
   const silent = (await import('pino')).default({ level: 'silent' });
   const env = { ...SECRETS, ACCESS_TOKEN_TTL_SECONDS: 86_400, REFRESH_TOKEN_TTL_DAYS: 1, NODE_ENV: 'production' as const, GATEWAY_PORT: 0, CATALOG_PORT: 0, CUSTOMERS_PORT: 0, SUPPLIERS_PORT: 0, SALES_PORT: 0, ANALYTICS_PORT: 0 };
   const start = (transport: 'http' | 'local') => startSystem({ oltpUrl: db.url, dwhUrl: db.dwhUrl, env, log: silent, ephemeralPorts: true, transport });
+  return { env, start };
+}
+
+/** data/native imported, a bench ADMIN and the ETL's account, the system started, the warehouse loaded by the ETL through the API. */
+export async function loadNative(db: BenchDatabases): Promise<NativeSystem> {
+  const { env, start } = await importNative(db);
   const sys = await start('http');
-  t0 = Date.now();
+  const t0 = Date.now();
   const run = await runEtl({ gatewayUrl: sys.gatewayUrl, credentials: { email: 'etl@x.example', password: PASSWORD }, dwhUrl: db.dwhUrl });
   if (run.status !== 'SUCCEEDED') throw new Error(`ETL: ${run.message}`);
   const etlSeconds = (Date.now() - t0) / 1000;
@@ -233,4 +239,50 @@ export async function growFacts(dwh: pg.Pool, lines: number): Promise<Growth> {
 export function machine(db: BenchDatabases): string {
   const cpu = os.cpus()[0]?.model ?? '?';
   return `${os.cpus().length} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, node ${process.version}, PostgreSQL ${db.pgVersion} (${db.embedded ? 'embedded' : 'server'})`;
+}
+
+/**
+ * Grows sales.orders to `target` orders by SQL: copies of the loaded orders (and their lines) with
+ * new ids and numbers, their dates moved back by whole years so each copy keeps the loaded calendar
+ * shape, every reference unchanged (so every customer and product stays as imported).
+ */
+export async function growOrders(pool: pg.Pool, target: number) {
+  const t0 = Date.now();
+  const { rows: [b] } = await pool.query(`SELECT count(*)::int AS n, max(id)::int AS max_id FROM sales.orders`);
+  const copies = Math.ceil((target - b.n) / b.n);
+  const client = await pool.connect();
+  try {
+    // The copies' references are the originals' (valid): foreign-key triggers are skipped while loading.
+    await client.query(`SET session_replication_role = replica`);
+    let left = target - b.n;
+    for (let g = 1; g <= copies && left > 0; g++) {
+      const n = Math.min(left, b.n);
+      await client.query(
+        `INSERT INTO sales.orders (id, number, kind, status, customer_id, sales_rep_id, warehouse_id, currency, ordered_at, confirmed_at, shipped_at,
+                                   delivered_at, cancelled_at, notes, created_at, updated_at)
+         SELECT o.id + $1::int * $2::int, o.number || '-G' || $1::int, o.kind, o.status, o.customer_id, o.sales_rep_id, o.warehouse_id, o.currency,
+                o.ordered_at - make_interval(years => $1::int), o.confirmed_at - make_interval(years => $1::int), o.shipped_at - make_interval(years => $1::int),
+                o.delivered_at - make_interval(years => $1::int), o.cancelled_at - make_interval(years => $1::int), o.notes, o.created_at, o.updated_at
+           FROM sales.orders o WHERE o.id <= $2 ORDER BY o.id LIMIT $3`,
+        [g, b.max_id, n],
+      );
+      await client.query(
+        `INSERT INTO sales.order_lines (order_id, line_no, product_id, quantity, unit_price, discount, tax_rate, created_at, updated_at)
+         SELECT l.order_id + $1::int * $2::int, l.line_no, l.product_id, l.quantity, l.unit_price, l.discount, l.tax_rate, l.created_at, l.updated_at
+           FROM sales.order_lines l WHERE l.order_id + $1::int * $2::int IN (SELECT id FROM sales.orders WHERE id > $1::int * $2::int AND id <= ($1::int + 1) * $2::int)`,
+        [g, b.max_id],
+      );
+      left -= n;
+      if (g % 5 === 0 || left <= 0) log(`grow: copy ${g}/${copies}, ${target - Math.max(0, left)} orders, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    }
+    await client.query(`RESET session_replication_role`);
+    await client.query(`SELECT setval(pg_get_serial_sequence('sales.orders', 'id'), (SELECT max(id) FROM sales.orders))`);
+    await client.query(`SELECT setval(pg_get_serial_sequence('sales.order_lines', 'id'), (SELECT max(id) FROM sales.order_lines))`);
+  } finally {
+    client.release();
+  }
+  await pool.query(`VACUUM ANALYZE sales.orders`);
+  await pool.query(`VACUUM ANALYZE sales.order_lines`);
+  const { rows: [a] } = await pool.query(`SELECT (SELECT count(*) FROM sales.orders)::int AS orders, (SELECT count(*) FROM sales.order_lines)::int AS lines`);
+  return { orders: a.orders as number, lines: a.lines as number, seconds: (Date.now() - t0) / 1000 };
 }

@@ -31,8 +31,11 @@ export const gatewayEnv = z.object({
   /** The daily pipeline's schedule (cron, 5 fields) and its time zone. */
   AUTOMATION_CRON: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().default('0 2 * * *')),
   TZ: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().default('UTC')),
-  /** `http`: subgraphs on their own ports, called over HTTP; `local`: in this process (faster on one machine). */
-  SUBGRAPH_TRANSPORT: z.enum(['http', 'local']).default('http'),
+  /**
+   * `local` (default): the subgraphs run in the gateway's process, every internal call in process, no
+   * subgraph port opened (one machine); `http`: each subgraph on its own port, called over HTTP (scale-out).
+   */
+  SUBGRAPH_TRANSPORT: z.enum(['http', 'local']).default('local'),
   /** How long the gateway waits for a subgraph (ms): above the AI provider's timeout, so a slow model falls back instead of timing out. */
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(15_000),
   /** The AI provider's timeout (read here only to check SUBGRAPH_TIMEOUT_MS against it). */

@@ -84,4 +84,32 @@ describe.each(['http', 'local'] as const)('subgraphs reached over %s', (transpor
     );
     expect(rows[0]).toEqual({ on_hand: 10, reserved: 10 });
   }, 60_000);
+
+  test('SUBGRAPH_TRANSPORT=local sent the stock calls over HTTP: with the catalog listener down, local still confirms and http cannot', async () => {
+    const token = await t.login('MANAGER');
+    await t.db.pool.query(`INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity) VALUES ($1, $2, 'RECEIPT', 1)`, [ids.product, ids.warehouse]);
+    const id = (await t.gql(CREATE, { c: ids.customer, w: ids.warehouse, p: ids.product }, token)).body.data.createOrder.id;
+    await t.system.stopSubgraph('catalog');
+    try {
+      const r = await t.gql(`mutation($id: ID!) { confirmOrder(id: $id) { status } }`, { id }, token);
+      if (transport === 'local') expect(r.body.data?.confirmOrder).toEqual({ status: 'CONFIRMED' });
+      else expect(r.body.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+    } finally {
+      await t.system.restartSubgraph('catalog');
+    }
+  }, 60_000);
+
+  test('the internal stock operations are not in the public API: the gateway does not know them', async () => {
+    const token = await t.login('ADMIN');
+    for (const q of [
+      `mutation { reserveOrderStock(input: {orderId: "1", orderNumber: "X", warehouseId: "1", lines: [{productId: "1", quantity: 1}]}) { quantity } }`,
+      `mutation { releaseOrderStock(orderId: "1") { status } }`,
+      `mutation { shipOrderStock(orderId: "1") { id } }`,
+      `mutation { releaseStock(reference: "SO-1") { status } }`,
+      `{ orderStockHolds { orderId } }`,
+    ]) {
+      const r = await t.gql(q, {}, token);
+      expect(r.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    }
+  });
 });

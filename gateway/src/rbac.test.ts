@@ -1,4 +1,6 @@
-import { ACCOUNT_ROLES, PERMISSIONS } from '@erp/kit';
+import { ACCOUNT_ROLES, IDENTITY_HEADER, INTERNAL_OPERATIONS, PERMISSIONS, signIdentity } from '@erp/kit';
+import { buildSchema as buildSubgraphSchema } from '@erp/kit/graphql';
+import { quietLogger } from '@erp/kit/test/graphql';
 import {
   buildClientSchema,
   getIntrospectionQuery,
@@ -13,7 +15,8 @@ import {
   type GraphQLInputType,
   type GraphQLSchema,
 } from 'graphql';
-import { startTestSystem, type TestSystem } from './test-system';
+import { typeDefs as catalogTypeDefs } from '@erp/subgraph-catalog';
+import { startTestSystem, TEST_SECRETS, type TestSystem } from './test-system';
 
 /**
  * The role matrix, exhaustively: every root field of the public API × every role, through the
@@ -105,3 +108,40 @@ test('ANALYST and the ETL identity are read-only; the mining identity writes cus
   expect(mutations.filter(([, roles]) => roles.includes('MINING_SERVICE')).map(([k]) => k)).toEqual(['Mutation.assignCustomerSegments']);
   expect(PERMISSIONS['Mutation.assignCustomerSegments']).toEqual(['MINING_SERVICE']);
 });
+
+test('the internal stock operations: every role × operation is refused, through the gateway and straight at the catalog', async () => {
+  const catalogSchema = buildSubgraphSchema({ typeDefs: catalogTypeDefs, resolvers: {}, log: quietLogger() });
+  const fields = INTERNAL_OPERATIONS.map((key) => {
+    const [type, name] = key.split('.') as ['Query' | 'Mutation', string];
+    const field = (type === 'Query' ? catalogSchema.getQueryType() : catalogSchema.getMutationType())!.getFields()[name]!;
+    expect(field).toBeDefined();
+    return [key, type === 'Query' ? 'query' : 'mutation', field] as const;
+  });
+  // not in the public API at all
+  expect(rootFields().map(([key]) => key).filter((k) => (INTERNAL_OPERATIONS as readonly string[]).includes(k))).toEqual([]);
+  // the matrix gives them to the sales service's identity and to no one else
+  for (const key of INTERNAL_OPERATIONS) expect(PERMISSIONS[key]).toEqual(['SALES_SERVICE']);
+  const refused: string[] = [];
+  let checked = 0;
+  for (const role of [...ACCOUNT_ROLES, 'SERVICE'] as const) {
+    const token = role === 'SERVICE' ? undefined : await t.login(role);
+    for (const [key, kind, field] of fields) {
+      const op = operation(kind, field);
+      // through the gateway: unknown field
+      if (token) {
+        const viaGateway = await t.gql(op, {}, token);
+        if (viaGateway.body.errors?.[0]?.extensions?.code !== 'GRAPHQL_VALIDATION_FAILED') refused.push(`${role} ${key} via gateway: ${JSON.stringify(viaGateway.body)}`);
+      }
+      // straight at the catalog with a validly signed identity of that role: FORBIDDEN
+      const direct = (await (await fetch(t.system.subgraphUrls.catalog!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await signIdentity(TEST_SECRETS.SUBGRAPH_SECRET, { userId: 7, email: null, role, requestId: 'rbac' }) },
+        body: JSON.stringify({ query: op }),
+      })).json()) as { errors?: { extensions?: { code?: string } }[] };
+      if (direct.errors?.[0]?.extensions?.code !== 'FORBIDDEN') refused.push(`${role} ${key} direct: ${JSON.stringify(direct)}`);
+      checked++;
+    }
+  }
+  expect(refused).toEqual([]);
+  expect(checked).toBe((ACCOUNT_ROLES.length + 1) * INTERNAL_OPERATIONS.length);
+}, 120_000);

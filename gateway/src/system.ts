@@ -3,7 +3,7 @@ import type { Listening } from '@erp/kit/graphql';
 import { ANALYTICS_POOL_IDLE_MS, createAnalyticsSubgraph } from '@erp/subgraph-analytics';
 import { createCatalogSubgraph } from '@erp/subgraph-catalog';
 import { createCustomersSubgraph } from '@erp/subgraph-customers';
-import { createSalesSubgraph, httpInventory } from '@erp/subgraph-sales';
+import { createSalesSubgraph, httpCustomers, httpInventory, localCustomers, localInventory } from '@erp/subgraph-sales';
 import { createSuppliersSubgraph } from '@erp/subgraph-suppliers';
 import type { GatewayEnv } from './env';
 import { createGateway, type Gateway } from './gateway';
@@ -22,7 +22,8 @@ export interface SystemOptions {
   ephemeralPorts?: boolean;
   /**
    * How the gateway reaches the subgraphs: `http` (each on its port, as when they run as separate
-   * processes) or `local` (in this process, no HTTP hop: the single-machine install). Default http.
+   * processes: the scale-out shape) or `local` (every internal call in this process, no subgraph
+   * port opened: the single-machine install, npm start's default). Default here: http.
    */
   transport?: 'http' | 'local';
   /** Lets the runPipeline mutation queue a run (npm start sets it once its worker runs). */
@@ -34,11 +35,13 @@ export type DomainSubgraph = 'catalog' | 'customers' | 'suppliers' | 'sales' | '
 
 export interface RunningSystem {
   gatewayUrl: string;
-  subgraphUrls: Record<DomainSubgraph, string>;
+  transport: 'http' | 'local';
+  /** Each subgraph's own URL (HTTP transport; none with the local transport, where no subgraph listens). */
+  subgraphUrls: Partial<Record<DomainSubgraph, string>>;
   gateway: Gateway;
   /** Each service's connection pool (tests count statements on them). */
   pools: Record<'gateway' | DomainSubgraph, import('pg').Pool>;
-  /** Stops one subgraph's HTTP listener (resilience tests) and starts it again. */
+  /** Stops one subgraph's HTTP listener (resilience tests) and starts it again; nothing to do with the local transport. */
   stopSubgraph(name: DomainSubgraph): Promise<void>;
   restartSubgraph(name: DomainSubgraph): Promise<void>;
   close(): Promise<void>;
@@ -66,42 +69,49 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   const port = (p: number) => (opts.ephemeralPorts ? 0 : p);
   const host = opts.host ?? '127.0.0.1';
 
+  const local = opts.transport === 'local';
   const catalog = await createCatalogSubgraph({ ...base, pool: pools.catalog, log: opts.log.child({ service: 'catalog' }) });
-  const listeners: Record<string, Listening> = {};
-  const ports: Record<string, number> = {};
-  listeners.catalog = await catalog.listen(port(opts.env.CATALOG_PORT), host);
-  ports.catalog = listeners.catalog.port;
+  const listeners: Partial<Record<DomainSubgraph, Listening>> = {};
+  const ports: Partial<Record<DomainSubgraph, number>> = {};
+  if (!local) {
+    listeners.catalog = await catalog.listen(port(opts.env.CATALOG_PORT), host);
+    ports.catalog = listeners.catalog.port;
+  }
   const customers = await createCustomersSubgraph({ ...base, pool: pools.customers, log: opts.log.child({ service: 'customers' }) });
   const suppliers = await createSuppliersSubgraph({ ...base, pool: pools.suppliers, log: opts.log.child({ service: 'suppliers' }) });
   const sales = await createSalesSubgraph({
     ...base,
     pool: pools.sales,
     log: opts.log.child({ service: 'sales' }),
-    inventory: httpInventory(`${listeners.catalog.url}/graphql`, secret),
+    // The stock belongs to the catalog: reached in this process, or over HTTP as a separate service.
+    inventory: local ? localInventory(catalog) : httpInventory(`${listeners.catalog!.url}/graphql`, secret),
+    // Order references are checked against the customers subgraph (listening once the loop below has run).
+    customers: local ? localCustomers(customers) : httpCustomers(() => `${listeners.customers!.url}/graphql`, secret),
   });
   const analytics = await createAnalyticsSubgraph({ ...base, pool: pools.analytics, log: opts.log.child({ service: 'analytics' }) });
   const subgraphs = { catalog, customers, suppliers, sales, analytics } as const;
-  for (const [name, sg] of Object.entries({ customers, suppliers, sales, analytics })) {
-    const envPort = opts.env[`${name.toUpperCase()}_PORT` as 'SALES_PORT'];
-    listeners[name] = await sg.listen(port(envPort), host);
-    ports[name] = listeners[name].port;
+  const subgraphUrls: RunningSystem['subgraphUrls'] = {};
+  if (!local) {
+    for (const [name, sg] of Object.entries({ customers, suppliers, sales, analytics })) {
+      const envPort = opts.env[`${name.toUpperCase()}_PORT` as 'SALES_PORT'];
+      listeners[name as DomainSubgraph] = await sg.listen(port(envPort), host);
+      ports[name as DomainSubgraph] = listeners[name as DomainSubgraph]!.port;
+    }
+    for (const [name, l] of Object.entries(listeners)) subgraphUrls[name as DomainSubgraph] = `${l.url}/graphql`;
   }
-  const subgraphUrls = {
-    catalog: `${listeners.catalog.url}/graphql`,
-    customers: `${listeners.customers!.url}/graphql`,
-    suppliers: `${listeners.suppliers!.url}/graphql`,
-    sales: `${listeners.sales!.url}/graphql`,
-    analytics: `${listeners.analytics!.url}/graphql`,
-  };
-  // Each subgraph's own readiness (its database included), in parallel, 2 s at most.
+  // Each subgraph's own readiness (its database included), in parallel, 2 s at most: over HTTP, or
+  // asked in this process with the local transport.
+  const timeout = <T>(p: Promise<T>) => Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref())]);
   const subgraphStatus = async (): Promise<Record<string, string>> =>
     Object.fromEntries(
       await Promise.all(
-        Object.entries(subgraphUrls).map(async ([name, url]) => [
+        (Object.keys(subgraphs) as DomainSubgraph[]).map(async (name) => [
           name,
-          await fetch(url.replace(/\/graphql$/, '/readyz'), { signal: AbortSignal.timeout(2000) })
-            .then((r) => (r.ok ? 'ready' : `status ${r.status}`))
-            .catch(() => 'unreachable'),
+          local
+            ? await timeout(subgraphs[name].ready()).then((r) => (r.ready ? 'ready' : 'not ready'), () => 'unreachable')
+            : await fetch(subgraphUrls[name]!.replace(/\/graphql$/, '/readyz'), { signal: AbortSignal.timeout(2000) })
+                .then((r) => (r.ok ? 'ready' : `status ${r.status}`))
+                .catch(() => 'unreachable'),
         ]),
       ),
     );
@@ -111,7 +121,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     log: opts.log.child({ service: 'gateway' }),
     routes: production ? [] : [playgroundRoute],
     pipeline: opts.pipeline,
-    subgraphs: opts.transport === 'local' ? subgraphs : subgraphUrls,
+    subgraphs: local ? subgraphs : (subgraphUrls as Record<DomainSubgraph, string>),
     health: async () => ({ subgraphs: await subgraphStatus() }),
     ready: async () => {
       const checks: Record<string, string> = { ...(await subgraphStatus()) };
@@ -122,14 +132,16 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   const gatewayListening = await gateway.listen(port(opts.env.GATEWAY_PORT), host);
   return {
     gatewayUrl: `${gatewayListening.url}/graphql`,
+    transport: local ? 'local' : 'http',
     subgraphUrls,
     gateway,
     pools,
+    // With the local transport no subgraph listens: there is nothing to stop or restart.
     async stopSubgraph(name) {
-      await listeners[name]!.close();
+      await listeners[name]?.close();
     },
     async restartSubgraph(name) {
-      listeners[name] = await subgraphs[name].listen(ports[name]!, host);
+      if (!local) listeners[name] = await subgraphs[name].listen(ports[name]!, host);
     },
     async close() {
       await gatewayListening.close();

@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'INVALID_TRANSITION',
   'IDEMPOTENCY_MISMATCH',
   'RATE_LIMITED',
+  'TIMEOUT',
   'CONFIG',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -60,6 +61,13 @@ export class UnauthenticatedError extends AppError {
 export class ConflictError extends AppError {
   constructor(message: string, details: Record<string, unknown> = {}) {
     super('CONFLICT', message, details);
+  }
+}
+
+/** A read ran past the database's statement time limit: the question is too broad for the data, not a fault. */
+export class QueryTimeoutError extends AppError {
+  constructor(message: string) {
+    super('TIMEOUT', message);
   }
 }
 

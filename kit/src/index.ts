@@ -7,4 +7,5 @@ export * from './logger';
 export * from './db';
 export * from './auth/roles';
 export * from './auth/identity';
+export * from './auth/verified-tokens';
 export * from './auth/permissions';

@@ -8,7 +8,7 @@ export * from './periods';
 export * from './decimal';
 export { planQuery, checkMembers, MAX_LIMIT, DEFAULT_LIMIT, type OlapInput, type FilterInput, type HavingOp, type Viewer, type Plan } from './plan';
 export { buildQuery, canShareTotals, type BuiltQuery, type BuildOptions } from './sql';
-export { olap, drillDown, freshness, readAnswerState, type OlapAnswer, type Row, type Member, type Value, type Freshness, type Pivot, type AnswerState, type DrillInput } from './olap';
+export { olap, drillDown, withinTimeLimit, freshness, readAnswerState, type OlapAnswer, type Row, type Member, type Value, type Freshness, type Pivot, type AnswerState, type DrillInput } from './olap';
 export { refreshRollups, markRollupsCurrent, rollupIsFresh, rollupStates, type RefreshResult, type RollupState } from './rollups';
 export { ensureAnalyticsSchema } from './ensure';
 export { readCalendar, referenceDay, coverage, lastCompletePeriods, type DataCalendar, type Coverage } from './calendar';

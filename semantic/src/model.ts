@@ -626,7 +626,7 @@ export const DIMENSIONS: DimensionDef[] = [
     name: 'warehouse',
     title: 'Warehouse',
     description: 'Warehouses by code (the shipping warehouse of a sale, the holding warehouse of stock).',
-    levels: [{ level: 'warehouse', title: 'Warehouse', key: 'w.code', label: 'w.name', facts: ['sales', 'inventory'], membersFrom: 'dw.dim_warehouse w' }],
+    levels: [{ level: 'warehouse', title: 'Warehouse', key: 'w.code', label: 'w.name', facts: ['sales', 'inventory'], rollup: { key: 'r.warehouse_code', label: 'r.warehouse_name' }, membersFrom: 'dw.dim_warehouse w' }],
   },
   {
     name: 'orderStatus',
@@ -744,6 +744,15 @@ export const ROLLUPS: RollupDef[] = [
     components: AMOUNTS,
     customerGrain: false,
     description: 'Sales by month × category (with root) × country × segment × status × kind: net, margin, costed net, units.',
+  },
+  {
+    name: 'sales_warehouse_month',
+    table: 'analytics.sales_warehouse_month',
+    fact: 'sales',
+    levels: [...DATE_LEVELS, 'warehouse.warehouse', 'product.root', 'product.category', 'product.product', 'orderStatus.status', 'orderKind.kind'],
+    components: AMOUNTS,
+    customerGrain: false,
+    description: 'Sales by month × shipping warehouse × product (with its category and root) × status × kind: net, margin, costed net, units.',
   },
   {
     name: 'sales_product_month',

@@ -1,4 +1,4 @@
-import { ValidationError } from '@erp/kit';
+import { QueryTimeoutError, ValidationError } from '@erp/kit';
 import type pg from 'pg';
 import { percentChange, sharePct, subtract } from './decimal';
 import { readCalendar, type DataCalendar } from './calendar';
@@ -130,6 +130,18 @@ async function run(pool: pg.Pool, plan: Plan, window: DateRange | null, source: 
   return (await pool.query<DbRow>(q.text, q.values)).rows;
 }
 
+/** 57014 (cancelled by statement_timeout): too broad a read for the data's size, said as such to the user. */
+export async function withinTimeLimit<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if ((err as { code?: string }).code === '57014') {
+      throw new QueryTimeoutError('This query reads more of the warehouse than its time limit allows: ask for a shorter period, fewer breakdowns or a filter');
+    }
+    throw err;
+  }
+}
+
 /** A window's rows and its totals' row: one statement (one scan) where they can share it, else two at once. */
 async function rowsAndTotals(pool: pg.Pool, plan: Plan, window: DateRange | null, source: RollupDef | 'FACT', shaped: boolean): Promise<{ rows: DbRow[]; total: DbRow | undefined }> {
   if (canShareTotals(plan)) {
@@ -151,7 +163,11 @@ const values = (plan: Plan, row: DbRow | undefined, compared?: DbRow | null, tot
 const rowKey = (keys: (string | null)[]) => JSON.stringify(keys);
 
 /** Runs an OLAP query: validation, source choice, the main rows, totals and compared values. */
-export async function olap(pool: pg.Pool, input: OlapInput, viewer: Viewer, prefix = 'query', state: AnswerState = readAnswerState(pool)): Promise<OlapAnswer> {
+export function olap(pool: pg.Pool, input: OlapInput, viewer: Viewer, prefix = 'query', state: AnswerState = readAnswerState(pool)): Promise<OlapAnswer> {
+  return withinTimeLimit(() => answer(pool, input, viewer, prefix, state));
+}
+
+async function answer(pool: pg.Pool, input: OlapInput, viewer: Viewer, prefix: string, state: AnswerState): Promise<OlapAnswer> {
   const plan = await planQuery(pool, input, viewer, prefix, await state.calendar);
   return execute(pool, plan, prefix, state);
 }
@@ -233,7 +249,11 @@ export interface DrillInput {
 }
 
 /** The members of the next level under `member` of `level`, with the measures asked. */
-export async function drillDown(pool: pg.Pool, input: DrillInput, viewer: Viewer): Promise<OlapAnswer> {
+export function drillDown(pool: pg.Pool, input: DrillInput, viewer: Viewer): Promise<OlapAnswer> {
+  return withinTimeLimit(() => drill(pool, input, viewer));
+}
+
+async function drill(pool: pg.Pool, input: DrillInput, viewer: Viewer): Promise<OlapAnswer> {
   const state = readAnswerState(pool);
   const l = typeof input.level === 'string' ? LEVELS.get(input.level) : undefined;
   if (!l) throw new ValidationError('level', input.level, `unknown level; known: ${[...LEVELS.keys()].join(', ')}`);

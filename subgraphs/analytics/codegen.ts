@@ -18,7 +18,11 @@ const config: CodegenConfig = {
         federation: true,
         useTypeImports: true,
         contextType: '../context#AnalyticsContext',
-        scalars: { DateTime: 'string', Decimal: 'string' },
+        scalars: {
+          ID: { input: 'string', output: 'string | number' },
+          DateTime: { input: 'string', output: 'string | Date' },
+          Decimal: 'string',
+        },
         enumsAsTypes: true,
         mappers: {
           SemanticModel: '../results#SemanticModelAnswer',

@@ -18,9 +18,16 @@ const config: CodegenConfig = {
         federation: true,
         useTypeImports: true,
         contextType: '../context#CatalogContext',
-        scalars: { DateTime: 'string', Decimal: 'string' },
+        scalars: {
+          ID: { input: 'string', output: 'string | number' },
+          DateTime: { input: 'string', output: 'string | Date' },
+          Decimal: 'string',
+        },
         enumsAsTypes: true,
         mappers: {
+          ProductConnection: '../rows#ProductPage',
+          StockLevelConnection: '../rows#StockLevelPage',
+          StockMovementConnection: '../rows#StockMovementPage',
           Category: '../rows#CategoryRow',
           Product: '../rows#ProductRow',
           Warehouse: '../rows#WarehouseRow',

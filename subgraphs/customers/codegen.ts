@@ -18,9 +18,13 @@ const config: CodegenConfig = {
         federation: true,
         useTypeImports: true,
         contextType: '../context#CustomersContext',
-        scalars: { DateTime: 'string' },
+        scalars: {
+          ID: { input: 'string', output: 'string | number' },
+          DateTime: { input: 'string', output: 'string | Date' },
+        },
         enumsAsTypes: true,
         mappers: {
+          CustomerConnection: '../rows#CustomerPage',
           Country: '../rows#CountryRow',
           Region: '../rows#RegionRow',
           City: '../rows#CityRow',

@@ -18,9 +18,14 @@ const config: CodegenConfig = {
         federation: true,
         useTypeImports: true,
         contextType: '../context#SalesContext',
-        scalars: { DateTime: 'string', Decimal: 'string' },
+        scalars: {
+          ID: { input: 'string', output: 'string | number' },
+          DateTime: { input: 'string', output: 'string | Date' },
+          Decimal: 'string',
+        },
         enumsAsTypes: true,
         mappers: {
+          OrderConnection: '../rows#OrderPage',
           Order: '../rows#OrderRow',
           OrderLine: '../rows#OrderLineRow',
           OrderStatusChange: '../rows#StatusChangeRow',

@@ -18,9 +18,14 @@ const config: CodegenConfig = {
         federation: true,
         useTypeImports: true,
         contextType: '../context#SuppliersContext',
-        scalars: { DateTime: 'string', Decimal: 'string' },
+        scalars: {
+          ID: { input: 'string', output: 'string | number' },
+          DateTime: { input: 'string', output: 'string | Date' },
+          Decimal: 'string',
+        },
         enumsAsTypes: true,
         mappers: {
+          SupplierConnection: '../rows#SupplierPage',
           Supplier: '../rows#SupplierRow',
           SupplierContact: '../rows#ContactRow',
           ProductSupply: '../rows#SupplyRow',

@@ -1,6 +1,6 @@
-import { AppError, ForbiddenError } from '@erp/kit';
+import { AppError, ForbiddenError, QueryTimeoutError } from '@erp/kit';
 import type pg from 'pg';
-import { readAnswerState, referenceDay, type AnswerState, type Viewer } from '@erp/semantic';
+import { readAnswerState, referenceDay, withinTimeLimit, type AnswerState, type Viewer } from '@erp/semantic';
 import type { Language } from '../format';
 import { answerFigures, answerWhy, NotInModel, resolvePointer, type ChatResult } from './answer';
 import { memberIndex } from './members';
@@ -44,7 +44,7 @@ const WHAT_I_KNOW: Record<Language, string> = {
   en: 'I answer about revenue, margin, units, orders, average order value, customers, products, stock and suppliers, by period, category, product, country, region, city, customer, segment, warehouse or supplier.',
 };
 
-export function refusalText(r: Refusal | { refused: 'forbidden' | 'invalid'; language: Language; message: string }): string {
+export function refusalText(r: Refusal | { refused: 'forbidden' | 'invalid' | 'too-long'; language: Language; message: string }): string {
   const fr = r.language === 'fr';
   switch (r.refused) {
     case 'write':
@@ -67,6 +67,10 @@ export function refusalText(r: Refusal | { refused: 'forbidden' | 'invalid'; lan
       return fr ? `Cette question n'est pas accessible à votre rôle : ${r.message}` : `This question is not available to your role: ${r.message}`;
     case 'invalid':
       return fr ? `Cette question ne correspond pas au modèle : ${r.message}` : `That question does not fit the model: ${r.message}`;
+    case 'too-long':
+      return fr
+        ? "Cette question demande de lire trop de données dans le temps imparti : précisez une période plus courte, un filtre ou moins d'axes."
+        : 'Answering this question reads more data than the time limit allows: ask for a shorter period, a filter or fewer breakdowns.';
   }
 }
 
@@ -85,6 +89,15 @@ function refused(question: string, language: Language, text: string): EngineAnsw
 
 export async function answerQuestion(question: string, opts: EngineOptions): Promise<EngineAnswer> {
   const language = opts.language ?? detectLanguage(question);
+  try {
+    return await withinTimeLimit(() => answerIn(question, language, opts));
+  } catch (err) {
+    if (err instanceof QueryTimeoutError) return refused(question, language, refusalText({ refused: 'too-long', language, message: err.message }));
+    throw err;
+  }
+}
+
+async function answerIn(question: string, language: Language, opts: EngineOptions): Promise<EngineAnswer> {
   const state = opts.state ?? readAnswerState(opts.pool);
   const [calendar, freshness] = await Promise.all([state.calendar, state.freshness]);
   // ANALYST never names customers (personal data): their names are not even looked up.

@@ -101,6 +101,7 @@ runCli(async () => {
     stops.push(() => system.close());
     say(`gateway   ${system.gatewayUrl}  (GraphQL; GET /healthz, /readyz)`);
     for (const [name, url] of Object.entries(system.subgraphUrls)) say(`${name.padEnd(9)} ${url}  (reachable by the gateway only)`);
+    if (system.transport === 'local') say('subgraphs in this process (SUBGRAPH_TRANSPORT=local; http puts each on its own port)');
 
     // The console: built when its sources are newer than its build, then served with /graphql proxied.
     const consoleBuild = ensureConsoleBuilt({ log: (l) => say(`console build: ${l}`) });

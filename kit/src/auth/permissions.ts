@@ -46,9 +46,13 @@ export const PERMISSIONS: Record<string, readonly Grantee[]> = {
   'Mutation.recordReceipt': ['ADMIN', 'MANAGER', 'WAREHOUSE'],
   'Mutation.recordAdjustment': ['ADMIN', 'MANAGER', 'WAREHOUSE'],
   'Mutation.transferStock': ['ADMIN', 'MANAGER', 'WAREHOUSE'],
-  'Mutation.reserveStock': ['ADMIN', 'MANAGER', 'SALES'],
-  'Mutation.releaseStock': ['ADMIN', 'MANAGER', 'SALES'],
-  'Mutation.shipStock': ['ADMIN', 'MANAGER', 'WAREHOUSE'],
+  // internal operations of the order workflow (not in the public API): the sales service only,
+  // always for one order it has locked; no person's role reaches them
+  'Mutation.reserveOrderStock': ['SALES_SERVICE'],
+  'Mutation.releaseOrderStock': ['SALES_SERVICE'],
+  'Mutation.shipOrderStock': ['SALES_SERVICE'],
+  'Mutation.undoOrderShipment': ['SALES_SERVICE'],
+  'Query.orderStockHolds': ['SALES_SERVICE'],
 
   // customers
   'Query.customers': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST', ...ETL],
@@ -95,6 +99,15 @@ export const PERMISSIONS: Record<string, readonly Grantee[]> = {
   'Query.story': ['ADMIN', 'MANAGER', 'ANALYST'],
   'Query.ask': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
 };
+
+/** Root fields that are not part of the public API (@inaccessible): service-to-service operations. */
+export const INTERNAL_OPERATIONS = [
+  'Mutation.reserveOrderStock',
+  'Mutation.releaseOrderStock',
+  'Mutation.shipOrderStock',
+  'Mutation.undoOrderShipment',
+  'Query.orderStockHolds',
+] as const;
 
 export function allowedRoles(typeName: string, fieldName: string): readonly Principal[] | undefined {
   return PERMISSIONS[`${typeName}.${fieldName}`];

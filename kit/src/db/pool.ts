@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 
 // numeric stays a string (exact money); bigint (int8) counts become numbers; dates stay strings.
@@ -30,4 +31,20 @@ export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
     process.emitWarning(`PostgreSQL idle client error: ${err.message}`);
   });
   return pool;
+}
+
+const statementNames = new Map<string, string>();
+/**
+ * A hot query as a named (prepared) statement: each connection parses and plans it once, then only
+ * binds and executes. For a key lookup PostgreSQL spends more time planning (~0.5 ms) than
+ * executing (~0.15 ms). Only for statements whose text comes from a small, fixed set (loaders,
+ * list pages), since each connection keeps every statement it has prepared.
+ */
+export function prepared(text: string, values: unknown[]): pg.QueryConfig {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `erp_${createHash('sha1').update(text).digest('base64url').slice(0, 22)}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values };
 }

@@ -26,10 +26,33 @@ export function decodeCursor(cursor: string | null | undefined, arity: number): 
   throw new ValidationError('after', cursor, 'is not a cursor from this list');
 }
 
+/**
+ * How many rows match a list's filter, all pages together. A function: graphql-js's default
+ * resolver calls a function-valued field, so the count runs only when a client selects
+ * `totalCount` (a page that does not ask for it costs its rows, not the table).
+ */
+export type LazyCount = () => Promise<number>;
+
+/** A value computed at most once, and only when first asked for (a count, a batch of counts). */
+export function lazyOnce<T>(compute: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => (pending ??= compute());
+}
+export const lazyCount: (count: () => Promise<number>) => LazyCount = lazyOnce;
+
 export interface Connection<T> {
   edges: { cursor: string; node: T }[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  totalCount?: number;
+  totalCount?: LazyCount;
+}
+
+/**
+ * The keyset condition "after this cursor" on `column` (ties broken by `id`) for bound parameters
+ * `$a` (sort value) and `$b` (id). The plain bound on the column alone lets PostgreSQL start an
+ * index scan on the column's own index at the cursor; the row comparison keeps ties exact.
+ */
+export function keysetSql(column: string, id: string, cmp: '<' | '>', a: string, b: string): string {
+  return `${column} ${cmp}= ${a} AND (${column}, ${id}) ${cmp} (${a}, ${b})`;
 }
 
 /** Builds a connection from `limit + 1` fetched rows. */

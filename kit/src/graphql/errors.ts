@@ -23,6 +23,8 @@ function graphqlCode(code: ErrorCode): string {
       return 'IDEMPOTENCY_MISMATCH';
     case 'RATE_LIMITED':
       return 'RATE_LIMITED';
+    case 'TIMEOUT':
+      return 'QUERY_TIMEOUT';
     case 'CONFIG':
       return 'INTERNAL_SERVER_ERROR';
   }
@@ -60,6 +62,7 @@ const CLIENT_SAFE = new Set([
   'INVALID_TRANSITION',
   'IDEMPOTENCY_MISMATCH',
   'RATE_LIMITED',
+  'QUERY_TIMEOUT',
   'DOWNSTREAM_SERVICE_ERROR',
   'INTROSPECTION_DISABLED',
   'QUERY_TOO_COMPLEX',

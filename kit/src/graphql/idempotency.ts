@@ -44,6 +44,30 @@ export async function idempotent<T>(
   return result;
 }
 
+/**
+ * The stored result of a completed request under `key`, read before a multi-step mutation does
+ * anything outside its transaction (a call to another service): a retry must not repeat that call.
+ * Null when the key is unused; IDEMPOTENCY_MISMATCH when it was used with another payload.
+ */
+export async function storedResponse<T>(
+  db: Pick<Tx, 'query'>,
+  scope: string,
+  key: string | null | undefined,
+  payload: unknown,
+): Promise<{ response: T } | null> {
+  if (!key) return null;
+  const { rows } = await db.query<{ request_hash: string; response: T }>(
+    `SELECT request_hash, response FROM platform.idempotency_keys WHERE scope = $1 AND key = $2`,
+    [scope, key],
+  );
+  const stored = rows[0];
+  if (!stored) return null;
+  if (stored.request_hash !== createHash('sha256').update(stableJson(payload)).digest('hex')) {
+    throw new AppError('IDEMPOTENCY_MISMATCH', `Idempotency key "${key}" was already used with another payload`, { field: 'idempotencyKey' });
+  }
+  return { response: stored.response };
+}
+
 function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (value && typeof value === 'object') {

@@ -1,4 +1,4 @@
-import { withTransaction, type Tx } from '../db/tx';
+import { withClientTransaction, withTransaction, type Tx } from '../db/tx';
 import { ValidationError } from '../errors';
 import { recordAudit, type AuditEntry } from './audit';
 import { idempotent } from './idempotency';
@@ -19,18 +19,22 @@ export type Audit = (entry: Omit<AuditEntry, 'operation'>) => Promise<void>;
  * idempotency key claimed in it, and audit rows written in it, so a rollback leaves no trace.
  * The result must be plain JSON (it is stored for retries).
  */
-export function mutate<T>(ctx: BaseContext, spec: MutationSpec, run: (tx: Tx, audit: Audit) => Promise<T>): Promise<T> {
+export function mutate<T>(ctx: BaseContext, spec: MutationSpec, run: (tx: Tx, audit: Audit) => Promise<T>, client?: Tx): Promise<T> {
   if (spec.idempotencyKey !== undefined && spec.idempotencyKey !== null) {
     if (spec.idempotencyKey.length < 8 || spec.idempotencyKey.length > 200) {
       throw new ValidationError('idempotencyKey', spec.idempotencyKey, 'must be 8 to 200 characters');
     }
   }
-  return withTransaction(ctx.pool, (tx) =>
-    idempotent(tx, `${spec.name}:${ctx.identity.userId ?? 'service'}`, spec.idempotencyKey, spec.payload, () =>
+  const body = (tx: Tx) =>
+    idempotent(tx, idempotencyScope(ctx, spec.name), spec.idempotencyKey, spec.payload, () =>
       run(tx, (entry) => recordAudit(tx, ctx.identity, { operation: spec.name, ...entry })),
-    ),
-  );
+    );
+  // On the caller's client (one holding a session lock) or on a pooled one.
+  return client ? withClientTransaction(client, body) : withTransaction(ctx.pool, body);
 }
+
+/** Where a mutation's idempotency keys live: per operation and per user. */
+export const idempotencyScope = (ctx: BaseContext, name: string) => `${name}:${ctx.identity.userId ?? 'service'}`;
 
 /** Parses a GraphQL ID into a database id, naming the argument when it is wrong. */
 export function parseId(field: string, value: unknown): number {

@@ -4,8 +4,8 @@ import { identity, quietLogger } from '../test/graphql';
 import { buildRuleTree, buildSchema, type BaseContext } from './subgraph';
 
 /**
- * The shield tree guards the ways into a subgraph — root fields (role matrix), entities (an
- * identity) — and the fields given their own rules; value types are reached only through those.
+ * The shield tree guards the ways into a subgraph — root fields (role matrix), `_entities` (an
+ * identity) — and the fields given their own rules; entity and value types are reached only through those.
  */
 const typeDefs = parse(`
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
@@ -24,11 +24,14 @@ const schema = buildSchema({ typeDefs, resolvers, fieldRules: { Line: { secret: 
 const run = (role: 'ADMIN' | 'WAREHOUSE' | null, source: string) =>
   graphql({ schema, source, contextValue: { identity: role ? identity(role) : null, pool: null, log } as unknown as BaseContext });
 
-test('the tree holds Query, the entities and the types with field rules, not the value types', () => {
+test('the tree holds Query and the types with field rules; entity and value types keep their plain resolvers', () => {
   const tree = buildRuleTree(schema, { Line: { secret: secretRule } });
-  expect(Object.keys(tree).sort()).toEqual(['Line', 'Product', 'Query']);
-  // a value type's fields keep their plain resolvers: no rule call per field per row
+  expect(Object.keys(tree).sort()).toEqual(['Line', 'Query']);
+  // no rule call per field per row: a value type, an entity, and a ruled type's other fields
   expect((schema.getType('Row') as GraphQLObjectType).getFields().label!.resolve).toBeUndefined();
+  expect((schema.getType('Product') as GraphQLObjectType).getFields().name!.resolve).toBeUndefined();
+  expect((schema.getType('Line') as GraphQLObjectType).getFields().quantity!.resolve).toBeUndefined();
+  expect((schema.getType('Line') as GraphQLObjectType).getFields().secret!.resolve).toBeDefined();
 });
 
 test('roles at the root, identity on entities, field rules below: still enforced', async () => {

@@ -3,7 +3,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { GraphQLError, isObjectType, type DocumentNode, type GraphQLSchema, type GraphQLUnionType } from 'graphql';
+import { GraphQLError, isObjectType, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { applyMiddleware, middleware } from 'graphql-middleware';
 import { allow, rule, shield } from 'graphql-shield';
 import type { IRules as _IRules } from 'graphql-shield';
@@ -67,16 +67,17 @@ export interface SubgraphOptions<C extends BaseContext> {
 /**
  * The shield rule tree, generated from the schema and the role matrix: every root field gets its
  * matrix entry (absent = deny, by `fallbackRule`), federation's `_service`/`_entities` are open to
- * authenticated callers, entity types (the ways into a subgraph besides the root fields) need an
- * identity, and so do the types given field rules (e.g. contact data), on top of those rules.
+ * authenticated callers, and the types given field rules (e.g. contact data) get those rules.
  *
- * Other object types — values such as an OLAP row or an order line — get no rule: a field of theirs
- * is only reached through a root field or an entity whose rule has already run, and a rule on each
- * of their fields costs one async call per field per row (about 4,000 for a 432-cell pivot).
+ * Other object types — entities such as an Order or a Product, values such as an OLAP row or an
+ * order line — get no rule: a field of theirs is only reached through a root field or `_entities`,
+ * whose rule has already run, and no subgraph context exists without a verified identity (the
+ * HTTP handler and the in-process data source refuse first). A rule on each of their fields would
+ * cost one async call per field per row (about 4,000 for a 432-cell pivot, ~700 for a page of 20
+ * orders with their lines and products).
  */
 export function buildRuleTree(schema: GraphQLSchema, fieldRules: Record<string, Record<string, IRule>> = {}) {
   const tree: Record<string, Record<string, IRule>> = {};
-  const entities = new Set((schema.getType('_Entity') as GraphQLUnionType | undefined)?.getTypes().map((t) => t.name) ?? []);
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     const fields: Record<string, IRule> = {};
@@ -88,14 +89,21 @@ export function buildRuleTree(schema: GraphQLSchema, fieldRules: Record<string, 
           if (roles) fields[field] = hasRole(roles);
         }
       }
-    } else if (entities.has(type.name) || fieldRules[type.name]) {
-      fields['*'] = isAuthenticated;
-    } else {
+    } else if (!fieldRules[type.name]) {
       continue;
     }
     tree[type.name] = { ...fields, ...(fieldRules[type.name] ?? {}) };
   }
   return tree;
+}
+
+/**
+ * Which fields of a type the shield middleware wraps: every field of Query and Mutation (a field
+ * the matrix does not name is denied), of a type ruled with '*', else only the fields named.
+ */
+function guardedFields(type: string, rules: Record<string, IRule>): (field: string) => boolean {
+  if (type === 'Query' || type === 'Mutation' || '*' in rules) return () => true;
+  return (field) => field in rules;
 }
 
 export function buildSchema<C extends BaseContext>(opts: Pick<SubgraphOptions<C>, 'typeDefs' | 'resolvers' | 'fieldRules' | 'log'>) {
@@ -117,11 +125,18 @@ export function buildSchema<C extends BaseContext>(opts: Pick<SubgraphOptions<C>
       return new GraphQLError(`Not allowed: ${info.parentType.name}.${info.fieldName}`, { extensions: { code: 'FORBIDDEN' } });
     },
   });
-  // Only the types of the tree are guarded (see buildRuleTree); shield would give every other type
-  // its deny-by-default fallback, so their middleware is dropped.
+  // Only the types and fields of the tree are guarded (see buildRuleTree); shield would give every
+  // other field its deny-by-default fallback, so their middleware is dropped.
   const guarded = middleware((s: GraphQLSchema) => {
-    const generated = (permissions as unknown as { generate(s: GraphQLSchema): Record<string, unknown> }).generate(s);
-    return Object.fromEntries(Object.entries(generated).filter(([type]) => type in tree)) as never;
+    const generated = (permissions as unknown as { generate(s: GraphQLSchema): Record<string, Record<string, unknown>> }).generate(s);
+    return Object.fromEntries(
+      Object.entries(generated)
+        .filter(([type]) => type in tree)
+        .map(([type, fields]) => {
+          const keep = guardedFields(type, tree[type]!);
+          return [type, Object.fromEntries(Object.entries(fields).filter(([field]) => keep(field)))];
+        }),
+    ) as never;
   });
   return applyMiddleware(schema, guarded);
 }
@@ -133,6 +148,8 @@ export interface Subgraph<C extends BaseContext> {
   handler: http.RequestListener;
   /** Context for an already verified identity (in-process calls and tests). */
   contextFor(identity: Identity): C;
+  /** Readiness (its database answers), as GET /readyz reports it. */
+  ready(): Promise<{ ready: boolean; [k: string]: unknown }>;
   listen(port: number, host?: string): Promise<Listening>;
   stop(): Promise<void>;
 }
@@ -151,6 +168,14 @@ export async function createSubgraph<C extends BaseContext>(opts: SubgraphOption
   });
   await server.start();
   const contextFor = (identity: Identity) => opts.context({ identity, pool: opts.pool, log: opts.log });
+  const ready = async () => {
+    try {
+      await opts.pool.query('SELECT 1');
+      return { ready: true, service: opts.name };
+    } catch {
+      return { ready: false, service: opts.name, database: 'unreachable' };
+    }
+  };
   const handler = createHttpHandler<C>({
     server,
     // A request without the gateway's signed identity is refused before anything runs.
@@ -163,14 +188,7 @@ export async function createSubgraph<C extends BaseContext>(opts: SubgraphOption
       }
     },
     health: async () => ({ service: opts.name }),
-    ready: async () => {
-      try {
-        await opts.pool.query('SELECT 1');
-        return { ready: true, service: opts.name };
-      } catch {
-        return { ready: false, service: opts.name, database: 'unreachable' };
-      }
-    },
+    ready,
   });
   return {
     name: opts.name,
@@ -178,6 +196,7 @@ export async function createSubgraph<C extends BaseContext>(opts: SubgraphOption
     server,
     handler,
     contextFor,
+    ready,
     listen: (port, host) => listen(handler, port, `${opts.name} subgraph`, host),
     stop: () => server.stop(),
   };

@@ -1,3 +1,4 @@
+import { prepared } from '@erp/kit';
 import DataLoader from 'dataloader';
 import type pg from 'pg';
 import {
@@ -16,7 +17,7 @@ import {
 /** One query per hop and per request, whatever the number of parents (no N+1). */
 function byKey<K extends number | string, T>(pool: pg.Pool, sql: string, keyOf: (row: T) => K, extra: unknown[] = []) {
   return new DataLoader<K, T | null>(async (keys) => {
-    const { rows } = await pool.query<T & pg.QueryResultRow>(sql, [keys, ...extra]);
+    const { rows } = await pool.query<T & pg.QueryResultRow>(prepared(sql, [keys, ...extra]));
     const map = new Map(rows.map((r) => [keyOf(r), r]));
     return keys.map((k) => map.get(k) ?? null);
   });
@@ -24,7 +25,7 @@ function byKey<K extends number | string, T>(pool: pg.Pool, sql: string, keyOf: 
 
 function groupedBy<K extends number | string, T>(pool: pg.Pool, sql: string, keyOf: (row: T) => K) {
   return new DataLoader<K, T[]>(async (keys) => {
-    const { rows } = await pool.query<T & pg.QueryResultRow>(sql, [keys]);
+    const { rows } = await pool.query<T & pg.QueryResultRow>(prepared(sql, [keys]));
     const groups = new Map<K, T[]>();
     for (const r of rows) {
       const k = keyOf(r);

@@ -15,20 +15,50 @@ export interface StockLine {
   quantity: number;
 }
 
+/** The order a stock operation is for. */
+export interface OrderRef {
+  id: number;
+  number: string;
+  warehouseId: number;
+}
+
+/** An order the catalog says holds active reservations. */
+export interface StockHold {
+  orderId: number;
+  reference: string;
+}
+
 /**
  * The stock as the sales domain uses it. The stock belongs to the catalog domain: sales never
- * touches the inventory tables, it asks the catalog subgraph. `reference` is the order number.
- * Failures come back as our typed errors (InsufficientStockError naming the product, …).
+ * touches the inventory tables, it asks the catalog subgraph, through internal operations that
+ * only the sales service's identity may call, always for one order (its id, number and lines).
+ * `actor` is the person the order workflow acts for (kept in the catalog's audit trail); the call
+ * itself carries the SALES_SERVICE role. Failures come back as our typed errors.
  */
 export interface Inventory {
-  /** Reserves every line in the warehouse, all or nothing. */
-  reserve(identity: Identity, reference: string, warehouseId: number, lines: StockLine[]): Promise<void>;
-  /** Releases the active reservations of the reference. */
-  release(identity: Identity, reference: string): Promise<void>;
-  /** Turns the active reservations of the reference into SHIPMENT movements. */
-  ship(identity: Identity, reference: string): Promise<void>;
-  /** The catalog list prices of products; a product the catalog does not know is absent from the map. */
-  listPrices(identity: Identity, productIds: number[]): Promise<Map<number, string>>;
+  /** Reserves every line of the order in its warehouse, all or nothing. */
+  reserve(actor: Identity, order: OrderRef, lines: StockLine[]): Promise<void>;
+  /** Releases what the order holds (nothing held is fine). */
+  release(actor: Identity, orderId: number): Promise<void>;
+  /** Turns the order's active reservation into SHIPMENT movements. */
+  ship(actor: Identity, orderId: number): Promise<void>;
+  /** Compensation of `ship`: the units come back and are reserved again. */
+  undoShipment(actor: Identity, orderId: number): Promise<void>;
+  /** Orders holding active reservations, by order id, `first` at a time after `afterOrderId`. */
+  holds(actor: Identity, afterOrderId: number, first: number): Promise<StockHold[]>;
+  /** The catalog products of the ids (list price, status); a product the catalog does not know is absent. */
+  products(actor: Identity, productIds: number[]): Promise<Map<number, { listPrice: string; status: string }>>;
+  /** Whether the catalog knows the warehouse. */
+  warehouseExists(actor: Identity, warehouseId: number): Promise<boolean>;
+}
+
+/** The customers as the sales domain checks them (the customers subgraph owns them). */
+export interface CustomerDirectory {
+  /**
+   * The customer as `actor` may see it, or null when it does not exist or is not the actor's to
+   * see (a SALES user sees only the customers assigned to them).
+   */
+  customer(actor: Identity, customerId: number): Promise<{ status: string; salesRepId: number | null } | null>;
 }
 
 interface GraphQLErrorLike {
@@ -42,10 +72,17 @@ interface ResultLike {
 /** Runs one catalog operation as `identity`. */
 type Run = (identity: Identity, query: string, variables: Record<string, unknown>) => Promise<ResultLike>;
 
-const RESERVE = `mutation SalesReserve($input: ReserveStockInput!) { reserveStock(input: $input) { reference } }`;
-const RELEASE = `mutation SalesRelease($reference: String!) { releaseStock(reference: $reference) { reference } }`;
-const SHIP = `mutation SalesShip($reference: String!) { shipStock(reference: $reference) { id } }`;
-const PRICES = `query SalesPrices($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id listPrice } } }`;
+const RESERVE = `mutation SalesReserve($input: OrderStockInput!) { reserveOrderStock(input: $input) { reference } }`;
+const RELEASE = `mutation SalesRelease($orderId: ID!) { releaseOrderStock(orderId: $orderId) { reference } }`;
+const SHIP = `mutation SalesShip($orderId: ID!) { shipOrderStock(orderId: $orderId) { id } }`;
+const UNSHIP = `mutation SalesUndoShipment($orderId: ID!) { undoOrderShipment(orderId: $orderId) { id } }`;
+const HOLDS = `query SalesStockHolds($after: ID, $first: Int) { orderStockHolds(afterOrderId: $after, first: $first) { orderId reference } }`;
+const WAREHOUSE = `query SalesWarehouse($r: [_Any!]!) { _entities(representations: $r) { ... on Warehouse { id } } }`;
+const CUSTOMER = `query SalesCustomer($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id status salesRepId } } }`;
+const PRODUCTS = `query SalesProducts($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id listPrice status } } }`;
+
+/** The identity of the sales service acting for `actor` (whose user id the catalog's audit keeps). */
+export const serviceIdentity = (actor: Identity): Identity => ({ ...actor, role: 'SALES_SERVICE' });
 
 /** A catalog GraphQL error back as the typed error it was thrown as over there. */
 export function toTypedError(e: GraphQLErrorLike): Error {
@@ -74,32 +111,77 @@ export function toTypedError(e: GraphQLErrorLike): Error {
   }
 }
 
+async function ask(run: Run, identity: Identity, query: string, variables: Record<string, unknown>) {
+  const res = await run(identity, query, variables);
+  const first = res.errors?.[0];
+  if (first) throw toTypedError(first);
+  return res.data as Record<string, unknown> | undefined;
+}
+
 function client(run: Run): Inventory {
-  const call = async (identity: Identity, query: string, variables: Record<string, unknown>) => {
-    const res = await run(identity, query, variables);
-    const first = res.errors?.[0];
-    if (first) throw toTypedError(first);
-    return res.data as Record<string, unknown> | undefined;
-  };
+  const call = (actor: Identity, query: string, variables: Record<string, unknown>) => ask(run, serviceIdentity(actor), query, variables);
   return {
-    reserve: async (identity, reference, warehouseId, lines) =>
-      void await call(identity, RESERVE, {
-        input: { reference, warehouseId: String(warehouseId), lines: lines.map((l) => ({ productId: String(l.productId), quantity: l.quantity })) },
-      }),
-    release: async (identity, reference) => void (await call(identity, RELEASE, { reference })),
-    ship: async (identity, reference) => void (await call(identity, SHIP, { reference })),
-    listPrices: async (identity, productIds) => {
+    warehouseExists: async (actor, warehouseId) => {
+      const data = await call(actor, WAREHOUSE, { r: [{ __typename: 'Warehouse', id: String(warehouseId) }] });
+      return ((data?._entities ?? []) as unknown[]).some((e) => e !== null);
+    },
+    reserve: async (actor, order, lines) =>
+      void (await call(actor, RESERVE, {
+        input: {
+          orderId: String(order.id),
+          orderNumber: order.number,
+          warehouseId: String(order.warehouseId),
+          lines: lines.map((l) => ({ productId: String(l.productId), quantity: l.quantity })),
+        },
+      })),
+    release: async (actor, orderId) => void (await call(actor, RELEASE, { orderId: String(orderId) })),
+    ship: async (actor, orderId) => void (await call(actor, SHIP, { orderId: String(orderId) })),
+    undoShipment: async (actor, orderId) => void (await call(actor, UNSHIP, { orderId: String(orderId) })),
+    holds: async (actor, afterOrderId, first) => {
+      const data = await call(actor, HOLDS, { after: afterOrderId > 0 ? String(afterOrderId) : null, first });
+      return ((data?.orderStockHolds ?? []) as { orderId: string; reference: string }[]).map((h) => ({ orderId: Number(h.orderId), reference: h.reference }));
+    },
+    products: async (actor, productIds) => {
       const ids = [...new Set(productIds)];
-      const data = await call(identity, PRICES, { r: ids.map((id) => ({ __typename: 'Product', id: String(id) })) });
-      const found = (data?._entities ?? []) as ({ id: string; listPrice: string } | null)[];
-      return new Map(found.filter((p): p is { id: string; listPrice: string } => p !== null).map((p) => [Number(p.id), String(p.listPrice)]));
+      if (!ids.length) return new Map();
+      const data = await call(actor, PRODUCTS, { r: ids.map((id) => ({ __typename: 'Product', id: String(id) })) });
+      const found = (data?._entities ?? []) as ({ id: string; listPrice: string; status: string } | null)[];
+      return new Map(
+        found.filter((p): p is { id: string; listPrice: string; status: string } => p !== null).map((p) => [Number(p.id), { listPrice: String(p.listPrice), status: p.status }]),
+      );
     },
   };
 }
 
-/** The catalog subgraph over HTTP, called with the user's identity signed as the gateway does. */
+/** The customers subgraph, asked with the person's own identity (its row-level rules apply). */
+function customerClient(run: Run): CustomerDirectory {
+  return {
+    customer: async (actor, customerId) => {
+      const data = await ask(run, actor, CUSTOMER, { r: [{ __typename: 'Customer', id: String(customerId) }] });
+      const found = ((data?._entities ?? []) as ({ status: string; salesRepId: string | null } | null)[])[0];
+      return found ? { status: found.status, salesRepId: found.salesRepId === null ? null : Number(found.salesRepId) } : null;
+    },
+  };
+}
+
+export const httpCustomers = (url: string | (() => string), identitySecret: string, timeoutMs = 15_000): CustomerDirectory =>
+  customerClient(httpRun(url, identitySecret, timeoutMs));
+export const localCustomers = <C extends BaseContext>(customers: Subgraph<C>): CustomerDirectory => customerClient(localRun(customers));
+
+/** The catalog subgraph over HTTP, called with the sales service's identity, signed with SUBGRAPH_SECRET. */
 export function httpInventory(catalogUrl: string, identitySecret: string, timeoutMs = 15_000): Inventory {
-  return client(async (identity, query, variables) => {
+  return client(httpRun(catalogUrl, identitySecret, timeoutMs));
+}
+
+/** The catalog subgraph in the same process (SUBGRAPH_TRANSPORT=local, tests): same rules, no HTTP. */
+export function localInventory<C extends BaseContext>(catalog: Subgraph<C>): Inventory {
+  return client(localRun(catalog));
+}
+
+/** Runs operations on a subgraph over HTTP with a signed identity (`url` may be known only once it listens). */
+function httpRun(url: string | (() => string), identitySecret: string, timeoutMs: number): Run {
+  return async (identity, query, variables) => {
+    const catalogUrl = typeof url === 'function' ? url() : url;
     const res = await fetch(catalogUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await signIdentity(identitySecret, identity) },
@@ -113,16 +195,16 @@ export function httpInventory(catalogUrl: string, identitySecret: string, timeou
       body = undefined;
     }
     if (body?.errors?.length) return body;
-    if (!res.ok || !body) throw new Error(`catalog subgraph at ${catalogUrl} answered HTTP ${res.status}`);
+    if (!res.ok || !body) throw new Error(`subgraph at ${catalogUrl} answered HTTP ${res.status}`);
     return body;
-  });
+  };
 }
 
-/** The catalog subgraph in the same process (tests, the all-in-one start): same rules, no HTTP. */
-export function localInventory<C extends BaseContext>(catalog: Subgraph<C>): Inventory {
-  return client(async (identity, query, variables) => {
-    const res = await catalog.server.executeOperation({ query, variables }, { contextValue: catalog.contextFor(identity) });
+/** Runs operations on a subgraph in this process: same rules (shield, row-level), no HTTP. */
+function localRun<C extends BaseContext>(subgraph: Subgraph<C>): Run {
+  return async (identity, query, variables) => {
+    const res = await subgraph.server.executeOperation({ query, variables }, { contextValue: subgraph.contextFor(identity) });
     if (res.body.kind !== 'single') throw new Error('incremental delivery not expected');
     return res.body.singleResult as ResultLike;
-  });
+  };
 }

@@ -1,4 +1,4 @@
-import type { Identity } from '@erp/kit';
+import { prepared, type Identity } from '@erp/kit';
 import DataLoader from 'dataloader';
 import type pg from 'pg';
 import { HISTORY_COLUMNS, LINE_SELECT, ORDER_COLUMNS, type OrderLineRow, type OrderRow, type StatusChangeRow } from './rows';
@@ -20,12 +20,12 @@ export function createLoaders(pool: pg.Pool, identity: Identity) {
   return {
     /** Orders by id, unfiltered: callers apply the row-level rule (services/orders.ts canSee). */
     order: new DataLoader<number, OrderRow | null>(async (ids) => {
-      const { rows } = await pool.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM sales.orders o WHERE o.id = ANY($1)`, [ids]);
+      const { rows } = await pool.query<OrderRow>(prepared(`SELECT ${ORDER_COLUMNS} FROM sales.orders o WHERE o.id = ANY($1)`, [ids]));
       const map = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => map.get(id) ?? null);
     }),
     linesOf: new DataLoader<number, OrderLineRow[]>(async (ids) => {
-      const { rows } = await pool.query<OrderLineRow>(`${LINE_SELECT} WHERE l.order_id = ANY($1) ORDER BY l.order_id, l.line_no`, [ids]);
+      const { rows } = await pool.query<OrderLineRow>(prepared(`${LINE_SELECT} WHERE l.order_id = ANY($1) ORDER BY l.order_id, l.line_no`, [ids]));
       const groups = groupBy(rows, (r) => r.orderId);
       return ids.map((id) => groups.get(id) ?? []);
     }),

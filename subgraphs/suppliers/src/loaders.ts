@@ -1,3 +1,4 @@
+import { prepared } from '@erp/kit';
 import DataLoader from 'dataloader';
 import type pg from 'pg';
 import {
@@ -14,7 +15,7 @@ import {
 /** One query per hop and per request, whatever the number of parents (no N+1). */
 function byId<T extends { id: number }>(pool: pg.Pool, sql: string) {
   return new DataLoader<number, T | null>(async (ids) => {
-    const { rows } = await pool.query<T>(sql, [ids]);
+    const { rows } = await pool.query<T>(prepared(sql, [ids]));
     const map = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => map.get(id) ?? null);
   });
@@ -23,7 +24,7 @@ function byId<T extends { id: number }>(pool: pg.Pool, sql: string) {
 /** Rows grouped by a parent key, in the order the SQL gives them. */
 function groupedBy<T>(pool: pg.Pool, sql: string, keyOf: (row: T) => number) {
   return new DataLoader<number, T[]>(async (keys) => {
-    const { rows } = await pool.query<T & pg.QueryResultRow>(sql, [keys]);
+    const { rows } = await pool.query<T & pg.QueryResultRow>(prepared(sql, [keys]));
     const groups = new Map<number, T[]>();
     for (const r of rows) {
       const k = keyOf(r);

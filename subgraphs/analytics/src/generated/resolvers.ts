@@ -8,13 +8,13 @@ export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
-  ID: { input: string; output: string; }
+  ID: { input: string; output: string | number; }
   String: { input: string; output: string; }
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
   /** ISO 8601 date-time (UTC). */
-  DateTime: { input: string; output: string; }
+  DateTime: { input: string; output: string | Date; }
   /** Exact decimal number, as a string (money, rates). */
   Decimal: { input: string; output: string; }
   _FieldSet: { input: unknown; output: unknown; }

@@ -8,7 +8,7 @@ import { lastCompletePeriods, MEASURE_BY_NAME, olap, parseIsoDate, readAnswerSta
  */
 export { tiles, LATE_SUPPLIER_THRESHOLD, type DashboardKind, type TileDef, type TileKind } from '@erp/semantic';
 
-/** Why a tile has no result: TIMEOUT (the query ran past the statement timeout) or the typed error's code; INTERNAL otherwise. */
+/** Why a tile has no result: the typed error's code (TIMEOUT: the query ran past the statement time limit); INTERNAL otherwise. */
 export interface TileError {
   code: string;
   message: string;
@@ -23,7 +23,6 @@ export interface Dashboard {
 
 function tileError(err: unknown): TileError {
   if (err instanceof AppError) return { code: err.code, message: err.message };
-  if ((err as { code?: string })?.code === '57014') return { code: 'TIMEOUT', message: 'The query took longer than the analytics statement timeout; narrow the period or wait for the rollups to be refreshed.' };
   return { code: 'INTERNAL', message: 'This tile could not be computed (logged on the server).' };
 }
 

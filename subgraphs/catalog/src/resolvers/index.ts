@@ -11,7 +11,7 @@ const must = <T>(entity: string, id: unknown) => (row: T | null): T => {
   return row;
 };
 
-/** Thin resolvers: parse arguments, call a service or a loader, return; typed from schema.graphql (src/generated). */
+/** Thin resolvers: parse arguments, call a service or a loader, return. */
 export const resolvers: Resolvers = {
   ...scalarResolvers,
   Query: {
@@ -31,6 +31,7 @@ export const resolvers: Resolvers = {
     stockLevels: (_, a, ctx) => stock.listStockLevels(ctx, a),
     stockMovements: (_, a, ctx) => stock.listStockMovements(ctx, a),
     stockTotals: (_, _a, ctx) => warehouses.stockTotals(ctx),
+    orderStockHolds: (_, a, ctx) => stock.orderStockHolds(ctx, a),
   },
   Mutation: {
     createCategory: (_, a, ctx) => categories.createCategory(ctx, a.input, a),
@@ -43,9 +44,11 @@ export const resolvers: Resolvers = {
     recordReceipt: (_, a, ctx) => stock.recordReceipt(ctx, a.input, a),
     recordAdjustment: (_, a, ctx) => stock.recordAdjustment(ctx, a.input, a),
     transferStock: (_, a, ctx) => stock.transferStock(ctx, a.input, a),
-    reserveStock: (_, a, ctx) => stock.reserveStock(ctx, a.input, a),
-    releaseStock: (_, a, ctx) => stock.releaseStock(ctx, a.reference, a),
-    shipStock: (_, a, ctx) => stock.shipStock(ctx, a.reference, a),
+    // internal: the sales service's identity only (matrix), one order at a time
+    reserveOrderStock: (_, a, ctx) => stock.reserveOrderStock(ctx, a.input),
+    releaseOrderStock: (_, a, ctx) => stock.releaseOrderStock(ctx, a.orderId),
+    shipOrderStock: (_, a, ctx) => stock.shipOrderStock(ctx, a.orderId),
+    undoOrderShipment: (_, a, ctx) => stock.undoOrderShipment(ctx, a.orderId),
   },
   Category: {
     __resolveReference: (ref, ctx) => ctx.loaders.category.load(parseId('id', ref.id)),
@@ -56,9 +59,11 @@ export const resolvers: Resolvers = {
     __resolveReference: (ref, ctx) => ctx.loaders.product.load(parseId('id', ref.id)),
     category: (p, _a, ctx) => ctx.loaders.category.load(p.categoryId).then(must('Category', p.categoryId)),
     stock: (p, _a, ctx) => ctx.loaders.stockOfProduct.load(p.id),
-    totalOnHand: async (p, _a, ctx) => (await ctx.loaders.stockOfProduct.load(p.id)).reduce((s, l) => s + l.onHand, 0),
-    totalAvailable: async (p, _a, ctx) =>
-      (await ctx.loaders.stockOfProduct.load(p.id)).reduce((s, l) => s + l.onHand - l.reserved, 0),
+    // Loaded with the product (one statement for a whole batch); a row from elsewhere (a list page) sums its stock levels.
+    totalOnHand: (p, _a, ctx) =>
+      p.totalOnHand ?? ctx.loaders.stockOfProduct.load(p.id).then((levels) => levels.reduce((s, l) => s + l.onHand, 0)),
+    totalAvailable: (p, _a, ctx) =>
+      p.totalAvailable ?? ctx.loaders.stockOfProduct.load(p.id).then((levels) => levels.reduce((s, l) => s + l.onHand - l.reserved, 0)),
   },
   Warehouse: {
     __resolveReference: (ref, ctx) => ctx.loaders.warehouse.load(parseId('id', ref.id)),

@@ -80,7 +80,7 @@ test('stockTotals sums stock levels per warehouse, every warehouse listed', asyn
     }).then(dataOf);
   await receive(a, [[ids[0]!, 10], [ids[1]!, 7]], 'PO-1');
   await receive(b, [[ids[1]!, 4], [ids[2]!, 30]], 'PO-2');
-  dataOf(await execute(catalog, manager, `mutation($w: ID!, $p: ID!) { reserveStock(input: {reference: "SO-1", warehouseId: $w, lines: [{productId: $p, quantity: 3}]}) { quantity } }`, { w: a, p: ids[0] }));
+  dataOf(await execute(catalog, identity('SALES_SERVICE', 1), `mutation($w: ID!, $p: ID!) { reserveOrderStock(input: {orderId: "1", orderNumber: "SO-1", warehouseId: $w, lines: [{productId: $p, quantity: 3}]}) { quantity } }`, { w: a, p: ids[0] }));
   dataOf(await execute(catalog, manager, `mutation($w: ID!, $p: ID!) { recordAdjustment(input: {warehouseId: $w, productId: $p, quantity: -5, reason: "damaged"}) { id } }`, { w: b, p: ids[2] }));
 
   const d = dataOf(await execute(catalog, analyst, `{ stockTotals { warehouse { id code } onHand reserved } }`));

@@ -58,3 +58,35 @@ test('an unknown sort field or a foreign cursor is a validation error naming the
   const r = await execute(catalog, analyst, `{ products(after: "bm90LWEtY3Vyc29y") { totalCount } }`);
   expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
 });
+
+test("products' availability: one statement for a batch of entities, the same figures as a list page's (summed per product)", async () => {
+  await db.pool.query(`
+    INSERT INTO inventory.warehouses (code, name, city, country_code) VALUES ('W1', 'One', 'Lyon', 'FR'), ('W2', 'Two', 'Lille', 'FR');
+    INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity, reference)
+      SELECT p.id, w.id, 'RECEIPT', p.id + 10 * w.id, 'PO-' || p.id FROM catalog.products p, inventory.warehouses w WHERE p.id <= 3;
+    UPDATE inventory.stock_levels SET reserved = 2 WHERE product_id = 1;`);
+  const ids = (await db.pool.query(`SELECT id FROM catalog.products WHERE id <= 5 ORDER BY id`)).rows.map((r) => String(r.id));
+  const expected = (await db.pool.query(
+    `SELECT p.id::text AS id, coalesce(sum(s.on_hand), 0)::int AS "totalOnHand", coalesce(sum(s.on_hand - s.reserved), 0)::int AS "totalAvailable"
+       FROM catalog.products p LEFT JOIN inventory.stock_levels s ON s.product_id = p.id WHERE p.id <= 5 GROUP BY p.id ORDER BY p.id`,
+  )).rows;
+  expect(expected.filter((r) => r.totalOnHand > 0)).toHaveLength(3);
+  const statements: string[] = [];
+  const original = db.pool.query;
+  db.pool.query = ((q: unknown, v?: unknown[]) => {
+    statements.push(typeof q === 'string' ? q : (q as { text: string }).text);
+    return (original as (q: unknown, v?: unknown[]) => unknown).call(db.pool, q, v);
+  }) as typeof db.pool.query;
+  try {
+    const q = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id totalOnHand totalAvailable } } }`;
+    const d = dataOf(await execute(catalog, analyst, q, { r: ids.map((id) => ({ __typename: 'Product', id })) }));
+    expect(d._entities).toEqual(expected);
+    expect(statements).toHaveLength(1);
+    // a list page's rows come without the sums: the stock levels are summed per product (one more statement)
+    const list = dataOf(await execute(catalog, analyst, `{ products(first: 5, orderBy: {field: UPDATED_AT}) { edges { node { id totalOnHand totalAvailable } } } }`));
+    const byId = new Map(expected.map((r) => [r.id, r]));
+    for (const { node } of list.products.edges) expect(node).toEqual(byId.get(node.id) ?? { id: node.id, totalOnHand: 0, totalAvailable: 0 });
+  } finally {
+    db.pool.query = original;
+  }
+});

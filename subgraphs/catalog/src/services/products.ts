@@ -1,6 +1,8 @@
 import { ConflictError, NotFoundError, ValidationError } from '@erp/kit';
 import {
   decodeCursor,
+  keysetSql,
+  lazyCount,
   likePattern,
   mutate,
   nonNegativeDecimal,
@@ -67,16 +69,13 @@ export async function listProducts(ctx: CatalogContext, args: ProductListArgs) {
   if (cursor) {
     if (typeof cursor[0] !== 'string' || !Number.isSafeInteger(cursor[1])) throw new ValidationError('after', args.after, 'is not a cursor from this list');
     params.push(cursor[0], cursor[1]);
-    where.push(`(p.${column}, p.id) ${cmp} ($${params.length - 1}, $${params.length})`);
+    where.push(keysetSql(`p.${column}`, 'p.id', cmp, `$${params.length - 1}`, `$${params.length}`));
   }
   params.push(limit + 1);
   // The cursor keeps the sort value as PostgreSQL prints it: timestamps keep their microseconds.
   const pageSql = `SELECT ${PRODUCT_COLUMNS.replace(/(^|, )(\w+)/g, '$1p.$2')}, p.${column}::text AS "sortKey" FROM catalog.products p
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY p.${column} ${dir}, p.id ${dir} LIMIT $${params.length}`;
-  const [page, count] = await Promise.all([
-    ctx.pool.query<ProductRow & { sortKey: string }>(pageSql, params),
-    ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM catalog.products p ${filterSql}`, countParams),
-  ]);
+  const page = await ctx.pool.query<ProductRow & { sortKey: string }>(pageSql, params);
   const rows = page.rows.map(({ sortKey, ...row }) => {
     ctx.loaders.product.prime(row.id, row);
     return { row, sortKey };
@@ -85,7 +84,8 @@ export async function listProducts(ctx: CatalogContext, args: ProductListArgs) {
   return {
     edges: connection.edges.map((e) => ({ cursor: e.cursor, node: e.node.row })),
     pageInfo: connection.pageInfo,
-    totalCount: count.rows[0]!.n,
+    // Counted only when the client selects totalCount.
+    totalCount: lazyCount(async () => (await ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM catalog.products p ${filterSql}`, countParams)).rows[0]!.n),
   };
 }
 

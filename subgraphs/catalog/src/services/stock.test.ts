@@ -6,6 +6,8 @@ import { createCatalogSubgraph } from '../server';
 let db: TestDatabase;
 let catalog: Subgraph<BaseContext>;
 const manager = identity('MANAGER', 1);
+/** The sales service, the only caller of the order stock operations. */
+const svc = identity('SALES_SERVICE', 1);
 let productId: string;
 let warehouseId: string;
 
@@ -27,8 +29,10 @@ afterAll(async () => {
   await db.drop();
 });
 
-const RESERVE = `mutation($ref: String!, $w: ID!, $p: ID!, $q: Int!) {
-  reserveStock(input: {reference: $ref, warehouseId: $w, lines: [{productId: $p, quantity: $q}]}) { quantity status } }`;
+const RESERVE = `mutation($o: ID!, $ref: String!, $w: ID!, $p: ID!, $q: Int!) {
+  reserveOrderStock(input: {orderId: $o, orderNumber: $ref, warehouseId: $w, lines: [{productId: $p, quantity: $q}]}) { orderId quantity status } }`;
+let nextOrder = 1;
+const reserve = (ref: string, q: number, who = svc) => execute(catalog, who, RESERVE, { o: String(nextOrder++), ref, w: warehouseId, p: productId, q });
 
 async function stockState() {
   const { rows } = await db.pool.query(
@@ -44,17 +48,29 @@ async function stockState() {
 
 test('a receipt, a reservation, a shipment and a release keep ledger and reservations consistent', async () => {
   dataOf(await execute(catalog, manager, `mutation($w: ID!, $p: ID!) { recordReceipt(input: {warehouseId: $w, reference: "PO-1", lines: [{productId: $p, quantity: 30}]}) { id } }`, { w: warehouseId, p: productId }));
-  dataOf(await execute(catalog, manager, RESERVE, { ref: 'SO-A', w: warehouseId, p: productId, q: 12 }));
-  dataOf(await execute(catalog, manager, RESERVE, { ref: 'SO-B', w: warehouseId, p: productId, q: 5 }));
+  const a = nextOrder;
+  expect(dataOf(await reserve('SO-A', 12)).reserveOrderStock).toEqual([{ orderId: String(a), quantity: 12, status: 'ACTIVE' }]);
+  dataOf(await reserve('SO-B', 5));
   expect(await stockState()).toEqual({ on_hand: 30, reserved: 17, ledger: 30, active: 17 });
-  dataOf(await execute(catalog, manager, `mutation { shipStock(reference: "SO-A") { quantity kind } }`));
-  dataOf(await execute(catalog, manager, `mutation { releaseStock(reference: "SO-B") { status } }`));
+  // one order holds its stock once: a second reservation for it is a conflict
+  const twice = await execute(catalog, svc, RESERVE, { o: String(a), ref: 'SO-A', w: warehouseId, p: productId, q: 1 });
+  expect(twice.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.orderId' });
+  dataOf(await execute(catalog, svc, `mutation($o: ID!) { shipOrderStock(orderId: $o) { quantity kind } }`, { o: String(a) }));
+  dataOf(await execute(catalog, svc, `mutation($o: ID!) { releaseOrderStock(orderId: $o) { status } }`, { o: String(a + 1) }));
   expect(await stockState()).toEqual({ on_hand: 18, reserved: 0, ledger: 18, active: 0 });
+  // releasing what is not held changes nothing and is not an error (a retried compensation)
+  expect(dataOf(await execute(catalog, svc, `mutation($o: ID!) { releaseOrderStock(orderId: $o) { status } }`, { o: String(a + 1) })).releaseOrderStock).toEqual([]);
+  // undoing a shipment brings the units back, reserved again for the order, with an ADJUSTMENT saying why
+  dataOf(await execute(catalog, svc, `mutation($o: ID!) { undoOrderShipment(orderId: $o) { quantity kind } }`, { o: String(a) }));
+  expect(await stockState()).toEqual({ on_hand: 30, reserved: 12, ledger: 30, active: 12 });
+  dataOf(await execute(catalog, svc, `mutation($o: ID!) { releaseOrderStock(orderId: $o) { status } }`, { o: String(a) }));
+  expect(await stockState()).toEqual({ on_hand: 30, reserved: 0, ledger: 30, active: 0 });
+  dataOf(await execute(catalog, manager, `mutation($w: ID!, $p: ID!) { recordAdjustment(input: {warehouseId: $w, productId: $p, quantity: -12, reason: "test reset"}) { id } }`, { w: warehouseId, p: productId }));
 });
 
 test('a reservation beyond available stock fails with INSUFFICIENT_STOCK naming the product, and reserves nothing', async () => {
   const before = await stockState();
-  const res = await execute(catalog, manager, RESERVE, { ref: 'SO-BIG', w: warehouseId, p: productId, q: 1000 });
+  const res = await reserve('SO-BIG', 1000);
   expect(res.errors?.[0]?.extensions?.code).toBe('INSUFFICIENT_STOCK');
   expect(res.errors?.[0]?.message).toContain('HAM-1');
   expect(await stockState()).toEqual(before);
@@ -73,16 +89,36 @@ test('no oversell: 50 concurrent reservations competing for 10 units reserve exa
       });
     }
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => execute(catalog, manager, RESERVE, { ref: `R${round}-${i}`, w: warehouseId, p: productId, q: 1 })),
+      Array.from({ length: 50 }, (_, i) => reserve(`R${round}-${i}`, 1)),
     );
     const ok = results.filter((r) => !r.errors).length;
     const refused = results.filter((r) => r.errors?.[0]?.extensions?.code === 'INSUFFICIENT_STOCK').length;
-    expect({ ok, refused }).toEqual({ ok: 10, refused: 40 });
+    expect({ ok, refused, other: results.filter((r) => r.errors && r.errors[0]?.extensions?.code !== 'INSUFFICIENT_STOCK').slice(0, 1) }).toEqual({ ok: 10, refused: 40, other: [] });
     const s = await stockState();
     expect(s.on_hand - s.reserved).toBe(0);
     expect(s.ledger).toBe(s.on_hand);
     expect(s.active).toBe(s.reserved);
   }
+});
+
+test('a person cannot reserve, release or ship stock: the order stock operations are the sales service\'s alone', async () => {
+  const held = nextOrder;
+  dataOf(await execute(catalog, manager, `mutation($w: ID!, $p: ID!) { recordReceipt(input: {warehouseId: $w, reference: "PO-P", lines: [{productId: $p, quantity: 3}]}) { id } }`, { w: warehouseId, p: productId }));
+  dataOf(await reserve('SO-HELD', 3));
+  const before = await stockState();
+  for (const role of ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'PURCHASING', 'ANALYST', 'ETL_SERVICE', 'MINING_SERVICE', 'SERVICE'] as const) {
+    const who = identity(role, 5);
+    const attempts = [
+      await reserve(`SO-${role}`, 1, who),
+      await execute(catalog, who, `mutation($o: ID!) { releaseOrderStock(orderId: $o) { status } }`, { o: String(held) }),
+      await execute(catalog, who, `mutation($o: ID!) { shipOrderStock(orderId: $o) { id } }`, { o: String(held) }),
+      await execute(catalog, who, `mutation($o: ID!) { undoOrderShipment(orderId: $o) { id } }`, { o: String(held) }),
+      await execute(catalog, who, `{ orderStockHolds { orderId } }`),
+    ];
+    expect(attempts.map((r) => r.errors?.[0]?.extensions?.code)).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
+  }
+  expect(await stockState()).toEqual(before);
+  expect(dataOf(await execute(catalog, svc, `{ orderStockHolds { orderId reference } }`)).orderStockHolds).toContainEqual({ orderId: String(held), reference: 'SO-HELD' });
 });
 
 test('an idempotency key replays the first result and a different payload under it is refused', async () => {

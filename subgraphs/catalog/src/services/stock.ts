@@ -57,10 +57,14 @@ async function assertProducts(tx: Tx, ids: number[]): Promise<Map<number, string
  * Locks the stock levels of the lines in product-id order (so two reservations never deadlock)
  * and checks that each has enough available stock; throws before anything is written.
  */
-async function lockAvailable(tx: Tx, warehouseId: number, lines: Line[], skus: Map<number, string>): Promise<void> {
+function lockAvailable(tx: Tx, warehouseId: number, lines: Line[], skus: Map<number, string>): Promise<void> {
+  return checkAvailable(tx, warehouseId, lines, skus, true);
+}
+
+async function checkAvailable(tx: Tx, warehouseId: number, lines: Line[], skus: Map<number, string>, lock: boolean): Promise<void> {
   const { rows } = await tx.query<{ productId: number; onHand: number; reserved: number }>(
     `SELECT product_id AS "productId", on_hand AS "onHand", reserved FROM inventory.stock_levels
-     WHERE warehouse_id = $1 AND product_id = ANY($2) ORDER BY product_id FOR UPDATE`,
+     WHERE warehouse_id = $1 AND product_id = ANY($2) ORDER BY product_id ${lock ? 'FOR UPDATE' : ''}`,
     [warehouseId, lines.map((l) => l.productId)],
   );
   const levels = new Map(rows.map((r) => [r.productId, r]));
@@ -165,16 +169,26 @@ export function setReorderPoint(ctx: CatalogContext, args: { productId: unknown;
   });
 }
 
-/** Reserves every line for `reference`, atomically: all lines or none (INSUFFICIENT_STOCK names the product). */
-export function reserveStock(ctx: CatalogContext, input: Record<string, unknown>, spec: Spec) {
-  const reference = requiredText('input.reference', input.reference, 100);
+// ---------------------------------------------------------------------------------------------
+// Order stock: internal operations of the sales workflow. The matrix grants them to the sales
+// service's identity alone, and they are not in the public API: a person can neither hold stock
+// under a made-up reference nor release or ship another order's stock. Each acts on one order,
+// by its id, with the lines the sales domain read from that order.
+
+/** Reserves every line of one order, atomically: all lines or none (INSUFFICIENT_STOCK names the product). */
+export function reserveOrderStock(ctx: CatalogContext, input: Record<string, unknown>) {
+  const orderId = parseId('input.orderId', input.orderId);
+  const reference = requiredText('input.orderNumber', input.orderNumber, 100);
   const warehouseId = parseId('input.warehouseId', input.warehouseId);
   const lines = parseLines(input.lines);
-  return mutate(ctx, { ...spec, name: 'reserveStock', payload: { reference, warehouseId, lines } }, async (tx, audit) => {
+  return mutate(ctx, { name: 'reserveOrderStock', payload: { orderId, reference, warehouseId, lines } }, async (tx, audit) => {
     await assertWarehouse(tx, 'input.warehouseId', warehouseId);
     const skus = await assertProducts(tx, lines.map((l) => l.productId));
-    const existing = await tx.query(`SELECT 1 FROM inventory.stock_reservations WHERE reference = $1 AND status = 'ACTIVE' LIMIT 1`, [reference]);
-    if (existing.rowCount) throw new ConflictError(`Stock is already reserved for ${reference}`, { field: 'input.reference' });
+    const existing = await tx.query(`SELECT 1 FROM inventory.stock_reservations WHERE order_id = $1 AND status = 'ACTIVE' LIMIT 1`, [orderId]);
+    if (existing.rowCount) throw new ConflictError(`Stock is already reserved for order ${reference}`, { field: 'input.orderId' });
+    // Without a lock first: when the stock is already short, refuse at once instead of queueing
+    // behind every other confirmation for the row lock just to be told the same.
+    await checkAvailable(tx, warehouseId, lines, skus, false);
     await lockAvailable(tx, warehouseId, lines, skus);
     await tx.query(
       `UPDATE inventory.stock_levels s SET reserved = s.reserved + l.quantity
@@ -183,71 +197,114 @@ export function reserveStock(ctx: CatalogContext, input: Record<string, unknown>
       [warehouseId, lines.map((l) => l.productId), lines.map((l) => l.quantity)],
     );
     const { rows } = await tx.query<ReservationRow>(
-      `INSERT INTO inventory.stock_reservations (reference, product_id, warehouse_id, quantity)
-       SELECT $1, l.product_id, $2, l.quantity FROM unnest($3::int[], $4::int[]) AS l(product_id, quantity)
-       ON CONFLICT (reference, product_id, warehouse_id) DO UPDATE SET quantity = EXCLUDED.quantity, status = 'ACTIVE'
+      `INSERT INTO inventory.stock_reservations (order_id, reference, product_id, warehouse_id, quantity)
+       SELECT $1, $2, l.product_id, $3, l.quantity FROM unnest($4::int[], $5::int[]) AS l(product_id, quantity)
+       ON CONFLICT (reference, product_id, warehouse_id) DO UPDATE SET order_id = EXCLUDED.order_id, quantity = EXCLUDED.quantity, status = 'ACTIVE'
        RETURNING ${RESERVATION_COLUMNS}`,
-      [reference, warehouseId, lines.map((l) => l.productId), lines.map((l) => l.quantity)],
+      [orderId, reference, warehouseId, lines.map((l) => l.productId), lines.map((l) => l.quantity)],
     );
     await audit({ entity: 'StockReservation', entityId: reference, before: null, after: rows });
     return rows;
   });
 }
 
-async function lockReservations(tx: Tx, reference: string): Promise<ReservationRow[]> {
+/** The active reservation lines of an order and their stock levels, locked in the order reserveOrderStock locks them. */
+async function lockReservations(tx: Tx, orderId: number, status: 'ACTIVE' | 'SHIPPED' = 'ACTIVE'): Promise<ReservationRow[]> {
   const { rows } = await tx.query<ReservationRow>(
-    `SELECT ${RESERVATION_COLUMNS} FROM inventory.stock_reservations WHERE reference = $1 AND status = 'ACTIVE'
+    `SELECT ${RESERVATION_COLUMNS} FROM inventory.stock_reservations WHERE order_id = $1 AND status = $2
      ORDER BY product_id, warehouse_id FOR UPDATE`,
-    [reference],
+    [orderId, status],
   );
-  if (!rows.length) throw new NotFoundError('Active stock reservation for', reference);
-  // Lock the stock levels in the same order as reserveStock does.
-  await tx.query(
-    `SELECT 1 FROM inventory.stock_levels WHERE (product_id, warehouse_id) IN (SELECT * FROM unnest($1::int[], $2::int[]))
-     ORDER BY product_id, warehouse_id FOR UPDATE`,
-    [rows.map((r) => r.productId), rows.map((r) => r.warehouseId)],
-  );
+  if (rows.length) {
+    await tx.query(
+      `SELECT 1 FROM inventory.stock_levels WHERE (product_id, warehouse_id) IN (SELECT * FROM unnest($1::int[], $2::int[]))
+       ORDER BY product_id, warehouse_id FOR UPDATE`,
+      [rows.map((r) => r.productId), rows.map((r) => r.warehouseId)],
+    );
+  }
   return rows;
 }
 
-async function unreserve(tx: Tx, rows: ReservationRow[], reference: string, status: 'RELEASED' | 'SHIPPED'): Promise<ReservationRow[]> {
+async function setReserved(tx: Tx, rows: ReservationRow[], sign: 1 | -1): Promise<void> {
   await tx.query(
-    `UPDATE inventory.stock_levels s SET reserved = s.reserved - r.quantity
+    `UPDATE inventory.stock_levels s SET reserved = s.reserved + $4 * r.quantity
      FROM unnest($1::int[], $2::int[], $3::int[]) AS r(product_id, warehouse_id, quantity)
      WHERE s.product_id = r.product_id AND s.warehouse_id = r.warehouse_id`,
-    [rows.map((r) => r.productId), rows.map((r) => r.warehouseId), rows.map((r) => r.quantity)],
+    [rows.map((r) => r.productId), rows.map((r) => r.warehouseId), rows.map((r) => r.quantity), sign],
   );
+}
+
+async function setStatus(tx: Tx, orderId: number, from: string, to: string): Promise<ReservationRow[]> {
   return (
     await tx.query<ReservationRow>(
-      `UPDATE inventory.stock_reservations SET status = $2 WHERE reference = $1 AND status = 'ACTIVE' RETURNING ${RESERVATION_COLUMNS}`,
-      [reference, status],
+      `UPDATE inventory.stock_reservations SET status = $3 WHERE order_id = $1 AND status = $2 RETURNING ${RESERVATION_COLUMNS}`,
+      [orderId, from, to],
     )
   ).rows;
 }
 
-export function releaseStock(ctx: CatalogContext, referenceRaw: unknown, spec: Spec) {
-  const reference = requiredText('reference', referenceRaw, 100);
-  return mutate(ctx, { ...spec, name: 'releaseStock', payload: { reference } }, async (tx, audit) => {
-    const rows = await lockReservations(tx, reference);
-    const after = await unreserve(tx, rows, reference, 'RELEASED');
-    await audit({ entity: 'StockReservation', entityId: reference, before: rows, after });
+/** Releases what one order holds; an order holding nothing gets an empty list (a retried compensation is harmless). */
+export function releaseOrderStock(ctx: CatalogContext, orderIdRaw: unknown) {
+  const orderId = parseId('orderId', orderIdRaw);
+  return mutate(ctx, { name: 'releaseOrderStock', payload: { orderId } }, async (tx, audit) => {
+    const rows = await lockReservations(tx, orderId);
+    if (!rows.length) return [];
+    await setReserved(tx, rows, -1);
+    const after = await setStatus(tx, orderId, 'ACTIVE', 'RELEASED');
+    await audit({ entity: 'StockReservation', entityId: rows[0]!.reference, before: rows, after });
     return after;
   });
 }
 
-/** Shipping: the reserved units leave (SHIPMENT movements) and the reservation is closed. */
-export function shipStock(ctx: CatalogContext, referenceRaw: unknown, spec: Spec) {
-  const reference = requiredText('reference', referenceRaw, 100);
-  return mutate(ctx, { ...spec, name: 'shipStock', payload: { reference } }, async (tx, audit) => {
-    const rows = await lockReservations(tx, reference);
-    await unreserve(tx, rows, reference, 'SHIPPED');
+/** Shipping one order: its reserved units leave (SHIPMENT movements) and its reservation is closed. */
+export function shipOrderStock(ctx: CatalogContext, orderIdRaw: unknown) {
+  const orderId = parseId('orderId', orderIdRaw);
+  return mutate(ctx, { name: 'shipOrderStock', payload: { orderId } }, async (tx, audit) => {
+    const rows = await lockReservations(tx, orderId);
+    if (!rows.length) throw new NotFoundError('Active stock reservation of order', orderId);
+    await setReserved(tx, rows, -1);
+    await setStatus(tx, orderId, 'ACTIVE', 'SHIPPED');
     const movements = await insertMovements(
       tx,
-      rows.map((r) => ({ productId: r.productId, warehouseId: r.warehouseId, kind: 'SHIPMENT', quantity: -r.quantity, reference, note: null })),
+      rows.map((r) => ({ productId: r.productId, warehouseId: r.warehouseId, kind: 'SHIPMENT', quantity: -r.quantity, reference: r.reference, note: null })),
     );
     for (const m of movements) await audit({ entity: 'StockMovement', entityId: m.id, before: null, after: m });
     return movements;
   });
+}
+
+/**
+ * Compensation of shipOrderStock when the order could not be marked shipped: the ledger is
+ * append-only, so the units come back as ADJUSTMENT movements saying why, and are reserved again
+ * for the order (which is still CONFIRMED; if it is not, the sweeper releases them).
+ */
+export function undoOrderShipment(ctx: CatalogContext, orderIdRaw: unknown) {
+  const orderId = parseId('orderId', orderIdRaw);
+  return mutate(ctx, { name: 'undoOrderShipment', payload: { orderId } }, async (tx, audit) => {
+    const rows = await lockReservations(tx, orderId, 'SHIPPED');
+    if (!rows.length) return [];
+    const movements = await insertMovements(
+      tx,
+      rows.map((r) => ({ productId: r.productId, warehouseId: r.warehouseId, kind: 'ADJUSTMENT', quantity: r.quantity, reference: r.reference, note: `shipment of ${r.reference} undone: the order could not be marked shipped` })),
+    );
+    await setReserved(tx, rows, 1);
+    await setStatus(tx, orderId, 'SHIPPED', 'ACTIVE');
+    for (const m of movements) await audit({ entity: 'StockMovement', entityId: m.id, before: null, after: m });
+    return movements;
+  });
+}
+
+/** Orders holding active reservations, by order id (keyset): what the sweeper checks against live orders. */
+export async function orderStockHolds(ctx: CatalogContext, args: { afterOrderId?: unknown; first?: number | null }) {
+  const after = args.afterOrderId == null ? 0 : parseId('afterOrderId', args.afterOrderId);
+  const first = args.first ?? 500;
+  if (!Number.isInteger(first) || first < 1 || first > 5000) throw new ValidationError('first', first, 'must be between 1 and 5000');
+  const { rows } = await ctx.pool.query<{ orderId: number; reference: string; since: Date }>(
+    `SELECT order_id AS "orderId", min(reference) AS reference, min(created_at) AS since FROM inventory.stock_reservations
+     WHERE status = 'ACTIVE' AND order_id > $1 GROUP BY order_id ORDER BY order_id LIMIT $2`,
+    [after, first],
+  );
+  return rows;
 }
 
 export async function listStockLevels(

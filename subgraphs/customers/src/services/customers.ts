@@ -1,6 +1,8 @@
 import { CONTACT_DATA_ROLES, ConflictError, ForbiddenError, NotFoundError, ValidationError, type Role, type Tx } from '@erp/kit';
 import {
   decodeCursor,
+  keysetSql,
+  lazyCount,
   likePattern,
   mutate,
   type MutationSpec,
@@ -84,15 +86,12 @@ export async function listCustomers(ctx: CustomersContext, args: CustomerListArg
     if (typeof cursor[0] !== 'string' || typeof cursor[1] !== 'number') throw new ValidationError('after', args.after, 'is not a cursor from this list');
     const a = params.push(cursor[0]);
     const b = params.push(cursor[1]);
-    where.push(`(c.${sort.column}, c.id) ${desc ? '<' : '>'} ($${a}::${sort.type}, $${b}::int)`);
+    where.push(keysetSql(`c.${sort.column}`, 'c.id', desc ? '<' : '>', `$${a}::${sort.type}`, `$${b}::int`));
   }
   const dir = desc ? 'DESC' : 'ASC';
   const pageSql = `SELECT ${qualified(CUSTOMER_COLUMNS, 'c')}, c.${sort.column}::text AS "sortKey" FROM customers.customers c
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.${sort.column} ${dir}, c.id ${dir} LIMIT $${params.push(limit + 1)}`;
-  const [page, count] = await Promise.all([
-    ctx.pool.query<CustomerRow & { sortKey: string }>(pageSql, params),
-    ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM customers.customers c ${filterSql}`, countParams),
-  ]);
+  const page = await ctx.pool.query<CustomerRow & { sortKey: string }>(pageSql, params);
   const keyed = page.rows.map(({ sortKey, ...row }) => {
     ctx.loaders.customer.prime(row.id, row);
     return { row, sortKey };
@@ -101,7 +100,8 @@ export async function listCustomers(ctx: CustomersContext, args: CustomerListArg
   return {
     edges: conn.edges.map((e) => ({ cursor: e.cursor, node: e.node.row })),
     pageInfo: conn.pageInfo,
-    totalCount: count.rows[0]!.n,
+    // Counted only when the client selects totalCount.
+    totalCount: lazyCount(async () => (await ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM customers.customers c ${filterSql}`, countParams)).rows[0]!.n),
   };
 }
 

@@ -4,6 +4,7 @@ import { dataOf, execute, identity, quietLogger } from '@erp/kit/test/graphql';
 import type { Inventory } from '../inventory';
 import { LINE_SELECT, type OrderLineRow } from '../rows';
 import { createSalesSubgraph } from '../server';
+import { anyCustomer } from './test-helpers';
 import { fromCents, toCents } from './orders';
 
 /** What the warehouse ETL needs of sales: incremental order extraction and the source totals. */
@@ -14,12 +15,15 @@ const noStock: Inventory = {
   },
   release: async () => undefined,
   ship: async () => undefined,
-  listPrices: async () => new Map(),
+  undoShipment: async () => undefined,
+  holds: async () => [],
+  warehouseExists: async () => true,
+  products: async () => new Map(),
 };
 
 async function start() {
   const db = await testDatabase();
-  const sales = (await createSalesSubgraph({ pool: db.pool, log: quietLogger(), identitySecret: 'x'.repeat(32), production: false, inventory: noStock })) as unknown as Subgraph<BaseContext>;
+  const sales = (await createSalesSubgraph({ pool: db.pool, log: quietLogger(), identitySecret: 'x'.repeat(32), production: false, inventory: noStock, customers: anyCustomer })) as unknown as Subgraph<BaseContext>;
   return { db, sales };
 }
 

@@ -4,6 +4,7 @@ import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
 import { dataOf, execute, identity, quietLogger } from '@erp/kit/test/graphql';
 import type { Inventory } from '../inventory';
 import { createSalesSubgraph } from '../server';
+import { anyCustomer } from './test-helpers';
 
 /** Reads, row-level rules and federation entities; the stock is not involved (no order is confirmed). */
 let db: TestDatabase;
@@ -22,7 +23,10 @@ const noStock: Inventory = {
   },
   release: async () => undefined,
   ship: async () => undefined,
-  listPrices: async () => new Map(),
+  undoShipment: async () => undefined,
+  holds: async () => [],
+  warehouseExists: async () => true,
+  products: async (_who, ids) => new Map(ids.map((id) => [id, { listPrice: '1.00', status: 'ACTIVE' }])),
 };
 
 beforeAll(async () => {
@@ -31,7 +35,7 @@ beforeAll(async () => {
   counter.reset();
   await db.pool.query('SELECT 1');
   perQuery = counter.count;
-  sales = (await createSalesSubgraph({ pool: db.pool, log: quietLogger(), identitySecret: 'x'.repeat(32), production: false, inventory: noStock })) as never;
+  sales = (await createSalesSubgraph({ pool: db.pool, log: quietLogger(), identitySecret: 'x'.repeat(32), production: false, inventory: noStock, customers: anyCustomer })) as never;
   // 120 orders: customers 1..12, reps alice (even) / bob (odd), 3 lines each, a DRAFT history row each.
   await db.pool.query(`
     INSERT INTO sales.orders (id, number, customer_id, sales_rep_id, warehouse_id, ordered_at)
@@ -119,6 +123,58 @@ test('a page of 100 orders with lines, totals and history runs a constant, small
     expect(res.orders.edges[0].node.lines).toHaveLength(3);
     expect(res.orders.edges[0].node.statusHistory).toEqual([{ fromStatus: null, toStatus: 'DRAFT', changedBy: '1' }]);
     expect(statements()).toBe(4); // page, count, lines (with amounts), history — whatever the page size
+  }
+});
+
+test('totalCount is counted only when selected, and is right when it is', async () => {
+  const BARE = `query($first: Int, $filter: OrderFilter) { orders(first: $first, filter: $filter) { pageInfo { hasNextPage } edges { node { number lines { quantity } } } } }`;
+  const COUNTED = `query($first: Int, $filter: OrderFilter) { orders(first: $first, filter: $filter) { totalCount edges { node { number } } } }`;
+  const statementsOf = async (q: string, variables: Record<string, unknown>, who = manager) => {
+    counter.reset();
+    const data = dataOf(await execute(sales, who, q, variables));
+    return { data, n: statements() };
+  };
+  expect((await statementsOf(BARE, { first: 5 })).n).toBe(2); // the page and its lines: no count
+  const all = await statementsOf(COUNTED, { first: 5 });
+  expect(all.n).toBe(2); // the page and the count
+  const truth = async (where: string) => (await db.pool.query(`SELECT count(*)::int AS n FROM sales.orders WHERE ${where}`)).rows[0].n;
+  expect(all.data.orders.totalCount).toBe(await truth('TRUE'));
+  // with a filter, and under a row-level rule
+  expect((await statementsOf(COUNTED, { first: 1, filter: { customerId: '3' } })).data.orders.totalCount).toBe(await truth('customer_id = 3'));
+  expect((await statementsOf(COUNTED, { first: 1 }, alice)).data.orders.totalCount).toBe(await truth('sales_rep_id = 21'));
+  // Customer.orders: the grouped count only when asked
+  const ENTITY = (count: boolean) => `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { orders(first: 2) { ${count ? 'totalCount' : ''} edges { node { number } } } } } }`;
+  const reps = { r: [{ __typename: 'Customer', id: '1' }, { __typename: 'Customer', id: '2' }] };
+  expect((await statementsOf(ENTITY(false), reps)).n).toBe(1);
+  const grouped = await statementsOf(ENTITY(true), reps);
+  expect(grouped.n).toBe(2);
+  expect(grouped.data._entities.map((e: { orders: { totalCount: number } }) => e.orders.totalCount)).toEqual([await truth('customer_id = 1'), await truth('customer_id = 2')]);
+});
+
+test('pages are stable: every order once across pages, in every sort, both directions, with ties on the sort key', async () => {
+  // ties: 6 more orders sharing one ordered_at, the page boundary falling among them
+  await db.pool.query(`INSERT INTO sales.orders (id, number, customer_id, sales_rep_id, warehouse_id, ordered_at)
+    SELECT 900 + i, format('TIE-%s', i), 1, 21, 1, timestamptz '2024-02-15 12:00:00.123456+00' FROM generate_series(1, 6) i`);
+  try {
+    const total = (await db.pool.query(`SELECT count(*)::int AS n FROM sales.orders`)).rows[0].n;
+    const Q = `query($after: String, $orderBy: OrderOrder) { orders(first: 7, after: $after, orderBy: $orderBy) { edges { node { number orderedAt } } pageInfo { hasNextPage endCursor } } }`;
+    for (const field of ['ORDERED_AT', 'NUMBER', 'UPDATED_AT']) {
+      for (const direction of ['ASC', 'DESC']) {
+        const seen: string[] = [];
+        let after: string | null = null;
+        for (let guard = 0; guard < 100; guard++) {
+          const page: { orders: { edges: { node: { number: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } } = dataOf(
+            await execute(sales, manager, Q, { after, orderBy: { field, direction } }),
+          );
+          seen.push(...page.orders.edges.map((e) => e.node.number));
+          if (!page.orders.pageInfo.hasNextPage) break;
+          after = page.orders.pageInfo.endCursor;
+        }
+        expect([field, direction, seen.length, new Set(seen).size]).toEqual([field, direction, total, total]);
+      }
+    }
+  } finally {
+    await db.pool.query(`DELETE FROM sales.orders WHERE id > 900 AND id <= 906`);
   }
 });
 

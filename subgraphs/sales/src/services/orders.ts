@@ -1,8 +1,11 @@
-import { allowedRoles, ConflictError, ForbiddenError, NotFoundError, ValidationError, type Identity } from '@erp/kit';
+import { allowedRoles, prepared, ConflictError, ForbiddenError, NotFoundError, ValidationError, type Identity } from '@erp/kit';
 import type { Tx } from '@erp/kit/db/tx';
 import {
   type Connection,
   decodeCursor,
+  keysetSql,
+  lazyCount,
+  lazyOnce,
   likePattern,
   mutate,
   type MutationSpec,
@@ -18,6 +21,7 @@ import type { SalesContext } from '../context';
 import { ORDER_STATUSES } from '../db/schema/constants';
 import { forgetOrder } from '../loaders';
 import { LINE_SELECT, ORDER_COLUMNS, type OrderLineRow, type OrderRow } from '../rows';
+import { withOrderLock } from './order-lock';
 
 export type Spec = Omit<MutationSpec, 'name' | 'payload'>;
 
@@ -65,7 +69,7 @@ export interface OrderListArgs {
   filter?: OrderFilterArgs | null;
   orderBy?: { field: SortField; direction?: 'ASC' | 'DESC' | null } | null;
 }
-export type OrderPage = Connection<OrderRow> & { totalCount: number };
+export type OrderPage = Connection<OrderRow> & Required<Pick<Connection<OrderRow>, 'totalCount'>>;
 export interface CustomerOrdersKey {
   customerId: number;
   args: OrderListArgs;
@@ -105,7 +109,10 @@ function orderCursor(after: string | null | undefined): [string, number] | null 
 
 const whereClause = (where: string[]) => (where.length ? `WHERE ${where.join(' AND ')}` : '');
 
-/** A page of orders (index-friendly: keyset on the sort key and id) and the count of all that match. */
+/**
+ * A page of orders (keyset on the sort key and id: an index scan that stops after the page) and,
+ * only when the client selects totalCount, the count of all that match.
+ */
 export async function listOrders(ctx: SalesContext, args: OrderListArgs): Promise<OrderPage> {
   const limit = pageSize(args.first);
   const { column, dir, cmp } = sortOf(args.orderBy);
@@ -114,20 +121,20 @@ export async function listOrders(ctx: SalesContext, args: OrderListArgs): Promis
   const countSql = `SELECT count(*)::int AS n FROM sales.orders o ${whereClause(where)}`;
   const countParams = [...params];
   const cursor = orderCursor(args.after);
-  if (cursor) where.push(`(o.${column}, o.id) ${cmp} ($${params.push(cursor[0])}, $${params.push(cursor[1])})`);
+  if (cursor) where.push(keysetSql(`o.${column}`, 'o.id', cmp, `$${params.push(cursor[0])}`, `$${params.push(cursor[1])}`));
   const pageSql = `SELECT ${ORDER_COLUMNS}, o.${column}::text AS "sortKey" FROM sales.orders o ${whereClause(where)}
     ORDER BY o.${column} ${dir}, o.id ${dir} LIMIT $${params.push(limit + 1)}`;
-  const [page, count] = await Promise.all([
-    ctx.pool.query<OrderRow & { sortKey: string }>(pageSql, params),
-    ctx.pool.query<{ n: number }>(countSql, countParams),
-  ]);
+  const page = await ctx.pool.query<OrderRow & { sortKey: string }>(prepared(pageSql, params));
   for (const row of page.rows) ctx.loaders.order.prime(row.id, row);
-  return { ...toConnection(page.rows, limit, (r) => [r.sortKey, r.id]), totalCount: count.rows[0]!.n };
+  return {
+    ...toConnection(page.rows, limit, (r) => [r.sortKey, r.id]),
+    totalCount: lazyCount(async () => (await ctx.pool.query<{ n: number }>(countSql, countParams)).rows[0]!.n),
+  };
 }
 
 /**
  * Customer.orders for many customers at once (DataLoader batch): per distinct set of arguments,
- * one windowed query for the pages and one grouped query for the counts.
+ * one windowed query for the pages and, when totalCount is selected, one grouped query for the counts.
  */
 export async function customerOrderPages(pool: pg.Pool, identity: Identity, keys: readonly CustomerOrdersKey[]): Promise<(OrderPage | Error)[]> {
   const results: (OrderPage | Error)[] = new Array(keys.length);
@@ -146,27 +153,29 @@ export async function customerOrderPages(pool: pg.Pool, identity: Identity, keys
         const customerIds = [...new Set(at.map((i) => keys[i]!.customerId))];
         const params: unknown[] = [];
         const where = filterSql(identity, { ...(args.filter ?? {}), customerId: null }, params);
-        where.push(`o.customer_id = ANY($${params.push(customerIds)})`);
         const countParams = [...params];
-        const countSql = `SELECT o.customer_id AS "customerId", count(*)::int AS n FROM sales.orders o ${whereClause(where)} GROUP BY o.customer_id`;
+        const countWhere = [...where, `o.customer_id = ANY($${countParams.push(customerIds)})`];
+        const countSql = `SELECT o.customer_id AS "customerId", count(*)::int AS n FROM sales.orders o ${whereClause(countWhere)} GROUP BY o.customer_id`;
+        // Each customer's page on its own (LATERAL … LIMIT): an index scan per customer that stops
+        // after the page, whatever the number of orders the customer has.
+        where.push('o.customer_id = c.id');
         const cursor = orderCursor(args.after);
-        const cursorSql = cursor ? `WHERE (t.sort_value, t.id) ${cmp} ($${params.push(cursor[0])}, $${params.push(cursor[1])})` : '';
-        const pageSql = `SELECT * FROM (
-            SELECT t.*, row_number() OVER (PARTITION BY t."customerId" ORDER BY t.sort_value ${dir}, t.id ${dir}) AS rn
-            FROM (SELECT ${ORDER_COLUMNS}, o.${column} AS sort_value, o.${column}::text AS "sortKey" FROM sales.orders o ${whereClause(where)}) t
-            ${cursorSql}
-          ) u WHERE u.rn <= $${params.push(limit + 1)} ORDER BY u."customerId", u.rn`;
-        const [page, count] = await Promise.all([
-          pool.query<OrderRow & { sortKey: string; sort_value?: unknown; rn?: unknown }>(pageSql, params),
-          pool.query<{ customerId: number; n: number }>(countSql, countParams),
-        ]);
-        const counts = new Map(count.rows.map((r) => [r.customerId, r.n]));
+        if (cursor) where.push(keysetSql(`o.${column}`, 'o.id', cmp, `$${params.push(cursor[0])}`, `$${params.push(cursor[1])}`));
+        const pageSql = `SELECT p.* FROM unnest($${params.push(customerIds)}::int[]) AS c(id) CROSS JOIN LATERAL (
+            SELECT ${ORDER_COLUMNS}, o.${column}::text AS "sortKey" FROM sales.orders o ${whereClause(where)}
+            ORDER BY o.${column} ${dir}, o.id ${dir} LIMIT $${params.push(limit + 1)}) p`;
+        const page = await pool.query<OrderRow & { sortKey: string }>(pageSql, params);
+        // One grouped count for all the customers of the group, run when a first totalCount is asked.
+        const counts = lazyOnce(async () => {
+          const { rows } = await pool.query<{ customerId: number; n: number }>(countSql, countParams);
+          return new Map(rows.map((r) => [r.customerId, r.n]));
+        });
         const rows = new Map<number, OrderRow[]>();
-        for (const { sort_value: _v, rn: _rn, ...row } of page.rows) rows.set(row.customerId, [...(rows.get(row.customerId) ?? []), row]);
+        for (const row of page.rows) rows.set(row.customerId, [...(rows.get(row.customerId) ?? []), row]);
         for (const i of at) {
           const id = keys[i]!.customerId;
           const mine = (rows.get(id) ?? []) as (OrderRow & { sortKey: string })[];
-          results[i] = { ...toConnection(mine, limit, (r) => [r.sortKey, r.id]), totalCount: counts.get(id) ?? 0 };
+          results[i] = { ...toConnection(mine, limit, (r) => [r.sortKey, r.id]), totalCount: () => counts().then((n) => n.get(id) ?? 0) };
         }
       } catch (err) {
         for (const i of at) results[i] = err as Error;
@@ -310,15 +319,18 @@ function optionalText(field: string, value: unknown, max: number): string | null
   return value.trim() === '' ? null : value;
 }
 
-/** Fills the missing unit prices with the catalog's list prices (one call for all the lines). */
+/**
+ * Checks every line's product against the catalog (it must exist and be ACTIVE: a DISCONTINUED
+ * product is not sold any more) and fills the missing unit prices with its list price; one call
+ * for all the lines.
+ */
 async function priced(ctx: SalesContext, lines: LineInput[], field: string): Promise<(LineInput & { unitPrice: string })[]> {
-  const missing = lines.filter((l) => l.unitPrice === null).map((l) => l.productId);
-  const prices = missing.length ? await ctx.inventory.listPrices(ctx.identity, missing) : new Map<number, string>();
+  const products = await ctx.inventory.products(ctx.identity, lines.map((l) => l.productId));
   return lines.map((l, i) => {
-    if (l.unitPrice !== null) return l as LineInput & { unitPrice: string };
-    const listPrice = prices.get(l.productId);
-    if (listPrice === undefined) throw new ValidationError(`${field}[${i}].productId`, String(l.productId), 'no such product in the catalog');
-    return { ...l, unitPrice: listPrice };
+    const product = products.get(l.productId);
+    if (!product) throw new ValidationError(`${field}[${i}].productId`, String(l.productId), 'no such product in the catalog');
+    if (product.status !== 'ACTIVE') throw new ValidationError(`${field}[${i}].productId`, String(l.productId), `the product is ${product.status.toLowerCase()}: it cannot be ordered`);
+    return { ...l, unitPrice: l.unitPrice ?? product.listPrice };
   });
 }
 
@@ -344,6 +356,13 @@ export async function recordHistory(tx: Tx, identity: Identity, orderId: number,
     identity.userId,
     note,
   ]);
+}
+
+/** An order as its workflow reads it (under the order's workflow lock); NOT_FOUND when absent or not the caller's. */
+export async function readOrder(db: Pick<Tx, 'query'>, identity: Identity, id: number): Promise<OrderRow> {
+  const row = (await db.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM sales.orders o WHERE o.id = $1`, [id])).rows[0];
+  if (!row || !canSee(identity, row)) throw new NotFoundError('Order', id);
+  return row;
 }
 
 /** Locks an order for a change; NOT_FOUND when absent or not the caller's (same answer: no leak). */
@@ -373,8 +392,9 @@ export async function createOrder(ctx: SalesContext, input: Record<string, unkno
     currency: input.currency == null ? 'EUR' : currency(input.currency),
     salesRepId: salesRepFor(ctx.identity, input.salesRepId),
   };
+  // The references are checked before anything is written (the other domains are asked once, outside the transaction).
+  const [lines] = await Promise.all([priced(ctx, o.lines, 'input.lines'), checkReferences(ctx, o)]);
   const row = await mutate(ctx, { ...spec, name: 'createOrder', payload: o }, async (tx, audit) => {
-    const lines = await priced(ctx, o.lines, 'input.lines');
     // The generated number takes the order's own id: unique without a lock, SO-<year>-<id>.
     const { rows } = await tx.query<OrderRow>(
       `WITH n AS (SELECT nextval(pg_get_serial_sequence('sales.orders', 'id'))::int AS id)
@@ -406,6 +426,23 @@ function currency(value: unknown): string {
   return value;
 }
 
+/**
+ * No order without real references: the customer exists, is ACTIVE and (for a SALES user) is one
+ * of theirs; the warehouse exists. Another rep's customer gets the same answer as a missing one.
+ */
+async function checkReferences(ctx: SalesContext, o: { customerId?: number | null; warehouseId?: number | null }): Promise<void> {
+  const [customer, warehouse] = await Promise.all([
+    o.customerId == null ? null : ctx.customers.customer(ctx.identity, o.customerId),
+    o.warehouseId == null ? true : ctx.inventory.warehouseExists(ctx.identity, o.warehouseId),
+  ]);
+  if (o.customerId != null) {
+    const theirs = ctx.identity.role !== 'SALES' || (customer !== null && customer.salesRepId === ctx.identity.userId);
+    if (!customer || !theirs) throw new ValidationError('input.customerId', String(o.customerId), 'no such customer');
+    if (customer.status !== 'ACTIVE') throw new ValidationError('input.customerId', String(o.customerId), `the customer is ${customer.status.toLowerCase()}: orders may not be taken`);
+  }
+  if (!warehouse) throw new ValidationError('input.warehouseId', String(o.warehouseId), 'no such warehouse');
+}
+
 /** Changes a DRAFT order: lines replaced as a whole, notes, warehouse. */
 export async function updateOrder(ctx: SalesContext, id: number, input: Record<string, unknown>, spec: Spec): Promise<OrderRow> {
   const patch = {
@@ -413,7 +450,9 @@ export async function updateOrder(ctx: SalesContext, id: number, input: Record<s
     notes: input.notes === undefined ? undefined : optionalText('input.notes', input.notes, 2000),
     warehouseId: optionalId('input.warehouseId', input.warehouseId),
   };
-  const row = await mutate(ctx, { ...spec, name: 'updateOrder', payload: { id, ...patch } }, async (tx, audit) => {
+  const [newLines] = await Promise.all([patch.lines ? priced(ctx, patch.lines, 'input.lines') : null, checkReferences(ctx, { warehouseId: patch.warehouseId })]);
+  // Under the order's workflow lock: a confirmation reserving the lines it read is never overtaken by a change of them.
+  const row = await withOrderLock(ctx.pool, id, (client) => mutate(ctx, { ...spec, name: 'updateOrder', payload: { id, ...patch } }, async (tx, audit) => {
     const before = await lockOrder(tx, ctx.identity, id);
     if (before.status !== 'DRAFT') {
       throw new ConflictError(`Order ${before.number} is ${before.status}: only a DRAFT order can be changed`, { field: 'id' });
@@ -424,13 +463,13 @@ export async function updateOrder(ctx: SalesContext, id: number, input: Record<s
        WHERE id = $1 RETURNING ${ORDER_COLUMNS}`,
       [id, patch.notes !== undefined, patch.notes ?? null, patch.warehouseId],
     );
-    if (patch.lines) {
+    if (newLines) {
       await tx.query('DELETE FROM sales.order_lines WHERE order_id = $1', [id]);
-      await insertLines(tx, id, await priced(ctx, patch.lines, 'input.lines'));
+      await insertLines(tx, id, newLines);
     }
     await audit({ entity: 'Order', entityId: id, before: { ...before, lines: linesBefore }, after: { ...rows[0], lines: await linesIn(tx, id) } });
     return rows[0]!;
-  });
+  }, client));
   forgetOrder(ctx.loaders, id);
   return row;
 }

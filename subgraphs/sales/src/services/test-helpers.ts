@@ -1,12 +1,19 @@
 /** Shared set-up of the sales tests: a fresh database, the catalog subgraph in-process as the stock. */
+import { createPool } from '@erp/kit';
 import type { BaseContext, Subgraph } from '@erp/kit/graphql';
 import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
 import { dataOf, execute, identity, quietLogger } from '@erp/kit/test/graphql';
 import { createCatalogSubgraph } from '@erp/subgraph-catalog';
-import { localInventory, type Inventory } from '../inventory';
+import { localInventory, type CustomerDirectory, type Inventory } from '../inventory';
 import { createSalesSubgraph } from '../server';
 
 export const SECRET = 'x'.repeat(32);
+
+/**
+ * A customer directory for the tests that are not about customers: every id is an ACTIVE customer
+ * of whoever asks. The checks themselves are tested against the real customers subgraph (references.test.ts).
+ */
+export const anyCustomer: CustomerDirectory = { customer: async (actor) => ({ status: 'ACTIVE', salesRepId: actor.userId }) };
 export const manager = identity('MANAGER', 1);
 
 export interface World {
@@ -17,16 +24,27 @@ export interface World {
   stop(): Promise<void>;
 }
 
-export async function world(wrap: (inv: Inventory) => Inventory = (i) => i): Promise<World> {
+/**
+ * `separatePools`: the catalog and sales each get their own pool of 15, as in the running system
+ * (a sales step holding its connection while it calls the catalog must not wait for its own pool).
+ */
+export async function world(
+  wrap: (inv: Inventory) => Inventory = (i) => i,
+  opts: { separatePools?: boolean; customers?: (pool: import('pg').Pool) => Promise<CustomerDirectory> } = {},
+): Promise<World> {
   const db = await testDatabase();
   const log = quietLogger();
-  const catalog = (await createCatalogSubgraph({ pool: db.pool, log, identitySecret: SECRET, production: false })) as unknown as Subgraph<BaseContext>;
+  const own = opts.separatePools ? [createPool(db.url, { max: 15, applicationName: 'erp-catalog' }), createPool(db.url, { max: 15, applicationName: 'erp-sales' })] : [];
+  const catalogPool = own[0] ?? db.pool;
+  const salesPool = own[1] ?? db.pool;
+  const catalog = (await createCatalogSubgraph({ pool: catalogPool, log, identitySecret: SECRET, production: false })) as unknown as Subgraph<BaseContext>;
   const sales = (await createSalesSubgraph({
-    pool: db.pool,
+    pool: salesPool,
     log,
     identitySecret: SECRET,
     production: false,
     inventory: wrap(localInventory(catalog)),
+    customers: opts.customers ? await opts.customers(db.pool) : anyCustomer,
   })) as unknown as Subgraph<BaseContext>;
   dataOf(await execute(catalog, manager, `mutation { createCategory(input: {code: "TOOLS", name: "Tools"}) { id } }`));
   const w = dataOf(await execute(catalog, manager, `mutation { createWarehouse(input: {code: "LYS", name: "Lyon", city: "Lyon", countryCode: "FR"}) { id } }`));
@@ -38,6 +56,7 @@ export async function world(wrap: (inv: Inventory) => Inventory = (i) => i): Pro
     async stop() {
       await sales.stop();
       await catalog.stop();
+      for (const p of own) await p.end();
       await db.drop();
     },
   };

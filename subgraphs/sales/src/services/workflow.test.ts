@@ -5,7 +5,7 @@ let w: World;
 const warehouseUser = identity('WAREHOUSE', 7);
 
 beforeAll(async () => {
-  w = await world();
+  w = await world(undefined, { separatePools: true });
 });
 afterAll(async () => {
   await w.stop();
@@ -180,11 +180,12 @@ test('when the sales step fails after the stock was reserved, the reservation is
   expect(await stockOf(w, p)).toMatchObject({ reserved: 6, active: 6 });
 });
 
-test('an orphan reservation under a DRAFT order number is replaced at confirmation', async () => {
+test('an orphan reservation of a DRAFT order (a crashed confirmation) is replaced at confirmation', async () => {
   const p = await product(w, 'ORPH', 10);
   const order = await newOrder(lines([p, 2]));
   dataOf(
-    await execute(w.catalog, manager, `mutation($r: String!, $w: ID!, $p: ID!) { reserveStock(input: {reference: $r, warehouseId: $w, lines: [{productId: $p, quantity: 5}]}) { quantity } }`, {
+    await execute(w.catalog, identity('SALES_SERVICE', 1), `mutation($o: ID!, $r: String!, $w: ID!, $p: ID!) { reserveOrderStock(input: {orderId: $o, orderNumber: $r, warehouseId: $w, lines: [{productId: $p, quantity: 5}]}) { quantity } }`, {
+      o: order.id,
       r: order.number,
       w: w.warehouseId,
       p,

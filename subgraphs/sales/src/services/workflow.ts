@@ -1,12 +1,13 @@
 import { AppError, ConflictError, InvalidTransitionError, ValidationError } from '@erp/kit';
 import type { Tx } from '@erp/kit/db/tx';
-import { mutate, requiredText, type Audit } from '@erp/kit/graphql';
+import { idempotencyScope, mutate, requiredText, storedResponse, type Audit } from '@erp/kit/graphql';
 import type { SalesContext } from '../context';
 import { ORDER_TRANSITIONS, type OrderStatus } from '../db/schema/constants';
 import type { StockLine } from '../inventory';
 import { forgetOrder } from '../loaders';
 import { ORDER_COLUMNS, type OrderRow } from '../rows';
-import { lockOrder, recordHistory, type Spec } from './orders';
+import { lockOrder, readOrder, recordHistory, type Spec } from './orders';
+import { withOrderLock } from './order-lock';
 
 /** The timestamp column each status sets (whitelist: only these names enter the SQL). */
 const STAMP: Partial<Record<OrderStatus, string>> = {
@@ -45,83 +46,117 @@ async function stockLines(tx: Tx, orderId: number): Promise<StockLine[]> {
   return rows;
 }
 
+/** The workflow acts for a person; the stock calls carry the sales service's identity on their behalf. */
+const actor = (ctx: SalesContext) => ctx.identity;
+
+/** Runs a compensation; a failure is logged (the sweeper is the safety net) and never hides the first error. */
+async function compensate(ctx: SalesContext, what: string, order: OrderRow, step: () => Promise<void>): Promise<void> {
+  try {
+    await step();
+  } catch (err) {
+    ctx.log.error({ err, orderId: order.id, number: order.number, requestId: ctx.identity.requestId }, `${what}: compensation failed`);
+  }
+}
+
+/** The stored result of a finished request under the same idempotency key (no step runs again), or null. */
+function replay(ctx: SalesContext, client: Tx, name: string, id: number, spec: Spec) {
+  return storedResponse<OrderRow>(client, idempotencyScope(ctx, name), spec.idempotencyKey, { id });
+}
+
 /**
- * DRAFT → CONFIRMED, in named steps:
- *  1. lock the order row (FOR UPDATE) and check the transition;
- *  2. reserve the stock of every line through the catalog (atomic there: all lines or nothing);
- *  3. update status, confirmed_at, history and audit in the sales transaction.
- * When anything fails after step 2 succeeded (step 3, the commit, a retried attempt), the
- * reservation is released (compensation). With an idempotency key, a retry gets the first result
- * and reserves nothing (the key is claimed first, in the same transaction).
+ * DRAFT → CONFIRMED, as a saga of three steps, under the order's workflow lock (so no other step
+ * of this order's workflow, nor the sweeper, runs in between):
+ *  1. read the order and its lines, check the transition (no transaction is held open);
+ *  2. reserve the stock of the lines through the catalog, once (atomic there: all lines or nothing);
+ *  3. in a sales transaction, move the order to CONFIRMED. A deadlock or lock timeout retries this
+ *     step alone: the remote call of step 2 is never repeated.
+ * When step 3 fails for good, the reservation is released (compensation). With an idempotency
+ * key, a retry of a finished request gets its first result and reserves nothing.
  */
 export async function confirmOrder(ctx: SalesContext, id: number, spec: Spec): Promise<OrderRow> {
-  let held: string | null = null; // a reservation made by this call and not committed with the order yet
-  const compensate = async () => {
-    const reference = held;
-    held = null;
-    if (!reference) return;
+  if (!spec.idempotencyKey) assertTransition(await readOrder(ctx.pool, ctx.identity, id), 'CONFIRMED'); // hopeless calls hold no connection
+  const row = await withOrderLock(ctx.pool, id, async (client) => {
+    const done = await replay(ctx, client, 'confirmOrder', id, spec);
+    if (done) return done.response;
+    // Step 1
+    const before = await readOrder(client, ctx.identity, id);
+    assertTransition(before, 'CONFIRMED');
+    const lines = movesStock(before) ? await stockLines(client, id) : [];
+    if (movesStock(before) && !lines.length) throw new ValidationError('id', String(id), 'an order without lines cannot be confirmed');
+    // Step 2
+    if (lines.length) await reserve(ctx, before, lines);
+    // Step 3
     try {
-      await ctx.inventory.release(ctx.identity, reference);
+      return await mutate(
+        ctx,
+        { ...spec, name: 'confirmOrder', payload: { id } },
+        async (tx, audit) => {
+          const current = await lockOrder(tx, ctx.identity, id);
+          assertTransition(current, 'CONFIRMED');
+          return transition(ctx, tx, audit, current, 'CONFIRMED', null);
+        },
+        client,
+      );
     } catch (err) {
-      if (!(err instanceof AppError && err.code === 'NOT_FOUND')) {
-        ctx.log.error({ err, reference, requestId: ctx.identity.requestId }, 'confirmOrder: could not release the reservation (compensation)');
-      }
-    }
-  };
-  try {
-    const row = await mutate(ctx, { ...spec, name: 'confirmOrder', payload: { id } }, async (tx, audit) => {
-      await compensate(); // a previous attempt of this transaction (deadlock retry) reserved already
-      // Step 1
-      const before = await lockOrder(tx, ctx.identity, id);
-      assertTransition(before, 'CONFIRMED');
-      // Step 2
-      if (movesStock(before)) {
-        const lines = await stockLines(tx, id);
-        if (!lines.length) throw new ValidationError('id', String(id), 'an order without lines cannot be confirmed');
-        await reserve(ctx, before, lines, (reference) => (held = reference));
-      }
-      // Step 3
-      return transition(ctx, tx, audit, before, 'CONFIRMED', null);
-    });
-    held = null; // committed with the order
-    forgetOrder(ctx.loaders, id);
-    return row;
-  } catch (err) {
-    await compensate();
-    throw err;
-  }
-}
-
-async function reserve(ctx: SalesContext, order: OrderRow, lines: StockLine[], reserved: (reference: string) => void): Promise<void> {
-  const attempt = async () => {
-    try {
-      await ctx.inventory.reserve(ctx.identity, order.number, order.warehouseId, lines);
-    } catch (err) {
-      // Outcome unknown (network, timeout): release whatever may have been reserved.
-      if (!(err instanceof AppError)) reserved(order.number);
+      if (lines.length) await compensate(ctx, 'confirmOrder', before, () => ctx.inventory.release(actor(ctx), id));
       throw err;
     }
-    reserved(order.number);
+  });
+  forgetOrder(ctx.loaders, id);
+  return row;
+}
+
+async function reserve(ctx: SalesContext, order: OrderRow, lines: StockLine[]): Promise<void> {
+  const ref = { id: order.id, number: order.number, warehouseId: order.warehouseId };
+  const attempt = async () => {
+    try {
+      await ctx.inventory.reserve(actor(ctx), ref, lines);
+    } catch (err) {
+      // Outcome unknown (network, timeout): release whatever may have been reserved.
+      if (!(err instanceof AppError)) await compensate(ctx, 'confirmOrder', order, () => ctx.inventory.release(actor(ctx), order.id));
+      throw err;
+    }
   };
   try {
     await attempt();
   } catch (err) {
-    // An active reservation under this DRAFT order's number is an orphan of an earlier failed
-    // confirmation (we hold the order's lock, so no other confirmation runs): replace it.
+    // Stock already held for this DRAFT order: a leftover of a confirmation that crashed (we hold
+    // the order's workflow lock, so no confirmation of it is running). Release it and reserve anew.
     if (!(err instanceof ConflictError)) throw err;
-    await ctx.inventory.release(ctx.identity, order.number);
+    await ctx.inventory.release(actor(ctx), order.id);
     await attempt();
   }
 }
 
-/** CONFIRMED → SHIPPED: the reservation becomes SHIPMENT movements (called last, so a refusal rolls back). */
+/**
+ * CONFIRMED → SHIPPED, the same saga: the reservation leaves as SHIPMENT movements (step 2, once),
+ * then the order is marked shipped (step 3, retried alone); if step 3 fails for good, the shipment
+ * is undone (the units come back, reserved again).
+ */
 export async function shipOrder(ctx: SalesContext, id: number, spec: Spec): Promise<OrderRow> {
-  const row = await mutate(ctx, { ...spec, name: 'shipOrder', payload: { id } }, async (tx, audit) => {
-    const before = await lockOrder(tx, ctx.identity, id);
+  if (!spec.idempotencyKey) assertTransition(await readOrder(ctx.pool, ctx.identity, id), 'SHIPPED');
+  const row = await withOrderLock(ctx.pool, id, async (client) => {
+    const done = await replay(ctx, client, 'shipOrder', id, spec);
+    if (done) return done.response;
+    const before = await readOrder(client, ctx.identity, id);
     assertTransition(before, 'SHIPPED');
-    const after = await transition(ctx, tx, audit, before, 'SHIPPED', null);
-    if (movesStock(before)) await ctx.inventory.ship(ctx.identity, before.number);
-    return after;
+    const stock = movesStock(before);
+    if (stock) await ctx.inventory.ship(actor(ctx), id);
+    try {
+      return await mutate(
+        ctx,
+        { ...spec, name: 'shipOrder', payload: { id } },
+        async (tx, audit) => {
+          const current = await lockOrder(tx, ctx.identity, id);
+          assertTransition(current, 'SHIPPED');
+          return transition(ctx, tx, audit, current, 'SHIPPED', null);
+        },
+        client,
+      );
+    } catch (err) {
+      if (stock) await compensate(ctx, 'shipOrder', before, () => ctx.inventory.undoShipment(actor(ctx), id));
+      throw err;
+    }
   });
   forgetOrder(ctx.loaders, id);
   return row;
@@ -138,21 +173,30 @@ export async function deliverOrder(ctx: SalesContext, id: number, spec: Spec): P
   return row;
 }
 
-/** DRAFT (nothing held) or CONFIRMED (the reservation is released) → CANCELLED, with a reason. */
+/**
+ * DRAFT (nothing held) or CONFIRMED → CANCELLED, with a reason. The cancellation commits first;
+ * the reservation is released after it (a failed release leaves stock held by a dead order, which
+ * the sweeper releases: holding stock too long is recoverable, overselling is not).
+ */
 export async function cancelOrder(ctx: SalesContext, id: number, reasonRaw: unknown, spec: Spec): Promise<OrderRow> {
   const reason = requiredText('reason', reasonRaw, 500);
-  const row = await mutate(ctx, { ...spec, name: 'cancelOrder', payload: { id, reason } }, async (tx, audit) => {
-    const before = await lockOrder(tx, ctx.identity, id);
-    assertTransition(before, 'CANCELLED');
-    const after = await transition(ctx, tx, audit, before, 'CANCELLED', reason);
-    if (before.status === 'CONFIRMED' && movesStock(before)) {
-      try {
-        await ctx.inventory.release(ctx.identity, before.number);
-      } catch (err) {
-        // No active reservation (e.g. an imported order): nothing to release.
-        if (!(err instanceof AppError && err.code === 'NOT_FOUND')) throw err;
-      }
-    }
+  if (!spec.idempotencyKey) assertTransition(await readOrder(ctx.pool, ctx.identity, id), 'CANCELLED');
+  const row = await withOrderLock(ctx.pool, id, async (client) => {
+    const done = await storedResponse<OrderRow>(client, idempotencyScope(ctx, 'cancelOrder'), spec.idempotencyKey, { id, reason });
+    if (done) return done.response;
+    let held = false;
+    const after = await mutate(
+      ctx,
+      { ...spec, name: 'cancelOrder', payload: { id, reason } },
+      async (tx, audit) => {
+        const before = await lockOrder(tx, ctx.identity, id);
+        assertTransition(before, 'CANCELLED');
+        held = before.status === 'CONFIRMED' && movesStock(before);
+        return transition(ctx, tx, audit, before, 'CANCELLED', reason);
+      },
+      client,
+    );
+    if (held) await compensate(ctx, 'cancelOrder', after, () => ctx.inventory.release(actor(ctx), id));
     return after;
   });
   forgetOrder(ctx.loaders, id);

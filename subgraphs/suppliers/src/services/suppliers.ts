@@ -1,6 +1,8 @@
 import { ConflictError, NotFoundError, ValidationError } from '@erp/kit';
 import {
   decodeCursor,
+  keysetSql,
+  lazyCount,
   likePattern,
   mutate,
   type MutationSpec,
@@ -92,17 +94,18 @@ export async function listSuppliers(ctx: SuppliersContext, args: SupplierListArg
   if (cursor) {
     if (typeof cursor[0] !== 'string' || !Number.isSafeInteger(cursor[1])) throw new ValidationError('after', args.after, 'is not a cursor from this list');
     params.push(cursor[0], cursor[1]);
-    where.push(`(s.${column}, s.id) ${cmp} ($${params.length - 1}, $${params.length})`);
+    where.push(keysetSql(`s.${column}`, 's.id', cmp, `$${params.length - 1}`, `$${params.length}`));
   }
   params.push(limit + 1);
   const pageSql = `SELECT ${SUPPLIER_COLUMNS.replace(/(^|, )(\w+)/g, '$1s.$2')}, s.${column}::text AS "sortKey" FROM suppliers.suppliers s
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.${column} ${dir}, s.id ${dir} LIMIT $${params.length}`;
-  const [page, count] = await Promise.all([
-    ctx.pool.query<SupplierRow & { sortKey: string }>(pageSql, params),
-    ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM suppliers.suppliers s ${filterSql}`, countParams),
-  ]);
+  const page = await ctx.pool.query<SupplierRow & { sortKey: string }>(pageSql, params);
   for (const row of page.rows) ctx.loaders.supplier.prime(row.id, row);
-  return { ...toConnection(page.rows, limit, (r) => [r.sortKey, r.id]), totalCount: count.rows[0]!.n };
+  return {
+    ...toConnection(page.rows, limit, (r) => [r.sortKey, r.id]),
+    // Counted only when the client selects totalCount.
+    totalCount: lazyCount(async () => (await ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM suppliers.suppliers s ${filterSql}`, countParams)).rows[0]!.n),
+  };
 }
 
 /** A supplier by id or by code (exactly one of them). */

@@ -48,5 +48,8 @@ export const products = catalogSchema.table(
     check('products_unit_cost_non_negative', sql`${t.unitCost} IS NULL OR ${t.unitCost} >= 0`),
     index('products_category_idx').on(t.categoryId),
     index('products_updated_idx').on(t.updatedAt, t.id),
+    // List sort keys with the id that breaks ties: keyset pages are index scans that stop after the page.
+    index('products_name_idx').on(t.name, t.id),
+    index('products_list_price_idx').on(t.listPrice, t.id),
   ],
 );

@@ -100,6 +100,8 @@ export const stockReservations = inventorySchema.table(
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
     reference: text('reference').notNull(),
+    /** The sales order holding the stock (the sales domain's id; null on rows from before orders were the only holders). */
+    orderId: integer('order_id'),
     productId: integer('product_id')
       .notNull()
       .references(() => products.id),
@@ -114,5 +116,6 @@ export const stockReservations = inventorySchema.table(
     unique('stock_reservations_reference_stock_key').on(t.reference, t.productId, t.warehouseId),
     check('stock_reservations_quantity_positive', sql`${t.quantity} > 0`),
     index('stock_reservations_stock_idx').on(t.productId, t.warehouseId),
+    index('stock_reservations_active_order_idx').on(t.orderId).where(sql`${t.status} = 'ACTIVE'`),
   ],
 );

@@ -79,6 +79,9 @@ export const customers = customersSchema.table(
     index('customers_city_idx').on(t.cityId),
     index('customers_sales_rep_idx').on(t.salesRepId),
     index('customers_updated_idx').on(t.updatedAt, t.id),
+    // List sort keys with the id that breaks ties: keyset pages are index scans that stop after the page.
+    index('customers_name_idx').on(t.name, t.id),
+    index('customers_created_idx').on(t.createdAt, t.id),
   ],
 );
 

@@ -45,9 +45,10 @@ export const orders = salesSchema.table(
         AND (${t.status} = 'DELIVERED' AND ${t.deliveredAt} IS NULL) IS NOT TRUE
         AND (${t.status} = 'CANCELLED' AND ${t.cancelledAt} IS NULL) IS NOT TRUE`,
     ),
-    index('orders_customer_idx').on(t.customerId),
+    // List sort keys with the id that breaks ties: keyset pages are index scans that stop after the page.
+    index('orders_customer_idx').on(t.customerId, t.orderedAt, t.id),
     index('orders_status_idx').on(t.status),
-    index('orders_ordered_at_idx').on(t.orderedAt),
+    index('orders_ordered_at_idx').on(t.orderedAt, t.id),
     index('orders_sales_rep_idx').on(t.salesRepId),
     index('orders_updated_idx').on(t.updatedAt, t.id),
   ],

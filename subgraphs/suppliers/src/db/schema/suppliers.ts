@@ -26,6 +26,8 @@ export const suppliers = suppliersSchema.table(
   (t) => [
     check('suppliers_code_not_blank', sql`btrim(${t.code}) <> ''`),
     index('suppliers_updated_idx').on(t.updatedAt, t.id),
+    // List sort key with the id that breaks ties: keyset pages are index scans that stop after the page.
+    index('suppliers_name_idx').on(t.name, t.id),
   ],
 );
 

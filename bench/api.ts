@@ -16,7 +16,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { createPool, IDENTITY_HEADER, quoteIdent, signIdentity, withDatabase } from '@erp/kit';
 import pg from 'pg';
-import { startSystem } from '../gateway/src/system';
+import { startSystem } from '@erp/gateway';
 import { adminClient, arg, benchDatabases, growOrders, importNative, log, machine, type ApiClient, type BenchDatabases } from './lib';
 
 const seconds = arg('seconds', 5);

@@ -14,7 +14,7 @@ import { createGunzip } from 'node:zlib';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { baseEnv, connectDatabases, migrateOltp, parseEnv, quoteIdent, repoRoot, withDatabase } from '@erp/kit';
-import { importDirectory } from '../data/src/import';
+import { importDirectory } from '@erp/data';
 
 const DIR = path.join(repoRoot(), '..', 'shared', 'datasets', 'online-retail');
 const FILE = path.join(DIR, 'online_retail_all.csv.gz');

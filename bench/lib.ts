@@ -9,10 +9,9 @@ import pg from 'pg';
 import { createPool, quoteIdent, repoRoot, startEmbeddedServer, withDatabase } from '@erp/kit';
 import { migrateOltp } from '@erp/kit/db/migrate';
 import { migrateDwh } from '@erp/dwh-schema';
-import { importDirectory } from '../data/src/import';
-import { runEtl } from '../etl/src/run';
-import { hashPassword } from '../gateway/src/auth/passwords';
-import { startSystem, type RunningSystem } from '../gateway/src/system';
+import { importDirectory } from '@erp/data';
+import { runEtl } from '@erp/etl';
+import { hashPassword, startSystem, type RunningSystem } from '@erp/gateway';
 
 export const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);

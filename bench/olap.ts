@@ -6,8 +6,7 @@
  * Run: npx tsx bench/olap.ts [--lines 10000000] [--runs 30] [--fact-runs 5] [--keep (with DATABASE_URL)]. Uses throw-away databases
  * on DATABASE_URL's server or on a throw-away embedded PostgreSQL.
  */
-import { olap, refreshRollups } from '@erp/semantic';
-import { tiles, type DashboardKind } from '../subgraphs/analytics/src/services/dashboards';
+import { olap, refreshRollups, tiles, type DashboardKind } from '@erp/semantic';
 import { adminClient, arg, benchDatabases, growFacts, loadNative, log, machine, measure, type Stat } from './lib';
 
 const LINES = arg('lines', 10_000_000);

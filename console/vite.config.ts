@@ -8,11 +8,6 @@ export default defineConfig({
   plugins: [vue()],
   resolve: {
     alias: {
-      '@erp/sdk': fileURLToPath(new URL('../sdk/src/index.ts', import.meta.url)),
-      // the tile catalogue and the date maths the API uses (pure modules of the semantic layer)
-      '@erp/semantic/tiles': fileURLToPath(new URL('../semantic/src/tiles.ts', import.meta.url)),
-      '@erp/semantic/dates': fileURLToPath(new URL('../semantic/src/dates.ts', import.meta.url)),
-      '@erp/semantic/model': fileURLToPath(new URL('../semantic/src/model.ts', import.meta.url)),
       '@': fileURLToPath(new URL('./src', import.meta.url)),
     },
   },

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { runMining } from '@erp/mining';
 import type { TestDatabase } from '@erp/kit/test/db';
-import { csvRows, loadNativeSet, testWarehouse } from '../../mining/src/test/fixtures';
+import { csvRows, loadNativeSet, testWarehouse } from '@erp/mining/test/fixtures';
 import http from 'node:http';
 import https from 'node:https';
 import { ask } from './ask';
@@ -15,7 +15,7 @@ import { buildReport } from './report';
 import { writeStory } from './story';
 
 /**
- * Issue #7 on the project's data set (data/native, scale 1, seed 42): loaded straight into a
+ * The AI engine on the project's data set (data/native, scale 1, seed 42): loaded straight into a
  * throw-away warehouse (no ETL) with the mining fixtures' loader, then enriched here with what the
  * insight engine and the OLAP whitelist read: categories, geography, warehouses, unit costs,
  * suppliers (staged supplies too), monthly supplier evaluations and an inventory snapshot on

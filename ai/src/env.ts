@@ -28,7 +28,7 @@ export const aiEnvSchema = z.object({
   ANTHROPIC_BASE_URL: httpUrl,
   OLLAMA_URL: httpUrl,
   OLLAMA_MODEL: z.preprocess(empty, z.string().default('llama3.1')),
-  /** Per call, in ms (10 s: RELIABILITY AI-01 b). */
+  /** Per call, in ms (10 s: a stalled provider must not hold a report or a chat answer). */
   AI_TIMEOUT_MS: int(10_000),
   AI_MAX_RETRIES: int(2, 0),
   /** Token buckets: requests per minute per provider and for all providers together. */

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { repoRoot } from '@erp/kit';
 import { ApiRequestError, createClient, DashboardDocument, DrillDownDocument, RunOlapDocument, SemanticModelDocument } from '@erp/sdk';
-import { importDirectory } from '../../data/src/import';
-import { runEtl } from '../../etl/src/run';
-import { refreshRollups } from '../../subgraphs/analytics/src/server';
+import { importDirectory } from '@erp/data';
+import { runEtl } from '@erp/etl';
+import { refreshRollups } from '@erp/subgraph-analytics';
 import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
 
 /**

@@ -26,8 +26,17 @@ describe('console build lock', () => {
   });
 
   test('a lock left by a killed build is taken over once stale', async () => {
-    await buildLock(dir); // never released
+    await buildLock(dir); // never released, as by a killed build
+    const started = Date.now();
     const release = await buildLock(dir, 0);
+    expect(Date.now() - started).toBeLessThan(2000);
+    // the taker now holds the lock: a newcomer that does not find it stale waits for its release
+    let third = false;
+    const waiting = buildLock(dir).then((r) => ((third = true), r));
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(third).toBe(false);
     release();
+    (await waiting)();
+    expect(third).toBe(true);
   });
 });

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 /**
- * The web console (console/, issue #8) in production: its Vite build (console/dist) served as static
+ * The web console (console/) in production: its Vite build (console/dist) served as static
  * files with a single-page-app fallback, and POST /graphql proxied to the gateway so the browser
  * talks to one origin (no CORS). `ensureConsoleBuilt()` runs the Vite build when dist is missing or
  * older than the sources.

@@ -1,13 +1,13 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { repoRoot } from '@erp/kit';
-import { importDirectory } from '../../data/src/import';
+import { importDirectory } from '@erp/data';
 import { ensureConsoleBuilt, startConsoleServer, type RunningConsoleServer } from './console-server';
 import { launchBrowser, newPage as openPage, open, settled, shot, login as signIn, type Win } from './console-e2e';
 import { startTestSystem, type TestSystem } from './test-system';
 
 /**
- * The web console (console/, issue #8) end to end: the production build served by
+ * The web console (console/) end to end: the production build served by
  * startConsoleServer against a real gateway (fixture data), driven in Debian's Chromium by
  * playwright-core as users of different roles. Screenshots of every page: test-artifacts/console/.
  * The dashboards and the explorer on warehouse data (after an ETL run): console-analytics.e2e.test.ts.

@@ -13,7 +13,7 @@ import {
   EtlWarehousesDocument,
 } from '@erp/sdk';
 import { parse } from 'graphql';
-import { importDirectory } from '../../data/src/import';
+import { importDirectory } from '@erp/data';
 import { startTestSystem, type TestSystem } from './test-system';
 
 /**

@@ -25,8 +25,8 @@ import {
   WarehousesDocument,
 } from '@erp/sdk';
 import { parse } from 'graphql';
-import { importDirectory } from '../../data/src/import';
-import { fillStar } from '../../subgraphs/analytics/src/test/star';
+import { importDirectory } from '@erp/data';
+import { fillStar } from '@erp/subgraph-analytics/test/star';
 import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
 
 /**

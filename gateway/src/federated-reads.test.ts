@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { repoRoot } from '@erp/kit';
 import { createClient, MeDocument, OrdersDocument, ProductsDocument } from '@erp/sdk';
-import { importDirectory } from '../../data/src/import';
+import { importDirectory } from '@erp/data';
 import { startTestSystem, type TestSystem } from './test-system';
 
 /** What the gateway assembles from four subgraphs equals the same facts computed in SQL on the OLTP. */

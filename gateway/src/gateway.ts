@@ -15,7 +15,7 @@ import { verifyAccessToken } from './auth/tokens';
 import { supergraphPath, type SubgraphName } from './compose';
 import type { GatewayEnv } from './env';
 
-/** Limits, with the numbers RELIABILITY.md pins; depth measured against the console's deepest operation. */
+/** Limits on every operation; depth measured against the console's deepest operation. */
 export const LIMITS = { maxDepth: 10, maxAliases: 15, maxCost: 5000, maxTokens: 1000, maxDirectives: 50 } as const;
 /** The default wait for a subgraph (SUBGRAPH_TIMEOUT_MS), above the AI provider's default timeout (10 s). */
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 15_000;

@@ -15,7 +15,7 @@ import {
   type GraphQLInputType,
   type GraphQLSchema,
 } from 'graphql';
-import { typeDefs as catalogTypeDefs } from '../../subgraphs/catalog/src/server';
+import { typeDefs as catalogTypeDefs } from '@erp/subgraph-catalog';
 import { startTestSystem, TEST_SECRETS, type TestSystem } from './test-system';
 
 /**

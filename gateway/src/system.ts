@@ -1,11 +1,10 @@
 import { createPool, type Logger } from '@erp/kit';
 import type { Listening } from '@erp/kit/graphql';
-import { ANALYTICS_POOL_IDLE_MS, createAnalyticsSubgraph } from '../../subgraphs/analytics/src/server';
-import { createCatalogSubgraph } from '../../subgraphs/catalog/src/server';
-import { createCustomersSubgraph } from '../../subgraphs/customers/src/server';
-import { httpCustomers, httpInventory, localCustomers, localInventory } from '../../subgraphs/sales/src/inventory';
-import { createSalesSubgraph } from '../../subgraphs/sales/src/server';
-import { createSuppliersSubgraph } from '../../subgraphs/suppliers/src/server';
+import { ANALYTICS_POOL_IDLE_MS, createAnalyticsSubgraph } from '@erp/subgraph-analytics';
+import { createCatalogSubgraph } from '@erp/subgraph-catalog';
+import { createCustomersSubgraph } from '@erp/subgraph-customers';
+import { createSalesSubgraph, httpCustomers, httpInventory, localCustomers, localInventory } from '@erp/subgraph-sales';
+import { createSuppliersSubgraph } from '@erp/subgraph-suppliers';
 import type { GatewayEnv } from './env';
 import { createGateway, type Gateway } from './gateway';
 import { playgroundRoute } from './playground';

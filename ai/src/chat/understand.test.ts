@@ -4,7 +4,7 @@ import { isRefusal, understand, type Intent, type Language } from './understand'
 /**
  * The question reader alone (no database): periods against the data's as-of date, levels by phrase,
  * rankings, shares, "why", follow-ups and refusals. The figures themselves are checked against SQL in
- * the question bank (ai/question-bank) and the data-set tests.
+ * the question bank (question-bank) and the data-set tests.
  */
 const members = buildMemberIndex(
   [

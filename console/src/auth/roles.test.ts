@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { PERMISSIONS } from '../../../kit/src/auth/permissions';
+import { PERMISSIONS } from '@erp/kit/auth/permissions';
 import { AI_SECTION_ROLES, FORM_ROLES, PAGE_ROLES, ROLES, canOpen, canSee, pagesFor, type AiSection, type FormName, type PageName } from './roles';
 
 /** The root fields each page (or AI section) calls: its roles must be the API's, from the one matrix. */

@@ -7,9 +7,6 @@ import { MEASURES, MONEY } from '@erp/semantic/model';
 import { formatMeasure, formatMember, type FormatOptions, type MeasureFormat } from '@/analytics/format';
 import { useApiQuery } from './useApi';
 
-/** The analytics API (issue #5): semantic model, OLAP queries and dashboards on the warehouse. */
-export const ANALYTICS_AVAILABLE = true;
-
 export interface SemanticModel {
   measures: ModelItem[];
   dimensions: ModelItem[];
@@ -45,7 +42,7 @@ export function useSemanticModel() {
       titles,
     };
   });
-  return { data, state: q.state, error: q.error, available: ANALYTICS_AVAILABLE, refetch: q.refetch };
+  return { data, state: q.state, error: q.error, refetch: q.refetch };
 }
 
 /** Short labels of measures and levels in the UI language ("Category", not "Product › Category", never `product.category`). */

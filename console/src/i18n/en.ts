@@ -18,7 +18,6 @@ export default {
   customers: { open: 'Open customer {name}', code: 'Code', name: 'Name', email: 'E-mail', phone: 'Phone', segment: 'Segment', analyticSegment: 'Analytic segment', country: 'Country', city: 'City', table: 'Customers', searchHint: 'Name, code or e-mail' },
   products: { sku: 'SKU', name: 'Name', category: 'Category', listPrice: 'List price', onHand: 'On hand', available: 'Available', stock: 'Stock per warehouse', low: 'Low stock', reorderPoint: 'reorder point {n}', table: 'Products', searchHint: 'Name or SKU', lowLegend: 'Highlighted: available at or below the reorder point', unitCost: 'Unit cost', reserved: 'Reserved', reorderAt: 'Reorder point', open: 'Open product {sku}' },
   suppliers: { code: 'Code', name: 'Name', country: 'Country', onTime: 'On-time rate', quality: 'Quality', price: 'Price', overall: 'Overall', direction: 'Direction', trend: 'On-time trend (12 months)', table: 'Suppliers', scorecard: 'Scorecard of {name}', select: 'Show the scorecard of {name}', open: 'Open supplier {name}', IMPROVING: 'Improving', STABLE: 'Stable', DETERIORATING: 'Deteriorating' },
-  pending: { title: 'Not available yet', body: 'This page reads the analytics API ({api}), which this server does not offer yet. It fills in as soon as it does.' },
   dashboards: {
     scale: 'Colour scale from {min} to {max}', 
     strategic: 'Strategic', tactical: 'Tactical', operational: 'Operational', level: 'Dashboard level', period: 'Period', tiles: 'Tiles',

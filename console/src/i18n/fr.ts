@@ -20,7 +20,6 @@ const fr: typeof en = {
   customers: { open: 'Ouvrir le client {name}', code: 'Code', name: 'Nom', email: 'E-mail', phone: 'Téléphone', segment: 'Segment', analyticSegment: 'Segment analytique', country: 'Pays', city: 'Ville', table: 'Clients', searchHint: 'Nom, code ou e-mail' },
   products: { sku: 'Réf.', name: 'Nom', category: 'Catégorie', listPrice: 'Prix catalogue', onHand: 'En stock', available: 'Disponible', stock: 'Stock par entrepôt', low: 'Stock bas', reorderPoint: 'seuil {n}', table: 'Produits', searchHint: 'Nom ou référence', lowLegend: 'En surbrillance : disponible au seuil de réapprovisionnement ou en dessous', unitCost: 'Coût unitaire', reserved: 'Réservé', reorderAt: 'Seuil de réapprovisionnement', open: 'Ouvrir le produit {sku}' },
   suppliers: { code: 'Code', name: 'Nom', country: 'Pays', onTime: 'Taux de ponctualité', quality: 'Qualité', price: 'Prix', overall: 'Global', direction: 'Tendance', trend: 'Ponctualité sur 12 mois', table: 'Fournisseurs', scorecard: 'Fiche d’évaluation de {name}', select: 'Afficher la fiche de {name}', open: 'Ouvrir le fournisseur {name}', IMPROVING: 'En progrès', STABLE: 'Stable', DETERIORATING: 'En recul' },
-  pending: { title: 'Pas encore disponible', body: 'Cette page lit l’API d’analyse ({api}), que ce serveur ne propose pas encore. Elle se remplira dès qu’elle sera là.' },
   dashboards: {
     scale: 'Échelle de couleur de {min} à {max}', 
     strategic: 'Stratégique', tactical: 'Tactique', operational: 'Opérationnel', level: 'Niveau du tableau de bord', period: 'Période', tiles: 'Tuiles',

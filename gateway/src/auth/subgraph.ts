@@ -46,7 +46,7 @@ const resolvers = {
 export function buildAuthSchema(log: Logger) {
   return buildSchema({
     typeDefs: authTypeDefs,
-    resolvers: resolvers as never,
+    resolvers,
     log,
     fieldRules: {
       Mutation: { login: allow, refreshToken: allow, logout: allow },

@@ -5,7 +5,7 @@ import { connectDatabases, createLogger, expectDisconnects, createPool, database
 import { migrateDwh } from '@erp/dwh-schema';
 import { bootstrapAdmin, ensureServiceAccount } from '../auth/bootstrap';
 import { loadEnv } from '../env';
-import { runPipeline, defaultStages, nextTick, startAutomation } from '../../../automation/src';
+import { runPipeline, defaultStages, nextTick, startAutomation } from '@erp/automation';
 import { ensureConsoleBuilt, startConsoleServer } from '../console-server';
 import { startSystem } from '../system';
 
@@ -126,7 +126,7 @@ runCli(async () => {
     stops.push({ name: 'the OLTP pool', stop: () => pool.end() });
     const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM catalog.products');
     if (rows[0]!.n === 0 && !args['no-import']) {
-      const { importDirectory } = await import('../../../data/src/import');
+      const { importDirectory } = await import('@erp/data');
       const summary = await step('empty OLTP: importing data/native (first run, about a minute)', () =>
         importDirectory({ pool, dir: path.join(repoRoot(), 'data', 'native'), mapping: 'native', dryRun: false, log: (l) => say(`import: ${l}`) }),
       );

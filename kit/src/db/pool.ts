@@ -25,7 +25,7 @@ export function expectDisconnects(): void {
   stopping = true;
 }
 
-/** A pg pool with the timeouts RELIABILITY.md pins, and an error handler so idle errors never crash. */
+/** A pg pool with statement and connection timeouts, and an error handler so idle errors never crash. */
 export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,

@@ -20,7 +20,7 @@ const resolvers = {
 };
 const secretRule = rule('secret-admin-only', { cache: 'contextual' })((_p, _a, ctx: BaseContext) => ctx.identity?.role === 'ADMIN');
 const log = quietLogger();
-const schema = buildSchema({ typeDefs, resolvers: resolvers as never, fieldRules: { Line: { secret: secretRule } }, log });
+const schema = buildSchema({ typeDefs, resolvers, fieldRules: { Line: { secret: secretRule } }, log });
 const run = (role: 'ADMIN' | 'WAREHOUSE' | null, source: string) =>
   graphql({ schema, source, contextValue: { identity: role ? identity(role) : null, pool: null, log } as unknown as BaseContext });
 

@@ -41,10 +41,18 @@ export function hasRole(roles: readonly string[]) {
   return r;
 }
 
+/** A resolver map as graphql-codegen's typescript-resolvers types it (one entry per type of the schema). */
+export type SubgraphResolvers = { [typeName: string]: object | undefined };
+
 export interface SubgraphOptions<C extends BaseContext> {
   name: string;
   typeDefs: DocumentNode;
-  resolvers: GraphQLResolverMap<C>;
+  /**
+   * The resolver map, typed where it is written: each subgraph annotates it with the `Resolvers`
+   * generated from its schema (src/generated/resolvers.ts). Apollo's `GraphQLResolverMap` cannot
+   * take those as they are: it types `__resolveReference` as a field resolver, not (reference, context).
+   */
+  resolvers: GraphQLResolverMap<C> | SubgraphResolvers;
   /** Field rules beyond the role matrix, e.g. `{ Customer: { email: canSeeContactData } }`. */
   fieldRules?: Record<string, Record<string, IRule>>;
   pool: pg.Pool;
@@ -105,7 +113,7 @@ export function buildSchema<C extends BaseContext>(opts: Pick<SubgraphOptions<C>
     fallbackRule: rule('deny-by-default', { cache: 'no_cache' })(() => false),
     allowExternalErrors: false,
     // Denials become FORBIDDEN; our typed errors keep their code; anything else is logged whole
-    // here and masked (RELIABILITY SEC-06).
+    // here and masked.
     fallbackError: (thrown: unknown, _parent: unknown, _args: unknown, rawCtx: unknown, info: { parentType: { name: string }; fieldName: string }) => {
       const ctx = rawCtx as BaseContext | undefined;
       if (thrown instanceof AppError) return appErrorToGraphQL(thrown);

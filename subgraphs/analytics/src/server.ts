@@ -25,7 +25,7 @@ export const typeDefs = parse(readFileSync(path.join(__dirname, '..', 'schema.gr
 export async function createAnalyticsSubgraph(opts: { pool: pg.Pool; log: Logger; identitySecret: string; production: boolean }) {
   await ensureAnalyticsSchema(opts.pool);
   await ensureSavedViews(opts.pool);
-  return createSubgraph<AnalyticsContext>({ name: 'analytics', typeDefs, resolvers: resolvers as never, context: buildContext, ...opts });
+  return createSubgraph<AnalyticsContext>({ name: 'analytics', typeDefs, resolvers, context: buildContext, ...opts });
 }
 
 /** For the ETL: recompute the rollups of the periods a run touched (`refreshRollups(dwhPool, { fromDate, toDate } | 'all')`). */

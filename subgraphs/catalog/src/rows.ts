@@ -1,3 +1,4 @@
+import type { Connection } from '@erp/kit/graphql';
 /** Database rows as the GraphQL layer sees them (camelCase, ids as numbers, money as strings). */
 export interface CategoryRow {
   id: number;
@@ -60,3 +61,12 @@ export const WAREHOUSE_COLUMNS = `id, code, name, city, country_code AS "country
 export const STOCK_COLUMNS = `product_id AS "productId", warehouse_id AS "warehouseId", on_hand AS "onHand", reserved, reorder_point AS "reorderPoint", on_order AS "onOrder", updated_at AS "updatedAt"`;
 export const MOVEMENT_COLUMNS = `id, product_id AS "productId", warehouse_id AS "warehouseId", kind, quantity, reference, note, occurred_at AS "occurredAt"`;
 export const RESERVATION_COLUMNS = `order_id AS "orderId", reference, product_id AS "productId", warehouse_id AS "warehouseId", quantity, status`;
+
+/** A page of product rows as the list services return it (totalCount counted only when asked). */
+export type ProductPage = Connection<ProductRow>;
+
+/** A page of stocklevel rows as the list services return it (totalCount counted only when asked). */
+export type StockLevelPage = Connection<StockLevelRow>;
+
+/** A page of stockmovement rows as the list services return it (totalCount counted only when asked). */
+export type StockMovementPage = Connection<StockMovementRow>;

@@ -11,5 +11,5 @@ export const typeDefs = parse(readFileSync(path.join(__dirname, '..', 'schema.gr
 
 /** Builds the catalog subgraph (tests and the all-in-one start import this). */
 export function createCatalogSubgraph(opts: { pool: pg.Pool; log: Logger; identitySecret: string; production: boolean }) {
-  return createSubgraph<CatalogContext>({ name: 'catalog', typeDefs, resolvers: resolvers as never, context: buildContext, ...opts });
+  return createSubgraph<CatalogContext>({ name: 'catalog', typeDefs, resolvers, context: buildContext, ...opts });
 }

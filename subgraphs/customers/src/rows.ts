@@ -1,3 +1,4 @@
+import type { Connection } from '@erp/kit/graphql';
 /** Database rows as the GraphQL layer sees them (camelCase, ids as numbers). */
 export interface CountryRow {
   code: string;
@@ -29,6 +30,10 @@ export interface CustomerRow {
   createdAt: string | Date;
   updatedAt: string | Date;
 }
+/** A customer's place, as the Customer.geography field hands it to CustomerGeography. */
+export interface GeographyRef {
+  cityId: number;
+}
 export interface ContactRow {
   id: number;
   customerId: number;
@@ -52,3 +57,6 @@ export const CONTACT_COLUMNS = `id, customer_id AS "customerId", name, email, ph
 
 /** The same columns qualified by a table alias, for joins. */
 export const qualified = (columns: string, alias: string) => columns.replace(/(^|,\s*)(\w+)/g, `$1${alias}.$2`);
+
+/** A page of customer rows as the list services return it (totalCount counted only when asked). */
+export type CustomerPage = Connection<CustomerRow>;

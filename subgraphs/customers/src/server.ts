@@ -26,8 +26,8 @@ export function createCustomersSubgraph(opts: { pool: pg.Pool; log: Logger; iden
   return createSubgraph<CustomersContext>({
     name: 'customers',
     typeDefs,
-    resolvers: resolvers as never,
-    fieldRules: fieldRules as never,
+    resolvers,
+    fieldRules,
     context: buildContext,
     ...opts,
   });

@@ -1,4 +1,9 @@
+import type { Connection } from '@erp/kit/graphql';
 /** Database rows as the GraphQL layer sees them (camelCase, ids as numbers, money as strings). */
+/** Another domain's entity as an order knows it: its id only (customer, warehouse, product). */
+export interface EntityRef {
+  id: string | number;
+}
 export interface OrderRow {
   id: number;
   number: string;
@@ -72,3 +77,6 @@ export const LINE_SELECT = `SELECT l.id, l.order_id AS "orderId", l.line_no AS "
 
 export const HISTORY_COLUMNS = `order_id AS "orderId", from_status AS "fromStatus", to_status AS "toStatus", changed_by AS "changedBy",
   changed_at AS "changedAt", note`;
+
+/** A page of order rows as the list services return it (totalCount counted only when asked). */
+export type OrderPage = Connection<OrderRow>;

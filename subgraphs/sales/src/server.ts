@@ -9,6 +9,8 @@ import { contextBuilder, type SalesContext } from './context';
 import type { CustomerDirectory, Inventory } from './inventory';
 import { resolvers } from './resolvers';
 
+export { httpCustomers, httpInventory, localCustomers, localInventory, type CustomerDirectory, type Inventory } from './inventory';
+
 export const typeDefs = parse(readFileSync(path.join(__dirname, '..', 'schema.graphql'), 'utf8'));
 
 /** A ship-to's addressee and street are contact data: ADMIN, MANAGER, SALES and the gateway itself; never ANALYST. */
@@ -34,8 +36,8 @@ export function createSalesSubgraph(opts: {
   return createSubgraph<SalesContext>({
     name: 'sales',
     typeDefs,
-    resolvers: resolvers as never,
-    fieldRules: fieldRules as never,
+    resolvers,
+    fieldRules,
     context: contextBuilder(inventory, customers),
     ...rest,
   });

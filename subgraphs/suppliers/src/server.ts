@@ -26,7 +26,7 @@ export function createSuppliersSubgraph(opts: { pool: pg.Pool; log: Logger; iden
   return createSubgraph<SuppliersContext>({
     name: 'suppliers',
     typeDefs,
-    resolvers: resolvers as never,
+    resolvers,
     context: buildContext,
     fieldRules: { Supplier: { '*': rule }, Product: { suppliers: rule, preferredSupplier: rule } },
     ...opts,

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, pgSchema, text, timestamp } from 'drizzle-orm/pg-core';
 
-import { ACCOUNT_ROLES } from '../../../../kit/src/auth/roles';
+import { ACCOUNT_ROLES } from '@erp/kit/auth/roles';
 
 export const authSchema = pgSchema('auth');
 export const userRole = authSchema.enum('user_role', ACCOUNT_ROLES);

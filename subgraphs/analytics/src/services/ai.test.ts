@@ -1,5 +1,5 @@
 import { computeInsights, saveInsights } from '@erp/ai';
-import { ensureMiningSchema } from '@erp/mining/src/schema';
+import { ensureMiningSchema } from '@erp/mining';
 import { identity } from '@erp/kit/test/graphql';
 import { client } from '../test/helpers';
 import { createStar, REP_A, type Star } from '../test/star';

@@ -1,14 +1,10 @@
 import { NotFoundError } from '@erp/kit';
 import { optionalId, parseId, scalarResolvers } from '@erp/kit/graphql';
-import type { CatalogContext } from '../context';
-import type { CategoryRow, ProductRow, ReservationRow, StockLevelRow, StockMovementRow } from '../rows';
+import type { Resolvers } from '../generated/resolvers';
 import * as categories from '../services/categories';
 import * as products from '../services/products';
 import * as stock from '../services/stock';
 import * as warehouses from '../services/warehouses';
-
-type Args = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Ctx = CatalogContext;
 
 const must = <T>(entity: string, id: unknown) => (row: T | null): T => {
   if (!row) throw new NotFoundError(entity, id);
@@ -16,13 +12,13 @@ const must = <T>(entity: string, id: unknown) => (row: T | null): T => {
 };
 
 /** Thin resolvers: parse arguments, call a service or a loader, return. */
-export const resolvers = {
+export const resolvers: Resolvers = {
   ...scalarResolvers,
   Query: {
-    categories: (_: unknown, a: Args, ctx: Ctx) => categories.listCategories(ctx, optionalId('parentId', a.parentId)),
-    category: (_: unknown, a: Args, ctx: Ctx) => ctx.loaders.category.load(parseId('id', a.id)),
-    products: (_: unknown, a: Args, ctx: Ctx) => products.listProducts(ctx, a),
-    product: async (_: unknown, a: Args, ctx: Ctx) => {
+    categories: (_, a, ctx) => categories.listCategories(ctx, optionalId('parentId', a.parentId)),
+    category: (_, a, ctx) => ctx.loaders.category.load(parseId('id', a.id)),
+    products: (_, a, ctx) => products.listProducts(ctx, a),
+    product: async (_, a, ctx) => {
       if (a.id) return ctx.loaders.product.load(parseId('id', a.id));
       if (a.sku) {
         const { rows } = await ctx.pool.query<{ id: number }>('SELECT id FROM catalog.products WHERE sku = $1', [a.sku]);
@@ -30,60 +26,60 @@ export const resolvers = {
       }
       return null;
     },
-    warehouses: (_: unknown, _a: Args, ctx: Ctx) => warehouses.listWarehouses(ctx),
-    warehouse: (_: unknown, a: Args, ctx: Ctx) => ctx.loaders.warehouse.load(parseId('id', a.id)),
-    stockLevels: (_: unknown, a: Args, ctx: Ctx) => stock.listStockLevels(ctx, a),
-    stockMovements: (_: unknown, a: Args, ctx: Ctx) => stock.listStockMovements(ctx, a),
-    stockTotals: (_: unknown, _a: Args, ctx: Ctx) => warehouses.stockTotals(ctx),
-    orderStockHolds: (_: unknown, a: Args, ctx: Ctx) => stock.orderStockHolds(ctx, a),
+    warehouses: (_, _a, ctx) => warehouses.listWarehouses(ctx),
+    warehouse: (_, a, ctx) => ctx.loaders.warehouse.load(parseId('id', a.id)),
+    stockLevels: (_, a, ctx) => stock.listStockLevels(ctx, a),
+    stockMovements: (_, a, ctx) => stock.listStockMovements(ctx, a),
+    stockTotals: (_, _a, ctx) => warehouses.stockTotals(ctx),
+    orderStockHolds: (_, a, ctx) => stock.orderStockHolds(ctx, a),
   },
   Mutation: {
-    createCategory: (_: unknown, a: Args, ctx: Ctx) => categories.createCategory(ctx, a.input, a),
-    updateCategory: (_: unknown, a: Args, ctx: Ctx) => categories.updateCategory(ctx, parseId('id', a.id), a.input, a),
-    createProduct: (_: unknown, a: Args, ctx: Ctx) => products.createProduct(ctx, a.input, a),
-    updateProduct: (_: unknown, a: Args, ctx: Ctx) => products.updateProduct(ctx, parseId('id', a.id), a.input, a),
-    createWarehouse: (_: unknown, a: Args, ctx: Ctx) => warehouses.createWarehouse(ctx, a.input, a),
-    updateWarehouse: (_: unknown, a: Args, ctx: Ctx) => warehouses.updateWarehouse(ctx, parseId('id', a.id), a.input, a),
-    setReorderPoint: (_: unknown, a: Args, ctx: Ctx) => stock.setReorderPoint(ctx, a as never, a),
-    recordReceipt: (_: unknown, a: Args, ctx: Ctx) => stock.recordReceipt(ctx, a.input, a),
-    recordAdjustment: (_: unknown, a: Args, ctx: Ctx) => stock.recordAdjustment(ctx, a.input, a),
-    transferStock: (_: unknown, a: Args, ctx: Ctx) => stock.transferStock(ctx, a.input, a),
+    createCategory: (_, a, ctx) => categories.createCategory(ctx, a.input, a),
+    updateCategory: (_, a, ctx) => categories.updateCategory(ctx, parseId('id', a.id), a.input, a),
+    createProduct: (_, a, ctx) => products.createProduct(ctx, a.input, a),
+    updateProduct: (_, a, ctx) => products.updateProduct(ctx, parseId('id', a.id), a.input, a),
+    createWarehouse: (_, a, ctx) => warehouses.createWarehouse(ctx, a.input, a),
+    updateWarehouse: (_, a, ctx) => warehouses.updateWarehouse(ctx, parseId('id', a.id), a.input, a),
+    setReorderPoint: (_, a, ctx) => stock.setReorderPoint(ctx, a, a),
+    recordReceipt: (_, a, ctx) => stock.recordReceipt(ctx, a.input, a),
+    recordAdjustment: (_, a, ctx) => stock.recordAdjustment(ctx, a.input, a),
+    transferStock: (_, a, ctx) => stock.transferStock(ctx, a.input, a),
     // internal: the sales service's identity only (matrix), one order at a time
-    reserveOrderStock: (_: unknown, a: Args, ctx: Ctx) => stock.reserveOrderStock(ctx, a.input),
-    releaseOrderStock: (_: unknown, a: Args, ctx: Ctx) => stock.releaseOrderStock(ctx, a.orderId),
-    shipOrderStock: (_: unknown, a: Args, ctx: Ctx) => stock.shipOrderStock(ctx, a.orderId),
-    undoOrderShipment: (_: unknown, a: Args, ctx: Ctx) => stock.undoOrderShipment(ctx, a.orderId),
+    reserveOrderStock: (_, a, ctx) => stock.reserveOrderStock(ctx, a.input),
+    releaseOrderStock: (_, a, ctx) => stock.releaseOrderStock(ctx, a.orderId),
+    shipOrderStock: (_, a, ctx) => stock.shipOrderStock(ctx, a.orderId),
+    undoOrderShipment: (_, a, ctx) => stock.undoOrderShipment(ctx, a.orderId),
   },
   Category: {
-    __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.category.load(parseId('id', ref.id)),
-    parent: (c: CategoryRow, _a: Args, ctx: Ctx) => (c.parentId ? ctx.loaders.category.load(c.parentId) : null),
-    children: (c: CategoryRow, _a: Args, ctx: Ctx) => ctx.loaders.childrenOf.load(c.id),
+    __resolveReference: (ref, ctx) => ctx.loaders.category.load(parseId('id', ref.id)),
+    parent: (c, _a, ctx) => (c.parentId ? ctx.loaders.category.load(c.parentId) : null),
+    children: (c, _a, ctx) => ctx.loaders.childrenOf.load(c.id),
   },
   Product: {
-    __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.product.load(parseId('id', ref.id)),
-    category: (p: ProductRow, _a: Args, ctx: Ctx) => ctx.loaders.category.load(p.categoryId).then(must('Category', p.categoryId)),
-    stock: (p: ProductRow, _a: Args, ctx: Ctx) => ctx.loaders.stockOfProduct.load(p.id),
+    __resolveReference: (ref, ctx) => ctx.loaders.product.load(parseId('id', ref.id)),
+    category: (p, _a, ctx) => ctx.loaders.category.load(p.categoryId).then(must('Category', p.categoryId)),
+    stock: (p, _a, ctx) => ctx.loaders.stockOfProduct.load(p.id),
     // Loaded with the product (one statement for a whole batch); a row from elsewhere (a list page) sums its stock levels.
-    totalOnHand: (p: ProductRow, _a: Args, ctx: Ctx) =>
+    totalOnHand: (p, _a, ctx) =>
       p.totalOnHand ?? ctx.loaders.stockOfProduct.load(p.id).then((levels) => levels.reduce((s, l) => s + l.onHand, 0)),
-    totalAvailable: (p: ProductRow, _a: Args, ctx: Ctx) =>
+    totalAvailable: (p, _a, ctx) =>
       p.totalAvailable ?? ctx.loaders.stockOfProduct.load(p.id).then((levels) => levels.reduce((s, l) => s + l.onHand - l.reserved, 0)),
   },
   Warehouse: {
-    __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.warehouse.load(parseId('id', ref.id)),
+    __resolveReference: (ref, ctx) => ctx.loaders.warehouse.load(parseId('id', ref.id)),
   },
   StockLevel: {
-    product: (s: StockLevelRow, _a: Args, ctx: Ctx) => ctx.loaders.product.load(s.productId).then(must('Product', s.productId)),
-    warehouse: (s: StockLevelRow, _a: Args, ctx: Ctx) => ctx.loaders.warehouse.load(s.warehouseId).then(must('Warehouse', s.warehouseId)),
-    available: (s: StockLevelRow) => s.onHand - s.reserved,
-    isLow: (s: StockLevelRow) => s.onHand - s.reserved <= s.reorderPoint,
+    product: (s, _a, ctx) => ctx.loaders.product.load(s.productId).then(must('Product', s.productId)),
+    warehouse: (s, _a, ctx) => ctx.loaders.warehouse.load(s.warehouseId).then(must('Warehouse', s.warehouseId)),
+    available: (s) => s.onHand - s.reserved,
+    isLow: (s) => s.onHand - s.reserved <= s.reorderPoint,
   },
   StockMovement: {
-    product: (m: StockMovementRow, _a: Args, ctx: Ctx) => ctx.loaders.product.load(m.productId).then(must('Product', m.productId)),
-    warehouse: (m: StockMovementRow, _a: Args, ctx: Ctx) => ctx.loaders.warehouse.load(m.warehouseId).then(must('Warehouse', m.warehouseId)),
+    product: (m, _a, ctx) => ctx.loaders.product.load(m.productId).then(must('Product', m.productId)),
+    warehouse: (m, _a, ctx) => ctx.loaders.warehouse.load(m.warehouseId).then(must('Warehouse', m.warehouseId)),
   },
   StockReservation: {
-    product: (r: ReservationRow, _a: Args, ctx: Ctx) => ctx.loaders.product.load(r.productId).then(must('Product', r.productId)),
-    warehouse: (r: ReservationRow, _a: Args, ctx: Ctx) => ctx.loaders.warehouse.load(r.warehouseId).then(must('Warehouse', r.warehouseId)),
+    product: (r, _a, ctx) => ctx.loaders.product.load(r.productId).then(must('Product', r.productId)),
+    warehouse: (r, _a, ctx) => ctx.loaders.warehouse.load(r.warehouseId).then(must('Warehouse', r.warehouseId)),
   },
 };

@@ -1,52 +1,51 @@
 import { NotFoundError } from '@erp/kit';
 import { parseId, scalarResolvers } from '@erp/kit/graphql';
-import type { CustomersContext } from '../context';
-import type { CityRow, CustomerRow, RegionRow } from '../rows';
+import type { Resolvers } from '../generated/resolvers';
 import * as customers from '../services/customers';
 import * as geography from '../services/geography';
-
-type Args = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Ctx = CustomersContext;
 
 const must = <T>(entity: string, id: unknown) => (row: T | null): T => {
   if (!row) throw new NotFoundError(entity, id);
   return row;
 };
 
-/** Thin resolvers: parse arguments, call a service or a loader, return. */
-export const resolvers = {
+/**
+ * Thin resolvers: parse arguments, call a service or a loader, return. Typed from schema.graphql
+ * (src/generated/resolvers.ts): arguments, parents (the rows) and results are checked.
+ */
+export const resolvers: Resolvers = {
   DateTime: scalarResolvers.DateTime,
   Query: {
-    customers: (_: unknown, a: Args, ctx: Ctx) => customers.listCustomers(ctx, a),
-    customer: (_: unknown, a: Args, ctx: Ctx) => customers.getCustomer(ctx, a),
-    countries: (_: unknown, _a: Args, ctx: Ctx) => geography.listCountries(ctx),
+    customers: (_, a, ctx) => customers.listCustomers(ctx, a),
+    customer: (_, a, ctx) => customers.getCustomer(ctx, a),
+    countries: (_, _a, ctx) => geography.listCountries(ctx),
   },
   Mutation: {
-    createCustomer: (_: unknown, a: Args, ctx: Ctx) => customers.createCustomer(ctx, a.input, a),
-    updateCustomer: (_: unknown, a: Args, ctx: Ctx) => customers.updateCustomer(ctx, parseId('id', a.id), a.input, a),
-    addCustomerContact: (_: unknown, a: Args, ctx: Ctx) => customers.addCustomerContact(ctx, parseId('customerId', a.customerId), a.input, a),
-    assignCustomerSegments: (_: unknown, a: Args, ctx: Ctx) => customers.assignCustomerSegments(ctx, a.assignments, a),
+    createCustomer: (_, a, ctx) => customers.createCustomer(ctx, a.input, a),
+    updateCustomer: (_, a, ctx) => customers.updateCustomer(ctx, parseId('id', a.id), a.input, a),
+    addCustomerContact: (_, a, ctx) => customers.addCustomerContact(ctx, parseId('customerId', a.customerId), a.input, a),
+    assignCustomerSegments: (_, a, ctx) => customers.assignCustomerSegments(ctx, a.assignments, a),
   },
   Customer: {
     // The loader applies the row-level rule: another rep's customer resolves to null for a SALES user.
-    __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.customer.load(parseId('id', ref.id)),
-    geography: (c: CustomerRow) => ({ cityId: c.cityId }),
-    contacts: (c: CustomerRow, _a: Args, ctx: Ctx) => ctx.loaders.contactsOf.load(c.id),
+    __resolveReference: (ref, ctx) => ctx.loaders.customer.load(parseId('id', ref.id)),
+    geography: (c) => ({ cityId: c.cityId }),
+    contacts: (c, _a, ctx) => ctx.loaders.contactsOf.load(c.id),
   },
   CustomerGeography: {
-    city: (g: { cityId: number }, _a: Args, ctx: Ctx) => ctx.loaders.city.load(g.cityId).then(must('City', g.cityId)),
+    city: (g, _a, ctx) => ctx.loaders.city.load(g.cityId).then(must('City', g.cityId)),
   },
   City: {
     // A place other domains point at (an order's ship-to city).
-    __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.city.load(parseId('id', ref.id)),
-    region: (c: CityRow, _a: Args, ctx: Ctx) => ctx.loaders.region.load(c.regionId).then(must('Region', c.regionId)),
+    __resolveReference: (ref, ctx) => ctx.loaders.city.load(parseId('id', ref.id)),
+    region: (c, _a, ctx) => ctx.loaders.region.load(c.regionId).then(must('Region', c.regionId)),
   },
   Region: {
-    country: (r: RegionRow, _a: Args, ctx: Ctx) => ctx.loaders.country.load(r.countryCode).then(must('Country', r.countryCode)),
-    cities: (r: RegionRow, _a: Args, ctx: Ctx) => ctx.loaders.citiesOf.load(r.id),
+    country: (r, _a, ctx) => ctx.loaders.country.load(r.countryCode).then(must('Country', r.countryCode)),
+    cities: (r, _a, ctx) => ctx.loaders.citiesOf.load(r.id),
   },
   Country: {
-    __resolveReference: (ref: { code: string }, ctx: Ctx) => (typeof ref.code === 'string' ? ctx.loaders.country.load(ref.code) : null),
-    regions: (c: { code: string }, _a: Args, ctx: Ctx) => ctx.loaders.regionsOf.load(c.code),
+    __resolveReference: (ref, ctx) => (typeof ref.code === 'string' ? ctx.loaders.country.load(ref.code) : null),
+    regions: (c, _a, ctx) => ctx.loaders.regionsOf.load(c.code),
   },
 };

@@ -1,6 +1,6 @@
 import type { BaseContext, Subgraph } from '@erp/kit/graphql';
 import { dataOf, execute, identity, quietLogger } from '@erp/kit/test/graphql';
-import { createCustomersSubgraph } from '../../../customers/src/server';
+import { createCustomersSubgraph } from '@erp/subgraph-customers';
 import { localCustomers } from '../inventory';
 import { CREATE, lines, manager, product, SECRET, world, type World } from './test-helpers';
 

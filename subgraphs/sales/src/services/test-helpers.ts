@@ -3,7 +3,7 @@ import { createPool } from '@erp/kit';
 import type { BaseContext, Subgraph } from '@erp/kit/graphql';
 import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
 import { dataOf, execute, identity, quietLogger } from '@erp/kit/test/graphql';
-import { createCatalogSubgraph } from '../../../catalog/src/server';
+import { createCatalogSubgraph } from '@erp/subgraph-catalog';
 import { localInventory, type CustomerDirectory, type Inventory } from '../inventory';
 import { createSalesSubgraph } from '../server';
 

@@ -1,5 +1,5 @@
-import { PASSWORD, startTestSystem, type TestSystem } from '../../gateway/src/test-system';
-import { GraphqlSegmentWriter, writeSegments, type SegmentAssignment, type SegmentWriter } from './writeback';
+import { GraphqlSegmentWriter, writeSegments, type SegmentAssignment, type SegmentWriter } from '@erp/mining';
+import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
 
 describe('segment write-back', () => {
   it('splits into batches of at most 10,000 with a key per run and batch', async () => {

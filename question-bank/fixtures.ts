@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
 import { repoRoot } from '@erp/kit';
-import { importDirectory, formatSummary } from '@erp/data/import';
+import { importDirectory, formatSummary } from '@erp/data';
 import { runEtl } from '@erp/etl';
-import { PASSWORD, startTestSystem, type TestSystem } from '../../gateway/src/test-system';
+import { PASSWORD, startTestSystem, type TestSystem } from '@erp/gateway/test-system';
 import { NATIVE_LINES_TABLE } from './sql';
 import type { Dataset } from './types';
 

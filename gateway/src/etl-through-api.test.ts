@@ -5,11 +5,10 @@ import path from 'node:path';
 import type pg from 'pg';
 import { repoRoot } from '@erp/kit';
 import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
-import { generate } from '@erp/data/generate';
-import { importDirectory } from '@erp/data/import';
-import { hashPassword } from '../../gateway/src/auth/passwords';
-import { PASSWORD, startTestSystem, type TestSystem } from '../../gateway/src/test-system';
-import { runEtl, type RunEtlOptions } from './run';
+import { generate, importDirectory } from '@erp/data';
+import { runEtl, type RunEtlOptions } from '@erp/etl';
+import { hashPassword } from './auth/passwords';
+import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
 
 jest.setTimeout(240_000);
 

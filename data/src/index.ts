@@ -1,0 +1,3 @@
+/** @erp/data: the seeded generator and the mapping CSV importer for the OLTP. */
+export * from './import';
+export * from './generate';

@@ -15,11 +15,11 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { repoRoot } from '@erp/kit';
-import { generate } from '../data/src/generate';
-import { importDirectory } from '../data/src/import';
-import { runEtl } from '../etl/src/run';
-import { hashPassword } from '../gateway/src/auth/passwords';
-import { startSystem } from '../gateway/src/system';
+import { generate } from '@erp/data';
+import { importDirectory } from '@erp/data';
+import { runEtl } from '@erp/etl';
+import { hashPassword } from '@erp/gateway';
+import { startSystem } from '@erp/gateway';
 import { benchDatabases, log, machine, PASSWORD, type BenchDatabases } from './lib';
 
 const HELP = `Usage: npm run bench -- etl [options]

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { repoRoot } from '@erp/kit';
-import { importDirectory } from '../../data/src/import';
+import { importDirectory } from '@erp/data';
 import { ensureConsoleBuilt, startConsoleServer, type RunningConsoleServer } from './console-server';
 import { launchBrowser, login, newPage, settled, shot } from './console-e2e';
 import { startTestSystem, type TestSystem } from './test-system';

@@ -4,9 +4,9 @@ import pg from 'pg';
 import { quietLogger } from '@erp/kit/test/graphql';
 import { repoRoot } from '@erp/kit';
 import { sharedDatasetsOrSkip, testDatabase, type TestDatabase } from '@erp/kit/test/db';
-import { defaultStages, runPipeline } from '../../automation/src';
-import { importDirectory, formatSummary } from '../../data/src/import';
-import { country } from '../../data/src/import/mappings/countries';
+import { defaultStages, runPipeline } from '@erp/automation';
+import { importDirectory, formatSummary } from '@erp/data';
+import { country } from '@erp/data';
 import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
 
 /**

@@ -2,11 +2,10 @@ import path from 'node:path';
 import type pg from 'pg';
 import { repoRoot } from '@erp/kit';
 import { quietLogger } from '@erp/kit/test/graphql';
-import { importDirectory } from '../../data/src/import';
-import { runEtl } from '../../etl/src/run';
-import { PASSWORD, startTestSystem, type TestSystem } from '../../gateway/src/test-system';
-import { runPipeline } from './pipeline';
-import { defaultStages, type StageContext } from './stages';
+import { importDirectory } from '@erp/data';
+import { runEtl } from '@erp/etl';
+import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
+import { defaultStages, runPipeline, type StageContext } from '@erp/automation';
 
 /**
  * The data path on a server without autovacuum: a first pipeline run (ETL → mining → reporting)

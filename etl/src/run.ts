@@ -67,9 +67,10 @@ const RUN_LOCK = 7_402_405; // one ETL run at a time per warehouse
 const DEFAULT_PAGE_SIZE = 1_000;
 /** Extraction phases: entities of a phase run in parallel. */
 const PHASES: readonly EntityName[][] = [
-  ['warehouses', 'products', 'customers', 'suppliers'],
+  ['warehouses', 'products', 'customers', 'suppliers', 'salesReps'],
   ['orders', 'stock'],
 ];
+if (ENTITY_NAMES.some((n) => !PHASES.some((p) => p.includes(n)))) throw new Error('etl: every entity needs an extraction phase');
 
 /**
  * One ETL run: extracts every entity through the API (typed SDK, keyset pages from the watermark

@@ -59,7 +59,7 @@ test('an administrator signs in, opens every page in both languages, works an or
 
   await login(page, t.users.ADMIN.email);
   const pages = await navPages(page);
-  expect(pages).toEqual(['dashboards', 'orders', 'customers', 'products', 'suppliers', 'explorer', 'pipeline', 'mining', 'ai']);
+  expect(pages).toEqual(['dashboards', 'orders', 'customers', 'products', 'suppliers', 'explorer', 'pipeline', 'mining', 'ai', 'users']);
 
   for (const lang of ['en', 'fr'] as const) {
     if (lang === 'fr') {

@@ -31,9 +31,9 @@ export class PhraseIndex<T> {
     }
     for (const list of this.byFirst.values()) list.sort((a, b) => b.words.length - a.words.length);
   }
-  candidates(first: string, fuzzy: boolean): Phrase<T>[] {
+  candidates(first: string, fuzzy: boolean, own?: ReadonlySet<string>): Phrase<T>[] {
     const exact = this.byFirst.get(first) ?? [];
-    if (!fuzzy || exact.length) return exact;
+    if (!fuzzy || exact.length || own?.has(first)) return exact;
     return this.firsts.filter((f) => closeEnough(first, f)).flatMap((f) => this.byFirst.get(f)!);
   }
 }
@@ -62,26 +62,30 @@ export class Sentence {
   }
 
   /** Does the phrase start at i, on free words (typos tolerated when fuzzy)? */
-  private fits(words: string[], i: number, fuzzy: boolean): boolean {
+  private fits(words: string[], i: number, fuzzy: boolean, own?: ReadonlySet<string>): boolean {
     if (i + words.length > this.words.length) return false;
     for (let k = 0; k < words.length; k++) {
       if (this.used[i + k]) return false;
       const typed = this.words[i + k]!.text;
-      if (typed !== words[k] && !(fuzzy && closeEnough(typed, words[k]!))) return false;
+      if (typed !== words[k] && !(fuzzy && !own?.has(typed) && closeEnough(typed, words[k]!))) return false;
     }
     return true;
   }
 
-  /** Every non-overlapping occurrence of the phrases, longest first, in question order; taken. */
-  take<T>(phrases: PhraseIndex<T> | Phrase<T>[], opts: { fuzzy?: boolean; keep?: boolean; accept?: (m: Match<T>) => boolean } = {}): Match<T>[] {
+  /**
+   * Every non-overlapping occurrence of the phrases, longest first, in question order; taken. With
+   * `fuzzy`, a typo is tolerated, but never on a word in `own`: a word the reader knows as it is
+   * ("vendues") is not a misspelling of another ("vendeuses").
+   */
+  take<T>(phrases: PhraseIndex<T> | Phrase<T>[], opts: { fuzzy?: boolean; keep?: boolean; own?: ReadonlySet<string>; accept?: (m: Match<T>) => boolean } = {}): Match<T>[] {
     const index = phrases instanceof PhraseIndex ? phrases : new PhraseIndex(phrases);
     const found: Match<T>[] = [];
     // Longest phrases first across the whole question: a long phrase wins over a shorter one inside it.
     const all: Match<T>[] = [];
     for (let i = 0; i < this.words.length; i++) {
       if (this.used[i]) continue;
-      for (const p of index.candidates(this.words[i]!.text, Boolean(opts.fuzzy))) {
-        if (this.fits(p.words, i, Boolean(opts.fuzzy))) all.push({ value: p.value, start: i, end: i + p.words.length });
+      for (const p of index.candidates(this.words[i]!.text, Boolean(opts.fuzzy), opts.own)) {
+        if (this.fits(p.words, i, Boolean(opts.fuzzy), opts.own)) all.push({ value: p.value, start: i, end: i + p.words.length });
       }
     }
     all.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);

@@ -13,6 +13,7 @@ const members = buildMemberIndex(
     { level: 'geography.city', key: 'Paris', label: 'Paris' },
     { level: 'geography.customer', key: 'ERNSH', label: 'Ernst Handel' },
     { level: 'geography.customer', key: 'SAVEA', label: 'Save-a-lot Markets' },
+    { level: 'geography.customer', key: 'NORIA', label: 'Noria Cash & Carry NV' },
     { level: 'product.category', key: 'BEV', label: 'Beverages' },
     { level: 'product.product', key: 'P1', label: 'Chai' },
     { level: 'segment.segment', key: 'CONSUMER', label: 'CONSUMER' },
@@ -180,6 +181,16 @@ describe('a conversation', () => {
   });
 });
 
+describe('words read as they are', () => {
+  it('"vendues" is the sales verb, not a typo of "vendeuses" (sales reps)', () => {
+    expect(intent("nombre d'unités vendues par entrepôt en 1997", 'fr').levels).toEqual(['warehouse.warehouse']);
+  });
+  it('a word inside a name is the name: "Noria Cash & Carry NV" is not a question about cash', () => {
+    expect(intent('revenue of Noria Cash & Carry NV in 1997').filters).toEqual([{ level: 'geography.customer', members: [{ level: 'geography.customer', key: 'NORIA', label: 'Noria Cash & Carry NV' }] }]);
+    expect(read('cash position in 1997')).toMatchObject({ refused: 'not-in-model' });
+  });
+});
+
 describe('refusals', () => {
   it.each([
     ['what is the weather in Paris?', 'not-in-model'],
@@ -188,6 +199,10 @@ describe('refusals', () => {
     ['revenue per hour of the day', 'not-in-model'],
     ['freight costs by carrier', 'not-in-model'],
     ['headcount by sales rep', 'not-in-model'],
+    // contact details and personal data, even of a known person or company: never their figures instead
+    ['how old is Margaret Peacock?', 'not-in-model'],
+    ['what is the email address of Ernst Handel?', 'not-in-model'],
+    ['quel est le numéro de téléphone de Pavlova, Ltd. ?', 'not-in-model'],
     ['delete all cancelled orders', 'write'],
     ['supprime les commandes annulées', 'write'],
     ['what is the meaning of life', 'not-understood'],

@@ -56,6 +56,11 @@ const OUT_OF_MODEL: [string[], string, string][] = [
   [['energy', 'electricity', 'electricite', 'energie', 'emissions', 'co2', 'carbon', 'carbone'], 'energy and emissions', 'l’énergie et les émissions'],
   [['inflation', 'exchange rate', 'taux de change', 'gdp', 'pib', 'unemployment', 'chomage'], 'economic indicators', 'les indicateurs économiques'],
   [['satisfaction', 'nps', 'reviews', 'avis clients', 'complaints', 'reclamations', 'rating', 'ratings', 'note'], 'customer satisfaction', 'la satisfaction client'],
+  [
+    ['email', 'emails', 'e mail', 'e mails', 'mail address', 'courriel', 'adresse mail', 'adresse e mail', 'phone', 'phone number', 'telephone', 'numero de telephone', 'fax', 'how old', 'age', 'quel age', 'birthday', 'date of birth', 'date de naissance', 'anniversaire'],
+    'contact details and personal data',
+    'les coordonnées et les données personnelles',
+  ],
   [['ceo', 'pdg', 'director', 'directeur', 'manager name', 'founder', 'fondateur'], 'people and organisation', 'l’organisation et les personnes'],
   [['trucks', 'camions', 'vehicles', 'vehicules', 'fleet', 'flotte', 'machines', 'equipment owned'], 'assets', 'les actifs'],
   [['competitor', 'competitors', 'concurrent', 'concurrents', 'market share', 'part de marche'], 'competitors and the market', 'la concurrence et le marché'],
@@ -84,6 +89,9 @@ const LATE_RANK = list(['least reliable', 'least punctual', 'worst', 'moins fiab
 const RELIABLE_RANK = list(['most reliable', 'most punctual', 'best', 'plus fiables', 'plus fiable', 'plus ponctuels', 'meilleurs']);
 const STOCKOUT = list(['run out', 'running out', 'runs out', 'will run out', 'stock out', 'stockout', 'stock outs', 'stockouts', 'rupture', 'ruptures', 'rupture de stock', 'ruptures de stock', 'en rupture', 'shortage', 'shortages', 'penurie', 'manquer', 'vont manquer', 'out of stock', 'reorder', 'reapprovisionner', 'reassort', 'restock', 'replenish']);
 /** The reorder point measure's own words (the vocabulary's), so they are not read as a stock-out question. */
+/** Words the reader knows as they are (sales verbs): never read as a typo of a measure or a level. */
+const OWN_WORDS: ReadonlySet<string> = new Set(REVENUE_VERBS.flatMap((p) => p.words));
+
 const REORDER_POINT: Phrase<true>[] = MEASURE_PHRASES.filter((p) => p.value === 'reorderPoint').map((p) => ({ ...p, value: true as const }));
 const LOW_STOCK = list(['low stock', 'low on stock', 'below reorder point', 'under the reorder point', 'stock bas', 'stock faible', 'stocks bas', 'sous le point de commande', 'en dessous du point de commande', 'below their reorder point']);
 const HOW_MANY_CUSTOMERS = list([
@@ -142,8 +150,10 @@ export function detectLanguage(question: string): Language {
 }
 
 /** Subjects out of the model among the words not read yet (a measure's words, e.g. "à l'heure", are read first). */
-function refuseIfOutOfModel(s: Sentence, language: Language, table: [string[], string, string][]): Refusal | null {
-  for (const [texts, en, fr] of table) if (s.take(list(texts), { keep: true }).length) return { refused: 'not-in-model', language, what: language === 'fr' ? fr : en };
+/** A subject outside the model, unless its word is part of a name the question gives ("Noria Cash & Carry"). */
+function refuseIfOutOfModel(s: Sentence, language: Language, table: [string[], string, string][], names: { start: number; end: number }[] = []): Refusal | null {
+  const outsideNames = (m: { start: number; end: number }) => !names.some((n) => m.start >= n.start && m.end <= n.end);
+  for (const [texts, en, fr] of table) if (s.take(list(texts), { keep: true, accept: outsideNames }).length) return { refused: 'not-in-model', language, what: language === 'fr' ? fr : en };
   return null;
 }
 
@@ -162,7 +172,8 @@ function readOne(question: string, u: Understanding, context: Intent | null): Re
   const folded = ` ${fold(question).replace(/['’`´]/g, ' ').replace(/[^\p{L}\p{N}/\- ]+/gu, ' ').replace(/\s+/g, ' ').trim()} `;
   if (WRITE.test(folded.trim())) return { refused: 'write', language };
   const s = new Sentence(words(question));
-  const outOfModel = refuseIfOutOfModel(s, language, OUT_OF_MODEL);
+  const names = u.members ? s.take(u.members.phrases, { keep: true, accept: (m) => m.end - m.start >= 2 && m.value.some((r) => !r.partial) }) : [];
+  const outOfModel = refuseIfOutOfModel(s, language, OUT_OF_MODEL, names);
   if (outOfModel) return outOfModel;
 
   const time = readTime(s, u.clock);
@@ -226,7 +237,7 @@ function readOne(question: string, u: Understanding, context: Intent | null): Re
   // Member names of several words first (a product or customer name may hold ordinary words).
   const memberMatches = u.members ? s.take(u.members.phrases, { accept: (m) => m.end - m.start >= 2 && m.value.some((r) => !r.partial) }) : [];
   // Measures and levels together, the longest phrase first ("order kind" is a level, not orders).
-  const vocab = s.take([...MEASURE_PHRASES.map((p) => ({ ...p, value: `m:${p.value}` })), ...LEVEL_PHRASES.map((p) => ({ ...p, value: `l:${p.value}` }))], { fuzzy: true });
+  const vocab = s.take([...MEASURE_PHRASES.map((p) => ({ ...p, value: `m:${p.value}` })), ...LEVEL_PHRASES.map((p) => ({ ...p, value: `l:${p.value}` }))], { fuzzy: true, own: OWN_WORDS });
   let measures = vocab.filter((m) => m.value.startsWith('m:')).map((m) => m.value.slice(2));
   const levelMatches = vocab.filter((m) => m.value.startsWith('l:')).map((m) => ({ ...m, value: m.value.slice(2) }));
   // Sales verbs ask for revenue only when no measure is named ("the products sold the most in units").

@@ -432,14 +432,14 @@ async function writeReserved(client: Q, onIssue: (i: ImportIssue) => void): Prom
      SELECT (SELECT count(*) FROM w)::int AS read, (SELECT count(*) FROM u)::int AS updated`,
   );
   // The catalog ships and releases stock by reservation (reference = order number): give every
-  // CONFIRMED SALE order its ACTIVE reservation rows, so the API can ship or cancel imported orders.
+  // CONFIRMED SALE order its ACTIVE reservation rows (with its order id), so the API can ship or cancel imported orders.
   await client.query(
-    `INSERT INTO inventory.stock_reservations AS t (reference, product_id, warehouse_id, quantity, status)
-     SELECT o.number, l.product_id, o.warehouse_id, sum(l.quantity - l.backordered_quantity)::int, 'ACTIVE'
+    `INSERT INTO inventory.stock_reservations AS t (reference, order_id, product_id, warehouse_id, quantity, status)
+     SELECT o.number, o.id, l.product_id, o.warehouse_id, sum(l.quantity - l.backordered_quantity)::int, 'ACTIVE'
        FROM sales.order_lines l JOIN sales.orders o ON o.id = l.order_id
-      WHERE o.status = 'CONFIRMED' AND o.kind = 'SALE' GROUP BY 1, 2, 3 HAVING sum(l.quantity - l.backordered_quantity) > 0
-     ON CONFLICT (reference, product_id, warehouse_id) DO UPDATE SET quantity = EXCLUDED.quantity, status = 'ACTIVE'
-      WHERE t.quantity IS DISTINCT FROM EXCLUDED.quantity OR t.status IS DISTINCT FROM 'ACTIVE'`,
+      WHERE o.status = 'CONFIRMED' AND o.kind = 'SALE' GROUP BY 1, 2, 3, 4 HAVING sum(l.quantity - l.backordered_quantity) > 0
+     ON CONFLICT (reference, product_id, warehouse_id) DO UPDATE SET quantity = EXCLUDED.quantity, order_id = EXCLUDED.order_id, status = 'ACTIVE'
+      WHERE t.quantity IS DISTINCT FROM EXCLUDED.quantity OR t.order_id IS DISTINCT FROM EXCLUDED.order_id OR t.status IS DISTINCT FROM 'ACTIVE'`,
   );
   const r = rows[0]!;
   return { read: r.read, inserted: 0, updated: r.updated, unchanged: r.read - r.updated };

@@ -119,4 +119,7 @@ export default {
     UNKNOWN: 'Something went wrong.',
     code: 'code {code}',
   },
+  fields: { quantity: 'Quantity', reason: 'Reason', warehouseId: 'Warehouse', fromWarehouseId: 'From warehouse', toWarehouseId: 'To warehouse', productId: 'Product', customerId: 'Customer', name: 'Name', code: 'Code', sku: 'SKU', email: 'E-mail', phone: 'Phone', jobTitle: 'Job title', listPrice: 'List price', unitCost: 'Unit cost', categoryId: 'Category', parentId: 'Parent category', leadTimeDays: 'Lead time', minOrderQuantity: 'Minimum order quantity', lines: 'Lines', unitPrice: 'Unit price', discount: 'Discount', taxRate: 'Tax', countryCode: 'Country code', countryName: 'Country name', region: 'Region', city: 'City', reference: 'Reference', password: 'Password', role: 'Role', notes: 'Notes', status: 'Status', segment: 'Segment' },
+  fieldErrors: { invalid: 'Not valid: check this value.', taken: 'Already used: choose another one.' },
+  stock: { adjust: 'Stock adjustment (count correction)', delta: 'Change (+ found, − missing)', deltaHint: 'e.g. -3', reason: 'Reason', reasonHint: 'stock count, breakage…', adjustSubmit: 'Record the adjustment', adjusted: 'Adjustment {n} recorded: stock updated.', transfer: 'Transfer between warehouses', from: 'From warehouse', to: 'To warehouse', transferSubmit: 'Transfer', transferred: '{n} transferred: stock updated.' },
 };

@@ -118,5 +118,8 @@ const fr: typeof en = {
     UNKNOWN: 'Une erreur est survenue.',
     code: 'code {code}',
   },
+  fields: { quantity: 'Quantité', reason: 'Motif', warehouseId: 'Entrepôt', fromWarehouseId: 'Entrepôt de départ', toWarehouseId: 'Entrepôt d’arrivée', productId: 'Produit', customerId: 'Client', name: 'Nom', code: 'Code', sku: 'Référence', email: 'E-mail', phone: 'Téléphone', jobTitle: 'Fonction', listPrice: 'Prix catalogue', unitCost: 'Coût unitaire', categoryId: 'Catégorie', parentId: 'Catégorie parente', leadTimeDays: 'Délai d’approvisionnement', minOrderQuantity: 'Quantité minimale de commande', lines: 'Lignes', unitPrice: 'Prix unitaire', discount: 'Remise', taxRate: 'TVA', countryCode: 'Code pays', countryName: 'Nom du pays', region: 'Région', city: 'Ville', reference: 'Référence', password: 'Mot de passe', role: 'Rôle', notes: 'Notes', status: 'Statut', segment: 'Segment' },
+  fieldErrors: { invalid: 'Non valide : vérifiez cette valeur.', taken: 'Déjà utilisé : choisissez-en un autre.' },
+  stock: { adjust: 'Ajustement de stock (correction d’inventaire)', delta: 'Écart (+ trouvé, − manquant)', deltaHint: 'ex. -3', reason: 'Motif', reasonHint: 'inventaire, casse…', adjustSubmit: 'Enregistrer l’ajustement', adjusted: 'Ajustement {n} enregistré : stock mis à jour.', transfer: 'Transfert entre entrepôts', from: 'Entrepôt de départ', to: 'Entrepôt d’arrivée', transferSubmit: 'Transférer', transferred: '{n} transférés : stock mis à jour.' },
 };
 export default fr;

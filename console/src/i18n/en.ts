@@ -84,7 +84,7 @@ export default {
   views: { title: 'Saved views ({count})', name: 'Name of the view', shared: 'Shared with the other users', save: 'Save the view', saved: 'View “{name}” saved.', none: 'No saved view yet.', sharedByMe: 'shared', sharedBy: 'shared by {owner}', delete: 'Delete', opened: 'View “{name}”', notFound: 'This view does not exist or is not shared with you.' },
   forms: { newOrder: 'New order', newCustomer: 'New customer', newProduct: 'New product', create: 'Create', saving: 'Saving…', saveDraft: 'Save as draft', choose: 'Choose…', change: 'Change', add: 'Add', remove: 'Remove', noMatch: 'Nothing matches.',
     countryCode: 'Country code (ISO, 2 letters)', countryName: 'Country name', countryNameHint: 'only for a new country', region: 'Region',
-    searchCustomer: 'Find a customer by name or code…', searchProduct: 'Find a product by name or SKU…', availableIn: 'Available {warehouse}', discountPct: 'Discount %', taxPct: 'Tax %', totalNet: 'Total excl. tax', totalGross: 'Total incl. tax',
+    availableAll: '{n} available', searchCustomer: 'Find a customer by name or code…', searchProduct: 'Find a product by name or SKU…', availableIn: 'Available {warehouse}', discountPct: 'Discount %', taxPct: 'Tax %', totalNet: 'Total excl. tax', totalGross: 'Total incl. tax',
     missing: { customer: 'Choose the customer.', warehouse: 'Choose the warehouse.', lines: 'Add at least one line.' },
     receive: 'Receive stock', receiveSubmit: 'Record the receipt', reference: 'Delivery reference', referenceHint: 'delivery note, supplier invoice…', received: '{n} received: stock updated.' },
   users: { new: 'New user', role: 'Role', create: 'Create the user', roleOf: 'Role of {name}', lastLogin: 'Last sign-in', never: 'never', reset: 'Reset the password', passwordOnce: 'Password of {email}, shown once: hand it over now (it cannot be shown again).', passwordNoted: 'Done' },
@@ -122,4 +122,13 @@ export default {
   fields: { quantity: 'Quantity', reason: 'Reason', warehouseId: 'Warehouse', fromWarehouseId: 'From warehouse', toWarehouseId: 'To warehouse', productId: 'Product', customerId: 'Customer', name: 'Name', code: 'Code', sku: 'SKU', email: 'E-mail', phone: 'Phone', jobTitle: 'Job title', listPrice: 'List price', unitCost: 'Unit cost', categoryId: 'Category', parentId: 'Parent category', leadTimeDays: 'Lead time', minOrderQuantity: 'Minimum order quantity', lines: 'Lines', unitPrice: 'Unit price', discount: 'Discount', taxRate: 'Tax', countryCode: 'Country code', countryName: 'Country name', region: 'Region', city: 'City', reference: 'Reference', password: 'Password', role: 'Role', notes: 'Notes', status: 'Status', segment: 'Segment' },
   fieldErrors: { invalid: 'Not valid: check this value.', taken: 'Already used: choose another one.' },
   stock: { adjust: 'Stock adjustment (count correction)', delta: 'Change (+ found, − missing)', deltaHint: 'e.g. -3', reason: 'Reason', reasonHint: 'stock count, breakage…', adjustSubmit: 'Record the adjustment', adjusted: 'Adjustment {n} recorded: stock updated.', transfer: 'Transfer between warehouses', from: 'From warehouse', to: 'To warehouse', transferSubmit: 'Transfer', transferred: '{n} transferred: stock updated.' },
+  edit: {
+    save: 'Save the changes', saved: 'Changes saved.', change: 'Change',
+    orderOpen: 'Change the draft', orderTitle: 'Change the draft order', orderSaved: 'Draft saved: lines and totals updated.', addLine: 'Add a line:',
+    customerOpen: 'Change the customer', customerTitle: 'Change the customer', address: 'Address (country, region, city)', contacts: 'Contacts', primary: 'main contact', noContacts: 'No contact yet.', addContact: 'Add a contact', makePrimary: 'Main contact', contactAdded: 'Contact added.',
+    productOpen: 'Change the product', productTitle: 'Change the product',
+    categories: 'Categories', newCategory: 'New category', topLevel: '(top level: a family)', categoryCreated: 'Category {name} created.',
+    newSupplier: 'New supplier', supplierOpen: 'Change the supplier', supplierTitle: 'Change the supplier', supplies: 'Products supplied', preferred: 'Preferred', noSupplies: 'No product supplied yet.', days: '{n} day | {n} days',
+    supplyTitle: 'Add or change a product supplied', chooseProduct: 'Choose the product.', leadTimeDays: 'Lead time (days)', makePreferred: 'Preferred supplier of this product', saveSupply: 'Save the supply', supplySaved: 'Supply saved.',
+  },
 };

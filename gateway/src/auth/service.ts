@@ -1,6 +1,7 @@
 import { AppError, ConflictError, ForbiddenError, isHumanRole, isServiceRole, NotFoundError, UnauthenticatedError, ValidationError, type AccountRole, type Logger, type Role } from '@erp/kit';
 import { decodeCursor, mutate, pageSize, parseId, requiredText, toConnection, type BaseContext } from '@erp/kit/graphql';
 import type { GatewayEnv } from '../env';
+import { nextTick } from '@erp/automation';
 import { hashPassword, needsRehash, validatePassword, verifyPassword } from './passwords';
 import { AddressLimiter, lockSeconds } from './throttle';
 import { hashRefreshToken, issueAccessToken, newRefreshToken } from './tokens';
@@ -18,6 +19,8 @@ const USER_COLUMNS = `id, email, name, role, last_login_at AS "lastLoginAt", cre
 /** Queues a pipeline run (the scheduler's pg-boss queue); absent when no worker runs in this process. */
 export interface PipelineTrigger {
   enqueue(requestedBy: string): Promise<string | null>;
+  /** The scheduler's cron and time zone, once a scheduler runs with this gateway. */
+  schedule?: { cron: string; tz: string };
 }
 
 export interface AuthContext extends Omit<BaseContext, 'identity'> {
@@ -232,6 +235,12 @@ export async function pipelineRuns(ctx: AuthContext, first: number | null | unde
     [limit],
   );
   return rows;
+}
+
+/** The schedule the pipeline runs on and its next tick; null when no scheduler runs with this gateway. */
+export function pipelineSchedule(ctx: AuthContext): { cron: string; timeZone: string; nextRunAt: Date } | null {
+  const s = ctx.pipeline?.schedule;
+  return s ? { cron: s.cron, timeZone: s.tz, nextRunAt: nextTick(s.cron, s.tz, new Date()) } : null;
 }
 
 export async function requestPipelineRun(ctx: AuthContext, idempotencyKey?: string | null) {

@@ -26,6 +26,7 @@ export const PERMISSIONS: Record<string, readonly Grantee[]> = {
   'Mutation.createUser': ['ADMIN'],
   'Mutation.updateUser': ['ADMIN'],
   'Query.pipelineRuns': ['ADMIN', 'MANAGER', 'ANALYST'],
+  'Query.pipelineSchedule': ['ADMIN', 'MANAGER', 'ANALYST'],
   'Mutation.runPipeline': ['ADMIN', 'MANAGER'],
 
   // catalog: categories, products, warehouses, stock

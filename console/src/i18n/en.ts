@@ -131,4 +131,5 @@ export default {
     newSupplier: 'New supplier', supplierOpen: 'Change the supplier', supplierTitle: 'Change the supplier', supplies: 'Products supplied', preferred: 'Preferred', noSupplies: 'No product supplied yet.', days: '{n} day | {n} days',
     supplyTitle: 'Add or change a product supplied', chooseProduct: 'Choose the product.', leadTimeDays: 'Lead time (days)', makePreferred: 'Preferred supplier of this product', saveSupply: 'Save the supply', supplySaved: 'Supply saved.',
   },
+  exports: { csv: 'Export all (CSV)', xlsx: 'Export all (Excel)', progress: 'Reading {done} of {total} rows…', progressLabel: 'Export progress', stop: 'Stop' },
 };

@@ -130,5 +130,6 @@ const fr: typeof en = {
     newSupplier: 'Nouveau fournisseur', supplierOpen: 'Modifier le fournisseur', supplierTitle: 'Modifier le fournisseur', supplies: 'Produits fournis', preferred: 'Préféré', noSupplies: 'Aucun produit fourni pour l’instant.', days: '{n} jour | {n} jours',
     supplyTitle: 'Ajouter ou modifier un produit fourni', chooseProduct: 'Choisissez le produit.', leadTimeDays: 'Délai (jours)', makePreferred: 'Fournisseur préféré de ce produit', saveSupply: 'Enregistrer l’offre', supplySaved: 'Offre enregistrée.',
   },
+  exports: { csv: 'Tout exporter (CSV)', xlsx: 'Tout exporter (Excel)', progress: 'Lecture de {done} lignes sur {total}…', progressLabel: 'Avancement de l’export', stop: 'Arrêter' },
 };
 export default fr;

@@ -14,6 +14,7 @@ import { buildAuthSchema } from './auth/subgraph';
 import { verifyAccessToken } from './auth/tokens';
 import { supergraphPath, type SubgraphName } from './compose';
 import type { GatewayEnv } from './env';
+import { requestChecks } from './request-checks';
 
 /** Limits on every operation; depth measured against the console's deepest operation. */
 export const LIMITS = { maxDepth: 10, maxAliases: 15, maxCost: 5000, maxTokens: 1000, maxDirectives: 50 } as const;
@@ -193,7 +194,7 @@ export async function createGateway(opts: GatewayOptions) {
     includeStacktraceInErrorResponses: false,
     validationRules: [...armor.validationRules, noAliasedCredentials],
     formatError: maskError(opts.log),
-    plugins: [...armor.plugins, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [...armor.plugins, requestChecks, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
   });
   await server.start();
 

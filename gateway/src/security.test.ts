@@ -83,8 +83,9 @@ test('a subgraph called directly refuses requests without, or with a forged, gat
 
 test('anonymous callers get UNAUTHENTICATED for domain data', async () => {
   const r = await t.gql(`{ warehouses { id } }`);
+  expect(r.status).toBe(401);
   expect(r.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
-  expect(r.body.data).toBeNull();
+  expect(r.body.data ?? null).toBeNull();
 });
 
 test('over-limit queries are rejected before any resolver runs: depth, aliases, batches', async () => {

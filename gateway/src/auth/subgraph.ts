@@ -27,6 +27,7 @@ const resolvers = {
     logout: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.logout(ctx, a.refreshToken),
     createUser: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.createUser(ctx, a.input, a.idempotencyKey),
     updateUser: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.updateUser(ctx, a.id, a.input, a.idempotencyKey),
+    setUserDisabled: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.setUserDisabled(ctx, a.userId, a.disabled),
     runPipeline: (_: unknown, a: Args, ctx: AuthContext) => requestPipelineRun(ctx, a.idempotencyKey),
   },
   // A stage as the pipeline ledger stores it (automation.pipeline_runs.stages): what it produced is in `result`.

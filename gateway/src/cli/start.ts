@@ -7,6 +7,7 @@ import { bootstrapAdmin, ensureServiceAccount } from '../auth/bootstrap';
 import type { PipelineTrigger } from '../auth/service';
 import { loadEnv } from '../env';
 import { runPipeline, defaultStages, nextTick, startAutomation } from '@erp/automation';
+import { proxyToken } from '../auth/client-address';
 import { ensureConsoleBuilt, startConsoleServer } from '../console-server';
 import { startSystem } from '../system';
 
@@ -162,7 +163,7 @@ runCli(async () => {
     await dwh.end();
 
     const { distDir } = await consoleBuild;
-    const consoleServer = await startConsoleServer({ port: env.CONSOLE_PORT, distDir, gatewayUrl: system.gatewayUrl });
+    const consoleServer = await startConsoleServer({ port: env.CONSOLE_PORT, distDir, gatewayUrl: system.gatewayUrl, proxyToken: proxyToken(env.SUBGRAPH_SECRET) });
     stops.push({ name: 'the console server', stop: () => consoleServer.close() });
     say(`console   ${consoleServer.url}  (French and English)`);
 

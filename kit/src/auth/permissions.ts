@@ -25,6 +25,7 @@ export const PERMISSIONS: Record<string, readonly Grantee[]> = {
   'Query.auditLog': ['ADMIN'],
   'Mutation.createUser': ['ADMIN'],
   'Mutation.updateUser': ['ADMIN'],
+  'Mutation.setUserDisabled': ['ADMIN'],
   'Query.pipelineRuns': ['ADMIN', 'MANAGER', 'ANALYST'],
   'Query.pipelineSchedule': ['ADMIN', 'MANAGER', 'ANALYST'],
   'Mutation.runPipeline': ['ADMIN', 'MANAGER'],

@@ -18,9 +18,16 @@ const PAGE_FIELDS: Record<PageName, string[]> = {
 /** The mutation (or query) behind each form: the form is offered to exactly its roles. */
 const FORM_FIELDS: Record<FormName, string> = {
   newOrder: 'Mutation.createOrder',
+  editOrder: 'Mutation.updateOrder',
   newCustomer: 'Mutation.createCustomer',
+  editCustomer: 'Mutation.updateCustomer',
   newProduct: 'Mutation.createProduct',
+  editProduct: 'Mutation.updateProduct',
+  categories: 'Mutation.createCategory',
+  editSupplier: 'Mutation.updateSupplier',
   receiveStock: 'Mutation.recordReceipt',
+  adjustStock: 'Mutation.recordAdjustment',
+  transferStock: 'Mutation.transferStock',
   history: 'Query.auditLog',
 };
 const SECTION_FIELDS: Record<AiSection, string> = { insights: 'Query.insights', recommendations: 'Query.recommendations', story: 'Query.story', ask: 'Query.ask' };

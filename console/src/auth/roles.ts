@@ -30,7 +30,19 @@ export const PAGE_ROLES: Record<PageName, readonly Role[]> = {
 };
 
 /** The console's forms and who may use them: the roles of the mutation behind each (kit/src/auth/permissions.ts). */
-export type FormName = 'newOrder' | 'newCustomer' | 'newProduct' | 'receiveStock' | 'history';
+export type FormName =
+  | 'newOrder'
+  | 'editOrder'
+  | 'newCustomer'
+  | 'editCustomer'
+  | 'newProduct'
+  | 'editProduct'
+  | 'categories'
+  | 'editSupplier'
+  | 'receiveStock'
+  | 'adjustStock'
+  | 'transferStock'
+  | 'history';
 export const FORM_ROLES: Record<FormName, readonly Role[]> = {
   // Mutation.createOrder (and confirmOrder)
   newOrder: ['ADMIN', 'MANAGER', 'SALES'],
@@ -38,8 +50,22 @@ export const FORM_ROLES: Record<FormName, readonly Role[]> = {
   newCustomer: ['ADMIN', 'MANAGER', 'SALES'],
   // Mutation.createProduct
   newProduct: ['ADMIN', 'MANAGER', 'PURCHASING'],
+  // Mutation.updateOrder (a DRAFT's lines; cancelling is the order's workflow action)
+  editOrder: ['ADMIN', 'MANAGER', 'SALES'],
+  // Mutation.updateCustomer, addCustomerContact
+  editCustomer: ['ADMIN', 'MANAGER', 'SALES'],
+  // Mutation.updateProduct
+  editProduct: ['ADMIN', 'MANAGER', 'PURCHASING'],
+  // Mutation.createCategory, updateCategory
+  categories: ['ADMIN', 'MANAGER'],
+  // Mutation.createSupplier, updateSupplier, addSupplierContact, upsertProductSupply
+  editSupplier: ['ADMIN', 'MANAGER', 'PURCHASING'],
   // Mutation.recordReceipt
   receiveStock: ['ADMIN', 'MANAGER', 'WAREHOUSE'],
+  // Mutation.recordAdjustment
+  adjustStock: ['ADMIN', 'MANAGER', 'WAREHOUSE'],
+  // Mutation.transferStock
+  transferStock: ['ADMIN', 'MANAGER', 'WAREHOUSE'],
   // Query.auditLog
   history: ['ADMIN'],
 };

@@ -25,7 +25,9 @@ export const PERMISSIONS: Record<string, readonly Grantee[]> = {
   'Query.auditLog': ['ADMIN'],
   'Mutation.createUser': ['ADMIN'],
   'Mutation.updateUser': ['ADMIN'],
+  'Mutation.setUserDisabled': ['ADMIN'],
   'Query.pipelineRuns': ['ADMIN', 'MANAGER', 'ANALYST'],
+  'Query.pipelineSchedule': ['ADMIN', 'MANAGER', 'ANALYST'],
   'Mutation.runPipeline': ['ADMIN', 'MANAGER'],
 
   // catalog: categories, products, warehouses, stock

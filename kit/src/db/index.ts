@@ -5,3 +5,4 @@ export * from './connect';
 export * as platform from './schema';
 export * from './tx';
 export * from './analyze';
+export * from './app-role';

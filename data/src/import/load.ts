@@ -376,6 +376,9 @@ export async function writeStaged({ client, counts, onIssue, step }: WriteContex
          JOIN catalog.products p ON p.sku = s.sku`,
     ),
   );
+  // New orders number on from the imported ones (SO-<digits>): the sequence moves past them.
+  step('order numbers');
+  await client.query('SELECT sales.order_numbers_follow()');
   step('stock_levels.reserved');
   counts['stock_levels.reserved'] = await writeReserved(client, onIssue);
 }

@@ -395,16 +395,20 @@ export async function createOrder(ctx: SalesContext, input: Record<string, unkno
   // The references are checked before anything is written (the other domains are asked once, outside the transaction).
   const [lines] = await Promise.all([priced(ctx, o.lines, 'input.lines'), checkReferences(ctx, o)]);
   const row = await mutate(ctx, { ...spec, name: 'createOrder', payload: o }, async (tx, audit) => {
-    // The generated number takes the order's own id: unique without a lock, SO-<year>-<id>.
-    const { rows } = await tx.query<OrderRow>(
-      `WITH n AS (SELECT nextval(pg_get_serial_sequence('sales.orders', 'id'))::int AS id)
-       INSERT INTO sales.orders AS o (id, number, customer_id, sales_rep_id, warehouse_id, currency, notes)
-       SELECT n.id, coalesce($1, format('SO-%s-%s', to_char(now() AT TIME ZONE 'UTC', 'YYYY'), lpad(n.id::text, 6, '0'))), $2, $3, $4, $5, $6 FROM n
-       ON CONFLICT (number) DO NOTHING RETURNING ${ORDER_COLUMNS}`,
-      [o.number, o.customerId, o.salesRepId, o.warehouseId, o.currency, o.notes],
-    );
-    const order = rows[0];
-    if (!order) throw new ConflictError(`Order number "${o.number}" already exists`, { field: 'input.number' });
+    // A generated number is the next of the order-number sequence (SO-0039607 after an import that
+    // ended at SO-0039606: one scheme for both). It can only be taken already by a number given by hand
+    // or an import running meanwhile: then the next one is drawn.
+    let order: OrderRow | undefined;
+    for (let attempt = 0; !order && attempt < (o.number ? 1 : 5); attempt++) {
+      const { rows } = await tx.query<OrderRow>(
+        `INSERT INTO sales.orders AS o (number, customer_id, sales_rep_id, warehouse_id, currency, notes)
+         VALUES (coalesce($1, sales.next_order_number()), $2, $3, $4, $5, $6)
+         ON CONFLICT (number) DO NOTHING RETURNING ${ORDER_COLUMNS}`,
+        [o.number, o.customerId, o.salesRepId, o.warehouseId, o.currency, o.notes],
+      );
+      order = rows[0];
+    }
+    if (!order) throw new ConflictError(o.number ? `Order number "${o.number}" already exists` : 'No free order number: the order-number sequence is behind the numbers in use (run an import or npm run db:migrate)', { field: 'input.number' });
     await insertLines(tx, order.id, lines);
     await recordHistory(tx, ctx.identity, order.id, null, 'DRAFT', null);
     await audit({ entity: 'Order', entityId: order.id, before: null, after: { ...order, lines: await linesIn(tx, order.id) } });

@@ -68,3 +68,58 @@ test('an import of later history moves the numbering past it; a number given by 
   const after = await t.gql(CREATE, { c: ids.customer, w: ids.warehouse, p: ids.product }, token);
   expect(after.body.data.createOrder.number).toBe('SO-0050001');
 });
+
+describe('new orders default to 0 % tax (imported ones carry 20 %): a line without a rate takes its category rate, else the customer country standard rate', () => {
+  const LINE_RATE = `mutation($c: ID!, $w: ID!, $p: ID!) { createOrder(input: {customerId: $c, warehouseId: $w, lines: [{productId: $p, quantity: 2, unitPrice: "10.00"}]}) { lines { taxRate taxAmount } totals { grossAmount } } }`;
+  const rateOf = async (customerCode: string, sku: string) => {
+    const { rows } = await t.db.pool.query(
+      `SELECT (SELECT id FROM customers.customers WHERE code = $1) AS c, (SELECT id FROM catalog.products WHERE sku = $2) AS p`,
+      [customerCode, sku],
+    );
+    const r = await t.gql(LINE_RATE, { c: String(rows[0].c), w: ids.warehouse, p: String(rows[0].p) }, await t.login('MANAGER'));
+    expect(r.body.errors).toBeUndefined();
+    return { rate: Number(r.body.data.createOrder.lines[0].taxRate), tax: r.body.data.createOrder.lines[0].taxAmount, gross: r.body.data.createOrder.totals.grossAmount };
+  };
+
+  beforeAll(async () => {
+    // A Belgian customer, a category with no sales history (no rate) and a reduced-rate subtree.
+    await t.db.pool.query(`
+      UPDATE customers.customers SET status = 'ACTIVE' WHERE code = 'C0003';
+      INSERT INTO catalog.categories (code, name) VALUES ('GARDEN', 'Garden');
+      INSERT INTO catalog.products (sku, name, category_id, list_price) SELECT 'GD-001', 'Rake', id, 10 FROM catalog.categories WHERE code = 'GARDEN';
+      INSERT INTO catalog.categories (code, name, parent_id, tax_rate) SELECT 'BOOKS', 'Books', id, 0.055 FROM catalog.categories WHERE code = 'TOOLS';
+      INSERT INTO catalog.categories (code, name, parent_id) SELECT 'MANUALS', 'Manuals', id FROM catalog.categories WHERE code = 'BOOKS';
+      INSERT INTO catalog.products (sku, name, category_id, list_price) SELECT 'BK-001', 'Drill manual', id, 10 FROM catalog.categories WHERE code = 'MANUALS';`);
+  });
+
+  test('a product whose category was sold takes the rate its imported lines carry (20 %), as the history did', async () => {
+    const imported = (await t.db.pool.query(`SELECT DISTINCT l.tax_rate::float8 AS r FROM sales.order_lines l JOIN catalog.products p ON p.id = l.product_id WHERE p.sku = 'HT-001' AND l.order_id IN (SELECT id FROM sales.orders WHERE ordered_at < '2026-01-01') -- the fixture's history (2025)`)).rows;
+    expect(imported).toEqual([{ r: 0.2 }]);
+    expect(await rateOf('C0001', 'HT-001')).toEqual({ rate: 0.2, tax: '4.00', gross: '24.00' });
+  });
+
+  test("a category without a rate takes the customer's country standard rate: 20 % in France, 21 % in Belgium", async () => {
+    expect((await rateOf('C0001', 'GD-001')).rate).toBe(0.2);
+    expect(await rateOf('C0003', 'GD-001')).toEqual({ rate: 0.21, tax: '4.20', gross: '24.20' });
+  });
+
+  test("a reduced-rate category applies to its subcategories, whatever the customer's country", async () => {
+    expect((await rateOf('C0001', 'BK-001')).rate).toBe(0.055);
+    expect((await rateOf('C0003', 'BK-001')).rate).toBe(0.055);
+  });
+
+  test('a rate given on the line is kept (0 % for an exempt sale)', async () => {
+    const r = await t.gql(
+      `mutation($c: ID!, $w: ID!, $p: ID!) { createOrder(input: {customerId: $c, warehouseId: $w, lines: [{productId: $p, quantity: 1, taxRate: "0"}]}) { lines { taxRate } } }`,
+      { c: ids.customer, w: ids.warehouse, p: ids.product },
+      await t.login('MANAGER'),
+    );
+    expect(Number(r.body.data.createOrder.lines[0].taxRate)).toBe(0);
+  });
+
+  test('the catalog shows the rate a product takes by default (inherited from its category tree)', async () => {
+    const r = await t.gql(`{ products(first: 20) { edges { node { sku taxRate category { code taxRate } } } } }`, {}, await t.login('MANAGER'));
+    const bySku = Object.fromEntries(r.body.data.products.edges.map((e: { node: { sku: string; taxRate: string | null } }) => [e.node.sku, e.node.taxRate === null ? null : Number(e.node.taxRate)]));
+    expect(bySku).toMatchObject({ 'HT-001': 0.2, 'PT-001': 0.2, 'GD-001': null, 'BK-001': 0.055 });
+  });
+});

@@ -58,7 +58,8 @@ describe.each(['http', 'local'] as const)('subgraphs reached over %s', (transpor
       status: 'DRAFT',
       customer: { name: 'Acme' },
       lines: [{ quantity: 1, unitPrice: '1.20', product: { sku: 'PEN-1', totalOnHand: 3 } }],
-      totals: { grossAmount: '1.20' },
+      // 1.20 + 20 % (no rate on the category: the standard rate of the customer's country, FR)
+      totals: { grossAmount: '1.44' },
     });
     await t.db.pool.query(
       `INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity) VALUES ($1, $2, 'ADJUSTMENT', -3)`,

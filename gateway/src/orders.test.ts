@@ -31,6 +31,14 @@ describe.each(['http', 'local'] as const)('subgraphs reached over %s', (transpor
   }, 60_000);
   afterAll(() => t.close());
 
+  test('the gateway and every subgraph reach the OLTP as the least-privilege application role, never as its owner', async () => {
+    for (const [service, pool] of Object.entries(t.system.pools)) {
+      if (service === 'analytics') continue; // the warehouse, another database
+      const { rows } = await pool.query(`SELECT current_user AS who, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS su`);
+      expect({ service, ...rows[0] }).toEqual({ service, who: process.env.ERP_TEST_APP_ROLE, su: false });
+    }
+  });
+
   const CREATE = `mutation($c: ID!, $w: ID!, $p: ID!) { createOrder(input: {customerId: $c, warehouseId: $w, lines: [{productId: $p, quantity: 1}]}) { id } }`;
 
   test('an order reads across subgraphs: customer (customers), lines and product stock (catalog)', async () => {
@@ -50,7 +58,8 @@ describe.each(['http', 'local'] as const)('subgraphs reached over %s', (transpor
       status: 'DRAFT',
       customer: { name: 'Acme' },
       lines: [{ quantity: 1, unitPrice: '1.20', product: { sku: 'PEN-1', totalOnHand: 3 } }],
-      totals: { grossAmount: '1.20' },
+      // 1.20 + 20 % (no rate on the category: the standard rate of the customer's country, FR)
+      totals: { grossAmount: '1.44' },
     });
     await t.db.pool.query(
       `INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity) VALUES ($1, $2, 'ADJUSTMENT', -3)`,

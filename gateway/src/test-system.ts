@@ -43,7 +43,7 @@ export async function startTestSystem(
     services[role] = { id: rows[0].id, email };
   }
   const system = await startSystem({
-    oltpUrl: db.url,
+    oltpUrl: db.appUrl,
     dwhUrl: dwh.url,
     env: {
       ...TEST_SECRETS,

@@ -34,6 +34,13 @@ export const baseEnvShape = {
   NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'test', 'production']).default('development')),
   DATABASE_URL: optionalUrl,
   DWH_DATABASE_URL: optionalUrl,
+  /**
+   * The running application's own connection, as a least-privilege role (owns nothing, appends to the
+   * audit log only). Unset: the migrations' role `<database>_app` on DATABASE_URL's server, with
+   * APP_DATABASE_PASSWORD (generated into .env by npm start outside production).
+   */
+  APP_DATABASE_URL: optionalUrl,
+  APP_DATABASE_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
   EMBEDDED_PG_PORT: port(54329),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,

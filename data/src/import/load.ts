@@ -376,6 +376,18 @@ export async function writeStaged({ client, counts, onIssue, step }: WriteContex
          JOIN catalog.products p ON p.sku = s.sku`,
     ),
   );
+  // New orders number on from the imported ones (SO-<digits>): the sequence moves past them.
+  step('order numbers');
+  await client.query('SELECT sales.order_numbers_follow()');
+  // The categories whose goods were sold take the rate their imported lines carry most often: a new
+  // order's line without a rate is then taxed as the history was (see kit/migrations/0011_tax_rates).
+  step('category tax rates');
+  await client.query(`
+    UPDATE catalog.categories c SET tax_rate = m.rate
+      FROM (SELECT DISTINCT ON (p.category_id) p.category_id, l.tax_rate AS rate
+              FROM sales.order_lines l JOIN catalog.products p ON p.id = l.product_id
+             GROUP BY p.category_id, l.tax_rate ORDER BY p.category_id, count(*) DESC, l.tax_rate) m
+     WHERE c.id = m.category_id AND c.tax_rate IS NULL AND m.rate > 0`);
   step('stock_levels.reserved');
   counts['stock_levels.reserved'] = await writeReserved(client, onIssue);
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { connectDatabases, createLogger, expectDisconnects, createPool, databaseName, ensureDatabase, migrateOltp, parseCli, rawEnv, repoRoot, runCli } from '@erp/kit';
+import { appDatabaseUrl, appRoleFor, connectDatabases, createLogger, expectDisconnects, createPool, databaseName, ensureDatabase, migrateOltp, parseCli, rawEnv, repoRoot, runCli } from '@erp/kit';
 import { migrateDwh } from '@erp/dwh-schema';
 import { bootstrapAdmin, ensureServiceAccount } from '../auth/bootstrap';
 import type { PipelineTrigger } from '../auth/service';
@@ -40,7 +40,9 @@ const spec = {
 function ensureDevSecrets(): void {
   const env = rawEnv();
   if (env.NODE_ENV === 'production') return;
-  const missing = ['JWT_SECRET', 'SUBGRAPH_SECRET', 'ETL_PASSWORD', 'MINING_PASSWORD'].filter((k) => !env[k]);
+  // The application's database role gets a password of its own unless an administrator gave its URL.
+  const wanted = ['JWT_SECRET', 'SUBGRAPH_SECRET', 'ETL_PASSWORD', 'MINING_PASSWORD', ...(env.APP_DATABASE_URL ? [] : ['APP_DATABASE_PASSWORD'])];
+  const missing = wanted.filter((k) => !env[k]);
   if (!missing.length) return;
   const file = path.join(repoRoot(), '.env');
   const lines = missing.map((k) => `${k}=${randomBytes(32).toString('base64url')}`);
@@ -118,7 +120,20 @@ runCli(async () => {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   try {
-    await step('OLTP schema migrations', () => migrateOltp(dbs.oltpUrl));
+    if (env.NODE_ENV === 'production' && !env.APP_DATABASE_URL && !env.APP_DATABASE_PASSWORD) {
+      throw new Error('APP_DATABASE_PASSWORD (or APP_DATABASE_URL) is required in production: the application connects as its own least-privilege role, not as the database owner');
+    }
+    const appRole = appRoleFor(dbs.oltpUrl, env);
+    const roleOutcome = await step('OLTP schema migrations', () => migrateOltp(dbs.oltpUrl, { appRole }));
+    // The gateway and the subgraphs connect as the least-privilege role; the start-up's own work
+    // (import, first admin, scheduler) keeps the owner's connection.
+    let appUrl = appDatabaseUrl(dbs.oltpUrl, env);
+    if (roleOutcome?.status === 'not-allowed') {
+      const advice = `the database user of DATABASE_URL may not create roles: ask an administrator to run\n    ${roleOutcome.instructions.join('\n    ')}`;
+      if (env.NODE_ENV === 'production') throw new Error(`The application role "${roleOutcome.role}" does not exist and ${advice}`);
+      say(`WARNING: the application connects as the database owner (not least privilege): ${advice}`);
+      appUrl = dbs.oltpUrl;
+    } else say(`the gateway and subgraphs connect as the database role "${appRole.name}" (no DDL; audit log append-only)`);
     if (env.DATABASE_URL && !env.DWH_DATABASE_URL) {
       // The default warehouse is a sibling database on the OLTP's server: create it when we may.
       await ensureDatabase(dbs.oltpUrl, databaseName(dbs.dwhUrl)).catch((err: Error) => say(`could not create the warehouse database: ${err.message}`));
@@ -141,7 +156,7 @@ runCli(async () => {
     if (env.MINING_PASSWORD) await ensureServiceAccount(pool, 'MINING_SERVICE', env.MINING_EMAIL, env.MINING_PASSWORD);
     // runPipeline (console, API) queues a job for the worker started below; until then it says so.
     const pipelineTrigger: PipelineTrigger = { enqueue: async (_by: string): Promise<string | null> => Promise.reject(new Error('the pipeline worker is not running yet')) };
-    const system = await startSystem({ oltpUrl: dbs.oltpUrl, dwhUrl: dbs.dwhUrl, env, log, transport: env.SUBGRAPH_TRANSPORT, pipeline: args['no-schedule'] ? undefined : pipelineTrigger });
+    const system = await startSystem({ oltpUrl: appUrl, dwhUrl: dbs.dwhUrl, env, log, transport: env.SUBGRAPH_TRANSPORT, pipeline: args['no-schedule'] ? undefined : pipelineTrigger });
     stops.push({ name: 'the gateway and subgraphs', stop: () => system.close() });
     say(`gateway   ${system.gatewayUrl}  (GraphQL; GET /healthz, /readyz)`);
     for (const [name, url] of Object.entries(system.subgraphUrls)) say(`${name.padEnd(9)} ${url}  (reachable by the gateway only)`);

@@ -6,3 +6,4 @@ export * from './reach';
 export * as platform from './schema';
 export * from './tx';
 export * from './analyze';
+export * from './app-role';

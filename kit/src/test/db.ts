@@ -1,11 +1,15 @@
 import pg from 'pg';
 import { createPool } from '../db/pool';
+import { appRoleUrl } from '../db/app-role';
 import { quoteIdent, withDatabase } from '../db/server';
 
 let counter = 0;
 
 export interface TestDatabase {
+  /** As the owner (migrations, fixtures). */
   url: string;
+  /** As the run's least-privilege application role (what the gateway and subgraphs connect with). */
+  appUrl: string;
   name: string;
   pool: pg.Pool;
   /** Closes the pool and drops the database. */
@@ -32,8 +36,11 @@ export async function testDatabase(opts: { migrated?: boolean } = {}): Promise<T
   }
   const url = withDatabase(adminUrl, name);
   const pool = createPool(url, { max: 60, statementTimeout: 60_000, applicationName: 'erp-test' });
+  const appRole = process.env.ERP_TEST_APP_ROLE;
+  const appUrl = appRole ? appRoleUrl(url, { name: appRole, password: process.env.ERP_TEST_APP_PASSWORD ?? null }) : url;
   return {
     url,
+    appUrl,
     name,
     pool,
     async drop() {

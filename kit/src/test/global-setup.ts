@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,6 +34,24 @@ async function unpackChromium(): Promise<void> {
   process.env.CHROMIUM_PATH = await npmChromium.executablePath();
 }
 
+/**
+ * The application roles of earlier runs on this machine whose process is gone (a killed run never
+ * reached its teardown). A role still granted in a database left behind cannot be dropped: it stays.
+ */
+async function dropDeadRunsRoles(admin: pg.Client): Promise<void> {
+  const { rows } = await admin.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE rolname ~ '^erp_test_[a-z0-9]+_[0-9]+_app$'`);
+  for (const { rolname } of rows) {
+    const pid = Number(rolname.split('_').at(-2));
+    let alive = true;
+    try {
+      process.kill(pid, 0);
+    } catch (err) {
+      alive = (err as NodeJS.ErrnoException).code === 'EPERM';
+    }
+    if (!alive) await admin.query(`DROP ROLE IF EXISTS ${quoteIdent(rolname)}`).catch(() => undefined);
+  }
+}
+
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
   let adminUrl: string;
@@ -53,8 +72,15 @@ export default async function globalSetup(): Promise<void> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${quoteIdent(template)}`);
+  await dropDeadRunsRoles(admin);
   await admin.end();
-  await migrateOltp(withDatabase(adminUrl, template));
+  // The application role of this run: roles are cluster-wide, so it carries the run's id (concurrent
+  // runs on one server never share one); every test database cloned from the template inherits its grants.
+  const appRole = { name: `${runId}_app`, password: randomBytes(18).toString('base64url') };
+  const outcome = await migrateOltp(withDatabase(adminUrl, template), { appRole });
+  if (outcome?.status !== 'ready') throw new Error(`the test server's user may not create the application role ${appRole.name}`);
+  process.env.ERP_TEST_APP_ROLE = appRole.name;
+  process.env.ERP_TEST_APP_PASSWORD = appRole.password;
   await unpackChromium();
   process.env.ERP_TEST_ADMIN_URL = adminUrl;
   process.env.ERP_TEST_RUN_ID = runId;

@@ -44,7 +44,7 @@ export type CreateOrderInput = {
   lines: Array<OrderLineInput>;
   /** Free text. */
   notes?: string | null | undefined;
-  /** Business number; generated as SO-<year>-<sequence> when absent. */
+  /** Business number; generated as SO-<7 digits> from the order-number sequence when absent (the next after the imported ones). */
   number?: string | null | undefined;
   /** The sales rep the order belongs to (ADMIN and MANAGER only; a SALES user's orders are always theirs). */
   salesRepId?: string | number | null | undefined;

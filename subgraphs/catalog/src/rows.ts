@@ -5,6 +5,8 @@ export interface CategoryRow {
   code: string;
   name: string;
   parentId: number | null;
+  /** Tax rate of the category's goods (a fraction as text); null: the parent's, else the country's standard rate. */
+  taxRate: string | null;
 }
 export interface ProductRow {
   id: number;
@@ -55,7 +57,7 @@ export interface ReservationRow {
   status: string;
 }
 
-export const CATEGORY_COLUMNS = `id, code, name, parent_id AS "parentId"`;
+export const CATEGORY_COLUMNS = `id, code, name, parent_id AS "parentId", tax_rate AS "taxRate"`;
 export const PRODUCT_COLUMNS = `id, sku, name, category_id AS "categoryId", list_price AS "listPrice", unit_cost AS "unitCost", status, created_at AS "createdAt", updated_at AS "updatedAt"`;
 export const WAREHOUSE_COLUMNS = `id, code, name, city, country_code AS "countryCode"`;
 export const STOCK_COLUMNS = `product_id AS "productId", warehouse_id AS "warehouseId", on_hand AS "onHand", reserved, reorder_point AS "reorderPoint", on_order AS "onOrder", updated_at AS "updatedAt"`;

@@ -46,8 +46,11 @@ export interface Inventory {
   undoShipment(actor: Identity, orderId: number): Promise<void>;
   /** Orders holding active reservations, by order id, `first` at a time after `afterOrderId`. */
   holds(actor: Identity, afterOrderId: number, first: number): Promise<StockHold[]>;
-  /** The catalog products of the ids (list price, status); a product the catalog does not know is absent. */
-  products(actor: Identity, productIds: number[]): Promise<Map<number, { listPrice: string; status: string }>>;
+  /**
+   * The catalog products of the ids (list price, status, the tax rate of their category: absent or
+   * null when none is set); a product the catalog does not know is absent.
+   */
+  products(actor: Identity, productIds: number[]): Promise<Map<number, CatalogProduct>>;
   /** Whether the catalog knows the warehouse. */
   warehouseExists(actor: Identity, warehouseId: number): Promise<boolean>;
 }
@@ -58,7 +61,19 @@ export interface CustomerDirectory {
    * The customer as `actor` may see it, or null when it does not exist or is not the actor's to
    * see (a SALES user sees only the customers assigned to them).
    */
-  customer(actor: Identity, customerId: number): Promise<{ status: string; salesRepId: number | null } | null>;
+  customer(actor: Identity, customerId: number): Promise<DirectoryCustomer | null>;
+}
+
+export interface CatalogProduct {
+  listPrice: string;
+  status: string;
+  taxRate?: string | null;
+}
+export interface DirectoryCustomer {
+  status: string;
+  salesRepId: number | null;
+  /** The country of the customer's city (what its default tax rate depends on); absent when not known. */
+  countryCode?: string | null;
 }
 
 interface GraphQLErrorLike {
@@ -78,8 +93,8 @@ const SHIP = `mutation SalesShip($orderId: ID!) { shipOrderStock(orderId: $order
 const UNSHIP = `mutation SalesUndoShipment($orderId: ID!) { undoOrderShipment(orderId: $orderId) { id } }`;
 const HOLDS = `query SalesStockHolds($after: ID, $first: Int) { orderStockHolds(afterOrderId: $after, first: $first) { orderId reference } }`;
 const WAREHOUSE = `query SalesWarehouse($r: [_Any!]!) { _entities(representations: $r) { ... on Warehouse { id } } }`;
-const CUSTOMER = `query SalesCustomer($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id status salesRepId } } }`;
-const PRODUCTS = `query SalesProducts($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id listPrice status } } }`;
+const CUSTOMER = `query SalesCustomer($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id status salesRepId geography { city { region { country { code } } } } } } }`;
+const PRODUCTS = `query SalesProducts($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id listPrice status taxRate } } }`;
 
 /** The identity of the sales service acting for `actor` (whose user id the catalog's audit keeps). */
 export const serviceIdentity = (actor: Identity): Identity => ({ ...actor, role: 'SALES_SERVICE' });
@@ -145,9 +160,12 @@ function client(run: Run): Inventory {
       const ids = [...new Set(productIds)];
       if (!ids.length) return new Map();
       const data = await call(actor, PRODUCTS, { r: ids.map((id) => ({ __typename: 'Product', id: String(id) })) });
-      const found = (data?._entities ?? []) as ({ id: string; listPrice: string; status: string } | null)[];
+      type Found = { id: string; listPrice: string; status: string; taxRate: string | null };
+      const found = (data?._entities ?? []) as (Found | null)[];
       return new Map(
-        found.filter((p): p is { id: string; listPrice: string; status: string } => p !== null).map((p) => [Number(p.id), { listPrice: String(p.listPrice), status: p.status }]),
+        found
+          .filter((p): p is Found => p !== null)
+          .map((p) => [Number(p.id), { listPrice: String(p.listPrice), status: p.status, taxRate: p.taxRate === null ? null : String(p.taxRate) }]),
       );
     },
   };
@@ -158,8 +176,11 @@ function customerClient(run: Run): CustomerDirectory {
   return {
     customer: async (actor, customerId) => {
       const data = await ask(run, actor, CUSTOMER, { r: [{ __typename: 'Customer', id: String(customerId) }] });
-      const found = ((data?._entities ?? []) as ({ status: string; salesRepId: string | null } | null)[])[0];
-      return found ? { status: found.status, salesRepId: found.salesRepId === null ? null : Number(found.salesRepId) } : null;
+      type Found = { status: string; salesRepId: string | null; geography?: { city?: { region?: { country?: { code: string } } } } };
+      const found = ((data?._entities ?? []) as (Found | null)[])[0];
+      return found
+        ? { status: found.status, salesRepId: found.salesRepId === null ? null : Number(found.salesRepId), countryCode: found.geography?.city?.region?.country?.code ?? null }
+        : null;
     },
   };
 }

@@ -31,6 +31,8 @@ export type Category = {
   name: Scalars['String']['output'];
   /** The parent category; null for a root. */
   parent?: Maybe<Category>;
+  /** Tax rate of the category's goods (0.055 = 5.5 %) where it differs from the country's standard rate; null: the parent's, else the customer's country standard rate. */
+  taxRate?: Maybe<Scalars['Decimal']['output']>;
 };
 
 export type CreateCategoryInput = {
@@ -207,6 +209,8 @@ export type Product = {
   status: ProductStatus;
   /** Stock in every warehouse that holds the product. */
   stock: Array<StockLevel>;
+  /** Tax rate a new order line takes by default: its category's, or the nearest parent's; null: the customer's country standard rate. */
+  taxRate?: Maybe<Scalars['Decimal']['output']>;
   /** On hand minus reserved, across warehouses. */
   totalAvailable: Scalars['Int']['output'];
   /** On hand across warehouses. */
@@ -690,6 +694,7 @@ export type CategoryResolvers<ContextType = CatalogContext, ParentType extends R
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Category']>, ParentType, ContextType>;
+  taxRate?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -738,6 +743,7 @@ export type ProductResolvers<ContextType = CatalogContext, ParentType extends Re
   sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ProductStatus'], ParentType, ContextType>;
   stock?: Resolver<Array<ResolversTypes['StockLevel']>, ParentType, ContextType>;
+  taxRate?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
   totalAvailable?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   totalOnHand?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   unitCost?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;

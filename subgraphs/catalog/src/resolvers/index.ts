@@ -54,10 +54,12 @@ export const resolvers: Resolvers = {
     __resolveReference: (ref, ctx) => ctx.loaders.category.load(parseId('id', ref.id)),
     parent: (c, _a, ctx) => (c.parentId ? ctx.loaders.category.load(c.parentId) : null),
     children: (c, _a, ctx) => ctx.loaders.childrenOf.load(c.id),
+    taxRate: (c) => c.taxRate,
   },
   Product: {
     __resolveReference: (ref, ctx) => ctx.loaders.product.load(parseId('id', ref.id)),
     category: (p, _a, ctx) => ctx.loaders.category.load(p.categoryId).then(must('Category', p.categoryId)),
+    taxRate: (p, _a, ctx) => categories.categoryTaxRate(ctx, p.categoryId),
     stock: (p, _a, ctx) => ctx.loaders.stockOfProduct.load(p.id),
     // Loaded with the product (one statement for a whole batch); a row from elsewhere (a list page) sums its stock levels.
     totalOnHand: (p, _a, ctx) =>

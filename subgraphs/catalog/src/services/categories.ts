@@ -55,3 +55,19 @@ export function updateCategory(ctx: CatalogContext, id: number, input: { name?: 
     return rows[0]!;
   });
 }
+
+/**
+ * The tax rate a category's goods take: its own, else its nearest parent's (a few batched loads: the
+ * tree is shallow); null when no category up the tree gives one (the customer's country decides).
+ */
+export async function categoryTaxRate(ctx: CatalogContext, categoryId: number): Promise<string | null> {
+  const seen = new Set<number>();
+  for (let id: number | null = categoryId; id !== null && !seen.has(id); ) {
+    seen.add(id);
+    const c: CategoryRow | null = await ctx.loaders.category.load(id);
+    if (!c) return null;
+    if (c.taxRate !== null) return c.taxRate;
+    id = c.parentId;
+  }
+  return null;
+}

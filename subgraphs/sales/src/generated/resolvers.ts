@@ -48,7 +48,7 @@ export type CreateOrderInput = {
   lines: Array<OrderLineInput>;
   /** Free text. */
   notes?: InputMaybe<Scalars['String']['input']>;
-  /** Business number; generated as SO-<year>-<sequence> when absent. */
+  /** Business number; generated as SO-<7 digits> from the order-number sequence when absent (the next after the imported ones). */
   number?: InputMaybe<Scalars['String']['input']>;
   /** The sales rep the order belongs to (ADMIN and MANAGER only; a SALES user's orders are always theirs). */
   salesRepId?: InputMaybe<Scalars['ID']['input']>;
@@ -153,7 +153,7 @@ export type Order = {
   lines: Array<OrderLine>;
   /** Free text. */
   notes?: Maybe<Scalars['String']['output']>;
-  /** Business number, unique, e.g. SO-2025-000042. */
+  /** Business number, unique, e.g. SO-0039607 (imported and new orders alike). */
   number: Scalars['String']['output'];
   /** When the order was placed. */
   orderedAt: Scalars['DateTime']['output'];

@@ -18,6 +18,7 @@ import {
 } from '@erp/kit/graphql';
 import type pg from 'pg';
 import type { SalesContext } from '../context';
+import type { DirectoryCustomer } from '../inventory';
 import { ORDER_STATUSES } from '../db/schema/constants';
 import { forgetOrder } from '../loaders';
 import { LINE_SELECT, ORDER_COLUMNS, type OrderLineRow, type OrderRow } from '../rows';
@@ -282,7 +283,8 @@ interface LineInput {
   /** null: the catalog's list price, looked up when the order is written. */
   unitPrice: string | null;
   discount: string;
-  taxRate: string;
+  /** null: the default (the product's category rate, else the customer's country standard rate). */
+  taxRate: string | null;
 }
 
 function price(field: string, value: unknown): string {
@@ -308,7 +310,7 @@ function parseLines(raw: unknown, field = 'input.lines'): LineInput[] {
     quantity: positiveInt(`${field}[${i}].quantity`, l.quantity),
     unitPrice: l.unitPrice == null ? null : price(`${field}[${i}].unitPrice`, l.unitPrice),
     discount: fraction(`${field}[${i}].discount`, l.discount),
-    taxRate: fraction(`${field}[${i}].taxRate`, l.taxRate),
+    taxRate: l.taxRate == null ? null : fraction(`${field}[${i}].taxRate`, l.taxRate),
   }));
 }
 
@@ -330,11 +332,31 @@ async function priced(ctx: SalesContext, lines: LineInput[], field: string): Pro
     const product = products.get(l.productId);
     if (!product) throw new ValidationError(`${field}[${i}].productId`, String(l.productId), 'no such product in the catalog');
     if (product.status !== 'ACTIVE') throw new ValidationError(`${field}[${i}].productId`, String(l.productId), `the product is ${product.status.toLowerCase()}: it cannot be ordered`);
-    return { ...l, unitPrice: l.unitPrice ?? product.listPrice };
+    return { ...l, unitPrice: l.unitPrice ?? product.listPrice, taxRate: l.taxRate ?? product.taxRate ?? null };
   });
 }
 
-async function insertLines(tx: Tx, orderId: number, lines: (LineInput & { unitPrice: string })[]): Promise<void> {
+/** The country whose standard rate applies when a customer's country has no row of its own: the seller's. */
+const HOME_COUNTRY = 'FR';
+
+/**
+ * Fills the tax rate of the lines that still have none (neither given nor set on the product's
+ * category) with the standard rate of the customer's country (sales.country_tax_rates), or the
+ * seller's home country's when that country has no row. Never 0 % by omission.
+ */
+async function taxed<L extends { taxRate: string | null }>(ctx: SalesContext, lines: L[], countryCode: string | null | undefined): Promise<(L & { taxRate: string })[]> {
+  if (lines.every((l) => l.taxRate !== null)) return lines as (L & { taxRate: string })[];
+  const { rows } = await ctx.pool.query<{ rate: string }>(
+    `SELECT coalesce((SELECT standard_rate FROM sales.country_tax_rates WHERE country_code = $1),
+                     (SELECT standard_rate FROM sales.country_tax_rates WHERE country_code = $2))::text AS rate`,
+    [countryCode ?? null, HOME_COUNTRY],
+  );
+  const rate = rows[0]?.rate;
+  if (rate == null) throw new Error(`sales.country_tax_rates has no row for ${HOME_COUNTRY}, the default country`);
+  return lines.map((l) => ({ ...l, taxRate: l.taxRate ?? rate }));
+}
+
+async function insertLines(tx: Tx, orderId: number, lines: (LineInput & { unitPrice: string; taxRate: string })[]): Promise<void> {
   await tx.query(
     `INSERT INTO sales.order_lines (order_id, line_no, product_id, quantity, unit_price, discount, tax_rate)
      SELECT $1, l.ord::int, l.product_id, l.quantity, l.unit_price, l.discount, l.tax_rate
@@ -393,18 +415,23 @@ export async function createOrder(ctx: SalesContext, input: Record<string, unkno
     salesRepId: salesRepFor(ctx.identity, input.salesRepId),
   };
   // The references are checked before anything is written (the other domains are asked once, outside the transaction).
-  const [lines] = await Promise.all([priced(ctx, o.lines, 'input.lines'), checkReferences(ctx, o)]);
+  const [pricedLines, customer] = await Promise.all([priced(ctx, o.lines, 'input.lines'), checkReferences(ctx, o)]);
+  const lines = await taxed(ctx, pricedLines, customer?.countryCode);
   const row = await mutate(ctx, { ...spec, name: 'createOrder', payload: o }, async (tx, audit) => {
-    // The generated number takes the order's own id: unique without a lock, SO-<year>-<id>.
-    const { rows } = await tx.query<OrderRow>(
-      `WITH n AS (SELECT nextval(pg_get_serial_sequence('sales.orders', 'id'))::int AS id)
-       INSERT INTO sales.orders AS o (id, number, customer_id, sales_rep_id, warehouse_id, currency, notes)
-       SELECT n.id, coalesce($1, format('SO-%s-%s', to_char(now() AT TIME ZONE 'UTC', 'YYYY'), lpad(n.id::text, 6, '0'))), $2, $3, $4, $5, $6 FROM n
-       ON CONFLICT (number) DO NOTHING RETURNING ${ORDER_COLUMNS}`,
-      [o.number, o.customerId, o.salesRepId, o.warehouseId, o.currency, o.notes],
-    );
-    const order = rows[0];
-    if (!order) throw new ConflictError(`Order number "${o.number}" already exists`, { field: 'input.number' });
+    // A generated number is the next of the order-number sequence (SO-0039607 after an import that
+    // ended at SO-0039606: one scheme for both). It can only be taken already by a number given by hand
+    // or an import running meanwhile: then the next one is drawn.
+    let order: OrderRow | undefined;
+    for (let attempt = 0; !order && attempt < (o.number ? 1 : 5); attempt++) {
+      const { rows } = await tx.query<OrderRow>(
+        `INSERT INTO sales.orders AS o (number, customer_id, sales_rep_id, warehouse_id, currency, notes)
+         VALUES (coalesce($1, sales.next_order_number()), $2, $3, $4, $5, $6)
+         ON CONFLICT (number) DO NOTHING RETURNING ${ORDER_COLUMNS}`,
+        [o.number, o.customerId, o.salesRepId, o.warehouseId, o.currency, o.notes],
+      );
+      order = rows[0];
+    }
+    if (!order) throw new ConflictError(o.number ? `Order number "${o.number}" already exists` : 'No free order number: the order-number sequence is behind the numbers in use (run an import or npm run db:migrate)', { field: 'input.number' });
     await insertLines(tx, order.id, lines);
     await recordHistory(tx, ctx.identity, order.id, null, 'DRAFT', null);
     await audit({ entity: 'Order', entityId: order.id, before: null, after: { ...order, lines: await linesIn(tx, order.id) } });
@@ -430,7 +457,7 @@ function currency(value: unknown): string {
  * No order without real references: the customer exists, is ACTIVE and (for a SALES user) is one
  * of theirs; the warehouse exists. Another rep's customer gets the same answer as a missing one.
  */
-async function checkReferences(ctx: SalesContext, o: { customerId?: number | null; warehouseId?: number | null }): Promise<void> {
+async function checkReferences(ctx: SalesContext, o: { customerId?: number | null; warehouseId?: number | null }): Promise<DirectoryCustomer | null> {
   const [customer, warehouse] = await Promise.all([
     o.customerId == null ? null : ctx.customers.customer(ctx.identity, o.customerId),
     o.warehouseId == null ? true : ctx.inventory.warehouseExists(ctx.identity, o.warehouseId),
@@ -441,6 +468,7 @@ async function checkReferences(ctx: SalesContext, o: { customerId?: number | nul
     if (customer.status !== 'ACTIVE') throw new ValidationError('input.customerId', String(o.customerId), `the customer is ${customer.status.toLowerCase()}: orders may not be taken`);
   }
   if (!warehouse) throw new ValidationError('input.warehouseId', String(o.warehouseId), 'no such warehouse');
+  return customer;
 }
 
 /** Changes a DRAFT order: lines replaced as a whole, notes, warehouse. */
@@ -450,7 +478,13 @@ export async function updateOrder(ctx: SalesContext, id: number, input: Record<s
     notes: input.notes === undefined ? undefined : optionalText('input.notes', input.notes, 2000),
     warehouseId: optionalId('input.warehouseId', input.warehouseId),
   };
-  const [newLines] = await Promise.all([patch.lines ? priced(ctx, patch.lines, 'input.lines') : null, checkReferences(ctx, { warehouseId: patch.warehouseId })]);
+  const [pricedLines] = await Promise.all([patch.lines ? priced(ctx, patch.lines, 'input.lines') : null, checkReferences(ctx, { warehouseId: patch.warehouseId })]);
+  // Lines without a rate take the default of the order's customer's country (asked only when needed).
+  const country = async () => {
+    const order = await readOrder(ctx.pool, ctx.identity, id);
+    return (await ctx.customers.customer(ctx.identity, order.customerId))?.countryCode;
+  };
+  const newLines = pricedLines && (await taxed(ctx, pricedLines, pricedLines.some((l) => l.taxRate === null) ? await country() : null));
   // Under the order's workflow lock: a confirmation reserving the lines it read is never overtaken by a change of them.
   const row = await withOrderLock(ctx.pool, id, (client) => mutate(ctx, { ...spec, name: 'updateOrder', payload: { id, ...patch } }, async (tx, audit) => {
     const before = await lockOrder(tx, ctx.identity, id);

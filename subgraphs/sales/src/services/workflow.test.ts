@@ -27,7 +27,7 @@ test('the full workflow DRAFT → CONFIRMED → SHIPPED → DELIVERED reserves, 
   const b = await product(w, 'WF-B', 20);
   const order = await newOrder(lines([a, 3], [b, 2]));
   expect(order).toMatchObject({ status: 'DRAFT', customer: { id: '100' }, warehouse: { id: w.warehouseId } });
-  expect(order.number).toMatch(/^SO-\d{4}-\d{6}$/);
+  expect(order.number).toMatch(/^SO-\d{7,}$/);
   expect(order.statusHistory).toEqual([{ fromStatus: null, toStatus: 'DRAFT', changedBy: '1', note: null }]);
 
   const confirmed = dataOf(await execute(w.sales, manager, CONFIRM, { id: order.id })).confirmOrder;

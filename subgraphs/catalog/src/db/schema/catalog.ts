@@ -18,10 +18,13 @@ export const categories = catalogSchema.table(
     code: text('code').notNull().unique(),
     name: text('name').notNull(),
     parentId: integer('parent_id').references((): AnyPgColumn => categories.id),
+    /** The tax rate of the category's goods (0.055 = 5.5 %); null: the parent's, else the customer's country standard rate. */
+    taxRate: numeric('tax_rate', { precision: 5, scale: 4 }),
     ...timestamps,
   },
   (t) => [
     check('categories_code_not_blank', sql`btrim(${t.code}) <> ''`),
+    check('categories_tax_rate_range', sql`${t.taxRate} IS NULL OR (${t.taxRate} >= 0 AND ${t.taxRate} <= 1)`),
     check('categories_not_own_parent', sql`${t.parentId} IS NULL OR ${t.parentId} <> ${t.id}`),
     index('categories_parent_idx').on(t.parentId),
   ],

@@ -25,6 +25,21 @@ export const carriers = salesSchema.table(
 );
 
 /**
+ * The standard tax rate of a customer's country: what a line is taxed at when neither it nor its
+ * product's category gives a rate (a country without a row: FR, the seller's). Sequence
+ * `order_number_seq` numbers new orders (kit/migrations/0010_order_numbers).
+ */
+export const countryTaxRates = salesSchema.table(
+  'country_tax_rates',
+  {
+    countryCode: text('country_code').primaryKey(),
+    standardRate: numeric('standard_rate', { precision: 5, scale: 4 }).notNull(),
+    updatedAt: timestamps.updatedAt,
+  },
+  (t) => [check('country_tax_rates_range', sql`${t.standardRate} >= 0 AND ${t.standardRate} <= 1`)],
+);
+
+/**
  * A customer order. `customer_id`, `sales_rep_id`, `warehouse_id` and `ship_to_city_id` point into
  * other domains (customers, auth, inventory): no foreign keys across domains, the API resolves them.
  * The ship-to address is where this order goes (a customer may have several); null = the customer's.

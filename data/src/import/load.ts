@@ -380,7 +380,7 @@ export async function writeStaged({ client, counts, onIssue, step }: WriteContex
   step('order numbers');
   await client.query('SELECT sales.order_numbers_follow()');
   // The categories whose goods were sold take the rate their imported lines carry most often: a new
-  // order's line without a rate is then taxed as the history was (see kit/migrations/0011_tax_rates).
+  // order's line without a rate is then taxed as the history was (see kit/migrations/0012_tax_rates).
   step('category tax rates');
   await client.query(`
     UPDATE catalog.categories c SET tax_rate = m.rate

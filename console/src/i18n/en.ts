@@ -34,6 +34,7 @@ export default {
       revenue: 'Revenue (net)', grossMargin: 'Gross margin', marginPct: 'Margin %', units: 'Units', orders: 'Orders', averageBasket: 'Average basket', customers: 'Customers',
       stockOnHand: 'Stock on hand', stockAvailable: 'Stock available', reorderPoint: 'Reorder point', stockValue: 'Stock value', daysOfCover: 'Days of cover',
       supplierDeliveries: 'Deliveries', supplierOnTimeDeliveries: 'On-time deliveries', supplierOnTimeRate: 'On-time rate',
+      supplierLateDeliveries: 'Late deliveries', averageLeadTime: 'Average lead time', receivedQuantity: 'Units received', receivedValue: 'Receipts (value)', purchaseAmount: 'Purchases (value)', unitsPurchased: 'Units ordered from suppliers', fillRate: 'Fill rate', unitsOnOrder: 'Units on order', supplierQualityScore: 'Quality score', supplierPriceScore: 'Price score',
     },
     dimensions: { date: 'Date', product: 'Product', geography: 'Customer geography', segment: 'Customer segment', supplier: 'Supplier', warehouse: 'Warehouse', orderStatus: 'Order status', orderKind: 'Order kind', stockStatus: 'Stock status' },
     levels: {
@@ -68,6 +69,7 @@ export default {
     bestProducts: 'Best 10 products by revenue',
     worstProducts: 'Worst 10 products by revenue',
     supplierPerformance: 'Supplier on-time performance',
+    purchasing: 'Purchases by supplier: value, units and fill rate',
     lastDayOrders: 'Orders of {day} (not cancelled)',
     pendingShipments: 'Pending shipments (confirmed sales orders)',
     lowStock: 'Low stock (latest snapshot)',

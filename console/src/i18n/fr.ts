@@ -35,6 +35,7 @@ const fr: typeof en = {
       revenue: 'Chiffre d’affaires (HT)', grossMargin: 'Marge brute', marginPct: 'Taux de marge', units: 'Unités', orders: 'Commandes', averageBasket: 'Panier moyen', customers: 'Clients',
       stockOnHand: 'Stock physique', stockAvailable: 'Stock disponible', reorderPoint: 'Seuil de réapprovisionnement', stockValue: 'Valeur du stock', daysOfCover: 'Jours de couverture',
       supplierDeliveries: 'Livraisons', supplierOnTimeDeliveries: 'Livraisons à l’heure', supplierOnTimeRate: 'Taux de ponctualité',
+      supplierLateDeliveries: 'Livraisons en retard', averageLeadTime: 'Délai moyen d’approvisionnement', receivedQuantity: 'Quantités reçues', receivedValue: 'Réceptions (valeur)', purchaseAmount: 'Achats (valeur)', unitsPurchased: 'Quantités commandées aux fournisseurs', fillRate: 'Taux de service quantité', unitsOnOrder: 'Quantités en commande', supplierQualityScore: 'Note qualité', supplierPriceScore: 'Note prix',
     },
     dimensions: { date: 'Date', product: 'Produit', geography: 'Géographie client', segment: 'Segment client', supplier: 'Fournisseur', warehouse: 'Entrepôt', orderStatus: 'Statut de commande', orderKind: 'Type de commande', stockStatus: 'État du stock' },
     levels: {
@@ -67,6 +68,7 @@ const fr: typeof en = {
     bestProducts: 'Les 10 meilleurs produits par chiffre d’affaires',
     worstProducts: 'Les 10 produits les plus faibles par chiffre d’affaires',
     supplierPerformance: 'Ponctualité des fournisseurs',
+    purchasing: 'Achats par fournisseur : valeur, quantités et taux de service',
     lastDayOrders: 'Commandes du {day} (hors annulées)',
     pendingShipments: 'Expéditions en attente (commandes de vente confirmées)',
     lowStock: 'Stock bas (dernier relevé)',

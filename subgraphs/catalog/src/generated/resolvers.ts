@@ -60,6 +60,8 @@ export type Mutation = {
   createCategory: Category;
   createProduct: Product;
   createWarehouse: Warehouse;
+  /** Internal: one purchase receipt's goods enter the warehouse as RECEIPT movements, once per receiptKey. */
+  receivePurchaseStock: Array<StockMovement>;
   /** A stock count correction: one ADJUSTMENT movement. */
   recordAdjustment: StockMovement;
   /** Goods received from a supplier: one RECEIPT movement per line. */
@@ -75,6 +77,11 @@ export type Mutation = {
   transferStock: Array<StockMovement>;
   /** Internal: compensation of shipOrderStock when the order could not be marked shipped: the units come back, reserved again. */
   undoOrderShipment: Array<StockMovement>;
+  /**
+   * Internal: compensation of receivePurchaseStock when the receipt could not be recorded: negative
+   * RECEIPT movements take the units out again (once; nothing posted under the key is not an error).
+   */
+  undoPurchaseStock: Array<StockMovement>;
   updateCategory: Category;
   updateProduct: Product;
   updateWarehouse: Warehouse;
@@ -96,6 +103,11 @@ export type MutationCreateProductArgs = {
 export type MutationCreateWarehouseArgs = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: CreateWarehouseInput;
+};
+
+
+export type MutationReceivePurchaseStockArgs = {
+  input: PurchaseStockInput;
 };
 
 
@@ -142,6 +154,11 @@ export type MutationTransferStockArgs = {
 
 export type MutationUndoOrderShipmentArgs = {
   orderId: Scalars['ID']['input'];
+};
+
+
+export type MutationUndoPurchaseStockArgs = {
+  receiptKey: Scalars['String']['input'];
 };
 
 
@@ -259,6 +276,24 @@ export type ProductSort =
 export type ProductStatus =
   | 'ACTIVE'
   | 'DISCONTINUED';
+
+/**
+ * Internal (the suppliers service's identity only, not in the public API): the goods of one purchase
+ * receipt entering a warehouse.
+ */
+export type PurchaseStockInput = {
+  lines: Array<StockQuantityInput>;
+  /** When the goods arrived (default now). */
+  occurredAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /**
+   * Unique key of the receipt posting: a second call with the same key posts nothing and returns the
+   * movements of the first (a retry never posts twice).
+   */
+  receiptKey: Scalars['String']['input'];
+  /** The receipt number: the reference of the RECEIPT movements. */
+  reference: Scalars['String']['input'];
+  warehouseId: Scalars['ID']['input'];
+};
 
 export type Query = {
   __typename?: 'Query';
@@ -618,6 +653,7 @@ export type ResolversTypes = {
   ProductOrder: ProductOrder;
   ProductSort: ProductSort;
   ProductStatus: ProductStatus;
+  PurchaseStockInput: PurchaseStockInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RecordAdjustmentInput: RecordAdjustmentInput;
   RecordReceiptInput: RecordReceiptInput;
@@ -662,6 +698,7 @@ export type ResolversParentTypes = {
   ProductEdge: Omit<ProductEdge, 'node'> & { node: ResolversParentTypes['Product'] };
   ProductFilter: ProductFilter;
   ProductOrder: ProductOrder;
+  PurchaseStockInput: PurchaseStockInput;
   Query: Record<PropertyKey, never>;
   RecordAdjustmentInput: RecordAdjustmentInput;
   RecordReceiptInput: RecordReceiptInput;
@@ -704,6 +741,7 @@ export type MutationResolvers<ContextType = CatalogContext, ParentType extends R
   createCategory?: Resolver<ResolversTypes['Category'], ParentType, ContextType, RequireFields<MutationCreateCategoryArgs, 'input'>>;
   createProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationCreateProductArgs, 'input'>>;
   createWarehouse?: Resolver<ResolversTypes['Warehouse'], ParentType, ContextType, RequireFields<MutationCreateWarehouseArgs, 'input'>>;
+  receivePurchaseStock?: Resolver<Array<ResolversTypes['StockMovement']>, ParentType, ContextType, RequireFields<MutationReceivePurchaseStockArgs, 'input'>>;
   recordAdjustment?: Resolver<ResolversTypes['StockMovement'], ParentType, ContextType, RequireFields<MutationRecordAdjustmentArgs, 'input'>>;
   recordReceipt?: Resolver<Array<ResolversTypes['StockMovement']>, ParentType, ContextType, RequireFields<MutationRecordReceiptArgs, 'input'>>;
   releaseOrderStock?: Resolver<Array<ResolversTypes['StockReservation']>, ParentType, ContextType, RequireFields<MutationReleaseOrderStockArgs, 'orderId'>>;
@@ -712,6 +750,7 @@ export type MutationResolvers<ContextType = CatalogContext, ParentType extends R
   shipOrderStock?: Resolver<Array<ResolversTypes['StockMovement']>, ParentType, ContextType, RequireFields<MutationShipOrderStockArgs, 'orderId'>>;
   transferStock?: Resolver<Array<ResolversTypes['StockMovement']>, ParentType, ContextType, RequireFields<MutationTransferStockArgs, 'input'>>;
   undoOrderShipment?: Resolver<Array<ResolversTypes['StockMovement']>, ParentType, ContextType, RequireFields<MutationUndoOrderShipmentArgs, 'orderId'>>;
+  undoPurchaseStock?: Resolver<Array<ResolversTypes['StockMovement']>, ParentType, ContextType, RequireFields<MutationUndoPurchaseStockArgs, 'receiptKey'>>;
   updateCategory?: Resolver<ResolversTypes['Category'], ParentType, ContextType, RequireFields<MutationUpdateCategoryArgs, 'id' | 'input'>>;
   updateProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationUpdateProductArgs, 'id' | 'input'>>;
   updateWarehouse?: Resolver<ResolversTypes['Warehouse'], ParentType, ContextType, RequireFields<MutationUpdateWarehouseArgs, 'id' | 'input'>>;

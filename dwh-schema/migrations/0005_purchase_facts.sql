@@ -18,7 +18,7 @@ CREATE TABLE dw.fact_purchase (
   expected_date      date,
   ordered_qty        integer NOT NULL,
   received_qty       integer NOT NULL,
-  unit_cost          numeric(12, 2) NOT NULL,
+  unit_cost          numeric(14, 4) NOT NULL,
   ordered_amount     numeric(14, 2) NOT NULL,
   received_amount    numeric(14, 2) NOT NULL,
   run_id             bigint NOT NULL,
@@ -43,7 +43,7 @@ CREATE TABLE dw.fact_purchase_receipt (
   ordered_at         timestamptz NOT NULL,
   expected_date      date,
   quantity           integer NOT NULL,
-  unit_cost          numeric(12, 2) NOT NULL,
+  unit_cost          numeric(14, 4) NOT NULL,
   amount             numeric(14, 2) NOT NULL,
   -- whole days from the order (sent) to the receipt, UTC dates
   lead_time_days     integer NOT NULL,

@@ -122,8 +122,8 @@ test('the internal stock operations: every role × operation is refused, through
   expect(rootFields().map(([key]) => key).filter((k) => (INTERNAL_OPERATIONS as readonly string[]).includes(k))).toEqual([]);
   // the matrix gives each to one service's identity and to no one else: the order stock to sales,
   // the purchase receipts' stock to suppliers (purchasing)
-  for (const key of INTERNAL_OPERATIONS) expect(PERMISSIONS[key]).toEqual([/Purchase/.test(key) ? 'PURCHASING_SERVICE' : 'SALES_SERVICE']);
-  expect(INTERNAL_OPERATIONS.filter((k) => /Purchase/.test(k))).toEqual(['Mutation.receivePurchaseStock', 'Mutation.undoPurchaseStock']);
+  for (const key of INTERNAL_OPERATIONS) expect(PERMISSIONS[key]).toEqual([/Purchase|Demand/.test(key) ? 'PURCHASING_SERVICE' : 'SALES_SERVICE']);
+  expect(INTERNAL_OPERATIONS.filter((k) => /Purchase|Demand/.test(k))).toEqual(['Mutation.receivePurchaseStock', 'Mutation.undoPurchaseStock', 'Query.stockDemand']);
   const refused: string[] = [];
   let checked = 0;
   for (const role of [...ACCOUNT_ROLES, 'SERVICE'] as const) {

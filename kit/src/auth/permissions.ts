@@ -58,6 +58,7 @@ export const PERMISSIONS: Record<string, readonly Grantee[]> = {
   // a purchase receipt's goods enter the stock: the suppliers service (receivePurchaseOrder) only
   'Mutation.receivePurchaseStock': ['PURCHASING_SERVICE'],
   'Mutation.undoPurchaseStock': ['PURCHASING_SERVICE'],
+  'Query.stockDemand': ['PURCHASING_SERVICE'],
 
   // customers
   'Query.customers': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST', ...ETL],
@@ -139,6 +140,7 @@ export const INTERNAL_OPERATIONS = [
   'Query.orderStockHolds',
   'Mutation.receivePurchaseStock',
   'Mutation.undoPurchaseStock',
+  'Query.stockDemand',
 ] as const;
 
 export function allowedRoles(typeName: string, fieldName: string): readonly Principal[] | undefined {

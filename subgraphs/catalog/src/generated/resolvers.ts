@@ -78,8 +78,8 @@ export type Mutation = {
   /** Internal: compensation of shipOrderStock when the order could not be marked shipped: the units come back, reserved again. */
   undoOrderShipment: Array<StockMovement>;
   /**
-   * Internal: compensation of receivePurchaseStock when the receipt could not be recorded: negative
-   * RECEIPT movements take the units out again (once; nothing posted under the key is not an error).
+   * Internal: compensation of receivePurchaseStock (given the same input) when the receipt could not be
+   * recorded: ADJUSTMENT movements take the units out again, once; nothing posted under the key is not an error.
    */
   undoPurchaseStock: Array<StockMovement>;
   updateCategory: Category;
@@ -158,7 +158,7 @@ export type MutationUndoOrderShipmentArgs = {
 
 
 export type MutationUndoPurchaseStockArgs = {
-  receiptKey: Scalars['String']['input'];
+  input: PurchaseStockInput;
 };
 
 
@@ -306,6 +306,8 @@ export type Query = {
   product?: Maybe<Product>;
   /** Products, 20 per page by default, 100 at most. */
   products: ProductConnection;
+  /** Internal (suppliers service): stock and shipped units of the window, per product and warehouse, for the products given (or every stock level with a shipment in the window when none). */
+  stockDemand: Array<StockDemand>;
   stockLevels: StockLevelConnection;
   stockMovements: StockMovementConnection;
   /** Stock totals per warehouse, every warehouse (0 when it holds nothing), by code: the source totals a warehouse load is reconciled against. */
@@ -342,6 +344,13 @@ export type QueryProductsArgs = {
   filter?: InputMaybe<ProductFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<ProductOrder>;
+};
+
+
+export type QueryStockDemandArgs = {
+  productIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  since: Scalars['DateTime']['input'];
+  warehouseId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -382,6 +391,17 @@ export type RecordReceiptInput = {
 export type SortDirection =
   | 'ASC'
   | 'DESC';
+
+/** Internal: one product's stock and recent outflow in one warehouse (the replenishment's input). */
+export type StockDemand = {
+  __typename?: 'StockDemand';
+  onHand: Scalars['Int']['output'];
+  productId: Scalars['ID']['output'];
+  reserved: Scalars['Int']['output'];
+  /** Units that left by SHIPMENT movements in the window (positive). */
+  shipped: Scalars['Int']['output'];
+  warehouseId: Scalars['ID']['output'];
+};
 
 /** Stock of one product in one warehouse. */
 export type StockLevel = {
@@ -658,6 +678,7 @@ export type ResolversTypes = {
   RecordAdjustmentInput: RecordAdjustmentInput;
   RecordReceiptInput: RecordReceiptInput;
   SortDirection: SortDirection;
+  StockDemand: ResolverTypeWrapper<StockDemand>;
   StockLevel: ResolverTypeWrapper<StockLevelRow>;
   StockLevelConnection: ResolverTypeWrapper<StockLevelPage>;
   StockLevelEdge: ResolverTypeWrapper<Omit<StockLevelEdge, 'node'> & { node: ResolversTypes['StockLevel'] }>;
@@ -702,6 +723,7 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   RecordAdjustmentInput: RecordAdjustmentInput;
   RecordReceiptInput: RecordReceiptInput;
+  StockDemand: StockDemand;
   StockLevel: StockLevelRow;
   StockLevelConnection: StockLevelPage;
   StockLevelEdge: Omit<StockLevelEdge, 'node'> & { node: ResolversParentTypes['StockLevel'] };
@@ -750,7 +772,7 @@ export type MutationResolvers<ContextType = CatalogContext, ParentType extends R
   shipOrderStock?: Resolver<Array<ResolversTypes['StockMovement']>, ParentType, ContextType, RequireFields<MutationShipOrderStockArgs, 'orderId'>>;
   transferStock?: Resolver<Array<ResolversTypes['StockMovement']>, ParentType, ContextType, RequireFields<MutationTransferStockArgs, 'input'>>;
   undoOrderShipment?: Resolver<Array<ResolversTypes['StockMovement']>, ParentType, ContextType, RequireFields<MutationUndoOrderShipmentArgs, 'orderId'>>;
-  undoPurchaseStock?: Resolver<Array<ResolversTypes['StockMovement']>, ParentType, ContextType, RequireFields<MutationUndoPurchaseStockArgs, 'receiptKey'>>;
+  undoPurchaseStock?: Resolver<Array<ResolversTypes['StockMovement']>, ParentType, ContextType, RequireFields<MutationUndoPurchaseStockArgs, 'input'>>;
   updateCategory?: Resolver<ResolversTypes['Category'], ParentType, ContextType, RequireFields<MutationUpdateCategoryArgs, 'id' | 'input'>>;
   updateProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationUpdateProductArgs, 'id' | 'input'>>;
   updateWarehouse?: Resolver<ResolversTypes['Warehouse'], ParentType, ContextType, RequireFields<MutationUpdateWarehouseArgs, 'id' | 'input'>>;
@@ -800,11 +822,20 @@ export type QueryResolvers<ContextType = CatalogContext, ParentType extends Reso
   orderStockHolds?: Resolver<Array<ResolversTypes['OrderStockHold']>, ParentType, ContextType, RequireFields<QueryOrderStockHoldsArgs, 'first'>>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, Partial<QueryProductArgs>>;
   products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
+  stockDemand?: Resolver<Array<ResolversTypes['StockDemand']>, ParentType, ContextType, RequireFields<QueryStockDemandArgs, 'since'>>;
   stockLevels?: Resolver<ResolversTypes['StockLevelConnection'], ParentType, ContextType, RequireFields<QueryStockLevelsArgs, 'first'>>;
   stockMovements?: Resolver<ResolversTypes['StockMovementConnection'], ParentType, ContextType, RequireFields<QueryStockMovementsArgs, 'first'>>;
   stockTotals?: Resolver<Array<ResolversTypes['WarehouseStockTotal']>, ParentType, ContextType>;
   warehouse?: Resolver<Maybe<ResolversTypes['Warehouse']>, ParentType, ContextType, RequireFields<QueryWarehouseArgs, 'id'>>;
   warehouses?: Resolver<Array<ResolversTypes['Warehouse']>, ParentType, ContextType>;
+};
+
+export type StockDemandResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['StockDemand'] = ResolversParentTypes['StockDemand']> = {
+  onHand?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  productId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  reserved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  shipped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  warehouseId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export type StockLevelResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['StockLevel'] = ResolversParentTypes['StockLevel']> = {
@@ -885,6 +916,7 @@ export type Resolvers<ContextType = CatalogContext> = {
   ProductConnection?: ProductConnectionResolvers<ContextType>;
   ProductEdge?: ProductEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  StockDemand?: StockDemandResolvers<ContextType>;
   StockLevel?: StockLevelResolvers<ContextType>;
   StockLevelConnection?: StockLevelConnectionResolvers<ContextType>;
   StockLevelEdge?: StockLevelEdgeResolvers<ContextType>;

@@ -74,7 +74,12 @@ export type Mutation = {
   closePurchaseOrder: PurchaseOrder;
   /** Creates a DRAFT purchase order. */
   createPurchaseOrder: PurchaseOrder;
-  /** Turns a REORDER recommendation into a DRAFT purchase order, for a person to review and send. */
+  /**
+   * Turns a REORDER recommendation into a DRAFT purchase order, for a person to review and send. The
+   * unit cost is the supply's; the expected date is today + the supplier's measured lead time for the
+   * product (quoted lead time without receipt). When an order from the same recommendation is still
+   * DRAFT or SENT, that order is returned (one open order per recommendation).
+   */
   createPurchaseOrderFromRecommendation: PurchaseOrder;
   /** Creates a supplier (CONFLICT on input.code when the code exists). */
   createSupplier: Supplier;
@@ -681,7 +686,7 @@ export type RecordSupplierEvaluationInput = {
 
 /**
  * A proposal to reorder one product for one warehouse from its preferred supplier (else its cheapest).
- * Demand: units sold (SALE orders CONFIRMED, SHIPPED or DELIVERED) in the warehouse over the last
+ * Demand: units shipped from the warehouse (SHIPMENT movements of the stock ledger) over the last
  * `demandDays` days, per day. Cover needed = daily demand × (lead time + safety days). Projected =
  * onHand − reserved + onOrder. Suggested when projected < cover needed; quantity = cover needed −
  * projected, rounded up to the supplier's minimum order quantity.

@@ -45,7 +45,11 @@ interface Po {
 beforeAll(async () => {
   sys = await startTestSystem();
   dir = mkdtempSync(path.join(tmpdir(), 'purchases-bi-'));
-  await generate({ scale: 0.01, seed: 11, out: dir, start: '2025-01-01', months: 3, gzip: true, quiet: true });
+  // Sales over the three months before this one: the data's as-of date (the last day with sales) is
+  // in this year, so "in <this year>" is a period the chat answers, with the receipts made today.
+  const now = new Date();
+  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 3, 1)).toISOString().slice(0, 10);
+  await generate({ scale: 0.01, seed: 11, out: dir, start, months: 3, gzip: true, quiet: true });
   const summary = await importDirectory({ pool: sys.db.pool, dir, quiet: true });
   if (summary.status !== 'committed') throw new Error(`import failed: ${JSON.stringify(summary.issues.slice(0, 5))}`);
   [purchasing, warehouse, manager] = await Promise.all([sys.login('PURCHASING'), sys.login('WAREHOUSE'), sys.login('MANAGER')]);
@@ -61,7 +65,8 @@ async function pick() {
   const supplies = await sys.db.pool.query<{ supplier_id: number; product_id: number }>(
     `SELECT supplier_id, product_id FROM (SELECT ps.supplier_id, ps.product_id, row_number() OVER (PARTITION BY ps.supplier_id ORDER BY ps.product_id) AS n,
             count(*) OVER (PARTITION BY ps.supplier_id) AS c
-       FROM suppliers.product_supplies ps JOIN suppliers.suppliers s ON s.id = ps.supplier_id WHERE s.status = 'ACTIVE') x
+       FROM suppliers.product_supplies ps JOIN suppliers.suppliers s ON s.id = ps.supplier_id JOIN catalog.products p ON p.id = ps.product_id
+      WHERE s.status = 'ACTIVE' AND p.status = 'ACTIVE') x
       WHERE c >= 2 AND n <= 2 ORDER BY supplier_id, product_id LIMIT 4`,
   );
   const wh = await sys.db.pool.query<{ id: number }>(`SELECT id FROM inventory.warehouses ORDER BY id LIMIT 1`);

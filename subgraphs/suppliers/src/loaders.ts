@@ -97,7 +97,7 @@ export function createLoaders(pool: pg.Pool) {
     receiptMonthsBySupplier: groupedBy<{ supplierId: number; periodStart: string; receipts: number; onTime: number }>(
       pool,
       `SELECT po.supplier_id AS "supplierId", date_trunc('month', r.received_at AT TIME ZONE 'UTC')::date::text AS "periodStart",
-         count(*)::int AS receipts, count(*) FILTER (WHERE r.on_time)::int AS "onTime"
+         count(r.id)::int AS receipts, count(r.id) FILTER (WHERE r.on_time)::int AS "onTime"
        FROM suppliers.purchase_receipts r JOIN suppliers.purchase_orders po ON po.id = r.purchase_order_id
        WHERE po.supplier_id = ANY($1) GROUP BY 1, 2 ORDER BY 1, 2`,
       (r) => r.supplierId,

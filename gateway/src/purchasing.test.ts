@@ -171,6 +171,16 @@ test('measured performance: a late supplier scores late receipts, lead time from
   expect(r.supplier.performance).toEqual({ receiptCount: 2, onTimeReceiptCount: 1, onTimeRate: 50, averageLeadTimeDays: 0, averageDelayDays: 1, receivedQuantity: 21, fillRate: 66.67 });
   const late = await ok('ANALYST', `query($s: ID!) { purchaseReceipts(filter: {supplierId: $s, onTime: false}) { totalCount edges { node { onTime delayDays expectedDate supplier { code } product { id } } } } }`, { s: ids.late });
   expect(late.purchaseReceipts).toEqual({ totalCount: 1, edges: [{ node: { onTime: false, delayDays: 1, expectedDate: addDays(today(), -1), supplier: { code: 'SLOW' }, product: { id: ids.pen } } }] });
+  // the scorecard counts this month's receipts instead of the month's hand-entered deliveries, and the evaluation of a month without receipt
+  const month = today().slice(0, 7);
+  const previous = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 2, 1)).toISOString().slice(0, 10);
+  await t.db.pool.query(
+    `INSERT INTO suppliers.evaluations (supplier_id, period_start, deliveries, on_time_deliveries, quality_score, price_score) VALUES ($1, $2, 10, 10, 80, 60), ($1, $3, 8, 4, 80, 60)`,
+    [ids.late, `${month}-01`, previous],
+  );
+  const card = await ok('ANALYST', `query($id: ID!) { supplier(id: $id) { one: scorecard(months: 1) { onTimeRate onTimeSource overallScore trend { onTimeRate } } two: scorecard(months: 2) { onTimeRate onTimeSource } } }`, { id: ids.late });
+  expect(card.supplier.one).toEqual({ onTimeRate: 50, onTimeSource: 'MEASURED', overallScore: 61, trend: [{ onTimeRate: 50 }] });
+  expect(card.supplier.two).toEqual({ onTimeRate: 50, onTimeSource: 'MIXED' }); // (1 + 4) / (2 + 8)
   // SALES sees no purchasing data
   expect((await as('SALES', `query { purchaseOrders { totalCount } }`)).body.errors[0].extensions.code).toBe('FORBIDDEN');
 });

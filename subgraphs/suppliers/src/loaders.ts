@@ -93,6 +93,15 @@ export function createLoaders(pool: pg.Pool) {
        FROM suppliers.purchase_order_history WHERE purchase_order_id = ANY($1) ORDER BY id`,
       (r) => r.purchaseOrderId,
     ),
+    /** Receipts and on-time receipts per calendar month (UTC) of each supplier, oldest first: the scorecard's measured deliveries. */
+    receiptMonthsBySupplier: groupedBy<{ supplierId: number; periodStart: string; receipts: number; onTime: number }>(
+      pool,
+      `SELECT po.supplier_id AS "supplierId", date_trunc('month', r.received_at AT TIME ZONE 'UTC')::date::text AS "periodStart",
+         count(r.id)::int AS receipts, count(r.id) FILTER (WHERE r.on_time)::int AS "onTime"
+       FROM suppliers.purchase_receipts r JOIN suppliers.purchase_orders po ON po.id = r.purchase_order_id
+       WHERE po.supplier_id = ANY($1) GROUP BY 1, 2 ORDER BY 1, 2`,
+      (r) => r.supplierId,
+    ),
     /** Open units of SENT and PARTIALLY_RECEIVED orders per product (0 when none). */
     unitsOnOrder: new DataLoader<number, number>(async (ids) => {
       const { rows } = await pool.query<{ productId: number; n: number }>(

@@ -52,7 +52,10 @@ export const resolvers: Resolvers = {
     contacts: (s, _a, ctx) => ctx.loaders.contactsBySupplier.load(s.id),
     supplies: (s, _a, ctx) => ctx.loaders.suppliesBySupplier.load(s.id),
     evaluations: async (s, a, ctx) => evaluations.filterEvaluations(await ctx.loaders.evaluationsBySupplier.load(s.id), a.from, a.to),
-    scorecard: async (s, a, ctx) => evaluations.computeScorecard(await ctx.loaders.evaluationsBySupplier.load(s.id), a.months),
+    scorecard: async (s, a, ctx) => {
+      const [rows, measured] = await Promise.all([ctx.loaders.evaluationsBySupplier.load(s.id), ctx.loaders.receiptMonthsBySupplier.load(s.id)]);
+      return evaluations.computeScorecard(rows, a.months, new Date(), measured);
+    },
     performance: (s, a, ctx) => performance.supplierPerformance(ctx, s.id, a),
     purchaseOrders: (s, a, ctx) => po.listPurchaseOrders(ctx, a, s.id),
   },

@@ -253,4 +253,17 @@ export const NATIVE: Question[] = [
     { note: 'credit notes of booked returns, negative' }),
   q(184, 'fr', 'quel entrepôt a le moins de chiffre d\'affaires en 2026 ?', 'top', 'money', ['ranking'], by('warehouse', REV, Y2026, 'value ASC'), { n: 1 }),
   q(185, 'en', 'Show me revenue for Hardware & tools in 2025 by category', 'rows', 'money', ['member', 'level'], by('category', REV, `${Y2025} AND family = 'Hardware & tools'`)),
+  // The buy side: supplier deliveries measured on purchase receipts.
+  q(186, 'fr', 'quels fournisseurs livrent le plus souvent en retard ?', 'top', 'pct', ['supplier', 'ranking'],
+    `${NATIVE_EVAL}SELECT supplier AS label, ${ON_TIME_RATE} AS value FROM e WHERE month > (date_trunc('month', :asof) - interval '12 months')::date AND month <= :asof GROUP BY 1 ORDER BY 2 ASC`,
+    { n: 5, note: 'worst on-time rate first, over the 12 months ending with the as-of month (the measure\'s default period)' }),
+  q(187, 'en', 'average lead time by supplier in 2026', 'rows', 'none', ['supplier', 'level'],
+    `${NATIVE_EVAL}SELECT supplier AS label, round(avg(lead_time), 1) AS value FROM e WHERE day BETWEEN DATE '2026-01-01' AND DATE '2026-12-31' GROUP BY 1 ORDER BY 2 DESC`),
+  q(188, 'fr', 'délai moyen d\'approvisionnement en 2026', 'value', 'none', ['supplier', 'period'],
+    `${NATIVE_EVAL}SELECT round(avg(lead_time), 1) AS value FROM e WHERE day BETWEEN DATE '2026-01-01' AND DATE '2026-12-31'`),
+  q(189, 'en', 'how many units did we receive from suppliers in 2026?', 'value', 'count', ['supplier', 'period'],
+    `${NATIVE_EVAL}SELECT sum(quantity) AS value FROM e WHERE day BETWEEN DATE '2026-01-01' AND DATE '2026-12-31'`, { measure: 'receivedQuantity' }),
+  q(190, 'fr', 'les fournisseurs les moins ponctuels l\'année dernière', 'top', 'pct', ['supplier', 'ranking', 'relative'],
+    `${NATIVE_EVAL}SELECT supplier AS label, ${ON_TIME_RATE} AS value FROM e WHERE day BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' GROUP BY 1 ORDER BY 2 ASC`,
+    { n: 5, note: 'last year = the year before the as-of year (2025)' }),
 ];

@@ -68,7 +68,7 @@ const DEFAULT_PAGE_SIZE = 1_000;
 /** Extraction phases: entities of a phase run in parallel. */
 const PHASES: readonly EntityName[][] = [
   ['warehouses', 'products', 'customers', 'suppliers', 'salesReps'],
-  ['orders', 'stock'],
+  ['orders', 'stock', 'purchaseOrders'],
 ];
 if (ENTITY_NAMES.some((n) => !PHASES.some((p) => p.includes(n)))) throw new Error('etl: every entity needs an extraction phase');
 
@@ -165,8 +165,9 @@ export async function runEtl(opts: RunEtlOptions): Promise<RunResult> {
       const skippedWhy: string[] = [];
       if (names.includes('orders') && !ok('orders')) skippedWhy.push('sales totals: the orders extraction failed');
       if (names.includes('stock') && !ok('stock')) skippedWhy.push('stock totals: the stock extraction failed');
+      if (names.includes('purchaseOrders') && !ok('purchaseOrders')) skippedWhy.push('purchasing totals: the purchase orders extraction failed');
       try {
-        reconciliation = await reconcile(api, pool, { sales: ok('orders'), stock: ok('stock'), snapshotDate, skippedWhy });
+        reconciliation = await reconcile(api, pool, { sales: ok('orders'), stock: ok('stock'), purchases: ok('purchaseOrders'), snapshotDate, skippedWhy });
       } catch (err) {
         reconciliation = { ok: false, checks: [], skipped: skippedWhy, mismatches: [`reconciliation could not run: ${(err as Error).message}`] };
       }

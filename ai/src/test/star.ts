@@ -130,6 +130,25 @@ export async function buildStar(): Promise<Star> {
         [sid, start, ot],
       );
   }
+  // The same deliveries as receipts (what the on-time rate is measured on): per supplier month, 10
+  // receipts of its product on days 1…10, the first `on time` ones on their expected day, the others 4 days late.
+  for (let m = 5; m <= 10; m++) {
+    const start = `2026-${String(m).padStart(2, '0')}-01`;
+    for (const [sid, pid, ot] of [
+      [11, 1, m <= 7 ? 10 : 6],
+      [12, 2, 9],
+    ])
+      await q(
+        `INSERT INTO dw.fact_purchase_receipt (receipt_id, purchase_order_id, line_no, po_number, receipt_date_key, supplier_key, product_key, warehouse_key,
+           received_at, ordered_at, expected_date, quantity, unit_cost, amount, lead_time_days, days_late, is_on_time, run_id)
+         SELECT $1::int * 1000 + $4::int * 10 + g, $1::int * 100 + $4::int, 1, 'PO-' || $1 || '-' || $4, to_char(day, 'YYYYMMDD')::int, s.supplier_key, p.product_key, 1,
+                day + interval '9 hours', $2::date - 12, CASE WHEN g <= $3::int THEN day ELSE day - 4 END, 20, p.unit_cost, 20 * p.unit_cost,
+                day - ($2::date - 12), CASE WHEN g <= $3::int THEN 0 ELSE 4 END, g <= $3::int, 1
+           FROM generate_series(1, 10) g, LATERAL (SELECT ($2::date + g - 1) AS day) d, dw.dim_supplier s, dw.dim_product p
+          WHERE s.supplier_id = $1 AND p.product_id = $5`,
+        [sid, start, ot, m, pid],
+      );
+  }
   return { ...db, addOrder };
 }
 

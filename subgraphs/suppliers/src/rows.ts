@@ -53,3 +53,76 @@ export const EVALUATION_COLUMNS = `id, supplier_id AS "supplierId", period_start
 
 /** A page of supplier rows as the list services return it (totalCount counted only when asked). */
 export type SupplierPage = Connection<SupplierRow>;
+
+/** A catalog warehouse as this subgraph knows it (an id). */
+export interface WarehouseRef {
+  id: string | number;
+}
+export interface PurchaseOrderRow {
+  id: number;
+  number: string;
+  supplierId: number;
+  warehouseId: number;
+  status: string;
+  currency: string;
+  orderedAt: string;
+  /** YYYY-MM-DD: the latest expected date of the lines. */
+  expectedDate: string;
+  sentAt: string | null;
+  receivedAt: string | null;
+  cancelledAt: string | null;
+  sourceRecommendationId: string | null;
+  notes: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+export interface PurchaseOrderLineRow {
+  id: number;
+  purchaseOrderId: number;
+  lineNo: number;
+  productId: number;
+  quantity: number;
+  unitCost: string;
+  amount: string;
+  expectedDate: string;
+  receivedQuantity: number;
+  openQuantity: number;
+}
+export interface PurchaseReceiptRow {
+  id: number;
+  number: string;
+  purchaseOrderId: number;
+  lineId: number;
+  productId: number;
+  supplierId: number;
+  warehouseId: number;
+  quantity: number;
+  amount: string;
+  receivedAt: string;
+  leadTimeDays: number;
+  expectedDate: string;
+  delayDays: number;
+  onTime: boolean;
+  fillRate: number;
+  deliveryNote: string | null;
+  receivedBy: number | null;
+  createdAt: string;
+}
+export interface ReplenishmentRow {
+  productId: number;
+  warehouseId: number;
+  supply: SupplyRow;
+  dailyDemand: number;
+  leadTimeDays: number;
+  leadTimeSource: 'MEASURED' | 'QUOTED';
+  safetyDays: number;
+  onHand: number;
+  reserved: number;
+  onOrder: number;
+  projected: number;
+  coverNeeded: number;
+  suggestedQuantity: number;
+  amount: string;
+}
+export type PurchaseOrderPage = Connection<PurchaseOrderRow>;
+export type PurchaseReceiptPage = Connection<PurchaseReceiptRow>;

@@ -26,6 +26,7 @@ afterAll(async () => {
 
 const Y2024 = { from: '2024-01-01', to: '2024-12-31' };
 const Q1 = { from: '2025-01-01', to: '2025-03-30' };
+const Q1_FULL = { from: '2025-01-01', to: '2025-03-31' };
 type Kind = 'STRATEGIC' | 'TACTICAL' | 'OPERATIONAL';
 interface Door {
   question: string;
@@ -44,6 +45,9 @@ const DOORS: Door[] = [
   { question: 'the 10 best products by revenue in 2024', language: 'EN', olap: { measures: ['revenue'], dimensions: ['product.product'], time: Y2024, order: [{ by: 'revenue', direction: 'DESC' }], limit: 10 }, tile: { kind: 'TACTICAL', period: Y2024, id: 'bestProducts' } },
   { question: 'les 10 pires produits en 2024', language: 'FR', olap: { measures: ['revenue'], dimensions: ['product.product'], time: Y2024, order: [{ by: 'revenue', direction: 'ASC' }], limit: 10 }, tile: { kind: 'TACTICAL', period: Y2024, id: 'worstProducts' } },
   { question: 'on-time rate by supplier from January to March 2025', language: 'EN', olap: { measures: ['supplierOnTimeRate'], dimensions: ['supplier.supplier'], time: { from: '2025-01-01', to: '2025-03-31' }, order: [{ by: 'supplierOnTimeRate', direction: 'DESC' }], limit: 10 } },
+  // The supplier on-time rate is measured on receipts: the chat, the explorer and the tactical tile give the same figure.
+  { question: 'which suppliers deliver late most often from January to March 2025?', language: 'EN', olap: { measures: ['supplierOnTimeRate'], dimensions: ['supplier.supplier'], time: Q1_FULL, order: [{ by: 'supplierOnTimeRate', direction: 'ASC' }], limit: 10 }, tile: { kind: 'TACTICAL', period: Q1_FULL, id: 'supplierPerformance' } },
+  { question: 'quels fournisseurs livrent le plus souvent en retard de janvier à mars 2025 ?', language: 'FR', olap: { measures: ['supplierOnTimeRate'], dimensions: ['supplier.supplier'], time: Q1_FULL, order: [{ by: 'supplierOnTimeRate', direction: 'ASC' }], limit: 10 }, tile: { kind: 'TACTICAL', period: Q1_FULL, id: 'supplierPerformance' } },
   { question: 'units sold by category in 2024', language: 'EN', olap: { measures: ['units'], dimensions: ['product.category'], time: Y2024, order: [{ by: 'units', direction: 'DESC' }], limit: 10 } },
   { question: 'nombre de commandes en 2024', language: 'FR', olap: { measures: ['orders'], time: Y2024 } },
   { question: 'average order value in 2024', language: 'EN', olap: { measures: ['averageBasket'], time: Y2024 } },

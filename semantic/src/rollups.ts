@@ -183,3 +183,9 @@ export async function refreshStaleRollups(pool: pg.Pool): Promise<RollupStageRes
   await markRollupsCurrent(pool, { coveredRunId: through });
   return done({ action: 'marked', reason: `the runs since changed no row the rollups read (${changed.join(', ')})`, coveredRunId: through, from: null, to: null, rowsWritten: 0 });
 }
+
+/** One line for logs and the pipeline ledger: what the rollup refresh did, why, its rows and duration. */
+export function describeRollupRefresh(r: RollupStageResult): string {
+  const months = r.from && r.to ? ` for ${r.from} … ${r.to}` : '';
+  return `rollups ${r.action}${months} (${r.reason}): ${r.rowsWritten.toLocaleString('en')} rows in ${r.seconds.toFixed(1)} s`;
+}

@@ -25,5 +25,5 @@ export async function createAnalyticsSubgraph(opts: { pool: pg.Pool; log: Logger
   return createSubgraph<AnalyticsContext>({ name: 'analytics', typeDefs, resolvers, context: buildContext, ...opts });
 }
 
-/** For the ETL: recompute the rollups of the periods a run touched (`refreshRollups(dwhPool, { fromDate, toDate } | 'all')`). */
+/** For tests and tools: recompute the rollups (`refreshRollups(dwhPool, { fromDate, toDate } | 'all')`); the pipeline's rollups stage calls refreshStaleRollups. */
 export { markRollupsCurrent, refreshRollups, rollupIsFresh, type RefreshResult } from '@erp/semantic';

@@ -394,6 +394,17 @@ test('the rollups stage follows the ETL runs: built, then only the months of the
   expect(await rollupIsFresh(dwh.pool)).toBe(true);
   await equalToFacts();
 
+  // a change the rollups do not read (a supplier's name): only marked as covering the run, nothing recomputed
+  await sys.db.pool.query(`UPDATE suppliers.suppliers SET name = name || ' (renamed)' WHERE id = (SELECT min(id) FROM suppliers.suppliers)`);
+  const run = await etl(dwh);
+  expect(run.entities.filter((e) => e.written > 0).map((e) => e.entity)).toEqual(['suppliers']);
+  expect(await rollupIsFresh(dwh.pool)).toBe(false);
+  const states = async () => (await dwh.pool.query(`SELECT name, refreshed_at, rows_written FROM analytics.rollup_state ORDER BY name`)).rows;
+  const before = await states();
+  expect(await refreshStaleRollups(dwh.pool)).toMatchObject({ action: 'marked', reason: 'the runs since changed no row the rollups read (suppliers)', rowsWritten: 0 });
+  expect(await rollupIsFresh(dwh.pool)).toBe(true);
+  expect(await states()).toEqual(before);
+
   // a run with no change keeps them fresh; the stage then has nothing to do
   expect((await etl(dwh)).rowsWritten).toBe(0);
   expect(await rollupIsFresh(dwh.pool)).toBe(true);

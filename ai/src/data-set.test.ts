@@ -183,7 +183,7 @@ describe('the insight engine and the no-key chat on data/native', () => {
     FROM dw.fact_inventory_snapshot i JOIN dw.dim_product p ON p.product_key = i.product_key LEFT JOIN dw.dim_category cat ON cat.category_key = p.category_key
       JOIN dw.dim_warehouse w ON w.warehouse_key = i.warehouse_key LEFT JOIN ${SOLD90} x ON x.product_key = i.product_key AND x.warehouse_key = i.warehouse_key
     WHERE i.snapshot_date_key = ${SNAP} GROUP BY 1 ORDER BY ${order}, 1 LIMIT ${limit}`;
-  const COVER = 'round(SUM(i.on_hand) / NULLIF(SUM(COALESCE(x.units, 0)) / 90.0, 0), 1)';
+  const COVER = 'round(GREATEST(SUM(i.available), 0) / NULLIF(SUM(COALESCE(x.units, 0)) / 90.0, 0), 1)';
   const onTime = (from: string, to: string) => `SELECT sup.code AS key, round(100.0 * SUM(e.on_time_deliveries) / NULLIF(SUM(e.deliveries), 0), 2) AS v
     FROM dw.fact_supplier_evaluation e JOIN dw.dim_supplier sup ON sup.supplier_key = e.supplier_key
     WHERE e.period_start BETWEEN '${from}' AND '${to}' GROUP BY 1 ORDER BY 2 DESC NULLS LAST, 1 LIMIT 10`;

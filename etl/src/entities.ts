@@ -436,27 +436,50 @@ const suppliers: EntitySpec<SupplierNode> = {
 };
 
 /**
- * A product's main supplier: its preferred supply, else the shortest lead time, else the lowest
- * supplier id, over the supplies of every supplier loaded (staging holds the others' last version).
+ * A product's main supplier — the one rule every reader takes it from (the model's supplier level,
+ * the stock-out insight, its reorder recommendation): among the supplies of active suppliers, the
+ * preferred one, else the shortest lead time (a supply without one takes its supplier's average),
+ * else the lowest supplier id. The row keeps that supply's lead time and minimum order quantity.
+ * Recomputed for the products the changed suppliers supply or were main for; staging holds the
+ * other suppliers' last version.
  */
 async function mainSuppliers(tx: Tx, todo: SupplierNode[]): Promise<number> {
-  const products = [...new Set(todo.flatMap((s) => s.supplies.map((x) => Number(x.product.id))))];
-  const r = await tx.query(
-    `WITH s AS (SELECT st.supplier_id, (x->'product'->>'id')::int AS product_id, (x->>'isPreferred')::boolean AS preferred,
-                       (x->>'leadTimeDays')::int AS lead
-                  FROM staging.suppliers st, jsonb_array_elements(st.payload->'supplies') x),
-          best AS (SELECT DISTINCT ON (product_id) product_id, supplier_id FROM s
-                    WHERE product_id = ANY($1::int[]) OR supplier_id = ANY($2::int[])
-                    ORDER BY product_id, preferred DESC, lead, supplier_id)
-     INSERT INTO dw.product_main_supplier AS m (product_id, supplier_id) SELECT product_id, supplier_id FROM best
-     ON CONFLICT (product_id) DO UPDATE SET supplier_id = excluded.supplier_id WHERE m.supplier_id <> excluded.supplier_id`,
-    [products, todo.map((s) => Number(s.id))],
+  const supplierIds = todo.map((s) => Number(s.id));
+  const affected = await tx.query<{ product_id: number }>(
+    `SELECT (x->'product'->>'id')::int AS product_id FROM staging.suppliers st, jsonb_array_elements(st.payload->'supplies') x
+      WHERE st.supplier_id = ANY($1::int[])
+     UNION SELECT product_id FROM dw.product_main_supplier WHERE supplier_id = ANY($1::int[])`,
+    [supplierIds],
   );
+  const products = affected.rows.map((r) => r.product_id);
+  if (!products.length) return 0;
+  const r = await tx.query(
+    `WITH s AS (SELECT st.supplier_id, (x->'product'->>'id')::int AS product_id, COALESCE((x->>'isPreferred')::boolean, false) AS preferred,
+                       (x->>'leadTimeDays')::numeric AS lead, ds.avg_lead_time_days AS avg_lead, (x->>'minOrderQuantity')::int AS moq
+                  FROM staging.suppliers st
+                  JOIN dw.dim_supplier ds ON ds.supplier_id = st.supplier_id AND ds.status <> 'INACTIVE',
+                       jsonb_array_elements(st.payload->'supplies') x),
+          best AS (SELECT DISTINCT ON (product_id) product_id, supplier_id, COALESCE(lead, avg_lead) AS lead_time_days,
+                          CASE WHEN lead IS NOT NULL THEN 'supply' WHEN avg_lead IS NOT NULL THEN 'supplier average' END AS lead_time_source,
+                          GREATEST(COALESCE(moq, 1), 1) AS min_order_quantity
+                     FROM s WHERE product_id = ANY($1::int[])
+                    ORDER BY product_id, preferred DESC, COALESCE(lead, avg_lead) NULLS LAST, supplier_id)
+     INSERT INTO dw.product_main_supplier AS m (product_id, supplier_id, lead_time_days, lead_time_source, min_order_quantity)
+     SELECT product_id, supplier_id, lead_time_days, lead_time_source, min_order_quantity FROM best
+     ON CONFLICT (product_id) DO UPDATE SET supplier_id = excluded.supplier_id, lead_time_days = excluded.lead_time_days,
+       lead_time_source = excluded.lead_time_source, min_order_quantity = excluded.min_order_quantity
+     WHERE (m.supplier_id, m.lead_time_days, m.lead_time_source, m.min_order_quantity)
+       IS DISTINCT FROM (excluded.supplier_id, excluded.lead_time_days, excluded.lead_time_source, excluded.min_order_quantity)`,
+    [products],
+  );
+  // No active supplier supplies it any more: no main supplier.
   const gone = await tx.query(
-    `DELETE FROM dw.product_main_supplier m WHERE m.supplier_id = ANY($1::int[])
-       AND NOT EXISTS (SELECT 1 FROM staging.suppliers st, jsonb_array_elements(st.payload->'supplies') x
+    `DELETE FROM dw.product_main_supplier m WHERE m.product_id = ANY($1::int[])
+       AND NOT EXISTS (SELECT 1 FROM staging.suppliers st
+                         JOIN dw.dim_supplier ds ON ds.supplier_id = st.supplier_id AND ds.status <> 'INACTIVE',
+                              jsonb_array_elements(st.payload->'supplies') x
                         WHERE (x->'product'->>'id')::int = m.product_id)`,
-    [todo.map((s) => Number(s.id))],
+    [products],
   );
   return (r.rowCount ?? 0) + (gone.rowCount ?? 0);
 }

@@ -173,6 +173,42 @@ test('a new supplier evaluation reaches the warehouse on the next incremental ru
   expect(after.n).toBe(before.n + 1);
 });
 
+// One rule for a product's main supplier (every reader takes it from dw.product_main_supplier):
+// an active supplier's preferred supply, else its shortest lead time; the row carries that supply's terms.
+test("a product's main supplier: an inactive supplier is never main, and the row carries the chosen supply's lead time and MOQ", async () => {
+  const terms = `SELECT supplier_id, lead_time_days::int AS lead, lead_time_source AS source, min_order_quantity AS moq FROM dw.product_main_supplier WHERE product_id = $1`;
+  const p = await one<{ product_id: number }>(
+    sys.db.pool,
+    `SELECT ps.product_id FROM suppliers.product_supplies ps JOIN suppliers.suppliers s ON s.id = ps.supplier_id
+      WHERE s.status = 'ACTIVE' GROUP BY ps.product_id HAVING count(*) >= 2 ORDER BY ps.product_id LIMIT 1`,
+  );
+  const main = await one<{ supplier_id: number; lead: number; source: string; moq: number }>(dwh.pool, terms, [p.product_id]);
+  const supply = await one<{ lead: number; moq: number }>(sys.db.pool, `SELECT lead_time_days AS lead, min_order_quantity AS moq FROM suppliers.product_supplies WHERE product_id = $1 AND supplier_id = $2`, [p.product_id, main.supplier_id]);
+  expect(main).toEqual({ supplier_id: main.supplier_id, lead: supply.lead, source: 'supply', moq: supply.moq });
+  const setStatus = async (id: number, status: string) => {
+    const r = await sys.gql(`mutation($id: ID!, $s: SupplierStatus!) { updateSupplier(id: $id, input: { status: $s }) { status } }`, { id: String(id), s: status }, manager);
+    expect(r.body.errors ?? []).toEqual([]);
+  };
+  await setStatus(main.supplier_id, 'INACTIVE');
+  try {
+    expect((await etl(dwh)).status).toBe('SUCCEEDED');
+    const next = await one<{ supplier_id: number; lead: number; source: string; moq: number }>(dwh.pool, terms, [p.product_id]);
+    // the best of the remaining active supplies, read from the OLTP
+    const want = await one<{ supplier_id: number; lead: number; moq: number }>(
+      sys.db.pool,
+      `SELECT ps.supplier_id, ps.lead_time_days AS lead, ps.min_order_quantity AS moq FROM suppliers.product_supplies ps JOIN suppliers.suppliers s ON s.id = ps.supplier_id
+        WHERE ps.product_id = $1 AND s.status = 'ACTIVE' ORDER BY ps.is_preferred DESC, ps.lead_time_days, ps.supplier_id LIMIT 1`,
+      [p.product_id],
+    );
+    expect(next).toEqual({ supplier_id: want.supplier_id, lead: want.lead, source: 'supply', moq: want.moq });
+    expect(next.supplier_id).not.toBe(main.supplier_id);
+  } finally {
+    await setStatus(main.supplier_id, 'ACTIVE');
+    expect((await etl(dwh)).status).toBe('SUCCEEDED');
+  }
+  expect((await one<{ supplier_id: number }>(dwh.pool, terms, [p.product_id])).supplier_id).toBe(main.supplier_id);
+});
+
 let newOrderId: string;
 test('a new order adds exactly its lines; cancelling it is reflected', async () => {
   const before = await one<{ n: number }>(dwh.pool, 'SELECT count(*)::int AS n FROM dw.fact_sales');

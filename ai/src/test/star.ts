@@ -54,6 +54,9 @@ export async function buildStar(): Promise<Star> {
     JSON.stringify({ id: '11', supplies: [{ product: { id: '1' }, leadTimeDays: 10, unitCost: 12, minOrderQuantity: 50, isPreferred: true }] }),
     JSON.stringify({ id: '12', supplies: [{ product: { id: '2' }, leadTimeDays: null, unitCost: 4, minOrderQuantity: 1, isPreferred: true }] }),
   ]);
+  // What the ETL derives from those supplies (etl: mainSuppliers): SUP-2's supply has no lead time, so its average.
+  await q(`INSERT INTO dw.product_main_supplier (product_id, supplier_id, lead_time_days, lead_time_source, min_order_quantity) VALUES
+    (1, 11, 10, 'supply', 50), (2, 12, 20, 'supplier average', 1)`);
 
   const key = async (sql: string, v: unknown) => Number((await q(sql, [v])).rows[0].k);
   const addOrder: Star['addOrder'] = async (o) => {

@@ -8,7 +8,7 @@ import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
 import { defaultStages, runPipeline, type StageContext } from '@erp/automation';
 
 /**
- * The data path on a server without autovacuum: a first pipeline run (ETL → mining → reporting)
+ * The data path on a server without autovacuum: a first pipeline run (ETL → rollups → mining → reporting)
  * on a fresh warehouse leaves every table it wrote with planner statistics, so every dashboard
  * tile and a chat question answer within the analytics statement timeout; a second run right
  * after, with no change in the OLTP, writes no row anywhere in the warehouse, rebuilds no rollup,
@@ -74,6 +74,7 @@ test('a fresh warehouse with autovacuum off: every table the pipeline wrote has 
   first = await runPipeline({ pool: t.db.pool, stages: defaultStages(ctx), trigger: 'manual', log, attempts: 1 });
   expect(first.stages.map((s) => [s.name, s.status, s.error ?? null])).toEqual([
     ['etl', 'SUCCEEDED', null],
+    ['rollups', 'SUCCEEDED', null],
     ['mining', 'SUCCEEDED', null],
     ['reporting', 'SUCCEEDED', null],
   ]);
@@ -129,6 +130,7 @@ test('a pipeline run right after a successful one, with no OLTP change: 0 rows w
   // the ETL's input (the source as the API shows it) did not change: mining's write-back does not count
   expect(second.stages.map((s) => [s.name, s.status, s.reason ?? s.error ?? null])).toEqual([
     ['etl', 'SKIPPED', 'input unchanged since its last successful run'],
+    ['rollups', 'SKIPPED', 'input unchanged since its last successful run'],
     ['mining', 'SKIPPED', 'input unchanged since its last successful run'],
     ['reporting', 'SKIPPED', 'input unchanged since its last successful run'],
   ]);

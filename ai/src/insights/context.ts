@@ -75,11 +75,14 @@ export async function miningTable(ctx: Ctx, columns: string[]): Promise<{ name: 
       WHERE table_schema = 'mining' GROUP BY table_name HAVING array_agg(column_name::text) @> $1::text[] ORDER BY table_name`,
     [columns],
   );
-  const r = rows[0];
-  if (!r) return null;
-  const name = `mining."${String(r.t).replace(/"/g, '""')}"`;
-  const ok = (await ctx.q('SELECT to_regclass($1) IS NOT NULL AS ok', [name]))[0]?.ok;
-  return ok ? { name, columns: new Set(r.cols as string[]) } : null;
+  // The first such table holding rows: the migrations create mining's tables before any mining run,
+  // and an empty one must leave the detectors to their fallback (e.g. z-scores).
+  for (const r of rows) {
+    const name = `mining."${String(r.t).replace(/"/g, '""')}"`;
+    const ok = (await ctx.q('SELECT to_regclass($1) IS NOT NULL AS ok', [name]))[0]?.ok;
+    if (ok && (await ctx.q(`SELECT EXISTS (SELECT 1 FROM ${name}) AS ok`))[0]?.ok) return { name, columns: new Set(r.cols as string[]) };
+  }
+  return null;
 }
 
 export interface Supply {

@@ -1,50 +1,41 @@
 import type { Connection } from '@erp/kit/graphql';
-/** Database rows as the GraphQL layer sees them (camelCase, ids as numbers, money and scores as strings). */
-export interface SupplierRow {
-  id: number;
-  code: string;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  city: string | null;
-  countryCode: string;
-  status: string;
-  createdAt: string;
-  updatedAt: string;
-}
-export interface ContactRow {
-  id: number;
-  supplierId: number;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  jobTitle: string | null;
-}
+import type { productSupplies, supplierContacts, supplierEvaluations, suppliers } from './db/schema';
+/** Database rows as the GraphQL layer sees them (camelCase, ids as numbers, money and scores as strings): a table's row type is its drizzle schema's ($inferSelect), narrowed to the columns selected. */
+export type SupplierRow = Pick<
+  typeof suppliers.$inferSelect,
+  'id' | 'code' | 'name' | 'email' | 'phone' | 'city' | 'countryCode' | 'status' | 'createdAt' | 'updatedAt'
+>;
+export type ContactRow = Pick<
+  typeof supplierContacts.$inferSelect,
+  'id' | 'supplierId' | 'name' | 'email' | 'phone' | 'jobTitle'
+>;
 /** A product as this subgraph knows it: the catalog owns it, this subgraph adds who supplies it. */
 export interface ProductRef {
   id: string | number;
 }
-export interface SupplyRow {
-  id: number;
-  supplierId: number;
-  productId: number;
-  leadTimeDays: number;
-  unitCost: string;
-  minOrderQuantity: number;
-  isPreferred: boolean;
-  updatedAt: string;
-}
-export interface EvaluationRow {
-  id: number;
-  supplierId: number;
-  /** YYYY-MM-DD (dates stay strings, see kit/src/db/pool.ts). */
-  periodStart: string;
-  deliveries: number;
-  onTimeDeliveries: number;
-  qualityScore: string;
-  priceScore: string;
-  comment: string | null;
-}
+export type SupplyRow = Pick<
+  typeof productSupplies.$inferSelect,
+  | 'id'
+  | 'supplierId'
+  | 'productId'
+  | 'leadTimeDays'
+  | 'unitCost'
+  | 'minOrderQuantity'
+  | 'isPreferred'
+  | 'updatedAt'
+>;
+/** periodStart: YYYY-MM-DD (dates stay strings, see kit/src/db/pool.ts). */
+export type EvaluationRow = Pick<
+  typeof supplierEvaluations.$inferSelect,
+  | 'id'
+  | 'supplierId'
+  | 'periodStart'
+  | 'deliveries'
+  | 'onTimeDeliveries'
+  | 'qualityScore'
+  | 'priceScore'
+  | 'comment'
+>;
 
 export const SUPPLIER_COLUMNS = `id, code, name, email, phone, city, country_code AS "countryCode", status, created_at AS "createdAt", updated_at AS "updatedAt"`;
 export const CONTACT_COLUMNS = `id, supplier_id AS "supplierId", name, email, phone, job_title AS "jobTitle"`;

@@ -33,6 +33,18 @@ export interface ConsoleServerOptions {
    * attempts per browser address (X-Forwarded-For) instead of one 127.0.0.1 for every browser.
    */
   proxyToken?: string;
+  /**
+   * Reverse proxies of yours in front of this server (CONSOLE_TRUSTED_PROXIES): the browser is that many
+   * X-Forwarded-For entries from the right. 0 (default): the browser is the socket's peer, and an
+   * X-Forwarded-For it sends is its own word, ignored.
+   */
+  trustedProxies?: number;
+}
+
+/** The browser's address: the socket's peer, or behind `hops` trusted proxies the entry they wrote for it. */
+export function browserAddress(req: http.IncomingMessage, hops = 0): string {
+  const chain = [...String(req.headers['x-forwarded-for'] ?? '').split(',').map((s) => s.trim()).filter(Boolean), req.socket.remoteAddress ?? 'unknown'];
+  return chain[Math.max(0, chain.length - 1 - hops)]!;
 }
 
 export interface RunningConsoleServer {
@@ -100,7 +112,7 @@ function serveFile(req: http.IncomingMessage, res: http.ServerResponse, file: st
   createReadStream(file).on('error', () => res.destroy()).pipe(res);
 }
 
-function proxyGraphql(req: http.IncomingMessage, res: http.ServerResponse, gateway: URL, proxyToken: string | undefined) {
+function proxyGraphql(req: http.IncomingMessage, res: http.ServerResponse, gateway: URL, opts: Pick<ConsoleServerOptions, 'proxyToken' | 'trustedProxies'>) {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_BODY_BYTES) {
     send(res, 413, JSON.stringify({ errors: [{ message: 'Request body too large', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }), 'application/json; charset=utf-8', { connection: 'close' });
@@ -128,9 +140,10 @@ function proxyGraphql(req: http.IncomingMessage, res: http.ServerResponse, gatew
       const v = req.headers[h];
       if (v !== undefined) headers[h] = v;
     }
-    headers['x-forwarded-for'] = [req.headers['x-forwarded-for'], req.socket.remoteAddress].filter(Boolean).join(', ');
+    // The browser's address alone: the gateway trusts it (with the credential below) for throttling.
+    headers['x-forwarded-for'] = browserAddress(req, opts.trustedProxies);
     headers['x-forwarded-proto'] = 'http';
-    if (proxyToken) headers[PROXY_HEADER] = proxyToken;
+    if (opts.proxyToken) headers[PROXY_HEADER] = opts.proxyToken;
     const upstream = http.request(gateway, { method: 'POST', headers, timeout: 60_000 }, (up) => {
       const out: http.OutgoingHttpHeaders = { 'cache-control': 'no-store', ...SECURITY_HEADERS };
       for (const h of ['content-type', 'content-length', 'retry-after']) if (up.headers[h] !== undefined) out[h] = up.headers[h];
@@ -164,7 +177,7 @@ export async function startConsoleServer(opts: ConsoleServerOptions): Promise<Ru
       return;
     }
     if (url.pathname === '/graphql') {
-      if (req.method === 'POST') return proxyGraphql(req, res, gateway, opts.proxyToken);
+      if (req.method === 'POST') return proxyGraphql(req, res, gateway, opts);
       send(res, 405, 'Method not allowed: POST /graphql', 'text/plain; charset=utf-8', { allow: 'POST' });
       return;
     }

@@ -10,6 +10,11 @@ export const gatewayEnv = z.object({
   ...baseEnvShape,
   GATEWAY_PORT: port(4000),
   CONSOLE_PORT: port(3030),
+  /**
+   * How many reverse proxies of yours (nginx…) stand in front of the console: their X-Forwarded-For
+   * entries are trusted to find the browser's address (login throttling). 0: the console is reached directly.
+   */
+  CONSOLE_TRUSTED_PROXIES: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().int().min(0).max(5).default(0)),
   CATALOG_PORT: port(4101),
   CUSTOMERS_PORT: port(4102),
   SUPPLIERS_PORT: port(4103),

@@ -59,7 +59,7 @@ test('a missing database at start stopped with a pg stack: now it is created whe
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
   }
-});
+}, 60_000); // CREATE DATABASE copies a template: seconds on a loaded machine
 
 test('a missing database the user may not create: one line naming DATABASE_URL, nothing created', async () => {
   const role = `erp_nocreate_${suffix()}`;
@@ -81,4 +81,4 @@ test('a missing database the user may not create: one line naming DATABASE_URL, 
   } finally {
     await admin.query(`DROP ROLE IF EXISTS "${role}"`);
   }
-});
+}, 30_000);

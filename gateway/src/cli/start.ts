@@ -178,7 +178,7 @@ runCli(async () => {
     await dwh.end();
 
     const { distDir } = await consoleBuild;
-    const consoleServer = await startConsoleServer({ port: env.CONSOLE_PORT, distDir, gatewayUrl: system.gatewayUrl, proxyToken: proxyToken(env.SUBGRAPH_SECRET) });
+    const consoleServer = await startConsoleServer({ port: env.CONSOLE_PORT, distDir, gatewayUrl: system.gatewayUrl, proxyToken: proxyToken(env.SUBGRAPH_SECRET), trustedProxies: env.CONSOLE_TRUSTED_PROXIES });
     stops.push({ name: 'the console server', stop: () => consoleServer.close() });
     say(`console   ${consoleServer.url}  (French and English)`);
 

@@ -57,7 +57,7 @@ async function tryConnect(url: string, timeoutMs: number): Promise<PgFailure | n
  * anything else stops with ONE line naming the variable (a ConfigError), never a driver stack.
  */
 export async function reachDatabase(variable: string, url: string, opts: { timeoutMs?: number; log?: (line: string) => void } = {}): Promise<void> {
-  const timeoutMs = opts.timeoutMs ?? 5000;
+  const timeoutMs = opts.timeoutMs ?? 10_000; // a loaded server still answers in seconds; a wrong host or port fails at once
   const failure = await tryConnect(url, timeoutMs);
   if (!failure) return;
   if (failure.code !== '3D000') throw new ConfigError([{ variable, reason: reason(failure, url) }]);

@@ -99,8 +99,8 @@ describe.each(['fr', 'en'] as const)('the ERP day in %s', (lang) => {
     await page.getByTestId('c-city').fill(w.city);
     await page.getByTestId('c-save').click();
     await page.getByTestId('edit-done').waitFor();
-    await settled(page);
-    await expect(page.getByTestId('customer-facts').innerText()).resolves.toContain(w.city);
+    // the page reads the customer again: its facts show the new city
+    await page.getByTestId('customer-facts').filter({ hasText: w.city }).waitFor();
     expect(await one(`SELECT c.phone, ci.name AS city, r.name AS region FROM customers.customers c JOIN customers.cities ci ON ci.id = c.city_id JOIN customers.regions r ON r.id = ci.region_id WHERE c.code = $1`, [code])).toEqual({
       phone: '+33 4 00 00 00 00',
       city: w.city,
@@ -275,6 +275,7 @@ test('an administrator disables a user, who then cannot sign in, and enables the
   await attempt.context.close();
 
   await row.getByTestId('u-enable').click();
+  await page.getByTestId('disable-done').filter({ hasText: 'can sign in again' }).waitFor();
   await expect(row.getAttribute('data-disabled')).resolves.toBe('false');
   await context.close();
   const back = await newPage(browser, problems, LAPTOP);

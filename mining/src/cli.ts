@@ -67,7 +67,7 @@ runCli(async () => {
     console.log(`\nmining run ${r.runId}: ${r.status}, reference date ${r.referenceDate}, ${s.customers} customers, ${s.orders} orders`);
     console.table(Object.entries(r.timings).map(([stage, seconds]) => ({ stage, seconds })));
     console.table(Object.entries(s.segments).sort((a, b) => b[1] - a[1]).map(([segment, customers]) => ({ segment, customers })));
-    console.log(`K-Means: k = ${s.k} (silhouette ${s.silhouette.toFixed(3)})`);
+    console.log(s.k === null || s.silhouette === null ? `K-Means: skipped (${s.clusteringSkipped ?? 'no clustering'})` : `K-Means: k = ${s.k} (silhouette ${s.silhouette.toFixed(3)})`);
     console.table(s.clusters.map((c) => ({ ...c, revenueShare: `${(c.revenueShare * 100).toFixed(1)} %` })));
     console.table(s.topAnomalies.map((a) => ({ ...a, score: a.score.toFixed(4) })));
     console.log(s.writeback ? `write-back: ${s.writeback.updated} customers in ${s.writeback.batches} call(s)` : 'write-back: off');

@@ -45,8 +45,11 @@ export interface MiningSummary {
   customers: number;
   orders: number;
   segments: Record<string, number>;
-  k: number;
-  silhouette: number;
+  /** null when there were too few customers to cluster (see `clusteringSkipped`). */
+  k: number | null;
+  silhouette: number | null;
+  /** Why K-Means did not run (RFM, anomalies and the EDA still did). */
+  clusteringSkipped?: string;
   clusters: { cluster: number; name: string; size: number; revenueShare: number }[];
   topAnomalies: { rank: number; orderNumber: string; score: number; explanation: string }[];
   writeback: { batches: number; updated: number } | null;
@@ -142,8 +145,11 @@ async function run(pool: pg.Pool, opts: RunMiningOptions): Promise<MiningResult>
 
     const [rfmOrders, orders] = await stage('load', () => Promise.all([loadRfmOrders(pool), loadOrderRecords(pool)]));
     const rfm = await stage('rfm', () => computeRfm(rfmOrders, referenceDate));
+    // A young database may hold too few customers with booked orders to cluster: the rest still runs.
+    const clusteringSkipped =
+      rfm.length > parameters.kMin ? undefined : `${rfm.length} customer${rfm.length === 1 ? '' : 's'} with booked orders: too few to cluster into ${parameters.kMin}+ groups`;
     const clustering = await stage('kmeans', () =>
-      clusterCustomers(rfm, { kMin: parameters.kMin, kMax: parameters.kMax, seed }),
+      clusteringSkipped ? null : clusterCustomers(rfm, { kMin: parameters.kMin, kMax: parameters.kMax, seed }),
     );
     const anomalies = await stage('anomalies', () => {
       const features = orderFeatures(orders);
@@ -170,9 +176,9 @@ async function run(pool: pg.Pool, opts: RunMiningOptions): Promise<MiningResult>
     await stage('store', () =>
       withTransaction(pool, async (tx) => {
         await storeRfm(tx, runId, rfm, clustering);
-        for (const p of clustering.curve)
-          await tx.query(`INSERT INTO mining.kmeans_silhouette VALUES ($1,$2,$3,$4,$5,$6)`, [runId, p.k, p.silhouette, p.inertia, p.iterations, p.k === clustering.k]);
-        for (const c of clustering.profiles)
+        for (const p of clustering?.curve ?? [])
+          await tx.query(`INSERT INTO mining.kmeans_silhouette VALUES ($1,$2,$3,$4,$5,$6)`, [runId, p.k, p.silhouette, p.inertia, p.iterations, p.k === clustering!.k]);
+        for (const c of clustering?.profiles ?? [])
           await tx.query(`INSERT INTO mining.clusters VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`, [
             runId, c.cluster, c.name, c.size, c.revenueShare, c.centroid.recencyDays, c.centroid.frequency, c.centroid.monetary,
             c.means.recencyDays, c.means.frequency, c.means.monetary, c.z[0], c.z[1], c.z[2],
@@ -204,9 +210,10 @@ async function run(pool: pg.Pool, opts: RunMiningOptions): Promise<MiningResult>
       customers: rfm.length,
       orders: orders.length,
       segments,
-      k: clustering.k,
-      silhouette: clustering.curve.find((p) => p.k === clustering.k)!.silhouette,
-      clusters: clustering.profiles.map((c) => ({ cluster: c.cluster, name: c.name, size: c.size, revenueShare: c.revenueShare })),
+      k: clustering?.k ?? null,
+      silhouette: clustering ? clustering.curve.find((p) => p.k === clustering.k)!.silhouette : null,
+      ...(clusteringSkipped ? { clusteringSkipped } : {}),
+      clusters: (clustering?.profiles ?? []).map((c) => ({ cluster: c.cluster, name: c.name, size: c.size, revenueShare: c.revenueShare })),
       topAnomalies: top.slice(0, 10).map((t) => ({ rank: t.rank, orderNumber: t.order.orderNumber, score: t.score, explanation: t.explanation })),
       writeback: wb,
     };
@@ -230,8 +237,8 @@ async function run(pool: pg.Pool, opts: RunMiningOptions): Promise<MiningResult>
   }
 }
 
-async function storeRfm(tx: pg.PoolClient, runId: number, rfm: readonly RfmRow[], c: ClusteringResult) {
-  const names = c.profiles.map((p) => p.name);
+async function storeRfm(tx: pg.PoolClient, runId: number, rfm: readonly RfmRow[], c: ClusteringResult | null) {
+  const names = c?.profiles.map((p) => p.name) ?? [];
   for (let i = 0; i < rfm.length; i += 10_000) {
     const chunk = rfm.slice(i, i + 10_000);
     const col = <T>(f: (r: RfmRow, j: number) => T) => chunk.map((r, j) => f(r, i + j));
@@ -249,8 +256,8 @@ async function storeRfm(tx: pg.PoolClient, runId: number, rfm: readonly RfmRow[]
         col((r) => r.mScore),
         col((r) => r.cell),
         col((r) => r.segment),
-        col((_, j) => c.assignment[j]!),
-        col((_, j) => names[c.assignment[j]!]!),
+        col((_, j) => c?.assignment[j] ?? null),
+        col((_, j) => (c ? names[c.assignment[j]!]! : null)),
       ],
     );
   }

@@ -11,6 +11,7 @@ import { migrateOltp } from '@erp/kit/db/migrate';
 import { migrateDwh } from '@erp/dwh-schema';
 import { importDirectory } from '@erp/data';
 import { runEtl } from '@erp/etl';
+import { refreshStaleRollups } from '@erp/semantic';
 import { hashPassword, startSystem, type RunningSystem } from '@erp/gateway';
 
 export const arg = (name: string, dflt: number) => {
@@ -132,8 +133,10 @@ export async function loadNative(db: BenchDatabases): Promise<NativeSystem> {
   const t0 = Date.now();
   const run = await runEtl({ gatewayUrl: sys.gatewayUrl, credentials: { email: 'etl@x.example', password: PASSWORD }, dwhUrl: db.dwhUrl });
   if (run.status !== 'SUCCEEDED') throw new Error(`ETL: ${run.message}`);
+  // The pipeline's rollups stage, counted with the ETL as when the ETL refreshed them itself.
+  await refreshStaleRollups(db.dwh);
   const etlSeconds = (Date.now() - t0) / 1000;
-  log(`ETL: ${run.rowsWritten} rows written in ${etlSeconds.toFixed(1)} s`);
+  log(`ETL and rollups: ${run.rowsWritten} rows written in ${etlSeconds.toFixed(1)} s`);
   return { sys, env, etlSeconds, rowsWritten: run.rowsWritten, start };
 }
 

@@ -32,7 +32,7 @@ function syntheticOrders(customers: number): RfmOrder[] {
       const day = Math.floor(rand() * 790);
       const date = new Date(Date.UTC(2024, 8, 1) + day * 86_400_000).toISOString().slice(0, 10);
       const ret = rand() < 0.01;
-      out.push({ customerId: c, orderId: ++id, kind: ret ? 'RETURN' : 'SALE', cancelled: rand() < 0.03, isGuest: false, orderDate: date, netCents: (ret ? -1 : 1) * Math.round(scale * (1000 + rand() * 20_000)) });
+      out.push({ customerId: c, orderId: ++id, kind: ret ? 'RETURN' : 'SALE', booked: rand() >= 0.03, isGuest: false, orderDate: date, netCents: (ret ? -1 : 1) * Math.round(scale * (1000 + rand() * 20_000)) });
     }
   }
   return out;
@@ -114,7 +114,7 @@ async function part(name: string): Promise<Record<string, unknown>> {
       for (let i = 0; i < orders.length; i += 100_000) {
         const c = orders.slice(i, i + 100_000);
         await db.query(`INSERT INTO o SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::bool[], $5::date[], $6::numeric[])`, [
-          c.map((x) => x.customerId), c.map((x) => x.orderId), c.map((x) => x.kind), c.map((x) => x.cancelled), c.map((x) => x.orderDate), c.map((x) => (x.netCents / 100).toFixed(2)),
+          c.map((x) => x.customerId), c.map((x) => x.orderId), c.map((x) => x.kind), c.map((x) => !x.booked), c.map((x) => x.orderDate), c.map((x) => (x.netCents / 100).toFixed(2)),
         ]);
       }
       await db.query('ANALYZE o');

@@ -4,14 +4,15 @@ import type pg from 'pg';
 import { repoRoot } from '@erp/kit';
 import { importDirectory, formatSummary } from '@erp/data';
 import { runEtl } from '@erp/etl';
+import { refreshStaleRollups } from '@erp/semantic';
 import { PASSWORD, startTestSystem, type TestSystem } from '@erp/gateway/test-system';
 import { NATIVE_LINES_TABLE } from './sql';
 import type { Dataset } from './types';
 
 /**
  * The bank's two worlds, built the way a user gets them: the files imported into the ERP
- * (`npm run import` programmatically), then the ETL through the API into the warehouse (which also
- * refreshes the rollups). The oracles read the OLTP tables (data/native) or Northwind's own tables
+ * (`npm run import` programmatically), then the ETL through the API into the warehouse and the
+ * pipeline's rollups stage. The oracles read the OLTP tables (data/native) or Northwind's own tables
  * loaded as they are from the data set's SQL dump into the schema `northwind_src` — never the warehouse.
  */
 export const DATASETS_DIR = path.join(repoRoot(), '..', 'shared', 'datasets');
@@ -85,6 +86,7 @@ export async function buildFixture(dataset: Dataset): Promise<Fixture> {
     t0 = Date.now();
     const run = await runEtl({ gatewayUrl: sys.system.gatewayUrl, credentials: { email: sys.services.ETL_SERVICE.email, password: PASSWORD }, dwhUrl: sys.dwh.url });
     if (run.status !== 'SUCCEEDED') throw new Error(`ETL of ${dataset}: ${run.message}`);
+    await refreshStaleRollups(sys.dwh.pool);
     const etlSeconds = (Date.now() - t0) / 1000;
     const { rows } = await sys.db.pool.query<{ d: string }>(AS_OF_SQL[dataset]);
     // The chat reads the warehouse directly (as the analytics subgraph does): the API is no longer needed.

@@ -63,11 +63,19 @@ export const STOCK_CTE = `s AS (
 `;
 export const NATIVE_STOCK = `WITH ${STOCK_CTE}`;
 
-/** data/native supplier evaluations (monthly, per supplier). */
+/**
+ * Supplier deliveries as the model defines them: the purchase receipts (one delivery per purchase
+ * order line received in one receipt), dated by the UTC day received; on time when received on or
+ * before the line's expected date. Not the hand-entered evaluations (those are quality and price
+ * scores only). One row per receipt: `month` is its month, `day` its day.
+ */
 export const NATIVE_EVAL = `WITH e AS (
-  SELECT s.code, s.name AS supplier, ev.period_start AS month, ev.deliveries, ev.on_time_deliveries AS on_time,
-         ev.deliveries - ev.on_time_deliveries AS late
-    FROM suppliers.evaluations ev JOIN suppliers.suppliers s ON s.id = ev.supplier_id
+  SELECT s.code, s.name AS supplier, (r.received_at AT TIME ZONE 'UTC')::date AS day,
+         date_trunc('month', r.received_at AT TIME ZONE 'UTC')::date AS month, 1 AS deliveries,
+         CASE WHEN (r.received_at AT TIME ZONE 'UTC')::date <= r.expected_date THEN 1 ELSE 0 END AS on_time,
+         CASE WHEN (r.received_at AT TIME ZONE 'UTC')::date > r.expected_date THEN 1 ELSE 0 END AS late,
+         r.lead_time_days AS lead_time, r.quantity
+    FROM suppliers.purchase_receipts r JOIN suppliers.purchase_orders po ON po.id = r.purchase_order_id JOIN suppliers.suppliers s ON s.id = po.supplier_id
 )
 `;
 export const ON_TIME_RATE = 'round(100.0 * sum(on_time) / NULLIF(sum(deliveries), 0), 2)';

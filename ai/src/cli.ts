@@ -1,3 +1,4 @@
+import { migrateDwh } from '@erp/dwh-schema';
 import { connectDatabases, createPool, parseCli, runCli } from '@erp/kit';
 import { aiEnv, PROVIDERS } from './env';
 import { createModel } from './providers/adapters';
@@ -49,7 +50,9 @@ runCli(async () => {
   const env = aiEnv();
   const model = createModel({ ...env, ...(args.provider ? { AI_PROVIDER: args.provider as typeof env.AI_PROVIDER } : {}) });
   const dbs = env.DWH_DATABASE_URL ? undefined : await connectDatabases(env);
-  const pool = createPool(env.DWH_DATABASE_URL ?? dbs!.dwhUrl, { applicationName: 'erp-ai-report' });
+  const dwhUrl = env.DWH_DATABASE_URL ?? dbs!.dwhUrl;
+  await migrateDwh(dwhUrl); // ai.reports is the warehouse's (dwh-schema migrations)
+  const pool = createPool(dwhUrl, { applicationName: 'erp-ai-report' });
   try {
     const report = await buildReport(pool, {
       period: args.period ?? (await latestPeriod(pool)),

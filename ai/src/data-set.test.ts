@@ -72,6 +72,18 @@ async function loadDataSet(pool: pg.Pool): Promise<void> {
       SELECT s.supplier_id, e.period_start::date, s.supplier_key, to_char(e.period_start::date, 'YYYYMMDD')::int, e.deliveries::int, e.on_time_deliveries::int,
         e.deliveries::int - e.on_time_deliveries::int, round(100.0 * e.on_time_deliveries::int / NULLIF(e.deliveries::int, 0), 2), e.quality_score::numeric, e.price_score::numeric, 1
       FROM src.supplier_evaluations_csv e JOIN dw.dim_supplier s ON s.code = e.supplier_code;
+    -- The evaluations' deliveries as receipts (the on-time rate is measured on receipts): per supplier month,
+    -- one receipt of the supplier's first product per delivery, the first on-time ones on their expected day, the others 3 days late.
+    INSERT INTO dw.fact_purchase_receipt (receipt_id, purchase_order_id, line_no, po_number, receipt_date_key, supplier_key, product_key, warehouse_key,
+        received_at, ordered_at, expected_date, quantity, unit_cost, amount, lead_time_days, days_late, is_on_time, run_id)
+      SELECT row_number() OVER (), e.seq, g, 'PO-' || e.seq, to_char(x.day, 'YYYYMMDD')::int, s.supplier_key, pr.product_key, (SELECT min(warehouse_key) FROM dw.dim_warehouse),
+        x.day + interval '9 hours', e.period_start::date - 14, CASE WHEN g <= e.on_time_deliveries::int THEN x.day ELSE x.day - 3 END, 10, 1.00, 10.00,
+        x.day - (e.period_start::date - 14), CASE WHEN g <= e.on_time_deliveries::int THEN 0 ELSE 3 END, g <= e.on_time_deliveries::int, 1
+      FROM src.supplier_evaluations_csv e JOIN dw.dim_supplier s ON s.code = e.supplier_code
+      CROSS JOIN LATERAL generate_series(1, e.deliveries::int) g
+      CROSS JOIN LATERAL (SELECT (e.period_start::date + (g - 1) % 28) AS day) x
+      JOIN LATERAL (SELECT p.product_key FROM src.product_supplies_csv ps JOIN dw.dim_product p ON p.sku = ps.sku AND p.is_current
+                    WHERE ps.supplier_code = e.supplier_code ORDER BY p.product_id LIMIT 1) pr ON true;
     INSERT INTO dw.fact_inventory_snapshot (snapshot_date_key, product_id, warehouse_id, product_key, warehouse_key, on_hand, reserved, available, reorder_point, is_low, unit_cost, stock_value, run_id)
       SELECT m.date_key, p.product_id, w.warehouse_id, p.product_key, w.warehouse_key, m.on_hand, COALESCE(r.reserved, 0), m.on_hand - COALESCE(r.reserved, 0),
         l.reorder_point::int, m.on_hand <= l.reorder_point::int, p.unit_cost, p.unit_cost * m.on_hand, 1
@@ -183,10 +195,10 @@ describe('the insight engine and the no-key chat on data/native', () => {
     FROM dw.fact_inventory_snapshot i JOIN dw.dim_product p ON p.product_key = i.product_key LEFT JOIN dw.dim_category cat ON cat.category_key = p.category_key
       JOIN dw.dim_warehouse w ON w.warehouse_key = i.warehouse_key LEFT JOIN ${SOLD90} x ON x.product_key = i.product_key AND x.warehouse_key = i.warehouse_key
     WHERE i.snapshot_date_key = ${SNAP} GROUP BY 1 ORDER BY ${order}, 1 LIMIT ${limit}`;
-  const COVER = 'round(SUM(i.on_hand) / NULLIF(SUM(COALESCE(x.units, 0)) / 90.0, 0), 1)';
-  const onTime = (from: string, to: string) => `SELECT sup.code AS key, round(100.0 * SUM(e.on_time_deliveries) / NULLIF(SUM(e.deliveries), 0), 2) AS v
-    FROM dw.fact_supplier_evaluation e JOIN dw.dim_supplier sup ON sup.supplier_key = e.supplier_key
-    WHERE e.period_start BETWEEN '${from}' AND '${to}' GROUP BY 1 ORDER BY 2 DESC NULLS LAST, 1 LIMIT 10`;
+  const COVER = 'round(GREATEST(SUM(i.available), 0) / NULLIF(SUM(COALESCE(x.units, 0)) / 90.0, 0), 1)';
+  const onTime = (from: string, to: string) => `SELECT sup.code AS key, round(100.0 * COUNT(*) FILTER (WHERE rc.is_on_time) / NULLIF(COUNT(*), 0), 2) AS v
+    FROM dw.fact_purchase_receipt rc JOIN dw.dim_supplier sup ON sup.supplier_key = rc.supplier_key JOIN dw.dim_date d ON d.date_key = rc.receipt_date_key
+    WHERE d.full_date BETWEEN '${from}' AND '${to}' GROUP BY 1 ORDER BY 2 DESC NULLS LAST, 1 LIMIT 10`;
   const CAT = `COALESCE(cat.code, '(none)')`;
   const MONTH = `to_char(d.full_date, 'YYYY-MM')`;
   const QUARTER = `extract(year FROM d.full_date) || '-Q' || extract(quarter FROM d.full_date)`;

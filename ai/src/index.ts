@@ -14,6 +14,6 @@ export { chartOf } from './chat/answer';
 export { createModel, chooseProvider } from './providers/adapters';
 export { RateLimiter, ResilientModel, TokenBucket, ProviderError, RateLimitedError, type LanguageModel, type ModelReply, type ToolSpec } from './providers/model';
 export { checkGrounding, collectNumbers, readNumbers, Pseudonymizer } from './grounding';
-export { buildReport, narrate, saveReport, saveInsights, storedInsights, ensureAiSchema, type Report } from './report';
+export { buildReport, narrate, saveReport, saveInsights, storedInsights, type Report } from './report';
 export { aiEnv, aiEnvSchema, type AiEnv, type ProviderName } from './env';
 export type { Language } from './format';

@@ -59,37 +59,8 @@ export async function buildReport(
   return { story, ...told, insights, recommendations };
 }
 
-/** The AI schema of the warehouse: created here, idempotently (the ai package owns it). */
-export async function ensureAiSchema(pool: pg.Pool): Promise<void> {
-  await pool.query(`CREATE SCHEMA IF NOT EXISTS ai;
-    CREATE TABLE IF NOT EXISTS ai.reports (
-      report_id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-      created_at       timestamptz NOT NULL DEFAULT now(),
-      period           text NOT NULL,
-      audience         text NOT NULL CHECK (audience IN ('executive', 'tactical', 'operational')),
-      language         text NOT NULL CHECK (language IN ('fr', 'en')),
-      source           text NOT NULL,
-      fallback_reason  text,
-      title            text NOT NULL,
-      text             text NOT NULL,
-      deterministic_text text NOT NULL,
-      facts            jsonb NOT NULL,
-      recommendations  jsonb NOT NULL
-    );
-    -- The company's insights of a period, computed by the pipeline's reporting stage for the ETL run
-    -- they read: the AI page reads them instead of computing them on its first load.
-    CREATE TABLE IF NOT EXISTS ai.insights (
-      etl_run_id   bigint NOT NULL,
-      period       text NOT NULL,
-      computed_at  timestamptz NOT NULL DEFAULT now(),
-      insights     jsonb NOT NULL,
-      PRIMARY KEY (etl_run_id, period)
-    )`);
-}
-
 /** Stores the insights computed for a period from the warehouse of an ETL run. */
 export async function saveInsights(pool: pg.Pool, etlRunId: string | number, insights: Insights): Promise<void> {
-  await ensureAiSchema(pool);
   await pool.query(
     `INSERT INTO ai.insights (etl_run_id, period, insights) VALUES ($1, $2, $3)
      ON CONFLICT (etl_run_id, period) DO UPDATE SET insights = EXCLUDED.insights, computed_at = now()`,
@@ -108,7 +79,6 @@ export async function storedInsights(pool: pg.Pool, etlRunId: string | number, p
 
 /** Stores a report with the facts it used; returns its id. */
 export async function saveReport(pool: pg.Pool, r: Report): Promise<number> {
-  await ensureAiSchema(pool);
   const facts = r.insights.facts.filter((f) => r.story.factIds.includes(f.id));
   const recs = r.recommendations.filter((x) => r.story.recommendationIds.includes(x.id));
   const { rows } = await pool.query(

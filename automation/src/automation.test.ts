@@ -77,6 +77,21 @@ describe('pipeline', () => {
     },
   });
 
+  test('while a run runs, its ledger shows the stage under way (RUNNING, since when) and those to come (PENDING); the finished run keeps its outcomes only', async () => {
+    const seen: { name: string; status: string; startedAt?: string }[][] = [];
+    const ledger = async () => (await db.pool.query(`SELECT stages FROM automation.pipeline_runs ORDER BY id DESC LIMIT 1`)).rows[0].stages;
+    const look = async () => void seen.push(await ledger());
+    const result = await runPipeline({ pool: db.pool, trigger: 'manual', log, backoffMs: 1, stages: [stage('etl', () => null, look), stage('mining', () => null, look, ['etl']), stage('reporting', () => null, look)] });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(seen.map((stages) => stages.map((s) => `${s.name}:${s.status}`))).toEqual([
+      ['etl:RUNNING', 'mining:PENDING', 'reporting:PENDING'],
+      ['etl:SUCCEEDED', 'mining:RUNNING', 'reporting:PENDING'],
+      ['etl:SUCCEEDED', 'mining:SUCCEEDED', 'reporting:RUNNING'],
+    ]);
+    expect(typeof seen[1]![1]!.startedAt).toBe('string');
+    expect((await ledger()).map((s: { status: string }) => s.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+  });
+
   test('a no-change day skips every stage and says why', async () => {
     const runs: string[] = [];
     const stages = () => [stage('etl', () => 'oltp@1', async () => void runs.push('etl')), stage('mining', () => 'dwh@1', async () => void runs.push('mining'), ['etl'])];

@@ -92,12 +92,24 @@ async function runLocked(opts: PipelineOptions): Promise<PipelineResult> {
   const log = opts.log.child({ runId });
   const previous = await lastFingerprints(opts.pool);
   const outcomes: StageOutcome[] = [];
-  const save = (status: string, error?: string) =>
+  /**
+   * While the run runs, the ledger also lists the stage under way (RUNNING, since when) and those
+   * still to come (PENDING): whoever follows the run sees which stage it is at and how far it got.
+   * The finished run keeps its outcomes only.
+   */
+  const live = (current: { name: string; startedAt: string } | null) => {
+    const rest = opts.stages
+      .slice(outcomes.length)
+      .map((s) => (current?.name === s.name ? { name: s.name, status: 'RUNNING', attempts: 0, startedAt: current.startedAt } : { name: s.name, status: 'PENDING', attempts: 0 }));
+    return [...outcomes, ...rest];
+  };
+  const save = (status: string, error?: string, current: { name: string; startedAt: string } | null = null) =>
     opts.pool.query(
       `UPDATE automation.pipeline_runs SET stages = $2, status = $3, error = $4,
          finished_at = CASE WHEN $3 = 'RUNNING' THEN NULL ELSE now() END WHERE id = $1`,
-      [runId, JSON.stringify(outcomes), status, error ?? null],
+      [runId, JSON.stringify(status === 'RUNNING' ? live(current) : outcomes), status, error ?? null],
     );
+  await save('RUNNING');
   for (const stage of opts.stages) {
     const startedAt = new Date().toISOString();
     const done = (o: Omit<StageOutcome, 'name' | 'startedAt' | 'finishedAt'>) => {
@@ -113,6 +125,7 @@ async function runLocked(opts: PipelineOptions): Promise<PipelineResult> {
       continue;
     }
     opts.onStage?.(stage.name, 'start');
+    await save('RUNNING', undefined, { name: stage.name, startedAt });
     let fingerprint: string | null = null;
     try {
       fingerprint = await stage.fingerprint();

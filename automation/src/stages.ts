@@ -46,7 +46,14 @@ async function dwhValue<T>(url: string, sql: string): Promise<T | null> {
 }
 
 /**
- * The pipeline's stages: ETL → mining → reporting. Each says what its input is, so a day without
+ * The last ETL run that changed the warehouse: finished, and wrote a row (its own counter or an
+ * entity's, committed page by page). A run that wrote nothing changes no figure.
+ */
+const LAST_CHANGING_ETL_RUN = `SELECT max(r.run_id) AS run_id FROM meta.etl_runs r WHERE r.status <> 'RUNNING'
+  AND (r.rows_written > 0 OR EXISTS (SELECT 1 FROM meta.etl_run_entities e WHERE e.run_id = r.run_id AND e.rows_written > 0))`;
+
+/**
+ * The pipeline's stages: ETL → rollups → mining → reporting. Each says what its input is, so a day without
  * change skips it with that reason.
  */
 export function defaultStages(ctx: StageContext): Stage[] {
@@ -104,6 +111,27 @@ export function defaultStages(ctx: StageContext): Stage[] {
           reconciled: r.reconciliation ? r.reconciliation.ok : null,
           summary: `ETL run ${r.runId} ${r.status}: ${r.rowsWritten.toLocaleString('en')} rows written${r.reconciliation ? (r.reconciliation.ok ? ', reconciled' : ', NOT reconciled') : ''}`,
         };
+      },
+    },
+    {
+      name: 'rollups',
+      dependsOn: ['etl'],
+      // The analytics rollups follow the facts: their input is the last ETL run that wrote a row.
+      async fingerprint() {
+        const row = await dwhValue<{ run_id: number | null }>(ctx.dwhUrl, LAST_CHANGING_ETL_RUN);
+        return `etl-run:${row?.run_id ?? 'none'}`;
+      },
+      async run() {
+        const { describeRollupRefresh, refreshStaleRollups } = await import('@erp/semantic');
+        const pool = new pg.Pool({ connectionString: ctx.dwhUrl, max: 2, application_name: 'erp-pipeline-rollups' });
+        try {
+          const r = await refreshStaleRollups(pool);
+          const summary = describeRollupRefresh(r);
+          ctx.log.info(summary);
+          return { ...r, summary };
+        } finally {
+          await pool.end();
+        }
       },
     },
     {

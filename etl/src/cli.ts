@@ -1,4 +1,5 @@
-import { connectDatabases, parseCli, runCli } from '@erp/kit';
+import { connectDatabases, createPool, parseCli, runCli } from '@erp/kit';
+import { describeRollupRefresh, refreshStaleRollups } from '@erp/semantic';
 import { ENTITY_NAMES, type EntityName } from './entities';
 import { etlEnv } from './env';
 import { runEtl } from './run';
@@ -50,6 +51,15 @@ runCli(async () => {
       progress: true,
       log: (line) => console.log(line),
     });
+    // The pipeline refreshes the rollups in a stage of its own; by hand, right after the run.
+    if (result.status !== 'FAILED') {
+      const pool = createPool(env.DWH_DATABASE_URL ?? dbs!.dwhUrl, { max: 2, applicationName: 'erp-etl-rollups' });
+      try {
+        console.log(describeRollupRefresh(await refreshStaleRollups(pool)));
+      } finally {
+        await pool.end();
+      }
+    }
     return result.exitCode;
   } finally {
     await dbs?.close();

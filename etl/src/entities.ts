@@ -3,6 +3,7 @@ import {
   EtlCustomersDocument,
   EtlOrdersDocument,
   EtlProductsDocument,
+  EtlPurchaseOrdersDocument,
   EtlSalesRepsDocument,
   EtlStockLevelsDocument,
   EtlSuppliersDocument,
@@ -10,6 +11,7 @@ import {
   type EtlCustomersQuery,
   type EtlOrdersQuery,
   type EtlProductsQuery,
+  type EtlPurchaseOrdersQuery,
   type EtlSalesRepsQuery,
   type EtlStockLevelsQuery,
   type EtlSuppliersQuery,
@@ -18,7 +20,7 @@ import {
 import type { EtlApi } from './api';
 import { applyScd2, checksum, emptyCounts, ensureDates, inferMembers, stage, type PageCounts, type StagedRow } from './load';
 
-export const ENTITY_NAMES = ['warehouses', 'products', 'customers', 'suppliers', 'salesReps', 'orders', 'stock'] as const;
+export const ENTITY_NAMES = ['warehouses', 'products', 'customers', 'suppliers', 'salesReps', 'orders', 'stock', 'purchaseOrders'] as const;
 export type EntityName = (typeof ENTITY_NAMES)[number];
 
 export interface Page<N> {
@@ -436,27 +438,50 @@ const suppliers: EntitySpec<SupplierNode> = {
 };
 
 /**
- * A product's main supplier: its preferred supply, else the shortest lead time, else the lowest
- * supplier id, over the supplies of every supplier loaded (staging holds the others' last version).
+ * A product's main supplier — the one rule every reader takes it from (the model's supplier level,
+ * the stock-out insight, its reorder recommendation): among the supplies of active suppliers, the
+ * preferred one, else the shortest lead time (a supply without one takes its supplier's average),
+ * else the lowest supplier id. The row keeps that supply's lead time and minimum order quantity.
+ * Recomputed for the products the changed suppliers supply or were main for; staging holds the
+ * other suppliers' last version.
  */
 async function mainSuppliers(tx: Tx, todo: SupplierNode[]): Promise<number> {
-  const products = [...new Set(todo.flatMap((s) => s.supplies.map((x) => Number(x.product.id))))];
-  const r = await tx.query(
-    `WITH s AS (SELECT st.supplier_id, (x->'product'->>'id')::int AS product_id, (x->>'isPreferred')::boolean AS preferred,
-                       (x->>'leadTimeDays')::int AS lead
-                  FROM staging.suppliers st, jsonb_array_elements(st.payload->'supplies') x),
-          best AS (SELECT DISTINCT ON (product_id) product_id, supplier_id FROM s
-                    WHERE product_id = ANY($1::int[]) OR supplier_id = ANY($2::int[])
-                    ORDER BY product_id, preferred DESC, lead, supplier_id)
-     INSERT INTO dw.product_main_supplier AS m (product_id, supplier_id) SELECT product_id, supplier_id FROM best
-     ON CONFLICT (product_id) DO UPDATE SET supplier_id = excluded.supplier_id WHERE m.supplier_id <> excluded.supplier_id`,
-    [products, todo.map((s) => Number(s.id))],
+  const supplierIds = todo.map((s) => Number(s.id));
+  const affected = await tx.query<{ product_id: number }>(
+    `SELECT (x->'product'->>'id')::int AS product_id FROM staging.suppliers st, jsonb_array_elements(st.payload->'supplies') x
+      WHERE st.supplier_id = ANY($1::int[])
+     UNION SELECT product_id FROM dw.product_main_supplier WHERE supplier_id = ANY($1::int[])`,
+    [supplierIds],
   );
+  const products = affected.rows.map((r) => r.product_id);
+  if (!products.length) return 0;
+  const r = await tx.query(
+    `WITH s AS (SELECT st.supplier_id, (x->'product'->>'id')::int AS product_id, COALESCE((x->>'isPreferred')::boolean, false) AS preferred,
+                       (x->>'leadTimeDays')::numeric AS lead, ds.avg_lead_time_days AS avg_lead, (x->>'minOrderQuantity')::int AS moq
+                  FROM staging.suppliers st
+                  JOIN dw.dim_supplier ds ON ds.supplier_id = st.supplier_id AND ds.status <> 'INACTIVE',
+                       jsonb_array_elements(st.payload->'supplies') x),
+          best AS (SELECT DISTINCT ON (product_id) product_id, supplier_id, COALESCE(lead, avg_lead) AS lead_time_days,
+                          CASE WHEN lead IS NOT NULL THEN 'supply' WHEN avg_lead IS NOT NULL THEN 'supplier average' END AS lead_time_source,
+                          GREATEST(COALESCE(moq, 1), 1) AS min_order_quantity
+                     FROM s WHERE product_id = ANY($1::int[])
+                    ORDER BY product_id, preferred DESC, COALESCE(lead, avg_lead) NULLS LAST, supplier_id)
+     INSERT INTO dw.product_main_supplier AS m (product_id, supplier_id, lead_time_days, lead_time_source, min_order_quantity)
+     SELECT product_id, supplier_id, lead_time_days, lead_time_source, min_order_quantity FROM best
+     ON CONFLICT (product_id) DO UPDATE SET supplier_id = excluded.supplier_id, lead_time_days = excluded.lead_time_days,
+       lead_time_source = excluded.lead_time_source, min_order_quantity = excluded.min_order_quantity
+     WHERE (m.supplier_id, m.lead_time_days, m.lead_time_source, m.min_order_quantity)
+       IS DISTINCT FROM (excluded.supplier_id, excluded.lead_time_days, excluded.lead_time_source, excluded.min_order_quantity)`,
+    [products],
+  );
+  // No active supplier supplies it any more: no main supplier.
   const gone = await tx.query(
-    `DELETE FROM dw.product_main_supplier m WHERE m.supplier_id = ANY($1::int[])
-       AND NOT EXISTS (SELECT 1 FROM staging.suppliers st, jsonb_array_elements(st.payload->'supplies') x
+    `DELETE FROM dw.product_main_supplier m WHERE m.product_id = ANY($1::int[])
+       AND NOT EXISTS (SELECT 1 FROM staging.suppliers st
+                         JOIN dw.dim_supplier ds ON ds.supplier_id = st.supplier_id AND ds.status <> 'INACTIVE',
+                              jsonb_array_elements(st.payload->'supplies') x
                         WHERE (x->'product'->>'id')::int = m.product_id)`,
-    [todo.map((s) => Number(s.id))],
+    [products],
   );
   return (r.rowCount ?? 0) + (gone.rowCount ?? 0);
 }
@@ -696,6 +721,168 @@ const stock: EntitySpec<StockNode> = {
   },
 };
 
+// ---------------------------------------------------------------------------------------------
+
+type PurchaseOrderNode = EtlPurchaseOrdersQuery['purchaseOrders']['edges'][number]['node'];
+/**
+ * Purchase orders changed since the watermark (a receipt or a line change moves the order's
+ * updatedAt): their lines into fact_purchase, their receipts into fact_purchase_receipt. An order
+ * re-extracted replaces its lines and receipts, so a rerun writes nothing and nothing is counted twice.
+ */
+const purchaseOrders: EntitySpec<PurchaseOrderNode> = {
+  name: 'purchaseOrders',
+  tables: ['staging.purchase_orders', 'dw.dim_date', 'dw.dim_product', 'dw.dim_supplier', 'dw.dim_warehouse', 'dw.fact_purchase', 'dw.fact_purchase_receipt'],
+  watermark: true,
+  async fetch(api, first, after, updatedFrom) {
+    const r = await api.query(EtlPurchaseOrdersDocument, { first, after, updatedFrom }, 'purchase orders');
+    return { nodes: r.purchaseOrders.edges.map((e) => e.node), ...r.purchaseOrders.pageInfo };
+  },
+  position: (n) => ({ updatedAt: n.updatedAt, id: n.id }),
+  async load(tx, nodes, ctx) {
+    const counts = emptyCounts();
+    const rows: StagedRow[] = nodes.map((o) => ({
+      key: [Number(o.id)],
+      payload: o,
+      checksum: checksum([
+        o.number,
+        o.status,
+        o.currency,
+        o.orderedAt,
+        o.sentAt,
+        o.supplier.id,
+        o.warehouse.id,
+        [...o.lines]
+          .sort((a, b) => a.lineNo - b.lineNo)
+          .map((l) => [
+            l.lineNo,
+            l.product.id,
+            l.quantity,
+            l.unitCost,
+            l.amount,
+            l.expectedDate,
+            l.receivedQuantity,
+            [...l.receipts].sort((a, b) => Number(a.id) - Number(b.id)).map((x) => [x.id, x.quantity, x.amount, x.receivedAt, x.leadTimeDays, x.expectedDate, x.delayDays, x.onTime]),
+          ]),
+      ]),
+      updatedAt: o.updatedAt,
+    }));
+    const changed = classify(counts, await stage(tx, 'purchase_orders', ['purchase_order_id'], rows, ctx.runId));
+    const todo = nodes.filter((o) => changed(keyOf(o.id)));
+    if (!todo.length) return counts;
+
+    const receipts = todo.flatMap((o) => o.lines.flatMap((l) => l.receipts));
+    counts.written += await ensureDates(tx, [...todo.map((o) => utcDate(o.orderedAt)), ...receipts.map((x) => utcDate(x.receivedAt))]);
+    counts.written += await inferMembers(tx, {
+      products: todo.flatMap((o) => o.lines.map((l) => Number(l.product.id))),
+      warehouses: todo.map((o) => Number(o.warehouse.id)),
+      suppliers: todo.map((o) => Number(o.supplier.id)),
+    });
+    const lines = todo.flatMap((o) =>
+      o.lines.map((l) => ({
+        purchase_order_id: Number(o.id),
+        line_no: l.lineNo,
+        po_number: o.number,
+        status: o.status,
+        ordered_at: o.orderedAt,
+        supplier_id: Number(o.supplier.id),
+        warehouse_id: Number(o.warehouse.id),
+        product_id: Number(l.product.id),
+        expected_date: l.expectedDate,
+        ordered_qty: l.quantity,
+        received_qty: l.receivedQuantity,
+        unit_cost: l.unitCost,
+        ordered_amount: l.amount,
+        received_amount: l.receipts.reduce((a, x) => a + Math.round(Number(x.amount) * 100), 0) / 100,
+      })),
+    );
+    const lineCols = ['po_number', 'status', 'order_date_key', 'supplier_key', 'product_key', 'warehouse_key', 'ordered_at', 'expected_date', 'ordered_qty', 'received_qty', 'unit_cost', 'ordered_amount', 'received_amount'];
+    const up = await tx.query(
+      `WITH l AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(purchase_order_id integer, line_no integer, po_number text, status text, ordered_at timestamptz,
+                    supplier_id integer, warehouse_id integer, product_id integer, expected_date date, ordered_qty integer, received_qty integer,
+                    unit_cost numeric, ordered_amount numeric, received_amount numeric))
+       INSERT INTO dw.fact_purchase AS f (purchase_order_id, line_no, ${lineCols.join(', ')}, run_id)
+       SELECT l.purchase_order_id, l.line_no, l.po_number, l.status, to_char((l.ordered_at AT TIME ZONE 'UTC')::date, 'YYYYMMDD')::int,
+              sup.supplier_key, p.product_key, w.warehouse_key, l.ordered_at, l.expected_date, l.ordered_qty, l.received_qty, l.unit_cost,
+              l.ordered_amount, l.received_amount, $2
+       FROM l
+       JOIN dw.dim_supplier sup ON sup.supplier_id = l.supplier_id
+       JOIN dw.dim_product p ON p.product_id = l.product_id AND l.ordered_at >= p.valid_from AND l.ordered_at < p.valid_to
+       JOIN dw.dim_warehouse w ON w.warehouse_id = l.warehouse_id
+       ON CONFLICT (purchase_order_id, line_no) DO UPDATE SET ${lineCols.map((c) => `${c} = excluded.${c}`).join(', ')}, run_id = excluded.run_id
+       WHERE (${lineCols.map((c) => `f.${c}`).join(', ')}) IS DISTINCT FROM (${lineCols.map((c) => `excluded.${c}`).join(', ')})`,
+      [JSON.stringify(lines), ctx.runId],
+    );
+    counts.written += up.rowCount ?? 0;
+    const goneLines = await tx.query(
+      `DELETE FROM dw.fact_purchase f WHERE f.purchase_order_id = ANY($1::int[])
+         AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS s(purchase_order_id integer, line_no integer) WHERE s.purchase_order_id = f.purchase_order_id AND s.line_no = f.line_no)`,
+      [todo.map((o) => Number(o.id)), JSON.stringify(lines.map((l) => ({ purchase_order_id: l.purchase_order_id, line_no: l.line_no })))],
+    );
+    counts.deleted += goneLines.rowCount ?? 0;
+    counts.written += goneLines.rowCount ?? 0;
+
+    const recs = todo.flatMap((o) =>
+      o.lines.flatMap((l) =>
+        l.receipts.map((x) => ({
+          receipt_id: Number(x.id),
+          purchase_order_id: Number(o.id),
+          line_no: l.lineNo,
+          po_number: o.number,
+          received_at: x.receivedAt,
+          // lead times count from the sending; an order received without one (never) falls back to its creation
+          ordered_at: o.sentAt ?? o.orderedAt,
+          line_ordered_at: o.orderedAt,
+          supplier_id: Number(o.supplier.id),
+          warehouse_id: Number(o.warehouse.id),
+          product_id: Number(l.product.id),
+          expected_date: x.expectedDate,
+          quantity: x.quantity,
+          unit_cost: l.unitCost,
+          amount: x.amount,
+          lead_time_days: x.leadTimeDays,
+          days_late: x.delayDays,
+          is_on_time: x.onTime,
+        })),
+      ),
+    );
+    const recCols = ['purchase_order_id', 'line_no', 'po_number', 'receipt_date_key', 'supplier_key', 'product_key', 'warehouse_key', 'received_at', 'ordered_at', 'expected_date', 'quantity', 'unit_cost', 'amount', 'lead_time_days', 'days_late', 'is_on_time'];
+    if (recs.length) {
+      const r = await tx.query(
+        `WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(receipt_id integer, purchase_order_id integer, line_no integer, po_number text, received_at timestamptz,
+                      ordered_at timestamptz, line_ordered_at timestamptz, supplier_id integer, warehouse_id integer, product_id integer, expected_date date, quantity integer,
+                      unit_cost numeric, amount numeric, lead_time_days integer, days_late integer, is_on_time boolean))
+         INSERT INTO dw.fact_purchase_receipt AS f (receipt_id, ${recCols.join(', ')}, run_id)
+         SELECT x.receipt_id, x.purchase_order_id, x.line_no, x.po_number, to_char((x.received_at AT TIME ZONE 'UTC')::date, 'YYYYMMDD')::int,
+                sup.supplier_key, p.product_key, w.warehouse_key, x.received_at, x.ordered_at, x.expected_date, x.quantity, x.unit_cost, x.amount,
+                x.lead_time_days, x.days_late, x.is_on_time, $2
+         FROM x
+         JOIN dw.dim_supplier sup ON sup.supplier_id = x.supplier_id
+         JOIN dw.dim_product p ON p.product_id = x.product_id AND x.line_ordered_at >= p.valid_from AND x.line_ordered_at < p.valid_to
+         JOIN dw.dim_warehouse w ON w.warehouse_id = x.warehouse_id
+         ON CONFLICT (receipt_id) DO UPDATE SET ${recCols.map((c) => `${c} = excluded.${c}`).join(', ')}, run_id = excluded.run_id
+         WHERE (${recCols.map((c) => `f.${c}`).join(', ')}) IS DISTINCT FROM (${recCols.map((c) => `excluded.${c}`).join(', ')})`,
+        [JSON.stringify(recs), ctx.runId],
+      );
+      counts.written += r.rowCount ?? 0;
+    }
+    const goneReceipts = await tx.query(
+      `DELETE FROM dw.fact_purchase_receipt f WHERE f.purchase_order_id = ANY($1::int[]) AND NOT (f.receipt_id = ANY($2::int[]))`,
+      [todo.map((o) => Number(o.id)), recs.map((x) => x.receipt_id)],
+    );
+    counts.deleted += goneReceipts.rowCount ?? 0;
+    counts.written += goneReceipts.rowCount ?? 0;
+    // Every line and receipt must have found its members (inferred ones included): a join that drops a row would lose it silently.
+    const { rows: check } = await tx.query<{ lines: number; receipts: number }>(
+      `SELECT (SELECT count(*) FROM dw.fact_purchase WHERE purchase_order_id = ANY($1::int[]))::int AS lines,
+              (SELECT count(*) FROM dw.fact_purchase_receipt WHERE purchase_order_id = ANY($1::int[]))::int AS receipts`,
+      [todo.map((o) => Number(o.id))],
+    );
+    if (check[0]!.lines !== lines.length || check[0]!.receipts !== recs.length)
+      throw new Error(`purchase facts: ${check[0]!.lines}/${lines.length} lines and ${check[0]!.receipts}/${recs.length} receipts loaded for this page`);
+    return counts;
+  },
+};
+
 export const ENTITIES: Record<EntityName, EntitySpec<never>> = {
   warehouses,
   salesReps,
@@ -704,6 +891,7 @@ export const ENTITIES: Record<EntityName, EntitySpec<never>> = {
   suppliers,
   orders,
   stock,
+  purchaseOrders,
 } as unknown as Record<EntityName, EntitySpec<never>>;
 
 /**

@@ -63,9 +63,18 @@ export async function ensureDates(tx: Tx, dates: string[]): Promise<number> {
   return rows[0]!.n;
 }
 
-/** Late-arriving members: facts may point at a product, customer or warehouse the dimension lacks yet. */
-export async function inferMembers(tx: Tx, ids: { products?: number[]; customers?: number[]; warehouses?: number[] }): Promise<number> {
+/** Late-arriving members: facts may point at a product, customer, warehouse or supplier the dimension lacks yet. */
+export async function inferMembers(tx: Tx, ids: { products?: number[]; customers?: number[]; warehouses?: number[]; suppliers?: number[] }): Promise<number> {
   let n = 0;
+  if (ids.suppliers?.length)
+    n += await count(
+      tx,
+      `INSERT INTO dw.dim_supplier (supplier_id, code, name, country_code, status, is_inferred)
+       SELECT DISTINCT id, 'UNKNOWN-' || id, 'Unknown supplier ' || id, '??', 'UNKNOWN', true
+       FROM unnest($1::int[]) AS id WHERE NOT EXISTS (SELECT 1 FROM dw.dim_supplier d WHERE d.supplier_id = id)
+       ON CONFLICT (supplier_id) DO NOTHING`,
+      [ids.suppliers],
+    );
   if (ids.products?.length)
     n += await count(
       tx,

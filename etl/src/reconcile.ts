@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { EtlSourceTotalsDocument } from '@erp/sdk';
+import { EtlPurchasingTotalsDocument, EtlSourceTotalsDocument } from '@erp/sdk';
 import type { EtlApi } from './api';
 
 export interface Check {
@@ -33,14 +33,21 @@ function sameNumber(a: string | number, b: string | number): boolean {
 /**
  * Source totals (EtlSourceTotals: computed by the owning subgraphs in SQL) against the same totals
  * computed in the warehouse: orders, lines, units, net revenue overall and per status (sales), and
- * stock on hand / reserved per warehouse (the run's inventory snapshot).
+ * stock on hand / reserved per warehouse (the run's inventory snapshot), and purchasing: purchase
+ * orders, lines, units and value ordered overall and per status, receipts, units and value received,
+ * receipts on time (the purchase facts).
  */
-export async function reconcile(api: EtlApi, dwh: pg.Pool, opts: { sales: boolean; stock: boolean; snapshotDate: string; skippedWhy: string[] }): Promise<Reconciliation> {
+export async function reconcile(
+  api: EtlApi,
+  dwh: pg.Pool,
+  opts: { sales: boolean; stock: boolean; purchases?: boolean; snapshotDate: string; skippedWhy: string[] },
+): Promise<Reconciliation> {
   const checks: Check[] = [];
   const skipped = [...opts.skippedWhy];
   const add = (measure: string, source: string | number, warehouse: string | number) =>
     checks.push({ measure, source: String(source), warehouse: String(warehouse), ok: sameNumber(source, warehouse) });
-  if (!opts.sales && !opts.stock) return { ok: true, checks, skipped, mismatches: [] };
+  if (opts.purchases) await reconcilePurchases(api, dwh, add, skipped);
+  if (!opts.sales && !opts.stock) return finish(checks, skipped);
 
   const r = await api.execute(EtlSourceTotalsDocument, {});
   if (opts.sales) {
@@ -86,6 +93,46 @@ export async function reconcile(api: EtlApi, dwh: pg.Pool, opts: { sales: boolea
       }
     }
   }
+  return finish(checks, skipped);
+}
+
+function finish(checks: Check[], skipped: string[]): Reconciliation {
   const mismatches = checks.filter((c) => !c.ok).map((c) => `${c.measure}: source ${c.source}, warehouse ${c.warehouse}`);
   return { ok: mismatches.length === 0, checks, skipped, mismatches };
+}
+
+async function reconcilePurchases(api: EtlApi, dwh: pg.Pool, add: (measure: string, source: string | number, warehouse: string | number) => void, skipped: string[]): Promise<void> {
+  const r = await api.execute(EtlPurchasingTotalsDocument, {});
+  const t = r.data?.purchasingTotals;
+  if (!t) {
+    skipped.push(`purchasing totals unavailable from the API (${r.errors.map((e) => e.message).join('; ') || 'no data'})`);
+    return;
+  }
+  const { rows } = await dwh.query<Record<'orders' | 'lines' | 'ordered_qty' | 'ordered_amount' | 'receipts' | 'received_qty' | 'received_amount' | 'on_time', string>>(
+    `SELECT (SELECT count(*) FROM staging.purchase_orders)::text AS orders, count(*)::text AS lines,
+            coalesce(sum(ordered_qty), 0)::text AS ordered_qty, coalesce(sum(ordered_amount), 0)::text AS ordered_amount,
+            (SELECT count(*) FROM dw.fact_purchase_receipt)::text AS receipts, (SELECT coalesce(sum(quantity), 0) FROM dw.fact_purchase_receipt)::text AS received_qty,
+            (SELECT coalesce(sum(amount), 0) FROM dw.fact_purchase_receipt)::text AS received_amount,
+            (SELECT count(*) FILTER (WHERE is_on_time) FROM dw.fact_purchase_receipt)::text AS on_time
+       FROM dw.fact_purchase`,
+  );
+  const w = rows[0]!;
+  add('purchase orders', t.orders, w.orders);
+  add('purchase order lines', t.lines, w.lines);
+  add('units ordered from suppliers', t.orderedQuantity, w.ordered_qty);
+  add('purchase value', t.orderedAmount, w.ordered_amount);
+  add('receipts', t.receipts, w.receipts);
+  add('units received', t.receivedQuantity, w.received_qty);
+  add('receipts value', t.receivedAmount, w.received_amount);
+  add('receipts on time', t.onTimeReceipts, w.on_time);
+  const per = await dwh.query<{ status: string; orders: string; amount: string }>(
+    `SELECT o.payload->>'status' AS status, count(*)::text AS orders,
+            coalesce(sum((SELECT sum(f.ordered_amount) FROM dw.fact_purchase f WHERE f.purchase_order_id = o.purchase_order_id)), 0)::text AS amount
+       FROM staging.purchase_orders o GROUP BY 1`,
+  );
+  const byStatus = new Map(per.rows.map((x) => [x.status, x]));
+  for (const b of t.byStatus) {
+    add(`purchase orders ${b.status}`, b.orders, byStatus.get(b.status)?.orders ?? 0);
+    add(`purchase value ${b.status}`, b.orderedAmount, byStatus.get(b.status)?.amount ?? '0');
+  }
 }

@@ -68,7 +68,7 @@ const DEFAULT_PAGE_SIZE = 1_000;
 /** Extraction phases: entities of a phase run in parallel. */
 const PHASES: readonly EntityName[][] = [
   ['warehouses', 'products', 'customers', 'suppliers', 'salesReps'],
-  ['orders', 'stock'],
+  ['orders', 'stock', 'purchaseOrders'],
 ];
 if (ENTITY_NAMES.some((n) => !PHASES.some((p) => p.includes(n)))) throw new Error('etl: every entity needs an extraction phase');
 
@@ -165,8 +165,9 @@ export async function runEtl(opts: RunEtlOptions): Promise<RunResult> {
       const skippedWhy: string[] = [];
       if (names.includes('orders') && !ok('orders')) skippedWhy.push('sales totals: the orders extraction failed');
       if (names.includes('stock') && !ok('stock')) skippedWhy.push('stock totals: the stock extraction failed');
+      if (names.includes('purchaseOrders') && !ok('purchaseOrders')) skippedWhy.push('purchasing totals: the purchase orders extraction failed');
       try {
-        reconciliation = await reconcile(api, pool, { sales: ok('orders'), stock: ok('stock'), snapshotDate, skippedWhy });
+        reconciliation = await reconcile(api, pool, { sales: ok('orders'), stock: ok('stock'), purchases: ok('purchaseOrders'), snapshotDate, skippedWhy });
       } catch (err) {
         reconciliation = { ok: false, checks: [], skipped: skippedWhy, mismatches: [`reconciliation could not run: ${(err as Error).message}`] };
       }
@@ -196,7 +197,7 @@ export async function runEtl(opts: RunEtlOptions): Promise<RunResult> {
     for (const r of results) for (const table of ENTITIES[r.entity].tables) written[table] = (written[table] ?? 0) + r.written;
     const analysed = await analyzeStale(pool, ['dw', 'staging', 'meta'], { written });
     if (analysed.length) log(`statistics refreshed: ${analysed.join(', ')}`);
-    if (status !== 'FAILED') await refreshAnalyticsRollups(pool, runId, results, log);
+    // The rollups are not refreshed here: that is the pipeline's next stage (refreshStaleRollups, @erp/semantic).
     await pool.query(
       `UPDATE meta.etl_runs SET status = $2, finished_at = clock_timestamp(), rows_extracted = $3, rows_inserted = $4, rows_updated = $5,
          rows_unchanged = $6, rows_written = $7, reconciliation = $8, error = $9 WHERE run_id = $1`,
@@ -303,34 +304,4 @@ export function formatSummary(results: EntityResult[], seconds: number): string 
   const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(width[i]!) : c.padStart(width[i]!))).join('  ');
   return [line(head), width.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
-
-/**
- * Keeps the analytics rollups in step with the facts, recomputing only what this run changed: the
- * months of the orders it (re)loaded, or everything when a dimension the rollups group by changed
- * (products, customers, warehouses); nothing at all, only marked current, when no row changed.
- * A failure here does not fail the run: queries then read the facts, which stay exact.
- */
-async function refreshAnalyticsRollups(pool: pg.Pool, runId: number, results: EntityResult[], log: (line: string) => void): Promise<void> {
-  const { markRollupsCurrent, refreshRollups } = await import('@erp/semantic');
-  const written = (name: string) => results.find((r) => r.entity === name)?.written ?? 0;
-  try {
-    if (written('products') || written('customers') || written('warehouses')) {
-      const r = await refreshRollups(pool, 'all');
-      log(`analytics rollups rebuilt (${r.rowsWritten} rows): a dimension changed`);
-    } else if (written('orders')) {
-      const { rows } = await pool.query<{ from: string | null; to: string | null }>(
-        `SELECT min((payload->>'orderedAt')::timestamptz)::date::text AS from, max((payload->>'orderedAt')::timestamptz)::date::text AS to
-           FROM staging.orders WHERE run_id = $1`,
-        [runId],
-      );
-      if (rows[0]?.from && rows[0].to) {
-        const r = await refreshRollups(pool, { fromDate: rows[0].from, toDate: rows[0].to });
-        log(`analytics rollups refreshed for ${r.from ?? rows[0].from} … ${r.to ?? rows[0].to} (${r.rowsWritten} rows)`);
-      } else await markRollupsCurrent(pool);
-    } else if (results.some((r) => r.written > 0)) await markRollupsCurrent(pool);
-    // else: no warehouse row written, the rollups are as exact as before and nothing is rewritten
-  } catch (err) {
-    log(`analytics rollups not refreshed (queries will read the facts): ${(err as Error).message}`);
-  }
 }

@@ -52,7 +52,7 @@ beforeAll(async () => {
             to_char(date_trunc('month', max(ordered_at AT TIME ZONE 'UTC')) + interval '1 month - 1 day', 'YYYY-MM-DD') AS "to" FROM sales.orders`,
   );
   period = rows[0];
-  // the worker of `npm start`: the real stages (ETL → mining → reporting) as the service accounts; a
+  // the worker of `npm start`: the real stages (ETL → rollups → mining → reporting) as the service accounts; a
   // yearly cron so that no scheduled run comes between (the first start only records a baseline)
   const stageContext = {
     gatewayUrl: t.system.gatewayUrl,
@@ -222,7 +222,7 @@ test('an administrator runs the pipeline from the console and watches it finish:
     { timeout: 60_000, polling: 500 },
   );
   await expect(newest.getByTestId('run-trigger').textContent()).resolves.toBe('Manual');
-  // finished: neither running nor queued any more (2 cores in CI: ETL, mining and reporting take their time)
+  // finished: neither running nor queued any more (2 cores in CI: ETL, rollups, mining and reporting take their time)
   await newest.locator('[data-testid="run-status"]:is([data-status="SUCCEEDED"], [data-status="DEGRADED"], [data-status="FAILED"])').waitFor({ timeout: 150_000 });
   await page.getByTestId('pipeline-live').waitFor({ state: 'detached' });
   const run = async () => ({
@@ -231,10 +231,10 @@ test('an administrator runs the pipeline from the console and watches it finish:
       items.map((i) => ({ name: i.querySelector('[data-testid="stage-name"]')?.textContent, status: i.querySelector('[data-testid="stage-status"]')?.textContent, text: i.textContent })),
     ),
   });
-  // ETL → mining → reporting, each done, with its duration, in words
+  // ETL → rollups → mining → reporting, each done, with its duration, in words
   expect(await run()).toEqual({
     status: 'Succeeded',
-    stages: ['ETL', 'Mining', 'Reporting'].map((name) => ({ name, status: 'Succeeded', text: expect.stringMatching(/\d+ s/) })),
+    stages: ['ETL', 'Rollups', 'Mining', 'Reporting'].map((name) => ({ name, status: 'Succeeded', text: expect.stringMatching(/\d+ s/) })),
   });
   // the ETL stage shows the rows its run wrote and that it reconciled, as the warehouse's run ledger says
   const { rows: [etlRun] } = await t.dwh.pool.query(`SELECT rows_written, (reconciliation->>'ok')::boolean AS ok FROM meta.etl_runs ORDER BY run_id DESC LIMIT 1`);
@@ -251,7 +251,7 @@ test('an administrator runs the pipeline from the console and watches it finish:
   await page.getByTestId('language').selectOption('fr');
   expect(await run()).toEqual({
     status: 'Réussie',
-    stages: ['ETL', 'Fouille', 'Rapports'].map((name) => ({ name, status: 'Réussie', text: expect.stringMatching(/\d+ s/) })),
+    stages: ['ETL', 'Agrégats', 'Fouille', 'Rapports'].map((name) => ({ name, status: 'Réussie', text: expect.stringMatching(/\d+ s/) })),
   });
   await shot(page, 'pipeline-run-finished-fr');
   await page.getByTestId('language').selectOption('en');

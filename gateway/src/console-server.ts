@@ -5,6 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { PROXY_HEADER } from './auth/client-address';
 
 /**
  * The web console (console/) in production: its Vite build (console/dist) served as static
@@ -27,6 +28,11 @@ export interface ConsoleServerOptions {
   gatewayUrl: string;
   /** Interface to listen on (default 127.0.0.1). */
   host?: string;
+  /**
+   * The gateway's trust in this proxy (proxyToken(SUBGRAPH_SECRET)): with it, the gateway counts login
+   * attempts per browser address (X-Forwarded-For) instead of one 127.0.0.1 for every browser.
+   */
+  proxyToken?: string;
 }
 
 export interface RunningConsoleServer {
@@ -94,7 +100,7 @@ function serveFile(req: http.IncomingMessage, res: http.ServerResponse, file: st
   createReadStream(file).on('error', () => res.destroy()).pipe(res);
 }
 
-function proxyGraphql(req: http.IncomingMessage, res: http.ServerResponse, gateway: URL) {
+function proxyGraphql(req: http.IncomingMessage, res: http.ServerResponse, gateway: URL, proxyToken: string | undefined) {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_BODY_BYTES) {
     send(res, 413, JSON.stringify({ errors: [{ message: 'Request body too large', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }), 'application/json; charset=utf-8', { connection: 'close' });
@@ -124,6 +130,7 @@ function proxyGraphql(req: http.IncomingMessage, res: http.ServerResponse, gatew
     }
     headers['x-forwarded-for'] = [req.headers['x-forwarded-for'], req.socket.remoteAddress].filter(Boolean).join(', ');
     headers['x-forwarded-proto'] = 'http';
+    if (proxyToken) headers[PROXY_HEADER] = proxyToken;
     const upstream = http.request(gateway, { method: 'POST', headers, timeout: 60_000 }, (up) => {
       const out: http.OutgoingHttpHeaders = { 'cache-control': 'no-store', ...SECURITY_HEADERS };
       for (const h of ['content-type', 'content-length', 'retry-after']) if (up.headers[h] !== undefined) out[h] = up.headers[h];
@@ -157,7 +164,7 @@ export async function startConsoleServer(opts: ConsoleServerOptions): Promise<Ru
       return;
     }
     if (url.pathname === '/graphql') {
-      if (req.method === 'POST') return proxyGraphql(req, res, gateway);
+      if (req.method === 'POST') return proxyGraphql(req, res, gateway, opts.proxyToken);
       send(res, 405, 'Method not allowed: POST /graphql', 'text/plain; charset=utf-8', { allow: 'POST' });
       return;
     }

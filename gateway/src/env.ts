@@ -1,5 +1,6 @@
 import { baseEnvShape, parseEnv, port } from '@erp/kit';
 import { z } from 'zod';
+import { weakSecretReason } from './auth/secrets';
 
 const secret = (name: string) =>
   z.string({ error: `${name} is required (a random string of at least 32 characters)` }).min(32, 'must be at least 32 characters');
@@ -40,6 +41,18 @@ export const gatewayEnv = z.object({
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(15_000),
   /** The AI provider's timeout (read here only to check SUBGRAPH_TIMEOUT_MS against it). */
   AI_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
-}).refine((e) => e.SUBGRAPH_TIMEOUT_MS > e.AI_TIMEOUT_MS, { path: ['SUBGRAPH_TIMEOUT_MS'], message: 'must be above AI_TIMEOUT_MS, so a slow AI provider falls back before the gateway gives up' });
+})
+  .refine((e) => e.SUBGRAPH_TIMEOUT_MS > e.AI_TIMEOUT_MS, { path: ['SUBGRAPH_TIMEOUT_MS'], message: 'must be above AI_TIMEOUT_MS, so a slow AI provider falls back before the gateway gives up' })
+  // In production a guessable secret lets anyone sign tokens: refused at start, naming the variable.
+  .superRefine((e, ctx) => {
+    if (e.NODE_ENV !== 'production') return;
+    for (const name of ['JWT_SECRET', 'SUBGRAPH_SECRET'] as const) {
+      const reason = weakSecretReason(e[name]);
+      if (reason) ctx.addIssue({ code: 'custom', path: [name], message: reason });
+    }
+    if (e.JWT_SECRET === e.SUBGRAPH_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SUBGRAPH_SECRET'], message: 'must differ from JWT_SECRET (one signs users\' tokens, the other the gateway\'s identity for the subgraphs)' });
+    }
+  });
 export type GatewayEnv = z.infer<typeof gatewayEnv>;
 export const loadEnv = () => parseEnv(gatewayEnv);

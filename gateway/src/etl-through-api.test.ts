@@ -173,6 +173,42 @@ test('a new supplier evaluation reaches the warehouse on the next incremental ru
   expect(after.n).toBe(before.n + 1);
 });
 
+// One rule for a product's main supplier (every reader takes it from dw.product_main_supplier):
+// an active supplier's preferred supply, else its shortest lead time; the row carries that supply's terms.
+test("a product's main supplier: an inactive supplier is never main, and the row carries the chosen supply's lead time and MOQ", async () => {
+  const terms = `SELECT supplier_id, lead_time_days::int AS lead, lead_time_source AS source, min_order_quantity AS moq FROM dw.product_main_supplier WHERE product_id = $1`;
+  const p = await one<{ product_id: number }>(
+    sys.db.pool,
+    `SELECT ps.product_id FROM suppliers.product_supplies ps JOIN suppliers.suppliers s ON s.id = ps.supplier_id
+      WHERE s.status = 'ACTIVE' GROUP BY ps.product_id HAVING count(*) >= 2 ORDER BY ps.product_id LIMIT 1`,
+  );
+  const main = await one<{ supplier_id: number; lead: number; source: string; moq: number }>(dwh.pool, terms, [p.product_id]);
+  const supply = await one<{ lead: number; moq: number }>(sys.db.pool, `SELECT lead_time_days AS lead, min_order_quantity AS moq FROM suppliers.product_supplies WHERE product_id = $1 AND supplier_id = $2`, [p.product_id, main.supplier_id]);
+  expect(main).toEqual({ supplier_id: main.supplier_id, lead: supply.lead, source: 'supply', moq: supply.moq });
+  const setStatus = async (id: number, status: string) => {
+    const r = await sys.gql(`mutation($id: ID!, $s: SupplierStatus!) { updateSupplier(id: $id, input: { status: $s }) { status } }`, { id: String(id), s: status }, manager);
+    expect(r.body.errors ?? []).toEqual([]);
+  };
+  await setStatus(main.supplier_id, 'INACTIVE');
+  try {
+    expect((await etl(dwh)).status).toBe('SUCCEEDED');
+    const next = await one<{ supplier_id: number; lead: number; source: string; moq: number }>(dwh.pool, terms, [p.product_id]);
+    // the best of the remaining active supplies, read from the OLTP
+    const want = await one<{ supplier_id: number; lead: number; moq: number }>(
+      sys.db.pool,
+      `SELECT ps.supplier_id, ps.lead_time_days AS lead, ps.min_order_quantity AS moq FROM suppliers.product_supplies ps JOIN suppliers.suppliers s ON s.id = ps.supplier_id
+        WHERE ps.product_id = $1 AND s.status = 'ACTIVE' ORDER BY ps.is_preferred DESC, ps.lead_time_days, ps.supplier_id LIMIT 1`,
+      [p.product_id],
+    );
+    expect(next).toEqual({ supplier_id: want.supplier_id, lead: want.lead, source: 'supply', moq: want.moq });
+    expect(next.supplier_id).not.toBe(main.supplier_id);
+  } finally {
+    await setStatus(main.supplier_id, 'ACTIVE');
+    expect((await etl(dwh)).status).toBe('SUCCEEDED');
+  }
+  expect((await one<{ supplier_id: number }>(dwh.pool, terms, [p.product_id])).supplier_id).toBe(main.supplier_id);
+});
+
 let newOrderId: string;
 test('a new order adds exactly its lines; cancelling it is reflected', async () => {
   const before = await one<{ n: number }>(dwh.pool, 'SELECT count(*)::int AS n FROM dw.fact_sales');
@@ -357,25 +393,58 @@ test('a tampered fact row fails the reconciliation: status FAILED, the measure a
   expect((await etl(dwh)).status).toBe('SUCCEEDED');
 });
 
-test('the analytics rollups follow every run: fresh and equal to the facts, month by month', async () => {
-  const { rollupIsFresh } = await import('@erp/semantic');
+test('the rollups stage follows the ETL runs: built, then only the months of the orders loaded, nothing after a run without change; equal to the facts', async () => {
+  const { refreshStaleRollups, rollupIsFresh } = await import('@erp/semantic');
+  const equalToFacts = async () => {
+    // month by month, every rollup's sums (and orders where it keeps them) equal the facts'
+    const facts = `SELECT date_trunc('month', d.full_date)::date AS m, sum(f.net_amount) AS net, sum(f.quantity) AS units, count(DISTINCT f.order_id) AS orders
+                     FROM dw.fact_sales f JOIN dw.dim_date d ON d.date_key = f.order_date_key GROUP BY 1`;
+    for (const [table, orders] of [['sales_month', 'NULL::bigint'], ['sales_product_month', 'NULL::bigint'], ['sales_customer_month', 'sum(orders)'], ['sales_order_month', 'sum(orders)'],
+                                  ['sales_region_month', 'sum(orders)'], ['sales_segment_month', 'sum(orders)'], ['sales_category_month', 'NULL::bigint']]) {
+      const diff = await dwh.pool.query(`
+        WITH f AS (${facts}),
+             r AS (SELECT month_start AS m, sum(net_amount) AS net, sum(units) AS units, ${orders} AS orders FROM analytics.${table} GROUP BY 1)
+        SELECT coalesce(f.m, r.m) AS m, f.net AS fact_net, r.net AS rollup_net, f.orders, r.orders AS rollup_orders FROM f FULL JOIN r ON r.m = f.m
+         WHERE f.net IS DISTINCT FROM r.net OR f.units IS DISTINCT FROM r.units OR (r.orders IS NOT NULL AND f.orders IS DISTINCT FROM r.orders)`);
+      expect([table, diff.rows]).toEqual([table, []]);
+    }
+  };
   await etl(dwh); // whatever earlier tests changed
+  // the ETL itself refreshes no rollup: none was built yet, the stage builds them all
+  expect(await rollupIsFresh(dwh.pool)).toBe(false);
+  const built = await refreshStaleRollups(dwh.pool);
+  expect(built).toMatchObject({ action: 'rebuilt', reason: 'a rollup was never built' });
+  expect(built.rowsWritten).toBeGreaterThan(0);
   expect(await rollupIsFresh(dwh.pool)).toBe(true);
-  // month by month, every rollup's sums (and orders where it keeps them) equal the facts'
-  const facts = `SELECT date_trunc('month', d.full_date)::date AS m, sum(f.net_amount) AS net, sum(f.quantity) AS units, count(DISTINCT f.order_id) AS orders
-                   FROM dw.fact_sales f JOIN dw.dim_date d ON d.date_key = f.order_date_key GROUP BY 1`;
-  for (const [table, orders] of [['sales_month', 'NULL::bigint'], ['sales_product_month', 'NULL::bigint'], ['sales_customer_month', 'sum(orders)'], ['sales_order_month', 'sum(orders)'],
-                                ['sales_region_month', 'sum(orders)'], ['sales_segment_month', 'sum(orders)'], ['sales_category_month', 'NULL::bigint']]) {
-    const diff = await dwh.pool.query(`
-      WITH f AS (${facts}),
-           r AS (SELECT month_start AS m, sum(net_amount) AS net, sum(units) AS units, ${orders} AS orders FROM analytics.${table} GROUP BY 1)
-      SELECT coalesce(f.m, r.m) AS m, f.net AS fact_net, r.net AS rollup_net, f.orders, r.orders AS rollup_orders FROM f FULL JOIN r ON r.m = f.m
-       WHERE f.net IS DISTINCT FROM r.net OR f.units IS DISTINCT FROM r.units OR (r.orders IS NOT NULL AND f.orders IS DISTINCT FROM r.orders)`);
-    expect([table, diff.rows]).toEqual([table, []]);
-  }
-  // a run with no change keeps them fresh without recomputing
+  await equalToFacts();
+
+  // one order changed in the source: the run makes the rollups stale, the stage recomputes that order's months only
+  const { rows: [order] } = await sys.db.pool.query<{ id: number; month: string }>(
+    `SELECT id, to_char(date_trunc('month', ordered_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS month FROM sales.orders WHERE currency <> 'USD' ORDER BY id DESC LIMIT 1`,
+  );
+  await sys.db.pool.query(`UPDATE sales.orders SET currency = 'USD' WHERE id = $1`, [order!.id]);
+  expect((await etl(dwh)).rowsWritten).toBeGreaterThan(0);
+  expect(await rollupIsFresh(dwh.pool)).toBe(false);
+  const refreshed = await refreshStaleRollups(dwh.pool);
+  expect(refreshed).toMatchObject({ action: 'refreshed', reason: 'orders were loaded', from: order!.month });
+  expect(await rollupIsFresh(dwh.pool)).toBe(true);
+  await equalToFacts();
+
+  // a change the rollups do not read (a supplier's name): only marked as covering the run, nothing recomputed
+  await sys.db.pool.query(`UPDATE suppliers.suppliers SET name = name || ' (renamed)' WHERE id = (SELECT min(id) FROM suppliers.suppliers)`);
+  const run = await etl(dwh);
+  expect(run.entities.filter((e) => e.written > 0).map((e) => e.entity)).toEqual(['suppliers']);
+  expect(await rollupIsFresh(dwh.pool)).toBe(false);
+  const states = async () => (await dwh.pool.query(`SELECT name, refreshed_at, rows_written FROM analytics.rollup_state ORDER BY name`)).rows;
+  const before = await states();
+  expect(await refreshStaleRollups(dwh.pool)).toMatchObject({ action: 'marked', reason: 'the runs since changed no row the rollups read (suppliers)', rowsWritten: 0 });
+  expect(await rollupIsFresh(dwh.pool)).toBe(true);
+  expect(await states()).toEqual(before);
+
+  // a run with no change keeps them fresh; the stage then has nothing to do
   expect((await etl(dwh)).rowsWritten).toBe(0);
   expect(await rollupIsFresh(dwh.pool)).toBe(true);
+  expect(await refreshStaleRollups(dwh.pool)).toMatchObject({ action: 'unchanged', reason: 'the ETL runs since the last refresh wrote no row', rowsWritten: 0 });
 });
 
 test('degraded mode: with the suppliers subgraph down, suppliers fail with a clear message, the rest completes, the run is PARTIAL', async () => {

@@ -9,11 +9,13 @@ import { IDENTITY_HEADER, signIdentity, VerifiedTokens, type Identity, type Logg
 import { createHttpHandler, listen, maskError, type BaseContext, type Route } from '@erp/kit/graphql';
 import { execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type pg from 'pg';
+import { clientAddress, proxyToken } from './auth/client-address';
 import { AuthService, type AuthContext, type PipelineTrigger } from './auth/service';
 import { buildAuthSchema } from './auth/subgraph';
 import { verifyAccessToken } from './auth/tokens';
 import { supergraphPath, type SubgraphName } from './compose';
 import type { GatewayEnv } from './env';
+import { requestChecks } from './request-checks';
 
 /** Limits on every operation; depth measured against the console's deepest operation. */
 export const LIMITS = { maxDepth: 10, maxAliases: 15, maxCost: 5000, maxTokens: 1000, maxDirectives: 50 } as const;
@@ -193,12 +195,14 @@ export async function createGateway(opts: GatewayOptions) {
     includeStacktraceInErrorResponses: false,
     validationRules: [...armor.validationRules, noAliasedCredentials],
     formatError: maskError(opts.log),
-    plugins: [...armor.plugins, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [...armor.plugins, requestChecks, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
   });
   await server.start();
 
   // Access tokens verified once per process until they expire (the HMAC was ~4 % of a page's CPU).
-  const verified = new VerifiedTokens<Identity>();
+  // X-Forwarded-For counts only when the console proxy vouches for it (see clientAddress).
+  const consoleProxy = proxyToken(opts.env.SUBGRAPH_SECRET);
+  const verified = new VerifiedTokens<{ identity: Identity; sessionVersion: number }>();
   const context = async (req: http.IncomingMessage): Promise<GatewayContext> => {
     const requestId = (typeof req.headers['x-request-id'] === 'string' && /^[\w-]{8,64}$/.test(req.headers['x-request-id'])
       ? req.headers['x-request-id']
@@ -206,20 +210,23 @@ export async function createGateway(opts: GatewayOptions) {
     const header = req.headers.authorization;
     let identity: Identity | null = null;
     if (header) {
+      const refused = () => new GraphQLError('Invalid or expired access token', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       const m = /^Bearer ([\w.-]+)$/.exec(header);
-      try {
-        if (!m) throw new Error('malformed');
-        const known = verified.get(m[1]!);
-        if (known) identity = { ...known, requestId };
-        else {
-          identity = await verifyAccessToken(opts.env.JWT_SECRET, m[1]!, requestId);
-          verified.set(m[1]!, identity, expiryOf(m[1]!));
-        }
-      } catch {
-        throw new GraphQLError('Invalid or expired access token', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+      if (!m) throw refused();
+      let checked = verified.get(m[1]!);
+      if (!checked) {
+        checked = await verifyAccessToken(opts.env.JWT_SECRET, m[1]!, requestId).catch(() => {
+          throw refused();
+        });
+        verified.set(m[1]!, checked, expiryOf(m[1]!));
       }
+      // A well-signed token of a disabled account, or from before its sessions were ended, is refused
+      // (a database that cannot answer is an outage, not a refusal: that error goes on as it is).
+      const { userId } = checked.identity;
+      if (userId === null || !(await auth.accounts.holds(opts.pool, userId, checked.sessionVersion))) throw refused();
+      identity = { ...checked.identity, requestId };
     }
-    return { identity, pool: opts.pool, log: opts.log, clientAddress: req.socket.remoteAddress ?? 'unknown', auth, pipeline: opts.pipeline } as GatewayContext;
+    return { identity, pool: opts.pool, log: opts.log, clientAddress: clientAddress(req, consoleProxy), auth, pipeline: opts.pipeline } as GatewayContext;
   };
 
   const handler = createHttpHandler<GatewayContext>({

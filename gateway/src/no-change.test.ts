@@ -8,7 +8,7 @@ import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
 import { defaultStages, runPipeline, type StageContext } from '@erp/automation';
 
 /**
- * The data path on a server without autovacuum: a first pipeline run (ETL → mining → reporting)
+ * The data path on a server without autovacuum: a first pipeline run (ETL → rollups → mining → reporting)
  * on a fresh warehouse leaves every table it wrote with planner statistics, so every dashboard
  * tile and a chat question answer within the analytics statement timeout; a second run right
  * after, with no change in the OLTP, writes no row anywhere in the warehouse, rebuilds no rollup,
@@ -76,6 +76,7 @@ test('a fresh warehouse with autovacuum off: every table the pipeline wrote has 
   expect(first.stages.map((s) => [s.name, s.status, s.error ?? null])).toEqual([
     ['stock-sweeper', 'SUCCEEDED', null],
     ['etl', 'SUCCEEDED', null],
+    ['rollups', 'SUCCEEDED', null],
     ['mining', 'SUCCEEDED', null],
     ['reporting', 'SUCCEEDED', null],
   ]);
@@ -132,6 +133,7 @@ test('a pipeline run right after a successful one, with no OLTP change: 0 rows w
   expect(second.stages.map((s) => [s.name, s.status, s.reason ?? s.error ?? null])).toEqual([
     ['stock-sweeper', 'SKIPPED', 'input unchanged since its last successful run'],
     ['etl', 'SKIPPED', 'input unchanged since its last successful run'],
+    ['rollups', 'SKIPPED', 'input unchanged since its last successful run'],
     ['mining', 'SKIPPED', 'input unchanged since its last successful run'],
     ['reporting', 'SKIPPED', 'input unchanged since its last successful run'],
   ]);

@@ -120,8 +120,10 @@ test('the internal stock operations: every role × operation is refused, through
   });
   // not in the public API at all
   expect(rootFields().map(([key]) => key).filter((k) => (INTERNAL_OPERATIONS as readonly string[]).includes(k))).toEqual([]);
-  // the matrix gives them to the sales service's identity and to no one else
-  for (const key of INTERNAL_OPERATIONS) expect(PERMISSIONS[key]).toEqual(['SALES_SERVICE']);
+  // the matrix gives each to one service's identity and to no one else: the order stock to sales,
+  // the purchase receipts' stock to suppliers (purchasing)
+  for (const key of INTERNAL_OPERATIONS) expect(PERMISSIONS[key]).toEqual([/Purchase|Demand/.test(key) ? 'PURCHASING_SERVICE' : 'SALES_SERVICE']);
+  expect(INTERNAL_OPERATIONS.filter((k) => /Purchase|Demand/.test(k))).toEqual(['Mutation.receivePurchaseStock', 'Mutation.undoPurchaseStock', 'Query.stockDemand']);
   const refused: string[] = [];
   let checked = 0;
   for (const role of [...ACCOUNT_ROLES, 'SERVICE'] as const) {

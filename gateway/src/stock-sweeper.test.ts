@@ -54,7 +54,7 @@ const stock = async () =>
   (await t.db.pool.query(`SELECT on_hand, reserved, (SELECT coalesce(sum(quantity), 0)::int FROM inventory.stock_reservations WHERE status = 'ACTIVE') AS active FROM inventory.stock_levels`)).rows[0];
 
 test('the sweeper is a stage of the pipeline, ahead of the ETL (which then reads the stock as it really is)', () => {
-  expect(defaultStages(ctx).map((s) => s.name)).toEqual(['stock-sweeper', 'etl', 'mining', 'reporting']);
+  expect(defaultStages(ctx).map((s) => s.name)).toEqual(['stock-sweeper', 'etl', 'rollups', 'mining', 'reporting']);
 });
 
 test("crash leftovers (reservations with no live order) are released by the pipeline's sweeper stage and counted in the run's record", async () => {

@@ -4,7 +4,7 @@ import { ANALYTICS_POOL_IDLE_MS, createAnalyticsSubgraph } from '@erp/subgraph-a
 import { createCatalogSubgraph } from '@erp/subgraph-catalog';
 import { createCustomersSubgraph } from '@erp/subgraph-customers';
 import { createSalesSubgraph, httpCustomers, httpInventory, localCustomers, localInventory, sweepReservations, type SweepResult } from '@erp/subgraph-sales';
-import { createSuppliersSubgraph } from '@erp/subgraph-suppliers';
+import { createSuppliersSubgraph, httpPurchaseStock, localPurchaseStock } from '@erp/subgraph-suppliers';
 import type { GatewayEnv } from './env';
 import { createGateway, type Gateway } from './gateway';
 import { playgroundRoute } from './playground';
@@ -83,7 +83,13 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     ports.catalog = listeners.catalog.port;
   }
   const customers = await createCustomersSubgraph({ ...base, pool: pools.customers, log: opts.log.child({ service: 'customers' }) });
-  const suppliers = await createSuppliersSubgraph({ ...base, pool: pools.suppliers, log: opts.log.child({ service: 'suppliers' }) });
+  const suppliers = await createSuppliersSubgraph({
+    ...base,
+    pool: pools.suppliers,
+    log: opts.log.child({ service: 'suppliers' }),
+    // Purchase receipts post their goods to the catalog's stock, like sales orders reserve there.
+    stock: local ? localPurchaseStock(catalog) : httpPurchaseStock(`${listeners.catalog!.url}/graphql`, secret),
+  });
   // The stock belongs to the catalog: reached in this process, or over HTTP as a separate service.
   const inventory = local ? localInventory(catalog) : httpInventory(`${listeners.catalog!.url}/graphql`, secret);
   const sales = await createSalesSubgraph({

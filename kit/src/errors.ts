@@ -74,7 +74,9 @@ export class QueryTimeoutError extends AppError {
 /** A problem in the configuration (environment): names every variable at fault. */
 export class ConfigError extends AppError {
   constructor(readonly problems: { variable: string; reason: string }[]) {
-    super('CONFIG', `Invalid configuration:\n${problems.map((p) => `  - ${p.variable}: ${p.reason}`).join('\n')}`, {
+    // One problem is one line (what a start-up prints and a log keeps); several are a list.
+    const text = problems.length === 1 ? ` ${problems[0]!.variable}: ${problems[0]!.reason}` : `\n${problems.map((p) => `  - ${p.variable}: ${p.reason}`).join('\n')}`;
+    super('CONFIG', `Invalid configuration:${text}`, {
       problems,
     });
   }

@@ -7,6 +7,5 @@ export { orderFeatures, FEATURES, FEATURE_DOC, type OrderRecord, type FeatureVec
 export { isolationForestScores, explain, featureStats, toFeatureMatrix } from './anomaly/iforest';
 export { fitIsolationForest, scoreIsolationForest, averagePathLength, type FeatureMatrix, type IsolationForestModel } from './anomaly/forest';
 export { GraphqlSegmentWriter, writeSegments, MAX_ASSIGNMENTS_PER_CALL, type SegmentWriter, type SegmentAssignment, type Credentials } from './writeback';
-export { ensureMiningSchema, MINING_DDL } from './schema';
 export { sourceState, loadRfmOrders, loadOrderRecords } from './source';
 export { withSeededRandom, mulberry32, sampleIndices } from './prng';

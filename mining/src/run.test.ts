@@ -1,5 +1,6 @@
 import type { TestDatabase } from '@erp/kit/test/db';
 import path from 'node:path';
+import { olap } from '@erp/semantic';
 import { runMining } from './run';
 import { csvRows, loadNativeSet, testWarehouse } from './test/fixtures';
 import type { SegmentAssignment, SegmentWriter } from './writeback';
@@ -74,6 +75,14 @@ describe('runMining on the generated data set', () => {
     expect((await q(`SELECT count(*)::int AS n FROM mining.eda_correlations WHERE run_id = $1`))[0].n).toBe(6);
     const dup = await q(`SELECT value FROM mining.eda_quality WHERE run_id = $1 AND check_kind = 'duplicates' AND column_name = 'order_id,line_no'`);
     expect(Number(dup[0].value)).toBe(0);
+
+    // One truth: the mining page's revenue is the semantic model's (booked orders only: drafts and
+    // cancelled orders are not revenue), over the whole history.
+    const drafts = (await db.pool.query(`SELECT count(*)::int AS n FROM dw.fact_sales f JOIN dw.dim_order_status s USING (status_key) WHERE s.status = 'DRAFT'`)).rows[0].n;
+    expect(drafts).toBeGreaterThan(0); // the comparison can fail
+    const model = await olap(db.pool, { measures: ['revenue'], time: { from: '2000-01-01', to: '2099-12-31' } }, { role: 'SERVICE', userId: null });
+    const months = await q(`SELECT sum(revenue)::text AS total FROM mining.eda_seasonality WHERE run_id = $1 AND grain = 'month'`);
+    expect(months[0].total).toBe(model.totals[0]!.value);
   }, 600_000);
 
   it('skips when the warehouse has not changed, records why, and recomputes after a change or with force', async () => {

@@ -5,7 +5,7 @@ import { explain, featureStats, isolationForestScores } from './anomaly/iforest'
 import { clusterCustomers, type ClusteringResult } from './cluster/kmeans';
 import { computeEda, writeEda } from './eda/eda';
 import { computeRfm, defaultReferenceDate, type RfmRow } from './rfm/compute';
-import { ensureMiningSchema } from './schema';
+import { migrateDwh } from '@erp/dwh-schema';
 import { lastOrderDate, loadOrderRecords, loadRfmOrders, sourceState } from './source';
 import { GraphqlSegmentWriter, writeSegments, type Credentials, type SegmentWriter } from './writeback';
 
@@ -67,10 +67,11 @@ function parameterKey(p: Record<string, unknown>) {
  * checksum of dw.fact_sales are those of the last successful run with the same parameters.
  */
 export async function runMining(opts: RunMiningOptions): Promise<MiningResult> {
+  // The mining tables are the warehouse's (dwh-schema migrations): a warehouse not yet upgraded is here.
+  await migrateDwh(opts.dwhUrl);
   const pool = createPool(opts.dwhUrl, { max: 3, statementTimeout: 30 * 60_000, applicationName: 'erp-mining' });
   const lockClient = await pool.connect();
   try {
-    await ensureMiningSchema(pool);
     await lockClient.query('SELECT pg_advisory_lock($1)', [LOCK]); // one mining run at a time per warehouse
     return await run(pool, opts);
   } finally {

@@ -1,17 +1,20 @@
 import type pg from 'pg';
+import { scopeCondition } from '@erp/semantic/model';
 import type { OrderRecord } from './anomaly/features';
 import { toCents, type RfmOrder } from './rfm/compute';
 
 /**
  * What the mining reads from the warehouse: dw.fact_sales (one row per order line, amounts signed by
  * kind) with dim_customer (customer_id natural key across SCD2 versions, is_guest), dim_order_kind,
- * dim_order_status (is_cancelled), dim_date and dim_product (list price of the version sold).
+ * dim_order_status, dim_date and dim_product (list price of the version sold). Which orders count as
+ * revenue is the semantic model's scope (BOOKED: confirmed, shipped or delivered), so a segment's or a
+ * month's revenue on the mining page is the revenue of every other screen.
  */
 
-/** Order-level sums for RFM: every order (cancelled ones flagged), net amount to the cent. */
+/** Order-level sums for RFM: every order (booked ones flagged), net amount to the cent. */
 export async function loadRfmOrders(db: pg.Pool): Promise<RfmOrder[]> {
   const { rows } = await db.query<[number, number, boolean, string, boolean, string, string]>({
-    text: `SELECT f.order_id, c.customer_id, bool_or(c.is_guest), min(k.kind), bool_or(s.is_cancelled),
+    text: `SELECT f.order_id, c.customer_id, bool_or(c.is_guest), min(k.kind), bool_and(${scopeCondition('BOOKED', 'FACT')}),
                   min(d.full_date)::text, sum(f.net_amount)::text
            FROM dw.fact_sales f
            JOIN dw.dim_customer c ON c.customer_key = f.customer_key
@@ -21,12 +24,12 @@ export async function loadRfmOrders(db: pg.Pool): Promise<RfmOrder[]> {
            GROUP BY f.order_id, c.customer_id`,
     rowMode: 'array',
   });
-  return rows.map(([orderId, customerId, isGuest, kind, cancelled, orderDate, net]) => ({
+  return rows.map(([orderId, customerId, isGuest, kind, booked, orderDate, net]) => ({
     orderId,
     customerId,
     isGuest,
     kind: kind as 'SALE' | 'RETURN',
-    cancelled,
+    booked,
     orderDate,
     netCents: toCents(net),
   }));
@@ -40,7 +43,7 @@ export async function lastOrderDate(db: pg.Pool): Promise<string | undefined> {
   return rows[0]?.d ?? undefined;
 }
 
-/** SALE orders that are not cancelled, with the per-order sums the anomaly features start from. */
+/** Booked SALE orders (the model's BOOKED_SALES scope), with the per-order sums the anomaly features start from. */
 export async function loadOrderRecords(db: pg.Pool): Promise<OrderRecord[]> {
   const { rows } = await db.query<[number, string, number, number, number, number, number, number, number, number]>({
     text: `SELECT f.order_id, min(f.order_number), min(c.customer_id), (extract(epoch FROM min(f.ordered_at)) * 1000)::float8,
@@ -52,7 +55,7 @@ export async function loadOrderRecords(db: pg.Pool): Promise<OrderRecord[]> {
            JOIN dw.dim_product p ON p.product_key = f.product_key
            JOIN dw.dim_order_kind k ON k.kind_key = f.kind_key
            JOIN dw.dim_order_status s ON s.status_key = f.status_key
-           WHERE k.kind = 'SALE' AND NOT s.is_cancelled
+           WHERE ${scopeCondition('BOOKED_SALES', 'FACT')}
            GROUP BY f.order_id
            ORDER BY f.order_id`,
     rowMode: 'array',

@@ -29,6 +29,8 @@ export interface AnswerDefinition {
   currency: string;
   asOf: string | null;
   firstDate: string | null;
+  /** Stock figures: the inventory snapshot they are read at (null for other facts, or none in the period). */
+  snapshotDate?: string | null;
 }
 
 export const unitOf = (m: MeasureDef, currency: string) => (m.unit === MONEY ? currency : m.unit);

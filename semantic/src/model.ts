@@ -7,7 +7,7 @@ import type { Role } from '@erp/kit';
  * bound parameters.
  *
  * Table aliases used by the expressions: f = dw.fact_sales, i = dw.fact_inventory_snapshot,
- * e = dw.fact_supplier_evaluation, d = dw.dim_date, p = dw.dim_product, cat = dw.dim_category,
+ * e = dw.fact_supplier_evaluation, po = dw.fact_purchase, rc = dw.fact_purchase_receipt, d = dw.dim_date, p = dw.dim_product, cat = dw.dim_category,
  * c = dw.dim_customer, g = dw.dim_geography, w = dw.dim_warehouse, s = dw.dim_order_status,
  * k = dw.dim_order_kind, sup = dw.dim_supplier (on sales and stock: the product's main supplier,
  * pms = dw.product_main_supplier), rep = dw.dim_sales_rep, car = dw.dim_carrier, r = a rollup table
@@ -20,7 +20,7 @@ import type { Role } from '@erp/kit';
  * (their own customers only, by row-level security); ADMIN and MANAGER may.
  */
 
-export type FactName = 'sales' | 'inventory' | 'supplier' | 'catalog' | 'customerBase';
+export type FactName = 'sales' | 'inventory' | 'supplier' | 'purchase' | 'receipt' | 'catalog' | 'customerBase';
 
 export interface FactDef {
   name: FactName;
@@ -79,11 +79,38 @@ export const FACTS: Record<FactName, FactDef> = {
     name: 'supplier',
     title: 'Supplier evaluations',
     table: 'dw.fact_supplier_evaluation',
+    // Hand-entered quality and price scores only: delivery performance is measured on receipts.
     grain: 'supplier × month (dated on the first day of the month)',
     from: `dw.fact_supplier_evaluation e
       LEFT JOIN dw.dim_date d ON d.date_key = e.month_date_key
       LEFT JOIN dw.dim_supplier sup ON sup.supplier_key = e.supplier_key`,
     dateKey: 'e.month_date_key',
+  },
+  purchase: {
+    name: 'purchase',
+    title: 'Purchase order lines',
+    table: 'dw.fact_purchase',
+    grain: 'one purchase order line (dated by the order date), with the quantity received against it so far',
+    from: `dw.fact_purchase po
+      LEFT JOIN dw.dim_date d ON d.date_key = po.order_date_key
+      LEFT JOIN dw.dim_product p ON p.product_key = po.product_key
+      LEFT JOIN dw.dim_category cat ON cat.category_key = p.category_key
+      LEFT JOIN dw.dim_warehouse w ON w.warehouse_key = po.warehouse_key
+      LEFT JOIN dw.dim_supplier sup ON sup.supplier_key = po.supplier_key`,
+    dateKey: 'po.order_date_key',
+  },
+  receipt: {
+    name: 'receipt',
+    title: 'Purchase receipts (supplier deliveries)',
+    table: 'dw.fact_purchase_receipt',
+    grain: 'one receipt of one purchase order line: a delivery (dated by the day it was received)',
+    from: `dw.fact_purchase_receipt rc
+      LEFT JOIN dw.dim_date d ON d.date_key = rc.receipt_date_key
+      LEFT JOIN dw.dim_product p ON p.product_key = rc.product_key
+      LEFT JOIN dw.dim_category cat ON cat.category_key = p.category_key
+      LEFT JOIN dw.dim_warehouse w ON w.warehouse_key = rc.warehouse_key
+      LEFT JOIN dw.dim_supplier sup ON sup.supplier_key = rc.supplier_key`,
+    dateKey: 'rc.receipt_date_key',
   },
   catalog: {
     name: 'catalog',
@@ -152,6 +179,10 @@ export interface ComponentDef {
   scope?: ScopeName;
 }
 
+/** Purchase order statuses that count as bought: sent to the supplier, received or not. */
+export const PURCHASED_STATUSES = ['SENT', 'PARTIALLY_RECEIVED', 'RECEIVED'] as const;
+const PURCHASED = `po.status IN (${quoted(PURCHASED_STATUSES)})`;
+
 export const COMPONENTS: Record<string, ComponentDef> = {
   net: { fact: 'sales', sql: 'SUM(f.net_amount){filter}', rollup: 'SUM(r.net_amount){filter}', scope: 'BOOKED' },
   margin: { fact: 'sales', sql: 'SUM(f.net_amount - f.cost_amount){filter}', rollup: 'SUM(r.margin_amount){filter}', scope: 'BOOKED' },
@@ -171,11 +202,22 @@ export const COMPONENTS: Record<string, ComponentDef> = {
   reorder_point: { fact: 'inventory', sql: 'SUM(i.reorder_point)' },
   on_order: { fact: 'inventory', sql: 'SUM(i.on_order)' },
   stock_value: { fact: 'inventory', sql: 'SUM(i.stock_value)' },
-  /** Booked units sold in the 90 days up to the as-of date: computed by a side query (see sql.ts). */
+  /** Booked units sold, and their net amount, in the 90 days up to the as-of date: computed by a side query (see sql.ts). */
   sold90: { fact: 'inventory', sql: 'sold90' },
-  deliveries: { fact: 'supplier', sql: 'SUM(e.deliveries)' },
-  on_time: { fact: 'supplier', sql: 'SUM(e.on_time_deliveries)' },
-  late: { fact: 'supplier', sql: 'SUM(e.late_deliveries)' },
+  sold90_net: { fact: 'inventory', sql: 'sold90_net' },
+  quality_score: { fact: 'supplier', sql: 'AVG(e.quality_score)' },
+  price_score: { fact: 'supplier', sql: 'AVG(e.price_score)' },
+  // Purchase order lines sent to the supplier (a draft is not an order yet, a cancelled one was not bought).
+  ordered_amount: { fact: 'purchase', sql: `SUM(po.ordered_amount) FILTER (WHERE ${PURCHASED})` },
+  ordered_qty: { fact: 'purchase', sql: `SUM(po.ordered_qty) FILTER (WHERE ${PURCHASED})` },
+  filled_qty: { fact: 'purchase', sql: `SUM(LEAST(po.received_qty, po.ordered_qty)) FILTER (WHERE ${PURCHASED})` },
+  // Receipts: one row per delivery of a purchase order line.
+  deliveries: { fact: 'receipt', sql: 'COUNT(rc.receipt_id)' },
+  on_time: { fact: 'receipt', sql: 'COUNT(rc.receipt_id) FILTER (WHERE rc.is_on_time)' },
+  late: { fact: 'receipt', sql: 'COUNT(rc.receipt_id) FILTER (WHERE NOT rc.is_on_time)' },
+  received_qty: { fact: 'receipt', sql: 'SUM(rc.quantity)' },
+  received_amount: { fact: 'receipt', sql: 'SUM(rc.amount)' },
+  lead_days: { fact: 'receipt', sql: 'SUM(rc.lead_time_days)' },
   products: { fact: 'catalog', sql: 'COUNT(DISTINCT p.product_id)' },
   customer_records: { fact: 'customerBase', sql: 'COUNT(DISTINCT c.customer_id)' },
 };
@@ -437,23 +479,53 @@ export const MEASURES: MeasureDef[] = [
     title: 'Days of cover',
     titleFr: 'Jours de couverture',
     description:
-      'Stock on hand at the last snapshot over the average daily units sold (booked orders, returns subtracting) in the 90 days up to the data\'s as-of date (or the snapshot, if earlier), for the same product/category/warehouse members; null when nothing was sold. Not groupable by date.',
+      'Stock available (on hand minus reserved: what can still be sold) at the last snapshot, over the average daily units sold (booked orders, returns subtracting) in the 90 days up to the data\'s as-of date (or the snapshot, if earlier), for the same product/category/warehouse members; 0 when nothing is available, null when nothing was sold. Not groupable by date. The stock-out risk insight and its reorder recommendation read this measure.',
     fact: 'inventory',
-    formula: 'SUM(on_hand) / (booked units sold over (as-of - 90 days, as-of] / 90)',
+    formula: 'max(SUM(available), 0) / (booked units sold over (as-of - 90 days, as-of] / 90)',
     unit: 'days',
     format: '0.0',
     additivity: 'NON_ADDITIVE',
-    components: ['on_hand', 'sold90'],
-    final: 'round({on_hand} / NULLIF({sold90} / 90.0, 0), 1)',
+    components: ['available', 'sold90'],
+    final: 'round(GREATEST({available}, 0) / NULLIF({sold90} / 90.0, 0), 1)',
+    noDateGrouping: true,
+  },
+  {
+    name: 'unitsSold90Days',
+    title: 'Units sold (last 90 days)',
+    titleFr: 'Unités vendues (90 derniers jours)',
+    description:
+      'Units sold (booked orders, returns subtracting) in the 90 days up to the data\'s as-of date (or the stock snapshot, if earlier): the demand behind days of cover. Not groupable by date.',
+    fact: 'inventory',
+    formula: 'booked units sold over (as-of - 90 days, as-of]',
+    unit: 'units',
+    format: '#,##0',
+    additivity: 'NON_ADDITIVE',
+    components: ['sold90'],
+    final: '{sold90}',
+    noDateGrouping: true,
+  },
+  {
+    name: 'revenue90Days',
+    title: 'Revenue (last 90 days)',
+    titleFr: "Chiffre d'affaires (90 derniers jours)",
+    description:
+      'Net revenue of booked orders (returns subtracting) in the same 90 days as units sold (last 90 days): what the stock covers. Not groupable by date.',
+    fact: 'inventory',
+    formula: 'booked net amount over (as-of - 90 days, as-of]',
+    unit: MONEY,
+    format: '#,##0.00',
+    additivity: 'NON_ADDITIVE',
+    components: ['sold90_net'],
+    final: '{sold90_net}',
     noDateGrouping: true,
   },
   {
     name: 'supplierDeliveries',
     title: 'Supplier deliveries',
     titleFr: 'Livraisons fournisseurs',
-    description: 'Deliveries received from suppliers.',
-    fact: 'supplier',
-    formula: 'SUM(deliveries)',
+    description: 'Deliveries received from suppliers: receipts of purchase order lines (one per line and receipt), dated by the day received.',
+    fact: 'receipt',
+    formula: 'COUNT(fact_purchase_receipt)',
     unit: 'deliveries',
     format: '#,##0',
     additivity: 'ADDITIVE',
@@ -465,9 +537,9 @@ export const MEASURES: MeasureDef[] = [
     name: 'supplierOnTimeDeliveries',
     title: 'On-time deliveries',
     titleFr: "Livraisons à l'heure",
-    description: 'Deliveries received on or before their expected date.',
-    fact: 'supplier',
-    formula: 'SUM(on_time_deliveries)',
+    description: "Receipts on or before the purchase order line's expected date.",
+    fact: 'receipt',
+    formula: 'COUNT(fact_purchase_receipt) WHERE received date <= expected date',
     unit: 'deliveries',
     format: '#,##0',
     additivity: 'ADDITIVE',
@@ -479,9 +551,9 @@ export const MEASURES: MeasureDef[] = [
     name: 'supplierLateDeliveries',
     title: 'Late deliveries',
     titleFr: 'Livraisons en retard',
-    description: 'Deliveries received after their expected date.',
-    fact: 'supplier',
-    formula: 'SUM(late_deliveries)',
+    description: "Receipts after the purchase order line's expected date.",
+    fact: 'receipt',
+    formula: 'COUNT(fact_purchase_receipt) WHERE received date > expected date',
     unit: 'deliveries',
     format: '#,##0',
     additivity: 'ADDITIVE',
@@ -493,9 +565,10 @@ export const MEASURES: MeasureDef[] = [
     name: 'supplierOnTimeRate',
     title: 'Supplier on-time rate',
     titleFr: 'Taux de ponctualité fournisseur',
-    description: 'On-time deliveries over deliveries, in percent (a ratio of sums, never an average of monthly rates). Without a period: the 12 months ending with the as-of month.',
-    fact: 'supplier',
-    formula: '100 × SUM(on_time_deliveries) / SUM(deliveries)',
+    description:
+      "Share of receipts (deliveries of purchase order lines) received on or before the line's expected date, in percent, measured on the receipts themselves — not the hand-entered evaluations. A ratio of counts, never an average of rates. Without a period: the 12 months ending with the as-of month.",
+    fact: 'receipt',
+    formula: '100 × COUNT(receipts on time) / COUNT(receipts)',
     unit: '%',
     format: '0.00',
     additivity: 'NON_ADDITIVE',
@@ -503,6 +576,119 @@ export const MEASURES: MeasureDef[] = [
     final: 'round(100.0 * {on_time} / NULLIF({deliveries}, 0), 2)',
     roles: NOT_SALES,
     defaultPeriodMonths: 12,
+  },
+  {
+    name: 'averageLeadTime',
+    title: 'Average lead time',
+    titleFr: "Délai moyen d'approvisionnement",
+    description: 'Days from the purchase order to its receipt, averaged over the receipts (measured, not the lead time the supplier quotes).',
+    fact: 'receipt',
+    formula: 'SUM(lead_time_days) / COUNT(receipts)',
+    unit: 'days',
+    format: '0.0',
+    additivity: 'NON_ADDITIVE',
+    components: ['lead_days', 'deliveries'],
+    final: 'round({lead_days}::numeric / NULLIF({deliveries}, 0), 1)',
+    roles: NOT_SALES,
+  },
+  {
+    name: 'receivedQuantity',
+    title: 'Units received',
+    titleFr: 'Quantités reçues',
+    description: 'Units received from suppliers against purchase orders, dated by the day received.',
+    fact: 'receipt',
+    formula: 'SUM(fact_purchase_receipt.quantity)',
+    unit: 'units',
+    format: '#,##0',
+    additivity: 'ADDITIVE',
+    components: ['received_qty'],
+    final: '{received_qty}',
+    roles: NOT_SALES,
+  },
+  {
+    name: 'receivedValue',
+    title: 'Receipts (value)',
+    titleFr: 'Réceptions (valeur)',
+    description: 'Units received valued at the purchase order unit cost, dated by the day received.',
+    fact: 'receipt',
+    formula: 'SUM(fact_purchase_receipt.quantity × unit_cost)',
+    unit: MONEY,
+    format: '#,##0.00',
+    additivity: 'ADDITIVE',
+    components: ['received_amount'],
+    final: '{received_amount}',
+    roles: NOT_SALES,
+  },
+  {
+    name: 'purchaseAmount',
+    title: 'Purchases (value)',
+    titleFr: 'Achats (valeur)',
+    description: 'Value ordered from suppliers (quantity × unit cost) on purchase orders sent, partially received or received, dated by the order date; drafts and cancelled orders never count.',
+    fact: 'purchase',
+    formula: 'SUM(fact_purchase.ordered_amount) over orders SENT, PARTIALLY_RECEIVED, RECEIVED',
+    unit: MONEY,
+    format: '#,##0.00',
+    additivity: 'ADDITIVE',
+    components: ['ordered_amount'],
+    final: '{ordered_amount}',
+    roles: NOT_SALES,
+  },
+  {
+    name: 'unitsPurchased',
+    title: 'Units ordered from suppliers',
+    titleFr: 'Quantités commandées aux fournisseurs',
+    description: 'Units on purchase orders sent, partially received or received, dated by the order date.',
+    fact: 'purchase',
+    formula: 'SUM(fact_purchase.ordered_qty) over orders SENT, PARTIALLY_RECEIVED, RECEIVED',
+    unit: 'units',
+    format: '#,##0',
+    additivity: 'ADDITIVE',
+    components: ['ordered_qty'],
+    final: '{ordered_qty}',
+    roles: NOT_SALES,
+  },
+  {
+    name: 'fillRate',
+    title: 'Fill rate',
+    titleFr: 'Taux de service quantité',
+    description:
+      'Units received (at most the quantity ordered, per line) over units ordered, in percent, on purchase orders sent, partially received or received, dated by the order date: a recent period counts orders still on their way.',
+    fact: 'purchase',
+    formula: '100 × SUM(LEAST(received_qty, ordered_qty)) / SUM(ordered_qty) over orders SENT, PARTIALLY_RECEIVED, RECEIVED',
+    unit: '%',
+    format: '0.00',
+    additivity: 'NON_ADDITIVE',
+    components: ['filled_qty', 'ordered_qty'],
+    final: 'round(100.0 * {filled_qty} / NULLIF({ordered_qty}, 0), 2)',
+    roles: NOT_SALES,
+  },
+  {
+    name: 'supplierQualityScore',
+    title: 'Supplier quality score',
+    titleFr: 'Note qualité fournisseur',
+    description: 'Mean of the hand-entered monthly quality scores of the supplier evaluations.',
+    fact: 'supplier',
+    formula: 'AVG(fact_supplier_evaluation.quality_score)',
+    unit: 'score',
+    format: '0.00',
+    additivity: 'NON_ADDITIVE',
+    components: ['quality_score'],
+    final: 'round({quality_score}, 2)',
+    roles: NOT_SALES,
+  },
+  {
+    name: 'supplierPriceScore',
+    title: 'Supplier price score',
+    titleFr: 'Note prix fournisseur',
+    description: 'Mean of the hand-entered monthly price scores of the supplier evaluations.',
+    fact: 'supplier',
+    formula: 'AVG(fact_supplier_evaluation.price_score)',
+    unit: 'score',
+    format: '0.00',
+    additivity: 'NON_ADDITIVE',
+    components: ['price_score'],
+    final: 'round({price_score}, 2)',
+    roles: NOT_SALES,
   },
   {
     name: 'productCount',
@@ -567,7 +753,8 @@ export interface DimensionDef {
   levels: Omit<LevelDef, 'name' | 'dimension' | 'parent' | 'child'>[];
 }
 
-const DATED_FACTS: FactName[] = ['sales', 'inventory', 'supplier'];
+const DATED_FACTS: FactName[] = ['sales', 'inventory', 'supplier', 'purchase', 'receipt'];
+const BUY_FACTS: FactName[] = ['purchase', 'receipt'];
 const PRODUCT_FROM = 'dw.dim_product p LEFT JOIN dw.dim_category cat ON cat.category_key = p.category_key';
 
 export const DIMENSIONS: DimensionDef[] = [
@@ -597,9 +784,9 @@ export const DIMENSIONS: DimensionDef[] = [
     title: 'Product',
     description: 'Root category → category → product (SKU). Members are codes; labels are names.',
     levels: [
-      { level: 'root', title: 'Root category', key: `COALESCE(cat.root_code, '(none)')`, label: `COALESCE(cat.root_name, 'No category')`, facts: ['sales', 'inventory', 'catalog'], rollup: { key: 'r.root_code', label: 'r.root_name' }, membersFrom: 'dw.dim_category cat' },
-      { level: 'category', title: 'Category', key: `COALESCE(cat.code, '(none)')`, label: `COALESCE(cat.name, 'No category')`, facts: ['sales', 'inventory', 'catalog'], rollup: { key: 'r.category_code', label: 'r.category_name' }, membersFrom: 'dw.dim_category cat' },
-      { level: 'product', title: 'Product', key: 'p.sku', label: 'p.name', facts: ['sales', 'inventory', 'catalog'], rollup: { key: 'r.sku', label: 'r.product_name' }, membersFrom: PRODUCT_FROM },
+      { level: 'root', title: 'Root category', key: `COALESCE(cat.root_code, '(none)')`, label: `COALESCE(cat.root_name, 'No category')`, facts: ['sales', 'inventory', 'catalog', ...BUY_FACTS], rollup: { key: 'r.root_code', label: 'r.root_name' }, membersFrom: 'dw.dim_category cat' },
+      { level: 'category', title: 'Category', key: `COALESCE(cat.code, '(none)')`, label: `COALESCE(cat.name, 'No category')`, facts: ['sales', 'inventory', 'catalog', ...BUY_FACTS], rollup: { key: 'r.category_code', label: 'r.category_name' }, membersFrom: 'dw.dim_category cat' },
+      { level: 'product', title: 'Product', key: 'p.sku', label: 'p.name', facts: ['sales', 'inventory', 'catalog', ...BUY_FACTS], rollup: { key: 'r.sku', label: 'r.product_name' }, membersFrom: PRODUCT_FROM },
     ],
   },
   {
@@ -633,14 +820,14 @@ export const DIMENSIONS: DimensionDef[] = [
     name: 'supplier',
     title: 'Supplier',
     description:
-      "Suppliers by code. On sales, stock and the catalog: the product's main supplier (its preferred supply, else the shortest lead time), as of the last ETL run.",
+      "Suppliers by code. On purchases and receipts: the supplier of the purchase order; on sales, stock and the catalog: the product's main supplier (its preferred supply, else the shortest lead time), as of the last ETL run.",
     levels: [
       {
         level: 'supplier',
         title: 'Supplier',
         key: `COALESCE(sup.code, '(none)')`,
         label: `COALESCE(sup.name, 'No supplier')`,
-        facts: ['supplier', 'sales', 'inventory', 'catalog'],
+        facts: ['supplier', 'sales', 'inventory', 'catalog', ...BUY_FACTS],
         membersFrom: 'dw.dim_supplier sup',
       },
     ],
@@ -682,8 +869,8 @@ export const DIMENSIONS: DimensionDef[] = [
   {
     name: 'warehouse',
     title: 'Warehouse',
-    description: 'Warehouses by code (the shipping warehouse of a sale, the holding warehouse of stock).',
-    levels: [{ level: 'warehouse', title: 'Warehouse', key: 'w.code', label: 'w.name', facts: ['sales', 'inventory'], rollup: { key: 'r.warehouse_code', label: 'r.warehouse_name' }, membersFrom: 'dw.dim_warehouse w' }],
+    description: 'Warehouses by code (the shipping warehouse of a sale, the holding warehouse of stock, the receiving warehouse of a purchase).',
+    levels: [{ level: 'warehouse', title: 'Warehouse', key: 'w.code', label: 'w.name', facts: ['sales', 'inventory', ...BUY_FACTS], rollup: { key: 'r.warehouse_code', label: 'r.warehouse_name' }, membersFrom: 'dw.dim_warehouse w' }],
   },
   {
     name: 'orderStatus',
@@ -696,6 +883,21 @@ export const DIMENSIONS: DimensionDef[] = [
     title: 'Order kind',
     description: 'SALE or RETURN (credit note, signed negative).',
     levels: [{ level: 'kind', title: 'Kind', key: 'k.kind', label: 'k.kind', facts: ['sales'], rollup: { key: 'r.kind', label: 'r.kind' }, membersFrom: 'dw.dim_order_kind k' }],
+  },
+  {
+    name: 'purchaseStatus',
+    title: 'Purchase order status',
+    description: 'DRAFT, SENT, PARTIALLY_RECEIVED, RECEIVED, CANCELLED (the current status of the purchase order).',
+    levels: [
+      {
+        level: 'status',
+        title: 'Purchase status',
+        key: 'po.status',
+        label: 'po.status',
+        facts: ['purchase'],
+        fixedMembers: ['DRAFT', 'SENT', 'PARTIALLY_RECEIVED', 'RECEIVED', 'CANCELLED'],
+      },
+    ],
   },
   {
     name: 'stockStatus',

@@ -7,7 +7,7 @@ import { LEVELS, ROLLUPS, type RollupDef } from './model';
 import { isMonthAligned, shiftMember, type CompareMode, type DateRange } from './periods';
 import { checkMembers, planQuery, type FilterInput, type OlapInput, type Plan, type Viewer } from './plan';
 import { rollupStates } from './rollups';
-import { buildQuery, canShareTotals } from './sql';
+import { buildQuery, buildSnapshotQuery, canShareTotals } from './sql';
 
 export interface Member {
   level: string;
@@ -176,11 +176,12 @@ async function execute(pool: pg.Pool, plan: Plan, prefix: string, state: AnswerS
   const source = await chooseSource(plan, prefix, state);
   const window = plan.range;
   const cmp = plan.comparison;
-  const [{ rows: main, total }, compared, fresh, calendar] = await Promise.all([
+  const [{ rows: main, total }, compared, fresh, calendar, snapshotDate] = await Promise.all([
     rowsAndTotals(pool, plan, window, source, true),
     cmp ? rowsAndTotals(pool, plan, cmp.compared, source, false) : Promise.resolve(null),
     state.freshness,
     state.calendar,
+    plan.fact === 'inventory' ? snapshotOf(pool, plan, window) : Promise.resolve(undefined),
   ]);
   const truncated = main.length > plan.limit;
   const kept = main.slice(0, plan.limit);
@@ -210,8 +211,13 @@ async function execute(pool: pg.Pool, plan: Plan, prefix: string, state: AnswerS
     freshness: fresh,
     truncated,
     rowCount: main[0]?.n != null ? Number(main[0].n) : main.length,
-    definition: defineAnswer(plan, calendar),
+    definition: snapshotDate === undefined ? defineAnswer(plan, calendar) : { ...defineAnswer(plan, calendar), snapshotDate },
   };
+}
+
+async function snapshotOf(pool: pg.Pool, plan: Plan, window: DateRange | null): Promise<string | null> {
+  const q = buildSnapshotQuery(plan, window);
+  return (await pool.query<{ snapshot_date: string }>(q.text, q.values)).rows[0]?.snapshot_date ?? null;
 }
 
 /** Rows as a cross table: distinct row headers × column headers, sparse cells. */

@@ -1,10 +1,12 @@
 import { FACTS, LEVELS, ROLLUPS, type RollupDef } from './model';
 
 /**
- * Each rollup's table and refresh statement, derived from its one definition in the model (ROLLUPS:
+ * Each rollup's columns and refresh statement, derived from its one definition in the model (ROLLUPS:
  * levels and components) and the levels' own expressions: the table stores a level's member in the
  * columns its `rollup` expression names, computed from the facts with the level's `key` and `label`,
- * so a rollup's answer equals the facts' by construction. Nothing here is written twice by hand.
+ * so a rollup's answer equals the facts' by construction. Nothing here is written twice by hand. The
+ * tables themselves are created by the warehouse migrations, generated from these columns
+ * (@erp/dwh-schema rollups.ts; its test checks the migrated tables match).
  */
 export interface RollupColumn {
   name: string;
@@ -61,17 +63,6 @@ function levelColumns(levelName: string): RollupColumn[] {
 export function rollupColumns(r: RollupDef): RollupColumn[] {
   const members = r.levels.filter((l) => !l.startsWith('date.')).flatMap(levelColumns);
   return [...DATE_COLUMNS, ...members, ...measureColumns(r)];
-}
-
-const tableName = (r: RollupDef) => r.table;
-
-export function rollupDdl(r: RollupDef): string {
-  const cols = rollupColumns(r);
-  return [
-    `CREATE TABLE IF NOT EXISTS ${tableName(r)} (\n  ${cols.map((c) => `${c.name} ${c.type}`).join(',\n  ')}\n);`,
-    `CREATE INDEX IF NOT EXISTS ${r.name}_month ON ${tableName(r)} (month_start);`,
-    ...(r.customerGrain ? [`CREATE INDEX IF NOT EXISTS ${r.name}_customer ON ${tableName(r)} (customer_id);`] : []),
-  ].join('\n');
 }
 
 /**

@@ -64,8 +64,11 @@ function componentSql(c: string, source: 'FACT' | 'ROLLUP', perComponent: boolea
   return expr.replace('{filter}', filter);
 }
 
+/** The components the side query of the 90 days of sales computes (see `sold` in buildQuery). */
+const SOLD_COLUMNS: Record<string, string> = { sold90: 'sold.units', sold90_net: 'sold.net' };
+
 function finalExpr(m: MeasureDef): string {
-  return m.final.replace(/\{(\w+)\}/g, (_all, c: string) => (c === 'sold90' ? 'sold.units' : `b.${compName(c)}`));
+  return m.final.replace(/\{(\w+)\}/g, (_all, c: string) => SOLD_COLUMNS[c] ?? `b.${compName(c)}`);
 }
 
 /** The SALES row-level predicate: only the rows of customers currently assigned to the user. */
@@ -114,6 +117,13 @@ function lastSnapshots(plan: Plan, params: Params, window: DateRange | null, key
     ${where(conds)}${dateKeys.length ? `\n    GROUP BY ${dateKeys.map((l) => l.key).join(', ')}` : ''}`;
 }
 
+/** The snapshot date an ungrouped inventory read of this window uses (the answer's "stock as of"). */
+export function buildSnapshotQuery(plan: Plan, window: DateRange | null): BuiltQuery {
+  const params = new Params();
+  const text = `SELECT rd.full_date::text AS snapshot_date FROM dw.dim_date rd WHERE rd.date_key = (${lastSnapshots(plan, params, window, [])})`;
+  return { text, values: params.values };
+}
+
 /** The last day of the 90 days of sales behind days of cover: the snapshot's day, or the as-of date when earlier. */
 function soldEnd(plan: Plan, params: Params, window: DateRange | null): string {
   const snapshot = `(SELECT rd.full_date FROM dw.dim_date rd WHERE rd.date_key = (${lastSnapshots(plan, params, window, [])}))`;
@@ -124,8 +134,8 @@ export function buildQuery(plan: Plan, opts: BuildOptions): BuiltQuery {
   const params = new Params();
   const { source } = opts;
   const keys = opts.grouped ? plan.levels : [];
-  const components = [...new Set(plan.measures.flatMap((m) => m.components))].filter((c) => c !== 'sold90');
-  const needsSold = plan.measures.some((m) => m.components.includes('sold90'));
+  const components = [...new Set(plan.measures.flatMap((m) => m.components))].filter((c) => !(c in SOLD_COLUMNS));
+  const needsSold = plan.measures.some((m) => m.components.some((c) => c in SOLD_COLUMNS));
   const fact = FACTS[plan.fact];
 
   const memberColumns = keys.flatMap((l, i) => [`${levelKey(l, source)} AS k${i}`, `${levelLabel(l, source)} AS l${i}`]);
@@ -206,7 +216,7 @@ export function buildQuery(plan: Plan, opts: BuildOptions): BuiltQuery {
     if (rls) soldConds.push(rls);
     if (plan.asOf) soldConds.push(`d.full_date <= ${params.add(plan.asOf)}::date`);
     ctes.push(
-      `sold AS (\n  SELECT ${[...keys.map((l, i) => `${l.key} AS k${i}`), 'SUM(f.quantity) AS units'].join(', ')}\n  FROM ${FACTS.sales.from}\n  ${where(soldConds)}\n  ${keys.length ? `GROUP BY ${keys.map((_l, i) => `k${i}`).join(', ')}` : ''}\n)`,
+      `sold AS (\n  SELECT ${[...keys.map((l, i) => `${l.key} AS k${i}`), 'SUM(f.quantity) AS units', 'SUM(f.net_amount) AS net'].join(', ')}\n  FROM ${FACTS.sales.from}\n  ${where(soldConds)}\n  ${keys.length ? `GROUP BY ${keys.map((_l, i) => `k${i}`).join(', ')}` : ''}\n)`,
     );
     join = `LEFT JOIN sold ON ${keys.length ? keys.map((_l, i) => `sold.k${i} IS NOT DISTINCT FROM b.k${i}`).join(' AND ') : 'true'}`;
   }

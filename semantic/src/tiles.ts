@@ -90,6 +90,15 @@ export function tiles(kind: DashboardKind, period: DateRange): TileDef[] {
           span: 6,
           query: { measures: ['supplierOnTimeRate', 'supplierDeliveries'], dimensions: ['supplier.supplier'], time, order: asc('supplierOnTimeRate') },
         },
+        {
+          // What was bought from whom, and how much of it has arrived (purchase orders sent in the period).
+          id: 'purchasing',
+          title: 'Purchases by supplier: value, units and fill rate',
+          kind: 'TABLE',
+          view: 'hbar',
+          span: 6,
+          query: { measures: ['purchaseAmount', 'unitsPurchased', 'fillRate'], dimensions: ['supplier.supplier'], time, order: desc('purchaseAmount'), limit: 10 },
+        },
       ];
     case 'OPERATIONAL': {
       const month = `${period.to.slice(0, 7)}-01`;

@@ -261,3 +261,18 @@ describe('sales reps, carriers, suppliers and product attributes', () => {
     expect(intent('panier moyen par commercial en 1997', 'fr').levels).toEqual(['salesRep.salesRep']);
   });
 });
+
+describe('the buy side: deliveries measured on receipts', () => {
+  it('"quels fournisseurs livrent le plus souvent en retard" ranks suppliers by on-time rate, lowest first', () => {
+    const i = intent('quels fournisseurs livrent le plus souvent en retard ?', 'fr');
+    expect([i.measures[0], i.levels, i.ranking?.direction]).toEqual(['supplierOnTimeRate', ['supplier.supplier'], 'ASC']);
+  });
+  it('lead time, units received, fill rate and purchase value are their own measures', () => {
+    expect(intent('average lead time by supplier in 1997').measures).toEqual(['averageLeadTime']);
+    expect(intent('average lead time by supplier in 1997').levels).toEqual(['supplier.supplier']);
+    expect(intent("délai moyen d'approvisionnement en 1997", 'fr').measures).toEqual(['averageLeadTime']);
+    expect(intent('how many units did we receive from suppliers in 1997?').measures).toContain('receivedQuantity');
+    expect(intent('fill rate by supplier in 1997').measures).toEqual(['fillRate']);
+    expect(intent('montant des achats par fournisseur en 1997', 'fr').measures).toEqual(['purchaseAmount']);
+  });
+});

@@ -62,6 +62,17 @@ export const MEASURE_PHRASES = list({
     'on time rate', 'on time delivery rate', 'supplier on time rate', 'supplier on time delivery rate', 'supplier punctuality', 'supplier reliability', 'taux de ponctualite fournisseur', 'taux de ponctualite des fournisseurs', 'ponctualite des fournisseurs', 'taux de livraison a l heure', 'taux de livraisons a l heure', 'taux de livraison dans les delais', 'taux de respect des delais', 'on time delivery', 'on time', 'punctuality', 'reliability', 'otd', 'otif', 'delivery performance', 'service level',
     'taux de ponctualite', 'ponctualite', 'taux de service', 'respect des delais', 'fiabilite', 'taux de livraison a l heure', 'a l heure', 'performance de livraison',
   ],
+  averageLeadTime: [
+    'lead time', 'lead times', 'average lead time', 'supplier lead time', 'delivery lead time', 'actual lead time', 'measured lead time', 'replenishment lead time',
+    'delai moyen', 'delai d approvisionnement', 'delais d approvisionnement', 'delai moyen d approvisionnement', 'delai de livraison fournisseur', 'delai moyen de livraison', 'delai fournisseur', 'delais fournisseurs',
+  ],
+  receivedQuantity: ['units received', 'receive from suppliers', 'received from suppliers', 'units did we receive', 'recu des fournisseurs', 'recues des fournisseurs', 'recus des fournisseurs', 'received units', 'quantity received', 'quantities received', 'units delivered by suppliers', 'unites recues', 'quantites recues', 'quantite recue', 'quantites receptionnees'],
+  receivedValue: ['value received', 'receipts value', 'value of receipts', 'received value', 'valeur recue', 'valeur des receptions', 'montant des receptions'],
+  purchaseAmount: ['purchase value', 'purchase amount', 'purchases value', 'purchasing spend', 'spend with suppliers', 'supplier spend', 'bought from suppliers', 'montant des achats', 'valeur des achats', 'achats fournisseurs', 'achats aux fournisseurs', 'depenses fournisseurs'],
+  unitsPurchased: ['units purchased', 'units bought', 'quantity purchased', 'quantites achetees', 'unites achetees', 'quantites commandees aux fournisseurs'],
+  fillRate: ['fill rate', 'quantity fill rate', 'supplier fill rate', 'taux de service quantite', 'taux de remplissage', 'taux de completude'],
+  supplierQualityScore: ['quality score', 'supplier quality', 'quality rating', 'note qualite', 'note de qualite', 'qualite fournisseur'],
+  supplierPriceScore: ['price score', 'price rating', 'supplier price score', 'note prix', 'note de prix'],
 });
 
 /**
@@ -93,6 +104,7 @@ export const LEVEL_PHRASES = list({
   'orderStatus.status': ['status', 'statuses', 'order status', 'order statuses', 'statut', 'statuts', 'etat de commande', 'statut de commande', 'statut des commandes'],
   'orderKind.kind': ['order kind', 'order type', 'order types', 'kind of order', 'sales and returns', 'type de commande', 'types de commande'],
   'stockStatus.state': ['stock state', 'stock status', 'etat du stock', 'etat de stock'],
+  'purchaseStatus.status': ['purchase order status', 'purchase status', 'po status', 'statut des commandes fournisseurs', 'statut de commande fournisseur', 'statut d achat'],
   'productStatus.status': ['product status', 'product statuses', 'statut produit', 'statut des produits', 'statut du produit', 'discontinued or not', 'actif ou arrete'],
   'salesRep.salesRep': [
     'sales rep', 'sales reps', 'sales representative', 'sales representatives', 'salesperson', 'salespeople', 'salesman', 'salesmen', 'saleswoman', 'account manager', 'account managers',

@@ -75,65 +75,47 @@ export async function miningTable(ctx: Ctx, columns: string[]): Promise<{ name: 
       WHERE table_schema = 'mining' GROUP BY table_name HAVING array_agg(column_name::text) @> $1::text[] ORDER BY table_name`,
     [columns],
   );
-  const r = rows[0];
-  if (!r) return null;
-  const name = `mining."${String(r.t).replace(/"/g, '""')}"`;
-  const ok = (await ctx.q('SELECT to_regclass($1) IS NOT NULL AS ok', [name]))[0]?.ok;
-  return ok ? { name, columns: new Set(r.cols as string[]) } : null;
+  // The first such table holding rows: the migrations create mining's tables before any mining run,
+  // and an empty one must leave the detectors to their fallback (e.g. z-scores).
+  for (const r of rows) {
+    const name = `mining."${String(r.t).replace(/"/g, '""')}"`;
+    const ok = (await ctx.q('SELECT to_regclass($1) IS NOT NULL AS ok', [name]))[0]?.ok;
+    if (ok && (await ctx.q(`SELECT EXISTS (SELECT 1 FROM ${name}) AS ok`))[0]?.ok) return { name, columns: new Set(r.cols as string[]) };
+  }
+  return null;
 }
 
 export interface Supply {
-  supplierId?: number;
-  supplierCode?: string;
-  supplierName?: string;
-  leadTimeDays?: number | null;
-  supplierAvgLeadTime?: number | null;
-  minOrderQuantity?: number;
-  productIds?: number[];
+  supplierId: number;
+  supplierCode: string;
+  supplierName: string;
+  /** The main supply's lead time (or its supplier's average: see leadTimeSource); null when neither is known. */
+  leadTimeDays: number | null;
+  leadTimeSource: 'supply' | 'supplier average' | null;
+  minOrderQuantity: number;
 }
 
 /**
- * Which supplier supplies each product, with its lead time: the staged supplier records (their
- * `supplies`), preferred supplier first then the shortest lead time. Reference data, not a figure.
+ * Each product's main supplier with its lead time and minimum order quantity, as the ETL derived
+ * them (dw.product_main_supplier: the one rule, also behind the model's supplier level).
+ * Reference data, not a figure.
  */
 export async function supplyByProduct(ctx: Ctx): Promise<Map<number, Supply>> {
-  const ok = (await ctx.q(`SELECT to_regclass('staging.suppliers') IS NOT NULL AS ok`))[0]?.ok;
-  const out = new Map<number, Supply>();
-  if (!ok) return out;
   const rows = await ctx.q(
-    `SELECT DISTINCT ON (x.product_id) x.product_id, s.supplier_id, ds.code, ds.name, x.lead, ds.avg_lead_time_days, x.moq
-       FROM staging.suppliers s
-       CROSS JOIN LATERAL (
-         SELECT (e->'product'->>'id')::int AS product_id, (e->>'leadTimeDays')::numeric AS lead,
-                (e->>'minOrderQuantity')::int AS moq, COALESCE((e->>'isPreferred')::boolean, false) AS preferred
-           FROM jsonb_array_elements(COALESCE(s.payload->'supplies', '[]'::jsonb)) e) x
-       JOIN dw.dim_supplier ds ON ds.supplier_id = s.supplier_id
-      WHERE ds.status <> 'INACTIVE'
-      ORDER BY x.product_id, x.preferred DESC, COALESCE(x.lead, ds.avg_lead_time_days) NULLS LAST, s.supplier_id`,
+    `SELECT m.product_id, m.supplier_id, ds.code, ds.name, m.lead_time_days, m.lead_time_source, m.min_order_quantity
+       FROM dw.product_main_supplier m JOIN dw.dim_supplier ds ON ds.supplier_id = m.supplier_id`,
   );
-  for (const r of rows)
-    out.set(Number(r.product_id), {
-      supplierId: Number(r.supplier_id),
-      supplierCode: String(r.code),
-      supplierName: String(r.name),
-      leadTimeDays: r.lead === null ? null : n(r.lead),
-      supplierAvgLeadTime: r.avg_lead_time_days === null ? null : n(r.avg_lead_time_days),
-      minOrderQuantity: r.moq ? Number(r.moq) : 1,
-    });
-  return out;
-}
-
-/** The products each supplier supplies (SKUs), from the staged supplier records. */
-export async function productsBySupplier(ctx: Ctx, supplierIds: number[]): Promise<Map<number, string[]>> {
-  const ok = (await ctx.q(`SELECT to_regclass('staging.suppliers') IS NOT NULL AS ok`))[0]?.ok;
-  if (!ok || !supplierIds.length) return new Map();
-  const rows = await ctx.q(
-    `SELECT s.supplier_id, array_agg(DISTINCT p.sku) AS skus
-       FROM staging.suppliers s
-       CROSS JOIN LATERAL (SELECT DISTINCT (e->'product'->>'id')::int AS product_id FROM jsonb_array_elements(COALESCE(s.payload->'supplies', '[]'::jsonb)) e) x
-       JOIN dw.dim_product p ON p.product_id = x.product_id AND p.is_current
-      WHERE s.supplier_id = ANY($1::int[]) GROUP BY s.supplier_id`,
-    [supplierIds],
+  return new Map(
+    rows.map((r) => [
+      Number(r.product_id),
+      {
+        supplierId: Number(r.supplier_id),
+        supplierCode: String(r.code),
+        supplierName: String(r.name),
+        leadTimeDays: r.lead_time_days === null ? null : n(r.lead_time_days),
+        leadTimeSource: r.lead_time_source === null ? null : (String(r.lead_time_source) as Supply['leadTimeSource']),
+        minOrderQuantity: Number(r.min_order_quantity) || 1,
+      },
+    ]),
   );
-  return new Map(rows.map((r) => [Number(r.supplier_id), r.skus as string[]]));
 }

@@ -1,7 +1,7 @@
 import type { Fact } from '../facts';
 import { round2 } from '../facts';
 import { addMonths, monthEnd } from '@erp/semantic';
-import { cents, n, num, productsBySupplier, type Ctx } from './context';
+import { cents, n, num, type Ctx } from './context';
 
 /**
  * Supplier deterioration: the semantic model's on-time rate over the last 3 months of the period
@@ -20,14 +20,12 @@ export async function supplierDeterioration(ctx: Ctx): Promise<Fact[]> {
   if (!bad.length) return [];
   const ids = await ctx.q(`SELECT code, supplier_id FROM dw.dim_supplier WHERE code = ANY($1::text[])`, [bad.map((b) => b.row.members[0]!.key)]);
   const idOf = new Map(ids.map((x) => [String(x.code), Number(x.supplier_id)]));
-  const skus = await productsBySupplier(ctx, [...idOf.values()]);
   const facts: Fact[] = [];
   for (const { row, now, was } of bad) {
     const code = row.members[0]!.key!;
     const id = idOf.get(code);
-    const supplied = id !== undefined && skus.get(id)?.length
-      ? cents((await ctx.olap({ measures: ['revenue'], filters: [{ level: 'product.product', members: skus.get(id)! }], time: ctx.period.range })).totals[0]!.value) / 100
-      : null;
+    // The revenue of the products it is the main supplier of: the model's revenue by supplier.
+    const supplied = cents((await ctx.olap({ measures: ['revenue'], filters: [{ level: 'supplier.supplier', members: [code] }], time: ctx.period.range })).totals[0]!.value) / 100;
     facts.push({
       id: `supplier-deterioration:${code}`,
       kind: 'supplier-deterioration',
@@ -41,7 +39,7 @@ export async function supplierDeterioration(ctx: Ctx): Promise<Fact[]> {
       comparisonPeriod: before,
       details: { deliveries: n(row.values[1]!.value), previousDeliveries: n(row.values[1]!.compared), lateDeliveries: n(row.values[2]!.value), suppliedRevenue: supplied },
       query: { olap: { ...query, filters: [{ level: 'supplier.supplier', members: [code] }] } },
-      atStakeEur: ((was! - now!) / 100) * (supplied ?? ctx.revenue * 0.1),
+      atStakeEur: ((was! - now!) / 100) * supplied,
       impact: 0,
     });
   }

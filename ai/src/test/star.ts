@@ -54,6 +54,9 @@ export async function buildStar(): Promise<Star> {
     JSON.stringify({ id: '11', supplies: [{ product: { id: '1' }, leadTimeDays: 10, unitCost: 12, minOrderQuantity: 50, isPreferred: true }] }),
     JSON.stringify({ id: '12', supplies: [{ product: { id: '2' }, leadTimeDays: null, unitCost: 4, minOrderQuantity: 1, isPreferred: true }] }),
   ]);
+  // What the ETL derives from those supplies (etl: mainSuppliers): SUP-2's supply has no lead time, so its average.
+  await q(`INSERT INTO dw.product_main_supplier (product_id, supplier_id, lead_time_days, lead_time_source, min_order_quantity) VALUES
+    (1, 11, 10, 'supply', 50), (2, 12, 20, 'supplier average', 1)`);
 
   const key = async (sql: string, v: unknown) => Number((await q(sql, [v])).rows[0].k);
   const addOrder: Star['addOrder'] = async (o) => {
@@ -125,6 +128,25 @@ export async function buildStar(): Promise<Star> {
         `INSERT INTO dw.fact_supplier_evaluation (supplier_id, period_start, supplier_key, month_date_key, deliveries, on_time_deliveries, late_deliveries, on_time_rate, quality_score, price_score, run_id)
          SELECT $1, $2::date, supplier_key, to_char($2::date, 'YYYYMMDD')::int, 10, $3::int, 10 - $3::int, $3::int * 10, 90, 80, 1 FROM dw.dim_supplier WHERE supplier_id = $1`,
         [sid, start, ot],
+      );
+  }
+  // The same deliveries as receipts (what the on-time rate is measured on): per supplier month, 10
+  // receipts of its product on days 1…10, the first `on time` ones on their expected day, the others 4 days late.
+  for (let m = 5; m <= 10; m++) {
+    const start = `2026-${String(m).padStart(2, '0')}-01`;
+    for (const [sid, pid, ot] of [
+      [11, 1, m <= 7 ? 10 : 6],
+      [12, 2, 9],
+    ])
+      await q(
+        `INSERT INTO dw.fact_purchase_receipt (receipt_id, purchase_order_id, line_no, po_number, receipt_date_key, supplier_key, product_key, warehouse_key,
+           received_at, ordered_at, expected_date, quantity, unit_cost, amount, lead_time_days, days_late, is_on_time, run_id)
+         SELECT $1::int * 1000 + $4::int * 10 + g, $1::int * 100 + $4::int, 1, 'PO-' || $1 || '-' || $4, to_char(day, 'YYYYMMDD')::int, s.supplier_key, p.product_key, 1,
+                day + interval '9 hours', $2::date - 12, CASE WHEN g <= $3::int THEN day ELSE day - 4 END, 20, p.unit_cost, 20 * p.unit_cost,
+                day - ($2::date - 12), CASE WHEN g <= $3::int THEN 0 ELSE 4 END, g <= $3::int, 1
+           FROM generate_series(1, 10) g, LATERAL (SELECT ($2::date + g - 1) AS day) d, dw.dim_supplier s, dw.dim_product p
+          WHERE s.supplier_id = $1 AND p.product_id = $5`,
+        [sid, start, ot, m, pid],
       );
   }
   return { ...db, addOrder };

@@ -1,6 +1,21 @@
 import { describe, expect, test } from 'vitest';
 import { PERMISSIONS } from '@erp/kit/auth/permissions';
-import { AI_SECTION_ROLES, FORM_ROLES, PAGE_ROLES, ROLES, canOpen, canSee, pagesFor, type AiSection, type FormName, type PageName } from './roles';
+import {
+  AI_SECTION_ROLES,
+  FORM_ROLES,
+  PAGE_ROLES,
+  PURCHASE_ORDER_ACTION_FIELDS,
+  ROLES,
+  canOpen,
+  canSee,
+  pagesFor,
+  purchaseOrderActionRoles,
+  purchaseOrderActions,
+  type AiSection,
+  type FormName,
+  type PageName,
+  type PurchaseOrderAction,
+} from './roles';
 
 /** The root fields each page (or AI section) calls: its roles must be the API's, from the one matrix. */
 const PAGE_FIELDS: Record<PageName, string[]> = {
@@ -9,6 +24,7 @@ const PAGE_FIELDS: Record<PageName, string[]> = {
   customers: ['Query.customers'],
   products: ['Query.products'],
   suppliers: ['Query.suppliers'],
+  purchasing: ['Query.purchaseOrders'],
   explorer: ['Query.semanticModel', 'Query.olap', 'Query.drillDown'],
   pipeline: ['Query.pipelineRuns'],
   mining: ['Query.miningSummary'],
@@ -18,10 +34,18 @@ const PAGE_FIELDS: Record<PageName, string[]> = {
 /** The mutation (or query) behind each form: the form is offered to exactly its roles. */
 const FORM_FIELDS: Record<FormName, string> = {
   newOrder: 'Mutation.createOrder',
+  editOrder: 'Mutation.updateOrder',
   newCustomer: 'Mutation.createCustomer',
+  editCustomer: 'Mutation.updateCustomer',
   newProduct: 'Mutation.createProduct',
+  editProduct: 'Mutation.updateProduct',
+  categories: 'Mutation.createCategory',
+  editSupplier: 'Mutation.updateSupplier',
   receiveStock: 'Mutation.recordReceipt',
+  adjustStock: 'Mutation.recordAdjustment',
+  transferStock: 'Mutation.transferStock',
   history: 'Query.auditLog',
+  draftPurchaseOrder: 'Mutation.createPurchaseOrderFromRecommendation',
 };
 const SECTION_FIELDS: Record<AiSection, string> = { insights: 'Query.insights', recommendations: 'Query.recommendations', story: 'Query.story', ask: 'Query.ask' };
 const sorted = (roles: Iterable<string>) => [...new Set(roles)].sort();
@@ -39,6 +63,20 @@ describe('console roles follow the API role matrix (kit/src/auth/permissions.ts)
 
   test.each(Object.keys(FORM_FIELDS) as FormName[])('form %s: the roles of its mutation', (form) => {
     expect(sorted(FORM_ROLES[form])).toEqual(sorted(allowed(FORM_FIELDS[form])));
+  });
+
+  test.each(Object.keys(PURCHASE_ORDER_ACTION_FIELDS) as PurchaseOrderAction[])('purchase order action %s: the roles of its mutation', (a) => {
+    expect(sorted(purchaseOrderActionRoles(a))).toEqual(sorted(allowed(PURCHASE_ORDER_ACTION_FIELDS[a])));
+  });
+
+  test('purchase order buttons follow the workflow: PURCHASING sends and cancels, WAREHOUSE receives', () => {
+    expect(purchaseOrderActions('PURCHASING', 'DRAFT')).toEqual(['send', 'cancel']);
+    expect(purchaseOrderActions('WAREHOUSE', 'DRAFT')).toEqual([]);
+    expect(purchaseOrderActions('WAREHOUSE', 'SENT')).toEqual(['receive']);
+    expect(purchaseOrderActions('PURCHASING', 'PARTIALLY_RECEIVED')).toEqual([]);
+    expect(purchaseOrderActions('MANAGER', 'SENT')).toEqual(['receive', 'cancel']);
+    expect(purchaseOrderActions('ANALYST', 'SENT')).toEqual([]);
+    expect(purchaseOrderActions(undefined, 'DRAFT')).toEqual([]);
   });
 
   test.each(Object.keys(SECTION_FIELDS) as AiSection[])('AI section %s: the roles of its query', (section) => {

@@ -4,7 +4,7 @@ export type Role = SdkRole;
 export const ROLES: readonly Role[] = ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'PURCHASING', 'ANALYST'];
 
 /** The console's pages and who may open them: the API's role matrix (kit/src/auth/permissions.ts) read per page. */
-export type PageName = 'dashboards' | 'orders' | 'customers' | 'products' | 'suppliers' | 'explorer' | 'pipeline' | 'mining' | 'ai' | 'users';
+export type PageName = 'dashboards' | 'orders' | 'customers' | 'products' | 'suppliers' | 'purchasing' | 'explorer' | 'pipeline' | 'mining' | 'ai' | 'users';
 
 export const PAGE_ROLES: Record<PageName, readonly Role[]> = {
   // Query.dashboard
@@ -17,6 +17,8 @@ export const PAGE_ROLES: Record<PageName, readonly Role[]> = {
   products: ROLES,
   // Query.suppliers
   suppliers: ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING', 'ANALYST'],
+  // Query.purchaseOrders (purchase orders: PURCHASING buys, WAREHOUSE receives)
+  purchasing: ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING', 'ANALYST'],
   // Query.semanticModel, olap, drillDown
   explorer: ['ADMIN', 'MANAGER', 'SALES', 'ANALYST'],
   // Query.pipelineRuns (ANALYST reads the runs; only ADMIN and MANAGER see the run button: runPipeline)
@@ -30,7 +32,20 @@ export const PAGE_ROLES: Record<PageName, readonly Role[]> = {
 };
 
 /** The console's forms and who may use them: the roles of the mutation behind each (kit/src/auth/permissions.ts). */
-export type FormName = 'newOrder' | 'newCustomer' | 'newProduct' | 'receiveStock' | 'history';
+export type FormName =
+  | 'newOrder'
+  | 'editOrder'
+  | 'newCustomer'
+  | 'editCustomer'
+  | 'newProduct'
+  | 'editProduct'
+  | 'categories'
+  | 'editSupplier'
+  | 'receiveStock'
+  | 'adjustStock'
+  | 'transferStock'
+  | 'history'
+  | 'draftPurchaseOrder';
 export const FORM_ROLES: Record<FormName, readonly Role[]> = {
   // Mutation.createOrder (and confirmOrder)
   newOrder: ['ADMIN', 'MANAGER', 'SALES'],
@@ -38,10 +53,26 @@ export const FORM_ROLES: Record<FormName, readonly Role[]> = {
   newCustomer: ['ADMIN', 'MANAGER', 'SALES'],
   // Mutation.createProduct
   newProduct: ['ADMIN', 'MANAGER', 'PURCHASING'],
+  // Mutation.updateOrder (a DRAFT's lines; cancelling is the order's workflow action)
+  editOrder: ['ADMIN', 'MANAGER', 'SALES'],
+  // Mutation.updateCustomer, addCustomerContact
+  editCustomer: ['ADMIN', 'MANAGER', 'SALES'],
+  // Mutation.updateProduct
+  editProduct: ['ADMIN', 'MANAGER', 'PURCHASING'],
+  // Mutation.createCategory, updateCategory
+  categories: ['ADMIN', 'MANAGER'],
+  // Mutation.createSupplier, updateSupplier, addSupplierContact, upsertProductSupply
+  editSupplier: ['ADMIN', 'MANAGER', 'PURCHASING'],
   // Mutation.recordReceipt
   receiveStock: ['ADMIN', 'MANAGER', 'WAREHOUSE'],
+  // Mutation.recordAdjustment
+  adjustStock: ['ADMIN', 'MANAGER', 'WAREHOUSE'],
+  // Mutation.transferStock
+  transferStock: ['ADMIN', 'MANAGER', 'WAREHOUSE'],
   // Query.auditLog
   history: ['ADMIN'],
+  // Mutation.createPurchaseOrderFromRecommendation (a REORDER recommendation becomes a draft purchase order)
+  draftPurchaseOrder: ['ADMIN', 'MANAGER', 'PURCHASING'],
 };
 export const canUse = (role: Role | null | undefined, form: FormName) => !!role && FORM_ROLES[form].includes(role);
 
@@ -60,7 +91,7 @@ export function canSee(role: Role | undefined, section: AiSection): boolean {
   return !!role && AI_SECTION_ROLES[section].includes(role);
 }
 
-export const PAGE_ORDER: readonly PageName[] = ['dashboards', 'orders', 'customers', 'products', 'suppliers', 'explorer', 'pipeline', 'mining', 'ai', 'users'];
+export const PAGE_ORDER: readonly PageName[] = ['dashboards', 'orders', 'customers', 'products', 'suppliers', 'purchasing', 'explorer', 'pipeline', 'mining', 'ai', 'users'];
 
 export function canOpen(role: Role | undefined, page: PageName): boolean {
   return !!role && PAGE_ROLES[page].includes(role);
@@ -83,3 +114,24 @@ export function orderActions(role: Role | undefined, status: string): OrderActio
   if (!role) return [];
   return (Object.keys(ACTIONS) as OrderAction[]).filter((a) => ACTIONS[a].roles.includes(role) && ACTIONS[a].from.includes(status));
 }
+
+/** Purchase order workflow actions: Mutation.sendPurchaseOrder/receivePurchaseOrder/cancelPurchaseOrder roles × the statuses they start from. */
+export type PurchaseOrderAction = 'send' | 'receive' | 'cancel';
+const PO_ACTIONS: Record<PurchaseOrderAction, { roles: readonly Role[]; from: readonly string[] }> = {
+  send: { roles: ['ADMIN', 'MANAGER', 'PURCHASING'], from: ['DRAFT'] },
+  receive: { roles: ['ADMIN', 'MANAGER', 'WAREHOUSE'], from: ['SENT', 'PARTIALLY_RECEIVED'] },
+  cancel: { roles: ['ADMIN', 'MANAGER', 'PURCHASING'], from: ['DRAFT', 'SENT'] },
+};
+
+export function purchaseOrderActions(role: Role | undefined, status: string): PurchaseOrderAction[] {
+  if (!role) return [];
+  return (Object.keys(PO_ACTIONS) as PurchaseOrderAction[]).filter((a) => PO_ACTIONS[a].roles.includes(role) && PO_ACTIONS[a].from.includes(status));
+}
+
+/** The mutation behind each purchase order action (the role matrix test reads it). */
+export const PURCHASE_ORDER_ACTION_FIELDS: Record<PurchaseOrderAction, string> = {
+  send: 'Mutation.sendPurchaseOrder',
+  receive: 'Mutation.receivePurchaseOrder',
+  cancel: 'Mutation.cancelPurchaseOrder',
+};
+export const purchaseOrderActionRoles = (a: PurchaseOrderAction): readonly Role[] => PO_ACTIONS[a].roles;

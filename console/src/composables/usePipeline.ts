@@ -1,5 +1,5 @@
 import { computed, onScopeDispose, getCurrentScope, ref, watch } from 'vue';
-import { PipelineRunsDocument, RunPipelineDocument } from '@erp/sdk';
+import { PipelineRunsDocument, PipelineScheduleDocument, RunPipelineDocument } from '@erp/sdk';
 import { idempotencyKey, useApiMutation, useApiQuery } from './useApi';
 
 export const POLL_MS = 2000;
@@ -37,8 +37,20 @@ export function createPoller(refetch: () => Promise<void>, active: () => boolean
   return { schedule, stop, polling: () => timer !== null };
 }
 
+/**
+ * Where a running run is: the stage under way (or the next one to start), its rank and how many
+ * stages the run has, and how many are finished (the ledger lists them all while the run runs).
+ */
+export function runProgress(run: { status: string; stages: readonly { name: string; status: string; startedAt?: string | null }[] }) {
+  if (run.status !== 'RUNNING') return null;
+  const finished = run.stages.filter((s) => s.status !== 'RUNNING' && s.status !== 'PENDING').length;
+  const current = run.stages.find((s) => s.status === 'RUNNING') ?? run.stages.find((s) => s.status === 'PENDING') ?? null;
+  return { current, rank: Math.min(finished + 1, run.stages.length), total: run.stages.length, finished };
+}
+
 export function usePipeline() {
   const q = useApiQuery(PipelineRunsDocument, () => ({ first: 20 }));
+  const schedule = useApiQuery(PipelineScheduleDocument, () => ({}));
   const runs = computed(() => q.data.value?.pipelineRuns ?? []);
   // After a request, the queued job becomes a run only when the worker takes it: poll until a run newer
   // than those known shows up (or AWAIT_RUN_MS passes), not only while a run is RUNNING.
@@ -60,6 +72,8 @@ export function usePipeline() {
     (a) => {
       if (a) return poller.schedule();
       poller.stop();
+      // a run ended: the next scheduled run may have moved (a scheduled run just took place)
+      void schedule.refetch();
       // the queued run has come and gone: "queued" is no longer true
       if (queued.value) {
         message.value = null;
@@ -84,5 +98,5 @@ export function usePipeline() {
       stopAwait();
       poller.stop();
     });
-  return { ...q, runs, active, request, runState: run.state, runError: run.error, message, queued };
+  return { ...q, runs, active, request, runState: run.state, runError: run.error, message, queued, schedule: computed(() => schedule.data.value?.pipelineSchedule ?? null) };
 }

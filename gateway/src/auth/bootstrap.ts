@@ -47,7 +47,7 @@ export async function ensureServiceAccount(pool: pg.Pool, role: AccountServiceRo
 /**
  * An operator's way back in: sets a person's password (given, or generated and returned once), unlocks
  * the account and revokes every refresh token it holds, so its open sessions end (an access token
- * already issued lives at most ACCESS_TOKEN_TTL_SECONDS). Service accounts are reset from the
+ * already issued fails once the gateway rereads the account, within seconds). Service accounts are reset from the
  * environment by npm start instead.
  */
 export async function resetPassword(pool: pg.Pool, emailRaw: string, password?: string): Promise<{ email: string; generatedPassword?: string; sessionsEnded: number }> {
@@ -64,7 +64,8 @@ export async function resetPassword(pool: pg.Pool, emailRaw: string, password?: 
     const user = rows[0];
     if (!user) throw new Error(`no user with the email ${email}`);
     if (user.role.endsWith('_SERVICE')) throw new Error(`${email} is a service account: set its password in the environment (.env) and restart npm start`);
-    await client.query(`UPDATE auth.users SET password_hash = $2, failed_logins = 0, locked_until = NULL, updated_at = now() WHERE id = $1`, [user.id, hash]);
+    // A new session version: the access tokens already issued stop working too.
+    await client.query(`UPDATE auth.users SET password_hash = $2, failed_logins = 0, locked_until = NULL, session_version = session_version + 1, updated_at = now() WHERE id = $1`, [user.id, hash]);
     const revoked = await client.query(`UPDATE auth.refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now()`, [user.id]);
     await client.query('COMMIT');
     return { email, generatedPassword: generated, sessionsEnded: revoked.rowCount ?? 0 };

@@ -1,6 +1,8 @@
-import { AppError, ConflictError, ForbiddenError, isHumanRole, isServiceRole, NotFoundError, UnauthenticatedError, ValidationError, type AccountRole, type Logger, type Role } from '@erp/kit';
+import { AppError, ConflictError, ForbiddenError, isHumanRole, isServiceRole, NotFoundError, UnauthenticatedError, ValidationError, type AccountRole, type Logger, type Role, type Tx } from '@erp/kit';
 import { decodeCursor, mutate, pageSize, parseId, requiredText, toConnection, type BaseContext } from '@erp/kit/graphql';
 import type { GatewayEnv } from '../env';
+import { nextTick } from '@erp/automation';
+import { AccountStates } from './account-states';
 import { hashPassword, needsRehash, validatePassword, verifyPassword } from './passwords';
 import { AddressLimiter, lockSeconds } from './throttle';
 import { hashRefreshToken, issueAccessToken, newRefreshToken } from './tokens';
@@ -10,14 +12,18 @@ export interface UserRow {
   email: string;
   name: string;
   role: AccountRole;
+  disabled: boolean;
+  sessionVersion: number;
   lastLoginAt: string | null;
   createdAt: string;
 }
-const USER_COLUMNS = `id, email, name, role, last_login_at AS "lastLoginAt", created_at AS "createdAt"`;
+const USER_COLUMNS = `id, email, name, role, disabled, session_version AS "sessionVersion", last_login_at AS "lastLoginAt", created_at AS "createdAt"`;
 
 /** Queues a pipeline run (the scheduler's pg-boss queue); absent when no worker runs in this process. */
 export interface PipelineTrigger {
   enqueue(requestedBy: string): Promise<string | null>;
+  /** The scheduler's cron and time zone, once a scheduler runs with this gateway. */
+  schedule?: { cron: string; tz: string };
 }
 
 export interface AuthContext extends Omit<BaseContext, 'identity'> {
@@ -27,11 +33,17 @@ export interface AuthContext extends Omit<BaseContext, 'identity'> {
   pipeline?: PipelineTrigger;
 }
 
-const INVALID_LOGIN = 'Invalid e-mail or password';
+/**
+ * The one answer to every refused login (unknown e-mail, wrong password, locked or disabled account):
+ * same code, status and message, after the same password work, so it tells nothing about the account.
+ */
+export const INVALID_LOGIN = 'Invalid e-mail or password';
 
 /** Login, token refresh and user administration; the gateway's own domain. */
 export class AuthService {
   private readonly addresses = new AddressLimiter();
+  /** Whether an access token's account still holds it (the gateway asks on every authenticated request). */
+  readonly accounts = new AccountStates();
   constructor(
     private readonly env: Pick<GatewayEnv, 'JWT_SECRET' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_DAYS'>,
     private readonly log: Logger,
@@ -58,14 +70,11 @@ export class AuthService {
       [email],
     );
     const user = rows[0];
-    if (user?.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
-      // Same answer as a wrong password would give, after the same work, so a lock tells nothing more.
-      await verifyPassword(null, password);
-      throw new AppError('RATE_LIMITED', 'Too many failed attempts for this account; try again later');
-    }
-    const ok = await verifyPassword(user?.passwordHash ?? null, password);
-    if (!user || !ok) {
-      if (user) {
+    const locked = !!user?.lockedUntil && user.lockedUntil.getTime() > Date.now();
+    // A locked account verifies a dummy hash, so even the right password is refused, after the same work.
+    const ok = await verifyPassword(locked ? null : (user?.passwordHash ?? null), password);
+    if (!user || !ok || user.disabled) {
+      if (user && !locked) {
         await ctx.pool.query(
           `UPDATE auth.users SET failed_logins = failed_logins + 1,
              locked_until = CASE WHEN $2::int > 0 THEN now() + make_interval(secs => $2::int) ELSE locked_until END
@@ -73,7 +82,7 @@ export class AuthService {
           [user.id, lockSeconds(user.failedLogins + 1)],
         );
       }
-      this.log.warn({ requestId: ctx.identity?.requestId, address: ctx.clientAddress }, 'failed login');
+      this.log.warn({ requestId: ctx.identity?.requestId, address: ctx.clientAddress, locked, disabled: user?.disabled }, 'failed login');
       throw new UnauthenticatedError(INVALID_LOGIN);
     }
     const rehash = needsRehash(user.passwordHash!) ? await hashPassword(password) : null;
@@ -89,8 +98,8 @@ export class AuthService {
   async refresh(ctx: AuthContext, token: string) {
     const { rows } = await ctx.pool.query<UserRow>(
       `UPDATE auth.refresh_tokens t SET revoked_at = now() FROM auth.users u
-       WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now() AND u.id = t.user_id
-       RETURNING u.id, u.email, u.name, u.role, u.last_login_at AS "lastLoginAt", u.created_at AS "createdAt"`,
+       WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now() AND u.id = t.user_id AND NOT u.disabled
+       RETURNING u.id, u.email, u.name, u.role, u.disabled, u.session_version AS "sessionVersion", u.last_login_at AS "lastLoginAt", u.created_at AS "createdAt"`,
       [hashRefreshToken(String(token))],
     );
     if (!rows[0]) {
@@ -175,19 +184,45 @@ export class AuthService {
       const before = (await tx.query<UserRow>(`SELECT ${USER_COLUMNS} FROM auth.users WHERE id = $1 FOR UPDATE`, [id])).rows[0];
       if (!before) throw new NotFoundError('User', id);
       if (isServiceRole(before.role)) throw new ForbiddenError('A service account is managed from the environment by npm start, not here (id)');
+      // A new password or another role ends every session: the old refresh tokens issue nothing more,
+      // and the access tokens already out carry an older session version.
+      const endSessions = passwordHash !== null || (role !== null && role !== before.role);
       const { rows } = await tx.query<UserRow>(
         `UPDATE auth.users SET name = coalesce($2, name), role = coalesce($3::auth.user_role, role), password_hash = coalesce($4, password_hash),
-           failed_logins = CASE WHEN $4::text IS NULL THEN failed_logins ELSE 0 END, locked_until = CASE WHEN $4::text IS NULL THEN locked_until ELSE NULL END
+           failed_logins = CASE WHEN $4::text IS NULL THEN failed_logins ELSE 0 END, locked_until = CASE WHEN $4::text IS NULL THEN locked_until ELSE NULL END,
+           session_version = session_version + CASE WHEN $5 THEN 1 ELSE 0 END
          WHERE id = $1 RETURNING ${USER_COLUMNS}`,
-        [id, name, role, passwordHash],
+        [id, name, role, passwordHash, endSessions],
       );
-      // A new password or another role ends every session: the old refresh tokens issue nothing more.
-      if (passwordHash !== null || (role !== null && role !== before.role)) {
-        await tx.query(`UPDATE auth.refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [id]);
-      }
+      if (endSessions) await revokeSessions(tx, id);
       await audit({ entity: 'User', entityId: id, before, after: rows[0] });
       return rows[0]!;
-    });
+    }).finally(() => this.accounts.forget(id));
+  }
+
+  /**
+   * Disables (or enables again) an account: a disabled one cannot log in or refresh, and the access
+   * tokens it holds fail on their next request. An administrator cannot disable their own account
+   * (the last administrator would lock everyone out); service accounts are managed by npm start.
+   */
+  async setUserDisabled(ctx: AuthContext, userIdRaw: unknown, disabledRaw: unknown) {
+    const id = parseId('userId', userIdRaw);
+    if (typeof disabledRaw !== 'boolean') throw new ValidationError('disabled', disabledRaw, 'must be true or false');
+    const disabled = disabledRaw;
+    if (disabled && id === ctx.identity?.userId) throw new ValidationError('userId', userIdRaw, 'is your own account: another administrator must disable it');
+    return mutate(ctx as BaseContext, { name: 'setUserDisabled', payload: { id, disabled } }, async (tx, audit) => {
+      const before = (await tx.query<UserRow>(`SELECT ${USER_COLUMNS} FROM auth.users WHERE id = $1 FOR UPDATE`, [id])).rows[0];
+      if (!before) throw new NotFoundError('User', id);
+      if (isServiceRole(before.role)) throw new ForbiddenError('A service account is managed from the environment by npm start, not here (userId)');
+      if (before.disabled === disabled) return before;
+      const { rows } = await tx.query<UserRow>(
+        `UPDATE auth.users SET disabled = $2, session_version = session_version + CASE WHEN $2 THEN 1 ELSE 0 END WHERE id = $1 RETURNING ${USER_COLUMNS}`,
+        [id, disabled],
+      );
+      if (disabled) await revokeSessions(tx, id);
+      await audit({ entity: 'User', entityId: id, before, after: rows[0] });
+      return rows[0]!;
+    }).finally(() => this.accounts.forget(id));
   }
 
   async auditLog(ctx: AuthContext, args: { first?: number | null; after?: string | null; filter?: Record<string, unknown> | null }) {
@@ -213,6 +248,11 @@ export class AuthService {
   }
 }
 
+/** Every refresh token of a user stops working (a session ends when its refresh token does). */
+async function revokeSessions(tx: Tx, userId: number) {
+  await tx.query(`UPDATE auth.refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
+}
+
 export interface PipelineRunRow {
   id: number;
   trigger: string;
@@ -232,6 +272,12 @@ export async function pipelineRuns(ctx: AuthContext, first: number | null | unde
     [limit],
   );
   return rows;
+}
+
+/** The schedule the pipeline runs on and its next tick; null when no scheduler runs with this gateway. */
+export function pipelineSchedule(ctx: AuthContext): { cron: string; timeZone: string; nextRunAt: Date } | null {
+  const s = ctx.pipeline?.schedule;
+  return s ? { cron: s.cron, timeZone: s.tz, nextRunAt: nextTick(s.cron, s.tz, new Date()) } : null;
 }
 
 export async function requestPipelineRun(ctx: AuthContext, idempotencyKey?: string | null) {

@@ -4,7 +4,7 @@ import type { Logger } from '@erp/kit';
 import { buildSchema, parseId, scalarResolvers } from '@erp/kit/graphql';
 import { parse } from 'graphql';
 import { allow } from 'graphql-shield';
-import { pipelineRuns, requestPipelineRun, type AuthContext } from './service';
+import { pipelineRuns, pipelineSchedule, requestPipelineRun, type AuthContext } from './service';
 
 export const authTypeDefs = parse(readFileSync(path.join(__dirname, '..', '..', 'schema.graphql'), 'utf8'));
 
@@ -19,6 +19,7 @@ const resolvers = {
     salesReps: (_: unknown, _a: Args, ctx: AuthContext) => ctx.auth.salesReps(ctx),
     auditLog: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.auditLog(ctx, a),
     pipelineRuns: (_: unknown, a: Args, ctx: AuthContext) => pipelineRuns(ctx, a.first),
+    pipelineSchedule: (_: unknown, _a: Args, ctx: AuthContext) => pipelineSchedule(ctx),
   },
   Mutation: {
     login: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.login(ctx, a.email, a.password),
@@ -26,6 +27,7 @@ const resolvers = {
     logout: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.logout(ctx, a.refreshToken),
     createUser: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.createUser(ctx, a.input, a.idempotencyKey),
     updateUser: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.updateUser(ctx, a.id, a.input, a.idempotencyKey),
+    setUserDisabled: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.setUserDisabled(ctx, a.userId, a.disabled),
     runPipeline: (_: unknown, a: Args, ctx: AuthContext) => requestPipelineRun(ctx, a.idempotencyKey),
   },
   // A stage as the pipeline ledger stores it (automation.pipeline_runs.stages): what it produced is in `result`.

@@ -11,10 +11,18 @@ export interface AccessToken {
   expiresAt: Date;
 }
 
-/** A short-lived access token for a user (HS256, iss/aud/exp set; TTL ≤ 15 min). */
-export async function issueAccessToken(secret: string, user: { id: number; email: string; role: AccountRole }, ttlSeconds: number): Promise<AccessToken> {
+/**
+ * A short-lived access token for a user (HS256, iss/aud/exp set; TTL ≤ 15 min), carrying the
+ * account's session version (`ver`): a disable, a new password or another role bumps it, and every
+ * token issued before stops working at once instead of living out its 15 minutes.
+ */
+export async function issueAccessToken(
+  secret: string,
+  user: { id: number; email: string; role: AccountRole; sessionVersion: number },
+  ttlSeconds: number,
+): Promise<AccessToken> {
   const now = Math.floor(Date.now() / 1000);
-  const token = await new SignJWT({ email: user.email, role: user.role })
+  const token = await new SignJWT({ email: user.email, role: user.role, ver: user.sessionVersion })
     .setProtectedHeader({ alg: ALG, typ: 'JWT' })
     .setSubject(String(user.id))
     .setIssuer(ACCESS_ISSUER)
@@ -30,7 +38,7 @@ export async function issueAccessToken(secret: string, user: { id: number; email
  * Verifies a Bearer token: only HS256 (so `alg: none` and key-confusion tokens fail), exact issuer
  * and audience, `exp` required, 60 s of clock skew at most. Any failure is UNAUTHENTICATED.
  */
-export async function verifyAccessToken(secret: string, token: string, requestId: string): Promise<Identity> {
+export async function verifyAccessToken(secret: string, token: string, requestId: string): Promise<{ identity: Identity; sessionVersion: number }> {
   try {
     const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
       algorithms: [ALG],
@@ -42,7 +50,10 @@ export async function verifyAccessToken(secret: string, token: string, requestId
     // An account's role only: a machine identity that is not an account (SALES_SERVICE) never gets here.
     const role = payload.role;
     if (!isAccountRole(role) || !/^\d+$/.test(payload.sub ?? '')) throw new Error('bad claims');
-    return { userId: Number(payload.sub), email: String(payload.email ?? ''), role, requestId };
+    // A token from before session versions existed carries none: version 0, every account's first.
+    const sessionVersion = payload.ver === undefined ? 0 : payload.ver;
+    if (!Number.isInteger(sessionVersion)) throw new Error('bad claims');
+    return { identity: { userId: Number(payload.sub), email: String(payload.email ?? ''), role, requestId }, sessionVersion: sessionVersion as number };
   } catch {
     throw new UnauthenticatedError('Invalid or expired access token');
   }

@@ -4,8 +4,10 @@ import path from 'node:path';
 import { appDatabaseUrl, appRoleFor, connectDatabases, createLogger, expectDisconnects, createPool, databaseName, ensureDatabase, migrateOltp, parseCli, rawEnv, repoRoot, runCli } from '@erp/kit';
 import { migrateDwh } from '@erp/dwh-schema';
 import { bootstrapAdmin, ensureServiceAccount } from '../auth/bootstrap';
+import type { PipelineTrigger } from '../auth/service';
 import { loadEnv } from '../env';
 import { runPipeline, defaultStages, nextTick, startAutomation } from '@erp/automation';
+import { proxyToken } from '../auth/client-address';
 import { ensureConsoleBuilt, startConsoleServer } from '../console-server';
 import { startSystem } from '../system';
 
@@ -153,7 +155,7 @@ runCli(async () => {
     if (env.ETL_PASSWORD) await ensureServiceAccount(pool, 'ETL_SERVICE', env.ETL_EMAIL, env.ETL_PASSWORD);
     if (env.MINING_PASSWORD) await ensureServiceAccount(pool, 'MINING_SERVICE', env.MINING_EMAIL, env.MINING_PASSWORD);
     // runPipeline (console, API) queues a job for the worker started below; until then it says so.
-    const pipelineTrigger = { enqueue: async (_by: string): Promise<string | null> => Promise.reject(new Error('the pipeline worker is not running yet')) };
+    const pipelineTrigger: PipelineTrigger = { enqueue: async (_by: string): Promise<string | null> => Promise.reject(new Error('the pipeline worker is not running yet')) };
     const system = await startSystem({ oltpUrl: appUrl, dwhUrl: dbs.dwhUrl, env, log, transport: env.SUBGRAPH_TRANSPORT, pipeline: args['no-schedule'] ? undefined : pipelineTrigger });
     stops.push({ name: 'the gateway and subgraphs', stop: () => system.close() });
     say(`gateway   ${system.gatewayUrl}  (GraphQL; GET /healthz, /readyz)`);
@@ -177,7 +179,7 @@ runCli(async () => {
     await dwh.end();
 
     const { distDir } = await consoleBuild;
-    const consoleServer = await startConsoleServer({ port: env.CONSOLE_PORT, distDir, gatewayUrl: system.gatewayUrl });
+    const consoleServer = await startConsoleServer({ port: env.CONSOLE_PORT, distDir, gatewayUrl: system.gatewayUrl, proxyToken: proxyToken(env.SUBGRAPH_SECRET) });
     stops.push({ name: 'the console server', stop: () => consoleServer.close() });
     say(`console   ${consoleServer.url}  (French and English)`);
 
@@ -192,6 +194,7 @@ runCli(async () => {
       });
       stops.push({ name: 'the scheduler', stop: () => automation.stop() });
       pipelineTrigger.enqueue = (by) => automation.boss.send('pipeline', { trigger: 'manual', requestedBy: by });
+      pipelineTrigger.schedule = { cron: env.AUTOMATION_CRON, tz: env.TZ };
       say(`scheduler daily pipeline at ${env.AUTOMATION_CRON} (${env.TZ}); next ${nextTick(env.AUTOMATION_CRON, env.TZ, new Date()).toISOString()}`);
     }
     const firstRun = !loaded && !args['no-pipeline'];

@@ -25,7 +25,9 @@ export const PERMISSIONS: Record<string, readonly Grantee[]> = {
   'Query.auditLog': ['ADMIN'],
   'Mutation.createUser': ['ADMIN'],
   'Mutation.updateUser': ['ADMIN'],
+  'Mutation.setUserDisabled': ['ADMIN'],
   'Query.pipelineRuns': ['ADMIN', 'MANAGER', 'ANALYST'],
+  'Query.pipelineSchedule': ['ADMIN', 'MANAGER', 'ANALYST'],
   'Mutation.runPipeline': ['ADMIN', 'MANAGER'],
 
   // catalog: categories, products, warehouses, stock
@@ -55,6 +57,10 @@ export const PERMISSIONS: Record<string, readonly Grantee[]> = {
   'Mutation.shipOrderStock': ['SALES_SERVICE'],
   'Mutation.undoOrderShipment': ['SALES_SERVICE'],
   'Query.orderStockHolds': ['SALES_SERVICE'],
+  // a purchase receipt's goods enter the stock: the suppliers service (receivePurchaseOrder) only
+  'Mutation.receivePurchaseStock': ['PURCHASING_SERVICE'],
+  'Mutation.undoPurchaseStock': ['PURCHASING_SERVICE'],
+  'Query.stockDemand': ['PURCHASING_SERVICE'],
 
   // customers
   'Query.customers': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST', ...ETL],
@@ -74,6 +80,20 @@ export const PERMISSIONS: Record<string, readonly Grantee[]> = {
   'Mutation.addSupplierContact': ['ADMIN', 'MANAGER', 'PURCHASING'],
   'Mutation.upsertProductSupply': ['ADMIN', 'MANAGER', 'PURCHASING'],
   'Mutation.recordSupplierEvaluation': ['ADMIN', 'MANAGER', 'PURCHASING'],
+  // purchasing: PURCHASING buys (creates, changes, sends, cancels, closes), WAREHOUSE receives and
+  // reads the orders it expects; receipts and totals feed the warehouse (ETL) and the analysts.
+  'Query.purchaseOrders': ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING', 'ANALYST', ...ETL],
+  'Query.purchaseOrder': ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING', 'ANALYST', ...ETL],
+  'Query.purchaseReceipts': ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING', 'ANALYST', ...ETL],
+  'Query.purchasingTotals': ['ADMIN', 'MANAGER', 'PURCHASING', 'ANALYST', ...ETL],
+  'Query.replenishmentSuggestions': ['ADMIN', 'MANAGER', 'PURCHASING'],
+  'Mutation.createPurchaseOrder': ['ADMIN', 'MANAGER', 'PURCHASING'],
+  'Mutation.updatePurchaseOrder': ['ADMIN', 'MANAGER', 'PURCHASING'],
+  'Mutation.sendPurchaseOrder': ['ADMIN', 'MANAGER', 'PURCHASING'],
+  'Mutation.cancelPurchaseOrder': ['ADMIN', 'MANAGER', 'PURCHASING'],
+  'Mutation.closePurchaseOrder': ['ADMIN', 'MANAGER', 'PURCHASING'],
+  'Mutation.createPurchaseOrderFromRecommendation': ['ADMIN', 'MANAGER', 'PURCHASING'],
+  'Mutation.receivePurchaseOrder': ['ADMIN', 'MANAGER', 'WAREHOUSE'],
 
   // sales
   'Query.orders': ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'ANALYST', ...ETL],
@@ -120,6 +140,9 @@ export const INTERNAL_OPERATIONS = [
   'Mutation.shipOrderStock',
   'Mutation.undoOrderShipment',
   'Query.orderStockHolds',
+  'Mutation.receivePurchaseStock',
+  'Mutation.undoPurchaseStock',
+  'Query.stockDemand',
 ] as const;
 
 export function allowedRoles(typeName: string, fieldName: string): readonly Principal[] | undefined {

@@ -7,13 +7,15 @@ export type Role = (typeof ROLES)[number];
  * permissions.ts). A person's role can never carry one of these.
  * - SALES_SERVICE: the sales subgraph calling the catalog's internal stock operations for an order.
  *   It exists only inside identity tokens signed with SUBGRAPH_SECRET; no one logs in as it.
+ * - PURCHASING_SERVICE: the suppliers subgraph posting a purchase receipt's goods to the catalog's
+ *   stock (internal operations), the same way: only inside signed identity tokens.
  * - ETL_SERVICE: the ETL reading the ERP through the API (reads what the warehouse needs, writes nothing).
  * - MINING_SERVICE: the mining run writing customer segments back (assignCustomerSegments only).
  * ETL_SERVICE and MINING_SERVICE are service accounts (auth.users rows created by `npm start` from
  * ETL_EMAIL/ETL_PASSWORD and MINING_EMAIL/MINING_PASSWORD), because both are API clients that may
  * run on another machine; they cannot be created or changed through the user administration.
  */
-export const SERVICE_ROLES = ['SALES_SERVICE', 'ETL_SERVICE', 'MINING_SERVICE'] as const;
+export const SERVICE_ROLES = ['SALES_SERVICE', 'PURCHASING_SERVICE', 'ETL_SERVICE', 'MINING_SERVICE'] as const;
 export type ServiceRole = (typeof SERVICE_ROLES)[number];
 
 /** Service identities that log in as accounts (auth.users rows), as opposed to SALES_SERVICE. */

@@ -1,4 +1,5 @@
 import type { BaseEnv } from '../env';
+import { reachDatabase } from './reach';
 import { DWH_DATABASE, ensureDatabase, OLTP_DATABASE, startEmbeddedServer, withDatabase, type PgServer } from './server';
 
 export interface Databases {
@@ -20,6 +21,9 @@ export async function connectDatabases(
 ): Promise<Databases> {
   if (env.DATABASE_URL) {
     const oltpUrl = env.DATABASE_URL;
+    // An unreachable server or a missing database stops here in one line naming the variable.
+    await reachDatabase('DATABASE_URL', oltpUrl, { log: opts.log });
+    if (env.DWH_DATABASE_URL) await reachDatabase('DWH_DATABASE_URL', env.DWH_DATABASE_URL, { log: opts.log });
     const dwhUrl = env.DWH_DATABASE_URL ?? withDatabase(oltpUrl, DWH_DATABASE);
     return { oltpUrl, dwhUrl, server: undefined, close: async () => undefined };
   }

@@ -2,6 +2,7 @@ export * from './server';
 export * from './pool';
 export * from './migrate';
 export * from './connect';
+export * from './reach';
 export * as platform from './schema';
 export * from './tx';
 export * from './analyze';

@@ -22,8 +22,10 @@ function readBody(req: http.IncomingMessage): Promise<string> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > MAX_BODY_BYTES) {
+        // Refused, but the rest is read and dropped: a socket cut mid-upload reaches the client as a
+        // reset instead of the 413 (Node's requestTimeout bounds how long a sender may keep going).
+        chunks.length = 0;
         reject(Object.assign(new Error('Request body over 2 MB'), { status: 413 }));
-        req.destroy();
       } else chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
@@ -83,7 +85,12 @@ export function createHttpHandler<C extends BaseContext>(opts: HttpOptions<C>): 
       }
     } catch (err) {
       const status = (err as { status?: number }).status ?? 500;
-      if (!res.headersSent) json(res, status, { errors: [{ message: status === 413 ? 'Request body over 2 MB' : 'Internal server error' }] });
+      if (!res.headersSent) {
+        if (status === 413) res.setHeader('connection', 'close');
+        json(res, status, {
+          errors: [status === 413 ? { message: 'Request body over 2 MB', extensions: { code: 'PAYLOAD_TOO_LARGE' } } : { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+        });
+      }
       else res.end();
     }
   };

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { scopeCondition } from '@erp/semantic/model';
 import type { OrderRecord } from '../anomaly/features';
 import type { RfmRow } from '../rfm/compute';
 import { histogram, mean, pearson, quantileSorted, sortedCopy, std, type Bin } from '../stats';
@@ -94,7 +95,7 @@ export async function computeEda(db: pg.Pool, orders: readonly OrderRecord[], rf
       SELECT d.month, d.month_name, d.weekday, d.weekday_name, f.order_id, k.kind, f.net_amount
       FROM dw.fact_sales f JOIN dw.dim_date d ON d.date_key = f.order_date_key
       JOIN dw.dim_order_status s ON s.status_key = f.status_key JOIN dw.dim_order_kind k ON k.kind_key = f.kind_key
-      WHERE NOT s.is_cancelled)
+      WHERE ${scopeCondition('BOOKED', 'FACT')})
     SELECT 'month' AS grain, month AS period, min(month_name) AS label, count(DISTINCT order_id) FILTER (WHERE kind = 'SALE')::int AS orders, sum(net_amount)::text AS revenue, sum(net_amount)::float8 AS r FROM o GROUP BY month
     UNION ALL
     SELECT 'weekday', weekday, min(weekday_name), count(DISTINCT order_id) FILTER (WHERE kind = 'SALE')::int, sum(net_amount)::text, sum(net_amount)::float8 FROM o GROUP BY weekday
@@ -112,7 +113,7 @@ export async function computeEda(db: pg.Pool, orders: readonly OrderRecord[], rf
       SELECT c.customer_id, c.is_guest, p.product_id, f.net_amount
       FROM dw.fact_sales f JOIN dw.dim_customer c ON c.customer_key = f.customer_key
       JOIN dw.dim_product p ON p.product_key = f.product_key JOIN dw.dim_order_status s ON s.status_key = f.status_key
-      WHERE NOT s.is_cancelled),
+      WHERE ${scopeCondition('BOOKED', 'FACT')}),
     per AS (
       SELECT 'customer' AS entity, customer_id AS id, sum(net_amount) AS rev FROM base WHERE NOT is_guest GROUP BY customer_id
       UNION ALL SELECT 'product', product_id, sum(net_amount) FROM base GROUP BY product_id),

@@ -5,7 +5,8 @@ export interface RfmOrder {
   customerId: number;
   orderId: number;
   kind: 'SALE' | 'RETURN';
-  cancelled: boolean;
+  /** In the semantic model's BOOKED scope (confirmed, shipped or delivered): drafts and cancelled orders are not revenue. */
+  booked: boolean;
   isGuest: boolean;
   /** UTC calendar day of the order, YYYY-MM-DD. */
   orderDate: string;
@@ -57,7 +58,7 @@ export function quintileScores(values: readonly number[], higherIsBetter: boolea
 
 /**
  * RFM per customer at `referenceDate` (exclusive: orders dated on or after it are ignored):
- *  - guests are left out, and so are CANCELLED orders of any kind (they neither bought nor returned);
+ *  - guests are left out, and so are orders outside the BOOKED scope (drafts and cancelled orders of any kind);
  *  - recency  = referenceDate − date of the last SALE order, in days;
  *  - frequency = number of distinct SALE orders;
  *  - monetary = net revenue = SALE lines minus RETURN lines (the facts are signed), to the cent;
@@ -68,7 +69,7 @@ export function computeRfm(orders: Iterable<RfmOrder>, referenceDate: string): R
   const ref = epochDay(referenceDate);
   const acc = new Map<number, { last: number; orders: Set<number>; cents: number }>();
   for (const o of orders) {
-    if (o.isGuest || o.cancelled) continue;
+    if (o.isGuest || !o.booked) continue;
     const day = epochDay(o.orderDate);
     if (day >= ref) continue;
     let a = acc.get(o.customerId);

@@ -23,16 +23,16 @@ describe('RFM', () => {
     expect(segmentOf(1, 1, 1)).toBe('Lost');
   });
 
-  it('excludes cancelled orders and guests, subtracts returns, ignores orders from the reference date on', () => {
+  it('excludes orders outside the booked scope (drafts, cancelled) and guests, subtracts returns, ignores orders from the reference date on', () => {
     const o = (customerId: number, orderId: number, orderDate: string, netCents: number, extra: Partial<RfmOrder> = {}): RfmOrder => ({
-      customerId, orderId, orderDate, netCents, kind: 'SALE', cancelled: false, isGuest: false, ...extra,
+      customerId, orderId, orderDate, netCents, kind: 'SALE', booked: true, isGuest: false, ...extra,
     });
     const rows = computeRfm(
       [
         o(1, 1, '2026-01-01', 10_000),
         o(1, 2, '2026-01-20', 5_000),
         o(1, 3, '2026-01-25', -2_000, { kind: 'RETURN' }), // a return: not a purchase, reduces monetary
-        o(1, 4, '2026-01-28', 99_999, { cancelled: true }), // cancelled: ignored
+        o(1, 4, '2026-01-28', 99_999, { booked: false }), // a draft or cancelled order: ignored
         o(1, 5, '2026-02-01', 77_777), // on the reference date: outside
         o(2, 6, '2026-01-30', 1_234),
         o(3, 7, '2026-01-30', 50_000, { isGuest: true }),

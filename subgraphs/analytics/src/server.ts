@@ -5,9 +5,7 @@ import { createSubgraph } from '@erp/kit/graphql';
 import { parse } from 'graphql';
 import type pg from 'pg';
 import { buildContext, type AnalyticsContext } from './context';
-import { ensureAnalyticsSchema } from '@erp/semantic';
 import { resolvers } from './resolvers';
-import { ensureSavedViews } from './services/views';
 
 /**
  * How long the warehouse's connections stay open unused (createPool's idleTimeout): 10 minutes, so
@@ -20,14 +18,12 @@ export const typeDefs = parse(readFileSync(path.join(__dirname, '..', 'schema.gr
 
 /**
  * Builds the analytics subgraph on the warehouse's pool (tests and the all-in-one start import
- * this). Creates its own objects in the warehouse (schema `analytics`: rollups) when missing.
+ * this). The warehouse is migrated first (migrateDwh): its tables, `analytics` included, are the
+ * warehouse migrations'.
  */
 export async function createAnalyticsSubgraph(opts: { pool: pg.Pool; log: Logger; identitySecret: string; production: boolean }) {
-  await ensureAnalyticsSchema(opts.pool);
-  await ensureSavedViews(opts.pool);
   return createSubgraph<AnalyticsContext>({ name: 'analytics', typeDefs, resolvers, context: buildContext, ...opts });
 }
 
-/** For the ETL: recompute the rollups of the periods a run touched (`refreshRollups(dwhPool, { fromDate, toDate } | 'all')`). */
+/** For tests and tools: recompute the rollups (`refreshRollups(dwhPool, { fromDate, toDate } | 'all')`); the pipeline's rollups stage calls refreshStaleRollups. */
 export { markRollupsCurrent, refreshRollups, rollupIsFresh, type RefreshResult } from '@erp/semantic';
-export { ensureAnalyticsSchema } from '@erp/semantic';

@@ -1,61 +1,38 @@
 import type { Connection } from '@erp/kit/graphql';
-/** Database rows as the GraphQL layer sees them (camelCase, ids as numbers, money as strings). */
-export interface CategoryRow {
-  id: number;
-  code: string;
-  name: string;
-  parentId: number | null;
-  /** Tax rate of the category's goods (a fraction as text); null: the parent's, else the country's standard rate. */
-  taxRate: string | null;
-}
-export interface ProductRow {
-  id: number;
-  sku: string;
-  name: string;
-  categoryId: number;
-  listPrice: string;
-  unitCost: string | null;
-  status: string;
-  createdAt: string;
-  updatedAt: string;
+import type {
+  categories,
+  products,
+  stockLevels,
+  stockMovements,
+  stockReservations,
+  warehouses,
+} from './db/schema';
+/** Database rows as the GraphQL layer sees them (camelCase, ids as numbers, money as strings): a table's row type is its drizzle schema's ($inferSelect), narrowed to the columns selected. */
+export type CategoryRow = Pick<typeof categories.$inferSelect, 'id' | 'code' | 'name' | 'parentId' | 'taxRate'>;
+export type ProductRow = Pick<
+  typeof products.$inferSelect,
+  'id' | 'sku' | 'name' | 'categoryId' | 'listPrice' | 'unitCost' | 'status' | 'createdAt' | 'updatedAt'
+> & {
   /** Units on hand and available (on hand − reserved) over every warehouse, when loaded with the product. */
   totalOnHand?: number;
   totalAvailable?: number;
-}
-export interface WarehouseRow {
-  id: number;
-  code: string;
-  name: string;
-  city: string;
-  countryCode: string;
-}
-export interface StockLevelRow {
-  productId: number;
-  warehouseId: number;
-  onHand: number;
-  reserved: number;
-  reorderPoint: number;
-  onOrder: number;
-  updatedAt: string;
-}
-export interface StockMovementRow {
-  id: number;
-  productId: number;
-  warehouseId: number;
-  kind: string;
-  quantity: number;
-  reference: string | null;
-  note: string | null;
-  occurredAt: string;
-}
-export interface ReservationRow {
-  orderId: number | null;
-  reference: string;
-  productId: number;
-  warehouseId: number;
-  quantity: number;
-  status: string;
-}
+};
+export type WarehouseRow = Pick<
+  typeof warehouses.$inferSelect,
+  'id' | 'code' | 'name' | 'city' | 'countryCode'
+>;
+export type StockLevelRow = Pick<
+  typeof stockLevels.$inferSelect,
+  'productId' | 'warehouseId' | 'onHand' | 'reserved' | 'reorderPoint' | 'onOrder' | 'updatedAt'
+>;
+export type StockMovementRow = Pick<
+  typeof stockMovements.$inferSelect,
+  'id' | 'productId' | 'warehouseId' | 'kind' | 'quantity' | 'reference' | 'note' | 'occurredAt'
+>;
+export type ReservationRow = Pick<
+  typeof stockReservations.$inferSelect,
+  'orderId' | 'reference' | 'productId' | 'warehouseId' | 'quantity' | 'status'
+>;
 
 export const CATEGORY_COLUMNS = `id, code, name, parent_id AS "parentId", tax_rate AS "taxRate"`;
 export const PRODUCT_COLUMNS = `id, sku, name, category_id AS "categoryId", list_price AS "listPrice", unit_cost AS "unitCost", status, created_at AS "createdAt", updated_at AS "updatedAt"`;

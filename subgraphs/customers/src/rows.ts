@@ -1,50 +1,34 @@
 import type { Connection } from '@erp/kit/graphql';
-/** Database rows as the GraphQL layer sees them (camelCase, ids as numbers). */
-export interface CountryRow {
-  code: string;
-  name: string;
-}
-export interface RegionRow {
-  id: number;
-  countryCode: string;
-  name: string;
-}
-export interface CityRow {
-  id: number;
-  regionId: number;
-  name: string;
-}
-export interface CustomerRow {
-  id: number;
-  code: string;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  segment: string;
-  status: string;
-  cityId: number;
-  salesRepId: number | null;
-  isGuest: boolean;
-  analyticSegment: string | null;
-  analyticSegmentAt: string | Date | null;
-  createdAt: string | Date;
-  updatedAt: string | Date;
-}
+import type { cities, countries, customerContacts, customers, regions } from './db/schema';
+/** Database rows as the GraphQL layer sees them (camelCase, ids as numbers): a table's row type is its drizzle schema's ($inferSelect), narrowed to the columns selected. */
+export type CountryRow = Pick<typeof countries.$inferSelect, 'code' | 'name'>;
+export type RegionRow = Pick<typeof regions.$inferSelect, 'id' | 'countryCode' | 'name'>;
+export type CityRow = Pick<typeof cities.$inferSelect, 'id' | 'regionId' | 'name'>;
+export type CustomerRow = Pick<
+  typeof customers.$inferSelect,
+  | 'id'
+  | 'code'
+  | 'name'
+  | 'email'
+  | 'phone'
+  | 'segment'
+  | 'status'
+  | 'cityId'
+  | 'salesRepId'
+  | 'isGuest'
+  | 'analyticSegment'
+  | 'analyticSegmentAt'
+  | 'createdAt'
+  | 'updatedAt'
+>;
 /** A customer's place, as the Customer.geography field hands it to CustomerGeography. */
 export interface GeographyRef {
   cityId: number;
 }
-export interface ContactRow {
-  id: number;
-  customerId: number;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  jobTitle: string | null;
-  isPrimary: boolean;
-  createdAt: string | Date;
-  updatedAt: string | Date;
-}
+export type ContactRow = Pick<
+  typeof customerContacts.$inferSelect,
+  'id' | 'customerId' | 'name' | 'email' | 'phone' | 'jobTitle' | 'isPrimary' | 'createdAt' | 'updatedAt'
+>;
 
 export const COUNTRY_COLUMNS = `code, name`;
 export const REGION_COLUMNS = `id, country_code AS "countryCode", name`;
@@ -56,7 +40,8 @@ export const CONTACT_COLUMNS = `id, customer_id AS "customerId", name, email, ph
   created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 /** The same columns qualified by a table alias, for joins. */
-export const qualified = (columns: string, alias: string) => columns.replace(/(^|,\s*)(\w+)/g, `$1${alias}.$2`);
+export const qualified = (columns: string, alias: string) =>
+  columns.replace(/(^|,\s*)(\w+)/g, `$1${alias}.$2`);
 
 /** A page of customer rows as the list services return it (totalCount counted only when asked). */
 export type CustomerPage = Connection<CustomerRow>;

@@ -1,61 +1,49 @@
 import type { Connection } from '@erp/kit/graphql';
-/** Database rows as the GraphQL layer sees them (camelCase, ids as numbers, money as strings). */
+import type { carriers, orderLines, orderStatusHistory, orders } from './db/schema';
+/** Database rows as the GraphQL layer sees them (camelCase, ids as numbers, money as strings): a table's row type is its drizzle schema's ($inferSelect), narrowed to the columns selected. */
 /** Another domain's entity as an order knows it: its id only (customer, warehouse, product). */
 export interface EntityRef {
   id: string | number;
 }
-export interface OrderRow {
-  id: number;
-  number: string;
-  kind: string;
-  status: string;
-  customerId: number;
-  salesRepId: number | null;
-  warehouseId: number;
-  currency: string;
-  orderedAt: string;
-  confirmedAt: string | null;
-  shippedAt: string | null;
-  deliveredAt: string | null;
-  cancelledAt: string | null;
-  notes: string | null;
-  carrierId: number | null;
-  shipToName: string | null;
-  shipToAddress: string | null;
-  shipToPostalCode: string | null;
-  shipToCityId: number | null;
-  createdAt: string;
-  updatedAt: string;
-}
-export interface CarrierRow {
-  id: number;
-  code: string;
-  name: string;
-  phone: string | null;
-}
-export interface OrderLineRow {
-  id: number;
-  orderId: number;
-  lineNo: number;
-  productId: number;
-  quantity: number;
-  unitPrice: string;
-  discount: string;
-  taxRate: string;
+export type OrderRow = Pick<
+  typeof orders.$inferSelect,
+  | 'id'
+  | 'number'
+  | 'kind'
+  | 'status'
+  | 'customerId'
+  | 'salesRepId'
+  | 'warehouseId'
+  | 'currency'
+  | 'orderedAt'
+  | 'confirmedAt'
+  | 'shippedAt'
+  | 'deliveredAt'
+  | 'cancelledAt'
+  | 'notes'
+  | 'carrierId'
+  | 'shipToName'
+  | 'shipToAddress'
+  | 'shipToPostalCode'
+  | 'shipToCityId'
+  | 'createdAt'
+  | 'updatedAt'
+>;
+export type CarrierRow = Pick<typeof carriers.$inferSelect, 'id' | 'code' | 'name' | 'phone'>;
+export type OrderLineRow = Pick<
+  typeof orderLines.$inferSelect,
+  'id' | 'orderId' | 'lineNo' | 'productId' | 'quantity' | 'unitPrice' | 'discount' | 'taxRate'
+> & {
   /** round(quantity × unit_price × (1 − discount), 2), computed by PostgreSQL in numeric. */
   netAmount: string;
   /** round(netAmount × tax_rate, 2). */
   taxAmount: string;
   grossAmount: string;
-}
-export interface StatusChangeRow {
-  orderId: number;
-  fromStatus: string | null;
-  toStatus: string;
-  changedBy: number | null;
-  changedAt: string;
-  note: string | null;
-}
+};
+export type StatusChangeRow = Pick<
+  typeof orderStatusHistory.$inferSelect,
+  'orderId' | 'fromStatus' | 'toStatus' | 'changedBy' | 'changedAt' | 'note'
+>;
 
 /** The order columns, qualified by a table alias. */
 export const orderColumns = (a: string) =>

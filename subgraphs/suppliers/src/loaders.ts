@@ -10,7 +10,21 @@ import {
   type EvaluationRow,
   type SupplierRow,
   type SupplyRow,
+  type PurchaseOrderLineRow,
+  type PurchaseOrderRow,
+  type PurchaseReceiptRow,
 } from './rows';
+import type { PurchaseOrderStatus } from './db/schema/constants';
+import { LINE_COLUMNS, PO_COLUMNS, RECEIPT_COLUMNS, RECEIPT_FROM } from './rows-purchasing';
+
+export interface StatusChangeRow {
+  purchaseOrderId: number;
+  fromStatus: PurchaseOrderStatus | null;
+  toStatus: PurchaseOrderStatus;
+  changedBy: number | null;
+  changedAt: string;
+  note: string | null;
+}
 
 /** One query per hop and per request, whatever the number of parents (no N+1). */
 function byId<T extends { id: number }>(pool: pg.Pool, sql: string) {
@@ -60,6 +74,47 @@ export function createLoaders(pool: pg.Pool) {
       `SELECT ${EVALUATION_COLUMNS} FROM suppliers.evaluations WHERE supplier_id = ANY($1) ORDER BY period_start`,
       (r) => r.supplierId,
     ),
+    purchaseOrder: byId<PurchaseOrderRow>(pool, `SELECT ${PO_COLUMNS} FROM suppliers.purchase_orders po WHERE po.id = ANY($1)`),
+    linesByOrder: groupedBy<PurchaseOrderLineRow>(
+      pool,
+      `SELECT ${LINE_COLUMNS} FROM suppliers.purchase_order_lines l JOIN suppliers.purchase_orders po ON po.id = l.purchase_order_id
+       WHERE l.purchase_order_id = ANY($1) ORDER BY l.purchase_order_id, l.line_no`,
+      (r) => r.purchaseOrderId,
+    ),
+    line: byId<PurchaseOrderLineRow>(
+      pool,
+      `SELECT ${LINE_COLUMNS} FROM suppliers.purchase_order_lines l JOIN suppliers.purchase_orders po ON po.id = l.purchase_order_id WHERE l.id = ANY($1)`,
+    ),
+    receiptsByOrder: groupedBy<PurchaseReceiptRow>(pool, `SELECT ${RECEIPT_COLUMNS} FROM ${RECEIPT_FROM} WHERE r.purchase_order_id = ANY($1) ORDER BY r.id`, (r) => r.purchaseOrderId),
+    receiptsByLine: groupedBy<PurchaseReceiptRow>(pool, `SELECT ${RECEIPT_COLUMNS} FROM ${RECEIPT_FROM} WHERE r.line_id = ANY($1) ORDER BY r.id`, (r) => r.lineId),
+    historyByOrder: groupedBy<StatusChangeRow>(
+      pool,
+      `SELECT purchase_order_id AS "purchaseOrderId", from_status AS "fromStatus", to_status AS "toStatus", changed_by AS "changedBy", changed_at AS "changedAt", note
+       FROM suppliers.purchase_order_history WHERE purchase_order_id = ANY($1) ORDER BY id`,
+      (r) => r.purchaseOrderId,
+    ),
+    /** Receipts and on-time receipts per calendar month (UTC) of each supplier, oldest first: the scorecard's measured deliveries. */
+    receiptMonthsBySupplier: groupedBy<{ supplierId: number; periodStart: string; receipts: number; onTime: number }>(
+      pool,
+      `SELECT po.supplier_id AS "supplierId", date_trunc('month', r.received_at AT TIME ZONE 'UTC')::date::text AS "periodStart",
+         count(r.id)::int AS receipts, count(r.id) FILTER (WHERE r.on_time)::int AS "onTime"
+       FROM suppliers.purchase_receipts r JOIN suppliers.purchase_orders po ON po.id = r.purchase_order_id
+       WHERE po.supplier_id = ANY($1) GROUP BY 1, 2 ORDER BY 1, 2`,
+      (r) => r.supplierId,
+    ),
+    /** Open units of SENT and PARTIALLY_RECEIVED orders per product (0 when none). */
+    unitsOnOrder: new DataLoader<number, number>(async (ids) => {
+      const { rows } = await pool.query<{ productId: number; n: number }>(
+        prepared(
+          `SELECT l.product_id AS "productId", sum(greatest(l.quantity - l.received_quantity, 0))::int AS n
+           FROM suppliers.purchase_order_lines l JOIN suppliers.purchase_orders po ON po.id = l.purchase_order_id
+           WHERE l.product_id = ANY($1) AND po.status IN ('SENT', 'PARTIALLY_RECEIVED') GROUP BY l.product_id`,
+          [ids],
+        ),
+      );
+      const map = new Map(rows.map((r) => [r.productId, r.n]));
+      return ids.map((id) => map.get(id) ?? 0);
+    }),
   };
 }
 export type Loaders = ReturnType<typeof createLoaders>;

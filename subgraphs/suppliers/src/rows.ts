@@ -1,50 +1,41 @@
 import type { Connection } from '@erp/kit/graphql';
-/** Database rows as the GraphQL layer sees them (camelCase, ids as numbers, money and scores as strings). */
-export interface SupplierRow {
-  id: number;
-  code: string;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  city: string | null;
-  countryCode: string;
-  status: string;
-  createdAt: string;
-  updatedAt: string;
-}
-export interface ContactRow {
-  id: number;
-  supplierId: number;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  jobTitle: string | null;
-}
+import type { productSupplies, supplierContacts, supplierEvaluations, suppliers } from './db/schema';
+/** Database rows as the GraphQL layer sees them (camelCase, ids as numbers, money and scores as strings): a table's row type is its drizzle schema's ($inferSelect), narrowed to the columns selected. */
+export type SupplierRow = Pick<
+  typeof suppliers.$inferSelect,
+  'id' | 'code' | 'name' | 'email' | 'phone' | 'city' | 'countryCode' | 'status' | 'createdAt' | 'updatedAt'
+>;
+export type ContactRow = Pick<
+  typeof supplierContacts.$inferSelect,
+  'id' | 'supplierId' | 'name' | 'email' | 'phone' | 'jobTitle'
+>;
 /** A product as this subgraph knows it: the catalog owns it, this subgraph adds who supplies it. */
 export interface ProductRef {
   id: string | number;
 }
-export interface SupplyRow {
-  id: number;
-  supplierId: number;
-  productId: number;
-  leadTimeDays: number;
-  unitCost: string;
-  minOrderQuantity: number;
-  isPreferred: boolean;
-  updatedAt: string;
-}
-export interface EvaluationRow {
-  id: number;
-  supplierId: number;
-  /** YYYY-MM-DD (dates stay strings, see kit/src/db/pool.ts). */
-  periodStart: string;
-  deliveries: number;
-  onTimeDeliveries: number;
-  qualityScore: string;
-  priceScore: string;
-  comment: string | null;
-}
+export type SupplyRow = Pick<
+  typeof productSupplies.$inferSelect,
+  | 'id'
+  | 'supplierId'
+  | 'productId'
+  | 'leadTimeDays'
+  | 'unitCost'
+  | 'minOrderQuantity'
+  | 'isPreferred'
+  | 'updatedAt'
+>;
+/** periodStart: YYYY-MM-DD (dates stay strings, see kit/src/db/pool.ts). */
+export type EvaluationRow = Pick<
+  typeof supplierEvaluations.$inferSelect,
+  | 'id'
+  | 'supplierId'
+  | 'periodStart'
+  | 'deliveries'
+  | 'onTimeDeliveries'
+  | 'qualityScore'
+  | 'priceScore'
+  | 'comment'
+>;
 
 export const SUPPLIER_COLUMNS = `id, code, name, email, phone, city, country_code AS "countryCode", status, created_at AS "createdAt", updated_at AS "updatedAt"`;
 export const CONTACT_COLUMNS = `id, supplier_id AS "supplierId", name, email, phone, job_title AS "jobTitle"`;
@@ -53,3 +44,76 @@ export const EVALUATION_COLUMNS = `id, supplier_id AS "supplierId", period_start
 
 /** A page of supplier rows as the list services return it (totalCount counted only when asked). */
 export type SupplierPage = Connection<SupplierRow>;
+
+/** A catalog warehouse as this subgraph knows it (an id). */
+export interface WarehouseRef {
+  id: string | number;
+}
+export interface PurchaseOrderRow {
+  id: number;
+  number: string;
+  supplierId: number;
+  warehouseId: number;
+  status: string;
+  currency: string;
+  orderedAt: string;
+  /** YYYY-MM-DD: the latest expected date of the lines. */
+  expectedDate: string;
+  sentAt: string | null;
+  receivedAt: string | null;
+  cancelledAt: string | null;
+  sourceRecommendationId: string | null;
+  notes: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+export interface PurchaseOrderLineRow {
+  id: number;
+  purchaseOrderId: number;
+  lineNo: number;
+  productId: number;
+  quantity: number;
+  unitCost: string;
+  amount: string;
+  expectedDate: string;
+  receivedQuantity: number;
+  openQuantity: number;
+}
+export interface PurchaseReceiptRow {
+  id: number;
+  number: string;
+  purchaseOrderId: number;
+  lineId: number;
+  productId: number;
+  supplierId: number;
+  warehouseId: number;
+  quantity: number;
+  amount: string;
+  receivedAt: string;
+  leadTimeDays: number;
+  expectedDate: string;
+  delayDays: number;
+  onTime: boolean;
+  fillRate: number;
+  deliveryNote: string | null;
+  receivedBy: number | null;
+  createdAt: string;
+}
+export interface ReplenishmentRow {
+  productId: number;
+  warehouseId: number;
+  supply: SupplyRow;
+  dailyDemand: number;
+  leadTimeDays: number;
+  leadTimeSource: 'MEASURED' | 'QUOTED';
+  safetyDays: number;
+  onHand: number;
+  reserved: number;
+  onOrder: number;
+  projected: number;
+  coverNeeded: number;
+  suggestedQuantity: number;
+  amount: string;
+}
+export type PurchaseOrderPage = Connection<PurchaseOrderRow>;
+export type PurchaseReceiptPage = Connection<PurchaseReceiptRow>;

@@ -4,8 +4,11 @@ import { allowedRoles, type Logger } from '@erp/kit';
 import { createSubgraph, hasRole } from '@erp/kit/graphql';
 import { parse } from 'graphql';
 import type pg from 'pg';
-import { buildContext, type SuppliersContext } from './context';
+import { contextBuilder, type SuppliersContext } from './context';
 import { resolvers } from './resolvers';
+import type { PurchaseStock } from './stock';
+
+export { httpPurchaseStock, localPurchaseStock, type PurchaseStock } from './stock';
 
 export const typeDefs = parse(readFileSync(path.join(__dirname, '..', 'schema.graphql'), 'utf8'));
 
@@ -20,15 +23,26 @@ function supplierDataRule() {
   return hasRole(roles);
 }
 
-/** Builds the suppliers subgraph (tests and the all-in-one start import this). */
-export function createSuppliersSubgraph(opts: { pool: pg.Pool; log: Logger; identitySecret: string; production: boolean }) {
+function purchaseOrderRule() {
+  const roles = allowedRoles('Query', 'purchaseOrders');
+  if (!roles) throw new Error('kit/src/auth/permissions.ts has no Query.purchaseOrders line');
+  return hasRole(roles);
+}
+
+/**
+ * Builds the suppliers subgraph (tests and the all-in-one start import this). `stock` is the
+ * catalog's stock (purchase receipts post through it); without it, receiving and replenishment fail.
+ */
+export function createSuppliersSubgraph(opts: { pool: pg.Pool; log: Logger; identitySecret: string; production: boolean; stock?: PurchaseStock }) {
   const rule = supplierDataRule();
+  const { stock, ...rest } = opts;
   return createSubgraph<SuppliersContext>({
     name: 'suppliers',
     typeDefs,
     resolvers,
-    context: buildContext,
-    fieldRules: { Supplier: { '*': rule }, Product: { suppliers: rule, preferredSupplier: rule } },
-    ...opts,
+    context: contextBuilder(stock),
+    // A purchase order reached through federation follows Query.purchaseOrders' line of the matrix.
+    fieldRules: { Supplier: { '*': rule }, Product: { suppliers: rule, preferredSupplier: rule }, PurchaseOrder: { '*': purchaseOrderRule() } },
+    ...rest,
   });
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgSchema, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgSchema, text, timestamp } from 'drizzle-orm/pg-core';
 
 import { ACCOUNT_ROLES } from '@erp/kit/auth/roles';
 
@@ -20,6 +20,10 @@ export const users = authSchema.table(
     passwordHash: text('password_hash'),
     failedLogins: integer('failed_logins').notNull().default(0),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    /** A disabled account cannot log in, refresh or use a token it already holds; its history stays. */
+    disabled: boolean('disabled').notNull().default(false),
+    /** Bumped when the account's sessions must end (disable, password, role): access tokens carry it as `ver`. */
+    sessionVersion: integer('session_version').notNull().default(0),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

@@ -1,5 +1,4 @@
 import { computeInsights, saveInsights } from '@erp/ai';
-import { ensureMiningSchema } from '@erp/mining';
 import { identity } from '@erp/kit/test/graphql';
 import { client } from '../test/helpers';
 import { createStar, REP_A, type Star } from '../test/star';
@@ -7,7 +6,7 @@ import { periodId, setLanguageModel } from './ai';
 
 /**
  * miningSummary, insights, recommendations, story and ask on the hand-made star plus two hand-made
- * mining runs (tables from mining's ensureMiningSchema); row level for SALES and ANALYST.
+ * mining runs (tables from the warehouse migrations); row level for SALES and ANALYST.
  */
 let star: Star;
 let api: ReturnType<typeof client>;
@@ -20,7 +19,6 @@ beforeAll(async () => {
   star = await createStar();
   api = client(star.subgraph);
   const pool = star.db.pool;
-  await ensureMiningSchema(pool);
   await pool.query(`
     INSERT INTO mining.runs (status, parameters, reference_date, finished_at, source_etl_run_id) VALUES
       ('SUCCEEDED', '{}', '2025-03-01', '2025-03-01 10:00Z', 1), ('SUCCEEDED', '{}', '2025-04-02', '2025-04-02 10:00Z', 1), ('FAILED', '{}', NULL, NULL, 1);

@@ -40,6 +40,9 @@ const ORD = `COUNT(DISTINCT f.order_id) FILTER (WHERE k.kind = 'SALE')`;
 const CUST = `COUNT(DISTINCT c.customer_id) FILTER (WHERE k.kind = 'SALE')`;
 const IN_P = `d.full_date BETWEEN '2025-01-01' AND '2025-03-31'`;
 const YEAR_AGO = `d.full_date BETWEEN '2024-01-01' AND '2024-03-31'`;
+/** The supplier on-time rate as the model defines it: receipts on or before their expected date over receipts. */
+const ON_TIME = `round(100.0 * COUNT(*) FILTER (WHERE rc.is_on_time) / COUNT(*), 2)`;
+const RECEIPTS = `FROM dw.fact_purchase_receipt rc JOIN dw.dim_supplier s ON s.supplier_key = rc.supplier_key JOIN dw.dim_date d ON d.date_key = rc.receipt_date_key`;
 const MARGIN_PCT = `round(100 * SUM(f.net_amount - f.cost_amount) / NULLIF(SUM(f.net_amount) FILTER (WHERE f.cost_amount IS NOT NULL), 0), 2)::text`;
 
 async function sql(text: string): Promise<string[][]> {
@@ -98,12 +101,20 @@ test('tactical: month × category and region, best and worst products, supplier 
     'bestProducts:ROLLUP',
     'worstProducts:ROLLUP',
     'supplierPerformance:FACT',
+    'purchasing:FACT',
   ]);
   expect(rowsOf(t.supplierPerformance!)).toEqual(
-    await sql(`SELECT s.code, round(100.0 * SUM(e.on_time_deliveries) / SUM(e.deliveries), 2)::text, SUM(e.deliveries)::text
-                 FROM dw.fact_supplier_evaluation e JOIN dw.dim_supplier s ON s.supplier_key = e.supplier_key
-                WHERE e.period_start BETWEEN '2025-01-01' AND '2025-03-31' GROUP BY 1 ORDER BY SUM(e.on_time_deliveries)::numeric / SUM(e.deliveries) ASC, 1`),
+    await sql(`SELECT s.code, ${ON_TIME}::text, COUNT(*)::text ${RECEIPTS}
+                WHERE ${IN_P} GROUP BY 1 ORDER BY ${ON_TIME} ASC, 1`),
   );
+  // Purchases: orders sent, partly received or received (the star's DRAFT and CANCELLED orders never count), by supplier.
+  expect(rowsOf(t.purchasing!)).toEqual(
+    await sql(`SELECT s.code, SUM(po.ordered_amount)::text, SUM(po.ordered_qty)::text, round(100.0 * SUM(LEAST(po.received_qty, po.ordered_qty)) / SUM(po.ordered_qty), 2)::text
+                 FROM dw.fact_purchase po JOIN dw.dim_supplier s ON s.supplier_key = po.supplier_key JOIN dw.dim_date d ON d.date_key = po.order_date_key
+                WHERE ${IN_P} AND po.status IN ('SENT', 'PARTIALLY_RECEIVED', 'RECEIVED')
+                GROUP BY 1 ORDER BY SUM(po.ordered_amount) DESC, 1`),
+  );
+  expect(rowsOf(t.purchasing!).length).toBeGreaterThan(0);
 });
 
 test('operational: last day orders, pending shipments, low stock and stock-outs, late suppliers', async () => {
@@ -126,9 +137,8 @@ test('operational: last day orders, pending shipments, low stock and stock-outs,
   expect(rowsOf(t.lowStock!)).toEqual(low);
   expect(rowsOf(t.stockOut!)).toEqual(out);
   const late = await sql(
-    `SELECT s.code, round(100.0 * SUM(e.on_time_deliveries) / SUM(e.deliveries), 2)::text, SUM(e.deliveries)::text
-       FROM dw.fact_supplier_evaluation e JOIN dw.dim_supplier s ON s.supplier_key = e.supplier_key
-      WHERE e.period_start BETWEEN '2025-01-01' AND '2025-03-01' GROUP BY 1 HAVING 100.0 * SUM(e.on_time_deliveries) / SUM(e.deliveries) < 90 ORDER BY SUM(e.on_time_deliveries)::numeric / SUM(e.deliveries), 1`,
+    `SELECT s.code, ${ON_TIME}::text, COUNT(*)::text ${RECEIPTS}
+      WHERE d.full_date BETWEEN '2025-01-01' AND '2025-03-31' GROUP BY 1 HAVING ${ON_TIME} < 90 ORDER BY ${ON_TIME}, 1`,
   );
   expect(late).toEqual([['SUP-2', expect.any(String), '30']]);
   expect(rowsOf(t.lateSuppliers!)).toEqual(late);
@@ -143,20 +153,21 @@ test('a SALES user\'s dashboard covers their customers only, without supplier ti
   expect(rowsOf(t.topCountries!).map((r) => r[0])).toEqual(['FR']);
   const tactical = await dashboard('TACTICAL', identity('SALES', REP_A));
   expect(Object.keys(tactical)).not.toContain('supplierPerformance');
+  expect(Object.keys(tactical)).not.toContain('purchasing');
 });
 
 test('a tile that fails comes back with its error, and the other tiles are answered', async () => {
-  // the supplier facts are locked by another transaction: the supplier tile runs past the statement timeout
+  // the receipts (the supplier tile's fact) are locked by another transaction: the supplier tile runs past the statement timeout
   const locker = await star.db.pool.connect();
   const pool = createPool(star.db.url, { statementTimeout: 1000 });
   try {
     await locker.query('BEGIN');
-    await locker.query('LOCK TABLE dw.fact_supplier_evaluation IN ACCESS EXCLUSIVE MODE');
+    await locker.query('LOCK TABLE dw.fact_purchase_receipt IN ACCESS EXCLUSIVE MODE');
     const d = await dashboardOf(pool, 'TACTICAL', PERIOD, { role: 'ADMIN', userId: 1 });
     const byId = Object.fromEntries(d.tiles.map((x) => [x.id, x]));
     expect(byId.supplierPerformance!.result).toBeNull();
     expect(byId.supplierPerformance!.error).toEqual({ code: 'TIMEOUT', message: expect.stringMatching(/time limit/) });
-    for (const id of ['monthByCategory', 'monthByRegion', 'bestProducts', 'worstProducts']) {
+    for (const id of ['monthByCategory', 'monthByRegion', 'bestProducts', 'worstProducts', 'purchasing']) {
       expect([id, byId[id]!.error, byId[id]!.result!.rows.length > 0]).toEqual([id, null, true]);
     }
   } finally {
@@ -165,7 +176,7 @@ test('a tile that fails comes back with its error, and the other tiles are answe
     await pool.end();
   }
   // through the API, an unexpected failure is INTERNAL, with no SQL or stack in the message
-  await star.db.pool.query('ALTER TABLE dw.fact_supplier_evaluation RENAME TO fact_supplier_evaluation_away');
+  await star.db.pool.query('ALTER TABLE dw.fact_purchase_receipt RENAME TO fact_purchase_receipt_away');
   try {
     const t = await dashboard('TACTICAL');
     expect(t.supplierPerformance!.result).toBeNull();
@@ -173,6 +184,6 @@ test('a tile that fails comes back with its error, and the other tiles are answe
     expect(t.bestProducts!.error).toBeNull();
     expect(rowsOf(t.bestProducts!).length).toBeGreaterThan(0);
   } finally {
-    await star.db.pool.query('ALTER TABLE dw.fact_supplier_evaluation_away RENAME TO fact_supplier_evaluation');
+    await star.db.pool.query('ALTER TABLE dw.fact_purchase_receipt_away RENAME TO fact_purchase_receipt');
   }
 });

@@ -189,13 +189,13 @@ test('pivot: month rows × country columns, each cell the row of the same member
   }
 });
 
-test('inventory: on hand at the last snapshot, stock value, days of cover against the 90 days of sales up to the as-of date (the day before the ETL run, not the snapshot)', async () => {
+test('inventory: on hand at the last snapshot, stock value, days of cover (stock available) against the 90 days of sales up to the as-of date (the day before the ETL run, not the snapshot)', async () => {
   const a = await api.olap(admin, { measures: ['stockOnHand', 'stockValue', 'daysOfCover'], dimensions: ['product.product'] });
   const expected = await sql(
-    `WITH inv AS (SELECT p.sku, SUM(i.on_hand) AS oh, SUM(i.stock_value) AS sv FROM dw.fact_inventory_snapshot i JOIN dw.dim_product p ON p.product_key = i.product_key
+    `WITH inv AS (SELECT p.sku, SUM(i.on_hand) AS oh, SUM(i.available) AS av, SUM(i.stock_value) AS sv FROM dw.fact_inventory_snapshot i JOIN dw.dim_product p ON p.product_key = i.product_key
                    WHERE i.snapshot_date_key = 20250331 GROUP BY 1),
           sold AS (SELECT p.sku, SUM(f.quantity) AS u ${FROM} WHERE ${BOOKED} AND d.full_date > DATE '2025-03-30' - 90 AND d.full_date <= '2025-03-30' AND s.status NOT IN ('DRAFT', 'CANCELLED') GROUP BY 1)
-     SELECT inv.sku, inv.oh::text AS oh, inv.sv::text AS sv, round(inv.oh / NULLIF(sold.u / 90.0, 0), 1)::text AS cover FROM inv LEFT JOIN sold USING (sku)`,
+     SELECT inv.sku, inv.oh::text AS oh, inv.sv::text AS sv, round(GREATEST(inv.av, 0) / NULLIF(sold.u / 90.0, 0), 1)::text AS cover FROM inv LEFT JOIN sold USING (sku)`,
   );
   expect(byKey(a)).toEqual(Object.fromEntries(expected.map((e) => [e.sku, [e.oh, e.sv, e.cover]])));
 });

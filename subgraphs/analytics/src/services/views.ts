@@ -6,41 +6,9 @@ import { describeModel } from '@erp/semantic';
  * Saved explorer views: a named explorer query (the explorer's URL query string) kept per user in
  * the warehouse's `analytics` schema, next to what it reads. A view is its owner's; shared, every
  * user of the explorer may list and open it (but not change it). Saving a name the user already
- * has replaces that view, so a double click or a re-save never makes two.
+ * has replaces that view, so a double click or a re-save never makes two. The table is the
+ * warehouse's (dwh-schema migrations).
  */
-const SQL = `
-CREATE SCHEMA IF NOT EXISTS analytics;
-CREATE TABLE IF NOT EXISTS analytics.saved_views (
-  id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  owner_id   bigint NOT NULL,
-  owner_name text NOT NULL,
-  name       text NOT NULL,
-  query      text NOT NULL,
-  shared     boolean NOT NULL DEFAULT false,
-  created_at timestamptz NOT NULL DEFAULT now(),
-  updated_at timestamptz NOT NULL DEFAULT now()
-);
-CREATE UNIQUE INDEX IF NOT EXISTS saved_views_owner_name ON analytics.saved_views (owner_id, lower(name));
-CREATE INDEX IF NOT EXISTS saved_views_shared ON analytics.saved_views (shared) WHERE shared;
-`;
-const LOCK_KEY = 7_402_121;
-
-export async function ensureSavedViews(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
-    await client.query(`SET LOCAL client_min_messages = warning`);
-    await client.query(SQL);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
-}
-
 export interface Viewer {
   userId: number | null;
   email: string | null;

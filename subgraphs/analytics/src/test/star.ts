@@ -127,8 +127,46 @@ export async function fillStar(db: TestDatabase): Promise<void> {
     INSERT INTO dw.fact_supplier_evaluation (supplier_id, period_start, supplier_key, month_date_key, deliveries, on_time_deliveries, late_deliveries, on_time_rate, quality_score, price_score, run_id)
     SELECT s.supplier_id, v.m::date, s.supplier_key, to_char(v.m::date, 'YYYYMMDD')::int, v.deliveries, v.on_time, v.deliveries - v.on_time,
            round(100.0 * v.on_time / v.deliveries, 2), 4, 4, 1
-      FROM (VALUES (1, '2024-12-01', 10, 10), (1, '2025-01-01', 10, 9), (1, '2025-02-01', 10, 10), (1, '2025-03-01', 10, 9),
-                   (2, '2024-12-01', 10, 10), (2, '2025-01-01', 10, 6), (2, '2025-02-01', 8, 5), (2, '2025-03-01', 12, 9))
+      FROM (VALUES ${EVALUATED_MONTHS.map(([s, m, d, o]) => `(${s}, '${m}', ${d}, ${o})`).join(', ')})
            AS v(supplier_id, m, deliveries, on_time)
       JOIN dw.dim_supplier s ON s.supplier_id = v.supplier_id;`);
+  await db.pool.query(buySide(EVALUATED_MONTHS));
+}
+
+/** Supplier × month: deliveries and how many on time (the receipts below; the evaluations above say the same). */
+export const EVALUATED_MONTHS: [supplierId: number, month: string, deliveries: number, onTime: number][] = [
+  [1, '2024-12-01', 10, 10], [1, '2025-01-01', 10, 9], [1, '2025-02-01', 10, 10], [1, '2025-03-01', 10, 9],
+  [2, '2024-12-01', 10, 10], [2, '2025-01-01', 10, 6], [2, '2025-02-01', 8, 5], [2, '2025-03-01', 12, 9],
+];
+
+/**
+ * The buy side of a supplier month: one purchase order (id = row number) for the supplier's main
+ * product into warehouse 1, ordered 10 days before the month, its line `10 × deliveries` units at 5.00,
+ * received in `deliveries` receipts on days 1, 2, … of the month (10 units each when on time, 5 when
+ * late; expected on the receipt's day when on time, 3 days earlier when late); plus a DRAFT and a
+ * CANCELLED order that no purchase figure counts.
+ */
+function buySide(months: typeof EVALUATED_MONTHS): string {
+  const v = months.map(([s, m, d, o], i) => `(${i + 1}, ${s}, '${m}'::date, ${d}, ${o})`).join(', ');
+  return `
+    WITH v(po, supplier_id, m, deliveries, on_time) AS (VALUES ${v}),
+    r AS (SELECT v.*, g, g <= v.on_time AS ok, (v.m + (g - 1))::date AS day FROM v, generate_series(1, v.deliveries) g)
+    INSERT INTO dw.fact_purchase_receipt (receipt_id, purchase_order_id, line_no, po_number, receipt_date_key, supplier_key, product_key, warehouse_key,
+      received_at, ordered_at, expected_date, quantity, unit_cost, amount, lead_time_days, days_late, is_on_time, run_id)
+    SELECT r.po * 100 + r.g, r.po, 1, 'PO-' || r.po, to_char(r.day, 'YYYYMMDD')::int, s.supplier_key, p.product_key, 1,
+           r.day + interval '9 hours', r.m - 10, CASE WHEN r.ok THEN r.day ELSE r.day - 3 END, CASE WHEN r.ok THEN 10 ELSE 5 END, 5.00,
+           CASE WHEN r.ok THEN 50.00 ELSE 25.00 END, r.day - (r.m - 10), CASE WHEN r.ok THEN 0 ELSE 3 END, r.ok, 1
+      FROM r JOIN dw.dim_supplier s ON s.supplier_id = r.supplier_id
+      JOIN dw.product_main_supplier pms ON pms.supplier_id = r.supplier_id
+      JOIN dw.dim_product p ON p.product_id = pms.product_id AND p.is_current
+     WHERE pms.product_id = (SELECT min(product_id) FROM dw.product_main_supplier x WHERE x.supplier_id = r.supplier_id);
+
+    WITH v(po, supplier_id, m, deliveries, on_time, status) AS (VALUES ${months.map(([s, m, d, o], i) => `(${i + 1}, ${s}, '${m}'::date, ${d}, ${o}, '${o === d ? 'RECEIVED' : 'PARTIALLY_RECEIVED'}')`).join(', ')},
+                   (${months.length + 1}, ${months[0]![0]}, '${months[months.length - 1]![1]}'::date, 3, 0, 'DRAFT'), (${months.length + 2}, ${months[0]![0]}, '${months[months.length - 1]![1]}'::date, 4, 0, 'CANCELLED'))
+    INSERT INTO dw.fact_purchase (purchase_order_id, line_no, po_number, status, order_date_key, supplier_key, product_key, warehouse_key, ordered_at, expected_date,
+      ordered_qty, received_qty, unit_cost, ordered_amount, received_amount, run_id)
+    SELECT v.po, 1, 'PO-' || v.po, v.status, to_char(v.m - 10, 'YYYYMMDD')::int, s.supplier_key, p.product_key, 1, (v.m - 10) + interval '8 hours', v.m,
+           10 * v.deliveries, 10 * v.on_time + 5 * (v.deliveries - v.on_time), 5.00, 50.00 * v.deliveries, 50.00 * v.on_time + 25.00 * (v.deliveries - v.on_time), 1
+      FROM v JOIN dw.dim_supplier s ON s.supplier_id = v.supplier_id
+      JOIN dw.dim_product p ON p.is_current AND p.product_id = (SELECT min(product_id) FROM dw.product_main_supplier x WHERE x.supplier_id = v.supplier_id);`;
 }

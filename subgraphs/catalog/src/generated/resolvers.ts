@@ -62,6 +62,8 @@ export type Mutation = {
   createCategory: Category;
   createProduct: Product;
   createWarehouse: Warehouse;
+  /** Internal: one purchase receipt's goods enter the warehouse as RECEIPT movements, once per receiptKey. */
+  receivePurchaseStock: Array<StockMovement>;
   /** A stock count correction: one ADJUSTMENT movement. */
   recordAdjustment: StockMovement;
   /** Goods received from a supplier: one RECEIPT movement per line. */
@@ -77,6 +79,11 @@ export type Mutation = {
   transferStock: Array<StockMovement>;
   /** Internal: compensation of shipOrderStock when the order could not be marked shipped: the units come back, reserved again. */
   undoOrderShipment: Array<StockMovement>;
+  /**
+   * Internal: compensation of receivePurchaseStock (given the same input) when the receipt could not be
+   * recorded: ADJUSTMENT movements take the units out again, once; nothing posted under the key is not an error.
+   */
+  undoPurchaseStock: Array<StockMovement>;
   updateCategory: Category;
   updateProduct: Product;
   updateWarehouse: Warehouse;
@@ -98,6 +105,11 @@ export type MutationCreateProductArgs = {
 export type MutationCreateWarehouseArgs = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: CreateWarehouseInput;
+};
+
+
+export type MutationReceivePurchaseStockArgs = {
+  input: PurchaseStockInput;
 };
 
 
@@ -144,6 +156,11 @@ export type MutationTransferStockArgs = {
 
 export type MutationUndoOrderShipmentArgs = {
   orderId: Scalars['ID']['input'];
+};
+
+
+export type MutationUndoPurchaseStockArgs = {
+  input: PurchaseStockInput;
 };
 
 
@@ -264,6 +281,24 @@ export type ProductStatus =
   | 'ACTIVE'
   | 'DISCONTINUED';
 
+/**
+ * Internal (the suppliers service's identity only, not in the public API): the goods of one purchase
+ * receipt entering a warehouse.
+ */
+export type PurchaseStockInput = {
+  lines: Array<StockQuantityInput>;
+  /** When the goods arrived (default now). */
+  occurredAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /**
+   * Unique key of the receipt posting: a second call with the same key posts nothing and returns the
+   * movements of the first (a retry never posts twice).
+   */
+  receiptKey: Scalars['String']['input'];
+  /** The receipt number: the reference of the RECEIPT movements. */
+  reference: Scalars['String']['input'];
+  warehouseId: Scalars['ID']['input'];
+};
+
 export type Query = {
   __typename?: 'Query';
   /** The category tree: roots when parentId is null, else the children of parentId. */
@@ -275,6 +310,8 @@ export type Query = {
   product?: Maybe<Product>;
   /** Products, 20 per page by default, 100 at most. */
   products: ProductConnection;
+  /** Internal (suppliers service): stock and shipped units of the window, per product and warehouse, for the products given (or every stock level with a shipment in the window when none). */
+  stockDemand: Array<StockDemand>;
   stockLevels: StockLevelConnection;
   stockMovements: StockMovementConnection;
   /** Stock totals per warehouse, every warehouse (0 when it holds nothing), by code: the source totals a warehouse load is reconciled against. */
@@ -311,6 +348,13 @@ export type QueryProductsArgs = {
   filter?: InputMaybe<ProductFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<ProductOrder>;
+};
+
+
+export type QueryStockDemandArgs = {
+  productIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  since: Scalars['DateTime']['input'];
+  warehouseId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -351,6 +395,17 @@ export type RecordReceiptInput = {
 export type SortDirection =
   | 'ASC'
   | 'DESC';
+
+/** Internal: one product's stock and recent outflow in one warehouse (the replenishment's input). */
+export type StockDemand = {
+  __typename?: 'StockDemand';
+  onHand: Scalars['Int']['output'];
+  productId: Scalars['ID']['output'];
+  reserved: Scalars['Int']['output'];
+  /** Units that left by SHIPMENT movements in the window (positive). */
+  shipped: Scalars['Int']['output'];
+  warehouseId: Scalars['ID']['output'];
+};
 
 /** Stock of one product in one warehouse. */
 export type StockLevel = {
@@ -622,10 +677,12 @@ export type ResolversTypes = {
   ProductOrder: ProductOrder;
   ProductSort: ProductSort;
   ProductStatus: ProductStatus;
+  PurchaseStockInput: PurchaseStockInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RecordAdjustmentInput: RecordAdjustmentInput;
   RecordReceiptInput: RecordReceiptInput;
   SortDirection: SortDirection;
+  StockDemand: ResolverTypeWrapper<StockDemand>;
   StockLevel: ResolverTypeWrapper<StockLevelRow>;
   StockLevelConnection: ResolverTypeWrapper<StockLevelPage>;
   StockLevelEdge: ResolverTypeWrapper<Omit<StockLevelEdge, 'node'> & { node: ResolversTypes['StockLevel'] }>;
@@ -666,9 +723,11 @@ export type ResolversParentTypes = {
   ProductEdge: Omit<ProductEdge, 'node'> & { node: ResolversParentTypes['Product'] };
   ProductFilter: ProductFilter;
   ProductOrder: ProductOrder;
+  PurchaseStockInput: PurchaseStockInput;
   Query: Record<PropertyKey, never>;
   RecordAdjustmentInput: RecordAdjustmentInput;
   RecordReceiptInput: RecordReceiptInput;
+  StockDemand: StockDemand;
   StockLevel: StockLevelRow;
   StockLevelConnection: StockLevelPage;
   StockLevelEdge: Omit<StockLevelEdge, 'node'> & { node: ResolversParentTypes['StockLevel'] };
@@ -709,6 +768,7 @@ export type MutationResolvers<ContextType = CatalogContext, ParentType extends R
   createCategory?: Resolver<ResolversTypes['Category'], ParentType, ContextType, RequireFields<MutationCreateCategoryArgs, 'input'>>;
   createProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationCreateProductArgs, 'input'>>;
   createWarehouse?: Resolver<ResolversTypes['Warehouse'], ParentType, ContextType, RequireFields<MutationCreateWarehouseArgs, 'input'>>;
+  receivePurchaseStock?: Resolver<Array<ResolversTypes['StockMovement']>, ParentType, ContextType, RequireFields<MutationReceivePurchaseStockArgs, 'input'>>;
   recordAdjustment?: Resolver<ResolversTypes['StockMovement'], ParentType, ContextType, RequireFields<MutationRecordAdjustmentArgs, 'input'>>;
   recordReceipt?: Resolver<Array<ResolversTypes['StockMovement']>, ParentType, ContextType, RequireFields<MutationRecordReceiptArgs, 'input'>>;
   releaseOrderStock?: Resolver<Array<ResolversTypes['StockReservation']>, ParentType, ContextType, RequireFields<MutationReleaseOrderStockArgs, 'orderId'>>;
@@ -717,6 +777,7 @@ export type MutationResolvers<ContextType = CatalogContext, ParentType extends R
   shipOrderStock?: Resolver<Array<ResolversTypes['StockMovement']>, ParentType, ContextType, RequireFields<MutationShipOrderStockArgs, 'orderId'>>;
   transferStock?: Resolver<Array<ResolversTypes['StockMovement']>, ParentType, ContextType, RequireFields<MutationTransferStockArgs, 'input'>>;
   undoOrderShipment?: Resolver<Array<ResolversTypes['StockMovement']>, ParentType, ContextType, RequireFields<MutationUndoOrderShipmentArgs, 'orderId'>>;
+  undoPurchaseStock?: Resolver<Array<ResolversTypes['StockMovement']>, ParentType, ContextType, RequireFields<MutationUndoPurchaseStockArgs, 'input'>>;
   updateCategory?: Resolver<ResolversTypes['Category'], ParentType, ContextType, RequireFields<MutationUpdateCategoryArgs, 'id' | 'input'>>;
   updateProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationUpdateProductArgs, 'id' | 'input'>>;
   updateWarehouse?: Resolver<ResolversTypes['Warehouse'], ParentType, ContextType, RequireFields<MutationUpdateWarehouseArgs, 'id' | 'input'>>;
@@ -767,11 +828,20 @@ export type QueryResolvers<ContextType = CatalogContext, ParentType extends Reso
   orderStockHolds?: Resolver<Array<ResolversTypes['OrderStockHold']>, ParentType, ContextType, RequireFields<QueryOrderStockHoldsArgs, 'first'>>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, Partial<QueryProductArgs>>;
   products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
+  stockDemand?: Resolver<Array<ResolversTypes['StockDemand']>, ParentType, ContextType, RequireFields<QueryStockDemandArgs, 'since'>>;
   stockLevels?: Resolver<ResolversTypes['StockLevelConnection'], ParentType, ContextType, RequireFields<QueryStockLevelsArgs, 'first'>>;
   stockMovements?: Resolver<ResolversTypes['StockMovementConnection'], ParentType, ContextType, RequireFields<QueryStockMovementsArgs, 'first'>>;
   stockTotals?: Resolver<Array<ResolversTypes['WarehouseStockTotal']>, ParentType, ContextType>;
   warehouse?: Resolver<Maybe<ResolversTypes['Warehouse']>, ParentType, ContextType, RequireFields<QueryWarehouseArgs, 'id'>>;
   warehouses?: Resolver<Array<ResolversTypes['Warehouse']>, ParentType, ContextType>;
+};
+
+export type StockDemandResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['StockDemand'] = ResolversParentTypes['StockDemand']> = {
+  onHand?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  productId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  reserved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  shipped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  warehouseId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export type StockLevelResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['StockLevel'] = ResolversParentTypes['StockLevel']> = {
@@ -852,6 +922,7 @@ export type Resolvers<ContextType = CatalogContext> = {
   ProductConnection?: ProductConnectionResolvers<ContextType>;
   ProductEdge?: ProductEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  StockDemand?: StockDemandResolvers<ContextType>;
   StockLevel?: StockLevelResolvers<ContextType>;
   StockLevelConnection?: StockLevelConnectionResolvers<ContextType>;
   StockLevelEdge?: StockLevelEdgeResolvers<ContextType>;

@@ -15,6 +15,7 @@ const must = <T>(entity: string, id: unknown) => (row: T | null): T => {
 export const resolvers: Resolvers = {
   ...scalarResolvers,
   Query: {
+    stockDemand: (_, a, ctx) => stock.stockDemand(ctx, a),
     categories: (_, a, ctx) => categories.listCategories(ctx, optionalId('parentId', a.parentId)),
     category: (_, a, ctx) => ctx.loaders.category.load(parseId('id', a.id)),
     products: (_, a, ctx) => products.listProducts(ctx, a),
@@ -49,6 +50,8 @@ export const resolvers: Resolvers = {
     releaseOrderStock: (_, a, ctx) => stock.releaseOrderStock(ctx, a.orderId),
     shipOrderStock: (_, a, ctx) => stock.shipOrderStock(ctx, a.orderId),
     undoOrderShipment: (_, a, ctx) => stock.undoOrderShipment(ctx, a.orderId),
+    receivePurchaseStock: (_, a, ctx) => stock.receivePurchaseStock(ctx, a.input),
+    undoPurchaseStock: (_, a, ctx) => stock.undoPurchaseStock(ctx, a.input),
   },
   Category: {
     __resolveReference: (ref, ctx) => ctx.loaders.category.load(parseId('id', ref.id)),

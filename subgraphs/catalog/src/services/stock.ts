@@ -354,3 +354,128 @@ export async function listStockMovements(
   );
   return toConnection(rows, limit, (r) => [r.id]);
 }
+
+/** A receipt key as the suppliers service builds it (PO id and receipt number or idempotency key): no LIKE wildcards. */
+function receiptKey(field: string, raw: unknown): string {
+  const key = requiredText(field, raw, 200);
+  if (!/^[A-Za-z0-9:._-]+$/.test(key)) throw new ValidationError(field, raw, 'letters, digits and : . _ - only');
+  return key;
+}
+/** The ledger's natural key of one product's posting under a receipt key, and of its undoing. */
+const postedKey = (key: string, productId: number) => `purchase-receipt:${key}:${productId}`;
+const undoneKey = (key: string, productId: number) => `purchase-receipt-undone:${key}:${productId}`;
+
+/** The movements posted under these ledger keys (the unique index answers). */
+async function movementsByKeys(tx: Tx, keys: string[]): Promise<StockMovementRow[]> {
+  const { rows } = await tx.query<StockMovementRow>(
+    `SELECT ${MOVEMENT_COLUMNS} FROM inventory.stock_movements WHERE external_key = ANY($1::text[]) ORDER BY product_id`,
+    [keys],
+  );
+  return rows;
+}
+
+/** A purchase stock posting's input, checked. */
+function purchaseStockInput(input: Record<string, unknown>) {
+  const occurredAt = input.occurredAt == null ? null : new Date(String(input.occurredAt));
+  if (occurredAt && Number.isNaN(occurredAt.getTime())) throw new ValidationError('input.occurredAt', input.occurredAt, 'is not a date-time');
+  return {
+    key: receiptKey('input.receiptKey', input.receiptKey),
+    warehouseId: parseId('input.warehouseId', input.warehouseId),
+    reference: requiredText('input.reference', input.reference, 100),
+    lines: parseLines(input.lines),
+    occurredAt,
+  };
+}
+
+/**
+ * One purchase receipt's goods enter the warehouse: one RECEIPT movement per product, each under
+ * the ledger's unique external key derived from `receiptKey`. A second call with the same key
+ * (a retry after a lost answer) inserts nothing and returns the first call's movements, so the
+ * stock is never posted twice; two concurrent calls with one key post once (the unique key makes
+ * the second wait for the first, then find its rows).
+ */
+export function receivePurchaseStock(ctx: CatalogContext, input: Record<string, unknown>) {
+  const { key, warehouseId, reference, lines, occurredAt } = purchaseStockInput(input);
+  return mutate(ctx, { name: 'receivePurchaseStock', payload: { key, warehouseId, reference, lines } }, async (tx, audit) => {
+    await assertWarehouse(tx, 'input.warehouseId', warehouseId);
+    await assertProducts(tx, lines.map((l) => l.productId));
+    const { rows } = await tx.query<StockMovementRow>(
+      `INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity, reference, external_key, occurred_at)
+       SELECT p, $1, 'RECEIPT', q, $2, k, coalesce($6::timestamptz, now()) FROM unnest($3::int[], $4::int[], $5::text[]) AS l(p, q, k)
+       ON CONFLICT (external_key) DO NOTHING RETURNING ${MOVEMENT_COLUMNS}`,
+      [warehouseId, reference, lines.map((l) => l.productId), lines.map((l) => l.quantity), lines.map((l) => postedKey(key, l.productId)), occurredAt],
+    );
+    if (rows.length < lines.length) {
+      // Already posted under this key (all of it: a posting is one transaction): the first result.
+      if (rows.length) throw new ConflictError(`input.receiptKey: receipt ${key} was posted with other lines`, { field: 'input.receiptKey' });
+      return movementsByKeys(tx, lines.map((l) => postedKey(key, l.productId)));
+    }
+    for (const m of rows) await audit({ entity: 'StockMovement', entityId: m.id, before: null, after: m });
+    return rows;
+  });
+}
+
+/**
+ * Compensation of receivePurchaseStock, given the same input, when the suppliers service could not
+ * record the receipt: the ledger is append-only, so the units posted under the key leave again as
+ * ADJUSTMENT movements saying why, once (a retried compensation finds them). Nothing posted under
+ * the key is not an error. When the units are already held by orders (on hand would drop below
+ * reserved), it fails with CONFLICT and the posting stays: the stock is real.
+ */
+export function undoPurchaseStock(ctx: CatalogContext, input: Record<string, unknown>) {
+  const { key, lines } = purchaseStockInput(input);
+  return mutate(ctx, { name: 'undoPurchaseStock', payload: { key, lines } }, async (tx, audit) => {
+    const undone = await movementsByKeys(tx, lines.map((l) => undoneKey(key, l.productId)));
+    if (undone.length) return undone;
+    const posted = await movementsByKeys(tx, lines.map((l) => postedKey(key, l.productId)));
+    if (!posted.length) return [];
+    const levels = await tx.query<{ productId: number; onHand: number; reserved: number }>(
+      `SELECT product_id AS "productId", on_hand AS "onHand", reserved FROM inventory.stock_levels
+       WHERE warehouse_id = $1 AND product_id = ANY($2) ORDER BY product_id FOR UPDATE`,
+      [posted[0]!.warehouseId, posted.map((m) => m.productId)],
+    );
+    const level = new Map(levels.rows.map((l) => [l.productId, l]));
+    const short = posted.find((m) => {
+      const l = level.get(m.productId);
+      return !l || l.onHand - m.quantity < l.reserved;
+    });
+    if (short) throw new ConflictError(`input.receiptKey: the units of receipt ${key} are already held or gone (product ${short.productId}); the posting stays`, { field: 'input.receiptKey' });
+    const { rows } = await tx.query<StockMovementRow>(
+      `INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity, reference, note, external_key)
+       SELECT p, $1, 'ADJUSTMENT', -q, $2, $3, k FROM unnest($4::int[], $5::int[], $6::text[]) AS l(p, q, k) RETURNING ${MOVEMENT_COLUMNS}`,
+      [
+        posted[0]!.warehouseId,
+        posted[0]!.reference,
+        `receipt ${posted[0]!.reference ?? key} undone: the purchase receipt could not be recorded`,
+        posted.map((m) => m.productId),
+        posted.map((m) => m.quantity),
+        posted.map((m) => undoneKey(key, m.productId)),
+      ],
+    );
+    for (const m of rows) await audit({ entity: 'StockMovement', entityId: m.id, before: null, after: m });
+    return rows;
+  });
+}
+
+/**
+ * Stock and recent outflow per product and warehouse (the suppliers service's replenishment input):
+ * on hand, reserved, and the units shipped (SHIPMENT movements) since `since`.
+ */
+export async function stockDemand(ctx: CatalogContext, args: { since: unknown; productIds?: readonly unknown[] | null; warehouseId?: unknown }) {
+  const since = new Date(String(args.since));
+  if (Number.isNaN(since.getTime())) throw new ValidationError('since', args.since, 'is not a date-time');
+  const productIds = args.productIds?.map((p, i) => parseId(`productIds[${i}]`, p)) ?? null;
+  const warehouseId = args.warehouseId == null ? null : parseId('warehouseId', args.warehouseId);
+  const { rows } = await ctx.pool.query<{ productId: number; warehouseId: number; onHand: number; reserved: number; shipped: number }>(
+    `WITH out AS (
+       SELECT product_id, warehouse_id, -sum(quantity)::int AS shipped FROM inventory.stock_movements
+       WHERE kind = 'SHIPMENT' AND occurred_at >= $1 AND ($2::int[] IS NULL OR product_id = ANY($2)) AND ($3::int IS NULL OR warehouse_id = $3)
+       GROUP BY product_id, warehouse_id)
+     SELECT s.product_id AS "productId", s.warehouse_id AS "warehouseId", s.on_hand AS "onHand", s.reserved, coalesce(o.shipped, 0) AS shipped
+     FROM inventory.stock_levels s LEFT JOIN out o USING (product_id, warehouse_id)
+     WHERE ($2::int[] IS NULL AND o.shipped IS NOT NULL OR s.product_id = ANY($2)) AND ($3::int IS NULL OR s.warehouse_id = $3)
+     ORDER BY s.product_id, s.warehouse_id`,
+    [since, productIds, warehouseId],
+  );
+  return rows;
+}

@@ -44,21 +44,49 @@ interface Figures {
   overallScore: number | null;
 }
 
+/** A month of measured deliveries: the receipts of the month (purchase receipts, see SupplierPerformance). */
+export interface MeasuredMonth {
+  /** First day of the month, YYYY-MM-01. */
+  periodStart: string;
+  receipts: number;
+  onTime: number;
+}
+export type OnTimeSource = 'MEASURED' | 'EVALUATED' | 'MIXED';
+
 /**
- * Figures of a set of monthly evaluations: the on-time rate is weighted by deliveries (total on
- * time / total deliveries), quality and price are plain averages of the months, and the overall
- * score is 50 % on-time + 30 % quality + 20 % price. Unrounded (rounding is for display).
+ * The deliveries of each month: the receipts when the month has any (measured), else the month's
+ * evaluation's hand-entered counts. One definition of on time either way: received by the date due.
  */
-function figures(rows: EvaluationRow[]): Figures {
-  if (!rows.length) return { onTimeRate: null, qualityScore: null, priceScore: null, overallScore: null };
-  const deliveries = rows.reduce((s, r) => s + r.deliveries, 0);
-  const onTime = rows.reduce((s, r) => s + r.onTimeDeliveries, 0);
-  const onTimeRate = deliveries > 0 ? (100 * onTime) / deliveries : null;
+function deliveriesByMonth(rows: EvaluationRow[], measured: MeasuredMonth[]) {
+  const out = new Map<number, { deliveries: number; onTime: number; source: 'MEASURED' | 'EVALUATED' }>();
+  for (const e of rows) out.set(monthOfPeriod(e.periodStart), { deliveries: e.deliveries, onTime: e.onTimeDeliveries, source: 'EVALUATED' });
+  for (const m of measured) if (m.receipts > 0) out.set(monthOfPeriod(m.periodStart), { deliveries: m.receipts, onTime: m.onTime, source: 'MEASURED' });
+  return out;
+}
+
+/**
+ * Figures of the months lo..hi: the on-time rate is weighted by deliveries (total on time / total
+ * deliveries), quality and price are plain averages of the months evaluated, and the overall score
+ * is 50 % on-time + 30 % quality + 20 % price. Unrounded (rounding is for display).
+ */
+function figures(rows: EvaluationRow[], deliveries: ReturnType<typeof deliveriesByMonth>, lo: number, hi: number): Figures & { onTimeSource: OnTimeSource | null } {
+  let count = 0;
+  let onTime = 0;
+  const sources = new Set<string>();
+  for (const [m, d] of deliveries) {
+    if (m < lo || m > hi || d.deliveries <= 0) continue;
+    count += d.deliveries;
+    onTime += d.onTime;
+    sources.add(d.source);
+  }
+  const onTimeRate = count > 0 ? (100 * onTime) / count : null;
+  const onTimeSource: OnTimeSource | null = count === 0 ? null : sources.size > 1 ? 'MIXED' : (([...sources][0] as OnTimeSource | undefined) ?? null);
+  if (!rows.length) return { onTimeRate, qualityScore: null, priceScore: null, overallScore: null, onTimeSource };
   const qualityScore = rows.reduce((s, r) => s + Number(r.qualityScore), 0) / rows.length;
   const priceScore = rows.reduce((s, r) => s + Number(r.priceScore), 0) / rows.length;
   const overallScore =
     onTimeRate === null ? null : SCORE_WEIGHTS.onTime * onTimeRate + SCORE_WEIGHTS.quality * qualityScore + SCORE_WEIGHTS.price * priceScore;
-  return { onTimeRate, qualityScore, priceScore, overallScore };
+  return { onTimeRate, qualityScore, priceScore, overallScore, onTimeSource };
 }
 
 const rounded = (f: Figures) => ({
@@ -78,7 +106,7 @@ export type Direction = 'IMPROVING' | 'STABLE' | 'DETERIORATING';
  * way is IMPROVING / DETERIORATING, anything smaller is STABLE, and so is a comparison where either
  * block has no evaluation (or no delivery). It always looks at those 6 months, whatever `months` is.
  */
-export function computeScorecard(rows: EvaluationRow[], months: unknown, now = new Date()) {
+export function computeScorecard(rows: EvaluationRow[], months: unknown, now = new Date(), measured: MeasuredMonth[] = []) {
   if (typeof months !== 'number' || !Number.isInteger(months) || months < 1 || months > MAX_SCORECARD_MONTHS) {
     throw new ValidationError('months', months, `must be a whole number from 1 to ${MAX_SCORECARD_MONTHS}`);
   }
@@ -90,24 +118,28 @@ export function computeScorecard(rows: EvaluationRow[], months: unknown, now = n
     return m >= lo && m <= hi;
   });
   const window = between(first, last);
+  const deliveries = deliveriesByMonth(rows, measured);
   const trend = [];
   for (let m = first; m <= last; m++) {
     const e = byMonth.get(m);
+    const d = deliveries.get(m);
     trend.push({
       period: periodOf(m),
-      onTimeRate: e ? onTimeRateOf(e) : null,
+      onTimeRate: d ? onTimeRateOf({ deliveries: d.deliveries, onTimeDeliveries: d.onTime }) : null,
       qualityScore: e ? Number(e.qualityScore) : null,
       priceScore: e ? Number(e.priceScore) : null,
     });
   }
-  const recent = figures(between(last - DIRECTION_BLOCK + 1, last)).overallScore;
-  const earlier = figures(between(last - 2 * DIRECTION_BLOCK + 1, last - DIRECTION_BLOCK)).overallScore;
+  const block = (lo: number, hi: number) => figures(between(lo, hi), deliveries, lo, hi).overallScore;
+  const recent = block(last - DIRECTION_BLOCK + 1, last);
+  const earlier = block(last - 2 * DIRECTION_BLOCK + 1, last - DIRECTION_BLOCK);
   let direction: Direction = 'STABLE';
   if (recent !== null && earlier !== null) {
     if (recent - earlier >= DIRECTION_THRESHOLD) direction = 'IMPROVING';
     else if (earlier - recent >= DIRECTION_THRESHOLD) direction = 'DETERIORATING';
   }
-  return { months, from: periodOf(first), to: periodOf(last), evaluationCount: window.length, ...rounded(figures(window)), trend, direction };
+  const f = figures(window, deliveries, first, last);
+  return { months, from: periodOf(first), to: periodOf(last), evaluationCount: window.length, ...rounded(f), onTimeSource: f.onTimeSource, trend, direction };
 }
 
 function score(field: string, value: unknown): number {

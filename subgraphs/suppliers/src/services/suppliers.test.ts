@@ -341,8 +341,8 @@ describe('listing', () => {
       ),
     );
     // the page (no count: totalCount is not asked), then one query per hop: contacts, supplies,
-    // evaluations (the supplier of a supply is primed by the page)
-    expect(statements).toHaveLength(4);
+    // evaluations, the scorecard's measured receipts per month (the supplier of a supply is primed by the page)
+    expect(statements).toHaveLength(5);
     expect(statements.some((s) => /count\(\*\)/.test(s))).toBe(false);
     statements.length = 0;
     const counted = dataOf(await execute(sg, manager, `query { suppliers(first: 2) { totalCount edges { node { code } } } }`));

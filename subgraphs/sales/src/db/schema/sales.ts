@@ -27,7 +27,7 @@ export const carriers = salesSchema.table(
 /**
  * The standard tax rate of a customer's country: what a line is taxed at when neither it nor its
  * product's category gives a rate (a country without a row: FR, the seller's). Sequence
- * `order_number_seq` numbers new orders (kit/migrations/0010_order_numbers).
+ * `order_number_seq` numbers new orders (kit/migrations/0011_order_numbers).
  */
 export const countryTaxRates = salesSchema.table(
   'country_tax_rates',

@@ -1,2 +1,3 @@
 export * from './constants';
 export * from './suppliers';
+export * from './purchasing';

@@ -1,0 +1,53 @@
+import { computed, type Ref } from 'vue';
+import {
+  CancelPurchaseOrderDocument,
+  ConsolePurchaseOrderDocument,
+  ConsolePurchaseOrdersDocument,
+  ReceivePurchaseOrderDocument,
+  SendPurchaseOrderDocument,
+  type PurchaseOrderStatus,
+} from '@erp/sdk';
+import type { PurchaseOrderAction } from '@/auth/roles';
+import { idempotencyKey, useApiMutation, useApiQuery } from './useApi';
+
+export interface PurchaseOrderFilters {
+  status: PurchaseOrderStatus | '';
+  search: string;
+}
+
+/** A page of purchase orders, newest first, filtered by status and number. */
+export function usePurchaseOrders(filters: Ref<PurchaseOrderFilters>, after: Ref<string | null>, pageSize = 20) {
+  const q = useApiQuery(ConsolePurchaseOrdersDocument, () => ({
+    first: pageSize,
+    after: after.value,
+    filter: { ...(filters.value.status ? { status: filters.value.status } : {}), ...(filters.value.search.trim() ? { search: filters.value.search.trim() } : {}) },
+  }));
+  const rows = computed(() => q.data.value?.purchaseOrders.edges.map((e) => e.node) ?? []);
+  return { ...q, rows };
+}
+
+/** One purchase order and its workflow: send, receive lines with quantities, cancel with a reason. */
+export function usePurchaseOrder(id: Ref<string>) {
+  const q = useApiQuery(ConsolePurchaseOrderDocument, () => (id.value ? { id: id.value } : null));
+  const order = computed(() => q.data.value?.purchaseOrder ?? null);
+  const send = useApiMutation(SendPurchaseOrderDocument);
+  const receive = useApiMutation(ReceivePurchaseOrderDocument);
+  const cancel = useApiMutation(CancelPurchaseOrderDocument);
+  const mutations = { send, receive, cancel };
+  const action = computed(() => (Object.keys(mutations) as PurchaseOrderAction[]).find((k) => mutations[k].state.value !== 'idle') ?? null);
+
+  async function run(a: PurchaseOrderAction, args: { reason?: string; lines?: { lineId: string; quantity: number }[]; deliveryNote?: string } = {}): Promise<boolean> {
+    for (const m of Object.values(mutations)) m.reset();
+    const vars = { id: id.value, idempotencyKey: idempotencyKey() };
+    const ok =
+      a === 'cancel'
+        ? await cancel.execute({ ...vars, reason: args.reason ?? '' })
+        : a === 'receive'
+          ? await receive.execute({ ...vars, input: { lines: args.lines ?? [], ...(args.deliveryNote ? { deliveryNote: args.deliveryNote } : {}) } })
+          : await send.execute(vars);
+    if (ok) await q.refetch();
+    return !!ok;
+  }
+  const last = computed(() => (action.value ? mutations[action.value] : null));
+  return { ...q, order, run, action, actionState: computed(() => last.value?.state.value ?? 'idle'), actionError: computed(() => last.value?.error.value ?? null) };
+}

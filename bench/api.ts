@@ -6,7 +6,8 @@
  * - order confirmations per second, 50 concurrent clients competing for the same stock, and the
  *   oversell count (must be 0), through the gateway in each transport.
  * The load generator (autocannon) runs in a worker thread, off the servers' event loop.
- * Run: npm run bench -- api [--seconds 10] [--connections 10] [--orders 1000000] [--profile DIR]
+ * Run: npm run bench -- api [--seconds 10] [--connections 10] [--orders 1000000] [--profile DIR] [--only confirmations]
+ * (--only confirmations: the confirmations alone, on data/native: no 1M copy, no page rounds)
  * (--profile: CPU profiles of the process serving the page over HTTP and of the sales subgraph alone,
  * written to DIR with a summary by package).
  */
@@ -26,6 +27,12 @@ const roundCount = arg('rounds', 3);
 const profileAt = process.argv.indexOf('--profile');
 const profileDir = profileAt >= 0 ? path.resolve(process.argv[profileAt + 1] ?? 'bench-profiles') : null;
 const SUBGRAPH_SECRET = 'c'.repeat(40);
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : null;
+if (only !== null && only !== 'confirmations') {
+  console.error(`--only takes "confirmations" (got ${only ?? 'nothing'})`);
+  process.exit(2);
+}
 
 const TYPENAME = `{ __typename }`;
 /** The page a sales screen opens: 20 orders, their customer, lines, and each line's product with its availability. */
@@ -219,6 +226,25 @@ async function main() {
     const base = (await db.pool.query(`SELECT (SELECT count(*) FROM sales.orders)::int AS orders, (SELECT count(*) FROM sales.order_lines)::int AS lines`)).rows[0];
     // The same data, grown to 1M orders in a copy: both sizes served side by side, measured in turns.
     await db.pool.end();
+    if (only === 'confirmations') {
+      db.pool = createPool(db.url, { statementTimeout: 600_000 });
+      const silent = (await import('pino')).default({ level: 'silent' });
+      console.log(`\nbench/api --only confirmations — ${machine(db)}; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}; data/native (${base.orders} orders, ${base.lines} lines)`);
+      const used: number[] = [];
+      for (const transport of ['local', 'http'] as const) {
+        const sys = await startSystem({ oltpUrl: db.url, dwhUrl: db.dwhUrl, env: native.env, log: silent, ephemeralPorts: true, transport });
+        try {
+          const c = await confirmations(db, await adminClient(sys.gatewayUrl), 400, used);
+          used.push(c.productId);
+          console.log(
+            `confirmations, ${transport}: ${c.orders} orders, 50 concurrent clients, ${c.free} units free → ${c.confirmed} confirmed, ${c.refused} INSUFFICIENT_STOCK, ${c.other} other errors${c.firstOther ? ` (${c.firstOther})` : ''}; ${c.perSecond} confirmations/s; oversell ${c.oversell}`,
+          );
+        } finally {
+          await sys.close();
+        }
+      }
+      return;
+    }
     await admin.query(`CREATE DATABASE ${quoteIdent(bigName)} TEMPLATE ${quoteIdent(new URL(db.url).pathname.slice(1))}`);
     db.pool = createPool(db.url, { statementTimeout: 600_000 });
     const bigPool = createPool(bigUrl, { statementTimeout: 3_600_000 });

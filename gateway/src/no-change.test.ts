@@ -32,6 +32,7 @@ beforeAll(async () => {
     miningCredentials: { email: t.services.MINING_SERVICE.email, password: PASSWORD },
     dwhUrl: t.dwh.url,
     log,
+    sweepReservations: (o) => t.system.sweepReservations(o),
   };
 }, 240_000);
 
@@ -73,6 +74,7 @@ test('a fresh warehouse with autovacuum off: every table the pipeline wrote has 
 
   first = await runPipeline({ pool: t.db.pool, stages: defaultStages(ctx), trigger: 'manual', log, attempts: 1 });
   expect(first.stages.map((s) => [s.name, s.status, s.error ?? null])).toEqual([
+    ['stock-sweeper', 'SUCCEEDED', null],
     ['etl', 'SUCCEEDED', null],
     ['rollups', 'SUCCEEDED', null],
     ['mining', 'SUCCEEDED', null],
@@ -129,6 +131,7 @@ test('a pipeline run right after a successful one, with no OLTP change: 0 rows w
   const seconds = (Date.now() - t0) / 1000;
   // the ETL's input (the source as the API shows it) did not change: mining's write-back does not count
   expect(second.stages.map((s) => [s.name, s.status, s.reason ?? s.error ?? null])).toEqual([
+    ['stock-sweeper', 'SKIPPED', 'input unchanged since its last successful run'],
     ['etl', 'SKIPPED', 'input unchanged since its last successful run'],
     ['rollups', 'SKIPPED', 'input unchanged since its last successful run'],
     ['mining', 'SKIPPED', 'input unchanged since its last successful run'],

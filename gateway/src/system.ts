@@ -3,7 +3,7 @@ import type { Listening } from '@erp/kit/graphql';
 import { ANALYTICS_POOL_IDLE_MS, createAnalyticsSubgraph } from '@erp/subgraph-analytics';
 import { createCatalogSubgraph } from '@erp/subgraph-catalog';
 import { createCustomersSubgraph } from '@erp/subgraph-customers';
-import { createSalesSubgraph, httpCustomers, httpInventory, localCustomers, localInventory } from '@erp/subgraph-sales';
+import { createSalesSubgraph, httpCustomers, httpInventory, localCustomers, localInventory, sweepReservations, type SweepResult } from '@erp/subgraph-sales';
 import { createSuppliersSubgraph, httpPurchaseStock, localPurchaseStock } from '@erp/subgraph-suppliers';
 import type { GatewayEnv } from './env';
 import { createGateway, type Gateway } from './gateway';
@@ -43,6 +43,11 @@ export interface RunningSystem {
   pools: Record<'gateway' | DomainSubgraph, import('pg').Pool>;
   /** Stops one subgraph's HTTP listener (resilience tests) and starts it again; nothing to do with the local transport. */
   stopSubgraph(name: DomainSubgraph): Promise<void>;
+  /**
+   * The stock sweeper (the pipeline's first stage): releases the reservations of orders that are not
+   * live any more (crash leftovers), as the sales service, through the same inventory as the orders.
+   */
+  sweepReservations(opts?: { dryRun?: boolean }): Promise<SweepResult>;
   restartSubgraph(name: DomainSubgraph): Promise<void>;
   close(): Promise<void>;
 }
@@ -85,12 +90,13 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     // Purchase receipts post their goods to the catalog's stock, like sales orders reserve there.
     stock: local ? localPurchaseStock(catalog) : httpPurchaseStock(`${listeners.catalog!.url}/graphql`, secret),
   });
+  // The stock belongs to the catalog: reached in this process, or over HTTP as a separate service.
+  const inventory = local ? localInventory(catalog) : httpInventory(`${listeners.catalog!.url}/graphql`, secret);
   const sales = await createSalesSubgraph({
     ...base,
     pool: pools.sales,
     log: opts.log.child({ service: 'sales' }),
-    // The stock belongs to the catalog: reached in this process, or over HTTP as a separate service.
-    inventory: local ? localInventory(catalog) : httpInventory(`${listeners.catalog!.url}/graphql`, secret),
+    inventory,
     // Order references are checked against the customers subgraph (listening once the loop below has run).
     customers: local ? localCustomers(customers) : httpCustomers(() => `${listeners.customers!.url}/graphql`, secret),
   });
@@ -146,6 +152,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     async stopSubgraph(name) {
       await listeners[name]?.close();
     },
+    sweepReservations: (o = {}) => sweepReservations({ pool: pools.sales, inventory, log: opts.log.child({ service: 'sales' }) }, 500, o),
     async restartSubgraph(name) {
       if (!local) listeners[name] = await subgraphs[name].listen(ports[name]!, host);
     },

@@ -172,6 +172,7 @@ runCli(async () => {
       miningCredentials: { email: env.MINING_EMAIL, password: env.MINING_PASSWORD! },
       dwhUrl: dbs.dwhUrl,
       log: log.child({ service: 'pipeline' }),
+      sweepReservations: (o?: { dryRun?: boolean }) => system.sweepReservations(o),
     };
     const dwh = createPool(dbs.dwhUrl, { max: 2, applicationName: 'erp-start' });
     const loaded = (await dwh.query<{ n: number }>(`SELECT count(*)::int AS n FROM meta.etl_runs WHERE status IN ('SUCCEEDED', 'PARTIAL')`)).rows[0]!.n;

@@ -10,6 +10,7 @@ import type { CustomerDirectory, Inventory } from './inventory';
 import { resolvers } from './resolvers';
 
 export { httpCustomers, httpInventory, localCustomers, localInventory, type CustomerDirectory, type Inventory } from './inventory';
+export { sweepReservations, type SweepResult } from './services/sweeper';
 
 export const typeDefs = parse(readFileSync(path.join(__dirname, '..', 'schema.graphql'), 'utf8'));
 

@@ -344,9 +344,9 @@ const HOME_COUNTRY = 'FR';
  * category) with the standard rate of the customer's country (sales.country_tax_rates), or the
  * seller's home country's when that country has no row. Never 0 % by omission.
  */
-async function taxed<L extends { taxRate: string | null }>(ctx: SalesContext, lines: L[], countryCode: string | null | undefined): Promise<(L & { taxRate: string })[]> {
+async function taxed<L extends { taxRate: string | null }>(db: Pick<Tx, 'query'>, lines: L[], countryCode: string | null | undefined): Promise<(L & { taxRate: string })[]> {
   if (lines.every((l) => l.taxRate !== null)) return lines as (L & { taxRate: string })[];
-  const { rows } = await ctx.pool.query<{ rate: string }>(
+  const { rows } = await db.query<{ rate: string }>(
     `SELECT coalesce((SELECT standard_rate FROM sales.country_tax_rates WHERE country_code = $1),
                      (SELECT standard_rate FROM sales.country_tax_rates WHERE country_code = $2))::text AS rate`,
     [countryCode ?? null, HOME_COUNTRY],
@@ -416,7 +416,6 @@ export async function createOrder(ctx: SalesContext, input: Record<string, unkno
   };
   // The references are checked before anything is written (the other domains are asked once, outside the transaction).
   const [pricedLines, customer] = await Promise.all([priced(ctx, o.lines, 'input.lines'), checkReferences(ctx, o)]);
-  const lines = await taxed(ctx, pricedLines, customer?.countryCode);
   const row = await mutate(ctx, { ...spec, name: 'createOrder', payload: o }, async (tx, audit) => {
     // A generated number is the next of the order-number sequence (SO-0039607 after an import that
     // ended at SO-0039606: one scheme for both). It can only be taken already by a number given by hand
@@ -432,7 +431,8 @@ export async function createOrder(ctx: SalesContext, input: Record<string, unkno
       order = rows[0];
     }
     if (!order) throw new ConflictError(o.number ? `Order number "${o.number}" already exists` : 'No free order number: the order-number sequence is behind the numbers in use (run an import or npm run db:migrate)', { field: 'input.number' });
-    await insertLines(tx, order.id, lines);
+    // The country's rate is read in the order's own transaction: no second connection per order.
+    await insertLines(tx, order.id, await taxed(tx, pricedLines, customer?.countryCode));
     await recordHistory(tx, ctx.identity, order.id, null, 'DRAFT', null);
     await audit({ entity: 'Order', entityId: order.id, before: null, after: { ...order, lines: await linesIn(tx, order.id) } });
     return order;
@@ -484,7 +484,7 @@ export async function updateOrder(ctx: SalesContext, id: number, input: Record<s
     const order = await readOrder(ctx.pool, ctx.identity, id);
     return (await ctx.customers.customer(ctx.identity, order.customerId))?.countryCode;
   };
-  const newLines = pricedLines && (await taxed(ctx, pricedLines, pricedLines.some((l) => l.taxRate === null) ? await country() : null));
+  const countryCode = pricedLines?.some((l) => l.taxRate === null) ? await country() : null;
   // Under the order's workflow lock: a confirmation reserving the lines it read is never overtaken by a change of them.
   const row = await withOrderLock(ctx.pool, id, (client) => mutate(ctx, { ...spec, name: 'updateOrder', payload: { id, ...patch } }, async (tx, audit) => {
     const before = await lockOrder(tx, ctx.identity, id);
@@ -497,9 +497,9 @@ export async function updateOrder(ctx: SalesContext, id: number, input: Record<s
        WHERE id = $1 RETURNING ${ORDER_COLUMNS}`,
       [id, patch.notes !== undefined, patch.notes ?? null, patch.warehouseId],
     );
-    if (newLines) {
+    if (pricedLines) {
       await tx.query('DELETE FROM sales.order_lines WHERE order_id = $1', [id]);
-      await insertLines(tx, id, newLines);
+      await insertLines(tx, id, await taxed(tx, pricedLines, countryCode));
     }
     await audit({ entity: 'Order', entityId: id, before: { ...before, lines: linesBefore }, after: { ...rows[0], lines: await linesIn(tx, id) } });
     return rows[0]!;

@@ -378,7 +378,7 @@ test('the analytics rollups follow every run: fresh and equal to the facts, mont
   expect(await rollupIsFresh(dwh.pool)).toBe(true);
 });
 
-test('degraded mode: with the suppliers subgraph down, suppliers fail with a clear message, the rest completes, the run is PARTIAL', async () => {
+test('degraded mode: with the suppliers subgraph down, suppliers and purchase orders fail with a clear message, the rest completes, the run is PARTIAL', async () => {
   await sys.system.stopSubgraph('suppliers');
   try {
     const r = await etl(dwh);
@@ -387,7 +387,12 @@ test('degraded mode: with the suppliers subgraph down, suppliers fail with a cle
     const sup = r.entities.find((e) => e.entity === 'suppliers')!;
     expect(sup.status).toBe('FAILED');
     expect(sup.error).toMatch(/suppliers: .*(unavailable|cannot be reached)/);
-    expect(r.entities.filter((e) => e.entity !== 'suppliers').every((e) => e.status === 'SUCCEEDED')).toBe(true);
+    // purchase orders are the suppliers subgraph's too
+    const po = r.entities.find((e) => e.entity === 'purchaseOrders')!;
+    expect(po.status).toBe('FAILED');
+    expect(po.error).toMatch(/purchase orders: .*(unavailable|cannot be reached)/);
+    expect(r.reconciliation?.skipped).toContain('purchasing totals: the purchase orders extraction failed');
+    expect(r.entities.filter((e) => !['suppliers', 'purchaseOrders'].includes(e.entity)).every((e) => e.status === 'SUCCEEDED')).toBe(true);
     expect(r.reconciliation?.ok).toBe(true);
     const run = await one(dwh.pool, `SELECT status FROM meta.etl_runs WHERE run_id = $1`, [r.runId]);
     expect(run).toEqual({ status: 'PARTIAL' });

@@ -70,6 +70,9 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** Waits until the element shows exactly this text (the page refetches the order after each action). */
+const shows = (page: Page, testId: string, text: string) => page.getByTestId(testId).filter({ hasText: new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }).waitFor();
+
 async function go(page: Page, pathName: string) {
   await page.goto(`${server.url}${pathName.replace(/^\//, '')}`);
   await settled(page);
@@ -111,7 +114,7 @@ test('a REORDER recommendation becomes a draft purchase order (EN), sent by purc
   await item.getByTestId('draft-link').click();
   await m.page.waitForURL((u) => u.pathname === `/purchasing/${po.id}`);
   await settled(m.page);
-  await expect(m.page.getByTestId('po-status').textContent()).resolves.toBe('Draft');
+  await shows(m.page, 'po-status', 'Draft');
   expect(problems).toEqual([]);
   await m.context.close();
 
@@ -127,7 +130,7 @@ test('a REORDER recommendation becomes a draft purchase order (EN), sent by purc
   await expect(p.page.getByTestId('po-action-receive').count()).resolves.toBe(0);
   await p.page.getByTestId('po-action-send').click();
   await expect(p.page.getByTestId('po-action-done').textContent()).resolves.toBe('Commande envoyée : ses quantités sont en commande.');
-  await expect(p.page.getByTestId('po-status').textContent()).resolves.toBe('Envoyée');
+  await shows(p.page, 'po-status', 'Envoyée');
   expect(await one(`SELECT status::text AS status FROM suppliers.purchase_orders WHERE id = $1`, [po.id])).toEqual({ status: 'SENT' });
   await shot(p.page, 'purchasing-sent-fr');
   expect(problems).toEqual([]);
@@ -144,7 +147,7 @@ test('a REORDER recommendation becomes a draft purchase order (EN), sent by purc
   await w.page.getByTestId('po-receive-qty-1').fill(String(po.quantity - 1));
   await w.page.getByTestId('po-receive-submit').click();
   await expect(w.page.getByTestId('po-action-done').textContent()).resolves.toBe('Receipt recorded: stock updated.');
-  await expect(w.page.getByTestId('po-status').textContent()).resolves.toBe('Partly received');
+  await shows(w.page, 'po-status', 'Partly received');
   await expect(w.page.getByTestId('po-line-received-1').textContent()).resolves.toBe(String(po.quantity - 1));
   expect(await onHand()).toBe(before + po.quantity - 1);
   await shot(w.page, 'purchasing-partly-received-en');
@@ -152,7 +155,7 @@ test('a REORDER recommendation becomes a draft purchase order (EN), sent by purc
   // the form proposes what is still open: the last unit
   await expect(w.page.getByTestId('po-receive-qty-1').inputValue()).resolves.toBe('1');
   await w.page.getByTestId('po-receive-submit').click();
-  await expect(w.page.getByTestId('po-status').textContent()).resolves.toBe('Received');
+  await shows(w.page, 'po-status', 'Received');
   await expect(w.page.getByTestId('po-receipts').locator('tbody tr').count()).resolves.toBe(2);
   expect(await one(`SELECT status::text AS status, (SELECT sum(quantity)::int FROM suppliers.purchase_receipts WHERE purchase_order_id = $1) AS received FROM suppliers.purchase_orders WHERE id = $1`, [po.id])).toEqual({
     status: 'RECEIVED',

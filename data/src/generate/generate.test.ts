@@ -41,7 +41,7 @@ afterAll(() => {
 describe('data generator', () => {
   it('writes byte-identical files for the same seed and scale', () => {
     const ha = hashes(a);
-    expect(Object.keys(ha)).toHaveLength(15);
+    expect(Object.keys(ha)).toHaveLength(18);
     expect(hashes(b)).toEqual(ha);
   });
 
@@ -100,5 +100,53 @@ describe('data generator', () => {
     expect(anomalies.length).toBeLessThanOrEqual(40);
     const levels = readTable(a, 'stock_levels');
     expect(levels).toHaveLength(readTable(a, 'products').length * 4);
+  });
+});
+
+describe('the buy side', () => {
+  it('each RECEIPT movement from a supplier is one purchase receipt of an order line (same units, same time), late suppliers planted', () => {
+    // returned goods come back as RECEIPT movements too (RET-…): only suppliers' deliveries have purchase documents
+    const moves = readTable(a, 'stock_movements').filter((m) => m.kind === 'RECEIPT' && !m.external_key!.startsWith('RET-'));
+    const receipts = readTable(a, 'purchase_receipts');
+    const lines = new Map(readTable(a, 'purchase_order_lines').map((l) => [l.po_number!, l]));
+    const orders = new Map(readTable(a, 'purchase_orders').map((o) => [o.number!, o]));
+    const byKey = new Map(receipts.map((r) => [r.number!, r]));
+    expect(receipts.length).toBe(moves.length);
+    for (const m of moves) {
+      const r = byKey.get(m.external_key!);
+      expect([m.external_key, r?.quantity, r?.received_at, lines.get(r?.po_number ?? '')?.sku, orders.get(r?.po_number ?? '')?.warehouse_code]).toEqual([
+        m.external_key,
+        m.quantity,
+        m.occurred_at,
+        m.sku,
+        m.warehouse_code,
+      ]);
+    }
+    const statuses = new Map<string, number>();
+    for (const o of orders.values()) statuses.set(o.status!, (statuses.get(o.status!) ?? 0) + 1);
+    expect([...statuses.keys()].sort()).toEqual(['PARTIALLY_RECEIVED', 'RECEIVED', 'SENT']);
+    // a partially received order asked for more than came; a sent one has no receipt
+    for (const o of orders.values()) {
+      const got = receipts.filter((r) => r.po_number === o.number).reduce((s, r) => s + Number(r.quantity), 0);
+      const want = Number(lines.get(o.number!)!.quantity);
+      if (o.status === 'SENT') expect(got).toBe(0);
+      if (o.status === 'PARTIALLY_RECEIVED') expect(got).toBeLessThan(want);
+      expect(got).toBeLessThanOrEqual(want);
+    }
+    // late = received after the line's expected date; planted: some suppliers slip over the last months
+    const last = receipts.reduce((m, r) => (r.received_at! > m ? r.received_at! : m), '');
+    const since = new Date(Date.parse(last) - 120 * 86_400_000).toISOString();
+    const late = new Map<string, { n: number; late: number }>();
+    for (const r of receipts) {
+      if (r.received_at! < since) continue;
+      const o = orders.get(r.po_number!)!;
+      const s = late.get(o.supplier_code!) ?? { n: 0, late: 0 };
+      s.n++;
+      if (r.received_at!.slice(0, 10) > lines.get(r.po_number!)!.expected_date!) s.late++;
+      late.set(o.supplier_code!, s);
+    }
+    const rates = [...late.values()].filter((s) => s.n >= 10).map((s) => s.late / s.n);
+    expect(Math.max(...rates)).toBeGreaterThan(0.35);
+    expect(Math.min(...rates)).toBeLessThan(0.15);
   });
 });

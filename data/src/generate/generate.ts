@@ -50,6 +50,8 @@ export interface FileSummary {
 }
 
 export interface GenerateSummary {
+  /** Purchase orders written (one line each; the RECEIPT movements are their receipts). */
+  purchaseOrders: number;
   files: FileSummary[];
   totalBytes: number;
   orders: number;
@@ -86,7 +88,7 @@ interface Product {
   /** Month index from which it is no longer sold (Infinity when active). */
   discontinuedMonth: number;
   qtyFactor: number;
-  supplies: { supplier: number; lead: number; moq: number }[];
+  supplies: { supplier: number; lead: number; moq: number; cost: string }[];
 }
 
 interface Supplier {
@@ -123,6 +125,8 @@ interface Ev {
   onOrder: number;
   supplier: number;
   onTime: boolean;
+  /** The purchase order document the receipt belongs to (index in purchaseDocs), if any. */
+  po?: number;
 }
 
 interface Delivered {
@@ -355,8 +359,9 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
         const s = suppliers[si]!;
         const lead = rngP.int(s.lead[0], s.lead[1]);
         const moq = rngP.pick(moqChoices);
-        supplyF.add([s.code, sku, lead, money(cost * rngP.float(0.93, 1.07)), moq, j === 0]);
-        return { supplier: si, lead, moq };
+        const supplyCost = money(cost * rngP.float(0.93, 1.07));
+        supplyF.add([s.code, sku, lead, supplyCost, moq, j === 0]);
+        return { supplier: si, lead, moq, cost: supplyCost };
       });
       products.push({
         sku,
@@ -637,6 +642,8 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
     }
   }
 
+  /** Every purchase order the simulation sends (one line each), and when its goods arrived (never: still on order). */
+  const purchaseDocs: { number: string; supplier: number; pair: number; qty: number; cost: string; orderedAt: number; expected: string; receivedAt?: number }[] = [];
   const heap = new EventHeap<Ev>();
   let evSeq = 0;
   let poSeq = 0;
@@ -648,6 +655,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
       heap.pop();
       free[e.pair]! += e.free;
       onOrder[e.pair]! -= e.onOrder;
+      if (e.po !== undefined) purchaseDocs[e.po]!.receivedAt = e.t;
       if (e.supplier >= 0) {
         const m = monthOf(e.t);
         deliveries[e.supplier]![m]!++;
@@ -684,13 +692,15 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
       iso(at),
       expeditedNow ? `expedited from ${s.code}` : `from ${s.code}`,
     ]);
+    // the purchase order behind the receipt: due at order + lead time (an expedited one: the day it came)
+    const doc = purchaseDocs.push({ number: po, supplier: sup.supplier, pair, qty, cost: sup.cost, orderedAt: t, expected: isoDate(expeditedNow ? at : t + sup.lead * DAY) }) - 1;
     if (expeditedNow) {
       expedited++;
       free[pair]! += qty;
-      pushEv({ t: at, line, pair, free: 0, onOrder: 0, supplier: sup.supplier, onTime: true });
+      pushEv({ t: at, line, pair, free: 0, onOrder: 0, supplier: sup.supplier, onTime: true, po: doc });
     } else {
       onOrder[pair]! += qty;
-      pushEv({ t: at, line, pair, free: qty, onOrder: qty, supplier: sup.supplier, onTime });
+      pushEv({ t: at, line, pair, free: qty, onOrder: qty, supplier: sup.supplier, onTime, po: doc });
     }
   };
   const pickSupply = (prod: Product) =>
@@ -1096,6 +1106,26 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
       ]);
     }
   }
+  // ---------------------------------------------------------------- purchase orders and receipts
+  // The documents behind the RECEIPT movements: one order line per receipt, the receipt the
+  // movement itself (same key). Orders still in transit at the end are SENT. A few suppliers ship
+  // short (their own random stream: the rest of the data set does not move): the order asked for
+  // more than came, closed short, or still PARTIALLY_RECEIVED when it came in the last 3 weeks.
+  const rngPo = Rng.derive(seed, 'purchase-documents');
+  const poF = open('purchase_orders', ['number', 'supplier_code', 'warehouse_code', 'status', 'currency', 'ordered_at', 'sent_at', 'received_at']);
+  const poLineF = open('purchase_order_lines', ['po_number', 'line_no', 'sku', 'quantity', 'unit_cost', 'expected_date']);
+  const receiptF = open('purchase_receipts', ['number', 'po_number', 'line_no', 'quantity', 'received_at']);
+  for (const d of purchaseDocs) {
+    const prod = products[Math.floor(d.pair / nWh)]!;
+    const wh = WAREHOUSES[d.pair % nWh]!.code;
+    const short = d.receivedAt !== undefined && rngPo.chance(0.08);
+    const ordered = short ? d.qty + Math.max(1, Math.ceil(d.qty * rngPo.float(0.1, 0.35))) : d.qty;
+    const status = d.receivedAt === undefined ? 'SENT' : short && d.receivedAt > end - 21 * DAY ? 'PARTIALLY_RECEIVED' : 'RECEIVED';
+    poF.add([d.number, suppliers[d.supplier]!.code, wh, status, 'EUR', iso(d.orderedAt), iso(d.orderedAt), status === 'RECEIVED' ? iso(d.receivedAt!) : null]);
+    poLineF.add([d.number, 1, prod.sku, ordered, d.cost, d.expected]);
+    if (d.receivedAt !== undefined) receiptF.add([`RCPT-${d.number}`, d.number, 1, d.qty, iso(d.receivedAt)]);
+  }
+
   const anomF = open('planted_anomalies', [
     'id',
     'kind',
@@ -1117,6 +1147,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
     totalBytes: summary.reduce((a, f) => a + f.bytes, 0),
     orders: slot,
     expeditedReceipts: expedited,
+    purchaseOrders: purchaseDocs.length,
     range: { from: isoDate(t0), to: isoDate(end - DAY) },
   };
 }

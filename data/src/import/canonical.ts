@@ -12,6 +12,7 @@ export const ACTIVE_INACTIVE = ['ACTIVE', 'INACTIVE'] as const;
 export const MOVEMENT_KINDS = ['OPENING', 'RECEIPT', 'SHIPMENT', 'ADJUSTMENT', 'TRANSFER_IN', 'TRANSFER_OUT'] as const;
 export const ORDER_KINDS = ['SALE', 'RETURN'] as const;
 export const ORDER_STATUSES = ['DRAFT', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED'] as const;
+export const PURCHASE_ORDER_STATUSES = ['DRAFT', 'SENT', 'PARTIALLY_RECEIVED', 'RECEIVED', 'CANCELLED'] as const;
 
 const text = (name: string, extra: Partial<ColumnSpec> = {}): ColumnSpec => ({ name, kind: 'text', ...extra });
 const req = (name: string, extra: Partial<ColumnSpec> = {}): ColumnSpec => text(name, { required: true, ...extra });
@@ -180,6 +181,42 @@ export const ENTITIES: EntityDef[] = [
       text('note'),
     ],
     references: [productRef, warehouseRef],
+  },
+  {
+    entity: 'purchase_orders',
+    key: ['number'],
+    columns: [
+      req('number'),
+      req('supplier_code'),
+      req('warehouse_code'),
+      enumOf('status', PURCHASE_ORDER_STATUSES),
+      req('currency'),
+      ts('ordered_at', true),
+      ts('sent_at'),
+      ts('received_at'),
+      ts('cancelled_at', false),
+    ].map((c) => (c.name === 'cancelled_at' ? { ...c, optionalInHeader: true } : c)),
+    references: [supplierRef, warehouseRef],
+  },
+  {
+    entity: 'purchase_order_lines',
+    key: ['po_number', 'line_no'],
+    columns: [
+      req('po_number'),
+      int('line_no', { min: 1 }),
+      req('sku'),
+      int('quantity', { min: 1 }),
+      { name: 'unit_cost', kind: 'decimal', required: true, min: 0, scale: 4 },
+      { name: 'expected_date', kind: 'date', required: true },
+    ],
+    references: [{ column: 'po_number', entity: 'purchase_orders', db: 'suppliers.purchase_orders', dbKey: 'number' }, productRef],
+  },
+  {
+    // One line's units of one delivery; its RECEIPT movement is the stock_movements row whose external_key is the receipt number.
+    entity: 'purchase_receipts',
+    key: ['number', 'po_number', 'line_no'],
+    columns: [req('number'), req('po_number'), int('line_no', { min: 1 }), int('quantity', { min: 1 }), ts('received_at', true), text('delivery_note', { optionalInHeader: true })],
+    references: [{ column: 'po_number', entity: 'purchase_orders', db: 'suppliers.purchase_orders', dbKey: 'number' }],
   },
   {
     entity: 'carriers',

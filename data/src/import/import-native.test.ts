@@ -25,6 +25,9 @@ const TABLES = [
   'suppliers.contacts',
   'suppliers.product_supplies',
   'suppliers.evaluations',
+  'suppliers.purchase_orders',
+  'suppliers.purchase_order_lines',
+  'suppliers.purchase_receipts',
   'sales.orders',
   'sales.order_lines',
   'sales.order_status_history',
@@ -45,6 +48,9 @@ const FILE_TABLES: Record<string, string> = {
   stock_movements: 'inventory.stock_movements',
   orders: 'sales.orders',
   order_lines: 'sales.order_lines',
+  purchase_orders: 'suppliers.purchase_orders',
+  purchase_order_lines: 'suppliers.purchase_order_lines',
+  purchase_receipts: 'suppliers.purchase_receipts',
 };
 
 function fileRows(dir: string, entity: string): number | undefined {

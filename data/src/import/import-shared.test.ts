@@ -52,6 +52,10 @@ const count = async (db: TestDatabase, sql: string) => (await db.pool.query(sql)
       ),
     ).toBe(0);
     expect(await count(db, `SELECT sum(on_hand)::int n FROM inventory.stock_levels`)).toBe(3119);
+    // units on order (780 in the source, on 17 products) are open purchase orders: one SENT order per product
+    expect(await count(db, `SELECT count(*)::int n FROM suppliers.purchase_orders WHERE status = 'SENT'`)).toBe(17);
+    expect(await count(db, `SELECT sum(quantity - received_quantity)::int n FROM suppliers.purchase_order_lines`)).toBe(780);
+    expect(await count(db, `SELECT sum(on_order)::int n FROM inventory.stock_levels`)).toBe(780);
     expect(s.facts['unshipped orders booked (CONFIRMED)']).toBe(21);
     expect(s.facts['of which with a backorder']).toBe(
       await count(db, `SELECT count(DISTINCT order_id)::int n FROM sales.order_lines WHERE backordered_quantity > 0`),

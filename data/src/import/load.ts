@@ -104,6 +104,21 @@ export async function checkStaged(client: Q, onIssue: (i: ImportIssue) => void, 
        FROM stg_stock_movements
       WHERE quantity = 0 OR (kind IN ('OPENING','RECEIPT','TRANSFER_IN') AND quantity < 0)
          OR (kind IN ('SHIPMENT','TRANSFER_OUT') AND quantity > 0)`,
+    // A purchase receipt is the document of one RECEIPT movement (external_key = receipt number): same units, same time, the order's warehouse.
+    `SELECT r._file file, r._line line, 'number' col, r.number val,
+            'no RECEIPT movement ' || r.number || ' of ' || r.quantity || ' x ' || coalesce(l.sku, '?') || ' at ' || r.received_at || ' into ' || coalesce(o.warehouse_code, '?') || ' in stock_movements' reason
+       FROM stg_purchase_receipts r
+       LEFT JOIN stg_purchase_orders o ON o.number = r.po_number
+       LEFT JOIN stg_purchase_order_lines l ON l.po_number = r.po_number AND l.line_no = r.line_no
+      WHERE NOT EXISTS (SELECT 1 FROM stg_stock_movements m WHERE m.external_key = r.number AND m.kind = 'RECEIPT' AND m.sku = l.sku
+                          AND m.warehouse_code = o.warehouse_code AND m.quantity::int = r.quantity::int AND m.occurred_at = r.received_at)
+        AND NOT EXISTS (SELECT 1 FROM inventory.stock_movements m JOIN catalog.products p ON p.id = m.product_id
+                          WHERE m.external_key = r.number AND m.kind = 'RECEIPT' AND p.sku = l.sku AND m.quantity = r.quantity::int)`,
+    // The over-receipt rule of the API: a line receives at most its quantity + 10 %.
+    `SELECT min(r._file) file, min(r._line) line, 'quantity' col, sum(r.quantity::int)::text val,
+            'receipts of ' || r.po_number || ' line ' || r.line_no || ' exceed the ordered ' || min(l.quantity::int) || ' + 10 %' reason
+       FROM stg_purchase_receipts r JOIN stg_purchase_order_lines l ON l.po_number = r.po_number AND l.line_no = r.line_no
+      GROUP BY r.po_number, r.line_no HAVING sum(r.quantity::int) > floor(min(l.quantity::int) * 1.1)`,
     // The ledger is append-only: a movement already recorded must come back identical.
     `SELECT s._file file, s._line line, 'external_key' col, s.external_key val,
             'already recorded in the stock ledger with other values (the ledger is append-only)' reason
@@ -323,6 +338,53 @@ export async function writeStaged({ client, counts, onIssue, step }: WriteContex
               ORDER BY occurred_at, _line
              RETURNING 1)
        SELECT (SELECT count(*) FROM s)::int AS read, (SELECT count(*) FROM i)::int AS inserted`,
+    );
+    const r = rows[0]!;
+    return { read: r.read, inserted: r.inserted, updated: 0, unchanged: r.read - r.inserted };
+  });
+  await run('purchase_orders', () =>
+    upsert(
+      client,
+      'suppliers.purchase_orders',
+      ['number'],
+      ['supplier_id', 'warehouse_id', 'status', 'currency', 'ordered_at', 'sent_at', 'received_at', 'cancelled_at'],
+      `SELECT s.number, x.id AS supplier_id, w.id AS warehouse_id, s.status::suppliers.purchase_order_status AS status, s.currency,
+              s.ordered_at, s.sent_at, s.received_at, s.cancelled_at
+         FROM stg_purchase_orders s JOIN suppliers.suppliers x ON x.code = s.supplier_code JOIN inventory.warehouses w ON w.code = s.warehouse_code`,
+    ),
+  );
+  await run('purchase_order_lines', () =>
+    upsert(
+      client,
+      'suppliers.purchase_order_lines',
+      ['purchase_order_id', 'line_no'],
+      ['product_id', 'quantity', 'unit_cost', 'expected_date'],
+      `SELECT o.id AS purchase_order_id, s.line_no::int AS line_no, p.id AS product_id, s.quantity::int AS quantity,
+              s.unit_cost::numeric(14,4) AS unit_cost, s.expected_date
+         FROM stg_purchase_order_lines s JOIN suppliers.purchase_orders o ON o.number = s.po_number JOIN catalog.products p ON p.sku = s.sku`,
+    ),
+  );
+  await run('purchase_receipts', async () => {
+    // Append-only like the ledger: new receipts are inserted (lead time and on time computed as the
+    // API computes them, UTC dates), then each line's received quantity is their sum.
+    const { rows } = await client.query<{ read: number; inserted: number }>(
+      `WITH s AS MATERIALIZED (
+         SELECT s.*, l.id AS line_id, o.id AS po_id, l.expected_date, o.sent_at FROM stg_purchase_receipts s
+           JOIN suppliers.purchase_orders o ON o.number = s.po_number
+           JOIN suppliers.purchase_order_lines l ON l.purchase_order_id = o.id AND l.line_no = s.line_no::int),
+       i AS (INSERT INTO suppliers.purchase_receipts (number, purchase_order_id, line_id, quantity, received_at, expected_date, lead_time_days, delay_days, on_time, delivery_note, stock_key)
+             SELECT number, po_id, line_id, quantity::int, received_at, expected_date,
+                    (received_at AT TIME ZONE 'UTC')::date - (coalesce(sent_at, received_at) AT TIME ZONE 'UTC')::date,
+                    (received_at AT TIME ZONE 'UTC')::date - expected_date, (received_at AT TIME ZONE 'UTC')::date <= expected_date, delivery_note, number
+               FROM s WHERE NOT EXISTS (SELECT 1 FROM suppliers.purchase_receipts r WHERE r.number = s.number AND r.line_id = s.line_id)
+              ORDER BY received_at, _line
+             RETURNING 1)
+       SELECT (SELECT count(*) FROM s)::int AS read, (SELECT count(*) FROM i)::int AS inserted`,
+    );
+    await client.query(
+      `UPDATE suppliers.purchase_order_lines l SET received_quantity = r.q
+         FROM (SELECT line_id, sum(quantity)::int AS q FROM suppliers.purchase_receipts GROUP BY line_id) r
+        WHERE l.id = r.line_id AND l.received_quantity IS DISTINCT FROM r.q`,
     );
     const r = rows[0]!;
     return { read: r.read, inserted: r.inserted, updated: 0, unchanged: r.read - r.inserted };

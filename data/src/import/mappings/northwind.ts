@@ -128,6 +128,7 @@ export const northwindMapping: Mapping = {
     'shippers become carriers NW-SHIP<id>; an order\'s carrier is its ShipVia',
     'ship-to address: ShipName, ShipAddress, ShipPostalCode, ShipCity, ShipRegion (Unknown when empty), ShipCountry',
     'unshipped orders are CONFIRMED (booked): in order date order each line reserves what is left on hand, the rest is backordered',
+    `units_on_order becomes one SENT purchase order NW-PO<product id> from the product's supplier (a product without supplier keeps only stock_levels.on_order), sent at the last order date and expected ${LEAD_TIME_DAYS} days later; cost = the assumed supply cost (the source has no purchase documents)`,
   ],
   transform: northwindTransform,
 };
@@ -165,6 +166,15 @@ async function northwindTransform({ client, fact, note }: MappingContext): Promi
       FROM src_nw_products WHERE supplier_id IS NOT NULL`);
   await q(`INSERT INTO stg_stock_levels (_file, _line, sku, warehouse_code, reorder_point, on_order)
     SELECT _file, _line, 'NW-P' || product_id, '${WAREHOUSE}', reorder_level, units_on_order FROM src_nw_products`);
+  // Units on order are open purchase orders: one SENT order per product, from its supplier.
+  const lastOrder = `coalesce((SELECT max(order_date) FROM src_nw_orders), '1998-05-06')`;
+  await q(`INSERT INTO stg_purchase_orders (_file, _line, number, supplier_code, warehouse_code, status, currency, ordered_at, sent_at)
+    SELECT _file, _line, 'NW-PO' || product_id, 'NW-S' || supplier_id, '${WAREHOUSE}', 'SENT', 'USD',
+           ${lastOrder}::timestamp AT TIME ZONE 'UTC', ${lastOrder}::timestamp AT TIME ZONE 'UTC'
+      FROM src_nw_products WHERE units_on_order > 0 AND supplier_id IS NOT NULL`);
+  await q(`INSERT INTO stg_purchase_order_lines (_file, _line, po_number, line_no, sku, quantity, unit_cost, expected_date)
+    SELECT _file, _line, 'NW-PO' || product_id, 1, 'NW-P' || product_id, units_on_order, round(unit_price, 2), ${lastOrder}::date + ${LEAD_TIME_DAYS}
+      FROM src_nw_products WHERE units_on_order > 0 AND supplier_id IS NOT NULL`);
   await q(`INSERT INTO stg_stock_movements (_file, _line, external_key, sku, warehouse_code, kind, quantity, reference, occurred_at, note)
     SELECT _file, _line, 'NW-OPENING-' || product_id, 'NW-P' || product_id, '${WAREHOUSE}', 'OPENING', units_in_stock,
            'northwind', coalesce((SELECT max(order_date) FROM src_nw_orders), '1998-05-06')::timestamp AT TIME ZONE 'UTC',

@@ -124,7 +124,11 @@ export async function runEtl(opts: RunEtlOptions): Promise<RunResult> {
 
     const wms = await pool.query<{ entity: string; last_updated_at: Date }>('SELECT entity, last_updated_at FROM meta.watermarks');
     const watermarks = new Map(wms.rows.map((r) => [r.entity, r.last_updated_at]));
-    const full = !!opts.full || names.some((n) => ENTITIES[n].watermark && !watermarks.has(n));
+    // An entity without a watermark was never loaded — unless it was, from a source that had no row
+    // yet (no purchase order so far): its next run reads from the start anyway, which is incremental.
+    const loaded = await pool.query<{ entity: string }>(`SELECT DISTINCT entity FROM meta.etl_run_entities WHERE status = 'SUCCEEDED'`);
+    const everLoaded = new Set(loaded.rows.map((r) => r.entity));
+    const full = !!opts.full || names.some((n) => ENTITIES[n].watermark && !watermarks.has(n) && !everLoaded.has(n));
     const mode = full && !since ? 'full' : 'incremental';
     const run = await pool.query<{ run_id: number }>(
       `INSERT INTO meta.etl_runs (mode, entities, since, snapshot_date) VALUES ($1, $2, $3, $4) RETURNING run_id`,

@@ -6,6 +6,8 @@ import {
   EtlCustomersDocument,
   EtlOrdersDocument,
   EtlProductsDocument,
+  EtlPurchaseOrdersDocument,
+  EtlPurchasingTotalsDocument,
   EtlSalesRepsDocument,
   EtlSourceTotalsDocument,
   EtlStockLevelsDocument,
@@ -72,6 +74,10 @@ test('an ANALYST runs every ETL operation without errors; the extraction adds up
   ran.add('EtlOrders');
   const stock = await all((after) => etl.request(EtlStockLevelsDocument, { first, after }).then((d) => d.stockLevels));
   ran.add('EtlStockLevels');
+  const purchaseOrders = await all((after) => etl.request(EtlPurchaseOrdersDocument, { first, after }).then((d) => d.purchaseOrders));
+  ran.add('EtlPurchaseOrders');
+  const { purchasingTotals } = await etl.request(EtlPurchasingTotalsDocument);
+  ran.add('EtlPurchasingTotals');
   const totals = await etl.request(EtlSourceTotalsDocument);
   ran.add('EtlSourceTotals');
   // the sales reps: every user owning an order or a customer, names only
@@ -90,6 +96,7 @@ test('an ANALYST runs every ETL operation without errors; the extraction adds up
     [customers, 'customers.customers'],
     [suppliers, 'suppliers.suppliers'],
     [orders, 'sales.orders'],
+    [purchaseOrders, 'suppliers.purchase_orders'],
   ] as const) {
     expect(new Set(nodes.map((n) => n.id)).size).toBe(await count(table));
     expect(nodes.length).toBe(await count(table));
@@ -119,6 +126,19 @@ test('an ANALYST runs every ETL operation without errors; the extraction adds up
     expect([w.warehouse.code, w.onHand, w.reserved]).toEqual([w.warehouse.code, here.reduce((s, l) => s + l.onHand, 0), here.reduce((s, l) => s + l.reserved, 0)]);
   }
   expect(totals.stockTotals.map((w) => w.warehouse.id).sort()).toEqual(warehouses.map((w) => w.id).sort());
+  // Purchasing: the extracted orders, lines and receipts add up to the purchasing totals.
+  const poLines = purchaseOrders.flatMap((o) => o.lines);
+  const receipts = poLines.flatMap((l) => l.receipts);
+  expect([purchasingTotals.orders, purchasingTotals.lines, purchasingTotals.orderedQuantity, purchasingTotals.receipts, purchasingTotals.receivedQuantity, purchasingTotals.onTimeReceipts]).toEqual([
+    purchaseOrders.length,
+    poLines.length,
+    poLines.reduce((s, l) => s + l.quantity, 0),
+    receipts.length,
+    receipts.reduce((s, r) => s + r.quantity, 0),
+    receipts.filter((r) => r.onTime).length,
+  ]);
+  expect(cents(purchasingTotals.orderedAmount)).toBe(poLines.reduce((s, l) => s + cents(l.amount), 0n));
+  expect(cents(purchasingTotals.receivedAmount)).toBe(receipts.reduce((s, r) => s + cents(r.amount), 0n));
 }, 60_000);
 
 test('no ETL operation is left untested', () => {

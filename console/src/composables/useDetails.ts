@@ -1,6 +1,7 @@
 import { computed, ref, watch, type Ref } from 'vue';
-import { ConsoleCustomersDocument, ConsoleOrdersDocument, ProductsDocument, SupplierScorecardsDocument } from '@erp/sdk';
+import { ConsoleCustomersDocument, ConsoleOrdersDocument, ProductsDocument, ConsoleSupplierScorecardsDocument } from '@erp/sdk';
 import { useApiQuery, type LoadState } from './useApi';
+import { scorecardSince } from './useSuppliers';
 
 /*
  * The detail pages find their record by its business code (SKU, customer code, supplier code): the
@@ -36,7 +37,7 @@ export function useCustomer(code: Ref<string>, ordersPageSize = 20) {
 export function useSupplier(code: Ref<string>) {
   const after = ref<string | null>(null);
   watch(code, () => (after.value = null));
-  const q = useApiQuery(SupplierScorecardsDocument, () => (code.value ? { first: 100, after: after.value } : null));
+  const q = useApiQuery(ConsoleSupplierScorecardsDocument, () => (code.value ? { first: 100, after: after.value, since: scorecardSince() } : null));
   const supplier = computed(() => q.data.value?.suppliers.edges.map((e) => e.node).find((s) => s.code === code.value) ?? null);
   watch(q.data, (d) => {
     if (d && !supplier.value && d.suppliers.pageInfo.hasNextPage && d.suppliers.pageInfo.endCursor) after.value = d.suppliers.pageInfo.endCursor;

@@ -231,15 +231,15 @@ test('an administrator runs the pipeline from the console and watches it finish:
       items.map((i) => ({ name: i.querySelector('[data-testid="stage-name"]')?.textContent, status: i.querySelector('[data-testid="stage-status"]')?.textContent, text: i.textContent })),
     ),
   });
-  // ETL → rollups → mining → reporting, each done, with its duration, in words
+  // stock sweeper → ETL → rollups → mining → reporting, each done, with its duration, in words
   expect(await run()).toEqual({
     status: 'Succeeded',
-    stages: ['ETL', 'Rollups', 'Mining', 'Reporting'].map((name) => ({ name, status: 'Succeeded', text: expect.stringMatching(/\d+ s/) })),
+    stages: ['Stock sweeper (orphan reservations)', 'ETL', 'Rollups', 'Mining', 'Reporting'].map((name) => ({ name, status: 'Succeeded', text: expect.stringMatching(/\d+ s/) })),
   });
   // the ETL stage shows the rows its run wrote and that it reconciled, as the warehouse's run ledger says
   const { rows: [etlRun] } = await t.dwh.pool.query(`SELECT rows_written, (reconciliation->>'ok')::boolean AS ok FROM meta.etl_runs ORDER BY run_id DESC LIMIT 1`);
   expect(etlRun.ok).toBe(true);
-  const etlStage = newest.getByTestId('run-stage').first();
+  const etlStage = newest.getByTestId('run-stage').nth(1);
   await expect(etlStage.getByTestId('stage-rows').getAttribute('data-rows')).resolves.toBe(String(etlRun.rows_written));
   await expect(etlStage.getByTestId('stage-rows').textContent()).resolves.toBe(` — ${Number(etlRun.rows_written).toLocaleString('en')} rows written`);
   await expect(etlStage.getByTestId('stage-reconciled').textContent()).resolves.toMatch(/^\s*Reconciled with the source\s*$/);
@@ -251,7 +251,7 @@ test('an administrator runs the pipeline from the console and watches it finish:
   await page.getByTestId('language').selectOption('fr');
   expect(await run()).toEqual({
     status: 'Réussie',
-    stages: ['ETL', 'Agrégats', 'Fouille', 'Rapports'].map((name) => ({ name, status: 'Réussie', text: expect.stringMatching(/\d+ s/) })),
+    stages: ['Balayage du stock (réservations orphelines)', 'ETL', 'Agrégats', 'Fouille', 'Rapports'].map((name) => ({ name, status: 'Réussie', text: expect.stringMatching(/\d+ s/) })),
   });
   await shot(page, 'pipeline-run-finished-fr');
   await page.getByTestId('language').selectOption('en');

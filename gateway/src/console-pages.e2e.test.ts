@@ -148,7 +148,7 @@ test('every page, in English and in French, reads without raw codes, float noise
       }
     }
     // the forms
-    for (const form of ['orders/new', 'customers/new', 'products/new']) {
+    for (const form of ['orders/new', 'customers/new', 'products/new', 'products/categories', 'suppliers/new']) {
       await page.goto(`${server.url}${form}`);
       const found = readingProblems(await visibleText(page), lang);
       if (found.length) report[`${lang} ${form}`] = found;

@@ -59,7 +59,7 @@ test('an administrator signs in, opens every page in both languages, works an or
 
   await login(page, t.users.ADMIN.email);
   const pages = await navPages(page);
-  expect(pages).toEqual(['dashboards', 'orders', 'customers', 'products', 'suppliers', 'explorer', 'pipeline', 'mining', 'ai', 'users']);
+  expect(pages).toEqual(['dashboards', 'orders', 'customers', 'products', 'suppliers', 'purchasing', 'explorer', 'pipeline', 'mining', 'ai', 'users']);
 
   for (const lang of ['en', 'fr'] as const) {
     if (lang === 'fr') {
@@ -186,7 +186,7 @@ test('an analyst sees no customer e-mail or phone (a "hidden" marker instead) an
 test('a warehouse user gets only stock, orders and suppliers, and the console server refuses what it should', async () => {
   const { context, page } = await newPage();
   await login(page, t.users.WAREHOUSE.email);
-  expect(await navPages(page)).toEqual(['orders', 'products', 'suppliers']);
+  expect(await navPages(page)).toEqual(['orders', 'products', 'suppliers', 'purchasing']);
   // a page the role may not use sends to its first page
   await page.goto(`${server.url}pipeline`);
   await settled(page);

@@ -47,7 +47,7 @@ export default {
       supplierDeliveries: 'Deliveries', supplierOnTimeDeliveries: 'On-time deliveries', supplierOnTimeRate: 'On-time rate',
       supplierLateDeliveries: 'Late deliveries', averageLeadTime: 'Average lead time', receivedQuantity: 'Units received', receivedValue: 'Receipts (value)', purchaseAmount: 'Purchases (value)', unitsPurchased: 'Units ordered from suppliers', fillRate: 'Fill rate', unitsOnOrder: 'Units on order', supplierQualityScore: 'Quality score', supplierPriceScore: 'Price score',
     },
-    dimensions: { date: 'Date', product: 'Product', geography: 'Customer geography', segment: 'Customer segment', supplier: 'Supplier', warehouse: 'Warehouse', orderStatus: 'Order status', orderKind: 'Order kind', stockStatus: 'Stock status' },
+    dimensions: { date: 'Date', product: 'Product', geography: 'Customer geography', segment: 'Customer segment', supplier: 'Supplier', warehouse: 'Warehouse', orderStatus: 'Order status', orderKind: 'Order kind', stockStatus: 'Stock status', purchaseStatus: 'Purchase order status' },
     levels: {
       date: { year: 'Year', quarter: 'Quarter', month: 'Month', day: 'Day' },
       product: { root: 'Product family', category: 'Category', product: 'Product' },
@@ -57,12 +57,14 @@ export default {
       warehouse: { warehouse: 'Warehouse' },
       orderStatus: { status: 'Status' },
       orderKind: { kind: 'Kind' },
+      purchaseStatus: { status: 'Purchase order status' },
       stockStatus: { state: 'Stock state' },
     },
     /** Members whose labels are codes (segments, statuses, stock states, order kinds). */
     members: {
       segment: { segment: { WHOLESALE: 'Wholesale', CORPORATE: 'Corporate', SMALL_BUSINESS: 'Small business', CONSUMER: 'Consumer', RETAIL: 'Retail' } },
       orderStatus: { status: { DRAFT: 'Draft', CONFIRMED: 'Confirmed', SHIPPED: 'Shipped', DELIVERED: 'Delivered', CANCELLED: 'Cancelled' } },
+      purchaseStatus: { status: { DRAFT: 'Draft', SENT: 'Sent', PARTIALLY_RECEIVED: 'Partially received', RECEIVED: 'Received', CANCELLED: 'Cancelled' } },
       orderKind: { kind: { SALE: 'Sale', RETURN: 'Return' } },
       stockStatus: { state: { OUT: 'Out of stock', LOW: 'Low', OK: 'OK' } },
     },

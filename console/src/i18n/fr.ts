@@ -48,7 +48,7 @@ const fr: typeof en = {
       supplierDeliveries: 'Livraisons', supplierOnTimeDeliveries: 'Livraisons à l’heure', supplierOnTimeRate: 'Taux de ponctualité',
       supplierLateDeliveries: 'Livraisons en retard', averageLeadTime: 'Délai moyen d’approvisionnement', receivedQuantity: 'Quantités reçues', receivedValue: 'Réceptions (valeur)', purchaseAmount: 'Achats (valeur)', unitsPurchased: 'Quantités commandées aux fournisseurs', fillRate: 'Taux de service quantité', unitsOnOrder: 'Quantités en commande', supplierQualityScore: 'Note qualité', supplierPriceScore: 'Note prix',
     },
-    dimensions: { date: 'Date', product: 'Produit', geography: 'Géographie client', segment: 'Segment client', supplier: 'Fournisseur', warehouse: 'Entrepôt', orderStatus: 'Statut de commande', orderKind: 'Type de commande', stockStatus: 'État du stock' },
+    dimensions: { date: 'Date', product: 'Produit', geography: 'Géographie client', segment: 'Segment client', supplier: 'Fournisseur', warehouse: 'Entrepôt', orderStatus: 'Statut de commande', orderKind: 'Type de commande', stockStatus: 'État du stock', purchaseStatus: 'Statut de commande fournisseur' },
     levels: {
       date: { year: 'Année', quarter: 'Trimestre', month: 'Mois', day: 'Jour' },
       product: { root: 'Famille de produits', category: 'Catégorie', product: 'Produit' },
@@ -58,11 +58,13 @@ const fr: typeof en = {
       warehouse: { warehouse: 'Entrepôt' },
       orderStatus: { status: 'Statut' },
       orderKind: { kind: 'Type' },
+      purchaseStatus: { status: 'Statut de commande fournisseur' },
       stockStatus: { state: 'État du stock' },
     },
     members: {
       segment: { segment: { WHOLESALE: 'Grossistes', CORPORATE: 'Grands comptes', SMALL_BUSINESS: 'Petites entreprises', CONSUMER: 'Particuliers', RETAIL: 'Détaillants' } },
       orderStatus: { status: { DRAFT: 'Brouillon', CONFIRMED: 'Confirmée', SHIPPED: 'Expédiée', DELIVERED: 'Livrée', CANCELLED: 'Annulée' } },
+      purchaseStatus: { status: { DRAFT: 'Brouillon', SENT: 'Envoyée', PARTIALLY_RECEIVED: 'Reçue en partie', RECEIVED: 'Reçue', CANCELLED: 'Annulée' } },
       orderKind: { kind: { SALE: 'Vente', RETURN: 'Retour' } },
       stockStatus: { state: { OUT: 'Rupture', LOW: 'Bas', OK: 'OK' } },
     },

@@ -104,7 +104,11 @@ test('a full load equals the OLTP: revenue by month × category, units by produc
   const run = await one(dwh.pool, 'SELECT status, mode, reconciliation IS NOT NULL AS rec, finished_at IS NOT NULL AS done FROM meta.etl_runs WHERE run_id = $1', [r.runId]);
   expect(run).toEqual({ status: 'SUCCEEDED', mode: 'full', rec: true, done: true });
   const wm = await dwh.pool.query('SELECT entity FROM meta.watermarks ORDER BY entity');
-  expect(wm.rows.map((x) => x.entity)).toEqual(['customers', 'orders', 'products', 'suppliers']);
+  expect(wm.rows.map((x) => x.entity)).toEqual(['customers', 'orders', 'products', 'purchaseOrders', 'suppliers']);
+  // the generator's buy side: every purchase order line and receipt in the purchase facts
+  const po = await one<{ lines: number; receipts: number }>(sys.db.pool, `SELECT (SELECT count(*)::int FROM suppliers.purchase_order_lines) AS lines, (SELECT count(*)::int FROM suppliers.purchase_receipts) AS receipts`);
+  expect(po.receipts).toBeGreaterThan(0);
+  expect(await one(dwh.pool, `SELECT (SELECT count(*)::int FROM dw.fact_purchase) AS lines, (SELECT count(*)::int FROM dw.fact_purchase_receipt) AS receipts`)).toEqual(po);
   const inferred = await one<{ n: number }>(dwh.pool, 'SELECT (SELECT count(*) FROM dw.dim_product WHERE is_inferred) + (SELECT count(*) FROM dw.dim_customer WHERE is_inferred) AS n');
   expect(Number(inferred.n)).toBe(0);
 });

@@ -149,13 +149,16 @@ test('an administrator signs in, opens every page in both languages, works an or
   await shot(page, 'orders-tablet-en');
   await page.setViewportSize({ width: 1366, height: 900 });
 
+  const beforeLogout = problems.length;
   await page.getByTestId('logout').click();
   await page.getByTestId('login-submit').waitFor();
   await expect(page.evaluate(() => (globalThis as unknown as Win).sessionStorage.getItem('erp.console.refreshToken'))).resolves.toBeNull();
   await page.goto(`${server.url}customers`);
   await page.getByTestId('login-submit').waitFor();
   await context.close();
-  expect(problems).toEqual([]);
+  // signed out, a request still in flight is refused by the gateway (401, anonymous): the browser logs it
+  const afterLogout = problems.splice(beforeLogout).filter((p) => !/status of 401 \(Unauthorized\) \(http:\/\/[^)]+\/graphql\)/.test(p));
+  expect([...problems, ...afterLogout]).toEqual([]);
 }, 180_000);
 
 test('an analyst sees no customer e-mail or phone (a "hidden" marker instead) and only the pages of the role', async () => {

@@ -1,6 +1,6 @@
 import { computeInsights } from './insights';
 import type { Driver } from './facts';
-import { addMining, buildStar, type Star } from './test/star';
+import { addMining, buildStar, dropMining, type Star } from './test/star';
 
 describe('insight engine on a hand-made star', () => {
   let star: Star;
@@ -135,7 +135,7 @@ describe('insight engine on a hand-made star', () => {
       const unusual = facts.filter((x) => x.kind === 'unusual-order');
       expect(unusual.map((x) => [x.subject.code, x.details.method])).toEqual([['SO-1056', 'mining']]);
     } finally {
-      await star.pool.query('DROP SCHEMA mining CASCADE');
+      await dropMining(star.pool);
     }
   });
 });

@@ -66,23 +66,13 @@ export async function customerIds(ctx: Ctx, codes: string[]): Promise<Map<string
   return new Map(rows.map((r) => [String(r.code), Number(r.customer_id)]));
 }
 
-/** A table of the mining schema having all these columns (found through the catalog, never from input). */
-export async function miningTable(ctx: Ctx, columns: string[]): Promise<{ name: string; columns: Set<string> } | null> {
-  const present = (await ctx.q(`SELECT to_regnamespace('mining') IS NOT NULL AS ok`))[0]?.ok;
-  if (!present) return null;
-  const rows = await ctx.q(
-    `SELECT table_name AS t, array_agg(column_name::text) AS cols FROM information_schema.columns
-      WHERE table_schema = 'mining' GROUP BY table_name HAVING array_agg(column_name::text) @> $1::text[] ORDER BY table_name`,
-    [columns],
-  );
-  // The first such table holding rows: the migrations create mining's tables before any mining run,
-  // and an empty one must leave the detectors to their fallback (e.g. z-scores).
-  for (const r of rows) {
-    const name = `mining."${String(r.t).replace(/"/g, '""')}"`;
-    const ok = (await ctx.q('SELECT to_regclass($1) IS NOT NULL AS ok', [name]))[0]?.ok;
-    if (ok && (await ctx.q(`SELECT EXISTS (SELECT 1 FROM ${name}) AS ok`))[0]?.ok) return { name, columns: new Set(r.cols as string[]) };
-  }
-  return null;
+/**
+ * Mining's last successful runs, newest first (its tables are the warehouse migrations'; a run's
+ * results are reference data — segments, anomaly ranks — the figures stay the model's).
+ */
+export async function miningRuns(ctx: Ctx, count: number): Promise<number[]> {
+  const rows = await ctx.q(`SELECT run_id FROM mining.runs WHERE status = 'SUCCEEDED' ORDER BY run_id DESC LIMIT $1`, [count]);
+  return rows.map((r) => Number(r.run_id));
 }
 
 export interface Supply {

@@ -1,25 +1,23 @@
 import type { Fact } from '../facts';
 import { addMonths } from '@erp/semantic';
-import { cents, miningTable, type Ctx } from './context';
+import { cents, miningRuns, type Ctx } from './context';
 
 const RISKY_SEGMENTS = ['At Risk', 'Cannot Lose', 'Hibernating', 'Lost'];
 
 /** RFM segment movements between mining's last two runs; a slipped customer's 12-month revenue from the semantic layer. */
 export async function rfmMovements(ctx: Ctx): Promise<Fact[]> {
-  const table = await miningTable(ctx, ['run_id', 'customer_id', 'segment']);
-  if (!table) {
-    ctx.notes.push('RFM movements: no mining RFM table');
+  const [latest, previous] = await miningRuns(ctx, 2);
+  if (latest === undefined || previous === undefined) {
+    ctx.notes.push('RFM movements: fewer than two mining runs to compare');
     return [];
   }
   const rows = await ctx.q(
-    `WITH runs AS (SELECT DISTINCT run_id FROM ${table.name} ORDER BY run_id DESC LIMIT 2),
-     cur AS (SELECT customer_id, segment FROM ${table.name} WHERE run_id = (SELECT max(run_id) FROM runs)),
-     prev AS (SELECT customer_id, segment FROM ${table.name} WHERE run_id = (SELECT min(run_id) FROM runs) AND (SELECT count(*) FROM runs) = 2)
-     SELECT cur.customer_id, prev.segment AS from_segment, cur.segment AS to_segment, dc.code, dc.name
-       FROM cur JOIN prev ON prev.customer_id = cur.customer_id
+    `SELECT cur.customer_id, prev.segment AS from_segment, cur.segment AS to_segment, dc.code, dc.name
+       FROM mining.rfm cur JOIN mining.rfm prev ON prev.customer_id = cur.customer_id AND prev.run_id = $2
        LEFT JOIN dw.dim_customer dc ON dc.customer_id = cur.customer_id AND dc.is_current
-      WHERE prev.segment IS DISTINCT FROM cur.segment
+      WHERE cur.run_id = $1 AND prev.segment IS DISTINCT FROM cur.segment
       ORDER BY cur.customer_id`,
+    [latest, previous],
   );
   if (!rows.length) return [];
   const window = { from: addMonths(ctx.period.range.from, -(12 - ctx.period.months)), to: ctx.period.range.to };

@@ -1,7 +1,7 @@
 import type { OlapInput } from '@erp/semantic';
 import { pctChange, round2, type Fact, type RecordRef } from '../facts';
 import { addMonths } from '@erp/semantic';
-import { cents, customerIds, miningTable, n, num, type Ctx } from './context';
+import { cents, customerIds, miningRuns, n, num, type Ctx } from './context';
 
 /**
  * Unusual orders of the period: mining's anomalies when present (its Isolation Forest scores),
@@ -13,23 +13,18 @@ export async function unusualOrders(ctx: Ctx): Promise<Fact[]> {
   const window = { from: addMonths(p.range.from, -(12 - p.months)), to: p.range.to };
   const sales = { level: 'orderKind.kind', members: ['SALE'] };
   const mean = num((await ctx.olap({ measures: ['averageBasket'], filters: [sales], time: window })).totals[0]!.value) ?? 0;
-  const table = await miningTable(ctx, ['order_id']);
-  const scoreCol = table && ['anomaly_score', 'score'].find((c) => table.columns.has(c));
+  const [run] = await miningRuns(ctx, 1);
+  // mining keeps only the orders its Isolation Forest ranks as anomalies, best first
+  const ranked = run === undefined ? [] : await ctx.q(`SELECT order_number, score FROM mining.anomalies WHERE run_id = $1 ORDER BY rank LIMIT 200`, [run]);
   let candidates: { number: string; score: number }[];
   let method: 'mining' | 'z-score';
   let sd = 0;
-  if (table && scoreCol) {
+  if (ranked.length) {
     method = 'mining';
-    const conds = [table.columns.has('is_anomaly') ? 'a.is_anomaly' : `a.${scoreCol} >= 0.6`, ...(table.columns.has('run_id') ? [`a.run_id = (SELECT max(run_id) FROM ${table.name})`] : [])];
-    const rows = await ctx.q(
-      `SELECT o.order_number, a.${scoreCol} AS score FROM ${table.name} a
-         JOIN LATERAL (SELECT f.order_number FROM dw.fact_sales f WHERE f.order_id = a.order_id LIMIT 1) o ON true
-        WHERE ${conds.join(' AND ')} ORDER BY a.${scoreCol} DESC, a.order_id LIMIT 200`,
-    );
-    candidates = rows.map((r) => ({ number: String(r.order_number), score: n(r.score) }));
+    candidates = ranked.map((r) => ({ number: String(r.order_number), score: n(r.score) }));
   } else {
     method = 'z-score';
-    ctx.notes.push('unusual orders: no mining anomalies table, z-score on order amounts over 12 months');
+    ctx.notes.push('unusual orders: no mining anomalies, z-score on order amounts over 12 months');
     const all = await ctx.olap({ measures: ['revenue'], dimensions: ['order.number'], filters: [sales], time: window, limit: 10_000 });
     if (all.truncated) ctx.notes.push(`unusual orders: z-score over the first 10,000 of ${all.rowCount} orders`);
     const amounts = all.rows.map((r) => num(r.values[0]!.value) ?? 0);

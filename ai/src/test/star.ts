@@ -153,14 +153,27 @@ export async function buildStar(): Promise<Star> {
 }
 
 /** Adds mining tables in the shape the engine discovers (two RFM runs, anomalies). */
+/** Two successful mining runs in mining's own tables: segments before and after, and the second run's anomaly. */
 export async function addMining(pool: pg.Pool): Promise<void> {
-  await pool.query(`CREATE SCHEMA IF NOT EXISTS mining;
-    CREATE TABLE mining.rfm_scores (run_id int, customer_id int, segment text, PRIMARY KEY (run_id, customer_id));
-    CREATE TABLE mining.order_anomalies (run_id int, order_id int, anomaly_score numeric, is_anomaly boolean)`);
+  const runs = await pool.query<{ run_id: string }>(`INSERT INTO mining.runs (status, parameters) VALUES ('SUCCEEDED', '{}'), ('SUCCEEDED', '{}') RETURNING run_id`);
+  const [first, second] = runs.rows.map((r) => Number(r.run_id));
   const before = ['Champions', 'Loyal', 'Loyal', 'Potential Loyalist', 'Need Attention', 'Lost'];
   const after = ['Champions', 'At Risk', 'Loyal', 'Cannot Lose', 'Hibernating', 'Lost'];
   for (const [i, c] of CUSTOMERS.entries()) {
-    await pool.query('INSERT INTO mining.rfm_scores VALUES (1, $1, $2), (2, $1, $3)', [c.id, before[i], after[i]]);
+    await pool.query(
+      `INSERT INTO mining.rfm (run_id, customer_id, last_purchase, recency_days, frequency, monetary, r_score, f_score, m_score, rfm_cell, segment)
+       VALUES ($1, $3, '2026-10-01', 30, 1, 0, 1, 1, 1, '111', $4), ($2, $3, '2026-10-01', 30, 1, 0, 1, 1, 1, '111', $5)`,
+      [first, second, c.id, before[i], after[i]],
+    );
   }
-  await pool.query(`INSERT INTO mining.order_anomalies VALUES (2, 1056, 0.71, true), (2, 1055, 0.40, false), (1, 1001, 0.9, true)`);
+  await pool.query(
+    `INSERT INTO mining.anomalies (run_id, rank, order_id, order_number, customer_id, score, features, reasons, explanation)
+     VALUES ($2, 1, 1056, 'SO-1056', 1, 0.71, '{}', '[]', ''), ($1, 1, 1001, 'SO-1001', 1, 0.9, '{}', '[]', '')`,
+    [first, second],
+  );
+}
+
+/** Mining's results gone again (its tables stay: they are the warehouse's). */
+export async function dropMining(pool: pg.Pool): Promise<void> {
+  await pool.query('DELETE FROM mining.runs');
 }

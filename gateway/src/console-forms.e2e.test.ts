@@ -140,6 +140,8 @@ test('a customer and a product created (FR), stock received, an order drafted, c
   expect(await stock()).toEqual({ on_hand: 7, reserved: 0 });
   await settled(page);
   await expect(page.getByTestId('order-status').textContent()).resolves.toContain('Shipped');
+  // the history loads after the page: wait for the shipment's entry, then read the whole sequence
+  await page.getByTestId('record-history').getByText('Order shipped').first().waitFor();
   await expect(page.getByTestId('record-history').innerText()).resolves.toMatch(/Order shipped[\s\S]*Order confirmed[\s\S]*Order created/);
   await shot(page, 'form-order-shipped-en');
   await context.close();

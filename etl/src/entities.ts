@@ -673,7 +673,11 @@ const stock: EntitySpec<StockNode> = {
   tables: ['staging.stock_levels', 'dw.dim_date', 'dw.dim_product', 'dw.dim_warehouse', 'dw.fact_inventory_snapshot'],
   watermark: false,
   async fetch(api, first, after) {
-    const r = await api.query(EtlStockLevelsDocument, { first, after }, 'stock levels');
+    // Units on order come from the suppliers subgraph: when it cannot answer, the stock (the
+    // catalog's) is still read, and the load keeps each level's last known units on order.
+    const r = await api
+      .query(EtlStockLevelsDocument, { first, after }, 'stock levels')
+      .catch(() => api.query(EtlStockLevelsDocument, { first, after, withOnOrder: false }, 'stock levels'));
     return { nodes: r.stockLevels.edges.map((e) => e.node), ...r.stockLevels.pageInfo };
   },
   async load(tx, nodes, ctx) {
@@ -692,7 +696,9 @@ const stock: EntitySpec<StockNode> = {
       `INSERT INTO dw.fact_inventory_snapshot AS f (snapshot_date_key, product_id, warehouse_id, product_key, warehouse_key, on_hand, reserved,
          available, reorder_point, is_low, unit_cost, stock_value, run_id, on_order)
        SELECT to_char($2::date, 'YYYYMMDD')::int, s.product_id, s.warehouse_id, p.product_key, w.warehouse_key, s.on_hand, s.reserved,
-              s.on_hand - s.reserved, s.reorder_point, s.on_hand - s.reserved <= s.reorder_point, p.unit_cost, round(s.on_hand * p.unit_cost, 2), $3, s.on_order
+              s.on_hand - s.reserved, s.reorder_point, s.on_hand - s.reserved <= s.reorder_point, p.unit_cost, round(s.on_hand * p.unit_cost, 2), $3,
+              coalesce(s.on_order, (SELECT prev.on_order FROM dw.fact_inventory_snapshot prev WHERE prev.product_id = s.product_id AND prev.warehouse_id = s.warehouse_id
+                                      AND prev.snapshot_date_key <= to_char($2::date, 'YYYYMMDD')::int ORDER BY prev.snapshot_date_key DESC LIMIT 1), 0)
        FROM jsonb_to_recordset($1::jsonb) AS s(product_id integer, warehouse_id integer, on_hand integer, reserved integer, reorder_point integer, on_order integer)
        JOIN dw.dim_product p ON p.product_id = s.product_id AND p.is_current
        JOIN dw.dim_warehouse w ON w.warehouse_id = s.warehouse_id
@@ -709,7 +715,7 @@ const stock: EntitySpec<StockNode> = {
             on_hand: s.onHand,
             reserved: s.reserved,
             reorder_point: s.reorderPoint,
-            on_order: s.onOrder,
+            on_order: s.onOrder ?? null,
           })),
         ),
         ctx.snapshotDate,

@@ -208,3 +208,58 @@ test('the supplier on-time rate is one figure: explorer, tactical tile, chat (EN
     expect(s.supplier.performance.onTimeRate).toBe(Number(byCode(oracle)[s.supplier.code]));
   }
 });
+
+test('units on order are one figure: the ERP product, its stock level, the explorer and the chat all count the open purchase order lines', async () => {
+  // One more order still on its way: 12 sent, 4 received, 8 open.
+  const p = await pick();
+  const created = await ok<{ createPurchaseOrder: Po }>(
+    `mutation($in: CreatePurchaseOrderInput!) { createPurchaseOrder(input: $in) { ${PO} } }`,
+    { in: { supplierId: String(p.a), warehouseId: String(p.warehouseId), lines: [{ productId: String(p.products.a1), quantity: 12, unitCost: '2.5000', expectedDate: '2030-01-01' }] } },
+    purchasing,
+  );
+  await ok(`mutation($id: ID!) { sendPurchaseOrder(id: $id) { id } }`, { id: created.createPurchaseOrder.id }, purchasing);
+  await ok(
+    `mutation($id: ID!, $in: ReceivePurchaseOrderInput!) { receivePurchaseOrder(id: $id, input: $in) { id } }`,
+    { id: created.createPurchaseOrder.id, in: { lines: [{ lineId: created.createPurchaseOrder.lines[0]!.id, quantity: 4 }] } },
+    warehouse,
+  );
+  expect((await etl()).status).toBe('SUCCEEDED');
+
+  // The ERP: every product's unitsOnOrder, and every stock level's onOrder, read through the gateway.
+  async function every<N>(field: 'products' | 'stockLevels', selection: string): Promise<N[]> {
+    const out: N[] = [];
+    for (let after: string | null = null; ; ) {
+      type Page = Record<string, { edges: { node: N }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }>;
+      const page: Page = await ok(`query($after: String) { ${field}(first: 100, after: $after) { edges { node { ${selection} } } pageInfo { hasNextPage endCursor } } }`, { after }, manager);
+      out.push(...page[field]!.edges.map((e) => e.node));
+      if (!page[field]!.pageInfo.hasNextPage) return out;
+      after = page[field]!.pageInfo.endCursor;
+    }
+  }
+  const erp = (await every<{ unitsOnOrder: number }>('products', 'unitsOnOrder')).reduce((s, p) => s + p.unitsOnOrder, 0);
+  const levels = await every<{ product: { id: string }; warehouse: { id: string }; onOrder: number }>('stockLevels', 'product { id } warehouse { id } onOrder');
+  const level = levels.find((l) => l.product.id === String(p.products.a1) && l.warehouse.id === String(p.warehouseId));
+  expect(level?.onOrder).toBeGreaterThanOrEqual(8);
+  expect(levels.reduce((s, l) => s + l.onOrder, 0)).toBe(erp);
+  // Before the open order, the generated buy side already had orders in transit: the figure is not just ours.
+  expect(erp).toBeGreaterThan(8);
+
+  // The explorer and the chat, from the warehouse's last snapshot.
+  const explored = await ok<{ olap: { totals: { measure: string; value: string | null }[] } }>(
+    `query($q: OlapQuery!) { olap(query: $q) { totals { measure value } } }`,
+    { q: { measures: ['unitsOnOrder'], dimensions: [] } },
+    manager,
+  );
+  expect(explored.olap.totals.find((t) => t.measure === 'unitsOnOrder')!.value).toBe(String(erp));
+  for (const [question, language] of [
+    ['how many units are on order?', 'EN'],
+    ['combien de quantités en commande ?', 'FR'],
+  ] as const) {
+    const asked = await ok<{ ask: { understood: boolean; result: { totals: { measure: string; value: string | null }[] } | null } }>(
+      `query($q: String!, $l: AiLanguage) { ask(question: $q, language: $l) { understood result { totals { measure value } } } }`,
+      { q: question, l: language },
+      manager,
+    );
+    expect({ question, value: asked.ask.result?.totals.find((t) => t.measure === 'unitsOnOrder')?.value }).toEqual({ question, value: String(erp) });
+  }
+});

@@ -12,6 +12,7 @@ const config: CodegenConfig = subgraphCodegen({
     SupplierEvaluation: '../rows#EvaluationRow',
     Product: '../rows#ProductRef',
     Warehouse: '../rows#WarehouseRef',
+    StockLevel: '../rows#StockLevelRef',
     PurchaseOrder: '../rows#PurchaseOrderRow',
     PurchaseOrderLine: '../rows#PurchaseOrderLineRow',
     PurchaseReceipt: '../rows#PurchaseReceiptRow',

@@ -121,6 +121,10 @@ describe('what users type (found by the question bank)', () => {
   });
   it('"l\'entrepôt de Lyon" is the warehouse, not the city', () => expect(intent("CA de l'entrepôt de Lyon en 1997", 'fr').filters).toEqual([{ level: 'warehouse.warehouse', members: [{ level: 'warehouse.warehouse', key: 'WH-LYS', label: 'Lyon distribution centre' }] }]));
   it('units in stock are stock', () => expect(intent('How many units do we have in stock?').measures).toEqual(['stockOnHand']));
+  it('units on order are the units ordered from suppliers, not units sold', () => {
+    expect(intent('How many units are on order?').measures).toEqual(['unitsOnOrder']);
+    expect(intent('how many units do we have on order').measures).toEqual(['unitsOnOrder']);
+  });
   it('the amount of cancelled orders is their value', () => expect(intent('montant des commandes annulées en 1997', 'fr').measures).toEqual(['cancelledValue']));
   it('products in the catalog, active ones, and products sold', () => {
     expect(intent('how many products do we sell?').measures).toEqual(['productCount']);

@@ -246,8 +246,9 @@ function readOne(question: string, u: Understanding, context: Intent | null): Re
   if (productCount.length) measures.unshift(pastSales && !s.has('catalog') && !s.has('catalogue') ? 'units' : 'productCount');
   // "customers who bought / ordered": the verbs qualify the customers, they do not ask for revenue or orders.
   if (countCustomers) measures = [countCustomers, ...measures.filter((m) => m !== 'revenue' && m !== 'orders')];
-  // "how many units do we have in stock": units is the stock's unit, not units sold.
-  if (measures.some((m) => m.startsWith('stock')) && measures.includes('units')) measures = measures.filter((m) => m !== 'units');
+  // "how many units do we have in stock / are on order": units is that measure's unit, not units sold.
+  const unitsOfAnother = measures.some((m) => m !== 'units' && MEASURE_BY_NAME.get(m)?.fact !== 'sales' && MEASURE_BY_NAME.get(m)?.unit === 'units');
+  if (unitsOfAnother && measures.includes('units')) measures = measures.filter((m) => m !== 'units');
   // "amount / value of cancelled orders, of drafts": their value, not their count.
   if (AMOUNT_WORDS.some((w) => s.has(w))) measures = measures.map((m) => (m === 'cancelledOrders' ? 'cancelledValue' : m));
   const notYet = refuseIfOutOfModel(s, language, NOT_YET);

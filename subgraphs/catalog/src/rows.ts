@@ -23,7 +23,7 @@ export type WarehouseRow = Pick<
 >;
 export type StockLevelRow = Pick<
   typeof stockLevels.$inferSelect,
-  'productId' | 'warehouseId' | 'onHand' | 'reserved' | 'reorderPoint' | 'onOrder' | 'updatedAt'
+  'productId' | 'warehouseId' | 'onHand' | 'reserved' | 'reorderPoint' | 'updatedAt'
 >;
 export type StockMovementRow = Pick<
   typeof stockMovements.$inferSelect,
@@ -37,7 +37,7 @@ export type ReservationRow = Pick<
 export const CATEGORY_COLUMNS = `id, code, name, parent_id AS "parentId", tax_rate AS "taxRate"`;
 export const PRODUCT_COLUMNS = `id, sku, name, category_id AS "categoryId", list_price AS "listPrice", unit_cost AS "unitCost", status, created_at AS "createdAt", updated_at AS "updatedAt"`;
 export const WAREHOUSE_COLUMNS = `id, code, name, city, country_code AS "countryCode"`;
-export const STOCK_COLUMNS = `product_id AS "productId", warehouse_id AS "warehouseId", on_hand AS "onHand", reserved, reorder_point AS "reorderPoint", on_order AS "onOrder", updated_at AS "updatedAt"`;
+export const STOCK_COLUMNS = `product_id AS "productId", warehouse_id AS "warehouseId", on_hand AS "onHand", reserved, reorder_point AS "reorderPoint", updated_at AS "updatedAt"`;
 export const MOVEMENT_COLUMNS = `id, product_id AS "productId", warehouse_id AS "warehouseId", kind, quantity, reference, note, occurred_at AS "occurredAt"`;
 export const RESERVATION_COLUMNS = `order_id AS "orderId", reference, product_id AS "productId", warehouse_id AS "warehouseId", quantity, status`;
 

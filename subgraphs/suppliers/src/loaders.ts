@@ -16,6 +16,7 @@ import {
 } from './rows';
 import type { PurchaseOrderStatus } from './db/schema/constants';
 import { LINE_COLUMNS, PO_COLUMNS, RECEIPT_COLUMNS, RECEIPT_FROM } from './rows-purchasing';
+import { openUnitsByProductAndWarehouse } from './services/on-order';
 
 export interface StatusChangeRow {
   purchaseOrderId: number;
@@ -102,18 +103,18 @@ export function createLoaders(pool: pg.Pool) {
        WHERE po.supplier_id = ANY($1) GROUP BY 1, 2 ORDER BY 1, 2`,
       (r) => r.supplierId,
     ),
-    /** Open units of SENT and PARTIALLY_RECEIVED orders per product (0 when none). */
+    /** Open units of SENT and PARTIALLY_RECEIVED orders per product, every warehouse (0 when none). */
     unitsOnOrder: new DataLoader<number, number>(async (ids) => {
-      const { rows } = await pool.query<{ productId: number; n: number }>(
-        prepared(
-          `SELECT l.product_id AS "productId", sum(greatest(l.quantity - l.received_quantity, 0))::int AS n
-           FROM suppliers.purchase_order_lines l JOIN suppliers.purchase_orders po ON po.id = l.purchase_order_id
-           WHERE l.product_id = ANY($1) AND po.status IN ('SENT', 'PARTIALLY_RECEIVED') GROUP BY l.product_id`,
-          [ids],
-        ),
-      );
-      const map = new Map(rows.map((r) => [r.productId, r.n]));
+      const rows = await openUnitsByProductAndWarehouse(pool, ids);
+      const map = new Map<number, number>();
+      for (const r of rows) map.set(r.productId, (map.get(r.productId) ?? 0) + r.n);
       return ids.map((id) => map.get(id) ?? 0);
+    }),
+    /** The same open units per product and warehouse (key `productId:warehouseId`): StockLevel.onOrder. */
+    unitsOnOrderAt: new DataLoader<string, number>(async (keys) => {
+      const rows = await openUnitsByProductAndWarehouse(pool, [...new Set(keys.map((k) => Number(k.split(':')[0])))]);
+      const map = new Map(rows.map((r) => [`${r.productId}:${r.warehouseId}`, r.n]));
+      return keys.map((k) => map.get(k) ?? 0);
     }),
   };
 }

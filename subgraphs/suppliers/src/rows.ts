@@ -49,6 +49,11 @@ export type SupplierPage = Connection<SupplierRow>;
 export interface WarehouseRef {
   id: string | number;
 }
+/** A catalog stock level as this subgraph knows it: its key (product and warehouse ids). */
+export interface StockLevelRef {
+  productId: number;
+  warehouseId: number;
+}
 export interface PurchaseOrderRow {
   id: number;
   number: string;

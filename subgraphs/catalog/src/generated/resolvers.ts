@@ -407,7 +407,10 @@ export type StockDemand = {
   warehouseId: Scalars['ID']['output'];
 };
 
-/** Stock of one product in one warehouse. */
+/**
+ * Stock of one product in one warehouse. Its units on order are answered by the suppliers subgraph,
+ * which owns purchase orders (one definition: open lines of sent purchase orders).
+ */
 export type StockLevel = {
   __typename?: 'StockLevel';
   /** onHand - reserved. */

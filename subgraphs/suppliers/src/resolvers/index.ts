@@ -67,6 +67,13 @@ export const resolvers: Resolvers = {
       (await ctx.loaders.suppliesByProduct.load(parseId('id', p.id))).find((s) => s.isPreferred) ?? null,
     unitsOnOrder: (p, _a, ctx) => ctx.loaders.unitsOnOrder.load(parseId('id', p.id)),
   },
+  StockLevel: {
+    /** The catalog owns stock levels: this subgraph answers their units on order, from its purchase orders. */
+    __resolveReference: (ref) => ({ productId: parseId('product.id', ref.product.id), warehouseId: parseId('warehouse.id', ref.warehouse.id) }),
+    product: (s) => ({ id: String(s.productId) }),
+    warehouse: (s) => ({ id: s.warehouseId }),
+    onOrder: (s, _a, ctx) => ctx.loaders.unitsOnOrderAt.load(`${s.productId}:${s.warehouseId}`),
+  },
   PurchaseOrder: {
     __resolveReference: (ref, ctx) => ctx.loaders.purchaseOrder.load(parseId('id', ref.id)),
     supplier: (o, _a, ctx) => ctx.loaders.supplier.load(o.supplierId).then(must('Supplier', o.supplierId)),

@@ -5,6 +5,7 @@ import { PURCHASE_ORDER_STATUSES } from '../db/schema/constants';
 import type { ReplenishmentRow, SupplyRow } from '../rows';
 import { SUPPLY_COLUMNS } from '../rows';
 import { RECEIPT_FROM } from '../rows-purchasing';
+import { openUnitsByProductAndWarehouse } from './on-order';
 
 function instant(field: string, value: unknown): Date | null {
   if (value == null) return null;
@@ -111,13 +112,8 @@ export async function replenishmentSuggestions(
     [[...offerOf.keys()]],
   );
   const lead = new Map(measured.rows.map((m) => [`${m.supplierId}:${m.productId}`, m.days]));
-  const onOrder = await ctx.pool.query<{ productId: number; warehouseId: number; n: number }>(
-    `SELECT l.product_id AS "productId", po.warehouse_id AS "warehouseId", sum(greatest(l.quantity - l.received_quantity, 0))::int AS n
-     FROM suppliers.purchase_order_lines l JOIN suppliers.purchase_orders po ON po.id = l.purchase_order_id
-     WHERE po.status IN ('SENT', 'PARTIALLY_RECEIVED') AND l.product_id = ANY($1) GROUP BY 1, 2`,
-    [[...offerOf.keys()]],
-  );
-  const ordered = new Map(onOrder.rows.map((o) => [`${o.productId}:${o.warehouseId}`, o.n]));
+  const onOrder = await openUnitsByProductAndWarehouse(ctx.pool, [...offerOf.keys()]);
+  const ordered = new Map(onOrder.map((o) => [`${o.productId}:${o.warehouseId}`, o.n]));
   const out: ReplenishmentRow[] = [];
   for (const d of demand) {
     const supply = offerOf.get(d.productId);

@@ -43,7 +43,10 @@ export const stockLevels = inventorySchema.table(
     onHand: integer('on_hand').notNull().default(0),
     reserved: integer('reserved').notNull().default(0),
     reorderPoint: integer('reorder_point').notNull().default(0),
-    /** Units ordered from suppliers and not received yet (open purchase quantities). */
+    /**
+     * Units on order as an import found them; not read by the API. Units on order are the open lines
+     * of sent purchase orders, answered by the suppliers subgraph (StockLevel.onOrder is overridden there).
+     */
     onOrder: integer('on_order').notNull().default(0),
     ...timestamps,
   },

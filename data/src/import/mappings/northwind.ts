@@ -128,7 +128,7 @@ export const northwindMapping: Mapping = {
     'shippers become carriers NW-SHIP<id>; an order\'s carrier is its ShipVia',
     'ship-to address: ShipName, ShipAddress, ShipPostalCode, ShipCity, ShipRegion (Unknown when empty), ShipCountry',
     'unshipped orders are CONFIRMED (booked): in order date order each line reserves what is left on hand, the rest is backordered',
-    `units_on_order becomes one SENT purchase order NW-PO<product id> from the product's supplier (a product without supplier keeps only stock_levels.on_order), sent at the last order date and expected ${LEAD_TIME_DAYS} days later; cost = the assumed supply cost (the source has no purchase documents)`,
+    `units_on_order becomes one SENT purchase order NW-PO<product id> from the product's supplier (units on order are open purchase order lines: a product without supplier could have none; every Northwind product has one), sent at the last order date and expected ${LEAD_TIME_DAYS} days later; cost = the assumed supply cost (the source has no purchase documents)`,
   ],
   transform: northwindTransform,
 };

@@ -8,7 +8,7 @@ import { startConsoleServer, type RunningConsoleServer } from './console-server'
 import { PASSWORD, startTestSystem, TEST_SECRETS, type TestSystem } from './test-system';
 
 /**
- * Accounts (issue 15): disabling a user, throttling per account and per real client behind the
+ * Accounts: disabling a user, throttling per account and per real client behind the
  * console proxy, one answer for every refused login, and a password policy with a blocklist.
  */
 let t: TestSystem;

@@ -99,7 +99,7 @@ describe('Isolation Forest', () => {
     }
   });
 
-  it('agrees with the isolation-forest package: rank correlation ≥ 0.9 and the same scale at ψ 256; the same planted outliers on top when every tree sees them', () => {
+  it('agrees with the isolation-forest package: rank correlation ≥ 0.9, the same scale and mostly the same top 5 % at ψ 256; the same planted outliers on top when every tree sees them', () => {
     const data = points(3000, 3);
     // 10 planted outliers: beyond the range of every normal point in two features at once
     for (let k = 0; k < 10; k++) data.push({ ...data[k * 7]!, [FEATURES[k % FEATURES.length]!]: 3 + k / 10, [FEATURES[(k + 3) % FEATURES.length]!]: 2.5 } as FeatureVector);
@@ -110,6 +110,13 @@ describe('Isolation Forest', () => {
     expect(spearman(ours, ref)).toBeGreaterThanOrEqual(0.9);
     expect(Math.abs(mean(ours) - mean(ref))).toBeLessThan(0.02);
     expect(Math.abs(mean(ours, planted) - mean(ref, planted))).toBeLessThan(0.03);
+    // the top 5 % (150 rows) of both rankings: mostly the same rows (a random pair of rankings would
+    // share about 7), and as many planted outliers (within one)
+    const topOf = (s: Float64Array, n: number) => [...s.keys()].sort((x, y) => s[y]! - s[x]!).slice(0, n);
+    const refTop = new Set(topOf(ref, 150));
+    expect(topOf(ours, 150).filter((i) => refTop.has(i)).length).toBeGreaterThanOrEqual(80);
+    const plantedIn = (t: number[]) => t.filter((i) => i >= 3000).length;
+    expect(Math.abs(plantedIn(topOf(ours, 150)) - plantedIn([...refTop]))).toBeLessThanOrEqual(1);
     // a point beyond the range of a tree's subsample follows the path of its most extreme point (both
     // implementations, mining/README.md): with the whole set as every tree's subsample, both find all 10
     const top = (s: Float64Array) => new Set([...s.keys()].sort((x, y) => s[y]! - s[x]!).slice(0, 10));

@@ -3,14 +3,17 @@
  * seeded feature arrays), next to an SQL-only RFM over the same 100k customers' orders in a
  * throw-away database (DATABASE_URL's server, or the embedded PostgreSQL under .data/). Each part
  * runs in its own child process, so its peak memory (max RSS) is its own.
- *   npx tsx bench/mining.ts [--customers 100000] [--orders 1000000]
+ * The library paths (ml-kmeans, the isolation-forest package) run in the same invocation as the
+ * same-run baselines.
+ *   npx tsx bench/mining.ts [--customers 100000] [--orders 1000000] [--only PART]
  */
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { baseEnv, connectDatabases, parseEnv, quoteIdent, withDatabase } from '@erp/kit';
 import pg from 'pg';
 import { IsolationForest } from 'isolation-forest';
-import { clusterCustomers, computeRfm, FEATURES, fitIsolationForest, mulberry32, sampleIndices, scoreIsolationForest, withSeededRandom, type FeatureMatrix, type FeatureVector, type RfmOrder } from '@erp/mining';
+import { kmeans } from 'ml-kmeans';
+import { clusterCustomers, computeRfm, FEATURES, fitIsolationForest, mulberry32, sampleIndices, scoreIsolationForest, silhouette, withSeededRandom, type FeatureMatrix, type FeatureVector, type RfmOrder, type RfmRow } from '@erp/mining';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -65,6 +68,28 @@ function packageScores(data: FeatureVector[], trees: number, psi: number, seed: 
   return sums.map((v) => 2 ** (v / trees));
 }
 
+/**
+ * The library path of K-Means, as mining ran it before its own: ml-kmeans (k-means++ from the seed,
+ * 300 iterations at most) on the same z-scores for each k, and the same sample silhouette; returns the chosen k.
+ */
+function libraryKMeans(rfm: RfmRow[], seed: number): { k: number; inertia: number[] } {
+  const cols = [0, 1, 2].map((j) => rfm.map((p) => [Math.log1p(p.recencyDays), Math.log1p(p.frequency), Math.log1p(Math.max(0, p.monetary))][j]!));
+  const mu = cols.map((c) => c.reduce((a, v) => a + v, 0) / c.length);
+  const sd = cols.map((c, j) => Math.sqrt(c.reduce((a, v) => a + (v - mu[j]!) ** 2, 0) / c.length) || 1);
+  const z = rfm.map((_, i) => cols.map((c, j) => (c[i]! - mu[j]!) / sd[j]!));
+  const sample = sampleIndices(z.length, 3000, mulberry32(seed)).sort((a, b) => a - b);
+  const xs = Float64Array.from(sample.flatMap((i) => z[i]!));
+  let best = { k: 0, s: -Infinity };
+  const inertia: number[] = [];
+  for (let k = 2; k <= 8; k++) {
+    const r = kmeans(z, k, { seed, initialization: 'kmeans++', maxIterations: 300 });
+    inertia.push(z.reduce((a, p, i) => a + p.reduce((b, v, t) => b + (v - r.centroids[r.clusters[i]!]![t]!) ** 2, 0), 0));
+    const s = silhouette(xs, 3, Int32Array.from(sample, (i) => r.clusters[i]!));
+    if (s > best.s + 1e-12) best = { k, s };
+  }
+  return { k: best.k, inertia };
+}
+
 const timed = async <T>(fn: () => Promise<T> | T): Promise<[T, number]> => {
   const t0 = performance.now();
   const r = await fn();
@@ -78,17 +103,26 @@ async function part(name: string): Promise<Record<string, unknown>> {
     const cpu0 = process.cpuUsage();
     const [km, kmS] = await timed(() => clusterCustomers(rfm, { seed: 42 }));
     const cpu = process.cpuUsage(cpu0);
-    return { orders: orders.length, customers: rfm.length, rfmSeconds: rfmS, kmeansSeconds: kmS, kmeansCpuSeconds: (cpu.user + cpu.system) / 1e6, k: km.k };
+    return { orders: orders.length, customers: rfm.length, rfmSeconds: rfmS, kmeansSeconds: kmS, kmeansCpuSeconds: (cpu.user + cpu.system) / 1e6, k: km.k, inertia: km.curve.map((c) => Math.round(c.inertia)) };
   }
-  if (name === 'iforest') {
-    // the features as the typed-array matrix the forest works on (no object per order)
-    const m = syntheticMatrix(ORDERS);
+  if (name === 'kmeans-library') {
+    const rfm = computeRfm(syntheticOrders(CUSTOMERS), REF);
     const cpu0 = process.cpuUsage();
-    const [model, fitS] = await timed(() => fitIsolationForest(m, { seed: 42, trees: 100, sampleSize: 256 }));
+    const [km, kmS] = await timed(() => libraryKMeans(rfm, 42));
+    const cpu = process.cpuUsage(cpu0);
+    return { customers: rfm.length, kmeansSeconds: kmS, kmeansCpuSeconds: (cpu.user + cpu.system) / 1e6, k: km.k, inertia: km.inertia.map(Math.round) };
+  }
+  if (name.startsWith('iforest-ours')) {
+    // the features as the typed-array matrix the forest works on (no object per order); ψ 256 (the
+    // standard) and 16,384 (mining's default, mining/README.md); -100k: the package's data size
+    const psi = name.includes('16384') ? 16_384 : 256;
+    const m = syntheticMatrix(name.endsWith('100k') ? Math.round(ORDERS / 10) : ORDERS);
+    const cpu0 = process.cpuUsage();
+    const [model, fitS] = await timed(() => fitIsolationForest(m, { seed: 42, trees: 100, sampleSize: psi }));
     const [, scoreS] = await timed(() => scoreIsolationForest(model, m));
     const cpu = process.cpuUsage(cpu0);
     // CPU seconds next to wall seconds: on a shared machine the wall clock includes the time others ran
-    return { orders: m.rows, features: m.cols, trees: 100, sampleSize: 256, fitSeconds: fitS, scoreSeconds: scoreS, seconds: fitS + scoreS, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+    return { orders: m.rows, features: m.cols, trees: 100, sampleSize: psi, fitSeconds: fitS, scoreSeconds: scoreS, seconds: fitS + scoreS, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
   }
   if (name === 'iforest-package') {
     // the reference (the isolation-forest package, as mining used it) on a tenth of the orders
@@ -147,7 +181,9 @@ async function main() {
     return;
   }
   console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model}), ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, node ${process.version}`);
-  for (const p of process.argv.includes('--only') ? [process.argv[process.argv.indexOf('--only') + 1]!] : ['rfm-kmeans', 'sql-rfm', 'iforest', 'iforest-package']) {
+  const parts = ['rfm-kmeans', 'kmeans-library', 'sql-rfm', 'iforest-ours', 'iforest-ours-16384', 'iforest-ours-100k', 'iforest-package'];
+  for (const p of process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]!.split(',') : parts) {
+    console.log(`${new Date().toISOString()} load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--part', p, '--customers', String(CUSTOMERS), '--orders', String(ORDERS)], { encoding: 'utf8', maxBuffer: 1 << 26 });
     if (r.status !== 0) throw new Error(`${p} failed: ${r.stderr}`);
     console.log(p, r.stdout.trim().split('\n').pop());

@@ -2,7 +2,7 @@
 export { runMining, type RunMiningOptions, type MiningResult, type MiningSummary } from './run';
 export { computeRfm, quintileScores, defaultReferenceDate, type RfmOrder, type RfmRow } from './rfm/compute';
 export { SEGMENT_RULES, SEGMENT_NAMES, segmentOf, type SegmentName } from './rfm/segments';
-export { clusterCustomers, clusterName, type ClusteringResult, type ClusterProfile } from './cluster/kmeans';
+export { clusterCustomers, clusterName, silhouette, type ClusteringResult, type ClusterProfile } from './cluster/kmeans';
 export { orderFeatures, FEATURES, FEATURE_DOC, type OrderRecord, type FeatureVector } from './anomaly/features';
 export { isolationForestScores, explain, featureStats, toFeatureMatrix } from './anomaly/iforest';
 export { fitIsolationForest, scoreIsolationForest, averagePathLength, type FeatureMatrix, type IsolationForestModel } from './anomaly/forest';

@@ -116,52 +116,86 @@ export function fitIsolationForest(m: FeatureMatrix, opts: IsolationForestOption
 
 /**
  * Anomaly score per row, s(x) = 2^(−E[h(x)] / c(ψ)) in 0..1 (higher = more anomalous). The trees are
- * first laid out in flat arrays (children side by side, a leaf holding its path length depth + c(size)),
- * then each row walks every tree while its features stay in cache.
+ * first laid out in flat arrays (children side by side; a leaf points to itself with a NaN split, so
+ * every walk of a tree takes the same number of steps with no data-dependent branch, and holds its
+ * path length depth + c(size) aside). Rows are scored in blocks, tree by tree (a tree stays in cache
+ * for the block), four rows walked at once (four independent chains of loads keep the core busy
+ * where one chain waits on memory). Per row the trees are summed in order, as a row-by-row walk would.
  */
 export function scoreIsolationForest(model: IsolationForestModel, m: FeatureMatrix): Float64Array {
   const out = new Float64Array(m.rows);
-  const { values, cols } = m;
+  const { values, cols, rows } = m;
   const cPsi = averagePathLength(model.sampleSize) || 1;
+  const treeCount = model.trees.length;
   let total = 0;
   for (const t of model.trees) total += t.feature.length;
   const feature = new Int32Array(total);
-  const value = new Float64Array(total);
-  const left = new Int32Array(total);
-  const roots = new Int32Array(model.trees.length);
+  const split = new Float64Array(total);
+  const next = new Int32Array(total);
+  const pathLength = new Float64Array(total);
+  const roots = new Int32Array(treeCount);
+  const steps = new Int32Array(treeCount);
   let base = 0;
   model.trees.forEach((t, i) => {
     roots[i] = base;
     // depth of each node, for the leaves' path lengths (children always come after their parent)
     const depth = new Int32Array(t.feature.length);
+    let deepest = 0;
     for (let n = 0; n < t.feature.length; n++) {
       if (t.feature[n]! >= 0) {
         depth[t.left[n]!] = depth[t.right[n]!] = depth[n]! + 1;
         feature[base + n] = t.feature[n]!;
-        value[base + n] = t.split[n]!;
-        left[base + n] = base + t.left[n]!;
+        split[base + n] = t.split[n]!;
+        next[base + n] = base + t.left[n]!;
       } else {
-        feature[base + n] = -1;
-        value[base + n] = depth[n]! + averagePathLength(t.size[n]!);
+        // a leaf: any comparison with NaN is false, so the walk stays here
+        split[base + n] = NaN;
+        next[base + n] = base + n;
+        pathLength[base + n] = depth[n]! + averagePathLength(t.size[n]!);
+        if (depth[n]! > deepest) deepest = depth[n]!;
       }
     }
+    steps[i] = deepest;
     base += t.feature.length;
   });
-  const treeCount = roots.length;
-  for (let r = 0; r < m.rows; r++) {
-    const at = r * cols;
-    let sum = 0;
+  const BLOCK = 512;
+  const sums = new Float64Array(BLOCK);
+  for (let r0 = 0; r0 < rows; r0 += BLOCK) {
+    const r1 = Math.min(rows, r0 + BLOCK);
+    sums.fill(0);
     for (let t = 0; t < treeCount; t++) {
-      let node = roots[t]!;
-      let q = feature[node]!;
-      while (q >= 0) {
-        // branch-free: the right child is the left one + 1 (a mispredicted branch per level costs more than the walk)
-        node = left[node]! + +(values[at + q]! >= value[node]!);
-        q = feature[node]!;
+      const root = roots[t]!;
+      const depth = steps[t]!;
+      let r = r0;
+      for (; r + 4 <= r1; r += 4) {
+        const ra = r * cols;
+        const rb = ra + cols;
+        const rc = rb + cols;
+        const rd = rc + cols;
+        let a = root;
+        let b = root;
+        let c = root;
+        let d = root;
+        for (let s = 0; s < depth; s++) {
+          a = next[a]! + +(values[ra + feature[a]!]! >= split[a]!);
+          b = next[b]! + +(values[rb + feature[b]!]! >= split[b]!);
+          c = next[c]! + +(values[rc + feature[c]!]! >= split[c]!);
+          d = next[d]! + +(values[rd + feature[d]!]! >= split[d]!);
+        }
+        const o = r - r0;
+        sums[o]! += pathLength[a]!;
+        sums[o + 1]! += pathLength[b]!;
+        sums[o + 2]! += pathLength[c]!;
+        sums[o + 3]! += pathLength[d]!;
       }
-      sum += value[node]!;
+      for (; r < r1; r++) {
+        const ra = r * cols;
+        let a = root;
+        for (let s = 0; s < depth; s++) a = next[a]! + +(values[ra + feature[a]!]! >= split[a]!);
+        sums[r - r0]! += pathLength[a]!;
+      }
     }
-    out[r] = 2 ** (-(sum / treeCount) / cPsi);
+    for (let r = r0; r < r1; r++) out[r] = 2 ** (-(sums[r - r0]! / treeCount) / cPsi);
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import { kmeans } from 'ml-kmeans';
 import { mulberry32 } from '../prng';
 import { clusterCustomers, clusterName, logFeatures, standardise, type RfmPoint } from './kmeans';
-import { lloydKMeans } from './lloyd';
+import { kMeansPlusPlus, lloydKMeans } from './lloyd';
 
 function customers(n: number, seed: number): RfmPoint[] {
   const rand = mulberry32(seed);
@@ -63,5 +63,26 @@ describe('our K-Means against ml-kmeans (the reference)', () => {
       }
     }
   });
-});
 
+  it('from the same k-means++ start: the same partition and the same within-cluster sum as ml-kmeans, for k 2..8, on overlapping groups', () => {
+    // no planted structure: uniform log-RFM-like points, where Hamerly's bounds decide for most points
+    const rand = mulberry32(17);
+    const rows = Array.from({ length: 4000 }, (_, i) => ({ customerId: i + 1, recencyDays: Math.floor(rand() * 700), frequency: 1 + Math.floor(rand() * 30), monetary: rand() * 50_000 }));
+    const { z } = standardise(rows.map(logFeatures));
+    const flat = { values: Float64Array.from(z.flat()), n: z.length, d: 3 };
+    for (let k = 2; k <= 8; k++) {
+      const init = kMeansPlusPlus(flat, k, mulberry32(100 + k));
+      const start = Array.from({ length: k }, (_, j) => Array.from(init.subarray(j * 3, j * 3 + 3)));
+      // both run to a fixed point (no point changes cluster) from the same centroids
+      const ours = lloydKMeans(flat, k, { init, tolerance: 0, maxIterations: 10_000 });
+      const ref = kmeans(z, k, { initialization: start, tolerance: 0, maxIterations: 10_000 });
+      expect(Array.from(ours.clusters)).toEqual(ref.clusters);
+      const refInertia = z.reduce((s, p, i) => s + p.reduce((a, v, t) => a + (v - ref.centroids[ref.clusters[i]!]![t]!) ** 2, 0), 0);
+      expect(Math.abs(ours.inertia - refInertia) / refInertia).toBeLessThan(1e-9);
+      // the default (scikit-learn's tolerance) stops earlier at (almost) the same sum
+      const early = lloydKMeans(flat, k, { init });
+      expect(early.iterations).toBeLessThanOrEqual(ours.iterations);
+      expect(early.inertia).toBeLessThanOrEqual(ours.inertia * 1.005);
+    }
+  });
+});

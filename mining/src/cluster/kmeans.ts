@@ -69,44 +69,69 @@ export function standardise(rows: number[][]): { z: number[][]; mean: number[]; 
   return { z: rows.map((r) => r.map((v, j) => (v - m[j]!) / s[j]!)), mean: m, sd: s };
 }
 
-/** Mean silhouette of the points `idx` (Euclidean distances to all other points of `idx`), on typed arrays. */
-export function silhouette(points: number[][], labels: number[], idx: number[]): number {
-  const m = idx.length;
+/**
+ * Mean silhouette of m points (`xs`, m × d row-major) labelled `labels` (Euclidean). The points are
+ * first grouped by label (a stable counting sort), so each point's distance sums to a cluster are one
+ * contiguous run with its accumulator in a register; each sum adds the same distances in the same
+ * order as a walk of the points in their given order would (a point's distance to itself, 0, adds nothing).
+ */
+export function silhouette(xs: Float64Array, d: number, labels: Int32Array): number {
+  const m = labels.length;
   if (!m) return 0;
-  const d = points[idx[0]!]!.length;
-  const xs = new Float64Array(m * d);
-  const ls = new Int32Array(m);
   let k = 0;
-  idx.forEach((i, a) => {
-    for (let t = 0; t < d; t++) xs[a * d + t] = points[i]![t]!;
-    ls[a] = labels[i]!;
-    k = Math.max(k, labels[i]! + 1);
-  });
-  const sum = new Float64Array(k);
-  const cnt = new Float64Array(k);
+  for (let a = 0; a < m; a++) k = Math.max(k, labels[a]! + 1);
+  const start = new Int32Array(k + 1);
+  for (let a = 0; a < m; a++) start[labels[a]! + 1]!++;
+  for (let c = 0; c < k; c++) start[c + 1]! += start[c]!;
+  const grouped = new Float64Array(m * d);
+  const fill = start.slice(0, k);
+  for (let a = 0; a < m; a++) {
+    const at = fill[labels[a]!]!++;
+    for (let t = 0; t < d; t++) grouped[at * d + t] = xs[a * d + t]!;
+  }
+  const mean = new Float64Array(k);
   let total = 0;
   for (let a = 0; a < m; a++) {
-    sum.fill(0);
-    cnt.fill(0);
-    for (let b = 0; b < m; b++) {
-      if (a === b) continue;
-      let s = 0;
-      for (let t = 0; t < d; t++) {
-        const diff = xs[a * d + t]! - xs[b * d + t]!;
-        s += diff * diff;
-      }
-      sum[ls[b]!]! += Math.sqrt(s);
-      cnt[ls[b]!]!++;
-    }
-    const own = ls[a]!;
-    if (cnt[own] === 0) continue; // singleton: s = 0
-    const inner = sum[own]! / cnt[own]!;
+    for (let c = 0; c < k; c++) mean[c] = distanceSum(xs, a, grouped, start[c]!, start[c + 1]!, d);
+    const own = labels[a]!;
+    const ownCount = start[own + 1]! - start[own]! - 1;
+    if (ownCount === 0) continue; // singleton: s = 0
+    const inner = mean[own]! / ownCount;
     let b = Infinity;
-    for (let c = 0; c < k; c++) if (c !== own && cnt[c]! > 0) b = Math.min(b, sum[c]! / cnt[c]!);
+    for (let c = 0; c < k; c++) {
+      const count = start[c + 1]! - start[c]!;
+      if (c !== own && count > 0) b = Math.min(b, mean[c]! / count);
+    }
     if (b === Infinity) continue;
     total += (b - inner) / Math.max(inner, b);
   }
   return total / m;
+}
+
+/** Sum of the Euclidean distances from point a of `xs` to the points from..to of `ys`. */
+function distanceSum(xs: Float64Array, a: number, ys: Float64Array, from: number, to: number, d: number): number {
+  let sum = 0;
+  if (d === 3) {
+    const x = xs[a * 3]!;
+    const y = xs[a * 3 + 1]!;
+    const z = xs[a * 3 + 2]!;
+    for (let b = from; b < to; b++) {
+      const p = x - ys[b * 3]!;
+      const q = y - ys[b * 3 + 1]!;
+      const r = z - ys[b * 3 + 2]!;
+      sum += Math.sqrt(0 + p * p + q * q + r * r);
+    }
+    return sum;
+  }
+  for (let b = from; b < to; b++) {
+    let s = 0;
+    for (let t = 0; t < d; t++) {
+      const diff = xs[a * d + t]! - ys[b * d + t]!;
+      s += diff * diff;
+    }
+    sum += Math.sqrt(s);
+  }
+  return sum;
 }
 
 /**
@@ -137,31 +162,43 @@ export function clusterCustomers(points: readonly RfmPoint[], opts: ClusteringOp
   const seed = opts.seed ?? 42;
   const maxSample = opts.silhouetteSample ?? 3000;
   if (kMin < 2 || kMax < kMin) throw new Error(`k range ${kMin}..${kMax}: need 2 ≤ k-min ≤ k-max`);
-  const { z, mean: mu, sd } = standardise(points.map(logFeatures));
-  const kHigh = Math.min(kMax, Math.max(kMin, points.length - 1));
   if (points.length < kMin + 1) throw new Error(`${points.length} customers: too few to cluster into ${kMin}+ groups`);
-  const sample = sampleIndices(points.length, maxSample, mulberry32(seed)).sort((a, b) => a - b);
+  // z-scores of the log features (as standardise(), on typed columns), row-major for K-Means
+  const n = points.length;
+  const columns = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+  points.forEach((p, i) => logFeatures(p).forEach((v, j) => (columns[j]![i] = v)));
+  const mu = columns.map((c) => mean(c));
+  const sd = columns.map((c) => std(c) || 1);
+  const values = new Float64Array(n * 3);
+  for (let i = 0; i < n; i++) for (let j = 0; j < 3; j++) values[i * 3 + j] = (columns[j]![i]! - mu[j]!) / sd[j]!;
+  const kHigh = Math.min(kMax, Math.max(kMin, n - 1));
+  const sample = sampleIndices(n, maxSample, mulberry32(seed)).sort((a, b) => a - b);
+  const sampleXs = new Float64Array(sample.length * 3);
+  sample.forEach((i, a) => sampleXs.set(values.subarray(i * 3, i * 3 + 3), a * 3));
+  const sampleLabels = new Int32Array(sample.length);
   const curve: SilhouettePoint[] = [];
-  let best: { k: number; clusters: number[]; centroids: number[][]; s: number } | undefined;
-  const flat: Points = { values: Float64Array.from(z.flat()), n: z.length, d: 3 };
+  let best: { k: number; clusters: Int32Array; centroids: number[][]; s: number } | undefined;
+  const flat: Points = { values, n, d: 3 };
   for (let k = kMin; k <= kHigh; k++) {
     const r = lloydKMeans(flat, k, { seed, maxIterations: opts.maxIterations ?? 300 });
-    const clusters = Array.from(r.clusters);
-    const s = silhouette(z, clusters, sample);
+    sample.forEach((i, a) => (sampleLabels[a] = r.clusters[i]!));
+    const s = silhouette(sampleXs, 3, sampleLabels);
     curve.push({ k, silhouette: s, inertia: r.inertia, iterations: r.iterations });
     if (!best || s > best.s + 1e-12)
-      best = { k, clusters, centroids: Array.from({ length: k }, (_, j) => Array.from(r.centroids.subarray(j * 3, j * 3 + 3))), s };
+      best = { k, clusters: r.clusters, centroids: Array.from({ length: k }, (_, j) => Array.from(r.centroids.subarray(j * 3, j * 3 + 3))), s };
   }
   const chosen = best!;
   // Renumber: by decreasing monetary centroid, then recency ascending (stable for a given result).
   const order = chosen.centroids.map((c, i) => ({ c, i })).sort((a, b) => b.c[2]! - a.c[2]! || a.c[0]! - b.c[0]!);
   const relabel = new Map(order.map((o, rank) => [o.i, rank]));
-  const assignment = chosen.clusters.map((c) => relabel.get(c)!);
+  const assignment = Array.from(chosen.clusters, (c) => relabel.get(c)!);
   const totalRevenue = points.reduce((s, p) => s + p.monetary, 0);
+  const members: RfmPoint[][] = order.map(() => []);
+  points.forEach((p, i) => members[assignment[i]!]!.push(p));
   const seen = new Map<string, number>();
   const profiles: ClusterProfile[] = order.map(({ c }, cluster) => {
-    const members = points.filter((_, i) => assignment[i] === cluster);
-    const revenue = members.reduce((s, p) => s + p.monetary, 0);
+    const own = members[cluster]!;
+    const revenue = own.reduce((s, p) => s + p.monetary, 0);
     const back = (j: number) => Math.expm1(mu[j]! + c[j]! * sd[j]!);
     let name = clusterName(c);
     const dup = (seen.get(name) ?? 0) + 1;
@@ -170,13 +207,13 @@ export function clusterCustomers(points: readonly RfmPoint[], opts: ClusteringOp
     return {
       cluster,
       name,
-      size: members.length,
+      size: own.length,
       revenueShare: totalRevenue ? revenue / totalRevenue : 0,
       centroid: { recencyDays: back(0), frequency: back(1), monetary: back(2) },
       means: {
-        recencyDays: mean(members.map((p) => p.recencyDays)),
-        frequency: mean(members.map((p) => p.frequency)),
-        monetary: mean(members.map((p) => p.monetary)),
+        recencyDays: mean(own.map((p) => p.recencyDays)),
+        frequency: mean(own.map((p) => p.frequency)),
+        monetary: mean(own.map((p) => p.monetary)),
       },
       z: [c[0]!, c[1]!, c[2]!],
     };

@@ -104,6 +104,11 @@ test('a fresh warehouse with autovacuum off: every table the pipeline wrote has 
   // Created after the first migration (mining, ai): autovacuum off there too before checking.
   for (const table of await tables(t.dwh.pool)) await t.dwh.pool.query(`ALTER TABLE ${table} SET (autovacuum_enabled = false)`);
 
+  // Every table the pipeline wrote (the server's counters) has been analysed by the data path.
+  const counters = await tupleCounters(t.dwh.pool);
+  expect([...counters].filter(([, c]) => c.written > 0).length).toBeGreaterThan(20);
+  expect([...counters].filter(([, c]) => c.written > 0 && !c.analysed).map(([table, c]) => `${table}: ${c.written} rows written, never analysed`)).toEqual([]);
+
   // Every non-empty table of the warehouse has been analysed since it got its rows, and its estimate is close.
   const { rows: stats } = await t.dwh.pool.query<{ t: string; reltuples: number; analysed: boolean }>(
     `SELECT format('%I.%I', n.nspname, c.relname) AS t, c.reltuples::float8 AS reltuples,

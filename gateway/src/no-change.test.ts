@@ -150,6 +150,9 @@ test('a fresh warehouse with autovacuum off: every table the pipeline wrote has 
 
 test('a pipeline run right after a successful one, with no OLTP change: 0 rows written in the warehouse, no rollup rebuilt, mining and reports skipped with the reason', async () => {
   const rollupsBefore = (await t.dwh.pool.query(`SELECT name, refreshed_at, rows_written FROM analytics.rollup_state ORDER BY name`)).rows;
+  // the runs the skipped stages' inputs name: the first pipeline's ETL and mining runs
+  const etlRun = first.stages.find((s) => s.name === 'etl')!.result!.runId;
+  const miningRun = first.stages.find((s) => s.name === 'mining')!.result!.runId;
   const before = await writesSince(t.dwh.pool, '0');
   const countersBefore = await tupleCounters(t.dwh.pool);
   const xid = await currentXid(t.dwh.pool);
@@ -159,10 +162,10 @@ test('a pipeline run right after a successful one, with no OLTP change: 0 rows w
   // the ETL's input (the source as the API shows it) did not change: mining's write-back does not count
   expect(second.stages.map((s) => [s.name, s.status, s.reason ?? s.error ?? null])).toEqual([
     ['stock-sweeper', 'SKIPPED', 'input unchanged since its last successful run'],
-    ['etl', 'SKIPPED', 'input unchanged since its last successful run'],
-    ['rollups', 'SKIPPED', 'input unchanged since its last successful run'],
-    ['mining', 'SKIPPED', 'input unchanged since its last successful run'],
-    ['reporting', 'SKIPPED', 'input unchanged since its last successful run'],
+    ['etl', 'SKIPPED', expect.stringMatching(/^input unchanged since its last successful run: the ERP shows no change since the last ETL run .*segments written back by mining do not count/)],
+    ['rollups', 'SKIPPED', `input unchanged since its last successful run: no ETL run wrote a row since the rollups were refreshed (last ETL run that wrote rows: ${etlRun})`],
+    ['mining', 'SKIPPED', `input unchanged since its last successful run: the warehouse did not change since the last mining run (last ETL run that wrote rows: ${etlRun})`],
+    ['reporting', 'SKIPPED', `input unchanged since its last successful run: neither the warehouse nor the mining results changed since the last reports (last ETL run that wrote rows: ${etlRun}; last mining run: ${miningRun})`],
   ]);
   expect(second.status).toBe('SUCCEEDED');
   expect(seconds).toBeLessThan(10);

@@ -8,6 +8,7 @@ const BENCHES: Record<string, string> = {
   api: '{ __typename } and the 20-order page through the gateway (both transports) and the sales subgraph alone, at 40k and 1M orders; confirmations/s and oversell',
   mining: 'RFM + K-Means at 100k customers, Isolation Forest at 1M orders, next to an SQL-only RFM; with peak memory',
   ask: 'the chat (no-key engine) per question on data/native and at 10M fact lines, next to the olap query each answer ran; concurrent questions from one user',
+  pipeline: 'the pipeline on data/native: a first run on an empty warehouse, then one right after with no OLTP change (seconds, warehouse rows written)',
   olap: 'dashboards and tile queries (facts vs rollup) through the gateway on data/native and at 10M fact lines, next to a raw OLTP GROUP BY',
 };
 const name = process.argv[2];

@@ -12,6 +12,8 @@ export interface Stage {
    * Return null to always run.
    */
   fingerprint(): Promise<string | null>;
+  /** What an unchanged input is, in words, for the reason of the skip (e.g. "no ETL run wrote rows since ETL run 12"). */
+  unchanged?(fingerprint: string): string;
   run(): Promise<Record<string, unknown> | void>;
 }
 
@@ -134,7 +136,8 @@ async function runLocked(opts: PipelineOptions): Promise<PipelineResult> {
       continue;
     }
     if (fingerprint !== null && previous.get(stage.name) === fingerprint) {
-      await done({ status: 'SKIPPED', reason: 'input unchanged since its last successful run', fingerprint, attempts: 0 });
+      const detail = stage.unchanged?.(fingerprint);
+      await done({ status: 'SKIPPED', reason: `input unchanged since its last successful run${detail ? `: ${detail}` : ''}`, fingerprint, attempts: 0 });
       continue;
     }
     const attempts = opts.attempts ?? 3;

@@ -52,6 +52,12 @@ async function dwhValue<T>(url: string, sql: string): Promise<T | null> {
 const LAST_CHANGING_ETL_RUN = `SELECT max(r.run_id) AS run_id FROM meta.etl_runs r WHERE r.status <> 'RUNNING'
   AND (r.rows_written > 0 OR EXISTS (SELECT 1 FROM meta.etl_run_entities e WHERE e.run_id = r.run_id AND e.rows_written > 0))`;
 
+/** "etl-run:12" → "last ETL run that wrote rows: 12". */
+function describeEtlRun(fingerprint: string): string {
+  const id = /etl-run:(\w+)/.exec(fingerprint)?.[1];
+  return `last ETL run that wrote rows: ${id === 'none' || !id ? 'none' : id}`;
+}
+
 /**
  * The pipeline's stages: ETL → rollups → mining → reporting. Each says what its input is, so a day without
  * change skips it with that reason.
@@ -99,6 +105,8 @@ export function defaultStages(ctx: StageContext): Stage[] {
           totals,
         });
       },
+      unchanged: () =>
+        "the ERP shows no change since the last ETL run (last updates of orders, products and customers, source totals; segments written back by mining do not count) and today's snapshot is taken",
       async run() {
         const { runEtl } = await import('@erp/etl');
         const r = await runEtl({ gatewayUrl: ctx.gatewayUrl, credentials: ctx.credentials, dwhUrl: ctx.dwhUrl, log: (l) => ctx.log.info(l) });
@@ -121,6 +129,7 @@ export function defaultStages(ctx: StageContext): Stage[] {
         const row = await dwhValue<{ run_id: number | null }>(ctx.dwhUrl, LAST_CHANGING_ETL_RUN);
         return `etl-run:${row?.run_id ?? 'none'}`;
       },
+      unchanged: (f) => `no ETL run wrote a row since the rollups were refreshed (${describeEtlRun(f)})`,
       async run() {
         const { describeRollupRefresh, refreshStaleRollups } = await import('@erp/semantic');
         const pool = new pg.Pool({ connectionString: ctx.dwhUrl, max: 2, application_name: 'erp-pipeline-rollups' });
@@ -145,6 +154,7 @@ export function defaultStages(ctx: StageContext): Stage[] {
         );
         return `etl-run:${row?.run_id ?? 'none'}`;
       },
+      unchanged: (f) => `the warehouse did not change since the last mining run (${describeEtlRun(f)})`,
       async run() {
         const { runMining } = await import('@erp/mining');
         const r = await runMining({ dwhUrl: ctx.dwhUrl, gatewayUrl: ctx.gatewayUrl, credentials: ctx.miningCredentials });
@@ -164,6 +174,10 @@ export function defaultStages(ctx: StageContext): Stage[] {
           `SELECT CASE WHEN to_regclass('mining.runs') IS NULL THEN NULL ELSE (SELECT max(run_id) FROM mining.runs WHERE status = 'SUCCEEDED') END AS run_id`,
         );
         return `mining-run:${mining?.run_id ?? 'none'}|etl-run:${etl?.run_id ?? 'none'}`;
+      },
+      unchanged: (f) => {
+        const mining = /mining-run:(\w+)/.exec(f)?.[1];
+        return `neither the warehouse nor the mining results changed since the last reports (${describeEtlRun(f)}; last mining run: ${mining === 'none' || !mining ? 'none' : mining})`;
       },
       // The last full month of the warehouse: every audience, in French and in English, stored in ai.reports
       // like `npm run report`; the no-key engine unless AI_PROVIDER names a provider.

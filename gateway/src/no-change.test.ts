@@ -62,6 +62,27 @@ async function writesSince(pool: pg.Pool, sinceXid: string): Promise<Map<string,
   return out;
 }
 
+/**
+ * Rows inserted, updated and deleted per warehouse table, as the server counts them. Other
+ * connections report their counts when idle, at most once a second: wait that long first.
+ */
+async function tupleCounters(pool: pg.Pool): Promise<Map<string, { written: number; analysed: boolean }>> {
+  await new Promise((r) => setTimeout(r, 1500));
+  const client = await pool.connect();
+  try {
+    await client.query(`SELECT pg_stat_clear_snapshot()`);
+    const { rows } = await client.query<{ t: string; written: string; analysed: boolean }>(
+      `SELECT format('%I.%I', schemaname, relname) AS t, (n_tup_ins + n_tup_upd + n_tup_del)::text AS written,
+              (last_analyze IS NOT NULL OR last_autoanalyze IS NOT NULL) AS analysed
+         FROM pg_stat_user_tables WHERE schemaname = ANY($1::text[])`,
+      [WAREHOUSE_SCHEMAS],
+    );
+    return new Map(rows.map((r) => [r.t, { written: Number(r.written), analysed: r.analysed }]));
+  } finally {
+    client.release();
+  }
+}
+
 /** The current transaction id, as xmin shows it (32 bits). */
 async function currentXid(pool: pg.Pool): Promise<string> {
   const { rows } = await pool.query<{ x: string }>(`SELECT (pg_current_xact_id()::text::bigint % 4294967296)::text AS x`);
@@ -82,6 +103,11 @@ test('a fresh warehouse with autovacuum off: every table the pipeline wrote has 
   ]);
   // Created after the first migration (mining, ai): autovacuum off there too before checking.
   for (const table of await tables(t.dwh.pool)) await t.dwh.pool.query(`ALTER TABLE ${table} SET (autovacuum_enabled = false)`);
+
+  // Every table the pipeline wrote (the server's counters) has been analysed by the data path.
+  const counters = await tupleCounters(t.dwh.pool);
+  expect([...counters].filter(([, c]) => c.written > 0).length).toBeGreaterThan(20);
+  expect([...counters].filter(([, c]) => c.written > 0 && !c.analysed).map(([table, c]) => `${table}: ${c.written} rows written, never analysed`)).toEqual([]);
 
   // Every non-empty table of the warehouse has been analysed since it got its rows, and its estimate is close.
   const { rows: stats } = await t.dwh.pool.query<{ t: string; reltuples: number; analysed: boolean }>(
@@ -124,7 +150,11 @@ test('a fresh warehouse with autovacuum off: every table the pipeline wrote has 
 
 test('a pipeline run right after a successful one, with no OLTP change: 0 rows written in the warehouse, no rollup rebuilt, mining and reports skipped with the reason', async () => {
   const rollupsBefore = (await t.dwh.pool.query(`SELECT name, refreshed_at, rows_written FROM analytics.rollup_state ORDER BY name`)).rows;
+  // the runs the skipped stages' inputs name: the first pipeline's ETL and mining runs
+  const etlRun = first.stages.find((s) => s.name === 'etl')!.result!.runId;
+  const miningRun = first.stages.find((s) => s.name === 'mining')!.result!.runId;
   const before = await writesSince(t.dwh.pool, '0');
+  const countersBefore = await tupleCounters(t.dwh.pool);
   const xid = await currentXid(t.dwh.pool);
   const t0 = Date.now();
   const second = await runPipeline({ pool: t.db.pool, stages: defaultStages(ctx), trigger: 'manual', log, attempts: 1 });
@@ -132,10 +162,10 @@ test('a pipeline run right after a successful one, with no OLTP change: 0 rows w
   // the ETL's input (the source as the API shows it) did not change: mining's write-back does not count
   expect(second.stages.map((s) => [s.name, s.status, s.reason ?? s.error ?? null])).toEqual([
     ['stock-sweeper', 'SKIPPED', 'input unchanged since its last successful run'],
-    ['etl', 'SKIPPED', 'input unchanged since its last successful run'],
-    ['rollups', 'SKIPPED', 'input unchanged since its last successful run'],
-    ['mining', 'SKIPPED', 'input unchanged since its last successful run'],
-    ['reporting', 'SKIPPED', 'input unchanged since its last successful run'],
+    ['etl', 'SKIPPED', expect.stringMatching(/^input unchanged since its last successful run: the ERP shows no change since the last ETL run .*segments written back by mining do not count/)],
+    ['rollups', 'SKIPPED', `input unchanged since its last successful run: no ETL run wrote a row since the rollups were refreshed (last ETL run that wrote rows: ${etlRun})`],
+    ['mining', 'SKIPPED', `input unchanged since its last successful run: the warehouse did not change since the last mining run (last ETL run that wrote rows: ${etlRun})`],
+    ['reporting', 'SKIPPED', `input unchanged since its last successful run: neither the warehouse nor the mining results changed since the last reports (last ETL run that wrote rows: ${etlRun}; last mining run: ${miningRun})`],
   ]);
   expect(second.status).toBe('SUCCEEDED');
   expect(seconds).toBeLessThan(10);
@@ -143,6 +173,10 @@ test('a pipeline run right after a successful one, with no OLTP change: 0 rows w
   const after = await writesSince(t.dwh.pool, xid);
   const changed = [...after].filter(([table, a]) => a.written > 0 || a.rows !== before.get(table)?.rows).map(([table, a]) => `${table}: ${a.written} written, ${before.get(table)?.rows} → ${a.rows} rows`);
   expect(changed).toEqual([]);
+  // and as the server counts them (deletes included): no row inserted, updated or deleted in any table
+  const countersAfter = await tupleCounters(t.dwh.pool);
+  const moved = [...countersAfter].filter(([table, c]) => c.written !== (countersBefore.get(table)?.written ?? 0)).map(([table, c]) => `${table}: ${c.written - (countersBefore.get(table)?.written ?? 0)} rows`);
+  expect(moved).toEqual([]);
   expect((await t.dwh.pool.query(`SELECT name, refreshed_at, rows_written FROM analytics.rollup_state ORDER BY name`)).rows).toEqual(rollupsBefore);
 });
 

@@ -5,12 +5,14 @@ import { createPool, repoRoot, ValidationError } from '@erp/kit';
 import { ENTITIES } from './canonical';
 import { checkStaged, writeStaged } from './load';
 import { resolveMapping } from './mappings';
+import { stepProgress, type ProgressOptions, type StepProgress } from './progress';
 import { createStagingTable, resolveSourceFile, stageFile } from './stage';
 import type { EntityCounts, ImportIssue, ImportSummary, Mapping, SkippedRule } from './types';
 
 export * from './types';
 export { formatSummary } from './report';
 export { MAPPINGS, resolveMapping } from './mappings';
+export { stepProgress, type ProgressOptions, type ProgressStream, type StepProgress } from './progress';
 
 export interface ImportOptions {
   /** A pool on the OLTP, or its URL (a pool is then made and closed here). */
@@ -24,6 +26,8 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** No progress output. */
   quiet?: boolean;
+  /** Where and when the progress lines of long steps go (default: stderr, after 3 s). */
+  progress?: ProgressOptions;
   log?: (line: string) => void;
 }
 
@@ -75,6 +79,17 @@ export async function importDirectory(opts: ImportOptions): Promise<ImportSummar
   client.on('error', onClientError);
   let step = 'staging';
   let stagingBroken = false;
+  // The step under way says how it is doing once it has run a few seconds.
+  let current: StepProgress | undefined;
+  const finish = (rows?: number) => {
+    current?.done(rows);
+    current = undefined;
+  };
+  const track = (label: string, rows = 0) => {
+    finish();
+    current = opts.quiet ? undefined : stepProgress(label, opts.progress);
+    if (rows) current?.update(rows);
+  };
   try {
     await client.query('BEGIN');
     await client.query(`SET LOCAL statement_timeout = 0`);
@@ -95,7 +110,7 @@ export async function importDirectory(opts: ImportOptions): Promise<ImportSummar
       await client.query('SAVEPOINT stage_file');
       let result;
       try {
-        result = await stageFile(client, file, source, onIssue, { quiet: opts.quiet });
+        result = await stageFile(client, file, source, onIssue, { quiet: opts.quiet, progress: opts.progress });
       } catch (err) {
         stagingBroken = true;
         await client.query('ROLLBACK TO SAVEPOINT stage_file');
@@ -123,6 +138,7 @@ export async function importDirectory(opts: ImportOptions): Promise<ImportSummar
     if (mapping.transform && !stagingBroken) {
       step = 'mapping transform';
       log('transform');
+      track('transform');
       await mapping.transform({
         client,
         fact: (name, count) => (summary.facts[name] = count),
@@ -132,22 +148,30 @@ export async function importDirectory(opts: ImportOptions): Promise<ImportSummar
     }
     {
       step = 'checks';
+      finish();
       log('checks');
+      track('checks');
       for (const e of ENTITIES) await client.query(`ANALYZE stg_${e.entity}`);
       await checkStaged(client, onIssue, !!mapping.strictConsistency);
+      finish();
     }
     if (problems() === 0) {
       await client.query('SAVEPOINT write');
+      // rows to write per entity: each write is one set-based statement, its line says how many and for how long
+      const staged = opts.quiet ? new Map<string, number>() : await stagedRows(client);
       try {
         await writeStaged({
           client,
           counts: summary.entities,
           onIssue,
           step: (name) => {
+            finish(summary.entities[step]?.read);
             step = name;
             log(`writing ${name}`);
+            track(`writing ${name}`, staged.get(name));
           },
         });
+        finish(summary.entities[step]?.read);
       } catch (err) {
         await client.query('ROLLBACK TO SAVEPOINT write');
         onIssue(dbIssue(err, step));
@@ -168,6 +192,7 @@ export async function importDirectory(opts: ImportOptions): Promise<ImportSummar
     onIssue(dbIssue(err, step));
     summary.status = 'failed';
   } finally {
+    finish();
     client.off('error', onClientError);
     client.release();
   }
@@ -178,6 +203,14 @@ export async function importDirectory(opts: ImportOptions): Promise<ImportSummar
   }
   if (ownPool) await pool.end();
   return summary;
+}
+
+/** Rows in each canonical staging table (what each write step reads). */
+async function stagedRows(client: pg.PoolClient): Promise<Map<string, number>> {
+  const { rows } = await client.query<{ entity: string; n: number }>(
+    ENTITIES.map((e) => `SELECT '${e.entity}' AS entity, count(*)::int AS n FROM stg_${e.entity}`).join(' UNION ALL '),
+  );
+  return new Map(rows.map((r) => [r.entity, r.n]));
 }
 
 /** The folder exists and can be listed, or a one-line error naming it. */

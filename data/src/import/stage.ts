@@ -6,7 +6,7 @@ import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { progress } from '@erp/kit';
+import { stepProgress, type ProgressOptions } from './progress';
 import { copyText, parseCell, pgType } from './columns';
 import type { ImportIssue, RowRule, SourceSpec } from './types';
 
@@ -43,18 +43,19 @@ export async function stageFile(
   filePath: string,
   source: SourceSpec,
   onIssue: (issue: ImportIssue) => void,
-  opts: { quiet?: boolean } = {},
+  opts: { quiet?: boolean; progress?: ProgressOptions } = {},
 ): Promise<StageResult> {
   const fileName = path.basename(filePath);
   const result: StageResult = { file: fileName, lines: 0, imported: 0, skipped: 0, rules: new Map() };
   for (const rule of source.rules ?? []) result.rules.set(rule.name, { rule, count: 0, lines: [] });
   const total = statSync(filePath).size;
-  const bar = opts.quiet ? undefined : progress(`stage ${fileName}`.slice(0, 30), total, 'bytes');
+  // rows read so far; the share of the file's bytes read gives the ETA (of a .gz file too)
+  const bar = opts.quiet ? undefined : stepProgress(`staging ${fileName}`, opts.progress);
   let bytes = 0;
   const input = createReadStream(filePath, { highWaterMark: 1 << 20 });
   input.on('data', (chunk) => {
     bytes += chunk.length;
-    bar?.update(bytes);
+    bar?.update(result.lines, total ? bytes / total : undefined);
   });
   let header: string[] | undefined;
   const needed = source.columns.filter((c) => !c.value && !c.optionalInHeader).map((c) => c.from ?? c.name);
@@ -129,7 +130,7 @@ export async function stageFile(
   try {
     await pipeline(input, ...(streams as [NodeJS.ReadWriteStream]), copy);
   } catch (err) {
-    bar?.stop('failed');
+    bar?.done();
     const e = err as { code?: string; message: string; lines?: number };
     if (e.code && e.code.startsWith('CSV_')) {
       onIssue({ file: fileName, line: e.lines ?? null, column: null, value: null, reason: `CSV syntax: ${e.message}` });
@@ -138,6 +139,6 @@ export async function stageFile(
     throw err;
   }
   if (!header) onIssue({ file: fileName, line: 1, column: null, value: null, reason: 'empty file (no header line)' });
-  bar?.stop(`${result.lines} lines (${result.imported} staged, ${result.skipped} skipped by rule)`);
+  bar?.done(result.lines);
   return result;
 }

@@ -53,7 +53,7 @@ const LAST_CHANGING_ETL_RUN = `SELECT max(r.run_id) AS run_id FROM meta.etl_runs
   AND (r.rows_written > 0 OR EXISTS (SELECT 1 FROM meta.etl_run_entities e WHERE e.run_id = r.run_id AND e.rows_written > 0))`;
 
 /**
- * The pipeline's stages: ETL → rollups → mining → reporting. Each says what its input is, so a day without
+ * The pipeline's stages: stock sweeper → ETL → rollups → mining → reporting. Each says what its input is, so a day without
  * change skips it with that reason.
  */
 export function defaultStages(ctx: StageContext): Stage[] {

@@ -8,7 +8,7 @@ import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
 import { defaultStages, runPipeline, type StageContext } from '@erp/automation';
 
 /**
- * The data path on a server without autovacuum: a first pipeline run (ETL → rollups → mining → reporting)
+ * The data path on a server without autovacuum: a first pipeline run (stock sweeper → ETL → rollups → mining → reporting)
  * on a fresh warehouse leaves every table it wrote with planner statistics, so every dashboard
  * tile and a chat question answer within the analytics statement timeout; a second run right
  * after, with no change in the OLTP, writes no row anywhere in the warehouse, rebuilds no rollup,

@@ -81,7 +81,7 @@ test('a REORDER recommendation becomes a draft purchase order (EN), sent by purc
   // A manager, in English: the AI page of the as-of month, the recommendation, one click.
   const m = await ui.signIn(t.users.MANAGER.email);
   await m.page.getByTestId('language').selectOption('en');
-  await go(m.page, '/ai');
+  await ui.go(m.page, '/ai');
   await m.page.getByTestId('ai-month').fill(asOfMonth);
   await m.page.getByTestId('ai-month').blur();
   const item = m.page.locator(`li[data-recommendation-id="${rec!.id}"]`);
@@ -107,7 +107,7 @@ test('a REORDER recommendation becomes a draft purchase order (EN), sent by purc
   // PURCHASING, in French: the list, the draft, "Envoyer au fournisseur". No receive button for this role.
   const p = await ui.signIn(t.users.PURCHASING.email);
   await p.page.getByTestId('language').selectOption('fr');
-  await go(p.page, '/purchasing');
+  await ui.go(p.page, '/purchasing');
   await p.page.getByTestId('purchase-orders-table').getByRole('link', { name: po.number }).click();
   await p.page.waitForURL((u) => u.pathname === `/purchasing/${po.id}`);
   await settled(p.page);
@@ -125,7 +125,7 @@ test('a REORDER recommendation becomes a draft purchase order (EN), sent by purc
   const before = await onHand();
   const w = await ui.signIn(t.users.WAREHOUSE.email);
   await w.page.getByTestId('language').selectOption('en');
-  await go(w.page, `/purchasing/${po.id}`);
+  await ui.go(w.page, `/purchasing/${po.id}`);
   await expect(w.page.getByTestId('po-action-send').count()).resolves.toBe(0);
   await w.page.getByTestId('po-action-receive').click();
   await w.page.getByTestId('po-receive-qty-1').fill(String(po.quantity - 1));

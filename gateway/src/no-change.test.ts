@@ -4,7 +4,7 @@ import { repoRoot } from '@erp/kit';
 import { quietLogger } from '@erp/kit/test/graphql';
 import { importDirectory } from '@erp/data';
 import { runEtl } from '@erp/etl';
-import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
+import { stageContextOf, startTestSystem, type TestSystem } from './test-system';
 import { defaultStages, runPipeline, type StageContext } from '@erp/automation';
 
 /**
@@ -26,14 +26,7 @@ const WAREHOUSE_SCHEMAS = ['dw', 'staging', 'analytics', 'mining', 'ai', 'meta']
 beforeAll(async () => {
   t = await startTestSystem();
   await importDirectory({ pool: t.db.pool, dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'), mapping: 'native', quiet: true });
-  ctx = {
-    gatewayUrl: t.system.gatewayUrl,
-    credentials: { email: t.services.ETL_SERVICE.email, password: PASSWORD },
-    miningCredentials: { email: t.services.MINING_SERVICE.email, password: PASSWORD },
-    dwhUrl: t.dwh.url,
-    log,
-    sweepReservations: (o) => t.system.sweepReservations(o),
-  };
+  ctx = stageContextOf(t, log);
 }, 240_000);
 
 afterAll(async () => {

@@ -41,6 +41,17 @@ export default tseslint.config(
     ],
     rules: { 'no-restricted-properties': 'off' },
   },
+  // A long unit is split into named steps: no function over 150 lines (blank lines and comments not
+  // counted). Generated code is ignored above.
+  {
+    files: ['**/*.{js,mjs,ts,vue}'],
+    rules: { 'max-lines-per-function': ['error', { max: 150, skipBlankLines: true, skipComments: true }] },
+  },
+  // Temporarily exempt: being changed elsewhere at the moment; to be split there.
+  {
+    files: ['data/src/import/load.ts'],
+    rules: { 'max-lines-per-function': 'off' },
+  },
   // The console: Vue single-file components in the browser. "essential" (correctness only): layout is prettier's.
   ...pluginVue.configs['flat/essential'].map((c) => ({ ...c, files: ['console/**/*.vue'] })),
   {

@@ -13,7 +13,7 @@ const spec =
     ? {
         usage: 'npm run pipeline',
         description:
-          'Runs the daily pipeline now, in the foreground: ETL → mining (→ reporting). A stage whose input did not change\nsince its last success is skipped with the reason; a failing stage is retried, then the run is DEGRADED.\nExit code: 0 succeeded, 3 degraded, 1 failed, 4 another pipeline is already running.',
+          'Runs the daily pipeline now, in the foreground: stock sweeper → ETL → rollups → mining → reporting. A stage whose input did not change\nsince its last success is skipped with the reason; a failing stage is retried, then the run is DEGRADED.\nExit code: 0 succeeded, 3 degraded, 1 failed, 4 another pipeline is already running.',
         options: {} as Record<string, { type: 'boolean' }>,
         help: {} as Record<string, string>,
       }

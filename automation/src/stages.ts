@@ -59,7 +59,7 @@ function describeEtlRun(fingerprint: string): string {
 }
 
 /**
- * The pipeline's stages: ETL → rollups → mining → reporting. Each says what its input is, so a day without
+ * The pipeline's stages: stock sweeper → ETL → rollups → mining → reporting. Each says what its input is, so a day without
  * change skips it with that reason.
  */
 export function defaultStages(ctx: StageContext): Stage[] {

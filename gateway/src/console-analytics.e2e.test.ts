@@ -1,14 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { repoRoot } from '@erp/kit';
+import type { Page } from 'playwright-core';
 import { quietLogger } from '@erp/kit/test/graphql';
 import { defaultStages, PIPELINE_QUEUE, startAutomation } from '@erp/automation';
-import { importDirectory } from '@erp/data';
 import { runEtl } from '@erp/etl';
 import { refreshRollups } from '@erp/subgraph-analytics';
-import { ensureConsoleBuilt, startConsoleServer, type RunningConsoleServer } from './console-server';
-import { launchBrowser, login, newPage, open, settled, shot, type Win } from './console-e2e';
+import { open, settled, shot, type Win, importFixture, startConsole, type ConsoleUnderTest } from './console-e2e';
 import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
 
 /**
@@ -22,8 +18,7 @@ import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
  */
 let t: TestSystem;
 let automation: Awaited<ReturnType<typeof startAutomation>> | undefined;
-let server: RunningConsoleServer;
-let browser: Browser;
+let ui: ConsoleUnderTest;
 let period: { from: string; to: string };
 const problems: string[] = [];
 const LAPTOP = { width: 1400, height: 900 };
@@ -41,7 +36,7 @@ beforeAll(async () => {
   // runPipeline queues a job for the worker started below (as gateway/src/cli/start.ts wires it)
   const pipeline = { enqueue: (_by: string): Promise<string | null> => Promise.reject(new Error('the pipeline worker is not running yet')) };
   t = await startTestSystem({ pipeline });
-  await importDirectory({ pool: t.db.pool, dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'), mapping: 'native', quiet: true });
+  await importFixture(t);
   // the ETL's service account (ETL_SERVICE, read-only), as `npm start` creates it
   const etl = { email: t.services.ETL_SERVICE.email, password: PASSWORD };
   const run = await runEtl({ gatewayUrl: t.system.gatewayUrl, credentials: etl, dwhUrl: t.dwh.url });
@@ -52,7 +47,7 @@ beforeAll(async () => {
             to_char(date_trunc('month', max(ordered_at AT TIME ZONE 'UTC')) + interval '1 month - 1 day', 'YYYY-MM-DD') AS "to" FROM sales.orders`,
   );
   period = rows[0];
-  // the worker of `npm start`: the real stages (ETL → rollups → mining → reporting) as the service accounts; a
+  // the worker of `npm start`: the real stages (stock sweeper → ETL → rollups → mining → reporting) as the service accounts; a
   // yearly cron so that no scheduled run comes between (the first start only records a baseline)
   const stageContext = {
     gatewayUrl: t.system.gatewayUrl,
@@ -64,15 +59,12 @@ beforeAll(async () => {
   automation = await startAutomation({ pool: t.db.pool, connectionString: t.db.url, stages: () => defaultStages(stageContext), cron: '0 2 1 1 *', tz: 'Europe/Paris', log: quietLogger() });
   const boss = automation.boss;
   pipeline.enqueue = (by) => boss.send(PIPELINE_QUEUE, { trigger: 'manual', requestedBy: by });
-  const { distDir } = await ensureConsoleBuilt();
-  server = await startConsoleServer({ port: 0, distDir, gatewayUrl: t.system.gatewayUrl });
-  browser = await launchBrowser();
+  ui = await startConsole(t, problems, LAPTOP);
 }, 240_000);
 
 afterAll(async () => {
   await automation?.stop();
-  await browser?.close();
-  await server?.close();
+  await ui?.close();
   await t?.close();
 });
 
@@ -88,8 +80,7 @@ async function tilesAnswered(page: Page) {
 }
 
 test('the strategic dashboard over the fixture period: KPI equal to SQL on the OLTP, charts, freshness, both languages and widths', async () => {
-  const { context, page } = await newPage(browser, problems, LAPTOP);
-  await login(page, server.url, t.users.ADMIN.email);
+  const { context, page } = await ui.signIn(t.users.ADMIN.email);
   await open(page, 'dashboards');
   await page.getByTestId('dash-from').fill(period.from);
   await page.getByTestId('dash-to').fill(period.to);
@@ -153,8 +144,7 @@ test('the strategic dashboard over the fixture period: KPI equal to SQL on the O
 }, 180_000);
 
 test('the explorer: labels, a chart beside the table, two drill-downs (a bar, then a row), CSV with the labels, French formatting', async () => {
-  const { context, page } = await newPage(browser, problems, LAPTOP);
-  await login(page, server.url, t.users.ANALYST.email);
+  const { context, page } = await ui.signIn(t.users.ANALYST.email);
   await open(page, 'explorer');
   await page.getByTestId('measure-revenue').check();
   await page.getByTestId('dimension-product.root').check();
@@ -205,8 +195,7 @@ test('the explorer: labels, a chart beside the table, two drill-downs (a bar, th
 }, 120_000);
 
 test('an administrator runs the pipeline from the console and watches it finish: the new run, its stages, in the history', async () => {
-  const { context, page } = await newPage(browser, problems, LAPTOP);
-  await login(page, server.url, t.users.ADMIN.email);
+  const { context, page } = await ui.signIn(t.users.ADMIN.email);
   await open(page, 'pipeline');
   const before = await page.getByTestId('pipeline-run').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-run'))));
   await page.getByTestId('run-pipeline').click();
@@ -260,8 +249,7 @@ test('an administrator runs the pipeline from the console and watches it finish:
 }, 240_000);
 
 test('the chat answers a question on the warehouse with its query and a chart (asked with the keyboard), and refuses a write plainly; a recommendation opens its record', async () => {
-  const { context, page } = await newPage(browser, problems, LAPTOP);
-  await login(page, server.url, t.users.ANALYST.email);
+  const { context, page } = await ui.signIn(t.users.ANALYST.email);
   await open(page, 'ai');
   const input = page.getByTestId('ask-input');
   const turn = () => page.getByTestId('ask-turn').last();

@@ -1,11 +1,6 @@
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { repoRoot } from '@erp/kit';
-import { importDirectory } from '@erp/data';
 import { runEtl } from '@erp/etl';
 import { refreshRollups } from '@erp/subgraph-analytics';
-import { ensureConsoleBuilt, startConsoleServer, type RunningConsoleServer } from './console-server';
-import { launchBrowser, login, newPage, settled, shot, type Win } from './console-e2e';
+import { settled, shot, type Win, importFixture, startConsole, type ConsoleUnderTest } from './console-e2e';
 import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
 
 /**
@@ -21,8 +16,7 @@ import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
  * wraps its headers). Each step is checked in the database.
  */
 let t: TestSystem;
-let server: RunningConsoleServer;
-let browser: Browser;
+let ui: ConsoleUnderTest;
 const problems: string[] = [];
 const LAPTOP = { width: 1400, height: 900 };
 const one = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await t.db.pool.query(sql, params)).rows[0] as T;
@@ -31,7 +25,7 @@ let stockOutSku = '';
 
 beforeAll(async () => {
   t = await startTestSystem();
-  await importDirectory({ pool: t.db.pool, dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'), mapping: 'native', quiet: true });
+  await importFixture(t);
   // a known stock-out: everything available of one product in Lille counted as lost (through the API)
   const { rows } = await t.db.pool.query<{ id: number; sku: string; warehouse_id: number; on_hand: number }>(
     `SELECT p.id, p.sku, s.warehouse_id, s.on_hand FROM inventory.stock_levels s JOIN catalog.products p ON p.id = s.product_id JOIN inventory.warehouses w ON w.id = s.warehouse_id
@@ -48,21 +42,13 @@ beforeAll(async () => {
   const run = await runEtl({ gatewayUrl: t.system.gatewayUrl, credentials: { email: t.services.ETL_SERVICE.email, password: PASSWORD }, dwhUrl: t.dwh.url });
   if (run.status !== 'SUCCEEDED') throw new Error(`ETL: ${run.message}`);
   await refreshRollups(t.dwh.pool, 'all');
-  const { distDir } = await ensureConsoleBuilt();
-  server = await startConsoleServer({ port: 0, distDir, gatewayUrl: t.system.gatewayUrl });
-  browser = await launchBrowser();
+  ui = await startConsole(t, problems, LAPTOP);
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await ui?.close();
   await t?.close();
 });
-
-async function go(page: Page, pathName: string) {
-  await page.goto(`${server.url}${pathName.replace(/^\//, '')}`);
-  await settled(page);
-}
 
 const stockOf = (sku: string, warehouse: string) =>
   one<{ on_hand: number; reserved: number }>(
@@ -81,12 +67,11 @@ describe.each(['fr', 'en'] as const)('the ERP day in %s', (lang) => {
     const w = WORDS[lang];
     const code = `C-DAY-${lang.toUpperCase()}`;
     const sku = `DAY-${lang.toUpperCase()}-1`;
-    const { context, page } = await newPage(browser, problems, LAPTOP);
-    await login(page, server.url, t.users.ADMIN.email);
+    const { context, page } = await ui.signIn(t.users.ADMIN.email);
     await page.getByTestId('language').selectOption(lang);
 
     // the customer, then its phone, address and a contact changed on its page
-    await go(page, '/customers/new');
+    await ui.go(page, '/customers/new');
     await page.getByTestId('f-code').fill(code);
     await page.getByTestId('f-name').fill(`Day customer ${lang}`);
     await page.getByTestId('f-region').fill('Auvergne-Rhône-Alpes');
@@ -117,7 +102,7 @@ describe.each(['fr', 'en'] as const)('the ERP day in %s', (lang) => {
     await shot(page, `day-customer-edited-${lang}`);
 
     // the product, then its price changed
-    await go(page, '/products/new');
+    await ui.go(page, '/products/new');
     await page.getByTestId('f-sku').fill(sku);
     await page.getByTestId('f-name').fill(`Day drill ${lang}`);
     await page.getByTestId('f-category').selectOption({ label: 'Tools › Power tools' });
@@ -159,7 +144,7 @@ describe.each(['fr', 'en'] as const)('the ERP day in %s', (lang) => {
 
     // the order: a draft of 2, changed to 4 at 5 % off, confirmed (4 reserved), shipped (4 out)
     const draft = async () => {
-      await go(page, '/orders/new');
+      await ui.go(page, '/orders/new');
       await page.getByTestId('customer-search').fill(code);
       await page.getByTestId('customer-option').filter({ hasText: code }).click();
       await page.getByTestId('order-warehouse').selectOption({ label: 'Lyon warehouse (WH-LYON)' });
@@ -204,10 +189,9 @@ describe.each(['fr', 'en'] as const)('the ERP day in %s', (lang) => {
 });
 
 test('categories and a supplier with a contact and a product supply (FR)', async () => {
-  const { context, page } = await newPage(browser, problems, LAPTOP);
-  await login(page, server.url, t.users.ADMIN.email);
+  const { context, page } = await ui.signIn(t.users.ADMIN.email);
   await page.getByTestId('language').selectOption('fr');
-  await go(page, '/products');
+  await ui.go(page, '/products');
   await page.getByTestId('open-categories').click();
   await page.waitForURL((u) => u.pathname === '/products/categories');
   await settled(page);
@@ -223,7 +207,7 @@ test('categories and a supplier with a contact and a product supply (FR)', async
   expect(await one(`SELECT c.name, p.name AS parent FROM catalog.categories c JOIN catalog.categories p ON p.id = c.parent_id WHERE c.code = 'GARDEN-E2E'`)).toEqual({ name: 'Jardinage', parent: 'Tools' });
   await shot(page, 'day-categories-fr');
 
-  await go(page, '/suppliers');
+  await ui.go(page, '/suppliers');
   await page.getByTestId('new-supplier').click();
   await page.waitForURL((u) => u.pathname === '/suppliers/new');
   await page.getByTestId('s-name').fill('Outils Essai');
@@ -256,9 +240,8 @@ test('categories and a supplier with a contact and a product supply (FR)', async
 }, 180_000);
 
 test('an administrator disables a user, who then cannot sign in, and enables them again', async () => {
-  const { context, page } = await newPage(browser, problems, LAPTOP);
-  await login(page, server.url, t.users.ADMIN.email);
-  await go(page, '/users');
+  const { context, page } = await ui.signIn(t.users.ADMIN.email);
+  await ui.go(page, '/users');
   const row = page.locator(`[data-testid="user-row"][data-email="${t.users.SALES.email}"]`);
   await row.getByTestId('u-disable').click();
   await page.getByTestId('disable-done').waitFor();
@@ -268,8 +251,8 @@ test('an administrator disables a user, who then cannot sign in, and enables the
   await expect(page.locator(`[data-testid="user-row"][data-email="${t.users.ADMIN.email}"] [data-testid="u-disable"]`).count()).resolves.toBe(0);
   await shot(page, 'day-user-disabled-en');
 
-  const attempt = await newPage(browser, problems, LAPTOP);
-  await attempt.page.goto(server.url);
+  const attempt = await ui.open();
+  await attempt.page.goto(ui.server.url);
   await attempt.page.getByTestId('email').fill(t.users.SALES.email);
   await attempt.page.getByTestId('password').fill(PASSWORD);
   await attempt.page.getByTestId('login-submit').click();
@@ -280,8 +263,7 @@ test('an administrator disables a user, who then cannot sign in, and enables the
   await page.getByTestId('disable-done').filter({ hasText: 'can sign in again' }).waitFor();
   await expect(row.getAttribute('data-disabled')).resolves.toBe('false');
   await context.close();
-  const back = await newPage(browser, problems, LAPTOP);
-  await login(back.page, server.url, t.users.SALES.email);
+  const back = await ui.signIn(t.users.SALES.email);
   await back.context.close();
   // the refused sign-in is logged by the browser as a failed request: keep only other problems
   expect(problems.filter((p) => !/401|Failed to load resource/.test(p))).toEqual([]);
@@ -292,10 +274,9 @@ describe.each([
   ['fr', 'chiffre d’affaires par catégorie en 2025', 'et en 2024 ?'],
 ] as const)('the chat in %s', (lang, question, followUp) => {
   test('a follow-up keeps the previous question’s measure and dimension and changes its year', async () => {
-    const { context, page } = await newPage(browser, problems, LAPTOP);
-    await login(page, server.url, t.users.MANAGER.email);
+    const { context, page } = await ui.signIn(t.users.MANAGER.email);
     await page.getByTestId('language').selectOption(lang);
-    await go(page, '/ai');
+    await ui.go(page, '/ai');
     const input = page.getByTestId('ask-input');
     const turn = () => page.getByTestId('ask-turn').last();
     const queryOf = async () => {
@@ -330,11 +311,10 @@ test.each([
   ['en', 1280],
   ['fr', 1366],
 ] as const)('the operational stock-out table shows all its columns (nothing cut) in %s at %i px, with the stock-out made before the ETL', async (lang, width) => {
-  const { context, page } = await newPage(browser, problems, { width, height: 900 });
-  await login(page, server.url, t.users.MANAGER.email);
+  const { context, page } = await ui.signIn(t.users.MANAGER.email, { width, height: 900 });
   await page.getByTestId('language').selectOption(lang);
   const { rows } = await t.db.pool.query(`SELECT to_char(min(ordered_at), 'YYYY-MM-DD') AS "from", to_char(now(), 'YYYY-MM-DD') AS "to" FROM sales.orders`);
-  await go(page, `/dashboards?level=operational&from=${rows[0].from}&to=${rows[0].to}`);
+  await ui.go(page, `/dashboards?level=operational&from=${rows[0].from}&to=${rows[0].to}`);
   const table = page.locator('[data-tile="stockOut"] [data-testid="alert-table"]');
   await table.waitFor({ timeout: 60_000 });
   await settled(page);

@@ -2,7 +2,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { repoRoot } from '@erp/kit';
-import { PASSWORD } from './test-system';
+import { importDirectory } from '@erp/data';
+import { ensureConsoleBuilt, startConsoleServer, type RunningConsoleServer } from './console-server';
+import { PASSWORD, type TestSystem } from './test-system';
 
 /**
  * What the console's end-to-end tests share: a Chromium that comes through npm (`@sparticuz/chromium`
@@ -71,4 +73,49 @@ export async function login(page: Page, baseUrl: string, email: string) {
   await page.getByTestId('login-submit').click();
   await page.getByTestId('who').waitFor();
   await settled(page);
+}
+
+/** The native fixture imported into the test system's database (where every console test file starts). */
+export async function importFixture(t: TestSystem): Promise<void> {
+  await importDirectory({ pool: t.db.pool, dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'), mapping: 'native', quiet: true });
+}
+
+type Viewport = { width: number; height: number };
+
+/** The built console served against a test system's gateway, and a Chromium to drive it. */
+export interface ConsoleUnderTest {
+  server: RunningConsoleServer;
+  browser: Browser;
+  /** A fresh page, not signed in (its errors go to the file's `problems`). */
+  open(viewport?: Viewport): Promise<{ context: BrowserContext; page: Page }>;
+  /** A fresh page signed in as `email`. */
+  signIn(email: string, viewport?: Viewport): Promise<{ context: BrowserContext; page: Page }>;
+  /** Goes to a console path and waits until it has loaded. */
+  go(page: Page, pathName: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Builds (once) and serves the console against `t`, and launches Chromium; pages open at `viewport` unless told. */
+export async function startConsole(t: TestSystem, problems: string[], viewport: Viewport = { width: 1366, height: 900 }): Promise<ConsoleUnderTest> {
+  const { distDir } = await ensureConsoleBuilt();
+  const server = await startConsoleServer({ port: 0, distDir, gatewayUrl: t.system.gatewayUrl });
+  const browser = await launchBrowser();
+  return {
+    server,
+    browser,
+    open: (vp = viewport) => newPage(browser, problems, vp),
+    signIn: async (email, vp = viewport) => {
+      const p = await newPage(browser, problems, vp);
+      await login(p.page, server.url, email);
+      return p;
+    },
+    go: async (page, pathName) => {
+      await page.goto(`${server.url}${pathName.replace(/^\//, '')}`);
+      await settled(page);
+    },
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
 }

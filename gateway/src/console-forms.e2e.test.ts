@@ -1,9 +1,4 @@
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { repoRoot } from '@erp/kit';
-import { importDirectory } from '@erp/data';
-import { ensureConsoleBuilt, startConsoleServer, type RunningConsoleServer } from './console-server';
-import { launchBrowser, login, newPage, settled, shot } from './console-e2e';
+import { settled, shot, importFixture, startConsole, type ConsoleUnderTest } from './console-e2e';
 import { startTestSystem, type TestSystem } from './test-system';
 
 /**
@@ -16,38 +11,28 @@ import { startTestSystem, type TestSystem } from './test-system';
  * Each step is checked in the database; screenshots in test-artifacts/console/.
  */
 let t: TestSystem;
-let server: RunningConsoleServer;
-let browser: Browser;
+let ui: ConsoleUnderTest;
 const problems: string[] = [];
 const LAPTOP = { width: 1400, height: 900 };
 const one = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await t.db.pool.query(sql, params)).rows[0] as T;
 
 beforeAll(async () => {
   t = await startTestSystem();
-  await importDirectory({ pool: t.db.pool, dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'), mapping: 'native', quiet: true });
-  const { distDir } = await ensureConsoleBuilt();
-  server = await startConsoleServer({ port: 0, distDir, gatewayUrl: t.system.gatewayUrl });
-  browser = await launchBrowser();
+  await importFixture(t);
+  ui = await startConsole(t, problems, LAPTOP);
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await ui?.close();
   await t?.close();
 });
 
-async function go(page: Page, pathName: string) {
-  await page.goto(`${server.url}${pathName.replace(/^\//, '')}`);
-  await settled(page);
-}
-
 test('a customer and a product created (FR), stock received, an order drafted, confirmed and shipped (EN)', async () => {
-  const { context, page } = await newPage(browser, problems, LAPTOP);
-  await login(page, server.url, t.users.ADMIN.email);
+  const { context, page } = await ui.signIn(t.users.ADMIN.email);
   await page.getByTestId('language').selectOption('fr');
 
   // the customer: a blank code is refused by the API and marked on its field
-  await go(page, '/customers');
+  await ui.go(page, '/customers');
   await page.getByTestId('new-customer').click();
   await page.waitForURL((u) => u.pathname === '/customers/new');
   await page.getByTestId('f-name').fill('Quincaillerie Essai');
@@ -68,7 +53,7 @@ test('a customer and a product created (FR), stock received, an order drafted, c
   await shot(page, 'form-customer-created-fr');
 
   // the product, priced with a French decimal comma
-  await go(page, '/products');
+  await ui.go(page, '/products');
   await page.getByTestId('new-product').click();
   await page.getByTestId('f-sku').fill('E2E-001');
   await page.getByTestId('f-name').fill('Perceuse d’essai');
@@ -100,7 +85,7 @@ test('a customer and a product created (FR), stock received, an order drafted, c
 
   // the order, in English
   await page.getByTestId('language').selectOption('en');
-  await go(page, '/orders');
+  await ui.go(page, '/orders');
   await page.getByTestId('new-order').click();
   await page.waitForURL((u) => u.pathname === '/orders/new');
   await page.getByTestId('customer-search').fill('Quincaillerie');
@@ -149,9 +134,8 @@ test('a customer and a product created (FR), stock received, an order drafted, c
 }, 180_000);
 
 test('an administrator creates a user who signs in; a SALES user (password reset) finds only their customers in the order picker', async () => {
-  const { context, page } = await newPage(browser, problems, LAPTOP);
-  await login(page, server.url, t.users.ADMIN.email);
-  await go(page, '/users');
+  const { context, page } = await ui.signIn(t.users.ADMIN.email);
+  await ui.go(page, '/users');
   await page.getByTestId('u-email').fill('dana.lefevre@erp.example');
   await page.getByTestId('u-name').fill('Dana Lefèvre');
   await page.getByTestId('u-role').selectOption('ANALYST');
@@ -168,8 +152,8 @@ test('an administrator creates a user who signs in; a SALES user (password reset
   await context.close();
 
   const signIn = async (email: string, pw: string) => {
-    const s = await newPage(browser, problems, LAPTOP);
-    await s.page.goto(server.url);
+    const s = await ui.open();
+    await s.page.goto(ui.server.url);
     await s.page.getByTestId('email').fill(email);
     await s.page.getByTestId('password').fill(pw);
     await s.page.getByTestId('login-submit').click();
@@ -184,7 +168,7 @@ test('an administrator creates a user who signs in; a SALES user (password reset
   await dana.context.close();
 
   const alice = await signIn('alice.martin@erp.example', alicePassword);
-  await go(alice.page, '/orders/new');
+  await ui.go(alice.page, '/orders/new');
   // "e" is in every fixture customer's name: the API answers with Alice's only
   await alice.page.getByTestId('customer-search').fill('e');
   await alice.page.getByTestId('customer-option').first().waitFor();

@@ -1,27 +1,22 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { repoRoot } from '@erp/kit';
+import type { Page } from 'playwright-core';
 import { quietLogger } from '@erp/kit/test/graphql';
 import { defaultStages, runPipeline } from '@erp/automation';
-import { importDirectory } from '@erp/data';
 import { refreshRollups } from '@erp/subgraph-analytics';
 import en from '@erp/console/i18n/en';
 import fr from '@erp/console/i18n/fr';
-import { ensureConsoleBuilt, startConsoleServer, type RunningConsoleServer } from './console-server';
-import { launchBrowser, login, newPage, open, settled, shot } from './console-e2e';
+import { open, settled, shot, importFixture, startConsole, type ConsoleUnderTest } from './console-e2e';
 import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
 
 /**
- * Reading well, page by page: the fixture set imported, the whole pipeline run once (ETL → mining →
- * reporting, as the service accounts), then every page an administrator can open (and one detail page
+ * Reading well, page by page: the fixture set imported, the whole pipeline run once (stock sweeper → ETL →
+ * rollups → mining → reporting, as the service accounts), then every page an administrator can open (and one detail page
  * of each list) is read in English and in French. The visible text may hold no raw code (a key of the
  * catalogues' code tables, a fact kind), no float noise, no "X (X)", and no sentence of the other
  * language's catalogue. Screenshots of every page in test-artifacts/console/.
  */
 let t: TestSystem;
-let server: RunningConsoleServer;
-let browser: Browser;
+let ui: ConsoleUnderTest;
 /** The fixture's months (the dashboards' default period may hold none of its orders). */
 let period: { from: string; to: string };
 const problems: string[] = [];
@@ -74,7 +69,7 @@ function readingProblems(text: string, lang: 'en' | 'fr'): string[] {
 
 beforeAll(async () => {
   t = await startTestSystem();
-  await importDirectory({ pool: t.db.pool, dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'), mapping: 'native', quiet: true });
+  await importFixture(t);
   const etl = { email: t.services.ETL_SERVICE.email, password: PASSWORD };
   const stages = defaultStages({
     gatewayUrl: t.system.gatewayUrl,
@@ -91,14 +86,11 @@ beforeAll(async () => {
             to_char(date_trunc('month', max(ordered_at AT TIME ZONE 'UTC')) + interval '1 month - 1 day', 'YYYY-MM-DD') AS "to" FROM sales.orders`,
   );
   period = rows[0];
-  const { distDir } = await ensureConsoleBuilt();
-  server = await startConsoleServer({ port: 0, distDir, gatewayUrl: t.system.gatewayUrl });
-  browser = await launchBrowser();
+  ui = await startConsole(t, problems, LAPTOP);
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await ui?.close();
   await t?.close();
 });
 
@@ -114,8 +106,7 @@ async function visibleText(page: Page): Promise<string> {
 }
 
 test('every page, in English and in French, reads without raw codes, float noise or the other language', async () => {
-  const { context, page } = await newPage(browser, problems, LAPTOP);
-  await login(page, server.url, t.users.ADMIN.email);
+  const { context, page } = await ui.signIn(t.users.ADMIN.email);
   const pages = await page.locator('[data-testid^="nav-"]').evaluateAll((links) => links.map((l) => l.getAttribute('data-testid')!.slice(4)));
   expect(pages).toEqual(expect.arrayContaining(['dashboards', 'orders', 'customers', 'products', 'suppliers', 'explorer', 'pipeline', 'mining', 'ai']));
   const report: Record<string, string[]> = {};
@@ -149,7 +140,7 @@ test('every page, in English and in French, reads without raw codes, float noise
     }
     // the forms
     for (const form of ['orders/new', 'customers/new', 'products/new', 'products/categories', 'suppliers/new']) {
-      await page.goto(`${server.url}${form}`);
+      await page.goto(`${ui.server.url}${form}`);
       const found = readingProblems(await visibleText(page), lang);
       if (found.length) report[`${lang} ${form}`] = found;
       await shot(page, `read-${form.replace('/', '-')}-${lang}`);
@@ -162,8 +153,8 @@ test('every page, in English and in French, reads without raw codes, float noise
 }, 300_000);
 
 test('a wrong password says so (not that a session ended), in both languages', async () => {
-  const { context, page } = await newPage(browser, problems, LAPTOP);
-  await page.goto(server.url);
+  const { context, page } = await ui.open();
+  await page.goto(ui.server.url);
   for (const [lang, text] of [
     ['en', en.login.wrong],
     ['fr', fr.login.wrong],
@@ -184,8 +175,7 @@ const spaces = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ').t
 const money = (s: string) => Number(spaces(s).replace(/[^\d,.-]/g, '').replace(/,/g, ''));
 
 test('a tile opens the explorer with its query; columns sort; a pivot has totals; CSV and XLSX exports', async () => {
-  const { context, page } = await newPage(browser, problems, LAPTOP);
-  await login(page, server.url, t.users.ANALYST.email);
+  const { context, page } = await ui.signIn(t.users.ANALYST.email);
   await open(page, 'dashboards');
   await page.getByTestId('dash-from').fill(period.from);
   await page.getByTestId('dash-to').fill(period.to);
@@ -229,7 +219,7 @@ test('a tile opens the explorer with its query; columns sort; a pivot has totals
   expect(bytes.length).toBeGreaterThan(1000);
 
   // a pivot of an additive measure: a total column and a total row equal to the sum of the cells
-  await page.goto(`${server.url}explorer?m=revenue&d=product.root,orderKind.kind&p=1`);
+  await page.goto(`${ui.server.url}explorer?m=revenue&d=product.root,orderKind.kind&p=1`);
   await page.getByTestId('total-row').waitFor();
   const totalRow = (await page.getByTestId('total-row').locator('td.num').allTextContents()).map(money);
   const cells = await page.getByTestId('result-row').evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('td.num')).map((c) => (c as { textContent: string | null }).textContent ?? '')));
@@ -238,7 +228,7 @@ test('a tile opens the explorer with its query; columns sort; a pivot has totals
   await expect(page.getByTestId('no-totals').count()).resolves.toBe(0);
   await shot(page, 'explorer-pivot-totals-en');
   // margin % does not add up: no totals, and the page says why
-  await page.goto(`${server.url}explorer?m=marginPct&d=product.root,orderKind.kind&p=1`);
+  await page.goto(`${ui.server.url}explorer?m=marginPct&d=product.root,orderKind.kind&p=1`);
   await page.getByTestId('no-totals').waitFor();
   await expect(page.getByTestId('total-row').count()).resolves.toBe(0);
   await context.close();
@@ -246,9 +236,8 @@ test('a tile opens the explorer with its query; columns sort; a pivot has totals
 }, 120_000);
 
 test('a saved view: an analyst saves the explorer query under a name, shared; a manager opens it from its link', async () => {
-  const { context, page } = await newPage(browser, problems, LAPTOP);
-  await login(page, server.url, t.users.ANALYST.email);
-  await page.goto(`${server.url}explorer?m=revenue&d=product.root`);
+  const { context, page } = await ui.signIn(t.users.ANALYST.email);
+  await page.goto(`${ui.server.url}explorer?m=revenue&d=product.root`);
   await page.getByTestId('result-table').waitFor();
   await settled(page);
   await page.locator('[data-testid="saved-views"] summary').click();
@@ -266,7 +255,7 @@ test('a saved view: an analyst saves the explorer query under a name, shared; a 
   await expect(page.getByTestId('saved-view').count()).resolves.toBe(1);
   await shot(page, 'explorer-view-saved-en');
   // elsewhere, then back through the list
-  await page.goto(`${server.url}explorer?m=units&d=orderKind.kind`);
+  await page.goto(`${ui.server.url}explorer?m=units&d=orderKind.kind`);
   await page.getByTestId('result-table').waitFor();
   await page.locator('[data-testid="saved-views"] summary').click();
   await page.getByTestId('view-open').first().click();
@@ -276,10 +265,9 @@ test('a saved view: an analyst saves the explorer query under a name, shared; a 
   await context.close();
 
   // the manager opens the shared link, in French
-  const other = await newPage(browser, problems, LAPTOP);
-  await login(other.page, server.url, t.users.MANAGER.email);
+  const other = await ui.signIn(t.users.MANAGER.email);
   await other.page.getByTestId('language').selectOption('fr');
-  await other.page.goto(`${server.url}explorer?view=${id}`);
+  await other.page.goto(`${ui.server.url}explorer?view=${id}`);
   await other.page.getByTestId('view-title').waitFor();
   await expect(other.page.getByTestId('view-title').textContent()).resolves.toBe('Vue « revenue by family »');
   await other.page.waitForURL((u) => u.searchParams.get('m') === 'revenue' && u.searchParams.get('d') === 'product.root');

@@ -1,10 +1,6 @@
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { importDirectory } from '@erp/data';
+import type { Page } from 'playwright-core';
 import { runEtl } from '@erp/etl';
-import { repoRoot } from '@erp/kit';
-import { ensureConsoleBuilt, startConsoleServer, type RunningConsoleServer } from './console-server';
-import { launchBrowser, login, newPage, settled, shot } from './console-e2e';
+import { settled, shot, importFixture, startConsole, type ConsoleUnderTest } from './console-e2e';
 import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
 
 /**
@@ -16,8 +12,7 @@ import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
  * received. Each step is checked in the database; screenshots in test-artifacts/console/.
  */
 let t: TestSystem;
-let server: RunningConsoleServer;
-let browser: Browser;
+let ui: ConsoleUnderTest;
 const problems: string[] = [];
 const LAPTOP = { width: 1400, height: 900 };
 let hot: { productId: string; warehouseId: string };
@@ -29,7 +24,7 @@ const onHand = async () =>
 
 beforeAll(async () => {
   t = await startTestSystem();
-  await importDirectory({ pool: t.db.pool, dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'), mapping: 'native', quiet: true });
+  await importFixture(t);
   // the product with a preferred supplier and the most available stock sells all but 2 units
   const p = await one<{ productId: number; warehouseId: number; available: number }>(
     `SELECT s.product_id AS "productId", s.warehouse_id AS "warehouseId", s.on_hand - s.reserved AS available
@@ -59,24 +54,16 @@ beforeAll(async () => {
   if (run.status !== 'SUCCEEDED') throw new Error(`ETL: ${run.message}`);
   const cal = await t.gql(`query { dataCalendar { asOf } }`, {}, manager);
   asOfMonth = String(cal.body.data.dataCalendar.asOf).slice(0, 7);
-  const { distDir } = await ensureConsoleBuilt();
-  server = await startConsoleServer({ port: 0, distDir, gatewayUrl: t.system.gatewayUrl });
-  browser = await launchBrowser();
+  ui = await startConsole(t, problems, LAPTOP);
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await ui?.close();
   await t?.close();
 });
 
 /** Waits until the element shows exactly this text (the page refetches the order after each action). */
 const shows = (page: Page, testId: string, text: string) => page.getByTestId(testId).filter({ hasText: new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }).waitFor();
-
-async function go(page: Page, pathName: string) {
-  await page.goto(`${server.url}${pathName.replace(/^\//, '')}`);
-  await settled(page);
-}
 
 test('a REORDER recommendation becomes a draft purchase order (EN), sent by purchasing (FR), received in two deliveries by the warehouse (EN): stock grows', async () => {
   // The recommendation the AI gives for the product, as the page will list it (the API's id).
@@ -92,10 +79,9 @@ test('a REORDER recommendation becomes a draft purchase order (EN), sent by purc
   expect(rec).toBeDefined();
 
   // A manager, in English: the AI page of the as-of month, the recommendation, one click.
-  const m = await newPage(browser, problems, LAPTOP);
-  await login(m.page, server.url, t.users.MANAGER.email);
+  const m = await ui.signIn(t.users.MANAGER.email);
   await m.page.getByTestId('language').selectOption('en');
-  await go(m.page, '/ai');
+  await ui.go(m.page, '/ai');
   await m.page.getByTestId('ai-month').fill(asOfMonth);
   await m.page.getByTestId('ai-month').blur();
   const item = m.page.locator(`li[data-recommendation-id="${rec!.id}"]`);
@@ -119,10 +105,9 @@ test('a REORDER recommendation becomes a draft purchase order (EN), sent by purc
   await m.context.close();
 
   // PURCHASING, in French: the list, the draft, "Envoyer au fournisseur". No receive button for this role.
-  const p = await newPage(browser, problems, LAPTOP);
-  await login(p.page, server.url, t.users.PURCHASING.email);
+  const p = await ui.signIn(t.users.PURCHASING.email);
   await p.page.getByTestId('language').selectOption('fr');
-  await go(p.page, '/purchasing');
+  await ui.go(p.page, '/purchasing');
   await p.page.getByTestId('purchase-orders-table').getByRole('link', { name: po.number }).click();
   await p.page.waitForURL((u) => u.pathname === `/purchasing/${po.id}`);
   await settled(p.page);
@@ -138,10 +123,9 @@ test('a REORDER recommendation becomes a draft purchase order (EN), sent by purc
 
   // WAREHOUSE, in English: receives all but 1 unit, then the last one.
   const before = await onHand();
-  const w = await newPage(browser, problems, LAPTOP);
-  await login(w.page, server.url, t.users.WAREHOUSE.email);
+  const w = await ui.signIn(t.users.WAREHOUSE.email);
   await w.page.getByTestId('language').selectOption('en');
-  await go(w.page, `/purchasing/${po.id}`);
+  await ui.go(w.page, `/purchasing/${po.id}`);
   await expect(w.page.getByTestId('po-action-send').count()).resolves.toBe(0);
   await w.page.getByTestId('po-action-receive').click();
   await w.page.getByTestId('po-receive-qty-1').fill(String(po.quantity - 1));

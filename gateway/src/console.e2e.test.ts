@@ -1,9 +1,5 @@
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { repoRoot } from '@erp/kit';
-import { importDirectory } from '@erp/data';
-import { ensureConsoleBuilt, startConsoleServer, type RunningConsoleServer } from './console-server';
-import { launchBrowser, newPage as openPage, open, settled, shot, login as signIn, type Win } from './console-e2e';
+import type { Page } from 'playwright-core';
+import { open, settled, shot, login as signIn, type Win, importFixture, startConsole, type ConsoleUnderTest } from './console-e2e';
 import { startTestSystem, type TestSystem } from './test-system';
 
 /**
@@ -13,38 +9,34 @@ import { startTestSystem, type TestSystem } from './test-system';
  * The dashboards and the explorer on warehouse data (after an ETL run): console-analytics.e2e.test.ts.
  */
 let t: TestSystem;
-let server: RunningConsoleServer;
-let browser: Browser;
+let ui: ConsoleUnderTest;
 const problems: string[] = [];
 
 beforeAll(async () => {
   t = await startTestSystem();
-  await importDirectory({ pool: t.db.pool, dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'), mapping: 'native', quiet: true });
-  const { distDir } = await ensureConsoleBuilt();
-  server = await startConsoleServer({ port: 0, distDir, gatewayUrl: t.system.gatewayUrl });
-  browser = await launchBrowser();
+  await importFixture(t);
+  ui = await startConsole(t, problems);
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await ui?.close();
   await t?.close();
 });
 
-const newPage = (viewport?: { width: number; height: number }) => openPage(browser, problems, viewport);
+const newPage = (viewport?: { width: number; height: number }) => ui.open(viewport);
 
 /** The order's status badge shows this (after the refetch that follows an action). */
 async function orderStatus(page: Page, text: string) {
   await page.locator('[data-testid="order-status"]', { hasText: text }).waitFor({ timeout: 10_000 });
 }
 
-const login = (page: Page, email: string) => signIn(page, server.url, email);
+const login = (page: Page, email: string) => signIn(page, ui.server.url, email);
 
 const navPages = (page: Page) => page.locator('nav a[data-testid^="nav-"]').evaluateAll((as) => as.map((a) => a.getAttribute('data-testid')!.slice(4)));
 
 test('an administrator signs in, opens every page in both languages, works an order through its workflow, and signs out', async () => {
   const { context, page } = await newPage();
-  await page.goto(server.url);
+  await page.goto(ui.server.url);
   await page.getByTestId('login-submit').waitFor();
   expect(new URL(page.url()).pathname).toBe('/login');
   await shot(page, 'login');
@@ -153,7 +145,7 @@ test('an administrator signs in, opens every page in both languages, works an or
   await page.getByTestId('logout').click();
   await page.getByTestId('login-submit').waitFor();
   await expect(page.evaluate(() => (globalThis as unknown as Win).sessionStorage.getItem('erp.console.refreshToken'))).resolves.toBeNull();
-  await page.goto(`${server.url}customers`);
+  await page.goto(`${ui.server.url}customers`);
   await page.getByTestId('login-submit').waitFor();
   await context.close();
   // signed out, a request still in flight is refused by the gateway (401, anonymous): the browser logs it
@@ -191,12 +183,12 @@ test('a warehouse user gets only stock, orders and suppliers, and the console se
   await login(page, t.users.WAREHOUSE.email);
   expect(await navPages(page)).toEqual(['orders', 'products', 'suppliers', 'purchasing']);
   // a page the role may not use sends to its first page
-  await page.goto(`${server.url}pipeline`);
+  await page.goto(`${ui.server.url}pipeline`);
   await settled(page);
   expect(new URL(page.url()).pathname).toBe('/orders');
   await context.close();
 
-  const base = server.url.replace(/\/$/, '');
+  const base = ui.server.url.replace(/\/$/, '');
   const index = await fetch(`${base}/orders/123`);
   expect(index.status).toBe(200);
   expect(index.headers.get('content-type')).toContain('text/html');
@@ -269,7 +261,7 @@ test('detail pages opened from the lists with the keyboard: a product and its st
   await expect(page.getByTestId('supplier-facts').innerText()).resolves.toContain('DE');
   await shot(page, 'supplier-detail-fr');
   // an unknown code says so in words
-  await page.goto(`${server.url}suppliers/NOPE`);
+  await page.goto(`${ui.server.url}suppliers/NOPE`);
   await settled(page);
   await expect(page.locator('main h1').textContent()).resolves.toBe('Rien trouvé pour NOPE (ou pas pour votre rôle).');
   await page.getByTestId('language').selectOption('en');
@@ -279,7 +271,7 @@ test('detail pages opened from the lists with the keyboard: a product and its st
   // the analyst: the same customer page, contact data hidden
   const analyst = await newPage();
   await login(analyst.page, t.users.ANALYST.email);
-  await analyst.page.goto(`${server.url}customers/C0001`);
+  await analyst.page.goto(`${ui.server.url}customers/C0001`);
   await settled(analyst.page);
   await analyst.page.getByTestId('customer-orders').waitFor();
   await expect(analyst.page.getByTestId('customer-email').innerText()).resolves.not.toContain('@');

@@ -4,11 +4,11 @@ import { repoRoot } from '@erp/kit';
 import { quietLogger } from '@erp/kit/test/graphql';
 import { importDirectory } from '@erp/data';
 import { runEtl } from '@erp/etl';
-import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
+import { stageContextOf, startTestSystem, type TestSystem } from './test-system';
 import { defaultStages, runPipeline, type StageContext } from '@erp/automation';
 
 /**
- * The data path on a server without autovacuum: a first pipeline run (ETL → rollups → mining → reporting)
+ * The data path on a server without autovacuum: a first pipeline run (stock sweeper → ETL → rollups → mining → reporting)
  * on a fresh warehouse leaves every table it wrote with planner statistics, so every dashboard
  * tile and a chat question answer within the analytics statement timeout; a second run right
  * after, with no change in the OLTP, writes no row anywhere in the warehouse, rebuilds no rollup,
@@ -26,14 +26,7 @@ const WAREHOUSE_SCHEMAS = ['dw', 'staging', 'analytics', 'mining', 'ai', 'meta']
 beforeAll(async () => {
   t = await startTestSystem();
   await importDirectory({ pool: t.db.pool, dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'), mapping: 'native', quiet: true });
-  ctx = {
-    gatewayUrl: t.system.gatewayUrl,
-    credentials: { email: t.services.ETL_SERVICE.email, password: PASSWORD },
-    miningCredentials: { email: t.services.MINING_SERVICE.email, password: PASSWORD },
-    dwhUrl: t.dwh.url,
-    log,
-    sweepReservations: (o) => t.system.sweepReservations(o),
-  };
+  ctx = stageContextOf(t, log);
 }, 240_000);
 
 afterAll(async () => {

@@ -1,4 +1,4 @@
-import { startTestSystem, type TestSystem } from './test-system';
+import { startTestSystem, type TestSystem, seedPenShop } from './test-system';
 
 /**
  * Through the gateway over HTTP, as users work: a federated order read, and the no-oversell rule
@@ -12,22 +12,8 @@ describe.each(['http', 'local'] as const)('subgraphs reached over %s', (transpor
 
   beforeAll(async () => {
     t = await startTestSystem({ transport });
-    const { rows } = await t.db.pool.query(`
-    WITH c AS (INSERT INTO catalog.categories (code, name) VALUES ('PENS', 'Pens') RETURNING id),
-         p AS (INSERT INTO catalog.products (sku, name, category_id, list_price) SELECT 'PEN-1', 'Blue pen', id, 1.20 FROM c RETURNING id),
-         w AS (INSERT INTO inventory.warehouses (code, name, city, country_code) VALUES ('LYS', 'Lyon', 'Lyon', 'FR') RETURNING id)
-    SELECT p.id AS product, w.id AS warehouse FROM p, w`);
-    await t.db.pool.query(`
-    INSERT INTO customers.countries (code, name) VALUES ('FR', 'France');
-    INSERT INTO customers.regions (country_code, name) VALUES ('FR', 'Rhône');
-    INSERT INTO customers.cities (region_id, name) SELECT id, 'Lyon' FROM customers.regions;
-    INSERT INTO customers.customers (code, name, email, city_id) SELECT 'ACME', 'Acme', 'buyer@acme.test', id FROM customers.cities;`);
-    const customer = (await t.db.pool.query(`SELECT id FROM customers.customers`)).rows[0].id;
-    ids = {
-      product: String(rows[0].product),
-      warehouse: String(rows[0].warehouse),
-      customer: String(customer),
-    };
+    const shop = await seedPenShop(t);
+    ids = { product: String(shop.product), warehouse: String(shop.warehouse), customer: String(shop.customer) };
   }, 60_000);
   afterAll(() => t.close());
 

@@ -13,66 +13,162 @@ let ids: { pen: string; ink: string; pad: string; wh: string; supplier: string; 
 const today = () => new Date().toISOString().slice(0, 10);
 const addDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
+/** A category, three products, a warehouse, two suppliers (one late) and a customer, as the tests use them. */
+async function seedPurchasing(): Promise<void> {
+  const { rows } = await t.db.pool.query(`
+    WITH c AS (INSERT INTO catalog.categories (code, name) VALUES ('OFFICE', 'Office') RETURNING id),
+         p AS (INSERT INTO catalog.products (sku, name, category_id, list_price) SELECT x.sku, x.name, c.id, 2.00 FROM c,
+                 (VALUES ('PEN-1', 'Blue pen'), ('INK-1', 'Ink'), ('PAD-1', 'Pad')) AS x(sku, name) RETURNING id, sku),
+         w AS (INSERT INTO inventory.warehouses (code, name, city, country_code) VALUES ('LYS', 'Lyon', 'Lyon', 'FR') RETURNING id)
+    SELECT (SELECT id FROM p WHERE sku = 'PEN-1') AS pen, (SELECT id FROM p WHERE sku = 'INK-1') AS ink, (SELECT id FROM p WHERE sku = 'PAD-1') AS pad, w.id AS wh FROM w`);
+  const s = await t.db.pool.query(`INSERT INTO suppliers.suppliers (code, name, country_code) VALUES ('ACME', 'Acme Supply', 'FR'), ('SLOW', 'Slow Supply', 'DE') RETURNING id`);
+  const [pen, ink, pad, wh] = [rows[0].pen, rows[0].ink, rows[0].pad, rows[0].wh].map(String) as [string, string, string, string];
+  const [supplier, late] = s.rows.map((r: { id: number }) => String(r.id)) as [string, string];
+  await t.db.pool.query(
+    `INSERT INTO suppliers.product_supplies (supplier_id, product_id, lead_time_days, unit_cost, min_order_quantity, is_preferred)
+     VALUES ($1, $3, 10, 0.50, 10, true), ($1, $4, 12, 1.25, 1, true), ($1, $5, 5, 0.80, 1, true), ($2, $3, 20, 0.45, 1, false)`,
+    [supplier, late, pen, ink, pad],
+  );
+  await t.db.pool.query(`
+    INSERT INTO customers.countries (code, name) VALUES ('FR', 'France');
+    INSERT INTO customers.regions (country_code, name) VALUES ('FR', 'Rhône');
+    INSERT INTO customers.cities (region_id, name) SELECT id, 'Lyon' FROM customers.regions;
+    INSERT INTO customers.customers (code, name, email, city_id) SELECT 'BUYER', 'Buyer', 'buyer@acme.test', id FROM customers.cities;`);
+  const customer = String((await t.db.pool.query(`SELECT id FROM customers.customers`)).rows[0].id);
+  ids = { pen, ink, pad, wh, supplier, late, customer };
+}
+
+const PO_FIELDS = `id number status sentAt receivedAt expectedDate supplier { code } warehouse { id }
+  lines { id lineNo quantity unitCost amount expectedDate receivedQuantity openQuantity product { id sku } }
+  totals { lines quantity receivedQuantity openQuantity amount receivedAmount } statusHistory { fromStatus toStatus }
+  receipts { number quantity onTime delayDays leadTimeDays fillRate amount line { lineNo } }`;
+
+async function as(role: 'PURCHASING' | 'WAREHOUSE' | 'MANAGER' | 'SALES' | 'ANALYST', query: string, variables: Record<string, unknown> = {}) {
+  return t.gql(query, variables, await t.login(role));
+}
+/** The data, or a test failure showing the errors. */
+async function ok<T = any>(role: Parameters<typeof as>[0], query: string, variables: Record<string, unknown> = {}): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const r = await as(role, query, variables);
+  if (r.body.errors) throw new Error(`${role}: ${JSON.stringify(r.body.errors)}`);
+  return r.body.data as T;
+}
+
+const CREATE = `mutation($input: CreatePurchaseOrderInput!, $k: String) { createPurchaseOrder(input: $input, idempotencyKey: $k) { ${PO_FIELDS} } }`;
+const SEND = `mutation($id: ID!) { sendPurchaseOrder(id: $id) { ${PO_FIELDS} } }`;
+const RECEIVE = `mutation($id: ID!, $input: ReceivePurchaseOrderInput!, $k: String) { receivePurchaseOrder(id: $id, input: $input, idempotencyKey: $k) { ${PO_FIELDS} } }`;
+const PO = `query($id: ID!) { purchaseOrder(id: $id) { ${PO_FIELDS} } }`;
+
+async function stock(productId: string) {
+  const { rows } = await t.db.pool.query(
+    `SELECT coalesce((SELECT on_hand FROM inventory.stock_levels WHERE product_id = $1 AND warehouse_id = $2), 0) AS "onHand",
+            (SELECT coalesce(sum(quantity), 0)::int FROM inventory.stock_movements WHERE product_id = $1 AND warehouse_id = $2) AS ledger`,
+    [productId, ids.wh],
+  );
+  return rows[0] as { onHand: number; ledger: number };
+}
+
+async function sentOrder(lines: { productId: string; quantity: number; expectedDate?: string }[], supplierId = ids.supplier) {
+  const created = await ok('PURCHASING', CREATE, { input: { supplierId, warehouseId: ids.wh, lines } });
+  return (await ok('PURCHASING', SEND, { id: created.createPurchaseOrder.id })).sendPurchaseOrder;
+}
+
+/** Concurrent receipts on one line and sales shipping the same product. */
+async function concurrentReceipts(): Promise<void> {
+  const po = await sentOrder([{ productId: ids.ink, quantity: 50 }]);
+  const lineId = po.lines[0].id;
+  // stock for the sales to ship, then 8 receipts of 12 (55 receivable at most: 4 pass, 48 units) racing 10 sales orders of 3 units
+  await t.db.pool.query(`INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity) VALUES ($1, $2, 'RECEIPT', 30)`, [ids.ink, ids.wh]);
+  const manager = await t.login('MANAGER');
+  const orders: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    const o = await t.gql(`mutation($c: ID!, $w: ID!, $p: ID!) { createOrder(input: {customerId: $c, warehouseId: $w, lines: [{productId: $p, quantity: 3}]}) { id } }`, { c: ids.customer, w: ids.wh, p: ids.ink }, manager);
+    orders.push(o.body.data.createOrder.id);
+  }
+  const sell = async (id: string) => {
+    const c = await t.gql(`mutation($id: ID!) { confirmOrder(id: $id) { status } }`, { id }, manager);
+    if (c.body.errors) return c.body.errors[0].extensions.code as string;
+    const s = await t.gql(`mutation($id: ID!) { shipOrder(id: $id) { status } }`, { id }, manager);
+    return s.body.errors ? (s.body.errors[0].extensions.code as string) : (s.body.data.shipOrder.status as string);
+  };
+  const warehouse = await t.login('WAREHOUSE');
+  const receive = async () => {
+    const r = await t.gql(RECEIVE, { id: po.id, input: { lines: [{ lineId, quantity: 12 }] } }, warehouse);
+    return r.body.errors ? (r.body.errors[0].extensions.code as string) : 'OK';
+  };
+  const results = await Promise.all([...Array.from({ length: 8 }, receive), ...orders.map(sell)]);
+  const tally = (xs: string[]) => xs.reduce<Record<string, number>>((a, c) => ({ ...a, [c]: (a[c] ?? 0) + 1 }), {});
+  // 4 fit; the others are refused by the tolerance, or (a loaded machine) by CONFLICT after waiting
+  // 20 s for the receipts ahead of them: a clean, retryable refusal that wrote nothing either
+  const receipts = tally(results.slice(0, 8));
+  expect(receipts.OK).toBe(4);
+  expect(Object.keys(receipts).filter((k) => !['OK', 'BAD_USER_INPUT', 'CONFLICT'].includes(k))).toEqual([]);
+  expect(tally(results.slice(8))).toEqual({ SHIPPED: 10 });
+  const after = (await ok('PURCHASING', PO, { id: po.id })).purchaseOrder;
+  expect(after).toMatchObject({ status: 'PARTIALLY_RECEIVED', lines: [{ receivedQuantity: 48, openQuantity: 2 }] });
+  expect(after.receipts).toHaveLength(4);
+  const s = await stock(ids.ink);
+  expect(s.onHand).toBe(s.ledger);
+  const posted = await t.db.pool.query(
+    `SELECT count(*)::int AS n, coalesce(sum(quantity), 0)::int AS units FROM inventory.stock_movements WHERE product_id = $1 AND reference = ANY($2)`,
+    [ids.ink, after.receipts.map((r: { number: string }) => r.number)],
+  );
+  expect(posted.rows[0]).toEqual({ n: 4, units: 48 });
+  const level = await t.db.pool.query(`SELECT reserved FROM inventory.stock_levels WHERE product_id = $1 AND warehouse_id = $2`, [ids.ink, ids.wh]);
+  expect(level.rows[0].reserved).toBe(0);
+}
+
+/** A failed stock posting, a failed recording after the posting, a retry with the key. */
+async function failedPosting(): Promise<void> {
+  const po = await sentOrder([{ productId: ids.pen, quantity: 40 }, { productId: ids.pad, quantity: 40 }]);
+  const [penLine, padLine] = po.lines;
+  const before = { pen: await stock(ids.pen), pad: await stock(ids.pad) };
+  // the catalog's database refuses the second product's movement: the posting is one transaction there
+  await t.db.pool.query(`
+    CREATE FUNCTION inventory.test_fail_13() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN IF NEW.kind = 'RECEIPT' AND NEW.quantity = 13 THEN RAISE EXCEPTION 'test: disk full'; END IF; RETURN NEW; END $$;
+    CREATE TRIGGER test_fail_13 BEFORE INSERT ON inventory.stock_movements FOR EACH ROW EXECUTE FUNCTION inventory.test_fail_13();`);
+  try {
+    const failed = await as('WAREHOUSE', RECEIVE, { id: po.id, input: { lines: [{ lineId: penLine.id, quantity: 5 }, { lineId: padLine.id, quantity: 13 }] } });
+    expect(failed.body.errors[0].extensions.code).toBe('INTERNAL_SERVER_ERROR');
+  } finally {
+    await t.db.pool.query(`DROP TRIGGER test_fail_13 ON inventory.stock_movements; DROP FUNCTION inventory.test_fail_13();`);
+  }
+  const unchanged = (await ok('PURCHASING', PO, { id: po.id })).purchaseOrder;
+  expect(unchanged).toMatchObject({ status: 'SENT', receipts: [], totals: { receivedQuantity: 0 } });
+  expect({ pen: await stock(ids.pen), pad: await stock(ids.pad) }).toEqual(before);
+
+  // now the purchasing database refuses the receipt after the stock was posted: compensation
+  await t.db.pool.query(`
+    CREATE FUNCTION suppliers.test_fail_17() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN IF NEW.quantity = 17 THEN RAISE EXCEPTION 'test: lost connection'; END IF; RETURN NEW; END $$;
+    CREATE TRIGGER test_fail_17 BEFORE INSERT ON suppliers.purchase_receipts FOR EACH ROW EXECUTE FUNCTION suppliers.test_fail_17();`);
+  try {
+    const failed = await as('WAREHOUSE', RECEIVE, { id: po.id, input: { lines: [{ lineId: penLine.id, quantity: 17 }] } });
+    expect(failed.body.errors[0].extensions.code).toBe('INTERNAL_SERVER_ERROR');
+  } finally {
+    await t.db.pool.query(`DROP TRIGGER test_fail_17 ON suppliers.purchase_receipts; DROP FUNCTION suppliers.test_fail_17();`);
+  }
+  expect((await ok('PURCHASING', PO, { id: po.id })).purchaseOrder).toMatchObject({ status: 'SENT', receipts: [] });
+  const pen = await stock(ids.pen);
+  expect(pen).toEqual({ onHand: before.pen.onHand, ledger: before.pen.ledger });
+  const moves = await t.db.pool.query(`SELECT kind, quantity FROM inventory.stock_movements WHERE product_id = $1 AND abs(quantity) = 17 ORDER BY id`, [ids.pen]);
+  expect(moves.rows).toEqual([{ kind: 'RECEIPT', quantity: 17 }, { kind: 'ADJUSTMENT', quantity: -17 }]);
+
+  // a retried request (same idempotency key) gets the first result and posts nothing more
+  const input = { lines: [{ lineId: penLine.id, quantity: 40 }, { lineId: padLine.id, quantity: 40 }] };
+  const first = (await ok('WAREHOUSE', RECEIVE, { id: po.id, input, k: 'receipt-retry-0001' })).receivePurchaseOrder;
+  const again = (await ok('WAREHOUSE', RECEIVE, { id: po.id, input, k: 'receipt-retry-0001' })).receivePurchaseOrder;
+  expect(again).toEqual(first);
+  expect(first.status).toBe('RECEIVED');
+  expect(await stock(ids.pen)).toEqual({ onHand: before.pen.onHand + 40, ledger: before.pen.ledger + 40 });
+}
+
 describe.each(['http', 'local'] as const)('subgraphs reached over %s', (transport) => {
   beforeAll(async () => {
     t = await startTestSystem({ transport });
-    const { rows } = await t.db.pool.query(`
-      WITH c AS (INSERT INTO catalog.categories (code, name) VALUES ('OFFICE', 'Office') RETURNING id),
-           p AS (INSERT INTO catalog.products (sku, name, category_id, list_price) SELECT x.sku, x.name, c.id, 2.00 FROM c,
-                   (VALUES ('PEN-1', 'Blue pen'), ('INK-1', 'Ink'), ('PAD-1', 'Pad')) AS x(sku, name) RETURNING id, sku),
-           w AS (INSERT INTO inventory.warehouses (code, name, city, country_code) VALUES ('LYS', 'Lyon', 'Lyon', 'FR') RETURNING id)
-      SELECT (SELECT id FROM p WHERE sku = 'PEN-1') AS pen, (SELECT id FROM p WHERE sku = 'INK-1') AS ink, (SELECT id FROM p WHERE sku = 'PAD-1') AS pad, w.id AS wh FROM w`);
-    const s = await t.db.pool.query(`INSERT INTO suppliers.suppliers (code, name, country_code) VALUES ('ACME', 'Acme Supply', 'FR'), ('SLOW', 'Slow Supply', 'DE') RETURNING id`);
-    const [pen, ink, pad, wh] = [rows[0].pen, rows[0].ink, rows[0].pad, rows[0].wh].map(String) as [string, string, string, string];
-    const [supplier, late] = s.rows.map((r: { id: number }) => String(r.id)) as [string, string];
-    await t.db.pool.query(
-      `INSERT INTO suppliers.product_supplies (supplier_id, product_id, lead_time_days, unit_cost, min_order_quantity, is_preferred)
-       VALUES ($1, $3, 10, 0.50, 10, true), ($1, $4, 12, 1.25, 1, true), ($1, $5, 5, 0.80, 1, true), ($2, $3, 20, 0.45, 1, false)`,
-      [supplier, late, pen, ink, pad],
-    );
-    await t.db.pool.query(`
-      INSERT INTO customers.countries (code, name) VALUES ('FR', 'France');
-      INSERT INTO customers.regions (country_code, name) VALUES ('FR', 'Rhône');
-      INSERT INTO customers.cities (region_id, name) SELECT id, 'Lyon' FROM customers.regions;
-      INSERT INTO customers.customers (code, name, email, city_id) SELECT 'BUYER', 'Buyer', 'buyer@acme.test', id FROM customers.cities;`);
-    const customer = String((await t.db.pool.query(`SELECT id FROM customers.customers`)).rows[0].id);
-    ids = { pen, ink, pad, wh, supplier, late, customer };
+    await seedPurchasing();
   }, 60_000);
   afterAll(() => t.close());
-
-  const PO_FIELDS = `id number status sentAt receivedAt expectedDate supplier { code } warehouse { id }
-    lines { id lineNo quantity unitCost amount expectedDate receivedQuantity openQuantity product { id sku } }
-    totals { lines quantity receivedQuantity openQuantity amount receivedAmount } statusHistory { fromStatus toStatus }
-    receipts { number quantity onTime delayDays leadTimeDays fillRate amount line { lineNo } }`;
-
-  async function as(role: 'PURCHASING' | 'WAREHOUSE' | 'MANAGER' | 'SALES' | 'ANALYST', query: string, variables: Record<string, unknown> = {}) {
-    return t.gql(query, variables, await t.login(role));
-  }
-  /** The data, or a test failure showing the errors. */
-  async function ok<T = any>(role: Parameters<typeof as>[0], query: string, variables: Record<string, unknown> = {}): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
-    const r = await as(role, query, variables);
-    if (r.body.errors) throw new Error(`${role}: ${JSON.stringify(r.body.errors)}`);
-    return r.body.data as T;
-  }
-
-  const CREATE = `mutation($input: CreatePurchaseOrderInput!, $k: String) { createPurchaseOrder(input: $input, idempotencyKey: $k) { ${PO_FIELDS} } }`;
-  const SEND = `mutation($id: ID!) { sendPurchaseOrder(id: $id) { ${PO_FIELDS} } }`;
-  const RECEIVE = `mutation($id: ID!, $input: ReceivePurchaseOrderInput!, $k: String) { receivePurchaseOrder(id: $id, input: $input, idempotencyKey: $k) { ${PO_FIELDS} } }`;
-  const PO = `query($id: ID!) { purchaseOrder(id: $id) { ${PO_FIELDS} } }`;
-
-  async function stock(productId: string) {
-    const { rows } = await t.db.pool.query(
-      `SELECT coalesce((SELECT on_hand FROM inventory.stock_levels WHERE product_id = $1 AND warehouse_id = $2), 0) AS "onHand",
-              (SELECT coalesce(sum(quantity), 0)::int FROM inventory.stock_movements WHERE product_id = $1 AND warehouse_id = $2) AS ledger`,
-      [productId, ids.wh],
-    );
-    return rows[0] as { onHand: number; ledger: number };
-  }
-
-  async function sentOrder(lines: { productId: string; quantity: number; expectedDate?: string }[], supplierId = ids.supplier) {
-    const created = await ok('PURCHASING', CREATE, { input: { supplierId, warehouseId: ids.wh, lines } });
-    return (await ok('PURCHASING', SEND, { id: created.createPurchaseOrder.id })).sendPurchaseOrder;
-  }
 
   test('the whole workflow: draft, change, send, partial receipt, final receipt; units on order and stock follow', async () => {
     const before = await stock(ids.pen);
@@ -186,94 +282,9 @@ describe.each(['http', 'local'] as const)('subgraphs reached over %s', (transpor
     expect((await as('SALES', `query { purchaseOrders { totalCount } }`)).body.errors[0].extensions.code).toBe('FORBIDDEN');
   });
 
-  test('concurrent receipts on one line and sales shipping the same product: the tolerance holds, ledger = on hand, each receipt posted once', async () => {
-    const po = await sentOrder([{ productId: ids.ink, quantity: 50 }]);
-    const lineId = po.lines[0].id;
-    // stock for the sales to ship, then 8 receipts of 12 (55 receivable at most: 4 pass, 48 units) racing 10 sales orders of 3 units
-    await t.db.pool.query(`INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity) VALUES ($1, $2, 'RECEIPT', 30)`, [ids.ink, ids.wh]);
-    const manager = await t.login('MANAGER');
-    const orders: string[] = [];
-    for (let i = 0; i < 10; i++) {
-      const o = await t.gql(`mutation($c: ID!, $w: ID!, $p: ID!) { createOrder(input: {customerId: $c, warehouseId: $w, lines: [{productId: $p, quantity: 3}]}) { id } }`, { c: ids.customer, w: ids.wh, p: ids.ink }, manager);
-      orders.push(o.body.data.createOrder.id);
-    }
-    const sell = async (id: string) => {
-      const c = await t.gql(`mutation($id: ID!) { confirmOrder(id: $id) { status } }`, { id }, manager);
-      if (c.body.errors) return c.body.errors[0].extensions.code as string;
-      const s = await t.gql(`mutation($id: ID!) { shipOrder(id: $id) { status } }`, { id }, manager);
-      return s.body.errors ? (s.body.errors[0].extensions.code as string) : (s.body.data.shipOrder.status as string);
-    };
-    const warehouse = await t.login('WAREHOUSE');
-    const receive = async () => {
-      const r = await t.gql(RECEIVE, { id: po.id, input: { lines: [{ lineId, quantity: 12 }] } }, warehouse);
-      return r.body.errors ? (r.body.errors[0].extensions.code as string) : 'OK';
-    };
-    const results = await Promise.all([...Array.from({ length: 8 }, receive), ...orders.map(sell)]);
-    const tally = (xs: string[]) => xs.reduce<Record<string, number>>((a, c) => ({ ...a, [c]: (a[c] ?? 0) + 1 }), {});
-    // 4 fit; the others are refused by the tolerance, or (a loaded machine) by CONFLICT after waiting
-    // 20 s for the receipts ahead of them: a clean, retryable refusal that wrote nothing either
-    const receipts = tally(results.slice(0, 8));
-    expect(receipts.OK).toBe(4);
-    expect(Object.keys(receipts).filter((k) => !['OK', 'BAD_USER_INPUT', 'CONFLICT'].includes(k))).toEqual([]);
-    expect(tally(results.slice(8))).toEqual({ SHIPPED: 10 });
-    const after = (await ok('PURCHASING', PO, { id: po.id })).purchaseOrder;
-    expect(after).toMatchObject({ status: 'PARTIALLY_RECEIVED', lines: [{ receivedQuantity: 48, openQuantity: 2 }] });
-    expect(after.receipts).toHaveLength(4);
-    const s = await stock(ids.ink);
-    expect(s.onHand).toBe(s.ledger);
-    const posted = await t.db.pool.query(
-      `SELECT count(*)::int AS n, coalesce(sum(quantity), 0)::int AS units FROM inventory.stock_movements WHERE product_id = $1 AND reference = ANY($2)`,
-      [ids.ink, after.receipts.map((r: { number: string }) => r.number)],
-    );
-    expect(posted.rows[0]).toEqual({ n: 4, units: 48 });
-    const level = await t.db.pool.query(`SELECT reserved FROM inventory.stock_levels WHERE product_id = $1 AND warehouse_id = $2`, [ids.ink, ids.wh]);
-    expect(level.rows[0].reserved).toBe(0);
-  }, 60_000);
+  test('concurrent receipts on one line and sales shipping the same product: the tolerance holds, ledger = on hand, each receipt posted once', concurrentReceipts, 60_000);
 
-  test('a failed stock posting leaves no half-received order; a failed recording after the posting takes the stock back; a retry with the key posts once', async () => {
-    const po = await sentOrder([{ productId: ids.pen, quantity: 40 }, { productId: ids.pad, quantity: 40 }]);
-    const [penLine, padLine] = po.lines;
-    const before = { pen: await stock(ids.pen), pad: await stock(ids.pad) };
-    // the catalog's database refuses the second product's movement: the posting is one transaction there
-    await t.db.pool.query(`
-      CREATE FUNCTION inventory.test_fail_13() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF NEW.kind = 'RECEIPT' AND NEW.quantity = 13 THEN RAISE EXCEPTION 'test: disk full'; END IF; RETURN NEW; END $$;
-      CREATE TRIGGER test_fail_13 BEFORE INSERT ON inventory.stock_movements FOR EACH ROW EXECUTE FUNCTION inventory.test_fail_13();`);
-    try {
-      const failed = await as('WAREHOUSE', RECEIVE, { id: po.id, input: { lines: [{ lineId: penLine.id, quantity: 5 }, { lineId: padLine.id, quantity: 13 }] } });
-      expect(failed.body.errors[0].extensions.code).toBe('INTERNAL_SERVER_ERROR');
-    } finally {
-      await t.db.pool.query(`DROP TRIGGER test_fail_13 ON inventory.stock_movements; DROP FUNCTION inventory.test_fail_13();`);
-    }
-    const unchanged = (await ok('PURCHASING', PO, { id: po.id })).purchaseOrder;
-    expect(unchanged).toMatchObject({ status: 'SENT', receipts: [], totals: { receivedQuantity: 0 } });
-    expect({ pen: await stock(ids.pen), pad: await stock(ids.pad) }).toEqual(before);
-
-    // now the purchasing database refuses the receipt after the stock was posted: compensation
-    await t.db.pool.query(`
-      CREATE FUNCTION suppliers.test_fail_17() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF NEW.quantity = 17 THEN RAISE EXCEPTION 'test: lost connection'; END IF; RETURN NEW; END $$;
-      CREATE TRIGGER test_fail_17 BEFORE INSERT ON suppliers.purchase_receipts FOR EACH ROW EXECUTE FUNCTION suppliers.test_fail_17();`);
-    try {
-      const failed = await as('WAREHOUSE', RECEIVE, { id: po.id, input: { lines: [{ lineId: penLine.id, quantity: 17 }] } });
-      expect(failed.body.errors[0].extensions.code).toBe('INTERNAL_SERVER_ERROR');
-    } finally {
-      await t.db.pool.query(`DROP TRIGGER test_fail_17 ON suppliers.purchase_receipts; DROP FUNCTION suppliers.test_fail_17();`);
-    }
-    expect((await ok('PURCHASING', PO, { id: po.id })).purchaseOrder).toMatchObject({ status: 'SENT', receipts: [] });
-    const pen = await stock(ids.pen);
-    expect(pen).toEqual({ onHand: before.pen.onHand, ledger: before.pen.ledger });
-    const moves = await t.db.pool.query(`SELECT kind, quantity FROM inventory.stock_movements WHERE product_id = $1 AND abs(quantity) = 17 ORDER BY id`, [ids.pen]);
-    expect(moves.rows).toEqual([{ kind: 'RECEIPT', quantity: 17 }, { kind: 'ADJUSTMENT', quantity: -17 }]);
-
-    // a retried request (same idempotency key) gets the first result and posts nothing more
-    const input = { lines: [{ lineId: penLine.id, quantity: 40 }, { lineId: padLine.id, quantity: 40 }] };
-    const first = (await ok('WAREHOUSE', RECEIVE, { id: po.id, input, k: 'receipt-retry-0001' })).receivePurchaseOrder;
-    const again = (await ok('WAREHOUSE', RECEIVE, { id: po.id, input, k: 'receipt-retry-0001' })).receivePurchaseOrder;
-    expect(again).toEqual(first);
-    expect(first.status).toBe('RECEIVED');
-    expect(await stock(ids.pen)).toEqual({ onHand: before.pen.onHand + 40, ledger: before.pen.ledger + 40 });
-  });
+  test('a failed stock posting leaves no half-received order; a failed recording after the posting takes the stock back; a retry with the key posts once', failedPosting);
 
   test('ETL feed: purchase orders by updatedFrom and UPDATED_AT, receipts by id; totals reconcile with the rows', async () => {
     const all: { id: string; updatedAt: string }[] = [];

@@ -1,6 +1,6 @@
 import { defaultStages, runPipeline, type StageContext } from '@erp/automation';
 import { quietLogger } from '@erp/kit/test/graphql';
-import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
+import { seedPenShop, stageContextOf, startTestSystem, type TestSystem } from './test-system';
 
 /**
  * The stock sweeper as the pipeline's first stage: a reservation left behind by a crash (the order's
@@ -14,26 +14,9 @@ const log = quietLogger();
 
 beforeAll(async () => {
   t = await startTestSystem();
-  const { rows } = await t.db.pool.query(`
-    WITH c AS (INSERT INTO catalog.categories (code, name) VALUES ('PENS', 'Pens') RETURNING id),
-         p AS (INSERT INTO catalog.products (sku, name, category_id, list_price) SELECT 'PEN-1', 'Blue pen', id, 1.20 FROM c RETURNING id),
-         w AS (INSERT INTO inventory.warehouses (code, name, city, country_code) VALUES ('LYS', 'Lyon', 'Lyon', 'FR') RETURNING id)
-    SELECT p.id AS product, w.id AS warehouse FROM p, w`);
-  await t.db.pool.query(`
-    INSERT INTO customers.countries (code, name) VALUES ('FR', 'France');
-    INSERT INTO customers.regions (country_code, name) VALUES ('FR', 'Rhône');
-    INSERT INTO customers.cities (region_id, name) SELECT id, 'Lyon' FROM customers.regions;
-    INSERT INTO customers.customers (code, name, email, city_id) SELECT 'ACME', 'Acme', 'buyer@acme.test', id FROM customers.cities;`);
-  ids = { product: rows[0].product, warehouse: rows[0].warehouse, customer: (await t.db.pool.query(`SELECT id FROM customers.customers`)).rows[0].id };
+  ids = await seedPenShop(t);
   await t.db.pool.query(`INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity) VALUES ($1, $2, 'OPENING', 10)`, [ids.product, ids.warehouse]);
-  ctx = {
-    gatewayUrl: t.system.gatewayUrl,
-    credentials: { email: t.services.ETL_SERVICE.email, password: PASSWORD },
-    miningCredentials: { email: t.services.MINING_SERVICE.email, password: PASSWORD },
-    dwhUrl: t.dwh.url,
-    log,
-    sweepReservations: (o) => t.system.sweepReservations(o),
-  };
+  ctx = stageContextOf(t, log);
 }, 60_000);
 afterAll(() => t.close());
 

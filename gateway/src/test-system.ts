@@ -1,3 +1,4 @@
+import type { StageContext } from '@erp/automation';
 import { migrateDwh } from '@erp/dwh-schema';
 import { ACCOUNT_SERVICE_ROLES, ROLES, type AccountRole, type AccountServiceRole, type Role } from '@erp/kit';
 import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
@@ -93,4 +94,32 @@ export async function startTestSystem(
       await dwh.drop();
     },
   };
+}
+
+/** The pipeline stages' context on a test system, as `npm start` wires it (service accounts, warehouse, sweeper). */
+export function stageContextOf(t: TestSystem, log: StageContext['log']): StageContext {
+  return {
+    gatewayUrl: t.system.gatewayUrl,
+    credentials: { email: t.services.ETL_SERVICE.email, password: PASSWORD },
+    miningCredentials: { email: t.services.MINING_SERVICE.email, password: PASSWORD },
+    dwhUrl: t.dwh.url,
+    log,
+    sweepReservations: (o) => t.system.sweepReservations(o),
+  };
+}
+
+/** The smallest shop an order needs: one product (PEN-1) in one warehouse (LYS, Lyon), one customer (ACME) in Lyon. */
+export async function seedPenShop(t: TestSystem): Promise<{ product: number; warehouse: number; customer: number }> {
+  const { rows } = await t.db.pool.query(`
+    WITH c AS (INSERT INTO catalog.categories (code, name) VALUES ('PENS', 'Pens') RETURNING id),
+         p AS (INSERT INTO catalog.products (sku, name, category_id, list_price) SELECT 'PEN-1', 'Blue pen', id, 1.20 FROM c RETURNING id),
+         w AS (INSERT INTO inventory.warehouses (code, name, city, country_code) VALUES ('LYS', 'Lyon', 'Lyon', 'FR') RETURNING id)
+    SELECT p.id AS product, w.id AS warehouse FROM p, w`);
+  await t.db.pool.query(`
+    INSERT INTO customers.countries (code, name) VALUES ('FR', 'France');
+    INSERT INTO customers.regions (country_code, name) VALUES ('FR', 'Rhône');
+    INSERT INTO customers.cities (region_id, name) SELECT id, 'Lyon' FROM customers.regions;
+    INSERT INTO customers.customers (code, name, email, city_id) SELECT 'ACME', 'Acme', 'buyer@acme.test', id FROM customers.cities;`);
+  const customer = (await t.db.pool.query(`SELECT id FROM customers.customers`)).rows[0].id as number;
+  return { product: rows[0].product as number, warehouse: rows[0].warehouse as number, customer };
 }

@@ -167,28 +167,8 @@ export function understand(question: string, u: Understanding, previous: string[
   return readOne(question, u, context);
 }
 
-function readOne(question: string, u: Understanding, context: Intent | null): Reading {
-  const language = u.language;
-  const folded = ` ${fold(question).replace(/['’`´]/g, ' ').replace(/[^\p{L}\p{N}/\- ]+/gu, ' ').replace(/\s+/g, ' ').trim()} `;
-  if (WRITE.test(folded.trim())) return { refused: 'write', language };
-  const s = new Sentence(words(question));
-  const names = u.members ? s.take(u.members.phrases, { keep: true, accept: (m) => m.end - m.start >= 2 && m.value.some((r) => !r.partial) }) : [];
-  const outOfModel = refuseIfOutOfModel(s, language, OUT_OF_MODEL, names);
-  if (outOfModel) return outOfModel;
-
-  const time = readTime(s, u.clock);
-  // A period after the data's as-of date (next year, 1999 on a 1998 warehouse) has no figures yet.
-  if (time.future || (time.range && time.range.from > u.clock.today)) return { refused: 'future', language };
-
-  const why = s.take(WHY).length > 0;
-  // "reorder point" names a measure, not a question about stock-outs ("reorder").
-  const reorderPointNamed = s.take(REORDER_POINT, { keep: true }).length > 0 && !s.take(LOW_STOCK, { keep: true }).length;
-  const stockout = !reorderPointNamed && s.take(STOCKOUT).length > 0;
-  const lowStock = s.take(LOW_STOCK).length > 0;
-  const share = s.take(SHARE).length > 0;
-  const trend = s.take(TREND).length > 0;
-
-  // Top N / N best / les N premiers (before numbers are read as anything else).
+/** "top 5", "5 best", "the 3 worst", "les 10 premiers": how many, and which end (marks the words read). */
+function readTop(s: Sentence): { top?: number; direction?: 'DESC' | 'ASC' } {
   let top: number | undefined;
   let direction: 'DESC' | 'ASC' | undefined;
   for (let i = 0; i < s.words.length; i++) {
@@ -222,6 +202,74 @@ function readOne(question: string, u: Understanding, context: Intent | null): Re
       s.mark(i, i + 1);
     }
   }
+  return { top, direction };
+}
+
+type Match<T> = { value: T; start: number; end: number };
+
+/**
+ * Members by level. A name several levels share (a city and a warehouse): the level the question
+ * names, else a whole name before one word of a name, else the first. A customers level that only
+ * qualifies a named attribute ("customers in Mexico") is cleared in `levelMatches` (value '').
+ */
+function filtersOf(memberMatches: Match<MemberRef[]>[], levelMatches: Match<string>[], measure: string): Map<string, MemberRef[]> {
+  const filters = new Map<string, MemberRef[]>();
+  // Levels the measure's fact has: a name that is a warehouse and a city, asked with stock, is the warehouse.
+  const fact = MEASURE_BY_NAME.get(measure)?.fact ?? 'sales';
+  const valid = (r: MemberRef) => LEVELS.get(r.level)?.facts.includes(fact) ?? true;
+  for (const m of memberMatches) {
+    const named =
+      m.value.find((r) => levelMatches.some((l) => l.value === r.level)) ?? m.value.find((r) => !r.partial && valid(r)) ?? m.value.find((r) => valid(r)) ?? m.value.find((r) => !r.partial) ?? m.value[0]!;
+    const same = m.value.filter((r) => r.level === named.level);
+    const list = filters.get(named.level) ?? [];
+    for (const r of same) if (!list.some((x) => x.key === r.key)) list.push({ level: r.level, key: r.key, label: r.label });
+    filters.set(named.level, list);
+  }
+  // "customers in Mexico", "les clients grossistes": customers qualified by one of their attributes, not a breakdown by customer.
+  const CUSTOMER_ATTRIBUTES = ['geography.country', 'geography.region', 'geography.city', 'segment.segment'];
+  for (const l of levelMatches) {
+    if (l.value !== 'geography.customer') continue;
+    if (memberMatches.some((m) => m.value.some((r) => CUSTOMER_ATTRIBUTES.includes(r.level)) && (Math.abs(m.start - l.end) <= 2 || Math.abs(l.start - m.end) <= 2))) l.value = '';
+  }
+  return filters;
+}
+
+/** Whether a level is named in the singular ("which customer", "le meilleur client"). */
+function namesOne(s: Sentence, levelMatches: Match<string>[], top: number | undefined): boolean {
+  let singular = false;
+  for (const l of levelMatches) {
+    const word = s.words[l.end - 1]!.text;
+    const det = s.words[l.start - 1]?.text;
+    const det2 = s.words[l.start - 2]?.text;
+    if (SINGULAR.has(word) && !['les', 'des', 'quels', 'quelles', 'nos', 'mes', 'ces'].includes(det ?? '') && !top) singular = true;
+    if (INVARIANT.has(word) && (SINGULAR_DETERMINERS.has(det ?? '') || SINGULAR_DETERMINERS.has(det2 ?? '')) && !['les', 'des', 'quels', 'quelles'].includes(det ?? '')) singular = true;
+  }
+  return singular;
+}
+
+function readOne(question: string, u: Understanding, context: Intent | null): Reading {
+  const language = u.language;
+  const folded = ` ${fold(question).replace(/['’`´]/g, ' ').replace(/[^\p{L}\p{N}/\- ]+/gu, ' ').replace(/\s+/g, ' ').trim()} `;
+  if (WRITE.test(folded.trim())) return { refused: 'write', language };
+  const s = new Sentence(words(question));
+  const names = u.members ? s.take(u.members.phrases, { keep: true, accept: (m) => m.end - m.start >= 2 && m.value.some((r) => !r.partial) }) : [];
+  const outOfModel = refuseIfOutOfModel(s, language, OUT_OF_MODEL, names);
+  if (outOfModel) return outOfModel;
+
+  const time = readTime(s, u.clock);
+  // A period after the data's as-of date (next year, 1999 on a 1998 warehouse) has no figures yet.
+  if (time.future || (time.range && time.range.from > u.clock.today)) return { refused: 'future', language };
+
+  const why = s.take(WHY).length > 0;
+  // "reorder point" names a measure, not a question about stock-outs ("reorder").
+  const reorderPointNamed = s.take(REORDER_POINT, { keep: true }).length > 0 && !s.take(LOW_STOCK, { keep: true }).length;
+  const stockout = !reorderPointNamed && s.take(STOCKOUT).length > 0;
+  const lowStock = s.take(LOW_STOCK).length > 0;
+  const share = s.take(SHARE).length > 0;
+  const trend = s.take(TREND).length > 0;
+
+  // Top N / N best / les N premiers (before numbers are read as anything else).
+  let { top, direction } = readTop(s);
 
   // How many customers: buyers of a period, or the customer base.
   let countCustomers: 'customers' | 'customerCount' | undefined;
@@ -265,26 +313,7 @@ function readOne(question: string, u: Understanding, context: Intent | null): Re
   s.take(ASC_WORDS);
   if (s.has('actifs') || s.has('active') || s.has('actif')) if (productCount.length) memberMatches.push({ value: [{ level: 'productStatus.status', key: 'ACTIVE', label: 'ACTIVE' }], start: 0, end: 0 });
 
-  // Members by level. A name several levels share (a city and a warehouse): the level the question
-  // names, else a whole name before one word of a name, else the first.
-  const filters = new Map<string, MemberRef[]>();
-  // Levels the measure's fact has: a name that is a warehouse and a city, asked with stock, is the warehouse.
-  const fact = MEASURE_BY_NAME.get(measures[0] ?? 'revenue')?.fact ?? 'sales';
-  const valid = (r: MemberRef) => LEVELS.get(r.level)?.facts.includes(fact) ?? true;
-  for (const m of memberMatches) {
-    const named =
-      m.value.find((r) => levelMatches.some((l) => l.value === r.level)) ?? m.value.find((r) => !r.partial && valid(r)) ?? m.value.find((r) => valid(r)) ?? m.value.find((r) => !r.partial) ?? m.value[0]!;
-    const same = m.value.filter((r) => r.level === named.level);
-    const list = filters.get(named.level) ?? [];
-    for (const r of same) if (!list.some((x) => x.key === r.key)) list.push({ level: r.level, key: r.key, label: r.label });
-    filters.set(named.level, list);
-  }
-  // "customers in Mexico", "les clients grossistes": customers qualified by one of their attributes, not a breakdown by customer.
-  const CUSTOMER_ATTRIBUTES = ['geography.country', 'geography.region', 'geography.city', 'segment.segment'];
-  for (const l of levelMatches) {
-    if (l.value !== 'geography.customer') continue;
-    if (memberMatches.some((m) => m.value.some((r) => CUSTOMER_ATTRIBUTES.includes(r.level)) && (Math.abs(m.start - l.end) <= 2 || Math.abs(l.start - m.end) <= 2))) l.value = '';
-  }
+  const filters = filtersOf(memberMatches, levelMatches, measures[0] ?? 'revenue');
   let levels = levelMatches.map((l) => l.value).filter((l, i, a) => l && a.indexOf(l) === i);
   levels = levels.filter((l) => !filters.has(l) || share);
   // "the supplier" beside a supplier name, "customer Ernst Handel": the kind of the member, not a breakdown.
@@ -296,14 +325,7 @@ function readOne(question: string, u: Understanding, context: Intent | null): Re
   if (trend && !granularity) granularity = 'MONTH';
 
   // Singular: "which customer", "le meilleur client", "our biggest customer".
-  let singular = false;
-  for (const l of levelMatches) {
-    const word = s.words[l.end - 1]!.text;
-    const det = s.words[l.start - 1]?.text;
-    const det2 = s.words[l.start - 2]?.text;
-    if (SINGULAR.has(word) && !['les', 'des', 'quels', 'quelles', 'nos', 'mes', 'ces'].includes(det ?? '') && !top) singular = true;
-    if (INVARIANT.has(word) && (SINGULAR_DETERMINERS.has(det ?? '') || SINGULAR_DETERMINERS.has(det2 ?? '')) && !['les', 'des', 'quels', 'quelles'].includes(det ?? '')) singular = true;
-  }
+  let singular = namesOne(s, levelMatches, top);
   if (s.has('who') || s.has('qui')) singular = singular || levels.length === 0;
   if (s.has('who') && !levels.length && !filters.size) levels.push('geography.customer');
 

@@ -71,16 +71,38 @@ export interface Clock {
   language: 'en' | 'fr';
 }
 
-/** Reads the time expressions of the sentence (taking their words). */
-export function readTime(sentence: Sentence, clock: Clock): TimeReading {
-  const out: TimeReading = {};
-  const ref = clock.today;
-  const Y = Number(ref.slice(0, 4));
-  const Mo = Number(ref.slice(5, 7));
-  const Q = Math.floor((Mo - 1) / 3) + 1;
+/** What the steps of readTime share: the sentence, the reading so far, the as-of date's parts. */
+interface Reader {
+  sentence: Sentence;
+  clock: Clock;
+  out: TimeReading;
+  found: DateRange[];
+  ref: string;
+  Y: number;
+  Mo: number;
+  Q: number;
+  monthStart: string;
+  cut: (re: RegExp) => RegExpExecArray | null;
+  take: (range: DateRange | null, g?: Granularity) => void;
+}
 
-  // The free words as one string; a regex match is turned back into the words it covers.
-  const cut = (re: RegExp): RegExpExecArray | null => {
+const month = (w: string | undefined) => (w ? MONTH_OF.get(w) : undefined);
+
+/** 12/31/1997 is American, 31/12/1997 European; when both read, the question's language decides. */
+function numericDate(s: string, usDates: boolean): DateRange | null {
+  let m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (m) return dayRange(Number(m[1]), Number(m[2]), Number(m[3]));
+  m = /^(\d{1,2})\/(\d{1,2})\/(\d{2,4})$/.exec(s);
+  if (!m) return null;
+  const y = Number(m[3]!.length === 2 ? `20${m[3]}` : m[3]);
+  let [a, b] = [Number(m[1]), Number(m[2])];
+  if (a > 12 || (!usDates && b <= 12)) [a, b] = [b, a];
+  return dayRange(y, a, b);
+}
+
+/** The free words as one string; a regex match is turned back into the words it covers (marked read). */
+function cutter(sentence: Sentence) {
+  return (re: RegExp): RegExpExecArray | null => {
     const ws = sentence.words;
     for (let i = 0; i < ws.length; i++) {
       if (sentence.used[i]) continue;
@@ -101,20 +123,54 @@ export function readTime(sentence: Sentence, clock: Clock): TimeReading {
     }
     return null;
   };
-  const month = (w: string | undefined) => (w ? MONTH_OF.get(w) : undefined);
-  const usDates = clock.language === 'en';
-  const numericDate = (s: string): DateRange | null => {
-    let m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-    if (m) return dayRange(Number(m[1]), Number(m[2]), Number(m[3]));
-    m = /^(\d{1,2})\/(\d{1,2})\/(\d{2,4})$/.exec(s);
-    if (!m) return null;
-    const y = Number(m[3]!.length === 2 ? `20${m[3]}` : m[3]);
-    let [a, b] = [Number(m[1]), Number(m[2])];
-    // 12/31/1997 is American, 31/12/1997 European; when both read, the question's language decides.
-    if (a > 12 || (!usDates && b <= 12)) [a, b] = [b, a];
-    return dayRange(y, a, b);
-  };
+}
 
+/** Reads the time expressions of the sentence (taking their words). */
+export function readTime(sentence: Sentence, clock: Clock): TimeReading {
+  const out: TimeReading = {};
+  const ref = clock.today;
+  const Mo = Number(ref.slice(5, 7));
+  const found: DateRange[] = [];
+  const rd: Reader = {
+    sentence,
+    clock,
+    out,
+    found,
+    ref,
+    Y: Number(ref.slice(0, 4)),
+    Mo,
+    Q: Math.floor((Mo - 1) / 3) + 1,
+    monthStart: `${ref.slice(0, 7)}-01`,
+    cut: cutter(sentence),
+    take: (range, g) => {
+      if (!range) return;
+      found.push(range);
+      if (g) out.granularity = g;
+    },
+  };
+  // in this order: a comparison or a range first, so that its words are not read as a period alone
+  readComparison(rd);
+  readRanges(rd);
+  readRelative(rd);
+  readQuartersAndHalves(rd);
+  readThisAndLast(rd);
+  readDated(rd);
+  readWithoutYear(rd);
+
+  if (found.length === 1) out.range = found[0];
+  else if (found.length >= 2) {
+    // Two periods named: the later one is asked, compared with the earlier ("2025 vs 2024").
+    const sorted = [...found].sort((a, b) => (a.from < b.from ? 1 : -1));
+    out.range = sorted[0];
+    out.compareRange = sorted[1];
+  }
+  return out;
+}
+
+/** Future periods, a comparison ("vs last year"), the period of the previous question. */
+function readComparison(rd: Reader): void {
+  const { out, cut } = rd;
+  let r: RegExpExecArray | null;
   // Future periods: the data cannot say.
   if (cut(/ (next|coming|upcoming|prochaine?s?|a venir|suivante?s?) (year|quarter|month|week|annee|trimestre|mois|semaine|an) | (l annee|le mois|le trimestre|la semaine|l an) (prochaine?|suivante?) | (forecast|forecasts|predict|prediction|predictions|projection|projections|prevision|previsions|prevoir|prevu|will we|will it) /))
     out.future = true;
@@ -129,19 +185,17 @@ export function readTime(sentence: Sentence, clock: Clock): TimeReading {
   else if (cut(new RegExp(` ${VS} ${PREVIOUS} `)) || cut(/ (month over month|mom|quarter over quarter|qoq|week over week|d un mois sur l autre|mois sur mois|d un trimestre sur l autre) /)) out.compare = 'PREVIOUS_PERIOD';
 
   // Anaphora: the period of the previous question.
-  let r: RegExpExecArray | null;
   if ((r = cut(/ (that year|the same year|cette annee la|la meme annee|cette annee ci la|that quarter|the same quarter|ce trimestre la|le meme trimestre|that month|the same month|ce mois la|le meme mois|the same period|that period|la meme periode|cette periode la|then|at that time|a cette epoque|a ce moment la) /))) {
     const t = r[1]!;
     out.anaphora = /year|annee/.test(t) ? 'year' : /quarter|trimestre/.test(t) ? 'quarter' : /month|mois/.test(t) ? 'month' : 'period';
   }
+}
 
-  const found: DateRange[] = [];
-  const take = (range: DateRange | null, g?: Granularity) => {
-    if (!range) return;
-    found.push(range);
-    if (g) out.granularity = g;
-  };
-
+/** Explicit ranges: days, quarters, months, years. */
+function readRanges(rd: Reader): void {
+  const { sentence, cut, take } = rd;
+  const usDates = rd.clock.language === 'en';
+  let r: RegExpExecArray | null;
   // Explicit day ranges: "between 1 January and 31 December 1997", "du 1er janvier au 31 mars 1997".
   const dayRe = new RegExp(` (?:between|from|du|entre|de|depuis)? ?(?:the |le )?${DAY} (?:of )?${MONTH}(?: ${YEAR})? (?:and|to|until|till|through|thru|au|et|a|jusqu au|-) (?:the |le )?${DAY} (?:of )?${MONTH} ${YEAR} `);
   while ((r = cut(dayRe))) {
@@ -160,8 +214,8 @@ export function readTime(sentence: Sentence, clock: Clock): TimeReading {
   }
   const numRe = / (?:between|from|du|entre|de)? ?(\d{4}-\d{2}-\d{2}|\d{1,2}\/\d{1,2}\/\d{2,4}) (?:and|to|until|till|through|au|et|a|jusqu au|-) (\d{4}-\d{2}-\d{2}|\d{1,2}\/\d{1,2}\/\d{2,4}) /;
   while ((r = cut(numRe))) {
-    const a = numericDate(r[1]!);
-    const b = numericDate(r[2]!);
+    const a = numericDate(r[1]!, usDates);
+    const b = numericDate(r[2]!, usDates);
     if (a && b) take({ from: a.from, to: b.to });
   }
   // Quarter ranges: "Q1 to Q4 1997", "from Q2 2024 to Q1 2025", "du T1 au T3 2025".
@@ -190,10 +244,14 @@ export function readTime(sentence: Sentence, clock: Clock): TimeReading {
       take(yearRange(b));
     } else take(span(yearRange(Math.min(a, b)), yearRange(Math.max(a, b))));
   }
+}
 
+/** Relative periods: the last N months, year to date… */
+function readRelative(rd: Reader): void {
+  const { out, ref, Y, Q, monthStart, cut, take } = rd;
+  let r: RegExpExecArray | null;
   // Relative periods.
   const N = '(\\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|thirty|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|dix huit|vingt|trente)';
-  const monthStart = `${ref.slice(0, 7)}-01`;
   const lastN = (n: number, unit: string): DateRange => {
     if (/^(month|months|mois)$/.test(unit)) return { from: addMonths(monthStart, -(n - 1)), to: ref };
     if (/^(quarter|quarters|trimestre|trimestres)$/.test(unit)) return { from: addMonths(monthStart, -(3 * n - 1)), to: ref };
@@ -218,7 +276,12 @@ export function readTime(sentence: Sentence, clock: Clock): TimeReading {
     out.relative = true;
     take({ from: monthStart, to: ref });
   }
+}
 
+/** Quarters and halves with their year. */
+function readQuartersAndHalves(rd: Reader): void {
+  const { cut, take } = rd;
+  let r: RegExpExecArray | null;
   // Quarters and halves with their year first ("the last quarter of 2024" is Q4 2024, not relative).
   const qWithYear = [
     new RegExp(` (?:in |for |during |the |au |le |du |en |pour le )?(?:q|t)([1-4]) (?:of |de |du |en )?${YEAR} `),
@@ -240,7 +303,11 @@ export function readTime(sentence: Sentence, clock: Clock): TimeReading {
       take({ from: `${y}-${h === 1 ? '01' : '07'}-01`, to: `${y}-${h === 1 ? '06-30' : '12-31'}` });
     }
   }
+}
 
+/** This/last year, quarter, month, week, yesterday. */
+function readThisAndLast(rd: Reader): void {
+  const { out, ref, Y, Mo, Q, monthStart, cut, take } = rd;
   // This/last year, quarter, month, week, yesterday.
   const rel = (re: RegExp, range: () => DateRange) => {
     if (cut(re)) {
@@ -258,7 +325,13 @@ export function readTime(sentence: Sentence, clock: Clock): TimeReading {
   rel(/ (?:in |for |during |de |pendant )?(this week|current week|cette semaine) /, () => ({ from: weekStart(ref), to: ref }));
   rel(/ (?:in |for |during |de |pendant )?(?:the )?(last week|previous week|la semaine derniere|semaine derniere|la semaine precedente) /, () => ({ from: addDays(weekStart(ref), -7), to: addDays(weekStart(ref), -1) }));
   rel(/ (yesterday|today|hier|aujourd hui|the last day|le dernier jour) /, () => ({ from: ref, to: ref }));
+}
 
+/** Since/until, single days, months and years. */
+function readDated(rd: Reader): void {
+  const { clock, ref, cut, take } = rd;
+  const usDates = clock.language === 'en';
+  let r: RegExpExecArray | null;
   // Since / until a month or a year.
   if ((r = cut(new RegExp(` (?:since|from|depuis|a partir de|a compter de) ${MONTH}(?: ${YEAR})? `)))) {
     const m = month(r[1])!;
@@ -270,7 +343,7 @@ export function readTime(sentence: Sentence, clock: Clock): TimeReading {
   // Single days: "on 15 March 2025", "le 3 mai 2025", "March 15, 2025", 2025-03-15, 15/03/2025.
   while ((r = cut(new RegExp(` (?:on |le |the )?${DAY} (?:of )?${MONTH} ${YEAR} `)))) take(dayRange(Number(r[3]), month(r[2])!, Number(r[1])));
   while ((r = cut(new RegExp(` (?:on )?${MONTH} ${DAY} ${YEAR} `)))) take(dayRange(Number(r[3]), month(r[1])!, Number(r[2])));
-  while ((r = cut(/ (?:on |le )?(\d{4}-\d{2}-\d{2}|\d{1,2}\/\d{1,2}\/\d{2,4}) /))) take(numericDate(r[1]!));
+  while ((r = cut(/ (?:on |le )?(\d{4}-\d{2}-\d{2}|\d{1,2}\/\d{1,2}\/\d{2,4}) /))) take(numericDate(r[1]!, usDates));
 
   // Months with a year: "March 2025", "in mars 2025", "2025-03", "03/2025", "of May 2025".
   while ((r = cut(new RegExp(` (?:in |during |for |of |en |au mois de |du mois de |pour |de |le mois de )?${MONTH} (?:of |de |d )?${YEAR} `)))) take(monthRange(Number(r[2]), month(r[1])!));
@@ -279,7 +352,12 @@ export function readTime(sentence: Sentence, clock: Clock): TimeReading {
   // Years: "in 2025", "2025", "FY2025", "l'année 2025".
   while ((r = cut(new RegExp(` (?:in |for |during |of |en |pour |de |sur |the year |year |l annee |annee |fy |exercice )?${YEAR} `)))) take(yearRange(Number(r[1])));
   while ((r = cut(/ fy((?:19|20)\d\d) /))) take(yearRange(Number(r[1])));
+}
 
+/** Quarters and months without a year: the latest one up to the as-of date. */
+function readWithoutYear(rd: Reader): void {
+  const { sentence, out, ref, Y, Q, cut, take } = rd;
+  let r: RegExpExecArray | null;
   // Quarters and months without a year: the latest one up to the as-of date.
   const qNoYear = [/ (?:in |for |during |the |au |le |du |en |pour le )?(?:q|t)([1-4]) /, new RegExp(` (?:in |for |during |the |au |le |du |pour le )?${ORDINAL} (?:quarter|trimestre) `)];
   for (const [i, re] of qNoYear.entries()) {
@@ -317,13 +395,4 @@ export function readTime(sentence: Sentence, clock: Clock): TimeReading {
     out.relative = true;
     void monthNoYear;
   }
-
-  if (found.length === 1) out.range = found[0];
-  else if (found.length >= 2) {
-    // Two periods named: the later one is asked, compared with the earlier ("2025 vs 2024").
-    const sorted = [...found].sort((a, b) => (a.from < b.from ? 1 : -1));
-    out.range = sorted[0];
-    out.compareRange = sorted[1];
-  }
-  return out;
 }

@@ -28,21 +28,40 @@ const STATUSES = new Set(['DRAFT', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELL
 const KINDS = new Set(['OPENING', 'RECEIPT', 'SHIPMENT', 'ADJUSTMENT', 'TRANSFER_IN', 'TRANSFER_OUT']);
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
-export function verifyDataset(dir: string): VerifyResult {
-  const errors: string[] = [];
-  const err = (msg: string) => {
-    if (errors.length < 200) errors.push(msg);
-  };
-  const unique = (rows: Row[], key: (r: Row) => string, what: string) => {
+/** The errors found so far (the first 200), and a key check every table uses. */
+class Checks {
+  readonly errors: string[] = [];
+  err(msg: string): void {
+    if (this.errors.length < 200) this.errors.push(msg);
+  }
+  /** The keys of the rows; a key seen twice is an error. */
+  unique(rows: Row[], key: (r: Row) => string, what: string): Set<string> {
     const seen = new Set<string>();
     for (const r of rows) {
       const k = key(r);
-      if (seen.has(k)) err(`${what}: duplicate key ${k}`);
+      if (seen.has(k)) this.err(`${what}: duplicate key ${k}`);
       seen.add(k);
     }
     return seen;
-  };
+  }
+}
 
+export function verifyDataset(dir: string): VerifyResult {
+  const c = new Checks();
+  const master = checkMasterData(dir, c);
+  const supply = checkSupply(dir, c, master);
+  const ledger = checkLedger(dir, c, master);
+  const orders = checkOrders(dir, c, master);
+  const lines = checkLines(dir, c, master, ledger, orders);
+  return { errors: c.errors, stats: shapeStats(master, supply, ledger, orders, lines) };
+}
+
+type MasterData = ReturnType<typeof checkMasterData>;
+
+/** Users, categories, products, warehouses, customers and their contacts. */
+function checkMasterData(dir: string, chk: Checks) {
+  const err = (msg: string) => chk.err(msg);
+  const unique = chk.unique.bind(chk);
   const users = readTable(dir, 'users');
   const userEmails = unique(users, (r) => r.email!, 'users');
   for (const u of users) {
@@ -96,6 +115,13 @@ export function verifyDataset(dir: string): VerifyResult {
   for (const c of contacts)
     if (!custCodes.has(c.customer_code!)) err(`customer_contacts: unknown customer ${c.customer_code}`);
 
+  return { userEmails, skus, listPrice, whCodes, custCodes, segmentOf, customers, products };
+}
+
+/** Suppliers, their contacts, product supplies and evaluations; the stock levels. */
+function checkSupply(dir: string, chk: Checks, { skus, whCodes }: MasterData) {
+  const err = (msg: string) => chk.err(msg);
+  const unique = chk.unique.bind(chk);
   const suppliers = readTable(dir, 'suppliers');
   const supCodes = unique(suppliers, (r) => r.code!, 'suppliers');
   const supContacts = readTable(dir, 'supplier_contacts');
@@ -134,6 +160,15 @@ export function verifyDataset(dir: string): VerifyResult {
     reorderPoint.set(`${l.sku}|${l.warehouse_code}`, Number(l.reorder_point));
   }
 
+  return { reorderPoint };
+}
+
+type Ledger = ReturnType<typeof checkLedger>;
+
+/** The stock movements: references, kinds, signs, time order, and no balance below 0. */
+function checkLedger(dir: string, chk: Checks, { skus, whCodes }: MasterData) {
+  const err = (msg: string) => chk.err(msg);
+  const unique = chk.unique.bind(chk);
   // ledger
   const moves = readTable(dir, 'stock_movements');
   unique(moves, (r) => r.external_key!, 'stock_movements');
@@ -167,6 +202,15 @@ export function verifyDataset(dir: string): VerifyResult {
     kindCount[m.kind!] = (kindCount[m.kind!] ?? 0) + 1;
   }
 
+  return { moves, balance, byKey, kindCount, negatives };
+}
+
+type Orders = ReturnType<typeof checkOrders>;
+
+/** The orders: references, and the timestamps their status requires, in order. */
+function checkOrders(dir: string, chk: Checks, { custCodes, userEmails, whCodes }: MasterData) {
+  const err = (msg: string) => chk.err(msg);
+  const unique = chk.unique.bind(chk);
   // orders
   const orders = readTable(dir, 'orders');
   const orderByNumber = new Map<string, Row>();
@@ -210,6 +254,13 @@ export function verifyDataset(dir: string): VerifyResult {
     statusCount[key] = (statusCount[key] ?? 0) + 1;
   }
 
+  return { orders, orderByNumber, statusCount };
+}
+
+/** The order lines against their orders and the ledger (shipments, reservations, returns); the planted anomalies. */
+function checkLines(dir: string, chk: Checks, { skus, listPrice }: MasterData, { balance, byKey, kindCount }: Ledger, { orderByNumber }: Orders) {
+  const err = (msg: string) => chk.err(msg);
+  const unique = chk.unique.bind(chk);
   const lines = readTable(dir, 'order_lines');
   unique(lines, (r) => `${r.order_number}|${r.line_no}`, 'order_lines');
   const reserved = new Map<string, number>();
@@ -274,6 +325,16 @@ export function verifyDataset(dir: string): VerifyResult {
     if (a.sku && !skus.has(a.sku)) err(`planted_anomalies: unknown sku ${a.sku}`);
   }
 
+  return { lines, amount, offList, anomalies };
+}
+
+function shapeStats(
+  { customers, products, segmentOf }: MasterData,
+  { reorderPoint }: ReturnType<typeof checkSupply>,
+  { moves, balance, kindCount, negatives }: Ledger,
+  { orders, statusCount }: Orders,
+  { lines, amount, offList, anomalies }: ReturnType<typeof checkLines>,
+): Record<string, unknown> {
   // shape statistics
   const revenueByCustomer = new Map<string, number>();
   const revenueBySegment: Record<string, number> = {};
@@ -305,8 +366,6 @@ export function verifyDataset(dir: string): VerifyResult {
     .filter((a) => a.kind === 'ABSURD_AMOUNT')
     .map((a) => amounts.findIndex((x) => x <= (amount.get(a.order_number!) ?? 0)) / amounts.length);
   return {
-    errors,
-    stats: {
       customers: customers.length,
       products: products.length,
       orders: orders.length,
@@ -329,8 +388,7 @@ export function verifyDataset(dir: string): VerifyResult {
       pairsAtOrBelowReorderPoint: low,
       pairsAtZero: zero,
       expedited: moves.filter((m) => m.note?.startsWith('expedited')).length,
-      ordersByMonth,
-    },
+    ordersByMonth,
   };
 }
 

@@ -6,6 +6,7 @@ import { migrateDwh } from '@erp/dwh-schema';
 import { bootstrapAdmin, ensureServiceAccount } from '../auth/bootstrap';
 import type { PipelineTrigger } from '../auth/service';
 import { loadEnv } from '../env';
+import type pg from 'pg';
 import { runPipeline, defaultStages, nextTick, startAutomation } from '@erp/automation';
 import { proxyToken } from '../auth/client-address';
 import { ensureConsoleBuilt, startConsoleServer } from '../console-server';
@@ -54,18 +55,9 @@ function ensureDevSecrets(): void {
   console.log(`Generated ${missing.join(' and ')} into .env (development only).`);
 }
 
-runCli(async () => {
-  const args = parseCli(spec);
-  const started = Date.now();
-  ensureDevSecrets();
-  const env = loadEnv();
-  let stopping = false;
-  // Once stopping, what the parts still in flight log (requests cut short, an interrupted pipeline run)
-  // goes to the log file only: the terminal says what the shutdown does.
-  const log = createLogger('erp', { level: env.LOG_LEVEL, dir: path.resolve(repoRoot(), env.LOG_DIR), pretty: true, quietStdout: () => stopping });
-  const say = (m: string) => console.log(`[start] ${m}`);
-  /** A step that may take a while: says when it starts, that it still runs every 15 s, and how long it took. */
-  const step = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
+/** A step that may take a while: says when it starts, that it still runs every 15 s, and how long it took. */
+function stepper(say: (m: string) => void) {
+  return async <T>(label: string, work: () => Promise<T>): Promise<T> => {
     const t0 = Date.now();
     say(`${label}…`);
     const beat = setInterval(() => say(`${label}: still running (${Math.round((Date.now() - t0) / 1000)} s)`), 15_000);
@@ -77,6 +69,36 @@ runCli(async () => {
       clearInterval(beat);
     }
   };
+}
+
+/** A first start: the native data set imported into an empty OLTP (unless told not to), the first admin, the service accounts. */
+async function seedOltp(pool: pg.Pool, env: ReturnType<typeof loadEnv>, opts: { import: boolean }, step: ReturnType<typeof stepper>, say: (m: string) => void): Promise<void> {
+  const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM catalog.products');
+  if (rows[0]!.n === 0 && opts.import) {
+    const { importDirectory } = await import('@erp/data');
+    const summary = await step('empty OLTP: importing data/native (first run, about a minute)', () =>
+      importDirectory({ pool, dir: path.join(repoRoot(), 'data', 'native'), mapping: 'native', dryRun: false, log: (l) => say(`import: ${l}`) }),
+    );
+    if (summary.status !== 'committed') say(`import ${summary.status}: ${summary.issues.length + summary.moreIssues} issue(s); see \`npm run import -- --help\``);
+  }
+  const admin = await bootstrapAdmin(pool, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, allowGenerated: !env.DATABASE_URL });
+  if (admin?.generatedPassword) say(`first admin created: ${admin.email} / ${admin.generatedPassword}  (shown once; set ADMIN_EMAIL/ADMIN_PASSWORD to choose)`);
+  else if (admin) say(`first admin created: ${admin.email}`);
+  if (env.ETL_PASSWORD) await ensureServiceAccount(pool, 'ETL_SERVICE', env.ETL_EMAIL, env.ETL_PASSWORD);
+  if (env.MINING_PASSWORD) await ensureServiceAccount(pool, 'MINING_SERVICE', env.MINING_EMAIL, env.MINING_PASSWORD);
+}
+
+runCli(async () => {
+  const args = parseCli(spec);
+  const started = Date.now();
+  ensureDevSecrets();
+  const env = loadEnv();
+  let stopping = false;
+  // Once stopping, what the parts still in flight log (requests cut short, an interrupted pipeline run)
+  // goes to the log file only: the terminal says what the shutdown does.
+  const log = createLogger('erp', { level: env.LOG_LEVEL, dir: path.resolve(repoRoot(), env.LOG_DIR), pretty: true, quietStdout: () => stopping });
+  const say = (m: string) => console.log(`[start] ${m}`);
+  const step = stepper(say);
 
   const dbs = await step(env.DATABASE_URL ? 'connecting to DATABASE_URL' : 'starting the embedded PostgreSQL (.data/pg)', () => connectDatabases(env, { ownSignals: true }));
   const stops: { name: string; stop: () => Promise<void> }[] = [];
@@ -141,19 +163,7 @@ runCli(async () => {
     await step('warehouse schema migrations', () => migrateDwh(dbs.dwhUrl));
     const pool = createPool(dbs.oltpUrl, { statementTimeout: 600_000, applicationName: 'erp-start' });
     stops.push({ name: 'the OLTP pool', stop: () => pool.end() });
-    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM catalog.products');
-    if (rows[0]!.n === 0 && !args['no-import']) {
-      const { importDirectory } = await import('@erp/data');
-      const summary = await step('empty OLTP: importing data/native (first run, about a minute)', () =>
-        importDirectory({ pool, dir: path.join(repoRoot(), 'data', 'native'), mapping: 'native', dryRun: false, log: (l) => say(`import: ${l}`) }),
-      );
-      if (summary.status !== 'committed') say(`import ${summary.status}: ${summary.issues.length + summary.moreIssues} issue(s); see \`npm run import -- --help\``);
-    }
-    const admin = await bootstrapAdmin(pool, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, allowGenerated: !env.DATABASE_URL });
-    if (admin?.generatedPassword) say(`first admin created: ${admin.email} / ${admin.generatedPassword}  (shown once; set ADMIN_EMAIL/ADMIN_PASSWORD to choose)`);
-    else if (admin) say(`first admin created: ${admin.email}`);
-    if (env.ETL_PASSWORD) await ensureServiceAccount(pool, 'ETL_SERVICE', env.ETL_EMAIL, env.ETL_PASSWORD);
-    if (env.MINING_PASSWORD) await ensureServiceAccount(pool, 'MINING_SERVICE', env.MINING_EMAIL, env.MINING_PASSWORD);
+    await seedOltp(pool, env, { import: !args['no-import'] }, step, say);
     // runPipeline (console, API) queues a job for the worker started below; until then it says so.
     const pipelineTrigger: PipelineTrigger = { enqueue: async (_by: string): Promise<string | null> => Promise.reject(new Error('the pipeline worker is not running yet')) };
     const system = await startSystem({ oltpUrl: appUrl, dwhUrl: dbs.dwhUrl, env, log, transport: env.SUBGRAPH_TRANSPORT, pipeline: args['no-schedule'] ? undefined : pipelineTrigger });

@@ -6,3 +6,4 @@ export * from './http';
 export * from './subgraph';
 export * from './scalars';
 export * from './mutation';
+export * from './client';

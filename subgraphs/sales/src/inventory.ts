@@ -1,13 +1,14 @@
+import { InsufficientStockError, type Identity } from '@erp/kit';
 import {
-  AppError,
-  ConflictError,
-  ForbiddenError,
-  IDENTITY_HEADER,
-  InsufficientStockError,
-  signIdentity,
-  type Identity,
-} from '@erp/kit';
-import type { BaseContext, Subgraph } from '@erp/kit/graphql';
+  askSubgraph,
+  httpSubgraphRun,
+  localSubgraphRun,
+  remoteError,
+  type BaseContext,
+  type GraphQLErrorLike,
+  type Subgraph,
+  type SubgraphRun,
+} from '@erp/kit/graphql';
 
 /** A quantity of one product, as the stock sees it. */
 export interface StockLine {
@@ -76,17 +77,6 @@ export interface DirectoryCustomer {
   countryCode?: string | null;
 }
 
-interface GraphQLErrorLike {
-  message: string;
-  extensions?: Record<string, unknown>;
-}
-interface ResultLike {
-  data?: unknown;
-  errors?: readonly GraphQLErrorLike[];
-}
-/** Runs one catalog operation as `identity`. */
-type Run = (identity: Identity, query: string, variables: Record<string, unknown>) => Promise<ResultLike>;
-
 const RESERVE = `mutation SalesReserve($input: OrderStockInput!) { reserveOrderStock(input: $input) { reference } }`;
 const RELEASE = `mutation SalesRelease($orderId: ID!) { releaseOrderStock(orderId: $orderId) { reference } }`;
 const SHIP = `mutation SalesShip($orderId: ID!) { shipOrderStock(orderId: $orderId) { id } }`;
@@ -102,38 +92,21 @@ export const serviceIdentity = (actor: Identity): Identity => ({ ...actor, role:
 /** A catalog GraphQL error back as the typed error it was thrown as over there. */
 export function toTypedError(e: GraphQLErrorLike): Error {
   const x = e.extensions ?? {};
-  const field = typeof x.field === 'string' ? { field: x.field } : {};
-  switch (x.code) {
-    case 'INSUFFICIENT_STOCK':
-      return new InsufficientStockError({
-        productId: Number(x.productId),
-        sku: typeof x.sku === 'string' ? x.sku : undefined,
-        warehouseId: Number(x.warehouseId),
-        requested: Number(x.requested),
-        available: Number(x.available),
-      });
-    case 'BAD_USER_INPUT':
-      return new AppError('VALIDATION', `Catalog: ${e.message}`, field);
-    case 'NOT_FOUND':
-      return new AppError('NOT_FOUND', `Catalog: ${e.message}`);
-    case 'CONFLICT':
-      return new ConflictError(`Catalog: ${e.message}`, field);
-    case 'FORBIDDEN':
-      return new ForbiddenError(`Catalog: ${e.message}`);
-    default:
-      // UNAUTHENTICATED (secrets differ), INTERNAL_SERVER_ERROR…: a fault, logged and masked.
-      return new Error(`catalog subgraph failed: ${e.message} (${String(x.code ?? 'no code')})`);
-  }
+  if (x.code === 'INSUFFICIENT_STOCK')
+    return new InsufficientStockError({
+      productId: Number(x.productId),
+      sku: typeof x.sku === 'string' ? x.sku : undefined,
+      warehouseId: Number(x.warehouseId),
+      requested: Number(x.requested),
+      available: Number(x.available),
+    });
+  return remoteError(e, 'Catalog');
 }
 
-async function ask(run: Run, identity: Identity, query: string, variables: Record<string, unknown>) {
-  const res = await run(identity, query, variables);
-  const first = res.errors?.[0];
-  if (first) throw toTypedError(first);
-  return res.data as Record<string, unknown> | undefined;
-}
+const ask = (run: SubgraphRun, identity: Identity, query: string, variables: Record<string, unknown>) =>
+  askSubgraph(run, identity, query, variables, toTypedError);
 
-function client(run: Run): Inventory {
+function client(run: SubgraphRun): Inventory {
   const call = (actor: Identity, query: string, variables: Record<string, unknown>) => ask(run, serviceIdentity(actor), query, variables);
   return {
     warehouseExists: async (actor, warehouseId) => {
@@ -172,7 +145,7 @@ function client(run: Run): Inventory {
 }
 
 /** The customers subgraph, asked with the person's own identity (its row-level rules apply). */
-function customerClient(run: Run): CustomerDirectory {
+function customerClient(run: SubgraphRun): CustomerDirectory {
   return {
     customer: async (actor, customerId) => {
       const data = await ask(run, actor, CUSTOMER, { r: [{ __typename: 'Customer', id: String(customerId) }] });
@@ -186,46 +159,15 @@ function customerClient(run: Run): CustomerDirectory {
 }
 
 export const httpCustomers = (url: string | (() => string), identitySecret: string, timeoutMs = 15_000): CustomerDirectory =>
-  customerClient(httpRun(url, identitySecret, timeoutMs));
-export const localCustomers = <C extends BaseContext>(customers: Subgraph<C>): CustomerDirectory => customerClient(localRun(customers));
+  customerClient(httpSubgraphRun(url, identitySecret, timeoutMs));
+export const localCustomers = <C extends BaseContext>(customers: Subgraph<C>): CustomerDirectory => customerClient(localSubgraphRun(customers));
 
 /** The catalog subgraph over HTTP, called with the sales service's identity, signed with SUBGRAPH_SECRET. */
 export function httpInventory(catalogUrl: string, identitySecret: string, timeoutMs = 15_000): Inventory {
-  return client(httpRun(catalogUrl, identitySecret, timeoutMs));
+  return client(httpSubgraphRun(catalogUrl, identitySecret, timeoutMs));
 }
 
 /** The catalog subgraph in the same process (SUBGRAPH_TRANSPORT=local, tests): same rules, no HTTP. */
 export function localInventory<C extends BaseContext>(catalog: Subgraph<C>): Inventory {
-  return client(localRun(catalog));
-}
-
-/** Runs operations on a subgraph over HTTP with a signed identity (`url` may be known only once it listens). */
-function httpRun(url: string | (() => string), identitySecret: string, timeoutMs: number): Run {
-  return async (identity, query, variables) => {
-    const catalogUrl = typeof url === 'function' ? url() : url;
-    const res = await fetch(catalogUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await signIdentity(identitySecret, identity) },
-      body: JSON.stringify({ query, variables }),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    let body: ResultLike | undefined;
-    try {
-      body = (await res.json()) as ResultLike;
-    } catch {
-      body = undefined;
-    }
-    if (body?.errors?.length) return body;
-    if (!res.ok || !body) throw new Error(`subgraph at ${catalogUrl} answered HTTP ${res.status}`);
-    return body;
-  };
-}
-
-/** Runs operations on a subgraph in this process: same rules (shield, row-level), no HTTP. */
-function localRun<C extends BaseContext>(subgraph: Subgraph<C>): Run {
-  return async (identity, query, variables) => {
-    const res = await subgraph.server.executeOperation({ query, variables }, { contextValue: subgraph.contextFor(identity) });
-    if (res.body.kind !== 'single') throw new Error('incremental delivery not expected');
-    return res.body.singleResult as ResultLike;
-  };
+  return client(localSubgraphRun(catalog));
 }

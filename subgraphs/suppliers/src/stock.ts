@@ -1,5 +1,13 @@
-import { AppError, ConflictError, ForbiddenError, IDENTITY_HEADER, signIdentity, type Identity } from '@erp/kit';
-import type { BaseContext, Subgraph } from '@erp/kit/graphql';
+import type { Identity } from '@erp/kit';
+import {
+  askSubgraph,
+  httpSubgraphRun,
+  localSubgraphRun,
+  remoteError,
+  type BaseContext,
+  type Subgraph,
+  type SubgraphRun,
+} from '@erp/kit/graphql';
 
 /** One purchase receipt's goods, as the stock sees them. */
 export interface ReceiptPosting {
@@ -46,16 +54,6 @@ export interface PurchaseStock {
   demand(actor: Identity, since: string, productIds: number[], warehouseId: number | null): Promise<StockDemand[]>;
 }
 
-interface GraphQLErrorLike {
-  message: string;
-  extensions?: Record<string, unknown>;
-}
-interface ResultLike {
-  data?: unknown;
-  errors?: readonly GraphQLErrorLike[];
-}
-type Run = (identity: Identity, query: string, variables: Record<string, unknown>) => Promise<ResultLike>;
-
 const POST = `mutation PurchasingPost($input: PurchaseStockInput!) { receivePurchaseStock(input: $input) { id } }`;
 const UNDO = `mutation PurchasingUndo($input: PurchaseStockInput!) { undoPurchaseStock(input: $input) { id } }`;
 const WAREHOUSE = `query PurchasingWarehouse($r: [_Any!]!) { _entities(representations: $r) { ... on Warehouse { id } } }`;
@@ -65,31 +63,8 @@ const DEMAND = `query PurchasingDemand($since: DateTime!, $p: [ID!], $w: ID) { s
 /** The suppliers service acting for `actor` (whose user id the catalog's audit keeps). */
 export const purchasingIdentity = (actor: Identity): Identity => ({ ...actor, role: 'PURCHASING_SERVICE' });
 
-/** A catalog GraphQL error back as the typed error it was thrown as over there. */
-function toTypedError(e: GraphQLErrorLike): Error {
-  const x = e.extensions ?? {};
-  const field = typeof x.field === 'string' ? { field: x.field } : {};
-  switch (x.code) {
-    case 'BAD_USER_INPUT':
-      return new AppError('VALIDATION', `Catalog: ${e.message}`, field);
-    case 'NOT_FOUND':
-      return new AppError('NOT_FOUND', `Catalog: ${e.message}`);
-    case 'CONFLICT':
-      return new ConflictError(`Catalog: ${e.message}`, field);
-    case 'FORBIDDEN':
-      return new ForbiddenError(`Catalog: ${e.message}`);
-    default:
-      // UNAUTHENTICATED (secrets differ), INTERNAL_SERVER_ERROR…: a fault, logged and masked.
-      return new Error(`catalog subgraph failed: ${e.message} (${String(x.code ?? 'no code')})`);
-  }
-}
-
-async function ask(run: Run, actor: Identity, query: string, variables: Record<string, unknown>) {
-  const res = await run(purchasingIdentity(actor), query, variables);
-  const first = res.errors?.[0];
-  if (first) throw toTypedError(first);
-  return res.data as Record<string, unknown> | undefined;
-}
+const ask = (run: SubgraphRun, actor: Identity, query: string, variables: Record<string, unknown>) =>
+  askSubgraph(run, purchasingIdentity(actor), query, variables, (e) => remoteError(e, 'Catalog'));
 
 const postingInput = (p: ReceiptPosting) => ({
   receiptKey: p.receiptKey,
@@ -111,7 +86,7 @@ interface DemandRow {
   shipped: number;
 }
 
-function client(run: Run): PurchaseStock {
+function client(run: SubgraphRun): PurchaseStock {
   return {
     post: async (actor, posting) => void (await ask(run, actor, POST, { input: postingInput(posting) })),
     undo: async (actor, posting) => void (await ask(run, actor, UNDO, { input: postingInput(posting) })),
@@ -135,26 +110,10 @@ function client(run: Run): PurchaseStock {
 
 /** The catalog subgraph over HTTP, called with the purchasing service's identity, signed with SUBGRAPH_SECRET. */
 export function httpPurchaseStock(url: string | (() => string), identitySecret: string, timeoutMs = 15_000): PurchaseStock {
-  return client(async (identity, query, variables) => {
-    const target = typeof url === 'function' ? url() : url;
-    const res = await fetch(target, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await signIdentity(identitySecret, identity) },
-      body: JSON.stringify({ query, variables }),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const body = (await res.json().catch(() => undefined)) as ResultLike | undefined;
-    if (body?.errors?.length) return body;
-    if (!res.ok || !body) throw new Error(`catalog subgraph at ${target} answered HTTP ${res.status}`);
-    return body;
-  });
+  return client(httpSubgraphRun(url, identitySecret, timeoutMs));
 }
 
 /** The catalog subgraph in the same process (SUBGRAPH_TRANSPORT=local, tests): same rules, no HTTP. */
 export function localPurchaseStock<C extends BaseContext>(catalog: Subgraph<C>): PurchaseStock {
-  return client(async (identity, query, variables) => {
-    const res = await catalog.server.executeOperation({ query, variables }, { contextValue: catalog.contextFor(identity) });
-    if (res.body.kind !== 'single') throw new Error('incremental delivery not expected');
-    return res.body.singleResult as ResultLike;
-  });
+  return client(localSubgraphRun(catalog));
 }

@@ -1,6 +1,6 @@
 import type { BaseContext, Subgraph } from '@erp/kit/graphql';
 import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
-import { dataOf, execute, identity, quietLogger } from '@erp/kit/test/graphql';
+import { dataOf, execute, identity, quietLogger, testUpdatedAtFeed } from '@erp/kit/test/graphql';
 import { createCatalogSubgraph } from '../server';
 
 /** What the warehouse ETL needs of the catalog: incremental product extraction and stock totals. */
@@ -27,45 +27,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-const PAGE = `query($first: Int!, $after: String, $updatedFrom: DateTime, $dir: SortDirection) {
-  products(first: $first, after: $after, filter: {updatedFrom: $updatedFrom}, orderBy: {field: UPDATED_AT, direction: $dir}) {
-    totalCount pageInfo { hasNextPage endCursor } edges { node { sku updatedAt } } } }`;
-
-async function extract(updatedFrom: string | null, dir: 'ASC' | 'DESC' = 'ASC') {
-  const skus: string[] = [];
-  const pages: number[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const d: { products: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: { sku: string } }[] } } = dataOf(
-      await execute(catalog, analyst, PAGE, { first: 100, after, updatedFrom, dir }),
-    );
-    skus.push(...d.products.edges.map((e) => e.node.sku));
-    pages.push(d.products.edges.length);
-    if (!d.products.pageInfo.hasNextPage || pages.length > 10) return { skus, pages, totalCount: d.products.totalCount };
-    after = d.products.pageInfo.endCursor;
-  }
-}
-
-test.each(['ASC', 'DESC'] as const)('250 products with one updated_at, 100 a page (%s): each exactly once, ties by id', async (dir) => {
-  const { skus, pages, totalCount } = await extract(null, dir);
-  expect(totalCount).toBe(255);
-  expect(pages).toEqual([100, 100, 55]);
-  expect(new Set(skus).size).toBe(255);
-  const ties = skus.filter((s) => s.startsWith('TIE-'));
-  const byId = Array.from({ length: 250 }, (_, i) => `TIE-${String(i + 1).padStart(3, '0')}`);
-  expect(ties).toEqual(dir === 'ASC' ? byId : byId.reverse());
-});
-
-test('updatedFrom keeps only the rows changed at or after it (inclusive, to the millisecond given)', async () => {
-  const newer = await extract('2025-03-02T08:00:00.000Z');
-  expect(newer.skus).toEqual(['NEW-1', 'NEW-2', 'NEW-3', 'NEW-4', 'NEW-5']);
-  expect(newer.totalCount).toBe(5);
-  // A watermark taken from updatedAt (milliseconds, truncated) still includes the row it came from.
-  const all = await extract('2025-03-01T10:00:00.123Z');
-  expect(all.totalCount).toBe(255);
-  expect((await extract('2025-03-01T10:00:00.124Z')).totalCount).toBe(5);
-  expect((await extract('2030-01-01T00:00:00Z')).skus).toEqual([]);
-});
+testUpdatedAtFeed({ list: 'products', key: 'sku', run: (query, variables) => execute(catalog, analyst, query, variables) });
 
 test('stockTotals sums stock levels per warehouse, every warehouse listed', async () => {
   const wh = async (code: string) =>

@@ -1,6 +1,6 @@
 import type { BaseContext, Subgraph } from '@erp/kit/graphql';
 import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
-import { dataOf, execute, identity, quietLogger } from '@erp/kit/test/graphql';
+import { execute, identity, quietLogger, testUpdatedAtFeed } from '@erp/kit/test/graphql';
 import { createSuppliersSubgraph } from '../server';
 
 /** The warehouse ETL's incremental extraction of suppliers: updatedFrom, UPDATED_AT keyset with ties. */
@@ -22,39 +22,4 @@ afterAll(async () => {
   await db.drop();
 });
 
-const PAGE = `query($first: Int!, $after: String, $updatedFrom: DateTime, $dir: SortDirection) {
-  suppliers(first: $first, after: $after, filter: {updatedFrom: $updatedFrom}, orderBy: {field: UPDATED_AT, direction: $dir}) {
-    totalCount pageInfo { hasNextPage endCursor } edges { node { code updatedAt } } } }`;
-
-async function extract(updatedFrom: string | null, dir: 'ASC' | 'DESC' = 'ASC') {
-  const codes: string[] = [];
-  const pages: number[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const d: { suppliers: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: { code: string } }[] } } = dataOf(
-      await execute(sg, analyst, PAGE, { first: 100, after, updatedFrom, dir }),
-    );
-    codes.push(...d.suppliers.edges.map((e) => e.node.code));
-    pages.push(d.suppliers.edges.length);
-    if (!d.suppliers.pageInfo.hasNextPage || pages.length > 10) return { codes, pages, totalCount: d.suppliers.totalCount };
-    after = d.suppliers.pageInfo.endCursor;
-  }
-}
-
-test.each(['ASC', 'DESC'] as const)('250 suppliers with one updated_at, 100 a page (%s): each exactly once, ties by id', async (dir) => {
-  const { codes, pages, totalCount } = await extract(null, dir);
-  expect(totalCount).toBe(255);
-  expect(pages).toEqual([100, 100, 55]);
-  expect(new Set(codes).size).toBe(255);
-  const byId = Array.from({ length: 250 }, (_, i) => `TIE-${String(i + 1).padStart(3, '0')}`);
-  expect(codes.filter((c) => c.startsWith('TIE-'))).toEqual(dir === 'ASC' ? byId : byId.reverse());
-});
-
-test('updatedFrom keeps only the suppliers changed at or after it (inclusive, to the millisecond given)', async () => {
-  const newer = await extract('2025-03-02T08:00:00.000Z');
-  expect(newer.codes).toEqual(['NEW-1', 'NEW-2', 'NEW-3', 'NEW-4', 'NEW-5']);
-  expect(newer.totalCount).toBe(5);
-  expect((await extract('2025-03-01T10:00:00.123Z')).totalCount).toBe(255);
-  expect((await extract('2025-03-01T10:00:00.124Z')).totalCount).toBe(5);
-  expect((await extract('2030-01-01T00:00:00Z')).codes).toEqual([]);
-});
+testUpdatedAtFeed({ list: 'suppliers', key: 'code', run: (query, variables) => execute(sg, analyst, query, variables) });

@@ -93,7 +93,7 @@ test('pages of whole orders in (updatedAt, id) order: each order and each line e
   expect(last.shipToCities).toEqual([{ id: '77' }]);
 });
 
-test('the amounts are the ones OrderLine serves (rounded to the cent line by line), the ids scalar', async () => {
+test('the amounts are the ones OrderLine serves (rounded to the cent line by line), the ids scalar (JSON numbers)', async () => {
   const pages = await extract(1000);
   expect(pages).toHaveLength(1);
   const cols = pages[0]!.columns;
@@ -102,9 +102,9 @@ test('the amounts are the ones OrderLine serves (rounded to the cent line by lin
   const byKey = new Map(lines.map((l) => [`${l.orderId}:${l.lineNo}`, l]));
   for (const r of rows) {
     const l = byKey.get(`${r[cols.indexOf('order_id')]}:${r[cols.indexOf('line_no')]}`)!;
-    expect(String(r[cols.indexOf('net_amount')])).toBe(String(l.netAmount));
-    expect(String(r[cols.indexOf('tax_amount')])).toBe(String(l.taxAmount));
-    expect(String(r[cols.indexOf('gross_amount')])).toBe(String(l.grossAmount));
+    expect(Number(r[cols.indexOf('net_amount')])).toBe(Number(l.netAmount));
+    expect(Number(r[cols.indexOf('tax_amount')])).toBe(Number(l.taxAmount));
+    expect(Number(r[cols.indexOf('gross_amount')])).toBe(Number(l.grossAmount));
     expect(r[cols.indexOf('product_id')]).toBe(l.productId);
   }
   expect(rows.length).toBe(lines.length);

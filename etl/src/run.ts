@@ -247,6 +247,8 @@ async function runEntity(
       const pageNo = r.pages + 1;
       // One transaction: staging, dimensions, facts, counters, checkpoint and watermark of this page.
       const c = await withTransaction(pool, async (tx) => {
+        // A page's statements run in milliseconds to a second: compiling them (JIT) only costs.
+        await tx.query('SET LOCAL jit = off');
         const counts = await spec.load(tx, nodes, ctx);
         await tx.query(
           `UPDATE meta.etl_run_entities SET pages = pages + 1, rows_extracted = rows_extracted + $3, rows_inserted = rows_inserted + $4,

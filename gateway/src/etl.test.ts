@@ -5,6 +5,7 @@ import {
   createClient,
   EtlCustomersDocument,
   EtlOrderLineFeedDocument,
+  type EtlOrderLineFeedQuery,
   EtlOrdersDocument,
   EtlProductsDocument,
   EtlPurchaseOrdersDocument,
@@ -149,7 +150,7 @@ test('the ETL identity reads the flat order-line feed through the gateway: every
   let after: string | null = null;
   let pages = 0;
   for (;;) {
-    const { salesOrderLineFeed: p } = await etl.request(EtlOrderLineFeedDocument, { first: 2, after });
+    const { salesOrderLineFeed: p }: EtlOrderLineFeedQuery = await etl.request(EtlOrderLineFeedDocument, { first: 2, after });
     ran.add('EtlOrderLineFeed');
     columns = p.columns;
     rows.push(...(JSON.parse(p.rows) as unknown[][]));

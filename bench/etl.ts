@@ -129,15 +129,15 @@ async function benchSet(label: string, dir: string, port: number, keep: boolean,
     let t0 = Date.now();
     await importDirectory({ pool: db.pool, dir, mapping: 'native', quiet: true });
     log(`${label}: imported in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    // As if the data had been written an hour ago (an incremental run comes long after the rows it
-    // does not re-read): otherwise the ETL's 10-minute lookback re-reads the whole fresh import.
-    // The touch_updated_at triggers are bypassed (replica role) so the instants really move back.
+    // As if the rows had last changed over the past 30 days (an incremental run comes long after most
+    // of the rows it skips): an import writes every row within minutes, all of them inside the ETL's
+    // 10-minute lookback, which would re-read the whole import. Triggers bypassed (replica role).
     await db.pool.query(`DO $$ DECLARE r record; BEGIN
         SET LOCAL session_replication_role = replica;
         FOR r IN SELECT table_schema, table_name FROM information_schema.columns c
                   WHERE column_name = 'updated_at' AND table_schema IN ('catalog', 'inventory', 'customers', 'suppliers', 'sales')
                     AND EXISTS (SELECT 1 FROM information_schema.tables t WHERE t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE')
-        LOOP EXECUTE format('UPDATE %I.%I SET updated_at = updated_at - interval ''1 hour''', r.table_schema, r.table_name); END LOOP;
+        LOOP EXECUTE format('UPDATE %I.%I SET updated_at = updated_at - interval ''1 hour'' - random() * interval ''30 days''', r.table_schema, r.table_name); END LOOP;
       END $$`);
     await db.pool.query(`INSERT INTO auth.users (email, name, role, password_hash) VALUES ('etl-bench@x.example', 'ETL', 'ETL_SERVICE', $1)`, [await hashPassword(PASSWORD)]);
     const { rows: [size] } = await db.pool.query<{ orders: number; lines: number }>(

@@ -5,7 +5,7 @@
  * the same server; then an incremental run after 1 % of the orders changed. On data/native and on a
  * generated set of about --lines order lines. The ETL runs in a child process: its peak RSS is its own.
  *
- *   npm run bench -- etl [--lines 1000000] [--skip-native] [--skip-generated] [--keep]
+ *   npm run bench -- etl [--lines 1000000] [--data DIR] [--baseline DIR] [--skip-native] [--skip-generated] [--keep]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,6 +33,8 @@ Options:
   --lines N          order lines of the generated set (default 1000000; 0 skips it)
   --skip-native      do not run on data/native
   --skip-generated   do not run on the generated set
+  --data DIR         use this generated set (data:generate output) instead of generating one
+  --baseline DIR     also run the ETL of this other checkout (npm-installed), same data, same API, same run
   --keep             keep the databases
   --help             this text`;
 
@@ -65,10 +67,13 @@ async function child(gatewayUrl: string, dwhUrl: string, email: string, full: bo
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 
-function runChild(gatewayUrl: string, dwhUrl: string, email: string, full: boolean): Promise<EtlChild> {
+/** `checkout`: another checkout of the repository (its own ETL code, npm-installed) to run as a same-run baseline. */
+function runChild(gatewayUrl: string, dwhUrl: string, email: string, full: boolean, checkout?: string): Promise<EtlChild> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [...process.execArgv, __filename, '--child', gatewayUrl, dwhUrl, email, full ? 'full' : 'incremental'], {
+    const script = checkout ? path.join(checkout, 'bench', 'etl.ts') : __filename;
+    const p = spawn(process.execPath, [...process.execArgv, script, '--child', gatewayUrl, dwhUrl, email, full ? 'full' : 'incremental'], {
       stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: checkout,
     });
     let out = '';
     p.stdout.on('data', (d) => (out += d));
@@ -109,6 +114,7 @@ async function directCopy(db: BenchDatabases): Promise<{ seconds: number; rows: 
 
 interface SetResult {
   label: string;
+  baseline?: { full: EtlChild; incremental: EtlChild };
   orders: number;
   lines: number;
   direct: { seconds: number; rows: number };
@@ -117,12 +123,22 @@ interface SetResult {
   changedOrders: number;
 }
 
-async function benchSet(label: string, dir: string, port: number, keep: boolean): Promise<{ result: SetResult; machine: string }> {
+async function benchSet(label: string, dir: string, port: number, keep: boolean, baseline?: string): Promise<{ result: SetResult; machine: string }> {
   const db = await benchDatabases(`etl_${label}`, port);
   try {
     let t0 = Date.now();
     await importDirectory({ pool: db.pool, dir, mapping: 'native', quiet: true });
     log(`${label}: imported in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    // As if the rows had last changed over the past 30 days (an incremental run comes long after most
+    // of the rows it skips): an import writes every row within minutes, all of them inside the ETL's
+    // 10-minute lookback, which would re-read the whole import. Triggers bypassed (replica role).
+    await db.pool.query(`DO $$ DECLARE r record; BEGIN
+        SET LOCAL session_replication_role = replica;
+        FOR r IN SELECT table_schema, table_name FROM information_schema.columns c
+                  WHERE column_name = 'updated_at' AND table_schema IN ('catalog', 'inventory', 'customers', 'suppliers', 'sales')
+                    AND EXISTS (SELECT 1 FROM information_schema.tables t WHERE t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE')
+        LOOP EXECUTE format('UPDATE %I.%I SET updated_at = updated_at - interval ''1 hour'' - random() * interval ''30 days''', r.table_schema, r.table_name); END LOOP;
+      END $$`);
     await db.pool.query(`INSERT INTO auth.users (email, name, role, password_hash) VALUES ('etl-bench@x.example', 'ETL', 'ETL_SERVICE', $1)`, [await hashPassword(PASSWORD)]);
     const { rows: [size] } = await db.pool.query<{ orders: number; lines: number }>(
       `SELECT (SELECT count(*)::int FROM sales.orders) AS orders, (SELECT count(*)::int FROM sales.order_lines) AS lines`,
@@ -149,6 +165,17 @@ async function benchSet(label: string, dir: string, port: number, keep: boolean)
       const full = await runChild(sys.gatewayUrl, db.dwhUrl, 'etl-bench@x.example', true);
       if (full.status !== 'SUCCEEDED') throw new Error(`full ETL: ${full.message}`);
       log(`${label}: full ETL ${full.seconds.toFixed(1)} s (${full.rowsWritten} rows written), max RSS ${(full.maxRss / 2 ** 20).toFixed(0)} MB`);
+      // The baseline checkout's ETL on the same data and API, into a warehouse of its own, alternating with this one.
+      const baseDwh = new URL(db.dwhUrl);
+      baseDwh.pathname += '_base';
+      const baseName = decodeURIComponent(baseDwh.pathname.slice(1));
+      let baseFull: EtlChild | undefined;
+      if (baseline) {
+        await db.pool.query(`CREATE DATABASE "${baseName}"`);
+        baseFull = await runChild(sys.gatewayUrl, baseDwh.toString(), 'etl-bench@x.example', true, baseline);
+        if (baseFull.status !== 'SUCCEEDED') throw new Error(`baseline full ETL: ${baseFull.message}`);
+        log(`${label}: baseline full ETL ${baseFull.seconds.toFixed(1)} s (${baseFull.rowsWritten} rows written), max RSS ${(baseFull.maxRss / 2 ** 20).toFixed(0)} MB`);
+      }
       // 1 % of the orders change (their sales rep): re-extracted from the watermark and reloaded.
       t0 = Date.now();
       const changed = await db.pool.query(
@@ -158,7 +185,15 @@ async function benchSet(label: string, dir: string, port: number, keep: boolean)
       const incremental = await runChild(sys.gatewayUrl, db.dwhUrl, 'etl-bench@x.example', false);
       if (incremental.status !== 'SUCCEEDED') throw new Error(`incremental ETL: ${incremental.message}`);
       log(`${label}: incremental (${changed.rowCount} orders changed) ${incremental.seconds.toFixed(1)} s, ${incremental.rowsWritten} rows written`);
-      return { result: { label, orders: size!.orders, lines: size!.lines, direct, full, incremental, changedOrders: changed.rowCount ?? 0 }, machine: machine(db) };
+      let base: SetResult['baseline'];
+      if (baseline && baseFull) {
+        const baseIncremental = await runChild(sys.gatewayUrl, baseDwh.toString(), 'etl-bench@x.example', false, baseline);
+        if (baseIncremental.status !== 'SUCCEEDED') throw new Error(`baseline incremental ETL: ${baseIncremental.message}`);
+        log(`${label}: baseline incremental ${baseIncremental.seconds.toFixed(1)} s, ${baseIncremental.rowsWritten} rows written`);
+        base = { full: baseFull, incremental: baseIncremental };
+        if (!keep) await db.pool.query(`DROP DATABASE IF EXISTS "${baseName}" WITH (FORCE)`);
+      }
+      return { result: { label, orders: size!.orders, lines: size!.lines, direct, full, incremental, changedOrders: changed.rowCount ?? 0, baseline: base }, machine: machine(db) };
     } finally {
       await sys.close();
     }
@@ -178,14 +213,22 @@ async function main() {
   const lines = at >= 0 ? Number(argv[at + 1]) : 1_000_000;
   if (!Number.isFinite(lines) || lines < 0) throw new Error('--lines must be a number ≥ 0');
   const keep = argv.includes('--keep');
+  const b = argv.indexOf('--baseline');
+  const baseline = b >= 0 ? path.resolve(argv[b + 1]!) : undefined;
   const results: SetResult[] = [];
   let where = '';
   if (!argv.includes('--skip-native')) {
-    const r = await benchSet('native', path.join(repoRoot(), 'data', 'native'), 54_401, keep);
+    const r = await benchSet('native', path.join(repoRoot(), 'data', 'native'), 54_401, keep, baseline);
     results.push(r.result);
     where = r.machine;
   }
-  if (!argv.includes('--skip-generated') && lines > 0) {
+  const given = argv.indexOf('--data');
+  if (!argv.includes('--skip-generated') && given >= 0) {
+    // a set generated beforehand (the generation takes minutes on a loaded machine)
+    const r = await benchSet('generated', path.resolve(argv[given + 1]!), 54_402, keep, baseline);
+    results.push(r.result);
+    where = r.machine;
+  } else if (!argv.includes('--skip-generated') && lines > 0) {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-etl-'));
     try {
       // scale 1 ≈ 40,000 orders ≈ 192,000 lines
@@ -193,7 +236,7 @@ async function main() {
       const t0 = Date.now();
       await generate({ scale, seed: 18, out: dir, start: '2024-01-01', months: 24, gzip: true, quiet: true });
       log(`generated scale ${scale.toFixed(2)} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-      const r = await benchSet('generated', dir, 54_402, keep);
+      const r = await benchSet('generated', dir, 54_402, keep, baseline);
       results.push(r.result);
       where = r.machine;
     } finally {
@@ -204,6 +247,11 @@ async function main() {
   console.log('| data set | orders | lines | direct COPY | full ETL through the API | lines/s | × direct | incremental (1 % of orders) | % of full | ETL peak RSS |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
+    const b = r.baseline;
+    if (b)
+      console.log(
+        `| ${r.label} (baseline checkout) | ${r.orders.toLocaleString('en')} | ${r.lines.toLocaleString('en')} | ${r.direct.seconds.toFixed(2)} s | ${b.full.seconds.toFixed(1)} s | ${Math.round(r.lines / b.full.seconds).toLocaleString('en')} | ${(b.full.seconds / r.direct.seconds).toFixed(1)}× | ${b.incremental.seconds.toFixed(1)} s | ${((100 * b.incremental.seconds) / b.full.seconds).toFixed(1)} % | ${(Math.max(b.full.maxRss, b.incremental.maxRss) / 2 ** 20).toFixed(0)} MB |`,
+      );
     const lps = r.lines / r.full.seconds;
     console.log(
       `| ${r.label} | ${r.orders.toLocaleString('en')} | ${r.lines.toLocaleString('en')} | ${r.direct.seconds.toFixed(2)} s | ${r.full.seconds.toFixed(1)} s | ${Math.round(lps).toLocaleString('en')} | ${(r.full.seconds / r.direct.seconds).toFixed(1)}× | ${r.incremental.seconds.toFixed(1)} s (${r.changedOrders.toLocaleString('en')} orders) | ${((100 * r.incremental.seconds) / r.full.seconds).toFixed(1)} % | ${(Math.max(r.full.maxRss, r.incremental.maxRss) / 2 ** 20).toFixed(0)} MB |`,

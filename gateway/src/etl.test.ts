@@ -4,6 +4,8 @@ import { repoRoot } from '@erp/kit';
 import {
   createClient,
   EtlCustomersDocument,
+  EtlOrderLineFeedDocument,
+  type EtlOrderLineFeedQuery,
   EtlOrdersDocument,
   EtlProductsDocument,
   EtlPurchaseOrdersDocument,
@@ -140,6 +142,39 @@ test('an ANALYST runs every ETL operation without errors; the extraction adds up
   expect(cents(purchasingTotals.orderedAmount)).toBe(poLines.reduce((s, l) => s + cents(l.amount), 0n));
   expect(cents(purchasingTotals.receivedAmount)).toBe(receipts.reduce((s, r) => s + cents(r.amount), 0n));
 }, 60_000);
+
+test('the ETL identity reads the flat order-line feed through the gateway: every order and line once, as the nested orders serve them; no person may', async () => {
+  const etl = createClient({ url: t.system.gatewayUrl, token: await t.login('ETL_SERVICE') });
+  const rows: unknown[][] = [];
+  let columns: string[] = [];
+  let after: string | null = null;
+  let pages = 0;
+  for (;;) {
+    const { salesOrderLineFeed: p }: EtlOrderLineFeedQuery = await etl.request(EtlOrderLineFeedDocument, { first: 2, after });
+    ran.add('EtlOrderLineFeed');
+    columns = p.columns;
+    rows.push(...(JSON.parse(p.rows) as unknown[][]));
+    pages++;
+    // the page's carriers and ship-to places come resolved (the cities by the customers domain)
+    for (const c of p.shipToCities) expect(c.region.country.code).toMatch(/^[A-Z0-9]{2,3}$/);
+    if (!p.hasNextPage) break;
+    after = p.endCursor;
+  }
+  expect(pages).toBeGreaterThan(1);
+  const at = (name: string) => columns.indexOf(name);
+  const nested = await all((a) => etl.request(EtlOrdersDocument, { first: 1000, after: a }).then((d) => d.orders));
+  const expected = nested.flatMap((o) => (o.lines.length ? o.lines.map((l) => `${o.id}:${l.lineNo}:${l.product.id}:${l.quantity}:${cents(l.netAmount)}:${o.customer?.id}`) : [`${o.id}:null`]));
+  const got = rows.map((r) =>
+    r[at('line_no')] === null
+      ? `${r[at('order_id')]}:null`
+      : `${r[at('order_id')]}:${r[at('line_no')]}:${r[at('product_id')]}:${r[at('quantity')]}:${cents(String(r[at('net_amount')]))}:${r[at('customer_id')]}`,
+  );
+  expect(got.sort()).toEqual(expected.sort());
+  for (const role of ['ADMIN', 'ANALYST', 'SALES'] as const) {
+    const r = await createClient({ url: t.system.gatewayUrl, token: await t.login(role) }).execute(EtlOrderLineFeedDocument, { first: 10 });
+    expect(r.errors[0]?.extensions?.code).toBe('FORBIDDEN');
+  }
+});
 
 test('no ETL operation is left untested', () => {
   const file = path.join(repoRoot(), 'sdk', 'operations', 'etl.graphql');

@@ -10,6 +10,7 @@ const config: CodegenConfig = subgraphCodegen({
     OrderLine: '../rows#OrderLineRow',
     OrderStatusChange: '../rows#StatusChangeRow',
     SalesTotals: '../services/orders#SalesTotals as SalesTotalsResult',
+    SalesOrderLineFeed: '../services/feed#OrderLineFeedPage',
     Customer: '../rows#EntityRef',
     Warehouse: '../rows#EntityRef',
     Product: '../rows#EntityRef',

@@ -100,6 +100,8 @@ export const PERMISSIONS: Record<string, readonly Grantee[]> = {
   'Query.order': ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'ANALYST', ...ETL],
   // every order: only the roles that see all orders (not SALES, whose rows are their own)
   'Query.salesTotals': ['ADMIN', 'MANAGER', 'ANALYST', ...ETL],
+  // the ETL's change feed (flat rows of every order, bulk pages): the ETL's identity only, no person's role
+  'Query.salesOrderLineFeed': ETL,
   'Mutation.createOrder': ['ADMIN', 'MANAGER', 'SALES'],
   'Mutation.updateOrder': ['ADMIN', 'MANAGER', 'SALES'],
   'Mutation.confirmOrder': ['ADMIN', 'MANAGER', 'SALES'],

@@ -2,6 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { OrderPage, OrderRow, OrderLineRow, StatusChangeRow, EntityRef } from '../rows';
 import type { SalesTotals as SalesTotalsResult } from '../services/orders';
+import type { OrderLineFeedPage } from '../services/feed';
 import type { SalesContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -341,6 +342,12 @@ export type Query = {
   order?: Maybe<Order>;
   /** Orders, newest first, 20 per page by default, 100 at most (a SALES user sees only their own). */
   orders: OrderConnection;
+  /**
+   * The ETL's change feed of order lines (ETL_SERVICE only): orders changed since `updatedFrom`, in
+   * keyset pages on (updatedAt, id), each order whole with all its lines, as flat rows of scalar ids
+   * (no nested entities) in one JSON text, so a page of thousands of rows is one value to transfer.
+   */
+  salesOrderLineFeed: SalesOrderLineFeed;
   /** Totals over ALL orders (see SalesTotals for the sign rule); only for roles that see every order. */
   salesTotals: SalesTotals;
 };
@@ -357,6 +364,38 @@ export type QueryOrdersArgs = {
   filter?: InputMaybe<OrderFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<OrderOrder>;
+};
+
+
+export type QuerySalesOrderLineFeedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  updatedFrom?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** A page of the order-line change feed: one row per order line (an order without lines: one row with null line columns). */
+export type SalesOrderLineFeed = {
+  __typename?: 'SalesOrderLineFeed';
+  /** The carriers the page's orders go with. */
+  carriers: Array<Carrier>;
+  /** The names of the row tuples' columns, in order. */
+  columns: Array<Scalars['String']['output']>;
+  /** The cursor to pass as `after` for the next page (null on an empty page). */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** Whether a further page follows. */
+  hasNextPage: Scalars['Boolean']['output'];
+  /** The id of the page's last order. */
+  lastId?: Maybe<Scalars['ID']['output']>;
+  /** The updatedAt of the page's last order (the watermark once the page is loaded). */
+  lastUpdatedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Rows (lines) on this page. */
+  lines: Scalars['Int']['output'];
+  /** Orders on this page. */
+  orders: Scalars['Int']['output'];
+  /** The rows: a JSON array of arrays, one per line, values in `columns` order (ids as numbers, amounts as exact JSON numbers, instants ISO 8601). */
+  rows: Scalars['String']['output'];
+  /** The ship-to cities of the page's orders (names, region and country from the customers domain). */
+  shipToCities: Array<City>;
 };
 
 /** Totals of the orders in one status (same sign rule as SalesTotals). */
@@ -548,6 +587,7 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Product: ResolverTypeWrapper<EntityRef>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SalesOrderLineFeed: ResolverTypeWrapper<OrderLineFeedPage>;
   SalesStatusTotal: ResolverTypeWrapper<SalesStatusTotal>;
   SalesTotals: ResolverTypeWrapper<SalesTotalsResult>;
   ShipTo: ResolverTypeWrapper<ShipTo>;
@@ -581,6 +621,7 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   Product: EntityRef;
   Query: Record<PropertyKey, never>;
+  SalesOrderLineFeed: OrderLineFeedPage;
   SalesStatusTotal: SalesStatusTotal;
   SalesTotals: SalesTotalsResult;
   ShipTo: ShipTo;
@@ -696,7 +737,21 @@ export type ProductResolvers<ContextType = SalesContext, ParentType extends Reso
 export type QueryResolvers<ContextType = SalesContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, Partial<QueryOrderArgs>>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryOrdersArgs, 'first'>>;
+  salesOrderLineFeed?: Resolver<ResolversTypes['SalesOrderLineFeed'], ParentType, ContextType, RequireFields<QuerySalesOrderLineFeedArgs, 'first'>>;
   salesTotals?: Resolver<ResolversTypes['SalesTotals'], ParentType, ContextType>;
+};
+
+export type SalesOrderLineFeedResolvers<ContextType = SalesContext, ParentType extends ResolversParentTypes['SalesOrderLineFeed'] = ResolversParentTypes['SalesOrderLineFeed']> = {
+  carriers?: Resolver<Array<ResolversTypes['Carrier']>, ParentType, ContextType>;
+  columns?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  lastId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  lastUpdatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lines?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  orders?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rows?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  shipToCities?: Resolver<Array<ResolversTypes['City']>, ParentType, ContextType>;
 };
 
 export type SalesStatusTotalResolvers<ContextType = SalesContext, ParentType extends ResolversParentTypes['SalesStatusTotal'] = ResolversParentTypes['SalesStatusTotal']> = {
@@ -740,6 +795,7 @@ export type Resolvers<ContextType = SalesContext> = {
   PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  SalesOrderLineFeed?: SalesOrderLineFeedResolvers<ContextType>;
   SalesStatusTotal?: SalesStatusTotalResolvers<ContextType>;
   SalesTotals?: SalesTotalsResolvers<ContextType>;
   ShipTo?: ShipToResolvers<ContextType>;

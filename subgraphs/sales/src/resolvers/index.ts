@@ -1,5 +1,6 @@
 import { parseId, scalarResolvers } from '@erp/kit/graphql';
 import type { Resolvers } from '../generated/resolvers';
+import * as feed from '../services/feed';
 import * as orders from '../services/orders';
 import * as workflow from '../services/workflow';
 
@@ -10,6 +11,7 @@ export const resolvers: Resolvers = {
     orders: (_, a, ctx) => orders.listOrders(ctx, a),
     order: (_, a, ctx) => orders.getOrder(ctx, a),
     salesTotals: (_, _a, ctx) => orders.salesTotals(ctx),
+    salesOrderLineFeed: (_, a, ctx) => feed.orderLineFeed(ctx, a),
   },
   Mutation: {
     createOrder: (_, a, ctx) => orders.createOrder(ctx, a.input, a),

@@ -103,7 +103,7 @@ async function run(name: string, mode: 'local' | 'http') {
     const createCpu = process.cpuUsage(c0);
     const createStmts = Object.entries(createCounters).filter(([, c]) => c.count).map(([k, c]) => `${k} ${(c.count / count).toFixed(1)}`).join(', ');
     for (const c of Object.values(createCounters)) c.reset();
-    const counters = Object.fromEntries(Object.entries(sys.pools).map(([k, p]) => [k, countStatements(p)]));
+    const counters = createCounters;
     const backends = (await pool.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE 'erp-%'`, [copy])).rows.map((r) => r.pid as number);
     const pg0 = backends.map(procCpuMs);
     const clients = Number(opt('clients') ?? 50);

@@ -175,74 +175,36 @@ export function setReorderPoint(ctx: CatalogContext, args: { productId: unknown;
 // under a made-up reference nor release or ship another order's stock. Each acts on one order,
 // by its id, with the lines the sales domain read from that order.
 
-/**
- * Reserves every line of one order, atomically: all lines or none (INSUFFICIENT_STOCK names the product).
- * Every confirmation of a product queues on its stock-level row, so the row lock is held for one
- * statement and the commit only: the checks (warehouse, products, a reservation already held, stock
- * short before any lock) are one statement without locks, the audit row is written before the lock
- * (its content is known: the lines asked), and the lock, the check under it, the reserved units and
- * the reservation rows are one statement.
- */
+/** Reserves every line of one order, atomically: all lines or none (INSUFFICIENT_STOCK names the product). */
 export function reserveOrderStock(ctx: CatalogContext, input: Record<string, unknown>) {
   const orderId = parseId('input.orderId', input.orderId);
   const reference = requiredText('input.orderNumber', input.orderNumber, 100);
   const warehouseId = parseId('input.warehouseId', input.warehouseId);
   const lines = parseLines(input.lines);
-  const productIds = lines.map((l) => l.productId);
-  const quantities = lines.map((l) => l.quantity);
   return mutate(ctx, { name: 'reserveOrderStock', payload: { orderId, reference, warehouseId, lines } }, async (tx, audit) => {
-    const { rows: [checked] } = await tx.query<{ warehouse: boolean; held: boolean; products: { id: number; sku: string; available: number }[] | null }>(
-      `SELECT EXISTS (SELECT 1 FROM inventory.warehouses WHERE id = $1) AS warehouse,
-              EXISTS (SELECT 1 FROM inventory.stock_reservations WHERE order_id = $3 AND status = 'ACTIVE') AS held,
-              (SELECT json_agg(json_build_object('id', p.id, 'sku', p.sku, 'available', coalesce(s.on_hand - s.reserved, 0)))
-                 FROM catalog.products p LEFT JOIN inventory.stock_levels s ON s.product_id = p.id AND s.warehouse_id = $1
-                WHERE p.id = ANY($2)) AS products`,
-      [warehouseId, productIds, orderId],
-    );
-    if (!checked!.warehouse) throw new ValidationError('input.warehouseId', String(warehouseId), 'no such warehouse');
-    const found = new Map((checked!.products ?? []).map((p) => [p.id, p]));
-    const missing = productIds.find((id) => !found.has(id));
-    if (missing) throw new ValidationError('input.lines.productId', String(missing), 'no such product');
-    if (checked!.held) throw new ConflictError(`Stock is already reserved for order ${reference}`, { field: 'input.orderId' });
-    const short = (productId: number, requested: number, available: number) =>
-      new InsufficientStockError({ productId, sku: found.get(productId)?.sku, warehouseId, requested, available });
+    await assertWarehouse(tx, 'input.warehouseId', warehouseId);
+    const skus = await assertProducts(tx, lines.map((l) => l.productId));
+    const existing = await tx.query(`SELECT 1 FROM inventory.stock_reservations WHERE order_id = $1 AND status = 'ACTIVE' LIMIT 1`, [orderId]);
+    if (existing.rowCount) throw new ConflictError(`Stock is already reserved for order ${reference}`, { field: 'input.orderId' });
     // Without a lock first: when the stock is already short, refuse at once instead of queueing
     // behind every other confirmation for the row lock just to be told the same.
-    for (const l of lines) {
-      const available = found.get(l.productId)!.available;
-      if (available < l.quantity) throw short(l.productId, l.quantity, available);
-    }
-    const after = lines.map((l) => ({ orderId, reference, productId: l.productId, warehouseId, quantity: l.quantity, status: 'ACTIVE' }));
-    await audit({ entity: 'StockReservation', entityId: reference, before: null, after });
-    // The stock levels are locked in product-id order (two reservations never deadlock); nothing is
-    // written unless every line has its units under the lock (a short line is reported instead).
-    const { rows: [res] } = await tx.query<{ short: { productId: number; requested: number; available: number } | null; reserved: number; reservations: ReservationRow[] | null }>(
-      `WITH l AS (SELECT * FROM unnest($2::int[], $3::int[]) AS l(product_id, quantity)),
-       locked AS MATERIALIZED (
-         SELECT s.product_id, s.on_hand - s.reserved AS available FROM inventory.stock_levels s
-          WHERE s.warehouse_id = $1 AND s.product_id = ANY($2) ORDER BY s.product_id FOR UPDATE),
-       short AS MATERIALIZED (
-         SELECT l.product_id AS "productId", l.quantity AS requested, coalesce(k.available, 0) AS available
-           FROM l LEFT JOIN locked k ON k.product_id = l.product_id
-          WHERE coalesce(k.available, 0) < l.quantity ORDER BY l.product_id LIMIT 1),
-       upd AS (
-         UPDATE inventory.stock_levels s SET reserved = s.reserved + l.quantity FROM l
-          WHERE NOT EXISTS (SELECT 1 FROM short) AND s.warehouse_id = $1 AND s.product_id = l.product_id
-            AND s.on_hand - s.reserved >= l.quantity
-         RETURNING s.product_id),
-       ins AS (
-         INSERT INTO inventory.stock_reservations (order_id, reference, product_id, warehouse_id, quantity)
-         SELECT $4, $5, l.product_id, $1, l.quantity FROM l WHERE NOT EXISTS (SELECT 1 FROM short)
-         ON CONFLICT (reference, product_id, warehouse_id) DO UPDATE SET order_id = EXCLUDED.order_id, quantity = EXCLUDED.quantity, status = 'ACTIVE'
-         RETURNING ${RESERVATION_COLUMNS})
-       SELECT (SELECT row_to_json(short) FROM short) AS short, (SELECT count(*) FROM upd)::int AS reserved,
-              (SELECT json_agg(ins ORDER BY "productId") FROM ins) AS reservations`,
-      [warehouseId, productIds, quantities, orderId, reference],
+    await checkAvailable(tx, warehouseId, lines, skus, false);
+    await lockAvailable(tx, warehouseId, lines, skus);
+    await tx.query(
+      `UPDATE inventory.stock_levels s SET reserved = s.reserved + l.quantity
+       FROM unnest($2::int[], $3::int[]) AS l(product_id, quantity)
+       WHERE s.warehouse_id = $1 AND s.product_id = l.product_id`,
+      [warehouseId, lines.map((l) => l.productId), lines.map((l) => l.quantity)],
     );
-    if (res!.short) throw short(res!.short.productId, res!.short.requested, res!.short.available);
-    // Every line was checked under its lock: a line not updated is a broken invariant, never a partial reservation.
-    if (res!.reserved !== lines.length) throw new Error(`reserveOrderStock: ${res!.reserved} of ${lines.length} stock levels reserved for order ${reference}`);
-    return res!.reservations ?? [];
+    const { rows } = await tx.query<ReservationRow>(
+      `INSERT INTO inventory.stock_reservations (order_id, reference, product_id, warehouse_id, quantity)
+       SELECT $1, $2, l.product_id, $3, l.quantity FROM unnest($4::int[], $5::int[]) AS l(product_id, quantity)
+       ON CONFLICT (reference, product_id, warehouse_id) DO UPDATE SET order_id = EXCLUDED.order_id, quantity = EXCLUDED.quantity, status = 'ACTIVE'
+       RETURNING ${RESERVATION_COLUMNS}`,
+      [orderId, reference, warehouseId, lines.map((l) => l.productId), lines.map((l) => l.quantity)],
+    );
+    await audit({ entity: 'StockReservation', entityId: reference, before: null, after: rows });
+    return rows;
   });
 }
 

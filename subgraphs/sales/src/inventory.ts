@@ -60,9 +60,11 @@ export interface Inventory {
 export interface CustomerDirectory {
   /**
    * The customer as `actor` may see it, or null when it does not exist or is not the actor's to
-   * see (a SALES user sees only the customers assigned to them).
+   * see (a SALES user sees only the customers assigned to them). Its country only with
+   * `{ country: true }`: reaching it walks city → region → country (three more lookups there),
+   * which an order needs only for a line no rate is known for.
    */
-  customer(actor: Identity, customerId: number): Promise<DirectoryCustomer | null>;
+  customer(actor: Identity, customerId: number, opts?: { country?: boolean }): Promise<DirectoryCustomer | null>;
 }
 
 export interface CatalogProduct {
@@ -83,7 +85,8 @@ const SHIP = `mutation SalesShip($orderId: ID!) { shipOrderStock(orderId: $order
 const UNSHIP = `mutation SalesUndoShipment($orderId: ID!) { undoOrderShipment(orderId: $orderId) { id } }`;
 const HOLDS = `query SalesStockHolds($after: ID, $first: Int) { orderStockHolds(afterOrderId: $after, first: $first) { orderId reference } }`;
 const WAREHOUSE = `query SalesWarehouse($r: [_Any!]!) { _entities(representations: $r) { ... on Warehouse { id } } }`;
-const CUSTOMER = `query SalesCustomer($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id status salesRepId geography { city { region { country { code } } } } } } }`;
+const CUSTOMER = `query SalesCustomer($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id status salesRepId } } }`;
+const CUSTOMER_COUNTRY = `query SalesCustomerCountry($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id status salesRepId geography { city { region { country { code } } } } } } }`;
 const PRODUCTS = `query SalesProducts($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id listPrice status taxRate } } }`;
 
 /** The identity of the sales service acting for `actor` (whose user id the catalog's audit keeps). */
@@ -147,8 +150,8 @@ function client(run: SubgraphRun): Inventory {
 /** The customers subgraph, asked with the person's own identity (its row-level rules apply). */
 function customerClient(run: SubgraphRun): CustomerDirectory {
   return {
-    customer: async (actor, customerId) => {
-      const data = await ask(run, actor, CUSTOMER, { r: [{ __typename: 'Customer', id: String(customerId) }] });
+    customer: async (actor, customerId, opts = {}) => {
+      const data = await ask(run, actor, opts.country ? CUSTOMER_COUNTRY : CUSTOMER, { r: [{ __typename: 'Customer', id: String(customerId) }] });
       type Found = { status: string; salesRepId: string | null; geography?: { city?: { region?: { country?: { code: string } } } } };
       const found = ((data?._entities ?? []) as (Found | null)[])[0];
       return found

@@ -415,7 +415,10 @@ export async function createOrder(ctx: SalesContext, input: Record<string, unkno
     salesRepId: salesRepFor(ctx.identity, input.salesRepId),
   };
   // The references are checked before anything is written (the other domains are asked once, outside the transaction).
-  const [pricedLines, customer] = await Promise.all([priced(ctx, o.lines, 'input.lines'), checkReferences(ctx, o)]);
+  const [pricedLines] = await Promise.all([priced(ctx, o.lines, 'input.lines'), checkReferences(ctx, o)]);
+  // The customer's country only for a line neither the input nor the product's category gives a
+  // rate (the country is three lookups away in the customers domain: not paid on every order).
+  const countryCode = pricedLines.some((l) => l.taxRate === null) ? (await ctx.customers.customer(ctx.identity, o.customerId, { country: true }))?.countryCode : null;
   const row = await mutate(ctx, { ...spec, name: 'createOrder', payload: o }, async (tx, audit) => {
     // A generated number is the next of the order-number sequence (SO-0039607 after an import that
     // ended at SO-0039606: one scheme for both). It can only be taken already by a number given by hand
@@ -432,7 +435,7 @@ export async function createOrder(ctx: SalesContext, input: Record<string, unkno
     }
     if (!order) throw new ConflictError(o.number ? `Order number "${o.number}" already exists` : 'No free order number: the order-number sequence is behind the numbers in use (run an import or npm run db:migrate)', { field: 'input.number' });
     // The country's rate is read in the order's own transaction: no second connection per order.
-    await insertLines(tx, order.id, await taxed(tx, pricedLines, customer?.countryCode));
+    await insertLines(tx, order.id, await taxed(tx, pricedLines, countryCode));
     await recordHistory(tx, ctx.identity, order.id, null, 'DRAFT', null);
     await audit({ entity: 'Order', entityId: order.id, before: null, after: { ...order, lines: await linesIn(tx, order.id) } });
     return order;
@@ -482,7 +485,7 @@ export async function updateOrder(ctx: SalesContext, id: number, input: Record<s
   // Lines without a rate take the default of the order's customer's country (asked only when needed).
   const country = async () => {
     const order = await readOrder(ctx.pool, ctx.identity, id);
-    return (await ctx.customers.customer(ctx.identity, order.customerId))?.countryCode;
+    return (await ctx.customers.customer(ctx.identity, order.customerId, { country: true }))?.countryCode;
   };
   const countryCode = pricedLines?.some((l) => l.taxRate === null) ? await country() : null;
   // Under the order's workflow lock: a confirmation reserving the lines it read is never overtaken by a change of them.

@@ -105,8 +105,7 @@ class SubgraphHttpResponse implements FetcherResponse {
  * that is down or slow becomes a clean DOWNSTREAM_SERVICE_ERROR naming it (no address, no stack),
  * and the rest of the query still answers.
  */
-function subgraphFetcher(serviceName: string, timeoutMs: number): NonNullable<Fetcher> {
-  const agent = new HttpAgent({ keepAlive: true, maxSockets: 64 });
+function subgraphFetcher(serviceName: string, timeoutMs: number, agent: HttpAgent): NonNullable<Fetcher> {
   const unavailable = () =>
     new GraphQLError(`The ${serviceName} service is unavailable`, { extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName } });
   return (url, init = {}) =>
@@ -116,7 +115,10 @@ function subgraphFetcher(serviceName: string, timeoutMs: number): NonNullable<Fe
       const req = httpRequest(url, { method: init.method ?? 'POST', headers, agent, timeout: timeoutMs }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', () => reject(unavailable()));
+        res.on('error', () => {
+          clearTimeout(deadline);
+          reject(unavailable());
+        });
         res.on('end', () => {
           clearTimeout(deadline);
           // A subgraph's refusal with a GraphQL body (429 RATE_LIMITED) is an answer, not an outage:
@@ -143,8 +145,10 @@ class IdentityDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     private readonly signer: IdentitySigner,
     serviceName: string,
     timeoutMs: number,
+    /** Its kept-alive connections, closed when the gateway stops. */
+    readonly agent = new HttpAgent({ keepAlive: true, maxSockets: 64 }),
   ) {
-    super({ url, fetcher: subgraphFetcher(serviceName, timeoutMs) });
+    super({ url, fetcher: subgraphFetcher(serviceName, timeoutMs, agent) });
   }
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
     const identity = (context as Partial<GatewayContext>)?.identity;
@@ -216,13 +220,17 @@ export async function createGateway(opts: GatewayOptions) {
   const auth = new AuthService(opts.env, opts.log);
   const authSchema = buildAuthSchema(opts.log);
   const signer = new IdentitySigner(opts.env.SUBGRAPH_SECRET);
+  const remotes: IdentityDataSource[] = [];
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(supergraphPath(), 'utf8'),
     buildService: ({ name }) => {
       if (name === 'auth') return new CachedLocalDataSource<GatewayContext>(authSchema);
       const target = opts.subgraphs[name as keyof GatewayOptions['subgraphs']];
       if (!target) throw new Error(`No address for subgraph ${name}`);
-      return typeof target === 'string' ? new IdentityDataSource(target, signer, name, opts.env.SUBGRAPH_TIMEOUT_MS ?? DEFAULT_SUBGRAPH_TIMEOUT_MS) : new InProcessDataSource(target);
+      if (typeof target !== 'string') return new InProcessDataSource(target);
+      const remote = new IdentityDataSource(target, signer, name, opts.env.SUBGRAPH_TIMEOUT_MS ?? DEFAULT_SUBGRAPH_TIMEOUT_MS);
+      remotes.push(remote);
+      return remote;
     },
     logger: { debug: () => undefined, info: () => undefined, warn: (m) => opts.log.warn(String(m)), error: (m) => opts.log.error(String(m)) },
   });
@@ -294,7 +302,10 @@ export async function createGateway(opts: GatewayOptions) {
     server,
     handler,
     listen: (port: number, host?: string) => listen(handler, port, 'gateway (GATEWAY_PORT)', host),
-    stop: () => server.stop(),
+    stop: async () => {
+      await server.stop();
+      for (const r of remotes) r.agent.destroy();
+    },
   };
 }
 export type Gateway = Awaited<ReturnType<typeof createGateway>>;

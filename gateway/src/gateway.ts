@@ -128,7 +128,7 @@ function subgraphFetcher(serviceName: string, timeoutMs: number, agent: HttpAgen
         });
       });
       // The whole exchange, not only an idle socket, is bounded by the timeout.
-      const deadline = setTimeout(() => req.destroy(new Error('timeout')), timeoutMs);
+      const deadline = setTimeout(() => req.destroy(new Error('timeout')), timeoutMs).unref();
       req.on('timeout', () => req.destroy(new Error('timeout')));
       req.on('error', () => {
         clearTimeout(deadline);

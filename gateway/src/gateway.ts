@@ -145,8 +145,11 @@ class IdentityDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     private readonly signer: IdentitySigner,
     serviceName: string,
     timeoutMs: number,
-    /** Its kept-alive connections, closed when the gateway stops. */
-    readonly agent = new HttpAgent({ keepAlive: true, maxSockets: 64 }),
+    /**
+     * Its kept-alive connections, closed when the gateway stops; an idle one is closed after 30 s,
+     * before the subgraph's own keep-alive timeout (65 s) could close it under a request.
+     */
+    readonly agent = new HttpAgent({ keepAlive: true, maxSockets: 64, timeout: 30_000 }),
   ) {
     super({ url, fetcher: subgraphFetcher(serviceName, timeoutMs, agent) });
   }

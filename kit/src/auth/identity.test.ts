@@ -12,7 +12,10 @@ test('the gateway reuses one token per principal while half its life remains, an
   expect(await signer.tokenFor({ ...alice, role: 'MANAGER' }, t0)).not.toBe(first);
   expect(await signer.tokenFor({ ...alice, userId: 8 }, t0)).not.toBe(first);
   // The reused token carries no request id: a subgraph takes it from the header.
-  expect(await verifyIdentity(SECRET, first, 'req-cccccccc')).toEqual({ ...alice, requestId: 'req-cccccccc' });
+  expect(await verifyIdentity(SECRET, first, 'req-cccccccc')).toEqual({
+    ...alice,
+    requestId: 'req-cccccccc',
+  });
   expect(await verifyIdentity(SECRET, first, 'bad id!')).toEqual({ ...alice, requestId: 'unknown' });
   await new Promise((r) => setTimeout(r, 1100)); // a new token differs by its iat (seconds)
   expect(await signer.tokenFor(alice, t0 + 31_000)).not.toBe(first);
@@ -25,10 +28,17 @@ test('a subgraph verifies a token once and keeps it; the token its own request i
   const reused = await new IdentitySigner(SECRET).tokenFor(alice);
   expect(await verifier.verify(reused, 'req-eeeeeeee')).toEqual({ ...alice, requestId: 'req-eeeeeeee' });
   expect(await verifier.verify(reused, 'req-ffffffff')).toEqual({ ...alice, requestId: 'req-ffffffff' });
-  await expect(verifier.verify(await signIdentity('f'.repeat(40), alice))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  await expect(verifier.verify(await signIdentity('f'.repeat(40), alice))).rejects.toMatchObject({
+    code: 'UNAUTHENTICATED',
+  });
   await expect(verifier.verify(undefined)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   // The right secret but not the gateway's subgraph token (another audience): refused, and not kept.
-  const foreign = await new SignJWT({ role: 'ADMIN' }).setProtectedHeader({ alg: 'HS256' }).setSubject('1').setIssuedAt().setExpirationTime('60s').sign(new TextEncoder().encode(SECRET));
+  const foreign = await new SignJWT({ role: 'ADMIN' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('1')
+    .setIssuedAt()
+    .setExpirationTime('60s')
+    .sign(new TextEncoder().encode(SECRET));
   await expect(verifier.verify(foreign)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   await expect(verifier.verify(foreign)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
 });

@@ -24,7 +24,11 @@ const key = (secret: string) => new TextEncoder().encode(secret);
 
 /** The gateway signs the verified identity for one subgraph request (short-lived, HS256); an empty requestId is left out. */
 export async function signIdentity(secret: string, identity: Identity): Promise<string> {
-  return new SignJWT({ email: identity.email, role: identity.role, ...(identity.requestId ? { rid: identity.requestId } : {}) })
+  return new SignJWT({
+    email: identity.email,
+    role: identity.role,
+    ...(identity.requestId ? { rid: identity.requestId } : {}),
+  })
     .setProtectedHeader({ alg: ALG, typ: 'JWT' })
     .setSubject(identity.userId === null ? 'service' : String(identity.userId))
     .setIssuer(ISSUER)
@@ -60,12 +64,18 @@ export class IdentitySigner {
 }
 
 /** A subgraph verifies the gateway's identity token itself: algorithm, issuer, audience and expiry pinned. */
-export async function verifyIdentity(secret: string, token: string | undefined, requestIdHeader?: string): Promise<Identity> {
+export async function verifyIdentity(
+  secret: string,
+  token: string | undefined,
+  requestIdHeader?: string,
+): Promise<Identity> {
   return withRequestId(await verifyIdentityToken(secret, token), requestIdHeader);
 }
 
 const withRequestId = (identity: Identity, header: string | undefined): Identity =>
-  identity.requestId ? identity : { ...identity, requestId: header && REQUEST_ID.test(header) ? header : 'unknown' };
+  identity.requestId
+    ? identity
+    : { ...identity, requestId: header && REQUEST_ID.test(header) ? header : 'unknown' };
 
 /**
  * verifyIdentity with the verified tokens kept until they expire (a token the gateway reuses is
@@ -87,7 +97,9 @@ export class IdentityVerifier {
 
 /** A verified JWT's `exp` in ms. */
 const expiryOf = (jwt: string): number => {
-  const exp = (JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown }).exp;
+  const exp = (
+    JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown }
+  ).exp;
   return typeof exp === 'number' ? exp * 1000 : 0;
 };
 

@@ -10,7 +10,7 @@ import type { IRules as _IRules } from 'graphql-shield';
 
 type IRule = ReturnType<typeof rule> extends (...a: never[]) => infer R ? R | typeof allow : never;
 import type pg from 'pg';
-import { IDENTITY_HEADER, verifyIdentity, type Identity } from '../auth/identity';
+import { IDENTITY_HEADER, IdentityVerifier, REQUEST_ID_HEADER, type Identity } from '../auth/identity';
 import { allowedRoles } from '../auth/permissions';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
@@ -179,13 +179,14 @@ export async function createSubgraph<C extends BaseContext>(opts: SubgraphOption
       return { ready: false, service: opts.name, database: 'unreachable' };
     }
   };
+  const identities = new IdentityVerifier(opts.identitySecret);
+  const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   const handler = createHttpHandler<C>({
     server,
     // A request without the gateway's signed identity is refused before anything runs.
     context: async (req) => {
-      const header = req.headers[IDENTITY_HEADER];
       try {
-        return contextFor(await verifyIdentity(opts.identitySecret, Array.isArray(header) ? header[0] : header));
+        return contextFor(await identities.verify(first(req.headers[IDENTITY_HEADER]), first(req.headers[REQUEST_ID_HEADER])));
       } catch (err) {
         throw new GraphQLError((err as Error).message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       }

@@ -35,6 +35,17 @@ export interface ImportOptions {
 const MAX_ISSUES = 50_000;
 const IMPORT_LOCK = 7_402_114;
 
+/** One transaction for the whole import, never two at once, with the canonical staging tables. */
+async function beginImport(client: pg.PoolClient): Promise<void> {
+  await client.query('BEGIN');
+  await client.query(`SET LOCAL statement_timeout = 0`);
+  await client.query(`SET LOCAL idle_in_transaction_session_timeout = 0`);
+  await client.query(`SET LOCAL lock_timeout = '60s'`);
+  await client.query(`SET LOCAL client_min_messages = warning`);
+  await client.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
+  for (const e of ENTITIES) await createStagingTable(client, { file: e.entity, table: `stg_${e.entity}`, columns: e.columns });
+}
+
 /**
  * Imports a folder of CSV / .csv.gz files through a mapping, all or nothing: one transaction;
  * every file is streamed into staging tables (COPY), every row validated, then the data is checked
@@ -91,14 +102,7 @@ export async function importDirectory(opts: ImportOptions): Promise<ImportSummar
     if (rows) current?.update(rows);
   };
   try {
-    await client.query('BEGIN');
-    await client.query(`SET LOCAL statement_timeout = 0`);
-    await client.query(`SET LOCAL idle_in_transaction_session_timeout = 0`);
-    await client.query(`SET LOCAL lock_timeout = '60s'`);
-    await client.query(`SET LOCAL client_min_messages = warning`);
-    await client.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
-    for (const e of ENTITIES)
-      await createStagingTable(client, { file: e.entity, table: `stg_${e.entity}`, columns: e.columns });
+    await beginImport(client);
     for (const source of mapping.sources) {
       await createStagingTable(client, source);
       const file = resolveSourceFile(dir, source.file);

@@ -85,6 +85,7 @@ describe('insight engine on a hand-made star', () => {
     expect(unusual.map((x) => x.subject.code)).toEqual(['SO-5001']);
     expect(unusual[0]!.value).toBe(800 * 60);
     expect(unusual[0]!.details.method).toBe('z-score');
+    expect(unusual[0]!.details.orderDate).toMatch(/^2026-10-\d{2}$/); // the model's order day, in the period
     expect(notes.join(' ')).toContain('z-score');
   });
 

@@ -15,13 +15,13 @@ export async function unusualOrders(ctx: Ctx): Promise<Fact[]> {
   const mean = num((await ctx.olap({ measures: ['averageBasket'], filters: [sales], time: window })).totals[0]!.value) ?? 0;
   const [run] = await miningRuns(ctx, 1);
   // mining keeps only the orders its Isolation Forest ranks as anomalies, best first
-  const ranked = run === undefined ? [] : await ctx.q(`SELECT order_number, score FROM mining.anomalies WHERE run_id = $1 ORDER BY rank LIMIT 200`, [run]);
-  let candidates: { number: string; score: number }[];
+  const ranked = run === undefined ? [] : await ctx.q(`SELECT order_number, order_id, score FROM mining.anomalies WHERE run_id = $1 ORDER BY rank LIMIT 200`, [run]);
+  let candidates: { number: string; score: number; id?: number }[];
   let method: 'mining' | 'z-score';
   let sd = 0;
   if (ranked.length) {
     method = 'mining';
-    candidates = ranked.map((r) => ({ number: String(r.order_number), score: n(r.score) }));
+    candidates = ranked.map((r) => ({ number: String(r.order_number), score: n(r.score), id: Number(r.order_id) }));
   } else {
     method = 'z-score';
     ctx.notes.push('unusual orders: no mining anomalies, z-score on order amounts over 12 months');
@@ -37,12 +37,11 @@ export async function unusualOrders(ctx: Ctx): Promise<Fact[]> {
       .sort((a, b) => Math.abs(b.score) - Math.abs(a.score) || a.number.localeCompare(b.number));
   }
   if (!candidates.length) return [];
-  // The candidates ordered in the period, with their amount and customer.
-  const query: OlapInput = { measures: ['revenue'], dimensions: ['order.number', 'geography.customer'], filters: [sales, { level: 'order.number', members: candidates.map((c) => c.number).slice(0, 500) }], time: p.range, limit: 10_000 };
+  // The candidates ordered in the period, with their amount, customer and order date (an order is dated by one day).
+  const query: OlapInput = { measures: ['revenue'], dimensions: ['order.number', 'geography.customer', 'date.day'], filters: [sales, { level: 'order.number', members: candidates.map((c) => c.number).slice(0, 500) }], time: p.range, limit: 10_000 };
   const inPeriod = await ctx.olap(query);
   const score = new Map(candidates.map((c) => [c.number, c.score]));
-  const ids = await ctx.q(`SELECT DISTINCT order_number, order_id, min(order_date_key) OVER (PARTITION BY order_id) AS day FROM dw.fact_sales WHERE order_number = ANY($1::text[])`, [inPeriod.rows.map((r) => r.members[0]!.key)]);
-  const orderOf = new Map(ids.map((r) => [String(r.order_number), { id: Number(r.order_id), day: String(r.day) }]));
+  const idOf = new Map(candidates.map((c) => [c.number, c.id]));
   const customers = await customerIds(ctx, inPeriod.rows.map((r) => r.members[1]!.key ?? ''));
   return inPeriod.rows
     .map((r) => ({ r, s: score.get(r.members[0]!.key!) ?? 0 }))
@@ -51,12 +50,11 @@ export async function unusualOrders(ctx: Ctx): Promise<Fact[]> {
     .map(({ r, s }) => {
       const number = r.members[0]!.key!;
       const amount = cents(r.values[0]!.value) / 100;
-      const o = orderOf.get(number);
-      const day = o?.day ?? '';
+      const day = r.members[2]?.key ?? null;
       return {
         id: `unusual-order:${number}`,
         kind: 'unusual-order' as const,
-        subject: { type: 'order', id: o?.id, code: number },
+        subject: { type: 'order', id: idOf.get(number), code: number },
         value: amount,
         comparison: round2(mean),
         delta: round2(amount - mean),
@@ -66,7 +64,7 @@ export async function unusualOrders(ctx: Ctx): Promise<Fact[]> {
         details: {
           method,
           score: round2(s),
-          orderDate: day ? `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}` : null,
+          orderDate: day,
           customer: { type: 'customer', id: customers.get(r.members[1]!.key ?? ''), code: r.members[1]!.key ?? '', label: r.members[1]!.label ?? '' } satisfies RecordRef,
           sd: round2(sd),
         },

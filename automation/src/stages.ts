@@ -148,10 +148,7 @@ export function defaultStages(ctx: StageContext): Stage[] {
       dependsOn: ['etl'],
       // The warehouse changed when an ETL run wrote rows.
       async fingerprint() {
-        const row = await dwhValue<{ run_id: number | null }>(
-          ctx.dwhUrl,
-          `SELECT max(run_id) AS run_id FROM meta.etl_runs WHERE status IN ('SUCCEEDED', 'PARTIAL') AND rows_written > 0`,
-        );
+        const row = await dwhValue<{ run_id: number | null }>(ctx.dwhUrl, LAST_CHANGING_ETL_RUN);
         return `etl-run:${row?.run_id ?? 'none'}`;
       },
       unchanged: (f) => `the warehouse did not change since the last mining run (${describeEtlRun(f)})`,
@@ -168,7 +165,7 @@ export function defaultStages(ctx: StageContext): Stage[] {
       // New reports when either the warehouse (ETL run) or the mining results changed.
       async fingerprint() {
         // an ETL run that wrote nothing changes no figure: it does not call for new reports
-        const etl = await dwhValue<{ run_id: number | null }>(ctx.dwhUrl, `SELECT max(run_id) AS run_id FROM meta.etl_runs WHERE status = 'SUCCEEDED' AND rows_written > 0`);
+        const etl = await dwhValue<{ run_id: number | null }>(ctx.dwhUrl, LAST_CHANGING_ETL_RUN);
         const mining = await dwhValue<{ run_id: number | null }>(
           ctx.dwhUrl,
           `SELECT CASE WHEN to_regclass('mining.runs') IS NULL THEN NULL ELSE (SELECT max(run_id) FROM mining.runs WHERE status = 'SUCCEEDED') END AS run_id`,
@@ -185,15 +182,15 @@ export function defaultStages(ctx: StageContext): Stage[] {
         const { aiEnv, buildReport, computeInsights, createModel, latestPeriod, saveInsights, saveReport } = await import('@erp/ai');
         const pool = new pg.Pool({ connectionString: ctx.dwhUrl, max: 2 });
         try {
-          const { rows: [etl] } = await pool.query<{ run_id: string | null; sales: boolean }>(
-            `SELECT (SELECT max(run_id)::text FROM meta.etl_runs WHERE status = 'SUCCEEDED') AS run_id, EXISTS (SELECT 1 FROM dw.fact_sales) AS sales`,
-          );
-          if (!etl?.sales) return { skipped: 'no sales in the warehouse', summary: 'no report: no sales in the warehouse' };
+          // The semantic layer's calendar says whether the warehouse holds sales (an as-of date).
+          const { readCalendar } = await import('@erp/semantic');
+          const { rows: [etl] } = await pool.query<{ run_id: string | null }>(`SELECT max(run_id)::text AS run_id FROM meta.etl_runs WHERE status = 'SUCCEEDED'`);
+          if (!(await readCalendar(pool)).asOf) return { skipped: 'no sales in the warehouse', summary: 'no report: no sales in the warehouse' };
           // The last complete month of the data (the semantic layer's calendar), its insights computed once
           // and stored for the AI page, then every audience in French and in English.
           const period = await latestPeriod(pool);
           const insights = await computeInsights(pool, { period });
-          if (etl.run_id) await saveInsights(pool, etl.run_id, insights);
+          if (etl?.run_id) await saveInsights(pool, etl.run_id, insights);
           const provider = rawEnv().AI_PROVIDER;
           const model = provider && provider !== 'none' ? createModel(aiEnv()) : null;
           const reports: { audience: string; language: string; reportId: number; source: string }[] = [];

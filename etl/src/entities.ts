@@ -507,7 +507,7 @@ const orders: EntitySpec<OrderFeedPage> = {
   async fetch(api, first, after, updatedFrom) {
     const r = await api.query(EtlOrderLineFeedDocument, { first, after, updatedFrom }, 'orders');
     const page = r.salesOrderLineFeed;
-    assertFeedColumns(page.columns);
+    feedPositions(page.columns);
     return {
       nodes: [page],
       endCursor: page.endCursor ?? null,
@@ -523,35 +523,8 @@ const orders: EntitySpec<OrderFeedPage> = {
   },
 };
 
-/** The feed's tuple columns this load reads by position: a server with another order is refused, not misread. */
-const FEED_COLUMNS = [
-  'order_id',
-  'line_no',
-  'number',
-  'kind',
-  'status',
-  'currency',
-  'sales_rep_id',
-  'ordered_at',
-  'confirmed_at',
-  'shipped_at',
-  'delivered_at',
-  'cancelled_at',
-  'updated_at',
-  'customer_id',
-  'warehouse_id',
-  'carrier_id',
-  'ship_to_city_id',
-  'product_id',
-  'quantity',
-  'unit_price',
-  'discount',
-  'tax_rate',
-  'net_amount',
-  'tax_amount',
-  'gross_amount',
-] as const;
-const FEED_TYPES: Record<(typeof FEED_COLUMNS)[number], string> = {
+/** The feed's tuple columns this load reads, with their SQL types; found by name in the page's `columns`. */
+const FEED_TYPES = {
   order_id: 'integer',
   line_no: 'integer',
   number: 'text',
@@ -577,11 +550,14 @@ const FEED_TYPES: Record<(typeof FEED_COLUMNS)[number], string> = {
   net_amount: 'numeric',
   tax_amount: 'numeric',
   gross_amount: 'numeric',
-};
+} as const;
+const FEED_COLUMNS = Object.keys(FEED_TYPES) as (keyof typeof FEED_TYPES)[];
 
-function assertFeedColumns(columns: readonly string[]) {
-  if (columns.length !== FEED_COLUMNS.length || columns.some((c, i) => c !== FEED_COLUMNS[i]))
-    throw new Error(`salesOrderLineFeed columns changed: expected ${FEED_COLUMNS.join(',')}, got ${columns.join(',')}`);
+/** Where each column this load reads is in the page's tuples: a column the server no longer sends is refused, not misread. */
+function feedPositions(columns: readonly string[]): number[] {
+  const missing = FEED_COLUMNS.filter((c) => !columns.includes(c));
+  if (missing.length) throw new Error(`salesOrderLineFeed no longer sends ${missing.join(', ')} (it sends ${columns.join(', ')})`);
+  return FEED_COLUMNS.map((c) => columns.indexOf(c));
 }
 
 /** The order header columns (the checksum covers them and the lines; staging's payload keeps them). */
@@ -607,7 +583,7 @@ async function loadOrderFeedPage(tx: Tx, page: OrderFeedPage, ctx: LoadContext, 
     `CREATE TEMP TABLE IF NOT EXISTS etl_order_lines (${FEED_COLUMNS.map((c) => `${c} ${FEED_TYPES[c]}`).join(', ')}) ON COMMIT DELETE ROWS`,
   );
   await tx.query(
-    `INSERT INTO etl_order_lines SELECT ${FEED_COLUMNS.map((c, i) => `(r->>${i})::${FEED_TYPES[c]}`).join(', ')} FROM jsonb_array_elements($1::jsonb) AS r`,
+    `INSERT INTO etl_order_lines SELECT ${feedPositions(page.columns).map((at, i) => `(r->>${at})::${FEED_TYPES[FEED_COLUMNS[i]!]}`).join(', ')} FROM jsonb_array_elements($1::jsonb) AS r`,
     [page.rows],
   );
   // One checksum per order over its header and its lines in line order; only changed orders go on.

@@ -18,7 +18,7 @@ import autocannon from 'autocannon';
 import { createPool, IDENTITY_HEADER, quoteIdent, signIdentity, withDatabase } from '@erp/kit';
 import pg from 'pg';
 import { startSystem } from '@erp/gateway';
-import { adminClient, arg, benchDatabases, growOrders, importNative, log, machine, type ApiClient, type BenchDatabases } from './lib';
+import { adminClient, arg, benchDatabases, confirmConcurrently, growOrders, importNative, log, machine, type ApiClient, type BenchDatabases } from './lib';
 
 const seconds = arg('seconds', 5);
 const connections = arg('connections', 10);
@@ -155,23 +155,8 @@ async function confirmations(db: BenchDatabases, api: ApiClient, free: number, e
       }
     }),
   );
-  let next = 0;
-  const tally = { confirmed: 0, refused: 0, other: 0, firstOther: '' };
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: 50 }, async () => {
-      while (next < ids.length) {
-        const id = ids[next++];
-        const r = await api.raw(`mutation($id: ID!) { confirmOrder(id: $id) { status } }`, { id });
-        if ((r.data as { confirmOrder?: { status: string } } | undefined)?.confirmOrder?.status === 'CONFIRMED') tally.confirmed++;
-        else if (r.errors?.[0]?.extensions?.code === 'INSUFFICIENT_STOCK') tally.refused++;
-        else {
-          tally.other++;
-          tally.firstOther ||= JSON.stringify(r.errors?.[0] ?? r).slice(0, 200);
-        }
-      }
-    }),
-  );
+  const tally = await confirmConcurrently(api, ids, 50);
   const secs = (performance.now() - started) / 1000;
   const after = (await db.pool.query(`SELECT on_hand, reserved FROM inventory.stock_levels WHERE product_id = $1 AND warehouse_id = $2`, [target.product_id, target.warehouse_id]))
     .rows[0];

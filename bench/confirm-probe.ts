@@ -18,7 +18,7 @@ import { migrateOltp } from '@erp/kit/db/migrate';
 import { migrateDwh } from '@erp/dwh-schema';
 import { importDirectory } from '@erp/data';
 import { hashPassword, startSystem } from '@erp/gateway';
-import { adminClient, PASSWORD } from './lib';
+import { adminClient, confirmConcurrently, PASSWORD } from './lib';
 
 const [cmd, template, transport] = process.argv.slice(2);
 const opt = (name: string) => {
@@ -150,24 +150,9 @@ async function run(name: string, mode: 'local' | 'http') {
     obs.observe({ entryTypes: ['gc'] });
     const heap = process.memoryUsage().heapUsed;
     eld.enable();
-    let next = 0;
-    const tally = { confirmed: 0, refused: 0, other: 0, firstOther: '' };
     const cpu0 = process.cpuUsage();
     const started = performance.now();
-    await Promise.all(
-      Array.from({ length: clients }, async () => {
-        while (next < ids.length) {
-          const id = ids[next++];
-          const r = await api.raw(`mutation($id: ID!) { confirmOrder(id: $id) { status } }`, { id });
-          if ((r.data as { confirmOrder?: { status: string } } | undefined)?.confirmOrder?.status === 'CONFIRMED') tally.confirmed++;
-          else if (r.errors?.[0]?.extensions?.code === 'INSUFFICIENT_STOCK') tally.refused++;
-          else {
-            tally.other++;
-            tally.firstOther ||= JSON.stringify(r.errors?.[0] ?? r).slice(0, 200);
-          }
-        }
-      }),
-    );
+    const tally = await confirmConcurrently(api, ids, clients);
     const secs = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpu0);
     eld.disable();

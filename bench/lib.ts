@@ -289,3 +289,24 @@ export async function growOrders(pool: pg.Pool, target: number) {
   const { rows: [a] } = await pool.query(`SELECT (SELECT count(*) FROM sales.orders)::int AS orders, (SELECT count(*) FROM sales.order_lines)::int AS lines`);
   return { orders: a.orders as number, lines: a.lines as number, seconds: (Date.now() - t0) / 1000 };
 }
+
+/** Confirms the orders with `clients` concurrent callers (each takes the next id): confirmed, refused for stock, anything else (the first one kept). */
+export async function confirmConcurrently(api: ApiClient, ids: readonly string[], clients: number) {
+  let next = 0;
+  const tally = { confirmed: 0, refused: 0, other: 0, firstOther: '' };
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < ids.length) {
+        const id = ids[next++];
+        const r = await api.raw(`mutation($id: ID!) { confirmOrder(id: $id) { status } }`, { id });
+        if ((r.data as { confirmOrder?: { status: string } } | undefined)?.confirmOrder?.status === 'CONFIRMED') tally.confirmed++;
+        else if (r.errors?.[0]?.extensions?.code === 'INSUFFICIENT_STOCK') tally.refused++;
+        else {
+          tally.other++;
+          tally.firstOther ||= JSON.stringify(r.errors?.[0] ?? r).slice(0, 200);
+        }
+      }
+    }),
+  );
+  return tally;
+}

@@ -18,7 +18,18 @@ import autocannon from 'autocannon';
 import { createPool, IDENTITY_HEADER, quoteIdent, signIdentity, withDatabase } from '@erp/kit';
 import pg from 'pg';
 import { startSystem } from '@erp/gateway';
-import { adminClient, arg, benchDatabases, confirmConcurrently, growOrders, importNative, log, machine, type ApiClient, type BenchDatabases } from './lib';
+import {
+  adminClient,
+  arg,
+  benchDatabases,
+  confirmConcurrently,
+  growOrders,
+  importNative,
+  log,
+  machine,
+  type ApiClient,
+  type BenchDatabases,
+} from './lib';
 
 const seconds = arg('seconds', 5);
 const connections = arg('connections', 10);
@@ -60,14 +71,27 @@ async function load(url: string, query: string, headers: Record<string, string>)
     duration: seconds,
     workers: 1,
   });
-  return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts };
+  return {
+    rps: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.non2xx + r.timeouts,
+  };
 }
 
 /** One call first: the answer must be data without errors (a failing query would measure error paths). */
 async function check(url: string, query: string, headers: Record<string, string>): Promise<string> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
-  const body = (await res.json()) as { data?: { orders?: { edges: { node: { lines: unknown[] } }[] } }; errors?: { message: string }[] };
-  if (!res.ok || body.errors?.length) throw new Error(`${url}: HTTP ${res.status} ${JSON.stringify(body.errors ?? body).slice(0, 300)}`);
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query }),
+  });
+  const body = (await res.json()) as {
+    data?: { orders?: { edges: { node: { lines: unknown[] } }[] } };
+    errors?: { message: string }[];
+  };
+  if (!res.ok || body.errors?.length)
+    throw new Error(`${url}: HTTP ${res.status} ${JSON.stringify(body.errors ?? body).slice(0, 300)}`);
   const edges = body.data?.orders?.edges;
   return edges ? `${edges.length} orders, ${edges.reduce((n, e) => n + e.node.lines.length, 0)} lines` : '';
 }
@@ -93,7 +117,11 @@ async function profiled<T>(name: string, run: () => Promise<T>): Promise<T> {
 }
 
 interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[];
+  nodes: {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+    hitCount?: number;
+  }[];
   samples: number[];
   timeDeltas: number[];
 }
@@ -109,7 +137,10 @@ function summarise(p: CpuProfile): string {
     if (!url) return '(native: gc, idle, program)';
     if (url.startsWith('node:')) return url;
     const rel = url.replace(/^file:\/\//, '').replace(/^.*?\/(kit|gateway|subgraphs\/\w+|bench)\//, '$1/');
-    return rel.split('/').slice(0, rel.startsWith('subgraphs') ? 2 : 1).join('/');
+    return rel
+      .split('/')
+      .slice(0, rel.startsWith('subgraphs') ? 2 : 1)
+      .join('/');
   };
   const byArea = new Map<string, number>();
   const byFn = new Map<string, number>();
@@ -134,12 +165,16 @@ function summarise(p: CpuProfile): string {
  * then 50 clients confirming them as fast as they can. Exactly `free` must be confirmed.
  */
 async function confirmations(db: BenchDatabases, api: ApiClient, free: number, exclude: number[]) {
-  const { rows: [target] } = await db.pool.query(
+  const {
+    rows: [target],
+  } = await db.pool.query(
     `SELECT product_id, warehouse_id, on_hand - reserved AS free FROM inventory.stock_levels
       WHERE on_hand - reserved > 0 AND NOT product_id = ANY($2) ORDER BY abs(on_hand - reserved - $1), product_id LIMIT 1`,
     [free, exclude],
   );
-  const customer = (await db.pool.query(`SELECT id FROM customers.customers WHERE status = 'ACTIVE' ORDER BY id LIMIT 1`)).rows[0].id;
+  const customer = (
+    await db.pool.query(`SELECT id FROM customers.customers WHERE status = 'ACTIVE' ORDER BY id LIMIT 1`)
+  ).rows[0].id;
   const count = target.free + 100;
   const ids: string[] = [];
   let made = 0;
@@ -158,10 +193,21 @@ async function confirmations(db: BenchDatabases, api: ApiClient, free: number, e
   const started = performance.now();
   const tally = await confirmConcurrently(api, ids, 50);
   const secs = (performance.now() - started) / 1000;
-  const after = (await db.pool.query(`SELECT on_hand, reserved FROM inventory.stock_levels WHERE product_id = $1 AND warehouse_id = $2`, [target.product_id, target.warehouse_id]))
-    .rows[0];
+  const after = (
+    await db.pool.query(
+      `SELECT on_hand, reserved FROM inventory.stock_levels WHERE product_id = $1 AND warehouse_id = $2`,
+      [target.product_id, target.warehouse_id],
+    )
+  ).rows[0];
   const oversell = Math.max(0, tally.confirmed - target.free) + (after.reserved > after.on_hand ? 1 : 0);
-  return { orders: ids.length, free: target.free as number, productId: target.product_id as number, ...tally, perSecond: Math.round(ids.length / secs), oversell };
+  return {
+    orders: ids.length,
+    free: target.free as number,
+    productId: target.product_id as number,
+    ...tally,
+    perSecond: Math.round(ids.length / secs),
+    oversell,
+  };
 }
 
 interface Target {
@@ -178,12 +224,19 @@ interface Target {
  * compared (a page and its door's `{ __typename }`, 40k and 1M orders) are measured minutes apart at
  * most, under the same background load.
  */
-async function rounds(targets: Target[], count: number, results: Record<string, Load[]>, answers: Record<string, string>) {
+async function rounds(
+  targets: Target[],
+  count: number,
+  results: Record<string, Load[]>,
+  answers: Record<string, string>,
+) {
   for (const t of targets) answers[t.name] = await check(t.url(), t.query, await t.headers());
   for (let r = 1; r <= count; r++) {
     for (const t of targets) {
       const h = await t.headers();
-      const res = await (r === 1 && profileDir ? profiled(t.name.replace(/\W+/g, '-'), () => load(t.url(), t.query, h)) : load(t.url(), t.query, h));
+      const res = await (r === 1 && profileDir
+        ? profiled(t.name.replace(/\W+/g, '-'), () => load(t.url(), t.query, h))
+        : load(t.url(), t.query, h));
       (results[t.name] ??= []).push(res);
     }
     log(`round ${r}/${count}: ${targets.map((t) => `${t.name} ${results[t.name]!.at(-1)!.rps}`).join(', ')}`);
@@ -196,7 +249,8 @@ const median = (xs: number[]) => {
 };
 
 async function main() {
-  if (process.env.NODE_ENV !== 'production') log('NODE_ENV is not production: graphql-js runs its development checks (npm run bench -- api sets it)');
+  if (process.env.NODE_ENV !== 'production')
+    log('NODE_ENV is not production: graphql-js runs its development checks (npm run bench -- api sets it)');
   const db = await benchDatabases('api', 54399);
   const bigName = `${new URL(db.url).pathname.slice(1)}_1m`;
   const bigUrl = withDatabase(db.adminUrl, bigName);
@@ -208,16 +262,32 @@ async function main() {
   try {
     const native = await importNative(db);
     await db.pool.query('VACUUM ANALYZE');
-    const base = (await db.pool.query(`SELECT (SELECT count(*) FROM sales.orders)::int AS orders, (SELECT count(*) FROM sales.order_lines)::int AS lines`)).rows[0];
+    const base = (
+      await db.pool.query(
+        `SELECT (SELECT count(*) FROM sales.orders)::int AS orders, (SELECT count(*) FROM sales.order_lines)::int AS lines`,
+      )
+    ).rows[0];
     // The same data, grown to 1M orders in a copy: both sizes served side by side, measured in turns.
     await db.pool.end();
     if (only === 'confirmations') {
       db.pool = createPool(db.url, { statementTimeout: 600_000 });
       const silent = (await import('pino')).default({ level: 'silent' });
-      console.log(`\nbench/api --only confirmations — ${machine(db)}; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}; data/native (${base.orders} orders, ${base.lines} lines)`);
+      console.log(
+        `\nbench/api --only confirmations — ${machine(db)}; load average ${(await import('node:os'))
+          .loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')}; data/native (${base.orders} orders, ${base.lines} lines)`,
+      );
       const used: number[] = [];
       for (const transport of ['local', 'http'] as const) {
-        const sys = await startSystem({ oltpUrl: db.url, dwhUrl: db.dwhUrl, env: native.env, log: silent, ephemeralPorts: true, transport });
+        const sys = await startSystem({
+          oltpUrl: db.url,
+          dwhUrl: db.dwhUrl,
+          env: native.env,
+          log: silent,
+          ephemeralPorts: true,
+          transport,
+        });
         try {
           const c = await confirmations(db, await adminClient(sys.gatewayUrl), 400, used);
           used.push(c.productId);
@@ -230,7 +300,9 @@ async function main() {
       }
       return;
     }
-    await admin.query(`CREATE DATABASE ${quoteIdent(bigName)} TEMPLATE ${quoteIdent(new URL(db.url).pathname.slice(1))}`);
+    await admin.query(
+      `CREATE DATABASE ${quoteIdent(bigName)} TEMPLATE ${quoteIdent(new URL(db.url).pathname.slice(1))}`,
+    );
     db.pool = createPool(db.url, { statementTimeout: 600_000 });
     const bigPool = createPool(bigUrl, { statementTimeout: 3_600_000 });
     log(`growing a copy to ${targetOrders} orders`);
@@ -240,8 +312,22 @@ async function main() {
 
     const silent = (await import('pino')).default({ level: 'silent' });
     const startOn = (oltpUrl: string, transport: 'local' | 'http') =>
-      startSystem({ oltpUrl, dwhUrl: db.dwhUrl, env: native.env, log: silent, ephemeralPorts: true, transport });
-    const identity = async () => ({ [IDENTITY_HEADER]: await signIdentity(SUBGRAPH_SECRET, { userId: 1, email: 'bench@x.example', role: 'ADMIN', requestId: 'bench' }) });
+      startSystem({
+        oltpUrl,
+        dwhUrl: db.dwhUrl,
+        env: native.env,
+        log: silent,
+        ephemeralPorts: true,
+        transport,
+      });
+    const identity = async () => ({
+      [IDENTITY_HEADER]: await signIdentity(SUBGRAPH_SECRET, {
+        userId: 1,
+        email: 'bench@x.example',
+        role: 'ADMIN',
+        requestId: 'bench',
+      }),
+    });
     for (const transport of ['local', 'http'] as const) {
       const door = `gateway, ${transport === 'local' ? 'in-process (local)' : 'subgraphs over HTTP'}`;
       const small = await startOn(db.url, transport);
@@ -250,17 +336,51 @@ async function main() {
         const [a, b] = [await adminClient(small.gatewayUrl), await adminClient(big.gatewayUrl)];
         const bearer = (c: ApiClient) => async () => ({ authorization: `Bearer ${c.token}` });
         const targets: Target[] = [
-          { name: `${door}: { __typename }`, url: () => small.gatewayUrl, query: TYPENAME, headers: bearer(a) },
-          { name: `${door}: page, 40k orders`, url: () => small.gatewayUrl, query: PAGE_QUERY, headers: bearer(a), baseline: `${door}: { __typename }` },
-          { name: `${door}: page, 1M orders`, url: () => big.gatewayUrl, query: PAGE_QUERY, headers: bearer(b), baseline: `${door}: { __typename }` },
+          {
+            name: `${door}: { __typename }`,
+            url: () => small.gatewayUrl,
+            query: TYPENAME,
+            headers: bearer(a),
+          },
+          {
+            name: `${door}: page, 40k orders`,
+            url: () => small.gatewayUrl,
+            query: PAGE_QUERY,
+            headers: bearer(a),
+            baseline: `${door}: { __typename }`,
+          },
+          {
+            name: `${door}: page, 1M orders`,
+            url: () => big.gatewayUrl,
+            query: PAGE_QUERY,
+            headers: bearer(b),
+            baseline: `${door}: { __typename }`,
+          },
         ];
         if (transport === 'http') {
           // The sales subgraph alone, called as the gateway calls it (identity signed just before each run: it lives 60 s).
           const sales = 'sales subgraph alone';
           targets.push(
-            { name: `${sales}: { __typename }`, url: () => small.subgraphUrls.sales!, query: TYPENAME, headers: identity },
-            { name: `${sales}: its share of the page, 40k orders`, url: () => small.subgraphUrls.sales!, query: SALES_QUERY, headers: identity, baseline: `${sales}: { __typename }` },
-            { name: `${sales}: its share of the page, 1M orders`, url: () => big.subgraphUrls.sales!, query: SALES_QUERY, headers: identity, baseline: `${sales}: { __typename }` },
+            {
+              name: `${sales}: { __typename }`,
+              url: () => small.subgraphUrls.sales!,
+              query: TYPENAME,
+              headers: identity,
+            },
+            {
+              name: `${sales}: its share of the page, 40k orders`,
+              url: () => small.subgraphUrls.sales!,
+              query: SALES_QUERY,
+              headers: identity,
+              baseline: `${sales}: { __typename }`,
+            },
+            {
+              name: `${sales}: its share of the page, 1M orders`,
+              url: () => big.subgraphUrls.sales!,
+              query: SALES_QUERY,
+              headers: identity,
+              baseline: `${sales}: { __typename }`,
+            },
           );
         }
         await rounds(targets, roundCount, results, answers);
@@ -286,12 +406,32 @@ async function main() {
       }
     }
 
-    console.log(`\nbench/api — ${machine(db)}; NODE_ENV=${process.env.NODE_ENV ?? ''}; autocannon ${connections} connections from a worker thread, ${seconds} s per run, median of ${roundCount} rounds`);
-    console.log(`data: data/native (${base.orders} orders, ${base.lines} lines) and a copy grown to ${size.orders} orders, ${size.lines} lines\n`);
-    const table: Record<string, { rps: number; p50: number; p99: number; errors: number; rounds: string; ofTypename: string; answer: string }> = {};
+    console.log(
+      `\nbench/api — ${machine(db)}; NODE_ENV=${process.env.NODE_ENV ?? ''}; autocannon ${connections} connections from a worker thread, ${seconds} s per run, median of ${roundCount} rounds`,
+    );
+    console.log(
+      `data: data/native (${base.orders} orders, ${base.lines} lines) and a copy grown to ${size.orders} orders, ${size.lines} lines\n`,
+    );
+    const table: Record<
+      string,
+      {
+        rps: number;
+        p50: number;
+        p99: number;
+        errors: number;
+        rounds: string;
+        ofTypename: string;
+        answer: string;
+      }
+    > = {};
     const rps = (name: string) => median(results[name]!.map((r) => r.rps));
     for (const [name, runs] of Object.entries(results)) {
-      const baseline = Object.values(results).length && name.includes(': page') ? name.replace(/: page.*/, ': { __typename }') : name.includes('share of the page') ? name.replace(/: its share.*/, ': { __typename }') : '';
+      const baseline =
+        Object.values(results).length && name.includes(': page')
+          ? name.replace(/: page.*/, ': { __typename }')
+          : name.includes('share of the page')
+            ? name.replace(/: its share.*/, ': { __typename }')
+            : '';
       table[name] = {
         rps: rps(name),
         p50: median(runs.map((r) => r.p50)),
@@ -303,10 +443,20 @@ async function main() {
       };
     }
     console.table(table);
-    for (const door of ['gateway, in-process (local)', 'gateway, subgraphs over HTTP', 'sales subgraph alone']) {
+    for (const door of [
+      'gateway, in-process (local)',
+      'gateway, subgraphs over HTTP',
+      'sales subgraph alone',
+    ]) {
       const page = door.startsWith('sales') ? `${door}: its share of the page` : `${door}: page`;
-      const [t, small, big] = [rps(`${door}: { __typename }`), rps(`${page}, 40k orders`), rps(`${page}, 1M orders`)];
-      console.log(`${door}: page ${((100 * small) / t).toFixed(1)} % of { __typename } (goal ≥ 10 %); 1M / 40k orders ${(big / small).toFixed(2)} (goal ≥ 0.90)`);
+      const [t, small, big] = [
+        rps(`${door}: { __typename }`),
+        rps(`${page}, 40k orders`),
+        rps(`${page}, 1M orders`),
+      ];
+      console.log(
+        `${door}: page ${((100 * small) / t).toFixed(1)} % of { __typename } (goal ≥ 10 %); 1M / 40k orders ${(big / small).toFixed(2)} (goal ≥ 0.90)`,
+      );
     }
     for (const c of confirms) console.log(`confirmations, ${c}`);
   } finally {

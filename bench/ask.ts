@@ -10,7 +10,20 @@
 import { InsightsDocument, RecommendationsDocument, StoryDocument } from '@erp/sdk';
 import { print } from 'graphql';
 import { refreshRollups } from '@erp/semantic';
-import { adminClient, arg, benchDatabases, growFacts, loadNative, log, machine, measure, pct, ms, type ApiClient, type Stat } from './lib';
+import {
+  adminClient,
+  arg,
+  benchDatabases,
+  growFacts,
+  loadNative,
+  log,
+  machine,
+  measure,
+  pct,
+  ms,
+  type ApiClient,
+  type Stat,
+} from './lib';
 
 const LINES = arg('lines', 10_000_000);
 const RUNS = arg('runs', 20);
@@ -49,14 +62,26 @@ async function perQuestion(api: ApiClient, runs: number) {
     const times: number[] = [];
     const ask = await measure(runs, async () => {
       const t0 = performance.now();
-      const r = await api.gql<{ ask: { understood: boolean; query: string | null; result: { source: string; rows: unknown[] } | null } }>(ASK, { q, l });
+      const r = await api.gql<{
+        ask: {
+          understood: boolean;
+          query: string | null;
+          result: { source: string; rows: unknown[] } | null;
+        };
+      }>(ASK, { q, l });
       times.push(performance.now() - t0);
       return `${r.ask.understood ? 'understood' : 'refused'}${r.ask.result ? `, ${r.ask.result.rows.length} rows, ${r.ask.result.source}` : ''}|${r.ask.query ?? ''}`;
     });
     all.push(...times.slice(1));
     const [note, query] = ask.note.split('|');
     // The first olap query of the answer, asked directly: the same figures without the chat.
-    const olap = query ? await measure(runs, async () => `${(await api.gql<{ olap: { source: string } }>(OLAP, { q: JSON.parse(query) })).olap.source}`) : null;
+    const olap = query
+      ? await measure(
+          runs,
+          async () =>
+            `${(await api.gql<{ olap: { source: string } }>(OLAP, { q: JSON.parse(query) })).olap.source}`,
+        )
+      : null;
     out[q] = { ask: { ...ask, note: note! }, olap };
     log(`${q}: ask ${ask.p50}/${ask.p95} ms (${note})${olap ? `, olap ${olap.p50}/${olap.p95} ms` : ''}`);
   }
@@ -87,7 +112,12 @@ async function burst(api: ApiClient, n: number) {
   const started = performance.now();
   const res = await Promise.all(
     Array.from({ length: n }, (_, i) =>
-      api.raw(ASK, { q: QUESTIONS[i % QUESTIONS.length]![0], l: QUESTIONS[i % QUESTIONS.length]![1] }).catch((e: Error) => ({ status: 0, errors: [{ message: e.message, extensions: { code: 'NETWORK' } }] })),
+      api
+        .raw(ASK, { q: QUESTIONS[i % QUESTIONS.length]![0], l: QUESTIONS[i % QUESTIONS.length]![1] })
+        .catch((e: Error) => ({
+          status: 0,
+          errors: [{ message: e.message, extensions: { code: 'NETWORK' } }],
+        })),
     ),
   );
   const codes: Record<string, number> = {};
@@ -104,7 +134,9 @@ async function main() {
     const native = await loadNative(db);
     await refreshRollups(db.dwh, 'all');
     const api = await adminClient(native.sys.gatewayUrl);
-    const { rows: [c1] } = await db.dwh.query(`SELECT count(*)::int AS n FROM dw.fact_sales`);
+    const {
+      rows: [c1],
+    } = await db.dwh.query(`SELECT count(*)::int AS n FROM dw.fact_sales`);
     const page1 = await aiPage(api, RUNS);
     log(`AI page: first ${page1.first} ms, then ${JSON.stringify(page1.warm)}`);
     const small = await perQuestion(api, RUNS);
@@ -116,26 +148,51 @@ async function main() {
     t0 = Date.now();
     await refreshRollups(db.dwh, 'all');
     const refresh = (Date.now() - t0) / 1000;
-    const { rows: [c2] } = await db.dwh.query(`SELECT count(*)::int AS n FROM dw.fact_sales`);
+    const {
+      rows: [c2],
+    } = await db.dwh.query(`SELECT count(*)::int AS n FROM dw.fact_sales`);
     log(`grown to ${c2.n} lines in ${grow.seconds.toFixed(0)} s, rollups ${refresh.toFixed(0)} s`);
     const page2 = await aiPage(api, RUNS);
     const large = await perQuestion(api, RUNS);
     const bursts2 = [await burst(api, 3), await burst(api, 10)];
     await native.sys.close();
 
-    console.log(`\nbench/ask — ${machine(db)}, gateway with subgraphs over HTTP, ADMIN, no AI provider (the no-key engine), ${RUNS} runs per question after one warm-up, sequential`);
+    console.log(
+      `\nbench/ask — ${machine(db)}, gateway with subgraphs over HTTP, ADMIN, no AI provider (the no-key engine), ${RUNS} runs per question after one warm-up, sequential`,
+    );
     const table = (r: Awaited<ReturnType<typeof perQuestion>>) =>
-      Object.fromEntries(Object.entries(r.out).map(([q, v]) => [q.slice(0, 60), { 'ask p50 / p95 ms': `${v.ask.p50} / ${v.ask.p95}`, 'same olap p50 / p95 ms': v.olap ? `${v.olap.p50} / ${v.olap.p95}` : '—', answer: v.ask.note }]));
+      Object.fromEntries(
+        Object.entries(r.out).map(([q, v]) => [
+          q.slice(0, 60),
+          {
+            'ask p50 / p95 ms': `${v.ask.p50} / ${v.ask.p95}`,
+            'same olap p50 / p95 ms': v.olap ? `${v.olap.p50} / ${v.olap.p95}` : '—',
+            answer: v.ask.note,
+          },
+        ]),
+      );
     console.log(`(1) data/native: ${c1.n} fact lines; ETL ${native.etlSeconds.toFixed(0)} s`);
     console.table(table(small));
-    console.log(`all questions: p50 ${small.p50} ms, p95 ${small.p95} ms (${small.n} answers); goal p95 ≤ 300 ms: ${small.p95 <= 300 ? 'met' : 'NOT met'}`);
-    console.log(`AI page (insights + recommendations + executive story at once): first load ${page1.first} ms, then p50 ${page1.warm.p50} ms, p95 ${page1.warm.p95} ms; goal p95 ≤ 1 s: ${page1.warm.p95 <= 1000 ? 'met' : 'NOT met'}`);
-    console.log(`concurrent questions from one user: ${bursts1.map((b) => `${b.n} at once → ${JSON.stringify(b.codes)} in ${b.ms} ms`).join('; ')}`);
-    console.log(`(2) grown: ${c2.n} fact lines (${grow.copies} copies in ${grow.seconds.toFixed(0)} s), refreshRollups('all') ${refresh.toFixed(0)} s`);
+    console.log(
+      `all questions: p50 ${small.p50} ms, p95 ${small.p95} ms (${small.n} answers); goal p95 ≤ 300 ms: ${small.p95 <= 300 ? 'met' : 'NOT met'}`,
+    );
+    console.log(
+      `AI page (insights + recommendations + executive story at once): first load ${page1.first} ms, then p50 ${page1.warm.p50} ms, p95 ${page1.warm.p95} ms; goal p95 ≤ 1 s: ${page1.warm.p95 <= 1000 ? 'met' : 'NOT met'}`,
+    );
+    console.log(
+      `concurrent questions from one user: ${bursts1.map((b) => `${b.n} at once → ${JSON.stringify(b.codes)} in ${b.ms} ms`).join('; ')}`,
+    );
+    console.log(
+      `(2) grown: ${c2.n} fact lines (${grow.copies} copies in ${grow.seconds.toFixed(0)} s), refreshRollups('all') ${refresh.toFixed(0)} s`,
+    );
     console.table(table(large));
     console.log(`all questions: p50 ${large.p50} ms, p95 ${large.p95} ms (${large.n} answers)`);
-    console.log(`AI page: first load ${page2.first} ms, then p50 ${page2.warm.p50} ms, p95 ${page2.warm.p95} ms`);
-    console.log(`concurrent questions from one user: ${bursts2.map((b) => `${b.n} at once → ${JSON.stringify(b.codes)} in ${b.ms} ms`).join('; ')}`);
+    console.log(
+      `AI page: first load ${page2.first} ms, then p50 ${page2.warm.p50} ms, p95 ${page2.warm.p95} ms`,
+    );
+    console.log(
+      `concurrent questions from one user: ${bursts2.map((b) => `${b.n} at once → ${JSON.stringify(b.codes)} in ${b.ms} ms`).join('; ')}`,
+    );
   } finally {
     await db.close(KEEP);
   }

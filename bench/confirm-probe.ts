@@ -25,9 +25,23 @@ const opt = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
-const adminUrl = withDatabase(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', 'postgres');
+const adminUrl = withDatabase(
+  process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  'postgres',
+);
 const SECRETS = { JWT_SECRET: 'b'.repeat(40), SUBGRAPH_SECRET: 'c'.repeat(40) };
-const env = { ...SECRETS, ACCESS_TOKEN_TTL_SECONDS: 86_400, REFRESH_TOKEN_TTL_DAYS: 1, NODE_ENV: 'production' as const, GATEWAY_PORT: 0, CATALOG_PORT: 0, CUSTOMERS_PORT: 0, SUPPLIERS_PORT: 0, SALES_PORT: 0, ANALYTICS_PORT: 0 };
+const env = {
+  ...SECRETS,
+  ACCESS_TOKEN_TTL_SECONDS: 86_400,
+  REFRESH_TOKEN_TTL_DAYS: 1,
+  NODE_ENV: 'production' as const,
+  GATEWAY_PORT: 0,
+  CATALOG_PORT: 0,
+  CUSTOMERS_PORT: 0,
+  SUPPLIERS_PORT: 0,
+  SALES_PORT: 0,
+  ANALYTICS_PORT: 0,
+};
 
 async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: adminUrl });
@@ -48,8 +62,17 @@ async function prepare(name: string) {
   await migrateOltp(url);
   await migrateDwh(withDatabase(adminUrl, `${name}_dwh`));
   const pool = createPool(url, { statementTimeout: 600_000 });
-  await importDirectory({ pool, dir: path.join(repoRoot(), 'data', 'native'), mapping: 'native', dryRun: false, quiet: true });
-  await pool.query(`INSERT INTO auth.users (email, name, role, password_hash) VALUES ('bench@x.example', 'Bench', 'ADMIN', $1)`, [await hashPassword(PASSWORD)]);
+  await importDirectory({
+    pool,
+    dir: path.join(repoRoot(), 'data', 'native'),
+    mapping: 'native',
+    dryRun: false,
+    quiet: true,
+  });
+  await pool.query(
+    `INSERT INTO auth.users (email, name, role, password_hash) VALUES ('bench@x.example', 'Bench', 'ADMIN', $1)`,
+    [await hashPassword(PASSWORD)],
+  );
   await pool.query('VACUUM ANALYZE');
   await pool.end();
   console.log(`prepared ${name}`);
@@ -71,20 +94,33 @@ async function run(name: string, mode: 'local' | 'http') {
   const url = withDatabase(adminUrl, copy);
   const pool = createPool(url);
   const silent = (await import('pino')).default({ level: process.env.PROBE_LOG ?? 'silent' });
-  const sys = await startSystem({ oltpUrl: url, dwhUrl: withDatabase(adminUrl, `${name}_dwh`), env, log: silent, ephemeralPorts: true, transport: mode });
+  const sys = await startSystem({
+    oltpUrl: url,
+    dwhUrl: withDatabase(adminUrl, `${name}_dwh`),
+    env,
+    log: silent,
+    ephemeralPorts: true,
+    transport: mode,
+  });
   try {
     const api = await adminClient(sys.gatewayUrl);
     const free = Number(opt('free') ?? 400);
-    const { rows: [target] } = await pool.query(
+    const {
+      rows: [target],
+    } = await pool.query(
       `SELECT product_id, warehouse_id, on_hand - reserved AS free FROM inventory.stock_levels
         WHERE on_hand - reserved > 0 ORDER BY abs(on_hand - reserved - $1), product_id LIMIT 1`,
       [free],
     );
-    const customer = (await pool.query(`SELECT id FROM customers.customers WHERE status = 'ACTIVE' ORDER BY id LIMIT 1`)).rows[0].id;
+    const customer = (
+      await pool.query(`SELECT id FROM customers.customers WHERE status = 'ACTIVE' ORDER BY id LIMIT 1`)
+    ).rows[0].id;
     const count = target.free + 100;
     const ids: string[] = [];
     let made = 0;
-    const createCounters = Object.fromEntries(Object.entries(sys.pools).map(([k, p]) => [k, countStatements(p)]));
+    const createCounters = Object.fromEntries(
+      Object.entries(sys.pools).map(([k, p]) => [k, countStatements(p)]),
+    );
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     await Promise.all(
@@ -101,10 +137,18 @@ async function run(name: string, mode: 'local' | 'http') {
     );
     const createMs = performance.now() - t0;
     const createCpu = process.cpuUsage(c0);
-    const createStmts = Object.entries(createCounters).filter(([, c]) => c.count).map(([k, c]) => `${k} ${(c.count / count).toFixed(1)}`).join(', ');
+    const createStmts = Object.entries(createCounters)
+      .filter(([, c]) => c.count)
+      .map(([k, c]) => `${k} ${(c.count / count).toFixed(1)}`)
+      .join(', ');
     for (const c of Object.values(createCounters)) c.reset();
     const counters = createCounters;
-    const backends = (await pool.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE 'erp-%'`, [copy])).rows.map((r) => r.pid as number);
+    const backends = (
+      await pool.query(
+        `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE 'erp-%'`,
+        [copy],
+      )
+    ).rows.map((r) => r.pid as number);
     const pg0 = backends.map(procCpuMs);
     const clients = Number(opt('clients') ?? 50);
     // The fixed cost of an authenticated request through the gateway, one at a time.
@@ -128,7 +172,9 @@ async function run(name: string, mode: 'local' | 'http') {
     const tt0 = performance.now();
     for (let i = 0; i < 300; i++) await api.raw('{ __typename }');
     const tn = process.cpuUsage(tn0);
-    console.log(`  { __typename } with a token, sequential: node CPU ${((tn.user + tn.system) / 1000 / 300).toFixed(3)} ms/request, ${((performance.now() - tt0) / 300).toFixed(2)} ms wall`);
+    console.log(
+      `  { __typename } with a token, sequential: node CPU ${((tn.user + tn.system) / 1000 / 300).toFixed(3)} ms/request, ${((performance.now() - tt0) / 300).toFixed(2)} ms wall`,
+    );
     const eld = monitorEventLoopDelay({ resolution: 1 });
     let session: Session | undefined;
     const profile = opt('profile');
@@ -144,7 +190,7 @@ async function run(name: string, mode: 'local' | 'http') {
       for (const e of list.getEntries()) {
         gc.ms += e.duration;
         gc.count++;
-        if (((e as { detail?: { kind?: number } }).detail)?.kind === 4) gc.major++;
+        if ((e as { detail?: { kind?: number } }).detail?.kind === 4) gc.major++;
       }
     });
     obs.observe({ entryTypes: ['gc'] });
@@ -163,7 +209,12 @@ async function run(name: string, mode: 'local' | 'http') {
       session.disconnect();
     }
     const pgMs = backends.map(procCpuMs).reduce((a, b, i) => a + b - pg0[i]!, 0);
-    const after = (await pool.query(`SELECT on_hand, reserved FROM inventory.stock_levels WHERE product_id = $1 AND warehouse_id = $2`, [target.product_id, target.warehouse_id])).rows[0];
+    const after = (
+      await pool.query(
+        `SELECT on_hand, reserved FROM inventory.stock_levels WHERE product_id = $1 AND warehouse_id = $2`,
+        [target.product_id, target.warehouse_id],
+      )
+    ).rows[0];
     const oversell = Math.max(0, tally.confirmed - target.free) + (after.reserved > after.on_hand ? 1 : 0);
     const n = ids.length;
     const stmts = Object.entries(counters)
@@ -176,7 +227,10 @@ async function run(name: string, mode: 'local' | 'http') {
         `  confirm: ${Math.round(n / secs)}/s, node CPU ${((cpu.user + cpu.system) / 1000 / n).toFixed(2)} ms/confirm (user ${(cpu.user / 1000 / n).toFixed(2)}), pg backends CPU ${(pgMs / n).toFixed(2)} ms/confirm (${backends.length} backends), ` +
           `event-loop delay p50 ${(eld.percentile(50) / 1e6).toFixed(1)} p99 ${(eld.percentile(99) / 1e6).toFixed(1)} ms; statements/confirm: ${stmts}`,
         `  gc ${(gc.ms / n).toFixed(2)} ms/confirm (${gc.count} pauses, ${gc.major} major), heap at start ${(heap / 1e6).toFixed(0)} MB`,
-        `  create: ${Math.round(n / (createMs / 1000))}/s, node CPU ${((createCpu.user + createCpu.system) / 1000 / n).toFixed(2)} ms/order, statements/order: ${createStmts}; load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+        `  create: ${Math.round(n / (createMs / 1000))}/s, node CPU ${((createCpu.user + createCpu.system) / 1000 / n).toFixed(2)} ms/order, statements/order: ${createStmts}; load ${os
+          .loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')}`,
       ].join('\n'),
     );
   } finally {
@@ -188,9 +242,12 @@ async function run(name: string, mode: 'local' | 'http') {
 
 async function main() {
   if (cmd === 'prepare' && template) await prepare(template);
-  else if (cmd === 'run' && template && (transport === 'local' || transport === 'http')) await run(template, transport);
+  else if (cmd === 'run' && template && (transport === 'local' || transport === 'http'))
+    await run(template, transport);
   else {
-    console.error('usage: confirm-probe.ts prepare TEMPLATE | run TEMPLATE local|http [--profile FILE] [--free 400]');
+    console.error(
+      'usage: confirm-probe.ts prepare TEMPLATE | run TEMPLATE local|http [--profile FILE] [--free 400]',
+    );
     process.exit(2);
   }
 }

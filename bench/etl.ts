@@ -68,16 +68,30 @@ async function child(gatewayUrl: string, dwhUrl: string, email: string, full: bo
 }
 
 /** `checkout`: another checkout of the repository (its own ETL code, npm-installed) to run as a same-run baseline. */
-function runChild(gatewayUrl: string, dwhUrl: string, email: string, full: boolean, checkout?: string): Promise<EtlChild> {
+function runChild(
+  gatewayUrl: string,
+  dwhUrl: string,
+  email: string,
+  full: boolean,
+  checkout?: string,
+): Promise<EtlChild> {
   return new Promise((resolve, reject) => {
     const script = checkout ? path.join(checkout, 'bench', 'etl.ts') : __filename;
-    const p = spawn(process.execPath, [...process.execArgv, script, '--child', gatewayUrl, dwhUrl, email, full ? 'full' : 'incremental'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      cwd: checkout,
-    });
+    const p = spawn(
+      process.execPath,
+      [...process.execArgv, script, '--child', gatewayUrl, dwhUrl, email, full ? 'full' : 'incremental'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        cwd: checkout,
+      },
+    );
     let out = '';
     p.stdout.on('data', (d) => (out += d));
-    p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`ETL child exited ${code}: ${out}`))));
+    p.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').pop()!))
+        : reject(new Error(`ETL child exited ${code}: ${out}`)),
+    );
   });
 }
 
@@ -103,7 +117,9 @@ async function directCopy(db: BenchDatabases): Promise<{ seconds: number; rows: 
     const into = dst.query(copyFrom(`COPY public.bench_direct_copy FROM STDIN`));
     await pipeline(out, into);
     const seconds = (performance.now() - t0) / 1000;
-    const { rows } = await dst.query<{ n: number }>(`SELECT count(*)::int AS n FROM public.bench_direct_copy`);
+    const { rows } = await dst.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM public.bench_direct_copy`,
+    );
     await dst.query(`DROP TABLE public.bench_direct_copy`);
     return { seconds, rows: rows[0]!.n };
   } finally {
@@ -123,7 +139,13 @@ interface SetResult {
   changedOrders: number;
 }
 
-async function benchSet(label: string, dir: string, port: number, keep: boolean, baseline?: string): Promise<{ result: SetResult; machine: string }> {
+async function benchSet(
+  label: string,
+  dir: string,
+  port: number,
+  keep: boolean,
+  baseline?: string,
+): Promise<{ result: SetResult; machine: string }> {
   const db = await benchDatabases(`etl_${label}`, port);
   try {
     let t0 = Date.now();
@@ -139,8 +161,13 @@ async function benchSet(label: string, dir: string, port: number, keep: boolean,
                     AND EXISTS (SELECT 1 FROM information_schema.tables t WHERE t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE')
         LOOP EXECUTE format('UPDATE %I.%I SET updated_at = updated_at - interval ''1 hour'' - random() * interval ''30 days''', r.table_schema, r.table_name); END LOOP;
       END $$`);
-    await db.pool.query(`INSERT INTO auth.users (email, name, role, password_hash) VALUES ('etl-bench@x.example', 'ETL', 'ETL_SERVICE', $1)`, [await hashPassword(PASSWORD)]);
-    const { rows: [size] } = await db.pool.query<{ orders: number; lines: number }>(
+    await db.pool.query(
+      `INSERT INTO auth.users (email, name, role, password_hash) VALUES ('etl-bench@x.example', 'ETL', 'ETL_SERVICE', $1)`,
+      [await hashPassword(PASSWORD)],
+    );
+    const {
+      rows: [size],
+    } = await db.pool.query<{ orders: number; lines: number }>(
       `SELECT (SELECT count(*)::int FROM sales.orders) AS orders, (SELECT count(*)::int FROM sales.order_lines) AS lines`,
     );
     const silent = (await import('pino')).default({ level: 'silent' });
@@ -157,14 +184,24 @@ async function benchSet(label: string, dir: string, port: number, keep: boolean,
       SALES_PORT: 0,
       ANALYTICS_PORT: 0,
     };
-    const sys = await startSystem({ oltpUrl: db.url, dwhUrl: db.dwhUrl, env, log: silent, ephemeralPorts: true });
+    const sys = await startSystem({
+      oltpUrl: db.url,
+      dwhUrl: db.dwhUrl,
+      env,
+      log: silent,
+      ephemeralPorts: true,
+    });
     try {
       log(`${label}: ${size!.orders} orders, ${size!.lines} lines; direct copy…`);
       const direct = await directCopy(db);
-      log(`${label}: direct copy ${direct.rows} lines in ${direct.seconds.toFixed(2)} s; full ETL through the API…`);
+      log(
+        `${label}: direct copy ${direct.rows} lines in ${direct.seconds.toFixed(2)} s; full ETL through the API…`,
+      );
       const full = await runChild(sys.gatewayUrl, db.dwhUrl, 'etl-bench@x.example', true);
       if (full.status !== 'SUCCEEDED') throw new Error(`full ETL: ${full.message}`);
-      log(`${label}: full ETL ${full.seconds.toFixed(1)} s (${full.rowsWritten} rows written), max RSS ${(full.maxRss / 2 ** 20).toFixed(0)} MB`);
+      log(
+        `${label}: full ETL ${full.seconds.toFixed(1)} s (${full.rowsWritten} rows written), max RSS ${(full.maxRss / 2 ** 20).toFixed(0)} MB`,
+      );
       // The baseline checkout's ETL on the same data and API, into a warehouse of its own, alternating with this one.
       const baseDwh = new URL(db.dwhUrl);
       baseDwh.pathname += '_base';
@@ -174,7 +211,9 @@ async function benchSet(label: string, dir: string, port: number, keep: boolean,
         await db.pool.query(`CREATE DATABASE "${baseName}"`);
         baseFull = await runChild(sys.gatewayUrl, baseDwh.toString(), 'etl-bench@x.example', true, baseline);
         if (baseFull.status !== 'SUCCEEDED') throw new Error(`baseline full ETL: ${baseFull.message}`);
-        log(`${label}: baseline full ETL ${baseFull.seconds.toFixed(1)} s (${baseFull.rowsWritten} rows written), max RSS ${(baseFull.maxRss / 2 ** 20).toFixed(0)} MB`);
+        log(
+          `${label}: baseline full ETL ${baseFull.seconds.toFixed(1)} s (${baseFull.rowsWritten} rows written), max RSS ${(baseFull.maxRss / 2 ** 20).toFixed(0)} MB`,
+        );
       }
       // 1 % of the orders change (their sales rep): re-extracted from the watermark and reloaded.
       t0 = Date.now();
@@ -184,16 +223,39 @@ async function benchSet(label: string, dir: string, port: number, keep: boolean,
       );
       const incremental = await runChild(sys.gatewayUrl, db.dwhUrl, 'etl-bench@x.example', false);
       if (incremental.status !== 'SUCCEEDED') throw new Error(`incremental ETL: ${incremental.message}`);
-      log(`${label}: incremental (${changed.rowCount} orders changed) ${incremental.seconds.toFixed(1)} s, ${incremental.rowsWritten} rows written`);
+      log(
+        `${label}: incremental (${changed.rowCount} orders changed) ${incremental.seconds.toFixed(1)} s, ${incremental.rowsWritten} rows written`,
+      );
       let base: SetResult['baseline'];
       if (baseline && baseFull) {
-        const baseIncremental = await runChild(sys.gatewayUrl, baseDwh.toString(), 'etl-bench@x.example', false, baseline);
-        if (baseIncremental.status !== 'SUCCEEDED') throw new Error(`baseline incremental ETL: ${baseIncremental.message}`);
-        log(`${label}: baseline incremental ${baseIncremental.seconds.toFixed(1)} s, ${baseIncremental.rowsWritten} rows written`);
+        const baseIncremental = await runChild(
+          sys.gatewayUrl,
+          baseDwh.toString(),
+          'etl-bench@x.example',
+          false,
+          baseline,
+        );
+        if (baseIncremental.status !== 'SUCCEEDED')
+          throw new Error(`baseline incremental ETL: ${baseIncremental.message}`);
+        log(
+          `${label}: baseline incremental ${baseIncremental.seconds.toFixed(1)} s, ${baseIncremental.rowsWritten} rows written`,
+        );
         base = { full: baseFull, incremental: baseIncremental };
         if (!keep) await db.pool.query(`DROP DATABASE IF EXISTS "${baseName}" WITH (FORCE)`);
       }
-      return { result: { label, orders: size!.orders, lines: size!.lines, direct, full, incremental, changedOrders: changed.rowCount ?? 0, baseline: base }, machine: machine(db) };
+      return {
+        result: {
+          label,
+          orders: size!.orders,
+          lines: size!.lines,
+          direct,
+          full,
+          incremental,
+          changedOrders: changed.rowCount ?? 0,
+          baseline: base,
+        },
+        machine: machine(db),
+      };
     } finally {
       await sys.close();
     }
@@ -243,8 +305,12 @@ async function main() {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  console.log(`\nETL benchmark — ${new Date().toISOString().slice(0, 16)}Z — ${where}, load average ${os.loadavg()[0]!.toFixed(1)}`);
-  console.log('| data set | orders | lines | direct COPY | full ETL through the API | lines/s | × direct | incremental (1 % of orders) | % of full | ETL peak RSS |');
+  console.log(
+    `\nETL benchmark — ${new Date().toISOString().slice(0, 16)}Z — ${where}, load average ${os.loadavg()[0]!.toFixed(1)}`,
+  );
+  console.log(
+    '| data set | orders | lines | direct COPY | full ETL through the API | lines/s | × direct | incremental (1 % of orders) | % of full | ETL peak RSS |',
+  );
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
     const b = r.baseline;

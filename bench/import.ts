@@ -13,7 +13,15 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { baseEnv, connectDatabases, migrateOltp, parseEnv, quoteIdent, repoRoot, withDatabase } from '@erp/kit';
+import {
+  baseEnv,
+  connectDatabases,
+  migrateOltp,
+  parseEnv,
+  quoteIdent,
+  repoRoot,
+  withDatabase,
+} from '@erp/kit';
 import { importDirectory } from '@erp/data';
 
 const DIR = path.join(repoRoot(), '..', 'shared', 'datasets', 'online-retail');
@@ -30,7 +38,14 @@ async function child(url: string, reimport: boolean): Promise<void> {
   peak = Math.max(peak, process.memoryUsage().rss);
   const changes = Object.values(s.entities).reduce((a, c) => a + c.inserted + c.updated, 0);
   process.stdout.write(
-    JSON.stringify({ status: s.status, ms, peakRss: peak, maxRss: process.resourceUsage().maxRSS * 1024, changes, reimport }) + '\n',
+    JSON.stringify({
+      status: s.status,
+      ms,
+      peakRss: peak,
+      maxRss: process.resourceUsage().maxRSS * 1024,
+      changes,
+      reimport,
+    }) + '\n',
   );
 }
 
@@ -44,12 +59,20 @@ interface ChildResult {
 
 function runChild(url: string, reimport: boolean): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [...process.execArgv, __filename, '--child', url, reimport ? 'reimport' : 'first'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const p = spawn(
+      process.execPath,
+      [...process.execArgv, __filename, '--child', url, reimport ? 'reimport' : 'first'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     p.stdout.on('data', (d) => (out += d));
-    p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`child exit ${code}`))));
+    p.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').pop()!))
+        : reject(new Error(`child exit ${code}`)),
+    );
   });
 }
 
@@ -60,7 +83,11 @@ async function plainCopy(url: string): Promise<number> {
     await client.query(`CREATE TABLE bench_copy (invoice text, stock_code text, description text, quantity int,
       invoice_date timestamp, unit_price numeric, customer_id text, country text)`);
     const t0 = Date.now();
-    await pipeline(createReadStream(FILE), createGunzip(), client.query(copyFrom(`COPY bench_copy FROM STDIN (FORMAT csv, HEADER true)`)));
+    await pipeline(
+      createReadStream(FILE),
+      createGunzip(),
+      client.query(copyFrom(`COPY bench_copy FROM STDIN (FORMAT csv, HEADER true)`)),
+    );
     const ms = Date.now() - t0;
     const n = (await client.query(`SELECT count(*)::int AS n FROM bench_copy`)).rows[0].n;
     if (n !== LINES) throw new Error(`COPY loaded ${n} rows`);

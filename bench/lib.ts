@@ -68,7 +68,13 @@ export interface BenchDatabases {
 /** An OLTP and a warehouse database, migrated, on DATABASE_URL's server or a throw-away embedded one. */
 export async function benchDatabases(label: string, embeddedPort: number): Promise<BenchDatabases> {
   let adminUrl = process.env.DATABASE_URL ? withDatabase(process.env.DATABASE_URL, 'postgres') : '';
-  const server = adminUrl ? undefined : await startEmbeddedServer({ dir: path.join(os.tmpdir(), `erp-bench-${label}-${process.pid}`), port: embeddedPort, persistent: false });
+  const server = adminUrl
+    ? undefined
+    : await startEmbeddedServer({
+        dir: path.join(os.tmpdir(), `erp-bench-${label}-${process.pid}`),
+        port: embeddedPort,
+        persistent: false,
+      });
   adminUrl ||= server!.adminUrl;
   const name = `erp_bench_${label}_${Date.now()}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -116,13 +122,34 @@ export interface NativeSystem {
 /** data/native imported and a bench ADMIN (and the ETL's account); `start` starts the system on it. */
 export async function importNative(db: BenchDatabases): Promise<Pick<NativeSystem, 'env' | 'start'>> {
   const t0 = Date.now();
-  await importDirectory({ pool: db.pool, dir: path.join(repoRoot(), 'data', 'native'), mapping: 'native', dryRun: false, quiet: true });
+  await importDirectory({
+    pool: db.pool,
+    dir: path.join(repoRoot(), 'data', 'native'),
+    mapping: 'native',
+    dryRun: false,
+    quiet: true,
+  });
   log(`import data/native: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const hash = await hashPassword(PASSWORD);
-  await db.pool.query(`INSERT INTO auth.users (email, name, role, password_hash) VALUES ('bench@x.example', 'Bench', 'ADMIN', $1), ('etl@x.example', 'ETL', 'ANALYST', $1)`, [hash]);
+  await db.pool.query(
+    `INSERT INTO auth.users (email, name, role, password_hash) VALUES ('bench@x.example', 'Bench', 'ADMIN', $1), ('etl@x.example', 'ETL', 'ANALYST', $1)`,
+    [hash],
+  );
   const silent = (await import('pino')).default({ level: 'silent' });
-  const env = { ...SECRETS, ACCESS_TOKEN_TTL_SECONDS: 86_400, REFRESH_TOKEN_TTL_DAYS: 1, NODE_ENV: 'production' as const, GATEWAY_PORT: 0, CATALOG_PORT: 0, CUSTOMERS_PORT: 0, SUPPLIERS_PORT: 0, SALES_PORT: 0, ANALYTICS_PORT: 0 };
-  const start = (transport: 'http' | 'local') => startSystem({ oltpUrl: db.url, dwhUrl: db.dwhUrl, env, log: silent, ephemeralPorts: true, transport });
+  const env = {
+    ...SECRETS,
+    ACCESS_TOKEN_TTL_SECONDS: 86_400,
+    REFRESH_TOKEN_TTL_DAYS: 1,
+    NODE_ENV: 'production' as const,
+    GATEWAY_PORT: 0,
+    CATALOG_PORT: 0,
+    CUSTOMERS_PORT: 0,
+    SUPPLIERS_PORT: 0,
+    SALES_PORT: 0,
+    ANALYTICS_PORT: 0,
+  };
+  const start = (transport: 'http' | 'local') =>
+    startSystem({ oltpUrl: db.url, dwhUrl: db.dwhUrl, env, log: silent, ephemeralPorts: true, transport });
   return { env, start };
 }
 
@@ -131,7 +158,11 @@ export async function loadNative(db: BenchDatabases): Promise<NativeSystem> {
   const { env, start } = await importNative(db);
   const sys = await start('http');
   const t0 = Date.now();
-  const run = await runEtl({ gatewayUrl: sys.gatewayUrl, credentials: { email: 'etl@x.example', password: PASSWORD }, dwhUrl: db.dwhUrl });
+  const run = await runEtl({
+    gatewayUrl: sys.gatewayUrl,
+    credentials: { email: 'etl@x.example', password: PASSWORD },
+    dwhUrl: db.dwhUrl,
+  });
   if (run.status !== 'SUCCEEDED') throw new Error(`ETL: ${run.message}`);
   // The pipeline's rollups stage, counted with the ETL as when the ETL refreshed them itself.
   await refreshStaleRollups(db.dwh);
@@ -145,7 +176,14 @@ export interface ApiClient {
   token: string;
   gql<T = any>(query: string, variables?: object): Promise<T>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** The raw response (status and errors kept), for concurrency counts. */
-  raw(query: string, variables?: object): Promise<{ status: number; errors?: { message: string; extensions?: { code?: string } }[]; data?: unknown }>;
+  raw(
+    query: string,
+    variables?: object,
+  ): Promise<{
+    status: number;
+    errors?: { message: string; extensions?: { code?: string } }[];
+    data?: unknown;
+  }>;
 }
 
 /** Logs the bench ADMIN in at a gateway. */
@@ -153,12 +191,21 @@ export async function adminClient(url: string): Promise<ApiClient> {
   const login = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: `mutation { login(email: "bench@x.example", password: "${PASSWORD}") { accessToken } }` }),
+    body: JSON.stringify({
+      query: `mutation { login(email: "bench@x.example", password: "${PASSWORD}") { accessToken } }`,
+    }),
   }).then((r) => r.json() as Promise<{ data: { login: { accessToken: string } } }>);
   const token = login.data.login.accessToken;
   const raw: ApiClient['raw'] = async (query, variables = {}) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
-    const body = (await res.json().catch(() => ({}))) as { errors?: { message: string; extensions?: { code?: string } }[]; data?: unknown };
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json().catch(() => ({}))) as {
+      errors?: { message: string; extensions?: { code?: string } }[];
+      data?: unknown;
+    };
     return { status: res.status, ...body };
   };
   return {
@@ -187,7 +234,9 @@ export interface Growth {
  */
 export async function growFacts(dwh: pg.Pool, lines: number): Promise<Growth> {
   const grow: Growth = { seconds: 0, analyze: 0, copies: 0, orphans: -1 };
-  const { rows: [b] } = await dwh.query(
+  const {
+    rows: [b],
+  } = await dwh.query(
     `SELECT count(*)::bigint AS n, max(sales_line_key)::bigint AS max_key, max(order_id)::int AS max_order,
             min(d.full_date)::text AS d0, (max(d.full_date) - min(d.full_date) + 1)::int AS days
        FROM dw.fact_sales f JOIN dw.dim_date d ON d.date_key = f.order_date_key`,
@@ -223,7 +272,8 @@ export async function growFacts(dwh: pg.Pool, lines: number): Promise<Growth> {
       );
       left -= n;
       grow.copies = g;
-      if (g % 5 === 0 || left === 0) log(`grow: copy ${g}/${copies}, ${lines - left} lines, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      if (g % 5 === 0 || left === 0)
+        log(`grow: copy ${g}/${copies}, ${lines - left} lines, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     }
     await client.query(`RESET session_replication_role`);
   } finally {
@@ -231,7 +281,11 @@ export async function growFacts(dwh: pg.Pool, lines: number): Promise<Growth> {
   }
   grow.seconds = (Date.now() - t0) / 1000;
   // Every fact's date key is in dim_date (the only key changed); the others are copied.
-  grow.orphans = (await dwh.query(`SELECT count(*)::int AS n FROM dw.fact_sales f WHERE NOT EXISTS (SELECT 1 FROM dw.dim_date d WHERE d.date_key = f.order_date_key)`)).rows[0].n;
+  grow.orphans = (
+    await dwh.query(
+      `SELECT count(*)::int AS n FROM dw.fact_sales f WHERE NOT EXISTS (SELECT 1 FROM dw.dim_date d WHERE d.date_key = f.order_date_key)`,
+    )
+  ).rows[0].n;
   if (grow.orphans) throw new Error(`${grow.orphans} facts with a date outside dim_date`);
   t0 = Date.now();
   await dwh.query(`VACUUM ANALYZE dw.fact_sales`);
@@ -251,7 +305,9 @@ export function machine(db: BenchDatabases): string {
  */
 export async function growOrders(pool: pg.Pool, target: number) {
   const t0 = Date.now();
-  const { rows: [b] } = await pool.query(`SELECT count(*)::int AS n, max(id)::int AS max_id FROM sales.orders`);
+  const {
+    rows: [b],
+  } = await pool.query(`SELECT count(*)::int AS n, max(id)::int AS max_id FROM sales.orders`);
   const copies = Math.ceil((target - b.n) / b.n);
   const client = await pool.connect();
   try {
@@ -276,17 +332,28 @@ export async function growOrders(pool: pg.Pool, target: number) {
         [g, b.max_id],
       );
       left -= n;
-      if (g % 5 === 0 || left <= 0) log(`grow: copy ${g}/${copies}, ${target - Math.max(0, left)} orders, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      if (g % 5 === 0 || left <= 0)
+        log(
+          `grow: copy ${g}/${copies}, ${target - Math.max(0, left)} orders, ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+        );
     }
     await client.query(`RESET session_replication_role`);
-    await client.query(`SELECT setval(pg_get_serial_sequence('sales.orders', 'id'), (SELECT max(id) FROM sales.orders))`);
-    await client.query(`SELECT setval(pg_get_serial_sequence('sales.order_lines', 'id'), (SELECT max(id) FROM sales.order_lines))`);
+    await client.query(
+      `SELECT setval(pg_get_serial_sequence('sales.orders', 'id'), (SELECT max(id) FROM sales.orders))`,
+    );
+    await client.query(
+      `SELECT setval(pg_get_serial_sequence('sales.order_lines', 'id'), (SELECT max(id) FROM sales.order_lines))`,
+    );
   } finally {
     client.release();
   }
   await pool.query(`VACUUM ANALYZE sales.orders`);
   await pool.query(`VACUUM ANALYZE sales.order_lines`);
-  const { rows: [a] } = await pool.query(`SELECT (SELECT count(*) FROM sales.orders)::int AS orders, (SELECT count(*) FROM sales.order_lines)::int AS lines`);
+  const {
+    rows: [a],
+  } = await pool.query(
+    `SELECT (SELECT count(*) FROM sales.orders)::int AS orders, (SELECT count(*) FROM sales.order_lines)::int AS lines`,
+  );
   return { orders: a.orders as number, lines: a.lines as number, seconds: (Date.now() - t0) / 1000 };
 }
 
@@ -299,7 +366,10 @@ export async function confirmConcurrently(api: ApiClient, ids: readonly string[]
       while (next < ids.length) {
         const id = ids[next++];
         const r = await api.raw(`mutation($id: ID!) { confirmOrder(id: $id) { status } }`, { id });
-        if ((r.data as { confirmOrder?: { status: string } } | undefined)?.confirmOrder?.status === 'CONFIRMED') tally.confirmed++;
+        if (
+          (r.data as { confirmOrder?: { status: string } } | undefined)?.confirmOrder?.status === 'CONFIRMED'
+        )
+          tally.confirmed++;
         else if (r.errors?.[0]?.extensions?.code === 'INSUFFICIENT_STOCK') tally.refused++;
         else {
           tally.other++;

@@ -13,7 +13,21 @@ import { baseEnv, connectDatabases, parseEnv, quoteIdent, withDatabase } from '@
 import pg from 'pg';
 import { IsolationForest } from 'isolation-forest';
 import { kmeans } from 'ml-kmeans';
-import { clusterCustomers, computeRfm, FEATURES, fitIsolationForest, mulberry32, sampleIndices, scoreIsolationForest, silhouette, withSeededRandom, type FeatureMatrix, type FeatureVector, type RfmOrder, type RfmRow } from '@erp/mining';
+import {
+  clusterCustomers,
+  computeRfm,
+  FEATURES,
+  fitIsolationForest,
+  mulberry32,
+  sampleIndices,
+  scoreIsolationForest,
+  silhouette,
+  withSeededRandom,
+  type FeatureMatrix,
+  type FeatureVector,
+  type RfmOrder,
+  type RfmRow,
+} from '@erp/mining';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -35,7 +49,15 @@ function syntheticOrders(customers: number): RfmOrder[] {
       const day = Math.floor(rand() * 790);
       const date = new Date(Date.UTC(2024, 8, 1) + day * 86_400_000).toISOString().slice(0, 10);
       const ret = rand() < 0.01;
-      out.push({ customerId: c, orderId: ++id, kind: ret ? 'RETURN' : 'SALE', booked: rand() >= 0.03, isGuest: false, orderDate: date, netCents: (ret ? -1 : 1) * Math.round(scale * (1000 + rand() * 20_000)) });
+      out.push({
+        customerId: c,
+        orderId: ++id,
+        kind: ret ? 'RETURN' : 'SALE',
+        booked: rand() >= 0.03,
+        isGuest: false,
+        orderDate: date,
+        netCents: (ret ? -1 : 1) * Math.round(scale * (1000 + rand() * 20_000)),
+      });
     }
   }
   return out;
@@ -43,7 +65,10 @@ function syntheticOrders(customers: number): RfmOrder[] {
 
 function syntheticFeatures(n: number): FeatureVector[] {
   const rand = mulberry32(7);
-  return Array.from({ length: n }, () => Object.fromEntries(FEATURES.map((f) => [f, -Math.log(1 - rand())])) as FeatureVector);
+  return Array.from(
+    { length: n },
+    () => Object.fromEntries(FEATURES.map((f) => [f, -Math.log(1 - rand())])) as FeatureVector,
+  );
 }
 
 function syntheticMatrix(n: number): FeatureMatrix {
@@ -64,7 +89,8 @@ function packageScores(data: FeatureVector[], trees: number, psi: number, seed: 
     }),
   );
   const sums = new Float64Array(data.length);
-  for (const f of forests) f.predict(data as unknown as Record<string, number>[]).forEach((v, i) => (sums[i]! += Math.log2(v)));
+  for (const f of forests)
+    f.predict(data as unknown as Record<string, number>[]).forEach((v, i) => (sums[i]! += Math.log2(v)));
   return sums.map((v) => 2 ** (v / trees));
 }
 
@@ -73,7 +99,11 @@ function packageScores(data: FeatureVector[], trees: number, psi: number, seed: 
  * 300 iterations at most) on the same z-scores for each k, and the same sample silhouette; returns the chosen k.
  */
 function libraryKMeans(rfm: RfmRow[], seed: number): { k: number; inertia: number[] } {
-  const cols = [0, 1, 2].map((j) => rfm.map((p) => [Math.log1p(p.recencyDays), Math.log1p(p.frequency), Math.log1p(Math.max(0, p.monetary))][j]!));
+  const cols = [0, 1, 2].map((j) =>
+    rfm.map(
+      (p) => [Math.log1p(p.recencyDays), Math.log1p(p.frequency), Math.log1p(Math.max(0, p.monetary))][j]!,
+    ),
+  );
   const mu = cols.map((c) => c.reduce((a, v) => a + v, 0) / c.length);
   const sd = cols.map((c, j) => Math.sqrt(c.reduce((a, v) => a + (v - mu[j]!) ** 2, 0) / c.length) || 1);
   const z = rfm.map((_, i) => cols.map((c, j) => (c[i]! - mu[j]!) / sd[j]!));
@@ -83,8 +113,14 @@ function libraryKMeans(rfm: RfmRow[], seed: number): { k: number; inertia: numbe
   const inertia: number[] = [];
   for (let k = 2; k <= 8; k++) {
     const r = kmeans(z, k, { seed, initialization: 'kmeans++', maxIterations: 300 });
-    inertia.push(z.reduce((a, p, i) => a + p.reduce((b, v, t) => b + (v - r.centroids[r.clusters[i]!]![t]!) ** 2, 0), 0));
-    const s = silhouette(xs, 3, Int32Array.from(sample, (i) => r.clusters[i]!));
+    inertia.push(
+      z.reduce((a, p, i) => a + p.reduce((b, v, t) => b + (v - r.centroids[r.clusters[i]!]![t]!) ** 2, 0), 0),
+    );
+    const s = silhouette(
+      xs,
+      3,
+      Int32Array.from(sample, (i) => r.clusters[i]!),
+    );
     if (s > best.s + 1e-12) best = { k, s };
   }
   return { k: best.k, inertia };
@@ -103,14 +139,28 @@ async function part(name: string): Promise<Record<string, unknown>> {
     const cpu0 = process.cpuUsage();
     const [km, kmS] = await timed(() => clusterCustomers(rfm, { seed: 42 }));
     const cpu = process.cpuUsage(cpu0);
-    return { orders: orders.length, customers: rfm.length, rfmSeconds: rfmS, kmeansSeconds: kmS, kmeansCpuSeconds: (cpu.user + cpu.system) / 1e6, k: km.k, inertia: km.curve.map((c) => Math.round(c.inertia)) };
+    return {
+      orders: orders.length,
+      customers: rfm.length,
+      rfmSeconds: rfmS,
+      kmeansSeconds: kmS,
+      kmeansCpuSeconds: (cpu.user + cpu.system) / 1e6,
+      k: km.k,
+      inertia: km.curve.map((c) => Math.round(c.inertia)),
+    };
   }
   if (name === 'kmeans-library') {
     const rfm = computeRfm(syntheticOrders(CUSTOMERS), REF);
     const cpu0 = process.cpuUsage();
     const [km, kmS] = await timed(() => libraryKMeans(rfm, 42));
     const cpu = process.cpuUsage(cpu0);
-    return { customers: rfm.length, kmeansSeconds: kmS, kmeansCpuSeconds: (cpu.user + cpu.system) / 1e6, k: km.k, inertia: km.inertia.map(Math.round) };
+    return {
+      customers: rfm.length,
+      kmeansSeconds: kmS,
+      kmeansCpuSeconds: (cpu.user + cpu.system) / 1e6,
+      k: km.k,
+      inertia: km.inertia.map(Math.round),
+    };
   }
   if (name.startsWith('iforest-ours')) {
     // the features as the typed-array matrix the forest works on (no object per order); ψ 256 (the
@@ -122,7 +172,16 @@ async function part(name: string): Promise<Record<string, unknown>> {
     const [, scoreS] = await timed(() => scoreIsolationForest(model, m));
     const cpu = process.cpuUsage(cpu0);
     // CPU seconds next to wall seconds: on a shared machine the wall clock includes the time others ran
-    return { orders: m.rows, features: m.cols, trees: 100, sampleSize: psi, fitSeconds: fitS, scoreSeconds: scoreS, seconds: fitS + scoreS, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+    return {
+      orders: m.rows,
+      features: m.cols,
+      trees: 100,
+      sampleSize: psi,
+      fitSeconds: fitS,
+      scoreSeconds: scoreS,
+      seconds: fitS + scoreS,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    };
   }
   if (name === 'iforest-package') {
     // the reference (the isolation-forest package, as mining used it) on a tenth of the orders
@@ -142,14 +201,24 @@ async function part(name: string): Promise<Record<string, unknown>> {
   const db = new pg.Client({ connectionString: withDatabase(dbs.oltpUrl, name_) });
   await db.connect();
   try {
-    await db.query(`CREATE UNLOGGED TABLE o (customer_id int, order_id int, kind text, cancelled boolean, order_date date, net numeric(14,2))`);
+    await db.query(
+      `CREATE UNLOGGED TABLE o (customer_id int, order_id int, kind text, cancelled boolean, order_date date, net numeric(14,2))`,
+    );
     const orders = syntheticOrders(CUSTOMERS);
     const [, loadS] = await timed(async () => {
       for (let i = 0; i < orders.length; i += 100_000) {
         const c = orders.slice(i, i + 100_000);
-        await db.query(`INSERT INTO o SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::bool[], $5::date[], $6::numeric[])`, [
-          c.map((x) => x.customerId), c.map((x) => x.orderId), c.map((x) => x.kind), c.map((x) => !x.booked), c.map((x) => x.orderDate), c.map((x) => (x.netCents / 100).toFixed(2)),
-        ]);
+        await db.query(
+          `INSERT INTO o SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::bool[], $5::date[], $6::numeric[])`,
+          [
+            c.map((x) => x.customerId),
+            c.map((x) => x.orderId),
+            c.map((x) => x.kind),
+            c.map((x) => !x.booked),
+            c.map((x) => x.orderDate),
+            c.map((x) => (x.netCents / 100).toFixed(2)),
+          ],
+        );
       }
       await db.query('ANALYZE o');
     });
@@ -177,14 +246,48 @@ async function main() {
   const child = process.argv.indexOf('--part');
   if (child > 0) {
     const r = await part(process.argv[child + 1]!);
-    process.stdout.write(JSON.stringify({ ...r, maxRssMb: Math.round((process.resourceUsage().maxRSS * 1024) / 2 ** 20) }) + '\n');
+    process.stdout.write(
+      JSON.stringify({ ...r, maxRssMb: Math.round((process.resourceUsage().maxRSS * 1024) / 2 ** 20) }) +
+        '\n',
+    );
     return;
   }
-  console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model}), ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, node ${process.version}`);
-  const parts = ['rfm-kmeans', 'kmeans-library', 'sql-rfm', 'iforest-ours', 'iforest-ours-16384', 'iforest-ours-100k', 'iforest-package'];
-  for (const p of process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]!.split(',') : parts) {
-    console.log(`${new Date().toISOString()} load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--part', p, '--customers', String(CUSTOMERS), '--orders', String(ORDERS)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  console.log(
+    `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model}), ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, node ${process.version}`,
+  );
+  const parts = [
+    'rfm-kmeans',
+    'kmeans-library',
+    'sql-rfm',
+    'iforest-ours',
+    'iforest-ours-16384',
+    'iforest-ours-100k',
+    'iforest-package',
+  ];
+  for (const p of process.argv.includes('--only')
+    ? process.argv[process.argv.indexOf('--only') + 1]!.split(',')
+    : parts) {
+    console.log(
+      `${new Date().toISOString()} load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        __filename,
+        '--part',
+        p,
+        '--customers',
+        String(CUSTOMERS),
+        '--orders',
+        String(ORDERS),
+      ],
+      { encoding: 'utf8', maxBuffer: 1 << 26 },
+    );
     if (r.status !== 0) throw new Error(`${p} failed: ${r.stderr}`);
     console.log(p, r.stdout.trim().split('\n').pop());
   }

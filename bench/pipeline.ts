@@ -22,7 +22,9 @@ DATABASE_URL's server, or an embedded PostgreSQL.`;
 
 /** n_tup_ins + n_tup_upd + n_tup_del over the warehouse's tables (the server's counters, flushed first). */
 async function tuplesWritten(dwh: pg.Pool): Promise<number> {
-  const { rows } = await dwh.query<{ n: string }>(`SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::text AS n FROM pg_stat_user_tables`);
+  const { rows } = await dwh.query<{ n: string }>(
+    `SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::text AS n FROM pg_stat_user_tables`,
+  );
   return Number(rows[0]!.n);
 }
 
@@ -31,7 +33,12 @@ async function main() {
   const db = await benchDatabases('pipeline', 54_403);
   try {
     let t0 = Date.now();
-    await importDirectory({ pool: db.pool, dir: path.join(repoRoot(), 'data', 'native'), mapping: 'native', quiet: true });
+    await importDirectory({
+      pool: db.pool,
+      dir: path.join(repoRoot(), 'data', 'native'),
+      mapping: 'native',
+      quiet: true,
+    });
     log(`import data/native: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     const hash = await hashPassword(PASSWORD);
     await db.pool.query(
@@ -39,8 +46,26 @@ async function main() {
       [hash],
     );
     const silent = (await import('pino')).default({ level: 'silent' });
-    const env = { JWT_SECRET: 'b'.repeat(40), SUBGRAPH_SECRET: 'c'.repeat(40), ACCESS_TOKEN_TTL_SECONDS: 86_400, REFRESH_TOKEN_TTL_DAYS: 1, NODE_ENV: 'production' as const, GATEWAY_PORT: 0, CATALOG_PORT: 0, CUSTOMERS_PORT: 0, SUPPLIERS_PORT: 0, SALES_PORT: 0, ANALYTICS_PORT: 0 };
-    const sys = await startSystem({ oltpUrl: db.url, dwhUrl: db.dwhUrl, env, log: silent, ephemeralPorts: true });
+    const env = {
+      JWT_SECRET: 'b'.repeat(40),
+      SUBGRAPH_SECRET: 'c'.repeat(40),
+      ACCESS_TOKEN_TTL_SECONDS: 86_400,
+      REFRESH_TOKEN_TTL_DAYS: 1,
+      NODE_ENV: 'production' as const,
+      GATEWAY_PORT: 0,
+      CATALOG_PORT: 0,
+      CUSTOMERS_PORT: 0,
+      SUPPLIERS_PORT: 0,
+      SALES_PORT: 0,
+      ANALYTICS_PORT: 0,
+    };
+    const sys = await startSystem({
+      oltpUrl: db.url,
+      dwhUrl: db.dwhUrl,
+      env,
+      log: silent,
+      ephemeralPorts: true,
+    });
     try {
       const stages = () =>
         defaultStages({
@@ -55,7 +80,13 @@ async function main() {
         await db.dwh.query(`SELECT pg_stat_clear_snapshot()`);
         const before = await tuplesWritten(db.dwh);
         t0 = Date.now();
-        const r: PipelineResult = await runPipeline({ pool: db.pool, stages: stages(), trigger: 'manual', log: silent, attempts: 1 });
+        const r: PipelineResult = await runPipeline({
+          pool: db.pool,
+          stages: stages(),
+          trigger: 'manual',
+          log: silent,
+          attempts: 1,
+        });
         const seconds = (Date.now() - t0) / 1000;
         // the counters of other backends are flushed at most every second
         await new Promise((res) => setTimeout(res, 1500));
@@ -63,17 +94,27 @@ async function main() {
         const written = (await tuplesWritten(db.dwh)) - before;
         log(`${label}: ${r.status} in ${seconds.toFixed(1)} s, ${written} rows written in the warehouse`);
         for (const s of r.stages)
-          log(`  ${s.name.padEnd(14)} ${s.status.padEnd(9)} ${((Date.parse(s.finishedAt) - Date.parse(s.startedAt)) / 1000).toFixed(1).padStart(6)} s  ${s.reason ?? s.error ?? (s.result?.summary as string | undefined) ?? ''}`);
+          log(
+            `  ${s.name.padEnd(14)} ${s.status.padEnd(9)} ${((Date.parse(s.finishedAt) - Date.parse(s.startedAt)) / 1000).toFixed(1).padStart(6)} s  ${s.reason ?? s.error ?? (s.result?.summary as string | undefined) ?? ''}`,
+          );
         return { seconds, written, status: r.status };
       };
       const first = await run('first run (empty warehouse)');
       const second = await run('second run (no OLTP change)');
-      const { rows: [size] } = await db.pool.query<{ orders: number; customers: number }>(
+      const {
+        rows: [size],
+      } = await db.pool.query<{ orders: number; customers: number }>(
         `SELECT (SELECT count(*)::int FROM sales.orders) AS orders, (SELECT count(*)::int FROM customers.customers) AS customers`,
       );
-      console.log(`\npipeline on data/native (${size!.orders} orders, ${size!.customers} customers); ${machine(db)}`);
-      console.log(`first run ${first.status} ${first.seconds.toFixed(1)} s, ${first.written} warehouse rows written`);
-      console.log(`second run (no change) ${second.status} ${second.seconds.toFixed(1)} s, ${second.written} warehouse rows written`);
+      console.log(
+        `\npipeline on data/native (${size!.orders} orders, ${size!.customers} customers); ${machine(db)}`,
+      );
+      console.log(
+        `first run ${first.status} ${first.seconds.toFixed(1)} s, ${first.written} warehouse rows written`,
+      );
+      console.log(
+        `second run (no change) ${second.status} ${second.seconds.toFixed(1)} s, ${second.written} warehouse rows written`,
+      );
     } finally {
       await sys.close();
     }

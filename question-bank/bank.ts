@@ -12,9 +12,20 @@ export const BANK: Question[] = [...NATIVE, ...NORTHWIND];
  */
 export function selected(filter: string | undefined): Question[] {
   if (!filter?.trim()) return BANK;
-  const terms = filter.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+  const terms = filter
+    .split(',')
+    .map((t) => t.trim().toLowerCase())
+    .filter(Boolean);
   return BANK.filter((q) =>
-    terms.some((t) => q.id === t || q.dataset === t || q.lang === t || q.expect === t || (q.tags as string[]).includes(t) || q.q.toLowerCase().includes(t)),
+    terms.some(
+      (t) =>
+        q.id === t ||
+        q.dataset === t ||
+        q.lang === t ||
+        q.expect === t ||
+        (q.tags as string[]).includes(t) ||
+        q.q.toLowerCase().includes(t),
+    ),
   );
 }
 

@@ -49,7 +49,9 @@ export async function loadNorthwindSource(pool: pg.Pool): Promise<void> {
 /** What the oracles read besides the source tables: the native order lines joined once (sql.ts). */
 async function prepareOracles(dataset: Dataset, pool: pg.Pool): Promise<void> {
   if (dataset === 'northwind') return loadNorthwindSource(pool);
-  await pool.query(`DROP SCHEMA IF EXISTS bank_oracle CASCADE; CREATE SCHEMA bank_oracle; ${NATIVE_LINES_TABLE}; ANALYZE bank_oracle.native_lines`);
+  await pool.query(
+    `DROP SCHEMA IF EXISTS bank_oracle CASCADE; CREATE SCHEMA bank_oracle; ${NATIVE_LINES_TABLE}; ANALYZE bank_oracle.native_lines`,
+  );
 }
 
 const AS_OF_SQL: Record<Dataset, string> = {
@@ -61,7 +63,8 @@ const AS_OF_SQL: Record<Dataset, string> = {
 export async function sourceOnly(dataset: Dataset, pool: pg.Pool): Promise<string> {
   if (dataset === 'native') {
     const s = await importDirectory({ pool, dir: NATIVE_DIR, mapping: 'native', quiet: true });
-    if (s.status !== 'committed') throw new Error(`import of data/native failed:\n${formatSummary(s).slice(0, 4000)}`);
+    if (s.status !== 'committed')
+      throw new Error(`import of data/native failed:\n${formatSummary(s).slice(0, 4000)}`);
     await pool.query('ANALYZE');
   }
   await prepareOracles(dataset, pool);
@@ -78,13 +81,23 @@ export async function buildFixture(dataset: Dataset): Promise<Fixture> {
     const s =
       dataset === 'native'
         ? await importDirectory({ pool: sys.db.pool, dir: NATIVE_DIR, mapping: 'native', quiet: true })
-        : await importDirectory({ pool: sys.db.pool, dir: path.join(NORTHWIND_DIR, 'csv'), mapping: 'northwind', quiet: true });
-    if (s.status !== 'committed') throw new Error(`import of ${dataset} failed:\n${formatSummary(s).slice(0, 4000)}`);
+        : await importDirectory({
+            pool: sys.db.pool,
+            dir: path.join(NORTHWIND_DIR, 'csv'),
+            mapping: 'northwind',
+            quiet: true,
+          });
+    if (s.status !== 'committed')
+      throw new Error(`import of ${dataset} failed:\n${formatSummary(s).slice(0, 4000)}`);
     await sys.db.pool.query('ANALYZE');
     await prepareOracles(dataset, sys.db.pool);
     const importSeconds = (Date.now() - t0) / 1000;
     t0 = Date.now();
-    const run = await runEtl({ gatewayUrl: sys.system.gatewayUrl, credentials: { email: sys.services.ETL_SERVICE.email, password: PASSWORD }, dwhUrl: sys.dwh.url });
+    const run = await runEtl({
+      gatewayUrl: sys.system.gatewayUrl,
+      credentials: { email: sys.services.ETL_SERVICE.email, password: PASSWORD },
+      dwhUrl: sys.dwh.url,
+    });
     if (run.status !== 'SUCCEEDED') throw new Error(`ETL of ${dataset}: ${run.message}`);
     await refreshStaleRollups(sys.dwh.pool);
     const etlSeconds = (Date.now() - t0) / 1000;

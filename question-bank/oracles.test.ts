@@ -25,7 +25,9 @@ test('the bank: ids unique, at least 120 questions in both languages and on both
   const all = selected('');
   expect(new Set(all.map((q) => q.id)).size).toBe(all.length);
   expect(all.length).toBeGreaterThanOrEqual(120);
-  for (const ds of ['native', 'northwind'] as const) for (const lang of ['fr', 'en'] as const) expect(all.filter((q) => q.dataset === ds && q.lang === lang).length).toBeGreaterThan(20);
+  for (const ds of ['native', 'northwind'] as const)
+    for (const lang of ['fr', 'en'] as const)
+      expect(all.filter((q) => q.dataset === ds && q.lang === lang).length).toBeGreaterThan(20);
   for (const q of all) {
     expect([q.id, q.expect === 'refusal' ? !q.sql : Boolean(q.sql)]).toEqual([q.id, true]);
     if (q.expect === 'top') expect([q.id, q.n]).toEqual([q.id, expect.any(Number)]);
@@ -48,8 +50,12 @@ for (const dataset of ['native', 'northwind'] as Dataset[]) {
       const { rows, fields } = await db.pool.query(oracleSql(q, asOf));
       expect(rows.length).toBeGreaterThan(0);
       expect(fields.map((f) => f.name)).toEqual(COLUMNS[q.expect as keyof typeof COLUMNS]);
-      if (q.expect === 'share' || q.expect === 'value' || q.expect === 'compare' || q.expect === 'direction') expect(rows).toHaveLength(1);
-      for (const r of rows) for (const [k, v] of Object.entries(r)) if (k !== 'label') expect([q.id, k, v === null ? null : Number.isFinite(Number(v))]).toEqual([q.id, k, true]);
+      if (q.expect === 'share' || q.expect === 'value' || q.expect === 'compare' || q.expect === 'direction')
+        expect(rows).toHaveLength(1);
+      for (const r of rows)
+        for (const [k, v] of Object.entries(r))
+          if (k !== 'label')
+            expect([q.id, k, v === null ? null : Number.isFinite(Number(v))]).toEqual([q.id, k, true]);
       if (q.expect === 'direction') expect(Number(rows[0].current)).not.toBe(Number(rows[0].previous));
     });
   });

@@ -8,7 +8,9 @@ import semver from 'semver';
  * newer Node). When an update breaks this, pin the package (root `overrides`) or raise `engines`.
  */
 const root = path.join(__dirname, '..');
-const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { engines: { node: string } };
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+  engines: { node: string };
+};
 const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as {
   packages: Record<string, { version?: string; engines?: { node?: string } | string[] }>;
 };
@@ -17,7 +19,8 @@ function unsupported(nodeVersion: string): string[] {
   const out = new Set<string>();
   for (const [where, entry] of Object.entries(lock.packages)) {
     const range = entry.engines && !Array.isArray(entry.engines) ? entry.engines.node : undefined;
-    if (range && !semver.satisfies(nodeVersion, range)) out.add(`${where.replace(/^.*node_modules\//, '')}@${entry.version} wants node ${range}`);
+    if (range && !semver.satisfies(nodeVersion, range))
+      out.add(`${where.replace(/^.*node_modules\//, '')}@${entry.version} wants node ${range}`);
   }
   return [...out].sort();
 }

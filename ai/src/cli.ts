@@ -8,7 +8,8 @@ import type { Audience } from './story';
 import type { Language } from './format';
 
 const spec = {
-  usage: 'npm run report -- [--period YYYY-MM|YYYY-Qn|YYYY] [--audience executive|tactical|operational] [--language fr|en] [--provider none|auto|gemini|openai|anthropic|ollama]',
+  usage:
+    'npm run report -- [--period YYYY-MM|YYYY-Qn|YYYY] [--audience executive|tactical|operational] [--language fr|en] [--provider none|auto|gemini|openai|anthropic|ollama]',
   description:
     'Writes the report of a period from the warehouse (DWH_DATABASE_URL, default: the embedded one): facts computed by the\n' +
     'insight engine, prioritised actions, and a story for the audience, written by templates; with a provider configured\n' +
@@ -26,7 +27,11 @@ const spec = {
     language: 'fr or en',
     provider: 'none (templates only), auto (first configured) or a provider name (default: AI_PROVIDER)',
   },
-  examples: ['npm run report', 'npm run report -- --period 2026-10 --audience operational --language en', 'npm run report -- --provider none'],
+  examples: [
+    'npm run report',
+    'npm run report -- --period 2026-10 --audience operational --language en',
+    'npm run report -- --provider none',
+  ],
 };
 
 runCli(async () => {
@@ -40,7 +45,9 @@ runCli(async () => {
     return 2;
   }
   if (args.provider !== undefined && !['none', 'auto', ...PROVIDERS].includes(args.provider)) {
-    console.error(`--provider: expected none, auto or one of ${PROVIDERS.join(', ')}, got "${args.provider}"`);
+    console.error(
+      `--provider: expected none, auto or one of ${PROVIDERS.join(', ')}, got "${args.provider}"`,
+    );
     return 2;
   }
   if (args.period !== undefined && !/^\d{4}(-\d{2}|-Q[1-4])?$/i.test(args.period)) {
@@ -48,7 +55,10 @@ runCli(async () => {
     return 2;
   }
   const env = aiEnv();
-  const model = createModel({ ...env, ...(args.provider ? { AI_PROVIDER: args.provider as typeof env.AI_PROVIDER } : {}) });
+  const model = createModel({
+    ...env,
+    ...(args.provider ? { AI_PROVIDER: args.provider as typeof env.AI_PROVIDER } : {}),
+  });
   const dbs = env.DWH_DATABASE_URL ? undefined : await connectDatabases(env);
   const dwhUrl = env.DWH_DATABASE_URL ?? dbs!.dwhUrl;
   await migrateDwh(dwhUrl); // ai.reports is the warehouse's (dwh-schema migrations)

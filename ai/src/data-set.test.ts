@@ -40,7 +40,18 @@ async function loadCsv(pool: pg.Pool, name: string): Promise<void> {
 
 async function loadDataSet(pool: pg.Pool): Promise<void> {
   await loadNativeSet(pool, NATIVE);
-  for (const f of ['categories', 'products', 'customers', 'warehouses', 'orders', 'suppliers', 'product_supplies', 'supplier_evaluations', 'stock_levels', 'stock_movements'])
+  for (const f of [
+    'categories',
+    'products',
+    'customers',
+    'warehouses',
+    'orders',
+    'suppliers',
+    'product_supplies',
+    'supplier_evaluations',
+    'stock_levels',
+    'stock_movements',
+  ])
     await loadCsv(pool, f);
   await pool.query(`
     INSERT INTO dw.dim_category (category_id, code, name, parent_category_id, parent_code, parent_name, root_code, root_name, level)
@@ -109,11 +120,20 @@ const SALES = `dw.fact_sales f JOIN dw.dim_date d ON d.date_key = f.order_date_k
 const BOOKED = `s.status IN ('CONFIRMED', 'SHIPPED', 'DELIVERED')`;
 const between = (from: string, to: string) => `${BOOKED} AND d.full_date BETWEEN '${from}' AND '${to}'`;
 /** One aggregate by a key over a window, the largest first, ten rows as the chat shows a breakdown. */
-const by = (key: string, measure: string, from: string, to: string, dir: 'ASC' | 'DESC' = 'DESC', limit = 10, extra = '') =>
+const by = (
+  key: string,
+  measure: string,
+  from: string,
+  to: string,
+  dir: 'ASC' | 'DESC' = 'DESC',
+  limit = 10,
+  extra = '',
+) =>
   `SELECT ${key} AS key, ${measure} AS v FROM ${SALES} WHERE ${between(from, to)} ${extra} GROUP BY 1 ORDER BY 2 ${dir} NULLS LAST, 1 LIMIT ${limit}`;
 const byTime = (key: string, measure: string, from: string, to: string) =>
   `SELECT ${key} AS key, ${measure} AS v FROM ${SALES} WHERE ${between(from, to)} GROUP BY 1 ORDER BY 1`;
-const total = (measure: string, from: string, to: string) => `SELECT NULL AS key, ${measure} AS v FROM ${SALES} WHERE ${between(from, to)}`;
+const total = (measure: string, from: string, to: string) =>
+  `SELECT NULL AS key, ${measure} AS v FROM ${SALES} WHERE ${between(from, to)}`;
 const REV = 'SUM(f.net_amount)';
 const MARGIN = 'SUM(f.net_amount) - SUM(f.cost_amount)';
 const MARGIN_PCT = 'round(100 * (SUM(f.net_amount) - SUM(f.cost_amount)) / SUM(f.net_amount), 2)';
@@ -122,18 +142,32 @@ const BASKET = `round(SUM(f.net_amount) / ${ORDERS}, 2)`;
 const FIRST = '2024-09-01';
 const ASOF = '2026-10-31';
 /** Year-ago comparison: v = current window, c = the same window a year before (NULL when absent). */
-const yearAgo = (key: string, from: string, to: string, pf: string, pt: string) => `WITH cur AS (${by(key, REV, from, to)}),
+const yearAgo = (
+  key: string,
+  from: string,
+  to: string,
+  pf: string,
+  pt: string,
+) => `WITH cur AS (${by(key, REV, from, to)}),
   prev AS (SELECT ${key} AS key, ${REV} AS v FROM ${SALES} WHERE ${between(pf, pt)} GROUP BY 1)
   SELECT cur.key, cur.v, prev.v AS c FROM cur LEFT JOIN prev ON prev.key IS NOT DISTINCT FROM cur.key ORDER BY cur.v DESC, cur.key`;
 const SNAP = `(SELECT max(snapshot_date_key) FROM dw.fact_inventory_snapshot)`;
 const SOLD90 = `(SELECT f.product_key, f.warehouse_key, SUM(f.quantity) AS units FROM dw.fact_sales f JOIN dw.dim_date d ON d.date_key = f.order_date_key
     JOIN dw.dim_order_status s ON s.status_key = f.status_key WHERE ${BOOKED} AND d.full_date > DATE '2026-10-31' - 90 AND d.full_date <= DATE '2026-10-31' GROUP BY 1, 2)`;
-const inventory = (key: string, measures: string, order: string, limit = 10) => `SELECT ${key} AS key, ${measures}
+const inventory = (
+  key: string,
+  measures: string,
+  order: string,
+  limit = 10,
+) => `SELECT ${key} AS key, ${measures}
   FROM dw.fact_inventory_snapshot i JOIN dw.dim_product p ON p.product_key = i.product_key LEFT JOIN dw.dim_category cat ON cat.category_key = p.category_key
     JOIN dw.dim_warehouse w ON w.warehouse_key = i.warehouse_key LEFT JOIN ${SOLD90} x ON x.product_key = i.product_key AND x.warehouse_key = i.warehouse_key
   WHERE i.snapshot_date_key = ${SNAP} GROUP BY 1 ORDER BY ${order}, 1 LIMIT ${limit}`;
 const COVER = 'round(GREATEST(SUM(i.available), 0) / NULLIF(SUM(COALESCE(x.units, 0)) / 90.0, 0), 1)';
-const onTime = (from: string, to: string) => `SELECT sup.code AS key, round(100.0 * COUNT(*) FILTER (WHERE rc.is_on_time) / NULLIF(COUNT(*), 0), 2) AS v
+const onTime = (
+  from: string,
+  to: string,
+) => `SELECT sup.code AS key, round(100.0 * COUNT(*) FILTER (WHERE rc.is_on_time) / NULLIF(COUNT(*), 0), 2) AS v
   FROM dw.fact_purchase_receipt rc JOIN dw.dim_supplier sup ON sup.supplier_key = rc.supplier_key JOIN dw.dim_date d ON d.date_key = rc.receipt_date_key
   WHERE d.full_date BETWEEN '${from}' AND '${to}' GROUP BY 1 ORDER BY 2 DESC NULLS LAST, 1 LIMIT 10`;
 const CAT = `COALESCE(cat.code, '(none)')`;
@@ -147,37 +181,85 @@ const QUESTIONS: [string, 'fr' | 'en', string][] = [
   ['top 5 customers last quarter', 'en', by('c.code', REV, '2026-07-01', '2026-09-30', 'DESC', 5)],
   ['marge par mois en 2026', 'fr', byTime(MONTH, MARGIN, '2026-01-01', '2026-12-31')],
   ['margin by month in 2026', 'en', byTime(MONTH, MARGIN, '2026-01-01', '2026-12-31')],
-  ["ventes par pays cette année vs l'année dernière", 'fr', yearAgo('g.country_code', '2026-01-01', ASOF, '2025-01-01', '2025-10-31')],
-  ['revenue by country this year vs last year', 'en', yearAgo('g.country_code', '2026-01-01', ASOF, '2025-01-01', '2025-10-31')],
-  ['quels produits vont être en rupture ?', 'fr', inventory('p.sku', `${COVER} AS v, SUM(i.available) AS v2`, `${COVER} ASC NULLS LAST`, 10)],
-  ['which products will run out of stock?', 'en', inventory('p.sku', `${COVER} AS v, SUM(i.available) AS v2`, `${COVER} ASC NULLS LAST`, 10)],
+  [
+    "ventes par pays cette année vs l'année dernière",
+    'fr',
+    yearAgo('g.country_code', '2026-01-01', ASOF, '2025-01-01', '2025-10-31'),
+  ],
+  [
+    'revenue by country this year vs last year',
+    'en',
+    yearAgo('g.country_code', '2026-01-01', ASOF, '2025-01-01', '2025-10-31'),
+  ],
+  [
+    'quels produits vont être en rupture ?',
+    'fr',
+    inventory('p.sku', `${COVER} AS v, SUM(i.available) AS v2`, `${COVER} ASC NULLS LAST`, 10),
+  ],
+  [
+    'which products will run out of stock?',
+    'en',
+    inventory('p.sku', `${COVER} AS v, SUM(i.available) AS v2`, `${COVER} ASC NULLS LAST`, 10),
+  ],
   ['nombre de commandes par mois en 2025', 'fr', byTime(MONTH, ORDERS, '2025-01-01', '2025-12-31')],
   ['number of orders by quarter in 2025', 'en', byTime(QUARTER, ORDERS, '2025-01-01', '2025-12-31')],
   ['panier moyen par segment en 2026', 'fr', by('c.segment', BASKET, '2026-01-01', '2026-12-31')],
   ['average basket by segment last year', 'en', by('c.segment', BASKET, '2025-01-01', '2025-12-31')],
-  ['combien de clients en octobre 2026', 'fr', total(`COUNT(DISTINCT c.customer_id) FILTER (WHERE k.kind = 'SALE')`, '2026-10-01', '2026-10-31')],
-  ['how many customers in september 2026', 'en', total(`COUNT(DISTINCT c.customer_id) FILTER (WHERE k.kind = 'SALE')`, '2026-09-01', '2026-09-30')],
+  [
+    'combien de clients en octobre 2026',
+    'fr',
+    total(`COUNT(DISTINCT c.customer_id) FILTER (WHERE k.kind = 'SALE')`, '2026-10-01', '2026-10-31'),
+  ],
+  [
+    'how many customers in september 2026',
+    'en',
+    total(`COUNT(DISTINCT c.customer_id) FILTER (WHERE k.kind = 'SALE')`, '2026-09-01', '2026-09-30'),
+  ],
   ['taux de marge par catégorie en 2026', 'fr', by(CAT, MARGIN_PCT, '2026-01-01', '2026-12-31')],
   ['margin rate by category in 2025', 'en', by(CAT, MARGIN_PCT, '2025-01-01', '2025-12-31')],
-  ['unités vendues par entrepôt le mois dernier', 'fr', by('w.code', 'SUM(f.quantity)', '2026-09-01', '2026-09-30')],
+  [
+    'unités vendues par entrepôt le mois dernier',
+    'fr',
+    by('w.code', 'SUM(f.quantity)', '2026-09-01', '2026-09-30'),
+  ],
   ['units sold by warehouse last month', 'en', by('w.code', 'SUM(f.quantity)', '2026-09-01', '2026-09-30')],
-  ['ventes en France par région en 2026', 'fr', by('g.region', REV, '2026-01-01', '2026-12-31', 'DESC', 10, `AND g.country_code = 'FR'`)],
-  ['revenue in Germany by city last quarter', 'en', by('g.city', REV, '2026-07-01', '2026-09-30', 'DESC', 10, `AND g.country_code = 'DE'`)],
+  [
+    'ventes en France par région en 2026',
+    'fr',
+    by('g.region', REV, '2026-01-01', '2026-12-31', 'DESC', 10, `AND g.country_code = 'FR'`),
+  ],
+  [
+    'revenue in Germany by city last quarter',
+    'en',
+    by('g.city', REV, '2026-07-01', '2026-09-30', 'DESC', 10, `AND g.country_code = 'DE'`),
+  ],
   ['top 3 produits en 2025', 'fr', by('p.sku', REV, '2025-01-01', '2025-12-31', 'DESC', 3)],
   ['bottom 5 products last year', 'en', by('p.sku', REV, '2025-01-01', '2025-12-31', 'ASC', 5)],
   ['taux de ponctualité par fournisseur en 2026', 'fr', onTime('2026-01-01', '2026-12-31')],
   ['on time rate by supplier last quarter', 'en', onTime('2026-07-01', '2026-09-30')],
-  ['valeur du stock par entrepôt', 'fr', inventory('w.code', 'SUM(i.stock_value) AS v', 'SUM(i.stock_value) DESC')],
+  [
+    'valeur du stock par entrepôt',
+    'fr',
+    inventory('w.code', 'SUM(i.stock_value) AS v', 'SUM(i.stock_value) DESC'),
+  ],
   ['stock value by category', 'en', inventory(CAT, 'SUM(i.stock_value) AS v', 'SUM(i.stock_value) DESC')],
   ["chiffre d'affaires par trimestre", 'fr', byTime(QUARTER, REV, FIRST, ASOF)],
   ['revenue by year', 'en', byTime('extract(year FROM d.full_date)::text', REV, FIRST, ASOF)],
   ['ventes des 3 derniers mois par pays', 'fr', by('g.country_code', REV, '2026-08-01', ASOF)],
   ['revenue year to date by segment', 'en', by('c.segment', REV, '2026-01-01', ASOF)],
-  ['stock disponible par entrepôt', 'fr', inventory('w.code', 'SUM(i.available) AS v', 'SUM(i.available) DESC')],
+  [
+    'stock disponible par entrepôt',
+    'fr',
+    inventory('w.code', 'SUM(i.available) AS v', 'SUM(i.available) DESC'),
+  ],
   ['days of cover by warehouse', 'en', inventory('w.code', `${COVER} AS v`, `${COVER} DESC NULLS LAST`)],
   ['marge brute par pays en 2025', 'fr', by('g.country_code', MARGIN, '2025-01-01', '2025-12-31')],
   ["chiffre d'affaires en mars 2026", 'fr', total(REV, '2026-03-01', '2026-03-31')],
-  ['revenue in june 2025 vs last year', 'en', `SELECT NULL AS key, (${total(REV, '2025-06-01', '2025-06-30').replace('NULL AS key, ', '')}) AS v, (${total(REV, '2024-06-01', '2024-06-30').replace('NULL AS key, ', '')}) AS c`],
+  [
+    'revenue in june 2025 vs last year',
+    'en',
+    `SELECT NULL AS key, (${total(REV, '2025-06-01', '2025-06-30').replace('NULL AS key, ', '')}) AS v, (${total(REV, '2024-06-01', '2024-06-30').replace('NULL AS key, ', '')}) AS c`,
+  ],
 ];
 
 describe('the insight engine and the no-key chat on data/native', () => {
@@ -191,8 +273,16 @@ describe('the insight engine and the no-key chat on data/native', () => {
   }, 900_000);
   afterAll(() => db?.drop());
 
-
-  const ALL_KINDS: FactKind[] = ['revenue-change', 'margin-change', 'trend-break', 'concentration', 'unusual-order', 'stockout-risk', 'rfm-movement', 'supplier-deterioration'];
+  const ALL_KINDS: FactKind[] = [
+    'revenue-change',
+    'margin-change',
+    'trend-break',
+    'concentration',
+    'unusual-order',
+    'stockout-risk',
+    'rfm-movement',
+    'supplier-deterioration',
+  ];
   const kindsOf = (facts: { kind: FactKind }[]) => [...new Set(facts.map((f) => f.kind))].sort();
   const planted = async () => {
     const out: string[] = [];
@@ -230,13 +320,27 @@ describe('the insight engine and the no-key chat on data/native', () => {
   it('on 2026-10 (the last month): revenue, margin, concentration, stock-out risks at the final count, RFM movements, SUP-011 or SUP-025', async () => {
     const ins = await computeInsights(db.pool, { period: '2026-10' });
     const kinds = kindsOf(ins.facts);
-    for (const k of ['revenue-change', 'margin-change', 'concentration', 'stockout-risk', 'rfm-movement', 'supplier-deterioration'] as FactKind[]) expect(kinds).toContain(k);
-    const suppliers = ins.facts.filter((f) => f.kind === 'supplier-deterioration').map((f) => f.subject.code!);
+    for (const k of [
+      'revenue-change',
+      'margin-change',
+      'concentration',
+      'stockout-risk',
+      'rfm-movement',
+      'supplier-deterioration',
+    ] as FactKind[])
+      expect(kinds).toContain(k);
+    const suppliers = ins.facts
+      .filter((f) => f.kind === 'supplier-deterioration')
+      .map((f) => f.subject.code!);
     expect(suppliers.filter((c) => c === 'SUP-011' || c === 'SUP-025').length).toBeGreaterThanOrEqual(1);
     const risks = ins.facts.filter((f) => f.kind === 'stockout-risk');
     expect(risks.every((f) => f.details.snapshotDate === '2026-10-31')).toBe(true);
     // A pair written off at the final count (available 0) with sales in the last 90 days is at risk.
-    const zero = (await db.pool.query(`SELECT count(*)::int AS n FROM dw.fact_inventory_snapshot WHERE snapshot_date_key = 20261031 AND available <= 0`)).rows[0].n;
+    const zero = (
+      await db.pool.query(
+        `SELECT count(*)::int AS n FROM dw.fact_inventory_snapshot WHERE snapshot_date_key = 20261031 AND available <= 0`,
+      )
+    ).rows[0].n;
     expect(zero).toBeGreaterThan(0);
     expect(risks.some((f) => f.details.available === 0)).toBe(true);
   });
@@ -251,11 +355,26 @@ describe('the insight engine and the no-key chat on data/native', () => {
     const str = (v: unknown) => (v === null || v === undefined ? null : String(Number(v)));
     for (const [question, language, sql] of QUESTIONS) {
       const a = await ask(question, { pool: db.pool, viewer: ADMIN, language });
-      expect({ question, understood: a.understood, source: a.source }).toEqual({ question, understood: true, source: 'fallback' });
+      expect({ question, understood: a.understood, source: a.source }).toEqual({
+        question,
+        understood: true,
+        source: 'fallback',
+      });
       const r = a.results[0]!;
-      const line = (key: string | null, values: { value: string | null; compared: string | null }[]) => [key, ...values.map((v) => str(v.value)), ...(r.comparePeriod ? values.map((v) => str(v.compared)) : [])];
-      const got = r.dimensions.length ? r.rows.map((row) => line(row.members[0]?.key ?? null, row.values)) : [line(null, r.totals)];
-      const want = (await db.pool.query(sql)).rows.map((x) => [x.key === null ? null : String(x.key), ...Object.entries(x).filter(([k]) => k !== 'key').map(([, v]) => str(v))]);
+      const line = (key: string | null, values: { value: string | null; compared: string | null }[]) => [
+        key,
+        ...values.map((v) => str(v.value)),
+        ...(r.comparePeriod ? values.map((v) => str(v.compared)) : []),
+      ];
+      const got = r.dimensions.length
+        ? r.rows.map((row) => line(row.members[0]?.key ?? null, row.values))
+        : [line(null, r.totals)];
+      const want = (await db.pool.query(sql)).rows.map((x) => [
+        x.key === null ? null : String(x.key),
+        ...Object.entries(x)
+          .filter(([k]) => k !== 'key')
+          .map(([, v]) => str(v)),
+      ]);
       expect({ question, rows: got }).toEqual({ question, rows: want });
       expect(want.length).toBeGreaterThan(0);
       expect(want.some((w) => w.slice(1).some((v) => v !== null && v !== '0'))).toBe(true); // not an empty answer
@@ -278,16 +397,37 @@ describe('the insight engine and the no-key chat on data/native', () => {
       jest.spyOn(https, 'get').mockImplementation(boom('https.get')),
     ];
     try {
-      const env = aiEnvSchema.parse({ AI_PROVIDER: 'none', OPENAI_API_KEY: 'sk-test', GEMINI_API_KEY: 'g-test', ANTHROPIC_API_KEY: 'a-test', OLLAMA_URL: 'http://127.0.0.1:11434' });
+      const env = aiEnvSchema.parse({
+        AI_PROVIDER: 'none',
+        OPENAI_API_KEY: 'sk-test',
+        GEMINI_API_KEY: 'g-test',
+        ANTHROPIC_API_KEY: 'a-test',
+        OLLAMA_URL: 'http://127.0.0.1:11434',
+      });
       const model = createModel(env);
       expect(model).toBeNull();
-      const a1 = await ask("chiffre d'affaires par catégorie en 2025", { pool: db.pool, viewer: ADMIN, language: 'fr', model });
-      const a2 = await ask('which products will run out of stock?', { pool: db.pool, viewer: ADMIN, language: 'en', model });
+      const a1 = await ask("chiffre d'affaires par catégorie en 2025", {
+        pool: db.pool,
+        viewer: ADMIN,
+        language: 'fr',
+        model,
+      });
+      const a2 = await ask('which products will run out of stock?', {
+        pool: db.pool,
+        viewer: ADMIN,
+        language: 'en',
+        model,
+      });
       expect([a1.fallbackReason, a2.fallbackReason]).toEqual(['NO_PROVIDER', 'NO_PROVIDER']);
       const insights = await computeInsights(db.pool, { period: '2026-10' });
       const story = writeStory(insights, recommend(insights), { audience: 'executive', language: 'fr' });
       expect(story.text.length).toBeGreaterThan(0);
-      const report = await buildReport(db.pool, { period: '2026-10', audience: 'operational', language: 'en', model });
+      const report = await buildReport(db.pool, {
+        period: '2026-10',
+        audience: 'operational',
+        language: 'en',
+        model,
+      });
       expect(report.source).toBe('fallback');
       expect(fetchSpy).not.toHaveBeenCalled();
       for (const s of spies) expect(s).not.toHaveBeenCalled();

@@ -3,8 +3,16 @@ import { baseEnvShape, parseEnv, rawEnv } from '@erp/kit';
 
 const empty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optional = z.preprocess(empty, z.string().optional());
-const httpUrl = z.preprocess(empty, z.string().url().regex(/^https?:\/\//, 'must be an http(s) URL').optional());
-const int = (fallback: number, min = 1) => z.preprocess(empty, z.coerce.number().int().min(min).default(fallback));
+const httpUrl = z.preprocess(
+  empty,
+  z
+    .string()
+    .url()
+    .regex(/^https?:\/\//, 'must be an http(s) URL')
+    .optional(),
+);
+const int = (fallback: number, min = 1) =>
+  z.preprocess(empty, z.coerce.number().int().min(min).default(fallback));
 
 export const PROVIDERS = ['gemini', 'openai', 'anthropic', 'ollama'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];

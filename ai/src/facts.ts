@@ -79,4 +79,5 @@ export function impactScore(atStakeEur: number, periodRevenue: number): number {
 
 export const round2 = (x: number) => Math.round(x * 100) / 100;
 export const round1 = (x: number) => Math.round(x * 10) / 10;
-export const pctChange = (cur: number, prev: number | null): number | null => (prev ? round2((100 * (cur - prev)) / Math.abs(prev)) : null);
+export const pctChange = (cur: number, prev: number | null): number | null =>
+  prev ? round2((100 * (cur - prev)) / Math.abs(prev)) : null;

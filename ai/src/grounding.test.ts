@@ -1,7 +1,13 @@
 import { checkGrounding, collectNumbers, Pseudonymizer, readNumbers } from './grounding';
 
 describe('grounding validator', () => {
-  const allowed = collectNumbers({ value: 1234567.89, pct: 12.345, period: { from: '2026-10-01' }, code: 'SO-1056', id: 424242 });
+  const allowed = collectNumbers({
+    value: 1234567.89,
+    pct: 12.345,
+    period: { from: '2026-10-01' },
+    code: 'SO-1056',
+    id: 424242,
+  });
 
   it.each([
     '1,234,567.89 €',
@@ -36,7 +42,11 @@ describe('grounding validator', () => {
   });
 
   it('reads both meanings of an ambiguous 1,234', () => {
-    expect(readNumbers('1,234')[0]!.readings.map((r) => r.value).sort()).toEqual([1.234, 1234]);
+    expect(
+      readNumbers('1,234')[0]!
+        .readings.map((r) => r.value)
+        .sort(),
+    ).toEqual([1.234, 1234]);
   });
 
   it('pseudonymises customers and re-identifies them', () => {

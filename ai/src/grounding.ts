@@ -14,9 +14,25 @@
  * those terms like every other number.
  */
 
-const NUMBER = /(?<![\w.,])[-+−]?(\d{1,3}(?:[ \u00a0\u202f](?=\d{3}(?!\d))\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)*)(?:\s?(milliards?|millions?|billions?|thousand|mille|mds|md|bn|k|m|b)(?![a-z]))?/gi;
+const NUMBER =
+  /(?<![\w.,])[-+−]?(\d{1,3}(?:[ \u00a0\u202f](?=\d{3}(?!\d))\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)*)(?:\s?(milliards?|millions?|billions?|thousand|mille|mds|md|bn|k|m|b)(?![a-z]))?/gi;
 
-const SCALES: Record<string, number> = { k: 1e3, thousand: 1e3, mille: 1e3, m: 1e6, million: 1e6, millions: 1e6, md: 1e9, mds: 1e9, milliard: 1e9, milliards: 1e9, bn: 1e9, b: 1e9, billion: 1e9, billions: 1e9 };
+const SCALES: Record<string, number> = {
+  k: 1e3,
+  thousand: 1e3,
+  mille: 1e3,
+  m: 1e6,
+  million: 1e6,
+  millions: 1e6,
+  md: 1e9,
+  mds: 1e9,
+  milliard: 1e9,
+  milliards: 1e9,
+  bn: 1e9,
+  b: 1e9,
+  billion: 1e9,
+  billions: 1e9,
+};
 
 export interface ReadNumber {
   text: string;
@@ -34,8 +50,15 @@ export function readNumbers(text: string): ReadNumber[] {
     const spaced = body.replace(/[ \u00a0\u202f]/g, '');
     const seps = [...spaced.matchAll(/[.,]/g)].map((x) => x.index!);
     const asNumber = (digits: string, decimalAt: number | null) => {
-      const clean = [...digits].filter((_c, i) => !seps.includes(i) || i === decimalAt).join('').replace(',', '.');
-      return { value: Number(clean), decimals: decimalAt === null ? 0 : digits.length - decimalAt - 1, scale };
+      const clean = [...digits]
+        .filter((_c, i) => !seps.includes(i) || i === decimalAt)
+        .join('')
+        .replace(',', '.');
+      return {
+        value: Number(clean),
+        decimals: decimalAt === null ? 0 : digits.length - decimalAt - 1,
+        scale,
+      };
     };
     if (!seps.length) readings.push(asNumber(spaced, null));
     else {
@@ -61,7 +84,8 @@ export function collectNumbers(value: unknown, into: Set<number> = new Set(), ke
   } else if (typeof value === 'string') {
     for (const d of value.match(/\d+(?:\.\d+)?/g) ?? []) into.add(Number(d));
   } else if (Array.isArray(value)) value.forEach((v) => collectNumbers(v, into, key));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) collectNumbers(v, into, k);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) collectNumbers(v, into, k);
   return into;
 }
 
@@ -96,7 +120,8 @@ export class Pseudonymizer {
     const code = customer.code ?? undefined;
     const name = customer.name ?? undefined;
     if (!code && !name) return undefined;
-    const alias = (code && this.byReal.get(code)) ?? (name && this.byReal.get(name)) ?? `C${this.byAlias.size + 1}`;
+    const alias =
+      (code && this.byReal.get(code)) ?? (name && this.byReal.get(name)) ?? `C${this.byAlias.size + 1}`;
     if (!this.byAlias.has(alias)) this.byAlias.set(alias, { code, name });
     if (code) this.byReal.set(code, alias);
     if (name) this.byReal.set(name, alias);
@@ -109,9 +134,16 @@ export class Pseudonymizer {
     else if (value && typeof value === 'object') {
       const o = value as Record<string, unknown>;
       if (o.type === 'customer') this.add({ code: o.code as string, name: o.label as string });
-      else if (customerContext && typeof o.code === 'string' && typeof o.name === 'string') this.add({ code: o.code, name: o.name });
-      else if (customerContext && typeof o.key === 'string' && typeof o.label === 'string') this.add({ code: o.key, name: o.label });
-      for (const [k, v] of Object.entries(o)) this.collect(v, ['customer', 'top', 'slipped', 'geography.customer'].includes(k) || (customerContext && k !== 'details'));
+      else if (customerContext && typeof o.code === 'string' && typeof o.name === 'string')
+        this.add({ code: o.code, name: o.name });
+      else if (customerContext && typeof o.key === 'string' && typeof o.label === 'string')
+        this.add({ code: o.key, name: o.label });
+      for (const [k, v] of Object.entries(o))
+        this.collect(
+          v,
+          ['customer', 'top', 'slipped', 'geography.customer'].includes(k) ||
+            (customerContext && k !== 'details'),
+        );
     }
     return this;
   }

@@ -12,7 +12,16 @@ export { answerQuestion, type EngineAnswer, type EngineOptions } from './chat/en
 export { understand, detectLanguage, isRefusal, type Intent, type Reading } from './chat/understand';
 export { chartOf } from './chat/answer';
 export { createModel, chooseProvider } from './providers/adapters';
-export { RateLimiter, ResilientModel, TokenBucket, ProviderError, RateLimitedError, type LanguageModel, type ModelReply, type ToolSpec } from './providers/model';
+export {
+  RateLimiter,
+  ResilientModel,
+  TokenBucket,
+  ProviderError,
+  RateLimitedError,
+  type LanguageModel,
+  type ModelReply,
+  type ToolSpec,
+} from './providers/model';
 export { checkGrounding, collectNumbers, readNumbers, Pseudonymizer } from './grounding';
 export { buildReport, narrate, saveReport, saveInsights, storedInsights, type Report } from './report';
 export { aiEnv, aiEnvSchema, type AiEnv, type ProviderName } from './env';

@@ -42,11 +42,17 @@ describe('insight engine on a hand-made star', () => {
     // CUST-001's big order is the first customer driver, and equals its own change in SQL
     const top = drivers.customer![0]!;
     expect(top.key).toBe('CUST-001');
-    const c1 = (await revenue('2026-10-01', '2026-10-31', 'AND c.code = $3', ['CUST-001'])) - (await revenue('2026-09-01', '2026-09-30', 'AND c.code = $3', ['CUST-001']));
+    const c1 =
+      (await revenue('2026-10-01', '2026-10-31', 'AND c.code = $3', ['CUST-001'])) -
+      (await revenue('2026-09-01', '2026-09-30', 'AND c.code = $3', ['CUST-001']));
     expect(top.contribution).toBeCloseTo(c1, 2);
     expect(drivers.category![0]!.key).toBe('PAINT');
     // computed by the semantic layer: the olap query behind it, revenue being booked revenue by definition
-    expect(f.query.olap).toMatchObject({ measures: ['revenue', 'grossMargin', 'marginPct'], compare: 'PREVIOUS_PERIOD', time: { from: '2026-10-01', to: '2026-10-31' } });
+    expect(f.query.olap).toMatchObject({
+      measures: ['revenue', 'grossMargin', 'marginPct'],
+      compare: 'PREVIOUS_PERIOD',
+      time: { from: '2026-10-01', to: '2026-10-31' },
+    });
     expect(f.query.olap!.filters ?? []).toEqual([]);
   });
 
@@ -76,7 +82,11 @@ describe('insight engine on a hand-made star', () => {
     const top5 = rows.slice(0, 5).reduce((a, r) => a + r.r, 0);
     expect(f.value).toBeCloseTo((100 * top5) / total, 1);
     expect(f.details.hhi).toBe(Math.round(rows.reduce((a, r) => a + ((100 * r.r) / total) ** 2, 0)));
-    expect(f.query.olap).toMatchObject({ dimensions: ['geography.customer'], limit: 5, order: [{ by: 'revenue', direction: 'DESC' }] });
+    expect(f.query.olap).toMatchObject({
+      dimensions: ['geography.customer'],
+      limit: 5,
+      order: [{ by: 'revenue', direction: 'DESC' }],
+    });
   });
 
   it('flags the big order by z-score without mining, never the cancelled one', async () => {
@@ -93,8 +103,11 @@ describe('insight engine on a hand-made star', () => {
     const { facts } = await computeInsights(star.pool, { period: '2026-10' });
     const a = facts.find((x) => x.id === 'stockout-risk:SKU-A:WH1')!;
     const sold = Number(
-      (await star.pool.query(`SELECT SUM(quantity) AS q FROM dw.fact_sales f JOIN dw.dim_order_status s USING (status_key)
-        WHERE product_key = 1 AND s.status NOT IN ('DRAFT','CANCELLED') AND order_date_key > 20260802 AND order_date_key <= 20261031`)).rows[0].q,
+      (
+        await star.pool
+          .query(`SELECT SUM(quantity) AS q FROM dw.fact_sales f JOIN dw.dim_order_status s USING (status_key)
+        WHERE product_key = 1 AND s.status NOT IN ('DRAFT','CANCELLED') AND order_date_key > 20260802 AND order_date_key <= 20261031`)
+      ).rows[0].q,
     );
     const daily = sold / 90;
     expect(a.value).toBeCloseTo(5 / daily, 1);
@@ -112,7 +125,10 @@ describe('insight engine on a hand-made star', () => {
     const { facts } = await computeInsights(star.pool, { period: '2026-10' });
     const s = facts.filter((x) => x.kind === 'supplier-deterioration');
     expect(s.map((x) => [x.subject.code, x.value, x.comparison])).toEqual([['SUP-1', 60, 100]]);
-    expect(s[0]!.query.olap).toMatchObject({ time: { from: '2026-08-01', to: '2026-10-31' }, compare: 'PREVIOUS_PERIOD' });
+    expect(s[0]!.query.olap).toMatchObject({
+      time: { from: '2026-08-01', to: '2026-10-31' },
+      compare: 'PREVIOUS_PERIOD',
+    });
   });
 
   it('ranks by impact and every fact has a query and a score in 0–100', async () => {
@@ -132,7 +148,11 @@ describe('insight engine on a hand-made star', () => {
       const { facts } = await computeInsights(star.pool, { period: '2026-10' });
       const rfm = facts.find((x) => x.kind === 'rfm-movement')!;
       expect(rfm.value).toBe(3); // Loyal → At Risk, Potential Loyalist → Cannot Lose, Need Attention → Hibernating
-      expect((rfm.details.slipped as { code: string }[]).map((s) => s.code).sort()).toEqual(['CUST-002', 'CUST-004', 'CUST-005']);
+      expect((rfm.details.slipped as { code: string }[]).map((s) => s.code).sort()).toEqual([
+        'CUST-002',
+        'CUST-004',
+        'CUST-005',
+      ]);
       const unusual = facts.filter((x) => x.kind === 'unusual-order');
       expect(unusual.map((x) => [x.subject.code, x.details.method])).toEqual([['SO-1056', 'mining']]);
     } finally {

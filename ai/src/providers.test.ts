@@ -20,7 +20,10 @@ const TOP_CUSTOMERS = {
 };
 // The fake model writes its answer from the tool result it was sent: the first customer and revenue.
 const groundedAnswer = (body: string) => {
-  const m = /\\?"key\\?":\\?"(C\d+)\\?",\\?"label\\?":\\?"C\d+\\?"}\],\\?"values\\?":\[{\\?"measure\\?":\\?"revenue\\?",\\?"value\\?":\\?"([\d.]+)/.exec(body);
+  const m =
+    /\\?"key\\?":\\?"(C\d+)\\?",\\?"label\\?":\\?"C\d+\\?"}\],\\?"values\\?":\[{\\?"measure\\?":\\?"revenue\\?",\\?"value\\?":\\?"([\d.]+)/.exec(
+      body,
+    );
   return m ? `${m[1]} leads with ${Number(m[2]).toLocaleString('en-GB')} EUR in October 2026.` : 'no data';
 };
 
@@ -29,7 +32,8 @@ describe.each(PROVIDERS)('provider %s against its fake server', (provider: Provi
   let fake: FakeLlm;
   const model = (extra: Record<string, string> = {}, limiter = new RateLimiter(100, 100)) =>
     createModel(aiEnvSchema.parse(envFor(provider, fake.url, extra)), { limiter, backoffMs: 10 })!;
-  const rowCount = async () => Number((await star.pool.query('SELECT count(*) AS n FROM dw.fact_sales')).rows[0].n);
+  const rowCount = async () =>
+    Number((await star.pool.query('SELECT count(*) AS n FROM dw.fact_sales')).rows[0].n);
 
   beforeAll(async () => {
     star = await buildStar();
@@ -42,23 +46,36 @@ describe.each(PROVIDERS)('provider %s against its fake server', (provider: Provi
 
   it('answers through tool calling, with customers pseudonymised in every request and re-identified in the answer', async () => {
     fake.script = [{ kind: 'reply', toolArgs: () => TOP_CUSTOMERS, text: groundedAnswer }];
-    const a = await ask('top 5 customers in October 2026', { pool: star.pool, viewer: ADMIN, language: 'en', model: model() });
+    const a = await ask('top 5 customers in October 2026', {
+      pool: star.pool,
+      viewer: ADMIN,
+      language: 'en',
+      model: model(),
+    });
     expect(a.fallbackReason).toBeUndefined();
     expect(a.source).toBe(provider);
     expect(a.text).toMatch(/^Dupont Quincaillerie SARL \(CUST-001\) leads with [\d,.]+ EUR/);
     expect(a.queries[0]).toMatchObject({ dimensions: ['geography.customer'], limit: 5 });
     expect(a.chart?.type).toBe('bar');
     expect(fake.requests.length).toBe(2);
-    for (const r of fake.requests) for (const c of CUSTOMERS) {
-      expect(r.body).not.toContain(c.name);
-      expect(r.body).not.toContain(c.code);
-    }
+    for (const r of fake.requests)
+      for (const c of CUSTOMERS) {
+        expect(r.body).not.toContain(c.name);
+        expect(r.body).not.toContain(c.code);
+      }
     expect(fake.requests[1]!.body).toContain('C1');
   });
 
   it('falls back when the model writes a number that is not in the tool results', async () => {
-    fake.script = [{ kind: 'reply', toolArgs: () => TOP_CUSTOMERS, text: () => 'C1 leads with 987,654.32 EUR.' }];
-    const a = await ask('top 5 customers in October 2026', { pool: star.pool, viewer: ADMIN, language: 'en', model: model() });
+    fake.script = [
+      { kind: 'reply', toolArgs: () => TOP_CUSTOMERS, text: () => 'C1 leads with 987,654.32 EUR.' },
+    ];
+    const a = await ask('top 5 customers in October 2026', {
+      pool: star.pool,
+      viewer: ADMIN,
+      language: 'en',
+      model: model(),
+    });
     expect(a.source).toBe('fallback');
     expect(a.fallbackReason).toContain('UNGROUNDED');
     expect(a.text).toContain('Dupont Quincaillerie SARL (CUST-001)'); // the deterministic answer, from the parser
@@ -67,7 +84,12 @@ describe.each(PROVIDERS)('provider %s against its fake server', (provider: Provi
   it('times out and falls back quickly', async () => {
     fake.script = [{ kind: 'hang' }];
     const t0 = Date.now();
-    const a = await ask('top 5 customers in October 2026', { pool: star.pool, viewer: ADMIN, language: 'en', model: model({ AI_TIMEOUT_MS: '300' }) });
+    const a = await ask('top 5 customers in October 2026', {
+      pool: star.pool,
+      viewer: ADMIN,
+      language: 'en',
+      model: model({ AI_TIMEOUT_MS: '300' }),
+    });
     expect(a.source).toBe('fallback');
     expect(a.fallbackReason).toBe('TIMEOUT');
     expect(a.understood).toBe(true);
@@ -75,28 +97,52 @@ describe.each(PROVIDERS)('provider %s against its fake server', (provider: Provi
   });
 
   it('retries a 5xx and a 429 with backoff, then succeeds', async () => {
-    fake.script = [{ kind: 'status', status: 503 }, { kind: 'status', status: 429 }, { kind: 'reply', toolArgs: () => TOP_CUSTOMERS, text: groundedAnswer }];
-    const a = await ask('top 5 customers in October 2026', { pool: star.pool, viewer: ADMIN, language: 'en', model: model({ AI_MAX_RETRIES: '2' }) });
+    fake.script = [
+      { kind: 'status', status: 503 },
+      { kind: 'status', status: 429 },
+      { kind: 'reply', toolArgs: () => TOP_CUSTOMERS, text: groundedAnswer },
+    ];
+    const a = await ask('top 5 customers in October 2026', {
+      pool: star.pool,
+      viewer: ADMIN,
+      language: 'en',
+      model: model({ AI_MAX_RETRIES: '2' }),
+    });
     expect(a.source).toBe(provider);
     expect(fake.requests.length).toBe(4);
   });
 
   it('does not follow redirects, and does not retry a 400', async () => {
     fake.script = [{ kind: 'redirect' }];
-    const a = await ask('revenue by country in 2026', { pool: star.pool, viewer: ADMIN, language: 'en', model: model({ AI_MAX_RETRIES: '2' }) });
+    const a = await ask('revenue by country in 2026', {
+      pool: star.pool,
+      viewer: ADMIN,
+      language: 'en',
+      model: model({ AI_MAX_RETRIES: '2' }),
+    });
     expect(a).toMatchObject({ source: 'fallback', fallbackReason: 'REDIRECT' });
     expect(fake.requests.map((r) => r.path)).not.toContain('/elsewhere');
     expect(fake.requests.length).toBe(1);
     fake.script = [{ kind: 'status', status: 400 }];
     fake.requests.length = 0;
-    const b = await ask('revenue by country in 2026', { pool: star.pool, viewer: ADMIN, language: 'en', model: model({ AI_MAX_RETRIES: '2' }) });
+    const b = await ask('revenue by country in 2026', {
+      pool: star.pool,
+      viewer: ADMIN,
+      language: 'en',
+      model: model({ AI_MAX_RETRIES: '2' }),
+    });
     expect(b.source).toBe('fallback');
     expect(fake.requests.length).toBe(1);
   });
 
   it('falls back on a reply that does not have the provider shape', async () => {
     fake.script = [{ kind: 'garbage' }];
-    const a = await ask('revenue by country in 2026', { pool: star.pool, viewer: ADMIN, language: 'en', model: model() });
+    const a = await ask('revenue by country in 2026', {
+      pool: star.pool,
+      viewer: ADMIN,
+      language: 'en',
+      model: model(),
+    });
     expect(a.source).toBe('fallback');
     expect(a.fallbackReason).toBeTruthy();
     expect(a.understood).toBe(true);
@@ -104,15 +150,52 @@ describe.each(PROVIDERS)('provider %s against its fake server', (provider: Provi
 
   it('never executes SQL or a mutation from model output: only whitelisted query specs run', async () => {
     const before = await rowCount();
-    fake.script = [{ kind: 'reply', toolArgs: () => ({ measures: ['revenue; DROP TABLE dw.fact_sales'], dimensions: [] }), text: () => 'done' }];
-    const a = await ask('revenue in 2026', { pool: star.pool, viewer: ADMIN, language: 'en', model: model() });
+    fake.script = [
+      {
+        kind: 'reply',
+        toolArgs: () => ({ measures: ['revenue; DROP TABLE dw.fact_sales'], dimensions: [] }),
+        text: () => 'done',
+      },
+    ];
+    const a = await ask('revenue in 2026', {
+      pool: star.pool,
+      viewer: ADMIN,
+      language: 'en',
+      model: model(),
+    });
     expect(a.source).toBe('fallback');
     expect(a.fallbackReason).toBe('VALIDATION');
-    fake.script = [{ kind: 'reply', toolName: 'sql', toolArgs: () => ({ query: 'DELETE FROM dw.fact_sales' }), text: () => 'done' }];
-    const b = await ask('revenue in 2026', { pool: star.pool, viewer: ADMIN, language: 'en', model: model() });
+    fake.script = [
+      {
+        kind: 'reply',
+        toolName: 'sql',
+        toolArgs: () => ({ query: 'DELETE FROM dw.fact_sales' }),
+        text: () => 'done',
+      },
+    ];
+    const b = await ask('revenue in 2026', {
+      pool: star.pool,
+      viewer: ADMIN,
+      language: 'en',
+      model: model(),
+    });
     expect(b.fallbackReason).toBe('INVALID_TOOL_CALL');
-    fake.script = [{ kind: 'reply', toolArgs: () => ({ ...TOP_CUSTOMERS, filters: [{ level: 'geography.customer', members: ["x') OR 1=1; DELETE FROM dw.fact_sales; --"] }] }), text: () => 'No customer.' }];
-    const c = await ask('revenue in 2026', { pool: star.pool, viewer: ADMIN, language: 'en', model: model() });
+    fake.script = [
+      {
+        kind: 'reply',
+        toolArgs: () => ({
+          ...TOP_CUSTOMERS,
+          filters: [{ level: 'geography.customer', members: ["x') OR 1=1; DELETE FROM dw.fact_sales; --"] }],
+        }),
+        text: () => 'No customer.',
+      },
+    ];
+    const c = await ask('revenue in 2026', {
+      pool: star.pool,
+      viewer: ADMIN,
+      language: 'en',
+      model: model(),
+    });
     // a member value is only ever a bound parameter: the planner finds no such customer and refuses the query
     expect(c).toMatchObject({ source: 'fallback', fallbackReason: 'VALIDATION' });
     expect(await rowCount()).toBe(before);
@@ -130,7 +213,10 @@ describe.each(PROVIDERS)('provider %s against its fake server', (provider: Provi
     const global = new RateLimiter(100, 1);
     const g = model({}, global);
     await g.generate('one');
-    await expect(g.generate('two')).rejects.toMatchObject({ code: 'RATE_LIMITED', details: { scope: 'global' } });
+    await expect(g.generate('two')).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+      details: { scope: 'global' },
+    });
   });
 
   it('rephrases a story when grounded (customers pseudonymised), keeps the deterministic one otherwise', async () => {
@@ -160,9 +246,19 @@ function extractReport(body: string): string {
 
 describe('provider choice and the no-key engine', () => {
   it('AI_PROVIDER=auto picks the first configured; none and nothing configured → no model', () => {
-    expect(chooseProvider(aiEnvSchema.parse({ AI_PROVIDER: 'auto', OPENAI_API_KEY: 'k', OLLAMA_URL: 'http://127.0.0.1:1' }))).toBe('openai');
-    expect(chooseProvider(aiEnvSchema.parse({ AI_PROVIDER: 'auto', OLLAMA_URL: 'http://127.0.0.1:1', ANTHROPIC_API_KEY: 'k' }))).toBe('anthropic');
-    expect(chooseProvider(aiEnvSchema.parse({ AI_PROVIDER: 'auto', GEMINI_API_KEY: 'k', OPENAI_API_KEY: 'k' }))).toBe('gemini');
+    expect(
+      chooseProvider(
+        aiEnvSchema.parse({ AI_PROVIDER: 'auto', OPENAI_API_KEY: 'k', OLLAMA_URL: 'http://127.0.0.1:1' }),
+      ),
+    ).toBe('openai');
+    expect(
+      chooseProvider(
+        aiEnvSchema.parse({ AI_PROVIDER: 'auto', OLLAMA_URL: 'http://127.0.0.1:1', ANTHROPIC_API_KEY: 'k' }),
+      ),
+    ).toBe('anthropic');
+    expect(
+      chooseProvider(aiEnvSchema.parse({ AI_PROVIDER: 'auto', GEMINI_API_KEY: 'k', OPENAI_API_KEY: 'k' })),
+    ).toBe('gemini');
     expect(chooseProvider(aiEnvSchema.parse({ AI_PROVIDER: 'none', GEMINI_API_KEY: 'k' }))).toBeNull();
     expect(chooseProvider(aiEnvSchema.parse({}))).toBeNull();
     expect(createModel(aiEnvSchema.parse({ AI_PROVIDER: 'openai' }))).toBeNull(); // named but without a key
@@ -176,7 +272,13 @@ describe('provider choice and the no-key engine', () => {
 
   // Its speed is measured in bench/ask (p50/p95 on data/native and at 10M fact lines), not here.
   it('answers every question without a key, labelled fallback', async () => {
-    const questions = ['top 5 customers last quarter', "chiffre d'affaires par catégorie en 2026", 'marge par mois', 'quels produits vont être en rupture ?', 'revenue by country this year vs last year'];
+    const questions = [
+      'top 5 customers last quarter',
+      "chiffre d'affaires par catégorie en 2026",
+      'marge par mois',
+      'quels produits vont être en rupture ?',
+      'revenue by country this year vs last year',
+    ];
     for (let i = 0; i < 40; i++) {
       const a = await ask(questions[i % questions.length]!, { pool: star.pool, viewer: ADMIN });
       expect(a).toMatchObject({ source: 'fallback', fallbackReason: 'NO_PROVIDER', understood: true });
@@ -184,7 +286,11 @@ describe('provider choice and the no-key engine', () => {
   });
 
   it('answers with the numbers, the query and a chart; refuses nonsense with examples', async () => {
-    const a = await ask('revenue by country this year vs last year', { pool: star.pool, viewer: ADMIN, language: 'en' });
+    const a = await ask('revenue by country this year vs last year', {
+      pool: star.pool,
+      viewer: ADMIN,
+      language: 'en',
+    });
     expect(a.queries[0]).toMatchObject({ compare: 'YEAR_AGO', dimensions: ['geography.country'] });
     expect(a.chart).toMatchObject({ type: 'bar', categories: ['France', 'Germany'] });
     expect(a.chart!.series.length).toBe(2);
@@ -193,7 +299,9 @@ describe('provider choice and the no-key engine', () => {
       `SELECT SUM(net_amount) AS r FROM dw.fact_sales f JOIN dw.dim_order_status s USING (status_key) WHERE geography_key = 1 AND s.status NOT IN ('DRAFT','CANCELLED') AND order_date_key BETWEEN 20260101 AND 20261231`,
     );
     expect(Number(fr.values[0]!.value)).toBeCloseTo(Number(rows[0].r), 2);
-    expect(a.text).toContain(new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2 }).format(Number(fr.values[0]!.value)));
+    expect(a.text).toContain(
+      new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2 }).format(Number(fr.values[0]!.value)),
+    );
     const s = await ask('quels produits vont être en rupture ?', { pool: star.pool, viewer: ADMIN });
     expect(s.language).toBe('fr');
     expect(s.results[0]!.rows[0]!.members[0]!.key).toBe('SKU-A');

@@ -6,7 +6,8 @@ import type { Insights } from './insights';
  * Recommendations: prioritised actions on ERP records, each with the facts that justify it (ids) and
  * its expected impact in euros (what the action protects or recovers, from the facts' numbers).
  */
-export type ActionKind = 'reorder' | 'call-customer' | 'review-order' | 'renegotiate-supplier' | 'diversify-customers';
+export type ActionKind =
+  'reorder' | 'call-customer' | 'review-order' | 'renegotiate-supplier' | 'diversify-customers';
 
 export interface Recommendation {
   id: string;
@@ -31,7 +32,15 @@ export function recommend(insights: Insights, opts: { maxCustomers?: number } = 
   for (const f of insights.facts) {
     switch (f.kind) {
       case 'stockout-risk': {
-        const d = f.details as { reorderQuantity: number; supplier: RecordRef | null; warehouse: RecordRef; leadTimeDays: number; safetyStock: number; available: number; dailyDemand: number };
+        const d = f.details as {
+          reorderQuantity: number;
+          supplier: RecordRef | null;
+          warehouse: RecordRef;
+          leadTimeDays: number;
+          safetyStock: number;
+          available: number;
+          dailyDemand: number;
+        };
         if (d.reorderQuantity <= 0) break;
         out.push({
           id: `reorder:${f.subject.code}:${d.warehouse.code}`,
@@ -42,12 +51,27 @@ export function recommend(insights: Insights, opts: { maxCustomers?: number } = 
           quantity: d.reorderQuantity,
           evidence: [f.id],
           expectedImpactEur: round2(Math.abs(f.atStakeEur)),
-          figures: { daysOfCover: f.value, leadTimeDays: d.leadTimeDays, safetyStock: d.safetyStock, available: d.available, dailyDemand: d.dailyDemand },
+          figures: {
+            daysOfCover: f.value,
+            leadTimeDays: d.leadTimeDays,
+            safetyStock: d.safetyStock,
+            available: d.available,
+            dailyDemand: d.dailyDemand,
+          },
         });
         break;
       }
       case 'rfm-movement': {
-        const slipped = (f.details.slipped as { id: number; code: string; name: string; from: string; to: string; revenue12: number }[]).slice(0, maxCustomers);
+        const slipped = (
+          f.details.slipped as {
+            id: number;
+            code: string;
+            name: string;
+            from: string;
+            to: string;
+            revenue12: number;
+          }[]
+        ).slice(0, maxCustomers);
         for (const c of slipped)
           out.push({
             id: `call-customer:${c.code}`,
@@ -61,7 +85,9 @@ export function recommend(insights: Insights, opts: { maxCustomers?: number } = 
       }
       case 'revenue-change': {
         // Customers whose revenue fell the most, when the fall is a real part of the change.
-        const customers = ((f.details.drivers as Record<string, Driver[]>).customer ?? []).filter((d) => d.contribution < 0 && d.id !== undefined);
+        const customers = ((f.details.drivers as Record<string, Driver[]>).customer ?? []).filter(
+          (d) => d.contribution < 0 && d.id !== undefined,
+        );
         for (const c of customers.slice(0, maxCustomers)) {
           if (Math.abs(c.contribution) < Math.abs(f.comparison ?? 0) * 0.02) continue;
           out.push({
@@ -92,7 +118,11 @@ export function recommend(insights: Insights, opts: { maxCustomers?: number } = 
           record: f.subject,
           evidence: [f.id],
           expectedImpactEur: round2(Math.abs(f.atStakeEur)),
-          figures: { onTimeRate: f.value, previousOnTimeRate: f.comparison, lateDeliveries: f.details.lateDeliveries as number },
+          figures: {
+            onTimeRate: f.value,
+            previousOnTimeRate: f.comparison,
+            lateDeliveries: f.details.lateDeliveries as number,
+          },
         });
         break;
       case 'concentration': {
@@ -102,7 +132,9 @@ export function recommend(insights: Insights, opts: { maxCustomers?: number } = 
         out.push({
           id: 'diversify-customers',
           kind: 'diversify-customers',
-          record: top ? { type: 'customer', id: top.id, code: top.code, label: top.name } : { type: 'company' },
+          record: top
+            ? { type: 'customer', id: top.id, code: top.code, label: top.name }
+            : { type: 'company' },
           evidence: [f.id],
           expectedImpactEur: round2(f.atStakeEur),
           figures: { topSharePct: f.value, topN: f.details.topN as number, hhi },
@@ -129,4 +161,5 @@ export function recommend(insights: Insights, opts: { maxCustomers?: number } = 
 }
 
 /** The facts a recommendation rests on. */
-export const evidenceOf = (r: Recommendation, facts: Fact[]) => facts.filter((f) => r.evidence.includes(f.id));
+export const evidenceOf = (r: Recommendation, facts: Fact[]) =>
+  facts.filter((f) => r.evidence.includes(f.id));

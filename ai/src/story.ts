@@ -26,22 +26,66 @@ export interface Story {
   text: string;
 }
 
-const AUDIENCE: Record<Audience, { kinds: Fact['kind'][]; facts: number; actions: number; drivers: number }> = {
-  executive: { kinds: ['revenue-change', 'margin-change', 'trend-break', 'concentration', 'rfm-movement', 'supplier-deterioration', 'stockout-risk'], facts: 5, actions: 3, drivers: 2 },
-  tactical: { kinds: ['revenue-change', 'margin-change', 'trend-break', 'concentration', 'rfm-movement', 'supplier-deterioration', 'stockout-risk', 'unusual-order'], facts: 10, actions: 8, drivers: 3 },
-  operational: { kinds: ['stockout-risk', 'unusual-order', 'supplier-deterioration', 'rfm-movement', 'revenue-change'], facts: 20, actions: 20, drivers: 3 },
-};
+const AUDIENCE: Record<Audience, { kinds: Fact['kind'][]; facts: number; actions: number; drivers: number }> =
+  {
+    executive: {
+      kinds: [
+        'revenue-change',
+        'margin-change',
+        'trend-break',
+        'concentration',
+        'rfm-movement',
+        'supplier-deterioration',
+        'stockout-risk',
+      ],
+      facts: 5,
+      actions: 3,
+      drivers: 2,
+    },
+    tactical: {
+      kinds: [
+        'revenue-change',
+        'margin-change',
+        'trend-break',
+        'concentration',
+        'rfm-movement',
+        'supplier-deterioration',
+        'stockout-risk',
+        'unusual-order',
+      ],
+      facts: 10,
+      actions: 8,
+      drivers: 3,
+    },
+    operational: {
+      kinds: ['stockout-risk', 'unusual-order', 'supplier-deterioration', 'rfm-movement', 'revenue-change'],
+      facts: 20,
+      actions: 20,
+      drivers: 3,
+    },
+  };
 
 const T = {
-  title: { fr: (p: string, a: string) => `Rapport ${a} — ${p}`, en: (p: string, a: string) => `${a} report — ${p}` },
-  audience: { fr: { executive: 'de direction', tactical: 'tactique', operational: 'opérationnel' }, en: { executive: 'Executive', tactical: 'Tactical', operational: 'Operational' } },
-  sections: { fr: ['Résumé', 'Ce qui a changé', 'Pourquoi', 'Que faire'], en: ['Summary', 'What changed', 'Why', 'What to do'] },
+  title: {
+    fr: (p: string, a: string) => `Rapport ${a} — ${p}`,
+    en: (p: string, a: string) => `${a} report — ${p}`,
+  },
+  audience: {
+    fr: { executive: 'de direction', tactical: 'tactique', operational: 'opérationnel' },
+    en: { executive: 'Executive', tactical: 'Tactical', operational: 'Operational' },
+  },
+  sections: {
+    fr: ['Résumé', 'Ce qui a changé', 'Pourquoi', 'Que faire'],
+    en: ['Summary', 'What changed', 'Why', 'What to do'],
+  },
   nothing: { fr: 'Aucun fait marquant sur la période.', en: 'Nothing notable over the period.' },
   noAction: { fr: 'Aucune action prioritaire.', en: 'No priority action.' },
 };
 
-const ref = (r: RecordRef | null | undefined) => (r ? (r.label && r.code ? `${r.label} (${r.code})` : (r.label ?? r.code ?? String(r.id ?? ''))) : '');
-const v = (x: number | null | undefined, unit: string, lang: Language, signed = false) => formatValue(x ?? null, unit, lang, { signed });
+const ref = (r: RecordRef | null | undefined) =>
+  r ? (r.label && r.code ? `${r.label} (${r.code})` : (r.label ?? r.code ?? String(r.id ?? ''))) : '';
+const v = (x: number | null | undefined, unit: string, lang: Language, signed = false) =>
+  formatValue(x ?? null, unit, lang, { signed });
 
 /** One sentence saying what the fact is. */
 export function describeFact(f: Fact, lang: Language): string {
@@ -90,12 +134,18 @@ const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 function explain(f: Fact, lang: Language, k: number): string[] {
   if (f.kind !== 'revenue-change') return [];
   const drivers = f.details.drivers as Record<string, Driver[]>;
-  const names = { fr: { category: 'catégories', country: 'pays', customer: 'clients' }, en: { category: 'categories', country: 'countries', customer: 'customers' } }[lang];
+  const names = {
+    fr: { category: 'catégories', country: 'pays', customer: 'clients' },
+    en: { category: 'categories', country: 'countries', customer: 'customers' },
+  }[lang];
   return (['category', 'country', 'customer'] as const)
     .filter((dim) => drivers[dim]?.length)
     .map((dim) => {
       const list = drivers[dim]!.slice(0, k)
-        .map((d) => `${d.label}${dim === 'customer' ? ` (${d.key})` : ''} ${v(d.contribution, f.unit, lang, true)}${d.sharePct !== null ? ` (${v(d.sharePct, '%', lang)})` : ''}`)
+        .map(
+          (d) =>
+            `${d.label}${dim === 'customer' ? ` (${d.key})` : ''} ${v(d.contribution, f.unit, lang, true)}${d.sharePct !== null ? ` (${v(d.sharePct, '%', lang)})` : ''}`,
+        )
         .join(', ');
       return lang === 'fr' ? `Par ${names[dim]} : ${list}.` : `By ${names[dim]}: ${list}.`;
     });
@@ -123,7 +173,9 @@ export function describeAction(r: Recommendation, lang: Language, currency = 'EU
           ? `Appeler ${ref(r.record)}, dont le chiffre d'affaires a baissé de ${gain}.`
           : `Call ${ref(r.record)}, whose revenue fell by ${gain}.`;
     case 'review-order':
-      return fr ? `Vérifier la commande ${r.record.code} (${v(r.figures.amount as number, currency, lang)}).` : `Review order ${r.record.code} (${v(r.figures.amount as number, currency, lang)}).`;
+      return fr
+        ? `Vérifier la commande ${r.record.code} (${v(r.figures.amount as number, currency, lang)}).`
+        : `Review order ${r.record.code} (${v(r.figures.amount as number, currency, lang)}).`;
     case 'renegotiate-supplier':
       return fr
         ? `Renégocier avec ${ref(r.record)} : ponctualité tombée à ${v(r.figures.onTimeRate as number, '%', lang)} (${v(r.figures.previousOnTimeRate as number, '%', lang)} avant).`
@@ -135,7 +187,11 @@ export function describeAction(r: Recommendation, lang: Language, currency = 'EU
   }
 }
 
-export function writeStory(insights: Insights, recommendations: Recommendation[], opts: { audience?: Audience; language?: Language } = {}): Story {
+export function writeStory(
+  insights: Insights,
+  recommendations: Recommendation[],
+  opts: { audience?: Audience; language?: Language } = {},
+): Story {
   const audience = opts.audience ?? 'executive';
   const lang = opts.language ?? 'fr';
   const spec = AUDIENCE[audience];
@@ -149,7 +205,9 @@ export function writeStory(insights: Insights, recommendations: Recommendation[]
   const summary = [
     head ? describeFact(head, lang) : T.nothing[lang],
     top ? `${lang === 'fr' ? 'Point principal' : 'Main point'}${sep}${describeFact(top, lang)}` : '',
-    actions[0] ? `${lang === 'fr' ? 'Première action' : 'First action'}${sep}${describeAction(actions[0], lang, insights.currency)}` : '',
+    actions[0]
+      ? `${lang === 'fr' ? 'Première action' : 'First action'}${sep}${describeAction(actions[0], lang, insights.currency)}`
+      : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -181,7 +239,13 @@ export function writeStory(insights: Insights, recommendations: Recommendation[]
     changes,
     why,
     actions: todo,
-    factIds: [...new Set([...(head ? [head.id] : []), ...facts.map((f) => f.id), ...actions.flatMap((a) => a.evidence)])],
+    factIds: [
+      ...new Set([
+        ...(head ? [head.id] : []),
+        ...facts.map((f) => f.id),
+        ...actions.flatMap((a) => a.evidence),
+      ]),
+    ],
     recommendationIds: actions.map((a) => a.id),
     text,
   };

@@ -32,8 +32,12 @@ function fakeQueue() {
 
 describe('schedule', () => {
   test('the daily tick is 02:00 Paris time, summer and winter', () => {
-    expect(latestTick(CRON, TZ, new Date('2026-01-15T12:00:00Z'))?.toISOString()).toBe('2026-01-15T01:00:00.000Z');
-    expect(latestTick(CRON, TZ, new Date('2026-07-15T12:00:00Z'))?.toISOString()).toBe('2026-07-15T00:00:00.000Z');
+    expect(latestTick(CRON, TZ, new Date('2026-01-15T12:00:00Z'))?.toISOString()).toBe(
+      '2026-01-15T01:00:00.000Z',
+    );
+    expect(latestTick(CRON, TZ, new Date('2026-07-15T12:00:00Z'))?.toISOString()).toBe(
+      '2026-07-15T00:00:00.000Z',
+    );
   });
 
   test('a scheduler with a fake clock fires at 02:00, once', async () => {
@@ -50,7 +54,9 @@ describe('schedule', () => {
     expect(fired!.tick.toISOString()).toBe('2026-01-15T01:00:00.000Z');
     now = new Date('2026-01-15T02:30:00+01:00');
     expect(await s.check()).toBeNull();
-    expect(sent).toEqual([{ name: 'pipeline', data: { tick: '2026-01-15T01:00:00.000Z', trigger: 'schedule' } }]);
+    expect(sent).toEqual([
+      { name: 'pipeline', data: { tick: '2026-01-15T01:00:00.000Z', trigger: 'schedule' } },
+    ]);
   });
 
   test('runs missed while no scheduler ran are caught up once', async () => {
@@ -67,7 +73,12 @@ describe('schedule', () => {
 });
 
 describe('pipeline', () => {
-  const stage = (name: string, fp: () => string | null, run: () => Promise<void> = async () => undefined, dependsOn?: string[]): Stage => ({
+  const stage = (
+    name: string,
+    fp: () => string | null,
+    run: () => Promise<void> = async () => undefined,
+    dependsOn?: string[],
+  ): Stage => ({
     name,
     dependsOn,
     fingerprint: async () => fp(),
@@ -79,9 +90,21 @@ describe('pipeline', () => {
 
   test('while a run runs, its ledger shows the stage under way (RUNNING, since when) and those to come (PENDING); the finished run keeps its outcomes only', async () => {
     const seen: { name: string; status: string; startedAt?: string }[][] = [];
-    const ledger = async () => (await db.pool.query(`SELECT stages FROM automation.pipeline_runs ORDER BY id DESC LIMIT 1`)).rows[0].stages;
+    const ledger = async () =>
+      (await db.pool.query(`SELECT stages FROM automation.pipeline_runs ORDER BY id DESC LIMIT 1`)).rows[0]
+        .stages;
     const look = async () => void seen.push(await ledger());
-    const result = await runPipeline({ pool: db.pool, trigger: 'manual', log, backoffMs: 1, stages: [stage('etl', () => null, look), stage('mining', () => null, look, ['etl']), stage('reporting', () => null, look)] });
+    const result = await runPipeline({
+      pool: db.pool,
+      trigger: 'manual',
+      log,
+      backoffMs: 1,
+      stages: [
+        stage('etl', () => null, look),
+        stage('mining', () => null, look, ['etl']),
+        stage('reporting', () => null, look),
+      ],
+    });
     expect(result.status).toBe('SUCCEEDED');
     expect(seen.map((stages) => stages.map((s) => `${s.name}:${s.status}`))).toEqual([
       ['etl:RUNNING', 'mining:PENDING', 'reporting:PENDING'],
@@ -89,15 +112,43 @@ describe('pipeline', () => {
       ['etl:SUCCEEDED', 'mining:SUCCEEDED', 'reporting:RUNNING'],
     ]);
     expect(typeof seen[1]![1]!.startedAt).toBe('string');
-    expect((await ledger()).map((s: { status: string }) => s.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    expect((await ledger()).map((s: { status: string }) => s.status)).toEqual([
+      'SUCCEEDED',
+      'SUCCEEDED',
+      'SUCCEEDED',
+    ]);
   });
 
   test('a no-change day skips every stage and says why', async () => {
     const runs: string[] = [];
-    const stages = () => [stage('etl', () => 'oltp@1', async () => void runs.push('etl')), stage('mining', () => 'dwh@1', async () => void runs.push('mining'), ['etl'])];
-    const first = await runPipeline({ pool: db.pool, stages: stages(), trigger: 'manual', log, backoffMs: 1 });
+    const stages = () => [
+      stage(
+        'etl',
+        () => 'oltp@1',
+        async () => void runs.push('etl'),
+      ),
+      stage(
+        'mining',
+        () => 'dwh@1',
+        async () => void runs.push('mining'),
+        ['etl'],
+      ),
+    ];
+    const first = await runPipeline({
+      pool: db.pool,
+      stages: stages(),
+      trigger: 'manual',
+      log,
+      backoffMs: 1,
+    });
     expect(first.status).toBe('SUCCEEDED');
-    const second = await runPipeline({ pool: db.pool, stages: stages(), trigger: 'schedule', log, backoffMs: 1 });
+    const second = await runPipeline({
+      pool: db.pool,
+      stages: stages(),
+      trigger: 'schedule',
+      log,
+      backoffMs: 1,
+    });
     expect(second.status).toBe('SUCCEEDED');
     expect(second.stages.map((s) => [s.name, s.status, s.reason])).toEqual([
       ['etl', 'SKIPPED', 'input unchanged since its last successful run'],
@@ -117,10 +168,14 @@ describe('pipeline', () => {
       attempts: 3,
       backoffMs: 5,
       stages: [
-        stage('etl', () => null, async () => {
-          tries++;
-          throw new Error('gateway unreachable');
-        }),
+        stage(
+          'etl',
+          () => null,
+          async () => {
+            tries++;
+            throw new Error('gateway unreachable');
+          },
+        ),
         stage('mining', () => null, undefined, ['etl']),
         stage('reporting', () => null),
       ],
@@ -133,7 +188,9 @@ describe('pipeline', () => {
       ['reporting', 'SUCCEEDED'],
     ]);
     expect(result.stages[1]!.reason).toBe('its input stage etl failed');
-    const { rows } = await db.pool.query(`SELECT status, error FROM automation.pipeline_runs WHERE id = $1`, [result.runId]);
+    const { rows } = await db.pool.query(`SELECT status, error FROM automation.pipeline_runs WHERE id = $1`, [
+      result.runId,
+    ]);
     expect(rows[0]).toEqual({ status: 'DEGRADED', error: 'etl: gateway unreachable' });
   });
 });
@@ -149,14 +206,22 @@ function child(role: string, extra: Record<string, string> = {}): Promise<string
     let err = '';
     p.stdout.on('data', (d) => (out += d));
     p.stderr.on('data', (d) => (err += d));
-    p.on('close', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`${role} exited ${code}: ${err}`))));
+    p.on('close', (code) =>
+      code === 0 ? resolve(out.trim()) : reject(new Error(`${role} exited ${code}: ${err}`)),
+    );
   });
 }
 
 describe('across processes', () => {
   test('two schedulers in two processes at the same tick: exactly one pipeline job', async () => {
-    await db.pool.query(`INSERT INTO automation.ticks (tick, cron, claimed_by) VALUES ('2026-01-14T01:00:00Z', $1, 'baseline')`, [CRON]);
-    const outs = await Promise.all([child('schedule', { FAKE_NOW: '2026-01-15T02:00:05+01:00' }), child('schedule', { FAKE_NOW: '2026-01-15T02:00:05+01:00' })]);
+    await db.pool.query(
+      `INSERT INTO automation.ticks (tick, cron, claimed_by) VALUES ('2026-01-14T01:00:00Z', $1, 'baseline')`,
+      [CRON],
+    );
+    const outs = await Promise.all([
+      child('schedule', { FAKE_NOW: '2026-01-15T02:00:05+01:00' }),
+      child('schedule', { FAKE_NOW: '2026-01-15T02:00:05+01:00' }),
+    ]);
     expect(outs.sort()).toEqual(['claimed', 'not claimed']);
     const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'pipeline'`);
     expect(rows[0].n).toBe(1);

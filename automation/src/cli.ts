@@ -1,4 +1,12 @@
-import { connectDatabases, createLogger, createPool, migrateOltp, parseCli, repoRoot, runCli } from '@erp/kit';
+import {
+  connectDatabases,
+  createLogger,
+  createPool,
+  migrateOltp,
+  parseCli,
+  repoRoot,
+  runCli,
+} from '@erp/kit';
 import path from 'node:path';
 import { loadEnv } from './env';
 import { runPipeline, type PipelineResult } from './pipeline';
@@ -25,16 +33,30 @@ const spec =
         help: { schedule: 'run as a scheduler and worker until stopped (Ctrl+C)' } as Record<string, string>,
       };
 
-const EXIT: Record<PipelineResult['status'], number> = { SUCCEEDED: 0, DEGRADED: 3, FAILED: 1, ALREADY_RUNNING: 4 };
+const EXIT: Record<PipelineResult['status'], number> = {
+  SUCCEEDED: 0,
+  DEGRADED: 3,
+  FAILED: 1,
+  ALREADY_RUNNING: 4,
+};
 
 runCli(async () => {
   const args = parseCli(spec) as { schedule?: boolean };
   const env = loadEnv();
-  const log = createLogger(mode, { level: env.LOG_LEVEL, dir: path.resolve(repoRoot(), env.LOG_DIR), pretty: true, stdout: true });
+  const log = createLogger(mode, {
+    level: env.LOG_LEVEL,
+    dir: path.resolve(repoRoot(), env.LOG_DIR),
+    pretty: true,
+    stdout: true,
+  });
   const dbs = await connectDatabases(env);
   try {
     await migrateOltp(dbs.oltpUrl);
-    const pool = createPool(dbs.oltpUrl, { max: 5, statementTimeout: 600_000, applicationName: `erp-${mode}` });
+    const pool = createPool(dbs.oltpUrl, {
+      max: 5,
+      statementTimeout: 600_000,
+      applicationName: `erp-${mode}`,
+    });
     const ctx = {
       gatewayUrl: env.GATEWAY_URL,
       credentials: { email: env.ETL_EMAIL, password: env.ETL_PASSWORD },
@@ -43,8 +65,17 @@ runCli(async () => {
       log,
     };
     if (args.schedule) {
-      const automation = await startAutomation({ pool, connectionString: dbs.oltpUrl, stages: () => defaultStages(ctx), cron: env.AUTOMATION_CRON, tz: env.TZ, log });
-      log.info(`scheduler up: next run ${nextTick(env.AUTOMATION_CRON, env.TZ, new Date()).toISOString()} (${env.AUTOMATION_CRON}, ${env.TZ})`);
+      const automation = await startAutomation({
+        pool,
+        connectionString: dbs.oltpUrl,
+        stages: () => defaultStages(ctx),
+        cron: env.AUTOMATION_CRON,
+        tz: env.TZ,
+        log,
+      });
+      log.info(
+        `scheduler up: next run ${nextTick(env.AUTOMATION_CRON, env.TZ, new Date()).toISOString()} (${env.AUTOMATION_CRON}, ${env.TZ})`,
+      );
       await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
       await automation.stop();
       await pool.end();
@@ -55,13 +86,17 @@ runCli(async () => {
       stages: defaultStages(ctx),
       trigger: 'manual',
       log,
-      onStage: (name, phase, detail) => process.stderr.write(`[${name}] ${phase === 'start' ? 'running…' : phase}${detail ? `: ${detail}` : ''}\n`),
+      onStage: (name, phase, detail) =>
+        process.stderr.write(
+          `[${name}] ${phase === 'start' ? 'running…' : phase}${detail ? `: ${detail}` : ''}\n`,
+        ),
     });
     await pool.end();
     if (mode === 'automation') console.log(JSON.stringify(result, null, 2));
     else {
       console.log(`\npipeline ${result.status}${result.runId ? ` (run ${result.runId})` : ''}`);
-      for (const s of result.stages) console.log(`  ${s.name.padEnd(10)} ${s.status.padEnd(9)} ${s.reason ?? s.error ?? ''}`);
+      for (const s of result.stages)
+        console.log(`  ${s.name.padEnd(10)} ${s.status.padEnd(9)} ${s.reason ?? s.error ?? ''}`);
     }
     return EXIT[result.status];
   } finally {

@@ -70,7 +70,9 @@ async function lastFingerprints(pool: pg.Pool): Promise<Map<string, string>> {
 export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult> {
   const lockClient = await opts.pool.connect();
   try {
-    const { rows } = await lockClient.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [PIPELINE_LOCK]);
+    const { rows } = await lockClient.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [
+      PIPELINE_LOCK,
+    ]);
     if (!rows[0]!.ok) {
       opts.log.info('pipeline already running elsewhere: this trigger does nothing');
       return { status: 'ALREADY_RUNNING', runId: null, stages: [] };
@@ -102,7 +104,11 @@ async function runLocked(opts: PipelineOptions): Promise<PipelineResult> {
   const live = (current: { name: string; startedAt: string } | null) => {
     const rest = opts.stages
       .slice(outcomes.length)
-      .map((s) => (current?.name === s.name ? { name: s.name, status: 'RUNNING', attempts: 0, startedAt: current.startedAt } : { name: s.name, status: 'PENDING', attempts: 0 }));
+      .map((s) =>
+        current?.name === s.name
+          ? { name: s.name, status: 'RUNNING', attempts: 0, startedAt: current.startedAt }
+          : { name: s.name, status: 'PENDING', attempts: 0 },
+      );
     return [...outcomes, ...rest];
   };
   const save = (status: string, error?: string, current: { name: string; startedAt: string } | null = null) =>
@@ -118,12 +124,22 @@ async function runLocked(opts: PipelineOptions): Promise<PipelineResult> {
       const outcome = { name: stage.name, startedAt, finishedAt: new Date().toISOString(), ...o };
       outcomes.push(outcome);
       opts.onStage?.(stage.name, o.status, o.reason ?? o.error);
-      log.info({ stage: stage.name, status: o.status, reason: o.reason, error: o.error }, `stage ${stage.name}: ${o.status}`);
+      log.info(
+        { stage: stage.name, status: o.status, reason: o.reason, error: o.error },
+        `stage ${stage.name}: ${o.status}`,
+      );
       return save('RUNNING');
     };
-    const failedDependency = (stage.dependsOn ?? []).find((d) => outcomes.find((o) => o.name === d)?.status === 'FAILED');
+    const failedDependency = (stage.dependsOn ?? []).find(
+      (d) => outcomes.find((o) => o.name === d)?.status === 'FAILED',
+    );
     if (failedDependency) {
-      await done({ status: 'SKIPPED', reason: `its input stage ${failedDependency} failed`, fingerprint: null, attempts: 0 });
+      await done({
+        status: 'SKIPPED',
+        reason: `its input stage ${failedDependency} failed`,
+        fingerprint: null,
+        attempts: 0,
+      });
       continue;
     }
     opts.onStage?.(stage.name, 'start');
@@ -132,12 +148,22 @@ async function runLocked(opts: PipelineOptions): Promise<PipelineResult> {
     try {
       fingerprint = await stage.fingerprint();
     } catch (err) {
-      await done({ status: 'FAILED', error: `could not read its input: ${(err as Error).message}`, fingerprint: null, attempts: 0 });
+      await done({
+        status: 'FAILED',
+        error: `could not read its input: ${(err as Error).message}`,
+        fingerprint: null,
+        attempts: 0,
+      });
       continue;
     }
     if (fingerprint !== null && previous.get(stage.name) === fingerprint) {
       const detail = stage.unchanged?.(fingerprint);
-      await done({ status: 'SKIPPED', reason: `input unchanged since its last successful run${detail ? `: ${detail}` : ''}`, fingerprint, attempts: 0 });
+      await done({
+        status: 'SKIPPED',
+        reason: `input unchanged since its last successful run${detail ? `: ${detail}` : ''}`,
+        fingerprint,
+        attempts: 0,
+      });
       continue;
     }
     const attempts = opts.attempts ?? 3;
@@ -151,16 +177,28 @@ async function runLocked(opts: PipelineOptions): Promise<PipelineResult> {
         break;
       } catch (err) {
         lastError = err as Error;
-        log.warn({ stage: stage.name, attempt: n, err }, `stage ${stage.name} failed (attempt ${n}/${attempts})`);
-        if (n < attempts) await new Promise((r) => setTimeout(r, Math.min(60_000, (opts.backoffMs ?? 1000) * 2 ** (n - 1))));
+        log.warn(
+          { stage: stage.name, attempt: n, err },
+          `stage ${stage.name} failed (attempt ${n}/${attempts})`,
+        );
+        if (n < attempts)
+          await new Promise((r) => setTimeout(r, Math.min(60_000, (opts.backoffMs ?? 1000) * 2 ** (n - 1))));
       }
     }
-    if (lastError) await done({ status: 'FAILED', error: lastError.message, fingerprint, attempts: Math.min(n, attempts) });
+    if (lastError)
+      await done({
+        status: 'FAILED',
+        error: lastError.message,
+        fingerprint,
+        attempts: Math.min(n, attempts),
+      });
     else await done({ status: 'SUCCEEDED', fingerprint, attempts: n, result: result ?? undefined });
   }
   const failed = outcomes.filter((o) => o.status === 'FAILED');
   // DEGRADED: something failed but some stage still did its work (or had nothing to do).
-  const ok = outcomes.filter((o) => o.status === 'SUCCEEDED' || (o.status === 'SKIPPED' && !o.reason?.includes('failed'))).length;
+  const ok = outcomes.filter(
+    (o) => o.status === 'SUCCEEDED' || (o.status === 'SKIPPED' && !o.reason?.includes('failed')),
+  ).length;
   const status: RunStatus = failed.length === 0 ? 'SUCCEEDED' : ok > 0 ? 'DEGRADED' : 'FAILED';
   await save(status, failed.length ? failed.map((f) => `${f.name}: ${f.error}`).join('; ') : undefined);
   return { status, runId, stages: outcomes };

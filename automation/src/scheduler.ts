@@ -46,7 +46,10 @@ export class Scheduler {
     const client = await this.opts.pool.connect();
     try {
       await client.query('BEGIN');
-      const { rows: last } = await client.query<{ tick: Date }>(`SELECT max(tick) AS tick FROM automation.ticks WHERE cron = $1`, [this.opts.cron]);
+      const { rows: last } = await client.query<{ tick: Date }>(
+        `SELECT max(tick) AS tick FROM automation.ticks WHERE cron = $1`,
+        [this.opts.cron],
+      );
       const baseline = !last[0]!.tick;
       // A tick more than a scheduler interval old when first seen was missed: it is a catch-up.
       const catchUp = !baseline && now.getTime() - tick.getTime() > 5 * 60_000;
@@ -56,7 +59,8 @@ export class Scheduler {
       );
       if (!claimed.rowCount || baseline) {
         await client.query('COMMIT');
-        if (baseline && claimed.rowCount) this.opts.log.info({ tick }, 'scheduler baseline recorded (first start: nothing to catch up)');
+        if (baseline && claimed.rowCount)
+          this.opts.log.info({ tick }, 'scheduler baseline recorded (first start: nothing to catch up)');
         return null;
       }
       // The job is written through this transaction's connection (pg-boss `db` option): the claim
@@ -64,11 +68,17 @@ export class Scheduler {
       const jobId = await this.opts.queue.send(
         PIPELINE_QUEUE,
         { tick: tick.toISOString(), trigger: catchUp ? 'catch-up' : 'schedule' },
-        { singletonKey: tick.toISOString(), db: { executeSql: (text: string, values: unknown[]) => client.query(text, values) } },
+        {
+          singletonKey: tick.toISOString(),
+          db: { executeSql: (text: string, values: unknown[]) => client.query(text, values) },
+        },
       );
       await client.query(`UPDATE automation.ticks SET job_id = $2 WHERE tick = $1`, [tick, jobId]);
       await client.query('COMMIT');
-      this.opts.log.info({ tick, catchUp, jobId }, catchUp ? 'missed pipeline run: caught up once' : 'pipeline run scheduled');
+      this.opts.log.info(
+        { tick, catchUp, jobId },
+        catchUp ? 'missed pipeline run: caught up once' : 'pipeline run scheduled',
+      );
       return { tick, catchUp, jobId };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);

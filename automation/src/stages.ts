@@ -1,6 +1,12 @@
 import pg from 'pg';
 import { analyzeStale, rawEnv, type Logger } from '@erp/kit';
-import { createClient, CustomersDocument, EtlSourceTotalsDocument, OrdersDocument, ProductsDocument } from '@erp/sdk';
+import {
+  createClient,
+  CustomersDocument,
+  EtlSourceTotalsDocument,
+  OrdersDocument,
+  ProductsDocument,
+} from '@erp/sdk';
 import type { Stage } from './pipeline';
 
 export interface StageContext {
@@ -15,7 +21,9 @@ export interface StageContext {
    * Releases the stock reservations with no live order behind them (the sales service's sweeper, in
    * the process that runs the subgraphs); absent where no sales service runs (the stage says so).
    */
-  sweepReservations?: (opts?: { dryRun?: boolean }) => Promise<{ checked: number; released: { orderId: number; reference: string; reason: string }[] }>;
+  sweepReservations?: (opts?: {
+    dryRun?: boolean;
+  }) => Promise<{ checked: number; released: { orderId: number; reference: string; reason: string }[] }>;
 }
 
 async function login(ctx: StageContext): Promise<string> {
@@ -28,8 +36,12 @@ async function login(ctx: StageContext): Promise<string> {
     }),
     signal: AbortSignal.timeout(15_000),
   });
-  const body = (await res.json()) as { data?: { login: { accessToken: string } }; errors?: { message: string }[] };
-  if (!body.data) throw new Error(`login of ${ctx.credentials.email} failed: ${body.errors?.[0]?.message ?? res.status}`);
+  const body = (await res.json()) as {
+    data?: { login: { accessToken: string } };
+    errors?: { message: string }[];
+  };
+  if (!body.data)
+    throw new Error(`login of ${ctx.credentials.email} failed: ${body.errors?.[0]?.message ?? res.status}`);
   return body.data.login.accessToken;
 }
 
@@ -75,7 +87,11 @@ export function defaultStages(ctx: StageContext): Stage[] {
         return leftovers.length ? `leftovers:${leftovers.join(',')}` : 'leftovers:none';
       },
       async run() {
-        if (!ctx.sweepReservations) return { skipped: 'no sales service in this process', summary: 'not run: the sweeper runs where the subgraphs run (npm start)' };
+        if (!ctx.sweepReservations)
+          return {
+            skipped: 'no sales service in this process',
+            summary: 'not run: the sweeper runs where the subgraphs run (npm start)',
+          };
         const r = await ctx.sweepReservations();
         return {
           checked: r.checked,
@@ -109,7 +125,12 @@ export function defaultStages(ctx: StageContext): Stage[] {
         "the ERP shows no change since the last ETL run (last updates of orders, products and customers, source totals; segments written back by mining do not count) and today's snapshot is taken",
       async run() {
         const { runEtl } = await import('@erp/etl');
-        const r = await runEtl({ gatewayUrl: ctx.gatewayUrl, credentials: ctx.credentials, dwhUrl: ctx.dwhUrl, log: (l) => ctx.log.info(l) });
+        const r = await runEtl({
+          gatewayUrl: ctx.gatewayUrl,
+          credentials: ctx.credentials,
+          dwhUrl: ctx.dwhUrl,
+          log: (l) => ctx.log.info(l),
+        });
         if (r.status === 'FAILED') throw new Error(`ETL run ${r.runId} failed: ${r.message}`);
         if (r.status === 'PARTIAL') throw new Error(`ETL run ${r.runId} was partial: ${r.message}`);
         return {
@@ -132,7 +153,11 @@ export function defaultStages(ctx: StageContext): Stage[] {
       unchanged: (f) => `no ETL run wrote a row since the rollups were refreshed (${describeEtlRun(f)})`,
       async run() {
         const { describeRollupRefresh, refreshStaleRollups } = await import('@erp/semantic');
-        const pool = new pg.Pool({ connectionString: ctx.dwhUrl, max: 2, application_name: 'erp-pipeline-rollups' });
+        const pool = new pg.Pool({
+          connectionString: ctx.dwhUrl,
+          max: 2,
+          application_name: 'erp-pipeline-rollups',
+        });
         try {
           const r = await refreshStaleRollups(pool);
           const summary = describeRollupRefresh(r);
@@ -154,9 +179,18 @@ export function defaultStages(ctx: StageContext): Stage[] {
       unchanged: (f) => `the warehouse did not change since the last mining run (${describeEtlRun(f)})`,
       async run() {
         const { runMining } = await import('@erp/mining');
-        const r = await runMining({ dwhUrl: ctx.dwhUrl, gatewayUrl: ctx.gatewayUrl, credentials: ctx.miningCredentials });
+        const r = await runMining({
+          dwhUrl: ctx.dwhUrl,
+          gatewayUrl: ctx.gatewayUrl,
+          credentials: ctx.miningCredentials,
+        });
         if (r.status === 'FAILED') throw new Error(`mining run ${r.runId} failed: ${r.reason ?? ''}`);
-        return { runId: r.runId, status: r.status, reason: r.reason, summary: `mining run ${r.runId} ${r.status}${r.reason ? `: ${r.reason}` : ''}` };
+        return {
+          runId: r.runId,
+          status: r.status,
+          reason: r.reason,
+          summary: `mining run ${r.runId} ${r.status}${r.reason ? `: ${r.reason}` : ''}`,
+        };
       },
     },
     {
@@ -179,13 +213,19 @@ export function defaultStages(ctx: StageContext): Stage[] {
       // The last full month of the warehouse: every audience, in French and in English, stored in ai.reports
       // like `npm run report`; the no-key engine unless AI_PROVIDER names a provider.
       async run() {
-        const { aiEnv, buildReport, computeInsights, createModel, latestPeriod, saveInsights, saveReport } = await import('@erp/ai');
+        const { aiEnv, buildReport, computeInsights, createModel, latestPeriod, saveInsights, saveReport } =
+          await import('@erp/ai');
         const pool = new pg.Pool({ connectionString: ctx.dwhUrl, max: 2 });
         try {
           // The semantic layer's calendar says whether the warehouse holds sales (an as-of date).
           const { readCalendar } = await import('@erp/semantic');
-          const { rows: [etl] } = await pool.query<{ run_id: string | null }>(`SELECT max(run_id)::text AS run_id FROM meta.etl_runs WHERE status = 'SUCCEEDED'`);
-          if (!(await readCalendar(pool)).asOf) return { skipped: 'no sales in the warehouse', summary: 'no report: no sales in the warehouse' };
+          const {
+            rows: [etl],
+          } = await pool.query<{ run_id: string | null }>(
+            `SELECT max(run_id)::text AS run_id FROM meta.etl_runs WHERE status = 'SUCCEEDED'`,
+          );
+          if (!(await readCalendar(pool)).asOf)
+            return { skipped: 'no sales in the warehouse', summary: 'no report: no sales in the warehouse' };
           // The last complete month of the data (the semantic layer's calendar), its insights computed once
           // and stored for the AI page, then every audience in French and in English.
           const period = await latestPeriod(pool);
@@ -209,4 +249,3 @@ export function defaultStages(ctx: StageContext): Stage[] {
     },
   ];
 }
-

@@ -16,7 +16,14 @@ async function main(): Promise<string> {
       const boss = new PgBoss({ connectionString: url, schema: 'pgboss', max: 2 });
       await boss.start();
       await boss.createQueue(PIPELINE_QUEUE).catch(() => undefined); // the other process may create it
-      const s = new Scheduler({ pool, queue: boss, cron: '0 2 * * *', tz: 'Europe/Paris', log, now: () => new Date(process.env.FAKE_NOW!) });
+      const s = new Scheduler({
+        pool,
+        queue: boss,
+        cron: '0 2 * * *',
+        tz: 'Europe/Paris',
+        log,
+        now: () => new Date(process.env.FAKE_NOW!),
+      });
       const r = await s.check();
       await boss.stop({ graceful: false, wait: true } as never);
       return r ? 'claimed' : 'not claimed';
@@ -25,7 +32,13 @@ async function main(): Promise<string> {
       pool,
       log,
       trigger: 'manual',
-      stages: [{ name: 'slow', fingerprint: async () => null, run: async () => void (await new Promise((r) => setTimeout(r, 4000))) }],
+      stages: [
+        {
+          name: 'slow',
+          fingerprint: async () => null,
+          run: async () => void (await new Promise((r) => setTimeout(r, 4000))),
+        },
+      ],
     });
     return result.status;
   } finally {

@@ -23,30 +23,51 @@ export interface AutomationOptions {
  * that runs it. pg-boss retries a job whose pipeline threw (with backoff); the pipeline itself
  * retries each stage and records a degraded run rather than throwing.
  */
-export async function startAutomation(opts: AutomationOptions): Promise<{ stop(): Promise<void>; scheduler: Scheduler; boss: PgBoss }> {
+export async function startAutomation(
+  opts: AutomationOptions,
+): Promise<{ stop(): Promise<void>; scheduler: Scheduler; boss: PgBoss }> {
   const boss = new PgBoss({ connectionString: opts.connectionString, schema: 'pgboss', max: 3 });
   let stopping = false;
   // While stopping, the database may be going away too (a signal to the whole process group): a lost
   // connection then is expected, recorded at debug level only.
   // 57P01: the database itself is shutting down (Ctrl+C reaches the embedded PostgreSQL too).
-  boss.on('error', (err) => (stopping || (err as { code?: string }).code === '57P01' ? opts.log.debug({ err }, 'pg-boss error while stopping') : opts.log.error({ err }, 'pg-boss error')));
+  boss.on('error', (err) =>
+    stopping || (err as { code?: string }).code === '57P01'
+      ? opts.log.debug({ err }, 'pg-boss error while stopping')
+      : opts.log.error({ err }, 'pg-boss error'),
+  );
   await boss.start();
-  await boss.createQueue(PIPELINE_QUEUE, { name: PIPELINE_QUEUE, retryLimit: 2, retryDelay: 60, retryBackoff: true, expireInSeconds: 4 * 3600 });
+  await boss.createQueue(PIPELINE_QUEUE, {
+    name: PIPELINE_QUEUE,
+    retryLimit: 2,
+    retryDelay: 60,
+    retryBackoff: true,
+    expireInSeconds: 4 * 3600,
+  });
   if (opts.work !== false) {
-    await boss.work<{ tick?: string; trigger?: 'schedule' | 'catch-up' | 'manual' }>(PIPELINE_QUEUE, async (jobs) => {
-      for (const job of jobs) {
-        const result = await runPipeline({
-          pool: opts.pool,
-          stages: opts.stages(),
-          trigger: job.data.trigger ?? 'schedule',
-          tick: job.data.tick ? new Date(job.data.tick) : null,
-          log: opts.log,
-        });
-        opts.log.info({ jobId: job.id, status: result.status, runId: result.runId }, 'pipeline job done');
-      }
-    });
+    await boss.work<{ tick?: string; trigger?: 'schedule' | 'catch-up' | 'manual' }>(
+      PIPELINE_QUEUE,
+      async (jobs) => {
+        for (const job of jobs) {
+          const result = await runPipeline({
+            pool: opts.pool,
+            stages: opts.stages(),
+            trigger: job.data.trigger ?? 'schedule',
+            tick: job.data.tick ? new Date(job.data.tick) : null,
+            log: opts.log,
+          });
+          opts.log.info({ jobId: job.id, status: result.status, runId: result.runId }, 'pipeline job done');
+        }
+      },
+    );
   }
-  const scheduler = new Scheduler({ pool: opts.pool, queue: boss, cron: opts.cron, tz: opts.tz, log: opts.log });
+  const scheduler = new Scheduler({
+    pool: opts.pool,
+    queue: boss,
+    cron: opts.cron,
+    tz: opts.tz,
+    log: opts.log,
+  });
   const check = () => scheduler.check().catch((err) => opts.log.error({ err }, 'scheduler check failed'));
   await check();
   const timer = setInterval(check, opts.checkEveryMs ?? 30_000);

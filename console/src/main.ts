@@ -22,11 +22,23 @@ async function main() {
   applyUserLocale();
 
   // POST only (the gateway's CSRF protection and the console server's proxy take POST /graphql).
-  const client = new Client({ url: GRAPHQL_URL, exchanges: [fetchExchange], preferGetMethod: false, fetch: session.authFetch, requestPolicy: 'network-only' });
+  const client = new Client({
+    url: GRAPHQL_URL,
+    exchanges: [fetchExchange],
+    preferGetMethod: false,
+    fetch: session.authFetch,
+    requestPolicy: 'network-only',
+  });
   const router = makeRouter(session);
   session.onEnd((reason) => {
     const here = router.currentRoute.value;
-    void router.push({ name: 'login', query: { ...(reason === 'expired' ? { expired: '1' } : {}), ...(here.meta.public ? {} : { redirect: here.fullPath }) } });
+    void router.push({
+      name: 'login',
+      query: {
+        ...(reason === 'expired' ? { expired: '1' } : {}),
+        ...(here.meta.public ? {} : { redirect: here.fullPath }),
+      },
+    });
   });
   router.afterEach(() => applyUserLocale());
 

@@ -12,12 +12,17 @@ export function usDate(value: string): string {
   return m ? `${m[3]}-${m[1]!.padStart(2, '0')}-${m[2]!.padStart(2, '0')}` : value;
 }
 
-const SEGMENT: Record<string, string> = { Consumer: 'CONSUMER', Corporate: 'CORPORATE', 'Home Office': 'SMALL_BUSINESS' };
+const SEGMENT: Record<string, string> = {
+  Consumer: 'CONSUMER',
+  Corporate: 'CORPORATE',
+  'Home Office': 'SMALL_BUSINESS',
+};
 export const WAREHOUSE = 'SS-MAIN';
 
 export const mapping: Mapping = {
   name: 'superstore',
-  description: 'Tableau Sample - Superstore (Row ID, Order ID, Order Date, Ship Date, …, Sales, Quantity, Discount, Profit)',
+  description:
+    'Tableau Sample - Superstore (Row ID, Order ID, Order Date, Ship Date, …, Sales, Quantity, Discount, Profit)',
   defaultDir: '../shared/datasets/superstore',
   sources: [
     {
@@ -36,7 +41,10 @@ export const mapping: Mapping = {
           kind: 'text',
           required: true,
           transform: (v) => SEGMENT[v.trim()] ?? `?${v.trim()}`,
-          check: (v) => (v.startsWith('?') ? `segment ${JSON.stringify(v.slice(1))} is not one of ${Object.keys(SEGMENT).join(', ')}` : null),
+          check: (v) =>
+            v.startsWith('?')
+              ? `segment ${JSON.stringify(v.slice(1))} is not one of ${Object.keys(SEGMENT).join(', ')}`
+              : null,
         },
         { name: 'city', from: 'City', kind: 'text', required: true },
         { name: 'state', from: 'State', kind: 'text', required: true },
@@ -112,8 +120,14 @@ async function superstoreTransform({ client, fact }: MappingContext): Promise<vo
   fact('order lines', r.lines!);
   fact('orders (Order ID)', r.orders!);
   fact('customers (Customer ID)', r.customers!);
-  fact('customers with orders in several regions (placed in the region of their first order)', r.multi_region!);
+  fact(
+    'customers with orders in several regions (placed in the region of their first order)',
+    r.multi_region!,
+  );
   fact('orders shipped to several regions', r.split_orders!);
-  fact('lines whose net amount differs from Sales by more than a cent after rounding the unit price', r.off_by_cents!);
+  fact(
+    'lines whose net amount differs from Sales by more than a cent after rounding the unit price',
+    r.off_by_cents!,
+  );
   fact('product ids with several names (the most frequent kept)', r.renamed!);
 }

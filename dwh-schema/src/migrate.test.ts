@@ -17,19 +17,40 @@ describe('warehouse migrations', () => {
     expect([...a.applied, ...b.applied].sort()).toEqual(all);
     const again = await migrateDwh(db.url);
     expect(again.applied).toEqual([]);
-    const { rows } = await db.pool.query(`SELECT table_schema || '.' || table_name AS t FROM information_schema.tables WHERE table_schema IN ('dw','meta','staging')`);
+    const { rows } = await db.pool.query(
+      `SELECT table_schema || '.' || table_name AS t FROM information_schema.tables WHERE table_schema IN ('dw','meta','staging')`,
+    );
     const tables = rows.map((r) => r.t);
     const dims = tables.filter((t) => t.startsWith('dw.dim_'));
     const facts = tables.filter((t) => t.startsWith('dw.fact_'));
     expect(dims.length).toBeGreaterThanOrEqual(8);
     expect(facts.length).toBeGreaterThanOrEqual(3);
-    expect(tables).toEqual(expect.arrayContaining(['meta.etl_runs', 'meta.watermarks', 'meta.checkpoints', 'meta.schema_migrations', 'staging.orders']));
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'meta.etl_runs',
+        'meta.watermarks',
+        'meta.checkpoints',
+        'meta.schema_migrations',
+        'staging.orders',
+      ]),
+    );
   });
 
   it('own every warehouse schema: the analytics, mining and AI tables are created by the migrations too', async () => {
-    const { rows } = await db.pool.query<{ t: string }>(`SELECT table_schema || '.' || table_name AS t FROM information_schema.tables WHERE table_schema IN ('analytics', 'mining', 'ai')`);
+    const { rows } = await db.pool.query<{ t: string }>(
+      `SELECT table_schema || '.' || table_name AS t FROM information_schema.tables WHERE table_schema IN ('analytics', 'mining', 'ai')`,
+    );
     expect(rows.map((r) => r.t)).toEqual(
-      expect.arrayContaining(['analytics.rollup_state', 'analytics.saved_views', 'mining.runs', 'mining.rfm', 'mining.anomalies', 'mining.eda_quality', 'ai.reports', 'ai.insights']),
+      expect.arrayContaining([
+        'analytics.rollup_state',
+        'analytics.saved_views',
+        'mining.runs',
+        'mining.rfm',
+        'mining.anomalies',
+        'mining.eda_quality',
+        'ai.reports',
+        'ai.insights',
+      ]),
     );
   });
 
@@ -40,8 +61,18 @@ describe('warehouse migrations', () => {
     );
     expect(rows[0].n).toBe(rows[0].span);
     expect(rows[0].ok).toBe(true);
-    const d = await db.pool.query(`SELECT year, quarter, month, iso_week, weekday, weekday_name, is_weekend FROM dw.dim_date WHERE full_date = '2025-03-15'`);
-    expect(d.rows[0]).toEqual({ year: 2025, quarter: 1, month: 3, iso_week: 11, weekday: 6, weekday_name: 'Saturday', is_weekend: true });
+    const d = await db.pool.query(
+      `SELECT year, quarter, month, iso_week, weekday, weekday_name, is_weekend FROM dw.dim_date WHERE full_date = '2025-03-15'`,
+    );
+    expect(d.rows[0]).toEqual({
+      year: 2025,
+      quarter: 1,
+      month: 3,
+      iso_week: 11,
+      weekday: 6,
+      weekday_name: 'Saturday',
+      is_weekend: true,
+    });
   });
 });
 
@@ -60,7 +91,9 @@ describe('a warehouse whose analytics, mining and AI tables were created by thei
     await migrateDwh(db.url, { dir: before });
     await db.pool.query(owner.sql);
     await db.pool.query(`INSERT INTO mining.runs (parameters) VALUES ('{}')`);
-    await db.pool.query(`INSERT INTO analytics.saved_views (owner_id, owner_name, name, query) VALUES (1, 'Ann', 'Top', 'measures=net')`);
+    await db.pool.query(
+      `INSERT INTO analytics.saved_views (owner_id, owner_name, name, query) VALUES (1, 'Ann', 'Top', 'measures=net')`,
+    );
     await db.pool.query(`INSERT INTO analytics.rollup_state (name, total_rows) VALUES ('sales_month', 12)`);
 
     const r = await migrateDwh(db.url);

@@ -27,7 +27,10 @@ export function migrationFiles(dir = MIGRATIONS_DIR): { name: string; sql: strin
  * in meta.schema_migrations, under an advisory lock (two migrators never interleave). A migration
  * already applied whose file changed since is refused (migrations are append-only).
  */
-export async function migrateDwh(url: string, opts: { log?: (line: string) => void; dir?: string } = {}): Promise<MigrationResult> {
+export async function migrateDwh(
+  url: string,
+  opts: { log?: (line: string) => void; dir?: string } = {},
+): Promise<MigrationResult> {
   const log = opts.log ?? (() => undefined);
   const client = new pg.Client({ connectionString: url, application_name: 'erp-dwh-migrate' });
   await client.connect();
@@ -37,20 +40,28 @@ export async function migrateDwh(url: string, opts: { log?: (line: string) => vo
     await client.query(`CREATE SCHEMA IF NOT EXISTS meta`);
     await client.query(`CREATE TABLE IF NOT EXISTS meta.schema_migrations (
       name text PRIMARY KEY, checksum char(32) NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const { rows } = await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM meta.schema_migrations');
+    const { rows } = await client.query<{ name: string; checksum: string }>(
+      'SELECT name, checksum FROM meta.schema_migrations',
+    );
     const done = new Map(rows.map((r) => [r.name, r.checksum]));
     const result: MigrationResult = { applied: [], alreadyApplied: [] };
     for (const m of migrationFiles(opts.dir)) {
       const prior = done.get(m.name);
       if (prior) {
-        if (prior !== m.checksum) throw new Error(`Warehouse migration ${m.name} was changed after it was applied; add a new migration instead`);
+        if (prior !== m.checksum)
+          throw new Error(
+            `Warehouse migration ${m.name} was changed after it was applied; add a new migration instead`,
+          );
         result.alreadyApplied.push(m.name);
         continue;
       }
       await client.query('BEGIN');
       try {
         await client.query(m.sql);
-        await client.query('INSERT INTO meta.schema_migrations (name, checksum) VALUES ($1, $2)', [m.name, m.checksum]);
+        await client.query('INSERT INTO meta.schema_migrations (name, checksum) VALUES ($1, $2)', [
+          m.name,
+          m.checksum,
+        ]);
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);

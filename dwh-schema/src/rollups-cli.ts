@@ -9,7 +9,8 @@ import { rollupTablesSql } from './rollups';
 runCli(async () => {
   const opts = parseCli({
     usage: 'npm run rollups:migration -w @erp/dwh-schema -- [--name NAME]',
-    description: 'Writes the next warehouse migration: the rollup tables dropped and created again from their definitions (semantic ROLLUPS).',
+    description:
+      'Writes the next warehouse migration: the rollup tables dropped and created again from their definitions (semantic ROLLUPS).',
     options: { name: { type: 'string', default: 'rollups' } },
     help: { name: 'the migration file name after its number (e.g. rollups_by_carrier)' },
   });

@@ -27,10 +27,14 @@ test('every rollup table of the migrated warehouse matches its definition (else:
   const actual = new Map(rows.map((r) => [r.table, r.columns]));
   expect(ROLLUPS.length).toBeGreaterThan(0);
   for (const r of ROLLUPS) {
-    const expected = rollupColumns(r).map((c) => `${c.name} ${normalise(c.type)}${/NOT NULL$/.test(c.type) ? ' NOT NULL' : ''}`);
+    const expected = rollupColumns(r).map(
+      (c) => `${c.name} ${normalise(c.type)}${/NOT NULL$/.test(c.type) ? ' NOT NULL' : ''}`,
+    );
     expect([r.table, actual.get(r.table)]).toEqual([r.table, expected]);
   }
-  const { rows: idx } = await db.pool.query<{ name: string }>(`SELECT indexname AS name FROM pg_indexes WHERE schemaname = 'analytics'`);
+  const { rows: idx } = await db.pool.query<{ name: string }>(
+    `SELECT indexname AS name FROM pg_indexes WHERE schemaname = 'analytics'`,
+  );
   const indexes = idx.map((i) => i.name);
   for (const r of ROLLUPS) expect(indexes).toContain(`${r.name}_month`);
   for (const r of ROLLUPS.filter((x) => x.customerGrain)) expect(indexes).toContain(`${r.name}_customer`);
@@ -41,10 +45,13 @@ test('the generated rebuild migration recreates a drifted rollup table and forge
   await db.pool.query(`INSERT INTO analytics.rollup_state (name) VALUES ($1)`, [r.name]);
   await db.pool.query(`ALTER TABLE ${r.table} DROP COLUMN lines`);
   await db.pool.query(rollupTablesSql({ replace: true }));
-  const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM analytics.rollup_state`);
+  const { rows } = await db.pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM analytics.rollup_state`,
+  );
   expect(rows[0]!.n).toBe(0);
-  const cols = await db.pool.query<{ c: string }>(`SELECT column_name AS c FROM information_schema.columns WHERE table_schema = 'analytics' AND table_name = $1 ORDER BY ordinal_position`, [
-    r.table.replace('analytics.', ''),
-  ]);
+  const cols = await db.pool.query<{ c: string }>(
+    `SELECT column_name AS c FROM information_schema.columns WHERE table_schema = 'analytics' AND table_name = $1 ORDER BY ordinal_position`,
+    [r.table.replace('analytics.', '')],
+  );
   expect(cols.rows.map((x) => x.c)).toEqual(rollupColumns(r).map((c) => c.name));
 });

@@ -11,10 +11,14 @@ export function rollupTableSql(r: RollupDef, opts: { replace?: boolean } = {}): 
   return [
     // A changed rollup is rebuilt: its table is recreated and its state forgotten, so the next
     // refresh computes every rollup again (queries read the facts meanwhile).
-    ...(opts.replace ? [`DROP TABLE IF EXISTS ${r.table};`, `DELETE FROM analytics.rollup_state WHERE name = '${r.name}';`] : []),
+    ...(opts.replace
+      ? [`DROP TABLE IF EXISTS ${r.table};`, `DELETE FROM analytics.rollup_state WHERE name = '${r.name}';`]
+      : []),
     `CREATE TABLE IF NOT EXISTS ${r.table} (\n  ${cols.map((c) => `${c.name} ${c.type}`).join(',\n  ')}\n);`,
     `CREATE INDEX IF NOT EXISTS ${r.name}_month ON ${r.table} (month_start);`,
-    ...(r.customerGrain ? [`CREATE INDEX IF NOT EXISTS ${r.name}_customer ON ${r.table} (customer_id);`] : []),
+    ...(r.customerGrain
+      ? [`CREATE INDEX IF NOT EXISTS ${r.name}_customer ON ${r.table} (customer_id);`]
+      : []),
   ].join('\n');
 }
 

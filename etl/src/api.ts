@@ -8,7 +8,12 @@ export class SourceUnavailableError extends Error {
 
 const UNAVAILABLE_CODES = new Set(['DOWNSTREAM_SERVICE_ERROR', 'SERVICE_UNAVAILABLE']);
 // The ETL only reads: a masked internal error (a subgraph's statement timeout on a loaded server) is retried too.
-const RETRYABLE_CODES = new Set(['RATE_LIMITED', 'DOWNSTREAM_SERVICE_ERROR', 'SERVICE_UNAVAILABLE', 'INTERNAL_SERVER_ERROR']);
+const RETRYABLE_CODES = new Set([
+  'RATE_LIMITED',
+  'DOWNSTREAM_SERVICE_ERROR',
+  'SERVICE_UNAVAILABLE',
+  'INTERNAL_SERVER_ERROR',
+]);
 
 export interface EtlApi {
   client: Client;
@@ -31,13 +36,20 @@ export async function connectApi(opts: ApiOptions): Promise<EtlApi> {
   let token = opts.token;
   const anonymous = createClient({ url: opts.gatewayUrl });
   async function login(): Promise<void> {
-    if (!opts.credentials) throw new Error('The API token expired and no credentials were given to log in again');
+    if (!opts.credentials)
+      throw new Error('The API token expired and no credentials were given to log in again');
     try {
-      const r = await anonymous.request(LoginDocument, { email: opts.credentials.email, password: opts.credentials.password });
+      const r = await anonymous.request(LoginDocument, {
+        email: opts.credentials.email,
+        password: opts.credentials.password,
+      });
       token = r.login.accessToken;
     } catch (err) {
-      if (err instanceof ApiRequestError) throw new Error(`ETL login as ${opts.credentials.email} failed: ${err.message}`);
-      throw new SourceUnavailableError(`The gateway at ${opts.gatewayUrl} cannot be reached: ${(err as Error).message}`);
+      if (err instanceof ApiRequestError)
+        throw new Error(`ETL login as ${opts.credentials.email} failed: ${err.message}`);
+      throw new SourceUnavailableError(
+        `The gateway at ${opts.gatewayUrl} cannot be reached: ${(err as Error).message}`,
+      );
     }
   }
   if (!token) await login();
@@ -59,7 +71,9 @@ export async function connectApi(opts: ApiOptions): Promise<EtlApi> {
           await sleep(delay * 2 ** attempt);
           continue;
         }
-        throw new SourceUnavailableError(`${what}: the gateway cannot be reached (${(err as Error).message})`);
+        throw new SourceUnavailableError(
+          `${what}: the gateway cannot be reached (${(err as Error).message})`,
+        );
       }
       const codes = errors.map((e) => e.extensions?.code ?? '');
       if (codes.includes('UNAUTHENTICATED') && !relogged && opts.credentials) {
@@ -72,7 +86,8 @@ export async function connectApi(opts: ApiOptions): Promise<EtlApi> {
         continue;
       }
       const message = errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('; ');
-      if (codes.some((c) => UNAVAILABLE_CODES.has(c))) throw new SourceUnavailableError(`${what}: a subgraph is unavailable (${message})`);
+      if (codes.some((c) => UNAVAILABLE_CODES.has(c)))
+        throw new SourceUnavailableError(`${what}: a subgraph is unavailable (${message})`);
       throw new ApiRequestError(errors, 200);
     }
   }

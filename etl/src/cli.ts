@@ -26,7 +26,10 @@ const spec = {
 
 runCli(async () => {
   const args = parseCli(spec);
-  const entities = (args.entity ?? []).flatMap((e) => e.split(',')).map((e) => e.trim()).filter(Boolean);
+  const entities = (args.entity ?? [])
+    .flatMap((e) => e.split(','))
+    .map((e) => e.trim())
+    .filter(Boolean);
   for (const e of entities)
     if (!(ENTITY_NAMES as readonly string[]).includes(e)) {
       console.error(`--entity: unknown entity "${e}" (expected one of ${ENTITY_NAMES.join(', ')})`);
@@ -53,7 +56,10 @@ runCli(async () => {
     });
     // The pipeline refreshes the rollups in a stage of its own; by hand, right after the run.
     if (result.status !== 'FAILED') {
-      const pool = createPool(env.DWH_DATABASE_URL ?? dbs!.dwhUrl, { max: 2, applicationName: 'erp-etl-rollups' });
+      const pool = createPool(env.DWH_DATABASE_URL ?? dbs!.dwhUrl, {
+        max: 2,
+        applicationName: 'erp-etl-rollups',
+      });
       try {
         console.log(describeRollupRefresh(await refreshStaleRollups(pool)));
       } finally {

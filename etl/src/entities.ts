@@ -18,9 +18,27 @@ import {
   type EtlWarehousesQuery,
 } from '@erp/sdk';
 import type { EtlApi } from './api';
-import { applyScd2, checksum, emptyCounts, ensureDates, inferMembers, stage, type PageCounts, type StagedRow } from './load';
+import {
+  applyScd2,
+  checksum,
+  emptyCounts,
+  ensureDates,
+  inferMembers,
+  stage,
+  type PageCounts,
+  type StagedRow,
+} from './load';
 
-export const ENTITY_NAMES = ['warehouses', 'products', 'customers', 'suppliers', 'salesReps', 'orders', 'stock', 'purchaseOrders'] as const;
+export const ENTITY_NAMES = [
+  'warehouses',
+  'products',
+  'customers',
+  'suppliers',
+  'salesReps',
+  'orders',
+  'stock',
+  'purchaseOrders',
+] as const;
 export type EntityName = (typeof ENTITY_NAMES)[number];
 
 export interface Page<N> {
@@ -55,7 +73,10 @@ const int = (v: string | number | null | undefined) => (v == null ? null : Numbe
 const utcDate = (iso: string) => new Date(iso).toISOString().slice(0, 10);
 const keyOf = (...k: (string | number)[]) => k.join(',');
 
-function classify(counts: PageCounts, staged: { inserted: Set<string>; updated: Set<string>; unchanged: number }) {
+function classify(
+  counts: PageCounts,
+  staged: { inserted: Set<string>; updated: Set<string>; unchanged: number },
+) {
   counts.inserted += staged.inserted.size;
   counts.updated += staged.updated.size;
   counts.unchanged += staged.unchanged;
@@ -76,7 +97,12 @@ const warehouses: EntitySpec<WarehouseNode> = {
   },
   async load(tx, nodes, ctx) {
     const counts = emptyCounts();
-    const rows: StagedRow[] = nodes.map((w) => ({ key: [Number(w.id)], payload: w, checksum: checksum([w.code, w.name, w.city, w.countryCode]), updatedAt: null }));
+    const rows: StagedRow[] = nodes.map((w) => ({
+      key: [Number(w.id)],
+      payload: w,
+      checksum: checksum([w.code, w.name, w.city, w.countryCode]),
+      updatedAt: null,
+    }));
     const changed = classify(counts, await stage(tx, 'warehouses', ['warehouse_id'], rows, ctx.runId));
     const todo = nodes.filter((w) => changed(keyOf(w.id)));
     if (todo.length) {
@@ -86,7 +112,17 @@ const warehouses: EntitySpec<WarehouseNode> = {
          ON CONFLICT (warehouse_id) DO UPDATE SET code = excluded.code, name = excluded.name, city = excluded.city, country_code = excluded.country_code, is_inferred = false
          WHERE (dim_warehouse.code, dim_warehouse.name, dim_warehouse.city, dim_warehouse.country_code, dim_warehouse.is_inferred)
            IS DISTINCT FROM (excluded.code, excluded.name, excluded.city, excluded.country_code, false)`,
-        [JSON.stringify(todo.map((w) => ({ id: Number(w.id), code: w.code, name: w.name, city: w.city, country_code: w.countryCode })))],
+        [
+          JSON.stringify(
+            todo.map((w) => ({
+              id: Number(w.id),
+              code: w.code,
+              name: w.name,
+              city: w.city,
+              country_code: w.countryCode,
+            })),
+          ),
+        ],
       );
       counts.written += r.rowCount ?? 0;
     }
@@ -108,7 +144,12 @@ const salesReps: EntitySpec<SalesRepNode> = {
   },
   async load(tx, nodes, ctx) {
     const counts = emptyCounts();
-    const rows: StagedRow[] = nodes.map((u) => ({ key: [Number(u.id)], payload: u, checksum: checksum([u.name]), updatedAt: null }));
+    const rows: StagedRow[] = nodes.map((u) => ({
+      key: [Number(u.id)],
+      payload: u,
+      checksum: checksum([u.name]),
+      updatedAt: null,
+    }));
     const changed = classify(counts, await stage(tx, 'sales_reps', ['sales_rep_id'], rows, ctx.runId));
     const todo = nodes.filter((u) => changed(keyOf(u.id)));
     if (todo.length) {
@@ -140,7 +181,19 @@ const products: EntitySpec<ProductNode> = {
     const rows: StagedRow[] = nodes.map((p) => ({
       key: [Number(p.id)],
       payload: p,
-      checksum: checksum([p.sku, p.name, p.status, p.listPrice, p.unitCost, p.category.id, p.category.code, p.category.name, p.category.parent?.id ?? null, p.category.parent?.code ?? null, p.category.parent?.name ?? null]),
+      checksum: checksum([
+        p.sku,
+        p.name,
+        p.status,
+        p.listPrice,
+        p.unitCost,
+        p.category.id,
+        p.category.code,
+        p.category.name,
+        p.category.parent?.id ?? null,
+        p.category.parent?.code ?? null,
+        p.category.parent?.name ?? null,
+      ]),
       updatedAt: p.updatedAt,
     }));
     const changed = classify(counts, await stage(tx, 'products', ['product_id'], rows, ctx.runId));
@@ -153,7 +206,12 @@ const products: EntitySpec<ProductNode> = {
       const c = p.category;
       const parent = c.parent;
       if (parent && !cats.has(Number(parent.id)))
-        cats.set(Number(parent.id), { category_id: Number(parent.id), code: parent.code, name: parent.name, parent_known: false });
+        cats.set(Number(parent.id), {
+          category_id: Number(parent.id),
+          code: parent.code,
+          name: parent.name,
+          parent_known: false,
+        });
       cats.set(Number(c.id), {
         category_id: Number(c.id),
         code: c.code,
@@ -188,9 +246,10 @@ const products: EntitySpec<ProductNode> = {
       [JSON.stringify(all.filter((c) => c.parent_known))],
     );
     counts.written += cat.rowCount ?? 0;
-    const keys = await tx.query<{ category_id: number; category_key: number }>('SELECT category_id, category_key FROM dw.dim_category WHERE category_id = ANY($1::int[])', [
-      [...new Set(todo.map((p) => Number(p.category.id)))],
-    ]);
+    const keys = await tx.query<{ category_id: number; category_key: number }>(
+      'SELECT category_id, category_key FROM dw.dim_category WHERE category_id = ANY($1::int[])',
+      [[...new Set(todo.map((p) => Number(p.category.id)))]],
+    );
     const catKey = new Map(keys.rows.map((r) => [r.category_id, r.category_key]));
 
     const scd = await applyScd2(
@@ -275,7 +334,20 @@ const customers: EntitySpec<CustomerNode> = {
       return {
         key: [Number(c.id)],
         payload: c,
-        checksum: checksum([c.code, c.name, c.segment, c.status, c.isGuest, c.salesRepId, city.id, city.name, city.region.id, city.region.name, city.region.country.code, city.region.country.name]),
+        checksum: checksum([
+          c.code,
+          c.name,
+          c.segment,
+          c.status,
+          c.isGuest,
+          c.salesRepId,
+          city.id,
+          city.name,
+          city.region.id,
+          city.region.name,
+          city.region.country.code,
+          city.region.country.name,
+        ]),
         updatedAt: c.updatedAt,
       };
     });
@@ -285,7 +357,10 @@ const customers: EntitySpec<CustomerNode> = {
 
     const cities = new Map(todo.map((c) => [Number(c.geography.city.id), placeOf(c.geography.city)]));
     counts.written += await upsertGeography(tx, [...cities.values()]);
-    const keys = await tx.query<{ city_id: number; geography_key: number }>('SELECT city_id, geography_key FROM dw.dim_geography WHERE city_id = ANY($1::int[])', [[...cities.keys()]]);
+    const keys = await tx.query<{ city_id: number; geography_key: number }>(
+      'SELECT city_id, geography_key FROM dw.dim_geography WHERE city_id = ANY($1::int[])',
+      [[...cities.keys()]],
+    );
     const geoKey = new Map(keys.rows.map((r) => [r.city_id, r.geography_key]));
 
     const scd = await applyScd2(
@@ -294,7 +369,17 @@ const customers: EntitySpec<CustomerNode> = {
         table: 'dim_customer',
         keyCol: 'customer_key',
         idCol: 'customer_id',
-        types: { segment: 'text', status: 'text', city_id: 'integer', analytic_segment: 'text', geography_key: 'integer', code: 'text', name: 'text', is_guest: 'boolean', sales_rep_id: 'integer' },
+        types: {
+          segment: 'text',
+          status: 'text',
+          city_id: 'integer',
+          analytic_segment: 'text',
+          geography_key: 'integer',
+          code: 'text',
+          name: 'text',
+          is_guest: 'boolean',
+          sales_rep_id: 'integer',
+        },
         type2: ['segment', 'status', 'city_id'],
         type1: ['code', 'name', 'is_guest', 'sales_rep_id'],
         // The analytic segment is mining's (kept per run in the mining schema): the ERP's copy is
@@ -357,12 +442,21 @@ const suppliers: EntitySpec<SupplierNode> = {
   async load(tx, nodes, ctx) {
     const counts = emptyCounts();
     const norm = (s: SupplierNode) => ({
-      supplies: [...s.supplies].sort((a, b) => Number(a.product.id) - Number(b.product.id)).map((x) => [x.product.id, x.leadTimeDays, x.unitCost, x.minOrderQuantity, x.isPreferred]),
-      evaluations: [...s.evaluations].sort((a, b) => a.periodStart.localeCompare(b.periodStart)).map((e) => [e.periodStart, e.deliveries, e.onTimeDeliveries, e.qualityScore, e.priceScore]),
+      supplies: [...s.supplies]
+        .sort((a, b) => Number(a.product.id) - Number(b.product.id))
+        .map((x) => [x.product.id, x.leadTimeDays, x.unitCost, x.minOrderQuantity, x.isPreferred]),
+      evaluations: [...s.evaluations]
+        .sort((a, b) => a.periodStart.localeCompare(b.periodStart))
+        .map((e) => [e.periodStart, e.deliveries, e.onTimeDeliveries, e.qualityScore, e.priceScore]),
     });
     const rows: StagedRow[] = nodes.map((s) => {
       const n = norm(s);
-      return { key: [Number(s.id)], payload: s, checksum: checksum([s.code, s.name, s.city, s.countryCode, s.status, n.supplies, n.evaluations]), updatedAt: s.updatedAt };
+      return {
+        key: [Number(s.id)],
+        payload: s,
+        checksum: checksum([s.code, s.name, s.city, s.countryCode, s.status, n.supplies, n.evaluations]),
+        updatedAt: s.updatedAt,
+      };
     });
     const changed = classify(counts, await stage(tx, 'suppliers', ['supplier_id'], rows, ctx.runId));
     const todo = nodes.filter((s) => changed(keyOf(s.id)));
@@ -390,7 +484,9 @@ const suppliers: EntitySpec<SupplierNode> = {
             status: s.status,
             products_supplied: s.supplies.length,
             preferred_products: s.supplies.filter((x) => x.isPreferred).length,
-            avg_lead_time_days: s.supplies.length ? (s.supplies.reduce((a, x) => a + x.leadTimeDays, 0) / s.supplies.length).toFixed(2) : null,
+            avg_lead_time_days: s.supplies.length
+              ? (s.supplies.reduce((a, x) => a + x.leadTimeDays, 0) / s.supplies.length).toFixed(2)
+              : null,
           })),
         ),
       ],
@@ -502,7 +598,16 @@ type OrderFeedPage = EtlOrderLineFeedQuery['salesOrderLineFeed'];
  */
 const orders: EntitySpec<OrderFeedPage> = {
   name: 'orders',
-  tables: ['staging.orders', 'dw.dim_date', 'dw.dim_product', 'dw.dim_customer', 'dw.dim_warehouse', 'dw.dim_carrier', 'dw.dim_geography', 'dw.fact_sales'],
+  tables: [
+    'staging.orders',
+    'dw.dim_date',
+    'dw.dim_product',
+    'dw.dim_customer',
+    'dw.dim_warehouse',
+    'dw.dim_carrier',
+    'dw.dim_geography',
+    'dw.fact_sales',
+  ],
   watermark: true,
   async fetch(api, first, after, updatedFrom) {
     const r = await api.query(EtlOrderLineFeedDocument, { first, after, updatedFrom }, 'orders');
@@ -556,16 +661,49 @@ const FEED_COLUMNS = Object.keys(FEED_TYPES) as (keyof typeof FEED_TYPES)[];
 /** Where each column this load reads is in the page's tuples: a column the server no longer sends is refused, not misread. */
 function feedPositions(columns: readonly string[]): number[] {
   const missing = FEED_COLUMNS.filter((c) => !columns.includes(c));
-  if (missing.length) throw new Error(`salesOrderLineFeed no longer sends ${missing.join(', ')} (it sends ${columns.join(', ')})`);
+  if (missing.length)
+    throw new Error(
+      `salesOrderLineFeed no longer sends ${missing.join(', ')} (it sends ${columns.join(', ')})`,
+    );
   return FEED_COLUMNS.map((c) => columns.indexOf(c));
 }
 
 /** The order header columns (the checksum covers them and the lines; staging's payload keeps them). */
-const HEADER = ['number', 'kind', 'status', 'currency', 'sales_rep_id', 'ordered_at', 'confirmed_at', 'shipped_at', 'delivered_at', 'cancelled_at', 'customer_id', 'warehouse_id', 'carrier_id', 'ship_to_city_id'] as const;
-const LINE = ['line_no', 'product_id', 'quantity', 'unit_price', 'discount', 'tax_rate', 'net_amount', 'tax_amount', 'gross_amount'] as const;
+const HEADER = [
+  'number',
+  'kind',
+  'status',
+  'currency',
+  'sales_rep_id',
+  'ordered_at',
+  'confirmed_at',
+  'shipped_at',
+  'delivered_at',
+  'cancelled_at',
+  'customer_id',
+  'warehouse_id',
+  'carrier_id',
+  'ship_to_city_id',
+] as const;
+const LINE = [
+  'line_no',
+  'product_id',
+  'quantity',
+  'unit_price',
+  'discount',
+  'tax_rate',
+  'net_amount',
+  'tax_amount',
+  'gross_amount',
+] as const;
 const camel = (c: string) => c.replace(/_([a-z])/g, (_m, x: string) => x.toUpperCase());
 
-async function loadOrderFeedPage(tx: Tx, page: OrderFeedPage, ctx: LoadContext, counts: PageCounts): Promise<void> {
+async function loadOrderFeedPage(
+  tx: Tx,
+  page: OrderFeedPage,
+  ctx: LoadContext,
+  counts: PageCounts,
+): Promise<void> {
   // The members the page's orders bring themselves: carriers and ship-to places (type 1, few per page).
   if (page.carriers.length) {
     const r = await tx.query(
@@ -583,7 +721,9 @@ async function loadOrderFeedPage(tx: Tx, page: OrderFeedPage, ctx: LoadContext, 
     `CREATE TEMP TABLE IF NOT EXISTS etl_order_lines (${FEED_COLUMNS.map((c) => `${c} ${FEED_TYPES[c]}`).join(', ')}) ON COMMIT DELETE ROWS`,
   );
   await tx.query(
-    `INSERT INTO etl_order_lines SELECT ${feedPositions(page.columns).map((at, i) => `(r->>${at})::${FEED_TYPES[FEED_COLUMNS[i]!]}`).join(', ')} FROM jsonb_array_elements($1::jsonb) AS r`,
+    `INSERT INTO etl_order_lines SELECT ${feedPositions(page.columns)
+      .map((at, i) => `(r->>${at})::${FEED_TYPES[FEED_COLUMNS[i]!]}`)
+      .join(', ')} FROM jsonb_array_elements($1::jsonb) AS r`,
     [page.rows],
   );
   // One checksum per order over its header and its lines in line order; only changed orders go on.
@@ -608,7 +748,13 @@ async function loadOrderFeedPage(tx: Tx, page: OrderFeedPage, ctx: LoadContext, 
   if (!staged.rows.length) return;
   const changed = staged.rows.map((r) => r.order_id);
 
-  const { rows: span } = await tx.query<{ from: string | null; to: string | null; products: number[] | null; customers: number[] | null; warehouses: number[] | null }>(
+  const { rows: span } = await tx.query<{
+    from: string | null;
+    to: string | null;
+    products: number[] | null;
+    customers: number[] | null;
+    warehouses: number[] | null;
+  }>(
     `SELECT min((ordered_at AT TIME ZONE 'UTC')::date)::text AS from, max((ordered_at AT TIME ZONE 'UTC')::date)::text AS to,
             array_agg(DISTINCT product_id) FILTER (WHERE product_id IS NOT NULL) AS products, array_agg(DISTINCT customer_id) AS customers,
             array_agg(DISTINCT warehouse_id) AS warehouses
@@ -617,13 +763,18 @@ async function loadOrderFeedPage(tx: Tx, page: OrderFeedPage, ctx: LoadContext, 
   );
   const s = span[0]!;
   if (s.from && s.to) counts.written += await ensureDates(tx, [s.from, s.to]);
-  counts.written += await inferMembers(tx, { products: s.products ?? [], customers: s.customers ?? [], warehouses: s.warehouses ?? [] });
+  counts.written += await inferMembers(tx, {
+    products: s.products ?? [],
+    customers: s.customers ?? [],
+    warehouses: s.warehouses ?? [],
+  });
 
-  const cols = `order_number, order_date_key, product_key, customer_key, geography_key, warehouse_key, status_key, kind_key, sales_rep_id, currency,
+  const cols =
+    `order_number, order_date_key, product_key, customer_key, geography_key, warehouse_key, status_key, kind_key, sales_rep_id, currency,
       ordered_at, quantity, unit_price, discount, tax_rate, net_amount, tax_amount, gross_amount, unit_cost, cost_amount, margin_amount,
       carrier_id, ship_to_city_id`
-    .split(',')
-    .map((c) => c.trim());
+      .split(',')
+      .map((c) => c.trim());
   const up = await tx.query(
     `INSERT INTO dw.fact_sales AS f (order_id, line_no, ${cols.join(', ')}, run_id)
      SELECT l.order_id, l.line_no, l.number, to_char((l.ordered_at AT TIME ZONE 'UTC')::date, 'YYYYMMDD')::int,
@@ -660,12 +811,24 @@ async function loadOrderFeedPage(tx: Tx, page: OrderFeedPage, ctx: LoadContext, 
         AND NOT EXISTS (SELECT 1 FROM dw.fact_sales f WHERE f.order_id = l.order_id AND f.line_no = l.line_no)`,
     [changed],
   );
-  if (check[0]!.missing) throw new Error(`fact_sales: ${check[0]!.missing} lines of this page found no dimension member`);
+  if (check[0]!.missing)
+    throw new Error(`fact_sales: ${check[0]!.missing} lines of this page found no dimension member`);
 }
 
 /** A city of the API (customers' geography or an order's ship-to) as a dim_geography row. */
-function placeOf(city: { id: string; name: string; region: { id: string; name: string; country: { code: string; name: string } } }): Place {
-  return { city_id: Number(city.id), city: city.name, region_id: Number(city.region.id), region: city.region.name, country_code: city.region.country.code, country_name: city.region.country.name };
+function placeOf(city: {
+  id: string;
+  name: string;
+  region: { id: string; name: string; country: { code: string; name: string } };
+}): Place {
+  return {
+    city_id: Number(city.id),
+    city: city.name,
+    region_id: Number(city.region.id),
+    region: city.region.name,
+    country_code: city.region.country.code,
+    country_name: city.region.country.name,
+  };
 }
 
 interface Place {
@@ -695,7 +858,13 @@ async function upsertGeography(tx: Tx, places: Place[]): Promise<number> {
 type StockNode = EtlStockLevelsQuery['stockLevels']['edges'][number]['node'];
 const stock: EntitySpec<StockNode> = {
   name: 'stock',
-  tables: ['staging.stock_levels', 'dw.dim_date', 'dw.dim_product', 'dw.dim_warehouse', 'dw.fact_inventory_snapshot'],
+  tables: [
+    'staging.stock_levels',
+    'dw.dim_date',
+    'dw.dim_product',
+    'dw.dim_warehouse',
+    'dw.fact_inventory_snapshot',
+  ],
   watermark: false,
   async fetch(api, first, after) {
     // Units on order come from the suppliers subgraph: when it cannot answer, the stock (the
@@ -715,7 +884,10 @@ const stock: EntitySpec<StockNode> = {
     }));
     classify(counts, await stage(tx, 'stock_levels', ['product_id', 'warehouse_id'], rows, ctx.runId));
     counts.written += await ensureDates(tx, [ctx.snapshotDate]);
-    counts.written += await inferMembers(tx, { products: nodes.map((s) => Number(s.product.id)), warehouses: nodes.map((s) => Number(s.warehouse.id)) });
+    counts.written += await inferMembers(tx, {
+      products: nodes.map((s) => Number(s.product.id)),
+      warehouses: nodes.map((s) => Number(s.warehouse.id)),
+    });
     // The snapshot of the run's date: every stock row, upserted (a rerun the same day changes nothing).
     const r = await tx.query(
       `INSERT INTO dw.fact_inventory_snapshot AS f (snapshot_date_key, product_id, warehouse_id, product_key, warehouse_key, on_hand, reserved,
@@ -762,7 +934,15 @@ type PurchaseOrderNode = EtlPurchaseOrdersQuery['purchaseOrders']['edges'][numbe
  */
 const purchaseOrders: EntitySpec<PurchaseOrderNode> = {
   name: 'purchaseOrders',
-  tables: ['staging.purchase_orders', 'dw.dim_date', 'dw.dim_product', 'dw.dim_supplier', 'dw.dim_warehouse', 'dw.fact_purchase', 'dw.fact_purchase_receipt'],
+  tables: [
+    'staging.purchase_orders',
+    'dw.dim_date',
+    'dw.dim_product',
+    'dw.dim_supplier',
+    'dw.dim_warehouse',
+    'dw.fact_purchase',
+    'dw.fact_purchase_receipt',
+  ],
   watermark: true,
   async fetch(api, first, after, updatedFrom) {
     const r = await api.query(EtlPurchaseOrdersDocument, { first, after, updatedFrom }, 'purchase orders');
@@ -792,17 +972,34 @@ const purchaseOrders: EntitySpec<PurchaseOrderNode> = {
             l.amount,
             l.expectedDate,
             l.receivedQuantity,
-            [...l.receipts].sort((a, b) => Number(a.id) - Number(b.id)).map((x) => [x.id, x.quantity, x.amount, x.receivedAt, x.leadTimeDays, x.expectedDate, x.delayDays, x.onTime]),
+            [...l.receipts]
+              .sort((a, b) => Number(a.id) - Number(b.id))
+              .map((x) => [
+                x.id,
+                x.quantity,
+                x.amount,
+                x.receivedAt,
+                x.leadTimeDays,
+                x.expectedDate,
+                x.delayDays,
+                x.onTime,
+              ]),
           ]),
       ]),
       updatedAt: o.updatedAt,
     }));
-    const changed = classify(counts, await stage(tx, 'purchase_orders', ['purchase_order_id'], rows, ctx.runId));
+    const changed = classify(
+      counts,
+      await stage(tx, 'purchase_orders', ['purchase_order_id'], rows, ctx.runId),
+    );
     const todo = nodes.filter((o) => changed(keyOf(o.id)));
     if (!todo.length) return counts;
 
     const receipts = todo.flatMap((o) => o.lines.flatMap((l) => l.receipts));
-    counts.written += await ensureDates(tx, [...todo.map((o) => utcDate(o.orderedAt)), ...receipts.map((x) => utcDate(x.receivedAt))]);
+    counts.written += await ensureDates(tx, [
+      ...todo.map((o) => utcDate(o.orderedAt)),
+      ...receipts.map((x) => utcDate(x.receivedAt)),
+    ]);
     counts.written += await inferMembers(tx, {
       products: todo.flatMap((o) => o.lines.map((l) => Number(l.product.id))),
       warehouses: todo.map((o) => Number(o.warehouse.id)),
@@ -826,7 +1023,21 @@ const purchaseOrders: EntitySpec<PurchaseOrderNode> = {
         received_amount: l.receipts.reduce((a, x) => a + Math.round(Number(x.amount) * 100), 0) / 100,
       })),
     );
-    const lineCols = ['po_number', 'status', 'order_date_key', 'supplier_key', 'product_key', 'warehouse_key', 'ordered_at', 'expected_date', 'ordered_qty', 'received_qty', 'unit_cost', 'ordered_amount', 'received_amount'];
+    const lineCols = [
+      'po_number',
+      'status',
+      'order_date_key',
+      'supplier_key',
+      'product_key',
+      'warehouse_key',
+      'ordered_at',
+      'expected_date',
+      'ordered_qty',
+      'received_qty',
+      'unit_cost',
+      'ordered_amount',
+      'received_amount',
+    ];
     const up = await tx.query(
       `WITH l AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(purchase_order_id integer, line_no integer, po_number text, status text, ordered_at timestamptz,
                     supplier_id integer, warehouse_id integer, product_id integer, expected_date date, ordered_qty integer, received_qty integer,
@@ -847,7 +1058,10 @@ const purchaseOrders: EntitySpec<PurchaseOrderNode> = {
     const goneLines = await tx.query(
       `DELETE FROM dw.fact_purchase f WHERE f.purchase_order_id = ANY($1::int[])
          AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS s(purchase_order_id integer, line_no integer) WHERE s.purchase_order_id = f.purchase_order_id AND s.line_no = f.line_no)`,
-      [todo.map((o) => Number(o.id)), JSON.stringify(lines.map((l) => ({ purchase_order_id: l.purchase_order_id, line_no: l.line_no })))],
+      [
+        todo.map((o) => Number(o.id)),
+        JSON.stringify(lines.map((l) => ({ purchase_order_id: l.purchase_order_id, line_no: l.line_no }))),
+      ],
     );
     counts.deleted += goneLines.rowCount ?? 0;
     counts.written += goneLines.rowCount ?? 0;
@@ -876,7 +1090,24 @@ const purchaseOrders: EntitySpec<PurchaseOrderNode> = {
         })),
       ),
     );
-    const recCols = ['purchase_order_id', 'line_no', 'po_number', 'receipt_date_key', 'supplier_key', 'product_key', 'warehouse_key', 'received_at', 'ordered_at', 'expected_date', 'quantity', 'unit_cost', 'amount', 'lead_time_days', 'days_late', 'is_on_time'];
+    const recCols = [
+      'purchase_order_id',
+      'line_no',
+      'po_number',
+      'receipt_date_key',
+      'supplier_key',
+      'product_key',
+      'warehouse_key',
+      'received_at',
+      'ordered_at',
+      'expected_date',
+      'quantity',
+      'unit_cost',
+      'amount',
+      'lead_time_days',
+      'days_late',
+      'is_on_time',
+    ];
     if (recs.length) {
       const r = await tx.query(
         `WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(receipt_id integer, purchase_order_id integer, line_no integer, po_number text, received_at timestamptz,
@@ -909,7 +1140,9 @@ const purchaseOrders: EntitySpec<PurchaseOrderNode> = {
       [todo.map((o) => Number(o.id))],
     );
     if (check[0]!.lines !== lines.length || check[0]!.receipts !== recs.length)
-      throw new Error(`purchase facts: ${check[0]!.lines}/${lines.length} lines and ${check[0]!.receipts}/${recs.length} receipts loaded for this page`);
+      throw new Error(
+        `purchase facts: ${check[0]!.lines}/${lines.length} lines and ${check[0]!.receipts}/${recs.length} receipts loaded for this page`,
+      );
     return counts;
   },
 };

@@ -9,7 +9,13 @@ export interface PageCounts {
   deleted: number;
   written: number;
 }
-export const emptyCounts = (): PageCounts => ({ inserted: 0, updated: 0, unchanged: 0, deleted: 0, written: 0 });
+export const emptyCounts = (): PageCounts => ({
+  inserted: 0,
+  updated: 0,
+  unchanged: 0,
+  deleted: 0,
+  written: 0,
+});
 
 /** MD5 of a row's business columns, in a fixed order (technical columns such as updatedAt excluded). */
 export function checksum(values: unknown[]): string {
@@ -30,7 +36,11 @@ export interface StagedRow {
 export async function stage(tx: Tx, table: string, keyCols: string[], rows: StagedRow[], runId: number) {
   if (!rows.length) return { inserted: new Set<string>(), updated: new Set<string>(), unchanged: 0 };
   const recs = rows.map((r) => {
-    const o: Record<string, unknown> = { payload: r.payload, checksum: r.checksum, source_updated_at: r.updatedAt };
+    const o: Record<string, unknown> = {
+      payload: r.payload,
+      checksum: r.checksum,
+      source_updated_at: r.updatedAt,
+    };
     keyCols.forEach((c, i) => (o[c] = r.key[i]));
     return o;
   });
@@ -59,12 +69,18 @@ async function count(tx: Tx, sql: string, params: unknown[]): Promise<number> {
 export async function ensureDates(tx: Tx, dates: string[]): Promise<number> {
   if (!dates.length) return 0;
   const sorted = [...dates].sort();
-  const { rows } = await tx.query<{ n: number }>('SELECT dw.ensure_dates($1::date, $2::date) AS n', [sorted[0], sorted[sorted.length - 1]]);
+  const { rows } = await tx.query<{ n: number }>('SELECT dw.ensure_dates($1::date, $2::date) AS n', [
+    sorted[0],
+    sorted[sorted.length - 1],
+  ]);
   return rows[0]!.n;
 }
 
 /** Late-arriving members: facts may point at a product, customer, warehouse or supplier the dimension lacks yet. */
-export async function inferMembers(tx: Tx, ids: { products?: number[]; customers?: number[]; warehouses?: number[]; suppliers?: number[] }): Promise<number> {
+export async function inferMembers(
+  tx: Tx,
+  ids: { products?: number[]; customers?: number[]; warehouses?: number[]; suppliers?: number[] },
+): Promise<number> {
   let n = 0;
   if (ids.suppliers?.length)
     n += await count(

@@ -45,14 +45,22 @@ export async function reconcile(
   const checks: Check[] = [];
   const skipped = [...opts.skippedWhy];
   const add = (measure: string, source: string | number, warehouse: string | number) =>
-    checks.push({ measure, source: String(source), warehouse: String(warehouse), ok: sameNumber(source, warehouse) });
+    checks.push({
+      measure,
+      source: String(source),
+      warehouse: String(warehouse),
+      ok: sameNumber(source, warehouse),
+    });
   if (opts.purchases) await reconcilePurchases(api, dwh, add, skipped);
   if (!opts.sales && !opts.stock) return finish(checks, skipped);
 
   const r = await api.execute(EtlSourceTotalsDocument, {});
   if (opts.sales) {
     const s = r.data?.salesTotals;
-    if (!s) skipped.push(`sales totals unavailable from the API (${r.errors.map((e) => e.message).join('; ') || 'no data'})`);
+    if (!s)
+      skipped.push(
+        `sales totals unavailable from the API (${r.errors.map((e) => e.message).join('; ') || 'no data'})`,
+      );
     else {
       const { rows } = await dwh.query<{ orders: number; lines: number; units: string; net: string }>(
         `SELECT (SELECT count(*) FROM staging.orders)::int AS orders, count(*)::int AS lines,
@@ -78,7 +86,10 @@ export async function reconcile(
   }
   if (opts.stock) {
     const t = r.data?.stockTotals;
-    if (!t) skipped.push(`stock totals unavailable from the API (${r.errors.map((e) => e.message).join('; ') || 'no data'})`);
+    if (!t)
+      skipped.push(
+        `stock totals unavailable from the API (${r.errors.map((e) => e.message).join('; ') || 'no data'})`,
+      );
     else {
       const { rows } = await dwh.query<{ warehouse_id: number; on_hand: string; reserved: string }>(
         `SELECT warehouse_id, sum(on_hand)::text AS on_hand, sum(reserved)::text AS reserved FROM dw.fact_inventory_snapshot
@@ -97,18 +108,39 @@ export async function reconcile(
 }
 
 function finish(checks: Check[], skipped: string[]): Reconciliation {
-  const mismatches = checks.filter((c) => !c.ok).map((c) => `${c.measure}: source ${c.source}, warehouse ${c.warehouse}`);
+  const mismatches = checks
+    .filter((c) => !c.ok)
+    .map((c) => `${c.measure}: source ${c.source}, warehouse ${c.warehouse}`);
   return { ok: mismatches.length === 0, checks, skipped, mismatches };
 }
 
-async function reconcilePurchases(api: EtlApi, dwh: pg.Pool, add: (measure: string, source: string | number, warehouse: string | number) => void, skipped: string[]): Promise<void> {
+async function reconcilePurchases(
+  api: EtlApi,
+  dwh: pg.Pool,
+  add: (measure: string, source: string | number, warehouse: string | number) => void,
+  skipped: string[],
+): Promise<void> {
   const r = await api.execute(EtlPurchasingTotalsDocument, {});
   const t = r.data?.purchasingTotals;
   if (!t) {
-    skipped.push(`purchasing totals unavailable from the API (${r.errors.map((e) => e.message).join('; ') || 'no data'})`);
+    skipped.push(
+      `purchasing totals unavailable from the API (${r.errors.map((e) => e.message).join('; ') || 'no data'})`,
+    );
     return;
   }
-  const { rows } = await dwh.query<Record<'orders' | 'lines' | 'ordered_qty' | 'ordered_amount' | 'receipts' | 'received_qty' | 'received_amount' | 'on_time', string>>(
+  const { rows } = await dwh.query<
+    Record<
+      | 'orders'
+      | 'lines'
+      | 'ordered_qty'
+      | 'ordered_amount'
+      | 'receipts'
+      | 'received_qty'
+      | 'received_amount'
+      | 'on_time',
+      string
+    >
+  >(
     `SELECT (SELECT count(*) FROM staging.purchase_orders)::text AS orders, count(*)::text AS lines,
             coalesce(sum(ordered_qty), 0)::text AS ordered_qty, coalesce(sum(ordered_amount), 0)::text AS ordered_amount,
             (SELECT count(*) FROM dw.fact_purchase_receipt)::text AS receipts, (SELECT coalesce(sum(quantity), 0) FROM dw.fact_purchase_receipt)::text AS received_qty,

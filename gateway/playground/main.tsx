@@ -27,7 +27,10 @@ createRoot(document.getElementById('graphiql')!).render(
     // No placeholder header: a malformed token would make the schema load fail with 401.
     defaultHeaders=""
     defaultTabs={[
-      { query: `${intro}\n${examples.find((e) => e.name === 'auth')?.query ?? ''}`, variables: '{ "email": "admin@erp.local", "password": "" }' },
+      {
+        query: `${intro}\n${examples.find((e) => e.name === 'auth')?.query ?? ''}`,
+        variables: '{ "email": "admin@erp.local", "password": "" }',
+      },
       ...examples.filter((e) => e.name !== 'auth').map((e) => ({ query: e.query })),
     ]}
   />,

@@ -13,7 +13,9 @@ export const supergraphPath = () => path.join(repoRoot(), 'gateway', 'supergraph
 export const apiSchemaPath = () => path.join(repoRoot(), 'sdk', 'schema.graphql');
 
 export function sdlPath(name: SubgraphName): string {
-  return name === 'auth' ? path.join(repoRoot(), 'gateway', 'schema.graphql') : path.join(repoRoot(), 'subgraphs', name, 'schema.graphql');
+  return name === 'auth'
+    ? path.join(repoRoot(), 'gateway', 'schema.graphql')
+    : path.join(repoRoot(), 'subgraphs', name, 'schema.graphql');
 }
 
 /** Composes the supergraph from the subgraphs' SDL files; throws with every composition error. */
@@ -22,12 +24,24 @@ export function composeSupergraph(names: readonly SubgraphName[] = SUBGRAPHS): s
 }
 
 /** The supergraph and the public API schema printed from it. */
-export function compose(names: readonly SubgraphName[] = SUBGRAPHS): { supergraphSdl: string; apiSchemaSdl: string } {
+export function compose(names: readonly SubgraphName[] = SUBGRAPHS): {
+  supergraphSdl: string;
+  apiSchemaSdl: string;
+} {
   const result = composeServices(
-    names.map((name) => ({ name, url: `http://${name}.internal/graphql`, typeDefs: parse(readFileSync(sdlPath(name), 'utf8')) })),
+    names.map((name) => ({
+      name,
+      url: `http://${name}.internal/graphql`,
+      typeDefs: parse(readFileSync(sdlPath(name), 'utf8')),
+    })),
   );
   if (result.errors?.length) {
-    throw new Error(`Supergraph composition failed:\n${result.errors.map((e) => `  - ${e.message}`).join('\n')}`);
+    throw new Error(
+      `Supergraph composition failed:\n${result.errors.map((e) => `  - ${e.message}`).join('\n')}`,
+    );
   }
-  return { supergraphSdl: result.supergraphSdl!, apiSchemaSdl: `${printSchema(result.schema!.toAPISchema().toGraphQLJSSchema())}\n` };
+  return {
+    supergraphSdl: result.supergraphSdl!,
+    apiSchemaSdl: `${printSchema(result.schema!.toAPISchema().toGraphQLJSSchema())}\n`,
+  };
 }

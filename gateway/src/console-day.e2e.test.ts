@@ -19,7 +19,8 @@ let t: TestSystem;
 let ui: ConsoleUnderTest;
 const problems: string[] = [];
 const LAPTOP = { width: 1400, height: 900 };
-const one = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await t.db.pool.query(sql, params)).rows[0] as T;
+const one = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) =>
+  (await t.db.pool.query(sql, params)).rows[0] as T;
 /** A fixture product made a stock-out in Lille before the ETL (the operational dashboard's table lists it). */
 let stockOutSku = '';
 
@@ -35,11 +36,22 @@ beforeAll(async () => {
   stockOutSku = victim.sku;
   const adj = await t.gql(
     `mutation($i: RecordAdjustmentInput!) { recordAdjustment(input: $i) { id } }`,
-    { i: { warehouseId: String(victim.warehouse_id), productId: String(victim.id), quantity: -victim.on_hand, reason: 'e2e: stock count found none' } },
+    {
+      i: {
+        warehouseId: String(victim.warehouse_id),
+        productId: String(victim.id),
+        quantity: -victim.on_hand,
+        reason: 'e2e: stock count found none',
+      },
+    },
     await t.login('WAREHOUSE'),
   );
   if (adj.body.errors?.length) throw new Error(JSON.stringify(adj.body.errors));
-  const run = await runEtl({ gatewayUrl: t.system.gatewayUrl, credentials: { email: t.services.ETL_SERVICE.email, password: PASSWORD }, dwhUrl: t.dwh.url });
+  const run = await runEtl({
+    gatewayUrl: t.system.gatewayUrl,
+    credentials: { email: t.services.ETL_SERVICE.email, password: PASSWORD },
+    dwhUrl: t.dwh.url,
+  });
   if (run.status !== 'SUCCEEDED') throw new Error(`ETL: ${run.message}`);
   await refreshRollups(t.dwh.pool, 'all');
   ui = await startConsole(t, problems, LAPTOP);
@@ -58,8 +70,32 @@ const stockOf = (sku: string, warehouse: string) =>
 
 /** The words the day's checks read, in each language. */
 const WORDS = {
-  fr: { invalid: 'Non valide : vérifiez cette valeur.', adjusted: 'Ajustement -2 enregistré : stock mis à jour.', transferred: '3 transférés : stock mis à jour.', draftSaved: 'Brouillon enregistré : lignes et totaux mis à jour.', confirmed: 'Commande confirmée : stock réservé.', shipped: 'Commande expédiée.', cancelled: 'Commande annulée.', draft: 'Brouillon', shippedStatus: 'Expédiée', city: 'Grenoble', region: 'Auvergne-Rhône-Alpes' },
-  en: { invalid: 'Not valid: check this value.', adjusted: 'Adjustment -2 recorded: stock updated.', transferred: '3 transferred: stock updated.', draftSaved: 'Draft saved: lines and totals updated.', confirmed: 'Order confirmed: stock reserved.', shipped: 'Order shipped.', cancelled: 'Order cancelled.', draft: 'Draft', shippedStatus: 'Shipped', city: 'Annecy', region: 'Auvergne-Rhône-Alpes' },
+  fr: {
+    invalid: 'Non valide : vérifiez cette valeur.',
+    adjusted: 'Ajustement -2 enregistré : stock mis à jour.',
+    transferred: '3 transférés : stock mis à jour.',
+    draftSaved: 'Brouillon enregistré : lignes et totaux mis à jour.',
+    confirmed: 'Commande confirmée : stock réservé.',
+    shipped: 'Commande expédiée.',
+    cancelled: 'Commande annulée.',
+    draft: 'Brouillon',
+    shippedStatus: 'Expédiée',
+    city: 'Grenoble',
+    region: 'Auvergne-Rhône-Alpes',
+  },
+  en: {
+    invalid: 'Not valid: check this value.',
+    adjusted: 'Adjustment -2 recorded: stock updated.',
+    transferred: '3 transferred: stock updated.',
+    draftSaved: 'Draft saved: lines and totals updated.',
+    confirmed: 'Order confirmed: stock reserved.',
+    shipped: 'Order shipped.',
+    cancelled: 'Order cancelled.',
+    draft: 'Draft',
+    shippedStatus: 'Shipped',
+    city: 'Annecy',
+    region: 'Auvergne-Rhône-Alpes',
+  },
 } as const;
 
 describe.each(['fr', 'en'] as const)('the ERP day in %s', (lang) => {
@@ -88,7 +124,12 @@ describe.each(['fr', 'en'] as const)('the ERP day in %s', (lang) => {
     await page.getByTestId('edit-done').waitFor();
     // the page reads the customer again: its facts show the new city
     await page.getByTestId('customer-facts').filter({ hasText: w.city }).waitFor();
-    expect(await one(`SELECT c.phone, ci.name AS city, r.name AS region FROM customers.customers c JOIN customers.cities ci ON ci.id = c.city_id JOIN customers.regions r ON r.id = ci.region_id WHERE c.code = $1`, [code])).toEqual({
+    expect(
+      await one(
+        `SELECT c.phone, ci.name AS city, r.name AS region FROM customers.customers c JOIN customers.cities ci ON ci.id = c.city_id JOIN customers.regions r ON r.id = ci.region_id WHERE c.code = $1`,
+        [code],
+      ),
+    ).toEqual({
       phone: '+33 4 00 00 00 00',
       city: w.city,
       region: w.region,
@@ -98,7 +139,12 @@ describe.each(['fr', 'en'] as const)('the ERP day in %s', (lang) => {
     await page.getByTestId('ct-primary').check();
     await page.getByTestId('ct-save').click();
     await page.getByTestId('contact').filter({ hasText: 'Camille Achat' }).waitFor();
-    expect(await one(`SELECT k.name, k.is_primary FROM customers.contacts k JOIN customers.customers c ON c.id = k.customer_id WHERE c.code = $1`, [code])).toEqual({ name: 'Camille Achat', is_primary: true });
+    expect(
+      await one(
+        `SELECT k.name, k.is_primary FROM customers.contacts k JOIN customers.customers c ON c.id = k.customer_id WHERE c.code = $1`,
+        [code],
+      ),
+    ).toEqual({ name: 'Camille Achat', is_primary: true });
     await shot(page, `day-customer-edited-${lang}`);
 
     // the product, then its price changed
@@ -114,7 +160,9 @@ describe.each(['fr', 'en'] as const)('the ERP day in %s', (lang) => {
     await page.getByTestId('p-price').fill(lang === 'fr' ? '60,50' : '60.50');
     await page.getByTestId('p-save').click();
     await page.getByTestId('edit-done').waitFor();
-    expect(await one(`SELECT list_price::text AS price FROM catalog.products WHERE sku = $1`, [sku])).toEqual({ price: '60.50' });
+    expect(await one(`SELECT list_price::text AS price FROM catalog.products WHERE sku = $1`, [sku])).toEqual(
+      { price: '60.50' },
+    );
 
     // stock: 10 received in Lyon, 2 counted missing (a blank reason first refused on its field), 3 moved to Lille
     await page.getByTestId('receive-warehouse').selectOption({ label: 'Lyon warehouse (WH-LYON)' });
@@ -125,7 +173,9 @@ describe.each(['fr', 'en'] as const)('the ERP day in %s', (lang) => {
     await page.getByTestId('adjust-warehouse').selectOption({ label: 'Lyon warehouse (WH-LYON)' });
     await page.getByTestId('adjust-quantity').fill('-2');
     await page.getByTestId('adjust-save').click();
-    await expect(page.locator('[data-testid="adjust-form"] [data-field-error="reason"]').textContent()).resolves.toBe(w.invalid);
+    await expect(
+      page.locator('[data-testid="adjust-form"] [data-field-error="reason"]').textContent(),
+    ).resolves.toBe(w.invalid);
     await shot(page, `day-adjust-error-${lang}`);
     await page.getByTestId('adjust-reason').fill(lang === 'fr' ? 'casse' : 'broken');
     await page.getByTestId('adjust-save').click();
@@ -139,7 +189,9 @@ describe.each(['fr', 'en'] as const)('the ERP day in %s', (lang) => {
     expect(await stockOf(sku, 'WH-LYON')).toEqual({ on_hand: 5, reserved: 0 });
     expect(await stockOf(sku, 'WH-LILLE')).toEqual({ on_hand: 3, reserved: 0 });
     await settled(page);
-    await expect(page.locator('[data-testid="stock-row"]').filter({ hasText: 'WH-LILLE' }).innerText()).resolves.toMatch(/\b3\b/);
+    await expect(
+      page.locator('[data-testid="stock-row"]').filter({ hasText: 'WH-LILLE' }).innerText(),
+    ).resolves.toMatch(/\b3\b/);
     await shot(page, `day-stock-moved-${lang}`);
 
     // the order: a draft of 2, changed to 4 at 5 % off, confirmed (4 reserved), shipped (4 out)
@@ -163,7 +215,12 @@ describe.each(['fr', 'en'] as const)('the ERP day in %s', (lang) => {
     await page.getByTestId('edit-discount').fill('5');
     await page.getByTestId('edit-save').click();
     await expect(page.getByTestId('edit-done').textContent()).resolves.toBe(w.draftSaved);
-    expect(await one(`SELECT quantity, unit_price::text AS price, discount::float AS discount FROM sales.order_lines WHERE order_id = $1`, [orderId])).toEqual({ quantity: 4, price: '60.50', discount: 0.05 });
+    expect(
+      await one(
+        `SELECT quantity, unit_price::text AS price, discount::float AS discount FROM sales.order_lines WHERE order_id = $1`,
+        [orderId],
+      ),
+    ).toEqual({ quantity: 4, price: '60.50', discount: 0.05 });
     await shot(page, `day-draft-edited-${lang}`);
     await page.getByTestId('action-confirm').click();
     await expect(page.getByTestId('action-done').textContent()).resolves.toBe(w.confirmed);
@@ -178,10 +235,14 @@ describe.each(['fr', 'en'] as const)('the ERP day in %s', (lang) => {
     // a second draft, cancelled with its reason: nothing was reserved, nothing moves
     const second = await draft();
     await page.getByTestId('action-cancel').click();
-    await page.getByTestId('cancel-reason').fill(lang === 'fr' ? 'client a changé d’avis' : 'customer changed their mind');
+    await page
+      .getByTestId('cancel-reason')
+      .fill(lang === 'fr' ? 'client a changé d’avis' : 'customer changed their mind');
     await page.getByTestId('cancel-submit').click();
     await expect(page.getByTestId('action-done').textContent()).resolves.toBe(w.cancelled);
-    expect(await one(`SELECT status FROM sales.orders WHERE id = $1`, [second])).toEqual({ status: 'CANCELLED' });
+    expect(await one(`SELECT status FROM sales.orders WHERE id = $1`, [second])).toEqual({
+      status: 'CANCELLED',
+    });
     expect(await stockOf(sku, 'WH-LYON')).toEqual({ on_hand: 1, reserved: 0 });
     await context.close();
     expect(problems).toEqual([]);
@@ -204,7 +265,11 @@ test('categories and a supplier with a contact and a product supply (FR)', async
   await page.getByTestId('cat-edit-name').fill('Jardinage');
   await page.getByTestId('cat-edit-save').click();
   await page.getByTestId('category-row').filter({ hasText: 'Jardinage' }).waitFor();
-  expect(await one(`SELECT c.name, p.name AS parent FROM catalog.categories c JOIN catalog.categories p ON p.id = c.parent_id WHERE c.code = 'GARDEN-E2E'`)).toEqual({ name: 'Jardinage', parent: 'Tools' });
+  expect(
+    await one(
+      `SELECT c.name, p.name AS parent FROM catalog.categories c JOIN catalog.categories p ON p.id = c.parent_id WHERE c.code = 'GARDEN-E2E'`,
+    ),
+  ).toEqual({ name: 'Jardinage', parent: 'Tools' });
   await shot(page, 'day-categories-fr');
 
   await ui.go(page, '/suppliers');
@@ -212,7 +277,9 @@ test('categories and a supplier with a contact and a product supply (FR)', async
   await page.waitForURL((u) => u.pathname === '/suppliers/new');
   await page.getByTestId('s-name').fill('Outils Essai');
   await page.getByTestId('s-save').click();
-  await expect(page.locator('[data-field-error="code"]').textContent()).resolves.toBe('Non valide : vérifiez cette valeur.');
+  await expect(page.locator('[data-field-error="code"]').textContent()).resolves.toBe(
+    'Non valide : vérifiez cette valeur.',
+  );
   await page.getByTestId('s-code').fill('SUP-E2E');
   await page.getByTestId('s-city').fill('Saint-Étienne');
   await page.getByTestId('s-save').click();
@@ -233,7 +300,11 @@ test('categories and a supplier with a contact and a product supply (FR)', async
       `SELECT ps.lead_time_days, ps.unit_cost::text AS cost FROM suppliers.product_supplies ps JOIN suppliers.suppliers s ON s.id = ps.supplier_id JOIN catalog.products p ON p.id = ps.product_id WHERE s.code = 'SUP-E2E' AND p.sku = 'HT-001'`,
     ),
   ).toEqual({ lead_time_days: 12, cost: '7.25' });
-  expect(await one(`SELECT k.email FROM suppliers.contacts k JOIN suppliers.suppliers s ON s.id = k.supplier_id WHERE s.code = 'SUP-E2E'`)).toEqual({ email: 'louis@outils.example' });
+  expect(
+    await one(
+      `SELECT k.email FROM suppliers.contacts k JOIN suppliers.suppliers s ON s.id = k.supplier_id WHERE s.code = 'SUP-E2E'`,
+    ),
+  ).toEqual({ email: 'louis@outils.example' });
   await shot(page, 'day-supplier-fr');
   await context.close();
   expect(problems).toEqual([]);
@@ -246,9 +317,15 @@ test('an administrator disables a user, who then cannot sign in, and enables the
   await row.getByTestId('u-disable').click();
   await page.getByTestId('disable-done').waitFor();
   await expect(row.getAttribute('data-disabled')).resolves.toBe('true');
-  expect(await one(`SELECT disabled FROM auth.users WHERE email = $1`, [t.users.SALES.email])).toEqual({ disabled: true });
+  expect(await one(`SELECT disabled FROM auth.users WHERE email = $1`, [t.users.SALES.email])).toEqual({
+    disabled: true,
+  });
   // no button to disable oneself
-  await expect(page.locator(`[data-testid="user-row"][data-email="${t.users.ADMIN.email}"] [data-testid="u-disable"]`).count()).resolves.toBe(0);
+  await expect(
+    page
+      .locator(`[data-testid="user-row"][data-email="${t.users.ADMIN.email}"] [data-testid="u-disable"]`)
+      .count(),
+  ).resolves.toBe(0);
   await shot(page, 'day-user-disabled-en');
 
   const attempt = await ui.open();
@@ -256,7 +333,9 @@ test('an administrator disables a user, who then cannot sign in, and enables the
   await attempt.page.getByTestId('email').fill(t.users.SALES.email);
   await attempt.page.getByTestId('password').fill(PASSWORD);
   await attempt.page.getByTestId('login-submit').click();
-  await expect(attempt.page.getByTestId('login-error').textContent()).resolves.toBe('Wrong e-mail or password.');
+  await expect(attempt.page.getByTestId('login-error').textContent()).resolves.toBe(
+    'Wrong e-mail or password.',
+  );
   await attempt.context.close();
 
   await row.getByTestId('u-enable').click();
@@ -310,23 +389,41 @@ test.each([
   ['fr', 1280],
   ['en', 1280],
   ['fr', 1366],
-] as const)('the operational stock-out table shows all its columns (nothing cut) in %s at %i px, with the stock-out made before the ETL', async (lang, width) => {
-  const { context, page } = await ui.signIn(t.users.MANAGER.email, { width, height: 900 });
-  await page.getByTestId('language').selectOption(lang);
-  const { rows } = await t.db.pool.query(`SELECT to_char(min(ordered_at), 'YYYY-MM-DD') AS "from", to_char(now(), 'YYYY-MM-DD') AS "to" FROM sales.orders`);
-  await ui.go(page, `/dashboards?level=operational&from=${rows[0].from}&to=${rows[0].to}`);
-  const table = page.locator('[data-tile="stockOut"] [data-testid="alert-table"]');
-  await table.waitFor({ timeout: 60_000 });
-  await settled(page);
-  const name = (await one<{ name: string }>(`SELECT name FROM catalog.products WHERE sku = $1`, [stockOutSku])).name;
-  await expect(table.innerText()).resolves.toContain(name);
-  const fit = await page.evaluate(() => {
-    const wrap = (globalThis as unknown as Win).document.querySelector('[data-tile="stockOut"] .table-wrap') as unknown as { scrollWidth: number; clientWidth: number; querySelectorAll(s: string): { length: number } };
-    return { scroll: wrap.scrollWidth, client: wrap.clientWidth, columns: wrap.querySelectorAll('thead th').length };
-  });
-  expect(fit.columns).toBe(5);
-  expect(fit.scroll).toBeLessThanOrEqual(fit.client);
-  await shot(page, `day-stock-out-${width}-${lang}`);
-  await context.close();
-  expect(problems).toEqual([]);
-}, 120_000);
+] as const)(
+  'the operational stock-out table shows all its columns (nothing cut) in %s at %i px, with the stock-out made before the ETL',
+  async (lang, width) => {
+    const { context, page } = await ui.signIn(t.users.MANAGER.email, { width, height: 900 });
+    await page.getByTestId('language').selectOption(lang);
+    const { rows } = await t.db.pool.query(
+      `SELECT to_char(min(ordered_at), 'YYYY-MM-DD') AS "from", to_char(now(), 'YYYY-MM-DD') AS "to" FROM sales.orders`,
+    );
+    await ui.go(page, `/dashboards?level=operational&from=${rows[0].from}&to=${rows[0].to}`);
+    const table = page.locator('[data-tile="stockOut"] [data-testid="alert-table"]');
+    await table.waitFor({ timeout: 60_000 });
+    await settled(page);
+    const name = (
+      await one<{ name: string }>(`SELECT name FROM catalog.products WHERE sku = $1`, [stockOutSku])
+    ).name;
+    await expect(table.innerText()).resolves.toContain(name);
+    const fit = await page.evaluate(() => {
+      const wrap = (globalThis as unknown as Win).document.querySelector(
+        '[data-tile="stockOut"] .table-wrap',
+      ) as unknown as {
+        scrollWidth: number;
+        clientWidth: number;
+        querySelectorAll(s: string): { length: number };
+      };
+      return {
+        scroll: wrap.scrollWidth,
+        client: wrap.clientWidth,
+        columns: wrap.querySelectorAll('thead th').length,
+      };
+    });
+    expect(fit.columns).toBe(5);
+    expect(fit.scroll).toBeLessThanOrEqual(fit.client);
+    await shot(page, `day-stock-out-${width}-${lang}`);
+    await context.close();
+    expect(problems).toEqual([]);
+  },
+  120_000,
+);

@@ -12,7 +12,16 @@ import { PASSWORD, type TestSystem } from './test-system';
  * and page helpers. `CHROMIUM_PATH` points the tests at another build.
  */
 export const SHOTS = path.join(repoRoot(), 'test-artifacts', 'console');
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** The browser's globals used inside page.evaluate callbacks (these files compile without the DOM lib). */
 export interface Win {
@@ -35,7 +44,11 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** A fresh context and page; console errors and page errors go to `problems`. */
-export async function newPage(browser: Browser, problems: string[], viewport = { width: 1366, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
+export async function newPage(
+  browser: Browser,
+  problems: string[],
+  viewport = { width: 1366, height: 900 },
+): Promise<{ context: BrowserContext; page: Page }> {
   problems.length = 0;
   const context = await browser.newContext({ viewport, acceptDownloads: true });
   const page = await context.newPage();
@@ -49,7 +62,11 @@ export async function newPage(browser: Browser, problems: string[], viewport = {
 /** Waits until nothing is loading (the StateView and every dashboard tile mark themselves aria-busy while their query runs). */
 export async function settled(page: Page, timeout = 30_000) {
   await page.locator('main h1').first().waitFor();
-  await page.waitForFunction(() => !(globalThis as unknown as Win).document.querySelector('[aria-busy="true"]'), undefined, { timeout });
+  await page.waitForFunction(
+    () => !(globalThis as unknown as Win).document.querySelector('[aria-busy="true"]'),
+    undefined,
+    { timeout },
+  );
 }
 
 /** Opens a page from the navigation and waits until it has loaded. */
@@ -77,7 +94,12 @@ export async function login(page: Page, baseUrl: string, email: string) {
 
 /** The native fixture imported into the test system's database (where every console test file starts). */
 export async function importFixture(t: TestSystem): Promise<void> {
-  await importDirectory({ pool: t.db.pool, dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'), mapping: 'native', quiet: true });
+  await importDirectory({
+    pool: t.db.pool,
+    dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'),
+    mapping: 'native',
+    quiet: true,
+  });
 }
 
 type Viewport = { width: number; height: number };
@@ -96,7 +118,11 @@ export interface ConsoleUnderTest {
 }
 
 /** Builds (once) and serves the console against `t`, and launches Chromium; pages open at `viewport` unless told. */
-export async function startConsole(t: TestSystem, problems: string[], viewport: Viewport = { width: 1366, height: 900 }): Promise<ConsoleUnderTest> {
+export async function startConsole(
+  t: TestSystem,
+  problems: string[],
+  viewport: Viewport = { width: 1366, height: 900 },
+): Promise<ConsoleUnderTest> {
   const { distDir } = await ensureConsoleBuilt();
   const server = await startConsoleServer({ port: 0, distDir, gatewayUrl: t.system.gatewayUrl });
   const browser = await launchBrowser();

@@ -14,7 +14,8 @@ let t: TestSystem;
 let ui: ConsoleUnderTest;
 const problems: string[] = [];
 const LAPTOP = { width: 1400, height: 900 };
-const one = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await t.db.pool.query(sql, params)).rows[0] as T;
+const one = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) =>
+  (await t.db.pool.query(sql, params)).rows[0] as T;
 
 beforeAll(async () => {
   t = await startTestSystem();
@@ -49,7 +50,10 @@ test('a customer and a product created (FR), stock received, an order drafted, c
   await page.waitForURL((u) => u.pathname === '/customers/C-E2E');
   await settled(page);
   await expect(page.locator('main h1').textContent()).resolves.toContain('Quincaillerie Essai');
-  expect(await one(`SELECT name, segment FROM customers.customers WHERE code = 'C-E2E'`)).toEqual({ name: 'Quincaillerie Essai', segment: 'CORPORATE' });
+  expect(await one(`SELECT name, segment FROM customers.customers WHERE code = 'C-E2E'`)).toEqual({
+    name: 'Quincaillerie Essai',
+    segment: 'CORPORATE',
+  });
   await shot(page, 'form-customer-created-fr');
 
   // the product, priced with a French decimal comma
@@ -64,7 +68,9 @@ test('a customer and a product created (FR), stock received, an order drafted, c
   await page.getByTestId('f-save').click();
   await page.waitForURL((u) => u.pathname === '/products/E2E-001');
   await settled(page);
-  expect(await one(`SELECT list_price::text AS price FROM catalog.products WHERE sku = 'E2E-001'`)).toEqual({ price: '89.90' });
+  expect(await one(`SELECT list_price::text AS price FROM catalog.products WHERE sku = 'E2E-001'`)).toEqual({
+    price: '89.90',
+  });
 
   // a receipt of 10 into the Lyon warehouse
   await page.getByTestId('receive-warehouse').selectOption({ label: 'Lyon warehouse (WH-LYON)' });
@@ -110,14 +116,21 @@ test('a customer and a product created (FR), stock received, an order drafted, c
   await page.waitForURL((u) => /^\/orders\/\d+$/.test(u.pathname));
   await settled(page);
   await expect(page.getByTestId('order-status').textContent()).resolves.toContain('Draft');
-  const orders = await t.db.pool.query(`SELECT o.id, o.status FROM sales.orders o JOIN customers.customers c ON c.id = o.customer_id WHERE c.code = 'C-E2E'`);
+  const orders = await t.db.pool.query(
+    `SELECT o.id, o.status FROM sales.orders o JOIN customers.customers c ON c.id = o.customer_id WHERE c.code = 'C-E2E'`,
+  );
   expect(orders.rows).toEqual([{ id: expect.anything(), status: 'DRAFT' }]);
-  const line = await one(`SELECT l.quantity, l.unit_price::text AS price, l.discount::float AS discount, l.tax_rate::float AS tax FROM sales.order_lines l WHERE l.order_id = $1`, [orders.rows[0].id]);
+  const line = await one(
+    `SELECT l.quantity, l.unit_price::text AS price, l.discount::float AS discount, l.tax_rate::float AS tax FROM sales.order_lines l WHERE l.order_id = $1`,
+    [orders.rows[0].id],
+  );
   expect(line).toEqual({ quantity: 3, price: '89.90', discount: 0.1, tax: 0.2 });
 
   // confirm: stock reserved; ship: stock out
   await page.getByTestId('action-confirm').click();
-  await expect(page.getByTestId('action-done').textContent()).resolves.toBe('Order confirmed: stock reserved.');
+  await expect(page.getByTestId('action-done').textContent()).resolves.toBe(
+    'Order confirmed: stock reserved.',
+  );
   expect(await stock()).toEqual({ on_hand: 10, reserved: 3 });
   await shot(page, 'form-order-confirmed-en');
   await page.getByTestId('action-ship').click();
@@ -127,7 +140,9 @@ test('a customer and a product created (FR), stock received, an order drafted, c
   await expect(page.getByTestId('order-status').textContent()).resolves.toContain('Shipped');
   // the history loads after the page: wait for the shipment's entry, then read the whole sequence
   await page.getByTestId('record-history').getByText('Order shipped').first().waitFor();
-  await expect(page.getByTestId('record-history').innerText()).resolves.toMatch(/Order shipped[\s\S]*Order confirmed[\s\S]*Order created/);
+  await expect(page.getByTestId('record-history').innerText()).resolves.toMatch(
+    /Order shipped[\s\S]*Order confirmed[\s\S]*Order created/,
+  );
   await shot(page, 'form-order-shipped-en');
   await context.close();
   expect(problems).toEqual([]);
@@ -144,9 +159,15 @@ test('an administrator creates a user who signs in; a SALES user (password reset
   const password = (await page.getByTestId('new-password').textContent())!.trim();
   expect(password).toMatch(/^[A-Za-z2-9]{16}$/);
   await shot(page, 'users-created-en');
-  expect(await one(`SELECT name, role FROM auth.users WHERE email = 'dana.lefevre@erp.example'`)).toEqual({ name: 'Dana Lefèvre', role: 'ANALYST' });
+  expect(await one(`SELECT name, role FROM auth.users WHERE email = 'dana.lefevre@erp.example'`)).toEqual({
+    name: 'Dana Lefèvre',
+    role: 'ANALYST',
+  });
   // reset Alice's password (an imported SALES user who had none)
-  await page.locator('[data-testid="user-row"][data-email="alice.martin@erp.example"]').getByTestId('u-reset').click();
+  await page
+    .locator('[data-testid="user-row"][data-email="alice.martin@erp.example"]')
+    .getByTestId('u-reset')
+    .click();
   await page.getByTestId('password-shown').filter({ hasText: 'alice.martin@erp.example' }).waitFor();
   const alicePassword = (await page.getByTestId('new-password').textContent())!.trim();
   await context.close();
@@ -172,13 +193,17 @@ test('an administrator creates a user who signs in; a SALES user (password reset
   // "e" is in every fixture customer's name: the API answers with Alice's only
   await alice.page.getByTestId('customer-search').fill('e');
   await alice.page.getByTestId('customer-option').first().waitFor();
-  const seen = (await alice.page.getByTestId('customer-option').allTextContents()).map((x) => /\(([^)]+)\)/.exec(x)![1]).sort();
+  const seen = (await alice.page.getByTestId('customer-option').allTextContents())
+    .map((x) => /\(([^)]+)\)/.exec(x)![1])
+    .sort();
   const { rows } = await t.db.pool.query(
     `SELECT c.code FROM customers.customers c JOIN auth.users u ON u.id = c.sales_rep_id WHERE u.email = 'alice.martin@erp.example' AND c.status = 'ACTIVE' AND (c.name ILIKE '%e%' OR c.code ILIKE '%e%' OR c.email ILIKE '%e%') ORDER BY 1`,
   );
   expect(rows.length).toBeGreaterThan(0);
   expect(seen).toEqual(rows.map((r) => r.code).sort());
-  const others = await t.db.pool.query(`SELECT code FROM customers.customers WHERE sales_rep_id IS DISTINCT FROM (SELECT id FROM auth.users WHERE email = 'alice.martin@erp.example') AND name ILIKE '%e%'`);
+  const others = await t.db.pool.query(
+    `SELECT code FROM customers.customers WHERE sales_rep_id IS DISTINCT FROM (SELECT id FROM auth.users WHERE email = 'alice.martin@erp.example') AND name ILIKE '%e%'`,
+  );
   expect(others.rows.length).toBeGreaterThan(0);
   await shot(alice.page, 'sales-customer-picker-en');
   await alice.context.close();

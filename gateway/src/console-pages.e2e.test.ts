@@ -36,9 +36,21 @@ const EN = leaves(en as unknown as Tree);
 const FR = leaves(fr as unknown as Tree);
 
 /** The codes the catalogues translate (upper-case keys: statuses, roles, segments, error codes…) and the AI's fact kinds. */
-const CODES = new Set([...EN.keys()].map((k) => k.split('.').pop()!).filter((k) => /^[A-Z][A-Z_]{2,}$/.test(k)));
-for (const extra of ['NO_PROVIDER', 'UNKNOWN', 'PRODUCT', 'CUSTOMER', 'SUPPLIER', 'SALE', 'RETURN']) CODES.add(extra);
-const FACT_KINDS = ['revenue-change', 'margin-change', 'trend-break', 'concentration', 'unusual-order', 'stockout-risk', 'rfm-movement', 'supplier-deterioration'];
+const CODES = new Set(
+  [...EN.keys()].map((k) => k.split('.').pop()!).filter((k) => /^[A-Z][A-Z_]{2,}$/.test(k)),
+);
+for (const extra of ['NO_PROVIDER', 'UNKNOWN', 'PRODUCT', 'CUSTOMER', 'SUPPLIER', 'SALE', 'RETURN'])
+  CODES.add(extra);
+const FACT_KINDS = [
+  'revenue-change',
+  'margin-change',
+  'trend-break',
+  'concentration',
+  'unusual-order',
+  'stockout-risk',
+  'rfm-movement',
+  'supplier-deterioration',
+];
 
 /** Sentences of one catalogue that the other says differently (placeholders cut out: the fixed parts of length 12+). */
 function foreign(from: Map<string, string>, to: Map<string, string>): string[] {
@@ -58,12 +70,15 @@ const NOT_IN_EN = foreign(FR, EN);
 /** What reads badly in a page's visible text. */
 function readingProblems(text: string, lang: 'en' | 'fr'): string[] {
   const found: string[] = [];
-  for (const token of text.match(/\b[A-Z][A-Z_]{2,}\b/g) ?? []) if (CODES.has(token)) found.push(`raw code ${token}`);
-  for (const kind of FACT_KINDS.filter((k) => k.includes('-'))) if (new RegExp(`\\b${kind}\\b`).test(text)) found.push(`raw id ${kind}`);
+  for (const token of text.match(/\b[A-Z][A-Z_]{2,}\b/g) ?? [])
+    if (CODES.has(token)) found.push(`raw code ${token}`);
+  for (const kind of FACT_KINDS.filter((k) => k.includes('-')))
+    if (new RegExp(`\\b${kind}\\b`).test(text)) found.push(`raw id ${kind}`);
   for (const m of text.match(/\d[.,]\d{6,}/g) ?? []) found.push(`float noise ${m}`);
   for (const m of text.matchAll(/(\p{L}[\p{L} ]{2,}) \(\1\)/gu)) found.push(`repeated ${m[0]}`);
   for (const m of text.match(/\p{L}(contre|against|vs)\s/gu) ?? []) found.push(`glued words ${m}`);
-  for (const s of lang === 'fr' ? NOT_IN_FR : NOT_IN_EN) if (text.includes(s)) found.push(`other language: ${s}`);
+  for (const s of lang === 'fr' ? NOT_IN_FR : NOT_IN_EN)
+    if (text.includes(s)) found.push(`other language: ${s}`);
   return found;
 }
 
@@ -107,8 +122,22 @@ async function visibleText(page: Page): Promise<string> {
 
 test('every page, in English and in French, reads without raw codes, float noise or the other language', async () => {
   const { context, page } = await ui.signIn(t.users.ADMIN.email);
-  const pages = await page.locator('[data-testid^="nav-"]').evaluateAll((links) => links.map((l) => l.getAttribute('data-testid')!.slice(4)));
-  expect(pages).toEqual(expect.arrayContaining(['dashboards', 'orders', 'customers', 'products', 'suppliers', 'explorer', 'pipeline', 'mining', 'ai']));
+  const pages = await page
+    .locator('[data-testid^="nav-"]')
+    .evaluateAll((links) => links.map((l) => l.getAttribute('data-testid')!.slice(4)));
+  expect(pages).toEqual(
+    expect.arrayContaining([
+      'dashboards',
+      'orders',
+      'customers',
+      'products',
+      'suppliers',
+      'explorer',
+      'pipeline',
+      'mining',
+      'ai',
+    ]),
+  );
   const report: Record<string, string[]> = {};
   for (const lang of ['en', 'fr'] as const) {
     await page.getByTestId('language').selectOption(lang);
@@ -128,7 +157,14 @@ test('every page, in English and in French, reads without raw codes, float noise
       if (found.length) report[`${lang} ${name}`] = found;
       await shot(page, `read-${name}-${lang}`);
       // one record of each list
-      const detail = ({ orders: 'orders/', customers: 'customers/', products: 'products/', suppliers: 'suppliers/' } as Record<string, string>)[String(name)];
+      const detail = (
+        {
+          orders: 'orders/',
+          customers: 'customers/',
+          products: 'products/',
+          suppliers: 'suppliers/',
+        } as Record<string, string>
+      )[String(name)];
       if (detail) {
         await page.locator(`main a[href^="/${detail}"]`).first().click();
         await page.waitForURL((u) => u.pathname.startsWith(`/${detail}`));
@@ -139,7 +175,13 @@ test('every page, in English and in French, reads without raw codes, float noise
       }
     }
     // the forms
-    for (const form of ['orders/new', 'customers/new', 'products/new', 'products/categories', 'suppliers/new']) {
+    for (const form of [
+      'orders/new',
+      'customers/new',
+      'products/new',
+      'products/categories',
+      'suppliers/new',
+    ]) {
       await page.goto(`${ui.server.url}${form}`);
       const found = readingProblems(await visibleText(page), lang);
       if (found.length) report[`${lang} ${form}`] = found;
@@ -172,20 +214,32 @@ test('a wrong password says so (not that a session ended), in both languages', a
 }, 60_000);
 
 const spaces = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ').trim();
-const money = (s: string) => Number(spaces(s).replace(/[^\d,.-]/g, '').replace(/,/g, ''));
+const money = (s: string) =>
+  Number(
+    spaces(s)
+      .replace(/[^\d,.-]/g, '')
+      .replace(/,/g, ''),
+  );
 
 test('a tile opens the explorer with its query; columns sort; a pivot has totals; CSV and XLSX exports', async () => {
   const { context, page } = await ui.signIn(t.users.ANALYST.email);
   await open(page, 'dashboards');
   await page.getByTestId('dash-from').fill(period.from);
   await page.getByTestId('dash-to').fill(period.to);
-  await page.waitForURL((u) => u.searchParams.get('from') === period.from && u.searchParams.get('to') === period.to);
+  await page.waitForURL(
+    (u) => u.searchParams.get('from') === period.from && u.searchParams.get('to') === period.to,
+  );
   await settled(page, 60_000);
   const tile = page.locator('[data-tile="topCategories"]');
   const tileLabels = await tile.locator('figcaption li').allTextContents();
   expect(tileLabels.length).toBeGreaterThan(0);
   await tile.getByTestId('tile-explore').click();
-  await page.waitForURL((u) => u.pathname === '/explorer' && u.searchParams.get('m') === 'revenue,grossMargin' && u.searchParams.get('d') === 'product.category');
+  await page.waitForURL(
+    (u) =>
+      u.pathname === '/explorer' &&
+      u.searchParams.get('m') === 'revenue,grossMargin' &&
+      u.searchParams.get('d') === 'product.category',
+  );
   await page.getByTestId('result-table').waitFor();
   await settled(page);
   const headers = () => page.locator('[data-testid="result-table"] thead th').allTextContents();
@@ -199,7 +253,8 @@ test('a tile opens the explorer with its query; columns sort; a pivot has totals
   await shot(page, 'explorer-from-tile-en');
 
   // a header click sorts: revenue ascending, then the category A to Z
-  const values = async () => (await page.locator('[data-testid="result-row"] td:nth-child(2)').allTextContents()).map(money);
+  const values = async () =>
+    (await page.locator('[data-testid="result-row"] td:nth-child(2)').allTextContents()).map(money);
   const desc = await values();
   expect(desc).toEqual([...desc].sort((a, b) => b - a));
   await page.getByTestId('sort-revenue').click();
@@ -207,8 +262,12 @@ test('a tile opens the explorer with its query; columns sort; a pivot has totals
   const asc = await values();
   expect(asc).toEqual([...desc].reverse());
   await page.getByTestId('sort-product.category').click();
-  const names = (await page.locator('[data-testid="result-row"] td:first-child').allTextContents()).map(spaces);
-  expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base', numeric: true })));
+  const names = (await page.locator('[data-testid="result-row"] td:first-child').allTextContents()).map(
+    spaces,
+  );
+  expect(names).toEqual(
+    [...names].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base', numeric: true })),
+  );
   await expect(page.locator('th[aria-sort="ascending"]').textContent()).resolves.toBe('Category');
 
   // XLSX: a workbook (a zip) offered as olap.xlsx
@@ -222,7 +281,15 @@ test('a tile opens the explorer with its query; columns sort; a pivot has totals
   await page.goto(`${ui.server.url}explorer?m=revenue&d=product.root,orderKind.kind&p=1`);
   await page.getByTestId('total-row').waitFor();
   const totalRow = (await page.getByTestId('total-row').locator('td.num').allTextContents()).map(money);
-  const cells = await page.getByTestId('result-row').evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('td.num')).map((c) => (c as { textContent: string | null }).textContent ?? '')));
+  const cells = await page
+    .getByTestId('result-row')
+    .evaluateAll((rows) =>
+      rows.map((r) =>
+        Array.from(r.querySelectorAll('td.num')).map(
+          (c) => (c as { textContent: string | null }).textContent ?? '',
+        ),
+      ),
+    );
   const sums = totalRow.map((_, i) => cells.reduce((a, r) => a + money(r[i] || '0'), 0));
   totalRow.forEach((v, i) => expect(v).toBeCloseTo(sums[i]!, 1));
   await expect(page.getByTestId('no-totals').count()).resolves.toBe(0);
@@ -259,9 +326,14 @@ test('a saved view: an analyst saves the explorer query under a name, shared; a 
   await page.getByTestId('result-table').waitFor();
   await page.locator('[data-testid="saved-views"] summary').click();
   await page.getByTestId('view-open').first().click();
-  await page.waitForURL((u) => u.searchParams.get('m') === 'revenue' && u.searchParams.get('d') === 'product.root');
+  await page.waitForURL(
+    (u) => u.searchParams.get('m') === 'revenue' && u.searchParams.get('d') === 'product.root',
+  );
   await settled(page);
-  await expect(page.locator('[data-testid="result-table"] thead th').allTextContents()).resolves.toEqual(['Product family', 'Revenue (net)']);
+  await expect(page.locator('[data-testid="result-table"] thead th').allTextContents()).resolves.toEqual([
+    'Product family',
+    'Revenue (net)',
+  ]);
   await context.close();
 
   // the manager opens the shared link, in French
@@ -270,10 +342,14 @@ test('a saved view: an analyst saves the explorer query under a name, shared; a 
   await other.page.goto(`${ui.server.url}explorer?view=${id}`);
   await other.page.getByTestId('view-title').waitFor();
   await expect(other.page.getByTestId('view-title').textContent()).resolves.toBe('Vue « revenue by family »');
-  await other.page.waitForURL((u) => u.searchParams.get('m') === 'revenue' && u.searchParams.get('d') === 'product.root');
+  await other.page.waitForURL(
+    (u) => u.searchParams.get('m') === 'revenue' && u.searchParams.get('d') === 'product.root',
+  );
   await other.page.getByTestId('result-table').waitFor();
   await settled(other.page);
-  await expect(other.page.locator('[data-testid="result-table"] thead th').allTextContents()).resolves.toEqual(['Famille de produits', 'Chiffre d’affaires (HT)']);
+  await expect(
+    other.page.locator('[data-testid="result-table"] thead th').allTextContents(),
+  ).resolves.toEqual(['Famille de produits', 'Chiffre d’affaires (HT)']);
   await shot(other.page, 'explorer-view-opened-fr');
   // not theirs: no delete button
   await other.page.locator('[data-testid="saved-views"] summary').click();

@@ -18,9 +18,15 @@ const LAPTOP = { width: 1400, height: 900 };
 let hot: { productId: string; warehouseId: string };
 let asOfMonth: string;
 
-const one = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await t.db.pool.query(sql, params)).rows[0] as T;
+const one = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) =>
+  (await t.db.pool.query(sql, params)).rows[0] as T;
 const onHand = async () =>
-  (await one<{ n: number }>(`SELECT on_hand AS n FROM inventory.stock_levels WHERE product_id = $1 AND warehouse_id = $2`, [hot.productId, hot.warehouseId])).n;
+  (
+    await one<{ n: number }>(
+      `SELECT on_hand AS n FROM inventory.stock_levels WHERE product_id = $1 AND warehouse_id = $2`,
+      [hot.productId, hot.warehouseId],
+    )
+  ).n;
 
 beforeAll(async () => {
   t = await startTestSystem();
@@ -32,9 +38,14 @@ beforeAll(async () => {
        JOIN catalog.products pr ON pr.id = s.product_id AND pr.status = 'ACTIVE'
       ORDER BY s.on_hand - s.reserved DESC, s.product_id LIMIT 1`,
   );
-  if (!p || p.available < 12) throw new Error(`fixture: no product with stock to sell (${JSON.stringify(p)})`);
+  if (!p || p.available < 12)
+    throw new Error(`fixture: no product with stock to sell (${JSON.stringify(p)})`);
   hot = { productId: String(p.productId), warehouseId: String(p.warehouseId) };
-  const customer = (await one<{ id: number }>(`SELECT id FROM customers.customers WHERE status = 'ACTIVE' ORDER BY id LIMIT 1`)).id;
+  const customer = (
+    await one<{ id: number }>(
+      `SELECT id FROM customers.customers WHERE status = 'ACTIVE' ORDER BY id LIMIT 1`,
+    )
+  ).id;
   const manager = await t.login('MANAGER');
   const order = await t.gql(
     `mutation($c: ID!, $w: ID!, $p: ID!, $q: Int!) { createOrder(input: {customerId: $c, warehouseId: $w, lines: [{productId: $p, quantity: $q}]}) { id } }`,
@@ -42,7 +53,11 @@ beforeAll(async () => {
     manager,
   );
   for (const step of ['confirmOrder', 'shipOrder']) {
-    const r = await t.gql(`mutation($id: ID!) { ${step}(id: $id) { status } }`, { id: order.body.data.createOrder.id }, manager);
+    const r = await t.gql(
+      `mutation($id: ID!) { ${step}(id: $id) { status } }`,
+      { id: order.body.data.createOrder.id },
+      manager,
+    );
     if (r.body.errors) throw new Error(`${step}: ${JSON.stringify(r.body.errors)}`);
   }
   // the sale happened two days ago (the AI reads demand up to the data's as-of date, before today)
@@ -50,7 +65,11 @@ beforeAll(async () => {
     `UPDATE sales.orders SET ordered_at = ordered_at - interval '2 days', confirmed_at = confirmed_at - interval '2 days', shipped_at = shipped_at - interval '2 days' WHERE id = $1`,
     [order.body.data.createOrder.id],
   );
-  const run = await runEtl({ gatewayUrl: t.system.gatewayUrl, credentials: { email: t.services.ETL_SERVICE.email, password: PASSWORD }, dwhUrl: t.dwh.url });
+  const run = await runEtl({
+    gatewayUrl: t.system.gatewayUrl,
+    credentials: { email: t.services.ETL_SERVICE.email, password: PASSWORD },
+    dwhUrl: t.dwh.url,
+  });
   if (run.status !== 'SUCCEEDED') throw new Error(`ETL: ${run.message}`);
   const cal = await t.gql(`query { dataCalendar { asOf } }`, {}, manager);
   asOfMonth = String(cal.body.data.dataCalendar.asOf).slice(0, 7);
@@ -63,17 +82,30 @@ afterAll(async () => {
 });
 
 /** Waits until the element shows exactly this text (the page refetches the order after each action). */
-const shows = (page: Page, testId: string, text: string) => page.getByTestId(testId).filter({ hasText: new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }).waitFor();
+const shows = (page: Page, testId: string, text: string) =>
+  page
+    .getByTestId(testId)
+    .filter({ hasText: new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) })
+    .waitFor();
 
 test('a REORDER recommendation becomes a draft purchase order (EN), sent by purchasing (FR), received in two deliveries by the warehouse (EN): stock grows', async () => {
   // The recommendation the AI gives for the product, as the page will list it (the API's id).
-  const last = new Date(Date.UTC(Number(asOfMonth.slice(0, 4)), Number(asOfMonth.slice(5, 7)), 0)).toISOString().slice(0, 10);
+  const last = new Date(Date.UTC(Number(asOfMonth.slice(0, 4)), Number(asOfMonth.slice(5, 7)), 0))
+    .toISOString()
+    .slice(0, 10);
   const recs = await t.gql(
     `query($p: OlapPeriod) { recommendations(period: $p, limit: 12, language: EN) { recommendations { id action productId warehouse { id } } } }`,
     { p: { from: `${asOfMonth}-01`, to: last } },
     await t.login('MANAGER'),
   );
-  const rec = (recs.body.data.recommendations.recommendations as { id: string; action: string; productId: string | null; warehouse: { id: string | null } | null }[]).find(
+  const rec = (
+    recs.body.data.recommendations.recommendations as {
+      id: string;
+      action: string;
+      productId: string | null;
+      warehouse: { id: string | null } | null;
+    }[]
+  ).find(
     (r) => r.action === 'REORDER' && r.productId === hot.productId && r.warehouse?.id === hot.warehouseId,
   );
   expect(rec).toBeDefined();
@@ -88,7 +120,9 @@ test('a REORDER recommendation becomes a draft purchase order (EN), sent by purc
   await item.waitFor();
   await item.getByTestId('draft-purchase-order').click();
   await item.getByTestId('draft-created').waitFor();
-  await expect(item.getByTestId('draft-created').textContent()).resolves.toMatch(/^Draft purchase order PO-\S+ created: review it and send it\./);
+  await expect(item.getByTestId('draft-created').textContent()).resolves.toMatch(
+    /^Draft purchase order PO-\S+ created: review it and send it\./,
+  );
   await shot(m.page, 'purchasing-draft-from-recommendation-en');
   const po = await one<{ id: number; number: string; status: string; source: string; quantity: number }>(
     `SELECT po.id, po.number, po.status::text AS status, po.source_recommendation_id AS source, l.quantity
@@ -111,12 +145,18 @@ test('a REORDER recommendation becomes a draft purchase order (EN), sent by purc
   await p.page.getByTestId('purchase-orders-table').getByRole('link', { name: po.number }).click();
   await p.page.waitForURL((u) => u.pathname === `/purchasing/${po.id}`);
   await settled(p.page);
-  await expect(p.page.locator('main h1').textContent()).resolves.toContain(`Commande fournisseur ${po.number}`);
+  await expect(p.page.locator('main h1').textContent()).resolves.toContain(
+    `Commande fournisseur ${po.number}`,
+  );
   await expect(p.page.getByTestId('po-action-receive').count()).resolves.toBe(0);
   await p.page.getByTestId('po-action-send').click();
-  await expect(p.page.getByTestId('po-action-done').textContent()).resolves.toBe('Commande envoyée : ses quantités sont en commande.');
+  await expect(p.page.getByTestId('po-action-done').textContent()).resolves.toBe(
+    'Commande envoyée : ses quantités sont en commande.',
+  );
   await shows(p.page, 'po-status', 'Envoyée');
-  expect(await one(`SELECT status::text AS status FROM suppliers.purchase_orders WHERE id = $1`, [po.id])).toEqual({ status: 'SENT' });
+  expect(
+    await one(`SELECT status::text AS status FROM suppliers.purchase_orders WHERE id = $1`, [po.id]),
+  ).toEqual({ status: 'SENT' });
   await shot(p.page, 'purchasing-sent-fr');
   expect(problems).toEqual([]);
   await p.context.close();
@@ -130,7 +170,9 @@ test('a REORDER recommendation becomes a draft purchase order (EN), sent by purc
   await w.page.getByTestId('po-action-receive').click();
   await w.page.getByTestId('po-receive-qty-1').fill(String(po.quantity - 1));
   await w.page.getByTestId('po-receive-submit').click();
-  await expect(w.page.getByTestId('po-action-done').textContent()).resolves.toBe('Receipt recorded: stock updated.');
+  await expect(w.page.getByTestId('po-action-done').textContent()).resolves.toBe(
+    'Receipt recorded: stock updated.',
+  );
   await shows(w.page, 'po-status', 'Partly received');
   await expect(w.page.getByTestId('po-line-received-1').textContent()).resolves.toBe(String(po.quantity - 1));
   expect(await onHand()).toBe(before + po.quantity - 1);
@@ -141,7 +183,12 @@ test('a REORDER recommendation becomes a draft purchase order (EN), sent by purc
   await w.page.getByTestId('po-receive-submit').click();
   await shows(w.page, 'po-status', 'Received');
   await expect(w.page.getByTestId('po-receipts').locator('tbody tr').count()).resolves.toBe(2);
-  expect(await one(`SELECT status::text AS status, (SELECT sum(quantity)::int FROM suppliers.purchase_receipts WHERE purchase_order_id = $1) AS received FROM suppliers.purchase_orders WHERE id = $1`, [po.id])).toEqual({
+  expect(
+    await one(
+      `SELECT status::text AS status, (SELECT sum(quantity)::int FROM suppliers.purchase_receipts WHERE purchase_order_id = $1) AS received FROM suppliers.purchase_orders WHERE id = $1`,
+      [po.id],
+    ),
+  ).toEqual({
     status: 'RECEIVED',
     received: po.quantity,
   });

@@ -43,7 +43,13 @@ export interface ConsoleServerOptions {
 
 /** The browser's address: the socket's peer, or behind `hops` trusted proxies the entry they wrote for it. */
 export function browserAddress(req: http.IncomingMessage, hops = 0): string {
-  const chain = [...String(req.headers['x-forwarded-for'] ?? '').split(',').map((s) => s.trim()).filter(Boolean), req.socket.remoteAddress ?? 'unknown'];
+  const chain = [
+    ...String(req.headers['x-forwarded-for'] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    req.socket.remoteAddress ?? 'unknown',
+  ];
   return chain[Math.max(0, chain.length - 1 - hops)]!;
 }
 
@@ -88,8 +94,20 @@ function isHashedAsset(rel: string): boolean {
   return rel.startsWith('assets/') && /[-.][A-Za-z0-9_-]{8,}\.[a-z0-9]+$/.test(rel);
 }
 
-function send(res: http.ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8', extra: Record<string, string> = {}) {
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', ...SECURITY_HEADERS, ...extra });
+function send(
+  res: http.ServerResponse,
+  status: number,
+  body: string,
+  type = 'text/plain; charset=utf-8',
+  extra: Record<string, string> = {},
+) {
+  res.writeHead(status, {
+    'content-type': type,
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+    ...SECURITY_HEADERS,
+    ...extra,
+  });
   res.end(body);
 }
 
@@ -98,7 +116,13 @@ function serveFile(req: http.IncomingMessage, res: http.ServerResponse, file: st
   const type = TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
   const cache = isHashedAsset(rel) ? 'public, max-age=31536000, immutable' : 'no-cache';
   const etag = `W/"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`;
-  const headers = { 'content-type': type, 'cache-control': cache, etag, 'last-modified': st.mtime.toUTCString(), ...SECURITY_HEADERS };
+  const headers = {
+    'content-type': type,
+    'cache-control': cache,
+    etag,
+    'last-modified': st.mtime.toUTCString(),
+    ...SECURITY_HEADERS,
+  };
   if (req.headers['if-none-match'] === etag) {
     res.writeHead(304, headers);
     res.end();
@@ -109,13 +133,28 @@ function serveFile(req: http.IncomingMessage, res: http.ServerResponse, file: st
     res.end();
     return;
   }
-  createReadStream(file).on('error', () => res.destroy()).pipe(res);
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }
 
-function proxyGraphql(req: http.IncomingMessage, res: http.ServerResponse, gateway: URL, opts: Pick<ConsoleServerOptions, 'proxyToken' | 'trustedProxies'>) {
+function proxyGraphql(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  gateway: URL,
+  opts: Pick<ConsoleServerOptions, 'proxyToken' | 'trustedProxies'>,
+) {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_BODY_BYTES) {
-    send(res, 413, JSON.stringify({ errors: [{ message: 'Request body too large', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }), 'application/json; charset=utf-8', { connection: 'close' });
+    send(
+      res,
+      413,
+      JSON.stringify({
+        errors: [{ message: 'Request body too large', extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+      }),
+      'application/json; charset=utf-8',
+      { connection: 'close' },
+    );
     req.resume();
     return;
   }
@@ -127,7 +166,15 @@ function proxyGraphql(req: http.IncomingMessage, res: http.ServerResponse, gatew
     size += c.length;
     if (size > MAX_BODY_BYTES) {
       refused = true;
-      send(res, 413, JSON.stringify({ errors: [{ message: 'Request body too large', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }), 'application/json; charset=utf-8', { connection: 'close' });
+      send(
+        res,
+        413,
+        JSON.stringify({
+          errors: [{ message: 'Request body too large', extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+        }),
+        'application/json; charset=utf-8',
+        { connection: 'close' },
+      );
       return;
     }
     chunks.push(c);
@@ -136,7 +183,14 @@ function proxyGraphql(req: http.IncomingMessage, res: http.ServerResponse, gatew
     if (refused) return;
     const body = Buffer.concat(chunks);
     const headers: http.OutgoingHttpHeaders = { 'content-length': body.length };
-    for (const h of ['content-type', 'authorization', 'accept', 'accept-language', 'apollo-require-preflight', 'x-apollo-operation-name']) {
+    for (const h of [
+      'content-type',
+      'authorization',
+      'accept',
+      'accept-language',
+      'apollo-require-preflight',
+      'x-apollo-operation-name',
+    ]) {
       const v = req.headers[h];
       if (v !== undefined) headers[h] = v;
     }
@@ -146,13 +200,22 @@ function proxyGraphql(req: http.IncomingMessage, res: http.ServerResponse, gatew
     if (opts.proxyToken) headers[PROXY_HEADER] = opts.proxyToken;
     const upstream = http.request(gateway, { method: 'POST', headers, timeout: 60_000 }, (up) => {
       const out: http.OutgoingHttpHeaders = { 'cache-control': 'no-store', ...SECURITY_HEADERS };
-      for (const h of ['content-type', 'content-length', 'retry-after']) if (up.headers[h] !== undefined) out[h] = up.headers[h];
+      for (const h of ['content-type', 'content-length', 'retry-after'])
+        if (up.headers[h] !== undefined) out[h] = up.headers[h];
       res.writeHead(up.statusCode ?? 502, out);
       up.pipe(res);
     });
     upstream.on('timeout', () => upstream.destroy(new Error('gateway timeout')));
     upstream.on('error', () => {
-      if (!res.headersSent) send(res, 502, JSON.stringify({ errors: [{ message: 'The API cannot be reached', extensions: { code: 'BAD_GATEWAY' } }] }), 'application/json; charset=utf-8');
+      if (!res.headersSent)
+        send(
+          res,
+          502,
+          JSON.stringify({
+            errors: [{ message: 'The API cannot be reached', extensions: { code: 'BAD_GATEWAY' } }],
+          }),
+          'application/json; charset=utf-8',
+        );
       else res.destroy();
     });
     upstream.end(body);
@@ -164,7 +227,8 @@ function proxyGraphql(req: http.IncomingMessage, res: http.ServerResponse, gatew
 export async function startConsoleServer(opts: ConsoleServerOptions): Promise<RunningConsoleServer> {
   const distDir = path.resolve(opts.distDir);
   const index = path.join(distDir, 'index.html');
-  if (!existsSync(index)) throw new Error(`${index} does not exist: build the console first (npm run build -w @erp/console)`);
+  if (!existsSync(index))
+    throw new Error(`${index} does not exist: build the console first (npm run build -w @erp/console)`);
   const gateway = new URL(opts.gatewayUrl);
   const host = opts.host ?? '127.0.0.1';
 
@@ -197,7 +261,8 @@ export async function startConsoleServer(opts: ConsoleServerOptions): Promise<Ru
       send(res, 404, 'Not found');
       return;
     }
-    if (rel && existsSync(file) && statSync(file).isFile()) return serveFile(req, res, file, rel.split(path.sep).join('/'));
+    if (rel && existsSync(file) && statSync(file).isFile())
+      return serveFile(req, res, file, rel.split(path.sep).join('/'));
     // a missing asset is a 404 (never index.html served as a script); any other path is a route of the app
     if (rel.startsWith('assets/') || path.extname(rel)) {
       send(res, 404, 'Not found');
@@ -259,13 +324,21 @@ export interface EnsureConsoleBuiltOptions {
  * anything under console/src, index.html, vite.config.ts, package.json or the SDK it bundles.
  * Resolves with whether it built and where dist is.
  */
-export async function ensureConsoleBuilt(opts: EnsureConsoleBuiltOptions = {}): Promise<{ built: boolean; distDir: string }> {
+export async function ensureConsoleBuilt(
+  opts: EnsureConsoleBuiltOptions = {},
+): Promise<{ built: boolean; distDir: string }> {
   const dir = path.resolve(opts.consoleDir ?? CONSOLE_DIR);
   const distDir = path.join(dir, 'dist');
   const fresh = () => {
     const builtAt = newestMtime(path.join(distDir, 'index.html'));
     const sourcesAt = Math.max(
-      ...[path.join(dir, 'src'), path.join(dir, 'index.html'), path.join(dir, 'vite.config.ts'), path.join(dir, 'package.json'), path.join(dir, '..', 'sdk', 'src')].map(newestMtime),
+      ...[
+        path.join(dir, 'src'),
+        path.join(dir, 'index.html'),
+        path.join(dir, 'vite.config.ts'),
+        path.join(dir, 'package.json'),
+        path.join(dir, '..', 'sdk', 'src'),
+      ].map(newestMtime),
     );
     return { builtAt, ok: builtAt > 0 && builtAt >= sourcesAt };
   };
@@ -280,12 +353,19 @@ export async function ensureConsoleBuilt(opts: EnsureConsoleBuiltOptions = {}): 
     opts.log?.(`building the console (${builtAt ? 'sources changed' : 'no build yet'})…`);
     const bin = findViteBin(dir);
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, [bin, 'build', '--logLevel', 'warn'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [bin, 'build', '--logLevel', 'warn'], {
+        cwd: dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let output = '';
       child.stdout.on('data', (d: Buffer) => (output += d.toString()));
       child.stderr.on('data', (d: Buffer) => (output += d.toString()));
       child.on('error', reject);
-      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`console build failed (exit ${code}):\n${output.slice(-4000)}`))));
+      child.on('exit', (code) =>
+        code === 0
+          ? resolve()
+          : reject(new Error(`console build failed (exit ${code}):\n${output.slice(-4000)}`)),
+      );
     });
     opts.log?.(`console built in ${path.relative(process.cwd(), distDir) || distDir}`);
     return { built: true, distDir };
@@ -296,7 +376,10 @@ export async function ensureConsoleBuilt(opts: EnsureConsoleBuiltOptions = {}): 
 
 /** A lock directory per console workspace (mkdir is atomic); one left by a killed build is taken over after 10 minutes. */
 export async function buildLock(dir: string, staleMs = 10 * 60_000): Promise<() => void> {
-  const lock = path.join(os.tmpdir(), `erp-console-build-${createHash('sha256').update(dir).digest('hex').slice(0, 16)}.lock`);
+  const lock = path.join(
+    os.tmpdir(),
+    `erp-console-build-${createHash('sha256').update(dir).digest('hex').slice(0, 16)}.lock`,
+  );
   for (;;) {
     try {
       mkdirSync(lock);

@@ -1,5 +1,14 @@
 import type { Page } from 'playwright-core';
-import { open, settled, shot, login as signIn, type Win, importFixture, startConsole, type ConsoleUnderTest } from './console-e2e';
+import {
+  open,
+  settled,
+  shot,
+  login as signIn,
+  type Win,
+  importFixture,
+  startConsole,
+  type ConsoleUnderTest,
+} from './console-e2e';
 import { startTestSystem, type TestSystem } from './test-system';
 
 /**
@@ -32,7 +41,10 @@ async function orderStatus(page: Page, text: string) {
 
 const login = (page: Page, email: string) => signIn(page, ui.server.url, email);
 
-const navPages = (page: Page) => page.locator('nav a[data-testid^="nav-"]').evaluateAll((as) => as.map((a) => a.getAttribute('data-testid')!.slice(4)));
+const navPages = (page: Page) =>
+  page
+    .locator('nav a[data-testid^="nav-"]')
+    .evaluateAll((as) => as.map((a) => a.getAttribute('data-testid')!.slice(4)));
 
 test('an administrator signs in, opens every page in both languages, works an order through its workflow, and signs out', async () => {
   const { context, page } = await newPage();
@@ -51,7 +63,19 @@ test('an administrator signs in, opens every page in both languages, works an or
 
   await login(page, t.users.ADMIN.email);
   const pages = await navPages(page);
-  expect(pages).toEqual(['dashboards', 'orders', 'customers', 'products', 'suppliers', 'purchasing', 'explorer', 'pipeline', 'mining', 'ai', 'users']);
+  expect(pages).toEqual([
+    'dashboards',
+    'orders',
+    'customers',
+    'products',
+    'suppliers',
+    'purchasing',
+    'explorer',
+    'pipeline',
+    'mining',
+    'ai',
+    'users',
+  ]);
 
   for (const lang of ['en', 'fr'] as const) {
     if (lang === 'fr') {
@@ -71,7 +95,10 @@ test('an administrator signs in, opens every page in both languages, works an or
   // only the refresh token is stored (sessionStorage); the access token stays in memory
   const stored = await page.evaluate(() => {
     const w = globalThis as unknown as Win;
-    return { session: Object.keys(w.sessionStorage).filter((k) => k.startsWith('erp.')), local: JSON.stringify({ ...w.localStorage }) };
+    return {
+      session: Object.keys(w.sessionStorage).filter((k) => k.startsWith('erp.')),
+      local: JSON.stringify({ ...w.localStorage }),
+    };
   });
   expect(stored.session).toEqual(['erp.console.refreshToken']);
   expect(stored.local).not.toMatch(/ey[A-Za-z0-9_-]{10,}\./);
@@ -99,7 +126,10 @@ test('an administrator signs in, opens every page in both languages, works an or
   await settled(page);
   await page.getByTestId('action-confirm').click();
   await page.locator('[data-testid="action-done"], [data-testid="action-error"]').first().waitFor();
-  if (await page.getByTestId('action-error').count()) await expect(page.getByTestId('action-error').textContent()).resolves.toMatch(/^Not enough stock for PT-001: /);
+  if (await page.getByTestId('action-error').count())
+    await expect(page.getByTestId('action-error').textContent()).resolves.toMatch(
+      /^Not enough stock for PT-001: /,
+    );
   else await orderStatus(page, 'Confirmed');
   await shot(page, 'order-detail-en');
   await page.getByTestId('action-cancel').click();
@@ -109,7 +139,9 @@ test('an administrator signs in, opens every page in both languages, works an or
   await page.getByTestId('cancel-submit').click();
   await page.getByTestId('action-done').waitFor();
   await orderStatus(page, 'Cancelled');
-  await expect(page.locator('.history').first().textContent()).resolves.toContain('Customer changed their mind');
+  await expect(page.locator('.history').first().textContent()).resolves.toContain(
+    'Customer changed their mind',
+  );
 
   // SO-0002 (CONFIRMED): ship, then deliver
   await open(page, 'orders');
@@ -132,7 +164,9 @@ test('an administrator signs in, opens every page in both languages, works an or
 
   // customers: the administrator sees the contact data
   await open(page, 'customers');
-  await expect(page.locator('[data-testid="customer-email"]').allTextContents()).resolves.toContain('contact@atelier-dupont.example');
+  await expect(page.locator('[data-testid="customer-email"]').allTextContents()).resolves.toContain(
+    'contact@atelier-dupont.example',
+  );
   await expect(page.getByTestId('hidden').count()).resolves.toBe(0);
 
   // tablet width: the navigation moves on top, the tables stay usable
@@ -144,12 +178,16 @@ test('an administrator signs in, opens every page in both languages, works an or
   const beforeLogout = problems.length;
   await page.getByTestId('logout').click();
   await page.getByTestId('login-submit').waitFor();
-  await expect(page.evaluate(() => (globalThis as unknown as Win).sessionStorage.getItem('erp.console.refreshToken'))).resolves.toBeNull();
+  await expect(
+    page.evaluate(() => (globalThis as unknown as Win).sessionStorage.getItem('erp.console.refreshToken')),
+  ).resolves.toBeNull();
   await page.goto(`${ui.server.url}customers`);
   await page.getByTestId('login-submit').waitFor();
   await context.close();
   // signed out, a request still in flight is refused by the gateway (401, anonymous): the browser logs it
-  const afterLogout = problems.splice(beforeLogout).filter((p) => !/status of 401 \(Unauthorized\) \(http:\/\/[^)]+\/graphql\)/.test(p));
+  const afterLogout = problems
+    .splice(beforeLogout)
+    .filter((p) => !/status of 401 \(Unauthorized\) \(http:\/\/[^)]+\/graphql\)/.test(p));
   expect([...problems, ...afterLogout]).toEqual([]);
 }, 180_000);
 
@@ -164,7 +202,9 @@ test('an analyst sees no customer e-mail or phone (a "hidden" marker instead) an
   expect(rows).toBeGreaterThan(0);
   const emails = await page.locator('[data-testid="customer-email"]').allTextContents();
   expect(emails.join(' ')).not.toContain('@');
-  await expect(page.locator('[data-testid="customer-email"] [data-testid="hidden"]').count()).resolves.toBe(rows);
+  await expect(page.locator('[data-testid="customer-email"] [data-testid="hidden"]').count()).resolves.toBe(
+    rows,
+  );
   await shot(page, 'customers-analyst-en');
   // no workflow button for a read-only role
   await open(page, 'orders');
@@ -201,9 +241,17 @@ test('a warehouse user gets only stock, orders and suppliers, and the console se
   expect((await fetch(`${base}/assets/missing-abcdefgh.js`)).status).toBe(404);
   expect((await fetch(`${base}/..%2f..%2fpackage.json`)).status).toBe(404);
   expect((await fetch(`${base}/graphql`)).status).toBe(405);
-  const big = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ me { id } }`, pad: 'x'.repeat(2 * 1024 * 1024) }) });
+  const big = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: `{ me { id } }`, pad: 'x'.repeat(2 * 1024 * 1024) }),
+  });
   expect(big.status).toBe(413);
-  const me = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await t.login('WAREHOUSE')}` }, body: JSON.stringify({ query: '{ me { role } }' }) });
+  const me = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${await t.login('WAREHOUSE')}` },
+    body: JSON.stringify({ query: '{ me { role } }' }),
+  });
   expect(await me.json()).toEqual({ data: { me: { role: 'WAREHOUSE' } } });
   expect(problems).toEqual([]);
 }, 60_000);
@@ -223,7 +271,11 @@ test('detail pages opened from the lists with the keyboard: a product and its st
   const { rows: ids } = await t.db.pool.query(
     `SELECT p.id AS "productId", w.id AS "warehouseId" FROM catalog.products p, inventory.warehouses w WHERE p.sku = 'PT-001' AND w.code = 'WH-LYON'`,
   );
-  const raised = await t.gql(`mutation($p: ID!, $w: ID!) { setReorderPoint(productId: $p, warehouseId: $w, reorderPoint: 500) { isLow } }`, { p: String(ids[0].productId), w: String(ids[0].warehouseId) }, await t.login('ADMIN'));
+  const raised = await t.gql(
+    `mutation($p: ID!, $w: ID!) { setReorderPoint(productId: $p, warehouseId: $w, reorderPoint: 500) { isLow } }`,
+    { p: String(ids[0].productId), w: String(ids[0].warehouseId) },
+    await t.login('ADMIN'),
+  );
   expect(raised.body).toEqual({ data: { setReorderPoint: { isLow: true } } });
   await open(page, 'products');
   await follow(page.getByRole('link', { name: 'Open product PT-001' }), '/products/PT-001');
@@ -231,19 +283,35 @@ test('detail pages opened from the lists with the keyboard: a product and its st
   const { rows: stock } = await t.db.pool.query<{ code: string; low: boolean }>(
     `SELECT w.code, (s.on_hand - s.reserved) <= s.reorder_point AS low FROM inventory.stock_levels s JOIN catalog.products p ON p.id = s.product_id JOIN inventory.warehouses w ON w.id = s.warehouse_id WHERE p.sku = 'PT-001' ORDER BY w.code`,
   );
-  expect(stock).toEqual([{ code: 'WH-LILLE', low: false }, { code: 'WH-LYON', low: true }]);
-  const shown = await page.getByTestId('stock-row').evaluateAll((rows) => rows.map((r) => ({ code: r.querySelector('th')!.textContent!.trim(), low: r.getAttribute('data-low') === 'true' })));
+  expect(stock).toEqual([
+    { code: 'WH-LILLE', low: false },
+    { code: 'WH-LYON', low: true },
+  ]);
+  const shown = await page.getByTestId('stock-row').evaluateAll((rows) =>
+    rows.map((r) => ({
+      code: r.querySelector('th')!.textContent!.trim(),
+      low: r.getAttribute('data-low') === 'true',
+    })),
+  );
   expect(shown).toEqual(stock);
-  await expect(page.locator('[data-testid="stock-row"][data-low="true"] .low-tag').allTextContents()).resolves.toEqual(['Low stock']);
+  await expect(
+    page.locator('[data-testid="stock-row"][data-low="true"] .low-tag').allTextContents(),
+  ).resolves.toEqual(['Low stock']);
   await shot(page, 'product-detail-en');
 
   // customer: contact data and their orders, each order a link to it
   await open(page, 'customers');
   await follow(page.getByRole('link', { name: 'Open customer Atelier Dupont' }), '/customers/C0001');
-  await expect(page.getByTestId('customer-email').textContent()).resolves.toContain('contact@atelier-dupont.example');
-  const { rows: orders } = await t.db.pool.query<{ number: string }>(`SELECT o.number FROM sales.orders o JOIN customers.customers c ON c.id = o.customer_id WHERE c.code = 'C0001' ORDER BY o.number`);
+  await expect(page.getByTestId('customer-email').textContent()).resolves.toContain(
+    'contact@atelier-dupont.example',
+  );
+  const { rows: orders } = await t.db.pool.query<{ number: string }>(
+    `SELECT o.number FROM sales.orders o JOIN customers.customers c ON c.id = o.customer_id WHERE c.code = 'C0001' ORDER BY o.number`,
+  );
   expect(orders.length).toBeGreaterThan(0);
-  const numbers = await page.locator('[data-testid="customer-orders"] tbody tr td:first-child').allTextContents();
+  const numbers = await page
+    .locator('[data-testid="customer-orders"] tbody tr td:first-child')
+    .allTextContents();
   expect(numbers.map((n) => n.trim()).sort()).toEqual(orders.map((o) => o.number));
   await shot(page, 'customer-detail-en');
   await page.getByRole('link', { name: `Open order ${orders[0]!.number}` }).click();
@@ -263,7 +331,9 @@ test('detail pages opened from the lists with the keyboard: a product and its st
   // an unknown code says so in words
   await page.goto(`${ui.server.url}suppliers/NOPE`);
   await settled(page);
-  await expect(page.locator('main h1').textContent()).resolves.toBe('Rien trouvé pour NOPE (ou pas pour votre rôle).');
+  await expect(page.locator('main h1').textContent()).resolves.toBe(
+    'Rien trouvé pour NOPE (ou pas pour votre rôle).',
+  );
   await page.getByTestId('language').selectOption('en');
   await context.close();
   expect(problems).toEqual([]);
@@ -275,7 +345,9 @@ test('detail pages opened from the lists with the keyboard: a product and its st
   await settled(analyst.page);
   await analyst.page.getByTestId('customer-orders').waitFor();
   await expect(analyst.page.getByTestId('customer-email').innerText()).resolves.not.toContain('@');
-  await expect(analyst.page.locator('[data-testid="customer-email"] [data-testid="hidden"]').count()).resolves.toBe(1);
+  await expect(
+    analyst.page.locator('[data-testid="customer-email"] [data-testid="hidden"]').count(),
+  ).resolves.toBe(1);
   await expect(analyst.page.locator('main').innerText()).resolves.not.toContain('atelier-dupont.example');
   await shot(analyst.page, 'customer-detail-analyst-en');
   await analyst.context.close();

@@ -22,7 +22,9 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'erp-defaults-'));
   // Every file that names an order (orders, lines, the stock movements of their shipments).
   for (const f of readdirSync(FIXTURE)) {
-    const text = f.endsWith('.gz') ? gunzipSync(readFileSync(path.join(FIXTURE, f))).toString('utf8') : readFileSync(path.join(FIXTURE, f), 'utf8');
+    const text = f.endsWith('.gz')
+      ? gunzipSync(readFileSync(path.join(FIXTURE, f))).toString('utf8')
+      : readFileSync(path.join(FIXTURE, f), 'utf8');
     writeFileSync(path.join(dir, f), f.endsWith('.gz') ? gzipSync(sevenDigits(text)) : sevenDigits(text));
   }
   const summary = await importDirectory({ pool: t.db.pool, dir, mapping: 'native', quiet: true });
@@ -31,7 +33,11 @@ beforeAll(async () => {
     SELECT (SELECT id FROM customers.customers WHERE code = 'C0001') AS customer,
            (SELECT id FROM inventory.warehouses WHERE code = 'WH-LYON') AS warehouse,
            (SELECT id FROM catalog.products WHERE sku = 'HT-001') AS product`);
-  ids = { customer: String(rows[0].customer), warehouse: String(rows[0].warehouse), product: String(rows[0].product) };
+  ids = {
+    customer: String(rows[0].customer),
+    warehouse: String(rows[0].warehouse),
+    product: String(rows[0].product),
+  };
 }, 60_000);
 afterAll(async () => {
   await t.close();
@@ -41,14 +47,22 @@ afterAll(async () => {
 const CREATE = `mutation($c: ID!, $w: ID!, $p: ID!) { createOrder(input: {customerId: $c, warehouseId: $w, lines: [{productId: $p, quantity: 1}]}) { number } }`;
 
 test('new orders number differently from imported ones (SO-2026-040001 vs SO-0039606): after an import, createOrder takes the next numbers of the same scheme', async () => {
-  const imported = (await t.db.pool.query<{ number: string }>(`SELECT number FROM sales.orders WHERE number LIKE 'SO-%' ORDER BY number`)).rows.map((r) => r.number);
+  const imported = (
+    await t.db.pool.query<{ number: string }>(
+      `SELECT number FROM sales.orders WHERE number LIKE 'SO-%' ORDER BY number`,
+    )
+  ).rows.map((r) => r.number);
   expect(imported).toEqual(['SO-0039601', 'SO-0039602', 'SO-0039603', 'SO-0039604']);
   const token = await t.login('MANAGER');
   const first = await t.gql(CREATE, { c: ids.customer, w: ids.warehouse, p: ids.product }, token);
   expect(first.body.errors).toBeUndefined();
   expect(first.body.data.createOrder.number).toBe('SO-0039605');
   // Concurrent creations never share or skip a number (the sequence, not a max()+1 read).
-  const many = await Promise.all(Array.from({ length: 8 }, () => t.gql(CREATE, { c: ids.customer, w: ids.warehouse, p: ids.product }, token)));
+  const many = await Promise.all(
+    Array.from({ length: 8 }, () =>
+      t.gql(CREATE, { c: ids.customer, w: ids.warehouse, p: ids.product }, token),
+    ),
+  );
   const numbers = many.map((r) => r.body.data.createOrder.number as string).sort();
   expect(numbers).toEqual(Array.from({ length: 8 }, (_, i) => `SO-00396${String(6 + i).padStart(2, '0')}`));
 });
@@ -76,9 +90,17 @@ describe('new orders default to 0 % tax (imported ones carry 20 %): a line witho
       `SELECT (SELECT id FROM customers.customers WHERE code = $1) AS c, (SELECT id FROM catalog.products WHERE sku = $2) AS p`,
       [customerCode, sku],
     );
-    const r = await t.gql(LINE_RATE, { c: String(rows[0].c), w: ids.warehouse, p: String(rows[0].p) }, await t.login('MANAGER'));
+    const r = await t.gql(
+      LINE_RATE,
+      { c: String(rows[0].c), w: ids.warehouse, p: String(rows[0].p) },
+      await t.login('MANAGER'),
+    );
     expect(r.body.errors).toBeUndefined();
-    return { rate: Number(r.body.data.createOrder.lines[0].taxRate), tax: r.body.data.createOrder.lines[0].taxAmount, gross: r.body.data.createOrder.totals.grossAmount };
+    return {
+      rate: Number(r.body.data.createOrder.lines[0].taxRate),
+      tax: r.body.data.createOrder.lines[0].taxAmount,
+      gross: r.body.data.createOrder.totals.grossAmount,
+    };
   };
 
   beforeAll(async () => {
@@ -93,7 +115,11 @@ describe('new orders default to 0 % tax (imported ones carry 20 %): a line witho
   });
 
   test('a product whose category was sold takes the rate its imported lines carry (20 %), as the history did', async () => {
-    const imported = (await t.db.pool.query(`SELECT DISTINCT l.tax_rate::float8 AS r FROM sales.order_lines l JOIN catalog.products p ON p.id = l.product_id WHERE p.sku = 'HT-001' AND l.order_id IN (SELECT id FROM sales.orders WHERE ordered_at < '2026-01-01') -- the fixture's history (2025)`)).rows;
+    const imported = (
+      await t.db.pool.query(
+        `SELECT DISTINCT l.tax_rate::float8 AS r FROM sales.order_lines l JOIN catalog.products p ON p.id = l.product_id WHERE p.sku = 'HT-001' AND l.order_id IN (SELECT id FROM sales.orders WHERE ordered_at < '2026-01-01') -- the fixture's history (2025)`,
+      )
+    ).rows;
     expect(imported).toEqual([{ r: 0.2 }]);
     expect(await rateOf('C0001', 'HT-001')).toEqual({ rate: 0.2, tax: '4.00', gross: '24.00' });
   });
@@ -118,8 +144,17 @@ describe('new orders default to 0 % tax (imported ones carry 20 %): a line witho
   });
 
   test('the catalog shows the rate a product takes by default (inherited from its category tree)', async () => {
-    const r = await t.gql(`{ products(first: 20) { edges { node { sku taxRate category { code taxRate } } } } }`, {}, await t.login('MANAGER'));
-    const bySku = Object.fromEntries(r.body.data.products.edges.map((e: { node: { sku: string; taxRate: string | null } }) => [e.node.sku, e.node.taxRate === null ? null : Number(e.node.taxRate)]));
+    const r = await t.gql(
+      `{ products(first: 20) { edges { node { sku taxRate category { code taxRate } } } } }`,
+      {},
+      await t.login('MANAGER'),
+    );
+    const bySku = Object.fromEntries(
+      r.body.data.products.edges.map((e: { node: { sku: string; taxRate: string | null } }) => [
+        e.node.sku,
+        e.node.taxRate === null ? null : Number(e.node.taxRate),
+      ]),
+    );
     expect(bySku).toMatchObject({ 'HT-001': 0.2, 'PT-001': 0.2, 'GD-001': null, 'BK-001': 0.055 });
   });
 });

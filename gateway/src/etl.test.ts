@@ -30,7 +30,12 @@ const ran = new Set<string>();
 
 beforeAll(async () => {
   t = await startTestSystem();
-  await importDirectory({ pool: t.db.pool, dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'), mapping: 'native', quiet: true });
+  await importDirectory({
+    pool: t.db.pool,
+    dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'),
+    mapping: 'native',
+    quiet: true,
+  });
 }, 60_000);
 afterAll(() => t.close());
 
@@ -66,17 +71,27 @@ test('an ANALYST runs every ETL operation without errors; the extraction adds up
   ran.add('EtlWarehouses');
   expect(warehouses.length).toBeGreaterThan(0);
 
-  const products = await all((after) => etl.request(EtlProductsDocument, { first, after }).then((d) => d.products));
+  const products = await all((after) =>
+    etl.request(EtlProductsDocument, { first, after }).then((d) => d.products),
+  );
   ran.add('EtlProducts');
-  const customers = await all((after) => etl.request(EtlCustomersDocument, { first, after }).then((d) => d.customers));
+  const customers = await all((after) =>
+    etl.request(EtlCustomersDocument, { first, after }).then((d) => d.customers),
+  );
   ran.add('EtlCustomers');
-  const suppliers = await all((after) => etl.request(EtlSuppliersDocument, { first, after }).then((d) => d.suppliers));
+  const suppliers = await all((after) =>
+    etl.request(EtlSuppliersDocument, { first, after }).then((d) => d.suppliers),
+  );
   ran.add('EtlSuppliers');
   const orders = await all((after) => etl.request(EtlOrdersDocument, { first, after }).then((d) => d.orders));
   ran.add('EtlOrders');
-  const stock = await all((after) => etl.request(EtlStockLevelsDocument, { first, after }).then((d) => d.stockLevels));
+  const stock = await all((after) =>
+    etl.request(EtlStockLevelsDocument, { first, after }).then((d) => d.stockLevels),
+  );
   ran.add('EtlStockLevels');
-  const purchaseOrders = await all((after) => etl.request(EtlPurchaseOrdersDocument, { first, after }).then((d) => d.purchaseOrders));
+  const purchaseOrders = await all((after) =>
+    etl.request(EtlPurchaseOrdersDocument, { first, after }).then((d) => d.purchaseOrders),
+  );
   ran.add('EtlPurchaseOrders');
   const { purchasingTotals } = await etl.request(EtlPurchasingTotalsDocument);
   ran.add('EtlPurchasingTotals');
@@ -92,7 +107,8 @@ test('an ANALYST runs every ETL operation without errors; the extraction adds up
   expect(salesReps.map((r) => r.id)).toEqual(expect.arrayContaining(owners.rows.map((r) => r.id)));
   expect(Object.keys(salesReps[0]!).sort()).toEqual(['id', 'name']);
 
-  const count = async (table: string) => (await t.db.pool.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n as number;
+  const count = async (table: string) =>
+    (await t.db.pool.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n as number;
   for (const [nodes, table] of [
     [products, 'catalog.products'],
     [customers, 'customers.customers'],
@@ -111,7 +127,9 @@ test('an ANALYST runs every ETL operation without errors; the extraction adds up
 
   // An incremental run from the last watermark returns the rows changed at or after it, and no older one.
   const watermark = products.at(-1)!.updatedAt;
-  const again = await all((after) => etl.request(EtlProductsDocument, { first, after, updatedFrom: watermark }).then((d) => d.products));
+  const again = await all((after) =>
+    etl.request(EtlProductsDocument, { first, after, updatedFrom: watermark }).then((d) => d.products),
+  );
   expect(again.length).toBeGreaterThan(0);
   expect(again.every((p) => p.updatedAt >= watermark)).toBe(true);
 
@@ -121,17 +139,30 @@ test('an ANALYST runs every ETL operation without errors; the extraction adds up
   expect(totals.salesTotals.orders).toBe(orders.length);
   expect(totals.salesTotals.lines).toBe(lines.length);
   expect(totals.salesTotals.units).toBe(lines.reduce((s, l) => s + l.sign * l.quantity, 0));
-  expect(cents(totals.salesTotals.netRevenue)).toBe(lines.reduce((s, l) => s + BigInt(l.sign) * cents(l.netAmount), 0n));
+  expect(cents(totals.salesTotals.netRevenue)).toBe(
+    lines.reduce((s, l) => s + BigInt(l.sign) * cents(l.netAmount), 0n),
+  );
   expect(totals.salesTotals.byStatus.reduce((s, b) => s + b.orders, 0)).toBe(orders.length);
   for (const w of totals.stockTotals) {
     const here = stock.filter((s) => s.warehouse.id === w.warehouse.id);
-    expect([w.warehouse.code, w.onHand, w.reserved]).toEqual([w.warehouse.code, here.reduce((s, l) => s + l.onHand, 0), here.reduce((s, l) => s + l.reserved, 0)]);
+    expect([w.warehouse.code, w.onHand, w.reserved]).toEqual([
+      w.warehouse.code,
+      here.reduce((s, l) => s + l.onHand, 0),
+      here.reduce((s, l) => s + l.reserved, 0),
+    ]);
   }
   expect(totals.stockTotals.map((w) => w.warehouse.id).sort()).toEqual(warehouses.map((w) => w.id).sort());
   // Purchasing: the extracted orders, lines and receipts add up to the purchasing totals.
   const poLines = purchaseOrders.flatMap((o) => o.lines);
   const receipts = poLines.flatMap((l) => l.receipts);
-  expect([purchasingTotals.orders, purchasingTotals.lines, purchasingTotals.orderedQuantity, purchasingTotals.receipts, purchasingTotals.receivedQuantity, purchasingTotals.onTimeReceipts]).toEqual([
+  expect([
+    purchasingTotals.orders,
+    purchasingTotals.lines,
+    purchasingTotals.orderedQuantity,
+    purchasingTotals.receipts,
+    purchasingTotals.receivedQuantity,
+    purchasingTotals.onTimeReceipts,
+  ]).toEqual([
     purchaseOrders.length,
     poLines.length,
     poLines.reduce((s, l) => s + l.quantity, 0),
@@ -150,7 +181,10 @@ test('the ETL identity reads the flat order-line feed through the gateway: every
   let after: string | null = null;
   let pages = 0;
   for (;;) {
-    const { salesOrderLineFeed: p }: EtlOrderLineFeedQuery = await etl.request(EtlOrderLineFeedDocument, { first: 2, after });
+    const { salesOrderLineFeed: p }: EtlOrderLineFeedQuery = await etl.request(EtlOrderLineFeedDocument, {
+      first: 2,
+      after,
+    });
     ran.add('EtlOrderLineFeed');
     columns = p.columns;
     rows.push(...(JSON.parse(p.rows) as unknown[][]));
@@ -162,8 +196,16 @@ test('the ETL identity reads the flat order-line feed through the gateway: every
   }
   expect(pages).toBeGreaterThan(1);
   const at = (name: string) => columns.indexOf(name);
-  const nested = await all((a) => etl.request(EtlOrdersDocument, { first: 1000, after: a }).then((d) => d.orders));
-  const expected = nested.flatMap((o) => (o.lines.length ? o.lines.map((l) => `${o.id}:${l.lineNo}:${l.product.id}:${l.quantity}:${cents(l.netAmount)}:${o.customer?.id}`) : [`${o.id}:null`]));
+  const nested = await all((a) =>
+    etl.request(EtlOrdersDocument, { first: 1000, after: a }).then((d) => d.orders),
+  );
+  const expected = nested.flatMap((o) =>
+    o.lines.length
+      ? o.lines.map(
+          (l) => `${o.id}:${l.lineNo}:${l.product.id}:${l.quantity}:${cents(l.netAmount)}:${o.customer?.id}`,
+        )
+      : [`${o.id}:null`],
+  );
   const got = rows.map((r) =>
     r[at('line_no')] === null
       ? `${r[at('order_id')]}:null`
@@ -171,14 +213,19 @@ test('the ETL identity reads the flat order-line feed through the gateway: every
   );
   expect(got.sort()).toEqual(expected.sort());
   for (const role of ['ADMIN', 'ANALYST', 'SALES'] as const) {
-    const r = await createClient({ url: t.system.gatewayUrl, token: await t.login(role) }).execute(EtlOrderLineFeedDocument, { first: 10 });
+    const r = await createClient({ url: t.system.gatewayUrl, token: await t.login(role) }).execute(
+      EtlOrderLineFeedDocument,
+      { first: 10 },
+    );
     expect(r.errors[0]?.extensions?.code).toBe('FORBIDDEN');
   }
 });
 
 test('no ETL operation is left untested', () => {
   const file = path.join(repoRoot(), 'sdk', 'operations', 'etl.graphql');
-  const names = parse(readFileSync(file, 'utf8')).definitions.map((d) => ('name' in d && d.name ? d.name.value : '?'));
+  const names = parse(readFileSync(file, 'utf8')).definitions.map((d) =>
+    'name' in d && d.name ? d.name.value : '?',
+  );
   expect(names.filter((n) => !ran.has(n))).toEqual([]);
 });
 

@@ -38,7 +38,12 @@ const ran = new Set<string>();
 
 beforeAll(async () => {
   t = await startTestSystem();
-  await importDirectory({ pool: t.db.pool, dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'), mapping: 'native', quiet: true });
+  await importDirectory({
+    pool: t.db.pool,
+    dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'),
+    mapping: 'native',
+    quiet: true,
+  });
   await fillStar(t.dwh); // a small hand-made star in the warehouse the analytics example reads
 }, 60_000);
 afterAll(() => t.close());
@@ -63,7 +68,9 @@ test('every example runs without errors and returns what it says', async () => {
   ran.add('Warehouses');
   const lyon = warehouses.find((w) => w.code === 'WH-LYON')!;
   const hammer = products.products.edges.find((e) => e.node.sku === 'HT-001')!.node;
-  const receipt = await sdk.request(RecordReceiptDocument, { input: { warehouseId: lyon.id, reference: 'PO-EX-1', lines: [{ productId: hammer.id, quantity: 5 }] } });
+  const receipt = await sdk.request(RecordReceiptDocument, {
+    input: { warehouseId: lyon.id, reference: 'PO-EX-1', lines: [{ productId: hammer.id, quantity: 5 }] },
+  });
   ran.add('RecordReceipt');
   expect(receipt.recordReceipt[0]!.quantity).toBe(5);
 
@@ -79,19 +86,41 @@ test('every example runs without errors and returns what it says', async () => {
   expect(orders.orders.totalCount).toBeGreaterThan(0);
 
   const created = await sdk.request(CreateOrderDocument, {
-    input: { customerId: customer.id, warehouseId: lyon.id, lines: [{ productId: hammer.id, quantity: 2, unitPrice: '12.00' }] },
+    input: {
+      customerId: customer.id,
+      warehouseId: lyon.id,
+      lines: [{ productId: hammer.id, quantity: 2, unitPrice: '12.00' }],
+    },
   });
   ran.add('CreateOrder');
-  const confirmed = await sdk.request(ConfirmOrderDocument, { id: created.createOrder.id, idempotencyKey: 'example-confirm-1' });
+  const confirmed = await sdk.request(ConfirmOrderDocument, {
+    id: created.createOrder.id,
+    idempotencyKey: 'example-confirm-1',
+  });
   ran.add('ConfirmOrder');
   expect(confirmed.confirmOrder.status).toBe('CONFIRMED');
-  expect((await sdk.request(ShipOrderDocument, { id: created.createOrder.id })).shipOrder.status).toBe('SHIPPED');
+  expect((await sdk.request(ShipOrderDocument, { id: created.createOrder.id })).shipOrder.status).toBe(
+    'SHIPPED',
+  );
   ran.add('ShipOrder');
   const detail = await sdk.request(OrderDocument, { id: created.createOrder.id });
   ran.add('Order');
   expect(detail.order?.statusHistory.map((h) => h.toStatus)).toEqual(['DRAFT', 'CONFIRMED', 'SHIPPED']);
-  const another = await sdk.request(CreateOrderDocument, { input: { customerId: customer.id, warehouseId: lyon.id, lines: [{ productId: hammer.id, quantity: 1, unitPrice: '12.00' }] } });
-  expect((await sdk.request(CancelOrderDocument, { id: another.createOrder.id, reason: 'customer changed their mind' })).cancelOrder.status).toBe('CANCELLED');
+  const another = await sdk.request(CreateOrderDocument, {
+    input: {
+      customerId: customer.id,
+      warehouseId: lyon.id,
+      lines: [{ productId: hammer.id, quantity: 1, unitPrice: '12.00' }],
+    },
+  });
+  expect(
+    (
+      await sdk.request(CancelOrderDocument, {
+        id: another.createOrder.id,
+        reason: 'customer changed their mind',
+      })
+    ).cancelOrder.status,
+  ).toBe('CANCELLED');
   ran.add('CancelOrder');
   // No pipeline worker runs with the test gateway: the request says so instead of pretending.
   const requested = await sdk.request(RunPipelineDocument, {});
@@ -109,7 +138,10 @@ test('every example runs without errors and returns what it says', async () => {
   const asked = await sdk.request(AskRevenueByCategoryDocument);
   ran.add('AskRevenueByCategory');
   expect(asked.ask.understood).toBe(true);
-  expect(JSON.parse(asked.ask.query!)).toMatchObject({ measures: ['revenue'], dimensions: ['product.category'] });
+  expect(JSON.parse(asked.ask.query!)).toMatchObject({
+    measures: ['revenue'],
+    dimensions: ['product.category'],
+  });
   expect(JSON.parse(asked.ask.rows).length).toBeGreaterThan(0);
 });
 
@@ -117,6 +149,10 @@ test('no example is left untested', () => {
   const dir = path.join(repoRoot(), 'gateway', 'examples');
   const names = readdirSync(dir)
     .filter((f) => f.endsWith('.graphql'))
-    .flatMap((f) => parse(readFileSync(path.join(dir, f), 'utf8')).definitions.map((d) => ('name' in d && d.name ? d.name.value : '?')));
+    .flatMap((f) =>
+      parse(readFileSync(path.join(dir, f), 'utf8')).definitions.map((d) =>
+        'name' in d && d.name ? d.name.value : '?',
+      ),
+    );
   expect(names.filter((n) => !ran.has(n))).toEqual([]);
 });

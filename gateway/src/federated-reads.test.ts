@@ -8,7 +8,12 @@ import { startTestSystem, type TestSystem } from './test-system';
 let t: TestSystem;
 beforeAll(async () => {
   t = await startTestSystem();
-  await importDirectory({ pool: t.db.pool, dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'), mapping: 'native', quiet: true });
+  await importDirectory({
+    pool: t.db.pool,
+    dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'),
+    mapping: 'native',
+    quiet: true,
+  });
 }, 60_000);
 afterAll(() => t.close());
 
@@ -43,7 +48,9 @@ test('product stock across warehouses equals the ledger sums', async () => {
     SELECT p.sku, coalesce((SELECT sum(quantity) FROM inventory.stock_movements m WHERE m.product_id = p.id), 0)::int AS on_hand,
            coalesce((SELECT sum(on_hand - reserved) FROM inventory.stock_levels s WHERE s.product_id = p.id), 0)::int AS available
       FROM catalog.products p ORDER BY p.sku`);
-  const fromApi = products.edges.map(({ node }) => ({ sku: node.sku, on_hand: node.totalOnHand, available: node.totalAvailable })).sort((a, b) => a.sku.localeCompare(b.sku));
+  const fromApi = products.edges
+    .map(({ node }) => ({ sku: node.sku, on_hand: node.totalOnHand, available: node.totalAvailable }))
+    .sort((a, b) => a.sku.localeCompare(b.sku));
   expect(fromApi).toEqual(rows);
 });
 

@@ -2,13 +2,36 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type http from 'node:http';
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import {
+  ApolloGateway,
+  RemoteGraphQLDataSource,
+  type GraphQLDataSource,
+  type GraphQLDataSourceProcessOptions,
+} from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { IDENTITY_HEADER, IdentitySigner, REQUEST_ID_HEADER, VerifiedTokens, type Identity, type Logger } from '@erp/kit';
+import {
+  IDENTITY_HEADER,
+  IdentitySigner,
+  REQUEST_ID_HEADER,
+  VerifiedTokens,
+  type Identity,
+  type Logger,
+} from '@erp/kit';
 import { createHttpHandler, listen, maskError, type BaseContext, type Route } from '@erp/kit/graphql';
-import { execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import {
+  execute,
+  GraphQLError,
+  parse,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
 import type pg from 'pg';
 import { clientAddress, proxyToken } from './auth/client-address';
 import { AuthService, type AuthContext, type PipelineTrigger } from './auth/service';
@@ -19,7 +42,13 @@ import type { GatewayEnv } from './env';
 import { requestChecks } from './request-checks';
 
 /** Limits on every operation; depth measured against the console's deepest operation. */
-export const LIMITS = { maxDepth: 10, maxAliases: 15, maxCost: 5000, maxTokens: 1000, maxDirectives: 50 } as const;
+export const LIMITS = {
+  maxDepth: 10,
+  maxAliases: 15,
+  maxCost: 5000,
+  maxTokens: 1000,
+  maxDirectives: 50,
+} as const;
 /** The default wait for a subgraph (SUBGRAPH_TIMEOUT_MS), above the AI provider's default timeout (10 s). */
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 15_000;
 
@@ -41,7 +70,11 @@ export interface LocalSubgraph {
 }
 
 export interface GatewayOptions {
-  env: Pick<GatewayEnv, 'JWT_SECRET' | 'SUBGRAPH_SECRET' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_DAYS' | 'NODE_ENV'> & Partial<Pick<GatewayEnv, 'SUBGRAPH_TIMEOUT_MS'>>;
+  env: Pick<
+    GatewayEnv,
+    'JWT_SECRET' | 'SUBGRAPH_SECRET' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_DAYS' | 'NODE_ENV'
+  > &
+    Partial<Pick<GatewayEnv, 'SUBGRAPH_TIMEOUT_MS'>>;
   pool: pg.Pool;
   log: Logger;
   /** URL of each domain subgraph (HTTP transport), or the subgraph itself (in-process transport). */
@@ -56,7 +89,9 @@ export interface GatewayOptions {
 
 /** A verified JWT's `exp` in ms (its payload, already checked by the verification). */
 const expiryOf = (jwt: string): number => {
-  const exp = (JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown }).exp;
+  const exp = (
+    JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown }
+  ).exp;
   return typeof exp === 'number' ? exp * 1000 : 0;
 };
 
@@ -76,7 +111,8 @@ class SubgraphHttpResponse implements FetcherResponse {
     private readonly body: string,
   ) {
     this.headers = new Headers();
-    for (const [k, v] of Object.entries(headers)) if (v !== undefined) this.headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+    for (const [k, v] of Object.entries(headers))
+      if (v !== undefined) this.headers.set(k, Array.isArray(v) ? v.join(', ') : v);
   }
   get ok() {
     return this.status >= 200 && this.status < 300;
@@ -95,7 +131,13 @@ class SubgraphHttpResponse implements FetcherResponse {
     return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
   }
   clone() {
-    return new SubgraphHttpResponse(this.url, this.status, this.statusText, Object.fromEntries(this.headers), this.body);
+    return new SubgraphHttpResponse(
+      this.url,
+      this.status,
+      this.statusText,
+      Object.fromEntries(this.headers),
+      this.body,
+    );
   }
 }
 
@@ -107,26 +149,40 @@ class SubgraphHttpResponse implements FetcherResponse {
  */
 function subgraphFetcher(serviceName: string, timeoutMs: number, agent: HttpAgent): NonNullable<Fetcher> {
   const unavailable = () =>
-    new GraphQLError(`The ${serviceName} service is unavailable`, { extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName } });
+    new GraphQLError(`The ${serviceName} service is unavailable`, {
+      extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName },
+    });
   return (url, init = {}) =>
     new Promise<FetcherResponse>((resolve, reject) => {
       const body = init.body ?? '';
       const headers = { ...init.headers, 'content-length': String(Buffer.byteLength(body)) };
-      const req = httpRequest(url, { method: init.method ?? 'POST', headers, agent, timeout: timeoutMs }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', () => {
-          clearTimeout(deadline);
-          reject(unavailable());
-        });
-        res.on('end', () => {
-          clearTimeout(deadline);
-          // A subgraph's refusal with a GraphQL body (429 RATE_LIMITED) is an answer, not an outage:
-          // read as 200 so its typed errors reach the client instead of a DOWNSTREAM/INTERNAL error.
-          const status = res.statusCode === 429 ? 200 : (res.statusCode ?? 500);
-          resolve(new SubgraphHttpResponse(url, status, res.statusMessage ?? '', res.headers, Buffer.concat(chunks).toString('utf8')));
-        });
-      });
+      const req = httpRequest(
+        url,
+        { method: init.method ?? 'POST', headers, agent, timeout: timeoutMs },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', () => {
+            clearTimeout(deadline);
+            reject(unavailable());
+          });
+          res.on('end', () => {
+            clearTimeout(deadline);
+            // A subgraph's refusal with a GraphQL body (429 RATE_LIMITED) is an answer, not an outage:
+            // read as 200 so its typed errors reach the client instead of a DOWNSTREAM/INTERNAL error.
+            const status = res.statusCode === 429 ? 200 : (res.statusCode ?? 500);
+            resolve(
+              new SubgraphHttpResponse(
+                url,
+                status,
+                res.statusMessage ?? '',
+                res.headers,
+                Buffer.concat(chunks).toString('utf8'),
+              ),
+            );
+          });
+        },
+      );
       // The whole exchange, not only an idle socket, is bounded by the timeout.
       const deadline = setTimeout(() => req.destroy(new Error('timeout')), timeoutMs).unref();
       req.on('timeout', () => req.destroy(new Error('timeout')));
@@ -187,16 +243,26 @@ class CachedLocalDataSource<C extends object> implements GraphQLDataSource<C> {
       } catch (err) {
         doc = [err instanceof GraphQLError ? err : new GraphQLError(String((err as Error).message))];
       }
-      if (this.documents.size >= this.maxDocuments) this.documents.delete(this.documents.keys().next().value!);
+      if (this.documents.size >= this.maxDocuments)
+        this.documents.delete(this.documents.keys().next().value!);
     }
     this.documents.set(query, doc);
     return doc;
   }
-  protected run(request: GraphQLDataSourceProcessOptions<C>['request'], contextValue: unknown): Promise<SubgraphResponse> {
+  protected run(
+    request: GraphQLDataSourceProcessOptions<C>['request'],
+    contextValue: unknown,
+  ): Promise<SubgraphResponse> {
     const document = this.document(request.query ?? '');
     if (!('kind' in document)) return Promise.resolve({ errors: document.map((e) => e.toJSON()) });
     return Promise.resolve(
-      execute({ schema: this.schema, document, variableValues: request.variables, operationName: request.operationName, contextValue }),
+      execute({
+        schema: this.schema,
+        document,
+        variableValues: request.variables,
+        operationName: request.operationName,
+        contextValue,
+      }),
     ) as Promise<SubgraphResponse>;
   }
   process(options: GraphQLDataSourceProcessOptions<C>): Promise<SubgraphResponse> {
@@ -212,7 +278,9 @@ class InProcessDataSource extends CachedLocalDataSource<GatewayContext> {
   override process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
     const identity = (options.context as Partial<GatewayContext>)?.identity;
     if (!identity) {
-      return Promise.resolve({ errors: [{ message: 'Authentication required', extensions: { code: 'UNAUTHENTICATED' } }] });
+      return Promise.resolve({
+        errors: [{ message: 'Authentication required', extensions: { code: 'UNAUTHENTICATED' } }],
+      });
     }
     return this.run(options.request, this.subgraph.contextFor(identity));
   }
@@ -231,11 +299,21 @@ export async function createGateway(opts: GatewayOptions) {
       const target = opts.subgraphs[name as keyof GatewayOptions['subgraphs']];
       if (!target) throw new Error(`No address for subgraph ${name}`);
       if (typeof target !== 'string') return new InProcessDataSource(target);
-      const remote = new IdentityDataSource(target, signer, name, opts.env.SUBGRAPH_TIMEOUT_MS ?? DEFAULT_SUBGRAPH_TIMEOUT_MS);
+      const remote = new IdentityDataSource(
+        target,
+        signer,
+        name,
+        opts.env.SUBGRAPH_TIMEOUT_MS ?? DEFAULT_SUBGRAPH_TIMEOUT_MS,
+      );
       remotes.push(remote);
       return remote;
     },
-    logger: { debug: () => undefined, info: () => undefined, warn: (m) => opts.log.warn(String(m)), error: (m) => opts.log.error(String(m)) },
+    logger: {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (m) => opts.log.warn(String(m)),
+      error: (m) => opts.log.error(String(m)),
+    },
   });
   const armor = new ApolloArmor({
     maxDepth: { n: LIMITS.maxDepth },
@@ -260,7 +338,12 @@ export async function createGateway(opts: GatewayOptions) {
     includeStacktraceInErrorResponses: false,
     validationRules: [...armor.validationRules, noAliasedCredentials],
     formatError: maskError(opts.log),
-    plugins: [...armor.plugins, requestChecks, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      ...armor.plugins,
+      requestChecks,
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+    ],
   });
   await server.start();
 
@@ -269,13 +352,17 @@ export async function createGateway(opts: GatewayOptions) {
   const consoleProxy = proxyToken(opts.env.SUBGRAPH_SECRET);
   const verified = new VerifiedTokens<{ identity: Identity; sessionVersion: number }>();
   const context = async (req: http.IncomingMessage): Promise<GatewayContext> => {
-    const requestId = (typeof req.headers['x-request-id'] === 'string' && /^[\w-]{8,64}$/.test(req.headers['x-request-id'])
-      ? req.headers['x-request-id']
-      : randomUUID());
+    const requestId =
+      typeof req.headers['x-request-id'] === 'string' && /^[\w-]{8,64}$/.test(req.headers['x-request-id'])
+        ? req.headers['x-request-id']
+        : randomUUID();
     const header = req.headers.authorization;
     let identity: Identity | null = null;
     if (header) {
-      const refused = () => new GraphQLError('Invalid or expired access token', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+      const refused = () =>
+        new GraphQLError('Invalid or expired access token', {
+          extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+        });
       const m = /^Bearer ([\w.-]+)$/.exec(header);
       if (!m) throw refused();
       let checked = verified.get(m[1]!);
@@ -288,10 +375,18 @@ export async function createGateway(opts: GatewayOptions) {
       // A well-signed token of a disabled account, or from before its sessions were ended, is refused
       // (a database that cannot answer is an outage, not a refusal: that error goes on as it is).
       const { userId } = checked.identity;
-      if (userId === null || !(await auth.accounts.holds(opts.pool, userId, checked.sessionVersion))) throw refused();
+      if (userId === null || !(await auth.accounts.holds(opts.pool, userId, checked.sessionVersion)))
+        throw refused();
       identity = { ...checked.identity, requestId };
     }
-    return { identity, pool: opts.pool, log: opts.log, clientAddress: clientAddress(req, consoleProxy), auth, pipeline: opts.pipeline } as GatewayContext;
+    return {
+      identity,
+      pool: opts.pool,
+      log: opts.log,
+      clientAddress: clientAddress(req, consoleProxy),
+      auth,
+      pipeline: opts.pipeline,
+    } as GatewayContext;
   };
 
   const handler = createHttpHandler<GatewayContext>({

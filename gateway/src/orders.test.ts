@@ -13,14 +13,20 @@ describe.each(['http', 'local'] as const)('subgraphs reached over %s', (transpor
   beforeAll(async () => {
     t = await startTestSystem({ transport });
     const shop = await seedPenShop(t);
-    ids = { product: String(shop.product), warehouse: String(shop.warehouse), customer: String(shop.customer) };
+    ids = {
+      product: String(shop.product),
+      warehouse: String(shop.warehouse),
+      customer: String(shop.customer),
+    };
   }, 60_000);
   afterAll(() => t.close());
 
   test('the gateway and every subgraph reach the OLTP as the least-privilege application role, never as its owner', async () => {
     for (const [service, pool] of Object.entries(t.system.pools)) {
       if (service === 'analytics') continue; // the warehouse, another database
-      const { rows } = await pool.query(`SELECT current_user AS who, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS su`);
+      const { rows } = await pool.query(
+        `SELECT current_user AS who, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS su`,
+      );
       expect({ service, ...rows[0] }).toEqual({ service, who: process.env.ERP_TEST_APP_ROLE, su: false });
     }
   });
@@ -82,8 +88,12 @@ describe.each(['http', 'local'] as const)('subgraphs reached over %s', (transpor
 
   test('SUBGRAPH_TRANSPORT=local sent the stock calls over HTTP: with the catalog listener down, local still confirms and http cannot', async () => {
     const token = await t.login('MANAGER');
-    await t.db.pool.query(`INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity) VALUES ($1, $2, 'RECEIPT', 1)`, [ids.product, ids.warehouse]);
-    const id = (await t.gql(CREATE, { c: ids.customer, w: ids.warehouse, p: ids.product }, token)).body.data.createOrder.id;
+    await t.db.pool.query(
+      `INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity) VALUES ($1, $2, 'RECEIPT', 1)`,
+      [ids.product, ids.warehouse],
+    );
+    const id = (await t.gql(CREATE, { c: ids.customer, w: ids.warehouse, p: ids.product }, token)).body.data
+      .createOrder.id;
     await t.system.stopSubgraph('catalog');
     try {
       const r = await t.gql(`mutation($id: ID!) { confirmOrder(id: $id) { status } }`, { id }, token);

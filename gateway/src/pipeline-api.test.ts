@@ -5,12 +5,33 @@ import { startTestSystem, type TestSystem } from './test-system';
 let t: TestSystem;
 const queued: string[] = [];
 beforeAll(async () => {
-  t = await startTestSystem({ pipeline: { enqueue: async (by) => (queued.push(by), `job-${queued.length}`), schedule: { cron: '30 2 * * *', tz: 'Europe/Paris' } } });
+  t = await startTestSystem({
+    pipeline: {
+      enqueue: async (by) => (queued.push(by), `job-${queued.length}`),
+      schedule: { cron: '30 2 * * *', tz: 'Europe/Paris' },
+    },
+  });
   await t.db.pool.query(
     `INSERT INTO automation.pipeline_runs (trigger, status, finished_at, stages) VALUES ('schedule', 'SUCCEEDED', now() - interval '1 day', $1), ('schedule', 'DEGRADED', now(), $2)`,
     [
-      JSON.stringify([{ name: 'etl', status: 'SUCCEEDED', attempts: 1, result: { runId: 7, status: 'SUCCEEDED', rowsWritten: 5281, reconciled: true, summary: 'ETL run 7 SUCCEEDED: 5,281 rows written, reconciled' } }]),
-      JSON.stringify([{ name: 'etl', status: 'FAILED', error: 'gateway unreachable', attempts: 3 }, { name: 'mining', status: 'SKIPPED', reason: 'its input stage etl failed', attempts: 0 }]),
+      JSON.stringify([
+        {
+          name: 'etl',
+          status: 'SUCCEEDED',
+          attempts: 1,
+          result: {
+            runId: 7,
+            status: 'SUCCEEDED',
+            rowsWritten: 5281,
+            reconciled: true,
+            summary: 'ETL run 7 SUCCEEDED: 5,281 rows written, reconciled',
+          },
+        },
+      ]),
+      JSON.stringify([
+        { name: 'etl', status: 'FAILED', error: 'gateway unreachable', attempts: 3 },
+        { name: 'mining', status: 'SKIPPED', reason: 'its input stage etl failed', attempts: 0 },
+      ]),
     ],
   );
 }, 60_000);
@@ -24,16 +45,29 @@ test('a MANAGER queues a run; the request is audited', async () => {
   const again = await api.request(RunPipelineDocument, { idempotencyKey: 'pipeline-now-0001' });
   expect(again.runPipeline.jobId).toBe('job-1'); // a retry queues nothing more
   expect(queued).toHaveLength(1);
-  const audit = await t.db.pool.query(`SELECT entity, entity_id FROM platform.audit_log WHERE operation = 'runPipeline'`);
+  const audit = await t.db.pool.query(
+    `SELECT entity, entity_id FROM platform.audit_log WHERE operation = 'runPipeline'`,
+  );
   expect(audit.rows).toEqual([{ entity: 'PipelineRun', entity_id: 'job-1' }]);
 });
 
 test('an ANALYST sees the runs and their stages but cannot start one', async () => {
   const api = createClient({ url: t.system.gatewayUrl, token: await t.login('ANALYST') });
   const { pipelineRuns } = await api.request(PipelineRunsDocument, {});
-  expect(pipelineRuns[0]).toMatchObject({ status: 'DEGRADED', stages: [{ name: 'etl', status: 'FAILED', error: 'gateway unreachable', rowsWritten: null, reconciled: null }, { name: 'mining', status: 'SKIPPED' }] });
+  expect(pipelineRuns[0]).toMatchObject({
+    status: 'DEGRADED',
+    stages: [
+      { name: 'etl', status: 'FAILED', error: 'gateway unreachable', rowsWritten: null, reconciled: null },
+      { name: 'mining', status: 'SKIPPED' },
+    ],
+  });
   // what a stage produced: rows written, reconciliation, a one-line summary
-  expect(pipelineRuns[1]!.stages[0]).toMatchObject({ name: 'etl', rowsWritten: 5281, reconciled: true, summary: 'ETL run 7 SUCCEEDED: 5,281 rows written, reconciled' });
+  expect(pipelineRuns[1]!.stages[0]).toMatchObject({
+    name: 'etl',
+    rowsWritten: 5281,
+    reconciled: true,
+    summary: 'ETL run 7 SUCCEEDED: 5,281 rows written, reconciled',
+  });
   const denied = await api.execute(RunPipelineDocument, {});
   expect(denied.errors[0]?.extensions?.code).toBe('FORBIDDEN');
 });

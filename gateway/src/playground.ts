@@ -21,7 +21,13 @@ function build(): Promise<{ js: string; css: string }> {
       format: 'iife',
       jsx: 'automatic',
       define: { 'process.env.NODE_ENV': '"production"' },
-      loader: { '.css': 'css', '.woff2': 'dataurl', '.woff': 'dataurl', '.ttf': 'dataurl', '.svg': 'dataurl' },
+      loader: {
+        '.css': 'css',
+        '.woff2': 'dataurl',
+        '.woff': 'dataurl',
+        '.ttf': 'dataurl',
+        '.svg': 'dataurl',
+      },
       logLevel: 'silent',
     });
     const file = (ext: string) => result.outputFiles.find((f) => f.path.endsWith(ext))?.text ?? '';
@@ -35,7 +41,10 @@ function examples(): { name: string; query: string }[] {
   return readdirSync(EXAMPLES_DIR)
     .filter((f) => f.endsWith('.graphql'))
     .sort()
-    .map((f) => ({ name: f.replace(/\.graphql$/, ''), query: readFileSync(path.join(EXAMPLES_DIR, f), 'utf8') }));
+    .map((f) => ({
+      name: f.replace(/\.graphql$/, ''),
+      query: readFileSync(path.join(EXAMPLES_DIR, f), 'utf8'),
+    }));
 }
 
 const page = () => `<!doctype html>
@@ -57,14 +66,23 @@ const page = () => `<!doctype html>
  * Development only: GET /graphql from a browser (Accept: text/html) serves GraphiQL preloaded with
  * gateway/examples; its assets come from this server. In production the route does not exist.
  */
-export const playgroundRoute: Route = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => {
+export const playgroundRoute: Route = async (
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  url: URL,
+) => {
   if (req.method !== 'GET') return false;
   const send = (type: string, body: string) => {
-    res.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
+    res.writeHead(200, {
+      'content-type': `${type}; charset=utf-8`,
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+    });
     res.end(body);
     return true;
   };
-  if (url.pathname === '/graphql' && (req.headers.accept ?? '').includes('text/html')) return send('text/html', page());
+  if (url.pathname === '/graphql' && (req.headers.accept ?? '').includes('text/html'))
+    return send('text/html', page());
   if (url.pathname === '/playground/app.js') return send('text/javascript', (await build()).js);
   if (url.pathname === '/playground/app.css') return send('text/css', (await build()).css);
   return false;

@@ -14,9 +14,17 @@ import {
 import type { AuthContext } from './auth/service';
 
 /** Root fields an anonymous caller may ask for: getting a session, and what GraphQL answers by itself. */
-const ANONYMOUS_ROOT_FIELDS = new Set(['login', 'refreshToken', 'logout', '__typename', '__schema', '__type']);
+const ANONYMOUS_ROOT_FIELDS = new Set([
+  'login',
+  'refreshToken',
+  'logout',
+  '__typename',
+  '__schema',
+  '__type',
+]);
 
-const badRequest = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+const badRequest = (message: string) =>
+  new GraphQLError(message, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
 
 /**
  * The gateway's supergraph knows Decimal and DateTime by name only (any value passes), so a bad
@@ -40,7 +48,11 @@ export function strictScalars(schema: GraphQLSchema): void {
 }
 
 /** The root fields an operation selects, through fragments. */
-function rootFields(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, out = new Set<string>()): Set<string> {
+function rootFields(
+  selectionSet: SelectionSetNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+  out = new Set<string>(),
+): Set<string> {
   for (const s of selectionSet.selections) {
     if (s.kind === Kind.FIELD) out.add(s.name.value);
     else if (s.kind === Kind.INLINE_FRAGMENT) rootFields(s.selectionSet, fragments, out);
@@ -103,7 +115,8 @@ function nulInArguments(document: DocumentNode, variables: Record<string, unknow
       } else if (s.kind === Kind.INLINE_FRAGMENT) visit(s.selectionSet);
     }
   };
-  for (const d of document.definitions) if (d.kind === Kind.OPERATION_DEFINITION || d.kind === Kind.FRAGMENT_DEFINITION) visit(d.selectionSet);
+  for (const d of document.definitions)
+    if (d.kind === Kind.OPERATION_DEFINITION || d.kind === Kind.FRAGMENT_DEFINITION) visit(d.selectionSet);
   return found;
 }
 
@@ -134,9 +147,18 @@ export const requestChecks: ApolloServerPlugin<AuthContext> = {
           );
         }
         if (!contextValue.identity) {
-          const fragments = new Map(document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
-          const closed = [...rootFields(operation.selectionSet, fragments)].filter((f) => !ANONYMOUS_ROOT_FIELDS.has(f));
-          if (closed.length) throw new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+          const fragments = new Map(
+            document.definitions
+              .filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)
+              .map((d) => [d.name.value, d]),
+          );
+          const closed = [...rootFields(operation.selectionSet, fragments)].filter(
+            (f) => !ANONYMOUS_ROOT_FIELDS.has(f),
+          );
+          if (closed.length)
+            throw new GraphQLError('Authentication required', {
+              extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+            });
         }
         const field = nulInArguments(document, request.variables ?? {});
         if (field) {

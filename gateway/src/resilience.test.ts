@@ -26,7 +26,10 @@ test('with the suppliers subgraph down, catalog data still comes back, with a DO
   const base = t.system.gatewayUrl.replace(/\/graphql$/, '');
   const health = await fetch(`${base}/healthz`);
   expect(health.status).toBe(200); // the gateway itself is alive…
-  expect(((await health.json()) as { subgraphs: unknown }).subgraphs).toMatchObject({ suppliers: 'unreachable', catalog: 'ready' }); // …and says who is not
+  expect(((await health.json()) as { subgraphs: unknown }).subgraphs).toMatchObject({
+    suppliers: 'unreachable',
+    catalog: 'ready',
+  }); // …and says who is not
   expect((await fetch(`${base}/readyz`)).status).toBe(503);
   const untouched = await t.gql(`{ warehouses { code } }`, {}, token);
   expect(untouched.body.data.warehouses).toEqual([{ code: 'W' }]);

@@ -14,10 +14,13 @@ const ME = `{ me { email role } }`;
 const enc = (s: string) => new TextEncoder().encode(s);
 
 test('login returns an access token (≤ 15 min), a refresh token and the user; the token works', async () => {
-  const r = await t.gql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken refreshToken expiresAt user { email role } } }`, {
-    e: t.users.MANAGER.email,
-    p: PASSWORD,
-  });
+  const r = await t.gql(
+    `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken refreshToken expiresAt user { email role } } }`,
+    {
+      e: t.users.MANAGER.email,
+      p: PASSWORD,
+    },
+  );
   const login = r.body.data.login;
   expect(login.user).toEqual({ email: t.users.MANAGER.email, role: 'MANAGER' });
   const [, payload] = login.accessToken.split('.');
@@ -25,14 +28,21 @@ test('login returns an access token (≤ 15 min), a refresh token and the user; 
   expect(claims.exp - claims.iat).toBeLessThanOrEqual(900);
   expect((await t.gql(ME, {}, login.accessToken)).body.data.me.role).toBe('MANAGER');
   // refresh rotates: the old refresh token stops working
-  const r2 = await t.gql(`mutation($r: String!) { refreshToken(refreshToken: $r) { accessToken refreshToken } }`, { r: login.refreshToken });
+  const r2 = await t.gql(
+    `mutation($r: String!) { refreshToken(refreshToken: $r) { accessToken refreshToken } }`,
+    { r: login.refreshToken },
+  );
   expect(r2.body.data.refreshToken.accessToken).toBeTruthy();
-  const r3 = await t.gql(`mutation($r: String!) { refreshToken(refreshToken: $r) { accessToken } }`, { r: login.refreshToken });
+  const r3 = await t.gql(`mutation($r: String!) { refreshToken(refreshToken: $r) { accessToken } }`, {
+    r: login.refreshToken,
+  });
   expect(r3.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
 });
 
 test('passwords are stored as argon2id with OWASP parameters', async () => {
-  const { rows } = await t.db.pool.query(`SELECT password_hash FROM auth.users WHERE email = $1`, [t.users.ADMIN.email]);
+  const { rows } = await t.db.pool.query(`SELECT password_hash FROM auth.users WHERE email = $1`, [
+    t.users.ADMIN.email,
+  ]);
   const m = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=1\$/.exec(rows[0].password_hash);
   expect(m).not.toBeNull();
   expect(Number(m![1])).toBeGreaterThanOrEqual(19456);
@@ -48,22 +58,96 @@ test('unknown user and wrong password get the same answer; the 5th failure locks
   for (let i = 0; i < 4; i++) await t.gql(q, { e: t.users.ANALYST.email, p: `wrong-password-${i}` });
   // locked: even the right password is refused, with the answer an unknown e-mail gets (no enumeration)
   const locked = await t.gql(q, { e: t.users.ANALYST.email, p: PASSWORD });
-  expect([locked.status, locked.body.errors[0].extensions.code, locked.body.errors[0].message]).toEqual([unknown.status, 'UNAUTHENTICATED', unknown.body.errors[0].message]);
+  expect([locked.status, locked.body.errors[0].extensions.code, locked.body.errors[0].message]).toEqual([
+    unknown.status,
+    'UNAUTHENTICATED',
+    unknown.body.errors[0].message,
+  ]);
   // the refusal was the lock (the 5th failure locks for 1 s: the lock itself may be over by now)
-  expect((await t.db.pool.query(`SELECT failed_logins FROM auth.users WHERE id = $1`, [t.users.ANALYST.id])).rows[0].failed_logins).toBe(5);
+  expect(
+    (await t.db.pool.query(`SELECT failed_logins FROM auth.users WHERE id = $1`, [t.users.ANALYST.id]))
+      .rows[0].failed_logins,
+  ).toBe(5);
 });
 
 describe('tokens the gateway must refuse (401 UNAUTHENTICATED)', () => {
   const now = () => Math.floor(Date.now() / 1000);
   const claims = { email: 'admin@test.example', role: 'ADMIN' };
   const cases: [string, () => Promise<string>][] = [
-    ['signed with another secret', () => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('1').setIssuer(ACCESS_ISSUER).setAudience(ACCESS_AUDIENCE).setIssuedAt().setExpirationTime('5m').sign(enc('x'.repeat(40)))],
-    ['expired', () => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('1').setIssuer(ACCESS_ISSUER).setAudience(ACCESS_AUDIENCE).setIssuedAt(now() - 3600).setExpirationTime(now() - 600).sign(enc(TEST_SECRETS.JWT_SECRET))],
-    ['alg none', async () => `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify({ ...claims, sub: '1', iss: ACCESS_ISSUER, aud: ACCESS_AUDIENCE, iat: now(), exp: now() + 300 })).toString('base64url')}.`],
-    ['wrong audience', () => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('1').setIssuer(ACCESS_ISSUER).setAudience('another-api').setIssuedAt().setExpirationTime('5m').sign(enc(TEST_SECRETS.JWT_SECRET))],
-    ['wrong issuer', () => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('1').setIssuer('someone-else').setAudience(ACCESS_AUDIENCE).setIssuedAt().setExpirationTime('5m').sign(enc(TEST_SECRETS.JWT_SECRET))],
-    ['without exp', () => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('1').setIssuer(ACCESS_ISSUER).setAudience(ACCESS_AUDIENCE).setIssuedAt().sign(enc(TEST_SECRETS.JWT_SECRET))],
-    ['the subgraph identity token replayed as an access token', () => signIdentity(TEST_SECRETS.SUBGRAPH_SECRET, { userId: 1, email: 'a@b.c', role: 'ADMIN', requestId: 'r' })],
+    [
+      'signed with another secret',
+      () =>
+        new SignJWT(claims)
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('1')
+          .setIssuer(ACCESS_ISSUER)
+          .setAudience(ACCESS_AUDIENCE)
+          .setIssuedAt()
+          .setExpirationTime('5m')
+          .sign(enc('x'.repeat(40))),
+    ],
+    [
+      'expired',
+      () =>
+        new SignJWT(claims)
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('1')
+          .setIssuer(ACCESS_ISSUER)
+          .setAudience(ACCESS_AUDIENCE)
+          .setIssuedAt(now() - 3600)
+          .setExpirationTime(now() - 600)
+          .sign(enc(TEST_SECRETS.JWT_SECRET)),
+    ],
+    [
+      'alg none',
+      async () =>
+        `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify({ ...claims, sub: '1', iss: ACCESS_ISSUER, aud: ACCESS_AUDIENCE, iat: now(), exp: now() + 300 })).toString('base64url')}.`,
+    ],
+    [
+      'wrong audience',
+      () =>
+        new SignJWT(claims)
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('1')
+          .setIssuer(ACCESS_ISSUER)
+          .setAudience('another-api')
+          .setIssuedAt()
+          .setExpirationTime('5m')
+          .sign(enc(TEST_SECRETS.JWT_SECRET)),
+    ],
+    [
+      'wrong issuer',
+      () =>
+        new SignJWT(claims)
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('1')
+          .setIssuer('someone-else')
+          .setAudience(ACCESS_AUDIENCE)
+          .setIssuedAt()
+          .setExpirationTime('5m')
+          .sign(enc(TEST_SECRETS.JWT_SECRET)),
+    ],
+    [
+      'without exp',
+      () =>
+        new SignJWT(claims)
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('1')
+          .setIssuer(ACCESS_ISSUER)
+          .setAudience(ACCESS_AUDIENCE)
+          .setIssuedAt()
+          .sign(enc(TEST_SECRETS.JWT_SECRET)),
+    ],
+    [
+      'the subgraph identity token replayed as an access token',
+      () =>
+        signIdentity(TEST_SECRETS.SUBGRAPH_SECRET, {
+          userId: 1,
+          email: 'a@b.c',
+          role: 'ADMIN',
+          requestId: 'r',
+        }),
+    ],
     ['garbage', async () => 'not-a-token'],
   ];
   test.each(cases)('%s', async (_name, make) => {
@@ -75,11 +159,24 @@ describe('tokens the gateway must refuse (401 UNAUTHENTICATED)', () => {
 
 test('a subgraph called directly refuses requests without, or with a forged, gateway identity', async () => {
   for (const url of Object.values(t.system.subgraphUrls)) {
-    const bare = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ _service { sdl } }' }) });
+    const bare = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ _service { sdl } }' }),
+    });
     expect(bare.status).toBe(401);
     expect(bare.headers.get('access-control-allow-origin')).toBeNull();
-    const forged = await signIdentity('f'.repeat(40), { userId: 1, email: null, role: 'ADMIN', requestId: 'x' });
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: forged }, body: JSON.stringify({ query: '{ _service { sdl } }' }) });
+    const forged = await signIdentity('f'.repeat(40), {
+      userId: 1,
+      email: null,
+      role: 'ADMIN',
+      requestId: 'x',
+    });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: forged },
+      body: JSON.stringify({ query: '{ _service { sdl } }' }),
+    });
     expect(res.status).toBe(401);
   }
 });
@@ -133,5 +230,12 @@ test('healthz answers, readyz reports the subgraphs and the database', async () 
   const base = t.system.gatewayUrl.replace(/\/graphql$/, '');
   expect((await fetch(`${base}/healthz`)).status).toBe(200);
   const ready = await (await fetch(`${base}/readyz`)).json();
-  expect(ready).toMatchObject({ ready: true, catalog: 'ready', customers: 'ready', suppliers: 'ready', sales: 'ready', database: 'ready' });
+  expect(ready).toMatchObject({
+    ready: true,
+    catalog: 'ready',
+    customers: 'ready',
+    suppliers: 'ready',
+    sales: 'ready',
+    database: 'ready',
+  });
 });

@@ -10,23 +10,35 @@ afterAll(() => t.close());
 const LOGIN = `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken refreshToken } }`;
 const REFRESH = `mutation($r: String!) { refreshToken(refreshToken: $r) { accessToken refreshToken user { role } } }`;
 const UPDATE = `mutation($id: ID!, $input: UpdateUserInput!) { updateUser(id: $id, input: $input) { id role } }`;
-const login = async (email: string, password = PASSWORD) => (await t.gql(LOGIN, { e: email, p: password })).body.data.login as { accessToken: string; refreshToken: string };
-const code = (r: { body: { errors?: { extensions?: { code?: string } }[] } }) => r.body.errors?.[0]?.extensions?.code;
+const login = async (email: string, password = PASSWORD) =>
+  (await t.gql(LOGIN, { e: email, p: password })).body.data.login as {
+    accessToken: string;
+    refreshToken: string;
+  };
+const code = (r: { body: { errors?: { extensions?: { code?: string } }[] } }) =>
+  r.body.errors?.[0]?.extensions?.code;
 
 test('a session survived a password change: the old refresh token now issues nothing', async () => {
   const admin = await t.login('ADMIN');
   const before = await login(t.users.WAREHOUSE.email);
   const NEW = 'a much longer new passphrase 2026';
-  expect(code(await t.gql(UPDATE, { id: String(t.users.WAREHOUSE.id), input: { password: NEW } }, admin))).toBeUndefined();
+  expect(
+    code(await t.gql(UPDATE, { id: String(t.users.WAREHOUSE.id), input: { password: NEW } }, admin)),
+  ).toBeUndefined();
   expect(code(await t.gql(REFRESH, { r: before.refreshToken }))).toBe('UNAUTHENTICATED');
   const after = await login(t.users.WAREHOUSE.email, NEW);
-  expect((await t.gql(REFRESH, { r: after.refreshToken })).body.data.refreshToken.user.role).toBe('WAREHOUSE');
+  expect((await t.gql(REFRESH, { r: after.refreshToken })).body.data.refreshToken.user.role).toBe(
+    'WAREHOUSE',
+  );
 });
 
 test('a session survived a role change: the old refresh token (issued for the old role) now issues nothing', async () => {
   const admin = await t.login('ADMIN');
   const before = await login(t.users.PURCHASING.email);
-  expect((await t.gql(UPDATE, { id: String(t.users.PURCHASING.id), input: { role: 'ANALYST' } }, admin)).body.data.updateUser.role).toBe('ANALYST');
+  expect(
+    (await t.gql(UPDATE, { id: String(t.users.PURCHASING.id), input: { role: 'ANALYST' } }, admin)).body.data
+      .updateUser.role,
+  ).toBe('ANALYST');
   expect(code(await t.gql(REFRESH, { r: before.refreshToken }))).toBe('UNAUTHENTICATED');
   // a change of name only keeps the sessions
   const kept = await login(t.users.PURCHASING.email);

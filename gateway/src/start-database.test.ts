@@ -19,11 +19,28 @@ const embeddedPort = 54329;
 function start(databaseUrl: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const secret = () => randomBytes(32).toString('base64url');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/src/cli/start.ts', '--no-import', '--no-pipeline', '--no-schedule'], {
-      cwd: repoRoot(),
-      env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: databaseUrl, DWH_DATABASE_URL: '', JWT_SECRET: secret(), SUBGRAPH_SECRET: secret(), ETL_PASSWORD: secret(), MINING_PASSWORD: secret(), LOG_DIR: logDir, GATEWAY_PORT: '4291', CONSOLE_PORT: '3230', EMBEDDED_PG_PORT: String(embeddedPort) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'gateway/src/cli/start.ts', '--no-import', '--no-pipeline', '--no-schedule'],
+      {
+        cwd: repoRoot(),
+        env: {
+          ...process.env,
+          NODE_ENV: 'development',
+          DATABASE_URL: databaseUrl,
+          DWH_DATABASE_URL: '',
+          JWT_SECRET: secret(),
+          SUBGRAPH_SECRET: secret(),
+          ETL_PASSWORD: secret(),
+          MINING_PASSWORD: secret(),
+          LOG_DIR: logDir,
+          GATEWAY_PORT: '4291',
+          CONSOLE_PORT: '3230',
+          EMBEDDED_PG_PORT: String(embeddedPort),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -51,11 +68,21 @@ test('a missing database at start stopped with a pg stack: now it is created whe
   const name = `erp_start_missing_${suffix()}`;
   const url = withDatabase(SERVER, name);
   try {
-    const dbs = await connectDatabases({ DATABASE_URL: url, DWH_DATABASE_URL: undefined, EMBEDDED_PG_PORT: embeddedPort });
+    const dbs = await connectDatabases({
+      DATABASE_URL: url,
+      DWH_DATABASE_URL: undefined,
+      EMBEDDED_PG_PORT: embeddedPort,
+    });
     expect(dbs.oltpUrl).toBe(url);
-    expect((await admin.query(`SELECT count(*)::int AS n FROM pg_database WHERE datname = $1`, [name])).rows[0].n).toBe(1);
+    expect(
+      (await admin.query(`SELECT count(*)::int AS n FROM pg_database WHERE datname = $1`, [name])).rows[0].n,
+    ).toBe(1);
     // a second start finds it there
-    await connectDatabases({ DATABASE_URL: url, DWH_DATABASE_URL: undefined, EMBEDDED_PG_PORT: embeddedPort });
+    await connectDatabases({
+      DATABASE_URL: url,
+      DWH_DATABASE_URL: undefined,
+      EMBEDDED_PG_PORT: embeddedPort,
+    });
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
   }
@@ -69,7 +96,11 @@ test('a missing database the user may not create: one line naming DATABASE_URL, 
     const u = new URL(withDatabase(SERVER, name));
     u.username = role;
     u.password = '';
-    const err = await connectDatabases({ DATABASE_URL: u.toString(), DWH_DATABASE_URL: undefined, EMBEDDED_PG_PORT: embeddedPort }).then(
+    const err = await connectDatabases({
+      DATABASE_URL: u.toString(),
+      DWH_DATABASE_URL: undefined,
+      EMBEDDED_PG_PORT: embeddedPort,
+    }).then(
       () => null,
       (e: unknown) => e,
     );
@@ -77,7 +108,9 @@ test('a missing database the user may not create: one line naming DATABASE_URL, 
     const message = (err as ConfigError).message;
     expect(message.split('\n')).toHaveLength(1);
     expect(message).toMatch(/DATABASE_URL: .*does not exist.*may not create it/);
-    expect((await admin.query(`SELECT count(*)::int AS n FROM pg_database WHERE datname = $1`, [name])).rows[0].n).toBe(0);
+    expect(
+      (await admin.query(`SELECT count(*)::int AS n FROM pg_database WHERE datname = $1`, [name])).rows[0].n,
+    ).toBe(0);
   } finally {
     await admin.query(`DROP ROLE IF EXISTS "${role}"`);
   }

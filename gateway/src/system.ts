@@ -3,7 +3,15 @@ import type { Listening } from '@erp/kit/graphql';
 import { ANALYTICS_POOL_IDLE_MS, createAnalyticsSubgraph } from '@erp/subgraph-analytics';
 import { createCatalogSubgraph } from '@erp/subgraph-catalog';
 import { createCustomersSubgraph } from '@erp/subgraph-customers';
-import { createSalesSubgraph, httpCustomers, httpInventory, localCustomers, localInventory, sweepReservations, type SweepResult } from '@erp/subgraph-sales';
+import {
+  createSalesSubgraph,
+  httpCustomers,
+  httpInventory,
+  localCustomers,
+  localInventory,
+  sweepReservations,
+  type SweepResult,
+} from '@erp/subgraph-sales';
 import { createSuppliersSubgraph, httpPurchaseStock, localPurchaseStock } from '@erp/subgraph-suppliers';
 import type { GatewayEnv } from './env';
 import { createGateway, type Gateway } from './gateway';
@@ -15,7 +23,17 @@ export interface SystemOptions {
   dwhUrl: string;
   env: Pick<
     GatewayEnv,
-    'JWT_SECRET' | 'SUBGRAPH_SECRET' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_DAYS' | 'NODE_ENV' | 'GATEWAY_PORT' | 'CATALOG_PORT' | 'CUSTOMERS_PORT' | 'SUPPLIERS_PORT' | 'SALES_PORT' | 'ANALYTICS_PORT'
+    | 'JWT_SECRET'
+    | 'SUBGRAPH_SECRET'
+    | 'ACCESS_TOKEN_TTL_SECONDS'
+    | 'REFRESH_TOKEN_TTL_DAYS'
+    | 'NODE_ENV'
+    | 'GATEWAY_PORT'
+    | 'CATALOG_PORT'
+    | 'CUSTOMERS_PORT'
+    | 'SUPPLIERS_PORT'
+    | 'SALES_PORT'
+    | 'ANALYTICS_PORT'
   >;
   log: Logger;
   /** Port 0 everywhere picks free ports (tests). */
@@ -66,7 +84,11 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     customers: createPool(opts.oltpUrl, { max: 8, applicationName: 'erp-customers' }),
     suppliers: createPool(opts.oltpUrl, { max: 8, applicationName: 'erp-suppliers' }),
     sales: createPool(opts.oltpUrl, { max: 15, applicationName: 'erp-sales' }),
-    analytics: createPool(opts.dwhUrl, { max: 10, applicationName: 'erp-analytics', idleTimeout: ANALYTICS_POOL_IDLE_MS }),
+    analytics: createPool(opts.dwhUrl, {
+      max: 10,
+      applicationName: 'erp-analytics',
+      idleTimeout: ANALYTICS_POOL_IDLE_MS,
+    }),
   };
   const pool = pools.gateway;
   const secret = opts.env.SUBGRAPH_SECRET;
@@ -75,32 +97,50 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   const host = opts.host ?? '127.0.0.1';
 
   const local = opts.transport === 'local';
-  const catalog = await createCatalogSubgraph({ ...base, pool: pools.catalog, log: opts.log.child({ service: 'catalog' }) });
+  const catalog = await createCatalogSubgraph({
+    ...base,
+    pool: pools.catalog,
+    log: opts.log.child({ service: 'catalog' }),
+  });
   const listeners: Partial<Record<DomainSubgraph, Listening>> = {};
   const ports: Partial<Record<DomainSubgraph, number>> = {};
   if (!local) {
     listeners.catalog = await catalog.listen(port(opts.env.CATALOG_PORT), host);
     ports.catalog = listeners.catalog.port;
   }
-  const customers = await createCustomersSubgraph({ ...base, pool: pools.customers, log: opts.log.child({ service: 'customers' }) });
+  const customers = await createCustomersSubgraph({
+    ...base,
+    pool: pools.customers,
+    log: opts.log.child({ service: 'customers' }),
+  });
   const suppliers = await createSuppliersSubgraph({
     ...base,
     pool: pools.suppliers,
     log: opts.log.child({ service: 'suppliers' }),
     // Purchase receipts post their goods to the catalog's stock, like sales orders reserve there.
-    stock: local ? localPurchaseStock(catalog) : httpPurchaseStock(`${listeners.catalog!.url}/graphql`, secret),
+    stock: local
+      ? localPurchaseStock(catalog)
+      : httpPurchaseStock(`${listeners.catalog!.url}/graphql`, secret),
   });
   // The stock belongs to the catalog: reached in this process, or over HTTP as a separate service.
-  const inventory = local ? localInventory(catalog) : httpInventory(`${listeners.catalog!.url}/graphql`, secret);
+  const inventory = local
+    ? localInventory(catalog)
+    : httpInventory(`${listeners.catalog!.url}/graphql`, secret);
   const sales = await createSalesSubgraph({
     ...base,
     pool: pools.sales,
     log: opts.log.child({ service: 'sales' }),
     inventory,
     // Order references are checked against the customers subgraph (listening once the loop below has run).
-    customers: local ? localCustomers(customers) : httpCustomers(() => `${listeners.customers!.url}/graphql`, secret),
+    customers: local
+      ? localCustomers(customers)
+      : httpCustomers(() => `${listeners.customers!.url}/graphql`, secret),
   });
-  const analytics = await createAnalyticsSubgraph({ ...base, pool: pools.analytics, log: opts.log.child({ service: 'analytics' }) });
+  const analytics = await createAnalyticsSubgraph({
+    ...base,
+    pool: pools.analytics,
+    log: opts.log.child({ service: 'analytics' }),
+  });
   const subgraphs = { catalog, customers, suppliers, sales, analytics } as const;
   const subgraphUrls: RunningSystem['subgraphUrls'] = {};
   if (!local) {
@@ -109,19 +149,29 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       listeners[name as DomainSubgraph] = await sg.listen(port(envPort), host);
       ports[name as DomainSubgraph] = listeners[name as DomainSubgraph]!.port;
     }
-    for (const [name, l] of Object.entries(listeners)) subgraphUrls[name as DomainSubgraph] = `${l.url}/graphql`;
+    for (const [name, l] of Object.entries(listeners))
+      subgraphUrls[name as DomainSubgraph] = `${l.url}/graphql`;
   }
   // Each subgraph's own readiness (its database included), in parallel, 2 s at most: over HTTP, or
   // asked in this process with the local transport.
-  const timeout = <T>(p: Promise<T>) => Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref())]);
+  const timeout = <T>(p: Promise<T>) =>
+    Promise.race([
+      p,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref()),
+    ]);
   const subgraphStatus = async (): Promise<Record<string, string>> =>
     Object.fromEntries(
       await Promise.all(
         (Object.keys(subgraphs) as DomainSubgraph[]).map(async (name) => [
           name,
           local
-            ? await timeout(subgraphs[name].ready()).then((r) => (r.ready ? 'ready' : 'not ready'), () => 'unreachable')
-            : await fetch(subgraphUrls[name]!.replace(/\/graphql$/, '/readyz'), { signal: AbortSignal.timeout(2000) })
+            ? await timeout(subgraphs[name].ready()).then(
+                (r) => (r.ready ? 'ready' : 'not ready'),
+                () => 'unreachable',
+              )
+            : await fetch(subgraphUrls[name]!.replace(/\/graphql$/, '/readyz'), {
+                signal: AbortSignal.timeout(2000),
+              })
                 .then((r) => (r.ok ? 'ready' : `status ${r.status}`))
                 .catch(() => 'unreachable'),
         ]),
@@ -137,7 +187,10 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     health: async () => ({ subgraphs: await subgraphStatus() }),
     ready: async () => {
       const checks: Record<string, string> = { ...(await subgraphStatus()) };
-      checks.database = await pool.query('SELECT 1').then(() => 'ready', () => 'unreachable');
+      checks.database = await pool.query('SELECT 1').then(
+        () => 'ready',
+        () => 'unreachable',
+      );
       return { ready: Object.values(checks).every((v) => v === 'ready'), ...checks };
     },
   });
@@ -152,7 +205,8 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     async stopSubgraph(name) {
       await listeners[name]?.close();
     },
-    sweepReservations: (o = {}) => sweepReservations({ pool: pools.sales, inventory, log: opts.log.child({ service: 'sales' }) }, 500, o),
+    sweepReservations: (o = {}) =>
+      sweepReservations({ pool: pools.sales, inventory, log: opts.log.child({ service: 'sales' }) }, 500, o),
     async restartSubgraph(name) {
       if (!local) listeners[name] = await subgraphs[name].listen(ports[name]!, host);
     },

@@ -18,14 +18,23 @@ export interface TestSystem {
   users: Record<Role, { id: number; email: string }>;
   /** The service accounts (ETL_SERVICE, MINING_SERVICE), with PASSWORD, as npm start creates them. */
   services: Record<AccountServiceRole, { id: number; email: string }>;
-  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string, headers?: Record<string, string>): Promise<{ status: number; body: { data?: T; errors: any[] } }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  gql<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: { data?: T; errors: any[] } }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   login(role: AccountRole): Promise<string>;
   close(): Promise<void>;
 }
 
 /** The whole API (five subgraphs + gateway over HTTP, ephemeral ports) on a fresh database, with one user per role. */
 export async function startTestSystem(
-  opts: { production?: boolean; transport?: 'http' | 'local'; pipeline?: import('./auth/service').PipelineTrigger } = {},
+  opts: {
+    production?: boolean;
+    transport?: 'http' | 'local';
+    pipeline?: import('./auth/service').PipelineTrigger;
+  } = {},
 ): Promise<TestSystem> {
   const db = await testDatabase();
   const dwh = await testDatabase({ migrated: false });
@@ -34,13 +43,19 @@ export async function startTestSystem(
   const users = {} as TestSystem['users'];
   for (const role of ROLES) {
     const email = `${role.toLowerCase()}@test.example`;
-    const { rows } = await db.pool.query(`INSERT INTO auth.users (email, name, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING id`, [email, role, role, hash]);
+    const { rows } = await db.pool.query(
+      `INSERT INTO auth.users (email, name, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING id`,
+      [email, role, role, hash],
+    );
     users[role] = { id: rows[0].id, email };
   }
   const services = {} as TestSystem['services'];
   for (const role of ACCOUNT_SERVICE_ROLES) {
     const email = `${role.toLowerCase().replace('_service', '')}@service.test.example`;
-    const { rows } = await db.pool.query(`INSERT INTO auth.users (email, name, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING id`, [email, role, role, hash]);
+    const { rows } = await db.pool.query(
+      `INSERT INTO auth.users (email, name, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING id`,
+      [email, role, role, hash],
+    );
     services[role] = { id: rows[0].id, email };
   }
   const system = await startSystem({
@@ -66,7 +81,11 @@ export async function startTestSystem(
   const gql: TestSystem['gql'] = async (query, variables = {}, token, headers = {}) => {
     const res = await fetch(system.gatewayUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
       body: JSON.stringify({ query, variables }),
     });
     return { status: res.status, body: (await res.json()) as never };
@@ -81,8 +100,12 @@ export async function startTestSystem(
     gql,
     async login(role) {
       if (!tokens.has(role)) {
-        const email = role in services ? services[role as AccountServiceRole].email : users[role as Role].email;
-        const r = await gql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`, { e: email, p: PASSWORD });
+        const email =
+          role in services ? services[role as AccountServiceRole].email : users[role as Role].email;
+        const r = await gql(
+          `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`,
+          { e: email, p: PASSWORD },
+        );
         if (!r.body.data) throw new Error(`login ${role} failed: ${JSON.stringify(r.body)}`);
         tokens.set(role, r.body.data.login.accessToken);
       }
@@ -109,7 +132,9 @@ export function stageContextOf(t: TestSystem, log: StageContext['log']): StageCo
 }
 
 /** The smallest shop an order needs: one product (PEN-1) in one warehouse (LYS, Lyon), one customer (ACME) in Lyon. */
-export async function seedPenShop(t: TestSystem): Promise<{ product: number; warehouse: number; customer: number }> {
+export async function seedPenShop(
+  t: TestSystem,
+): Promise<{ product: number; warehouse: number; customer: number }> {
   const { rows } = await t.db.pool.query(`
     WITH c AS (INSERT INTO catalog.categories (code, name) VALUES ('PENS', 'Pens') RETURNING id),
          p AS (INSERT INTO catalog.products (sku, name, category_id, list_price) SELECT 'PEN-1', 'Blue pen', id, 1.20 FROM c RETURNING id),

@@ -31,7 +31,10 @@ export const port = (fallback: number) =>
 
 /** Settings every deployable shares: where the databases are and how to log. */
 export const baseEnvShape = {
-  NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'test', 'production']).default('development')),
+  NODE_ENV: z.preprocess(
+    emptyToUndefined,
+    z.enum(['development', 'test', 'production']).default('development'),
+  ),
   DATABASE_URL: optionalUrl,
   DWH_DATABASE_URL: optionalUrl,
   /**
@@ -40,7 +43,10 @@ export const baseEnvShape = {
    * APP_DATABASE_PASSWORD (generated into .env by npm start outside production).
    */
   APP_DATABASE_URL: optionalUrl,
-  APP_DATABASE_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+  APP_DATABASE_PASSWORD: z.preprocess(
+    emptyToUndefined,
+    z.string().min(16, 'must be at least 16 characters').optional(),
+  ),
   EMBEDDED_PG_PORT: port(54329),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,

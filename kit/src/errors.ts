@@ -75,7 +75,10 @@ export class QueryTimeoutError extends AppError {
 export class ConfigError extends AppError {
   constructor(readonly problems: { variable: string; reason: string }[]) {
     // One problem is one line (what a start-up prints and a log keeps); several are a list.
-    const text = problems.length === 1 ? ` ${problems[0]!.variable}: ${problems[0]!.reason}` : `\n${problems.map((p) => `  - ${p.variable}: ${p.reason}`).join('\n')}`;
+    const text =
+      problems.length === 1
+        ? ` ${problems[0]!.variable}: ${problems[0]!.reason}`
+        : `\n${problems.map((p) => `  - ${p.variable}: ${p.reason}`).join('\n')}`;
     super('CONFIG', `Invalid configuration:${text}`, {
       problems,
     });
@@ -91,7 +94,13 @@ export function formatValue(value: unknown): string {
 
 /** Not enough available stock (on hand − reserved) for a product in a warehouse. */
 export class InsufficientStockError extends AppError {
-  constructor(details: { productId: number; sku?: string; warehouseId: number; requested: number; available: number }) {
+  constructor(details: {
+    productId: number;
+    sku?: string;
+    warehouseId: number;
+    requested: number;
+    available: number;
+  }) {
     super(
       'INSUFFICIENT_STOCK',
       `Insufficient stock for product ${details.sku ?? details.productId} in warehouse ${details.warehouseId}: ${details.requested} requested, ${details.available} available`,

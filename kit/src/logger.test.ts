@@ -36,6 +36,15 @@ test('the logger writes JSON lines with the service name to its file', async () 
 });
 
 test('the terminal format is one readable line with the service, the level when not info, and the fields', () => {
-  const line = formatLine(JSON.stringify({ level: 40, time: '2026-11-25T20:01:02.345Z', service: 'gateway', msg: 'slow subgraph', serviceName: 'sales', ms: 812 }));
+  const line = formatLine(
+    JSON.stringify({
+      level: 40,
+      time: '2026-11-25T20:01:02.345Z',
+      service: 'gateway',
+      msg: 'slow subgraph',
+      serviceName: 'sales',
+      ms: 812,
+    }),
+  );
   expect(line).toBe('20:01:02 gateway    WARN slow subgraph  serviceName=sales ms=812\n');
 });

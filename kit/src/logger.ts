@@ -1,4 +1,13 @@
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 
@@ -32,7 +41,8 @@ export class RotatingFile {
     // `keep` files in all: the live one and keep - 1 rotated ones.
     const oldest = this.rotated(this.keep - 1);
     if (existsSync(oldest)) rmSync(oldest);
-    for (let n = this.keep - 2; n >= 1; n--) if (existsSync(this.rotated(n))) renameSync(this.rotated(n), this.rotated(n + 1));
+    for (let n = this.keep - 2; n >= 1; n--)
+      if (existsSync(this.rotated(n))) renameSync(this.rotated(n), this.rotated(n + 1));
     if (this.keep > 1) renameSync(this.file, this.rotated(1));
     else rmSync(this.file);
     this.fd = openSync(this.file, 'a');
@@ -52,7 +62,14 @@ export class RotatingFile {
   }
 }
 
-const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const LEVELS: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'WARN',
+  50: 'ERROR',
+  60: 'FATAL',
+};
 const OMIT = new Set(['level', 'time', 'service', 'msg', 'pid', 'hostname', 'name']);
 
 /** One readable line per entry for a terminal: `12:00:01 gateway  WARN message key=value`. */
@@ -93,7 +110,10 @@ export function createLogger(name: string, levelOrOptions: string | LoggerOption
   const streams: pino.StreamEntry[] = [];
   if (opts.stdout !== false) {
     const quiet = opts.quietStdout ?? (() => false);
-    const out = (line: string) => (quiet() && !line.includes('"level":60') ? true : process.stdout.write(opts.pretty ? formatLine(line) : line));
+    const out = (line: string) =>
+      quiet() && !line.includes('"level":60')
+        ? true
+        : process.stdout.write(opts.pretty ? formatLine(line) : line);
     streams.push({ stream: { write: out } });
   }
   if (opts.dir) streams.push({ stream: new RotatingFile(path.join(opts.dir, `${name}.log`)) });

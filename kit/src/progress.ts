@@ -44,7 +44,9 @@ export function progress(label: string, total = 0, unit = 'rows'): Progress {
         last = Date.now();
         const rate = done / Math.max((Date.now() - started) / 1000, 0.001);
         const eta = tot && rate > 0 && done < tot ? `, eta ${Math.ceil((tot - done) / rate)} s` : '';
-        process.stderr.write(`${label}: ${done}${tot ? `/${tot}` : ''} ${unit}, ${Math.round(rate)} ${unit}/s${eta}\n`);
+        process.stderr.write(
+          `${label}: ${done}${tot ? `/${tot}` : ''} ${unit}, ${Math.round(rate)} ${unit}/s${eta}\n`,
+        );
       }
     },
     stop(summary) {

@@ -1,4 +1,13 @@
-import { baseEnvShape, connectDatabases, intOption, parseCli, parseEnv, progress, runCli, type Progress } from '@erp/kit';
+import {
+  baseEnvShape,
+  connectDatabases,
+  intOption,
+  parseCli,
+  parseEnv,
+  progress,
+  runCli,
+  type Progress,
+} from '@erp/kit';
 import { z } from 'zod';
 import { runMining } from './run';
 
@@ -14,7 +23,8 @@ const env = z.object({
 
 runCli(async () => {
   const args = parseCli({
-    usage: 'npm run mine [-- --reference-date YYYY-MM-DD] [--k-min 2 --k-max 8] [--seed N] [--force] [--no-writeback]',
+    usage:
+      'npm run mine [-- --reference-date YYYY-MM-DD] [--k-min 2 --k-max 8] [--seed N] [--force] [--no-writeback]',
     description:
       'Mines the warehouse: exploratory analysis, RFM per customer, K-Means on log-RFM (k by silhouette), Isolation Forest on orders;\nresults in the mining schema of the warehouse, RFM segments written back through the gateway (GATEWAY_URL, as the MINING_EMAIL/MINING_PASSWORD service account).',
     options: {
@@ -64,13 +74,27 @@ runCli(async () => {
       return;
     }
     const s = r.summary!;
-    console.log(`\nmining run ${r.runId}: ${r.status}, reference date ${r.referenceDate}, ${s.customers} customers, ${s.orders} orders`);
+    console.log(
+      `\nmining run ${r.runId}: ${r.status}, reference date ${r.referenceDate}, ${s.customers} customers, ${s.orders} orders`,
+    );
     console.table(Object.entries(r.timings).map(([stage, seconds]) => ({ stage, seconds })));
-    console.table(Object.entries(s.segments).sort((a, b) => b[1] - a[1]).map(([segment, customers]) => ({ segment, customers })));
-    console.log(s.k === null || s.silhouette === null ? `K-Means: skipped (${s.clusteringSkipped ?? 'no clustering'})` : `K-Means: k = ${s.k} (silhouette ${s.silhouette.toFixed(3)})`);
+    console.table(
+      Object.entries(s.segments)
+        .sort((a, b) => b[1] - a[1])
+        .map(([segment, customers]) => ({ segment, customers })),
+    );
+    console.log(
+      s.k === null || s.silhouette === null
+        ? `K-Means: skipped (${s.clusteringSkipped ?? 'no clustering'})`
+        : `K-Means: k = ${s.k} (silhouette ${s.silhouette.toFixed(3)})`,
+    );
     console.table(s.clusters.map((c) => ({ ...c, revenueShare: `${(c.revenueShare * 100).toFixed(1)} %` })));
     console.table(s.topAnomalies.map((a) => ({ ...a, score: a.score.toFixed(4) })));
-    console.log(s.writeback ? `write-back: ${s.writeback.updated} customers in ${s.writeback.batches} call(s)` : 'write-back: off');
+    console.log(
+      s.writeback
+        ? `write-back: ${s.writeback.updated} customers in ${s.writeback.batches} call(s)`
+        : 'write-back: off',
+    );
   } finally {
     await dbs?.close();
   }

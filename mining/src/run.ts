@@ -72,7 +72,11 @@ function parameterKey(p: Record<string, unknown>) {
 export async function runMining(opts: RunMiningOptions): Promise<MiningResult> {
   // The mining tables are the warehouse's (dwh-schema migrations): a warehouse not yet upgraded is here.
   await migrateDwh(opts.dwhUrl);
-  const pool = createPool(opts.dwhUrl, { max: 3, statementTimeout: 30 * 60_000, applicationName: 'erp-mining' });
+  const pool = createPool(opts.dwhUrl, {
+    max: 3,
+    statementTimeout: 30 * 60_000,
+    applicationName: 'erp-mining',
+  });
   const lockClient = await pool.connect();
   try {
     await lockClient.query('SELECT pg_advisory_lock($1)', [LOCK]); // one mining run at a time per warehouse
@@ -97,7 +101,8 @@ async function run(pool: pg.Pool, opts: RunMiningOptions): Promise<MiningResult>
     writeback,
     force: opts.force ?? false,
   };
-  if (opts.referenceDate && !/^\d{4}-\d{2}-\d{2}$/.test(opts.referenceDate)) throw new Error(`referenceDate: expected YYYY-MM-DD, got ${opts.referenceDate}`);
+  if (opts.referenceDate && !/^\d{4}-\d{2}-\d{2}$/.test(opts.referenceDate))
+    throw new Error(`referenceDate: expected YYYY-MM-DD, got ${opts.referenceDate}`);
   const timings: Record<string, number> = {};
   const stage = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
     opts.onStage?.(name, 'start');
@@ -126,12 +131,20 @@ async function run(pool: pg.Pool, opts: RunMiningOptions): Promise<MiningResult>
         `SELECT run_id, parameters, source_etl_run_id, source_checksum FROM mining.runs WHERE status = 'SUCCEEDED' ORDER BY run_id DESC LIMIT 1`,
       );
       const last = rows[0];
-      if (last && last.source_checksum === state.checksum && (last.source_etl_run_id ?? null) === state.etlRunId && parameterKey(last.parameters) === parameterKey(parameters))
+      if (
+        last &&
+        last.source_checksum === state.checksum &&
+        (last.source_etl_run_id ?? null) === state.etlRunId &&
+        parameterKey(last.parameters) === parameterKey(parameters)
+      )
         reason = `warehouse unchanged since mining run ${last.run_id} (ETL run ${state.etlRunId ?? 'none'}, fact checksum ${state.checksum}, same parameters); --force recomputes`;
     }
     if (reason) {
       const runId = await insertRun('SKIPPED', reason);
-      await pool.query(`UPDATE mining.runs SET timings = $2 WHERE run_id = $1`, [runId, JSON.stringify(timings)]);
+      await pool.query(`UPDATE mining.runs SET timings = $2 WHERE run_id = $1`, [
+        runId,
+        JSON.stringify(timings),
+      ]);
       return { runId, status: 'SKIPPED', reason, timings };
     }
   }
@@ -143,23 +156,35 @@ async function run(pool: pg.Pool, opts: RunMiningOptions): Promise<MiningResult>
     const referenceDate = opts.referenceDate ?? defaultReferenceDate(last);
     await pool.query(`UPDATE mining.runs SET reference_date = $2 WHERE run_id = $1`, [runId, referenceDate]);
 
-    const [rfmOrders, orders] = await stage('load', () => Promise.all([loadRfmOrders(pool), loadOrderRecords(pool)]));
+    const [rfmOrders, orders] = await stage('load', () =>
+      Promise.all([loadRfmOrders(pool), loadOrderRecords(pool)]),
+    );
     const rfm = await stage('rfm', () => computeRfm(rfmOrders, referenceDate));
     // A young database may hold too few customers with booked orders to cluster: the rest still runs.
     const clusteringSkipped =
-      rfm.length > parameters.kMin ? undefined : `${rfm.length} customer${rfm.length === 1 ? '' : 's'} with booked orders: too few to cluster into ${parameters.kMin}+ groups`;
+      rfm.length > parameters.kMin
+        ? undefined
+        : `${rfm.length} customer${rfm.length === 1 ? '' : 's'} with booked orders: too few to cluster into ${parameters.kMin}+ groups`;
     const clustering = await stage('kmeans', () =>
-      clusteringSkipped ? null : clusterCustomers(rfm, { kMin: parameters.kMin, kMax: parameters.kMax, seed }),
+      clusteringSkipped
+        ? null
+        : clusterCustomers(rfm, { kMin: parameters.kMin, kMax: parameters.kMax, seed }),
     );
     const anomalies = await stage('anomalies', () => {
       const features = orderFeatures(orders);
-      const scores = isolationForestScores(features, { seed, trees: parameters.trees, sampleSize: parameters.sampleSize });
+      const scores = isolationForestScores(features, {
+        seed,
+        trees: parameters.trees,
+        sampleSize: parameters.sampleSize,
+      });
       return { features, scores };
     });
     const eda = await stage('eda', () => computeEda(pool, orders, rfm));
 
     const topN = Math.max(50, Math.ceil(orders.length * 0.01));
-    const ranked = [...anomalies.scores.keys()].sort((a, b) => anomalies.scores[b]! - anomalies.scores[a]! || orders[a]!.orderId - orders[b]!.orderId).slice(0, topN);
+    const ranked = [...anomalies.scores.keys()]
+      .sort((a, b) => anomalies.scores[b]! - anomalies.scores[a]! || orders[a]!.orderId - orders[b]!.orderId)
+      .slice(0, topN);
     const stats = featureStats(anomalies.features);
     const top = ranked.map((i, r) => {
       const reasons = explain(anomalies.features[i]!, stats);
@@ -169,7 +194,9 @@ async function run(pool: pg.Pool, opts: RunMiningOptions): Promise<MiningResult>
         score: anomalies.scores[i]!,
         features: anomalies.features[i]!,
         reasons,
-        explanation: reasons.map((e) => `${e.feature} = ${e.value.toFixed(3)} (z ${e.z >= 0 ? '+' : ''}${e.z.toFixed(1)})`).join('; '),
+        explanation: reasons
+          .map((e) => `${e.feature} = ${e.value.toFixed(3)} (z ${e.z >= 0 ? '+' : ''}${e.z.toFixed(1)})`)
+          .join('; '),
       };
     });
 
@@ -177,12 +204,34 @@ async function run(pool: pg.Pool, opts: RunMiningOptions): Promise<MiningResult>
       withTransaction(pool, async (tx) => {
         await storeRfm(tx, runId, rfm, clustering);
         for (const p of clustering?.curve ?? [])
-          await tx.query(`INSERT INTO mining.kmeans_silhouette VALUES ($1,$2,$3,$4,$5,$6)`, [runId, p.k, p.silhouette, p.inertia, p.iterations, p.k === clustering!.k]);
-        for (const c of clustering?.profiles ?? [])
-          await tx.query(`INSERT INTO mining.clusters VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`, [
-            runId, c.cluster, c.name, c.size, c.revenueShare, c.centroid.recencyDays, c.centroid.frequency, c.centroid.monetary,
-            c.means.recencyDays, c.means.frequency, c.means.monetary, c.z[0], c.z[1], c.z[2],
+          await tx.query(`INSERT INTO mining.kmeans_silhouette VALUES ($1,$2,$3,$4,$5,$6)`, [
+            runId,
+            p.k,
+            p.silhouette,
+            p.inertia,
+            p.iterations,
+            p.k === clustering!.k,
           ]);
+        for (const c of clustering?.profiles ?? [])
+          await tx.query(
+            `INSERT INTO mining.clusters VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
+            [
+              runId,
+              c.cluster,
+              c.name,
+              c.size,
+              c.revenueShare,
+              c.centroid.recencyDays,
+              c.centroid.frequency,
+              c.centroid.monetary,
+              c.means.recencyDays,
+              c.means.frequency,
+              c.means.monetary,
+              c.z[0],
+              c.z[1],
+              c.z[2],
+            ],
+          );
         await tx.query(
           `INSERT INTO mining.rfm_segments
            SELECT run_id, segment, count(*), sum(monetary), avg(recency_days), avg(frequency) FROM mining.rfm WHERE run_id = $1 GROUP BY run_id, segment`,
@@ -191,7 +240,21 @@ async function run(pool: pg.Pool, opts: RunMiningOptions): Promise<MiningResult>
         await tx.query(
           `INSERT INTO mining.anomalies SELECT $1, x.* FROM jsonb_to_recordset($2::jsonb)
              AS x(rank int, order_id int, order_number text, customer_id int, score float8, features jsonb, reasons jsonb, explanation text)`,
-          [runId, JSON.stringify(top.map((t) => ({ rank: t.rank, order_id: t.order.orderId, order_number: t.order.orderNumber, customer_id: t.order.customerId, score: t.score, features: t.features, reasons: t.reasons, explanation: t.explanation })))],
+          [
+            runId,
+            JSON.stringify(
+              top.map((t) => ({
+                rank: t.rank,
+                order_id: t.order.orderId,
+                order_number: t.order.orderNumber,
+                customer_id: t.order.customerId,
+                score: t.score,
+                features: t.features,
+                reasons: t.reasons,
+                explanation: t.explanation,
+              })),
+            ),
+          ],
         );
         await writeEda(tx, runId, eda);
       }),
@@ -199,9 +262,22 @@ async function run(pool: pg.Pool, opts: RunMiningOptions): Promise<MiningResult>
 
     let wb: MiningSummary['writeback'] = null;
     if (writeback) {
-      const writer = opts.writer ?? (opts.gatewayUrl && opts.credentials ? new GraphqlSegmentWriter(opts.gatewayUrl, opts.credentials) : undefined);
-      if (!writer) throw new Error('write-back requested but no gateway URL and credentials (or writer) were given; use --no-writeback');
-      wb = await stage('writeback', () => writeSegments(writer, rfm.map((r) => ({ customerId: r.customerId, segment: r.segment })), runId));
+      const writer =
+        opts.writer ??
+        (opts.gatewayUrl && opts.credentials
+          ? new GraphqlSegmentWriter(opts.gatewayUrl, opts.credentials)
+          : undefined);
+      if (!writer)
+        throw new Error(
+          'write-back requested but no gateway URL and credentials (or writer) were given; use --no-writeback',
+        );
+      wb = await stage('writeback', () =>
+        writeSegments(
+          writer,
+          rfm.map((r) => ({ customerId: r.customerId, segment: r.segment })),
+          runId,
+        ),
+      );
     }
 
     const segments: Record<string, number> = {};
@@ -213,31 +289,44 @@ async function run(pool: pg.Pool, opts: RunMiningOptions): Promise<MiningResult>
       k: clustering?.k ?? null,
       silhouette: clustering ? clustering.curve.find((p) => p.k === clustering.k)!.silhouette : null,
       ...(clusteringSkipped ? { clusteringSkipped } : {}),
-      clusters: (clustering?.profiles ?? []).map((c) => ({ cluster: c.cluster, name: c.name, size: c.size, revenueShare: c.revenueShare })),
-      topAnomalies: top.slice(0, 10).map((t) => ({ rank: t.rank, orderNumber: t.order.orderNumber, score: t.score, explanation: t.explanation })),
+      clusters: (clustering?.profiles ?? []).map((c) => ({
+        cluster: c.cluster,
+        name: c.name,
+        size: c.size,
+        revenueShare: c.revenueShare,
+      })),
+      topAnomalies: top.slice(0, 10).map((t) => ({
+        rank: t.rank,
+        orderNumber: t.order.orderNumber,
+        score: t.score,
+        explanation: t.explanation,
+      })),
       writeback: wb,
     };
-    await pool.query(`UPDATE mining.runs SET status = 'SUCCEEDED', finished_at = clock_timestamp(), timings = $2, summary = $3 WHERE run_id = $1`, [
-      runId,
-      JSON.stringify(timings),
-      JSON.stringify(summary),
-    ]);
+    await pool.query(
+      `UPDATE mining.runs SET status = 'SUCCEEDED', finished_at = clock_timestamp(), timings = $2, summary = $3 WHERE run_id = $1`,
+      [runId, JSON.stringify(timings), JSON.stringify(summary)],
+    );
     // Statistics on the results just stored: plans must not wait for autovacuum (servers may run without it).
     await analyzeStale(pool, ['mining']);
     return { runId, status: 'SUCCEEDED', referenceDate, timings, summary };
   } catch (err) {
     await pool
-      .query(`UPDATE mining.runs SET status = 'FAILED', finished_at = clock_timestamp(), timings = $2, error = $3 WHERE run_id = $1`, [
-        runId,
-        JSON.stringify(timings),
-        (err as Error).message,
-      ])
+      .query(
+        `UPDATE mining.runs SET status = 'FAILED', finished_at = clock_timestamp(), timings = $2, error = $3 WHERE run_id = $1`,
+        [runId, JSON.stringify(timings), (err as Error).message],
+      )
       .catch(() => undefined);
     throw err;
   }
 }
 
-async function storeRfm(tx: pg.PoolClient, runId: number, rfm: readonly RfmRow[], c: ClusteringResult | null) {
+async function storeRfm(
+  tx: pg.PoolClient,
+  runId: number,
+  rfm: readonly RfmRow[],
+  c: ClusteringResult | null,
+) {
   const names = c?.profiles.map((p) => p.name) ?? [];
   for (let i = 0; i < rfm.length; i += 10_000) {
     const chunk = rfm.slice(i, i + 10_000);

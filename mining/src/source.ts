@@ -45,7 +45,9 @@ export async function lastOrderDate(db: pg.Pool): Promise<string | undefined> {
 
 /** Booked SALE orders (the model's BOOKED_SALES scope), with the per-order sums the anomaly features start from. */
 export async function loadOrderRecords(db: pg.Pool): Promise<OrderRecord[]> {
-  const { rows } = await db.query<[number, string, number, number, number, number, number, number, number, number]>({
+  const { rows } = await db.query<
+    [number, string, number, number, number, number, number, number, number, number]
+  >({
     text: `SELECT f.order_id, min(f.order_number), min(c.customer_id), (extract(epoch FROM min(f.ordered_at)) * 1000)::float8,
                   sum(f.net_amount)::float8, count(*)::int, sum(f.quantity)::float8, avg(f.discount)::float8,
                   max(f.discount)::float8,
@@ -60,18 +62,31 @@ export async function loadOrderRecords(db: pg.Pool): Promise<OrderRecord[]> {
            ORDER BY f.order_id`,
     rowMode: 'array',
   });
-  return rows.map(([orderId, orderNumber, customerId, orderedAt, netAmount, lines, units, avgDiscount, maxDiscount, priceDeviation]) => ({
-    orderId,
-    orderNumber,
-    customerId,
-    orderedAt,
-    netAmount,
-    lines,
-    units,
-    avgDiscount,
-    maxDiscount,
-    priceDeviation,
-  }));
+  return rows.map(
+    ([
+      orderId,
+      orderNumber,
+      customerId,
+      orderedAt,
+      netAmount,
+      lines,
+      units,
+      avgDiscount,
+      maxDiscount,
+      priceDeviation,
+    ]) => ({
+      orderId,
+      orderNumber,
+      customerId,
+      orderedAt,
+      netAmount,
+      lines,
+      units,
+      avgDiscount,
+      maxDiscount,
+      priceDeviation,
+    }),
+  );
 }
 
 export interface SourceState {

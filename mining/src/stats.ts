@@ -64,7 +64,11 @@ export function histogram(xs: ArrayLike<number>, bins: number): Bin[] {
     hi = Math.max(hi, xs[i]!);
   }
   const width = hi > lo ? (hi - lo) / bins : 1;
-  const out: Bin[] = Array.from({ length: bins }, (_, i) => ({ lower: lo + i * width, upper: lo + (i + 1) * width, count: 0 }));
+  const out: Bin[] = Array.from({ length: bins }, (_, i) => ({
+    lower: lo + i * width,
+    upper: lo + (i + 1) * width,
+    count: 0,
+  }));
   for (let i = 0; i < xs.length; i++) out[Math.min(bins - 1, Math.floor((xs[i]! - lo) / width))]!.count++;
   return out;
 }

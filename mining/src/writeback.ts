@@ -26,7 +26,10 @@ export async function writeSegments(
   let updated = 0;
   let batches = 0;
   for (let i = 0; i < assignments.length; i += batchSize) {
-    updated += await writer.write(assignments.slice(i, i + batchSize), `mining-run-${runId}-batch-${batches + 1}`);
+    updated += await writer.write(
+      assignments.slice(i, i + batchSize),
+      `mining-run-${runId}-batch-${batches + 1}`,
+    );
     batches++;
   }
   return { batches, updated };
@@ -48,31 +51,46 @@ export class GraphqlSegmentWriter implements SegmentWriter {
     private readonly credentials: Credentials,
   ) {}
 
-  private async post(query: string, variables: Record<string, unknown>, token?: string): Promise<Record<string, unknown>> {
+  private async post(
+    query: string,
+    variables: Record<string, unknown>,
+    token?: string,
+  ): Promise<Record<string, unknown>> {
     const res = await fetch(this.gatewayUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify({ query, variables }),
     });
-    const body = (await res.json().catch(() => ({}))) as { data?: Record<string, unknown>; errors?: { message: string; extensions?: { code?: string } }[] };
+    const body = (await res.json().catch(() => ({}))) as {
+      data?: Record<string, unknown>;
+      errors?: { message: string; extensions?: { code?: string } }[];
+    };
     if (body.errors?.length || !body.data) {
       const e = body.errors?.[0];
-      throw new Error(`GraphQL ${res.status}: ${e ? `${e.extensions?.code ?? 'ERROR'} ${e.message}` : 'no data'}`);
+      throw new Error(
+        `GraphQL ${res.status}: ${e ? `${e.extensions?.code ?? 'ERROR'} ${e.message}` : 'no data'}`,
+      );
     }
     return body.data;
   }
 
   async write(assignments: SegmentAssignment[], idempotencyKey: string): Promise<number> {
     if (!this.token) {
-      const data = await this.post(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`, {
-        e: this.credentials.email,
-        p: this.credentials.password,
-      });
+      const data = await this.post(
+        `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`,
+        {
+          e: this.credentials.email,
+          p: this.credentials.password,
+        },
+      );
       this.token = (data.login as { accessToken: string }).accessToken;
     }
     const data = await this.post(
       `mutation($a: [CustomerSegmentAssignment!]!, $k: String) { assignCustomerSegments(assignments: $a, idempotencyKey: $k) }`,
-      { a: assignments.map((a) => ({ customerId: String(a.customerId), segment: a.segment })), k: idempotencyKey },
+      {
+        a: assignments.map((a) => ({ customerId: String(a.customerId), segment: a.segment })),
+        k: idempotencyKey,
+      },
       this.token,
     );
     return data.assignCustomerSegments as number;

@@ -39,7 +39,10 @@ const printed = new WeakMap<DocumentNode, string>();
  */
 export function createClient(opts: ClientOptions) {
   const doFetch = opts.fetch ?? fetch;
-  async function execute<R, V>(document: TypedDocumentNode<R, V>, variables?: V): Promise<{ data: R | null; errors: ApiError[]; status: number }> {
+  async function execute<R, V>(
+    document: TypedDocumentNode<R, V>,
+    variables?: V,
+  ): Promise<{ data: R | null; errors: ApiError[]; status: number }> {
     let query = printed.get(document);
     if (!query) printed.set(document, (query = print(document)));
     const token = typeof opts.token === 'function' ? await opts.token() : opts.token;
@@ -49,14 +52,21 @@ export function createClient(opts: ClientOptions) {
       body: JSON.stringify({ query, variables: variables ?? {} }),
       signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000),
     });
-    const body = (await res.json().catch(() => ({ errors: [{ message: `HTTP ${res.status}` }] }))) as { data?: R | null; errors?: ApiError[] };
+    const body = (await res.json().catch(() => ({ errors: [{ message: `HTTP ${res.status}` }] }))) as {
+      data?: R | null;
+      errors?: ApiError[];
+    };
     return { data: body.data ?? null, errors: body.errors ?? [], status: res.status };
   }
   return {
     execute,
     async request<R, V>(document: TypedDocumentNode<R, V>, variables?: V): Promise<R> {
       const r = await execute(document, variables);
-      if (r.errors.length || !r.data) throw new ApiRequestError(r.errors.length ? r.errors : [{ message: `HTTP ${r.status} without data` }], r.status);
+      if (r.errors.length || !r.data)
+        throw new ApiRequestError(
+          r.errors.length ? r.errors : [{ message: `HTTP ${r.status} without data` }],
+          r.status,
+        );
       return r.data;
     },
   };

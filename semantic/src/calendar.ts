@@ -17,7 +17,8 @@ export interface DataCalendar {
   mixedCurrencies: boolean;
 }
 
-const isoOfKey = (k: number | null) => (k === null ? null : `${String(k).slice(0, 4)}-${String(k).slice(4, 6)}-${String(k).slice(6, 8)}`);
+const isoOfKey = (k: number | null) =>
+  k === null ? null : `${String(k).slice(0, 4)}-${String(k).slice(4, 6)}-${String(k).slice(6, 8)}`;
 
 /**
  * Reads the calendar from the facts' date-key index (min and max) and the latest ETL run: when the
@@ -25,7 +26,13 @@ const isoOfKey = (k: number | null) => (k === null ? null : `${String(k).slice(0
  * the day before. The currency comes from the first and the last sales (the import sets it per order).
  */
 export async function readCalendar(pool: pg.Pool | pg.PoolClient): Promise<DataCalendar> {
-  const { rows } = await pool.query<{ lo: number | null; hi: number | null; run_day: string | null; first_currency: string | null; last_currency: string | null }>(
+  const { rows } = await pool.query<{
+    lo: number | null;
+    hi: number | null;
+    run_day: string | null;
+    first_currency: string | null;
+    last_currency: string | null;
+  }>(
     `SELECT (SELECT min(order_date_key) FROM dw.fact_sales) AS lo,
             (SELECT max(order_date_key) FROM dw.fact_sales) AS hi,
             (SELECT to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM meta.etl_runs WHERE status = 'SUCCEEDED' ORDER BY finished_at DESC NULLS LAST, run_id DESC LIMIT 1) AS run_day,
@@ -38,11 +45,19 @@ export async function readCalendar(pool: pg.Pool | pg.PoolClient): Promise<DataC
   if (asOf && r.run_day && r.run_day <= asOf) asOf = addDays(r.run_day, -1);
   if (asOf && first && asOf < first) asOf = first;
   const currency = (r.last_currency ?? r.first_currency ?? 'EUR').trim();
-  return { asOf, firstDate: first, currency, mixedCurrencies: Boolean(r.first_currency && r.last_currency && r.first_currency.trim() !== r.last_currency.trim()) };
+  return {
+    asOf,
+    firstDate: first,
+    currency,
+    mixedCurrencies: Boolean(
+      r.first_currency && r.last_currency && r.first_currency.trim() !== r.last_currency.trim(),
+    ),
+  };
 }
 
 /** The day relative periods are computed from: the as-of date, or today on an empty warehouse. */
-export const referenceDay = (c: DataCalendar, today = new Date().toISOString().slice(0, 10)) => c.asOf ?? today;
+export const referenceDay = (c: DataCalendar, today = new Date().toISOString().slice(0, 10)) =>
+  c.asOf ?? today;
 
 /** How much of a period the data covers: days with data over days in the period. */
 export interface Coverage {
@@ -68,7 +83,15 @@ export function coverage(range: DateRange, c: DataCalendar): Coverage {
     const end = `${m.slice(0, 7)}-${String(daysInMonth(Number(m.slice(0, 4)), Number(m.slice(5, 7)))).padStart(2, '0')}`;
     if (c.firstDate && c.asOf && c.firstDate <= m && c.asOf >= end) coveredMonths++;
   }
-  return { from: range.from, to: range.to, days, coveredDays, months, coveredMonths, complete: coveredDays === days };
+  return {
+    from: range.from,
+    to: range.to,
+    days,
+    coveredDays,
+    months,
+    coveredMonths,
+    complete: coveredDays === days,
+  };
 }
 
 /**
@@ -76,17 +99,33 @@ export function coverage(range: DateRange, c: DataCalendar): Coverage {
  * stories). When the data does not reach back to a complete one (a few days of sales), the period
  * the data is in, partial: its coverage says so.
  */
-export function lastCompletePeriods(c: DataCalendar, today?: string): { month: DateRange; quarter: DateRange; year: DateRange } {
+export function lastCompletePeriods(
+  c: DataCalendar,
+  today?: string,
+): { month: DateRange; quarter: DateRange; year: DateRange } {
   const ref = referenceDay(c, today);
   const nextDay = addDays(ref, 1);
-  const q = (iso: string) => `${iso.slice(0, 4)}-${String(Math.floor((Number(iso.slice(5, 7)) - 1) / 3) * 3 + 1).padStart(2, '0')}-01`;
+  const q = (iso: string) =>
+    `${iso.slice(0, 4)}-${String(Math.floor((Number(iso.slice(5, 7)) - 1) / 3) * 3 + 1).padStart(2, '0')}-01`;
   const pick = (complete: string, current: string, months: number): DateRange => {
     const start = c.firstDate && addDays(addMonths(complete, months), -1) < c.firstDate ? current : complete;
     return { from: start, to: addDays(addMonths(start, months), -1) };
   };
   // A period is complete when the as-of date is its last day; otherwise the one before.
-  const month = pick(nextDay.slice(8) === '01' ? `${ref.slice(0, 7)}-01` : addMonths(`${ref.slice(0, 7)}-01`, -1), `${ref.slice(0, 7)}-01`, 1);
-  const quarter = pick(['01-01', '04-01', '07-01', '10-01'].includes(nextDay.slice(5)) ? q(ref) : addMonths(q(ref), -3), q(ref), 3);
-  const year = pick(nextDay.slice(5) === '01-01' ? `${ref.slice(0, 4)}-01-01` : `${Number(ref.slice(0, 4)) - 1}-01-01`, `${ref.slice(0, 4)}-01-01`, 12);
+  const month = pick(
+    nextDay.slice(8) === '01' ? `${ref.slice(0, 7)}-01` : addMonths(`${ref.slice(0, 7)}-01`, -1),
+    `${ref.slice(0, 7)}-01`,
+    1,
+  );
+  const quarter = pick(
+    ['01-01', '04-01', '07-01', '10-01'].includes(nextDay.slice(5)) ? q(ref) : addMonths(q(ref), -3),
+    q(ref),
+    3,
+  );
+  const year = pick(
+    nextDay.slice(5) === '01-01' ? `${ref.slice(0, 4)}-01-01` : `${Number(ref.slice(0, 4)) - 1}-01-01`,
+    `${ref.slice(0, 4)}-01-01`,
+    12,
+  );
   return { month, quarter, year };
 }

@@ -8,7 +8,8 @@ export interface DateRange {
 }
 
 export const parts = (iso: string) => iso.split('-').map(Number) as [number, number, number];
-const fmt = (y: number, m: number, d: number) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+const fmt = (y: number, m: number, d: number) =>
+  `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 
 export function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
@@ -37,8 +38,8 @@ export function addDays(iso: string, n: number): string {
   return new Date(t).toISOString().slice(0, 10);
 }
 
-export const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
-
+export const daysBetween = (a: string, b: string) =>
+  Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
 /** The last day of the month of a date. */
@@ -47,8 +48,14 @@ export const monthEnd = (iso: string) => {
   return `${y}-${pad2(m)}-${pad2(daysInMonth(y, m))}`;
 };
 export const yearRange = (y: number): DateRange => ({ from: `${y}-01-01`, to: `${y}-12-31` });
-export const monthRange = (y: number, m: number): DateRange => ({ from: `${y}-${pad2(m)}-01`, to: `${y}-${pad2(m)}-${pad2(daysInMonth(y, m))}` });
-export const quarterRange = (y: number, q: number): DateRange => ({ from: monthRange(y, q * 3 - 2).from, to: monthRange(y, q * 3).to });
+export const monthRange = (y: number, m: number): DateRange => ({
+  from: `${y}-${pad2(m)}-01`,
+  to: `${y}-${pad2(m)}-${pad2(daysInMonth(y, m))}`,
+});
+export const quarterRange = (y: number, q: number): DateRange => ({
+  from: monthRange(y, q * 3 - 2).from,
+  to: monthRange(y, q * 3).to,
+});
 
 /** Months (YYYY-MM) of a range, in order. */
 export function monthsOf(range: DateRange): string[] {

@@ -36,13 +36,23 @@ export interface AnswerDefinition {
 export const unitOf = (m: MeasureDef, currency: string) => (m.unit === MONEY ? currency : m.unit);
 
 export function measureDefinition(m: MeasureDef, currency: string): MeasureDefinition {
-  return { name: m.name, title: m.title, titleFr: m.titleFr, unit: unitOf(m, currency), description: m.description };
+  return {
+    name: m.name,
+    title: m.title,
+    titleFr: m.titleFr,
+    unit: unitOf(m, currency),
+    description: m.description,
+  };
 }
 
 export function defineAnswer(plan: Plan, calendar: DataCalendar): AnswerDefinition {
   return {
     measures: plan.measures.map((m) => measureDefinition(m, calendar.currency)),
-    filters: plan.filters.map((f) => ({ level: f.level.name, title: f.level.title, members: f.members ?? [f.from ?? '…', f.to ?? '…'].filter(Boolean) })),
+    filters: plan.filters.map((f) => ({
+      level: f.level.name,
+      title: f.level.title,
+      members: f.members ?? [f.from ?? '…', f.to ?? '…'].filter(Boolean),
+    })),
     period: plan.range ? coverage(plan.range, calendar) : null,
     comparePeriod: plan.comparison ? coverage(plan.comparison.compared, calendar) : null,
     defaultPeriod: plan.defaultPeriod,
@@ -72,7 +82,8 @@ const LEVEL_FR: Record<string, string> = {
   'stockStatus.state': 'État du stock',
   'productStatus.status': 'Statut produit',
 };
-export const levelTitle = (name: string, title: string, lang: Language) => (lang === 'fr' ? (LEVEL_FR[name] ?? title) : title);
+export const levelTitle = (name: string, title: string, lang: Language) =>
+  lang === 'fr' ? (LEVEL_FR[name] ?? title) : title;
 
 /** A scope's words for a measure (booked orders, cancelled orders…), from its components. */
 export function scopeWords(m: MeasureDef, lang: Language): string | null {
@@ -82,14 +93,27 @@ export function scopeWords(m: MeasureDef, lang: Language): string | null {
 }
 
 const fmtDate = (iso: string, lang: Language) =>
-  new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
+  new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(new Date(`${iso}T00:00:00Z`));
 
 /** "2024-01-01 → 2024-12-31: 4 of 12 months" when the data covers part of it. */
 export function coverageWords(c: Coverage, lang: Language): string {
   const range = `${fmtDate(c.from, lang)} – ${fmtDate(c.to, lang)}`;
   if (c.complete) return range;
-  if (c.coveredDays === 0) return lang === 'fr' ? `${range} (aucune donnée sur cette période)` : `${range} (no data in this period)`;
-  const part = c.months > 1 ? (lang === 'fr' ? `${c.coveredMonths} mois complets sur ${c.months}` : `${c.coveredMonths} of ${c.months} months`) : lang === 'fr' ? `${c.coveredDays} jours sur ${c.days}` : `${c.coveredDays} of ${c.days} days`;
+  if (c.coveredDays === 0)
+    return lang === 'fr' ? `${range} (aucune donnée sur cette période)` : `${range} (no data in this period)`;
+  const part =
+    c.months > 1
+      ? lang === 'fr'
+        ? `${c.coveredMonths} mois complets sur ${c.months}`
+        : `${c.coveredMonths} of ${c.months} months`
+      : lang === 'fr'
+        ? `${c.coveredDays} jours sur ${c.days}`
+        : `${c.coveredDays} of ${c.days} days`;
   return lang === 'fr' ? `${range} (données partielles : ${part})` : `${range} (partial data: ${part})`;
 }
 
@@ -102,10 +126,22 @@ export function definitionText(d: AnswerDefinition, lang: Language): string {
     const title = fr ? m.titleFr : m.title;
     parts.push(scope ? `${title}: ${scope}` : `${title}: ${m.description}`);
   }
-  if (d.filters.length) parts.push(`${fr ? 'Filtres' : 'Filters'}: ${d.filters.map((f) => `${levelTitle(f.level, f.title, lang)} = ${f.members.join(', ')}`).join('; ')}`);
-  if (d.period) parts.push(`${fr ? 'Période' : 'Period'}: ${coverageWords(d.period, lang)}${d.defaultPeriod ? (fr ? ' (période par défaut de cet indicateur)' : " (this measure's default period)") : ''}`);
-  if (d.comparePeriod) parts.push(`${fr ? 'Comparée à' : 'Compared with'}: ${coverageWords(d.comparePeriod, lang)}`);
-  if (!d.period && d.firstDate && d.asOf) parts.push(fr ? `Période : toutes les données (${fmtDate(d.firstDate, lang)} – ${fmtDate(d.asOf, lang)})` : `Period: all the data (${fmtDate(d.firstDate, lang)} – ${fmtDate(d.asOf, lang)})`);
+  if (d.filters.length)
+    parts.push(
+      `${fr ? 'Filtres' : 'Filters'}: ${d.filters.map((f) => `${levelTitle(f.level, f.title, lang)} = ${f.members.join(', ')}`).join('; ')}`,
+    );
+  if (d.period)
+    parts.push(
+      `${fr ? 'Période' : 'Period'}: ${coverageWords(d.period, lang)}${d.defaultPeriod ? (fr ? ' (période par défaut de cet indicateur)' : " (this measure's default period)") : ''}`,
+    );
+  if (d.comparePeriod)
+    parts.push(`${fr ? 'Comparée à' : 'Compared with'}: ${coverageWords(d.comparePeriod, lang)}`);
+  if (!d.period && d.firstDate && d.asOf)
+    parts.push(
+      fr
+        ? `Période : toutes les données (${fmtDate(d.firstDate, lang)} – ${fmtDate(d.asOf, lang)})`
+        : `Period: all the data (${fmtDate(d.firstDate, lang)} – ${fmtDate(d.asOf, lang)})`,
+    );
   parts.push(`${fr ? 'Devise' : 'Currency'}: ${d.currency}`);
   if (d.asOf) parts.push(fr ? `Données au ${fmtDate(d.asOf, lang)}` : `Data as of ${fmtDate(d.asOf, lang)}`);
   return `${parts.join('. ')}.`;

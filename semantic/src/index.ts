@@ -6,11 +6,71 @@
 export * from './model';
 export * from './periods';
 export * from './decimal';
-export { planQuery, checkMembers, MAX_LIMIT, DEFAULT_LIMIT, type OlapInput, type FilterInput, type HavingOp, type Viewer, type Plan } from './plan';
+export {
+  planQuery,
+  checkMembers,
+  MAX_LIMIT,
+  DEFAULT_LIMIT,
+  type OlapInput,
+  type FilterInput,
+  type HavingOp,
+  type Viewer,
+  type Plan,
+} from './plan';
 export { buildQuery, canShareTotals, type BuiltQuery, type BuildOptions } from './sql';
-export { olap, drillDown, withinTimeLimit, freshness, readAnswerState, type OlapAnswer, type Row, type Member, type Value, type Freshness, type Pivot, type AnswerState, type DrillInput } from './olap';
-export { refreshRollups, refreshStaleRollups, describeRollupRefresh, markRollupsCurrent, rollupIsFresh, rollupStates, type RefreshResult, type RollupState, type RollupStageResult } from './rollups';
+export {
+  olap,
+  drillDown,
+  withinTimeLimit,
+  freshness,
+  readAnswerState,
+  type OlapAnswer,
+  type Row,
+  type Member,
+  type Value,
+  type Freshness,
+  type Pivot,
+  type AnswerState,
+  type DrillInput,
+} from './olap';
+export {
+  refreshRollups,
+  refreshStaleRollups,
+  describeRollupRefresh,
+  markRollupsCurrent,
+  rollupIsFresh,
+  rollupStates,
+  type RefreshResult,
+  type RollupState,
+  type RollupStageResult,
+} from './rollups';
 export { rollupColumns, type RollupColumn } from './rollup-tables';
-export { readCalendar, referenceDay, coverage, lastCompletePeriods, type DataCalendar, type Coverage } from './calendar';
-export { defineAnswer, definitionText, measureDefinition, unitOf, coverageWords, levelTitle, scopeWords, type AnswerDefinition, type MeasureDefinition } from './definition';
-export { tiles, DASHBOARD_KINDS, LATE_SUPPLIER_THRESHOLD, type DashboardKind, type TileDef, type TileKind, type TileView, type TileQuery } from './tiles';
+export {
+  readCalendar,
+  referenceDay,
+  coverage,
+  lastCompletePeriods,
+  type DataCalendar,
+  type Coverage,
+} from './calendar';
+export {
+  defineAnswer,
+  definitionText,
+  measureDefinition,
+  unitOf,
+  coverageWords,
+  levelTitle,
+  scopeWords,
+  type AnswerDefinition,
+  type MeasureDefinition,
+} from './definition';
+export {
+  tiles,
+  DASHBOARD_KINDS,
+  LATE_SUPPLIER_THRESHOLD,
+  type DashboardKind,
+  type TileDef,
+  type TileKind,
+  type TileView,
+  type TileQuery,
+} from './tiles';

@@ -20,7 +20,8 @@ import type { Role } from '@erp/kit';
  * (their own customers only, by row-level security); ADMIN and MANAGER may.
  */
 
-export type FactName = 'sales' | 'inventory' | 'supplier' | 'purchase' | 'receipt' | 'catalog' | 'customerBase';
+export type FactName =
+  'sales' | 'inventory' | 'supplier' | 'purchase' | 'receipt' | 'catalog' | 'customerBase';
 
 export interface FactDef {
   name: FactName;
@@ -153,11 +154,28 @@ export interface ScopeDef {
 }
 export const BOOKED_STATUSES = ['CONFIRMED', 'SHIPPED', 'DELIVERED'] as const;
 export const SCOPES: Record<ScopeName, ScopeDef> = {
-  BOOKED: { statuses: BOOKED_STATUSES, title: 'booked orders (confirmed, shipped or delivered), returns subtracted', titleFr: 'commandes enregistrées (confirmées, expédiées ou livrées), retours déduits' },
-  BOOKED_SALES: { statuses: BOOKED_STATUSES, kinds: ['SALE'], title: 'booked sales orders (confirmed, shipped or delivered; returns not counted)', titleFr: 'commandes de vente enregistrées (confirmées, expédiées ou livrées ; hors retours)' },
-  PLACED: { statuses: ['CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED'], title: 'every order placed (drafts excluded, cancelled included), returns subtracted', titleFr: 'toutes les commandes passées (hors brouillons, annulées comprises), retours déduits' },
+  BOOKED: {
+    statuses: BOOKED_STATUSES,
+    title: 'booked orders (confirmed, shipped or delivered), returns subtracted',
+    titleFr: 'commandes enregistrées (confirmées, expédiées ou livrées), retours déduits',
+  },
+  BOOKED_SALES: {
+    statuses: BOOKED_STATUSES,
+    kinds: ['SALE'],
+    title: 'booked sales orders (confirmed, shipped or delivered; returns not counted)',
+    titleFr: 'commandes de vente enregistrées (confirmées, expédiées ou livrées ; hors retours)',
+  },
+  PLACED: {
+    statuses: ['CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED'],
+    title: 'every order placed (drafts excluded, cancelled included), returns subtracted',
+    titleFr: 'toutes les commandes passées (hors brouillons, annulées comprises), retours déduits',
+  },
   CANCELLED: { statuses: ['CANCELLED'], title: 'cancelled orders', titleFr: 'commandes annulées' },
-  DRAFT: { statuses: ['DRAFT'], title: 'open drafts (orders not yet confirmed)', titleFr: 'brouillons en cours (commandes non confirmées)' },
+  DRAFT: {
+    statuses: ['DRAFT'],
+    title: 'open drafts (orders not yet confirmed)',
+    titleFr: 'brouillons en cours (commandes non confirmées)',
+  },
 };
 
 const quoted = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
@@ -165,7 +183,10 @@ const quoted = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
 export function scopeCondition(scope: ScopeName, source: 'FACT' | 'ROLLUP'): string {
   const def = SCOPES[scope];
   const [status, kind] = source === 'FACT' ? ['s.status', 'k.kind'] : ['r.status', 'r.kind'];
-  return [`${status} IN (${quoted(def.statuses)})`, ...(def.kinds ? [`${kind} IN (${quoted(def.kinds)})`] : [])].join(' AND ');
+  return [
+    `${status} IN (${quoted(def.statuses)})`,
+    ...(def.kinds ? [`${kind} IN (${quoted(def.kinds)})`] : []),
+  ].join(' AND ');
 }
 
 /**
@@ -184,18 +205,63 @@ export const PURCHASED_STATUSES = ['SENT', 'PARTIALLY_RECEIVED', 'RECEIVED'] as 
 const PURCHASED = `po.status IN (${quoted(PURCHASED_STATUSES)})`;
 
 export const COMPONENTS: Record<string, ComponentDef> = {
-  net: { fact: 'sales', sql: 'SUM(f.net_amount){filter}', rollup: 'SUM(r.net_amount){filter}', scope: 'BOOKED' },
-  margin: { fact: 'sales', sql: 'SUM(f.net_amount - f.cost_amount){filter}', rollup: 'SUM(r.margin_amount){filter}', scope: 'BOOKED' },
-  costed_net: { fact: 'sales', sql: 'SUM(CASE WHEN f.cost_amount IS NOT NULL THEN f.net_amount END){filter}', rollup: 'SUM(r.costed_net_amount){filter}', scope: 'BOOKED' },
+  net: {
+    fact: 'sales',
+    sql: 'SUM(f.net_amount){filter}',
+    rollup: 'SUM(r.net_amount){filter}',
+    scope: 'BOOKED',
+  },
+  margin: {
+    fact: 'sales',
+    sql: 'SUM(f.net_amount - f.cost_amount){filter}',
+    rollup: 'SUM(r.margin_amount){filter}',
+    scope: 'BOOKED',
+  },
+  costed_net: {
+    fact: 'sales',
+    sql: 'SUM(CASE WHEN f.cost_amount IS NOT NULL THEN f.net_amount END){filter}',
+    rollup: 'SUM(r.costed_net_amount){filter}',
+    scope: 'BOOKED',
+  },
   units: { fact: 'sales', sql: 'SUM(f.quantity){filter}', rollup: 'SUM(r.units){filter}', scope: 'BOOKED' },
   // Distinct counts: additive only over a rollup whose rows never split an order (orders) or that
   // keeps the customer (customers); ROLLUPS says which rollup holds which component.
-  orders: { fact: 'sales', sql: 'COUNT(DISTINCT f.order_id){filter}', rollup: 'COALESCE(SUM(r.orders){filter}, 0)', scope: 'BOOKED_SALES' },
-  customers: { fact: 'sales', sql: 'COUNT(DISTINCT c.customer_id){filter}', rollup: 'COUNT(DISTINCT r.customer_id){filter}', scope: 'BOOKED_SALES' },
-  placed_net: { fact: 'sales', sql: 'SUM(f.net_amount){filter}', rollup: 'SUM(r.net_amount){filter}', scope: 'PLACED' },
-  cancelled_net: { fact: 'sales', sql: 'SUM(f.net_amount){filter}', rollup: 'SUM(r.net_amount){filter}', scope: 'CANCELLED' },
-  draft_net: { fact: 'sales', sql: 'SUM(f.net_amount){filter}', rollup: 'SUM(r.net_amount){filter}', scope: 'DRAFT' },
-  cancelled_orders: { fact: 'sales', sql: 'COUNT(DISTINCT f.order_id){filter}', rollup: 'COALESCE(SUM(r.orders){filter}, 0)', scope: 'CANCELLED' },
+  orders: {
+    fact: 'sales',
+    sql: 'COUNT(DISTINCT f.order_id){filter}',
+    rollup: 'COALESCE(SUM(r.orders){filter}, 0)',
+    scope: 'BOOKED_SALES',
+  },
+  customers: {
+    fact: 'sales',
+    sql: 'COUNT(DISTINCT c.customer_id){filter}',
+    rollup: 'COUNT(DISTINCT r.customer_id){filter}',
+    scope: 'BOOKED_SALES',
+  },
+  placed_net: {
+    fact: 'sales',
+    sql: 'SUM(f.net_amount){filter}',
+    rollup: 'SUM(r.net_amount){filter}',
+    scope: 'PLACED',
+  },
+  cancelled_net: {
+    fact: 'sales',
+    sql: 'SUM(f.net_amount){filter}',
+    rollup: 'SUM(r.net_amount){filter}',
+    scope: 'CANCELLED',
+  },
+  draft_net: {
+    fact: 'sales',
+    sql: 'SUM(f.net_amount){filter}',
+    rollup: 'SUM(r.net_amount){filter}',
+    scope: 'DRAFT',
+  },
+  cancelled_orders: {
+    fact: 'sales',
+    sql: 'COUNT(DISTINCT f.order_id){filter}',
+    rollup: 'COALESCE(SUM(r.orders){filter}, 0)',
+    scope: 'CANCELLED',
+  },
   on_hand: { fact: 'inventory', sql: 'SUM(i.on_hand)' },
   available: { fact: 'inventory', sql: 'SUM(i.available)' },
   reserved: { fact: 'inventory', sql: 'SUM(i.reserved)' },
@@ -210,7 +276,10 @@ export const COMPONENTS: Record<string, ComponentDef> = {
   // Purchase order lines sent to the supplier (a draft is not an order yet, a cancelled one was not bought).
   ordered_amount: { fact: 'purchase', sql: `SUM(po.ordered_amount) FILTER (WHERE ${PURCHASED})` },
   ordered_qty: { fact: 'purchase', sql: `SUM(po.ordered_qty) FILTER (WHERE ${PURCHASED})` },
-  filled_qty: { fact: 'purchase', sql: `SUM(LEAST(po.received_qty, po.ordered_qty)) FILTER (WHERE ${PURCHASED})` },
+  filled_qty: {
+    fact: 'purchase',
+    sql: `SUM(LEAST(po.received_qty, po.ordered_qty)) FILTER (WHERE ${PURCHASED})`,
+  },
   // Receipts: one row per delivery of a purchase order line.
   deliveries: { fact: 'receipt', sql: 'COUNT(rc.receipt_id)' },
   on_time: { fact: 'receipt', sql: 'COUNT(rc.receipt_id) FILTER (WHERE rc.is_on_time)' },
@@ -257,9 +326,11 @@ export const MEASURES: MeasureDef[] = [
     name: 'revenue',
     title: 'Revenue (net)',
     titleFr: "Chiffre d'affaires (net)",
-    description: 'Net sales of booked orders (confirmed, shipped or delivered): after discounts, before tax; returns subtract; drafts and cancelled orders never count.',
+    description:
+      'Net sales of booked orders (confirmed, shipped or delivered): after discounts, before tax; returns subtract; drafts and cancelled orders never count.',
     fact: 'sales',
-    formula: 'SUM(fact_sales.net_amount) over booked orders (CONFIRMED, SHIPPED, DELIVERED), RETURN lines negative',
+    formula:
+      'SUM(fact_sales.net_amount) over booked orders (CONFIRMED, SHIPPED, DELIVERED), RETURN lines negative',
     unit: MONEY,
     format: '#,##0.00',
     additivity: 'ADDITIVE',
@@ -270,7 +341,8 @@ export const MEASURES: MeasureDef[] = [
     name: 'grossMargin',
     title: 'Gross margin',
     titleFr: 'Marge brute',
-    description: 'Net amount minus cost, over the booked lines whose cost is known (lines without a cost are left out; null when no line has one).',
+    description:
+      'Net amount minus cost, over the booked lines whose cost is known (lines without a cost are left out; null when no line has one).',
     fact: 'sales',
     formula: 'SUM(net_amount - cost_amount) over booked lines with cost_amount IS NOT NULL',
     unit: MONEY,
@@ -283,9 +355,11 @@ export const MEASURES: MeasureDef[] = [
     name: 'marginPct',
     title: 'Margin %',
     titleFr: 'Taux de marge',
-    description: 'Gross margin over the net amount of the same booked lines (those with a known cost); null when none.',
+    description:
+      'Gross margin over the net amount of the same booked lines (those with a known cost); null when none.',
     fact: 'sales',
-    formula: '100 × SUM(net_amount - cost_amount) / SUM(net_amount) over booked lines with cost_amount IS NOT NULL',
+    formula:
+      '100 × SUM(net_amount - cost_amount) / SUM(net_amount) over booked lines with cost_amount IS NOT NULL',
     unit: '%',
     format: '0.00',
     additivity: 'NON_ADDITIVE',
@@ -309,7 +383,8 @@ export const MEASURES: MeasureDef[] = [
     name: 'orders',
     title: 'Orders',
     titleFr: 'Commandes',
-    description: 'Distinct booked sales orders (returns are not orders) with at least one line in the selection.',
+    description:
+      'Distinct booked sales orders (returns are not orders) with at least one line in the selection.',
     fact: 'sales',
     formula: 'COUNT(DISTINCT fact_sales.order_id) over booked SALE orders',
     unit: 'orders',
@@ -335,7 +410,8 @@ export const MEASURES: MeasureDef[] = [
     name: 'customers',
     title: 'Buying customers',
     titleFr: 'Clients acheteurs',
-    description: 'Distinct customers (by business id, whatever their SCD2 version) with a booked sales order in the selection.',
+    description:
+      'Distinct customers (by business id, whatever their SCD2 version) with a booked sales order in the selection.',
     fact: 'sales',
     formula: 'COUNT(DISTINCT dim_customer.customer_id) over booked SALE orders',
     unit: 'customers',
@@ -348,7 +424,8 @@ export const MEASURES: MeasureDef[] = [
     name: 'placedValue',
     title: 'Orders placed (value)',
     titleFr: 'Commandes passées (valeur)',
-    description: 'Net value of every order placed, cancelled ones included (drafts excluded); returns subtract. Not revenue: use it to see demand before cancellations.',
+    description:
+      'Net value of every order placed, cancelled ones included (drafts excluded); returns subtract. Not revenue: use it to see demand before cancellations.',
     fact: 'sales',
     formula: 'SUM(fact_sales.net_amount) over orders CONFIRMED, SHIPPED, DELIVERED or CANCELLED',
     unit: MONEY,
@@ -400,7 +477,8 @@ export const MEASURES: MeasureDef[] = [
     name: 'stockOnHand',
     title: 'Stock on hand',
     titleFr: 'Stock physique',
-    description: 'Units on hand at the last snapshot of the period (of each date member when grouped by date).',
+    description:
+      'Units on hand at the last snapshot of the period (of each date member when grouped by date).',
     fact: 'inventory',
     formula: 'SUM(on_hand) at the last snapshot date',
     unit: 'units',
@@ -413,7 +491,8 @@ export const MEASURES: MeasureDef[] = [
     name: 'unitsOnOrder',
     title: 'Units on order',
     titleFr: 'Quantités en commande',
-    description: 'Units ordered from suppliers and not received yet, at the last snapshot of the period (of each date member when grouped by date).',
+    description:
+      'Units ordered from suppliers and not received yet, at the last snapshot of the period (of each date member when grouped by date).',
     fact: 'inventory',
     formula: 'SUM(on_order) at the last snapshot date',
     unit: 'units',
@@ -465,7 +544,8 @@ export const MEASURES: MeasureDef[] = [
     name: 'stockValue',
     title: 'Stock value',
     titleFr: 'Valeur du stock',
-    description: 'On hand valued at unit cost, at the last snapshot of the period (unknown costs count nothing).',
+    description:
+      'On hand valued at unit cost, at the last snapshot of the period (unknown costs count nothing).',
     fact: 'inventory',
     formula: 'SUM(stock_value) at the last snapshot date',
     unit: MONEY,
@@ -479,7 +559,7 @@ export const MEASURES: MeasureDef[] = [
     title: 'Days of cover',
     titleFr: 'Jours de couverture',
     description:
-      'Stock available (on hand minus reserved: what can still be sold) at the last snapshot, over the average daily units sold (booked orders, returns subtracting) in the 90 days up to the data\'s as-of date (or the snapshot, if earlier), for the same product/category/warehouse members; 0 when nothing is available, null when nothing was sold. Not groupable by date. The stock-out risk insight and its reorder recommendation read this measure.',
+      "Stock available (on hand minus reserved: what can still be sold) at the last snapshot, over the average daily units sold (booked orders, returns subtracting) in the 90 days up to the data's as-of date (or the snapshot, if earlier), for the same product/category/warehouse members; 0 when nothing is available, null when nothing was sold. Not groupable by date. The stock-out risk insight and its reorder recommendation read this measure.",
     fact: 'inventory',
     formula: 'max(SUM(available), 0) / (booked units sold over (as-of - 90 days, as-of] / 90)',
     unit: 'days',
@@ -494,7 +574,7 @@ export const MEASURES: MeasureDef[] = [
     title: 'Units sold (last 90 days)',
     titleFr: 'Unités vendues (90 derniers jours)',
     description:
-      'Units sold (booked orders, returns subtracting) in the 90 days up to the data\'s as-of date (or the stock snapshot, if earlier): the demand behind days of cover. Not groupable by date.',
+      "Units sold (booked orders, returns subtracting) in the 90 days up to the data's as-of date (or the stock snapshot, if earlier): the demand behind days of cover. Not groupable by date.",
     fact: 'inventory',
     formula: 'booked units sold over (as-of - 90 days, as-of]',
     unit: 'units',
@@ -523,7 +603,8 @@ export const MEASURES: MeasureDef[] = [
     name: 'supplierDeliveries',
     title: 'Supplier deliveries',
     titleFr: 'Livraisons fournisseurs',
-    description: 'Deliveries received from suppliers: receipts of purchase order lines (one per line and receipt), dated by the day received.',
+    description:
+      'Deliveries received from suppliers: receipts of purchase order lines (one per line and receipt), dated by the day received.',
     fact: 'receipt',
     formula: 'COUNT(fact_purchase_receipt)',
     unit: 'deliveries',
@@ -581,7 +662,8 @@ export const MEASURES: MeasureDef[] = [
     name: 'averageLeadTime',
     title: 'Average lead time',
     titleFr: "Délai moyen d'approvisionnement",
-    description: 'Days from the purchase order to its receipt, averaged over the receipts (measured, not the lead time the supplier quotes).',
+    description:
+      'Days from the purchase order to its receipt, averaged over the receipts (measured, not the lead time the supplier quotes).',
     fact: 'receipt',
     formula: 'SUM(lead_time_days) / COUNT(receipts)',
     unit: 'days',
@@ -623,7 +705,8 @@ export const MEASURES: MeasureDef[] = [
     name: 'purchaseAmount',
     title: 'Purchases (value)',
     titleFr: 'Achats (valeur)',
-    description: 'Value ordered from suppliers (quantity × unit cost) on purchase orders sent, partially received or received, dated by the order date; drafts and cancelled orders never count.',
+    description:
+      'Value ordered from suppliers (quantity × unit cost) on purchase orders sent, partially received or received, dated by the order date; drafts and cancelled orders never count.',
     fact: 'purchase',
     formula: 'SUM(fact_purchase.ordered_amount) over orders SENT, PARTIALLY_RECEIVED, RECEIVED',
     unit: MONEY,
@@ -654,7 +737,8 @@ export const MEASURES: MeasureDef[] = [
     description:
       'Units received (at most the quantity ordered, per line) over units ordered, in percent, on purchase orders sent, partially received or received, dated by the order date: a recent period counts orders still on their way.',
     fact: 'purchase',
-    formula: '100 × SUM(LEAST(received_qty, ordered_qty)) / SUM(ordered_qty) over orders SENT, PARTIALLY_RECEIVED, RECEIVED',
+    formula:
+      '100 × SUM(LEAST(received_qty, ordered_qty)) / SUM(ordered_qty) over orders SENT, PARTIALLY_RECEIVED, RECEIVED',
     unit: '%',
     format: '0.00',
     additivity: 'NON_ADDITIVE',
@@ -707,7 +791,8 @@ export const MEASURES: MeasureDef[] = [
     name: 'customerCount',
     title: 'Customer records',
     titleFr: 'Fiches clients',
-    description: 'Customers in the ERP (every status), as of the last ETL run; not the customers who bought (see buying customers).',
+    description:
+      'Customers in the ERP (every status), as of the last ETL run; not the customers who bought (see buying customers).',
     fact: 'customerBase',
     formula: 'COUNT(DISTINCT dim_customer.customer_id) over current versions',
     unit: 'customers',
@@ -761,9 +846,20 @@ export const DIMENSIONS: DimensionDef[] = [
   {
     name: 'date',
     title: 'Date',
-    description: 'Calendar (UTC days): year → quarter → month → day. Members: 2024, 2024-Q1, 2024-02, 2024-02-29.',
+    description:
+      'Calendar (UTC days): year → quarter → month → day. Members: 2024, 2024-Q1, 2024-02, 2024-02-29.',
     levels: [
-      { level: 'year', title: 'Year', key: 'd.year::text', label: 'd.year::text', facts: DATED_FACTS, rollup: { key: 'r.year::text', label: 'r.year::text' }, membersFrom: 'dw.dim_date d', pattern: /^\d{4}$/, granularity: 'YEAR' },
+      {
+        level: 'year',
+        title: 'Year',
+        key: 'd.year::text',
+        label: 'd.year::text',
+        facts: DATED_FACTS,
+        rollup: { key: 'r.year::text', label: 'r.year::text' },
+        membersFrom: 'dw.dim_date d',
+        pattern: /^\d{4}$/,
+        granularity: 'YEAR',
+      },
       {
         level: 'quarter',
         title: 'Quarter',
@@ -775,8 +871,27 @@ export const DIMENSIONS: DimensionDef[] = [
         pattern: /^\d{4}-Q[1-4]$/,
         granularity: 'QUARTER',
       },
-      { level: 'month', title: 'Month', key: 'd.year_month', label: 'd.year_month', facts: DATED_FACTS, rollup: { key: 'r.year_month', label: 'r.year_month' }, membersFrom: 'dw.dim_date d', pattern: /^\d{4}-\d{2}$/, granularity: 'MONTH' },
-      { level: 'day', title: 'Day', key: `to_char(d.full_date, 'YYYY-MM-DD')`, label: `to_char(d.full_date, 'YYYY-MM-DD')`, facts: DATED_FACTS, membersFrom: 'dw.dim_date d', pattern: /^\d{4}-\d{2}-\d{2}$/, granularity: 'DAY' },
+      {
+        level: 'month',
+        title: 'Month',
+        key: 'd.year_month',
+        label: 'd.year_month',
+        facts: DATED_FACTS,
+        rollup: { key: 'r.year_month', label: 'r.year_month' },
+        membersFrom: 'dw.dim_date d',
+        pattern: /^\d{4}-\d{2}$/,
+        granularity: 'MONTH',
+      },
+      {
+        level: 'day',
+        title: 'Day',
+        key: `to_char(d.full_date, 'YYYY-MM-DD')`,
+        label: `to_char(d.full_date, 'YYYY-MM-DD')`,
+        facts: DATED_FACTS,
+        membersFrom: 'dw.dim_date d',
+        pattern: /^\d{4}-\d{2}-\d{2}$/,
+        granularity: 'DAY',
+      },
     ],
   },
   {
@@ -784,9 +899,33 @@ export const DIMENSIONS: DimensionDef[] = [
     title: 'Product',
     description: 'Root category → category → product (SKU). Members are codes; labels are names.',
     levels: [
-      { level: 'root', title: 'Root category', key: `COALESCE(cat.root_code, '(none)')`, label: `COALESCE(cat.root_name, 'No category')`, facts: ['sales', 'inventory', 'catalog', ...BUY_FACTS], rollup: { key: 'r.root_code', label: 'r.root_name' }, membersFrom: 'dw.dim_category cat' },
-      { level: 'category', title: 'Category', key: `COALESCE(cat.code, '(none)')`, label: `COALESCE(cat.name, 'No category')`, facts: ['sales', 'inventory', 'catalog', ...BUY_FACTS], rollup: { key: 'r.category_code', label: 'r.category_name' }, membersFrom: 'dw.dim_category cat' },
-      { level: 'product', title: 'Product', key: 'p.sku', label: 'p.name', facts: ['sales', 'inventory', 'catalog', ...BUY_FACTS], rollup: { key: 'r.sku', label: 'r.product_name' }, membersFrom: PRODUCT_FROM },
+      {
+        level: 'root',
+        title: 'Root category',
+        key: `COALESCE(cat.root_code, '(none)')`,
+        label: `COALESCE(cat.root_name, 'No category')`,
+        facts: ['sales', 'inventory', 'catalog', ...BUY_FACTS],
+        rollup: { key: 'r.root_code', label: 'r.root_name' },
+        membersFrom: 'dw.dim_category cat',
+      },
+      {
+        level: 'category',
+        title: 'Category',
+        key: `COALESCE(cat.code, '(none)')`,
+        label: `COALESCE(cat.name, 'No category')`,
+        facts: ['sales', 'inventory', 'catalog', ...BUY_FACTS],
+        rollup: { key: 'r.category_code', label: 'r.category_name' },
+        membersFrom: 'dw.dim_category cat',
+      },
+      {
+        level: 'product',
+        title: 'Product',
+        key: 'p.sku',
+        label: 'p.name',
+        facts: ['sales', 'inventory', 'catalog', ...BUY_FACTS],
+        rollup: { key: 'r.sku', label: 'r.product_name' },
+        membersFrom: PRODUCT_FROM,
+      },
     ],
   },
   {
@@ -795,9 +934,33 @@ export const DIMENSIONS: DimensionDef[] = [
     description:
       "Country (ISO code) → region → city → customer (code). On sales: where the order ships (its ship-to address; the customer's address at the time of the order when it has none); on the customer base: the customer's address.",
     levels: [
-      { level: 'country', title: 'Country', key: 'g.country_code', label: 'g.country_name', facts: ['sales', 'customerBase'], rollup: { key: 'r.country_code', label: 'r.country_name' }, membersFrom: 'dw.dim_geography g' },
-      { level: 'region', title: 'Region', key: 'g.region', label: 'g.region', facts: ['sales', 'customerBase'], rollup: { key: 'r.region', label: 'r.region' }, membersFrom: 'dw.dim_geography g' },
-      { level: 'city', title: 'City', key: 'g.city', label: 'g.city', facts: ['sales', 'customerBase'], rollup: { key: 'r.city', label: 'r.city' }, membersFrom: 'dw.dim_geography g' },
+      {
+        level: 'country',
+        title: 'Country',
+        key: 'g.country_code',
+        label: 'g.country_name',
+        facts: ['sales', 'customerBase'],
+        rollup: { key: 'r.country_code', label: 'r.country_name' },
+        membersFrom: 'dw.dim_geography g',
+      },
+      {
+        level: 'region',
+        title: 'Region',
+        key: 'g.region',
+        label: 'g.region',
+        facts: ['sales', 'customerBase'],
+        rollup: { key: 'r.region', label: 'r.region' },
+        membersFrom: 'dw.dim_geography g',
+      },
+      {
+        level: 'city',
+        title: 'City',
+        key: 'g.city',
+        label: 'g.city',
+        facts: ['sales', 'customerBase'],
+        rollup: { key: 'r.city', label: 'r.city' },
+        membersFrom: 'dw.dim_geography g',
+      },
       {
         level: 'customer',
         title: 'Customer',
@@ -814,7 +977,17 @@ export const DIMENSIONS: DimensionDef[] = [
     name: 'segment',
     title: 'Customer segment',
     description: 'The customer segment (SCD2: the segment at the time of the order).',
-    levels: [{ level: 'segment', title: 'Segment', key: 'c.segment', label: 'c.segment', facts: ['sales', 'customerBase'], rollup: { key: 'r.segment', label: 'r.segment' }, membersFrom: 'dw.dim_customer c' }],
+    levels: [
+      {
+        level: 'segment',
+        title: 'Segment',
+        key: 'c.segment',
+        label: 'c.segment',
+        facts: ['sales', 'customerBase'],
+        rollup: { key: 'r.segment', label: 'r.segment' },
+        membersFrom: 'dw.dim_customer c',
+      },
+    ],
   },
   {
     name: 'supplier',
@@ -852,42 +1025,102 @@ export const DIMENSIONS: DimensionDef[] = [
     name: 'carrier',
     title: 'Carrier',
     description: 'The carrier (shipper) taking the order, by code.',
-    levels: [{ level: 'carrier', title: 'Carrier', key: `COALESCE(car.code, '(none)')`, label: `COALESCE(car.name, 'No carrier')`, facts: ['sales'], membersFrom: 'dw.dim_carrier car' }],
+    levels: [
+      {
+        level: 'carrier',
+        title: 'Carrier',
+        key: `COALESCE(car.code, '(none)')`,
+        label: `COALESCE(car.name, 'No carrier')`,
+        facts: ['sales'],
+        membersFrom: 'dw.dim_carrier car',
+      },
+    ],
   },
   {
     name: 'order',
     title: 'Order',
     description: 'The order (its number): the grain of order amounts (unusual orders, order values).',
-    levels: [{ level: 'number', title: 'Order', key: 'f.order_number', label: 'f.order_number', facts: ['sales'], membersFrom: 'dw.fact_sales f' }],
+    levels: [
+      {
+        level: 'number',
+        title: 'Order',
+        key: 'f.order_number',
+        label: 'f.order_number',
+        facts: ['sales'],
+        membersFrom: 'dw.fact_sales f',
+      },
+    ],
   },
   {
     name: 'productStatus',
     title: 'Product status',
-    description: 'ACTIVE or DISCONTINUED (of the product version: current in the catalog, at the order date in sales).',
-    levels: [{ level: 'status', title: 'Product status', key: 'p.status', label: 'p.status', facts: ['catalog', 'sales', 'inventory'], membersFrom: 'dw.dim_product p' }],
+    description:
+      'ACTIVE or DISCONTINUED (of the product version: current in the catalog, at the order date in sales).',
+    levels: [
+      {
+        level: 'status',
+        title: 'Product status',
+        key: 'p.status',
+        label: 'p.status',
+        facts: ['catalog', 'sales', 'inventory'],
+        membersFrom: 'dw.dim_product p',
+      },
+    ],
   },
   {
     name: 'warehouse',
     title: 'Warehouse',
-    description: 'Warehouses by code (the shipping warehouse of a sale, the holding warehouse of stock, the receiving warehouse of a purchase).',
-    levels: [{ level: 'warehouse', title: 'Warehouse', key: 'w.code', label: 'w.name', facts: ['sales', 'inventory', ...BUY_FACTS], rollup: { key: 'r.warehouse_code', label: 'r.warehouse_name' }, membersFrom: 'dw.dim_warehouse w' }],
+    description:
+      'Warehouses by code (the shipping warehouse of a sale, the holding warehouse of stock, the receiving warehouse of a purchase).',
+    levels: [
+      {
+        level: 'warehouse',
+        title: 'Warehouse',
+        key: 'w.code',
+        label: 'w.name',
+        facts: ['sales', 'inventory', ...BUY_FACTS],
+        rollup: { key: 'r.warehouse_code', label: 'r.warehouse_name' },
+        membersFrom: 'dw.dim_warehouse w',
+      },
+    ],
   },
   {
     name: 'orderStatus',
     title: 'Order status',
     description: 'DRAFT, CONFIRMED, SHIPPED, DELIVERED, CANCELLED (the current status of the order).',
-    levels: [{ level: 'status', title: 'Status', key: 's.status', label: 's.status', facts: ['sales'], rollup: { key: 'r.status', label: 'r.status' }, membersFrom: 'dw.dim_order_status s' }],
+    levels: [
+      {
+        level: 'status',
+        title: 'Status',
+        key: 's.status',
+        label: 's.status',
+        facts: ['sales'],
+        rollup: { key: 'r.status', label: 'r.status' },
+        membersFrom: 'dw.dim_order_status s',
+      },
+    ],
   },
   {
     name: 'orderKind',
     title: 'Order kind',
     description: 'SALE or RETURN (credit note, signed negative).',
-    levels: [{ level: 'kind', title: 'Kind', key: 'k.kind', label: 'k.kind', facts: ['sales'], rollup: { key: 'r.kind', label: 'r.kind' }, membersFrom: 'dw.dim_order_kind k' }],
+    levels: [
+      {
+        level: 'kind',
+        title: 'Kind',
+        key: 'k.kind',
+        label: 'k.kind',
+        facts: ['sales'],
+        rollup: { key: 'r.kind', label: 'r.kind' },
+        membersFrom: 'dw.dim_order_kind k',
+      },
+    ],
   },
   {
     name: 'purchaseStatus',
     title: 'Purchase order status',
-    description: 'DRAFT, SENT, PARTIALLY_RECEIVED, RECEIVED, CANCELLED (the current status of the purchase order).',
+    description:
+      'DRAFT, SENT, PARTIALLY_RECEIVED, RECEIVED, CANCELLED (the current status of the purchase order).',
     levels: [
       {
         level: 'status',
@@ -902,7 +1135,8 @@ export const DIMENSIONS: DimensionDef[] = [
   {
     name: 'stockStatus',
     title: 'Stock status',
-    description: 'Of a stock line at a snapshot: OUT (nothing on hand), LOW (at or under its reorder point), OK.',
+    description:
+      'Of a stock line at a snapshot: OUT (nothing on hand), LOW (at or under its reorder point), OK.',
     levels: [
       {
         level: 'state',
@@ -965,7 +1199,8 @@ export const ROLLUPS: RollupDef[] = [
     levels: [...DATE_LEVELS, 'segment.segment', 'orderStatus.status', 'orderKind.kind'],
     components: [...AMOUNTS, 'orders', 'cancelled_orders'],
     customerGrain: false,
-    description: 'Sales by month × segment × status × kind: amounts, units and orders (a few rows a month: totals, trends, segment mix).',
+    description:
+      'Sales by month × segment × status × kind: amounts, units and orders (a few rows a month: totals, trends, segment mix).',
   },
   {
     name: 'sales_category_month',
@@ -980,7 +1215,14 @@ export const ROLLUPS: RollupDef[] = [
     name: 'sales_region_month',
     table: 'analytics.sales_region_month',
     fact: 'sales',
-    levels: [...DATE_LEVELS, 'geography.country', 'geography.region', 'segment.segment', 'orderStatus.status', 'orderKind.kind'],
+    levels: [
+      ...DATE_LEVELS,
+      'geography.country',
+      'geography.region',
+      'segment.segment',
+      'orderStatus.status',
+      'orderKind.kind',
+    ],
     components: [...AMOUNTS, 'orders', 'cancelled_orders'],
     customerGrain: false,
     description: 'Sales by month × country/region × segment × status × kind: amounts, units and orders.',
@@ -989,7 +1231,15 @@ export const ROLLUPS: RollupDef[] = [
     name: 'sales_order_month',
     table: 'analytics.sales_order_month',
     fact: 'sales',
-    levels: [...DATE_LEVELS, 'geography.country', 'geography.region', 'geography.city', 'segment.segment', 'orderStatus.status', 'orderKind.kind'],
+    levels: [
+      ...DATE_LEVELS,
+      'geography.country',
+      'geography.region',
+      'geography.city',
+      'segment.segment',
+      'orderStatus.status',
+      'orderKind.kind',
+    ],
     components: [...AMOUNTS, 'orders', 'cancelled_orders'],
     customerGrain: false,
     description:
@@ -999,34 +1249,69 @@ export const ROLLUPS: RollupDef[] = [
     name: 'sales_month',
     table: 'analytics.sales_month',
     fact: 'sales',
-    levels: [...DATE_LEVELS, 'product.root', 'product.category', 'geography.country', 'segment.segment', 'orderStatus.status', 'orderKind.kind'],
+    levels: [
+      ...DATE_LEVELS,
+      'product.root',
+      'product.category',
+      'geography.country',
+      'segment.segment',
+      'orderStatus.status',
+      'orderKind.kind',
+    ],
     components: AMOUNTS,
     customerGrain: false,
-    description: 'Sales by month × category (with root) × country × segment × status × kind: net, margin, costed net, units.',
+    description:
+      'Sales by month × category (with root) × country × segment × status × kind: net, margin, costed net, units.',
   },
   {
     name: 'sales_warehouse_month',
     table: 'analytics.sales_warehouse_month',
     fact: 'sales',
-    levels: [...DATE_LEVELS, 'warehouse.warehouse', 'product.root', 'product.category', 'product.product', 'orderStatus.status', 'orderKind.kind'],
+    levels: [
+      ...DATE_LEVELS,
+      'warehouse.warehouse',
+      'product.root',
+      'product.category',
+      'product.product',
+      'orderStatus.status',
+      'orderKind.kind',
+    ],
     components: AMOUNTS,
     customerGrain: false,
-    description: 'Sales by month × shipping warehouse × product (with its category and root) × status × kind: net, margin, costed net, units.',
+    description:
+      'Sales by month × shipping warehouse × product (with its category and root) × status × kind: net, margin, costed net, units.',
   },
   {
     name: 'sales_product_month',
     table: 'analytics.sales_product_month',
     fact: 'sales',
-    levels: [...DATE_LEVELS, 'product.root', 'product.category', 'product.product', 'orderStatus.status', 'orderKind.kind'],
+    levels: [
+      ...DATE_LEVELS,
+      'product.root',
+      'product.category',
+      'product.product',
+      'orderStatus.status',
+      'orderKind.kind',
+    ],
     components: AMOUNTS,
     customerGrain: false,
-    description: 'Sales by month × product (with its category and root) × status × kind: net, margin, costed net, units.',
+    description:
+      'Sales by month × product (with its category and root) × status × kind: net, margin, costed net, units.',
   },
   {
     name: 'sales_customer_month',
     table: 'analytics.sales_customer_month',
     fact: 'sales',
-    levels: [...DATE_LEVELS, 'geography.country', 'geography.region', 'geography.city', 'geography.customer', 'segment.segment', 'orderStatus.status', 'orderKind.kind'],
+    levels: [
+      ...DATE_LEVELS,
+      'geography.country',
+      'geography.region',
+      'geography.city',
+      'geography.customer',
+      'segment.segment',
+      'orderStatus.status',
+      'orderKind.kind',
+    ],
     components: [...AMOUNTS, 'orders', 'cancelled_orders', 'customers'],
     customerGrain: true,
     description:
@@ -1035,15 +1320,26 @@ export const ROLLUPS: RollupDef[] = [
 ];
 
 /** A measure can come from a rollup when one rollup holds every component it needs. */
-export const rollupable = (m: MeasureDef) => ROLLUPS.some((r) => r.fact === m.fact && m.components.every((c) => r.components.includes(c)));
+export const rollupable = (m: MeasureDef) =>
+  ROLLUPS.some((r) => r.fact === m.fact && m.components.every((c) => r.components.includes(c)));
 
 /** Levels that resolve to a granularity (the time dimension). */
-export const GRANULARITY_LEVEL: Record<Granularity, string> = { YEAR: 'date.year', QUARTER: 'date.quarter', MONTH: 'date.month', DAY: 'date.day' };
+export const GRANULARITY_LEVEL: Record<Granularity, string> = {
+  YEAR: 'date.year',
+  QUARTER: 'date.quarter',
+  MONTH: 'date.month',
+  DAY: 'date.day',
+};
 
 /** The semantic model as the `semanticModel` query serves it. */
 export function describeModel(currency = 'EUR') {
   return {
-    facts: Object.values(FACTS).map((f) => ({ name: f.name, title: f.title, table: f.table, grain: f.grain })),
+    facts: Object.values(FACTS).map((f) => ({
+      name: f.name,
+      title: f.title,
+      table: f.table,
+      grain: f.grain,
+    })),
     measures: MEASURES.map((m) => ({
       name: m.name,
       title: m.title,
@@ -1063,14 +1359,23 @@ export function describeModel(currency = 'EUR') {
       description: d.description,
       levels: [...LEVELS.values()]
         .filter((l) => l.dimension === d.name)
-        .map((l) => ({ name: l.name, title: l.title, facts: l.facts, personal: Boolean(l.personal), parent: l.parent ?? null, child: l.child ?? null })),
+        .map((l) => ({
+          name: l.name,
+          title: l.title,
+          facts: l.facts,
+          personal: Boolean(l.personal),
+          parent: l.parent ?? null,
+          child: l.child ?? null,
+        })),
     })),
     rollups: ROLLUPS.map((r) => ({
       name: r.name,
       table: r.table,
       fact: r.fact,
       levels: r.levels,
-      measures: MEASURES.filter((m) => m.fact === r.fact && m.components.every((c) => r.components.includes(c))).map((m) => m.name),
+      measures: MEASURES.filter(
+        (m) => m.fact === r.fact && m.components.every((c) => r.components.includes(c)),
+      ).map((m) => m.name),
       description: r.description,
     })),
   };

@@ -61,25 +61,36 @@ export interface OlapAnswer {
 
 /** The last successful ETL run: when the warehouse was last loaded, and whether it reconciled. */
 export async function freshness(pool: pg.Pool): Promise<Freshness> {
-  const { rows } = await pool.query<{ run_id: string; finished_at: Date | null; status: string; reconciled: boolean | null }>(
+  const { rows } = await pool.query<{
+    run_id: string;
+    finished_at: Date | null;
+    status: string;
+    reconciled: boolean | null;
+  }>(
     `SELECT run_id::text, finished_at, status,
             CASE WHEN jsonb_typeof(reconciliation -> 'ok') = 'boolean' THEN (reconciliation ->> 'ok')::boolean END AS reconciled
        FROM meta.etl_runs WHERE status = 'SUCCEEDED'
       ORDER BY finished_at DESC NULLS LAST, run_id DESC LIMIT 1`,
   );
   const r = rows[0];
-  return r ? { runId: r.run_id, finishedAt: r.finished_at, status: r.status, reconciled: r.reconciled } : { runId: null, finishedAt: null, status: null, reconciled: null };
+  return r
+    ? { runId: r.run_id, finishedAt: r.finished_at, status: r.status, reconciled: r.reconciled }
+    : { runId: null, finishedAt: null, status: null, reconciled: null };
 }
 
 /** Why this rollup cannot answer the plan (null: it can). */
 function rollupRefusal(plan: Plan, rollup: RollupDef): string | null {
   if (plan.fact !== rollup.fact) return `it holds ${rollup.fact} only`;
-  if (plan.salesRepId.restricted && !rollup.customerGrain) return 'row-level security (SALES) needs the customer, which it does not keep';
+  if (plan.salesRepId.restricted && !rollup.customerGrain)
+    return 'row-level security (SALES) needs the customer, which it does not keep';
   const m = plan.measures.find((x) => !x.components.every((c) => rollup.components.includes(c)));
   if (m) return `${m.name} cannot be computed from it`;
-  const l = [...plan.levels, ...plan.filters.map((x) => x.level)].find((x) => !rollup.levels.includes(x.name));
+  const l = [...plan.levels, ...plan.filters.map((x) => x.level)].find(
+    (x) => !rollup.levels.includes(x.name),
+  );
   if (l) return `${l.name} is not in it`;
-  for (const w of [plan.range, plan.comparison?.compared]) if (w && !isMonthAligned(w)) return `${w.from}..${w.to} is not made of whole months`;
+  for (const w of [plan.range, plan.comparison?.compared])
+    if (w && !isMonthAligned(w)) return `${w.from}..${w.to} is not made of whole months`;
   return null;
 }
 
@@ -94,7 +105,11 @@ export interface AnswerState {
   calendar: Promise<DataCalendar>;
 }
 export function readAnswerState(pool: pg.Pool): AnswerState {
-  const state = { rollups: rollupStates(pool).catch(() => new Map<string, { fresh: boolean; rows: number }>()), freshness: freshness(pool), calendar: readCalendar(pool) };
+  const state = {
+    rollups: rollupStates(pool).catch(() => new Map<string, { fresh: boolean; rows: number }>()),
+    freshness: freshness(pool),
+    calendar: readCalendar(pool),
+  };
   // awaited with the answer; a request refused first must not leave them unhandled
   state.freshness.catch(() => undefined);
   state.calendar.catch(() => undefined);
@@ -115,18 +130,39 @@ async function chooseSource(plan: Plan, prefix: string, state: AnswerState): Pro
   } else {
     const states = await state.rollups;
     const fresh = able.filter((r) => states.get(r.name)?.fresh);
-    chosen = fresh.sort((a, b) => states.get(a.name)!.rows - states.get(b.name)!.rows || ROLLUPS.indexOf(a) - ROLLUPS.indexOf(b))[0] ?? null;
-    if (!chosen) refusal = `${able.map((r) => r.name).join(', ')} could answer but ${able.length > 1 ? 'are' : 'is'} not built or older than the last ETL run`;
+    chosen =
+      fresh.sort(
+        (a, b) =>
+          states.get(a.name)!.rows - states.get(b.name)!.rows || ROLLUPS.indexOf(a) - ROLLUPS.indexOf(b),
+      )[0] ?? null;
+    if (!chosen)
+      refusal = `${able.map((r) => r.name).join(', ')} could answer but ${able.length > 1 ? 'are' : 'is'} not built or older than the last ETL run`;
   }
-  if (!chosen && plan.source === 'ROLLUP') throw new ValidationError(prefix ? `${prefix}.source` : 'source', 'ROLLUP', `no rollup can answer: ${refusal}`);
+  if (!chosen && plan.source === 'ROLLUP')
+    throw new ValidationError(
+      prefix ? `${prefix}.source` : 'source',
+      'ROLLUP',
+      `no rollup can answer: ${refusal}`,
+    );
   return chosen ?? 'FACT';
 }
 
 type DbRow = Record<string, string | null>;
 
-async function run(pool: pg.Pool, plan: Plan, window: DateRange | null, source: RollupDef | 'FACT', grouped: boolean, shaped: boolean, totals = false): Promise<DbRow[]> {
+async function run(
+  pool: pg.Pool,
+  plan: Plan,
+  window: DateRange | null,
+  source: RollupDef | 'FACT',
+  grouped: boolean,
+  shaped: boolean,
+  totals = false,
+): Promise<DbRow[]> {
   const opts = { window, grouped, shaped, totals };
-  const q = buildQuery(plan, source === 'FACT' ? { ...opts, source } : { ...opts, source: 'ROLLUP', rollup: source });
+  const q = buildQuery(
+    plan,
+    source === 'FACT' ? { ...opts, source } : { ...opts, source: 'ROLLUP', rollup: source },
+  );
   return (await pool.query<DbRow>(q.text, q.values)).rows;
 }
 
@@ -136,19 +172,30 @@ export async function withinTimeLimit<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (err) {
     if ((err as { code?: string }).code === '57014') {
-      throw new QueryTimeoutError('This query reads more of the warehouse than its time limit allows: ask for a shorter period, fewer breakdowns or a filter');
+      throw new QueryTimeoutError(
+        'This query reads more of the warehouse than its time limit allows: ask for a shorter period, fewer breakdowns or a filter',
+      );
     }
     throw err;
   }
 }
 
 /** A window's rows and its totals' row: one statement (one scan) where they can share it, else two at once. */
-async function rowsAndTotals(pool: pg.Pool, plan: Plan, window: DateRange | null, source: RollupDef | 'FACT', shaped: boolean): Promise<{ rows: DbRow[]; total: DbRow | undefined }> {
+async function rowsAndTotals(
+  pool: pg.Pool,
+  plan: Plan,
+  window: DateRange | null,
+  source: RollupDef | 'FACT',
+  shaped: boolean,
+): Promise<{ rows: DbRow[]; total: DbRow | undefined }> {
   if (canShareTotals(plan)) {
     const all = await run(pool, plan, window, source, true, shaped, true);
     return { rows: all.filter((r) => r.part === 'R'), total: all.find((r) => r.part === 'T') };
   }
-  const [rows, total] = await Promise.all([run(pool, plan, window, source, true, shaped), run(pool, plan, window, source, false, false)]);
+  const [rows, total] = await Promise.all([
+    run(pool, plan, window, source, true, shaped),
+    run(pool, plan, window, source, false, false),
+  ]);
   return { rows, total: total[0] };
 }
 
@@ -157,17 +204,36 @@ const values = (plan: Plan, row: DbRow | undefined, compared?: DbRow | null, tot
     const value = row?.[`m${i}`] ?? null;
     const c = compared === undefined ? null : (compared?.[`m${i}`] ?? null);
     const share = total ? sharePct(value, total[`m${i}`] ?? null) : null;
-    return { measure: m.name, value, compared: c, delta: subtract(value, c), deltaPct: percentChange(value, c), share };
+    return {
+      measure: m.name,
+      value,
+      compared: c,
+      delta: subtract(value, c),
+      deltaPct: percentChange(value, c),
+      share,
+    };
   });
 
 const rowKey = (keys: (string | null)[]) => JSON.stringify(keys);
 
 /** Runs an OLAP query: validation, source choice, the main rows, totals and compared values. */
-export function olap(pool: pg.Pool, input: OlapInput, viewer: Viewer, prefix = 'query', state: AnswerState = readAnswerState(pool)): Promise<OlapAnswer> {
+export function olap(
+  pool: pg.Pool,
+  input: OlapInput,
+  viewer: Viewer,
+  prefix = 'query',
+  state: AnswerState = readAnswerState(pool),
+): Promise<OlapAnswer> {
   return withinTimeLimit(() => answer(pool, input, viewer, prefix, state));
 }
 
-async function answer(pool: pg.Pool, input: OlapInput, viewer: Viewer, prefix: string, state: AnswerState): Promise<OlapAnswer> {
+async function answer(
+  pool: pg.Pool,
+  input: OlapInput,
+  viewer: Viewer,
+  prefix: string,
+  state: AnswerState,
+): Promise<OlapAnswer> {
   const plan = await planQuery(pool, input, viewer, prefix, await state.calendar);
   return execute(pool, plan, prefix, state);
 }
@@ -186,15 +252,26 @@ async function execute(pool: pg.Pool, plan: Plan, prefix: string, state: AnswerS
   const truncated = main.length > plan.limit;
   const kept = main.slice(0, plan.limit);
   const timeIndex = plan.timeLevel ? plan.levels.indexOf(plan.timeLevel) : -1;
-  const comparedByKey = new Map((compared?.rows ?? []).map((r) => [rowKey(plan.levels.map((_l, i) => r[`k${i}`] ?? null)), r]));
+  const comparedByKey = new Map(
+    (compared?.rows ?? []).map((r) => [rowKey(plan.levels.map((_l, i) => r[`k${i}`] ?? null)), r]),
+  );
   const rows: Row[] = kept.map((r) => {
     const keys = plan.levels.map((_l, i) => r[`k${i}`] ?? null);
     let compared: DbRow | null | undefined;
     if (cmp) {
-      const shifted = keys.map((k, i) => (i === timeIndex && k !== null ? shiftMember(plan.timeLevel!.granularity!, k, cmp.shift) : k));
+      const shifted = keys.map((k, i) =>
+        i === timeIndex && k !== null ? shiftMember(plan.timeLevel!.granularity!, k, cmp.shift) : k,
+      );
       compared = comparedByKey.get(rowKey(shifted)) ?? null;
     }
-    return { members: plan.levels.map((l, i) => ({ level: l.name, key: keys[i] ?? null, label: r[`l${i}`] ?? null })), values: values(plan, r, compared, total) };
+    return {
+      members: plan.levels.map((l, i) => ({
+        level: l.name,
+        key: keys[i] ?? null,
+        label: r[`l${i}`] ?? null,
+      })),
+      values: values(plan, r, compared, total),
+    };
   });
   const totals = values(plan, total, cmp ? (compared?.total ?? null) : undefined);
   return {
@@ -211,7 +288,10 @@ async function execute(pool: pg.Pool, plan: Plan, prefix: string, state: AnswerS
     freshness: fresh,
     truncated,
     rowCount: main[0]?.n != null ? Number(main[0].n) : main.length,
-    definition: snapshotDate === undefined ? defineAnswer(plan, calendar) : { ...defineAnswer(plan, calendar), snapshotDate },
+    definition:
+      snapshotDate === undefined
+        ? defineAnswer(plan, calendar)
+        : { ...defineAnswer(plan, calendar), snapshotDate },
   };
 }
 
@@ -242,7 +322,13 @@ function pivot(plan: Plan, rows: Row[]): Pivot {
   const rh = headerIndex(p.rows);
   const ch = headerIndex(p.columns);
   const cells = rows.map((r) => ({ row: rh.of(r), column: ch.of(r), values: r.values }));
-  return { rowLevels: p.rows.map((i) => plan.levels[i]!.name), columnLevels: p.columns.map((i) => plan.levels[i]!.name), rowHeaders: rh.headers, columnHeaders: ch.headers, cells };
+  return {
+    rowLevels: p.rows.map((i) => plan.levels[i]!.name),
+    columnLevels: p.columns.map((i) => plan.levels[i]!.name),
+    rowHeaders: rh.headers,
+    columnHeaders: ch.headers,
+    cells,
+  };
 }
 
 export interface DrillInput {
@@ -262,18 +348,32 @@ export function drillDown(pool: pg.Pool, input: DrillInput, viewer: Viewer): Pro
 async function drill(pool: pg.Pool, input: DrillInput, viewer: Viewer): Promise<OlapAnswer> {
   const state = readAnswerState(pool);
   const l = typeof input.level === 'string' ? LEVELS.get(input.level) : undefined;
-  if (!l) throw new ValidationError('level', input.level, `unknown level; known: ${[...LEVELS.keys()].join(', ')}`);
-  if (!l.child) throw new ValidationError('level', input.level, 'is the finest level of its hierarchy: nothing to drill into');
+  if (!l)
+    throw new ValidationError('level', input.level, `unknown level; known: ${[...LEVELS.keys()].join(', ')}`);
+  if (!l.child)
+    throw new ValidationError(
+      'level',
+      input.level,
+      'is the finest level of its hierarchy: nothing to drill into',
+    );
   const filters = [...(input.filters ?? [])];
   // The plan checks the level (fact, personal data) and the member's shape; the member must exist.
   const plan = await planQuery(
     pool,
-    { measures: input.measures, dimensions: [l.child], filters: [...filters, { level: l.name, members: [input.member] }], time: input.time, limit: input.limit },
+    {
+      measures: input.measures,
+      dimensions: [l.child],
+      filters: [...filters, { level: l.name, members: [input.member] }],
+      time: input.time,
+      limit: input.limit,
+    },
     viewer,
     '',
   ).catch((err: unknown) => {
-    if (err instanceof ValidationError && err.field.startsWith(`filters[${filters.length}]`)) throw new ValidationError('member', input.member, err.reason);
-    if (err instanceof ValidationError && err.field === 'dimensions[0]') throw new ValidationError('level', input.level, err.reason);
+    if (err instanceof ValidationError && err.field.startsWith(`filters[${filters.length}]`))
+      throw new ValidationError('member', input.member, err.reason);
+    if (err instanceof ValidationError && err.field === 'dimensions[0]')
+      throw new ValidationError('level', input.level, err.reason);
     throw err;
   });
   await checkMembers(pool, 'member', l, [input.member]);

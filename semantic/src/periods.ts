@@ -2,7 +2,21 @@ import { ValidationError } from '@erp/kit';
 import type { Granularity } from './model';
 
 /** Calendar arithmetic on ISO dates (YYYY-MM-DD, UTC), and the comparison windows. */
-export { daysInMonth, isFirstOfMonth, isLastOfMonth, isMonthAligned, addMonths, addDays, daysBetween, monthEnd, monthRange, quarterRange, yearRange, monthsOf, type DateRange } from './dates';
+export {
+  daysInMonth,
+  isFirstOfMonth,
+  isLastOfMonth,
+  isMonthAligned,
+  addMonths,
+  addDays,
+  daysBetween,
+  monthEnd,
+  monthRange,
+  quarterRange,
+  yearRange,
+  monthsOf,
+  type DateRange,
+} from './dates';
 import { addDays, addMonths, daysBetween, daysInMonth, isMonthAligned, parts, type DateRange } from './dates';
 export type CompareMode = 'PREVIOUS_PERIOD' | 'YEAR_AGO' | 'YEAR_TO_DATE';
 
@@ -12,7 +26,8 @@ export function parseIsoDate(field: string, value: unknown): string {
   const m = typeof value === 'string' ? ISO.exec(value) : null;
   if (!m) throw new ValidationError(field, value, 'must be a date YYYY-MM-DD');
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (y < 1900 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) throw new ValidationError(field, value, 'is not a calendar date');
+  if (y < 1900 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo))
+    throw new ValidationError(field, value, 'is not a calendar date');
   return value as string;
 }
 
@@ -38,16 +53,32 @@ export function comparison(range: DateRange, mode: CompareMode): Comparison {
       const [fy, fm] = parts(range.from);
       const [ty, tm] = parts(range.to);
       const months = ty * 12 + tm - (fy * 12 + fm) + 1;
-      return { current: range, compared: { from: addMonths(range.from, -months), to: addMonths(range.to, -months, true) }, shift: { months: -months } };
+      return {
+        current: range,
+        compared: { from: addMonths(range.from, -months), to: addMonths(range.to, -months, true) },
+        shift: { months: -months },
+      };
     }
     const days = daysBetween(range.from, range.to) + 1;
-    return { current: range, compared: { from: addDays(range.from, -days), to: addDays(range.to, -days) }, shift: { days: -days } };
+    return {
+      current: range,
+      compared: { from: addDays(range.from, -days), to: addDays(range.to, -days) },
+      shift: { days: -days },
+    };
   }
   if (mode === 'YEAR_AGO') {
-    return { current: range, compared: { from: addMonths(range.from, -12), to: addMonths(range.to, -12, true) }, shift: { months: -12 } };
+    return {
+      current: range,
+      compared: { from: addMonths(range.from, -12), to: addMonths(range.to, -12, true) },
+      shift: { months: -12 },
+    };
   }
   const current = { from: `${range.to.slice(0, 4)}-01-01`, to: range.to };
-  return { current, compared: { from: addMonths(current.from, -12), to: addMonths(current.to, -12, true) }, shift: { months: -12 } };
+  return {
+    current,
+    compared: { from: addMonths(current.from, -12), to: addMonths(current.to, -12, true) },
+    shift: { months: -12 },
+  };
 }
 
 /** Against an explicit window: members move by whole months when both windows are whole months, else by days. */
@@ -117,7 +148,13 @@ export function parsePeriod(id: string): Period {
   let m = /^(\d{4})-(\d{2})$/.exec(id);
   if (m && Number(m[2]) >= 1 && Number(m[2]) <= 12) return build(id, 'month', `${m[1]}-${m[2]}-01`, 1);
   m = /^(\d{4})-Q([1-4])$/i.exec(id);
-  if (m) return build(id.toUpperCase(), 'quarter', `${m[1]}-${String((Number(m[2]) - 1) * 3 + 1).padStart(2, '0')}-01`, 3);
+  if (m)
+    return build(
+      id.toUpperCase(),
+      'quarter',
+      `${m[1]}-${String((Number(m[2]) - 1) * 3 + 1).padStart(2, '0')}-01`,
+      3,
+    );
   m = /^(\d{4})$/.exec(id);
   if (m) return build(id, 'year', `${m[1]}-01-01`, 12);
   throw new ValidationError('period', id, 'expected YYYY-MM, YYYY-Qn or YYYY');

@@ -1,7 +1,24 @@
 import { ForbiddenError, ValidationError, type Principal } from '@erp/kit';
 import type pg from 'pg';
-import { FACTS, GRANULARITY_LEVEL, LEVELS, MEASURE_BY_NAME, type FactName, type Granularity, type LevelDef, type MeasureDef } from './model';
-import { comparison, comparisonWith, parseIsoDate, addMonths, type CompareMode, type Comparison, type DateRange } from './periods';
+import {
+  FACTS,
+  GRANULARITY_LEVEL,
+  LEVELS,
+  MEASURE_BY_NAME,
+  type FactName,
+  type Granularity,
+  type LevelDef,
+  type MeasureDef,
+} from './model';
+import {
+  comparison,
+  comparisonWith,
+  parseIsoDate,
+  addMonths,
+  type CompareMode,
+  type Comparison,
+  type DateRange,
+} from './periods';
 import type { DataCalendar } from './calendar';
 
 /** What a caller asks (the GraphQL `OlapQuery` input, or a dashboard tile's query). */
@@ -62,7 +79,8 @@ const MAX_TEXT = 200;
 const ANALYTICS_ROLES = new Set(['ADMIN', 'MANAGER', 'SALES', 'ANALYST', 'SERVICE']);
 
 function text(field: string, v: unknown): string {
-  if (typeof v !== 'string' || v.length === 0 || v.length > MAX_TEXT) throw new ValidationError(field, v, `must be a non-empty string of at most ${MAX_TEXT} characters`);
+  if (typeof v !== 'string' || v.length === 0 || v.length > MAX_TEXT)
+    throw new ValidationError(field, v, `must be a non-empty string of at most ${MAX_TEXT} characters`);
   if (v.includes('\u0000')) throw new ValidationError(field, v, 'must not contain a NUL character');
   return v;
 }
@@ -71,52 +89,105 @@ function text(field: string, v: unknown): string {
 function level(field: string, name: unknown, fact: FactName | null, viewer: Viewer): LevelDef {
   const l = LEVELS.get(text(field, name));
   if (!l) throw new ValidationError(field, name, `unknown level; known: ${[...LEVELS.keys()].join(', ')}`);
-  if (fact && !l.facts.includes(fact)) throw new ValidationError(field, name, `is not a level of the ${fact} fact (it has: ${[...LEVELS.values()].filter((x) => x.facts.includes(fact)).map((x) => x.name).join(', ')})`);
-  if (l.personal && viewer.role === 'ANALYST') throw new ForbiddenError(`${field}: the level ${l.name} names a person or a company (personal data) and is not available to ANALYST`);
+  if (fact && !l.facts.includes(fact))
+    throw new ValidationError(
+      field,
+      name,
+      `is not a level of the ${fact} fact (it has: ${[...LEVELS.values()]
+        .filter((x) => x.facts.includes(fact))
+        .map((x) => x.name)
+        .join(', ')})`,
+    );
+  if (l.personal && viewer.role === 'ANALYST')
+    throw new ForbiddenError(
+      `${field}: the level ${l.name} names a person or a company (personal data) and is not available to ANALYST`,
+    );
   return l;
 }
 
 function memberShape(field: string, l: LevelDef, v: unknown): string {
   const m = text(field, v);
-  if (l.pattern && !l.pattern.test(m)) throw new ValidationError(field, v, `is not a member of ${l.name} (expected like ${l.name === 'date.quarter' ? '2024-Q1' : l.name === 'date.month' ? '2024-02' : l.name === 'date.day' ? '2024-02-29' : '2024'})`);
-  if (l.fixedMembers && !l.fixedMembers.includes(m)) throw new ValidationError(field, v, `is not a member of ${l.name} (${l.fixedMembers.join(', ')})`);
+  if (l.pattern && !l.pattern.test(m))
+    throw new ValidationError(
+      field,
+      v,
+      `is not a member of ${l.name} (expected like ${l.name === 'date.quarter' ? '2024-Q1' : l.name === 'date.month' ? '2024-02' : l.name === 'date.day' ? '2024-02-29' : '2024'})`,
+    );
+  if (l.fixedMembers && !l.fixedMembers.includes(m))
+    throw new ValidationError(field, v, `is not a member of ${l.name} (${l.fixedMembers.join(', ')})`);
   return m;
 }
 
 /** Checks that every member exists in its dimension (one bound query); unknown ones are named. */
-export async function checkMembers(pool: pg.Pool, field: string, l: LevelDef, members: string[]): Promise<void> {
+export async function checkMembers(
+  pool: pg.Pool,
+  field: string,
+  l: LevelDef,
+  members: string[],
+): Promise<void> {
   if (!l.membersFrom || members.length === 0) return;
-  const { rows } = await pool.query<{ key: string }>(`SELECT DISTINCT ${l.key} AS key FROM ${l.membersFrom} WHERE (${l.key}) = ANY($1::text[])`, [members]);
+  const { rows } = await pool.query<{ key: string }>(
+    `SELECT DISTINCT ${l.key} AS key FROM ${l.membersFrom} WHERE (${l.key}) = ANY($1::text[])`,
+    [members],
+  );
   const known = new Set(rows.map((r) => r.key));
   const unknown = members.filter((m) => !known.has(m));
-  if (unknown.length) throw new ValidationError(field, unknown[0], `unknown member of ${l.name}${unknown.length > 1 ? ` (and ${unknown.length - 1} more)` : ''}`);
+  if (unknown.length)
+    throw new ValidationError(
+      field,
+      unknown[0],
+      `unknown member of ${l.name}${unknown.length > 1 ? ` (and ${unknown.length - 1} more)` : ''}`,
+    );
 }
 
 const f = (prefix: string, name: string) => (prefix ? `${prefix}.${name}` : name);
 
 /** Validates a query against the semantic model and the viewer's rights, into a plan. */
-export async function planQuery(pool: pg.Pool, input: OlapInput, viewer: Viewer, prefix = 'query', calendar: DataCalendar | null = null): Promise<Plan> {
+export async function planQuery(
+  pool: pg.Pool,
+  input: OlapInput,
+  viewer: Viewer,
+  prefix = 'query',
+  calendar: DataCalendar | null = null,
+): Promise<Plan> {
   if (!ANALYTICS_ROLES.has(viewer.role)) throw new ForbiddenError('Analytics are not available to your role');
   if (!Array.isArray(input.measures) || input.measures.length === 0 || input.measures.length > 20) {
     throw new ValidationError(f(prefix, 'measures'), input.measures, 'must list 1 to 20 measures');
   }
   const measures = input.measures.map((name, i) => {
     const m = MEASURE_BY_NAME.get(text(f(prefix, `measures[${i}]`), name));
-    if (!m) throw new ValidationError(f(prefix, `measures[${i}]`), name, `unknown measure; known: ${[...MEASURE_BY_NAME.keys()].join(', ')}`);
-    if (m.roles && viewer.role !== 'SERVICE' && !m.roles.includes(viewer.role as never)) throw new ForbiddenError(`${f(prefix, `measures[${i}]`)}: ${m.name} is not available to ${viewer.role}`);
+    if (!m)
+      throw new ValidationError(
+        f(prefix, `measures[${i}]`),
+        name,
+        `unknown measure; known: ${[...MEASURE_BY_NAME.keys()].join(', ')}`,
+      );
+    if (m.roles && viewer.role !== 'SERVICE' && !m.roles.includes(viewer.role as never))
+      throw new ForbiddenError(
+        `${f(prefix, `measures[${i}]`)}: ${m.name} is not available to ${viewer.role}`,
+      );
     return m;
   });
-  if (new Set(measures.map((m) => m.name)).size !== measures.length) throw new ValidationError(f(prefix, 'measures'), input.measures, 'lists a measure twice');
+  if (new Set(measures.map((m) => m.name)).size !== measures.length)
+    throw new ValidationError(f(prefix, 'measures'), input.measures, 'lists a measure twice');
   const facts = [...new Set(measures.map((m) => m.fact))];
   if (facts.length > 1) {
-    throw new ValidationError(f(prefix, 'measures'), input.measures, `mixes measures of the ${facts.join(' and ')} facts, which share no grain: query them separately`);
+    throw new ValidationError(
+      f(prefix, 'measures'),
+      input.measures,
+      `mixes measures of the ${facts.join(' and ')} facts, which share no grain: query them separately`,
+    );
   }
   const fact = facts[0]!;
 
   let range: DateRange | null = null;
   let timeLevel: LevelDef | null = null;
   if (input.time && !FACTS[fact].dateKey) {
-    throw new ValidationError(f(prefix, 'time'), input.time, `${FACTS[fact].title} has no date (it is read as the last ETL run saw it): ask it without a period`);
+    throw new ValidationError(
+      f(prefix, 'time'),
+      input.time,
+      `${FACTS[fact].title} has no date (it is read as the last ETL run saw it): ask it without a period`,
+    );
   }
   if (input.time) {
     const from = parseIsoDate(f(prefix, 'time.from'), input.time.from);
@@ -125,13 +196,19 @@ export async function planQuery(pool: pg.Pool, input: OlapInput, viewer: Viewer,
     range = { from, to };
     if (input.time.granularity) {
       const name = GRANULARITY_LEVEL[input.time.granularity];
-      if (!name) throw new ValidationError(f(prefix, 'time.granularity'), input.time.granularity, 'must be YEAR, QUARTER, MONTH or DAY');
+      if (!name)
+        throw new ValidationError(
+          f(prefix, 'time.granularity'),
+          input.time.granularity,
+          'must be YEAR, QUARTER, MONTH or DAY',
+        );
       timeLevel = LEVELS.get(name)!;
     }
   }
 
   const dims = input.dimensions ?? [];
-  if (!Array.isArray(dims) || dims.length > 6) throw new ValidationError(f(prefix, 'dimensions'), dims, 'at most 6 dimension levels');
+  if (!Array.isArray(dims) || dims.length > 6)
+    throw new ValidationError(f(prefix, 'dimensions'), dims, 'at most 6 dimension levels');
   const levels: LevelDef[] = timeLevel ? [timeLevel] : [];
   dims.forEach((name, i) => {
     const l = level(f(prefix, `dimensions[${i}]`), name, fact, viewer);
@@ -139,34 +216,51 @@ export async function planQuery(pool: pg.Pool, input: OlapInput, viewer: Viewer,
       if (l === timeLevel) return; // the time granularity's level, named again
       throw new ValidationError(f(prefix, `dimensions[${i}]`), name, 'is listed twice');
     }
-    if (timeLevel && l.dimension === 'date') throw new ValidationError(f(prefix, `dimensions[${i}]`), name, 'the date is grouped by time.granularity already');
+    if (timeLevel && l.dimension === 'date')
+      throw new ValidationError(
+        f(prefix, `dimensions[${i}]`),
+        name,
+        'the date is grouped by time.granularity already',
+      );
     levels.push(l);
   });
   for (const m of measures) {
     if (!m.noDateGrouping) continue;
     const bad = levels.find((l) => l.dimension === 'date' || !l.facts.includes('sales'));
-    if (bad) throw new ValidationError(f(prefix, 'dimensions'), bad.name, `${m.name} is computed at one reference date from sales by product and warehouse: it cannot be grouped by ${bad.name}`);
+    if (bad)
+      throw new ValidationError(
+        f(prefix, 'dimensions'),
+        bad.name,
+        `${m.name} is computed at one reference date from sales by product and warehouse: it cannot be grouped by ${bad.name}`,
+      );
   }
 
   const filters: Plan['filters'] = [];
   const filterInputs = input.filters ?? [];
-  if (!Array.isArray(filterInputs) || filterInputs.length > 20) throw new ValidationError(f(prefix, 'filters'), filterInputs, 'at most 20 filters');
+  if (!Array.isArray(filterInputs) || filterInputs.length > 20)
+    throw new ValidationError(f(prefix, 'filters'), filterInputs, 'at most 20 filters');
   for (const [i, fi] of filterInputs.entries()) {
     const field = f(prefix, `filters[${i}]`);
     const l = level(`${field}.level`, fi.level, fact, viewer);
     const entry: Plan['filters'][number] = { level: l };
     if (fi.members != null) {
-      if (!Array.isArray(fi.members) || fi.members.length === 0 || fi.members.length > 500) throw new ValidationError(`${field}.members`, fi.members, 'must list 1 to 500 members');
+      if (!Array.isArray(fi.members) || fi.members.length === 0 || fi.members.length > 500)
+        throw new ValidationError(`${field}.members`, fi.members, 'must list 1 to 500 members');
       entry.members = [...new Set(fi.members.map((m, j) => memberShape(`${field}.members[${j}]`, l, m)))];
     }
     if (fi.from != null) entry.from = memberShape(`${field}.from`, l, fi.from);
     if (fi.to != null) entry.to = memberShape(`${field}.to`, l, fi.to);
-    if (!entry.members && entry.from === undefined && entry.to === undefined) throw new ValidationError(field, fi, 'needs members, from or to');
+    if (!entry.members && entry.from === undefined && entry.to === undefined)
+      throw new ValidationError(field, fi, 'needs members, from or to');
     filters.push(entry);
   }
   // Unknown members are errors (in the dimension, not in what the viewer may see: row-level security
   // is applied on the facts, so naming someone else's customer just selects nothing).
-  await Promise.all(filters.map((fl, i) => (fl.members ? checkMembers(pool, f(prefix, `filters[${i}].members`), fl.level, fl.members) : undefined)));
+  await Promise.all(
+    filters.map((fl, i) =>
+      fl.members ? checkMembers(pool, f(prefix, `filters[${i}].members`), fl.level, fl.members) : undefined,
+    ),
+  );
 
   // A measure with a default period (one definition on every screen) gets it when none is asked.
   let defaultPeriod = false;
@@ -177,11 +271,22 @@ export async function planQuery(pool: pg.Pool, input: OlapInput, viewer: Viewer,
   }
 
   const compare = input.compare ?? null;
-  if (compare && !['PREVIOUS_PERIOD', 'YEAR_AGO', 'YEAR_TO_DATE'].includes(compare)) throw new ValidationError(f(prefix, 'compare'), compare, 'must be PREVIOUS_PERIOD, YEAR_AGO or YEAR_TO_DATE');
-  if (compare && !range) throw new ValidationError(f(prefix, 'compare'), compare, 'needs a time range (time.from, time.to)');
+  if (compare && !['PREVIOUS_PERIOD', 'YEAR_AGO', 'YEAR_TO_DATE'].includes(compare))
+    throw new ValidationError(
+      f(prefix, 'compare'),
+      compare,
+      'must be PREVIOUS_PERIOD, YEAR_AGO or YEAR_TO_DATE',
+    );
+  if (compare && !range)
+    throw new ValidationError(f(prefix, 'compare'), compare, 'needs a time range (time.from, time.to)');
   let cmp = compare && range ? comparison(range, compare) : null;
   if (input.compareTo) {
-    if (!range) throw new ValidationError(f(prefix, 'compareTo'), input.compareTo, 'needs a time range (time.from, time.to)');
+    if (!range)
+      throw new ValidationError(
+        f(prefix, 'compareTo'),
+        input.compareTo,
+        'needs a time range (time.from, time.to)',
+      );
     const from = parseIsoDate(f(prefix, 'compareTo.from'), input.compareTo.from);
     const to = parseIsoDate(f(prefix, 'compareTo.to'), input.compareTo.to);
     if (from > to) throw new ValidationError(f(prefix, 'compareTo.to'), to, 'is before compareTo.from');
@@ -190,43 +295,66 @@ export async function planQuery(pool: pg.Pool, input: OlapInput, viewer: Viewer,
 
   const having = (input.having ?? []).map((h, i) => {
     const index = measures.findIndex((m) => m.name === h.measure);
-    if (index < 0) throw new ValidationError(f(prefix, `having[${i}].measure`), h.measure, 'must be one of the query measures');
+    if (index < 0)
+      throw new ValidationError(
+        f(prefix, `having[${i}].measure`),
+        h.measure,
+        'must be one of the query measures',
+      );
     const op = OPS[h.op];
     if (!op) throw new ValidationError(f(prefix, `having[${i}].op`), h.op, 'must be LT, LE, GT, GE or EQ');
-    if (typeof h.value !== 'string' || !/^-?\d{1,15}(\.\d{1,6})?$/.test(h.value)) throw new ValidationError(f(prefix, `having[${i}].value`), h.value, 'must be a decimal number');
+    if (typeof h.value !== 'string' || !/^-?\d{1,15}(\.\d{1,6})?$/.test(h.value))
+      throw new ValidationError(f(prefix, `having[${i}].value`), h.value, 'must be a decimal number');
     return { index, op, value: h.value };
   });
 
   const order = (input.order ?? []).map((o, i) => {
     const direction = o.direction ?? 'DESC';
-    if (direction !== 'ASC' && direction !== 'DESC') throw new ValidationError(f(prefix, `order[${i}].direction`), direction, 'must be ASC or DESC');
+    if (direction !== 'ASC' && direction !== 'DESC')
+      throw new ValidationError(f(prefix, `order[${i}].direction`), direction, 'must be ASC or DESC');
     const mi = measures.findIndex((m) => m.name === o.by);
     if (mi >= 0) return { column: `m${mi}`, direction };
     const li = levels.findIndex((l) => l.name === o.by);
     if (li >= 0) return { column: `k${li}`, direction };
-    throw new ValidationError(f(prefix, `order[${i}].by`), o.by, 'must be one of the query measures or dimension levels');
+    throw new ValidationError(
+      f(prefix, `order[${i}].by`),
+      o.by,
+      'must be one of the query measures or dimension levels',
+    );
   });
 
   const limit = input.limit ?? DEFAULT_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new ValidationError(f(prefix, 'limit'), limit, `must be an integer from 1 to ${MAX_LIMIT}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
+    throw new ValidationError(f(prefix, 'limit'), limit, `must be an integer from 1 to ${MAX_LIMIT}`);
 
   let pivot: Plan['pivot'] = null;
   if (input.pivot) {
     const idx = (names: string[], side: string) =>
       names.map((n, i) => {
         const at = levels.findIndex((l) => l.name === n);
-        if (at < 0) throw new ValidationError(f(prefix, `pivot.${side}[${i}]`), n, 'must be one of the query dimension levels');
+        if (at < 0)
+          throw new ValidationError(
+            f(prefix, `pivot.${side}[${i}]`),
+            n,
+            'must be one of the query dimension levels',
+          );
         return at;
       });
     const rows = idx(input.pivot.rows ?? [], 'rows');
     const columns = idx(input.pivot.columns ?? [], 'columns');
     const all = [...rows, ...columns].sort();
-    if (all.length !== levels.length || new Set(all).size !== all.length) throw new ValidationError(f(prefix, 'pivot'), input.pivot, 'rows and columns must share out the query levels, each once');
+    if (all.length !== levels.length || new Set(all).size !== all.length)
+      throw new ValidationError(
+        f(prefix, 'pivot'),
+        input.pivot,
+        'rows and columns must share out the query levels, each once',
+      );
     pivot = { rows, columns };
   }
 
   const source = input.source ?? 'AUTO';
-  if (!['AUTO', 'FACT', 'ROLLUP'].includes(source)) throw new ValidationError(f(prefix, 'source'), source, 'must be AUTO, FACT or ROLLUP');
+  if (!['AUTO', 'FACT', 'ROLLUP'].includes(source))
+    throw new ValidationError(f(prefix, 'source'), source, 'must be AUTO, FACT or ROLLUP');
 
   return {
     fact,

@@ -19,14 +19,29 @@ export interface RollupColumn {
 
 // Every rollup is at month grain: the date columns the date levels' rollup expressions read.
 const DATE_COLUMNS: RollupColumn[] = [
-  { name: 'month_start', type: 'date NOT NULL', fromFacts: `date_trunc('month', d.full_date)::date`, measure: false },
+  {
+    name: 'month_start',
+    type: 'date NOT NULL',
+    fromFacts: `date_trunc('month', d.full_date)::date`,
+    measure: false,
+  },
   { name: 'year', type: 'smallint NOT NULL', fromFacts: 'd.year', measure: false },
   { name: 'quarter', type: 'smallint NOT NULL', fromFacts: 'd.quarter', measure: false },
   { name: 'year_month', type: 'text NOT NULL', fromFacts: 'd.year_month', measure: false },
 ];
 
-const money = (name: string, sql: string, notNull = false): RollupColumn => ({ name, type: `numeric(16, 2)${notNull ? ' NOT NULL' : ''}`, fromFacts: sql, measure: true });
-const count = (name: string, sql: string): RollupColumn => ({ name, type: 'bigint NOT NULL', fromFacts: sql, measure: true });
+const money = (name: string, sql: string, notNull = false): RollupColumn => ({
+  name,
+  type: `numeric(16, 2)${notNull ? ' NOT NULL' : ''}`,
+  fromFacts: sql,
+  measure: true,
+});
+const count = (name: string, sql: string): RollupColumn => ({
+  name,
+  type: 'bigint NOT NULL',
+  fromFacts: sql,
+  measure: true,
+});
 
 /** The stored aggregates; `orders` only where no row splits an order (the rollup holds the component). */
 function measureColumns(r: RollupDef): RollupColumn[] {
@@ -42,7 +57,8 @@ function measureColumns(r: RollupDef): RollupColumn[] {
 
 const column = (expr: string, level: string): string => {
   const m = /^r\.(\w+)$/.exec(expr);
-  if (!m) throw new Error(`rollup-tables: level ${level} names its rollup member with "${expr}", not one column`);
+  if (!m)
+    throw new Error(`rollup-tables: level ${level} names its rollup member with "${expr}", not one column`);
   return m[1]!;
 };
 
@@ -54,9 +70,11 @@ function levelColumns(levelName: string): RollupColumn[] {
   const label = column(level.rollup.label, levelName);
   const cols: RollupColumn[] = [];
   // The customer's id: SALES row-level security and distinct customers are read on it.
-  if (levelName === 'geography.customer') cols.push({ name: 'customer_id', type: 'integer NOT NULL', fromFacts: 'c.customer_id', measure: false });
+  if (levelName === 'geography.customer')
+    cols.push({ name: 'customer_id', type: 'integer NOT NULL', fromFacts: 'c.customer_id', measure: false });
   cols.push({ name: key, type: 'text NOT NULL', fromFacts: level.key, measure: false });
-  if (label !== key) cols.push({ name: label, type: 'text NOT NULL', fromFacts: level.label, measure: false });
+  if (label !== key)
+    cols.push({ name: label, type: 'text NOT NULL', fromFacts: level.label, measure: false });
   return cols;
 }
 

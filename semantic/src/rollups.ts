@@ -36,7 +36,9 @@ export async function refreshRollups(
     // The GROUP BYs over the facts sort or hash millions of rows: in memory rather than spilled to disk.
     await client.query(`SET LOCAL work_mem = '256MB'`);
     await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
-    const built = await client.query(`SELECT name FROM analytics.rollup_state WHERE name = ANY($1::text[])`, [REFRESH_ORDER]);
+    const built = await client.query(`SELECT name FROM analytics.rollup_state WHERE name = ANY($1::text[])`, [
+      REFRESH_ORDER,
+    ]);
     let from: string | null = null;
     let to: string | null = null;
     if (period !== 'all' && built.rowCount === REFRESH_ORDER.length) {
@@ -45,7 +47,11 @@ export async function refreshRollups(
       if (a > b) throw new ValidationError('toDate', b, 'is before fromDate');
       from = `${a.slice(0, 7)}-01`;
       to = addDays(addMonths(`${b.slice(0, 7)}-01`, 1), -1);
-      for (const name of REFRESH_ORDER) await client.query(`DELETE FROM analytics.${name} WHERE month_start BETWEEN $1::date AND $2::date`, [from, to]);
+      for (const name of REFRESH_ORDER)
+        await client.query(`DELETE FROM analytics.${name} WHERE month_start BETWEEN $1::date AND $2::date`, [
+          from,
+          to,
+        ]);
     } else {
       await client.query(`TRUNCATE ${REFRESH_ORDER.map((n) => `analytics.${n}`).join(', ')}`);
     }
@@ -64,7 +70,9 @@ export async function refreshRollups(
     }
     await client.query('COMMIT');
     // Fresh statistics for the planner on the tables just rewritten (outside the transaction).
-    await analyzeStale(pool, ['analytics'], { written: Object.fromEntries(rollups.map((r) => [`analytics.${r.name}`, r.rowsWritten])) });
+    await analyzeStale(pool, ['analytics'], {
+      written: Object.fromEntries(rollups.map((r) => [`analytics.${r.name}`, r.rowsWritten])),
+    });
     return { from, to, rowsWritten: rollups.reduce((s, r) => s + r.rowsWritten, 0), rollups };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -110,11 +118,14 @@ export async function rollupIsFresh(pool: pg.Pool): Promise<boolean> {
  * exact, so they are marked as covering that run without being recomputed. (A run that wrote no
  * row at all needs no call: it does not make the rollups stale.)
  */
-export async function markRollupsCurrent(pool: pg.Pool, opts: { coveredRunId?: number | null } = {}): Promise<void> {
-  await pool.query(`UPDATE analytics.rollup_state SET covered_run_id = COALESCE($2::bigint, (SELECT max(run_id) FROM meta.etl_runs)) WHERE name = ANY($1::text[])`, [
-    REFRESH_ORDER,
-    opts.coveredRunId ?? null,
-  ]);
+export async function markRollupsCurrent(
+  pool: pg.Pool,
+  opts: { coveredRunId?: number | null } = {},
+): Promise<void> {
+  await pool.query(
+    `UPDATE analytics.rollup_state SET covered_run_id = COALESCE($2::bigint, (SELECT max(run_id) FROM meta.etl_runs)) WHERE name = ANY($1::text[])`,
+    [REFRESH_ORDER, opts.coveredRunId ?? null],
+  );
 }
 
 /** The entities whose rows the rollups group by: a change there rebuilds every rollup. */
@@ -144,8 +155,13 @@ export interface RollupStageResult {
  */
 export async function refreshStaleRollups(pool: pg.Pool): Promise<RollupStageResult> {
   const t0 = Date.now();
-  const done = (r: Omit<RollupStageResult, 'seconds'>): RollupStageResult => ({ ...r, seconds: (Date.now() - t0) / 1000 });
-  const { rows: [head] } = await pool.query<{ through: string | null; covered: string | null; built: number }>(
+  const done = (r: Omit<RollupStageResult, 'seconds'>): RollupStageResult => ({
+    ...r,
+    seconds: (Date.now() - t0) / 1000,
+  });
+  const {
+    rows: [head],
+  } = await pool.query<{ through: string | null; covered: string | null; built: number }>(
     `SELECT (SELECT max(run_id) FROM meta.etl_runs WHERE status <> 'RUNNING') AS through,
             (SELECT min(COALESCE(covered_run_id, 0)) FROM analytics.rollup_state WHERE name = ANY($1::text[])) AS covered,
             (SELECT count(*)::int FROM analytics.rollup_state WHERE name = ANY($1::text[])) AS built`,
@@ -154,10 +170,25 @@ export async function refreshStaleRollups(pool: pg.Pool): Promise<RollupStageRes
   const through = head?.through === null || head?.through === undefined ? null : Number(head.through);
   if (head!.built < REFRESH_ORDER.length) {
     const r = await refreshRollups(pool, 'all', { coveredRunId: through });
-    return done({ action: 'rebuilt', reason: 'a rollup was never built', coveredRunId: through, from: null, to: null, rowsWritten: r.rowsWritten });
+    return done({
+      action: 'rebuilt',
+      reason: 'a rollup was never built',
+      coveredRunId: through,
+      from: null,
+      to: null,
+      rowsWritten: r.rowsWritten,
+    });
   }
   const covered = Number(head!.covered ?? 0);
-  const unchanged = (reason: string) => done({ action: 'unchanged', reason, coveredRunId: covered || null, from: null, to: null, rowsWritten: 0 });
+  const unchanged = (reason: string) =>
+    done({
+      action: 'unchanged',
+      reason,
+      coveredRunId: covered || null,
+      from: null,
+      to: null,
+      rowsWritten: 0,
+    });
   if (through === null || through <= covered) return unchanged('no ETL run finished since the last refresh');
   const { rows: written } = await pool.query<{ entity: string; n: number }>(
     `SELECT entity, sum(rows_written)::int AS n FROM meta.etl_run_entities WHERE run_id > $1 AND run_id <= $2 GROUP BY entity HAVING sum(rows_written) > 0`,
@@ -168,7 +199,14 @@ export async function refreshStaleRollups(pool: pg.Pool): Promise<RollupStageRes
   const dimensions = changed.filter((e) => ROLLUP_DIMENSIONS.includes(e));
   if (dimensions.length) {
     const r = await refreshRollups(pool, 'all', { coveredRunId: through });
-    return done({ action: 'rebuilt', reason: `a dimension the rollups group by changed (${dimensions.join(', ')})`, coveredRunId: through, from: null, to: null, rowsWritten: r.rowsWritten });
+    return done({
+      action: 'rebuilt',
+      reason: `a dimension the rollups group by changed (${dimensions.join(', ')})`,
+      coveredRunId: through,
+      from: null,
+      to: null,
+      rowsWritten: r.rowsWritten,
+    });
   }
   if (changed.includes('orders')) {
     const { rows } = await pool.query<{ from: string | null; to: string | null }>(
@@ -178,10 +216,24 @@ export async function refreshStaleRollups(pool: pg.Pool): Promise<RollupStageRes
     );
     const period = rows[0]?.from && rows[0].to ? { fromDate: rows[0].from, toDate: rows[0].to } : 'all';
     const r = await refreshRollups(pool, period, { coveredRunId: through });
-    return done({ action: period === 'all' ? 'rebuilt' : 'refreshed', reason: 'orders were loaded', coveredRunId: through, from: r.from, to: r.to, rowsWritten: r.rowsWritten });
+    return done({
+      action: period === 'all' ? 'rebuilt' : 'refreshed',
+      reason: 'orders were loaded',
+      coveredRunId: through,
+      from: r.from,
+      to: r.to,
+      rowsWritten: r.rowsWritten,
+    });
   }
   await markRollupsCurrent(pool, { coveredRunId: through });
-  return done({ action: 'marked', reason: `the runs since changed no row the rollups read (${changed.join(', ')})`, coveredRunId: through, from: null, to: null, rowsWritten: 0 });
+  return done({
+    action: 'marked',
+    reason: `the runs since changed no row the rollups read (${changed.join(', ')})`,
+    coveredRunId: through,
+    from: null,
+    to: null,
+    rowsWritten: 0,
+  });
 }
 
 /** One line for logs and the pipeline ledger: what the rollup refresh did, why, its rows and duration. */

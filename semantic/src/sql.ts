@@ -1,4 +1,13 @@
-import { COMPONENTS, FACTS, SCOPES, scopeCondition, type LevelDef, type MeasureDef, type RollupDef, type ScopeName } from './model';
+import {
+  COMPONENTS,
+  FACTS,
+  SCOPES,
+  scopeCondition,
+  type LevelDef,
+  type MeasureDef,
+  type RollupDef,
+  type ScopeName,
+} from './model';
 import type { DateRange } from './periods';
 import type { Plan } from './plan';
 
@@ -50,7 +59,8 @@ const compName = (c: string) => `c_${c}`;
  */
 function scopePlan(components: string[]): { shared: string | null; perComponent: boolean } {
   const scopes = components.map((c) => COMPONENTS[c]!.scope ?? null);
-  if (!scopes.length || scopes.some((x) => x === null)) return { shared: null, perComponent: scopes.some((x) => x !== null) };
+  if (!scopes.length || scopes.some((x) => x === null))
+    return { shared: null, perComponent: scopes.some((x) => x !== null) };
   const named = scopes as ScopeName[];
   if (new Set(named).size === 1) return { shared: scopeCondition(named[0]!, 'FACT'), perComponent: false };
   const statuses = [...new Set(named.flatMap((x) => SCOPES[x].statuses))];
@@ -85,7 +95,12 @@ function levelLabel(l: LevelDef, source: 'FACT' | 'ROLLUP'): string {
   return source === 'ROLLUP' ? l.rollup!.label : l.label;
 }
 
-function filterConditions(plan: Plan, params: Params, source: 'FACT' | 'ROLLUP', keep: (l: LevelDef) => boolean): string[] {
+function filterConditions(
+  plan: Plan,
+  params: Params,
+  source: 'FACT' | 'ROLLUP',
+  keep: (l: LevelDef) => boolean,
+): string[] {
   const out: string[] = [];
   for (const f of plan.filters) {
     if (!keep(f.level)) continue;
@@ -98,13 +113,19 @@ function filterConditions(plan: Plan, params: Params, source: 'FACT' | 'ROLLUP',
 }
 
 function windowCondition(column: string, window: DateRange | null, params: Params): string[] {
-  return window ? [`${column} BETWEEN ${params.add(window.from)}::date AND ${params.add(window.to)}::date`] : [];
+  return window
+    ? [`${column} BETWEEN ${params.add(window.from)}::date AND ${params.add(window.to)}::date`]
+    : [];
 }
 
 /** The same window on a YYYYMMDD date key column. */
 const dateKey = (isoDate: string) => Number(isoDate.replaceAll('-', ''));
 function windowKeyCondition(column: string, window: DateRange | null, params: Params): string[] {
-  return window ? [`${column} BETWEEN ${params.add(dateKey(window.from))}::int AND ${params.add(dateKey(window.to))}::int`] : [];
+  return window
+    ? [
+        `${column} BETWEEN ${params.add(dateKey(window.from))}::int AND ${params.add(dateKey(window.to))}::int`,
+      ]
+    : [];
 }
 
 const where = (conds: string[]) => (conds.length ? `WHERE ${conds.join('\n  AND ')}` : '');
@@ -112,7 +133,10 @@ const where = (conds: string[]) => (conds.length ? `WHERE ${conds.join('\n  AND 
 /** The last snapshot of the window (of each date member of the grouping, when grouped by date). */
 function lastSnapshots(plan: Plan, params: Params, window: DateRange | null, keys: LevelDef[]): string {
   const dateKeys = keys.filter((l) => l.dimension === 'date');
-  const conds = [...windowCondition('d.full_date', window, params), ...filterConditions(plan, params, 'FACT', (l) => l.dimension === 'date')];
+  const conds = [
+    ...windowCondition('d.full_date', window, params),
+    ...filterConditions(plan, params, 'FACT', (l) => l.dimension === 'date'),
+  ];
   return `SELECT max(x.snapshot_date_key) FROM dw.fact_inventory_snapshot x JOIN dw.dim_date d ON d.date_key = x.snapshot_date_key
     ${where(conds)}${dateKeys.length ? `\n    GROUP BY ${dateKeys.map((l) => l.key).join(', ')}` : ''}`;
 }
@@ -134,16 +158,26 @@ export function buildQuery(plan: Plan, opts: BuildOptions): BuiltQuery {
   const params = new Params();
   const { source } = opts;
   const keys = opts.grouped ? plan.levels : [];
-  const components = [...new Set(plan.measures.flatMap((m) => m.components))].filter((c) => !(c in SOLD_COLUMNS));
+  const components = [...new Set(plan.measures.flatMap((m) => m.components))].filter(
+    (c) => !(c in SOLD_COLUMNS),
+  );
   const needsSold = plan.measures.some((m) => m.components.some((c) => c in SOLD_COLUMNS));
   const fact = FACTS[plan.fact];
 
-  const memberColumns = keys.flatMap((l, i) => [`${levelKey(l, source)} AS k${i}`, `${levelLabel(l, source)} AS l${i}`]);
+  const memberColumns = keys.flatMap((l, i) => [
+    `${levelKey(l, source)} AS k${i}`,
+    `${levelLabel(l, source)} AS l${i}`,
+  ]);
   const memberNames = keys.flatMap((_l, i) => [`k${i}`, `l${i}`]);
   const scopes = scopePlan(components);
   const aggregate = (c: string) => `${componentSql(c, source, scopes.perComponent)} AS ${compName(c)}`;
   const conds: string[] = [];
-  if (scopes.shared) conds.push(source === 'ROLLUP' ? scopes.shared.replace('s.status', 'r.status').replace('k.kind', 'r.kind') : scopes.shared);
+  if (scopes.shared)
+    conds.push(
+      source === 'ROLLUP'
+        ? scopes.shared.replace('s.status', 'r.status').replace('k.kind', 'r.kind')
+        : scopes.shared,
+    );
   let from: string;
   if (source === 'ROLLUP') {
     const rollup = opts.rollup;
@@ -152,7 +186,8 @@ export function buildQuery(plan: Plan, opts: BuildOptions): BuiltQuery {
     conds.push(...windowCondition('r.month_start', opts.window, params));
     conds.push(...filterConditions(plan, params, 'ROLLUP', () => true));
     if (plan.salesRepId.restricted) {
-      if (!rollup.customerGrain) throw new Error(`buildQuery: ${rollup.name} cannot apply the SALES row-level filter`);
+      if (!rollup.customerGrain)
+        throw new Error(`buildQuery: ${rollup.name} cannot apply the SALES row-level filter`);
       conds.push(salesRowLevel(plan, params, 'r.customer_id')!);
     }
   } else {
@@ -172,18 +207,29 @@ export function buildQuery(plan: Plan, opts: BuildOptions): BuiltQuery {
   }
   // With the totals, t = 1 marks the totals' row (of the empty grouping set), t = 0 the members' rows.
   const totals = Boolean(opts.totals && opts.grouped);
-  if (totals && !canShareTotals(plan)) throw new Error(`buildQuery: ${plan.fact} rows cannot share their totals' statement`);
+  if (totals && !canShareTotals(plan))
+    throw new Error(`buildQuery: ${plan.fact} rows cannot share their totals' statement`);
   let ctes: string[];
   if (source === 'ROLLUP' && components.includes('customers')) {
     // Distinct customers over a customer rollup, in two steps that hash rather than sort: one row per
     // (members, customer) with the other components' sums, then customers = how many such rows.
     const others = components.filter((c) => c !== 'customers');
     // Without a shared scope, a customer counts when one of their rows is in the customers' scope.
-    const flag = scopes.perComponent ? `bool_or(${scopeCondition(COMPONENTS.customers!.scope!, 'ROLLUP')})` : null;
-    const perCustomer = [...memberColumns, 'r.customer_id AS customer_id', ...(flag ? [`${flag} AS in_scope`] : []), ...others.map(aggregate)];
+    const flag = scopes.perComponent
+      ? `bool_or(${scopeCondition(COMPONENTS.customers!.scope!, 'ROLLUP')})`
+      : null;
+    const perCustomer = [
+      ...memberColumns,
+      'r.customer_id AS customer_id',
+      ...(flag ? [`${flag} AS in_scope`] : []),
+      ...others.map(aggregate),
+    ];
     const counted = (count: string) => (flag ? `${count} FILTER (WHERE in_scope)` : count);
     const sums = (customers: string) =>
-      components.map((c) => `${c === 'customers' ? counted(customers) : ['orders', 'cancelled_orders'].includes(c) ? `COALESCE(SUM(${compName(c)}), 0)` : `SUM(${compName(c)})`} AS ${compName(c)}`);
+      components.map(
+        (c) =>
+          `${c === 'customers' ? counted(customers) : ['orders', 'cancelled_orders'].includes(c) ? `COALESCE(SUM(${compName(c)}), 0)` : `SUM(${compName(c)})`} AS ${compName(c)}`,
+      );
     const groupBy = keys.length ? `\n  GROUP BY ${memberNames.join(', ')}` : '';
     let body = `SELECT ${[...memberNames, ...(totals ? [keys.length ? '0 AS t' : '1 AS t'] : []), ...sums('COUNT(*)')].join(', ')}\n  FROM per_customer${groupBy}`;
     if (totals && keys.length) {
@@ -197,9 +243,15 @@ export function buildQuery(plan: Plan, opts: BuildOptions): BuiltQuery {
     ];
   } else {
     // The totals as the empty grouping set of the same scan.
-    const groupBy = !keys.length ? '' : totals ? `GROUP BY GROUPING SETS ((${memberNames.join(', ')}), ())` : `GROUP BY ${memberNames.join(', ')}`;
+    const groupBy = !keys.length
+      ? ''
+      : totals
+        ? `GROUP BY GROUPING SETS ((${memberNames.join(', ')}), ())`
+        : `GROUP BY ${memberNames.join(', ')}`;
     const flag = !totals ? [] : keys.length ? [`GROUPING(${levelKey(keys[0]!, source)}) AS t`] : ['1 AS t'];
-    ctes = [`base AS (\n  SELECT ${[...memberColumns, ...components.map(aggregate), ...flag].join(',\n    ')}\n  FROM ${from}\n  ${where(conds)}\n  ${groupBy}\n)`];
+    ctes = [
+      `base AS (\n  SELECT ${[...memberColumns, ...components.map(aggregate), ...flag].join(',\n    ')}\n  FROM ${from}\n  ${where(conds)}\n  ${groupBy}\n)`,
+    ];
   }
 
   let join = '';
@@ -221,8 +273,14 @@ export function buildQuery(plan: Plan, opts: BuildOptions): BuiltQuery {
     join = `LEFT JOIN sold ON ${keys.length ? keys.map((_l, i) => `sold.k${i} IS NOT DISTINCT FROM b.k${i}`).join(' AND ') : 'true'}`;
   }
 
-  const inner = [...keys.flatMap((_l, i) => [`b.k${i}`, `b.l${i}`]), ...plan.measures.map((m, i) => `(${finalExpr(m)}) AS m${i}`)];
-  const outer = [...keys.flatMap((_l, i) => [`q.k${i}`, `q.l${i}`]), ...plan.measures.map((_m, i) => `q.m${i}::text AS m${i}`)];
+  const inner = [
+    ...keys.flatMap((_l, i) => [`b.k${i}`, `b.l${i}`]),
+    ...plan.measures.map((m, i) => `(${finalExpr(m)}) AS m${i}`),
+  ];
+  const outer = [
+    ...keys.flatMap((_l, i) => [`q.k${i}`, `q.l${i}`]),
+    ...plan.measures.map((_m, i) => `q.m${i}::text AS m${i}`),
+  ];
   let tail = '';
   if (opts.shaped) {
     const having = plan.having.map((h) => `q.m${h.index} ${h.op} ${params.add(h.value)}::numeric`);

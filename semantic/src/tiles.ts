@@ -55,12 +55,71 @@ export function tiles(kind: DashboardKind, period: DateRange): TileDef[] {
   switch (kind) {
     case 'STRATEGIC':
       return [
-        { id: 'revenue', title: 'Revenue, against a year ago', kind: 'KPI', view: 'kpi', span: 3, query: { measures: ['revenue'], time, compare: 'YEAR_AGO' } },
-        { id: 'margin', title: 'Gross margin and margin %, against a year ago', kind: 'KPI', view: 'kpi', span: 3, query: { measures: ['grossMargin', 'marginPct'], time, compare: 'YEAR_AGO' } },
-        { id: 'growth', title: 'Revenue growth year on year, by month', kind: 'CHART', view: 'growth', span: 6, query: { measures: ['revenue'], time: monthly, compare: 'YEAR_AGO' } },
-        { id: 'topCategories', title: 'Top 5 categories by revenue', kind: 'TABLE', view: 'hbar', span: 2, query: { measures: ['revenue', 'grossMargin'], dimensions: ['product.category'], time, order: desc('revenue'), limit: 5 } },
-        { id: 'topCountries', title: 'Top 5 countries by revenue', kind: 'TABLE', view: 'hbar', span: 2, query: { measures: ['revenue', 'customers'], dimensions: ['geography.country'], time, order: desc('revenue'), limit: 5 } },
-        { id: 'segmentMix', title: 'Revenue by customer segment', kind: 'CHART', view: 'donut', span: 2, query: { measures: ['revenue', 'orders'], dimensions: ['segment.segment'], time, order: desc('revenue') } },
+        {
+          id: 'revenue',
+          title: 'Revenue, against a year ago',
+          kind: 'KPI',
+          view: 'kpi',
+          span: 3,
+          query: { measures: ['revenue'], time, compare: 'YEAR_AGO' },
+        },
+        {
+          id: 'margin',
+          title: 'Gross margin and margin %, against a year ago',
+          kind: 'KPI',
+          view: 'kpi',
+          span: 3,
+          query: { measures: ['grossMargin', 'marginPct'], time, compare: 'YEAR_AGO' },
+        },
+        {
+          id: 'growth',
+          title: 'Revenue growth year on year, by month',
+          kind: 'CHART',
+          view: 'growth',
+          span: 6,
+          query: { measures: ['revenue'], time: monthly, compare: 'YEAR_AGO' },
+        },
+        {
+          id: 'topCategories',
+          title: 'Top 5 categories by revenue',
+          kind: 'TABLE',
+          view: 'hbar',
+          span: 2,
+          query: {
+            measures: ['revenue', 'grossMargin'],
+            dimensions: ['product.category'],
+            time,
+            order: desc('revenue'),
+            limit: 5,
+          },
+        },
+        {
+          id: 'topCountries',
+          title: 'Top 5 countries by revenue',
+          kind: 'TABLE',
+          view: 'hbar',
+          span: 2,
+          query: {
+            measures: ['revenue', 'customers'],
+            dimensions: ['geography.country'],
+            time,
+            order: desc('revenue'),
+            limit: 5,
+          },
+        },
+        {
+          id: 'segmentMix',
+          title: 'Revenue by customer segment',
+          kind: 'CHART',
+          view: 'donut',
+          span: 2,
+          query: {
+            measures: ['revenue', 'orders'],
+            dimensions: ['segment.segment'],
+            time,
+            order: desc('revenue'),
+          },
+        },
       ];
     case 'TACTICAL':
       return [
@@ -70,7 +129,12 @@ export function tiles(kind: DashboardKind, period: DateRange): TileDef[] {
           kind: 'CHART',
           view: 'stacked',
           span: 6,
-          query: { measures: ['revenue', 'units'], dimensions: ['product.category'], time: monthly, pivot: { rows: ['date.month'], columns: ['product.category'] } },
+          query: {
+            measures: ['revenue', 'units'],
+            dimensions: ['product.category'],
+            time: monthly,
+            pivot: { rows: ['date.month'], columns: ['product.category'] },
+          },
         },
         {
           id: 'monthByRegion',
@@ -78,17 +142,53 @@ export function tiles(kind: DashboardKind, period: DateRange): TileDef[] {
           kind: 'CHART',
           view: 'stacked',
           span: 6,
-          query: { measures: ['revenue'], dimensions: ['geography.region'], time: monthly, pivot: { rows: ['date.month'], columns: ['geography.region'] } },
+          query: {
+            measures: ['revenue'],
+            dimensions: ['geography.region'],
+            time: monthly,
+            pivot: { rows: ['date.month'], columns: ['geography.region'] },
+          },
         },
-        { id: 'bestProducts', title: 'Best 10 products by revenue', kind: 'TABLE', view: 'hbar', span: 3, query: { measures: ['revenue', 'units', 'grossMargin'], dimensions: ['product.product'], time, order: desc('revenue'), limit: 10 } },
-        { id: 'worstProducts', title: 'Worst 10 products by revenue', kind: 'TABLE', view: 'hbar', span: 3, query: { measures: ['revenue', 'units', 'grossMargin'], dimensions: ['product.product'], time, order: asc('revenue'), limit: 10 } },
+        {
+          id: 'bestProducts',
+          title: 'Best 10 products by revenue',
+          kind: 'TABLE',
+          view: 'hbar',
+          span: 3,
+          query: {
+            measures: ['revenue', 'units', 'grossMargin'],
+            dimensions: ['product.product'],
+            time,
+            order: desc('revenue'),
+            limit: 10,
+          },
+        },
+        {
+          id: 'worstProducts',
+          title: 'Worst 10 products by revenue',
+          kind: 'TABLE',
+          view: 'hbar',
+          span: 3,
+          query: {
+            measures: ['revenue', 'units', 'grossMargin'],
+            dimensions: ['product.product'],
+            time,
+            order: asc('revenue'),
+            limit: 10,
+          },
+        },
         {
           id: 'supplierPerformance',
           title: 'Supplier on-time performance',
           kind: 'TABLE',
           view: 'supplierBars',
           span: 6,
-          query: { measures: ['supplierOnTimeRate', 'supplierDeliveries'], dimensions: ['supplier.supplier'], time, order: asc('supplierOnTimeRate') },
+          query: {
+            measures: ['supplierOnTimeRate', 'supplierDeliveries'],
+            dimensions: ['supplier.supplier'],
+            time,
+            order: asc('supplierOnTimeRate'),
+          },
         },
         {
           // What was bought from whom, and how much of it has arrived (purchase orders sent in the period).
@@ -97,21 +197,40 @@ export function tiles(kind: DashboardKind, period: DateRange): TileDef[] {
           kind: 'TABLE',
           view: 'hbar',
           span: 6,
-          query: { measures: ['purchaseAmount', 'unitsPurchased', 'fillRate'], dimensions: ['supplier.supplier'], time, order: desc('purchaseAmount'), limit: 10 },
+          query: {
+            measures: ['purchaseAmount', 'unitsPurchased', 'fillRate'],
+            dimensions: ['supplier.supplier'],
+            time,
+            order: desc('purchaseAmount'),
+            limit: 10,
+          },
         },
       ];
     case 'OPERATIONAL': {
       const month = `${period.to.slice(0, 7)}-01`;
       const lastThreeMonths = { from: addMonths(month, -2), to: addDays(addMonths(month, 1), -1) };
       return [
-        { id: 'lastDayOrders', title: `Orders booked on ${period.to}`, kind: 'KPI', view: 'kpi', span: 3, query: { measures: ['orders', 'revenue', 'units'], time: { from: period.to, to: period.to } } },
+        {
+          id: 'lastDayOrders',
+          title: `Orders booked on ${period.to}`,
+          kind: 'KPI',
+          view: 'kpi',
+          span: 3,
+          query: { measures: ['orders', 'revenue', 'units'], time: { from: period.to, to: period.to } },
+        },
         {
           id: 'pendingShipments',
           title: 'Pending shipments (confirmed sales orders)',
           kind: 'KPI',
           view: 'kpi',
           span: 3,
-          query: { measures: ['orders', 'units', 'revenue'], filters: [{ level: 'orderStatus.status', members: ['CONFIRMED'] }, { level: 'orderKind.kind', members: ['SALE'] }] },
+          query: {
+            measures: ['orders', 'units', 'revenue'],
+            filters: [
+              { level: 'orderStatus.status', members: ['CONFIRMED'] },
+              { level: 'orderKind.kind', members: ['SALE'] },
+            ],
+          },
         },
         {
           id: 'lowStock',
@@ -119,7 +238,12 @@ export function tiles(kind: DashboardKind, period: DateRange): TileDef[] {
           kind: 'TABLE',
           view: 'alerts',
           span: 3,
-          query: { measures: ['stockOnHand', 'reorderPoint'], dimensions: ['product.product', 'warehouse.warehouse'], filters: [{ level: 'stockStatus.state', members: ['LOW'] }], order: asc('stockOnHand') },
+          query: {
+            measures: ['stockOnHand', 'reorderPoint'],
+            dimensions: ['product.product', 'warehouse.warehouse'],
+            filters: [{ level: 'stockStatus.state', members: ['LOW'] }],
+            order: asc('stockOnHand'),
+          },
         },
         {
           id: 'stockOut',
@@ -127,7 +251,11 @@ export function tiles(kind: DashboardKind, period: DateRange): TileDef[] {
           kind: 'TABLE',
           view: 'alerts',
           span: 3,
-          query: { measures: ['stockOnHand', 'reorderPoint'], dimensions: ['product.product', 'warehouse.warehouse'], filters: [{ level: 'stockStatus.state', members: ['OUT'] }] },
+          query: {
+            measures: ['stockOnHand', 'reorderPoint'],
+            dimensions: ['product.product', 'warehouse.warehouse'],
+            filters: [{ level: 'stockStatus.state', members: ['OUT'] }],
+          },
         },
         {
           id: 'lateSuppliers',

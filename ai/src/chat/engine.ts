@@ -44,17 +44,23 @@ const WHAT_I_KNOW: Record<Language, string> = {
   en: 'I answer about revenue, margin, units, orders, average order value, customers, products, stock and suppliers, by period, category, product, country, region, city, customer, segment, warehouse or supplier.',
 };
 
-export function refusalText(r: Refusal | { refused: 'forbidden' | 'invalid' | 'too-long'; language: Language; message: string }): string {
+export function refusalText(
+  r: Refusal | { refused: 'forbidden' | 'invalid' | 'too-long'; language: Language; message: string },
+): string {
   const fr = r.language === 'fr';
   switch (r.refused) {
     case 'write':
-      return fr ? 'Je ne fais que lire les chiffres : je ne modifie aucune donnée.' : 'I only read figures: I do not change any data.';
+      return fr
+        ? 'Je ne fais que lire les chiffres : je ne modifie aucune donnée.'
+        : 'I only read figures: I do not change any data.';
     case 'future':
       return fr
         ? `Je ne fais pas de prévisions : je réponds sur ce qui s'est passé, jusqu'à la date des données. ${WHAT_I_KNOW.fr}`
         : `I do not forecast: I answer about what happened, up to the data's as-of date. ${WHAT_I_KNOW.en}`;
     case 'not-in-model':
-      return fr ? `Ce n'est pas dans le modèle de données (${r.what}) : je ne peux pas y répondre. ${WHAT_I_KNOW.fr}` : `That is not in the data model (${r.what}): I cannot answer it. ${WHAT_I_KNOW.en}`;
+      return fr
+        ? `Ce n'est pas dans le modèle de données (${r.what}) : je ne peux pas y répondre. ${WHAT_I_KNOW.fr}`
+        : `That is not in the data model (${r.what}): I cannot answer it. ${WHAT_I_KNOW.en}`;
     case 'not-understood':
       return r.unknown?.length
         ? fr
@@ -64,9 +70,13 @@ export function refusalText(r: Refusal | { refused: 'forbidden' | 'invalid' | 't
           ? `Je n'ai pas compris la question. ${WHAT_I_KNOW.fr}`
           : `I did not understand the question. ${WHAT_I_KNOW.en}`;
     case 'forbidden':
-      return fr ? `Cette question n'est pas accessible à votre rôle : ${r.message}` : `This question is not available to your role: ${r.message}`;
+      return fr
+        ? `Cette question n'est pas accessible à votre rôle : ${r.message}`
+        : `This question is not available to your role: ${r.message}`;
     case 'invalid':
-      return fr ? `Cette question ne correspond pas au modèle : ${r.message}` : `That question does not fit the model: ${r.message}`;
+      return fr
+        ? `Cette question ne correspond pas au modèle : ${r.message}`
+        : `That question does not fit the model: ${r.message}`;
     case 'too-long':
       return fr
         ? "Cette question demande de lire trop de données dans le temps imparti : précisez une période plus courte, un filtre ou moins d'axes."
@@ -84,7 +94,18 @@ export interface EngineOptions {
 }
 
 function refused(question: string, language: Language, text: string): EngineAnswer {
-  return { question, language, understood: false, text: `${text}\n${language === 'fr' ? 'Exemples de questions' : 'Example questions'}:\n${EXAMPLES[language].map((e) => `- ${e}`).join('\n')}`, result: null, results: [], queries: [], moreRows: null, chart: null, suggestions: EXAMPLES[language] };
+  return {
+    question,
+    language,
+    understood: false,
+    text: `${text}\n${language === 'fr' ? 'Exemples de questions' : 'Example questions'}:\n${EXAMPLES[language].map((e) => `- ${e}`).join('\n')}`,
+    result: null,
+    results: [],
+    queries: [],
+    moreRows: null,
+    chart: null,
+    suggestions: EXAMPLES[language],
+  };
 }
 
 export async function answerQuestion(question: string, opts: EngineOptions): Promise<EngineAnswer> {
@@ -92,7 +113,12 @@ export async function answerQuestion(question: string, opts: EngineOptions): Pro
   try {
     return await withinTimeLimit(() => answerIn(question, language, opts));
   } catch (err) {
-    if (err instanceof QueryTimeoutError) return refused(question, language, refusalText({ refused: 'too-long', language, message: err.message }));
+    if (err instanceof QueryTimeoutError)
+      return refused(
+        question,
+        language,
+        refusalText({ refused: 'too-long', language, message: err.message }),
+      );
     throw err;
   }
 }
@@ -103,17 +129,41 @@ async function answerIn(question: string, language: Language, opts: EngineOption
   // ANALYST never names customers or sales reps (personal data): their names are not even looked up.
   const members = await memberIndex(opts.pool, freshness.runId, opts.viewer.role !== 'ANALYST');
   const today = referenceDay(calendar);
-  const reading = understand(question, { members, language, clock: { today, first: calendar.firstDate ?? today, language } }, opts.previous ?? []);
+  const reading = understand(
+    question,
+    { members, language, clock: { today, first: calendar.firstDate ?? today, language } },
+    opts.previous ?? [],
+  );
   if (isRefusal(reading)) return refused(question, language, refusalText(reading));
   try {
     const ctx = { pool: opts.pool, viewer: opts.viewer, state, calendar };
     if (reading.pointsTo) await resolvePointer(reading, ctx);
-    const r: ChatResult = reading.kind === 'why' ? await answerWhy(reading, ctx) : await answerFigures(reading, ctx);
-    return { question, language, understood: true, text: r.text, result: r.result, results: r.results, queries: r.queries, moreRows: r.moreRows, chart: r.chart, suggestions: [], intent: reading };
+    const r: ChatResult =
+      reading.kind === 'why' ? await answerWhy(reading, ctx) : await answerFigures(reading, ctx);
+    return {
+      question,
+      language,
+      understood: true,
+      text: r.text,
+      result: r.result,
+      results: r.results,
+      queries: r.queries,
+      moreRows: r.moreRows,
+      chart: r.chart,
+      suggestions: [],
+      intent: reading,
+    };
   } catch (err) {
-    if (err instanceof NotInModel) return refused(question, language, refusalText({ refused: 'not-in-model', language, what: err.what }));
-    if (err instanceof ForbiddenError) return refused(question, language, refusalText({ refused: 'forbidden', language, message: err.message }));
-    if (err instanceof AppError && err.code === 'VALIDATION') return refused(question, language, refusalText({ refused: 'invalid', language, message: err.message }));
+    if (err instanceof NotInModel)
+      return refused(question, language, refusalText({ refused: 'not-in-model', language, what: err.what }));
+    if (err instanceof ForbiddenError)
+      return refused(
+        question,
+        language,
+        refusalText({ refused: 'forbidden', language, message: err.message }),
+      );
+    if (err instanceof AppError && err.code === 'VALIDATION')
+      return refused(question, language, refusalText({ refused: 'invalid', language, message: err.message }));
     throw err;
   }
 }

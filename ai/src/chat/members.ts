@@ -32,12 +32,32 @@ const norm = (s: string) =>
     .trim();
 /** "Coffee & tea" is typed "coffee & tea", "coffee and tea", "coffee et tea" or "coffee tea". */
 const spellings = (t: string): string[] =>
-  t.includes('&') ? [...new Set(['and', 'et', ''].map((w) => t.replace(/\s*&\s*/g, w ? ` ${w} ` : ' ').replace(/\s+/g, ' ').trim()))] : [t];
+  t.includes('&')
+    ? [
+        ...new Set(
+          ['and', 'et', ''].map((w) =>
+            t
+              .replace(/\s*&\s*/g, w ? ` ${w} ` : ' ')
+              .replace(/\s+/g, ' ')
+              .trim(),
+          ),
+        ),
+      ]
+    : [t];
 
 /** Levels whose members are often named by one word of their name (a warehouse by its city, a supplier by its first word). */
-const PARTIAL_LEVELS = new Set(['warehouse.warehouse', 'supplier.supplier', 'product.category', 'product.root', 'carrier.carrier', 'salesRep.salesRep']);
+const PARTIAL_LEVELS = new Set([
+  'warehouse.warehouse',
+  'supplier.supplier',
+  'product.category',
+  'product.root',
+  'carrier.carrier',
+  'salesRep.salesRep',
+]);
 
-const VOCABULARY = new Set([...MEASURE_PHRASES, ...LEVEL_PHRASES].filter((p) => p.words.length === 1).map((p) => p.words[0]!));
+const VOCABULARY = new Set(
+  [...MEASURE_PHRASES, ...LEVEL_PHRASES].filter((p) => p.words.length === 1).map((p) => p.words[0]!),
+);
 
 /** Display names of a country in French and English (Intl), besides the warehouse's own name. */
 function countryNames(code: string): string[] {
@@ -85,15 +105,34 @@ const FIXED: DimRow[] = [
     ['CONFIRMED', ['confirmed', 'confirmee', 'confirmees', 'confirme', 'confirmes']],
     ['SHIPPED', ['shipped', 'expediee', 'expediees', 'expedie', 'expedies']],
     ['DELIVERED', ['delivered', 'livree', 'livrees', 'livre', 'livres']],
-  ].flatMap(([key, names]) => (names as string[]).map((n) => ({ level: 'orderStatus.status', key: key as string, label: n }))),
-  ...['returns', 'returned', 'return', 'retours', 'retour', 'retournes', 'avoirs', 'credit notes'].map((n) => ({ level: 'orderKind.kind', key: 'RETURN', label: n })),
-  ...['discontinued', 'discontinues', 'arretes', 'abandonnes', 'retired'].map((n) => ({ level: 'productStatus.status', key: 'DISCONTINUED', label: n })),
-  ...['active products', 'produits actifs'].map((n) => ({ level: 'productStatus.status', key: 'ACTIVE', label: n })),
+  ].flatMap(([key, names]) =>
+    (names as string[]).map((n) => ({ level: 'orderStatus.status', key: key as string, label: n })),
+  ),
+  ...['returns', 'returned', 'return', 'retours', 'retour', 'retournes', 'avoirs', 'credit notes'].map(
+    (n) => ({ level: 'orderKind.kind', key: 'RETURN', label: n }),
+  ),
+  ...['discontinued', 'discontinues', 'arretes', 'abandonnes', 'retired'].map((n) => ({
+    level: 'productStatus.status',
+    key: 'DISCONTINUED',
+    label: n,
+  })),
+  ...['active products', 'produits actifs'].map((n) => ({
+    level: 'productStatus.status',
+    key: 'ACTIVE',
+    label: n,
+  })),
 ];
 
 const SEGMENT_WORDS: Record<string, string[]> = {
   CONSUMER: ['consumer', 'consumers', 'consommateurs', 'particuliers', 'particulier', 'b2c'],
-  SMALL_BUSINESS: ['small business', 'small businesses', 'smb', 'pme', 'petites entreprises', 'petite entreprise'],
+  SMALL_BUSINESS: [
+    'small business',
+    'small businesses',
+    'smb',
+    'pme',
+    'petites entreprises',
+    'petite entreprise',
+  ],
   CORPORATE: ['corporate', 'corporates', 'grands comptes', 'grandes entreprises', 'entreprises'],
   WHOLESALE: ['wholesale', 'wholesalers', 'grossistes', 'grossiste', 'vente en gros'],
   'HOME OFFICE': ['home office', 'home offices'],
@@ -118,7 +157,9 @@ export function buildMemberIndex(rows: DimRow[], runId: string | null): MemberIn
     for (const v of spellings(t)) put(v, ref, short);
     // One distinctive word of a longer name, as a weaker match ("l'entrepôt de Lyon", "Hardware family").
     if (PARTIAL_LEVELS.has(ref.level) && !ref.partial)
-      for (const w of t.split(' ')) if (w.length >= 4 && w !== t && !STOPWORDS.has(w) && !VOCABULARY.has(w) && w !== '&') put(w, { ...ref, partial: true });
+      for (const w of t.split(' '))
+        if (w.length >= 4 && w !== t && !STOPWORDS.has(w) && !VOCABULARY.has(w) && w !== '&')
+          put(w, { ...ref, partial: true });
   };
   for (const r of [...rows, ...FIXED]) {
     const ref = { level: r.level, key: r.key, label: r.label };
@@ -126,7 +167,13 @@ export function buildMemberIndex(rows: DimRow[], runId: string | null): MemberIn
     if (!FIXED.includes(r)) byLevel.get(r.level)!.set(r.key, r.label);
     add(r.label, FIXED.includes(r) ? { ...ref, label: r.key } : ref);
     if (r.level === 'geography.country') for (const n of countryNames(r.key)) add(n, ref, true);
-    if (r.level === 'product.product' || r.level === 'geography.customer' || r.level === 'supplier.supplier' || r.level === 'warehouse.warehouse') add(r.key, ref);
+    if (
+      r.level === 'product.product' ||
+      r.level === 'geography.customer' ||
+      r.level === 'supplier.supplier' ||
+      r.level === 'warehouse.warehouse'
+    )
+      add(r.key, ref);
     if (r.level === 'segment.segment') {
       add(r.key.replace(/_/g, ' '), ref);
       for (const w of SEGMENT_WORDS[r.key.toUpperCase()] ?? []) add(w, ref);
@@ -139,7 +186,11 @@ export function buildMemberIndex(rows: DimRow[], runId: string | null): MemberIn
 const caches = new WeakMap<pg.Pool, Map<string, Promise<MemberIndex>>>();
 
 /** The member index of the warehouse's current load (rebuilt after each ETL run). */
-export async function memberIndex(pool: pg.Pool, runId: string | null, withCustomers: boolean): Promise<MemberIndex> {
+export async function memberIndex(
+  pool: pg.Pool,
+  runId: string | null,
+  withCustomers: boolean,
+): Promise<MemberIndex> {
   const key = `${runId ?? 'none'}:${withCustomers}`;
   let cache = caches.get(pool);
   if (!cache) caches.set(pool, (cache = new Map()));

@@ -13,7 +13,10 @@ export interface Match<T> {
   end: number;
 }
 
-export const phrase = <T>(text: string, value: T): Phrase<T> => ({ words: text.split(' ').filter(Boolean), value });
+export const phrase = <T>(text: string, value: T): Phrase<T> => ({
+  words: text.split(' ').filter(Boolean),
+  value,
+});
 
 /** Phrases indexed by their first word, longest first, for quick lookups over large lists (members). */
 export class PhraseIndex<T> {
@@ -77,7 +80,15 @@ export class Sentence {
    * `fuzzy`, a typo is tolerated, but never on a word in `own`: a word the reader knows as it is
    * ("vendues") is not a misspelling of another ("vendeuses").
    */
-  take<T>(phrases: PhraseIndex<T> | Phrase<T>[], opts: { fuzzy?: boolean; keep?: boolean; own?: ReadonlySet<string>; accept?: (m: Match<T>) => boolean } = {}): Match<T>[] {
+  take<T>(
+    phrases: PhraseIndex<T> | Phrase<T>[],
+    opts: {
+      fuzzy?: boolean;
+      keep?: boolean;
+      own?: ReadonlySet<string>;
+      accept?: (m: Match<T>) => boolean;
+    } = {},
+  ): Match<T>[] {
     const index = phrases instanceof PhraseIndex ? phrases : new PhraseIndex(phrases);
     const found: Match<T>[] = [];
     // Longest phrases first across the whole question: a long phrase wins over a shorter one inside it.
@@ -85,7 +96,8 @@ export class Sentence {
     for (let i = 0; i < this.words.length; i++) {
       if (this.used[i]) continue;
       for (const p of index.candidates(this.words[i]!.text, Boolean(opts.fuzzy), opts.own)) {
-        if (this.fits(p.words, i, Boolean(opts.fuzzy), opts.own)) all.push({ value: p.value, start: i, end: i + p.words.length });
+        if (this.fits(p.words, i, Boolean(opts.fuzzy), opts.own))
+          all.push({ value: p.value, start: i, end: i + p.words.length });
       }
     }
     all.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
@@ -109,7 +121,8 @@ export class Sentence {
   /** Whether a phrase occurs anywhere (used or not), without taking it. */
   has(words: string): boolean {
     const w = words.split(' ');
-    for (let i = 0; i + w.length <= this.words.length; i++) if (w.every((x, k) => this.words[i + k]!.text === x)) return true;
+    for (let i = 0; i + w.length <= this.words.length; i++)
+      if (w.every((x, k) => this.words[i + k]!.text === x)) return true;
     return false;
   }
 

@@ -31,7 +31,8 @@ const members = buildMemberIndex(
   '1',
 );
 const clock = { today: '1998-05-06', first: '1996-07-04' };
-const read = (q: string, language: Language = 'en', previous: string[] = []) => understand(q, { members, language, clock: { ...clock, language } }, previous);
+const read = (q: string, language: Language = 'en', previous: string[] = []) =>
+  understand(q, { members, language, clock: { ...clock, language } }, previous);
 const intent = (q: string, language: Language = 'en', previous: string[] = []): Intent => {
   const r = read(q, language, previous);
   if (isRefusal(r)) throw new Error(`refused: ${q} (${JSON.stringify(r)})`);
@@ -79,11 +80,16 @@ describe('periods are read against the as-of date (6 May 1998), never the wall c
     expect([q.time.range, q.time.compare]).toEqual([{ from: '1998-04-01', to: '1998-05-06' }, 'YEAR_AGO']);
     expect(intent('revenue in March 1998 vs the previous month').time.compare).toBe('PREVIOUS_PERIOD');
     const two = intent('revenue 1997 vs 1996');
-    expect([two.time.range, two.time.compareRange]).toEqual([{ from: '1997-01-01', to: '1997-12-31' }, { from: '1996-01-01', to: '1996-12-31' }]);
+    expect([two.time.range, two.time.compareRange]).toEqual([
+      { from: '1997-01-01', to: '1997-12-31' },
+      { from: '1996-01-01', to: '1996-12-31' },
+    ]);
   });
   it('future periods are refused', () => {
     expect(read('revenue next month')).toMatchObject({ refused: 'future' });
-    expect(read('prévision du chiffre d’affaires l’année prochaine', 'fr')).toMatchObject({ refused: 'future' });
+    expect(read('prévision du chiffre d’affaires l’année prochaine', 'fr')).toMatchObject({
+      refused: 'future',
+    });
   });
 });
 
@@ -93,7 +99,12 @@ describe('measures, levels and members by phrase', () => {
     expect(intent('revenue by customer country').levels).toEqual(['geography.country']);
   });
   it('named members filter the answer', () => {
-    expect(intent('revenue of Ernst Handel in 1997').filters).toEqual([{ level: 'geography.customer', members: [{ level: 'geography.customer', key: 'ERNSH', label: 'Ernst Handel' }] }]);
+    expect(intent('revenue of Ernst Handel in 1997').filters).toEqual([
+      {
+        level: 'geography.customer',
+        members: [{ level: 'geography.customer', key: 'ERNSH', label: 'Ernst Handel' }],
+      },
+    ]);
     expect(intent('sales in Germany by city').filters[0]!.members[0]!.key).toBe('DE');
     expect(intent('ventes en Allemagne', 'fr').filters[0]!.members[0]!.key).toBe('DE');
     expect(intent('units of Chai').filters[0]!.members[0]!.key).toBe('P1');
@@ -112,20 +123,36 @@ describe('measures, levels and members by phrase', () => {
 });
 
 describe('what users type (found by the question bank)', () => {
-  it('"by order kind" is a level, not orders', () => expect([intent('revenue by order kind in 1997').measures, intent('revenue by order kind in 1997').levels]).toEqual([['revenue'], ['orderKind.kind']]));
-  it('a sales verb beside a named measure qualifies it', () => expect(intent('the 5 products sold the most in units in 1997').measures).toEqual(['units']));
-  it('abbreviations: cdes, nb', () => expect(intent('combien de cdes en 1997 ?', 'fr').measures).toEqual(['orders']));
+  it('"by order kind" is a level, not orders', () =>
+    expect([
+      intent('revenue by order kind in 1997').measures,
+      intent('revenue by order kind in 1997').levels,
+    ]).toEqual([['revenue'], ['orderKind.kind']]));
+  it('a sales verb beside a named measure qualifies it', () =>
+    expect(intent('the 5 products sold the most in units in 1997').measures).toEqual(['units']));
+  it('abbreviations: cdes, nb', () =>
+    expect(intent('combien de cdes en 1997 ?', 'fr').measures).toEqual(['orders']));
   it('"Coffee & tea" typed with or without the ampersand', () => {
-    expect(intent('CA de la catégorie Coffee & tea en 1997', 'fr').filters[0]!.members[0]!.key).toBe('FOD-COF');
+    expect(intent('CA de la catégorie Coffee & tea en 1997', 'fr').filters[0]!.members[0]!.key).toBe(
+      'FOD-COF',
+    );
     expect(intent('sales of coffee and tea in 1997').filters[0]!.members[0]!.key).toBe('FOD-COF');
   });
-  it('"l\'entrepôt de Lyon" is the warehouse, not the city', () => expect(intent("CA de l'entrepôt de Lyon en 1997", 'fr').filters).toEqual([{ level: 'warehouse.warehouse', members: [{ level: 'warehouse.warehouse', key: 'WH-LYS', label: 'Lyon distribution centre' }] }]));
-  it('units in stock are stock', () => expect(intent('How many units do we have in stock?').measures).toEqual(['stockOnHand']));
+  it('"l\'entrepôt de Lyon" is the warehouse, not the city', () =>
+    expect(intent("CA de l'entrepôt de Lyon en 1997", 'fr').filters).toEqual([
+      {
+        level: 'warehouse.warehouse',
+        members: [{ level: 'warehouse.warehouse', key: 'WH-LYS', label: 'Lyon distribution centre' }],
+      },
+    ]));
+  it('units in stock are stock', () =>
+    expect(intent('How many units do we have in stock?').measures).toEqual(['stockOnHand']));
   it('units on order are the units ordered from suppliers, not units sold', () => {
     expect(intent('How many units are on order?').measures).toEqual(['unitsOnOrder']);
     expect(intent('how many units do we have on order').measures).toEqual(['unitsOnOrder']);
   });
-  it('the amount of cancelled orders is their value', () => expect(intent('montant des commandes annulées en 1997', 'fr').measures).toEqual(['cancelledValue']));
+  it('the amount of cancelled orders is their value', () =>
+    expect(intent('montant des commandes annulées en 1997', 'fr').measures).toEqual(['cancelledValue']));
   it('products in the catalog, active ones, and products sold', () => {
     expect(intent('how many products do we sell?').measures).toEqual(['productCount']);
     const active = intent('combien de produits actifs au catalogue ?', 'fr');
@@ -139,11 +166,21 @@ describe('what users type (found by the question bank)', () => {
     expect([w.levels, w.share, w.filters[0]!.members[0]!.key]).toEqual([[], true, 'WHOLESALE']);
   });
   it('"depuis janvier 1997" starts in January 1997; "du même trimestre de l\'an dernier" compares', () => {
-    expect(intent('CA par trimestre depuis janvier 1997', 'fr').time.range).toEqual({ from: '1997-01-01', to: '1998-05-06' });
-    expect(intent("CA de ce trimestre par rapport au même trimestre de l'an dernier", 'fr').time.compare).toBe('YEAR_AGO');
+    expect(intent('CA par trimestre depuis janvier 1997', 'fr').time.range).toEqual({
+      from: '1997-01-01',
+      to: '1998-05-06',
+    });
+    expect(
+      intent("CA de ce trimestre par rapport au même trimestre de l'an dernier", 'fr').time.compare,
+    ).toBe('YEAR_AGO');
   });
-  it('an on-time rate "à l\'heure" is not an hour of the day', () => expect(intent("taux de livraison à l'heure en 1997", 'fr').measures).toEqual(['supplierOnTimeRate']));
-  it('"they" points at the member the previous answer named', () => expect(intent('how many orders did they place that year?', 'en', ['Which customer bought the most in 1997?']).pointsTo?.levels).toEqual(['geography.customer']));
+  it('an on-time rate "à l\'heure" is not an hour of the day', () =>
+    expect(intent("taux de livraison à l'heure en 1997", 'fr').measures).toEqual(['supplierOnTimeRate']));
+  it('"they" points at the member the previous answer named', () =>
+    expect(
+      intent('how many orders did they place that year?', 'en', ['Which customer bought the most in 1997?'])
+        .pointsTo?.levels,
+    ).toEqual(['geography.customer']));
   it('imperatives that change data and years after the data are refused', () => {
     expect(read('Passe la commande SO-0039605 en confirmée', 'fr')).toMatchObject({ refused: 'write' });
     expect(read('Augmente le prix du Chai de 10 %', 'fr')).toMatchObject({ refused: 'write' });
@@ -155,13 +192,23 @@ describe('rankings, shares, why', () => {
   it('top N, bottom N and the singular', () => {
     expect(intent('top 5 customers in 1997').ranking).toMatchObject({ direction: 'DESC', top: 5 });
     expect(intent('the 3 worst products last year').ranking).toMatchObject({ direction: 'ASC', top: 3 });
-    expect(intent('which customer bought the most in 1997?').ranking).toMatchObject({ direction: 'DESC', top: 1 });
+    expect(intent('which customer bought the most in 1997?').ranking).toMatchObject({
+      direction: 'DESC',
+      top: 1,
+    });
     expect(intent('le meilleur client en 1997', 'fr').ranking).toMatchObject({ direction: 'DESC', top: 1 });
-    expect(intent('quels sont les clients les plus importants ?', 'fr').ranking).toMatchObject({ direction: 'DESC', top: undefined });
+    expect(intent('quels sont les clients les plus importants ?', 'fr').ranking).toMatchObject({
+      direction: 'DESC',
+      top: undefined,
+    });
   });
   it('"which suppliers deliver late most often" ranks the worst on-time rate first', () => {
     const i = intent('which suppliers deliver late most often?');
-    expect([i.measures[0], i.levels, i.ranking?.direction]).toEqual(['supplierOnTimeRate', ['supplier.supplier'], 'ASC']);
+    expect([i.measures[0], i.levels, i.ranking?.direction]).toEqual([
+      'supplierOnTimeRate',
+      ['supplier.supplier'],
+      'ASC',
+    ]);
   });
   it('shares and why', () => {
     expect(intent('what share of revenue comes from Germany?').share).toBe(true);
@@ -173,11 +220,19 @@ describe('rankings, shares, why', () => {
 describe('a conversation', () => {
   it('"and in 1996?" keeps the question and changes the period', () => {
     const i = intent('and in 1996?', 'en', ['revenue by category in 1997']);
-    expect([i.measures, i.levels, i.time.range]).toEqual([['revenue'], ['product.category'], { from: '1996-01-01', to: '1996-12-31' }]);
+    expect([i.measures, i.levels, i.time.range]).toEqual([
+      ['revenue'],
+      ['product.category'],
+      { from: '1996-01-01', to: '1996-12-31' },
+    ]);
   });
   it('"by country" refines the previous question', () => {
     const i = intent('by country', 'en', ['revenue in 1997']);
-    expect([i.measures, i.levels, i.time.range]).toEqual([['revenue'], ['geography.country'], { from: '1997-01-01', to: '1997-12-31' }]);
+    expect([i.measures, i.levels, i.time.range]).toEqual([
+      ['revenue'],
+      ['geography.country'],
+      { from: '1997-01-01', to: '1997-12-31' },
+    ]);
   });
   it('"cette année-là" is the year of the previous question', () => {
     const i = intent('et la marge cette année-là ?', 'fr', ["chiffre d'affaires en mars 1997"]);
@@ -187,10 +242,17 @@ describe('a conversation', () => {
 
 describe('words read as they are', () => {
   it('"vendues" is the sales verb, not a typo of "vendeuses" (sales reps)', () => {
-    expect(intent("nombre d'unités vendues par entrepôt en 1997", 'fr').levels).toEqual(['warehouse.warehouse']);
+    expect(intent("nombre d'unités vendues par entrepôt en 1997", 'fr').levels).toEqual([
+      'warehouse.warehouse',
+    ]);
   });
   it('a word inside a name is the name: "Noria Cash & Carry NV" is not a question about cash', () => {
-    expect(intent('revenue of Noria Cash & Carry NV in 1997').filters).toEqual([{ level: 'geography.customer', members: [{ level: 'geography.customer', key: 'NORIA', label: 'Noria Cash & Carry NV' }] }]);
+    expect(intent('revenue of Noria Cash & Carry NV in 1997').filters).toEqual([
+      {
+        level: 'geography.customer',
+        members: [{ level: 'geography.customer', key: 'NORIA', label: 'Noria Cash & Carry NV' }],
+      },
+    ]);
     expect(read('cash position in 1997')).toMatchObject({ refused: 'not-in-model' });
   });
 });
@@ -223,31 +285,55 @@ describe('sales reps, carriers, suppliers and product attributes', () => {
     ['CA par vendeur en 1997', 'fr'],
     ['ventes par employé en 1997', 'fr'],
     ['quel commercial a le plus vendu en 1997 ?', 'fr'],
-  ] as [string, Language][])('%s: by sales rep', (q, l) => expect(intent(q, l).levels).toEqual(['salesRep.salesRep']));
+  ] as [string, Language][])('%s: by sales rep', (q, l) =>
+    expect(intent(q, l).levels).toEqual(['salesRep.salesRep']),
+  );
   it.each([
     ['revenue by shipper in 1997', 'en'],
     ['number of orders per carrier in 1997', 'en'],
     ['sales by shipping company', 'en'],
     ["chiffre d'affaires par transporteur en 1997", 'fr'],
     ['nombre de commandes par transporteur', 'fr'],
-  ] as [string, Language][])('%s: by carrier', (q, l) => expect(intent(q, l).levels).toEqual(['carrier.carrier']));
+  ] as [string, Language][])('%s: by carrier', (q, l) =>
+    expect(intent(q, l).levels).toEqual(['carrier.carrier']),
+  );
   it('the singular asks for one rep, one carrier', () => {
-    expect(intent('which employee sold the most in 1997?').ranking).toMatchObject({ direction: 'DESC', top: 1 });
-    expect(intent('quel transporteur a livré le plus de commandes en 1997 ?', 'fr').ranking).toMatchObject({ direction: 'DESC', top: 1 });
+    expect(intent('which employee sold the most in 1997?').ranking).toMatchObject({
+      direction: 'DESC',
+      top: 1,
+    });
+    expect(intent('quel transporteur a livré le plus de commandes en 1997 ?', 'fr').ranking).toMatchObject({
+      direction: 'DESC',
+      top: 1,
+    });
   });
   it('a named rep or carrier filters', () => {
-    expect(intent('revenue of Margaret Peacock in 1997').filters).toEqual([{ level: 'salesRep.salesRep', members: [{ level: 'salesRep.salesRep', key: '4', label: 'Margaret Peacock' }] }]);
+    expect(intent('revenue of Margaret Peacock in 1997').filters).toEqual([
+      {
+        level: 'salesRep.salesRep',
+        members: [{ level: 'salesRep.salesRep', key: '4', label: 'Margaret Peacock' }],
+      },
+    ]);
     expect(intent('orders shipped with Speedy Express in 1997').filters[0]!.members[0]!.key).toBe('NW-SHIP1');
     expect(intent('CA de Federal Shipping par catégorie', 'fr').filters[0]!.members[0]!.key).toBe('NW-SHIP3');
   });
   it('a sales rep per carrier, a carrier per country: two levels', () => {
-    expect(intent('revenue by sales rep and carrier in 1997').levels).toEqual(['salesRep.salesRep', 'carrier.carrier']);
-    expect(intent('CA par transporteur et par pays en 1997', 'fr').levels).toEqual(['carrier.carrier', 'geography.country']);
+    expect(intent('revenue by sales rep and carrier in 1997').levels).toEqual([
+      'salesRep.salesRep',
+      'carrier.carrier',
+    ]);
+    expect(intent('CA par transporteur et par pays en 1997', 'fr').levels).toEqual([
+      'carrier.carrier',
+      'geography.country',
+    ]);
   });
   it('suppliers on sales: revenue and units per supplier, per supplier and category', () => {
     const i = intent('revenue by supplier in 1997');
     expect([i.measures, i.levels]).toEqual([['revenue'], ['supplier.supplier']]);
-    expect(intent('unités vendues par fournisseur et par catégorie en 1997', 'fr').levels).toEqual(['supplier.supplier', 'product.category']);
+    expect(intent('unités vendues par fournisseur et par catégorie en 1997', 'fr').levels).toEqual([
+      'supplier.supplier',
+      'product.category',
+    ]);
     expect(intent('sales of Pavlova in 1997').filters[0]!.members[0]!.key).toBe('NW-S7');
   });
   it('product attributes: status, reorder point, stock on hand', () => {
@@ -269,13 +355,19 @@ describe('sales reps, carriers, suppliers and product attributes', () => {
 describe('the buy side: deliveries measured on receipts', () => {
   it('"quels fournisseurs livrent le plus souvent en retard" ranks suppliers by on-time rate, lowest first', () => {
     const i = intent('quels fournisseurs livrent le plus souvent en retard ?', 'fr');
-    expect([i.measures[0], i.levels, i.ranking?.direction]).toEqual(['supplierOnTimeRate', ['supplier.supplier'], 'ASC']);
+    expect([i.measures[0], i.levels, i.ranking?.direction]).toEqual([
+      'supplierOnTimeRate',
+      ['supplier.supplier'],
+      'ASC',
+    ]);
   });
   it('lead time, units received, fill rate and purchase value are their own measures', () => {
     expect(intent('average lead time by supplier in 1997').measures).toEqual(['averageLeadTime']);
     expect(intent('average lead time by supplier in 1997').levels).toEqual(['supplier.supplier']);
     expect(intent("délai moyen d'approvisionnement en 1997", 'fr').measures).toEqual(['averageLeadTime']);
-    expect(intent('how many units did we receive from suppliers in 1997?').measures).toContain('receivedQuantity');
+    expect(intent('how many units did we receive from suppliers in 1997?').measures).toContain(
+      'receivedQuantity',
+    );
     expect(intent('fill rate by supplier in 1997').measures).toEqual(['fillRate']);
     expect(intent('montant des achats par fournisseur en 1997', 'fr').measures).toEqual(['purchaseAmount']);
   });

@@ -42,70 +42,557 @@ export const isRefusal = (r: Reading): r is Refusal => 'refused' in r;
 
 const list = (texts: string[]): Phrase<true>[] => texts.map((t) => phrase(t, true as const));
 
-const WRITE = /^(?:please |pls |stp |svp )?(?:can you |could you |peux tu |pouvez vous |veuillez |merci de )?(delete|drop|update|insert|truncate|alter|grant|remove|cancel|create|add|change|modify|set|write|rename|reset|mark|approve|confirm|ship|deliver|raise|increase|decrease|lower|assign|move|transfer|apply|record|book|place|supprim\w*|effac\w*|modifi\w*|cree[rz]?|creer|ajout\w*|annul(?:e|er|ez)|change[rz]?|mets|mettre|ecri[st]\w*|renomm\w*|passe[rz]?|valide[rz]?|confirme[rz]?|expedie[rz]?|livre[rz]|augmente[rz]?|diminue[rz]?|baisse[rz]|affecte[rz]?|transfere[rz]?|enregistre[rz]?|applique[rz]?)\b|\b(drop table|delete from|insert into|update \w+ set|truncate|alter table|mets a jour|mettre a jour)\b/;
+const WRITE =
+  /^(?:please |pls |stp |svp )?(?:can you |could you |peux tu |pouvez vous |veuillez |merci de )?(delete|drop|update|insert|truncate|alter|grant|remove|cancel|create|add|change|modify|set|write|rename|reset|mark|approve|confirm|ship|deliver|raise|increase|decrease|lower|assign|move|transfer|apply|record|book|place|supprim\w*|effac\w*|modifi\w*|cree[rz]?|creer|ajout\w*|annul(?:e|er|ez)|change[rz]?|mets|mettre|ecri[st]\w*|renomm\w*|passe[rz]?|valide[rz]?|confirme[rz]?|expedie[rz]?|livre[rz]|augmente[rz]?|diminue[rz]?|baisse[rz]|affecte[rz]?|transfere[rz]?|enregistre[rz]?|applique[rz]?)\b|\b(drop table|delete from|insert into|update \w+ set|truncate|alter table|mets a jour|mettre a jour)\b/;
 
 /** Subjects the model does not hold: answered "not in the model", never with a broader figure. */
 const OUT_OF_MODEL: [string[], string, string][] = [
-  [['weather', 'meteo', 'temperature', 'rain', 'pluie', 'quel temps fait il', 'quel temps fera t il', 'fait il beau', 'sunny', 'ensoleille'], 'the weather', 'la météo'],
-  [['salary', 'salaries', 'salaire', 'salaires', 'payroll', 'wage', 'wages', 'paie', 'remuneration', 'bonus', 'bonuses', 'primes'], 'salaries', 'les salaires'],
-  [['headcount', 'effectif', 'effectifs', 'staff', 'personnel', 'hiring', 'embauches'], 'staff', 'les effectifs'],
-  [['website', 'site web', 'web traffic', 'traffic', 'trafic', 'visits', 'visites', 'visitors', 'visiteurs', 'clicks', 'clics', 'pageviews', 'sessions', 'bounce'], 'web traffic', 'le trafic web'],
-  [['marketing', 'campaign', 'campaigns', 'campagne', 'campagnes', 'advertising', 'ads', 'publicite', 'seo', 'newsletter'], 'marketing', 'le marketing'],
-  [['share price', 'stock price', 'cours de bourse', 'action', 'bitcoin', 'dividend', 'dividends', 'dividende', 'dividendes'], 'the share price', 'le cours de bourse'],
-  [['ebitda', 'ebit', 'net profit', 'net income', 'resultat net', 'benefice net', 'profit after tax', 'operating profit', 'resultat d exploitation', 'cash', 'cashflow', 'cash flow', 'tresorerie', 'debt', 'dette', 'dettes', 'loan', 'interest', 'interets', 'rent', 'loyer', 'loyers', 'budget', 'budgets', 'expenses', 'charges', 'overheads', 'frais generaux', 'taxes paid', 'vat', 'tva', 'impots', 'taxes'], 'accounting figures beyond sales', 'la comptabilité au-delà des ventes'],
-  [['energy', 'electricity', 'electricite', 'energie', 'emissions', 'co2', 'carbon', 'carbone'], 'energy and emissions', 'l’énergie et les émissions'],
-  [['inflation', 'exchange rate', 'taux de change', 'gdp', 'pib', 'unemployment', 'chomage'], 'economic indicators', 'les indicateurs économiques'],
-  [['satisfaction', 'nps', 'reviews', 'avis clients', 'complaints', 'reclamations', 'rating', 'ratings', 'note'], 'customer satisfaction', 'la satisfaction client'],
   [
-    ['email', 'emails', 'e mail', 'e mails', 'mail address', 'courriel', 'adresse mail', 'adresse e mail', 'phone', 'phone number', 'telephone', 'numero de telephone', 'fax', 'how old', 'age', 'quel age', 'birthday', 'date of birth', 'date de naissance', 'anniversaire'],
+    [
+      'weather',
+      'meteo',
+      'temperature',
+      'rain',
+      'pluie',
+      'quel temps fait il',
+      'quel temps fera t il',
+      'fait il beau',
+      'sunny',
+      'ensoleille',
+    ],
+    'the weather',
+    'la météo',
+  ],
+  [
+    [
+      'salary',
+      'salaries',
+      'salaire',
+      'salaires',
+      'payroll',
+      'wage',
+      'wages',
+      'paie',
+      'remuneration',
+      'bonus',
+      'bonuses',
+      'primes',
+    ],
+    'salaries',
+    'les salaires',
+  ],
+  [
+    ['headcount', 'effectif', 'effectifs', 'staff', 'personnel', 'hiring', 'embauches'],
+    'staff',
+    'les effectifs',
+  ],
+  [
+    [
+      'website',
+      'site web',
+      'web traffic',
+      'traffic',
+      'trafic',
+      'visits',
+      'visites',
+      'visitors',
+      'visiteurs',
+      'clicks',
+      'clics',
+      'pageviews',
+      'sessions',
+      'bounce',
+    ],
+    'web traffic',
+    'le trafic web',
+  ],
+  [
+    [
+      'marketing',
+      'campaign',
+      'campaigns',
+      'campagne',
+      'campagnes',
+      'advertising',
+      'ads',
+      'publicite',
+      'seo',
+      'newsletter',
+    ],
+    'marketing',
+    'le marketing',
+  ],
+  [
+    [
+      'share price',
+      'stock price',
+      'cours de bourse',
+      'action',
+      'bitcoin',
+      'dividend',
+      'dividends',
+      'dividende',
+      'dividendes',
+    ],
+    'the share price',
+    'le cours de bourse',
+  ],
+  [
+    [
+      'ebitda',
+      'ebit',
+      'net profit',
+      'net income',
+      'resultat net',
+      'benefice net',
+      'profit after tax',
+      'operating profit',
+      'resultat d exploitation',
+      'cash',
+      'cashflow',
+      'cash flow',
+      'tresorerie',
+      'debt',
+      'dette',
+      'dettes',
+      'loan',
+      'interest',
+      'interets',
+      'rent',
+      'loyer',
+      'loyers',
+      'budget',
+      'budgets',
+      'expenses',
+      'charges',
+      'overheads',
+      'frais generaux',
+      'taxes paid',
+      'vat',
+      'tva',
+      'impots',
+      'taxes',
+    ],
+    'accounting figures beyond sales',
+    'la comptabilité au-delà des ventes',
+  ],
+  [
+    ['energy', 'electricity', 'electricite', 'energie', 'emissions', 'co2', 'carbon', 'carbone'],
+    'energy and emissions',
+    'l’énergie et les émissions',
+  ],
+  [
+    ['inflation', 'exchange rate', 'taux de change', 'gdp', 'pib', 'unemployment', 'chomage'],
+    'economic indicators',
+    'les indicateurs économiques',
+  ],
+  [
+    [
+      'satisfaction',
+      'nps',
+      'reviews',
+      'avis clients',
+      'complaints',
+      'reclamations',
+      'rating',
+      'ratings',
+      'note',
+    ],
+    'customer satisfaction',
+    'la satisfaction client',
+  ],
+  [
+    [
+      'email',
+      'emails',
+      'e mail',
+      'e mails',
+      'mail address',
+      'courriel',
+      'adresse mail',
+      'adresse e mail',
+      'phone',
+      'phone number',
+      'telephone',
+      'numero de telephone',
+      'fax',
+      'how old',
+      'age',
+      'quel age',
+      'birthday',
+      'date of birth',
+      'date de naissance',
+      'anniversaire',
+    ],
     'contact details and personal data',
     'les coordonnées et les données personnelles',
   ],
-  [['ceo', 'pdg', 'director', 'directeur', 'manager name', 'founder', 'fondateur'], 'people and organisation', 'l’organisation et les personnes'],
-  [['trucks', 'camions', 'vehicles', 'vehicules', 'fleet', 'flotte', 'machines', 'equipment owned'], 'assets', 'les actifs'],
-  [['competitor', 'competitors', 'concurrent', 'concurrents', 'market share', 'part de marche'], 'competitors and the market', 'la concurrence et le marché'],
+  [
+    ['ceo', 'pdg', 'director', 'directeur', 'manager name', 'founder', 'fondateur'],
+    'people and organisation',
+    'l’organisation et les personnes',
+  ],
+  [
+    ['trucks', 'camions', 'vehicles', 'vehicules', 'fleet', 'flotte', 'machines', 'equipment owned'],
+    'assets',
+    'les actifs',
+  ],
+  [
+    ['competitor', 'competitors', 'concurrent', 'concurrents', 'market share', 'part de marche'],
+    'competitors and the market',
+    'la concurrence et le marché',
+  ],
 ];
 /** Levels users ask for that the model does not have yet: refused by name rather than answered as a total. */
 const NOT_YET: [string[], string, string][] = [
-  [['week', 'weeks', 'weekly', 'semaine', 'semaines', 'hebdomadaire', 'weekday', 'weekdays', 'jour de la semaine'], 'weeks as a breakdown', 'le découpage par semaine'],
+  [
+    [
+      'week',
+      'weeks',
+      'weekly',
+      'semaine',
+      'semaines',
+      'hebdomadaire',
+      'weekday',
+      'weekdays',
+      'jour de la semaine',
+    ],
+    'weeks as a breakdown',
+    'le découpage par semaine',
+  ],
   [['hour', 'hours', 'hourly', 'heure', 'heures'], 'hours of the day', 'les heures de la journée'],
   [['discount', 'discounts', 'remise', 'remises', 'rabais'], 'discounts', 'les remises'],
-  [['freight', 'shipping cost', 'shipping costs', 'frais de port', 'fret'], 'freight costs', 'les frais de port'],
+  [
+    ['freight', 'shipping cost', 'shipping costs', 'frais de port', 'fret'],
+    'freight costs',
+    'les frais de port',
+  ],
 ];
 
-const WHY = list(['why', 'how come', 'what explains', 'what explained', 'what drove', 'what drives', 'what caused', 'what s behind', 'what is behind', 'reason', 'reasons', 'driver', 'drivers', 'cause', 'causes', 'pourquoi', 'qu est ce qui explique', 'qu est ce qui a', 'comment expliquer', 'comment s explique', 'explique', 'expliquer', 'explication', 'raison', 'raisons', 'moteur', 'moteurs', 'facteurs']);
-const SHARE = list(['share', 'shares', 'part', 'parts', 'percentage', 'percentages', 'proportion', 'contribution', 'contributions', 'weight', 'what pct', 'quel pct', 'pct of total', 'pct du total', 'pct of the total', 'poids', 'represent', 'represents', 'represente', 'representent', 'mix', 'repartition', 'split', 'breakdown in pct', 'quote part', 'quote part']);
-const TREND = list(['trend', 'trends', 'evolution', 'evolve', 'evolved', 'evolving', 'over time', 'history', 'historique', 'tendance', 'tendances', 'evolue', 'evolution mensuelle', 'progression', 'curve', 'courbe']);
+const WHY = list([
+  'why',
+  'how come',
+  'what explains',
+  'what explained',
+  'what drove',
+  'what drives',
+  'what caused',
+  'what s behind',
+  'what is behind',
+  'reason',
+  'reasons',
+  'driver',
+  'drivers',
+  'cause',
+  'causes',
+  'pourquoi',
+  'qu est ce qui explique',
+  'qu est ce qui a',
+  'comment expliquer',
+  'comment s explique',
+  'explique',
+  'expliquer',
+  'explication',
+  'raison',
+  'raisons',
+  'moteur',
+  'moteurs',
+  'facteurs',
+]);
+const SHARE = list([
+  'share',
+  'shares',
+  'part',
+  'parts',
+  'percentage',
+  'percentages',
+  'proportion',
+  'contribution',
+  'contributions',
+  'weight',
+  'what pct',
+  'quel pct',
+  'pct of total',
+  'pct du total',
+  'pct of the total',
+  'poids',
+  'represent',
+  'represents',
+  'represente',
+  'representent',
+  'mix',
+  'repartition',
+  'split',
+  'breakdown in pct',
+  'quote part',
+  'quote part',
+]);
+const TREND = list([
+  'trend',
+  'trends',
+  'evolution',
+  'evolve',
+  'evolved',
+  'evolving',
+  'over time',
+  'history',
+  'historique',
+  'tendance',
+  'tendances',
+  'evolue',
+  'evolution mensuelle',
+  'progression',
+  'curve',
+  'courbe',
+]);
 const DESC_WORDS = list([
-  'most', 'highest', 'biggest', 'largest', 'best', 'top', 'greatest', 'leading', 'maximum', 'max', 'more', 'strongest', 'main', 'major', 'key', 'highest selling', 'best selling', 'best sellers', 'bestsellers', 'best performing',
-  'le plus', 'la plus', 'les plus', 'le plus de', 'plus', 'meilleur', 'meilleure', 'meilleurs', 'meilleures', 'premier', 'premiers', 'premiere', 'premieres', 'principal', 'principaux', 'principales', 'plus gros', 'plus grosse', 'plus grands', 'plus grandes', 'plus important', 'plus importants', 'plus importantes', 'gros', 'grands', 'top',
+  'most',
+  'highest',
+  'biggest',
+  'largest',
+  'best',
+  'top',
+  'greatest',
+  'leading',
+  'maximum',
+  'max',
+  'more',
+  'strongest',
+  'main',
+  'major',
+  'key',
+  'highest selling',
+  'best selling',
+  'best sellers',
+  'bestsellers',
+  'best performing',
+  'le plus',
+  'la plus',
+  'les plus',
+  'le plus de',
+  'plus',
+  'meilleur',
+  'meilleure',
+  'meilleurs',
+  'meilleures',
+  'premier',
+  'premiers',
+  'premiere',
+  'premieres',
+  'principal',
+  'principaux',
+  'principales',
+  'plus gros',
+  'plus grosse',
+  'plus grands',
+  'plus grandes',
+  'plus important',
+  'plus importants',
+  'plus importantes',
+  'gros',
+  'grands',
+  'top',
 ]);
 const ASC_WORDS = list([
-  'least', 'lowest', 'smallest', 'worst', 'fewest', 'bottom', 'weakest', 'minimum', 'min', 'less', 'slowest', 'poorest', 'worst performing', 'least selling', 'slow moving', 'slow movers',
-  'le moins', 'la moins', 'les moins', 'moins', 'pire', 'pires', 'plus faible', 'plus faibles', 'plus petit', 'plus petits', 'plus petites', 'plus bas', 'plus basse', 'derniers', 'dernier', 'flop', 'moins bons', 'moins bonnes',
+  'least',
+  'lowest',
+  'smallest',
+  'worst',
+  'fewest',
+  'bottom',
+  'weakest',
+  'minimum',
+  'min',
+  'less',
+  'slowest',
+  'poorest',
+  'worst performing',
+  'least selling',
+  'slow moving',
+  'slow movers',
+  'le moins',
+  'la moins',
+  'les moins',
+  'moins',
+  'pire',
+  'pires',
+  'plus faible',
+  'plus faibles',
+  'plus petit',
+  'plus petits',
+  'plus petites',
+  'plus bas',
+  'plus basse',
+  'derniers',
+  'dernier',
+  'flop',
+  'moins bons',
+  'moins bonnes',
 ]);
 const FREQUENT = list(['most often', 'most frequently', 'the most', 'le plus souvent', 'le plus', 'most']);
-const LATE_RANK = list(['least reliable', 'least punctual', 'worst', 'moins fiables', 'moins fiable', 'moins ponctuels', 'pires']);
-const RELIABLE_RANK = list(['most reliable', 'most punctual', 'best', 'plus fiables', 'plus fiable', 'plus ponctuels', 'meilleurs']);
-const STOCKOUT = list(['run out', 'running out', 'runs out', 'will run out', 'stock out', 'stockout', 'stock outs', 'stockouts', 'rupture', 'ruptures', 'rupture de stock', 'ruptures de stock', 'en rupture', 'shortage', 'shortages', 'penurie', 'manquer', 'vont manquer', 'out of stock', 'reorder', 'reapprovisionner', 'reassort', 'restock', 'replenish']);
+const LATE_RANK = list([
+  'least reliable',
+  'least punctual',
+  'worst',
+  'moins fiables',
+  'moins fiable',
+  'moins ponctuels',
+  'pires',
+]);
+const RELIABLE_RANK = list([
+  'most reliable',
+  'most punctual',
+  'best',
+  'plus fiables',
+  'plus fiable',
+  'plus ponctuels',
+  'meilleurs',
+]);
+const STOCKOUT = list([
+  'run out',
+  'running out',
+  'runs out',
+  'will run out',
+  'stock out',
+  'stockout',
+  'stock outs',
+  'stockouts',
+  'rupture',
+  'ruptures',
+  'rupture de stock',
+  'ruptures de stock',
+  'en rupture',
+  'shortage',
+  'shortages',
+  'penurie',
+  'manquer',
+  'vont manquer',
+  'out of stock',
+  'reorder',
+  'reapprovisionner',
+  'reassort',
+  'restock',
+  'replenish',
+]);
 /** The reorder point measure's own words (the vocabulary's), so they are not read as a stock-out question. */
 /** Words the reader knows as they are (sales verbs): never read as a typo of a measure or a level. */
 const OWN_WORDS: ReadonlySet<string> = new Set(REVENUE_VERBS.flatMap((p) => p.words));
 
-const REORDER_POINT: Phrase<true>[] = MEASURE_PHRASES.filter((p) => p.value === 'reorderPoint').map((p) => ({ ...p, value: true as const }));
-const LOW_STOCK = list(['low stock', 'low on stock', 'below reorder point', 'under the reorder point', 'stock bas', 'stock faible', 'stocks bas', 'sous le point de commande', 'en dessous du point de commande', 'below their reorder point']);
+const REORDER_POINT: Phrase<true>[] = MEASURE_PHRASES.filter((p) => p.value === 'reorderPoint').map((p) => ({
+  ...p,
+  value: true as const,
+}));
+const LOW_STOCK = list([
+  'low stock',
+  'low on stock',
+  'below reorder point',
+  'under the reorder point',
+  'stock bas',
+  'stock faible',
+  'stocks bas',
+  'sous le point de commande',
+  'en dessous du point de commande',
+  'below their reorder point',
+]);
 const HOW_MANY_CUSTOMERS = list([
-  'how many customers', 'number of customers', 'customer count', 'count of customers', 'nombre de clients', 'combien de clients', 'how many clients', 'number of clients', 'nb de clients', 'nombre total de clients',
-  'how many buying customers', 'number of buying customers', 'how many active customers', 'number of active customers', 'nombre de clients acheteurs', 'nombre de clients actifs', 'combien de clients acheteurs', 'combien de clients actifs', 'nb de clients acheteurs', 'nb clients',
+  'how many customers',
+  'number of customers',
+  'customer count',
+  'count of customers',
+  'nombre de clients',
+  'combien de clients',
+  'how many clients',
+  'number of clients',
+  'nb de clients',
+  'nombre total de clients',
+  'how many buying customers',
+  'number of buying customers',
+  'how many active customers',
+  'number of active customers',
+  'nombre de clients acheteurs',
+  'nombre de clients actifs',
+  'combien de clients acheteurs',
+  'combien de clients actifs',
+  'nb de clients acheteurs',
+  'nb clients',
 ]);
 const PRODUCT_COUNT = list([
-  'how many products', 'number of products', 'product count', 'how many skus', 'number of skus', 'how many items', 'how many references', 'how many active products', 'number of active products', 'how many discontinued products',
-  'combien de produits', 'nombre de produits', 'nombre de references', 'combien de references', 'nb de produits', 'nb produits', 'combien de skus', 'combien de produits actifs', 'nombre de produits actifs', 'combien de produits arretes',
+  'how many products',
+  'number of products',
+  'product count',
+  'how many skus',
+  'number of skus',
+  'how many items',
+  'how many references',
+  'how many active products',
+  'number of active products',
+  'how many discontinued products',
+  'combien de produits',
+  'nombre de produits',
+  'nombre de references',
+  'combien de references',
+  'nb de produits',
+  'nb produits',
+  'combien de skus',
+  'combien de produits actifs',
+  'nombre de produits actifs',
+  'combien de produits arretes',
 ]);
-const AMOUNT_WORDS = ['amount', 'value', 'montant', 'valeur', 'how much', 'combien d argent', 'total value', 'revenue', 'ca'];
+const AMOUNT_WORDS = [
+  'amount',
+  'value',
+  'montant',
+  'valeur',
+  'how much',
+  'combien d argent',
+  'total value',
+  'revenue',
+  'ca',
+];
 /** Pronouns that point at the member the previous answer named ("how many orders did they place?"). */
-const POINTERS = list(['they', 'them', 'their', 'he', 'she', 'him', 'her', 'it', 'this customer', 'that customer', 'this product', 'that product', 'ce client', 'ce produit', 'cet article', 'ils', 'elles', 'il', 'elle', 'lui', 'leur', 'leurs']);
-const BUY_VERBS = list(['bought', 'buy', 'ordered', 'order', 'purchased', 'purchase', 'placed', 'active', 'acheteurs', 'achete', 'acheter', 'commande', 'commandes', 'ont achete', 'ont commande', 'actifs', 'actif']);
+const POINTERS = list([
+  'they',
+  'them',
+  'their',
+  'he',
+  'she',
+  'him',
+  'her',
+  'it',
+  'this customer',
+  'that customer',
+  'this product',
+  'that product',
+  'ce client',
+  'ce produit',
+  'cet article',
+  'ils',
+  'elles',
+  'il',
+  'elle',
+  'lui',
+  'leur',
+  'leurs',
+]);
+const BUY_VERBS = list([
+  'bought',
+  'buy',
+  'ordered',
+  'order',
+  'purchased',
+  'purchase',
+  'placed',
+  'active',
+  'acheteurs',
+  'achete',
+  'acheter',
+  'commande',
+  'commandes',
+  'ont achete',
+  'ont commande',
+  'actifs',
+  'actif',
+]);
 const SELL_VERBS = ['sold', 'vendu', 'vendus', 'vendues', 'vendue'];
 
 /** Words of questions that ask nothing by themselves (leftovers that must not refuse a question). */
@@ -127,12 +614,83 @@ const HARMLESS = new Set(
 
 /** A level word written in the singular ("which customer", "le meilleur client"): the answer is one member. */
 const SINGULAR = new Set([
-  'customer', 'client', 'product', 'produit', 'item', 'article', 'country', 'category', 'categorie', 'city', 'ville', 'region', 'segment', 'supplier', 'fournisseur', 'warehouse', 'entrepot', 'depot',
-  'month', 'year', 'annee', 'quarter', 'trimestre', 'day', 'jour', 'sku', 'reference', 'account', 'compte', 'buyer', 'acheteur', 'market', 'marche', 'state', 'family', 'famille', 'vendor', 'store', 'site', 'date', 'company', 'societe',
-  'employee', 'employe', 'rep', 'salesperson', 'representative', 'seller', 'commercial', 'commerciale', 'vendeur', 'vendeuse', 'representant', 'carrier', 'shipper', 'transporteur', 'expediteur', 'courier',
+  'customer',
+  'client',
+  'product',
+  'produit',
+  'item',
+  'article',
+  'country',
+  'category',
+  'categorie',
+  'city',
+  'ville',
+  'region',
+  'segment',
+  'supplier',
+  'fournisseur',
+  'warehouse',
+  'entrepot',
+  'depot',
+  'month',
+  'year',
+  'annee',
+  'quarter',
+  'trimestre',
+  'day',
+  'jour',
+  'sku',
+  'reference',
+  'account',
+  'compte',
+  'buyer',
+  'acheteur',
+  'market',
+  'marche',
+  'state',
+  'family',
+  'famille',
+  'vendor',
+  'store',
+  'site',
+  'date',
+  'company',
+  'societe',
+  'employee',
+  'employe',
+  'rep',
+  'salesperson',
+  'representative',
+  'seller',
+  'commercial',
+  'commerciale',
+  'vendeur',
+  'vendeuse',
+  'representant',
+  'carrier',
+  'shipper',
+  'transporteur',
+  'expediteur',
+  'courier',
 ]);
 const INVARIANT = new Set(['pays', 'mois']);
-const SINGULAR_DETERMINERS = new Set(['le', 'la', 'l', 'quel', 'quelle', 'which', 'what', 'the', 'our', 'notre', 'un', 'une', 'a', 'ce', 'cette']);
+const SINGULAR_DETERMINERS = new Set([
+  'le',
+  'la',
+  'l',
+  'quel',
+  'quelle',
+  'which',
+  'what',
+  'the',
+  'our',
+  'notre',
+  'un',
+  'une',
+  'a',
+  'ce',
+  'cette',
+]);
 
 export interface Understanding {
   members: MemberIndex | null;
@@ -141,19 +699,34 @@ export interface Understanding {
   language: Language;
 }
 
-
 export function detectLanguage(question: string): Language {
   const w = words(question).map((x) => x.text);
-  const fr = w.filter((x) => /^(le|la|les|des|du|quel|quelle|quels|quelles|combien|chiffre|ventes|mois|annee|trimestre|dernier|derniere|cette|ce|en|clients|produits|marge|par|pour|sur|est|sont|qui|pourquoi|nos|notre|avons|depuis|entre|au|aux|une|un|et|de|d|l|ca)$/.test(x)).length;
-  const en = w.filter((x) => /^(the|by|which|what|how|many|much|revenue|sales|month|year|quarter|last|this|in|customers|products|margin|stock|suppliers|country|top|of|our|we|did|is|are|was|were|for|per|each|who|why|and|from|to|between)$/.test(x)).length;
+  const fr = w.filter((x) =>
+    /^(le|la|les|des|du|quel|quelle|quels|quelles|combien|chiffre|ventes|mois|annee|trimestre|dernier|derniere|cette|ce|en|clients|produits|marge|par|pour|sur|est|sont|qui|pourquoi|nos|notre|avons|depuis|entre|au|aux|une|un|et|de|d|l|ca)$/.test(
+      x,
+    ),
+  ).length;
+  const en = w.filter((x) =>
+    /^(the|by|which|what|how|many|much|revenue|sales|month|year|quarter|last|this|in|customers|products|margin|stock|suppliers|country|top|of|our|we|did|is|are|was|were|for|per|each|who|why|and|from|to|between)$/.test(
+      x,
+    ),
+  ).length;
   return fr > en ? 'fr' : 'en';
 }
 
 /** Subjects out of the model among the words not read yet (a measure's words, e.g. "à l'heure", are read first). */
 /** A subject outside the model, unless its word is part of a name the question gives ("Noria Cash & Carry"). */
-function refuseIfOutOfModel(s: Sentence, language: Language, table: [string[], string, string][], names: { start: number; end: number }[] = []): Refusal | null {
-  const outsideNames = (m: { start: number; end: number }) => !names.some((n) => m.start >= n.start && m.end <= n.end);
-  for (const [texts, en, fr] of table) if (s.take(list(texts), { keep: true, accept: outsideNames }).length) return { refused: 'not-in-model', language, what: language === 'fr' ? fr : en };
+function refuseIfOutOfModel(
+  s: Sentence,
+  language: Language,
+  table: [string[], string, string][],
+  names: { start: number; end: number }[] = [],
+): Refusal | null {
+  const outsideNames = (m: { start: number; end: number }) =>
+    !names.some((n) => m.start >= n.start && m.end <= n.end);
+  for (const [texts, en, fr] of table)
+    if (s.take(list(texts), { keep: true, accept: outsideNames }).length)
+      return { refused: 'not-in-model', language, what: language === 'fr' ? fr : en };
   return null;
 }
 
@@ -177,11 +750,21 @@ function readTop(s: Sentence): { top?: number; direction?: 'DESC' | 'ASC' } {
     const next = s.text(i + 1);
     const prev = s.text(i - 1);
     const n = numberOf(w);
-    if (/^(top|best|first|premiers?|premieres?|meilleurs?|meilleures?|biggest|largest|leading|principaux)$/.test(w) && numberOf(next) && s.free(i + 1)) {
+    if (
+      /^(top|best|first|premiers?|premieres?|meilleurs?|meilleures?|biggest|largest|leading|principaux)$/.test(
+        w,
+      ) &&
+      numberOf(next) &&
+      s.free(i + 1)
+    ) {
       top = numberOf(next);
       direction = 'DESC';
       s.mark(i, i + 2);
-    } else if (/^(bottom|worst|flop|pires|derniers|lowest|smallest|least)$/.test(w) && numberOf(next) && s.free(i + 1)) {
+    } else if (
+      /^(bottom|worst|flop|pires|derniers|lowest|smallest|least)$/.test(w) &&
+      numberOf(next) &&
+      s.free(i + 1)
+    ) {
       top = numberOf(next);
       direction = 'ASC';
       s.mark(i, i + 2);
@@ -189,15 +772,41 @@ function readTop(s: Sentence): { top?: number; direction?: 'DESC' | 'ASC' } {
       top = Number(w.slice(3));
       direction = 'DESC';
       s.mark(i, i + 1);
-    } else if (n !== undefined && n >= 1 && n <= 100 && next && /^(best|top|biggest|largest|most|meilleurs?|meilleures?|premiers?|premieres?|plus|principaux|highest|leading|main|major)$/.test(next) && s.free(i + 1) && !/^(19|20)\d\d$/.test(w)) {
+    } else if (
+      n !== undefined &&
+      n >= 1 &&
+      n <= 100 &&
+      next &&
+      /^(best|top|biggest|largest|most|meilleurs?|meilleures?|premiers?|premieres?|plus|principaux|highest|leading|main|major)$/.test(
+        next,
+      ) &&
+      s.free(i + 1) &&
+      !/^(19|20)\d\d$/.test(w)
+    ) {
       top = n;
       direction = 'DESC';
       s.mark(i, i + 2);
-    } else if (n !== undefined && n >= 1 && n <= 100 && next && /^(worst|lowest|least|smallest|bottom|pires|derniers|moins|weakest)$/.test(next) && s.free(i + 1)) {
+    } else if (
+      n !== undefined &&
+      n >= 1 &&
+      n <= 100 &&
+      next &&
+      /^(worst|lowest|least|smallest|bottom|pires|derniers|moins|weakest)$/.test(next) &&
+      s.free(i + 1)
+    ) {
       top = n;
       direction = 'ASC';
       s.mark(i, i + 2);
-    } else if (n !== undefined && n >= 2 && n <= 100 && prev && /^(les|the|our|nos|mes)$/.test(prev) && !/^(19|20)\d\d$/.test(w) && next && !/^(months?|days?|weeks?|years?|quarters?|mois|jours?|semaines?|annees?|ans|trimestres?)$/.test(next)) {
+    } else if (
+      n !== undefined &&
+      n >= 2 &&
+      n <= 100 &&
+      prev &&
+      /^(les|the|our|nos|mes)$/.test(prev) &&
+      !/^(19|20)\d\d$/.test(w) &&
+      next &&
+      !/^(months?|days?|weeks?|years?|quarters?|mois|jours?|semaines?|annees?|ans|trimestres?)$/.test(next)
+    ) {
       top = n;
       s.mark(i, i + 1);
     }
@@ -212,24 +821,40 @@ type Match<T> = { value: T; start: number; end: number };
  * names, else a whole name before one word of a name, else the first. A customers level that only
  * qualifies a named attribute ("customers in Mexico") is cleared in `levelMatches` (value '').
  */
-function filtersOf(memberMatches: Match<MemberRef[]>[], levelMatches: Match<string>[], measure: string): Map<string, MemberRef[]> {
+function filtersOf(
+  memberMatches: Match<MemberRef[]>[],
+  levelMatches: Match<string>[],
+  measure: string,
+): Map<string, MemberRef[]> {
   const filters = new Map<string, MemberRef[]>();
   // Levels the measure's fact has: a name that is a warehouse and a city, asked with stock, is the warehouse.
   const fact = MEASURE_BY_NAME.get(measure)?.fact ?? 'sales';
   const valid = (r: MemberRef) => LEVELS.get(r.level)?.facts.includes(fact) ?? true;
   for (const m of memberMatches) {
     const named =
-      m.value.find((r) => levelMatches.some((l) => l.value === r.level)) ?? m.value.find((r) => !r.partial && valid(r)) ?? m.value.find((r) => valid(r)) ?? m.value.find((r) => !r.partial) ?? m.value[0]!;
+      m.value.find((r) => levelMatches.some((l) => l.value === r.level)) ??
+      m.value.find((r) => !r.partial && valid(r)) ??
+      m.value.find((r) => valid(r)) ??
+      m.value.find((r) => !r.partial) ??
+      m.value[0]!;
     const same = m.value.filter((r) => r.level === named.level);
     const list = filters.get(named.level) ?? [];
-    for (const r of same) if (!list.some((x) => x.key === r.key)) list.push({ level: r.level, key: r.key, label: r.label });
+    for (const r of same)
+      if (!list.some((x) => x.key === r.key)) list.push({ level: r.level, key: r.key, label: r.label });
     filters.set(named.level, list);
   }
   // "customers in Mexico", "les clients grossistes": customers qualified by one of their attributes, not a breakdown by customer.
   const CUSTOMER_ATTRIBUTES = ['geography.country', 'geography.region', 'geography.city', 'segment.segment'];
   for (const l of levelMatches) {
     if (l.value !== 'geography.customer') continue;
-    if (memberMatches.some((m) => m.value.some((r) => CUSTOMER_ATTRIBUTES.includes(r.level)) && (Math.abs(m.start - l.end) <= 2 || Math.abs(l.start - m.end) <= 2))) l.value = '';
+    if (
+      memberMatches.some(
+        (m) =>
+          m.value.some((r) => CUSTOMER_ATTRIBUTES.includes(r.level)) &&
+          (Math.abs(m.start - l.end) <= 2 || Math.abs(l.start - m.end) <= 2),
+      )
+    )
+      l.value = '';
   }
   return filters;
 }
@@ -241,18 +866,37 @@ function namesOne(s: Sentence, levelMatches: Match<string>[], top: number | unde
     const word = s.words[l.end - 1]!.text;
     const det = s.words[l.start - 1]?.text;
     const det2 = s.words[l.start - 2]?.text;
-    if (SINGULAR.has(word) && !['les', 'des', 'quels', 'quelles', 'nos', 'mes', 'ces'].includes(det ?? '') && !top) singular = true;
-    if (INVARIANT.has(word) && (SINGULAR_DETERMINERS.has(det ?? '') || SINGULAR_DETERMINERS.has(det2 ?? '')) && !['les', 'des', 'quels', 'quelles'].includes(det ?? '')) singular = true;
+    if (
+      SINGULAR.has(word) &&
+      !['les', 'des', 'quels', 'quelles', 'nos', 'mes', 'ces'].includes(det ?? '') &&
+      !top
+    )
+      singular = true;
+    if (
+      INVARIANT.has(word) &&
+      (SINGULAR_DETERMINERS.has(det ?? '') || SINGULAR_DETERMINERS.has(det2 ?? '')) &&
+      !['les', 'des', 'quels', 'quelles'].includes(det ?? '')
+    )
+      singular = true;
   }
   return singular;
 }
 
 function readOne(question: string, u: Understanding, context: Intent | null): Reading {
   const language = u.language;
-  const folded = ` ${fold(question).replace(/['’`´]/g, ' ').replace(/[^\p{L}\p{N}/\- ]+/gu, ' ').replace(/\s+/g, ' ').trim()} `;
+  const folded = ` ${fold(question)
+    .replace(/['’`´]/g, ' ')
+    .replace(/[^\p{L}\p{N}/\- ]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()} `;
   if (WRITE.test(folded.trim())) return { refused: 'write', language };
   const s = new Sentence(words(question));
-  const names = u.members ? s.take(u.members.phrases, { keep: true, accept: (m) => m.end - m.start >= 2 && m.value.some((r) => !r.partial) }) : [];
+  const names = u.members
+    ? s.take(u.members.phrases, {
+        keep: true,
+        accept: (m) => m.end - m.start >= 2 && m.value.some((r) => !r.partial),
+      })
+    : [];
   const outOfModel = refuseIfOutOfModel(s, language, OUT_OF_MODEL, names);
   if (outOfModel) return outOfModel;
 
@@ -262,7 +906,8 @@ function readOne(question: string, u: Understanding, context: Intent | null): Re
 
   const why = s.take(WHY).length > 0;
   // "reorder point" names a measure, not a question about stock-outs ("reorder").
-  const reorderPointNamed = s.take(REORDER_POINT, { keep: true }).length > 0 && !s.take(LOW_STOCK, { keep: true }).length;
+  const reorderPointNamed =
+    s.take(REORDER_POINT, { keep: true }).length > 0 && !s.take(LOW_STOCK, { keep: true }).length;
   const stockout = !reorderPointNamed && s.take(STOCKOUT).length > 0;
   const lowStock = s.take(LOW_STOCK).length > 0;
   const share = s.take(SHARE).length > 0;
@@ -280,25 +925,43 @@ function readOne(question: string, u: Understanding, context: Intent | null): Re
   // How many products: the catalog ("do we have / sell"), or units when they were sold ("did we sell").
   const productCount = s.take(PRODUCT_COUNT);
   // "did we sell in 1997" or "sold": units; "do we sell" alone: the catalog.
-  const pastSales = SELL_VERBS.some((v) => s.has(v)) || (Boolean(time.range) && (s.has('sell') || s.has('vendre') || s.has('vend')));
+  const pastSales =
+    SELL_VERBS.some((v) => s.has(v)) ||
+    (Boolean(time.range) && (s.has('sell') || s.has('vendre') || s.has('vend')));
 
   // Member names of several words first (a product or customer name may hold ordinary words).
-  const memberMatches = u.members ? s.take(u.members.phrases, { accept: (m) => m.end - m.start >= 2 && m.value.some((r) => !r.partial) }) : [];
+  const memberMatches = u.members
+    ? s.take(u.members.phrases, { accept: (m) => m.end - m.start >= 2 && m.value.some((r) => !r.partial) })
+    : [];
   // Measures and levels together, the longest phrase first ("order kind" is a level, not orders).
-  const vocab = s.take([...MEASURE_PHRASES.map((p) => ({ ...p, value: `m:${p.value}` })), ...LEVEL_PHRASES.map((p) => ({ ...p, value: `l:${p.value}` }))], { fuzzy: true, own: OWN_WORDS });
+  const vocab = s.take(
+    [
+      ...MEASURE_PHRASES.map((p) => ({ ...p, value: `m:${p.value}` })),
+      ...LEVEL_PHRASES.map((p) => ({ ...p, value: `l:${p.value}` })),
+    ],
+    { fuzzy: true, own: OWN_WORDS },
+  );
   let measures = vocab.filter((m) => m.value.startsWith('m:')).map((m) => m.value.slice(2));
-  const levelMatches = vocab.filter((m) => m.value.startsWith('l:')).map((m) => ({ ...m, value: m.value.slice(2) }));
+  const levelMatches = vocab
+    .filter((m) => m.value.startsWith('l:'))
+    .map((m) => ({ ...m, value: m.value.slice(2) }));
   // Sales verbs ask for revenue only when no measure is named ("the products sold the most in units").
   const verbs = s.take(REVENUE_VERBS);
   if (!measures.length && verbs.length && !countCustomers && !productCount.length) measures.push('revenue');
-  if (productCount.length) measures.unshift(pastSales && !s.has('catalog') && !s.has('catalogue') ? 'units' : 'productCount');
+  if (productCount.length)
+    measures.unshift(pastSales && !s.has('catalog') && !s.has('catalogue') ? 'units' : 'productCount');
   // "customers who bought / ordered": the verbs qualify the customers, they do not ask for revenue or orders.
-  if (countCustomers) measures = [countCustomers, ...measures.filter((m) => m !== 'revenue' && m !== 'orders')];
+  if (countCustomers)
+    measures = [countCustomers, ...measures.filter((m) => m !== 'revenue' && m !== 'orders')];
   // "how many units do we have in stock / are on order": units is that measure's unit, not units sold.
-  const unitsOfAnother = measures.some((m) => m !== 'units' && MEASURE_BY_NAME.get(m)?.fact !== 'sales' && MEASURE_BY_NAME.get(m)?.unit === 'units');
+  const unitsOfAnother = measures.some(
+    (m) =>
+      m !== 'units' && MEASURE_BY_NAME.get(m)?.fact !== 'sales' && MEASURE_BY_NAME.get(m)?.unit === 'units',
+  );
   if (unitsOfAnother && measures.includes('units')) measures = measures.filter((m) => m !== 'units');
   // "amount / value of cancelled orders, of drafts": their value, not their count.
-  if (AMOUNT_WORDS.some((w) => s.has(w))) measures = measures.map((m) => (m === 'cancelledOrders' ? 'cancelledValue' : m));
+  if (AMOUNT_WORDS.some((w) => s.has(w)))
+    measures = measures.map((m) => (m === 'cancelledOrders' ? 'cancelledValue' : m));
   const notYet = refuseIfOutOfModel(s, language, NOT_YET);
   if (notYet) return notYet;
   const single = u.members ? s.take(u.members.phrases) : [];
@@ -311,7 +974,13 @@ function readOne(question: string, u: Understanding, context: Intent | null): Re
   const reliableRank = s.take(RELIABLE_RANK, { keep: true }).length > 0;
   s.take(DESC_WORDS);
   s.take(ASC_WORDS);
-  if (s.has('actifs') || s.has('active') || s.has('actif')) if (productCount.length) memberMatches.push({ value: [{ level: 'productStatus.status', key: 'ACTIVE', label: 'ACTIVE' }], start: 0, end: 0 });
+  if (s.has('actifs') || s.has('active') || s.has('actif'))
+    if (productCount.length)
+      memberMatches.push({
+        value: [{ level: 'productStatus.status', key: 'ACTIVE', label: 'ACTIVE' }],
+        start: 0,
+        end: 0,
+      });
 
   const filters = filtersOf(memberMatches, levelMatches, measures[0] ?? 'revenue');
   let levels = levelMatches.map((l) => l.value).filter((l, i, a) => l && a.indexOf(l) === i);
@@ -320,7 +989,12 @@ function readOne(question: string, u: Understanding, context: Intent | null): Re
   const dateLevels = levels.filter((l) => l.startsWith('date.'));
   levels = levels.filter((l) => !l.startsWith('date.'));
   let granularity: Granularity | undefined = time.granularity;
-  const G: Record<string, Granularity> = { 'date.year': 'YEAR', 'date.quarter': 'QUARTER', 'date.month': 'MONTH', 'date.day': 'DAY' };
+  const G: Record<string, Granularity> = {
+    'date.year': 'YEAR',
+    'date.quarter': 'QUARTER',
+    'date.month': 'MONTH',
+    'date.day': 'DAY',
+  };
   if (dateLevels.length) granularity = G[dateLevels[dateLevels.length - 1]!];
   if (trend && !granularity) granularity = 'MONTH';
 
@@ -353,8 +1027,15 @@ function readOne(question: string, u: Understanding, context: Intent | null): Re
   }
 
   // Suppliers: "late most often" is the lowest on-time rate first.
-  if (measures.includes('supplierLateDeliveries') && (frequent || direction || levels.includes('supplier.supplier') || !levels.length)) {
-    measures = ['supplierOnTimeRate', 'supplierLateDeliveries', ...measures.filter((m) => !['supplierOnTimeRate', 'supplierLateDeliveries'].includes(m))];
+  if (
+    measures.includes('supplierLateDeliveries') &&
+    (frequent || direction || levels.includes('supplier.supplier') || !levels.length)
+  ) {
+    measures = [
+      'supplierOnTimeRate',
+      'supplierLateDeliveries',
+      ...measures.filter((m) => !['supplierOnTimeRate', 'supplierLateDeliveries'].includes(m)),
+    ];
     direction = 'ASC';
   } else if (measures[0] === 'supplierOnTimeRate' && lateRank) direction = 'ASC';
   else if (measures[0] === 'supplierOnTimeRate' && reliableRank) direction = 'DESC';
@@ -362,16 +1043,36 @@ function readOne(question: string, u: Understanding, context: Intent | null): Re
     measures = ['supplierOnTimeRate', 'supplierDeliveries'];
     if (lateRank) direction = 'ASC';
   }
-  if (measures.some((m) => m.startsWith('supplier')) && !levels.length && !granularity && (direction || s.has('suppliers') || s.has('fournisseurs')) && !filters.has('supplier.supplier')) levels.push('supplier.supplier');
+  if (
+    measures.some((m) => m.startsWith('supplier')) &&
+    !levels.length &&
+    !granularity &&
+    (direction || s.has('suppliers') || s.has('fournisseurs')) &&
+    !filters.has('supplier.supplier')
+  )
+    levels.push('supplier.supplier');
 
   // What is left unread: names we do not know must not widen the answer.
   const unknown = s
     .rest()
-    .filter((w) => !STOPWORDS.has(w.text) && !HARMLESS.has(w.text) && !/^\d/.test(w.text) && w.text.length >= 3 && !['pct', '€', '$', '£'].includes(w.text))
+    .filter(
+      (w) =>
+        !STOPWORDS.has(w.text) &&
+        !HARMLESS.has(w.text) &&
+        !/^\d/.test(w.text) &&
+        w.text.length >= 3 &&
+        !['pct', '€', '$', '£'].includes(w.text),
+    )
     .map((w) => w.raw);
 
   // A follow-up takes what it does not say from the question before it.
-  const followUp = context !== null && (!measureNamed || /^ ?(and|et|what about|how about|same|idem|pareil|now|maintenant|also|aussi|only|seulement|just|then|puis|ok|what if)\b/.test(folded.trim()) || Boolean(time.anaphora));
+  const followUp =
+    context !== null &&
+    (!measureNamed ||
+      /^ ?(and|et|what about|how about|same|idem|pareil|now|maintenant|also|aussi|only|seulement|just|then|puis|ok|what if)\b/.test(
+        folded.trim(),
+      ) ||
+      Boolean(time.anaphora));
   if (context && followUp) {
     if (!measures.length) {
       measures = context.measures;
@@ -387,13 +1088,15 @@ function readOne(question: string, u: Understanding, context: Intent | null): Re
       levels = context.levels.filter((l) => !filters.has(l));
       granularity = context.granularity;
     }
-    for (const f of context.filters) if (!filters.has(f.level) && !levels.includes(f.level)) filters.set(f.level, f.members);
+    for (const f of context.filters)
+      if (!filters.has(f.level) && !levels.includes(f.level)) filters.set(f.level, f.members);
     if (!direction && context.ranking && !levelMatches.length) {
       direction = context.ranking.direction;
       top ??= context.ranking.top;
       singular = singular || Boolean(context.ranking.singular);
     }
-    if (kind === 'figures' && context.kind !== 'figures' && !levelMatches.length && !measureNamed) kind = context.kind;
+    if (kind === 'figures' && context.kind !== 'figures' && !levelMatches.length && !measureNamed)
+      kind = context.kind;
   }
   if (time.anaphora && context?.time.range) {
     const r = context.time.range;
@@ -403,20 +1106,34 @@ function readOne(question: string, u: Understanding, context: Intent | null): Re
         : r;
   }
 
-  const pointsTo = pointer && context?.ranking?.singular && context.levels.length && !filters.has(context.levels[0]!) ? context : undefined;
+  const pointsTo =
+    pointer && context?.ranking?.singular && context.levels.length && !filters.has(context.levels[0]!)
+      ? context
+      : undefined;
   if (pointsTo) levels = levels.filter((l) => l !== pointsTo.levels[0]);
 
-  const understoodSomething = measures.length > 0 || levels.length > 0 || filters.size > 0 || Boolean(direction) || Boolean(granularity) || kind !== 'figures';
+  const understoodSomething =
+    measures.length > 0 ||
+    levels.length > 0 ||
+    filters.size > 0 ||
+    Boolean(direction) ||
+    Boolean(granularity) ||
+    kind !== 'figures';
   if (!understoodSomething) return { refused: 'not-understood', language, unknown };
   // Unknown names beside an assumed measure: refuse rather than answer the company total.
   const named = unknown.filter((w, i) => /^\p{Lu}/u.test(w) && (i > 0 || s.words[0]?.raw !== w));
   if (named.length && !filters.size) return { refused: 'not-understood', language, unknown: named };
   if (!measures.length) {
-    if (unknown.length >= 2 && !levels.length && !filters.size) return { refused: 'not-understood', language, unknown };
+    if (unknown.length >= 2 && !levels.length && !filters.size)
+      return { refused: 'not-understood', language, unknown };
     measures = ['revenue'];
   }
 
-  const ranking = direction ? { direction, top: top ?? (singular ? 1 : undefined), singular } : top ? { direction: 'DESC' as const, top, singular } : undefined;
+  const ranking = direction
+    ? { direction, top: top ?? (singular ? 1 : undefined), singular }
+    : top
+      ? { direction: 'DESC' as const, top, singular }
+      : undefined;
   return {
     language,
     kind,

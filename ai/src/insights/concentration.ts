@@ -5,13 +5,28 @@ import { cents, customerIds, type Ctx } from './context';
 export async function concentration(ctx: Ctx): Promise<Fact[]> {
   const p = ctx.period;
   const topN = ctx.opts.topN ?? 5;
-  const query = { measures: ['revenue'], dimensions: ['geography.customer'], time: p.range, compare: 'PREVIOUS_PERIOD' as const, order: [{ by: 'revenue', direction: 'DESC' as const }], limit: 10_000 };
+  const query = {
+    measures: ['revenue'],
+    dimensions: ['geography.customer'],
+    time: p.range,
+    compare: 'PREVIOUS_PERIOD' as const,
+    order: [{ by: 'revenue', direction: 'DESC' as const }],
+    limit: 10_000,
+  };
   const r = await ctx.olap(query);
-  const ids = await customerIds(ctx, r.rows.map((x) => x.members[0]!.key ?? ''));
+  const ids = await customerIds(
+    ctx,
+    r.rows.map((x) => x.members[0]!.key ?? ''),
+  );
   const stats = (col: 'value' | 'compared') => {
     // Shares over customers with a positive net revenue (a customer with only returns has no share).
     const list = r.rows
-      .map((row) => ({ id: ids.get(row.members[0]!.key ?? '') ?? 0, code: row.members[0]!.key ?? '', name: row.members[0]!.label ?? '', revenue: cents(row.values[0]![col]) / 100 }))
+      .map((row) => ({
+        id: ids.get(row.members[0]!.key ?? '') ?? 0,
+        code: row.members[0]!.key ?? '',
+        name: row.members[0]!.label ?? '',
+        revenue: cents(row.values[0]![col]) / 100,
+      }))
       .filter((x) => x.revenue > 0);
     list.sort((a, b) => b.revenue - a.revenue || a.code.localeCompare(b.code));
     const total = list.reduce((a, x) => a + x.revenue, 0);
@@ -19,7 +34,14 @@ export async function concentration(ctx: Ctx): Promise<Fact[]> {
     const top = list.slice(0, topN);
     const topRevenue = top.reduce((a, x) => a + x.revenue, 0);
     const hhi = list.reduce((a, x) => a + ((100 * x.revenue) / total) ** 2, 0);
-    return { total: round2(total), top, topRevenue: round2(topRevenue), topSharePct: round1((100 * topRevenue) / total), hhi: Math.round(hhi), customers: list.length };
+    return {
+      total: round2(total),
+      top,
+      topRevenue: round2(topRevenue),
+      topSharePct: round1((100 * topRevenue) / total),
+      hhi: Math.round(hhi),
+      customers: list.length,
+    };
   };
   const cur = stats('value');
   if (!cur) return [];
@@ -42,7 +64,13 @@ export async function concentration(ctx: Ctx): Promise<Fact[]> {
         previousHhi: prev?.hhi ?? null,
         customers: cur.customers,
         topRevenue: cur.topRevenue,
-        top: cur.top.map((x) => ({ id: x.id, code: x.code, name: x.name, revenue: x.revenue, sharePct: round1((100 * x.revenue) / cur.total) })),
+        top: cur.top.map((x) => ({
+          id: x.id,
+          code: x.code,
+          name: x.name,
+          revenue: x.revenue,
+          sharePct: round1((100 * x.revenue) / cur.total),
+        })),
       },
       query: { olap: { ...query, limit: topN } },
       atStakeEur: (cur.top[0]?.revenue ?? 0) * 0.5,

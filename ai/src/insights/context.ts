@@ -1,5 +1,13 @@
 import type pg from 'pg';
-import { olap, readAnswerState, type AnswerState, type DataCalendar, type OlapAnswer, type OlapInput, type Viewer } from '@erp/semantic';
+import {
+  olap,
+  readAnswerState,
+  type AnswerState,
+  type DataCalendar,
+  type OlapAnswer,
+  type OlapInput,
+  type Viewer,
+} from '@erp/semantic';
 import type { Period } from '@erp/semantic';
 
 /**
@@ -41,7 +49,13 @@ export interface Ctx {
   q(text: string, values?: unknown[]): Promise<Record<string, unknown>[]>;
 }
 
-export function makeContext(pool: pg.Pool, period: Period, opts: InsightOptions, state: AnswerState = readAnswerState(pool), calendar: DataCalendar): Ctx {
+export function makeContext(
+  pool: pg.Pool,
+  period: Period,
+  opts: InsightOptions,
+  state: AnswerState = readAnswerState(pool),
+  calendar: DataCalendar,
+): Ctx {
   return {
     pool,
     period,
@@ -62,7 +76,10 @@ export const num = (v: string | null | undefined) => (v === null || v === undefi
 /** Current customers' ids by code (the ERP record an action links to). */
 export async function customerIds(ctx: Ctx, codes: string[]): Promise<Map<string, number>> {
   if (!codes.length) return new Map();
-  const rows = await ctx.q(`SELECT code, customer_id FROM dw.dim_customer WHERE is_current AND code = ANY($1::text[])`, [codes]);
+  const rows = await ctx.q(
+    `SELECT code, customer_id FROM dw.dim_customer WHERE is_current AND code = ANY($1::text[])`,
+    [codes],
+  );
   return new Map(rows.map((r) => [String(r.code), Number(r.customer_id)]));
 }
 
@@ -71,7 +88,10 @@ export async function customerIds(ctx: Ctx, codes: string[]): Promise<Map<string
  * results are reference data — segments, anomaly ranks — the figures stay the model's).
  */
 export async function miningRuns(ctx: Ctx, count: number): Promise<number[]> {
-  const rows = await ctx.q(`SELECT run_id FROM mining.runs WHERE status = 'SUCCEEDED' ORDER BY run_id DESC LIMIT $1`, [count]);
+  const rows = await ctx.q(
+    `SELECT run_id FROM mining.runs WHERE status = 'SUCCEEDED' ORDER BY run_id DESC LIMIT $1`,
+    [count],
+  );
   return rows.map((r) => Number(r.run_id));
 }
 
@@ -103,7 +123,8 @@ export async function supplyByProduct(ctx: Ctx): Promise<Map<number, Supply>> {
         supplierCode: String(r.code),
         supplierName: String(r.name),
         leadTimeDays: r.lead_time_days === null ? null : n(r.lead_time_days),
-        leadTimeSource: r.lead_time_source === null ? null : (String(r.lead_time_source) as Supply['leadTimeSource']),
+        leadTimeSource:
+          r.lead_time_source === null ? null : (String(r.lead_time_source) as Supply['leadTimeSource']),
         minOrderQuantity: Number(r.min_order_quantity) || 1,
       },
     ]),

@@ -43,9 +43,26 @@ export async function computeInsights(pool: pg.Pool, opts: InsightOptions = {}):
   const ctx = makeContext(pool, period, opts, state, calendar);
   const change = await revenueChange(ctx);
   ctx.revenue = change.revenue;
-  const rest = await Promise.all([trendBreaks(ctx), concentration(ctx), unusualOrders(ctx), stockoutRisks(ctx), rfmMovements(ctx), supplierDeterioration(ctx)]);
+  const rest = await Promise.all([
+    trendBreaks(ctx),
+    concentration(ctx),
+    unusualOrders(ctx),
+    stockoutRisks(ctx),
+    rfmMovements(ctx),
+    supplierDeterioration(ctx),
+  ]);
   const facts: Fact[] = [...change.facts, ...rest.flat()];
   for (const f of facts) f.impact = impactScore(f.atStakeEur, ctx.revenue);
-  facts.sort((a, b) => b.impact - a.impact || Math.abs(b.atStakeEur) - Math.abs(a.atStakeEur) || a.id.localeCompare(b.id));
-  return { period, revenue: ctx.revenue, currency: ctx.currency, asOf: calendar.asOf, facts, notes: ctx.notes };
+  facts.sort(
+    (a, b) =>
+      b.impact - a.impact || Math.abs(b.atStakeEur) - Math.abs(a.atStakeEur) || a.id.localeCompare(b.id),
+  );
+  return {
+    period,
+    revenue: ctx.revenue,
+    currency: ctx.currency,
+    asOf: calendar.asOf,
+    facts,
+    notes: ctx.notes,
+  };
 }

@@ -12,7 +12,11 @@ const DRIVERS = [
 /** Revenue and gross margin against the period before, with the drivers of the revenue change. */
 export async function revenueChange(ctx: Ctx): Promise<{ revenue: number; facts: Fact[] }> {
   const p = ctx.period;
-  const base: OlapInput = { measures: ['revenue', 'grossMargin', 'marginPct'], time: p.range, compare: 'PREVIOUS_PERIOD' };
+  const base: OlapInput = {
+    measures: ['revenue', 'grossMargin', 'marginPct'],
+    time: p.range,
+    compare: 'PREVIOUS_PERIOD',
+  };
   const total = await ctx.olap(base);
   const [rev, margin, pct] = total.totals;
   const cur = cents(rev!.value) / 100;
@@ -21,10 +25,22 @@ export async function revenueChange(ctx: Ctx): Promise<{ revenue: number; facts:
   const drivers: Record<string, Driver[]> = {};
   const driverQueries: Record<string, { olap: OlapInput }> = {};
   for (const d of DRIVERS) {
-    const q: OlapInput = { measures: ['revenue'], dimensions: [d.level], time: p.range, compare: 'PREVIOUS_PERIOD', limit: 10_000 };
+    const q: OlapInput = {
+      measures: ['revenue'],
+      dimensions: [d.level],
+      time: p.range,
+      compare: 'PREVIOUS_PERIOD',
+      limit: 10_000,
+    };
     driverQueries[d.name] = { olap: q };
     const r = await ctx.olap(q);
-    const ids = d.name === 'customer' ? await customerIds(ctx, r.rows.map((x) => x.members[0]!.key ?? '')) : null;
+    const ids =
+      d.name === 'customer'
+        ? await customerIds(
+            ctx,
+            r.rows.map((x) => x.members[0]!.key ?? ''),
+          )
+        : null;
     drivers[d.name] = r.rows
       .map((row) => {
         const v = row.values[0]!;

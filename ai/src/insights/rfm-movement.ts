@@ -20,14 +20,41 @@ export async function rfmMovements(ctx: Ctx): Promise<Fact[]> {
     [latest, previous],
   );
   if (!rows.length) return [];
-  const window = { from: addMonths(ctx.period.range.from, -(12 - ctx.period.months)), to: ctx.period.range.to };
-  const slippedRows = rows.filter((r) => RISKY_SEGMENTS.includes(String(r.to_segment)) && !RISKY_SEGMENTS.includes(String(r.from_segment)) && r.code);
-  const query = { measures: ['revenue'], dimensions: ['geography.customer'], filters: [{ level: 'geography.customer', members: slippedRows.map((r) => String(r.code)) }], time: window, limit: 10_000 };
-  const revenue = slippedRows.length ? new Map((await ctx.olap(query)).rows.map((r) => [r.members[0]!.key, cents(r.values[0]!.value) / 100])) : new Map<string | null, number>();
+  const window = {
+    from: addMonths(ctx.period.range.from, -(12 - ctx.period.months)),
+    to: ctx.period.range.to,
+  };
+  const slippedRows = rows.filter(
+    (r) =>
+      RISKY_SEGMENTS.includes(String(r.to_segment)) &&
+      !RISKY_SEGMENTS.includes(String(r.from_segment)) &&
+      r.code,
+  );
+  const query = {
+    measures: ['revenue'],
+    dimensions: ['geography.customer'],
+    filters: [{ level: 'geography.customer', members: slippedRows.map((r) => String(r.code)) }],
+    time: window,
+    limit: 10_000,
+  };
+  const revenue = slippedRows.length
+    ? new Map((await ctx.olap(query)).rows.map((r) => [r.members[0]!.key, cents(r.values[0]!.value) / 100]))
+    : new Map<string | null, number>();
   const transitions = new Map<string, number>();
-  for (const r of rows) transitions.set(`${r.from_segment} → ${r.to_segment}`, (transitions.get(`${r.from_segment} → ${r.to_segment}`) ?? 0) + 1);
+  for (const r of rows)
+    transitions.set(
+      `${r.from_segment} → ${r.to_segment}`,
+      (transitions.get(`${r.from_segment} → ${r.to_segment}`) ?? 0) + 1,
+    );
   const slipped = slippedRows
-    .map((r) => ({ id: Number(r.customer_id), code: String(r.code), name: String(r.name), from: String(r.from_segment), to: String(r.to_segment), revenue12: revenue.get(String(r.code)) ?? 0 }))
+    .map((r) => ({
+      id: Number(r.customer_id),
+      code: String(r.code),
+      name: String(r.name),
+      from: String(r.from_segment),
+      to: String(r.to_segment),
+      revenue12: revenue.get(String(r.code)) ?? 0,
+    }))
     .sort((a, b) => b.revenue12 - a.revenue12 || a.id - b.id);
   return [
     {
@@ -40,7 +67,13 @@ export async function rfmMovements(ctx: Ctx): Promise<Fact[]> {
       deltaPct: null,
       unit: 'customers',
       period: ctx.period.range,
-      details: { moved: rows.length, transitions: [...transitions].map(([t, count]) => ({ transition: t, count })).sort((a, b) => b.count - a.count), slipped },
+      details: {
+        moved: rows.length,
+        transitions: [...transitions]
+          .map(([t, count]) => ({ transition: t, count }))
+          .sort((a, b) => b.count - a.count),
+        slipped,
+      },
       // the published query is the population the 12-month revenues come from (no customer named in it)
       query: { olap: { measures: ['revenue'], dimensions: ['geography.customer'], time: window } },
       atStakeEur: slipped.reduce((a, s) => a + s.revenue12, 0),

@@ -23,7 +23,10 @@ export async function stockoutRisks(ctx: Ctx): Promise<Fact[]> {
   const refs = await ctx.q(
     `SELECT 'P' AS t, sku AS code, product_id AS id, name FROM dw.dim_product WHERE is_current AND sku = ANY($1::text[])
      UNION ALL SELECT 'W', code, warehouse_id, name FROM dw.dim_warehouse WHERE code = ANY($2::text[])`,
-    [[...new Set(stock.rows.map((r) => r.members[0]!.key))], [...new Set(stock.rows.map((r) => r.members[1]!.key))]],
+    [
+      [...new Set(stock.rows.map((r) => r.members[0]!.key))],
+      [...new Set(stock.rows.map((r) => r.members[1]!.key))],
+    ],
   );
   const ref = new Map(refs.map((r) => [`${r.t}|${r.code}`, { id: Number(r.id), name: String(r.name) }]));
   const supplies = await supplyByProduct(ctx);
@@ -70,10 +73,20 @@ export async function stockoutRisks(ctx: Ctx): Promise<Fact[]> {
         safetyDays,
         safetyStock,
         reorderQuantity: quantity,
-        supplier: supply ? { type: 'supplier', id: supply.supplierId, code: supply.supplierCode, label: supply.supplierName } : null,
+        supplier: supply
+          ? { type: 'supplier', id: supply.supplierId, code: supply.supplierCode, label: supply.supplierName }
+          : null,
         gapDays: round1(gapDays),
       },
-      query: { olap: { ...stockQuery, filters: [{ level: 'product.product', members: [sku] }, { level: 'warehouse.warehouse', members: [wh] }] } },
+      query: {
+        olap: {
+          ...stockQuery,
+          filters: [
+            { level: 'product.product', members: [sku] },
+            { level: 'warehouse.warehouse', members: [wh] },
+          ],
+        },
+      },
       atStakeEur: ((revenue90 ?? 0) / 90) * gapDays,
       impact: 0,
     });

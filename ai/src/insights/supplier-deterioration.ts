@@ -11,21 +11,38 @@ export async function supplierDeterioration(ctx: Ctx): Promise<Fact[]> {
   const endMonth = `${ctx.period.range.to.slice(0, 7)}-01`;
   const recent = { from: addMonths(endMonth, -2), to: monthEnd(endMonth) };
   const before = { from: addMonths(endMonth, -5), to: monthEnd(addMonths(endMonth, -3)) };
-  const query = { measures: ['supplierOnTimeRate', 'supplierDeliveries', 'supplierLateDeliveries'], dimensions: ['supplier.supplier'], time: recent, compare: 'PREVIOUS_PERIOD' as const, limit: 10_000 };
+  const query = {
+    measures: ['supplierOnTimeRate', 'supplierDeliveries', 'supplierLateDeliveries'],
+    dimensions: ['supplier.supplier'],
+    time: recent,
+    compare: 'PREVIOUS_PERIOD' as const,
+    limit: 10_000,
+  };
   const r = await ctx.olap(query);
   const drop = ctx.opts.supplierDropPoints ?? 5;
   const bad = r.rows
     .map((row) => ({ row, now: num(row.values[0]!.value), was: num(row.values[0]!.compared) }))
     .filter((x) => x.now !== null && x.was !== null && x.was - x.now >= drop);
   if (!bad.length) return [];
-  const ids = await ctx.q(`SELECT code, supplier_id FROM dw.dim_supplier WHERE code = ANY($1::text[])`, [bad.map((b) => b.row.members[0]!.key)]);
+  const ids = await ctx.q(`SELECT code, supplier_id FROM dw.dim_supplier WHERE code = ANY($1::text[])`, [
+    bad.map((b) => b.row.members[0]!.key),
+  ]);
   const idOf = new Map(ids.map((x) => [String(x.code), Number(x.supplier_id)]));
   const facts: Fact[] = [];
   for (const { row, now, was } of bad) {
     const code = row.members[0]!.key!;
     const id = idOf.get(code);
     // The revenue of the products it is the main supplier of: the model's revenue by supplier.
-    const supplied = cents((await ctx.olap({ measures: ['revenue'], filters: [{ level: 'supplier.supplier', members: [code] }], time: ctx.period.range })).totals[0]!.value) / 100;
+    const supplied =
+      cents(
+        (
+          await ctx.olap({
+            measures: ['revenue'],
+            filters: [{ level: 'supplier.supplier', members: [code] }],
+            time: ctx.period.range,
+          })
+        ).totals[0]!.value,
+      ) / 100;
     facts.push({
       id: `supplier-deterioration:${code}`,
       kind: 'supplier-deterioration',
@@ -37,7 +54,12 @@ export async function supplierDeterioration(ctx: Ctx): Promise<Fact[]> {
       unit: '%',
       period: recent,
       comparisonPeriod: before,
-      details: { deliveries: n(row.values[1]!.value), previousDeliveries: n(row.values[1]!.compared), lateDeliveries: n(row.values[2]!.value), suppliedRevenue: supplied },
+      details: {
+        deliveries: n(row.values[1]!.value),
+        previousDeliveries: n(row.values[1]!.compared),
+        lateDeliveries: n(row.values[2]!.value),
+        suppliedRevenue: supplied,
+      },
       query: { olap: { ...query, filters: [{ level: 'supplier.supplier', members: [code] }] } },
       atStakeEur: ((was! - now!) / 100) * supplied,
       impact: 0,

@@ -25,7 +25,11 @@ export function trendForecast(ys: number[]): { predicted: number; sigma: number 
 export async function trendBreaks(ctx: Ctx): Promise<Fact[]> {
   const p = ctx.period;
   const from = addMonths(p.range.from, -6);
-  const query = { measures: ['revenue'], time: { from, to: p.range.to, granularity: 'MONTH' as const }, limit: 1000 };
+  const query = {
+    measures: ['revenue'],
+    time: { from, to: p.range.to, granularity: 'MONTH' as const },
+    limit: 1000,
+  };
   const r = await ctx.olap(query);
   const byMonth = new Map(r.rows.map((row) => [row.members[0]!.key!, cents(row.values[0]!.value) / 100]));
   // Months before the first sale or after the as-of date have no data: not a break.
@@ -53,7 +57,12 @@ export async function trendBreaks(ctx: Ctx): Promise<Fact[]> {
       deltaPct: pctChange(actual, predicted),
       unit: ctx.currency,
       period: { from: `${month}-01`, to: monthEnd(`${month}-01`) },
-      details: { month, sigma: round2(sigma), z: round2(z), trailing: trailing.map((m, j) => ({ month: m, revenue: ys[j] })) },
+      details: {
+        month,
+        sigma: round2(sigma),
+        z: round2(z),
+        trailing: trailing.map((m, j) => ({ month: m, revenue: ys[j] })),
+      },
       query: { olap: query },
       atStakeEur: actual - predicted,
       impact: 0,

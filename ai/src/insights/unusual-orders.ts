@@ -12,21 +12,40 @@ export async function unusualOrders(ctx: Ctx): Promise<Fact[]> {
   const p = ctx.period;
   const window = { from: addMonths(p.range.from, -(12 - p.months)), to: p.range.to };
   const sales = { level: 'orderKind.kind', members: ['SALE'] };
-  const mean = num((await ctx.olap({ measures: ['averageBasket'], filters: [sales], time: window })).totals[0]!.value) ?? 0;
+  const mean =
+    num((await ctx.olap({ measures: ['averageBasket'], filters: [sales], time: window })).totals[0]!.value) ??
+    0;
   const [run] = await miningRuns(ctx, 1);
   // mining keeps only the orders its Isolation Forest ranks as anomalies, best first
-  const ranked = run === undefined ? [] : await ctx.q(`SELECT order_number, order_id, score FROM mining.anomalies WHERE run_id = $1 ORDER BY rank LIMIT 200`, [run]);
+  const ranked =
+    run === undefined
+      ? []
+      : await ctx.q(
+          `SELECT order_number, order_id, score FROM mining.anomalies WHERE run_id = $1 ORDER BY rank LIMIT 200`,
+          [run],
+        );
   let candidates: { number: string; score: number; id?: number }[];
   let method: 'mining' | 'z-score';
   let sd = 0;
   if (ranked.length) {
     method = 'mining';
-    candidates = ranked.map((r) => ({ number: String(r.order_number), score: n(r.score), id: Number(r.order_id) }));
+    candidates = ranked.map((r) => ({
+      number: String(r.order_number),
+      score: n(r.score),
+      id: Number(r.order_id),
+    }));
   } else {
     method = 'z-score';
     ctx.notes.push('unusual orders: no mining anomalies, z-score on order amounts over 12 months');
-    const all = await ctx.olap({ measures: ['revenue'], dimensions: ['order.number'], filters: [sales], time: window, limit: 10_000 });
-    if (all.truncated) ctx.notes.push(`unusual orders: z-score over the first 10,000 of ${all.rowCount} orders`);
+    const all = await ctx.olap({
+      measures: ['revenue'],
+      dimensions: ['order.number'],
+      filters: [sales],
+      time: window,
+      limit: 10_000,
+    });
+    if (all.truncated)
+      ctx.notes.push(`unusual orders: z-score over the first 10,000 of ${all.rowCount} orders`);
     const amounts = all.rows.map((r) => num(r.values[0]!.value) ?? 0);
     const m = amounts.reduce((a, b) => a + b, 0) / Math.max(amounts.length, 1);
     sd = Math.sqrt(amounts.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(amounts.length, 1));
@@ -38,11 +57,20 @@ export async function unusualOrders(ctx: Ctx): Promise<Fact[]> {
   }
   if (!candidates.length) return [];
   // The candidates ordered in the period, with their amount, customer and order date (an order is dated by one day).
-  const query: OlapInput = { measures: ['revenue'], dimensions: ['order.number', 'geography.customer', 'date.day'], filters: [sales, { level: 'order.number', members: candidates.map((c) => c.number).slice(0, 500) }], time: p.range, limit: 10_000 };
+  const query: OlapInput = {
+    measures: ['revenue'],
+    dimensions: ['order.number', 'geography.customer', 'date.day'],
+    filters: [sales, { level: 'order.number', members: candidates.map((c) => c.number).slice(0, 500) }],
+    time: p.range,
+    limit: 10_000,
+  };
   const inPeriod = await ctx.olap(query);
   const score = new Map(candidates.map((c) => [c.number, c.score]));
   const idOf = new Map(candidates.map((c) => [c.number, c.id]));
-  const customers = await customerIds(ctx, inPeriod.rows.map((r) => r.members[1]!.key ?? ''));
+  const customers = await customerIds(
+    ctx,
+    inPeriod.rows.map((r) => r.members[1]!.key ?? ''),
+  );
   return inPeriod.rows
     .map((r) => ({ r, s: score.get(r.members[0]!.key!) ?? 0 }))
     .sort((a, b) => Math.abs(b.s) - Math.abs(a.s) || a.r.members[0]!.key!.localeCompare(b.r.members[0]!.key!))
@@ -65,7 +93,12 @@ export async function unusualOrders(ctx: Ctx): Promise<Fact[]> {
           method,
           score: round2(s),
           orderDate: day,
-          customer: { type: 'customer', id: customers.get(r.members[1]!.key ?? ''), code: r.members[1]!.key ?? '', label: r.members[1]!.label ?? '' } satisfies RecordRef,
+          customer: {
+            type: 'customer',
+            id: customers.get(r.members[1]!.key ?? ''),
+            code: r.members[1]!.key ?? '',
+            label: r.members[1]!.label ?? '',
+          } satisfies RecordRef,
           sd: round2(sd),
         },
         query: { olap: query },

@@ -3,7 +3,15 @@ import { GoogleGenAI } from '@google/genai';
 import { Ollama } from 'ollama';
 import OpenAI from 'openai';
 import type { AiEnv, ProviderName } from '../env';
-import { noRedirectFetch, ProviderError, RateLimiter, ResilientModel, type Attempt, type LanguageModel, type ModelReply } from './model';
+import {
+  noRedirectFetch,
+  ProviderError,
+  RateLimiter,
+  ResilientModel,
+  type Attempt,
+  type LanguageModel,
+  type ModelReply,
+} from './model';
 
 /**
  * One adapter per provider, each through its own SDK, each pointed at its base URL (tests point them
@@ -22,12 +30,27 @@ const parseArgs = (provider: ProviderName, raw: unknown): unknown => {
 
 export function openaiAttempt(cfg: { apiKey: string; model: string; baseURL?: string }): Attempt {
   return async (prompt, opts, signal) => {
-    const client = new OpenAI({ apiKey: cfg.apiKey, baseURL: cfg.baseURL, maxRetries: 0, fetch: noRedirectFetch(signal) });
+    const client = new OpenAI({
+      apiKey: cfg.apiKey,
+      baseURL: cfg.baseURL,
+      maxRetries: 0,
+      fetch: noRedirectFetch(signal),
+    });
     const res = await client.chat.completions.create(
       {
         model: cfg.model,
-        messages: [...(opts.system ? [{ role: 'system' as const, content: opts.system }] : []), { role: 'user' as const, content: prompt }],
-        ...(opts.tools?.length ? { tools: opts.tools.map((t) => ({ type: 'function' as const, function: { name: t.name, description: t.description, parameters: t.parameters } })) } : {}),
+        messages: [
+          ...(opts.system ? [{ role: 'system' as const, content: opts.system }] : []),
+          { role: 'user' as const, content: prompt },
+        ],
+        ...(opts.tools?.length
+          ? {
+              tools: opts.tools.map((t) => ({
+                type: 'function' as const,
+                function: { name: t.name, description: t.description, parameters: t.parameters },
+              })),
+            }
+          : {}),
       },
       { signal },
     );
@@ -36,7 +59,8 @@ export function openaiAttempt(cfg: { apiKey: string; model: string; baseURL?: st
     return {
       text: msg.content ?? '',
       toolCalls: (msg.tool_calls ?? []).map((c) => {
-        if (c.type !== 'function') throw new ProviderError('openai', 'INVALID_OUTPUT', 'unexpected tool call type');
+        if (c.type !== 'function')
+          throw new ProviderError('openai', 'INVALID_OUTPUT', 'unexpected tool call type');
         return { name: c.function.name, args: parseArgs('openai', c.function.arguments) };
       }),
     };
@@ -45,18 +69,32 @@ export function openaiAttempt(cfg: { apiKey: string; model: string; baseURL?: st
 
 export function anthropicAttempt(cfg: { apiKey: string; model: string; baseURL?: string }): Attempt {
   return async (prompt, opts, signal) => {
-    const client = new Anthropic({ apiKey: cfg.apiKey, baseURL: cfg.baseURL, maxRetries: 0, fetch: noRedirectFetch(signal) });
+    const client = new Anthropic({
+      apiKey: cfg.apiKey,
+      baseURL: cfg.baseURL,
+      maxRetries: 0,
+      fetch: noRedirectFetch(signal),
+    });
     const res = await client.messages.create(
       {
         model: cfg.model,
         max_tokens: 1500,
         ...(opts.system ? { system: opts.system } : {}),
         messages: [{ role: 'user', content: prompt }],
-        ...(opts.tools?.length ? { tools: opts.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters as Anthropic.Tool.InputSchema })) } : {}),
+        ...(opts.tools?.length
+          ? {
+              tools: opts.tools.map((t) => ({
+                name: t.name,
+                description: t.description,
+                input_schema: t.parameters as Anthropic.Tool.InputSchema,
+              })),
+            }
+          : {}),
       },
       { signal },
     );
-    if (!Array.isArray(res.content)) throw new ProviderError('anthropic', 'INVALID_OUTPUT', 'no content in the reply');
+    if (!Array.isArray(res.content))
+      throw new ProviderError('anthropic', 'INVALID_OUTPUT', 'no content in the reply');
     const reply: ModelReply = { text: '', toolCalls: [] };
     for (const block of res.content) {
       if (block.type === 'text') reply.text += block.text;
@@ -70,7 +108,11 @@ export function geminiAttempt(cfg: { apiKey: string; model: string; baseURL?: st
   return async (prompt, opts, signal) => {
     const client = new GoogleGenAI({
       apiKey: cfg.apiKey,
-      httpOptions: { ...(cfg.baseURL ? { baseUrl: cfg.baseURL } : {}), fetch: noRedirectFetch(signal) as never, retryOptions: { attempts: 1 } },
+      httpOptions: {
+        ...(cfg.baseURL ? { baseUrl: cfg.baseURL } : {}),
+        fetch: noRedirectFetch(signal) as never,
+        retryOptions: { attempts: 1 },
+      },
     });
     const res = await client.models.generateContent({
       model: cfg.model,
@@ -78,15 +120,29 @@ export function geminiAttempt(cfg: { apiKey: string; model: string; baseURL?: st
       config: {
         abortSignal: signal,
         ...(opts.system ? { systemInstruction: opts.system } : {}),
-        ...(opts.tools?.length ? { tools: [{ functionDeclarations: opts.tools.map((t) => ({ name: t.name, description: t.description, parametersJsonSchema: t.parameters })) }] } : {}),
+        ...(opts.tools?.length
+          ? {
+              tools: [
+                {
+                  functionDeclarations: opts.tools.map((t) => ({
+                    name: t.name,
+                    description: t.description,
+                    parametersJsonSchema: t.parameters,
+                  })),
+                },
+              ],
+            }
+          : {}),
       },
     });
     const parts = res.candidates?.[0]?.content?.parts;
-    if (!Array.isArray(parts)) throw new ProviderError('gemini', 'INVALID_OUTPUT', 'no candidate in the reply');
+    if (!Array.isArray(parts))
+      throw new ProviderError('gemini', 'INVALID_OUTPUT', 'no candidate in the reply');
     const reply: ModelReply = { text: '', toolCalls: [] };
     for (const p of parts) {
       if (typeof p.text === 'string' && !p.thought) reply.text += p.text;
-      if (p.functionCall?.name) reply.toolCalls.push({ name: p.functionCall.name, args: p.functionCall.args ?? {} });
+      if (p.functionCall?.name)
+        reply.toolCalls.push({ name: p.functionCall.name, args: p.functionCall.args ?? {} });
     }
     return reply;
   };
@@ -98,13 +154,26 @@ export function ollamaAttempt(cfg: { host: string; model: string }): Attempt {
     const res = await client.chat({
       model: cfg.model,
       stream: false,
-      messages: [...(opts.system ? [{ role: 'system', content: opts.system }] : []), { role: 'user', content: prompt }],
-      ...(opts.tools?.length ? { tools: opts.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters as never } })) } : {}),
+      messages: [
+        ...(opts.system ? [{ role: 'system', content: opts.system }] : []),
+        { role: 'user', content: prompt },
+      ],
+      ...(opts.tools?.length
+        ? {
+            tools: opts.tools.map((t) => ({
+              type: 'function',
+              function: { name: t.name, description: t.description, parameters: t.parameters as never },
+            })),
+          }
+        : {}),
     });
     if (!res?.message) throw new ProviderError('ollama', 'INVALID_OUTPUT', 'no message in the reply');
     return {
       text: res.message.content ?? '',
-      toolCalls: (res.message.tool_calls ?? []).map((c) => ({ name: c.function.name, args: parseArgs('ollama', c.function.arguments) })),
+      toolCalls: (res.message.tool_calls ?? []).map((c) => ({
+        name: c.function.name,
+        args: parseArgs('ollama', c.function.arguments),
+      })),
     };
   };
 }
@@ -120,7 +189,8 @@ export function chooseProvider(env: AiEnv): ProviderName | null {
     ollama: !!env.OLLAMA_URL,
   };
   if (env.AI_PROVIDER === 'none') return null;
-  if (env.AI_PROVIDER === 'auto') return (['gemini', 'openai', 'anthropic', 'ollama'] as const).find((p) => configured[p]) ?? null;
+  if (env.AI_PROVIDER === 'auto')
+    return (['gemini', 'openai', 'anthropic', 'ollama'] as const).find((p) => configured[p]) ?? null;
   return configured[env.AI_PROVIDER] ? env.AI_PROVIDER : null;
 }
 
@@ -128,17 +198,35 @@ export function chooseProvider(env: AiEnv): ProviderName | null {
  * The language model AI_PROVIDER selects, behind timeouts, retries and rate limits; null when none
  * is configured (the callers then use the no-key engine and say so).
  */
-export function createModel(env: AiEnv, opts: { limiter?: RateLimiter; backoffMs?: number } = {}): LanguageModel | null {
+export function createModel(
+  env: AiEnv,
+  opts: { limiter?: RateLimiter; backoffMs?: number } = {},
+): LanguageModel | null {
   const provider = chooseProvider(env);
   if (!provider) return null;
-  const limiter = opts.limiter ?? (processLimiter ??= new RateLimiter(env.AI_RATE_PER_MINUTE, env.AI_GLOBAL_RATE_PER_MINUTE));
+  const limiter =
+    opts.limiter ??
+    (processLimiter ??= new RateLimiter(env.AI_RATE_PER_MINUTE, env.AI_GLOBAL_RATE_PER_MINUTE));
   const attempt: Attempt =
     provider === 'openai'
       ? openaiAttempt({ apiKey: env.OPENAI_API_KEY!, model: env.OPENAI_MODEL, baseURL: env.OPENAI_BASE_URL })
       : provider === 'anthropic'
-        ? anthropicAttempt({ apiKey: env.ANTHROPIC_API_KEY!, model: env.ANTHROPIC_MODEL, baseURL: env.ANTHROPIC_BASE_URL })
+        ? anthropicAttempt({
+            apiKey: env.ANTHROPIC_API_KEY!,
+            model: env.ANTHROPIC_MODEL,
+            baseURL: env.ANTHROPIC_BASE_URL,
+          })
         : provider === 'gemini'
-          ? geminiAttempt({ apiKey: env.GEMINI_API_KEY!, model: env.GEMINI_MODEL, baseURL: env.GEMINI_BASE_URL })
+          ? geminiAttempt({
+              apiKey: env.GEMINI_API_KEY!,
+              model: env.GEMINI_MODEL,
+              baseURL: env.GEMINI_BASE_URL,
+            })
           : ollamaAttempt({ host: env.OLLAMA_URL!, model: env.OLLAMA_MODEL });
-  return new ResilientModel(provider, attempt, { timeoutMs: env.AI_TIMEOUT_MS, retries: env.AI_MAX_RETRIES, limiter, backoffMs: opts.backoffMs });
+  return new ResilientModel(provider, attempt, {
+    timeoutMs: env.AI_TIMEOUT_MS,
+    retries: env.AI_MAX_RETRIES,
+    limiter,
+    backoffMs: opts.backoffMs,
+  });
 }

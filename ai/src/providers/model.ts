@@ -46,7 +46,11 @@ export class ProviderError extends Error {
     this.name = 'ProviderError';
   }
   get retryable(): boolean {
-    return this.reason === 'TIMEOUT' || this.reason === 'NETWORK' || (this.reason === 'HTTP' && (this.status === 429 || (this.status ?? 0) >= 500));
+    return (
+      this.reason === 'TIMEOUT' ||
+      this.reason === 'NETWORK' ||
+      (this.reason === 'HTTP' && (this.status === 429 || (this.status ?? 0) >= 500))
+    );
   }
 }
 
@@ -127,7 +131,8 @@ export class ResilientModel implements LanguageModel {
       try {
         const reply = await this.once(prompt, options);
         const parsed = replySchema.safeParse(reply);
-        if (!parsed.success) throw new ProviderError(this.name, 'INVALID_OUTPUT', 'the reply does not have the expected shape');
+        if (!parsed.success)
+          throw new ProviderError(this.name, 'INVALID_OUTPUT', 'the reply does not have the expected shape');
         return parsed.data;
       } catch (err) {
         const e = toProviderError(this.name, err);
@@ -147,22 +152,39 @@ export class ResilientModel implements LanguageModel {
         reject(new ProviderError(this.name, 'TIMEOUT', `no answer within ${this.opts.timeoutMs} ms`));
       }, this.opts.timeoutMs);
     });
-    return Promise.race([this.attempt(prompt, options, ctl.signal), timeout]).finally(() => clearTimeout(timer));
+    return Promise.race([this.attempt(prompt, options, ctl.signal), timeout]).finally(() =>
+      clearTimeout(timer),
+    );
   }
 }
 
 /** Maps whatever an SDK threw to a ProviderError (status from `status` or `status_code`). */
 export function toProviderError(provider: ProviderName, err: unknown): ProviderError {
   if (err instanceof ProviderError) return err;
-  const e = err as { status?: unknown; status_code?: unknown; message?: string; name?: string; cause?: unknown };
+  const e = err as {
+    status?: unknown;
+    status_code?: unknown;
+    message?: string;
+    name?: string;
+    cause?: unknown;
+  };
   // Gemini's SDK may throw a plain Error whose message is the JSON error body ({"error":{"code":429,…}}).
   const fromMessage = /"code":\s*(\d{3})\b/.exec(e?.message ?? '')?.[1];
-  const status = typeof e?.status === 'number' ? e.status : typeof e?.status_code === 'number' ? e.status_code : fromMessage ? Number(fromMessage) : undefined;
+  const status =
+    typeof e?.status === 'number'
+      ? e.status
+      : typeof e?.status_code === 'number'
+        ? e.status_code
+        : fromMessage
+          ? Number(fromMessage)
+          : undefined;
   if (status !== undefined) {
-    if (status >= 300 && status < 400) return new ProviderError(provider, 'REDIRECT', `redirect refused (HTTP ${status})`, status);
+    if (status >= 300 && status < 400)
+      return new ProviderError(provider, 'REDIRECT', `redirect refused (HTTP ${status})`, status);
     return new ProviderError(provider, 'HTTP', `HTTP ${status}`, status);
   }
-  if (e?.name === 'AbortError' || /abort|timed? ?out/i.test(e?.message ?? '')) return new ProviderError(provider, 'TIMEOUT', e?.message ?? 'aborted');
+  if (e?.name === 'AbortError' || /abort|timed? ?out/i.test(e?.message ?? ''))
+    return new ProviderError(provider, 'TIMEOUT', e?.message ?? 'aborted');
   return new ProviderError(provider, 'NETWORK', e?.message ?? String(err));
 }
 
@@ -170,6 +192,10 @@ export function toProviderError(provider: ProviderName, err: unknown): ProviderE
 export function noRedirectFetch(signal: AbortSignal): typeof fetch {
   return async (input, init) => {
     // A 3xx is handed back as it is: each SDK then fails on a non-2xx status, which maps to REDIRECT.
-    return fetch(input, { ...init, redirect: 'manual', signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
+    return fetch(input, {
+      ...init,
+      redirect: 'manual',
+      signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal,
+    });
   };
 }

@@ -21,7 +21,11 @@ export interface FakeLlm {
   close(): Promise<void>;
 }
 
-function reply(provider: ProviderName, text: string | null, tool: { name: string; args: unknown } | null): unknown {
+function reply(
+  provider: ProviderName,
+  text: string | null,
+  tool: { name: string; args: unknown } | null,
+): unknown {
   switch (provider) {
     case 'openai':
       return {
@@ -33,7 +37,21 @@ function reply(provider: ProviderName, text: string | null, tool: { name: string
           {
             index: 0,
             finish_reason: tool ? 'tool_calls' : 'stop',
-            message: { role: 'assistant', content: text, ...(tool ? { tool_calls: [{ id: 'call_1', type: 'function', function: { name: tool.name, arguments: JSON.stringify(tool.args) } }] } : {}) },
+            message: {
+              role: 'assistant',
+              content: text,
+              ...(tool
+                ? {
+                    tool_calls: [
+                      {
+                        id: 'call_1',
+                        type: 'function',
+                        function: { name: tool.name, arguments: JSON.stringify(tool.args) },
+                      },
+                    ],
+                  }
+                : {}),
+            },
           },
         ],
       };
@@ -43,24 +61,48 @@ function reply(provider: ProviderName, text: string | null, tool: { name: string
         type: 'message',
         role: 'assistant',
         model: 'fake',
-        content: tool ? [{ type: 'tool_use', id: 'toolu_1', name: tool.name, input: tool.args }] : [{ type: 'text', text }],
+        content: tool
+          ? [{ type: 'tool_use', id: 'toolu_1', name: tool.name, input: tool.args }]
+          : [{ type: 'text', text }],
         stop_reason: tool ? 'tool_use' : 'end_turn',
         usage: { input_tokens: 1, output_tokens: 1 },
       };
     case 'gemini':
-      return { candidates: [{ content: { role: 'model', parts: tool ? [{ functionCall: { name: tool.name, args: tool.args } }] : [{ text }] }, finishReason: 'STOP' }] };
+      return {
+        candidates: [
+          {
+            content: {
+              role: 'model',
+              parts: tool ? [{ functionCall: { name: tool.name, args: tool.args } }] : [{ text }],
+            },
+            finishReason: 'STOP',
+          },
+        ],
+      };
     case 'ollama':
       return {
         model: 'fake',
         created_at: new Date(0).toISOString(),
-        message: { role: 'assistant', content: text ?? '', ...(tool ? { tool_calls: [{ function: { name: tool.name, arguments: tool.args } }] } : {}) },
+        message: {
+          role: 'assistant',
+          content: text ?? '',
+          ...(tool ? { tool_calls: [{ function: { name: tool.name, arguments: tool.args } }] } : {}),
+        },
         done: true,
       };
   }
 }
 
 const providerOf = (path: string): ProviderName | null =>
-  path.includes('/chat/completions') ? 'openai' : path.includes('/messages') ? 'anthropic' : path.includes(':generateContent') ? 'gemini' : path.startsWith('/api/chat') ? 'ollama' : null;
+  path.includes('/chat/completions')
+    ? 'openai'
+    : path.includes('/messages')
+      ? 'anthropic'
+      : path.includes(':generateContent')
+        ? 'gemini'
+        : path.startsWith('/api/chat')
+          ? 'ollama'
+          : null;
 
 export async function startFakeLlm(): Promise<FakeLlm> {
   const fake: FakeLlm = { url: '', requests: [], script: [], close: async () => undefined };
@@ -77,7 +119,8 @@ export async function startFakeLlm(): Promise<FakeLlm> {
         res.writeHead(404).end();
         return;
       }
-      const json = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+      const json = (status: number, value: unknown) =>
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
       switch (b.kind) {
         case 'hang':
           hanging.add(res);
@@ -92,7 +135,14 @@ export async function startFakeLlm(): Promise<FakeLlm> {
         case 'reply': {
           const wantsTools = /"(tools|functionDeclarations)"/.test(body);
           const args = wantsTools && b.toolArgs ? b.toolArgs(body) : undefined;
-          return json(200, reply(provider, args !== undefined ? null : b.text(body), args !== undefined ? { name: b.toolName ?? 'olap', args } : null));
+          return json(
+            200,
+            reply(
+              provider,
+              args !== undefined ? null : b.text(body),
+              args !== undefined ? { name: b.toolName ?? 'olap', args } : null,
+            ),
+          );
         }
       }
     });
@@ -108,7 +158,11 @@ export async function startFakeLlm(): Promise<FakeLlm> {
 }
 
 /** The environment pointing one provider at the fake. */
-export function envFor(provider: ProviderName, url: string, extra: Record<string, string> = {}): Record<string, string> {
+export function envFor(
+  provider: ProviderName,
+  url: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   const base = { AI_PROVIDER: provider, AI_TIMEOUT_MS: '400', AI_MAX_RETRIES: '0', ...extra };
   switch (provider) {
     case 'gemini':

@@ -24,7 +24,14 @@ export const PRODUCTS = [
 ] as const;
 
 export interface Star extends TestDatabase {
-  addOrder(o: { id: number; date: string; customer: number; lines: { product: number; qty: number; price?: number }[]; status?: string; kind?: 'SALE' | 'RETURN' }): Promise<void>;
+  addOrder(o: {
+    id: number;
+    date: string;
+    customer: number;
+    lines: { product: number; qty: number; price?: number }[];
+    status?: string;
+    kind?: 'SALE' | 'RETURN';
+  }): Promise<void>;
 }
 
 export async function buildStar(): Promise<Star> {
@@ -46,14 +53,29 @@ export async function buildStar(): Promise<Star> {
        SELECT $1, 1, $2, $3, category_key, category_id, code, name, $4, $5, 'ACTIVE', '-infinity' FROM dw.dim_category WHERE code = $6`,
       [p.id, p.sku, p.name, p.price, p.cost, p.cat],
     );
-  await q(`INSERT INTO dw.dim_warehouse (warehouse_id, code, name, city, country_code) VALUES (1, 'WH1', 'Entrepôt Lyon', 'Lyon', 'FR')`);
+  await q(
+    `INSERT INTO dw.dim_warehouse (warehouse_id, code, name, city, country_code) VALUES (1, 'WH1', 'Entrepôt Lyon', 'Lyon', 'FR')`,
+  );
   await q(`INSERT INTO dw.dim_supplier (supplier_id, code, name, country_code, status, products_supplied, avg_lead_time_days) VALUES
     (11, 'SUP-1', 'Acier Fournitures', 'FR', 'ACTIVE', 1, 10), (12, 'SUP-2', 'Visserie Nord', 'FR', 'ACTIVE', 1, 20)`);
-  await q(`INSERT INTO staging.suppliers (supplier_id, payload, checksum, source_updated_at, run_id) VALUES
-    (11, $1, repeat('a', 32), now(), 1), (12, $2, repeat('b', 32), now(), 1)`, [
-    JSON.stringify({ id: '11', supplies: [{ product: { id: '1' }, leadTimeDays: 10, unitCost: 12, minOrderQuantity: 50, isPreferred: true }] }),
-    JSON.stringify({ id: '12', supplies: [{ product: { id: '2' }, leadTimeDays: null, unitCost: 4, minOrderQuantity: 1, isPreferred: true }] }),
-  ]);
+  await q(
+    `INSERT INTO staging.suppliers (supplier_id, payload, checksum, source_updated_at, run_id) VALUES
+    (11, $1, repeat('a', 32), now(), 1), (12, $2, repeat('b', 32), now(), 1)`,
+    [
+      JSON.stringify({
+        id: '11',
+        supplies: [
+          { product: { id: '1' }, leadTimeDays: 10, unitCost: 12, minOrderQuantity: 50, isPreferred: true },
+        ],
+      }),
+      JSON.stringify({
+        id: '12',
+        supplies: [
+          { product: { id: '2' }, leadTimeDays: null, unitCost: 4, minOrderQuantity: 1, isPreferred: true },
+        ],
+      }),
+    ],
+  );
   // What the ETL derives from those supplies (etl: mainSuppliers): SUP-2's supply has no lead time, so its average.
   await q(`INSERT INTO dw.product_main_supplier (product_id, supplier_id, lead_time_days, lead_time_source, min_order_quantity) VALUES
     (1, 11, 10, 'supply', 50), (2, 12, 20, 'supplier average', 1)`);
@@ -77,7 +99,25 @@ export async function buildStar(): Promise<Star> {
            currency, ordered_at, quantity, unit_price, discount, tax_rate, net_amount, tax_amount, gross_amount, unit_cost, cost_amount, margin_amount, run_id)
          VALUES ($1, $2, $3, to_char($4::date, 'YYYYMMDD')::int, $5, $6, $7, 1, (SELECT status_key FROM dw.dim_order_status WHERE status = $8),
            (SELECT kind_key FROM dw.dim_order_kind WHERE kind = $9), 'EUR', $4::date, $10, $11, 0, 0.2, $12, $13, $14, $15, $16, $17, 1)`,
-        [o.id, ++line, `SO-${o.id}`, o.date, pk, ck, cust.geo === 'FR' ? 1 : 2, status, kind, sign * l.qty, price, net, net * 0.2, net * 1.2, p.cost, cost, net - cost],
+        [
+          o.id,
+          ++line,
+          `SO-${o.id}`,
+          o.date,
+          pk,
+          ck,
+          cust.geo === 'FR' ? 1 : 2,
+          status,
+          kind,
+          sign * l.qty,
+          price,
+          net,
+          net * 0.2,
+          net * 1.2,
+          p.cost,
+          cost,
+          net - cost,
+        ],
       );
     }
   };
@@ -101,9 +141,27 @@ export async function buildStar(): Promise<Star> {
   }
   // October: a big order of CUST-001, a return of CUST-003, a cancelled and a draft order that never count.
   await addOrder({ id: 5001, date: '2026-10-20', customer: 101, lines: [{ product: 3, qty: 800 }] });
-  await addOrder({ id: 5002, date: '2026-10-21', customer: 103, lines: [{ product: 2, qty: 30 }], kind: 'RETURN' });
-  await addOrder({ id: 5003, date: '2026-10-22', customer: 104, lines: [{ product: 3, qty: 999 }], status: 'CANCELLED' });
-  await addOrder({ id: 5004, date: '2026-10-23', customer: 105, lines: [{ product: 3, qty: 999 }], status: 'DRAFT' });
+  await addOrder({
+    id: 5002,
+    date: '2026-10-21',
+    customer: 103,
+    lines: [{ product: 2, qty: 30 }],
+    kind: 'RETURN',
+  });
+  await addOrder({
+    id: 5003,
+    date: '2026-10-22',
+    customer: 104,
+    lines: [{ product: 3, qty: 999 }],
+    status: 'CANCELLED',
+  });
+  await addOrder({
+    id: 5004,
+    date: '2026-10-23',
+    customer: 105,
+    lines: [{ product: 3, qty: 999 }],
+    status: 'DRAFT',
+  });
 
   // Inventory on 2026-10-31: SKU-A nearly out, SKU-B short, SKU-C plenty.
   const inv = [
@@ -155,7 +213,9 @@ export async function buildStar(): Promise<Star> {
 /** Adds mining tables in the shape the engine discovers (two RFM runs, anomalies). */
 /** Two successful mining runs in mining's own tables: segments before and after, and the second run's anomaly. */
 export async function addMining(pool: pg.Pool): Promise<void> {
-  const runs = await pool.query<{ run_id: string }>(`INSERT INTO mining.runs (status, parameters) VALUES ('SUCCEEDED', '{}'), ('SUCCEEDED', '{}') RETURNING run_id`);
+  const runs = await pool.query<{ run_id: string }>(
+    `INSERT INTO mining.runs (status, parameters) VALUES ('SUCCEEDED', '{}'), ('SUCCEEDED', '{}') RETURNING run_id`,
+  );
   const [first, second] = runs.rows.map((r) => Number(r.run_id));
   const before = ['Champions', 'Loyal', 'Loyal', 'Potential Loyalist', 'Need Attention', 'Lost'];
   const after = ['Champions', 'At Risk', 'Loyal', 'Cannot Lose', 'Hibernating', 'Lost'];

@@ -13,7 +13,7 @@ const EUR = { unit: 'EUR', format: '#,##0.00' };
 const PCT = { unit: '%', format: '0.00' };
 const COUNT = { unit: 'units', format: '#,##0' };
 
-describe('formatting by the model\'s unit, in the UI language', () => {
+describe("formatting by the model's unit, in the UI language", () => {
   test('money, percentages and counts with thousands separators', () => {
     expect(nb(formatMeasure('12607371.85', EUR, 'fr'))).toBe('12 607 371,85 €');
     expect(formatMeasure('12607371.85', EUR, 'en')).toBe('€12,607,371.85');
@@ -38,7 +38,10 @@ describe('formatting by the model\'s unit, in the UI language', () => {
   });
 });
 
-const answer = (rows: { members: [string, string][]; values: [string, string | null, string | null][] }[], extra: Partial<OlapAnswer> = {}): OlapAnswer =>
+const answer = (
+  rows: { members: [string, string][]; values: [string, string | null, string | null][] }[],
+  extra: Partial<OlapAnswer> = {},
+): OlapAnswer =>
   ({
     measures: ['revenue'],
     dimensions: [],
@@ -53,7 +56,13 @@ const answer = (rows: { members: [string, string][]; values: [string, string | n
     pivot: null,
     rows: rows.map((r) => ({
       members: r.members.map(([level, key]) => ({ level, key, label: key })),
-      values: r.values.map(([measure, value, compared]) => ({ measure, value, compared, delta: null, deltaPct: null })),
+      values: r.values.map(([measure, value, compared]) => ({
+        measure,
+        value,
+        compared,
+        delta: null,
+        deltaPct: null,
+      })),
     })),
     ...extra,
   }) as OlapAnswer;
@@ -61,15 +70,41 @@ const answer = (rows: { members: [string, string][]; values: [string, string | n
 describe('series for the charts', () => {
   test('points carry the value and the year-ago value', () => {
     const a = answer([{ members: [['date.month', '2025-01']], values: [['revenue', '10.5', '8']] }]);
-    expect(points(a)).toEqual([{ key: '2025-01', label: '2025-01', level: 'date.month', value: 10.5, compared: 8 }]);
+    expect(points(a)).toEqual([
+      { key: '2025-01', label: '2025-01', level: 'date.month', value: 10.5, compared: 8 },
+    ]);
   });
 
   test('month × member keeps the biggest members and folds the rest into "others"', () => {
     const rows = [
-      { members: [['date.month', '2025-01'], ['product.category', 'A']] as [string, string][], values: [['revenue', '10', null]] as [string, string, null][] },
-      { members: [['date.month', '2025-01'], ['product.category', 'B']] as [string, string][], values: [['revenue', '5', null]] as [string, string, null][] },
-      { members: [['date.month', '2025-02'], ['product.category', 'C']] as [string, string][], values: [['revenue', '1', null]] as [string, string, null][] },
-      { members: [['date.month', '2025-02'], ['product.category', 'A']] as [string, string][], values: [['revenue', '2', null]] as [string, string, null][] },
+      {
+        members: [
+          ['date.month', '2025-01'],
+          ['product.category', 'A'],
+        ] as [string, string][],
+        values: [['revenue', '10', null]] as [string, string, null][],
+      },
+      {
+        members: [
+          ['date.month', '2025-01'],
+          ['product.category', 'B'],
+        ] as [string, string][],
+        values: [['revenue', '5', null]] as [string, string, null][],
+      },
+      {
+        members: [
+          ['date.month', '2025-02'],
+          ['product.category', 'C'],
+        ] as [string, string][],
+        values: [['revenue', '1', null]] as [string, string, null][],
+      },
+      {
+        members: [
+          ['date.month', '2025-02'],
+          ['product.category', 'A'],
+        ] as [string, string][],
+        values: [['revenue', '2', null]] as [string, string, null][],
+      },
     ];
     const s = stacked(answer(rows), 'revenue', 1, 'Others');
     expect(s.categories.map((c) => c.key)).toEqual(['2025-01', '2025-02']);
@@ -82,7 +117,8 @@ describe('series for the charts', () => {
 
 describe('tiles', () => {
   test('every level has tiles; a role only gets the tiles whose measures it may read', () => {
-    for (const l of LEVELS) expect(tileDefs(l, { from: '2025-01-01', to: '2025-12-31' }).length).toBeGreaterThan(0);
+    for (const l of LEVELS)
+      expect(tileDefs(l, { from: '2025-01-01', to: '2025-12-31' }).length).toBeGreaterThan(0);
     const defs = tileDefs('strategic', { from: '2025-01-01', to: '2025-12-31' });
     const roles = { grossMargin: ['ADMIN'], marginPct: ['ADMIN'] };
     expect(visibleTiles(defs, 'SALES', roles).map((d) => d.id)).not.toContain('margin');
@@ -91,7 +127,15 @@ describe('tiles', () => {
 });
 
 describe('KPI cards', () => {
-  const model = ref<SemanticModel | null>({ measures: [], dimensions: [], next: {}, roles: {}, titles: {}, additive: {}, formats: { revenue: EUR, marginPct: PCT } });
+  const model = ref<SemanticModel | null>({
+    measures: [],
+    dimensions: [],
+    next: {},
+    roles: {},
+    titles: {},
+    additive: {},
+    formats: { revenue: EUR, marginPct: PCT },
+  });
   const Host = defineComponent({
     props: { values: { type: Array, required: true } },
     setup(p) {
@@ -100,7 +144,13 @@ describe('KPI cards', () => {
     },
   });
   const values = [
-    { measure: 'revenue', value: '12607371.85', compared: '10000000', delta: '2607371.85', deltaPct: '26.07' },
+    {
+      measure: 'revenue',
+      value: '12607371.85',
+      compared: '10000000',
+      delta: '2607371.85',
+      deltaPct: '26.07',
+    },
     { measure: 'marginPct', value: '28.5', compared: '30', delta: '-1.5', deltaPct: '-5' },
   ];
 
@@ -111,7 +161,9 @@ describe('KPI cards', () => {
     expect(nb(rev!.find('[data-testid="kpi-value"]').text())).toBe('12 607 371,85 €');
     expect(rev!.find('.delta-up').exists()).toBe(true);
     expect(nb(rev!.find('[aria-hidden="true"]').text())).toBe('▲ +2 607 371,85 € (+26,1 %)');
-    expect(nb(rev!.find('.sr-only').text())).toBe('en hausse de 2 607 371,85 € (26,1 %) par rapport à l’an dernier');
+    expect(nb(rev!.find('.sr-only').text())).toBe(
+      'en hausse de 2 607 371,85 € (26,1 %) par rapport à l’an dernier',
+    );
     expect(nb(rev!.find('.kpi-compared').text())).toBe('il y a un an : 10 000 000,00 €');
     expect(pct!.find('.delta-down').exists()).toBe(true);
     expect(nb(pct!.find('.sr-only').text())).toMatch(/^en baisse de 1,5 pt \(5,0 %\)/);

@@ -33,17 +33,44 @@ export interface FormatOptions {
 }
 
 /** A measure's value, formatted by its unit. */
-export function formatMeasure(value: string | number | null | undefined, f: MeasureFormat | undefined, locale: string, o: FormatOptions = {}): string {
+export function formatMeasure(
+  value: string | number | null | undefined,
+  f: MeasureFormat | undefined,
+  locale: string,
+  o: FormatOptions = {},
+): string {
   const n = toNumber(value);
   if (n === null) return '—';
   const { unit, format } = f ?? DEFAULT_FORMAT;
   const { min, max } = decimals(format);
   const signDisplay = o.signed ? ('exceptZero' as const) : ('auto' as const);
-  const compact = o.compact && Math.abs(n) >= 10_000 ? { notation: 'compact' as const, maximumFractionDigits: 1, minimumFractionDigits: 0 } : null;
+  const compact =
+    o.compact && Math.abs(n) >= 10_000
+      ? { notation: 'compact' as const, maximumFractionDigits: 1, minimumFractionDigits: 0 }
+      : null;
   try {
-    if (isCurrency(unit)) return new Intl.NumberFormat(locale, { style: 'currency', currency: unit, minimumFractionDigits: min, maximumFractionDigits: max, signDisplay, ...(compact ?? {}) }).format(n);
-    if (unit === '%') return new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: Math.min(min, 1), maximumFractionDigits: Math.min(max, 1), signDisplay }).format(n / 100);
-    return new Intl.NumberFormat(locale, { minimumFractionDigits: min, maximumFractionDigits: max, signDisplay, ...(compact ?? {}) }).format(n);
+    if (isCurrency(unit))
+      return new Intl.NumberFormat(locale, {
+        style: 'currency',
+        currency: unit,
+        minimumFractionDigits: min,
+        maximumFractionDigits: max,
+        signDisplay,
+        ...(compact ?? {}),
+      }).format(n);
+    if (unit === '%')
+      return new Intl.NumberFormat(locale, {
+        style: 'percent',
+        minimumFractionDigits: Math.min(min, 1),
+        maximumFractionDigits: Math.min(max, 1),
+        signDisplay,
+      }).format(n / 100);
+    return new Intl.NumberFormat(locale, {
+      minimumFractionDigits: min,
+      maximumFractionDigits: max,
+      signDisplay,
+      ...(compact ?? {}),
+    }).format(n);
   } catch {
     return String(n);
   }
@@ -53,7 +80,12 @@ export function formatMeasure(value: string | number | null | undefined, f: Meas
 export function formatPct(value: string | number | null | undefined, locale: string, signed = true): string {
   const n = toNumber(value);
   if (n === null) return '—';
-  return new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: signed ? 'exceptZero' : 'auto' }).format(n / 100);
+  return new Intl.NumberFormat(locale, {
+    style: 'percent',
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+    signDisplay: signed ? 'exceptZero' : 'auto',
+  }).format(n / 100);
 }
 
 /** A plain count (rows, seconds). */
@@ -62,12 +94,19 @@ export function formatCount(n: number, locale: string): string {
 }
 
 /** "il y a 5 min" / "5 minutes ago" (null: '—'). */
-export function relativeTime(iso: string | null | undefined, locale: string, now: number = Date.now()): string {
+export function relativeTime(
+  iso: string | null | undefined,
+  locale: string,
+  now: number = Date.now(),
+): string {
   if (!iso) return '—';
   const t = new Date(iso).getTime();
   if (!Number.isFinite(t)) return '—';
   const s = Math.round((t - now) / 1000);
-  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: locale.startsWith('fr') ? 'short' : 'long' });
+  const rtf = new Intl.RelativeTimeFormat(locale, {
+    numeric: 'auto',
+    style: locale.startsWith('fr') ? 'short' : 'long',
+  });
   const a = Math.abs(s);
   // under a minute reads "1 minute ago" (never "now": a load is always in the past)
   if (a < 90) return rtf.format(s > 0 ? 1 : -1, 'minute');
@@ -84,12 +123,22 @@ export function formatDateTime(iso: string | null | undefined, locale: string): 
 }
 
 /** A month member (2025-03) as "Mar 2025" / "mars 2025"; anything else as given. */
-export function formatMember(level: string, key: string | null | undefined, label: string | null | undefined, locale: string): string {
+export function formatMember(
+  level: string,
+  key: string | null | undefined,
+  label: string | null | undefined,
+  locale: string,
+): string {
   const v = label ?? key ?? '—';
   if (level === 'date.month' && /^\d{4}-\d{2}$/.test(v)) {
     const [y, m] = v.split('-').map(Number) as [number, number];
-    return new Date(Date.UTC(y, m - 1, 1)).toLocaleDateString(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' });
+    return new Date(Date.UTC(y, m - 1, 1)).toLocaleDateString(locale, {
+      month: 'short',
+      year: 'numeric',
+      timeZone: 'UTC',
+    });
   }
-  if (level === 'date.day' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return new Date(`${v}T00:00:00Z`).toLocaleDateString(locale, { dateStyle: 'medium', timeZone: 'UTC' });
+  if (level === 'date.day' && /^\d{4}-\d{2}-\d{2}$/.test(v))
+    return new Date(`${v}T00:00:00Z`).toLocaleDateString(locale, { dateStyle: 'medium', timeZone: 'UTC' });
   return v;
 }

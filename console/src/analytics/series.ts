@@ -13,14 +13,21 @@ export interface Point {
   compared: number | null;
 }
 
-const valueOf = (values: readonly { measure: string; value?: string | null }[], measure: string) => toNumber(values.find((v) => v.measure === measure)?.value);
+const valueOf = (values: readonly { measure: string; value?: string | null }[], measure: string) =>
+  toNumber(values.find((v) => v.measure === measure)?.value);
 
 /** One point per row, for one measure (its compared value too): bars, donuts, lines. */
 export function points(a: OlapAnswer, measure: string = a.measures[0] ?? ''): Point[] {
   return a.rows.map((r) => {
     const m: Member = r.members[0] ?? { level: '', key: '', label: '' };
     const v = r.values.find((x) => x.measure === measure);
-    return { key: m.key ?? m.label ?? '', label: m.label ?? m.key ?? '—', level: m.level, value: toNumber(v?.value), compared: toNumber(v?.compared) };
+    return {
+      key: m.key ?? m.label ?? '',
+      label: m.label ?? m.key ?? '—',
+      level: m.level,
+      value: toNumber(v?.value),
+      compared: toNumber(v?.compared),
+    };
   });
 }
 
@@ -72,7 +79,8 @@ export function stacked(a: OlapAnswer, measure: string, max: number, othersName:
   const ranked = [...cols.entries()].sort((x, y) => y[1].total - x[1].total);
   const kept = ranked.slice(0, max);
   const rest = ranked.slice(max);
-  const toData = (d: Map<number, number>) => cats.map((_, i) => (d.has(i) ? Math.round(d.get(i)! * 100) / 100 : null));
+  const toData = (d: Map<number, number>) =>
+    cats.map((_, i) => (d.has(i) ? Math.round(d.get(i)! * 100) / 100 : null));
   const series = kept.map(([key, c]) => ({ key, name: c.name, data: toData(c.data) }));
   if (rest.length) {
     const merged = new Map<number, number>();

@@ -24,10 +24,21 @@ export interface Period {
 }
 
 export function tileDefs(level: DashboardLevel, period: Period): TileDef[] {
-  return tiles(level.toUpperCase() as Uppercase<DashboardLevel>, period).map((t) => ({ id: t.id, view: t.view, span: t.span, query: t.query as OlapQuery }));
+  return tiles(level.toUpperCase() as Uppercase<DashboardLevel>, period).map((t) => ({
+    id: t.id,
+    view: t.view,
+    span: t.span,
+    query: t.query as OlapQuery,
+  }));
 }
 
 /** The tiles a role may see: those whose measures the semantic model allows it (as the API's dashboard does). */
-export function visibleTiles(defs: TileDef[], role: string | undefined, measureRoles: Record<string, readonly string[]>): TileDef[] {
-  return defs.filter((d) => d.query.measures.every((m) => !measureRoles[m] || !role || measureRoles[m]!.includes(role)));
+export function visibleTiles(
+  defs: TileDef[],
+  role: string | undefined,
+  measureRoles: Record<string, readonly string[]>,
+): TileDef[] {
+  return defs.filter((d) =>
+    d.query.measures.every((m) => !measureRoles[m] || !role || measureRoles[m]!.includes(role)),
+  );
 }

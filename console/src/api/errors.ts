@@ -26,12 +26,22 @@ export const KNOWN_CODES = [
 
 export function failureFromCombined(err: CombinedError): ApiFailure {
   const g = err.graphQLErrors[0];
-  if (g) return { code: String(g.extensions?.code ?? 'UNKNOWN'), message: g.message, extensions: { ...(g.extensions ?? {}) } };
+  if (g)
+    return {
+      code: String(g.extensions?.code ?? 'UNKNOWN'),
+      message: g.message,
+      extensions: { ...(g.extensions ?? {}) },
+    };
   return { code: 'NETWORK', message: err.networkError?.message ?? err.message, extensions: {} };
 }
 
 export function failureFromUnknown(err: unknown): ApiFailure {
-  if (err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'string') {
+  if (
+    err &&
+    typeof err === 'object' &&
+    'code' in err &&
+    typeof (err as { code: unknown }).code === 'string'
+  ) {
     const e = err as { code: string; message?: string; extensions?: Record<string, unknown> };
     return { code: e.code, message: e.message ?? e.code, extensions: e.extensions ?? {} };
   }

@@ -4,7 +4,18 @@ export type Role = SdkRole;
 export const ROLES: readonly Role[] = ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'PURCHASING', 'ANALYST'];
 
 /** The console's pages and who may open them: the API's role matrix (kit/src/auth/permissions.ts) read per page. */
-export type PageName = 'dashboards' | 'orders' | 'customers' | 'products' | 'suppliers' | 'purchasing' | 'explorer' | 'pipeline' | 'mining' | 'ai' | 'users';
+export type PageName =
+  | 'dashboards'
+  | 'orders'
+  | 'customers'
+  | 'products'
+  | 'suppliers'
+  | 'purchasing'
+  | 'explorer'
+  | 'pipeline'
+  | 'mining'
+  | 'ai'
+  | 'users';
 
 export const PAGE_ROLES: Record<PageName, readonly Role[]> = {
   // Query.dashboard
@@ -74,7 +85,8 @@ export const FORM_ROLES: Record<FormName, readonly Role[]> = {
   // Mutation.createPurchaseOrderFromRecommendation (a REORDER recommendation becomes a draft purchase order)
   draftPurchaseOrder: ['ADMIN', 'MANAGER', 'PURCHASING'],
 };
-export const canUse = (role: Role | null | undefined, form: FormName) => !!role && FORM_ROLES[form].includes(role);
+export const canUse = (role: Role | null | undefined, form: FormName) =>
+  !!role && FORM_ROLES[form].includes(role);
 
 /** The AI page's sections and who may see each: the roles of the query behind it (no section that would only answer FORBIDDEN). */
 export type AiSection = 'insights' | 'recommendations' | 'story' | 'ask';
@@ -91,7 +103,19 @@ export function canSee(role: Role | undefined, section: AiSection): boolean {
   return !!role && AI_SECTION_ROLES[section].includes(role);
 }
 
-export const PAGE_ORDER: readonly PageName[] = ['dashboards', 'orders', 'customers', 'products', 'suppliers', 'purchasing', 'explorer', 'pipeline', 'mining', 'ai', 'users'];
+export const PAGE_ORDER: readonly PageName[] = [
+  'dashboards',
+  'orders',
+  'customers',
+  'products',
+  'suppliers',
+  'purchasing',
+  'explorer',
+  'pipeline',
+  'mining',
+  'ai',
+  'users',
+];
 
 export function canOpen(role: Role | undefined, page: PageName): boolean {
   return !!role && PAGE_ROLES[page].includes(role);
@@ -112,7 +136,9 @@ const ACTIONS: Record<OrderAction, { roles: readonly Role[]; from: readonly stri
 
 export function orderActions(role: Role | undefined, status: string): OrderAction[] {
   if (!role) return [];
-  return (Object.keys(ACTIONS) as OrderAction[]).filter((a) => ACTIONS[a].roles.includes(role) && ACTIONS[a].from.includes(status));
+  return (Object.keys(ACTIONS) as OrderAction[]).filter(
+    (a) => ACTIONS[a].roles.includes(role) && ACTIONS[a].from.includes(status),
+  );
 }
 
 /** Purchase order workflow actions: Mutation.sendPurchaseOrder/receivePurchaseOrder/cancelPurchaseOrder roles × the statuses they start from. */
@@ -125,7 +151,9 @@ const PO_ACTIONS: Record<PurchaseOrderAction, { roles: readonly Role[]; from: re
 
 export function purchaseOrderActions(role: Role | undefined, status: string): PurchaseOrderAction[] {
   if (!role) return [];
-  return (Object.keys(PO_ACTIONS) as PurchaseOrderAction[]).filter((a) => PO_ACTIONS[a].roles.includes(role) && PO_ACTIONS[a].from.includes(status));
+  return (Object.keys(PO_ACTIONS) as PurchaseOrderAction[]).filter(
+    (a) => PO_ACTIONS[a].roles.includes(role) && PO_ACTIONS[a].from.includes(status),
+  );
 }
 
 /** The mutation behind each purchase order action (the role matrix test reads it). */

@@ -2,11 +2,17 @@ import { describe, expect, test, vi } from 'vitest';
 import { createSession, REFRESH_KEY } from './session';
 
 const user = { id: '7', email: 'a@x', name: 'Ann', role: 'MANAGER' };
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 function memoryStorage() {
   const m = new Map<string, string>();
-  return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), removeItem: (k: string) => void m.delete(k), m };
+  return {
+    getItem: (k: string) => m.get(k) ?? null,
+    setItem: (k: string, v: string) => void m.set(k, v),
+    removeItem: (k: string) => void m.delete(k),
+    m,
+  };
 }
 
 /** A fake gateway: login, rotating refresh tokens, and an API call that needs a current token. */
@@ -19,19 +25,27 @@ function fakeGateway(now: () => number) {
     n++;
     valid.add(`access-${n}`);
     refreshTokens.add(`refresh-${n}`);
-    return { accessToken: `access-${n}`, refreshToken: `refresh-${n}`, expiresAt: new Date(now() + 15 * 60_000).toISOString(), user };
+    return {
+      accessToken: `access-${n}`,
+      refreshToken: `refresh-${n}`,
+      expiresAt: new Date(now() + 15 * 60_000).toISOString(),
+      user,
+    };
   };
   const fetch = vi.fn(async (_url: RequestInfo | URL, init?: RequestInit) => {
     const body = JSON.parse(String(init?.body ?? '{}'));
     const q: string = body.query;
     if (q.includes('login(')) {
       calls.push('login');
-      return body.variables.password === 'good' ? json({ data: { login: issue() } }) : json({ errors: [{ message: 'bad', extensions: { code: 'UNAUTHENTICATED' } }] });
+      return body.variables.password === 'good'
+        ? json({ data: { login: issue() } })
+        : json({ errors: [{ message: 'bad', extensions: { code: 'UNAUTHENTICATED' } }] });
     }
     if (q.includes('refreshToken(')) {
       calls.push('refresh');
       const t = body.variables.refreshToken;
-      if (!refreshTokens.delete(t)) return json({ errors: [{ message: 'refused', extensions: { code: 'UNAUTHENTICATED' } }] });
+      if (!refreshTokens.delete(t))
+        return json({ errors: [{ message: 'refused', extensions: { code: 'UNAUTHENTICATED' } }] });
       return json({ data: { refreshToken: issue() } });
     }
     if (q.includes('logout(')) {
@@ -41,7 +55,8 @@ function fakeGateway(now: () => number) {
     }
     calls.push('api');
     const auth = new Headers(init?.headers).get('authorization')?.replace('Bearer ', '');
-    if (!auth || !valid.has(auth)) return json({ errors: [{ message: 'expired', extensions: { code: 'UNAUTHENTICATED' } }] }, 200);
+    if (!auth || !valid.has(auth))
+      return json({ errors: [{ message: 'expired', extensions: { code: 'UNAUTHENTICATED' } }] }, 200);
     return json({ data: { ok: auth } });
   });
   return { fetch, valid, refreshTokens, calls };
@@ -113,7 +128,10 @@ describe('session', () => {
     const { session, gw } = setup();
     await session.login('a@x', 'good');
     gw.valid.clear(); // the gateway forgot the access token (restart, revoked)
-    const res = await session.authFetch('http://test/graphql', { method: 'POST', body: JSON.stringify({ query: '{ ok }' }) });
+    const res = await session.authFetch('http://test/graphql', {
+      method: 'POST',
+      body: JSON.stringify({ query: '{ ok }' }),
+    });
     expect(await res.json()).toEqual({ data: { ok: 'access-2' } });
     expect(gw.calls).toEqual(['login', 'api', 'refresh', 'api']);
   });
@@ -122,7 +140,13 @@ describe('session', () => {
     const { session, gw } = setup();
     await session.login('a@x', 'good');
     gw.valid.clear();
-    const results = await Promise.all([1, 2, 3].map(() => session.authFetch('http://test/graphql', { method: 'POST', body: JSON.stringify({ query: '{ ok }' }) }).then((r) => r.json())));
+    const results = await Promise.all(
+      [1, 2, 3].map(() =>
+        session
+          .authFetch('http://test/graphql', { method: 'POST', body: JSON.stringify({ query: '{ ok }' }) })
+          .then((r) => r.json()),
+      ),
+    );
     expect(results.every((r) => r.data?.ok === 'access-2')).toBe(true);
     expect(gw.calls.filter((c) => c === 'refresh')).toHaveLength(1);
   });
@@ -134,7 +158,10 @@ describe('session', () => {
     session.onEnd(ended);
     gw.valid.clear();
     gw.refreshTokens.clear();
-    const res = await session.authFetch('http://test/graphql', { method: 'POST', body: JSON.stringify({ query: '{ ok }' }) });
+    const res = await session.authFetch('http://test/graphql', {
+      method: 'POST',
+      body: JSON.stringify({ query: '{ ok }' }),
+    });
     expect((await res.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
     expect(session.state.status).toBe('anonymous');
     expect(storage.getItem(REFRESH_KEY)).toBeNull();
@@ -145,7 +172,13 @@ describe('session', () => {
     const a = setup();
     await a.session.login('a@x', 'good');
     // a new page in the same tab: same storage and gateway, nothing in memory
-    const b = createSession({ url: 'http://test/graphql', fetch: a.gw.fetch as unknown as typeof fetch, storage: a.storage, setTimer: () => 0, clearTimer: () => undefined });
+    const b = createSession({
+      url: 'http://test/graphql',
+      fetch: a.gw.fetch as unknown as typeof fetch,
+      storage: a.storage,
+      setTimer: () => 0,
+      clearTimer: () => undefined,
+    });
     expect(b.accessToken).toBeUndefined();
     expect(await b.restore()).toBe(true);
     expect(b.state.user?.name).toBe('Ann');
@@ -161,7 +194,10 @@ describe('session', () => {
     await session.login('a@x', 'good');
     timers.length = 0; // the timer never fired
     tick(14.5 * 60_000);
-    const res = await session.authFetch('http://test/graphql', { method: 'POST', body: JSON.stringify({ query: '{ ok }' }) });
+    const res = await session.authFetch('http://test/graphql', {
+      method: 'POST',
+      body: JSON.stringify({ query: '{ ok }' }),
+    });
     expect(await res.json()).toEqual({ data: { ok: 'access-2' } });
     expect(gw.calls).toEqual(['login', 'refresh', 'api']);
   });

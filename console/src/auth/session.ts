@@ -39,7 +39,11 @@ export class SessionError extends Error {
 
 function firstError(errors: ApiError[], status: number): SessionError {
   const e = errors[0];
-  return new SessionError(e?.extensions?.code ?? (status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'UNKNOWN'), e?.message ?? `HTTP ${status}`, (e?.extensions ?? {}) as Record<string, unknown>);
+  return new SessionError(
+    e?.extensions?.code ?? (status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'UNKNOWN'),
+    e?.message ?? `HTTP ${status}`,
+    (e?.extensions ?? {}) as Record<string, unknown>,
+  );
 }
 
 export function isUnauthenticated(body: unknown, status: number): boolean {
@@ -63,7 +67,11 @@ export function createSession(deps: SessionDeps) {
   const margin = deps.refreshMarginMs ?? 60_000;
   const api = createClient({ url: deps.url, fetch: doFetch });
 
-  const state = reactive({ status: 'anonymous' as SessionStatus, user: null as SessionUser | null, expiresAt: 0 });
+  const state = reactive({
+    status: 'anonymous' as SessionStatus,
+    user: null as SessionUser | null,
+    expiresAt: 0,
+  });
   let accessToken: string | undefined;
   let timer: unknown;
   let refreshing: Promise<boolean> | null = null;
@@ -180,8 +188,10 @@ export function createSession(deps: SessionDeps) {
     } catch {
       /* not JSON: handed on as it is */
     }
-    if (!isUnauthenticated(body, res.status)) return new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
-    if (!(await refresh())) return new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
+    if (!isUnauthenticated(body, res.status))
+      return new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
+    if (!(await refresh()))
+      return new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
     return send(accessToken);
   };
 

@@ -1,5 +1,11 @@
 import { computed, ref, type Ref } from 'vue';
-import { RunOlapDocument, SemanticModelDocument, type OlapGranularity, type OlapQuery, type RunOlapQuery } from '@erp/sdk';
+import {
+  RunOlapDocument,
+  SemanticModelDocument,
+  type OlapGranularity,
+  type OlapQuery,
+  type RunOlapQuery,
+} from '@erp/sdk';
 import type { ExplorerQuery, ResultSet } from '@/explorer/query';
 import type { ModelItem } from '@/components/explorer/QueryBuilder.vue';
 import { useI18n } from 'vue-i18n';
@@ -28,10 +34,19 @@ export function useSemanticModel() {
   const data = computed<SemanticModel | null>(() => {
     const m = q.data.value?.semanticModel;
     if (!m) return null;
-    const titles: Record<string, string> = Object.fromEntries([...m.measures.map((x) => [x.name, x.title]), ...m.dimensions.flatMap((d) => d.levels.map((l) => [l.name, l.title]))]);
+    const titles: Record<string, string> = Object.fromEntries([
+      ...m.measures.map((x) => [x.name, x.title]),
+      ...m.dimensions.flatMap((d) => d.levels.map((l) => [l.name, l.title])),
+    ]);
     // labels in the UI language, keyed by the model's ids (never the raw id)
     const tr = (key: string, fallback: string) => (te(key) ? t(key) : fallback);
-    const levels = m.dimensions.flatMap((d) => d.levels.map((l) => ({ key: l.name, label: `${tr(`model.dimensions.${d.name}`, d.title)} › ${tr(`model.levels.${l.name}`, l.title)}`, child: l.child })));
+    const levels = m.dimensions.flatMap((d) =>
+      d.levels.map((l) => ({
+        key: l.name,
+        label: `${tr(`model.dimensions.${d.name}`, d.title)} › ${tr(`model.levels.${l.name}`, l.title)}`,
+        child: l.child,
+      })),
+    );
     return {
       measures: m.measures.map((x) => ({ key: x.name, label: tr(`model.measures.${x.name}`, x.title) })),
       dimensions: levels.map(({ key, label }) => ({ key, label })),
@@ -48,18 +63,23 @@ export function useSemanticModel() {
 /** Short labels of measures and levels in the UI language ("Category", not "Product › Category", never `product.category`). */
 export function useLabels(model: Ref<SemanticModel | null>) {
   const { t, te, locale } = useI18n();
-  const measure = (id: string) => (te(`model.measures.${id}`) ? t(`model.measures.${id}`) : (model.value?.titles[id] ?? humanize(id)));
-  const level = (id: string) => (te(`model.levels.${id}`) ? t(`model.levels.${id}`) : (model.value?.titles[id] ?? humanize(id)));
-  const label = (id: string) => (te(`model.measures.${id}`) || model.value?.formats[id] ? measure(id) : level(id));
+  const measure = (id: string) =>
+    te(`model.measures.${id}`) ? t(`model.measures.${id}`) : (model.value?.titles[id] ?? humanize(id));
+  const level = (id: string) =>
+    te(`model.levels.${id}`) ? t(`model.levels.${id}`) : (model.value?.titles[id] ?? humanize(id));
+  const label = (id: string) =>
+    te(`model.measures.${id}`) || model.value?.formats[id] ? measure(id) : level(id);
   const format = (id: string): MeasureFormat | undefined => model.value?.formats[id] ?? FALLBACK_FORMATS[id];
-  const fmt = (id: string, v: string | number | null | undefined, o?: FormatOptions) => formatMeasure(v, format(id), locale.value, o);
+  const fmt = (id: string, v: string | number | null | undefined, o?: FormatOptions) =>
+    formatMeasure(v, format(id), locale.value, o);
   /** A member's name: translated when it is a code (segments, statuses), else the API's label. */
   const memberName = (lvl: string, key: string | null | undefined, lbl: string | null | undefined) => {
     const k = `model.members.${lvl}.${key ?? ''}`;
     return key && /^[A-Z_]+$/.test(key) && te(k) ? t(k) : (lbl ?? key ?? '—');
   };
   /** The same for display: months and days in words too ("mars 2025"). */
-  const member = (lvl: string, key: string | null | undefined, lbl: string | null | undefined) => formatMember(lvl, key, memberName(lvl, key, lbl), locale.value);
+  const member = (lvl: string, key: string | null | undefined, lbl: string | null | undefined) =>
+    formatMember(lvl, key, memberName(lvl, key, lbl), locale.value);
   return { measure, level, label, format, fmt, memberName, member, locale };
 }
 export type Labels = ReturnType<typeof useLabels>;
@@ -82,9 +102,16 @@ function humanize(id: string): string {
 type OlapAnswer = RunOlapQuery['olap'];
 
 /** An OLAP answer as the explorer's result set: one column per level (label, key kept for drilling), one per measure. */
-export function toResultSet(a: OlapAnswer, titles: Record<string, string> = {}, memberName?: (level: string, key: string | null | undefined, label: string | null | undefined) => string): ResultSet {
+export function toResultSet(
+  a: OlapAnswer,
+  titles: Record<string, string> = {},
+  memberName?: (level: string, key: string | null | undefined, label: string | null | undefined) => string,
+): ResultSet {
   const levels = [...new Set(a.rows.flatMap((r) => r.members.map((m) => m.level)))];
-  const columns = [...levels.map((l) => ({ key: l, label: titles[l] ?? l, kind: 'dimension' as const })), ...a.measures.map((m) => ({ key: m, label: titles[m] ?? m, kind: 'measure' as const }))];
+  const columns = [
+    ...levels.map((l) => ({ key: l, label: titles[l] ?? l, kind: 'dimension' as const })),
+    ...a.measures.map((m) => ({ key: m, label: titles[m] ?? m, kind: 'measure' as const })),
+  ];
   const rows = a.rows.map((r) => {
     const row: Record<string, string | number | null> = {};
     for (const m of r.members) {
@@ -103,17 +130,31 @@ export function olapVariables(q: ExplorerQuery) {
       measures: q.measures,
       dimensions: q.dimensions,
       filters: q.filters.map((f) => ({ level: f.dimension, members: f.values })),
-      ...(q.from && q.to ? { time: { from: q.from, to: q.to, ...(q.granularity === 'NONE' ? {} : { granularity: q.granularity as OlapGranularity }) } } : {}),
+      ...(q.from && q.to
+        ? {
+            time: {
+              from: q.from,
+              to: q.to,
+              ...(q.granularity === 'NONE' ? {} : { granularity: q.granularity as OlapGranularity }),
+            },
+          }
+        : {}),
       limit: 1000,
     },
   };
 }
 
 /** Runs the explorer's query when asked (not on every change of the builder). */
-export function useOlap(query: Ref<ExplorerQuery>, titles: Ref<Record<string, string>>, memberName?: Parameters<typeof toResultSet>[2]) {
+export function useOlap(
+  query: Ref<ExplorerQuery>,
+  titles: Ref<Record<string, string>>,
+  memberName?: Parameters<typeof toResultSet>[2],
+) {
   const asked = ref<ReturnType<typeof olapVariables> | null>(null);
   const q = useApiQuery(RunOlapDocument, () => asked.value);
-  const data = computed(() => (q.data.value ? toResultSet(q.data.value.olap, titles.value, memberName) : null));
+  const data = computed(() =>
+    q.data.value ? toResultSet(q.data.value.olap, titles.value, memberName) : null,
+  );
   async function run() {
     const vars = olapVariables(query.value);
     if (!vars.query.measures.length) return;

@@ -22,7 +22,10 @@ const pathKey = (p: readonly (string | number)[]) => p.join('.');
  * sent). Data that arrives with FORBIDDEN errors on some fields only is kept (the fields are marked
  * hidden); any other error becomes `error` and state 'error'. Re-runs when the variables change.
  */
-export function useApiQuery<R, V extends Record<string, unknown>>(document: TypedDocumentNode<R, V>, variables: () => V | null): ApiQuery<R> {
+export function useApiQuery<R, V extends Record<string, unknown>>(
+  document: TypedDocumentNode<R, V>,
+  variables: () => V | null,
+): ApiQuery<R> {
   const handle = useClientHandle();
   const data = shallowRef<R | null>(null);
   const state = ref<LoadState>('idle');
@@ -39,7 +42,11 @@ export function useApiQuery<R, V extends Record<string, unknown>>(document: Type
     const r = await handle.client.query(document, vars, { requestPolicy: 'network-only' }).toPromise();
     if (mine !== seq) return;
     const gErrors: readonly GraphQLError[] = r.error?.graphQLErrors ?? [];
-    const fieldOnly = r.data && r.error && !r.error.networkError && gErrors.every((e) => e.extensions?.code === 'FORBIDDEN' && (e.path?.length ?? 0) > 1);
+    const fieldOnly =
+      r.data &&
+      r.error &&
+      !r.error.networkError &&
+      gErrors.every((e) => e.extensions?.code === 'FORBIDDEN' && (e.path?.length ?? 0) > 1);
     if (r.error && !fieldOnly) {
       data.value = (r.data as R | undefined) ?? null;
       error.value = failureFromCombined(r.error);
@@ -64,7 +71,9 @@ export interface ApiMutation<R, V> {
   reset(): void;
 }
 
-export function useApiMutation<R, V extends Record<string, unknown>>(document: TypedDocumentNode<R, V>): ApiMutation<R, V> {
+export function useApiMutation<R, V extends Record<string, unknown>>(
+  document: TypedDocumentNode<R, V>,
+): ApiMutation<R, V> {
   const handle = useClientHandle();
   const data = shallowRef<R | null>(null);
   const state = ref<LoadState>('idle');
@@ -74,7 +83,9 @@ export function useApiMutation<R, V extends Record<string, unknown>>(document: T
     error.value = null;
     const r = await handle.client.mutation(document, variables).toPromise();
     if (r.error || !r.data) {
-      error.value = r.error ? failureFromCombined(r.error) : { code: 'UNKNOWN', message: 'no data', extensions: {} };
+      error.value = r.error
+        ? failureFromCombined(r.error)
+        : { code: 'UNKNOWN', message: 'no data', extensions: {} };
       state.value = 'error';
       return null;
     }
@@ -92,5 +103,7 @@ export function useApiMutation<R, V extends Record<string, unknown>>(document: T
 
 /** A fresh idempotency key per user action (a retry of the same action reuses it). */
 export function idempotencyKey(): string {
-  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto
+    ? crypto.randomUUID()
+    : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }

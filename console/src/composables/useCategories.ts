@@ -22,7 +22,15 @@ export function useCategories() {
     const out: CategoryRow[] = [];
     const walk = (n: Node, path: string[], parentId: string | null) => {
       const here = [...path, n.name];
-      out.push({ id: n.id, code: n.code, name: n.name, path: here.join(' › '), parentId, depth: path.length, leaf: !n.children?.length });
+      out.push({
+        id: n.id,
+        code: n.code,
+        name: n.name,
+        path: here.join(' › '),
+        parentId,
+        depth: path.length,
+        leaf: !n.children?.length,
+      });
       for (const c of n.children ?? []) walk(c, here, n.id);
     };
     for (const root of (q.data.value?.categories ?? []) as Node[]) walk(root, [], null);

@@ -4,7 +4,11 @@ import { useApiQuery } from './useApi';
 
 /** Customers; e-mail and phone come back null + FORBIDDEN for ANALYST and are then marked hidden. */
 export function useCustomers(search: Ref<string>, after: Ref<string | null>, pageSize = 20) {
-  const q = useApiQuery(ConsoleCustomersDocument, () => ({ first: pageSize, after: after.value, filter: search.value.trim() ? { search: search.value.trim() } : {} }));
+  const q = useApiQuery(ConsoleCustomersDocument, () => ({
+    first: pageSize,
+    after: after.value,
+    filter: search.value.trim() ? { search: search.value.trim() } : {},
+  }));
   const rows = computed(() =>
     (q.data.value?.customers.edges ?? []).map((e, i) => ({
       ...e.node,

@@ -1,5 +1,10 @@
 import { computed, ref, watch, type Ref } from 'vue';
-import { ConsoleCustomersDocument, ConsoleOrdersDocument, ProductsDocument, ConsoleSupplierScorecardsDocument } from '@erp/sdk';
+import {
+  ConsoleCustomersDocument,
+  ConsoleOrdersDocument,
+  ProductsDocument,
+  ConsoleSupplierScorecardsDocument,
+} from '@erp/sdk';
 import { useApiQuery, type LoadState } from './useApi';
 import { scorecardSince } from './useSuppliers';
 
@@ -11,8 +16,12 @@ import { scorecardSince } from './useSuppliers';
 
 /** One product by SKU: price, category, stock per warehouse with its reorder point and low flag. */
 export function useProduct(sku: Ref<string>) {
-  const q = useApiQuery(ProductsDocument, () => (sku.value ? { first: 50, filter: { search: sku.value } } : null));
-  const product = computed(() => q.data.value?.products.edges.map((e) => e.node).find((p) => p.sku === sku.value) ?? null);
+  const q = useApiQuery(ProductsDocument, () =>
+    sku.value ? { first: 50, filter: { search: sku.value } } : null,
+  );
+  const product = computed(
+    () => q.data.value?.products.edges.map((e) => e.node).find((p) => p.sku === sku.value) ?? null,
+  );
   return { ...q, product };
 }
 
@@ -21,15 +30,25 @@ export function useProduct(sku: Ref<string>) {
  * their orders (newest first).
  */
 export function useCustomer(code: Ref<string>, ordersPageSize = 20) {
-  const q = useApiQuery(ConsoleCustomersDocument, () => (code.value ? { first: 50, filter: { search: code.value } } : null));
-  const index = computed(() => q.data.value?.customers.edges.findIndex((e) => e.node.code === code.value) ?? -1);
+  const q = useApiQuery(ConsoleCustomersDocument, () =>
+    code.value ? { first: 50, filter: { search: code.value } } : null,
+  );
+  const index = computed(
+    () => q.data.value?.customers.edges.findIndex((e) => e.node.code === code.value) ?? -1,
+  );
   const customer = computed(() => {
     const i = index.value;
     const node = i >= 0 ? q.data.value?.customers.edges[i]?.node : undefined;
     if (!node) return null;
-    return { ...node, emailHidden: q.hidden.value.has(`customers.edges.${i}.node.email`), phoneHidden: q.hidden.value.has(`customers.edges.${i}.node.phone`) };
+    return {
+      ...node,
+      emailHidden: q.hidden.value.has(`customers.edges.${i}.node.email`),
+      phoneHidden: q.hidden.value.has(`customers.edges.${i}.node.phone`),
+    };
   });
-  const orders = useApiQuery(ConsoleOrdersDocument, () => (customer.value ? { first: ordersPageSize, filter: { customerId: customer.value.id } } : null));
+  const orders = useApiQuery(ConsoleOrdersDocument, () =>
+    customer.value ? { first: ordersPageSize, filter: { customerId: customer.value.id } } : null,
+  );
   return { ...q, customer, orders };
 }
 
@@ -37,13 +56,22 @@ export function useCustomer(code: Ref<string>, ordersPageSize = 20) {
 export function useSupplier(code: Ref<string>) {
   const after = ref<string | null>(null);
   watch(code, () => (after.value = null));
-  const q = useApiQuery(ConsoleSupplierScorecardsDocument, () => (code.value ? { first: 100, after: after.value, since: scorecardSince() } : null));
-  const supplier = computed(() => q.data.value?.suppliers.edges.map((e) => e.node).find((s) => s.code === code.value) ?? null);
+  const q = useApiQuery(ConsoleSupplierScorecardsDocument, () =>
+    code.value ? { first: 100, after: after.value, since: scorecardSince() } : null,
+  );
+  const supplier = computed(
+    () => q.data.value?.suppliers.edges.map((e) => e.node).find((s) => s.code === code.value) ?? null,
+  );
   watch(q.data, (d) => {
-    if (d && !supplier.value && d.suppliers.pageInfo.hasNextPage && d.suppliers.pageInfo.endCursor) after.value = d.suppliers.pageInfo.endCursor;
+    if (d && !supplier.value && d.suppliers.pageInfo.hasNextPage && d.suppliers.pageInfo.endCursor)
+      after.value = d.suppliers.pageInfo.endCursor;
   });
   // still reading the next pages: loading, not "not found"
-  const state = computed<LoadState>(() => (q.state.value === 'done' && !supplier.value && q.data.value?.suppliers.pageInfo.hasNextPage ? 'loading' : q.state.value));
+  const state = computed<LoadState>(() =>
+    q.state.value === 'done' && !supplier.value && q.data.value?.suppliers.pageInfo.hasNextPage
+      ? 'loading'
+      : q.state.value,
+  );
   return { ...q, state, supplier };
 }
 

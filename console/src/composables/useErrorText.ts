@@ -9,7 +9,11 @@ export function useErrorText() {
   const { t, te } = useI18n();
   const fieldLabel = (field: unknown): string => {
     if (typeof field !== 'string') return '';
-    const last = field.split('.').pop()?.replace(/\[\d+\]$/, '') ?? '';
+    const last =
+      field
+        .split('.')
+        .pop()
+        ?.replace(/\[\d+\]$/, '') ?? '';
     return te(`fields.${last}`) ? ` (${t(`fields.${last}`)})` : '';
   };
   return (f: ApiFailure | null | undefined): string => {

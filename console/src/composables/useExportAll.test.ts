@@ -8,7 +8,11 @@ function server(n: number, size: number) {
     calls.push(after);
     const start = after ? Number(after) : 0;
     const ids = Array.from({ length: Math.max(0, Math.min(size, n - start)) }, (_, i) => start + i);
-    const page: Page<{ id: number }> = { totalCount: n, pageInfo: { hasNextPage: start + size < n, endCursor: ids.length ? String(start + ids.length) : null }, edges: ids.map((id) => ({ node: { id } })) };
+    const page: Page<{ id: number }> = {
+      totalCount: n,
+      pageInfo: { hasNextPage: start + size < n, endCursor: ids.length ? String(start + ids.length) : null },
+      edges: ids.map((id) => ({ node: { id } })),
+    };
     return { page, error: null };
   };
   return { fetchPage, calls };
@@ -27,7 +31,13 @@ describe('readAllPages: every row of the list, not the page on screen', () => {
   test('stopped between two pages: nothing is exported; an API error stops it with the error', async () => {
     const s = server(500, 100);
     let pages = 0;
-    expect(await readAllPages(s.fetchPage, () => pages++, () => pages >= 2)).toBeNull();
+    expect(
+      await readAllPages(
+        s.fetchPage,
+        () => pages++,
+        () => pages >= 2,
+      ),
+    ).toBeNull();
     expect(s.calls).toHaveLength(2);
     const failing = async () => ({ page: null, error: { code: 'FORBIDDEN', message: 'no', extensions: {} } });
     await expect(readAllPages(failing, () => undefined)).rejects.toMatchObject({ code: 'FORBIDDEN' });

@@ -56,8 +56,16 @@ export function useExportAll<R, V extends { first?: number | null; after?: strin
   let stop = false;
 
   async function fetchPage(after: string | null) {
-    const r = await handle.client.query(document, { ...variables(), first: EXPORT_PAGE, after } as unknown as V, { requestPolicy: 'network-only' }).toPromise();
-    const fieldOnly = r.data && r.error && !r.error.networkError && r.error.graphQLErrors.every((e) => e.extensions?.code === 'FORBIDDEN' && (e.path?.length ?? 0) > 1);
+    const r = await handle.client
+      .query(document, { ...variables(), first: EXPORT_PAGE, after } as unknown as V, {
+        requestPolicy: 'network-only',
+      })
+      .toPromise();
+    const fieldOnly =
+      r.data &&
+      r.error &&
+      !r.error.networkError &&
+      r.error.graphQLErrors.every((e) => e.extensions?.code === 'FORBIDDEN' && (e.path?.length ?? 0) > 1);
     if (r.error && !fieldOnly) return { page: null, error: failureFromCombined(r.error) };
     return { page: r.data ? pageOf(r.data as R) : null, error: null };
   }
@@ -70,7 +78,11 @@ export function useExportAll<R, V extends { first?: number | null; after?: strin
     done.value = 0;
     total.value = 0;
     try {
-      const nodes = await readAllPages(fetchPage, (d, t) => ((done.value = d), (total.value = t)), () => stop);
+      const nodes = await readAllPages(
+        fetchPage,
+        (d, t) => ((done.value = d), (total.value = t)),
+        () => stop,
+      );
       if (nodes) {
         const result = toResult(nodes);
         if (format === 'csv') downloadCsv(result, `${name}.csv`);

@@ -24,7 +24,11 @@ export function toOrderFilter(f: OrderFilters) {
 }
 
 export function useOrders(filters: Ref<OrderFilters>, after: Ref<string | null>, pageSize = 20) {
-  const q = useApiQuery(ConsoleOrdersDocument, () => ({ first: pageSize, after: after.value, filter: toOrderFilter(filters.value) }));
+  const q = useApiQuery(ConsoleOrdersDocument, () => ({
+    first: pageSize,
+    after: after.value,
+    filter: toOrderFilter(filters.value),
+  }));
   const rows = computed(() => q.data.value?.orders.edges.map((e) => e.node) ?? []);
   return { ...q, rows };
 }

@@ -50,12 +50,30 @@ describe('pipeline polling', () => {
 
 describe('runProgress: where a running run is', () => {
   test('the stage under way, its rank among the run’s stages, how many are finished', () => {
-    const run = { status: 'RUNNING', stages: [{ name: 'etl', status: 'SUCCEEDED' }, { name: 'mining', status: 'RUNNING', startedAt: '2026-01-01T00:00:00Z' }, { name: 'reporting', status: 'PENDING' }] };
+    const run = {
+      status: 'RUNNING',
+      stages: [
+        { name: 'etl', status: 'SUCCEEDED' },
+        { name: 'mining', status: 'RUNNING', startedAt: '2026-01-01T00:00:00Z' },
+        { name: 'reporting', status: 'PENDING' },
+      ],
+    };
     expect(runProgress(run)).toEqual({ current: run.stages[1], rank: 2, total: 3, finished: 1 });
   });
   test('between two stages the next one to start; a finished run has no progress', () => {
-    const between = { status: 'RUNNING', stages: [{ name: 'etl', status: 'SKIPPED' }, { name: 'mining', status: 'PENDING' }] };
-    expect(runProgress(between)).toMatchObject({ current: { name: 'mining' }, rank: 2, total: 2, finished: 1 });
+    const between = {
+      status: 'RUNNING',
+      stages: [
+        { name: 'etl', status: 'SKIPPED' },
+        { name: 'mining', status: 'PENDING' },
+      ],
+    };
+    expect(runProgress(between)).toMatchObject({
+      current: { name: 'mining' },
+      rank: 2,
+      total: 2,
+      finished: 1,
+    });
     expect(runProgress({ status: 'SUCCEEDED', stages: [{ name: 'etl', status: 'SUCCEEDED' }] })).toBeNull();
   });
 });

@@ -7,8 +7,13 @@ export const POLL_MS = 2000;
 export const AWAIT_RUN_MS = 60_000;
 
 /** True while any run (or one of its stages) is RUNNING or QUEUED: the page polls then. */
-export function isActive(runs: readonly { status: string; stages?: readonly { status: string }[] }[]): boolean {
-  return runs.some((r) => r.status === 'RUNNING' || r.status === 'QUEUED' || (r.stages ?? []).some((s) => s.status === 'RUNNING'));
+export function isActive(
+  runs: readonly { status: string; stages?: readonly { status: string }[] }[],
+): boolean {
+  return runs.some(
+    (r) =>
+      r.status === 'RUNNING' || r.status === 'QUEUED' || (r.stages ?? []).some((s) => s.status === 'RUNNING'),
+  );
 }
 
 /** The highest run id in the list (0 when there is none): a requested run shows up above it. */
@@ -41,10 +46,14 @@ export function createPoller(refetch: () => Promise<void>, active: () => boolean
  * Where a running run is: the stage under way (or the next one to start), its rank and how many
  * stages the run has, and how many are finished (the ledger lists them all while the run runs).
  */
-export function runProgress(run: { status: string; stages: readonly { name: string; status: string; startedAt?: string | null }[] }) {
+export function runProgress(run: {
+  status: string;
+  stages: readonly { name: string; status: string; startedAt?: string | null }[];
+}) {
   if (run.status !== 'RUNNING') return null;
   const finished = run.stages.filter((s) => s.status !== 'RUNNING' && s.status !== 'PENDING').length;
-  const current = run.stages.find((s) => s.status === 'RUNNING') ?? run.stages.find((s) => s.status === 'PENDING') ?? null;
+  const current =
+    run.stages.find((s) => s.status === 'RUNNING') ?? run.stages.find((s) => s.status === 'PENDING') ?? null;
   return { current, rank: Math.min(finished + 1, run.stages.length), total: run.stages.length, finished };
 }
 
@@ -87,7 +96,8 @@ export function usePipeline() {
     if (r) {
       message.value = r.runPipeline.message ?? null;
       queued.value = r.runPipeline.queued;
-      if (r.runPipeline.queued) awaited.value = { above: newestRunId(runs.value), until: Date.now() + AWAIT_RUN_MS };
+      if (r.runPipeline.queued)
+        awaited.value = { above: newestRunId(runs.value), until: Date.now() + AWAIT_RUN_MS };
       await q.refetch();
       poller.schedule();
     }
@@ -98,5 +108,15 @@ export function usePipeline() {
       stopAwait();
       poller.stop();
     });
-  return { ...q, runs, active, request, runState: run.state, runError: run.error, message, queued, schedule: computed(() => schedule.data.value?.pipelineSchedule ?? null) };
+  return {
+    ...q,
+    runs,
+    active,
+    request,
+    runState: run.state,
+    runError: run.error,
+    message,
+    queued,
+    schedule: computed(() => schedule.data.value?.pipelineSchedule ?? null),
+  };
 }

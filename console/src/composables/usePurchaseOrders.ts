@@ -16,11 +16,18 @@ export interface PurchaseOrderFilters {
 }
 
 /** A page of purchase orders, newest first, filtered by status and number. */
-export function usePurchaseOrders(filters: Ref<PurchaseOrderFilters>, after: Ref<string | null>, pageSize = 20) {
+export function usePurchaseOrders(
+  filters: Ref<PurchaseOrderFilters>,
+  after: Ref<string | null>,
+  pageSize = 20,
+) {
   const q = useApiQuery(ConsolePurchaseOrdersDocument, () => ({
     first: pageSize,
     after: after.value,
-    filter: { ...(filters.value.status ? { status: filters.value.status } : {}), ...(filters.value.search.trim() ? { search: filters.value.search.trim() } : {}) },
+    filter: {
+      ...(filters.value.status ? { status: filters.value.status } : {}),
+      ...(filters.value.search.trim() ? { search: filters.value.search.trim() } : {}),
+    },
   }));
   const rows = computed(() => q.data.value?.purchaseOrders.edges.map((e) => e.node) ?? []);
   return { ...q, rows };
@@ -34,20 +41,40 @@ export function usePurchaseOrder(id: Ref<string>) {
   const receive = useApiMutation(ReceivePurchaseOrderDocument);
   const cancel = useApiMutation(CancelPurchaseOrderDocument);
   const mutations = { send, receive, cancel };
-  const action = computed(() => (Object.keys(mutations) as PurchaseOrderAction[]).find((k) => mutations[k].state.value !== 'idle') ?? null);
+  const action = computed(
+    () =>
+      (Object.keys(mutations) as PurchaseOrderAction[]).find((k) => mutations[k].state.value !== 'idle') ??
+      null,
+  );
 
-  async function run(a: PurchaseOrderAction, args: { reason?: string; lines?: { lineId: string; quantity: number }[]; deliveryNote?: string } = {}): Promise<boolean> {
+  async function run(
+    a: PurchaseOrderAction,
+    args: { reason?: string; lines?: { lineId: string; quantity: number }[]; deliveryNote?: string } = {},
+  ): Promise<boolean> {
     for (const m of Object.values(mutations)) m.reset();
     const vars = { id: id.value, idempotencyKey: idempotencyKey() };
     const ok =
       a === 'cancel'
         ? await cancel.execute({ ...vars, reason: args.reason ?? '' })
         : a === 'receive'
-          ? await receive.execute({ ...vars, input: { lines: args.lines ?? [], ...(args.deliveryNote ? { deliveryNote: args.deliveryNote } : {}) } })
+          ? await receive.execute({
+              ...vars,
+              input: {
+                lines: args.lines ?? [],
+                ...(args.deliveryNote ? { deliveryNote: args.deliveryNote } : {}),
+              },
+            })
           : await send.execute(vars);
     if (ok) await q.refetch();
     return !!ok;
   }
   const last = computed(() => (action.value ? mutations[action.value] : null));
-  return { ...q, order, run, action, actionState: computed(() => last.value?.state.value ?? 'idle'), actionError: computed(() => last.value?.error.value ?? null) };
+  return {
+    ...q,
+    order,
+    run,
+    action,
+    actionState: computed(() => last.value?.state.value ?? 'idle'),
+    actionError: computed(() => last.value?.error.value ?? null),
+  };
 }

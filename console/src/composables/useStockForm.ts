@@ -9,7 +9,9 @@ import { useSubmit } from './useSubmit';
  * a quantity and a free text (reference or reason), and the last quantity done. The API checks the
  * quantity: what is not a whole number is sent as 0, and refused with the field named.
  */
-export function useStockForm<R, V extends { idempotencyKey?: string | null }>(document: TypedDocumentNode<R, V>) {
+export function useStockForm<R, V extends { idempotencyKey?: string | null }>(
+  document: TypedDocumentNode<R, V>,
+) {
   const refs = useApiQuery(FormReferencesDocument, () => ({}));
   const warehouses = computed(() => refs.data.value?.warehouses ?? []);
   const quantity = ref<number | ''>('');
@@ -29,7 +31,10 @@ export function useStockForm<R, V extends { idempotencyKey?: string | null }>(do
     return Number.isInteger(q) ? q : 0;
   };
   /** Submits; on success notes what was done (`doneOf`: from the answer and the quantity typed), clears the form and says true. */
-  async function submit(variables: Omit<V, 'idempotencyKey'>, doneOf: (r: R, typed: number) => number): Promise<boolean> {
+  async function submit(
+    variables: Omit<V, 'idempotencyKey'>,
+    doneOf: (r: R, typed: number) => number,
+  ): Promise<boolean> {
     done.value = null;
     const typed = Number(quantity.value);
     const r = await form.submit(variables);

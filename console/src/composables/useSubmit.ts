@@ -10,7 +10,9 @@ import { idempotencyKey, type LoadState } from './useApi';
  * new one once it changed or succeeded. A validation error names its field (extensions.field);
  * `fieldError(name)` gives it to the input it is about.
  */
-export function useSubmit<R, V extends { idempotencyKey?: string | null }>(document: TypedDocumentNode<R, V>) {
+export function useSubmit<R, V extends { idempotencyKey?: string | null }>(
+  document: TypedDocumentNode<R, V>,
+) {
   const handle = useClientHandle();
   const state = ref<LoadState>('idle');
   const error = shallowRef<ApiFailure | null>(null);
@@ -22,9 +24,13 @@ export function useSubmit<R, V extends { idempotencyKey?: string | null }>(docum
     if (!key || key.content !== content) key = { content, value: idempotencyKey() };
     state.value = 'loading';
     error.value = null;
-    const r = await handle.client.mutation(document, { ...variables, idempotencyKey: key.value } as unknown as V).toPromise();
+    const r = await handle.client
+      .mutation(document, { ...variables, idempotencyKey: key.value } as unknown as V)
+      .toPromise();
     if (r.error || !r.data) {
-      error.value = r.error ? failureFromCombined(r.error) : { code: 'UNKNOWN', message: 'no data', extensions: {} };
+      error.value = r.error
+        ? failureFromCombined(r.error)
+        : { code: 'UNKNOWN', message: 'no data', extensions: {} };
       state.value = 'error';
       return null;
     }
@@ -38,7 +44,9 @@ export function useSubmit<R, V extends { idempotencyKey?: string | null }>(docum
     return typeof f === 'string' ? f.replace(/^input\./, '') : null;
   });
   /** Whether the last error is about this field (its full path or its last name). */
-  const fieldError = (name: string) => !!field.value && (field.value === name || field.value.endsWith(`.${name}`) || field.value.split('.').pop() === name);
+  const fieldError = (name: string) =>
+    !!field.value &&
+    (field.value === name || field.value.endsWith(`.${name}`) || field.value.split('.').pop() === name);
   return { state, error, field, fieldError, submit };
 }
 

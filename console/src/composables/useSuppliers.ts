@@ -12,7 +12,11 @@ export function scorecardSince(now = new Date()): string {
  * on-time rate measured on the purchase receipts of the same 12 months (the one definition).
  */
 export function useSuppliers(after: Ref<string | null>, pageSize = 20) {
-  const q = useApiQuery(ConsoleSupplierScorecardsDocument, () => ({ first: pageSize, after: after.value, since: scorecardSince() }));
+  const q = useApiQuery(ConsoleSupplierScorecardsDocument, () => ({
+    first: pageSize,
+    after: after.value,
+    since: scorecardSince(),
+  }));
   const rows = computed(() => q.data.value?.suppliers.edges.map((e) => e.node) ?? []);
   return { ...q, rows };
 }

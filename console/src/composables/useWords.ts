@@ -9,8 +9,10 @@ export function useWords() {
   const pick = (key: string, fallback: string) => (te(key) ? t(key) : fallback);
   return {
     /** A customer segment code (WHOLESALE, CONSUMER…). */
-    segment: (code: string | null | undefined) => (code ? pick(`model.members.segment.segment.${code}`, code) : '—'),
+    segment: (code: string | null | undefined) =>
+      code ? pick(`model.members.segment.segment.${code}`, code) : '—',
     /** An RFM segment name of the mining ("At Risk"). */
-    rfm: (name: string | null | undefined) => (name ? pick(`mining.segmentNames.${name.replace(/[^A-Za-z]/g, '')}`, name) : '—'),
+    rfm: (name: string | null | undefined) =>
+      name ? pick(`mining.segmentNames.${name.replace(/[^A-Za-z]/g, '')}`, name) : '—',
   };
 }

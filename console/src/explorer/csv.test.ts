@@ -3,7 +3,8 @@ import { csvCell, escapeFormula, toCsv } from './csv';
 
 describe('CSV export', () => {
   test('cells a spreadsheet would run as formulas are escaped with an apostrophe', () => {
-    for (const s of ['=SUM(A1:A9)', '+33 1 23', '-2+3', '@cmd', '\tx', '\rx']) expect(escapeFormula(s)).toBe(`'${s}`);
+    for (const s of ['=SUM(A1:A9)', '+33 1 23', '-2+3', '@cmd', '\tx', '\rx'])
+      expect(escapeFormula(s)).toBe(`'${s}`);
     expect(escapeFormula('Paris')).toBe('Paris');
     expect(escapeFormula('a=b')).toBe('a=b');
   });

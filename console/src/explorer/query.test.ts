@@ -1,5 +1,19 @@
 import { describe, expect, test } from 'vitest';
-import { drillDown, drillUp, emptyQuery, fromOlapQuery, fromSearchParams, pivot, pivotToResult, sortRows, toRouteQuery, toSearchParams, toggle, validate, type ExplorerQuery } from './query';
+import {
+  drillDown,
+  drillUp,
+  emptyQuery,
+  fromOlapQuery,
+  fromSearchParams,
+  pivot,
+  pivotToResult,
+  sortRows,
+  toRouteQuery,
+  toSearchParams,
+  toggle,
+  validate,
+  type ExplorerQuery,
+} from './query';
 
 const q: ExplorerQuery = {
   measures: ['revenue', 'margin'],
@@ -99,14 +113,29 @@ describe('explorer: a tile opens with its query, columns sort, pivots total', ()
     const e = fromOlapQuery({
       measures: ['revenue'],
       dimensions: ['product.category'],
-      filters: [{ level: 'orderKind.kind', members: ['SALE'] }, { level: 'x.y', members: [] }],
+      filters: [
+        { level: 'orderKind.kind', members: ['SALE'] },
+        { level: 'x.y', members: [] },
+      ],
       time: { from: '2025-01-01', to: '2025-03-31' },
       order: [{ by: 'revenue', direction: 'DESC' }],
     });
-    expect(e).toMatchObject({ measures: ['revenue'], dimensions: ['product.category'], filters: [{ dimension: 'orderKind.kind', values: ['SALE'] }], from: '2025-01-01', to: '2025-03-31', granularity: 'NONE', sort: { key: 'revenue', dir: 'desc' }, chart: 'auto' });
+    expect(e).toMatchObject({
+      measures: ['revenue'],
+      dimensions: ['product.category'],
+      filters: [{ dimension: 'orderKind.kind', values: ['SALE'] }],
+      from: '2025-01-01',
+      to: '2025-03-31',
+      granularity: 'NONE',
+      sort: { key: 'revenue', dir: 'desc' },
+      chart: 'auto',
+    });
     // and through the URL
     expect(fromSearchParams(toSearchParams(e))).toEqual(e);
-    const byMonth = fromOlapQuery({ measures: ['revenue'], time: { from: '2025-01-01', to: '2025-12-31', granularity: 'MONTH' } });
+    const byMonth = fromOlapQuery({
+      measures: ['revenue'],
+      time: { from: '2025-01-01', to: '2025-12-31', granularity: 'MONTH' },
+    });
     expect(byMonth).toMatchObject({ granularity: 'MONTH', chart: 'line', sort: null });
   });
 
@@ -119,7 +148,12 @@ describe('explorer: a tile opens with its query, columns sort, pivots total', ()
     ];
     expect(sortRows(rows, { key: 'v', dir: 'desc' }).map((r) => r.v)).toEqual([12.5, 3, -1, null]);
     expect(sortRows(rows, { key: 'v', dir: 'asc' }).map((r) => r.v)).toEqual([-1, 3, 12.5, null]);
-    expect(sortRows(rows, { key: 'n', dir: 'asc' }, 'fr').map((r) => r.n)).toEqual(['avis', 'Étagères', 'Vis 9', 'Vis 10']);
+    expect(sortRows(rows, { key: 'n', dir: 'asc' }, 'fr').map((r) => r.n)).toEqual([
+      'avis',
+      'Étagères',
+      'Vis 9',
+      'Vis 10',
+    ]);
     // months sort by their key (2025-02 before 2025-10), not by their label
     const months = [
       { m: 'oct. 2025', 'm#key': '2025-10' },

@@ -44,10 +44,23 @@ export interface ExplorerQuery {
 }
 
 export function emptyQuery(): ExplorerQuery {
-  return { measures: [], dimensions: [], filters: [], granularity: 'MONTH', from: '', to: '', view: 'table', pivot: false, drill: [], sort: null, chart: 'auto' };
+  return {
+    measures: [],
+    dimensions: [],
+    filters: [],
+    granularity: 'MONTH',
+    from: '',
+    to: '',
+    view: 'table',
+    pivot: false,
+    drill: [],
+    sort: null,
+    chart: 'auto',
+  };
 }
 
-const list = (v: string | null | undefined) => (v ? v.split(',').map(decodeURIComponent).filter(Boolean) : []);
+const list = (v: string | null | undefined) =>
+  v ? v.split(',').map(decodeURIComponent).filter(Boolean) : [];
 const joinList = (xs: string[]) => xs.map(encodeURIComponent).join(',');
 
 /** The query as URL search parameters (only what differs from the empty query). */
@@ -61,20 +74,24 @@ export function toSearchParams(q: ExplorerQuery): URLSearchParams {
   if (q.to) p.set('to', q.to);
   if (q.view !== 'table') p.set('v', q.view);
   if (q.pivot) p.set('p', '1');
-  for (const s of q.drill) p.append('dr', `${encodeURIComponent(s.dimension)}:${encodeURIComponent(s.member)}`);
+  for (const s of q.drill)
+    p.append('dr', `${encodeURIComponent(s.dimension)}:${encodeURIComponent(s.member)}`);
   if (q.sort) p.set('s', `${encodeURIComponent(q.sort.key)}:${q.sort.dir}`);
   if (q.chart !== 'auto') p.set('c', q.chart);
   return p;
 }
 
 /** Back from the URL: anything unknown or malformed falls back to the default. */
-export function fromSearchParams(input: URLSearchParams | string | Record<string, string | string[] | null | undefined>): ExplorerQuery {
+export function fromSearchParams(
+  input: URLSearchParams | string | Record<string, string | string[] | null | undefined>,
+): ExplorerQuery {
   let p: URLSearchParams;
   if (input instanceof URLSearchParams) p = input;
   else if (typeof input === 'string') p = new URLSearchParams(input);
   else {
     p = new URLSearchParams();
-    for (const [k, v] of Object.entries(input)) for (const x of Array.isArray(v) ? v : v == null ? [] : [v]) if (x != null) p.append(k, x);
+    for (const [k, v] of Object.entries(input))
+      for (const x of Array.isArray(v) ? v : v == null ? [] : [v]) if (x != null) p.append(k, x);
   }
   const q = emptyQuery();
   q.measures = list(p.get('m'));
@@ -97,7 +114,9 @@ export function fromSearchParams(input: URLSearchParams | string | Record<string
     .getAll('dr')
     .map((s) => {
       const i = s.indexOf(':');
-      return i > 0 ? { dimension: decodeURIComponent(s.slice(0, i)), member: decodeURIComponent(s.slice(i + 1)) } : null;
+      return i > 0
+        ? { dimension: decodeURIComponent(s.slice(0, i)), member: decodeURIComponent(s.slice(i + 1)) }
+        : null;
     })
     .filter((s): s is DrillStep => !!s);
   const sort = /^(.+):(asc|desc)$/.exec(p.get('s') ?? '');
@@ -124,11 +143,16 @@ export function fromOlapQuery(o: OlapQueryLike): ExplorerQuery {
   const q = emptyQuery();
   q.measures = [...o.measures];
   q.dimensions = [...(o.dimensions ?? [])];
-  q.filters = (o.filters ?? []).filter((f) => f.members?.length).map((f) => ({ dimension: f.level, values: [...f.members!] }));
+  q.filters = (o.filters ?? [])
+    .filter((f) => f.members?.length)
+    .map((f) => ({ dimension: f.level, values: [...f.members!] }));
   if (o.time) {
     q.from = o.time.from;
     q.to = o.time.to;
-    q.granularity = o.time.granularity && (GRANULARITIES as readonly string[]).includes(o.time.granularity) ? (o.time.granularity as Granularity) : 'NONE';
+    q.granularity =
+      o.time.granularity && (GRANULARITIES as readonly string[]).includes(o.time.granularity)
+        ? (o.time.granularity as Granularity)
+        : 'NONE';
   }
   const first = o.order?.[0];
   if (first) q.sort = { key: first.by, dir: first.direction === 'DESC' ? 'desc' : 'asc' };
@@ -137,7 +161,11 @@ export function fromOlapQuery(o: OlapQueryLike): ExplorerQuery {
 }
 
 /** Rows in a column's order: numbers by value, text in the UI language's order; blanks last. */
-export function sortRows<T extends Record<string, Cell>>(rows: readonly T[], sort: SortBy | null, locale = 'en'): T[] {
+export function sortRows<T extends Record<string, Cell>>(
+  rows: readonly T[],
+  sort: SortBy | null,
+  locale = 'en',
+): T[] {
   if (!sort) return [...rows];
   const sign = sort.dir === 'asc' ? 1 : -1;
   const collator = new Intl.Collator(locale, { numeric: true, sensitivity: 'base' });
@@ -172,10 +200,17 @@ export function validate(q: ExplorerQuery): QueryProblem[] {
  * Drill down on a member (a clicked bar or row): filter on it and replace its dimension with the
  * next level of its hierarchy (or keep it when it has none: the filter alone narrows the view).
  */
-export function drillDown(q: ExplorerQuery, dimension: string, member: string, nextLevel: string | null | undefined): ExplorerQuery {
+export function drillDown(
+  q: ExplorerQuery,
+  dimension: string,
+  member: string,
+  nextLevel: string | null | undefined,
+): ExplorerQuery {
   const filters = q.filters.filter((f) => f.dimension !== dimension);
   filters.push({ dimension, values: [member] });
-  const dimensions = nextLevel ? q.dimensions.map((d) => (d === dimension ? nextLevel : d)) : [...q.dimensions];
+  const dimensions = nextLevel
+    ? q.dimensions.map((d) => (d === dimension ? nextLevel : d))
+    : [...q.dimensions];
   return { ...q, filters, dimensions: [...new Set(dimensions)], drill: [...q.drill, { dimension, member }] };
 }
 
@@ -184,7 +219,9 @@ export function drillUp(q: ExplorerQuery, nextLevel: string | null | undefined):
   const last = q.drill[q.drill.length - 1];
   if (!last) return q;
   const filters = q.filters.filter((f) => f.dimension !== last.dimension);
-  const dimensions = nextLevel ? q.dimensions.map((d) => (d === nextLevel ? last.dimension : d)) : [...q.dimensions];
+  const dimensions = nextLevel
+    ? q.dimensions.map((d) => (d === nextLevel ? last.dimension : d))
+    : [...q.dimensions];
   return { ...q, filters, dimensions, drill: q.drill.slice(0, -1) };
 }
 
@@ -236,9 +273,15 @@ export function pivot(r: ResultSet, rowDim: string, colDim: string, measure: str
  * column and a total row: sums, which only hold for an additive measure (the caller decides).
  */
 export function pivotToResult(pv: Pivoted, rowLabel: string, total?: string): ResultSet {
-  const columns: ResultColumn[] = [{ key: '__row', label: rowLabel, kind: 'dimension' }, ...pv.colKeys.map((c) => ({ key: `c:${c}`, label: c, kind: 'measure' as const }))];
+  const columns: ResultColumn[] = [
+    { key: '__row', label: rowLabel, kind: 'dimension' },
+    ...pv.colKeys.map((c) => ({ key: `c:${c}`, label: c, kind: 'measure' as const })),
+  ];
   if (total) columns.push({ key: '__total', label: total, kind: 'measure' });
-  const sum = (xs: Cell[]) => (xs.some((x) => typeof x === 'number') ? xs.reduce<number>((a, x) => a + (typeof x === 'number' ? x : 0), 0) : null);
+  const sum = (xs: Cell[]) =>
+    xs.some((x) => typeof x === 'number')
+      ? xs.reduce<number>((a, x) => a + (typeof x === 'number' ? x : 0), 0)
+      : null;
   const rows = pv.rowKeys.map((rk) => {
     const row: Record<string, Cell> = { __row: rk };
     for (const c of pv.colKeys) row[`c:${c}`] = pv.cells[rk]?.[c] ?? null;
@@ -247,7 +290,8 @@ export function pivotToResult(pv: Pivoted, rowLabel: string, total?: string): Re
   });
   if (total && rows.length) {
     const last: Record<string, Cell> = { __row: total, __totalRow: 1 };
-    for (const c of [...pv.colKeys.map((k) => `c:${k}`), '__total']) last[c] = sum(rows.map((r) => r[c] ?? null));
+    for (const c of [...pv.colKeys.map((k) => `c:${k}`), '__total'])
+      last[c] = sum(rows.map((r) => r[c] ?? null));
     rows.push(last);
   }
   return { columns, rows };

@@ -10,11 +10,27 @@ import type { Session } from '@/auth/session';
 import type { Role } from '@/auth/roles';
 import { plugins } from '@/test/helpers';
 
-vi.mock('vue3-apexcharts', () => ({ default: { name: 'ApexChart', props: ['type', 'options', 'series', 'height'], template: '<div />' } }));
+vi.mock('vue3-apexcharts', () => ({
+  default: { name: 'ApexChart', props: ['type', 'options', 'series', 'height'], template: '<div />' },
+}));
 
-const rec = (id: string, action: string, record: { type: string; code: string }, supplier: { type: string; code: string } | null = null) => ({
-  id, action, priority: 1, text: id, record: { ...record, id: '1', label: record.code }, supplier: supplier && { ...supplier, id: '2', label: supplier.code }, warehouse: null,
-  productId: record.type === 'PRODUCT' ? '1' : null, customerId: record.type === 'CUSTOMER' ? '1' : null, orderId: null, supplierId: supplier || record.type === 'SUPPLIER' ? '2' : null,
+const rec = (
+  id: string,
+  action: string,
+  record: { type: string; code: string },
+  supplier: { type: string; code: string } | null = null,
+) => ({
+  id,
+  action,
+  priority: 1,
+  text: id,
+  record: { ...record, id: '1', label: record.code },
+  supplier: supplier && { ...supplier, id: '2', label: supplier.code },
+  warehouse: null,
+  productId: record.type === 'PRODUCT' ? '1' : null,
+  customerId: record.type === 'CUSTOMER' ? '1' : null,
+  orderId: null,
+  supplierId: supplier || record.type === 'SUPPLIER' ? '2' : null,
 });
 const ANSWERS: Record<string, unknown> = {
   Insights: { insights: { facts: [] } },
@@ -31,20 +47,38 @@ const ANSWERS: Record<string, unknown> = {
 };
 
 /** Renders where a link goes (the route's name and params). */
-const RouterLink = defineComponent({ props: { to: { type: Object, required: true } }, setup: (p, { slots }) => () => h('a', { 'data-to': JSON.stringify(p.to) }, slots.default?.()) });
-const links = (w: ReturnType<typeof mount>) => w.findAll('[data-testid="recommendations"] a').map((a) => JSON.parse(a.attributes('data-to')!));
+const RouterLink = defineComponent({
+  props: { to: { type: Object, required: true } },
+  setup:
+    (p, { slots }) =>
+    () =>
+      h('a', { 'data-to': JSON.stringify(p.to) }, slots.default?.()),
+});
+const links = (w: ReturnType<typeof mount>) =>
+  w.findAll('[data-testid="recommendations"] a').map((a) => JSON.parse(a.attributes('data-to')!));
 
 /** The AI page as a user of `role`, against a client that records the operations it is asked. */
 function aiPageAs(role: Role) {
   const asked: string[] = [];
-  const client = new Client({ url: 'http://gateway.test/graphql', exchanges: [cacheExchange, fetchExchange] });
+  const client = new Client({
+    url: 'http://gateway.test/graphql',
+    exchanges: [cacheExchange, fetchExchange],
+  });
   client.query = ((doc: DocumentNode) => {
     const name = getOperationAST(doc)?.name?.value ?? '?';
     asked.push(name);
     return { toPromise: async () => ({ data: ANSWERS[name] }) };
   }) as unknown as Client['query'];
-  const session = { state: { status: 'authenticated', user: { id: '1', email: 'u@x', name: 'U', role }, expiresAt: 0 } } as unknown as Session;
-  const w = mount(AiPage, { global: { plugins: [...plugins('en'), [urql, client]], provide: { [SESSION_KEY as symbol]: session }, stubs: { RouterLink } } });
+  const session = {
+    state: { status: 'authenticated', user: { id: '1', email: 'u@x', name: 'U', role }, expiresAt: 0 },
+  } as unknown as Session;
+  const w = mount(AiPage, {
+    global: {
+      plugins: [...plugins('en'), [urql, client]],
+      provide: { [SESSION_KEY as symbol]: session },
+      stubs: { RouterLink },
+    },
+  });
   return { w, asked };
 }
 

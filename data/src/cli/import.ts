@@ -1,6 +1,23 @@
 import path from 'node:path';
-import { baseEnv, type CliSpec, connectDatabases, migrateOltp, parseCli, parseEnv, repoRoot, runCli, ValidationError } from '@erp/kit';
-import { checkReadableDirectory, formatSummary, importDirectory, isNativeDirectory, MAPPINGS, resolveMapping } from '../import';
+import {
+  baseEnv,
+  type CliSpec,
+  connectDatabases,
+  migrateOltp,
+  parseCli,
+  parseEnv,
+  repoRoot,
+  runCli,
+  ValidationError,
+} from '@erp/kit';
+import {
+  checkReadableDirectory,
+  formatSummary,
+  importDirectory,
+  isNativeDirectory,
+  MAPPINGS,
+  resolveMapping,
+} from '../import';
 
 const spec: CliSpec<{
   dir: { type: 'string' };
@@ -32,8 +49,14 @@ runCli(async () => {
   // Decided before any database work: a wrong folder or mapping is a one-line error.
   const dir = args.dir ?? (args.mapping ? undefined : 'data/native');
   if (dir) checkReadableDirectory(path.resolve(repoRoot(), dir));
-  const mappingName = args.mapping ?? (dir && isNativeDirectory(path.resolve(repoRoot(), dir)) ? 'native' : undefined);
-  if (!mappingName) throw new ValidationError('mapping', undefined, `required: ${dir} is not in the native format; use --mapping ${Object.keys(MAPPINGS).join('|')} or a mapping file`);
+  const mappingName =
+    args.mapping ?? (dir && isNativeDirectory(path.resolve(repoRoot(), dir)) ? 'native' : undefined);
+  if (!mappingName)
+    throw new ValidationError(
+      'mapping',
+      undefined,
+      `required: ${dir} is not in the native format; use --mapping ${Object.keys(MAPPINGS).join('|')} or a mapping file`,
+    );
   const mapping = resolveMapping(mappingName);
   const env = parseEnv(baseEnv);
   const dbs = await connectDatabases(env, { log: () => undefined });

@@ -40,7 +40,12 @@ export interface AnomalyPlan {
 }
 
 /** Where the planted anomalies go: a burst of orders from one small account, the rest spread apart. */
-export function planAnomalies(rngA: Rng, cal: Calendar, totalOrders: number, customers: Customer[]): AnomalyPlan {
+export function planAnomalies(
+  rngA: Rng,
+  cal: Calendar,
+  totalOrders: number,
+  customers: Customer[],
+): AnomalyPlan {
   const { t0, end } = cal;
   const anomalyAt = new Map<number, AnomalyKind>();
   const lo = Math.floor(totalOrders * 0.08);

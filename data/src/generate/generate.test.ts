@@ -106,7 +106,9 @@ describe('data generator', () => {
 describe('the buy side', () => {
   it('each RECEIPT movement from a supplier is one purchase receipt of an order line (same units, same time), late suppliers planted', () => {
     // returned goods come back as RECEIPT movements too (RET-…): only suppliers' deliveries have purchase documents
-    const moves = readTable(a, 'stock_movements').filter((m) => m.kind === 'RECEIPT' && !m.external_key!.startsWith('RET-'));
+    const moves = readTable(a, 'stock_movements').filter(
+      (m) => m.kind === 'RECEIPT' && !m.external_key!.startsWith('RET-'),
+    );
     const receipts = readTable(a, 'purchase_receipts');
     const lines = new Map(readTable(a, 'purchase_order_lines').map((l) => [l.po_number!, l]));
     const orders = new Map(readTable(a, 'purchase_orders').map((o) => [o.number!, o]));
@@ -114,20 +116,22 @@ describe('the buy side', () => {
     expect(receipts.length).toBe(moves.length);
     for (const m of moves) {
       const r = byKey.get(m.external_key!);
-      expect([m.external_key, r?.quantity, r?.received_at, lines.get(r?.po_number ?? '')?.sku, orders.get(r?.po_number ?? '')?.warehouse_code]).toEqual([
+      expect([
         m.external_key,
-        m.quantity,
-        m.occurred_at,
-        m.sku,
-        m.warehouse_code,
-      ]);
+        r?.quantity,
+        r?.received_at,
+        lines.get(r?.po_number ?? '')?.sku,
+        orders.get(r?.po_number ?? '')?.warehouse_code,
+      ]).toEqual([m.external_key, m.quantity, m.occurred_at, m.sku, m.warehouse_code]);
     }
     const statuses = new Map<string, number>();
     for (const o of orders.values()) statuses.set(o.status!, (statuses.get(o.status!) ?? 0) + 1);
     expect([...statuses.keys()].sort()).toEqual(['PARTIALLY_RECEIVED', 'RECEIVED', 'SENT']);
     // a partially received order asked for more than came; a sent one has no receipt
     for (const o of orders.values()) {
-      const got = receipts.filter((r) => r.po_number === o.number).reduce((s, r) => s + Number(r.quantity), 0);
+      const got = receipts
+        .filter((r) => r.po_number === o.number)
+        .reduce((s, r) => s + Number(r.quantity), 0);
       const want = Number(lines.get(o.number!)!.quantity);
       if (o.status === 'SENT') expect(got).toBe(0);
       if (o.status === 'PARTIALLY_RECEIVED') expect(got).toBeLessThan(want);

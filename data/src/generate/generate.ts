@@ -18,7 +18,6 @@ import { WAREHOUSES } from './reference';
 import { Rng } from './rng';
 import { StockModel } from './stock';
 
-
 export interface GenerateOptions {
   /** Multiplies customers and orders (products and suppliers grow with its square root); may be fractional. */
   scale: number;
@@ -104,7 +103,15 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
       'delivered_at',
       'cancelled_at',
     ]),
-    lines: out.open('order_lines', ['order_number', 'line_no', 'sku', 'quantity', 'unit_price', 'discount', 'tax_rate']),
+    lines: out.open('order_lines', [
+      'order_number',
+      'line_no',
+      'sku',
+      'quantity',
+      'unit_price',
+      'discount',
+      'tax_rate',
+    ]),
   };
   const stock = new StockModel(cal, products, suppliers, files.moves, rngO);
   stock.seedRates(customers, dayCount);
@@ -124,7 +131,14 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
   writeStockLevels(out, cal, products, stock);
   writeEvaluations(out, seed, cal, suppliers, stock);
   writePurchaseDocuments(out, seed, cal, products, suppliers, stock);
-  const anomF = out.open('planted_anomalies', ['id', 'kind', 'order_number', 'customer_code', 'sku', 'description']);
+  const anomF = out.open('planted_anomalies', [
+    'id',
+    'kind',
+    'order_number',
+    'customer_code',
+    'sku',
+    'description',
+  ]);
   sim.anomalies.forEach((line, i) => anomF.line(`A${String(i + 1).padStart(3, '0')}` + line));
 
   for (const f of out.files) await f.close();
@@ -160,7 +174,13 @@ function writeStockLevels(out: Output, cal: Calendar, products: Product[], stock
 }
 
 /** A monthly evaluation per supplier: its deliveries, on time, and quality and price scores with some noise. */
-function writeEvaluations(out: Output, seed: number, cal: Calendar, suppliers: Supplier[], stock: StockModel): void {
+function writeEvaluations(
+  out: Output,
+  seed: number,
+  cal: Calendar,
+  suppliers: Supplier[],
+  stock: StockModel,
+): void {
   const evalF = out.open('supplier_evaluations', [
     'supplier_code',
     'period_start',
@@ -229,7 +249,13 @@ function writePurchaseDocuments(
     'unit_cost',
     'expected_date',
   ]);
-  const receiptF = out.open('purchase_receipts', ['number', 'po_number', 'line_no', 'quantity', 'received_at']);
+  const receiptF = out.open('purchase_receipts', [
+    'number',
+    'po_number',
+    'line_no',
+    'quantity',
+    'received_at',
+  ]);
   for (const d of stock.purchaseDocs) {
     const prod = products[Math.floor(d.pair / stock.nWh)]!;
     const wh = WAREHOUSES[d.pair % stock.nWh]!.code;

@@ -86,7 +86,13 @@ export function writeCategories(out: Output): void {
   for (const r of CATEGORY_TREE) for (const c of r.children) catF.add([c.code, c.name, r.code]);
 }
 
-export function writeSuppliers(out: Output, seed: number, scale: number, cal: Calendar, names: People): Supplier[] {
+export function writeSuppliers(
+  out: Output,
+  seed: number,
+  scale: number,
+  cal: Calendar,
+  names: People,
+): Supplier[] {
   const { t0, end } = cal;
   const rngS = Rng.derive(seed, 'suppliers');
   const nSuppliers = Math.max(8, Math.round(40 * Math.sqrt(scale)));

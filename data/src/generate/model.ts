@@ -72,7 +72,8 @@ export interface User {
   territory?: string[];
 }
 
-export type AnomalyKind = 'ABSURD_AMOUNT' | 'MANY_LINES' | 'EXTREME_DISCOUNT' | 'PRICE_OFF_LIST' | 'ORDER_BURST';
+export type AnomalyKind =
+  'ABSURD_AMOUNT' | 'MANY_LINES' | 'EXTREME_DISCOUNT' | 'PRICE_OFF_LIST' | 'ORDER_BURST';
 
 export const iso = (ms: number) => new Date(ms).toISOString().slice(0, 19) + 'Z';
 export const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);

@@ -38,8 +38,10 @@ interface Timeline {
 
 /** Where an order whose steps fall after the end of the data stands at the end. */
 function cutAtEnd(confirmedAt: number, shippedAt: number, deliveredAt: number, end: number): Timeline {
-  if (deliveredAt < end) return { status: 'DELIVERED', confirmedAt, shippedAt, deliveredAt, cancelledAt: null };
-  if (shippedAt < end) return { status: 'SHIPPED', confirmedAt, shippedAt, deliveredAt: null, cancelledAt: null };
+  if (deliveredAt < end)
+    return { status: 'DELIVERED', confirmedAt, shippedAt, deliveredAt, cancelledAt: null };
+  if (shippedAt < end)
+    return { status: 'SHIPPED', confirmedAt, shippedAt, deliveredAt: null, cancelledAt: null };
   if (confirmedAt < end)
     return { status: 'CONFIRMED', confirmedAt, shippedAt: null, deliveredAt: null, cancelledAt: null };
   return { status: 'DRAFT', confirmedAt: null, shippedAt: null, deliveredAt: null, cancelledAt: null };
@@ -241,11 +243,13 @@ export class OrderSimulation {
     const stock = this.stock;
     for (let tries = 0; tries < 30; tries++) {
       const rs = this.rootSamplers[c.focusRoot]!;
-      const cand = rng.chance(c.focus) && rs.s.total > 0 ? rs.idx[rs.s.draw(rng)]! : this.prodSampler!.draw(rng);
+      const cand =
+        rng.chance(c.focus) && rs.s.total > 0 ? rs.idx[rs.s.draw(rng)]! : this.prodSampler!.draw(rng);
       if (chosen.has(cand)) continue;
       const pair = cand * this.nWh + sale.wh;
       if (sale.usesStock && sale.t >= stock.starveFrom[pair]! && stock.free[pair]! < 1) continue;
-      if (sale.anomaly === 'PRICE_OFF_LIST' && k + 1 === sale.priceLine && this.products[cand]!.list < 20) continue;
+      if (sale.anomaly === 'PRICE_OFF_LIST' && k + 1 === sale.priceLine && this.products[cand]!.list < 20)
+        continue;
       return cand;
     }
     return -1;

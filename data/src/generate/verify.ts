@@ -258,7 +258,13 @@ function checkOrders(dir: string, chk: Checks, { custCodes, userEmails, whCodes 
 }
 
 /** The order lines against their orders and the ledger (shipments, reservations, returns); the planted anomalies. */
-function checkLines(dir: string, chk: Checks, { skus, listPrice }: MasterData, { balance, byKey, kindCount }: Ledger, { orderByNumber }: Orders) {
+function checkLines(
+  dir: string,
+  chk: Checks,
+  { skus, listPrice }: MasterData,
+  { balance, byKey, kindCount }: Ledger,
+  { orderByNumber }: Orders,
+) {
   const err = (msg: string) => chk.err(msg);
   const unique = chk.unique.bind(chk);
   const lines = readTable(dir, 'order_lines');
@@ -366,28 +372,28 @@ function shapeStats(
     .filter((a) => a.kind === 'ABSURD_AMOUNT')
     .map((a) => amounts.findIndex((x) => x <= (amount.get(a.order_number!) ?? 0)) / amounts.length);
   return {
-      customers: customers.length,
-      products: products.length,
-      orders: orders.length,
-      lines: lines.length,
-      movements: moves.length,
-      kindCount,
-      statusCount,
-      negatives,
-      linesPerOrder: lines.length / orders.length,
-      revenue: Math.round(revenue),
-      revenueBySegment: Object.fromEntries(
-        Object.entries(revenueBySegment).map(([k, v]) => [k, Math.round((v / revenue) * 1000) / 10]),
-      ),
-      top1pctCustomerShare: share(0.01),
-      top10pctCustomerShare: share(0.1),
-      customersWithOrders: revenueByCustomer.size,
-      orderAmountP99: Math.round(p99),
-      absurdAmountRanks: anomalyAmountRank,
-      linesOffList: offList,
-      pairsAtOrBelowReorderPoint: low,
-      pairsAtZero: zero,
-      expedited: moves.filter((m) => m.note?.startsWith('expedited')).length,
+    customers: customers.length,
+    products: products.length,
+    orders: orders.length,
+    lines: lines.length,
+    movements: moves.length,
+    kindCount,
+    statusCount,
+    negatives,
+    linesPerOrder: lines.length / orders.length,
+    revenue: Math.round(revenue),
+    revenueBySegment: Object.fromEntries(
+      Object.entries(revenueBySegment).map(([k, v]) => [k, Math.round((v / revenue) * 1000) / 10]),
+    ),
+    top1pctCustomerShare: share(0.01),
+    top10pctCustomerShare: share(0.1),
+    customersWithOrders: revenueByCustomer.size,
+    orderAmountP99: Math.round(p99),
+    absurdAmountRanks: anomalyAmountRank,
+    linesOffList: offList,
+    pairsAtOrBelowReorderPoint: low,
+    pairsAtZero: zero,
+    expedited: moves.filter((m) => m.note?.startsWith('expedited')).length,
     ordersByMonth,
   };
 }

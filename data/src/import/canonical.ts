@@ -9,16 +9,52 @@ export const ROLES = ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'PURCHASING', 'A
 export const PRODUCT_STATUSES = ['ACTIVE', 'DISCONTINUED'] as const;
 export const SEGMENTS = ['CONSUMER', 'SMALL_BUSINESS', 'CORPORATE', 'WHOLESALE'] as const;
 export const ACTIVE_INACTIVE = ['ACTIVE', 'INACTIVE'] as const;
-export const MOVEMENT_KINDS = ['OPENING', 'RECEIPT', 'SHIPMENT', 'ADJUSTMENT', 'TRANSFER_IN', 'TRANSFER_OUT'] as const;
+export const MOVEMENT_KINDS = [
+  'OPENING',
+  'RECEIPT',
+  'SHIPMENT',
+  'ADJUSTMENT',
+  'TRANSFER_IN',
+  'TRANSFER_OUT',
+] as const;
 export const ORDER_KINDS = ['SALE', 'RETURN'] as const;
 export const ORDER_STATUSES = ['DRAFT', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED'] as const;
-export const PURCHASE_ORDER_STATUSES = ['DRAFT', 'SENT', 'PARTIALLY_RECEIVED', 'RECEIVED', 'CANCELLED'] as const;
+export const PURCHASE_ORDER_STATUSES = [
+  'DRAFT',
+  'SENT',
+  'PARTIALLY_RECEIVED',
+  'RECEIVED',
+  'CANCELLED',
+] as const;
 
-const text = (name: string, extra: Partial<ColumnSpec> = {}): ColumnSpec => ({ name, kind: 'text', ...extra });
-const req = (name: string, extra: Partial<ColumnSpec> = {}): ColumnSpec => text(name, { required: true, ...extra });
-const money = (name: string, required = true): ColumnSpec => ({ name, kind: 'decimal', required, min: 0, scale: 2 });
-const fraction = (name: string): ColumnSpec => ({ name, kind: 'decimal', min: 0, max: 1, scale: 4, default: '0' });
-const int = (name: string, extra: Partial<ColumnSpec> = {}): ColumnSpec => ({ name, kind: 'int', required: true, ...extra });
+const text = (name: string, extra: Partial<ColumnSpec> = {}): ColumnSpec => ({
+  name,
+  kind: 'text',
+  ...extra,
+});
+const req = (name: string, extra: Partial<ColumnSpec> = {}): ColumnSpec =>
+  text(name, { required: true, ...extra });
+const money = (name: string, required = true): ColumnSpec => ({
+  name,
+  kind: 'decimal',
+  required,
+  min: 0,
+  scale: 2,
+});
+const fraction = (name: string): ColumnSpec => ({
+  name,
+  kind: 'decimal',
+  min: 0,
+  max: 1,
+  scale: 4,
+  default: '0',
+});
+const int = (name: string, extra: Partial<ColumnSpec> = {}): ColumnSpec => ({
+  name,
+  kind: 'int',
+  required: true,
+  ...extra,
+});
 const enumOf = (name: string, values: readonly string[], extra: Partial<ColumnSpec> = {}): ColumnSpec => ({
   name,
   kind: 'enum',
@@ -44,11 +80,31 @@ export interface EntityDef {
   references: Reference[];
 }
 
-const userRef = (column: string): Reference => ({ column, entity: 'users', db: 'auth.users', dbKey: 'email' });
+const userRef = (column: string): Reference => ({
+  column,
+  entity: 'users',
+  db: 'auth.users',
+  dbKey: 'email',
+});
 const productRef: Reference = { column: 'sku', entity: 'products', db: 'catalog.products', dbKey: 'sku' };
-const warehouseRef: Reference = { column: 'warehouse_code', entity: 'warehouses', db: 'inventory.warehouses', dbKey: 'code' };
-const supplierRef: Reference = { column: 'supplier_code', entity: 'suppliers', db: 'suppliers.suppliers', dbKey: 'code' };
-const customerRef: Reference = { column: 'customer_code', entity: 'customers', db: 'customers.customers', dbKey: 'code' };
+const warehouseRef: Reference = {
+  column: 'warehouse_code',
+  entity: 'warehouses',
+  db: 'inventory.warehouses',
+  dbKey: 'code',
+};
+const supplierRef: Reference = {
+  column: 'supplier_code',
+  entity: 'suppliers',
+  db: 'suppliers.suppliers',
+  dbKey: 'code',
+};
+const customerRef: Reference = {
+  column: 'customer_code',
+  entity: 'customers',
+  db: 'customers.customers',
+  dbKey: 'code',
+};
 
 export const ENTITIES: EntityDef[] = [
   {
@@ -131,7 +187,13 @@ export const ENTITIES: EntityDef[] = [
   {
     entity: 'supplier_contacts',
     key: ['supplier_code', 'email'],
-    columns: [req('supplier_code'), req('email', { email: true }), req('name'), text('phone'), text('job_title')],
+    columns: [
+      req('supplier_code'),
+      req('email', { email: true }),
+      req('name'),
+      text('phone'),
+      text('job_title'),
+    ],
     references: [supplierRef],
   },
   {
@@ -164,7 +226,12 @@ export const ENTITIES: EntityDef[] = [
   {
     entity: 'stock_levels',
     key: ['sku', 'warehouse_code'],
-    columns: [req('sku'), req('warehouse_code'), int('reorder_point', { min: 0, default: '0' }), int('on_order', { min: 0, default: '0', optionalInHeader: true })],
+    columns: [
+      req('sku'),
+      req('warehouse_code'),
+      int('reorder_point', { min: 0, default: '0' }),
+      int('on_order', { min: 0, default: '0', optionalInHeader: true }),
+    ],
     references: [productRef, warehouseRef],
   },
   {
@@ -209,14 +276,26 @@ export const ENTITIES: EntityDef[] = [
       { name: 'unit_cost', kind: 'decimal', required: true, min: 0, scale: 4 },
       { name: 'expected_date', kind: 'date', required: true },
     ],
-    references: [{ column: 'po_number', entity: 'purchase_orders', db: 'suppliers.purchase_orders', dbKey: 'number' }, productRef],
+    references: [
+      { column: 'po_number', entity: 'purchase_orders', db: 'suppliers.purchase_orders', dbKey: 'number' },
+      productRef,
+    ],
   },
   {
     // One line's units of one delivery; its RECEIPT movement is the stock_movements row whose external_key is the receipt number.
     entity: 'purchase_receipts',
     key: ['number', 'po_number', 'line_no'],
-    columns: [req('number'), req('po_number'), int('line_no', { min: 1 }), int('quantity', { min: 1 }), ts('received_at', true), text('delivery_note', { optionalInHeader: true })],
-    references: [{ column: 'po_number', entity: 'purchase_orders', db: 'suppliers.purchase_orders', dbKey: 'number' }],
+    columns: [
+      req('number'),
+      req('po_number'),
+      int('line_no', { min: 1 }),
+      int('quantity', { min: 1 }),
+      ts('received_at', true),
+      text('delivery_note', { optionalInHeader: true }),
+    ],
+    references: [
+      { column: 'po_number', entity: 'purchase_orders', db: 'suppliers.purchase_orders', dbKey: 'number' },
+    ],
   },
   {
     entity: 'carriers',
@@ -249,7 +328,12 @@ export const ENTITIES: EntityDef[] = [
       text('ship_to_country_code', { optionalInHeader: true }),
       text('ship_to_country_name', { optionalInHeader: true }),
     ],
-    references: [customerRef, userRef('sales_rep_email'), warehouseRef, { column: 'carrier_code', entity: 'carriers', db: 'sales.carriers', dbKey: 'code' }],
+    references: [
+      customerRef,
+      userRef('sales_rep_email'),
+      warehouseRef,
+      { column: 'carrier_code', entity: 'carriers', db: 'sales.carriers', dbKey: 'code' },
+    ],
   },
   {
     entity: 'order_lines',
@@ -264,7 +348,10 @@ export const ENTITIES: EntityDef[] = [
       fraction('tax_rate'),
       int('backordered_quantity', { min: 0, default: '0', optionalInHeader: true }),
     ],
-    references: [{ column: 'order_number', entity: 'orders', db: 'sales.orders', dbKey: 'number' }, productRef],
+    references: [
+      { column: 'order_number', entity: 'orders', db: 'sales.orders', dbKey: 'number' },
+      productRef,
+    ],
   },
 ];
 
@@ -276,5 +363,10 @@ export const entity = (name: string): EntityDef => {
 
 /** The native format: each file goes straight into its canonical staging table. */
 export function nativeSources(): SourceSpec[] {
-  return ENTITIES.map((e) => ({ file: e.entity, table: `stg_${e.entity}`, optional: true, columns: e.columns }));
+  return ENTITIES.map((e) => ({
+    file: e.entity,
+    table: `stg_${e.entity}`,
+    optional: true,
+    columns: e.columns,
+  }));
 }

@@ -11,7 +11,9 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 function validDate(y: string, m: string, d: string): boolean {
   const dt = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
-  return dt.getUTCFullYear() === Number(y) && dt.getUTCMonth() === Number(m) - 1 && dt.getUTCDate() === Number(d);
+  return (
+    dt.getUTCFullYear() === Number(y) && dt.getUTCMonth() === Number(m) - 1 && dt.getUTCDate() === Number(d)
+  );
 }
 
 /** The PostgreSQL type of a staging column. */
@@ -38,7 +40,8 @@ export function pgType(col: ColumnSpec): string {
 export function parseCell(col: ColumnSpec, raw: string | null | undefined): CellResult {
   let v = raw == null ? '' : raw.trim();
   if (v === '' && col.default !== undefined) v = col.default;
-  if (v === '') return col.required ? { ok: false, reason: 'required value is missing' } : { ok: true, value: null };
+  if (v === '')
+    return col.required ? { ok: false, reason: 'required value is missing' } : { ok: true, value: null };
   switch (col.kind) {
     case 'text': {
       if (col.lowercase) v = v.toLowerCase();
@@ -53,14 +56,18 @@ export function parseCell(col: ColumnSpec, raw: string | null | undefined): Cell
     case 'int': {
       if (!INT.test(v)) return { ok: false, reason: 'not a whole number' };
       const n = Number(v);
-      if (!Number.isSafeInteger(n) || Math.abs(n) > 2_147_483_647) return { ok: false, reason: 'number out of range' };
+      if (!Number.isSafeInteger(n) || Math.abs(n) > 2_147_483_647)
+        return { ok: false, reason: 'number out of range' };
       return range(col, n, String(n));
     }
     case 'decimal': {
-      if (!DECIMAL.test(v)) return { ok: false, reason: 'not a decimal number (digits with a dot, e.g. 12.50)' };
+      if (!DECIMAL.test(v))
+        return { ok: false, reason: 'not a decimal number (digits with a dot, e.g. 12.50)' };
       const decimals = v.includes('.') ? v.length - v.indexOf('.') - 1 : 0;
-      if (col.scale !== undefined && decimals > col.scale) return { ok: false, reason: `more than ${col.scale} decimals` };
-      if (v.replace(/^[+-]/, '').split('.')[0]!.replace(/^0+/, '').length > 10) return { ok: false, reason: 'number out of range' };
+      if (col.scale !== undefined && decimals > col.scale)
+        return { ok: false, reason: `more than ${col.scale} decimals` };
+      if (v.replace(/^[+-]/, '').split('.')[0]!.replace(/^0+/, '').length > 10)
+        return { ok: false, reason: 'number out of range' };
       return range(col, Number(v), v);
     }
     case 'bool': {
@@ -76,7 +83,13 @@ export function parseCell(col: ColumnSpec, raw: string | null | undefined): Cell
     }
     case 'timestamptz': {
       const m = TIMESTAMPTZ.exec(v);
-      if (!m || !validDate(m[1]!, m[2]!, m[3]!) || Number(m[4]) > 23 || Number(m[5]) > 59 || Number.isNaN(Date.parse(v.replace(' ', 'T'))))
+      if (
+        !m ||
+        !validDate(m[1]!, m[2]!, m[3]!) ||
+        Number(m[4]) > 23 ||
+        Number(m[5]) > 59 ||
+        Number.isNaN(Date.parse(v.replace(' ', 'T')))
+      )
         return { ok: false, reason: 'not an ISO 8601 time with an offset (e.g. 2025-03-14T09:12:00Z)' };
       return { ok: true, value: v };
     }
@@ -98,5 +111,7 @@ function range(col: ColumnSpec, n: number, value: string): CellResult {
 /** One value in PostgreSQL COPY text format. */
 export function copyText(value: string | null): string {
   if (value === null) return '\\N';
-  return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+  return value.replace(/[\\\t\n\r]/g, (c) =>
+    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
+  );
 }

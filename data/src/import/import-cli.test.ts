@@ -36,11 +36,19 @@ test('wrong folder or mapping: one line on stderr, no stack trace, a non-zero ex
   // a folder that is not in the native format, without --mapping: refused instead of "Import committed" with nothing read
   const noMapping = cli('--dir', foreign);
   expect(noMapping.status).toBe(1);
-  expect(noMapping.stderr).toEqual([expect.stringMatching(/^Error \(VALIDATION\): mapping: required: .+ is not in the native format; use --mapping native\|northwind\|online-retail or a mapping file \(got nothing\)$/)]);
+  expect(noMapping.stderr).toEqual([
+    expect.stringMatching(
+      /^Error \(VALIDATION\): mapping: required: .+ is not in the native format; use --mapping native\|northwind\|online-retail or a mapping file \(got nothing\)$/,
+    ),
+  ]);
 
   const unknown = cli('--mapping', 'superstor', '--dir', foreign);
   expect(unknown.status).toBe(1);
-  expect(unknown.stderr).toEqual([expect.stringMatching(/^Error \(VALIDATION\): mapping: unknown mapping: use one of native, northwind, online-retail/)]);
+  expect(unknown.stderr).toEqual([
+    expect.stringMatching(
+      /^Error \(VALIDATION\): mapping: unknown mapping: use one of native, northwind, online-retail/,
+    ),
+  ]);
 
   const missing = cli('--dir', path.join(foreign, 'no-such-folder'));
   expect(missing.status).toBe(1);
@@ -48,13 +56,23 @@ test('wrong folder or mapping: one line on stderr, no stack trace, a non-zero ex
 
   const notAFolder = cli('--mapping', 'native', '--dir', path.join(foreign, 'Sample - Superstore.csv'));
   expect(notAFolder.status).toBe(1);
-  expect(notAFolder.stderr).toEqual([expect.stringMatching(/^Error \(VALIDATION\): dir: is not a folder \(got ".+Sample - Superstore\.csv"\)$/)]);
+  expect(notAFolder.stderr).toEqual([
+    expect.stringMatching(
+      /^Error \(VALIDATION\): dir: is not a folder \(got ".+Sample - Superstore\.csv"\)$/,
+    ),
+  ]);
 
-  for (const r of [noMapping, unknown, missing, notAFolder]) expect(r.stderr.join('\n')).not.toMatch(/\n\s+at /);
+  for (const r of [noMapping, unknown, missing, notAFolder])
+    expect(r.stderr.join('\n')).not.toMatch(/\n\s+at /);
 });
 
 test('a dry run is not a run: it takes no run number; the import after it takes the next one', async () => {
-  const runs = async () => (await db.pool.query<{ n: number; last: number | null }>(`SELECT count(*)::int AS n, max(id) AS last FROM platform.import_runs`)).rows[0]!;
+  const runs = async () =>
+    (
+      await db.pool.query<{ n: number; last: number | null }>(
+        `SELECT count(*)::int AS n, max(id) AS last FROM platform.import_runs`,
+      )
+    ).rows[0]!;
   const first = await importDirectory({ pool: db.pool, dir: FIXTURE, quiet: true });
   expect(first.status).toBe('committed');
   const before = await runs();
@@ -75,12 +93,23 @@ test('progress: each staged file and each write says its rows, and for staging i
   const lines: string[] = [];
   const stream: ProgressStream = { isTTY: false, write: (t: string) => lines.push(t) };
   // every step shown, however short (the default waits 3 s: the fixture is small)
-  const s = await importDirectory({ pool: db.pool, dir: FIXTURE, dryRun: true, progress: { stream, delayMs: 0, intervalMs: 0 } });
+  const s = await importDirectory({
+    pool: db.pool,
+    dir: FIXTURE,
+    dryRun: true,
+    progress: { stream, delayMs: 0, intervalMs: 0 },
+  });
   expect(s.status).toBe('dry-run');
   expect(lines.every((l) => l.endsWith('\n') && !l.includes('\r'))).toBe(true);
-  expect(lines).toContainEqual(expect.stringMatching(/^staging orders\.csv: [\d,]+ rows, [\d,]+ rows\/s, \d+ %(, eta \d+ s)?\n$/));
-  expect(lines).toContainEqual(expect.stringMatching(/^staging orders\.csv: [\d,]+ rows in [\d.]+ s, [\d,]+ rows\/s\n$/));
-  expect(lines).toContainEqual(expect.stringMatching(/^writing order_lines: [\d,]+ rows in [\d.]+ s, [\d,]+ rows\/s\n$/));
+  expect(lines).toContainEqual(
+    expect.stringMatching(/^staging orders\.csv: [\d,]+ rows, [\d,]+ rows\/s, \d+ %(, eta \d+ s)?\n$/),
+  );
+  expect(lines).toContainEqual(
+    expect.stringMatching(/^staging orders\.csv: [\d,]+ rows in [\d.]+ s, [\d,]+ rows\/s\n$/),
+  );
+  expect(lines).toContainEqual(
+    expect.stringMatching(/^writing order_lines: [\d,]+ rows in [\d.]+ s, [\d,]+ rows\/s\n$/),
+  );
   expect(lines).toContainEqual(expect.stringMatching(/^checks: done in [\d.]+ s\n$/));
   // the rows a write step reports are the rows it read
   const written = lines.find((l) => l.startsWith('writing orders: ') && l.includes(' in '));

@@ -84,11 +84,13 @@ describe('native mapping', () => {
     const c = await counts(db);
     // the buy side's files are optional in a native set (a set without them imports no purchase orders)
     const optional = (entity: string) => (entity.startsWith('purchase_') ? 0 : undefined);
-    for (const [entity, table] of Object.entries(FILE_TABLES)) expect([entity, c[table]]).toEqual([entity, fileRows(dir, entity) ?? optional(entity)]);
+    for (const [entity, table] of Object.entries(FILE_TABLES))
+      expect([entity, c[table]]).toEqual([entity, fileRows(dir, entity) ?? optional(entity)]);
     expect(c['inventory.stock_levels']).toBe(fileRows(dir, 'stock_levels'));
     expect(s.entities.products).toEqual({ read: 4, inserted: 4, updated: 0, unchanged: 0 });
     // on_hand from the ledger, reserved from the CONFIRMED order SO-0002 (3 × HT-002, 2 × PT-001 in Lyon).
-    const { rows } = await db.pool.query(`SELECT p.sku, w.code, l.on_hand, l.reserved, l.reorder_point FROM inventory.stock_levels l
+    const { rows } = await db.pool
+      .query(`SELECT p.sku, w.code, l.on_hand, l.reserved, l.reorder_point FROM inventory.stock_levels l
       JOIN catalog.products p ON p.id = l.product_id JOIN inventory.warehouses w ON w.id = l.warehouse_id ORDER BY 1, 2`);
     expect(rows).toEqual([
       { sku: 'HT-001', code: 'WH-LYON', on_hand: 96, reserved: 0, reorder_point: 20 },
@@ -96,13 +98,18 @@ describe('native mapping', () => {
       { sku: 'PT-001', code: 'WH-LILLE', on_hand: 8, reserved: 0, reorder_point: 2 },
       { sku: 'PT-001', code: 'WH-LYON', on_hand: 14, reserved: 2, reorder_point: 5 },
     ]);
-    const cat = await db.pool.query(`SELECT c.code, p.code AS parent FROM catalog.categories c LEFT JOIN catalog.categories p ON p.id = c.parent_id ORDER BY 1`);
+    const cat = await db.pool.query(
+      `SELECT c.code, p.code AS parent FROM catalog.categories c LEFT JOIN catalog.categories p ON p.id = c.parent_id ORDER BY 1`,
+    );
     expect(cat.rows).toEqual([
       { code: 'HAND-TOOLS', parent: 'TOOLS' },
       { code: 'POWER-TOOLS', parent: 'TOOLS' },
       { code: 'TOOLS', parent: null },
     ]);
-    const run = await db.pool.query(`SELECT mapping, status, summary FROM platform.import_runs WHERE id = $1`, [s.runId]);
+    const run = await db.pool.query(
+      `SELECT mapping, status, summary FROM platform.import_runs WHERE id = $1`,
+      [s.runId],
+    );
     expect(run.rows[0]).toMatchObject({ mapping: 'native', status: 'committed' });
   });
 
@@ -122,14 +129,16 @@ describe('native mapping', () => {
     const stampBefore = await stamp();
     const s = await importDirectory({ pool: db.pool, dir, quiet: true });
     expect(s.status).toBe('committed');
-    for (const [name, c] of Object.entries(s.entities)) expect([name, c.inserted, c.updated]).toEqual([name, 0, 0]);
+    for (const [name, c] of Object.entries(s.entities))
+      expect([name, c.inserted, c.updated]).toEqual([name, 0, 0]);
     expect(await counts(db)).toEqual(before);
     expect(await stamp()).toBe(stampBefore);
   });
 
   test('dry run reports and writes nothing, not even a run', async () => {
     const before = await counts(db);
-    const runs = async () => (await db.pool.query(`SELECT count(*)::int AS n, max(id) AS last FROM platform.import_runs`)).rows[0];
+    const runs = async () =>
+      (await db.pool.query(`SELECT count(*)::int AS n, max(id) AS last FROM platform.import_runs`)).rows[0];
     const runsBefore = await runs();
     const s = await importDirectory({ pool: db.pool, dir, dryRun: true, quiet: true });
     expect(s.status).toBe('dry-run');
@@ -138,7 +147,7 @@ describe('native mapping', () => {
     expect(await runs()).toEqual(runsBefore);
   });
 
-  test('a folder holding none of the mapping\'s files fails, naming the folder; a missing folder or an unknown mapping is a one-line error', async () => {
+  test("a folder holding none of the mapping's files fails, naming the folder; a missing folder or an unknown mapping is a one-line error", async () => {
     const foreign = mkdtempSync(path.join(tmpdir(), 'import-foreign-'));
     try {
       writeFileSync(path.join(foreign, 'Sample - Superstore.csv'), 'Row ID,Order ID\n1,CA-1\n');
@@ -146,13 +155,30 @@ describe('native mapping', () => {
       expect(isNativeDirectory(dir)).toBe(true);
       const s = await importDirectory({ pool: db.pool, dir: foreign, mapping: 'native', quiet: true });
       expect(s.status).toBe('failed');
-      expect(s.issues).toEqual([expect.objectContaining({ value: foreign, reason: 'none of the files of mapping "native" is in this folder' })]);
-      await expect(importDirectory({ pool: db.pool, dir: path.join(foreign, 'nope'), quiet: true })).rejects.toThrow(/^dir: no such folder/);
-      await expect(importDirectory({ pool: db.pool, dir, mapping: 'superstore-typo', quiet: true })).rejects.toThrow(/^mapping: unknown mapping: use one of native, /);
+      expect(s.issues).toEqual([
+        expect.objectContaining({
+          value: foreign,
+          reason: 'none of the files of mapping "native" is in this folder',
+        }),
+      ]);
+      await expect(
+        importDirectory({ pool: db.pool, dir: path.join(foreign, 'nope'), quiet: true }),
+      ).rejects.toThrow(/^dir: no such folder/);
+      await expect(
+        importDirectory({ pool: db.pool, dir, mapping: 'superstore-typo', quiet: true }),
+      ).rejects.toThrow(/^mapping: unknown mapping: use one of native, /);
       // the command: no --mapping on a foreign folder is one line on stderr and exit code 1, before any database work
-      const cli = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot(), 'data', 'src', 'cli', 'import.ts'), '--dir', foreign], { encoding: 'utf8', cwd: repoRoot() });
+      const cli = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', path.join(repoRoot(), 'data', 'src', 'cli', 'import.ts'), '--dir', foreign],
+        { encoding: 'utf8', cwd: repoRoot() },
+      );
       expect(cli.status).toBe(1);
-      expect(cli.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Error \(VALIDATION\): mapping: required: .* is not in the native format; use --mapping native\|/)]);
+      expect(cli.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(
+          /^Error \(VALIDATION\): mapping: required: .* is not in the native format; use --mapping native\|/,
+        ),
+      ]);
     } finally {
       rmSync(foreign, { recursive: true, force: true });
     }
@@ -166,16 +192,50 @@ describe('a file set with 7 bad rows', () => {
       const before = await counts(fresh);
       const s = await importDirectory({ pool: fresh.pool, dir: path.join(FIXTURES, 'bad'), quiet: true });
       expect(s.status).toBe('failed');
-      const got = s.issues.map((i) => ({ file: i.file, line: i.line, column: i.column, value: i.value, reason: i.reason }));
+      const got = s.issues.map((i) => ({
+        file: i.file,
+        line: i.line,
+        column: i.column,
+        value: i.value,
+        reason: i.reason,
+      }));
       expect(got).toHaveLength(7);
       const find = (file: string, column: string) => got.find((i) => i.file === file && i.column === column);
-      expect(find('products.csv', 'list_price')).toMatchObject({ line: 3, value: '24.0O', reason: expect.stringMatching(/decimal/) });
-      expect(find('users.csv', 'role')).toMatchObject({ line: 4, value: 'CEO', reason: expect.stringMatching(/not one of/) });
-      expect(find('customers.csv', 'name')).toMatchObject({ line: 4, value: '', reason: 'required value is missing' });
-      expect(find('order_lines.csv', 'sku')).toMatchObject({ line: 6, value: 'NOPE-1', reason: expect.stringMatching(/unknown product/) });
-      expect(find('order_lines.csv', 'quantity')).toMatchObject({ line: 7, value: '-2', reason: 'must be at least 1' });
-      expect(find('orders.csv', 'ordered_at')).toMatchObject({ line: 4, value: '2025-01-16T25:00:00Z', reason: expect.stringMatching(/ISO 8601/) });
-      expect(find('products.csv', 'sku')).toMatchObject({ line: 6, value: 'HT-001', reason: expect.stringMatching(/duplicate key \(first at line 2\)/) });
+      expect(find('products.csv', 'list_price')).toMatchObject({
+        line: 3,
+        value: '24.0O',
+        reason: expect.stringMatching(/decimal/),
+      });
+      expect(find('users.csv', 'role')).toMatchObject({
+        line: 4,
+        value: 'CEO',
+        reason: expect.stringMatching(/not one of/),
+      });
+      expect(find('customers.csv', 'name')).toMatchObject({
+        line: 4,
+        value: '',
+        reason: 'required value is missing',
+      });
+      expect(find('order_lines.csv', 'sku')).toMatchObject({
+        line: 6,
+        value: 'NOPE-1',
+        reason: expect.stringMatching(/unknown product/),
+      });
+      expect(find('order_lines.csv', 'quantity')).toMatchObject({
+        line: 7,
+        value: '-2',
+        reason: 'must be at least 1',
+      });
+      expect(find('orders.csv', 'ordered_at')).toMatchObject({
+        line: 4,
+        value: '2025-01-16T25:00:00Z',
+        reason: expect.stringMatching(/ISO 8601/),
+      });
+      expect(find('products.csv', 'sku')).toMatchObject({
+        line: 6,
+        value: 'HT-001',
+        reason: expect.stringMatching(/duplicate key \(first at line 2\)/),
+      });
       const after = await counts(fresh);
       expect(after).toEqual(before);
       expect(Object.values(after).every((n) => n === 0)).toBe(true);
@@ -191,7 +251,9 @@ const generated = path.join(repoRoot(), 'data', 'native');
 // data/native is committed: a missing set is a failure, not a reason to skip.
 describe('the generated data/native set', () => {
   test('imports with row counts equal to the files', async () => {
-    expect(existsSync(path.join(generated, 'orders.csv.gz')) || existsSync(path.join(generated, 'orders.csv'))).toBe(true);
+    expect(
+      existsSync(path.join(generated, 'orders.csv.gz')) || existsSync(path.join(generated, 'orders.csv')),
+    ).toBe(true);
     const fresh = await testDatabase();
     try {
       const s = await importDirectory({ pool: fresh.pool, dir: generated, quiet: true });
@@ -199,7 +261,8 @@ describe('the generated data/native set', () => {
       const c = await counts(fresh);
       const files = readdirSync(generated);
       for (const [entity, table] of Object.entries(FILE_TABLES))
-        if (files.some((f) => f.startsWith(`${entity}.csv`))) expect([entity, c[table]]).toEqual([entity, fileRows(generated, entity)]);
+        if (files.some((f) => f.startsWith(`${entity}.csv`)))
+          expect([entity, c[table]]).toEqual([entity, fileRows(generated, entity)]);
     } finally {
       await fresh.drop();
     }

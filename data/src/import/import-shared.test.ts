@@ -15,7 +15,12 @@ const count = async (db: TestDatabase, sql: string) => (await db.pool.query(sql)
   afterAll(() => db.drop());
 
   test('counts equal the source: 91 customers, 77 products, 830 orders, 2155 lines, 29 suppliers, 8 categories', async () => {
-    const s = await importDirectory({ pool: db.pool, mapping: 'northwind', dir: path.join(DATASETS, 'northwind', 'csv'), quiet: true });
+    const s = await importDirectory({
+      pool: db.pool,
+      mapping: 'northwind',
+      dir: path.join(DATASETS, 'northwind', 'csv'),
+      quiet: true,
+    });
     if (s.status !== 'committed') throw new Error(formatSummary(s));
     expect(await count(db, `SELECT count(*)::int n FROM customers.customers`)).toBe(91);
     expect(await count(db, `SELECT count(*)::int n FROM catalog.products`)).toBe(77);
@@ -28,11 +33,21 @@ const count = async (db: TestDatabase, sql: string) => (await db.pool.query(sql)
     expect(await count(db, `SELECT count(*)::int n FROM sales.orders WHERE status = 'DELIVERED'`)).toBe(809);
     // every order was placed: the 21 unshipped ones are booked (CONFIRMED), none a DRAFT
     expect(await count(db, `SELECT count(*)::int n FROM sales.orders WHERE status = 'CONFIRMED'`)).toBe(21);
-    expect(await count(db, `SELECT count(*)::int n FROM sales.orders WHERE status NOT IN ('CONFIRMED', 'DELIVERED')`)).toBe(0);
+    expect(
+      await count(
+        db,
+        `SELECT count(*)::int n FROM sales.orders WHERE status NOT IN ('CONFIRMED', 'DELIVERED')`,
+      ),
+    ).toBe(0);
     // carriers from Shippers, each order's ShipVia; ship-to places from ShipCity/ShipRegion/ShipCountry
     expect(await count(db, `SELECT count(*)::int n FROM sales.carriers`)).toBe(6);
     expect(await count(db, `SELECT count(*)::int n FROM sales.orders WHERE carrier_id IS NULL`)).toBe(0);
-    expect(await count(db, `SELECT count(*)::int n FROM sales.orders o JOIN sales.carriers k ON k.id = o.carrier_id WHERE k.code = 'NW-SHIP1'`)).toBe(249);
+    expect(
+      await count(
+        db,
+        `SELECT count(*)::int n FROM sales.orders o JOIN sales.carriers k ON k.id = o.carrier_id WHERE k.code = 'NW-SHIP1'`,
+      ),
+    ).toBe(249);
     expect(await count(db, `SELECT count(*)::int n FROM sales.orders WHERE ship_to_city_id IS NULL`)).toBe(0);
     expect(
       await count(
@@ -41,7 +56,9 @@ const count = async (db: TestDatabase, sql: string) => (await db.pool.query(sql)
            JOIN customers.regions r ON r.id = ci.region_id WHERE r.country_code = 'DE'`,
       ),
     ).toBe(122);
-    expect(await count(db, `SELECT count(*)::int n FROM catalog.products WHERE status = 'DISCONTINUED'`)).toBe(10);
+    expect(
+      await count(db, `SELECT count(*)::int n FROM catalog.products WHERE status = 'DISCONTINUED'`),
+    ).toBe(10);
     // reserved = CONFIRMED SALE lines less their backorders, on_hand = units_in_stock (opening movements)
     expect(
       await count(
@@ -53,12 +70,19 @@ const count = async (db: TestDatabase, sql: string) => (await db.pool.query(sql)
     ).toBe(0);
     expect(await count(db, `SELECT sum(on_hand)::int n FROM inventory.stock_levels`)).toBe(3119);
     // units on order (780 in the source, on 17 products) are open purchase orders: one SENT order per product
-    expect(await count(db, `SELECT count(*)::int n FROM suppliers.purchase_orders WHERE status = 'SENT'`)).toBe(17);
-    expect(await count(db, `SELECT sum(quantity - received_quantity)::int n FROM suppliers.purchase_order_lines`)).toBe(780);
+    expect(
+      await count(db, `SELECT count(*)::int n FROM suppliers.purchase_orders WHERE status = 'SENT'`),
+    ).toBe(17);
+    expect(
+      await count(db, `SELECT sum(quantity - received_quantity)::int n FROM suppliers.purchase_order_lines`),
+    ).toBe(780);
     expect(await count(db, `SELECT sum(on_order)::int n FROM inventory.stock_levels`)).toBe(780);
     expect(s.facts['unshipped orders booked (CONFIRMED)']).toBe(21);
     expect(s.facts['of which with a backorder']).toBe(
-      await count(db, `SELECT count(DISTINCT order_id)::int n FROM sales.order_lines WHERE backordered_quantity > 0`),
+      await count(
+        db,
+        `SELECT count(DISTINCT order_id)::int n FROM sales.order_lines WHERE backordered_quantity > 0`,
+      ),
     );
     expect(s.facts['of which with a backorder']).toBeGreaterThan(0);
     // Revenue check against the published figure (sum of unit_price × quantity × (1 − discount)).
@@ -70,9 +94,15 @@ const count = async (db: TestDatabase, sql: string) => (await db.pool.query(sql)
   });
 
   test('re-import changes nothing', async () => {
-    const s = await importDirectory({ pool: db.pool, mapping: 'northwind', dir: path.join(DATASETS, 'northwind', 'csv'), quiet: true });
+    const s = await importDirectory({
+      pool: db.pool,
+      mapping: 'northwind',
+      dir: path.join(DATASETS, 'northwind', 'csv'),
+      quiet: true,
+    });
     expect(s.status).toBe('committed');
-    for (const [name, c] of Object.entries(s.entities)) expect([name, c.inserted, c.updated]).toEqual([name, 0, 0]);
+    for (const [name, c] of Object.entries(s.entities))
+      expect([name, c.inserted, c.updated]).toEqual([name, 0, 0]);
   });
 });
 
@@ -84,7 +114,12 @@ const count = async (db: TestDatabase, sql: string) => (await db.pool.query(sql)
   afterAll(() => db.drop());
 
   test('541,909 lines = imported + skipped by named rules', async () => {
-    const s = await importDirectory({ pool: db.pool, mapping: 'online-retail', dir: path.join(DATASETS, 'online-retail'), quiet: true });
+    const s = await importDirectory({
+      pool: db.pool,
+      mapping: 'online-retail',
+      dir: path.join(DATASETS, 'online-retail'),
+      quiet: true,
+    });
     if (s.status !== 'committed') throw new Error(formatSummary(s).slice(0, 20000));
     const file = s.files[0]!;
     expect(file.lines).toBe(541_909);
@@ -102,17 +137,26 @@ const count = async (db: TestDatabase, sql: string) => (await db.pool.query(sql)
     expect(await count(db, `SELECT count(*)::int n FROM sales.orders WHERE kind = 'RETURN'`)).toBe(3836);
     expect(await count(db, `SELECT count(*)::int n FROM customers.customers WHERE NOT is_guest`)).toBe(4372);
     expect(await count(db, `SELECT count(*)::int n FROM customers.customers WHERE code = '17850'`)).toBe(1);
-    expect(await count(db, `SELECT count(*)::int n FROM customers.customers WHERE is_guest AND code LIKE 'GUEST-%'`)).toBe(
-      s.facts['guest customers (one per country)']!,
-    );
+    expect(
+      await count(
+        db,
+        `SELECT count(*)::int n FROM customers.customers WHERE is_guest AND code LIKE 'GUEST-%'`,
+      ),
+    ).toBe(s.facts['guest customers (one per country)']!);
     expect(await count(db, `SELECT count(*)::int n FROM sales.order_lines WHERE quantity <= 0`)).toBe(0);
     // The 3 'A' lines and the 1,336 write-offs all lack a CustomerID: the other 133,741 go to guests.
     expect(s.facts['lines without CustomerID (→ guest customers)']).toBe(135_080 - 3 - 1336);
   }, 600_000);
 
   test('re-import changes nothing', async () => {
-    const s = await importDirectory({ pool: db.pool, mapping: 'online-retail', dir: path.join(DATASETS, 'online-retail'), quiet: true });
+    const s = await importDirectory({
+      pool: db.pool,
+      mapping: 'online-retail',
+      dir: path.join(DATASETS, 'online-retail'),
+      quiet: true,
+    });
     expect(s.status).toBe('committed');
-    for (const [name, c] of Object.entries(s.entities)) expect([name, c.inserted, c.updated]).toEqual([name, 0, 0]);
+    for (const [name, c] of Object.entries(s.entities))
+      expect([name, c.inserted, c.updated]).toEqual([name, 0, 0]);
   }, 600_000);
 });

@@ -43,7 +43,8 @@ async function beginImport(client: pg.PoolClient): Promise<void> {
   await client.query(`SET LOCAL lock_timeout = '60s'`);
   await client.query(`SET LOCAL client_min_messages = warning`);
   await client.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
-  for (const e of ENTITIES) await createStagingTable(client, { file: e.entity, table: `stg_${e.entity}`, columns: e.columns });
+  for (const e of ENTITIES)
+    await createStagingTable(client, { file: e.entity, table: `stg_${e.entity}`, columns: e.columns });
 }
 
 /**
@@ -60,7 +61,8 @@ export async function importDirectory(opts: ImportOptions): Promise<ImportSummar
   const log = opts.log ?? (() => undefined);
   const ownPool = !opts.pool;
   if (!opts.pool && !opts.url) throw new Error('importDirectory needs a pool or a url');
-  const pool = opts.pool ?? createPool(opts.url!, { max: 2, statementTimeout: 0, applicationName: 'erp-import' });
+  const pool =
+    opts.pool ?? createPool(opts.url!, { max: 2, statementTimeout: 0, applicationName: 'erp-import' });
 
   const summary: ImportSummary = {
     mapping: mapping.name,
@@ -108,25 +110,57 @@ export async function importDirectory(opts: ImportOptions): Promise<ImportSummar
       const file = resolveSourceFile(dir, source.file);
       if (!file) {
         if (!source.optional)
-          onIssue({ file: `${source.file}.csv`, line: null, column: null, value: null, reason: `file not found in ${dir}` });
+          onIssue({
+            file: `${source.file}.csv`,
+            line: null,
+            column: null,
+            value: null,
+            reason: `file not found in ${dir}`,
+          });
         continue;
       }
       await client.query('SAVEPOINT stage_file');
       let result;
       try {
-        result = await stageFile(client, file, source, onIssue, { quiet: opts.quiet, progress: opts.progress });
+        result = await stageFile(client, file, source, onIssue, {
+          quiet: opts.quiet,
+          progress: opts.progress,
+        });
       } catch (err) {
         stagingBroken = true;
         await client.query('ROLLBACK TO SAVEPOINT stage_file');
         if (!(err as { reported?: boolean }).reported)
-          onIssue({ file: path.basename(file), line: null, column: null, value: null, reason: (err as Error).message });
+          onIssue({
+            file: path.basename(file),
+            line: null,
+            column: null,
+            value: null,
+            reason: (err as Error).message,
+          });
         continue;
       }
-      summary.files.push({ file: result.file, lines: result.lines, imported: result.imported, skipped: result.skipped });
+      summary.files.push({
+        file: result.file,
+        lines: result.lines,
+        imported: result.imported,
+        skipped: result.skipped,
+      });
       for (const { rule, count, lines } of result.rules.values()) {
-        summary.rules.push({ rule: rule.name, description: rule.description, file: result.file, action: rule.action, count });
+        summary.rules.push({
+          rule: rule.name,
+          description: rule.description,
+          file: result.file,
+          action: rule.action,
+          count,
+        });
         if (rule.action === 'skip') {
-          const sk: SkippedRule = { rule: rule.name, description: rule.description, file: result.file, count, lines };
+          const sk: SkippedRule = {
+            rule: rule.name,
+            description: rule.description,
+            file: result.file,
+            count,
+            lines,
+          };
           summary.skipped.push(sk);
         }
       }
@@ -134,7 +168,13 @@ export async function importDirectory(opts: ImportOptions): Promise<ImportSummar
     }
     // A folder holding none of the mapping's files is a wrong folder or mapping, not an empty import.
     if (!summary.files.length && !problems())
-      onIssue({ file: '(folder)', line: null, column: null, value: dir, reason: `none of the files of mapping "${mapping.name}" is in this folder` });
+      onIssue({
+        file: '(folder)',
+        line: null,
+        column: null,
+        value: dir,
+        reason: `none of the files of mapping "${mapping.name}" is in this folder`,
+      });
     log(`staged ${summary.files.length} file(s) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     // Checks run even when some cells were refused (those are null in staging), so one run lists
@@ -212,7 +252,9 @@ export async function importDirectory(opts: ImportOptions): Promise<ImportSummar
 /** Rows in each canonical staging table (what each write step reads). */
 async function stagedRows(client: pg.PoolClient): Promise<Map<string, number>> {
   const { rows } = await client.query<{ entity: string; n: number }>(
-    ENTITIES.map((e) => `SELECT '${e.entity}' AS entity, count(*)::int AS n FROM stg_${e.entity}`).join(' UNION ALL '),
+    ENTITIES.map((e) => `SELECT '${e.entity}' AS entity, count(*)::int AS n FROM stg_${e.entity}`).join(
+      ' UNION ALL ',
+    ),
   );
   return new Map(rows.map((r) => [r.entity, r.n]));
 }
@@ -225,7 +267,15 @@ export function checkReadableDirectory(dir: string): void {
   } catch (err) {
     if (err instanceof ValidationError) throw err;
     const code = (err as { code?: string }).code;
-    throw new ValidationError('dir', dir, code === 'ENOENT' ? 'no such folder' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? (err as Error).message})`);
+    throw new ValidationError(
+      'dir',
+      dir,
+      code === 'ENOENT'
+        ? 'no such folder'
+        : code === 'EACCES'
+          ? 'cannot be read (permission denied)'
+          : `cannot be read (${code ?? (err as Error).message})`,
+    );
   }
 }
 
@@ -235,7 +285,14 @@ export function isNativeDirectory(dir: string): boolean {
 }
 
 function dbIssue(err: unknown, step: string): ImportIssue {
-  const e = err as { message: string; code?: string; detail?: string; constraint?: string; column?: string; table?: string };
+  const e = err as {
+    message: string;
+    code?: string;
+    detail?: string;
+    constraint?: string;
+    column?: string;
+    table?: string;
+  };
   return {
     file: `(${step})`,
     line: null,
@@ -245,8 +302,17 @@ function dbIssue(err: unknown, step: string): ImportIssue {
   };
 }
 
-async function recordRun(db: pg.Pool | pg.PoolClient, mapping: string, dir: string, s: ImportSummary): Promise<number> {
-  const stored = { ...s, issues: s.issues.slice(0, 1000), moreIssues: s.moreIssues + Math.max(0, s.issues.length - 1000) };
+async function recordRun(
+  db: pg.Pool | pg.PoolClient,
+  mapping: string,
+  dir: string,
+  s: ImportSummary,
+): Promise<number> {
+  const stored = {
+    ...s,
+    issues: s.issues.slice(0, 1000),
+    moreIssues: s.moreIssues + Math.max(0, s.issues.length - 1000),
+  };
   const { rows } = await db.query<{ id: number }>(
     `INSERT INTO platform.import_runs (mapping, source, status, started_at, finished_at, summary)
      VALUES ($1, $2, $3, now() - make_interval(secs => $4::double precision / 1000), clock_timestamp(), $5) RETURNING id`,

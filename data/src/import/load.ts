@@ -16,7 +16,12 @@ interface IssueRow {
   reason: string;
 }
 
-async function collect(client: Q, sql: string, onIssue: (i: ImportIssue) => void, params: unknown[] = []): Promise<void> {
+async function collect(
+  client: Q,
+  sql: string,
+  onIssue: (i: ImportIssue) => void,
+  params: unknown[] = [],
+): Promise<void> {
   const { rows } = await client.query<IssueRow>(sql, params);
   for (const r of rows)
     onIssue({ file: r.file ?? '(derived)', line: r.line, column: r.col, value: r.val, reason: r.reason });
@@ -27,7 +32,11 @@ async function collect(client: Q, sql: string, onIssue: (i: ImportIssue) => void
  * natural keys, references to keys present neither in the files nor in the DB, rules spanning
  * columns or rows. Every problem is reported; nothing is written.
  */
-export async function checkStaged(client: Q, onIssue: (i: ImportIssue) => void, strict: boolean): Promise<void> {
+export async function checkStaged(
+  client: Q,
+  onIssue: (i: ImportIssue) => void,
+  strict: boolean,
+): Promise<void> {
   for (const e of ENTITIES) {
     const t = `stg_${e.entity}`;
     const keys = e.key.map(ident);
@@ -183,7 +192,12 @@ export async function upsert(
             (SELECT count(*) FROM i)::int AS inserted`,
   );
   const r = rows[0]!;
-  return { read: r.read, inserted: r.inserted, updated: r.updated, unchanged: r.read - r.inserted - r.updated };
+  return {
+    read: r.read,
+    inserted: r.inserted,
+    updated: r.updated,
+    unchanged: r.read - r.inserted - r.updated,
+  };
 }
 
 export interface WriteContext {
@@ -200,7 +214,13 @@ export async function writeStaged({ client, counts, onIssue, step }: WriteContex
     counts[name] = await f();
   };
   await run('users', () =>
-    upsert(client, 'auth.users', ['email'], ['name', 'role'], `SELECT email, name, role::auth.user_role AS role FROM stg_users`),
+    upsert(
+      client,
+      'auth.users',
+      ['email'],
+      ['name', 'role'],
+      `SELECT email, name, role::auth.user_role AS role FROM stg_users`,
+    ),
   );
   await run('countries', () =>
     upsert(
@@ -217,7 +237,13 @@ export async function writeStaged({ client, counts, onIssue, step }: WriteContex
     ),
   );
   await run('regions', () =>
-    upsert(client, 'customers.regions', ['country_code', 'name'], [], `SELECT country_code, region AS name FROM stg_customers UNION ${SHIP_TO_PLACES('ship_to_region AS name')}`),
+    upsert(
+      client,
+      'customers.regions',
+      ['country_code', 'name'],
+      [],
+      `SELECT country_code, region AS name FROM stg_customers UNION ${SHIP_TO_PLACES('ship_to_region AS name')}`,
+    ),
   );
   await run('cities', () =>
     upsert(
@@ -244,7 +270,13 @@ export async function writeStaged({ client, counts, onIssue, step }: WriteContex
     ),
   );
   await run('warehouses', () =>
-    upsert(client, 'inventory.warehouses', ['code'], ['name', 'city', 'country_code'], `SELECT code, name, city, country_code FROM stg_warehouses`),
+    upsert(
+      client,
+      'inventory.warehouses',
+      ['code'],
+      ['name', 'city', 'country_code'],
+      `SELECT code, name, city, country_code FROM stg_warehouses`,
+    ),
   );
   await run('customers', () =>
     upsert(
@@ -347,7 +379,16 @@ export async function writeStaged({ client, counts, onIssue, step }: WriteContex
       client,
       'suppliers.purchase_orders',
       ['number'],
-      ['supplier_id', 'warehouse_id', 'status', 'currency', 'ordered_at', 'sent_at', 'received_at', 'cancelled_at'],
+      [
+        'supplier_id',
+        'warehouse_id',
+        'status',
+        'currency',
+        'ordered_at',
+        'sent_at',
+        'received_at',
+        'cancelled_at',
+      ],
       `SELECT s.number, x.id AS supplier_id, w.id AS warehouse_id, s.status::suppliers.purchase_order_status AS status, s.currency,
               s.ordered_at, s.sent_at, s.received_at, s.cancelled_at
          FROM stg_purchase_orders s JOIN suppliers.suppliers x ON x.code = s.supplier_code JOIN inventory.warehouses w ON w.code = s.warehouse_code`,
@@ -389,7 +430,15 @@ export async function writeStaged({ client, counts, onIssue, step }: WriteContex
     const r = rows[0]!;
     return { read: r.read, inserted: r.inserted, updated: 0, unchanged: r.read - r.inserted };
   });
-  await run('carriers', () => upsert(client, 'sales.carriers', ['code'], ['name', 'phone'], `SELECT code, name, phone FROM stg_carriers`));
+  await run('carriers', () =>
+    upsert(
+      client,
+      'sales.carriers',
+      ['code'],
+      ['name', 'phone'],
+      `SELECT code, name, phone FROM stg_carriers`,
+    ),
+  );
   await run('orders', () =>
     upsert(
       client,
@@ -473,7 +522,12 @@ async function writeCategories(client: Q): Promise<EntityCounts> {
   const inserted = new Set(r.inserted);
   const updated = new Set(r.updated);
   for (const { code } of parents.rows) if (!inserted.has(code)) updated.add(code);
-  return { read: r.read, inserted: inserted.size, updated: updated.size, unchanged: r.read - inserted.size - updated.size };
+  return {
+    read: r.read,
+    inserted: inserted.size,
+    updated: updated.size,
+    unchanged: r.read - inserted.size - updated.size,
+  };
 }
 
 /** reserved = the quantities of CONFIRMED SALE orders' lines less their backorders, per (product, warehouse). */

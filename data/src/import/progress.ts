@@ -24,7 +24,8 @@ export interface ProgressOptions {
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
-const duration = (s: number) => (s < 90 ? `${Math.ceil(s)} s` : `${Math.floor(s / 60)} min ${Math.ceil(s % 60)} s`);
+const duration = (s: number) =>
+  s < 90 ? `${Math.ceil(s)} s` : `${Math.floor(s / 60)} min ${Math.ceil(s % 60)} s`;
 
 /**
  * One line of progress for a step of the import: rows, rows/s and, when the share done is known,
@@ -79,7 +80,10 @@ export function stepProgress(label: string, opts: ProgressOptions = {}): StepPro
       if (n !== undefined) rows = n;
       if (!shown) return;
       const secs = (now() - started) / 1000;
-      const end = rows > 0 ? `${label}: ${fmt(rows)} rows in ${secs.toFixed(1)} s, ${fmt(rows / Math.max(secs, 0.001))} rows/s` : `${label}: done in ${secs.toFixed(1)} s`;
+      const end =
+        rows > 0
+          ? `${label}: ${fmt(rows)} rows in ${secs.toFixed(1)} s, ${fmt(rows / Math.max(secs, 0.001))} rows/s`
+          : `${label}: done in ${secs.toFixed(1)} s`;
       stream.write(tty ? `\r\x1b[2K${end}\n` : `${end}\n`);
     },
   };

@@ -28,7 +28,9 @@ export interface StageResult {
 
 export async function createStagingTable(client: pg.PoolClient, source: SourceSpec): Promise<void> {
   const cols = source.columns.map((c) => `"${c.name}" ${pgType(c)}`).join(', ');
-  await client.query(`CREATE TEMP TABLE IF NOT EXISTS ${source.table} (_file text, _line int, ${cols}) ON COMMIT DROP`);
+  await client.query(
+    `CREATE TEMP TABLE IF NOT EXISTS ${source.table} (_file text, _line int, ${cols}) ON COMMIT DROP`,
+  );
 }
 
 const LISTED_PER_RULE = 50;
@@ -71,7 +73,13 @@ export async function stageFile(
         header = record.map((h) => h.trim().replace(/^\uFEFF/, ''));
         const missing = needed.filter((n) => !header!.includes(n));
         for (const m of missing)
-          onIssue({ file: fileName, line: 1, column: m, value: null, reason: 'column missing from the header' });
+          onIssue({
+            file: fileName,
+            line: 1,
+            column: m,
+            value: null,
+            reason: 'column missing from the header',
+          });
         return done();
       }
       result.lines++;
@@ -104,9 +112,19 @@ export async function stageFile(
         let raw: string | null = col.value ? col.value(row) : (row[col.from ?? col.name] ?? '');
         if (col.transform && raw !== null) raw = col.transform(raw, row);
         const cell = parseCell(col, raw);
-        const refused = !cell.ok ? cell.reason : cell.value !== null && col.check ? col.check(cell.value) : null;
+        const refused = !cell.ok
+          ? cell.reason
+          : cell.value !== null && col.check
+            ? col.check(cell.value)
+            : null;
         if (refused || !cell.ok) {
-          onIssue({ file: fileName, line, column: col.from ?? col.name, value: raw, reason: refused ?? 'refused' });
+          onIssue({
+            file: fileName,
+            line,
+            column: col.from ?? col.name,
+            value: raw,
+            reason: refused ?? 'refused',
+          });
           out += '\t\\N';
         } else out += `\t${copyText(cell.value)}`;
       }
@@ -126,19 +144,28 @@ export async function stageFile(
   const cols = ['_file', '_line', ...source.columns.map((c) => `"${c.name}"`)].join(', ');
   const copy = client.query(copyFrom(`COPY ${source.table} (${cols}) FROM STDIN`));
   const parser = parse({ info: true, relax_column_count: true, bom: true, skip_empty_lines: true });
-  const streams: NodeJS.ReadWriteStream[] = filePath.endsWith('.gz') ? [createGunzip(), parser, toCopy] : [parser, toCopy];
+  const streams: NodeJS.ReadWriteStream[] = filePath.endsWith('.gz')
+    ? [createGunzip(), parser, toCopy]
+    : [parser, toCopy];
   try {
     await pipeline(input, ...(streams as [NodeJS.ReadWriteStream]), copy);
   } catch (err) {
     bar?.done();
     const e = err as { code?: string; message: string; lines?: number };
     if (e.code && e.code.startsWith('CSV_')) {
-      onIssue({ file: fileName, line: e.lines ?? null, column: null, value: null, reason: `CSV syntax: ${e.message}` });
+      onIssue({
+        file: fileName,
+        line: e.lines ?? null,
+        column: null,
+        value: null,
+        reason: `CSV syntax: ${e.message}`,
+      });
       (err as { reported?: boolean }).reported = true;
     }
     throw err;
   }
-  if (!header) onIssue({ file: fileName, line: 1, column: null, value: null, reason: 'empty file (no header line)' });
+  if (!header)
+    onIssue({ file: fileName, line: 1, column: null, value: null, reason: 'empty file (no header line)' });
   bar?.done(result.lines);
   return result;
 }

@@ -11,7 +11,9 @@ export async function bootstrapAdmin(
   pool: pg.Pool,
   opts: { email?: string; password?: string; allowGenerated: boolean },
 ): Promise<{ email: string; generatedPassword?: string } | null> {
-  const { rows } = await pool.query(`SELECT 1 FROM auth.users WHERE role = 'ADMIN' AND password_hash IS NOT NULL LIMIT 1`);
+  const { rows } = await pool.query(
+    `SELECT 1 FROM auth.users WHERE role = 'ADMIN' AND password_hash IS NOT NULL LIMIT 1`,
+  );
   if (rows.length) return null;
   if (!opts.email || !opts.password) {
     if (!opts.allowGenerated) return null;
@@ -32,8 +34,16 @@ export async function bootstrapAdmin(
  * or its role and password reset from the environment, on start; idempotent. Its password is a
  * generated secret (npm start writes one into .env in development).
  */
-export async function ensureServiceAccount(pool: pg.Pool, role: AccountServiceRole, email: string, password: string): Promise<void> {
-  const { rows } = await pool.query<{ password_hash: string | null; role: string }>(`SELECT password_hash, role FROM auth.users WHERE email = $1`, [email.toLowerCase()]);
+export async function ensureServiceAccount(
+  pool: pg.Pool,
+  role: AccountServiceRole,
+  email: string,
+  password: string,
+): Promise<void> {
+  const { rows } = await pool.query<{ password_hash: string | null; role: string }>(
+    `SELECT password_hash, role FROM auth.users WHERE email = $1`,
+    [email.toLowerCase()],
+  );
   const { verifyPassword } = await import('./passwords');
   if (rows[0] && rows[0].role === role && (await verifyPassword(rows[0].password_hash, password))) return;
   const name = role === 'ETL_SERVICE' ? 'ETL service account' : 'Mining service account';
@@ -50,7 +60,11 @@ export async function ensureServiceAccount(pool: pg.Pool, role: AccountServiceRo
  * already issued fails once the gateway rereads the account, within seconds). Service accounts are reset from the
  * environment by npm start instead.
  */
-export async function resetPassword(pool: pg.Pool, emailRaw: string, password?: string): Promise<{ email: string; generatedPassword?: string; sessionsEnded: number }> {
+export async function resetPassword(
+  pool: pg.Pool,
+  emailRaw: string,
+  password?: string,
+): Promise<{ email: string; generatedPassword?: string; sessionsEnded: number }> {
   const email = emailRaw.trim().toLowerCase();
   const { validatePassword } = await import('./passwords');
   const problem = password !== undefined ? validatePassword(password) : null;
@@ -60,13 +74,25 @@ export async function resetPassword(pool: pg.Pool, emailRaw: string, password?: 
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const { rows } = await client.query<{ id: number; role: string }>(`SELECT id, role FROM auth.users WHERE email = $1 FOR UPDATE`, [email]);
+    const { rows } = await client.query<{ id: number; role: string }>(
+      `SELECT id, role FROM auth.users WHERE email = $1 FOR UPDATE`,
+      [email],
+    );
     const user = rows[0];
     if (!user) throw new Error(`no user with the email ${email}`);
-    if (user.role.endsWith('_SERVICE')) throw new Error(`${email} is a service account: set its password in the environment (.env) and restart npm start`);
+    if (user.role.endsWith('_SERVICE'))
+      throw new Error(
+        `${email} is a service account: set its password in the environment (.env) and restart npm start`,
+      );
     // A new session version: the access tokens already issued stop working too.
-    await client.query(`UPDATE auth.users SET password_hash = $2, failed_logins = 0, locked_until = NULL, session_version = session_version + 1, updated_at = now() WHERE id = $1`, [user.id, hash]);
-    const revoked = await client.query(`UPDATE auth.refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now()`, [user.id]);
+    await client.query(
+      `UPDATE auth.users SET password_hash = $2, failed_logins = 0, locked_until = NULL, session_version = session_version + 1, updated_at = now() WHERE id = $1`,
+      [user.id, hash],
+    );
+    const revoked = await client.query(
+      `UPDATE auth.refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now()`,
+      [user.id],
+    );
     await client.query('COMMIT');
     return { email, generatedPassword: generated, sessionsEnded: revoked.rowCount ?? 0 };
   } catch (err) {

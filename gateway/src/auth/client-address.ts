@@ -10,7 +10,8 @@ export const PROXY_HEADER = 'x-erp-proxy';
  * gateway already holds, so there is no new variable to set and the secret itself never travels. A
  * browser cannot send it (the proxy forwards a fixed list of headers, not this one).
  */
-export const proxyToken = (subgraphSecret: string) => createHmac('sha256', subgraphSecret).update('erp console proxy: X-Forwarded-For').digest('base64url');
+export const proxyToken = (subgraphSecret: string) =>
+  createHmac('sha256', subgraphSecret).update('erp console proxy: X-Forwarded-For').digest('base64url');
 
 /**
  * The address a request comes from, as the login throttle counts it. The socket's address, except
@@ -25,6 +26,10 @@ export function clientAddress(req: http.IncomingMessage, trustedProxyToken: stri
   const a = Buffer.from(presented);
   const b = Buffer.from(trustedProxyToken);
   if (a.length !== b.length || !timingSafeEqual(a, b)) return socket;
-  const forwarded = String(req.headers['x-forwarded-for'] ?? '').split(',').at(-1)?.trim() ?? '';
+  const forwarded =
+    String(req.headers['x-forwarded-for'] ?? '')
+      .split(',')
+      .at(-1)
+      ?.trim() ?? '';
   return isIP(forwarded) ? forwarded : socket;
 }

@@ -42,7 +42,9 @@ const isCommon = (password: string) => {
 export function validatePassword(password: string): string | null {
   if ([...password].length < MIN_PASSWORD_LENGTH) return `must be at least ${MIN_PASSWORD_LENGTH} characters`;
   if (password.length > 256) return 'must be at most 256 characters';
-  if (new Set(password.trim()).size < MIN_DISTINCT_CHARACTERS) return `must use at least ${MIN_DISTINCT_CHARACTERS} different characters (not only spaces or a repeated pattern)`;
-  if (isCommon(password)) return 'is one of the most common passwords: choose another (a few unrelated words make a good one)';
+  if (new Set(password.trim()).size < MIN_DISTINCT_CHARACTERS)
+    return `must use at least ${MIN_DISTINCT_CHARACTERS} different characters (not only spaces or a repeated pattern)`;
+  if (isCommon(password))
+    return 'is one of the most common passwords: choose another (a few unrelated words make a good one)';
   return null;
 }

@@ -1,5 +1,26 @@
-import { AppError, ConflictError, ForbiddenError, isHumanRole, isServiceRole, NotFoundError, UnauthenticatedError, ValidationError, type AccountRole, type Logger, type Role, type Tx } from '@erp/kit';
-import { decodeCursor, mutate, pageSize, parseId, requiredText, toConnection, type BaseContext } from '@erp/kit/graphql';
+import {
+  AppError,
+  ConflictError,
+  ForbiddenError,
+  isHumanRole,
+  isServiceRole,
+  NotFoundError,
+  UnauthenticatedError,
+  ValidationError,
+  type AccountRole,
+  type Logger,
+  type Role,
+  type Tx,
+} from '@erp/kit';
+import {
+  decodeCursor,
+  mutate,
+  pageSize,
+  parseId,
+  requiredText,
+  toConnection,
+  type BaseContext,
+} from '@erp/kit/graphql';
 import type { GatewayEnv } from '../env';
 import { nextTick } from '@erp/automation';
 import { AccountStates } from './account-states';
@@ -45,7 +66,10 @@ export class AuthService {
   /** Whether an access token's account still holds it (the gateway asks on every authenticated request). */
   readonly accounts = new AccountStates();
   constructor(
-    private readonly env: Pick<GatewayEnv, 'JWT_SECRET' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_DAYS'>,
+    private readonly env: Pick<
+      GatewayEnv,
+      'JWT_SECRET' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_DAYS'
+    >,
     private readonly log: Logger,
   ) {}
 
@@ -64,7 +88,9 @@ export class AuthService {
       throw new AppError('RATE_LIMITED', 'Too many login attempts from this address; wait a minute');
     }
     const email = String(emailRaw).trim().toLowerCase();
-    const { rows } = await ctx.pool.query<UserRow & { passwordHash: string | null; failedLogins: number; lockedUntil: Date | null }>(
+    const { rows } = await ctx.pool.query<
+      UserRow & { passwordHash: string | null; failedLogins: number; lockedUntil: Date | null }
+    >(
       `SELECT ${USER_COLUMNS}, password_hash AS "passwordHash", failed_logins AS "failedLogins", locked_until AS "lockedUntil"
        FROM auth.users WHERE email = $1`,
       [email],
@@ -82,7 +108,10 @@ export class AuthService {
           [user.id, lockSeconds(user.failedLogins + 1)],
         );
       }
-      this.log.warn({ requestId: ctx.identity?.requestId, address: ctx.clientAddress, locked, disabled: user?.disabled }, 'failed login');
+      this.log.warn(
+        { requestId: ctx.identity?.requestId, address: ctx.clientAddress, locked, disabled: user?.disabled },
+        'failed login',
+      );
       throw new UnauthenticatedError(INVALID_LOGIN);
     }
     const rehash = needsRehash(user.passwordHash!) ? await hashPassword(password) : null;
@@ -116,15 +145,18 @@ export class AuthService {
   }
 
   async logout(ctx: AuthContext, token: string) {
-    const r = await ctx.pool.query(`UPDATE auth.refresh_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL`, [
-      hashRefreshToken(String(token)),
-    ]);
+    const r = await ctx.pool.query(
+      `UPDATE auth.refresh_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL`,
+      [hashRefreshToken(String(token))],
+    );
     return (r.rowCount ?? 0) > 0;
   }
 
   async me(ctx: AuthContext) {
     if (!ctx.identity?.userId) throw new UnauthenticatedError();
-    const { rows } = await ctx.pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM auth.users WHERE id = $1`, [ctx.identity.userId]);
+    const { rows } = await ctx.pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM auth.users WHERE id = $1`, [
+      ctx.identity.userId,
+    ]);
     if (!rows[0]) throw new UnauthenticatedError();
     return rows[0];
   }
@@ -145,59 +177,92 @@ export class AuthService {
   }
 
   async userById(ctx: Pick<AuthContext, 'pool'>, id: number) {
-    return (await ctx.pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM auth.users WHERE id = $1`, [id])).rows[0] ?? null;
+    return (
+      (await ctx.pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM auth.users WHERE id = $1`, [id])).rows[0] ??
+      null
+    );
   }
 
   async createUser(ctx: AuthContext, input: Record<string, unknown>, idempotencyKey?: string | null) {
     const email = requiredText('input.email', input.email).toLowerCase();
-    if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw new ValidationError('input.email', input.email, 'is not an e-mail address');
+    if (!/^[^@\s]+@[^@\s]+$/.test(email))
+      throw new ValidationError('input.email', input.email, 'is not an e-mail address');
     const name = requiredText('input.name', input.name);
     const role = input.role as Role;
-    if (!isHumanRole(role)) throw new ValidationError('input.role', input.role, 'is not a role of a person (service accounts come from the environment)');
+    if (!isHumanRole(role))
+      throw new ValidationError(
+        'input.role',
+        input.role,
+        'is not a role of a person (service accounts come from the environment)',
+      );
     const password = String(input.password ?? '');
     const problem = validatePassword(password);
     if (problem) throw new ValidationError('input.password', '(hidden)', problem);
     const passwordHash = await hashPassword(password);
-    return mutate(ctx as BaseContext, { name: 'createUser', idempotencyKey, payload: { email, name, role } }, async (tx, audit) => {
-      const { rows } = await tx.query<UserRow>(
-        `INSERT INTO auth.users (email, name, role, password_hash) VALUES ($1, $2, $3, $4) ON CONFLICT (email) DO NOTHING RETURNING ${USER_COLUMNS}`,
-        [email, name, role, passwordHash],
-      );
-      if (!rows[0]) throw new ConflictError(`A user with e-mail ${email} already exists`, { field: 'input.email' });
-      await audit({ entity: 'User', entityId: rows[0].id, before: null, after: rows[0] });
-      return rows[0];
-    });
+    return mutate(
+      ctx as BaseContext,
+      { name: 'createUser', idempotencyKey, payload: { email, name, role } },
+      async (tx, audit) => {
+        const { rows } = await tx.query<UserRow>(
+          `INSERT INTO auth.users (email, name, role, password_hash) VALUES ($1, $2, $3, $4) ON CONFLICT (email) DO NOTHING RETURNING ${USER_COLUMNS}`,
+          [email, name, role, passwordHash],
+        );
+        if (!rows[0])
+          throw new ConflictError(`A user with e-mail ${email} already exists`, { field: 'input.email' });
+        await audit({ entity: 'User', entityId: rows[0].id, before: null, after: rows[0] });
+        return rows[0];
+      },
+    );
   }
 
-  async updateUser(ctx: AuthContext, idRaw: unknown, input: Record<string, unknown>, idempotencyKey?: string | null) {
+  async updateUser(
+    ctx: AuthContext,
+    idRaw: unknown,
+    input: Record<string, unknown>,
+    idempotencyKey?: string | null,
+  ) {
     const id = parseId('id', idRaw);
     const name = input.name == null ? null : requiredText('input.name', input.name);
     const role = input.role == null ? null : (input.role as Role);
-    if (role && !isHumanRole(role)) throw new ValidationError('input.role', input.role, 'is not a role of a person (service accounts come from the environment)');
+    if (role && !isHumanRole(role))
+      throw new ValidationError(
+        'input.role',
+        input.role,
+        'is not a role of a person (service accounts come from the environment)',
+      );
     let passwordHash: string | null = null;
     if (input.password != null) {
       const problem = validatePassword(String(input.password));
       if (problem) throw new ValidationError('input.password', '(hidden)', problem);
       passwordHash = await hashPassword(String(input.password));
     }
-    return mutate(ctx as BaseContext, { name: 'updateUser', idempotencyKey, payload: { id, name, role, password: passwordHash !== null } }, async (tx, audit) => {
-      const before = (await tx.query<UserRow>(`SELECT ${USER_COLUMNS} FROM auth.users WHERE id = $1 FOR UPDATE`, [id])).rows[0];
-      if (!before) throw new NotFoundError('User', id);
-      if (isServiceRole(before.role)) throw new ForbiddenError('A service account is managed from the environment by npm start, not here (id)');
-      // A new password or another role ends every session: the old refresh tokens issue nothing more,
-      // and the access tokens already out carry an older session version.
-      const endSessions = passwordHash !== null || (role !== null && role !== before.role);
-      const { rows } = await tx.query<UserRow>(
-        `UPDATE auth.users SET name = coalesce($2, name), role = coalesce($3::auth.user_role, role), password_hash = coalesce($4, password_hash),
+    return mutate(
+      ctx as BaseContext,
+      { name: 'updateUser', idempotencyKey, payload: { id, name, role, password: passwordHash !== null } },
+      async (tx, audit) => {
+        const before = (
+          await tx.query<UserRow>(`SELECT ${USER_COLUMNS} FROM auth.users WHERE id = $1 FOR UPDATE`, [id])
+        ).rows[0];
+        if (!before) throw new NotFoundError('User', id);
+        if (isServiceRole(before.role))
+          throw new ForbiddenError(
+            'A service account is managed from the environment by npm start, not here (id)',
+          );
+        // A new password or another role ends every session: the old refresh tokens issue nothing more,
+        // and the access tokens already out carry an older session version.
+        const endSessions = passwordHash !== null || (role !== null && role !== before.role);
+        const { rows } = await tx.query<UserRow>(
+          `UPDATE auth.users SET name = coalesce($2, name), role = coalesce($3::auth.user_role, role), password_hash = coalesce($4, password_hash),
            failed_logins = CASE WHEN $4::text IS NULL THEN failed_logins ELSE 0 END, locked_until = CASE WHEN $4::text IS NULL THEN locked_until ELSE NULL END,
            session_version = session_version + CASE WHEN $5 THEN 1 ELSE 0 END
          WHERE id = $1 RETURNING ${USER_COLUMNS}`,
-        [id, name, role, passwordHash, endSessions],
-      );
-      if (endSessions) await revokeSessions(tx, id);
-      await audit({ entity: 'User', entityId: id, before, after: rows[0] });
-      return rows[0]!;
-    }).finally(() => this.accounts.forget(id));
+          [id, name, role, passwordHash, endSessions],
+        );
+        if (endSessions) await revokeSessions(tx, id);
+        await audit({ entity: 'User', entityId: id, before, after: rows[0] });
+        return rows[0]!;
+      },
+    ).finally(() => this.accounts.forget(id));
   }
 
   /**
@@ -207,25 +272,43 @@ export class AuthService {
    */
   async setUserDisabled(ctx: AuthContext, userIdRaw: unknown, disabledRaw: unknown) {
     const id = parseId('userId', userIdRaw);
-    if (typeof disabledRaw !== 'boolean') throw new ValidationError('disabled', disabledRaw, 'must be true or false');
+    if (typeof disabledRaw !== 'boolean')
+      throw new ValidationError('disabled', disabledRaw, 'must be true or false');
     const disabled = disabledRaw;
-    if (disabled && id === ctx.identity?.userId) throw new ValidationError('userId', userIdRaw, 'is your own account: another administrator must disable it');
-    return mutate(ctx as BaseContext, { name: 'setUserDisabled', payload: { id, disabled } }, async (tx, audit) => {
-      const before = (await tx.query<UserRow>(`SELECT ${USER_COLUMNS} FROM auth.users WHERE id = $1 FOR UPDATE`, [id])).rows[0];
-      if (!before) throw new NotFoundError('User', id);
-      if (isServiceRole(before.role)) throw new ForbiddenError('A service account is managed from the environment by npm start, not here (userId)');
-      if (before.disabled === disabled) return before;
-      const { rows } = await tx.query<UserRow>(
-        `UPDATE auth.users SET disabled = $2, session_version = session_version + CASE WHEN $2 THEN 1 ELSE 0 END WHERE id = $1 RETURNING ${USER_COLUMNS}`,
-        [id, disabled],
+    if (disabled && id === ctx.identity?.userId)
+      throw new ValidationError(
+        'userId',
+        userIdRaw,
+        'is your own account: another administrator must disable it',
       );
-      if (disabled) await revokeSessions(tx, id);
-      await audit({ entity: 'User', entityId: id, before, after: rows[0] });
-      return rows[0]!;
-    }).finally(() => this.accounts.forget(id));
+    return mutate(
+      ctx as BaseContext,
+      { name: 'setUserDisabled', payload: { id, disabled } },
+      async (tx, audit) => {
+        const before = (
+          await tx.query<UserRow>(`SELECT ${USER_COLUMNS} FROM auth.users WHERE id = $1 FOR UPDATE`, [id])
+        ).rows[0];
+        if (!before) throw new NotFoundError('User', id);
+        if (isServiceRole(before.role))
+          throw new ForbiddenError(
+            'A service account is managed from the environment by npm start, not here (userId)',
+          );
+        if (before.disabled === disabled) return before;
+        const { rows } = await tx.query<UserRow>(
+          `UPDATE auth.users SET disabled = $2, session_version = session_version + CASE WHEN $2 THEN 1 ELSE 0 END WHERE id = $1 RETURNING ${USER_COLUMNS}`,
+          [id, disabled],
+        );
+        if (disabled) await revokeSessions(tx, id);
+        await audit({ entity: 'User', entityId: id, before, after: rows[0] });
+        return rows[0]!;
+      },
+    ).finally(() => this.accounts.forget(id));
   }
 
-  async auditLog(ctx: AuthContext, args: { first?: number | null; after?: string | null; filter?: Record<string, unknown> | null }) {
+  async auditLog(
+    ctx: AuthContext,
+    args: { first?: number | null; after?: string | null; filter?: Record<string, unknown> | null },
+  ) {
     const limit = pageSize(args.first);
     const params: unknown[] = [];
     const where: string[] = [];
@@ -250,7 +333,10 @@ export class AuthService {
 
 /** Every refresh token of a user stops working (a session ends when its refresh token does). */
 async function revokeSessions(tx: Tx, userId: number) {
-  await tx.query(`UPDATE auth.refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
+  await tx.query(
+    `UPDATE auth.refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`,
+    [userId],
+  );
 }
 
 export interface PipelineRunRow {
@@ -264,7 +350,10 @@ export interface PipelineRunRow {
 }
 
 /** The pipeline ledger (automation schema) and the trigger: the platform's own operations. */
-export async function pipelineRuns(ctx: AuthContext, first: number | null | undefined): Promise<PipelineRunRow[]> {
+export async function pipelineRuns(
+  ctx: AuthContext,
+  first: number | null | undefined,
+): Promise<PipelineRunRow[]> {
   const limit = Math.min(Math.max(first ?? 20, 1), 100);
   const { rows } = await ctx.pool.query<PipelineRunRow>(
     `SELECT id, trigger, status, started_at AS "startedAt", finished_at AS "finishedAt", error, stages
@@ -275,17 +364,37 @@ export async function pipelineRuns(ctx: AuthContext, first: number | null | unde
 }
 
 /** The schedule the pipeline runs on and its next tick; null when no scheduler runs with this gateway. */
-export function pipelineSchedule(ctx: AuthContext): { cron: string; timeZone: string; nextRunAt: Date } | null {
+export function pipelineSchedule(
+  ctx: AuthContext,
+): { cron: string; timeZone: string; nextRunAt: Date } | null {
   const s = ctx.pipeline?.schedule;
   return s ? { cron: s.cron, timeZone: s.tz, nextRunAt: nextTick(s.cron, s.tz, new Date()) } : null;
 }
 
 export async function requestPipelineRun(ctx: AuthContext, idempotencyKey?: string | null) {
   const trigger = ctx.pipeline;
-  if (!trigger) return { queued: false, jobId: null, message: 'No pipeline worker runs with this gateway (npm start --no-schedule): run `npm run pipeline`.' };
-  return mutate(ctx as BaseContext, { name: 'runPipeline', idempotencyKey, payload: {} }, async (_tx, audit) => {
-    const jobId = await trigger.enqueue(ctx.identity?.email ?? 'unknown');
-    await audit({ entity: 'PipelineRun', entityId: jobId, before: null, after: { jobId, requestedBy: ctx.identity?.email } });
-    return { queued: jobId !== null, jobId, message: jobId ? 'Pipeline run queued.' : 'A pipeline run is already queued.' };
-  });
+  if (!trigger)
+    return {
+      queued: false,
+      jobId: null,
+      message: 'No pipeline worker runs with this gateway (npm start --no-schedule): run `npm run pipeline`.',
+    };
+  return mutate(
+    ctx as BaseContext,
+    { name: 'runPipeline', idempotencyKey, payload: {} },
+    async (_tx, audit) => {
+      const jobId = await trigger.enqueue(ctx.identity?.email ?? 'unknown');
+      await audit({
+        entity: 'PipelineRun',
+        entityId: jobId,
+        before: null,
+        after: { jobId, requestedBy: ctx.identity?.email },
+      });
+      return {
+        queued: jobId !== null,
+        jobId,
+        message: jobId ? 'Pipeline run queued.' : 'A pipeline run is already queued.',
+      };
+    },
+  );
 }

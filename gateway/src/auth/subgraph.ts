@@ -25,9 +25,12 @@ const resolvers = {
     login: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.login(ctx, a.email, a.password),
     refreshToken: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.refresh(ctx, a.refreshToken),
     logout: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.logout(ctx, a.refreshToken),
-    createUser: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.createUser(ctx, a.input, a.idempotencyKey),
-    updateUser: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.updateUser(ctx, a.id, a.input, a.idempotencyKey),
-    setUserDisabled: (_: unknown, a: Args, ctx: AuthContext) => ctx.auth.setUserDisabled(ctx, a.userId, a.disabled),
+    createUser: (_: unknown, a: Args, ctx: AuthContext) =>
+      ctx.auth.createUser(ctx, a.input, a.idempotencyKey),
+    updateUser: (_: unknown, a: Args, ctx: AuthContext) =>
+      ctx.auth.updateUser(ctx, a.id, a.input, a.idempotencyKey),
+    setUserDisabled: (_: unknown, a: Args, ctx: AuthContext) =>
+      ctx.auth.setUserDisabled(ctx, a.userId, a.disabled),
     runPipeline: (_: unknown, a: Args, ctx: AuthContext) => requestPipelineRun(ctx, a.idempotencyKey),
   },
   // A stage as the pipeline ledger stores it (automation.pipeline_runs.stages): what it produced is in `result`.
@@ -37,7 +40,8 @@ const resolvers = {
     summary: (s: StageRow) => (typeof s.result?.summary === 'string' ? s.result.summary : null),
   },
   User: {
-    __resolveReference: (ref: { id: string }, ctx: AuthContext) => ctx.auth.userById(ctx, parseId('id', ref.id)),
+    __resolveReference: (ref: { id: string }, ctx: AuthContext) =>
+      ctx.auth.userById(ctx, parseId('id', ref.id)),
   },
 };
 

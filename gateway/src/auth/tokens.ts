@@ -38,7 +38,11 @@ export async function issueAccessToken(
  * Verifies a Bearer token: only HS256 (so `alg: none` and key-confusion tokens fail), exact issuer
  * and audience, `exp` required, 60 s of clock skew at most. Any failure is UNAUTHENTICATED.
  */
-export async function verifyAccessToken(secret: string, token: string, requestId: string): Promise<{ identity: Identity; sessionVersion: number }> {
+export async function verifyAccessToken(
+  secret: string,
+  token: string,
+  requestId: string,
+): Promise<{ identity: Identity; sessionVersion: number }> {
   try {
     const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
       algorithms: [ALG],
@@ -53,7 +57,10 @@ export async function verifyAccessToken(secret: string, token: string, requestId
     // A token from before session versions existed carries none: version 0, every account's first.
     const sessionVersion = payload.ver === undefined ? 0 : payload.ver;
     if (!Number.isInteger(sessionVersion)) throw new Error('bad claims');
-    return { identity: { userId: Number(payload.sub), email: String(payload.email ?? ''), role, requestId }, sessionVersion: sessionVersion as number };
+    return {
+      identity: { userId: Number(payload.sub), email: String(payload.email ?? ''), role, requestId },
+      sessionVersion: sessionVersion as number,
+    };
   } catch {
     throw new UnauthenticatedError('Invalid or expired access token');
   }

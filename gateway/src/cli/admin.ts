@@ -14,14 +14,22 @@ const spec = {
   ].join('\n'),
   options: {},
   help: {},
-  examples: ['npm run admin -- reset-password admin@erp.local', "NEW_PASSWORD='a long passphrase' npm run admin -- reset-password ana@example.com"],
+  examples: [
+    'npm run admin -- reset-password admin@erp.local',
+    "NEW_PASSWORD='a long passphrase' npm run admin -- reset-password ana@example.com",
+  ],
 };
 
 runCli(async () => {
-  parseCli(spec, process.argv.slice(2).filter((a) => a.startsWith('-')));
+  parseCli(
+    spec,
+    process.argv.slice(2).filter((a) => a.startsWith('-')),
+  );
   const [command, email, ...rest] = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   if (command !== 'reset-password' || !email || rest.length) {
-    console.error(`${command && command !== 'reset-password' ? `unknown command: ${command}\n` : ''}Usage: ${spec.usage}  (see --help)`);
+    console.error(
+      `${command && command !== 'reset-password' ? `unknown command: ${command}\n` : ''}Usage: ${spec.usage}  (see --help)`,
+    );
     return 2;
   }
   const env = loadEnv();
@@ -29,7 +37,9 @@ runCli(async () => {
   const pool = createPool(dbs.oltpUrl, { max: 1, applicationName: 'erp-admin' });
   try {
     const result = await resetPassword(pool, email, process.env.NEW_PASSWORD || undefined);
-    console.log(`Password of ${result.email} reset; account unlocked; ${result.sessionsEnded} session(s) ended.`);
+    console.log(
+      `Password of ${result.email} reset; account unlocked; ${result.sessionsEnded} session(s) ended.`,
+    );
     if (result.generatedPassword) console.log(`New password (shown once): ${result.generatedPassword}`);
     return 0;
   } catch (err) {

@@ -4,7 +4,8 @@ import { apiSchemaPath, compose, supergraphPath } from '../compose';
 
 const spec = {
   usage: 'npm run compose -w @erp/gateway',
-  description: 'Composes gateway/supergraph.graphql and the public API schema sdk/schema.graphql from the\nsubgraphs\' schema.graphql files (@apollo/composition). Then run `npm run codegen` for the SDK.',
+  description:
+    "Composes gateway/supergraph.graphql and the public API schema sdk/schema.graphql from the\nsubgraphs' schema.graphql files (@apollo/composition). Then run `npm run codegen` for the SDK.",
   options: {},
   help: {},
 };

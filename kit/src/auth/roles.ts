@@ -15,11 +15,19 @@ export type Role = (typeof ROLES)[number];
  * ETL_EMAIL/ETL_PASSWORD and MINING_EMAIL/MINING_PASSWORD), because both are API clients that may
  * run on another machine; they cannot be created or changed through the user administration.
  */
-export const SERVICE_ROLES = ['SALES_SERVICE', 'PURCHASING_SERVICE', 'ETL_SERVICE', 'MINING_SERVICE'] as const;
+export const SERVICE_ROLES = [
+  'SALES_SERVICE',
+  'PURCHASING_SERVICE',
+  'ETL_SERVICE',
+  'MINING_SERVICE',
+] as const;
 export type ServiceRole = (typeof SERVICE_ROLES)[number];
 
 /** Service identities that log in as accounts (auth.users rows), as opposed to SALES_SERVICE. */
-export const ACCOUNT_SERVICE_ROLES = ['ETL_SERVICE', 'MINING_SERVICE'] as const satisfies readonly ServiceRole[];
+export const ACCOUNT_SERVICE_ROLES = [
+  'ETL_SERVICE',
+  'MINING_SERVICE',
+] as const satisfies readonly ServiceRole[];
 export type AccountServiceRole = (typeof ACCOUNT_SERVICE_ROLES)[number];
 
 /** Every role an auth.users row may have: people's roles and the service accounts'. */
@@ -31,8 +39,10 @@ export const SERVICE_ROLE = 'SERVICE' as const;
 export type Principal = Role | ServiceRole | typeof SERVICE_ROLE;
 
 export const isHumanRole = (role: unknown): role is Role => (ROLES as readonly unknown[]).includes(role);
-export const isServiceRole = (role: unknown): role is ServiceRole => (SERVICE_ROLES as readonly unknown[]).includes(role);
-export const isAccountRole = (role: unknown): role is AccountRole => (ACCOUNT_ROLES as readonly unknown[]).includes(role);
+export const isServiceRole = (role: unknown): role is ServiceRole =>
+  (SERVICE_ROLES as readonly unknown[]).includes(role);
+export const isAccountRole = (role: unknown): role is AccountRole =>
+  (ACCOUNT_ROLES as readonly unknown[]).includes(role);
 
 /** Roles that may see personal contact data (customer e-mail, phone, contacts). ANALYST never. */
 export const CONTACT_DATA_ROLES: readonly Role[] = ['ADMIN', 'MANAGER', 'SALES'];

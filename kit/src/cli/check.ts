@@ -19,7 +19,9 @@ runCli(async () => {
     if (args.json) console.log(JSON.stringify(results, null, 2));
     else {
       for (const r of results) {
-        console.log(`${r.count === 0 ? 'ok  ' : 'FAIL'} ${r.name.padEnd(24)} ${r.count === 0 ? `none: ${r.meaning}` : `${r.count.toLocaleString('en')} ${r.meaning}, e.g. ${r.examples.join(', ')}`}`);
+        console.log(
+          `${r.count === 0 ? 'ok  ' : 'FAIL'} ${r.name.padEnd(24)} ${r.count === 0 ? `none: ${r.meaning}` : `${r.count.toLocaleString('en')} ${r.meaning}, e.g. ${r.examples.join(', ')}`}`,
+        );
       }
     }
     return results.some((r) => r.count > 0) ? 3 : 0;

@@ -20,10 +20,20 @@ export interface AnalyzeOptions {
  * after its first load is estimated at one page of rows, which turns joins on it into nested loops
  * over the facts.
  */
-export async function analyzeStale(pool: pg.Pool | pg.PoolClient, schemas: string[], opts: AnalyzeOptions = {}): Promise<string[]> {
+export async function analyzeStale(
+  pool: pg.Pool | pg.PoolClient,
+  schemas: string[],
+  opts: AnalyzeOptions = {},
+): Promise<string[]> {
   const fraction = opts.fraction ?? 0.1;
   const threshold = opts.threshold ?? 50;
-  const { rows } = await pool.query<{ t: string; reltuples: number; modified: number; relpages: number; pages: number }>(
+  const { rows } = await pool.query<{
+    t: string;
+    reltuples: number;
+    modified: number;
+    relpages: number;
+    pages: number;
+  }>(
     `SELECT format('%I.%I', n.nspname, c.relname) AS t, c.reltuples::float8 AS reltuples,
             coalesce(pg_stat_get_mod_since_analyze(c.oid), 0)::float8 AS modified,
             c.relpages::float8 AS relpages, (pg_relation_size(c.oid) / current_setting('block_size')::int)::float8 AS pages

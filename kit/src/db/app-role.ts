@@ -56,28 +56,48 @@ export type AppRoleOutcome =
  */
 export async function ensureAppRole(client: pg.ClientBase, role: AppRole): Promise<AppRoleOutcome> {
   const name = quoteIdent(role.name);
-  const { rows } = await client.query<{ may: boolean; exists: boolean; super: boolean | null; self: boolean }>(
+  const { rows } = await client.query<{
+    may: boolean;
+    exists: boolean;
+    super: boolean | null;
+    self: boolean;
+  }>(
     `SELECT (SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user) AS may,
             r.rolname IS NOT NULL AS exists, r.rolsuper AS super, $1 = current_user AS self
      FROM (SELECT 1) one LEFT JOIN pg_roles r ON r.rolname = $1`,
     [role.name],
   );
   const { may, exists, super: isSuper, self } = rows[0]!;
-  if (self) throw new Error(`The application role "${role.name}" is the user the migrations run as: it must be another role, which owns nothing`);
-  if (isSuper) throw new Error(`The application role "${role.name}" is a superuser: it must be an ordinary role (ALTER ROLE ${name} NOSUPERUSER)`);
-  const literal = role.password === null ? null : (await client.query<{ l: string }>('SELECT quote_literal($1::text) AS l', [role.password])).rows[0]!.l;
+  if (self)
+    throw new Error(
+      `The application role "${role.name}" is the user the migrations run as: it must be another role, which owns nothing`,
+    );
+  if (isSuper)
+    throw new Error(
+      `The application role "${role.name}" is a superuser: it must be an ordinary role (ALTER ROLE ${name} NOSUPERUSER)`,
+    );
+  const literal =
+    role.password === null
+      ? null
+      : (await client.query<{ l: string }>('SELECT quote_literal($1::text) AS l', [role.password])).rows[0]!
+          .l;
   if (!exists && !may) {
     return {
       status: 'not-allowed',
       role: role.name,
-      instructions: [`CREATE ROLE ${name} LOGIN PASSWORD '<a password>';`, `-- then run npm run db:migrate again (it grants the role its rights) and set APP_DATABASE_PASSWORD (or APP_DATABASE_URL)`],
+      instructions: [
+        `CREATE ROLE ${name} LOGIN PASSWORD '<a password>';`,
+        `-- then run npm run db:migrate again (it grants the role its rights) and set APP_DATABASE_PASSWORD (or APP_DATABASE_URL)`,
+      ],
     };
   }
   if (!exists) {
     // A concurrent migrator of another database may not create the same name (it is per database), but
     // two processes migrating this one could: the second one's duplicate is expected.
     await client
-      .query(`CREATE ROLE ${name} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS${literal ? ` PASSWORD ${literal}` : ''}`)
+      .query(
+        `CREATE ROLE ${name} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS${literal ? ` PASSWORD ${literal}` : ''}`,
+      )
       .catch((err: { code?: string }) => {
         if (err.code !== '42710' && err.code !== '23505') throw err;
       });
@@ -96,7 +116,8 @@ export async function ensureAppRole(client: pg.ClientBase, role: AppRole): Promi
       END LOOP;
     END $grant$`);
   for (const table of APPEND_ONLY) {
-    const exists = (await client.query('SELECT to_regclass($1) IS NOT NULL AS e', [table])).rows[0].e as boolean;
+    const exists = (await client.query('SELECT to_regclass($1) IS NOT NULL AS e', [table])).rows[0]
+      .e as boolean;
     if (exists) await client.query(`REVOKE UPDATE, DELETE, TRUNCATE ON ${table} FROM ${name}`);
   }
   return { status: 'ready', role: role.name, created: !exists };
@@ -111,16 +132,25 @@ function quoteLiteralSql(value: string): string {
  * The application role to prepare for a database, from the settings: APP_DATABASE_URL's user when
  * set (its password is the administrator's business), else `<database>_app` with APP_DATABASE_PASSWORD.
  */
-export function appRoleFor(ownerUrl: string, env: { APP_DATABASE_URL?: string; APP_DATABASE_PASSWORD?: string }): AppRole {
+export function appRoleFor(
+  ownerUrl: string,
+  env: { APP_DATABASE_URL?: string; APP_DATABASE_PASSWORD?: string },
+): AppRole {
   if (env.APP_DATABASE_URL) {
     const name = decodeURIComponent(new URL(env.APP_DATABASE_URL).username);
-    if (!name) throw new Error('APP_DATABASE_URL names no user: give the application role, e.g. postgres://erp_app:…@host/db');
+    if (!name)
+      throw new Error(
+        'APP_DATABASE_URL names no user: give the application role, e.g. postgres://erp_app:…@host/db',
+      );
     return { name, password: null };
   }
   return { name: appRoleName(ownerUrl), password: env.APP_DATABASE_PASSWORD ?? null };
 }
 
 /** The URL the running application connects with once its role is ready. */
-export function appDatabaseUrl(ownerUrl: string, env: { APP_DATABASE_URL?: string; APP_DATABASE_PASSWORD?: string }): string {
+export function appDatabaseUrl(
+  ownerUrl: string,
+  env: { APP_DATABASE_URL?: string; APP_DATABASE_PASSWORD?: string },
+): string {
   return env.APP_DATABASE_URL ?? appRoleUrl(ownerUrl, appRoleFor(ownerUrl, env));
 }

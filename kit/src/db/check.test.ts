@@ -7,7 +7,10 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-const found = async () => Object.fromEntries((await checkDatabase(db.pool)).filter((r) => r.count > 0).map((r) => [r.name, r.examples]));
+const found = async () =>
+  Object.fromEntries(
+    (await checkDatabase(db.pool)).filter((r) => r.count > 0).map((r) => [r.name, r.examples]),
+  );
 
 test('the dangling rows of earlier versions (an order for a customer or warehouse that never existed) are reported by the check', async () => {
   expect(await found()).toEqual({});
@@ -22,7 +25,9 @@ test('the dangling rows of earlier versions (an order for a customer or warehous
     INSERT INTO sales.orders (number, customer_id, warehouse_id) SELECT 'SO-OK', c.id, w.id FROM customers.customers c, inventory.warehouses w;
     INSERT INTO sales.orders (number, customer_id, warehouse_id) SELECT 'SO-NO-CUSTOMER', 999999, w.id FROM inventory.warehouses w;
     INSERT INTO sales.orders (number, customer_id, warehouse_id) SELECT 'SO-NO-WAREHOUSE', c.id, 999999 FROM customers.customers c;`);
-  await db.pool.query(`INSERT INTO sales.order_lines (order_id, line_no, product_id, quantity, unit_price) SELECT id, 1, 999999, 1, 1 FROM sales.orders WHERE number = 'SO-OK'`);
+  await db.pool.query(
+    `INSERT INTO sales.order_lines (order_id, line_no, product_id, quantity, unit_price) SELECT id, 1, 999999, 1, 1 FROM sales.orders WHERE number = 'SO-OK'`,
+  );
   await db.pool.query(`
     INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity) SELECT p.id, w.id, 'RECEIPT', 5 FROM catalog.products p, inventory.warehouses w;
     UPDATE inventory.stock_levels SET reserved = 2;

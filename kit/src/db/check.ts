@@ -69,7 +69,12 @@ export async function checkDatabase(pool: pg.Pool): Promise<CheckResult[]> {
       const { rows } = await pool.query<{ example: string; total: number }>(
         `SELECT example, count(*) OVER ()::int AS total FROM (${c.sql}) x ORDER BY example LIMIT 5`,
       );
-      return { name: c.name, meaning: c.meaning, count: rows[0]?.total ?? 0, examples: rows.map((r) => String(r.example)) };
+      return {
+        name: c.name,
+        meaning: c.meaning,
+        count: rows[0]?.total ?? 0,
+        examples: rows.map((r) => String(r.example)),
+      };
     }),
   );
 }

@@ -1,6 +1,13 @@
 import type { BaseEnv } from '../env';
 import { reachDatabase } from './reach';
-import { DWH_DATABASE, ensureDatabase, OLTP_DATABASE, startEmbeddedServer, withDatabase, type PgServer } from './server';
+import {
+  DWH_DATABASE,
+  ensureDatabase,
+  OLTP_DATABASE,
+  startEmbeddedServer,
+  withDatabase,
+  type PgServer,
+} from './server';
 
 export interface Databases {
   oltpUrl: string;
@@ -23,13 +30,23 @@ export async function connectDatabases(
     const oltpUrl = env.DATABASE_URL;
     // An unreachable server or a missing database stops here in one line naming the variable.
     await reachDatabase('DATABASE_URL', oltpUrl, { log: opts.log });
-    if (env.DWH_DATABASE_URL) await reachDatabase('DWH_DATABASE_URL', env.DWH_DATABASE_URL, { log: opts.log });
+    if (env.DWH_DATABASE_URL)
+      await reachDatabase('DWH_DATABASE_URL', env.DWH_DATABASE_URL, { log: opts.log });
     const dwhUrl = env.DWH_DATABASE_URL ?? withDatabase(oltpUrl, DWH_DATABASE);
     return { oltpUrl, dwhUrl, server: undefined, close: async () => undefined };
   }
-  const server = await startEmbeddedServer({ port: env.EMBEDDED_PG_PORT, log: opts.log, ownSignals: opts.ownSignals });
+  const server = await startEmbeddedServer({
+    port: env.EMBEDDED_PG_PORT,
+    log: opts.log,
+    ownSignals: opts.ownSignals,
+  });
   await ensureDatabase(server.adminUrl, OLTP_DATABASE);
   const dwhUrl = env.DWH_DATABASE_URL ?? withDatabase(server.adminUrl, DWH_DATABASE);
   if (!env.DWH_DATABASE_URL) await ensureDatabase(server.adminUrl, DWH_DATABASE);
-  return { oltpUrl: withDatabase(server.adminUrl, OLTP_DATABASE), dwhUrl, server, close: () => server.stop() };
+  return {
+    oltpUrl: withDatabase(server.adminUrl, OLTP_DATABASE),
+    dwhUrl,
+    server,
+    close: () => server.stop(),
+  };
 }

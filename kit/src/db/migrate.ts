@@ -11,7 +11,10 @@ const MIGRATION_LOCK = 7_402_113; // any constant: serialises migrators of the s
  * application's least-privilege role is then created (when the connected user may) and granted its
  * rights on every table, the new ones included.
  */
-export async function migrateOltp(url: string, opts: { appRole?: AppRole } = {}): Promise<AppRoleOutcome | undefined> {
+export async function migrateOltp(
+  url: string,
+  opts: { appRole?: AppRole } = {},
+): Promise<AppRoleOutcome | undefined> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

@@ -52,33 +52,158 @@ const UNIQUE = '23505';
 const FK = '23503';
 
 test.each([
-  ['negative list price', `UPDATE catalog.products SET list_price = -1 WHERE id = 1`, CHECK, 'products_list_price_non_negative'],
-  ['negative unit cost', `UPDATE catalog.products SET unit_cost = -0.01 WHERE id = 1`, CHECK, 'products_unit_cost_non_negative'],
-  ['blank SKU', `INSERT INTO catalog.products (sku, name, category_id, list_price) VALUES ('  ', 'x', 1, 1)`, CHECK, 'products_sku_not_blank'],
-  ['duplicate SKU', `INSERT INTO catalog.products (sku, name, category_id, list_price) VALUES ('SKU-1', 'x', 1, 1)`, UNIQUE, 'products_sku_unique'],
-  ['product in unknown category', `INSERT INTO catalog.products (sku, name, category_id, list_price) VALUES ('SKU-2', 'x', 99, 1)`, FK, undefined],
-  ['category its own parent', `UPDATE catalog.categories SET parent_id = 1 WHERE id = 1`, CHECK, 'categories_not_own_parent'],
-  ['reserved above on hand', `UPDATE inventory.stock_levels SET reserved = 11`, CHECK, 'stock_levels_reserved_within_on_hand'],
-  ['negative reserved', `UPDATE inventory.stock_levels SET reserved = -1`, CHECK, 'stock_levels_reserved_within_on_hand'],
-  ['on hand changed outside the ledger', `UPDATE inventory.stock_levels SET on_hand = 50`, CHECK, 'stock_levels_on_hand_from_ledger'],
-  ['shipment that takes on hand below zero', `INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity) VALUES (1, 1, 'SHIPMENT', -11)`, CHECK, 'stock_levels_on_hand_non_negative'],
-  ['receipt with a negative quantity', `INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity) VALUES (1, 1, 'RECEIPT', -1)`, CHECK, 'stock_movements_sign_matches_kind'],
-  ['zero movement', `INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity) VALUES (1, 1, 'ADJUSTMENT', 0)`, CHECK, 'stock_movements_quantity_not_zero'],
+  [
+    'negative list price',
+    `UPDATE catalog.products SET list_price = -1 WHERE id = 1`,
+    CHECK,
+    'products_list_price_non_negative',
+  ],
+  [
+    'negative unit cost',
+    `UPDATE catalog.products SET unit_cost = -0.01 WHERE id = 1`,
+    CHECK,
+    'products_unit_cost_non_negative',
+  ],
+  [
+    'blank SKU',
+    `INSERT INTO catalog.products (sku, name, category_id, list_price) VALUES ('  ', 'x', 1, 1)`,
+    CHECK,
+    'products_sku_not_blank',
+  ],
+  [
+    'duplicate SKU',
+    `INSERT INTO catalog.products (sku, name, category_id, list_price) VALUES ('SKU-1', 'x', 1, 1)`,
+    UNIQUE,
+    'products_sku_unique',
+  ],
+  [
+    'product in unknown category',
+    `INSERT INTO catalog.products (sku, name, category_id, list_price) VALUES ('SKU-2', 'x', 99, 1)`,
+    FK,
+    undefined,
+  ],
+  [
+    'category its own parent',
+    `UPDATE catalog.categories SET parent_id = 1 WHERE id = 1`,
+    CHECK,
+    'categories_not_own_parent',
+  ],
+  [
+    'reserved above on hand',
+    `UPDATE inventory.stock_levels SET reserved = 11`,
+    CHECK,
+    'stock_levels_reserved_within_on_hand',
+  ],
+  [
+    'negative reserved',
+    `UPDATE inventory.stock_levels SET reserved = -1`,
+    CHECK,
+    'stock_levels_reserved_within_on_hand',
+  ],
+  [
+    'on hand changed outside the ledger',
+    `UPDATE inventory.stock_levels SET on_hand = 50`,
+    CHECK,
+    'stock_levels_on_hand_from_ledger',
+  ],
+  [
+    'shipment that takes on hand below zero',
+    `INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity) VALUES (1, 1, 'SHIPMENT', -11)`,
+    CHECK,
+    'stock_levels_on_hand_non_negative',
+  ],
+  [
+    'receipt with a negative quantity',
+    `INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity) VALUES (1, 1, 'RECEIPT', -1)`,
+    CHECK,
+    'stock_movements_sign_matches_kind',
+  ],
+  [
+    'zero movement',
+    `INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity) VALUES (1, 1, 'ADJUSTMENT', 0)`,
+    CHECK,
+    'stock_movements_quantity_not_zero',
+  ],
   ['ledger row edited', `UPDATE inventory.stock_movements SET quantity = 5`, '23001', undefined],
   ['ledger row deleted', `DELETE FROM inventory.stock_movements`, '23001', undefined],
-  ['duplicate customer e-mail', `INSERT INTO customers.customers (code, name, email, city_id) VALUES ('C2', 'B', 'buyer@acme.test', 1)`, UNIQUE, 'customers_email_unique'],
-  ['malformed customer e-mail', `UPDATE customers.customers SET email = 'not-an-email' WHERE id = 1`, CHECK, 'customers_email_format'],
-  ['customer in unknown city', `INSERT INTO customers.customers (code, name, city_id) VALUES ('C3', 'B', 999)`, FK, undefined],
-  ['order line with zero quantity', `INSERT INTO sales.order_lines (order_id, line_no, product_id, quantity, unit_price) VALUES (1, 1, 1, 0, 1)`, CHECK, 'order_lines_quantity_positive'],
-  ['order line with negative price', `INSERT INTO sales.order_lines (order_id, line_no, product_id, quantity, unit_price) VALUES (1, 1, 1, 1, -1)`, CHECK, 'order_lines_unit_price_non_negative'],
-  ['discount above 100 %', `INSERT INTO sales.order_lines (order_id, line_no, product_id, quantity, unit_price, discount) VALUES (1, 1, 1, 1, 1, 1.5)`, CHECK, 'order_lines_discount_range'],
-  ['order line of an unknown order', `INSERT INTO sales.order_lines (order_id, line_no, product_id, quantity, unit_price) VALUES (42, 1, 1, 1, 1)`, FK, undefined],
-  ['shipped order without confirmation time', `UPDATE sales.orders SET status = 'SHIPPED', shipped_at = now() WHERE id = 1`, CHECK, 'orders_status_timestamps'],
-  ['lead time of zero days', `INSERT INTO suppliers.product_supplies (supplier_id, product_id, lead_time_days, unit_cost) VALUES (1, 1, 0, 1)`, CHECK, 'product_supplies_lead_time_positive'],
-  ['more on-time deliveries than deliveries', `INSERT INTO suppliers.evaluations (supplier_id, period_start, deliveries, on_time_deliveries, quality_score, price_score) VALUES (1, '2025-01-01', 3, 4, 50, 50)`, CHECK, 'evaluations_deliveries_valid'],
-  ['evaluation period not a month start', `INSERT INTO suppliers.evaluations (supplier_id, period_start, deliveries, on_time_deliveries, quality_score, price_score) VALUES (1, '2025-01-15', 3, 2, 50, 50)`, CHECK, 'evaluations_period_is_month_start'],
-  ['user e-mail in upper case', `INSERT INTO auth.users (email, name, role) VALUES ('Boss@X.test', 'B', 'ADMIN')`, CHECK, 'users_email_lowercase'],
-  ['password that is not an argon2id hash', `INSERT INTO auth.users (email, name, role, password_hash) VALUES ('b@x.test', 'B', 'ADMIN', 'plaintext')`, CHECK, 'users_password_hash_argon2id'],
+  [
+    'duplicate customer e-mail',
+    `INSERT INTO customers.customers (code, name, email, city_id) VALUES ('C2', 'B', 'buyer@acme.test', 1)`,
+    UNIQUE,
+    'customers_email_unique',
+  ],
+  [
+    'malformed customer e-mail',
+    `UPDATE customers.customers SET email = 'not-an-email' WHERE id = 1`,
+    CHECK,
+    'customers_email_format',
+  ],
+  [
+    'customer in unknown city',
+    `INSERT INTO customers.customers (code, name, city_id) VALUES ('C3', 'B', 999)`,
+    FK,
+    undefined,
+  ],
+  [
+    'order line with zero quantity',
+    `INSERT INTO sales.order_lines (order_id, line_no, product_id, quantity, unit_price) VALUES (1, 1, 1, 0, 1)`,
+    CHECK,
+    'order_lines_quantity_positive',
+  ],
+  [
+    'order line with negative price',
+    `INSERT INTO sales.order_lines (order_id, line_no, product_id, quantity, unit_price) VALUES (1, 1, 1, 1, -1)`,
+    CHECK,
+    'order_lines_unit_price_non_negative',
+  ],
+  [
+    'discount above 100 %',
+    `INSERT INTO sales.order_lines (order_id, line_no, product_id, quantity, unit_price, discount) VALUES (1, 1, 1, 1, 1, 1.5)`,
+    CHECK,
+    'order_lines_discount_range',
+  ],
+  [
+    'order line of an unknown order',
+    `INSERT INTO sales.order_lines (order_id, line_no, product_id, quantity, unit_price) VALUES (42, 1, 1, 1, 1)`,
+    FK,
+    undefined,
+  ],
+  [
+    'shipped order without confirmation time',
+    `UPDATE sales.orders SET status = 'SHIPPED', shipped_at = now() WHERE id = 1`,
+    CHECK,
+    'orders_status_timestamps',
+  ],
+  [
+    'lead time of zero days',
+    `INSERT INTO suppliers.product_supplies (supplier_id, product_id, lead_time_days, unit_cost) VALUES (1, 1, 0, 1)`,
+    CHECK,
+    'product_supplies_lead_time_positive',
+  ],
+  [
+    'more on-time deliveries than deliveries',
+    `INSERT INTO suppliers.evaluations (supplier_id, period_start, deliveries, on_time_deliveries, quality_score, price_score) VALUES (1, '2025-01-01', 3, 4, 50, 50)`,
+    CHECK,
+    'evaluations_deliveries_valid',
+  ],
+  [
+    'evaluation period not a month start',
+    `INSERT INTO suppliers.evaluations (supplier_id, period_start, deliveries, on_time_deliveries, quality_score, price_score) VALUES (1, '2025-01-15', 3, 2, 50, 50)`,
+    CHECK,
+    'evaluations_period_is_month_start',
+  ],
+  [
+    'user e-mail in upper case',
+    `INSERT INTO auth.users (email, name, role) VALUES ('Boss@X.test', 'B', 'ADMIN')`,
+    CHECK,
+    'users_email_lowercase',
+  ],
+  [
+    'password that is not an argon2id hash',
+    `INSERT INTO auth.users (email, name, role, password_hash) VALUES ('b@x.test', 'B', 'ADMIN', 'plaintext')`,
+    CHECK,
+    'users_password_hash_argon2id',
+  ],
   ['audit row edited', `UPDATE platform.audit_log SET operation = 'x'`, null, undefined],
 ])('refuses %s', async (_name, sql, code, constraint) => {
   if (code === null) {
@@ -94,9 +219,12 @@ test.each([
 });
 
 test('updated_at is maintained by the database', async () => {
-  const before = (await pool.query(`SELECT updated_at FROM catalog.products WHERE id = 1`)).rows[0].updated_at;
+  const before = (await pool.query(`SELECT updated_at FROM catalog.products WHERE id = 1`)).rows[0]
+    .updated_at;
   await new Promise((r) => setTimeout(r, 20));
-  await pool.query(`UPDATE catalog.products SET name = 'Claw hammer', updated_at = '2000-01-01' WHERE id = 1`);
+  await pool.query(
+    `UPDATE catalog.products SET name = 'Claw hammer', updated_at = '2000-01-01' WHERE id = 1`,
+  );
   const after = (await pool.query(`SELECT updated_at FROM catalog.products WHERE id = 1`)).rows[0].updated_at;
   expect(after.getTime()).toBeGreaterThan(before.getTime());
 });

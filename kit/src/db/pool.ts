@@ -45,7 +45,8 @@ export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
     // An idle client lost its connection (e.g. a database restart): the pool replaces it.
     // 57P01: the server is shutting down (with Ctrl+C the embedded one gets the signal before we do):
     // the next query says so if it stays down.
-    if (!stopping && (err as { code?: string }).code !== '57P01') process.emitWarning(`PostgreSQL idle client error: ${err.message}`);
+    if (!stopping && (err as { code?: string }).code !== '57P01')
+      process.emitWarning(`PostgreSQL idle client error: ${err.message}`);
   });
   return pool;
 }

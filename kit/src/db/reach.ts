@@ -56,13 +56,20 @@ async function tryConnect(url: string, timeoutMs: number): Promise<PgFailure | n
  * exist is created when the server lets this user (CREATE DATABASE from the `postgres` database);
  * anything else stops with ONE line naming the variable (a ConfigError), never a driver stack.
  */
-export async function reachDatabase(variable: string, url: string, opts: { timeoutMs?: number; log?: (line: string) => void } = {}): Promise<void> {
+export async function reachDatabase(
+  variable: string,
+  url: string,
+  opts: { timeoutMs?: number; log?: (line: string) => void } = {},
+): Promise<void> {
   const timeoutMs = opts.timeoutMs ?? 10_000; // a loaded server still answers in seconds; a wrong host or port fails at once
   const failure = await tryConnect(url, timeoutMs);
   if (!failure) return;
   if (failure.code !== '3D000') throw new ConfigError([{ variable, reason: reason(failure, url) }]);
   const database = databaseName(url);
-  const admin = new pg.Client({ connectionString: withDatabase(url, 'postgres'), connectionTimeoutMillis: timeoutMs });
+  const admin = new pg.Client({
+    connectionString: withDatabase(url, 'postgres'),
+    connectionTimeoutMillis: timeoutMs,
+  });
   admin.on('error', () => undefined);
   try {
     await admin.connect();
@@ -73,7 +80,12 @@ export async function reachDatabase(variable: string, url: string, opts: { timeo
   } catch (err) {
     const e = err as PgFailure;
     const why = e.code === '42501' ? 'this user may not create it' : firstLine(e.message);
-    throw new ConfigError([{ variable, reason: `${describeUrl(url)}: the database does not exist, and creating it failed (${why}): create it, or give the user CREATEDB` }]);
+    throw new ConfigError([
+      {
+        variable,
+        reason: `${describeUrl(url)}: the database does not exist, and creating it failed (${why}): create it, or give the user CREATEDB`,
+      },
+    ]);
   } finally {
     await admin.end().catch(() => undefined);
   }

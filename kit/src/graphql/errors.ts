@@ -77,7 +77,15 @@ export function maskError(log: Logger) {
     const original = (error as { originalError?: unknown })?.originalError ?? error;
     if (original instanceof AppError) {
       const g = appErrorToGraphQL(original);
-      return { message: g.message, path: formatted.path, extensions: { code: g.extensions.code, ...(g.extensions.field ? { field: g.extensions.field } : {}), ...(original.code === 'INSUFFICIENT_STOCK' ? original.details : {}) } };
+      return {
+        message: g.message,
+        path: formatted.path,
+        extensions: {
+          code: g.extensions.code,
+          ...(g.extensions.field ? { field: g.extensions.field } : {}),
+          ...(original.code === 'INSUFFICIENT_STOCK' ? original.details : {}),
+        },
+      };
     }
     const code = formatted.extensions?.code as string | undefined;
     if (code && CLIENT_SAFE.has(code)) {
@@ -85,6 +93,10 @@ export function maskError(log: Logger) {
       return { ...formatted, extensions: rest };
     }
     log.error({ err: original, path: formatted.path }, 'unexpected error');
-    return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return {
+      message: 'Internal server error',
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
   };
 }

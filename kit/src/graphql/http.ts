@@ -4,7 +4,11 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
-export type Route = (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<boolean> | boolean;
+export type Route = (
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  url: URL,
+) => Promise<boolean> | boolean;
 
 export interface HttpOptions<C extends BaseContext> {
   server: ApolloServer<C>;
@@ -68,12 +72,19 @@ export function createHttpHandler<C extends BaseContext>(opts: HttpOptions<C>): 
           try {
             body = raw ? JSON.parse(raw) : {};
           } catch {
-            return json(res, 400, { errors: [{ message: 'Body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+            return json(res, 400, {
+              errors: [{ message: 'Body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+            });
           }
         } else body = raw;
       }
       const result = await opts.server.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
+        httpGraphQLRequest: {
+          method: (req.method ?? 'GET').toUpperCase(),
+          headers,
+          search: url.search,
+          body,
+        },
         context: () => opts.context(req),
       });
       res.statusCode = result.status ?? 200;
@@ -88,10 +99,13 @@ export function createHttpHandler<C extends BaseContext>(opts: HttpOptions<C>): 
       if (!res.headersSent) {
         if (status === 413) res.setHeader('connection', 'close');
         json(res, status, {
-          errors: [status === 413 ? { message: 'Request body over 2 MB', extensions: { code: 'PAYLOAD_TOO_LARGE' } } : { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+          errors: [
+            status === 413
+              ? { message: 'Request body over 2 MB', extensions: { code: 'PAYLOAD_TOO_LARGE' } }
+              : { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+          ],
         });
-      }
-      else res.end();
+      } else res.end();
     }
   };
 }
@@ -103,7 +117,12 @@ export interface Listening {
 }
 
 /** Listens on 127.0.0.1 by default; a port in use is reported by name. */
-export function listen(handler: http.RequestListener, port: number, name: string, host = '127.0.0.1'): Promise<Listening> {
+export function listen(
+  handler: http.RequestListener,
+  port: number,
+  name: string,
+  host = '127.0.0.1',
+): Promise<Listening> {
   const srv = http.createServer(handler);
   srv.keepAliveTimeout = 65_000;
   return new Promise((resolve, reject) => {

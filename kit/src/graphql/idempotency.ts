@@ -29,9 +29,13 @@ export async function idempotent<T>(
     );
     const stored = rows[0]!;
     if (stored.request_hash !== hash) {
-      throw new AppError('IDEMPOTENCY_MISMATCH', `Idempotency key "${key}" was already used with another payload`, {
-        field: 'idempotencyKey',
-      });
+      throw new AppError(
+        'IDEMPOTENCY_MISMATCH',
+        `Idempotency key "${key}" was already used with another payload`,
+        {
+          field: 'idempotencyKey',
+        },
+      );
     }
     return stored.response;
   }
@@ -63,7 +67,11 @@ export async function storedResponse<T>(
   const stored = rows[0];
   if (!stored) return null;
   if (stored.request_hash !== createHash('sha256').update(stableJson(payload)).digest('hex')) {
-    throw new AppError('IDEMPOTENCY_MISMATCH', `Idempotency key "${key}" was already used with another payload`, { field: 'idempotencyKey' });
+    throw new AppError(
+      'IDEMPOTENCY_MISMATCH',
+      `Idempotency key "${key}" was already used with another payload`,
+      { field: 'idempotencyKey' },
+    );
   }
   return { response: stored.response };
 }

@@ -19,7 +19,12 @@ export type Audit = (entry: Omit<AuditEntry, 'operation'>) => Promise<void>;
  * idempotency key claimed in it, and audit rows written in it, so a rollback leaves no trace.
  * The result must be plain JSON (it is stored for retries).
  */
-export function mutate<T>(ctx: BaseContext, spec: MutationSpec, run: (tx: Tx, audit: Audit) => Promise<T>, client?: Tx): Promise<T> {
+export function mutate<T>(
+  ctx: BaseContext,
+  spec: MutationSpec,
+  run: (tx: Tx, audit: Audit) => Promise<T>,
+  client?: Tx,
+): Promise<T> {
   if (spec.idempotencyKey !== undefined && spec.idempotencyKey !== null) {
     if (spec.idempotencyKey.length < 8 || spec.idempotencyKey.length > 200) {
       throw new ValidationError('idempotencyKey', spec.idempotencyKey, 'must be 8 to 200 characters');
@@ -34,12 +39,19 @@ export function mutate<T>(ctx: BaseContext, spec: MutationSpec, run: (tx: Tx, au
 }
 
 /** Where a mutation's idempotency keys live: per operation and per user. */
-export const idempotencyScope = (ctx: BaseContext, name: string) => `${name}:${ctx.identity.userId ?? 'service'}`;
+export const idempotencyScope = (ctx: BaseContext, name: string) =>
+  `${name}:${ctx.identity.userId ?? 'service'}`;
 
 /** Parses a GraphQL ID into a database id, naming the argument when it is wrong. */
 export function parseId(field: string, value: unknown): number {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n <= 0 || n > 2_147_483_647) throw new ValidationError(field, value, 'is not a valid id');
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\d{1,10}$/.test(value)
+        ? Number(value)
+        : NaN;
+  if (!Number.isSafeInteger(n) || n <= 0 || n > 2_147_483_647)
+    throw new ValidationError(field, value, 'is not a valid id');
   return n;
 }
 
@@ -49,13 +61,15 @@ export function optionalId(field: string, value: unknown): number | null {
 
 /** Trims a required text field and refuses it empty or too long. */
 export function requiredText(field: string, value: unknown, max = 200): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new ValidationError(field, value, 'is required');
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new ValidationError(field, value, 'is required');
   if (value.trim().length > max) throw new ValidationError(field, value, `must be at most ${max} characters`);
   return value.trim();
 }
 
 export function positiveInt(field: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) throw new ValidationError(field, value, 'must be a whole number > 0');
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
+    throw new ValidationError(field, value, 'must be a whole number > 0');
   return value;
 }
 

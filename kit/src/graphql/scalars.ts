@@ -14,17 +14,23 @@ export const DecimalScalar = new GraphQLScalarType({
   serialize: (v) => String(v),
   parseValue: (v) => parseDecimal(v),
   parseLiteral: (ast) =>
-    ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT ? parseDecimal(ast.value) : invalid('Decimal', ast),
+    ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT
+      ? parseDecimal(ast.value)
+      : invalid('Decimal', ast),
 });
 
 function invalid(name: string, ast: { kind: string }): never {
-  throw new GraphQLError(`${name} cannot represent a ${ast.kind} literal`, { extensions: { code: 'BAD_USER_INPUT' } });
+  throw new GraphQLError(`${name} cannot represent a ${ast.kind} literal`, {
+    extensions: { code: 'BAD_USER_INPUT' },
+  });
 }
 
 function parseDate(v: unknown): Date {
   const d = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) ? new Date(v) : new Date(NaN);
   if (Number.isNaN(d.getTime())) {
-    throw new GraphQLError(`DateTime must be an ISO 8601 date-time, got ${JSON.stringify(v)}`, { extensions: { code: 'BAD_USER_INPUT' } });
+    throw new GraphQLError(`DateTime must be an ISO 8601 date-time, got ${JSON.stringify(v)}`, {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   }
   return d;
 }
@@ -32,7 +38,9 @@ function parseDate(v: unknown): Date {
 function parseDecimal(v: unknown): string {
   const s = typeof v === 'number' ? String(v) : v;
   if (typeof s !== 'string' || !/^-?\d{1,12}(\.\d{1,6})?$/.test(s.trim())) {
-    throw new GraphQLError(`Decimal must be a decimal number, got ${JSON.stringify(v)}`, { extensions: { code: 'BAD_USER_INPUT' } });
+    throw new GraphQLError(`Decimal must be a decimal number, got ${JSON.stringify(v)}`, {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   }
   return s.trim();
 }

@@ -16,13 +16,22 @@ const typeDefs = parse(`
 `);
 const resolvers = {
   Query: { products: () => [{ id: '1', name: 'Bolt' }], users: () => [{ label: 'a' }, { label: 'b' }] },
-  Product: { __resolveReference: (ref: { id: string }) => ({ id: ref.id, name: `Product ${ref.id}` }), lines: () => [{ quantity: 2, secret: 's' }] },
+  Product: {
+    __resolveReference: (ref: { id: string }) => ({ id: ref.id, name: `Product ${ref.id}` }),
+    lines: () => [{ quantity: 2, secret: 's' }],
+  },
 };
-const secretRule = rule('secret-admin-only', { cache: 'contextual' })((_p, _a, ctx: BaseContext) => ctx.identity?.role === 'ADMIN');
+const secretRule = rule('secret-admin-only', { cache: 'contextual' })(
+  (_p, _a, ctx: BaseContext) => ctx.identity?.role === 'ADMIN',
+);
 const log = quietLogger();
 const schema = buildSchema({ typeDefs, resolvers, fieldRules: { Line: { secret: secretRule } }, log });
 const run = (role: 'ADMIN' | 'WAREHOUSE' | null, source: string) =>
-  graphql({ schema, source, contextValue: { identity: role ? identity(role) : null, pool: null, log } as unknown as BaseContext });
+  graphql({
+    schema,
+    source,
+    contextValue: { identity: role ? identity(role) : null, pool: null, log } as unknown as BaseContext,
+  });
 
 test('the tree holds Query and the types with field rules; entity and value types keep their plain resolvers', () => {
   const tree = buildRuleTree(schema, { Line: { secret: secretRule } });
@@ -37,8 +46,11 @@ test('the tree holds Query and the types with field rules; entity and value type
 test('roles at the root, identity on entities, field rules below: still enforced', async () => {
   const denied = await run('WAREHOUSE', '{ users { label } }');
   expect([denied.data?.users, denied.errors?.[0]?.extensions?.code]).toEqual([undefined, 'FORBIDDEN']);
-  expect((await run('ADMIN', '{ users { label } }')).data).toEqual({ users: [{ label: 'a' }, { label: 'b' }] });
-  const entities = '{ _entities(representations: [{ __typename: "Product", id: "7" }]) { ... on Product { name lines { quantity } } } }';
+  expect((await run('ADMIN', '{ users { label } }')).data).toEqual({
+    users: [{ label: 'a' }, { label: 'b' }],
+  });
+  const entities =
+    '{ _entities(representations: [{ __typename: "Product", id: "7" }]) { ... on Product { name lines { quantity } } } }';
   expect((await run(null, entities)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   const ok = await run('WAREHOUSE', entities);
   expect(ok.errors).toBeUndefined();
@@ -46,5 +58,7 @@ test('roles at the root, identity on entities, field rules below: still enforced
   const secret = await run('WAREHOUSE', '{ products { lines { quantity secret } } }');
   expect(secret.data).toEqual({ products: [{ lines: [{ quantity: 2, secret: null }] }] });
   expect(secret.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-  expect((await run('ADMIN', '{ products { lines { secret } } }')).data).toEqual({ products: [{ lines: [{ secret: 's' }] }] });
+  expect((await run('ADMIN', '{ products { lines { secret } } }')).data).toEqual({
+    products: [{ lines: [{ secret: 's' }] }],
+  });
 });

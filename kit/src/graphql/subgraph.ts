@@ -1,6 +1,9 @@
 import type http from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLError, isObjectType, type DocumentNode, type GraphQLSchema } from 'graphql';
@@ -24,7 +27,9 @@ export interface BaseContext {
   log: Logger;
 }
 
-export const isAuthenticated = rule({ cache: 'contextual' })((_p, _a, ctx: BaseContext) => Boolean(ctx.identity));
+export const isAuthenticated = rule({ cache: 'contextual' })((_p, _a, ctx: BaseContext) =>
+  Boolean(ctx.identity),
+);
 
 /** A rule allowing the given roles and machine identities, and no one else (the matrix is the whole truth). */
 const roleRules = new Map<string, ReturnType<ReturnType<typeof rule>>>();
@@ -33,9 +38,7 @@ export function hasRole(roles: readonly string[]) {
   const name = `role:${[...roles].sort().join(',')}`;
   let r = roleRules.get(name);
   if (!r) {
-    r = rule(name, { cache: 'contextual' })(
-      (_p, _a, ctx: BaseContext) => roles.includes(ctx.identity?.role),
-    );
+    r = rule(name, { cache: 'contextual' })((_p, _a, ctx: BaseContext) => roles.includes(ctx.identity?.role));
     roleRules.set(name, r);
   }
   return r;
@@ -106,29 +109,50 @@ function guardedFields(type: string, rules: Record<string, IRule>): (field: stri
   return (field) => field in rules;
 }
 
-export function buildSchema<C extends BaseContext>(opts: Pick<SubgraphOptions<C>, 'typeDefs' | 'resolvers' | 'fieldRules' | 'log'>) {
-  const schema = buildSubgraphSchema([{ typeDefs: opts.typeDefs, resolvers: opts.resolvers as GraphQLResolverMap<unknown> }]);
+export function buildSchema<C extends BaseContext>(
+  opts: Pick<SubgraphOptions<C>, 'typeDefs' | 'resolvers' | 'fieldRules' | 'log'>,
+) {
+  const schema = buildSubgraphSchema([
+    { typeDefs: opts.typeDefs, resolvers: opts.resolvers as GraphQLResolverMap<unknown> },
+  ]);
   const tree = buildRuleTree(schema, opts.fieldRules);
   const permissions = shield(tree as unknown as _IRules, {
     fallbackRule: rule('deny-by-default', { cache: 'no_cache' })(() => false),
     allowExternalErrors: false,
     // Denials become FORBIDDEN; our typed errors keep their code; anything else is logged whole
     // here and masked.
-    fallbackError: (thrown: unknown, _parent: unknown, _args: unknown, rawCtx: unknown, info: { parentType: { name: string }; fieldName: string }) => {
+    fallbackError: (
+      thrown: unknown,
+      _parent: unknown,
+      _args: unknown,
+      rawCtx: unknown,
+      info: { parentType: { name: string }; fieldName: string },
+    ) => {
       const ctx = rawCtx as BaseContext | undefined;
       if (thrown instanceof AppError) return appErrorToGraphQL(thrown);
       if (thrown instanceof GraphQLError) return thrown;
       if (thrown) {
-        (ctx?.log ?? opts.log).error({ err: thrown, field: `${info.parentType.name}.${info.fieldName}`, requestId: ctx?.identity?.requestId }, 'resolver error');
+        (ctx?.log ?? opts.log).error(
+          {
+            err: thrown,
+            field: `${info.parentType.name}.${info.fieldName}`,
+            requestId: ctx?.identity?.requestId,
+          },
+          'resolver error',
+        );
         return new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       }
-      return new GraphQLError(`Not allowed: ${info.parentType.name}.${info.fieldName}`, { extensions: { code: 'FORBIDDEN' } });
+      return new GraphQLError(`Not allowed: ${info.parentType.name}.${info.fieldName}`, {
+        extensions: { code: 'FORBIDDEN' },
+      });
     },
   });
   // Only the types and fields of the tree are guarded (see buildRuleTree); shield would give every
   // other field its deny-by-default fallback, so their middleware is dropped.
   const guarded = middleware((s: GraphQLSchema) => {
-    const generated = (permissions as unknown as { generate(s: GraphQLSchema): Record<string, Record<string, unknown>> }).generate(s);
+    const generated = (
+      permissions as unknown as { generate(s: GraphQLSchema): Record<string, Record<string, unknown>> }
+    ).generate(s);
     return Object.fromEntries(
       Object.entries(generated)
         .filter(([type]) => type in tree)
@@ -186,9 +210,13 @@ export async function createSubgraph<C extends BaseContext>(opts: SubgraphOption
     // A request without the gateway's signed identity is refused before anything runs.
     context: async (req) => {
       try {
-        return contextFor(await identities.verify(first(req.headers[IDENTITY_HEADER]), first(req.headers[REQUEST_ID_HEADER])));
+        return contextFor(
+          await identities.verify(first(req.headers[IDENTITY_HEADER]), first(req.headers[REQUEST_ID_HEADER])),
+        );
       } catch (err) {
-        throw new GraphQLError((err as Error).message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+        throw new GraphQLError((err as Error).message, {
+          extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+        });
       }
     },
     health: async () => ({ service: opts.name }),

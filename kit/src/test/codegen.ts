@@ -9,6 +9,9 @@ import { repoRoot } from '../paths';
  */
 export function codegenCheck(subgraphDir: string): { status: number | null; output: string } {
   const bin = path.join(repoRoot(), 'node_modules', '.bin', 'graphql-codegen');
-  const run = spawnSync(bin, ['--config', 'codegen.ts', '--check', '--silent'], { cwd: subgraphDir, encoding: 'utf8' });
+  const run = spawnSync(bin, ['--config', 'codegen.ts', '--check', '--silent'], {
+    cwd: subgraphDir,
+    encoding: 'utf8',
+  });
   return { status: run.status, output: run.status === 0 ? '' : run.stdout + run.stderr };
 }

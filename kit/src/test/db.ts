@@ -21,7 +21,8 @@ export async function testDatabase(opts: { migrated?: boolean } = {}): Promise<T
   const adminUrl = process.env.ERP_TEST_ADMIN_URL;
   const runId = process.env.ERP_TEST_RUN_ID;
   const template = process.env.ERP_TEST_TEMPLATE;
-  if (!adminUrl || !runId || !template) throw new Error('testDatabase() needs jest globalSetup (kit/src/test/global-setup.ts)');
+  if (!adminUrl || !runId || !template)
+    throw new Error('testDatabase() needs jest globalSetup (kit/src/test/global-setup.ts)');
   const name = `${runId}_${process.pid}_${++counter}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -37,7 +38,9 @@ export async function testDatabase(opts: { migrated?: boolean } = {}): Promise<T
   const url = withDatabase(adminUrl, name);
   const pool = createPool(url, { max: 60, statementTimeout: 60_000, applicationName: 'erp-test' });
   const appRole = process.env.ERP_TEST_APP_ROLE;
-  const appUrl = appRole ? appRoleUrl(url, { name: appRole, password: process.env.ERP_TEST_APP_PASSWORD ?? null }) : url;
+  const appUrl = appRole
+    ? appRoleUrl(url, { name: appRole, password: process.env.ERP_TEST_APP_PASSWORD ?? null })
+    : url;
   return {
     url,
     appUrl,

@@ -39,7 +39,9 @@ async function unpackChromium(): Promise<void> {
  * reached its teardown). A role still granted in a database left behind cannot be dropped: it stays.
  */
 async function dropDeadRunsRoles(admin: pg.Client): Promise<void> {
-  const { rows } = await admin.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE rolname ~ '^erp_test_[a-z0-9]+_[0-9]+_app$'`);
+  const { rows } = await admin.query<{ rolname: string }>(
+    `SELECT rolname FROM pg_roles WHERE rolname ~ '^erp_test_[a-z0-9]+_[0-9]+_app$'`,
+  );
   for (const { rolname } of rows) {
     const pid = Number(rolname.split('_').at(-2));
     let alive = true;
@@ -78,7 +80,8 @@ export default async function globalSetup(): Promise<void> {
   // runs on one server never share one); every test database cloned from the template inherits its grants.
   const appRole = { name: `${runId}_app`, password: randomBytes(18).toString('base64url') };
   const outcome = await migrateOltp(withDatabase(adminUrl, template), { appRole });
-  if (outcome?.status !== 'ready') throw new Error(`the test server's user may not create the application role ${appRole.name}`);
+  if (outcome?.status !== 'ready')
+    throw new Error(`the test server's user may not create the application role ${appRole.name}`);
   process.env.ERP_TEST_APP_ROLE = appRole.name;
   process.env.ERP_TEST_APP_PASSWORD = appRole.password;
   await unpackChromium();

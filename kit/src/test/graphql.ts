@@ -3,13 +3,19 @@ import type { Identity } from '../auth/identity';
 import type { Principal } from '../auth/roles';
 import type { BaseContext, Subgraph } from '../graphql/subgraph';
 
-export interface GraphQLResult<T = Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export interface GraphQLResult<T = Record<string, any>> {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   data?: T | null;
   errors?: { message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
 export function identity(role: Principal, userId: number | null = 1, email: string | null = null): Identity {
-  return { role, userId, email: email ?? (userId ? `user${userId}@test.example` : null), requestId: randomUUID() };
+  return {
+    role,
+    userId,
+    email: email ?? (userId ? `user${userId}@test.example` : null),
+    requestId: randomUUID(),
+  };
 }
 
 /** Runs an operation against a subgraph in-process, as a verified identity (the gateway's job in production). */
@@ -19,7 +25,10 @@ export async function execute<T = Record<string, any>>( // eslint-disable-line @
   query: string,
   variables: Record<string, unknown> = {},
 ): Promise<GraphQLResult<T>> {
-  const res = await subgraph.server.executeOperation({ query, variables }, { contextValue: subgraph.contextFor(who) });
+  const res = await subgraph.server.executeOperation(
+    { query, variables },
+    { contextValue: subgraph.contextFor(who) },
+  );
   if (res.body.kind !== 'single') throw new Error('incremental delivery not expected');
   return res.body.singleResult as GraphQLResult<T>;
 }
@@ -56,7 +65,11 @@ export function testUpdatedAtFeed(o: {
   const page = `query($first: Int!, $after: String, $updatedFrom: DateTime, $dir: SortDirection) {
   ${o.list}(first: $first, after: $after, filter: {updatedFrom: $updatedFrom}, orderBy: {field: UPDATED_AT, direction: $dir}) {
     totalCount pageInfo { hasNextPage endCursor } edges { node { ${o.key} updatedAt${o.extraFields ? ` ${o.extraFields}` : ''} } } } }`;
-  type Page = { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: Record<string, string> }[] };
+  type Page = {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: { node: Record<string, string> }[];
+  };
   const extract = async (updatedFrom: string | null, dir: 'ASC' | 'DESC' = 'ASC') => {
     const keys: string[] = [];
     const pages: number[] = [];
@@ -69,14 +82,17 @@ export function testUpdatedAtFeed(o: {
       after = d.pageInfo.endCursor;
     }
   };
-  test.each(['ASC', 'DESC'] as const)(`250 ${o.list} with one updated_at, 100 a page (%s): each exactly once, ties by id`, async (dir) => {
-    const { keys, pages, totalCount } = await extract(null, dir);
-    expect(totalCount).toBe(255);
-    expect(pages).toEqual([100, 100, 55]);
-    expect(new Set(keys).size).toBe(255);
-    const byId = Array.from({ length: 250 }, (_, i) => `TIE-${String(i + 1).padStart(3, '0')}`);
-    expect(keys.filter((k) => k.startsWith('TIE-'))).toEqual(dir === 'ASC' ? byId : byId.reverse());
-  });
+  test.each(['ASC', 'DESC'] as const)(
+    `250 ${o.list} with one updated_at, 100 a page (%s): each exactly once, ties by id`,
+    async (dir) => {
+      const { keys, pages, totalCount } = await extract(null, dir);
+      expect(totalCount).toBe(255);
+      expect(pages).toEqual([100, 100, 55]);
+      expect(new Set(keys).size).toBe(255);
+      const byId = Array.from({ length: 250 }, (_, i) => `TIE-${String(i + 1).padStart(3, '0')}`);
+      expect(keys.filter((k) => k.startsWith('TIE-'))).toEqual(dir === 'ASC' ? byId : byId.reverse());
+    },
+  );
   test(`updatedFrom keeps only the ${o.list} changed at or after it (inclusive, to the millisecond given)`, async () => {
     const newer = await extract('2025-03-02T08:00:00.000Z');
     expect(newer.keys).toEqual(['NEW-1', 'NEW-2', 'NEW-3', 'NEW-4', 'NEW-5']);

@@ -16,7 +16,16 @@ export interface OrderRecord {
   priceDeviation: number;
 }
 
-export const FEATURES = ['amount', 'lines', 'units', 'avgDiscount', 'discountExcess', 'basketDeviation', 'priceDeviation', 'burst'] as const;
+export const FEATURES = [
+  'amount',
+  'lines',
+  'units',
+  'avgDiscount',
+  'discountExcess',
+  'basketDeviation',
+  'priceDeviation',
+  'burst',
+] as const;
 export type Feature = (typeof FEATURES)[number];
 export type FeatureVector = Record<Feature, number>;
 
@@ -25,10 +34,13 @@ export const FEATURE_DOC: Record<Feature, string> = {
   lines: 'number of lines',
   units: 'ln(1 + units ordered)',
   avgDiscount: 'mean line discount (0..1)',
-  discountExcess: "max(0, mean line discount − the customer's median of it): discount above the customer's habit",
-  basketDeviation: "ln((1 + amount) / (1 + the customer's median order amount)): how far from the customer's own basket",
+  discountExcess:
+    "max(0, mean line discount − the customer's median of it): discount above the customer's habit",
+  basketDeviation:
+    "ln((1 + amount) / (1 + the customer's median order amount)): how far from the customer's own basket",
   priceDeviation: 'largest |ln(unit price / list price)| over the lines',
-  burst: "max(0, ln(orders of the customer within ±24 h / max(1, what the customer's own order rate predicts for 48 h)))",
+  burst:
+    "max(0, ln(orders of the customer within ±24 h / max(1, what the customer's own order rate predicts for 48 h)))",
 };
 
 const HOUR = 3_600_000;

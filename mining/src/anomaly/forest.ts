@@ -43,7 +43,10 @@ export function averagePathLength(n: number): number {
  * node's min and max) down to the height limit ⌈log2 ψ⌉. The random stream is its own (mulberry32
  * of `seed`): same data and seed, same forest; nothing global is touched.
  */
-export function fitIsolationForest(m: FeatureMatrix, opts: IsolationForestOptions = {}): IsolationForestModel {
+export function fitIsolationForest(
+  m: FeatureMatrix,
+  opts: IsolationForestOptions = {},
+): IsolationForestModel {
   const treeCount = opts.trees ?? 100;
   const psi = Math.max(1, Math.min(opts.sampleSize ?? 256, m.rows));
   const rand = mulberry32(opts.seed ?? 42);

@@ -1,12 +1,21 @@
 import { IsolationForest } from 'isolation-forest';
 import { mulberry32, sampleIndices, withSeededRandom } from '../prng';
 import { FEATURES, type FeatureVector } from './features';
-import { averagePathLength, fitIsolationForest, scoreIsolationForest, type FeatureMatrix, type IsolationForestModel } from './forest';
+import {
+  averagePathLength,
+  fitIsolationForest,
+  scoreIsolationForest,
+  type FeatureMatrix,
+  type IsolationForestModel,
+} from './forest';
 import { isolationForestScores, toFeatureMatrix } from './iforest';
 
 function points(n: number, seed = 11): FeatureVector[] {
   const rand = mulberry32(seed);
-  return Array.from({ length: n }, () => Object.fromEntries(FEATURES.map((f) => [f, rand()])) as FeatureVector);
+  return Array.from(
+    { length: n },
+    () => Object.fromEntries(FEATURES.map((f) => [f, rand()])) as FeatureVector,
+  );
 }
 
 /**
@@ -24,7 +33,8 @@ function referenceScores(data: FeatureVector[], trees: number, psi: number, seed
     }),
   );
   const sums = new Float64Array(data.length);
-  for (const f of forests) f.predict(data as unknown as Record<string, number>[]).forEach((s, i) => (sums[i]! += Math.log2(s)));
+  for (const f of forests)
+    f.predict(data as unknown as Record<string, number>[]).forEach((s, i) => (sums[i]! += Math.log2(s)));
   return sums.map((v) => 2 ** (v / trees));
 }
 
@@ -66,8 +76,14 @@ function spearman(a: Float64Array, b: Float64Array): number {
 describe('Isolation Forest', () => {
   it('restores Math.random after a seeded section, even when it throws (the reference relies on it)', () => {
     const original = Math.random;
-    expect(withSeededRandom(1, () => [Math.random(), Math.random()])).toEqual(withSeededRandom(1, () => [Math.random(), Math.random()]));
-    expect(() => withSeededRandom(1, () => { throw new Error('boom'); })).toThrow('boom');
+    expect(withSeededRandom(1, () => [Math.random(), Math.random()])).toEqual(
+      withSeededRandom(1, () => [Math.random(), Math.random()]),
+    );
+    expect(() =>
+      withSeededRandom(1, () => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
     expect(Math.random).toBe(original);
   });
 
@@ -102,9 +118,15 @@ describe('Isolation Forest', () => {
   it('agrees with the isolation-forest package: rank correlation ≥ 0.9, the same scale and mostly the same top 5 % at ψ 256; the same planted outliers on top when every tree sees them', () => {
     const data = points(3000, 3);
     // 10 planted outliers: beyond the range of every normal point in two features at once
-    for (let k = 0; k < 10; k++) data.push({ ...data[k * 7]!, [FEATURES[k % FEATURES.length]!]: 3 + k / 10, [FEATURES[(k + 3) % FEATURES.length]!]: 2.5 } as FeatureVector);
+    for (let k = 0; k < 10; k++)
+      data.push({
+        ...data[k * 7]!,
+        [FEATURES[k % FEATURES.length]!]: 3 + k / 10,
+        [FEATURES[(k + 3) % FEATURES.length]!]: 2.5,
+      } as FeatureVector);
     const planted = Array.from({ length: 10 }, (_, k) => 3000 + k);
-    const mean = (s: Float64Array, idx?: number[]) => (idx ?? [...s.keys()]).reduce((x, i) => x + s[i]!, 0) / (idx ?? s).length;
+    const mean = (s: Float64Array, idx?: number[]) =>
+      (idx ?? [...s.keys()]).reduce((x, i) => x + s[i]!, 0) / (idx ?? s).length;
     const ours = isolationForestScores(data, { seed: 9, trees: 200, sampleSize: 256 });
     const ref = referenceScores(data, 200, 256, 9);
     expect(spearman(ours, ref)).toBeGreaterThanOrEqual(0.9);
@@ -120,7 +142,9 @@ describe('Isolation Forest', () => {
     // a point beyond the range of a tree's subsample follows the path of its most extreme point (both
     // implementations, mining/README.md): with the whole set as every tree's subsample, both find all 10
     const top = (s: Float64Array) => new Set([...s.keys()].sort((x, y) => s[y]! - s[x]!).slice(0, 10));
-    expect(top(isolationForestScores(data, { seed: 9, trees: 100, sampleSize: data.length }))).toEqual(new Set(planted));
+    expect(top(isolationForestScores(data, { seed: 9, trees: 100, sampleSize: data.length }))).toEqual(
+      new Set(planted),
+    );
     expect(top(referenceScores(data, 100, data.length, 9))).toEqual(new Set(planted));
   });
 });

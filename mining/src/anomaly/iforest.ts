@@ -24,10 +24,17 @@ const isMatrix = (p: readonly FeatureVector[] | FeatureMatrix): p is FeatureMatr
  * seeded by its own PRNG. The isolation-forest package stays the reference its scores are checked
  * against (iforest.test.ts); mining/README.md says why it no longer computes them.
  */
-export function isolationForestScores(points: readonly FeatureVector[] | FeatureMatrix, opts: ForestOptions = {}): Float64Array {
+export function isolationForestScores(
+  points: readonly FeatureVector[] | FeatureMatrix,
+  opts: ForestOptions = {},
+): Float64Array {
   const m = isMatrix(points) ? points : toFeatureMatrix(points);
   if (!m.rows) return new Float64Array(0);
-  const model = fitIsolationForest(m, { trees: opts.trees ?? 100, sampleSize: opts.sampleSize ?? 256, seed: opts.seed ?? 42 });
+  const model = fitIsolationForest(m, {
+    trees: opts.trees ?? 100,
+    sampleSize: opts.sampleSize ?? 256,
+    seed: opts.seed ?? 42,
+  });
   return scoreIsolationForest(model, m);
 }
 
@@ -38,7 +45,9 @@ export interface Explanation {
 }
 
 /** z-score statistics of every feature over the scored population. */
-export function featureStats(points: readonly FeatureVector[]): Record<Feature, { mean: number; sd: number }> {
+export function featureStats(
+  points: readonly FeatureVector[],
+): Record<Feature, { mean: number; sd: number }> {
   const out = {} as Record<Feature, { mean: number; sd: number }>;
   for (const f of FEATURES) {
     const col = points.map((p) => p[f]);
@@ -49,8 +58,16 @@ export function featureStats(points: readonly FeatureVector[]): Record<Feature, 
 }
 
 /** The `top` features with the largest |z-score| for one order, with their values. */
-export function explain(p: FeatureVector, stats: Record<Feature, { mean: number; sd: number }>, top = 3): Explanation[] {
-  return FEATURES.map((feature) => ({ feature, value: p[feature], z: (p[feature] - stats[feature].mean) / stats[feature].sd }))
+export function explain(
+  p: FeatureVector,
+  stats: Record<Feature, { mean: number; sd: number }>,
+  top = 3,
+): Explanation[] {
+  return FEATURES.map((feature) => ({
+    feature,
+    value: p[feature],
+    z: (p[feature] - stats[feature].mean) / stats[feature].sd,
+  }))
     .sort((a, b) => Math.abs(b.z) - Math.abs(a.z))
     .slice(0, top);
 }

@@ -9,7 +9,12 @@ function customers(n: number, seed: number): RfmPoint[] {
     const group = i % 3; // three planted groups: recent big spenders, middling, lapsed small
     const jitter = () => 0.7 + rand() * 0.6;
     const [r, f, m] = group === 0 ? [5, 40, 20_000] : group === 1 ? [60, 6, 1_500] : [400, 1, 80];
-    return { customerId: i + 1, recencyDays: Math.round(r * jitter()), frequency: Math.max(1, Math.round(f * jitter())), monetary: m * jitter() };
+    return {
+      customerId: i + 1,
+      recencyDays: Math.round(r * jitter()),
+      frequency: Math.max(1, Math.round(f * jitter())),
+      monetary: m * jitter(),
+    };
   });
 }
 
@@ -48,11 +53,14 @@ describe('our K-Means against ml-kmeans (the reference)', () => {
     const rows = customers(3000, 5);
     const { z } = standardise(rows.map(logFeatures));
     const flat = { values: Float64Array.from(z.flat()), n: z.length, d: 3 };
-    const sse = (labels: ArrayLike<number>, centroids: number[][]) => z.reduce((s, p, i) => s + p.reduce((a, v, t) => a + (v - centroids[labels[i]!]![t]!) ** 2, 0), 0);
+    const sse = (labels: ArrayLike<number>, centroids: number[][]) =>
+      z.reduce((s, p, i) => s + p.reduce((a, v, t) => a + (v - centroids[labels[i]!]![t]!) ** 2, 0), 0);
     for (let k = 2; k <= 8; k++) {
       const ours = lloydKMeans(flat, k, { seed: 7 });
       const ref = kmeans(z, k, { seed: 7, initialization: 'kmeans++', maxIterations: 300 });
-      const oursCentroids = Array.from({ length: k }, (_, j) => Array.from(ours.centroids.subarray(j * 3, j * 3 + 3)));
+      const oursCentroids = Array.from({ length: k }, (_, j) =>
+        Array.from(ours.centroids.subarray(j * 3, j * 3 + 3)),
+      );
       expect(ours.inertia).toBeCloseTo(sse(ours.clusters, oursCentroids), 6);
       // local optima of the same objective: ours within 2 % of the reference's (or better)
       expect(ours.inertia).toBeLessThanOrEqual(sse(ref.clusters, ref.centroids) * 1.02);
@@ -67,7 +75,12 @@ describe('our K-Means against ml-kmeans (the reference)', () => {
   it('from the same k-means++ start: the same partition and the same within-cluster sum as ml-kmeans, for k 2..8, on overlapping groups', () => {
     // no planted structure: uniform log-RFM-like points, where Hamerly's bounds decide for most points
     const rand = mulberry32(17);
-    const rows = Array.from({ length: 4000 }, (_, i) => ({ customerId: i + 1, recencyDays: Math.floor(rand() * 700), frequency: 1 + Math.floor(rand() * 30), monetary: rand() * 50_000 }));
+    const rows = Array.from({ length: 4000 }, (_, i) => ({
+      customerId: i + 1,
+      recencyDays: Math.floor(rand() * 700),
+      frequency: 1 + Math.floor(rand() * 30),
+      monetary: rand() * 50_000,
+    }));
     const { z } = standardise(rows.map(logFeatures));
     const flat = { values: Float64Array.from(z.flat()), n: z.length, d: 3 };
     for (let k = 2; k <= 8; k++) {
@@ -77,7 +90,10 @@ describe('our K-Means against ml-kmeans (the reference)', () => {
       const ours = lloydKMeans(flat, k, { init, tolerance: 0, maxIterations: 10_000 });
       const ref = kmeans(z, k, { initialization: start, tolerance: 0, maxIterations: 10_000 });
       expect(Array.from(ours.clusters)).toEqual(ref.clusters);
-      const refInertia = z.reduce((s, p, i) => s + p.reduce((a, v, t) => a + (v - ref.centroids[ref.clusters[i]!]![t]!) ** 2, 0), 0);
+      const refInertia = z.reduce(
+        (s, p, i) => s + p.reduce((a, v, t) => a + (v - ref.centroids[ref.clusters[i]!]![t]!) ** 2, 0),
+        0,
+      );
       expect(Math.abs(ours.inertia - refInertia) / refInertia).toBeLessThan(1e-9);
       // the default (scikit-learn's tolerance) stops earlier at (almost) the same sum
       const early = lloydKMeans(flat, k, { init });

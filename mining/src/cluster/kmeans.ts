@@ -109,7 +109,14 @@ export function silhouette(xs: Float64Array, d: number, labels: Int32Array): num
 }
 
 /** Sum of the Euclidean distances from point a of `xs` to the points from..to of `ys`. */
-function distanceSum(xs: Float64Array, a: number, ys: Float64Array, from: number, to: number, d: number): number {
+function distanceSum(
+  xs: Float64Array,
+  a: number,
+  ys: Float64Array,
+  from: number,
+  to: number,
+  d: number,
+): number {
   let sum = 0;
   if (d === 3) {
     const x = xs[a * 3]!;
@@ -156,13 +163,17 @@ export function clusterName(z: readonly number[]): string {
  * silhouette over kMin..kMax (ties → the smaller k). Clusters are renumbered by decreasing centroid
  * monetary, so numbers are stable for a seed. Same input and seed → identical assignment.
  */
-export function clusterCustomers(points: readonly RfmPoint[], opts: ClusteringOptions = {}): ClusteringResult {
+export function clusterCustomers(
+  points: readonly RfmPoint[],
+  opts: ClusteringOptions = {},
+): ClusteringResult {
   const kMin = opts.kMin ?? 2;
   const kMax = opts.kMax ?? 8;
   const seed = opts.seed ?? 42;
   const maxSample = opts.silhouetteSample ?? 3000;
   if (kMin < 2 || kMax < kMin) throw new Error(`k range ${kMin}..${kMax}: need 2 ≤ k-min ≤ k-max`);
-  if (points.length < kMin + 1) throw new Error(`${points.length} customers: too few to cluster into ${kMin}+ groups`);
+  if (points.length < kMin + 1)
+    throw new Error(`${points.length} customers: too few to cluster into ${kMin}+ groups`);
   // z-scores of the log features (as standardise(), on typed columns), row-major for K-Means
   const n = points.length;
   const columns = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
@@ -170,7 +181,8 @@ export function clusterCustomers(points: readonly RfmPoint[], opts: ClusteringOp
   const mu = columns.map((c) => mean(c));
   const sd = columns.map((c) => std(c) || 1);
   const values = new Float64Array(n * 3);
-  for (let i = 0; i < n; i++) for (let j = 0; j < 3; j++) values[i * 3 + j] = (columns[j]![i]! - mu[j]!) / sd[j]!;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < 3; j++) values[i * 3 + j] = (columns[j]![i]! - mu[j]!) / sd[j]!;
   const kHigh = Math.min(kMax, Math.max(kMin, n - 1));
   const sample = sampleIndices(n, maxSample, mulberry32(seed)).sort((a, b) => a - b);
   const sampleXs = new Float64Array(sample.length * 3);
@@ -185,11 +197,18 @@ export function clusterCustomers(points: readonly RfmPoint[], opts: ClusteringOp
     const s = silhouette(sampleXs, 3, sampleLabels);
     curve.push({ k, silhouette: s, inertia: r.inertia, iterations: r.iterations });
     if (!best || s > best.s + 1e-12)
-      best = { k, clusters: r.clusters, centroids: Array.from({ length: k }, (_, j) => Array.from(r.centroids.subarray(j * 3, j * 3 + 3))), s };
+      best = {
+        k,
+        clusters: r.clusters,
+        centroids: Array.from({ length: k }, (_, j) => Array.from(r.centroids.subarray(j * 3, j * 3 + 3))),
+        s,
+      };
   }
   const chosen = best!;
   // Renumber: by decreasing monetary centroid, then recency ascending (stable for a given result).
-  const order = chosen.centroids.map((c, i) => ({ c, i })).sort((a, b) => b.c[2]! - a.c[2]! || a.c[0]! - b.c[0]!);
+  const order = chosen.centroids
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => b.c[2]! - a.c[2]! || a.c[0]! - b.c[0]!);
   const relabel = new Map(order.map((o, rank) => [o.i, rank]));
   const assignment = Array.from(chosen.clusters, (c) => relabel.get(c)!);
   const totalRevenue = points.reduce((s, p) => s + p.monetary, 0);
@@ -218,5 +237,13 @@ export function clusterCustomers(points: readonly RfmPoint[], opts: ClusteringOp
       z: [c[0]!, c[1]!, c[2]!],
     };
   });
-  return { k: chosen.k, seed, curve, assignment, profiles, standardisation: { mean: mu, sd }, silhouetteSample: sample.length };
+  return {
+    k: chosen.k,
+    seed,
+    curve,
+    assignment,
+    profiles,
+    standardisation: { mean: mu, sd },
+    silhouetteSample: sample.length,
+  };
 }

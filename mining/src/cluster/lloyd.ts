@@ -41,7 +41,8 @@ export function lloydKMeans(p: Points, k: number, opts: LloydOptions = {}): KMea
   const maxIterations = opts.maxIterations ?? 300;
   const tolerance = opts.tolerance ?? defaultTolerance(p);
   if (opts.init) {
-    if (opts.init.length !== k * p.d) throw new Error(`init: ${opts.init.length} values for k = ${k} × d = ${p.d}`);
+    if (opts.init.length !== k * p.d)
+      throw new Error(`init: ${opts.init.length} values for k = ${k} × d = ${p.d}`);
     return lloydFrom(p, k, Float64Array.from(opts.init), maxIterations, tolerance);
   }
   // k-means++ starts can end in a poor local optimum (two centres in one group): the best of a few
@@ -146,7 +147,13 @@ interface RunState {
  * each point to its cluster's sums (in point order, as a separate pass would). Each step is its own
  * small function: V8 optimises them better than one long loop body.
  */
-function lloydFrom(p: Points, k: number, centroids: Float64Array, maxIterations: number, tolerance: number): KMeansResult {
+function lloydFrom(
+  p: Points,
+  k: number,
+  centroids: Float64Array,
+  maxIterations: number,
+  tolerance: number,
+): KMeansResult {
   const { n, d } = p;
   const st: RunState = {
     p,

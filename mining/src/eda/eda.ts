@@ -27,12 +27,39 @@ export interface Distribution {
 export interface EdaResult {
   distributions: Distribution[];
   correlations: { a: string; b: string; r: number; n: number }[];
-  seasonality: { grain: 'month' | 'weekday'; period: number; label: string; orders: number; revenue: string; share: number; index: number }[];
-  pareto: { entity: 'customer' | 'product'; entities: number; top: number; topRevenue: string; totalRevenue: string; share: number | null }[];
-  quality: { kind: 'nulls' | 'duplicates' | 'outliers'; table: string; column: string; rowsChecked: number; value: number; detail?: unknown }[];
+  seasonality: {
+    grain: 'month' | 'weekday';
+    period: number;
+    label: string;
+    orders: number;
+    revenue: string;
+    share: number;
+    index: number;
+  }[];
+  pareto: {
+    entity: 'customer' | 'product';
+    entities: number;
+    top: number;
+    topRevenue: string;
+    totalRevenue: string;
+    share: number | null;
+  }[];
+  quality: {
+    kind: 'nulls' | 'duplicates' | 'outliers';
+    table: string;
+    column: string;
+    rowsChecked: number;
+    value: number;
+    detail?: unknown;
+  }[];
 }
 
-export function describe(measure: string, values: ArrayLike<number>, scale: 'linear' | 'log1p', bins = 20): Distribution {
+export function describe(
+  measure: string,
+  values: ArrayLike<number>,
+  scale: 'linear' | 'log1p',
+  bins = 20,
+): Distribution {
   const s = sortedCopy(values);
   const q = (p: number) => quantileSorted(s, p);
   const q1 = q(0.25);
@@ -72,7 +99,11 @@ export function describe(measure: string, values: ArrayLike<number>, scale: 'lin
  * Pareto shares of the top 20 % customers and products, and data quality (NULLs per fact column,
  * duplicated natural keys, IQR outliers).
  */
-export async function computeEda(db: pg.Pool, orders: readonly OrderRecord[], rfm: readonly RfmRow[]): Promise<EdaResult> {
+export async function computeEda(
+  db: pg.Pool,
+  orders: readonly OrderRecord[],
+  rfm: readonly RfmRow[],
+): Promise<EdaResult> {
   const amount = orders.map((o) => o.netAmount);
   const lines = orders.map((o) => o.lines);
   const units = orders.map((o) => o.units);
@@ -88,7 +119,13 @@ export async function computeEda(db: pg.Pool, orders: readonly OrderRecord[], rf
   const names = Object.keys(feats);
   const correlations: EdaResult['correlations'] = [];
   for (let i = 0; i < names.length; i++)
-    for (let j = i + 1; j < names.length; j++) correlations.push({ a: names[i]!, b: names[j]!, r: pearson(feats[names[i]!]!, feats[names[j]!]!), n: orders.length });
+    for (let j = i + 1; j < names.length; j++)
+      correlations.push({
+        a: names[i]!,
+        b: names[j]!,
+        r: pearson(feats[names[i]!]!, feats[names[j]!]!),
+        n: orders.length,
+      });
 
   const season = await db.query(`
     WITH o AS (
@@ -105,7 +142,16 @@ export async function computeEda(db: pg.Pool, orders: readonly OrderRecord[], rf
     const rows = season.rows.filter((r) => r.grain === grain);
     const total = rows.reduce((s, r) => s + r.r, 0);
     const avg = total / (rows.length || 1);
-    for (const r of rows) seasonality.push({ grain, period: r.period, label: r.label, orders: r.orders, revenue: r.revenue, share: total ? r.r / total : 0, index: avg ? r.r / avg : 0 });
+    for (const r of rows)
+      seasonality.push({
+        grain,
+        period: r.period,
+        label: r.label,
+        orders: r.orders,
+        revenue: r.revenue,
+        share: total ? r.r / total : 0,
+        index: avg ? r.r / avg : 0,
+      });
   }
 
   const paretoRows = await db.query(`
@@ -122,16 +168,33 @@ export async function computeEda(db: pg.Pool, orders: readonly OrderRecord[], rf
            coalesce(sum(rev) FILTER (WHERE rn <= ceil(n * 0.2)), 0)::text AS top_revenue, sum(rev)::text AS total_revenue,
            (sum(rev) FILTER (WHERE rn <= ceil(n * 0.2)) / nullif(sum(rev), 0))::float8 AS share
     FROM ranked GROUP BY entity ORDER BY entity`);
-  const pareto: EdaResult['pareto'] = paretoRows.rows.map((r) => ({ entity: r.entity, entities: r.entities, top: r.top, topRevenue: r.top_revenue, totalRevenue: r.total_revenue, share: r.share }));
+  const pareto: EdaResult['pareto'] = paretoRows.rows.map((r) => ({
+    entity: r.entity,
+    entities: r.entities,
+    top: r.top,
+    topRevenue: r.top_revenue,
+    totalRevenue: r.total_revenue,
+    share: r.share,
+  }));
 
   const quality: EdaResult['quality'] = [];
   const cols = await db.query(
     `SELECT column_name FROM information_schema.columns WHERE table_schema = 'dw' AND table_name = 'fact_sales' ORDER BY ordinal_position`,
   );
   const colNames: string[] = cols.rows.map((r) => r.column_name);
-  const nulls = await db.query(`SELECT count(*)::bigint AS n, ${colNames.map((c, i) => `count(*) - count("${c}") AS c${i}`).join(', ')} FROM dw.fact_sales`);
+  const nulls = await db.query(
+    `SELECT count(*)::bigint AS n, ${colNames.map((c, i) => `count(*) - count("${c}") AS c${i}`).join(', ')} FROM dw.fact_sales`,
+  );
   const n = Number(nulls.rows[0].n);
-  colNames.forEach((c, i) => quality.push({ kind: 'nulls', table: 'dw.fact_sales', column: c, rowsChecked: n, value: Number(nulls.rows[0][`c${i}`]) }));
+  colNames.forEach((c, i) =>
+    quality.push({
+      kind: 'nulls',
+      table: 'dw.fact_sales',
+      column: c,
+      rowsChecked: n,
+      value: Number(nulls.rows[0][`c${i}`]),
+    }),
+  );
   const dups = await db.query(`
     SELECT 'dw.fact_sales' AS t, 'order_id,line_no' AS c, (SELECT count(*) FROM dw.fact_sales)::bigint AS checked,
            (SELECT count(*) FROM (SELECT 1 FROM dw.fact_sales GROUP BY order_id, line_no HAVING count(*) > 1) x)::bigint AS v
@@ -144,7 +207,14 @@ export async function computeEda(db: pg.Pool, orders: readonly OrderRecord[], rf
     UNION ALL
     SELECT 'dw.fact_sales', 'order_number → order_id', (SELECT count(DISTINCT order_number) FROM dw.fact_sales)::bigint,
            (SELECT count(*) FROM (SELECT 1 FROM dw.fact_sales GROUP BY order_number HAVING count(DISTINCT order_id) > 1) x)::bigint`);
-  for (const r of dups.rows) quality.push({ kind: 'duplicates', table: r.t, column: r.c, rowsChecked: Number(r.checked), value: Number(r.v) });
+  for (const r of dups.rows)
+    quality.push({
+      kind: 'duplicates',
+      table: r.t,
+      column: r.c,
+      rowsChecked: Number(r.checked),
+      value: Number(r.v),
+    });
   for (const d of distributions)
     quality.push({
       kind: 'outliers',
@@ -163,18 +233,72 @@ export async function writeEda(tx: pg.PoolClient, runId: number, e: EdaResult): 
   for (const d of e.distributions) {
     await tx.query(
       `INSERT INTO mining.eda_distributions VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
-      [runId, d.measure, d.n, num(d.mean), num(d.sd), num(d.min), num(d.p01), num(d.p05), num(d.p25), num(d.p50), num(d.p75), num(d.p95), num(d.p99), num(d.max)],
+      [
+        runId,
+        d.measure,
+        d.n,
+        num(d.mean),
+        num(d.sd),
+        num(d.min),
+        num(d.p01),
+        num(d.p05),
+        num(d.p25),
+        num(d.p50),
+        num(d.p75),
+        num(d.p95),
+        num(d.p99),
+        num(d.max),
+      ],
     );
     await tx.query(
       `INSERT INTO mining.eda_histograms SELECT $1, $2, b.i - 1, b.lo, b.hi, b.c, $6 FROM unnest($3::float8[], $4::float8[], $5::int[]) WITH ORDINALITY AS b(lo, hi, c, i)`,
-      [runId, d.measure, d.bins.map((b) => b.lower), d.bins.map((b) => b.upper), d.bins.map((b) => b.count), d.scale],
+      [
+        runId,
+        d.measure,
+        d.bins.map((b) => b.lower),
+        d.bins.map((b) => b.upper),
+        d.bins.map((b) => b.count),
+        d.scale,
+      ],
     );
   }
-  for (const c of e.correlations) await tx.query(`INSERT INTO mining.eda_correlations VALUES ($1,$2,$3,$4,$5)`, [runId, c.a, c.b, num(c.r), c.n]);
+  for (const c of e.correlations)
+    await tx.query(`INSERT INTO mining.eda_correlations VALUES ($1,$2,$3,$4,$5)`, [
+      runId,
+      c.a,
+      c.b,
+      num(c.r),
+      c.n,
+    ]);
   for (const s of e.seasonality)
-    await tx.query(`INSERT INTO mining.eda_seasonality VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, [runId, s.grain, s.period, s.label, s.orders, s.revenue, s.share, s.index]);
+    await tx.query(`INSERT INTO mining.eda_seasonality VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, [
+      runId,
+      s.grain,
+      s.period,
+      s.label,
+      s.orders,
+      s.revenue,
+      s.share,
+      s.index,
+    ]);
   for (const p of e.pareto)
-    await tx.query(`INSERT INTO mining.eda_pareto VALUES ($1,$2,$3,$4,$5,$6,$7)`, [runId, p.entity, p.entities, p.top, p.topRevenue, p.totalRevenue, p.share]);
+    await tx.query(`INSERT INTO mining.eda_pareto VALUES ($1,$2,$3,$4,$5,$6,$7)`, [
+      runId,
+      p.entity,
+      p.entities,
+      p.top,
+      p.topRevenue,
+      p.totalRevenue,
+      p.share,
+    ]);
   for (const q of e.quality)
-    await tx.query(`INSERT INTO mining.eda_quality VALUES ($1,$2,$3,$4,$5,$6,$7)`, [runId, q.kind, q.table, q.column, q.rowsChecked, q.value, q.detail === undefined ? null : JSON.stringify(q.detail)]);
+    await tx.query(`INSERT INTO mining.eda_quality VALUES ($1,$2,$3,$4,$5,$6,$7)`, [
+      runId,
+      q.kind,
+      q.table,
+      q.column,
+      q.rowsChecked,
+      q.value,
+      q.detail === undefined ? null : JSON.stringify(q.detail),
+    ]);
 }

@@ -30,7 +30,8 @@ export interface RfmRow {
 }
 
 const DAY = 86_400_000;
-export const epochDay = (isoDate: string) => Math.floor(Date.parse(`${isoDate.slice(0, 10)}T00:00:00Z`) / DAY);
+export const epochDay = (isoDate: string) =>
+  Math.floor(Date.parse(`${isoDate.slice(0, 10)}T00:00:00Z`) / DAY);
 export const isoDay = (epoch: number) => new Date(epoch * DAY).toISOString().slice(0, 10);
 
 /** The default reference date: the day after the latest order date among `dates`. */
@@ -46,7 +47,9 @@ export function defaultReferenceDate(lastOrderDate: string): string {
  */
 export function quintileScores(values: readonly number[], higherIsBetter: boolean): number[] {
   const n = values.length;
-  const order = values.map((v, i) => [v, i] as const).sort((a, b) => (higherIsBetter ? a[0] - b[0] : b[0] - a[0]));
+  const order = values
+    .map((v, i) => [v, i] as const)
+    .sort((a, b) => (higherIsBetter ? a[0] - b[0] : b[0] - a[0]));
   const scores = new Array<number>(n);
   let worse = 0;
   for (let i = 0; i < n; i++) {

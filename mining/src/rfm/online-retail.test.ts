@@ -47,8 +47,18 @@ run('RFM on UCI Online Retail', () => {
     const mismatches: string[] = [];
     ts.forEach((t, i) => {
       const s = sql[i];
-      const got = [t.customerId, t.recencyDays, t.frequency, t.monetary.toFixed(2), t.rScore, t.fScore, t.mScore].join(' ');
-      const want = [s.customer_id, s.recency, s.frequency, Number(s.monetary).toFixed(2), s.r, s.f, s.m].join(' ');
+      const got = [
+        t.customerId,
+        t.recencyDays,
+        t.frequency,
+        t.monetary.toFixed(2),
+        t.rScore,
+        t.fScore,
+        t.mScore,
+      ].join(' ');
+      const want = [s.customer_id, s.recency, s.frequency, Number(s.monetary).toFixed(2), s.r, s.f, s.m].join(
+        ' ',
+      );
       if (got !== want) mismatches.push(`${got} ≠ ${want}`);
     });
     expect(mismatches.slice(0, 10)).toEqual([]);

@@ -14,7 +14,8 @@ describe('RFM', () => {
 
   it('every (R, F, M) cell has exactly one segment, all ten are reachable', () => {
     const seen = new Set<string>();
-    for (let r = 1; r <= 5; r++) for (let f = 1; f <= 5; f++) for (let m = 1; m <= 5; m++) seen.add(segmentOf(r, f, m));
+    for (let r = 1; r <= 5; r++)
+      for (let f = 1; f <= 5; f++) for (let m = 1; m <= 5; m++) seen.add(segmentOf(r, f, m));
     expect([...seen].sort()).toEqual([...SEGMENT_NAMES].sort());
     expect(SEGMENT_RULES).toHaveLength(10);
     expect(segmentOf(5, 5, 5)).toBe('Champions');
@@ -24,8 +25,21 @@ describe('RFM', () => {
   });
 
   it('excludes orders outside the booked scope (drafts, cancelled) and guests, subtracts returns, ignores orders from the reference date on', () => {
-    const o = (customerId: number, orderId: number, orderDate: string, netCents: number, extra: Partial<RfmOrder> = {}): RfmOrder => ({
-      customerId, orderId, orderDate, netCents, kind: 'SALE', booked: true, isGuest: false, ...extra,
+    const o = (
+      customerId: number,
+      orderId: number,
+      orderDate: string,
+      netCents: number,
+      extra: Partial<RfmOrder> = {},
+    ): RfmOrder => ({
+      customerId,
+      orderId,
+      orderDate,
+      netCents,
+      kind: 'SALE',
+      booked: true,
+      isGuest: false,
+      ...extra,
     });
     const rows = computeRfm(
       [

@@ -20,7 +20,13 @@ export async function* csvRows(file: string): AsyncGenerator<Record<string, stri
   yield* source.pipe(parse({ columns: true, relax_quotes: true })) as AsyncIterable<Record<string, string>>;
 }
 
-async function insertColumns(db: pg.Pool, table: string, columns: string[], types: string[], rows: unknown[][]) {
+async function insertColumns(
+  db: pg.Pool,
+  table: string,
+  columns: string[],
+  types: string[],
+  rows: unknown[][],
+) {
   for (let i = 0; i < rows.length; i += 50_000) {
     const chunk = rows.slice(i, i + 50_000);
     await db.query(
@@ -32,7 +38,9 @@ async function insertColumns(db: pg.Pool, table: string, columns: string[], type
 
 /** Static members every fact needs: one warehouse (the geography -1 exists already). */
 async function baseDims(db: pg.Pool) {
-  await db.query(`INSERT INTO dw.dim_warehouse (warehouse_id, code, name, city, country_code) VALUES (1, 'WH', 'Test warehouse', 'Nowhere', '??')`);
+  await db.query(
+    `INSERT INTO dw.dim_warehouse (warehouse_id, code, name, city, country_code) VALUES (1, 'WH', 'Test warehouse', 'Nowhere', '??')`,
+  );
 }
 
 /**
@@ -53,14 +61,42 @@ export async function loadNativeSet(db: pg.Pool, dir: string): Promise<number> {
     for await (const r of csvRows(path.join(dir, `${name}.csv.gz`))) out.push(f(r, ++i));
     return out;
   };
-  await insertColumns(db, 'src.customers', ['customer_id', 'code', 'name', 'segment', 'status', 'is_guest'], ['int', 'text', 'text', 'text', 'text', 'boolean'],
-    await read('customers', (r, i) => [i, r.code, r.name, r.segment, r.status, r.is_guest === 'true']));
-  await insertColumns(db, 'src.products', ['product_id', 'sku', 'name', 'list_price', 'status'], ['int', 'text', 'text', 'numeric', 'text'],
-    await read('products', (r, i) => [i, r.sku, r.name, r.list_price, r.status]));
-  await insertColumns(db, 'src.orders', ['order_id', 'number', 'kind', 'status', 'customer_code', 'ordered_at'], ['int', 'text', 'text', 'text', 'text', 'timestamptz'],
-    await read('orders', (r, i) => [i, r.number, r.kind, r.status, r.customer_code, r.ordered_at]));
-  await insertColumns(db, 'src.lines', ['order_number', 'line_no', 'sku', 'quantity', 'unit_price', 'discount', 'tax_rate'], ['text', 'int', 'text', 'int', 'numeric', 'numeric', 'numeric'],
-    await read('order_lines', (r) => [r.order_number, r.line_no, r.sku, r.quantity, r.unit_price, r.discount, r.tax_rate]));
+  await insertColumns(
+    db,
+    'src.customers',
+    ['customer_id', 'code', 'name', 'segment', 'status', 'is_guest'],
+    ['int', 'text', 'text', 'text', 'text', 'boolean'],
+    await read('customers', (r, i) => [i, r.code, r.name, r.segment, r.status, r.is_guest === 'true']),
+  );
+  await insertColumns(
+    db,
+    'src.products',
+    ['product_id', 'sku', 'name', 'list_price', 'status'],
+    ['int', 'text', 'text', 'numeric', 'text'],
+    await read('products', (r, i) => [i, r.sku, r.name, r.list_price, r.status]),
+  );
+  await insertColumns(
+    db,
+    'src.orders',
+    ['order_id', 'number', 'kind', 'status', 'customer_code', 'ordered_at'],
+    ['int', 'text', 'text', 'text', 'text', 'timestamptz'],
+    await read('orders', (r, i) => [i, r.number, r.kind, r.status, r.customer_code, r.ordered_at]),
+  );
+  await insertColumns(
+    db,
+    'src.lines',
+    ['order_number', 'line_no', 'sku', 'quantity', 'unit_price', 'discount', 'tax_rate'],
+    ['text', 'int', 'text', 'int', 'numeric', 'numeric', 'numeric'],
+    await read('order_lines', (r) => [
+      r.order_number,
+      r.line_no,
+      r.sku,
+      r.quantity,
+      r.unit_price,
+      r.discount,
+      r.tax_rate,
+    ]),
+  );
   await baseDims(db);
   await db.query(`
     INSERT INTO dw.dim_customer (customer_id, version, code, name, segment, status, is_guest, valid_from)
@@ -91,12 +127,25 @@ export async function loadOnlineRetail(db: pg.Pool, file: string): Promise<numbe
   let batch: unknown[][] = [];
   let seq = 0;
   const flush = async () => {
-    await insertColumns(db, 'retail.lines', ['seq', 'invoice_no', 'stock_code', 'quantity', 'invoice_date', 'unit_price', 'customer_id'],
-      ['int', 'text', 'text', 'int', 'timestamp', 'numeric', 'int'], batch);
+    await insertColumns(
+      db,
+      'retail.lines',
+      ['seq', 'invoice_no', 'stock_code', 'quantity', 'invoice_date', 'unit_price', 'customer_id'],
+      ['int', 'text', 'text', 'int', 'timestamp', 'numeric', 'int'],
+      batch,
+    );
     batch = [];
   };
   for await (const r of csvRows(file)) {
-    batch.push([++seq, r.InvoiceNo, r.StockCode, r.Quantity, r.InvoiceDate, r.UnitPrice, r.CustomerID ? r.CustomerID.replace(/\.0$/, '') : null]);
+    batch.push([
+      ++seq,
+      r.InvoiceNo,
+      r.StockCode,
+      r.Quantity,
+      r.InvoiceDate,
+      r.UnitPrice,
+      r.CustomerID ? r.CustomerID.replace(/\.0$/, '') : null,
+    ]);
     if (batch.length >= 50_000) await flush();
   }
   await flush();

@@ -21,8 +21,19 @@ export const typeDefs = parse(readFileSync(path.join(__dirname, '..', 'schema.gr
  * this). The warehouse is migrated first (migrateDwh): its tables, `analytics` included, are the
  * warehouse migrations'.
  */
-export async function createAnalyticsSubgraph(opts: { pool: pg.Pool; log: Logger; identitySecret: string; production: boolean }) {
-  return createSubgraph<AnalyticsContext>({ name: 'analytics', typeDefs, resolvers, context: buildContext, ...opts });
+export async function createAnalyticsSubgraph(opts: {
+  pool: pg.Pool;
+  log: Logger;
+  identitySecret: string;
+  production: boolean;
+}) {
+  return createSubgraph<AnalyticsContext>({
+    name: 'analytics',
+    typeDefs,
+    resolvers,
+    context: buildContext,
+    ...opts,
+  });
 }
 
 /** For tests and tools: recompute the rollups (`refreshRollups(dwhPool, { fromDate, toDate } | 'all')`); the pipeline's rollups stage calls refreshStaleRollups. */

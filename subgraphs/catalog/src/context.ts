@@ -5,4 +5,7 @@ export interface CatalogContext extends BaseContext {
   loaders: Loaders;
 }
 
-export const buildContext = (base: BaseContext): CatalogContext => ({ ...base, loaders: createLoaders(base.pool) });
+export const buildContext = (base: BaseContext): CatalogContext => ({
+  ...base,
+  loaders: createLoaders(base.pool),
+});

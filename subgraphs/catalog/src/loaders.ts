@@ -23,7 +23,10 @@ function byId<T extends { id: number }>(pool: pg.Pool, sql: string) {
 
 export function createLoaders(pool: pg.Pool) {
   return {
-    category: byId<CategoryRow>(pool, `SELECT ${CATEGORY_COLUMNS} FROM catalog.categories WHERE id = ANY($1)`),
+    category: byId<CategoryRow>(
+      pool,
+      `SELECT ${CATEGORY_COLUMNS} FROM catalog.categories WHERE id = ANY($1)`,
+    ),
     /**
      * Products with their availability over every warehouse, summed by PostgreSQL in the same
      * statement: a page of order lines asks both for ~100 products at once.
@@ -35,14 +38,25 @@ export function createLoaders(pool: pg.Pool) {
        LEFT JOIN LATERAL (SELECT sum(l.on_hand) AS on_hand, sum(l.on_hand - l.reserved) AS available FROM inventory.stock_levels l WHERE l.product_id = p.id) s ON TRUE
        WHERE p.id = ANY($1)`,
     ),
-    warehouse: byId<WarehouseRow>(pool, `SELECT ${WAREHOUSE_COLUMNS} FROM inventory.warehouses WHERE id = ANY($1)`),
+    warehouse: byId<WarehouseRow>(
+      pool,
+      `SELECT ${WAREHOUSE_COLUMNS} FROM inventory.warehouses WHERE id = ANY($1)`,
+    ),
     childrenOf: new DataLoader<number, CategoryRow[]>(async (ids) => {
-      const { rows } = await pool.query<CategoryRow>(prepared(`SELECT ${CATEGORY_COLUMNS} FROM catalog.categories WHERE parent_id = ANY($1) ORDER BY name`, [ids]));
+      const { rows } = await pool.query<CategoryRow>(
+        prepared(
+          `SELECT ${CATEGORY_COLUMNS} FROM catalog.categories WHERE parent_id = ANY($1) ORDER BY name`,
+          [ids],
+        ),
+      );
       return ids.map((id) => rows.filter((r) => r.parentId === id));
     }),
     stockOfProduct: new DataLoader<number, StockLevelRow[]>(async (ids) => {
       const { rows } = await pool.query<StockLevelRow>(
-        prepared(`SELECT ${STOCK_COLUMNS} FROM inventory.stock_levels WHERE product_id = ANY($1) ORDER BY warehouse_id`, [ids]),
+        prepared(
+          `SELECT ${STOCK_COLUMNS} FROM inventory.stock_levels WHERE product_id = ANY($1) ORDER BY warehouse_id`,
+          [ids],
+        ),
       );
       const groups = new Map<number, StockLevelRow[]>();
       for (const r of rows) {

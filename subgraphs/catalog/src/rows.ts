@@ -8,7 +8,10 @@ import type {
   warehouses,
 } from './db/schema';
 /** Database rows as the GraphQL layer sees them (camelCase, ids as numbers, money as strings): a table's row type is its drizzle schema's ($inferSelect), narrowed to the columns selected. */
-export type CategoryRow = Pick<typeof categories.$inferSelect, 'id' | 'code' | 'name' | 'parentId' | 'taxRate'>;
+export type CategoryRow = Pick<
+  typeof categories.$inferSelect,
+  'id' | 'code' | 'name' | 'parentId' | 'taxRate'
+>;
 export type ProductRow = Pick<
   typeof products.$inferSelect,
   'id' | 'sku' | 'name' | 'categoryId' | 'listPrice' | 'unitCost' | 'status' | 'createdAt' | 'updatedAt'

@@ -10,6 +10,17 @@ import { resolvers } from './resolvers';
 export const typeDefs = parse(readFileSync(path.join(__dirname, '..', 'schema.graphql'), 'utf8'));
 
 /** Builds the catalog subgraph (tests and the all-in-one start import this). */
-export function createCatalogSubgraph(opts: { pool: pg.Pool; log: Logger; identitySecret: string; production: boolean }) {
-  return createSubgraph<CatalogContext>({ name: 'catalog', typeDefs, resolvers, context: buildContext, ...opts });
+export function createCatalogSubgraph(opts: {
+  pool: pg.Pool;
+  log: Logger;
+  identitySecret: string;
+  production: boolean;
+}) {
+  return createSubgraph<CatalogContext>({
+    name: 'catalog',
+    typeDefs,
+    resolvers,
+    context: buildContext,
+    ...opts,
+  });
 }

@@ -15,7 +15,12 @@ import {
 } from './rows';
 
 /** One query per hop and per request, whatever the number of parents (no N+1). */
-function byKey<K extends number | string, T>(pool: pg.Pool, sql: string, keyOf: (row: T) => K, extra: unknown[] = []) {
+function byKey<K extends number | string, T>(
+  pool: pg.Pool,
+  sql: string,
+  keyOf: (row: T) => K,
+  extra: unknown[] = [],
+) {
   return new DataLoader<K, T | null>(async (keys) => {
     const { rows } = await pool.query<T & pg.QueryResultRow>(prepared(sql, [keys, ...extra]));
     const map = new Map(rows.map((r) => [keyOf(r), r]));
@@ -54,9 +59,21 @@ export function createLoaders(pool: pg.Pool, salesRepScope: number | null) {
       `SELECT ${CONTACT_COLUMNS} FROM customers.contacts WHERE customer_id = ANY($1) ORDER BY is_primary DESC, name, id`,
       (r) => r.customerId,
     ),
-    country: byKey<string, CountryRow>(pool, `SELECT ${COUNTRY_COLUMNS} FROM customers.countries WHERE code = ANY($1)`, (r) => r.code),
-    region: byKey<number, RegionRow>(pool, `SELECT ${REGION_COLUMNS} FROM customers.regions WHERE id = ANY($1)`, (r) => r.id),
-    city: byKey<number, CityRow>(pool, `SELECT ${CITY_COLUMNS} FROM customers.cities WHERE id = ANY($1)`, (r) => r.id),
+    country: byKey<string, CountryRow>(
+      pool,
+      `SELECT ${COUNTRY_COLUMNS} FROM customers.countries WHERE code = ANY($1)`,
+      (r) => r.code,
+    ),
+    region: byKey<number, RegionRow>(
+      pool,
+      `SELECT ${REGION_COLUMNS} FROM customers.regions WHERE id = ANY($1)`,
+      (r) => r.id,
+    ),
+    city: byKey<number, CityRow>(
+      pool,
+      `SELECT ${CITY_COLUMNS} FROM customers.cities WHERE id = ANY($1)`,
+      (r) => r.id,
+    ),
     regionsOf: groupedBy<string, RegionRow>(
       pool,
       `SELECT ${REGION_COLUMNS} FROM customers.regions WHERE country_code = ANY($1) ORDER BY name, id`,

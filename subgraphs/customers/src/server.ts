@@ -12,7 +12,8 @@ export const typeDefs = parse(readFileSync(path.join(__dirname, '..', 'schema.gr
 
 /** Personal contact data (e-mail, phone, contacts): ADMIN, MANAGER, SALES and the gateway itself; never ANALYST. */
 const canSeeContactData = rule('customers:contact-data', { cache: 'contextual' })(
-  (_p, _a, ctx: BaseContext) => ctx.identity?.role === 'SERVICE' || CONTACT_DATA_ROLES.includes(ctx.identity?.role as Role),
+  (_p, _a, ctx: BaseContext) =>
+    ctx.identity?.role === 'SERVICE' || CONTACT_DATA_ROLES.includes(ctx.identity?.role as Role),
 );
 
 /** Field rules on top of the role matrix: denied fields resolve to null with a FORBIDDEN error. */
@@ -22,7 +23,12 @@ export const fieldRules = {
 };
 
 /** Builds the customers subgraph (tests and the all-in-one start import this). */
-export function createCustomersSubgraph(opts: { pool: pg.Pool; log: Logger; identitySecret: string; production: boolean }) {
+export function createCustomersSubgraph(opts: {
+  pool: pg.Pool;
+  log: Logger;
+  identitySecret: string;
+  production: boolean;
+}) {
   return createSubgraph<CustomersContext>({
     name: 'customers',
     typeDefs,

@@ -12,4 +12,9 @@ export interface SalesContext extends BaseContext {
 
 export const contextBuilder =
   (inventory: Inventory, customers: CustomerDirectory) =>
-  (base: BaseContext): SalesContext => ({ ...base, inventory, customers, loaders: createLoaders(base.pool, base.identity) });
+  (base: BaseContext): SalesContext => ({
+    ...base,
+    inventory,
+    customers,
+    loaders: createLoaders(base.pool, base.identity),
+  });

@@ -7,14 +7,26 @@ export const salesEnv = z.object({
   /** The catalog subgraph, which owns the stock: orders reserve, release and ship through it. */
   CATALOG_URL: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-    z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL of the catalog subgraph, e.g. http://127.0.0.1:4101/graphql' }).default('http://127.0.0.1:4101/graphql'),
+    z
+      .url({
+        protocol: /^https?$/,
+        error: 'must be an http(s):// URL of the catalog subgraph, e.g. http://127.0.0.1:4101/graphql',
+      })
+      .default('http://127.0.0.1:4101/graphql'),
   ),
   /** The customers subgraph: an order's customer is checked there. */
   CUSTOMERS_URL: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-    z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL of the customers subgraph, e.g. http://127.0.0.1:4102/graphql' }).default('http://127.0.0.1:4102/graphql'),
+    z
+      .url({
+        protocol: /^https?$/,
+        error: 'must be an http(s):// URL of the customers subgraph, e.g. http://127.0.0.1:4102/graphql',
+      })
+      .default('http://127.0.0.1:4102/graphql'),
   ),
-  SUBGRAPH_SECRET: z.string().min(32, 'must be at least 32 characters (a random secret shared with the gateway)'),
+  SUBGRAPH_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters (a random secret shared with the gateway)'),
 });
 export type SalesEnv = z.infer<typeof salesEnv>;
 export const loadEnv = () => parseEnv(salesEnv);

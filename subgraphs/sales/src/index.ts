@@ -11,7 +11,14 @@ runCli(async () => {
   const pool = createPool(env.DATABASE_URL, { applicationName: 'sales' });
   const inventory = httpInventory(env.CATALOG_URL, env.SUBGRAPH_SECRET);
   const customers = httpCustomers(env.CUSTOMERS_URL, env.SUBGRAPH_SECRET);
-  const subgraph = await createSalesSubgraph({ pool, log, identitySecret: env.SUBGRAPH_SECRET, production: env.NODE_ENV === 'production', inventory, customers });
+  const subgraph = await createSalesSubgraph({
+    pool,
+    log,
+    identitySecret: env.SUBGRAPH_SECRET,
+    production: env.NODE_ENV === 'production',
+    inventory,
+    customers,
+  });
   const http = await subgraph.listen(env.SALES_PORT);
   log.info(`sales subgraph ready at ${http.url}/graphql (stock through ${env.CATALOG_URL})`);
   await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));

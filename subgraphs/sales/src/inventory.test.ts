@@ -3,7 +3,17 @@ import type { Listening } from '@erp/kit/graphql';
 import { dataOf, execute, identity, quietLogger } from '@erp/kit/test/graphql';
 import { httpInventory } from './inventory';
 import { createSalesSubgraph } from './server';
-import { anyCustomer, CREATE, lines, manager, product, SECRET, stockOf, world, type World } from './services/test-helpers';
+import {
+  anyCustomer,
+  CREATE,
+  lines,
+  manager,
+  product,
+  SECRET,
+  stockOf,
+  world,
+  type World,
+} from './services/test-helpers';
 
 /** The HTTP client of the catalog's stock, against the catalog subgraph listening on a real port. */
 let w: World;
@@ -38,22 +48,33 @@ test('reserve / release / ship over HTTP with the sales service identity; catalo
   expect(none).toBeInstanceOf(AppError);
   expect(none.code).toBe('NOT_FOUND');
   // the catalog's audit keeps the person the workflow acted for
-  const { rows } = await w.db.pool.query(`SELECT user_id FROM platform.audit_log WHERE operation = 'shipOrderStock' ORDER BY id DESC LIMIT 1`);
+  const { rows } = await w.db.pool.query(
+    `SELECT user_id FROM platform.audit_log WHERE operation = 'shipOrderStock' ORDER BY id DESC LIMIT 1`,
+  );
   expect(rows).toEqual([{ user_id: 1 }]);
 
   // another secret: refused by the catalog, reported as a fault (not a client error)
-  const unsigned = await httpInventory(url, 'y'.repeat(32)).release(who, 9001).catch((e) => e);
+  const unsigned = await httpInventory(url, 'y'.repeat(32))
+    .release(who, 9001)
+    .catch((e) => e);
   expect(unsigned).not.toBeInstanceOf(AppError);
   expect(unsigned.message).toContain('UNAUTHENTICATED');
 });
 
-test('a person\'s signed identity cannot reach the order stock operations over HTTP', async () => {
+test("a person's signed identity cannot reach the order stock operations over HTTP", async () => {
   const p = await product(w, 'HTTP-C', 5);
-  await httpInventory(url, SECRET).reserve(manager, { id: 9100, number: 'SO-HTTP-9100', warehouseId: Number(w.warehouseId) }, [{ productId: Number(p), quantity: 2 }]);
+  await httpInventory(url, SECRET).reserve(
+    manager,
+    { id: 9100, number: 'SO-HTTP-9100', warehouseId: Number(w.warehouseId) },
+    [{ productId: Number(p), quantity: 2 }],
+  );
   for (const role of ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE'] as const) {
     const res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await signIdentity(SECRET, identity(role, 3)) },
+      headers: {
+        'content-type': 'application/json',
+        [IDENTITY_HEADER]: await signIdentity(SECRET, identity(role, 3)),
+      },
       body: JSON.stringify({ query: `mutation { releaseOrderStock(orderId: "9100") { status } }` }),
     });
     const body = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
@@ -64,15 +85,43 @@ test('a person\'s signed identity cannot reach the order stock operations over H
 
 test('the sales subgraph confirms and ships through the HTTP client', async () => {
   const p = await product(w, 'HTTP-B', 4);
-  const sales = await createSalesSubgraph({ pool: w.db.pool, log: quietLogger(), identitySecret: SECRET, production: false, inventory: httpInventory(url, SECRET), customers: anyCustomer });
+  const sales = await createSalesSubgraph({
+    pool: w.db.pool,
+    log: quietLogger(),
+    identitySecret: SECRET,
+    production: false,
+    inventory: httpInventory(url, SECRET),
+    customers: anyCustomer,
+  });
   try {
-    const order = dataOf(await execute(sales as never, manager, CREATE, { input: { customerId: '1', warehouseId: w.warehouseId, lines: lines([p, 4]) } })).createOrder;
-    dataOf(await execute(sales as never, manager, `mutation($id: ID!) { confirmOrder(id: $id) { status } }`, { id: order.id }));
+    const order = dataOf(
+      await execute(sales as never, manager, CREATE, {
+        input: { customerId: '1', warehouseId: w.warehouseId, lines: lines([p, 4]) },
+      }),
+    ).createOrder;
+    dataOf(
+      await execute(sales as never, manager, `mutation($id: ID!) { confirmOrder(id: $id) { status } }`, {
+        id: order.id,
+      }),
+    );
     expect(await stockOf(w, p)).toMatchObject({ on_hand: 4, reserved: 4 });
-    const other = dataOf(await execute(sales as never, manager, CREATE, { input: { customerId: '1', warehouseId: w.warehouseId, lines: lines([p, 1]) } })).createOrder;
-    const refused = await execute(sales as never, manager, `mutation($id: ID!) { confirmOrder(id: $id) { status } }`, { id: other.id });
+    const other = dataOf(
+      await execute(sales as never, manager, CREATE, {
+        input: { customerId: '1', warehouseId: w.warehouseId, lines: lines([p, 1]) },
+      }),
+    ).createOrder;
+    const refused = await execute(
+      sales as never,
+      manager,
+      `mutation($id: ID!) { confirmOrder(id: $id) { status } }`,
+      { id: other.id },
+    );
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'INSUFFICIENT_STOCK', sku: 'HTTP-B' });
-    dataOf(await execute(sales as never, manager, `mutation($id: ID!) { shipOrder(id: $id) { status } }`, { id: order.id }));
+    dataOf(
+      await execute(sales as never, manager, `mutation($id: ID!) { shipOrder(id: $id) { status } }`, {
+        id: order.id,
+      }),
+    );
     expect(await stockOf(w, p)).toEqual({ on_hand: 0, reserved: 0, ledger: 0, active: 0 });
   } finally {
     await sales.stop();

@@ -64,7 +64,11 @@ export interface CustomerDirectory {
    * `{ country: true }`: reaching it walks city → region → country (three more lookups there),
    * which an order needs only for a line no rate is known for.
    */
-  customer(actor: Identity, customerId: number, opts?: { country?: boolean }): Promise<DirectoryCustomer | null>;
+  customer(
+    actor: Identity,
+    customerId: number,
+    opts?: { country?: boolean },
+  ): Promise<DirectoryCustomer | null>;
 }
 
 export interface CatalogProduct {
@@ -110,10 +114,13 @@ const ask = (run: SubgraphRun, identity: Identity, query: string, variables: Rec
   askSubgraph(run, identity, query, variables, toTypedError);
 
 function client(run: SubgraphRun): Inventory {
-  const call = (actor: Identity, query: string, variables: Record<string, unknown>) => ask(run, serviceIdentity(actor), query, variables);
+  const call = (actor: Identity, query: string, variables: Record<string, unknown>) =>
+    ask(run, serviceIdentity(actor), query, variables);
   return {
     warehouseExists: async (actor, warehouseId) => {
-      const data = await call(actor, WAREHOUSE, { r: [{ __typename: 'Warehouse', id: String(warehouseId) }] });
+      const data = await call(actor, WAREHOUSE, {
+        r: [{ __typename: 'Warehouse', id: String(warehouseId) }],
+      });
       return ((data?._entities ?? []) as unknown[]).some((e) => e !== null);
     },
     reserve: async (actor, order, lines) =>
@@ -130,18 +137,30 @@ function client(run: SubgraphRun): Inventory {
     undoShipment: async (actor, orderId) => void (await call(actor, UNSHIP, { orderId: String(orderId) })),
     holds: async (actor, afterOrderId, first) => {
       const data = await call(actor, HOLDS, { after: afterOrderId > 0 ? String(afterOrderId) : null, first });
-      return ((data?.orderStockHolds ?? []) as { orderId: string; reference: string }[]).map((h) => ({ orderId: Number(h.orderId), reference: h.reference }));
+      return ((data?.orderStockHolds ?? []) as { orderId: string; reference: string }[]).map((h) => ({
+        orderId: Number(h.orderId),
+        reference: h.reference,
+      }));
     },
     products: async (actor, productIds) => {
       const ids = [...new Set(productIds)];
       if (!ids.length) return new Map();
-      const data = await call(actor, PRODUCTS, { r: ids.map((id) => ({ __typename: 'Product', id: String(id) })) });
+      const data = await call(actor, PRODUCTS, {
+        r: ids.map((id) => ({ __typename: 'Product', id: String(id) })),
+      });
       type Found = { id: string; listPrice: string; status: string; taxRate: string | null };
       const found = (data?._entities ?? []) as (Found | null)[];
       return new Map(
         found
           .filter((p): p is Found => p !== null)
-          .map((p) => [Number(p.id), { listPrice: String(p.listPrice), status: p.status, taxRate: p.taxRate === null ? null : String(p.taxRate) }]),
+          .map((p) => [
+            Number(p.id),
+            {
+              listPrice: String(p.listPrice),
+              status: p.status,
+              taxRate: p.taxRate === null ? null : String(p.taxRate),
+            },
+          ]),
       );
     },
   };
@@ -151,19 +170,33 @@ function client(run: SubgraphRun): Inventory {
 function customerClient(run: SubgraphRun): CustomerDirectory {
   return {
     customer: async (actor, customerId, opts = {}) => {
-      const data = await ask(run, actor, opts.country ? CUSTOMER_COUNTRY : CUSTOMER, { r: [{ __typename: 'Customer', id: String(customerId) }] });
-      type Found = { status: string; salesRepId: string | null; geography?: { city?: { region?: { country?: { code: string } } } } };
+      const data = await ask(run, actor, opts.country ? CUSTOMER_COUNTRY : CUSTOMER, {
+        r: [{ __typename: 'Customer', id: String(customerId) }],
+      });
+      type Found = {
+        status: string;
+        salesRepId: string | null;
+        geography?: { city?: { region?: { country?: { code: string } } } };
+      };
       const found = ((data?._entities ?? []) as (Found | null)[])[0];
       return found
-        ? { status: found.status, salesRepId: found.salesRepId === null ? null : Number(found.salesRepId), countryCode: found.geography?.city?.region?.country?.code ?? null }
+        ? {
+            status: found.status,
+            salesRepId: found.salesRepId === null ? null : Number(found.salesRepId),
+            countryCode: found.geography?.city?.region?.country?.code ?? null,
+          }
         : null;
     },
   };
 }
 
-export const httpCustomers = (url: string | (() => string), identitySecret: string, timeoutMs = 15_000): CustomerDirectory =>
-  customerClient(httpSubgraphRun(url, identitySecret, timeoutMs));
-export const localCustomers = <C extends BaseContext>(customers: Subgraph<C>): CustomerDirectory => customerClient(localSubgraphRun(customers));
+export const httpCustomers = (
+  url: string | (() => string),
+  identitySecret: string,
+  timeoutMs = 15_000,
+): CustomerDirectory => customerClient(httpSubgraphRun(url, identitySecret, timeoutMs));
+export const localCustomers = <C extends BaseContext>(customers: Subgraph<C>): CustomerDirectory =>
+  customerClient(localSubgraphRun(customers));
 
 /** The catalog subgraph over HTTP, called with the sales service's identity, signed with SUBGRAPH_SECRET. */
 export function httpInventory(catalogUrl: string, identitySecret: string, timeoutMs = 15_000): Inventory {

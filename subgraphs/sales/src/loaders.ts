@@ -1,7 +1,15 @@
 import { prepared, type Identity } from '@erp/kit';
 import DataLoader from 'dataloader';
 import type pg from 'pg';
-import { HISTORY_COLUMNS, LINE_SELECT, ORDER_COLUMNS, type CarrierRow, type OrderLineRow, type OrderRow, type StatusChangeRow } from './rows';
+import {
+  HISTORY_COLUMNS,
+  LINE_SELECT,
+  ORDER_COLUMNS,
+  type CarrierRow,
+  type OrderLineRow,
+  type OrderRow,
+  type StatusChangeRow,
+} from './rows';
 import { customerOrderPages, type CustomerOrdersKey, type OrderPage } from './services/orders';
 
 function groupBy<T>(rows: T[], key: (r: T) => number): Map<number, T[]> {
@@ -20,12 +28,16 @@ export function createLoaders(pool: pg.Pool, identity: Identity) {
   return {
     /** Orders by id, unfiltered: callers apply the row-level rule (services/orders.ts canSee). */
     order: new DataLoader<number, OrderRow | null>(async (ids) => {
-      const { rows } = await pool.query<OrderRow>(prepared(`SELECT ${ORDER_COLUMNS} FROM sales.orders o WHERE o.id = ANY($1)`, [ids]));
+      const { rows } = await pool.query<OrderRow>(
+        prepared(`SELECT ${ORDER_COLUMNS} FROM sales.orders o WHERE o.id = ANY($1)`, [ids]),
+      );
       const map = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => map.get(id) ?? null);
     }),
     linesOf: new DataLoader<number, OrderLineRow[]>(async (ids) => {
-      const { rows } = await pool.query<OrderLineRow>(prepared(`${LINE_SELECT} WHERE l.order_id = ANY($1) ORDER BY l.order_id, l.line_no`, [ids]));
+      const { rows } = await pool.query<OrderLineRow>(
+        prepared(`${LINE_SELECT} WHERE l.order_id = ANY($1) ORDER BY l.order_id, l.line_no`, [ids]),
+      );
       const groups = groupBy(rows, (r) => r.orderId);
       return ids.map((id) => groups.get(id) ?? []);
     }),
@@ -38,14 +50,21 @@ export function createLoaders(pool: pg.Pool, identity: Identity) {
       return ids.map((id) => groups.get(id) ?? []);
     }),
     carrier: new DataLoader<number, CarrierRow | null>(async (ids) => {
-      const { rows } = await pool.query<CarrierRow>(`SELECT id, code, name, phone FROM sales.carriers WHERE id = ANY($1)`, [ids]);
+      const { rows } = await pool.query<CarrierRow>(
+        `SELECT id, code, name, phone FROM sales.carriers WHERE id = ANY($1)`,
+        [ids],
+      );
       const map = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => map.get(id) ?? null);
     }),
     /** Customer.orders of many customers: one query per distinct set of arguments. */
-    customerOrders: new DataLoader<CustomerOrdersKey, OrderPage, string>((keys) => customerOrderPages(pool, identity, keys), {
-      cacheKeyFn: (k) => JSON.stringify([k.customerId, k.args.first, k.args.after, k.args.filter, k.args.orderBy]),
-    }),
+    customerOrders: new DataLoader<CustomerOrdersKey, OrderPage, string>(
+      (keys) => customerOrderPages(pool, identity, keys),
+      {
+        cacheKeyFn: (k) =>
+          JSON.stringify([k.customerId, k.args.first, k.args.after, k.args.filter, k.args.orderBy]),
+      },
+    ),
   };
 }
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -9,16 +9,26 @@ import { contextBuilder, type SalesContext } from './context';
 import type { CustomerDirectory, Inventory } from './inventory';
 import { resolvers } from './resolvers';
 
-export { httpCustomers, httpInventory, localCustomers, localInventory, type CustomerDirectory, type Inventory } from './inventory';
+export {
+  httpCustomers,
+  httpInventory,
+  localCustomers,
+  localInventory,
+  type CustomerDirectory,
+  type Inventory,
+} from './inventory';
 export { sweepReservations, type SweepResult } from './services/sweeper';
 
 export const typeDefs = parse(readFileSync(path.join(__dirname, '..', 'schema.graphql'), 'utf8'));
 
 /** A ship-to's addressee and street are contact data: ADMIN, MANAGER, SALES and the gateway itself; never ANALYST. */
 const canSeeContactData = rule('sales:contact-data', { cache: 'contextual' })(
-  (_p, _a, ctx: BaseContext) => ctx.identity?.role === 'SERVICE' || CONTACT_DATA_ROLES.includes(ctx.identity?.role as Role),
+  (_p, _a, ctx: BaseContext) =>
+    ctx.identity?.role === 'SERVICE' || CONTACT_DATA_ROLES.includes(ctx.identity?.role as Role),
 );
-export const fieldRules = { ShipTo: { name: canSeeContactData, address: canSeeContactData, postalCode: canSeeContactData } };
+export const fieldRules = {
+  ShipTo: { name: canSeeContactData, address: canSeeContactData, postalCode: canSeeContactData },
+};
 
 /**
  * Builds the sales subgraph (tests and the all-in-one start import this). `inventory` reaches the

@@ -9,11 +9,16 @@ export interface SuppliersContext extends BaseContext {
 }
 
 /** The catalog client, or a fault naming the missing wiring (a standalone subgraph without the catalog cannot receive goods). */
-export const contextBuilder = (stock: PurchaseStock | undefined) => (base: BaseContext): SuppliersContext => ({
-  ...base,
-  loaders: createLoaders(base.pool),
-  stock: () => {
-    if (!stock) throw new Error('suppliers subgraph built without the catalog stock client (createSuppliersSubgraph({ stock }))');
-    return stock;
-  },
-});
+export const contextBuilder =
+  (stock: PurchaseStock | undefined) =>
+  (base: BaseContext): SuppliersContext => ({
+    ...base,
+    loaders: createLoaders(base.pool),
+    stock: () => {
+      if (!stock)
+        throw new Error(
+          'suppliers subgraph built without the catalog stock client (createSuppliersSubgraph({ stock }))',
+        );
+      return stock;
+    },
+  });

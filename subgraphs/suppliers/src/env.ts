@@ -7,9 +7,16 @@ export const suppliersEnv = z.object({
   /** The catalog subgraph, which owns the stock: purchase receipts post their goods through it. */
   CATALOG_URL: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-    z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL of the catalog subgraph, e.g. http://127.0.0.1:4101/graphql' }).default('http://127.0.0.1:4101/graphql'),
+    z
+      .url({
+        protocol: /^https?$/,
+        error: 'must be an http(s):// URL of the catalog subgraph, e.g. http://127.0.0.1:4101/graphql',
+      })
+      .default('http://127.0.0.1:4101/graphql'),
   ),
-  SUBGRAPH_SECRET: z.string().min(32, 'must be at least 32 characters (a random secret shared with the gateway)'),
+  SUBGRAPH_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters (a random secret shared with the gateway)'),
 });
 export type SuppliersEnv = z.infer<typeof suppliersEnv>;
 export const loadEnv = () => parseEnv(suppliersEnv);

@@ -9,7 +9,13 @@ runCli(async () => {
   if (!env.DATABASE_URL) throw new Error('DATABASE_URL is required to start a subgraph on its own');
   const log = createLogger('suppliers', env.LOG_LEVEL);
   const pool = createPool(env.DATABASE_URL, { applicationName: 'suppliers' });
-  const subgraph = await createSuppliersSubgraph({ pool, log, identitySecret: env.SUBGRAPH_SECRET, production: env.NODE_ENV === 'production', stock: httpPurchaseStock(env.CATALOG_URL, env.SUBGRAPH_SECRET) });
+  const subgraph = await createSuppliersSubgraph({
+    pool,
+    log,
+    identitySecret: env.SUBGRAPH_SECRET,
+    production: env.NODE_ENV === 'production',
+    stock: httpPurchaseStock(env.CATALOG_URL, env.SUBGRAPH_SECRET),
+  });
   const http = await subgraph.listen(env.SUPPLIERS_PORT);
   log.info(`suppliers subgraph ready at ${http.url}/graphql (stock through ${env.CATALOG_URL})`);
   await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));

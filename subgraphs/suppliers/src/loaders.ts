@@ -53,7 +53,10 @@ function groupedBy<T>(pool: pg.Pool, sql: string, keyOf: (row: T) => number) {
 
 export function createLoaders(pool: pg.Pool) {
   return {
-    supplier: byId<SupplierRow>(pool, `SELECT ${SUPPLIER_COLUMNS} FROM suppliers.suppliers WHERE id = ANY($1)`),
+    supplier: byId<SupplierRow>(
+      pool,
+      `SELECT ${SUPPLIER_COLUMNS} FROM suppliers.suppliers WHERE id = ANY($1)`,
+    ),
     contactsBySupplier: groupedBy<ContactRow>(
       pool,
       `SELECT ${CONTACT_COLUMNS} FROM suppliers.contacts WHERE supplier_id = ANY($1) ORDER BY name, id`,
@@ -75,7 +78,10 @@ export function createLoaders(pool: pg.Pool) {
       `SELECT ${EVALUATION_COLUMNS} FROM suppliers.evaluations WHERE supplier_id = ANY($1) ORDER BY period_start`,
       (r) => r.supplierId,
     ),
-    purchaseOrder: byId<PurchaseOrderRow>(pool, `SELECT ${PO_COLUMNS} FROM suppliers.purchase_orders po WHERE po.id = ANY($1)`),
+    purchaseOrder: byId<PurchaseOrderRow>(
+      pool,
+      `SELECT ${PO_COLUMNS} FROM suppliers.purchase_orders po WHERE po.id = ANY($1)`,
+    ),
     linesByOrder: groupedBy<PurchaseOrderLineRow>(
       pool,
       `SELECT ${LINE_COLUMNS} FROM suppliers.purchase_order_lines l JOIN suppliers.purchase_orders po ON po.id = l.purchase_order_id
@@ -86,8 +92,16 @@ export function createLoaders(pool: pg.Pool) {
       pool,
       `SELECT ${LINE_COLUMNS} FROM suppliers.purchase_order_lines l JOIN suppliers.purchase_orders po ON po.id = l.purchase_order_id WHERE l.id = ANY($1)`,
     ),
-    receiptsByOrder: groupedBy<PurchaseReceiptRow>(pool, `SELECT ${RECEIPT_COLUMNS} FROM ${RECEIPT_FROM} WHERE r.purchase_order_id = ANY($1) ORDER BY r.id`, (r) => r.purchaseOrderId),
-    receiptsByLine: groupedBy<PurchaseReceiptRow>(pool, `SELECT ${RECEIPT_COLUMNS} FROM ${RECEIPT_FROM} WHERE r.line_id = ANY($1) ORDER BY r.id`, (r) => r.lineId),
+    receiptsByOrder: groupedBy<PurchaseReceiptRow>(
+      pool,
+      `SELECT ${RECEIPT_COLUMNS} FROM ${RECEIPT_FROM} WHERE r.purchase_order_id = ANY($1) ORDER BY r.id`,
+      (r) => r.purchaseOrderId,
+    ),
+    receiptsByLine: groupedBy<PurchaseReceiptRow>(
+      pool,
+      `SELECT ${RECEIPT_COLUMNS} FROM ${RECEIPT_FROM} WHERE r.line_id = ANY($1) ORDER BY r.id`,
+      (r) => r.lineId,
+    ),
     historyByOrder: groupedBy<StatusChangeRow>(
       pool,
       `SELECT purchase_order_id AS "purchaseOrderId", from_status AS "fromStatus", to_status AS "toStatus", changed_by AS "changedBy", changed_at AS "changedAt", note
@@ -95,7 +109,12 @@ export function createLoaders(pool: pg.Pool) {
       (r) => r.purchaseOrderId,
     ),
     /** Receipts and on-time receipts per calendar month (UTC) of each supplier, oldest first: the scorecard's measured deliveries. */
-    receiptMonthsBySupplier: groupedBy<{ supplierId: number; periodStart: string; receipts: number; onTime: number }>(
+    receiptMonthsBySupplier: groupedBy<{
+      supplierId: number;
+      periodStart: string;
+      receipts: number;
+      onTime: number;
+    }>(
       pool,
       `SELECT po.supplier_id AS "supplierId", date_trunc('month', r.received_at AT TIME ZONE 'UTC')::date::text AS "periodStart",
          count(r.id)::int AS receipts, count(r.id) FILTER (WHERE r.on_time)::int AS "onTime"
@@ -112,7 +131,9 @@ export function createLoaders(pool: pg.Pool) {
     }),
     /** The same open units per product and warehouse (key `productId:warehouseId`): StockLevel.onOrder. */
     unitsOnOrderAt: new DataLoader<string, number>(async (keys) => {
-      const rows = await openUnitsByProductAndWarehouse(pool, [...new Set(keys.map((k) => Number(k.split(':')[0])))]);
+      const rows = await openUnitsByProductAndWarehouse(pool, [
+        ...new Set(keys.map((k) => Number(k.split(':')[0]))),
+      ]);
       const map = new Map(rows.map((r) => [`${r.productId}:${r.warehouseId}`, r.n]));
       return keys.map((k) => map.get(k) ?? 0);
     }),

@@ -33,7 +33,13 @@ function purchaseOrderRule() {
  * Builds the suppliers subgraph (tests and the all-in-one start import this). `stock` is the
  * catalog's stock (purchase receipts post through it); without it, receiving and replenishment fail.
  */
-export function createSuppliersSubgraph(opts: { pool: pg.Pool; log: Logger; identitySecret: string; production: boolean; stock?: PurchaseStock }) {
+export function createSuppliersSubgraph(opts: {
+  pool: pg.Pool;
+  log: Logger;
+  identitySecret: string;
+  production: boolean;
+  stock?: PurchaseStock;
+}) {
   const rule = supplierDataRule();
   const { stock, ...rest } = opts;
   return createSubgraph<SuppliersContext>({
@@ -42,7 +48,11 @@ export function createSuppliersSubgraph(opts: { pool: pg.Pool; log: Logger; iden
     resolvers,
     context: contextBuilder(stock),
     // A purchase order reached through federation follows Query.purchaseOrders' line of the matrix.
-    fieldRules: { Supplier: { '*': rule }, Product: { suppliers: rule, preferredSupplier: rule }, PurchaseOrder: { '*': purchaseOrderRule() } },
+    fieldRules: {
+      Supplier: { '*': rule },
+      Product: { suppliers: rule, preferredSupplier: rule },
+      PurchaseOrder: { '*': purchaseOrderRule() },
+    },
     ...rest,
   });
 }

@@ -51,7 +51,12 @@ export interface PurchaseStock {
   /** Whether the catalog knows the warehouse. */
   warehouseExists(actor: Identity, warehouseId: number): Promise<boolean>;
   /** Stock of the products (each warehouse holding them) with the units shipped since `since`. */
-  demand(actor: Identity, since: string, productIds: number[], warehouseId: number | null): Promise<StockDemand[]>;
+  demand(
+    actor: Identity,
+    since: string,
+    productIds: number[],
+    warehouseId: number | null,
+  ): Promise<StockDemand[]>;
 }
 
 const POST = `mutation PurchasingPost($input: PurchaseStockInput!) { receivePurchaseStock(input: $input) { id } }`;
@@ -93,23 +98,41 @@ function client(run: SubgraphRun): PurchaseStock {
     products: async (actor, productIds) => {
       const ids = [...new Set(productIds)];
       if (!ids.length) return new Map();
-      const data = await ask(run, actor, PRODUCTS, { r: ids.map((id) => ({ __typename: 'Product', id: String(id) })) });
-      const found = ((data?._entities ?? []) as (ProductEntity | null)[]).filter((p): p is ProductEntity => p !== null);
+      const data = await ask(run, actor, PRODUCTS, {
+        r: ids.map((id) => ({ __typename: 'Product', id: String(id) })),
+      });
+      const found = ((data?._entities ?? []) as (ProductEntity | null)[]).filter(
+        (p): p is ProductEntity => p !== null,
+      );
       return new Map(found.map((p) => [Number(p.id), { status: p.status }]));
     },
     demand: async (actor, since, productIds, warehouseId) => {
-      const data = await ask(run, actor, DEMAND, { since, p: productIds.map(String), w: warehouseId === null ? null : String(warehouseId) });
-      return ((data?.stockDemand ?? []) as DemandRow[]).map((d) => ({ ...d, productId: Number(d.productId), warehouseId: Number(d.warehouseId) }));
+      const data = await ask(run, actor, DEMAND, {
+        since,
+        p: productIds.map(String),
+        w: warehouseId === null ? null : String(warehouseId),
+      });
+      return ((data?.stockDemand ?? []) as DemandRow[]).map((d) => ({
+        ...d,
+        productId: Number(d.productId),
+        warehouseId: Number(d.warehouseId),
+      }));
     },
     warehouseExists: async (actor, warehouseId) => {
-      const data = await ask(run, actor, WAREHOUSE, { r: [{ __typename: 'Warehouse', id: String(warehouseId) }] });
+      const data = await ask(run, actor, WAREHOUSE, {
+        r: [{ __typename: 'Warehouse', id: String(warehouseId) }],
+      });
       return ((data?._entities ?? []) as unknown[]).some((e) => e !== null);
     },
   };
 }
 
 /** The catalog subgraph over HTTP, called with the purchasing service's identity, signed with SUBGRAPH_SECRET. */
-export function httpPurchaseStock(url: string | (() => string), identitySecret: string, timeoutMs = 15_000): PurchaseStock {
+export function httpPurchaseStock(
+  url: string | (() => string),
+  identitySecret: string,
+  timeoutMs = 15_000,
+): PurchaseStock {
   return client(httpSubgraphRun(url, identitySecret, timeoutMs));
 }
 

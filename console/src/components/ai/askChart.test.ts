@@ -18,7 +18,9 @@ describe('the chart of a chat answer', () => {
       t,
     )!;
     expect(c.type).toBe('bar');
-    expect(c.options.yaxis.map((y) => ({ on: y.seriesName, right: y.opposite, title: y.title.text }))).toEqual([
+    expect(
+      c.options.yaxis.map((y) => ({ on: y.seriesName, right: y.opposite, title: y.title.text })),
+    ).toEqual([
       { on: 'Days of cover', right: false, title: 'jours' },
       { on: 'Units', right: true, title: 'unités' },
     ]);
@@ -43,7 +45,13 @@ describe('the chart of a chat answer', () => {
     expect(c.options.yaxis[0]!.labels.formatter(1234567.891)).toBe('€1.2M');
     expect(c.options.yaxis[1]!.labels.formatter(34.56)).toBe('34.6%');
     expect(chartOfReply({ type: 'kpi', categories: [], series: [] }, 'en', t)).toBeNull();
-    expect(chartOfReply({ type: 'table', categories: ['a'], series: [{ name: 'x', unit: 'EUR', data: [1] }] }, 'en', t)).toBeNull();
+    expect(
+      chartOfReply(
+        { type: 'table', categories: ['a'], series: [{ name: 'x', unit: 'EUR', data: [1] }] },
+        'en',
+        t,
+      ),
+    ).toBeNull();
   });
 
   test('no float noise on an axis', () => {

@@ -13,9 +13,14 @@ type Translate = (key: string, params?: Record<string, unknown>) => string;
 /** A value of a unit on an axis: money compact, % as a percentage, counts with separators. */
 export function axisValue(v: number | null | undefined, unit: string, locale: string): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '';
-  const compact = Math.abs(v) >= 10_000 ? ({ notation: 'compact', maximumFractionDigits: 1 } as const) : { maximumFractionDigits: Math.abs(v) < 10 ? 2 : 0 };
-  if (/^[A-Z]{3}$/.test(unit)) return new Intl.NumberFormat(locale, { style: 'currency', currency: unit, ...compact }).format(v);
-  if (unit === '%') return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(v / 100);
+  const compact =
+    Math.abs(v) >= 10_000
+      ? ({ notation: 'compact', maximumFractionDigits: 1 } as const)
+      : { maximumFractionDigits: Math.abs(v) < 10 ? 2 : 0 };
+  if (/^[A-Z]{3}$/.test(unit))
+    return new Intl.NumberFormat(locale, { style: 'currency', currency: unit, ...compact }).format(v);
+  if (unit === '%')
+    return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(v / 100);
   return new Intl.NumberFormat(locale, compact).format(v);
 }
 
@@ -57,7 +62,12 @@ export function chartOfReply(spec: ChartSpec | null, locale: string, t: Translat
       xaxis: { categories: spec.categories },
       yaxis,
       dataLabels: { enabled: false },
-      tooltip: { y: { formatter: (v: number, o: { seriesIndex: number }) => axisValue(v, series[o.seriesIndex]?.unit ?? '', locale) } },
+      tooltip: {
+        y: {
+          formatter: (v: number, o: { seriesIndex: number }) =>
+            axisValue(v, series[o.seriesIndex]?.unit ?? '', locale),
+        },
+      },
     },
   };
 }

@@ -33,7 +33,13 @@ describe('QueryBuilder', () => {
     await w.get('[data-testid="view-chart"]').setValue(true);
     await w.get('[data-testid="pivot"]').setValue(true);
     const q = w.props('query');
-    expect(q).toMatchObject({ measures: ['revenue'], dimensions: ['date.year', 'product.category'], granularity: 'QUARTER', view: 'chart', pivot: true });
+    expect(q).toMatchObject({
+      measures: ['revenue'],
+      dimensions: ['date.year', 'product.category'],
+      granularity: 'QUARTER',
+      view: 'chart',
+      pivot: true,
+    });
     // unchecking removes
     await w.get('[data-testid="dimension-date.year"]').setValue(false);
     expect(w.props('query').dimensions).toEqual(['product.category']);

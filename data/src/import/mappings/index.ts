@@ -19,11 +19,20 @@ export function resolveMapping(nameOrFile: string | Mapping = 'native'): Mapping
   if (builtIn) return builtIn;
   const file = path.resolve(nameOrFile);
   if (!existsSync(file)) {
-    throw new ValidationError('mapping', nameOrFile, `unknown mapping: use one of ${Object.keys(MAPPINGS).join(', ')}, or the path of a mapping file`);
+    throw new ValidationError(
+      'mapping',
+      nameOrFile,
+      `unknown mapping: use one of ${Object.keys(MAPPINGS).join(', ')}, or the path of a mapping file`,
+    );
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(file) as { default?: Mapping; mapping?: Mapping };
   const m = mod.mapping ?? mod.default;
-  if (!m || !Array.isArray(m.sources)) throw new ValidationError('mapping', nameOrFile, 'this file exports no mapping (export `mapping` or a default)');
+  if (!m || !Array.isArray(m.sources))
+    throw new ValidationError(
+      'mapping',
+      nameOrFile,
+      'this file exports no mapping (export `mapping` or a default)',
+    );
   return m;
 }

@@ -8,16 +8,29 @@ const countryCode: ColumnSpec = {
   kind: 'text',
   required: true,
   value: (row) => (row.country?.trim() ? (country(row.country)?.[0] ?? `?${row.country.trim()}`) : ''),
-  check: (v) => (v.startsWith('?') ? `country ${JSON.stringify(v.slice(1))} is not in the mapping's country table` : null),
+  check: (v) =>
+    v.startsWith('?') ? `country ${JSON.stringify(v.slice(1))} is not in the mapping's country table` : null,
 };
-const countryName: ColumnSpec = { name: 'country_name', kind: 'text', value: (row) => country(row.country ?? '')?.[1] ?? null };
+const countryName: ColumnSpec = {
+  name: 'country_name',
+  kind: 'text',
+  value: (row) => country(row.country ?? '')?.[1] ?? null,
+};
 const shipCountryCode: ColumnSpec = {
   name: 'ship_country_code',
   kind: 'text',
-  value: (row) => (row.ship_country?.trim() ? (country(row.ship_country)?.[0] ?? `?${row.ship_country.trim()}`) : null),
-  check: (v) => (v.startsWith('?') ? `ship country ${JSON.stringify(v.slice(1))} is not in the mapping's country table` : null),
+  value: (row) =>
+    row.ship_country?.trim() ? (country(row.ship_country)?.[0] ?? `?${row.ship_country.trim()}`) : null,
+  check: (v) =>
+    v.startsWith('?')
+      ? `ship country ${JSON.stringify(v.slice(1))} is not in the mapping's country table`
+      : null,
 };
-const shipCountryName: ColumnSpec = { name: 'ship_country_name', kind: 'text', value: (row) => country(row.ship_country ?? '')?.[1] ?? null };
+const shipCountryName: ColumnSpec = {
+  name: 'ship_country_name',
+  kind: 'text',
+  value: (row) => country(row.ship_country ?? '')?.[1] ?? null,
+};
 
 export const WAREHOUSE = 'NW-MAIN';
 const LEAD_TIME_DAYS = 7;
@@ -64,7 +77,14 @@ export const northwindMapping: Mapping = {
     {
       file: 'suppliers',
       table: 'src_nw_suppliers',
-      columns: [id('supplier_id'), text('company_name', true), text('city'), text('country', true), countryCode, text('phone')],
+      columns: [
+        id('supplier_id'),
+        text('company_name', true),
+        text('city'),
+        text('country', true),
+        countryCode,
+        text('phone'),
+      ],
     },
     {
       file: 'products',
@@ -121,11 +141,11 @@ export const northwindMapping: Mapping = {
   notes: [
     `one warehouse ${WAREHOUSE} (Seattle, US) holds all stock; units_in_stock becomes an OPENING movement dated at the last order date (a snapshot, no stock history in the source)`,
     'shipped orders have no SHIPMENT movements: units_in_stock is the stock left after them',
-    'employees become users with role SALES, e-mail first.last@northwind.example; a customer\'s sales rep is the employee who took most of its orders',
+    "employees become users with role SALES, e-mail first.last@northwind.example; a customer's sales rep is the employee who took most of its orders",
     `product_supplies: the source has no supplier cost or lead time; assumed unit_cost = list price and lead_time_days = ${LEAD_TIME_DAYS}`,
     'customer contact names are not imported (contacts are keyed by e-mail and Northwind has none)',
     'currency USD; delivered_at = shipped_date (no delivery date in the source)',
-    'shippers become carriers NW-SHIP<id>; an order\'s carrier is its ShipVia',
+    "shippers become carriers NW-SHIP<id>; an order's carrier is its ShipVia",
     'ship-to address: ShipName, ShipAddress, ShipPostalCode, ShipCity, ShipRegion (Unknown when empty), ShipCountry',
     'unshipped orders are CONFIRMED (booked): in order date order each line reserves what is left on hand, the rest is backordered',
     `units_on_order becomes one SENT purchase order NW-PO<product id> from the product's supplier (units on order are open purchase order lines: a product without supplier could have none; every Northwind product has one), sent at the last order date and expected ${LEAD_TIME_DAYS} days later; cost = the assumed supply cost (the source has no purchase documents)`,
@@ -144,7 +164,9 @@ async function northwindTransform({ client, fact, note }: MappingContext): Promi
     SELECT s._file, s._line, e.email, s.first_name || ' ' || s.last_name, 'SALES'
       FROM src_nw_employees s JOIN nw_emails e USING (employee_id)`);
   const catCode = `upper(regexp_replace(category_name, '[^A-Za-z0-9]+', '_', 'g'))`;
-  await q(`INSERT INTO stg_categories (_file, _line, code, name) SELECT _file, _line, ${catCode}, category_name FROM src_nw_categories`);
+  await q(
+    `INSERT INTO stg_categories (_file, _line, code, name) SELECT _file, _line, ${catCode}, category_name FROM src_nw_categories`,
+  );
   await q(`INSERT INTO stg_warehouses (_file, _line, code, name, city, country_code)
     VALUES ('(mapping northwind)', NULL, '${WAREHOUSE}', 'Northwind Traders main warehouse', 'Seattle', 'US')`);
   await q(`INSERT INTO stg_customers (_file, _line, code, name, phone, segment, status, country_code, country_name, region, city, sales_rep_email, is_guest)
@@ -181,7 +203,9 @@ async function northwindTransform({ client, fact, note }: MappingContext): Promi
            'units_in_stock of the Northwind data set'
       FROM src_nw_products WHERE units_in_stock > 0`);
   const at = (col: string) => `(${col}::timestamp AT TIME ZONE 'UTC')`;
-  await q(`INSERT INTO stg_carriers (_file, _line, code, name, phone) SELECT _file, _line, 'NW-SHIP' || shipper_id, company_name, phone FROM src_nw_shippers`);
+  await q(
+    `INSERT INTO stg_carriers (_file, _line, code, name, phone) SELECT _file, _line, 'NW-SHIP' || shipper_id, company_name, phone FROM src_nw_shippers`,
+  );
   await q(`INSERT INTO stg_orders (_file, _line, number, kind, status, customer_code, sales_rep_email, warehouse_code, currency,
                                    ordered_at, confirmed_at, shipped_at, delivered_at, carrier_code,
                                    ship_to_name, ship_to_address, ship_to_postal_code, ship_to_city, ship_to_region, ship_to_country_code, ship_to_country_name)
@@ -223,7 +247,8 @@ async function northwindTransform({ client, fact, note }: MappingContext): Promi
   for (const l of lines.rows) {
     const reserved = Math.max(0, Math.min(l.quantity, left.get(l.sku) ?? 0));
     left.set(l.sku, (left.get(l.sku) ?? 0) - reserved);
-    if (reserved < l.quantity) backorders.push({ number: l.number, line_no: l.line_no, qty: l.quantity - reserved });
+    if (reserved < l.quantity)
+      backorders.push({ number: l.number, line_no: l.line_no, qty: l.quantity - reserved });
   }
   if (backorders.length) {
     await client.query(
@@ -237,7 +262,10 @@ async function northwindTransform({ client, fact, note }: MappingContext): Promi
   const unshipped = new Set(lines.rows.map((l) => l.number));
   fact('unshipped orders booked (CONFIRMED)', unshipped.size);
   fact('of which with a backorder', new Set(backorders.map((b) => b.number)).size);
-  fact('units backordered', backorders.reduce((a, b) => a + b.qty, 0));
+  fact(
+    'units backordered',
+    backorders.reduce((a, b) => a + b.qty, 0),
+  );
   const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM src_nw_customers c
      WHERE NOT EXISTS (SELECT 1 FROM src_nw_orders o WHERE o.customer_id = c.customer_id)`);
   fact('customers without orders (no sales rep)', rows[0]!.n);

@@ -3,7 +3,20 @@ import { country } from './countries';
 
 export const WAREHOUSE = 'OR-MAIN';
 /** Stock codes that are charges, fees, postage or vouchers rather than goods. */
-export const NON_MERCHANDISE = ['POST', 'DOT', 'M', 'm', 'C2', 'D', 'S', 'B', 'BANK CHARGES', 'AMAZONFEE', 'CRUK', 'PADS'];
+export const NON_MERCHANDISE = [
+  'POST',
+  'DOT',
+  'M',
+  'm',
+  'C2',
+  'D',
+  'S',
+  'B',
+  'BANK CHARGES',
+  'AMAZONFEE',
+  'CRUK',
+  'PADS',
+];
 const nonMerchandiseSql = `(stock_code IN (${NON_MERCHANDISE.map((c) => `'${c}'`).join(', ')}) OR stock_code ~* '^gift_')`;
 
 const isInt = (v: string | undefined) => /^-?\d+$/.test((v ?? '').trim());
@@ -14,7 +27,8 @@ const isInt = (v: string | undefined) => /^-?\d+$/.test((v ?? '').trim());
  */
 export const onlineRetailMapping: Mapping = {
   name: 'online-retail',
-  description: 'UCI Online Retail (InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country)',
+  description:
+    'UCI Online Retail (InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country)',
   defaultDir: '../shared/datasets/online-retail',
   sources: [
     {
@@ -46,15 +60,20 @@ export const onlineRetailMapping: Mapping = {
           name: 'country_code',
           kind: 'text',
           required: true,
-          value: (row) => (row.Country?.trim() ? (country(row.Country)?.[0] ?? `?${row.Country.trim()}`) : ''),
-          check: (v) => (v.startsWith('?') ? `country ${JSON.stringify(v.slice(1))} is not in the mapping's country table` : null),
+          value: (row) =>
+            row.Country?.trim() ? (country(row.Country)?.[0] ?? `?${row.Country.trim()}`) : '',
+          check: (v) =>
+            v.startsWith('?')
+              ? `country ${JSON.stringify(v.slice(1))} is not in the mapping's country table`
+              : null,
         },
         { name: 'country_name', kind: 'text', value: (row) => country(row.Country ?? '')?.[1] ?? null },
       ],
       rules: [
         {
           name: 'bad-debt-adjustment',
-          description: "invoices starting with 'A' (\"Adjust bad debt\", negative price): accounting entries, not sales",
+          description:
+            'invoices starting with \'A\' ("Adjust bad debt", negative price): accounting entries, not sales',
           action: 'skip',
           when: (r) => (r.InvoiceNo ?? '').trim().startsWith('A'),
         },
@@ -63,11 +82,13 @@ export const onlineRetailMapping: Mapping = {
           description:
             'negative quantity on a normal invoice (price 0, no customer): a stock write-off; there is no stock ledger to write it off against and no customer returned anything',
           action: 'skip',
-          when: (r) => !(r.InvoiceNo ?? '').trim().startsWith('C') && isInt(r.Quantity) && Number(r.Quantity) < 0,
+          when: (r) =>
+            !(r.InvoiceNo ?? '').trim().startsWith('C') && isInt(r.Quantity) && Number(r.Quantity) < 0,
         },
         {
           name: 'cancellation',
-          description: "invoices starting with 'C': imported as RETURN orders (DELIVERED) with positive quantities",
+          description:
+            "invoices starting with 'C': imported as RETURN orders (DELIVERED) with positive quantities",
           action: 'import',
           when: (r) => (r.InvoiceNo ?? '').trim().startsWith('C'),
         },
@@ -84,7 +105,7 @@ export const onlineRetailMapping: Mapping = {
     'CustomerID `17850.0` → customer code `17850`; lines without CustomerID go to one guest customer per country (GUEST-<country code>, is_guest)',
     'a customer seen in several countries is placed in the country of its first line',
     `products: sku = StockCode, name = most frequent non-empty description (the code when there is none), list price = most frequent unit price, unit_cost unknown; category 'Online Retail' or 'Non-merchandise' (${NON_MERCHANDISE.join(', ')}, gift_*)`,
-    "order line_no = position in the invoice in file order; one order per invoice; times are UK local time (Europe/London); confirmed/shipped/delivered at the invoice time",
+    'order line_no = position in the invoice in file order; one order per invoice; times are UK local time (Europe/London); confirmed/shipped/delivered at the invoice time',
     `one warehouse ${WAREHOUSE}; currency GBP; no stock movements (the source has no stock data); geography: country, region and city 'Unknown'`,
     'unit prices are rounded to 2 decimals (the OLTP stores money with 2)',
   ],

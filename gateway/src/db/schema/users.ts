@@ -31,7 +31,10 @@ export const users = authSchema.table(
   (t) => [
     check('users_email_lowercase', sql`${t.email} = lower(${t.email})`),
     check('users_email_format', sql`${t.email} ~ '^[^@\\s]+@[^@\\s]+$'`),
-    check('users_password_hash_argon2id', sql`${t.passwordHash} IS NULL OR ${t.passwordHash} LIKE '$argon2id$%'`),
+    check(
+      'users_password_hash_argon2id',
+      sql`${t.passwordHash} IS NULL OR ${t.passwordHash} LIKE '$argon2id$%'`,
+    ),
   ],
 );
 

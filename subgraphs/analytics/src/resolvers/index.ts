@@ -1,7 +1,15 @@
 import { scalarResolvers } from '@erp/kit/graphql';
 import type { AnalyticsContext } from '../context';
 import type { Resolvers } from '../generated/resolvers';
-import { definitionText, describeModel, drillDown, lastCompletePeriods, olap, readCalendar, type Viewer } from '@erp/semantic';
+import {
+  definitionText,
+  describeModel,
+  drillDown,
+  lastCompletePeriods,
+  olap,
+  readCalendar,
+  type Viewer,
+} from '@erp/semantic';
 import { ask, insights, recommendations, story } from '../services/ai';
 import { dashboard } from '../services/dashboards';
 import { miningSummary } from '../services/mining';
@@ -24,7 +32,8 @@ export const resolvers: Resolvers = {
     olap: (_, a, ctx) => olap(ctx.pool, a.query, viewer(ctx)),
     drillDown: (_, a, ctx) => drillDown(ctx.pool, a, viewer(ctx)),
     dashboard: (_, a, ctx) => dashboard(ctx.pool, a.kind, a.period, viewer(ctx), ctx.log),
-    miningSummary: (_, a, ctx) => miningSummary(ctx.pool, viewer(ctx), { anomalies: a.anomalies ?? undefined }),
+    miningSummary: (_, a, ctx) =>
+      miningSummary(ctx.pool, viewer(ctx), { anomalies: a.anomalies ?? undefined }),
     insights: (_, a, ctx) => insights(ctx.pool, viewer(ctx), a),
     recommendations: (_, a, ctx) => recommendations(ctx.pool, viewer(ctx), a),
     story: (_, a, ctx) => story(ctx.pool, viewer(ctx), a),

@@ -30,7 +30,8 @@ beforeAll(async () => {
     INSERT INTO mining.eda_pareto VALUES (2, 'customer', 4, 1, 1500, 4000, 0.375), (2, 'product', 4, 1, 2000, 4000, 0.5);
     INSERT INTO mining.eda_seasonality VALUES (2, 'month', 3, 'Mar', 10, 1000, 0.25, 1.2), (2, 'weekday', 1, 'Mon', 5, 500, 0.2, 1.1);`);
   // Anomalies: one order of each rep's customers (order ids of the star's fact lines).
-  const { rows } = await pool.query(`SELECT DISTINCT ON (c.customer_id) f.order_id, f.order_number, c.customer_id
+  const { rows } =
+    await pool.query(`SELECT DISTINCT ON (c.customer_id) f.order_id, f.order_number, c.customer_id
     FROM dw.fact_sales f JOIN dw.dim_customer c ON c.customer_key = f.customer_key JOIN dw.dim_date d ON d.date_key = f.order_date_key
     WHERE d.full_date >= '2025-03-01' ORDER BY c.customer_id, f.order_id`);
   for (const [i, r] of rows.entries())
@@ -52,7 +53,11 @@ const STORY = `query($p: OlapPeriod, $a: StoryAudience!, $l: AiLanguage!) { stor
 const ASK = `query($q: String!, $l: AiLanguage) { ask(question: $q, language: $l) { understood answer query rows chart suggestions source fallbackReason moreRows
   result { dimensions rows { members { level key label } values { measure value } } totals { measure value } } definition { currency period { from to } measures { name unit } } } }`;
 
-async function ok<T>(who: ReturnType<typeof identity>, q: string, v: Record<string, unknown> = {}): Promise<T> {
+async function ok<T>(
+  who: ReturnType<typeof identity>,
+  q: string,
+  v: Record<string, unknown> = {},
+): Promise<T> {
   const r = await api.run<T>(who, q, v);
   if (r.errors?.length) throw new Error(JSON.stringify(r.errors));
   return r.data!;
@@ -73,12 +78,26 @@ test('miningSummary: the latest successful run with its results', async () => {
     { segment: 'Champions', customers: 1, revenue: '1000.00', revenueShare: 0.25 },
   ]);
   expect(m.clusters.map((c: { name: string }) => c.name)).toEqual(['Best', 'Sleeping']);
-  expect(m.silhouette).toEqual([{ k: 2, score: 0.61, chosen: true }, { k: 3, score: 0.42, chosen: false }]);
+  expect(m.silhouette).toEqual([
+    { k: 2, score: 0.61, chosen: true },
+    { k: 3, score: 0.42, chosen: false },
+  ]);
   expect(m.anomalies).toHaveLength(4);
   expect(m.anomalies[0].reasons).toEqual([{ feature: 'amount', value: 900, z: 4.2 }]);
-  expect(m.anomalies[0].features).toEqual([{ feature: 'amount', value: 900 }, { feature: 'lines', value: 3 }]);
-  expect(m.anomalies.map((a: { customerCode: string }) => a.customerCode)).toEqual(['CUST-1', 'CUST-2', 'CUST-3', 'CUST-4']);
-  expect(m.pareto).toEqual([{ entity: 'CUSTOMER', topShare: 0.375 }, { entity: 'PRODUCT', topShare: 0.5 }]);
+  expect(m.anomalies[0].features).toEqual([
+    { feature: 'amount', value: 900 },
+    { feature: 'lines', value: 3 },
+  ]);
+  expect(m.anomalies.map((a: { customerCode: string }) => a.customerCode)).toEqual([
+    'CUST-1',
+    'CUST-2',
+    'CUST-3',
+    'CUST-4',
+  ]);
+  expect(m.pareto).toEqual([
+    { entity: 'CUSTOMER', topShare: 0.375 },
+    { entity: 'PRODUCT', topShare: 0.5 },
+  ]);
   expect(m.seasonalityByMonth).toEqual([{ period: 3, label: 'Mar', revenue: '1000.00', indexVsMean: 1.2 }]);
   // No customer name anywhere (codes only), and SALES is not in the matrix for miningSummary.
   const analyst = JSON.stringify(await ok(identity('ANALYST', 9), SUMMARY));
@@ -95,7 +114,9 @@ test('insights and recommendations: facts ranked by impact with their query; det
   const impacts = i.facts.map((f: { impact: number }) => f.impact);
   expect([...impacts].sort((a, b) => b - a)).toEqual(impacts);
   expect(i.facts.some((f: { kind: string }) => f.kind === 'unusual-order')).toBe(true);
-  expect(JSON.parse(i.facts.find((f: { kind: string }) => f.kind === 'revenue-change').query).measures).toContain('revenue');
+  expect(
+    JSON.parse(i.facts.find((f: { kind: string }) => f.kind === 'revenue-change').query).measures,
+  ).toContain('revenue');
   const all = JSON.stringify(i);
   expect(all).toContain('CUST-3'); // the admin sees every customer
   const { recommendations: r } = await ok<{ recommendations: any }>(identity('ADMIN', 1), RECS, { p: MARCH }); // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -104,15 +125,19 @@ test('insights and recommendations: facts ranked by impact with their query; det
   expect(review.orderId).toBeTruthy();
 });
 
-test('SALES: no other rep\'s customer in insights, recommendations or ask; ANALYST: codes only', async () => {
+test("SALES: no other rep's customer in insights, recommendations or ask; ANALYST: codes only", async () => {
   const sales = identity('SALES', REP_A);
   const text = JSON.stringify([await ok(sales, INSIGHTS, { p: MARCH }), await ok(sales, RECS, { p: MARCH })]);
   for (const n of OTHER_REP) expect(text).not.toContain(n);
   expect(text).toContain('CUST-1');
   expect(text).not.toContain('"kind":"concentration"');
-  const a = await ok<{ ask: { understood: boolean; rows: string } }>(sales, ASK, { q: 'top 10 customers in 2025' });
+  const a = await ok<{ ask: { understood: boolean; rows: string } }>(sales, ASK, {
+    q: 'top 10 customers in 2025',
+  });
   expect(a.ask.understood).toBe(true);
-  const keys = JSON.parse(a.ask.rows).map((r: { members: Record<string, { key: string }> }) => r.members['geography.customer']!.key);
+  const keys = JSON.parse(a.ask.rows).map(
+    (r: { members: Record<string, { key: string }> }) => r.members['geography.customer']!.key,
+  );
   expect(keys.sort()).toEqual(['CUST-1', 'CUST-2']);
   const story = await api.run(sales, STORY, { p: MARCH, a: 'EXECUTIVE', l: 'EN' });
   expect(story.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -126,19 +151,38 @@ test('SALES: no other rep\'s customer in insights, recommendations or ask; ANALY
   for (const n of NAMES) expect(seen).not.toContain(n);
   expect(seen).toContain('CUST-');
   // the planner refuses the customer level to ANALYST: the chat says so, with no figure and no name
-  const refused = await ok<{ ask: { understood: boolean; answer: string; rows: string } }>(analyst, ASK, { q: 'top 10 customers in 2025' });
+  const refused = await ok<{ ask: { understood: boolean; answer: string; rows: string } }>(analyst, ASK, {
+    q: 'top 10 customers in 2025',
+  });
   expect(refused.ask).toMatchObject({ understood: false, rows: '[]' });
   expect(refused.ask.answer).toMatch(/not available to your role/);
   for (const n of NAMES) expect(refused.ask.answer).not.toContain(n);
 });
 
 test('story per audience and language; ask: the query, rows, chart, and suggestions when not understood', async () => {
-  const { story } = await ok<{ story: any }>(identity('MANAGER', 2), STORY, { p: MARCH, a: 'EXECUTIVE', l: 'FR' }); // eslint-disable-line @typescript-eslint/no-explicit-any
-  expect(story.sections.map((s: { title: string }) => s.title)).toEqual(['Résumé', 'Ce qui a changé', 'Pourquoi', 'Que faire']);
-  expect(story).toMatchObject({ audience: 'EXECUTIVE', language: 'FR', source: 'fallback', fallbackReason: 'NO_PROVIDER' });
+  const { story } = await ok<{ story: any }>(identity('MANAGER', 2), STORY, {
+    p: MARCH,
+    a: 'EXECUTIVE',
+    l: 'FR',
+  }); // eslint-disable-line @typescript-eslint/no-explicit-any
+  expect(story.sections.map((s: { title: string }) => s.title)).toEqual([
+    'Résumé',
+    'Ce qui a changé',
+    'Pourquoi',
+    'Que faire',
+  ]);
+  expect(story).toMatchObject({
+    audience: 'EXECUTIVE',
+    language: 'FR',
+    source: 'fallback',
+    fallbackReason: 'NO_PROVIDER',
+  });
   expect(story.text).toContain('#');
 
-  const { ask } = await ok<{ ask: any }>(identity('ADMIN', 1), ASK, { q: 'revenue by category in 2025', l: 'EN' }); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const { ask } = await ok<{ ask: any }>(identity('ADMIN', 1), ASK, {
+    q: 'revenue by category in 2025',
+    l: 'EN',
+  }); // eslint-disable-line @typescript-eslint/no-explicit-any
   expect(ask.understood).toBe(true);
   // typed: the olap result shape, with its definition
   expect(ask.result.dimensions).toEqual(['product.category']);
@@ -148,7 +192,11 @@ test('story per audience and language; ask: the query, rows, chart, and suggesti
   expect(JSON.parse(ask.query)).toMatchObject({ measures: ['revenue'], dimensions: ['product.category'] });
   expect(JSON.parse(ask.rows).length).toBeGreaterThan(0);
   expect(JSON.parse(ask.chart).series[0].name).toBeTruthy();
-  const no = await ok<{ ask: { understood: boolean; suggestions: string[]; query: string | null } }>(identity('ADMIN', 1), ASK, { q: 'what is the meaning of life', l: 'EN' });
+  const no = await ok<{ ask: { understood: boolean; suggestions: string[]; query: string | null } }>(
+    identity('ADMIN', 1),
+    ASK,
+    { q: 'what is the meaning of life', l: 'EN' },
+  );
   expect(no.ask).toMatchObject({ understood: false, query: null });
   expect(no.ask.suggestions.length).toBeGreaterThan(0);
 });
@@ -158,7 +206,11 @@ test('the AI page reads the insights the pipeline stored for the current ETL run
   const computed = await computeInsights(star.db.pool, { period: '2025-02' });
   // a stored copy marked so the test can tell it from a computation
   await saveInsights(star.db.pool, '1', { ...computed, notes: ['stored by the reporting stage'] });
-  const { insights } = await ok<{ insights: { notes: string[]; revenue: number } }>(identity('ADMIN', 1), INSIGHTS, { p: FEB });
+  const { insights } = await ok<{ insights: { notes: string[]; revenue: number } }>(
+    identity('ADMIN', 1),
+    INSIGHTS,
+    { p: FEB },
+  );
   expect(insights.notes).toEqual(['stored by the reporting stage']);
   expect(insights.revenue).toBe(computed.revenue);
 });

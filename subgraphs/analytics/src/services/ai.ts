@@ -73,7 +73,8 @@ export function periodId(p: PeriodInput | null | undefined): string | undefined 
   throw new ValidationError('period', p, 'the period must be a whole month, quarter or year');
 }
 
-const isCustomer = (r: unknown): r is RecordRef => !!r && typeof r === 'object' && (r as RecordRef).type === 'customer';
+const isCustomer = (r: unknown): r is RecordRef =>
+  !!r && typeof r === 'object' && (r as RecordRef).type === 'customer';
 
 /** Customer names → codes, everywhere in a fact (ANALYST). */
 function codesOnly<T>(value: T): T {
@@ -83,9 +84,15 @@ function codesOnly<T>(value: T): T {
   for (const [k, v] of Object.entries(o)) o[k] = codesOnly(v);
   if (isCustomer(o) && o.code !== undefined) o.label = String(o.code);
   // Customer drivers (only they carry an id): { key: code, label: name, id }.
-  if ('contribution' in o && o.id !== undefined && o.id !== null && typeof o.key === 'string') o.label = o.key;
+  if ('contribution' in o && o.id !== undefined && o.id !== null && typeof o.key === 'string')
+    o.label = o.key;
   // Customer lists in details: { id, code, name } (slipped, top customers).
-  if (typeof o.code === 'string' && typeof o.name === 'string' && ('revenue' in o || 'revenue12' in o || 'from' in o)) o.name = o.code;
+  if (
+    typeof o.code === 'string' &&
+    typeof o.name === 'string' &&
+    ('revenue' in o || 'revenue12' in o || 'from' in o)
+  )
+    o.name = o.code;
   return o as T;
 }
 
@@ -99,10 +106,12 @@ function scrubFact(f: Fact, viewer: Viewer, own: Set<number> | null): Fact | nul
       const c = d.customer as RecordRef | undefined;
       if (!c || !own.has(Number(c.id))) return null;
     }
-    if (Array.isArray(d.slipped)) d.slipped = (d.slipped as { id: number }[]).filter((c) => own.has(Number(c.id)));
+    if (Array.isArray(d.slipped))
+      d.slipped = (d.slipped as { id: number }[]).filter((c) => own.has(Number(c.id)));
     if (d.drivers && typeof d.drivers === 'object') {
       const drivers = { ...(d.drivers as Record<string, { id?: number }[]>) };
-      if (drivers.customer) drivers.customer = drivers.customer.filter((c) => c.id !== undefined && own.has(Number(c.id)));
+      if (drivers.customer)
+        drivers.customer = drivers.customer.filter((c) => c.id !== undefined && own.has(Number(c.id)));
       d.drivers = drivers;
     }
     fact = { ...f, details: d };
@@ -128,19 +137,30 @@ async function companyInsights(pool: pg.Pool, period: string | undefined): Promi
     for (const k of byKey.keys()) if (!k.startsWith(`${run}:`)) byKey.delete(k);
     // The pipeline's reporting stage stores the default period's insights for each ETL run.
     const id = period ?? (await latestPeriod(pool));
-    p = (run === 'none' ? Promise.resolve(null) : storedInsights(pool, run, id)).then((stored) => stored ?? computeInsights(pool, { period: id }));
+    p = (run === 'none' ? Promise.resolve(null) : storedInsights(pool, run, id)).then(
+      (stored) => stored ?? computeInsights(pool, { period: id }),
+    );
     byKey.set(key, p);
     p.catch(() => byKey!.delete(key));
   }
   return p;
 }
 
-export async function viewerInsights(pool: pg.Pool, viewer: Viewer, period: PeriodInput | null | undefined): Promise<Insights> {
+export async function viewerInsights(
+  pool: pg.Pool,
+  viewer: Viewer,
+  period: PeriodInput | null | undefined,
+): Promise<Insights> {
   const insights = await companyInsights(pool, periodId(period));
   const own = await ownCustomerIds(pool, viewer);
   if (!own && viewer.role !== 'ANALYST') return insights;
   const facts = insights.facts.map((f) => scrubFact(f, viewer, own)).filter((f): f is Fact => f !== null);
-  const notes = own ? [...insights.notes, 'SALES: customer facts limited to your customers; concentration and supplier facts left out'] : insights.notes;
+  const notes = own
+    ? [
+        ...insights.notes,
+        'SALES: customer facts limited to your customers; concentration and supplier facts left out',
+      ]
+    : insights.notes;
   return { ...insights, facts, notes };
 }
 
@@ -162,7 +182,14 @@ function factOut(f: Fact) {
 }
 
 function refOut(r: RecordRef | null | undefined) {
-  return r ? { type: r.type.toUpperCase(), id: r.id === undefined ? null : String(r.id), code: r.code ?? null, label: r.label ?? null } : null;
+  return r
+    ? {
+        type: r.type.toUpperCase(),
+        id: r.id === undefined ? null : String(r.id),
+        code: r.code ?? null,
+        label: r.label ?? null,
+      }
+    : null;
 }
 
 function recOut(r: Recommendation, lang: Language, currency: string) {
@@ -193,27 +220,54 @@ function recOut(r: Recommendation, lang: Language, currency: string) {
 const clampLimit = (n: number | null | undefined, dflt: number) => Math.min(Math.max(n ?? dflt, 1), 100);
 const periodOut = (i: Insights) => ({ id: i.period.id, from: i.period.range.from, to: i.period.range.to });
 
-export async function insights(pool: pg.Pool, viewer: Viewer, args: { period?: PeriodInput | null; limit?: number | null }) {
+export async function insights(
+  pool: pg.Pool,
+  viewer: Viewer,
+  args: { period?: PeriodInput | null; limit?: number | null },
+) {
   const i = await viewerInsights(pool, viewer, args.period);
-  return { period: periodOut(i), revenue: i.revenue, currency: i.currency, asOf: i.asOf, notes: i.notes, facts: i.facts.slice(0, clampLimit(args.limit, 20)).map(factOut), ...DETERMINISTIC };
+  return {
+    period: periodOut(i),
+    revenue: i.revenue,
+    currency: i.currency,
+    asOf: i.asOf,
+    notes: i.notes,
+    facts: i.facts.slice(0, clampLimit(args.limit, 20)).map(factOut),
+    ...DETERMINISTIC,
+  };
 }
 
-export async function recommendations(pool: pg.Pool, viewer: Viewer, args: { period?: PeriodInput | null; limit?: number | null; language?: string | null }) {
+export async function recommendations(
+  pool: pg.Pool,
+  viewer: Viewer,
+  args: { period?: PeriodInput | null; limit?: number | null; language?: string | null },
+) {
   const i = await viewerInsights(pool, viewer, args.period);
   const own = await ownCustomerIds(pool, viewer);
   const lang = (args.language ?? 'EN').toLowerCase() as Language;
   const recs = viewerRecommendations(i, own).slice(0, clampLimit(args.limit, 20));
-  return { period: periodOut(i), recommendations: recs.map((r) => recOut(r, lang, i.currency)), ...DETERMINISTIC };
+  return {
+    period: periodOut(i),
+    recommendations: recs.map((r) => recOut(r, lang, i.currency)),
+    ...DETERMINISTIC,
+  };
 }
 
-export async function story(pool: pg.Pool, viewer: Viewer, args: { period?: PeriodInput | null; audience: string; language: string }) {
+export async function story(
+  pool: pg.Pool,
+  viewer: Viewer,
+  args: { period?: PeriodInput | null; audience: string; language: string },
+) {
   const i = await viewerInsights(pool, viewer, args.period);
   const own = await ownCustomerIds(pool, viewer);
   const recs = viewerRecommendations(i, own);
   const language = args.language.toLowerCase() as Language;
   const s = writeStory(i, recs, { audience: args.audience.toLowerCase() as Audience, language });
   const told = await narrate(s, i, recs, languageModel());
-  const titles = language === 'fr' ? ['Résumé', 'Ce qui a changé', 'Pourquoi', 'Que faire'] : ['Summary', 'What changed', 'Why', 'What to do'];
+  const titles =
+    language === 'fr'
+      ? ['Résumé', 'Ce qui a changé', 'Pourquoi', 'Que faire']
+      : ['Summary', 'What changed', 'Why', 'What to do'];
   return {
     period: periodOut(i),
     audience: args.audience,
@@ -246,7 +300,11 @@ const asking = new Map<string, number>();
 async function oneAtATime<T>(viewer: Viewer, work: () => Promise<T>): Promise<T> {
   const key = `${viewer.role}:${viewer.userId ?? 'service'}`;
   const n = asking.get(key) ?? 0;
-  if (n >= ASK_CONCURRENCY_PER_USER) throw new AppError('RATE_LIMITED', `at most ${ASK_CONCURRENCY_PER_USER} questions at once: wait for an answer before asking the next one`);
+  if (n >= ASK_CONCURRENCY_PER_USER)
+    throw new AppError(
+      'RATE_LIMITED',
+      `at most ${ASK_CONCURRENCY_PER_USER} questions at once: wait for an answer before asking the next one`,
+    );
   asking.set(key, n + 1);
   try {
     return await work();
@@ -262,16 +320,29 @@ function legacyRows(r: OlapAnswer | null) {
   return (r?.rows ?? []).map((row) => ({
     members: Object.fromEntries(row.members.map((m) => [m.level, { key: m.key, label: m.label }])),
     values: Object.fromEntries(row.values.map((v) => [v.measure, v.value === null ? null : Number(v.value)])),
-    ...(r?.comparePeriod ? { compared: Object.fromEntries(row.values.map((v) => [v.measure, v.compared === null ? null : Number(v.compared)])) } : {}),
+    ...(r?.comparePeriod
+      ? {
+          compared: Object.fromEntries(
+            row.values.map((v) => [v.measure, v.compared === null ? null : Number(v.compared)]),
+          ),
+        }
+      : {}),
   }));
 }
 
-export async function ask(pool: pg.Pool, viewer: Viewer, args: { question: string; language?: string | null; previous?: string[] | null }) {
-  if (typeof args.question !== 'string' || !args.question.trim() || args.question.length > 500) throw new ValidationError('question', args.question, 'must be a question of 1 to 500 characters');
-  if (args.question.includes('\u0000')) throw new ValidationError('question', args.question, 'must not contain a NUL character');
+export async function ask(
+  pool: pg.Pool,
+  viewer: Viewer,
+  args: { question: string; language?: string | null; previous?: string[] | null },
+) {
+  if (typeof args.question !== 'string' || !args.question.trim() || args.question.length > 500)
+    throw new ValidationError('question', args.question, 'must be a question of 1 to 500 characters');
+  if (args.question.includes('\u0000'))
+    throw new ValidationError('question', args.question, 'must not contain a NUL character');
   const previous = (args.previous ?? []).slice(-5);
   previous.forEach((p, i) => {
-    if (typeof p !== 'string' || p.length > 500 || p.includes('\u0000')) throw new ValidationError(`previous[${i}]`, p, 'must be a question of at most 500 characters');
+    if (typeof p !== 'string' || p.length > 500 || p.includes('\u0000'))
+      throw new ValidationError(`previous[${i}]`, p, 'must be a question of at most 500 characters');
   });
   return oneAtATime(viewer, async () => {
     const language = args.language ? (args.language.toLowerCase() as Language) : undefined;
@@ -289,8 +360,16 @@ export async function ask(pool: pg.Pool, viewer: Viewer, args: { question: strin
       query: a.queries[0] ? JSON.stringify(a.queries[0]) : null,
       queries: JSON.stringify(a.queries),
       rows: JSON.stringify(legacyRows(result)),
-      totals: result ? JSON.stringify(Object.fromEntries(result.totals.map((v) => [v.measure, v.value === null ? null : Number(v.value)]))) : null,
-      units: result ? JSON.stringify(Object.fromEntries(result.definition.measures.map((m) => [m.name, m.unit]))) : null,
+      totals: result
+        ? JSON.stringify(
+            Object.fromEntries(
+              result.totals.map((v) => [v.measure, v.value === null ? null : Number(v.value)]),
+            ),
+          )
+        : null,
+      units: result
+        ? JSON.stringify(Object.fromEntries(result.definition.measures.map((m) => [m.name, m.unit])))
+        : null,
       chart: a.chart ? JSON.stringify(a.chart) : null,
       suggestions: a.suggestions ?? [],
       source: a.source,

@@ -49,50 +49,88 @@ async function sql(text: string): Promise<string[][]> {
   const { rows } = await star.db.pool.query({ text, rowMode: 'array' });
   return rows as string[][];
 }
-const rowsOf = (t: Tile) => t.result.rows.map((r) => [r.members.map((m) => m.key).join('/'), ...r.values.map((v) => v.value)]);
+const rowsOf = (t: Tile) =>
+  t.result.rows.map((r) => [r.members.map((m) => m.key).join('/'), ...r.values.map((v) => v.value)]);
 const totalsOf = (t: Tile) => t.result.totals.map((v) => v.value);
 const comparedOf = (t: Tile) => t.result.totals.map((v) => v.compared);
 
 test('strategic: revenue, margin, growth year on year, top categories and countries, segment mix', async () => {
   const t = await dashboard('STRATEGIC');
-  expect(Object.keys(t)).toEqual(['revenue', 'margin', 'growth', 'topCategories', 'topCountries', 'segmentMix']);
+  expect(Object.keys(t)).toEqual([
+    'revenue',
+    'margin',
+    'growth',
+    'topCategories',
+    'topCountries',
+    'segmentMix',
+  ]);
   expect(JSON.parse(t.revenue!.query)).toMatchObject({ measures: ['revenue'], compare: 'YEAR_AGO' });
-  const [[rev, margin, pct]] = (await sql(`SELECT SUM(f.net_amount)::text, SUM(f.net_amount - f.cost_amount)::text, ${MARGIN_PCT} ${SALES} WHERE ${BOOKED} AND ${IN_P}`)) as [string[]];
-  const [[rev0, margin0, pct0]] = (await sql(`SELECT SUM(f.net_amount)::text, SUM(f.net_amount - f.cost_amount)::text, ${MARGIN_PCT} ${SALES} WHERE ${BOOKED} AND ${YEAR_AGO}`)) as [string[]];
+  const [[rev, margin, pct]] = (await sql(
+    `SELECT SUM(f.net_amount)::text, SUM(f.net_amount - f.cost_amount)::text, ${MARGIN_PCT} ${SALES} WHERE ${BOOKED} AND ${IN_P}`,
+  )) as [string[]];
+  const [[rev0, margin0, pct0]] = (await sql(
+    `SELECT SUM(f.net_amount)::text, SUM(f.net_amount - f.cost_amount)::text, ${MARGIN_PCT} ${SALES} WHERE ${BOOKED} AND ${YEAR_AGO}`,
+  )) as [string[]];
   expect([totalsOf(t.revenue!), comparedOf(t.revenue!)]).toEqual([[rev], [rev0]]);
-  expect(t.revenue!.result.totals[0]!.deltaPct).toBe(((100 * (Number(rev) - Number(rev0))) / Math.abs(Number(rev0))).toFixed(2));
-  expect([totalsOf(t.margin!), comparedOf(t.margin!)]).toEqual([[margin, pct], [margin0, pct0]]);
+  expect(t.revenue!.result.totals[0]!.deltaPct).toBe(
+    ((100 * (Number(rev) - Number(rev0))) / Math.abs(Number(rev0))).toFixed(2),
+  );
+  expect([totalsOf(t.margin!), comparedOf(t.margin!)]).toEqual([
+    [margin, pct],
+    [margin0, pct0],
+  ]);
   const growth = await sql(
     `SELECT cur.m, cur.v, prev.v FROM (SELECT d.year_month AS m, SUM(f.net_amount)::text AS v ${SALES} WHERE ${BOOKED} AND ${IN_P} GROUP BY 1) cur
        LEFT JOIN (SELECT to_char(d.full_date + interval '1 year', 'YYYY-MM') AS m, SUM(f.net_amount)::text AS v ${SALES} WHERE ${BOOKED} AND ${YEAR_AGO} GROUP BY 1) prev USING (m) ORDER BY 1`,
   );
-  expect(t.growth!.result.rows.map((r) => [r.members[0]!.key, r.values[0]!.value, r.values[0]!.compared])).toEqual(growth);
+  expect(
+    t.growth!.result.rows.map((r) => [r.members[0]!.key, r.values[0]!.value, r.values[0]!.compared]),
+  ).toEqual(growth);
   expect(rowsOf(t.topCategories!)).toEqual(
-    await sql(`SELECT cat.code, SUM(f.net_amount)::text, SUM(f.net_amount - f.cost_amount)::text ${SALES} WHERE ${BOOKED} AND ${IN_P} GROUP BY 1 ORDER BY SUM(f.net_amount) DESC, 1 LIMIT 5`),
+    await sql(
+      `SELECT cat.code, SUM(f.net_amount)::text, SUM(f.net_amount - f.cost_amount)::text ${SALES} WHERE ${BOOKED} AND ${IN_P} GROUP BY 1 ORDER BY SUM(f.net_amount) DESC, 1 LIMIT 5`,
+    ),
   );
   expect(rowsOf(t.topCountries!)).toEqual(
-    await sql(`SELECT g.country_code, SUM(f.net_amount)::text, ${CUST}::text ${SALES} WHERE ${BOOKED} AND ${IN_P} GROUP BY 1 ORDER BY SUM(f.net_amount) DESC, 1 LIMIT 5`),
+    await sql(
+      `SELECT g.country_code, SUM(f.net_amount)::text, ${CUST}::text ${SALES} WHERE ${BOOKED} AND ${IN_P} GROUP BY 1 ORDER BY SUM(f.net_amount) DESC, 1 LIMIT 5`,
+    ),
   );
   expect(rowsOf(t.segmentMix!)).toEqual(
-    await sql(`SELECT c.segment, SUM(f.net_amount)::text, ${ORD}::text ${SALES} WHERE ${BOOKED} AND ${IN_P} GROUP BY 1 ORDER BY SUM(f.net_amount) DESC, 1`),
+    await sql(
+      `SELECT c.segment, SUM(f.net_amount)::text, ${ORD}::text ${SALES} WHERE ${BOOKED} AND ${IN_P} GROUP BY 1 ORDER BY SUM(f.net_amount) DESC, 1`,
+    ),
   );
   // every strategic tile is answered by a rollup (the smallest that can: it depends on the data), and
   // the figures above are the facts'
   expect(Object.values(t).map((x) => x.result.source)).toEqual(Array(6).fill('ROLLUP'));
-  expect([t.topCountries!.result.rollup, t.segmentMix!.result.rollup]).toEqual(['sales_customer_month', 'sales_segment_month']);
+  expect([t.topCountries!.result.rollup, t.segmentMix!.result.rollup]).toEqual([
+    'sales_customer_month',
+    'sales_segment_month',
+  ]);
 });
 
 test('tactical: month × category and region, best and worst products, supplier performance', async () => {
   const t = await dashboard('TACTICAL');
   expect(rowsOf(t.monthByCategory!)).toEqual(
-    await sql(`SELECT d.year_month || '/' || cat.code, SUM(f.net_amount)::text, SUM(f.quantity)::text ${SALES} WHERE ${BOOKED} AND ${IN_P} GROUP BY d.year_month, cat.code ORDER BY d.year_month, cat.code`),
+    await sql(
+      `SELECT d.year_month || '/' || cat.code, SUM(f.net_amount)::text, SUM(f.quantity)::text ${SALES} WHERE ${BOOKED} AND ${IN_P} GROUP BY d.year_month, cat.code ORDER BY d.year_month, cat.code`,
+    ),
   );
-  expect(t.monthByCategory!.result.pivot!.rowHeaders.map((h) => h[0]!.key)).toEqual(['2025-01', '2025-02', '2025-03']);
+  expect(t.monthByCategory!.result.pivot!.rowHeaders.map((h) => h[0]!.key)).toEqual([
+    '2025-01',
+    '2025-02',
+    '2025-03',
+  ]);
   expect(rowsOf(t.monthByRegion!)).toEqual(
-    await sql(`SELECT d.year_month || '/' || g.region, SUM(f.net_amount)::text ${SALES} WHERE ${BOOKED} AND ${IN_P} GROUP BY d.year_month, g.region ORDER BY d.year_month, g.region`),
+    await sql(
+      `SELECT d.year_month || '/' || g.region, SUM(f.net_amount)::text ${SALES} WHERE ${BOOKED} AND ${IN_P} GROUP BY d.year_month, g.region ORDER BY d.year_month, g.region`,
+    ),
   );
   const products = (dir: string) =>
-    sql(`SELECT p.sku, SUM(f.net_amount)::text, SUM(f.quantity)::text, SUM(f.net_amount - f.cost_amount)::text ${SALES} WHERE ${BOOKED} AND ${IN_P} GROUP BY 1 ORDER BY SUM(f.net_amount) ${dir}, 1 LIMIT 10`);
+    sql(
+      `SELECT p.sku, SUM(f.net_amount)::text, SUM(f.quantity)::text, SUM(f.net_amount - f.cost_amount)::text ${SALES} WHERE ${BOOKED} AND ${IN_P} GROUP BY 1 ORDER BY SUM(f.net_amount) ${dir}, 1 LIMIT 10`,
+    );
   expect(rowsOf(t.bestProducts!)).toEqual(await products('DESC'));
   expect(rowsOf(t.worstProducts!)).toEqual(await products('ASC'));
   expect(Object.values(t).map((x) => `${x.id}:${x.result.source}`)).toEqual([
@@ -120,11 +158,19 @@ test('tactical: month × category and region, best and worst products, supplier 
 test('operational: last day orders, pending shipments, low stock and stock-outs, late suppliers', async () => {
   const t = await dashboard('OPERATIONAL');
   expect(totalsOf(t.lastDayOrders!)).toEqual(
-    (await sql(`SELECT ${ORD}::text, SUM(f.net_amount)::text, SUM(f.quantity)::text ${SALES} WHERE ${BOOKED} AND d.full_date = '2025-03-31'`))[0],
+    (
+      await sql(
+        `SELECT ${ORD}::text, SUM(f.net_amount)::text, SUM(f.quantity)::text ${SALES} WHERE ${BOOKED} AND d.full_date = '2025-03-31'`,
+      )
+    )[0],
   );
   expect(t.pendingShipments!.result.source).toBe('ROLLUP');
   expect(totalsOf(t.pendingShipments!)).toEqual(
-    (await sql(`SELECT COUNT(DISTINCT f.order_id)::text, SUM(f.quantity)::text, SUM(f.net_amount)::text ${SALES} WHERE s.status = 'CONFIRMED' AND k.kind = 'SALE'`))[0],
+    (
+      await sql(
+        `SELECT COUNT(DISTINCT f.order_id)::text, SUM(f.quantity)::text, SUM(f.net_amount)::text ${SALES} WHERE s.status = 'CONFIRMED' AND k.kind = 'SALE'`,
+      )
+    )[0],
   );
   const stock = (cond: string, order: string) =>
     sql(`SELECT p.sku || '/' || w.code, i.on_hand::text, i.reorder_point::text FROM dw.fact_inventory_snapshot i JOIN dw.dim_product p ON p.product_key = i.product_key
@@ -144,10 +190,12 @@ test('operational: last day orders, pending shipments, low stock and stock-outs,
   expect(rowsOf(t.lateSuppliers!)).toEqual(late);
 });
 
-test('a SALES user\'s dashboard covers their customers only, without supplier tiles', async () => {
+test("a SALES user's dashboard covers their customers only, without supplier tiles", async () => {
   const t = await dashboard('STRATEGIC', identity('SALES', REP_A));
   const mine = `c.customer_id IN (SELECT customer_id FROM dw.dim_customer WHERE is_current AND sales_rep_id = ${REP_A})`;
-  expect(totalsOf(t.revenue!)).toEqual((await sql(`SELECT SUM(f.net_amount)::text ${SALES} WHERE ${BOOKED} AND ${IN_P} AND ${mine}`))[0]);
+  expect(totalsOf(t.revenue!)).toEqual(
+    (await sql(`SELECT SUM(f.net_amount)::text ${SALES} WHERE ${BOOKED} AND ${IN_P} AND ${mine}`))[0],
+  );
   // the customer rollup keeps the customer, so the same row-level filter applies to it
   expect([t.revenue!.result.source, t.revenue!.result.rollup]).toEqual(['ROLLUP', 'sales_customer_month']);
   expect(rowsOf(t.topCountries!).map((r) => r[0])).toEqual(['FR']);
@@ -166,7 +214,10 @@ test('a tile that fails comes back with its error, and the other tiles are answe
     const d = await dashboardOf(pool, 'TACTICAL', PERIOD, { role: 'ADMIN', userId: 1 });
     const byId = Object.fromEntries(d.tiles.map((x) => [x.id, x]));
     expect(byId.supplierPerformance!.result).toBeNull();
-    expect(byId.supplierPerformance!.error).toEqual({ code: 'TIMEOUT', message: expect.stringMatching(/time limit/) });
+    expect(byId.supplierPerformance!.error).toEqual({
+      code: 'TIMEOUT',
+      message: expect.stringMatching(/time limit/),
+    });
     for (const id of ['monthByCategory', 'monthByRegion', 'bestProducts', 'worstProducts', 'purchasing']) {
       expect([id, byId[id]!.error, byId[id]!.result!.rows.length > 0]).toEqual([id, null, true]);
     }
@@ -180,7 +231,10 @@ test('a tile that fails comes back with its error, and the other tiles are answe
   try {
     const t = await dashboard('TACTICAL');
     expect(t.supplierPerformance!.result).toBeNull();
-    expect(t.supplierPerformance!.error).toEqual({ code: 'INTERNAL', message: 'This tile could not be computed (logged on the server).' });
+    expect(t.supplierPerformance!.error).toEqual({
+      code: 'INTERNAL',
+      message: 'This tile could not be computed (logged on the server).',
+    });
     expect(t.bestProducts!.error).toBeNull();
     expect(rowsOf(t.bestProducts!).length).toBeGreaterThan(0);
   } finally {

@@ -1,12 +1,31 @@
 import { AppError, ValidationError, type Logger } from '@erp/kit';
 import type pg from 'pg';
-import { lastCompletePeriods, MEASURE_BY_NAME, olap, parseIsoDate, readAnswerState, tiles, type DashboardKind, type DateRange, type Freshness, type OlapAnswer, type TileKind, type Viewer } from '@erp/semantic';
+import {
+  lastCompletePeriods,
+  MEASURE_BY_NAME,
+  olap,
+  parseIsoDate,
+  readAnswerState,
+  tiles,
+  type DashboardKind,
+  type DateRange,
+  type Freshness,
+  type OlapAnswer,
+  type TileKind,
+  type Viewer,
+} from '@erp/semantic';
 
 /**
  * Dashboards as data: each tile of the catalogue (@erp/semantic's tiles, which the console imports
  * too) is an OLAP query, served with its answer so a client can re-run or drill into it.
  */
-export { tiles, LATE_SUPPLIER_THRESHOLD, type DashboardKind, type TileDef, type TileKind } from '@erp/semantic';
+export {
+  tiles,
+  LATE_SUPPLIER_THRESHOLD,
+  type DashboardKind,
+  type TileDef,
+  type TileKind,
+} from '@erp/semantic';
 
 /** Why a tile has no result: the typed error's code (TIMEOUT: the query ran past the statement time limit); INTERNAL otherwise. */
 export interface TileError {
@@ -18,7 +37,14 @@ export interface Dashboard {
   kind: DashboardKind;
   period: DateRange;
   freshness: Freshness;
-  tiles: { id: string; title: string; kind: TileKind; query: string; result: OlapAnswer | null; error: TileError | null }[];
+  tiles: {
+    id: string;
+    title: string;
+    kind: TileKind;
+    query: string;
+    result: OlapAnswer | null;
+    error: TileError | null;
+  }[];
 }
 
 function tileError(err: unknown): TileError {
@@ -32,10 +58,21 @@ function tileError(err: unknown): TileError {
  * (and is logged), so a slow or broken query costs one tile, not the page.
  */
 /** The period a dashboard shows when none is asked: the last complete year, quarter or month of the data. */
-const DEFAULT_GRAIN: Record<DashboardKind, 'year' | 'quarter' | 'month'> = { STRATEGIC: 'year', TACTICAL: 'quarter', OPERATIONAL: 'month' };
+const DEFAULT_GRAIN: Record<DashboardKind, 'year' | 'quarter' | 'month'> = {
+  STRATEGIC: 'year',
+  TACTICAL: 'quarter',
+  OPERATIONAL: 'month',
+};
 
-export async function dashboard(pool: pg.Pool, kind: DashboardKind, period: { from: string; to: string } | null | undefined, viewer: Viewer, log?: Logger): Promise<Dashboard> {
-  if (!['STRATEGIC', 'TACTICAL', 'OPERATIONAL'].includes(kind)) throw new ValidationError('kind', kind, 'must be STRATEGIC, TACTICAL or OPERATIONAL');
+export async function dashboard(
+  pool: pg.Pool,
+  kind: DashboardKind,
+  period: { from: string; to: string } | null | undefined,
+  viewer: Viewer,
+  log?: Logger,
+): Promise<Dashboard> {
+  if (!['STRATEGIC', 'TACTICAL', 'OPERATIONAL'].includes(kind))
+    throw new ValidationError('kind', kind, 'must be STRATEGIC, TACTICAL or OPERATIONAL');
   const state = readAnswerState(pool); // one read of the rollups' state, the freshness and the calendar for all tiles
   const asked = period ?? lastCompletePeriods(await state.calendar)[DEFAULT_GRAIN[kind]];
   const from = parseIsoDate('period.from', asked?.from);
@@ -47,16 +84,29 @@ export async function dashboard(pool: pg.Pool, kind: DashboardKind, period: { fr
       return !roles || viewer.role === 'SERVICE' || roles.includes(viewer.role as never);
     }),
   );
-  const results = await Promise.allSettled(visible.map((t) => olap(pool, t.query, viewer, `tiles.${t.id}`, state)));
+  const results = await Promise.allSettled(
+    visible.map((t) => olap(pool, t.query, viewer, `tiles.${t.id}`, state)),
+  );
   return {
     kind,
     period: { from, to },
     freshness: await state.freshness,
     tiles: visible.map((t, i) => {
       const r = results[i]!;
-      if (r.status === 'fulfilled') return { id: t.id, title: t.title, kind: t.kind, query: JSON.stringify(t.query), result: r.value, error: null };
+      if (r.status === 'fulfilled')
+        return {
+          id: t.id,
+          title: t.title,
+          kind: t.kind,
+          query: JSON.stringify(t.query),
+          result: r.value,
+          error: null,
+        };
       const error = tileError(r.reason);
-      log?.[error.code === 'INTERNAL' ? 'error' : 'warn']({ err: r.reason, dashboard: kind, tile: t.id }, `dashboard tile ${kind}.${t.id} failed: ${error.code}`);
+      log?.[error.code === 'INTERNAL' ? 'error' : 'warn'](
+        { err: r.reason, dashboard: kind, tile: t.id },
+        `dashboard tile ${kind}.${t.id} failed: ${error.code}`,
+      );
       return { id: t.id, title: t.title, kind: t.kind, query: JSON.stringify(t.query), result: null, error };
     }),
   };

@@ -22,7 +22,8 @@ afterAll(() => star.close());
 const FROM = `FROM dw.fact_sales f JOIN dw.dim_date d ON d.date_key = f.order_date_key
   JOIN dw.dim_order_status s ON s.status_key = f.status_key JOIN dw.dim_order_kind k ON k.kind_key = f.kind_key
   JOIN dw.dim_geography g ON g.geography_key = f.geography_key`;
-const one = async (text: string) => (await star.db.pool.query({ text, rowMode: 'array' })).rows[0] as (string | null)[];
+const one = async (text: string) =>
+  (await star.db.pool.query({ text, rowMode: 'array' })).rows[0] as (string | null)[];
 
 const DEFINED = `query($q: OlapQuery!) { olap(query: $q) {
   rows { members { key } values { measure value share } } totals { measure value share } rowCount truncated
@@ -30,7 +31,10 @@ const DEFINED = `query($q: OlapQuery!) { olap(query: $q) {
     period { from to months coveredMonths complete } comparePeriod { from to months coveredMonths complete }
     en: text fr: text(language: FR) } } }`;
 interface Defined {
-  rows: { members: { key: string }[]; values: { measure: string; value: string | null; share: string | null }[] }[];
+  rows: {
+    members: { key: string }[];
+    values: { measure: string; value: string | null; share: string | null }[];
+  }[];
   totals: { value: string | null; share: string | null }[];
   rowCount: number;
   truncated: boolean;
@@ -58,7 +62,11 @@ test('revenue asked with no status filter counts booked orders only (drafts and 
   );
   expect(booked).not.toBe(all); // the star has drafts and cancelled orders in 2024: the test can fail
   for (const source of ['FACT', 'ROLLUP']) {
-    const a = await api.olap(admin, { measures: ['revenue'], time: { from: '2024-01-01', to: '2024-12-31' }, source });
+    const a = await api.olap(admin, {
+      measures: ['revenue'],
+      time: { from: '2024-01-01', to: '2024-12-31' },
+      source,
+    });
     expect([source, a.totals[0]!.value]).toEqual([source, booked]);
   }
 });
@@ -69,7 +77,10 @@ test('the other views of orders are separately named measures: placed (cancelled
             SUM(f.net_amount) FILTER (WHERE s.status = 'DRAFT')::text, COUNT(DISTINCT f.order_id) FILTER (WHERE s.status = 'CANCELLED')::text ${FROM}`,
   );
   for (const source of ['FACT', 'AUTO']) {
-    const a = await api.olap(admin, { measures: ['placedValue', 'cancelledValue', 'draftValue', 'cancelledOrders'], source });
+    const a = await api.olap(admin, {
+      measures: ['placedValue', 'cancelledValue', 'draftValue', 'cancelledOrders'],
+      source,
+    });
     expect(a.totals.map((v) => v.value)).toEqual(expected);
   }
 });
@@ -79,21 +90,34 @@ test('orders and buying customers count booked SALE orders; beside revenue (anot
     `SELECT SUM(f.net_amount)::text, COUNT(DISTINCT f.order_id) FILTER (WHERE k.kind = 'SALE')::text
        ${FROM} WHERE s.status IN ('CONFIRMED', 'SHIPPED', 'DELIVERED') AND d.year = 2025`,
   );
-  const [withReturns] = await one(`SELECT COUNT(DISTINCT f.order_id)::text ${FROM} WHERE s.status IN ('CONFIRMED', 'SHIPPED', 'DELIVERED') AND d.year = 2025`);
+  const [withReturns] = await one(
+    `SELECT COUNT(DISTINCT f.order_id)::text ${FROM} WHERE s.status IN ('CONFIRMED', 'SHIPPED', 'DELIVERED') AND d.year = 2025`,
+  );
   expect(withReturns).not.toBe(expected[1]); // 2025 has a booked return: the test can fail
   for (const source of ['FACT', 'AUTO']) {
-    const a = await api.olap(admin, { measures: ['revenue', 'orders'], time: { from: '2025-01-01', to: '2025-12-31' }, source });
+    const a = await api.olap(admin, {
+      measures: ['revenue', 'orders'],
+      time: { from: '2025-01-01', to: '2025-12-31' },
+      source,
+    });
     expect(a.totals.map((v) => v.value)).toEqual(expected);
   }
 });
 
 test('shares: each row over the total of every member, also past the limit; the population is counted', async () => {
-  const all = (await star.db.pool.query(
-    `SELECT g.country_code AS k, SUM(f.net_amount) AS v ${FROM} WHERE s.status IN ('CONFIRMED', 'SHIPPED', 'DELIVERED') GROUP BY 1 ORDER BY 2 DESC`,
-  )).rows as { k: string; v: string }[];
+  const all = (
+    await star.db.pool.query(
+      `SELECT g.country_code AS k, SUM(f.net_amount) AS v ${FROM} WHERE s.status IN ('CONFIRMED', 'SHIPPED', 'DELIVERED') GROUP BY 1 ORDER BY 2 DESC`,
+    )
+  ).rows as { k: string; v: string }[];
   expect(all.length).toBeGreaterThan(1);
   const total = all.reduce((s, r) => s + Number(r.v), 0);
-  const a = await defined({ measures: ['revenue'], dimensions: ['geography.country'], order: [{ by: 'revenue', direction: 'DESC' }], limit: 1 });
+  const a = await defined({
+    measures: ['revenue'],
+    dimensions: ['geography.country'],
+    order: [{ by: 'revenue', direction: 'DESC' }],
+    limit: 1,
+  });
   expect(a.rows.map((r) => r.members[0]!.key)).toEqual([all[0]!.k]);
   expect(Number(a.rows[0]!.values[0]!.share)).toBeCloseTo((100 * Number(all[0]!.v)) / total, 2);
   expect([a.truncated, a.rowCount]).toEqual([true, all.length]);
@@ -101,14 +125,24 @@ test('shares: each row over the total of every member, also past the limit; the 
 });
 
 test('every answer carries its definition: scope in words, currency from the data, as-of date, period coverage', async () => {
-  const a = await defined({ measures: ['revenue'], time: { from: '2024-01-01', to: '2024-12-31' }, compare: 'YEAR_AGO' });
+  const a = await defined({
+    measures: ['revenue'],
+    time: { from: '2024-01-01', to: '2024-12-31' },
+    compare: 'YEAR_AGO',
+  });
   const d = a.definition;
   expect(d.measures[0]).toMatchObject({ name: 'revenue', unit: 'EUR' });
   expect(d.measures[0]!.description).toMatch(/booked/);
   expect(d.currency).toBe('EUR');
   // the star's ETL ran on 31 March 2025 (22:00): its latest sales (1 April) and that day are not complete
   expect([d.firstDate, d.asOf]).toEqual(['2023-01-10', '2025-03-30']);
-  expect(d.period).toEqual({ from: '2024-01-01', to: '2024-12-31', months: 12, coveredMonths: 12, complete: true });
+  expect(d.period).toEqual({
+    from: '2024-01-01',
+    to: '2024-12-31',
+    months: 12,
+    coveredMonths: 12,
+    complete: true,
+  });
   // 2023: the data starts on 10 January: 11 whole months of 12
   expect(d.comparePeriod).toMatchObject({ months: 12, coveredMonths: 11, complete: false });
   expect(d.en).toMatch(/booked orders/);
@@ -129,7 +163,10 @@ test('the supplier on-time rate asked without a period covers the 12 months endi
 });
 
 test('the data calendar and a dashboard without a period: the last complete period of the data', async () => {
-  const r = await api.run<{ dataCalendar: Record<string, unknown>; dashboard: { period: { from: string; to: string } } }>(
+  const r = await api.run<{
+    dataCalendar: Record<string, unknown>;
+    dashboard: { period: { from: string; to: string } };
+  }>(
     admin,
     `{ dataCalendar { asOf firstDate currency lastCompleteMonth { from to } lastCompleteQuarter { from to } lastCompleteYear { from to } }
        dashboard(kind: OPERATIONAL) { period { from to } } }`,
@@ -153,7 +190,10 @@ test('the catalog and the customer base are counted without a date; a period on 
   );
   expect((await api.olap(admin, { measures: ['productCount'] })).totals[0]!.value).toBe(products);
   expect((await api.olap(admin, { measures: ['customerCount'] })).totals[0]!.value).toBe(customers);
-  const err = await api.olapError(admin, { measures: ['productCount'], time: { from: '2024-01-01', to: '2024-12-31' } });
+  const err = await api.olapError(admin, {
+    measures: ['productCount'],
+    time: { from: '2024-01-01', to: '2024-12-31' },
+  });
   expect(err?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'query.time' });
 });
 

@@ -48,20 +48,41 @@ const OLAP_CASES: [string, (p: string) => Record<string, unknown>][] = [
   ['dimensions', (p) => ({ ...BASE, dimensions: [p] })],
   ['filters.level', (p) => ({ ...BASE, filters: [{ level: p, members: ['FR'] }] })],
   ['filters.members', (p) => ({ ...BASE, filters: [{ level: 'geography.country', members: [p] }] })],
-  ['filters.members (customer)', (p) => ({ ...BASE, filters: [{ level: 'geography.customer', members: ['CUST-1', p] }] })],
+  [
+    'filters.members (customer)',
+    (p) => ({ ...BASE, filters: [{ level: 'geography.customer', members: ['CUST-1', p] }] }),
+  ],
   ['filters.members (date)', (p) => ({ ...BASE, filters: [{ level: 'date.month', members: [p] }] })],
   ['filters.from (date)', (p) => ({ ...BASE, filters: [{ level: 'date.day', from: p }] })],
   ['time.from', (p) => ({ ...BASE, time: { from: p, to: '2025-03-31' } })],
   ['time.to', (p) => ({ ...BASE, time: { from: '2024-01-01', to: p } })],
   ['order.by', (p) => ({ ...BASE, dimensions: ['geography.country'], order: [{ by: p }] })],
-  ['having.measure', (p) => ({ ...BASE, dimensions: ['geography.country'], having: [{ measure: p, op: 'GT', value: '0' }] })],
+  [
+    'having.measure',
+    (p) => ({ ...BASE, dimensions: ['geography.country'], having: [{ measure: p, op: 'GT', value: '0' }] }),
+  ],
   ['pivot.rows', (p) => ({ ...BASE, dimensions: ['geography.country'], pivot: { rows: [p], columns: [] } })],
-  ['pivot.columns', (p) => ({ ...BASE, dimensions: ['geography.country'], pivot: { rows: [], columns: [p] } })],
+  [
+    'pivot.columns',
+    (p) => ({ ...BASE, dimensions: ['geography.country'], pivot: { rows: [], columns: [p] } }),
+  ],
 ];
 /** Free strings that are values (range bounds): the answer must be what the bound selects, no more. */
 const RANGE_CASES: [string, (p: string) => Record<string, unknown>, string][] = [
-  ['filters.from', (p) => ({ ...BASE, dimensions: ['geography.country'], filters: [{ level: 'geography.country', from: p }] }), 'g.country_code >= $1'],
-  ['filters.to', (p) => ({ ...BASE, dimensions: ['geography.country'], filters: [{ level: 'geography.region', to: p }] }), 'g.region <= $1'],
+  [
+    'filters.from',
+    (p) => ({
+      ...BASE,
+      dimensions: ['geography.country'],
+      filters: [{ level: 'geography.country', from: p }],
+    }),
+    'g.country_code >= $1',
+  ],
+  [
+    'filters.to',
+    (p) => ({ ...BASE, dimensions: ['geography.country'], filters: [{ level: 'geography.region', to: p }] }),
+    'g.region <= $1',
+  ],
 ];
 
 test('olap: every string argument', async () => {
@@ -70,17 +91,31 @@ test('olap: every string argument', async () => {
     for (const [where, make] of OLAP_CASES) {
       for (const p of PAYLOADS) {
         const r = await api.run(who, OLAP, { q: make(p) });
-        expect({ where, p, data: r.data ?? null, codes: (r.errors ?? []).map((e) => e.extensions?.code) }).toEqual({ where, p, data: null, codes: ['BAD_USER_INPUT'] });
+        expect({
+          where,
+          p,
+          data: r.data ?? null,
+          codes: (r.errors ?? []).map((e) => e.extensions?.code),
+        }).toEqual({ where, p, data: null, codes: ['BAD_USER_INPUT'] });
       }
     }
     for (const [where, make, cond] of RANGE_CASES) {
       for (const p of PAYLOADS) {
-        const r = await api.run<{ olap: { rows: { members: { key: string }[]; values: { value: string }[] }[] } }>(who, OLAP, { q: make(p) });
+        const r = await api.run<{
+          olap: { rows: { members: { key: string }[]; values: { value: string }[] }[] };
+        }>(who, OLAP, { q: make(p) });
         if (r.errors) {
-          expect({ where, p, codes: r.errors.map((e) => e.extensions?.code) }).toEqual({ where, p, codes: ['BAD_USER_INPUT'] });
+          expect({ where, p, codes: r.errors.map((e) => e.extensions?.code) }).toEqual({
+            where,
+            p,
+            codes: ['BAD_USER_INPUT'],
+          });
           continue;
         }
-        const rls = who.role === 'SALES' ? `AND c.customer_id IN (SELECT customer_id FROM dw.dim_customer WHERE is_current AND sales_rep_id = ${REP_A})` : '';
+        const rls =
+          who.role === 'SALES'
+            ? `AND c.customer_id IN (SELECT customer_id FROM dw.dim_customer WHERE is_current AND sales_rep_id = ${REP_A})`
+            : '';
         const { rows } = await star.db.pool.query(
           `SELECT g.country_code AS k, SUM(f.net_amount)::text AS v FROM dw.fact_sales f JOIN dw.dim_date d ON d.date_key = f.order_date_key
              JOIN dw.dim_geography g ON g.geography_key = f.geography_key JOIN dw.dim_customer c ON c.customer_key = f.customer_key
@@ -88,7 +123,11 @@ test('olap: every string argument', async () => {
             WHERE d.full_date BETWEEN '2024-01-01' AND '2025-03-31' AND s.status IN ('CONFIRMED', 'SHIPPED', 'DELIVERED') AND ${cond} ${rls} GROUP BY 1 ORDER BY 1`,
           [p],
         );
-        expect({ where, p, rows: r.data!.olap.rows.map((x) => [x.members[0]!.key, x.values[0]!.value]) }).toEqual({ where, p, rows: rows.map((x) => [x.k, x.v]) });
+        expect({
+          where,
+          p,
+          rows: r.data!.olap.rows.map((x) => [x.members[0]!.key, x.values[0]!.value]),
+        }).toEqual({ where, p, rows: rows.map((x) => [x.k, x.v]) });
       }
     }
   }
@@ -102,27 +141,60 @@ test('drillDown and dashboard: every string argument', async () => {
     ['member', (p) => ({ level: 'geography.country', member: p, measures: ['revenue'] })],
     ['member (customer level)', (p) => ({ level: 'geography.city', member: p, measures: ['revenue'] })],
     ['measures', (p) => ({ level: 'geography.country', member: 'FR', measures: [p] })],
-    ['time.from', (p) => ({ level: 'geography.country', member: 'FR', measures: ['revenue'], time: { from: p, to: '2025-01-01' } })],
-    ['filters.members', (p) => ({ level: 'geography.country', member: 'FR', measures: ['revenue'], filters: [{ level: 'segment.segment', members: [p] }] })],
+    [
+      'time.from',
+      (p) => ({
+        level: 'geography.country',
+        member: 'FR',
+        measures: ['revenue'],
+        time: { from: p, to: '2025-01-01' },
+      }),
+    ],
+    [
+      'filters.members',
+      (p) => ({
+        level: 'geography.country',
+        member: 'FR',
+        measures: ['revenue'],
+        filters: [{ level: 'segment.segment', members: [p] }],
+      }),
+    ],
   ];
   for (const who of [admin, sales]) {
     for (const [where, make] of drills) {
       for (const p of PAYLOADS) {
         const r = await api.run(who, DRILL, make(p));
-        expect({ where, p, data: r.data ?? null, codes: (r.errors ?? []).map((e) => e.extensions?.code) }).toEqual({ where, p, data: null, codes: ['BAD_USER_INPUT'] });
+        expect({
+          where,
+          p,
+          data: r.data ?? null,
+          codes: (r.errors ?? []).map((e) => e.extensions?.code),
+        }).toEqual({ where, p, data: null, codes: ['BAD_USER_INPUT'] });
       }
     }
     for (const p of PAYLOADS) {
-      for (const period of [{ from: p, to: '2025-03-31' }, { from: '2025-01-01', to: p }]) {
+      for (const period of [
+        { from: p, to: '2025-03-31' },
+        { from: '2025-01-01', to: p },
+      ]) {
         const r = await api.run(who, DASHBOARD, { kind: 'STRATEGIC', period });
-        expect({ p, data: r.data ?? null, codes: (r.errors ?? []).map((e) => e.extensions?.code) }).toEqual({ p, data: null, codes: ['BAD_USER_INPUT'] });
+        expect({ p, data: r.data ?? null, codes: (r.errors ?? []).map((e) => e.extensions?.code) }).toEqual({
+          p,
+          data: null,
+          codes: ['BAD_USER_INPUT'],
+        });
       }
     }
   }
   // enums and decimals are refused by GraphQL itself before any resolver
-  const bad = await api.run(admin, DASHBOARD, { kind: `STRATEGIC'; --`, period: { from: '2025-01-01', to: '2025-03-31' } });
+  const bad = await api.run(admin, DASHBOARD, {
+    kind: `STRATEGIC'; --`,
+    period: { from: '2025-01-01', to: '2025-03-31' },
+  });
   expect(bad.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
-  const dec = await api.run(admin, OLAP, { q: { ...BASE, having: [{ measure: 'revenue', op: 'GT', value: '0 OR 1=1' }] } });
+  const dec = await api.run(admin, OLAP, {
+    q: { ...BASE, having: [{ measure: 'revenue', op: 'GT', value: '0 OR 1=1' }] },
+  });
   expect(dec.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
   expect(await counts()).toEqual(before);
 }, 60_000);

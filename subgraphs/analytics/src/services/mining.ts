@@ -16,7 +16,10 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 export async function ownCustomerIds(pool: pg.Pool, viewer: Viewer): Promise<Set<number> | null> {
   if (viewer.role !== 'SALES') return null;
   if (viewer.userId === null) throw new ForbiddenError('a SALES viewer needs a user id');
-  const { rows } = await pool.query(`SELECT DISTINCT customer_id FROM dw.dim_customer WHERE is_current AND sales_rep_id = $1`, [viewer.userId]);
+  const { rows } = await pool.query(
+    `SELECT DISTINCT customer_id FROM dw.dim_customer WHERE is_current AND sales_rep_id = $1`,
+    [viewer.userId],
+  );
   return new Set(rows.map((r) => Number(r.customer_id)));
 }
 
@@ -34,11 +37,20 @@ export async function miningSummary(pool: pg.Pool, viewer: Viewer, opts: { anoma
   const limit = Math.min(Math.max(opts.anomalies ?? 20, 1), 200);
   const own = await ownCustomerIds(pool, viewer);
   const [segments, clusters, silhouette, anomalies, pareto, seasonality] = await Promise.all([
-    pool.query(`SELECT segment, customers, revenue, avg_recency_days, avg_frequency, revenue / NULLIF(SUM(revenue) OVER (), 0) AS share
-                FROM mining.rfm_segments WHERE run_id = $1 ORDER BY revenue DESC, segment`, [id]),
-    pool.query(`SELECT cluster, name, size, revenue_share, centroid_recency_days, centroid_frequency, centroid_monetary
-                FROM mining.clusters WHERE run_id = $1 ORDER BY cluster`, [id]),
-    pool.query(`SELECT k, silhouette, inertia, chosen FROM mining.kmeans_silhouette WHERE run_id = $1 ORDER BY k`, [id]),
+    pool.query(
+      `SELECT segment, customers, revenue, avg_recency_days, avg_frequency, revenue / NULLIF(SUM(revenue) OVER (), 0) AS share
+                FROM mining.rfm_segments WHERE run_id = $1 ORDER BY revenue DESC, segment`,
+      [id],
+    ),
+    pool.query(
+      `SELECT cluster, name, size, revenue_share, centroid_recency_days, centroid_frequency, centroid_monetary
+                FROM mining.clusters WHERE run_id = $1 ORDER BY cluster`,
+      [id],
+    ),
+    pool.query(
+      `SELECT k, silhouette, inertia, chosen FROM mining.kmeans_silhouette WHERE run_id = $1 ORDER BY k`,
+      [id],
+    ),
     pool.query(
       `SELECT a.rank, a.order_id, a.order_number, a.customer_id, c.code AS customer_code, a.score, a.features, a.reasons, a.explanation
        FROM mining.anomalies a LEFT JOIN LATERAL (SELECT code FROM dw.dim_customer d WHERE d.customer_id = a.customer_id ORDER BY d.is_current DESC, d.version DESC LIMIT 1) c ON true
@@ -46,13 +58,26 @@ export async function miningSummary(pool: pg.Pool, viewer: Viewer, opts: { anoma
        ORDER BY a.rank LIMIT $3`,
       [id, own ? [...own] : null, limit],
     ),
-    pool.query(`SELECT entity, entities, top_entities, top_revenue, total_revenue, top_share FROM mining.eda_pareto WHERE run_id = $1 ORDER BY entity`, [id]),
-    pool.query(`SELECT grain, period, label, orders, revenue, revenue_share, index_vs_mean FROM mining.eda_seasonality WHERE run_id = $1 ORDER BY grain, period`, [id]),
+    pool.query(
+      `SELECT entity, entities, top_entities, top_revenue, total_revenue, top_share FROM mining.eda_pareto WHERE run_id = $1 ORDER BY entity`,
+      [id],
+    ),
+    pool.query(
+      `SELECT grain, period, label, orders, revenue, revenue_share, index_vs_mean FROM mining.eda_seasonality WHERE run_id = $1 ORDER BY grain, period`,
+      [id],
+    ),
   ]);
   const season = (grain: string) =>
     seasonality.rows
       .filter((r) => r.grain === grain)
-      .map((r) => ({ period: r.period, label: r.label, orders: r.orders, revenue: String(r.revenue), revenueShare: num(r.revenue_share), indexVsMean: num(r.index_vs_mean) }));
+      .map((r) => ({
+        period: r.period,
+        label: r.label,
+        orders: r.orders,
+        revenue: String(r.revenue),
+        revenueShare: num(r.revenue_share),
+        indexVsMean: num(r.index_vs_mean),
+      }));
   return {
     run: {
       id: String(id),
@@ -81,7 +106,12 @@ export async function miningSummary(pool: pg.Pool, viewer: Viewer, opts: { anoma
       centroidFrequency: num(r.centroid_frequency),
       centroidMonetary: num(r.centroid_monetary),
     })),
-    silhouette: silhouette.rows.map((r) => ({ k: r.k, score: num(r.silhouette), inertia: num(r.inertia), chosen: r.chosen })),
+    silhouette: silhouette.rows.map((r) => ({
+      k: r.k,
+      score: num(r.silhouette),
+      inertia: num(r.inertia),
+      chosen: r.chosen,
+    })),
     anomalies: anomalies.rows.map((r) => ({
       rank: r.rank,
       orderId: String(r.order_id),
@@ -89,8 +119,14 @@ export async function miningSummary(pool: pg.Pool, viewer: Viewer, opts: { anoma
       customerCode: r.customer_code ?? null,
       score: num(r.score),
       explanation: r.explanation,
-      reasons: (r.reasons as { feature: string; value: number; z: number }[]).map((x) => ({ feature: x.feature, value: x.value, z: x.z })),
-      features: Object.entries(r.features as Record<string, number>).sort(([a], [b]) => a.localeCompare(b)).map(([feature, value]) => ({ feature, value: num(value) })),
+      reasons: (r.reasons as { feature: string; value: number; z: number }[]).map((x) => ({
+        feature: x.feature,
+        value: x.value,
+        z: x.z,
+      })),
+      features: Object.entries(r.features as Record<string, number>)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([feature, value]) => ({ feature, value: num(value) })),
     })),
     pareto: pareto.rows.map((r) => ({
       entity: String(r.entity).toUpperCase(),

@@ -23,8 +23,22 @@ test('a statement timeout on an olap read is a typed QUERY_TIMEOUT, and the chat
     await locker.query('BEGIN');
     await locker.query('LOCK TABLE dw.fact_sales IN ACCESS EXCLUSIVE MODE');
     const viewer = { role: 'ADMIN' as const, userId: 1 };
-    await expect(olap(slow, { measures: ['revenue'], dimensions: ['warehouse.warehouse'], time: { from: '2024-01-01', to: '2024-12-31' } }, viewer)).rejects.toMatchObject({ code: 'TIMEOUT' });
-    const answer = await answerQuestion('units sold by warehouse in 2024', { pool: slow, viewer, language: 'en' });
+    await expect(
+      olap(
+        slow,
+        {
+          measures: ['revenue'],
+          dimensions: ['warehouse.warehouse'],
+          time: { from: '2024-01-01', to: '2024-12-31' },
+        },
+        viewer,
+      ),
+    ).rejects.toMatchObject({ code: 'TIMEOUT' });
+    const answer = await answerQuestion('units sold by warehouse in 2024', {
+      pool: slow,
+      viewer,
+      language: 'en',
+    });
     expect(answer.understood).toBe(false);
     expect(answer.text).toMatch(/time limit/);
   } finally {

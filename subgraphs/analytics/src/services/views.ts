@@ -40,11 +40,21 @@ const MAX_QUERY = 4000;
 const COLUMNS = 'id, owner_id, owner_name, name, query, shared, created_at, updated_at';
 
 function toView(r: Row, viewer: Viewer): SavedView {
-  return { id: String(r.id), name: r.name, query: r.query, shared: r.shared, mine: Number(r.owner_id) === viewer.userId, ownerName: r.owner_name, createdAt: r.created_at, updatedAt: r.updated_at };
+  return {
+    id: String(r.id),
+    name: r.name,
+    query: r.query,
+    shared: r.shared,
+    mine: Number(r.owner_id) === viewer.userId,
+    ownerName: r.owner_name,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
 }
 
 function person(viewer: Viewer): number {
-  if (viewer.userId === null) throw new ForbiddenError('saved views belong to people, not to service accounts');
+  if (viewer.userId === null)
+    throw new ForbiddenError('saved views belong to people, not to service accounts');
   return viewer.userId;
 }
 
@@ -55,7 +65,8 @@ function person(viewer: Viewer): number {
 export function checkQuery(query: unknown): string {
   if (typeof query !== 'string' || !query.trim()) throw new ValidationError('query', query, 'is required');
   const q = query.trim().replace(/^\?/, '');
-  if (q.length > MAX_QUERY) throw new ValidationError('query', `${q.slice(0, 40)}…`, `must be at most ${MAX_QUERY} characters`);
+  if (q.length > MAX_QUERY)
+    throw new ValidationError('query', `${q.slice(0, 40)}…`, `must be at most ${MAX_QUERY} characters`);
   const p = new URLSearchParams(q);
   const model = describeModel('EUR');
   const measures = new Set(model.measures.map((m) => m.name));
@@ -65,14 +76,20 @@ export function checkQuery(query: unknown): string {
   if (!m.length) throw new ValidationError('query', q, 'needs at least one measure (m=…)');
   const unknownMeasure = m.find((x) => !measures.has(x));
   if (unknownMeasure) throw new ValidationError('query', q, `unknown measure ${unknownMeasure}`);
-  const unknownLevel = [...list('d'), ...p.getAll('f').map((f) => decodeURIComponent(f.split(':')[0] ?? ''))].find((x) => !levels.has(x));
+  const unknownLevel = [
+    ...list('d'),
+    ...p.getAll('f').map((f) => decodeURIComponent(f.split(':')[0] ?? '')),
+  ].find((x) => !levels.has(x));
   if (unknownLevel) throw new ValidationError('query', q, `unknown level ${unknownLevel}`);
   return q;
 }
 
 export async function savedViews(pool: pg.Pool, viewer: Viewer): Promise<SavedView[]> {
   const me = person(viewer);
-  const { rows } = await pool.query<Row>(`SELECT ${COLUMNS} FROM analytics.saved_views WHERE owner_id = $1 OR shared ORDER BY lower(name), id`, [me]);
+  const { rows } = await pool.query<Row>(
+    `SELECT ${COLUMNS} FROM analytics.saved_views WHERE owner_id = $1 OR shared ORDER BY lower(name), id`,
+    [me],
+  );
   return rows.map((r) => toView(r, viewer));
 }
 
@@ -80,7 +97,10 @@ export async function savedView(pool: pg.Pool, viewer: Viewer, id: unknown): Pro
   const me = person(viewer);
   const n = typeof id === 'string' && /^\d{1,18}$/.test(id) ? id : null;
   if (!n) throw new ValidationError('id', id, 'is not a valid id');
-  const { rows } = await pool.query<Row>(`SELECT ${COLUMNS} FROM analytics.saved_views WHERE id = $1 AND (owner_id = $2 OR shared)`, [n, me]);
+  const { rows } = await pool.query<Row>(
+    `SELECT ${COLUMNS} FROM analytics.saved_views WHERE id = $1 AND (owner_id = $2 OR shared)`,
+    [n, me],
+  );
   return rows[0] ? toView(rows[0], viewer) : null;
 }
 
@@ -93,9 +113,11 @@ export interface SaveViewInput {
 /** Saves (or replaces, by name) one of the viewer's views. */
 export async function saveView(pool: pg.Pool, viewer: Viewer, input: SaveViewInput): Promise<SavedView> {
   const me = person(viewer);
-  if (typeof input.name !== 'string' || !input.name.trim()) throw new ValidationError('name', input.name, 'is required');
+  if (typeof input.name !== 'string' || !input.name.trim())
+    throw new ValidationError('name', input.name, 'is required');
   const name = input.name.trim().replace(/\s+/g, ' ');
-  if (name.length > MAX_NAME) throw new ValidationError('name', name, `must be at most ${MAX_NAME} characters`);
+  if (name.length > MAX_NAME)
+    throw new ValidationError('name', name, `must be at most ${MAX_NAME} characters`);
   const query = checkQuery(input.query);
   const shared = input.shared === true;
   const { rows } = await pool.query<Row>(
@@ -112,7 +134,10 @@ export async function deleteView(pool: pg.Pool, viewer: Viewer, id: unknown): Pr
   const me = person(viewer);
   const n = typeof id === 'string' && /^\d{1,18}$/.test(id) ? id : null;
   if (!n) throw new ValidationError('id', id, 'is not a valid id');
-  const { rowCount } = await pool.query(`DELETE FROM analytics.saved_views WHERE id = $1 AND owner_id = $2`, [n, me]);
+  const { rowCount } = await pool.query(`DELETE FROM analytics.saved_views WHERE id = $1 AND owner_id = $2`, [
+    n,
+    me,
+  ]);
   if (!rowCount) throw new NotFoundError('SavedView', n);
   return true;
 }

@@ -44,7 +44,11 @@ export interface Answer {
 }
 
 export function client(subgraph: Subgraph<BaseContext>) {
-  const run = async <T>(who: Identity, query: string, variables: Record<string, unknown>): Promise<GraphQLResult<T>> => execute<T>(subgraph, who, query, variables);
+  const run = async <T>(
+    who: Identity,
+    query: string,
+    variables: Record<string, unknown>,
+  ): Promise<GraphQLResult<T>> => execute<T>(subgraph, who, query, variables);
   return {
     run,
     async olap(who: Identity, q: Record<string, unknown>): Promise<Answer> {
@@ -60,4 +64,7 @@ export function client(subgraph: Subgraph<BaseContext>) {
 }
 
 /** Rows as { 'member/member': [values…] } for comparisons with SQL. */
-export const byKey = (a: Answer) => Object.fromEntries(a.rows.map((r) => [r.members.map((m) => m.key).join('/'), r.values.map((v) => v.value)]));
+export const byKey = (a: Answer) =>
+  Object.fromEntries(
+    a.rows.map((r) => [r.members.map((m) => m.key).join('/'), r.values.map((v) => v.value)]),
+  );

@@ -15,9 +15,27 @@ export const REP_B = 102;
 
 /** Order days: leap day 2024, month ends, quarter ends, a partial March 2025. */
 export const DAYS = [
-  '2023-01-10', '2023-02-28', '2023-03-15', '2023-12-31',
-  '2024-01-15', '2024-02-28', '2024-02-29', '2024-03-01', '2024-03-14', '2024-03-31', '2024-06-30', '2024-12-31',
-  '2025-01-15', '2025-02-27', '2025-02-28', '2025-03-01', '2025-03-10', '2025-03-15', '2025-03-20', '2025-03-31', '2025-04-01',
+  '2023-01-10',
+  '2023-02-28',
+  '2023-03-15',
+  '2023-12-31',
+  '2024-01-15',
+  '2024-02-28',
+  '2024-02-29',
+  '2024-03-01',
+  '2024-03-14',
+  '2024-03-31',
+  '2024-06-30',
+  '2024-12-31',
+  '2025-01-15',
+  '2025-02-27',
+  '2025-02-28',
+  '2025-03-01',
+  '2025-03-10',
+  '2025-03-15',
+  '2025-03-20',
+  '2025-03-31',
+  '2025-04-01',
 ];
 
 export interface Star {
@@ -30,7 +48,12 @@ export async function createStar(): Promise<Star> {
   const db = await testDatabase({ migrated: false });
   await migrateDwh(db.url);
   await fillStar(db);
-  const subgraph = (await createAnalyticsSubgraph({ pool: db.pool, log: quietLogger(), identitySecret: 'x'.repeat(32), production: false })) as never as Subgraph<BaseContext>;
+  const subgraph = (await createAnalyticsSubgraph({
+    pool: db.pool,
+    log: quietLogger(),
+    identitySecret: 'x'.repeat(32),
+    production: false,
+  })) as never as Subgraph<BaseContext>;
   return {
     db,
     subgraph,
@@ -94,7 +117,9 @@ export async function fillStar(db: TestDatabase): Promise<void> {
         const qty = 1 + ((di * 7 + ci * 3 + ln) % 5);
         const price = [12, 80, 20, 30][productId - 1]!;
         const discount = ln === 2 ? 0.1 : 0;
-        lines.push(`(${order}, ${ln}, '${day}', ${productId}, ${ci}, ${status}, ${kind}, ${qty}, ${price}, ${discount})`);
+        lines.push(
+          `(${order}, ${ln}, '${day}', ${productId}, ${ci}, ${status}, ${kind}, ${qty}, ${price}, ${discount})`,
+        );
       }
     }
   });
@@ -135,8 +160,14 @@ export async function fillStar(db: TestDatabase): Promise<void> {
 
 /** Supplier × month: deliveries and how many on time (the receipts below; the evaluations above say the same). */
 export const EVALUATED_MONTHS: [supplierId: number, month: string, deliveries: number, onTime: number][] = [
-  [1, '2024-12-01', 10, 10], [1, '2025-01-01', 10, 9], [1, '2025-02-01', 10, 10], [1, '2025-03-01', 10, 9],
-  [2, '2024-12-01', 10, 10], [2, '2025-01-01', 10, 6], [2, '2025-02-01', 8, 5], [2, '2025-03-01', 12, 9],
+  [1, '2024-12-01', 10, 10],
+  [1, '2025-01-01', 10, 9],
+  [1, '2025-02-01', 10, 10],
+  [1, '2025-03-01', 10, 9],
+  [2, '2024-12-01', 10, 10],
+  [2, '2025-01-01', 10, 6],
+  [2, '2025-02-01', 8, 5],
+  [2, '2025-03-01', 12, 9],
 ];
 
 /**

@@ -6,10 +6,12 @@ import * as products from '../services/products';
 import * as stock from '../services/stock';
 import * as warehouses from '../services/warehouses';
 
-const must = <T>(entity: string, id: unknown) => (row: T | null): T => {
-  if (!row) throw new NotFoundError(entity, id);
-  return row;
-};
+const must =
+  <T>(entity: string, id: unknown) =>
+  (row: T | null): T => {
+    if (!row) throw new NotFoundError(entity, id);
+    return row;
+  };
 
 /** Thin resolvers: parse arguments, call a service or a loader, return. */
 export const resolvers: Resolvers = {
@@ -22,7 +24,10 @@ export const resolvers: Resolvers = {
     product: async (_, a, ctx) => {
       if (a.id) return ctx.loaders.product.load(parseId('id', a.id));
       if (a.sku) {
-        const { rows } = await ctx.pool.query<{ id: number }>('SELECT id FROM catalog.products WHERE sku = $1', [a.sku]);
+        const { rows } = await ctx.pool.query<{ id: number }>(
+          'SELECT id FROM catalog.products WHERE sku = $1',
+          [a.sku],
+        );
         return rows[0] ? ctx.loaders.product.load(rows[0].id) : null;
       }
       return null;
@@ -66,25 +71,32 @@ export const resolvers: Resolvers = {
     stock: (p, _a, ctx) => ctx.loaders.stockOfProduct.load(p.id),
     // Loaded with the product (one statement for a whole batch); a row from elsewhere (a list page) sums its stock levels.
     totalOnHand: (p, _a, ctx) =>
-      p.totalOnHand ?? ctx.loaders.stockOfProduct.load(p.id).then((levels) => levels.reduce((s, l) => s + l.onHand, 0)),
+      p.totalOnHand ??
+      ctx.loaders.stockOfProduct.load(p.id).then((levels) => levels.reduce((s, l) => s + l.onHand, 0)),
     totalAvailable: (p, _a, ctx) =>
-      p.totalAvailable ?? ctx.loaders.stockOfProduct.load(p.id).then((levels) => levels.reduce((s, l) => s + l.onHand - l.reserved, 0)),
+      p.totalAvailable ??
+      ctx.loaders.stockOfProduct
+        .load(p.id)
+        .then((levels) => levels.reduce((s, l) => s + l.onHand - l.reserved, 0)),
   },
   Warehouse: {
     __resolveReference: (ref, ctx) => ctx.loaders.warehouse.load(parseId('id', ref.id)),
   },
   StockLevel: {
     product: (s, _a, ctx) => ctx.loaders.product.load(s.productId).then(must('Product', s.productId)),
-    warehouse: (s, _a, ctx) => ctx.loaders.warehouse.load(s.warehouseId).then(must('Warehouse', s.warehouseId)),
+    warehouse: (s, _a, ctx) =>
+      ctx.loaders.warehouse.load(s.warehouseId).then(must('Warehouse', s.warehouseId)),
     available: (s) => s.onHand - s.reserved,
     isLow: (s) => s.onHand - s.reserved <= s.reorderPoint,
   },
   StockMovement: {
     product: (m, _a, ctx) => ctx.loaders.product.load(m.productId).then(must('Product', m.productId)),
-    warehouse: (m, _a, ctx) => ctx.loaders.warehouse.load(m.warehouseId).then(must('Warehouse', m.warehouseId)),
+    warehouse: (m, _a, ctx) =>
+      ctx.loaders.warehouse.load(m.warehouseId).then(must('Warehouse', m.warehouseId)),
   },
   StockReservation: {
     product: (r, _a, ctx) => ctx.loaders.product.load(r.productId).then(must('Product', r.productId)),
-    warehouse: (r, _a, ctx) => ctx.loaders.warehouse.load(r.warehouseId).then(must('Warehouse', r.warehouseId)),
+    warehouse: (r, _a, ctx) =>
+      ctx.loaders.warehouse.load(r.warehouseId).then(must('Warehouse', r.warehouseId)),
   },
 };

@@ -12,7 +12,12 @@ const T0 = '2025-03-01 10:00:00.123456+00';
 
 beforeAll(async () => {
   db = await testDatabase();
-  catalog = (await createCatalogSubgraph({ pool: db.pool, log: quietLogger(), identitySecret: 'x'.repeat(32), production: false })) as never;
+  catalog = (await createCatalogSubgraph({
+    pool: db.pool,
+    log: quietLogger(),
+    identitySecret: 'x'.repeat(32),
+    production: false,
+  })) as never;
   // 250 products sharing one updated_at (microseconds), then 5 changed later.
   await db.pool.query(`
     INSERT INTO catalog.categories (code, name) VALUES ('ROOT', 'Root');
@@ -27,25 +32,71 @@ afterAll(async () => {
   await db.drop();
 });
 
-testUpdatedAtFeed({ list: 'products', key: 'sku', run: (query, variables) => execute(catalog, analyst, query, variables) });
+testUpdatedAtFeed({
+  list: 'products',
+  key: 'sku',
+  run: (query, variables) => execute(catalog, analyst, query, variables),
+});
 
 test('stockTotals sums stock levels per warehouse, every warehouse listed', async () => {
   const wh = async (code: string) =>
-    dataOf(await execute(catalog, manager, `mutation($c: String!) { createWarehouse(input: {code: $c, name: $c, city: "X", countryCode: "FR"}) { id } }`, { c: code }))
-      .createWarehouse.id as string;
+    dataOf(
+      await execute(
+        catalog,
+        manager,
+        `mutation($c: String!) { createWarehouse(input: {code: $c, name: $c, city: "X", countryCode: "FR"}) { id } }`,
+        { c: code },
+      ),
+    ).createWarehouse.id as string;
   const [a, b] = [await wh('WH-A'), await wh('WH-B')];
   await wh('WH-EMPTY');
-  const ids = (await db.pool.query<{ id: number }>(`SELECT id FROM catalog.products ORDER BY id LIMIT 3`)).rows.map((r) => String(r.id));
+  const ids = (
+    await db.pool.query<{ id: number }>(`SELECT id FROM catalog.products ORDER BY id LIMIT 3`)
+  ).rows.map((r) => String(r.id));
   const receive = (w: string, lines: [string, number][], ref: string) =>
     execute(catalog, manager, `mutation($i: RecordReceiptInput!) { recordReceipt(input: $i) { id } }`, {
-      i: { warehouseId: w, reference: ref, lines: lines.map(([productId, quantity]) => ({ productId, quantity })) },
+      i: {
+        warehouseId: w,
+        reference: ref,
+        lines: lines.map(([productId, quantity]) => ({ productId, quantity })),
+      },
     }).then(dataOf);
-  await receive(a, [[ids[0]!, 10], [ids[1]!, 7]], 'PO-1');
-  await receive(b, [[ids[1]!, 4], [ids[2]!, 30]], 'PO-2');
-  dataOf(await execute(catalog, identity('SALES_SERVICE', 1), `mutation($w: ID!, $p: ID!) { reserveOrderStock(input: {orderId: "1", orderNumber: "SO-1", warehouseId: $w, lines: [{productId: $p, quantity: 3}]}) { quantity } }`, { w: a, p: ids[0] }));
-  dataOf(await execute(catalog, manager, `mutation($w: ID!, $p: ID!) { recordAdjustment(input: {warehouseId: $w, productId: $p, quantity: -5, reason: "damaged"}) { id } }`, { w: b, p: ids[2] }));
+  await receive(
+    a,
+    [
+      [ids[0]!, 10],
+      [ids[1]!, 7],
+    ],
+    'PO-1',
+  );
+  await receive(
+    b,
+    [
+      [ids[1]!, 4],
+      [ids[2]!, 30],
+    ],
+    'PO-2',
+  );
+  dataOf(
+    await execute(
+      catalog,
+      identity('SALES_SERVICE', 1),
+      `mutation($w: ID!, $p: ID!) { reserveOrderStock(input: {orderId: "1", orderNumber: "SO-1", warehouseId: $w, lines: [{productId: $p, quantity: 3}]}) { quantity } }`,
+      { w: a, p: ids[0] },
+    ),
+  );
+  dataOf(
+    await execute(
+      catalog,
+      manager,
+      `mutation($w: ID!, $p: ID!) { recordAdjustment(input: {warehouseId: $w, productId: $p, quantity: -5, reason: "damaged"}) { id } }`,
+      { w: b, p: ids[2] },
+    ),
+  );
 
-  const d = dataOf(await execute(catalog, analyst, `{ stockTotals { warehouse { id code } onHand reserved } }`));
+  const d = dataOf(
+    await execute(catalog, analyst, `{ stockTotals { warehouse { id code } onHand reserved } }`),
+  );
   expect(d.stockTotals).toEqual([
     { warehouse: { id: a, code: 'WH-A' }, onHand: 17, reserved: 3 },
     { warehouse: { id: b, code: 'WH-B' }, onHand: 29, reserved: 0 },
@@ -57,7 +108,13 @@ test('stockTotals sums stock levels per warehouse, every warehouse listed', asyn
             (SELECT coalesce(sum(quantity), 0)::int FROM inventory.stock_reservations r WHERE r.warehouse_id = w.id AND r.status = 'ACTIVE') AS reserved
      FROM inventory.warehouses w ORDER BY w.code`,
   );
-  expect(d.stockTotals.map((t: { warehouse: { code: string }; onHand: number; reserved: number }) => ({ code: t.warehouse.code, onHand: t.onHand, reserved: t.reserved }))).toEqual(rows);
+  expect(
+    d.stockTotals.map((t: { warehouse: { code: string }; onHand: number; reserved: number }) => ({
+      code: t.warehouse.code,
+      onHand: t.onHand,
+      reserved: t.reserved,
+    })),
+  ).toEqual(rows);
 });
 
 test('stockTotals is refused to SALES (matrix)', async () => {

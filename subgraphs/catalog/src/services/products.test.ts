@@ -9,7 +9,12 @@ const analyst = identity('ANALYST', 7);
 
 beforeAll(async () => {
   db = await testDatabase();
-  catalog = (await createCatalogSubgraph({ pool: db.pool, log: quietLogger(), identitySecret: 'x'.repeat(32), production: false })) as never;
+  catalog = (await createCatalogSubgraph({
+    pool: db.pool,
+    log: quietLogger(),
+    identitySecret: 'x'.repeat(32),
+    production: false,
+  })) as never;
   // 45 products; updated_at values with microseconds, several shared, names repeated.
   await db.pool.query(`
     INSERT INTO catalog.categories (code, name) VALUES ('ROOT', 'Root');
@@ -28,7 +33,14 @@ async function allPages(orderBy: string): Promise<string[]> {
   const skus: string[] = [];
   let after: string | null = null;
   for (let page = 0; page < 20; page++) {
-    const d: any = dataOf(await execute(catalog, analyst, `query($after: String) { products(first: 10, after: $after, orderBy: ${orderBy}) { totalCount edges { node { sku } } pageInfo { hasNextPage endCursor } } }`, { after })); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const d: any = dataOf(
+      await execute(
+        catalog,
+        analyst,
+        `query($after: String) { products(first: 10, after: $after, orderBy: ${orderBy}) { totalCount edges { node { sku } } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+      ),
+    ); // eslint-disable-line @typescript-eslint/no-explicit-any
     skus.push(...d.products.edges.map((e: { node: { sku: string } }) => e.node.sku));
     if (!d.products.pageInfo.hasNextPage) break;
     after = d.products.pageInfo.endCursor;
@@ -38,19 +50,24 @@ async function allPages(orderBy: string): Promise<string[]> {
 
 // Bug: the cursor held a JS Date (milliseconds), so rows whose updated_at differ only in microseconds
 // were repeated or skipped across pages. The cursor now keeps PostgreSQL's own text of the sort value.
-test.each(['{field: UPDATED_AT}', '{field: UPDATED_AT, direction: DESC}', '{field: NAME}', '{field: LIST_PRICE, direction: DESC}', '{field: SKU}'])(
-  'paging by %s returns every product exactly once',
-  async (orderBy) => {
-    const skus = await allPages(orderBy);
-    expect(skus).toHaveLength(45);
-    expect(new Set(skus).size).toBe(45);
-  },
-);
+test.each([
+  '{field: UPDATED_AT}',
+  '{field: UPDATED_AT, direction: DESC}',
+  '{field: NAME}',
+  '{field: LIST_PRICE, direction: DESC}',
+  '{field: SKU}',
+])('paging by %s returns every product exactly once', async (orderBy) => {
+  const skus = await allPages(orderBy);
+  expect(skus).toHaveLength(45);
+  expect(new Set(skus).size).toBe(45);
+});
 
 test('search takes LIKE wildcards literally', async () => {
   const d = dataOf(await execute(catalog, analyst, `{ products(filter: {search: "%"}) { totalCount } }`));
   expect(d.products.totalCount).toBe(0);
-  const d2 = dataOf(await execute(catalog, analyst, `{ products(filter: {search: "sku-4"}) { totalCount } }`));
+  const d2 = dataOf(
+    await execute(catalog, analyst, `{ products(filter: {search: "sku-4"}) { totalCount } }`),
+  );
   expect(d2.products.totalCount).toBe(7); // SKU-4 and SKU-40 … SKU-45
 });
 
@@ -65,11 +82,15 @@ test("products' availability: one statement for a batch of entities, the same fi
     INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity, reference)
       SELECT p.id, w.id, 'RECEIPT', p.id + 10 * w.id, 'PO-' || p.id FROM catalog.products p, inventory.warehouses w WHERE p.id <= 3;
     UPDATE inventory.stock_levels SET reserved = 2 WHERE product_id = 1;`);
-  const ids = (await db.pool.query(`SELECT id FROM catalog.products WHERE id <= 5 ORDER BY id`)).rows.map((r) => String(r.id));
-  const expected = (await db.pool.query(
-    `SELECT p.id::text AS id, coalesce(sum(s.on_hand), 0)::int AS "totalOnHand", coalesce(sum(s.on_hand - s.reserved), 0)::int AS "totalAvailable"
+  const ids = (await db.pool.query(`SELECT id FROM catalog.products WHERE id <= 5 ORDER BY id`)).rows.map(
+    (r) => String(r.id),
+  );
+  const expected = (
+    await db.pool.query(
+      `SELECT p.id::text AS id, coalesce(sum(s.on_hand), 0)::int AS "totalOnHand", coalesce(sum(s.on_hand - s.reserved), 0)::int AS "totalAvailable"
        FROM catalog.products p LEFT JOIN inventory.stock_levels s ON s.product_id = p.id WHERE p.id <= 5 GROUP BY p.id ORDER BY p.id`,
-  )).rows;
+    )
+  ).rows;
   expect(expected.filter((r) => r.totalOnHand > 0)).toHaveLength(3);
   const statements: string[] = [];
   const original = db.pool.query;
@@ -79,13 +100,22 @@ test("products' availability: one statement for a batch of entities, the same fi
   }) as typeof db.pool.query;
   try {
     const q = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id totalOnHand totalAvailable } } }`;
-    const d = dataOf(await execute(catalog, analyst, q, { r: ids.map((id) => ({ __typename: 'Product', id })) }));
+    const d = dataOf(
+      await execute(catalog, analyst, q, { r: ids.map((id) => ({ __typename: 'Product', id })) }),
+    );
     expect(d._entities).toEqual(expected);
     expect(statements).toHaveLength(1);
     // a list page's rows come without the sums: the stock levels are summed per product (one more statement)
-    const list = dataOf(await execute(catalog, analyst, `{ products(first: 5, orderBy: {field: UPDATED_AT}) { edges { node { id totalOnHand totalAvailable } } } }`));
+    const list = dataOf(
+      await execute(
+        catalog,
+        analyst,
+        `{ products(first: 5, orderBy: {field: UPDATED_AT}) { edges { node { id totalOnHand totalAvailable } } } }`,
+      ),
+    );
     const byId = new Map(expected.map((r) => [r.id, r]));
-    for (const { node } of list.products.edges) expect(node).toEqual(byId.get(node.id) ?? { id: node.id, totalOnHand: 0, totalAvailable: 0 });
+    for (const { node } of list.products.edges)
+      expect(node).toEqual(byId.get(node.id) ?? { id: node.id, totalOnHand: 0, totalAvailable: 0 });
   } finally {
     db.pool.query = original;
   }

@@ -18,7 +18,12 @@ import type { CatalogContext } from '../context';
 import { PRODUCT_COLUMNS, type ProductRow } from '../rows';
 import { PRODUCT_STATUSES } from '../db/schema/constants';
 
-const SORT_COLUMNS = { NAME: 'name', SKU: 'sku', LIST_PRICE: 'list_price', UPDATED_AT: 'updated_at' } as const;
+const SORT_COLUMNS = {
+  NAME: 'name',
+  SKU: 'sku',
+  LIST_PRICE: 'list_price',
+  UPDATED_AT: 'updated_at',
+} as const;
 type SortField = keyof typeof SORT_COLUMNS;
 
 export interface ProductListArgs {
@@ -51,13 +56,16 @@ export async function listProducts(ctx: CatalogContext, args: ProductListArgs) {
       UNION ALL SELECT c.id FROM catalog.categories c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub)`);
   }
   if (f.status) {
-    if (!(PRODUCT_STATUSES as readonly string[]).includes(f.status)) throw new ValidationError('filter.status', f.status, 'unknown status');
+    if (!(PRODUCT_STATUSES as readonly string[]).includes(f.status))
+      throw new ValidationError('filter.status', f.status, 'unknown status');
     params.push(f.status);
     where.push(`p.status = $${params.length}`);
   }
   if (f.warehouseId) {
     params.push(parseId('filter.warehouseId', f.warehouseId));
-    where.push(`EXISTS (SELECT 1 FROM inventory.stock_levels s WHERE s.product_id = p.id AND s.warehouse_id = $${params.length})`);
+    where.push(
+      `EXISTS (SELECT 1 FROM inventory.stock_levels s WHERE s.product_id = p.id AND s.warehouse_id = $${params.length})`,
+    );
   }
   if (f.updatedFrom != null) {
     params.push(f.updatedFrom);
@@ -67,7 +75,8 @@ export async function listProducts(ctx: CatalogContext, args: ProductListArgs) {
   const countParams = [...params];
   const cursor = decodeCursor(args.after, 2);
   if (cursor) {
-    if (typeof cursor[0] !== 'string' || !Number.isSafeInteger(cursor[1])) throw new ValidationError('after', args.after, 'is not a cursor from this list');
+    if (typeof cursor[0] !== 'string' || !Number.isSafeInteger(cursor[1]))
+      throw new ValidationError('after', args.after, 'is not a cursor from this list');
     params.push(cursor[0], cursor[1]);
     where.push(keysetSql(`p.${column}`, 'p.id', cmp, `$${params.length - 1}`, `$${params.length}`));
   }
@@ -85,16 +94,29 @@ export async function listProducts(ctx: CatalogContext, args: ProductListArgs) {
     edges: connection.edges.map((e) => ({ cursor: e.cursor, node: e.node.row })),
     pageInfo: connection.pageInfo,
     // Counted only when the client selects totalCount.
-    totalCount: lazyCount(async () => (await ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM catalog.products p ${filterSql}`, countParams)).rows[0]!.n),
+    totalCount: lazyCount(
+      async () =>
+        (
+          await ctx.pool.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM catalog.products p ${filterSql}`,
+            countParams,
+          )
+        ).rows[0]!.n,
+    ),
   };
 }
 
 function status(field: string, value: unknown): string {
-  if (typeof value !== 'string' || !(PRODUCT_STATUSES as readonly string[]).includes(value)) throw new ValidationError(field, value, 'unknown status');
+  if (typeof value !== 'string' || !(PRODUCT_STATUSES as readonly string[]).includes(value))
+    throw new ValidationError(field, value, 'unknown status');
   return value;
 }
 
-export function createProduct(ctx: CatalogContext, input: Record<string, unknown>, spec: Omit<MutationSpec, 'name' | 'payload'>) {
+export function createProduct(
+  ctx: CatalogContext,
+  input: Record<string, unknown>,
+  spec: Omit<MutationSpec, 'name' | 'payload'>,
+) {
   const p = {
     sku: requiredText('input.sku', input.sku, 60),
     name: requiredText('input.name', input.name),
@@ -118,7 +140,12 @@ export function createProduct(ctx: CatalogContext, input: Record<string, unknown
   });
 }
 
-export function updateProduct(ctx: CatalogContext, id: number, input: Record<string, unknown>, spec: Omit<MutationSpec, 'name' | 'payload'>) {
+export function updateProduct(
+  ctx: CatalogContext,
+  id: number,
+  input: Record<string, unknown>,
+  spec: Omit<MutationSpec, 'name' | 'payload'>,
+) {
   const patch = {
     name: input.name == null ? null : requiredText('input.name', input.name),
     categoryId: optionalId('input.categoryId', input.categoryId),
@@ -127,9 +154,16 @@ export function updateProduct(ctx: CatalogContext, id: number, input: Record<str
     status: input.status == null ? null : status('input.status', input.status),
   };
   return mutate(ctx, { ...spec, name: 'updateProduct', payload: { id, ...patch } }, async (tx, audit) => {
-    const before = (await tx.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM catalog.products WHERE id = $1 FOR UPDATE`, [id])).rows[0];
+    const before = (
+      await tx.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM catalog.products WHERE id = $1 FOR UPDATE`, [
+        id,
+      ])
+    ).rows[0];
     if (!before) throw new NotFoundError('Product', id);
-    if (patch.categoryId && !(await tx.query('SELECT 1 FROM catalog.categories WHERE id = $1', [patch.categoryId])).rowCount) {
+    if (
+      patch.categoryId &&
+      !(await tx.query('SELECT 1 FROM catalog.categories WHERE id = $1', [patch.categoryId])).rowCount
+    ) {
       throw new ValidationError('input.categoryId', input.categoryId, 'no such category');
     }
     const { rows } = await tx.query<ProductRow>(

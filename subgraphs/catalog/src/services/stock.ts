@@ -30,7 +30,8 @@ interface Line {
 
 /** Validates lines and merges repeated products, sorted by product id (the lock order). */
 function parseLines(raw: unknown): Line[] {
-  if (!Array.isArray(raw) || raw.length === 0) throw new ValidationError('input.lines', raw, 'needs at least one line');
+  if (!Array.isArray(raw) || raw.length === 0)
+    throw new ValidationError('input.lines', raw, 'needs at least one line');
   if (raw.length > 500) throw new ValidationError('input.lines', raw.length, 'at most 500 lines');
   const merged = new Map<number, number>();
   raw.forEach((l: { productId?: unknown; quantity?: unknown }, i) => {
@@ -38,15 +39,21 @@ function parseLines(raw: unknown): Line[] {
     const quantity = positiveInt(`input.lines[${i}].quantity`, l.quantity);
     merged.set(productId, (merged.get(productId) ?? 0) + quantity);
   });
-  return [...merged].map(([productId, quantity]) => ({ productId, quantity })).sort((a, b) => a.productId - b.productId);
+  return [...merged]
+    .map(([productId, quantity]) => ({ productId, quantity }))
+    .sort((a, b) => a.productId - b.productId);
 }
 
 async function assertWarehouse(tx: Tx, field: string, id: number): Promise<void> {
-  if (!(await tx.query('SELECT 1 FROM inventory.warehouses WHERE id = $1', [id])).rowCount) throw new ValidationError(field, String(id), 'no such warehouse');
+  if (!(await tx.query('SELECT 1 FROM inventory.warehouses WHERE id = $1', [id])).rowCount)
+    throw new ValidationError(field, String(id), 'no such warehouse');
 }
 
 async function assertProducts(tx: Tx, ids: number[]): Promise<Map<number, string>> {
-  const { rows } = await tx.query<{ id: number; sku: string }>('SELECT id, sku FROM catalog.products WHERE id = ANY($1)', [ids]);
+  const { rows } = await tx.query<{ id: number; sku: string }>(
+    'SELECT id, sku FROM catalog.products WHERE id = ANY($1)',
+    [ids],
+  );
   const skus = new Map(rows.map((r) => [r.id, r.sku]));
   const missing = ids.find((id) => !skus.has(id));
   if (missing) throw new ValidationError('input.lines.productId', String(missing), 'no such product');
@@ -61,7 +68,13 @@ function lockAvailable(tx: Tx, warehouseId: number, lines: Line[], skus: Map<num
   return checkAvailable(tx, warehouseId, lines, skus, true);
 }
 
-async function checkAvailable(tx: Tx, warehouseId: number, lines: Line[], skus: Map<number, string>, lock: boolean): Promise<void> {
+async function checkAvailable(
+  tx: Tx,
+  warehouseId: number,
+  lines: Line[],
+  skus: Map<number, string>,
+  lock: boolean,
+): Promise<void> {
   const { rows } = await tx.query<{ productId: number; onHand: number; reserved: number }>(
     `SELECT product_id AS "productId", on_hand AS "onHand", reserved FROM inventory.stock_levels
      WHERE warehouse_id = $1 AND product_id = ANY($2) ORDER BY product_id ${lock ? 'FOR UPDATE' : ''}`,
@@ -72,14 +85,27 @@ async function checkAvailable(tx: Tx, warehouseId: number, lines: Line[], skus: 
     const level = levels.get(line.productId);
     const available = level ? level.onHand - level.reserved : 0;
     if (available < line.quantity) {
-      throw new InsufficientStockError({ productId: line.productId, sku: skus.get(line.productId), warehouseId, requested: line.quantity, available });
+      throw new InsufficientStockError({
+        productId: line.productId,
+        sku: skus.get(line.productId),
+        warehouseId,
+        requested: line.quantity,
+        available,
+      });
     }
   }
 }
 
 async function insertMovements(
   tx: Tx,
-  movements: { productId: number; warehouseId: number; kind: string; quantity: number; reference: string | null; note: string | null }[],
+  movements: {
+    productId: number;
+    warehouseId: number;
+    kind: string;
+    quantity: number;
+    reference: string | null;
+    note: string | null;
+  }[],
 ): Promise<StockMovementRow[]> {
   const { rows } = await tx.query<StockMovementRow>(
     `INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity, reference, note)
@@ -102,13 +128,23 @@ export function recordReceipt(ctx: CatalogContext, input: Record<string, unknown
   const reference = requiredText('input.reference', input.reference, 100);
   const lines = parseLines(input.lines);
   const note = typeof input.note === 'string' ? input.note : null;
-  return mutate(ctx, { ...spec, name: 'recordReceipt', payload: { warehouseId, reference, lines, note } }, async (tx, audit) => {
-    await assertWarehouse(tx, 'input.warehouseId', warehouseId);
-    await assertProducts(tx, lines.map((l) => l.productId));
-    const rows = await insertMovements(tx, lines.map((l) => ({ ...l, warehouseId, kind: 'RECEIPT', reference, note })));
-    for (const m of rows) await audit({ entity: 'StockMovement', entityId: m.id, before: null, after: m });
-    return rows;
-  });
+  return mutate(
+    ctx,
+    { ...spec, name: 'recordReceipt', payload: { warehouseId, reference, lines, note } },
+    async (tx, audit) => {
+      await assertWarehouse(tx, 'input.warehouseId', warehouseId);
+      await assertProducts(
+        tx,
+        lines.map((l) => l.productId),
+      );
+      const rows = await insertMovements(
+        tx,
+        lines.map((l) => ({ ...l, warehouseId, kind: 'RECEIPT', reference, note })),
+      );
+      for (const m of rows) await audit({ entity: 'StockMovement', entityId: m.id, before: null, after: m });
+      return rows;
+    },
+  );
 }
 
 export function recordAdjustment(ctx: CatalogContext, input: Record<string, unknown>, spec: Spec) {
@@ -119,54 +155,84 @@ export function recordAdjustment(ctx: CatalogContext, input: Record<string, unkn
     throw new ValidationError('input.quantity', quantity, 'must be a non-zero whole number');
   }
   const reason = requiredText('input.reason', input.reason, 500);
-  return mutate(ctx, { ...spec, name: 'recordAdjustment', payload: { warehouseId, productId, quantity, reason } }, async (tx, audit) => {
-    await assertWarehouse(tx, 'input.warehouseId', warehouseId);
-    const skus = await assertProducts(tx, [productId]);
-    if (quantity < 0) await lockAvailable(tx, warehouseId, [{ productId, quantity: -quantity }], skus);
-    const [row] = await insertMovements(tx, [{ productId, warehouseId, kind: 'ADJUSTMENT', quantity, reference: null, note: reason }]);
-    await audit({ entity: 'StockMovement', entityId: row!.id, before: null, after: row });
-    return row!;
-  });
+  return mutate(
+    ctx,
+    { ...spec, name: 'recordAdjustment', payload: { warehouseId, productId, quantity, reason } },
+    async (tx, audit) => {
+      await assertWarehouse(tx, 'input.warehouseId', warehouseId);
+      const skus = await assertProducts(tx, [productId]);
+      if (quantity < 0) await lockAvailable(tx, warehouseId, [{ productId, quantity: -quantity }], skus);
+      const [row] = await insertMovements(tx, [
+        { productId, warehouseId, kind: 'ADJUSTMENT', quantity, reference: null, note: reason },
+      ]);
+      await audit({ entity: 'StockMovement', entityId: row!.id, before: null, after: row });
+      return row!;
+    },
+  );
 }
 
 export function transferStock(ctx: CatalogContext, input: Record<string, unknown>, spec: Spec) {
   const from = parseId('input.fromWarehouseId', input.fromWarehouseId);
   const to = parseId('input.toWarehouseId', input.toWarehouseId);
-  if (from === to) throw new ValidationError('input.toWarehouseId', input.toWarehouseId, 'must differ from fromWarehouseId');
+  if (from === to)
+    throw new ValidationError('input.toWarehouseId', input.toWarehouseId, 'must differ from fromWarehouseId');
   const productId = parseId('input.productId', input.productId);
   const quantity = positiveInt('input.quantity', input.quantity);
   const reference = typeof input.reference === 'string' ? input.reference : null;
-  return mutate(ctx, { ...spec, name: 'transferStock', payload: { from, to, productId, quantity, reference } }, async (tx, audit) => {
-    await assertWarehouse(tx, 'input.fromWarehouseId', from);
-    await assertWarehouse(tx, 'input.toWarehouseId', to);
-    const skus = await assertProducts(tx, [productId]);
-    await lockAvailable(tx, from, [{ productId, quantity }], skus);
-    const rows = await insertMovements(tx, [
-      { productId, warehouseId: from, kind: 'TRANSFER_OUT', quantity: -quantity, reference, note: null },
-      { productId, warehouseId: to, kind: 'TRANSFER_IN', quantity, reference, note: null },
-    ]);
-    for (const m of rows) await audit({ entity: 'StockMovement', entityId: m.id, before: null, after: m });
-    return rows;
-  });
+  return mutate(
+    ctx,
+    { ...spec, name: 'transferStock', payload: { from, to, productId, quantity, reference } },
+    async (tx, audit) => {
+      await assertWarehouse(tx, 'input.fromWarehouseId', from);
+      await assertWarehouse(tx, 'input.toWarehouseId', to);
+      const skus = await assertProducts(tx, [productId]);
+      await lockAvailable(tx, from, [{ productId, quantity }], skus);
+      const rows = await insertMovements(tx, [
+        { productId, warehouseId: from, kind: 'TRANSFER_OUT', quantity: -quantity, reference, note: null },
+        { productId, warehouseId: to, kind: 'TRANSFER_IN', quantity, reference, note: null },
+      ]);
+      for (const m of rows) await audit({ entity: 'StockMovement', entityId: m.id, before: null, after: m });
+      return rows;
+    },
+  );
 }
 
-export function setReorderPoint(ctx: CatalogContext, args: { productId: unknown; warehouseId: unknown; reorderPoint: unknown }, spec: Spec) {
+export function setReorderPoint(
+  ctx: CatalogContext,
+  args: { productId: unknown; warehouseId: unknown; reorderPoint: unknown },
+  spec: Spec,
+) {
   const productId = parseId('productId', args.productId);
   const warehouseId = parseId('warehouseId', args.warehouseId);
   const rp = args.reorderPoint;
-  if (typeof rp !== 'number' || !Number.isInteger(rp) || rp < 0) throw new ValidationError('reorderPoint', rp, 'must be a whole number ≥ 0');
-  return mutate(ctx, { ...spec, name: 'setReorderPoint', payload: { productId, warehouseId, rp } }, async (tx, audit) => {
-    await assertWarehouse(tx, 'warehouseId', warehouseId);
-    await assertProducts(tx, [productId]);
-    const before = (await tx.query<StockLevelRow>(`SELECT ${STOCK_COLUMNS} FROM inventory.stock_levels WHERE product_id = $1 AND warehouse_id = $2 FOR UPDATE`, [productId, warehouseId])).rows[0];
-    const { rows } = await tx.query<StockLevelRow>(
-      `INSERT INTO inventory.stock_levels (product_id, warehouse_id, reorder_point) VALUES ($1, $2, $3)
+  if (typeof rp !== 'number' || !Number.isInteger(rp) || rp < 0)
+    throw new ValidationError('reorderPoint', rp, 'must be a whole number ≥ 0');
+  return mutate(
+    ctx,
+    { ...spec, name: 'setReorderPoint', payload: { productId, warehouseId, rp } },
+    async (tx, audit) => {
+      await assertWarehouse(tx, 'warehouseId', warehouseId);
+      await assertProducts(tx, [productId]);
+      const before = (
+        await tx.query<StockLevelRow>(
+          `SELECT ${STOCK_COLUMNS} FROM inventory.stock_levels WHERE product_id = $1 AND warehouse_id = $2 FOR UPDATE`,
+          [productId, warehouseId],
+        )
+      ).rows[0];
+      const { rows } = await tx.query<StockLevelRow>(
+        `INSERT INTO inventory.stock_levels (product_id, warehouse_id, reorder_point) VALUES ($1, $2, $3)
        ON CONFLICT (product_id, warehouse_id) DO UPDATE SET reorder_point = EXCLUDED.reorder_point RETURNING ${STOCK_COLUMNS}`,
-      [productId, warehouseId, rp],
-    );
-    await audit({ entity: 'StockLevel', entityId: `${productId}:${warehouseId}`, before: before ?? null, after: rows[0] });
-    return rows[0]!;
-  });
+        [productId, warehouseId, rp],
+      );
+      await audit({
+        entity: 'StockLevel',
+        entityId: `${productId}:${warehouseId}`,
+        before: before ?? null,
+        after: rows[0],
+      });
+      return rows[0]!;
+    },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -181,35 +247,52 @@ export function reserveOrderStock(ctx: CatalogContext, input: Record<string, unk
   const reference = requiredText('input.orderNumber', input.orderNumber, 100);
   const warehouseId = parseId('input.warehouseId', input.warehouseId);
   const lines = parseLines(input.lines);
-  return mutate(ctx, { name: 'reserveOrderStock', payload: { orderId, reference, warehouseId, lines } }, async (tx, audit) => {
-    await assertWarehouse(tx, 'input.warehouseId', warehouseId);
-    const skus = await assertProducts(tx, lines.map((l) => l.productId));
-    const existing = await tx.query(`SELECT 1 FROM inventory.stock_reservations WHERE order_id = $1 AND status = 'ACTIVE' LIMIT 1`, [orderId]);
-    if (existing.rowCount) throw new ConflictError(`Stock is already reserved for order ${reference}`, { field: 'input.orderId' });
-    // Without a lock first: when the stock is already short, refuse at once instead of queueing
-    // behind every other confirmation for the row lock just to be told the same.
-    await checkAvailable(tx, warehouseId, lines, skus, false);
-    await lockAvailable(tx, warehouseId, lines, skus);
-    await tx.query(
-      `UPDATE inventory.stock_levels s SET reserved = s.reserved + l.quantity
+  return mutate(
+    ctx,
+    { name: 'reserveOrderStock', payload: { orderId, reference, warehouseId, lines } },
+    async (tx, audit) => {
+      await assertWarehouse(tx, 'input.warehouseId', warehouseId);
+      const skus = await assertProducts(
+        tx,
+        lines.map((l) => l.productId),
+      );
+      const existing = await tx.query(
+        `SELECT 1 FROM inventory.stock_reservations WHERE order_id = $1 AND status = 'ACTIVE' LIMIT 1`,
+        [orderId],
+      );
+      if (existing.rowCount)
+        throw new ConflictError(`Stock is already reserved for order ${reference}`, {
+          field: 'input.orderId',
+        });
+      // Without a lock first: when the stock is already short, refuse at once instead of queueing
+      // behind every other confirmation for the row lock just to be told the same.
+      await checkAvailable(tx, warehouseId, lines, skus, false);
+      await lockAvailable(tx, warehouseId, lines, skus);
+      await tx.query(
+        `UPDATE inventory.stock_levels s SET reserved = s.reserved + l.quantity
        FROM unnest($2::int[], $3::int[]) AS l(product_id, quantity)
        WHERE s.warehouse_id = $1 AND s.product_id = l.product_id`,
-      [warehouseId, lines.map((l) => l.productId), lines.map((l) => l.quantity)],
-    );
-    const { rows } = await tx.query<ReservationRow>(
-      `INSERT INTO inventory.stock_reservations (order_id, reference, product_id, warehouse_id, quantity)
+        [warehouseId, lines.map((l) => l.productId), lines.map((l) => l.quantity)],
+      );
+      const { rows } = await tx.query<ReservationRow>(
+        `INSERT INTO inventory.stock_reservations (order_id, reference, product_id, warehouse_id, quantity)
        SELECT $1, $2, l.product_id, $3, l.quantity FROM unnest($4::int[], $5::int[]) AS l(product_id, quantity)
        ON CONFLICT (reference, product_id, warehouse_id) DO UPDATE SET order_id = EXCLUDED.order_id, quantity = EXCLUDED.quantity, status = 'ACTIVE'
        RETURNING ${RESERVATION_COLUMNS}`,
-      [orderId, reference, warehouseId, lines.map((l) => l.productId), lines.map((l) => l.quantity)],
-    );
-    await audit({ entity: 'StockReservation', entityId: reference, before: null, after: rows });
-    return rows;
-  });
+        [orderId, reference, warehouseId, lines.map((l) => l.productId), lines.map((l) => l.quantity)],
+      );
+      await audit({ entity: 'StockReservation', entityId: reference, before: null, after: rows });
+      return rows;
+    },
+  );
 }
 
 /** The active reservation lines of an order and their stock levels, locked in the order reserveOrderStock locks them. */
-async function lockReservations(tx: Tx, orderId: number, status: 'ACTIVE' | 'SHIPPED' = 'ACTIVE'): Promise<ReservationRow[]> {
+async function lockReservations(
+  tx: Tx,
+  orderId: number,
+  status: 'ACTIVE' | 'SHIPPED' = 'ACTIVE',
+): Promise<ReservationRow[]> {
   const { rows } = await tx.query<ReservationRow>(
     `SELECT ${RESERVATION_COLUMNS} FROM inventory.stock_reservations WHERE order_id = $1 AND status = $2
      ORDER BY product_id, warehouse_id FOR UPDATE`,
@@ -266,9 +349,17 @@ export function shipOrderStock(ctx: CatalogContext, orderIdRaw: unknown) {
     await setStatus(tx, orderId, 'ACTIVE', 'SHIPPED');
     const movements = await insertMovements(
       tx,
-      rows.map((r) => ({ productId: r.productId, warehouseId: r.warehouseId, kind: 'SHIPMENT', quantity: -r.quantity, reference: r.reference, note: null })),
+      rows.map((r) => ({
+        productId: r.productId,
+        warehouseId: r.warehouseId,
+        kind: 'SHIPMENT',
+        quantity: -r.quantity,
+        reference: r.reference,
+        note: null,
+      })),
     );
-    for (const m of movements) await audit({ entity: 'StockMovement', entityId: m.id, before: null, after: m });
+    for (const m of movements)
+      await audit({ entity: 'StockMovement', entityId: m.id, before: null, after: m });
     return movements;
   });
 }
@@ -285,20 +376,32 @@ export function undoOrderShipment(ctx: CatalogContext, orderIdRaw: unknown) {
     if (!rows.length) return [];
     const movements = await insertMovements(
       tx,
-      rows.map((r) => ({ productId: r.productId, warehouseId: r.warehouseId, kind: 'ADJUSTMENT', quantity: r.quantity, reference: r.reference, note: `shipment of ${r.reference} undone: the order could not be marked shipped` })),
+      rows.map((r) => ({
+        productId: r.productId,
+        warehouseId: r.warehouseId,
+        kind: 'ADJUSTMENT',
+        quantity: r.quantity,
+        reference: r.reference,
+        note: `shipment of ${r.reference} undone: the order could not be marked shipped`,
+      })),
     );
     await setReserved(tx, rows, 1);
     await setStatus(tx, orderId, 'SHIPPED', 'ACTIVE');
-    for (const m of movements) await audit({ entity: 'StockMovement', entityId: m.id, before: null, after: m });
+    for (const m of movements)
+      await audit({ entity: 'StockMovement', entityId: m.id, before: null, after: m });
     return movements;
   });
 }
 
 /** Orders holding active reservations, by order id (keyset): what the sweeper checks against live orders. */
-export async function orderStockHolds(ctx: CatalogContext, args: { afterOrderId?: unknown; first?: number | null }) {
+export async function orderStockHolds(
+  ctx: CatalogContext,
+  args: { afterOrderId?: unknown; first?: number | null },
+) {
   const after = args.afterOrderId == null ? 0 : parseId('afterOrderId', args.afterOrderId);
   const first = args.first ?? 500;
-  if (!Number.isInteger(first) || first < 1 || first > 5000) throw new ValidationError('first', first, 'must be between 1 and 5000');
+  if (!Number.isInteger(first) || first < 1 || first > 5000)
+    throw new ValidationError('first', first, 'must be between 1 and 5000');
   const { rows } = await ctx.pool.query<{ orderId: number; reference: string; since: Date }>(
     `SELECT order_id AS "orderId", min(reference) AS reference, min(created_at) AS since FROM inventory.stock_reservations
      WHERE status = 'ACTIVE' AND order_id > $1 GROUP BY order_id ORDER BY order_id LIMIT $2`,
@@ -309,17 +412,23 @@ export async function orderStockHolds(ctx: CatalogContext, args: { afterOrderId?
 
 export async function listStockLevels(
   ctx: CatalogContext,
-  args: { first?: number | null; after?: string | null; filter?: { warehouseId?: string | null; productId?: string | null; lowOnly?: boolean | null } | null },
+  args: {
+    first?: number | null;
+    after?: string | null;
+    filter?: { warehouseId?: string | null; productId?: string | null; lowOnly?: boolean | null } | null;
+  },
 ) {
   const limit = pageSize(args.first, ctx.identity);
   const params: unknown[] = [];
   const where: string[] = [];
   const f = args.filter ?? {};
-  if (f.warehouseId) where.push(`warehouse_id = $${params.push(parseId('filter.warehouseId', f.warehouseId))}`);
+  if (f.warehouseId)
+    where.push(`warehouse_id = $${params.push(parseId('filter.warehouseId', f.warehouseId))}`);
   if (f.productId) where.push(`product_id = $${params.push(parseId('filter.productId', f.productId))}`);
   if (f.lowOnly) where.push(`on_hand - reserved <= reorder_point`);
   const cursor = decodeCursor(args.after, 2);
-  if (cursor) where.push(`(product_id, warehouse_id) > ($${params.push(cursor[0])}, $${params.push(cursor[1])})`);
+  if (cursor)
+    where.push(`(product_id, warehouse_id) > ($${params.push(cursor[0])}, $${params.push(cursor[1])})`);
   const { rows } = await ctx.pool.query<StockLevelRow>(
     `SELECT ${STOCK_COLUMNS} FROM inventory.stock_levels ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
      ORDER BY product_id, warehouse_id LIMIT $${params.push(limit + 1)}`,
@@ -336,10 +445,12 @@ export async function listStockMovements(
   const params: unknown[] = [];
   const where: string[] = [];
   const f = args.filter ?? {};
-  if (f.warehouseId) where.push(`warehouse_id = $${params.push(parseId('filter.warehouseId', f.warehouseId))}`);
+  if (f.warehouseId)
+    where.push(`warehouse_id = $${params.push(parseId('filter.warehouseId', f.warehouseId))}`);
   if (f.productId) where.push(`product_id = $${params.push(parseId('filter.productId', f.productId))}`);
   if (f.kind) {
-    if (!(STOCK_MOVEMENT_KINDS as readonly unknown[]).includes(f.kind)) throw new ValidationError('filter.kind', f.kind, 'unknown kind');
+    if (!(STOCK_MOVEMENT_KINDS as readonly unknown[]).includes(f.kind))
+      throw new ValidationError('filter.kind', f.kind, 'unknown kind');
     where.push(`kind = $${params.push(f.kind)}`);
   }
   if (typeof f.reference === 'string') where.push(`reference = $${params.push(f.reference)}`);
@@ -358,7 +469,8 @@ export async function listStockMovements(
 /** A receipt key as the suppliers service builds it (PO id and receipt number or idempotency key): no LIKE wildcards. */
 function receiptKey(field: string, raw: unknown): string {
   const key = requiredText(field, raw, 200);
-  if (!/^[A-Za-z0-9:._-]+$/.test(key)) throw new ValidationError(field, raw, 'letters, digits and : . _ - only');
+  if (!/^[A-Za-z0-9:._-]+$/.test(key))
+    throw new ValidationError(field, raw, 'letters, digits and : . _ - only');
   return key;
 }
 /** The ledger's natural key of one product's posting under a receipt key, and of its undoing. */
@@ -377,7 +489,8 @@ async function movementsByKeys(tx: Tx, keys: string[]): Promise<StockMovementRow
 /** A purchase stock posting's input, checked. */
 function purchaseStockInput(input: Record<string, unknown>) {
   const occurredAt = input.occurredAt == null ? null : new Date(String(input.occurredAt));
-  if (occurredAt && Number.isNaN(occurredAt.getTime())) throw new ValidationError('input.occurredAt', input.occurredAt, 'is not a date-time');
+  if (occurredAt && Number.isNaN(occurredAt.getTime()))
+    throw new ValidationError('input.occurredAt', input.occurredAt, 'is not a date-time');
   return {
     key: receiptKey('input.receiptKey', input.receiptKey),
     warehouseId: parseId('input.warehouseId', input.warehouseId),
@@ -396,23 +509,43 @@ function purchaseStockInput(input: Record<string, unknown>) {
  */
 export function receivePurchaseStock(ctx: CatalogContext, input: Record<string, unknown>) {
   const { key, warehouseId, reference, lines, occurredAt } = purchaseStockInput(input);
-  return mutate(ctx, { name: 'receivePurchaseStock', payload: { key, warehouseId, reference, lines } }, async (tx, audit) => {
-    await assertWarehouse(tx, 'input.warehouseId', warehouseId);
-    await assertProducts(tx, lines.map((l) => l.productId));
-    const { rows } = await tx.query<StockMovementRow>(
-      `INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity, reference, external_key, occurred_at)
+  return mutate(
+    ctx,
+    { name: 'receivePurchaseStock', payload: { key, warehouseId, reference, lines } },
+    async (tx, audit) => {
+      await assertWarehouse(tx, 'input.warehouseId', warehouseId);
+      await assertProducts(
+        tx,
+        lines.map((l) => l.productId),
+      );
+      const { rows } = await tx.query<StockMovementRow>(
+        `INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity, reference, external_key, occurred_at)
        SELECT p, $1, 'RECEIPT', q, $2, k, coalesce($6::timestamptz, now()) FROM unnest($3::int[], $4::int[], $5::text[]) AS l(p, q, k)
        ON CONFLICT (external_key) DO NOTHING RETURNING ${MOVEMENT_COLUMNS}`,
-      [warehouseId, reference, lines.map((l) => l.productId), lines.map((l) => l.quantity), lines.map((l) => postedKey(key, l.productId)), occurredAt],
-    );
-    if (rows.length < lines.length) {
-      // Already posted under this key (all of it: a posting is one transaction): the first result.
-      if (rows.length) throw new ConflictError(`input.receiptKey: receipt ${key} was posted with other lines`, { field: 'input.receiptKey' });
-      return movementsByKeys(tx, lines.map((l) => postedKey(key, l.productId)));
-    }
-    for (const m of rows) await audit({ entity: 'StockMovement', entityId: m.id, before: null, after: m });
-    return rows;
-  });
+        [
+          warehouseId,
+          reference,
+          lines.map((l) => l.productId),
+          lines.map((l) => l.quantity),
+          lines.map((l) => postedKey(key, l.productId)),
+          occurredAt,
+        ],
+      );
+      if (rows.length < lines.length) {
+        // Already posted under this key (all of it: a posting is one transaction): the first result.
+        if (rows.length)
+          throw new ConflictError(`input.receiptKey: receipt ${key} was posted with other lines`, {
+            field: 'input.receiptKey',
+          });
+        return movementsByKeys(
+          tx,
+          lines.map((l) => postedKey(key, l.productId)),
+        );
+      }
+      for (const m of rows) await audit({ entity: 'StockMovement', entityId: m.id, before: null, after: m });
+      return rows;
+    },
+  );
 }
 
 /**
@@ -425,9 +558,15 @@ export function receivePurchaseStock(ctx: CatalogContext, input: Record<string, 
 export function undoPurchaseStock(ctx: CatalogContext, input: Record<string, unknown>) {
   const { key, lines } = purchaseStockInput(input);
   return mutate(ctx, { name: 'undoPurchaseStock', payload: { key, lines } }, async (tx, audit) => {
-    const undone = await movementsByKeys(tx, lines.map((l) => undoneKey(key, l.productId)));
+    const undone = await movementsByKeys(
+      tx,
+      lines.map((l) => undoneKey(key, l.productId)),
+    );
     if (undone.length) return undone;
-    const posted = await movementsByKeys(tx, lines.map((l) => postedKey(key, l.productId)));
+    const posted = await movementsByKeys(
+      tx,
+      lines.map((l) => postedKey(key, l.productId)),
+    );
     if (!posted.length) return [];
     const levels = await tx.query<{ productId: number; onHand: number; reserved: number }>(
       `SELECT product_id AS "productId", on_hand AS "onHand", reserved FROM inventory.stock_levels
@@ -439,7 +578,11 @@ export function undoPurchaseStock(ctx: CatalogContext, input: Record<string, unk
       const l = level.get(m.productId);
       return !l || l.onHand - m.quantity < l.reserved;
     });
-    if (short) throw new ConflictError(`input.receiptKey: the units of receipt ${key} are already held or gone (product ${short.productId}); the posting stays`, { field: 'input.receiptKey' });
+    if (short)
+      throw new ConflictError(
+        `input.receiptKey: the units of receipt ${key} are already held or gone (product ${short.productId}); the posting stays`,
+        { field: 'input.receiptKey' },
+      );
     const { rows } = await tx.query<StockMovementRow>(
       `INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity, reference, note, external_key)
        SELECT p, $1, 'ADJUSTMENT', -q, $2, $3, k FROM unnest($4::int[], $5::int[], $6::text[]) AS l(p, q, k) RETURNING ${MOVEMENT_COLUMNS}`,
@@ -461,12 +604,21 @@ export function undoPurchaseStock(ctx: CatalogContext, input: Record<string, unk
  * Stock and recent outflow per product and warehouse (the suppliers service's replenishment input):
  * on hand, reserved, and the units shipped (SHIPMENT movements) since `since`.
  */
-export async function stockDemand(ctx: CatalogContext, args: { since: unknown; productIds?: readonly unknown[] | null; warehouseId?: unknown }) {
+export async function stockDemand(
+  ctx: CatalogContext,
+  args: { since: unknown; productIds?: readonly unknown[] | null; warehouseId?: unknown },
+) {
   const since = new Date(String(args.since));
   if (Number.isNaN(since.getTime())) throw new ValidationError('since', args.since, 'is not a date-time');
   const productIds = args.productIds?.map((p, i) => parseId(`productIds[${i}]`, p)) ?? null;
   const warehouseId = args.warehouseId == null ? null : parseId('warehouseId', args.warehouseId);
-  const { rows } = await ctx.pool.query<{ productId: number; warehouseId: number; onHand: number; reserved: number; shipped: number }>(
+  const { rows } = await ctx.pool.query<{
+    productId: number;
+    warehouseId: number;
+    onHand: number;
+    reserved: number;
+    shipped: number;
+  }>(
     `WITH out AS (
        SELECT product_id, warehouse_id, -sum(quantity)::int AS shipped FROM inventory.stock_movements
        WHERE kind = 'SHIPMENT' AND occurred_at >= $1 AND ($2::int[] IS NULL OR product_id = ANY($2)) AND ($3::int IS NULL OR warehouse_id = $3)

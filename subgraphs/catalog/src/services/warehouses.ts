@@ -4,12 +4,15 @@ import type { CatalogContext } from '../context';
 import { WAREHOUSE_COLUMNS, type WarehouseRow } from '../rows';
 
 function countryCode(field: string, value: unknown): string {
-  if (typeof value !== 'string' || !/^[A-Z]{2}$/.test(value)) throw new ValidationError(field, value, 'must be an ISO 3166-1 alpha-2 code such as "FR"');
+  if (typeof value !== 'string' || !/^[A-Z]{2}$/.test(value))
+    throw new ValidationError(field, value, 'must be an ISO 3166-1 alpha-2 code such as "FR"');
   return value;
 }
 
 export async function listWarehouses(ctx: CatalogContext): Promise<WarehouseRow[]> {
-  return (await ctx.pool.query<WarehouseRow>(`SELECT ${WAREHOUSE_COLUMNS} FROM inventory.warehouses ORDER BY code`)).rows;
+  return (
+    await ctx.pool.query<WarehouseRow>(`SELECT ${WAREHOUSE_COLUMNS} FROM inventory.warehouses ORDER BY code`)
+  ).rows;
 }
 
 export interface WarehouseStockTotalRow {
@@ -20,7 +23,9 @@ export interface WarehouseStockTotalRow {
 
 /** On hand and reserved summed per warehouse (every warehouse, 0 when it holds nothing), by code; one query. */
 export async function stockTotals(ctx: CatalogContext): Promise<WarehouseStockTotalRow[]> {
-  const { rows } = await ctx.pool.query<WarehouseRow & { onHand: string | number; reserved: string | number }>(
+  const { rows } = await ctx.pool.query<
+    WarehouseRow & { onHand: string | number; reserved: string | number }
+  >(
     `SELECT ${WAREHOUSE_COLUMNS.replace(/(^|, )(\w+)/g, '$1w.$2')},
        coalesce(sum(s.on_hand), 0)::bigint AS "onHand", coalesce(sum(s.reserved), 0)::bigint AS reserved
      FROM inventory.warehouses w LEFT JOIN inventory.stock_levels s ON s.warehouse_id = w.id
@@ -32,7 +37,11 @@ export async function stockTotals(ctx: CatalogContext): Promise<WarehouseStockTo
   });
 }
 
-export function createWarehouse(ctx: CatalogContext, input: Record<string, unknown>, spec: Omit<MutationSpec, 'name' | 'payload'>) {
+export function createWarehouse(
+  ctx: CatalogContext,
+  input: Record<string, unknown>,
+  spec: Omit<MutationSpec, 'name' | 'payload'>,
+) {
   const w = {
     code: requiredText('input.code', input.code, 40),
     name: requiredText('input.name', input.name),
@@ -45,20 +54,31 @@ export function createWarehouse(ctx: CatalogContext, input: Record<string, unkno
        ON CONFLICT (code) DO NOTHING RETURNING ${WAREHOUSE_COLUMNS}`,
       [w.code, w.name, w.city, w.countryCode],
     );
-    if (!rows[0]) throw new ConflictError(`Warehouse code "${w.code}" already exists`, { field: 'input.code' });
+    if (!rows[0])
+      throw new ConflictError(`Warehouse code "${w.code}" already exists`, { field: 'input.code' });
     await audit({ entity: 'Warehouse', entityId: rows[0].id, before: null, after: rows[0] });
     return rows[0];
   });
 }
 
-export function updateWarehouse(ctx: CatalogContext, id: number, input: Record<string, unknown>, spec: Omit<MutationSpec, 'name' | 'payload'>) {
+export function updateWarehouse(
+  ctx: CatalogContext,
+  id: number,
+  input: Record<string, unknown>,
+  spec: Omit<MutationSpec, 'name' | 'payload'>,
+) {
   const patch = {
     name: input.name == null ? null : requiredText('input.name', input.name),
     city: input.city == null ? null : requiredText('input.city', input.city),
     countryCode: input.countryCode == null ? null : countryCode('input.countryCode', input.countryCode),
   };
   return mutate(ctx, { ...spec, name: 'updateWarehouse', payload: { id, ...patch } }, async (tx, audit) => {
-    const before = (await tx.query<WarehouseRow>(`SELECT ${WAREHOUSE_COLUMNS} FROM inventory.warehouses WHERE id = $1 FOR UPDATE`, [id])).rows[0];
+    const before = (
+      await tx.query<WarehouseRow>(
+        `SELECT ${WAREHOUSE_COLUMNS} FROM inventory.warehouses WHERE id = $1 FOR UPDATE`,
+        [id],
+      )
+    ).rows[0];
     if (!before) throw new NotFoundError('Warehouse', id);
     const { rows } = await tx.query<WarehouseRow>(
       `UPDATE inventory.warehouses SET name = coalesce($2, name), city = coalesce($3, city), country_code = coalesce($4, country_code)

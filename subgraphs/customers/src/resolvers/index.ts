@@ -4,10 +4,12 @@ import type { Resolvers } from '../generated/resolvers';
 import * as customers from '../services/customers';
 import * as geography from '../services/geography';
 
-const must = <T>(entity: string, id: unknown) => (row: T | null): T => {
-  if (!row) throw new NotFoundError(entity, id);
-  return row;
-};
+const must =
+  <T>(entity: string, id: unknown) =>
+  (row: T | null): T => {
+    if (!row) throw new NotFoundError(entity, id);
+    return row;
+  };
 
 /**
  * Thin resolvers: parse arguments, call a service or a loader, return. Typed from schema.graphql
@@ -23,7 +25,8 @@ export const resolvers: Resolvers = {
   Mutation: {
     createCustomer: (_, a, ctx) => customers.createCustomer(ctx, a.input, a),
     updateCustomer: (_, a, ctx) => customers.updateCustomer(ctx, parseId('id', a.id), a.input, a),
-    addCustomerContact: (_, a, ctx) => customers.addCustomerContact(ctx, parseId('customerId', a.customerId), a.input, a),
+    addCustomerContact: (_, a, ctx) =>
+      customers.addCustomerContact(ctx, parseId('customerId', a.customerId), a.input, a),
     assignCustomerSegments: (_, a, ctx) => customers.assignCustomerSegments(ctx, a.assignments, a),
   },
   Customer: {
@@ -45,7 +48,8 @@ export const resolvers: Resolvers = {
     cities: (r, _a, ctx) => ctx.loaders.citiesOf.load(r.id),
   },
   Country: {
-    __resolveReference: (ref, ctx) => (typeof ref.code === 'string' ? ctx.loaders.country.load(ref.code) : null),
+    __resolveReference: (ref, ctx) =>
+      typeof ref.code === 'string' ? ctx.loaders.country.load(ref.code) : null,
     regions: (c, _a, ctx) => ctx.loaders.regionsOf.load(c.code),
   },
 };

@@ -1,4 +1,12 @@
-import { CONTACT_DATA_ROLES, ConflictError, ForbiddenError, NotFoundError, ValidationError, type Role, type Tx } from '@erp/kit';
+import {
+  CONTACT_DATA_ROLES,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+  type Role,
+  type Tx,
+} from '@erp/kit';
 import {
   decodeCursor,
   keysetSql,
@@ -65,7 +73,11 @@ export async function listCustomers(ctx: CustomersContext, args: CustomerListArg
   if (f.search != null && f.search.trim() !== '') {
     const n = params.push(likePattern(f.search));
     // Roles that may not see contact data may not probe it through the search either.
-    where.push(seesContactData(ctx) ? `(c.name ILIKE $${n} OR c.code ILIKE $${n} OR c.email ILIKE $${n})` : `(c.name ILIKE $${n} OR c.code ILIKE $${n})`);
+    where.push(
+      seesContactData(ctx)
+        ? `(c.name ILIKE $${n} OR c.code ILIKE $${n} OR c.email ILIKE $${n})`
+        : `(c.name ILIKE $${n} OR c.code ILIKE $${n})`,
+    );
   }
   if (f.segment != null) where.push(`c.segment = $${params.push(v.segment('filter.segment', f.segment))}`);
   if (f.status != null) where.push(`c.status = $${params.push(v.status('filter.status', f.status))}`);
@@ -74,16 +86,20 @@ export async function listCustomers(ctx: CustomersContext, args: CustomerListArg
       WHERE r.country_code = $${params.push(v.countryCode('filter.countryCode', f.countryCode))})`);
   }
   if (f.regionId != null) {
-    where.push(`c.city_id IN (SELECT ci.id FROM customers.cities ci WHERE ci.region_id = $${params.push(parseId('filter.regionId', f.regionId))})`);
+    where.push(
+      `c.city_id IN (SELECT ci.id FROM customers.cities ci WHERE ci.region_id = $${params.push(parseId('filter.regionId', f.regionId))})`,
+    );
   }
   if (f.cityId != null) where.push(`c.city_id = $${params.push(parseId('filter.cityId', f.cityId))}`);
-  if (f.salesRepId != null) where.push(`c.sales_rep_id = $${params.push(parseId('filter.salesRepId', f.salesRepId))}`);
+  if (f.salesRepId != null)
+    where.push(`c.sales_rep_id = $${params.push(parseId('filter.salesRepId', f.salesRepId))}`);
   if (f.updatedFrom != null) where.push(`c.updated_at >= $${params.push(f.updatedFrom)}`);
   const filterSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const countParams = [...params];
   const cursor = decodeCursor(args.after, 2);
   if (cursor) {
-    if (typeof cursor[0] !== 'string' || typeof cursor[1] !== 'number') throw new ValidationError('after', args.after, 'is not a cursor from this list');
+    if (typeof cursor[0] !== 'string' || typeof cursor[1] !== 'number')
+      throw new ValidationError('after', args.after, 'is not a cursor from this list');
     const a = params.push(cursor[0]);
     const b = params.push(cursor[1]);
     where.push(keysetSql(`c.${sort.column}`, 'c.id', desc ? '<' : '>', `$${a}::${sort.type}`, `$${b}::int`));
@@ -101,7 +117,15 @@ export async function listCustomers(ctx: CustomersContext, args: CustomerListArg
     edges: conn.edges.map((e) => ({ cursor: e.cursor, node: e.node.row })),
     pageInfo: conn.pageInfo,
     // Counted only when the client selects totalCount.
-    totalCount: lazyCount(async () => (await ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM customers.customers c ${filterSql}`, countParams)).rows[0]!.n),
+    totalCount: lazyCount(
+      async () =>
+        (
+          await ctx.pool.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM customers.customers c ${filterSql}`,
+            countParams,
+          )
+        ).rows[0]!.n,
+    ),
   };
 }
 
@@ -109,7 +133,10 @@ export async function listCustomers(ctx: CustomersContext, args: CustomerListArg
  * One customer by id or code. None the caller may see (missing, or another rep's for a SALES
  * user) is the same NOT_FOUND either way, so the answer never confirms that a customer exists.
  */
-export async function getCustomer(ctx: CustomersContext, args: { id?: unknown; code?: unknown }): Promise<CustomerRow> {
+export async function getCustomer(
+  ctx: CustomersContext,
+  args: { id?: unknown; code?: unknown },
+): Promise<CustomerRow> {
   if (args.id == null && args.code == null) throw new ValidationError('id', null, 'give id or code');
   let row: CustomerRow | null = null;
   if (args.id != null) {
@@ -130,30 +157,52 @@ export async function getCustomer(ctx: CustomersContext, args: { id?: unknown; c
 
 /** Locks a customer the caller may change; another rep's customer is NOT_FOUND to a SALES user. */
 async function lockCustomer(ctx: CustomersContext, tx: Tx, id: number): Promise<CustomerRow> {
-  const { rows } = await tx.query<CustomerRow>(`SELECT ${CUSTOMER_COLUMNS} FROM customers.customers WHERE id = $1 FOR UPDATE`, [id]);
+  const { rows } = await tx.query<CustomerRow>(
+    `SELECT ${CUSTOMER_COLUMNS} FROM customers.customers WHERE id = $1 FOR UPDATE`,
+    [id],
+  );
   const row = rows[0];
-  if (!row || (ctx.salesRepScope !== null && row.salesRepId !== ctx.salesRepScope)) throw new NotFoundError('Customer', id);
+  if (!row || (ctx.salesRepScope !== null && row.salesRepId !== ctx.salesRepScope))
+    throw new NotFoundError('Customer', id);
   return row;
 }
 
 /** A unique violation of the customers table as a CONFLICT naming the field; anything else goes on. */
-function conflictOf(err: unknown, values: { code?: string; email?: string | null }, prefix = 'input'): unknown {
+function conflictOf(
+  err: unknown,
+  values: { code?: string; email?: string | null },
+  prefix = 'input',
+): unknown {
   const e = err as { code?: string; constraint?: string };
   if (e.code !== '23505') return err;
-  if (e.constraint === 'customers_code_unique') return new ConflictError(`Customer code "${values.code}" already exists`, { field: `${prefix}.code` });
-  if (e.constraint === 'customers_email_unique') return new ConflictError(`E-mail "${values.email}" is already used by another customer`, { field: `${prefix}.email` });
+  if (e.constraint === 'customers_code_unique')
+    return new ConflictError(`Customer code "${values.code}" already exists`, { field: `${prefix}.code` });
+  if (e.constraint === 'customers_email_unique')
+    return new ConflictError(`E-mail "${values.email}" is already used by another customer`, {
+      field: `${prefix}.email`,
+    });
   return err;
 }
 
 /** Refuses an e-mail already used by another customer, whatever its case. */
 async function assertEmailFree(tx: Tx, email: string | null | undefined, exceptId: number | null) {
   if (!email) return;
-  const { rowCount } = await tx.query(`SELECT 1 FROM customers.customers WHERE lower(email) = lower($1) AND id IS DISTINCT FROM $2`, [email, exceptId]);
-  if (rowCount) throw new ConflictError(`E-mail "${email}" is already used by another customer`, { field: 'input.email' });
+  const { rowCount } = await tx.query(
+    `SELECT 1 FROM customers.customers WHERE lower(email) = lower($1) AND id IS DISTINCT FROM $2`,
+    [email, exceptId],
+  );
+  if (rowCount)
+    throw new ConflictError(`E-mail "${email}" is already used by another customer`, {
+      field: 'input.email',
+    });
 }
 
 /** A SALES user assigns only to themselves; other roles may assign to anyone. */
-function salesRep(ctx: CustomersContext, field: string, requested: number | null | undefined): number | null | undefined {
+function salesRep(
+  ctx: CustomersContext,
+  field: string,
+  requested: number | null | undefined,
+): number | null | undefined {
   if (ctx.salesRepScope === null) return requested;
   if (requested !== undefined && requested !== ctx.salesRepScope) {
     throw new ForbiddenError(`${field}: a SALES user may assign customers to themselves only`);
@@ -169,7 +218,12 @@ export function createCustomer(ctx: CustomersContext, input: Record<string, unkn
     phone: v.nullable(input.phone, (x) => v.phone('input.phone', x)) ?? null,
     segment: v.segment('input.segment', input.segment ?? 'SMALL_BUSINESS'),
     status: v.status('input.status', input.status ?? 'ACTIVE'),
-    salesRepId: salesRep(ctx, 'input.salesRepId', input.salesRepId == null ? undefined : parseId('input.salesRepId', input.salesRepId)) ?? null,
+    salesRepId:
+      salesRep(
+        ctx,
+        'input.salesRepId',
+        input.salesRepId == null ? undefined : parseId('input.salesRepId', input.salesRepId),
+      ) ?? null,
     geography: v.geography('input.geography', input.geography),
   };
   return mutate(ctx, { ...spec, name: 'createCustomer', payload: c }, async (tx, audit) => {
@@ -187,12 +241,22 @@ export function createCustomer(ctx: CustomersContext, input: Record<string, unkn
     } catch (err) {
       throw conflictOf(err, c);
     }
-    await audit({ entity: 'Customer', entityId: row.id, before: null, after: { ...row, geographyCreated: created } });
+    await audit({
+      entity: 'Customer',
+      entityId: row.id,
+      before: null,
+      after: { ...row, geographyCreated: created },
+    });
     return row;
   });
 }
 
-export function updateCustomer(ctx: CustomersContext, id: number, input: Record<string, unknown>, spec: Spec) {
+export function updateCustomer(
+  ctx: CustomersContext,
+  id: number,
+  input: Record<string, unknown>,
+  spec: Spec,
+) {
   const p = {
     name: input.name == null ? undefined : requiredText('input.name', input.name),
     email: v.nullable(input.email, (x) => v.email('input.email', x)),
@@ -241,13 +305,23 @@ export function updateCustomer(ctx: CustomersContext, id: number, input: Record<
     } catch (err) {
       throw conflictOf(err, { code: before.code, email: p.email });
     }
-    await audit({ entity: 'Customer', entityId: id, before, after: geo?.created.length ? { ...row, geographyCreated: geo.created } : row });
+    await audit({
+      entity: 'Customer',
+      entityId: id,
+      before,
+      after: geo?.created.length ? { ...row, geographyCreated: geo.created } : row,
+    });
     ctx.loaders.customer.clear(id);
     return row;
   });
 }
 
-export function addCustomerContact(ctx: CustomersContext, customerId: number, input: Record<string, unknown>, spec: Spec) {
+export function addCustomerContact(
+  ctx: CustomersContext,
+  customerId: number,
+  input: Record<string, unknown>,
+  spec: Spec,
+) {
   const c = {
     name: requiredText('input.name', input.name),
     email: v.nullable(input.email, (x) => v.email('input.email', x)) ?? null,
@@ -255,26 +329,36 @@ export function addCustomerContact(ctx: CustomersContext, customerId: number, in
     jobTitle: input.jobTitle == null ? null : requiredText('input.jobTitle', input.jobTitle, 100),
     isPrimary: input.isPrimary === true,
   };
-  return mutate(ctx, { ...spec, name: 'addCustomerContact', payload: { customerId, ...c } }, async (tx, audit) => {
-    await lockCustomer(ctx, tx, customerId);
-    if (c.isPrimary) {
-      const demoted = await tx.query<ContactRow>(
-        `UPDATE customers.contacts SET is_primary = false WHERE customer_id = $1 AND is_primary RETURNING ${CONTACT_COLUMNS}`,
-        [customerId],
-      );
-      for (const d of demoted.rows) await audit({ entity: 'CustomerContact', entityId: d.id, before: { ...d, isPrimary: true }, after: d });
-    }
-    const row = (
-      await tx.query<ContactRow>(
-        `INSERT INTO customers.contacts (customer_id, name, email, phone, job_title, is_primary) VALUES ($1, $2, $3, $4, $5, $6)
+  return mutate(
+    ctx,
+    { ...spec, name: 'addCustomerContact', payload: { customerId, ...c } },
+    async (tx, audit) => {
+      await lockCustomer(ctx, tx, customerId);
+      if (c.isPrimary) {
+        const demoted = await tx.query<ContactRow>(
+          `UPDATE customers.contacts SET is_primary = false WHERE customer_id = $1 AND is_primary RETURNING ${CONTACT_COLUMNS}`,
+          [customerId],
+        );
+        for (const d of demoted.rows)
+          await audit({
+            entity: 'CustomerContact',
+            entityId: d.id,
+            before: { ...d, isPrimary: true },
+            after: d,
+          });
+      }
+      const row = (
+        await tx.query<ContactRow>(
+          `INSERT INTO customers.contacts (customer_id, name, email, phone, job_title, is_primary) VALUES ($1, $2, $3, $4, $5, $6)
          RETURNING ${CONTACT_COLUMNS}`,
-        [customerId, c.name, c.email, c.phone, c.jobTitle, c.isPrimary],
-      )
-    ).rows[0]!;
-    await audit({ entity: 'CustomerContact', entityId: row.id, before: null, after: row });
-    ctx.loaders.contactsOf.clear(customerId);
-    return row;
-  });
+          [customerId, c.name, c.email, c.phone, c.jobTitle, c.isPrimary],
+        )
+      ).rows[0]!;
+      await audit({ entity: 'CustomerContact', entityId: row.id, before: null, after: row });
+      ctx.loaders.contactsOf.clear(customerId);
+      return row;
+    },
+  );
 }
 
 export const MAX_SEGMENT_ASSIGNMENTS = 10_000;
@@ -289,7 +373,11 @@ export const MAX_SEGMENT_ASSIGNMENTS = 10_000;
 export function assignCustomerSegments(ctx: CustomersContext, assignments: unknown, spec: Spec) {
   if (!Array.isArray(assignments)) throw new ValidationError('assignments', assignments, 'must be a list');
   if (assignments.length > MAX_SEGMENT_ASSIGNMENTS) {
-    throw new ValidationError('assignments', `${assignments.length} entries`, `at most ${MAX_SEGMENT_ASSIGNMENTS} per call`);
+    throw new ValidationError(
+      'assignments',
+      `${assignments.length} entries`,
+      `at most ${MAX_SEGMENT_ASSIGNMENTS} per call`,
+    );
   }
   const bySegment = new Map<number, string>();
   assignments.forEach((a: Record<string, unknown>, i) => {
@@ -298,23 +386,27 @@ export function assignCustomerSegments(ctx: CustomersContext, assignments: unkno
   });
   const ids = [...bySegment.keys()].sort((a, b) => a - b);
   const segments = ids.map((id) => bySegment.get(id)!);
-  return mutate(ctx, { ...spec, name: 'assignCustomerSegments', payload: { ids, segments } }, async (tx, audit) => {
-    if (!ids.length) return 0;
-    // Locks in id order, so concurrent calls cannot deadlock each other.
-    await tx.query(`SELECT 1 FROM customers.customers WHERE id = ANY($1) ORDER BY id FOR UPDATE`, [ids]);
-    const { rowCount } = await tx.query(
-      `UPDATE customers.customers c SET analytic_segment = a.segment, analytic_segment_at = now()
+  return mutate(
+    ctx,
+    { ...spec, name: 'assignCustomerSegments', payload: { ids, segments } },
+    async (tx, audit) => {
+      if (!ids.length) return 0;
+      // Locks in id order, so concurrent calls cannot deadlock each other.
+      await tx.query(`SELECT 1 FROM customers.customers WHERE id = ANY($1) ORDER BY id FOR UPDATE`, [ids]);
+      const { rowCount } = await tx.query(
+        `UPDATE customers.customers c SET analytic_segment = a.segment, analytic_segment_at = now()
        FROM unnest($1::int[], $2::text[]) AS a(id, segment)
        WHERE c.id = a.id AND c.analytic_segment IS DISTINCT FROM a.segment`,
-      [ids, segments],
-    );
-    const updated = rowCount ?? 0;
-    await audit({
-      entity: 'Customer',
-      entityId: null,
-      before: null,
-      after: { updated, assignments: ids.map((id, i) => ({ customerId: id, segment: segments[i] })) },
-    });
-    return updated;
-  });
+        [ids, segments],
+      );
+      const updated = rowCount ?? 0;
+      await audit({
+        entity: 'Customer',
+        entityId: null,
+        before: null,
+        after: { updated, assignments: ids.map((id, i) => ({ customerId: id, segment: segments[i] })) },
+      });
+      return updated;
+    },
+  );
 }

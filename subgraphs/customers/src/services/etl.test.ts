@@ -10,7 +10,12 @@ const analyst = identity('ANALYST', 7);
 
 beforeAll(async () => {
   db = await testDatabase();
-  customers = (await createCustomersSubgraph({ pool: db.pool, log: quietLogger(), identitySecret: 'x'.repeat(32), production: false })) as never;
+  customers = (await createCustomersSubgraph({
+    pool: db.pool,
+    log: quietLogger(),
+    identitySecret: 'x'.repeat(32),
+    production: false,
+  })) as never;
   await db.pool.query(`
     INSERT INTO customers.countries (code, name) VALUES ('FR', 'France');
     INSERT INTO customers.regions (country_code, name) VALUES ('FR', 'Occitanie');
@@ -25,4 +30,9 @@ afterAll(async () => {
   await db.drop();
 });
 
-testUpdatedAtFeed({ list: 'customers', key: 'code', extraFields: 'geography { city { name } }', run: (query, variables) => execute(customers, analyst, query, variables) });
+testUpdatedAtFeed({
+  list: 'customers',
+  key: 'code',
+  extraFields: 'geography { city { name } }',
+  run: (query, variables) => execute(customers, analyst, query, variables),
+});

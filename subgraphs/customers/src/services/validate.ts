@@ -7,14 +7,20 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 export function email(field: string, value: unknown): string {
   const text = typeof value === 'string' ? value.trim() : value;
-  if (typeof text !== 'string' || text.length > 254 || !EMAIL.test(text)) throw new ValidationError(field, value, 'is not a valid e-mail address');
+  if (typeof text !== 'string' || text.length > 254 || !EMAIL.test(text))
+    throw new ValidationError(field, value, 'is not a valid e-mail address');
   return text;
 }
 
 /** Digits, spaces, + ( ) . - / and an x for extensions; at least 3 digits. */
 export function phone(field: string, value: unknown): string {
   const text = typeof value === 'string' ? value.trim() : value;
-  if (typeof text !== 'string' || text.length > 40 || !/^[0-9+ ().\-/x]+$/i.test(text) || (text.match(/\d/g) ?? []).length < 3) {
+  if (
+    typeof text !== 'string' ||
+    text.length > 40 ||
+    !/^[0-9+ ().\-/x]+$/i.test(text) ||
+    (text.match(/\d/g) ?? []).length < 3
+  ) {
     throw new ValidationError(field, value, 'is not a valid phone number');
   }
   return text;
@@ -44,7 +50,11 @@ export function status(field: string, value: unknown): string {
 export function countryCode(field: string, value: unknown): string {
   const text = typeof value === 'string' ? value.trim().toUpperCase() : value;
   if (typeof text !== 'string' || !/^[A-Z0-9]{2,3}$/.test(text)) {
-    throw new ValidationError(field, value, 'must be an ISO 3166-1 code such as "FR" (2 or 3 letters or digits)');
+    throw new ValidationError(
+      field,
+      value,
+      'must be an ISO 3166-1 code such as "FR" (2 or 3 letters or digits)',
+    );
   }
   return text;
 }

@@ -32,7 +32,12 @@ export const resolvers: Resolvers = {
     shipTo: (o) =>
       o.shipToCityId === null && o.shipToName === null && o.shipToAddress === null
         ? null
-        : { name: o.shipToName, address: o.shipToAddress, postalCode: o.shipToPostalCode, city: o.shipToCityId === null ? null : { id: o.shipToCityId } },
+        : {
+            name: o.shipToName,
+            address: o.shipToAddress,
+            postalCode: o.shipToPostalCode,
+            city: o.shipToCityId === null ? null : { id: o.shipToCityId },
+          },
   },
   OrderLine: {
     product: (l) => ({ id: l.productId }),
@@ -40,6 +45,9 @@ export const resolvers: Resolvers = {
   Customer: {
     __resolveReference: (ref) => ({ id: ref.id }),
     orders: (c, a, ctx) =>
-      ctx.loaders.customerOrders.load({ customerId: parseId('id', c.id), args: { first: a.first, after: a.after, filter: a.filter, orderBy: a.orderBy } }),
+      ctx.loaders.customerOrders.load({
+        customerId: parseId('id', c.id),
+        args: { first: a.first, after: a.after, filter: a.filter, orderBy: a.orderBy },
+      }),
   },
 };

@@ -23,7 +23,14 @@ const noStock: Inventory = {
 
 async function start() {
   const db = await testDatabase();
-  const sales = (await createSalesSubgraph({ pool: db.pool, log: quietLogger(), identitySecret: 'x'.repeat(32), production: false, inventory: noStock, customers: anyCustomer })) as unknown as Subgraph<BaseContext>;
+  const sales = (await createSalesSubgraph({
+    pool: db.pool,
+    log: quietLogger(),
+    identitySecret: 'x'.repeat(32),
+    production: false,
+    inventory: noStock,
+    customers: anyCustomer,
+  })) as unknown as Subgraph<BaseContext>;
   return { db, sales };
 }
 
@@ -43,7 +50,11 @@ describe('incremental extraction', () => {
     await db.drop();
   });
 
-  const PAGE = testUpdatedAtFeed({ list: 'orders', key: 'number', run: (query, variables) => execute(sales, analyst, query, variables) });
+  const PAGE = testUpdatedAtFeed({
+    list: 'orders',
+    key: 'number',
+    run: (query, variables) => execute(sales, analyst, query, variables),
+  });
 
   test('a cursor whose values are not a sort text and an id is refused as a validation error', async () => {
     const forged = Buffer.from(JSON.stringify([{ x: 1 }, 'a'])).toString('base64url');
@@ -99,12 +110,20 @@ describe('salesTotals', () => {
 
   test('equal to an independent computation from the lines as OrderLine serves them (integer cents)', async () => {
     const lines = (await db.pool.query<OrderLineRow>(LINE_SELECT)).rows;
-    const orders = (await db.pool.query<{ id: number; kind: string; status: string }>(`SELECT id, kind::text, status::text FROM sales.orders`)).rows;
+    const orders = (
+      await db.pool.query<{ id: number; kind: string; status: string }>(
+        `SELECT id, kind::text, status::text FROM sales.orders`,
+      )
+    ).rows;
     const orderOf = new Map(orders.map((o) => [o.id, o]));
     let units = 0;
     let net = 0n;
     const byStatus = new Map<string, { orders: number; net: bigint }>();
-    for (const o of orders) byStatus.set(o.status, { orders: (byStatus.get(o.status)?.orders ?? 0) + 1, net: byStatus.get(o.status)?.net ?? 0n });
+    for (const o of orders)
+      byStatus.set(o.status, {
+        orders: (byStatus.get(o.status)?.orders ?? 0) + 1,
+        net: byStatus.get(o.status)?.net ?? 0n,
+      });
     for (const l of lines) {
       const o = orderOf.get(l.orderId)!;
       const sign = o.kind === 'RETURN' ? -1 : 1;
@@ -120,12 +139,17 @@ describe('salesTotals', () => {
     expect(d.netRevenue).toBe(fromCents(net));
     for (const s of d.byStatus as { status: string; orders: number; netRevenue: string }[]) {
       const expected = byStatus.get(s.status) ?? { orders: 0, net: 0n };
-      expect([s.status, s.orders, s.netRevenue]).toEqual([s.status, expected.orders, fromCents(expected.net)]);
+      expect([s.status, s.orders, s.netRevenue]).toEqual([
+        s.status,
+        expected.orders,
+        fromCents(expected.net),
+      ]);
     }
   });
 
   test('only the roles that see every order may call it', async () => {
-    for (const role of ['ADMIN', 'MANAGER'] as const) expect(dataOf(await execute(sales, identity(role, 1), TOTALS)).salesTotals.orders).toBe(5);
+    for (const role of ['ADMIN', 'MANAGER'] as const)
+      expect(dataOf(await execute(sales, identity(role, 1), TOTALS)).salesTotals.orders).toBe(5);
     for (const role of ['SALES', 'WAREHOUSE', 'PURCHASING'] as const) {
       const r = await execute(sales, identity(role, 1), TOTALS);
       expect(r.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

@@ -41,7 +41,14 @@ let db: TestDatabase;
 let sales: Subgraph<BaseContext>;
 beforeAll(async () => {
   db = await testDatabase();
-  sales = (await createSalesSubgraph({ pool: db.pool, log: quietLogger(), identitySecret: 'x'.repeat(32), production: false, inventory: noStock, customers: anyCustomer })) as unknown as Subgraph<BaseContext>;
+  sales = (await createSalesSubgraph({
+    pool: db.pool,
+    log: quietLogger(),
+    identitySecret: 'x'.repeat(32),
+    production: false,
+    inventory: noStock,
+    customers: anyCustomer,
+  })) as unknown as Subgraph<BaseContext>;
   // 250 orders sharing one updated_at (ties across page boundaries), 3 lines each but every 10th
   // order without lines; 5 later orders, one with a carrier and a ship-to city.
   await db.pool.query(`
@@ -63,7 +70,9 @@ async function extract(first: number, updatedFrom: string | null = null) {
   const pages: FeedPage[] = [];
   let after: string | null = null;
   for (;;) {
-    const d: { salesOrderLineFeed: FeedPage } = dataOf(await execute(sales, etl, FEED, { first, after, updatedFrom }));
+    const d: { salesOrderLineFeed: FeedPage } = dataOf(
+      await execute(sales, etl, FEED, { first, after, updatedFrom }),
+    );
     pages.push(d.salesOrderLineFeed);
     if (!d.salesOrderLineFeed.hasNextPage || pages.length > 20) return pages;
     after = d.salesOrderLineFeed.endCursor;
@@ -88,7 +97,11 @@ test('pages of whole orders in (updatedAt, id) order: each order and each line e
   expect(new Set(rows.map((r) => r[col('order_id')])).size).toBe(oltp[0]!.orders);
   // the last page ends on the newest order
   const last = pages.at(-1)!;
-  expect(last.lastId).toBe(String((await db.pool.query<{ id: number }>(`SELECT id FROM sales.orders WHERE number = 'NEW-5'`)).rows[0]!.id));
+  expect(last.lastId).toBe(
+    String(
+      (await db.pool.query<{ id: number }>(`SELECT id FROM sales.orders WHERE number = 'NEW-5'`)).rows[0]!.id,
+    ),
+  );
   expect(last.carriers).toEqual([{ id: '4', code: 'DHL', name: 'DHL Express' }]);
   expect(last.shipToCities).toEqual([{ id: '77' }]);
 });
@@ -113,7 +126,9 @@ test('the amounts are the ones OrderLine serves (rounded to the cent line by lin
 test('updatedFrom keeps only the orders changed at or after it', async () => {
   const pages = await extract(100, '2025-03-02T08:00:00.000Z');
   expect(pages.map((p) => p.orders)).toEqual([5]);
-  expect((await extract(100, '2030-01-01T00:00:00Z')).map((p) => [p.orders, p.rows, p.endCursor, p.hasNextPage])).toEqual([[0, '[]', null, false]]);
+  expect(
+    (await extract(100, '2030-01-01T00:00:00Z')).map((p) => [p.orders, p.rows, p.endCursor, p.hasNextPage]),
+  ).toEqual([[0, '[]', null, false]]);
 });
 
 test('the ETL identity alone may read it; a forged cursor is a validation error', async () => {

@@ -57,16 +57,28 @@ export interface OrderLineFeedArgs {
  * cent line by line). Every order of the ERP, so the ETL's identity alone may read it.
  */
 export async function orderLineFeed(ctx: SalesContext, args: OrderLineFeedArgs): Promise<OrderLineFeedPage> {
-  if (ctx.identity?.role !== 'ETL_SERVICE') throw new ForbiddenError('salesOrderLineFeed is the ETL service identity’s');
+  if (ctx.identity?.role !== 'ETL_SERVICE')
+    throw new ForbiddenError('salesOrderLineFeed is the ETL service identity’s');
   const first = args.first ?? 2000;
-  if (!Number.isInteger(first) || first < 1) throw new ValidationError('first', first, 'must be a whole number ≥ 1');
+  if (!Number.isInteger(first) || first < 1)
+    throw new ValidationError('first', first, 'must be a whole number ≥ 1');
   const limit = Math.min(first, MAX_BULK_PAGE_SIZE);
   const cursor = decodeCursor(args.after, 2);
-  if (cursor && (typeof cursor[0] !== 'string' || !Number.isSafeInteger(cursor[1]))) throw new ValidationError('after', args.after, 'is not a cursor from this feed');
+  if (cursor && (typeof cursor[0] !== 'string' || !Number.isSafeInteger(cursor[1])))
+    throw new ValidationError('after', args.after, 'is not a cursor from this feed');
   const params: unknown[] = [];
   const where: string[] = [];
   if (args.updatedFrom != null) where.push(`o.updated_at >= $${params.push(args.updatedFrom)}`);
-  if (cursor) where.push(keysetSql('o.updated_at', 'o.id', '>', `$${params.push(cursor[0])}::timestamptz`, `$${params.push(cursor[1])}::int`));
+  if (cursor)
+    where.push(
+      keysetSql(
+        'o.updated_at',
+        'o.id',
+        '>',
+        `$${params.push(cursor[0])}::timestamptz`,
+        `$${params.push(cursor[1])}::int`,
+      ),
+    );
   // The orders by the (updated_at, id) index; each one's lines by the (order_id, line_no) index
   // (the ORDER BY keeps the LATERAL a per-order index scan, never a scan of every line per page).
   const sql = `
@@ -110,7 +122,9 @@ export async function orderLineFeed(ctx: SalesContext, args: OrderLineFeedArgs):
     }>(prepared(sql, params));
     return rows[0]!;
   });
-  const carriers = (await ctx.loaders.carrier.loadMany(r.carriers)).flatMap((c) => (c && !(c instanceof Error) ? [{ id: c.id, code: c.code, name: c.name }] : []));
+  const carriers = (await ctx.loaders.carrier.loadMany(r.carriers)).flatMap((c) =>
+    c && !(c instanceof Error) ? [{ id: c.id, code: c.code, name: c.name }] : [],
+  );
   return {
     columns: ORDER_LINE_FEED_COLUMNS,
     rows: r.rows,

@@ -14,7 +14,11 @@ const ATTEMPTS = 3;
  * pool under load). A lock still held after lock_timeout is retried with back-off, then CONFLICT.
  * A crash releases the lock with the connection.
  */
-export async function withOrderLock<T>(pool: pg.Pool, orderId: number, fn: (client: Tx) => Promise<T>): Promise<T> {
+export async function withOrderLock<T>(
+  pool: pg.Pool,
+  orderId: number,
+  fn: (client: Tx) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   let locked = false;
   let broken: Error | undefined;
@@ -25,16 +29,21 @@ export async function withOrderLock<T>(pool: pg.Pool, orderId: number, fn: (clie
         locked = true;
       } catch (err) {
         if ((err as { code?: string }).code !== '55P03') throw err;
-        if (attempt >= ATTEMPTS) throw new ConflictError(`Order ${orderId} is being changed by someone else; retry in a moment`, { field: 'id' });
+        if (attempt >= ATTEMPTS)
+          throw new ConflictError(`Order ${orderId} is being changed by someone else; retry in a moment`, {
+            field: 'id',
+          });
         await new Promise((r) => setTimeout(r, 100 * 2 ** attempt * (0.5 + Math.random() / 2)));
       }
     }
     return await fn(client);
   } finally {
     if (locked) {
-      await client.query('SELECT pg_advisory_unlock($1, $2)', [ORDER_LOCK_SPACE, orderId]).catch((err: Error) => {
-        broken = err; // the connection is dropped below, and the lock with it
-      });
+      await client
+        .query('SELECT pg_advisory_unlock($1, $2)', [ORDER_LOCK_SPACE, orderId])
+        .catch((err: Error) => {
+          broken = err; // the connection is dropped below, and the lock with it
+        });
     }
     client.release(broken);
   }

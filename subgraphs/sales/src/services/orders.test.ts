@@ -35,7 +35,14 @@ beforeAll(async () => {
   counter.reset();
   await db.pool.query('SELECT 1');
   perQuery = counter.count;
-  sales = (await createSalesSubgraph({ pool: db.pool, log: quietLogger(), identitySecret: 'x'.repeat(32), production: false, inventory: noStock, customers: anyCustomer })) as never;
+  sales = (await createSalesSubgraph({
+    pool: db.pool,
+    log: quietLogger(),
+    identitySecret: 'x'.repeat(32),
+    production: false,
+    inventory: noStock,
+    customers: anyCustomer,
+  })) as never;
   // 120 orders: customers 1..12, reps alice (even) / bob (odd), 3 lines each, a DRAFT history row each.
   await db.pool.query(`
     INSERT INTO sales.orders (id, number, customer_id, sales_rep_id, warehouse_id, ordered_at)
@@ -75,7 +82,11 @@ test('_entities resolves an Order, and null for an order a SALES user may not se
     null,
   ]);
   const asAlice = dataOf(await execute(sales, alice, q, { r: reps }));
-  expect(asAlice._entities).toEqual([{ id: '2', number: 'T-0002', salesRepId: '21', totals: { grossAmount: '129.53' } }, null, null]);
+  expect(asAlice._entities).toEqual([
+    { id: '2', number: 'T-0002', salesRepId: '21', totals: { grossAmount: '129.53' } },
+    null,
+    null,
+  ]);
   const asPurchasing = dataOf(await execute(sales, identity('PURCHASING', 40), q, { r: reps }));
   expect(asPurchasing._entities).toEqual([null, null, null]);
 });
@@ -97,11 +108,18 @@ test('_entities resolves Customer with the orders this subgraph contributes, fil
     orders: {
       totalCount: 10,
       pageInfo: { hasNextPage: true },
-      edges: [{ node: { number: 'T-0012', customer: { id: '1' } } }, { node: { number: 'T-0024', customer: { id: '1' } } }, { node: { number: 'T-0036', customer: { id: '1' } } }],
+      edges: [
+        { node: { number: 'T-0012', customer: { id: '1' } } },
+        { node: { number: 'T-0024', customer: { id: '1' } } },
+        { node: { number: 'T-0036', customer: { id: '1' } } },
+      ],
     },
   });
   expect(res._entities[1].orders.edges[0].node.number).toBe('T-0001');
-  expect(res._entities[2]).toEqual({ id: '777', orders: { totalCount: 0, pageInfo: { hasNextPage: false }, edges: [] } });
+  expect(res._entities[2]).toEqual({
+    id: '777',
+    orders: { totalCount: 0, pageInfo: { hasNextPage: false }, edges: [] },
+  });
   // customer 2's orders all have an odd id: bob's, none of alice's
   const asAlice = dataOf(await execute(sales, alice, q, { r: reps }));
   expect(asAlice._entities[0].orders.totalCount).toBe(10);
@@ -111,8 +129,13 @@ test('_entities resolves Customer with the orders this subgraph contributes, fil
   const page2 = `query($r: [_Any!]!, $after: String) { _entities(representations: $r) { ... on Customer { orders(first: 3, after: $after, orderBy: {field: NUMBER, direction: ASC}) {
     edges { cursor node { number } } } } } }`;
   const first = dataOf(await execute(sales, manager, page2, { r: [reps[0]] }))._entities[0].orders.edges;
-  const next = dataOf(await execute(sales, manager, page2, { r: [reps[0]], after: first[2].cursor }))._entities[0].orders.edges;
-  expect(next.map((e: { node: { number: string } }) => e.node.number)).toEqual(['T-0048', 'T-0060', 'T-0072']);
+  const next = dataOf(await execute(sales, manager, page2, { r: [reps[0]], after: first[2].cursor }))
+    ._entities[0].orders.edges;
+  expect(next.map((e: { node: { number: string } }) => e.node.number)).toEqual([
+    'T-0048',
+    'T-0060',
+    'T-0072',
+  ]);
 });
 
 test('a page of 100 orders with lines, totals and history runs a constant, small number of statements', async () => {
@@ -121,7 +144,9 @@ test('a page of 100 orders with lines, totals and history runs a constant, small
     const res = dataOf(await execute(sales, manager, PAGE, { first }));
     expect(res.orders.edges).toHaveLength(first);
     expect(res.orders.edges[0].node.lines).toHaveLength(3);
-    expect(res.orders.edges[0].node.statusHistory).toEqual([{ fromStatus: null, toStatus: 'DRAFT', changedBy: '1' }]);
+    expect(res.orders.edges[0].node.statusHistory).toEqual([
+      { fromStatus: null, toStatus: 'DRAFT', changedBy: '1' },
+    ]);
     expect(statements()).toBe(4); // page, count, lines (with amounts), history — whatever the page size
   }
 });
@@ -137,23 +162,38 @@ test('totalCount is counted only when selected, and is right when it is', async 
   expect((await statementsOf(BARE, { first: 5 })).n).toBe(2); // the page and its lines: no count
   const all = await statementsOf(COUNTED, { first: 5 });
   expect(all.n).toBe(2); // the page and the count
-  const truth = async (where: string) => (await db.pool.query(`SELECT count(*)::int AS n FROM sales.orders WHERE ${where}`)).rows[0].n;
+  const truth = async (where: string) =>
+    (await db.pool.query(`SELECT count(*)::int AS n FROM sales.orders WHERE ${where}`)).rows[0].n;
   expect(all.data.orders.totalCount).toBe(await truth('TRUE'));
   // with a filter, and under a row-level rule
-  expect((await statementsOf(COUNTED, { first: 1, filter: { customerId: '3' } })).data.orders.totalCount).toBe(await truth('customer_id = 3'));
-  expect((await statementsOf(COUNTED, { first: 1 }, alice)).data.orders.totalCount).toBe(await truth('sales_rep_id = 21'));
+  expect(
+    (await statementsOf(COUNTED, { first: 1, filter: { customerId: '3' } })).data.orders.totalCount,
+  ).toBe(await truth('customer_id = 3'));
+  expect((await statementsOf(COUNTED, { first: 1 }, alice)).data.orders.totalCount).toBe(
+    await truth('sales_rep_id = 21'),
+  );
   // Customer.orders: the grouped count only when asked
-  const ENTITY = (count: boolean) => `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { orders(first: 2) { ${count ? 'totalCount' : ''} edges { node { number } } } } } }`;
-  const reps = { r: [{ __typename: 'Customer', id: '1' }, { __typename: 'Customer', id: '2' }] };
+  const ENTITY = (count: boolean) =>
+    `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { orders(first: 2) { ${count ? 'totalCount' : ''} edges { node { number } } } } } }`;
+  const reps = {
+    r: [
+      { __typename: 'Customer', id: '1' },
+      { __typename: 'Customer', id: '2' },
+    ],
+  };
   expect((await statementsOf(ENTITY(false), reps)).n).toBe(1);
   const grouped = await statementsOf(ENTITY(true), reps);
   expect(grouped.n).toBe(2);
-  expect(grouped.data._entities.map((e: { orders: { totalCount: number } }) => e.orders.totalCount)).toEqual([await truth('customer_id = 1'), await truth('customer_id = 2')]);
+  expect(grouped.data._entities.map((e: { orders: { totalCount: number } }) => e.orders.totalCount)).toEqual([
+    await truth('customer_id = 1'),
+    await truth('customer_id = 2'),
+  ]);
 });
 
 test('pages are stable: every order once across pages, in every sort, both directions, with ties on the sort key', async () => {
   // ties: 6 more orders sharing one ordered_at, the page boundary falling among them
-  await db.pool.query(`INSERT INTO sales.orders (id, number, customer_id, sales_rep_id, warehouse_id, ordered_at)
+  await db.pool
+    .query(`INSERT INTO sales.orders (id, number, customer_id, sales_rep_id, warehouse_id, ordered_at)
     SELECT 900 + i, format('TIE-%s', i), 1, 21, 1, timestamptz '2024-02-15 12:00:00.123456+00' FROM generate_series(1, 6) i`);
   try {
     const total = (await db.pool.query(`SELECT count(*)::int AS n FROM sales.orders`)).rows[0].n;
@@ -163,9 +203,12 @@ test('pages are stable: every order once across pages, in every sort, both direc
         const seen: string[] = [];
         let after: string | null = null;
         for (let guard = 0; guard < 100; guard++) {
-          const page: { orders: { edges: { node: { number: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } } = dataOf(
-            await execute(sales, manager, Q, { after, orderBy: { field, direction } }),
-          );
+          const page: {
+            orders: {
+              edges: { node: { number: string } }[];
+              pageInfo: { hasNextPage: boolean; endCursor: string };
+            };
+          } = dataOf(await execute(sales, manager, Q, { after, orderBy: { field, direction } }));
           seen.push(...page.orders.edges.map((e) => e.node.number));
           if (!page.orders.pageInfo.hasNextPage) break;
           after = page.orders.pageInfo.endCursor;
@@ -185,8 +228,17 @@ test('list: newest first by default, keyset pages by cursor, filters, totalCount
   const seen: string[] = [];
   let after: string | null = null;
   for (;;) {
-    const page: { orders: { edges: { node: { number: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } } = dataOf(
-      await execute(sales, manager, PAGE, { first: 50, after, orderBy: { field: 'NUMBER', direction: 'ASC' } }),
+    const page: {
+      orders: {
+        edges: { node: { number: string } }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+      };
+    } = dataOf(
+      await execute(sales, manager, PAGE, {
+        first: 50,
+        after,
+        orderBy: { field: 'NUMBER', direction: 'ASC' },
+      }),
     );
     seen.push(...page.orders.edges.map((e) => e.node.number));
     if (!page.orders.pageInfo.hasNextPage) break;
@@ -203,10 +255,34 @@ test('list: newest first by default, keyset pages by cursor, filters, totalCount
   );
   // customer 3: ids 2, 14, 26, 38, 50 …; warehouse 2 ⇔ odd id → none; warehouse 1 ⇔ even
   expect(filtered.orders.totalCount).toBe(0);
-  const byDate = dataOf(await execute(sales, manager, PAGE, { filter: { customerId: '3', from: '2024-01-01T00:00:00Z', to: '2024-03-01T00:00:00Z' } }));
-  expect(byDate.orders.edges.map((e: { node: { number: string } }) => e.node.number)).toEqual(['T-0050', 'T-0038', 'T-0026', 'T-0014', 'T-0002']);
+  const byDate = dataOf(
+    await execute(sales, manager, PAGE, {
+      filter: { customerId: '3', from: '2024-01-01T00:00:00Z', to: '2024-03-01T00:00:00Z' },
+    }),
+  );
+  expect(byDate.orders.edges.map((e: { node: { number: string } }) => e.node.number)).toEqual([
+    'T-0050',
+    'T-0038',
+    'T-0026',
+    'T-0014',
+    'T-0002',
+  ]);
   const search = dataOf(await execute(sales, manager, PAGE, { filter: { search: '011' } }));
-  expect(search.orders.edges.map((e: { node: { number: string } }) => e.node.number).sort()).toEqual(['T-0011', 'T-0110', 'T-0111', 'T-0112', 'T-0113', 'T-0114', 'T-0115', 'T-0116', 'T-0117', 'T-0118', 'T-0119'].sort());
+  expect(search.orders.edges.map((e: { node: { number: string } }) => e.node.number).sort()).toEqual(
+    [
+      'T-0011',
+      'T-0110',
+      'T-0111',
+      'T-0112',
+      'T-0113',
+      'T-0114',
+      'T-0115',
+      'T-0116',
+      'T-0117',
+      'T-0118',
+      'T-0119',
+    ].sort(),
+  );
   const bad = await execute(sales, manager, PAGE, { filter: { customerId: 'x' } });
   expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.customerId' });
 });
@@ -214,7 +290,9 @@ test('list: newest first by default, keyset pages by cursor, filters, totalCount
 test('a SALES user sees and acts on their own orders only; WAREHOUSE sees them all', async () => {
   const mine = dataOf(await execute(sales, alice, PAGE, { first: 100 }));
   expect(mine.orders.totalCount).toBe(60);
-  expect(mine.orders.edges.every((e: { node: { salesRepId: string } }) => e.node.salesRepId === '21')).toBe(true);
+  expect(mine.orders.edges.every((e: { node: { salesRepId: string } }) => e.node.salesRepId === '21')).toBe(
+    true,
+  );
   const spoof = dataOf(await execute(sales, alice, PAGE, { filter: { salesRepId: '22' } }));
   expect(spoof.orders.totalCount).toBe(0);
 
@@ -229,14 +307,25 @@ test('a SALES user sees and acts on their own orders only; WAREHOUSE sees them a
   expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
 
   // acting on another's order: NOT_FOUND (no leak), and nothing changes
-  const cancel = await execute(sales, alice, `mutation { cancelOrder(id: "3", reason: "not mine") { status } }`);
+  const cancel = await execute(
+    sales,
+    alice,
+    `mutation { cancelOrder(id: "3", reason: "not mine") { status } }`,
+  );
   expect(cancel.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-  const upd = await execute(sales, alice, `mutation { updateOrder(id: "3", input: {notes: "x"}) { status } }`);
+  const upd = await execute(
+    sales,
+    alice,
+    `mutation { updateOrder(id: "3", input: {notes: "x"}) { status } }`,
+  );
   expect(upd.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   const { rows } = await db.pool.query(`SELECT status, notes FROM sales.orders WHERE id = 3`);
   expect(rows[0]).toEqual({ status: 'DRAFT', notes: null });
   // …but on their own, yes
-  expect(dataOf(await execute(sales, alice, `mutation { cancelOrder(id: "4", reason: "mine") { status } }`)).cancelOrder.status).toBe('CANCELLED');
+  expect(
+    dataOf(await execute(sales, alice, `mutation { cancelOrder(id: "4", reason: "mine") { status } }`))
+      .cancelOrder.status,
+  ).toBe('CANCELLED');
 
   // orders they create are theirs; they cannot create one for another rep
   const CREATE = `mutation($rep: ID) { createOrder(input: {customerId: "5", warehouseId: "1", salesRepId: $rep, lines: [{productId: "1", quantity: 1, unitPrice: "1"}]}) { salesRepId } }`;

@@ -1,4 +1,12 @@
-import { allowedRoles, prepared, ConflictError, ForbiddenError, NotFoundError, ValidationError, type Identity } from '@erp/kit';
+import {
+  allowedRoles,
+  prepared,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+  type Identity,
+} from '@erp/kit';
 import type { Tx } from '@erp/kit/db/tx';
 import {
   type Connection,
@@ -76,7 +84,8 @@ export interface CustomerOrdersKey {
   args: OrderListArgs;
 }
 
-const sortOf = (orderBy: OrderListArgs['orderBy']) => sortOrder(orderBy, SORT_COLUMNS, { field: 'ORDERED_AT', direction: 'DESC' });
+const sortOf = (orderBy: OrderListArgs['orderBy']) =>
+  sortOrder(orderBy, SORT_COLUMNS, { field: 'ORDERED_AT', direction: 'DESC' });
 
 /** The WHERE conditions of a filter on `o`, the row-level rule included. Values are bound parameters. */
 function filterSql(identity: Identity, f: OrderFilterArgs, params: unknown[]): string[] {
@@ -84,17 +93,22 @@ function filterSql(identity: Identity, f: OrderFilterArgs, params: unknown[]): s
   const rowLevel = rowLevelSql(identity, params);
   if (rowLevel) where.push(rowLevel);
   if (f.status != null) {
-    if (!(ORDER_STATUSES as readonly string[]).includes(f.status)) throw new ValidationError('filter.status', f.status, 'unknown status');
+    if (!(ORDER_STATUSES as readonly string[]).includes(f.status))
+      throw new ValidationError('filter.status', f.status, 'unknown status');
     where.push(`o.status = $${params.push(f.status)}`);
   }
-  if (f.customerId != null) where.push(`o.customer_id = $${params.push(parseId('filter.customerId', f.customerId))}`);
-  if (f.salesRepId != null) where.push(`o.sales_rep_id = $${params.push(parseId('filter.salesRepId', f.salesRepId))}`);
-  if (f.warehouseId != null) where.push(`o.warehouse_id = $${params.push(parseId('filter.warehouseId', f.warehouseId))}`);
+  if (f.customerId != null)
+    where.push(`o.customer_id = $${params.push(parseId('filter.customerId', f.customerId))}`);
+  if (f.salesRepId != null)
+    where.push(`o.sales_rep_id = $${params.push(parseId('filter.salesRepId', f.salesRepId))}`);
+  if (f.warehouseId != null)
+    where.push(`o.warehouse_id = $${params.push(parseId('filter.warehouseId', f.warehouseId))}`);
   if (f.from != null) where.push(`o.ordered_at >= $${params.push(f.from)}`);
   if (f.to != null) where.push(`o.ordered_at < $${params.push(f.to)}`);
   if (f.updatedFrom != null) where.push(`o.updated_at >= $${params.push(f.updatedFrom)}`);
   if (f.search != null && f.search.trim() !== '') {
-    if (f.search.length > 100) throw new ValidationError('filter.search', f.search, 'must be at most 100 characters');
+    if (f.search.length > 100)
+      throw new ValidationError('filter.search', f.search, 'must be at most 100 characters');
     where.push(`o.number ILIKE $${params.push(likePattern(f.search))}`);
   }
   return where;
@@ -104,7 +118,8 @@ function filterSql(identity: Identity, f: OrderFilterArgs, params: unknown[]): s
 function orderCursor(after: string | null | undefined): [string, number] | null {
   const cursor = decodeCursor(after, 2);
   if (!cursor) return null;
-  if (typeof cursor[0] !== 'string' || !Number.isSafeInteger(cursor[1])) throw new ValidationError('after', after, 'is not a cursor from this list');
+  if (typeof cursor[0] !== 'string' || !Number.isSafeInteger(cursor[1]))
+    throw new ValidationError('after', after, 'is not a cursor from this list');
   return [cursor[0], cursor[1] as number];
 }
 
@@ -122,14 +137,19 @@ export async function listOrders(ctx: SalesContext, args: OrderListArgs): Promis
   const countSql = `SELECT count(*)::int AS n FROM sales.orders o ${whereClause(where)}`;
   const countParams = [...params];
   const cursor = orderCursor(args.after);
-  if (cursor) where.push(keysetSql(`o.${column}`, 'o.id', cmp, `$${params.push(cursor[0])}`, `$${params.push(cursor[1])}`));
+  if (cursor)
+    where.push(
+      keysetSql(`o.${column}`, 'o.id', cmp, `$${params.push(cursor[0])}`, `$${params.push(cursor[1])}`),
+    );
   const pageSql = `SELECT ${ORDER_COLUMNS}, o.${column}::text AS "sortKey" FROM sales.orders o ${whereClause(where)}
     ORDER BY o.${column} ${dir}, o.id ${dir} LIMIT $${params.push(limit + 1)}`;
   const page = await ctx.pool.query<OrderRow & { sortKey: string }>(prepared(pageSql, params));
   for (const row of page.rows) ctx.loaders.order.prime(row.id, row);
   return {
     ...toConnection(page.rows, limit, (r) => [r.sortKey, r.id]),
-    totalCount: lazyCount(async () => (await ctx.pool.query<{ n: number }>(countSql, countParams)).rows[0]!.n),
+    totalCount: lazyCount(
+      async () => (await ctx.pool.query<{ n: number }>(countSql, countParams)).rows[0]!.n,
+    ),
   };
 }
 
@@ -137,7 +157,11 @@ export async function listOrders(ctx: SalesContext, args: OrderListArgs): Promis
  * Customer.orders for many customers at once (DataLoader batch): per distinct set of arguments,
  * one windowed query for the pages and, when totalCount is selected, one grouped query for the counts.
  */
-export async function customerOrderPages(pool: pg.Pool, identity: Identity, keys: readonly CustomerOrdersKey[]): Promise<(OrderPage | Error)[]> {
+export async function customerOrderPages(
+  pool: pg.Pool,
+  identity: Identity,
+  keys: readonly CustomerOrdersKey[],
+): Promise<(OrderPage | Error)[]> {
   const results: (OrderPage | Error)[] = new Array(keys.length);
   const groups = new Map<string, { args: OrderListArgs; at: number[] }>();
   keys.forEach((k, i) => {
@@ -161,7 +185,10 @@ export async function customerOrderPages(pool: pg.Pool, identity: Identity, keys
         // after the page, whatever the number of orders the customer has.
         where.push('o.customer_id = c.id');
         const cursor = orderCursor(args.after);
-        if (cursor) where.push(keysetSql(`o.${column}`, 'o.id', cmp, `$${params.push(cursor[0])}`, `$${params.push(cursor[1])}`));
+        if (cursor)
+          where.push(
+            keysetSql(`o.${column}`, 'o.id', cmp, `$${params.push(cursor[0])}`, `$${params.push(cursor[1])}`),
+          );
         const pageSql = `SELECT p.* FROM unnest($${params.push(customerIds)}::int[]) AS c(id) CROSS JOIN LATERAL (
             SELECT ${ORDER_COLUMNS}, o.${column}::text AS "sortKey" FROM sales.orders o ${whereClause(where)}
             ORDER BY o.${column} ${dir}, o.id ${dir} LIMIT $${params.push(limit + 1)}) p`;
@@ -176,7 +203,10 @@ export async function customerOrderPages(pool: pg.Pool, identity: Identity, keys
         for (const i of at) {
           const id = keys[i]!.customerId;
           const mine = (rows.get(id) ?? []) as (OrderRow & { sortKey: string })[];
-          results[i] = { ...toConnection(mine, limit, (r) => [r.sortKey, r.id]), totalCount: () => counts().then((n) => n.get(id) ?? 0) };
+          results[i] = {
+            ...toConnection(mine, limit, (r) => [r.sortKey, r.id]),
+            totalCount: () => counts().then((n) => n.get(id) ?? 0),
+          };
         }
       } catch (err) {
         for (const i of at) results[i] = err as Error;
@@ -187,11 +217,17 @@ export async function customerOrderPages(pool: pg.Pool, identity: Identity, keys
 }
 
 /** An order by id or number; NOT_FOUND when it does not exist or is not the caller's to see. */
-export async function getOrder(ctx: SalesContext, args: { id?: unknown; number?: unknown }): Promise<OrderRow> {
+export async function getOrder(
+  ctx: SalesContext,
+  args: { id?: unknown; number?: unknown },
+): Promise<OrderRow> {
   let row: OrderRow | null = null;
   if (args.id != null) row = await ctx.loaders.order.load(parseId('id', args.id));
   else if (typeof args.number === 'string' && args.number.trim() !== '') {
-    const { rows } = await ctx.pool.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM sales.orders o WHERE o.number = $1`, [args.number.trim()]);
+    const { rows } = await ctx.pool.query<OrderRow>(
+      `SELECT ${ORDER_COLUMNS} FROM sales.orders o WHERE o.number = $1`,
+      [args.number.trim()],
+    );
     row = rows[0] ?? null;
     if (row) ctx.loaders.order.prime(row.id, row);
   } else throw new ValidationError('id', args.id ?? null, 'give an id or a number');
@@ -222,8 +258,15 @@ export interface SalesTotals {
  * Only for roles that see every order (the matrix lets no one else call it; checked again here).
  */
 export async function salesTotals(ctx: SalesContext): Promise<SalesTotals> {
-  if (rowLevelSql(ctx.identity, []) !== null) throw new ForbiddenError('salesTotals covers every order: only roles that see all orders may call it');
-  const { rows } = await ctx.pool.query<{ status: string | null; orders: number; lines: number; units: number; netRevenue: string }>(
+  if (rowLevelSql(ctx.identity, []) !== null)
+    throw new ForbiddenError('salesTotals covers every order: only roles that see all orders may call it');
+  const { rows } = await ctx.pool.query<{
+    status: string | null;
+    orders: number;
+    lines: number;
+    units: number;
+    netRevenue: string;
+  }>(
     `WITH per_order AS (
        SELECT o.status, CASE WHEN o.kind = 'RETURN' THEN -1 ELSE 1 END AS sign,
               count(l.id) AS lines, coalesce(sum(l.quantity), 0) AS units,
@@ -242,7 +285,9 @@ export async function salesTotals(ctx: SalesContext): Promise<SalesTotals> {
     lines: all.lines,
     units: all.units,
     netRevenue: all.netRevenue,
-    byStatus: rows.filter((r) => r.status !== null).map((r) => ({ status: r.status!, orders: r.orders, netRevenue: r.netRevenue })),
+    byStatus: rows
+      .filter((r) => r.status !== null)
+      .map((r) => ({ status: r.status!, orders: r.orders, netRevenue: r.netRevenue })),
   };
 }
 
@@ -297,13 +342,18 @@ function price(field: string, value: unknown): string {
 function fraction(field: string, value: unknown): string {
   if (value === null || value === undefined) return '0';
   if (typeof value !== 'string' || !/^(0(\.\d{1,4})?|1(\.0{1,4})?)$/.test(value.trim())) {
-    throw new ValidationError(field, value, 'must be a fraction between 0 and 1 with at most 4 decimals (0.2 = 20 %)');
+    throw new ValidationError(
+      field,
+      value,
+      'must be a fraction between 0 and 1 with at most 4 decimals (0.2 = 20 %)',
+    );
   }
   return value.trim();
 }
 
 function parseLines(raw: unknown, field = 'input.lines'): LineInput[] {
-  if (!Array.isArray(raw) || raw.length === 0) throw new ValidationError(field, raw, 'needs at least one line');
+  if (!Array.isArray(raw) || raw.length === 0)
+    throw new ValidationError(field, raw, 'needs at least one line');
   if (raw.length > 500) throw new ValidationError(field, raw.length, 'at most 500 lines');
   return raw.map((l: Record<string, unknown>, i) => ({
     productId: parseId(`${field}[${i}].productId`, l.productId),
@@ -326,13 +376,34 @@ function optionalText(field: string, value: unknown, max: number): string | null
  * product is not sold any more) and fills the missing unit prices with its list price; one call
  * for all the lines.
  */
-async function priced(ctx: SalesContext, lines: LineInput[], field: string): Promise<(LineInput & { unitPrice: string })[]> {
-  const products = await ctx.inventory.products(ctx.identity, lines.map((l) => l.productId));
+async function priced(
+  ctx: SalesContext,
+  lines: LineInput[],
+  field: string,
+): Promise<(LineInput & { unitPrice: string })[]> {
+  const products = await ctx.inventory.products(
+    ctx.identity,
+    lines.map((l) => l.productId),
+  );
   return lines.map((l, i) => {
     const product = products.get(l.productId);
-    if (!product) throw new ValidationError(`${field}[${i}].productId`, String(l.productId), 'no such product in the catalog');
-    if (product.status !== 'ACTIVE') throw new ValidationError(`${field}[${i}].productId`, String(l.productId), `the product is ${product.status.toLowerCase()}: it cannot be ordered`);
-    return { ...l, unitPrice: l.unitPrice ?? product.listPrice, taxRate: l.taxRate ?? product.taxRate ?? null };
+    if (!product)
+      throw new ValidationError(
+        `${field}[${i}].productId`,
+        String(l.productId),
+        'no such product in the catalog',
+      );
+    if (product.status !== 'ACTIVE')
+      throw new ValidationError(
+        `${field}[${i}].productId`,
+        String(l.productId),
+        `the product is ${product.status.toLowerCase()}: it cannot be ordered`,
+      );
+    return {
+      ...l,
+      unitPrice: l.unitPrice ?? product.listPrice,
+      taxRate: l.taxRate ?? product.taxRate ?? null,
+    };
   });
 }
 
@@ -344,7 +415,11 @@ const HOME_COUNTRY = 'FR';
  * category) with the standard rate of the customer's country (sales.country_tax_rates), or the
  * seller's home country's when that country has no row. Never 0 % by omission.
  */
-async function taxed<L extends { taxRate: string | null }>(db: Pick<Tx, 'query'>, lines: L[], countryCode: string | null | undefined): Promise<(L & { taxRate: string })[]> {
+async function taxed<L extends { taxRate: string | null }>(
+  db: Pick<Tx, 'query'>,
+  lines: L[],
+  countryCode: string | null | undefined,
+): Promise<(L & { taxRate: string })[]> {
   if (lines.every((l) => l.taxRate !== null)) return lines as (L & { taxRate: string })[];
   const { rows } = await db.query<{ rate: string }>(
     `SELECT coalesce((SELECT standard_rate FROM sales.country_tax_rates WHERE country_code = $1),
@@ -352,44 +427,64 @@ async function taxed<L extends { taxRate: string | null }>(db: Pick<Tx, 'query'>
     [countryCode ?? null, HOME_COUNTRY],
   );
   const rate = rows[0]?.rate;
-  if (rate == null) throw new Error(`sales.country_tax_rates has no row for ${HOME_COUNTRY}, the default country`);
+  if (rate == null)
+    throw new Error(`sales.country_tax_rates has no row for ${HOME_COUNTRY}, the default country`);
   return lines.map((l) => ({ ...l, taxRate: l.taxRate ?? rate }));
 }
 
-async function insertLines(tx: Tx, orderId: number, lines: (LineInput & { unitPrice: string; taxRate: string })[]): Promise<void> {
+async function insertLines(
+  tx: Tx,
+  orderId: number,
+  lines: (LineInput & { unitPrice: string; taxRate: string })[],
+): Promise<void> {
   await tx.query(
     `INSERT INTO sales.order_lines (order_id, line_no, product_id, quantity, unit_price, discount, tax_rate)
      SELECT $1, l.ord::int, l.product_id, l.quantity, l.unit_price, l.discount, l.tax_rate
      FROM unnest($2::int[], $3::int[], $4::numeric[], $5::numeric[], $6::numeric[]) WITH ORDINALITY
        AS l(product_id, quantity, unit_price, discount, tax_rate, ord)`,
-    [orderId, lines.map((l) => l.productId), lines.map((l) => l.quantity), lines.map((l) => l.unitPrice), lines.map((l) => l.discount), lines.map((l) => l.taxRate)],
+    [
+      orderId,
+      lines.map((l) => l.productId),
+      lines.map((l) => l.quantity),
+      lines.map((l) => l.unitPrice),
+      lines.map((l) => l.discount),
+      lines.map((l) => l.taxRate),
+    ],
   );
 }
 
 export async function linesIn(tx: Tx, orderId: number): Promise<OrderLineRow[]> {
-  return (await tx.query<OrderLineRow>(`${LINE_SELECT} WHERE l.order_id = $1 ORDER BY l.line_no`, [orderId])).rows;
+  return (await tx.query<OrderLineRow>(`${LINE_SELECT} WHERE l.order_id = $1 ORDER BY l.line_no`, [orderId]))
+    .rows;
 }
 
-export async function recordHistory(tx: Tx, identity: Identity, orderId: number, from: string | null, to: string, note: string | null) {
-  await tx.query(`INSERT INTO sales.order_status_history (order_id, from_status, to_status, changed_by, note) VALUES ($1, $2, $3, $4, $5)`, [
-    orderId,
-    from,
-    to,
-    identity.userId,
-    note,
-  ]);
+export async function recordHistory(
+  tx: Tx,
+  identity: Identity,
+  orderId: number,
+  from: string | null,
+  to: string,
+  note: string | null,
+) {
+  await tx.query(
+    `INSERT INTO sales.order_status_history (order_id, from_status, to_status, changed_by, note) VALUES ($1, $2, $3, $4, $5)`,
+    [orderId, from, to, identity.userId, note],
+  );
 }
 
 /** An order as its workflow reads it (under the order's workflow lock); NOT_FOUND when absent or not the caller's. */
 export async function readOrder(db: Pick<Tx, 'query'>, identity: Identity, id: number): Promise<OrderRow> {
-  const row = (await db.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM sales.orders o WHERE o.id = $1`, [id])).rows[0];
+  const row = (await db.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM sales.orders o WHERE o.id = $1`, [id]))
+    .rows[0];
   if (!row || !canSee(identity, row)) throw new NotFoundError('Order', id);
   return row;
 }
 
 /** Locks an order for a change; NOT_FOUND when absent or not the caller's (same answer: no leak). */
 export async function lockOrder(tx: Tx, identity: Identity, id: number): Promise<OrderRow> {
-  const row = (await tx.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM sales.orders o WHERE o.id = $1 FOR UPDATE`, [id])).rows[0];
+  const row = (
+    await tx.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM sales.orders o WHERE o.id = $1 FOR UPDATE`, [id])
+  ).rows[0];
   if (!row || !canSee(identity, row)) throw new NotFoundError('Order', id);
   return row;
 }
@@ -398,13 +493,18 @@ export async function lockOrder(tx: Tx, identity: Identity, id: number): Promise
 function salesRepFor(identity: Identity, raw: unknown): number | null {
   const asked = optionalId('input.salesRepId', raw);
   if (identity.role === 'SALES') {
-    if (asked !== null && asked !== identity.userId) throw new ForbiddenError('A SALES user creates orders for themselves only (input.salesRepId)');
+    if (asked !== null && asked !== identity.userId)
+      throw new ForbiddenError('A SALES user creates orders for themselves only (input.salesRepId)');
     return identity.userId;
   }
   return asked;
 }
 
-export async function createOrder(ctx: SalesContext, input: Record<string, unknown>, spec: Spec): Promise<OrderRow> {
+export async function createOrder(
+  ctx: SalesContext,
+  input: Record<string, unknown>,
+  spec: Spec,
+): Promise<OrderRow> {
   const o = {
     customerId: parseId('input.customerId', input.customerId),
     warehouseId: parseId('input.warehouseId', input.warehouseId),
@@ -418,7 +518,9 @@ export async function createOrder(ctx: SalesContext, input: Record<string, unkno
   const [pricedLines] = await Promise.all([priced(ctx, o.lines, 'input.lines'), checkReferences(ctx, o)]);
   // The customer's country only for a line neither the input nor the product's category gives a
   // rate (the country is three lookups away in the customers domain: not paid on every order).
-  const countryCode = pricedLines.some((l) => l.taxRate === null) ? (await ctx.customers.customer(ctx.identity, o.customerId, { country: true }))?.countryCode : null;
+  const countryCode = pricedLines.some((l) => l.taxRate === null)
+    ? (await ctx.customers.customer(ctx.identity, o.customerId, { country: true }))?.countryCode
+    : null;
   const row = await mutate(ctx, { ...spec, name: 'createOrder', payload: o }, async (tx, audit) => {
     // A generated number is the next of the order-number sequence (SO-0039607 after an import that
     // ended at SO-0039606: one scheme for both). It can only be taken already by a number given by hand
@@ -433,11 +535,22 @@ export async function createOrder(ctx: SalesContext, input: Record<string, unkno
       );
       order = rows[0];
     }
-    if (!order) throw new ConflictError(o.number ? `Order number "${o.number}" already exists` : 'No free order number: the order-number sequence is behind the numbers in use (run an import or npm run db:migrate)', { field: 'input.number' });
+    if (!order)
+      throw new ConflictError(
+        o.number
+          ? `Order number "${o.number}" already exists`
+          : 'No free order number: the order-number sequence is behind the numbers in use (run an import or npm run db:migrate)',
+        { field: 'input.number' },
+      );
     // The country's rate is read in the order's own transaction: no second connection per order.
     await insertLines(tx, order.id, await taxed(tx, pricedLines, countryCode));
     await recordHistory(tx, ctx.identity, order.id, null, 'DRAFT', null);
-    await audit({ entity: 'Order', entityId: order.id, before: null, after: { ...order, lines: await linesIn(tx, order.id) } });
+    await audit({
+      entity: 'Order',
+      entityId: order.id,
+      before: null,
+      after: { ...order, lines: await linesIn(tx, order.id) },
+    });
     return order;
   });
   forgetOrder(ctx.loaders, row.id);
@@ -452,7 +565,8 @@ function orderNumber(value: unknown): string {
 }
 
 function currency(value: unknown): string {
-  if (typeof value !== 'string' || !/^[A-Z]{3}$/.test(value)) throw new ValidationError('input.currency', value, 'must be an ISO 4217 code such as "EUR"');
+  if (typeof value !== 'string' || !/^[A-Z]{3}$/.test(value))
+    throw new ValidationError('input.currency', value, 'must be an ISO 4217 code such as "EUR"');
   return value;
 }
 
@@ -460,28 +574,46 @@ function currency(value: unknown): string {
  * No order without real references: the customer exists, is ACTIVE and (for a SALES user) is one
  * of theirs; the warehouse exists. Another rep's customer gets the same answer as a missing one.
  */
-async function checkReferences(ctx: SalesContext, o: { customerId?: number | null; warehouseId?: number | null }): Promise<DirectoryCustomer | null> {
+async function checkReferences(
+  ctx: SalesContext,
+  o: { customerId?: number | null; warehouseId?: number | null },
+): Promise<DirectoryCustomer | null> {
   const [customer, warehouse] = await Promise.all([
     o.customerId == null ? null : ctx.customers.customer(ctx.identity, o.customerId),
     o.warehouseId == null ? true : ctx.inventory.warehouseExists(ctx.identity, o.warehouseId),
   ]);
   if (o.customerId != null) {
-    const theirs = ctx.identity.role !== 'SALES' || (customer !== null && customer.salesRepId === ctx.identity.userId);
-    if (!customer || !theirs) throw new ValidationError('input.customerId', String(o.customerId), 'no such customer');
-    if (customer.status !== 'ACTIVE') throw new ValidationError('input.customerId', String(o.customerId), `the customer is ${customer.status.toLowerCase()}: orders may not be taken`);
+    const theirs =
+      ctx.identity.role !== 'SALES' || (customer !== null && customer.salesRepId === ctx.identity.userId);
+    if (!customer || !theirs)
+      throw new ValidationError('input.customerId', String(o.customerId), 'no such customer');
+    if (customer.status !== 'ACTIVE')
+      throw new ValidationError(
+        'input.customerId',
+        String(o.customerId),
+        `the customer is ${customer.status.toLowerCase()}: orders may not be taken`,
+      );
   }
   if (!warehouse) throw new ValidationError('input.warehouseId', String(o.warehouseId), 'no such warehouse');
   return customer;
 }
 
 /** Changes a DRAFT order: lines replaced as a whole, notes, warehouse. */
-export async function updateOrder(ctx: SalesContext, id: number, input: Record<string, unknown>, spec: Spec): Promise<OrderRow> {
+export async function updateOrder(
+  ctx: SalesContext,
+  id: number,
+  input: Record<string, unknown>,
+  spec: Spec,
+): Promise<OrderRow> {
   const patch = {
     lines: input.lines == null ? null : parseLines(input.lines),
     notes: input.notes === undefined ? undefined : optionalText('input.notes', input.notes, 2000),
     warehouseId: optionalId('input.warehouseId', input.warehouseId),
   };
-  const [pricedLines] = await Promise.all([patch.lines ? priced(ctx, patch.lines, 'input.lines') : null, checkReferences(ctx, { warehouseId: patch.warehouseId })]);
+  const [pricedLines] = await Promise.all([
+    patch.lines ? priced(ctx, patch.lines, 'input.lines') : null,
+    checkReferences(ctx, { warehouseId: patch.warehouseId }),
+  ]);
   // Lines without a rate take the default of the order's customer's country (asked only when needed).
   const country = async () => {
     const order = await readOrder(ctx.pool, ctx.identity, id);
@@ -489,24 +621,39 @@ export async function updateOrder(ctx: SalesContext, id: number, input: Record<s
   };
   const countryCode = pricedLines?.some((l) => l.taxRate === null) ? await country() : null;
   // Under the order's workflow lock: a confirmation reserving the lines it read is never overtaken by a change of them.
-  const row = await withOrderLock(ctx.pool, id, (client) => mutate(ctx, { ...spec, name: 'updateOrder', payload: { id, ...patch } }, async (tx, audit) => {
-    const before = await lockOrder(tx, ctx.identity, id);
-    if (before.status !== 'DRAFT') {
-      throw new ConflictError(`Order ${before.number} is ${before.status}: only a DRAFT order can be changed`, { field: 'id' });
-    }
-    const linesBefore = await linesIn(tx, id);
-    const { rows } = await tx.query<OrderRow>(
-      `UPDATE sales.orders o SET notes = CASE WHEN $2 THEN $3 ELSE notes END, warehouse_id = coalesce($4, warehouse_id)
+  const row = await withOrderLock(ctx.pool, id, (client) =>
+    mutate(
+      ctx,
+      { ...spec, name: 'updateOrder', payload: { id, ...patch } },
+      async (tx, audit) => {
+        const before = await lockOrder(tx, ctx.identity, id);
+        if (before.status !== 'DRAFT') {
+          throw new ConflictError(
+            `Order ${before.number} is ${before.status}: only a DRAFT order can be changed`,
+            { field: 'id' },
+          );
+        }
+        const linesBefore = await linesIn(tx, id);
+        const { rows } = await tx.query<OrderRow>(
+          `UPDATE sales.orders o SET notes = CASE WHEN $2 THEN $3 ELSE notes END, warehouse_id = coalesce($4, warehouse_id)
        WHERE id = $1 RETURNING ${ORDER_COLUMNS}`,
-      [id, patch.notes !== undefined, patch.notes ?? null, patch.warehouseId],
-    );
-    if (pricedLines) {
-      await tx.query('DELETE FROM sales.order_lines WHERE order_id = $1', [id]);
-      await insertLines(tx, id, await taxed(tx, pricedLines, countryCode));
-    }
-    await audit({ entity: 'Order', entityId: id, before: { ...before, lines: linesBefore }, after: { ...rows[0], lines: await linesIn(tx, id) } });
-    return rows[0]!;
-  }, client));
+          [id, patch.notes !== undefined, patch.notes ?? null, patch.warehouseId],
+        );
+        if (pricedLines) {
+          await tx.query('DELETE FROM sales.order_lines WHERE order_id = $1', [id]);
+          await insertLines(tx, id, await taxed(tx, pricedLines, countryCode));
+        }
+        await audit({
+          entity: 'Order',
+          entityId: id,
+          before: { ...before, lines: linesBefore },
+          after: { ...rows[0], lines: await linesIn(tx, id) },
+        });
+        return rows[0]!;
+      },
+      client,
+    ),
+  );
   forgetOrder(ctx.loaders, id);
   return row;
 }

@@ -50,7 +50,9 @@ afterAll(async () => {
 });
 
 async function order(who: ReturnType<typeof identity>, ls: ReturnType<typeof lines>, customerId = '100') {
-  return dataOf(await execute(w.sales, who, CREATE, { input: { customerId, warehouseId: w.warehouseId, lines: ls } })).createOrder as { id: string; number: string };
+  return dataOf(
+    await execute(w.sales, who, CREATE, { input: { customerId, warehouseId: w.warehouseId, lines: ls } }),
+  ).createOrder as { id: string; number: string };
 }
 
 /** Reserved units = the active reservations, and every active reservation belongs to a CONFIRMED order. */
@@ -73,7 +75,12 @@ test("a SALES user cannot release another order's reservation (and so no 11th or
   expect(await stockOf(w, p)).toEqual({ on_hand: 10, reserved: 10, ledger: 10, active: 10 });
 
   // the public mutation is gone: it is not in the schema any more
-  const legacy = await execute(w.catalog, bob, `mutation($r: String!) { releaseStock(reference: $r) { status } }`, { r: mine[0]!.number });
+  const legacy = await execute(
+    w.catalog,
+    bob,
+    `mutation($r: String!) { releaseStock(reference: $r) { status } }`,
+    { r: mine[0]!.number },
+  );
   expect(legacy.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   // the internal operation refuses a person, whatever the order
   const internal = await execute(w.catalog, bob, RELEASE, { o: mine[0]!.id });
@@ -93,16 +100,24 @@ test('a SALES user cannot reserve another product under an order and get it ship
   const p2 = await product(w, 'SHIP-P2', 97);
   const o = await order(alice, lines([p1, 3]));
   dataOf(await execute(w.sales, alice, CONFIRM, { id: o.id }));
-  const probe = await execute(w.catalog, alice, `mutation($o: ID!, $n: String!, $w: ID!, $p: ID!) {
-    reserveOrderStock(input: {orderId: $o, orderNumber: $n, warehouseId: $w, lines: [{productId: $p, quantity: 50}]}) { quantity } }`, {
-    o: o.id,
-    n: o.number,
-    w: w.warehouseId,
-    p: p2,
-  });
+  const probe = await execute(
+    w.catalog,
+    alice,
+    `mutation($o: ID!, $n: String!, $w: ID!, $p: ID!) {
+    reserveOrderStock(input: {orderId: $o, orderNumber: $n, warehouseId: $w, lines: [{productId: $p, quantity: 50}]}) { quantity } }`,
+    {
+      o: o.id,
+      n: o.number,
+      w: w.warehouseId,
+      p: p2,
+    },
+  );
   expect(probe.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   dataOf(await execute(w.sales, warehouseUser, SHIP, { id: o.id }));
-  const { rows } = await w.db.pool.query(`SELECT product_id::text AS p, kind, quantity FROM inventory.stock_movements WHERE reference = $1`, [o.number]);
+  const { rows } = await w.db.pool.query(
+    `SELECT product_id::text AS p, kind, quantity FROM inventory.stock_movements WHERE reference = $1`,
+    [o.number],
+  );
   expect(rows).toEqual([{ p: p1, kind: 'SHIPMENT', quantity: -3 }]);
   expect(await stockOf(w, p2)).toEqual({ on_hand: 97, reserved: 0, ledger: 97, active: 0 });
   expect(await stockOf(w, p1)).toEqual({ on_hand: 7, reserved: 0, ledger: 7, active: 0 });
@@ -110,8 +125,13 @@ test('a SALES user cannot reserve another product under an order and get it ship
 
 test('a made-up reference cannot hold stock forever: no person reserves, and the sweeper releases reservations with no live order', async () => {
   const p = await product(w, 'SWEEP', 97);
-  const made = await execute(w.catalog, alice, `mutation($w: ID!, $p: ID!) {
-    reserveOrderStock(input: {orderId: "999999", orderNumber: "MADE-UP", warehouseId: $w, lines: [{productId: $p, quantity: 90}]}) { quantity } }`, { w: w.warehouseId, p });
+  const made = await execute(
+    w.catalog,
+    alice,
+    `mutation($w: ID!, $p: ID!) {
+    reserveOrderStock(input: {orderId: "999999", orderNumber: "MADE-UP", warehouseId: $w, lines: [{productId: $p, quantity: 90}]}) { quantity } }`,
+    { w: w.warehouseId, p },
+  );
   expect(made.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   expect(await stockOf(w, p)).toMatchObject({ reserved: 0 });
 
@@ -125,13 +145,21 @@ test('a made-up reference cannot hold stock forever: no person reserves, and the
   dataOf(await execute(w.sales, alice, CONFIRM, { id: live.id }));
   const RESERVE = `mutation($o: ID!, $n: String!, $w: ID!, $p: ID!, $q: Int!) {
     reserveOrderStock(input: {orderId: $o, orderNumber: $n, warehouseId: $w, lines: [{productId: $p, quantity: $q}]}) { quantity } }`;
-  for (const [o, n, q] of [['999999', 'CRASHED', 80], [draft.id, draft.number, 2], [cancelled.id, cancelled.number, 3]] as const) {
+  for (const [o, n, q] of [
+    ['999999', 'CRASHED', 80],
+    [draft.id, draft.number, 2],
+    [cancelled.id, cancelled.number, 3],
+  ] as const) {
     dataOf(await execute(w.catalog, svc, RESERVE, { o, n, w: w.warehouseId, p, q }));
   }
   expect(await stockOf(w, p)).toMatchObject({ reserved: 89, active: 89 });
   expect(await reservationsOfLiveOrdersOnly(p)).toEqual({ live: 4, dead: 85 });
 
-  const swept = await sweepReservations({ pool: w.db.pool, inventory: localInventory(w.catalog), log: quietLogger() });
+  const swept = await sweepReservations({
+    pool: w.db.pool,
+    inventory: localInventory(w.catalog),
+    log: quietLogger(),
+  });
   expect(swept.released.map((r) => [r.reference, r.reason]).sort()).toEqual(
     [
       ['CRASHED', 'no such order'],
@@ -142,7 +170,10 @@ test('a made-up reference cannot hold stock forever: no person reserves, and the
   expect(await stockOf(w, p)).toEqual({ on_hand: 97, reserved: 4, ledger: 97, active: 4 });
   expect(await reservationsOfLiveOrdersOnly(p)).toEqual({ live: 4, dead: 0 });
   // a second sweep finds nothing left to release
-  expect((await sweepReservations({ pool: w.db.pool, inventory: localInventory(w.catalog), log: quietLogger() })).released).toEqual([]);
+  expect(
+    (await sweepReservations({ pool: w.db.pool, inventory: localInventory(w.catalog), log: quietLogger() }))
+      .released,
+  ).toEqual([]);
 });
 
 test('a deadlock while marking the order confirmed retries that step alone: the stock is reserved once', async () => {
@@ -152,13 +183,19 @@ test('a deadlock while marking the order confirmed retries that step alone: the 
   await w.db.pool.query(`CREATE FUNCTION public.deadlock_once() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN IF NEW.status = 'CONFIRMED' AND NEW.number = '${o.number}' AND nextval('public.deadlock_once') = 1 THEN
       RAISE EXCEPTION 'deadlock detected (injected)' USING ERRCODE = '40P01'; END IF; RETURN NEW; END $$`);
-  await w.db.pool.query(`CREATE TRIGGER deadlock_once BEFORE UPDATE ON sales.orders FOR EACH ROW EXECUTE FUNCTION public.deadlock_once()`);
+  await w.db.pool.query(
+    `CREATE TRIGGER deadlock_once BEFORE UPDATE ON sales.orders FOR EACH ROW EXECUTE FUNCTION public.deadlock_once()`,
+  );
   try {
-    expect(dataOf(await execute(w.sales, manager, CONFIRM, { id: o.id })).confirmOrder.status).toBe('CONFIRMED');
+    expect(dataOf(await execute(w.sales, manager, CONFIRM, { id: o.id })).confirmOrder.status).toBe(
+      'CONFIRMED',
+    );
     const { rows } = await w.db.pool.query(`SELECT last_value FROM public.deadlock_once`);
     expect(Number(rows[0].last_value)).toBe(2); // the step did fail once, and ran again
   } finally {
-    await w.db.pool.query(`DROP TRIGGER deadlock_once ON sales.orders; DROP FUNCTION public.deadlock_once(); DROP SEQUENCE public.deadlock_once`);
+    await w.db.pool.query(
+      `DROP TRIGGER deadlock_once ON sales.orders; DROP FUNCTION public.deadlock_once(); DROP SEQUENCE public.deadlock_once`,
+    );
   }
   expect(callsFor(o.id)).toEqual(['reserve']);
   expect(await stockOf(w, p)).toEqual({ on_hand: 10, reserved: 4, ledger: 10, active: 4 });
@@ -201,7 +238,9 @@ test('a held row lock on confirmOrder (55P03) is retried with back-off, then ans
     // held for 3 s: longer than lock_timeout (2 s), so the first attempt times out, a later one passes
     await holder.query(`BEGIN; SELECT 1 FROM sales.orders WHERE id = ${Number(brief.id)} FOR UPDATE`);
     const releaseSoon = new Promise((r) => setTimeout(r, 3000)).then(() => holder.query('ROLLBACK'));
-    expect(dataOf(await execute(w.sales, manager, CONFIRM, { id: brief.id })).confirmOrder.status).toBe('CONFIRMED');
+    expect(dataOf(await execute(w.sales, manager, CONFIRM, { id: brief.id })).confirmOrder.status).toBe(
+      'CONFIRMED',
+    );
     await releaseSoon;
     expect(callsFor(brief.id)).toEqual(['reserve']);
 
@@ -226,7 +265,9 @@ test('shipOrder had no compensation: when the order cannot be marked shipped, th
   dataOf(await execute(w.sales, manager, CONFIRM, { id: o.id }));
   await w.db.pool.query(`CREATE FUNCTION public.fail_ship() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN IF NEW.status = 'SHIPPED' AND NEW.number = '${o.number}' THEN RAISE EXCEPTION 'step 3 broken'; END IF; RETURN NEW; END $$`);
-  await w.db.pool.query(`CREATE TRIGGER fail_ship BEFORE UPDATE ON sales.orders FOR EACH ROW EXECUTE FUNCTION public.fail_ship()`);
+  await w.db.pool.query(
+    `CREATE TRIGGER fail_ship BEFORE UPDATE ON sales.orders FOR EACH ROW EXECUTE FUNCTION public.fail_ship()`,
+  );
   try {
     const res = await execute(w.sales, warehouseUser, SHIP, { id: o.id });
     expect(res.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
@@ -247,7 +288,11 @@ test('13 × 50 concurrent confirmations on a stock of 10, interleaved with relea
   for (let round = 0; round < 13; round++) {
     const p = await product(w, `RACE-${round}`, 10);
     // 50 one-unit orders of the 13 reps
-    const orders = await Promise.all(Array.from({ length: 50 }, (_, i) => order(reps[i % 13]!, lines([p, 1]), String(1000 + (i % 13))).then((o) => ({ ...o, rep: i % 13 }))));
+    const orders = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        order(reps[i % 13]!, lines([p, 1]), String(1000 + (i % 13))).then((o) => ({ ...o, rep: i % 13 })),
+      ),
+    );
     const others = (rep: number) => orders.filter((o) => o.rep !== rep);
     const work: Promise<void>[] = [];
     orders.forEach((o, i) => {
@@ -262,7 +307,10 @@ test('13 × 50 concurrent confirmations on a stock of 10, interleaved with relea
       if (i % 5 === 0) {
         // another rep tries to free the stock: the internal release, and cancelling the order
         const target = others(o.rep)[(i * 7 + round) % others(o.rep).length]!;
-        for (const attempt of [execute(w.catalog, rep, RELEASE, { o: target.id }), execute(w.sales, rep, CANCEL, { id: target.id })]) {
+        for (const attempt of [
+          execute(w.catalog, rep, RELEASE, { o: target.id }),
+          execute(w.sales, rep, CANCEL, { id: target.id }),
+        ]) {
           attacks++;
           work.push(
             attempt.then((r) => {
@@ -273,7 +321,12 @@ test('13 × 50 concurrent confirmations on a stock of 10, interleaved with relea
         }
       }
       // and twice a round an owner cancels their own order (the stock it holds, if any, is freed)
-      if (i % 25 === 3) work.push(new Promise((r) => setTimeout(r, 2)).then(() => execute(w.sales, rep, CANCEL, { id: o.id })).then(() => undefined));
+      if (i % 25 === 3)
+        work.push(
+          new Promise((r) => setTimeout(r, 2))
+            .then(() => execute(w.sales, rep, CANCEL, { id: o.id }))
+            .then(() => undefined),
+        );
     });
     await Promise.all(work);
 
@@ -282,11 +335,27 @@ test('13 × 50 concurrent confirmations on a stock of 10, interleaved with relea
     expect(s.reserved).toBeLessThanOrEqual(10);
     expect(await reservationsOfLiveOrdersOnly(p)).toEqual({ live: s.reserved, dead: 0 });
     // what the owners' cancellations freed goes to the orders still in DRAFT: then the stock is full, never more
-    const { rows: drafts } = await w.db.pool.query(`SELECT id::text, sales_rep_id AS rep FROM sales.orders WHERE id = ANY($1) AND status = 'DRAFT'`, [orders.map((o) => Number(o.id))]);
-    await Promise.all(drafts.map((d: { id: string; rep: number }) => execute(w.sales, identity('SALES', d.rep), CONFIRM, { id: d.id })));
-    expect({ round, ...(await stockOf(w, p)) }).toEqual({ round, on_hand: 10, reserved: 10, ledger: 10, active: 10 });
+    const { rows: drafts } = await w.db.pool.query(
+      `SELECT id::text, sales_rep_id AS rep FROM sales.orders WHERE id = ANY($1) AND status = 'DRAFT'`,
+      [orders.map((o) => Number(o.id))],
+    );
+    await Promise.all(
+      drafts.map((d: { id: string; rep: number }) =>
+        execute(w.sales, identity('SALES', d.rep), CONFIRM, { id: d.id }),
+      ),
+    );
+    expect({ round, ...(await stockOf(w, p)) }).toEqual({
+      round,
+      on_hand: 10,
+      reserved: 10,
+      ledger: 10,
+      active: 10,
+    });
     expect(await reservationsOfLiveOrdersOnly(p)).toEqual({ live: 10, dead: 0 });
-    const { rows } = await w.db.pool.query(`SELECT count(*)::int AS n FROM sales.orders WHERE id = ANY($1) AND status = 'CONFIRMED'`, [orders.map((o) => Number(o.id))]);
+    const { rows } = await w.db.pool.query(
+      `SELECT count(*)::int AS n FROM sales.orders WHERE id = ANY($1) AND status = 'CONFIRMED'`,
+      [orders.map((o) => Number(o.id))],
+    );
     expect(rows[0].n).toBe(10);
   }
   expect(unexpected).toEqual([]);

@@ -12,7 +12,12 @@ export interface SweepResult {
 }
 
 /** The sweeper acts as no person: the sales service alone (the catalog's audit says so). */
-const sweeper = (): Identity => ({ userId: null, email: null, role: 'SALES_SERVICE', requestId: `sweeper-${randomUUID()}` });
+const sweeper = (): Identity => ({
+  userId: null,
+  email: null,
+  role: 'SALES_SERVICE',
+  requestId: `sweeper-${randomUUID()}`,
+});
 
 /**
  * Finds reservations with no live order behind them and releases them: leftovers of a process
@@ -21,24 +26,37 @@ const sweeper = (): Identity => ({ userId: null, email: null, role: 'SALES_SERVI
  * confirmation in progress (which holds that lock from its reservation to its commit) is never
  * taken for a leftover.
  */
-export async function sweepReservations(deps: { pool: pg.Pool; inventory: Inventory; log: Logger }, batch = 500, opts: { dryRun?: boolean } = {}): Promise<SweepResult> {
+export async function sweepReservations(
+  deps: { pool: pg.Pool; inventory: Inventory; log: Logger },
+  batch = 500,
+  opts: { dryRun?: boolean } = {},
+): Promise<SweepResult> {
   const who = sweeper();
   const result: SweepResult = { checked: 0, released: [] };
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const holds = await deps.inventory.holds(who, after, batch);
     if (!holds.length) break;
     result.checked += holds.length;
     after = holds.at(-1)!.orderId;
-    const { rows } = await deps.pool.query<{ id: number; status: string }>(`SELECT id, status FROM sales.orders WHERE id = ANY($1)`, [holds.map((h) => h.orderId)]);
+    const { rows } = await deps.pool.query<{ id: number; status: string }>(
+      `SELECT id, status FROM sales.orders WHERE id = ANY($1)`,
+      [holds.map((h) => h.orderId)],
+    );
     const status = new Map(rows.map((r) => [r.id, r.status]));
     for (const h of holds.filter((x) => status.get(x.orderId) !== 'CONFIRMED')) {
       // A dry run only lists the candidates (the pipeline's fingerprint: nothing to release, nothing to run).
       if (opts.dryRun) {
-        result.released.push({ orderId: h.orderId, reference: h.reference, reason: status.has(h.orderId) ? `order is ${status.get(h.orderId)}` : 'no such order' });
+        result.released.push({
+          orderId: h.orderId,
+          reference: h.reference,
+          reason: status.has(h.orderId) ? `order is ${status.get(h.orderId)}` : 'no such order',
+        });
         continue;
       }
       const reason = await withOrderLock(deps.pool, h.orderId, async (client) => {
-        const now = (await client.query<{ status: string }>(`SELECT status FROM sales.orders WHERE id = $1`, [h.orderId])).rows[0]?.status;
+        const now = (
+          await client.query<{ status: string }>(`SELECT status FROM sales.orders WHERE id = $1`, [h.orderId])
+        ).rows[0]?.status;
         if (now === 'CONFIRMED') return null; // confirmed since the batch was read
         await deps.inventory.release(who, h.orderId);
         return now ? `order is ${now}` : 'no such order';
@@ -47,6 +65,10 @@ export async function sweepReservations(deps: { pool: pg.Pool; inventory: Invent
     }
     if (holds.length < batch) break;
   }
-  if (result.released.length && !opts.dryRun) deps.log.warn({ released: result.released }, `stock sweeper: released the reservations of ${result.released.length} order(s) with no live order`);
+  if (result.released.length && !opts.dryRun)
+    deps.log.warn(
+      { released: result.released },
+      `stock sweeper: released the reservations of ${result.released.length} order(s) with no live order`,
+    );
   return result;
 }

@@ -13,7 +13,9 @@ export const SECRET = 'x'.repeat(32);
  * A customer directory for the tests that are not about customers: every id is an ACTIVE customer
  * of whoever asks. The checks themselves are tested against the real customers subgraph (references.test.ts).
  */
-export const anyCustomer: CustomerDirectory = { customer: async (actor) => ({ status: 'ACTIVE', salesRepId: actor.userId }) };
+export const anyCustomer: CustomerDirectory = {
+  customer: async (actor) => ({ status: 'ACTIVE', salesRepId: actor.userId }),
+};
 export const manager = identity('MANAGER', 1);
 
 export interface World {
@@ -34,10 +36,20 @@ export async function world(
 ): Promise<World> {
   const db = await testDatabase();
   const log = quietLogger();
-  const own = opts.separatePools ? [createPool(db.url, { max: 15, applicationName: 'erp-catalog' }), createPool(db.url, { max: 15, applicationName: 'erp-sales' })] : [];
+  const own = opts.separatePools
+    ? [
+        createPool(db.url, { max: 15, applicationName: 'erp-catalog' }),
+        createPool(db.url, { max: 15, applicationName: 'erp-sales' }),
+      ]
+    : [];
   const catalogPool = own[0] ?? db.pool;
   const salesPool = own[1] ?? db.pool;
-  const catalog = (await createCatalogSubgraph({ pool: catalogPool, log, identitySecret: SECRET, production: false })) as unknown as Subgraph<BaseContext>;
+  const catalog = (await createCatalogSubgraph({
+    pool: catalogPool,
+    log,
+    identitySecret: SECRET,
+    production: false,
+  })) as unknown as Subgraph<BaseContext>;
   const sales = (await createSalesSubgraph({
     pool: salesPool,
     log,
@@ -46,8 +58,20 @@ export async function world(
     inventory: wrap(localInventory(catalog)),
     customers: opts.customers ? await opts.customers(db.pool) : anyCustomer,
   })) as unknown as Subgraph<BaseContext>;
-  dataOf(await execute(catalog, manager, `mutation { createCategory(input: {code: "TOOLS", name: "Tools"}) { id } }`));
-  const w = dataOf(await execute(catalog, manager, `mutation { createWarehouse(input: {code: "LYS", name: "Lyon", city: "Lyon", countryCode: "FR"}) { id } }`));
+  dataOf(
+    await execute(
+      catalog,
+      manager,
+      `mutation { createCategory(input: {code: "TOOLS", name: "Tools"}) { id } }`,
+    ),
+  );
+  const w = dataOf(
+    await execute(
+      catalog,
+      manager,
+      `mutation { createWarehouse(input: {code: "LYS", name: "Lyon", city: "Lyon", countryCode: "FR"}) { id } }`,
+    ),
+  );
   return {
     db,
     catalog,
@@ -64,16 +88,28 @@ export async function world(
 
 /** A catalog product with `onHand` units received in the world's warehouse. */
 export async function product(w: World, sku: string, onHand: number): Promise<string> {
-  const p = dataOf(await execute(w.catalog, manager, `mutation($sku: String!) { createProduct(input: {sku: $sku, name: $sku, categoryId: "1", listPrice: "10"}) { id } }`, { sku }));
+  const p = dataOf(
+    await execute(
+      w.catalog,
+      manager,
+      `mutation($sku: String!) { createProduct(input: {sku: $sku, name: $sku, categoryId: "1", listPrice: "10"}) { id } }`,
+      { sku },
+    ),
+  );
   const id = p.createProduct.id as string;
   if (onHand > 0) {
     dataOf(
-      await execute(w.catalog, manager, `mutation($w: ID!, $p: ID!, $q: Int!, $r: String!) { recordReceipt(input: {warehouseId: $w, reference: $r, lines: [{productId: $p, quantity: $q}]}) { id } }`, {
-        w: w.warehouseId,
-        p: id,
-        q: onHand,
-        r: `PO-${sku}`,
-      }),
+      await execute(
+        w.catalog,
+        manager,
+        `mutation($w: ID!, $p: ID!, $q: Int!, $r: String!) { recordReceipt(input: {warehouseId: $w, reference: $r, lines: [{productId: $p, quantity: $q}]}) { id } }`,
+        {
+          w: w.warehouseId,
+          p: id,
+          q: onHand,
+          r: `PO-${sku}`,
+        },
+      ),
     );
   }
   return id;
@@ -99,5 +135,9 @@ export const ORDER_FIELDS = `id number status salesRepId customer { id } warehou
 export const CREATE = `mutation($input: CreateOrderInput!, $k: String) { createOrder(input: $input, idempotencyKey: $k) { ${ORDER_FIELDS} } }`;
 
 export function lines(...l: [productId: string, quantity: number, unitPrice?: string][]) {
-  return l.map(([productId, quantity, unitPrice]) => ({ productId, quantity, unitPrice: unitPrice ?? '10.00' }));
+  return l.map(([productId, quantity, unitPrice]) => ({
+    productId,
+    quantity,
+    unitPrice: unitPrice ?? '10.00',
+  }));
 }

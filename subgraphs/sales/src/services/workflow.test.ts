@@ -19,7 +19,11 @@ const DELIVER = act('deliverOrder');
 const CANCEL = act('cancelOrder', '$reason: String!');
 
 async function newOrder(ls: ReturnType<typeof lines>, who = manager) {
-  return dataOf(await execute(w.sales, who, CREATE, { input: { customerId: '100', warehouseId: w.warehouseId, lines: ls } })).createOrder;
+  return dataOf(
+    await execute(w.sales, who, CREATE, {
+      input: { customerId: '100', warehouseId: w.warehouseId, lines: ls },
+    }),
+  ).createOrder;
 }
 
 test('the full workflow DRAFT → CONFIRMED → SHIPPED → DELIVERED reserves, then ships the stock', async () => {
@@ -50,7 +54,12 @@ test('the full workflow DRAFT → CONFIRMED → SHIPPED → DELIVERED reserves, 
 
   const delivered = dataOf(await execute(w.sales, warehouseUser, DELIVER, { id: order.id })).deliverOrder;
   expect(delivered.status).toBe('DELIVERED');
-  expect(delivered.statusHistory.map((h: { toStatus: string }) => h.toStatus)).toEqual(['DRAFT', 'CONFIRMED', 'SHIPPED', 'DELIVERED']);
+  expect(delivered.statusHistory.map((h: { toStatus: string }) => h.toStatus)).toEqual([
+    'DRAFT',
+    'CONFIRMED',
+    'SHIPPED',
+    'DELIVERED',
+  ]);
   expect(delivered.statusHistory[2]).toMatchObject({ fromStatus: 'CONFIRMED', changedBy: '7' });
   const { rows: stamps } = await w.db.pool.query(
     `SELECT confirmed_at IS NOT NULL AS c, shipped_at IS NOT NULL AS s, delivered_at IS NOT NULL AS d FROM sales.orders WHERE id = $1`,
@@ -69,15 +78,26 @@ test('cancelling a CONFIRMED order releases its stock; cancelling a DRAFT holds 
   const order = await newOrder(lines([p, 4]));
   dataOf(await execute(w.sales, manager, CONFIRM, { id: order.id }));
   expect(await stockOf(w, p)).toMatchObject({ on_hand: 5, reserved: 4 });
-  const cancelled = dataOf(await execute(w.sales, manager, CANCEL, { id: order.id, reason: 'customer changed their mind' })).cancelOrder;
+  const cancelled = dataOf(
+    await execute(w.sales, manager, CANCEL, { id: order.id, reason: 'customer changed their mind' }),
+  ).cancelOrder;
   expect(cancelled.status).toBe('CANCELLED');
-  expect(cancelled.statusHistory.at(-1)).toMatchObject({ fromStatus: 'CONFIRMED', toStatus: 'CANCELLED', note: 'customer changed their mind' });
+  expect(cancelled.statusHistory.at(-1)).toMatchObject({
+    fromStatus: 'CONFIRMED',
+    toStatus: 'CANCELLED',
+    note: 'customer changed their mind',
+  });
   expect(await stockOf(w, p)).toEqual({ on_hand: 5, reserved: 0, ledger: 5, active: 0 });
-  const { rows } = await w.db.pool.query(`SELECT status FROM inventory.stock_reservations WHERE reference = $1`, [order.number]);
+  const { rows } = await w.db.pool.query(
+    `SELECT status FROM inventory.stock_reservations WHERE reference = $1`,
+    [order.number],
+  );
   expect(rows).toEqual([{ status: 'RELEASED' }]);
 
   const draft = await newOrder(lines([p, 1]));
-  const c2 = dataOf(await execute(w.sales, manager, CANCEL, { id: draft.id, reason: 'duplicate' })).cancelOrder;
+  const c2 = dataOf(
+    await execute(w.sales, manager, CANCEL, { id: draft.id, reason: 'duplicate' }),
+  ).cancelOrder;
   expect(c2.status).toBe('CANCELLED');
   expect(await stockOf(w, p)).toMatchObject({ on_hand: 5, reserved: 0 });
 });
@@ -108,7 +128,12 @@ test('a confirmation with one line short of stock fails with INSUFFICIENT_STOCK 
   const short = await product(w, 'SHORT-KO', 2);
   const order = await newOrder(lines([plenty, 5], [short, 3]));
   const res = await execute(w.sales, manager, CONFIRM, { id: order.id });
-  expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'INSUFFICIENT_STOCK', productId: Number(short), requested: 3, available: 2 });
+  expect(res.errors?.[0]?.extensions).toMatchObject({
+    code: 'INSUFFICIENT_STOCK',
+    productId: Number(short),
+    requested: 3,
+    available: 2,
+  });
   expect(res.errors?.[0]?.message).toContain('SHORT-KO');
   expect(await stockOf(w, plenty)).toEqual({ on_hand: 50, reserved: 0, ledger: 50, active: 0 });
   expect(await stockOf(w, short)).toEqual({ on_hand: 2, reserved: 0, ledger: 2, active: 0 });
@@ -155,7 +180,10 @@ test('confirm is idempotent under a key: a retry returns the first result and re
     [order.id],
   );
   expect(rows[0].n).toBe(1);
-  const { rows: hist } = await w.db.pool.query(`SELECT count(*)::int AS n FROM sales.order_status_history WHERE order_id = $1 AND to_status = 'CONFIRMED'`, [order.id]);
+  const { rows: hist } = await w.db.pool.query(
+    `SELECT count(*)::int AS n FROM sales.order_status_history WHERE order_id = $1 AND to_status = 'CONFIRMED'`,
+    [order.id],
+  );
   expect(hist[0].n).toBe(1);
 });
 
@@ -165,18 +193,25 @@ test('when the sales step fails after the stock was reserved, the reservation is
   // Make step 3 fail for this order only, in this throw-away test database.
   await w.db.pool.query(`CREATE FUNCTION public.fail_confirm() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN IF NEW.status = 'CONFIRMED' AND NEW.number = '${order.number}' THEN RAISE EXCEPTION 'step 3 broken'; END IF; RETURN NEW; END $$`);
-  await w.db.pool.query(`CREATE TRIGGER fail_confirm BEFORE UPDATE ON sales.orders FOR EACH ROW EXECUTE FUNCTION public.fail_confirm()`);
+  await w.db.pool.query(
+    `CREATE TRIGGER fail_confirm BEFORE UPDATE ON sales.orders FOR EACH ROW EXECUTE FUNCTION public.fail_confirm()`,
+  );
   try {
     const res = await execute(w.sales, manager, CONFIRM, { id: order.id });
     expect(res.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
     expect(await stockOf(w, p)).toEqual({ on_hand: 10, reserved: 0, ledger: 10, active: 0 });
-    const { rows } = await w.db.pool.query(`SELECT status FROM inventory.stock_reservations WHERE reference = $1`, [order.number]);
+    const { rows } = await w.db.pool.query(
+      `SELECT status FROM inventory.stock_reservations WHERE reference = $1`,
+      [order.number],
+    );
     expect(rows).toEqual([{ status: 'RELEASED' }]);
   } finally {
     await w.db.pool.query(`DROP TRIGGER fail_confirm ON sales.orders; DROP FUNCTION public.fail_confirm()`);
   }
   // Once repaired, the order confirms normally.
-  expect(dataOf(await execute(w.sales, manager, CONFIRM, { id: order.id })).confirmOrder.status).toBe('CONFIRMED');
+  expect(dataOf(await execute(w.sales, manager, CONFIRM, { id: order.id })).confirmOrder.status).toBe(
+    'CONFIRMED',
+  );
   expect(await stockOf(w, p)).toMatchObject({ reserved: 6, active: 6 });
 });
 
@@ -184,12 +219,17 @@ test('an orphan reservation of a DRAFT order (a crashed confirmation) is replace
   const p = await product(w, 'ORPH', 10);
   const order = await newOrder(lines([p, 2]));
   dataOf(
-    await execute(w.catalog, identity('SALES_SERVICE', 1), `mutation($o: ID!, $r: String!, $w: ID!, $p: ID!) { reserveOrderStock(input: {orderId: $o, orderNumber: $r, warehouseId: $w, lines: [{productId: $p, quantity: 5}]}) { quantity } }`, {
-      o: order.id,
-      r: order.number,
-      w: w.warehouseId,
-      p,
-    }),
+    await execute(
+      w.catalog,
+      identity('SALES_SERVICE', 1),
+      `mutation($o: ID!, $r: String!, $w: ID!, $p: ID!) { reserveOrderStock(input: {orderId: $o, orderNumber: $r, warehouseId: $w, lines: [{productId: $p, quantity: 5}]}) { quantity } }`,
+      {
+        o: order.id,
+        r: order.number,
+        w: w.warehouseId,
+        p,
+      },
+    ),
   );
   dataOf(await execute(w.sales, manager, CONFIRM, { id: order.id }));
   expect(await stockOf(w, p)).toMatchObject({ reserved: 2, active: 2 });
@@ -220,7 +260,12 @@ test('updateOrder replaces the lines of a DRAFT order only', async () => {
   const p = await product(w, 'UPD', 10);
   const order = await newOrder(lines([p, 1], [p, 2]));
   const UPDATE = `mutation($id: ID!, $input: UpdateOrderInput!) { updateOrder(id: $id, input: $input) { ${ORDER_FIELDS} notes } }`;
-  const updated = dataOf(await execute(w.sales, manager, UPDATE, { id: order.id, input: { lines: lines([p, 5, '2.50']), notes: 'rush' } })).updateOrder;
+  const updated = dataOf(
+    await execute(w.sales, manager, UPDATE, {
+      id: order.id,
+      input: { lines: lines([p, 5, '2.50']), notes: 'rush' },
+    }),
+  ).updateOrder;
   expect(updated.lines).toHaveLength(1);
   expect(updated).toMatchObject({ notes: 'rush', totals: { netAmount: '12.50' } });
   dataOf(await execute(w.sales, manager, CONFIRM, { id: order.id }));
@@ -231,12 +276,33 @@ test('updateOrder replaces the lines of a DRAFT order only', async () => {
 test('a line without a unit price takes the catalog list price; an unknown product is refused by field', async () => {
   const p = await product(w, 'LIST', 0);
   const order = dataOf(
-    await execute(w.sales, manager, CREATE, { input: { customerId: '100', warehouseId: w.warehouseId, lines: [{ productId: p, quantity: 2 }, { productId: p, quantity: 1, unitPrice: '7.5' }] } }),
+    await execute(w.sales, manager, CREATE, {
+      input: {
+        customerId: '100',
+        warehouseId: w.warehouseId,
+        lines: [
+          { productId: p, quantity: 2 },
+          { productId: p, quantity: 1, unitPrice: '7.5' },
+        ],
+      },
+    }),
   ).createOrder;
   expect(order.lines.map((l: { unitPrice: string }) => Number(l.unitPrice))).toEqual([10, 7.5]);
   expect(order.totals.netAmount).toBe('27.50');
-  const unknown = await execute(w.sales, manager, CREATE, { input: { customerId: '100', warehouseId: w.warehouseId, lines: [{ productId: p, quantity: 1, unitPrice: '1' }, { productId: '99999', quantity: 1 }] } });
-  expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.lines[1].productId' });
+  const unknown = await execute(w.sales, manager, CREATE, {
+    input: {
+      customerId: '100',
+      warehouseId: w.warehouseId,
+      lines: [
+        { productId: p, quantity: 1, unitPrice: '1' },
+        { productId: '99999', quantity: 1 },
+      ],
+    },
+  });
+  expect(unknown.errors?.[0]?.extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'input.lines[1].productId',
+  });
 });
 
 test('order numbers: generated when absent, unique when given', async () => {
@@ -250,17 +316,34 @@ test('order numbers: generated when absent, unique when given', async () => {
 test('validation errors name the field and the value', async () => {
   const p = await product(w, 'VAL', 0);
   const base = { customerId: '100', warehouseId: w.warehouseId };
-  const q0 = await execute(w.sales, manager, CREATE, { input: { ...base, lines: [{ productId: p, quantity: 0, unitPrice: '1' }] } });
-  expect(q0.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.lines[0].quantity' });
-  const d = await execute(w.sales, manager, CREATE, { input: { ...base, lines: [{ productId: p, quantity: 1, unitPrice: '1', discount: '1.5' }] } });
-  expect(d.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.lines[0].discount' });
+  const q0 = await execute(w.sales, manager, CREATE, {
+    input: { ...base, lines: [{ productId: p, quantity: 0, unitPrice: '1' }] },
+  });
+  expect(q0.errors?.[0]?.extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'input.lines[0].quantity',
+  });
+  const d = await execute(w.sales, manager, CREATE, {
+    input: { ...base, lines: [{ productId: p, quantity: 1, unitPrice: '1', discount: '1.5' }] },
+  });
+  expect(d.errors?.[0]?.extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'input.lines[0].discount',
+  });
   expect(d.errors?.[0]?.message).toContain('"1.5"');
-  const c = await execute(w.sales, manager, CREATE, { input: { ...base, customerId: 'abc', lines: lines([p, 1]) } });
+  const c = await execute(w.sales, manager, CREATE, {
+    input: { ...base, customerId: 'abc', lines: lines([p, 1]) },
+  });
   expect(c.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.customerId' });
   const none = await execute(w.sales, manager, CREATE, { input: { ...base, lines: [] } });
   expect(none.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.lines' });
-  const price = await execute(w.sales, manager, CREATE, { input: { ...base, lines: [{ productId: p, quantity: 1, unitPrice: '1.999' }] } });
-  expect(price.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.lines[0].unitPrice' });
+  const price = await execute(w.sales, manager, CREATE, {
+    input: { ...base, lines: [{ productId: p, quantity: 1, unitPrice: '1.999' }] },
+  });
+  expect(price.errors?.[0]?.extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'input.lines[0].unitPrice',
+  });
   const reason = await execute(w.sales, manager, CANCEL, { id: '1', reason: '  ' });
   expect(reason.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
 });

@@ -19,17 +19,25 @@ const STAMP: Partial<Record<OrderStatus, string>> = {
 
 export function assertTransition(order: OrderRow, to: OrderStatus): void {
   const from = order.status as OrderStatus;
-  if (!(ORDER_TRANSITIONS[from] ?? []).includes(to)) throw new InvalidTransitionError(`Order ${order.number}`, from, to);
+  if (!(ORDER_TRANSITIONS[from] ?? []).includes(to))
+    throw new InvalidTransitionError(`Order ${order.number}`, from, to);
 }
 
 /** Moves a locked order to `to`: status, its timestamp, a history row and an audit row. */
-async function transition(ctx: SalesContext, tx: Tx, audit: Audit, before: OrderRow, to: OrderStatus, note: string | null): Promise<OrderRow> {
+async function transition(
+  ctx: SalesContext,
+  tx: Tx,
+  audit: Audit,
+  before: OrderRow,
+  to: OrderStatus,
+  note: string | null,
+): Promise<OrderRow> {
   const stamp = STAMP[to];
   if (!stamp) throw new Error(`no timestamp column for ${to}`);
-  const { rows } = await tx.query<OrderRow>(`UPDATE sales.orders o SET status = $2, ${stamp} = now() WHERE id = $1 RETURNING ${ORDER_COLUMNS}`, [
-    before.id,
-    to,
-  ]);
+  const { rows } = await tx.query<OrderRow>(
+    `UPDATE sales.orders o SET status = $2, ${stamp} = now() WHERE id = $1 RETURNING ${ORDER_COLUMNS}`,
+    [before.id, to],
+  );
   await recordHistory(tx, ctx.identity, before.id, before.status, to, note);
   await audit({ entity: 'Order', entityId: before.id, before, after: rows[0] });
   return rows[0]!;
@@ -50,11 +58,19 @@ async function stockLines(tx: Tx, orderId: number): Promise<StockLine[]> {
 const actor = (ctx: SalesContext) => ctx.identity;
 
 /** Runs a compensation; a failure is logged (the sweeper is the safety net) and never hides the first error. */
-async function compensate(ctx: SalesContext, what: string, order: OrderRow, step: () => Promise<void>): Promise<void> {
+async function compensate(
+  ctx: SalesContext,
+  what: string,
+  order: OrderRow,
+  step: () => Promise<void>,
+): Promise<void> {
   try {
     await step();
   } catch (err) {
-    ctx.log.error({ err, orderId: order.id, number: order.number, requestId: ctx.identity.requestId }, `${what}: compensation failed`);
+    ctx.log.error(
+      { err, orderId: order.id, number: order.number, requestId: ctx.identity.requestId },
+      `${what}: compensation failed`,
+    );
   }
 }
 
@@ -82,7 +98,8 @@ export async function confirmOrder(ctx: SalesContext, id: number, spec: Spec): P
     const before = await readOrder(client, ctx.identity, id);
     assertTransition(before, 'CONFIRMED');
     const lines = movesStock(before) ? await stockLines(client, id) : [];
-    if (movesStock(before) && !lines.length) throw new ValidationError('id', String(id), 'an order without lines cannot be confirmed');
+    if (movesStock(before) && !lines.length)
+      throw new ValidationError('id', String(id), 'an order without lines cannot be confirmed');
     // Step 2
     if (lines.length) await reserve(ctx, before, lines);
     // Step 3
@@ -98,7 +115,8 @@ export async function confirmOrder(ctx: SalesContext, id: number, spec: Spec): P
         client,
       );
     } catch (err) {
-      if (lines.length) await compensate(ctx, 'confirmOrder', before, () => ctx.inventory.release(actor(ctx), id));
+      if (lines.length)
+        await compensate(ctx, 'confirmOrder', before, () => ctx.inventory.release(actor(ctx), id));
       throw err;
     }
   });
@@ -113,7 +131,8 @@ async function reserve(ctx: SalesContext, order: OrderRow, lines: StockLine[]): 
       await ctx.inventory.reserve(actor(ctx), ref, lines);
     } catch (err) {
       // Outcome unknown (network, timeout): release whatever may have been reserved.
-      if (!(err instanceof AppError)) await compensate(ctx, 'confirmOrder', order, () => ctx.inventory.release(actor(ctx), order.id));
+      if (!(err instanceof AppError))
+        await compensate(ctx, 'confirmOrder', order, () => ctx.inventory.release(actor(ctx), order.id));
       throw err;
     }
   };
@@ -178,11 +197,21 @@ export async function deliverOrder(ctx: SalesContext, id: number, spec: Spec): P
  * the reservation is released after it (a failed release leaves stock held by a dead order, which
  * the sweeper releases: holding stock too long is recoverable, overselling is not).
  */
-export async function cancelOrder(ctx: SalesContext, id: number, reasonRaw: unknown, spec: Spec): Promise<OrderRow> {
+export async function cancelOrder(
+  ctx: SalesContext,
+  id: number,
+  reasonRaw: unknown,
+  spec: Spec,
+): Promise<OrderRow> {
   const reason = requiredText('reason', reasonRaw, 500);
   if (!spec.idempotencyKey) assertTransition(await readOrder(ctx.pool, ctx.identity, id), 'CANCELLED');
   const row = await withOrderLock(ctx.pool, id, async (client) => {
-    const done = await storedResponse<OrderRow>(client, idempotencyScope(ctx, 'cancelOrder'), spec.idempotencyKey, { id, reason });
+    const done = await storedResponse<OrderRow>(
+      client,
+      idempotencyScope(ctx, 'cancelOrder'),
+      spec.idempotencyKey,
+      { id, reason },
+    );
     if (done) return done.response;
     let held = false;
     const after = await mutate(

@@ -10,16 +10,24 @@ import * as supplies from '../services/supplies';
 
 /** Sum of amounts already rounded to the cent, exact (integer cents, no floating-point drift). */
 function centsSum(amounts: string[]): string {
-  const cents = amounts.reduce((s, a) => s + BigInt(a.replace('.', '').replace(/^(-?)0+(?=\d)/, '$1')) * (a.includes('.') ? 10n ** BigInt(2 - a.split('.')[1]!.length) : 100n), 0n);
+  const cents = amounts.reduce(
+    (s, a) =>
+      s +
+      BigInt(a.replace('.', '').replace(/^(-?)0+(?=\d)/, '$1')) *
+        (a.includes('.') ? 10n ** BigInt(2 - a.split('.')[1]!.length) : 100n),
+    0n,
+  );
   const sign = cents < 0n ? '-' : '';
   const abs = cents < 0n ? -cents : cents;
   return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
 }
 
-const must = <T>(entity: string, id: unknown) => (row: T | null): T => {
-  if (!row) throw new NotFoundError(entity, id);
-  return row;
-};
+const must =
+  <T>(entity: string, id: unknown) =>
+  (row: T | null): T => {
+    if (!row) throw new NotFoundError(entity, id);
+    return row;
+  };
 
 /** Thin resolvers: parse arguments, call a service or a loader, return; typed from schema.graphql (src/generated). */
 export const resolvers: Resolvers = {
@@ -36,7 +44,8 @@ export const resolvers: Resolvers = {
   Mutation: {
     createSupplier: (_, a, ctx) => suppliers.createSupplier(ctx, a.input, a),
     updateSupplier: (_, a, ctx) => suppliers.updateSupplier(ctx, parseId('id', a.id), a.input, a),
-    addSupplierContact: (_, a, ctx) => suppliers.addSupplierContact(ctx, parseId('supplierId', a.supplierId), a.input, a),
+    addSupplierContact: (_, a, ctx) =>
+      suppliers.addSupplierContact(ctx, parseId('supplierId', a.supplierId), a.input, a),
     upsertProductSupply: (_, a, ctx) => supplies.upsertProductSupply(ctx, a.input, a),
     recordSupplierEvaluation: (_, a, ctx) => evaluations.recordSupplierEvaluation(ctx, a.input, a),
     createPurchaseOrder: (_, a, ctx) => po.createPurchaseOrder(ctx, a.input, a),
@@ -45,15 +54,20 @@ export const resolvers: Resolvers = {
     cancelPurchaseOrder: (_, a, ctx) => po.cancelPurchaseOrder(ctx, parseId('id', a.id), a.reason, a),
     closePurchaseOrder: (_, a, ctx) => po.closePurchaseOrder(ctx, parseId('id', a.id), a.reason, a),
     receivePurchaseOrder: (_, a, ctx) => receipts.receivePurchaseOrder(ctx, parseId('id', a.id), a.input, a),
-    createPurchaseOrderFromRecommendation: (_, a, ctx) => po.createPurchaseOrderFromRecommendation(ctx, a.input, a),
+    createPurchaseOrderFromRecommendation: (_, a, ctx) =>
+      po.createPurchaseOrderFromRecommendation(ctx, a.input, a),
   },
   Supplier: {
     __resolveReference: (ref, ctx) => ctx.loaders.supplier.load(parseId('id', ref.id)),
     contacts: (s, _a, ctx) => ctx.loaders.contactsBySupplier.load(s.id),
     supplies: (s, _a, ctx) => ctx.loaders.suppliesBySupplier.load(s.id),
-    evaluations: async (s, a, ctx) => evaluations.filterEvaluations(await ctx.loaders.evaluationsBySupplier.load(s.id), a.from, a.to),
+    evaluations: async (s, a, ctx) =>
+      evaluations.filterEvaluations(await ctx.loaders.evaluationsBySupplier.load(s.id), a.from, a.to),
     scorecard: async (s, a, ctx) => {
-      const [rows, measured] = await Promise.all([ctx.loaders.evaluationsBySupplier.load(s.id), ctx.loaders.receiptMonthsBySupplier.load(s.id)]);
+      const [rows, measured] = await Promise.all([
+        ctx.loaders.evaluationsBySupplier.load(s.id),
+        ctx.loaders.receiptMonthsBySupplier.load(s.id),
+      ]);
       return evaluations.computeScorecard(rows, a.months, new Date(), measured);
     },
     performance: (s, a, ctx) => performance.supplierPerformance(ctx, s.id, a),
@@ -69,7 +83,10 @@ export const resolvers: Resolvers = {
   },
   StockLevel: {
     /** The catalog owns stock levels: this subgraph answers their units on order, from its purchase orders. */
-    __resolveReference: (ref) => ({ productId: parseId('product.id', ref.product.id), warehouseId: parseId('warehouse.id', ref.warehouse.id) }),
+    __resolveReference: (ref) => ({
+      productId: parseId('product.id', ref.product.id),
+      warehouseId: parseId('warehouse.id', ref.warehouse.id),
+    }),
     product: (s) => ({ id: String(s.productId) }),
     warehouse: (s) => ({ id: s.warehouseId }),
     onOrder: (s, _a, ctx) => ctx.loaders.unitsOnOrderAt.load(`${s.productId}:${s.warehouseId}`),
@@ -82,7 +99,10 @@ export const resolvers: Resolvers = {
     receipts: (o, _a, ctx) => ctx.loaders.receiptsByOrder.load(o.id),
     statusHistory: (o, _a, ctx) => ctx.loaders.historyByOrder.load(o.id),
     totals: async (o, _a, ctx) => {
-      const [lines, recs] = await Promise.all([ctx.loaders.linesByOrder.load(o.id), ctx.loaders.receiptsByOrder.load(o.id)]);
+      const [lines, recs] = await Promise.all([
+        ctx.loaders.linesByOrder.load(o.id),
+        ctx.loaders.receiptsByOrder.load(o.id),
+      ]);
       return {
         lines: lines.length,
         quantity: lines.reduce((s, l) => s + l.quantity, 0),
@@ -98,7 +118,8 @@ export const resolvers: Resolvers = {
     receipts: (l, _a, ctx) => ctx.loaders.receiptsByLine.load(l.id),
   },
   PurchaseReceipt: {
-    purchaseOrder: (r, _a, ctx) => ctx.loaders.purchaseOrder.load(r.purchaseOrderId).then(must('Purchase order', r.purchaseOrderId)),
+    purchaseOrder: (r, _a, ctx) =>
+      ctx.loaders.purchaseOrder.load(r.purchaseOrderId).then(must('Purchase order', r.purchaseOrderId)),
     line: (r, _a, ctx) => ctx.loaders.line.load(r.lineId).then(must('Purchase order line', r.lineId)),
     product: (r) => ({ id: String(r.productId) }),
     supplier: (r, _a, ctx) => ctx.loaders.supplier.load(r.supplierId).then(must('Supplier', r.supplierId)),

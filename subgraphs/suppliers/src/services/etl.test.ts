@@ -10,7 +10,12 @@ const analyst = identity('ANALYST', 7);
 
 beforeAll(async () => {
   db = await testDatabase();
-  sg = (await createSuppliersSubgraph({ pool: db.pool, log: quietLogger(), identitySecret: 'x'.repeat(32), production: false })) as never;
+  sg = (await createSuppliersSubgraph({
+    pool: db.pool,
+    log: quietLogger(),
+    identitySecret: 'x'.repeat(32),
+    production: false,
+  })) as never;
   await db.pool.query(`
     INSERT INTO suppliers.suppliers (code, name, country_code, updated_at)
       SELECT 'TIE-' || lpad(i::text, 3, '0'), 'Tie ' || i, 'DE', timestamptz '2025-03-01 10:00:00.123456+00' FROM generate_series(1, 250) i;
@@ -22,4 +27,8 @@ afterAll(async () => {
   await db.drop();
 });
 
-testUpdatedAtFeed({ list: 'suppliers', key: 'code', run: (query, variables) => execute(sg, analyst, query, variables) });
+testUpdatedAtFeed({
+  list: 'suppliers',
+  key: 'code',
+  run: (query, variables) => execute(sg, analyst, query, variables),
+});

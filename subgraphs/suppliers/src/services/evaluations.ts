@@ -20,7 +20,8 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /** A month bound given as YYYY-MM (YYYY-MM-DD is accepted and taken as its month). */
 function parseMonth(field: string, value: unknown): number {
-  if (typeof value !== 'string' || !/^\d{4}-(0[1-9]|1[0-2])(-\d{2})?$/.test(value)) throw new ValidationError(field, value, 'must be a month, YYYY-MM');
+  if (typeof value !== 'string' || !/^\d{4}-(0[1-9]|1[0-2])(-\d{2})?$/.test(value))
+    throw new ValidationError(field, value, 'must be a month, YYYY-MM');
   return monthOfPeriod(value);
 }
 
@@ -35,7 +36,8 @@ export function filterEvaluations(rows: EvaluationRow[], from: unknown, to: unkn
   });
 }
 
-export const onTimeRateOf = (e: Pick<EvaluationRow, 'deliveries' | 'onTimeDeliveries'>) => (e.deliveries > 0 ? round2((100 * e.onTimeDeliveries) / e.deliveries) : null);
+export const onTimeRateOf = (e: Pick<EvaluationRow, 'deliveries' | 'onTimeDeliveries'>) =>
+  e.deliveries > 0 ? round2((100 * e.onTimeDeliveries) / e.deliveries) : null;
 
 interface Figures {
   onTimeRate: number | null;
@@ -59,8 +61,15 @@ export type OnTimeSource = 'MEASURED' | 'EVALUATED' | 'MIXED';
  */
 function deliveriesByMonth(rows: EvaluationRow[], measured: MeasuredMonth[]) {
   const out = new Map<number, { deliveries: number; onTime: number; source: 'MEASURED' | 'EVALUATED' }>();
-  for (const e of rows) out.set(monthOfPeriod(e.periodStart), { deliveries: e.deliveries, onTime: e.onTimeDeliveries, source: 'EVALUATED' });
-  for (const m of measured) if (m.receipts > 0) out.set(monthOfPeriod(m.periodStart), { deliveries: m.receipts, onTime: m.onTime, source: 'MEASURED' });
+  for (const e of rows)
+    out.set(monthOfPeriod(e.periodStart), {
+      deliveries: e.deliveries,
+      onTime: e.onTimeDeliveries,
+      source: 'EVALUATED',
+    });
+  for (const m of measured)
+    if (m.receipts > 0)
+      out.set(monthOfPeriod(m.periodStart), { deliveries: m.receipts, onTime: m.onTime, source: 'MEASURED' });
   return out;
 }
 
@@ -69,7 +78,12 @@ function deliveriesByMonth(rows: EvaluationRow[], measured: MeasuredMonth[]) {
  * deliveries), quality and price are plain averages of the months evaluated, and the overall score
  * is 50 % on-time + 30 % quality + 20 % price. Unrounded (rounding is for display).
  */
-function figures(rows: EvaluationRow[], deliveries: ReturnType<typeof deliveriesByMonth>, lo: number, hi: number): Figures & { onTimeSource: OnTimeSource | null } {
+function figures(
+  rows: EvaluationRow[],
+  deliveries: ReturnType<typeof deliveriesByMonth>,
+  lo: number,
+  hi: number,
+): Figures & { onTimeSource: OnTimeSource | null } {
   let count = 0;
   let onTime = 0;
   const sources = new Set<string>();
@@ -80,12 +94,18 @@ function figures(rows: EvaluationRow[], deliveries: ReturnType<typeof deliveries
     sources.add(d.source);
   }
   const onTimeRate = count > 0 ? (100 * onTime) / count : null;
-  const onTimeSource: OnTimeSource | null = count === 0 ? null : sources.size > 1 ? 'MIXED' : (([...sources][0] as OnTimeSource | undefined) ?? null);
-  if (!rows.length) return { onTimeRate, qualityScore: null, priceScore: null, overallScore: null, onTimeSource };
+  const onTimeSource: OnTimeSource | null =
+    count === 0 ? null : sources.size > 1 ? 'MIXED' : (([...sources][0] as OnTimeSource | undefined) ?? null);
+  if (!rows.length)
+    return { onTimeRate, qualityScore: null, priceScore: null, overallScore: null, onTimeSource };
   const qualityScore = rows.reduce((s, r) => s + Number(r.qualityScore), 0) / rows.length;
   const priceScore = rows.reduce((s, r) => s + Number(r.priceScore), 0) / rows.length;
   const overallScore =
-    onTimeRate === null ? null : SCORE_WEIGHTS.onTime * onTimeRate + SCORE_WEIGHTS.quality * qualityScore + SCORE_WEIGHTS.price * priceScore;
+    onTimeRate === null
+      ? null
+      : SCORE_WEIGHTS.onTime * onTimeRate +
+        SCORE_WEIGHTS.quality * qualityScore +
+        SCORE_WEIGHTS.price * priceScore;
   return { onTimeRate, qualityScore, priceScore, overallScore, onTimeSource };
 }
 
@@ -106,17 +126,28 @@ export type Direction = 'IMPROVING' | 'STABLE' | 'DETERIORATING';
  * way is IMPROVING / DETERIORATING, anything smaller is STABLE, and so is a comparison where either
  * block has no evaluation (or no delivery). It always looks at those 6 months, whatever `months` is.
  */
-export function computeScorecard(rows: EvaluationRow[], months: unknown, now = new Date(), measured: MeasuredMonth[] = []) {
-  if (typeof months !== 'number' || !Number.isInteger(months) || months < 1 || months > MAX_SCORECARD_MONTHS) {
+export function computeScorecard(
+  rows: EvaluationRow[],
+  months: unknown,
+  now = new Date(),
+  measured: MeasuredMonth[] = [],
+) {
+  if (
+    typeof months !== 'number' ||
+    !Number.isInteger(months) ||
+    months < 1 ||
+    months > MAX_SCORECARD_MONTHS
+  ) {
     throw new ValidationError('months', months, `must be a whole number from 1 to ${MAX_SCORECARD_MONTHS}`);
   }
   const last = monthOf(now);
   const first = last - months + 1;
   const byMonth = new Map(rows.map((r) => [monthOfPeriod(r.periodStart), r]));
-  const between = (lo: number, hi: number) => rows.filter((r) => {
-    const m = monthOfPeriod(r.periodStart);
-    return m >= lo && m <= hi;
-  });
+  const between = (lo: number, hi: number) =>
+    rows.filter((r) => {
+      const m = monthOfPeriod(r.periodStart);
+      return m >= lo && m <= hi;
+    });
   const window = between(first, last);
   const deliveries = deliveriesByMonth(rows, measured);
   const trend = [];
@@ -139,29 +170,53 @@ export function computeScorecard(rows: EvaluationRow[], months: unknown, now = n
     else if (earlier - recent >= DIRECTION_THRESHOLD) direction = 'DETERIORATING';
   }
   const f = figures(window, deliveries, first, last);
-  return { months, from: periodOf(first), to: periodOf(last), evaluationCount: window.length, ...rounded(f), onTimeSource: f.onTimeSource, trend, direction };
+  return {
+    months,
+    from: periodOf(first),
+    to: periodOf(last),
+    evaluationCount: window.length,
+    ...rounded(f),
+    onTimeSource: f.onTimeSource,
+    trend,
+    direction,
+  };
 }
 
 function score(field: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 100) throw new ValidationError(field, value, 'must be between 0 and 100');
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 100)
+    throw new ValidationError(field, value, 'must be between 0 and 100');
   return round2(value);
 }
 
 /** Creates or replaces a supplier's evaluation for one month (upsert by supplier and period). */
-export function recordSupplierEvaluation(ctx: SuppliersContext, input: Record<string, unknown>, spec: Omit<MutationSpec, 'name' | 'payload'>, now = new Date()) {
+export function recordSupplierEvaluation(
+  ctx: SuppliersContext,
+  input: Record<string, unknown>,
+  spec: Omit<MutationSpec, 'name' | 'payload'>,
+  now = new Date(),
+) {
   const supplierId = parseId('input.supplierId', input.supplierId);
   const periodStart = input.periodStart;
   if (typeof periodStart !== 'string' || !/^\d{4}-(0[1-9]|1[0-2])-01$/.test(periodStart)) {
-    throw new ValidationError('input.periodStart', periodStart, 'must be the first day of a month, YYYY-MM-01');
+    throw new ValidationError(
+      'input.periodStart',
+      periodStart,
+      'must be the first day of a month, YYYY-MM-01',
+    );
   }
-  if (monthOfPeriod(periodStart) > monthOf(now)) throw new ValidationError('input.periodStart', periodStart, 'must not be after the current month');
+  if (monthOfPeriod(periodStart) > monthOf(now))
+    throw new ValidationError('input.periodStart', periodStart, 'must not be after the current month');
   const deliveries = input.deliveries;
   if (typeof deliveries !== 'number' || !Number.isInteger(deliveries) || deliveries < 0) {
     throw new ValidationError('input.deliveries', deliveries, 'must be a whole number ≥ 0');
   }
   const onTime = input.onTimeDeliveries;
   if (typeof onTime !== 'number' || !Number.isInteger(onTime) || onTime < 0 || onTime > deliveries) {
-    throw new ValidationError('input.onTimeDeliveries', onTime, `must be a whole number from 0 to deliveries (${deliveries})`);
+    throw new ValidationError(
+      'input.onTimeDeliveries',
+      onTime,
+      `must be a whole number from 0 to deliveries (${deliveries})`,
+    );
   }
   const e = {
     supplierId,
@@ -172,14 +227,21 @@ export function recordSupplierEvaluation(ctx: SuppliersContext, input: Record<st
     priceScore: score('input.priceScore', input.priceScore),
     comment: typeof input.comment === 'string' && input.comment.trim() ? input.comment.trim() : null,
   };
-  if (e.comment && e.comment.length > 2000) throw new ValidationError('input.comment', input.comment, 'must be at most 2000 characters');
+  if (e.comment && e.comment.length > 2000)
+    throw new ValidationError('input.comment', input.comment, 'must be at most 2000 characters');
   return mutate(ctx, { ...spec, name: 'recordSupplierEvaluation', payload: e }, async (tx, audit) => {
-    if (!(await tx.query('SELECT 1 FROM suppliers.suppliers WHERE id = $1 FOR SHARE', [supplierId])).rowCount) {
+    if (
+      !(await tx.query('SELECT 1 FROM suppliers.suppliers WHERE id = $1 FOR SHARE', [supplierId])).rowCount
+    ) {
       throw new ValidationError('input.supplierId', input.supplierId, 'no such supplier');
     }
     const before =
-      (await tx.query<EvaluationRow>(`SELECT ${EVALUATION_COLUMNS} FROM suppliers.evaluations WHERE supplier_id = $1 AND period_start = $2 FOR UPDATE`, [supplierId, periodStart]))
-        .rows[0] ?? null;
+      (
+        await tx.query<EvaluationRow>(
+          `SELECT ${EVALUATION_COLUMNS} FROM suppliers.evaluations WHERE supplier_id = $1 AND period_start = $2 FOR UPDATE`,
+          [supplierId, periodStart],
+        )
+      ).rows[0] ?? null;
     const { rows } = await tx.query<EvaluationRow>(
       `INSERT INTO suppliers.evaluations (supplier_id, period_start, deliveries, on_time_deliveries, quality_score, price_score, comment)
        VALUES ($1, $2, $3, $4, $5, $6, $7)

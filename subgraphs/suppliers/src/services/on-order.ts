@@ -7,7 +7,10 @@ import type pg from 'pg';
  * unitsOnOrder, StockLevel.onOrder (hence the warehouse's snapshot and the model's unitsOnOrder) and
  * the replenishment suggestions all read it here.
  */
-export async function openUnitsByProductAndWarehouse(pool: pg.Pool | pg.PoolClient, productIds: readonly number[]) {
+export async function openUnitsByProductAndWarehouse(
+  pool: pg.Pool | pg.PoolClient,
+  productIds: readonly number[],
+) {
   const { rows } = await pool.query<{ productId: number; warehouseId: number; n: number }>(
     prepared(
       `SELECT l.product_id AS "productId", po.warehouse_id AS "warehouseId", sum(greatest(l.quantity - l.received_quantity, 0))::int AS n

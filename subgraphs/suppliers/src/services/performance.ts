@@ -19,7 +19,11 @@ function instant(field: string, value: unknown): Date | null {
  * definition of on time (received date ≤ the line's expected date) is stored per receipt; these are
  * its sums. Fill rate: over the lines with a receipt in the window, min(received, ordered) / ordered.
  */
-export async function supplierPerformance(ctx: SuppliersContext, supplierId: number, args: { from?: unknown; to?: unknown }) {
+export async function supplierPerformance(
+  ctx: SuppliersContext,
+  supplierId: number,
+  args: { from?: unknown; to?: unknown },
+) {
   const from = instant('from', args.from);
   const to = instant('to', args.to);
   if (from && to && from > to) throw new ValidationError('to', args.to, 'must not be before from');
@@ -43,27 +47,50 @@ export async function supplierPerformance(ctx: SuppliersContext, supplierId: num
     [supplierId, from, to],
   );
   const p = rows[0]!;
-  return { ...p, onTimeRate: p.receiptCount ? Math.round((10_000 * p.onTimeReceiptCount) / p.receiptCount) / 100 : null };
+  return {
+    ...p,
+    onTimeRate: p.receiptCount ? Math.round((10_000 * p.onTimeReceiptCount) / p.receiptCount) / 100 : null,
+  };
 }
 
 /** Source totals of all purchase orders and receipts, exact (PostgreSQL numeric), for reconciling the warehouse. */
 export async function purchasingTotals(ctx: SuppliersContext) {
-  const { rows } = await ctx.pool.query<{ status: string; orders: number; lines: number; orderedQuantity: number; orderedAmount: string }>(
+  const { rows } = await ctx.pool.query<{
+    status: string;
+    orders: number;
+    lines: number;
+    orderedQuantity: number;
+    orderedAmount: string;
+  }>(
     `SELECT po.status, count(DISTINCT po.id)::int AS orders, count(l.id)::int AS lines, coalesce(sum(l.quantity), 0)::int AS "orderedQuantity",
        coalesce(sum(round(l.quantity * l.unit_cost, 2)), 0)::text AS "orderedAmount"
      FROM suppliers.purchase_orders po LEFT JOIN suppliers.purchase_order_lines l ON l.purchase_order_id = po.id GROUP BY po.status`,
   );
-  const rec = await ctx.pool.query<{ receipts: number; receivedQuantity: number; receivedAmount: string; onTimeReceipts: number }>(
+  const rec = await ctx.pool.query<{
+    receipts: number;
+    receivedQuantity: number;
+    receivedAmount: string;
+    onTimeReceipts: number;
+  }>(
     `SELECT count(*)::int AS receipts, coalesce(sum(r.quantity), 0)::int AS "receivedQuantity",
        coalesce(sum(round(r.quantity * l.unit_cost, 2)), 0)::text AS "receivedAmount", count(*) FILTER (WHERE r.on_time)::int AS "onTimeReceipts"
      FROM suppliers.purchase_receipts r JOIN suppliers.purchase_order_lines l ON l.id = r.line_id`,
   );
   const byStatus = PURCHASE_ORDER_STATUSES.map((status) => {
     const s = rows.find((r) => r.status === status);
-    return { status, orders: s?.orders ?? 0, orderedAmount: s?.orderedAmount ?? '0', lines: s?.lines ?? 0, orderedQuantity: s?.orderedQuantity ?? 0 };
+    return {
+      status,
+      orders: s?.orders ?? 0,
+      orderedAmount: s?.orderedAmount ?? '0',
+      lines: s?.lines ?? 0,
+      orderedQuantity: s?.orderedQuantity ?? 0,
+    };
   });
   // Decimal sums as exact strings: summed by PostgreSQL once more rather than in floating point.
-  const amount = await ctx.pool.query<{ a: string }>(`SELECT coalesce(sum(x), 0)::text AS a FROM unnest($1::numeric[]) x`, [byStatus.map((s) => s.orderedAmount)]);
+  const amount = await ctx.pool.query<{ a: string }>(
+    `SELECT coalesce(sum(x), 0)::text AS a FROM unnest($1::numeric[]) x`,
+    [byStatus.map((s) => s.orderedAmount)],
+  );
   return {
     orders: byStatus.reduce((s, b) => s + b.orders, 0),
     lines: byStatus.reduce((s, b) => s + b.lines, 0),
@@ -77,7 +104,8 @@ export async function purchasingTotals(ctx: SuppliersContext) {
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 function intIn(field: string, value: unknown, lo: number, hi: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < lo || value > hi) throw new ValidationError(field, value, `must be a whole number from ${lo} to ${hi}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < lo || value > hi)
+    throw new ValidationError(field, value, `must be a whole number from ${lo} to ${hi}`);
   return value;
 }
 
@@ -88,7 +116,13 @@ function intIn(field: string, value: unknown, lo: number, hi: number): number {
  */
 export async function replenishmentSuggestions(
   ctx: SuppliersContext,
-  args: { warehouseId?: unknown; supplierId?: unknown; demandDays?: unknown; safetyDays?: unknown; first?: unknown },
+  args: {
+    warehouseId?: unknown;
+    supplierId?: unknown;
+    demandDays?: unknown;
+    safetyDays?: unknown;
+    first?: unknown;
+  },
   now = new Date(),
 ): Promise<ReplenishmentRow[]> {
   const warehouseId = args.warehouseId == null ? null : parseId('warehouseId', args.warehouseId);
@@ -145,5 +179,11 @@ export async function replenishmentSuggestions(
     });
   }
   // Most urgent first: the fewest days of cover left.
-  return out.sort((a, b) => a.projected / Math.max(a.dailyDemand, 1e-9) - b.projected / Math.max(b.dailyDemand, 1e-9) || a.productId - b.productId).slice(0, first);
+  return out
+    .sort(
+      (a, b) =>
+        a.projected / Math.max(a.dailyDemand, 1e-9) - b.projected / Math.max(b.dailyDemand, 1e-9) ||
+        a.productId - b.productId,
+    )
+    .slice(0, first);
 }

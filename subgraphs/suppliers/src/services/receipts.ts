@@ -1,7 +1,17 @@
 import { createHash } from 'node:crypto';
 import { AppError, ConflictError, InvalidTransitionError, ValidationError } from '@erp/kit';
 import type { Tx } from '@erp/kit/db/tx';
-import { decodeCursor, idempotencyScope, lazyCount, mutate, pageSize, parseId, positiveInt, storedResponse, toConnection } from '@erp/kit/graphql';
+import {
+  decodeCursor,
+  idempotencyScope,
+  lazyCount,
+  mutate,
+  pageSize,
+  parseId,
+  positiveInt,
+  storedResponse,
+  toConnection,
+} from '@erp/kit/graphql';
 import type pg from 'pg';
 import type { SuppliersContext } from '../context';
 import { OVER_RECEIPT_TOLERANCE, type PurchaseOrderStatus } from '../db/schema/constants';
@@ -26,7 +36,11 @@ const LOCK_WAIT_MS = 20_000;
  * turn (each wait is cut by lock_timeout and retried) up to LOCK_WAIT_MS, then CONFLICT. A crash
  * releases the lock with the connection.
  */
-async function withPurchaseOrderLock<T>(pool: pg.Pool, id: number, fn: (client: Tx) => Promise<T>): Promise<T> {
+async function withPurchaseOrderLock<T>(
+  pool: pg.Pool,
+  id: number,
+  fn: (client: Tx) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
@@ -37,7 +51,11 @@ async function withPurchaseOrderLock<T>(pool: pg.Pool, id: number, fn: (client: 
         break;
       } catch (err) {
         if ((err as { code?: string }).code !== '55P03') throw err;
-        if (Date.now() > deadline) throw new ConflictError(`Purchase order ${id} is being received by someone else; retry in a moment`, { field: 'id' });
+        if (Date.now() > deadline)
+          throw new ConflictError(
+            `Purchase order ${id} is being received by someone else; retry in a moment`,
+            { field: 'id' },
+          );
       }
     }
     try {
@@ -59,24 +77,29 @@ interface ReceiptLine {
 
 function parseReceipt(input: Record<string, unknown>, now: Date) {
   const raw = input.lines;
-  if (!Array.isArray(raw) || raw.length === 0) throw new ValidationError('input.lines', raw, 'needs at least one line');
+  if (!Array.isArray(raw) || raw.length === 0)
+    throw new ValidationError('input.lines', raw, 'needs at least one line');
   if (raw.length > 500) throw new ValidationError('input.lines', raw.length, 'at most 500 lines');
   const seen = new Set<number>();
   const lines: ReceiptLine[] = raw.map((l: Record<string, unknown>, i) => {
     const lineId = parseId(`input.lines[${i}].lineId`, l.lineId);
-    if (seen.has(lineId)) throw new ValidationError(`input.lines[${i}].lineId`, l.lineId, 'a line may appear once per receipt');
+    if (seen.has(lineId))
+      throw new ValidationError(`input.lines[${i}].lineId`, l.lineId, 'a line may appear once per receipt');
     seen.add(lineId);
     return { lineId, quantity: positiveInt(`input.lines[${i}].quantity`, l.quantity) };
   });
   let receivedAt = now;
   if (input.receivedAt != null) {
     receivedAt = new Date(String(input.receivedAt));
-    if (Number.isNaN(receivedAt.getTime())) throw new ValidationError('input.receivedAt', input.receivedAt, 'is not a date-time');
+    if (Number.isNaN(receivedAt.getTime()))
+      throw new ValidationError('input.receivedAt', input.receivedAt, 'is not a date-time');
     // a minute of clock skew between the warehouse's device and this server
-    if (receivedAt.getTime() > now.getTime() + 60_000) throw new ValidationError('input.receivedAt', input.receivedAt, 'must not be in the future');
+    if (receivedAt.getTime() > now.getTime() + 60_000)
+      throw new ValidationError('input.receivedAt', input.receivedAt, 'must not be in the future');
   }
   const note = input.deliveryNote;
-  if (note != null && (typeof note !== 'string' || note.trim().length > 100)) throw new ValidationError('input.deliveryNote', note, 'must be text of at most 100 characters');
+  if (note != null && (typeof note !== 'string' || note.trim().length > 100))
+    throw new ValidationError('input.deliveryNote', note, 'must be text of at most 100 characters');
   const deliveryNote = typeof note === 'string' && note.trim() ? note.trim() : null;
   return { lines, receivedAt: receivedAt.toISOString(), deliveryNote };
 }
@@ -85,15 +108,30 @@ function parseReceipt(input: Record<string, unknown>, now: Date) {
  * The receipt against the order as it stands: the order receivable, each line its own, no line
  * beyond the tolerance (BAD_USER_INPUT naming the line), the receipt not before the order was sent.
  */
-function checkReceipt(po: PurchaseOrderRow, poLines: PurchaseOrderLineRow[], lines: ReceiptLine[], receivedAt: string): Map<number, PurchaseOrderLineRow> {
-  if (po.status !== 'SENT' && po.status !== 'PARTIALLY_RECEIVED') throw new InvalidTransitionError(`Purchase order ${po.number}`, po.status, 'PARTIALLY_RECEIVED');
+function checkReceipt(
+  po: PurchaseOrderRow,
+  poLines: PurchaseOrderLineRow[],
+  lines: ReceiptLine[],
+  receivedAt: string,
+): Map<number, PurchaseOrderLineRow> {
+  if (po.status !== 'SENT' && po.status !== 'PARTIALLY_RECEIVED')
+    throw new InvalidTransitionError(`Purchase order ${po.number}`, po.status, 'PARTIALLY_RECEIVED');
   if (po.sentAt && new Date(receivedAt) < new Date(po.sentAt)) {
-    throw new ValidationError('input.receivedAt', receivedAt, `must not be before the order was sent (${new Date(po.sentAt).toISOString()})`);
+    throw new ValidationError(
+      'input.receivedAt',
+      receivedAt,
+      `must not be before the order was sent (${new Date(po.sentAt).toISOString()})`,
+    );
   }
   const byId = new Map(poLines.map((l) => [l.id, l]));
   lines.forEach((r, i) => {
     const line = byId.get(r.lineId);
-    if (!line) throw new ValidationError(`input.lines[${i}].lineId`, String(r.lineId), `is not a line of purchase order ${po.number}`);
+    if (!line)
+      throw new ValidationError(
+        `input.lines[${i}].lineId`,
+        String(r.lineId),
+        `is not a line of purchase order ${po.number}`,
+      );
     const max = maxReceivable(line.quantity);
     if (line.receivedQuantity + r.quantity > max) {
       throw new ValidationError(
@@ -107,9 +145,17 @@ function checkReceipt(po: PurchaseOrderRow, poLines: PurchaseOrderLineRow[], lin
 }
 
 /** The key the receipt's stock is posted under: the request's idempotency key when given (a retry posts nothing new), else the receipt number. */
-function stockKey(ctx: SuppliersContext, poId: number, number: string, idempotencyKey: string | null | undefined): string {
+function stockKey(
+  ctx: SuppliersContext,
+  poId: number,
+  number: string,
+  idempotencyKey: string | null | undefined,
+): string {
   if (!idempotencyKey) return `po${poId}.${number}`;
-  const h = createHash('sha256').update(`${idempotencyScope(ctx, 'receivePurchaseOrder')}\u0000${idempotencyKey}`).digest('hex').slice(0, 32);
+  const h = createHash('sha256')
+    .update(`${idempotencyScope(ctx, 'receivePurchaseOrder')}\u0000${idempotencyKey}`)
+    .digest('hex')
+    .slice(0, 32);
   return `po${poId}.k${h}`;
 }
 
@@ -125,16 +171,29 @@ function stockKey(ctx: SuppliersContext, poId: number, number: string, idempoten
  * without its stock. A retry under the same idempotency key after an unknown outcome gets the
  * first result, or redoes step 3 with step 2 found already posted.
  */
-export async function receivePurchaseOrder(ctx: SuppliersContext, id: number, input: Record<string, unknown>, spec: Spec, now = new Date()): Promise<PurchaseOrderRow> {
+export async function receivePurchaseOrder(
+  ctx: SuppliersContext,
+  id: number,
+  input: Record<string, unknown>,
+  spec: Spec,
+  now = new Date(),
+): Promise<PurchaseOrderRow> {
   const r = parseReceipt(input, now);
   const payload = { id, ...r, receivedAt: input.receivedAt == null ? null : r.receivedAt };
   const row = await withPurchaseOrderLock(ctx.pool, id, async (client) => {
-    const done = await storedResponse<PurchaseOrderRow>(client, idempotencyScope(ctx, 'receivePurchaseOrder'), spec.idempotencyKey, payload);
+    const done = await storedResponse<PurchaseOrderRow>(
+      client,
+      idempotencyScope(ctx, 'receivePurchaseOrder'),
+      spec.idempotencyKey,
+      payload,
+    );
     if (done) return done.response;
     // Step 1
     const before = await readPurchaseOrder(client, id);
     const lines = checkReceipt(before, await readLines(client, id), r.lines, r.receivedAt);
-    const seq = await client.query<{ n: string }>(`SELECT nextval(pg_get_serial_sequence('suppliers.purchase_receipts', 'id'))::text AS n`);
+    const seq = await client.query<{ n: string }>(
+      `SELECT nextval(pg_get_serial_sequence('suppliers.purchase_receipts', 'id'))::text AS n`,
+    );
     const number = `GR-${r.receivedAt.slice(0, 4)}-${seq.rows[0]!.n.padStart(6, '0')}`;
     const posting: ReceiptPosting = {
       receiptKey: stockKey(ctx, id, number, spec.idempotencyKey),
@@ -153,7 +212,12 @@ export async function receivePurchaseOrder(ctx: SuppliersContext, id: number, in
     }
     // Step 3
     try {
-      return await mutate(ctx, { ...spec, name: 'receivePurchaseOrder', payload }, (tx, audit) => recordReceipt(ctx, tx, audit, id, r, number, posting.receiptKey), client);
+      return await mutate(
+        ctx,
+        { ...spec, name: 'receivePurchaseOrder', payload },
+        (tx, audit) => recordReceipt(ctx, tx, audit, id, r, number, posting.receiptKey),
+        client,
+      );
     } catch (err) {
       await compensate(ctx, before, posting);
       throw err;
@@ -163,12 +227,25 @@ export async function receivePurchaseOrder(ctx: SuppliersContext, id: number, in
   return row;
 }
 
-async function compensate(ctx: SuppliersContext, po: PurchaseOrderRow, posting: ReceiptPosting): Promise<void> {
+async function compensate(
+  ctx: SuppliersContext,
+  po: PurchaseOrderRow,
+  posting: ReceiptPosting,
+): Promise<void> {
   try {
     await ctx.stock().undo(ctx.identity, posting);
   } catch (err) {
     // Never hides the first error; the posting stays under its key, the log says which.
-    ctx.log.error({ err, purchaseOrderId: po.id, number: po.number, receiptKey: posting.receiptKey, requestId: ctx.identity.requestId }, 'receivePurchaseOrder: compensation failed');
+    ctx.log.error(
+      {
+        err,
+        purchaseOrderId: po.id,
+        number: po.number,
+        receiptKey: posting.receiptKey,
+        requestId: ctx.identity.requestId,
+      },
+      'receivePurchaseOrder: compensation failed',
+    );
   }
 }
 
@@ -197,13 +274,26 @@ async function recordReceipt(
        FROM x JOIN suppliers.purchase_order_lines l ON l.id = x.line_id JOIN suppliers.purchase_orders po ON po.id = l.purchase_order_id
        RETURNING line_id, quantity)
      UPDATE suppliers.purchase_order_lines l SET received_quantity = l.received_quantity + ins.quantity FROM ins WHERE l.id = ins.line_id`,
-    [number, id, r.lines.map((l) => l.lineId), r.lines.map((l) => l.quantity), r.receivedAt, r.deliveryNote, key, ctx.identity.userId],
+    [
+      number,
+      id,
+      r.lines.map((l) => l.lineId),
+      r.lines.map((l) => l.quantity),
+      r.receivedAt,
+      r.deliveryNote,
+      key,
+      ctx.identity.userId,
+    ],
   );
   const after = await readLines(tx, id);
   const complete = after.every((l) => l.receivedQuantity >= l.quantity);
   const to: PurchaseOrderStatus = complete ? 'RECEIVED' : 'PARTIALLY_RECEIVED';
-  const receipts = await tx.query<PurchaseReceiptRow>(`SELECT ${RECEIPT_COLUMNS} FROM ${RECEIPT_FROM} WHERE r.number = $1 AND r.purchase_order_id = $2 ORDER BY r.id`, [number, id]);
-  for (const rec of receipts.rows) await audit({ entity: 'PurchaseReceipt', entityId: rec.id, before: null, after: rec });
+  const receipts = await tx.query<PurchaseReceiptRow>(
+    `SELECT ${RECEIPT_COLUMNS} FROM ${RECEIPT_FROM} WHERE r.number = $1 AND r.purchase_order_id = $2 ORDER BY r.id`,
+    [number, id],
+  );
+  for (const rec of receipts.rows)
+    await audit({ entity: 'PurchaseReceipt', entityId: rec.id, before: null, after: rec });
   // The order row always changes (status, or at least updated_at): the ETL's watermark moves with its receipts.
   if (before.status === to) {
     await tx.query('UPDATE suppliers.purchase_orders SET status = status WHERE id = $1', [id]);
@@ -218,7 +308,14 @@ async function recordReceipt(
 export interface ReceiptListArgs {
   first?: number | null;
   after?: string | null;
-  filter?: { supplierId?: string | null; productId?: string | null; warehouseId?: string | null; from?: string | Date | null; to?: string | Date | null; onTime?: boolean | null } | null;
+  filter?: {
+    supplierId?: string | null;
+    productId?: string | null;
+    warehouseId?: string | null;
+    from?: string | Date | null;
+    to?: string | Date | null;
+    onTime?: boolean | null;
+  } | null;
 }
 
 /** Receipts by id ascending (append-only: an id cursor never skips or repeats one). */
@@ -227,9 +324,11 @@ export async function listReceipts(ctx: SuppliersContext, args: ReceiptListArgs)
   const params: unknown[] = [];
   const where: string[] = [];
   const f = args.filter ?? {};
-  if (f.supplierId) where.push(`po.supplier_id = $${params.push(parseId('filter.supplierId', f.supplierId))}`);
+  if (f.supplierId)
+    where.push(`po.supplier_id = $${params.push(parseId('filter.supplierId', f.supplierId))}`);
   if (f.productId) where.push(`l.product_id = $${params.push(parseId('filter.productId', f.productId))}`);
-  if (f.warehouseId) where.push(`po.warehouse_id = $${params.push(parseId('filter.warehouseId', f.warehouseId))}`);
+  if (f.warehouseId)
+    where.push(`po.warehouse_id = $${params.push(parseId('filter.warehouseId', f.warehouseId))}`);
   if (f.from) where.push(`r.received_at >= $${params.push(f.from)}`);
   if (f.to) where.push(`r.received_at < $${params.push(f.to)}`);
   if (f.onTime != null) where.push(`r.on_time = $${params.push(f.onTime)}`);
@@ -237,7 +336,8 @@ export async function listReceipts(ctx: SuppliersContext, args: ReceiptListArgs)
   const countParams = [...params];
   const cursor = decodeCursor(args.after, 1);
   if (cursor) {
-    if (!Number.isSafeInteger(cursor[0])) throw new ValidationError('after', args.after, 'is not a cursor from this list');
+    if (!Number.isSafeInteger(cursor[0]))
+      throw new ValidationError('after', args.after, 'is not a cursor from this list');
     where.push(`r.id > $${params.push(cursor[0])}`);
   }
   const { rows } = await ctx.pool.query<PurchaseReceiptRow>(
@@ -246,6 +346,14 @@ export async function listReceipts(ctx: SuppliersContext, args: ReceiptListArgs)
   );
   return {
     ...toConnection(rows, limit, (row) => [row.id]),
-    totalCount: lazyCount(async () => (await ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${RECEIPT_FROM} ${countWhere}`, countParams)).rows[0]!.n),
+    totalCount: lazyCount(
+      async () =>
+        (
+          await ctx.pool.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM ${RECEIPT_FROM} ${countWhere}`,
+            countParams,
+          )
+        ).rows[0]!.n,
+    ),
   };
 }

@@ -24,7 +24,12 @@ type SortField = keyof typeof SORT_COLUMNS;
 export interface SupplierListArgs {
   first?: number | null;
   after?: string | null;
-  filter?: { search?: string | null; status?: string | null; countryCode?: string | null; updatedFrom?: Date | string | null } | null;
+  filter?: {
+    search?: string | null;
+    status?: string | null;
+    countryCode?: string | null;
+    updatedFrom?: Date | string | null;
+  } | null;
   orderBy?: { field: SortField; direction?: 'ASC' | 'DESC' | null } | null;
 }
 
@@ -32,7 +37,8 @@ export interface SupplierListArgs {
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 function status(field: string, value: unknown): string {
-  if (typeof value !== 'string' || !(SUPPLIER_STATUSES as readonly string[]).includes(value)) throw new ValidationError(field, value, 'unknown status');
+  if (typeof value !== 'string' || !(SUPPLIER_STATUSES as readonly string[]).includes(value))
+    throw new ValidationError(field, value, 'unknown status');
   return value;
 }
 
@@ -92,7 +98,8 @@ export async function listSuppliers(ctx: SuppliersContext, args: SupplierListArg
   // The cursor holds the sort value as PostgreSQL prints it (full microsecond precision for updated_at).
   const cursor = decodeCursor(args.after, 2);
   if (cursor) {
-    if (typeof cursor[0] !== 'string' || !Number.isSafeInteger(cursor[1])) throw new ValidationError('after', args.after, 'is not a cursor from this list');
+    if (typeof cursor[0] !== 'string' || !Number.isSafeInteger(cursor[1]))
+      throw new ValidationError('after', args.after, 'is not a cursor from this list');
     params.push(cursor[0], cursor[1]);
     where.push(keysetSql(`s.${column}`, 's.id', cmp, `$${params.length - 1}`, `$${params.length}`));
   }
@@ -104,17 +111,32 @@ export async function listSuppliers(ctx: SuppliersContext, args: SupplierListArg
   return {
     ...toConnection(page.rows, limit, (r) => [r.sortKey, r.id]),
     // Counted only when the client selects totalCount.
-    totalCount: lazyCount(async () => (await ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM suppliers.suppliers s ${filterSql}`, countParams)).rows[0]!.n),
+    totalCount: lazyCount(
+      async () =>
+        (
+          await ctx.pool.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM suppliers.suppliers s ${filterSql}`,
+            countParams,
+          )
+        ).rows[0]!.n,
+    ),
   };
 }
 
 /** A supplier by id or by code (exactly one of them). */
-export async function getSupplier(ctx: SuppliersContext, args: { id?: unknown; code?: unknown }): Promise<SupplierRow | null> {
-  if (args.id != null && args.code != null) throw new ValidationError('code', args.code, 'give either id or code, not both');
+export async function getSupplier(
+  ctx: SuppliersContext,
+  args: { id?: unknown; code?: unknown },
+): Promise<SupplierRow | null> {
+  if (args.id != null && args.code != null)
+    throw new ValidationError('code', args.code, 'give either id or code, not both');
   if (args.id != null) return ctx.loaders.supplier.load(parseId('id', args.id));
   if (args.code != null) {
     const code = requiredText('code', args.code, 40);
-    const { rows } = await ctx.pool.query<SupplierRow>(`SELECT ${SUPPLIER_COLUMNS} FROM suppliers.suppliers WHERE code = $1`, [code]);
+    const { rows } = await ctx.pool.query<SupplierRow>(
+      `SELECT ${SUPPLIER_COLUMNS} FROM suppliers.suppliers WHERE code = $1`,
+      [code],
+    );
     if (rows[0]) ctx.loaders.supplier.prime(rows[0].id, rows[0]);
     return rows[0] ?? null;
   }
@@ -137,14 +159,22 @@ export function createSupplier(ctx: SuppliersContext, input: Record<string, unkn
        ON CONFLICT (code) DO NOTHING RETURNING ${SUPPLIER_COLUMNS}`,
       [s.code, s.name, s.email, s.phone, s.city, s.countryCode, s.status],
     );
-    if (!rows[0]) throw new ConflictError(`input.code: supplier code "${s.code}" already exists`, { field: 'input.code' });
+    if (!rows[0])
+      throw new ConflictError(`input.code: supplier code "${s.code}" already exists`, {
+        field: 'input.code',
+      });
     await audit({ entity: 'Supplier', entityId: rows[0].id, before: null, after: rows[0] });
     return rows[0];
   });
 }
 
 /** Omitted fields are kept; null clears the optional ones (email, phone, city) and keeps the required ones. */
-export function updateSupplier(ctx: SuppliersContext, id: number, input: Record<string, unknown>, spec: Spec) {
+export function updateSupplier(
+  ctx: SuppliersContext,
+  id: number,
+  input: Record<string, unknown>,
+  spec: Spec,
+) {
   const patch: Record<string, unknown> = {};
   if (input.code != null) patch.code = requiredText('input.code', input.code, 40);
   if (input.name != null) patch.name = requiredText('input.name', input.name);
@@ -154,18 +184,39 @@ export function updateSupplier(ctx: SuppliersContext, id: number, input: Record<
   if (input.countryCode != null) patch.countryCode = countryCode('input.countryCode', input.countryCode);
   if (input.status != null) patch.status = status('input.status', input.status);
   // Whitelisted column names only; values are bound parameters.
-  const COLUMNS: Record<string, string> = { code: 'code', name: 'name', email: 'email', phone: 'phone', city: 'city', countryCode: 'country_code', status: 'status' };
+  const COLUMNS: Record<string, string> = {
+    code: 'code',
+    name: 'name',
+    email: 'email',
+    phone: 'phone',
+    city: 'city',
+    countryCode: 'country_code',
+    status: 'status',
+  };
   return mutate(ctx, { ...spec, name: 'updateSupplier', payload: { id, ...patch } }, async (tx, audit) => {
-    const before = (await tx.query<SupplierRow>(`SELECT ${SUPPLIER_COLUMNS} FROM suppliers.suppliers WHERE id = $1 FOR UPDATE`, [id])).rows[0];
+    const before = (
+      await tx.query<SupplierRow>(
+        `SELECT ${SUPPLIER_COLUMNS} FROM suppliers.suppliers WHERE id = $1 FOR UPDATE`,
+        [id],
+      )
+    ).rows[0];
     if (!before) throw new NotFoundError('Supplier', id);
     const keys = Object.keys(patch).filter((k) => COLUMNS[k]);
     let after = before;
     if (keys.length) {
       const sets = keys.map((k, i) => `${COLUMNS[k]} = $${i + 2}`).join(', ');
       try {
-        after = (await tx.query<SupplierRow>(`UPDATE suppliers.suppliers SET ${sets} WHERE id = $1 RETURNING ${SUPPLIER_COLUMNS}`, [id, ...keys.map((k) => patch[k])])).rows[0]!;
+        after = (
+          await tx.query<SupplierRow>(
+            `UPDATE suppliers.suppliers SET ${sets} WHERE id = $1 RETURNING ${SUPPLIER_COLUMNS}`,
+            [id, ...keys.map((k) => patch[k])],
+          )
+        ).rows[0]!;
       } catch (err) {
-        if (isCodeConflict(err)) throw new ConflictError(`input.code: supplier code "${String(patch.code)}" already exists`, { field: 'input.code' });
+        if (isCodeConflict(err))
+          throw new ConflictError(`input.code: supplier code "${String(patch.code)}" already exists`, {
+            field: 'input.code',
+          });
         throw err;
       }
     }
@@ -174,7 +225,12 @@ export function updateSupplier(ctx: SuppliersContext, id: number, input: Record<
   });
 }
 
-export function addSupplierContact(ctx: SuppliersContext, supplierId: number, input: Record<string, unknown>, spec: Spec) {
+export function addSupplierContact(
+  ctx: SuppliersContext,
+  supplierId: number,
+  input: Record<string, unknown>,
+  spec: Spec,
+) {
   const c = {
     supplierId,
     name: requiredText('input.name', input.name),
@@ -184,7 +240,8 @@ export function addSupplierContact(ctx: SuppliersContext, supplierId: number, in
   };
   return mutate(ctx, { ...spec, name: 'addSupplierContact', payload: c }, async (tx, audit) => {
     // FOR SHARE: the supplier cannot disappear before the contact is in.
-    if (!(await tx.query('SELECT 1 FROM suppliers.suppliers WHERE id = $1 FOR SHARE', [supplierId])).rowCount) throw new NotFoundError('Supplier', supplierId);
+    if (!(await tx.query('SELECT 1 FROM suppliers.suppliers WHERE id = $1 FOR SHARE', [supplierId])).rowCount)
+      throw new NotFoundError('Supplier', supplierId);
     const { rows } = await tx.query<ContactRow>(
       `INSERT INTO suppliers.contacts (supplier_id, name, email, phone, job_title) VALUES ($1, $2, $3, $4, $5) RETURNING ${CONTACT_COLUMNS}`,
       [supplierId, c.name, c.email, c.phone, c.jobTitle],

@@ -1,5 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, numeric, pgSchema, text, timestamp, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import {
+  check,
+  index,
+  integer,
+  numeric,
+  pgSchema,
+  text,
+  timestamp,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
 import { PRODUCT_STATUSES } from './constants';
 
 export const catalogSchema = pgSchema('catalog');
@@ -24,7 +33,10 @@ export const categories = catalogSchema.table(
   },
   (t) => [
     check('categories_code_not_blank', sql`btrim(${t.code}) <> ''`),
-    check('categories_tax_rate_range', sql`${t.taxRate} IS NULL OR (${t.taxRate} >= 0 AND ${t.taxRate} <= 1)`),
+    check(
+      'categories_tax_rate_range',
+      sql`${t.taxRate} IS NULL OR (${t.taxRate} >= 0 AND ${t.taxRate} <= 1)`,
+    ),
     check('categories_not_own_parent', sql`${t.parentId} IS NULL OR ${t.parentId} <> ${t.id}`),
     index('categories_parent_idx').on(t.parentId),
   ],

@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, pgSchema, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  check,
+  index,
+  integer,
+  pgSchema,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+} from 'drizzle-orm/pg-core';
 import { products } from './catalog';
 import { RESERVATION_STATUSES, STOCK_MOVEMENT_KINDS } from './constants';
 
@@ -122,6 +132,8 @@ export const stockReservations = inventorySchema.table(
     unique('stock_reservations_reference_stock_key').on(t.reference, t.productId, t.warehouseId),
     check('stock_reservations_quantity_positive', sql`${t.quantity} > 0`),
     index('stock_reservations_stock_idx').on(t.productId, t.warehouseId),
-    index('stock_reservations_active_order_idx').on(t.orderId).where(sql`${t.status} = 'ACTIVE'`),
+    index('stock_reservations_active_order_idx')
+      .on(t.orderId)
+      .where(sql`${t.status} = 'ACTIVE'`),
   ],
 );

@@ -75,7 +75,10 @@ export const customers = customersSchema.table(
   },
   (t) => [
     check('customers_code_not_blank', sql`btrim(${t.code}) <> ''`),
-    check('customers_email_format', sql`${t.email} IS NULL OR ${t.email} ~* '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$'`),
+    check(
+      'customers_email_format',
+      sql`${t.email} IS NULL OR ${t.email} ~* '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$'`,
+    ),
     index('customers_city_idx').on(t.cityId),
     index('customers_sales_rep_idx').on(t.salesRepId),
     index('customers_updated_idx').on(t.updatedAt, t.id),

@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, numeric, pgSchema, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  check,
+  index,
+  integer,
+  numeric,
+  pgSchema,
+  text,
+  timestamp,
+  unique,
+} from 'drizzle-orm/pg-core';
 import { ORDER_KINDS, ORDER_STATUSES } from './constants';
 
 export const salesSchema = pgSchema('sales');
@@ -114,7 +124,10 @@ export const orderLines = salesSchema.table(
     check('order_lines_unit_price_non_negative', sql`${t.unitPrice} >= 0`),
     check('order_lines_discount_range', sql`${t.discount} >= 0 AND ${t.discount} <= 1`),
     check('order_lines_tax_rate_range', sql`${t.taxRate} >= 0 AND ${t.taxRate} <= 1`),
-    check('order_lines_backorder_range', sql`${t.backorderedQuantity} >= 0 AND ${t.backorderedQuantity} <= ${t.quantity}`),
+    check(
+      'order_lines_backorder_range',
+      sql`${t.backorderedQuantity} >= 0 AND ${t.backorderedQuantity} <= ${t.quantity}`,
+    ),
     index('order_lines_product_idx').on(t.productId),
     index('order_lines_updated_idx').on(t.updatedAt, t.id),
   ],

@@ -1,7 +1,13 @@
 export const SUPPLIER_STATUSES = ['ACTIVE', 'INACTIVE'] as const;
 export type SupplierStatus = (typeof SUPPLIER_STATUSES)[number];
 
-export const PURCHASE_ORDER_STATUSES = ['DRAFT', 'SENT', 'PARTIALLY_RECEIVED', 'RECEIVED', 'CANCELLED'] as const;
+export const PURCHASE_ORDER_STATUSES = [
+  'DRAFT',
+  'SENT',
+  'PARTIALLY_RECEIVED',
+  'RECEIVED',
+  'CANCELLED',
+] as const;
 export type PurchaseOrderStatus = (typeof PURCHASE_ORDER_STATUSES)[number];
 
 /**

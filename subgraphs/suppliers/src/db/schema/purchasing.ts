@@ -29,7 +29,10 @@ export const purchaseOrders = suppliersSchema.table(
   },
   (t) => [
     check('purchase_orders_number_not_blank', sql`btrim(${t.number}) <> ''`),
-    check('purchase_orders_sent_when_past_draft', sql`${t.status} IN ('DRAFT', 'CANCELLED') OR ${t.sentAt} IS NOT NULL`),
+    check(
+      'purchase_orders_sent_when_past_draft',
+      sql`${t.status} IN ('DRAFT', 'CANCELLED') OR ${t.sentAt} IS NOT NULL`,
+    ),
     index('purchase_orders_updated_idx').on(t.updatedAt, t.id),
     index('purchase_orders_ordered_idx').on(t.orderedAt, t.id),
     index('purchase_orders_supplier_idx').on(t.supplierId),
@@ -57,7 +60,10 @@ export const purchaseOrderLines = suppliersSchema.table(
     unique('purchase_order_lines_order_product_key').on(t.purchaseOrderId, t.productId),
     check('purchase_order_lines_quantity_positive', sql`${t.quantity} > 0`),
     check('purchase_order_lines_unit_cost_non_negative', sql`${t.unitCost} >= 0`),
-    check('purchase_order_lines_received_within_tolerance', sql`${t.receivedQuantity} >= 0 AND ${t.receivedQuantity} <= floor(${t.quantity} * 1.1)`),
+    check(
+      'purchase_order_lines_received_within_tolerance',
+      sql`${t.receivedQuantity} >= 0 AND ${t.receivedQuantity} <= floor(${t.quantity} * 1.1)`,
+    ),
     index('purchase_order_lines_product_idx').on(t.productId),
   ],
 );

@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, date, index, integer, numeric, pgSchema, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  numeric,
+  pgSchema,
+  text,
+  timestamp,
+  unique,
+} from 'drizzle-orm/pg-core';
 import { SUPPLIER_STATUSES } from './constants';
 
 export const suppliersSchema = pgSchema('suppliers');
@@ -93,7 +104,10 @@ export const supplierEvaluations = suppliersSchema.table(
   (t) => [
     unique('evaluations_supplier_period_key').on(t.supplierId, t.periodStart),
     check('evaluations_period_is_month_start', sql`extract(day from ${t.periodStart}) = 1`),
-    check('evaluations_deliveries_valid', sql`${t.deliveries} >= 0 AND ${t.onTimeDeliveries} BETWEEN 0 AND ${t.deliveries}`),
+    check(
+      'evaluations_deliveries_valid',
+      sql`${t.deliveries} >= 0 AND ${t.onTimeDeliveries} BETWEEN 0 AND ${t.deliveries}`,
+    ),
     check('evaluations_quality_range', sql`${t.qualityScore} BETWEEN 0 AND 100`),
     check('evaluations_price_range', sql`${t.priceScore} BETWEEN 0 AND 100`),
   ],

@@ -37,10 +37,11 @@ afterAll(async () => {
 type Answer = {
   status: number;
   body: {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     data?: Record<string, any> | null;
     errors?: { message: string; extensions?: { code?: string; field?: string } }[];
   };
-}; // eslint-disable-line @typescript-eslint/no-explicit-any
+};
 const LOGIN = `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken refreshToken } }`;
 const REFRESH = `mutation($r: String!) { refreshToken(refreshToken: $r) { accessToken } }`;
 const DISABLE = `mutation($u: ID!, $d: Boolean!) { setUserDisabled(userId: $u, disabled: $d) { id disabled } }`;

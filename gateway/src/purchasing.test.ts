@@ -67,12 +67,12 @@ async function as(
   return t.gql(query, variables, await t.login(role));
 }
 /** The data, or a test failure showing the errors. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function ok<T = any>(
   role: Parameters<typeof as>[0],
   query: string,
   variables: Record<string, unknown> = {},
 ): Promise<T> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   const r = await as(role, query, variables);
   if (r.body.errors) throw new Error(`${role}: ${JSON.stringify(r.body.errors)}`);
   return r.body.data as T;

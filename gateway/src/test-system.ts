@@ -18,6 +18,7 @@ export interface TestSystem {
   users: Record<Role, { id: number; email: string }>;
   /** The service accounts (ETL_SERVICE, MINING_SERVICE), with PASSWORD, as npm start creates them. */
   services: Record<AccountServiceRole, { id: number; email: string }>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   gql<T = any>(
     query: string,
     variables?: Record<string, unknown>,

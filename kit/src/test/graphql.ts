@@ -3,8 +3,8 @@ import type { Identity } from '../auth/identity';
 import type { Principal } from '../auth/roles';
 import type { BaseContext, Subgraph } from '../graphql/subgraph';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface GraphQLResult<T = Record<string, any>> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   data?: T | null;
   errors?: { message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[];
 }

@@ -160,11 +160,12 @@ test("SALES: no other rep's customer in insights, recommendations or ask; ANALYS
 });
 
 test('story per audience and language; ask: the query, rows, chart, and suggestions when not understood', async () => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const { story } = await ok<{ story: any }>(identity('MANAGER', 2), STORY, {
     p: MARCH,
     a: 'EXECUTIVE',
     l: 'FR',
-  }); // eslint-disable-line @typescript-eslint/no-explicit-any
+  });
   expect(story.sections.map((s: { title: string }) => s.title)).toEqual([
     'Résumé',
     'Ce qui a changé',
@@ -179,10 +180,11 @@ test('story per audience and language; ask: the query, rows, chart, and suggesti
   });
   expect(story.text).toContain('#');
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const { ask } = await ok<{ ask: any }>(identity('ADMIN', 1), ASK, {
     q: 'revenue by category in 2025',
     l: 'EN',
-  }); // eslint-disable-line @typescript-eslint/no-explicit-any
+  });
   expect(ask.understood).toBe(true);
   // typed: the olap result shape, with its definition
   expect(ask.result.dimensions).toEqual(['product.category']);

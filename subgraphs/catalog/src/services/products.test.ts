@@ -33,6 +33,7 @@ async function allPages(orderBy: string): Promise<string[]> {
   const skus: string[] = [];
   let after: string | null = null;
   for (let page = 0; page < 20; page++) {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const d: any = dataOf(
       await execute(
         catalog,
@@ -40,7 +41,7 @@ async function allPages(orderBy: string): Promise<string[]> {
         `query($after: String) { products(first: 10, after: $after, orderBy: ${orderBy}) { totalCount edges { node { sku } } pageInfo { hasNextPage endCursor } } }`,
         { after },
       ),
-    ); // eslint-disable-line @typescript-eslint/no-explicit-any
+    );
     skus.push(...d.products.edges.map((e: { node: { sku: string } }) => e.node.sku));
     if (!d.products.pageInfo.hasNextPage) break;
     after = d.products.pageInfo.endCursor;

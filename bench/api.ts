@@ -248,6 +248,106 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
+type BenchDb = Awaited<ReturnType<typeof benchDatabases>>;
+type Native = Awaited<ReturnType<typeof importNative>>;
+type Size = { orders: number; lines: number };
+
+/** `--only confirmations`: the concurrent confirmations on data/native, one product per transport. */
+async function confirmationsOnly(db: BenchDb, native: Native, base: Size) {
+  db.pool = createPool(db.url, { statementTimeout: 600_000 });
+  const silent = (await import('pino')).default({ level: 'silent' });
+  console.log(
+    `\nbench/api --only confirmations — ${machine(db)}; load average ${(await import('node:os'))
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}; data/native (${base.orders} orders, ${base.lines} lines)`,
+  );
+  const used: number[] = [];
+  for (const transport of ['local', 'http'] as const) {
+    const sys = await startSystem({
+      oltpUrl: db.url,
+      dwhUrl: db.dwhUrl,
+      env: native.env,
+      log: silent,
+      ephemeralPorts: true,
+      transport,
+    });
+    try {
+      const c = await confirmations(db, await adminClient(sys.gatewayUrl), 400, used);
+      used.push(c.productId);
+      console.log(
+        `confirmations, ${transport}: ${c.orders} orders, 50 concurrent clients, ${c.free} units free → ${c.confirmed} confirmed, ${c.refused} INSUFFICIENT_STOCK, ${c.other} other errors${c.firstOther ? ` (${c.firstOther})` : ''}; ${c.perSecond} confirmations/s; oversell ${c.oversell}`,
+      );
+    } finally {
+      await sys.close();
+    }
+  }
+}
+
+/** The table of medians, each page against its door's `{ __typename }`, and the confirmations. */
+function printReport(
+  db: BenchDb,
+  base: Size,
+  size: Size,
+  results: Record<string, Load[]>,
+  answers: Record<string, string>,
+  confirms: string[],
+) {
+  console.log(
+    `\nbench/api — ${machine(db)}; NODE_ENV=${process.env.NODE_ENV ?? ''}; autocannon ${connections} connections from a worker thread, ${seconds} s per run, median of ${roundCount} rounds`,
+  );
+  console.log(
+    `data: data/native (${base.orders} orders, ${base.lines} lines) and a copy grown to ${size.orders} orders, ${size.lines} lines\n`,
+  );
+  const table: Record<
+    string,
+    {
+      rps: number;
+      p50: number;
+      p99: number;
+      errors: number;
+      rounds: string;
+      ofTypename: string;
+      answer: string;
+    }
+  > = {};
+  const rps = (name: string) => median(results[name]!.map((r) => r.rps));
+  for (const [name, runs] of Object.entries(results)) {
+    const baseline =
+      Object.values(results).length && name.includes(': page')
+        ? name.replace(/: page.*/, ': { __typename }')
+        : name.includes('share of the page')
+          ? name.replace(/: its share.*/, ': { __typename }')
+          : '';
+    table[name] = {
+      rps: rps(name),
+      p50: median(runs.map((r) => r.p50)),
+      p99: median(runs.map((r) => r.p99)),
+      errors: runs.reduce((n, r) => n + r.errors, 0),
+      rounds: runs.map((r) => r.rps).join(' / '),
+      ofTypename: baseline ? `${((100 * rps(name)) / rps(baseline)).toFixed(1)} %` : '',
+      answer: answers[name] ?? '',
+    };
+  }
+  console.table(table);
+  for (const door of [
+    'gateway, in-process (local)',
+    'gateway, subgraphs over HTTP',
+    'sales subgraph alone',
+  ]) {
+    const page = door.startsWith('sales') ? `${door}: its share of the page` : `${door}: page`;
+    const [t, small, big] = [
+      rps(`${door}: { __typename }`),
+      rps(`${page}, 40k orders`),
+      rps(`${page}, 1M orders`),
+    ];
+    console.log(
+      `${door}: page ${((100 * small) / t).toFixed(1)} % of { __typename } (goal ≥ 10 %); 1M / 40k orders ${(big / small).toFixed(2)} (goal ≥ 0.90)`,
+    );
+  }
+  for (const c of confirms) console.log(`confirmations, ${c}`);
+}
+
 async function main() {
   if (process.env.NODE_ENV !== 'production')
     log('NODE_ENV is not production: graphql-js runs its development checks (npm run bench -- api sets it)');
@@ -269,37 +369,7 @@ async function main() {
     ).rows[0];
     // The same data, grown to 1M orders in a copy: both sizes served side by side, measured in turns.
     await db.pool.end();
-    if (only === 'confirmations') {
-      db.pool = createPool(db.url, { statementTimeout: 600_000 });
-      const silent = (await import('pino')).default({ level: 'silent' });
-      console.log(
-        `\nbench/api --only confirmations — ${machine(db)}; load average ${(await import('node:os'))
-          .loadavg()
-          .map((l) => l.toFixed(1))
-          .join(' ')}; data/native (${base.orders} orders, ${base.lines} lines)`,
-      );
-      const used: number[] = [];
-      for (const transport of ['local', 'http'] as const) {
-        const sys = await startSystem({
-          oltpUrl: db.url,
-          dwhUrl: db.dwhUrl,
-          env: native.env,
-          log: silent,
-          ephemeralPorts: true,
-          transport,
-        });
-        try {
-          const c = await confirmations(db, await adminClient(sys.gatewayUrl), 400, used);
-          used.push(c.productId);
-          console.log(
-            `confirmations, ${transport}: ${c.orders} orders, 50 concurrent clients, ${c.free} units free → ${c.confirmed} confirmed, ${c.refused} INSUFFICIENT_STOCK, ${c.other} other errors${c.firstOther ? ` (${c.firstOther})` : ''}; ${c.perSecond} confirmations/s; oversell ${c.oversell}`,
-          );
-        } finally {
-          await sys.close();
-        }
-      }
-      return;
-    }
+    if (only === 'confirmations') return await confirmationsOnly(db, native, base);
     await admin.query(
       `CREATE DATABASE ${quoteIdent(bigName)} TEMPLATE ${quoteIdent(new URL(db.url).pathname.slice(1))}`,
     );
@@ -406,59 +476,7 @@ async function main() {
       }
     }
 
-    console.log(
-      `\nbench/api — ${machine(db)}; NODE_ENV=${process.env.NODE_ENV ?? ''}; autocannon ${connections} connections from a worker thread, ${seconds} s per run, median of ${roundCount} rounds`,
-    );
-    console.log(
-      `data: data/native (${base.orders} orders, ${base.lines} lines) and a copy grown to ${size.orders} orders, ${size.lines} lines\n`,
-    );
-    const table: Record<
-      string,
-      {
-        rps: number;
-        p50: number;
-        p99: number;
-        errors: number;
-        rounds: string;
-        ofTypename: string;
-        answer: string;
-      }
-    > = {};
-    const rps = (name: string) => median(results[name]!.map((r) => r.rps));
-    for (const [name, runs] of Object.entries(results)) {
-      const baseline =
-        Object.values(results).length && name.includes(': page')
-          ? name.replace(/: page.*/, ': { __typename }')
-          : name.includes('share of the page')
-            ? name.replace(/: its share.*/, ': { __typename }')
-            : '';
-      table[name] = {
-        rps: rps(name),
-        p50: median(runs.map((r) => r.p50)),
-        p99: median(runs.map((r) => r.p99)),
-        errors: runs.reduce((n, r) => n + r.errors, 0),
-        rounds: runs.map((r) => r.rps).join(' / '),
-        ofTypename: baseline ? `${((100 * rps(name)) / rps(baseline)).toFixed(1)} %` : '',
-        answer: answers[name] ?? '',
-      };
-    }
-    console.table(table);
-    for (const door of [
-      'gateway, in-process (local)',
-      'gateway, subgraphs over HTTP',
-      'sales subgraph alone',
-    ]) {
-      const page = door.startsWith('sales') ? `${door}: its share of the page` : `${door}: page`;
-      const [t, small, big] = [
-        rps(`${door}: { __typename }`),
-        rps(`${page}, 40k orders`),
-        rps(`${page}, 1M orders`),
-      ];
-      console.log(
-        `${door}: page ${((100 * small) / t).toFixed(1)} % of { __typename } (goal ≥ 10 %); 1M / 40k orders ${(big / small).toFixed(2)} (goal ≥ 0.90)`,
-      );
-    }
-    for (const c of confirms) console.log(`confirmations, ${c}`);
+    printReport(db, base, size, results, answers, confirms);
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(bigName)} WITH (FORCE)`).catch(() => undefined);
     await admin.end();

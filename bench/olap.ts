@@ -31,6 +31,129 @@ const OLAP_QUERY = `query($q: OlapQuery!) { olap(query: $q) { source rollup trun
 const DASHBOARD_QUERY = `query($k: DashboardKind!, $p: OlapPeriod!) { dashboard(kind: $k, period: $p) { kind tiles { id error { code } result { source rollup totals { value } } } } }`;
 const ROLLUP_TABLES = ['sales_order_month', 'sales_month', 'sales_product_month', 'sales_customer_month'];
 
+type TileStats = { FACT: Stat; ROLLUP: Stat; AUTO: Stat };
+type Counts = { lines: number; orders: number; rollup_rows: number; size: string };
+/** Everything the run measured, for the report. */
+interface Measured {
+  db: Awaited<ReturnType<typeof benchDatabases>>;
+  period: { from: string; to: string };
+  oltpCounts: { orders: number; lines: number };
+  etlSeconds: number;
+  run: { rowsWritten: number };
+  before: Counts;
+  after: Counts;
+  refresh0: number;
+  r0: { rowsWritten: number };
+  r1: { rowsWritten: number };
+  grow: Awaited<ReturnType<typeof growFacts>> & { refresh: number };
+  oltp: Stat;
+  dash1: Record<string, Stat>;
+  dash2: Record<string, Stat>;
+  dashLocal: Record<string, Stat>;
+  tiles1: Record<string, TileStats>;
+  tiles2: Record<string, TileStats>;
+  tilesLocal: Record<string, Stat>;
+}
+
+/** The tables: (1) data/native, (2) grown, (3) one process, then the goal per transport. */
+function printReport(m: Measured) {
+  const {
+    db,
+    period,
+    oltpCounts,
+    etlSeconds,
+    run,
+    before,
+    refresh0,
+    r0,
+    dash1,
+    tiles1,
+    oltp,
+    after,
+    grow,
+    r1,
+    tiles2,
+    dash2,
+    tilesLocal,
+    dashLocal,
+  } = m;
+  console.log(
+    `\nbench/olap — ${machine(db)}, gateway with subgraphs over HTTP, ADMIN token, sequential requests`,
+  );
+  console.log(
+    `period: ${period.from}..${period.to} (last 12 full months); OLTP ${oltpCounts.orders} orders / ${oltpCounts.lines} lines`,
+  );
+  console.log(
+    `(1) data/native: ETL ${etlSeconds.toFixed(1)} s (${run.rowsWritten} rows written), ${before.lines} fact lines (${before.orders} orders, ${before.size}), refreshRollups('all') ${refresh0.toFixed(2)} s → ${r0.rowsWritten} rollup rows; ${RUNS} runs each`,
+  );
+  const row = (s: Stat) =>
+    s.runs
+      ? `${s.p50} / ${s.p95}${s.note.includes('direct') ? ' (direct olap())' : ''}`
+      : `— (${s.note.slice(0, 60)})`;
+  const tileTable = (x: Record<string, TileStats>) =>
+    Object.fromEntries(
+      Object.entries(x).map(([k, v]) => [
+        k,
+        {
+          'FACT p50 / p95 ms': row(v.FACT),
+          'ROLLUP p50 / p95 ms': row(v.ROLLUP),
+          'AUTO p50 / p95 ms': row(v.AUTO),
+          'AUTO source': v.AUTO.note.replace(/^\d+ rows, /, ''),
+        },
+      ]),
+    );
+  console.table(
+    Object.fromEntries(
+      Object.entries(dash1).map(([k, v]) => [k, { 'p50 / p95 ms': row(v), 'tile sources': v.note }]),
+    ),
+  );
+  console.table(tileTable(tiles1));
+  console.log(
+    `raw GROUP BY on the OLTP (month × category, booked, pg direct): p50 ${oltp.p50} ms, p95 ${oltp.p95} ms (${oltp.note})`,
+  );
+  console.log(
+    `(2) grown: ${after.lines} fact lines (${after.orders} orders, ${after.size}; ${grow.copies} copies in ${grow.seconds.toFixed(0)} s, VACUUM ANALYZE ${grow.analyze.toFixed(0)} s, date keys outside dim_date: ${grow.orphans}), refreshRollups('all') ${grow.refresh.toFixed(1)} s → ${r1.rowsWritten} rollup rows; FACT ${FACT_RUNS} runs, ROLLUP ${RUNS} runs`,
+  );
+  console.table(tileTable(tiles2));
+  console.table(
+    Object.fromEntries(
+      Object.entries(dash2).map(([k, v]) => [k, { 'p50 / p95 ms': row(v), 'tile sources': v.note }]),
+    ),
+  );
+  console.log(
+    `(3) the same at ${after.lines} lines with the subgraphs in the gateway's process (SUBGRAPH_TRANSPORT=local), ${RUNS} runs`,
+  );
+  console.table(
+    Object.fromEntries([
+      ...Object.entries(tiles2).map(([k, v]) => [
+        k,
+        { 'HTTP AUTO p50 / p95 ms': row(v.AUTO), 'one process AUTO p50 / p95 ms': row(tilesLocal[k]!) },
+      ]),
+      ...Object.entries(dash2).map(([k, v]) => [
+        k,
+        { 'HTTP AUTO p50 / p95 ms': row(v), 'one process AUTO p50 / p95 ms': row(dashLocal[k]!) },
+      ]),
+    ]),
+  );
+  // The goal, per transport: every dashboard tile query as the dashboard runs it (AUTO), and the whole dashboards.
+  const goal = (label: string, stats: [string, Stat][], dashboardStats: Record<string, Stat>) => {
+    const p95 = (v: Stat) => (v.runs ? v.p95 : Infinity);
+    const worst = stats.reduce((a, b) => (p95(b[1]) > p95(a[1]) ? b : a));
+    const dashboards = Object.entries(dashboardStats)
+      .map(([k, v]) => `${k.replace('dashboard ', '')} p95 ${v.p95} ms`)
+      .join(', ');
+    console.log(
+      `goal p95 ≤ 50 ms with rollups at ${after.lines} lines, AUTO tile queries, ${label}: met by ${stats.filter(([, v]) => p95(v) <= 50).length} of ${stats.length} tiles (p50 ≤ 50 ms: ${stats.filter(([, v]) => v.runs && v.p50 <= 50).length}); worst p95 ${worst[1].p95} ms (${worst[0]}); whole dashboards (all tiles at once): ${dashboards}`,
+    );
+  };
+  goal('one process', Object.entries(tilesLocal), dashLocal);
+  goal(
+    'subgraphs over HTTP',
+    Object.entries(tiles2).map(([k, v]) => [k, v.AUTO]),
+    dash2,
+  );
+}
+
 async function main() {
   const db = await benchDatabases('olap', 54397);
   const { pool, dwh } = db;
@@ -63,7 +186,7 @@ async function main() {
         `SELECT (SELECT count(*) FROM dw.fact_sales)::int AS lines, (SELECT count(DISTINCT order_id) FROM dw.fact_sales)::int AS orders,
                 (${ROLLUP_TABLES.map((t) => `(SELECT count(*) FROM analytics.${t})`).join(' + ')})::int AS rollup_rows, pg_size_pretty(pg_total_relation_size('dw.fact_sales')) AS size`,
       );
-      return c as { lines: number; orders: number; rollup_rows: number; size: string };
+      return c as Counts;
     };
     const before = await counts();
     const {
@@ -91,7 +214,6 @@ async function main() {
       }
       return out;
     };
-    type TileStats = { FACT: Stat; ROLLUP: Stat; AUTO: Stat };
     const tileQueries = async (factRuns: number, rollupRuns: number) => {
       const out: Record<string, TileStats> = {};
       for (const k of KINDS) {
@@ -173,82 +295,26 @@ async function main() {
     const dashLocal = await dashboards(RUNS);
     await local.close();
 
-    // Output
-    console.log(
-      `\nbench/olap — ${machine(db)}, gateway with subgraphs over HTTP, ADMIN token, sequential requests`,
-    );
-    console.log(
-      `period: ${period.from}..${period.to} (last 12 full months); OLTP ${oltpCounts.orders} orders / ${oltpCounts.lines} lines`,
-    );
-    console.log(
-      `(1) data/native: ETL ${etlSeconds.toFixed(1)} s (${run.rowsWritten} rows written), ${before.lines} fact lines (${before.orders} orders, ${before.size}), refreshRollups('all') ${refresh0.toFixed(2)} s → ${r0.rowsWritten} rollup rows; ${RUNS} runs each`,
-    );
-    const row = (s: Stat) =>
-      s.runs
-        ? `${s.p50} / ${s.p95}${s.note.includes('direct') ? ' (direct olap())' : ''}`
-        : `— (${s.note.slice(0, 60)})`;
-    const tileTable = (x: Record<string, TileStats>) =>
-      Object.fromEntries(
-        Object.entries(x).map(([k, v]) => [
-          k,
-          {
-            'FACT p50 / p95 ms': row(v.FACT),
-            'ROLLUP p50 / p95 ms': row(v.ROLLUP),
-            'AUTO p50 / p95 ms': row(v.AUTO),
-            'AUTO source': v.AUTO.note.replace(/^\d+ rows, /, ''),
-          },
-        ]),
-      );
-    console.table(
-      Object.fromEntries(
-        Object.entries(dash1).map(([k, v]) => [k, { 'p50 / p95 ms': row(v), 'tile sources': v.note }]),
-      ),
-    );
-    console.table(tileTable(tiles1));
-    console.log(
-      `raw GROUP BY on the OLTP (month × category, booked, pg direct): p50 ${oltp.p50} ms, p95 ${oltp.p95} ms (${oltp.note})`,
-    );
-    console.log(
-      `(2) grown: ${after.lines} fact lines (${after.orders} orders, ${after.size}; ${grow.copies} copies in ${grow.seconds.toFixed(0)} s, VACUUM ANALYZE ${grow.analyze.toFixed(0)} s, date keys outside dim_date: ${grow.orphans}), refreshRollups('all') ${grow.refresh.toFixed(1)} s → ${r1.rowsWritten} rollup rows; FACT ${FACT_RUNS} runs, ROLLUP ${RUNS} runs`,
-    );
-    console.table(tileTable(tiles2));
-    console.table(
-      Object.fromEntries(
-        Object.entries(dash2).map(([k, v]) => [k, { 'p50 / p95 ms': row(v), 'tile sources': v.note }]),
-      ),
-    );
-    console.log(
-      `(3) the same at ${after.lines} lines with the subgraphs in the gateway's process (SUBGRAPH_TRANSPORT=local), ${RUNS} runs`,
-    );
-    console.table(
-      Object.fromEntries([
-        ...Object.entries(tiles2).map(([k, v]) => [
-          k,
-          { 'HTTP AUTO p50 / p95 ms': row(v.AUTO), 'one process AUTO p50 / p95 ms': row(tilesLocal[k]!) },
-        ]),
-        ...Object.entries(dash2).map(([k, v]) => [
-          k,
-          { 'HTTP AUTO p50 / p95 ms': row(v), 'one process AUTO p50 / p95 ms': row(dashLocal[k]!) },
-        ]),
-      ]),
-    );
-    // The goal, per transport: every dashboard tile query as the dashboard runs it (AUTO), and the whole dashboards.
-    const goal = (label: string, stats: [string, Stat][], dashboardStats: Record<string, Stat>) => {
-      const p95 = (v: Stat) => (v.runs ? v.p95 : Infinity);
-      const worst = stats.reduce((a, b) => (p95(b[1]) > p95(a[1]) ? b : a));
-      const dashboards = Object.entries(dashboardStats)
-        .map(([k, v]) => `${k.replace('dashboard ', '')} p95 ${v.p95} ms`)
-        .join(', ');
-      console.log(
-        `goal p95 ≤ 50 ms with rollups at ${after.lines} lines, AUTO tile queries, ${label}: met by ${stats.filter(([, v]) => p95(v) <= 50).length} of ${stats.length} tiles (p50 ≤ 50 ms: ${stats.filter(([, v]) => v.runs && v.p50 <= 50).length}); worst p95 ${worst[1].p95} ms (${worst[0]}); whole dashboards (all tiles at once): ${dashboards}`,
-      );
-    };
-    goal('one process', Object.entries(tilesLocal), dashLocal);
-    goal(
-      'subgraphs over HTTP',
-      Object.entries(tiles2).map(([k, v]) => [k, v.AUTO]),
+    printReport({
+      db,
+      period,
+      oltpCounts,
+      etlSeconds,
+      run,
+      before,
+      refresh0,
+      r0,
+      dash1,
+      tiles1,
+      oltp,
+      after,
+      grow,
+      r1,
+      tiles2,
       dash2,
-    );
+      tilesLocal,
+      dashLocal,
+    });
   } finally {
     await db.close(KEEP);
   }

@@ -137,6 +137,90 @@ async function seedOltp(
     await ensureServiceAccount(pool, 'MINING_SERVICE', env.MINING_EMAIL, env.MINING_PASSWORD);
 }
 
+/**
+ * The OLTP migrations, run as the owner; they create the application's least-privilege role when
+ * allowed. Returns the URL the gateway and the subgraphs connect with (the owner's only in
+ * development, with a warning, when roles may not be created).
+ */
+async function migrateAsOwner(
+  oltpUrl: string,
+  env: ReturnType<typeof loadEnv>,
+  step: ReturnType<typeof stepper>,
+  say: (m: string) => void,
+): Promise<string> {
+  const appRole = appRoleFor(oltpUrl, env);
+  const roleOutcome = await step('OLTP schema migrations', () => migrateOltp(oltpUrl, { appRole }));
+  // The gateway and the subgraphs connect as the least-privilege role; the start-up's own work
+  // (import, first admin, scheduler) keeps the owner's connection.
+  let appUrl = appDatabaseUrl(oltpUrl, env);
+  if (roleOutcome?.status === 'not-allowed') {
+    const advice = `the database user of DATABASE_URL may not create roles: ask an administrator to run\n    ${roleOutcome.instructions.join('\n    ')}`;
+    if (env.NODE_ENV === 'production')
+      throw new Error(`The application role "${roleOutcome.role}" does not exist and ${advice}`);
+    say(`WARNING: the application connects as the database owner (not least privilege): ${advice}`);
+    appUrl = oltpUrl;
+  } else
+    say(
+      `the gateway and subgraphs connect as the database role "${appRole.name}" (no DDL; audit log append-only)`,
+    );
+  return appUrl;
+}
+
+/** Whether an ETL run has ever loaded the warehouse (else the start runs the first pipeline). */
+async function warehouseLoaded(dwhUrl: string): Promise<boolean> {
+  const dwh = createPool(dwhUrl, { max: 2, applicationName: 'erp-start' });
+  try {
+    const { rows } = await dwh.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM meta.etl_runs WHERE status IN ('SUCCEEDED', 'PARTIAL')`,
+    );
+    return rows[0]!.n > 0;
+  } finally {
+    await dwh.end();
+  }
+}
+
+/** The first pipeline run into an empty warehouse, in the background, its stages said on the terminal. */
+function firstPipelineRun(
+  pool: pg.Pool,
+  stages: ReturnType<typeof defaultStages>,
+  log: Parameters<typeof runPipeline>[0]['log'],
+  isStopping: () => boolean,
+  say: (m: string) => void,
+): Promise<unknown> {
+  say('empty warehouse: first pipeline run (ETL through the API, then mining) — a few minutes');
+  let stageBeat: NodeJS.Timeout | undefined;
+  return runPipeline({
+    pool,
+    stages,
+    trigger: 'start',
+    log,
+    onStage: (name, phase, detail) => {
+      clearInterval(stageBeat);
+      if (isStopping()) return;
+      say(`pipeline ${name}: ${phase === 'start' ? 'running…' : phase}${detail ? ` (${detail})` : ''}`);
+      if (phase !== 'start') return;
+      const t0 = Date.now();
+      stageBeat = setInterval(
+        () =>
+          !isStopping() && say(`pipeline ${name}: still running (${Math.round((Date.now() - t0) / 1000)} s)`),
+        15_000,
+      );
+    },
+  })
+    .finally(() => clearInterval(stageBeat))
+    .then(
+      (result) =>
+        !isStopping() &&
+        say(
+          `first pipeline run: ${result.status}${result.status === 'SUCCEEDED' ? ' — the dashboards have data' : " (see the console's pipeline page and the log)"}`,
+        ),
+      (err: unknown) => {
+        if (!isStopping()) log.error({ err }, 'first pipeline run failed');
+        if (!isStopping()) say(`first pipeline run failed: ${(err as Error).message}`);
+      },
+    );
+}
+
 runCli(async () => {
   const args = parseCli(spec);
   const started = Date.now();
@@ -208,21 +292,7 @@ runCli(async () => {
         'APP_DATABASE_PASSWORD (or APP_DATABASE_URL) is required in production: the application connects as its own least-privilege role, not as the database owner',
       );
     }
-    const appRole = appRoleFor(dbs.oltpUrl, env);
-    const roleOutcome = await step('OLTP schema migrations', () => migrateOltp(dbs.oltpUrl, { appRole }));
-    // The gateway and the subgraphs connect as the least-privilege role; the start-up's own work
-    // (import, first admin, scheduler) keeps the owner's connection.
-    let appUrl = appDatabaseUrl(dbs.oltpUrl, env);
-    if (roleOutcome?.status === 'not-allowed') {
-      const advice = `the database user of DATABASE_URL may not create roles: ask an administrator to run\n    ${roleOutcome.instructions.join('\n    ')}`;
-      if (env.NODE_ENV === 'production')
-        throw new Error(`The application role "${roleOutcome.role}" does not exist and ${advice}`);
-      say(`WARNING: the application connects as the database owner (not least privilege): ${advice}`);
-      appUrl = dbs.oltpUrl;
-    } else
-      say(
-        `the gateway and subgraphs connect as the database role "${appRole.name}" (no DDL; audit log append-only)`,
-      );
+    const appUrl = await migrateAsOwner(dbs.oltpUrl, env, step, say);
     if (env.DATABASE_URL && !env.DWH_DATABASE_URL) {
       // The default warehouse is a sibling database on the OLTP's server: create it when we may.
       await ensureDatabase(dbs.oltpUrl, databaseName(dbs.dwhUrl)).catch((err: Error) =>
@@ -267,13 +337,7 @@ runCli(async () => {
       log: log.child({ service: 'pipeline' }),
       sweepReservations: (o?: { dryRun?: boolean }) => system.sweepReservations(o),
     };
-    const dwh = createPool(dbs.dwhUrl, { max: 2, applicationName: 'erp-start' });
-    const loaded = (
-      await dwh.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM meta.etl_runs WHERE status IN ('SUCCEEDED', 'PARTIAL')`,
-      )
-    ).rows[0]!.n;
-    await dwh.end();
+    const loaded = await warehouseLoaded(dbs.dwhUrl);
 
     const { distDir } = await consoleBuild;
     const consoleServer = await startConsoleServer({
@@ -311,42 +375,12 @@ runCli(async () => {
     if (firstRun) {
       // In the background: the ERP (orders, catalog…) is usable meanwhile; the console's pipeline page
       // shows the run, and the advisory lock keeps a scheduled or manual run from overlapping it.
-      say('empty warehouse: first pipeline run (ETL through the API, then mining) — a few minutes');
-      let stageBeat: NodeJS.Timeout | undefined;
       pipelineRunning = true;
-      runPipeline({
-        pool,
-        stages: defaultStages(stageContext),
-        trigger: 'start',
-        log: stageContext.log,
-        onStage: (name, phase, detail) => {
-          clearInterval(stageBeat);
-          if (stopping) return;
-          say(`pipeline ${name}: ${phase === 'start' ? 'running…' : phase}${detail ? ` (${detail})` : ''}`);
-          if (phase !== 'start') return;
-          const t0 = Date.now();
-          stageBeat = setInterval(
-            () =>
-              !stopping && say(`pipeline ${name}: still running (${Math.round((Date.now() - t0) / 1000)} s)`),
-            15_000,
-          );
-        },
-      })
-        .finally(() => {
-          clearInterval(stageBeat);
+      void firstPipelineRun(pool, defaultStages(stageContext), stageContext.log, () => stopping, say).finally(
+        () => {
           pipelineRunning = false;
-        })
-        .then(
-          (result) =>
-            !stopping &&
-            say(
-              `first pipeline run: ${result.status}${result.status === 'SUCCEEDED' ? ' — the dashboards have data' : " (see the console's pipeline page and the log)"}`,
-            ),
-          (err: unknown) => {
-            if (!stopping) log.error({ err }, 'first pipeline run failed');
-            if (!stopping) say(`first pipeline run failed: ${(err as Error).message}`);
-          },
-        );
+        },
+      );
     }
   } catch (err) {
     if (stopping) return; // a step cut short by the shutdown under way

@@ -151,6 +151,42 @@ export async function planQuery(
   calendar: DataCalendar | null = null,
 ): Promise<Plan> {
   if (!ANALYTICS_ROLES.has(viewer.role)) throw new ForbiddenError('Analytics are not available to your role');
+  const measures = planMeasures(input, viewer, prefix);
+  const fact = singleFact(input, measures, prefix);
+  const asked = planTime(input, fact, prefix);
+  const { timeLevel } = asked;
+  const levels = planLevels(input, fact, timeLevel, measures, viewer, prefix);
+  const filters = await planFilters(pool, input, fact, viewer, prefix);
+  const { range, defaultPeriod } = withDefaultPeriod(asked.range, measures, calendar);
+  const { compare, cmp } = planComparison(input, range, prefix);
+  const having = planHaving(input, measures, prefix);
+  const order = planOrder(input, measures, levels, prefix);
+  const limit = planLimit(input, prefix);
+  const pivot = planPivot(input, levels, prefix);
+  const source = planSource(input, prefix);
+
+  return {
+    fact,
+    measures,
+    levels,
+    filters,
+    range: cmp ? cmp.current : range,
+    compare,
+    comparison: cmp,
+    timeLevel,
+    having,
+    order,
+    limit,
+    pivot,
+    source,
+    salesRepId: { restricted: viewer.role === 'SALES', id: viewer.role === 'SALES' ? viewer.userId : null },
+    asOf: calendar?.asOf ?? null,
+    defaultPeriod,
+  };
+}
+
+/** The asked measures, each known, allowed to the viewer's role, and named once. */
+function planMeasures(input: OlapInput, viewer: Viewer, prefix: string): MeasureDef[] {
   if (!Array.isArray(input.measures) || input.measures.length === 0 || input.measures.length > 20) {
     throw new ValidationError(f(prefix, 'measures'), input.measures, 'must list 1 to 20 measures');
   }
@@ -162,7 +198,7 @@ export async function planQuery(
         name,
         `unknown measure; known: ${[...MEASURE_BY_NAME.keys()].join(', ')}`,
       );
-    if (m.roles && viewer.role !== 'SERVICE' && !m.roles.includes(viewer.role as never))
+    if (m.roles && viewer.role !== 'SERVICE' && !(m.roles as readonly Principal[]).includes(viewer.role))
       throw new ForbiddenError(
         `${f(prefix, `measures[${i}]`)}: ${m.name} is not available to ${viewer.role}`,
       );
@@ -170,6 +206,11 @@ export async function planQuery(
   });
   if (new Set(measures.map((m) => m.name)).size !== measures.length)
     throw new ValidationError(f(prefix, 'measures'), input.measures, 'lists a measure twice');
+  return measures;
+}
+
+/** The one fact the measures are read from (facts share no grain, so a query reads one). */
+function singleFact(input: OlapInput, measures: MeasureDef[], prefix: string): FactName {
   const facts = [...new Set(measures.map((m) => m.fact))];
   if (facts.length > 1) {
     throw new ValidationError(
@@ -178,8 +219,15 @@ export async function planQuery(
       `mixes measures of the ${facts.join(' and ')} facts, which share no grain: query them separately`,
     );
   }
-  const fact = facts[0]!;
+  return facts[0]!;
+}
 
+/** The asked period and the date level its granularity groups by, if any. */
+function planTime(
+  input: OlapInput,
+  fact: FactName,
+  prefix: string,
+): { range: DateRange | null; timeLevel: LevelDef | null } {
   let range: DateRange | null = null;
   let timeLevel: LevelDef | null = null;
   if (input.time && !FACTS[fact].dateKey) {
@@ -205,7 +253,18 @@ export async function planQuery(
       timeLevel = LEVELS.get(name)!;
     }
   }
+  return { range, timeLevel };
+}
 
+/** The row levels: the time granularity's first, then the asked dimensions, each once. */
+function planLevels(
+  input: OlapInput,
+  fact: FactName,
+  timeLevel: LevelDef | null,
+  measures: MeasureDef[],
+  viewer: Viewer,
+  prefix: string,
+): LevelDef[] {
   const dims = input.dimensions ?? [];
   if (!Array.isArray(dims) || dims.length > 6)
     throw new ValidationError(f(prefix, 'dimensions'), dims, 'at most 6 dimension levels');
@@ -234,7 +293,17 @@ export async function planQuery(
         `${m.name} is computed at one reference date from sales by product and warehouse: it cannot be grouped by ${bad.name}`,
       );
   }
+  return levels;
+}
 
+/** The filters, each on a level of the fact, with members that exist in their dimension. */
+async function planFilters(
+  pool: pg.Pool,
+  input: OlapInput,
+  fact: FactName,
+  viewer: Viewer,
+  prefix: string,
+): Promise<Plan['filters']> {
   const filters: Plan['filters'] = [];
   const filterInputs = input.filters ?? [];
   if (!Array.isArray(filterInputs) || filterInputs.length > 20)
@@ -261,15 +330,29 @@ export async function planQuery(
       fl.members ? checkMembers(pool, f(prefix, `filters[${i}].members`), fl.level, fl.members) : undefined,
     ),
   );
+  return filters;
+}
 
-  // A measure with a default period (one definition on every screen) gets it when none is asked.
-  let defaultPeriod = false;
+/** A measure with a default period (one definition on every screen) gets it when none is asked. */
+function withDefaultPeriod(
+  asked: DateRange | null,
+  measures: MeasureDef[],
+  calendar: DataCalendar | null,
+): { range: DateRange | null; defaultPeriod: boolean } {
   const months = Math.max(0, ...measures.map((m) => m.defaultPeriodMonths ?? 0));
-  if (!range && months && calendar?.asOf) {
-    range = { from: addMonths(`${calendar.asOf.slice(0, 7)}-01`, -(months - 1)), to: calendar.asOf };
-    defaultPeriod = true;
+  if (!asked && months && calendar?.asOf) {
+    const range = { from: addMonths(`${calendar.asOf.slice(0, 7)}-01`, -(months - 1)), to: calendar.asOf };
+    return { range, defaultPeriod: true };
   }
+  return { range: asked, defaultPeriod: false };
+}
 
+/** The comparison: a standard one (a year ago, the period before…) or an explicit second window. */
+function planComparison(
+  input: OlapInput,
+  range: DateRange | null,
+  prefix: string,
+): { compare: CompareMode | null; cmp: Comparison | null } {
   const compare = input.compare ?? null;
   if (compare && !['PREVIOUS_PERIOD', 'YEAR_AGO', 'YEAR_TO_DATE'].includes(compare))
     throw new ValidationError(
@@ -292,8 +375,12 @@ export async function planQuery(
     if (from > to) throw new ValidationError(f(prefix, 'compareTo.to'), to, 'is before compareTo.from');
     cmp = comparisonWith(range, { from, to });
   }
+  return { compare, cmp };
+}
 
-  const having = (input.having ?? []).map((h, i) => {
+/** Conditions on the query's own measures, as the measure's column index, an SQL operator and a decimal. */
+function planHaving(input: OlapInput, measures: MeasureDef[], prefix: string): Plan['having'] {
+  return (input.having ?? []).map((h, i) => {
     const index = measures.findIndex((m) => m.name === h.measure);
     if (index < 0)
       throw new ValidationError(
@@ -307,8 +394,16 @@ export async function planQuery(
       throw new ValidationError(f(prefix, `having[${i}].value`), h.value, 'must be a decimal number');
     return { index, op, value: h.value };
   });
+}
 
-  const order = (input.order ?? []).map((o, i) => {
+/** The sort, by a query measure (column m<i>) or dimension level (column k<i>). */
+function planOrder(
+  input: OlapInput,
+  measures: MeasureDef[],
+  levels: LevelDef[],
+  prefix: string,
+): Plan['order'] {
+  return (input.order ?? []).map((o, i) => {
     const direction = o.direction ?? 'DESC';
     if (direction !== 'ASC' && direction !== 'DESC')
       throw new ValidationError(f(prefix, `order[${i}].direction`), direction, 'must be ASC or DESC');
@@ -322,56 +417,44 @@ export async function planQuery(
       'must be one of the query measures or dimension levels',
     );
   });
+}
 
+function planLimit(input: OlapInput, prefix: string): number {
   const limit = input.limit ?? DEFAULT_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
     throw new ValidationError(f(prefix, 'limit'), limit, `must be an integer from 1 to ${MAX_LIMIT}`);
+  return limit;
+}
 
-  let pivot: Plan['pivot'] = null;
-  if (input.pivot) {
-    const idx = (names: string[], side: string) =>
-      names.map((n, i) => {
-        const at = levels.findIndex((l) => l.name === n);
-        if (at < 0)
-          throw new ValidationError(
-            f(prefix, `pivot.${side}[${i}]`),
-            n,
-            'must be one of the query dimension levels',
-          );
-        return at;
-      });
-    const rows = idx(input.pivot.rows ?? [], 'rows');
-    const columns = idx(input.pivot.columns ?? [], 'columns');
-    const all = [...rows, ...columns].sort();
-    if (all.length !== levels.length || new Set(all).size !== all.length)
-      throw new ValidationError(
-        f(prefix, 'pivot'),
-        input.pivot,
-        'rows and columns must share out the query levels, each once',
-      );
-    pivot = { rows, columns };
-  }
+/** The pivot: the query levels shared out between rows and columns, as level indexes. */
+function planPivot(input: OlapInput, levels: LevelDef[], prefix: string): Plan['pivot'] {
+  if (!input.pivot) return null;
+  const idx = (names: string[], side: string) =>
+    names.map((n, i) => {
+      const at = levels.findIndex((l) => l.name === n);
+      if (at < 0)
+        throw new ValidationError(
+          f(prefix, `pivot.${side}[${i}]`),
+          n,
+          'must be one of the query dimension levels',
+        );
+      return at;
+    });
+  const rows = idx(input.pivot.rows ?? [], 'rows');
+  const columns = idx(input.pivot.columns ?? [], 'columns');
+  const all = [...rows, ...columns].sort();
+  if (all.length !== levels.length || new Set(all).size !== all.length)
+    throw new ValidationError(
+      f(prefix, 'pivot'),
+      input.pivot,
+      'rows and columns must share out the query levels, each once',
+    );
+  return { rows, columns };
+}
 
+function planSource(input: OlapInput, prefix: string): Plan['source'] {
   const source = input.source ?? 'AUTO';
   if (!['AUTO', 'FACT', 'ROLLUP'].includes(source))
     throw new ValidationError(f(prefix, 'source'), source, 'must be AUTO, FACT or ROLLUP');
-
-  return {
-    fact,
-    measures,
-    levels,
-    filters,
-    range: cmp ? cmp.current : range,
-    compare,
-    comparison: cmp,
-    timeLevel,
-    having,
-    order,
-    limit,
-    pivot,
-    source,
-    salesRepId: { restricted: viewer.role === 'SALES', id: viewer.role === 'SALES' ? viewer.userId : null },
-    asOf: calendar?.asOf ?? null,
-    defaultPeriod,
-  };
+  return source;
 }

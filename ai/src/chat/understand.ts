@@ -882,28 +882,23 @@ function namesOne(s: Sentence, levelMatches: Match<string>[], top: number | unde
   return singular;
 }
 
-function readOne(question: string, u: Understanding, context: Intent | null): Reading {
-  const language = u.language;
-  const folded = ` ${fold(question)
+/** The question for pattern tests: lower case, no accents, no quotes or punctuation, space-padded. */
+function foldQuestion(question: string): string {
+  return ` ${fold(question)
     .replace(/['’`´]/g, ' ')
     .replace(/[^\p{L}\p{N}/\- ]+/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim()} `;
-  if (WRITE.test(folded.trim())) return { refused: 'write', language };
-  const s = new Sentence(words(question));
-  const names = u.members
-    ? s.take(u.members.phrases, {
-        keep: true,
-        accept: (m) => m.end - m.start >= 2 && m.value.some((r) => !r.partial),
-      })
-    : [];
-  const outOfModel = refuseIfOutOfModel(s, language, OUT_OF_MODEL, names);
-  if (outOfModel) return outOfModel;
+}
 
-  const time = readTime(s, u.clock);
-  // A period after the data's as-of date (next year, 1999 on a 1998 warehouse) has no figures yet.
-  if (time.future || (time.range && time.range.from > u.clock.today)) return { refused: 'future', language };
-
+/** What kind of question it is: why, stock-outs, low stock, a share, a trend (marks the words read). */
+function readQuestionKind(s: Sentence): {
+  why: boolean;
+  stockout: boolean;
+  lowStock: boolean;
+  share: boolean;
+  trend: boolean;
+} {
   const why = s.take(WHY).length > 0;
   // "reorder point" names a measure, not a question about stock-outs ("reorder").
   const reorderPointNamed =
@@ -912,10 +907,19 @@ function readOne(question: string, u: Understanding, context: Intent | null): Re
   const lowStock = s.take(LOW_STOCK).length > 0;
   const share = s.take(SHARE).length > 0;
   const trend = s.take(TREND).length > 0;
+  return { why, stockout, lowStock, share, trend };
+}
 
-  // Top N / N best / les N premiers (before numbers are read as anything else).
-  let { top, direction } = readTop(s);
+/** The measures, levels and member names a question reads, before the single-word names. */
+interface Vocabulary {
+  measures: string[];
+  levelMatches: Match<string>[];
+  memberMatches: Match<MemberRef[]>[];
+  productCount: Match<true>[];
+}
 
+/** Measures (named, or implied by "how many customers", sales verbs…), levels and long member names. */
+function readVocabulary(s: Sentence, u: Understanding, time: TimeReading): Vocabulary {
   // How many customers: buyers of a period, or the customer base.
   let countCustomers: 'customers' | 'customerCount' | undefined;
   if (s.take(HOW_MANY_CUSTOMERS).length) {
@@ -962,10 +966,20 @@ function readOne(question: string, u: Understanding, context: Intent | null): Re
   // "amount / value of cancelled orders, of drafts": their value, not their count.
   if (AMOUNT_WORDS.some((w) => s.has(w)))
     measures = measures.map((m) => (m === 'cancelledOrders' ? 'cancelledValue' : m));
-  const notYet = refuseIfOutOfModel(s, language, NOT_YET);
-  if (notYet) return notYet;
-  const single = u.members ? s.take(u.members.phrases) : [];
-  memberMatches.push(...single);
+  return { measures, levelMatches, memberMatches, productCount };
+}
+
+/** Words that point back ("they") or rank ("the most", "the least", "late most often"). */
+interface RankingCues {
+  pointer: boolean;
+  desc: Match<true>[];
+  asc: Match<true>[];
+  frequent: boolean;
+  lateRank: boolean;
+  reliableRank: boolean;
+}
+
+function readRankingCues(s: Sentence): RankingCues {
   const pointer = s.take(POINTERS, { keep: true }).length > 0;
   const desc = s.take(DESC_WORDS, { keep: true });
   const asc = s.take(ASC_WORDS, { keep: true });
@@ -974,86 +988,105 @@ function readOne(question: string, u: Understanding, context: Intent | null): Re
   const reliableRank = s.take(RELIABLE_RANK, { keep: true }).length > 0;
   s.take(DESC_WORDS);
   s.take(ASC_WORDS);
-  if (s.has('actifs') || s.has('active') || s.has('actif'))
-    if (productCount.length)
-      memberMatches.push({
-        value: [{ level: 'productStatus.status', key: 'ACTIVE', label: 'ACTIVE' }],
-        start: 0,
-        end: 0,
-      });
+  return { pointer, desc, asc, frequent, lateRank, reliableRank };
+}
 
-  const filters = filtersOf(memberMatches, levelMatches, measures[0] ?? 'revenue');
+/** What a question asks, as it is being read: the steps after the words are read refine it. */
+interface Draft {
+  kind: Intent['kind'];
+  measures: string[];
+  measureNamed: boolean;
+  levels: string[];
+  granularity: Granularity | undefined;
+  filters: Map<string, MemberRef[]>;
+  time: TimeReading;
+  top: number | undefined;
+  direction: 'DESC' | 'ASC' | undefined;
+  singular: boolean;
+}
+
+const GRANULARITY_OF_LEVEL: Record<string, Granularity> = {
+  'date.year': 'YEAR',
+  'date.quarter': 'QUARTER',
+  'date.month': 'MONTH',
+  'date.day': 'DAY',
+};
+
+/** The filters, the levels to break down by, the time grain, and whether one member is asked for. */
+function readBreakdown(
+  s: Sentence,
+  vocab: Vocabulary,
+  time: TimeReading,
+  asks: { share: boolean; trend: boolean },
+  top: number | undefined,
+): Pick<Draft, 'filters' | 'levels' | 'granularity' | 'singular'> {
+  const { levelMatches } = vocab;
+  const filters = filtersOf(vocab.memberMatches, levelMatches, vocab.measures[0] ?? 'revenue');
   let levels = levelMatches.map((l) => l.value).filter((l, i, a) => l && a.indexOf(l) === i);
-  levels = levels.filter((l) => !filters.has(l) || share);
+  levels = levels.filter((l) => !filters.has(l) || asks.share);
   // "the supplier" beside a supplier name, "customer Ernst Handel": the kind of the member, not a breakdown.
   const dateLevels = levels.filter((l) => l.startsWith('date.'));
   levels = levels.filter((l) => !l.startsWith('date.'));
   let granularity: Granularity | undefined = time.granularity;
-  const G: Record<string, Granularity> = {
-    'date.year': 'YEAR',
-    'date.quarter': 'QUARTER',
-    'date.month': 'MONTH',
-    'date.day': 'DAY',
-  };
-  if (dateLevels.length) granularity = G[dateLevels[dateLevels.length - 1]!];
-  if (trend && !granularity) granularity = 'MONTH';
+  if (dateLevels.length) granularity = GRANULARITY_OF_LEVEL[dateLevels[dateLevels.length - 1]!];
+  if (asks.trend && !granularity) granularity = 'MONTH';
 
   // Singular: "which customer", "le meilleur client", "our biggest customer".
   let singular = namesOne(s, levelMatches, top);
   if (s.has('who') || s.has('qui')) singular = singular || levels.length === 0;
   if (s.has('who') && !levels.length && !filters.size) levels.push('geography.customer');
+  return { filters, levels, granularity, singular };
+}
 
-  if (desc.length || asc.length || top) {
-    // the side named first wins when both appear ("the most ... the least" is rare)
-    direction ??= asc.length && (!desc.length || asc[0]!.start < desc[0]!.start) ? 'ASC' : 'DESC';
+/** Stock-outs rank products by days of cover; low stock lists what is under its reorder point. */
+function applyStockQuestion(d: Draft, asks: { stockout: boolean; lowStock: boolean }): void {
+  if (asks.stockout && !d.measures.some((m) => m.startsWith('supplier'))) {
+    d.kind = 'stockout';
+    d.measures = ['daysOfCover', 'stockAvailable'];
+    d.measureNamed = true;
+    if (!d.levels.includes('product.product')) d.levels.unshift('product.product');
+    d.direction = 'ASC';
   }
-  let measureNamed = measures.length > 0;
+  if (asks.lowStock) {
+    d.measures = ['stockOnHand', 'reorderPoint'];
+    d.measureNamed = true;
+    d.filters.set('stockStatus.state', [{ level: 'stockStatus.state', key: 'LOW', label: 'LOW' }]);
+    if (!d.levels.length) d.levels.push('product.product');
+    d.direction ??= 'ASC';
+  }
+}
 
-  // Stock questions.
-  let kind: Intent['kind'] = why ? 'why' : 'figures';
-  if (stockout && !measures.some((m) => m.startsWith('supplier'))) {
-    kind = 'stockout';
-    measures = ['daysOfCover', 'stockAvailable'];
-    measureNamed = true;
-    if (!levels.includes('product.product')) levels.unshift('product.product');
-    direction = 'ASC';
-  }
-  if (lowStock) {
-    measures = ['stockOnHand', 'reorderPoint'];
-    measureNamed = true;
-    filters.set('stockStatus.state', [{ level: 'stockStatus.state', key: 'LOW', label: 'LOW' }]);
-    if (!levels.length) levels.push('product.product');
-    direction ??= 'ASC';
-  }
-
-  // Suppliers: "late most often" is the lowest on-time rate first.
+/** Suppliers: "late most often" is the lowest on-time rate first. */
+function applySupplierRanking(d: Draft, s: Sentence, cues: RankingCues): void {
   if (
-    measures.includes('supplierLateDeliveries') &&
-    (frequent || direction || levels.includes('supplier.supplier') || !levels.length)
+    d.measures.includes('supplierLateDeliveries') &&
+    (cues.frequent || d.direction || d.levels.includes('supplier.supplier') || !d.levels.length)
   ) {
-    measures = [
+    d.measures = [
       'supplierOnTimeRate',
       'supplierLateDeliveries',
-      ...measures.filter((m) => !['supplierOnTimeRate', 'supplierLateDeliveries'].includes(m)),
+      ...d.measures.filter((m) => !['supplierOnTimeRate', 'supplierLateDeliveries'].includes(m)),
     ];
-    direction = 'ASC';
-  } else if (measures[0] === 'supplierOnTimeRate' && lateRank) direction = 'ASC';
-  else if (measures[0] === 'supplierOnTimeRate' && reliableRank) direction = 'DESC';
-  if (!measures.length && levels.includes('supplier.supplier')) {
-    measures = ['supplierOnTimeRate', 'supplierDeliveries'];
-    if (lateRank) direction = 'ASC';
+    d.direction = 'ASC';
+  } else if (d.measures[0] === 'supplierOnTimeRate' && cues.lateRank) d.direction = 'ASC';
+  else if (d.measures[0] === 'supplierOnTimeRate' && cues.reliableRank) d.direction = 'DESC';
+  if (!d.measures.length && d.levels.includes('supplier.supplier')) {
+    d.measures = ['supplierOnTimeRate', 'supplierDeliveries'];
+    if (cues.lateRank) d.direction = 'ASC';
   }
   if (
-    measures.some((m) => m.startsWith('supplier')) &&
-    !levels.length &&
-    !granularity &&
-    (direction || s.has('suppliers') || s.has('fournisseurs')) &&
-    !filters.has('supplier.supplier')
+    d.measures.some((m) => m.startsWith('supplier')) &&
+    !d.levels.length &&
+    !d.granularity &&
+    (d.direction || s.has('suppliers') || s.has('fournisseurs')) &&
+    !d.filters.has('supplier.supplier')
   )
-    levels.push('supplier.supplier');
+    d.levels.push('supplier.supplier');
+}
 
-  // What is left unread: names we do not know must not widen the answer.
-  const unknown = s
+/** What is left unread: names we do not know must not widen the answer. */
+function unreadWords(s: Sentence): string[] {
+  return s
     .rest()
     .filter(
       (w) =>
@@ -1064,40 +1097,49 @@ function readOne(question: string, u: Understanding, context: Intent | null): Re
         !['pct', '€', '$', '£'].includes(w.text),
     )
     .map((w) => w.raw);
+}
 
-  // A follow-up takes what it does not say from the question before it.
-  const followUp =
-    context !== null &&
-    (!measureNamed ||
-      /^ ?(and|et|what about|how about|same|idem|pareil|now|maintenant|also|aussi|only|seulement|just|then|puis|ok|what if)\b/.test(
-        folded.trim(),
-      ) ||
-      Boolean(time.anaphora));
-  if (context && followUp) {
-    if (!measures.length) {
-      measures = context.measures;
-      measureNamed = context.measureNamed;
-    }
-    if (!time.range && !time.anaphora) {
-      time.range = context.time.range;
-      time.compare ??= context.time.compare;
-      time.compareRange ??= context.time.compareRange;
-      time.relative = context.time.relative;
-    }
-    if (!levels.length && !granularity && levelMatches.length === 0) {
-      levels = context.levels.filter((l) => !filters.has(l));
-      granularity = context.granularity;
-    }
-    for (const f of context.filters)
-      if (!filters.has(f.level) && !levels.includes(f.level)) filters.set(f.level, f.members);
-    if (!direction && context.ranking && !levelMatches.length) {
-      direction = context.ranking.direction;
-      top ??= context.ranking.top;
-      singular = singular || Boolean(context.ranking.singular);
-    }
-    if (kind === 'figures' && context.kind !== 'figures' && !levelMatches.length && !measureNamed)
-      kind = context.kind;
+/** A follow-up names no measure, starts like one ("and…", "what about…"), or points at the period before. */
+function isFollowUp(d: Draft, folded: string): boolean {
+  return (
+    !d.measureNamed ||
+    /^ ?(and|et|what about|how about|same|idem|pareil|now|maintenant|also|aussi|only|seulement|just|then|puis|ok|what if)\b/.test(
+      folded.trim(),
+    ) ||
+    Boolean(d.time.anaphora)
+  );
+}
+
+/** A follow-up takes what it does not say from the question before it. */
+function inheritFromContext(d: Draft, context: Intent, levelMatches: Match<string>[]): void {
+  const { time, filters } = d;
+  if (!d.measures.length) {
+    d.measures = context.measures;
+    d.measureNamed = context.measureNamed;
   }
+  if (!time.range && !time.anaphora) {
+    time.range = context.time.range;
+    time.compare ??= context.time.compare;
+    time.compareRange ??= context.time.compareRange;
+    time.relative = context.time.relative;
+  }
+  if (!d.levels.length && !d.granularity && levelMatches.length === 0) {
+    d.levels = context.levels.filter((l) => !filters.has(l));
+    d.granularity = context.granularity;
+  }
+  for (const f of context.filters)
+    if (!filters.has(f.level) && !d.levels.includes(f.level)) filters.set(f.level, f.members);
+  if (!d.direction && context.ranking && !levelMatches.length) {
+    d.direction = context.ranking.direction;
+    d.top ??= context.ranking.top;
+    d.singular = d.singular || Boolean(context.ranking.singular);
+  }
+  if (d.kind === 'figures' && context.kind !== 'figures' && !levelMatches.length && !d.measureNamed)
+    d.kind = context.kind;
+}
+
+/** "that year", "the same period": the previous question's period (its whole year for "that year"). */
+function resolveTimeAnaphora(time: TimeReading, context: Intent | null): void {
   if (time.anaphora && context?.time.range) {
     const r = context.time.range;
     time.range =
@@ -1105,30 +1147,28 @@ function readOne(question: string, u: Understanding, context: Intent | null): Re
         ? { from: `${r.from.slice(0, 4)}-01-01`, to: `${r.from.slice(0, 4)}-12-31` }
         : r;
   }
+}
 
-  const pointsTo =
-    pointer && context?.ranking?.singular && context.levels.length && !filters.has(context.levels[0]!)
-      ? context
-      : undefined;
-  if (pointsTo) levels = levels.filter((l) => l !== pointsTo.levels[0]);
-
+/** Refuses what was not understood, or names unknown words beside an assumed measure. */
+function refuseIfNotUnderstood(d: Draft, s: Sentence, unknown: string[], language: Language): Refusal | null {
   const understoodSomething =
-    measures.length > 0 ||
-    levels.length > 0 ||
-    filters.size > 0 ||
-    Boolean(direction) ||
-    Boolean(granularity) ||
-    kind !== 'figures';
+    d.measures.length > 0 ||
+    d.levels.length > 0 ||
+    d.filters.size > 0 ||
+    Boolean(d.direction) ||
+    Boolean(d.granularity) ||
+    d.kind !== 'figures';
   if (!understoodSomething) return { refused: 'not-understood', language, unknown };
   // Unknown names beside an assumed measure: refuse rather than answer the company total.
   const named = unknown.filter((w, i) => /^\p{Lu}/u.test(w) && (i > 0 || s.words[0]?.raw !== w));
-  if (named.length && !filters.size) return { refused: 'not-understood', language, unknown: named };
-  if (!measures.length) {
-    if (unknown.length >= 2 && !levels.length && !filters.size)
-      return { refused: 'not-understood', language, unknown };
-    measures = ['revenue'];
-  }
+  if (named.length && !d.filters.size) return { refused: 'not-understood', language, unknown: named };
+  if (!d.measures.length && unknown.length >= 2 && !d.levels.length && !d.filters.size)
+    return { refused: 'not-understood', language, unknown };
+  return null;
+}
 
+function toIntent(d: Draft, language: Language, share: boolean, pointsTo: Intent | undefined): Intent {
+  const { direction, top, singular } = d;
   const ranking = direction
     ? { direction, top: top ?? (singular ? 1 : undefined), singular }
     : top
@@ -1136,18 +1176,83 @@ function readOne(question: string, u: Understanding, context: Intent | null): Re
       : undefined;
   return {
     language,
-    kind,
-    measures: [...new Set(measures)],
-    measureNamed,
-    levels,
-    granularity,
-    filters: [...filters.entries()].map(([level, members]) => ({ level, members })),
-    time,
+    kind: d.kind,
+    measures: [...new Set(d.measures)],
+    measureNamed: d.measureNamed,
+    levels: d.levels,
+    granularity: d.granularity,
+    filters: [...d.filters.entries()].map(([level, members]) => ({ level, members })),
+    time: d.time,
     ranking,
     share,
     ...(pointsTo ? { pointsTo } : {}),
     notes: [],
   };
+}
+
+function readOne(question: string, u: Understanding, context: Intent | null): Reading {
+  const language = u.language;
+  const folded = foldQuestion(question);
+  if (WRITE.test(folded.trim())) return { refused: 'write', language };
+  const s = new Sentence(words(question));
+  const names = u.members
+    ? s.take(u.members.phrases, {
+        keep: true,
+        accept: (m) => m.end - m.start >= 2 && m.value.some((r) => !r.partial),
+      })
+    : [];
+  const outOfModel = refuseIfOutOfModel(s, language, OUT_OF_MODEL, names);
+  if (outOfModel) return outOfModel;
+
+  const time = readTime(s, u.clock);
+  // A period after the data's as-of date (next year, 1999 on a 1998 warehouse) has no figures yet.
+  if (time.future || (time.range && time.range.from > u.clock.today)) return { refused: 'future', language };
+
+  const asks = readQuestionKind(s);
+  // Top N / N best / les N premiers (before numbers are read as anything else).
+  const { top, direction } = readTop(s);
+  const vocab = readVocabulary(s, u, time);
+  const notYet = refuseIfOutOfModel(s, language, NOT_YET);
+  if (notYet) return notYet;
+  if (u.members) vocab.memberMatches.push(...s.take(u.members.phrases));
+  const cues = readRankingCues(s);
+  if ((s.has('actifs') || s.has('active') || s.has('actif')) && vocab.productCount.length)
+    vocab.memberMatches.push({
+      value: [{ level: 'productStatus.status', key: 'ACTIVE', label: 'ACTIVE' }],
+      start: 0,
+      end: 0,
+    });
+
+  const d: Draft = {
+    kind: asks.why ? 'why' : 'figures',
+    measures: vocab.measures,
+    measureNamed: vocab.measures.length > 0,
+    ...readBreakdown(s, vocab, time, asks, top),
+    time,
+    top,
+    direction,
+  };
+  if (cues.desc.length || cues.asc.length || top) {
+    // the side named first wins when both appear ("the most ... the least" is rare)
+    d.direction ??=
+      cues.asc.length && (!cues.desc.length || cues.asc[0]!.start < cues.desc[0]!.start) ? 'ASC' : 'DESC';
+  }
+  applyStockQuestion(d, asks);
+  applySupplierRanking(d, s, cues);
+  const unknown = unreadWords(s);
+  if (context && isFollowUp(d, folded)) inheritFromContext(d, context, vocab.levelMatches);
+  resolveTimeAnaphora(time, context);
+
+  const pointsTo =
+    cues.pointer && context?.ranking?.singular && context.levels.length && !d.filters.has(context.levels[0]!)
+      ? context
+      : undefined;
+  if (pointsTo) d.levels = d.levels.filter((l) => l !== pointsTo.levels[0]);
+
+  const refusal = refuseIfNotUnderstood(d, s, unknown, language);
+  if (refusal) return refusal;
+  if (!d.measures.length) d.measures = ['revenue'];
+  return toIntent(d, language, asks.share, pointsTo);
 }
 
 export type { DateRange, CompareMode };

@@ -34,10 +34,26 @@ export interface Star extends TestDatabase {
   }): Promise<void>;
 }
 
+/** Runs one SQL statement on the star's database, as its owner. */
+type Query = (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
+
 export async function buildStar(): Promise<Star> {
   const db = await testDatabase({ migrated: false });
   await migrateDwh(db.url);
-  const q = (text: string, values: unknown[] = []) => db.pool.query(text, values);
+  const q: Query = (text, values = []) => db.pool.query(text, values);
+  await addDimensions(q);
+  await addSupplies(q);
+  const addOrder = orderWriter(q);
+  await addMonthlySales(addOrder);
+  await addOctoberEvents(addOrder);
+  await addInventory(q);
+  await addSupplierEvaluations(q);
+  await addPurchaseReceipts(q);
+  return { ...db, addOrder };
+}
+
+/** Categories, geography, customers, products, the warehouse and the suppliers. */
+async function addDimensions(q: Query): Promise<void> {
   await q(`INSERT INTO dw.dim_category (category_id, code, name, root_code, root_name, level) VALUES
     (1, 'TOOLS', 'Outillage', 'TOOLS', 'Outillage', 1), (2, 'PAINT', 'Peinture', 'PAINT', 'Peinture', 1)`);
   await q(`INSERT INTO dw.dim_geography (geography_key, city_id, city, region_id, region, country_code, country_name) VALUES
@@ -58,6 +74,10 @@ export async function buildStar(): Promise<Star> {
   );
   await q(`INSERT INTO dw.dim_supplier (supplier_id, code, name, country_code, status, products_supplied, avg_lead_time_days) VALUES
     (11, 'SUP-1', 'Acier Fournitures', 'FR', 'ACTIVE', 1, 10), (12, 'SUP-2', 'Visserie Nord', 'FR', 'ACTIVE', 1, 20)`);
+}
+
+/** The suppliers' supplies as staged from the ERP, and the main supplier the ETL derives from them. */
+async function addSupplies(q: Query): Promise<void> {
   await q(
     `INSERT INTO staging.suppliers (supplier_id, payload, checksum, source_updated_at, run_id) VALUES
     (11, $1, repeat('a', 32), now(), 1), (12, $2, repeat('b', 32), now(), 1)`,
@@ -79,9 +99,12 @@ export async function buildStar(): Promise<Star> {
   // What the ETL derives from those supplies (etl: mainSuppliers): SUP-2's supply has no lead time, so its average.
   await q(`INSERT INTO dw.product_main_supplier (product_id, supplier_id, lead_time_days, lead_time_source, min_order_quantity) VALUES
     (1, 11, 10, 'supply', 50), (2, 12, 20, 'supplier average', 1)`);
+}
 
+/** Writes an order's lines into the sales fact (a return's quantities and amounts negative). */
+function orderWriter(q: Query): Star['addOrder'] {
   const key = async (sql: string, v: unknown) => Number((await q(sql, [v])).rows[0].k);
-  const addOrder: Star['addOrder'] = async (o) => {
+  return async (o) => {
     const cust = CUSTOMERS.find((c) => c.id === o.customer)!;
     const ck = await key('SELECT customer_key AS k FROM dw.dim_customer WHERE customer_id = $1', o.customer);
     const status = o.status ?? 'DELIVERED';
@@ -121,8 +144,10 @@ export async function buildStar(): Promise<Star> {
       );
     }
   };
+}
 
-  // January–October 2026: every customer orders monthly, amounts growing slowly and smoothly.
+/** January–October 2026: every customer orders monthly, amounts growing slowly and smoothly. */
+async function addMonthlySales(addOrder: Star['addOrder']): Promise<void> {
   let id = 1000;
   for (let m = 1; m <= 10; m++) {
     const month = String(m).padStart(2, '0');
@@ -139,7 +164,10 @@ export async function buildStar(): Promise<Star> {
       });
     }
   }
-  // October: a big order of CUST-001, a return of CUST-003, a cancelled and a draft order that never count.
+}
+
+/** October: a big order of CUST-001, a return of CUST-003, a cancelled and a draft order that never count. */
+async function addOctoberEvents(addOrder: Star['addOrder']): Promise<void> {
   await addOrder({ id: 5001, date: '2026-10-20', customer: 101, lines: [{ product: 3, qty: 800 }] });
   await addOrder({
     id: 5002,
@@ -162,8 +190,10 @@ export async function buildStar(): Promise<Star> {
     lines: [{ product: 3, qty: 999 }],
     status: 'DRAFT',
   });
+}
 
-  // Inventory on 2026-10-31: SKU-A nearly out, SKU-B short, SKU-C plenty.
+/** Inventory on 2026-10-31: SKU-A nearly out, SKU-B short, SKU-C plenty. */
+async function addInventory(q: Query): Promise<void> {
   const inv = [
     [1, 5, 0, 20],
     [2, 40, 10, 50],
@@ -175,7 +205,10 @@ export async function buildStar(): Promise<Star> {
        SELECT 20261031, p.product_id, 1, p.product_key, 1, $2::int, $3::int, $2::int - $3::int, $4::int, $2::int <= $4::int, p.unit_cost, p.unit_cost * $2::int, 1 FROM dw.dim_product p WHERE p.product_id = $1`,
       [pid, onHand, reserved, rop],
     );
-  // Supplier evaluations May–October: SUP-1 on time 100 % then 60 %; SUP-2 steady at 90 %.
+}
+
+/** Supplier evaluations May–October: SUP-1 on time 100 % then 60 %; SUP-2 steady at 90 %. */
+async function addSupplierEvaluations(q: Query): Promise<void> {
   for (let m = 5; m <= 10; m++) {
     const start = `2026-${String(m).padStart(2, '0')}-01`;
     for (const [sid, ot] of [
@@ -188,8 +221,14 @@ export async function buildStar(): Promise<Star> {
         [sid, start, ot],
       );
   }
-  // The same deliveries as receipts (what the on-time rate is measured on): per supplier month, 10
-  // receipts of its product on days 1…10, the first `on time` ones on their expected day, the others 4 days late.
+}
+
+/**
+ * The same deliveries as receipts (what the on-time rate is measured on): per supplier month, 10
+ * receipts of its product on days 1…10, the first `on time` ones on their expected day, the others
+ * 4 days late.
+ */
+async function addPurchaseReceipts(q: Query): Promise<void> {
   for (let m = 5; m <= 10; m++) {
     const start = `2026-${String(m).padStart(2, '0')}-01`;
     for (const [sid, pid, ot] of [
@@ -207,7 +246,6 @@ export async function buildStar(): Promise<Star> {
         [sid, start, ot, m, pid],
       );
   }
-  return { ...db, addOrder };
 }
 
 /** Adds mining tables in the shape the engine discovers (two RFM runs, anomalies). */

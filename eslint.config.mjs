@@ -52,11 +52,6 @@ export default tseslint.config(
     files: ['**/*.test.ts', '**/*.e2e.test.ts'],
     rules: { 'max-lines-per-function': 'off' },
   },
-  // Temporarily exempt: being changed elsewhere at the moment; to be split there.
-  {
-    files: ['data/src/import/load.ts'],
-    rules: { 'max-lines-per-function': 'off' },
-  },
   // The console: Vue single-file components in the browser. "essential" (correctness only): layout is prettier's.
   ...pluginVue.configs['flat/essential'].map((c) => ({ ...c, files: ['console/**/*.vue'] })),
   {

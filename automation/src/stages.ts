@@ -70,182 +70,201 @@ function describeEtlRun(fingerprint: string): string {
   return `last ETL run that wrote rows: ${id === 'none' || !id ? 'none' : id}`;
 }
 
+/** Releases the stock reservations no live order holds any more. */
+function stockSweeperStage(ctx: StageContext): Stage {
+  return {
+    name: 'stock-sweeper',
+    // Its input: the orders holding stock with no live order behind them (a dry run of the sweeper).
+    // None, as at its last successful run: skipped; leftovers (a crash between a reservation and its
+    // order's commit, a failed compensation): it runs and releases them.
+    async fingerprint() {
+      if (!ctx.sweepReservations) return 'no sales service in this process';
+      const leftovers = (await ctx.sweepReservations({ dryRun: true })).released.map((r) => r.orderId);
+      return leftovers.length ? `leftovers:${leftovers.join(',')}` : 'leftovers:none';
+    },
+    async run() {
+      if (!ctx.sweepReservations)
+        return {
+          skipped: 'no sales service in this process',
+          summary: 'not run: the sweeper runs where the subgraphs run (npm start)',
+        };
+      const r = await ctx.sweepReservations();
+      return {
+        checked: r.checked,
+        released: r.released.length,
+        orders: r.released.slice(0, 50),
+        summary: `${r.checked} order(s) holding stock checked, ${r.released.length} released (no live order behind them)`,
+      };
+    },
+  };
+}
+
+/** Copies the ERP, as its API shows it, into the warehouse. */
+function etlStage(ctx: StageContext): Stage {
+  return {
+    name: 'etl',
+    // The source as the API shows it (last changes, totals) and the day: the inventory snapshot is
+    // daily, so the ETL runs at least once a day even when nothing else changed.
+    async fingerprint() {
+      const api = createClient({ url: ctx.gatewayUrl, token: await login(ctx) });
+      const [orders, products, customers, totals] = await Promise.all([
+        api.request(OrdersDocument, { first: 1, orderBy: { field: 'UPDATED_AT', direction: 'DESC' } }),
+        api.request(ProductsDocument, { first: 1, orderBy: { field: 'UPDATED_AT', direction: 'DESC' } }),
+        api.request(CustomersDocument, { first: 1, orderBy: { field: 'UPDATED_AT', direction: 'DESC' } }),
+        api.request(EtlSourceTotalsDocument),
+      ]);
+      return JSON.stringify({
+        day: new Date().toISOString().slice(0, 10),
+        orders: orders.orders.edges[0]?.node.updatedAt ?? null,
+        products: products.products.edges[0]?.node.updatedAt ?? null,
+        customers: customers.customers.edges[0]?.node.updatedAt ?? null,
+        totals,
+      });
+    },
+    unchanged: () =>
+      "the ERP shows no change since the last ETL run (last updates of orders, products and customers, source totals; segments written back by mining do not count) and today's snapshot is taken",
+    async run() {
+      const { runEtl } = await import('@erp/etl');
+      const r = await runEtl({
+        gatewayUrl: ctx.gatewayUrl,
+        credentials: ctx.credentials,
+        dwhUrl: ctx.dwhUrl,
+        log: (l) => ctx.log.info(l),
+      });
+      if (r.status === 'FAILED') throw new Error(`ETL run ${r.runId} failed: ${r.message}`);
+      if (r.status === 'PARTIAL') throw new Error(`ETL run ${r.runId} was partial: ${r.message}`);
+      return {
+        runId: r.runId,
+        status: r.status,
+        rowsWritten: r.rowsWritten,
+        reconciled: r.reconciliation ? r.reconciliation.ok : null,
+        summary: `ETL run ${r.runId} ${r.status}: ${r.rowsWritten.toLocaleString('en')} rows written${r.reconciliation ? (r.reconciliation.ok ? ', reconciled' : ', NOT reconciled') : ''}`,
+      };
+    },
+  };
+}
+
+/** Refreshes the analytics rollups that the last ETL run made stale. */
+function rollupsStage(ctx: StageContext): Stage {
+  return {
+    name: 'rollups',
+    dependsOn: ['etl'],
+    // The analytics rollups follow the facts: their input is the last ETL run that wrote a row.
+    async fingerprint() {
+      const row = await dwhValue<{ run_id: number | null }>(ctx.dwhUrl, LAST_CHANGING_ETL_RUN);
+      return `etl-run:${row?.run_id ?? 'none'}`;
+    },
+    unchanged: (f) => `no ETL run wrote a row since the rollups were refreshed (${describeEtlRun(f)})`,
+    async run() {
+      const { describeRollupRefresh, refreshStaleRollups } = await import('@erp/semantic');
+      const pool = new pg.Pool({
+        connectionString: ctx.dwhUrl,
+        max: 2,
+        application_name: 'erp-pipeline-rollups',
+      });
+      try {
+        const r = await refreshStaleRollups(pool);
+        const summary = describeRollupRefresh(r);
+        ctx.log.info(summary);
+        return { ...r, summary };
+      } finally {
+        await pool.end();
+      }
+    },
+  };
+}
+
+/** Mines the warehouse (segments, clusters, anomalies) and writes segments back. */
+function miningStage(ctx: StageContext): Stage {
+  return {
+    name: 'mining',
+    dependsOn: ['etl'],
+    // The warehouse changed when an ETL run wrote rows.
+    async fingerprint() {
+      const row = await dwhValue<{ run_id: number | null }>(ctx.dwhUrl, LAST_CHANGING_ETL_RUN);
+      return `etl-run:${row?.run_id ?? 'none'}`;
+    },
+    unchanged: (f) => `the warehouse did not change since the last mining run (${describeEtlRun(f)})`,
+    async run() {
+      const { runMining } = await import('@erp/mining');
+      const r = await runMining({
+        dwhUrl: ctx.dwhUrl,
+        gatewayUrl: ctx.gatewayUrl,
+        credentials: ctx.miningCredentials,
+      });
+      if (r.status === 'FAILED') throw new Error(`mining run ${r.runId} failed: ${r.reason ?? ''}`);
+      return {
+        runId: r.runId,
+        status: r.status,
+        reason: r.reason,
+        summary: `mining run ${r.runId} ${r.status}${r.reason ? `: ${r.reason}` : ''}`,
+      };
+    },
+  };
+}
+
+/** Writes the AI reports of the last full month. */
+function reportingStage(ctx: StageContext): Stage {
+  return {
+    name: 'reporting',
+    dependsOn: ['mining'],
+    // New reports when either the warehouse (ETL run) or the mining results changed.
+    async fingerprint() {
+      // an ETL run that wrote nothing changes no figure: it does not call for new reports
+      const etl = await dwhValue<{ run_id: number | null }>(ctx.dwhUrl, LAST_CHANGING_ETL_RUN);
+      const mining = await dwhValue<{ run_id: number | null }>(
+        ctx.dwhUrl,
+        `SELECT CASE WHEN to_regclass('mining.runs') IS NULL THEN NULL ELSE (SELECT max(run_id) FROM mining.runs WHERE status = 'SUCCEEDED') END AS run_id`,
+      );
+      return `mining-run:${mining?.run_id ?? 'none'}|etl-run:${etl?.run_id ?? 'none'}`;
+    },
+    unchanged: (f) => {
+      const mining = /mining-run:(\w+)/.exec(f)?.[1];
+      return `neither the warehouse nor the mining results changed since the last reports (${describeEtlRun(f)}; last mining run: ${mining === 'none' || !mining ? 'none' : mining})`;
+    },
+    // The last full month of the warehouse: every audience, in French and in English, stored in ai.reports
+    // like `npm run report`; the no-key engine unless AI_PROVIDER names a provider.
+    async run() {
+      const { aiEnv, buildReport, computeInsights, createModel, latestPeriod, saveInsights, saveReport } =
+        await import('@erp/ai');
+      const pool = new pg.Pool({ connectionString: ctx.dwhUrl, max: 2 });
+      try {
+        // The semantic layer's calendar says whether the warehouse holds sales (an as-of date).
+        const { readCalendar } = await import('@erp/semantic');
+        const {
+          rows: [etl],
+        } = await pool.query<{ run_id: string | null }>(
+          `SELECT max(run_id)::text AS run_id FROM meta.etl_runs WHERE status = 'SUCCEEDED'`,
+        );
+        if (!(await readCalendar(pool)).asOf)
+          return { skipped: 'no sales in the warehouse', summary: 'no report: no sales in the warehouse' };
+        // The last complete month of the data (the semantic layer's calendar), its insights computed once
+        // and stored for the AI page, then every audience in French and in English.
+        const period = await latestPeriod(pool);
+        const insights = await computeInsights(pool, { period });
+        if (etl?.run_id) await saveInsights(pool, etl.run_id, insights);
+        const provider = rawEnv().AI_PROVIDER;
+        const model = provider && provider !== 'none' ? createModel(aiEnv()) : null;
+        const reports: { audience: string; language: string; reportId: number; source: string }[] = [];
+        for (const audience of ['executive', 'tactical', 'operational'] as const)
+          for (const language of ['fr', 'en'] as const) {
+            const r = await buildReport(pool, { period, audience, language, model, insights });
+            reports.push({ audience, language, reportId: await saveReport(pool, r), source: r.source });
+          }
+        await analyzeStale(pool, ['ai']);
+        ctx.log.info(`reporting: ${reports.length} reports for ${period}`);
+        return { period, reports, summary: `${reports.length} reports for ${period}` };
+      } finally {
+        await pool.end();
+      }
+    },
+  };
+}
+
 /**
  * The pipeline's stages: stock sweeper → ETL → rollups → mining → reporting. Each says what its input is, so a day without
  * change skips it with that reason.
  */
 export function defaultStages(ctx: StageContext): Stage[] {
-  return [
-    {
-      name: 'stock-sweeper',
-      // Its input: the orders holding stock with no live order behind them (a dry run of the sweeper).
-      // None, as at its last successful run: skipped; leftovers (a crash between a reservation and its
-      // order's commit, a failed compensation): it runs and releases them.
-      async fingerprint() {
-        if (!ctx.sweepReservations) return 'no sales service in this process';
-        const leftovers = (await ctx.sweepReservations({ dryRun: true })).released.map((r) => r.orderId);
-        return leftovers.length ? `leftovers:${leftovers.join(',')}` : 'leftovers:none';
-      },
-      async run() {
-        if (!ctx.sweepReservations)
-          return {
-            skipped: 'no sales service in this process',
-            summary: 'not run: the sweeper runs where the subgraphs run (npm start)',
-          };
-        const r = await ctx.sweepReservations();
-        return {
-          checked: r.checked,
-          released: r.released.length,
-          orders: r.released.slice(0, 50),
-          summary: `${r.checked} order(s) holding stock checked, ${r.released.length} released (no live order behind them)`,
-        };
-      },
-    },
-    {
-      name: 'etl',
-      // The source as the API shows it (last changes, totals) and the day: the inventory snapshot is
-      // daily, so the ETL runs at least once a day even when nothing else changed.
-      async fingerprint() {
-        const api = createClient({ url: ctx.gatewayUrl, token: await login(ctx) });
-        const [orders, products, customers, totals] = await Promise.all([
-          api.request(OrdersDocument, { first: 1, orderBy: { field: 'UPDATED_AT', direction: 'DESC' } }),
-          api.request(ProductsDocument, { first: 1, orderBy: { field: 'UPDATED_AT', direction: 'DESC' } }),
-          api.request(CustomersDocument, { first: 1, orderBy: { field: 'UPDATED_AT', direction: 'DESC' } }),
-          api.request(EtlSourceTotalsDocument),
-        ]);
-        return JSON.stringify({
-          day: new Date().toISOString().slice(0, 10),
-          orders: orders.orders.edges[0]?.node.updatedAt ?? null,
-          products: products.products.edges[0]?.node.updatedAt ?? null,
-          customers: customers.customers.edges[0]?.node.updatedAt ?? null,
-          totals,
-        });
-      },
-      unchanged: () =>
-        "the ERP shows no change since the last ETL run (last updates of orders, products and customers, source totals; segments written back by mining do not count) and today's snapshot is taken",
-      async run() {
-        const { runEtl } = await import('@erp/etl');
-        const r = await runEtl({
-          gatewayUrl: ctx.gatewayUrl,
-          credentials: ctx.credentials,
-          dwhUrl: ctx.dwhUrl,
-          log: (l) => ctx.log.info(l),
-        });
-        if (r.status === 'FAILED') throw new Error(`ETL run ${r.runId} failed: ${r.message}`);
-        if (r.status === 'PARTIAL') throw new Error(`ETL run ${r.runId} was partial: ${r.message}`);
-        return {
-          runId: r.runId,
-          status: r.status,
-          rowsWritten: r.rowsWritten,
-          reconciled: r.reconciliation ? r.reconciliation.ok : null,
-          summary: `ETL run ${r.runId} ${r.status}: ${r.rowsWritten.toLocaleString('en')} rows written${r.reconciliation ? (r.reconciliation.ok ? ', reconciled' : ', NOT reconciled') : ''}`,
-        };
-      },
-    },
-    {
-      name: 'rollups',
-      dependsOn: ['etl'],
-      // The analytics rollups follow the facts: their input is the last ETL run that wrote a row.
-      async fingerprint() {
-        const row = await dwhValue<{ run_id: number | null }>(ctx.dwhUrl, LAST_CHANGING_ETL_RUN);
-        return `etl-run:${row?.run_id ?? 'none'}`;
-      },
-      unchanged: (f) => `no ETL run wrote a row since the rollups were refreshed (${describeEtlRun(f)})`,
-      async run() {
-        const { describeRollupRefresh, refreshStaleRollups } = await import('@erp/semantic');
-        const pool = new pg.Pool({
-          connectionString: ctx.dwhUrl,
-          max: 2,
-          application_name: 'erp-pipeline-rollups',
-        });
-        try {
-          const r = await refreshStaleRollups(pool);
-          const summary = describeRollupRefresh(r);
-          ctx.log.info(summary);
-          return { ...r, summary };
-        } finally {
-          await pool.end();
-        }
-      },
-    },
-    {
-      name: 'mining',
-      dependsOn: ['etl'],
-      // The warehouse changed when an ETL run wrote rows.
-      async fingerprint() {
-        const row = await dwhValue<{ run_id: number | null }>(ctx.dwhUrl, LAST_CHANGING_ETL_RUN);
-        return `etl-run:${row?.run_id ?? 'none'}`;
-      },
-      unchanged: (f) => `the warehouse did not change since the last mining run (${describeEtlRun(f)})`,
-      async run() {
-        const { runMining } = await import('@erp/mining');
-        const r = await runMining({
-          dwhUrl: ctx.dwhUrl,
-          gatewayUrl: ctx.gatewayUrl,
-          credentials: ctx.miningCredentials,
-        });
-        if (r.status === 'FAILED') throw new Error(`mining run ${r.runId} failed: ${r.reason ?? ''}`);
-        return {
-          runId: r.runId,
-          status: r.status,
-          reason: r.reason,
-          summary: `mining run ${r.runId} ${r.status}${r.reason ? `: ${r.reason}` : ''}`,
-        };
-      },
-    },
-    {
-      name: 'reporting',
-      dependsOn: ['mining'],
-      // New reports when either the warehouse (ETL run) or the mining results changed.
-      async fingerprint() {
-        // an ETL run that wrote nothing changes no figure: it does not call for new reports
-        const etl = await dwhValue<{ run_id: number | null }>(ctx.dwhUrl, LAST_CHANGING_ETL_RUN);
-        const mining = await dwhValue<{ run_id: number | null }>(
-          ctx.dwhUrl,
-          `SELECT CASE WHEN to_regclass('mining.runs') IS NULL THEN NULL ELSE (SELECT max(run_id) FROM mining.runs WHERE status = 'SUCCEEDED') END AS run_id`,
-        );
-        return `mining-run:${mining?.run_id ?? 'none'}|etl-run:${etl?.run_id ?? 'none'}`;
-      },
-      unchanged: (f) => {
-        const mining = /mining-run:(\w+)/.exec(f)?.[1];
-        return `neither the warehouse nor the mining results changed since the last reports (${describeEtlRun(f)}; last mining run: ${mining === 'none' || !mining ? 'none' : mining})`;
-      },
-      // The last full month of the warehouse: every audience, in French and in English, stored in ai.reports
-      // like `npm run report`; the no-key engine unless AI_PROVIDER names a provider.
-      async run() {
-        const { aiEnv, buildReport, computeInsights, createModel, latestPeriod, saveInsights, saveReport } =
-          await import('@erp/ai');
-        const pool = new pg.Pool({ connectionString: ctx.dwhUrl, max: 2 });
-        try {
-          // The semantic layer's calendar says whether the warehouse holds sales (an as-of date).
-          const { readCalendar } = await import('@erp/semantic');
-          const {
-            rows: [etl],
-          } = await pool.query<{ run_id: string | null }>(
-            `SELECT max(run_id)::text AS run_id FROM meta.etl_runs WHERE status = 'SUCCEEDED'`,
-          );
-          if (!(await readCalendar(pool)).asOf)
-            return { skipped: 'no sales in the warehouse', summary: 'no report: no sales in the warehouse' };
-          // The last complete month of the data (the semantic layer's calendar), its insights computed once
-          // and stored for the AI page, then every audience in French and in English.
-          const period = await latestPeriod(pool);
-          const insights = await computeInsights(pool, { period });
-          if (etl?.run_id) await saveInsights(pool, etl.run_id, insights);
-          const provider = rawEnv().AI_PROVIDER;
-          const model = provider && provider !== 'none' ? createModel(aiEnv()) : null;
-          const reports: { audience: string; language: string; reportId: number; source: string }[] = [];
-          for (const audience of ['executive', 'tactical', 'operational'] as const)
-            for (const language of ['fr', 'en'] as const) {
-              const r = await buildReport(pool, { period, audience, language, model, insights });
-              reports.push({ audience, language, reportId: await saveReport(pool, r), source: r.source });
-            }
-          await analyzeStale(pool, ['ai']);
-          ctx.log.info(`reporting: ${reports.length} reports for ${period}`);
-          return { period, reports, summary: `${reports.length} reports for ${period}` };
-        } finally {
-          await pool.end();
-        }
-      },
-    },
-  ];
+  return [stockSweeperStage(ctx), etlStage(ctx), rollupsStage(ctx), miningStage(ctx), reportingStage(ctx)];
 }

@@ -954,38 +954,7 @@ const purchaseOrders: EntitySpec<PurchaseOrderNode> = {
     const rows: StagedRow[] = nodes.map((o) => ({
       key: [Number(o.id)],
       payload: o,
-      checksum: checksum([
-        o.number,
-        o.status,
-        o.currency,
-        o.orderedAt,
-        o.sentAt,
-        o.supplier.id,
-        o.warehouse.id,
-        [...o.lines]
-          .sort((a, b) => a.lineNo - b.lineNo)
-          .map((l) => [
-            l.lineNo,
-            l.product.id,
-            l.quantity,
-            l.unitCost,
-            l.amount,
-            l.expectedDate,
-            l.receivedQuantity,
-            [...l.receipts]
-              .sort((a, b) => Number(a.id) - Number(b.id))
-              .map((x) => [
-                x.id,
-                x.quantity,
-                x.amount,
-                x.receivedAt,
-                x.leadTimeDays,
-                x.expectedDate,
-                x.delayDays,
-                x.onTime,
-              ]),
-          ]),
-      ]),
+      checksum: purchaseOrderChecksum(o),
       updatedAt: o.updatedAt,
     }));
     const changed = classify(
@@ -1005,41 +974,91 @@ const purchaseOrders: EntitySpec<PurchaseOrderNode> = {
       warehouses: todo.map((o) => Number(o.warehouse.id)),
       suppliers: todo.map((o) => Number(o.supplier.id)),
     });
-    const lines = todo.flatMap((o) =>
-      o.lines.map((l) => ({
-        purchase_order_id: Number(o.id),
-        line_no: l.lineNo,
-        po_number: o.number,
-        status: o.status,
-        ordered_at: o.orderedAt,
-        supplier_id: Number(o.supplier.id),
-        warehouse_id: Number(o.warehouse.id),
-        product_id: Number(l.product.id),
-        expected_date: l.expectedDate,
-        ordered_qty: l.quantity,
-        received_qty: l.receivedQuantity,
-        unit_cost: l.unitCost,
-        ordered_amount: l.amount,
-        received_amount: l.receipts.reduce((a, x) => a + Math.round(Number(x.amount) * 100), 0) / 100,
-      })),
-    );
-    const lineCols = [
-      'po_number',
-      'status',
-      'order_date_key',
-      'supplier_key',
-      'product_key',
-      'warehouse_key',
-      'ordered_at',
-      'expected_date',
-      'ordered_qty',
-      'received_qty',
-      'unit_cost',
-      'ordered_amount',
-      'received_amount',
-    ];
-    const up = await tx.query(
-      `WITH l AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(purchase_order_id integer, line_no integer, po_number text, status text, ordered_at timestamptz,
+    const lineCount = await loadPurchaseLines(tx, todo, ctx, counts);
+    const receiptCount = await loadPurchaseReceipts(tx, todo, ctx, counts);
+    await checkPurchaseFacts(tx, todo, { lines: lineCount, receipts: receiptCount });
+    return counts;
+  },
+};
+
+/** What identifies a purchase order's content: header, lines and receipts, in a stable order. */
+function purchaseOrderChecksum(o: PurchaseOrderNode): string {
+  return checksum([
+    o.number,
+    o.status,
+    o.currency,
+    o.orderedAt,
+    o.sentAt,
+    o.supplier.id,
+    o.warehouse.id,
+    [...o.lines]
+      .sort((a, b) => a.lineNo - b.lineNo)
+      .map((l) => [
+        l.lineNo,
+        l.product.id,
+        l.quantity,
+        l.unitCost,
+        l.amount,
+        l.expectedDate,
+        l.receivedQuantity,
+        [...l.receipts]
+          .sort((a, b) => Number(a.id) - Number(b.id))
+          .map((x) => [
+            x.id,
+            x.quantity,
+            x.amount,
+            x.receivedAt,
+            x.leadTimeDays,
+            x.expectedDate,
+            x.delayDays,
+            x.onTime,
+          ]),
+      ]),
+  ]);
+}
+
+/** The changed orders' lines, upserted into fact_purchase; lines gone from an order are deleted. */
+async function loadPurchaseLines(
+  tx: Tx,
+  todo: PurchaseOrderNode[],
+  ctx: LoadContext,
+  counts: PageCounts,
+): Promise<number> {
+  const lines = todo.flatMap((o) =>
+    o.lines.map((l) => ({
+      purchase_order_id: Number(o.id),
+      line_no: l.lineNo,
+      po_number: o.number,
+      status: o.status,
+      ordered_at: o.orderedAt,
+      supplier_id: Number(o.supplier.id),
+      warehouse_id: Number(o.warehouse.id),
+      product_id: Number(l.product.id),
+      expected_date: l.expectedDate,
+      ordered_qty: l.quantity,
+      received_qty: l.receivedQuantity,
+      unit_cost: l.unitCost,
+      ordered_amount: l.amount,
+      received_amount: l.receipts.reduce((a, x) => a + Math.round(Number(x.amount) * 100), 0) / 100,
+    })),
+  );
+  const lineCols = [
+    'po_number',
+    'status',
+    'order_date_key',
+    'supplier_key',
+    'product_key',
+    'warehouse_key',
+    'ordered_at',
+    'expected_date',
+    'ordered_qty',
+    'received_qty',
+    'unit_cost',
+    'ordered_amount',
+    'received_amount',
+  ];
+  const up = await tx.query(
+    `WITH l AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(purchase_order_id integer, line_no integer, po_number text, status text, ordered_at timestamptz,
                     supplier_id integer, warehouse_id integer, product_id integer, expected_date date, ordered_qty integer, received_qty integer,
                     unit_cost numeric, ordered_amount numeric, received_amount numeric))
        INSERT INTO dw.fact_purchase AS f (purchase_order_id, line_no, ${lineCols.join(', ')}, run_id)
@@ -1052,65 +1071,75 @@ const purchaseOrders: EntitySpec<PurchaseOrderNode> = {
        JOIN dw.dim_warehouse w ON w.warehouse_id = l.warehouse_id
        ON CONFLICT (purchase_order_id, line_no) DO UPDATE SET ${lineCols.map((c) => `${c} = excluded.${c}`).join(', ')}, run_id = excluded.run_id
        WHERE (${lineCols.map((c) => `f.${c}`).join(', ')}) IS DISTINCT FROM (${lineCols.map((c) => `excluded.${c}`).join(', ')})`,
-      [JSON.stringify(lines), ctx.runId],
-    );
-    counts.written += up.rowCount ?? 0;
-    const goneLines = await tx.query(
-      `DELETE FROM dw.fact_purchase f WHERE f.purchase_order_id = ANY($1::int[])
+    [JSON.stringify(lines), ctx.runId],
+  );
+  counts.written += up.rowCount ?? 0;
+  const goneLines = await tx.query(
+    `DELETE FROM dw.fact_purchase f WHERE f.purchase_order_id = ANY($1::int[])
          AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS s(purchase_order_id integer, line_no integer) WHERE s.purchase_order_id = f.purchase_order_id AND s.line_no = f.line_no)`,
-      [
-        todo.map((o) => Number(o.id)),
-        JSON.stringify(lines.map((l) => ({ purchase_order_id: l.purchase_order_id, line_no: l.line_no }))),
-      ],
-    );
-    counts.deleted += goneLines.rowCount ?? 0;
-    counts.written += goneLines.rowCount ?? 0;
+    [
+      todo.map((o) => Number(o.id)),
+      JSON.stringify(lines.map((l) => ({ purchase_order_id: l.purchase_order_id, line_no: l.line_no }))),
+    ],
+  );
+  counts.deleted += goneLines.rowCount ?? 0;
+  counts.written += goneLines.rowCount ?? 0;
 
-    const recs = todo.flatMap((o) =>
-      o.lines.flatMap((l) =>
-        l.receipts.map((x) => ({
-          receipt_id: Number(x.id),
-          purchase_order_id: Number(o.id),
-          line_no: l.lineNo,
-          po_number: o.number,
-          received_at: x.receivedAt,
-          // lead times count from the sending; an order received without one (never) falls back to its creation
-          ordered_at: o.sentAt ?? o.orderedAt,
-          line_ordered_at: o.orderedAt,
-          supplier_id: Number(o.supplier.id),
-          warehouse_id: Number(o.warehouse.id),
-          product_id: Number(l.product.id),
-          expected_date: x.expectedDate,
-          quantity: x.quantity,
-          unit_cost: l.unitCost,
-          amount: x.amount,
-          lead_time_days: x.leadTimeDays,
-          days_late: x.delayDays,
-          is_on_time: x.onTime,
-        })),
-      ),
-    );
-    const recCols = [
-      'purchase_order_id',
-      'line_no',
-      'po_number',
-      'receipt_date_key',
-      'supplier_key',
-      'product_key',
-      'warehouse_key',
-      'received_at',
-      'ordered_at',
-      'expected_date',
-      'quantity',
-      'unit_cost',
-      'amount',
-      'lead_time_days',
-      'days_late',
-      'is_on_time',
-    ];
-    if (recs.length) {
-      const r = await tx.query(
-        `WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(receipt_id integer, purchase_order_id integer, line_no integer, po_number text, received_at timestamptz,
+  return lines.length;
+}
+
+/** The changed orders' receipts, upserted into fact_purchase_receipt; receipts gone from an order are deleted. */
+async function loadPurchaseReceipts(
+  tx: Tx,
+  todo: PurchaseOrderNode[],
+  ctx: LoadContext,
+  counts: PageCounts,
+): Promise<number> {
+  const recs = todo.flatMap((o) =>
+    o.lines.flatMap((l) =>
+      l.receipts.map((x) => ({
+        receipt_id: Number(x.id),
+        purchase_order_id: Number(o.id),
+        line_no: l.lineNo,
+        po_number: o.number,
+        received_at: x.receivedAt,
+        // lead times count from the sending; an order received without one (never) falls back to its creation
+        ordered_at: o.sentAt ?? o.orderedAt,
+        line_ordered_at: o.orderedAt,
+        supplier_id: Number(o.supplier.id),
+        warehouse_id: Number(o.warehouse.id),
+        product_id: Number(l.product.id),
+        expected_date: x.expectedDate,
+        quantity: x.quantity,
+        unit_cost: l.unitCost,
+        amount: x.amount,
+        lead_time_days: x.leadTimeDays,
+        days_late: x.delayDays,
+        is_on_time: x.onTime,
+      })),
+    ),
+  );
+  const recCols = [
+    'purchase_order_id',
+    'line_no',
+    'po_number',
+    'receipt_date_key',
+    'supplier_key',
+    'product_key',
+    'warehouse_key',
+    'received_at',
+    'ordered_at',
+    'expected_date',
+    'quantity',
+    'unit_cost',
+    'amount',
+    'lead_time_days',
+    'days_late',
+    'is_on_time',
+  ];
+  if (recs.length) {
+    const r = await tx.query(
+      `WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(receipt_id integer, purchase_order_id integer, line_no integer, po_number text, received_at timestamptz,
                       ordered_at timestamptz, line_ordered_at timestamptz, supplier_id integer, warehouse_id integer, product_id integer, expected_date date, quantity integer,
                       unit_cost numeric, amount numeric, lead_time_days integer, days_late integer, is_on_time boolean))
          INSERT INTO dw.fact_purchase_receipt AS f (receipt_id, ${recCols.join(', ')}, run_id)
@@ -1123,29 +1152,35 @@ const purchaseOrders: EntitySpec<PurchaseOrderNode> = {
          JOIN dw.dim_warehouse w ON w.warehouse_id = x.warehouse_id
          ON CONFLICT (receipt_id) DO UPDATE SET ${recCols.map((c) => `${c} = excluded.${c}`).join(', ')}, run_id = excluded.run_id
          WHERE (${recCols.map((c) => `f.${c}`).join(', ')}) IS DISTINCT FROM (${recCols.map((c) => `excluded.${c}`).join(', ')})`,
-        [JSON.stringify(recs), ctx.runId],
-      );
-      counts.written += r.rowCount ?? 0;
-    }
-    const goneReceipts = await tx.query(
-      `DELETE FROM dw.fact_purchase_receipt f WHERE f.purchase_order_id = ANY($1::int[]) AND NOT (f.receipt_id = ANY($2::int[]))`,
-      [todo.map((o) => Number(o.id)), recs.map((x) => x.receipt_id)],
+      [JSON.stringify(recs), ctx.runId],
     );
-    counts.deleted += goneReceipts.rowCount ?? 0;
-    counts.written += goneReceipts.rowCount ?? 0;
-    // Every line and receipt must have found its members (inferred ones included): a join that drops a row would lose it silently.
-    const { rows: check } = await tx.query<{ lines: number; receipts: number }>(
-      `SELECT (SELECT count(*) FROM dw.fact_purchase WHERE purchase_order_id = ANY($1::int[]))::int AS lines,
+    counts.written += r.rowCount ?? 0;
+  }
+  const goneReceipts = await tx.query(
+    `DELETE FROM dw.fact_purchase_receipt f WHERE f.purchase_order_id = ANY($1::int[]) AND NOT (f.receipt_id = ANY($2::int[]))`,
+    [todo.map((o) => Number(o.id)), recs.map((x) => x.receipt_id)],
+  );
+  counts.deleted += goneReceipts.rowCount ?? 0;
+  counts.written += goneReceipts.rowCount ?? 0;
+  return recs.length;
+}
+
+async function checkPurchaseFacts(
+  tx: Tx,
+  todo: PurchaseOrderNode[],
+  expected: { lines: number; receipts: number },
+): Promise<void> {
+  // Every line and receipt must have found its members (inferred ones included): a join that drops a row would lose it silently.
+  const { rows: check } = await tx.query<{ lines: number; receipts: number }>(
+    `SELECT (SELECT count(*) FROM dw.fact_purchase WHERE purchase_order_id = ANY($1::int[]))::int AS lines,
               (SELECT count(*) FROM dw.fact_purchase_receipt WHERE purchase_order_id = ANY($1::int[]))::int AS receipts`,
-      [todo.map((o) => Number(o.id))],
+    [todo.map((o) => Number(o.id))],
+  );
+  if (check[0]!.lines !== expected.lines || check[0]!.receipts !== expected.receipts)
+    throw new Error(
+      `purchase facts: ${check[0]!.lines}/${expected.lines} lines and ${check[0]!.receipts}/${expected.receipts} receipts loaded for this page`,
     );
-    if (check[0]!.lines !== lines.length || check[0]!.receipts !== recs.length)
-      throw new Error(
-        `purchase facts: ${check[0]!.lines}/${lines.length} lines and ${check[0]!.receipts}/${recs.length} receipts loaded for this page`,
-      );
-    return counts;
-  },
-};
+}
 
 export const ENTITIES: Record<EntityName, EntitySpec<never>> = {
   warehouses,

@@ -207,12 +207,37 @@ export interface WriteContext {
   step: (name: string) => void;
 }
 
+type Run = (name: string, f: () => Promise<EntityCounts>) => Promise<void>;
+
 /** Writes the canonical staging tables into the OLTP, in dependency order. */
 export async function writeStaged({ client, counts, onIssue, step }: WriteContext): Promise<void> {
-  const run = async (name: string, f: () => Promise<EntityCounts>) => {
+  const run: Run = async (name, f) => {
     step(name);
     counts[name] = await f();
   };
+  await writePeopleAndPlaces(client, run);
+  await writeCatalogAndParties(client, run);
+  await writeStock(client, run);
+  await writePurchasing(client, run);
+  await writeSales(client, run);
+  // New orders number on from the imported ones (SO-<digits>): the sequence moves past them.
+  step('order numbers');
+  await client.query('SELECT sales.order_numbers_follow()');
+  // The categories whose goods were sold take the rate their imported lines carry most often: a new
+  // order's line without a rate is then taxed as the history was (see kit/migrations/0012_tax_rates).
+  step('category tax rates');
+  await client.query(`
+    UPDATE catalog.categories c SET tax_rate = m.rate
+      FROM (SELECT DISTINCT ON (p.category_id) p.category_id, l.tax_rate AS rate
+              FROM sales.order_lines l JOIN catalog.products p ON p.id = l.product_id
+             GROUP BY p.category_id, l.tax_rate ORDER BY p.category_id, count(*) DESC, l.tax_rate) m
+     WHERE c.id = m.category_id AND c.tax_rate IS NULL AND m.rate > 0`);
+  step('stock_levels.reserved');
+  counts['stock_levels.reserved'] = await writeReserved(client, onIssue);
+}
+
+/** Sales people and the places customers and shipments are in. */
+async function writePeopleAndPlaces(client: Q, run: Run): Promise<void> {
   await run('users', () =>
     upsert(
       client,
@@ -256,8 +281,11 @@ export async function writeStaged({ client, counts, onIssue, step }: WriteContex
          JOIN customers.regions r ON r.country_code = s.country_code AND r.name = s.region`,
     ),
   );
-  step('categories');
-  counts.categories = await writeCategories(client);
+}
+
+/** The catalogue, the warehouses, customers and suppliers with their contacts and terms. */
+async function writeCatalogAndParties(client: Q, run: Run): Promise<void> {
+  await run('categories', () => writeCategories(client));
   await run('products', () =>
     upsert(
       client,
@@ -345,6 +373,10 @@ export async function writeStaged({ client, counts, onIssue, step }: WriteContex
          FROM stg_supplier_evaluations s JOIN suppliers.suppliers x ON x.code = s.supplier_code`,
     ),
   );
+}
+
+/** Stock levels, then the ledger of movements. */
+async function writeStock(client: Q, run: Run): Promise<void> {
   // Levels first (on_hand 0), so the movements below only move on_hand.
   await run('stock_levels', () =>
     upsert(
@@ -374,6 +406,10 @@ export async function writeStaged({ client, counts, onIssue, step }: WriteContex
     const r = rows[0]!;
     return { read: r.read, inserted: r.inserted, updated: 0, unchanged: r.read - r.inserted };
   });
+}
+
+/** Purchase orders, their lines and their receipts. */
+async function writePurchasing(client: Q, run: Run): Promise<void> {
   await run('purchase_orders', () =>
     upsert(
       client,
@@ -430,6 +466,10 @@ export async function writeStaged({ client, counts, onIssue, step }: WriteContex
     const r = rows[0]!;
     return { read: r.read, inserted: r.inserted, updated: 0, unchanged: r.read - r.inserted };
   });
+}
+
+/** Carriers, orders and their lines. */
+async function writeSales(client: Q, run: Run): Promise<void> {
   await run('carriers', () =>
     upsert(
       client,
@@ -487,20 +527,6 @@ export async function writeStaged({ client, counts, onIssue, step }: WriteContex
          JOIN catalog.products p ON p.sku = s.sku`,
     ),
   );
-  // New orders number on from the imported ones (SO-<digits>): the sequence moves past them.
-  step('order numbers');
-  await client.query('SELECT sales.order_numbers_follow()');
-  // The categories whose goods were sold take the rate their imported lines carry most often: a new
-  // order's line without a rate is then taxed as the history was (see kit/migrations/0012_tax_rates).
-  step('category tax rates');
-  await client.query(`
-    UPDATE catalog.categories c SET tax_rate = m.rate
-      FROM (SELECT DISTINCT ON (p.category_id) p.category_id, l.tax_rate AS rate
-              FROM sales.order_lines l JOIN catalog.products p ON p.id = l.product_id
-             GROUP BY p.category_id, l.tax_rate ORDER BY p.category_id, count(*) DESC, l.tax_rate) m
-     WHERE c.id = m.category_id AND c.tax_rate IS NULL AND m.rate > 0`);
-  step('stock_levels.reserved');
-  counts['stock_levels.reserved'] = await writeReserved(client, onIssue);
 }
 
 async function writeCategories(client: Q): Promise<EntityCounts> {

@@ -57,34 +57,14 @@ interface Measured {
 
 /** The tables: (1) data/native, (2) grown, (3) one process, then the goal per transport. */
 function printReport(m: Measured) {
-  const {
-    db,
-    period,
-    oltpCounts,
-    etlSeconds,
-    run,
-    before,
-    refresh0,
-    r0,
-    dash1,
-    tiles1,
-    oltp,
-    after,
-    grow,
-    r1,
-    tiles2,
-    dash2,
-    tilesLocal,
-    dashLocal,
-  } = m;
   console.log(
-    `\nbench/olap — ${machine(db)}, gateway with subgraphs over HTTP, ADMIN token, sequential requests`,
+    `\nbench/olap — ${machine(m.db)}, gateway with subgraphs over HTTP, ADMIN token, sequential requests`,
   );
   console.log(
-    `period: ${period.from}..${period.to} (last 12 full months); OLTP ${oltpCounts.orders} orders / ${oltpCounts.lines} lines`,
+    `period: ${m.period.from}..${m.period.to} (last 12 full months); OLTP ${m.oltpCounts.orders} orders / ${m.oltpCounts.lines} lines`,
   );
   console.log(
-    `(1) data/native: ETL ${etlSeconds.toFixed(1)} s (${run.rowsWritten} rows written), ${before.lines} fact lines (${before.orders} orders, ${before.size}), refreshRollups('all') ${refresh0.toFixed(2)} s → ${r0.rowsWritten} rollup rows; ${RUNS} runs each`,
+    `(1) data/native: ETL ${m.etlSeconds.toFixed(1)} s (${m.run.rowsWritten} rows written), ${m.before.lines} fact lines (${m.before.orders} orders, ${m.before.size}), refreshRollups('all') ${m.refresh0.toFixed(2)} s → ${m.r0.rowsWritten} rollup rows; ${RUNS} runs each`,
   );
   const row = (s: Stat) =>
     s.runs
@@ -104,34 +84,34 @@ function printReport(m: Measured) {
     );
   console.table(
     Object.fromEntries(
-      Object.entries(dash1).map(([k, v]) => [k, { 'p50 / p95 ms': row(v), 'tile sources': v.note }]),
+      Object.entries(m.dash1).map(([k, v]) => [k, { 'p50 / p95 ms': row(v), 'tile sources': v.note }]),
     ),
   );
-  console.table(tileTable(tiles1));
+  console.table(tileTable(m.tiles1));
   console.log(
-    `raw GROUP BY on the OLTP (month × category, booked, pg direct): p50 ${oltp.p50} ms, p95 ${oltp.p95} ms (${oltp.note})`,
+    `raw GROUP BY on the OLTP (month × category, booked, pg direct): p50 ${m.oltp.p50} ms, p95 ${m.oltp.p95} ms (${m.oltp.note})`,
   );
   console.log(
-    `(2) grown: ${after.lines} fact lines (${after.orders} orders, ${after.size}; ${grow.copies} copies in ${grow.seconds.toFixed(0)} s, VACUUM ANALYZE ${grow.analyze.toFixed(0)} s, date keys outside dim_date: ${grow.orphans}), refreshRollups('all') ${grow.refresh.toFixed(1)} s → ${r1.rowsWritten} rollup rows; FACT ${FACT_RUNS} runs, ROLLUP ${RUNS} runs`,
+    `(2) grown: ${m.after.lines} fact lines (${m.after.orders} orders, ${m.after.size}; ${m.grow.copies} copies in ${m.grow.seconds.toFixed(0)} s, VACUUM ANALYZE ${m.grow.analyze.toFixed(0)} s, date keys outside dim_date: ${m.grow.orphans}), refreshRollups('all') ${m.grow.refresh.toFixed(1)} s → ${m.r1.rowsWritten} rollup rows; FACT ${FACT_RUNS} runs, ROLLUP ${RUNS} runs`,
   );
-  console.table(tileTable(tiles2));
+  console.table(tileTable(m.tiles2));
   console.table(
     Object.fromEntries(
-      Object.entries(dash2).map(([k, v]) => [k, { 'p50 / p95 ms': row(v), 'tile sources': v.note }]),
+      Object.entries(m.dash2).map(([k, v]) => [k, { 'p50 / p95 ms': row(v), 'tile sources': v.note }]),
     ),
   );
   console.log(
-    `(3) the same at ${after.lines} lines with the subgraphs in the gateway's process (SUBGRAPH_TRANSPORT=local), ${RUNS} runs`,
+    `(3) the same at ${m.after.lines} lines with the subgraphs in the gateway's process (SUBGRAPH_TRANSPORT=local), ${RUNS} runs`,
   );
   console.table(
     Object.fromEntries([
-      ...Object.entries(tiles2).map(([k, v]) => [
+      ...Object.entries(m.tiles2).map(([k, v]) => [
         k,
-        { 'HTTP AUTO p50 / p95 ms': row(v.AUTO), 'one process AUTO p50 / p95 ms': row(tilesLocal[k]!) },
+        { 'HTTP AUTO p50 / p95 ms': row(v.AUTO), 'one process AUTO p50 / p95 ms': row(m.tilesLocal[k]!) },
       ]),
-      ...Object.entries(dash2).map(([k, v]) => [
+      ...Object.entries(m.dash2).map(([k, v]) => [
         k,
-        { 'HTTP AUTO p50 / p95 ms': row(v), 'one process AUTO p50 / p95 ms': row(dashLocal[k]!) },
+        { 'HTTP AUTO p50 / p95 ms': row(v), 'one process AUTO p50 / p95 ms': row(m.dashLocal[k]!) },
       ]),
     ]),
   );
@@ -143,14 +123,14 @@ function printReport(m: Measured) {
       .map(([k, v]) => `${k.replace('dashboard ', '')} p95 ${v.p95} ms`)
       .join(', ');
     console.log(
-      `goal p95 ≤ 50 ms with rollups at ${after.lines} lines, AUTO tile queries, ${label}: met by ${stats.filter(([, v]) => p95(v) <= 50).length} of ${stats.length} tiles (p50 ≤ 50 ms: ${stats.filter(([, v]) => v.runs && v.p50 <= 50).length}); worst p95 ${worst[1].p95} ms (${worst[0]}); whole dashboards (all tiles at once): ${dashboards}`,
+      `goal p95 ≤ 50 ms with rollups at ${m.after.lines} lines, AUTO tile queries, ${label}: met by ${stats.filter(([, v]) => p95(v) <= 50).length} of ${stats.length} tiles (p50 ≤ 50 ms: ${stats.filter(([, v]) => v.runs && v.p50 <= 50).length}); worst p95 ${worst[1].p95} ms (${worst[0]}); whole dashboards (all tiles at once): ${dashboards}`,
     );
   };
-  goal('one process', Object.entries(tilesLocal), dashLocal);
+  goal('one process', Object.entries(m.tilesLocal), m.dashLocal);
   goal(
     'subgraphs over HTTP',
-    Object.entries(tiles2).map(([k, v]) => [k, v.AUTO]),
-    dash2,
+    Object.entries(m.tiles2).map(([k, v]) => [k, v.AUTO]),
+    m.dash2,
   );
 }
 

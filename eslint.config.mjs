@@ -47,11 +47,6 @@ export default tseslint.config(
     files: ['**/*.{js,mjs,ts,vue}'],
     rules: { 'max-lines-per-function': ['error', { max: 150, skipBlankLines: true, skipComments: true }] },
   },
-  // A test file's describe body is a list of cases, not a unit of logic: the limit does not apply there.
-  {
-    files: ['**/*.test.ts', '**/*.e2e.test.ts'],
-    rules: { 'max-lines-per-function': 'off' },
-  },
   // The console: Vue single-file components in the browser. "essential" (correctness only): layout is prettier's.
   ...pluginVue.configs['flat/essential'].map((c) => ({ ...c, files: ['console/**/*.vue'] })),
   {

@@ -262,34 +262,37 @@ const QUESTIONS: [string, 'fr' | 'en', string][] = [
   ],
 ];
 
-describe('the insight engine and the no-key chat on data/native', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await testWarehouse();
-    await loadDataSet(db.pool);
-    // Two mining runs (RFM movements need two): as of 2026-08-01, then as of the data set's end.
-    await runMining({ dwhUrl: db.url, writeback: false, seed: 42, referenceDate: '2026-08-01' });
-    await runMining({ dwhUrl: db.url, writeback: false, seed: 42 });
-  }, 900_000);
-  afterAll(() => db?.drop());
+// One warehouse for the whole file, loaded once (the load takes minutes) for both describes below,
+// which run in order on it as the cases of a single describe did.
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await testWarehouse();
+  await loadDataSet(db.pool);
+  // Two mining runs (RFM movements need two): as of 2026-08-01, then as of the data set's end.
+  await runMining({ dwhUrl: db.url, writeback: false, seed: 42, referenceDate: '2026-08-01' });
+  await runMining({ dwhUrl: db.url, writeback: false, seed: 42 });
+}, 900_000);
+afterAll(() => db?.drop());
 
-  const ALL_KINDS: FactKind[] = [
-    'revenue-change',
-    'margin-change',
-    'trend-break',
-    'concentration',
-    'unusual-order',
-    'stockout-risk',
-    'rfm-movement',
-    'supplier-deterioration',
-  ];
-  const kindsOf = (facts: { kind: FactKind }[]) => [...new Set(facts.map((f) => f.kind))].sort();
-  const planted = async () => {
-    const out: string[] = [];
-    for await (const a of csvRows(path.join(NATIVE, 'planted_anomalies.csv.gz'))) out.push(a.order_number!);
-    return out;
-  };
+const ALL_KINDS: FactKind[] = [
+  'revenue-change',
+  'margin-change',
+  'trend-break',
+  'concentration',
+  'unusual-order',
+  'stockout-risk',
+  'rfm-movement',
+  'supplier-deterioration',
+];
+const kindsOf = (facts: { kind: FactKind }[]) => [...new Set(facts.map((f) => f.kind))].sort();
+/** The order numbers the data set's generator planted as anomalies. */
+const planted = async () => {
+  const out: string[] = [];
+  for await (const a of csvRows(path.join(NATIVE, 'planted_anomalies.csv.gz'))) out.push(a.order_number!);
+  return out;
+};
 
+describe('the insight engine on data/native', () => {
   it('finds every insight type in 2026-Q3, with planted anomalies among the unusual orders and SUP-025 deteriorating', async () => {
     const ins = await computeInsights(db.pool, { period: '2026-Q3' });
     expect(kindsOf(ins.facts)).toEqual([...ALL_KINDS].sort());
@@ -344,10 +347,10 @@ describe('the insight engine and the no-key chat on data/native', () => {
     expect(zero).toBeGreaterThan(0);
     expect(risks.some((f) => f.details.available === 0)).toBe(true);
   });
+});
 
-  // ------------------------------------------------------------------------------------------------
-  // The no-key chat: each question's numbers equal SQL written directly on the dw tables.
-
+describe('the no-key chat on data/native', () => {
+  // Each question's numbers equal SQL written directly on the dw tables.
   it(`answers ${QUESTIONS.length} French and English questions with the numbers of direct SQL`, async () => {
     expect(QUESTIONS.length).toBeGreaterThanOrEqual(30);
     expect(QUESTIONS.filter((q) => q[1] === 'fr').length).toBeGreaterThanOrEqual(15);
@@ -380,8 +383,6 @@ describe('the insight engine and the no-key chat on data/native', () => {
       expect(want.some((w) => w.slice(1).some((v) => v !== null && v !== '0'))).toBe(true); // not an empty answer
     }
   });
-
-  // ------------------------------------------------------------------------------------------------
 
   it('makes no outbound call without a provider (AI_PROVIDER=none, even with keys set)', async () => {
     const boom = (name: string) => () => {

@@ -2,7 +2,7 @@ import { ask } from './ask';
 import { aiEnvSchema, PROVIDERS, type ProviderName } from './env';
 import { computeInsights } from './insights';
 import { chooseProvider, createModel } from './providers/adapters';
-import { RateLimiter } from './providers/model';
+import { RateLimiter, type LanguageModel } from './providers/model';
 import { recommend } from './recommend';
 import { narrate } from './report';
 import { writeStory } from './story';
@@ -27,54 +27,75 @@ const groundedAnswer = (body: string) => {
   return m ? `${m[1]} leads with ${Number(m[2]).toLocaleString('en-GB')} EUR in October 2026.` : 'no data';
 };
 
-describe.each(PROVIDERS)('provider %s against its fake server', (provider: ProviderName) => {
-  let star: Star;
-  let fake: FakeLlm;
-  const model = (extra: Record<string, string> = {}, limiter = new RateLimiter(100, 100)) =>
-    createModel(aiEnvSchema.parse(envFor(provider, fake.url, extra)), { limiter, backoffMs: 10 })!;
-  const rowCount = async () =>
-    Number((await star.pool.query('SELECT count(*) AS n FROM dw.fact_sales')).rows[0].n);
+/** What a provider's tests run against: the hand-made star, and a fresh fake server for each test. */
+interface ProviderTestBed {
+  star: Star;
+  fake: FakeLlm;
+  /** A model of the provider on the fake server (quick backoff; a generous rate limiter unless given). */
+  model(extra?: Record<string, string>, limiter?: RateLimiter): LanguageModel;
+}
 
+/**
+ * The test bed of one provider, for the describe that calls it: the star is built before its tests and
+ * dropped after them, the fake server started before each test and closed after it.
+ */
+function providerTestBed(provider: ProviderName): ProviderTestBed {
+  const t = {
+    model: (extra: Record<string, string> = {}, limiter = new RateLimiter(100, 100)) =>
+      createModel(aiEnvSchema.parse(envFor(provider, t.fake.url, extra)), { limiter, backoffMs: 10 })!,
+  } as ProviderTestBed;
   beforeAll(async () => {
-    star = await buildStar();
+    t.star = await buildStar();
   });
-  afterAll(() => star.drop());
+  afterAll(() => t.star.drop());
   beforeEach(async () => {
-    fake = await startFakeLlm();
+    t.fake = await startFakeLlm();
   });
-  afterEach(() => fake.close());
+  afterEach(() => t.fake.close());
+  return t;
+}
+
+/** The sales fact lines: what a mutation smuggled in model output would change. */
+async function salesLineCount(star: Star): Promise<number> {
+  return Number((await star.pool.query('SELECT count(*) AS n FROM dw.fact_sales')).rows[0].n);
+}
+
+// Two describes per provider, each on its own test bed: the answers and their fallbacks, then what
+// model output is never allowed to do (run SQL, exceed the rate limits, write ungrounded figures).
+describe.each(PROVIDERS)('provider %s against its fake server: answers and fallbacks', (provider) => {
+  const t = providerTestBed(provider);
 
   it('answers through tool calling, with customers pseudonymised in every request and re-identified in the answer', async () => {
-    fake.script = [{ kind: 'reply', toolArgs: () => TOP_CUSTOMERS, text: groundedAnswer }];
+    t.fake.script = [{ kind: 'reply', toolArgs: () => TOP_CUSTOMERS, text: groundedAnswer }];
     const a = await ask('top 5 customers in October 2026', {
-      pool: star.pool,
+      pool: t.star.pool,
       viewer: ADMIN,
       language: 'en',
-      model: model(),
+      model: t.model(),
     });
     expect(a.fallbackReason).toBeUndefined();
     expect(a.source).toBe(provider);
     expect(a.text).toMatch(/^Dupont Quincaillerie SARL \(CUST-001\) leads with [\d,.]+ EUR/);
     expect(a.queries[0]).toMatchObject({ dimensions: ['geography.customer'], limit: 5 });
     expect(a.chart?.type).toBe('bar');
-    expect(fake.requests.length).toBe(2);
-    for (const r of fake.requests)
+    expect(t.fake.requests.length).toBe(2);
+    for (const r of t.fake.requests)
       for (const c of CUSTOMERS) {
         expect(r.body).not.toContain(c.name);
         expect(r.body).not.toContain(c.code);
       }
-    expect(fake.requests[1]!.body).toContain('C1');
+    expect(t.fake.requests[1]!.body).toContain('C1');
   });
 
   it('falls back when the model writes a number that is not in the tool results', async () => {
-    fake.script = [
+    t.fake.script = [
       { kind: 'reply', toolArgs: () => TOP_CUSTOMERS, text: () => 'C1 leads with 987,654.32 EUR.' },
     ];
     const a = await ask('top 5 customers in October 2026', {
-      pool: star.pool,
+      pool: t.star.pool,
       viewer: ADMIN,
       language: 'en',
-      model: model(),
+      model: t.model(),
     });
     expect(a.source).toBe('fallback');
     expect(a.fallbackReason).toContain('UNGROUNDED');
@@ -82,13 +103,13 @@ describe.each(PROVIDERS)('provider %s against its fake server', (provider: Provi
   });
 
   it('times out and falls back quickly', async () => {
-    fake.script = [{ kind: 'hang' }];
+    t.fake.script = [{ kind: 'hang' }];
     const t0 = Date.now();
     const a = await ask('top 5 customers in October 2026', {
-      pool: star.pool,
+      pool: t.star.pool,
       viewer: ADMIN,
       language: 'en',
-      model: model({ AI_TIMEOUT_MS: '300' }),
+      model: t.model({ AI_TIMEOUT_MS: '300' }),
     });
     expect(a.source).toBe('fallback');
     expect(a.fallbackReason).toBe('TIMEOUT');
@@ -97,60 +118,64 @@ describe.each(PROVIDERS)('provider %s against its fake server', (provider: Provi
   });
 
   it('retries a 5xx and a 429 with backoff, then succeeds', async () => {
-    fake.script = [
+    t.fake.script = [
       { kind: 'status', status: 503 },
       { kind: 'status', status: 429 },
       { kind: 'reply', toolArgs: () => TOP_CUSTOMERS, text: groundedAnswer },
     ];
     const a = await ask('top 5 customers in October 2026', {
-      pool: star.pool,
+      pool: t.star.pool,
       viewer: ADMIN,
       language: 'en',
-      model: model({ AI_MAX_RETRIES: '2' }),
+      model: t.model({ AI_MAX_RETRIES: '2' }),
     });
     expect(a.source).toBe(provider);
-    expect(fake.requests.length).toBe(4);
+    expect(t.fake.requests.length).toBe(4);
   });
 
   it('does not follow redirects, and does not retry a 400', async () => {
-    fake.script = [{ kind: 'redirect' }];
+    t.fake.script = [{ kind: 'redirect' }];
     const a = await ask('revenue by country in 2026', {
-      pool: star.pool,
+      pool: t.star.pool,
       viewer: ADMIN,
       language: 'en',
-      model: model({ AI_MAX_RETRIES: '2' }),
+      model: t.model({ AI_MAX_RETRIES: '2' }),
     });
     expect(a).toMatchObject({ source: 'fallback', fallbackReason: 'REDIRECT' });
-    expect(fake.requests.map((r) => r.path)).not.toContain('/elsewhere');
-    expect(fake.requests.length).toBe(1);
-    fake.script = [{ kind: 'status', status: 400 }];
-    fake.requests.length = 0;
+    expect(t.fake.requests.map((r) => r.path)).not.toContain('/elsewhere');
+    expect(t.fake.requests.length).toBe(1);
+    t.fake.script = [{ kind: 'status', status: 400 }];
+    t.fake.requests.length = 0;
     const b = await ask('revenue by country in 2026', {
-      pool: star.pool,
+      pool: t.star.pool,
       viewer: ADMIN,
       language: 'en',
-      model: model({ AI_MAX_RETRIES: '2' }),
+      model: t.model({ AI_MAX_RETRIES: '2' }),
     });
     expect(b.source).toBe('fallback');
-    expect(fake.requests.length).toBe(1);
+    expect(t.fake.requests.length).toBe(1);
   });
 
   it('falls back on a reply that does not have the provider shape', async () => {
-    fake.script = [{ kind: 'garbage' }];
+    t.fake.script = [{ kind: 'garbage' }];
     const a = await ask('revenue by country in 2026', {
-      pool: star.pool,
+      pool: t.star.pool,
       viewer: ADMIN,
       language: 'en',
-      model: model(),
+      model: t.model(),
     });
     expect(a.source).toBe('fallback');
     expect(a.fallbackReason).toBeTruthy();
     expect(a.understood).toBe(true);
   });
+});
+
+describe.each(PROVIDERS)('provider %s against its fake server: guards on model output', (provider) => {
+  const t = providerTestBed(provider);
 
   it('never executes SQL or a mutation from model output: only whitelisted query specs run', async () => {
-    const before = await rowCount();
-    fake.script = [
+    const before = await salesLineCount(t.star);
+    t.fake.script = [
       {
         kind: 'reply',
         toolArgs: () => ({ measures: ['revenue; DROP TABLE dw.fact_sales'], dimensions: [] }),
@@ -158,14 +183,14 @@ describe.each(PROVIDERS)('provider %s against its fake server', (provider: Provi
       },
     ];
     const a = await ask('revenue in 2026', {
-      pool: star.pool,
+      pool: t.star.pool,
       viewer: ADMIN,
       language: 'en',
-      model: model(),
+      model: t.model(),
     });
     expect(a.source).toBe('fallback');
     expect(a.fallbackReason).toBe('VALIDATION');
-    fake.script = [
+    t.fake.script = [
       {
         kind: 'reply',
         toolName: 'sql',
@@ -174,13 +199,13 @@ describe.each(PROVIDERS)('provider %s against its fake server', (provider: Provi
       },
     ];
     const b = await ask('revenue in 2026', {
-      pool: star.pool,
+      pool: t.star.pool,
       viewer: ADMIN,
       language: 'en',
-      model: model(),
+      model: t.model(),
     });
     expect(b.fallbackReason).toBe('INVALID_TOOL_CALL');
-    fake.script = [
+    t.fake.script = [
       {
         kind: 'reply',
         toolArgs: () => ({
@@ -191,27 +216,27 @@ describe.each(PROVIDERS)('provider %s against its fake server', (provider: Provi
       },
     ];
     const c = await ask('revenue in 2026', {
-      pool: star.pool,
+      pool: t.star.pool,
       viewer: ADMIN,
       language: 'en',
-      model: model(),
+      model: t.model(),
     });
     // a member value is only ever a bound parameter: the planner finds no such customer and refuses the query
     expect(c).toMatchObject({ source: 'fallback', fallbackReason: 'VALIDATION' });
-    expect(await rowCount()).toBe(before);
+    expect(await salesLineCount(t.star)).toBe(before);
   });
 
   it('trips RATE_LIMITED (per provider, then global) and falls back', async () => {
-    fake.script = [{ kind: 'reply', text: () => 'Revenue is in the table.' }];
+    t.fake.script = [{ kind: 'reply', text: () => 'Revenue is in the table.' }];
     const limiter = new RateLimiter(2, 100);
-    const m = model({}, limiter);
+    const m = t.model({}, limiter);
     await m.generate('one');
     await m.generate('two');
     await expect(m.generate('three')).rejects.toMatchObject({ code: 'RATE_LIMITED' });
-    const a = await ask('revenue in 2026', { pool: star.pool, viewer: ADMIN, language: 'en', model: m });
+    const a = await ask('revenue in 2026', { pool: t.star.pool, viewer: ADMIN, language: 'en', model: m });
     expect(a).toMatchObject({ source: 'fallback', fallbackReason: 'RATE_LIMITED', understood: true });
     const global = new RateLimiter(100, 1);
-    const g = model({}, global);
+    const g = t.model({}, global);
     await g.generate('one');
     await expect(g.generate('two')).rejects.toMatchObject({
       code: 'RATE_LIMITED',
@@ -220,17 +245,17 @@ describe.each(PROVIDERS)('provider %s against its fake server', (provider: Provi
   });
 
   it('rephrases a story when grounded (customers pseudonymised), keeps the deterministic one otherwise', async () => {
-    const insights = await computeInsights(star.pool, { period: '2026-10' });
+    const insights = await computeInsights(t.star.pool, { period: '2026-10' });
     const recs = recommend(insights);
     const story = writeStory(insights, recs, { audience: 'tactical', language: 'fr' });
-    fake.script = [{ kind: 'reply', text: extractReport }];
-    const ok = await narrate(story, insights, recs, model());
+    t.fake.script = [{ kind: 'reply', text: extractReport }];
+    const ok = await narrate(story, insights, recs, t.model());
     expect(ok.fallbackReason).toBeUndefined();
     expect(ok.source).toBe(provider);
     expect(ok.text).toContain('Dupont Quincaillerie SARL');
-    for (const c of CUSTOMERS) expect(fake.requests[0]!.body).not.toContain(c.name);
-    fake.script = [{ kind: 'reply', text: () => 'Le chiffre d’affaires a bondi de 37,5 % grâce à C1.' }];
-    const bad = await narrate(story, insights, recs, model());
+    for (const c of CUSTOMERS) expect(t.fake.requests[0]!.body).not.toContain(c.name);
+    t.fake.script = [{ kind: 'reply', text: () => 'Le chiffre d’affaires a bondi de 37,5 % grâce à C1.' }];
+    const bad = await narrate(story, insights, recs, t.model());
     expect(bad.source).toBe('fallback');
     expect(bad.fallbackReason).toContain('UNGROUNDED');
     expect(bad.text).toBe(story.text);

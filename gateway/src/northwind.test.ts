@@ -23,63 +23,79 @@ let source: TestDatabase;
 /** A line's revenue as the source defines it (Order Details: UnitPrice × Quantity × (1 − Discount)), to the cent. */
 const LINE = `round(d.unit_price::numeric * d.quantity * (1 - d.discount::numeric), 2)`;
 
-(available ? describe : describe.skip)('Northwind: import → pipeline → olap equals the source', () => {
-  beforeAll(async () => {
-    source = await testDatabase({ migrated: false });
-    await source.pool.query(readFileSync(path.join(DATASETS, 'northwind', 'northwind.sql'), 'utf8'));
-    t = await startTestSystem();
-    const s = await importDirectory({
-      pool: t.db.pool,
-      mapping: 'northwind',
-      dir: path.join(DATASETS, 'northwind', 'csv'),
-      quiet: true,
+/**
+ * The source as published (northwind.sql, in its own database), then what a user does: the import of
+ * the CSV export with the northwind mapping, and the pipeline (ETL → mining → reporting).
+ */
+async function importAndRunPipeline(): Promise<void> {
+  source = await testDatabase({ migrated: false });
+  await source.pool.query(readFileSync(path.join(DATASETS, 'northwind', 'northwind.sql'), 'utf8'));
+  t = await startTestSystem();
+  const s = await importDirectory({
+    pool: t.db.pool,
+    mapping: 'northwind',
+    dir: path.join(DATASETS, 'northwind', 'csv'),
+    quiet: true,
+  });
+  if (s.status !== 'committed') throw new Error(formatSummary(s));
+  const pool = new pg.Pool({ connectionString: t.db.url, max: 2 });
+  try {
+    const ctx = {
+      gatewayUrl: t.system.gatewayUrl,
+      credentials: { email: t.services.ETL_SERVICE.email, password: PASSWORD },
+      miningCredentials: { email: t.services.MINING_SERVICE.email, password: PASSWORD },
+      dwhUrl: t.dwh.url,
+      log: quietLogger(),
+    };
+    const r = await runPipeline({
+      pool,
+      stages: defaultStages(ctx),
+      trigger: 'manual',
+      log: quietLogger(),
+      attempts: 1,
     });
-    if (s.status !== 'committed') throw new Error(formatSummary(s));
-    const pool = new pg.Pool({ connectionString: t.db.url, max: 2 });
-    try {
-      const ctx = {
-        gatewayUrl: t.system.gatewayUrl,
-        credentials: { email: t.services.ETL_SERVICE.email, password: PASSWORD },
-        miningCredentials: { email: t.services.MINING_SERVICE.email, password: PASSWORD },
-        dwhUrl: t.dwh.url,
-        log: quietLogger(),
-      };
-      const r = await runPipeline({
-        pool,
-        stages: defaultStages(ctx),
-        trigger: 'manual',
-        log: quietLogger(),
-        attempts: 1,
-      });
-      const etl = r.stages.find((x) => x.name === 'etl');
-      if (etl?.status !== 'SUCCEEDED') throw new Error(`pipeline: ${JSON.stringify(r.stages)}`);
-    } finally {
-      await pool.end();
-    }
-  }, 600_000);
+    const etl = r.stages.find((x) => x.name === 'etl');
+    if (etl?.status !== 'SUCCEEDED') throw new Error(`pipeline: ${JSON.stringify(r.stages)}`);
+  } finally {
+    await pool.end();
+  }
+}
+
+// What the tests read: the explorer's answers (through the gateway) and SQL over the source.
+const OLAP = `query($q: OlapQuery!) { olap(query: $q) { source rows { members { key label } values { measure value } } totals { measure value }
+  definition { currency measures { name unit } } } }`;
+interface Olap {
+  source: string;
+  rows: {
+    members: { key: string; label: string }[];
+    values: { measure: string; value: string | null }[];
+  }[];
+  totals: { measure: string; value: string | null }[];
+  definition: { currency: string; measures: { name: string; unit: string }[] };
+}
+/** The explorer's answer to a query, as ADMIN. */
+const olap = async (q: Record<string, unknown>) => {
+  const r = await t.gql<{ olap: Olap }>(OLAP, { q }, await t.login('ADMIN'));
+  if (!r.body.data) throw new Error(JSON.stringify(r.body.errors));
+  return r.body.data.olap;
+};
+/** Rows of SQL over the source database, as arrays of text. */
+const sql = async (text: string) => (await source.pool.query({ text, rowMode: 'array' })).rows as string[][];
+
+/** An answer's (label, first value) rows, and a source's rows, in the same order for comparison. */
+const byLabel = (a: Olap) =>
+  a.rows
+    .map((r) => [r.members[0]!.label, r.values[0]!.value])
+    .sort((x, y) => String(x[0]).localeCompare(String(y[0])));
+const sorted = (rows: string[][]) => [...rows].sort((x, y) => x[0]!.localeCompare(y[0]!));
+const ALL = { from: '1996-01-01', to: '1998-12-31' };
+
+(available ? describe : describe.skip)('Northwind: import → pipeline → olap equals the source', () => {
+  beforeAll(importAndRunPipeline, 600_000);
   afterAll(async () => {
     await t?.close();
     await source?.drop();
   });
-
-  const OLAP = `query($q: OlapQuery!) { olap(query: $q) { source rows { members { key label } values { measure value } } totals { measure value }
-    definition { currency measures { name unit } } } }`;
-  interface Olap {
-    source: string;
-    rows: {
-      members: { key: string; label: string }[];
-      values: { measure: string; value: string | null }[];
-    }[];
-    totals: { measure: string; value: string | null }[];
-    definition: { currency: string; measures: { name: string; unit: string }[] };
-  }
-  const olap = async (q: Record<string, unknown>) => {
-    const r = await t.gql<{ olap: Olap }>(OLAP, { q }, await t.login('ADMIN'));
-    if (!r.body.data) throw new Error(JSON.stringify(r.body.errors));
-    return r.body.data.olap;
-  };
-  const sql = async (text: string) =>
-    (await source.pool.query({ text, rowMode: 'array' })).rows as string[][];
 
   test('revenue per year equals the source, in USD; nothing is a draft', async () => {
     const all = { from: '1996-01-01', to: '1998-12-31', granularity: 'YEAR' };
@@ -140,13 +156,6 @@ const LINE = `round(d.unit_price::numeric * d.quantity * (1 - d.discount::numeri
       byYear.rows.map((r) => key([r.members[0]!.key, r.members[1]!.label, r.values[0]!.value!])).sort(),
     ).toEqual(wantByYear.map(key).sort());
   });
-
-  const byLabel = (a: Olap) =>
-    a.rows
-      .map((r) => [r.members[0]!.label, r.values[0]!.value])
-      .sort((x, y) => String(x[0]).localeCompare(String(y[0])));
-  const sorted = (rows: string[][]) => [...rows].sort((x, y) => x[0]!.localeCompare(y[0]!));
-  const ALL = { from: '1996-01-01', to: '1998-12-31' };
 
   test('revenue per sales rep (the employee of the order), per carrier (ShipVia) and per main supplier equals the source', async () => {
     const reps = await olap({ measures: ['revenue'], dimensions: ['salesRep.salesRep'], time: ALL });

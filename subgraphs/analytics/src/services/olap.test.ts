@@ -338,162 +338,165 @@ test('inventory: on hand at the last snapshot, stock value, days of cover (stock
   expect(byKey(a)).toEqual(Object.fromEntries(expected.map((e) => [e.sku, [e.oh, e.sv, e.cover]])));
 });
 
+/** The months the rollup cases ask for (whole months, so that a rollup can answer). */
+const ROLLUP_MONTHS = { from: '2023-01-01', to: '2025-03-31', granularity: 'MONTH' };
+/** Queries each rollup must answer (for this viewer) with the facts' rows and totals. */
+const ROLLUP_CASES: { rollup: string; viewer: typeof admin; q: Record<string, unknown> }[] = [
+  {
+    rollup: 'sales_month',
+    viewer: admin,
+    q: {
+      measures: ['revenue', 'grossMargin', 'marginPct', 'units'],
+      dimensions: [
+        'product.category',
+        'geography.country',
+        'segment.segment',
+        'orderStatus.status',
+        'orderKind.kind',
+      ],
+      time: ROLLUP_MONTHS,
+      compare: 'YEAR_AGO',
+    },
+  },
+  {
+    rollup: 'sales_product_month',
+    viewer: admin,
+    q: {
+      measures: ['revenue', 'grossMargin', 'marginPct', 'units'],
+      dimensions: ['product.root', 'product.product', 'orderStatus.status', 'orderKind.kind'],
+      time: ROLLUP_MONTHS,
+      compare: 'YEAR_AGO',
+    },
+  },
+  {
+    rollup: 'sales_warehouse_month',
+    viewer: admin,
+    q: {
+      measures: ['revenue', 'grossMargin', 'units'],
+      dimensions: ['warehouse.warehouse', 'product.category', 'orderStatus.status'],
+      time: ROLLUP_MONTHS,
+      compare: 'YEAR_AGO',
+    },
+  },
+  {
+    rollup: 'sales_order_month',
+    viewer: admin,
+    q: {
+      measures: ['revenue', 'units', 'orders', 'averageBasket'],
+      dimensions: [
+        'geography.region',
+        'geography.city',
+        'segment.segment',
+        'orderStatus.status',
+        'orderKind.kind',
+      ],
+      time: ROLLUP_MONTHS,
+      compare: 'YEAR_AGO',
+    },
+  },
+  {
+    rollup: 'sales_region_month',
+    viewer: admin,
+    q: {
+      measures: ['revenue', 'grossMargin', 'marginPct', 'orders'],
+      dimensions: [
+        'geography.country',
+        'geography.region',
+        'segment.segment',
+        'orderStatus.status',
+        'orderKind.kind',
+      ],
+      time: ROLLUP_MONTHS,
+      compare: 'YEAR_AGO',
+    },
+  },
+  {
+    rollup: 'sales_segment_month',
+    viewer: admin,
+    q: {
+      measures: ['revenue', 'grossMargin', 'marginPct', 'units', 'orders', 'averageBasket'],
+      dimensions: ['segment.segment', 'orderStatus.status', 'orderKind.kind'],
+      time: ROLLUP_MONTHS,
+      compare: 'YEAR_AGO',
+    },
+  },
+  {
+    rollup: 'sales_segment_month',
+    viewer: admin,
+    q: {
+      measures: ['revenue', 'orders'],
+      time: { from: '2024-01-01', to: '2025-03-31', granularity: 'QUARTER' },
+      compare: 'PREVIOUS_PERIOD',
+    },
+  },
+  {
+    rollup: 'sales_category_month',
+    viewer: admin,
+    q: {
+      measures: ['revenue', 'grossMargin', 'marginPct', 'units'],
+      dimensions: ['product.root', 'product.category', 'orderStatus.status', 'orderKind.kind'],
+      time: ROLLUP_MONTHS,
+      compare: 'YEAR_AGO',
+    },
+  },
+  {
+    rollup: 'sales_customer_month',
+    viewer: admin,
+    q: {
+      measures: ['revenue', 'grossMargin', 'marginPct', 'units', 'orders', 'averageBasket', 'customers'],
+      dimensions: [
+        'geography.country',
+        'geography.customer',
+        'segment.segment',
+        'orderStatus.status',
+        'orderKind.kind',
+      ],
+      time: ROLLUP_MONTHS,
+      compare: 'YEAR_AGO',
+    },
+  },
+  // distinct customers over a year: counted once however many months they bought in
+  {
+    rollup: 'sales_customer_month',
+    viewer: admin,
+    q: {
+      measures: ['revenue', 'customers', 'orders'],
+      dimensions: ['geography.country'],
+      time: { from: '2024-01-01', to: '2025-03-31', granularity: 'YEAR' },
+      compare: 'PREVIOUS_PERIOD',
+    },
+  },
+  {
+    rollup: 'sales_customer_month',
+    viewer: analyst,
+    q: {
+      measures: ['customers'],
+      dimensions: ['geography.city'],
+      time: { from: '2024-01-01', to: '2025-03-31' },
+    },
+  },
+  // a SALES user: the customer rollup applies the same row-level filter as the facts
+  {
+    rollup: 'sales_customer_month',
+    viewer: salesA,
+    q: {
+      measures: ['revenue', 'orders', 'customers'],
+      dimensions: ['geography.customer'],
+      time: ROLLUP_MONTHS,
+      compare: 'YEAR_AGO',
+    },
+  },
+  {
+    rollup: 'sales_customer_month',
+    viewer: identity('SALES', REP_B),
+    q: { measures: ['revenue', 'units'], dimensions: ['geography.country'] },
+  },
+];
+
 test('rollups: each is chosen automatically for whole months on its levels, and its answer equals the facts', async () => {
   const r = await refreshRollups(star.db.pool, 'all');
   expect(r.rollups.map((x) => x.name).sort()).toEqual(ROLLUPS.map((x) => x.name).sort());
-  const time = { from: '2023-01-01', to: '2025-03-31', granularity: 'MONTH' };
-  const cases: { rollup: string; viewer: typeof admin; q: Record<string, unknown> }[] = [
-    {
-      rollup: 'sales_month',
-      viewer: admin,
-      q: {
-        measures: ['revenue', 'grossMargin', 'marginPct', 'units'],
-        dimensions: [
-          'product.category',
-          'geography.country',
-          'segment.segment',
-          'orderStatus.status',
-          'orderKind.kind',
-        ],
-        time,
-        compare: 'YEAR_AGO',
-      },
-    },
-    {
-      rollup: 'sales_product_month',
-      viewer: admin,
-      q: {
-        measures: ['revenue', 'grossMargin', 'marginPct', 'units'],
-        dimensions: ['product.root', 'product.product', 'orderStatus.status', 'orderKind.kind'],
-        time,
-        compare: 'YEAR_AGO',
-      },
-    },
-    {
-      rollup: 'sales_warehouse_month',
-      viewer: admin,
-      q: {
-        measures: ['revenue', 'grossMargin', 'units'],
-        dimensions: ['warehouse.warehouse', 'product.category', 'orderStatus.status'],
-        time,
-        compare: 'YEAR_AGO',
-      },
-    },
-    {
-      rollup: 'sales_order_month',
-      viewer: admin,
-      q: {
-        measures: ['revenue', 'units', 'orders', 'averageBasket'],
-        dimensions: [
-          'geography.region',
-          'geography.city',
-          'segment.segment',
-          'orderStatus.status',
-          'orderKind.kind',
-        ],
-        time,
-        compare: 'YEAR_AGO',
-      },
-    },
-    {
-      rollup: 'sales_region_month',
-      viewer: admin,
-      q: {
-        measures: ['revenue', 'grossMargin', 'marginPct', 'orders'],
-        dimensions: [
-          'geography.country',
-          'geography.region',
-          'segment.segment',
-          'orderStatus.status',
-          'orderKind.kind',
-        ],
-        time,
-        compare: 'YEAR_AGO',
-      },
-    },
-    {
-      rollup: 'sales_segment_month',
-      viewer: admin,
-      q: {
-        measures: ['revenue', 'grossMargin', 'marginPct', 'units', 'orders', 'averageBasket'],
-        dimensions: ['segment.segment', 'orderStatus.status', 'orderKind.kind'],
-        time,
-        compare: 'YEAR_AGO',
-      },
-    },
-    {
-      rollup: 'sales_segment_month',
-      viewer: admin,
-      q: {
-        measures: ['revenue', 'orders'],
-        time: { from: '2024-01-01', to: '2025-03-31', granularity: 'QUARTER' },
-        compare: 'PREVIOUS_PERIOD',
-      },
-    },
-    {
-      rollup: 'sales_category_month',
-      viewer: admin,
-      q: {
-        measures: ['revenue', 'grossMargin', 'marginPct', 'units'],
-        dimensions: ['product.root', 'product.category', 'orderStatus.status', 'orderKind.kind'],
-        time,
-        compare: 'YEAR_AGO',
-      },
-    },
-    {
-      rollup: 'sales_customer_month',
-      viewer: admin,
-      q: {
-        measures: ['revenue', 'grossMargin', 'marginPct', 'units', 'orders', 'averageBasket', 'customers'],
-        dimensions: [
-          'geography.country',
-          'geography.customer',
-          'segment.segment',
-          'orderStatus.status',
-          'orderKind.kind',
-        ],
-        time,
-        compare: 'YEAR_AGO',
-      },
-    },
-    // distinct customers over a year: counted once however many months they bought in
-    {
-      rollup: 'sales_customer_month',
-      viewer: admin,
-      q: {
-        measures: ['revenue', 'customers', 'orders'],
-        dimensions: ['geography.country'],
-        time: { from: '2024-01-01', to: '2025-03-31', granularity: 'YEAR' },
-        compare: 'PREVIOUS_PERIOD',
-      },
-    },
-    {
-      rollup: 'sales_customer_month',
-      viewer: analyst,
-      q: {
-        measures: ['customers'],
-        dimensions: ['geography.city'],
-        time: { from: '2024-01-01', to: '2025-03-31' },
-      },
-    },
-    // a SALES user: the customer rollup applies the same row-level filter as the facts
-    {
-      rollup: 'sales_customer_month',
-      viewer: salesA,
-      q: {
-        measures: ['revenue', 'orders', 'customers'],
-        dimensions: ['geography.customer'],
-        time,
-        compare: 'YEAR_AGO',
-      },
-    },
-    {
-      rollup: 'sales_customer_month',
-      viewer: identity('SALES', REP_B),
-      q: { measures: ['revenue', 'units'], dimensions: ['geography.country'] },
-    },
-  ];
-  for (const c of cases) {
+  for (const c of ROLLUP_CASES) {
     const rolled = await api.olap(c.viewer, c.q);
     const fact = await api.olap(c.viewer, { ...c.q, source: 'FACT' });
     expect([rolled.source, rolled.rollup]).toEqual(['ROLLUP', c.rollup]);
@@ -514,7 +517,7 @@ test('rollups: each is chosen automatically for whole months on its levels, and 
   ];
   expect([rq.source, rq.rows, rq.totals]).toEqual(['ROLLUP', fq.rows, fq.totals]);
   // not whole months, a level no rollup has, or a distinct count below the grain that keeps it: the facts answer
-  const q = cases[0]!.q;
+  const q = ROLLUP_CASES[0]!.q;
   expect(
     (await api.olap(admin, { ...q, time: { from: '2025-01-01', to: '2025-03-15' }, compare: null })).source,
   ).toBe('FACT');

@@ -239,3 +239,30 @@ test('the ledger sum equals on hand after receipts, shipments and adjustments', 
     FROM inventory.stock_levels s WHERE product_id = 1 AND warehouse_id = 1`);
   expect(rows[0]).toEqual({ on_hand: 27, ledger: 27 });
 });
+
+test('one statement of many movements over several levels moves each level by its net, creating new ones', async () => {
+  await pool.query(
+    `INSERT INTO inventory.warehouses (code, name, city, country_code) VALUES ('WH2', 'Second', 'Lille', 'FR')`,
+  );
+  const { rows: before } = await pool.query(
+    `SELECT on_hand FROM inventory.stock_levels WHERE product_id = 1 AND warehouse_id = 1`,
+  );
+  await pool.query(`
+    INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity)
+    SELECT 1, w.id, CASE WHEN w.code = 'WH1' THEN 'TRANSFER_OUT' ELSE 'TRANSFER_IN' END::inventory.stock_movement_kind,
+           CASE WHEN w.code = 'WH1' THEN -1 ELSE 1 END
+      FROM inventory.warehouses w, generate_series(1, 5) WHERE w.code IN ('WH1', 'WH2')`);
+  const { rows } = await pool.query(`
+    SELECT w.code, s.on_hand, (SELECT sum(quantity) FROM inventory.stock_movements m
+                               WHERE m.product_id = s.product_id AND m.warehouse_id = s.warehouse_id)::int AS ledger
+    FROM inventory.stock_levels s JOIN inventory.warehouses w ON w.id = s.warehouse_id WHERE s.product_id = 1 ORDER BY w.code`);
+  expect(rows).toEqual([
+    { code: 'WH1', on_hand: before[0].on_hand - 5, ledger: before[0].on_hand - 5 },
+    { code: 'WH2', on_hand: 5, ledger: 5 },
+  ]);
+  const refused = await rejects(
+    `INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity)
+     SELECT 1, id, 'SHIPMENT', -6 FROM inventory.warehouses WHERE code = 'WH2'`,
+  );
+  expect(refused).toEqual({ code: CHECK, constraint: 'stock_levels_on_hand_non_negative' });
+});

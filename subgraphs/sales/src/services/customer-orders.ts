@@ -1,15 +1,8 @@
 import type { Identity } from '@erp/kit';
-import { keysetSql, lazyOnce, pageSize, toConnection } from '@erp/kit/graphql';
+import { lazyOnce, pageSize, toConnection } from '@erp/kit/graphql';
 import type pg from 'pg';
-import { ORDER_COLUMNS, type OrderRow } from '../rows';
-import {
-  filterSql,
-  orderCursor,
-  sortOf,
-  whereClause,
-  type OrderListArgs,
-  type OrderPage,
-} from './order-filter';
+import type { OrderRow } from '../rows';
+import { filterSql, pageSql, whereClause, type OrderListArgs, type OrderPage } from './order-filter';
 
 export interface CustomerOrdersKey {
   customerId: number;
@@ -37,7 +30,6 @@ export async function customerOrderPages(
     [...groups.values()].map(async ({ args, at }) => {
       try {
         const limit = pageSize(args.first);
-        const { column, dir, cmp } = sortOf(args.orderBy);
         const customerIds = [...new Set(at.map((i) => keys[i]!.customerId))];
         const params: unknown[] = [];
         const where = filterSql(identity, { ...(args.filter ?? {}), customerId: null }, params);
@@ -46,16 +38,9 @@ export async function customerOrderPages(
         const countSql = `SELECT o.customer_id AS "customerId", count(*)::int AS n FROM sales.orders o ${whereClause(countWhere)} GROUP BY o.customer_id`;
         // Each customer's page on its own (LATERAL … LIMIT): an index scan per customer that stops
         // after the page, whatever the number of orders the customer has.
-        where.push('o.customer_id = c.id');
-        const cursor = orderCursor(args.after);
-        if (cursor)
-          where.push(
-            keysetSql(`o.${column}`, 'o.id', cmp, `$${params.push(cursor[0])}`, `$${params.push(cursor[1])}`),
-          );
-        const pageSql = `SELECT p.* FROM unnest($${params.push(customerIds)}::int[]) AS c(id) CROSS JOIN LATERAL (
-            SELECT ${ORDER_COLUMNS}, o.${column}::text AS "sortKey" FROM sales.orders o ${whereClause(where)}
-            ORDER BY o.${column} ${dir}, o.id ${dir} LIMIT $${params.push(limit + 1)}) p`;
-        const page = await pool.query<OrderRow & { sortKey: string }>(pageSql, params);
+        const pagesSql = `SELECT p.* FROM unnest($${params.push(customerIds)}::int[]) AS c(id) CROSS JOIN LATERAL (
+            ${pageSql([...where, 'o.customer_id = c.id'], params, args, limit)}) p`;
+        const page = await pool.query<OrderRow & { sortKey: string }>(pagesSql, params);
         // One grouped count for all the customers of the group, run when a first totalCount is asked.
         const counts = lazyOnce(async () => {
           const { rows } = await pool.query<{ customerId: number; n: number }>(countSql, countParams);

@@ -1,10 +1,10 @@
 import { ValidationError, type Identity } from '@erp/kit';
-import { type Connection, decodeCursor, likePattern, parseId, sortOrder } from '@erp/kit/graphql';
+import { type Connection, decodeCursor, keysetSql, likePattern, parseId, sortOrder } from '@erp/kit/graphql';
 import { ORDER_STATUSES } from '../db/schema/constants';
-import type { OrderRow } from '../rows';
+import { ORDER_COLUMNS, type OrderRow } from '../rows';
 import { rowLevelSql } from './order-access';
 
-// The filters, sort keys and cursors of the order lists (Query.orders and Customer.orders).
+// The filters, sort keys, cursors and page query of the order lists (Query.orders and Customer.orders).
 
 const SORT_COLUMNS = { ORDERED_AT: 'ordered_at', NUMBER: 'number', UPDATED_AT: 'updated_at' } as const;
 type SortField = keyof typeof SORT_COLUMNS;
@@ -27,7 +27,7 @@ export interface OrderListArgs {
 }
 export type OrderPage = Connection<OrderRow> & Required<Pick<Connection<OrderRow>, 'totalCount'>>;
 
-export const sortOf = (orderBy: OrderListArgs['orderBy']) =>
+const sortOf = (orderBy: OrderListArgs['orderBy']) =>
   sortOrder(orderBy, SORT_COLUMNS, { field: 'ORDERED_AT', direction: 'DESC' });
 
 /** The WHERE conditions of a filter on `o`, the row-level rule included. Values are bound parameters. */
@@ -58,7 +58,7 @@ export function filterSql(identity: Identity, f: OrderFilterArgs, params: unknow
 }
 
 /** A cursor of an order list: the sort value as PostgreSQL printed it (text) and the id. */
-export function orderCursor(after: string | null | undefined): [string, number] | null {
+function orderCursor(after: string | null | undefined): [string, number] | null {
   const cursor = decodeCursor(after, 2);
   if (!cursor) return null;
   if (typeof cursor[0] !== 'string' || !Number.isSafeInteger(cursor[1]))
@@ -67,3 +67,25 @@ export function orderCursor(after: string | null | undefined): [string, number] 
 }
 
 export const whereClause = (where: string[]) => (where.length ? `WHERE ${where.join(' AND ')}` : '');
+
+/**
+ * The SELECT of one page of the orders matching `where`, in the sort order from the cursor on:
+ * `limit + 1` rows (the one more tells whether a next page exists), each with its sort key as text.
+ */
+export function pageSql(
+  where: string[],
+  params: unknown[],
+  args: Pick<OrderListArgs, 'after' | 'orderBy'>,
+  limit: number,
+): string {
+  const { column, dir, cmp } = sortOf(args.orderBy);
+  const cursor = orderCursor(args.after);
+  const conditions = cursor
+    ? [
+        ...where,
+        keysetSql(`o.${column}`, 'o.id', cmp, `$${params.push(cursor[0])}`, `$${params.push(cursor[1])}`),
+      ]
+    : where;
+  return `SELECT ${ORDER_COLUMNS}, o.${column}::text AS "sortKey" FROM sales.orders o ${whereClause(conditions)}
+    ORDER BY o.${column} ${dir}, o.id ${dir} LIMIT $${params.push(limit + 1)}`;
+}

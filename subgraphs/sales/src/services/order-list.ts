@@ -1,16 +1,9 @@
 import { NotFoundError, prepared, ValidationError } from '@erp/kit';
-import { keysetSql, lazyCount, pageSize, parseId, toConnection } from '@erp/kit/graphql';
+import { lazyCount, pageSize, parseId, toConnection } from '@erp/kit/graphql';
 import type { SalesContext } from '../context';
 import { ORDER_COLUMNS, type OrderRow } from '../rows';
 import { canSee } from './order-access';
-import {
-  filterSql,
-  orderCursor,
-  sortOf,
-  whereClause,
-  type OrderListArgs,
-  type OrderPage,
-} from './order-filter';
+import { filterSql, pageSql, whereClause, type OrderListArgs, type OrderPage } from './order-filter';
 
 /**
  * A page of orders (keyset on the sort key and id: an index scan that stops after the page) and,
@@ -18,19 +11,13 @@ import {
  */
 export async function listOrders(ctx: SalesContext, args: OrderListArgs): Promise<OrderPage> {
   const limit = pageSize(args.first, ctx.identity);
-  const { column, dir, cmp } = sortOf(args.orderBy);
   const params: unknown[] = [];
   const where = filterSql(ctx.identity, args.filter ?? {}, params);
   const countSql = `SELECT count(*)::int AS n FROM sales.orders o ${whereClause(where)}`;
   const countParams = [...params];
-  const cursor = orderCursor(args.after);
-  if (cursor)
-    where.push(
-      keysetSql(`o.${column}`, 'o.id', cmp, `$${params.push(cursor[0])}`, `$${params.push(cursor[1])}`),
-    );
-  const pageSql = `SELECT ${ORDER_COLUMNS}, o.${column}::text AS "sortKey" FROM sales.orders o ${whereClause(where)}
-    ORDER BY o.${column} ${dir}, o.id ${dir} LIMIT $${params.push(limit + 1)}`;
-  const page = await ctx.pool.query<OrderRow & { sortKey: string }>(prepared(pageSql, params));
+  const page = await ctx.pool.query<OrderRow & { sortKey: string }>(
+    prepared(pageSql(where, params, args, limit), params),
+  );
   for (const row of page.rows) ctx.loaders.order.prime(row.id, row);
   return {
     ...toConnection(page.rows, limit, (r) => [r.sortKey, r.id]),

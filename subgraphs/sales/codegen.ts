@@ -9,7 +9,7 @@ const config: CodegenConfig = subgraphCodegen({
     Order: '../rows#OrderRow',
     OrderLine: '../rows#OrderLineRow',
     OrderStatusChange: '../rows#StatusChangeRow',
-    SalesTotals: '../services/orders#SalesTotals as SalesTotalsResult',
+    SalesTotals: '../services/order-totals#SalesTotals as SalesTotalsResult',
     SalesOrderLineFeed: '../services/feed#OrderLineFeedPage',
     Customer: '../rows#EntityRef',
     Warehouse: '../rows#EntityRef',

@@ -10,7 +10,8 @@ import {
   type OrderRow,
   type StatusChangeRow,
 } from './rows';
-import { customerOrderPages, type CustomerOrdersKey, type OrderPage } from './services/orders';
+import { customerOrderPages, type CustomerOrdersKey } from './services/customer-orders';
+import type { OrderPage } from './services/order-filter';
 
 function groupBy<T>(rows: T[], key: (r: T) => number): Map<number, T[]> {
   const groups = new Map<number, T[]>();
@@ -26,7 +27,7 @@ function groupBy<T>(rows: T[], key: (r: T) => number): Map<number, T[]> {
 /** One query per hop and per request, whatever the number of parents (no N+1). */
 export function createLoaders(pool: pg.Pool, identity: Identity) {
   return {
-    /** Orders by id, unfiltered: callers apply the row-level rule (services/orders.ts canSee). */
+    /** Orders by id, unfiltered: callers apply the row-level rule (services/order-access.ts canSee). */
     order: new DataLoader<number, OrderRow | null>(async (ids) => {
       const { rows } = await pool.query<OrderRow>(
         prepared(`SELECT ${ORDER_COLUMNS} FROM sales.orders o WHERE o.id = ANY($1)`, [ids]),

@@ -1,32 +1,34 @@
 import { parseId, scalarResolvers } from '@erp/kit/graphql';
 import type { Resolvers } from '../generated/resolvers';
 import * as feed from '../services/feed';
-import * as orders from '../services/orders';
+import { getOrder, listOrders, orderReference } from '../services/order-list';
+import { salesTotals, totalsOf } from '../services/order-totals';
+import { createOrder, updateOrder } from '../services/order-writes';
 import * as workflow from '../services/workflow';
 
 /** Thin resolvers: parse arguments, call a service or a loader, return; typed from schema.graphql (src/generated). */
 export const resolvers: Resolvers = {
   ...scalarResolvers,
   Query: {
-    orders: (_, a, ctx) => orders.listOrders(ctx, a),
-    order: (_, a, ctx) => orders.getOrder(ctx, a),
-    salesTotals: (_, _a, ctx) => orders.salesTotals(ctx),
+    orders: (_, a, ctx) => listOrders(ctx, a),
+    order: (_, a, ctx) => getOrder(ctx, a),
+    salesTotals: (_, _a, ctx) => salesTotals(ctx),
     salesOrderLineFeed: (_, a, ctx) => feed.orderLineFeed(ctx, a),
   },
   Mutation: {
-    createOrder: (_, a, ctx) => orders.createOrder(ctx, a.input, a),
-    updateOrder: (_, a, ctx) => orders.updateOrder(ctx, parseId('id', a.id), a.input, a),
+    createOrder: (_, a, ctx) => createOrder(ctx, a.input, a),
+    updateOrder: (_, a, ctx) => updateOrder(ctx, parseId('id', a.id), a.input, a),
     confirmOrder: (_, a, ctx) => workflow.confirmOrder(ctx, parseId('id', a.id), a),
     shipOrder: (_, a, ctx) => workflow.shipOrder(ctx, parseId('id', a.id), a),
     deliverOrder: (_, a, ctx) => workflow.deliverOrder(ctx, parseId('id', a.id), a),
     cancelOrder: (_, a, ctx) => workflow.cancelOrder(ctx, parseId('id', a.id), a.reason, a),
   },
   Order: {
-    __resolveReference: (ref, ctx) => orders.orderReference(ctx, ref.id),
+    __resolveReference: (ref, ctx) => orderReference(ctx, ref.id),
     customer: (o) => ({ id: o.customerId }),
     warehouse: (o) => ({ id: o.warehouseId }),
     lines: (o, _a, ctx) => ctx.loaders.linesOf.load(o.id),
-    totals: async (o, _a, ctx) => orders.totalsOf(await ctx.loaders.linesOf.load(o.id)),
+    totals: async (o, _a, ctx) => totalsOf(await ctx.loaders.linesOf.load(o.id)),
     statusHistory: (o, _a, ctx) => ctx.loaders.historyOf.load(o.id),
     carrier: (o, _a, ctx) => (o.carrierId === null ? null : ctx.loaders.carrier.load(o.carrierId)),
     shipTo: (o) =>

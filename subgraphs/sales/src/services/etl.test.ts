@@ -5,7 +5,7 @@ import type { Inventory } from '../inventory';
 import { LINE_SELECT, type OrderLineRow } from '../rows';
 import { createSalesSubgraph } from '../server';
 import { anyCustomer } from './test-helpers';
-import { fromCents, toCents } from './orders';
+import { fromCents, toCents } from './order-totals';
 
 /** What the warehouse ETL needs of sales: incremental order extraction and the source totals. */
 const analyst = identity('ANALYST', 7);

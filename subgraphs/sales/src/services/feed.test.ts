@@ -4,6 +4,7 @@ import { dataOf, execute, identity, quietLogger } from '@erp/kit/test/graphql';
 import type { Inventory } from '../inventory';
 import { LINE_SELECT, type OrderLineRow } from '../rows';
 import { createSalesSubgraph } from '../server';
+import type { OrderLineFeedPage } from './feed';
 import { anyCustomer } from './test-helpers';
 
 /** The ETL's flat order-line feed: keyset pages of whole orders, flat tuples, the ETL's identity only. */
@@ -24,18 +25,10 @@ const FEED = `query($first: Int, $after: String, $updatedFrom: DateTime) {
   salesOrderLineFeed(first: $first, after: $after, updatedFrom: $updatedFrom) {
     columns rows orders lines hasNextPage endCursor lastUpdatedAt lastId carriers { id code name } shipToCities { id } } }`;
 
-interface FeedPage {
-  columns: string[];
-  rows: string;
-  orders: number;
-  lines: number;
-  hasNextPage: boolean;
-  endCursor: string | null;
-  lastUpdatedAt: string | null;
-  lastId: string | null;
+/** A page as GraphQL serves it: the carriers' ids are IDs (text). */
+type FeedPage = Omit<OrderLineFeedPage, 'carriers'> & {
   carriers: { id: string; code: string; name: string }[];
-  shipToCities: { id: string }[];
-}
+};
 
 let db: TestDatabase;
 let sales: Subgraph<BaseContext>;

@@ -6,7 +6,8 @@ import { ORDER_TRANSITIONS, type OrderStatus } from '../db/schema/constants';
 import type { StockLine } from '../inventory';
 import { forgetOrder } from '../loaders';
 import { ORDER_COLUMNS, type OrderRow } from '../rows';
-import { lockOrder, readOrder, recordHistory, type Spec } from './orders';
+import { lockOrder, readOrder } from './order-access';
+import { recordHistory, type Spec } from './order-writes';
 import { withOrderLock } from './order-lock';
 
 /** The timestamp column each status sets (whitelist: only these names enter the SQL). */

@@ -93,7 +93,7 @@ export const orders = salesSchema.table(
     index('orders_customer_idx').on(t.customerId, t.orderedAt, t.id),
     index('orders_status_idx').on(t.status),
     index('orders_ordered_at_idx').on(t.orderedAt, t.id),
-    index('orders_sales_rep_idx').on(t.salesRepId),
+    index('orders_sales_rep_idx').on(t.salesRepId, t.orderedAt, t.id),
     index('orders_carrier_idx').on(t.carrierId),
     index('orders_updated_idx').on(t.updatedAt, t.id),
   ],

@@ -204,7 +204,7 @@ export async function upsertDimension(tx: Tx, spec: DimensionSpec, rows: object[
   const attrs = Object.keys(spec.types);
   const cols = spec.inferable ? [...attrs, 'is_inferred'] : attrs;
   const values = spec.inferable ? [...attrs, 'false'] : attrs;
-  // is_inferred is inserted false, so excluded.is_inferred compares as the literal would
+  // a source row is never inferred: inserted false, it turns an inferred member real on update
   return count(
     tx,
     `INSERT INTO dw.${table} AS d (${idCol}, ${cols.join(', ')})

@@ -60,6 +60,31 @@ export async function stage(tx: Tx, table: string, keyCols: string[], rows: Stag
   return { inserted, updated, unchanged: rows.length - out.length };
 }
 
+/** Adds a staged page to the counters; returns whether a key (joined with ',') was inserted or updated. */
+export function countStaged(counts: PageCounts, staged: Awaited<ReturnType<typeof stage>>) {
+  counts.inserted += staged.inserted.size;
+  counts.updated += staged.updated.size;
+  counts.unchanged += staged.unchanged;
+  counts.written += staged.inserted.size + staged.updated.size;
+  return (k: string) => staged.inserted.has(k) || staged.updated.has(k);
+}
+
+/**
+ * Stages a page of nodes keyed by their id (the node is the payload) and counts it; returns the
+ * nodes whose checksum changed, the only ones the warehouse needs to see again.
+ */
+export async function stageChanged<N extends { id: string }>(
+  tx: Tx,
+  counts: PageCounts,
+  staging: { table: string; keyCol: string; runId: number },
+  nodes: N[],
+  row: (node: N) => { checksum: string; updatedAt: string | null },
+): Promise<N[]> {
+  const rows: StagedRow[] = nodes.map((n) => ({ key: [Number(n.id)], payload: n, ...row(n) }));
+  const changed = countStaged(counts, await stage(tx, staging.table, [staging.keyCol], rows, staging.runId));
+  return nodes.filter((n) => changed(n.id));
+}
+
 async function count(tx: Tx, sql: string, params: unknown[]): Promise<number> {
   const r = await tx.query(sql, params);
   return r.rowCount ?? 0;
@@ -76,49 +101,147 @@ export async function ensureDates(tx: Tx, dates: string[]): Promise<number> {
   return rows[0]!.n;
 }
 
+/** The members a fact may point at before their dimension has them (late-arriving). */
+interface MemberIds {
+  suppliers?: number[];
+  products?: number[];
+  customers?: number[];
+  warehouses?: number[];
+}
+
+/**
+ * What an inferred member holds until its source row fills it in place: placeholders named after its
+ * id (`id` in the expressions); an SCD2 one is version 1, valid from the start of time.
+ */
+const INFERRED: Record<
+  keyof MemberIds,
+  { table: string; idCol: string; values: Record<string, string>; conflict: string }
+> = {
+  suppliers: {
+    table: 'dim_supplier',
+    idCol: 'supplier_id',
+    values: {
+      code: `'UNKNOWN-' || id`,
+      name: `'Unknown supplier ' || id`,
+      country_code: `'??'`,
+      status: `'UNKNOWN'`,
+    },
+    conflict: '(supplier_id)',
+  },
+  products: {
+    table: 'dim_product',
+    idCol: 'product_id',
+    values: {
+      version: '1',
+      sku: `'UNKNOWN-' || id`,
+      name: `'Unknown product ' || id`,
+      status: `'UNKNOWN'`,
+      valid_from: `'-infinity'::timestamptz`,
+    },
+    conflict: '',
+  },
+  customers: {
+    table: 'dim_customer',
+    idCol: 'customer_id',
+    values: {
+      version: '1',
+      code: `'UNKNOWN-' || id`,
+      name: `'Unknown customer ' || id`,
+      segment: `'UNKNOWN'`,
+      status: `'UNKNOWN'`,
+      valid_from: `'-infinity'::timestamptz`,
+    },
+    conflict: '',
+  },
+  warehouses: {
+    table: 'dim_warehouse',
+    idCol: 'warehouse_id',
+    values: {
+      code: `'UNKNOWN-' || id`,
+      name: `'Unknown warehouse ' || id`,
+      city: `'Unknown'`,
+      country_code: `'??'`,
+    },
+    conflict: '(warehouse_id)',
+  },
+};
+
 /** Late-arriving members: facts may point at a product, customer, warehouse or supplier the dimension lacks yet. */
-export async function inferMembers(
-  tx: Tx,
-  ids: { products?: number[]; customers?: number[]; warehouses?: number[]; suppliers?: number[] },
-): Promise<number> {
+export async function inferMembers(tx: Tx, ids: MemberIds): Promise<number> {
   let n = 0;
-  if (ids.suppliers?.length)
+  for (const [kind, m] of Object.entries(INFERRED)) {
+    const memberIds = ids[kind as keyof MemberIds];
+    if (!memberIds?.length) continue;
+    const cols = Object.keys(m.values);
     n += await count(
       tx,
-      `INSERT INTO dw.dim_supplier (supplier_id, code, name, country_code, status, is_inferred)
-       SELECT DISTINCT id, 'UNKNOWN-' || id, 'Unknown supplier ' || id, '??', 'UNKNOWN', true
-       FROM unnest($1::int[]) AS id WHERE NOT EXISTS (SELECT 1 FROM dw.dim_supplier d WHERE d.supplier_id = id)
-       ON CONFLICT (supplier_id) DO NOTHING`,
-      [ids.suppliers],
+      `INSERT INTO dw.${m.table} (${m.idCol}, ${cols.join(', ')}, is_inferred)
+       SELECT DISTINCT id, ${Object.values(m.values).join(', ')}, true
+       FROM unnest($1::int[]) AS id WHERE NOT EXISTS (SELECT 1 FROM dw.${m.table} d WHERE d.${m.idCol} = id)
+       ON CONFLICT ${m.conflict} DO NOTHING`,
+      [memberIds],
     );
-  if (ids.products?.length)
-    n += await count(
-      tx,
-      `INSERT INTO dw.dim_product (product_id, version, sku, name, status, valid_from, is_inferred)
-       SELECT DISTINCT id, 1, 'UNKNOWN-' || id, 'Unknown product ' || id, 'UNKNOWN', '-infinity'::timestamptz, true
-       FROM unnest($1::int[]) AS id WHERE NOT EXISTS (SELECT 1 FROM dw.dim_product d WHERE d.product_id = id)
-       ON CONFLICT DO NOTHING`,
-      [ids.products],
-    );
-  if (ids.customers?.length)
-    n += await count(
-      tx,
-      `INSERT INTO dw.dim_customer (customer_id, version, code, name, segment, status, valid_from, is_inferred)
-       SELECT DISTINCT id, 1, 'UNKNOWN-' || id, 'Unknown customer ' || id, 'UNKNOWN', 'UNKNOWN', '-infinity'::timestamptz, true
-       FROM unnest($1::int[]) AS id WHERE NOT EXISTS (SELECT 1 FROM dw.dim_customer d WHERE d.customer_id = id)
-       ON CONFLICT DO NOTHING`,
-      [ids.customers],
-    );
-  if (ids.warehouses?.length)
-    n += await count(
-      tx,
-      `INSERT INTO dw.dim_warehouse (warehouse_id, code, name, city, country_code, is_inferred)
-       SELECT DISTINCT id, 'UNKNOWN-' || id, 'Unknown warehouse ' || id, 'Unknown', '??', true
-       FROM unnest($1::int[]) AS id WHERE NOT EXISTS (SELECT 1 FROM dw.dim_warehouse d WHERE d.warehouse_id = id)
-       ON CONFLICT (warehouse_id) DO NOTHING`,
-      [ids.warehouses],
-    );
+  }
   return n;
+}
+
+/** A type-1 dimension: its natural key and its attributes with their SQL types (for jsonb_to_recordset). */
+interface DimensionSpec {
+  table: string;
+  idCol: string;
+  types: Record<string, string>;
+  /** The dimension may hold inferred members: a source row makes its member real (is_inferred = false). */
+  inferable?: boolean;
+}
+
+/**
+ * Upserts source rows (objects keyed by the spec's columns) into a type-1 dimension; a member whose
+ * attributes are unchanged is not rewritten. Returns the rows written.
+ */
+export async function upsertDimension(tx: Tx, spec: DimensionSpec, rows: object[]): Promise<number> {
+  if (!rows.length) return 0;
+  const { table, idCol } = spec;
+  const attrs = Object.keys(spec.types);
+  const cols = spec.inferable ? [...attrs, 'is_inferred'] : attrs;
+  const values = spec.inferable ? [...attrs, 'false'] : attrs;
+  // a source row is never inferred: inserted false, it turns an inferred member real on update
+  return count(
+    tx,
+    `INSERT INTO dw.${table} AS d (${idCol}, ${cols.join(', ')})
+     SELECT ${idCol}, ${values.join(', ')}
+     FROM jsonb_to_recordset($1::jsonb) AS s(${idCol} integer, ${attrs.map((c) => `${c} ${spec.types[c]}`).join(', ')})
+     ON CONFLICT (${idCol}) DO UPDATE SET ${cols.map((c) => `${c} = excluded.${c}`).join(', ')}
+     WHERE (${cols.map((c) => `d.${c}`).join(', ')}) IS DISTINCT FROM (${cols.map((c) => `excluded.${c}`).join(', ')})`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/**
+ * The ON CONFLICT clause of a fact's upsert (the fact aliased `f`): every column and the run are
+ * updated, only when a column changed, so an unchanged row is not rewritten.
+ */
+export function updateChangedFact(naturalKey: string[], cols: string[]): string {
+  return `ON CONFLICT (${naturalKey.join(', ')}) DO UPDATE SET ${cols.map((c) => `${c} = excluded.${c}`).join(', ')}, run_id = excluded.run_id
+     WHERE (${cols.map((c) => `f.${c}`).join(', ')}) IS DISTINCT FROM (${cols.map((c) => `excluded.${c}`).join(', ')})`;
+}
+
+/**
+ * Deletes the facts of re-extracted parents (`parentIds`, $1) the source no longer has: those for
+ * which `kept` (SQL on the fact as `f`, its own parameters from $2) is false. They count as deleted
+ * and as written.
+ */
+export async function deleteGone(
+  tx: Tx,
+  counts: PageCounts,
+  gone: { fact: string; parentCol: string; parentIds: number[]; kept: string; keptParams?: unknown[] },
+): Promise<void> {
+  const n = await count(
+    tx,
+    `DELETE FROM dw.${gone.fact} f WHERE f.${gone.parentCol} = ANY($1::int[]) AND NOT (${gone.kept})`,
+    [gone.parentIds, ...(gone.keptParams ?? [])],
+  );
+  counts.deleted += n;
+  counts.written += n;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,22 @@
+import { customers } from './customers';
+import { orders } from './orders';
+import { products } from './products';
+import { purchaseOrders } from './purchase-orders';
+import { salesReps } from './sales-reps';
+import type { EntityName, EntitySpec } from './spec';
+import { stock } from './stock';
+import { suppliers } from './suppliers';
+import { warehouses } from './warehouses';
+
+export { ENTITY_NAMES, type EntityName, type LoadContext, type Page } from './spec';
+
+export const ENTITIES: Record<EntityName, EntitySpec<never>> = {
+  warehouses,
+  salesReps,
+  products,
+  customers,
+  suppliers,
+  orders,
+  stock,
+  purchaseOrders,
+} as unknown as Record<EntityName, EntitySpec<never>>;

@@ -25,9 +25,8 @@ import {
   WarehousesDocument,
 } from '@erp/sdk';
 import { parse } from 'graphql';
-import { importDirectory } from '@erp/data';
 import { fillStar } from '@erp/subgraph-analytics/test/star';
-import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
+import { PASSWORD, type TestSystem, startFixtureSystem } from './test-system';
 
 /**
  * Every example operation of gateway/examples (the playground's preloaded operations and the SDK's
@@ -37,13 +36,7 @@ let t: TestSystem;
 const ran = new Set<string>();
 
 beforeAll(async () => {
-  t = await startTestSystem();
-  await importDirectory({
-    pool: t.db.pool,
-    dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'),
-    mapping: 'native',
-    quiet: true,
-  });
+  t = await startFixtureSystem();
   await fillStar(t.dwh); // a small hand-made star in the warehouse the analytics example reads
 }, 60_000);
 afterAll(() => t.close());

@@ -12,7 +12,7 @@ import { migrateDwh } from '@erp/dwh-schema';
 import { importDirectory } from '@erp/data';
 import { runEtl } from '@erp/etl';
 import { refreshStaleRollups } from '@erp/semantic';
-import { hashPassword, startSystem, type RunningSystem } from '@erp/gateway';
+import { ANY_PORTS, hashPassword, startSystem, type RunningSystem } from '@erp/gateway';
 
 export const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -59,12 +59,7 @@ export const BENCH_ENV = {
   ACCESS_TOKEN_TTL_SECONDS: 86_400,
   REFRESH_TOKEN_TTL_DAYS: 1,
   NODE_ENV: 'production' as const,
-  GATEWAY_PORT: 0,
-  CATALOG_PORT: 0,
-  CUSTOMERS_PORT: 0,
-  SUPPLIERS_PORT: 0,
-  SALES_PORT: 0,
-  ANALYTICS_PORT: 0,
+  ...ANY_PORTS,
 };
 
 /** A system on the given databases with BENCH_ENV; its logs are off unless `level` says otherwise. */

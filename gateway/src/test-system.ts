@@ -14,7 +14,7 @@ import {
 import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
 import { quietLogger } from '@erp/kit/test/graphql';
 import { hashPassword } from './auth/passwords';
-import { startSystem, type RunningSystem } from './system';
+import { ANY_PORTS, startSystem, type RunningSystem } from './system';
 
 export const TEST_SECRETS = { JWT_SECRET: 'j'.repeat(40), SUBGRAPH_SECRET: 's'.repeat(40) };
 export const PASSWORD = 'correct horse battery staple';
@@ -77,12 +77,7 @@ export async function startTestSystem(
       ACCESS_TOKEN_TTL_SECONDS: 900,
       REFRESH_TOKEN_TTL_DAYS: 14,
       NODE_ENV: opts.production ? 'production' : 'test',
-      GATEWAY_PORT: 0,
-      CATALOG_PORT: 0,
-      CUSTOMERS_PORT: 0,
-      SUPPLIERS_PORT: 0,
-      SALES_PORT: 0,
-      ANALYTICS_PORT: 0,
+      ...ANY_PORTS,
     },
     log: quietLogger(),
     ephemeralPorts: true,

@@ -23,6 +23,7 @@ import {
   arg,
   benchDatabases,
   confirmConcurrently,
+  createOrdersOfOne,
   growOrders,
   importNative,
   log,
@@ -176,20 +177,7 @@ async function confirmations(db: BenchDatabases, api: ApiClient, free: number, e
     await db.pool.query(`SELECT id FROM customers.customers WHERE status = 'ACTIVE' ORDER BY id LIMIT 1`)
   ).rows[0].id;
   const count = target.free + 100;
-  const ids: string[] = [];
-  let made = 0;
-  await Promise.all(
-    Array.from({ length: 20 }, async () => {
-      while (made < count) {
-        made++;
-        const r = await api.gql(
-          `mutation($c: ID!, $w: ID!, $p: ID!) { createOrder(input: {customerId: $c, warehouseId: $w, lines: [{productId: $p, quantity: 1, unitPrice: "1.00"}]}) { id } }`,
-          { c: String(customer), w: String(target.warehouse_id), p: String(target.product_id) },
-        );
-        ids.push(r.createOrder.id);
-      }
-    }),
-  );
+  const ids = await createOrdersOfOne(api, count, { customer, ...target });
   const started = performance.now();
   const tally = await confirmConcurrently(api, ids, 50);
   const secs = (performance.now() - started) / 1000;

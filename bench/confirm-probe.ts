@@ -16,9 +16,15 @@ import pg from 'pg';
 import { countStatements, createPool, quoteIdent, repoRoot, withDatabase } from '@erp/kit';
 import { migrateOltp } from '@erp/kit/db/migrate';
 import { migrateDwh } from '@erp/dwh-schema';
-import { importDirectory } from '@erp/data';
-import { hashPassword, startSystem } from '@erp/gateway';
-import { adminClient, confirmConcurrently, PASSWORD } from './lib';
+import { hashPassword } from '@erp/gateway';
+import {
+  adminClient,
+  confirmConcurrently,
+  createOrdersOfOne,
+  importNativeData,
+  PASSWORD,
+  startBenchSystem,
+} from './lib';
 
 const [cmd, template, transport] = process.argv.slice(2);
 const opt = (name: string) => {
@@ -29,20 +35,6 @@ const adminUrl = withDatabase(
   process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   'postgres',
 );
-const SECRETS = { JWT_SECRET: 'b'.repeat(40), SUBGRAPH_SECRET: 'c'.repeat(40) };
-const env = {
-  ...SECRETS,
-  ACCESS_TOKEN_TTL_SECONDS: 86_400,
-  REFRESH_TOKEN_TTL_DAYS: 1,
-  NODE_ENV: 'production' as const,
-  GATEWAY_PORT: 0,
-  CATALOG_PORT: 0,
-  CUSTOMERS_PORT: 0,
-  SUPPLIERS_PORT: 0,
-  SALES_PORT: 0,
-  ANALYTICS_PORT: 0,
-};
-
 async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: adminUrl });
   await c.connect();
@@ -62,13 +54,7 @@ async function prepare(name: string) {
   await migrateOltp(url);
   await migrateDwh(withDatabase(adminUrl, `${name}_dwh`));
   const pool = createPool(url, { statementTimeout: 600_000 });
-  await importDirectory({
-    pool,
-    dir: path.join(repoRoot(), 'data', 'native'),
-    mapping: 'native',
-    dryRun: false,
-    quiet: true,
-  });
+  await importNativeData(pool);
   await pool.query(
     `INSERT INTO auth.users (email, name, role, password_hash) VALUES ('bench@x.example', 'Bench', 'ADMIN', $1)`,
     [await hashPassword(PASSWORD)],
@@ -93,14 +79,9 @@ async function run(name: string, mode: 'local' | 'http') {
   await admin((c) => c.query(`CREATE DATABASE ${quoteIdent(copy)} TEMPLATE ${quoteIdent(name)}`));
   const url = withDatabase(adminUrl, copy);
   const pool = createPool(url);
-  const silent = (await import('pino')).default({ level: process.env.PROBE_LOG ?? 'silent' });
-  const sys = await startSystem({
-    oltpUrl: url,
-    dwhUrl: withDatabase(adminUrl, `${name}_dwh`),
-    env,
-    log: silent,
-    ephemeralPorts: true,
+  const sys = await startBenchSystem(url, withDatabase(adminUrl, `${name}_dwh`), {
     transport: mode,
+    level: process.env.PROBE_LOG,
   });
   try {
     const api = await adminClient(sys.gatewayUrl);
@@ -116,25 +97,12 @@ async function run(name: string, mode: 'local' | 'http') {
       await pool.query(`SELECT id FROM customers.customers WHERE status = 'ACTIVE' ORDER BY id LIMIT 1`)
     ).rows[0].id;
     const count = target.free + 100;
-    const ids: string[] = [];
-    let made = 0;
     const createCounters = Object.fromEntries(
       Object.entries(sys.pools).map(([k, p]) => [k, countStatements(p)]),
     );
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: 20 }, async () => {
-        while (made < count) {
-          made++;
-          const r = await api.gql(
-            `mutation($c: ID!, $w: ID!, $p: ID!) { createOrder(input: {customerId: $c, warehouseId: $w, lines: [{productId: $p, quantity: 1, unitPrice: "1.00"}]}) { id } }`,
-            { c: String(customer), w: String(target.warehouse_id), p: String(target.product_id) },
-          );
-          ids.push(r.createOrder.id);
-        }
-      }),
-    );
+    const ids = await createOrdersOfOne(api, count, { customer, ...target });
     const createMs = performance.now() - t0;
     const createCpu = process.cpuUsage(c0);
     const createStmts = Object.entries(createCounters)

@@ -20,8 +20,7 @@ import { importDirectory } from '@erp/data';
 import { runEtl } from '@erp/etl';
 import { refreshStaleRollups } from '@erp/semantic';
 import { hashPassword } from '@erp/gateway';
-import { startSystem } from '@erp/gateway';
-import { benchDatabases, log, machine, PASSWORD, type BenchDatabases } from './lib';
+import { benchDatabases, log, machine, PASSWORD, startBenchSystem, type BenchDatabases } from './lib';
 
 const HELP = `Usage: npm run bench -- etl [options]
 
@@ -170,27 +169,7 @@ async function benchSet(
     } = await db.pool.query<{ orders: number; lines: number }>(
       `SELECT (SELECT count(*)::int FROM sales.orders) AS orders, (SELECT count(*)::int FROM sales.order_lines) AS lines`,
     );
-    const silent = (await import('pino')).default({ level: 'silent' });
-    const env = {
-      JWT_SECRET: 'b'.repeat(40),
-      SUBGRAPH_SECRET: 'c'.repeat(40),
-      ACCESS_TOKEN_TTL_SECONDS: 86_400,
-      REFRESH_TOKEN_TTL_DAYS: 1,
-      NODE_ENV: 'production' as const,
-      GATEWAY_PORT: 0,
-      CATALOG_PORT: 0,
-      CUSTOMERS_PORT: 0,
-      SUPPLIERS_PORT: 0,
-      SALES_PORT: 0,
-      ANALYTICS_PORT: 0,
-    };
-    const sys = await startSystem({
-      oltpUrl: db.url,
-      dwhUrl: db.dwhUrl,
-      env,
-      log: silent,
-      ephemeralPorts: true,
-    });
+    const sys = await startBenchSystem(db.url, db.dwhUrl);
     try {
       log(`${label}: ${size!.orders} orders, ${size!.lines} lines; direct copy…`);
       const direct = await directCopy(db);

@@ -12,7 +12,7 @@ import { migrateDwh } from '@erp/dwh-schema';
 import { importDirectory } from '@erp/data';
 import { runEtl } from '@erp/etl';
 import { refreshStaleRollups } from '@erp/semantic';
-import { hashPassword, startSystem, type RunningSystem } from '@erp/gateway';
+import { ANY_PORTS, hashPassword, startSystem, type RunningSystem } from '@erp/gateway';
 
 export const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -52,6 +52,45 @@ export async function measure(runs: number, call: () => Promise<string>): Promis
 
 export const PASSWORD = 'bench password 123';
 const SECRETS = { JWT_SECRET: 'b'.repeat(40), SUBGRAPH_SECRET: 'c'.repeat(40) };
+
+/** How every bench system runs: in production mode, with day-long tokens, on ephemeral ports. */
+export const BENCH_ENV = {
+  ...SECRETS,
+  ACCESS_TOKEN_TTL_SECONDS: 86_400,
+  REFRESH_TOKEN_TTL_DAYS: 1,
+  NODE_ENV: 'production' as const,
+  ...ANY_PORTS,
+};
+
+/** A system on the given databases with BENCH_ENV; its logs are off unless `level` says otherwise. */
+export async function startBenchSystem(
+  oltpUrl: string,
+  dwhUrl: string,
+  opts: { transport?: 'http' | 'local'; level?: string } = {},
+): Promise<RunningSystem> {
+  const log = (await import('pino')).default({ level: opts.level ?? 'silent' });
+  return startSystem({
+    oltpUrl,
+    dwhUrl,
+    env: BENCH_ENV,
+    log,
+    ephemeralPorts: true,
+    transport: opts.transport,
+  });
+}
+
+/** data/native imported into a bench database, with the time it took. */
+export async function importNativeData(pool: pg.Pool): Promise<void> {
+  const t0 = Date.now();
+  await importDirectory({
+    pool,
+    dir: path.join(repoRoot(), 'data', 'native'),
+    mapping: 'native',
+    dryRun: false,
+    quiet: true,
+  });
+  log(`import data/native: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
 
 export interface BenchDatabases {
   adminUrl: string;
@@ -121,36 +160,14 @@ export interface NativeSystem {
 
 /** data/native imported and a bench ADMIN (and the ETL's account); `start` starts the system on it. */
 export async function importNative(db: BenchDatabases): Promise<Pick<NativeSystem, 'env' | 'start'>> {
-  const t0 = Date.now();
-  await importDirectory({
-    pool: db.pool,
-    dir: path.join(repoRoot(), 'data', 'native'),
-    mapping: 'native',
-    dryRun: false,
-    quiet: true,
-  });
-  log(`import data/native: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  await importNativeData(db.pool);
   const hash = await hashPassword(PASSWORD);
   await db.pool.query(
     `INSERT INTO auth.users (email, name, role, password_hash) VALUES ('bench@x.example', 'Bench', 'ADMIN', $1), ('etl@x.example', 'ETL', 'ANALYST', $1)`,
     [hash],
   );
-  const silent = (await import('pino')).default({ level: 'silent' });
-  const env = {
-    ...SECRETS,
-    ACCESS_TOKEN_TTL_SECONDS: 86_400,
-    REFRESH_TOKEN_TTL_DAYS: 1,
-    NODE_ENV: 'production' as const,
-    GATEWAY_PORT: 0,
-    CATALOG_PORT: 0,
-    CUSTOMERS_PORT: 0,
-    SUPPLIERS_PORT: 0,
-    SALES_PORT: 0,
-    ANALYTICS_PORT: 0,
-  };
-  const start = (transport: 'http' | 'local') =>
-    startSystem({ oltpUrl: db.url, dwhUrl: db.dwhUrl, env, log: silent, ephemeralPorts: true, transport });
-  return { env, start };
+  const start = (transport: 'http' | 'local') => startBenchSystem(db.url, db.dwhUrl, { transport });
+  return { env: BENCH_ENV, start };
 }
 
 /** data/native imported, a bench ADMIN and the ETL's account, the system started, the warehouse loaded by the ETL through the API. */
@@ -358,6 +375,29 @@ export async function growOrders(pool: pg.Pool, target: number) {
 }
 
 /** Confirms the orders with `clients` concurrent callers (each takes the next id): confirmed, refused for stock, anything else (the first one kept). */
+/** `count` draft orders of one unit of a product, created by 20 clients at once; their ids. */
+export async function createOrdersOfOne(
+  api: ApiClient,
+  count: number,
+  of: { customer: number | string; warehouse_id: number | string; product_id: number | string },
+): Promise<string[]> {
+  const ids: string[] = [];
+  let made = 0;
+  await Promise.all(
+    Array.from({ length: 20 }, async () => {
+      while (made < count) {
+        made++;
+        const r = await api.gql(
+          `mutation($c: ID!, $w: ID!, $p: ID!) { createOrder(input: {customerId: $c, warehouseId: $w, lines: [{productId: $p, quantity: 1, unitPrice: "1.00"}]}) { id } }`,
+          { c: String(of.customer), w: String(of.warehouse_id), p: String(of.product_id) },
+        );
+        ids.push(r.createOrder.id);
+      }
+    }),
+  );
+  return ids;
+}
+
 export async function confirmConcurrently(api: ApiClient, ids: readonly string[], clients: number) {
   let next = 0;
   const tally = { confirmed: 0, refused: 0, other: 0, firstOther: '' };

@@ -11,7 +11,6 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { baseEnv, connectDatabases, parseEnv, quoteIdent, withDatabase } from '@erp/kit';
 import pg from 'pg';
-import { IsolationForest } from 'isolation-forest';
 import { kmeans } from 'ml-kmeans';
 import {
   clusterCustomers,
@@ -22,12 +21,12 @@ import {
   sampleIndices,
   scoreIsolationForest,
   silhouette,
-  withSeededRandom,
   type FeatureMatrix,
   type FeatureVector,
   type RfmOrder,
   type RfmRow,
 } from '@erp/mining';
+import { referenceScores } from '@erp/mining/test/fixtures';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -76,22 +75,6 @@ function syntheticMatrix(n: number): FeatureMatrix {
   const values = new Float64Array(n * FEATURES.length);
   for (let i = 0; i < values.length; i++) values[i] = -Math.log(1 - rand());
   return { values, rows: n, cols: FEATURES.length };
-}
-
-/** The isolation-forest package: one one-tree forest per seeded subsample, Math.random seeded for the fit. */
-function packageScores(data: FeatureVector[], trees: number, psi: number, seed: number): Float64Array {
-  const pick = mulberry32(seed ^ 0x5bd1e995);
-  const forests = withSeededRandom(seed, () =>
-    Array.from({ length: trees }, () => {
-      const f = new IsolationForest(1, psi);
-      f.fit(sampleIndices(data.length, psi, pick).map((i) => data[i]! as unknown as Record<string, number>));
-      return f;
-    }),
-  );
-  const sums = new Float64Array(data.length);
-  for (const f of forests)
-    f.predict(data as unknown as Record<string, number>[]).forEach((v, i) => (sums[i]! += Math.log2(v)));
-  return sums.map((v) => 2 ** (v / trees));
 }
 
 /**
@@ -188,7 +171,7 @@ async function part(name: string): Promise<Record<string, unknown>> {
     const n = Math.round(ORDERS / 10);
     const pts = syntheticFeatures(n);
     const cpu0 = process.cpuUsage();
-    const [, s] = await timed(() => packageScores(pts, 100, 256, 42));
+    const [, s] = await timed(() => referenceScores(pts, 100, 256, 42));
     const cpu = process.cpuUsage(cpu0);
     return { orders: n, trees: 100, sampleSize: 256, seconds: s, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
   }

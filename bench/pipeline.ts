@@ -6,13 +6,10 @@
  *
  *   npm run bench -- pipeline [--keep]
  */
-import path from 'node:path';
 import type pg from 'pg';
-import { repoRoot } from '@erp/kit';
-import { importDirectory } from '@erp/data';
-import { hashPassword, startSystem } from '@erp/gateway';
+import { hashPassword } from '@erp/gateway';
 import { defaultStages, runPipeline, type PipelineResult } from '@erp/automation';
-import { benchDatabases, log, machine, PASSWORD } from './lib';
+import { benchDatabases, importNativeData, log, machine, PASSWORD, startBenchSystem } from './lib';
 
 const HELP = `Usage: npm run bench -- pipeline [--keep]
 
@@ -33,39 +30,14 @@ async function main() {
   const db = await benchDatabases('pipeline', 54_403);
   try {
     let t0 = Date.now();
-    await importDirectory({
-      pool: db.pool,
-      dir: path.join(repoRoot(), 'data', 'native'),
-      mapping: 'native',
-      quiet: true,
-    });
-    log(`import data/native: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    await importNativeData(db.pool);
     const hash = await hashPassword(PASSWORD);
     await db.pool.query(
       `INSERT INTO auth.users (email, name, role, password_hash) VALUES ('etl@bench.example', 'ETL', 'ETL_SERVICE', $1), ('mining@bench.example', 'Mining', 'MINING_SERVICE', $1)`,
       [hash],
     );
     const silent = (await import('pino')).default({ level: 'silent' });
-    const env = {
-      JWT_SECRET: 'b'.repeat(40),
-      SUBGRAPH_SECRET: 'c'.repeat(40),
-      ACCESS_TOKEN_TTL_SECONDS: 86_400,
-      REFRESH_TOKEN_TTL_DAYS: 1,
-      NODE_ENV: 'production' as const,
-      GATEWAY_PORT: 0,
-      CATALOG_PORT: 0,
-      CUSTOMERS_PORT: 0,
-      SUPPLIERS_PORT: 0,
-      SALES_PORT: 0,
-      ANALYTICS_PORT: 0,
-    };
-    const sys = await startSystem({
-      oltpUrl: db.url,
-      dwhUrl: db.dwhUrl,
-      env,
-      log: silent,
-      ephemeralPorts: true,
-    });
+    const sys = await startBenchSystem(db.url, db.dwhUrl);
     try {
       const stages = () =>
         defaultStages({

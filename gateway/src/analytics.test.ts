@@ -1,5 +1,3 @@
-import path from 'node:path';
-import { repoRoot } from '@erp/kit';
 import {
   ApiRequestError,
   createClient,
@@ -8,14 +6,12 @@ import {
   RunOlapDocument,
   SemanticModelDocument,
 } from '@erp/sdk';
-import { importDirectory } from '@erp/data';
-import { runEtl } from '@erp/etl';
 import { refreshRollups } from '@erp/subgraph-analytics';
-import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
+import { type TestSystem, startFixtureSystem, loadWarehouse } from './test-system';
 
 /**
  * The analytics subgraph through the gateway, end to end: the fixture set imported into the OLTP,
- * loaded into the warehouse by the ETL (runEtl), rollups refreshed; dashboards and OLAP answers
+ * loaded into the warehouse by the ETL, rollups refreshed; dashboards and OLAP answers
  * then equal SQL on the OLTP, row-level security holds for SALES, ANALYST gets no customer level.
  */
 let t: TestSystem;
@@ -26,23 +22,12 @@ const OLTP_LINES = `FROM sales.orders o JOIN sales.order_lines l ON l.order_id =
 const NET = `CASE o.kind WHEN 'RETURN' THEN -1 ELSE 1 END * round(l.quantity * l.unit_price * (1 - l.discount), 2)`;
 
 beforeAll(async () => {
-  t = await startTestSystem();
-  await importDirectory({
-    pool: t.db.pool,
-    dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'),
-    mapping: 'native',
-    quiet: true,
-  });
+  t = await startFixtureSystem();
   // the SALES test user gets one customer
   await t.db.pool.query(`UPDATE customers.customers SET sales_rep_id = $1 WHERE code = 'C0001'`, [
     t.users.SALES.id,
   ]);
-  const run = await runEtl({
-    gatewayUrl: t.system.gatewayUrl,
-    credentials: { email: t.services.ETL_SERVICE.email, password: PASSWORD },
-    dwhUrl: t.dwh.url,
-  });
-  if (run.status !== 'SUCCEEDED') throw new Error(`ETL: ${run.message}`);
+  await loadWarehouse(t);
   await refreshRollups(t.dwh.pool, 'all');
   const { rows } = await t.db.pool.query(
     `SELECT to_char(date_trunc('month', min(ordered_at AT TIME ZONE 'UTC')), 'YYYY-MM-DD') AS "from",

@@ -4,16 +4,8 @@ import { quietLogger } from '@erp/kit/test/graphql';
 import { defaultStages, PIPELINE_QUEUE, startAutomation } from '@erp/automation';
 import { runEtl } from '@erp/etl';
 import { refreshRollups } from '@erp/subgraph-analytics';
-import {
-  open,
-  settled,
-  shot,
-  type Win,
-  importFixture,
-  startConsole,
-  type ConsoleUnderTest,
-} from './console-e2e';
-import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
+import { open, settled, shot, type Win, startConsole, type ConsoleUnderTest } from './console-e2e';
+import { PASSWORD, type TestSystem, startFixtureSystem } from './test-system';
 
 /**
  * The console's dashboards and OLAP explorer on real warehouse data: the fixture set imported into
@@ -55,8 +47,7 @@ beforeAll(async () => {
     enqueue: (_by: string): Promise<string | null> =>
       Promise.reject(new Error('the pipeline worker is not running yet')),
   };
-  t = await startTestSystem({ pipeline });
-  await importFixture(t);
+  t = await startFixtureSystem({ pipeline });
   // the ETL's service account (ETL_SERVICE, read-only), as `npm start` creates it
   const etl = { email: t.services.ETL_SERVICE.email, password: PASSWORD };
   const run = await runEtl({ gatewayUrl: t.system.gatewayUrl, credentials: etl, dwhUrl: t.dwh.url });

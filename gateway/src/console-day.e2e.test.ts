@@ -1,7 +1,6 @@
-import { runEtl } from '@erp/etl';
 import { refreshRollups } from '@erp/subgraph-analytics';
-import { settled, shot, type Win, importFixture, startConsole, type ConsoleUnderTest } from './console-e2e';
-import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
+import { settled, shot, type Win, startConsole, type ConsoleUnderTest } from './console-e2e';
+import { PASSWORD, type TestSystem, loadWarehouse, startFixtureSystem } from './test-system';
 
 /**
  * The ERP's day from the console, in Chromium, in French and then in English, through the public
@@ -25,8 +24,7 @@ const one = async <T = Record<string, unknown>>(sql: string, params: unknown[] =
 let stockOutSku = '';
 
 beforeAll(async () => {
-  t = await startTestSystem();
-  await importFixture(t);
+  t = await startFixtureSystem();
   // a known stock-out: everything available of one product in Lille counted as lost (through the API)
   const { rows } = await t.db.pool.query<{ id: number; sku: string; warehouse_id: number; on_hand: number }>(
     `SELECT p.id, p.sku, s.warehouse_id, s.on_hand FROM inventory.stock_levels s JOIN catalog.products p ON p.id = s.product_id JOIN inventory.warehouses w ON w.id = s.warehouse_id
@@ -47,12 +45,7 @@ beforeAll(async () => {
     await t.login('WAREHOUSE'),
   );
   if (adj.body.errors?.length) throw new Error(JSON.stringify(adj.body.errors));
-  const run = await runEtl({
-    gatewayUrl: t.system.gatewayUrl,
-    credentials: { email: t.services.ETL_SERVICE.email, password: PASSWORD },
-    dwhUrl: t.dwh.url,
-  });
-  if (run.status !== 'SUCCEEDED') throw new Error(`ETL: ${run.message}`);
+  await loadWarehouse(t);
   await refreshRollups(t.dwh.pool, 'all');
   ui = await startConsole(t, problems, LAPTOP);
 }, 300_000);

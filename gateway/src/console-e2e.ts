@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { repoRoot } from '@erp/kit';
-import { importDirectory } from '@erp/data';
 import { ensureConsoleBuilt, startConsoleServer, type RunningConsoleServer } from './console-server';
 import { PASSWORD, type TestSystem } from './test-system';
 
@@ -90,16 +89,6 @@ export async function login(page: Page, baseUrl: string, email: string) {
   await page.getByTestId('login-submit').click();
   await page.getByTestId('who').waitFor();
   await settled(page);
-}
-
-/** The native fixture imported into the test system's database (where every console test file starts). */
-export async function importFixture(t: TestSystem): Promise<void> {
-  await importDirectory({
-    pool: t.db.pool,
-    dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'),
-    mapping: 'native',
-    quiet: true,
-  });
 }
 
 type Viewport = { width: number; height: number };

@@ -1,5 +1,5 @@
-import { settled, shot, importFixture, startConsole, type ConsoleUnderTest } from './console-e2e';
-import { startTestSystem, type TestSystem } from './test-system';
+import { settled, shot, startConsole, type ConsoleUnderTest } from './console-e2e';
+import { type TestSystem, startFixtureSystem } from './test-system';
 
 /**
  * The day's work from the console, in Chromium, through the public mutations only: in French an
@@ -18,8 +18,7 @@ const one = async <T = Record<string, unknown>>(sql: string, params: unknown[] =
   (await t.db.pool.query(sql, params)).rows[0] as T;
 
 beforeAll(async () => {
-  t = await startTestSystem();
-  await importFixture(t);
+  t = await startFixtureSystem();
   ui = await startConsole(t, problems, LAPTOP);
 }, 240_000);
 

@@ -5,8 +5,8 @@ import { defaultStages, runPipeline } from '@erp/automation';
 import { refreshRollups } from '@erp/subgraph-analytics';
 import en from '@erp/console/i18n/en';
 import fr from '@erp/console/i18n/fr';
-import { open, settled, shot, importFixture, startConsole, type ConsoleUnderTest } from './console-e2e';
-import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
+import { open, settled, shot, startConsole, type ConsoleUnderTest } from './console-e2e';
+import { PASSWORD, type TestSystem, startFixtureSystem } from './test-system';
 
 /**
  * Reading well, page by page: the fixture set imported, the whole pipeline run once (stock sweeper → ETL →
@@ -83,8 +83,7 @@ function readingProblems(text: string, lang: 'en' | 'fr'): string[] {
 }
 
 beforeAll(async () => {
-  t = await startTestSystem();
-  await importFixture(t);
+  t = await startFixtureSystem();
   const etl = { email: t.services.ETL_SERVICE.email, password: PASSWORD };
   const stages = defaultStages({
     gatewayUrl: t.system.gatewayUrl,

@@ -1,7 +1,6 @@
 import type { Page } from 'playwright-core';
-import { runEtl } from '@erp/etl';
-import { settled, shot, importFixture, startConsole, type ConsoleUnderTest } from './console-e2e';
-import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
+import { settled, shot, startConsole, type ConsoleUnderTest } from './console-e2e';
+import { type TestSystem, loadWarehouse, sellTwoDaysAgo, startFixtureSystem } from './test-system';
 
 /**
  * The buy side in the console, in Chromium, through the public mutations only: a product sells most
@@ -29,8 +28,7 @@ const onHand = async () =>
   ).n;
 
 beforeAll(async () => {
-  t = await startTestSystem();
-  await importFixture(t);
+  t = await startFixtureSystem();
   // the product with a preferred supplier and the most available stock sells all but 2 units
   const p = await one<{ productId: number; warehouseId: number; available: number }>(
     `SELECT s.product_id AS "productId", s.warehouse_id AS "warehouseId", s.on_hand - s.reserved AS available
@@ -47,30 +45,13 @@ beforeAll(async () => {
     )
   ).id;
   const manager = await t.login('MANAGER');
-  const order = await t.gql(
-    `mutation($c: ID!, $w: ID!, $p: ID!, $q: Int!) { createOrder(input: {customerId: $c, warehouseId: $w, lines: [{productId: $p, quantity: $q}]}) { id } }`,
-    { c: String(customer), w: hot.warehouseId, p: hot.productId, q: p.available - 2 },
-    manager,
-  );
-  for (const step of ['confirmOrder', 'shipOrder']) {
-    const r = await t.gql(
-      `mutation($id: ID!) { ${step}(id: $id) { status } }`,
-      { id: order.body.data.createOrder.id },
-      manager,
-    );
-    if (r.body.errors) throw new Error(`${step}: ${JSON.stringify(r.body.errors)}`);
-  }
-  // the sale happened two days ago (the AI reads demand up to the data's as-of date, before today)
-  await t.db.pool.query(
-    `UPDATE sales.orders SET ordered_at = ordered_at - interval '2 days', confirmed_at = confirmed_at - interval '2 days', shipped_at = shipped_at - interval '2 days' WHERE id = $1`,
-    [order.body.data.createOrder.id],
-  );
-  const run = await runEtl({
-    gatewayUrl: t.system.gatewayUrl,
-    credentials: { email: t.services.ETL_SERVICE.email, password: PASSWORD },
-    dwhUrl: t.dwh.url,
+  await sellTwoDaysAgo(t, {
+    customerId: String(customer),
+    warehouseId: hot.warehouseId,
+    productId: hot.productId,
+    quantity: p.available - 2,
   });
-  if (run.status !== 'SUCCEEDED') throw new Error(`ETL: ${run.message}`);
+  await loadWarehouse(t);
   const cal = await t.gql(`query { dataCalendar { asOf } }`, {}, manager);
   asOfMonth = String(cal.body.data.dataCalendar.asOf).slice(0, 7);
   ui = await startConsole(t, problems, LAPTOP);

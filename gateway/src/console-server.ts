@@ -138,6 +138,19 @@ function serveFile(req: http.IncomingMessage, res: http.ServerResponse, file: st
     .pipe(res);
 }
 
+/** The GraphQL error for a body over MAX_BODY_BYTES; the connection closes so the rest is not read. */
+function refuseTooLarge(res: http.ServerResponse) {
+  send(
+    res,
+    413,
+    JSON.stringify({
+      errors: [{ message: 'Request body too large', extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+    }),
+    'application/json; charset=utf-8',
+    { connection: 'close' },
+  );
+}
+
 function proxyGraphql(
   req: http.IncomingMessage,
   res: http.ServerResponse,
@@ -146,15 +159,7 @@ function proxyGraphql(
 ) {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_BODY_BYTES) {
-    send(
-      res,
-      413,
-      JSON.stringify({
-        errors: [{ message: 'Request body too large', extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
-      }),
-      'application/json; charset=utf-8',
-      { connection: 'close' },
-    );
+    refuseTooLarge(res);
     req.resume();
     return;
   }
@@ -166,15 +171,7 @@ function proxyGraphql(
     size += c.length;
     if (size > MAX_BODY_BYTES) {
       refused = true;
-      send(
-        res,
-        413,
-        JSON.stringify({
-          errors: [{ message: 'Request body too large', extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
-        }),
-        'application/json; charset=utf-8',
-        { connection: 'close' },
-      );
+      refuseTooLarge(res);
       return;
     }
     chunks.push(c);

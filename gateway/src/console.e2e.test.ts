@@ -5,11 +5,10 @@ import {
   shot,
   login as signIn,
   type Win,
-  importFixture,
   startConsole,
   type ConsoleUnderTest,
 } from './console-e2e';
-import { startTestSystem, type TestSystem } from './test-system';
+import { type TestSystem, startFixtureSystem } from './test-system';
 
 /**
  * The web console (console/) end to end: the production build served by
@@ -22,8 +21,7 @@ let ui: ConsoleUnderTest;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  t = await startTestSystem();
-  await importFixture(t);
+  t = await startFixtureSystem();
   ui = await startConsole(t, problems);
 }, 240_000);
 

@@ -17,8 +17,7 @@ import {
   EtlWarehousesDocument,
 } from '@erp/sdk';
 import { parse } from 'graphql';
-import { importDirectory } from '@erp/data';
-import { startTestSystem, type TestSystem } from './test-system';
+import { type TestSystem, startFixtureSystem } from './test-system';
 
 /**
  * The warehouse ETL's operations (sdk/operations/etl.graphql) run through the gateway with the typed
@@ -29,13 +28,7 @@ let t: TestSystem;
 const ran = new Set<string>();
 
 beforeAll(async () => {
-  t = await startTestSystem();
-  await importDirectory({
-    pool: t.db.pool,
-    dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'),
-    mapping: 'native',
-    quiet: true,
-  });
+  t = await startFixtureSystem();
 }, 60_000);
 afterAll(() => t.close());
 

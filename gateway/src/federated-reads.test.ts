@@ -1,19 +1,10 @@
-import path from 'node:path';
-import { repoRoot } from '@erp/kit';
 import { createClient, MeDocument, OrdersDocument, ProductsDocument } from '@erp/sdk';
-import { importDirectory } from '@erp/data';
-import { startTestSystem, type TestSystem } from './test-system';
+import { type TestSystem, startFixtureSystem } from './test-system';
 
 /** What the gateway assembles from four subgraphs equals the same facts computed in SQL on the OLTP. */
 let t: TestSystem;
 beforeAll(async () => {
-  t = await startTestSystem();
-  await importDirectory({
-    pool: t.db.pool,
-    dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'),
-    mapping: 'native',
-    quiet: true,
-  });
+  t = await startFixtureSystem();
 }, 60_000);
 afterAll(() => t.close());
 

@@ -1,10 +1,7 @@
-import path from 'node:path';
 import type pg from 'pg';
-import { repoRoot } from '@erp/kit';
 import { quietLogger } from '@erp/kit/test/graphql';
-import { importDirectory } from '@erp/data';
 import { runEtl } from '@erp/etl';
-import { stageContextOf, startTestSystem, type TestSystem } from './test-system';
+import { stageContextOf, type TestSystem, startFixtureSystem } from './test-system';
 import { defaultStages, runPipeline, type StageContext } from '@erp/automation';
 
 /**
@@ -24,13 +21,7 @@ const log = quietLogger();
 const WAREHOUSE_SCHEMAS = ['dw', 'staging', 'analytics', 'mining', 'ai', 'meta'];
 
 beforeAll(async () => {
-  t = await startTestSystem();
-  await importDirectory({
-    pool: t.db.pool,
-    dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'),
-    mapping: 'native',
-    quiet: true,
-  });
+  t = await startFixtureSystem();
   ctx = stageContextOf(t, log);
 }, 240_000);
 

@@ -1,8 +1,4 @@
-import path from 'node:path';
-import { importDirectory } from '@erp/data';
-import { runEtl } from '@erp/etl';
-import { repoRoot } from '@erp/kit';
-import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
+import { type TestSystem, startFixtureSystem, loadWarehouse, sellTwoDaysAgo } from './test-system';
 
 /**
  * From the AI's REORDER recommendation to stock on the shelf, through the gateway: the fixture set
@@ -16,13 +12,7 @@ let period: { from: string; to: string };
 let hot: { productId: string; warehouseId: string; shipped: number; left: number; lead: number; moq: number };
 
 beforeAll(async () => {
-  t = await startTestSystem();
-  await importDirectory({
-    pool: t.db.pool,
-    dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'),
-    mapping: 'native',
-    quiet: true,
-  });
+  t = await startFixtureSystem();
   // the product with a preferred supplier and the most available stock: it sells all but 2 units today
   const { rows: pick } = await t.db.pool.query(
     `SELECT s.product_id AS "productId", s.warehouse_id AS "warehouseId", s.on_hand - s.reserved AS available, ps.lead_time_days AS lead, ps.min_order_quantity AS moq
@@ -43,31 +33,13 @@ beforeAll(async () => {
     lead: p.lead,
     moq: p.moq,
   };
-  const manager = await t.login('MANAGER');
-  const order = await t.gql(
-    `mutation($c: ID!, $w: ID!, $p: ID!, $q: Int!) { createOrder(input: {customerId: $c, warehouseId: $w, lines: [{productId: $p, quantity: $q}]}) { id } }`,
-    { c: String(customer), w: hot.warehouseId, p: hot.productId, q: hot.shipped },
-    manager,
-  );
-  for (const step of ['confirmOrder', 'shipOrder']) {
-    const r = await t.gql(
-      `mutation($id: ID!) { ${step}(id: $id) { status } }`,
-      { id: order.body.data.createOrder.id },
-      manager,
-    );
-    if (r.body.errors) throw new Error(`${step}: ${JSON.stringify(r.body.errors)}`);
-  }
-  // the sale happened two days ago (the AI reads demand up to the data's as-of date, before today)
-  await t.db.pool.query(
-    `UPDATE sales.orders SET ordered_at = ordered_at - interval '2 days', confirmed_at = confirmed_at - interval '2 days', shipped_at = shipped_at - interval '2 days' WHERE id = $1`,
-    [order.body.data.createOrder.id],
-  );
-  const run = await runEtl({
-    gatewayUrl: t.system.gatewayUrl,
-    credentials: { email: t.services.ETL_SERVICE.email, password: PASSWORD },
-    dwhUrl: t.dwh.url,
+  await sellTwoDaysAgo(t, {
+    customerId: String(customer),
+    warehouseId: hot.warehouseId,
+    productId: hot.productId,
+    quantity: hot.shipped,
   });
-  if (run.status !== 'SUCCEEDED') throw new Error(`ETL: ${run.message}`);
+  await loadWarehouse(t);
   // the period of the data's as-of date: the AI reads the latest stock snapshot for it
   const cal = await t.gql(`query { dataCalendar { asOf } }`, {}, await t.login('MANAGER'));
   const asOf = new Date(`${cal.body.data.dataCalendar.asOf}T00:00:00Z`);

@@ -17,6 +17,16 @@ import type { GatewayEnv } from './env';
 import { createGateway, type Gateway } from './gateway';
 import { playgroundRoute } from './playground';
 
+/** Port 0 for every server, so each picks a free one (tests and benchmarks, with `ephemeralPorts`). */
+export const ANY_PORTS = {
+  GATEWAY_PORT: 0,
+  CATALOG_PORT: 0,
+  CUSTOMERS_PORT: 0,
+  SUPPLIERS_PORT: 0,
+  SALES_PORT: 0,
+  ANALYTICS_PORT: 0,
+};
+
 export interface SystemOptions {
   oltpUrl: string;
   /** The warehouse (migrated by migrateDwh): the analytics subgraph reads it, and nothing else does. */

@@ -1,10 +1,20 @@
+import path from 'node:path';
 import type { StageContext } from '@erp/automation';
+import { importDirectory } from '@erp/data';
 import { migrateDwh } from '@erp/dwh-schema';
-import { ACCOUNT_SERVICE_ROLES, ROLES, type AccountRole, type AccountServiceRole, type Role } from '@erp/kit';
+import { runEtl } from '@erp/etl';
+import {
+  ACCOUNT_SERVICE_ROLES,
+  repoRoot,
+  ROLES,
+  type AccountRole,
+  type AccountServiceRole,
+  type Role,
+} from '@erp/kit';
 import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
 import { quietLogger } from '@erp/kit/test/graphql';
 import { hashPassword } from './auth/passwords';
-import { startSystem, type RunningSystem } from './system';
+import { ANY_PORTS, startSystem, type RunningSystem } from './system';
 
 export const TEST_SECRETS = { JWT_SECRET: 'j'.repeat(40), SUBGRAPH_SECRET: 's'.repeat(40) };
 export const PASSWORD = 'correct horse battery staple';
@@ -67,12 +77,7 @@ export async function startTestSystem(
       ACCESS_TOKEN_TTL_SECONDS: 900,
       REFRESH_TOKEN_TTL_DAYS: 14,
       NODE_ENV: opts.production ? 'production' : 'test',
-      GATEWAY_PORT: 0,
-      CATALOG_PORT: 0,
-      CUSTOMERS_PORT: 0,
-      SUPPLIERS_PORT: 0,
-      SALES_PORT: 0,
-      ANALYTICS_PORT: 0,
+      ...ANY_PORTS,
     },
     log: quietLogger(),
     ephemeralPorts: true,
@@ -118,6 +123,61 @@ export async function startTestSystem(
       await dwh.drop();
     },
   };
+}
+
+/** The native fixture imported into the test system's database (where most end-to-end files start). */
+async function importFixture(t: TestSystem): Promise<void> {
+  await importDirectory({
+    pool: t.db.pool,
+    dir: path.join(repoRoot(), 'data', 'src', 'import', 'fixtures', 'native'),
+    mapping: 'native',
+    quiet: true,
+  });
+}
+
+/** A test system with the native fixture imported. */
+export async function startFixtureSystem(
+  opts: Parameters<typeof startTestSystem>[0] = {},
+): Promise<TestSystem> {
+  const t = await startTestSystem(opts);
+  await importFixture(t);
+  return t;
+}
+
+/** One ETL run into the test warehouse through the gateway, as the ETL service account; throws unless it succeeds. */
+export async function loadWarehouse(t: TestSystem): Promise<void> {
+  const run = await runEtl({
+    gatewayUrl: t.system.gatewayUrl,
+    credentials: { email: t.services.ETL_SERVICE.email, password: PASSWORD },
+    dwhUrl: t.dwh.url,
+  });
+  if (run.status !== 'SUCCEEDED') throw new Error(`ETL: ${run.message}`);
+}
+
+/**
+ * A MANAGER sells `quantity` of a product through the API (order created, confirmed, shipped), dated
+ * two days ago: the AI reads demand up to the data's as-of date, before today. Returns the order id.
+ */
+export async function sellTwoDaysAgo(
+  t: TestSystem,
+  sale: { customerId: string; warehouseId: string; productId: string; quantity: number },
+): Promise<string> {
+  const manager = await t.login('MANAGER');
+  const order = await t.gql(
+    `mutation($c: ID!, $w: ID!, $p: ID!, $q: Int!) { createOrder(input: {customerId: $c, warehouseId: $w, lines: [{productId: $p, quantity: $q}]}) { id } }`,
+    { c: sale.customerId, w: sale.warehouseId, p: sale.productId, q: sale.quantity },
+    manager,
+  );
+  const id: string = order.body.data.createOrder.id;
+  for (const step of ['confirmOrder', 'shipOrder']) {
+    const r = await t.gql(`mutation($id: ID!) { ${step}(id: $id) { status } }`, { id }, manager);
+    if (r.body.errors) throw new Error(`${step}: ${JSON.stringify(r.body.errors)}`);
+  }
+  await t.db.pool.query(
+    `UPDATE sales.orders SET ordered_at = ordered_at - interval '2 days', confirmed_at = confirmed_at - interval '2 days', shipped_at = shipped_at - interval '2 days' WHERE id = $1`,
+    [id],
+  );
+  return id;
 }
 
 /** The pipeline stages' context on a test system, as `npm start` wires it (service accounts, warehouse, sweeper). */

@@ -240,14 +240,7 @@ export class AuthService {
       ctx as BaseContext,
       { name: 'updateUser', idempotencyKey, payload: { id, name, role, password: passwordHash !== null } },
       async (tx, audit) => {
-        const before = (
-          await tx.query<UserRow>(`SELECT ${USER_COLUMNS} FROM auth.users WHERE id = $1 FOR UPDATE`, [id])
-        ).rows[0];
-        if (!before) throw new NotFoundError('User', id);
-        if (isServiceRole(before.role))
-          throw new ForbiddenError(
-            'A service account is managed from the environment by npm start, not here (id)',
-          );
+        const before = await lockPersonAccount(tx, id, 'id');
         // A new password or another role ends every session: the old refresh tokens issue nothing more,
         // and the access tokens already out carry an older session version.
         const endSessions = passwordHash !== null || (role !== null && role !== before.role);
@@ -285,14 +278,7 @@ export class AuthService {
       ctx as BaseContext,
       { name: 'setUserDisabled', payload: { id, disabled } },
       async (tx, audit) => {
-        const before = (
-          await tx.query<UserRow>(`SELECT ${USER_COLUMNS} FROM auth.users WHERE id = $1 FOR UPDATE`, [id])
-        ).rows[0];
-        if (!before) throw new NotFoundError('User', id);
-        if (isServiceRole(before.role))
-          throw new ForbiddenError(
-            'A service account is managed from the environment by npm start, not here (userId)',
-          );
+        const before = await lockPersonAccount(tx, id, 'userId');
         if (before.disabled === disabled) return before;
         const { rows } = await tx.query<UserRow>(
           `UPDATE auth.users SET disabled = $2, session_version = session_version + CASE WHEN $2 THEN 1 ELSE 0 END WHERE id = $1 RETURNING ${USER_COLUMNS}`,
@@ -329,6 +315,22 @@ export class AuthService {
     );
     return toConnection(rows as { id: number }[], limit, (r) => [r.id]);
   }
+}
+
+/**
+ * A person's account, locked for the change; `field` names the argument in the error when it is a
+ * service account (those are managed from the environment by npm start).
+ */
+async function lockPersonAccount(tx: Tx, id: number, field: string): Promise<UserRow> {
+  const before = (
+    await tx.query<UserRow>(`SELECT ${USER_COLUMNS} FROM auth.users WHERE id = $1 FOR UPDATE`, [id])
+  ).rows[0];
+  if (!before) throw new NotFoundError('User', id);
+  if (isServiceRole(before.role))
+    throw new ForbiddenError(
+      `A service account is managed from the environment by npm start, not here (${field})`,
+    );
+  return before;
 }
 
 /** Every refresh token of a user stops working (a session ends when its refresh token does). */

@@ -1,5 +1,5 @@
-import { IsolationForest } from 'isolation-forest';
-import { mulberry32, sampleIndices, withSeededRandom } from '../prng';
+import { mulberry32, withSeededRandom } from '../prng';
+import { referenceScores } from '../test/fixtures';
 import { FEATURES, type FeatureVector } from './features';
 import {
   averagePathLength,
@@ -16,26 +16,6 @@ function points(n: number, seed = 11): FeatureVector[] {
     { length: n },
     () => Object.fromEntries(FEATURES.map((f) => [f, rand()])) as FeatureVector,
   );
-}
-
-/**
- * The reference: the isolation-forest package (0.0.9), one one-tree forest per seeded subsample (the
- * package fits each tree on all it is given), Math.random seeded for the fit; scores combined as
- * 2^(mean log2 s_t) = 2^(−E[h]/c(ψ)). This is how mining computed scores before its own forest.
- */
-function referenceScores(data: FeatureVector[], trees: number, psi: number, seed: number): Float64Array {
-  const pick = mulberry32(seed ^ 0x5bd1e995);
-  const forests = withSeededRandom(seed, () =>
-    Array.from({ length: trees }, () => {
-      const f = new IsolationForest(1, psi);
-      f.fit(sampleIndices(data.length, psi, pick).map((i) => data[i]! as unknown as Record<string, number>));
-      return f;
-    }),
-  );
-  const sums = new Float64Array(data.length);
-  for (const f of forests)
-    f.predict(data as unknown as Record<string, number>[]).forEach((s, i) => (sums[i]! += Math.log2(s)));
-  return sums.map((v) => 2 ** (v / trees));
 }
 
 /** The plain walk: each row down each tree until a leaf, path length = depth + c(leaf size), trees summed in order. */

@@ -3,8 +3,11 @@ import path from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import { migrateDwh } from '@erp/dwh-schema';
+import { IsolationForest } from 'isolation-forest';
 import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
 import type pg from 'pg';
+import type { FeatureVector } from '../anomaly/features';
+import { mulberry32, sampleIndices, withSeededRandom } from '../prng';
 
 /** An empty warehouse for one test file: a fresh database with the dwh-schema migrations applied. */
 export async function testWarehouse(): Promise<TestDatabase> {
@@ -191,4 +194,29 @@ async function loadStar(db: pg.PoolClient): Promise<void> {
     FROM retail.lines l
     JOIN dw.dim_product p ON p.sku = l.stock_code
     JOIN dw.dim_customer c ON c.customer_id = coalesce(l.customer_id, 0);`);
+}
+
+/**
+ * The reference: the isolation-forest package (0.0.9), one one-tree forest per seeded subsample (the
+ * package fits each tree on all it is given), Math.random seeded for the fit; scores combined as
+ * 2^(mean log2 s_t) = 2^(−E[h]/c(ψ)). This is how mining computed scores before its own forest.
+ */
+export function referenceScores(
+  data: FeatureVector[],
+  trees: number,
+  psi: number,
+  seed: number,
+): Float64Array {
+  const pick = mulberry32(seed ^ 0x5bd1e995);
+  const forests = withSeededRandom(seed, () =>
+    Array.from({ length: trees }, () => {
+      const f = new IsolationForest(1, psi);
+      f.fit(sampleIndices(data.length, psi, pick).map((i) => data[i]! as unknown as Record<string, number>));
+      return f;
+    }),
+  );
+  const sums = new Float64Array(data.length);
+  for (const f of forests)
+    f.predict(data as unknown as Record<string, number>[]).forEach((s, i) => (sums[i]! += Math.log2(s)));
+  return sums.map((v) => 2 ** (v / trees));
 }

@@ -97,16 +97,18 @@ interface Queryable {
 
 /** One sorted, filtered list of a table, read a page at a time. */
 export interface KeysetPageSpec<R extends { id: number }> {
-  /** The table with its alias (`catalog.products p`). */
-  from: string;
+  /** The table and its alias in the SQL (its rows have `id` and `updated_at`). */
+  table: string;
+  alias: string;
   /** The selected columns, qualified by the alias. */
   columns: string;
   /** The filter's conditions (ANDed) and their bound parameters. */
   where: string[];
   params: unknown[];
-  /** The sort expression, the row's id, and the direction. */
+  /** The ETL's incremental extraction: rows changed at or after this instant. */
+  updatedFrom?: Date | string | null;
+  /** The sort expression and the direction (ties broken by id in the same direction). */
   sortExpr: string;
-  idExpr: string;
   desc: boolean;
   /** Casts of the cursor's bound values where the parameter's type is not inferred (`::timestamptz`). */
   sortCast?: string;
@@ -125,6 +127,10 @@ export interface KeysetPageSpec<R extends { id: number }> {
 export async function keysetPage<R extends { id: number }>(pool: Queryable, spec: KeysetPageSpec<R>) {
   const where = [...spec.where];
   const params = [...spec.params];
+  const from = `${spec.table} ${spec.alias}`;
+  const idExpr = `${spec.alias}.id`;
+  if (spec.updatedFrom != null) where.push(`${spec.alias}.updated_at >= $${params.push(spec.updatedFrom)}`);
+  const countParams = [...params];
   const filterSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const cursor = decodeCursor(spec.after, 2);
   if (cursor) {
@@ -135,7 +141,7 @@ export async function keysetPage<R extends { id: number }>(pool: Queryable, spec
     where.push(
       keysetSql(
         spec.sortExpr,
-        spec.idExpr,
+        idExpr,
         spec.desc ? '<' : '>',
         `$${a}${spec.sortCast ?? ''}`,
         `$${b}${spec.idCast ?? ''}`,
@@ -144,8 +150,8 @@ export async function keysetPage<R extends { id: number }>(pool: Queryable, spec
   }
   const dir = spec.desc ? 'DESC' : 'ASC';
   const page = await pool.query<R & { sortKey: string }>(
-    `SELECT ${spec.columns}, ${spec.sortExpr}::text AS "sortKey" FROM ${spec.from}
-     ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${spec.sortExpr} ${dir}, ${spec.idExpr} ${dir} LIMIT $${params.push(spec.limit + 1)}`,
+    `SELECT ${spec.columns}, ${spec.sortExpr}::text AS "sortKey" FROM ${from}
+     ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${spec.sortExpr} ${dir}, ${idExpr} ${dir} LIMIT $${params.push(spec.limit + 1)}`,
     params,
   );
   const keyed = page.rows.map(({ sortKey, ...rest }) => {
@@ -159,12 +165,8 @@ export async function keysetPage<R extends { id: number }>(pool: Queryable, spec
     pageInfo: connection.pageInfo,
     totalCount: lazyCount(
       async () =>
-        (
-          await pool.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM ${spec.from} ${filterSql}`,
-            spec.params,
-          )
-        ).rows[0]!.n,
+        (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${from} ${filterSql}`, countParams))
+          .rows[0]!.n,
     ),
   } satisfies Connection<R>;
 }

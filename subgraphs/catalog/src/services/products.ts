@@ -64,17 +64,14 @@ export async function listProducts(ctx: CatalogContext, args: ProductListArgs) {
       `EXISTS (SELECT 1 FROM inventory.stock_levels s WHERE s.product_id = p.id AND s.warehouse_id = $${params.length})`,
     );
   }
-  if (f.updatedFrom != null) {
-    params.push(f.updatedFrom);
-    where.push(`p.updated_at >= $${params.length}`);
-  }
   return keysetPage<ProductRow>(ctx.pool, {
-    from: 'catalog.products p',
+    table: 'catalog.products',
+    alias: 'p',
     columns: PRODUCT_COLUMNS.replace(/(^|, )(\w+)/g, '$1p.$2'),
     where,
     params,
+    updatedFrom: f.updatedFrom,
     sortExpr: `p.${column}`,
-    idExpr: 'p.id',
     desc,
     after: args.after,
     limit,

@@ -90,14 +90,14 @@ export async function listCustomers(ctx: CustomersContext, args: CustomerListArg
   if (f.cityId != null) where.push(`c.city_id = $${params.push(parseId('filter.cityId', f.cityId))}`);
   if (f.salesRepId != null)
     where.push(`c.sales_rep_id = $${params.push(parseId('filter.salesRepId', f.salesRepId))}`);
-  if (f.updatedFrom != null) where.push(`c.updated_at >= $${params.push(f.updatedFrom)}`);
   return keysetPage<CustomerRow>(ctx.pool, {
-    from: 'customers.customers c',
+    table: 'customers.customers',
+    alias: 'c',
     columns: qualified(CUSTOMER_COLUMNS, 'c'),
     where,
     params,
+    updatedFrom: f.updatedFrom,
     sortExpr: `c.${sort.column}`,
-    idExpr: 'c.id',
     desc,
     sortCast: `::${sort.type}`,
     idCast: '::int',

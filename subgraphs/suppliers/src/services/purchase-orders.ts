@@ -174,14 +174,14 @@ export async function listPurchaseOrders(
     where.push(`po.status IN ('SENT', 'PARTIALLY_RECEIVED') AND EXISTS (SELECT 1 FROM suppliers.purchase_order_lines pl
       WHERE pl.purchase_order_id = po.id AND pl.received_quantity < pl.quantity AND pl.expected_date < (now() AT TIME ZONE 'UTC')::date)`);
   }
-  if (f.updatedFrom != null) where.push(`po.updated_at >= $${params.push(f.updatedFrom)}`);
   return keysetPage<PurchaseOrderRow>(ctx.pool, {
-    from: 'suppliers.purchase_orders po',
+    table: 'suppliers.purchase_orders',
+    alias: 'po',
     columns: PO_COLUMNS,
     where,
     params,
+    updatedFrom: f.updatedFrom,
     sortExpr,
-    idExpr: 'po.id',
     desc,
     sortCast: column === 'expected_date' ? '::date' : column === 'number' ? '' : '::timestamptz',
     after: args.after,

@@ -86,17 +86,14 @@ export async function listSuppliers(ctx: SuppliersContext, args: SupplierListArg
     params.push(countryCode('filter.countryCode', f.countryCode));
     where.push(`s.country_code = $${params.length}`);
   }
-  if (f.updatedFrom != null) {
-    params.push(f.updatedFrom);
-    where.push(`s.updated_at >= $${params.length}`);
-  }
   return keysetPage<SupplierRow>(ctx.pool, {
-    from: 'suppliers.suppliers s',
+    table: 'suppliers.suppliers',
+    alias: 's',
     columns: SUPPLIER_COLUMNS.replace(/(^|, )(\w+)/g, '$1s.$2'),
     where,
     params,
+    updatedFrom: f.updatedFrom,
     sortExpr: `s.${column}`,
-    idExpr: 's.id',
     desc,
     after: args.after,
     limit,

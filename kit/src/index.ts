@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './domain';
 export * from './env';
 export * from './paths';
 export * from './cli';

@@ -1,3 +1,4 @@
+import { PRODUCT_STATUSES, PURCHASE_ORDER_STATUSES, ROLES, STOCK_MOVEMENT_KINDS } from '@erp/kit';
 import type { ColumnSpec, SourceSpec } from './types';
 
 /**
@@ -5,27 +6,10 @@ import type { ColumnSpec, SourceSpec } from './types';
  * source file and line of each row. Every mapping ends up filling these; the loader validates and
  * upserts from them.
  */
-export const ROLES = ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'PURCHASING', 'ANALYST'] as const;
-export const PRODUCT_STATUSES = ['ACTIVE', 'DISCONTINUED'] as const;
 export const SEGMENTS = ['CONSUMER', 'SMALL_BUSINESS', 'CORPORATE', 'WHOLESALE'] as const;
 export const ACTIVE_INACTIVE = ['ACTIVE', 'INACTIVE'] as const;
-export const MOVEMENT_KINDS = [
-  'OPENING',
-  'RECEIPT',
-  'SHIPMENT',
-  'ADJUSTMENT',
-  'TRANSFER_IN',
-  'TRANSFER_OUT',
-] as const;
 export const ORDER_KINDS = ['SALE', 'RETURN'] as const;
 export const ORDER_STATUSES = ['DRAFT', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED'] as const;
-export const PURCHASE_ORDER_STATUSES = [
-  'DRAFT',
-  'SENT',
-  'PARTIALLY_RECEIVED',
-  'RECEIVED',
-  'CANCELLED',
-] as const;
 
 const text = (name: string, extra: Partial<ColumnSpec> = {}): ColumnSpec => ({
   name,
@@ -241,7 +225,7 @@ export const ENTITIES: EntityDef[] = [
       req('external_key'),
       req('sku'),
       req('warehouse_code'),
-      enumOf('kind', MOVEMENT_KINDS),
+      enumOf('kind', STOCK_MOVEMENT_KINDS),
       int('quantity'),
       text('reference'),
       ts('occurred_at', true),

@@ -15,6 +15,21 @@ const PEOPLE: readonly Role[] = ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'PURC
 const ETL: readonly Grantee[] = ['ETL_SERVICE'];
 const ALL: readonly Grantee[] = [...PEOPLE, ...ETL];
 const ADMIN_MANAGER: readonly Role[] = ['ADMIN', 'MANAGER'];
+/** Who reads stock movements, suppliers and purchasing: everyone but SALES, and the ETL. */
+const SUPPLY_CHAIN_READERS: readonly Grantee[] = [
+  'ADMIN',
+  'MANAGER',
+  'WAREHOUSE',
+  'PURCHASING',
+  'ANALYST',
+  ...ETL,
+];
+/** Who changes what is bought: products, suppliers and their supplies, purchase orders. */
+const BUYERS: readonly Role[] = ['ADMIN', 'MANAGER', 'PURCHASING'];
+/** Who moves goods in and out of the warehouses by hand. */
+const STOCK_KEEPERS: readonly Role[] = ['ADMIN', 'MANAGER', 'WAREHOUSE'];
+/** Who sells: writes customers and orders (a SALES user only their own). */
+const SELLERS: readonly Role[] = ['ADMIN', 'MANAGER', 'SALES'];
 
 export const PERMISSIONS: Record<string, readonly Grantee[]> = {
   // gateway (auth): every logged-in account reads its own user
@@ -38,18 +53,18 @@ export const PERMISSIONS: Record<string, readonly Grantee[]> = {
   'Query.warehouses': ALL,
   'Query.warehouse': ALL,
   'Query.stockLevels': ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'PURCHASING', 'ANALYST', ...ETL],
-  'Query.stockMovements': ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING', 'ANALYST', ...ETL],
-  'Query.stockTotals': ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING', 'ANALYST', ...ETL],
+  'Query.stockMovements': SUPPLY_CHAIN_READERS,
+  'Query.stockTotals': SUPPLY_CHAIN_READERS,
   'Mutation.createCategory': ADMIN_MANAGER,
   'Mutation.updateCategory': ADMIN_MANAGER,
-  'Mutation.createProduct': ['ADMIN', 'MANAGER', 'PURCHASING'],
-  'Mutation.updateProduct': ['ADMIN', 'MANAGER', 'PURCHASING'],
+  'Mutation.createProduct': BUYERS,
+  'Mutation.updateProduct': BUYERS,
   'Mutation.createWarehouse': ADMIN_MANAGER,
   'Mutation.updateWarehouse': ADMIN_MANAGER,
   'Mutation.setReorderPoint': ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING'],
-  'Mutation.recordReceipt': ['ADMIN', 'MANAGER', 'WAREHOUSE'],
-  'Mutation.recordAdjustment': ['ADMIN', 'MANAGER', 'WAREHOUSE'],
-  'Mutation.transferStock': ['ADMIN', 'MANAGER', 'WAREHOUSE'],
+  'Mutation.recordReceipt': STOCK_KEEPERS,
+  'Mutation.recordAdjustment': STOCK_KEEPERS,
+  'Mutation.transferStock': STOCK_KEEPERS,
   // internal operations of the order workflow (not in the public API): the sales service only,
   // always for one order it has locked; no person's role reaches them
   'Mutation.reserveOrderStock': ['SALES_SERVICE'],
@@ -66,34 +81,34 @@ export const PERMISSIONS: Record<string, readonly Grantee[]> = {
   'Query.customers': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST', ...ETL],
   'Query.customer': ['ADMIN', 'MANAGER', 'SALES', 'ANALYST', ...ETL],
   'Query.countries': ALL,
-  'Mutation.createCustomer': ['ADMIN', 'MANAGER', 'SALES'],
-  'Mutation.updateCustomer': ['ADMIN', 'MANAGER', 'SALES'],
-  'Mutation.addCustomerContact': ['ADMIN', 'MANAGER', 'SALES'],
+  'Mutation.createCustomer': SELLERS,
+  'Mutation.updateCustomer': SELLERS,
+  'Mutation.addCustomerContact': SELLERS,
   // analytic segments are the mining run's output: its identity alone writes them
   'Mutation.assignCustomerSegments': ['MINING_SERVICE'],
 
   // suppliers
-  'Query.suppliers': ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING', 'ANALYST', ...ETL],
-  'Query.supplier': ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING', 'ANALYST', ...ETL],
-  'Mutation.createSupplier': ['ADMIN', 'MANAGER', 'PURCHASING'],
-  'Mutation.updateSupplier': ['ADMIN', 'MANAGER', 'PURCHASING'],
-  'Mutation.addSupplierContact': ['ADMIN', 'MANAGER', 'PURCHASING'],
-  'Mutation.upsertProductSupply': ['ADMIN', 'MANAGER', 'PURCHASING'],
-  'Mutation.recordSupplierEvaluation': ['ADMIN', 'MANAGER', 'PURCHASING'],
+  'Query.suppliers': SUPPLY_CHAIN_READERS,
+  'Query.supplier': SUPPLY_CHAIN_READERS,
+  'Mutation.createSupplier': BUYERS,
+  'Mutation.updateSupplier': BUYERS,
+  'Mutation.addSupplierContact': BUYERS,
+  'Mutation.upsertProductSupply': BUYERS,
+  'Mutation.recordSupplierEvaluation': BUYERS,
   // purchasing: PURCHASING buys (creates, changes, sends, cancels, closes), WAREHOUSE receives and
   // reads the orders it expects; receipts and totals feed the warehouse (ETL) and the analysts.
-  'Query.purchaseOrders': ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING', 'ANALYST', ...ETL],
-  'Query.purchaseOrder': ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING', 'ANALYST', ...ETL],
-  'Query.purchaseReceipts': ['ADMIN', 'MANAGER', 'WAREHOUSE', 'PURCHASING', 'ANALYST', ...ETL],
+  'Query.purchaseOrders': SUPPLY_CHAIN_READERS,
+  'Query.purchaseOrder': SUPPLY_CHAIN_READERS,
+  'Query.purchaseReceipts': SUPPLY_CHAIN_READERS,
   'Query.purchasingTotals': ['ADMIN', 'MANAGER', 'PURCHASING', 'ANALYST', ...ETL],
-  'Query.replenishmentSuggestions': ['ADMIN', 'MANAGER', 'PURCHASING'],
-  'Mutation.createPurchaseOrder': ['ADMIN', 'MANAGER', 'PURCHASING'],
-  'Mutation.updatePurchaseOrder': ['ADMIN', 'MANAGER', 'PURCHASING'],
-  'Mutation.sendPurchaseOrder': ['ADMIN', 'MANAGER', 'PURCHASING'],
-  'Mutation.cancelPurchaseOrder': ['ADMIN', 'MANAGER', 'PURCHASING'],
-  'Mutation.closePurchaseOrder': ['ADMIN', 'MANAGER', 'PURCHASING'],
-  'Mutation.createPurchaseOrderFromRecommendation': ['ADMIN', 'MANAGER', 'PURCHASING'],
-  'Mutation.receivePurchaseOrder': ['ADMIN', 'MANAGER', 'WAREHOUSE'],
+  'Query.replenishmentSuggestions': BUYERS,
+  'Mutation.createPurchaseOrder': BUYERS,
+  'Mutation.updatePurchaseOrder': BUYERS,
+  'Mutation.sendPurchaseOrder': BUYERS,
+  'Mutation.cancelPurchaseOrder': BUYERS,
+  'Mutation.closePurchaseOrder': BUYERS,
+  'Mutation.createPurchaseOrderFromRecommendation': BUYERS,
+  'Mutation.receivePurchaseOrder': STOCK_KEEPERS,
 
   // sales
   'Query.orders': ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'ANALYST', ...ETL],
@@ -102,12 +117,12 @@ export const PERMISSIONS: Record<string, readonly Grantee[]> = {
   'Query.salesTotals': ['ADMIN', 'MANAGER', 'ANALYST', ...ETL],
   // the ETL's change feed (flat rows of every order, bulk pages): the ETL's identity only, no person's role
   'Query.salesOrderLineFeed': ETL,
-  'Mutation.createOrder': ['ADMIN', 'MANAGER', 'SALES'],
-  'Mutation.updateOrder': ['ADMIN', 'MANAGER', 'SALES'],
-  'Mutation.confirmOrder': ['ADMIN', 'MANAGER', 'SALES'],
-  'Mutation.shipOrder': ['ADMIN', 'MANAGER', 'WAREHOUSE'],
-  'Mutation.deliverOrder': ['ADMIN', 'MANAGER', 'WAREHOUSE'],
-  'Mutation.cancelOrder': ['ADMIN', 'MANAGER', 'SALES'],
+  'Mutation.createOrder': SELLERS,
+  'Mutation.updateOrder': SELLERS,
+  'Mutation.confirmOrder': SELLERS,
+  'Mutation.shipOrder': STOCK_KEEPERS,
+  'Mutation.deliverOrder': STOCK_KEEPERS,
+  'Mutation.cancelOrder': SELLERS,
 
   // analytics (the warehouse): SALES answers are cut to their customers' rows (in the SQL generator);
   // ANALYST never gets the customer level (personal data); supplier measures are not for SALES.

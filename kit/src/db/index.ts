@@ -7,3 +7,4 @@ export * as platform from './schema';
 export * from './tx';
 export * from './analyze';
 export * from './app-role';
+export * from './columns';

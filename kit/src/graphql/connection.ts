@@ -89,3 +89,84 @@ export function sortOrder<F extends string>(
   const desc = (orderBy?.direction ?? fallback.direction) === 'DESC';
   return { field, column, desc, dir: desc ? 'DESC' : 'ASC', cmp: desc ? '<' : '>' } as const;
 }
+
+/** What a keyset page reads with: a pool or a client (only `query` is used). */
+interface Queryable {
+  query<R extends object>(sql: string, params: unknown[]): Promise<{ rows: R[] }>;
+}
+
+/** One sorted, filtered list of a table, read a page at a time. */
+export interface KeysetPageSpec<R extends { id: number }> {
+  /** The table and its alias in the SQL (its rows have `id` and `updated_at`). */
+  table: string;
+  alias: string;
+  /** The selected columns, qualified by the alias. */
+  columns: string;
+  /** The filter's conditions (ANDed) and their bound parameters. */
+  where: string[];
+  params: unknown[];
+  /** The ETL's incremental extraction: rows changed at or after this instant. */
+  updatedFrom?: Date | string | null;
+  /** The sort expression and the direction (ties broken by id in the same direction). */
+  sortExpr: string;
+  desc: boolean;
+  /** Casts of the cursor's bound values where the parameter's type is not inferred (`::timestamptz`). */
+  sortCast?: string;
+  idCast?: string;
+  after: string | null | undefined;
+  limit: number;
+  /** Called on every fetched row (to prime a loader). */
+  onRow?: (row: R) => void;
+}
+
+/**
+ * A page of a list sorted by one expression, ties broken by id. The cursor keeps the sort value
+ * as PostgreSQL prints it (timestamps keep their microseconds), so pages neither repeat nor skip
+ * rows; the count runs only when the client selects totalCount.
+ */
+export async function keysetPage<R extends { id: number }>(pool: Queryable, spec: KeysetPageSpec<R>) {
+  const where = [...spec.where];
+  const params = [...spec.params];
+  const from = `${spec.table} ${spec.alias}`;
+  const idExpr = `${spec.alias}.id`;
+  if (spec.updatedFrom != null) where.push(`${spec.alias}.updated_at >= $${params.push(spec.updatedFrom)}`);
+  const countParams = [...params];
+  const filterSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const cursor = decodeCursor(spec.after, 2);
+  if (cursor) {
+    if (typeof cursor[0] !== 'string' || !Number.isSafeInteger(cursor[1]))
+      throw new ValidationError('after', spec.after, 'is not a cursor from this list');
+    const a = params.push(cursor[0]);
+    const b = params.push(cursor[1]);
+    where.push(
+      keysetSql(
+        spec.sortExpr,
+        idExpr,
+        spec.desc ? '<' : '>',
+        `$${a}${spec.sortCast ?? ''}`,
+        `$${b}${spec.idCast ?? ''}`,
+      ),
+    );
+  }
+  const dir = spec.desc ? 'DESC' : 'ASC';
+  const page = await pool.query<R & { sortKey: string }>(
+    `SELECT ${spec.columns}, ${spec.sortExpr}::text AS "sortKey" FROM ${from}
+     ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${spec.sortExpr} ${dir}, ${idExpr} ${dir} LIMIT $${params.push(spec.limit + 1)}`,
+    params,
+  );
+  const keyed = page.rows.map(({ sortKey, ...rest }) => {
+    const row = rest as unknown as R;
+    spec.onRow?.(row);
+    return { row, sortKey };
+  });
+  const connection = toConnection(keyed, spec.limit, (k) => [k.sortKey, k.row.id]);
+  return {
+    edges: connection.edges.map((e) => ({ cursor: e.cursor, node: e.node.row })),
+    pageInfo: connection.pageInfo,
+    totalCount: lazyCount(
+      async () =>
+        (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${from} ${filterSql}`, countParams))
+          .rows[0]!.n,
+    ),
+  } satisfies Connection<R>;
+}

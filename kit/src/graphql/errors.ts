@@ -1,5 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { AppError, type ErrorCode } from '../errors';
+import { AppError, ERROR_CODES, type ErrorCode } from '../errors';
 import type { Logger } from '../logger';
 
 /** The GraphQL `extensions.code` of each error code: stable, clients switch on them. */
@@ -54,18 +54,11 @@ const CLIENT_SAFE = new Set([
   'BAD_REQUEST',
   'PERSISTED_QUERY_NOT_FOUND',
   'OPERATION_RESOLUTION_FAILURE',
-  'NOT_FOUND',
-  'FORBIDDEN',
-  'UNAUTHENTICATED',
-  'CONFLICT',
-  'INSUFFICIENT_STOCK',
-  'INVALID_TRANSITION',
-  'IDEMPOTENCY_MISMATCH',
-  'RATE_LIMITED',
-  'QUERY_TIMEOUT',
   'DOWNSTREAM_SERVICE_ERROR',
   'INTROSPECTION_DISABLED',
   'QUERY_TOO_COMPLEX',
+  // ours, as clients see them; a configuration fault is the server's, its message stays inside
+  ...ERROR_CODES.filter((code) => code !== 'CONFIG').map(graphqlCode),
 ]);
 
 /**

@@ -7,3 +7,4 @@ export * from './subgraph';
 export * from './scalars';
 export * from './mutation';
 export * from './client';
+export * from './loaders';

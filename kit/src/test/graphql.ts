@@ -18,9 +18,13 @@ export function identity(role: Principal, userId: number | null = 1, email: stri
   };
 }
 
+/** What running an operation in-process needs of a subgraph (a subgraph, or one under test). */
+export type Executable<C extends BaseContext> = Pick<Subgraph<C>, 'server' | 'contextFor'>;
+
 /** Runs an operation against a subgraph in-process, as a verified identity (the gateway's job in production). */
-export async function execute<T = Record<string, any>>( // eslint-disable-line @typescript-eslint/no-explicit-any
-  subgraph: Subgraph<BaseContext>,
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function execute<T = Record<string, any>, C extends BaseContext = BaseContext>(
+  subgraph: Executable<C>,
   who: Identity,
   query: string,
   variables: Record<string, unknown> = {},

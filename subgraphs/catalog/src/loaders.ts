@@ -1,4 +1,5 @@
 import { prepared } from '@erp/kit';
+import { byIdLoader, groupedLoader } from '@erp/kit/graphql';
 import DataLoader from 'dataloader';
 import type pg from 'pg';
 import {
@@ -12,18 +13,9 @@ import {
   type WarehouseRow,
 } from './rows';
 
-/** One query per hop and per request, whatever the number of parents (no N+1). */
-function byId<T extends { id: number }>(pool: pg.Pool, sql: string) {
-  return new DataLoader<number, T | null>(async (ids) => {
-    const { rows } = await pool.query<T>(prepared(sql, [ids]));
-    const map = new Map(rows.map((r) => [r.id, r]));
-    return ids.map((id) => map.get(id) ?? null);
-  });
-}
-
 export function createLoaders(pool: pg.Pool) {
   return {
-    category: byId<CategoryRow>(
+    category: byIdLoader<CategoryRow>(
       pool,
       `SELECT ${CATEGORY_COLUMNS} FROM catalog.categories WHERE id = ANY($1)`,
     ),
@@ -31,14 +23,14 @@ export function createLoaders(pool: pg.Pool) {
      * Products with their availability over every warehouse, summed by PostgreSQL in the same
      * statement: a page of order lines asks both for ~100 products at once.
      */
-    product: byId<ProductRow>(
+    product: byIdLoader<ProductRow>(
       pool,
       `SELECT ${PRODUCT_COLUMNS.replace(/(^|, )(\w+)/g, '$1p.$2')}, coalesce(s.on_hand, 0) AS "totalOnHand", coalesce(s.available, 0) AS "totalAvailable"
        FROM catalog.products p
        LEFT JOIN LATERAL (SELECT sum(l.on_hand) AS on_hand, sum(l.on_hand - l.reserved) AS available FROM inventory.stock_levels l WHERE l.product_id = p.id) s ON TRUE
        WHERE p.id = ANY($1)`,
     ),
-    warehouse: byId<WarehouseRow>(
+    warehouse: byIdLoader<WarehouseRow>(
       pool,
       `SELECT ${WAREHOUSE_COLUMNS} FROM inventory.warehouses WHERE id = ANY($1)`,
     ),
@@ -51,21 +43,11 @@ export function createLoaders(pool: pg.Pool) {
       );
       return ids.map((id) => rows.filter((r) => r.parentId === id));
     }),
-    stockOfProduct: new DataLoader<number, StockLevelRow[]>(async (ids) => {
-      const { rows } = await pool.query<StockLevelRow>(
-        prepared(
-          `SELECT ${STOCK_COLUMNS} FROM inventory.stock_levels WHERE product_id = ANY($1) ORDER BY warehouse_id`,
-          [ids],
-        ),
-      );
-      const groups = new Map<number, StockLevelRow[]>();
-      for (const r of rows) {
-        const g = groups.get(r.productId);
-        if (g) g.push(r);
-        else groups.set(r.productId, [r]);
-      }
-      return ids.map((id) => groups.get(id) ?? []);
-    }),
+    stockOfProduct: groupedLoader<number, StockLevelRow>(
+      pool,
+      `SELECT ${STOCK_COLUMNS} FROM inventory.stock_levels WHERE product_id = ANY($1) ORDER BY warehouse_id`,
+      (r) => r.productId,
+    ),
   };
 }
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,4 +1,4 @@
-import { prepared } from '@erp/kit';
+import { byIdLoader, groupedLoader } from '@erp/kit/graphql';
 import DataLoader from 'dataloader';
 import type pg from 'pg';
 import {
@@ -27,94 +27,73 @@ export interface StatusChangeRow {
   note: string | null;
 }
 
-/** One query per hop and per request, whatever the number of parents (no N+1). */
-function byId<T extends { id: number }>(pool: pg.Pool, sql: string) {
-  return new DataLoader<number, T | null>(async (ids) => {
-    const { rows } = await pool.query<T>(prepared(sql, [ids]));
-    const map = new Map(rows.map((r) => [r.id, r]));
-    return ids.map((id) => map.get(id) ?? null);
-  });
-}
-
-/** Rows grouped by a parent key, in the order the SQL gives them. */
-function groupedBy<T>(pool: pg.Pool, sql: string, keyOf: (row: T) => number) {
-  return new DataLoader<number, T[]>(async (keys) => {
-    const { rows } = await pool.query<T & pg.QueryResultRow>(prepared(sql, [keys]));
-    const groups = new Map<number, T[]>();
-    for (const r of rows) {
-      const k = keyOf(r);
-      const g = groups.get(k);
-      if (g) g.push(r);
-      else groups.set(k, [r]);
-    }
-    return keys.map((k) => groups.get(k) ?? []);
-  });
-}
-
 export function createLoaders(pool: pg.Pool) {
   return {
-    supplier: byId<SupplierRow>(
+    supplier: byIdLoader<SupplierRow>(
       pool,
       `SELECT ${SUPPLIER_COLUMNS} FROM suppliers.suppliers WHERE id = ANY($1)`,
     ),
-    contactsBySupplier: groupedBy<ContactRow>(
+    contactsBySupplier: groupedLoader<number, ContactRow>(
       pool,
       `SELECT ${CONTACT_COLUMNS} FROM suppliers.contacts WHERE supplier_id = ANY($1) ORDER BY name, id`,
       (r) => r.supplierId,
     ),
-    suppliesBySupplier: groupedBy<SupplyRow>(
+    suppliesBySupplier: groupedLoader<number, SupplyRow>(
       pool,
       `SELECT ${SUPPLY_COLUMNS} FROM suppliers.product_supplies WHERE supplier_id = ANY($1) ORDER BY product_id`,
       (r) => r.supplierId,
     ),
-    suppliesByProduct: groupedBy<SupplyRow>(
+    suppliesByProduct: groupedLoader<number, SupplyRow>(
       pool,
       `SELECT ${SUPPLY_COLUMNS} FROM suppliers.product_supplies WHERE product_id = ANY($1) ORDER BY is_preferred DESC, supplier_id`,
       (r) => r.productId,
     ),
     /** Every evaluation of the supplier, oldest first (about 12 rows a year): filtered in memory by period. */
-    evaluationsBySupplier: groupedBy<EvaluationRow>(
+    evaluationsBySupplier: groupedLoader<number, EvaluationRow>(
       pool,
       `SELECT ${EVALUATION_COLUMNS} FROM suppliers.evaluations WHERE supplier_id = ANY($1) ORDER BY period_start`,
       (r) => r.supplierId,
     ),
-    purchaseOrder: byId<PurchaseOrderRow>(
+    purchaseOrder: byIdLoader<PurchaseOrderRow>(
       pool,
       `SELECT ${PO_COLUMNS} FROM suppliers.purchase_orders po WHERE po.id = ANY($1)`,
     ),
-    linesByOrder: groupedBy<PurchaseOrderLineRow>(
+    linesByOrder: groupedLoader<number, PurchaseOrderLineRow>(
       pool,
       `SELECT ${LINE_COLUMNS} FROM suppliers.purchase_order_lines l JOIN suppliers.purchase_orders po ON po.id = l.purchase_order_id
        WHERE l.purchase_order_id = ANY($1) ORDER BY l.purchase_order_id, l.line_no`,
       (r) => r.purchaseOrderId,
     ),
-    line: byId<PurchaseOrderLineRow>(
+    line: byIdLoader<PurchaseOrderLineRow>(
       pool,
       `SELECT ${LINE_COLUMNS} FROM suppliers.purchase_order_lines l JOIN suppliers.purchase_orders po ON po.id = l.purchase_order_id WHERE l.id = ANY($1)`,
     ),
-    receiptsByOrder: groupedBy<PurchaseReceiptRow>(
+    receiptsByOrder: groupedLoader<number, PurchaseReceiptRow>(
       pool,
       `SELECT ${RECEIPT_COLUMNS} FROM ${RECEIPT_FROM} WHERE r.purchase_order_id = ANY($1) ORDER BY r.id`,
       (r) => r.purchaseOrderId,
     ),
-    receiptsByLine: groupedBy<PurchaseReceiptRow>(
+    receiptsByLine: groupedLoader<number, PurchaseReceiptRow>(
       pool,
       `SELECT ${RECEIPT_COLUMNS} FROM ${RECEIPT_FROM} WHERE r.line_id = ANY($1) ORDER BY r.id`,
       (r) => r.lineId,
     ),
-    historyByOrder: groupedBy<StatusChangeRow>(
+    historyByOrder: groupedLoader<number, StatusChangeRow>(
       pool,
       `SELECT purchase_order_id AS "purchaseOrderId", from_status AS "fromStatus", to_status AS "toStatus", changed_by AS "changedBy", changed_at AS "changedAt", note
        FROM suppliers.purchase_order_history WHERE purchase_order_id = ANY($1) ORDER BY id`,
       (r) => r.purchaseOrderId,
     ),
     /** Receipts and on-time receipts per calendar month (UTC) of each supplier, oldest first: the scorecard's measured deliveries. */
-    receiptMonthsBySupplier: groupedBy<{
-      supplierId: number;
-      periodStart: string;
-      receipts: number;
-      onTime: number;
-    }>(
+    receiptMonthsBySupplier: groupedLoader<
+      number,
+      {
+        supplierId: number;
+        periodStart: string;
+        receipts: number;
+        onTime: number;
+      }
+    >(
       pool,
       `SELECT po.supplier_id AS "supplierId", date_trunc('month', r.received_at AT TIME ZONE 'UTC')::date::text AS "periodStart",
          count(r.id)::int AS receipts, count(r.id) FILTER (WHERE r.on_time)::int AS "onTime"

@@ -1,4 +1,5 @@
 import { bigint, index, integer, jsonb, pgSchema, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { rowTimestamps } from '../columns';
 
 /** Cross-cutting tables every domain writes to: the audit trail, idempotency keys, import runs. */
 export const platformSchema = pgSchema('platform');
@@ -35,8 +36,7 @@ export const idempotencyKeys = platformSchema.table(
     key: text('key').notNull(),
     requestHash: text('request_hash').notNull(),
     response: jsonb('response'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    ...rowTimestamps(),
   },
   (t) => [primaryKey({ columns: [t.scope, t.key] })],
 );

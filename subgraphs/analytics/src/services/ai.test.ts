@@ -1,23 +1,22 @@
 import { computeInsights, saveInsights } from '@erp/ai';
 import { identity } from '@erp/kit/test/graphql';
 import { client } from '../test/helpers';
-import { createStar, REP_A, type Star } from '../test/star';
+import { REP_A, starUnderTest } from '../test/star';
 import { periodId, setLanguageModel } from './ai';
 
 /**
  * miningSummary, insights, recommendations, story and ask on the hand-made star plus two hand-made
  * mining runs (tables from the warehouse migrations); row level for SALES and ANALYST.
  */
-let star: Star;
-let api: ReturnType<typeof client>;
+// the no-key engine, whatever the environment says
+beforeAll(() => setLanguageModel(null));
+const star = starUnderTest();
+const api = client(star);
 const MARCH = { from: '2025-03-01', to: '2025-03-31' };
 const OTHER_REP = ['CUST-3', 'CUST-4', 'Müller', 'Brien'];
 const NAMES = ['Atelier Dupont', 'Bricolage Martin', 'Müller GmbH', 'Brien'];
 
 beforeAll(async () => {
-  setLanguageModel(null); // the no-key engine, whatever the environment says
-  star = await createStar();
-  api = client(star.subgraph);
   const pool = star.db.pool;
   await pool.query(`
     INSERT INTO mining.runs (status, parameters, reference_date, finished_at, source_etl_run_id) VALUES
@@ -40,7 +39,6 @@ beforeAll(async () => {
       [i + 1, r.order_id, r.order_number, r.customer_id, 0.9 - i / 100],
     );
 }, 60_000);
-afterAll(() => star.close());
 
 const SUMMARY = `{ miningSummary { run { id referenceDate status sourceEtlRunId } segments { segment customers revenue revenueShare }
   clusters { name size revenueShare centroidRecencyDays centroidFrequency centroidMonetary } silhouette { k score chosen }

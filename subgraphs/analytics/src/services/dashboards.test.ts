@@ -1,21 +1,14 @@
 import { identity } from '@erp/kit/test/graphql';
 import { DASHBOARD, type Answer, client } from '../test/helpers';
-import { createStar, REP_A, type Star } from '../test/star';
+import { starUnderTest, REP_A } from '../test/star';
 import { createPool } from '@erp/kit';
 import { dashboard as dashboardOf } from './dashboards';
-import { refreshRollups } from '@erp/semantic';
 
 /** Every tile of every dashboard equals an independent SQL computation on the hand-made star. */
-let star: Star;
-let api: ReturnType<typeof client>;
+// tiles may be answered by the rollup: same figures
+const star = starUnderTest({ rollups: true });
+const api = client(star);
 const PERIOD = { from: '2025-01-01', to: '2025-03-31' };
-
-beforeAll(async () => {
-  star = await createStar();
-  api = client(star.subgraph);
-  await refreshRollups(star.db.pool, 'all'); // tiles may be answered by the rollup: same figures
-});
-afterAll(() => star.close());
 
 interface Tile {
   id: string;

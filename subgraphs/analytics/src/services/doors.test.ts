@@ -1,27 +1,22 @@
 import { identity } from '@erp/kit/test/graphql';
-import { refreshRollups } from '@erp/semantic';
 import { setLanguageModel } from './ai';
 import { client, type Answer } from '../test/helpers';
-import { createStar, type Star } from '../test/star';
+import { starUnderTest } from '../test/star';
 
 /**
  * One truth: the same business question asked through every door — the chat (`ask`), the explorer
  * (`olap`) and, where one exists, a dashboard tile — gets the same figures. 20 questions over the
  * hand-made star (its data run to 30 March 2025, the day before its ETL run).
  */
-let star: Star;
-let api: ReturnType<typeof client>;
+const star = starUnderTest({ rollups: true });
+const api = client(star);
 const admin = identity('ADMIN', 1);
 
 beforeAll(async () => {
-  star = await createStar();
-  api = client(star.subgraph);
-  await refreshRollups(star.db.pool, 'all');
   setLanguageModel(null); // the no-key engine
 });
 afterAll(async () => {
   setLanguageModel(undefined);
-  await star.close();
 });
 
 const Y2024 = { from: '2024-01-01', to: '2024-12-31' };

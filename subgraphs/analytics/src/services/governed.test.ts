@@ -1,23 +1,15 @@
 import { identity } from '@erp/kit/test/graphql';
-import { refreshRollups } from '@erp/semantic';
 import { client } from '../test/helpers';
-import { createStar, type Star } from '../test/star';
+import { starUnderTest } from '../test/star';
 
 /**
  * Governed definitions: a measure carries its own scope, so every door gets the same figure without
  * adding a status filter, and every answer says what it counts, over which period (with its
  * coverage), in which currency and as of which day.
  */
-let star: Star;
-let api: ReturnType<typeof client>;
+const star = starUnderTest({ rollups: true });
+const api = client(star);
 const admin = identity('ADMIN', 1);
-
-beforeAll(async () => {
-  star = await createStar();
-  api = client(star.subgraph);
-  await refreshRollups(star.db.pool, 'all');
-});
-afterAll(() => star.close());
 
 const FROM = `FROM dw.fact_sales f JOIN dw.dim_date d ON d.date_key = f.order_date_key
   JOIN dw.dim_order_status s ON s.status_key = f.status_key JOIN dw.dim_order_kind k ON k.kind_key = f.kind_key

@@ -1,14 +1,14 @@
 import { identity } from '@erp/kit/test/graphql';
 import { client, DASHBOARD, DRILL, OLAP } from '../test/helpers';
-import { createStar, REP_A, type Star } from '../test/star';
+import { starUnderTest, REP_A } from '../test/star';
 
 /**
  * SQL fragments in every string argument of olap, drillDown and dashboard: only validation errors
  * (or, where a free string is a legitimate value — the bounds of a range filter — exactly the rows
  * that bound selects as a plain value), never an extra row, and every table intact.
  */
-let star: Star;
-let api: ReturnType<typeof client>;
+const star = starUnderTest();
+const api = client(star);
 const admin = identity('ADMIN', 1);
 const sales = identity('SALES', REP_A);
 
@@ -25,12 +25,6 @@ const PAYLOADS = [
   'date.month\u0000',
   'x'.repeat(500),
 ];
-
-beforeAll(async () => {
-  star = await createStar();
-  api = client(star.subgraph);
-});
-afterAll(() => star.close());
 
 async function counts() {
   const { rows } = await star.db.pool.query(

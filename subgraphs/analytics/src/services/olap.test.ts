@@ -1,21 +1,15 @@
 import { identity } from '@erp/kit/test/graphql';
 import { byKey, client, DRILL } from '../test/helpers';
-import { createStar, REP_A, REP_B, type Star } from '../test/star';
+import { starUnderTest, REP_A, REP_B } from '../test/star';
 import { ROLLUPS } from '@erp/semantic';
 import { refreshRollups } from '@erp/semantic';
 
 /** OLAP on a hand-made star: every figure against an independent SQL computation on the facts. */
-let star: Star;
-let api: ReturnType<typeof client>;
+const star = starUnderTest();
+const api = client(star);
 const admin = identity('ADMIN', 1);
 const analyst = identity('ANALYST', 2);
 const salesA = identity('SALES', REP_A);
-
-beforeAll(async () => {
-  star = await createStar();
-  api = client(star.subgraph);
-});
-afterAll(() => star.close());
 
 const FROM = `FROM dw.fact_sales f JOIN dw.dim_date d ON d.date_key = f.order_date_key
   JOIN dw.dim_product p ON p.product_key = f.product_key LEFT JOIN dw.dim_category cat ON cat.category_key = p.category_key

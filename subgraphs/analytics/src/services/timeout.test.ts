@@ -1,20 +1,14 @@
 import { createPool } from '@erp/kit';
 import { answerQuestion } from '@erp/ai';
 import { olap } from '@erp/semantic';
-import { createStar, type Star } from '../test/star';
+import { starUnderTest } from '../test/star';
 
 /**
  * A read that runs past the warehouse's statement time limit (here: held up by a lock, with a 300 ms
  * limit) is a QUERY_TIMEOUT the user can act on — never "Internal server error" — and the chat says
  * to narrow the question instead of failing.
  */
-let star: Star;
-beforeAll(async () => {
-  star = await createStar();
-});
-afterAll(async () => {
-  await star.close();
-});
+const star = starUnderTest();
 
 test('a statement timeout on an olap read is a typed QUERY_TIMEOUT, and the chat answers it in words', async () => {
   const slow = createPool(star.db.url, { statementTimeout: 300, applicationName: 'timeout-test' });

@@ -1,6 +1,6 @@
 import type { Identity } from '@erp/kit';
-import type { BaseContext, Subgraph } from '@erp/kit/graphql';
-import { execute, type GraphQLResult } from '@erp/kit/test/graphql';
+import type { BaseContext } from '@erp/kit/graphql';
+import { execute, type Executable, type GraphQLResult } from '@erp/kit/test/graphql';
 
 export const ANSWER = `fragment A on OlapResult {
   measures dimensions source rollup truncated compare
@@ -43,12 +43,12 @@ export interface Answer {
   } | null;
 }
 
-export function client(subgraph: Subgraph<BaseContext>) {
+export function client<C extends BaseContext>(subgraph: Executable<C>) {
   const run = async <T>(
     who: Identity,
     query: string,
     variables: Record<string, unknown>,
-  ): Promise<GraphQLResult<T>> => execute<T>(subgraph, who, query, variables);
+  ): Promise<GraphQLResult<T>> => execute<T, C>(subgraph, who, query, variables);
   return {
     run,
     async olap(who: Identity, q: Record<string, unknown>): Promise<Answer> {

@@ -1,7 +1,8 @@
 import { migrateDwh } from '@erp/dwh-schema';
-import type { BaseContext, Subgraph } from '@erp/kit/graphql';
 import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
-import { quietLogger } from '@erp/kit/test/graphql';
+import { quietLogger, type Executable } from '@erp/kit/test/graphql';
+import { refreshRollups } from '@erp/semantic';
+import type { AnalyticsContext } from '../context';
 import { createAnalyticsSubgraph } from '../server';
 
 /**
@@ -12,6 +13,37 @@ import { createAnalyticsSubgraph } from '../server';
  */
 export const REP_A = 101;
 export const REP_B = 102;
+
+/** The star of this file's tests; `execute` and `client` run operations on its subgraph directly. */
+export interface StarUnderTest extends Executable<AnalyticsContext> {
+  readonly db: TestDatabase;
+}
+
+/**
+ * The star for this file's tests: made before them (its rollups refreshed when asked, for answers
+ * the rollups may give), closed after them.
+ */
+export function starUnderTest(opts: { rollups?: boolean } = {}): StarUnderTest {
+  let star: Star | undefined;
+  const ready = (): Star => {
+    if (!star) throw new Error('the star is made in beforeAll');
+    return star;
+  };
+  beforeAll(async () => {
+    star = await createStar();
+    if (opts.rollups) await refreshRollups(star.db.pool, 'all');
+  });
+  afterAll(() => star?.close());
+  return {
+    get db() {
+      return ready().db;
+    },
+    get server() {
+      return ready().subgraph.server;
+    },
+    contextFor: (identity) => ready().subgraph.contextFor(identity),
+  };
+}
 
 /** Order days: leap day 2024, month ends, quarter ends, a partial March 2025. */
 export const DAYS = [
@@ -40,7 +72,7 @@ export const DAYS = [
 
 export interface Star {
   db: TestDatabase;
-  subgraph: Subgraph<BaseContext>;
+  subgraph: Awaited<ReturnType<typeof createAnalyticsSubgraph>>;
   close(): Promise<void>;
 }
 
@@ -48,12 +80,12 @@ export async function createStar(): Promise<Star> {
   const db = await testDatabase({ migrated: false });
   await migrateDwh(db.url);
   await fillStar(db);
-  const subgraph = (await createAnalyticsSubgraph({
+  const subgraph = await createAnalyticsSubgraph({
     pool: db.pool,
     log: quietLogger(),
     identitySecret: 'x'.repeat(32),
     production: false,
-  })) as never as Subgraph<BaseContext>;
+  });
   return {
     db,
     subgraph,

@@ -1,17 +1,9 @@
-import { NotFoundError } from '@erp/kit';
-import { optionalId, parseId, scalarResolvers } from '@erp/kit/graphql';
+import { optionalId, parseId, scalarResolvers, must } from '@erp/kit/graphql';
 import type { Resolvers } from '../generated/resolvers';
 import * as categories from '../services/categories';
 import * as products from '../services/products';
 import * as stock from '../services/stock';
 import * as warehouses from '../services/warehouses';
-
-const must =
-  <T>(entity: string, id: unknown) =>
-  (row: T | null): T => {
-    if (!row) throw new NotFoundError(entity, id);
-    return row;
-  };
 
 /** Thin resolvers: parse arguments, call a service or a loader, return. */
 export const resolvers: Resolvers = {

@@ -1,35 +1,22 @@
-import type { BaseContext, Subgraph } from '@erp/kit/graphql';
-import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
-import { dataOf, execute, identity, quietLogger, testUpdatedAtFeed } from '@erp/kit/test/graphql';
+import { dataOf, execute, identity, testUpdatedAtFeed } from '@erp/kit/test/graphql';
+import { subgraphUnderTest } from '@erp/kit/test/subgraph';
 import { createCatalogSubgraph } from '../server';
 
 /** What the warehouse ETL needs of the catalog: incremental product extraction and stock totals. */
-let db: TestDatabase;
-let catalog: Subgraph<BaseContext>;
+const catalog = subgraphUnderTest(createCatalogSubgraph);
 const analyst = identity('ANALYST', 7);
 const manager = identity('MANAGER', 1);
 const T0 = '2025-03-01 10:00:00.123456+00';
 
 beforeAll(async () => {
-  db = await testDatabase();
-  catalog = (await createCatalogSubgraph({
-    pool: db.pool,
-    log: quietLogger(),
-    identitySecret: 'x'.repeat(32),
-    production: false,
-  })) as never;
   // 250 products sharing one updated_at (microseconds), then 5 changed later.
-  await db.pool.query(`
+  await catalog.db.pool.query(`
     INSERT INTO catalog.categories (code, name) VALUES ('ROOT', 'Root');
     INSERT INTO catalog.products (sku, name, category_id, list_price, updated_at)
       SELECT 'TIE-' || lpad(i::text, 3, '0'), 'Tie ' || i, (SELECT id FROM catalog.categories), 1, timestamptz '${T0}' FROM generate_series(1, 250) i;
     INSERT INTO catalog.products (sku, name, category_id, list_price, updated_at)
       SELECT 'NEW-' || i, 'New ' || i, (SELECT id FROM catalog.categories), 1, timestamptz '2025-03-02 08:00:00.000250+00' + i * interval '1 microsecond'
       FROM generate_series(1, 5) i;`);
-});
-afterAll(async () => {
-  await catalog.stop();
-  await db.drop();
 });
 
 testUpdatedAtFeed({
@@ -51,7 +38,7 @@ test('stockTotals sums stock levels per warehouse, every warehouse listed', asyn
   const [a, b] = [await wh('WH-A'), await wh('WH-B')];
   await wh('WH-EMPTY');
   const ids = (
-    await db.pool.query<{ id: number }>(`SELECT id FROM catalog.products ORDER BY id LIMIT 3`)
+    await catalog.db.pool.query<{ id: number }>(`SELECT id FROM catalog.products ORDER BY id LIMIT 3`)
   ).rows.map((r) => String(r.id));
   const receive = (w: string, lines: [string, number][], ref: string) =>
     execute(catalog, manager, `mutation($i: RecordReceiptInput!) { recordReceipt(input: $i) { id } }`, {
@@ -103,7 +90,7 @@ test('stockTotals sums stock levels per warehouse, every warehouse listed', asyn
     { warehouse: { id: expect.any(String), code: 'WH-EMPTY' }, onHand: 0, reserved: 0 },
   ]);
   // The same as an independent computation (the ledger is the source of on_hand).
-  const { rows } = await db.pool.query(
+  const { rows } = await catalog.db.pool.query(
     `SELECT w.code, (SELECT coalesce(sum(quantity), 0)::int FROM inventory.stock_movements m WHERE m.warehouse_id = w.id) AS "onHand",
             (SELECT coalesce(sum(quantity), 0)::int FROM inventory.stock_reservations r WHERE r.warehouse_id = w.id AND r.status = 'ACTIVE') AS reserved
      FROM inventory.warehouses w ORDER BY w.code`,

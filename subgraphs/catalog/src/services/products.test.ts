@@ -1,32 +1,19 @@
-import type { BaseContext, Subgraph } from '@erp/kit/graphql';
-import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
-import { dataOf, execute, identity, quietLogger } from '@erp/kit/test/graphql';
+import { dataOf, execute, identity } from '@erp/kit/test/graphql';
+import { subgraphUnderTest } from '@erp/kit/test/subgraph';
 import { createCatalogSubgraph } from '../server';
 
-let db: TestDatabase;
-let catalog: Subgraph<BaseContext>;
+const catalog = subgraphUnderTest(createCatalogSubgraph);
 const analyst = identity('ANALYST', 7);
 
 beforeAll(async () => {
-  db = await testDatabase();
-  catalog = (await createCatalogSubgraph({
-    pool: db.pool,
-    log: quietLogger(),
-    identitySecret: 'x'.repeat(32),
-    production: false,
-  })) as never;
   // 45 products; updated_at values with microseconds, several shared, names repeated.
-  await db.pool.query(`
+  await catalog.db.pool.query(`
     INSERT INTO catalog.categories (code, name) VALUES ('ROOT', 'Root');
     INSERT INTO catalog.products (sku, name, category_id, list_price)
       SELECT 'SKU-' || i, 'Item ' || (i % 7), (SELECT id FROM catalog.categories), (i % 5) + 0.5 FROM generate_series(1, 45) i;
     ALTER TABLE catalog.products DISABLE TRIGGER touch_updated_at;
     UPDATE catalog.products SET updated_at = timestamptz '2025-03-01 10:00:00.123456+00' + (id % 4) * interval '1 microsecond';
     ALTER TABLE catalog.products ENABLE TRIGGER touch_updated_at;`);
-});
-afterAll(async () => {
-  await catalog.stop();
-  await db.drop();
 });
 
 async function allPages(orderBy: string): Promise<string[]> {
@@ -78,27 +65,27 @@ test('an unknown sort field or a foreign cursor is a validation error naming the
 });
 
 test("products' availability: one statement for a batch of entities, the same figures as a list page's (summed per product)", async () => {
-  await db.pool.query(`
+  await catalog.db.pool.query(`
     INSERT INTO inventory.warehouses (code, name, city, country_code) VALUES ('W1', 'One', 'Lyon', 'FR'), ('W2', 'Two', 'Lille', 'FR');
     INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity, reference)
       SELECT p.id, w.id, 'RECEIPT', p.id + 10 * w.id, 'PO-' || p.id FROM catalog.products p, inventory.warehouses w WHERE p.id <= 3;
     UPDATE inventory.stock_levels SET reserved = 2 WHERE product_id = 1;`);
-  const ids = (await db.pool.query(`SELECT id FROM catalog.products WHERE id <= 5 ORDER BY id`)).rows.map(
-    (r) => String(r.id),
-  );
+  const ids = (
+    await catalog.db.pool.query(`SELECT id FROM catalog.products WHERE id <= 5 ORDER BY id`)
+  ).rows.map((r) => String(r.id));
   const expected = (
-    await db.pool.query(
+    await catalog.db.pool.query(
       `SELECT p.id::text AS id, coalesce(sum(s.on_hand), 0)::int AS "totalOnHand", coalesce(sum(s.on_hand - s.reserved), 0)::int AS "totalAvailable"
        FROM catalog.products p LEFT JOIN inventory.stock_levels s ON s.product_id = p.id WHERE p.id <= 5 GROUP BY p.id ORDER BY p.id`,
     )
   ).rows;
   expect(expected.filter((r) => r.totalOnHand > 0)).toHaveLength(3);
   const statements: string[] = [];
-  const original = db.pool.query;
-  db.pool.query = ((q: unknown, v?: unknown[]) => {
+  const original = catalog.db.pool.query;
+  catalog.db.pool.query = ((q: unknown, v?: unknown[]) => {
     statements.push(typeof q === 'string' ? q : (q as { text: string }).text);
-    return (original as (q: unknown, v?: unknown[]) => unknown).call(db.pool, q, v);
-  }) as typeof db.pool.query;
+    return (original as (q: unknown, v?: unknown[]) => unknown).call(catalog.db.pool, q, v);
+  }) as typeof catalog.db.pool.query;
   try {
     const q = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id totalOnHand totalAvailable } } }`;
     const d = dataOf(
@@ -118,6 +105,6 @@ test("products' availability: one statement for a batch of entities, the same fi
     for (const { node } of list.products.edges)
       expect(node).toEqual(byId.get(node.id) ?? { id: node.id, totalOnHand: 0, totalAvailable: 0 });
   } finally {
-    db.pool.query = original;
+    catalog.db.pool.query = original;
   }
 });

@@ -1,8 +1,6 @@
 import { ConflictError, NotFoundError, ValidationError } from '@erp/kit';
 import {
-  decodeCursor,
-  keysetSql,
-  lazyCount,
+  keysetPage,
   likePattern,
   mutate,
   nonNegativeDecimal,
@@ -11,7 +9,6 @@ import {
   parseId,
   requiredText,
   sortOrder,
-  toConnection,
   type MutationSpec,
 } from '@erp/kit/graphql';
 import type { CatalogContext } from '../context';
@@ -42,7 +39,7 @@ export interface ProductListArgs {
 /** A page of products. Every value is a bound parameter; only whitelisted column names enter the SQL. */
 export async function listProducts(ctx: CatalogContext, args: ProductListArgs) {
   const limit = pageSize(args.first, ctx.identity);
-  const { column, dir, cmp } = sortOrder(args.orderBy, SORT_COLUMNS, { field: 'NAME', direction: 'ASC' });
+  const { column, desc } = sortOrder(args.orderBy, SORT_COLUMNS, { field: 'NAME', direction: 'ASC' });
   const where: string[] = [];
   const params: unknown[] = [];
   const f = args.filter ?? {};
@@ -67,43 +64,19 @@ export async function listProducts(ctx: CatalogContext, args: ProductListArgs) {
       `EXISTS (SELECT 1 FROM inventory.stock_levels s WHERE s.product_id = p.id AND s.warehouse_id = $${params.length})`,
     );
   }
-  if (f.updatedFrom != null) {
-    params.push(f.updatedFrom);
-    where.push(`p.updated_at >= $${params.length}`);
-  }
-  const filterSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const countParams = [...params];
-  const cursor = decodeCursor(args.after, 2);
-  if (cursor) {
-    if (typeof cursor[0] !== 'string' || !Number.isSafeInteger(cursor[1]))
-      throw new ValidationError('after', args.after, 'is not a cursor from this list');
-    params.push(cursor[0], cursor[1]);
-    where.push(keysetSql(`p.${column}`, 'p.id', cmp, `$${params.length - 1}`, `$${params.length}`));
-  }
-  params.push(limit + 1);
-  // The cursor keeps the sort value as PostgreSQL prints it: timestamps keep their microseconds.
-  const pageSql = `SELECT ${PRODUCT_COLUMNS.replace(/(^|, )(\w+)/g, '$1p.$2')}, p.${column}::text AS "sortKey" FROM catalog.products p
-    ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY p.${column} ${dir}, p.id ${dir} LIMIT $${params.length}`;
-  const page = await ctx.pool.query<ProductRow & { sortKey: string }>(pageSql, params);
-  const rows = page.rows.map(({ sortKey, ...row }) => {
-    ctx.loaders.product.prime(row.id, row);
-    return { row, sortKey };
+  return keysetPage<ProductRow>(ctx.pool, {
+    table: 'catalog.products',
+    alias: 'p',
+    columns: PRODUCT_COLUMNS.replace(/(^|, )(\w+)/g, '$1p.$2'),
+    where,
+    params,
+    updatedFrom: f.updatedFrom,
+    sortExpr: `p.${column}`,
+    desc,
+    after: args.after,
+    limit,
+    onRow: (row) => ctx.loaders.product.prime(row.id, row),
   });
-  const connection = toConnection(rows, limit, (r) => [r.sortKey, r.row.id]);
-  return {
-    edges: connection.edges.map((e) => ({ cursor: e.cursor, node: e.node.row })),
-    pageInfo: connection.pageInfo,
-    // Counted only when the client selects totalCount.
-    totalCount: lazyCount(
-      async () =>
-        (
-          await ctx.pool.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM catalog.products p ${filterSql}`,
-            countParams,
-          )
-        ).rows[0]!.n,
-    ),
-  };
 }
 
 function status(field: string, value: unknown): string {

@@ -1,10 +1,8 @@
-import type { Subgraph, BaseContext } from '@erp/kit/graphql';
-import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
-import { dataOf, execute, identity, quietLogger } from '@erp/kit/test/graphql';
+import { dataOf, execute, identity } from '@erp/kit/test/graphql';
+import { subgraphUnderTest } from '@erp/kit/test/subgraph';
 import { createCatalogSubgraph } from '../server';
 
-let db: TestDatabase;
-let catalog: Subgraph<BaseContext>;
+const catalog = subgraphUnderTest(createCatalogSubgraph);
 const manager = identity('MANAGER', 1);
 /** The sales service, the only caller of the order stock operations. */
 const svc = identity('SALES_SERVICE', 1);
@@ -12,13 +10,6 @@ let productId: string;
 let warehouseId: string;
 
 beforeAll(async () => {
-  db = await testDatabase();
-  catalog = (await createCatalogSubgraph({
-    pool: db.pool,
-    log: quietLogger(),
-    identitySecret: 'x'.repeat(32),
-    production: false,
-  })) as never;
   const c = dataOf(
     await execute(
       catalog,
@@ -46,10 +37,6 @@ beforeAll(async () => {
   productId = p.createProduct.id;
   warehouseId = w.createWarehouse.id;
 });
-afterAll(async () => {
-  await catalog.stop();
-  await db.drop();
-});
 
 const RESERVE = `mutation($o: ID!, $ref: String!, $w: ID!, $p: ID!, $q: Int!) {
   reserveOrderStock(input: {orderId: $o, orderNumber: $ref, warehouseId: $w, lines: [{productId: $p, quantity: $q}]}) { orderId quantity status } }`;
@@ -58,7 +45,7 @@ const reserve = (ref: string, q: number, who = svc) =>
   execute(catalog, who, RESERVE, { o: String(nextOrder++), ref, w: warehouseId, p: productId, q });
 
 async function stockState() {
-  const { rows } = await db.pool.query(
+  const { rows } = await catalog.db.pool.query(
     `SELECT s.on_hand, s.reserved, (SELECT coalesce(sum(quantity), 0)::int FROM inventory.stock_movements m
        WHERE m.product_id = s.product_id AND m.warehouse_id = s.warehouse_id) AS ledger,
        (SELECT coalesce(sum(quantity), 0)::int FROM inventory.stock_reservations r
@@ -237,7 +224,7 @@ test('an idempotency key replays the first result and a different payload under 
     await execute(catalog, manager, q, { w: warehouseId, p: productId, q: 7, k: 'receipt-key-0001' }),
   );
   expect(again).toEqual(first);
-  const { rows } = await db.pool.query(
+  const { rows } = await catalog.db.pool.query(
     `SELECT count(*)::int AS n FROM inventory.stock_movements WHERE reference = 'PO-9'`,
   );
   expect(rows[0].n).toBe(1);
@@ -253,7 +240,7 @@ test('an idempotency key replays the first result and a different payload under 
 test('every committed mutation leaves an audit row; a failed one leaves none', async () => {
   const count = async () =>
     (
-      await db.pool.query(
+      await catalog.db.pool.query(
         `SELECT count(*)::int AS n FROM platform.audit_log WHERE operation = 'createProduct'`,
       )
     ).rows[0].n;

@@ -1,15 +1,7 @@
-import { NotFoundError } from '@erp/kit';
-import { parseId, scalarResolvers } from '@erp/kit/graphql';
+import { parseId, scalarResolvers, must } from '@erp/kit/graphql';
 import type { Resolvers } from '../generated/resolvers';
 import * as customers from '../services/customers';
 import * as geography from '../services/geography';
-
-const must =
-  <T>(entity: string, id: unknown) =>
-  (row: T | null): T => {
-    if (!row) throw new NotFoundError(entity, id);
-    return row;
-  };
 
 /**
  * Thin resolvers: parse arguments, call a service or a loader, return. Typed from schema.graphql

@@ -1,10 +1,8 @@
-import type { BaseContext, Subgraph } from '@erp/kit/graphql';
-import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
-import { dataOf, execute, identity, quietLogger } from '@erp/kit/test/graphql';
+import { dataOf, execute, identity } from '@erp/kit/test/graphql';
+import { subgraphUnderTest } from '@erp/kit/test/subgraph';
 import { createCustomersSubgraph } from '../server';
 
-let db: TestDatabase;
-let customers: Subgraph<BaseContext>;
+const customers = subgraphUnderTest(createCustomersSubgraph);
 const manager = identity('MANAGER', 1);
 const rep7 = identity('SALES', 7);
 const rep8 = identity('SALES', 8);
@@ -36,13 +34,6 @@ let mine: { id: string };
 let theirs: { id: string };
 
 beforeAll(async () => {
-  db = await testDatabase();
-  customers = (await createCustomersSubgraph({
-    pool: db.pool,
-    log: quietLogger(),
-    identitySecret: 'x'.repeat(32),
-    production: false,
-  })) as never;
   acme = await create(manager, {
     code: 'ACME',
     name: 'Acme SARL',
@@ -67,10 +58,6 @@ beforeAll(async () => {
     ),
   );
 });
-afterAll(async () => {
-  await customers.stop();
-  await db.drop();
-});
 
 describe('geography', () => {
   test('createCustomer finds or creates region and city under the country, and reuses them', async () => {
@@ -83,7 +70,7 @@ describe('geography', () => {
       name: 'Lyon',
       region: { name: 'Auvergne-Rhône-Alpes', country: { code: 'FR', name: 'France' } },
     });
-    const { rows } = await db.pool.query(
+    const { rows } = await customers.db.pool.query(
       `SELECT count(*)::int AS n FROM customers.cities WHERE name ILIKE 'lyon'`,
     );
     expect(rows[0].n).toBe(1);
@@ -237,7 +224,8 @@ describe('SALES row-level rules', () => {
     );
     expect(contact.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(
-      (await db.pool.query(`SELECT name FROM customers.customers WHERE id = $1`, [theirs.id])).rows[0].name,
+      (await customers.db.pool.query(`SELECT name FROM customers.customers WHERE id = $1`, [theirs.id]))
+        .rows[0].name,
     ).toBe('Eight One');
   });
 });
@@ -336,7 +324,9 @@ describe('role matrix', () => {
       expect([who.role, res.errors?.[0]?.extensions?.code]).toEqual([who.role, 'FORBIDDEN']);
     }
     const before = (
-      await db.pool.query(`SELECT analytic_segment FROM customers.customers WHERE id = $1`, [acme.id])
+      await customers.db.pool.query(`SELECT analytic_segment FROM customers.customers WHERE id = $1`, [
+        acme.id,
+      ])
     ).rows[0].analytic_segment;
     expect(before).not.toBe('Champions');
     expect(

@@ -8,16 +8,13 @@ import {
   type Tx,
 } from '@erp/kit';
 import {
-  decodeCursor,
-  keysetSql,
-  lazyCount,
+  keysetPage,
   likePattern,
   mutate,
   type MutationSpec,
   pageSize,
   parseId,
   requiredText,
-  toConnection,
 } from '@erp/kit/graphql';
 import type { CustomersContext } from '../context';
 import { CONTACT_COLUMNS, CUSTOMER_COLUMNS, qualified, type ContactRow, type CustomerRow } from '../rows';
@@ -93,40 +90,21 @@ export async function listCustomers(ctx: CustomersContext, args: CustomerListArg
   if (f.cityId != null) where.push(`c.city_id = $${params.push(parseId('filter.cityId', f.cityId))}`);
   if (f.salesRepId != null)
     where.push(`c.sales_rep_id = $${params.push(parseId('filter.salesRepId', f.salesRepId))}`);
-  if (f.updatedFrom != null) where.push(`c.updated_at >= $${params.push(f.updatedFrom)}`);
-  const filterSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const countParams = [...params];
-  const cursor = decodeCursor(args.after, 2);
-  if (cursor) {
-    if (typeof cursor[0] !== 'string' || typeof cursor[1] !== 'number')
-      throw new ValidationError('after', args.after, 'is not a cursor from this list');
-    const a = params.push(cursor[0]);
-    const b = params.push(cursor[1]);
-    where.push(keysetSql(`c.${sort.column}`, 'c.id', desc ? '<' : '>', `$${a}::${sort.type}`, `$${b}::int`));
-  }
-  const dir = desc ? 'DESC' : 'ASC';
-  const pageSql = `SELECT ${qualified(CUSTOMER_COLUMNS, 'c')}, c.${sort.column}::text AS "sortKey" FROM customers.customers c
-    ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.${sort.column} ${dir}, c.id ${dir} LIMIT $${params.push(limit + 1)}`;
-  const page = await ctx.pool.query<CustomerRow & { sortKey: string }>(pageSql, params);
-  const keyed = page.rows.map(({ sortKey, ...row }) => {
-    ctx.loaders.customer.prime(row.id, row);
-    return { row, sortKey };
+  return keysetPage<CustomerRow>(ctx.pool, {
+    table: 'customers.customers',
+    alias: 'c',
+    columns: qualified(CUSTOMER_COLUMNS, 'c'),
+    where,
+    params,
+    updatedFrom: f.updatedFrom,
+    sortExpr: `c.${sort.column}`,
+    desc,
+    sortCast: `::${sort.type}`,
+    idCast: '::int',
+    after: args.after,
+    limit,
+    onRow: (row) => ctx.loaders.customer.prime(row.id, row),
   });
-  const conn = toConnection(keyed, limit, (k) => [k.sortKey, k.row.id]);
-  return {
-    edges: conn.edges.map((e) => ({ cursor: e.cursor, node: e.node.row })),
-    pageInfo: conn.pageInfo,
-    // Counted only when the client selects totalCount.
-    totalCount: lazyCount(
-      async () =>
-        (
-          await ctx.pool.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM customers.customers c ${filterSql}`,
-            countParams,
-          )
-        ).rows[0]!.n,
-    ),
-  };
 }
 
 /**

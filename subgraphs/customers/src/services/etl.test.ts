@@ -1,22 +1,13 @@
-import type { BaseContext, Subgraph } from '@erp/kit/graphql';
-import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
-import { execute, identity, quietLogger, testUpdatedAtFeed } from '@erp/kit/test/graphql';
+import { execute, identity, testUpdatedAtFeed } from '@erp/kit/test/graphql';
+import { subgraphUnderTest } from '@erp/kit/test/subgraph';
 import { createCustomersSubgraph } from '../server';
 
 /** The warehouse ETL's incremental extraction of customers: updatedFrom, UPDATED_AT keyset with ties. */
-let db: TestDatabase;
-let customers: Subgraph<BaseContext>;
+const customers = subgraphUnderTest(createCustomersSubgraph);
 const analyst = identity('ANALYST', 7);
 
 beforeAll(async () => {
-  db = await testDatabase();
-  customers = (await createCustomersSubgraph({
-    pool: db.pool,
-    log: quietLogger(),
-    identitySecret: 'x'.repeat(32),
-    production: false,
-  })) as never;
-  await db.pool.query(`
+  await customers.db.pool.query(`
     INSERT INTO customers.countries (code, name) VALUES ('FR', 'France');
     INSERT INTO customers.regions (country_code, name) VALUES ('FR', 'Occitanie');
     INSERT INTO customers.cities (region_id, name) SELECT id, 'Toulouse' FROM customers.regions;
@@ -24,10 +15,6 @@ beforeAll(async () => {
       SELECT 'TIE-' || lpad(i::text, 3, '0'), 'Tie ' || i, (SELECT id FROM customers.cities), timestamptz '2025-03-01 10:00:00.123456+00' FROM generate_series(1, 250) i;
     INSERT INTO customers.customers (code, name, city_id, updated_at)
       SELECT 'NEW-' || i, 'New ' || i, (SELECT id FROM customers.cities), timestamptz '2025-03-02 08:00:00.000250+00' + i * interval '1 microsecond' FROM generate_series(1, 5) i;`);
-});
-afterAll(async () => {
-  await customers.stop();
-  await db.drop();
 });
 
 testUpdatedAtFeed({

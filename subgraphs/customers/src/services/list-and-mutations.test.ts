@@ -1,10 +1,8 @@
-import type { BaseContext, Subgraph } from '@erp/kit/graphql';
-import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
-import { dataOf, execute, identity, quietLogger } from '@erp/kit/test/graphql';
+import { dataOf, execute, identity } from '@erp/kit/test/graphql';
+import { subgraphUnderTest } from '@erp/kit/test/subgraph';
 import { createCustomersSubgraph } from '../server';
 
-let db: TestDatabase;
-let customers: Subgraph<BaseContext>;
+const customers = subgraphUnderTest(createCustomersSubgraph);
 const manager = identity('MANAGER', 1);
 const mining = identity('MINING_SERVICE', 3);
 const analyst = identity('ANALYST', 4);
@@ -37,30 +35,23 @@ async function allPages(vars: Record<string, unknown>, first: number) {
 }
 
 beforeAll(async () => {
-  db = await testDatabase();
-  customers = (await createCustomersSubgraph({
-    pool: db.pool,
-    log: quietLogger(),
-    identitySecret: 'x'.repeat(32),
-    production: false,
-  })) as never;
   // A fixture inserted in one statement: every row has the same created_at/updated_at (ties), names repeat.
-  await db.pool.query(
+  await customers.db.pool.query(
     `INSERT INTO customers.countries (code, name) VALUES ('FR', 'France'), ('BE', 'Belgium')`,
   );
-  await db.pool.query(
+  await customers.db.pool.query(
     `INSERT INTO customers.regions (country_code, name) VALUES ('FR', 'Auvergne-Rhône-Alpes'), ('FR', 'Nouvelle-Aquitaine'), ('BE', 'Brussels')`,
   );
-  await db.pool.query(
+  await customers.db.pool.query(
     `INSERT INTO customers.cities (region_id, name) SELECT r.id, c.name FROM (VALUES ('Auvergne-Rhône-Alpes', 'Lyon'), ('Nouvelle-Aquitaine', 'Bordeaux'), ('Brussels', 'Brussels')) AS c(region, name)
      JOIN customers.regions r ON r.name = c.region`,
   );
-  const cities = (await db.pool.query(`SELECT id, name, region_id FROM customers.cities`)).rows;
+  const cities = (await customers.db.pool.query(`SELECT id, name, region_id FROM customers.cities`)).rows;
   lyonId = cities.find((c) => c.name === 'Lyon').id;
   bordeauxId = cities.find((c) => c.name === 'Bordeaux').id;
   aquitaineId = cities.find((c) => c.name === 'Bordeaux').region_id;
   const brusselsId = cities.find((c) => c.name === 'Brussels').id;
-  await db.pool.query(
+  await customers.db.pool.query(
     `INSERT INTO customers.customers (code, name, email, segment, status, city_id, sales_rep_id)
      SELECT 'C' || lpad(i::text, 3, '0'), 'Name ' || (i % 7), 'c' || i || '@shop.example',
             (ARRAY['CONSUMER','SMALL_BUSINESS','CORPORATE','WHOLESALE'])[1 + i % 4]::customers.customer_segment,
@@ -69,10 +60,6 @@ beforeAll(async () => {
      FROM generate_series(1, 47) AS i`,
     [lyonId, bordeauxId, brusselsId],
   );
-});
-afterAll(async () => {
-  await customers.stop();
-  await db.drop();
 });
 
 describe('customers list', () => {
@@ -83,14 +70,17 @@ describe('customers list', () => {
     ['CREATED_AT', 'ASC'],
     ['UPDATED_AT', 'DESC'],
   ])('cursor pagination by %s %s: no duplicates, no gaps, in order', async (field, direction) => {
-    const all = (await db.pool.query(`SELECT id::text AS id FROM customers.customers`)).rows.map((r) => r.id);
+    const all = (await customers.db.pool.query(`SELECT id::text AS id FROM customers.customers`)).rows.map(
+      (r) => r.id,
+    );
     const { ids, pages, totalCount } = await allPages({ o: { field, direction } }, 6);
     expect(totalCount).toBe(47);
     expect(pages).toBe(8);
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort()).toEqual([...all].sort());
     if (field === 'NAME') {
-      const names = (await db.pool.query(`SELECT id::text AS id, name FROM customers.customers`)).rows;
+      const names = (await customers.db.pool.query(`SELECT id::text AS id, name FROM customers.customers`))
+        .rows;
       const byId = new Map(names.map((r) => [r.id, r.name]));
       const listed = ids.map((id) => byId.get(id) as string);
       const sorted = [...listed].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -103,7 +93,7 @@ describe('customers list', () => {
       dataOf(await execute(customers, manager, LIST, { f, first: 1 })).customers.totalCount;
     const sql = async (where: string, params: unknown[] = []) =>
       (
-        await db.pool.query(
+        await customers.db.pool.query(
           `SELECT count(*)::int AS n FROM customers.customers c JOIN customers.cities ci ON ci.id = c.city_id JOIN customers.regions r ON r.id = ci.region_id WHERE ${where}`,
           params,
         )
@@ -134,8 +124,8 @@ describe('customers list', () => {
 
   test('nested geography across a page costs a bounded number of queries (no N+1)', async () => {
     let n = 0;
-    const original = db.pool.query.bind(db.pool);
-    (db.pool as { query: unknown }).query = (...args: unknown[]) => {
+    const original = customers.db.pool.query.bind(customers.db.pool);
+    (customers.db.pool as { query: unknown }).query = (...args: unknown[]) => {
       n++;
       return (original as (...a: unknown[]) => unknown)(...args);
     };
@@ -149,7 +139,7 @@ describe('customers list', () => {
       );
       expect(res.customers.edges).toHaveLength(47);
     } finally {
-      (db.pool as { query: unknown }).query = original;
+      (customers.db.pool as { query: unknown }).query = original;
     }
     expect(n).toBeLessThanOrEqual(6); // page + count + contacts + cities + regions + countries
   });
@@ -213,7 +203,7 @@ describe('mutations', () => {
   test('every committed mutation leaves one audit row; a failed one leaves none', async () => {
     const audit = async () =>
       (
-        await db.pool.query(
+        await customers.db.pool.query(
           `SELECT operation, count(*)::int AS n FROM platform.audit_log GROUP BY operation ORDER BY operation`,
         )
       ).rows;
@@ -254,7 +244,7 @@ describe('mutations', () => {
     expect(await count('updateCustomer')).toBe(before.update + 1);
     expect(await count('addCustomerContact')).toBe(before.contact + 1);
     const row = (
-      await db.pool.query(
+      await customers.db.pool.query(
         `SELECT user_id, user_role, entity, entity_id, before, after FROM platform.audit_log WHERE operation = 'updateCustomer'`,
       )
     ).rows[0];
@@ -303,7 +293,7 @@ describe('assignCustomerSegments', () => {
   test('writes analytic segments and their time, counts updated customers, one audit row per call', async () => {
     const auditRows = async () =>
       (
-        await db.pool.query(
+        await customers.db.pool.query(
           `SELECT count(*)::int AS n FROM platform.audit_log WHERE operation = 'assignCustomerSegments'`,
         )
       ).rows[0].n;
@@ -315,7 +305,7 @@ describe('assignCustomerSegments', () => {
     ];
     expect(dataOf(await execute(customers, mining, ASSIGN, { a })).assignCustomerSegments).toBe(2);
     const rows = (
-      await db.pool.query(
+      await customers.db.pool.query(
         `SELECT id, analytic_segment, analytic_segment_at FROM customers.customers WHERE id IN (1, 2, 3) ORDER BY id`,
       )
     ).rows;
@@ -340,14 +330,14 @@ describe('assignCustomerSegments', () => {
     expect(first).toBe(20);
     const stamp = async () =>
       (
-        await db.pool.query(
+        await customers.db.pool.query(
           `SELECT max(analytic_segment_at) AS t, count(*) FILTER (WHERE analytic_segment = 'Loyal')::int AS loyal FROM customers.customers`,
         )
       ).rows[0];
     const after1 = await stamp();
     const audits = async () =>
       (
-        await db.pool.query(
+        await customers.db.pool.query(
           `SELECT count(*)::int AS n FROM platform.audit_log WHERE operation = 'assignCustomerSegments'`,
         )
       ).rows[0].n;
@@ -368,13 +358,18 @@ describe('assignCustomerSegments', () => {
     const a = [{ customerId: '5', segment: 'Hibernating' }];
     expect(dataOf(await execute(customers, mining, ASSIGN, { a })).assignCustomerSegments).toBe(1);
     const before = (
-      await db.pool.query(`SELECT updated_at, analytic_segment_at FROM customers.customers WHERE id = 5`)
+      await customers.db.pool.query(
+        `SELECT updated_at, analytic_segment_at FROM customers.customers WHERE id = 5`,
+      )
     ).rows[0];
     await new Promise((r) => setTimeout(r, 20));
     expect(dataOf(await execute(customers, mining, ASSIGN, { a })).assignCustomerSegments).toBe(0);
     expect(
-      (await db.pool.query(`SELECT updated_at, analytic_segment_at FROM customers.customers WHERE id = 5`))
-        .rows[0],
+      (
+        await customers.db.pool.query(
+          `SELECT updated_at, analytic_segment_at FROM customers.customers WHERE id = 5`,
+        )
+      ).rows[0],
     ).toEqual(before);
   });
 

@@ -1,14 +1,13 @@
 import { countStatements } from '@erp/kit/db/tx';
-import type { BaseContext, Subgraph } from '@erp/kit/graphql';
-import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
-import { dataOf, execute, identity, quietLogger } from '@erp/kit/test/graphql';
+import type { TestDatabase } from '@erp/kit/test/db';
+import { dataOf, execute, identity } from '@erp/kit/test/graphql';
+import { subgraphUnderTest } from '@erp/kit/test/subgraph';
 import type { Inventory } from '../inventory';
 import { createSalesSubgraph } from '../server';
 import { anyCustomer } from './test-helpers';
 
 /** Reads, row-level rules and federation entities; the stock is not involved (no order is confirmed). */
 let db: TestDatabase;
-let sales: Subgraph<BaseContext>;
 let counter: ReturnType<typeof countStatements>;
 /** How many counts one pool.query makes (1: countStatements counts at the client); measured, not assumed. */
 let perQuery = 1;
@@ -29,20 +28,16 @@ const noStock: Inventory = {
   products: async (_who, ids) => new Map(ids.map((id) => [id, { listPrice: '1.00', status: 'ACTIVE' }])),
 };
 
-beforeAll(async () => {
-  db = await testDatabase();
+const sales = subgraphUnderTest(async (opts, testDb) => {
+  db = testDb;
   counter = countStatements(db.pool); // once, so that every pooled client is counted alike
   counter.reset();
   await db.pool.query('SELECT 1');
   perQuery = counter.count;
-  sales = (await createSalesSubgraph({
-    pool: db.pool,
-    log: quietLogger(),
-    identitySecret: 'x'.repeat(32),
-    production: false,
-    inventory: noStock,
-    customers: anyCustomer,
-  })) as never;
+  return createSalesSubgraph({ ...opts, inventory: noStock, customers: anyCustomer });
+});
+
+beforeAll(async () => {
   // 120 orders: customers 1..12, reps alice (even) / bob (odd), 3 lines each, a DRAFT history row each.
   await db.pool.query(`
     INSERT INTO sales.orders (id, number, customer_id, sales_rep_id, warehouse_id, ordered_at)
@@ -54,10 +49,6 @@ beforeAll(async () => {
     SELECT o, n, 100 + n, n, '19.99', '0.1', '0.2' FROM generate_series(1, 120) o, generate_series(1, 3) n;
     INSERT INTO sales.order_status_history (order_id, from_status, to_status, changed_by) SELECT i, NULL, 'DRAFT', 1 FROM generate_series(1, 120) i;
   `);
-});
-afterAll(async () => {
-  await sales.stop();
-  await db.drop();
 });
 
 const PAGE = `query($first: Int, $after: String, $filter: OrderFilter, $orderBy: OrderOrder) {

@@ -1,4 +1,3 @@
-import type { BaseContext, Subgraph } from '@erp/kit/graphql';
 import { dataOf, execute, identity, quietLogger } from '@erp/kit/test/graphql';
 import { createCustomersSubgraph } from '@erp/subgraph-customers';
 import { localCustomers } from '../inventory';
@@ -10,7 +9,7 @@ import { CREATE, lines, manager, product, SECRET, world, type World } from './te
  * nothing. The customers are checked against the customers subgraph, as each user sees them.
  */
 let w: World;
-let customers: Subgraph<BaseContext>;
+let customers: Awaited<ReturnType<typeof createCustomersSubgraph>>;
 const alice = identity('SALES', 21);
 const bob = identity('SALES', 22);
 const ids: Record<string, string> = {};
@@ -18,12 +17,12 @@ const ids: Record<string, string> = {};
 beforeAll(async () => {
   w = await world(undefined, {
     customers: async (pool) => {
-      customers = (await createCustomersSubgraph({
+      customers = await createCustomersSubgraph({
         pool,
         log: quietLogger(),
         identitySecret: SECRET,
         production: false,
-      })) as never;
+      });
       return localCustomers(customers);
     },
   });

@@ -1,5 +1,4 @@
-import { NotFoundError } from '@erp/kit';
-import { parseId, scalarResolvers } from '@erp/kit/graphql';
+import { parseId, scalarResolvers, must } from '@erp/kit/graphql';
 import type { Resolvers } from '../generated/resolvers';
 import * as evaluations from '../services/evaluations';
 import * as performance from '../services/performance';
@@ -21,13 +20,6 @@ function centsSum(amounts: string[]): string {
   const abs = cents < 0n ? -cents : cents;
   return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
 }
-
-const must =
-  <T>(entity: string, id: unknown) =>
-  (row: T | null): T => {
-    if (!row) throw new NotFoundError(entity, id);
-    return row;
-  };
 
 /** Thin resolvers: parse arguments, call a service or a loader, return; typed from schema.graphql (src/generated). */
 export const resolvers: Resolvers = {

@@ -7,9 +7,7 @@ import {
 } from '@erp/kit';
 import type { Tx } from '@erp/kit/db/tx';
 import {
-  decodeCursor,
-  keysetSql,
-  lazyCount,
+  keysetPage,
   likePattern,
   mutate,
   pageSize,
@@ -17,7 +15,6 @@ import {
   positiveInt,
   requiredText,
   sortOrder,
-  toConnection,
   type Audit,
   type MutationSpec,
 } from '@erp/kit/graphql';
@@ -147,7 +144,7 @@ export async function listPurchaseOrders(
   supplierId?: number,
 ) {
   const limit = pageSize(args.first, ctx.identity);
-  const { column, dir, cmp } = sortOrder(args.orderBy, SORT_COLUMNS, {
+  const { column, desc } = sortOrder(args.orderBy, SORT_COLUMNS, {
     field: 'ORDERED_AT',
     direction: 'DESC',
   });
@@ -177,36 +174,20 @@ export async function listPurchaseOrders(
     where.push(`po.status IN ('SENT', 'PARTIALLY_RECEIVED') AND EXISTS (SELECT 1 FROM suppliers.purchase_order_lines pl
       WHERE pl.purchase_order_id = po.id AND pl.received_quantity < pl.quantity AND pl.expected_date < (now() AT TIME ZONE 'UTC')::date)`);
   }
-  if (f.updatedFrom != null) where.push(`po.updated_at >= $${params.push(f.updatedFrom)}`);
-  const filterSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const countParams = [...params];
-  const cursor = decodeCursor(args.after, 2);
-  if (cursor) {
-    if (typeof cursor[0] !== 'string' || !Number.isSafeInteger(cursor[1]))
-      throw new ValidationError('after', args.after, 'is not a cursor from this list');
-    const cast = column === 'expected_date' ? '::date' : column === 'number' ? '' : '::timestamptz';
-    params.push(cursor[0], cursor[1]);
-    where.push(keysetSql(sortExpr, 'po.id', cmp, `$${params.length - 1}${cast}`, `$${params.length}`));
-  }
-  params.push(limit + 1);
-  const { rows } = await ctx.pool.query<PurchaseOrderRow & { sortKey: string }>(
-    `SELECT ${PO_COLUMNS}, ${sortExpr}::text AS "sortKey" FROM suppliers.purchase_orders po
-     ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${sortExpr} ${dir}, po.id ${dir} LIMIT $${params.length}`,
+  return keysetPage<PurchaseOrderRow>(ctx.pool, {
+    table: 'suppliers.purchase_orders',
+    alias: 'po',
+    columns: PO_COLUMNS,
+    where,
     params,
-  );
-  for (const row of rows) ctx.loaders.purchaseOrder.prime(row.id, row);
-  return {
-    ...toConnection(rows, limit, (r) => [r.sortKey, r.id]),
-    totalCount: lazyCount(
-      async () =>
-        (
-          await ctx.pool.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM suppliers.purchase_orders po ${filterSql}`,
-            countParams,
-          )
-        ).rows[0]!.n,
-    ),
-  };
+    updatedFrom: f.updatedFrom,
+    sortExpr,
+    desc,
+    sortCast: column === 'expected_date' ? '::date' : column === 'number' ? '' : '::timestamptz',
+    after: args.after,
+    limit,
+    onRow: (row) => ctx.loaders.purchaseOrder.prime(row.id, row),
+  });
 }
 
 export async function getPurchaseOrder(

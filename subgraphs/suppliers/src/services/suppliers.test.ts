@@ -1,10 +1,8 @@
-import type { BaseContext, Subgraph } from '@erp/kit/graphql';
-import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
-import { dataOf, execute, identity, quietLogger } from '@erp/kit/test/graphql';
+import { dataOf, execute, identity } from '@erp/kit/test/graphql';
+import { subgraphUnderTest } from '@erp/kit/test/subgraph';
 import { createSuppliersSubgraph } from '../server';
 
-let db: TestDatabase;
-let sg: Subgraph<BaseContext>;
+const sg = subgraphUnderTest(createSuppliersSubgraph);
 const manager = identity('MANAGER', 1);
 const buyer = identity('PURCHASING', 2);
 const sales = identity('SALES', 3);
@@ -54,22 +52,11 @@ async function evaluate(
 }
 
 const auditCount = async (operation: string) =>
-  (await db.pool.query(`SELECT count(*)::int AS n FROM platform.audit_log WHERE operation = $1`, [operation]))
-    .rows[0].n as number;
-
-beforeAll(async () => {
-  db = await testDatabase();
-  sg = (await createSuppliersSubgraph({
-    pool: db.pool,
-    log: quietLogger(),
-    identitySecret: 'x'.repeat(32),
-    production: false,
-  })) as never;
-});
-afterAll(async () => {
-  await sg.stop();
-  await db.drop();
-});
+  (
+    await sg.db.pool.query(`SELECT count(*)::int AS n FROM platform.audit_log WHERE operation = $1`, [
+      operation,
+    ])
+  ).rows[0].n as number;
 
 describe('federation entities', () => {
   test('_entities resolves a Supplier with its contacts and supplies', async () => {
@@ -261,7 +248,7 @@ describe('scorecard', () => {
     ]);
     const again = await evaluate(falling, 2, 10, 10, 60, 70);
     expect(again).toMatchObject({ periodStart: monthStart(2), onTimeRate: 100 });
-    const rows = await db.pool.query(
+    const rows = await sg.db.pool.query(
       `SELECT count(*)::int AS n FROM suppliers.evaluations WHERE supplier_id = $1`,
       [falling],
     );
@@ -285,7 +272,7 @@ describe('scorecard', () => {
 describe('preferred supplier', () => {
   const preferredOf = async (productId: number) =>
     (
-      await db.pool.query(
+      await sg.db.pool.query(
         `SELECT supplier_id FROM suppliers.product_supplies WHERE product_id = $1 AND is_preferred ORDER BY supplier_id`,
         [productId],
       )
@@ -481,7 +468,7 @@ describe('audit and idempotency', () => {
     );
     await evaluate(id, 1, 4, 4, 90, 90);
     for (const o of ops) expect({ o, n: await auditCount(o) }).toEqual({ o, n: before[o]! + 1 });
-    const { rows } = await db.pool.query(
+    const { rows } = await sg.db.pool.query(
       `SELECT user_id, user_role, entity, entity_id, after->>'name' AS name FROM platform.audit_log WHERE operation = 'updateSupplier' ORDER BY id DESC LIMIT 1`,
     );
     expect(rows[0]).toEqual({
@@ -559,11 +546,11 @@ describe('listing', () => {
   test('a page of suppliers with their supplies, contacts and scorecards runs a bounded number of statements (no N+1)', async () => {
     // Reads go through pool.query (no transaction): log them.
     const statements: string[] = [];
-    const original = db.pool.query;
-    db.pool.query = ((text: string | { text: string }, values?: unknown[]) => {
+    const original = sg.db.pool.query;
+    sg.db.pool.query = ((text: string | { text: string }, values?: unknown[]) => {
       statements.push(typeof text === 'string' ? text : text.text); // a loader's prepared statement comes as a config
-      return (original as (t: unknown, v?: unknown[]) => unknown).call(db.pool, text, values);
-    }) as unknown as typeof db.pool.query;
+      return (original as (t: unknown, v?: unknown[]) => unknown).call(sg.db.pool, text, values);
+    }) as unknown as typeof sg.db.pool.query;
     dataOf(
       await execute(
         sg,
@@ -580,9 +567,9 @@ describe('listing', () => {
     const counted = dataOf(
       await execute(sg, manager, `query { suppliers(first: 2) { totalCount edges { node { code } } } }`),
     );
-    db.pool.query = original;
+    sg.db.pool.query = original;
     expect(counted.suppliers.totalCount).toBe(
-      (await db.pool.query('SELECT count(*)::int AS n FROM suppliers.suppliers')).rows[0].n,
+      (await sg.db.pool.query('SELECT count(*)::int AS n FROM suppliers.suppliers')).rows[0].n,
     );
     expect(statements).toHaveLength(2); // the page and, asked for, the count
   });
@@ -617,9 +604,9 @@ describe('role matrix', () => {
       },
     );
     expect(viaSupplier.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect((await db.pool.query(`SELECT 1 FROM suppliers.suppliers WHERE code = 'SALES-1'`)).rowCount).toBe(
-      0,
-    );
+    expect(
+      (await sg.db.pool.query(`SELECT 1 FROM suppliers.suppliers WHERE code = 'SALES-1'`)).rowCount,
+    ).toBe(0);
   });
 
   test('WAREHOUSE reads suppliers but cannot change them', async () => {

@@ -1,8 +1,6 @@
 import { ConflictError, NotFoundError, ValidationError } from '@erp/kit';
 import {
-  decodeCursor,
-  keysetSql,
-  lazyCount,
+  keysetPage,
   likePattern,
   mutate,
   type MutationSpec,
@@ -10,7 +8,6 @@ import {
   parseId,
   requiredText,
   sortOrder,
-  toConnection,
 } from '@erp/kit/graphql';
 import type { SuppliersContext } from '../context';
 import { SUPPLIER_STATUSES } from '../db/schema/constants';
@@ -72,7 +69,7 @@ function isCodeConflict(err: unknown): boolean {
 /** A page of suppliers. Every value is a bound parameter; only whitelisted column names enter the SQL. */
 export async function listSuppliers(ctx: SuppliersContext, args: SupplierListArgs) {
   const limit = pageSize(args.first, ctx.identity);
-  const { column, dir, cmp } = sortOrder(args.orderBy, SORT_COLUMNS, { field: 'NAME', direction: 'ASC' });
+  const { column, desc } = sortOrder(args.orderBy, SORT_COLUMNS, { field: 'NAME', direction: 'ASC' });
   const where: string[] = [];
   const params: unknown[] = [];
   const f = args.filter ?? {};
@@ -89,38 +86,19 @@ export async function listSuppliers(ctx: SuppliersContext, args: SupplierListArg
     params.push(countryCode('filter.countryCode', f.countryCode));
     where.push(`s.country_code = $${params.length}`);
   }
-  if (f.updatedFrom != null) {
-    params.push(f.updatedFrom);
-    where.push(`s.updated_at >= $${params.length}`);
-  }
-  const filterSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const countParams = [...params];
-  // The cursor holds the sort value as PostgreSQL prints it (full microsecond precision for updated_at).
-  const cursor = decodeCursor(args.after, 2);
-  if (cursor) {
-    if (typeof cursor[0] !== 'string' || !Number.isSafeInteger(cursor[1]))
-      throw new ValidationError('after', args.after, 'is not a cursor from this list');
-    params.push(cursor[0], cursor[1]);
-    where.push(keysetSql(`s.${column}`, 's.id', cmp, `$${params.length - 1}`, `$${params.length}`));
-  }
-  params.push(limit + 1);
-  const pageSql = `SELECT ${SUPPLIER_COLUMNS.replace(/(^|, )(\w+)/g, '$1s.$2')}, s.${column}::text AS "sortKey" FROM suppliers.suppliers s
-    ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.${column} ${dir}, s.id ${dir} LIMIT $${params.length}`;
-  const page = await ctx.pool.query<SupplierRow & { sortKey: string }>(pageSql, params);
-  for (const row of page.rows) ctx.loaders.supplier.prime(row.id, row);
-  return {
-    ...toConnection(page.rows, limit, (r) => [r.sortKey, r.id]),
-    // Counted only when the client selects totalCount.
-    totalCount: lazyCount(
-      async () =>
-        (
-          await ctx.pool.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM suppliers.suppliers s ${filterSql}`,
-            countParams,
-          )
-        ).rows[0]!.n,
-    ),
-  };
+  return keysetPage<SupplierRow>(ctx.pool, {
+    table: 'suppliers.suppliers',
+    alias: 's',
+    columns: SUPPLIER_COLUMNS.replace(/(^|, )(\w+)/g, '$1s.$2'),
+    where,
+    params,
+    updatedFrom: f.updatedFrom,
+    sortExpr: `s.${column}`,
+    desc,
+    after: args.after,
+    limit,
+    onRow: (row) => ctx.loaders.supplier.prime(row.id, row),
+  });
 }
 
 /** A supplier by id or by code (exactly one of them). */

@@ -1,23 +1,10 @@
 import { sql } from 'drizzle-orm';
-import {
-  check,
-  index,
-  integer,
-  numeric,
-  pgSchema,
-  text,
-  timestamp,
-  type AnyPgColumn,
-} from 'drizzle-orm/pg-core';
+import { check, index, integer, numeric, pgSchema, text, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { rowTimestamps } from '@erp/kit';
 import { PRODUCT_STATUSES } from './constants';
 
 export const catalogSchema = pgSchema('catalog');
 export const productStatus = catalogSchema.enum('product_status', PRODUCT_STATUSES);
-
-const timestamps = {
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-};
 
 /** Category tree: a category with no parent is a root. */
 export const categories = catalogSchema.table(
@@ -29,7 +16,7 @@ export const categories = catalogSchema.table(
     parentId: integer('parent_id').references((): AnyPgColumn => categories.id),
     /** The tax rate of the category's goods (0.055 = 5.5 %); null: the parent's, else the customer's country standard rate. */
     taxRate: numeric('tax_rate', { precision: 5, scale: 4 }),
-    ...timestamps,
+    ...rowTimestamps(),
   },
   (t) => [
     check('categories_code_not_blank', sql`btrim(${t.code}) <> ''`),
@@ -55,7 +42,7 @@ export const products = catalogSchema.table(
     listPrice: numeric('list_price', { precision: 12, scale: 2 }).notNull(),
     unitCost: numeric('unit_cost', { precision: 12, scale: 2 }),
     status: productStatus('status').notNull().default('ACTIVE'),
-    ...timestamps,
+    ...rowTimestamps(),
   },
   (t) => [
     check('products_sku_not_blank', sql`btrim(${t.sku}) <> ''`),

@@ -1,19 +1,11 @@
-/** Enum values shared by pgEnum, zod and the GraphQL schema of the catalog domain. */
-export const PRODUCT_STATUSES = ['ACTIVE', 'DISCONTINUED'] as const;
-export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
+import { PRODUCT_STATUSES, STOCK_MOVEMENT_KINDS } from '@erp/kit';
 
 /**
- * Why stock moved. RECEIPT (from a supplier), SHIPMENT (to a customer), ADJUSTMENT (count, damage),
- * TRANSFER_IN/OUT (between warehouses), OPENING (the balance a data set starts with).
+ * Enum values shared by pgEnum, zod and the GraphQL schema of the catalog domain; those the data
+ * importer checks too are kit's.
  */
-export const STOCK_MOVEMENT_KINDS = [
-  'OPENING',
-  'RECEIPT',
-  'SHIPMENT',
-  'ADJUSTMENT',
-  'TRANSFER_IN',
-  'TRANSFER_OUT',
-] as const;
+export { PRODUCT_STATUSES, STOCK_MOVEMENT_KINDS };
+export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
 export type StockMovementKind = (typeof STOCK_MOVEMENT_KINDS)[number];
 
 export const RESERVATION_STATUSES = ['ACTIVE', 'SHIPPED', 'RELEASED'] as const;

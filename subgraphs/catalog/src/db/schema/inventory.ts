@@ -10,6 +10,7 @@ import {
   timestamp,
   unique,
 } from 'drizzle-orm/pg-core';
+import { rowTimestamps } from '@erp/kit';
 import { products } from './catalog';
 import { RESERVATION_STATUSES, STOCK_MOVEMENT_KINDS } from './constants';
 
@@ -17,11 +18,6 @@ import { RESERVATION_STATUSES, STOCK_MOVEMENT_KINDS } from './constants';
 export const inventorySchema = pgSchema('inventory');
 export const stockMovementKind = inventorySchema.enum('stock_movement_kind', STOCK_MOVEMENT_KINDS);
 export const reservationStatus = inventorySchema.enum('reservation_status', RESERVATION_STATUSES);
-
-const timestamps = {
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-};
 
 export const warehouses = inventorySchema.table(
   'warehouses',
@@ -31,10 +27,20 @@ export const warehouses = inventorySchema.table(
     name: text('name').notNull(),
     city: text('city').notNull(),
     countryCode: text('country_code').notNull(),
-    ...timestamps,
+    ...rowTimestamps(),
   },
   (t) => [check('warehouses_code_not_blank', sql`btrim(${t.code}) <> ''`)],
 );
+
+/** The product and the warehouse a stock row is about. */
+const stockPlace = () => ({
+  productId: integer('product_id')
+    .notNull()
+    .references(() => products.id),
+  warehouseId: integer('warehouse_id')
+    .notNull()
+    .references(() => warehouses.id),
+});
 
 /**
  * Stock of one product in one warehouse. `on_hand` is maintained only by the movement ledger
@@ -44,12 +50,7 @@ export const warehouses = inventorySchema.table(
 export const stockLevels = inventorySchema.table(
   'stock_levels',
   {
-    productId: integer('product_id')
-      .notNull()
-      .references(() => products.id),
-    warehouseId: integer('warehouse_id')
-      .notNull()
-      .references(() => warehouses.id),
+    ...stockPlace(),
     onHand: integer('on_hand').notNull().default(0),
     reserved: integer('reserved').notNull().default(0),
     reorderPoint: integer('reorder_point').notNull().default(0),
@@ -58,7 +59,7 @@ export const stockLevels = inventorySchema.table(
      * of sent purchase orders, answered by the suppliers subgraph (StockLevel.onOrder is overridden there).
      */
     onOrder: integer('on_order').notNull().default(0),
-    ...timestamps,
+    ...rowTimestamps(),
   },
   (t) => [
     primaryKey({ columns: [t.productId, t.warehouseId] }),
@@ -76,12 +77,7 @@ export const stockMovements = inventorySchema.table(
   'stock_movements',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
-    productId: integer('product_id')
-      .notNull()
-      .references(() => products.id),
-    warehouseId: integer('warehouse_id')
-      .notNull()
-      .references(() => warehouses.id),
+    ...stockPlace(),
     kind: stockMovementKind('kind').notNull(),
     quantity: integer('quantity').notNull(),
     /** Business document behind the movement: an order number, a receipt number, a count sheet. */
@@ -90,7 +86,7 @@ export const stockMovements = inventorySchema.table(
     externalKey: text('external_key').unique(),
     note: text('note'),
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
-    ...timestamps,
+    ...rowTimestamps(),
   },
   (t) => [
     check('stock_movements_quantity_not_zero', sql`${t.quantity} <> 0`),
@@ -118,15 +114,10 @@ export const stockReservations = inventorySchema.table(
     reference: text('reference').notNull(),
     /** The sales order holding the stock (the sales domain's id; null on rows from before orders were the only holders). */
     orderId: integer('order_id'),
-    productId: integer('product_id')
-      .notNull()
-      .references(() => products.id),
-    warehouseId: integer('warehouse_id')
-      .notNull()
-      .references(() => warehouses.id),
+    ...stockPlace(),
     quantity: integer('quantity').notNull(),
     status: reservationStatus('status').notNull().default('ACTIVE'),
-    ...timestamps,
+    ...rowTimestamps(),
   },
   (t) => [
     unique('stock_reservations_reference_stock_key').on(t.reference, t.productId, t.warehouseId),

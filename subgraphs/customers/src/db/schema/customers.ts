@@ -1,15 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, pgSchema, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { rowTimestamps } from '@erp/kit';
 import { CUSTOMER_SEGMENTS, CUSTOMER_STATUSES } from './constants';
 
 export const customersSchema = pgSchema('customers');
 export const customerSegment = customersSchema.enum('customer_segment', CUSTOMER_SEGMENTS);
 export const customerStatus = customersSchema.enum('customer_status', CUSTOMER_STATUSES);
-
-const timestamps = {
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-};
 
 /** Geography hierarchy: country → region → city. Countries keyed by ISO 3166-1 alpha-2 where known. */
 export const countries = customersSchema.table(
@@ -17,7 +13,7 @@ export const countries = customersSchema.table(
   {
     code: text('code').primaryKey(),
     name: text('name').notNull().unique(),
-    ...timestamps,
+    ...rowTimestamps(),
   },
   (t) => [check('countries_code_format', sql`${t.code} ~ '^[A-Z0-9]{2,3}$'`)],
 );
@@ -30,7 +26,7 @@ export const regions = customersSchema.table(
       .notNull()
       .references(() => countries.code),
     name: text('name').notNull(),
-    ...timestamps,
+    ...rowTimestamps(),
   },
   (t) => [unique('regions_country_name_key').on(t.countryCode, t.name)],
 );
@@ -43,7 +39,7 @@ export const cities = customersSchema.table(
       .notNull()
       .references(() => regions.id),
     name: text('name').notNull(),
-    ...timestamps,
+    ...rowTimestamps(),
   },
   (t) => [unique('cities_region_name_key').on(t.regionId, t.name)],
 );
@@ -71,7 +67,7 @@ export const customers = customersSchema.table(
     /** Written back by the mining run (RFM / cluster name) and when. */
     analyticSegment: text('analytic_segment'),
     analyticSegmentAt: timestamp('analytic_segment_at', { withTimezone: true }),
-    ...timestamps,
+    ...rowTimestamps(),
   },
   (t) => [
     check('customers_code_not_blank', sql`btrim(${t.code}) <> ''`),
@@ -101,7 +97,7 @@ export const customerContacts = customersSchema.table(
     phone: text('phone'),
     jobTitle: text('job_title'),
     isPrimary: boolean('is_primary').notNull().default(false),
-    ...timestamps,
+    ...rowTimestamps(),
   },
   (t) => [index('contacts_customer_idx').on(t.customerId)],
 );

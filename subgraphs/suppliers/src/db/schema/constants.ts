@@ -1,13 +1,10 @@
+import { PURCHASE_ORDER_STATUSES } from '@erp/kit';
+
 export const SUPPLIER_STATUSES = ['ACTIVE', 'INACTIVE'] as const;
 export type SupplierStatus = (typeof SUPPLIER_STATUSES)[number];
 
-export const PURCHASE_ORDER_STATUSES = [
-  'DRAFT',
-  'SENT',
-  'PARTIALLY_RECEIVED',
-  'RECEIVED',
-  'CANCELLED',
-] as const;
+/** The statuses the data importer checks too: one list, in kit. */
+export { PURCHASE_ORDER_STATUSES };
 export type PurchaseOrderStatus = (typeof PURCHASE_ORDER_STATUSES)[number];
 
 /**

@@ -1,25 +1,10 @@
 import { sql } from 'drizzle-orm';
-import {
-  boolean,
-  check,
-  date,
-  index,
-  integer,
-  numeric,
-  pgSchema,
-  text,
-  timestamp,
-  unique,
-} from 'drizzle-orm/pg-core';
+import { boolean, check, date, index, integer, numeric, pgSchema, text, unique } from 'drizzle-orm/pg-core';
+import { rowTimestamps } from '@erp/kit';
 import { SUPPLIER_STATUSES } from './constants';
 
 export const suppliersSchema = pgSchema('suppliers');
 export const supplierStatus = suppliersSchema.enum('supplier_status', SUPPLIER_STATUSES);
-
-const timestamps = {
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-};
 
 export const suppliers = suppliersSchema.table(
   'suppliers',
@@ -32,7 +17,7 @@ export const suppliers = suppliersSchema.table(
     city: text('city'),
     countryCode: text('country_code').notNull(),
     status: supplierStatus('status').notNull().default('ACTIVE'),
-    ...timestamps,
+    ...rowTimestamps(),
   },
   (t) => [
     check('suppliers_code_not_blank', sql`btrim(${t.code}) <> ''`),
@@ -53,7 +38,7 @@ export const supplierContacts = suppliersSchema.table(
     email: text('email'),
     phone: text('phone'),
     jobTitle: text('job_title'),
-    ...timestamps,
+    ...rowTimestamps(),
   },
   (t) => [index('supplier_contacts_supplier_idx').on(t.supplierId)],
 );
@@ -71,7 +56,7 @@ export const productSupplies = suppliersSchema.table(
     unitCost: numeric('unit_cost', { precision: 12, scale: 2 }).notNull(),
     minOrderQuantity: integer('min_order_quantity').notNull().default(1),
     isPreferred: boolean('is_preferred').notNull().default(false),
-    ...timestamps,
+    ...rowTimestamps(),
   },
   (t) => [
     unique('product_supplies_supplier_product_key').on(t.supplierId, t.productId),
@@ -99,7 +84,7 @@ export const supplierEvaluations = suppliersSchema.table(
     qualityScore: numeric('quality_score', { precision: 5, scale: 2 }).notNull(),
     priceScore: numeric('price_score', { precision: 5, scale: 2 }).notNull(),
     comment: text('comment'),
-    ...timestamps,
+    ...rowTimestamps(),
   },
   (t) => [
     unique('evaluations_supplier_period_key').on(t.supplierId, t.periodStart),

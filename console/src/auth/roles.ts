@@ -134,11 +134,20 @@ const ACTIONS: Record<OrderAction, { roles: readonly Role[]; from: readonly stri
   cancel: { roles: ['ADMIN', 'MANAGER', 'SALES'], from: ['DRAFT', 'CONFIRMED'] },
 };
 
-export function orderActions(role: Role | undefined, status: string): OrderAction[] {
+/** The actions of a workflow table a role may take on a record in this status, in the table's order. */
+function actionsOf<A extends string>(
+  table: Record<A, { roles: readonly Role[]; from: readonly string[] }>,
+  role: Role | undefined,
+  status: string,
+): A[] {
   if (!role) return [];
-  return (Object.keys(ACTIONS) as OrderAction[]).filter(
-    (a) => ACTIONS[a].roles.includes(role) && ACTIONS[a].from.includes(status),
+  return (Object.keys(table) as A[]).filter(
+    (a) => table[a].roles.includes(role) && table[a].from.includes(status),
   );
+}
+
+export function orderActions(role: Role | undefined, status: string): OrderAction[] {
+  return actionsOf(ACTIONS, role, status);
 }
 
 /** Purchase order workflow actions: Mutation.sendPurchaseOrder/receivePurchaseOrder/cancelPurchaseOrder roles × the statuses they start from. */
@@ -150,10 +159,7 @@ const PO_ACTIONS: Record<PurchaseOrderAction, { roles: readonly Role[]; from: re
 };
 
 export function purchaseOrderActions(role: Role | undefined, status: string): PurchaseOrderAction[] {
-  if (!role) return [];
-  return (Object.keys(PO_ACTIONS) as PurchaseOrderAction[]).filter(
-    (a) => PO_ACTIONS[a].roles.includes(role) && PO_ACTIONS[a].from.includes(status),
-  );
+  return actionsOf(PO_ACTIONS, role, status);
 }
 
 /** The mutation behind each purchase order action (the role matrix test reads it). */

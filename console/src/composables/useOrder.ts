@@ -7,7 +7,8 @@ import {
   ShipOrderDocument,
 } from '@erp/sdk';
 import type { OrderAction } from '@/auth/roles';
-import { idempotencyKey, useApiMutation, useApiQuery } from './useApi';
+import { useApiMutation, useApiQuery } from './useApi';
+import { useWorkflow } from './useWorkflow';
 
 /** One order and its workflow actions (confirm, ship, deliver, cancel with a reason). */
 export function useOrder(id: Ref<string>) {
@@ -18,27 +19,18 @@ export function useOrder(id: Ref<string>) {
   const deliver = useApiMutation(DeliverOrderDocument);
   const cancel = useApiMutation(CancelOrderDocument);
   const mutations = { confirm, ship, deliver, cancel };
-  const action = computed(
-    () => (Object.keys(mutations) as OrderAction[]).find((k) => mutations[k].state.value !== 'idle') ?? null,
-  );
+  const flow = useWorkflow(id, mutations, () => q.refetch());
 
-  async function run(a: OrderAction, reason?: string): Promise<boolean> {
-    for (const m of Object.values(mutations)) m.reset();
-    const vars = { id: id.value, idempotencyKey: idempotencyKey() };
-    const ok =
-      a === 'cancel'
-        ? await cancel.execute({ ...vars, reason: reason ?? '' })
-        : await mutations[a].execute(vars);
-    if (ok) await q.refetch();
-    return !!ok;
-  }
-  const last = computed(() => (action.value ? mutations[action.value] : null));
+  const run = (a: OrderAction, reason?: string): Promise<boolean> =>
+    flow.perform((vars) =>
+      a === 'cancel' ? cancel.execute({ ...vars, reason: reason ?? '' }) : mutations[a].execute(vars),
+    );
   return {
     ...q,
     order,
     run,
-    action,
-    actionState: computed(() => last.value?.state.value ?? 'idle'),
-    actionError: computed(() => last.value?.error.value ?? null),
+    action: flow.action,
+    actionState: flow.actionState,
+    actionError: flow.actionError,
   };
 }

@@ -8,7 +8,8 @@ import {
   type PurchaseOrderStatus,
 } from '@erp/sdk';
 import type { PurchaseOrderAction } from '@/auth/roles';
-import { idempotencyKey, useApiMutation, useApiQuery } from './useApi';
+import { useApiMutation, useApiQuery } from './useApi';
+import { useWorkflow } from './useWorkflow';
 
 export interface PurchaseOrderFilters {
   status: PurchaseOrderStatus | '';
@@ -41,40 +42,32 @@ export function usePurchaseOrder(id: Ref<string>) {
   const receive = useApiMutation(ReceivePurchaseOrderDocument);
   const cancel = useApiMutation(CancelPurchaseOrderDocument);
   const mutations = { send, receive, cancel };
-  const action = computed(
-    () =>
-      (Object.keys(mutations) as PurchaseOrderAction[]).find((k) => mutations[k].state.value !== 'idle') ??
-      null,
-  );
+  const flow = useWorkflow(id, mutations, () => q.refetch());
 
-  async function run(
+  function run(
     a: PurchaseOrderAction,
     args: { reason?: string; lines?: { lineId: string; quantity: number }[]; deliveryNote?: string } = {},
   ): Promise<boolean> {
-    for (const m of Object.values(mutations)) m.reset();
-    const vars = { id: id.value, idempotencyKey: idempotencyKey() };
-    const ok =
+    return flow.perform((vars) =>
       a === 'cancel'
-        ? await cancel.execute({ ...vars, reason: args.reason ?? '' })
+        ? cancel.execute({ ...vars, reason: args.reason ?? '' })
         : a === 'receive'
-          ? await receive.execute({
+          ? receive.execute({
               ...vars,
               input: {
                 lines: args.lines ?? [],
                 ...(args.deliveryNote ? { deliveryNote: args.deliveryNote } : {}),
               },
             })
-          : await send.execute(vars);
-    if (ok) await q.refetch();
-    return !!ok;
+          : send.execute(vars),
+    );
   }
-  const last = computed(() => (action.value ? mutations[action.value] : null));
   return {
     ...q,
     order,
     run,
-    action,
-    actionState: computed(() => last.value?.state.value ?? 'idle'),
-    actionError: computed(() => last.value?.error.value ?? null),
+    action: flow.action,
+    actionState: flow.actionState,
+    actionError: flow.actionError,
   };
 }

@@ -819,6 +819,11 @@ export interface LevelDef {
   rollup?: { key: string; label: string };
   /** Where members are looked up (validation): FROM clause using the same aliases. */
   membersFrom?: string;
+  /**
+   * The ERP record a member stands for (lookupMembers): its id, and the condition keeping one
+   * version of it (SCD2 dimensions), over membersFrom.
+   */
+  record?: { id: string; current?: string };
   /** Fixed members (degenerate dimensions). */
   fixedMembers?: string[];
   /** The shape of a member, checked before any query (date levels). */
@@ -925,6 +930,7 @@ export const DIMENSIONS: DimensionDef[] = [
         facts: ['sales', 'inventory', 'catalog', ...BUY_FACTS],
         rollup: { key: 'r.sku', label: 'r.product_name' },
         membersFrom: PRODUCT_FROM,
+        record: { id: 'p.product_id', current: 'p.is_current' },
       },
     ],
   },
@@ -970,6 +976,7 @@ export const DIMENSIONS: DimensionDef[] = [
         personal: true,
         rollup: { key: 'r.customer_code', label: 'r.customer_name' },
         membersFrom: 'dw.dim_customer c',
+        record: { id: 'c.customer_id', current: 'c.is_current' },
       },
     ],
   },
@@ -1002,6 +1009,7 @@ export const DIMENSIONS: DimensionDef[] = [
         label: `COALESCE(sup.name, 'No supplier')`,
         facts: ['supplier', 'sales', 'inventory', 'catalog', ...BUY_FACTS],
         membersFrom: 'dw.dim_supplier sup',
+        record: { id: 'sup.supplier_id' },
       },
     ],
   },
@@ -1081,6 +1089,7 @@ export const DIMENSIONS: DimensionDef[] = [
         facts: ['sales', 'inventory', ...BUY_FACTS],
         rollup: { key: 'r.warehouse_code', label: 'r.warehouse_name' },
         membersFrom: 'dw.dim_warehouse w',
+        record: { id: 'w.warehouse_id' },
       },
     ],
   },

@@ -10,6 +10,7 @@ export {
   lookupMembers,
   lookupMembersById,
   mainSupplies,
+  membersNamedIn,
   type MemberRecord,
   type MainSupply,
 } from './members';

@@ -1,5 +1,5 @@
 import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
-import { lookupMembers, lookupMembersById, mainSupplies } from './members';
+import { lookupMembers, lookupMembersById, mainSupplies, membersNamedIn } from './members';
 
 /**
  * Member lookups on the few warehouse tables they read (the migrations live downstream of this
@@ -44,6 +44,21 @@ test('codes resolve to the current record of their level; unknown codes are left
 test('ids resolve to the same records', async () => {
   const byId = await lookupMembersById(db.pool, 'geography.customer', [101, 999]);
   expect([...byId]).toEqual([[101, { code: 'CUST-001', id: 101, name: 'Dupont Quincaillerie SARL' }]]);
+});
+
+test('the customers a text names, by code or current name, case ignored', async () => {
+  const named = await membersNamedIn(
+    db.pool,
+    'geography.customer',
+    'revenue of DUPONT QUINCAILLERIE SARL and cust-002?',
+    20,
+  );
+  expect(named.sort((a, b) => a.code.localeCompare(b.code))).toEqual([
+    { code: 'CUST-001', name: 'Dupont Quincaillerie SARL' },
+    { code: 'CUST-002', name: 'Müller Werkzeuge GmbH' },
+  ]);
+  expect(await membersNamedIn(db.pool, 'geography.customer', 'Dupont (old name)', 20)).toEqual([]);
+  expect(await membersNamedIn(db.pool, 'geography.customer', 'CUST-001 CUST-002', 1)).toHaveLength(1);
 });
 
 test('a level without ERP records is refused', async () => {

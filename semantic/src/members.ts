@@ -53,6 +53,23 @@ export async function lookupMembersById(
   return new Map((await readMembers(db, level, 'id', ids)).map((m) => [m.id, m]));
 }
 
+/** The records of a level whose code or name the text contains (case ignored), at most `limit`. */
+export async function membersNamedIn(
+  db: Db,
+  level: string,
+  text: string,
+  limit: number,
+): Promise<{ code: string; name: string }[]> {
+  const l = recordLevel(level);
+  const { rows } = await db.query<{ code: string; name: string }>(
+    `SELECT ${l.key} AS code, ${l.label} AS name FROM ${l.membersFrom}
+      WHERE ${l.record.current ?? 'true'} AND (strpos(lower($1), lower(${l.label})) > 0 OR strpos(lower($1), lower(${l.key})) > 0)
+      LIMIT $2`,
+    [text, limit],
+  );
+  return rows;
+}
+
 export interface MainSupply {
   supplierId: number;
   supplierCode: string;

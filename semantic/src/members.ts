@@ -24,6 +24,7 @@ function recordLevel(
 
 async function readMembers(db: Db, level: string, by: 'key' | 'id', values: readonly unknown[]) {
   const l = recordLevel(level);
+  if (!values.length) return [];
   const [column, type] = by === 'key' ? [l.key, 'text'] : [l.record.id, 'bigint'];
   const { rows } = await db.query<{ code: string; id: string | number; name: string }>(
     `SELECT ${l.key} AS code, ${l.record.id} AS id, ${l.label} AS name FROM ${l.membersFrom}
@@ -34,24 +35,12 @@ async function readMembers(db: Db, level: string, by: 'key' | 'id', values: read
 }
 
 /** The records of a level's members, by code (`geography.customer`, `product.product`, …); unknown codes are left out. */
-export async function lookupMembers(
-  db: Db,
-  level: string,
-  codes: readonly string[],
-): Promise<Map<string, MemberRecord>> {
-  if (!codes.length) return new Map();
-  return new Map((await readMembers(db, level, 'key', codes)).map((m) => [m.code, m]));
-}
+export const lookupMembers = async (db: Db, level: string, codes: readonly string[]) =>
+  new Map((await readMembers(db, level, 'key', codes)).map((m) => [m.code, m]));
 
 /** The same records by their ERP id (results keyed by id, e.g. mining's). */
-export async function lookupMembersById(
-  db: Db,
-  level: string,
-  ids: readonly number[],
-): Promise<Map<number, MemberRecord>> {
-  if (!ids.length) return new Map();
-  return new Map((await readMembers(db, level, 'id', ids)).map((m) => [m.id, m]));
-}
+export const lookupMembersById = async (db: Db, level: string, ids: readonly number[]) =>
+  new Map((await readMembers(db, level, 'id', ids)).map((m) => [m.id, m]));
 
 /** The records of a level whose code or name the text contains (case ignored), at most `limit`. */
 export async function membersNamedIn(

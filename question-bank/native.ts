@@ -17,7 +17,8 @@ import {
   UNITS,
   YEAR,
 } from './sql';
-import type { Expect, Question, Tag } from './types';
+import { oracleShapes, questionWriter } from './builders';
+import type { Question } from './types';
 
 /**
  * Questions on data/native (a generated distribution company: sales Sept 2024 – 31 Oct 2026, EUR,
@@ -26,37 +27,10 @@ import type { Expect, Question, Tag } from './types';
  * October 2026, "last month" September 2026, "last quarter" 2026-Q3, "this year" 2026 up to 31 October,
  * "last year" 2025.
  */
-type Unit = Question['unit'];
-const q = (
-  id: number,
-  lang: 'fr' | 'en',
-  text: string,
-  expect: Expect,
-  unit: Unit,
-  tags: Tag[],
-  sql?: string,
-  extra: Partial<Question> = {},
-): Question => ({
-  id: `n${String(id).padStart(3, '0')}`,
-  dataset: 'native',
-  lang,
-  q: text,
-  expect,
-  unit,
-  tags,
-  sql,
-  ...extra,
-});
+const q = questionWriter('native', 'n');
 const Y2025 = between('2025-01-01', '2025-12-31');
 const Y2026 = between('2026-01-01', '2026-12-31');
-const rev = (where: string) => `${L}SELECT ${REV} AS value FROM b WHERE ${where}`;
-const by = (label: string, value: string, where: string, order = 'value DESC') =>
-  `${L}SELECT ${label} AS label, ${value} AS value FROM b WHERE ${where} GROUP BY 1 HAVING ${value} IS NOT NULL ORDER BY ${order}, label`;
-const cmp = (value: string, cur: string, prev: string) =>
-  `${L}SELECT (SELECT ${value} FROM b WHERE ${cur}) AS current, (SELECT ${value} FROM b WHERE ${prev}) AS previous`;
-const share = (label: string, member: string, where: string) =>
-  `${L}SELECT ${label} AS label, round(100 * ${REV} / (SELECT ${REV} FROM b WHERE ${where}), 2) AS value FROM b WHERE ${where} AND ${label} = '${member}' GROUP BY 1`;
-
+const { rev, by, cmp, share } = oracleShapes(L, REV, true);
 export const NATIVE: Question[] = [
   // ── one figure, periods by name ──────────────────────────────────────────────
   q(1, 'en', 'What was the total revenue in 2025?', 'value', 'money', ['period'], rev(Y2025)),

@@ -10,7 +10,8 @@ import {
   REL,
   YEAR,
 } from './sql';
-import type { Expect, Question, Tag } from './types';
+import { oracleShapes, questionWriter } from './builders';
+import type { Question } from './types';
 
 /**
  * Questions on Northwind Traders imported with `npm run import -- --mapping northwind`, answered from
@@ -19,38 +20,11 @@ import type { Expect, Question, Tag } from './types';
  * 6 May 1998 included). Relative periods: "this year" is 1998 up to 6 May, "last year" 1997, "last
  * month" April 1998, "last quarter" 1998-Q1, "this quarter" 1 April – 6 May 1998.
  */
-type Unit = Question['unit'];
-const q = (
-  id: number,
-  lang: 'fr' | 'en',
-  text: string,
-  expect: Expect,
-  unit: Unit,
-  tags: Tag[],
-  sql?: string,
-  extra: Partial<Question> = {},
-): Question => ({
-  id: `w${String(id).padStart(3, '0')}`,
-  dataset: 'northwind',
-  lang,
-  q: text,
-  expect,
-  unit,
-  tags,
-  sql,
-  ...extra,
-});
+const q = questionWriter('northwind', 'w');
 const Y1996 = between('1996-01-01', '1996-12-31');
 const Y1997 = between('1997-01-01', '1997-12-31');
 const Y1998 = between('1998-01-01', '1998-12-31');
-const rev = (where: string) => `${L}SELECT ${NW_REV} AS value FROM b WHERE ${where}`;
-const one = (value: string, where: string) => `${L}SELECT ${value} AS value FROM b WHERE ${where}`;
-const by = (label: string, value: string, where: string, order = 'value DESC') =>
-  `${L}SELECT ${label} AS label, ${value} AS value FROM b WHERE ${where} GROUP BY 1 ORDER BY ${order}, label`;
-const cmp = (value: string, cur: string, prev: string) =>
-  `${L}SELECT (SELECT ${value} FROM b WHERE ${cur}) AS current, (SELECT ${value} FROM b WHERE ${prev}) AS previous`;
-const share = (label: string, member: string, where: string) =>
-  `${L}SELECT ${label} AS label, round(100 * ${NW_REV} / (SELECT ${NW_REV} FROM b WHERE ${where}), 2) AS value FROM b WHERE ${where} AND ${label} = '${member}' GROUP BY 1`;
+const { rev, by, cmp, share, one } = oracleShapes(L, NW_REV);
 const BASKET = `round(${NW_REV} / ${NW_ORDERS}, 2)`;
 const LATE = 'count(DISTINCT order_id) FILTER (WHERE shipped_date > required_date)';
 

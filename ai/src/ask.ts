@@ -2,6 +2,7 @@ import type pg from 'pg';
 import {
   LEVELS,
   MEASURES,
+  membersNamedIn,
   olap,
   readAnswerState,
   type OlapAnswer,
@@ -132,11 +133,7 @@ async function withModel(
   const pseudo = new Pseudonymizer();
   if (opts.viewer.role !== 'ANALYST') {
     // Customer names or codes typed in the question are pseudonymised before they leave.
-    const { rows } = await opts.pool.query<{ code: string; name: string }>(
-      `SELECT code, name FROM dw.dim_customer WHERE is_current AND (strpos(lower($1), lower(name)) > 0 OR strpos(lower($1), lower(code)) > 0) LIMIT 20`,
-      [question],
-    );
-    rows.forEach((r) => pseudo.add(r));
+    (await membersNamedIn(opts.pool, 'geography.customer', question, 20)).forEach((r) => pseudo.add(r));
   }
   const context = opts.previous?.length
     ? `Earlier questions: ${opts.previous.map((p) => pseudo.redact(p)).join(' / ')}\n`

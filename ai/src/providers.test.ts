@@ -1,4 +1,4 @@
-import { ask } from './ask';
+import { ask, type AskAnswer } from './ask';
 import { aiEnvSchema, PROVIDERS, type ProviderName } from './env';
 import { computeInsights } from './insights';
 import { chooseProvider, createModel } from './providers/adapters';
@@ -33,6 +33,8 @@ interface ProviderTestBed {
   fake: FakeLlm;
   /** A model of the provider on the fake server (quick backoff; a generous rate limiter unless given). */
   model(extra?: Record<string, string>, limiter?: RateLimiter): LanguageModel;
+  /** The question asked in English by an ADMIN on the star, through the given model (default: model()). */
+  ask(question: string, model?: LanguageModel): Promise<AskAnswer>;
 }
 
 /**
@@ -43,6 +45,8 @@ function providerTestBed(provider: ProviderName): ProviderTestBed {
   const t = {
     model: (extra: Record<string, string> = {}, limiter = new RateLimiter(100, 100)) =>
       createModel(aiEnvSchema.parse(envFor(provider, t.fake.url, extra)), { limiter, backoffMs: 10 })!,
+    ask: (question: string, model?: LanguageModel) =>
+      ask(question, { pool: t.star.pool, viewer: ADMIN, language: 'en', model: model ?? t.model() }),
   } as ProviderTestBed;
   beforeAll(async () => {
     t.star = await buildStar();
@@ -67,12 +71,7 @@ describe.each(PROVIDERS)('provider %s against its fake server: answers and fallb
 
   it('answers through tool calling, with customers pseudonymised in every request and re-identified in the answer', async () => {
     t.fake.script = [{ kind: 'reply', toolArgs: () => TOP_CUSTOMERS, text: groundedAnswer }];
-    const a = await ask('top 5 customers in October 2026', {
-      pool: t.star.pool,
-      viewer: ADMIN,
-      language: 'en',
-      model: t.model(),
-    });
+    const a = await t.ask('top 5 customers in October 2026');
     expect(a.fallbackReason).toBeUndefined();
     expect(a.source).toBe(provider);
     expect(a.text).toMatch(/^Dupont Quincaillerie SARL \(CUST-001\) leads with [\d,.]+ EUR/);
@@ -91,12 +90,7 @@ describe.each(PROVIDERS)('provider %s against its fake server: answers and fallb
     t.fake.script = [
       { kind: 'reply', toolArgs: () => TOP_CUSTOMERS, text: () => 'C1 leads with 987,654.32 EUR.' },
     ];
-    const a = await ask('top 5 customers in October 2026', {
-      pool: t.star.pool,
-      viewer: ADMIN,
-      language: 'en',
-      model: t.model(),
-    });
+    const a = await t.ask('top 5 customers in October 2026');
     expect(a.source).toBe('fallback');
     expect(a.fallbackReason).toContain('UNGROUNDED');
     expect(a.text).toContain('Dupont Quincaillerie SARL (CUST-001)'); // the deterministic answer, from the parser
@@ -105,12 +99,7 @@ describe.each(PROVIDERS)('provider %s against its fake server: answers and fallb
   it('times out and falls back quickly', async () => {
     t.fake.script = [{ kind: 'hang' }];
     const t0 = Date.now();
-    const a = await ask('top 5 customers in October 2026', {
-      pool: t.star.pool,
-      viewer: ADMIN,
-      language: 'en',
-      model: t.model({ AI_TIMEOUT_MS: '300' }),
-    });
+    const a = await t.ask('top 5 customers in October 2026', t.model({ AI_TIMEOUT_MS: '300' }));
     expect(a.source).toBe('fallback');
     expect(a.fallbackReason).toBe('TIMEOUT');
     expect(a.understood).toBe(true);
@@ -123,47 +112,27 @@ describe.each(PROVIDERS)('provider %s against its fake server: answers and fallb
       { kind: 'status', status: 429 },
       { kind: 'reply', toolArgs: () => TOP_CUSTOMERS, text: groundedAnswer },
     ];
-    const a = await ask('top 5 customers in October 2026', {
-      pool: t.star.pool,
-      viewer: ADMIN,
-      language: 'en',
-      model: t.model({ AI_MAX_RETRIES: '2' }),
-    });
+    const a = await t.ask('top 5 customers in October 2026', t.model({ AI_MAX_RETRIES: '2' }));
     expect(a.source).toBe(provider);
     expect(t.fake.requests.length).toBe(4);
   });
 
   it('does not follow redirects, and does not retry a 400', async () => {
     t.fake.script = [{ kind: 'redirect' }];
-    const a = await ask('revenue by country in 2026', {
-      pool: t.star.pool,
-      viewer: ADMIN,
-      language: 'en',
-      model: t.model({ AI_MAX_RETRIES: '2' }),
-    });
+    const a = await t.ask('revenue by country in 2026', t.model({ AI_MAX_RETRIES: '2' }));
     expect(a).toMatchObject({ source: 'fallback', fallbackReason: 'REDIRECT' });
     expect(t.fake.requests.map((r) => r.path)).not.toContain('/elsewhere');
     expect(t.fake.requests.length).toBe(1);
     t.fake.script = [{ kind: 'status', status: 400 }];
     t.fake.requests.length = 0;
-    const b = await ask('revenue by country in 2026', {
-      pool: t.star.pool,
-      viewer: ADMIN,
-      language: 'en',
-      model: t.model({ AI_MAX_RETRIES: '2' }),
-    });
+    const b = await t.ask('revenue by country in 2026', t.model({ AI_MAX_RETRIES: '2' }));
     expect(b.source).toBe('fallback');
     expect(t.fake.requests.length).toBe(1);
   });
 
   it('falls back on a reply that does not have the provider shape', async () => {
     t.fake.script = [{ kind: 'garbage' }];
-    const a = await ask('revenue by country in 2026', {
-      pool: t.star.pool,
-      viewer: ADMIN,
-      language: 'en',
-      model: t.model(),
-    });
+    const a = await t.ask('revenue by country in 2026');
     expect(a.source).toBe('fallback');
     expect(a.fallbackReason).toBeTruthy();
     expect(a.understood).toBe(true);
@@ -182,12 +151,7 @@ describe.each(PROVIDERS)('provider %s against its fake server: guards on model o
         text: () => 'done',
       },
     ];
-    const a = await ask('revenue in 2026', {
-      pool: t.star.pool,
-      viewer: ADMIN,
-      language: 'en',
-      model: t.model(),
-    });
+    const a = await t.ask('revenue in 2026');
     expect(a.source).toBe('fallback');
     expect(a.fallbackReason).toBe('VALIDATION');
     t.fake.script = [
@@ -198,12 +162,7 @@ describe.each(PROVIDERS)('provider %s against its fake server: guards on model o
         text: () => 'done',
       },
     ];
-    const b = await ask('revenue in 2026', {
-      pool: t.star.pool,
-      viewer: ADMIN,
-      language: 'en',
-      model: t.model(),
-    });
+    const b = await t.ask('revenue in 2026');
     expect(b.fallbackReason).toBe('INVALID_TOOL_CALL');
     t.fake.script = [
       {
@@ -215,12 +174,7 @@ describe.each(PROVIDERS)('provider %s against its fake server: guards on model o
         text: () => 'No customer.',
       },
     ];
-    const c = await ask('revenue in 2026', {
-      pool: t.star.pool,
-      viewer: ADMIN,
-      language: 'en',
-      model: t.model(),
-    });
+    const c = await t.ask('revenue in 2026');
     // a member value is only ever a bound parameter: the planner finds no such customer and refuses the query
     expect(c).toMatchObject({ source: 'fallback', fallbackReason: 'VALIDATION' });
     expect(await salesLineCount(t.star)).toBe(before);
@@ -233,7 +187,7 @@ describe.each(PROVIDERS)('provider %s against its fake server: guards on model o
     await m.generate('one');
     await m.generate('two');
     await expect(m.generate('three')).rejects.toMatchObject({ code: 'RATE_LIMITED' });
-    const a = await ask('revenue in 2026', { pool: t.star.pool, viewer: ADMIN, language: 'en', model: m });
+    const a = await t.ask('revenue in 2026', m);
     expect(a).toMatchObject({ source: 'fallback', fallbackReason: 'RATE_LIMITED', understood: true });
     const global = new RateLimiter(100, 1);
     const g = t.model({}, global);

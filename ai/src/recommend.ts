@@ -26,8 +26,35 @@ export interface Recommendation {
   figures: Record<string, number | string | null>;
 }
 
+type Action = Omit<Recommendation, 'priority' | 'impact'>;
+
+/** An action on the fact's own subject (an order to review, a supplier to renegotiate), worth what the fact puts at stake. */
+const onSubject = (f: Fact, kind: ActionKind, figures: Action['figures']): Action => ({
+  id: `${kind}:${f.subject.code}`,
+  kind,
+  record: f.subject,
+  evidence: [f.id],
+  expectedImpactEur: round2(Math.abs(f.atStakeEur)),
+  figures,
+});
+
+/** A customer to call, on the evidence of one fact. */
+const callCustomer = (
+  f: Fact,
+  customer: { id: number | undefined; code: string; label: string },
+  expectedImpactEur: number,
+  figures: Action['figures'],
+): Action => ({
+  id: `call-customer:${customer.code}`,
+  kind: 'call-customer',
+  record: { type: 'customer', ...customer },
+  evidence: [f.id],
+  expectedImpactEur,
+  figures,
+});
+
 export function recommend(insights: Insights, opts: { maxCustomers?: number } = {}): Recommendation[] {
-  const out: Omit<Recommendation, 'priority' | 'impact'>[] = [];
+  const out: Action[] = [];
   const maxCustomers = opts.maxCustomers ?? 5;
   for (const f of insights.facts) {
     switch (f.kind) {
@@ -73,14 +100,13 @@ export function recommend(insights: Insights, opts: { maxCustomers?: number } = 
           }[]
         ).slice(0, maxCustomers);
         for (const c of slipped)
-          out.push({
-            id: `call-customer:${c.code}`,
-            kind: 'call-customer',
-            record: { type: 'customer', id: c.id, code: c.code, label: c.name },
-            evidence: [f.id],
-            expectedImpactEur: c.revenue12,
-            figures: { from: c.from, to: c.to, revenue12: c.revenue12 },
-          });
+          out.push(
+            callCustomer(f, { id: c.id, code: c.code, label: c.name }, c.revenue12, {
+              from: c.from,
+              to: c.to,
+              revenue12: c.revenue12,
+            }),
+          );
         break;
       }
       case 'revenue-change': {
@@ -90,40 +116,33 @@ export function recommend(insights: Insights, opts: { maxCustomers?: number } = 
         );
         for (const c of customers.slice(0, maxCustomers)) {
           if (Math.abs(c.contribution) < Math.abs(f.comparison ?? 0) * 0.02) continue;
-          out.push({
-            id: `call-customer:${c.key}`,
-            kind: 'call-customer',
-            record: { type: 'customer', id: c.id, code: c.key, label: c.label },
-            evidence: [f.id],
-            expectedImpactEur: Math.abs(c.contribution),
-            figures: { current: c.current, previous: c.previous, contribution: c.contribution },
-          });
+          out.push(
+            callCustomer(f, { id: c.id, code: c.key, label: c.label }, Math.abs(c.contribution), {
+              current: c.current,
+              previous: c.previous,
+              contribution: c.contribution,
+            }),
+          );
         }
         break;
       }
       case 'unusual-order':
-        out.push({
-          id: `review-order:${f.subject.code}`,
-          kind: 'review-order',
-          record: f.subject,
-          evidence: [f.id],
-          expectedImpactEur: round2(Math.abs(f.atStakeEur)),
-          figures: { amount: f.value, mean: f.comparison, method: String(f.details.method) },
-        });
+        out.push(
+          onSubject(f, 'review-order', {
+            amount: f.value,
+            mean: f.comparison,
+            method: String(f.details.method),
+          }),
+        );
         break;
       case 'supplier-deterioration':
-        out.push({
-          id: `renegotiate-supplier:${f.subject.code}`,
-          kind: 'renegotiate-supplier',
-          record: f.subject,
-          evidence: [f.id],
-          expectedImpactEur: round2(Math.abs(f.atStakeEur)),
-          figures: {
+        out.push(
+          onSubject(f, 'renegotiate-supplier', {
             onTimeRate: f.value,
             previousOnTimeRate: f.comparison,
             lateDeliveries: f.details.lateDeliveries as number,
-          },
-        });
+          }),
+        );
         break;
       case 'concentration': {
         const hhi = f.details.hhi as number;
@@ -146,7 +165,7 @@ export function recommend(insights: Insights, opts: { maxCustomers?: number } = 
     }
   }
   // One action per record and kind: keep the strongest, merging the evidence.
-  const merged = new Map<string, Omit<Recommendation, 'priority' | 'impact'>>();
+  const merged = new Map<string, Action>();
   for (const r of out) {
     const prior = merged.get(r.id);
     if (!prior) merged.set(r.id, r);

@@ -26,37 +26,21 @@ export interface Story {
   text: string;
 }
 
+/** The kinds of fact a manager reads first; the tactical report adds the unusual orders. */
+const HEADLINE_KINDS: Fact['kind'][] = [
+  'revenue-change',
+  'margin-change',
+  'trend-break',
+  'concentration',
+  'rfm-movement',
+  'supplier-deterioration',
+  'stockout-risk',
+];
+
 const AUDIENCE: Record<Audience, { kinds: Fact['kind'][]; facts: number; actions: number; drivers: number }> =
   {
-    executive: {
-      kinds: [
-        'revenue-change',
-        'margin-change',
-        'trend-break',
-        'concentration',
-        'rfm-movement',
-        'supplier-deterioration',
-        'stockout-risk',
-      ],
-      facts: 5,
-      actions: 3,
-      drivers: 2,
-    },
-    tactical: {
-      kinds: [
-        'revenue-change',
-        'margin-change',
-        'trend-break',
-        'concentration',
-        'rfm-movement',
-        'supplier-deterioration',
-        'stockout-risk',
-        'unusual-order',
-      ],
-      facts: 10,
-      actions: 8,
-      drivers: 3,
-    },
+    executive: { kinds: HEADLINE_KINDS, facts: 5, actions: 3, drivers: 2 },
+    tactical: { kinds: [...HEADLINE_KINDS, 'unusual-order'], facts: 10, actions: 8, drivers: 3 },
     operational: {
       kinds: ['stockout-risk', 'unusual-order', 'supplier-deterioration', 'rfm-movement', 'revenue-change'],
       facts: 20,

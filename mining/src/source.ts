@@ -45,48 +45,23 @@ export async function lastOrderDate(db: pg.Pool): Promise<string | undefined> {
 
 /** Booked SALE orders (the model's BOOKED_SALES scope), with the per-order sums the anomaly features start from. */
 export async function loadOrderRecords(db: pg.Pool): Promise<OrderRecord[]> {
-  const { rows } = await db.query<
-    [number, string, number, number, number, number, number, number, number, number]
-  >({
-    text: `SELECT f.order_id, min(f.order_number), min(c.customer_id), (extract(epoch FROM min(f.ordered_at)) * 1000)::float8,
-                  sum(f.net_amount)::float8, count(*)::int, sum(f.quantity)::float8, avg(f.discount)::float8,
-                  max(f.discount)::float8,
-                  coalesce(max(CASE WHEN f.unit_price > 0 AND p.list_price > 0 THEN abs(ln(f.unit_price / p.list_price)) END), 0)::float8
-           FROM dw.fact_sales f
-           JOIN dw.dim_customer c ON c.customer_key = f.customer_key
-           JOIN dw.dim_product p ON p.product_key = f.product_key
-           JOIN dw.dim_order_kind k ON k.kind_key = f.kind_key
-           JOIN dw.dim_order_status s ON s.status_key = f.status_key
-           WHERE ${scopeCondition('BOOKED_SALES', 'FACT')}
-           GROUP BY f.order_id
-           ORDER BY f.order_id`,
-    rowMode: 'array',
-  });
-  return rows.map(
-    ([
-      orderId,
-      orderNumber,
-      customerId,
-      orderedAt,
-      netAmount,
-      lines,
-      units,
-      avgDiscount,
-      maxDiscount,
-      priceDeviation,
-    ]) => ({
-      orderId,
-      orderNumber,
-      customerId,
-      orderedAt,
-      netAmount,
-      lines,
-      units,
-      avgDiscount,
-      maxDiscount,
-      priceDeviation,
-    }),
+  // the columns are named as the record's fields: each row is an OrderRecord as it comes
+  const { rows } = await db.query<OrderRecord>(
+    `SELECT f.order_id AS "orderId", min(f.order_number) AS "orderNumber", min(c.customer_id) AS "customerId",
+            (extract(epoch FROM min(f.ordered_at)) * 1000)::float8 AS "orderedAt",
+            sum(f.net_amount)::float8 AS "netAmount", count(*)::int AS lines, sum(f.quantity)::float8 AS units,
+            avg(f.discount)::float8 AS "avgDiscount", max(f.discount)::float8 AS "maxDiscount",
+            coalesce(max(CASE WHEN f.unit_price > 0 AND p.list_price > 0 THEN abs(ln(f.unit_price / p.list_price)) END), 0)::float8 AS "priceDeviation"
+       FROM dw.fact_sales f
+       JOIN dw.dim_customer c ON c.customer_key = f.customer_key
+       JOIN dw.dim_product p ON p.product_key = f.product_key
+       JOIN dw.dim_order_kind k ON k.kind_key = f.kind_key
+       JOIN dw.dim_order_status s ON s.status_key = f.status_key
+      WHERE ${scopeCondition('BOOKED_SALES', 'FACT')}
+      GROUP BY f.order_id
+      ORDER BY f.order_id`,
   );
+  return rows;
 }
 
 export interface SourceState {

@@ -7,6 +7,14 @@ export * from './model';
 export * from './periods';
 export * from './decimal';
 export {
+  lookupMembers,
+  lookupMembersById,
+  mainSupplies,
+  membersNamedIn,
+  type MemberRecord,
+  type MainSupply,
+} from './members';
+export {
   planQuery,
   checkMembers,
   MAX_LIMIT,

@@ -39,42 +39,58 @@ export interface FactDef {
   baseCondition?: string;
 }
 
+// The joins the facts share. LEFT JOINs on the dimensions' primary keys: every fact key is NOT NULL
+// with a foreign key, so they match exactly like inner joins, and PostgreSQL drops the joins a query
+// does not use.
+const JOIN = '\n      LEFT JOIN ';
+const PRODUCT_FROM = 'dw.dim_product p LEFT JOIN dw.dim_category cat ON cat.category_key = p.category_key';
+const productJoins = (fact: string) =>
+  `${JOIN}dw.dim_product p ON p.product_key = ${fact}.product_key${JOIN}dw.dim_category cat ON cat.category_key = p.category_key`;
+/** The product's main supplier (sales, stock, catalog): dw.product_main_supplier, the ETL's one rule. */
+const MAIN_SUPPLIER_JOINS = `${JOIN}dw.product_main_supplier pms ON pms.product_id = p.product_id${JOIN}dw.dim_supplier sup ON sup.supplier_id = pms.supplier_id`;
+
+/** A dated fact joining its date, product (with category) and warehouse, then the given joins. */
+function datedFact(table: string, fact: string, dateColumn: string, joins: string[]) {
+  const dateKey = `${fact}.${dateColumn}`;
+  return {
+    table,
+    from: `${table} ${fact}${JOIN}dw.dim_date d ON d.date_key = ${dateKey}${productJoins(fact)}${joins.join('')}`,
+    dateKey,
+  };
+}
+const warehouseJoin = (fact: string) =>
+  `${JOIN}dw.dim_warehouse w ON w.warehouse_key = ${fact}.warehouse_key`;
+/** Purchases and receipts: the purchase order's product, warehouse and supplier. */
+const buyFact = (table: string, fact: string, dateColumn: string) =>
+  datedFact(table, fact, dateColumn, [
+    warehouseJoin(fact),
+    `${JOIN}dw.dim_supplier sup ON sup.supplier_key = ${fact}.supplier_key`,
+  ]);
+
 export const FACTS: Record<FactName, FactDef> = {
   sales: {
     name: 'sales',
     title: 'Sales',
-    table: 'dw.fact_sales',
     grain: 'one order line; amounts and quantities signed by order kind (RETURN negative)',
-    // LEFT JOINs on the dimensions' primary keys: every fact key is NOT NULL with a foreign key, so
-    // they match exactly like inner joins, and PostgreSQL drops the joins a query does not use.
-    from: `dw.fact_sales f
-      LEFT JOIN dw.dim_date d ON d.date_key = f.order_date_key
-      LEFT JOIN dw.dim_product p ON p.product_key = f.product_key
-      LEFT JOIN dw.dim_category cat ON cat.category_key = p.category_key
-      LEFT JOIN dw.dim_customer c ON c.customer_key = f.customer_key
-      LEFT JOIN dw.dim_geography g ON g.geography_key = f.geography_key
-      LEFT JOIN dw.dim_warehouse w ON w.warehouse_key = f.warehouse_key
-      LEFT JOIN dw.dim_order_status s ON s.status_key = f.status_key
-      LEFT JOIN dw.dim_order_kind k ON k.kind_key = f.kind_key
-      LEFT JOIN dw.dim_sales_rep rep ON rep.sales_rep_id = f.sales_rep_id
-      LEFT JOIN dw.dim_carrier car ON car.carrier_id = f.carrier_id
-      LEFT JOIN dw.product_main_supplier pms ON pms.product_id = p.product_id
-      LEFT JOIN dw.dim_supplier sup ON sup.supplier_id = pms.supplier_id`,
-    dateKey: 'f.order_date_key',
+    ...datedFact('dw.fact_sales', 'f', 'order_date_key', [
+      `${JOIN}dw.dim_customer c ON c.customer_key = f.customer_key`,
+      `${JOIN}dw.dim_geography g ON g.geography_key = f.geography_key`,
+      warehouseJoin('f'),
+      `${JOIN}dw.dim_order_status s ON s.status_key = f.status_key`,
+      `${JOIN}dw.dim_order_kind k ON k.kind_key = f.kind_key`,
+      `${JOIN}dw.dim_sales_rep rep ON rep.sales_rep_id = f.sales_rep_id`,
+      `${JOIN}dw.dim_carrier car ON car.carrier_id = f.carrier_id`,
+      MAIN_SUPPLIER_JOINS,
+    ]),
   },
   inventory: {
     name: 'inventory',
     title: 'Inventory snapshots',
-    table: 'dw.fact_inventory_snapshot',
     grain: 'product × warehouse × snapshot date; semi-additive: read at the last snapshot of each period',
-    from: `dw.fact_inventory_snapshot i
-      LEFT JOIN dw.dim_date d ON d.date_key = i.snapshot_date_key
-      LEFT JOIN dw.dim_product p ON p.product_key = i.product_key
-      LEFT JOIN dw.dim_category cat ON cat.category_key = p.category_key
-      LEFT JOIN dw.dim_warehouse w ON w.warehouse_key = i.warehouse_key
-      LEFT JOIN dw.product_main_supplier pms ON pms.product_id = p.product_id
-      LEFT JOIN dw.dim_supplier sup ON sup.supplier_id = pms.supplier_id`,
-    dateKey: 'i.snapshot_date_key',
+    ...datedFact('dw.fact_inventory_snapshot', 'i', 'snapshot_date_key', [
+      warehouseJoin('i'),
+      MAIN_SUPPLIER_JOINS,
+    ]),
   },
   supplier: {
     name: 'supplier',
@@ -90,38 +106,21 @@ export const FACTS: Record<FactName, FactDef> = {
   purchase: {
     name: 'purchase',
     title: 'Purchase order lines',
-    table: 'dw.fact_purchase',
     grain: 'one purchase order line (dated by the order date), with the quantity received against it so far',
-    from: `dw.fact_purchase po
-      LEFT JOIN dw.dim_date d ON d.date_key = po.order_date_key
-      LEFT JOIN dw.dim_product p ON p.product_key = po.product_key
-      LEFT JOIN dw.dim_category cat ON cat.category_key = p.category_key
-      LEFT JOIN dw.dim_warehouse w ON w.warehouse_key = po.warehouse_key
-      LEFT JOIN dw.dim_supplier sup ON sup.supplier_key = po.supplier_key`,
-    dateKey: 'po.order_date_key',
+    ...buyFact('dw.fact_purchase', 'po', 'order_date_key'),
   },
   receipt: {
     name: 'receipt',
     title: 'Purchase receipts (supplier deliveries)',
-    table: 'dw.fact_purchase_receipt',
     grain: 'one receipt of one purchase order line: a delivery (dated by the day it was received)',
-    from: `dw.fact_purchase_receipt rc
-      LEFT JOIN dw.dim_date d ON d.date_key = rc.receipt_date_key
-      LEFT JOIN dw.dim_product p ON p.product_key = rc.product_key
-      LEFT JOIN dw.dim_category cat ON cat.category_key = p.category_key
-      LEFT JOIN dw.dim_warehouse w ON w.warehouse_key = rc.warehouse_key
-      LEFT JOIN dw.dim_supplier sup ON sup.supplier_key = rc.supplier_key`,
-    dateKey: 'rc.receipt_date_key',
+    ...buyFact('dw.fact_purchase_receipt', 'rc', 'receipt_date_key'),
   },
   catalog: {
     name: 'catalog',
     title: 'Product catalog',
     table: 'dw.dim_product',
     grain: 'one product (its current version); no date: the catalog as the last ETL run saw it',
-    from: `dw.dim_product p
-      LEFT JOIN dw.dim_category cat ON cat.category_key = p.category_key
-      LEFT JOIN dw.product_main_supplier pms ON pms.product_id = p.product_id
-      LEFT JOIN dw.dim_supplier sup ON sup.supplier_id = pms.supplier_id`,
+    from: `${PRODUCT_FROM}${MAIN_SUPPLIER_JOINS}`,
     dateKey: null,
     baseCondition: 'p.is_current AND NOT p.is_inferred',
   },
@@ -819,6 +818,11 @@ export interface LevelDef {
   rollup?: { key: string; label: string };
   /** Where members are looked up (validation): FROM clause using the same aliases. */
   membersFrom?: string;
+  /**
+   * The ERP record a member stands for (lookupMembers): its id, and the condition keeping one
+   * version of it (SCD2 dimensions), over membersFrom.
+   */
+  record?: { id: string; current?: string };
   /** Fixed members (degenerate dimensions). */
   fixedMembers?: string[];
   /** The shape of a member, checked before any query (date levels). */
@@ -840,7 +844,6 @@ export interface DimensionDef {
 
 const DATED_FACTS: FactName[] = ['sales', 'inventory', 'supplier', 'purchase', 'receipt'];
 const BUY_FACTS: FactName[] = ['purchase', 'receipt'];
-const PRODUCT_FROM = 'dw.dim_product p LEFT JOIN dw.dim_category cat ON cat.category_key = p.category_key';
 
 export const DIMENSIONS: DimensionDef[] = [
   {
@@ -925,6 +928,7 @@ export const DIMENSIONS: DimensionDef[] = [
         facts: ['sales', 'inventory', 'catalog', ...BUY_FACTS],
         rollup: { key: 'r.sku', label: 'r.product_name' },
         membersFrom: PRODUCT_FROM,
+        record: { id: 'p.product_id', current: 'p.is_current' },
       },
     ],
   },
@@ -970,6 +974,7 @@ export const DIMENSIONS: DimensionDef[] = [
         personal: true,
         rollup: { key: 'r.customer_code', label: 'r.customer_name' },
         membersFrom: 'dw.dim_customer c',
+        record: { id: 'c.customer_id', current: 'c.is_current' },
       },
     ],
   },
@@ -1002,6 +1007,7 @@ export const DIMENSIONS: DimensionDef[] = [
         label: `COALESCE(sup.name, 'No supplier')`,
         facts: ['supplier', 'sales', 'inventory', 'catalog', ...BUY_FACTS],
         membersFrom: 'dw.dim_supplier sup',
+        record: { id: 'sup.supplier_id' },
       },
     ],
   },
@@ -1081,6 +1087,7 @@ export const DIMENSIONS: DimensionDef[] = [
         facts: ['sales', 'inventory', ...BUY_FACTS],
         rollup: { key: 'r.warehouse_code', label: 'r.warehouse_name' },
         membersFrom: 'dw.dim_warehouse w',
+        record: { id: 'w.warehouse_id' },
       },
     ],
   },

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import {
+  lookupMembers,
   olap,
   readAnswerState,
   type AnswerState,
@@ -75,12 +76,8 @@ export const num = (v: string | null | undefined) => (v === null || v === undefi
 
 /** Current customers' ids by code (the ERP record an action links to). */
 export async function customerIds(ctx: Ctx, codes: string[]): Promise<Map<string, number>> {
-  if (!codes.length) return new Map();
-  const rows = await ctx.q(
-    `SELECT code, customer_id FROM dw.dim_customer WHERE is_current AND code = ANY($1::text[])`,
-    [codes],
-  );
-  return new Map(rows.map((r) => [String(r.code), Number(r.customer_id)]));
+  const customers = await lookupMembers(ctx.pool, 'geography.customer', codes);
+  return new Map([...customers].map(([code, c]) => [code, c.id]));
 }
 
 /**
@@ -93,40 +90,4 @@ export async function miningRuns(ctx: Ctx, count: number): Promise<number[]> {
     [count],
   );
   return rows.map((r) => Number(r.run_id));
-}
-
-export interface Supply {
-  supplierId: number;
-  supplierCode: string;
-  supplierName: string;
-  /** The main supply's lead time (or its supplier's average: see leadTimeSource); null when neither is known. */
-  leadTimeDays: number | null;
-  leadTimeSource: 'supply' | 'supplier average' | null;
-  minOrderQuantity: number;
-}
-
-/**
- * Each product's main supplier with its lead time and minimum order quantity, as the ETL derived
- * them (dw.product_main_supplier: the one rule, also behind the model's supplier level).
- * Reference data, not a figure.
- */
-export async function supplyByProduct(ctx: Ctx): Promise<Map<number, Supply>> {
-  const rows = await ctx.q(
-    `SELECT m.product_id, m.supplier_id, ds.code, ds.name, m.lead_time_days, m.lead_time_source, m.min_order_quantity
-       FROM dw.product_main_supplier m JOIN dw.dim_supplier ds ON ds.supplier_id = m.supplier_id`,
-  );
-  return new Map(
-    rows.map((r) => [
-      Number(r.product_id),
-      {
-        supplierId: Number(r.supplier_id),
-        supplierCode: String(r.code),
-        supplierName: String(r.name),
-        leadTimeDays: r.lead_time_days === null ? null : n(r.lead_time_days),
-        leadTimeSource:
-          r.lead_time_source === null ? null : (String(r.lead_time_source) as Supply['leadTimeSource']),
-        minOrderQuantity: Number(r.min_order_quantity) || 1,
-      },
-    ]),
-  );
 }

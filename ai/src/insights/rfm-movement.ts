@@ -1,5 +1,5 @@
 import type { Fact } from '../facts';
-import { addMonths } from '@erp/semantic';
+import { addMonths, lookupMembersById } from '@erp/semantic';
 import { cents, miningRuns, type Ctx } from './context';
 
 const RISKY_SEGMENTS = ['At Risk', 'Cannot Lose', 'Hibernating', 'Lost'];
@@ -11,14 +11,28 @@ export async function rfmMovements(ctx: Ctx): Promise<Fact[]> {
     ctx.notes.push('RFM movements: fewer than two mining runs to compare');
     return [];
   }
-  const rows = await ctx.q(
-    `SELECT cur.customer_id, prev.segment AS from_segment, cur.segment AS to_segment, dc.code, dc.name
+  const moves = await ctx.q(
+    `SELECT cur.customer_id, prev.segment AS from_segment, cur.segment AS to_segment
        FROM mining.rfm cur JOIN mining.rfm prev ON prev.customer_id = cur.customer_id AND prev.run_id = $2
-       LEFT JOIN dw.dim_customer dc ON dc.customer_id = cur.customer_id AND dc.is_current
       WHERE cur.run_id = $1 AND prev.segment IS DISTINCT FROM cur.segment
       ORDER BY cur.customer_id`,
     [latest, previous],
   );
+  const customers = await lookupMembersById(
+    ctx.pool,
+    'geography.customer',
+    moves.map((r) => Number(r.customer_id)),
+  );
+  const rows = moves.map((r) => {
+    const customer = customers.get(Number(r.customer_id));
+    return {
+      customer_id: Number(r.customer_id),
+      from_segment: String(r.from_segment),
+      to_segment: String(r.to_segment),
+      code: customer?.code ?? null,
+      name: customer?.name ?? null,
+    };
+  });
   if (!rows.length) return [];
   const window = {
     from: addMonths(ctx.period.range.from, -(12 - ctx.period.months)),

@@ -1,5 +1,6 @@
+import { lookupMembers, mainSupplies } from '@erp/semantic';
 import { round1, round2, type Fact } from '../facts';
-import { DEFAULT_LEAD_TIME_DAYS, DEFAULT_SAFETY_DAYS, n, num, supplyByProduct, type Ctx } from './context';
+import { DEFAULT_LEAD_TIME_DAYS, DEFAULT_SAFETY_DAYS, n, num, type Ctx } from './context';
 
 /**
  * Stock-out risk: the model's days of cover (stock available over the daily units sold in the 90
@@ -20,16 +21,13 @@ export async function stockoutRisks(ctx: Ctx): Promise<Fact[]> {
   const stock = await ctx.olap(stockQuery);
   const snapshotDate = stock.definition.snapshotDate ?? null;
   if (!snapshotDate) return [];
-  const refs = await ctx.q(
-    `SELECT 'P' AS t, sku AS code, product_id AS id, name FROM dw.dim_product WHERE is_current AND sku = ANY($1::text[])
-     UNION ALL SELECT 'W', code, warehouse_id, name FROM dw.dim_warehouse WHERE code = ANY($2::text[])`,
-    [
-      [...new Set(stock.rows.map((r) => r.members[0]!.key))],
-      [...new Set(stock.rows.map((r) => r.members[1]!.key))],
-    ],
-  );
-  const ref = new Map(refs.map((r) => [`${r.t}|${r.code}`, { id: Number(r.id), name: String(r.name) }]));
-  const supplies = await supplyByProduct(ctx);
+  const products = await lookupMembers(ctx.pool, 'product.product', [
+    ...new Set(stock.rows.map((r) => r.members[0]!.key!)),
+  ]);
+  const warehouses = await lookupMembers(ctx.pool, 'warehouse.warehouse', [
+    ...new Set(stock.rows.map((r) => r.members[1]!.key!)),
+  ]);
+  const supplies = await mainSupplies(ctx.pool);
   const safetyDays = ctx.opts.safetyDays ?? DEFAULT_SAFETY_DAYS;
   const defaultLead = ctx.opts.defaultLeadTimeDays ?? DEFAULT_LEAD_TIME_DAYS;
   const facts: Fact[] = [];
@@ -39,8 +37,8 @@ export async function stockoutRisks(ctx: Ctx): Promise<Fact[]> {
     if (cover === null || cover === undefined || !sold90 || sold90 <= 0) continue;
     const [sku, wh] = [r.members[0]!.key!, r.members[1]!.key!];
     const daily = sold90 / 90;
-    const product = ref.get(`P|${sku}`);
-    const warehouse = ref.get(`W|${wh}`);
+    const product = products.get(sku);
+    const warehouse = warehouses.get(wh);
     const supply = product ? supplies.get(product.id) : undefined;
     const lead = supply?.leadTimeDays ?? defaultLead;
     const leadSource = supply?.leadTimeDays != null ? supply.leadTimeSource : 'default';

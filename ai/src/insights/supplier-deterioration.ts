@@ -1,6 +1,6 @@
 import type { Fact } from '../facts';
 import { round2 } from '../facts';
-import { addMonths, monthEnd } from '@erp/semantic';
+import { addMonths, lookupMembers, monthEnd } from '@erp/semantic';
 import { cents, n, num, type Ctx } from './context';
 
 /**
@@ -24,14 +24,15 @@ export async function supplierDeterioration(ctx: Ctx): Promise<Fact[]> {
     .map((row) => ({ row, now: num(row.values[0]!.value), was: num(row.values[0]!.compared) }))
     .filter((x) => x.now !== null && x.was !== null && x.was - x.now >= drop);
   if (!bad.length) return [];
-  const ids = await ctx.q(`SELECT code, supplier_id FROM dw.dim_supplier WHERE code = ANY($1::text[])`, [
-    bad.map((b) => b.row.members[0]!.key),
-  ]);
-  const idOf = new Map(ids.map((x) => [String(x.code), Number(x.supplier_id)]));
+  const suppliers = await lookupMembers(
+    ctx.pool,
+    'supplier.supplier',
+    bad.map((b) => b.row.members[0]!.key!),
+  );
   const facts: Fact[] = [];
   for (const { row, now, was } of bad) {
     const code = row.members[0]!.key!;
-    const id = idOf.get(code);
+    const id = suppliers.get(code)?.id;
     // The revenue of the products it is the main supplier of: the model's revenue by supplier.
     const supplied =
       cents(

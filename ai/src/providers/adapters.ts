@@ -28,14 +28,17 @@ const parseArgs = (provider: ProviderName, raw: unknown): unknown => {
   }
 };
 
+/** The OpenAI and Anthropic clients: no retries of their own (the limiter and backoff retry), no redirects. */
+const sdkOptions = (cfg: { apiKey: string; baseURL?: string }, signal: AbortSignal) => ({
+  apiKey: cfg.apiKey,
+  baseURL: cfg.baseURL,
+  maxRetries: 0,
+  fetch: noRedirectFetch(signal),
+});
+
 export function openaiAttempt(cfg: { apiKey: string; model: string; baseURL?: string }): Attempt {
   return async (prompt, opts, signal) => {
-    const client = new OpenAI({
-      apiKey: cfg.apiKey,
-      baseURL: cfg.baseURL,
-      maxRetries: 0,
-      fetch: noRedirectFetch(signal),
-    });
+    const client = new OpenAI(sdkOptions(cfg, signal));
     const res = await client.chat.completions.create(
       {
         model: cfg.model,
@@ -69,12 +72,7 @@ export function openaiAttempt(cfg: { apiKey: string; model: string; baseURL?: st
 
 export function anthropicAttempt(cfg: { apiKey: string; model: string; baseURL?: string }): Attempt {
   return async (prompt, opts, signal) => {
-    const client = new Anthropic({
-      apiKey: cfg.apiKey,
-      baseURL: cfg.baseURL,
-      maxRetries: 0,
-      fetch: noRedirectFetch(signal),
-    });
+    const client = new Anthropic(sdkOptions(cfg, signal));
     const res = await client.messages.create(
       {
         model: cfg.model,

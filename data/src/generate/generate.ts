@@ -12,6 +12,7 @@ import {
   writeUsers,
   writeWarehouses,
 } from './master';
+import { ORDER_TIMESTAMPS } from '../import/canonical';
 import { Calendar, DAY, MIN, Output, iso, isoDate, type Product, type Supplier } from './model';
 import { OrderSimulation } from './orders';
 import { WAREHOUSES } from './reference';
@@ -97,11 +98,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
       'sales_rep_email',
       'warehouse_code',
       'currency',
-      'ordered_at',
-      'confirmed_at',
-      'shipped_at',
-      'delivered_at',
-      'cancelled_at',
+      ...ORDER_TIMESTAMPS,
     ]),
     lines: out.open('order_lines', [
       'order_number',

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
+import { ORDER_TIMESTAMPS } from '../import/canonical';
 
 /**
  * Reads a generated data set back and checks what the database and the importer require (keys,
@@ -246,8 +247,7 @@ function checkOrders(dir: string, chk: Checks, { custCodes, userEmails, whCodes 
       if (seq[i]! < seq[i - 1]!) err(`orders: ${o.number} timestamps out of order`);
     if (has('cancelled_at') && o.cancelled_at! < o.ordered_at!)
       err(`orders: ${o.number} cancelled before ordered`);
-    for (const f of ['ordered_at', 'confirmed_at', 'shipped_at', 'delivered_at', 'cancelled_at'])
-      if (has(f) && !ISO.test(o[f]!)) err(`orders: bad ${f} ${o.number}`);
+    for (const f of ORDER_TIMESTAMPS) if (has(f) && !ISO.test(o[f]!)) err(`orders: bad ${f} ${o.number}`);
     if (o.ordered_at! < lastOrderAt) err(`orders: not in time order at ${o.number}`);
     lastOrderAt = o.ordered_at!;
     const key = `${o.kind}:${s}`;

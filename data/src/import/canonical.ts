@@ -49,6 +49,15 @@ const enumOf = (name: string, values: readonly string[], extra: Partial<ColumnSp
 const bool = (name: string): ColumnSpec => ({ name, kind: 'bool', default: 'false' });
 const ts = (name: string, required = false): ColumnSpec => ({ name, kind: 'timestamptz', required });
 
+/** An order's life-cycle timestamps, in the order they happen (a cancelled order stops at cancelled_at). */
+export const ORDER_TIMESTAMPS = [
+  'ordered_at',
+  'confirmed_at',
+  'shipped_at',
+  'delivered_at',
+  'cancelled_at',
+] as const;
+
 export interface Reference {
   column: string;
   entity: string;
@@ -298,11 +307,7 @@ export const ENTITIES: EntityDef[] = [
       text('sales_rep_email', { lowercase: true }),
       req('warehouse_code'),
       req('currency'),
-      ts('ordered_at', true),
-      ts('confirmed_at'),
-      ts('shipped_at'),
-      ts('delivered_at'),
-      ts('cancelled_at'),
+      ...ORDER_TIMESTAMPS.map((t) => ts(t, t === 'ordered_at')),
       text('carrier_code', { optionalInHeader: true }),
       text('ship_to_name', { optionalInHeader: true }),
       text('ship_to_address', { optionalInHeader: true }),

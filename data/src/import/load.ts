@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { ENTITIES, entity } from './canonical';
+import { ENTITIES, entity, ORDER_TIMESTAMPS } from './canonical';
 import type { EntityCounts, ImportIssue } from './types';
 
 type Q = pg.PoolClient;
@@ -491,11 +491,7 @@ async function writeSales(client: Q, run: Run): Promise<void> {
         'sales_rep_id',
         'warehouse_id',
         'currency',
-        'ordered_at',
-        'confirmed_at',
-        'shipped_at',
-        'delivered_at',
-        'cancelled_at',
+        ...ORDER_TIMESTAMPS,
         'carrier_id',
         'ship_to_name',
         'ship_to_address',

@@ -81,7 +81,7 @@ export async function dashboard(
   const visible = tiles(kind, { from, to }).filter((t) =>
     t.query.measures.every((m) => {
       const roles = MEASURE_BY_NAME.get(m)!.roles;
-      return !roles || viewer.role === 'SERVICE' || roles.includes(viewer.role as never);
+      return !roles || viewer.role === 'SERVICE' || roles.some((role) => role === viewer.role);
     }),
   );
   const results = await Promise.allSettled(

@@ -1,5 +1,6 @@
 // npm run bench -- NAME: runs one benchmark of bench/ (each prints its figures with data size and machine).
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const BENCHES: Record<string, string> = {
@@ -23,6 +24,18 @@ if (!name || name === '--help' || !BENCHES[name]) {
       .join('\n')}`,
   );
   process.exit(name && name !== '--help' ? 2 : 0);
+}
+// etl and pipeline print their own --help; for the others it is the usage written at the top of their file.
+if (process.argv.slice(3).includes('--help') && !['etl', 'pipeline'].includes(name)) {
+  const header =
+    /^\/\*\*([\s\S]*?)\*\//.exec(readFileSync(path.join(__dirname, `${name}.ts`), 'utf8'))?.[1] ?? '';
+  const usage = header
+    .split('\n')
+    .map((l) => l.replace(/^\s*\* ?/, ''))
+    .join('\n')
+    .trim();
+  console.log(`npm run bench -- ${name}: ${BENCHES[name]}\n\n${usage}`);
+  process.exit(0);
 }
 // api: NODE_ENV=production, as the system it starts (graphql-js then skips its development checks).
 const env = name === 'api' ? { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'production' } : process.env;

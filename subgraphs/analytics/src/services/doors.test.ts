@@ -29,238 +29,119 @@ interface Door {
   olap: Record<string, unknown>;
   tile?: { kind: Kind; period: { from: string; to: string }; id: string };
 }
+/** A ranking question: one measure by one level, sorted on the measure, the first `limit` members. */
+const ranked = (
+  measure: string,
+  level: string,
+  time: { from: string; to: string } | null,
+  direction: 'ASC' | 'DESC' = 'DESC',
+  limit = 10,
+) => ({
+  measures: [measure],
+  dimensions: [level],
+  ...(time ? { time } : {}),
+  order: [{ by: measure, direction }],
+  limit,
+});
+const door = (
+  question: string,
+  language: Door['language'],
+  olap: Door['olap'],
+  tile?: Door['tile'],
+): Door => ({
+  question,
+  language,
+  olap,
+  ...(tile ? { tile } : {}),
+});
+const strategic = (id: string): Door['tile'] => ({ kind: 'STRATEGIC', period: Y2024, id });
 const DOORS: Door[] = [
-  {
-    question: 'What was the revenue in 2024?',
-    language: 'EN',
-    olap: { measures: ['revenue'], time: Y2024 },
-    tile: { kind: 'STRATEGIC', period: Y2024, id: 'revenue' },
-  },
-  {
-    question: "chiffre d'affaires 2024 par rapport à l'année précédente",
-    language: 'FR',
-    olap: { measures: ['revenue'], time: Y2024, compare: 'YEAR_AGO' },
-    tile: { kind: 'STRATEGIC', period: Y2024, id: 'revenue' },
-  },
-  {
-    question: 'gross margin and margin % in 2024 vs last year',
-    language: 'EN',
-    olap: { measures: ['grossMargin', 'marginPct'], time: Y2024, compare: 'YEAR_AGO' },
-    tile: { kind: 'STRATEGIC', period: Y2024, id: 'margin' },
-  },
-  {
-    question: 'top 5 categories by revenue in 2024',
-    language: 'EN',
-    olap: {
-      measures: ['revenue'],
-      dimensions: ['product.category'],
-      time: Y2024,
-      order: [{ by: 'revenue', direction: 'DESC' }],
-      limit: 5,
-    },
-    tile: { kind: 'STRATEGIC', period: Y2024, id: 'topCategories' },
-  },
-  {
-    question: 'top 5 pays par CA en 2024',
-    language: 'FR',
-    olap: {
-      measures: ['revenue'],
-      dimensions: ['geography.country'],
-      time: Y2024,
-      order: [{ by: 'revenue', direction: 'DESC' }],
-      limit: 5,
-    },
-    tile: { kind: 'STRATEGIC', period: Y2024, id: 'topCountries' },
-  },
-  {
-    question: 'revenue by customer segment in 2024',
-    language: 'EN',
-    olap: {
-      measures: ['revenue'],
-      dimensions: ['segment.segment'],
-      time: Y2024,
-      order: [{ by: 'revenue', direction: 'DESC' }],
-      limit: 10,
-    },
-    tile: { kind: 'STRATEGIC', period: Y2024, id: 'segmentMix' },
-  },
-  {
-    question: 'revenue by month in 2024',
-    language: 'EN',
-    olap: { measures: ['revenue'], time: { ...Y2024, granularity: 'MONTH' } },
-  },
-  {
-    question: 'the 10 best products by revenue in 2024',
-    language: 'EN',
-    olap: {
-      measures: ['revenue'],
-      dimensions: ['product.product'],
-      time: Y2024,
-      order: [{ by: 'revenue', direction: 'DESC' }],
-      limit: 10,
-    },
-    tile: { kind: 'TACTICAL', period: Y2024, id: 'bestProducts' },
-  },
-  {
-    question: 'les 10 pires produits en 2024',
-    language: 'FR',
-    olap: {
-      measures: ['revenue'],
-      dimensions: ['product.product'],
-      time: Y2024,
-      order: [{ by: 'revenue', direction: 'ASC' }],
-      limit: 10,
-    },
-    tile: { kind: 'TACTICAL', period: Y2024, id: 'worstProducts' },
-  },
-  {
-    question: 'on-time rate by supplier from January to March 2025',
-    language: 'EN',
-    olap: {
-      measures: ['supplierOnTimeRate'],
-      dimensions: ['supplier.supplier'],
-      time: { from: '2025-01-01', to: '2025-03-31' },
-      order: [{ by: 'supplierOnTimeRate', direction: 'DESC' }],
-      limit: 10,
-    },
-  },
+  door('What was the revenue in 2024?', 'EN', { measures: ['revenue'], time: Y2024 }, strategic('revenue')),
+  door(
+    "chiffre d'affaires 2024 par rapport à l'année précédente",
+    'FR',
+    { measures: ['revenue'], time: Y2024, compare: 'YEAR_AGO' },
+    strategic('revenue'),
+  ),
+  door(
+    'gross margin and margin % in 2024 vs last year',
+    'EN',
+    { measures: ['grossMargin', 'marginPct'], time: Y2024, compare: 'YEAR_AGO' },
+    strategic('margin'),
+  ),
+  door(
+    'top 5 categories by revenue in 2024',
+    'EN',
+    ranked('revenue', 'product.category', Y2024, 'DESC', 5),
+    strategic('topCategories'),
+  ),
+  door(
+    'top 5 pays par CA en 2024',
+    'FR',
+    ranked('revenue', 'geography.country', Y2024, 'DESC', 5),
+    strategic('topCountries'),
+  ),
+  door(
+    'revenue by customer segment in 2024',
+    'EN',
+    ranked('revenue', 'segment.segment', Y2024),
+    strategic('segmentMix'),
+  ),
+  door('revenue by month in 2024', 'EN', { measures: ['revenue'], time: { ...Y2024, granularity: 'MONTH' } }),
+  door('the 10 best products by revenue in 2024', 'EN', ranked('revenue', 'product.product', Y2024), {
+    kind: 'TACTICAL',
+    period: Y2024,
+    id: 'bestProducts',
+  }),
+  door('les 10 pires produits en 2024', 'FR', ranked('revenue', 'product.product', Y2024, 'ASC'), {
+    kind: 'TACTICAL',
+    period: Y2024,
+    id: 'worstProducts',
+  }),
+  door(
+    'on-time rate by supplier from January to March 2025',
+    'EN',
+    ranked('supplierOnTimeRate', 'supplier.supplier', { from: '2025-01-01', to: '2025-03-31' }),
+  ),
   // The supplier on-time rate is measured on receipts: the chat, the explorer and the tactical tile give the same figure.
-  {
-    question: 'which suppliers deliver late most often from January to March 2025?',
-    language: 'EN',
-    olap: {
-      measures: ['supplierOnTimeRate'],
-      dimensions: ['supplier.supplier'],
-      time: Q1_FULL,
-      order: [{ by: 'supplierOnTimeRate', direction: 'ASC' }],
-      limit: 10,
-    },
-    tile: { kind: 'TACTICAL', period: Q1_FULL, id: 'supplierPerformance' },
-  },
-  {
-    question: 'quels fournisseurs livrent le plus souvent en retard de janvier à mars 2025 ?',
-    language: 'FR',
-    olap: {
-      measures: ['supplierOnTimeRate'],
-      dimensions: ['supplier.supplier'],
-      time: Q1_FULL,
-      order: [{ by: 'supplierOnTimeRate', direction: 'ASC' }],
-      limit: 10,
-    },
-    tile: { kind: 'TACTICAL', period: Q1_FULL, id: 'supplierPerformance' },
-  },
-  {
-    question: 'units sold by category in 2024',
-    language: 'EN',
-    olap: {
-      measures: ['units'],
-      dimensions: ['product.category'],
-      time: Y2024,
-      order: [{ by: 'units', direction: 'DESC' }],
-      limit: 10,
-    },
-  },
-  { question: 'nombre de commandes en 2024', language: 'FR', olap: { measures: ['orders'], time: Y2024 } },
-  {
-    question: 'average order value in 2024',
-    language: 'EN',
-    olap: { measures: ['averageBasket'], time: Y2024 },
-  },
-  {
-    question: 'how many customers bought in 2024?',
-    language: 'EN',
-    olap: { measures: ['customers'], time: Y2024 },
-  },
-  {
-    question: 'revenue in France in 2024',
-    language: 'EN',
-    olap: { measures: ['revenue'], filters: [{ level: 'geography.country', members: ['FR'] }], time: Y2024 },
-  },
-  {
-    question: "CA d'Atelier Dupont en 2024",
-    language: 'FR',
-    olap: {
-      measures: ['revenue'],
-      filters: [{ level: 'geography.customer', members: ['CUST-1'] }],
-      time: Y2024,
-    },
-  },
-  { question: 'revenue this quarter', language: 'EN', olap: { measures: ['revenue'], time: Q1 } },
-  {
-    question: 'revenue by quarter in 2024',
-    language: 'EN',
-    olap: { measures: ['revenue'], time: { ...Y2024, granularity: 'QUARTER' } },
-  },
-  {
-    question: 'value of cancelled orders in 2024',
-    language: 'EN',
-    olap: { measures: ['cancelledValue'], time: Y2024 },
-  },
-  {
-    question: 'revenue by sales rep in 2024',
-    language: 'EN',
-    olap: {
-      measures: ['revenue'],
-      dimensions: ['salesRep.salesRep'],
-      time: Y2024,
-      order: [{ by: 'revenue', direction: 'DESC' }],
-      limit: 10,
-    },
-  },
-  {
-    question: "chiffre d'affaires par transporteur en 2024",
-    language: 'FR',
-    olap: {
-      measures: ['revenue'],
-      dimensions: ['carrier.carrier'],
-      time: Y2024,
-      order: [{ by: 'revenue', direction: 'DESC' }],
-      limit: 10,
-    },
-  },
-  {
-    question: 'nombre de commandes par commercial en 2024',
-    language: 'FR',
-    olap: {
-      measures: ['orders'],
-      dimensions: ['salesRep.salesRep'],
-      time: Y2024,
-      order: [{ by: 'orders', direction: 'DESC' }],
-      limit: 10,
-    },
-  },
-  {
-    question: 'revenue by supplier in 2024',
-    language: 'EN',
-    olap: {
-      measures: ['revenue'],
-      dimensions: ['supplier.supplier'],
-      time: Y2024,
-      order: [{ by: 'revenue', direction: 'DESC' }],
-      limit: 10,
-    },
-  },
-  {
-    question: 'average order value per shipper in 2024',
-    language: 'EN',
-    olap: {
-      measures: ['averageBasket'],
-      dimensions: ['carrier.carrier'],
-      time: Y2024,
-      order: [{ by: 'averageBasket', direction: 'DESC' }],
-      limit: 10,
-    },
-  },
-  {
-    question: 'stock value by warehouse',
-    language: 'EN',
-    olap: {
-      measures: ['stockValue'],
-      dimensions: ['warehouse.warehouse'],
-      order: [{ by: 'stockValue', direction: 'DESC' }],
-      limit: 10,
-    },
-  },
+  door(
+    'which suppliers deliver late most often from January to March 2025?',
+    'EN',
+    ranked('supplierOnTimeRate', 'supplier.supplier', Q1_FULL, 'ASC'),
+    { kind: 'TACTICAL', period: Q1_FULL, id: 'supplierPerformance' },
+  ),
+  door(
+    'quels fournisseurs livrent le plus souvent en retard de janvier à mars 2025 ?',
+    'FR',
+    ranked('supplierOnTimeRate', 'supplier.supplier', Q1_FULL, 'ASC'),
+    { kind: 'TACTICAL', period: Q1_FULL, id: 'supplierPerformance' },
+  ),
+  door('units sold by category in 2024', 'EN', ranked('units', 'product.category', Y2024)),
+  door('nombre de commandes en 2024', 'FR', { measures: ['orders'], time: Y2024 }),
+  door('average order value in 2024', 'EN', { measures: ['averageBasket'], time: Y2024 }),
+  door('how many customers bought in 2024?', 'EN', { measures: ['customers'], time: Y2024 }),
+  door('revenue in France in 2024', 'EN', {
+    measures: ['revenue'],
+    filters: [{ level: 'geography.country', members: ['FR'] }],
+    time: Y2024,
+  }),
+  door("CA d'Atelier Dupont en 2024", 'FR', {
+    measures: ['revenue'],
+    filters: [{ level: 'geography.customer', members: ['CUST-1'] }],
+    time: Y2024,
+  }),
+  door('revenue this quarter', 'EN', { measures: ['revenue'], time: Q1 }),
+  door('revenue by quarter in 2024', 'EN', {
+    measures: ['revenue'],
+    time: { ...Y2024, granularity: 'QUARTER' },
+  }),
+  door('value of cancelled orders in 2024', 'EN', { measures: ['cancelledValue'], time: Y2024 }),
+  door('revenue by sales rep in 2024', 'EN', ranked('revenue', 'salesRep.salesRep', Y2024)),
+  door("chiffre d'affaires par transporteur en 2024", 'FR', ranked('revenue', 'carrier.carrier', Y2024)),
+  door('nombre de commandes par commercial en 2024', 'FR', ranked('orders', 'salesRep.salesRep', Y2024)),
+  door('revenue by supplier in 2024', 'EN', ranked('revenue', 'supplier.supplier', Y2024)),
+  door('average order value per shipper in 2024', 'EN', ranked('averageBasket', 'carrier.carrier', Y2024)),
+  door('stock value by warehouse', 'EN', ranked('stockValue', 'warehouse.warehouse', null)),
 ];
 
 const ASK = `query($q: String!, $l: AiLanguage) { ask(question: $q, language: $l) { understood answer result { dimensions rows { members { key } values { measure value compared } } totals { measure value compared } } } }`;

@@ -1,5 +1,6 @@
 import type { Identity } from '@erp/kit';
 import type { BaseContext } from '@erp/kit/graphql';
+import type { Value as OlapValue } from '@erp/semantic';
 import { execute, type Executable, type GraphQLResult } from '@erp/kit/test/graphql';
 
 export const ANSWER = `fragment A on OlapResult {
@@ -16,13 +17,8 @@ export const DRILL = `query($level: String!, $member: String!, $measures: [Strin
 export const DASHBOARD = `query($kind: DashboardKind!, $period: OlapPeriod!) { dashboard(kind: $kind, period: $period) {
   kind period { from to } freshness { runId reconciled } tiles { id title kind query result { ...A } error { code message } } } } ${ANSWER}`;
 
-export interface Value {
-  measure: string;
-  value: string | null;
-  compared: string | null;
-  delta: string | null;
-  deltaPct: string | null;
-}
+/** A value as the test queries select it (no share). */
+export type Value = Omit<OlapValue, 'share'>;
 export interface Answer {
   measures: string[];
   dimensions: string[];

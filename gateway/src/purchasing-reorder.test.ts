@@ -1,3 +1,4 @@
+import type { ReplenishmentRow } from '@erp/subgraph-suppliers';
 import { type TestSystem, startFixtureSystem, loadWarehouse, sellTwoDaysAgo } from './test-system';
 
 /**
@@ -67,20 +68,11 @@ test('replenishment suggestions: shipped demand over the lead time against on ha
     purchasing,
   );
   expect(r.body.errors).toBeUndefined();
-  const list = r.body.data.replenishmentSuggestions as {
-    product: { id: string };
-    warehouse: { id: string };
-    supply: { minOrderQuantity: number };
-    dailyDemand: number;
-    leadTimeDays: number;
-    safetyDays: number;
-    onHand: number;
-    reserved: number;
-    onOrder: number;
-    projected: number;
-    coverNeeded: number;
-    suggestedQuantity: number;
-  }[];
+  // The figures as the subgraph computes them; the references as the query selects them.
+  const list = r.body.data.replenishmentSuggestions as (Omit<
+    ReplenishmentRow,
+    'productId' | 'warehouseId' | 'supply' | 'amount'
+  > & { product: { id: string }; warehouse: { id: string }; supply: { minOrderQuantity: number } })[];
   // the product that sold today: 90 days of demand, the quoted lead time (no receipt yet), 7 safety days
   const mine = list.find((x) => x.product.id === hot.productId && x.warehouse.id === hot.warehouseId);
   const daily = hot.shipped / 90;

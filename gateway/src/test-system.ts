@@ -19,6 +19,10 @@ import { ANY_PORTS, startSystem, type RunningSystem } from './system';
 export const TEST_SECRETS = { JWT_SECRET: 'j'.repeat(40), SUBGRAPH_SECRET: 's'.repeat(40) };
 export const PASSWORD = 'correct horse battery staple';
 
+/** A GraphQL response body as the tests read it (errors loosely typed: tests read their extensions). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type GraphQLBody<T> = { data?: T; errors: any[] };
+
 export interface TestSystem {
   db: TestDatabase;
   /** The (empty, migrated) warehouse the analytics subgraph reads. */
@@ -34,7 +38,7 @@ export interface TestSystem {
     variables?: Record<string, unknown>,
     token?: string,
     headers?: Record<string, string>,
-  ): Promise<{ status: number; body: { data?: T; errors: any[] } }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  ): Promise<{ status: number; body: GraphQLBody<T> }>;
   login(role: AccountRole): Promise<string>;
   close(): Promise<void>;
 }
@@ -84,7 +88,12 @@ export async function startTestSystem(
     transport: opts.transport,
     pipeline: opts.pipeline,
   });
-  const gql: TestSystem['gql'] = async (query, variables = {}, token, headers = {}) => {
+  const gql = async <T>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    token?: string,
+    headers: Record<string, string> = {},
+  ) => {
     const res = await fetch(system.gatewayUrl, {
       method: 'POST',
       headers: {
@@ -94,7 +103,7 @@ export async function startTestSystem(
       },
       body: JSON.stringify({ query, variables }),
     });
-    return { status: res.status, body: (await res.json()) as never };
+    return { status: res.status, body: (await res.json()) as GraphQLBody<T> };
   };
   const tokens = new Map<AccountRole, string>();
   return {
@@ -108,7 +117,7 @@ export async function startTestSystem(
       if (!tokens.has(role)) {
         const email =
           role in services ? services[role as AccountServiceRole].email : users[role as Role].email;
-        const r = await gql(
+        const r = await gql<{ login: { accessToken: string } }>(
           `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`,
           { e: email, p: PASSWORD },
         );

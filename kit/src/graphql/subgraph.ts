@@ -7,7 +7,12 @@ import {
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLError, isObjectType, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { applyMiddleware, middleware } from 'graphql-middleware';
+import {
+  applyMiddleware,
+  middleware,
+  type IMiddlewareFieldMap,
+  type IMiddlewareTypeMap,
+} from 'graphql-middleware';
 import { allow, rule, shield } from 'graphql-shield';
 import type { IRules as _IRules } from 'graphql-shield';
 
@@ -151,16 +156,17 @@ export function buildSchema<C extends BaseContext>(
   // other field its deny-by-default fallback, so their middleware is dropped.
   const guarded = middleware((s: GraphQLSchema) => {
     const generated = (
-      permissions as unknown as { generate(s: GraphQLSchema): Record<string, Record<string, unknown>> }
+      permissions as unknown as { generate(s: GraphQLSchema): Record<string, IMiddlewareFieldMap> }
     ).generate(s);
-    return Object.fromEntries(
+    const kept: IMiddlewareTypeMap = Object.fromEntries(
       Object.entries(generated)
         .filter(([type]) => type in tree)
         .map(([type, fields]) => {
           const keep = guardedFields(type, tree[type]!);
           return [type, Object.fromEntries(Object.entries(fields).filter(([field]) => keep(field)))];
         }),
-    ) as never;
+    );
+    return kept;
   });
   return applyMiddleware(schema, guarded);
 }

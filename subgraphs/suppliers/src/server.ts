@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { allowedRoles, type Logger } from '@erp/kit';
-import { createSubgraph, hasRole } from '@erp/kit/graphql';
+import { allowedRoles } from '@erp/kit';
+import { createSubgraph, hasRole, type SubgraphBase } from '@erp/kit/graphql';
 import { parse } from 'graphql';
-import type pg from 'pg';
 import { contextBuilder, type SuppliersContext } from './context';
 import { resolvers } from './resolvers';
 import type { PurchaseStock } from './stock';
 
 export { httpPurchaseStock, localPurchaseStock, type PurchaseStock } from './stock';
+export type { ReplenishmentRow } from './rows';
 
 export const typeDefs = parse(readFileSync(path.join(__dirname, '..', 'schema.graphql'), 'utf8'));
 

@@ -8,3 +8,4 @@ export * from './scalars';
 export * from './mutation';
 export * from './client';
 export * from './loaders';
+export * from './standalone';

@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Logger } from '@erp/kit';
-import { createSubgraph } from '@erp/kit/graphql';
+import { createSubgraph, type SubgraphBase } from '@erp/kit/graphql';
 import { parse } from 'graphql';
-import type pg from 'pg';
 import { buildContext, type AnalyticsContext } from './context';
 import { resolvers } from './resolvers';
 
@@ -21,12 +19,7 @@ export const typeDefs = parse(readFileSync(path.join(__dirname, '..', 'schema.gr
  * this). The warehouse is migrated first (migrateDwh): its tables, `analytics` included, are the
  * warehouse migrations'.
  */
-export async function createAnalyticsSubgraph(opts: {
-  pool: pg.Pool;
-  log: Logger;
-  identitySecret: string;
-  production: boolean;
-}) {
+export async function createAnalyticsSubgraph(opts: SubgraphBase) {
   return createSubgraph<AnalyticsContext>({
     name: 'analytics',
     typeDefs,

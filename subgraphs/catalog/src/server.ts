@@ -1,21 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Logger } from '@erp/kit';
-import { createSubgraph } from '@erp/kit/graphql';
+import { createSubgraph, type SubgraphBase } from '@erp/kit/graphql';
 import { parse } from 'graphql';
-import type pg from 'pg';
 import { buildContext, type CatalogContext } from './context';
 import { resolvers } from './resolvers';
 
 export const typeDefs = parse(readFileSync(path.join(__dirname, '..', 'schema.graphql'), 'utf8'));
 
 /** Builds the catalog subgraph (tests and the all-in-one start import this). */
-export function createCatalogSubgraph(opts: {
-  pool: pg.Pool;
-  log: Logger;
-  identitySecret: string;
-  production: boolean;
-}) {
+export function createCatalogSubgraph(opts: SubgraphBase) {
   return createSubgraph<CatalogContext>({
     name: 'catalog',
     typeDefs,

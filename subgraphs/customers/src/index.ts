@@ -1,23 +1,14 @@
-import { createLogger, createPool, runCli } from '@erp/kit';
+import { runStandaloneSubgraph } from '@erp/kit/graphql';
 import { loadEnv } from './env';
 import { createCustomersSubgraph } from './server';
 
-/** Starts the customers subgraph alone (npm start runs all services together). */
-runCli(async () => {
+runStandaloneSubgraph(() => {
   const env = loadEnv();
-  if (!env.DATABASE_URL) throw new Error('DATABASE_URL is required to start a subgraph on its own');
-  const log = createLogger('customers', env.LOG_LEVEL);
-  const pool = createPool(env.DATABASE_URL, { applicationName: 'customers' });
-  const subgraph = await createCustomersSubgraph({
-    pool,
-    log,
-    identitySecret: env.SUBGRAPH_SECRET,
-    production: env.NODE_ENV === 'production',
-  });
-  const http = await subgraph.listen(env.CUSTOMERS_PORT);
-  log.info(`customers subgraph ready at ${http.url}/graphql`);
-  await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
-  await http.close();
-  await subgraph.stop();
-  await pool.end();
+  return {
+    name: 'customers',
+    env,
+    database: { url: env.DATABASE_URL, variable: 'DATABASE_URL' },
+    port: env.CUSTOMERS_PORT,
+    build: createCustomersSubgraph,
+  };
 });

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CONTACT_DATA_ROLES, type Logger, type Role } from '@erp/kit';
-import { createSubgraph, type BaseContext } from '@erp/kit/graphql';
+import { CONTACT_DATA_ROLES, type Role } from '@erp/kit';
+import { createSubgraph, type BaseContext, type SubgraphBase } from '@erp/kit/graphql';
 import { parse } from 'graphql';
 import { rule } from 'graphql-shield';
-import type pg from 'pg';
 import { buildContext, type CustomersContext } from './context';
 import { resolvers } from './resolvers';
 
@@ -23,12 +22,7 @@ export const fieldRules = {
 };
 
 /** Builds the customers subgraph (tests and the all-in-one start import this). */
-export function createCustomersSubgraph(opts: {
-  pool: pg.Pool;
-  log: Logger;
-  identitySecret: string;
-  production: boolean;
-}) {
+export function createCustomersSubgraph(opts: SubgraphBase) {
   return createSubgraph<CustomersContext>({
     name: 'customers',
     typeDefs,

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CONTACT_DATA_ROLES, type Logger, type Role } from '@erp/kit';
-import { createSubgraph, type BaseContext } from '@erp/kit/graphql';
+import { CONTACT_DATA_ROLES, type Role } from '@erp/kit';
+import { createSubgraph, type BaseContext, type SubgraphBase } from '@erp/kit/graphql';
 import { parse } from 'graphql';
 import { rule } from 'graphql-shield';
-import type pg from 'pg';
 import { contextBuilder, type SalesContext } from './context';
 import type { CustomerDirectory, Inventory } from './inventory';
 import { resolvers } from './resolvers';
@@ -35,14 +34,12 @@ export const fieldRules = {
  * stock of the catalog domain: `httpInventory(CATALOG_URL, secret)` or `localInventory(catalog)`;
  * `customers` the customers domain, which order references are checked against.
  */
-export function createSalesSubgraph(opts: {
-  pool: pg.Pool;
-  log: Logger;
-  identitySecret: string;
-  production: boolean;
-  inventory: Inventory;
-  customers: CustomerDirectory;
-}) {
+export function createSalesSubgraph(
+  opts: SubgraphBase & {
+    inventory: Inventory;
+    customers: CustomerDirectory;
+  },
+) {
   const { inventory, customers, ...rest } = opts;
   return createSubgraph<SalesContext>({
     name: 'sales',

@@ -33,13 +33,11 @@ function purchaseOrderRule() {
  * Builds the suppliers subgraph (tests and the all-in-one start import this). `stock` is the
  * catalog's stock (purchase receipts post through it); without it, receiving and replenishment fail.
  */
-export function createSuppliersSubgraph(opts: {
-  pool: pg.Pool;
-  log: Logger;
-  identitySecret: string;
-  production: boolean;
-  stock?: PurchaseStock;
-}) {
+export function createSuppliersSubgraph(
+  opts: SubgraphBase & {
+    stock?: PurchaseStock;
+  },
+) {
   const rule = supplierDataRule();
   const { stock, ...rest } = opts;
   return createSubgraph<SuppliersContext>({

@@ -79,3 +79,18 @@ export function nonNegativeDecimal(field: string, value: unknown): string {
   }
   return value;
 }
+
+/** What a mutation's service takes besides its input: the idempotency key. */
+type SpecArgs = Omit<MutationSpec, 'name' | 'payload'>;
+
+/** The resolver of a mutation taking `input` (and an idempotency key): the service gets both. */
+export const inputMutation =
+  <C, I, R>(run: (ctx: C, input: I, spec: SpecArgs) => R) =>
+  (_parent: unknown, args: { input: I } & SpecArgs, ctx: C) =>
+    run(ctx, args.input, args);
+
+/** The resolver of a mutation of one row taking `id` and `input`: the id parsed, then as inputMutation. */
+export const rowInputMutation =
+  <C, I, R>(run: (ctx: C, id: number, input: I, spec: SpecArgs) => R) =>
+  (_parent: unknown, args: { id: unknown; input: I } & SpecArgs, ctx: C) =>
+    run(ctx, parseId('id', args.id), args.input, args);

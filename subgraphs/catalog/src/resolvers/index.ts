@@ -1,4 +1,11 @@
-import { optionalId, parseId, scalarResolvers, must } from '@erp/kit/graphql';
+import {
+  optionalId,
+  parseId,
+  scalarResolvers,
+  must,
+  inputMutation,
+  rowInputMutation,
+} from '@erp/kit/graphql';
 import type { Resolvers } from '../generated/resolvers';
 import * as categories from '../services/categories';
 import * as products from '../services/products';
@@ -32,16 +39,16 @@ export const resolvers: Resolvers = {
     orderStockHolds: (_, a, ctx) => stock.orderStockHolds(ctx, a),
   },
   Mutation: {
-    createCategory: (_, a, ctx) => categories.createCategory(ctx, a.input, a),
-    updateCategory: (_, a, ctx) => categories.updateCategory(ctx, parseId('id', a.id), a.input, a),
-    createProduct: (_, a, ctx) => products.createProduct(ctx, a.input, a),
-    updateProduct: (_, a, ctx) => products.updateProduct(ctx, parseId('id', a.id), a.input, a),
-    createWarehouse: (_, a, ctx) => warehouses.createWarehouse(ctx, a.input, a),
-    updateWarehouse: (_, a, ctx) => warehouses.updateWarehouse(ctx, parseId('id', a.id), a.input, a),
+    createCategory: inputMutation(categories.createCategory),
+    updateCategory: rowInputMutation(categories.updateCategory),
+    createProduct: inputMutation(products.createProduct),
+    updateProduct: rowInputMutation(products.updateProduct),
+    createWarehouse: inputMutation(warehouses.createWarehouse),
+    updateWarehouse: rowInputMutation(warehouses.updateWarehouse),
     setReorderPoint: (_, a, ctx) => stock.setReorderPoint(ctx, a, a),
-    recordReceipt: (_, a, ctx) => stock.recordReceipt(ctx, a.input, a),
-    recordAdjustment: (_, a, ctx) => stock.recordAdjustment(ctx, a.input, a),
-    transferStock: (_, a, ctx) => stock.transferStock(ctx, a.input, a),
+    recordReceipt: inputMutation(stock.recordReceipt),
+    recordAdjustment: inputMutation(stock.recordAdjustment),
+    transferStock: inputMutation(stock.transferStock),
     // internal: the sales service's identity only (matrix), one order at a time
     reserveOrderStock: (_, a, ctx) => stock.reserveOrderStock(ctx, a.input),
     releaseOrderStock: (_, a, ctx) => stock.releaseOrderStock(ctx, a.orderId),

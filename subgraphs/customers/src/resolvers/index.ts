@@ -1,4 +1,4 @@
-import { parseId, scalarResolvers, must } from '@erp/kit/graphql';
+import { parseId, scalarResolvers, must, inputMutation, rowInputMutation } from '@erp/kit/graphql';
 import type { Resolvers } from '../generated/resolvers';
 import * as customers from '../services/customers';
 import * as geography from '../services/geography';
@@ -15,8 +15,8 @@ export const resolvers: Resolvers = {
     countries: (_, _a, ctx) => geography.listCountries(ctx),
   },
   Mutation: {
-    createCustomer: (_, a, ctx) => customers.createCustomer(ctx, a.input, a),
-    updateCustomer: (_, a, ctx) => customers.updateCustomer(ctx, parseId('id', a.id), a.input, a),
+    createCustomer: inputMutation(customers.createCustomer),
+    updateCustomer: rowInputMutation(customers.updateCustomer),
     addCustomerContact: (_, a, ctx) =>
       customers.addCustomerContact(ctx, parseId('customerId', a.customerId), a.input, a),
     assignCustomerSegments: (_, a, ctx) => customers.assignCustomerSegments(ctx, a.assignments, a),

@@ -1,4 +1,4 @@
-import { parseId, scalarResolvers } from '@erp/kit/graphql';
+import { parseId, scalarResolvers, inputMutation, rowInputMutation } from '@erp/kit/graphql';
 import type { Resolvers } from '../generated/resolvers';
 import * as feed from '../services/feed';
 import { getOrder, listOrders, orderReference } from '../services/order-list';
@@ -16,8 +16,8 @@ export const resolvers: Resolvers = {
     salesOrderLineFeed: (_, a, ctx) => feed.orderLineFeed(ctx, a),
   },
   Mutation: {
-    createOrder: (_, a, ctx) => createOrder(ctx, a.input, a),
-    updateOrder: (_, a, ctx) => updateOrder(ctx, parseId('id', a.id), a.input, a),
+    createOrder: inputMutation(createOrder),
+    updateOrder: rowInputMutation(updateOrder),
     confirmOrder: (_, a, ctx) => workflow.confirmOrder(ctx, parseId('id', a.id), a),
     shipOrder: (_, a, ctx) => workflow.shipOrder(ctx, parseId('id', a.id), a),
     deliverOrder: (_, a, ctx) => workflow.deliverOrder(ctx, parseId('id', a.id), a),

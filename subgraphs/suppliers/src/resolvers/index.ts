@@ -1,4 +1,4 @@
-import { parseId, scalarResolvers, must } from '@erp/kit/graphql';
+import { parseId, scalarResolvers, must, inputMutation, rowInputMutation } from '@erp/kit/graphql';
 import type { Resolvers } from '../generated/resolvers';
 import * as evaluations from '../services/evaluations';
 import * as performance from '../services/performance';
@@ -34,20 +34,19 @@ export const resolvers: Resolvers = {
     replenishmentSuggestions: (_, a, ctx) => performance.replenishmentSuggestions(ctx, a),
   },
   Mutation: {
-    createSupplier: (_, a, ctx) => suppliers.createSupplier(ctx, a.input, a),
-    updateSupplier: (_, a, ctx) => suppliers.updateSupplier(ctx, parseId('id', a.id), a.input, a),
+    createSupplier: inputMutation(suppliers.createSupplier),
+    updateSupplier: rowInputMutation(suppliers.updateSupplier),
     addSupplierContact: (_, a, ctx) =>
       suppliers.addSupplierContact(ctx, parseId('supplierId', a.supplierId), a.input, a),
-    upsertProductSupply: (_, a, ctx) => supplies.upsertProductSupply(ctx, a.input, a),
-    recordSupplierEvaluation: (_, a, ctx) => evaluations.recordSupplierEvaluation(ctx, a.input, a),
-    createPurchaseOrder: (_, a, ctx) => po.createPurchaseOrder(ctx, a.input, a),
-    updatePurchaseOrder: (_, a, ctx) => po.updatePurchaseOrder(ctx, parseId('id', a.id), a.input, a),
+    upsertProductSupply: inputMutation(supplies.upsertProductSupply),
+    recordSupplierEvaluation: inputMutation(evaluations.recordSupplierEvaluation),
+    createPurchaseOrder: inputMutation(po.createPurchaseOrder),
+    updatePurchaseOrder: rowInputMutation(po.updatePurchaseOrder),
     sendPurchaseOrder: (_, a, ctx) => po.sendPurchaseOrder(ctx, parseId('id', a.id), a),
     cancelPurchaseOrder: (_, a, ctx) => po.cancelPurchaseOrder(ctx, parseId('id', a.id), a.reason, a),
     closePurchaseOrder: (_, a, ctx) => po.closePurchaseOrder(ctx, parseId('id', a.id), a.reason, a),
-    receivePurchaseOrder: (_, a, ctx) => receipts.receivePurchaseOrder(ctx, parseId('id', a.id), a.input, a),
-    createPurchaseOrderFromRecommendation: (_, a, ctx) =>
-      po.createPurchaseOrderFromRecommendation(ctx, a.input, a),
+    receivePurchaseOrder: rowInputMutation(receipts.receivePurchaseOrder),
+    createPurchaseOrderFromRecommendation: inputMutation(po.createPurchaseOrderFromRecommendation),
   },
   Supplier: {
     __resolveReference: (ref, ctx) => ctx.loaders.supplier.load(parseId('id', ref.id)),

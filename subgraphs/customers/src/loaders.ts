@@ -1,4 +1,4 @@
-import { groupedLoader, rowLoader } from '@erp/kit/graphql';
+import { byIdLoader, groupedLoader, rowLoader } from '@erp/kit/graphql';
 import type pg from 'pg';
 import {
   CITY_COLUMNS,
@@ -35,16 +35,8 @@ export function createLoaders(pool: pg.Pool, salesRepScope: number | null) {
       `SELECT ${COUNTRY_COLUMNS} FROM customers.countries WHERE code = ANY($1)`,
       (r) => r.code,
     ),
-    region: rowLoader<number, RegionRow>(
-      pool,
-      `SELECT ${REGION_COLUMNS} FROM customers.regions WHERE id = ANY($1)`,
-      (r) => r.id,
-    ),
-    city: rowLoader<number, CityRow>(
-      pool,
-      `SELECT ${CITY_COLUMNS} FROM customers.cities WHERE id = ANY($1)`,
-      (r) => r.id,
-    ),
+    region: byIdLoader<RegionRow>(pool, `SELECT ${REGION_COLUMNS} FROM customers.regions WHERE id = ANY($1)`),
+    city: byIdLoader<CityRow>(pool, `SELECT ${CITY_COLUMNS} FROM customers.cities WHERE id = ANY($1)`),
     regionsOf: groupedLoader<string, RegionRow>(
       pool,
       `SELECT ${REGION_COLUMNS} FROM customers.regions WHERE country_code = ANY($1) ORDER BY name, id`,

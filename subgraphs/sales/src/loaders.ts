@@ -1,4 +1,5 @@
-import { prepared, type Identity } from '@erp/kit';
+import type { Identity } from '@erp/kit';
+import { byIdLoader, groupedLoader } from '@erp/kit/graphql';
 import DataLoader from 'dataloader';
 import type pg from 'pg';
 import {
@@ -13,51 +14,25 @@ import {
 import { customerOrderPages, type CustomerOrdersKey } from './services/customer-orders';
 import type { OrderPage } from './services/order-filter';
 
-function groupBy<T>(rows: T[], key: (r: T) => number): Map<number, T[]> {
-  const groups = new Map<number, T[]>();
-  for (const r of rows) {
-    const k = key(r);
-    const g = groups.get(k);
-    if (g) g.push(r);
-    else groups.set(k, [r]);
-  }
-  return groups;
-}
-
 /** One query per hop and per request, whatever the number of parents (no N+1). */
 export function createLoaders(pool: pg.Pool, identity: Identity) {
   return {
     /** Orders by id, unfiltered: callers apply the row-level rule (services/order-access.ts canSee). */
-    order: new DataLoader<number, OrderRow | null>(async (ids) => {
-      const { rows } = await pool.query<OrderRow>(
-        prepared(`SELECT ${ORDER_COLUMNS} FROM sales.orders o WHERE o.id = ANY($1)`, [ids]),
-      );
-      const map = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => map.get(id) ?? null);
-    }),
-    linesOf: new DataLoader<number, OrderLineRow[]>(async (ids) => {
-      const { rows } = await pool.query<OrderLineRow>(
-        prepared(`${LINE_SELECT} WHERE l.order_id = ANY($1) ORDER BY l.order_id, l.line_no`, [ids]),
-      );
-      const groups = groupBy(rows, (r) => r.orderId);
-      return ids.map((id) => groups.get(id) ?? []);
-    }),
-    historyOf: new DataLoader<number, StatusChangeRow[]>(async (ids) => {
-      const { rows } = await pool.query<StatusChangeRow>(
-        `SELECT ${HISTORY_COLUMNS} FROM sales.order_status_history WHERE order_id = ANY($1) ORDER BY order_id, changed_at, id`,
-        [ids],
-      );
-      const groups = groupBy(rows, (r) => r.orderId);
-      return ids.map((id) => groups.get(id) ?? []);
-    }),
-    carrier: new DataLoader<number, CarrierRow | null>(async (ids) => {
-      const { rows } = await pool.query<CarrierRow>(
-        `SELECT id, code, name, phone FROM sales.carriers WHERE id = ANY($1)`,
-        [ids],
-      );
-      const map = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => map.get(id) ?? null);
-    }),
+    order: byIdLoader<OrderRow>(pool, `SELECT ${ORDER_COLUMNS} FROM sales.orders o WHERE o.id = ANY($1)`),
+    linesOf: groupedLoader<number, OrderLineRow>(
+      pool,
+      `${LINE_SELECT} WHERE l.order_id = ANY($1) ORDER BY l.order_id, l.line_no`,
+      (r) => r.orderId,
+    ),
+    historyOf: groupedLoader<number, StatusChangeRow>(
+      pool,
+      `SELECT ${HISTORY_COLUMNS} FROM sales.order_status_history WHERE order_id = ANY($1) ORDER BY order_id, changed_at, id`,
+      (r) => r.orderId,
+    ),
+    carrier: byIdLoader<CarrierRow>(
+      pool,
+      `SELECT id, code, name, phone FROM sales.carriers WHERE id = ANY($1)`,
+    ),
     /** Customer.orders of many customers: one query per distinct set of arguments. */
     customerOrders: new DataLoader<CustomerOrdersKey, OrderPage, string>(
       (keys) => customerOrderPages(pool, identity, keys),

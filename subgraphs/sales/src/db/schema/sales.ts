@@ -10,16 +10,12 @@ import {
   timestamp,
   unique,
 } from 'drizzle-orm/pg-core';
+import { rowTimestamps } from '@erp/kit';
 import { ORDER_KINDS, ORDER_STATUSES } from './constants';
 
 export const salesSchema = pgSchema('sales');
 export const orderStatus = salesSchema.enum('order_status', ORDER_STATUSES);
 export const orderKind = salesSchema.enum('order_kind', ORDER_KINDS);
-
-const timestamps = {
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-};
 
 /** A carrier (shipper) that takes orders to customers. */
 export const carriers = salesSchema.table(
@@ -29,7 +25,7 @@ export const carriers = salesSchema.table(
     code: text('code').notNull().unique(),
     name: text('name').notNull(),
     phone: text('phone'),
-    ...timestamps,
+    ...rowTimestamps(),
   },
   (t) => [check('carriers_code_not_blank', sql`btrim(${t.code}) <> ''`)],
 );
@@ -44,7 +40,7 @@ export const countryTaxRates = salesSchema.table(
   {
     countryCode: text('country_code').primaryKey(),
     standardRate: numeric('standard_rate', { precision: 5, scale: 4 }).notNull(),
-    updatedAt: timestamps.updatedAt,
+    updatedAt: rowTimestamps().updatedAt,
   },
   (t) => [check('country_tax_rates_range', sql`${t.standardRate} >= 0 AND ${t.standardRate} <= 1`)],
 );
@@ -76,7 +72,7 @@ export const orders = salesSchema.table(
     shipToAddress: text('ship_to_address'),
     shipToPostalCode: text('ship_to_postal_code'),
     shipToCityId: integer('ship_to_city_id'),
-    ...timestamps,
+    ...rowTimestamps(),
   },
   (t) => [
     check('orders_number_not_blank', sql`btrim(${t.number}) <> ''`),
@@ -115,7 +111,7 @@ export const orderLines = salesSchema.table(
     taxRate: numeric('tax_rate', { precision: 5, scale: 4 }).notNull().default('0'),
     /** Units of a CONFIRMED order not reserved because the stock was short when it was booked (a backorder). */
     backorderedQuantity: integer('backordered_quantity').notNull().default(0),
-    ...timestamps,
+    ...rowTimestamps(),
   },
   (t) => [
     unique('order_lines_order_line_key').on(t.orderId, t.lineNo),
@@ -146,7 +142,7 @@ export const orderStatusHistory = salesSchema.table(
     changedBy: integer('changed_by'),
     changedAt: timestamp('changed_at', { withTimezone: true }).notNull().defaultNow(),
     note: text('note'),
-    ...timestamps,
+    ...rowTimestamps(),
   },
   (t) => [index('order_status_history_order_idx').on(t.orderId, t.changedAt)],
 );

@@ -1,3 +1,4 @@
+import type DataLoader from 'dataloader';
 import { ValidationError } from '../errors';
 
 export const MAX_PAGE_SIZE = 100;
@@ -169,4 +170,32 @@ export async function keysetPage<R extends { id: number }>(pool: Queryable, spec
           .rows[0]!.n,
     ),
   } satisfies Connection<R>;
+}
+
+/** A column list (`a, b AS "bB"`) qualified by a table alias (`p.a, p.b AS "bB"`), for joins and keyset pages. */
+export const qualifiedColumns = (columns: string, alias: string) =>
+  columns.replace(/(^|,\s*)(\w+)/g, `$1${alias}.$2`);
+
+/** What every list query's arguments hold besides its filter and sort. */
+export interface ListPageArgs {
+  after?: string | null;
+  filter?: { updatedFrom?: Date | string | null } | null;
+}
+
+/**
+ * The parts of a keyset page that a list query fills the same way: the page after `after`, the
+ * ETL's `filter.updatedFrom`, and each row primed into the entity's loader (a later field of the
+ * request that loads it by id reads no row again).
+ */
+export function listPage<R extends { id: number }>(
+  args: ListPageArgs,
+  limit: number,
+  loader: DataLoader<number, R | null>,
+): Pick<KeysetPageSpec<R>, 'after' | 'limit' | 'updatedFrom' | 'onRow'> {
+  return {
+    updatedFrom: args.filter?.updatedFrom,
+    after: args.after,
+    limit,
+    onRow: (row) => loader.prime(row.id, row),
+  };
 }

@@ -1,5 +1,5 @@
 import { prepared } from '@erp/kit';
-import { byIdLoader, groupedLoader } from '@erp/kit/graphql';
+import { byIdLoader, groupedLoader, qualifiedColumns } from '@erp/kit/graphql';
 import DataLoader from 'dataloader';
 import type pg from 'pg';
 import {
@@ -25,7 +25,7 @@ export function createLoaders(pool: pg.Pool) {
      */
     product: byIdLoader<ProductRow>(
       pool,
-      `SELECT ${PRODUCT_COLUMNS.replace(/(^|, )(\w+)/g, '$1p.$2')}, coalesce(s.on_hand, 0) AS "totalOnHand", coalesce(s.available, 0) AS "totalAvailable"
+      `SELECT ${qualifiedColumns(PRODUCT_COLUMNS, 'p')}, coalesce(s.on_hand, 0) AS "totalOnHand", coalesce(s.available, 0) AS "totalAvailable"
        FROM catalog.products p
        LEFT JOIN LATERAL (SELECT sum(l.on_hand) AS on_hand, sum(l.on_hand - l.reserved) AS available FROM inventory.stock_levels l WHERE l.product_id = p.id) s ON TRUE
        WHERE p.id = ANY($1)`,

@@ -39,9 +39,5 @@ export const CUSTOMER_COLUMNS = `id, code, name, email, phone, segment, status, 
 export const CONTACT_COLUMNS = `id, customer_id AS "customerId", name, email, phone, job_title AS "jobTitle", is_primary AS "isPrimary",
   created_at AS "createdAt", updated_at AS "updatedAt"`;
 
-/** The same columns qualified by a table alias, for joins. */
-export const qualified = (columns: string, alias: string) =>
-  columns.replace(/(^|,\s*)(\w+)/g, `$1${alias}.$2`);
-
 /** A page of customer rows as the list services return it (totalCount counted only when asked). */
 export type CustomerPage = Connection<CustomerRow>;

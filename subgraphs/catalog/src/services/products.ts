@@ -10,6 +10,8 @@ import {
   requiredText,
   sortOrder,
   type MutationSpec,
+  qualifiedColumns,
+  listPage,
 } from '@erp/kit/graphql';
 import type { CatalogContext } from '../context';
 import { PRODUCT_COLUMNS, type ProductRow } from '../rows';
@@ -67,15 +69,12 @@ export async function listProducts(ctx: CatalogContext, args: ProductListArgs) {
   return keysetPage<ProductRow>(ctx.pool, {
     table: 'catalog.products',
     alias: 'p',
-    columns: PRODUCT_COLUMNS.replace(/(^|, )(\w+)/g, '$1p.$2'),
+    columns: qualifiedColumns(PRODUCT_COLUMNS, 'p'),
     where,
     params,
-    updatedFrom: f.updatedFrom,
     sortExpr: `p.${column}`,
     desc,
-    after: args.after,
-    limit,
-    onRow: (row) => ctx.loaders.product.prime(row.id, row),
+    ...listPage(args, limit, ctx.loaders.product),
   });
 }
 

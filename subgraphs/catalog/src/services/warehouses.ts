@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, ValidationError } from '@erp/kit';
-import { mutate, requiredText, type MutationSpec } from '@erp/kit/graphql';
+import { mutate, requiredText, type MutationSpec, qualifiedColumns } from '@erp/kit/graphql';
 import type { CatalogContext } from '../context';
 import { WAREHOUSE_COLUMNS, type WarehouseRow } from '../rows';
 
@@ -26,7 +26,7 @@ export async function stockTotals(ctx: CatalogContext): Promise<WarehouseStockTo
   const { rows } = await ctx.pool.query<
     WarehouseRow & { onHand: string | number; reserved: string | number }
   >(
-    `SELECT ${WAREHOUSE_COLUMNS.replace(/(^|, )(\w+)/g, '$1w.$2')},
+    `SELECT ${qualifiedColumns(WAREHOUSE_COLUMNS, 'w')},
        coalesce(sum(s.on_hand), 0)::bigint AS "onHand", coalesce(sum(s.reserved), 0)::bigint AS reserved
      FROM inventory.warehouses w LEFT JOIN inventory.stock_levels s ON s.warehouse_id = w.id
      GROUP BY w.id ORDER BY w.code`,

@@ -15,9 +15,11 @@ import {
   pageSize,
   parseId,
   requiredText,
+  qualifiedColumns,
+  listPage,
 } from '@erp/kit/graphql';
 import type { CustomersContext } from '../context';
-import { CONTACT_COLUMNS, CUSTOMER_COLUMNS, qualified, type ContactRow, type CustomerRow } from '../rows';
+import { CONTACT_COLUMNS, CUSTOMER_COLUMNS, type ContactRow, type CustomerRow } from '../rows';
 import { resolveCity } from './geography';
 import * as v from './validate';
 
@@ -93,17 +95,14 @@ export async function listCustomers(ctx: CustomersContext, args: CustomerListArg
   return keysetPage<CustomerRow>(ctx.pool, {
     table: 'customers.customers',
     alias: 'c',
-    columns: qualified(CUSTOMER_COLUMNS, 'c'),
+    columns: qualifiedColumns(CUSTOMER_COLUMNS, 'c'),
     where,
     params,
-    updatedFrom: f.updatedFrom,
     sortExpr: `c.${sort.column}`,
     desc,
     sortCast: `::${sort.type}`,
     idCast: '::int',
-    after: args.after,
-    limit,
-    onRow: (row) => ctx.loaders.customer.prime(row.id, row),
+    ...listPage(args, limit, ctx.loaders.customer),
   });
 }
 

@@ -1,5 +1,5 @@
 import { ValidationError } from '@erp/kit';
-import { parseId } from '@erp/kit/graphql';
+import { parseId, qualifiedColumns } from '@erp/kit/graphql';
 import type { SuppliersContext } from '../context';
 import { PURCHASE_ORDER_STATUSES } from '../db/schema/constants';
 import type { ReplenishmentRow, SupplyRow } from '../rows';
@@ -131,7 +131,7 @@ export async function replenishmentSuggestions(
   const safetyDays = intIn('safetyDays', args.safetyDays ?? 7, 0, 90);
   const first = intIn('first', args.first ?? 50, 1, 500);
   const offers = await ctx.pool.query<SupplyRow>(
-    `SELECT DISTINCT ON (s.product_id) ${SUPPLY_COLUMNS.replace(/(^|, )(\w+)/g, '$1s.$2')} FROM suppliers.product_supplies s
+    `SELECT DISTINCT ON (s.product_id) ${qualifiedColumns(SUPPLY_COLUMNS, 's')} FROM suppliers.product_supplies s
      JOIN suppliers.suppliers sp ON sp.id = s.supplier_id AND sp.status = 'ACTIVE'
      WHERE ($1::int IS NULL OR s.supplier_id = $1) ORDER BY s.product_id, s.is_preferred DESC, s.unit_cost, s.supplier_id`,
     [supplierId],

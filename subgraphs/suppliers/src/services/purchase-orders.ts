@@ -17,6 +17,7 @@ import {
   sortOrder,
   type Audit,
   type MutationSpec,
+  listPage,
 } from '@erp/kit/graphql';
 import type { SuppliersContext } from '../context';
 import {
@@ -180,13 +181,10 @@ export async function listPurchaseOrders(
     columns: PO_COLUMNS,
     where,
     params,
-    updatedFrom: f.updatedFrom,
     sortExpr,
     desc,
     sortCast: column === 'expected_date' ? '::date' : column === 'number' ? '' : '::timestamptz',
-    after: args.after,
-    limit,
-    onRow: (row) => ctx.loaders.purchaseOrder.prime(row.id, row),
+    ...listPage(args, limit, ctx.loaders.purchaseOrder),
   });
 }
 

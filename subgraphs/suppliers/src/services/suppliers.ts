@@ -8,6 +8,8 @@ import {
   parseId,
   requiredText,
   sortOrder,
+  qualifiedColumns,
+  listPage,
 } from '@erp/kit/graphql';
 import type { SuppliersContext } from '../context';
 import { SUPPLIER_STATUSES } from '../db/schema/constants';
@@ -89,15 +91,12 @@ export async function listSuppliers(ctx: SuppliersContext, args: SupplierListArg
   return keysetPage<SupplierRow>(ctx.pool, {
     table: 'suppliers.suppliers',
     alias: 's',
-    columns: SUPPLIER_COLUMNS.replace(/(^|, )(\w+)/g, '$1s.$2'),
+    columns: qualifiedColumns(SUPPLIER_COLUMNS, 's'),
     where,
     params,
-    updatedFrom: f.updatedFrom,
     sortExpr: `s.${column}`,
     desc,
-    after: args.after,
-    limit,
-    onRow: (row) => ctx.loaders.supplier.prime(row.id, row),
+    ...listPage(args, limit, ctx.loaders.supplier),
   });
 }
 

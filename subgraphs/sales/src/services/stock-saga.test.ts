@@ -2,7 +2,7 @@ import { dataOf, execute, identity, quietLogger } from '@erp/kit/test/graphql';
 import pg from 'pg';
 import { localInventory, type Inventory } from '../inventory';
 import { sweepReservations } from './sweeper';
-import { CREATE, lines, manager, product, stockOf, world, type World } from './test-helpers';
+import { CREATE, failingStep, lines, manager, product, stockOf, world, type World } from './test-helpers';
 
 /**
  * The stock commands belong to the order workflow: each test is named after a defect found by
@@ -263,19 +263,12 @@ test('shipOrder had no compensation: when the order cannot be marked shipped, th
   const p = await product(w, 'UNSHIP', 10);
   const o = await order(manager, lines([p, 6]));
   dataOf(await execute(w.sales, manager, CONFIRM, { id: o.id }));
-  await w.db.pool.query(`CREATE FUNCTION public.fail_ship() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN IF NEW.status = 'SHIPPED' AND NEW.number = '${o.number}' THEN RAISE EXCEPTION 'step 3 broken'; END IF; RETURN NEW; END $$`);
-  await w.db.pool.query(
-    `CREATE TRIGGER fail_ship BEFORE UPDATE ON sales.orders FOR EACH ROW EXECUTE FUNCTION public.fail_ship()`,
-  );
-  try {
+  await failingStep(w, 'SHIPPED', o.number, async () => {
     const res = await execute(w.sales, warehouseUser, SHIP, { id: o.id });
     expect(res.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
     expect(callsFor(o.id)).toEqual(['reserve', 'ship', 'undoShipment']);
     expect(await stockOf(w, p)).toEqual({ on_hand: 10, reserved: 6, ledger: 10, active: 6 });
-  } finally {
-    await w.db.pool.query(`DROP TRIGGER fail_ship ON sales.orders; DROP FUNCTION public.fail_ship()`);
-  }
+  });
   expect(dataOf(await execute(w.sales, warehouseUser, SHIP, { id: o.id })).shipOrder.status).toBe('SHIPPED');
   expect(await stockOf(w, p)).toEqual({ on_hand: 4, reserved: 0, ledger: 4, active: 0 });
 });

@@ -141,3 +141,26 @@ export function lines(...l: [productId: string, quantity: number, unitPrice?: st
     unitPrice: unitPrice ?? '10.00',
   }));
 }
+
+/**
+ * Runs `check` while the sales step that sets `status` fails for one order (a trigger in this
+ * throw-away test database: step 3 of the saga, after the stock call), then repairs it.
+ */
+export async function failingStep(
+  w: World,
+  status: 'CONFIRMED' | 'SHIPPED',
+  orderNumber: string,
+  check: () => Promise<void>,
+): Promise<void> {
+  const name = `fail_${status.toLowerCase()}`;
+  await w.db.pool.query(`CREATE FUNCTION public.${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN IF NEW.status = '${status}' AND NEW.number = '${orderNumber}' THEN RAISE EXCEPTION 'step 3 broken'; END IF; RETURN NEW; END $$`);
+  await w.db.pool.query(
+    `CREATE TRIGGER ${name} BEFORE UPDATE ON sales.orders FOR EACH ROW EXECUTE FUNCTION public.${name}()`,
+  );
+  try {
+    await check();
+  } finally {
+    await w.db.pool.query(`DROP TRIGGER ${name} ON sales.orders; DROP FUNCTION public.${name}()`);
+  }
+}

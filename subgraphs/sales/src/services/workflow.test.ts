@@ -1,5 +1,15 @@
 import { dataOf, execute, identity } from '@erp/kit/test/graphql';
-import { CREATE, lines, manager, ORDER_FIELDS, product, stockOf, world, type World } from './test-helpers';
+import {
+  CREATE,
+  failingStep,
+  lines,
+  manager,
+  ORDER_FIELDS,
+  product,
+  stockOf,
+  world,
+  type World,
+} from './test-helpers';
 
 let w: World;
 const warehouseUser = identity('WAREHOUSE', 7);
@@ -18,7 +28,11 @@ const SHIP = act('shipOrder');
 const DELIVER = act('deliverOrder');
 const CANCEL = act('cancelOrder', '$reason: String!');
 
-async function newOrder(ls: ReturnType<typeof lines>, who = manager) {
+/** A DRAFT order of customer 100 at the test warehouse. */
+async function newOrder(
+  ls: { productId: string; quantity: number; unitPrice?: string; discount?: string; taxRate?: string }[],
+  who = manager,
+) {
   return dataOf(
     await execute(w.sales, who, CREATE, {
       input: { customerId: '100', warehouseId: w.warehouseId, lines: ls },
@@ -190,13 +204,7 @@ test('confirm is idempotent under a key: a retry returns the first result and re
 test('when the sales step fails after the stock was reserved, the reservation is released (compensation)', async () => {
   const p = await product(w, 'COMP', 10);
   const order = await newOrder(lines([p, 6]));
-  // Make step 3 fail for this order only, in this throw-away test database.
-  await w.db.pool.query(`CREATE FUNCTION public.fail_confirm() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN IF NEW.status = 'CONFIRMED' AND NEW.number = '${order.number}' THEN RAISE EXCEPTION 'step 3 broken'; END IF; RETURN NEW; END $$`);
-  await w.db.pool.query(
-    `CREATE TRIGGER fail_confirm BEFORE UPDATE ON sales.orders FOR EACH ROW EXECUTE FUNCTION public.fail_confirm()`,
-  );
-  try {
+  await failingStep(w, 'CONFIRMED', order.number, async () => {
     const res = await execute(w.sales, manager, CONFIRM, { id: order.id });
     expect(res.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
     expect(await stockOf(w, p)).toEqual({ on_hand: 10, reserved: 0, ledger: 10, active: 0 });
@@ -205,9 +213,7 @@ test('when the sales step fails after the stock was reserved, the reservation is
       [order.number],
     );
     expect(rows).toEqual([{ status: 'RELEASED' }]);
-  } finally {
-    await w.db.pool.query(`DROP TRIGGER fail_confirm ON sales.orders; DROP FUNCTION public.fail_confirm()`);
-  }
+  });
   // Once repaired, the order confirms normally.
   expect(dataOf(await execute(w.sales, manager, CONFIRM, { id: order.id })).confirmOrder.status).toBe(
     'CONFIRMED',
@@ -238,18 +244,10 @@ test('an orphan reservation of a DRAFT order (a crashed confirmation) is replace
 test('totals are exact: 3 × 19.99 at 10 % discount and 20 % tax', async () => {
   const p = await product(w, 'TOT', 0);
   const q = await product(w, 'TOT2', 0);
-  const order = dataOf(
-    await execute(w.sales, manager, CREATE, {
-      input: {
-        customerId: '100',
-        warehouseId: w.warehouseId,
-        lines: [
-          { productId: p, quantity: 3, unitPrice: '19.99', discount: '0.1', taxRate: '0.2' },
-          { productId: q, quantity: 7, unitPrice: '0.10', discount: '0', taxRate: '0.055' },
-        ],
-      },
-    }),
-  ).createOrder;
+  const order = await newOrder([
+    { productId: p, quantity: 3, unitPrice: '19.99', discount: '0.1', taxRate: '0.2' },
+    { productId: q, quantity: 7, unitPrice: '0.10', discount: '0', taxRate: '0.055' },
+  ]);
   expect(order.lines[0]).toMatchObject({ netAmount: '53.97', taxAmount: '10.79', grossAmount: '64.76' });
   // 7 × 0.10 = 0.70; tax 0.0385 → 0.04
   expect(order.lines[1]).toMatchObject({ netAmount: '0.70', taxAmount: '0.04', grossAmount: '0.74' });
@@ -275,18 +273,10 @@ test('updateOrder replaces the lines of a DRAFT order only', async () => {
 
 test('a line without a unit price takes the catalog list price; an unknown product is refused by field', async () => {
   const p = await product(w, 'LIST', 0);
-  const order = dataOf(
-    await execute(w.sales, manager, CREATE, {
-      input: {
-        customerId: '100',
-        warehouseId: w.warehouseId,
-        lines: [
-          { productId: p, quantity: 2 },
-          { productId: p, quantity: 1, unitPrice: '7.5' },
-        ],
-      },
-    }),
-  ).createOrder;
+  const order = await newOrder([
+    { productId: p, quantity: 2 },
+    { productId: p, quantity: 1, unitPrice: '7.5' },
+  ]);
   expect(order.lines.map((l: { unitPrice: string }) => Number(l.unitPrice))).toEqual([10, 7.5]);
   expect(order.totals.netAmount).toBe('27.50');
   const unknown = await execute(w.sales, manager, CREATE, {

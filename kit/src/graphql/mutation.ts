@@ -94,3 +94,16 @@ export const rowInputMutation =
   <C, I, R>(run: (ctx: C, id: number, input: I, spec: SpecArgs) => R) =>
   (_parent: unknown, args: { id: unknown; input: I } & SpecArgs, ctx: C) =>
     run(ctx, parseId('id', args.id), args.input, args);
+
+/**
+ * The patch of an update: each field of `checks` null when the input leaves it out (unchanged),
+ * else its value as the check returns it, an error naming `input.<field>`. Checked in that order.
+ */
+export function inputPatch<S extends Record<string, (field: string, value: unknown) => unknown>>(
+  input: Record<string, unknown>,
+  checks: S,
+): { [K in keyof S]: ReturnType<S[K]> | null } {
+  return Object.fromEntries(
+    Object.entries(checks).map(([k, check]) => [k, input[k] == null ? null : check(`input.${k}`, input[k])]),
+  ) as { [K in keyof S]: ReturnType<S[K]> | null };
+}

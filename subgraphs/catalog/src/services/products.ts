@@ -4,7 +4,7 @@ import {
   likePattern,
   mutate,
   nonNegativeDecimal,
-  optionalId,
+  inputPatch,
   pageSize,
   parseId,
   requiredText,
@@ -118,13 +118,13 @@ export function updateProduct(
   input: Record<string, unknown>,
   spec: Omit<MutationSpec, 'name' | 'payload'>,
 ) {
-  const patch = {
-    name: input.name == null ? null : requiredText('input.name', input.name),
-    categoryId: optionalId('input.categoryId', input.categoryId),
-    listPrice: input.listPrice == null ? null : nonNegativeDecimal('input.listPrice', input.listPrice),
-    unitCost: input.unitCost == null ? null : nonNegativeDecimal('input.unitCost', input.unitCost),
-    status: input.status == null ? null : status('input.status', input.status),
-  };
+  const patch = inputPatch(input, {
+    name: requiredText,
+    categoryId: parseId,
+    listPrice: nonNegativeDecimal,
+    unitCost: nonNegativeDecimal,
+    status,
+  });
   return mutate(ctx, { ...spec, name: 'updateProduct', payload: { id, ...patch } }, async (tx, audit) => {
     const before = (
       await tx.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM catalog.products WHERE id = $1 FOR UPDATE`, [

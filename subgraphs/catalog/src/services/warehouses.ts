@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, ValidationError } from '@erp/kit';
-import { mutate, requiredText, type MutationSpec, qualifiedColumns } from '@erp/kit/graphql';
+import { inputPatch, mutate, requiredText, type MutationSpec, qualifiedColumns } from '@erp/kit/graphql';
 import type { CatalogContext } from '../context';
 import { WAREHOUSE_COLUMNS, type WarehouseRow } from '../rows';
 
@@ -67,11 +67,7 @@ export function updateWarehouse(
   input: Record<string, unknown>,
   spec: Omit<MutationSpec, 'name' | 'payload'>,
 ) {
-  const patch = {
-    name: input.name == null ? null : requiredText('input.name', input.name),
-    city: input.city == null ? null : requiredText('input.city', input.city),
-    countryCode: input.countryCode == null ? null : countryCode('input.countryCode', input.countryCode),
-  };
+  const patch = inputPatch(input, { name: requiredText, city: requiredText, countryCode });
   return mutate(ctx, { ...spec, name: 'updateWarehouse', payload: { id, ...patch } }, async (tx, audit) => {
     const before = (
       await tx.query<WarehouseRow>(

@@ -12,13 +12,18 @@ export interface SubgraphBase {
   production: boolean;
 }
 
+/** The settings every subgraph's env.ts parses. */
+export interface StandaloneEnv {
+  LOG_LEVEL: string;
+  NODE_ENV: string;
+  SUBGRAPH_SECRET: string;
+  DATABASE_URL?: string;
+}
+
 export interface StandaloneSubgraph<C extends BaseContext> {
-  name: string;
-  /** The subgraph's settings, as its env.ts parses them. */
-  env: { LOG_LEVEL: string; NODE_ENV: string; SUBGRAPH_SECRET: string };
-  /** The database it serves from and the variable that names it (for the error when it is missing). */
-  database: { url: string | undefined; variable: string };
   port: number;
+  /** The database it serves from, when not DATABASE_URL (the variable names it in the error when missing). */
+  database?: { url: string | undefined; variable: string };
   pool?: Omit<PoolOptions, 'applicationName'>;
   /** Runs before the pool opens, e.g. the warehouse's migrations. */
   prepare?: (databaseUrl: string) => Promise<unknown>;
@@ -31,23 +36,27 @@ export interface StandaloneSubgraph<C extends BaseContext> {
  * Starts one subgraph alone (npm start runs all services together) and serves it until SIGINT or
  * SIGTERM, then stops it in order: the HTTP server, Apollo, the pool.
  */
-export function runStandaloneSubgraph<C extends BaseContext>(setup: () => StandaloneSubgraph<C>): void {
+export function runStandaloneSubgraph<E extends StandaloneEnv, C extends BaseContext>(
+  name: string,
+  loadEnv: () => E,
+  setup: (env: E) => StandaloneSubgraph<C>,
+): void {
   runCli(async () => {
-    const spec = setup();
-    const url = spec.database.url;
-    if (!url)
-      throw new Error(`${spec.database.variable} is required to start the ${spec.name} subgraph on its own`);
-    const log = createLogger(spec.name, spec.env.LOG_LEVEL);
+    const env = loadEnv();
+    const spec = setup(env);
+    const { url, variable } = spec.database ?? { url: env.DATABASE_URL, variable: 'DATABASE_URL' };
+    if (!url) throw new Error(`${variable} is required to start the ${name} subgraph on its own`);
+    const log = createLogger(name, env.LOG_LEVEL);
     await spec.prepare?.(url);
-    const pool = createPool(url, { ...spec.pool, applicationName: spec.name });
+    const pool = createPool(url, { ...spec.pool, applicationName: name });
     const subgraph = await spec.build({
       pool,
       log,
-      identitySecret: spec.env.SUBGRAPH_SECRET,
-      production: spec.env.NODE_ENV === 'production',
+      identitySecret: env.SUBGRAPH_SECRET,
+      production: env.NODE_ENV === 'production',
     });
     const http = await subgraph.listen(spec.port);
-    log.info(`${spec.name} subgraph ready at ${http.url}/graphql${spec.note ? ` (${spec.note})` : ''}`);
+    log.info(`${name} subgraph ready at ${http.url}/graphql${spec.note ? ` (${spec.note})` : ''}`);
     await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
     await http.close();
     await subgraph.stop();

@@ -3,15 +3,9 @@ import { loadEnv } from './env';
 import { createSuppliersSubgraph } from './server';
 import { httpPurchaseStock } from './stock';
 
-runStandaloneSubgraph(() => {
-  const env = loadEnv();
-  return {
-    name: 'suppliers',
-    env,
-    database: { url: env.DATABASE_URL, variable: 'DATABASE_URL' },
-    port: env.SUPPLIERS_PORT,
-    build: async (base) =>
-      createSuppliersSubgraph({ ...base, stock: httpPurchaseStock(env.CATALOG_URL, env.SUBGRAPH_SECRET) }),
-    note: `stock through ${env.CATALOG_URL}`,
-  };
-});
+runStandaloneSubgraph('suppliers', loadEnv, (env) => ({
+  port: env.SUPPLIERS_PORT,
+  build: async (base) =>
+    createSuppliersSubgraph({ ...base, stock: httpPurchaseStock(env.CATALOG_URL, env.SUBGRAPH_SECRET) }),
+  note: `stock through ${env.CATALOG_URL}`,
+}));

@@ -107,3 +107,14 @@ export function inputPatch<S extends Record<string, (field: string, value: unkno
     Object.entries(checks).map(([k, check]) => [k, input[k] == null ? null : check(`input.${k}`, input[k])]),
   ) as { [K in keyof S]: ReturnType<S[K]> | null };
 }
+
+/** A mutation's service: the context, the mutation's input as given, the idempotency key. */
+export type InputService<C, R> = (ctx: C, input: Record<string, unknown>, spec: SpecArgs) => Promise<R>;
+
+/** The service of a mutation of one row (an update; a contact added to one supplier): the row's id first. */
+export type RowInputService<C, R> = (
+  ctx: C,
+  id: number,
+  input: Record<string, unknown>,
+  spec: SpecArgs,
+) => Promise<R>;

@@ -9,9 +9,10 @@ import {
   parseId,
   requiredText,
   sortOrder,
-  type MutationSpec,
   qualifiedColumns,
   listPage,
+  type InputService,
+  type RowInputService,
 } from '@erp/kit/graphql';
 import type { CatalogContext } from '../context';
 import { PRODUCT_COLUMNS, type ProductRow } from '../rows';
@@ -84,11 +85,7 @@ function status(field: string, value: unknown): string {
   return value;
 }
 
-export function createProduct(
-  ctx: CatalogContext,
-  input: Record<string, unknown>,
-  spec: Omit<MutationSpec, 'name' | 'payload'>,
-) {
+export const createProduct: InputService<CatalogContext, ProductRow> = (ctx, input, spec) => {
   const p = {
     sku: requiredText('input.sku', input.sku, 60),
     name: requiredText('input.name', input.name),
@@ -110,14 +107,9 @@ export function createProduct(
     await audit({ entity: 'Product', entityId: rows[0].id, before: null, after: rows[0] });
     return rows[0];
   });
-}
+};
 
-export function updateProduct(
-  ctx: CatalogContext,
-  id: number,
-  input: Record<string, unknown>,
-  spec: Omit<MutationSpec, 'name' | 'payload'>,
-) {
+export const updateProduct: RowInputService<CatalogContext, ProductRow> = (ctx, id, input, spec) => {
   const patch = inputPatch(input, {
     name: requiredText,
     categoryId: parseId,
@@ -147,4 +139,4 @@ export function updateProduct(
     await audit({ entity: 'Product', entityId: id, before, after: rows[0] });
     return rows[0]!;
   });
-}
+};

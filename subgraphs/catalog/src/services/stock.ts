@@ -410,6 +410,16 @@ export async function orderStockHolds(
   return rows;
 }
 
+/** The conditions of a stock list's filter on the warehouse and the product (the lists' other filters add theirs). */
+function stockPlaceFilter(f: { warehouseId?: unknown; productId?: unknown }) {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  if (f.warehouseId)
+    where.push(`warehouse_id = $${params.push(parseId('filter.warehouseId', f.warehouseId))}`);
+  if (f.productId) where.push(`product_id = $${params.push(parseId('filter.productId', f.productId))}`);
+  return { where, params };
+}
+
 export async function listStockLevels(
   ctx: CatalogContext,
   args: {
@@ -419,12 +429,8 @@ export async function listStockLevels(
   },
 ) {
   const limit = pageSize(args.first, ctx.identity);
-  const params: unknown[] = [];
-  const where: string[] = [];
   const f = args.filter ?? {};
-  if (f.warehouseId)
-    where.push(`warehouse_id = $${params.push(parseId('filter.warehouseId', f.warehouseId))}`);
-  if (f.productId) where.push(`product_id = $${params.push(parseId('filter.productId', f.productId))}`);
+  const { where, params } = stockPlaceFilter(f);
   if (f.lowOnly) where.push(`on_hand - reserved <= reorder_point`);
   const cursor = decodeCursor(args.after, 2);
   if (cursor)
@@ -442,12 +448,8 @@ export async function listStockMovements(
   args: { first?: number | null; after?: string | null; filter?: Record<string, unknown> | null },
 ) {
   const limit = pageSize(args.first, ctx.identity);
-  const params: unknown[] = [];
-  const where: string[] = [];
   const f = args.filter ?? {};
-  if (f.warehouseId)
-    where.push(`warehouse_id = $${params.push(parseId('filter.warehouseId', f.warehouseId))}`);
-  if (f.productId) where.push(`product_id = $${params.push(parseId('filter.productId', f.productId))}`);
+  const { where, params } = stockPlaceFilter(f);
   if (f.kind) {
     if (!(STOCK_MOVEMENT_KINDS as readonly unknown[]).includes(f.kind))
       throw new ValidationError('filter.kind', f.kind, 'unknown kind');

@@ -1,5 +1,12 @@
 import { ConflictError, NotFoundError, ValidationError } from '@erp/kit';
-import { inputPatch, mutate, requiredText, type MutationSpec, qualifiedColumns } from '@erp/kit/graphql';
+import {
+  inputPatch,
+  mutate,
+  requiredText,
+  qualifiedColumns,
+  type InputService,
+  type RowInputService,
+} from '@erp/kit/graphql';
 import type { CatalogContext } from '../context';
 import { WAREHOUSE_COLUMNS, type WarehouseRow } from '../rows';
 
@@ -37,11 +44,7 @@ export async function stockTotals(ctx: CatalogContext): Promise<WarehouseStockTo
   });
 }
 
-export function createWarehouse(
-  ctx: CatalogContext,
-  input: Record<string, unknown>,
-  spec: Omit<MutationSpec, 'name' | 'payload'>,
-) {
+export const createWarehouse: InputService<CatalogContext, WarehouseRow> = (ctx, input, spec) => {
   const w = {
     code: requiredText('input.code', input.code, 40),
     name: requiredText('input.name', input.name),
@@ -59,14 +62,9 @@ export function createWarehouse(
     await audit({ entity: 'Warehouse', entityId: rows[0].id, before: null, after: rows[0] });
     return rows[0];
   });
-}
+};
 
-export function updateWarehouse(
-  ctx: CatalogContext,
-  id: number,
-  input: Record<string, unknown>,
-  spec: Omit<MutationSpec, 'name' | 'payload'>,
-) {
+export const updateWarehouse: RowInputService<CatalogContext, WarehouseRow> = (ctx, id, input, spec) => {
   const patch = inputPatch(input, { name: requiredText, city: requiredText, countryCode });
   return mutate(ctx, { ...spec, name: 'updateWarehouse', payload: { id, ...patch } }, async (tx, audit) => {
     const before = (
@@ -84,4 +82,4 @@ export function updateWarehouse(
     await audit({ entity: 'Warehouse', entityId: id, before, after: rows[0] });
     return rows[0]!;
   });
-}
+};

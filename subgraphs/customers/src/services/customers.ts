@@ -17,6 +17,7 @@ import {
   requiredText,
   qualifiedColumns,
   listPage,
+  type RowInputService,
 } from '@erp/kit/graphql';
 import type { CustomersContext } from '../context';
 import { CONTACT_COLUMNS, CUSTOMER_COLUMNS, type ContactRow, type CustomerRow } from '../rows';
@@ -228,12 +229,7 @@ export function createCustomer(ctx: CustomersContext, input: Record<string, unkn
   });
 }
 
-export function updateCustomer(
-  ctx: CustomersContext,
-  id: number,
-  input: Record<string, unknown>,
-  spec: Spec,
-) {
+export const updateCustomer: RowInputService<CustomersContext, CustomerRow> = (ctx, id, input, spec) => {
   const p = {
     name: input.name == null ? undefined : requiredText('input.name', input.name),
     email: v.nullable(input.email, (x) => v.email('input.email', x)),
@@ -291,7 +287,7 @@ export function updateCustomer(
     ctx.loaders.customer.clear(id);
     return row;
   });
-}
+};
 
 export function addCustomerContact(
   ctx: CustomersContext,

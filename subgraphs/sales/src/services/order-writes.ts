@@ -1,6 +1,6 @@
 import { ConflictError, ForbiddenError, ValidationError, type Identity } from '@erp/kit';
 import type { Tx } from '@erp/kit/db/tx';
-import { mutate, type MutationSpec, optionalId, parseId } from '@erp/kit/graphql';
+import { mutate, type MutationSpec, optionalId, parseId, type RowInputService } from '@erp/kit/graphql';
 import type { SalesContext } from '../context';
 import type { DirectoryCustomer } from '../inventory';
 import { forgetOrder } from '../loaders';
@@ -142,12 +142,7 @@ async function checkReferences(
 }
 
 /** Changes a DRAFT order: lines replaced as a whole, notes, warehouse. */
-export async function updateOrder(
-  ctx: SalesContext,
-  id: number,
-  input: Record<string, unknown>,
-  spec: Spec,
-): Promise<OrderRow> {
+export const updateOrder: RowInputService<SalesContext, OrderRow> = async (ctx, id, input, spec) => {
   const patch = {
     lines: input.lines == null ? null : parseLines(input.lines),
     notes: input.notes === undefined ? undefined : optionalText('input.notes', input.notes, 2000),
@@ -199,4 +194,4 @@ export async function updateOrder(
   );
   forgetOrder(ctx.loaders, id);
   return row;
-}
+};

@@ -18,6 +18,7 @@ import {
   type Audit,
   type MutationSpec,
   listPage,
+  type RowInputService,
 } from '@erp/kit/graphql';
 import type { SuppliersContext } from '../context';
 import {
@@ -426,12 +427,12 @@ export async function createPurchaseOrder(
 }
 
 /** Changes a DRAFT order: lines replaced as a whole, warehouse, notes. */
-export async function updatePurchaseOrder(
-  ctx: SuppliersContext,
-  id: number,
-  input: Record<string, unknown>,
-  spec: Spec,
-): Promise<PurchaseOrderRow> {
+export const updatePurchaseOrder: RowInputService<SuppliersContext, PurchaseOrderRow> = async (
+  ctx,
+  id,
+  input,
+  spec,
+) => {
   const shapes = input.lines == null ? null : parseLineShapes(input.lines, 'input.lines');
   const warehouseId = input.warehouseId == null ? null : parseId('input.warehouseId', input.warehouseId);
   const notes = input.notes === undefined ? undefined : optionalText('input.notes', input.notes, 2000);
@@ -466,7 +467,7 @@ export async function updatePurchaseOrder(
   );
   ctx.loaders.purchaseOrder.clear(id);
   return row;
-}
+};
 
 const STAMP: Partial<Record<PurchaseOrderStatus, string>> = {
   SENT: 'sent_at',

@@ -10,6 +10,7 @@ import {
   sortOrder,
   qualifiedColumns,
   listPage,
+  type RowInputService,
 } from '@erp/kit/graphql';
 import type { SuppliersContext } from '../context';
 import { SUPPLIER_STATUSES } from '../db/schema/constants';
@@ -146,12 +147,7 @@ export function createSupplier(ctx: SuppliersContext, input: Record<string, unkn
 }
 
 /** Omitted fields are kept; null clears the optional ones (email, phone, city) and keeps the required ones. */
-export function updateSupplier(
-  ctx: SuppliersContext,
-  id: number,
-  input: Record<string, unknown>,
-  spec: Spec,
-) {
+export const updateSupplier: RowInputService<SuppliersContext, SupplierRow> = (ctx, id, input, spec) => {
   const patch: Record<string, unknown> = {};
   if (input.code != null) patch.code = requiredText('input.code', input.code, 40);
   if (input.name != null) patch.name = requiredText('input.name', input.name);
@@ -200,14 +196,14 @@ export function updateSupplier(
     await audit({ entity: 'Supplier', entityId: id, before, after });
     return after;
   });
-}
+};
 
-export function addSupplierContact(
-  ctx: SuppliersContext,
-  supplierId: number,
-  input: Record<string, unknown>,
-  spec: Spec,
-) {
+export const addSupplierContact: RowInputService<SuppliersContext, ContactRow> = (
+  ctx,
+  supplierId,
+  input,
+  spec,
+) => {
   const c = {
     supplierId,
     name: requiredText('input.name', input.name),
@@ -226,4 +222,4 @@ export function addSupplierContact(
     await audit({ entity: 'SupplierContact', entityId: rows[0]!.id, before: null, after: rows[0] });
     return rows[0]!;
   });
-}
+};

@@ -1,4 +1,10 @@
-import { lookupMembers, lookupMembersById, mainSupplies, membersNamedIn } from '@erp/semantic';
+import {
+  lookupMembers,
+  lookupMembersById,
+  mainSupplies,
+  membersNamedIn,
+  nameableMembers,
+} from '@erp/semantic';
 import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
 import { migrateDwh } from './migrate';
 
@@ -94,4 +100,21 @@ test("each product's main supply, with the defaults of a missing lead time and o
       ],
     ]),
   );
+});
+
+test('the members a question may name: customers (current names) only when asked for', async () => {
+  const without = await nameableMembers(db.pool, false);
+  expect(without).toEqual(
+    expect.arrayContaining([
+      { level: 'product.product', key: 'SKU-A', label: 'Marteau 500 g' },
+      { level: 'warehouse.warehouse', key: 'WH-1', label: 'Lyon' },
+      { level: 'supplier.supplier', key: 'SUP-2', label: 'Peintures SA' },
+    ]),
+  );
+  expect(without.filter((m) => m.level === 'geography.customer')).toEqual([]);
+  const customers = (await nameableMembers(db.pool, true)).filter((m) => m.level === 'geography.customer');
+  expect(customers.sort((a, b) => a.key.localeCompare(b.key))).toEqual([
+    { level: 'geography.customer', key: 'CUST-001', label: 'Dupont Quincaillerie SARL' },
+    { level: 'geography.customer', key: 'CUST-002', label: 'Müller Werkzeuge GmbH' },
+  ]);
 });

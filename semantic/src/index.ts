@@ -11,7 +11,9 @@ export {
   lookupMembersById,
   mainSupplies,
   membersNamedIn,
+  nameableMembers,
   type MemberRecord,
+  type NameableMember,
   type MainSupply,
 } from './members';
 export {

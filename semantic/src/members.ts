@@ -59,6 +59,36 @@ export async function membersNamedIn(
   return rows;
 }
 
+/** A member a question may name: its level, key and label. */
+export interface NameableMember {
+  level: string;
+  key: string;
+  label: string;
+}
+
+/**
+ * The members of every level a question may filter on (current versions of the dimensions); the
+ * customers and sales reps, which name people and companies, only when asked for.
+ */
+export async function nameableMembers(db: Db, withCustomers: boolean): Promise<NameableMember[]> {
+  const { rows } = await db.query<NameableMember>(
+    `SELECT 'geography.country' AS level, country_code AS key, max(country_name) AS label FROM dw.dim_geography WHERE geography_key > 0 GROUP BY country_code
+     UNION ALL SELECT DISTINCT 'geography.region', region, region FROM dw.dim_geography WHERE geography_key > 0 AND region NOT IN ('', 'Unknown')
+     UNION ALL SELECT DISTINCT 'geography.city', city, city FROM dw.dim_geography WHERE geography_key > 0 AND city NOT IN ('', 'Unknown')
+     UNION ALL SELECT DISTINCT 'product.category', code, name FROM dw.dim_category c
+                WHERE NOT EXISTS (SELECT 1 FROM dw.dim_category x WHERE x.parent_category_id = c.category_id) -- a family is a root, not a category
+     UNION ALL SELECT DISTINCT 'product.root', root_code, root_name FROM dw.dim_category
+     UNION ALL SELECT DISTINCT 'product.product', sku, name FROM dw.dim_product WHERE is_current AND NOT is_inferred
+     UNION ALL SELECT DISTINCT 'segment.segment', segment, segment FROM dw.dim_customer WHERE is_current
+     UNION ALL SELECT DISTINCT 'supplier.supplier', code, name FROM dw.dim_supplier WHERE NOT is_inferred
+     UNION ALL SELECT DISTINCT 'warehouse.warehouse', code, name FROM dw.dim_warehouse WHERE NOT is_inferred
+     UNION ALL SELECT DISTINCT 'carrier.carrier', code, name FROM dw.dim_carrier
+     ${withCustomers ? `UNION ALL SELECT DISTINCT 'geography.customer', code, name FROM dw.dim_customer WHERE is_current AND NOT is_inferred` : ''}
+     ${withCustomers ? `UNION ALL SELECT 'salesRep.salesRep', sales_rep_id::text, name FROM dw.dim_sales_rep` : ''}`,
+  );
+  return rows;
+}
+
 export interface MainSupply {
   supplierId: number;
   supplierCode: string;

@@ -203,13 +203,22 @@ export interface ComponentDef {
 export const PURCHASED_STATUSES = ['SENT', 'PARTIALLY_RECEIVED', 'RECEIVED'] as const;
 const PURCHASED = `po.status IN (${quoted(PURCHASED_STATUSES)})`;
 
+// The net amount and the distinct orders of sales lines, each counted over several scopes.
+const netAmount = (scope: ScopeName): ComponentDef => ({
+  fact: 'sales',
+  sql: 'SUM(f.net_amount){filter}',
+  rollup: 'SUM(r.net_amount){filter}',
+  scope,
+});
+const orderCount = (scope: ScopeName): ComponentDef => ({
+  fact: 'sales',
+  sql: 'COUNT(DISTINCT f.order_id){filter}',
+  rollup: 'COALESCE(SUM(r.orders){filter}, 0)',
+  scope,
+});
+
 export const COMPONENTS: Record<string, ComponentDef> = {
-  net: {
-    fact: 'sales',
-    sql: 'SUM(f.net_amount){filter}',
-    rollup: 'SUM(r.net_amount){filter}',
-    scope: 'BOOKED',
-  },
+  net: netAmount('BOOKED'),
   margin: {
     fact: 'sales',
     sql: 'SUM(f.net_amount - f.cost_amount){filter}',
@@ -225,42 +234,17 @@ export const COMPONENTS: Record<string, ComponentDef> = {
   units: { fact: 'sales', sql: 'SUM(f.quantity){filter}', rollup: 'SUM(r.units){filter}', scope: 'BOOKED' },
   // Distinct counts: additive only over a rollup whose rows never split an order (orders) or that
   // keeps the customer (customers); ROLLUPS says which rollup holds which component.
-  orders: {
-    fact: 'sales',
-    sql: 'COUNT(DISTINCT f.order_id){filter}',
-    rollup: 'COALESCE(SUM(r.orders){filter}, 0)',
-    scope: 'BOOKED_SALES',
-  },
+  orders: orderCount('BOOKED_SALES'),
   customers: {
     fact: 'sales',
     sql: 'COUNT(DISTINCT c.customer_id){filter}',
     rollup: 'COUNT(DISTINCT r.customer_id){filter}',
     scope: 'BOOKED_SALES',
   },
-  placed_net: {
-    fact: 'sales',
-    sql: 'SUM(f.net_amount){filter}',
-    rollup: 'SUM(r.net_amount){filter}',
-    scope: 'PLACED',
-  },
-  cancelled_net: {
-    fact: 'sales',
-    sql: 'SUM(f.net_amount){filter}',
-    rollup: 'SUM(r.net_amount){filter}',
-    scope: 'CANCELLED',
-  },
-  draft_net: {
-    fact: 'sales',
-    sql: 'SUM(f.net_amount){filter}',
-    rollup: 'SUM(r.net_amount){filter}',
-    scope: 'DRAFT',
-  },
-  cancelled_orders: {
-    fact: 'sales',
-    sql: 'COUNT(DISTINCT f.order_id){filter}',
-    rollup: 'COALESCE(SUM(r.orders){filter}, 0)',
-    scope: 'CANCELLED',
-  },
+  placed_net: netAmount('PLACED'),
+  cancelled_net: netAmount('CANCELLED'),
+  draft_net: netAmount('DRAFT'),
+  cancelled_orders: orderCount('CANCELLED'),
   on_hand: { fact: 'inventory', sql: 'SUM(i.on_hand)' },
   available: { fact: 'inventory', sql: 'SUM(i.available)' },
   reserved: { fact: 'inventory', sql: 'SUM(i.reserved)' },
@@ -845,6 +829,17 @@ export interface DimensionDef {
 const DATED_FACTS: FactName[] = ['sales', 'inventory', 'supplier', 'purchase', 'receipt'];
 const BUY_FACTS: FactName[] = ['purchase', 'receipt'];
 
+/** A geography level named by its own column, on sales and the customer base, kept as is in the rollups. */
+const geographyArea = (level: 'region' | 'city', title: string): DimensionDef['levels'][number] => ({
+  level,
+  title,
+  key: `g.${level}`,
+  label: `g.${level}`,
+  facts: ['sales', 'customerBase'],
+  rollup: { key: `r.${level}`, label: `r.${level}` },
+  membersFrom: 'dw.dim_geography g',
+});
+
 export const DIMENSIONS: DimensionDef[] = [
   {
     name: 'date',
@@ -947,24 +942,8 @@ export const DIMENSIONS: DimensionDef[] = [
         rollup: { key: 'r.country_code', label: 'r.country_name' },
         membersFrom: 'dw.dim_geography g',
       },
-      {
-        level: 'region',
-        title: 'Region',
-        key: 'g.region',
-        label: 'g.region',
-        facts: ['sales', 'customerBase'],
-        rollup: { key: 'r.region', label: 'r.region' },
-        membersFrom: 'dw.dim_geography g',
-      },
-      {
-        level: 'city',
-        title: 'City',
-        key: 'g.city',
-        label: 'g.city',
-        facts: ['sales', 'customerBase'],
-        rollup: { key: 'r.city', label: 'r.city' },
-        membersFrom: 'dw.dim_geography g',
-      },
+      geographyArea('region', 'Region'),
+      geographyArea('city', 'City'),
       {
         level: 'customer',
         title: 'Customer',

@@ -49,6 +49,56 @@ export const LATE_SUPPLIER_THRESHOLD = 90;
 const desc = (by: string) => [{ by, direction: 'DESC' as const }];
 const asc = (by: string) => [{ by, direction: 'ASC' as const }];
 
+/** The kind of tile each view draws: a view always draws one kind. */
+const KIND_OF_VIEW: Record<TileView, TileKind> = {
+  kpi: 'KPI',
+  growth: 'CHART',
+  hbar: 'TABLE',
+  donut: 'CHART',
+  stacked: 'CHART',
+  supplierBars: 'TABLE',
+  alerts: 'TABLE',
+};
+
+const tile = (
+  id: string,
+  title: string,
+  view: TileView,
+  span: TileDef['span'],
+  query: TileQuery,
+): TileDef => ({
+  id,
+  title,
+  kind: KIND_OF_VIEW[view],
+  view,
+  span,
+  query,
+});
+
+/** A whole-row chart of measures month by month, stacked by the members of one level. */
+const monthBy = (
+  id: string,
+  title: string,
+  measures: string[],
+  level: string,
+  monthly: PeriodTimes['monthly'],
+) =>
+  tile(id, title, 'stacked', 6, {
+    measures,
+    dimensions: [level],
+    time: monthly,
+    pivot: { rows: ['date.month'], columns: [level] },
+  });
+
+/** The latest snapshot's stock lines of one state, by product and warehouse. */
+const stockAlert = (id: string, title: string, state: 'LOW' | 'OUT', order?: TileQuery['order']) =>
+  tile(id, title, 'alerts', 3, {
+    measures: ['stockOnHand', 'reorderPoint'],
+    dimensions: ['product.product', 'warehouse.warehouse'],
+    filters: [{ level: 'stockStatus.state', members: [state] }],
+    ...(order ? { order } : {}),
+  });
+
 /** A period's whole span, and the same span cut by month (for the month-by-month charts). */
 interface PeriodTimes {
   time: { from: string; to: string };
@@ -70,160 +120,70 @@ export function tiles(kind: DashboardKind, period: DateRange): TileDef[] {
 
 /** The year at a glance: revenue and margin against a year ago, and where the revenue comes from. */
 function strategicTiles({ time, monthly }: PeriodTimes): TileDef[] {
+  const top5 = (id: string, title: string, measures: string[], level: string) =>
+    tile(id, title, 'hbar', 2, { measures, dimensions: [level], time, order: desc('revenue'), limit: 5 });
   return [
-    {
-      id: 'revenue',
-      title: 'Revenue, against a year ago',
-      kind: 'KPI',
-      view: 'kpi',
-      span: 3,
-      query: { measures: ['revenue'], time, compare: 'YEAR_AGO' },
-    },
-    {
-      id: 'margin',
-      title: 'Gross margin and margin %, against a year ago',
-      kind: 'KPI',
-      view: 'kpi',
-      span: 3,
-      query: { measures: ['grossMargin', 'marginPct'], time, compare: 'YEAR_AGO' },
-    },
-    {
-      id: 'growth',
-      title: 'Revenue growth year on year, by month',
-      kind: 'CHART',
-      view: 'growth',
-      span: 6,
-      query: { measures: ['revenue'], time: monthly, compare: 'YEAR_AGO' },
-    },
-    {
-      id: 'topCategories',
-      title: 'Top 5 categories by revenue',
-      kind: 'TABLE',
-      view: 'hbar',
-      span: 2,
-      query: {
-        measures: ['revenue', 'grossMargin'],
-        dimensions: ['product.category'],
-        time,
-        order: desc('revenue'),
-        limit: 5,
-      },
-    },
-    {
-      id: 'topCountries',
-      title: 'Top 5 countries by revenue',
-      kind: 'TABLE',
-      view: 'hbar',
-      span: 2,
-      query: {
-        measures: ['revenue', 'customers'],
-        dimensions: ['geography.country'],
-        time,
-        order: desc('revenue'),
-        limit: 5,
-      },
-    },
-    {
-      id: 'segmentMix',
-      title: 'Revenue by customer segment',
-      kind: 'CHART',
-      view: 'donut',
-      span: 2,
-      query: {
-        measures: ['revenue', 'orders'],
-        dimensions: ['segment.segment'],
-        time,
-        order: desc('revenue'),
-      },
-    },
+    tile('revenue', 'Revenue, against a year ago', 'kpi', 3, {
+      measures: ['revenue'],
+      time,
+      compare: 'YEAR_AGO',
+    }),
+    tile('margin', 'Gross margin and margin %, against a year ago', 'kpi', 3, {
+      measures: ['grossMargin', 'marginPct'],
+      time,
+      compare: 'YEAR_AGO',
+    }),
+    tile('growth', 'Revenue growth year on year, by month', 'growth', 6, {
+      measures: ['revenue'],
+      time: monthly,
+      compare: 'YEAR_AGO',
+    }),
+    top5('topCategories', 'Top 5 categories by revenue', ['revenue', 'grossMargin'], 'product.category'),
+    top5('topCountries', 'Top 5 countries by revenue', ['revenue', 'customers'], 'geography.country'),
+    tile('segmentMix', 'Revenue by customer segment', 'donut', 2, {
+      measures: ['revenue', 'orders'],
+      dimensions: ['segment.segment'],
+      time,
+      order: desc('revenue'),
+    }),
   ];
 }
 
 /** The period month by month, the best and worst products, and how the suppliers deliver. */
 function tacticalTiles({ time, monthly }: PeriodTimes): TileDef[] {
+  const products = (id: string, title: string, order: TileQuery['order']) =>
+    tile(id, title, 'hbar', 3, {
+      measures: ['revenue', 'units', 'grossMargin'],
+      dimensions: ['product.product'],
+      time,
+      order,
+      limit: 10,
+    });
   return [
-    {
-      id: 'monthByCategory',
-      title: 'Revenue by month × category',
-      kind: 'CHART',
-      view: 'stacked',
-      span: 6,
-      query: {
-        measures: ['revenue', 'units'],
-        dimensions: ['product.category'],
-        time: monthly,
-        pivot: { rows: ['date.month'], columns: ['product.category'] },
-      },
-    },
-    {
-      id: 'monthByRegion',
-      title: 'Revenue by month × region',
-      kind: 'CHART',
-      view: 'stacked',
-      span: 6,
-      query: {
-        measures: ['revenue'],
-        dimensions: ['geography.region'],
-        time: monthly,
-        pivot: { rows: ['date.month'], columns: ['geography.region'] },
-      },
-    },
-    {
-      id: 'bestProducts',
-      title: 'Best 10 products by revenue',
-      kind: 'TABLE',
-      view: 'hbar',
-      span: 3,
-      query: {
-        measures: ['revenue', 'units', 'grossMargin'],
-        dimensions: ['product.product'],
-        time,
-        order: desc('revenue'),
-        limit: 10,
-      },
-    },
-    {
-      id: 'worstProducts',
-      title: 'Worst 10 products by revenue',
-      kind: 'TABLE',
-      view: 'hbar',
-      span: 3,
-      query: {
-        measures: ['revenue', 'units', 'grossMargin'],
-        dimensions: ['product.product'],
-        time,
-        order: asc('revenue'),
-        limit: 10,
-      },
-    },
-    {
-      id: 'supplierPerformance',
-      title: 'Supplier on-time performance',
-      kind: 'TABLE',
-      view: 'supplierBars',
-      span: 6,
-      query: {
-        measures: ['supplierOnTimeRate', 'supplierDeliveries'],
-        dimensions: ['supplier.supplier'],
-        time,
-        order: asc('supplierOnTimeRate'),
-      },
-    },
-    {
-      // What was bought from whom, and how much of it has arrived (purchase orders sent in the period).
-      id: 'purchasing',
-      title: 'Purchases by supplier: value, units and fill rate',
-      kind: 'TABLE',
-      view: 'hbar',
-      span: 6,
-      query: {
-        measures: ['purchaseAmount', 'unitsPurchased', 'fillRate'],
-        dimensions: ['supplier.supplier'],
-        time,
-        order: desc('purchaseAmount'),
-        limit: 10,
-      },
-    },
+    monthBy(
+      'monthByCategory',
+      'Revenue by month × category',
+      ['revenue', 'units'],
+      'product.category',
+      monthly,
+    ),
+    monthBy('monthByRegion', 'Revenue by month × region', ['revenue'], 'geography.region', monthly),
+    products('bestProducts', 'Best 10 products by revenue', desc('revenue')),
+    products('worstProducts', 'Worst 10 products by revenue', asc('revenue')),
+    tile('supplierPerformance', 'Supplier on-time performance', 'supplierBars', 6, {
+      measures: ['supplierOnTimeRate', 'supplierDeliveries'],
+      dimensions: ['supplier.supplier'],
+      time,
+      order: asc('supplierOnTimeRate'),
+    }),
+    // What was bought from whom, and how much of it has arrived (purchase orders sent in the period).
+    tile('purchasing', 'Purchases by supplier: value, units and fill rate', 'hbar', 6, {
+      measures: ['purchaseAmount', 'unitsPurchased', 'fillRate'],
+      dimensions: ['supplier.supplier'],
+      time,
+      order: desc('purchaseAmount'),
+      limit: 10,
+    }),
   ];
 }
 
@@ -232,66 +192,25 @@ function operationalTiles(period: DateRange): TileDef[] {
   const month = `${period.to.slice(0, 7)}-01`;
   const lastThreeMonths = { from: addMonths(month, -2), to: addDays(addMonths(month, 1), -1) };
   return [
-    {
-      id: 'lastDayOrders',
-      title: `Orders booked on ${period.to}`,
-      kind: 'KPI',
-      view: 'kpi',
-      span: 3,
-      query: { measures: ['orders', 'revenue', 'units'], time: { from: period.to, to: period.to } },
-    },
-    {
-      id: 'pendingShipments',
-      title: 'Pending shipments (confirmed sales orders)',
-      kind: 'KPI',
-      view: 'kpi',
-      span: 3,
-      query: {
-        measures: ['orders', 'units', 'revenue'],
-        filters: [
-          { level: 'orderStatus.status', members: ['CONFIRMED'] },
-          { level: 'orderKind.kind', members: ['SALE'] },
-        ],
-      },
-    },
-    {
-      id: 'lowStock',
-      title: 'Low stock (latest snapshot)',
-      kind: 'TABLE',
-      view: 'alerts',
-      span: 3,
-      query: {
-        measures: ['stockOnHand', 'reorderPoint'],
-        dimensions: ['product.product', 'warehouse.warehouse'],
-        filters: [{ level: 'stockStatus.state', members: ['LOW'] }],
-        order: asc('stockOnHand'),
-      },
-    },
-    {
-      id: 'stockOut',
-      title: 'Stock-outs (latest snapshot)',
-      kind: 'TABLE',
-      view: 'alerts',
-      span: 3,
-      query: {
-        measures: ['stockOnHand', 'reorderPoint'],
-        dimensions: ['product.product', 'warehouse.warehouse'],
-        filters: [{ level: 'stockStatus.state', members: ['OUT'] }],
-      },
-    },
-    {
-      id: 'lateSuppliers',
-      title: `Suppliers under ${LATE_SUPPLIER_THRESHOLD}% on time, last 3 months`,
-      kind: 'TABLE',
-      view: 'alerts',
-      span: 6,
-      query: {
-        measures: ['supplierOnTimeRate', 'supplierDeliveries'],
-        dimensions: ['supplier.supplier'],
-        time: lastThreeMonths,
-        having: [{ measure: 'supplierOnTimeRate', op: 'LT', value: String(LATE_SUPPLIER_THRESHOLD) }],
-        order: asc('supplierOnTimeRate'),
-      },
-    },
+    tile('lastDayOrders', `Orders booked on ${period.to}`, 'kpi', 3, {
+      measures: ['orders', 'revenue', 'units'],
+      time: { from: period.to, to: period.to },
+    }),
+    tile('pendingShipments', 'Pending shipments (confirmed sales orders)', 'kpi', 3, {
+      measures: ['orders', 'units', 'revenue'],
+      filters: [
+        { level: 'orderStatus.status', members: ['CONFIRMED'] },
+        { level: 'orderKind.kind', members: ['SALE'] },
+      ],
+    }),
+    stockAlert('lowStock', 'Low stock (latest snapshot)', 'LOW', asc('stockOnHand')),
+    stockAlert('stockOut', 'Stock-outs (latest snapshot)', 'OUT'),
+    tile('lateSuppliers', `Suppliers under ${LATE_SUPPLIER_THRESHOLD}% on time, last 3 months`, 'alerts', 6, {
+      measures: ['supplierOnTimeRate', 'supplierDeliveries'],
+      dimensions: ['supplier.supplier'],
+      time: lastThreeMonths,
+      having: [{ measure: 'supplierOnTimeRate', op: 'LT', value: String(LATE_SUPPLIER_THRESHOLD) }],
+      order: asc('supplierOnTimeRate'),
+    }),
   ];
 }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { nameableMembers, type NameableMember } from '@erp/semantic';
 import { fold, STOPWORDS } from './text';
 import { PhraseIndex, type Phrase } from './sentence';
 import { COUNTRY_ALIASES, LEVEL_PHRASES, MEASURE_PHRASES } from './vocabulary';
@@ -73,34 +74,8 @@ function countryNames(code: string): string[] {
   return [...out, ...(COUNTRY_ALIASES[code] ?? [])];
 }
 
-interface DimRow {
-  level: string;
-  key: string;
-  label: string;
-}
-
-/** The members of every level a question may filter on (current versions of the dimensions). */
-async function readMembers(pool: pg.Pool, withCustomers: boolean): Promise<DimRow[]> {
-  const { rows } = await pool.query<DimRow>(
-    `SELECT 'geography.country' AS level, country_code AS key, max(country_name) AS label FROM dw.dim_geography WHERE geography_key > 0 GROUP BY country_code
-     UNION ALL SELECT DISTINCT 'geography.region', region, region FROM dw.dim_geography WHERE geography_key > 0 AND region NOT IN ('', 'Unknown')
-     UNION ALL SELECT DISTINCT 'geography.city', city, city FROM dw.dim_geography WHERE geography_key > 0 AND city NOT IN ('', 'Unknown')
-     UNION ALL SELECT DISTINCT 'product.category', code, name FROM dw.dim_category c
-                WHERE NOT EXISTS (SELECT 1 FROM dw.dim_category x WHERE x.parent_category_id = c.category_id) -- a family is a root, not a category
-     UNION ALL SELECT DISTINCT 'product.root', root_code, root_name FROM dw.dim_category
-     UNION ALL SELECT DISTINCT 'product.product', sku, name FROM dw.dim_product WHERE is_current AND NOT is_inferred
-     UNION ALL SELECT DISTINCT 'segment.segment', segment, segment FROM dw.dim_customer WHERE is_current
-     UNION ALL SELECT DISTINCT 'supplier.supplier', code, name FROM dw.dim_supplier WHERE NOT is_inferred
-     UNION ALL SELECT DISTINCT 'warehouse.warehouse', code, name FROM dw.dim_warehouse WHERE NOT is_inferred
-     UNION ALL SELECT DISTINCT 'carrier.carrier', code, name FROM dw.dim_carrier
-     ${withCustomers ? `UNION ALL SELECT DISTINCT 'geography.customer', code, name FROM dw.dim_customer WHERE is_current AND NOT is_inferred` : ''}
-     ${withCustomers ? `UNION ALL SELECT 'salesRep.salesRep', sales_rep_id::text, name FROM dw.dim_sales_rep` : ''}`,
-  );
-  return rows;
-}
-
 /** Words people use for fixed members (statuses, kinds, segments written as codes). */
-const FIXED: DimRow[] = [
+const FIXED: NameableMember[] = [
   ...[
     ['CONFIRMED', ['confirmed', 'confirmee', 'confirmees', 'confirme', 'confirmes']],
     ['SHIPPED', ['shipped', 'expediee', 'expediees', 'expedie', 'expedies']],
@@ -138,7 +113,7 @@ const SEGMENT_WORDS: Record<string, string[]> = {
   'HOME OFFICE': ['home office', 'home offices'],
 };
 
-export function buildMemberIndex(rows: DimRow[], runId: string | null): MemberIndex {
+export function buildMemberIndex(rows: NameableMember[], runId: string | null): MemberIndex {
   const phrases: Phrase<MemberRef[]>[] = [];
   const byText = new Map<string, MemberRef[]>();
   const byLevel = new Map<string, Map<string, string>>();
@@ -196,7 +171,7 @@ export async function memberIndex(
   if (!cache) caches.set(pool, (cache = new Map()));
   let p = cache.get(key);
   if (!p) {
-    p = readMembers(pool, withCustomers).then((rows) => buildMemberIndex(rows, runId));
+    p = nameableMembers(pool, withCustomers).then((rows) => buildMemberIndex(rows, runId));
     const c = cache;
     p.catch(() => c.delete(key));
     for (const k of cache.keys()) if (!k.startsWith(`${runId ?? 'none'}:`)) cache.delete(k);

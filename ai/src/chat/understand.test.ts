@@ -39,33 +39,39 @@ const intent = (q: string, language: Language = 'en', previous: string[] = []): 
   return r;
 };
 
-describe('periods are read against the as-of date (6 May 1998), never the wall clock', () => {
-  it.each([
-    ['revenue in 1997', { from: '1997-01-01', to: '1997-12-31' }],
-    ['revenue between 1 January and 31 December 1997', { from: '1997-01-01', to: '1997-12-31' }],
-    ['revenue from March to May 1997', { from: '1997-03-01', to: '1997-05-31' }],
-    ['sales this year', { from: '1998-01-01', to: '1998-05-06' }],
-    ['sales last year', { from: '1997-01-01', to: '1997-12-31' }],
-    ['sales last month', { from: '1998-04-01', to: '1998-04-30' }],
-    ['sales last quarter', { from: '1998-01-01', to: '1998-03-31' }],
-    ['revenue in the last 3 months', { from: '1998-03-01', to: '1998-05-06' }],
-    ['revenue year to date', { from: '1998-01-01', to: '1998-05-06' }],
-    ['revenue in Q1 1997', { from: '1997-01-01', to: '1997-03-31' }],
-    ['revenue in the first quarter of 1997', { from: '1997-01-01', to: '1997-03-31' }],
-    ['revenue in the last quarter of 1997', { from: '1997-10-01', to: '1997-12-31' }],
-    ['revenue in March', { from: '1998-03-01', to: '1998-03-31' }],
-    ['revenue in December', { from: '1997-12-01', to: '1997-12-31' }],
-  ])('%s', (q, range) => expect(intent(q).time.range).toEqual(range));
+/** The filter a named member gives: its level, and the member with its key and label. */
+const memberFilter = (level: string, key: string, label: string) => [
+  { level, members: [{ level, key, label }] },
+];
 
-  it.each([
-    ["chiffre d'affaires du premier trimestre 1997", { from: '1997-01-01', to: '1997-03-31' }],
-    ["chiffre d'affaires entre le 1er janvier et le 31 mars 1997", { from: '1997-01-01', to: '1997-03-31' }],
-    ["CA de l'année dernière", { from: '1997-01-01', to: '1997-12-31' }],
-    ['ventes du mois dernier', { from: '1998-04-01', to: '1998-04-30' }],
-    ['ventes des 12 derniers mois', { from: '1997-06-01', to: '1998-05-06' }],
-    ['ventes en mars', { from: '1998-03-01', to: '1998-03-31' }],
-    ['ventes depuis le début de l’année', { from: '1998-01-01', to: '1998-05-06' }],
-  ])('%s', (q, range) => expect(intent(q, 'fr').time.range).toEqual(range));
+describe('periods are read against the as-of date (6 May 1998), never the wall clock', () => {
+  it.each<[Language, string, { from: string; to: string }]>([
+    ['en', 'revenue in 1997', { from: '1997-01-01', to: '1997-12-31' }],
+    ['en', 'revenue between 1 January and 31 December 1997', { from: '1997-01-01', to: '1997-12-31' }],
+    ['en', 'revenue from March to May 1997', { from: '1997-03-01', to: '1997-05-31' }],
+    ['en', 'sales this year', { from: '1998-01-01', to: '1998-05-06' }],
+    ['en', 'sales last year', { from: '1997-01-01', to: '1997-12-31' }],
+    ['en', 'sales last month', { from: '1998-04-01', to: '1998-04-30' }],
+    ['en', 'sales last quarter', { from: '1998-01-01', to: '1998-03-31' }],
+    ['en', 'revenue in the last 3 months', { from: '1998-03-01', to: '1998-05-06' }],
+    ['en', 'revenue year to date', { from: '1998-01-01', to: '1998-05-06' }],
+    ['en', 'revenue in Q1 1997', { from: '1997-01-01', to: '1997-03-31' }],
+    ['en', 'revenue in the first quarter of 1997', { from: '1997-01-01', to: '1997-03-31' }],
+    ['en', 'revenue in the last quarter of 1997', { from: '1997-10-01', to: '1997-12-31' }],
+    ['en', 'revenue in March', { from: '1998-03-01', to: '1998-03-31' }],
+    ['en', 'revenue in December', { from: '1997-12-01', to: '1997-12-31' }],
+    ['fr', "chiffre d'affaires du premier trimestre 1997", { from: '1997-01-01', to: '1997-03-31' }],
+    [
+      'fr',
+      "chiffre d'affaires entre le 1er janvier et le 31 mars 1997",
+      { from: '1997-01-01', to: '1997-03-31' },
+    ],
+    ['fr', "CA de l'année dernière", { from: '1997-01-01', to: '1997-12-31' }],
+    ['fr', 'ventes du mois dernier', { from: '1998-04-01', to: '1998-04-30' }],
+    ['fr', 'ventes des 12 derniers mois', { from: '1997-06-01', to: '1998-05-06' }],
+    ['fr', 'ventes en mars', { from: '1998-03-01', to: '1998-03-31' }],
+    ['fr', 'ventes depuis le début de l’année', { from: '1998-01-01', to: '1998-05-06' }],
+  ])('%s: %s', (lang, q, range) => expect(intent(q, lang).time.range).toEqual(range));
 
   it('"Q1 to Q4 1997" is the year by quarter', () => {
     const i = intent('revenue Q1 to Q4 1997');
@@ -99,12 +105,9 @@ describe('measures, levels and members by phrase', () => {
     expect(intent('revenue by customer country').levels).toEqual(['geography.country']);
   });
   it('named members filter the answer', () => {
-    expect(intent('revenue of Ernst Handel in 1997').filters).toEqual([
-      {
-        level: 'geography.customer',
-        members: [{ level: 'geography.customer', key: 'ERNSH', label: 'Ernst Handel' }],
-      },
-    ]);
+    expect(intent('revenue of Ernst Handel in 1997').filters).toEqual(
+      memberFilter('geography.customer', 'ERNSH', 'Ernst Handel'),
+    );
     expect(intent('sales in Germany by city').filters[0]!.members[0]!.key).toBe('DE');
     expect(intent('ventes en Allemagne', 'fr').filters[0]!.members[0]!.key).toBe('DE');
     expect(intent('units of Chai').filters[0]!.members[0]!.key).toBe('P1');
@@ -139,12 +142,9 @@ describe('what users type (found by the question bank)', () => {
     expect(intent('sales of coffee and tea in 1997').filters[0]!.members[0]!.key).toBe('FOD-COF');
   });
   it('"l\'entrepôt de Lyon" is the warehouse, not the city', () =>
-    expect(intent("CA de l'entrepôt de Lyon en 1997", 'fr').filters).toEqual([
-      {
-        level: 'warehouse.warehouse',
-        members: [{ level: 'warehouse.warehouse', key: 'WH-LYS', label: 'Lyon distribution centre' }],
-      },
-    ]));
+    expect(intent("CA de l'entrepôt de Lyon en 1997", 'fr').filters).toEqual(
+      memberFilter('warehouse.warehouse', 'WH-LYS', 'Lyon distribution centre'),
+    ));
   it('units in stock are stock', () =>
     expect(intent('How many units do we have in stock?').measures).toEqual(['stockOnHand']));
   it('units on order are the units ordered from suppliers, not units sold', () => {
@@ -218,21 +218,24 @@ describe('rankings, shares, why', () => {
 });
 
 describe('a conversation', () => {
-  it('"and in 1996?" keeps the question and changes the period', () => {
-    const i = intent('and in 1996?', 'en', ['revenue by category in 1997']);
-    expect([i.measures, i.levels, i.time.range]).toEqual([
-      ['revenue'],
-      ['product.category'],
-      { from: '1996-01-01', to: '1996-12-31' },
-    ]);
-  });
-  it('"by country" refines the previous question', () => {
-    const i = intent('by country', 'en', ['revenue in 1997']);
-    expect([i.measures, i.levels, i.time.range]).toEqual([
-      ['revenue'],
-      ['geography.country'],
-      { from: '1997-01-01', to: '1997-12-31' },
-    ]);
+  it.each([
+    {
+      title: '"and in 1996?" keeps the question and changes the period',
+      question: 'and in 1996?',
+      previous: 'revenue by category in 1997',
+      levels: ['product.category'],
+      range: { from: '1996-01-01', to: '1996-12-31' },
+    },
+    {
+      title: '"by country" refines the previous question',
+      question: 'by country',
+      previous: 'revenue in 1997',
+      levels: ['geography.country'],
+      range: { from: '1997-01-01', to: '1997-12-31' },
+    },
+  ])('$title', ({ question, previous, levels, range }) => {
+    const i = intent(question, 'en', [previous]);
+    expect([i.measures, i.levels, i.time.range]).toEqual([['revenue'], levels, range]);
   });
   it('"cette année-là" is the year of the previous question', () => {
     const i = intent('et la marge cette année-là ?', 'fr', ["chiffre d'affaires en mars 1997"]);
@@ -247,12 +250,9 @@ describe('words read as they are', () => {
     ]);
   });
   it('a word inside a name is the name: "Noria Cash & Carry NV" is not a question about cash', () => {
-    expect(intent('revenue of Noria Cash & Carry NV in 1997').filters).toEqual([
-      {
-        level: 'geography.customer',
-        members: [{ level: 'geography.customer', key: 'NORIA', label: 'Noria Cash & Carry NV' }],
-      },
-    ]);
+    expect(intent('revenue of Noria Cash & Carry NV in 1997').filters).toEqual(
+      memberFilter('geography.customer', 'NORIA', 'Noria Cash & Carry NV'),
+    );
     expect(read('cash position in 1997')).toMatchObject({ refused: 'not-in-model' });
   });
 });
@@ -276,27 +276,34 @@ describe('refusals', () => {
 });
 
 describe('sales reps, carriers, suppliers and product attributes', () => {
-  it.each([
-    ['revenue per sales rep in 1997', 'en'],
-    ['sales by employee in 1997', 'en'],
-    ['revenue by salesperson last year', 'en'],
-    ['which employee sold the most in 1997?', 'en'],
-    ["chiffre d'affaires par commercial en 1997", 'fr'],
-    ['CA par vendeur en 1997', 'fr'],
-    ['ventes par employé en 1997', 'fr'],
-    ['quel commercial a le plus vendu en 1997 ?', 'fr'],
-  ] as [string, Language][])('%s: by sales rep', (q, l) =>
-    expect(intent(q, l).levels).toEqual(['salesRep.salesRep']),
-  );
-  it.each([
-    ['revenue by shipper in 1997', 'en'],
-    ['number of orders per carrier in 1997', 'en'],
-    ['sales by shipping company', 'en'],
-    ["chiffre d'affaires par transporteur en 1997", 'fr'],
-    ['nombre de commandes par transporteur', 'fr'],
-  ] as [string, Language][])('%s: by carrier', (q, l) =>
-    expect(intent(q, l).levels).toEqual(['carrier.carrier']),
-  );
+  // The words users say for a level, by language.
+  const asked: Record<string, Record<Language, string[]>> = {
+    'salesRep.salesRep': {
+      en: [
+        'revenue per sales rep in 1997',
+        'sales by employee in 1997',
+        'revenue by salesperson last year',
+        'which employee sold the most in 1997?',
+      ],
+      fr: [
+        "chiffre d'affaires par commercial en 1997",
+        'CA par vendeur en 1997',
+        'ventes par employé en 1997',
+        'quel commercial a le plus vendu en 1997 ?',
+      ],
+    },
+    'carrier.carrier': {
+      en: ['revenue by shipper in 1997', 'number of orders per carrier in 1997', 'sales by shipping company'],
+      fr: ["chiffre d'affaires par transporteur en 1997", 'nombre de commandes par transporteur'],
+    },
+  };
+  it.each(
+    Object.entries(asked).flatMap(([level, byLanguage]) =>
+      (Object.entries(byLanguage) as [Language, string[]][]).flatMap(([l, qs]) =>
+        qs.map((q): [string, Language, string] => [q, l, level]),
+      ),
+    ),
+  )('%s (%s): by %s', (q, l, level) => expect(intent(q, l).levels).toEqual([level]));
   it('the singular asks for one rep, one carrier', () => {
     expect(intent('which employee sold the most in 1997?').ranking).toMatchObject({
       direction: 'DESC',
@@ -308,12 +315,9 @@ describe('sales reps, carriers, suppliers and product attributes', () => {
     });
   });
   it('a named rep or carrier filters', () => {
-    expect(intent('revenue of Margaret Peacock in 1997').filters).toEqual([
-      {
-        level: 'salesRep.salesRep',
-        members: [{ level: 'salesRep.salesRep', key: '4', label: 'Margaret Peacock' }],
-      },
-    ]);
+    expect(intent('revenue of Margaret Peacock in 1997').filters).toEqual(
+      memberFilter('salesRep.salesRep', '4', 'Margaret Peacock'),
+    );
     expect(intent('orders shipped with Speedy Express in 1997').filters[0]!.members[0]!.key).toBe('NW-SHIP1');
     expect(intent('CA de Federal Shipping par catégorie', 'fr').filters[0]!.members[0]!.key).toBe('NW-SHIP3');
   });

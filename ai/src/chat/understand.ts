@@ -740,6 +740,19 @@ export function understand(question: string, u: Understanding, previous: string[
   return readOne(question, u, context);
 }
 
+// The words naming an end of a ranking, before the number ("top 5", "worst 3") and after it ("5 best").
+const BEST_BEFORE =
+  /^(top|best|first|premiers?|premieres?|meilleurs?|meilleures?|biggest|largest|leading|principaux)$/;
+const WORST_BEFORE = /^(bottom|worst|flop|pires|derniers|lowest|smallest|least)$/;
+const BEST_AFTER =
+  /^(best|top|biggest|largest|most|meilleurs?|meilleures?|premiers?|premieres?|plus|principaux|highest|leading|main|major)$/;
+const WORST_AFTER = /^(worst|lowest|least|smallest|bottom|pires|derniers|moins|weakest)$/;
+const YEAR = /^(19|20)\d\d$/;
+
+/** Which end of a ranking a word names, if any. */
+const rankingEnd = (word: string | undefined, best: RegExp, worst: RegExp): 'DESC' | 'ASC' | undefined =>
+  word === undefined ? undefined : best.test(word) ? 'DESC' : worst.test(word) ? 'ASC' : undefined;
+
 /** "top 5", "5 best", "the 3 worst", "les 10 premiers": how many, and which end (marks the words read). */
 function readTop(s: Sentence): { top?: number; direction?: 'DESC' | 'ASC' } {
   let top: number | undefined;
@@ -750,64 +763,32 @@ function readTop(s: Sentence): { top?: number; direction?: 'DESC' | 'ASC' } {
     const next = s.text(i + 1);
     const prev = s.text(i - 1);
     const n = numberOf(w);
-    if (
-      /^(top|best|first|premiers?|premieres?|meilleurs?|meilleures?|biggest|largest|leading|principaux)$/.test(
-        w,
-      ) &&
-      numberOf(next) &&
-      s.free(i + 1)
-    ) {
+    // Up to 100: "5 best" is a ranking, "2024 best" is not.
+    const counted = n !== undefined && n <= 100 ? n : undefined;
+    const endAfter = rankingEnd(next, BEST_AFTER, WORST_AFTER);
+    const endBefore = rankingEnd(w, BEST_BEFORE, WORST_BEFORE);
+    if (endBefore && numberOf(next) && s.free(i + 1)) {
       top = numberOf(next);
-      direction = 'DESC';
-      s.mark(i, i + 2);
-    } else if (
-      /^(bottom|worst|flop|pires|derniers|lowest|smallest|least)$/.test(w) &&
-      numberOf(next) &&
-      s.free(i + 1)
-    ) {
-      top = numberOf(next);
-      direction = 'ASC';
+      direction = endBefore;
       s.mark(i, i + 2);
     } else if (/^top(\d{1,3})$/.test(w)) {
       top = Number(w.slice(3));
       direction = 'DESC';
       s.mark(i, i + 1);
-    } else if (
-      n !== undefined &&
-      n >= 1 &&
-      n <= 100 &&
-      next &&
-      /^(best|top|biggest|largest|most|meilleurs?|meilleures?|premiers?|premieres?|plus|principaux|highest|leading|main|major)$/.test(
-        next,
-      ) &&
-      s.free(i + 1) &&
-      !/^(19|20)\d\d$/.test(w)
-    ) {
-      top = n;
-      direction = 'DESC';
+    } else if (counted !== undefined && counted >= 1 && endAfter && s.free(i + 1)) {
+      top = counted;
+      direction = endAfter;
       s.mark(i, i + 2);
     } else if (
-      n !== undefined &&
-      n >= 1 &&
-      n <= 100 &&
-      next &&
-      /^(worst|lowest|least|smallest|bottom|pires|derniers|moins|weakest)$/.test(next) &&
-      s.free(i + 1)
-    ) {
-      top = n;
-      direction = 'ASC';
-      s.mark(i, i + 2);
-    } else if (
-      n !== undefined &&
-      n >= 2 &&
-      n <= 100 &&
+      counted !== undefined &&
+      counted >= 2 &&
       prev &&
       /^(les|the|our|nos|mes)$/.test(prev) &&
-      !/^(19|20)\d\d$/.test(w) &&
+      !YEAR.test(w) &&
       next &&
       !/^(months?|days?|weeks?|years?|quarters?|mois|jours?|semaines?|annees?|ans|trimestres?)$/.test(next)
     ) {
-      top = n;
+      top = counted;
       s.mark(i, i + 1);
     }
   }

@@ -168,28 +168,20 @@ async function addMonthlySales(addOrder: Star['addOrder']): Promise<void> {
 
 /** October: a big order of CUST-001, a return of CUST-003, a cancelled and a draft order that never count. */
 async function addOctoberEvents(addOrder: Star['addOrder']): Promise<void> {
-  await addOrder({ id: 5001, date: '2026-10-20', customer: 101, lines: [{ product: 3, qty: 800 }] });
-  await addOrder({
-    id: 5002,
-    date: '2026-10-21',
-    customer: 103,
-    lines: [{ product: 2, qty: 30 }],
-    kind: 'RETURN',
-  });
-  await addOrder({
-    id: 5003,
-    date: '2026-10-22',
-    customer: 104,
-    lines: [{ product: 3, qty: 999 }],
-    status: 'CANCELLED',
-  });
-  await addOrder({
-    id: 5004,
-    date: '2026-10-23',
-    customer: 105,
-    lines: [{ product: 3, qty: 999 }],
-    status: 'DRAFT',
-  });
+  // One line each: order id, day, customer, product, quantity, and what makes the order unusual.
+  type Unusual = Pick<Parameters<Star['addOrder']>[0], 'kind' | 'status'>;
+  const oneLine = (
+    id: number,
+    day: string,
+    customer: number,
+    product: number,
+    qty: number,
+    extra: Unusual = {},
+  ) => addOrder({ id, date: `2026-10-${day}`, customer, lines: [{ product, qty }], ...extra });
+  await oneLine(5001, '20', 101, 3, 800);
+  await oneLine(5002, '21', 103, 2, 30, { kind: 'RETURN' });
+  await oneLine(5003, '22', 104, 3, 999, { status: 'CANCELLED' });
+  await oneLine(5004, '23', 105, 3, 999, { status: 'DRAFT' });
 }
 
 /** Inventory on 2026-10-31: SKU-A nearly out, SKU-B short, SKU-C plenty. */

@@ -330,131 +330,75 @@ export interface Country {
   regions: { name: string; cities: string[] }[];
 }
 
+/** A country, its regions (by name) and their cities. */
+const country = (
+  code: string,
+  name: string,
+  weight: number,
+  phone: string,
+  warehouse: string,
+  regions: Record<string, string[]>,
+): Country => ({
+  code,
+  name,
+  weight,
+  phone,
+  warehouse,
+  regions: Object.entries(regions).map(([region, cities]) => ({ name: region, cities })),
+});
+
 export const COUNTRIES: Country[] = [
-  {
-    code: 'FR',
-    name: 'France',
-    weight: 38,
-    phone: '+33',
-    warehouse: 'WH-LYS',
-    regions: [
-      { name: 'Île-de-France', cities: ['Paris', 'Versailles', 'Créteil', 'Saint-Denis'] },
-      { name: 'Auvergne-Rhône-Alpes', cities: ['Lyon', 'Grenoble', 'Saint-Étienne', 'Annecy'] },
-      { name: "Provence-Alpes-Côte d'Azur", cities: ['Marseille', 'Nice', 'Toulon'] },
-      { name: 'Occitanie', cities: ['Toulouse', 'Montpellier', 'Nîmes'] },
-      { name: 'Nouvelle-Aquitaine', cities: ['Bordeaux', 'Limoges', 'Poitiers'] },
-      { name: 'Hauts-de-France', cities: ['Lille', 'Amiens', 'Roubaix'] },
-      { name: 'Grand Est', cities: ['Strasbourg', 'Reims', 'Metz'] },
-      { name: 'Pays de la Loire', cities: ['Nantes', 'Angers', 'Le Mans'] },
-    ],
-  },
-  {
-    code: 'BE',
-    name: 'Belgium',
-    weight: 10,
-    phone: '+32',
-    warehouse: 'WH-ANR',
-    regions: [
-      { name: 'Brussels-Capital', cities: ['Brussels'] },
-      { name: 'Flanders', cities: ['Antwerp', 'Ghent', 'Bruges', 'Leuven'] },
-      { name: 'Wallonia', cities: ['Liège', 'Namur', 'Charleroi'] },
-    ],
-  },
-  {
-    code: 'NL',
-    name: 'Netherlands',
-    weight: 7,
-    phone: '+31',
-    warehouse: 'WH-ANR',
-    regions: [
-      { name: 'North Holland', cities: ['Amsterdam', 'Haarlem'] },
-      { name: 'South Holland', cities: ['Rotterdam', 'The Hague', 'Leiden'] },
-      { name: 'Utrecht', cities: ['Utrecht', 'Amersfoort'] },
-    ],
-  },
-  {
-    code: 'LU',
-    name: 'Luxembourg',
-    weight: 2,
-    phone: '+352',
-    warehouse: 'WH-ANR',
-    regions: [{ name: 'Luxembourg', cities: ['Luxembourg', 'Esch-sur-Alzette'] }],
-  },
-  {
-    code: 'DE',
-    name: 'Germany',
-    weight: 15,
-    phone: '+49',
-    warehouse: 'WH-DUI',
-    regions: [
-      { name: 'Bavaria', cities: ['Munich', 'Nuremberg', 'Augsburg'] },
-      { name: 'North Rhine-Westphalia', cities: ['Cologne', 'Düsseldorf', 'Duisburg', 'Essen'] },
-      { name: 'Hesse', cities: ['Frankfurt', 'Wiesbaden'] },
-      { name: 'Berlin', cities: ['Berlin'] },
-      { name: 'Hamburg', cities: ['Hamburg'] },
-    ],
-  },
-  {
-    code: 'AT',
-    name: 'Austria',
-    weight: 3,
-    phone: '+43',
-    warehouse: 'WH-DUI',
-    regions: [
-      { name: 'Vienna', cities: ['Vienna'] },
-      { name: 'Tyrol', cities: ['Innsbruck'] },
-      { name: 'Styria', cities: ['Graz'] },
-    ],
-  },
-  {
-    code: 'CH',
-    name: 'Switzerland',
-    weight: 3,
-    phone: '+41',
-    warehouse: 'WH-LYS',
-    regions: [
-      { name: 'Geneva', cities: ['Geneva'] },
-      { name: 'Vaud', cities: ['Lausanne', 'Montreux'] },
-      { name: 'Zurich', cities: ['Zurich', 'Winterthur'] },
-    ],
-  },
-  {
-    code: 'ES',
-    name: 'Spain',
-    weight: 12,
-    phone: '+34',
-    warehouse: 'WH-ZAZ',
-    regions: [
-      { name: 'Madrid', cities: ['Madrid', 'Alcalá de Henares'] },
-      { name: 'Catalonia', cities: ['Barcelona', 'Girona', 'Tarragona'] },
-      { name: 'Aragon', cities: ['Zaragoza', 'Huesca'] },
-      { name: 'Andalusia', cities: ['Seville', 'Málaga', 'Granada'] },
-      { name: 'Valencian Community', cities: ['Valencia', 'Alicante'] },
-    ],
-  },
-  {
-    code: 'PT',
-    name: 'Portugal',
-    weight: 4,
-    phone: '+351',
-    warehouse: 'WH-ZAZ',
-    regions: [
-      { name: 'Lisbon', cities: ['Lisbon', 'Sintra'] },
-      { name: 'Norte', cities: ['Porto', 'Braga'] },
-    ],
-  },
-  {
-    code: 'IT',
-    name: 'Italy',
-    weight: 6,
-    phone: '+39',
-    warehouse: 'WH-LYS',
-    regions: [
-      { name: 'Lombardy', cities: ['Milan', 'Bergamo', 'Brescia'] },
-      { name: 'Piedmont', cities: ['Turin'] },
-      { name: 'Lazio', cities: ['Rome'] },
-    ],
-  },
+  country('FR', 'France', 38, '+33', 'WH-LYS', {
+    'Île-de-France': ['Paris', 'Versailles', 'Créteil', 'Saint-Denis'],
+    'Auvergne-Rhône-Alpes': ['Lyon', 'Grenoble', 'Saint-Étienne', 'Annecy'],
+    "Provence-Alpes-Côte d'Azur": ['Marseille', 'Nice', 'Toulon'],
+    Occitanie: ['Toulouse', 'Montpellier', 'Nîmes'],
+    'Nouvelle-Aquitaine': ['Bordeaux', 'Limoges', 'Poitiers'],
+    'Hauts-de-France': ['Lille', 'Amiens', 'Roubaix'],
+    'Grand Est': ['Strasbourg', 'Reims', 'Metz'],
+    'Pays de la Loire': ['Nantes', 'Angers', 'Le Mans'],
+  }),
+  country('BE', 'Belgium', 10, '+32', 'WH-ANR', {
+    'Brussels-Capital': ['Brussels'],
+    Flanders: ['Antwerp', 'Ghent', 'Bruges', 'Leuven'],
+    Wallonia: ['Liège', 'Namur', 'Charleroi'],
+  }),
+  country('NL', 'Netherlands', 7, '+31', 'WH-ANR', {
+    'North Holland': ['Amsterdam', 'Haarlem'],
+    'South Holland': ['Rotterdam', 'The Hague', 'Leiden'],
+    Utrecht: ['Utrecht', 'Amersfoort'],
+  }),
+  country('LU', 'Luxembourg', 2, '+352', 'WH-ANR', { Luxembourg: ['Luxembourg', 'Esch-sur-Alzette'] }),
+  country('DE', 'Germany', 15, '+49', 'WH-DUI', {
+    Bavaria: ['Munich', 'Nuremberg', 'Augsburg'],
+    'North Rhine-Westphalia': ['Cologne', 'Düsseldorf', 'Duisburg', 'Essen'],
+    Hesse: ['Frankfurt', 'Wiesbaden'],
+    Berlin: ['Berlin'],
+    Hamburg: ['Hamburg'],
+  }),
+  country('AT', 'Austria', 3, '+43', 'WH-DUI', {
+    Vienna: ['Vienna'],
+    Tyrol: ['Innsbruck'],
+    Styria: ['Graz'],
+  }),
+  country('CH', 'Switzerland', 3, '+41', 'WH-LYS', {
+    Geneva: ['Geneva'],
+    Vaud: ['Lausanne', 'Montreux'],
+    Zurich: ['Zurich', 'Winterthur'],
+  }),
+  country('ES', 'Spain', 12, '+34', 'WH-ZAZ', {
+    Madrid: ['Madrid', 'Alcalá de Henares'],
+    Catalonia: ['Barcelona', 'Girona', 'Tarragona'],
+    Aragon: ['Zaragoza', 'Huesca'],
+    Andalusia: ['Seville', 'Málaga', 'Granada'],
+    'Valencian Community': ['Valencia', 'Alicante'],
+  }),
+  country('PT', 'Portugal', 4, '+351', 'WH-ZAZ', { Lisbon: ['Lisbon', 'Sintra'], Norte: ['Porto', 'Braga'] }),
+  country('IT', 'Italy', 6, '+39', 'WH-LYS', {
+    Lombardy: ['Milan', 'Bergamo', 'Brescia'],
+    Piedmont: ['Turin'],
+    Lazio: ['Rome'],
+  }),
 ];
 
 export const WAREHOUSES = [

@@ -209,6 +209,27 @@ export interface WriteContext {
 
 type Run = (name: string, f: () => Promise<EntityCounts>) => Promise<void>;
 
+/** Each upsert run as its own step. */
+const upserter =
+  (client: Q, run: Run) =>
+  (step: string, table: string, keys: string[], cols: string[], select: string): Promise<void> =>
+    run(step, () => upsert(client, table, keys, cols, select));
+
+/**
+ * Appends the staged rows not there yet (append-only, never updated): `staged` selects them (as
+ * `s`), `insert` inserts from `s`; counts what was read and what was inserted.
+ */
+async function appendNew(client: Q, staged: string, insert: string): Promise<EntityCounts> {
+  const { rows } = await client.query<{ read: number; inserted: number }>(
+    `WITH s AS MATERIALIZED (${staged}),
+       i AS (${insert}
+             RETURNING 1)
+       SELECT (SELECT count(*) FROM s)::int AS read, (SELECT count(*) FROM i)::int AS inserted`,
+  );
+  const r = rows[0]!;
+  return { read: r.read, inserted: r.inserted, updated: 0, unchanged: r.read - r.inserted };
+}
+
 /** Writes the canonical staging tables into the OLTP, in dependency order. */
 export async function writeStaged({ client, counts, onIssue, step }: WriteContext): Promise<void> {
   const run: Run = async (name, f) => {
@@ -238,267 +259,234 @@ export async function writeStaged({ client, counts, onIssue, step }: WriteContex
 
 /** Sales people and the places customers and shipments are in. */
 async function writePeopleAndPlaces(client: Q, run: Run): Promise<void> {
-  await run('users', () =>
-    upsert(
-      client,
-      'auth.users',
-      ['email'],
-      ['name', 'role'],
-      `SELECT email, name, role::auth.user_role AS role FROM stg_users`,
-    ),
+  const put = upserter(client, run);
+  await put(
+    'users',
+    'auth.users',
+    ['email'],
+    ['name', 'role'],
+    `SELECT email, name, role::auth.user_role AS role FROM stg_users`,
   );
-  await run('countries', () =>
-    upsert(
-      client,
-      'customers.countries',
-      ['code'],
-      ['name'],
-      `SELECT DISTINCT ON (code) code, name FROM (
+  await put(
+    'countries',
+    'customers.countries',
+    ['code'],
+    ['name'],
+    `SELECT DISTINCT ON (code) code, name FROM (
          SELECT country_code AS code, country_name AS name, 0 AS src, _line FROM stg_customers
          UNION ALL
          SELECT ship_to_country_code, ship_to_country_name, 1, _line FROM stg_orders
           WHERE ship_to_country_code IS NOT NULL AND ship_to_country_name IS NOT NULL) x
        ORDER BY code, src, _line`,
-    ),
   );
-  await run('regions', () =>
-    upsert(
-      client,
-      'customers.regions',
-      ['country_code', 'name'],
-      [],
-      `SELECT country_code, region AS name FROM stg_customers UNION ${SHIP_TO_PLACES('ship_to_region AS name')}`,
-    ),
+  await put(
+    'regions',
+    'customers.regions',
+    ['country_code', 'name'],
+    [],
+    `SELECT country_code, region AS name FROM stg_customers UNION ${SHIP_TO_PLACES('ship_to_region AS name')}`,
   );
-  await run('cities', () =>
-    upsert(
-      client,
-      'customers.cities',
-      ['region_id', 'name'],
-      [],
-      `SELECT DISTINCT r.id AS region_id, s.city AS name
+  await put(
+    'cities',
+    'customers.cities',
+    ['region_id', 'name'],
+    [],
+    `SELECT DISTINCT r.id AS region_id, s.city AS name
          FROM (SELECT country_code, region, city FROM stg_customers UNION ${SHIP_TO_PLACES('ship_to_region, ship_to_city')}) s
          JOIN customers.regions r ON r.country_code = s.country_code AND r.name = s.region`,
-    ),
   );
 }
 
 /** The catalogue, the warehouses, customers and suppliers with their contacts and terms. */
 async function writeCatalogAndParties(client: Q, run: Run): Promise<void> {
+  const put = upserter(client, run);
   await run('categories', () => writeCategories(client));
-  await run('products', () =>
-    upsert(
-      client,
-      'catalog.products',
-      ['sku'],
-      ['name', 'category_id', 'list_price', 'unit_cost', 'status'],
-      `SELECT s.sku, s.name, c.id AS category_id, s.list_price::numeric(12,2) AS list_price,
+  await put(
+    'products',
+    'catalog.products',
+    ['sku'],
+    ['name', 'category_id', 'list_price', 'unit_cost', 'status'],
+    `SELECT s.sku, s.name, c.id AS category_id, s.list_price::numeric(12,2) AS list_price,
               s.unit_cost::numeric(12,2) AS unit_cost, s.status::catalog.product_status AS status
          FROM stg_products s JOIN catalog.categories c ON c.code = s.category_code`,
-    ),
   );
-  await run('warehouses', () =>
-    upsert(
-      client,
-      'inventory.warehouses',
-      ['code'],
-      ['name', 'city', 'country_code'],
-      `SELECT code, name, city, country_code FROM stg_warehouses`,
-    ),
+  await put(
+    'warehouses',
+    'inventory.warehouses',
+    ['code'],
+    ['name', 'city', 'country_code'],
+    `SELECT code, name, city, country_code FROM stg_warehouses`,
   );
-  await run('customers', () =>
-    upsert(
-      client,
-      'customers.customers',
-      ['code'],
-      ['name', 'email', 'phone', 'segment', 'status', 'city_id', 'sales_rep_id', 'is_guest'],
-      `SELECT s.code, s.name, s.email, s.phone, s.segment::customers.customer_segment AS segment,
+  await put(
+    'customers',
+    'customers.customers',
+    ['code'],
+    ['name', 'email', 'phone', 'segment', 'status', 'city_id', 'sales_rep_id', 'is_guest'],
+    `SELECT s.code, s.name, s.email, s.phone, s.segment::customers.customer_segment AS segment,
               s.status::customers.customer_status AS status, ci.id AS city_id, u.id AS sales_rep_id, s.is_guest
          FROM stg_customers s
          JOIN customers.regions r ON r.country_code = s.country_code AND r.name = s.region
          JOIN customers.cities ci ON ci.region_id = r.id AND ci.name = s.city
          LEFT JOIN auth.users u ON u.email = s.sales_rep_email`,
-    ),
   );
-  await run('customer_contacts', () =>
-    upsert(
-      client,
-      'customers.contacts',
-      ['customer_id', 'email'],
-      ['name', 'phone', 'job_title', 'is_primary'],
-      `SELECT c.id AS customer_id, s.email, s.name, s.phone, s.job_title, s.is_primary
+  await put(
+    'customer_contacts',
+    'customers.contacts',
+    ['customer_id', 'email'],
+    ['name', 'phone', 'job_title', 'is_primary'],
+    `SELECT c.id AS customer_id, s.email, s.name, s.phone, s.job_title, s.is_primary
          FROM stg_customer_contacts s JOIN customers.customers c ON c.code = s.customer_code`,
-    ),
   );
-  await run('suppliers', () =>
-    upsert(
-      client,
-      'suppliers.suppliers',
-      ['code'],
-      ['name', 'email', 'phone', 'city', 'country_code', 'status'],
-      `SELECT code, name, email, phone, city, country_code, status::suppliers.supplier_status AS status FROM stg_suppliers`,
-    ),
+  await put(
+    'suppliers',
+    'suppliers.suppliers',
+    ['code'],
+    ['name', 'email', 'phone', 'city', 'country_code', 'status'],
+    `SELECT code, name, email, phone, city, country_code, status::suppliers.supplier_status AS status FROM stg_suppliers`,
   );
-  await run('supplier_contacts', () =>
-    upsert(
-      client,
-      'suppliers.contacts',
-      ['supplier_id', 'email'],
-      ['name', 'phone', 'job_title'],
-      `SELECT x.id AS supplier_id, s.email, s.name, s.phone, s.job_title
+  await put(
+    'supplier_contacts',
+    'suppliers.contacts',
+    ['supplier_id', 'email'],
+    ['name', 'phone', 'job_title'],
+    `SELECT x.id AS supplier_id, s.email, s.name, s.phone, s.job_title
          FROM stg_supplier_contacts s JOIN suppliers.suppliers x ON x.code = s.supplier_code`,
-    ),
   );
-  await run('product_supplies', () =>
-    upsert(
-      client,
-      'suppliers.product_supplies',
-      ['supplier_id', 'product_id'],
-      ['lead_time_days', 'unit_cost', 'min_order_quantity', 'is_preferred'],
-      `SELECT x.id AS supplier_id, p.id AS product_id, s.lead_time_days::int AS lead_time_days,
+  await put(
+    'product_supplies',
+    'suppliers.product_supplies',
+    ['supplier_id', 'product_id'],
+    ['lead_time_days', 'unit_cost', 'min_order_quantity', 'is_preferred'],
+    `SELECT x.id AS supplier_id, p.id AS product_id, s.lead_time_days::int AS lead_time_days,
               s.unit_cost::numeric(12,2) AS unit_cost, s.min_order_quantity::int AS min_order_quantity, s.is_preferred
          FROM stg_product_supplies s JOIN suppliers.suppliers x ON x.code = s.supplier_code
          JOIN catalog.products p ON p.sku = s.sku`,
-    ),
   );
-  await run('supplier_evaluations', () =>
-    upsert(
-      client,
-      'suppliers.evaluations',
-      ['supplier_id', 'period_start'],
-      ['deliveries', 'on_time_deliveries', 'quality_score', 'price_score', 'comment'],
-      `SELECT x.id AS supplier_id, s.period_start, s.deliveries::int AS deliveries,
+  await put(
+    'supplier_evaluations',
+    'suppliers.evaluations',
+    ['supplier_id', 'period_start'],
+    ['deliveries', 'on_time_deliveries', 'quality_score', 'price_score', 'comment'],
+    `SELECT x.id AS supplier_id, s.period_start, s.deliveries::int AS deliveries,
               s.on_time_deliveries::int AS on_time_deliveries, s.quality_score::numeric(5,2) AS quality_score,
               s.price_score::numeric(5,2) AS price_score, s.comment
          FROM stg_supplier_evaluations s JOIN suppliers.suppliers x ON x.code = s.supplier_code`,
-    ),
   );
 }
 
 /** Stock levels, then the ledger of movements. */
 async function writeStock(client: Q, run: Run): Promise<void> {
+  const put = upserter(client, run);
   // Levels first (on_hand 0), so the movements below only move on_hand.
-  await run('stock_levels', () =>
-    upsert(
-      client,
-      'inventory.stock_levels',
-      ['product_id', 'warehouse_id'],
-      ['reorder_point', 'on_order'],
-      `SELECT p.id AS product_id, w.id AS warehouse_id, s.reorder_point::int AS reorder_point, coalesce(s.on_order, 0)::int AS on_order
+  await put(
+    'stock_levels',
+    'inventory.stock_levels',
+    ['product_id', 'warehouse_id'],
+    ['reorder_point', 'on_order'],
+    `SELECT p.id AS product_id, w.id AS warehouse_id, s.reorder_point::int AS reorder_point, coalesce(s.on_order, 0)::int AS on_order
          FROM stg_stock_levels s JOIN catalog.products p ON p.sku = s.sku
          JOIN inventory.warehouses w ON w.code = s.warehouse_code`,
-    ),
   );
-  await run('stock_movements', async () => {
-    // Append-only and keyed by external_key: only new movements are inserted, in time order so
-    // the running stock never dips below zero.
-    const { rows } = await client.query<{ read: number; inserted: number }>(
-      `WITH s AS MATERIALIZED (
+  // Append-only and keyed by external_key: only new movements are inserted, in time order so
+  // the running stock never dips below zero.
+  await run('stock_movements', () =>
+    appendNew(
+      client,
+      `
          SELECT s.*, p.id AS product_id, w.id AS warehouse_id FROM stg_stock_movements s
-           JOIN catalog.products p ON p.sku = s.sku JOIN inventory.warehouses w ON w.code = s.warehouse_code),
-       i AS (INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity, reference, external_key, note, occurred_at)
+           JOIN catalog.products p ON p.sku = s.sku JOIN inventory.warehouses w ON w.code = s.warehouse_code`,
+      `INSERT INTO inventory.stock_movements (product_id, warehouse_id, kind, quantity, reference, external_key, note, occurred_at)
              SELECT product_id, warehouse_id, kind::inventory.stock_movement_kind, quantity::int, reference, external_key, note, occurred_at
                FROM s WHERE NOT EXISTS (SELECT 1 FROM inventory.stock_movements m WHERE m.external_key = s.external_key)
-              ORDER BY occurred_at, _line
-             RETURNING 1)
-       SELECT (SELECT count(*) FROM s)::int AS read, (SELECT count(*) FROM i)::int AS inserted`,
-    );
-    const r = rows[0]!;
-    return { read: r.read, inserted: r.inserted, updated: 0, unchanged: r.read - r.inserted };
-  });
+              ORDER BY occurred_at, _line`,
+    ),
+  );
 }
 
 /** Purchase orders, their lines and their receipts. */
 async function writePurchasing(client: Q, run: Run): Promise<void> {
-  await run('purchase_orders', () =>
-    upsert(
-      client,
-      'suppliers.purchase_orders',
-      ['number'],
-      [
-        'supplier_id',
-        'warehouse_id',
-        'status',
-        'currency',
-        'ordered_at',
-        'sent_at',
-        'received_at',
-        'cancelled_at',
-      ],
-      `SELECT s.number, x.id AS supplier_id, w.id AS warehouse_id, s.status::suppliers.purchase_order_status AS status, s.currency,
+  const put = upserter(client, run);
+  await put(
+    'purchase_orders',
+    'suppliers.purchase_orders',
+    ['number'],
+    [
+      'supplier_id',
+      'warehouse_id',
+      'status',
+      'currency',
+      'ordered_at',
+      'sent_at',
+      'received_at',
+      'cancelled_at',
+    ],
+    `SELECT s.number, x.id AS supplier_id, w.id AS warehouse_id, s.status::suppliers.purchase_order_status AS status, s.currency,
               s.ordered_at, s.sent_at, s.received_at, s.cancelled_at
          FROM stg_purchase_orders s JOIN suppliers.suppliers x ON x.code = s.supplier_code JOIN inventory.warehouses w ON w.code = s.warehouse_code`,
-    ),
   );
-  await run('purchase_order_lines', () =>
-    upsert(
-      client,
-      'suppliers.purchase_order_lines',
-      ['purchase_order_id', 'line_no'],
-      ['product_id', 'quantity', 'unit_cost', 'expected_date'],
-      `SELECT o.id AS purchase_order_id, s.line_no::int AS line_no, p.id AS product_id, s.quantity::int AS quantity,
+  await put(
+    'purchase_order_lines',
+    'suppliers.purchase_order_lines',
+    ['purchase_order_id', 'line_no'],
+    ['product_id', 'quantity', 'unit_cost', 'expected_date'],
+    `SELECT o.id AS purchase_order_id, s.line_no::int AS line_no, p.id AS product_id, s.quantity::int AS quantity,
               s.unit_cost::numeric(14,4) AS unit_cost, s.expected_date
          FROM stg_purchase_order_lines s JOIN suppliers.purchase_orders o ON o.number = s.po_number JOIN catalog.products p ON p.sku = s.sku`,
-    ),
   );
   await run('purchase_receipts', async () => {
     // Append-only like the ledger: new receipts are inserted (lead time and on time computed as the
     // API computes them, UTC dates), then each line's received quantity is their sum.
-    const { rows } = await client.query<{ read: number; inserted: number }>(
-      `WITH s AS MATERIALIZED (
+    const counts = await appendNew(
+      client,
+      `
          SELECT s.*, l.id AS line_id, o.id AS po_id, l.expected_date, o.sent_at FROM stg_purchase_receipts s
            JOIN suppliers.purchase_orders o ON o.number = s.po_number
-           JOIN suppliers.purchase_order_lines l ON l.purchase_order_id = o.id AND l.line_no = s.line_no::int),
-       i AS (INSERT INTO suppliers.purchase_receipts (number, purchase_order_id, line_id, quantity, received_at, expected_date, lead_time_days, delay_days, on_time, delivery_note, stock_key)
+           JOIN suppliers.purchase_order_lines l ON l.purchase_order_id = o.id AND l.line_no = s.line_no::int`,
+      `INSERT INTO suppliers.purchase_receipts (number, purchase_order_id, line_id, quantity, received_at, expected_date, lead_time_days, delay_days, on_time, delivery_note, stock_key)
              SELECT number, po_id, line_id, quantity::int, received_at, expected_date,
                     (received_at AT TIME ZONE 'UTC')::date - (coalesce(sent_at, received_at) AT TIME ZONE 'UTC')::date,
                     (received_at AT TIME ZONE 'UTC')::date - expected_date, (received_at AT TIME ZONE 'UTC')::date <= expected_date, delivery_note, number
                FROM s WHERE NOT EXISTS (SELECT 1 FROM suppliers.purchase_receipts r WHERE r.number = s.number AND r.line_id = s.line_id)
-              ORDER BY received_at, _line
-             RETURNING 1)
-       SELECT (SELECT count(*) FROM s)::int AS read, (SELECT count(*) FROM i)::int AS inserted`,
+              ORDER BY received_at, _line`,
     );
     await client.query(
       `UPDATE suppliers.purchase_order_lines l SET received_quantity = r.q
          FROM (SELECT line_id, sum(quantity)::int AS q FROM suppliers.purchase_receipts GROUP BY line_id) r
         WHERE l.id = r.line_id AND l.received_quantity IS DISTINCT FROM r.q`,
     );
-    const r = rows[0]!;
-    return { read: r.read, inserted: r.inserted, updated: 0, unchanged: r.read - r.inserted };
+    return counts;
   });
 }
 
 /** Carriers, orders and their lines. */
 async function writeSales(client: Q, run: Run): Promise<void> {
-  await run('carriers', () =>
-    upsert(
-      client,
-      'sales.carriers',
-      ['code'],
-      ['name', 'phone'],
-      `SELECT code, name, phone FROM stg_carriers`,
-    ),
+  const put = upserter(client, run);
+  await put(
+    'carriers',
+    'sales.carriers',
+    ['code'],
+    ['name', 'phone'],
+    `SELECT code, name, phone FROM stg_carriers`,
   );
-  await run('orders', () =>
-    upsert(
-      client,
-      'sales.orders',
-      ['number'],
-      [
-        'kind',
-        'status',
-        'customer_id',
-        'sales_rep_id',
-        'warehouse_id',
-        'currency',
-        ...ORDER_TIMESTAMPS,
-        'carrier_id',
-        'ship_to_name',
-        'ship_to_address',
-        'ship_to_postal_code',
-        'ship_to_city_id',
-      ],
-      `SELECT s.number, s.kind::sales.order_kind AS kind, s.status::sales.order_status AS status, c.id AS customer_id,
+  await put(
+    'orders',
+    'sales.orders',
+    ['number'],
+    [
+      'kind',
+      'status',
+      'customer_id',
+      'sales_rep_id',
+      'warehouse_id',
+      'currency',
+      ...ORDER_TIMESTAMPS,
+      'carrier_id',
+      'ship_to_name',
+      'ship_to_address',
+      'ship_to_postal_code',
+      'ship_to_city_id',
+    ],
+    `SELECT s.number, s.kind::sales.order_kind AS kind, s.status::sales.order_status AS status, c.id AS customer_id,
               u.id AS sales_rep_id, w.id AS warehouse_id, s.currency, s.ordered_at, s.confirmed_at, s.shipped_at,
               s.delivered_at, s.cancelled_at, k.id AS carrier_id, s.ship_to_name, s.ship_to_address, s.ship_to_postal_code,
               ci.id AS ship_to_city_id
@@ -508,20 +496,17 @@ async function writeSales(client: Q, run: Run): Promise<void> {
          LEFT JOIN sales.carriers k ON k.code = s.carrier_code
          LEFT JOIN customers.regions r ON r.country_code = s.ship_to_country_code AND r.name = s.ship_to_region
          LEFT JOIN customers.cities ci ON ci.region_id = r.id AND ci.name = s.ship_to_city`,
-    ),
   );
-  await run('order_lines', () =>
-    upsert(
-      client,
-      'sales.order_lines',
-      ['order_id', 'line_no'],
-      ['product_id', 'quantity', 'unit_price', 'discount', 'tax_rate', 'backordered_quantity'],
-      `SELECT o.id AS order_id, s.line_no::int AS line_no, p.id AS product_id, s.quantity::int AS quantity,
+  await put(
+    'order_lines',
+    'sales.order_lines',
+    ['order_id', 'line_no'],
+    ['product_id', 'quantity', 'unit_price', 'discount', 'tax_rate', 'backordered_quantity'],
+    `SELECT o.id AS order_id, s.line_no::int AS line_no, p.id AS product_id, s.quantity::int AS quantity,
               s.unit_price::numeric(12,2) AS unit_price, s.discount::numeric(5,4) AS discount,
               s.tax_rate::numeric(5,4) AS tax_rate, coalesce(s.backordered_quantity, 0)::int AS backordered_quantity
          FROM stg_order_lines s JOIN sales.orders o ON o.number = s.order_number
          JOIN catalog.products p ON p.sku = s.sku`,
-    ),
   );
 }
 

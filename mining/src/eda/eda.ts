@@ -262,43 +262,26 @@ export async function writeEda(tx: pg.PoolClient, runId: number, e: EdaResult): 
       ],
     );
   }
-  for (const c of e.correlations)
-    await tx.query(`INSERT INTO mining.eda_correlations VALUES ($1,$2,$3,$4,$5)`, [
-      runId,
-      c.a,
-      c.b,
-      num(c.r),
-      c.n,
-    ]);
-  for (const s of e.seasonality)
-    await tx.query(`INSERT INTO mining.eda_seasonality VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, [
-      runId,
-      s.grain,
-      s.period,
-      s.label,
-      s.orders,
-      s.revenue,
-      s.share,
-      s.index,
-    ]);
-  for (const p of e.pareto)
-    await tx.query(`INSERT INTO mining.eda_pareto VALUES ($1,$2,$3,$4,$5,$6,$7)`, [
-      runId,
-      p.entity,
-      p.entities,
-      p.top,
-      p.topRevenue,
-      p.totalRevenue,
-      p.share,
-    ]);
-  for (const q of e.quality)
-    await tx.query(`INSERT INTO mining.eda_quality VALUES ($1,$2,$3,$4,$5,$6,$7)`, [
-      runId,
-      q.kind,
-      q.table,
-      q.column,
-      q.rowsChecked,
-      q.value,
-      q.detail === undefined ? null : JSON.stringify(q.detail),
-    ]);
+  const insertAll = async (table: string, rows: unknown[][]) => {
+    for (const row of rows)
+      await tx.query(`INSERT INTO mining.${table} VALUES (${row.map((_, i) => `$${i + 1}`).join(',')})`, row);
+  };
+  await insertAll(
+    'eda_correlations',
+    e.correlations.map((c) => [runId, c.a, c.b, num(c.r), c.n]),
+  );
+  await insertAll(
+    'eda_seasonality',
+    e.seasonality.map((s) => [runId, s.grain, s.period, s.label, s.orders, s.revenue, s.share, s.index]),
+  );
+  await insertAll(
+    'eda_pareto',
+    e.pareto.map((p) => [runId, p.entity, p.entities, p.top, p.topRevenue, p.totalRevenue, p.share]),
+  );
+  const detail = (q: EdaResult['quality'][number]) =>
+    q.detail === undefined ? null : JSON.stringify(q.detail);
+  await insertAll(
+    'eda_quality',
+    e.quality.map((q) => [runId, q.kind, q.table, q.column, q.rowsChecked, q.value, detail(q)]),
+  );
 }

@@ -30,65 +30,43 @@ export type SegmentName = (typeof SEGMENT_NAMES)[number];
 
 const ANY: Range = [1, 5];
 
+const rule = (segment: SegmentName, r: Range, f: Range, m: Range, meaning: string): SegmentRule => ({
+  segment,
+  r,
+  f,
+  m,
+  meaning,
+});
+
 export const SEGMENT_RULES: readonly SegmentRule[] = [
-  {
-    segment: 'Champions',
-    r: [4, 5],
-    f: [4, 5],
-    m: [4, 5],
-    meaning: 'bought recently, often, and spend the most',
-  },
-  {
-    segment: 'Cannot Lose',
-    r: [1, 1],
-    f: [4, 5],
-    m: [4, 5],
-    meaning: 'were among the best (frequent, high spend) but have not bought for the longest time',
-  },
-  {
-    segment: 'At Risk',
-    r: [1, 2],
-    f: [3, 5],
-    m: [3, 5],
-    meaning: 'good customers (frequency and spend above the middle) slipping away',
-  },
-  {
-    segment: 'Loyal',
-    r: [3, 5],
-    f: [3, 5],
-    m: [3, 5],
-    meaning: 'regular, above-middle frequency and spend, still active',
-  },
-  {
-    segment: 'New',
-    r: [5, 5],
-    f: [1, 1],
-    m: ANY,
-    meaning: 'most recent quintile, one order (lowest frequency score)',
-  },
-  { segment: 'Promising', r: [4, 4], f: [1, 1], m: ANY, meaning: 'recent, one order so far' },
-  {
-    segment: 'Potential Loyalist',
-    r: [4, 5],
-    f: ANY,
-    m: ANY,
-    meaning: 'recent, with a few orders or a small spend: could become loyal',
-  },
-  {
-    segment: 'Need Attention',
-    r: [3, 3],
-    f: ANY,
-    m: ANY,
-    meaning: 'middle recency, frequency or spend below the middle',
-  },
-  {
-    segment: 'Hibernating',
-    r: [2, 2],
-    f: ANY,
-    m: ANY,
-    meaning: 'long since the last order, low frequency or spend',
-  },
-  { segment: 'Lost', r: [1, 1], f: ANY, m: ANY, meaning: 'oldest last order, low frequency or spend' },
+  rule('Champions', [4, 5], [4, 5], [4, 5], 'bought recently, often, and spend the most'),
+  rule(
+    'Cannot Lose',
+    [1, 1],
+    [4, 5],
+    [4, 5],
+    'were among the best (frequent, high spend) but have not bought for the longest time',
+  ),
+  rule(
+    'At Risk',
+    [1, 2],
+    [3, 5],
+    [3, 5],
+    'good customers (frequency and spend above the middle) slipping away',
+  ),
+  rule('Loyal', [3, 5], [3, 5], [3, 5], 'regular, above-middle frequency and spend, still active'),
+  rule('New', [5, 5], [1, 1], ANY, 'most recent quintile, one order (lowest frequency score)'),
+  rule('Promising', [4, 4], [1, 1], ANY, 'recent, one order so far'),
+  rule(
+    'Potential Loyalist',
+    [4, 5],
+    ANY,
+    ANY,
+    'recent, with a few orders or a small spend: could become loyal',
+  ),
+  rule('Need Attention', [3, 3], ANY, ANY, 'middle recency, frequency or spend below the middle'),
+  rule('Hibernating', [2, 2], ANY, ANY, 'long since the last order, low frequency or spend'),
+  rule('Lost', [1, 1], ANY, ANY, 'oldest last order, low frequency or spend'),
 ];
 
 const within = (x: number, [lo, hi]: Range) => x >= lo && x <= hi;

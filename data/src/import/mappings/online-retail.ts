@@ -151,30 +151,38 @@ async function onlineRetailTransform({ client, fact }: MappingContext): Promise<
   await q(`INSERT INTO stg_order_lines (_file, _line, order_number, line_no, sku, quantity, unit_price, discount, tax_rate)
     SELECT _file, _line, invoice, line_no, stock_code, quantity, round(unit_price, 2), 0, 0 FROM or_lines`);
 
-  const { rows } = await client.query<Record<string, number>>(`SELECT
-      (SELECT count(*) FROM or_lines WHERE kind = 'SALE')::int AS sale_lines,
-      (SELECT count(*) FROM or_lines WHERE kind = 'RETURN')::int AS return_lines,
-      (SELECT count(DISTINCT invoice) FROM or_lines WHERE kind = 'SALE')::int AS sale_orders,
-      (SELECT count(DISTINCT invoice) FROM or_lines WHERE kind = 'RETURN')::int AS return_orders,
-      (SELECT count(*) FROM or_lines WHERE is_guest)::int AS guest_lines,
-      (SELECT count(DISTINCT customer) FROM or_lines WHERE is_guest)::int AS guest_customers,
-      (SELECT count(DISTINCT customer) FROM or_lines WHERE NOT is_guest)::int AS customers,
-      (SELECT count(*) FROM (SELECT customer FROM or_lines WHERE NOT is_guest GROUP BY 1 HAVING count(DISTINCT country_code) > 1) x)::int AS multi_country,
-      (SELECT count(*) FROM or_lines WHERE unit_price = 0)::int AS free_lines,
-      (SELECT count(*) FROM or_lines WHERE unit_price <> round(unit_price, 2))::int AS rounded,
-      (SELECT count(*) FROM stg_products WHERE name = sku)::int AS unnamed,
-      (SELECT count(*) FROM stg_products WHERE category_code = 'NON-MERCHANDISE')::int AS non_merch`);
-  const r = rows[0]!;
-  fact('lines imported as SALE order lines', r.sale_lines!);
-  fact('lines imported as RETURN order lines (cancellations, quantity made positive)', r.return_lines!);
-  fact('SALE orders (invoices)', r.sale_orders!);
-  fact('RETURN orders (C invoices)', r.return_orders!);
-  fact('CustomerID `N.0` → customers `N`', r.customers!);
-  fact('lines without CustomerID (→ guest customers)', r.guest_lines!);
-  fact('guest customers (one per country)', r.guest_customers!);
-  fact('customers seen in several countries (first country kept)', r.multi_country!);
-  fact('lines with unit price 0 (imported as free lines)', r.free_lines!);
-  fact('lines whose unit price was rounded to 2 decimals', r.rounded!);
-  fact('products without any description (name = stock code)', r.unnamed!);
-  fact('non-merchandise products', r.non_merch!);
+  // What the import did, each with the count that says it (one query for all).
+  const counts: [what: string, sql: string][] = [
+    ['lines imported as SALE order lines', `SELECT count(*) FROM or_lines WHERE kind = 'SALE'`],
+    [
+      'lines imported as RETURN order lines (cancellations, quantity made positive)',
+      `SELECT count(*) FROM or_lines WHERE kind = 'RETURN'`,
+    ],
+    ['SALE orders (invoices)', `SELECT count(DISTINCT invoice) FROM or_lines WHERE kind = 'SALE'`],
+    ['RETURN orders (C invoices)', `SELECT count(DISTINCT invoice) FROM or_lines WHERE kind = 'RETURN'`],
+    ['CustomerID `N.0` → customers `N`', `SELECT count(DISTINCT customer) FROM or_lines WHERE NOT is_guest`],
+    ['lines without CustomerID (→ guest customers)', `SELECT count(*) FROM or_lines WHERE is_guest`],
+    ['guest customers (one per country)', `SELECT count(DISTINCT customer) FROM or_lines WHERE is_guest`],
+    [
+      'customers seen in several countries (first country kept)',
+      `SELECT count(*) FROM (SELECT customer FROM or_lines WHERE NOT is_guest GROUP BY 1 HAVING count(DISTINCT country_code) > 1) x`,
+    ],
+    [
+      'lines with unit price 0 (imported as free lines)',
+      `SELECT count(*) FROM or_lines WHERE unit_price = 0`,
+    ],
+    [
+      'lines whose unit price was rounded to 2 decimals',
+      `SELECT count(*) FROM or_lines WHERE unit_price <> round(unit_price, 2)`,
+    ],
+    [
+      'products without any description (name = stock code)',
+      `SELECT count(*) FROM stg_products WHERE name = sku`,
+    ],
+    ['non-merchandise products', `SELECT count(*) FROM stg_products WHERE category_code = 'NON-MERCHANDISE'`],
+  ];
+  const { rows } = await client.query<Record<string, number>>(
+    `SELECT ${counts.map(([, sql], i) => `(${sql})::int AS c${i}`).join(',\n      ')}`,
+  );
+  counts.forEach(([what], i) => fact(what, rows[0]![`c${i}`]!));
 }

@@ -1,28 +1,34 @@
+import {
+  lookupMembers,
+  lookupMembersById,
+  mainSupplies,
+  membersNamedIn,
+  nameableMembers,
+} from '@erp/semantic';
 import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
-import { lookupMembers, lookupMembersById, mainSupplies, membersNamedIn } from './members';
+import { migrateDwh } from './migrate';
 
 /**
- * Member lookups on the few warehouse tables they read (the migrations live downstream of this
- * package): a customer with two SCD2 versions, a product, a warehouse and a supplier.
+ * The semantic layer's member lookups on the warehouse these migrations build (it sits upstream of
+ * them, so its lookups are tested here): a customer with two SCD2 versions, a product, a warehouse
+ * and two suppliers.
  */
 let db: TestDatabase;
 beforeAll(async () => {
   db = await testDatabase({ migrated: false });
+  await migrateDwh(db.url);
   await db.pool.query(`
-    CREATE SCHEMA dw;
-    CREATE TABLE dw.dim_customer (customer_id integer, code text, name text, is_current boolean);
-    CREATE TABLE dw.dim_category (category_key integer, code text, name text);
-    CREATE TABLE dw.dim_product (product_id integer, sku text, name text, category_key integer, is_current boolean);
-    CREATE TABLE dw.dim_warehouse (warehouse_id integer, code text, name text);
-    CREATE TABLE dw.dim_supplier (supplier_id integer, code text, name text);
-    CREATE TABLE dw.product_main_supplier (product_id integer, supplier_id integer, lead_time_days numeric,
-      lead_time_source text, min_order_quantity integer);
-    INSERT INTO dw.dim_customer VALUES (101, 'CUST-001', 'Dupont (old name)', false),
-      (101, 'CUST-001', 'Dupont Quincaillerie SARL', true), (102, 'CUST-002', 'Müller Werkzeuge GmbH', true);
-    INSERT INTO dw.dim_product VALUES (1, 'SKU-A', 'Marteau 500 g', NULL, true);
-    INSERT INTO dw.dim_warehouse VALUES (7, 'WH-1', 'Lyon');
-    INSERT INTO dw.dim_supplier VALUES (3, 'SUP-1', 'Outils Pro'), (4, 'SUP-2', 'Peintures SA');
-    INSERT INTO dw.product_main_supplier VALUES (1, 3, 12, 'supply', 10), (2, 4, NULL, NULL, 0);
+    INSERT INTO dw.dim_customer (customer_id, version, code, name, segment, status, valid_from, valid_to, is_current)
+      VALUES (101, 1, 'CUST-001', 'Dupont (old name)', 'RETAIL', 'ACTIVE', '-infinity', '2025-01-01', false),
+      (101, 2, 'CUST-001', 'Dupont Quincaillerie SARL', 'RETAIL', 'ACTIVE', '2025-01-01', 'infinity', true),
+      (102, 1, 'CUST-002', 'Müller Werkzeuge GmbH', 'RETAIL', 'ACTIVE', '-infinity', 'infinity', true);
+    INSERT INTO dw.dim_product (product_id, version, sku, name, status, valid_from)
+      VALUES (1, 1, 'SKU-A', 'Marteau 500 g', 'ACTIVE', '-infinity');
+    INSERT INTO dw.dim_warehouse (warehouse_id, code, name, city, country_code) VALUES (7, 'WH-1', 'Lyon', 'Lyon', 'FR');
+    INSERT INTO dw.dim_supplier (supplier_id, code, name, country_code, status)
+      VALUES (3, 'SUP-1', 'Outils Pro', 'FR', 'ACTIVE'), (4, 'SUP-2', 'Peintures SA', 'FR', 'ACTIVE');
+    INSERT INTO dw.product_main_supplier (product_id, supplier_id, lead_time_days, lead_time_source, min_order_quantity)
+      VALUES (1, 3, 12, 'supply', 10), (2, 4, NULL, NULL, 0);
   `);
 });
 afterAll(() => db.drop());
@@ -94,4 +100,21 @@ test("each product's main supply, with the defaults of a missing lead time and o
       ],
     ]),
   );
+});
+
+test('the members a question may name: customers (current names) only when asked for', async () => {
+  const without = await nameableMembers(db.pool, false);
+  expect(without).toEqual(
+    expect.arrayContaining([
+      { level: 'product.product', key: 'SKU-A', label: 'Marteau 500 g' },
+      { level: 'warehouse.warehouse', key: 'WH-1', label: 'Lyon' },
+      { level: 'supplier.supplier', key: 'SUP-2', label: 'Peintures SA' },
+    ]),
+  );
+  expect(without.filter((m) => m.level === 'geography.customer')).toEqual([]);
+  const customers = (await nameableMembers(db.pool, true)).filter((m) => m.level === 'geography.customer');
+  expect(customers.sort((a, b) => a.key.localeCompare(b.key))).toEqual([
+    { level: 'geography.customer', key: 'CUST-001', label: 'Dupont Quincaillerie SARL' },
+    { level: 'geography.customer', key: 'CUST-002', label: 'Müller Werkzeuge GmbH' },
+  ]);
 });

@@ -20,7 +20,7 @@ import pg from 'pg';
 import { startSystem } from '@erp/gateway';
 import {
   adminClient,
-  arg,
+  args,
   benchDatabases,
   confirmConcurrently,
   createOrdersOfOne,
@@ -32,10 +32,12 @@ import {
   type BenchDatabases,
 } from './lib';
 
-const seconds = arg('seconds', 5);
-const connections = arg('connections', 10);
-const targetOrders = arg('orders', 1_000_000);
-const roundCount = arg('rounds', 3);
+const {
+  seconds,
+  connections,
+  orders: targetOrders,
+  rounds: roundCount,
+} = args({ seconds: 5, connections: 10, orders: 1_000_000, rounds: 3 });
 const profileAt = process.argv.indexOf('--profile');
 const profileDir = profileAt >= 0 ? path.resolve(process.argv[profileAt + 1] ?? 'bench-profiles') : null;
 const SUBGRAPH_SECRET = 'c'.repeat(40);

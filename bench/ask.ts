@@ -8,13 +8,13 @@
  * Run: npm run bench -- ask [--lines 10000000] [--runs 20] [--keep (with DATABASE_URL)].
  */
 import { InsightsDocument, RecommendationsDocument, StoryDocument } from '@erp/sdk';
-import { print } from 'graphql';
 import { refreshRollups } from '@erp/semantic';
 import {
   adminClient,
-  arg,
+  args,
   benchDatabases,
-  growFacts,
+  flag,
+  growFactsAndRollups,
   loadNative,
   log,
   machine,
@@ -25,9 +25,8 @@ import {
   type Stat,
 } from './lib';
 
-const LINES = arg('lines', 10_000_000);
-const RUNS = arg('runs', 20);
-const KEEP = process.argv.includes('--keep');
+const { lines: LINES, runs: RUNS } = args({ lines: 10_000_000, runs: 20 });
+const KEEP = flag('keep');
 
 /** Questions as users ask them: periods relative to the data, rankings, comparisons, shares, why, refusals. */
 const QUESTIONS: [string, 'FR' | 'EN'][] = [
@@ -96,9 +95,9 @@ async function perQuestion(api: ApiClient, runs: number) {
 async function aiPage(api: ApiClient, runs: number): Promise<{ first: number; warm: Stat }> {
   const load = () =>
     Promise.all([
-      api.gql(print(InsightsDocument), { limit: 12 }),
-      api.gql(print(RecommendationsDocument), { limit: 12, language: 'EN' }),
-      api.gql(print(StoryDocument), { audience: 'EXECUTIVE', language: 'EN' }),
+      api.gql(InsightsDocument, { limit: 12 }),
+      api.gql(RecommendationsDocument, { limit: 12, language: 'EN' }),
+      api.gql(StoryDocument, { audience: 'EXECUTIVE', language: 'EN' }),
     ]);
   const t0 = performance.now();
   await load();
@@ -143,11 +142,8 @@ async function main() {
     const bursts1 = [await burst(api, 3), await burst(api, 10)];
     log(`bursts: ${JSON.stringify(bursts1)}`);
 
-    let t0 = Date.now();
-    const grow = await growFacts(db.dwh, LINES);
-    t0 = Date.now();
-    await refreshRollups(db.dwh, 'all');
-    const refresh = (Date.now() - t0) / 1000;
+    const grow = await growFactsAndRollups(db.dwh, LINES);
+    const { refresh } = grow;
     const {
       rows: [c2],
     } = await db.dwh.query(`SELECT count(*)::int AS n FROM dw.fact_sales`);

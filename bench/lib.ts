@@ -6,19 +6,26 @@
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { print } from 'graphql';
+import type { TypedDocumentNode } from '@erp/sdk';
 import { createPool, quoteIdent, repoRoot, startEmbeddedServer, withDatabase } from '@erp/kit';
 import { migrateOltp } from '@erp/kit/db/migrate';
 import { migrateDwh } from '@erp/dwh-schema';
 import { importDirectory } from '@erp/data';
 import { runEtl } from '@erp/etl';
-import { refreshStaleRollups } from '@erp/semantic';
+import { refreshRollups, refreshStaleRollups } from '@erp/semantic';
 import { ANY_PORTS, hashPassword, startSystem, type RunningSystem } from '@erp/gateway';
 
-export const arg = (name: string, dflt: number) => {
+const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
   const v = i >= 0 ? Number(process.argv[i + 1]) : NaN;
   return Number.isFinite(v) && v > 0 ? v : dflt;
 };
+/** The numeric options of a run (`--name value`), each with its default. */
+export const args = <K extends string>(defaults: Record<K, number>): Record<K, number> =>
+  Object.fromEntries(Object.entries<number>(defaults).map(([k, v]) => [k, arg(k, v)])) as Record<K, number>;
+/** A switch of a run (`--name`). */
+export const flag = (name: string) => process.argv.includes(`--${name}`);
 export const log = (s: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
 
 export interface Stat {
@@ -191,7 +198,8 @@ export async function loadNative(db: BenchDatabases): Promise<NativeSystem> {
 export interface ApiClient {
   url: string;
   token: string;
-  gql<T = any>(query: string, variables?: object): Promise<T>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** The data of a request that must succeed: typed by a generated document, or as the caller says for a query text. */
+  gql<R, V extends object = object>(query: string | TypedDocumentNode<R, V>, variables?: V): Promise<R>;
   /** The raw response (status and errors kept), for concurrency counts. */
   raw(
     query: string,
@@ -229,10 +237,10 @@ export async function adminClient(url: string): Promise<ApiClient> {
     url,
     token,
     raw,
-    async gql(query, variables = {}) {
-      const r = await raw(query, variables);
+    async gql<R>(query: string | TypedDocumentNode<R, object>, variables = {}) {
+      const r = await raw(typeof query === 'string' ? query : print(query), variables);
       if (r.errors?.length) throw new Error(r.errors[0]!.message);
-      return r.data as never;
+      return r.data as R; // the gateway answered without errors: the data has the document's shape
     },
   };
 }
@@ -249,7 +257,7 @@ export interface Growth {
  * their dates moved by a per-copy number of days within the same calendar span (wrapping), every
  * other key unchanged (so every dimension stays as loaded).
  */
-export async function growFacts(dwh: pg.Pool, lines: number): Promise<Growth> {
+async function growFacts(dwh: pg.Pool, lines: number): Promise<Growth> {
   const grow: Growth = { seconds: 0, analyze: 0, copies: 0, orphans: -1 };
   const {
     rows: [b],
@@ -308,6 +316,14 @@ export async function growFacts(dwh: pg.Pool, lines: number): Promise<Growth> {
   await dwh.query(`VACUUM ANALYZE dw.fact_sales`);
   grow.analyze = (Date.now() - t0) / 1000;
   return grow;
+}
+
+/** growFacts, then every rollup refreshed from the grown facts (timed, in seconds). */
+export async function growFactsAndRollups(dwh: pg.Pool, lines: number) {
+  const grow = await growFacts(dwh, lines);
+  const t0 = Date.now();
+  const rollups = await refreshRollups(dwh, 'all');
+  return { ...grow, refresh: (Date.now() - t0) / 1000, rollups };
 }
 
 export function machine(db: BenchDatabases): string {
@@ -387,7 +403,7 @@ export async function createOrdersOfOne(
     Array.from({ length: 20 }, async () => {
       while (made < count) {
         made++;
-        const r = await api.gql(
+        const r = await api.gql<{ createOrder: { id: string } }>(
           `mutation($c: ID!, $w: ID!, $p: ID!) { createOrder(input: {customerId: $c, warehouseId: $w, lines: [{productId: $p, quantity: 1, unitPrice: "1.00"}]}) { id } }`,
           { c: String(of.customer), w: String(of.warehouse_id), p: String(of.product_id) },
         );

@@ -9,9 +9,10 @@
 import { olap, refreshRollups, tiles, type DashboardKind } from '@erp/semantic';
 import {
   adminClient,
-  arg,
+  args,
   benchDatabases,
-  growFacts,
+  flag,
+  growFactsAndRollups,
   loadNative,
   log,
   machine,
@@ -19,15 +20,23 @@ import {
   type Stat,
 } from './lib';
 
-const LINES = arg('lines', 10_000_000);
-const RUNS = arg('runs', 30);
-/** Runs of the fact-source queries at scale (seconds each at 10M lines). */
-const FACT_RUNS = arg('fact-runs', 5);
+// fact-runs: runs of the fact-source queries at scale (seconds each at 10M lines).
+const {
+  lines: LINES,
+  runs: RUNS,
+  'fact-runs': FACT_RUNS,
+} = args({ lines: 10_000_000, runs: 30, 'fact-runs': 5 });
 /** Keep the two databases at the end (their URLs are printed), to study the queries by hand. */
-const KEEP = process.argv.includes('--keep');
+const KEEP = flag('keep');
 const KINDS: DashboardKind[] = ['STRATEGIC', 'TACTICAL', 'OPERATIONAL'];
 
 const OLAP_QUERY = `query($q: OlapQuery!) { olap(query: $q) { source rollup truncated totals { measure value } rows { values { value } } } }`;
+type OlapReply = {
+  olap: { source: string; rollup: string | null; rows: { values: { value: number | null }[] }[] };
+};
+type DashboardReply = {
+  dashboard: { tiles: { error: { code: string } | null; result: { source: string } | null }[] };
+};
 const DASHBOARD_QUERY = `query($k: DashboardKind!, $p: OlapPeriod!) { dashboard(kind: $k, period: $p) { kind tiles { id error { code } result { source rollup totals { value } } } } }`;
 const ROLLUP_TABLES = ['sales_order_month', 'sales_month', 'sales_product_month', 'sales_customer_month'];
 
@@ -45,7 +54,7 @@ interface Measured {
   refresh0: number;
   r0: { rowsWritten: number };
   r1: { rowsWritten: number };
-  grow: Awaited<ReturnType<typeof growFacts>> & { refresh: number };
+  grow: Awaited<ReturnType<typeof growFactsAndRollups>>;
   oltp: Stat;
   dash1: Record<string, Stat>;
   dash2: Record<string, Stat>;
@@ -141,13 +150,13 @@ async function main() {
     const native = await loadNative(db);
     const { sys, etlSeconds } = native;
     const run = { rowsWritten: native.rowsWritten };
-    let t0 = Date.now();
+    const t0 = Date.now();
     const r0 = await refreshRollups(dwh, 'all');
     const refresh0 = (Date.now() - t0) / 1000;
 
     // The gateway the requests go to (the HTTP-transport system, then the one-process system at the end) and its ADMIN client.
     let client = await adminClient(sys.gatewayUrl);
-    const gql = (query: string, variables: object) => client.gql(query, variables);
+    const olapOf = (q: object) => client.gql<OlapReply>(OLAP_QUERY, { q });
 
     // The last 12 full months of the data.
     const {
@@ -182,11 +191,9 @@ async function main() {
       const out: Record<string, Stat> = {};
       for (const k of KINDS) {
         out[`dashboard ${k}`] = await measure(runs, async () => {
-          const d = await gql(DASHBOARD_QUERY, { k, p: period });
+          const d = await client.gql<DashboardReply>(DASHBOARD_QUERY, { k, p: period });
           // R: from a rollup, F: from the facts, E: the tile failed (its error code follows)
-          return (
-            d.dashboard.tiles as { error: { code: string } | null; result: { source: string } | null }[]
-          )
+          return d.dashboard.tiles
             .map((t) => (t.result ? t.result.source[0] : `E(${t.error!.code})`))
             .join('');
         });
@@ -199,7 +206,7 @@ async function main() {
       for (const k of KINDS) {
         for (const t of tiles(k, period)) {
           const once = (source: 'FACT' | 'ROLLUP' | 'AUTO') => async () => {
-            const d = await gql(OLAP_QUERY, { q: { ...t.query, source } });
+            const d = await olapOf({ ...t.query, source });
             return `${d.olap.rows.length} rows, ${d.olap.rollup ?? 'facts'}`;
           };
           let fact = await measure(factRuns, once('FACT'));
@@ -243,11 +250,8 @@ async function main() {
 
     // (2) grow dw.fact_sales to LINES: copies of the original lines with new order ids (offset per copy),
     // their dates moved by a per-copy number of days within the same calendar span (wrapping), every other key unchanged.
-    t0 = Date.now();
-    const grow = { ...(await growFacts(dwh, LINES)), refresh: 0 };
-    t0 = Date.now();
-    const r1 = await refreshRollups(dwh, 'all');
-    grow.refresh = (Date.now() - t0) / 1000;
+    const grow = await growFactsAndRollups(dwh, LINES);
+    const r1 = grow.rollups;
     const after = await counts();
     log(
       `grown to ${after.lines} lines (${after.size}) in ${grow.seconds.toFixed(0)} s; refreshRollups('all') ${grow.refresh.toFixed(1)} s, ${r1.rowsWritten} rollup rows`,
@@ -267,8 +271,7 @@ async function main() {
       for (const t of tiles(k, period))
         tilesLocal[`${k.slice(0, 4)} ${t.id}`] = await measure(
           RUNS,
-          async () =>
-            `${(await gql(OLAP_QUERY, { q: { ...t.query, source: 'AUTO' } })).olap.rows.length} rows`,
+          async () => `${(await olapOf({ ...t.query, source: 'AUTO' })).olap.rows.length} rows`,
         );
     }
     log(`one process: ${JSON.stringify(tilesLocal)}`);

@@ -7,7 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { ask } from './ask';
 import { aiEnvSchema } from './env';
-import type { FactKind } from './facts';
+import { FACT_KINDS, type FactKind } from './facts';
 import { computeInsights } from './insights';
 import { createModel } from './providers/adapters';
 import { recommend } from './recommend';
@@ -274,16 +274,6 @@ beforeAll(async () => {
 }, 900_000);
 afterAll(() => db?.drop());
 
-const ALL_KINDS: FactKind[] = [
-  'revenue-change',
-  'margin-change',
-  'trend-break',
-  'concentration',
-  'unusual-order',
-  'stockout-risk',
-  'rfm-movement',
-  'supplier-deterioration',
-];
 const kindsOf = (facts: { kind: FactKind }[]) => [...new Set(facts.map((f) => f.kind))].sort();
 /** The order numbers the data set's generator planted as anomalies. */
 const planted = async () => {
@@ -295,7 +285,7 @@ const planted = async () => {
 describe('the insight engine on data/native', () => {
   it('finds every insight type in 2026-Q3, with planted anomalies among the unusual orders and SUP-025 deteriorating', async () => {
     const ins = await computeInsights(db.pool, { period: '2026-Q3' });
-    expect(kindsOf(ins.facts)).toEqual([...ALL_KINDS].sort());
+    expect(kindsOf(ins.facts)).toEqual([...FACT_KINDS].sort());
     expect(ins.notes).toEqual([]); // mining tables found: no z-score fallback, RFM movements read
     const unusual = ins.facts.filter((f) => f.kind === 'unusual-order');
     expect(unusual.every((f) => f.details.method === 'mining')).toBe(true);

@@ -7,15 +7,18 @@ export interface SqlText {
 }
 import type { DateRange } from '@erp/semantic';
 
-export type FactKind =
-  | 'revenue-change'
-  | 'margin-change'
-  | 'trend-break'
-  | 'concentration'
-  | 'unusual-order'
-  | 'stockout-risk'
-  | 'rfm-movement'
-  | 'supplier-deterioration';
+/** Every kind of fact the insights engine computes. */
+export const FACT_KINDS = [
+  'revenue-change',
+  'margin-change',
+  'trend-break',
+  'concentration',
+  'unusual-order',
+  'stockout-risk',
+  'rfm-movement',
+  'supplier-deterioration',
+] as const;
+export type FactKind = (typeof FACT_KINDS)[number];
 
 /** An ERP record a fact or an action is about (ids are the ERP's business ids). */
 export interface RecordRef {

@@ -5,6 +5,7 @@
  */
 export { computeInsights, latestPeriod, type Insights, type InsightOptions } from './insights';
 export type { Fact, FactKind, Driver, RecordRef } from './facts';
+export { FACT_KINDS } from './facts';
 export { recommend, type Recommendation, type ActionKind } from './recommend';
 export { writeStory, describeFact, describeAction, type Story, type Audience } from './story';
 export { ask, OLAP_TOOL, EXAMPLES, type AskAnswer, type AskOptions, type ChartSpec } from './ask';

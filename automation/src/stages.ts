@@ -144,47 +144,72 @@ function etlStage(ctx: StageContext): Stage {
   };
 }
 
+/** The warehouse's input to a stage: "etl-run:12", the last ETL run that wrote a row ("etl-run:none" before any). */
+async function changingEtlRun(ctx: StageContext): Promise<string> {
+  const row = await dwhValue<{ run_id: number | null }>(ctx.dwhUrl, LAST_CHANGING_ETL_RUN);
+  return `etl-run:${row?.run_id ?? 'none'}`;
+}
+
+/** A stage on the warehouse's facts: it follows the ETL, and runs again only when an ETL run wrote a row. */
+function onWarehouseFacts(
+  ctx: StageContext,
+  stage: Pick<Stage, 'name' | 'run'> & { unchanged: string },
+): Stage {
+  return {
+    name: stage.name,
+    dependsOn: ['etl'],
+    fingerprint: () => changingEtlRun(ctx),
+    unchanged: (f) => `${stage.unchanged} (${describeEtlRun(f)})`,
+    run: stage.run,
+  };
+}
+
+/** Runs `work` with a small pool on the warehouse, ended after. */
+async function withDwhPool<T>(
+  ctx: StageContext,
+  work: (pool: pg.Pool) => Promise<T>,
+  applicationName?: string,
+): Promise<T> {
+  const pool = new pg.Pool({
+    connectionString: ctx.dwhUrl,
+    max: 2,
+    ...(applicationName ? { application_name: applicationName } : {}),
+  });
+  try {
+    return await work(pool);
+  } finally {
+    await pool.end();
+  }
+}
+
 /** Refreshes the analytics rollups that the last ETL run made stale. */
 function rollupsStage(ctx: StageContext): Stage {
-  return {
+  // The analytics rollups follow the facts: their input is the last ETL run that wrote a row.
+  return onWarehouseFacts(ctx, {
     name: 'rollups',
-    dependsOn: ['etl'],
-    // The analytics rollups follow the facts: their input is the last ETL run that wrote a row.
-    async fingerprint() {
-      const row = await dwhValue<{ run_id: number | null }>(ctx.dwhUrl, LAST_CHANGING_ETL_RUN);
-      return `etl-run:${row?.run_id ?? 'none'}`;
-    },
-    unchanged: (f) => `no ETL run wrote a row since the rollups were refreshed (${describeEtlRun(f)})`,
+    unchanged: 'no ETL run wrote a row since the rollups were refreshed',
     async run() {
       const { describeRollupRefresh, refreshStaleRollups } = await import('@erp/semantic');
-      const pool = new pg.Pool({
-        connectionString: ctx.dwhUrl,
-        max: 2,
-        application_name: 'erp-pipeline-rollups',
-      });
-      try {
-        const r = await refreshStaleRollups(pool);
-        const summary = describeRollupRefresh(r);
-        ctx.log.info(summary);
-        return { ...r, summary };
-      } finally {
-        await pool.end();
-      }
+      return withDwhPool(
+        ctx,
+        async (pool) => {
+          const r = await refreshStaleRollups(pool);
+          const summary = describeRollupRefresh(r);
+          ctx.log.info(summary);
+          return { ...r, summary };
+        },
+        'erp-pipeline-rollups',
+      );
     },
-  };
+  });
 }
 
 /** Mines the warehouse (segments, clusters, anomalies) and writes segments back. */
 function miningStage(ctx: StageContext): Stage {
-  return {
+  // The warehouse changed when an ETL run wrote rows.
+  return onWarehouseFacts(ctx, {
     name: 'mining',
-    dependsOn: ['etl'],
-    // The warehouse changed when an ETL run wrote rows.
-    async fingerprint() {
-      const row = await dwhValue<{ run_id: number | null }>(ctx.dwhUrl, LAST_CHANGING_ETL_RUN);
-      return `etl-run:${row?.run_id ?? 'none'}`;
-    },
-    unchanged: (f) => `the warehouse did not change since the last mining run (${describeEtlRun(f)})`,
+    unchanged: 'the warehouse did not change since the last mining run',
     async run() {
       const { runMining } = await import('@erp/mining');
       const r = await runMining({
@@ -200,7 +225,7 @@ function miningStage(ctx: StageContext): Stage {
         summary: `mining run ${r.runId} ${r.status}${r.reason ? `: ${r.reason}` : ''}`,
       };
     },
-  };
+  });
 }
 
 /** Writes the AI reports of the last full month. */
@@ -211,12 +236,12 @@ function reportingStage(ctx: StageContext): Stage {
     // New reports when either the warehouse (ETL run) or the mining results changed.
     async fingerprint() {
       // an ETL run that wrote nothing changes no figure: it does not call for new reports
-      const etl = await dwhValue<{ run_id: number | null }>(ctx.dwhUrl, LAST_CHANGING_ETL_RUN);
+      const etl = await changingEtlRun(ctx);
       const mining = await dwhValue<{ run_id: number | null }>(
         ctx.dwhUrl,
         `SELECT CASE WHEN to_regclass('mining.runs') IS NULL THEN NULL ELSE (SELECT max(run_id) FROM mining.runs WHERE status = 'SUCCEEDED') END AS run_id`,
       );
-      return `mining-run:${mining?.run_id ?? 'none'}|etl-run:${etl?.run_id ?? 'none'}`;
+      return `mining-run:${mining?.run_id ?? 'none'}|${etl}`;
     },
     unchanged: (f) => {
       const mining = /mining-run:(\w+)/.exec(f)?.[1];
@@ -227,8 +252,7 @@ function reportingStage(ctx: StageContext): Stage {
     async run() {
       const { aiEnv, buildReport, computeInsights, createModel, latestPeriod, saveInsights, saveReport } =
         await import('@erp/ai');
-      const pool = new pg.Pool({ connectionString: ctx.dwhUrl, max: 2 });
-      try {
+      return withDwhPool(ctx, async (pool) => {
         // The semantic layer's calendar says whether the warehouse holds sales (an as-of date).
         const { readCalendar } = await import('@erp/semantic');
         const {
@@ -254,9 +278,7 @@ function reportingStage(ctx: StageContext): Stage {
         await analyzeStale(pool, ['ai']);
         ctx.log.info(`reporting: ${reports.length} reports for ${period}`);
         return { period, reports, summary: `${reports.length} reports for ${period}` };
-      } finally {
-        await pool.end();
-      }
+      });
     },
   };
 }

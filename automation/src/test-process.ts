@@ -25,7 +25,7 @@ async function main(): Promise<string> {
         now: () => new Date(process.env.FAKE_NOW!),
       });
       const r = await s.check();
-      await boss.stop({ graceful: false, wait: true } as never);
+      await boss.stop({ graceful: false, wait: true });
       return r ? 'claimed' : 'not claimed';
     }
     const result = await runPipeline({

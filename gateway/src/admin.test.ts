@@ -1,5 +1,5 @@
 import { resetPassword } from './auth/bootstrap';
-import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
+import { LOGIN, PASSWORD, startTestSystem, type TestSystem } from './test-system';
 
 /** `npm run admin -- reset-password EMAIL`: the way back in when nobody can log in. */
 let t: TestSystem;
@@ -8,7 +8,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => t.close());
 
-const LOGIN = `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken refreshToken } }`;
 const REFRESH = `mutation($r: String!) { refreshToken(refreshToken: $r) { accessToken } }`;
 
 it('a generated password replaces the old one, unlocks the account and ends its sessions', async () => {

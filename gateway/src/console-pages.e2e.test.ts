@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { quietLogger } from '@erp/kit/test/graphql';
 import { defaultStages, runPipeline } from '@erp/automation';
 import { refreshRollups } from '@erp/subgraph-analytics';
+import { FACT_KINDS } from '@erp/ai';
 import en from '@erp/console/i18n/en';
 import fr from '@erp/console/i18n/fr';
 import { open, settled, shot, startConsole, type ConsoleUnderTest } from './console-e2e';
@@ -41,16 +42,6 @@ const CODES = new Set(
 );
 for (const extra of ['NO_PROVIDER', 'UNKNOWN', 'PRODUCT', 'CUSTOMER', 'SUPPLIER', 'SALE', 'RETURN'])
   CODES.add(extra);
-const FACT_KINDS = [
-  'revenue-change',
-  'margin-change',
-  'trend-break',
-  'concentration',
-  'unusual-order',
-  'stockout-risk',
-  'rfm-movement',
-  'supplier-deterioration',
-];
 
 /** Sentences of one catalogue that the other says differently (placeholders cut out: the fixed parts of length 12+). */
 function foreign(from: Map<string, string>, to: Map<string, string>): string[] {

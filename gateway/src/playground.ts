@@ -2,9 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import type { Route } from '@erp/kit/graphql';
+import { Kind, parse, print, visit, type FragmentDefinitionNode } from 'graphql';
 
 const PLAYGROUND_DIR = path.join(__dirname, '..', 'playground');
 const EXAMPLES_DIR = path.join(__dirname, '..', 'examples');
+/** The fragments the SDK's documents share (the examples are SDK documents too and may use them). */
+const SHARED_FRAGMENTS = path.join(__dirname, '..', '..', 'sdk', 'operations', 'shared.graphql');
 
 let bundle: Promise<{ js: string; css: string }> | undefined;
 
@@ -37,13 +40,38 @@ function build(): Promise<{ js: string; css: string }> {
   return bundle;
 }
 
-function examples(): { name: string; query: string }[] {
+/**
+ * An example as the playground opens it: its file, then the shared fragments it uses (and those
+ * they use), since the playground holds one document at a time.
+ */
+function withSharedFragments(source: string, shared: Map<string, FragmentDefinitionNode>): string {
+  let text = source;
+  for (;;) {
+    const defined = new Set<string>();
+    const spread = new Set<string>();
+    visit(parse(text), {
+      FragmentDefinition: (d) => void defined.add(d.name.value),
+      FragmentSpread: (s) => void spread.add(s.name.value),
+    });
+    const missing = [...spread].filter((n) => !defined.has(n) && shared.has(n));
+    if (!missing.length) return text;
+    text += missing.map((n) => `\n${print(shared.get(n)!)}\n`).join('');
+  }
+}
+
+/** The playground's preloaded operations: one per file of gateway/examples, each complete on its own. */
+export function examples(): { name: string; query: string }[] {
+  const shared = new Map(
+    parse(readFileSync(SHARED_FRAGMENTS, 'utf8'))
+      .definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((d) => [d.name.value, d]),
+  );
   return readdirSync(EXAMPLES_DIR)
     .filter((f) => f.endsWith('.graphql'))
     .sort()
     .map((f) => ({
       name: f.replace(/\.graphql$/, ''),
-      query: readFileSync(path.join(EXAMPLES_DIR, f), 'utf8'),
+      query: withSharedFragments(readFileSync(path.join(EXAMPLES_DIR, f), 'utf8'), shared),
     }));
 }
 

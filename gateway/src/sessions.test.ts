@@ -1,4 +1,4 @@
-import { startTestSystem, PASSWORD, type TestSystem } from './test-system';
+import { LOGIN, PASSWORD, startTestSystem, type TestSystem } from './test-system';
 
 /** Sessions die with what they were granted on: a password or role change, a replayed refresh token. */
 let t: TestSystem;
@@ -7,7 +7,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => t.close());
 
-const LOGIN = `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken refreshToken } }`;
 const REFRESH = `mutation($r: String!) { refreshToken(refreshToken: $r) { accessToken refreshToken user { role } } }`;
 const UPDATE = `mutation($id: ID!, $input: UpdateUserInput!) { updateUser(id: $id, input: $input) { id role } }`;
 const login = async (email: string, password = PASSWORD) =>

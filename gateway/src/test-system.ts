@@ -18,6 +18,8 @@ import { ANY_PORTS, startSystem, type RunningSystem } from './system';
 
 export const TEST_SECRETS = { JWT_SECRET: 'j'.repeat(40), SUBGRAPH_SECRET: 's'.repeat(40) };
 export const PASSWORD = 'correct horse battery staple';
+/** Logs in ($e, $p): the session's two tokens. */
+export const LOGIN = `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken refreshToken } }`;
 
 /** A GraphQL response body as the tests read it (errors loosely typed: tests read their extensions). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -117,10 +119,7 @@ export async function startTestSystem(
       if (!tokens.has(role)) {
         const email =
           role in services ? services[role as AccountServiceRole].email : users[role as Role].email;
-        const r = await gql<{ login: { accessToken: string } }>(
-          `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`,
-          { e: email, p: PASSWORD },
-        );
+        const r = await gql<{ login: { accessToken: string } }>(LOGIN, { e: email, p: PASSWORD });
         if (!r.body.data) throw new Error(`login ${role} failed: ${JSON.stringify(r.body)}`);
         tokens.set(role, r.body.data.login.accessToken);
       }

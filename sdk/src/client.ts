@@ -1,6 +1,9 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type DocumentNode } from 'graphql';
 
+/** A generated document, typed by its result and variables (for clients other than createClient). */
+export type { TypedDocumentNode };
+
 /** A GraphQL error as the gateway sends it: a message and a stable `extensions.code`. */
 export interface ApiError {
   message: string;

@@ -108,7 +108,7 @@ export function geminiAttempt(cfg: { apiKey: string; model: string; baseURL?: st
       apiKey: cfg.apiKey,
       httpOptions: {
         ...(cfg.baseURL ? { baseUrl: cfg.baseURL } : {}),
-        fetch: noRedirectFetch(signal) as never,
+        fetch: noRedirectFetch(signal),
         retryOptions: { attempts: 1 },
       },
     });
@@ -160,7 +160,7 @@ export function ollamaAttempt(cfg: { host: string; model: string }): Attempt {
         ? {
             tools: opts.tools.map((t) => ({
               type: 'function',
-              function: { name: t.name, description: t.description, parameters: t.parameters as never },
+              function: { name: t.name, description: t.description, parameters: t.parameters },
             })),
           }
         : {}),

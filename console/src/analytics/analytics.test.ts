@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { mount } from '@vue/test-utils';
-import { defineComponent, h, ref } from 'vue';
+import { defineComponent, h, ref, type PropType } from 'vue';
 import { formatMeasure, formatMember, formatPct, relativeTime } from './format';
 import { points, stacked, type OlapAnswer } from './series';
 import { LEVELS, tileDefs, visibleTiles } from './tiles';
@@ -136,11 +136,12 @@ describe('KPI cards', () => {
     additive: {},
     formats: { revenue: EUR, marginPct: PCT },
   });
+  type KpiValues = InstanceType<typeof KpiCards>['$props']['values'];
   const Host = defineComponent({
-    props: { values: { type: Array, required: true } },
+    props: { values: { type: Array as PropType<KpiValues>, required: true } },
     setup(p) {
       const labels = useLabels(model);
-      return () => h(KpiCards, { values: p.values as never, labels, compared: true });
+      return () => h(KpiCards, { values: p.values, labels, compared: true });
     },
   });
   const values = [

@@ -4,17 +4,9 @@ import { mount } from '@vue/test-utils';
 import { plugins } from '@/test/helpers';
 import type { ApiFailure } from '@/api/errors';
 import OrderLinesTable from './OrderLinesTable.vue';
-import { lineInput, type OrderLineDraft } from './orderLines';
+import { lineInput, NEW_ORDER_LINE_IDS, type OrderLineDraft } from './orderLines';
 
-const ids = {
-  row: 'order-line',
-  quantity: 'line-quantity',
-  price: 'line-price',
-  discount: 'line-discount',
-  tax: 'line-tax',
-  net: 'order-net',
-  gross: 'order-gross',
-};
+const ids = NEW_ORDER_LINE_IDS;
 
 describe('OrderLinesTable: the lines of an order being written', () => {
   test('amounts before and after tax follow the typed values; the API gets fractions; a line is removed', async () => {

@@ -45,3 +45,15 @@ export function addProduct<L extends OrderLineDraft>(
       line({ productId: p.id, label, quantity: 1, unitPrice: p.listPrice, discountPct: '0', taxPct: '20' }),
     );
 }
+
+/** The test ids of an order's lines table: `${order}-line` a row, `${line}-quantity` a field, `${order}-net` the total. */
+export const lineIds = (line: string, order: string) => ({
+  row: `${order}-line`,
+  quantity: `${line}-quantity`,
+  price: `${line}-price`,
+  discount: `${line}-discount`,
+  tax: `${line}-tax`,
+  net: `${order}-net`,
+});
+/** A new order's: order-line, line-quantity, line-price, line-discount, line-tax, order-net, order-gross. */
+export const NEW_ORDER_LINE_IDS = { ...lineIds('line', 'order'), gross: 'order-gross' };

@@ -26,6 +26,7 @@ import {
 } from '@erp/sdk';
 import { buildSchema, Kind, parse, validate } from 'graphql';
 import { fillStar } from '@erp/subgraph-analytics/test/star';
+import { armorProtection } from './gateway';
 import { examples } from './playground';
 import { PASSWORD, type TestSystem, startFixtureSystem } from './test-system';
 
@@ -159,5 +160,24 @@ test('every example, as the playground opens it, is valid on its own against the
   const errors = served.flatMap((e) =>
     validate(schema, parse(e.query)).map((err) => `${e.name}: ${err.message}`),
   );
+  expect(errors).toEqual([]);
+});
+
+// The gateway refuses an operation past its limits (a fragment spread counts as a level of depth):
+// every document the SDK sends and every example the playground opens must pass them.
+test("every SDK operation and every example stays within the gateway's limits", () => {
+  const schema = buildSchema(readFileSync(path.join(repoRoot(), 'sdk', 'schema.graphql'), 'utf8'));
+  const rules = armorProtection().validationRules;
+  const operations = path.join(repoRoot(), 'sdk', 'operations');
+  const sdkDocument = readdirSync(operations)
+    .filter((f) => f.endsWith('.graphql'))
+    .map((f) => readFileSync(path.join(operations, f), 'utf8'))
+    .join('\n');
+  const errors = [
+    ...validate(schema, parse(sdkDocument), rules).map((err) => `sdk: ${err.message}`),
+    ...examples().flatMap((e) =>
+      validate(schema, parse(e.query), rules).map((err) => `${e.name}: ${err.message}`),
+    ),
+  ];
   expect(errors).toEqual([]);
 });

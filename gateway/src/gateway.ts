@@ -49,6 +49,19 @@ export const LIMITS = {
   maxTokens: 1000,
   maxDirectives: 50,
 } as const;
+/** The operation limits (depth, aliases, cost, directives) as validation rules and plugins. */
+export function armorProtection(): ReturnType<ApolloArmor['protect']> {
+  return new ApolloArmor({
+    maxDepth: { n: LIMITS.maxDepth },
+    maxAliases: { n: LIMITS.maxAliases },
+    costLimit: { maxCost: LIMITS.maxCost },
+    // Tokens are limited by graphql-js's own parser (parseOptions below): armor's token plugin throws
+    // from a hook and turns the refusal into a 500.
+    maxTokens: { enabled: false },
+    maxDirectives: { n: LIMITS.maxDirectives },
+    blockFieldSuggestion: { enabled: true },
+  }).protect();
+}
 /** The default wait for a subgraph (SUBGRAPH_TIMEOUT_MS), above the AI provider's default timeout (10 s). */
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 15_000;
 
@@ -315,16 +328,7 @@ export async function createGateway(opts: GatewayOptions) {
       error: (m) => opts.log.error(String(m)),
     },
   });
-  const armor = new ApolloArmor({
-    maxDepth: { n: LIMITS.maxDepth },
-    maxAliases: { n: LIMITS.maxAliases },
-    costLimit: { maxCost: LIMITS.maxCost },
-    // Tokens are limited by graphql-js's own parser (parseOptions below): armor's token plugin throws
-    // from a hook and turns the refusal into a 500.
-    maxTokens: { enabled: false },
-    maxDirectives: { n: LIMITS.maxDirectives },
-    blockFieldSuggestion: { enabled: true },
-  }).protect();
+  const armor = armorProtection();
   const server = new ApolloServer<GatewayContext>({
     gateway,
     // The process that runs the servers stops them in order on SIGINT/SIGTERM (npm start); Apollo's

@@ -24,3 +24,9 @@ export function tableColumns(t: (key: string) => string, prefix: string, keys: s
     return cls ? { label, class: cls.replaceAll(',', ' ') } : { label };
   });
 }
+
+/** A row of stock, marked when it is low (`data-low` tells the browser tests). */
+export const lowStockRow = (low: boolean) => ({
+  class: { 'row-low': low },
+  'data-low': low ? 'true' : 'false',
+});

@@ -1,4 +1,4 @@
-import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { createRouter, createWebHistory, type RouteRecordRaw, type RouteRecordSingleView } from 'vue-router';
 import { canOpen, canUse, pagesFor, type FormName, type PageName } from '@/auth/roles';
 import type { Session } from '@/auth/session';
 
@@ -11,135 +11,53 @@ declare module 'vue-router' {
   }
 }
 
+type Component = RouteRecordSingleView['component'];
+
+/**
+ * A signed-in page's route: it belongs to the menu page its path starts with, and a `:param` of its
+ * path is given to it as a prop; a form's route opens only to the roles of its mutation.
+ */
+function route(
+  path: `/${PageName}${string}`,
+  name: string,
+  component: Component,
+  form?: FormName,
+): RouteRecordRaw {
+  // the path's type makes its first part a page's name
+  const page = path.split('/')[1] as PageName;
+  return {
+    path,
+    name,
+    component,
+    meta: form ? { page, form } : { page },
+    ...(path.includes(':') ? { props: true } : {}),
+  };
+}
+
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('@/pages/LoginPage.vue'), meta: { public: true } },
   { path: '/', name: 'home', component: () => import('@/pages/NotFoundPage.vue') },
-  {
-    path: '/dashboards',
-    name: 'dashboards',
-    component: () => import('@/pages/DashboardsPage.vue'),
-    meta: { page: 'dashboards' },
-  },
-  {
-    path: '/orders',
-    name: 'orders',
-    component: () => import('@/pages/OrdersPage.vue'),
-    meta: { page: 'orders' },
-  },
-  {
-    path: '/orders/new',
-    name: 'new-order',
-    component: () => import('@/pages/forms/NewOrderPage.vue'),
-    meta: { page: 'orders', form: 'newOrder' },
-  },
-  {
-    path: '/orders/:id',
-    name: 'order',
-    component: () => import('@/pages/OrderDetailPage.vue'),
-    meta: { page: 'orders' },
-    props: true,
-  },
-  {
-    path: '/customers',
-    name: 'customers',
-    component: () => import('@/pages/CustomersPage.vue'),
-    meta: { page: 'customers' },
-  },
-  {
-    path: '/customers/new',
-    name: 'new-customer',
-    component: () => import('@/pages/forms/NewCustomerPage.vue'),
-    meta: { page: 'customers', form: 'newCustomer' },
-  },
-  {
-    path: '/customers/:code',
-    name: 'customer',
-    component: () => import('@/pages/CustomerDetailPage.vue'),
-    meta: { page: 'customers' },
-    props: true,
-  },
-  {
-    path: '/products',
-    name: 'products',
-    component: () => import('@/pages/ProductsPage.vue'),
-    meta: { page: 'products' },
-  },
-  {
-    path: '/products/new',
-    name: 'new-product',
-    component: () => import('@/pages/forms/NewProductPage.vue'),
-    meta: { page: 'products', form: 'newProduct' },
-  },
-  {
-    path: '/products/categories',
-    name: 'categories',
-    component: () => import('@/pages/CategoriesPage.vue'),
-    meta: { page: 'products', form: 'categories' },
-  },
-  {
-    path: '/products/:sku',
-    name: 'product',
-    component: () => import('@/pages/ProductDetailPage.vue'),
-    meta: { page: 'products' },
-    props: true,
-  },
-  {
-    path: '/suppliers',
-    name: 'suppliers',
-    component: () => import('@/pages/SuppliersPage.vue'),
-    meta: { page: 'suppliers' },
-  },
-  {
-    path: '/suppliers/new',
-    name: 'new-supplier',
-    component: () => import('@/pages/forms/NewSupplierPage.vue'),
-    meta: { page: 'suppliers', form: 'editSupplier' },
-  },
-  {
-    path: '/suppliers/:code',
-    name: 'supplier',
-    component: () => import('@/pages/SupplierDetailPage.vue'),
-    meta: { page: 'suppliers' },
-    props: true,
-  },
-  {
-    path: '/purchasing',
-    name: 'purchasing',
-    component: () => import('@/pages/PurchaseOrdersPage.vue'),
-    meta: { page: 'purchasing' },
-  },
-  {
-    path: '/purchasing/:id',
-    name: 'purchase-order',
-    component: () => import('@/pages/PurchaseOrderDetailPage.vue'),
-    meta: { page: 'purchasing' },
-    props: true,
-  },
-  {
-    path: '/explorer',
-    name: 'explorer',
-    component: () => import('@/pages/ExplorerPage.vue'),
-    meta: { page: 'explorer' },
-  },
-  {
-    path: '/pipeline',
-    name: 'pipeline',
-    component: () => import('@/pages/PipelinePage.vue'),
-    meta: { page: 'pipeline' },
-  },
-  {
-    path: '/mining',
-    name: 'mining',
-    component: () => import('@/pages/MiningPage.vue'),
-    meta: { page: 'mining' },
-  },
-  {
-    path: '/users',
-    name: 'users',
-    component: () => import('@/pages/UsersPage.vue'),
-    meta: { page: 'users' },
-  },
-  { path: '/ai', name: 'ai', component: () => import('@/pages/AiPage.vue'), meta: { page: 'ai' } },
+  route('/dashboards', 'dashboards', () => import('@/pages/DashboardsPage.vue')),
+  route('/orders', 'orders', () => import('@/pages/OrdersPage.vue')),
+  route('/orders/new', 'new-order', () => import('@/pages/forms/NewOrderPage.vue'), 'newOrder'),
+  route('/orders/:id', 'order', () => import('@/pages/OrderDetailPage.vue')),
+  route('/customers', 'customers', () => import('@/pages/CustomersPage.vue')),
+  route('/customers/new', 'new-customer', () => import('@/pages/forms/NewCustomerPage.vue'), 'newCustomer'),
+  route('/customers/:code', 'customer', () => import('@/pages/CustomerDetailPage.vue')),
+  route('/products', 'products', () => import('@/pages/ProductsPage.vue')),
+  route('/products/new', 'new-product', () => import('@/pages/forms/NewProductPage.vue'), 'newProduct'),
+  route('/products/categories', 'categories', () => import('@/pages/CategoriesPage.vue'), 'categories'),
+  route('/products/:sku', 'product', () => import('@/pages/ProductDetailPage.vue')),
+  route('/suppliers', 'suppliers', () => import('@/pages/SuppliersPage.vue')),
+  route('/suppliers/new', 'new-supplier', () => import('@/pages/forms/NewSupplierPage.vue'), 'editSupplier'),
+  route('/suppliers/:code', 'supplier', () => import('@/pages/SupplierDetailPage.vue')),
+  route('/purchasing', 'purchasing', () => import('@/pages/PurchaseOrdersPage.vue')),
+  route('/purchasing/:id', 'purchase-order', () => import('@/pages/PurchaseOrderDetailPage.vue')),
+  route('/explorer', 'explorer', () => import('@/pages/ExplorerPage.vue')),
+  route('/pipeline', 'pipeline', () => import('@/pages/PipelinePage.vue')),
+  route('/mining', 'mining', () => import('@/pages/MiningPage.vue')),
+  route('/users', 'users', () => import('@/pages/UsersPage.vue')),
+  route('/ai', 'ai', () => import('@/pages/AiPage.vue')),
   {
     path: '/:pathMatch(.*)*',
     name: 'not-found',

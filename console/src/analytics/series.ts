@@ -1,6 +1,19 @@
 import type { RunOlapQuery } from '@erp/sdk';
 import { toNumber } from './format';
 
+/** The charts' colours, one a series or slice, in this order. */
+export const PALETTE = [
+  '#2563eb',
+  '#f59e0b',
+  '#10b981',
+  '#8b5cf6',
+  '#ef4444',
+  '#06b6d4',
+  '#84cc16',
+  '#ec4899',
+  '#94a3b8',
+];
+
 /** Chart series out of OLAP answers (pure: tested without a browser). */
 export type OlapAnswer = RunOlapQuery['olap'];
 type Member = { level: string; key?: string | null; label?: string | null };

@@ -1,5 +1,5 @@
 import { shallowRef, ref, watch, onScopeDispose, getCurrentScope, type Ref, type ShallowRef } from 'vue';
-import { useClientHandle } from '@urql/vue';
+import { useClientHandle, type CombinedError } from '@urql/vue';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { GraphQLError } from 'graphql';
 import { failureFromCombined, type ApiFailure } from '@/api/errors';
@@ -71,6 +71,12 @@ export interface ApiMutation<R, V> {
   reset(): void;
 }
 
+/** A mutation's failure: the API's error, or none when it answered with data. */
+export function mutationFailure(r: { error?: CombinedError; data?: unknown }): ApiFailure | null {
+  if (r.error) return failureFromCombined(r.error);
+  return r.data ? null : { code: 'UNKNOWN', message: 'no data', extensions: {} };
+}
+
 export function useApiMutation<R, V extends Record<string, unknown>>(
   document: TypedDocumentNode<R, V>,
 ): ApiMutation<R, V> {
@@ -82,10 +88,8 @@ export function useApiMutation<R, V extends Record<string, unknown>>(
     state.value = 'loading';
     error.value = null;
     const r = await handle.client.mutation(document, variables).toPromise();
-    if (r.error || !r.data) {
-      error.value = r.error
-        ? failureFromCombined(r.error)
-        : { code: 'UNKNOWN', message: 'no data', extensions: {} };
+    error.value = mutationFailure(r);
+    if (error.value) {
       state.value = 'error';
       return null;
     }

@@ -19,18 +19,11 @@ export function useOrder(id: Ref<string>) {
   const deliver = useApiMutation(DeliverOrderDocument);
   const cancel = useApiMutation(CancelOrderDocument);
   const mutations = { confirm, ship, deliver, cancel };
-  const flow = useWorkflow(id, mutations, () => q.refetch());
+  const { perform, ...flow } = useWorkflow(id, mutations, () => q.refetch());
 
   const run = (a: OrderAction, reason?: string): Promise<boolean> =>
-    flow.perform((vars) =>
+    perform((vars) =>
       a === 'cancel' ? cancel.execute({ ...vars, reason: reason ?? '' }) : mutations[a].execute(vars),
     );
-  return {
-    ...q,
-    order,
-    run,
-    action: flow.action,
-    actionState: flow.actionState,
-    actionError: flow.actionError,
-  };
+  return { ...q, order, run, ...flow };
 }

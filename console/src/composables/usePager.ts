@@ -1,4 +1,4 @@
-import { computed, ref } from 'vue';
+import { computed, ref, watch } from 'vue';
 
 /** Cursor pagination: the `after` cursor of the current page and a stack to go back. */
 export function usePager() {
@@ -24,4 +24,12 @@ export function usePager() {
       after.value = null;
     },
   };
+}
+
+/** A searched list's pager: a new search goes back to the first page. */
+export function useSearchPager() {
+  const search = ref('');
+  const pager = usePager();
+  watch(search, () => pager.reset());
+  return { search, pager };
 }

@@ -42,13 +42,13 @@ export function usePurchaseOrder(id: Ref<string>) {
   const receive = useApiMutation(ReceivePurchaseOrderDocument);
   const cancel = useApiMutation(CancelPurchaseOrderDocument);
   const mutations = { send, receive, cancel };
-  const flow = useWorkflow(id, mutations, () => q.refetch());
+  const { perform, ...flow } = useWorkflow(id, mutations, () => q.refetch());
 
   function run(
     a: PurchaseOrderAction,
     args: { reason?: string; lines?: { lineId: string; quantity: number }[]; deliveryNote?: string } = {},
   ): Promise<boolean> {
-    return flow.perform((vars) =>
+    return perform((vars) =>
       a === 'cancel'
         ? cancel.execute({ ...vars, reason: args.reason ?? '' })
         : a === 'receive'
@@ -62,12 +62,5 @@ export function usePurchaseOrder(id: Ref<string>) {
           : send.execute(vars),
     );
   }
-  return {
-    ...q,
-    order,
-    run,
-    action: flow.action,
-    actionState: flow.actionState,
-    actionError: flow.actionError,
-  };
+  return { ...q, order, run, ...flow };
 }

@@ -1,8 +1,8 @@
 import { computed, ref, shallowRef } from 'vue';
 import { useClientHandle } from '@urql/vue';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { failureFromCombined, type ApiFailure } from '@/api/errors';
-import { idempotencyKey, type LoadState } from './useApi';
+import type { ApiFailure } from '@/api/errors';
+import { idempotencyKey, mutationFailure, type LoadState } from './useApi';
 
 /**
  * A form's submission to one mutation with an idempotency key: the same key is sent again while
@@ -27,10 +27,8 @@ export function useSubmit<R, V extends { idempotencyKey?: string | null }>(
     const r = await handle.client
       .mutation(document, { ...variables, idempotencyKey: key.value } as unknown as V)
       .toPromise();
-    if (r.error || !r.data) {
-      error.value = r.error
-        ? failureFromCombined(r.error)
-        : { code: 'UNKNOWN', message: 'no data', extensions: {} };
+    error.value = mutationFailure(r);
+    if (error.value) {
       state.value = 'error';
       return null;
     }

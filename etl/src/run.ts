@@ -75,7 +75,7 @@ const DEFAULT_PAGE_SIZE = 1_000;
 /** Extraction phases: entities of a phase run in parallel. */
 const PHASES: readonly EntityName[][] = [
   ['warehouses', 'products', 'customers', 'suppliers', 'salesReps'],
-  ['orders', 'stock', 'purchaseOrders'],
+  ['orders', 'stock', 'stockMovements', 'purchaseOrders'],
 ];
 if (ENTITY_NAMES.some((n) => !PHASES.some((p) => p.includes(n))))
   throw new Error('etl: every entity needs an extraction phase');

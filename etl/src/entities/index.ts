@@ -5,6 +5,7 @@ import { purchaseOrders } from './purchase-orders';
 import { salesReps } from './sales-reps';
 import type { EntityName, EntitySpec } from './spec';
 import { stock } from './stock';
+import { stockMovements } from './stock-movements';
 import { suppliers } from './suppliers';
 import { warehouses } from './warehouses';
 
@@ -18,5 +19,6 @@ export const ENTITIES: Record<EntityName, EntitySpec<never>> = {
   suppliers,
   orders,
   stock,
+  stockMovements,
   purchaseOrders,
 } as unknown as Record<EntityName, EntitySpec<never>>;

@@ -11,6 +11,7 @@ export const ENTITY_NAMES = [
   'salesReps',
   'orders',
   'stock',
+  'stockMovements',
   'purchaseOrders',
 ] as const;
 export type EntityName = (typeof ENTITY_NAMES)[number];

@@ -152,6 +152,7 @@ test('a full load equals the OLTP: revenue by month × category, units by produc
     'orders',
     'products',
     'purchaseOrders',
+    'stockMovements',
     'suppliers',
   ]);
   // the generator's buy side: every purchase order line and receipt in the purchase facts

@@ -13,6 +13,8 @@ import {
   EtlSalesRepsDocument,
   EtlSourceTotalsDocument,
   EtlStockLevelsDocument,
+  EtlStockMovementFeedDocument,
+  type EtlStockMovementFeedQuery,
   EtlSuppliersDocument,
   EtlWarehousesDocument,
 } from '@erp/sdk';
@@ -208,6 +210,41 @@ test('the ETL identity reads the flat order-line feed through the gateway: every
   for (const role of ['ADMIN', 'ANALYST', 'SALES'] as const) {
     const r = await createClient({ url: t.system.gatewayUrl, token: await t.login(role) }).execute(
       EtlOrderLineFeedDocument,
+      { first: 10 },
+    );
+    expect(r.errors[0]?.extensions?.code).toBe('FORBIDDEN');
+  }
+});
+
+test('the ETL identity reads the stock ledger feed through the gateway: every movement once, in the order recorded; no person may', async () => {
+  const etl = createClient({ url: t.system.gatewayUrl, token: await t.login('ETL_SERVICE') });
+  const rows: unknown[][] = [];
+  let columns: string[] = [];
+  let after: string | null = null;
+  let pages = 0;
+  for (;;) {
+    const { stockMovementFeed: p }: EtlStockMovementFeedQuery = await etl.request(
+      EtlStockMovementFeedDocument,
+      { first: 3, after },
+    );
+    ran.add('EtlStockMovementFeed');
+    columns = p.columns;
+    rows.push(...(JSON.parse(p.rows) as unknown[][]));
+    pages++;
+    if (!p.hasNextPage) break;
+    after = p.endCursor;
+  }
+  expect(pages).toBeGreaterThan(1);
+  const at = (name: string) => columns.indexOf(name);
+  const ledger = await t.db.pool.query<{ m: string }>(
+    `SELECT id || ':' || product_id || ':' || warehouse_id || ':' || kind || ':' || quantity AS m FROM inventory.stock_movements ORDER BY updated_at, id`,
+  );
+  expect(
+    rows.map((r) => ['id', 'product_id', 'warehouse_id', 'kind', 'quantity'].map((c) => r[at(c)]).join(':')),
+  ).toEqual(ledger.rows.map((r) => r.m));
+  for (const role of ['ADMIN', 'ANALYST', 'WAREHOUSE'] as const) {
+    const r = await createClient({ url: t.system.gatewayUrl, token: await t.login(role) }).execute(
+      EtlStockMovementFeedDocument,
       { first: 10 },
     );
     expect(r.errors[0]?.extensions?.code).toBe('FORBIDDEN');

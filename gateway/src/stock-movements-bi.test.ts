@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
 import { generate, importDirectory } from '@erp/data';
-import { runEtl, type RunResult } from '@erp/etl';
+import { runEtl, type EntityResult } from '@erp/etl';
 import { PASSWORD, startTestSystem, type TestSystem } from './test-system';
 
 /**
@@ -20,23 +20,27 @@ let dir: string;
 let warehouse: string;
 let manager: string;
 
-const etl = (): Promise<RunResult> =>
-  runEtl({
+/** One ETL run through the gateway as the ETL service account; it must succeed. What it did with the stock ledger. */
+async function loadLedger(): Promise<EntityResult> {
+  const run = await runEtl({
     gatewayUrl: sys.system.gatewayUrl,
     credentials: { email: sys.services.ETL_SERVICE.email, password: PASSWORD },
     dwhUrl: sys.dwh.url,
   });
-const rows = async (pool: pg.Pool, sql: string, params: unknown[] = []) =>
-  (await pool.query({ text: sql, values: params, rowMode: 'array' })).rows as unknown[][];
-async function ok<T>(query: string, variables: Record<string, unknown>, token: string): Promise<T> {
+  expect(run.message).toMatch(/SUCCEEDED/);
+  return run.entities.find((e) => e.entity === 'stockMovements')!;
+}
+/** A query's rows as arrays of values. */
+const rows = async (pool: pg.Pool, sql: string) =>
+  (await pool.query({ text: sql, rowMode: 'array' })).rows as unknown[][];
+const count = async (pool: pg.Pool, table: string) =>
+  (await rows(pool, `SELECT count(*)::int FROM ${table}`))[0]![0] as number;
+/** A GraphQL operation through the gateway that must answer without errors: its data. */
+async function answer<T>(token: string, query: string, variables: Record<string, unknown>): Promise<T> {
   const r = await sys.gql<T>(query, variables, token);
   expect(r.body.errors ?? []).toEqual([]);
   return r.body.data!;
 }
-const ledgerCount = async () =>
-  (await rows(sys.db.pool, 'SELECT count(*)::int FROM inventory.stock_movements'))[0]![0] as number;
-const factCount = async () =>
-  (await rows(sys.dwh.pool, 'SELECT count(*)::int FROM dw.fact_stock_movement'))[0]![0] as number;
 
 beforeAll(async () => {
   sys = await startTestSystem();
@@ -76,40 +80,27 @@ const DW_LEDGER = `SELECT f.movement_id, p.product_id, w.warehouse_id, f.movemen
 
 test('the stock ledger reaches fact_stock_movement once: every movement with its kind, quantities and day; a rerun writes nothing; a new movement adds one row', async () => {
   const p = await pick();
-  await ok(
-    `mutation($in: RecordReceiptInput!) { recordReceipt(input: $in) { id } }`,
-    {
-      in: {
-        warehouseId: String(p.from),
-        reference: 'RC-TEST-1',
-        lines: p.products.map((id) => ({ productId: String(id), quantity: 6 })),
-      },
-    },
-    warehouse,
-  );
-  await ok(
-    `mutation($in: TransferStockInput!) { transferStock(input: $in) { id } }`,
-    {
-      in: {
-        fromWarehouseId: String(p.from),
-        toWarehouseId: String(p.to),
-        productId: String(p.products[0]),
-        quantity: 4,
-        reference: 'TR-TEST-1',
-      },
-    },
-    warehouse,
-  );
+  const receipt = {
+    warehouseId: String(p.from),
+    reference: 'RC-TEST-1',
+    lines: p.products.map((id) => ({ productId: String(id), quantity: 6 })),
+  };
+  await answer(warehouse, `mutation($in: RecordReceiptInput!) { recordReceipt(input: $in) { id } }`, {
+    in: receipt,
+  });
+  const transfer = {
+    fromWarehouseId: String(p.from),
+    toWarehouseId: String(p.to),
+    productId: String(p.products[0]),
+  };
+  await answer(warehouse, `mutation($in: TransferStockInput!) { transferStock(input: $in) { id } }`, {
+    in: { ...transfer, quantity: 4, reference: 'TR-TEST-1' },
+  });
 
-  const r = await etl();
-  expect(r.message).toMatch(/SUCCEEDED/);
+  const first = await loadLedger();
   const oltp = await rows(sys.db.pool, OLTP_LEDGER);
   expect(oltp.length).toBeGreaterThan(100);
-  expect(r.entities.find((e) => e.entity === 'stockMovements')).toMatchObject({
-    status: 'SUCCEEDED',
-    extracted: oltp.length,
-    inserted: oltp.length,
-  });
+  expect(first).toMatchObject({ status: 'SUCCEEDED', extracted: oltp.length, inserted: oltp.length });
   expect(await rows(sys.dwh.pool, DW_LEDGER)).toEqual(oltp);
   // the generator's ledger has every kind but a transfer; ours adds one
   expect(
@@ -119,32 +110,17 @@ test('the stock ledger reaches fact_stock_movement once: every movement with its
   expect(wm).toEqual([[String(oltp.at(-1)![0])]]);
 
   // A rerun: the movements re-read in the lookback are skipped, nothing is written.
-  const again = await etl();
-  expect(again.status).toBe('SUCCEEDED');
-  expect(again.entities.find((e) => e.entity === 'stockMovements')).toMatchObject({
-    inserted: 0,
-    written: 0,
-  });
-  expect(await factCount()).toBe(oltp.length);
+  expect(await loadLedger()).toMatchObject({ inserted: 0, written: 0 });
+  expect(await count(sys.dwh.pool, 'dw.fact_stock_movement')).toBe(oltp.length);
 
   // One more movement: the next run adds exactly that one.
-  await ok(
-    `mutation($in: RecordAdjustmentInput!) { recordAdjustment(input: $in) { id } }`,
-    {
-      in: {
-        warehouseId: String(p.from),
-        productId: String(p.products[1]),
-        quantity: -2,
-        reason: 'damaged in the count',
-      },
-    },
-    warehouse,
-  );
-  const next = await etl();
-  expect(next.status).toBe('SUCCEEDED');
-  expect(next.entities.find((e) => e.entity === 'stockMovements')).toMatchObject({ inserted: 1 });
-  expect(await factCount()).toBe(oltp.length + 1);
-  expect(await factCount()).toBe(await ledgerCount());
+  const adjustment = { warehouseId: String(p.from), productId: String(p.products[1]) };
+  await answer(warehouse, `mutation($in: RecordAdjustmentInput!) { recordAdjustment(input: $in) { id } }`, {
+    in: { ...adjustment, quantity: -2, reason: 'damaged in the count' },
+  });
+  expect(await loadLedger()).toMatchObject({ inserted: 1 });
+  expect(await count(sys.dwh.pool, 'dw.fact_stock_movement')).toBe(oltp.length + 1);
+  expect(await count(sys.db.pool, 'inventory.stock_movements')).toBe(oltp.length + 1);
   expect(await rows(sys.dwh.pool, DW_LEDGER)).toEqual(await rows(sys.db.pool, OLTP_LEDGER));
 });
 
@@ -156,11 +132,9 @@ const MEASURES = ['stockUnitsIn', 'stockUnitsOut', 'stockNetMovement', 'stockMov
 const OLAP = `query($q: OlapQuery!) { olap(query: $q) { rows { members { key } values { measure value } } totals { measure value } } }`;
 
 test('the stock movement measures are the ledger: by warehouse × movement kind as the OLTP sums them, the net movement over all the data is the stock on hand; not for SALES', async () => {
-  const explored = await ok<{ olap: Result }>(
-    OLAP,
-    { q: { measures: MEASURES, dimensions: ['warehouse.warehouse', 'stockMovementKind.kind'] } },
-    manager,
-  );
+  const explored = await answer<{ olap: Result }>(manager, OLAP, {
+    q: { measures: MEASURES, dimensions: ['warehouse.warehouse', 'stockMovementKind.kind'] },
+  });
   const got = explored.olap.rows
     .map((r) => [
       ...r.members.map((m) => m.key),
@@ -175,11 +149,9 @@ test('the stock movement measures are the ledger: by warehouse × movement kind 
   expect(got).toEqual(oracle.sort((a, b) => `${a[0]}:${a[1]}`.localeCompare(`${b[0]}:${b[1]}`)));
 
   // over all the data, by warehouse: the net movement is the stock on hand (the ledger is its only writer)
-  const byWarehouse = await ok<{ olap: Result }>(
-    OLAP,
-    { q: { measures: ['stockNetMovement'], dimensions: ['warehouse.warehouse'] } },
-    manager,
-  );
+  const byWarehouse = await answer<{ olap: Result }>(manager, OLAP, {
+    q: { measures: ['stockNetMovement'], dimensions: ['warehouse.warehouse'] },
+  });
   const onHand = await rows(
     sys.db.pool,
     `SELECT w.code, sum(s.on_hand)::text FROM inventory.stock_levels s JOIN inventory.warehouses w ON w.id = s.warehouse_id GROUP BY 1 ORDER BY 1`,
@@ -188,16 +160,9 @@ test('the stock movement measures are the ledger: by warehouse × movement kind 
   expect(byWarehouse.olap.totals[0]!.value).toBe(String(onHand.reduce((s, [, n]) => s + Number(n), 0)));
 
   // a filter on one movement kind keeps its movements only
-  const shipped = await ok<{ olap: Result }>(
-    OLAP,
-    {
-      q: {
-        measures: ['stockUnitsOut'],
-        filters: [{ level: 'stockMovementKind.kind', members: ['SHIPMENT'] }],
-      },
-    },
-    manager,
-  );
+  const shipped = await answer<{ olap: Result }>(manager, OLAP, {
+    q: { measures: ['stockUnitsOut'], filters: [{ level: 'stockMovementKind.kind', members: ['SHIPMENT'] }] },
+  });
   expect(shipped.olap.totals[0]!.value).toBe(
     String(
       (

@@ -3,14 +3,14 @@ import { orders } from './orders';
 import { products } from './products';
 import { purchaseOrders } from './purchase-orders';
 import { salesReps } from './sales-reps';
-import type { EntityName, EntitySpec } from './spec';
+import type { Entity, EntityName } from './spec';
 import { stock } from './stock';
 import { suppliers } from './suppliers';
 import { warehouses } from './warehouses';
 
-export { ENTITY_NAMES, type EntityName, type LoadContext, type Page } from './spec';
+export { ENTITY_NAMES, type EntityName, type LoadContext } from './spec';
 
-export const ENTITIES: Record<EntityName, EntitySpec<never>> = {
+export const ENTITIES: Record<EntityName, Entity> = {
   warehouses,
   salesReps,
   products,
@@ -19,4 +19,4 @@ export const ENTITIES: Record<EntityName, EntitySpec<never>> = {
   orders,
   stock,
   purchaseOrders,
-} as unknown as Record<EntityName, EntitySpec<never>>;
+};

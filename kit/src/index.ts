@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './domain';
+export * from './order-line-feed';
 export * from './env';
 export * from './paths';
 export * from './cli';

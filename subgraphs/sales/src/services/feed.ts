@@ -1,35 +1,12 @@
-import { ForbiddenError, prepared, ValidationError, withTransaction } from '@erp/kit';
+import {
+  ForbiddenError,
+  ORDER_LINE_FEED_COLUMNS,
+  prepared,
+  ValidationError,
+  withTransaction,
+} from '@erp/kit';
 import { decodeCursor, encodeCursor, keysetSql, MAX_BULK_PAGE_SIZE } from '@erp/kit/graphql';
 import type { SalesContext } from '../context';
-
-/** The tuple columns of salesOrderLineFeed, in order (the ETL reads them by position). */
-export const ORDER_LINE_FEED_COLUMNS = [
-  'order_id',
-  'line_no',
-  'number',
-  'kind',
-  'status',
-  'currency',
-  'sales_rep_id',
-  'ordered_at',
-  'confirmed_at',
-  'shipped_at',
-  'delivered_at',
-  'cancelled_at',
-  'updated_at',
-  'customer_id',
-  'warehouse_id',
-  'carrier_id',
-  'ship_to_city_id',
-  'product_id',
-  'quantity',
-  'unit_price',
-  'discount',
-  'tax_rate',
-  'net_amount',
-  'tax_amount',
-  'gross_amount',
-] as const;
 
 export interface OrderLineFeedPage {
   columns: readonly string[];
@@ -89,6 +66,7 @@ export async function orderLineFeed(ctx: SalesContext, args: OrderLineFeedArgs):
        ORDER BY o.updated_at, o.id LIMIT $${params.push(limit + 1)}),
     page AS (SELECT * FROM fetched ORDER BY updated_at, id LIMIT $${params.push(limit)}),
     last AS (SELECT id, updated_at FROM page ORDER BY updated_at DESC, id DESC LIMIT 1),
+    -- a tuple's values in ORDER_LINE_FEED_COLUMNS order
     rows AS (
       SELECT p.id, l.line_no, json_build_array(p.id, l.line_no, p.number, p.kind, p.status, p.currency, p.sales_rep_id, p.ordered_at, p.confirmed_at,
                p.shipped_at, p.delivered_at, p.cancelled_at, p.updated_at, p.customer_id, p.warehouse_id, p.carrier_id, p.ship_to_city_id,

@@ -10,7 +10,7 @@ import {
   updateChangedFact,
 } from '../load';
 import { placeOf, upsertGeography } from './geography';
-import { defineEntity, type LoadContext } from './spec';
+import { defineEntity, flatFeedPage, type LoadContext } from './spec';
 
 type OrderFeedPage = EtlOrderLineFeedQuery['salesOrderLineFeed'];
 /**
@@ -37,13 +37,7 @@ export const orders = defineEntity<OrderFeedPage>({
     const r = await api.query(EtlOrderLineFeedDocument, { first, after, updatedFrom }, 'orders');
     const page = r.salesOrderLineFeed;
     feedPositions(page.columns);
-    return {
-      nodes: [page],
-      endCursor: page.endCursor ?? null,
-      hasNextPage: page.hasNextPage,
-      count: page.orders,
-      last: page.lastUpdatedAt && page.lastId ? { updatedAt: page.lastUpdatedAt, id: page.lastId } : null,
-    };
+    return flatFeedPage(page, page.orders);
   },
   async load(tx, pages, ctx) {
     const counts = emptyCounts();

@@ -92,6 +92,21 @@ export function defineEntity<N>(spec: EntitySpec<N>): Entity {
   };
 }
 
+/** A page of a flat feed (its rows one JSON text of tuples): the whole page is one node. */
+interface FlatFeedPage {
+  hasNextPage: boolean;
+  endCursor?: string | null;
+  lastUpdatedAt?: string | null;
+  lastId?: string | null;
+}
+
+/** A flat feed's page as the run reads it: one node, `count` source rows, ending where the feed says. */
+export function flatFeedPage<F extends FlatFeedPage>(page: F, count: number): Page<F> {
+  const { endCursor, hasNextPage, lastUpdatedAt, lastId } = page;
+  const last = lastUpdatedAt && lastId ? { updatedAt: lastUpdatedAt, id: lastId } : null;
+  return { nodes: [page], endCursor: endCursor ?? null, hasNextPage, count, last };
+}
+
 export const int = (v: string | number | null | undefined) => (v == null ? null : Number(v));
 
 interface Connection<N> {

@@ -1,32 +1,20 @@
-import type { Tx } from '@erp/kit';
+import { STOCK_MOVEMENT_FEED, STOCK_MOVEMENT_FEED_COLUMNS, type Tx } from '@erp/kit';
 import { EtlStockMovementFeedDocument, type EtlStockMovementFeedQuery } from '@erp/sdk';
 import { emptyCounts, ensureDates, inferMembers, type PageCounts } from '../load';
-import type { EntitySpec, LoadContext } from './spec';
+import { defineEntity, flatFeedPage, type LoadContext } from './spec';
 
 type MovementFeedPage = EtlStockMovementFeedQuery['stockMovementFeed'];
 
-/** The feed's tuple columns this load reads, with their SQL types; found by name in the page's `columns`. */
-const FEED_TYPES = {
-  id: 'bigint',
-  product_id: 'integer',
-  warehouse_id: 'integer',
-  kind: 'text',
-  quantity: 'integer',
-  reference: 'text',
-  external_key: 'text',
-  occurred_at: 'timestamptz',
-  created_at: 'timestamptz',
-} as const;
-const FEED_COLUMNS = Object.keys(FEED_TYPES) as (keyof typeof FEED_TYPES)[];
-
 /** The page's tuples as rows of a FROM clause ($1 = the page's JSON text): a column the server no longer sends is refused, not misread. */
 function movementRows(columns: readonly string[]): string {
-  const missing = FEED_COLUMNS.filter((c) => !columns.includes(c));
+  const missing = STOCK_MOVEMENT_FEED_COLUMNS.filter((c) => !columns.includes(c));
   if (missing.length)
     throw new Error(
       `stockMovementFeed no longer sends ${missing.join(', ')} (it sends ${columns.join(', ')})`,
     );
-  const cols = FEED_COLUMNS.map((c) => `(r->>${columns.indexOf(c)})::${FEED_TYPES[c]} AS ${c}`);
+  const cols = STOCK_MOVEMENT_FEED_COLUMNS.map(
+    (c) => `(r->>${columns.indexOf(c)})::${STOCK_MOVEMENT_FEED[c]} AS ${c}`,
+  );
   return `(SELECT ${cols.join(', ')} FROM jsonb_array_elements($1::jsonb) AS r) m`;
 }
 
@@ -37,7 +25,7 @@ function movementRows(columns: readonly string[]): string {
  * into fact_stock_movement and a movement read again (the lookback) writes nothing, so the fact
  * needs no staging copy or checksum.
  */
-export const stockMovements: EntitySpec<MovementFeedPage> = {
+export const stockMovements = defineEntity<MovementFeedPage>({
   name: 'stockMovements',
   tables: ['dw.dim_date', 'dw.dim_product', 'dw.dim_warehouse', 'dw.fact_stock_movement'],
   watermark: true,
@@ -45,20 +33,14 @@ export const stockMovements: EntitySpec<MovementFeedPage> = {
     const r = await api.query(EtlStockMovementFeedDocument, { first, after, updatedFrom }, 'stock movements');
     const page = r.stockMovementFeed;
     movementRows(page.columns);
-    return {
-      nodes: [page],
-      endCursor: page.endCursor ?? null,
-      hasNextPage: page.hasNextPage,
-      count: page.movements,
-      last: page.lastUpdatedAt && page.lastId ? { updatedAt: page.lastUpdatedAt, id: page.lastId } : null,
-    };
+    return flatFeedPage(page, page.movements);
   },
   async load(tx, pages, ctx) {
     const counts = emptyCounts();
     for (const page of pages) if (page.movements) await loadMovementPage(tx, page, ctx, counts);
     return counts;
   },
-};
+});
 
 async function loadMovementPage(
   tx: Tx,

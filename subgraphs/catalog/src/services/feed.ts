@@ -1,19 +1,6 @@
-import { ForbiddenError, prepared, ValidationError } from '@erp/kit';
+import { ForbiddenError, prepared, STOCK_MOVEMENT_FEED_COLUMNS, ValidationError } from '@erp/kit';
 import { decodeCursor, encodeCursor, keysetSql, MAX_BULK_PAGE_SIZE } from '@erp/kit/graphql';
 import type { CatalogContext } from '../context';
-
-/** The tuple columns of stockMovementFeed, in order (the ETL finds them by name). */
-export const STOCK_MOVEMENT_FEED_COLUMNS = [
-  'id',
-  'product_id',
-  'warehouse_id',
-  'kind',
-  'quantity',
-  'reference',
-  'external_key',
-  'occurred_at',
-  'created_at',
-] as const;
 
 export interface StockMovementFeedPage {
   columns: readonly string[];

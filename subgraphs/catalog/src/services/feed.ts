@@ -1,5 +1,5 @@
-import { ForbiddenError, prepared, STOCK_MOVEMENT_FEED_COLUMNS, ValidationError } from '@erp/kit';
-import { decodeCursor, encodeCursor, keysetSql, MAX_BULK_PAGE_SIZE } from '@erp/kit/graphql';
+import { prepared, STOCK_MOVEMENT_FEED_COLUMNS } from '@erp/kit';
+import { encodeCursor, etlFeedKeyset, type EtlFeedArgs } from '@erp/kit/graphql';
 import type { CatalogContext } from '../context';
 
 export interface StockMovementFeedPage {
@@ -12,12 +12,6 @@ export interface StockMovementFeedPage {
   lastId: string | null;
 }
 
-export interface StockMovementFeedArgs {
-  first?: number | null;
-  after?: string | null;
-  updatedFrom?: Date | string | null;
-}
-
 /**
  * One page of the stock ledger for the ETL, built whole by PostgreSQL: the next `first` movements in
  * the order they were recorded, (updated_at, id) from the cursor, as one JSON text of tuples. The
@@ -27,30 +21,13 @@ export interface StockMovementFeedArgs {
  */
 export async function stockMovementFeed(
   ctx: CatalogContext,
-  args: StockMovementFeedArgs,
+  args: EtlFeedArgs,
 ): Promise<StockMovementFeedPage> {
-  if (ctx.identity?.role !== 'ETL_SERVICE')
-    throw new ForbiddenError('stockMovementFeed is the ETL service identity’s');
-  const first = args.first ?? 2000;
-  if (!Number.isInteger(first) || first < 1)
-    throw new ValidationError('first', first, 'must be a whole number ≥ 1');
-  const limit = Math.min(first, MAX_BULK_PAGE_SIZE);
-  const cursor = decodeCursor(args.after, 2);
-  if (cursor && (typeof cursor[0] !== 'string' || !Number.isSafeInteger(cursor[1])))
-    throw new ValidationError('after', args.after, 'is not a cursor from this feed');
-  const params: unknown[] = [];
-  const where: string[] = [];
-  if (args.updatedFrom != null) where.push(`m.updated_at >= $${params.push(args.updatedFrom)}`);
-  if (cursor)
-    where.push(
-      keysetSql(
-        'm.updated_at',
-        'm.id',
-        '>',
-        `$${params.push(cursor[0])}::timestamptz`,
-        `$${params.push(cursor[1])}::bigint`,
-      ),
-    );
+  const { limit, params, where } = etlFeedKeyset(ctx.identity, 'stockMovementFeed', args, {
+    sort: 'm.updated_at',
+    id: 'm.id',
+    idType: 'bigint',
+  });
   const { rows } = await ctx.pool.query<{
     fetched: number;
     movements: number;

@@ -1,11 +1,5 @@
-import {
-  ForbiddenError,
-  ORDER_LINE_FEED_COLUMNS,
-  prepared,
-  ValidationError,
-  withTransaction,
-} from '@erp/kit';
-import { decodeCursor, encodeCursor, keysetSql, MAX_BULK_PAGE_SIZE } from '@erp/kit/graphql';
+import { ORDER_LINE_FEED_COLUMNS, prepared, withTransaction } from '@erp/kit';
+import { encodeCursor, etlFeedKeyset, type EtlFeedArgs } from '@erp/kit/graphql';
 import type { SalesContext } from '../context';
 
 export interface OrderLineFeedPage {
@@ -21,41 +15,18 @@ export interface OrderLineFeedPage {
   shipToCities: { id: string }[];
 }
 
-export interface OrderLineFeedArgs {
-  first?: number | null;
-  after?: string | null;
-  updatedFrom?: Date | string | null;
-}
-
 /**
  * One page of the order-line change feed, built whole by PostgreSQL: the next `first` orders in
  * (updated_at, id) order from the cursor (the orders_updated_idx index), joined with their lines,
  * aggregated into one JSON text of tuples. The amounts are computed as OrderLine's (rounded to the
  * cent line by line). Every order of the ERP, so the ETL's identity alone may read it.
  */
-export async function orderLineFeed(ctx: SalesContext, args: OrderLineFeedArgs): Promise<OrderLineFeedPage> {
-  if (ctx.identity?.role !== 'ETL_SERVICE')
-    throw new ForbiddenError('salesOrderLineFeed is the ETL service identity’s');
-  const first = args.first ?? 2000;
-  if (!Number.isInteger(first) || first < 1)
-    throw new ValidationError('first', first, 'must be a whole number ≥ 1');
-  const limit = Math.min(first, MAX_BULK_PAGE_SIZE);
-  const cursor = decodeCursor(args.after, 2);
-  if (cursor && (typeof cursor[0] !== 'string' || !Number.isSafeInteger(cursor[1])))
-    throw new ValidationError('after', args.after, 'is not a cursor from this feed');
-  const params: unknown[] = [];
-  const where: string[] = [];
-  if (args.updatedFrom != null) where.push(`o.updated_at >= $${params.push(args.updatedFrom)}`);
-  if (cursor)
-    where.push(
-      keysetSql(
-        'o.updated_at',
-        'o.id',
-        '>',
-        `$${params.push(cursor[0])}::timestamptz`,
-        `$${params.push(cursor[1])}::int`,
-      ),
-    );
+export async function orderLineFeed(ctx: SalesContext, args: EtlFeedArgs): Promise<OrderLineFeedPage> {
+  const { limit, params, where } = etlFeedKeyset(ctx.identity, 'salesOrderLineFeed', args, {
+    sort: 'o.updated_at',
+    id: 'o.id',
+    idType: 'int',
+  });
   // The orders by the (updated_at, id) index; each one's lines by the (order_id, line_no) index
   // (the ORDER BY keeps the LATERAL a per-order index scan, never a scan of every line per page).
   const sql = `

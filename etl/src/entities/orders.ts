@@ -10,7 +10,7 @@ import {
   updateChangedFact,
 } from '../load';
 import { placeOf, upsertGeography } from './geography';
-import { defineEntity, flatFeedPage, type LoadContext } from './spec';
+import { defineEntity, flatFeed, type LoadContext } from './spec';
 
 type OrderFeedPage = EtlOrderLineFeedQuery['salesOrderLineFeed'];
 /**
@@ -33,12 +33,11 @@ export const orders = defineEntity<OrderFeedPage>({
     'dw.fact_sales',
   ],
   watermark: true,
-  async fetch(api, first, after, updatedFrom) {
-    const r = await api.query(EtlOrderLineFeedDocument, { first, after, updatedFrom }, 'orders');
-    const page = r.salesOrderLineFeed;
-    feedPositions(page.columns);
-    return flatFeedPage(page, page.orders);
-  },
+  fetch: flatFeed(EtlOrderLineFeedDocument, 'orders', {
+    page: (r) => r.salesOrderLineFeed,
+    checkColumns: feedPositions,
+    count: (page) => page.orders,
+  }),
   async load(tx, pages, ctx) {
     const counts = emptyCounts();
     for (const page of pages) await loadOrderFeedPage(tx, page, ctx, counts);

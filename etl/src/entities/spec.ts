@@ -94,17 +94,30 @@ export function defineEntity<N>(spec: EntitySpec<N>): Entity {
 
 /** A page of a flat feed (its rows one JSON text of tuples): the whole page is one node. */
 interface FlatFeedPage {
+  columns: readonly string[];
   hasNextPage: boolean;
   endCursor?: string | null;
   lastUpdatedAt?: string | null;
   lastId?: string | null;
 }
 
-/** A flat feed's page as the run reads it: one node, `count` source rows, ending where the feed says. */
-export function flatFeedPage<F extends FlatFeedPage>(page: F, count: number): Page<F> {
-  const { endCursor, hasNextPage, lastUpdatedAt, lastId } = page;
-  const last = lastUpdatedAt && lastId ? { updatedAt: lastUpdatedAt, id: lastId } : null;
-  return { nodes: [page], endCursor: endCursor ?? null, hasNextPage, count, last };
+/**
+ * Reads a flat feed in keyset pages from its watermark (the query takes first, after, updatedFrom):
+ * `page` picks the page from the answer, `checkColumns` refuses a page missing a column the load
+ * reads, `count` says how many source rows the page holds; the page ends where the feed says.
+ */
+export function flatFeed<R, F extends FlatFeedPage>(
+  document: TypedDocumentNode<R, { first: number; after?: string | null; updatedFrom?: string | null }>,
+  what: string,
+  feed: { page(result: R): F; checkColumns(columns: readonly string[]): unknown; count(page: F): number },
+): EntitySpec<F>['fetch'] {
+  return async (api, first, after, updatedFrom) => {
+    const page = feed.page(await api.query(document, { first, after, updatedFrom }, what));
+    feed.checkColumns(page.columns);
+    const { endCursor, hasNextPage, lastUpdatedAt, lastId } = page;
+    const last = lastUpdatedAt && lastId ? { updatedAt: lastUpdatedAt, id: lastId } : null;
+    return { nodes: [page], endCursor: endCursor ?? null, hasNextPage, count: feed.count(page), last };
+  };
 }
 
 export const int = (v: string | number | null | undefined) => (v == null ? null : Number(v));

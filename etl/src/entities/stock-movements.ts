@@ -1,7 +1,7 @@
 import { STOCK_MOVEMENT_FEED, STOCK_MOVEMENT_FEED_COLUMNS, type Tx } from '@erp/kit';
 import { EtlStockMovementFeedDocument, type EtlStockMovementFeedQuery } from '@erp/sdk';
 import { emptyCounts, ensureDates, inferMembers, type PageCounts } from '../load';
-import { defineEntity, flatFeedPage, type LoadContext } from './spec';
+import { defineEntity, flatFeed, type LoadContext } from './spec';
 
 type MovementFeedPage = EtlStockMovementFeedQuery['stockMovementFeed'];
 
@@ -29,12 +29,11 @@ export const stockMovements = defineEntity<MovementFeedPage>({
   name: 'stockMovements',
   tables: ['dw.dim_date', 'dw.dim_product', 'dw.dim_warehouse', 'dw.fact_stock_movement'],
   watermark: true,
-  async fetch(api, first, after, updatedFrom) {
-    const r = await api.query(EtlStockMovementFeedDocument, { first, after, updatedFrom }, 'stock movements');
-    const page = r.stockMovementFeed;
-    movementRows(page.columns);
-    return flatFeedPage(page, page.movements);
-  },
+  fetch: flatFeed(EtlStockMovementFeedDocument, 'stock movements', {
+    page: (r) => r.stockMovementFeed,
+    checkColumns: movementRows,
+    count: (page) => page.movements,
+  }),
   async load(tx, pages, ctx) {
     const counts = emptyCounts();
     for (const page of pages) if (page.movements) await loadMovementPage(tx, page, ctx, counts);

@@ -109,61 +109,24 @@ interface MemberIds {
   warehouses?: number[];
 }
 
-/**
- * What an inferred member holds until its source row fills it in place: placeholders named after its
- * id (`id` in the expressions); an SCD2 one is version 1, valid from the start of time.
- */
-const INFERRED: Record<
-  keyof MemberIds,
-  { table: string; idCol: string; values: Record<string, string>; conflict: string }
-> = {
-  suppliers: {
-    table: 'dim_supplier',
-    idCol: 'supplier_id',
-    values: {
-      code: `'UNKNOWN-' || id`,
-      name: `'Unknown supplier ' || id`,
-      country_code: `'??'`,
-      status: `'UNKNOWN'`,
-    },
-    conflict: '(supplier_id)',
-  },
-  products: {
-    table: 'dim_product',
-    idCol: 'product_id',
-    values: {
-      version: '1',
-      sku: `'UNKNOWN-' || id`,
-      name: `'Unknown product ' || id`,
-      status: `'UNKNOWN'`,
-      valid_from: `'-infinity'::timestamptz`,
-    },
-    conflict: '',
-  },
-  customers: {
-    table: 'dim_customer',
-    idCol: 'customer_id',
-    values: {
-      version: '1',
-      code: `'UNKNOWN-' || id`,
-      name: `'Unknown customer ' || id`,
-      segment: `'UNKNOWN'`,
-      status: `'UNKNOWN'`,
-      valid_from: `'-infinity'::timestamptz`,
-    },
-    conflict: '',
-  },
-  warehouses: {
-    table: 'dim_warehouse',
-    idCol: 'warehouse_id',
-    values: {
-      code: `'UNKNOWN-' || id`,
-      name: `'Unknown warehouse ' || id`,
-      city: `'Unknown'`,
-      country_code: `'??'`,
-    },
-    conflict: '(warehouse_id)',
-  },
+/** An inferred member's placeholders named after its id (`id` in the expressions): its label's and `extra`. */
+function inferred(
+  what: string,
+  extra: Record<string, string>,
+  o: { labelCol?: string; scd2?: boolean } = {},
+): { table: string; idCol: string; values: Record<string, string>; conflict: string } {
+  const values = { [o.labelCol ?? 'code']: `'UNKNOWN-' || id`, name: `'Unknown ${what} ' || id`, ...extra };
+  // an SCD2 member is version 1, valid from the start of time (its key is a surrogate: no conflict target)
+  if (o.scd2) Object.assign(values, { version: '1', valid_from: `'-infinity'::timestamptz` });
+  return { table: `dim_${what}`, idCol: `${what}_id`, values, conflict: o.scd2 ? '' : `(${what}_id)` };
+}
+
+/** What an inferred member holds until its source row fills it in place. */
+const INFERRED: Record<keyof MemberIds, ReturnType<typeof inferred>> = {
+  suppliers: inferred('supplier', { country_code: `'??'`, status: `'UNKNOWN'` }),
+  products: inferred('product', { status: `'UNKNOWN'` }, { labelCol: 'sku', scd2: true }),
+  customers: inferred('customer', { segment: `'UNKNOWN'`, status: `'UNKNOWN'` }, { scd2: true }),
+  warehouses: inferred('warehouse', { city: `'Unknown'`, country_code: `'??'` }),
 };
 
 /** Late-arriving members: facts may point at a product, customer, warehouse or supplier the dimension lacks yet. */
@@ -244,8 +207,39 @@ export async function deleteGone(
   counts.written += n;
 }
 
+/**
+ * A page's child facts replaced: `rows` upserted by `upsert` (SQL taking them as JSON in $1 and the
+ * run in $2, counting the rows it writes), then the facts of the same parents the source no longer
+ * has deleted (deleteGone).
+ */
+export async function replaceFacts(
+  tx: Tx,
+  counts: PageCounts,
+  facts: Parameters<typeof deleteGone>[2] & { upsert: string; rows: object[]; runId: number },
+): Promise<void> {
+  if (facts.rows.length)
+    counts.written += await count(tx, facts.upsert, [JSON.stringify(facts.rows), facts.runId]);
+  await deleteGone(tx, counts, facts);
+}
+
 // ---------------------------------------------------------------------------------------------
 // SCD type 2
+
+/**
+ * Points a fact at what applyScd2 changed: `newVersions` (SQL, the new versions' keys as $1) moves the
+ * facts dated in a new version's validity onto it; `filled` (the filled inferred keys as $1) gives the
+ * facts on a filled inferred member its attributes. Returns the facts written.
+ */
+export async function repointFacts(
+  tx: Tx,
+  scd: { newVersionKeys: number[]; filledKeys: number[] },
+  sql: { newVersions: string; filled: string },
+): Promise<number> {
+  let written = 0;
+  if (scd.newVersionKeys.length) written += await count(tx, sql.newVersions, [scd.newVersionKeys]);
+  if (scd.filledKeys.length) written += await count(tx, sql.filled, [scd.filledKeys]);
+  return written;
+}
 
 interface Scd2Spec {
   table: 'dim_product' | 'dim_customer';

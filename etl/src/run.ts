@@ -9,7 +9,7 @@ import {
 } from '@erp/kit';
 import { migrateDwh } from '@erp/dwh-schema';
 import { connectApi, SourceUnavailableError, type EtlApi } from './api';
-import { ENTITIES, ENTITY_NAMES, type EntityName, type LoadContext, type Page } from './entities';
+import { ENTITIES, ENTITY_NAMES, type EntityName, type LoadContext } from './entities';
 import { reconcile, type Reconciliation } from './reconcile';
 
 export type RunStatus = 'SUCCEEDED' | 'FAILED' | 'PARTIAL';
@@ -75,7 +75,7 @@ const DEFAULT_PAGE_SIZE = 1_000;
 /** Extraction phases: entities of a phase run in parallel. */
 const PHASES: readonly EntityName[][] = [
   ['warehouses', 'products', 'customers', 'suppliers', 'salesReps'],
-  ['orders', 'stock', 'purchaseOrders'],
+  ['orders', 'stock', 'stockMovements', 'purchaseOrders'],
 ];
 if (ENTITY_NAMES.some((n) => !PHASES.some((p) => p.includes(n))))
   throw new Error('etl: every entity needs an extraction phase');
@@ -453,26 +453,19 @@ async function runEntity(
   const bar = o.progress ? progressBar(name, 0) : undefined;
   try {
     // Extraction is pipelined with loading: the next page is requested while this one is loaded.
-    let pending: Promise<Page<never>> = spec.fetch(api, o.pageSize, null, updatedFrom);
+    let pending = spec.fetch(api, o.pageSize, null, updatedFrom);
     for (;;) {
       const page = await pending;
       const next =
         page.hasNextPage && page.endCursor ? spec.fetch(api, o.pageSize, page.endCursor, updatedFrom) : null;
       next?.catch(() => undefined); // a failure is reported when awaited; none if this page's load fails first
-      const nodes = page.nodes as never[];
-      const last =
-        page.last !== undefined
-          ? page.last
-          : nodes.length && spec.position
-            ? spec.position(nodes[nodes.length - 1]!)
-            : null;
-      const rows = page.count ?? nodes.length;
+      const { last, count: rows } = page;
       const pageNo = r.pages + 1;
       // One transaction: staging, dimensions, facts, counters, checkpoint and watermark of this page.
       const c = await withTransaction(pool, async (tx) => {
         // A page's statements run in milliseconds to a second: compiling them (JIT) only costs.
         await tx.query('SET LOCAL jit = off');
-        const counts = await spec.load(tx, nodes, ctx);
+        const counts = await page.load(tx, ctx);
         await tx.query(
           `UPDATE meta.etl_run_entities SET pages = pages + 1, rows_extracted = rows_extracted + $3, rows_inserted = rows_inserted + $4,
              rows_updated = rows_updated + $5, rows_unchanged = rows_unchanged + $6, rows_deleted = rows_deleted + $7, rows_written = rows_written + $8

@@ -152,6 +152,7 @@ test('a full load equals the OLTP: revenue by month × category, units by produc
     'orders',
     'products',
     'purchaseOrders',
+    'stockMovements',
     'suppliers',
   ]);
   // the generator's buy side: every purchase order line and receipt in the purchase facts
@@ -447,6 +448,9 @@ async function warehouseRows(pool: pg.Pool): Promise<Record<string, string[]>> {
                               JOIN dw.dim_warehouse w ON w.warehouse_key = f.warehouse_key`,
     fact_supplier_evaluation: `SELECT f.supplier_id, f.period_start, s.code, f.month_date_key, f.deliveries, f.on_time_deliveries, f.late_deliveries, f.on_time_rate,
                                  f.quality_score, f.price_score FROM dw.fact_supplier_evaluation f JOIN dw.dim_supplier s USING (supplier_key)`,
+    fact_stock_movement: `SELECT f.movement_id, f.movement_date_key, p.product_id, p.version, w.code, f.movement_kind, f.quantity_in, f.quantity_out,
+                            f.quantity, f.source_reference, f.source_key, f.occurred_at, f.recorded_at
+                          FROM dw.fact_stock_movement f JOIN dw.dim_product p USING (product_key) JOIN dw.dim_warehouse w USING (warehouse_key)`,
     staging_orders: 'SELECT order_id, checksum, source_updated_at FROM staging.orders',
     staging_products: 'SELECT product_id, checksum FROM staging.products',
     staging_customers: 'SELECT customer_id, checksum FROM staging.customers',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '@erp/kit';
 import {
+  type ApiError,
   createClient,
   EtlCustomersDocument,
   EtlOrderLineFeedDocument,
@@ -13,6 +14,8 @@ import {
   EtlSalesRepsDocument,
   EtlSourceTotalsDocument,
   EtlStockLevelsDocument,
+  EtlStockMovementFeedDocument,
+  type EtlStockMovementFeedQuery,
   EtlSuppliersDocument,
   EtlWarehousesDocument,
 } from '@erp/sdk';
@@ -167,26 +170,54 @@ test('an ANALYST runs every ETL operation without errors; the extraction adds up
   expect(cents(purchasingTotals.receivedAmount)).toBe(receipts.reduce((s, r) => s + cents(r.amount), 0n));
 }, 60_000);
 
+interface FeedPage {
+  columns: string[];
+  rows: string;
+  hasNextPage: boolean;
+  endCursor?: string | null;
+}
+
+/** Every row of an ETL feed (flat tuples, one JSON text a page), following endCursor; `each` sees every page. */
+async function feedRows<P extends FeedPage>(
+  page: (after: string | null) => Promise<P>,
+  each: (p: P) => void,
+): Promise<{ columns: string[]; rows: unknown[][]; pages: number }> {
+  const out = { columns: [] as string[], rows: [] as unknown[][], pages: 0 };
+  for (let after: string | null = null; ;) {
+    const p = await page(after);
+    each(p);
+    out.columns = p.columns;
+    out.rows.push(...(JSON.parse(p.rows) as unknown[][]));
+    out.pages++;
+    if (!p.hasNextPage) return out;
+    after = p.endCursor ?? null;
+  }
+}
+
+/** A feed of every row of the ERP is the ETL identity's alone: these people's roles are refused. */
+async function refusedToPeople(
+  read: (client: ReturnType<typeof createClient>) => Promise<{ errors: ApiError[] }>,
+  roles: readonly ('ADMIN' | 'ANALYST' | 'SALES' | 'WAREHOUSE')[],
+): Promise<void> {
+  for (const role of roles) {
+    const r = await read(createClient({ url: t.system.gatewayUrl, token: await t.login(role) }));
+    expect(r.errors[0]?.extensions?.code).toBe('FORBIDDEN');
+  }
+}
+
 test('the ETL identity reads the flat order-line feed through the gateway: every order and line once, as the nested orders serve them; no person may', async () => {
   const etl = createClient({ url: t.system.gatewayUrl, token: await t.login('ETL_SERVICE') });
-  const rows: unknown[][] = [];
-  let columns: string[] = [];
-  let after: string | null = null;
-  let pages = 0;
-  for (;;) {
-    const { salesOrderLineFeed: p }: EtlOrderLineFeedQuery = await etl.request(EtlOrderLineFeedDocument, {
-      first: 2,
-      after,
-    });
-    ran.add('EtlOrderLineFeed');
-    columns = p.columns;
-    rows.push(...(JSON.parse(p.rows) as unknown[][]));
-    pages++;
-    // the page's carriers and ship-to places come resolved (the cities by the customers domain)
-    for (const c of p.shipToCities) expect(c.region.country.code).toMatch(/^[A-Z0-9]{2,3}$/);
-    if (!p.hasNextPage) break;
-    after = p.endCursor;
-  }
+  const { columns, rows, pages } = await feedRows(
+    (after) =>
+      etl
+        .request(EtlOrderLineFeedDocument, { first: 2, after })
+        .then((d: EtlOrderLineFeedQuery) => d.salesOrderLineFeed),
+    (p) => {
+      ran.add('EtlOrderLineFeed');
+      // the page's carriers and ship-to places come resolved (the cities by the customers domain)
+      for (const c of p.shipToCities) expect(c.region.country.code).toMatch(/^[A-Z0-9]{2,3}$/);
+    },
+  );
   expect(pages).toBeGreaterThan(1);
   const at = (name: string) => columns.indexOf(name);
   const nested = await all((a) =>
@@ -205,13 +236,31 @@ test('the ETL identity reads the flat order-line feed through the gateway: every
       : `${r[at('order_id')]}:${r[at('line_no')]}:${r[at('product_id')]}:${r[at('quantity')]}:${cents(String(r[at('net_amount')]))}:${r[at('customer_id')]}`,
   );
   expect(got.sort()).toEqual(expected.sort());
-  for (const role of ['ADMIN', 'ANALYST', 'SALES'] as const) {
-    const r = await createClient({ url: t.system.gatewayUrl, token: await t.login(role) }).execute(
-      EtlOrderLineFeedDocument,
-      { first: 10 },
-    );
-    expect(r.errors[0]?.extensions?.code).toBe('FORBIDDEN');
-  }
+  await refusedToPeople(
+    (c) => c.execute(EtlOrderLineFeedDocument, { first: 10 }),
+    ['ADMIN', 'ANALYST', 'SALES'],
+  );
+});
+
+test('the ETL identity reads the stock ledger feed through the gateway: every movement once, in the order recorded; no person may', async () => {
+  const etl = createClient({ url: t.system.gatewayUrl, token: await t.login('ETL_SERVICE') });
+  const feed = await feedRows(
+    (after) =>
+      etl
+        .request(EtlStockMovementFeedDocument, { first: 3, after })
+        .then((d: EtlStockMovementFeedQuery) => d.stockMovementFeed),
+    () => ran.add('EtlStockMovementFeed'),
+  );
+  expect(feed.pages).toBeGreaterThan(1);
+  const ledger = await t.db.pool.query<{ m: string }>(
+    `SELECT id || ':' || product_id || ':' || warehouse_id || ':' || kind || ':' || quantity AS m FROM inventory.stock_movements ORDER BY updated_at, id`,
+  );
+  const key = ['id', 'product_id', 'warehouse_id', 'kind', 'quantity'].map((c) => feed.columns.indexOf(c));
+  expect(feed.rows.map((r) => key.map((i) => r[i]).join(':'))).toEqual(ledger.rows.map((r) => r.m));
+  await refusedToPeople(
+    (c) => c.execute(EtlStockMovementFeedDocument, { first: 10 }),
+    ['ADMIN', 'ANALYST', 'WAREHOUSE'],
+  );
 });
 
 test('no ETL operation is left untested', () => {

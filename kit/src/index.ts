@@ -1,5 +1,7 @@
 export * from './errors';
 export * from './domain';
+export * from './order-line-feed';
+export * from './stock-movement-feed';
 export * from './env';
 export * from './paths';
 export * from './cli';

@@ -80,6 +80,7 @@ const LEVEL_FR: Record<string, string> = {
   'orderStatus.status': 'Statut de commande',
   'orderKind.kind': 'Type de commande',
   'stockStatus.state': 'État du stock',
+  'stockMovementKind.kind': 'Type de mouvement',
   'productStatus.status': 'Statut produit',
 };
 export const levelTitle = (name: string, title: string, lang: Language) =>

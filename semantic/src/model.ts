@@ -7,7 +7,8 @@ import type { Role } from '@erp/kit';
  * bound parameters.
  *
  * Table aliases used by the expressions: f = dw.fact_sales, i = dw.fact_inventory_snapshot,
- * e = dw.fact_supplier_evaluation, po = dw.fact_purchase, rc = dw.fact_purchase_receipt, d = dw.dim_date, p = dw.dim_product, cat = dw.dim_category,
+ * e = dw.fact_supplier_evaluation, po = dw.fact_purchase, rc = dw.fact_purchase_receipt,
+ * sm = dw.fact_stock_movement, d = dw.dim_date, p = dw.dim_product, cat = dw.dim_category,
  * c = dw.dim_customer, g = dw.dim_geography, w = dw.dim_warehouse, s = dw.dim_order_status,
  * k = dw.dim_order_kind, sup = dw.dim_supplier (on sales and stock: the product's main supplier,
  * pms = dw.product_main_supplier), rep = dw.dim_sales_rep, car = dw.dim_carrier, r = a rollup table
@@ -21,7 +22,7 @@ import type { Role } from '@erp/kit';
  */
 
 export type FactName =
-  'sales' | 'inventory' | 'supplier' | 'purchase' | 'receipt' | 'catalog' | 'customerBase';
+  'sales' | 'inventory' | 'stockMovement' | 'supplier' | 'purchase' | 'receipt' | 'catalog' | 'customerBase';
 
 export interface FactDef {
   name: FactName;
@@ -91,6 +92,13 @@ export const FACTS: Record<FactName, FactDef> = {
       warehouseJoin('i'),
       MAIN_SUPPLIER_JOINS,
     ]),
+  },
+  stockMovement: {
+    name: 'stockMovement',
+    title: 'Stock movements',
+    grain:
+      'one movement of the stock ledger (dated by the day it occurred): units in, units out and the signed net, by movement kind',
+    ...datedFact('dw.fact_stock_movement', 'sm', 'movement_date_key', [warehouseJoin('sm')]),
   },
   supplier: {
     name: 'supplier',
@@ -254,6 +262,11 @@ export const COMPONENTS: Record<string, ComponentDef> = {
   /** Booked units sold, and their net amount, in the 90 days up to the as-of date: computed by a side query (see sql.ts). */
   sold90: { fact: 'inventory', sql: 'sold90' },
   sold90_net: { fact: 'inventory', sql: 'sold90_net' },
+  // The stock ledger: every movement in or out of a warehouse, of any kind.
+  units_in: { fact: 'stockMovement', sql: 'SUM(sm.quantity_in)' },
+  units_out: { fact: 'stockMovement', sql: 'SUM(sm.quantity_out)' },
+  net_movement: { fact: 'stockMovement', sql: 'SUM(sm.quantity)' },
+  movements: { fact: 'stockMovement', sql: 'COUNT(sm.movement_id)' },
   quality_score: { fact: 'supplier', sql: 'AVG(e.quality_score)' },
   price_score: { fact: 'supplier', sql: 'AVG(e.price_score)' },
   // Purchase order lines sent to the supplier (a draft is not an order yet, a cancelled one was not bought).
@@ -583,6 +596,66 @@ export const MEASURES: MeasureDef[] = [
     noDateGrouping: true,
   },
   {
+    name: 'stockUnitsIn',
+    title: 'Units received into stock',
+    titleFr: 'Unités entrées en stock',
+    description:
+      'Units that entered a warehouse, by the stock ledger: supplier receipts, transfers in, opening balances and upward adjustments (filter by movement kind for one of them), dated by the day the movement occurred.',
+    fact: 'stockMovement',
+    formula: 'SUM(fact_stock_movement.quantity_in)',
+    unit: 'units',
+    format: '#,##0',
+    additivity: 'ADDITIVE',
+    components: ['units_in'],
+    final: '{units_in}',
+    roles: NOT_SALES,
+  },
+  {
+    name: 'stockUnitsOut',
+    title: 'Units shipped out of stock',
+    titleFr: 'Unités sorties du stock',
+    description:
+      'Units that left a warehouse, by the stock ledger: shipments to customers, transfers out and downward adjustments (filter by movement kind for one of them), dated by the day the movement occurred.',
+    fact: 'stockMovement',
+    formula: 'SUM(fact_stock_movement.quantity_out)',
+    unit: 'units',
+    format: '#,##0',
+    additivity: 'ADDITIVE',
+    components: ['units_out'],
+    final: '{units_out}',
+    roles: NOT_SALES,
+  },
+  {
+    name: 'stockNetMovement',
+    title: 'Net stock movement',
+    titleFr: 'Variation nette du stock',
+    description:
+      'Units in minus units out, by the stock ledger: how much the stock on hand changed over the period (over all the data: the stock on hand).',
+    fact: 'stockMovement',
+    formula: 'SUM(fact_stock_movement.quantity) = units in - units out',
+    unit: 'units',
+    format: '#,##0',
+    additivity: 'ADDITIVE',
+    components: ['net_movement'],
+    final: '{net_movement}',
+    roles: NOT_SALES,
+  },
+  {
+    name: 'stockMovementCount',
+    title: 'Stock movements',
+    titleFr: 'Mouvements de stock',
+    description:
+      'Movements recorded in the stock ledger (one per product, warehouse and posting: a transfer is two, one out and one in).',
+    fact: 'stockMovement',
+    formula: 'COUNT(fact_stock_movement)',
+    unit: 'movements',
+    format: '#,##0',
+    additivity: 'ADDITIVE',
+    components: ['movements'],
+    final: '{movements}',
+    roles: NOT_SALES,
+  },
+  {
     name: 'supplierDeliveries',
     title: 'Supplier deliveries',
     titleFr: 'Livraisons fournisseurs',
@@ -826,7 +899,7 @@ export interface DimensionDef {
   levels: Omit<LevelDef, 'name' | 'dimension' | 'parent' | 'child'>[];
 }
 
-const DATED_FACTS: FactName[] = ['sales', 'inventory', 'supplier', 'purchase', 'receipt'];
+const DATED_FACTS: FactName[] = ['sales', 'inventory', 'stockMovement', 'supplier', 'purchase', 'receipt'];
 const BUY_FACTS: FactName[] = ['purchase', 'receipt'];
 
 /** A geography level named by its own column, on sales and the customer base, kept as is in the rollups. */
@@ -902,7 +975,7 @@ export const DIMENSIONS: DimensionDef[] = [
         title: 'Root category',
         key: `COALESCE(cat.root_code, '(none)')`,
         label: `COALESCE(cat.root_name, 'No category')`,
-        facts: ['sales', 'inventory', 'catalog', ...BUY_FACTS],
+        facts: ['sales', 'inventory', 'stockMovement', 'catalog', ...BUY_FACTS],
         rollup: { key: 'r.root_code', label: 'r.root_name' },
         membersFrom: 'dw.dim_category cat',
       },
@@ -911,7 +984,7 @@ export const DIMENSIONS: DimensionDef[] = [
         title: 'Category',
         key: `COALESCE(cat.code, '(none)')`,
         label: `COALESCE(cat.name, 'No category')`,
-        facts: ['sales', 'inventory', 'catalog', ...BUY_FACTS],
+        facts: ['sales', 'inventory', 'stockMovement', 'catalog', ...BUY_FACTS],
         rollup: { key: 'r.category_code', label: 'r.category_name' },
         membersFrom: 'dw.dim_category cat',
       },
@@ -920,7 +993,7 @@ export const DIMENSIONS: DimensionDef[] = [
         title: 'Product',
         key: 'p.sku',
         label: 'p.name',
-        facts: ['sales', 'inventory', 'catalog', ...BUY_FACTS],
+        facts: ['sales', 'inventory', 'stockMovement', 'catalog', ...BUY_FACTS],
         rollup: { key: 'r.sku', label: 'r.product_name' },
         membersFrom: PRODUCT_FROM,
         record: { id: 'p.product_id', current: 'p.is_current' },
@@ -1056,14 +1129,14 @@ export const DIMENSIONS: DimensionDef[] = [
     name: 'warehouse',
     title: 'Warehouse',
     description:
-      'Warehouses by code (the shipping warehouse of a sale, the holding warehouse of stock, the receiving warehouse of a purchase).',
+      'Warehouses by code (the shipping warehouse of a sale, the holding warehouse of stock, the warehouse a stock movement enters or leaves, the receiving warehouse of a purchase).',
     levels: [
       {
         level: 'warehouse',
         title: 'Warehouse',
         key: 'w.code',
         label: 'w.name',
-        facts: ['sales', 'inventory', ...BUY_FACTS],
+        facts: ['sales', 'inventory', 'stockMovement', ...BUY_FACTS],
         rollup: { key: 'r.warehouse_code', label: 'r.warehouse_name' },
         membersFrom: 'dw.dim_warehouse w',
         record: { id: 'w.warehouse_id' },
@@ -1115,6 +1188,22 @@ export const DIMENSIONS: DimensionDef[] = [
         label: 'po.status',
         facts: ['purchase'],
         fixedMembers: ['DRAFT', 'SENT', 'PARTIALLY_RECEIVED', 'RECEIVED', 'CANCELLED'],
+      },
+    ],
+  },
+  {
+    name: 'stockMovementKind',
+    title: 'Stock movement kind',
+    description:
+      'Why stock moved: OPENING (opening balance), RECEIPT (goods received), SHIPMENT (goods shipped to a customer), TRANSFER_OUT and TRANSFER_IN (between warehouses), ADJUSTMENT (a count or a correction, either way).',
+    levels: [
+      {
+        level: 'kind',
+        title: 'Movement kind',
+        key: 'sm.movement_kind',
+        label: 'sm.movement_kind',
+        facts: ['stockMovement'],
+        fixedMembers: ['OPENING', 'RECEIPT', 'SHIPMENT', 'ADJUSTMENT', 'TRANSFER_IN', 'TRANSFER_OUT'],
       },
     ],
   },

@@ -14,6 +14,7 @@ const config: CodegenConfig = subgraphCodegen({
     StockLevel: '../rows#StockLevelRow',
     StockMovement: '../rows#StockMovementRow',
     StockReservation: '../rows#ReservationRow',
+    StockMovementFeed: '../services/feed#StockMovementFeedPage',
   },
 });
 export default config;

@@ -1,18 +1,15 @@
-import type { Tx } from '@erp/kit';
 import { EtlCustomersDocument, type EtlCustomersQuery } from '@erp/sdk';
-import { applyScd2, checksum } from '../load';
+import { applyScd2, checksum, repointFacts } from '../load';
 import { placeOf, upsertGeography } from './geography';
-import { keysetPages, int, stagedEntity, updatedAtPosition } from './spec';
+import { keysetPages, int, stagedEntity } from './spec';
 
 type CustomerNode = EtlCustomersQuery['customers']['edges'][number]['node'];
 export const customers = stagedEntity<CustomerNode>({
   name: 'customers',
   tables: ['staging.customers', 'dw.dim_geography', 'dw.dim_customer', 'dw.fact_sales'],
   watermark: true,
-  fetch: keysetPages(EtlCustomersDocument, 'customers', (r) => r.customers),
-  position: updatedAtPosition,
-  staging: { table: 'customers', keyCol: 'customer_id' },
-  checksum: customerChecksum,
+  ...keysetPages(EtlCustomersDocument, 'customers', (r) => r.customers),
+  staging: { table: 'customers', keyCol: 'customer_id', checksum: customerChecksum },
   async loadChanged(tx, todo, ctx, counts) {
     const cities = new Map(todo.map((c) => [Number(c.geography.city.id), placeOf(c.geography.city)]));
     counts.written += await upsertGeography(tx, [...cities.values()]);
@@ -60,38 +57,21 @@ export const customers = stagedEntity<CustomerNode>({
       })),
     );
     counts.written += scd.written;
-    counts.written += await repointSales(tx, scd);
+    counts.written += await repointFacts(tx, scd, REPOINT_SALES);
   },
 });
 
 /** Facts dated in a new version's validity now point at it (and its place when shipped to the customer's own); facts on a filled inferred member get its place. */
-async function repointSales(
-  tx: Tx,
-  scd: { newVersionKeys: number[]; filledKeys: number[] },
-): Promise<number> {
-  let written = 0;
-  if (scd.newVersionKeys.length) {
-    const r = await tx.query(
-      `UPDATE dw.fact_sales f SET customer_key = n.customer_key,
-           geography_key = CASE WHEN f.ship_to_city_id IS NULL THEN n.geography_key ELSE f.geography_key END
-         FROM dw.dim_customer o, dw.dim_customer n
-         WHERE f.customer_key = o.customer_key AND o.customer_id = n.customer_id AND n.customer_key = ANY($1::int[])
-           AND f.ordered_at >= n.valid_from AND f.ordered_at < n.valid_to AND f.customer_key <> n.customer_key`,
-      [scd.newVersionKeys],
-    );
-    written += r.rowCount ?? 0;
-  }
-  if (scd.filledKeys.length) {
-    const r = await tx.query(
-      `UPDATE dw.fact_sales f SET geography_key = c.geography_key FROM dw.dim_customer c
-         WHERE f.customer_key = c.customer_key AND c.customer_key = ANY($1::int[]) AND f.geography_key <> c.geography_key
-           AND f.ship_to_city_id IS NULL`,
-      [scd.filledKeys],
-    );
-    written += r.rowCount ?? 0;
-  }
-  return written;
-}
+const REPOINT_SALES = {
+  newVersions: `UPDATE dw.fact_sales f SET customer_key = n.customer_key,
+                  geography_key = CASE WHEN f.ship_to_city_id IS NULL THEN n.geography_key ELSE f.geography_key END
+                FROM dw.dim_customer o, dw.dim_customer n
+                WHERE f.customer_key = o.customer_key AND o.customer_id = n.customer_id AND n.customer_key = ANY($1::int[])
+                  AND f.ordered_at >= n.valid_from AND f.ordered_at < n.valid_to AND f.customer_key <> n.customer_key`,
+  filled: `UPDATE dw.fact_sales f SET geography_key = c.geography_key FROM dw.dim_customer c
+            WHERE f.customer_key = c.customer_key AND c.customer_key = ANY($1::int[]) AND f.geography_key <> c.geography_key
+              AND f.ship_to_city_id IS NULL`,
+};
 
 /** What identifies a customer's content: its attributes and its place (the analytic segment is mining's, left out). */
 function customerChecksum(c: CustomerNode): string {

@@ -3,14 +3,15 @@ import { orders } from './orders';
 import { products } from './products';
 import { purchaseOrders } from './purchase-orders';
 import { salesReps } from './sales-reps';
-import type { EntityName, EntitySpec } from './spec';
+import type { Entity, EntityName } from './spec';
 import { stock } from './stock';
+import { stockMovements } from './stock-movements';
 import { suppliers } from './suppliers';
 import { warehouses } from './warehouses';
 
-export { ENTITY_NAMES, type EntityName, type LoadContext, type Page } from './spec';
+export { ENTITY_NAMES, type EntityName, type LoadContext } from './spec';
 
-export const ENTITIES: Record<EntityName, EntitySpec<never>> = {
+export const ENTITIES: Record<EntityName, Entity> = {
   warehouses,
   salesReps,
   products,
@@ -18,5 +19,6 @@ export const ENTITIES: Record<EntityName, EntitySpec<never>> = {
   suppliers,
   orders,
   stock,
+  stockMovements,
   purchaseOrders,
-} as unknown as Record<EntityName, EntitySpec<never>>;
+};

@@ -1,4 +1,4 @@
-import type { Tx } from '@erp/kit';
+import { ORDER_LINE_FEED, ORDER_LINE_FEED_COLUMNS, type OrderLineFeedColumn, type Tx } from '@erp/kit';
 import { EtlOrderLineFeedDocument, type EtlOrderLineFeedQuery } from '@erp/sdk';
 import {
   deleteGone,
@@ -10,7 +10,7 @@ import {
   updateChangedFact,
 } from '../load';
 import { placeOf, upsertGeography } from './geography';
-import type { EntitySpec, LoadContext } from './spec';
+import { defineEntity, flatFeed, type LoadContext } from './spec';
 
 type OrderFeedPage = EtlOrderLineFeedQuery['salesOrderLineFeed'];
 /**
@@ -20,7 +20,7 @@ type OrderFeedPage = EtlOrderLineFeedQuery['salesOrderLineFeed'];
  * temporary table, one checksum per order in SQL (staging keeps changed orders only), the fact
  * upserted for the changed orders with an IS DISTINCT FROM guard, deleted lines removed.
  */
-export const orders: EntitySpec<OrderFeedPage> = {
+export const orders = defineEntity<OrderFeedPage>({
   name: 'orders',
   tables: [
     'staging.orders',
@@ -33,54 +33,21 @@ export const orders: EntitySpec<OrderFeedPage> = {
     'dw.fact_sales',
   ],
   watermark: true,
-  async fetch(api, first, after, updatedFrom) {
-    const r = await api.query(EtlOrderLineFeedDocument, { first, after, updatedFrom }, 'orders');
-    const page = r.salesOrderLineFeed;
-    feedPositions(page.columns);
-    return {
-      nodes: [page],
-      endCursor: page.endCursor ?? null,
-      hasNextPage: page.hasNextPage,
-      count: page.orders,
-      last: page.lastUpdatedAt && page.lastId ? { updatedAt: page.lastUpdatedAt, id: page.lastId } : null,
-    };
-  },
+  fetch: flatFeed(EtlOrderLineFeedDocument, 'orders', {
+    page: (r) => r.salesOrderLineFeed,
+    checkColumns: feedPositions,
+    count: (page) => page.orders,
+  }),
   async load(tx, pages, ctx) {
     const counts = emptyCounts();
     for (const page of pages) await loadOrderFeedPage(tx, page, ctx, counts);
     return counts;
   },
-};
+});
 
-/** The feed's tuple columns this load reads, with their SQL types; found by name in the page's `columns`. */
-const FEED_TYPES = {
-  order_id: 'integer',
-  line_no: 'integer',
-  number: 'text',
-  kind: 'text',
-  status: 'text',
-  currency: 'text',
-  sales_rep_id: 'integer',
-  ordered_at: 'timestamptz',
-  confirmed_at: 'timestamptz',
-  shipped_at: 'timestamptz',
-  delivered_at: 'timestamptz',
-  cancelled_at: 'timestamptz',
-  updated_at: 'timestamptz',
-  customer_id: 'integer',
-  warehouse_id: 'integer',
-  carrier_id: 'integer',
-  ship_to_city_id: 'integer',
-  product_id: 'integer',
-  quantity: 'integer',
-  unit_price: 'numeric',
-  discount: 'numeric',
-  tax_rate: 'numeric',
-  net_amount: 'numeric',
-  tax_amount: 'numeric',
-  gross_amount: 'numeric',
-} as const;
-const FEED_COLUMNS = Object.keys(FEED_TYPES) as (keyof typeof FEED_TYPES)[];
+/** The feed's columns this load reads (all of the contract); found by name in the page's `columns`. */
+const FEED_COLUMNS = ORDER_LINE_FEED_COLUMNS;
+const sqlType = (c: OrderLineFeedColumn) => ORDER_LINE_FEED[c].type;
 
 /** Where each column this load reads is in the page's tuples: a column the server no longer sends is refused, not misread. */
 function feedPositions(columns: readonly string[]): number[] {
@@ -93,33 +60,8 @@ function feedPositions(columns: readonly string[]): number[] {
 }
 
 /** The order header columns (the checksum covers them and the lines; staging's payload keeps them). */
-const HEADER = [
-  'number',
-  'kind',
-  'status',
-  'currency',
-  'sales_rep_id',
-  'ordered_at',
-  'confirmed_at',
-  'shipped_at',
-  'delivered_at',
-  'cancelled_at',
-  'customer_id',
-  'warehouse_id',
-  'carrier_id',
-  'ship_to_city_id',
-] as const;
-const LINE = [
-  'line_no',
-  'product_id',
-  'quantity',
-  'unit_price',
-  'discount',
-  'tax_rate',
-  'net_amount',
-  'tax_amount',
-  'gross_amount',
-] as const;
+const HEADER = FEED_COLUMNS.filter((c) => ORDER_LINE_FEED[c].of === 'order');
+const LINE = FEED_COLUMNS.filter((c) => ORDER_LINE_FEED[c].of === 'line');
 const camel = (c: string) => c.replace(/_([a-z])/g, (_m, x: string) => x.toUpperCase());
 
 async function loadOrderFeedPage(
@@ -139,11 +81,11 @@ async function loadOrderFeedPage(
 
   // The tuples, as they came, into a temporary table (one per connection, emptied at commit).
   await tx.query(
-    `CREATE TEMP TABLE IF NOT EXISTS etl_order_lines (${FEED_COLUMNS.map((c) => `${c} ${FEED_TYPES[c]}`).join(', ')}) ON COMMIT DELETE ROWS`,
+    `CREATE TEMP TABLE IF NOT EXISTS etl_order_lines (${FEED_COLUMNS.map((c) => `${c} ${sqlType(c)}`).join(', ')}) ON COMMIT DELETE ROWS`,
   );
   await tx.query(
     `INSERT INTO etl_order_lines SELECT ${feedPositions(page.columns)
-      .map((at, i) => `(r->>${at})::${FEED_TYPES[FEED_COLUMNS[i]!]}`)
+      .map((at, i) => `(r->>${at})::${sqlType(FEED_COLUMNS[i]!)}`)
       .join(', ')} FROM jsonb_array_elements($1::jsonb) AS r`,
     [page.rows],
   );

@@ -1,17 +1,15 @@
 import type { Tx } from '@erp/kit';
 import { EtlProductsDocument, type EtlProductsQuery } from '@erp/sdk';
-import { applyScd2, checksum, type PageCounts } from '../load';
-import { keysetPages, int, stagedEntity, updatedAtPosition } from './spec';
+import { applyScd2, checksum, repointFacts, type PageCounts } from '../load';
+import { keysetPages, int, stagedEntity } from './spec';
 
 type ProductNode = EtlProductsQuery['products']['edges'][number]['node'];
 export const products = stagedEntity<ProductNode>({
   name: 'products',
   tables: ['staging.products', 'dw.dim_category', 'dw.dim_product', 'dw.fact_sales'],
   watermark: true,
-  fetch: keysetPages(EtlProductsDocument, 'products', (r) => r.products),
-  position: updatedAtPosition,
-  staging: { table: 'products', keyCol: 'product_id' },
-  checksum: productChecksum,
+  ...keysetPages(EtlProductsDocument, 'products', (r) => r.products),
+  staging: { table: 'products', keyCol: 'product_id', checksum: productChecksum },
   async loadChanged(tx, todo, ctx, counts) {
     const catKey = await upsertCategories(tx, todo, counts);
 
@@ -53,7 +51,7 @@ export const products = stagedEntity<ProductNode>({
       })),
     );
     counts.written += scd.written;
-    counts.written += await repointSales(tx, scd);
+    counts.written += await repointFacts(tx, scd, REPOINT_SALES);
   },
 });
 
@@ -116,33 +114,16 @@ async function upsertCategories(
 }
 
 /** Facts dated in a new version's validity now point at it (its cost); facts on a filled inferred member get its cost. */
-async function repointSales(
-  tx: Tx,
-  scd: { newVersionKeys: number[]; filledKeys: number[] },
-): Promise<number> {
-  let written = 0;
-  if (scd.newVersionKeys.length) {
-    const r = await tx.query(
-      `UPDATE dw.fact_sales f SET product_key = n.product_key, unit_cost = n.unit_cost,
-           cost_amount = round(f.quantity * n.unit_cost, 2), margin_amount = f.net_amount - round(f.quantity * n.unit_cost, 2)
-         FROM dw.dim_product o, dw.dim_product n
-         WHERE f.product_key = o.product_key AND o.product_id = n.product_id AND n.product_key = ANY($1::int[])
-           AND f.ordered_at >= n.valid_from AND f.ordered_at < n.valid_to AND f.product_key <> n.product_key`,
-      [scd.newVersionKeys],
-    );
-    written += r.rowCount ?? 0;
-  }
-  if (scd.filledKeys.length) {
-    const r = await tx.query(
-      `UPDATE dw.fact_sales f SET unit_cost = p.unit_cost, cost_amount = round(f.quantity * p.unit_cost, 2),
-           margin_amount = f.net_amount - round(f.quantity * p.unit_cost, 2)
-         FROM dw.dim_product p WHERE f.product_key = p.product_key AND p.product_key = ANY($1::int[]) AND f.unit_cost IS DISTINCT FROM p.unit_cost`,
-      [scd.filledKeys],
-    );
-    written += r.rowCount ?? 0;
-  }
-  return written;
-}
+const REPOINT_SALES = {
+  newVersions: `UPDATE dw.fact_sales f SET product_key = n.product_key, unit_cost = n.unit_cost,
+                  cost_amount = round(f.quantity * n.unit_cost, 2), margin_amount = f.net_amount - round(f.quantity * n.unit_cost, 2)
+                FROM dw.dim_product o, dw.dim_product n
+                WHERE f.product_key = o.product_key AND o.product_id = n.product_id AND n.product_key = ANY($1::int[])
+                  AND f.ordered_at >= n.valid_from AND f.ordered_at < n.valid_to AND f.product_key <> n.product_key`,
+  filled: `UPDATE dw.fact_sales f SET unit_cost = p.unit_cost, cost_amount = round(f.quantity * p.unit_cost, 2),
+             margin_amount = f.net_amount - round(f.quantity * p.unit_cost, 2)
+           FROM dw.dim_product p WHERE f.product_key = p.product_key AND p.product_key = ANY($1::int[]) AND f.unit_cost IS DISTINCT FROM p.unit_cost`,
+};
 
 /** What identifies a product's content: its attributes and its category's (the parent's too). */
 function productChecksum(p: ProductNode): string {

@@ -1,7 +1,7 @@
 import type { Tx } from '@erp/kit';
 import { EtlPurchaseOrdersDocument, type EtlPurchaseOrdersQuery } from '@erp/sdk';
-import { checksum, deleteGone, ensureDates, inferMembers, updateChangedFact, type PageCounts } from '../load';
-import { keysetPages, stagedEntity, updatedAtPosition, type LoadContext } from './spec';
+import { checksum, ensureDates, inferMembers, replaceFacts, updateChangedFact } from '../load';
+import { keysetPages, stagedEntity } from './spec';
 
 const utcDate = (iso: string) => new Date(iso).toISOString().slice(0, 10);
 
@@ -23,24 +23,47 @@ export const purchaseOrders = stagedEntity<PurchaseOrderNode>({
     'dw.fact_purchase_receipt',
   ],
   watermark: true,
-  fetch: keysetPages(EtlPurchaseOrdersDocument, 'purchase orders', (r) => r.purchaseOrders),
-  position: updatedAtPosition,
-  staging: { table: 'purchase_orders', keyCol: 'purchase_order_id' },
-  checksum: purchaseOrderChecksum,
+  ...keysetPages(EtlPurchaseOrdersDocument, 'purchase orders', (r) => r.purchaseOrders),
+  staging: { table: 'purchase_orders', keyCol: 'purchase_order_id', checksum: purchaseOrderChecksum },
   async loadChanged(tx, todo, ctx, counts) {
-    const receipts = todo.flatMap((o) => o.lines.flatMap((l) => l.receipts));
+    const lines = purchaseLines(todo);
+    const receipts = purchaseReceipts(todo);
     counts.written += await ensureDates(tx, [
       ...todo.map((o) => utcDate(o.orderedAt)),
-      ...receipts.map((x) => utcDate(x.receivedAt)),
+      ...receipts.map((x) => utcDate(x.received_at)),
     ]);
     counts.written += await inferMembers(tx, {
-      products: todo.flatMap((o) => o.lines.map((l) => Number(l.product.id))),
+      products: lines.map((l) => l.product_id),
       warehouses: todo.map((o) => Number(o.warehouse.id)),
       suppliers: todo.map((o) => Number(o.supplier.id)),
     });
-    const lineCount = await loadPurchaseLines(tx, todo, ctx, counts);
-    const receiptCount = await loadPurchaseReceipts(tx, todo, ctx, counts);
-    await checkPurchaseFacts(tx, todo, { lines: lineCount, receipts: receiptCount });
+    // An order re-extracted replaces its lines and its receipts: those gone from it are deleted.
+    const parentIds = todo.map((o) => Number(o.id));
+    const lineKeys = lines.map((l) => ({ purchase_order_id: l.purchase_order_id, line_no: l.line_no }));
+    for (const facts of [
+      {
+        fact: 'fact_purchase',
+        upsert: UPSERT_LINES,
+        rows: lines,
+        keptParams: [JSON.stringify(lineKeys)],
+        kept: `EXISTS (SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS s(purchase_order_id integer, line_no integer)
+                        WHERE s.purchase_order_id = f.purchase_order_id AND s.line_no = f.line_no)`,
+      },
+      {
+        fact: 'fact_purchase_receipt',
+        upsert: UPSERT_RECEIPTS,
+        rows: receipts,
+        kept: 'f.receipt_id = ANY($2::int[])',
+        keptParams: [receipts.map((x) => x.receipt_id)],
+      },
+    ])
+      await replaceFacts(tx, counts, {
+        ...facts,
+        parentCol: 'purchase_order_id',
+        parentIds,
+        runId: ctx.runId,
+      });
+    await checkPurchaseFacts(tx, parentIds, { lines: lines.length, receipts: receipts.length });
   },
 });
 
@@ -80,14 +103,9 @@ function purchaseOrderChecksum(o: PurchaseOrderNode): string {
   ]);
 }
 
-/** The changed orders' lines, upserted into fact_purchase; lines gone from an order are deleted. */
-async function loadPurchaseLines(
-  tx: Tx,
-  todo: PurchaseOrderNode[],
-  ctx: LoadContext,
-  counts: PageCounts,
-): Promise<number> {
-  const lines = todo.flatMap((o) =>
+/** The changed orders' lines as fact_purchase rows (their members by id). */
+function purchaseLines(todo: PurchaseOrderNode[]) {
+  return todo.flatMap((o) =>
     o.lines.map((l) => ({
       purchase_order_id: Number(o.id),
       line_no: l.lineNo,
@@ -105,26 +123,27 @@ async function loadPurchaseLines(
       received_amount: l.receipts.reduce((a, x) => a + Math.round(Number(x.amount) * 100), 0) / 100,
     })),
   );
-  const lineCols = [
-    'po_number',
-    'status',
-    'order_date_key',
-    'supplier_key',
-    'product_key',
-    'warehouse_key',
-    'ordered_at',
-    'expected_date',
-    'ordered_qty',
-    'received_qty',
-    'unit_cost',
-    'ordered_amount',
-    'received_amount',
-  ];
-  const up = await tx.query(
-    `WITH l AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(purchase_order_id integer, line_no integer, po_number text, status text, ordered_at timestamptz,
+}
+
+const LINE_COLS = [
+  'po_number',
+  'status',
+  'order_date_key',
+  'supplier_key',
+  'product_key',
+  'warehouse_key',
+  'ordered_at',
+  'expected_date',
+  'ordered_qty',
+  'received_qty',
+  'unit_cost',
+  'ordered_amount',
+  'received_amount',
+];
+const UPSERT_LINES = `WITH l AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(purchase_order_id integer, line_no integer, po_number text, status text, ordered_at timestamptz,
                     supplier_id integer, warehouse_id integer, product_id integer, expected_date date, ordered_qty integer, received_qty integer,
                     unit_cost numeric, ordered_amount numeric, received_amount numeric))
-       INSERT INTO dw.fact_purchase AS f (purchase_order_id, line_no, ${lineCols.join(', ')}, run_id)
+       INSERT INTO dw.fact_purchase AS f (purchase_order_id, line_no, ${LINE_COLS.join(', ')}, run_id)
        SELECT l.purchase_order_id, l.line_no, l.po_number, l.status, to_char((l.ordered_at AT TIME ZONE 'UTC')::date, 'YYYYMMDD')::int,
               sup.supplier_key, p.product_key, w.warehouse_key, l.ordered_at, l.expected_date, l.ordered_qty, l.received_qty, l.unit_cost,
               l.ordered_amount, l.received_amount, $2
@@ -132,31 +151,11 @@ async function loadPurchaseLines(
        JOIN dw.dim_supplier sup ON sup.supplier_id = l.supplier_id
        JOIN dw.dim_product p ON p.product_id = l.product_id AND l.ordered_at >= p.valid_from AND l.ordered_at < p.valid_to
        JOIN dw.dim_warehouse w ON w.warehouse_id = l.warehouse_id
-       ${updateChangedFact(['purchase_order_id', 'line_no'], lineCols)}`,
-    [JSON.stringify(lines), ctx.runId],
-  );
-  counts.written += up.rowCount ?? 0;
-  await deleteGone(tx, counts, {
-    fact: 'fact_purchase',
-    parentCol: 'purchase_order_id',
-    parentIds: todo.map((o) => Number(o.id)),
-    kept: `EXISTS (SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS s(purchase_order_id integer, line_no integer)
-                   WHERE s.purchase_order_id = f.purchase_order_id AND s.line_no = f.line_no)`,
-    keptParams: [
-      JSON.stringify(lines.map((l) => ({ purchase_order_id: l.purchase_order_id, line_no: l.line_no }))),
-    ],
-  });
-  return lines.length;
-}
+       ${updateChangedFact(['purchase_order_id', 'line_no'], LINE_COLS)}`;
 
-/** The changed orders' receipts, upserted into fact_purchase_receipt; receipts gone from an order are deleted. */
-async function loadPurchaseReceipts(
-  tx: Tx,
-  todo: PurchaseOrderNode[],
-  ctx: LoadContext,
-  counts: PageCounts,
-): Promise<number> {
-  const recs = todo.flatMap((o) =>
+/** The changed orders' receipts as fact_purchase_receipt rows. */
+function purchaseReceipts(todo: PurchaseOrderNode[]) {
+  return todo.flatMap((o) =>
     o.lines.flatMap((l) =>
       l.receipts.map((x) => ({
         receipt_id: Number(x.id),
@@ -180,30 +179,30 @@ async function loadPurchaseReceipts(
       })),
     ),
   );
-  const recCols = [
-    'purchase_order_id',
-    'line_no',
-    'po_number',
-    'receipt_date_key',
-    'supplier_key',
-    'product_key',
-    'warehouse_key',
-    'received_at',
-    'ordered_at',
-    'expected_date',
-    'quantity',
-    'unit_cost',
-    'amount',
-    'lead_time_days',
-    'days_late',
-    'is_on_time',
-  ];
-  if (recs.length) {
-    const r = await tx.query(
-      `WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(receipt_id integer, purchase_order_id integer, line_no integer, po_number text, received_at timestamptz,
+}
+
+const RECEIPT_COLS = [
+  'purchase_order_id',
+  'line_no',
+  'po_number',
+  'receipt_date_key',
+  'supplier_key',
+  'product_key',
+  'warehouse_key',
+  'received_at',
+  'ordered_at',
+  'expected_date',
+  'quantity',
+  'unit_cost',
+  'amount',
+  'lead_time_days',
+  'days_late',
+  'is_on_time',
+];
+const UPSERT_RECEIPTS = `WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(receipt_id integer, purchase_order_id integer, line_no integer, po_number text, received_at timestamptz,
                       ordered_at timestamptz, line_ordered_at timestamptz, supplier_id integer, warehouse_id integer, product_id integer, expected_date date, quantity integer,
                       unit_cost numeric, amount numeric, lead_time_days integer, days_late integer, is_on_time boolean))
-         INSERT INTO dw.fact_purchase_receipt AS f (receipt_id, ${recCols.join(', ')}, run_id)
+         INSERT INTO dw.fact_purchase_receipt AS f (receipt_id, ${RECEIPT_COLS.join(', ')}, run_id)
          SELECT x.receipt_id, x.purchase_order_id, x.line_no, x.po_number, to_char((x.received_at AT TIME ZONE 'UTC')::date, 'YYYYMMDD')::int,
                 sup.supplier_key, p.product_key, w.warehouse_key, x.received_at, x.ordered_at, x.expected_date, x.quantity, x.unit_cost, x.amount,
                 x.lead_time_days, x.days_late, x.is_on_time, $2
@@ -211,31 +210,18 @@ async function loadPurchaseReceipts(
          JOIN dw.dim_supplier sup ON sup.supplier_id = x.supplier_id
          JOIN dw.dim_product p ON p.product_id = x.product_id AND x.line_ordered_at >= p.valid_from AND x.line_ordered_at < p.valid_to
          JOIN dw.dim_warehouse w ON w.warehouse_id = x.warehouse_id
-         ${updateChangedFact(['receipt_id'], recCols)}`,
-      [JSON.stringify(recs), ctx.runId],
-    );
-    counts.written += r.rowCount ?? 0;
-  }
-  await deleteGone(tx, counts, {
-    fact: 'fact_purchase_receipt',
-    parentCol: 'purchase_order_id',
-    parentIds: todo.map((o) => Number(o.id)),
-    kept: 'f.receipt_id = ANY($2::int[])',
-    keptParams: [recs.map((x) => x.receipt_id)],
-  });
-  return recs.length;
-}
+         ${updateChangedFact(['receipt_id'], RECEIPT_COLS)}`;
 
 async function checkPurchaseFacts(
   tx: Tx,
-  todo: PurchaseOrderNode[],
+  orderIds: number[],
   expected: { lines: number; receipts: number },
 ): Promise<void> {
   // Every line and receipt must have found its members (inferred ones included): a join that drops a row would lose it silently.
   const { rows: check } = await tx.query<{ lines: number; receipts: number }>(
     `SELECT (SELECT count(*) FROM dw.fact_purchase WHERE purchase_order_id = ANY($1::int[]))::int AS lines,
               (SELECT count(*) FROM dw.fact_purchase_receipt WHERE purchase_order_id = ANY($1::int[]))::int AS receipts`,
-    [todo.map((o) => Number(o.id))],
+    [orderIds],
   );
   if (check[0]!.lines !== expected.lines || check[0]!.receipts !== expected.receipts)
     throw new Error(

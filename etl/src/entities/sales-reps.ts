@@ -12,8 +12,7 @@ export const salesReps = stagedEntity<SalesRepNode>({
     const r = await api.query(EtlSalesRepsDocument, {}, 'sales reps');
     return { nodes: r.salesReps, endCursor: null, hasNextPage: false };
   },
-  staging: { table: 'sales_reps', keyCol: 'sales_rep_id' },
-  checksum: (u) => checksum([u.name]),
+  staging: { table: 'sales_reps', keyCol: 'sales_rep_id', checksum: (u) => checksum([u.name]) },
   async loadChanged(tx, todo, ctx, counts) {
     counts.written += await upsertDimension(
       tx,

@@ -8,10 +8,10 @@ import {
   stage,
   type StagedRow,
 } from '../load';
-import { connectionPage, type EntitySpec } from './spec';
+import { connectionPage, defineEntity } from './spec';
 
 type StockNode = EtlStockLevelsQuery['stockLevels']['edges'][number]['node'];
-export const stock: EntitySpec<StockNode> = {
+export const stock = defineEntity<StockNode>({
   name: 'stock',
   tables: [
     'staging.stock_levels',
@@ -77,4 +77,4 @@ export const stock: EntitySpec<StockNode> = {
     counts.written += r.rowCount ?? 0;
     return counts;
   },
-};
+});

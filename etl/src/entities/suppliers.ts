@@ -1,7 +1,7 @@
 import type { Tx } from '@erp/kit';
 import { EtlSuppliersDocument, type EtlSuppliersQuery } from '@erp/sdk';
-import { checksum, deleteGone, ensureDates, upsertDimension, type PageCounts } from '../load';
-import { keysetPages, stagedEntity, updatedAtPosition, type LoadContext } from './spec';
+import { checksum, ensureDates, replaceFacts, upsertDimension, type PageCounts } from '../load';
+import { keysetPages, stagedEntity, type LoadContext } from './spec';
 
 type SupplierNode = EtlSuppliersQuery['suppliers']['edges'][number]['node'];
 export const suppliers = stagedEntity<SupplierNode>({
@@ -10,10 +10,8 @@ export const suppliers = stagedEntity<SupplierNode>({
   // Read whole every run: a new evaluation or supply does not touch the supplier's updatedAt, so a
   // watermark would miss it. The list is small and unchanged rows are skipped by checksum.
   watermark: false,
-  fetch: keysetPages(EtlSuppliersDocument, 'suppliers', (r) => r.suppliers),
-  position: updatedAtPosition,
-  staging: { table: 'suppliers', keyCol: 'supplier_id' },
-  checksum: supplierChecksum,
+  ...keysetPages(EtlSuppliersDocument, 'suppliers', (r) => r.suppliers),
+  staging: { table: 'suppliers', keyCol: 'supplier_id', checksum: supplierChecksum },
   async loadChanged(tx, todo, ctx, counts) {
     counts.written += await upsertDimension(
       tx,
@@ -72,8 +70,20 @@ async function loadEvaluations(
     tx,
     evals.map((e) => e.period_start),
   );
-  const fact = await tx.query(
-    `INSERT INTO dw.fact_supplier_evaluation AS f (supplier_id, period_start, supplier_key, month_date_key, deliveries, on_time_deliveries,
+  await replaceFacts(tx, counts, {
+    fact: 'fact_supplier_evaluation',
+    upsert: UPSERT_EVALUATIONS,
+    rows: evals,
+    runId: ctx.runId,
+    parentCol: 'supplier_id',
+    parentIds: todo.map((s) => Number(s.id)),
+    kept: `EXISTS (SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS s(supplier_id integer, period_start date)
+                     WHERE s.supplier_id = f.supplier_id AND s.period_start = f.period_start)`,
+    keptParams: [JSON.stringify(evals)],
+  });
+}
+
+const UPSERT_EVALUATIONS = `INSERT INTO dw.fact_supplier_evaluation AS f (supplier_id, period_start, supplier_key, month_date_key, deliveries, on_time_deliveries,
          late_deliveries, on_time_rate, quality_score, price_score, run_id)
        SELECT s.supplier_id, s.period_start, d.supplier_key, to_char(s.period_start, 'YYYYMMDD')::int, s.deliveries, s.on_time_deliveries,
               s.deliveries - s.on_time_deliveries, CASE WHEN s.deliveries > 0 THEN round(100.0 * s.on_time_deliveries / s.deliveries, 2) END,
@@ -85,19 +95,7 @@ async function loadEvaluations(
          on_time_deliveries = excluded.on_time_deliveries, late_deliveries = excluded.late_deliveries, on_time_rate = excluded.on_time_rate,
          quality_score = excluded.quality_score, price_score = excluded.price_score, run_id = excluded.run_id
        WHERE (f.supplier_key, f.deliveries, f.on_time_deliveries, f.quality_score, f.price_score)
-         IS DISTINCT FROM (excluded.supplier_key, excluded.deliveries, excluded.on_time_deliveries, excluded.quality_score, excluded.price_score)`,
-    [JSON.stringify(evals), ctx.runId],
-  );
-  counts.written += fact.rowCount ?? 0;
-  await deleteGone(tx, counts, {
-    fact: 'fact_supplier_evaluation',
-    parentCol: 'supplier_id',
-    parentIds: todo.map((s) => Number(s.id)),
-    kept: `EXISTS (SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS s(supplier_id integer, period_start date)
-                     WHERE s.supplier_id = f.supplier_id AND s.period_start = f.period_start)`,
-    keptParams: [JSON.stringify(evals)],
-  });
-}
+         IS DISTINCT FROM (excluded.supplier_key, excluded.deliveries, excluded.on_time_deliveries, excluded.quality_score, excluded.price_score)`;
 
 /**
  * A product's main supplier — the one rule every reader takes it from (the model's supplier level,

@@ -11,8 +11,11 @@ export const warehouses = stagedEntity<WarehouseNode>({
     const r = await api.query(EtlWarehousesDocument, {}, 'warehouses');
     return { nodes: r.warehouses, endCursor: null, hasNextPage: false };
   },
-  staging: { table: 'warehouses', keyCol: 'warehouse_id' },
-  checksum: (w) => checksum([w.code, w.name, w.city, w.countryCode]),
+  staging: {
+    table: 'warehouses',
+    keyCol: 'warehouse_id',
+    checksum: (w) => checksum([w.code, w.name, w.city, w.countryCode]),
+  },
   async loadChanged(tx, todo, ctx, counts) {
     counts.written += await upsertDimension(
       tx,

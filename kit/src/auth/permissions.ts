@@ -55,6 +55,8 @@ export const PERMISSIONS: Record<string, readonly Grantee[]> = {
   'Query.stockLevels': ['ADMIN', 'MANAGER', 'SALES', 'WAREHOUSE', 'PURCHASING', 'ANALYST', ...ETL],
   'Query.stockMovements': SUPPLY_CHAIN_READERS,
   'Query.stockTotals': SUPPLY_CHAIN_READERS,
+  // the ETL's feed of the whole stock ledger (bulk pages): the ETL's identity only, no person's role
+  'Query.stockMovementFeed': ETL,
   'Mutation.createCategory': ADMIN_MANAGER,
   'Mutation.updateCategory': ADMIN_MANAGER,
   'Mutation.createProduct': BUYERS,

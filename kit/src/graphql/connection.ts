@@ -1,5 +1,5 @@
 import type DataLoader from 'dataloader';
-import { ValidationError } from '../errors';
+import { ForbiddenError, ValidationError } from '../errors';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -198,4 +198,40 @@ export function listPage<R extends { id: number }>(
     limit,
     onRow: (row) => loader.prime(row.id, row),
   };
+}
+
+/** The arguments of an ETL feed: a page size, the previous page's cursor, the instant to read from. */
+export interface EtlFeedArgs {
+  first?: number | null;
+  after?: string | null;
+  updatedFrom?: Date | string | null;
+}
+
+/**
+ * The keyset page of an ETL feed (flat rows of every record: the ETL service identity's alone, any
+ * other caller FORBIDDEN): its size (`first`, default 2,000, at most 10,000) and the conditions, with
+ * their parameters, keeping the rows at or after `updatedFrom` and after the `after` cursor (the last
+ * row's sort instant as text and its id) on the feed's (sort, id) columns.
+ */
+export function etlFeedKeyset(
+  identity: { role: string } | null | undefined,
+  feed: string,
+  args: EtlFeedArgs,
+  keys: { sort: string; id: string; idType: 'int' | 'bigint' },
+): { limit: number; params: unknown[]; where: string[] } {
+  if (identity?.role !== 'ETL_SERVICE') throw new ForbiddenError(`${feed} is the ETL service identity’s`);
+  const first = args.first ?? 2000;
+  if (!Number.isInteger(first) || first < 1)
+    throw new ValidationError('first', first, 'must be a whole number ≥ 1');
+  const cursor = decodeCursor(args.after, 2);
+  if (cursor && (typeof cursor[0] !== 'string' || !Number.isSafeInteger(cursor[1])))
+    throw new ValidationError('after', args.after, 'is not a cursor from this feed');
+  const params: unknown[] = [];
+  const where: string[] = [];
+  if (args.updatedFrom != null) where.push(`${keys.sort} >= $${params.push(args.updatedFrom)}`);
+  if (cursor) {
+    const sortKey = `$${params.push(cursor[0])}::timestamptz`;
+    where.push(keysetSql(keys.sort, keys.id, '>', sortKey, `$${params.push(cursor[1])}::${keys.idType}`));
+  }
+  return { limit: Math.min(first, MAX_BULK_PAGE_SIZE), params, where };
 }

@@ -8,6 +8,7 @@ import {
 } from '@erp/kit/graphql';
 import type { Resolvers } from '../generated/resolvers';
 import * as categories from '../services/categories';
+import { stockMovementFeed } from '../services/feed';
 import * as products from '../services/products';
 import * as stock from '../services/stock';
 import * as warehouses from '../services/warehouses';
@@ -36,6 +37,7 @@ export const resolvers: Resolvers = {
     stockLevels: (_, a, ctx) => stock.listStockLevels(ctx, a),
     stockMovements: (_, a, ctx) => stock.listStockMovements(ctx, a),
     stockTotals: (_, _a, ctx) => warehouses.stockTotals(ctx),
+    stockMovementFeed: (_, a, ctx) => stockMovementFeed(ctx, a),
     orderStockHolds: (_, a, ctx) => stock.orderStockHolds(ctx, a),
   },
   Mutation: {

@@ -1,44 +1,18 @@
 import type { BaseContext, Subgraph } from '@erp/kit/graphql';
-import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
-import { dataOf, execute, identity, quietLogger, testUpdatedAtFeed } from '@erp/kit/test/graphql';
-import type { Inventory } from '../inventory';
+import type { TestDatabase } from '@erp/kit/test/db';
+import { dataOf, execute, identity, testUpdatedAtFeed } from '@erp/kit/test/graphql';
 import { LINE_SELECT, type OrderLineRow } from '../rows';
-import { createSalesSubgraph } from '../server';
-import { anyCustomer } from './test-helpers';
+import { salesAlone } from './test-helpers';
 import { fromCents, toCents } from './order-totals';
 
 /** What the warehouse ETL needs of sales: incremental order extraction and the source totals. */
 const analyst = identity('ANALYST', 7);
-const noStock: Inventory = {
-  reserve: async () => {
-    throw new Error('not in these tests');
-  },
-  release: async () => undefined,
-  ship: async () => undefined,
-  undoShipment: async () => undefined,
-  holds: async () => [],
-  warehouseExists: async () => true,
-  products: async () => new Map(),
-};
-
-async function start() {
-  const db = await testDatabase();
-  const sales = (await createSalesSubgraph({
-    pool: db.pool,
-    log: quietLogger(),
-    identitySecret: 'x'.repeat(32),
-    production: false,
-    inventory: noStock,
-    customers: anyCustomer,
-  })) as unknown as Subgraph<BaseContext>;
-  return { db, sales };
-}
 
 describe('incremental extraction', () => {
   let db: TestDatabase;
   let sales: Subgraph<BaseContext>;
   beforeAll(async () => {
-    ({ db, sales } = await start());
+    ({ db, sales } = await salesAlone());
     await db.pool.query(`
       INSERT INTO sales.orders (number, customer_id, warehouse_id, updated_at)
         SELECT 'TIE-' || lpad(i::text, 3, '0'), 1, 1, timestamptz '2025-03-01 10:00:00.123456+00' FROM generate_series(1, 250) i;
@@ -68,7 +42,7 @@ describe('salesTotals', () => {
   let sales: Subgraph<BaseContext>;
   const TOTALS = `{ salesTotals { orders lines units netRevenue byStatus { status orders netRevenue } } }`;
   beforeAll(async () => {
-    ({ db, sales } = await start());
+    ({ db, sales } = await salesAlone());
     // Hand-made: a delivered SALE (per-line rounding matters), a delivered RETURN, a CANCELLED SALE,
     // a DRAFT without lines and a CONFIRMED RETURN.
     await db.pool.query(`

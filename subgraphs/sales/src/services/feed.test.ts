@@ -1,26 +1,12 @@
 import type { BaseContext, Subgraph } from '@erp/kit/graphql';
-import { testDatabase, type TestDatabase } from '@erp/kit/test/db';
-import { dataOf, execute, identity, quietLogger } from '@erp/kit/test/graphql';
-import type { Inventory } from '../inventory';
+import type { TestDatabase } from '@erp/kit/test/db';
+import { dataOf, execute, identity } from '@erp/kit/test/graphql';
 import { LINE_SELECT, type OrderLineRow } from '../rows';
-import { createSalesSubgraph } from '../server';
 import type { OrderLineFeedPage } from './feed';
-import { anyCustomer } from './test-helpers';
+import { salesAlone } from './test-helpers';
 
 /** The ETL's flat order-line feed: keyset pages of whole orders, flat tuples, the ETL's identity only. */
 const etl = identity('ETL_SERVICE', 9);
-const noStock: Inventory = {
-  reserve: async () => {
-    throw new Error('not in these tests');
-  },
-  release: async () => undefined,
-  ship: async () => undefined,
-  undoShipment: async () => undefined,
-  holds: async () => [],
-  warehouseExists: async () => true,
-  products: async () => new Map(),
-};
-
 const FEED = `query($first: Int, $after: String, $updatedFrom: DateTime) {
   salesOrderLineFeed(first: $first, after: $after, updatedFrom: $updatedFrom) {
     columns rows orders lines hasNextPage endCursor lastUpdatedAt lastId carriers { id code name } shipToCities { id } } }`;
@@ -33,15 +19,7 @@ type FeedPage = Omit<OrderLineFeedPage, 'carriers'> & {
 let db: TestDatabase;
 let sales: Subgraph<BaseContext>;
 beforeAll(async () => {
-  db = await testDatabase();
-  sales = (await createSalesSubgraph({
-    pool: db.pool,
-    log: quietLogger(),
-    identitySecret: 'x'.repeat(32),
-    production: false,
-    inventory: noStock,
-    customers: anyCustomer,
-  })) as unknown as Subgraph<BaseContext>;
+  ({ db, sales } = await salesAlone());
   // 250 orders sharing one updated_at (ties across page boundaries), 3 lines each but every 10th
   // order without lines; 5 later orders, one with a carrier and a ship-to city.
   await db.pool.query(`

@@ -1,35 +1,6 @@
-import { ForbiddenError, prepared, ValidationError, withTransaction } from '@erp/kit';
-import { decodeCursor, encodeCursor, keysetSql, MAX_BULK_PAGE_SIZE } from '@erp/kit/graphql';
+import { ORDER_LINE_FEED_COLUMNS, prepared, withTransaction } from '@erp/kit';
+import { encodeCursor, etlFeedKeyset, type EtlFeedArgs } from '@erp/kit/graphql';
 import type { SalesContext } from '../context';
-
-/** The tuple columns of salesOrderLineFeed, in order (the ETL reads them by position). */
-export const ORDER_LINE_FEED_COLUMNS = [
-  'order_id',
-  'line_no',
-  'number',
-  'kind',
-  'status',
-  'currency',
-  'sales_rep_id',
-  'ordered_at',
-  'confirmed_at',
-  'shipped_at',
-  'delivered_at',
-  'cancelled_at',
-  'updated_at',
-  'customer_id',
-  'warehouse_id',
-  'carrier_id',
-  'ship_to_city_id',
-  'product_id',
-  'quantity',
-  'unit_price',
-  'discount',
-  'tax_rate',
-  'net_amount',
-  'tax_amount',
-  'gross_amount',
-] as const;
 
 export interface OrderLineFeedPage {
   columns: readonly string[];
@@ -44,41 +15,18 @@ export interface OrderLineFeedPage {
   shipToCities: { id: string }[];
 }
 
-export interface OrderLineFeedArgs {
-  first?: number | null;
-  after?: string | null;
-  updatedFrom?: Date | string | null;
-}
-
 /**
  * One page of the order-line change feed, built whole by PostgreSQL: the next `first` orders in
  * (updated_at, id) order from the cursor (the orders_updated_idx index), joined with their lines,
  * aggregated into one JSON text of tuples. The amounts are computed as OrderLine's (rounded to the
  * cent line by line). Every order of the ERP, so the ETL's identity alone may read it.
  */
-export async function orderLineFeed(ctx: SalesContext, args: OrderLineFeedArgs): Promise<OrderLineFeedPage> {
-  if (ctx.identity?.role !== 'ETL_SERVICE')
-    throw new ForbiddenError('salesOrderLineFeed is the ETL service identity’s');
-  const first = args.first ?? 2000;
-  if (!Number.isInteger(first) || first < 1)
-    throw new ValidationError('first', first, 'must be a whole number ≥ 1');
-  const limit = Math.min(first, MAX_BULK_PAGE_SIZE);
-  const cursor = decodeCursor(args.after, 2);
-  if (cursor && (typeof cursor[0] !== 'string' || !Number.isSafeInteger(cursor[1])))
-    throw new ValidationError('after', args.after, 'is not a cursor from this feed');
-  const params: unknown[] = [];
-  const where: string[] = [];
-  if (args.updatedFrom != null) where.push(`o.updated_at >= $${params.push(args.updatedFrom)}`);
-  if (cursor)
-    where.push(
-      keysetSql(
-        'o.updated_at',
-        'o.id',
-        '>',
-        `$${params.push(cursor[0])}::timestamptz`,
-        `$${params.push(cursor[1])}::int`,
-      ),
-    );
+export async function orderLineFeed(ctx: SalesContext, args: EtlFeedArgs): Promise<OrderLineFeedPage> {
+  const { limit, params, where } = etlFeedKeyset(ctx.identity, 'salesOrderLineFeed', args, {
+    sort: 'o.updated_at',
+    id: 'o.id',
+    idType: 'int',
+  });
   // The orders by the (updated_at, id) index; each one's lines by the (order_id, line_no) index
   // (the ORDER BY keeps the LATERAL a per-order index scan, never a scan of every line per page).
   const sql = `
@@ -89,6 +37,7 @@ export async function orderLineFeed(ctx: SalesContext, args: OrderLineFeedArgs):
        ORDER BY o.updated_at, o.id LIMIT $${params.push(limit + 1)}),
     page AS (SELECT * FROM fetched ORDER BY updated_at, id LIMIT $${params.push(limit)}),
     last AS (SELECT id, updated_at FROM page ORDER BY updated_at DESC, id DESC LIMIT 1),
+    -- a tuple's values in ORDER_LINE_FEED_COLUMNS order
     rows AS (
       SELECT p.id, l.line_no, json_build_array(p.id, l.line_no, p.number, p.kind, p.status, p.currency, p.sales_rep_id, p.ordered_at, p.confirmed_at,
                p.shipped_at, p.delivered_at, p.cancelled_at, p.updated_at, p.customer_id, p.warehouse_id, p.carrier_id, p.ship_to_city_id,

@@ -2,9 +2,8 @@ import { countStatements } from '@erp/kit/db/tx';
 import type { TestDatabase } from '@erp/kit/test/db';
 import { dataOf, execute, identity } from '@erp/kit/test/graphql';
 import { subgraphUnderTest } from '@erp/kit/test/subgraph';
-import type { Inventory } from '../inventory';
 import { createSalesSubgraph } from '../server';
-import { anyCustomer } from './test-helpers';
+import { anyCustomer, stocklessInventory } from './test-helpers';
 
 /** Reads, row-level rules and federation entities; the stock is not involved (no order is confirmed). */
 let db: TestDatabase;
@@ -16,17 +15,9 @@ const manager = identity('MANAGER', 1);
 const alice = identity('SALES', 21);
 const bob = identity('SALES', 22);
 const warehouseUser = identity('WAREHOUSE', 30);
-const noStock: Inventory = {
-  reserve: async () => {
-    throw new Error('not in these tests');
-  },
-  release: async () => undefined,
-  ship: async () => undefined,
-  undoShipment: async () => undefined,
-  holds: async () => [],
-  warehouseExists: async () => true,
-  products: async (_who, ids) => new Map(ids.map((id) => [id, { listPrice: '1.00', status: 'ACTIVE' }])),
-};
+const noStock = stocklessInventory(
+  async (_who, ids) => new Map(ids.map((id) => [id, { listPrice: '1.00', status: 'ACTIVE' }])),
+);
 
 const sales = subgraphUnderTest(async (opts, testDb) => {
   db = testDb;

@@ -18,6 +18,38 @@ export const anyCustomer: CustomerDirectory = {
 };
 export const manager = identity('MANAGER', 1);
 
+/**
+ * The stock for the tests that confirm no order: reserving fails loudly, the rest answers "nothing
+ * held"; `products` says what the catalog knows of products (nothing by default).
+ */
+export function stocklessInventory(products: Inventory['products'] = async () => new Map()): Inventory {
+  return {
+    reserve: async () => {
+      throw new Error('not in these tests');
+    },
+    release: async () => undefined,
+    ship: async () => undefined,
+    undoShipment: async () => undefined,
+    holds: async () => [],
+    warehouseExists: async () => true,
+    products,
+  };
+}
+
+/** Sales alone on a fresh database, without stock (stocklessInventory) and with anyCustomer. */
+export async function salesAlone(): Promise<{ db: TestDatabase; sales: Subgraph<BaseContext> }> {
+  const db = await testDatabase();
+  const sales = (await createSalesSubgraph({
+    pool: db.pool,
+    log: quietLogger(),
+    identitySecret: SECRET,
+    production: false,
+    inventory: stocklessInventory(),
+    customers: anyCustomer,
+  })) as unknown as Subgraph<BaseContext>;
+  return { db, sales };
+}
+
 export interface World {
   db: TestDatabase;
   catalog: Subgraph<BaseContext>;

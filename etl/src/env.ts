@@ -11,7 +11,7 @@ export const etlEnvSchema = z.object({
   ETL_EMAIL: z.preprocess(blank, z.string().email().default('etl@erp.local')),
   ETL_PASSWORD: z.preprocess(blank, z.string().min(1)),
   /** Rows per API page (the API serves the ETL's service identity up to 10,000). */
-  ETL_PAGE_SIZE: z.preprocess(blank, z.coerce.number().int().min(1).max(10_000).default(5_000)),
+  ETL_PAGE_SIZE: z.preprocess(blank, z.coerce.number().int().min(1).max(10_000).default(1_000)),
   /** Extraction restarts this many minutes before the watermark (rows committed late with an earlier updated_at). */
   ETL_LOOKBACK_MINUTES: z.preprocess(blank, z.coerce.number().min(0).default(10)),
 });

@@ -49,10 +49,20 @@ interface EtlChild {
 /** The ETL in a child process (its own memory), as the service identity. */
 async function child(gatewayUrl: string, dwhUrl: string, email: string, full: boolean): Promise<void> {
   const t0 = performance.now();
-  const r = await runEtl({ gatewayUrl, credentials: { email, password: PASSWORD }, dwhUrl, full });
+  // The run's log (per-entity and per-step seconds) on stderr, beside the bench's own lines.
+  const runLog = (line: string) => process.stderr.write(`  etl ${full ? 'full' : 'incremental'}: ${line}\n`);
+  const r = await runEtl({
+    gatewayUrl,
+    credentials: { email, password: PASSWORD },
+    dwhUrl,
+    full,
+    log: runLog,
+  });
   // The pipeline's rollups stage, timed with the run as when the ETL refreshed the rollups itself.
   const dwh = new pg.Pool({ connectionString: dwhUrl, max: 2 });
+  const rollups = performance.now();
   await refreshStaleRollups(dwh).finally(() => dwh.end());
+  runLog(`rollups: ${((performance.now() - rollups) / 1000).toFixed(1)} s`);
   const seconds = (performance.now() - t0) / 1000;
   const orders = r.entities.find((e) => e.entity === 'orders');
   const out: EtlChild = {

@@ -71,6 +71,8 @@ export interface RunResult {
 }
 
 const RUN_LOCK = 7_402_405; // one ETL run at a time per warehouse
+// Not larger: a page of 5,000 orders or purchase orders took longer than the gateway waits for a
+// subgraph on a loaded machine (both entities failed, the run PARTIAL).
 const DEFAULT_PAGE_SIZE = 1_000;
 /** Extraction phases: entities of a phase run in parallel. */
 const PHASES: readonly EntityName[][] = [
@@ -172,7 +174,9 @@ async function runLocked(
   const { results, reconciliation, fatal } = await extractAndReconcile(pool, opts, s, watermarks, ctx);
   const { status, error } = judgeRun(fatal, reconciliation, results);
   const rowsWritten = total(results, 'written');
+  const analysing = Date.now();
   await refreshStatistics(pool, results, s.log);
+  s.log(`statistics: ${((Date.now() - analysing) / 1000).toFixed(1)} s`);
   // The rollups are not refreshed here: that is the pipeline's next stage (refreshStaleRollups, @erp/semantic).
   await closeRun(pool, runId, status, results, reconciliation, error);
   const seconds = (Date.now() - started) / 1000;
@@ -263,8 +267,13 @@ async function extractAndReconcile(
   } catch (err) {
     return { results: [], reconciliation: null, fatal: (err as Error).message };
   }
+  const extracting = Date.now();
   const results = await extractEntities(pool, api, opts, s, watermarks, ctx);
+  const reconciling = Date.now();
   const reconciliation = await reconcileRun(api, pool, s, results);
+  s.log(
+    `extraction: ${((reconciling - extracting) / 1000).toFixed(1)} s; reconciliation: ${((Date.now() - reconciling) / 1000).toFixed(1)} s`,
+  );
   return { results, reconciliation, fatal: undefined };
 }
 
@@ -453,9 +462,15 @@ async function runEntity(
   const bar = o.progress ? progressBar(name, 0) : undefined;
   try {
     // Extraction is pipelined with loading: the next page is requested while this one is loaded.
+    // Where the entity's seconds go: waiting for the API (what pipelining does not hide) and loading.
+    let waitMs = 0;
+    let loadMs = 0;
     let pending = spec.fetch(api, o.pageSize, null, updatedFrom);
     for (;;) {
+      const waited = Date.now();
       const page = await pending;
+      const loading = Date.now();
+      waitMs += loading - waited;
       const next =
         page.hasNextPage && page.endCursor ? spec.fetch(api, o.pageSize, page.endCursor, updatedFrom) : null;
       next?.catch(() => undefined); // a failure is reported when awaited; none if this page's load fails first
@@ -499,6 +514,7 @@ async function runEntity(
           );
         return counts;
       });
+      loadMs += Date.now() - loading;
       r.pages = pageNo;
       r.extracted += rows;
       r.inserted += c.inserted;
@@ -511,6 +527,9 @@ async function runEntity(
       pending = next;
     }
     r.seconds = (Date.now() - t0) / 1000;
+    o.log(
+      `${name}: ${r.pages} pages in ${r.seconds.toFixed(1)} s, ${(waitMs / 1000).toFixed(1)} s waiting for the API, ${(loadMs / 1000).toFixed(1)} s loading`,
+    );
     bar?.stop(`${r.extracted} extracted, ${r.inserted} new, ${r.updated} changed, ${r.unchanged} unchanged`);
     await pool.query(
       `UPDATE meta.etl_run_entities SET status = 'SUCCEEDED', finished_at = clock_timestamp() WHERE run_id = $1 AND entity = $2`,

@@ -10,8 +10,8 @@ const heading = (extra: Record<string, unknown>) =>
       record,
       back: 'products',
       backLabel: 'Products',
-      title: (r: typeof record) => r.name,
-      state: 'ready',
+      title: () => record.name,
+      state: 'done',
       error: null,
       ...extra,
     },
@@ -23,6 +23,6 @@ describe('the title of a record page', () => {
     expect(heading({})).toBe('Cordless drill');
   });
   test('puts one space before the code', () => {
-    expect(heading({ code: (r: typeof record) => r.sku })).toBe('Cordless drill (PT-001)');
+    expect(heading({ code: () => record.sku })).toBe('Cordless drill (PT-001)');
   });
 });

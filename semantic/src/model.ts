@@ -913,6 +913,38 @@ const geographyArea = (level: 'region' | 'city', title: string): DimensionDef['l
   membersFrom: 'dw.dim_geography g',
 });
 
+/** A level of the product tree: on sales, stock, its movements, the catalog and purchasing. */
+const productTreeLevel = (
+  level: string,
+  title: string,
+  key: string,
+  label: string,
+  rollup: { key: string; label: string },
+  membersFrom = 'dw.dim_category cat',
+): DimensionDef['levels'][number] => ({
+  level,
+  title,
+  key,
+  label,
+  facts: ['sales', 'inventory', 'stockMovement', 'catalog', ...BUY_FACTS],
+  rollup,
+  membersFrom,
+});
+
+/** A category level (root or leaf): products without a category fall under '(none)' / 'No category'. */
+const categoryLevel = (
+  level: string,
+  title: string,
+  code: string,
+  name: string,
+  rollupKey: string,
+  rollupLabel: string,
+) =>
+  productTreeLevel(level, title, `COALESCE(${code}, '(none)')`, `COALESCE(${name}, 'No category')`, {
+    key: rollupKey,
+    label: rollupLabel,
+  });
+
 export const DIMENSIONS: DimensionDef[] = [
   {
     name: 'date',
@@ -970,32 +1002,17 @@ export const DIMENSIONS: DimensionDef[] = [
     title: 'Product',
     description: 'Root category → category → product (SKU). Members are codes; labels are names.',
     levels: [
+      categoryLevel('root', 'Root category', 'cat.root_code', 'cat.root_name', 'r.root_code', 'r.root_name'),
+      categoryLevel('category', 'Category', 'cat.code', 'cat.name', 'r.category_code', 'r.category_name'),
       {
-        level: 'root',
-        title: 'Root category',
-        key: `COALESCE(cat.root_code, '(none)')`,
-        label: `COALESCE(cat.root_name, 'No category')`,
-        facts: ['sales', 'inventory', 'stockMovement', 'catalog', ...BUY_FACTS],
-        rollup: { key: 'r.root_code', label: 'r.root_name' },
-        membersFrom: 'dw.dim_category cat',
-      },
-      {
-        level: 'category',
-        title: 'Category',
-        key: `COALESCE(cat.code, '(none)')`,
-        label: `COALESCE(cat.name, 'No category')`,
-        facts: ['sales', 'inventory', 'stockMovement', 'catalog', ...BUY_FACTS],
-        rollup: { key: 'r.category_code', label: 'r.category_name' },
-        membersFrom: 'dw.dim_category cat',
-      },
-      {
-        level: 'product',
-        title: 'Product',
-        key: 'p.sku',
-        label: 'p.name',
-        facts: ['sales', 'inventory', 'stockMovement', 'catalog', ...BUY_FACTS],
-        rollup: { key: 'r.sku', label: 'r.product_name' },
-        membersFrom: PRODUCT_FROM,
+        ...productTreeLevel(
+          'product',
+          'Product',
+          'p.sku',
+          'p.name',
+          { key: 'r.sku', label: 'r.product_name' },
+          PRODUCT_FROM,
+        ),
         record: { id: 'p.product_id', current: 'p.is_current' },
       },
     ],

@@ -2,7 +2,6 @@ import { ORDER_LINE_FEED, ORDER_LINE_FEED_COLUMNS, type OrderLineFeedColumn, typ
 import { EtlOrderLineFeedDocument, type EtlOrderLineFeedQuery } from '@erp/sdk';
 import {
   deleteGone,
-  emptyCounts,
   ensureDates,
   inferMembers,
   upsertDimension,
@@ -10,7 +9,7 @@ import {
   updateChangedFact,
 } from '../load';
 import { placeOf, upsertGeography } from './geography';
-import { defineEntity, flatFeed, type LoadContext } from './spec';
+import { defineEntity, eachPage, flatFeed, type LoadContext } from './spec';
 
 type OrderFeedPage = EtlOrderLineFeedQuery['salesOrderLineFeed'];
 /**
@@ -38,11 +37,7 @@ export const orders = defineEntity<OrderFeedPage>({
     checkColumns: feedPositions,
     count: (page) => page.orders,
   }),
-  async load(tx, pages, ctx) {
-    const counts = emptyCounts();
-    for (const page of pages) await loadOrderFeedPage(tx, page, ctx, counts);
-    return counts;
-  },
+  load: eachPage(loadOrderFeedPage),
 });
 
 /** The feed's columns this load reads (all of the contract); found by name in the page's `columns`. */

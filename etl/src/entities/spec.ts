@@ -120,6 +120,17 @@ export function flatFeed<R, F extends FlatFeedPage>(
   };
 }
 
+/** A flat feed's load: each page loaded by `loadPage`, the counts summed over the pages. */
+export function eachPage<F>(
+  loadPage: (tx: Tx, page: F, ctx: LoadContext, counts: PageCounts) => Promise<void>,
+): EntitySpec<F>['load'] {
+  return async (tx, pages, ctx) => {
+    const counts = emptyCounts();
+    for (const page of pages) await loadPage(tx, page, ctx, counts);
+    return counts;
+  };
+}
+
 export const int = (v: string | number | null | undefined) => (v == null ? null : Number(v));
 
 interface Connection<N> {

@@ -1,7 +1,7 @@
 import { STOCK_MOVEMENT_FEED, STOCK_MOVEMENT_FEED_COLUMNS, type Tx } from '@erp/kit';
 import { EtlStockMovementFeedDocument, type EtlStockMovementFeedQuery } from '@erp/sdk';
-import { emptyCounts, ensureDates, inferMembers, type PageCounts } from '../load';
-import { defineEntity, flatFeed, type LoadContext } from './spec';
+import { ensureDates, inferMembers, type PageCounts } from '../load';
+import { defineEntity, eachPage, flatFeed, type LoadContext } from './spec';
 
 type MovementFeedPage = EtlStockMovementFeedQuery['stockMovementFeed'];
 
@@ -34,11 +34,7 @@ export const stockMovements = defineEntity<MovementFeedPage>({
     checkColumns: movementRows,
     count: (page) => page.movements,
   }),
-  async load(tx, pages, ctx) {
-    const counts = emptyCounts();
-    for (const page of pages) if (page.movements) await loadMovementPage(tx, page, ctx, counts);
-    return counts;
-  },
+  load: eachPage(loadMovementPage),
 });
 
 async function loadMovementPage(
@@ -47,6 +43,7 @@ async function loadMovementPage(
   ctx: LoadContext,
   counts: PageCounts,
 ): Promise<void> {
+  if (!page.movements) return; // an empty page writes nothing
   const from = movementRows(page.columns);
   // The days and the members the page's movements point at (a product or warehouse not loaded yet
   // becomes an inferred member, filled when it arrives).

@@ -339,6 +339,25 @@ export function releaseOrderStock(ctx: CatalogContext, orderIdRaw: unknown) {
   });
 }
 
+/** The movements of an order's reservations (one per reserved line): `kind`, with each line's quantity and note. */
+function reservationMovements(
+  rows: ReservationRow[],
+  kind: 'SHIPMENT' | 'ADJUSTMENT',
+  each: (r: ReservationRow) => { quantity: number; note: string | null },
+) {
+  return rows.map((r) => {
+    const { quantity, note } = each(r);
+    return {
+      productId: r.productId,
+      warehouseId: r.warehouseId,
+      kind,
+      quantity,
+      reference: r.reference,
+      note,
+    };
+  });
+}
+
 /** Shipping one order: its reserved units leave (SHIPMENT movements) and its reservation is closed. */
 export function shipOrderStock(ctx: CatalogContext, orderIdRaw: unknown) {
   const orderId = parseId('orderId', orderIdRaw);
@@ -349,14 +368,7 @@ export function shipOrderStock(ctx: CatalogContext, orderIdRaw: unknown) {
     await setStatus(tx, orderId, 'ACTIVE', 'SHIPPED');
     const movements = await insertMovements(
       tx,
-      rows.map((r) => ({
-        productId: r.productId,
-        warehouseId: r.warehouseId,
-        kind: 'SHIPMENT',
-        quantity: -r.quantity,
-        reference: r.reference,
-        note: null,
-      })),
+      reservationMovements(rows, 'SHIPMENT', (r) => ({ quantity: -r.quantity, note: null })),
     );
     for (const m of movements)
       await audit({ entity: 'StockMovement', entityId: m.id, before: null, after: m });
@@ -376,12 +388,8 @@ export function undoOrderShipment(ctx: CatalogContext, orderIdRaw: unknown) {
     if (!rows.length) return [];
     const movements = await insertMovements(
       tx,
-      rows.map((r) => ({
-        productId: r.productId,
-        warehouseId: r.warehouseId,
-        kind: 'ADJUSTMENT',
+      reservationMovements(rows, 'ADJUSTMENT', (r) => ({
         quantity: r.quantity,
-        reference: r.reference,
         note: `shipment of ${r.reference} undone: the order could not be marked shipped`,
       })),
     );

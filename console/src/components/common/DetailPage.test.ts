@@ -9,7 +9,7 @@ const heading = (extra: Record<string, unknown>) =>
     props: {
       record,
       back: 'products',
-      backLabel: 'Products',
+
       title: () => record.name,
       state: 'done',
       error: null,

@@ -1280,135 +1280,78 @@ export interface RollupDef {
 }
 
 const DATE_LEVELS = ['date.year', 'date.quarter', 'date.month'];
-// Every rollup keeps status and kind, so the scoped variants of an amount come from the same column.
 const AMOUNTS = ['net', 'margin', 'costed_net', 'units', 'placed_net', 'cancelled_net', 'draft_net'];
 
+/**
+ * A rollup of the sales fact: by month, by its own levels, then by status and kind (every rollup keeps
+ * those, so the scoped variants of an amount come from the same column).
+ */
+const salesRollup = (
+  name: string,
+  levels: string[],
+  components: string[],
+  description: string,
+  customerGrain = false,
+): RollupDef => ({
+  name,
+  table: `analytics.${name}`,
+  fact: 'sales',
+  levels: [...DATE_LEVELS, ...levels, 'orderStatus.status', 'orderKind.kind'],
+  components,
+  customerGrain,
+  description,
+});
+
 export const ROLLUPS: RollupDef[] = [
-  {
-    name: 'sales_segment_month',
-    table: 'analytics.sales_segment_month',
-    fact: 'sales',
-    levels: [...DATE_LEVELS, 'segment.segment', 'orderStatus.status', 'orderKind.kind'],
-    components: [...AMOUNTS, 'orders', 'cancelled_orders'],
-    customerGrain: false,
-    description:
-      'Sales by month × segment × status × kind: amounts, units and orders (a few rows a month: totals, trends, segment mix).',
-  },
-  {
-    name: 'sales_category_month',
-    table: 'analytics.sales_category_month',
-    fact: 'sales',
-    levels: [...DATE_LEVELS, 'product.root', 'product.category', 'orderStatus.status', 'orderKind.kind'],
-    components: AMOUNTS,
-    customerGrain: false,
-    description: 'Sales by month × category (with root) × status × kind: net, margin, costed net, units.',
-  },
-  {
-    name: 'sales_region_month',
-    table: 'analytics.sales_region_month',
-    fact: 'sales',
-    levels: [
-      ...DATE_LEVELS,
-      'geography.country',
-      'geography.region',
-      'segment.segment',
-      'orderStatus.status',
-      'orderKind.kind',
-    ],
-    components: [...AMOUNTS, 'orders', 'cancelled_orders'],
-    customerGrain: false,
-    description: 'Sales by month × country/region × segment × status × kind: amounts, units and orders.',
-  },
-  {
-    name: 'sales_order_month',
-    table: 'analytics.sales_order_month',
-    fact: 'sales',
-    levels: [
-      ...DATE_LEVELS,
-      'geography.country',
-      'geography.region',
-      'geography.city',
-      'segment.segment',
-      'orderStatus.status',
-      'orderKind.kind',
-    ],
-    components: [...AMOUNTS, 'orders', 'cancelled_orders'],
-    customerGrain: false,
-    description:
-      'Sales by month × country/region/city × segment × status × kind: amounts, units and orders. No product level, so no row splits an order: the order count adds up (an order has one date, customer, place, status and kind).',
-  },
-  {
-    name: 'sales_month',
-    table: 'analytics.sales_month',
-    fact: 'sales',
-    levels: [
-      ...DATE_LEVELS,
-      'product.root',
-      'product.category',
-      'geography.country',
-      'segment.segment',
-      'orderStatus.status',
-      'orderKind.kind',
-    ],
-    components: AMOUNTS,
-    customerGrain: false,
-    description:
-      'Sales by month × category (with root) × country × segment × status × kind: net, margin, costed net, units.',
-  },
-  {
-    name: 'sales_warehouse_month',
-    table: 'analytics.sales_warehouse_month',
-    fact: 'sales',
-    levels: [
-      ...DATE_LEVELS,
-      'warehouse.warehouse',
-      'product.root',
-      'product.category',
-      'product.product',
-      'orderStatus.status',
-      'orderKind.kind',
-    ],
-    components: AMOUNTS,
-    customerGrain: false,
-    description:
-      'Sales by month × shipping warehouse × product (with its category and root) × status × kind: net, margin, costed net, units.',
-  },
-  {
-    name: 'sales_product_month',
-    table: 'analytics.sales_product_month',
-    fact: 'sales',
-    levels: [
-      ...DATE_LEVELS,
-      'product.root',
-      'product.category',
-      'product.product',
-      'orderStatus.status',
-      'orderKind.kind',
-    ],
-    components: AMOUNTS,
-    customerGrain: false,
-    description:
-      'Sales by month × product (with its category and root) × status × kind: net, margin, costed net, units.',
-  },
-  {
-    name: 'sales_customer_month',
-    table: 'analytics.sales_customer_month',
-    fact: 'sales',
-    levels: [
-      ...DATE_LEVELS,
-      'geography.country',
-      'geography.region',
-      'geography.city',
-      'geography.customer',
-      'segment.segment',
-      'orderStatus.status',
-      'orderKind.kind',
-    ],
-    components: [...AMOUNTS, 'orders', 'cancelled_orders', 'customers'],
-    customerGrain: true,
-    description:
-      'Sales by month × customer (with its place and segment at the time of the order) × status × kind: amounts, units, orders; distinct customers are counted over its rows. Serves SALES users (row-level security on the customer).',
-  },
+  salesRollup(
+    'sales_segment_month',
+    ['segment.segment'],
+    [...AMOUNTS, 'orders', 'cancelled_orders'],
+    'Sales by month × segment × status × kind: amounts, units and orders (a few rows a month: totals, trends, segment mix).',
+  ),
+  salesRollup(
+    'sales_category_month',
+    ['product.root', 'product.category'],
+    AMOUNTS,
+    'Sales by month × category (with root) × status × kind: net, margin, costed net, units.',
+  ),
+  salesRollup(
+    'sales_region_month',
+    ['geography.country', 'geography.region', 'segment.segment'],
+    [...AMOUNTS, 'orders', 'cancelled_orders'],
+    'Sales by month × country/region × segment × status × kind: amounts, units and orders.',
+  ),
+  salesRollup(
+    'sales_order_month',
+    ['geography.country', 'geography.region', 'geography.city', 'segment.segment'],
+    [...AMOUNTS, 'orders', 'cancelled_orders'],
+    'Sales by month × country/region/city × segment × status × kind: amounts, units and orders. No product level, so no row splits an order: the order count adds up (an order has one date, customer, place, status and kind).',
+  ),
+  salesRollup(
+    'sales_month',
+    ['product.root', 'product.category', 'geography.country', 'segment.segment'],
+    AMOUNTS,
+    'Sales by month × category (with root) × country × segment × status × kind: net, margin, costed net, units.',
+  ),
+  salesRollup(
+    'sales_warehouse_month',
+    ['warehouse.warehouse', 'product.root', 'product.category', 'product.product'],
+    AMOUNTS,
+    'Sales by month × shipping warehouse × product (with its category and root) × status × kind: net, margin, costed net, units.',
+  ),
+  salesRollup(
+    'sales_product_month',
+    ['product.root', 'product.category', 'product.product'],
+    AMOUNTS,
+    'Sales by month × product (with its category and root) × status × kind: net, margin, costed net, units.',
+  ),
+  salesRollup(
+    'sales_customer_month',
+    ['geography.country', 'geography.region', 'geography.city', 'geography.customer', 'segment.segment'],
+    [...AMOUNTS, 'orders', 'cancelled_orders', 'customers'],
+    'Sales by month × customer (with its place and segment at the time of the order) × status × kind: amounts, units, orders; distinct customers are counted over its rows. Serves SALES users (row-level security on the customer).',
+    true,
+  ),
 ];
 
 /** A measure can come from a rollup when one rollup holds every component it needs. */

@@ -76,35 +76,19 @@ describe('series for the charts', () => {
   });
 
   test('month × member keeps the biggest members and folds the rest into "others"', () => {
+    // revenue of a category in a month
+    const row = (month: string, category: string, revenue: string) => ({
+      members: [
+        ['date.month', month],
+        ['product.category', category],
+      ] as [string, string][],
+      values: [['revenue', revenue, null]] as [string, string, null][],
+    });
     const rows = [
-      {
-        members: [
-          ['date.month', '2025-01'],
-          ['product.category', 'A'],
-        ] as [string, string][],
-        values: [['revenue', '10', null]] as [string, string, null][],
-      },
-      {
-        members: [
-          ['date.month', '2025-01'],
-          ['product.category', 'B'],
-        ] as [string, string][],
-        values: [['revenue', '5', null]] as [string, string, null][],
-      },
-      {
-        members: [
-          ['date.month', '2025-02'],
-          ['product.category', 'C'],
-        ] as [string, string][],
-        values: [['revenue', '1', null]] as [string, string, null][],
-      },
-      {
-        members: [
-          ['date.month', '2025-02'],
-          ['product.category', 'A'],
-        ] as [string, string][],
-        values: [['revenue', '2', null]] as [string, string, null][],
-      },
+      row('2025-01', 'A', '10'),
+      row('2025-01', 'B', '5'),
+      row('2025-02', 'C', '1'),
+      row('2025-02', 'A', '2'),
     ];
     const s = stacked(answer(rows), 'revenue', 1, 'Others');
     expect(s.categories.map((c) => c.key)).toEqual(['2025-01', '2025-02']);

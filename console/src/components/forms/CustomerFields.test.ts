@@ -22,18 +22,22 @@ const draft = (more: Partial<CustomerDraft> = {}) =>
     city: 'Lyon',
     ...more,
   });
-/** The test ids in the order of the page (the fields are several roots, read from the page's body). */
+/** The fields mounted on the page's body (they are several roots), with the slot's content. */
+const mountFields = (props: { customer: CustomerDraft; creating?: boolean }, slot?: string) =>
+  mount(CustomerFields, {
+    props: { form: idle(), ...props },
+    slots: slot ? { default: slot } : {},
+    global: { plugins: plugins('en') },
+    attachTo: document.body,
+  });
+/** The test ids in the order of the page, read from its body. */
 const ids = () =>
   Array.from(document.body.querySelectorAll('[data-testid]'), (x) => x.getAttribute('data-testid'));
 
 describe("CustomerFields: a customer's fields, on its creation and its change", () => {
   test('creating: the code and the country name too, among the fields; typing changes the draft', async () => {
     const customer = draft({ code: '', countryName: '' });
-    const w = mount(CustomerFields, {
-      props: { form: idle(), creating: true, customer },
-      global: { plugins: plugins('en') },
-      attachTo: document.body,
-    });
+    const w = mountFields({ creating: true, customer });
     expect(ids()).toEqual([
       'f-code',
       'f-name',
@@ -56,12 +60,7 @@ describe("CustomerFields: a customer's fields, on its creation and its change", 
 
   test('changing: the slot after the segment, the place in its own box', async () => {
     const customer = draft();
-    const w = mount(CustomerFields, {
-      props: { form: idle(), customer },
-      slots: { default: '<input data-testid="c-status" />' },
-      global: { plugins: plugins('en') },
-      attachTo: document.body,
-    });
+    const w = mountFields({ customer }, '<input data-testid="c-status" />');
     expect(ids()).toEqual([
       'c-name',
       'c-email',
